@@ -1,0 +1,24 @@
+import express from 'express';
+import type { AppContext } from './app-context.ts';
+import { managementRouter } from './http/management/router.ts';
+import { icebergRouter } from './http/iceberg/router.ts';
+import { webhooksRouter } from './http/webhooks/router.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+
+/** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'extended');
+  app.use(express.json({ limit: '64mb', type: ['application/json', 'application/*+json'] }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/api/v2', managementRouter(ctx));
+  app.use('/iceberg', icebergRouter(ctx));
+  app.use('/webhooks', webhooksRouter(ctx));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

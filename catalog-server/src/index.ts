@@ -1,0 +1,9 @@
+export { startServer, SERVER_ENV, SERVER_DEFAULTS } from './server.ts';
+export type { ServerOptions, RunningServer } from './server.ts';
+export { createApp } from './app.ts';
+export type { AppContext } from './app-context.ts';
+export { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
+export type * from './store/types.ts';
+export * from './errors/index.ts';
+export type { WarehouseIO } from './warehouse/warehouse-io.ts';
+export { createWarehouseIO } from './warehouse/index.ts';

@@ -1,0 +1,229 @@
+/**
+ * The versioned store's vocabulary. The store knows nothing about Iceberg semantics or HTTP: it versions a map from
+ * content key to content, git style (branches, tags, commits, merge, transplant). Field names follow Project Nessie's
+ * REST API v2 so the management API can serialize these objects as they are.
+ */
+
+/** A content key: namespace elements followed by the object name (`["db", "sales", "orders"]`). */
+export interface ContentKey {
+  elements: string[];
+}
+
+export interface NamespaceContent {
+  type: 'NAMESPACE';
+  id: string;
+  elements: string[];
+  properties: Record<string, string>;
+}
+
+export interface IcebergTableContent {
+  type: 'ICEBERG_TABLE';
+  id: string;
+  metadataLocation: string;
+  snapshotId: number;
+  schemaId: number;
+  specId: number;
+  sortOrderId: number;
+}
+
+export interface IcebergViewContent {
+  type: 'ICEBERG_VIEW';
+  id: string;
+  metadataLocation: string;
+  versionId: number;
+  schemaId: number;
+  sqlText?: string;
+  dialect?: string;
+}
+
+export type Content = NamespaceContent | IcebergTableContent | IcebergViewContent;
+export type ContentType = Content['type'];
+
+/**
+ * A content without its id, as a writer proposes it. The store assigns a new id when the key is new (or was deleted
+ * and is created again) and keeps the existing id otherwise, so a rename (delete + put with the old id) keeps it.
+ */
+export type ContentInput = Content extends infer C ? (C extends Content ? Omit<C, 'id'> & { id?: string } : never) : never;
+
+export type Operation =
+  | { type: 'PUT'; key: ContentKey; content: ContentInput }
+  | { type: 'DELETE'; key: ContentKey }
+  /** Asserts the key is not changed concurrently: the commit fails if it changed since the expected hash. */
+  | { type: 'UNCHANGED'; key: ContentKey };
+
+export interface CommitMeta {
+  message: string;
+  author?: string;
+  /** ISO-8601; defaults to the commit time. */
+  authorTime?: string;
+  /** Free-form: git-sync stores the code commit sha, the engine its run id. */
+  properties?: Record<string, string>;
+}
+
+export interface Commit {
+  hash: string;
+  /** First parent is the branch's previous head; a merge commit has the merged source head second. */
+  parentHashes: string[];
+  message: string;
+  author: string;
+  committer: string;
+  authorTime: string;
+  commitTime: string;
+  properties: Record<string, string>;
+  /** Number of commits on the longest path to the root, root = 0. Used to prune merge-base searches. */
+  generation: number;
+}
+
+export interface CommitWithOperations extends Commit {
+  operations: Array<{ type: 'PUT'; key: ContentKey; content: Content } | { type: 'DELETE'; key: ContentKey }>;
+}
+
+export type ReferenceType = 'BRANCH' | 'TAG';
+
+export interface Reference {
+  type: ReferenceType;
+  name: string;
+  hash: string;
+}
+
+/**
+ * Where a read happens: a named reference at its head, or at a fixed commit (`ref@hash`, `ref*timestamp`, or a bare
+ * hash). `readOnly` is true for tags and for any point in the past.
+ */
+export interface ResolvedRef {
+  name: string | null;
+  type: ReferenceType | null;
+  hash: string;
+  readOnly: boolean;
+}
+
+export interface EntrySummary {
+  key: ContentKey;
+  type: ContentType;
+  contentId: string;
+}
+
+export interface DiffEntry {
+  key: ContentKey;
+  from: Content | null;
+  to: Content | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque token for the next page, absent on the last page. */
+  token?: string;
+}
+
+export interface PageRequest {
+  maxRecords?: number;
+  pageToken?: string;
+}
+
+export type MergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
+
+export interface MergeOptions {
+  /** Source: a reference name or a hash (`fromHash` pins the source to a commit of `fromRefName`). */
+  fromRefName: string;
+  fromHash?: string;
+  toBranch: string;
+  /** The target head the caller saw; absent = current head. */
+  expectedHash?: string;
+  dryRun?: boolean;
+  returnConflictAsResult?: boolean;
+  defaultKeyMergeMode?: MergeBehavior;
+  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
+  meta?: Partial<CommitMeta>;
+}
+
+export interface TransplantOptions {
+  fromRefName: string;
+  hashesToTransplant: string[];
+  toBranch: string;
+  expectedHash?: string;
+  dryRun?: boolean;
+  returnConflictAsResult?: boolean;
+  defaultKeyMergeMode?: MergeBehavior;
+  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
+  meta?: Partial<CommitMeta>;
+}
+
+export type ConflictType = 'KEY_EXISTS' | 'KEY_DOES_NOT_EXIST' | 'VALUE_DIFFERS' | 'UNKNOWN';
+
+export interface MergeKeyDetail {
+  key: ContentKey;
+  mergeBehavior: MergeBehavior;
+  conflict?: { conflictType: ConflictType; key: ContentKey; message: string };
+}
+
+export interface MergeResult {
+  /** The target head after the operation (unchanged on dry run, conflict or no-op). */
+  resultantTargetHash: string;
+  commonAncestor: string | null;
+  targetBranch: string;
+  /** The target head the merge was computed against. */
+  effectiveTargetHash: string;
+  expectedHash?: string;
+  wasApplied: boolean;
+  wasSuccessful: boolean;
+  details: MergeKeyDetail[];
+  /** Hashes of the commits created on the target (one for merge, one per source commit for transplant). */
+  addedCommits: string[];
+}
+
+export interface CommitResult {
+  hash: string;
+  /** Content ids assigned to keys this commit created. */
+  addedContents: Array<{ key: ContentKey; contentId: string }>;
+}
+
+export interface ReflogEntry {
+  refName: string;
+  refType: ReferenceType;
+  previousHash: string | null;
+  newHash: string | null;
+  operation: 'CREATE' | 'COMMIT' | 'ASSIGN' | 'MERGE' | 'TRANSPLANT' | 'DELETE';
+  at: string;
+}
+
+/**
+ * The versioned store. Every write is atomic: it either lands completely (the ref head moves by compare-and-swap) or
+ * changes nothing. Async so that a networked backend can implement the same contract.
+ */
+export interface VersionStore {
+  readonly defaultBranch: string;
+
+  listReferences(): Promise<Reference[]>;
+  getReference(name: string): Promise<Reference>;
+  /** Resolves `main`, `feature/x`, `main@<hash>`, `main*<ISO timestamp>`, `@<hash>` or a bare hash. */
+  resolve(refSpec: string): Promise<ResolvedRef>;
+  /** Creates a branch or tag at `hash`. */
+  createReference(name: string, type: ReferenceType, hash: string): Promise<Reference>;
+  deleteReference(name: string, type: ReferenceType | undefined, expectedHash: string): Promise<Reference>;
+  assignReference(name: string, type: ReferenceType | undefined, expectedHash: string, toHash: string): Promise<Reference>;
+
+  /**
+   * Applies `operations` as one commit on `branch`. `expectedHash` is the head the writer based its change on: the
+   * commit lands if none of the keys it touches changed since then (concurrent commits to other keys are fine).
+   */
+  commit(branch: string, expectedHash: string, meta: CommitMeta, operations: Operation[]): Promise<CommitResult>;
+
+  getCommit(hash: string): Promise<CommitWithOperations>;
+  getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
+  getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
+  /** Keys at a commit in key order; `prefix` keeps keys whose first elements equal it. */
+  listEntries(hash: string, opts?: PageRequest & { prefix?: string[]; types?: ContentType[] }): Promise<Page<EntrySummary>>;
+  /** First-parent history from `hash`, newest first. */
+  log(hash: string, opts?: PageRequest): Promise<Page<Commit>>;
+  diff(fromHash: string, toHash: string, opts?: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>>;
+  mergeBase(hashA: string, hashB: string): Promise<string | null>;
+  merge(opts: MergeOptions): Promise<MergeResult>;
+  transplant(opts: TransplantOptions): Promise<MergeResult>;
+  reflog(opts?: PageRequest & { refName?: string }): Promise<Page<ReflogEntry>>;
+  close(): Promise<void>;
+}
+
+/** `["db","t"]` → the key's canonical string form used in maps and SQL (elements joined by U+0000). */
+export function keyId(key: ContentKey): string {
+  return key.elements.join('\u0000');
+}

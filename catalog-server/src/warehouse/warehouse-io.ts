@@ -1,0 +1,22 @@
+/**
+ * Storage behind a warehouse (`file:///abs/path`, `s3://bucket/prefix`). Locations are full URIs. The service writes
+ * metadata files through this interface only, so a new backend plugs in without touching Iceberg logic.
+ */
+export interface WarehouseIO {
+  /** The warehouse root URI, without a trailing slash. */
+  readonly root: string;
+  read(location: string): Promise<Buffer>;
+  /**
+   * Writes the whole object durably and atomically: readers see the old state or the complete new file, never a
+   * partial one. With `ifAbsent`, fails (AlreadyExists) instead of replacing an existing object.
+   */
+  write(location: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<void>;
+  exists(location: string): Promise<boolean>;
+  delete(location: string): Promise<void>;
+  /** Deletes every object under `prefix` (a table location on purge); returns how many were removed. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** Makes sure writers that expect a directory (DuckDB writes into `<table>/metadata/`) find it. No-op on S3. */
+  prepareDirectory(location: string): Promise<void>;
+  /** Storage settings handed to clients in loadTable/createTable `config` (endpoint, region, path style, ...). */
+  clientConfig(opts?: { vendCredentials?: boolean }): Record<string, string>;
+}
