@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer, type ServerOptions } from '@ratatouille/catalog-server';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  /** Stops the server and removes its temp data dir. */
+  stop(): Promise<void>;
+}
+
+/** Starts an in-process catalog server on a free port with a fresh temp data dir (file warehouse inside it). */
+export async function startTestServer(opts: Omit<ServerOptions, 'port' | 'host'> = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-test-'));
+  const server = await startServer({ ...opts, dataDir, host: '127.0.0.1', port: 0 });
+  return {
+    ...server,
+    dataDir,
+    async stop() {
+      await server.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Small JSON-over-HTTP helper for tests: returns status, parsed body (or null) and headers. */
+export async function http(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
