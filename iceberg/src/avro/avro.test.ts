@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { decodeOcf, encodeOcf, AvroFormatError } from './ocf.ts';
+import { fromSingleValue, toSingleValue } from './single-value.ts';
+import { decodeManifest, encodeManifest, decimalBytes, type ManifestEntry } from './manifest.ts';
+import { decodeManifestList, encodeManifestList } from './manifest-list.ts';
+
+describe('avro: single-value binary encoding', () => {
+  it('encodes ints, longs and dates little-endian', () => {
+    assert.deepEqual([...toSingleValue('int', 7)], [7, 0, 0, 0]);
+    assert.deepEqual([...toSingleValue('date', -1)], [255, 255, 255, 255]);
+    assert.deepEqual([...toSingleValue('long', 1n)], [1, 0, 0, 0, 0, 0, 0, 0]);
+    assert.equal(fromSingleValue('timestamp', toSingleValue('timestamp', 1700000000000000n)), 1700000000000000n);
+  });
+  it('encodes decimals as minimal big-endian two-complement', () => {
+    assert.deepEqual([...toSingleValue('decimal(10,2)', 1350n)], [0x05, 0x46]);
+    assert.deepEqual([...toSingleValue('decimal(10,2)', -1n)], [0xff]);
+    assert.deepEqual([...toSingleValue('decimal(10,2)', 128n)], [0x00, 0x80]);
+    assert.equal(fromSingleValue('decimal(10,2)', toSingleValue('decimal(10,2)', -129n)), -129n);
+  });
+  it('round-trips strings, booleans, doubles and uuids', () => {
+    assert.equal(fromSingleValue('string', toSingleValue('string', 'héllo')), 'héllo');
+    assert.equal(fromSingleValue('boolean', toSingleValue('boolean', true)), true);
+    assert.equal(fromSingleValue('double', toSingleValue('double', 1.5)), 1.5);
+    const u = '123e4567-e89b-12d3-a456-426614174000';
+    assert.equal(toSingleValue('uuid', u).length, 16);
+    assert.equal(fromSingleValue('uuid', toSingleValue('uuid', u)), u);
+  });
+  it('rejects unknown types with a code', () => {
+    assert.throws(() => toSingleValue('struct', 1), { code: 'UNSUPPORTED_TYPE' });
+  });
+});
+
+describe('avro: object container files', () => {
+  const schema = { type: 'record', name: 'r', fields: [{ name: 'id', type: 'long', 'field-id': 1 }] };
+  for (const codec of ['null', 'deflate'] as const) {
+    it(`round-trips records and metadata with codec ${codec}, keeping 64-bit longs exact`, () => {
+      const big = 3051729675574597004n;
+      const buf = encodeOcf(schema, [{ id: 1 }, { id: big }], { k: 'v' }, codec);
+      const out = decodeOcf(buf);
+      assert.deepEqual(
+        out.records.map((r) => ({ ...(r as object) })),
+        [{ id: 1 }, { id: big }],
+      );
+      assert.equal(out.metadata.k, 'v');
+      assert.equal((out.schema as { fields: { 'field-id': number }[] }).fields[0]['field-id'], 1);
+    });
+  }
+  it('rejects non-Avro input', () => {
+    assert.throws(() => decodeOcf(Buffer.from('PAR1xxxx')), AvroFormatError);
+  });
+});
+
+describe('avro: manifests and manifest lists', () => {
+  const partitionType = [
+    { fieldId: 1000, name: 'd_day', type: 'int' },
+    { fieldId: 1001, name: 'region', type: 'string' },
+    { fieldId: 1002, name: 'amt', type: 'decimal(10,2)' },
+  ];
+  const entry: ManifestEntry = {
+    status: 1,
+    snapshotId: 3051729675574597004n,
+    sequenceNumber: null,
+    fileSequenceNumber: null,
+    dataFile: {
+      content: 0,
+      filePath: 'file:///w/t/data/a.parquet',
+      fileFormat: 'PARQUET',
+      partition: { d_day: 19700, region: null, amt: -250n },
+      recordCount: 10,
+      fileSizeInBytes: 1234,
+      columnSizes: new Map([[1, 50]]),
+      valueCounts: new Map([[1, 10]]),
+      nullValueCounts: new Map([[1, 0]]),
+      nanValueCounts: null,
+      lowerBounds: new Map([[1, new Uint8Array(toSingleValue('int', 0))]]),
+      upperBounds: new Map([[1, new Uint8Array(toSingleValue('int', 9))]]),
+      equalityIds: null,
+    },
+  };
+  it('round-trips a manifest with partition values and bounds', () => {
+    const buf = encodeManifest([entry], {
+      schema: { type: 'struct', 'schema-id': 0, fields: [] },
+      partitionSpec: { 'spec-id': 0, fields: [] },
+      partitionType,
+      content: 'data',
+    });
+    const out = decodeManifest(buf);
+    assert.equal(out.metadata['format-version'], '2');
+    assert.equal(out.metadata.content, 'data');
+    assert.deepEqual(
+      out.partitionType.map((p) => p.type),
+      ['int', 'string', 'decimal(10,2)'],
+    );
+    const e = out.entries[0];
+    assert.equal(e.snapshotId, 3051729675574597004n);
+    assert.equal(e.sequenceNumber, null);
+    assert.deepEqual(e.dataFile.partition, { d_day: 19700, region: null, amt: -250n });
+    assert.equal(fromSingleValue('int', e.dataFile.upperBounds!.get(1)!), 9);
+    assert.equal(e.dataFile.recordCount, 10);
+    assert.equal(e.dataFile.columnSizes!.get(1), 50);
+  });
+  it('computes decimal byte widths as the spec does', () => {
+    assert.equal(decimalBytes(9), 4);
+    assert.equal(decimalBytes(10), 5);
+    assert.equal(decimalBytes(18), 8);
+    assert.equal(decimalBytes(38), 16);
+  });
+  it('round-trips a manifest list', () => {
+    const buf = encodeManifestList(
+      [
+        {
+          manifestPath: 'file:///m.avro',
+          manifestLength: 100,
+          partitionSpecId: 0,
+          content: 0,
+          sequenceNumber: 3,
+          minSequenceNumber: 1,
+          addedSnapshotId: 42,
+          addedFilesCount: 1,
+          existingFilesCount: 0,
+          deletedFilesCount: 0,
+          addedRowsCount: 10,
+          existingRowsCount: 0,
+          deletedRowsCount: 0,
+          partitions: [{ containsNull: false, lowerBound: new Uint8Array([1, 0, 0, 0]), upperBound: null }],
+        },
+      ],
+      { snapshotId: 42, parentSnapshotId: null, sequenceNumber: 3 },
+    );
+    const out = decodeManifestList(buf);
+    assert.equal(out.metadata['snapshot-id'], '42');
+    assert.equal(out.manifests[0].sequenceNumber, 3);
+    assert.deepEqual([...out.manifests[0].partitions![0].lowerBound!], [1, 0, 0, 0]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './ocf.ts';
+export * from './single-value.ts';
+export * from './manifest.ts';
+export * from './manifest-list.ts';

@@ -1,0 +1,127 @@
+import avro from 'avsc';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * An Avro long as read from a file: a JS number when it fits without precision loss, a bigint otherwise (snapshot ids
+ * written by Java are random 63-bit values). Writers accept either.
+ */
+export type Long = number | bigint;
+
+const LongType = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer): Long => {
+    const v = buf.readBigInt64LE(0);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  },
+  toBuffer: (n: Long): Buffer => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(n), 0);
+    return b;
+  },
+  fromJSON: (v: unknown): Long => (typeof v === 'string' ? BigInt(v) : (v as number)),
+  toJSON: (n: Long): number => Number(n),
+  isValid: (n: unknown): boolean => typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n)),
+  compare: (a: Long, b: Long): number => (a < b ? -1 : a > b ? 1 : 0),
+});
+
+/** Builds an avsc type whose longs round-trip 64-bit values exactly (see {@link Long}). */
+export function avroType(schema: unknown): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: LongType }, wrapUnions: false });
+}
+
+const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj\x01"
+const headerType = avro.Type.forSchema({
+  type: 'record',
+  name: 'org.apache.avro.file.Header',
+  fields: [
+    { name: 'magic', type: { type: 'fixed', name: 'Magic', size: 4 } },
+    { name: 'meta', type: { type: 'map', values: 'bytes' } },
+    { name: 'sync', type: { type: 'fixed', name: 'Sync', size: 16 } },
+  ],
+});
+const plainLong = avro.Type.forSchema('long');
+
+export class AvroFormatError extends Error {
+  readonly code = 'AVRO_FORMAT' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AvroFormatError';
+  }
+}
+
+export interface OcfContents {
+  /** The writer schema, parsed from `avro.schema`. */
+  schema: unknown;
+  /** Key-value metadata other than `avro.schema` / `avro.codec`, decoded as UTF-8. */
+  metadata: Record<string, string>;
+  records: unknown[];
+}
+
+/**
+ * Writes an Avro object container file (one block) to a buffer. `schema` is written verbatim, so Iceberg's
+ * `field-id` attributes survive.
+ *
+ * @example encodeOcf({ type: 'record', name: 'r', fields: [] }, [{}], { 'format-version': '2' }, 'deflate')
+ */
+export function encodeOcf(
+  schema: unknown,
+  records: unknown[],
+  metadata: Record<string, string> = {},
+  codec: 'null' | 'deflate' = 'deflate',
+): Buffer {
+  const type = avroType(schema);
+  const meta: Record<string, Buffer> = {
+    'avro.schema': Buffer.from(JSON.stringify(schema)),
+    'avro.codec': Buffer.from(codec),
+  };
+  for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v);
+  const sync = randomBytes(16);
+  const header = headerType.toBuffer({ magic: MAGIC, meta, sync });
+  const parts: Buffer[] = [header];
+  if (records.length > 0) {
+    let body = Buffer.concat(records.map((r) => type.toBuffer(r)));
+    if (codec === 'deflate') body = deflateRawSync(body);
+    parts.push(plainLong.toBuffer(records.length), plainLong.toBuffer(body.length), body, sync);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Reads an Avro object container file with its own writer schema (codecs `null` and `deflate`). */
+export function decodeOcf(buf: Buffer): OcfContents {
+  if (buf.length < 4 || !buf.subarray(0, 4).equals(MAGIC))
+    throw new AvroFormatError('Not an Avro object container file');
+  const { value: header, offset: start } = headerType.decode(buf, 0) as {
+    value: { meta: Record<string, Buffer>; sync: Buffer };
+    offset: number;
+  };
+  if (start < 0) throw new AvroFormatError('Truncated Avro header');
+  const schemaText = header.meta['avro.schema']?.toString('utf8');
+  if (!schemaText) throw new AvroFormatError('Avro file has no schema');
+  const codec = header.meta['avro.codec']?.toString('utf8') ?? 'null';
+  if (codec !== 'null' && codec !== 'deflate') throw new AvroFormatError(`Unsupported Avro codec ${codec}`);
+  const schema = JSON.parse(schemaText) as unknown;
+  const type = avroType(schema);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(header.meta)) if (!k.startsWith('avro.')) metadata[k] = v.toString('utf8');
+  const records: unknown[] = [];
+  let pos = start;
+  while (pos < buf.length) {
+    const count = plainLong.decode(buf, pos);
+    const size = plainLong.decode(buf, count.offset);
+    if (count.offset < 0 || size.offset < 0) throw new AvroFormatError('Truncated Avro block header');
+    const end = size.offset + (size.value as number);
+    if (end + 16 > buf.length) throw new AvroFormatError('Truncated Avro block');
+    let block = buf.subarray(size.offset, end);
+    if (codec === 'deflate') block = inflateRawSync(block);
+    let p = 0;
+    for (let i = 0; i < (count.value as number); i++) {
+      const r = type.decode(block, p);
+      if (r.offset < 0) throw new AvroFormatError('Truncated Avro record');
+      records.push(r.value);
+      p = r.offset;
+    }
+    if (!buf.subarray(end, end + 16).equals(header.sync)) throw new AvroFormatError('Avro sync marker mismatch');
+    pos = end + 16;
+  }
+  return { schema, metadata, records };
+}
