@@ -1,0 +1,1 @@
+export * from './iceberg-client.ts';
