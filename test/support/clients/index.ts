@@ -1,0 +1,22 @@
+/**
+ * Installers and locators for the real Iceberg clients the conformance tests drive. Everything is pinned and
+ * cached under `$RAT_CACHE_DIR` (default `~/.cache/ratatouille`); the first call installs, later calls are instant.
+ *
+ * @example
+ * const { python } = await ensurePythonVenv();
+ * const jar = await ensureIcebergSparkRuntime();
+ */
+export { clientCacheDir, withCacheLock } from './cache.ts';
+export { runProcess, runChecked, type RunResult, type RunOptions } from './proc.ts';
+export {
+  ensurePythonVenv,
+  runClientScript,
+  CLIENT_SCRIPTS_DIR,
+  REQUIREMENTS_FILE,
+  type PythonVenv,
+  type ClientStep,
+  type ClientRunResult,
+} from './python.ts';
+export { ensureMavenArtifact, ensureIcebergSparkRuntime, ICEBERG_SPARK_RUNTIME } from './maven.ts';
+export { findJavaHome } from './java.ts';
+export { duckdbExtensionPath, DUCKDB_VERSION } from './duckdb.ts';
