@@ -1,0 +1,19 @@
+/**
+ * @ratatouille/iceberg: the Iceberg format as pure functions (no IO): table and view metadata, REST request schemas,
+ * table/view updates and requirements, metadata file naming, and JSON that keeps 64-bit ids exact.
+ */
+export * from './json.ts';
+export * from './errors/index.ts';
+export * from './model/parts.ts';
+export * from './model/schema-utils.ts';
+export * from './model/table-metadata.ts';
+export * from './model/view-metadata.ts';
+export * from './rest/requests.ts';
+export * from './updates/table-update.ts';
+export * from './updates/table-builder.ts';
+export * from './updates/table-appliers.ts';
+export * from './updates/requirements.ts';
+export * from './updates/apply-table-commit.ts';
+export * from './updates/view-updates.ts';
+export * from './updates/create-updates.ts';
+export * from './metadata-files.ts';

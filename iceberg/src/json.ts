@@ -1,0 +1,163 @@
+/**
+ * JSON that keeps 64-bit integers exact. Iceberg snapshot ids are random 63-bit longs (Java and PyIceberg both pick
+ * them that way), far beyond `Number.MAX_SAFE_INTEGER`; `JSON.parse` would silently round them and the catalog would
+ * then point at snapshots that do not exist. Integers outside the safe range parse as `bigint`; `bigint` values
+ * serialize as plain JSON numbers.
+ */
+
+/**
+ * Parses JSON text; integer literals beyond ±2^53-1 become `bigint`, everything else is what `JSON.parse` gives.
+ *
+ * @example parseJson('{"snapshot-id": 3051729675574597004}') // { 'snapshot-id': 3051729675574597004n }
+ */
+export function parseJson(text: string): unknown {
+  const p = new Parser(text);
+  p.ws();
+  const value = p.value();
+  p.ws();
+  if (p.i < text.length) p.fail('unexpected trailing characters');
+  return value;
+}
+
+/**
+ * Serializes like `JSON.stringify` (drops `undefined` object members, no `toJSON` support beyond Date), writing
+ * `bigint` as digits. `indent` adds pretty printing.
+ *
+ * @example stringifyJson({ id: 3051729675574597004n }) // '{"id":3051729675574597004}'
+ */
+export function stringifyJson(value: unknown, indent = 0): string {
+  return write(value, indent > 0 ? ' '.repeat(indent) : '', '') ?? 'null';
+}
+
+function write(value: unknown, step: string, pad: string): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const inner = pad + step;
+  const nl = step ? '\n' : '';
+  const sep = step ? ': ' : ':';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const items = value.map((v) => inner + (write(v, step, inner) ?? 'null'));
+    return `[${nl}${items.join(`,${nl}`)}${nl}${pad}]`;
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const s = write(v, step, inner);
+    if (s !== undefined) parts.push(`${inner}${JSON.stringify(k)}${sep}${s}`);
+  }
+  if (parts.length === 0) return '{}';
+  return `{${nl}${parts.join(`,${nl}`)}${nl}${pad}}`;
+}
+
+class Parser {
+  i = 0;
+  constructor(readonly s: string) {}
+
+  fail(why: string): never {
+    throw new SyntaxError(`Invalid JSON at position ${this.i}: ${why}`);
+  }
+
+  ws(): void {
+    const s = this.s;
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.i++;
+      else break;
+    }
+  }
+
+  value(): unknown {
+    const c = this.s[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
+    if (this.s.startsWith('true', this.i)) return ((this.i += 4), true);
+    if (this.s.startsWith('false', this.i)) return ((this.i += 5), false);
+    if (this.s.startsWith('null', this.i)) return ((this.i += 4), null);
+    return this.fail(c === undefined ? 'unexpected end' : `unexpected character ${JSON.stringify(c)}`);
+  }
+
+  object(): Record<string, unknown> {
+    // Null prototype would surprise callers; a plain object with defineProperty keeps "__proto__" a normal key.
+    const out: Record<string, unknown> = {};
+    this.i++;
+    this.ws();
+    if (this.s[this.i] === '}') return (this.i++, out);
+    for (;;) {
+      this.ws();
+      if (this.s[this.i] !== '"') this.fail('expected a string key');
+      const key = this.string();
+      this.ws();
+      if (this.s[this.i] !== ':') this.fail('expected ":"');
+      this.i++;
+      this.ws();
+      Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
+      this.ws();
+      const c = this.s[this.i++];
+      if (c === '}') return out;
+      if (c !== ',') this.fail('expected "," or "}"');
+    }
+  }
+
+  array(): unknown[] {
+    const out: unknown[] = [];
+    this.i++;
+    this.ws();
+    if (this.s[this.i] === ']') return (this.i++, out);
+    for (;;) {
+      this.ws();
+      out.push(this.value());
+      this.ws();
+      const c = this.s[this.i++];
+      if (c === ']') return out;
+      if (c !== ',') this.fail('expected "," or "]"');
+    }
+  }
+
+  string(): string {
+    const start = this.i;
+    this.i++;
+    let simple = true;
+    for (;;) {
+      const c = this.s.charCodeAt(this.i);
+      if (Number.isNaN(c)) this.fail('unterminated string');
+      if (c === 0x22) break;
+      if (c === 0x5c) {
+        simple = false;
+        this.i += 2;
+        continue;
+      }
+      if (c < 0x20) this.fail('control character in string');
+      this.i++;
+    }
+    this.i++;
+    const raw = this.s.slice(start, this.i);
+    return simple ? raw.slice(1, -1) : (JSON.parse(raw) as string);
+  }
+
+  number(): number | bigint {
+    const m = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+    m.lastIndex = this.i;
+    const r = m.exec(this.s);
+    if (!r) return this.fail('bad number');
+    this.i += r[0].length;
+    const n = Number(r[0]);
+    if (r[1] === undefined && r[2] === undefined && !Number.isSafeInteger(n)) return BigInt(r[0]);
+    return n;
+  }
+}

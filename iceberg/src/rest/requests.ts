@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import {
+  namespace,
+  partitionSpec,
+  properties,
+  schema,
+  sortOrder,
+  tableIdentifier,
+  viewVersion,
+} from '../model/parts.ts';
+import { parseTableUpdate, rawUpdate } from '../updates/table-update.ts';
+import { parseTableRequirement } from '../updates/requirements.ts';
+import { parseViewRequirement, parseViewUpdate } from '../updates/view-updates.ts';
+
+/**
+ * Zod schemas of the REST catalog request bodies. Bodies are parsed with `parseJson` first so 64-bit ids survive.
+ * Clients send `null` for absent optional fields (`location: null` from every client), so optionals are nullish.
+ */
+
+export const createNamespaceRequest = z.object({
+  namespace: namespace.min(1),
+  properties: properties.nullish(),
+});
+export type CreateNamespaceRequest = z.output<typeof createNamespaceRequest>;
+
+export const updateNamespacePropertiesRequest = z.object({
+  removals: z.array(z.string()).nullish(),
+  updates: properties.nullish(),
+});
+export type UpdateNamespacePropertiesRequest = z.output<typeof updateNamespacePropertiesRequest>;
+
+export const createTableRequest = z.object({
+  name: z.string().min(1),
+  location: z.string().nullish(),
+  schema,
+  'partition-spec': partitionSpec.nullish(),
+  'write-order': sortOrder.nullish(),
+  'stage-create': z.boolean().nullish(),
+  properties: properties.nullish(),
+});
+export type CreateTableRequest = z.output<typeof createTableRequest>;
+
+const tableRequirements = z
+  .array(z.unknown())
+  .nullish()
+  .transform((rs, ctx) => parseEach(rs ?? [], parseTableRequirement, ctx, 'requirements'));
+const tableUpdates = z
+  .array(rawUpdate)
+  .nullish()
+  .transform((us, ctx) => parseEach(us ?? [], parseTableUpdate, ctx, 'updates'));
+
+/** Runs a named-error parser over each element; zod errors become issues at the element's path, others propagate. */
+function parseEach<T>(items: unknown[], parse: (x: unknown) => T, ctx: z.RefinementCtx, field: string): T[] {
+  return items.map((item, i) => {
+    try {
+      return parse(item);
+    } catch (err) {
+      if (err instanceof z.ZodError) {
+        for (const issue of err.issues) ctx.addIssue({ ...issue, path: [field, i, ...issue.path] } as never);
+        return undefined as T;
+      }
+      throw err;
+    }
+  });
+}
+
+export const commitTableRequest = z.object({
+  // Java's per-table commit sends no identifier: the path names the table.
+  identifier: tableIdentifier.nullish(),
+  requirements: tableRequirements,
+  updates: tableUpdates,
+});
+export type CommitTableRequest = z.output<typeof commitTableRequest>;
+
+export const commitTransactionRequest = z.object({
+  'table-changes': z.array(commitTableRequest.extend({ identifier: tableIdentifier })).min(1),
+});
+export type CommitTransactionRequest = z.output<typeof commitTransactionRequest>;
+
+export const renameTableRequest = z.object({ source: tableIdentifier, destination: tableIdentifier });
+export type RenameTableRequest = z.output<typeof renameTableRequest>;
+
+export const registerTableRequest = z.object({
+  name: z.string().min(1),
+  'metadata-location': z.string().min(1),
+  overwrite: z.boolean().nullish(),
+});
+export type RegisterTableRequest = z.output<typeof registerTableRequest>;
+
+export const createViewRequest = z.object({
+  name: z.string().min(1),
+  location: z.string().nullish(),
+  schema,
+  'view-version': viewVersion,
+  properties: properties.nullish(),
+});
+export type CreateViewRequest = z.output<typeof createViewRequest>;
+
+export const commitViewRequest = z.object({
+  identifier: tableIdentifier.nullish(),
+  requirements: z
+    .array(z.unknown())
+    .nullish()
+    .transform((rs, ctx) => parseEach(rs ?? [], parseViewRequirement, ctx, 'requirements')),
+  updates: z
+    .array(rawUpdate)
+    .nullish()
+    .transform((us, ctx) => parseEach(us ?? [], parseViewUpdate, ctx, 'updates')),
+});
+export type CommitViewRequest = z.output<typeof commitViewRequest>;
+
+export const reportMetricsRequest = z.looseObject({
+  'report-type': z.string().optional(),
+  'table-name': z.string().optional(),
+  'snapshot-id': z.unknown().optional(),
+});
+export type ReportMetricsRequest = z.output<typeof reportMetricsRequest>;

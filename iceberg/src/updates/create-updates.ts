@@ -1,0 +1,50 @@
+import type { CreateTableRequest, CreateViewRequest } from '../rest/requests.ts';
+import type { TableUpdate } from './table-update.ts';
+import type { ViewUpdate } from './view-updates.ts';
+import { InvalidUpdateError } from '../errors/index.ts';
+
+/** Table property that picks the format version at create time (not stored as a property). */
+export const FORMAT_VERSION_PROPERTY = 'format-version';
+export const DEFAULT_FORMAT_VERSION = 2;
+
+/**
+ * The updates equivalent to a createTable request, so that plain create, stage-create and the create transaction
+ * that follows all go through the same appliers (and produce the same metadata as a client-side create
+ * transaction would).
+ *
+ * @example applyTableCommit(undefined, [], createTableUpdates(req, { uuid, location }), { now })
+ */
+export function createTableUpdates(req: CreateTableRequest, opts: { uuid: string; location: string }): TableUpdate[] {
+  const props = { ...(req.properties ?? {}) };
+  const fv = props[FORMAT_VERSION_PROPERTY];
+  delete props[FORMAT_VERSION_PROPERTY];
+  const formatVersion = fv === undefined ? DEFAULT_FORMAT_VERSION : Number(fv);
+  if (![1, 2, 3].includes(formatVersion))
+    throw new InvalidUpdateError(`Unsupported format-version "${fv}" (use 1, 2 or 3).`);
+  return [
+    { action: 'assign-uuid', uuid: opts.uuid },
+    { action: 'upgrade-format-version', 'format-version': formatVersion },
+    { action: 'add-schema', schema: { ...req.schema, 'schema-id': 0 } },
+    { action: 'set-current-schema', 'schema-id': -1 },
+    { action: 'add-spec', spec: { ...(req['partition-spec'] ?? { fields: [] }), 'spec-id': 0 } },
+    { action: 'set-default-spec', 'spec-id': -1 },
+    { action: 'add-sort-order', 'sort-order': req['write-order'] ?? { 'order-id': 0, fields: [] } },
+    { action: 'set-default-sort-order', 'sort-order-id': -1 },
+    { action: 'set-location', location: opts.location },
+    { action: 'set-properties', updates: props },
+  ];
+}
+
+/** The updates equivalent to a createView request. */
+export function createViewUpdates(req: CreateViewRequest, opts: { uuid: string; location: string }): ViewUpdate[] {
+  return [
+    { action: 'assign-uuid', uuid: opts.uuid },
+    { action: 'upgrade-format-version', 'format-version': 1 },
+    { action: 'add-schema', schema: req.schema },
+    { action: 'set-location', location: opts.location },
+    { action: 'set-properties', updates: req.properties ?? {} },
+    // The spec says the view version's schema id is replaced by the id assigned to the request's schema.
+    { action: 'add-view-version', 'view-version': { ...req['view-version'], 'schema-id': -1 } },
+    { action: 'set-current-view-version', 'view-version-id': -1 },
+  ];
+}

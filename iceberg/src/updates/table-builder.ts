@@ -1,0 +1,25 @@
+import type { TableMetadata } from '../model/table-metadata.ts';
+
+/**
+ * The working state while one commit's updates are applied in order. Besides the metadata it remembers what this
+ * commit added, because `-1` in set-current-schema / set-default-spec / set-default-sort-order means "the one added
+ * in this commit", and snapshot-log timestamps depend on whether the snapshot is new.
+ */
+export interface TableBuilder {
+  md: TableMetadata;
+  /** True while building a table that does not exist yet (create transaction): assign-uuid may set the uuid. */
+  creating: boolean;
+  /** Wall-clock time of this commit (injected so that appliers stay pure and tests deterministic). */
+  now: number;
+  lastAddedSchemaId?: number;
+  lastAddedSpecId?: number;
+  lastAddedSortOrderId?: number;
+  addedSnapshotIds: Set<bigint>;
+  /** `last-updated-ms` to write; a commit that makes a new snapshot current uses that snapshot's timestamp. */
+  lastUpdatedMs?: number;
+}
+
+/** Starts a builder over a deep copy of `md`, so a failed commit leaves the caller's metadata untouched. */
+export function tableBuilder(md: TableMetadata, opts: { now: number; creating?: boolean }): TableBuilder {
+  return { md: structuredClone(md), creating: opts.creating ?? false, now: opts.now, addedSnapshotIds: new Set() };
+}

@@ -1,0 +1,360 @@
+import assert from 'node:assert/strict';
+import { applyTableCommit } from './apply-table-commit.ts';
+import { createTableUpdates } from './create-updates.ts';
+import { parseTableUpdate, TABLE_UPDATE_ACTIONS, type TableUpdate } from './table-update.ts';
+import { parseTableRequirement, TABLE_REQUIREMENT_TYPES, type TableRequirement } from './requirements.ts';
+import { tableAppliers } from './table-appliers.ts';
+import type { TableMetadata } from '../model/table-metadata.ts';
+import { parseTableMetadata, tableMetadataToJson } from '../model/table-metadata.ts';
+import { createTableRequest } from '../rest/requests.ts';
+import {
+  InvalidUpdateError,
+  RequirementFailedError,
+  UnknownUpdateActionError,
+  InvalidMetadataError,
+} from '../errors/index.ts';
+import { parseJson, stringifyJson } from '../json.ts';
+
+const NOW = 1_700_000_000_000;
+const S1 = 3051729675574597004n;
+const S2 = 4051729675574597005n;
+
+function newTable(extra: Record<string, unknown> = {}): TableMetadata {
+  const req = createTableRequest.parse({
+    name: 't',
+    location: null,
+    schema: {
+      type: 'struct',
+      'schema-id': 7,
+      fields: [
+        { id: 1, name: 'id', type: 'long', required: true },
+        {
+          id: 2,
+          name: 'tags',
+          type: { type: 'list', 'element-id': 5, element: 'string', 'element-required': false },
+          required: false,
+        },
+      ],
+    },
+    'partition-spec': { fields: [{ 'source-id': 1, transform: 'bucket[4]', name: 'id_bucket' }] },
+    'stage-create': true,
+    ...extra,
+  });
+  return applyTableCommit(undefined, [], createTableUpdates(req, { uuid: 'u-1', location: 'file:///wh/db/t' }), {
+    now: NOW,
+  });
+}
+
+function commit(md: TableMetadata | undefined, reqs: unknown[], updates: unknown[]): TableMetadata {
+  return applyTableCommit(md, reqs.map(parseTableRequirement), updates.map(parseTableUpdate), { now: NOW + 1 });
+}
+
+const snapshot = (id: bigint, seq: number, parent?: bigint) => ({
+  action: 'add-snapshot',
+  snapshot: {
+    'snapshot-id': id,
+    'parent-snapshot-id': parent ?? null,
+    'sequence-number': seq,
+    'timestamp-ms': NOW + seq,
+    'manifest-list': `file:///wh/db/t/metadata/snap-${id}.avro`,
+    summary: { operation: 'append' },
+  },
+});
+const setMain = (id: bigint) => ({ action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': id });
+
+describe('table updates', () => {
+  it('create builds a v2 table with schema 0, spec 0 (field ids from 1000), unsorted order, last-column-id from nested ids', () => {
+    const md = newTable();
+    assert.equal(md['format-version'], 2);
+    assert.equal(md['table-uuid'], 'u-1');
+    assert.equal(md['current-schema-id'], 0);
+    assert.equal(md['last-column-id'], 5);
+    assert.equal(md['default-spec-id'], 0);
+    assert.equal(md['partition-specs'][0].fields[0]['field-id'], 1000);
+    assert.equal(md['last-partition-id'], 1000);
+    assert.equal(md['default-sort-order-id'], 0);
+    assert.equal(md['current-snapshot-id'], null);
+    assert.equal(md.location, 'file:///wh/db/t');
+  });
+
+  it('format-version property picks the version and is not stored', () => {
+    const md = newTable({ properties: { 'format-version': '1', owner: 'me' } });
+    assert.equal(md['format-version'], 1);
+    assert.deepEqual(md.properties, { owner: 'me' });
+    const json = tableMetadataToJson(md);
+    assert.ok(json['schema'] && json['partition-spec'], 'v1 writes legacy fields');
+  });
+
+  it('add-schema without last-column-id computes it; -1 sets the schema added in this commit', () => {
+    const md = commit(
+      newTable(),
+      [],
+      [
+        {
+          action: 'add-schema',
+          schema: {
+            type: 'struct',
+            fields: [
+              { id: 1, name: 'id', type: 'long', required: true },
+              { id: 9, name: 'x', type: 'int', required: false },
+            ],
+          },
+        },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+    );
+    assert.equal(md['current-schema-id'], 1);
+    assert.equal(md['last-column-id'], 9);
+  });
+
+  it('re-adding an identical schema reuses its id', () => {
+    const base = newTable();
+    const md = commit(
+      base,
+      [],
+      [
+        { action: 'add-schema', schema: { ...base.schemas[0], 'schema-id': 42 } },
+        { action: 'set-current-schema', 'schema-id': -1 },
+      ],
+    );
+    assert.equal(md.schemas.length, 1);
+    assert.equal(md['current-schema-id'], 0);
+  });
+
+  it('-1 without an added schema/spec/order is an InvalidUpdateError', () => {
+    for (const u of [
+      { action: 'set-current-schema', 'schema-id': -1 },
+      { action: 'set-default-spec', 'spec-id': -1 },
+      { action: 'set-default-sort-order', 'sort-order-id': -1 },
+    ]) {
+      assert.throws(() => commit(newTable(), [], [u]), InvalidUpdateError);
+    }
+  });
+
+  it('add-spec and set-default-spec -1 assign the next spec id and partition field ids', () => {
+    const md = commit(
+      newTable(),
+      [],
+      [
+        { action: 'add-spec', spec: { fields: [{ 'source-id': 1, transform: 'identity', name: 'id' }] } },
+        { action: 'set-default-spec', 'spec-id': -1 },
+      ],
+    );
+    assert.equal(md['default-spec-id'], 1);
+    assert.equal(md['partition-specs'][1].fields[0]['field-id'], 1001);
+    assert.equal(md['last-partition-id'], 1001);
+  });
+
+  it('add-sort-order and set-default-sort-order -1 give sorted orders an id >= 1', () => {
+    const md = commit(
+      newTable(),
+      [],
+      [
+        {
+          action: 'add-sort-order',
+          'sort-order': {
+            'order-id': 0,
+            fields: [{ 'source-id': 1, transform: 'identity', direction: 'asc', 'null-order': 'nulls-first' }],
+          },
+        },
+        { action: 'set-default-sort-order', 'sort-order-id': -1 },
+      ],
+    );
+    assert.equal(md['default-sort-order-id'], 1);
+  });
+
+  it('add-snapshot + set main ref moves current snapshot, sequence number and snapshot log', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    assert.equal(md['current-snapshot-id'], S1);
+    assert.equal(md['last-sequence-number'], 1);
+    assert.deepEqual(md.refs['main'], { type: 'branch', 'snapshot-id': S1 });
+    assert.deepEqual(md['snapshot-log'], [{ 'snapshot-id': S1, 'timestamp-ms': NOW + 1 }]);
+    assert.equal(md['last-updated-ms'], NOW + 1);
+    const back = parseTableMetadata(parseJson(stringifyJson(tableMetadataToJson(md))));
+    assert.equal(back['current-snapshot-id'], S1, 'ids survive a write/read cycle exactly');
+  });
+
+  it('a snapshot whose sequence number is not above last-sequence-number is a RequirementFailedError', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    assert.throws(() => commit(md, [], [snapshot(S2, 1, S1)]), RequirementFailedError);
+    assert.equal(commit(md, [], [snapshot(S2, 2, S1)])['last-sequence-number'], 2);
+  });
+
+  it('set-snapshot-ref to an unknown snapshot is an InvalidUpdateError; tags do not move main', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    assert.throws(() => commit(md, [], [setMain(S2)]), InvalidUpdateError);
+    const tagged = commit(md, [], [{ action: 'set-snapshot-ref', 'ref-name': 'v1', type: 'tag', 'snapshot-id': S1 }]);
+    assert.equal(tagged.refs['v1'].type, 'tag');
+    assert.equal(tagged['snapshot-log'].length, 1);
+  });
+
+  it('remove-snapshots drops refs and statistics that point at them; remove-snapshot-ref main clears current', () => {
+    let md = commit(
+      newTable(),
+      [],
+      [
+        snapshot(S1, 1),
+        setMain(S1),
+        snapshot(S2, 2, S1),
+        { action: 'set-snapshot-ref', 'ref-name': 'b', type: 'branch', 'snapshot-id': S2 },
+      ],
+    );
+    md = commit(
+      md,
+      [],
+      [
+        {
+          action: 'set-statistics',
+          statistics: {
+            'snapshot-id': S2,
+            'statistics-path': 'p',
+            'file-size-in-bytes': 1,
+            'file-footer-size-in-bytes': 1,
+            'blob-metadata': [],
+          },
+        },
+      ],
+    );
+    assert.equal(md.statistics.length, 1);
+    const removed = commit(md, [], [{ action: 'remove-snapshots', 'snapshot-ids': [S2] }]);
+    assert.equal(removed.snapshots.length, 1);
+    assert.equal(removed.refs['b'], undefined);
+    assert.equal(removed.statistics.length, 0);
+    const noMain = commit(md, [], [{ action: 'remove-snapshot-ref', 'ref-name': 'main' }]);
+    assert.equal(noMain['current-snapshot-id'], null);
+  });
+
+  it('properties, location, partition statistics, encryption keys, schema/spec removal', () => {
+    let md = commit(
+      newTable(),
+      [],
+      [
+        { action: 'set-properties', updates: { a: '1', b: '2' } },
+        { action: 'remove-properties', removals: ['a', 'missing'] },
+        { action: 'set-location', location: 'file:///elsewhere/' },
+        {
+          action: 'set-partition-statistics',
+          'partition-statistics': { 'snapshot-id': S1, 'statistics-path': 'p', 'file-size-in-bytes': 3 },
+        },
+        { action: 'add-encryption-key', 'encryption-key': { 'key-id': 'k', 'encrypted-key-metadata': 'AA==' } },
+      ],
+    );
+    assert.deepEqual(md.properties, { b: '2' });
+    assert.equal(md.location, 'file:///elsewhere');
+    assert.equal(md['partition-statistics'].length, 1);
+    assert.equal(md['encryption-keys']?.length, 1);
+    md = commit(
+      md,
+      [],
+      [
+        { action: 'remove-partition-statistics', 'snapshot-id': S1 },
+        { action: 'remove-encryption-key', 'key-id': 'k' },
+        { action: 'remove-statistics', 'snapshot-id': S1 },
+      ],
+    );
+    assert.equal(md['partition-statistics'].length, 0);
+    assert.equal(md['encryption-keys']?.length, 0);
+    assert.throws(() => commit(md, [], [{ action: 'remove-schemas', 'schema-ids': [0] }]), InvalidUpdateError);
+    assert.throws(() => commit(md, [], [{ action: 'remove-partition-specs', 'spec-ids': [0] }]), InvalidUpdateError);
+    const two = commit(
+      md,
+      [],
+      [
+        { action: 'add-spec', spec: { fields: [] } },
+        { action: 'set-default-spec', 'spec-id': -1 },
+      ],
+    );
+    assert.equal(commit(two, [], [{ action: 'remove-partition-specs', 'spec-ids': [0] }])['partition-specs'].length, 1);
+  });
+
+  it('upgrade-format-version goes up, never down; assign-uuid cannot change an existing table', () => {
+    const md = commit(newTable(), [], [{ action: 'upgrade-format-version', 'format-version': 3 }]);
+    assert.equal(md['format-version'], 3);
+    assert.equal(md['next-row-id'], 0);
+    assert.throws(
+      () => commit(md, [], [{ action: 'upgrade-format-version', 'format-version': 2 }]),
+      InvalidUpdateError,
+    );
+    assert.throws(() => commit(md, [], [{ action: 'assign-uuid', uuid: 'other' }]), InvalidUpdateError);
+  });
+
+  it('an unknown action is a named UnknownUpdateActionError, bad fields a zod error', () => {
+    assert.throws(() => parseTableUpdate({ action: 'make-coffee' }), UnknownUpdateActionError);
+    assert.throws(
+      () => parseTableUpdate({ action: 'set-current-schema' }),
+      (e: Error) => e.name === 'ZodError',
+    );
+    assert.throws(() => parseTableRequirement({ type: 'assert-nothing' }), UnknownUpdateActionError);
+  });
+
+  it('every action has an applier', () => {
+    assert.deepEqual(Object.keys(tableAppliers).sort(), [...TABLE_UPDATE_ACTIONS].sort());
+  });
+
+  it('a create commit without a schema is refused', () => {
+    assert.throws(
+      () => commit(undefined, [{ type: 'assert-create' }], [{ action: 'set-location', location: 'file:///x' }]),
+      InvalidMetadataError,
+    );
+  });
+
+  it('does not modify the base metadata', () => {
+    const base = newTable();
+    const copy = structuredClone(base);
+    commit(base, [], [snapshot(S1, 1), setMain(S1), { action: 'set-properties', updates: { a: '1' } }]);
+    assert.deepEqual(base, copy);
+  });
+});
+
+describe('table requirements', () => {
+  const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+  const holds: TableRequirement[] = [
+    { type: 'assert-table-uuid', uuid: 'u-1' },
+    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': S1 },
+    { type: 'assert-ref-snapshot-id', ref: 'nope', 'snapshot-id': null },
+    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 5 },
+    { type: 'assert-current-schema-id', 'current-schema-id': 0 },
+    { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': 1000 },
+    { type: 'assert-default-spec-id', 'default-spec-id': 0 },
+    { type: 'assert-default-sort-order-id', 'default-sort-order-id': 0 },
+  ];
+  const fails: TableRequirement[] = [
+    { type: 'assert-create' },
+    { type: 'assert-table-uuid', uuid: 'u-2' },
+    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': S2 },
+    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null },
+    { type: 'assert-ref-snapshot-id', ref: 'nope', 'snapshot-id': S1 },
+    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 4 },
+    { type: 'assert-current-schema-id', 'current-schema-id': 1 },
+    { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': 999 },
+    { type: 'assert-default-spec-id', 'default-spec-id': 1 },
+    { type: 'assert-default-sort-order-id', 'default-sort-order-id': 1 },
+  ];
+
+  it('each requirement type holds on a matching table', () => {
+    for (const r of holds) applyTableCommit(md, [r], [] as TableUpdate[], { now: NOW });
+  });
+
+  it('each requirement type fails with RequirementFailedError on a mismatch', () => {
+    for (const r of fails)
+      assert.throws(() => applyTableCommit(md, [r], [], { now: NOW }), RequirementFailedError, r.type);
+    assert.deepEqual(new Set(fails.map((r) => r.type)), new Set(TABLE_REQUIREMENT_TYPES));
+  });
+
+  it('assert-create holds only for a missing table; other requirements fail on a missing table', () => {
+    const created = commit(
+      undefined,
+      [{ type: 'assert-create' }],
+      createTableUpdates(createTableRequest.parse({ name: 't', schema: newTable().schemas[0] }), {
+        uuid: 'x',
+        location: 'file:///t',
+      }),
+    );
+    assert.equal(created['table-uuid'], 'x');
+    assert.throws(
+      () =>
+        applyTableCommit(undefined, [{ type: 'assert-current-schema-id', 'current-schema-id': 0 }], [], { now: NOW }),
+      RequirementFailedError,
+    );
+  });
+});
