@@ -5,8 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
-import { createWarehouseIO } from './warehouse/index.ts';
-import type { WarehouseIO } from './warehouse/warehouse-io.ts';
+import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
   host?: string;
@@ -16,6 +15,11 @@ export interface ServerOptions {
   dataDir?: string;
   /** Default warehouse URI; defaults to `file://<dataDir>/warehouse`. */
   warehouse?: string;
+  /**
+   * More named warehouses for `?warehouse=` on /v1/config, each with its own storage settings: inline JSON, a JSON
+   * file's path, or the object itself (see `parseWarehousesConfig`). A `default` entry replaces `warehouse`.
+   */
+  warehouses?: string | WarehousesConfig;
   webhookSecret?: string;
 }
 
@@ -33,6 +37,7 @@ export const SERVER_ENV = {
   port: 'RAT_PORT',
   dataDir: 'RAT_DATA_DIR',
   warehouse: 'RAT_WAREHOUSE',
+  warehouses: 'RAT_WAREHOUSES',
   webhookSecret: 'RAT_WEBHOOK_SECRET',
 } as const;
 
@@ -47,13 +52,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const host = opts.host ?? SERVER_DEFAULTS.host;
   const dataDir = path.resolve(opts.dataDir ?? SERVER_DEFAULTS.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const warehouseUri = opts.warehouse ?? pathToFileURL(path.join(dataDir, 'warehouse')).href;
-  const warehouse: WarehouseIO = createWarehouseIO(warehouseUri);
-  const store = SqliteVersionStore.open(path.join(dataDir, 'catalog.db'));
+  const { warehouse, warehouses } = buildWarehouses(
+    {
+      defaultUri: opts.warehouse,
+      fallbackUri: pathToFileURL(path.join(dataDir, 'warehouse')).href,
+      extra: opts.warehouses,
+    },
+    (config) => createWarehouseIO(config.uri, { s3: config.s3 }),
+  );
+  const store = await SqliteVersionStore.open(path.join(dataDir, 'catalog.db'));
   const app = createApp({
     store,
     warehouse,
-    warehouses: new Map([['default', warehouse]]),
+    warehouses,
     webhookSecret: opts.webhookSecret,
   });
   const server = http.createServer(app);
@@ -75,6 +86,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           server.closeIdleConnections();
         });
         await store.close();
+        for (const w of warehouses.values()) w.close?.();
       })();
       return closing;
     },

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import {
+  EMPTY_TREE,
+  entryId,
+  treeApply,
+  treeDiff,
+  treeEntries,
+  treeGet,
+  type NodeIO,
+  type TreeEntry,
+  type TreeNode,
+} from './hamt.ts';
+
+function memoryIO(): NodeIO<number> & { nodes: Map<string, TreeNode<number>> } {
+  const nodes = new Map<string, TreeNode<number>>();
+  return {
+    nodes,
+    get: (id) => {
+      const n = nodes.get(id);
+      if (!n) throw new Error(`missing node ${id}`);
+      return n;
+    },
+    put: (id, n) => void nodes.set(id, n),
+  };
+}
+
+function entry(name: string, value: number): TreeEntry<number> {
+  const elements = ['ns', name];
+  return { id: entryId(elements), elements, value };
+}
+
+/** A deterministic pseudo-random sequence so failures reproduce. */
+function rng(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+}
+
+describe('content-addressed HAMT', () => {
+  it('matches a plain Map under random puts and deletes', () => {
+    const io = memoryIO();
+    const model = new Map<string, number>();
+    const rand = rng(7);
+    let root = EMPTY_TREE;
+    for (let round = 0; round < 300; round++) {
+      const changes = new Map<string, TreeEntry<number> | null>();
+      for (let i = 0; i < 1 + Math.floor(rand() * 20); i++) {
+        const name = `t${Math.floor(rand() * 400)}`;
+        const e = entry(name, round);
+        if (rand() < 0.3) {
+          changes.set(e.id, null);
+          model.delete(name);
+        } else {
+          changes.set(e.id, e);
+          model.set(name, round);
+        }
+      }
+      root = treeApply(io, root, changes);
+    }
+    const all = treeEntries(io, root);
+    assert.equal(all.length, model.size);
+    for (const [name, v] of model) assert.equal(treeGet(io, root, ['ns', name]), v);
+    assert.equal(treeGet(io, root, ['ns', 'absent']), undefined);
+  });
+
+  it('is canonical: the same set gives the same root whatever the edit order', () => {
+    const io = memoryIO();
+    const names = Array.from({ length: 500 }, (_, i) => `t${i}`);
+    const forward = treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    let oneByOne = EMPTY_TREE;
+    for (const n of [...names].reverse()) oneByOne = treeApply(io, oneByOne, new Map([[entry(n, 1).id, entry(n, 1)]]));
+    assert.equal(forward, oneByOne);
+    // Deleting everything but a few returns to the root of that small set.
+    const keep = names.slice(0, 3);
+    const shrunk = treeApply(io, forward, new Map(names.slice(3).map((n) => [entry(n, 1).id, null])));
+    const direct = treeApply(io, EMPTY_TREE, new Map(keep.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    assert.equal(shrunk, direct);
+    const empty = treeApply(io, shrunk, new Map(keep.map((n) => [entry(n, 1).id, null])));
+    assert.equal(empty, EMPTY_TREE);
+  });
+
+  it('diffs only what changed, and touches few nodes for a one-key change', () => {
+    const io = memoryIO();
+    const names = Array.from({ length: 5000 }, (_, i) => `t${i}`);
+    const a = treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    const before = io.nodes.size;
+    const b = treeApply(
+      io,
+      a,
+      new Map<string, TreeEntry<number> | null>([
+        [entry('t42', 2).id, entry('t42', 2)],
+        [entry('t7', 0).id, null],
+        [entry('new', 3).id, entry('new', 3)],
+      ]),
+    );
+    assert.ok(io.nodes.size - before <= 12, `wrote ${io.nodes.size - before} nodes`);
+    const d = treeDiff(io, a, b, (x, y) => x === y).sort((x, y) => x.elements[1].localeCompare(y.elements[1]));
+    assert.deepEqual(
+      d.map((e) => [e.elements[1], e.from, e.to]),
+      [
+        ['new', undefined, 3],
+        ['t42', 1, 2],
+        ['t7', 1, undefined],
+      ],
+    );
+    assert.deepEqual(treeDiff(io, a, a, (x, y) => x === y), []);
+  });
+});
