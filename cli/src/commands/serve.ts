@@ -1,0 +1,55 @@
+import { Option, type Command } from 'commander';
+import { startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
+
+/** `rat serve`: the catalog server in the foreground until SIGTERM/SIGINT. */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the catalog server (Iceberg REST at /iceberg/<ref>, management API at /api/v2)')
+    .addOption(new Option('--host <host>', 'address to bind').env(SERVER_ENV.host).default(SERVER_DEFAULTS.host))
+    .addOption(
+      new Option('--port <port>', 'port to listen on (0 picks a free one)')
+        .env(SERVER_ENV.port)
+        .default(String(SERVER_DEFAULTS.port)),
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'state directory (catalog.db, default warehouse)')
+        .env(SERVER_ENV.dataDir)
+        .default(SERVER_DEFAULTS.dataDir),
+    )
+    .addOption(
+      new Option('--warehouse <uri>', 'default warehouse (file:///abs/path or s3://bucket/prefix)').env(
+        SERVER_ENV.warehouse,
+      ),
+    )
+    .addOption(new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret))
+    .action(async (opts: { host: string; port: string; dataDir: string; warehouse?: string; webhookSecret?: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
+      const server = await startServer({
+        host: opts.host,
+        port,
+        dataDir: opts.dataDir,
+        warehouse: opts.warehouse,
+        webhookSecret: opts.webhookSecret,
+      });
+      console.log(`Ratatouille catalog listening on ${server.url}`);
+      console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
+      console.log(`  Management:   ${server.url}/api/v2`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`Received ${signal}, finishing in-flight requests and closing the catalog...`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error('Shutdown failed:', err);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    });
+}
