@@ -17,3 +17,4 @@ export * from './updates/apply-table-commit.ts';
 export * from './updates/view-updates.ts';
 export * from './updates/create-updates.ts';
 export * from './metadata-files.ts';
+export * from './avro/index.ts';
