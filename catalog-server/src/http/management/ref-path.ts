@@ -1,0 +1,130 @@
+import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
+import type { ReferenceType, ResolvedRef, VersionStore } from '../../store/types.ts';
+
+/**
+ * The `{ref}` path element of Nessie's REST API v2:
+ * `name`, `name@hash`, `@hash` (detached), `-` (the default branch), each optionally followed by relative lookups:
+ * `~N` (N-th predecessor on the first-parent line), `^N` (N-th parent: 1 = first, 2 = merge parent) and `*T`
+ * (the newest commit at or before T, T in epoch milliseconds or ISO-8601), e.g. `main@1a2b3c4d~2` or
+ * `main*2026-11-22T10:00:00Z`. Names may contain slashes (`feature/x`), URL-encoded as `%2F`.
+ */
+export interface RefPath {
+  /** null for a detached hash (`@hash`). */
+  name: string | null;
+  hash: string | null;
+  relatives: RelativeSpec[];
+}
+
+export type RelativeSpec = { kind: '~' | '^'; n: number } | { kind: '*'; at: number; text: string };
+
+const HASH = /^[0-9a-fA-F]{8,64}/;
+const RELATIVE = /^([~^*])([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})|[0-9]+)/;
+
+/** @example parseRefPath('main@1a2b3c4d~1', 'main') → { name: 'main', hash: '1a2b3c4d', relatives: [{ kind: '~', n: 1 }] } */
+export function parseRefPath(text: string, defaultBranch: string): RefPath {
+  let name: string | null;
+  let rest: string;
+  const at = text.lastIndexOf('@');
+  if (at >= 0) {
+    name = at === 0 ? null : text.slice(0, at);
+    rest = text.slice(at + 1);
+  } else {
+    // Git names cannot contain ~ ^ *, so the first of them starts the relative part.
+    const rel = text.search(/[~^*]/);
+    name = rel < 0 ? text : text.slice(0, rel);
+    rest = rel < 0 ? '' : text.slice(rel);
+  }
+  let hash: string | null = null;
+  if (at >= 0) {
+    const m = HASH.exec(rest);
+    if (m) {
+      hash = m[0].toLowerCase();
+      rest = rest.slice(m[0].length);
+    }
+  }
+  const relatives: RelativeSpec[] = [];
+  while (rest.length > 0) {
+    const m = RELATIVE.exec(rest);
+    if (!m) throw badRef(text);
+    const [whole, kind, value] = m as unknown as [string, '~' | '^' | '*', string];
+    if (kind === '*') {
+      const ms = /^[0-9]+$/.test(value) ? Number(value) : Date.parse(value);
+      if (Number.isNaN(ms)) throw badRef(text);
+      relatives.push({ kind, at: ms, text: value });
+    } else {
+      const n = Number(value);
+      if (kind === '^' && n !== 1 && n !== 2) throw badRef(text);
+      relatives.push({ kind, n });
+    }
+    rest = rest.slice(whole.length);
+  }
+  if (name === '') throw badRef(text);
+  if (name === '-') name = defaultBranch;
+  if (name === null && hash === null) throw badRef(text);
+  return { name, hash, relatives };
+}
+
+function badRef(text: string): BadRequestError {
+  return new BadRequestError(
+    `"${text}" is not a reference: use name, name@hash, @hash or -, optionally followed by ~N, ^1, ^2 or *timestamp.`,
+  );
+}
+
+/**
+ * Resolves a parsed `{ref}` against the store to the commit it names. The name part goes to `store.resolve`
+ * (`name`, `name@hash`, `name*time`, `@hash`); relative lookups the store does not know are walked here commit by
+ * commit, as they are short by nature.
+ */
+export async function resolveRefPath(store: VersionStore, ref: RefPath): Promise<ResolvedRef> {
+  const relatives = [...ref.relatives];
+  let spec: string;
+  if (ref.hash !== null) spec = `${ref.name ?? ''}@${ref.hash}`;
+  else if (relatives[0]?.kind === '*') spec = `${ref.name}*${(relatives.shift() as { at: number }).at}`;
+  else spec = ref.name!;
+  let resolved = await store.resolve(spec);
+  for (const rel of relatives) {
+    let hash = resolved.hash;
+    if (rel.kind === '*') {
+      // Newest commit on the first-parent line at or before the time.
+      let commit = await store.getCommit(hash);
+      while (Date.parse(commit.commitTime) > rel.at) {
+        const parent = commit.parentHashes[0];
+        if (!parent) throw new NoSuchReferenceError(`${describe(ref)} (no commit at or before ${rel.text})`);
+        commit = await store.getCommit(parent);
+      }
+      hash = commit.hash;
+    } else {
+      const steps = rel.kind === '~' ? rel.n : 1;
+      const parentIndex = rel.kind === '^' ? rel.n - 1 : 0;
+      for (let i = 0; i < steps; i++) {
+        const commit = await store.getCommit(hash);
+        const parent = commit.parentHashes[parentIndex];
+        if (!parent) throw new NoSuchReferenceError(`${describe(ref)} (history is shorter)`);
+        hash = parent;
+      }
+    }
+    resolved = { ...resolved, hash, readOnly: true };
+  }
+  return resolved;
+}
+
+function describe(ref: RefPath): string {
+  return `${ref.name ?? ''}${ref.hash ? `@${ref.hash}` : ''}`;
+}
+
+/**
+ * For writes (commit, merge, transplant, assign, delete): the named reference and the head the client expects.
+ * Nessie requires the expected hash in the path (`main@<hash>`) and so do we: a write never lands on a head the
+ * client has not seen.
+ */
+export async function writeTarget(
+  store: VersionStore,
+  ref: RefPath,
+): Promise<{ name: string; expectedHash: string; type: ReferenceType | null }> {
+  if (ref.name === null) throw new BadRequestError('A detached commit cannot be written to; name a branch.');
+  if (ref.hash === null && ref.relatives.length === 0) {
+    throw new BadRequestError(`Expected hash must be provided: use ${ref.name}@<hash of the head you saw>.`);
+  }
+  const resolved = await resolveRefPath(store, ref);
+  return { name: ref.name, expectedHash: resolved.hash, type: resolved.type };
+}

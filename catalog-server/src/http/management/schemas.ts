@@ -1,0 +1,227 @@
+/**
+ * Zod schemas for every request body and query of `/api/v2`, with Nessie's JSON field names and query parameter
+ * names (`max-records`, `page-token`, `prefix-key`, ...). Each parsed value is what the handler passes on.
+ */
+import { z } from 'zod';
+import { assertValidContentKey, parseContentKey } from './content-key.ts';
+import type { ContentKey } from '../../store/types.ts';
+
+const contentKey = z.object({ elements: z.array(z.string()) }).transform((k, ctx): ContentKey => {
+  try {
+    assertValidContentKey(k);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+  return { elements: k.elements };
+});
+
+/** A key as it appears in a query string: Nessie's path encoding (see content-key.ts). */
+const keyParam = z.string().transform((s, ctx): ContentKey => {
+  try {
+    return parseContentKey(s);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** Query values may repeat (`key=a&key=b`); one value arrives as a string. */
+const many = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+
+const int64 = z.number().int();
+const referenceType = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  z.enum(['BRANCH', 'TAG'], { message: "Reference type must be either 'branch' or 'tag'" }),
+);
+
+export const contentInput = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('NAMESPACE'),
+    id: z.string().optional(),
+    elements: z.array(z.string()).optional(),
+    properties: z.record(z.string(), z.string()).optional(),
+  }),
+  z.object({
+    type: z.literal('ICEBERG_TABLE'),
+    id: z.string().optional(),
+    metadataLocation: z.string().min(1),
+    snapshotId: int64,
+    schemaId: z.number().int(),
+    specId: z.number().int(),
+    sortOrderId: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('ICEBERG_VIEW'),
+    id: z.string().optional(),
+    metadataLocation: z.string().min(1),
+    versionId: int64,
+    schemaId: z.number().int(),
+    sqlText: z.string().optional(),
+    dialect: z.string().optional(),
+  }),
+]);
+
+const operation = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('PUT'), key: contentKey, content: contentInput }),
+  z.object({ type: z.literal('DELETE'), key: contentKey }),
+  z.object({ type: z.literal('UNCHANGED'), key: contentKey }),
+]);
+
+/** Fields the server sets; Nessie rejects them from clients with 400, so do we. */
+const serverSet = {
+  committer: z.undefined({ message: 'Cannot set the committer on the client side. It is set by the server.' }),
+  commitTime: z.undefined({ message: 'Cannot set the commit time on the client side. It is set by the server.' }),
+  hash: z.undefined({ message: 'Cannot set the commit hash on the client side. It is set by the server.' }),
+  parentCommitHashes: z
+    .array(z.string())
+    .max(0, { message: 'Cannot set the parent commit hashes on the client side. It is set by the server.' })
+    .optional(),
+};
+
+export const commitMetaInput = z.object({
+  message: z.string().default(''),
+  author: z.string().optional(),
+  authors: z.array(z.string()).optional(),
+  authorTime: z.iso.datetime({ offset: true }).optional(),
+  signedOffBy: z.string().optional(),
+  allSignedOffBy: z.array(z.string()).optional(),
+  properties: z.record(z.string(), z.string()).optional(),
+  allProperties: z.record(z.string(), z.array(z.string())).optional(),
+  ...serverSet,
+});
+export type CommitMetaInput = z.infer<typeof commitMetaInput>;
+
+export const commitBody = z.object({
+  commitMeta: commitMetaInput,
+  operations: z.array(operation).min(1, { message: 'A commit needs at least one operation.' }),
+});
+
+/** `POST /trees` and `PUT /trees/{ref}` body: the reference (or commit) to start from or move to. */
+export const referenceBody = z.object({
+  type: referenceType.optional(),
+  name: z.string().min(1).optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8,64}$/, { message: 'hash must be 8 to 64 hex digits' })
+    .optional(),
+});
+
+export const createReferenceQuery = z.object({
+  name: z.string({ message: 'query parameter "name" is required' }).min(1),
+  type: referenceType,
+});
+
+export const typeQuery = z.object({ type: referenceType.optional() });
+
+const mergeBehavior = z.enum(['NORMAL', 'FORCE', 'DROP']);
+const keyMergeMode = z.object({ key: contentKey, mergeBehavior });
+
+/**
+ * Flags: Nessie 0.99's server reads `isDryRun`, `isReturnConflictAsResult` and `isFetchAdditionalInfo` (the names its
+ * Java client sends) and silently ignores the `dryRun`-style names its OpenAPI document shows. We accept both, so
+ * that a client written from the OpenAPI document gets what it asked for.
+ */
+const mergeFlags = {
+  dryRun: z.boolean().optional(),
+  isDryRun: z.boolean().optional(),
+  fetchAdditionalInfo: z.boolean().optional(),
+  isFetchAdditionalInfo: z.boolean().optional(),
+  returnConflictAsResult: z.boolean().optional(),
+  isReturnConflictAsResult: z.boolean().optional(),
+  keyMergeModes: z.array(keyMergeMode).optional(),
+  defaultKeyMergeMode: mergeBehavior.optional(),
+};
+
+export const mergeBody = z.object({
+  fromRefName: z.string().min(1),
+  fromHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8,64}$/, { message: 'fromHash must be 8 to 64 hex digits' })
+    .optional(),
+  message: z.string().optional(),
+  commitMeta: commitMetaInput.partial({ message: true }).optional(),
+  ...mergeFlags,
+});
+
+export const transplantBody = z.object({
+  fromRefName: z.string().min(1),
+  hashesToTransplant: z
+    .array(z.string().regex(/^[0-9a-fA-F]{8,64}$/, { message: 'hashes must be 8 to 64 hex digits' }))
+    .min(1, { message: 'hashesToTransplant needs at least one hash' }),
+  message: z.string().optional(),
+  ...mergeFlags,
+});
+
+export const multipleContentsBody = z.object({
+  requestedKeys: z.array(contentKey).min(1, { message: 'requestedKeys needs at least one key' }),
+});
+
+const maxRecords = z.coerce.number().int().min(1).max(100_000).optional();
+
+/**
+ * Paging as Nessie names it (`max-records`, `page-token`); the camelCase spellings are accepted too since the
+ * Nessie docs and some clients use them.
+ */
+const paging = {
+  'max-records': maxRecords,
+  maxRecords: maxRecords,
+  'page-token': z.string().min(1).optional(),
+  pageToken: z.string().min(1).optional(),
+};
+
+/** CEL filters are Nessie features we do not implement; refuse them instead of returning unfiltered results. */
+const noFilter = z.undefined({ message: 'CEL "filter" is not supported by this server; use prefix-key / key' });
+
+export const listReferencesQuery = z.object({
+  ...paging,
+  fetch: z.enum(['MINIMAL', 'ALL']).optional(),
+  filter: noFilter.optional(),
+});
+
+export const getReferenceQuery = z.object({ fetch: z.enum(['MINIMAL', 'ALL']).optional() });
+
+export const historyQuery = z.object({
+  ...paging,
+  fetch: z.enum(['MINIMAL', 'ALL']).optional(),
+  'limit-hash': z
+    .string()
+    .regex(/^[0-9a-fA-F]{8,64}$/)
+    .optional(),
+  filter: noFilter.optional(),
+});
+
+const keyRange = {
+  'prefix-key': keyParam.optional(),
+  'min-key': z.undefined({ message: 'min-key is not supported; use prefix-key' }).optional(),
+  'max-key': z.undefined({ message: 'max-key is not supported; use prefix-key' }).optional(),
+  key: many(keyParam),
+  filter: noFilter.optional(),
+};
+
+export const entriesQuery = z.object({
+  ...paging,
+  ...keyRange,
+  content: z.enum(['true', 'false']).optional(),
+});
+
+export const diffQuery = z.object({ ...paging, ...keyRange });
+
+export const contentsQuery = z.object({
+  key: many(keyParam),
+  'with-doc': z.string().optional(),
+  'for-write': z.string().optional(),
+});
+
+export const reflogQuery = z.object({ ...paging, ref: z.string().min(1).optional() });
+
+/** `maxRecords`/`pageToken` from either spelling. */
+export function pageOf(q: { 'max-records'?: number; maxRecords?: number; 'page-token'?: string; pageToken?: string }): {
+  maxRecords?: number;
+  pageToken?: string;
+} {
+  return { maxRecords: q['max-records'] ?? q.maxRecords, pageToken: q['page-token'] ?? q.pageToken };
+}
+
+export type ContentInputBody = z.infer<typeof contentInput>;
