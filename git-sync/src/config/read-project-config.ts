@@ -1,0 +1,46 @@
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { InvalidProjectConfigError } from '../errors/index.ts';
+import type { FsModule, ProjectConfig } from '../types.ts';
+import { PROJECT_CONFIG_FILES } from './default-project-config.ts';
+import { parseProjectConfig } from './parse-project-config.ts';
+
+/**
+ * Reads `rat.yaml` (or `.rat.json`) from the repository root. `RAT_CATALOG_URL` in `env` overrides the catalog URL so
+ * CI and tests can point a checked-in config at another server without editing it.
+ *
+ * @example const config = await readProjectConfig({ fs, dir: '/src/repo' })
+ */
+export async function readProjectConfig({
+  fs,
+  dir,
+  env = {},
+}: {
+  fs: FsModule;
+  dir: string;
+  env?: Record<string, string | undefined>;
+}): Promise<ProjectConfig & { file: string }> {
+  for (const name of PROJECT_CONFIG_FILES) {
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    let doc: unknown;
+    try {
+      doc = name.endsWith('.json') ? JSON.parse(text) : yaml.load(text);
+    } catch (err) {
+      throw new InvalidProjectConfigError(
+        name,
+        `not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
+      );
+    }
+    const cfg = parseProjectConfig(doc, name);
+    const override = env['RAT_CATALOG_URL'];
+    if (override) cfg.catalogUrl = override.replace(/\/+$/, '');
+    return { ...cfg, file };
+  }
+  throw new InvalidProjectConfigError(PROJECT_CONFIG_FILES.join(' or '), `not found in ${dir}`);
+}

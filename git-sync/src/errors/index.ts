@@ -1,0 +1,6 @@
+export { GitSyncError } from './git-sync-error.ts';
+export { CatalogUnreachableError } from './catalog-unreachable.ts';
+export { CatalogRequestFailedError } from './catalog-request-failed.ts';
+export { DataMergeConflictError } from './data-merge-conflict.ts';
+export { InvalidProjectConfigError } from './invalid-project-config.ts';
+export { NotAGitRepositoryError } from './not-a-git-repository.ts';

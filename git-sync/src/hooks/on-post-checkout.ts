@@ -1,0 +1,65 @@
+import { ensureDataBranch } from '../ensure-data-branch.ts';
+import { currentBranch, isRebasing, lastCheckoutMove, readReflog, resolveSha } from '../git/repo.ts';
+import { catchUp } from '../internal/catch-up.ts';
+import { guarded } from '../internal/guard.ts';
+import { resolveDataRef } from '../resolve-data-ref.ts';
+import type { GitSyncIO, HookOutcome } from '../types.ts';
+
+export interface PostCheckoutArgs {
+  previousHead: string;
+  newHead: string;
+  /** git's third argument: 1 for a branch checkout, 0 for a file checkout. */
+  branchCheckout: boolean;
+}
+
+/**
+ * post-checkout: the data branch follows the code branch. A branch created by this checkout (`checkout -b`,
+ * `switch -c`, `branch x && checkout x`) forks its data from the data head of the branch the user came from (read
+ * from HEAD's reflog, `checkout: moving from A to B`); an existing branch whose data branch is missing gets it back
+ * from its fork point. A detached HEAD only reports which data it reads. Always exit 0: a checkout is never undone.
+ *
+ * @example await onPostCheckout(io, { previousHead, newHead, branchCheckout: true })
+ */
+export async function onPostCheckout(io: GitSyncIO, args: PostCheckoutArgs): Promise<HookOutcome> {
+  if (!args.branchCheckout || isRebasing(io)) return { exitCode: 0 };
+  const branch = await currentBranch(io);
+  if (!branch) {
+    await guarded(io, 'resolving the data for this detached checkout', undefined, async () => {
+      const r = await resolveDataRef(io);
+      io.report.info(
+        `detached HEAD: reading data ${r.ref} (read-only)${r.approximate ? ' — no data was recorded for this commit; showing the nearest known' : ''}`,
+      );
+    });
+    return { exitCode: 0 };
+  }
+  await catchUp(io);
+  const move = await lastCheckoutMove(io);
+  let fromCodeBranch: string | undefined;
+  let fromSha: string | undefined;
+  if (move && move.to === branch && move.from !== branch && (await isFreshBranch(io, branch, args.newHead))) {
+    if (await resolveSha(io, `refs/heads/${move.from}`)) fromCodeBranch = move.from;
+    else if (/^[0-9a-f]{7,40}$/.test(move.from)) fromSha = args.previousHead;
+  }
+  await guarded(
+    io,
+    `creating the data branch for "${branch}"`,
+    { kind: 'ensure-branch', codeBranch: branch, fromCodeBranch },
+    async () => {
+      const r = await ensureDataBranch(io, branch, { fromCodeBranch, fromSha });
+      if (r.created) {
+        const recreated = !fromCodeBranch && !fromSha;
+        io.report.info(
+          `data branch "${r.dataBranch}" ${recreated ? 'was missing: recreated' : 'created'} from ${r.source} (${r.reference.hash.slice(0, 12)})`,
+        );
+      } else if (r.source) io.report.info(`data branch "${r.dataBranch}" was ${r.source}`);
+    },
+  );
+  return { exitCode: 0 };
+}
+
+/** A branch this very checkout created: its reflog holds only its creation, at the commit now checked out. */
+async function isFreshBranch(io: GitSyncIO, branch: string, head: string): Promise<boolean> {
+  const log = await readReflog(io, `refs/heads/${branch}`);
+  if (log.length === 0) return false;
+  return log.length === 1 && log[0].newSha === head && /^branch: Created from /.test(log[0].message);
+}

@@ -1,0 +1,62 @@
+import { deleteDataBranch } from '../delete-data-branch.ts';
+import { ZERO_SHA } from '../git/repo.ts';
+import { guarded } from '../internal/guard.ts';
+import { tagData, untagData } from '../internal/tag-data.ts';
+import type { GitSyncIO, HookOutcome } from '../types.ts';
+
+export interface RefUpdate {
+  oldSha: string;
+  newSha: string;
+  ref: string;
+}
+
+/** Parses the hook's stdin: one `<old> <new> <refname>` per line. Pure. */
+export function parseRefUpdates(stdin: string): RefUpdate[] {
+  return stdin
+    .split('\n')
+    .map((l) => l.trim().split(' '))
+    .filter((p) => p.length === 3)
+    .map(([oldSha, newSha, ref]) => ({ oldSha, newSha, ref }));
+}
+
+/**
+ * reference-transaction: acts once the update is `committed`. A deleted branch deletes (or archives) its data branch;
+ * a created tag tags the data; a deleted tag deletes the data tag. Other updates (commits, HEAD, remotes) are
+ * ignored. git may report one deletion twice (packed and loose refs): every step is idempotent. Always exit 0.
+ *
+ * @example await onReferenceTransaction(io, { state: 'committed', updates: parseRefUpdates(stdin) })
+ */
+export async function onReferenceTransaction(
+  io: GitSyncIO,
+  args: { state: string; updates: RefUpdate[] },
+): Promise<HookOutcome> {
+  if (args.state !== 'committed') return { exitCode: 0 };
+  for (const u of args.updates) {
+    if (u.ref.startsWith('refs/heads/') && u.newSha === ZERO_SHA) {
+      const codeBranch = u.ref.slice('refs/heads/'.length);
+      await guarded(
+        io,
+        `removing the data branch of "${codeBranch}"`,
+        { kind: 'delete-branch', codeBranch },
+        async () => {
+          const r = await deleteDataBranch(io, codeBranch);
+          if (r.kind === 'deleted') {
+            io.report.info(
+              `data branch "${r.dataBranch}" ${r.archivedAs ? `archived as tag "${r.archivedAs}" and ` : ''}deleted (was ${r.hash.slice(0, 12)})`,
+            );
+          }
+        },
+      );
+    } else if (u.ref.startsWith('refs/tags/')) {
+      const tag = u.ref.slice('refs/tags/'.length);
+      if (u.newSha === ZERO_SHA) {
+        await guarded(io, `deleting data tag "${tag}"`, { kind: 'delete-tag', tag }, () => untagData(io, tag));
+      } else if (u.oldSha === ZERO_SHA) {
+        await guarded(io, `tagging the data as "${tag}"`, { kind: 'tag', tag, sha: u.newSha }, () =>
+          tagData(io, tag, u.newSha),
+        );
+      }
+    }
+  }
+  return { exitCode: 0 };
+}

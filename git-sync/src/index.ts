@@ -1,0 +1,50 @@
+/**
+ * git-sync: data branches follow code branches. Public functions take their IO as arguments
+ * (`{ fs, dir, gitdir, catalog, config, report }`), isomorphic-git style; the `rat` CLI and the git hook shims are
+ * thin callers.
+ *
+ * For the engine: `resolveDataRef` answers "which data ref should I read right now" (a branch, or a read-only
+ * `branch@hash` on a detached checkout).
+ */
+export { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
+export { dataBranchFor } from './data-branch-for.ts';
+export { connectionEnv, type ConnectionSettings } from './connection-env.ts';
+export { openGitSync, type OpenGitSyncOptions } from './open-git-sync.ts';
+
+export { readProjectConfig } from './config/read-project-config.ts';
+export { writeProjectConfig } from './config/write-project-config.ts';
+export { parseProjectConfig } from './config/parse-project-config.ts';
+export { defaultProjectConfig, DEFAULT_CATALOG_URL, PROJECT_CONFIG_FILES } from './config/default-project-config.ts';
+
+export { httpDataCatalog, type HttpDataCatalogOptions } from './catalog/http-data-catalog.ts';
+export type {
+  DataCatalog,
+  DataReference,
+  DataMergeRequest,
+  DataMergeOutcome,
+  DataLogEntry,
+  CodeLink,
+  KeyMergeBehavior,
+} from './catalog/data-catalog.ts';
+
+export { ensureDataBranch, type EnsuredDataBranch, type EnsureDataBranchOptions } from './ensure-data-branch.ts';
+export { mergeDataBranches, type MergeDataOptions, type MergeDataResult } from './merge-data-branches.ts';
+export { deleteDataBranch, type DeleteDataBranchResult } from './delete-data-branch.ts';
+export { recordCodeLink } from './record-code-link.ts';
+export { findCodeLink } from './find-code-link.ts';
+export { findMergeSource } from './find-merge-source.ts';
+export { mergeHints } from './merge-hints.ts';
+export { syncRepository, type SyncOptions, type SyncReport } from './sync-repository.ts';
+export { repositoryStatus, type RepositoryStatus } from './repository-status.ts';
+
+export { onPostCheckout, type PostCheckoutArgs } from './hooks/on-post-checkout.ts';
+export { onPostCommit } from './hooks/on-post-commit.ts';
+export { onPreMergeCommit } from './hooks/on-pre-merge-commit.ts';
+export { onPostMerge } from './hooks/on-post-merge.ts';
+export { onReferenceTransaction, parseRefUpdates, type RefUpdate } from './hooks/on-reference-transaction.ts';
+export { onPostRewrite, parseRewrites } from './hooks/on-post-rewrite.ts';
+
+export { readJournal, type JournalEntry, type JournalStep } from './state/journal.ts';
+export * from './errors/index.ts';
+export type { FsModule, GitSyncIO, HookOutcome, ProjectConfig, Reporter, DeletePolicy } from './types.ts';
+export { PROPS } from './types.ts';

@@ -1,0 +1,15 @@
+import { readJournal } from '../state/journal.ts';
+import type { GitSyncIO } from '../types.ts';
+import { replayJournal } from './replay-journal.ts';
+
+/** Each hook first retries what earlier hooks missed, so the journal drains as soon as the server is back. */
+export async function catchUp(io: GitSyncIO): Promise<void> {
+  if ((await readJournal(io)).length === 0) return;
+  try {
+    const r = await replayJournal(io);
+    if (r.pending.length > 0 && r.done.length === 0) return;
+    if (r.pending.length > 0) io.report.warn(`${r.pending.length} journaled step(s) still pending; run \`rat sync\``);
+  } catch {
+    // Catching up is best effort; the hook's own step reports problems loudly.
+  }
+}

@@ -1,0 +1,120 @@
+import type { DataMergeOutcome, KeyMergeBehavior } from './catalog/data-catalog.ts';
+import { CatalogRequestFailedError } from './errors/index.ts';
+import { dataBranchFor } from './data-branch-for.ts';
+import { ensureDataBranch } from './ensure-data-branch.ts';
+import { PROPS, type GitSyncIO } from './types.ts';
+
+export interface MergeDataOptions {
+  /** Code branches; the data branches are derived with `dataBranchFor`. */
+  sourceBranch: string;
+  targetBranch: string;
+  /** The code merge commit: stored in the data commit's properties and used to recognise a merge already done. */
+  mergeSha?: string;
+  /** Check only (pre-merge-commit). */
+  dryRun?: boolean;
+  /** For conflicting tables: `theirs` takes the source's version, `ours` keeps the target's. */
+  resolve?: 'ours' | 'theirs';
+}
+
+export type MergeDataResult =
+  | { kind: 'same-branch'; dataBranch: string }
+  | { kind: 'no-source'; source: string }
+  | { kind: 'already-merged'; source: string; target: string; hash: string }
+  | { kind: 'clean'; source: string; target: string; tables: string[] }
+  | { kind: 'merged'; source: string; target: string; hash: string; tables: string[] }
+  | { kind: 'conflict'; source: string; target: string; tables: string[] };
+
+const tableName = (key: string[]) => key.join('.');
+
+/**
+ * Merges the data branch of `sourceBranch` into that of `targetBranch` as one atomic catalog commit, or reports why
+ * not. Idempotent: a merge already recorded for `mergeSha`, or a source already contained in the target, is a no-op.
+ * A conflict changes nothing (the server applies a merge completely or not at all). The target head seen at the
+ * dry run is the expected hash of the real merge, so two racing merges cannot both apply; the loser re-checks and
+ * finds the merge already done.
+ *
+ * @example await mergeDataBranches(io, { sourceBranch: 'feature', targetBranch: 'main', mergeSha })
+ */
+export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): Promise<MergeDataResult> {
+  const source = dataBranchFor(opts.sourceBranch, io.config);
+  const target = dataBranchFor(opts.targetBranch, io.config);
+  if (source === target) return { kind: 'same-branch', dataBranch: target };
+  const srcRef = await io.catalog.getReference(source);
+  if (!srcRef) return { kind: 'no-source', source };
+  let tgtRef = (await ensureDataBranch(io, opts.targetBranch)).reference;
+
+  if (opts.mergeSha) {
+    const done = await findMergeFor(io, target, opts.mergeSha);
+    if (done) return { kind: 'already-merged', source, target, hash: done };
+  }
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const dry = await io.catalog.merge(target, {
+      fromRefName: source,
+      fromHash: srcRef.hash,
+      expectedHash: tgtRef.hash,
+      dryRun: true,
+    });
+    if (dry.commonAncestor === srcRef.hash) return { kind: 'already-merged', source, target, hash: tgtRef.hash };
+    const conflicts = dry.conflicts;
+    const tables = changedTables(dry);
+    if (conflicts.length > 0 && !opts.resolve) {
+      return { kind: 'conflict', source, target, tables: conflicts.map((c) => tableName(c.key)) };
+    }
+    if (opts.dryRun) return { kind: 'clean', source, target, tables };
+    const behavior: KeyMergeBehavior = opts.resolve === 'theirs' ? 'FORCE' : 'DROP';
+    const properties: Record<string, string> = {
+      [PROPS.sourceBranch]: opts.sourceBranch,
+      [PROPS.targetBranch]: opts.targetBranch,
+    };
+    if (opts.mergeSha) properties[PROPS.mergeCommit] = opts.mergeSha;
+    try {
+      const res = await io.catalog.merge(target, {
+        fromRefName: source,
+        fromHash: srcRef.hash,
+        expectedHash: tgtRef.hash,
+        message: `Merge data of ${source} into ${target}${opts.mergeSha ? ` (git ${opts.mergeSha.slice(0, 12)})` : ''}`,
+        properties,
+        keyMergeModes: conflicts.map((c) => ({ key: c.key, mergeBehavior: behavior })),
+      });
+      if (res.wasSuccessful) return { kind: 'merged', source, target, hash: res.resultantTargetHash, tables };
+      if (res.conflicts.length > 0 && !opts.resolve) {
+        return { kind: 'conflict', source, target, tables: res.conflicts.map((c) => tableName(c.key)) };
+      }
+    } catch (err) {
+      // 409: the target moved between the dry run and the merge (another hook, a writer). Re-read and re-check.
+      if (!(err instanceof CatalogRequestFailedError && err.status === 409)) throw err;
+    }
+    const fresh = await io.catalog.getReference(target);
+    if (!fresh)
+      throw new CatalogRequestFailedError(
+        'GET',
+        `/api/v2/trees/${target}`,
+        404,
+        'REFERENCE_NOT_FOUND',
+        'target data branch vanished during the merge',
+      );
+    tgtRef = fresh;
+    if (opts.mergeSha) {
+      const done = await findMergeFor(io, target, opts.mergeSha);
+      if (done) return { kind: 'already-merged', source, target, hash: done };
+    }
+  }
+  throw new CatalogRequestFailedError(
+    'POST',
+    `/api/v2/trees/${target}/history/merge`,
+    409,
+    'REFERENCE_CONFLICT',
+    'the target kept moving; retry with `rat sync`',
+  );
+}
+
+function changedTables(dry: DataMergeOutcome): string[] {
+  return dry.keys.map(tableName);
+}
+
+/** The data commit on `target` that already merged code merge `sha`, searched in recent history. */
+async function findMergeFor(io: GitSyncIO, target: string, sha: string): Promise<string | undefined> {
+  const log = await io.catalog.history(target, 100);
+  return log.find((e) => e.properties[PROPS.mergeCommit] === sha)?.hash;
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { httpDataCatalog } from './catalog/http-data-catalog.ts';
+import { readProjectConfig } from './config/read-project-config.ts';
+import { NotAGitRepositoryError } from './errors/index.ts';
+import type { FsModule, GitSyncIO, Reporter } from './types.ts';
+
+export interface OpenGitSyncOptions {
+  fs: FsModule;
+  /** Any directory inside the working tree (default: the current directory). */
+  cwd?: string;
+  /** `GIT_DIR` as git passes it to hooks (relative to `cwd`), if any. */
+  gitDir?: string;
+  env?: Record<string, string | undefined>;
+  report?: Reporter;
+}
+
+/**
+ * Builds the IO for a repository: finds the working tree and `.git`, reads the project config and connects to its
+ * catalog over HTTP. What the CLI does before calling any other function; the engine can use it the same way.
+ *
+ * @example const io = await openGitSync({ fs }); const r = await resolveDataRef(io)
+ */
+export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  let dir: string;
+  try {
+    dir = await git.findRoot({ fs: opts.fs, filepath: cwd });
+  } catch {
+    throw new NotAGitRepositoryError(cwd);
+  }
+  const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : path.join(dir, '.git');
+  const config = await readProjectConfig({ fs: opts.fs, dir, env: opts.env ?? {} });
+  return {
+    fs: opts.fs,
+    dir,
+    gitdir,
+    config,
+    catalog: httpDataCatalog(config.catalogUrl),
+    report: opts.report ?? {
+      info: (m) =>
+        process.stderr.write(
+          m
+            .split('\n')
+            .map((l) => `rat: ${l}\n`)
+            .join(''),
+        ),
+      warn: (m) =>
+        process.stderr.write(
+          m
+            .split('\n')
+            .map((l) => `rat: ⚠ ${l}\n`)
+            .join(''),
+        ),
+    },
+  };
+}

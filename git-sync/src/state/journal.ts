@@ -1,0 +1,66 @@
+/**
+ * The journal of steps a hook could not finish (server unreachable, data conflict after a fast-forward). One JSON
+ * object per line in `.git/rat/journal.jsonl`; appends are single small writes with O_APPEND so two hooks racing do
+ * not interleave. `rat sync` replays it; every step is idempotent, so replaying twice is harmless.
+ */
+import path from 'node:path';
+import { ratDir, type StateIO } from './rat-dir.ts';
+
+export type JournalStep =
+  | { kind: 'ensure-branch'; codeBranch: string; fromCodeBranch?: string }
+  | { kind: 'record-link'; sha: string; codeBranch: string }
+  | { kind: 'merge'; sourceBranch: string; targetBranch: string; mergeSha?: string; conflict?: boolean }
+  | { kind: 'delete-branch'; codeBranch: string }
+  | { kind: 'tag'; tag: string; sha: string; codeBranch?: string }
+  | { kind: 'delete-tag'; tag: string }
+  | { kind: 'copy-link'; fromSha: string; toSha: string };
+
+export type JournalEntry = JournalStep & { id: string; at: string; reason: string };
+
+const FILE = 'journal.jsonl';
+
+export async function appendJournal(
+  io: StateIO,
+  step: JournalStep,
+  reason: string,
+  now = new Date(),
+): Promise<JournalEntry> {
+  const entry = {
+    ...step,
+    id: `${now.getTime().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    at: now.toISOString(),
+    reason,
+  } as JournalEntry;
+  await io.fs.promises.mkdir(ratDir(io), { recursive: true });
+  await io.fs.promises.appendFile(path.join(ratDir(io), FILE), JSON.stringify(entry) + '\n');
+  return entry;
+}
+
+export async function readJournal(io: StateIO): Promise<JournalEntry[]> {
+  let text: string;
+  try {
+    text = await io.fs.promises.readFile(path.join(ratDir(io), FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as JournalEntry);
+    } catch {
+      // A torn last line (a hook killed mid-write) is skipped rather than blocking every later sync.
+    }
+  }
+  return out;
+}
+
+/** Drops the entries whose ids are in `done`, keeping anything appended meanwhile. */
+export async function removeJournalEntries(io: StateIO, done: Set<string>): Promise<void> {
+  if (done.size === 0) return;
+  const file = path.join(ratDir(io), FILE);
+  const keep = (await readJournal(io)).filter((e) => !done.has(e.id));
+  const tmp = `${file}.${process.pid}.tmp`;
+  await io.fs.promises.writeFile(tmp, keep.map((e) => JSON.stringify(e) + '\n').join(''));
+  await io.fs.promises.rename(tmp, file);
+}

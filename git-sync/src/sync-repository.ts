@@ -1,0 +1,84 @@
+import { ensureDataBranch, type EnsuredDataBranch } from './ensure-data-branch.ts';
+import { findMergeSource } from './find-merge-source.ts';
+import { currentBranch, firstParentLog, headSha } from './git/repo.ts';
+import { replayJournal } from './internal/replay-journal.ts';
+import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
+import { mergeHints } from './merge-hints.ts';
+import { recordCodeLink } from './record-code-link.ts';
+import type { GitSyncIO } from './types.ts';
+
+export interface SyncOptions {
+  /** Merge this code branch's data (a merge request merged on a forge, where no hook ran). */
+  merged?: string;
+  /** Target of `merged`; defaults to the checked-out branch. */
+  into?: string;
+  /** Settle conflicting tables of journaled or requested merges: `theirs` = source's version, `ours` = target's. */
+  resolve?: 'ours' | 'theirs';
+  /** How many first-parent commits to scan for merge commits made elsewhere (default 50). */
+  depth?: number;
+}
+
+export interface SyncReport {
+  replayed: number;
+  pending: number;
+  /** Merges still blocked by conflicts (`source → target: tables`). */
+  conflicts: string[];
+  ensured?: EnsuredDataBranch;
+  merges: Array<MergeDataResult & { mergeSha?: string }>;
+  linked: boolean;
+}
+
+/**
+ * Brings the data in step with the repository after the fact: replays the journal of missed hook steps, makes sure
+ * the current branch has its data branch, merges the data of merge requests merged on a forge (named with `merged`,
+ * or found as merge commits in recent first-parent history: `Merge pull request #1 from org/feature`, `Merge branch
+ * 'feature' into 'main'`), and records the data link of HEAD. Idempotent: a second run finds every merge done
+ * (by the merge sha in the data commit's properties, or because the source is already contained) and does nothing.
+ *
+ * @example await syncRepository(io, {})                          // CI on the default branch after a forge merge
+ * @example await syncRepository(io, { merged: 'feature' })        // squash-merged on the forge
+ */
+export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Promise<SyncReport> {
+  const replay = await replayJournal(io, { resolve: opts.resolve });
+  const report: SyncReport = {
+    replayed: replay.done.length,
+    pending: replay.pending.length,
+    conflicts: replay.conflicts.map((e) => (e.kind === 'merge' ? `${e.sourceBranch} → ${e.targetBranch}` : e.kind)),
+    merges: [],
+    linked: false,
+  };
+  const branch = await currentBranch(io);
+  const sha = await headSha(io);
+  if (branch) report.ensured = await ensureDataBranch(io, branch);
+
+  if (opts.merged) {
+    const target = opts.into ?? branch;
+    if (!target) throw new Error('`rat sync --merged` needs `--into <branch>` on a detached HEAD');
+    const r = await mergeDataBranches(io, { sourceBranch: opts.merged, targetBranch: target, resolve: opts.resolve });
+    report.merges.push(r);
+    if (r.kind === 'conflict') report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+  } else if (branch && sha) {
+    const log = await firstParentLog(io, sha, opts.depth ?? 50);
+    for (const c of log.reverse()) {
+      if (c.parents.length < 2) continue;
+      const hints = mergeHints(c.message);
+      const source = await findMergeSource(io, c.parents[1], branch, hints);
+      if (!source) continue;
+      const r = await mergeDataBranches(io, {
+        sourceBranch: source,
+        targetBranch: branch,
+        mergeSha: c.sha,
+        resolve: opts.resolve,
+      });
+      report.merges.push({ ...r, mergeSha: c.sha });
+      if (r.kind === 'merged') await recordCodeLink(io, c.sha, branch, r.hash);
+      if (r.kind === 'conflict') report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+    }
+  }
+
+  if (branch && sha && !(await io.catalog.getLink(sha))) {
+    await recordCodeLink(io, sha, branch);
+    report.linked = true;
+  }
+  return report;
+}

@@ -1,0 +1,64 @@
+import type * as nodeFs from 'node:fs';
+import type { DataCatalog } from './catalog/data-catalog.ts';
+
+/** The node `fs` module (isomorphic-git takes the same object). Injected so tests can swap it. */
+export type FsModule = typeof nodeFs;
+
+/** What to do with a data branch when its code branch is deleted. */
+export type DeletePolicy = 'delete' | 'archive';
+
+/** The checked-in project config (`rat.yaml` or `.rat.json`), with defaults filled in. */
+export interface ProjectConfig {
+  /** Base URL of the catalog server, e.g. `http://127.0.0.1:8181` (no `/iceberg`, no `/api/v2`). */
+  catalogUrl: string;
+  branches: {
+    /** Prepended to code branch names to form data branch names (`""` = one to one). */
+    prefix: string;
+    /** Explicit code branch → data branch names; wins over the prefix. */
+    map: Record<string, string>;
+    /** Code branches that map to the same name without the prefix (the default branch, usually). */
+    unprefixed: string[];
+  };
+  /** The catalog's default data branch: the fallback fork point. */
+  defaultDataBranch: string;
+  /** Folder (relative to the repository root) that holds pipeline definitions, for the engine. */
+  pipelinesDir: string;
+  /** `git branch -d` deletes the data branch, or keeps its head as tag `<archivePrefix><branch>`. */
+  onBranchDelete: DeletePolicy;
+  archivePrefix: string;
+}
+
+/** Where hooks and commands tell the user what happened. Warnings must be loud: they mean a step was missed. */
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * The IO every public git-sync function takes, isomorphic-git style: the repository (`fs`, `dir`, `gitdir`), the
+ * catalog it talks to, the project config and where to report.
+ */
+export interface GitSyncIO {
+  fs: FsModule;
+  /** Working tree root. */
+  dir: string;
+  /** The `.git` directory (defaults to `<dir>/.git` where a caller builds the IO). */
+  gitdir: string;
+  catalog: DataCatalog;
+  config: ProjectConfig;
+  report: Reporter;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+}
+
+/** What a hook tells git: 0 lets the git operation proceed (always, except a data conflict before a merge commit). */
+export interface HookOutcome {
+  exitCode: number;
+}
+
+/** Commit properties git-sync writes on data commits it makes, so later runs can recognise them. */
+export const PROPS = {
+  mergeCommit: 'rat.git.merge-commit',
+  sourceBranch: 'rat.git.source-branch',
+  targetBranch: 'rat.git.target-branch',
+} as const;
