@@ -20,3 +20,5 @@ export {
 export { ensureMavenArtifact, ensureIcebergSparkRuntime, ICEBERG_SPARK_RUNTIME } from './maven.ts';
 export { findJavaHome } from './java.ts';
 export { duckdbExtensionPath, DUCKDB_VERSION } from './duckdb.ts';
+export { stepValue, stepRaised } from './steps.ts';
+export { sparkClientSetup, type SparkClientSetup } from './spark.ts';

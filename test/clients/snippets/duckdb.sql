@@ -1,0 +1,7 @@
+INSTALL httpfs;
+INSTALL iceberg;
+LOAD httpfs;
+LOAD iceberg;
+-- One ATTACH per branch: ENDPOINT http://HOST:PORT/iceberg/<branch> ("/iceberg" alone is main).
+ATTACH 'rat' AS rat (TYPE iceberg, ENDPOINT 'http://localhost:8181/iceberg/main', AUTHORIZATION_TYPE 'none');
+SHOW ALL TABLES;
