@@ -7,3 +7,18 @@ export type * from './store/types.ts';
 export * from './errors/index.ts';
 export type { WarehouseIO } from './warehouse/warehouse-io.ts';
 export { createWarehouseIO } from './warehouse/index.ts';
+export {
+  FileWarehouseIO,
+  S3WarehouseIO,
+  S3_ENV,
+  buildWarehouses,
+  parseWarehousesConfig,
+  resolveS3Settings,
+  s3ClientConfig,
+  vendedStorageCredentials,
+  wantsVendedCredentials,
+  DEFAULT_WAREHOUSE_NAME,
+  type S3Options,
+  type WarehouseConfig,
+  type WarehousesConfig,
+} from './warehouse/index.ts';

@@ -7,3 +7,7 @@ export { ReferenceConflictError } from './reference-conflict.ts';
 export { ReferenceAlreadyExistsError } from './reference-already-exists.ts';
 export { ReadOnlyReferenceError } from './read-only-reference.ts';
 export { UnauthorizedError } from './unauthorized.ts';
+export { StorageUnavailableError } from './storage-unavailable.ts';
+export { StorageAccessDeniedError } from './storage-access-denied.ts';
+export { StorageObjectNotFoundError } from './storage-object-not-found.ts';
+export { StorageObjectExistsError } from './storage-object-exists.ts';

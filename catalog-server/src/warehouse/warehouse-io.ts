@@ -19,4 +19,6 @@ export interface WarehouseIO {
   prepareDirectory(location: string): Promise<void>;
   /** Storage settings handed to clients in loadTable/createTable `config` (endpoint, region, path style, ...). */
   clientConfig(opts?: { vendCredentials?: boolean }): Record<string, string>;
+  /** Releases connections (S3 sockets); called once when the server stops. */
+  close?(): void;
 }

@@ -1,0 +1,15 @@
+import { RatError } from './rat-error.ts';
+
+/** A file the catalog expected in the warehouse (e.g. a table's metadata file) is not there. */
+export class StorageObjectNotFoundError extends RatError {
+  readonly code = 'STORAGE_OBJECT_NOT_FOUND' as const;
+  readonly status = 404;
+  readonly icebergType = 'NotFoundException';
+  readonly nessieErrorCode = 'UNKNOWN';
+
+  constructor(location: string) {
+    super(`No file at ${location}. It was deleted from the warehouse outside the catalog, or never written.`, {
+      location,
+    });
+  }
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { WarehouseIO } from './warehouse-io.ts';
+import { parseS3Uri, resolveS3Settings, s3ClientConfig, type ResolvedS3Settings, type S3Options } from './s3-config.ts';
+import { toStorageError, isNotFound, isPreconditionFailed, isNotImplemented } from './s3-errors.ts';
+import { BadRequestError, StorageObjectExistsError, StorageObjectNotFoundError } from '../errors/index.ts';
+
+/** Settings as shown to people and logs: everything except the keys. */
+export type PublicS3Settings = Omit<ResolvedS3Settings, 'credentials'> & { staticCredentials: boolean };
+
+/**
+ * Warehouse on S3 or an S3-compatible store (MinIO, Ceph, R2, versitygw). Each write is a single PutObject, which S3
+ * makes visible atomically and durably; `ifAbsent` writes send `If-None-Match: *` so two writers cannot both create
+ * the same metadata file. Stores that ignore that header are detected once (a probe object under the warehouse root)
+ * and fall back to check-then-put.
+ *
+ * @example const io = new S3WarehouseIO('s3://lake/warehouse', { endpoint: 'http://127.0.0.1:9000' });
+ *          await io.write('s3://lake/warehouse/t/metadata/00000-x.metadata.json', json, { ifAbsent: true });
+ */
+export class S3WarehouseIO implements WarehouseIO {
+  readonly root: string;
+  readonly #settings: ResolvedS3Settings;
+  readonly #client: S3Client;
+  #conditional: Promise<boolean> | undefined;
+
+  constructor(uri: string, options: S3Options = {}, env: Record<string, string | undefined> = process.env) {
+    this.#settings = resolveS3Settings(uri, options, env);
+    const { bucket, prefix } = this.#settings;
+    this.root = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+    const s = this.#settings;
+    this.#client = new S3Client({
+      region: s.region,
+      endpoint: s.endpoint,
+      forcePathStyle: s.pathStyle,
+      credentials: s.credentials,
+      maxAttempts: s.maxAttempts,
+      // S3-compatible stores lag behind AWS on the newer default checksums; only send them where S3 requires one.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { connectionTimeout: s.connectionTimeoutMs, requestTimeout: 120_000 },
+    });
+    if (s.conditionalWrites === 'on') this.#conditional = Promise.resolve(true);
+    if (s.conditionalWrites === 'off') this.#conditional = Promise.resolve(false);
+  }
+
+  /** The resolved settings without secrets, for `/v1/config`, docs and log lines. */
+  get settings(): PublicS3Settings {
+    const { credentials, ...rest } = this.#settings;
+    return { ...rest, staticCredentials: credentials !== undefined };
+  }
+
+  /** Keeps the keys out of `console.log(io)` and `JSON.stringify(io)`. */
+  toJSON(): Record<string, unknown> {
+    return { root: this.root, ...this.settings };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `S3WarehouseIO ${JSON.stringify(this.toJSON())}`;
+  }
+
+  async read(location: string): Promise<Buffer> {
+    const { bucket, key } = this.#locate(location);
+    try {
+      const res = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const bytes = await res.Body!.transformToByteArray();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (err) {
+      if (isNotFound(err)) throw new StorageObjectNotFoundError(location);
+      throw this.#fail(err, 'read', location);
+    }
+  }
+
+  async write(location: string, data: Buffer | string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+    const { bucket, key } = this.#locate(location);
+    const body = typeof data === 'string' ? Buffer.from(data) : data;
+    if (!opts.ifAbsent) {
+      await this.#put(bucket, key, body, location, false);
+      return;
+    }
+    if (await this.#supportsConditionalPut()) {
+      await this.#put(bucket, key, body, location, true);
+      return;
+    }
+    if (await this.exists(location)) throw new StorageObjectExistsError(location);
+    await this.#put(bucket, key, body, location, false);
+  }
+
+  async exists(location: string): Promise<boolean> {
+    const { bucket, key } = this.#locate(location);
+    try {
+      await this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw this.#fail(err, 'exists', location);
+    }
+  }
+
+  async delete(location: string): Promise<void> {
+    const { bucket, key } = this.#locate(location);
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw this.#fail(err, 'delete', location);
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    const { bucket, key } = this.#locate(prefix);
+    // A table at s3://b/wh/t must not take s3://b/wh/t2 with it: delete by directory, not by string prefix.
+    const dirKey = key === '' || key.endsWith('/') ? key : `${key}/`;
+    let removed = 0;
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: dirKey, ContinuationToken: token }),
+        );
+        const keys = (page.Contents ?? []).map((o) => o.Key!).filter((k) => k !== undefined);
+        if (keys.length > 0) removed += await this.#deleteKeys(bucket, keys);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      if (isNotFound(err)) return removed;
+      throw this.#fail(err, 'deletePrefix', prefix);
+    }
+    return removed;
+  }
+
+  /** S3 has no directories: writers create keys directly. */
+  async prepareDirectory(_location: string): Promise<void> {}
+
+  clientConfig(opts: { vendCredentials?: boolean } = {}): Record<string, string> {
+    return s3ClientConfig(this.#settings, opts);
+  }
+
+  /** Whether `ifAbsent` writes use `If-None-Match: *` on this store (probed on first use unless configured). */
+  conditionalPutSupported(): Promise<boolean> {
+    return this.#supportsConditionalPut();
+  }
+
+  /** Releases sockets; the server calls this on shutdown. */
+  close(): void {
+    this.#client.destroy();
+  }
+
+  #locate(location: string): { bucket: string; key: string } {
+    const { bucket, key } = parseS3Uri(location);
+    if (bucket !== this.#settings.bucket) {
+      // Tables may live anywhere in the bucket, but another bucket would need its own settings.
+      throw new BadRequestError(
+        `${location} is outside warehouse ${this.root}: the catalog has S3 settings for bucket ` +
+          `"${this.#settings.bucket}" only. Configure another warehouse for that bucket.`,
+        { location, warehouse: this.root },
+      );
+    }
+    return { bucket, key };
+  }
+
+  async #put(bucket: string, key: string, body: Buffer, location: string, ifNoneMatch: boolean): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.byteLength,
+          ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+        }),
+      );
+    } catch (err) {
+      if (ifNoneMatch && isPreconditionFailed(err)) throw new StorageObjectExistsError(location);
+      throw this.#fail(err, 'write', location);
+    }
+  }
+
+  async #deleteKeys(bucket: string, keys: string[]): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const res = await this.#client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      );
+      const failed = res.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0]!;
+        throw Object.assign(new Error(`${failed.length} of ${batch.length} deletes failed: ${first.Message ?? ''}`), {
+          name: first.Code ?? 'DeleteFailed',
+        });
+      }
+      removed += batch.length;
+    }
+    return removed;
+  }
+
+  /**
+   * Whether the store honours `If-None-Match: *` on PutObject (AWS S3 since 2024, MinIO, versitygw). Probed once:
+   * create a scratch object, try to create it again conditionally; a store that ignores the header lets the second
+   * put through, one that does not implement it answers 501.
+   */
+  #supportsConditionalPut(): Promise<boolean> {
+    this.#conditional ??= (async () => {
+      const { bucket, prefix } = this.#settings;
+      const probeKey = `${prefix ? `${prefix}/` : ''}.rat-probe-${randomUUID()}`;
+      const probeLocation = `s3://${bucket}/${probeKey}`;
+      const body = Buffer.from('probe');
+      try {
+        await this.#client.send(new PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }));
+        try {
+          await this.#client.send(
+            new PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }),
+          );
+          return false;
+        } catch (err) {
+          if (isPreconditionFailed(err)) return true;
+          if (isNotImplemented(err)) return false;
+          throw err;
+        }
+      } catch (err) {
+        if (isNotImplemented(err)) return false;
+        throw this.#fail(err, 'write', probeLocation);
+      } finally {
+        await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
+      }
+    })();
+    // A failed probe (S3 down) must not stick: try again on the next write.
+    const probe = this.#conditional;
+    probe.catch(() => {
+      if (this.#conditional === probe) this.#conditional = undefined;
+    });
+    return probe;
+  }
+
+  #fail(err: unknown, operation: string, location: string): Error {
+    const s = this.#settings;
+    return toStorageError(err, { warehouse: this.root, operation, location, endpoint: s.endpoint ?? 'AWS S3' });
+  }
+}

@@ -1,0 +1,223 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { clientCacheDir, runChecked, withCacheLock } from '../clients/index.ts';
+
+/** The pinned S3 server used by the S3 tests: Versity's S3 gateway over a POSIX directory. */
+export const VERSITYGW_MODULE = 'github.com/versity/versitygw/cmd/versitygw';
+export const VERSITYGW_VERSION = 'v1.7.0';
+
+let installing: Promise<string> | undefined;
+
+/**
+ * Returns the path of the versitygw binary, building it with `go install …@v1.7.0` on first use into
+ * `$RAT_CACHE_DIR/versitygw-v1.7.0/versitygw` (about a minute; later calls are instant). Parallel test processes
+ * share one build through a cache lock; a build that dies half-way leaves nothing behind (it is renamed into place).
+ *
+ * @example const bin = await ensureVersitygw(); // ~/.cache/ratatouille/versitygw-v1.7.0/versitygw
+ */
+export function ensureVersitygw(): Promise<string> {
+  installing ??= (async () => {
+    const dir = path.join(clientCacheDir(), `versitygw-${VERSITYGW_VERSION}`);
+    const bin = path.join(dir, 'versitygw');
+    if (existsSync(bin)) return bin;
+    await withCacheLock(`versitygw-${VERSITYGW_VERSION}`, async () => {
+      if (existsSync(bin)) return;
+      mkdirSync(dir, { recursive: true });
+      const staging = mkdtempSync(path.join(dir, '.staging-'));
+      try {
+        process.stderr.write(`[rat s3] building versitygw ${VERSITYGW_VERSION} with go install (about a minute)\n`);
+        await runChecked('go', ['install', `${VERSITYGW_MODULE}@${VERSITYGW_VERSION}`], {
+          env: { ...process.env, GOBIN: staging, GOFLAGS: process.env.GOFLAGS || '-buildvcs=false' },
+          killAfterMs: 30 * 60_000,
+        });
+        renameSync(path.join(staging, 'versitygw'), bin);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+      }
+    });
+    return bin;
+  })();
+  installing.catch(() => {
+    installing = undefined;
+  });
+  return installing;
+}
+
+/** A running versitygw on loopback with its own root keys and a fresh temp directory. */
+export interface S3TestServer {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The posix backend's root: each sub-directory is a bucket. */
+  dataDir: string;
+  /** The standard AWS variables pointing at this server, as `rat serve` would get them. */
+  env: Record<string, string>;
+  createBucket(name: string): Promise<void>;
+  /** Stops the server (the same endpoint then refuses connections) and keeps the data, for outage tests. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
+  /** Stops the server and removes its data. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHook = false;
+
+function killOnExit(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Starts versitygw and waits until it answers HTTP, or throws with its output if it exits first. */
+async function spawnGateway(
+  bin: string,
+  port: number,
+  dataDir: string,
+  access: string,
+  secret: string,
+  region: string,
+): Promise<Spawned> {
+  const child = spawn(
+    bin,
+    ['--port', `127.0.0.1:${port}`, '--region', region, '--quiet', 'posix', dataDir],
+    // Keys go through the environment, not argv, so they do not show in `ps`.
+    {
+      env: { ...process.env, ROOT_ACCESS_KEY_ID: access, ROOT_SECRET_ACCESS_KEY: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  killOnExit(child);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  // Readiness guard (not an assertion): a gateway that never answers is a broken environment.
+  for (let i = 0; i < 600; i++) {
+    if (exited) throw new Error(`versitygw exited before it was ready:\n${out}`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+      return { child, output: () => out };
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`versitygw did not answer on port ${port}:\n${out}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Installs (once) and starts versitygw with the posix backend on a free loopback port, in a fresh temp directory,
+ * with random root keys. Creates `buckets` before returning. Always `stop()` it (an exit hook kills it otherwise).
+ *
+ * @example const s3 = await startS3Server({ buckets: ['lake'] }); … await s3.stop();
+ */
+export async function startS3Server(opts: { buckets?: string[]; region?: string } = {}): Promise<S3TestServer> {
+  const bin = await ensureVersitygw();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-s3-'));
+  const region = opts.region ?? 'us-east-1';
+  const accessKeyId = `rat${randomBytes(6).toString('hex')}`;
+  const secretAccessKey = randomBytes(20).toString('hex');
+  let port = 0;
+  let spawned: Spawned | undefined;
+  let lastError: unknown;
+  // The free port can be taken between probing and binding; try a few.
+  for (let attempt = 0; attempt < 5 && !spawned; attempt++) {
+    port = await freePort();
+    try {
+      spawned = await spawnGateway(bin, port, dataDir, accessKeyId, secretAccessKey, region);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (!spawned) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw lastError;
+  }
+  let current: Spawned | undefined = spawned;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  const server: S3TestServer = {
+    endpoint,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    dataDir,
+    env: {
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL_S3: endpoint,
+    },
+    async createBucket(name) {
+      await client.send(new CreateBucketCommand({ Bucket: name }));
+    },
+    async pause() {
+      if (current) await stopChild(current.child);
+      current = undefined;
+    },
+    async resume() {
+      if (!current) current = await spawnGateway(bin, port, dataDir, accessKeyId, secretAccessKey, region);
+    },
+    async stop() {
+      client.destroy();
+      if (current) await stopChild(current.child);
+      current = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const b of opts.buckets ?? []) await server.createBucket(b);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
+}
