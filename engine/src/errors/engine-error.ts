@@ -1,0 +1,65 @@
+/** Base of the engine's typed errors: a literal `code`, structured `data`, a message with a remedy. */
+export class EngineError<C extends string = string, D = Record<string, unknown>> extends Error {
+  constructor(
+    readonly code: C,
+    message: string,
+    readonly data: D,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A SQL result does not fit the existing table schema (and evolution is not allowed or not possible). */
+export class SchemaMismatchError extends EngineError<'SCHEMA_MISMATCH', { table: string; column: string }> {
+  constructor(table: string, column: string, why: string) {
+    super(
+      'SCHEMA_MISMATCH',
+      `Column ${column} of ${table}: ${why}. Cast it in the SQL, or set schema_evolution: allow in the model config.`,
+      { table, column },
+    );
+  }
+}
+
+/** A type the engine cannot map between SQL and Iceberg. */
+export class UnsupportedTypeError extends EngineError<'UNSUPPORTED_TYPE', { type: string }> {
+  constructor(type: string, where: string) {
+    super(
+      'UNSUPPORTED_TYPE',
+      `Type ${type} (${where}) is not supported by the engine yet; cast it to a primitive type.`,
+      {
+        type,
+      },
+    );
+  }
+}
+
+/** The table's location is on storage the engine cannot write to. */
+export class UnsupportedLocationError extends EngineError<'UNSUPPORTED_LOCATION', { location: string }> {
+  constructor(location: string) {
+    super(
+      'UNSUPPORTED_LOCATION',
+      `Table location ${location} is not a file:// location; the engine writes local warehouses only.`,
+      {
+        location,
+      },
+    );
+  }
+}
+
+/** The table changed under a commit in a way a rebase cannot fix (e.g. files to replace were removed). */
+export class CommitConflictError extends EngineError<'COMMIT_CONFLICT', { table: string; attempts: number }> {
+  constructor(table: string, attempts: number, why: string) {
+    super('COMMIT_CONFLICT', `Commit to ${table} failed after ${attempts} attempt(s): ${why}. Re-run the step.`, {
+      table,
+      attempts,
+    });
+  }
+}
+
+/** A partition expression the engine does not know (`day(ts)`, `bucket(16, id)`, `truncate(4, s)`, `col`). */
+export class InvalidPartitionError extends EngineError<'INVALID_PARTITION', { expression: string }> {
+  constructor(expression: string, why: string) {
+    super('INVALID_PARTITION', `Partition expression ${expression}: ${why}`, { expression });
+  }
+}

@@ -1,0 +1,61 @@
+import {
+  decodeManifest,
+  decodeManifestList,
+  type DataFile,
+  type Long,
+  type ManifestFile,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
+import { readLocation } from './files.ts';
+
+/** A live file of a snapshot with its inherited sequence number and snapshot id resolved. */
+export interface LiveFile {
+  file: DataFile;
+  dataSequenceNumber: bigint;
+  snapshotId: Long;
+  specId: number;
+  manifestPath: string;
+}
+
+/** The snapshot a branch of the table (Iceberg ref, normally `main`) points at, or `undefined` when empty. */
+export function refSnapshot(md: TableMetadata, ref = 'main') {
+  const id = md.refs[ref]?.['snapshot-id'] ?? (ref === 'main' ? md['current-snapshot-id'] : null);
+  if (id === null || id === undefined) return undefined;
+  return md.snapshots.find((s) => BigInt(s['snapshot-id']) === BigInt(id));
+}
+
+export async function readManifestList(location: string): Promise<ManifestFile[]> {
+  return decodeManifestList(await readLocation(location)).manifests;
+}
+
+/** Reads one manifest's live entries (status ≠ DELETED), applying the spec's inheritance rules. */
+export async function readLiveEntries(m: ManifestFile): Promise<LiveFile[]> {
+  const { entries } = decodeManifest(await readLocation(m.manifestPath));
+  const out: LiveFile[] = [];
+  for (const e of entries) {
+    if (e.status === 2) continue;
+    const seq =
+      e.sequenceNumber !== null && e.sequenceNumber !== undefined
+        ? BigInt(e.sequenceNumber)
+        : e.status === 1
+          ? BigInt(m.sequenceNumber)
+          : 0n;
+    out.push({
+      file: e.dataFile,
+      dataSequenceNumber: seq,
+      snapshotId: e.snapshotId ?? m.addedSnapshotId,
+      specId: m.partitionSpecId,
+      manifestPath: m.manifestPath,
+    });
+  }
+  return out;
+}
+
+/** All live data and delete files of a table branch's current snapshot. */
+export async function liveFiles(md: TableMetadata, ref = 'main'): Promise<LiveFile[]> {
+  const snap = refSnapshot(md, ref);
+  if (!snap?.['manifest-list']) return [];
+  const manifests = await readManifestList(snap['manifest-list']);
+  const all = await Promise.all(manifests.map(readLiveEntries));
+  return all.flat();
+}

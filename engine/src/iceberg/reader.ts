@@ -1,0 +1,133 @@
+import type { TableMetadata } from '@ratatouille/iceberg';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { ident, lit } from '../sql/sql-runner.ts';
+import { sqlTypeOf, type IcebergSchema } from './types.ts';
+import { localPath } from './files.ts';
+import { liveFiles, type LiveFile } from './manifests.ts';
+
+/** Field ids of the position-delete file columns (spec: reserved ids). */
+const POS_FILE_PATH_ID = 2147483546;
+const POS_POS_ID = 2147483545;
+
+export interface ScanPlan {
+  schema: IcebergSchema;
+  data: LiveFile[];
+  positionDeletes: LiveFile[];
+  equalityDeletes: LiveFile[];
+}
+
+/** Resolves a table branch's current snapshot into data files and the delete files that apply to them. */
+export async function planScan(md: TableMetadata, ref = 'main'): Promise<ScanPlan> {
+  const files = await liveFiles(md, ref);
+  const schema = (md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ??
+    md.schemas[0]) as unknown as IcebergSchema;
+  return {
+    schema,
+    data: files.filter((f) => f.file.content === 0),
+    positionDeletes: files.filter((f) => f.file.content === 1),
+    equalityDeletes: files.filter((f) => f.file.content === 2),
+  };
+}
+
+let viewCounter = 0;
+
+function schemaMap(schema: IcebergSchema, only?: number[]): string {
+  const fields = only ? schema.fields.filter((f) => only.includes(f.id)) : schema.fields;
+  return `map{${fields
+    .map((f) => `${f.id}: {name: ${lit(f.name)}, type: ${lit(sqlTypeOf(f.type))}, default_value: NULL}`)
+    .join(', ')}}`;
+}
+
+const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;
+
+/**
+ * SQL for the rows of a scan: data files read by field id (so renamed or added columns come out right), minus rows
+ * removed by position deletes (same path and position, delete sequence number ≥ the data file's) and equality
+ * deletes (equal on the delete's columns, delete sequence number > the data file's). Helper tables are created in
+ * the runner; the returned SELECT can be wrapped in a view.
+ *
+ * @example const q = await scanSql(sql, plan); await sql.query(`SELECT count(*) FROM (${q})`)
+ */
+export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?: boolean } = {}): Promise<string> {
+  const cols = plan.schema.fields.map((f) => `d.${ident(f.name)}`).join(', ');
+  if (plan.data.length === 0) {
+    const empty = plan.schema.fields.map((f) => `CAST(NULL AS ${sqlTypeOf(f.type)}) AS ${ident(f.name)}`);
+    if (opts.withFile) empty.push(`CAST(NULL AS VARCHAR) AS __rat_file`, `CAST(NULL AS BIGINT) AS __rat_pos`);
+    return `SELECT ${empty.join(', ') || '1 AS __empty'} WHERE false`;
+  }
+  const read = `read_parquet(${fileList(plan.data)}, schema=${schemaMap(plan.schema)}, filename='__rat_local', file_row_number=true)`;
+  const extra = opts.withFile ? ', f.uri AS __rat_file, d.file_row_number AS __rat_pos' : '';
+  if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0) {
+    if (!opts.withFile) return `SELECT ${cols} FROM ${read} AS d`;
+  }
+  const n = ++viewCounter;
+  const filesTable = `__rat_files_${n}`;
+  const values = (rows: string[]) => (rows.length ? `VALUES ${rows.join(', ')}` : '');
+  await sql.exec(
+    `CREATE OR REPLACE TABLE ${filesTable} AS SELECT * FROM (${values(
+      plan.data.map((f) => `(${lit(f.file.filePath)}, ${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
+    )}) AS t(uri, local, seq)`,
+  );
+  const where: string[] = [];
+  if (plan.positionDeletes.length > 0) {
+    const pd = `__rat_pos_${n}`;
+    await sql.exec(
+      `CREATE OR REPLACE TABLE ${pd} AS SELECT p.file_path, p.pos, s.seq FROM read_parquet(${fileList(
+        plan.positionDeletes,
+      )}, schema=map{${POS_FILE_PATH_ID}: {name: 'file_path', type: 'VARCHAR', default_value: NULL}, ${POS_POS_ID}: {name: 'pos', type: 'BIGINT', default_value: NULL}}, filename='__rat_local') AS p JOIN (${values(
+        plan.positionDeletes.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
+      )}) AS s(local, seq) ON s.local = p.__rat_local`,
+    );
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM ${pd} AS x WHERE x.file_path = f.uri AND x.pos = d.file_row_number AND x.seq >= f.seq)`,
+    );
+  }
+  // Equality deletes, grouped by their equality field ids.
+  const groups = new Map<string, LiveFile[]>();
+  for (const e of plan.equalityDeletes) {
+    const key = (e.file.equalityIds ?? []).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  let g = 0;
+  for (const [key, files] of groups) {
+    const ids = key.split(',').filter(Boolean).map(Number);
+    const names = ids.map((id) => plan.schema.fields.find((f) => f.id === id)?.name).filter((x): x is string => !!x);
+    if (names.length === 0) continue;
+    const ed = `__rat_eq_${n}_${g++}`;
+    await sql.exec(
+      `CREATE OR REPLACE TABLE ${ed} AS SELECT e.*, s.seq FROM read_parquet(${fileList(files)}, schema=${schemaMap(
+        plan.schema,
+        ids,
+      )}, filename='__rat_local') AS e JOIN (${values(
+        files.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
+      )}) AS s(local, seq) ON s.local = e.__rat_local`,
+    );
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM ${ed} AS x WHERE x.seq > f.seq AND ${names
+        .map((c) => `x.${ident(c)} IS NOT DISTINCT FROM d.${ident(c)}`)
+        .join(' AND ')})`,
+    );
+  }
+  return `SELECT ${cols}${extra} FROM ${read} AS d JOIN ${filesTable} AS f ON f.local = d.__rat_local${
+    where.length ? ` WHERE ${where.join(' AND ')}` : ''
+  }`;
+}
+
+/**
+ * Makes a table's current rows queryable in the runner as `"<schema>"."<name>"` (a view over the snapshot's files).
+ *
+ * @example await registerTableView(sql, md, ['silver'], 'orders'); await sql.query('SELECT * FROM silver.orders')
+ */
+export async function registerTableView(
+  sql: SqlRunner,
+  md: TableMetadata,
+  namespace: string[],
+  name: string,
+  ref = 'main',
+): Promise<ScanPlan> {
+  const plan = await planScan(md, ref);
+  const schemaName = namespace.join('_');
+  await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schemaName)}`);
+  await sql.exec(`CREATE OR REPLACE VIEW ${ident(schemaName)}.${ident(name)} AS ${await scanSql(sql, plan)}`);
+  return plan;
+}

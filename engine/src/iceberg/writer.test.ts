@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IcebergRestClient } from '@ratatouille/catalog-client';
+import { decodeManifest, fromSingleValue } from '@ratatouille/iceberg';
+import { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import { startFakeCatalog } from '../testing/fake-catalog.ts';
+import { writeTable } from './writer.ts';
+import { planScan, registerTableView } from './reader.ts';
+import { readLocation } from './files.ts';
+import { readManifestList, refSnapshot } from './manifests.ts';
+
+describe('engine: Iceberg writer and reader', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let cat: Awaited<ReturnType<typeof startFakeCatalog>>;
+  let sql: DuckDbRunner;
+  let client: IcebergRestClient;
+  const t = { namespace: ['bronze'], name: 'orders' };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-engine-'));
+    cat = await startFakeCatalog(dir);
+    sql = await DuckDbRunner.open();
+    client = new IcebergRestClient({ server: cat.url });
+  });
+  afterEach(async () => {
+    await sql.close();
+    await cat.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const src = (from: number, to: number) =>
+    `SELECT i::INTEGER AS id, 'c' || (i % 3) AS customer, (i * 1.25)::DECIMAL(10,2) AS amount, DATE '2024-01-01' + (i % 4)::INTEGER AS order_date FROM range(${from}, ${to}) t(i)`;
+
+  it('creates, appends and reads back with field ids, stats and sequence numbers', async () => {
+    const r1 = await writeTable(sql, client, t, src(0, 10), { mode: 'append' });
+    assert.equal(r1.created, true);
+    assert.equal(r1.addedRows, 10);
+    const r2 = await writeTable(sql, client, t, src(10, 15), { mode: 'append', properties: { 'rat.run-id': 'r1' } });
+    assert.equal(r2.created, false);
+    const md = (await client.loadTable(t)).metadata;
+    assert.equal(md['last-sequence-number'], 2);
+    const snap = refSnapshot(md)!;
+    assert.equal(snap.summary['rat.run-id'], 'r1');
+    assert.equal(snap.summary['total-records'], '15');
+    const manifests = await readManifestList(snap['manifest-list']!);
+    assert.equal(manifests.length, 2);
+    const m = decodeManifest(await readLocation(manifests[0].manifestPath));
+    const f = m.entries[0].dataFile;
+    assert.equal(fromSingleValue('int', f.lowerBounds!.get(1)!), 10);
+    assert.equal(fromSingleValue('int', f.upperBounds!.get(1)!), 14);
+    assert.equal(fromSingleValue('decimal(10,2)', f.upperBounds!.get(3)!), 1750n);
+    const fieldIds = await sql.query(
+      `SELECT name, field_id FROM parquet_schema('${f.filePath.replace('file://', '')}') WHERE field_id IS NOT NULL ORDER BY field_id`,
+    );
+    assert.deepEqual(
+      fieldIds.map((r) => r.name),
+      ['id', 'customer', 'amount', 'order_date'],
+    );
+    await registerTableView(sql, md, ['bronze'], 'orders');
+    const rows = await sql.query('SELECT count(*) AS n, sum(id) AS s FROM bronze.orders');
+    assert.deepEqual(rows, [{ n: '15', s: '105' }]);
+  });
+
+  it('overwrites, writes partitioned tables and replaces partitions', async () => {
+    await writeTable(sql, client, t, src(0, 8), { mode: 'append', partitionBy: ['day(order_date)', 'bucket(4, id)'] });
+    let md = (await client.loadTable(t)).metadata;
+    const plan = await planScan(md);
+    assert.ok(plan.data.length > 1);
+    for (const d of plan.data) assert.equal(typeof d.file.partition.order_date_day, 'number');
+    await writeTable(sql, client, t, `SELECT * FROM (${src(100, 101)})`, { mode: 'overwrite-partitions' });
+    md = (await client.loadTable(t)).metadata;
+    await registerTableView(sql, md, ['bronze'], 'orders');
+    // id 100 has order_date day 0 and its own bucket: only that (day, bucket) partition was replaced.
+    const n = await sql.query('SELECT count(*) AS n FROM bronze.orders');
+    assert.ok(Number(n[0].n) >= 7 && Number(n[0].n) <= 9);
+    await writeTable(sql, client, t, src(0, 3), { mode: 'overwrite' });
+    md = (await client.loadTable(t)).metadata;
+    await registerTableView(sql, md, ['bronze'], 'orders');
+    assert.deepEqual(await sql.query('SELECT count(*) AS n FROM bronze.orders'), [{ n: '3' }]);
+  });
+
+  it('fails on a schema mismatch with a code, and evolves when allowed', async () => {
+    await writeTable(sql, client, t, src(0, 2), { mode: 'append' });
+    await assert.rejects(writeTable(sql, client, t, `SELECT 1::INTEGER AS id, 'x' AS extra`, { mode: 'append' }), {
+      code: 'SCHEMA_MISMATCH',
+    });
+    await assert.rejects(writeTable(sql, client, t, `SELECT 'abc' AS id`, { mode: 'append' }), {
+      code: 'SCHEMA_MISMATCH',
+    });
+    await writeTable(sql, client, t, `SELECT 1::INTEGER AS id, 'x' AS extra`, { mode: 'append', evolveSchema: true });
+    const md = (await client.loadTable(t)).metadata;
+    assert.equal(md.schemas.length, 2);
+    await registerTableView(sql, md, ['bronze'], 'orders');
+    assert.deepEqual(await sql.query(`SELECT count(extra) AS n, count(*) AS m FROM bronze.orders`), [
+      { n: '1', m: '3' },
+    ]);
+  });
+
+  it('rebases on a concurrent commit (409) instead of losing it', async () => {
+    await writeTable(sql, client, t, src(0, 2), { mode: 'append' });
+    let injected = false;
+    class RacingClient extends IcebergRestClient {
+      override async commitTable(...args: Parameters<IcebergRestClient['commitTable']>) {
+        if (!injected) {
+          injected = true;
+          await writeTable(sql, client, t, src(2, 4), { mode: 'append' });
+        }
+        return super.commitTable(...args);
+      }
+    }
+    const r = await writeTable(sql, new RacingClient({ server: cat.url }), t, src(4, 6), { mode: 'append' });
+    assert.equal(r.attempts, 2);
+    const md = (await client.loadTable(t)).metadata;
+    await registerTableView(sql, md, ['bronze'], 'orders');
+    assert.deepEqual(await sql.query('SELECT count(*) AS n FROM bronze.orders'), [{ n: '6' }]);
+  });
+});

@@ -1,0 +1,61 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { SqlColumn, SqlRow, SqlRunner } from './sql-runner.ts';
+
+export class SqlError extends Error {
+  readonly code = 'SQL_ERROR' as const;
+  constructor(
+    message: string,
+    readonly sql: string,
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+/** {@link SqlRunner} on an in-process DuckDB (in memory unless `path` is given). */
+export class DuckDbRunner implements SqlRunner {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** @example const sql = await DuckDbRunner.open(); await sql.query('SELECT 42 AS x') */
+  static async open(opts: { path?: string; threads?: number; memoryLimit?: string } = {}): Promise<DuckDbRunner> {
+    const config: Record<string, string> = {};
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
+    const conn = await instance.connect();
+    return new DuckDbRunner(instance, conn);
+  }
+
+  private async run(sql: string) {
+    try {
+      return await this.conn.runAndReadAll(sql);
+    } catch (err) {
+      throw new SqlError((err as Error).message, sql);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.run(sql);
+  }
+
+  async query(sql: string): Promise<SqlRow[]> {
+    const reader = await this.run(sql);
+    return reader.getRowObjectsJson() as SqlRow[];
+  }
+
+  async describe(sql: string): Promise<SqlColumn[]> {
+    const reader = await this.run(`DESCRIBE ${sql}`);
+    return (reader.getRowObjectsJson() as { column_name: string; column_type: string }[]).map((r) => ({
+      name: r.column_name,
+      type: r.column_type,
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
