@@ -201,11 +201,13 @@ export function managementRouter(ctx: AppContext): Router {
     const body = s.mergeBody.parse(req.body ?? {});
     if (!body.fromHash) throw new BadRequestError('Source hash must be provided: send "fromHash" (the source head).');
     const target = await writeTarget(store, ref(req));
+    // The source must name an existing reference (404 otherwise), as in Nessie.
+    const source = await store.resolve(`${body.fromRefName}@${body.fromHash}`);
     const message = body.commitMeta?.message || body.message;
     const meta = toStoreMeta({ ...body.commitMeta, message: message ?? '' });
     const result = await store.merge({
       fromRefName: body.fromRefName,
-      fromHash: body.fromHash.toLowerCase(),
+      fromHash: source.hash,
       toBranch: target.name,
       expectedHash: target.expectedHash,
       ...mergeFlags(body),

@@ -71,9 +71,13 @@ const operation = z.discriminatedUnion('type', [
 
 /** Fields the server sets; Nessie rejects them from clients with 400, so do we. */
 const serverSet = {
-  committer: z.undefined({ message: 'Cannot set the committer on the client side. It is set by the server.' }),
-  commitTime: z.undefined({ message: 'Cannot set the commit time on the client side. It is set by the server.' }),
-  hash: z.undefined({ message: 'Cannot set the commit hash on the client side. It is set by the server.' }),
+  committer: z
+    .undefined({ message: 'Cannot set the committer on the client side. It is set by the server.' })
+    .optional(),
+  commitTime: z
+    .undefined({ message: 'Cannot set the commit time on the client side. It is set by the server.' })
+    .optional(),
+  hash: z.undefined({ message: 'Cannot set the commit hash on the client side. It is set by the server.' }).optional(),
   parentCommitHashes: z
     .array(z.string())
     .max(0, { message: 'Cannot set the parent commit hashes on the client side. It is set by the server.' })

@@ -34,7 +34,8 @@ export function contentJson(c: Content): Record<string, unknown> {
     if (c.properties && Object.keys(c.properties).length > 0) out['properties'] = c.properties;
     return out;
   }
-  return { ...c };
+  const { type, id, ...rest } = c;
+  return { type, id, ...rest };
 }
 
 export function keyJson(k: ContentKey): { elements: string[] } {

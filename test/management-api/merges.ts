@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import {
+  branchWithTables,
+  commit,
+  createRef,
+  expectStatus,
+  get,
+  head,
+  ok,
+  post,
+  putOp,
+  seg,
+  table,
+  unique,
+  type Case,
+  type Target,
+} from './target.ts';
+
+/** Target branch with db.t1, db.t2 and a source branch forked from it. */
+async function fork(t: Target) {
+  const target = await branchWithTables(t, ['t1', 't2'], 'target');
+  const source = unique('source/x');
+  await createRef(t, source, 'BRANCH', { name: target.name, hash: target.hash });
+  return { target: target.name, base: target.hash, source, ids: target.ids };
+}
+
+const t1 = (ids: Record<string, string>, v: number) =>
+  putOp(['db', 't1'], table(`s3://w/t1/${v}.json`, v, ids['db.t1']));
+
+function merge(t: Target, target: string, expected: string, body: Record<string, unknown>) {
+  return post(t, `/trees/${seg(target)}@${expected}/history/merge`, body);
+}
+
+/** Both sides change db.t1 after the fork. */
+async function conflicting(t: Target) {
+  const f = await fork(t);
+  const onTarget = await commit(t, f.target, f.base, [t1(f.ids, 2)]);
+  const onSource = await commit(t, f.source, f.base, [t1(f.ids, 3), putOp(['db', 't9'], table('s3://w/t9.json'))]);
+  return { ...f, targetHead: onTarget.hash, sourceHead: onSource.hash };
+}
+
+async function location(t: Target, ref: string, key: string): Promise<string | null> {
+  const res = await get(t, `/trees/${seg(ref)}/contents/${key}`);
+  return res.status === 404 ? null : ok(res).content.metadataLocation;
+}
+
+export const mergeCases: Case[] = [
+  {
+    name: 'clean merge: one merge commit with the source as second parent, changes visible on the target',
+    async run(t) {
+      const f = await fork(t);
+      const s = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))]);
+      const tgt = await commit(t, f.target, f.base, [putOp(['db', 't4'], table('s3://w/t4.json'))]);
+      const r = ok(
+        await merge(t, f.target, tgt.hash, {
+          fromRefName: f.source,
+          fromHash: s.hash,
+          commitMeta: { message: 'merge it' },
+        }),
+      );
+      assert.equal(r.wasApplied, true);
+      assert.equal(r.wasSuccessful, true);
+      assert.equal(r.targetBranch, f.target);
+      assert.equal(r.commonAncestor, f.base);
+      assert.equal(r.effectiveTargetHash, tgt.hash);
+      assert.equal(r.expectedHash, tgt.hash);
+      assert.deepEqual(
+        r.details.map((d: { key: { elements: string[] } }) => d.key.elements.join('.')),
+        ['db.t3'],
+      );
+      const newHead = await head(t, f.target);
+      assert.equal(r.resultantTargetHash, newHead);
+      const meta = ok(await get(t, `/trees/${seg(f.target)}/history?max-records=1`)).logEntries[0].commitMeta;
+      assert.equal(meta.message, 'merge it');
+      assert.deepEqual(meta.parentCommitHashes, [tgt.hash, s.hash]);
+      assert.equal(await location(t, f.target, 'db.t3'), 's3://w/t3.json');
+      assert.equal(await location(t, f.target, 'db.t4'), 's3://w/t4.json');
+    },
+  },
+  {
+    name: 'merging an already merged source is a successful no-op',
+    async run(t) {
+      const f = await fork(t);
+      const s = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))]);
+      ok(await merge(t, f.target, f.base, { fromRefName: f.source, fromHash: s.hash }));
+      const after = await head(t, f.target);
+      const again = ok(await merge(t, f.target, after, { fromRefName: f.source, fromHash: s.hash }));
+      assert.equal(again.wasApplied, false);
+      assert.equal(again.wasSuccessful, true);
+      assert.equal(again.resultantTargetHash, after);
+      assert.deepEqual(again.details, []);
+      assert.equal(await head(t, f.target), after);
+    },
+  },
+  {
+    name: 'merge conflict is 409 REFERENCE_CONFLICT and changes nothing',
+    async run(t) {
+      const c = await conflicting(t);
+      const res = await merge(t, c.target, c.targetHead, { fromRefName: c.source, fromHash: c.sourceHead });
+      expectStatus(res, 409, 'REFERENCE_CONFLICT');
+      assert.equal(await head(t, c.target), c.targetHead);
+      assert.equal(await location(t, c.target, 'db.t9'), null);
+    },
+  },
+  {
+    name: 'isReturnConflictAsResult: 200 with wasSuccessful=false and the conflicting key',
+    async run(t) {
+      const c = await conflicting(t);
+      const r = ok(
+        await merge(t, c.target, c.targetHead, {
+          fromRefName: c.source,
+          fromHash: c.sourceHead,
+          isReturnConflictAsResult: true,
+        }),
+      );
+      assert.equal(r.wasApplied, false);
+      assert.equal(r.wasSuccessful, false);
+      const conflicted = r.details.filter((d: { conflict?: unknown }) => d.conflict);
+      assert.equal(conflicted.length, 1);
+      assert.deepEqual(conflicted[0].key, { elements: ['db', 't1'] });
+      assert.deepEqual(conflicted[0].conflict.key, { elements: ['db', 't1'] });
+      assert.equal(typeof conflicted[0].conflict.conflictType, 'string');
+      assert.equal(await head(t, c.target), c.targetHead);
+    },
+  },
+  {
+    name: 'isDryRun reports without changing the target',
+    async run(t) {
+      const f = await fork(t);
+      const s = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))]);
+      const r = ok(await merge(t, f.target, f.base, { fromRefName: f.source, fromHash: s.hash, isDryRun: true }));
+      assert.equal(r.wasApplied, false);
+      assert.equal(r.wasSuccessful, true);
+      assert.equal(await head(t, f.target), f.base);
+      assert.equal(await location(t, f.target, 'db.t3'), null);
+    },
+  },
+  {
+    name: 'DIFFERENCE: the OpenAPI spelling dryRun (Nessie 0.99 ignores it and merges; rat honours it)',
+    async run(t) {
+      const f = await fork(t);
+      const s = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))]);
+      ok(await merge(t, f.target, f.base, { fromRefName: f.source, fromHash: s.hash, dryRun: true }));
+      const moved = (await head(t, f.target)) !== f.base;
+      assert.equal(moved, t.kind === 'nessie');
+    },
+  },
+  {
+    name: 'keyMergeModes FORCE takes the source value, DROP keeps the target value',
+    async run(t) {
+      const c = await conflicting(t);
+      const key = { elements: ['db', 't1'] };
+      const forced = ok(
+        await merge(t, c.target, c.targetHead, {
+          fromRefName: c.source,
+          fromHash: c.sourceHead,
+          keyMergeModes: [{ key, mergeBehavior: 'FORCE' }],
+        }),
+      );
+      assert.equal(forced.wasApplied, true);
+      assert.equal(await location(t, c.target, 'db.t1'), 's3://w/t1/3.json');
+      assert.equal(await location(t, c.target, 'db.t9'), 's3://w/t9.json');
+
+      const d = await conflicting(t);
+      ok(
+        await merge(t, d.target, d.targetHead, {
+          fromRefName: d.source,
+          fromHash: d.sourceHead,
+          keyMergeModes: [{ key, mergeBehavior: 'DROP' }],
+        }),
+      );
+      assert.equal(await location(t, d.target, 'db.t1'), 's3://w/t1/2.json');
+      assert.equal(await location(t, d.target, 'db.t9'), 's3://w/t9.json');
+    },
+  },
+  {
+    name: 'merge needs fromHash and the expected target hash (400); stale expected hash on a touched key is 409',
+    async run(t) {
+      const c = await conflicting(t);
+      expectStatus(await merge(t, c.target, c.targetHead, { fromRefName: c.source }), 400, 'BAD_REQUEST');
+      expectStatus(
+        await post(t, `/trees/${seg(c.target)}/history/merge`, { fromRefName: c.source, fromHash: c.sourceHead }),
+        400,
+        'BAD_REQUEST',
+      );
+      expectStatus(
+        await merge(t, c.target, c.targetHead, { fromRefName: unique('nope'), fromHash: c.sourceHead }),
+        404,
+        'REFERENCE_NOT_FOUND',
+      );
+    },
+  },
+  {
+    name: 'transplant copies the picked commits onto the target',
+    async run(t) {
+      const f = await fork(t);
+      const a = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))], 'add t3');
+      const b = await commit(t, f.source, a.hash, [putOp(['db', 't4'], table('s3://w/t4.json'))], 'add t4');
+      const tgt = await commit(t, f.target, f.base, [putOp(['db', 't5'], table('s3://w/t5.json'))]);
+      const r = ok(
+        await post(t, `/trees/${seg(f.target)}@${tgt.hash}/history/transplant`, {
+          fromRefName: f.source,
+          hashesToTransplant: [a.hash, b.hash],
+        }),
+      );
+      assert.equal(r.wasApplied, true);
+      assert.equal(r.wasSuccessful, true);
+      const newHead = await head(t, f.target);
+      assert.equal(r.resultantTargetHash, newHead);
+      assert.equal(await location(t, f.target, 'db.t3'), 's3://w/t3.json');
+      assert.equal(await location(t, f.target, 'db.t4'), 's3://w/t4.json');
+      assert.equal(await location(t, f.target, 'db.t5'), 's3://w/t5.json');
+      const log = ok(await get(t, `/trees/${seg(f.target)}/history?max-records=3`)).logEntries;
+      assert.deepEqual(log.map((e: { commitMeta: { message: string } }) => e.commitMeta.message).slice(0, 2), [
+        'add t4',
+        'add t3',
+      ]);
+      assert.equal(log[1].commitMeta.parentCommitHashes[0], tgt.hash);
+    },
+  },
+  {
+    name: 'transplant of a conflicting commit is 409 and changes nothing',
+    async run(t) {
+      const c = await conflicting(t);
+      const res = await post(t, `/trees/${seg(c.target)}@${c.targetHead}/history/transplant`, {
+        fromRefName: c.source,
+        hashesToTransplant: [c.sourceHead],
+      });
+      expectStatus(res, 409, 'REFERENCE_CONFLICT');
+      assert.equal(await head(t, c.target), c.targetHead);
+    },
+  },
+];
