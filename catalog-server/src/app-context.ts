@@ -1,4 +1,5 @@
 import type { VersionStore } from './store/types.ts';
+import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
@@ -10,4 +11,6 @@ export interface AppContext {
   warehouses: Map<string, WarehouseIO>;
   /** Secret for signed forge webhooks (GitHub/GitLab/Gitea); webhooks are refused when unset. */
   webhookSecret?: string;
+  /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
+  codeLinks?: CodeLinkStore;
 }

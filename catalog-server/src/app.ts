@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.ts';
 import { managementRouter } from './http/management/router.ts';
 import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
+import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
@@ -15,6 +16,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));
   app.use('/webhooks', webhooksRouter(ctx));

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
+import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
@@ -66,6 +67,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouse,
     warehouses,
     webhookSecret: opts.webhookSecret,
+    codeLinks: new CodeLinkStore(store.db),
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -96,8 +96,11 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
       }>('POST', `/api/v2/trees/${enc(target)}/history/merge`, {
         fromRefName: req.fromRefName,
         fromHash: req.fromHash,
+        // Nessie 0.99 reads the `is…` spellings, its OpenAPI document shows the others: send both.
         dryRun: req.dryRun ?? false,
+        isDryRun: req.dryRun ?? false,
         returnConflictAsResult: true,
+        isReturnConflictAsResult: true,
         message: req.message,
         commitMeta: req.message ? { message: req.message, properties: req.properties ?? {} } : undefined,
         keyMergeModes: req.keyMergeModes?.map((m) => ({ key: { elements: m.key }, mergeBehavior: m.mergeBehavior })),
@@ -118,18 +121,29 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
       };
     },
     async history(ref, maxRecords) {
-      const r = await call<{
-        logEntries: Array<{
-          commitMeta: { hash: string; message: string; properties?: Record<string, string>; parentHashes?: string[] };
-          parentCommitHash?: string;
-        }>;
-      }>('GET', `/api/v2/trees/${enc(ref)}/history?max-records=${maxRecords}`);
-      return (r?.logEntries ?? []).slice(0, maxRecords).map((e): DataLogEntry => ({
-        hash: e.commitMeta.hash,
-        message: e.commitMeta.message,
-        properties: e.commitMeta.properties ?? {},
-        parentHashes: e.commitMeta.parentHashes ?? (e.parentCommitHash ? [e.parentCommitHash] : []),
-      }));
+      type Meta = {
+        hash: string;
+        message: string;
+        properties?: Record<string, string>;
+        allProperties?: Record<string, string[]>;
+        parentCommitHashes?: string[];
+      };
+      const r = await call<{ logEntries: Array<{ commitMeta: Meta; parentCommitHash?: string | null }> }>(
+        'GET',
+        `/api/v2/trees/${enc(ref)}/history?max-records=${maxRecords}`,
+      );
+      return (r?.logEntries ?? []).slice(0, maxRecords).map((e): DataLogEntry => {
+        const m = e.commitMeta;
+        // Nessie v2 sends multi-valued `allProperties`; older shapes send `properties`.
+        const properties: Record<string, string> = { ...(m.properties ?? {}) };
+        for (const [k, vs] of Object.entries(m.allProperties ?? {})) if (vs.length) properties[k] = vs[vs.length - 1];
+        return {
+          hash: m.hash,
+          message: m.message,
+          properties,
+          parentHashes: m.parentCommitHashes ?? (e.parentCommitHash ? [e.parentCommitHash] : []),
+        };
+      });
     },
     async getLink(sha) {
       return call<CodeLink>('GET', `/api/v2/git/links/${enc(sha)}`, undefined, true);

@@ -1,0 +1,117 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+export interface CodeLinkRecord {
+  sha: string;
+  dataRef: string;
+  dataHash: string;
+  codeBranch?: string;
+  recordedAt: string;
+}
+
+export interface WebhookDeliveryRecord {
+  forge: string;
+  deliveryId: string;
+  receivedAt: string;
+  status: 'processing' | 'done';
+  result?: unknown;
+}
+
+interface LinkRow {
+  code_sha: string;
+  data_ref: string;
+  data_hash: string;
+  code_branch: string | null;
+  recorded_at: string;
+}
+
+/**
+ * git lockstep's tables beside the versioned store, in the same SQLite file (migrations 100 and 101): code sha → data
+ * hash links, and the webhook deliveries already handled.
+ *
+ * @example const links = new CodeLinkStore(store.db); links.put({ sha, dataRef: 'main', dataHash })
+ */
+export class CodeLinkStore {
+  private readonly stmt: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.stmt = {
+      get: p('SELECT * FROM code_links WHERE code_sha = ?'),
+      upsert: p(`INSERT INTO code_links (code_sha, data_ref, data_hash, code_branch, recorded_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(code_sha) DO UPDATE SET data_ref = excluded.data_ref, data_hash = excluded.data_hash,
+        code_branch = excluded.code_branch, recorded_at = excluded.recorded_at`),
+      byDataHash: p('SELECT * FROM code_links WHERE data_hash = ? ORDER BY recorded_at DESC LIMIT ?'),
+      claim: p(
+        `INSERT OR IGNORE INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES (?, ?, ?, 'processing')`,
+      ),
+      finish: p(`UPDATE webhook_deliveries SET status = 'done', result = ? WHERE forge = ? AND delivery_id = ?`),
+      release: p(`DELETE FROM webhook_deliveries WHERE forge = ? AND delivery_id = ? AND status = 'processing'`),
+      getDelivery: p('SELECT * FROM webhook_deliveries WHERE forge = ? AND delivery_id = ?'),
+    };
+  }
+
+  get(sha: string): CodeLinkRecord | undefined {
+    const row = this.stmt.get.get(sha.toLowerCase()) as LinkRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Inserts or replaces the link of `sha` (a re-recorded commit, e.g. after `rat sync`, wins). */
+  put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): CodeLinkRecord {
+    const rec: CodeLinkRecord = {
+      ...link,
+      sha: link.sha.toLowerCase(),
+      recordedAt: link.recordedAt ?? new Date().toISOString(),
+    };
+    this.stmt.upsert.run(rec.sha, rec.dataRef, rec.dataHash, rec.codeBranch ?? null, rec.recordedAt);
+    return rec;
+  }
+
+  /** Code commits that saw data commit `dataHash`, newest first. */
+  byDataHash(dataHash: string, limit = 100): CodeLinkRecord[] {
+    return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(toRecord);
+  }
+
+  /** Claims a delivery; false when it was seen before (a replay) or is being handled right now. */
+  claimDelivery(forge: string, deliveryId: string): boolean {
+    return this.stmt.claim.run(forge, deliveryId, new Date().toISOString()).changes === 1;
+  }
+
+  finishDelivery(forge: string, deliveryId: string, result: unknown): void {
+    this.stmt.finish.run(JSON.stringify(result ?? null), forge, deliveryId);
+  }
+
+  /** Forgets a claimed delivery whose handling failed, so the forge's retry is handled afresh. */
+  releaseDelivery(forge: string, deliveryId: string): void {
+    this.stmt.release.run(forge, deliveryId);
+  }
+
+  getDelivery(forge: string, deliveryId: string): WebhookDeliveryRecord | undefined {
+    const row = this.stmt.getDelivery.get(forge, deliveryId) as
+      | {
+          forge: string;
+          delivery_id: string;
+          received_at: string;
+          status: 'processing' | 'done';
+          result: string | null;
+        }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      forge: row.forge,
+      deliveryId: row.delivery_id,
+      receivedAt: row.received_at,
+      status: row.status,
+      result: row.result ? (JSON.parse(row.result) as unknown) : undefined,
+    };
+  }
+}
+
+function toRecord(r: LinkRow): CodeLinkRecord {
+  return {
+    sha: r.code_sha,
+    dataRef: r.data_ref,
+    dataHash: r.data_hash,
+    ...(r.code_branch ? { codeBranch: r.code_branch } : {}),
+    recordedAt: r.recorded_at,
+  };
+}
