@@ -12,7 +12,16 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
-  app.use(express.json({ limit: '64mb', type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: '64mb',
+      type: ['application/json', 'application/*+json'],
+      // The Iceberg routes re-parse the raw text: JSON.parse would round 63-bit snapshot ids.
+      verify: (req, _res, buf) => {
+        (req as { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

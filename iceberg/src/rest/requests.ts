@@ -56,7 +56,7 @@ function parseEach<T>(items: unknown[], parse: (x: unknown) => T, ctx: z.Refinem
       return parse(item);
     } catch (err) {
       if (err instanceof z.ZodError) {
-        for (const issue of err.issues) ctx.addIssue({ ...issue, path: [field, i, ...issue.path] } as never);
+        for (const issue of err.issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
         return undefined as T;
       }
       throw err;

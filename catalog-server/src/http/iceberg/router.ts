@@ -1,7 +1,48 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../../app-context.ts';
+import { namespaceRoutes } from './namespace-routes.ts';
+import { tableRoutes } from './table-routes.ts';
+import { viewRoutes } from './view-routes.ts';
+import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
+import { refOf } from './params.ts';
 
-/** Iceberg REST catalog, mounted at /iceberg: `/iceberg/v1/...` (main) and `/iceberg/<ref>/v1/...`. */
-export function icebergRouter(_ctx: AppContext): Router {
-  return Router();
+/**
+ * Iceberg REST catalog, mounted at /iceberg. The branch is part of the base URL every client keeps:
+ * `/iceberg/v1/...` is the default branch, `/iceberg/<url-encoded ref>/v1/...` any branch, tag, `ref@hash` or
+ * `ref*timestamp`. A `{prefix}` segment after `v1/` (iceberg-js adds the warehouse name there) is accepted and
+ * ignored, so the same routes serve `/v1/namespaces` and `/v1/<prefix>/namespaces`.
+ */
+export function icebergRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  const api = Router({ mergeParams: true });
+  api.get('/config', async (req, res) => {
+    // Resolving the ref here makes a typo in the branch fail at connect time with a clear 404.
+    await readRef(ctx.store, refOf(req));
+    res.json(catalogConfig());
+  });
+  const routes = Router({ mergeParams: true });
+  namespaceRoutes(routes, ctx);
+  tableRoutes(routes, ctx);
+  viewRoutes(routes, ctx);
+  api.use(routes);
+  api.use('/:prefix', routes);
+
+  const at =
+    (ref: (req: Request) => string) =>
+    (req: Request, _res: Response, next: NextFunction): void => {
+      (req as { icebergRef?: string }).icebergRef = ref(req);
+      next();
+    };
+  router.use(
+    '/v1',
+    at(() => ctx.store.defaultBranch),
+    api,
+  );
+  router.use(
+    '/:ref/v1',
+    at((req) => String(req.params['ref'])),
+    api,
+  );
+  return router;
 }

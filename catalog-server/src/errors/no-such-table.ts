@@ -1,0 +1,16 @@
+import { RatError } from './rat-error.ts';
+
+/** A table that does not exist at the reference read (also when its namespace is missing, as Spark expects). */
+export class NoSuchTableError extends RatError {
+  readonly code = 'TABLE_NOT_FOUND' as const;
+  readonly status = 404;
+  readonly icebergType = 'NoSuchTableException';
+  readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
+
+  constructor(name: string, ref: string) {
+    super(`Table "${name}" does not exist on "${ref}". Check the name and the branch in the catalog URL.`, {
+      name,
+      ref,
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import { RatError } from './rat-error.ts';
+
+/** A view that does not exist at the reference read. */
+export class NoSuchViewError extends RatError {
+  readonly code = 'VIEW_NOT_FOUND' as const;
+  readonly status = 404;
+  readonly icebergType = 'NoSuchViewException';
+  readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
+
+  constructor(name: string, ref: string) {
+    super(`View "${name}" does not exist on "${ref}". Check the name and the branch in the catalog URL.`, {
+      name,
+      ref,
+    });
+  }
+}

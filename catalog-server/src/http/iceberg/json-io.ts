@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import { parseJson, stringifyJson } from '@ratatouille/iceberg';
+import { BadRequestError } from '../../errors/index.ts';
+import { toCatalogError } from '../../service/iceberg/format-errors.ts';
+
+/**
+ * The request body parsed with 64-bit integers kept exact (snapshot ids). app.ts keeps the raw bytes for this;
+ * without them (no JSON content type) the already parsed body is used.
+ */
+export function jsonBody(req: Request): unknown {
+  const raw = (req as { rawBody?: Buffer }).rawBody;
+  if (raw && raw.length > 0) {
+    try {
+      return parseJson(raw.toString('utf8'));
+    } catch (err) {
+      throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`);
+    }
+  }
+  return req.body ?? {};
+}
+
+/** Sends a JSON response, writing bigint ids as exact numbers. */
+export function sendJson(res: Response, body: unknown, status = 200): void {
+  res.status(status).type('application/json').send(stringifyJson(body));
+}
+
+/**
+ * Validates the body with a request schema. The Iceberg library's named errors (an unknown update action) are turned
+ * into the catalog's typed errors here; zod errors go to the error handler as 400s.
+ */
+export function parseBody<T>(schema: { parse(v: unknown): T }, req: Request): T {
+  const body = jsonBody(req);
+  try {
+    return schema.parse(body);
+  } catch (err) {
+    throw toCatalogError(err);
+  }
+}

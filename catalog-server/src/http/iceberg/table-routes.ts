@@ -1,0 +1,150 @@
+import type { Request, Router } from 'express';
+import {
+  commitTableRequest,
+  commitTransactionRequest,
+  createTableRequest,
+  registerTableRequest,
+  renameTableRequest,
+  reportMetricsRequest,
+  tableMetadataToJson,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import {
+  commitTable,
+  commitTransaction,
+  createTable,
+  dropTable,
+  listObjects,
+  loadTable,
+  registerTable,
+  renameObject,
+  storageConfig,
+  storageCredentials,
+  tableETag,
+  tableExists,
+} from '../../service/iceberg/index.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { parseBody, sendJson } from './json-io.ts';
+import { loadTableResult } from './serialize.ts';
+import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
+
+/** Clients ask for vended credentials with this header (PyIceberg and DuckDB send it). */
+function wantsCredentials(req: Request): boolean {
+  return (req.header('x-iceberg-access-delegation') ?? '').toLowerCase().includes('vended-credentials');
+}
+
+function snapshotsMode(req: Request): 'all' | 'refs' {
+  const v = (queryOf(req, 'snapshots') ?? 'all').toLowerCase();
+  if (v !== 'all' && v !== 'refs') throw new BadRequestError(`Invalid snapshots="${v}": use all or refs.`);
+  return v;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim().replace(/^W\//, '');
+    return v === '*' || v === etag;
+  });
+}
+
+/** Table endpoints: list, create (and stage-create), load, exists, commit, drop, register, rename, transactions, credentials, metrics. */
+export function tableRoutes(r: Router, ctx: AppContext): void {
+  r.get('/namespaces/:namespace/tables', async (req, res) => {
+    const page = await listObjects(ctx, refOf(req), namespaceOf(param(req, 'namespace')), 'ICEBERG_TABLE', pageOf(req));
+    sendJson(res, { identifiers: page.identifiers, ...(page.next ? { 'next-page-token': page.next } : {}) });
+  });
+
+  r.post('/namespaces/:namespace/tables', async (req, res) => {
+    const body = parseBody(createTableRequest, req);
+    const t = await createTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
+    const vend = wantsCredentials(req);
+    sendJson(
+      res,
+      loadTableResult(
+        t.metadataLocation,
+        t.metadata,
+        storageConfig(ctx, t.metadata.location, vend),
+        vend ? storageCredentials(ctx, t.metadata.location) : [],
+      ),
+    );
+  });
+
+  r.post('/namespaces/:namespace/register', async (req, res) => {
+    const body = parseBody(registerTableRequest, req);
+    const t = await registerTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
+    sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storageConfig(ctx, t.metadata.location, false), []));
+  });
+
+  r.head('/namespaces/:namespace/tables/:table', async (req, res) => {
+    const exists = await tableExists(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
+    res.status(exists ? 204 : 404).end();
+  });
+
+  r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
+    const mode = snapshotsMode(req);
+    const t = await loadTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
+    const etag = tableETag(t.content.metadataLocation, mode);
+    res.setHeader('ETag', etag);
+    if (etagMatches(req.header('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    const vend = wantsCredentials(req);
+    const location = t.metadata.location;
+    sendJson(
+      res,
+      loadTableResult(
+        t.metadataLocation,
+        t.metadata,
+        storageConfig(ctx, location, vend),
+        vend ? storageCredentials(ctx, location) : [],
+        mode,
+      ),
+    );
+  });
+
+  r.post('/namespaces/:namespace/tables/:table', async (req, res) => {
+    const body = parseBody(commitTableRequest, req);
+    const ns = namespaceOf(param(req, 'namespace'));
+    const name = param(req, 'table');
+    if (
+      body.identifier &&
+      (body.identifier.name !== name || body.identifier.namespace.join('\u001f') !== ns.join('\u001f'))
+    ) {
+      throw new BadRequestError(
+        `The body's identifier ${[...body.identifier.namespace, body.identifier.name].join('.')} does not match the path.`,
+      );
+    }
+    const t = await commitTable(ctx, refOf(req), ns, name, body, commitInfoOf(req));
+    sendJson(res, { 'metadata-location': t.metadataLocation, metadata: tableMetadataToJson(t.metadata) });
+  });
+
+  r.delete('/namespaces/:namespace/tables/:table', async (req, res) => {
+    const ns = namespaceOf(param(req, 'namespace'));
+    await dropTable(ctx, refOf(req), ns, param(req, 'table'), flagOf(req, 'purgeRequested'), commitInfoOf(req));
+    res.status(204).end();
+  });
+
+  r.get('/namespaces/:namespace/tables/:table/credentials', async (req, res) => {
+    const t = await loadTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
+    sendJson(res, { 'storage-credentials': storageCredentials(ctx, t.metadata.location) });
+  });
+
+  r.post('/namespaces/:namespace/tables/:table/metrics', async (req, res) => {
+    // Reports are accepted and dropped: nothing here consumes scan/commit metrics yet.
+    parseBody(reportMetricsRequest, req);
+    res.status(204).end();
+  });
+
+  r.post('/tables/rename', async (req, res) => {
+    const body = parseBody(renameTableRequest, req);
+    await renameObject(ctx, refOf(req), 'table', body.source, body.destination, commitInfoOf(req));
+    res.status(204).end();
+  });
+
+  r.post('/transactions/commit', async (req, res) => {
+    const body = parseBody(commitTransactionRequest, req);
+    await commitTransaction(ctx, refOf(req), body['table-changes'], commitInfoOf(req));
+    res.status(204).end();
+  });
+}

@@ -1,0 +1,29 @@
+/** Iceberg REST semantics over the versioned store: namespaces, tables, views, commits, transactions. */
+export type { CommitInfo } from './commit-info.ts';
+export { catalogConfig, ICEBERG_ENDPOINTS } from './config.ts';
+export { readRef, writableRef } from './refs.ts';
+export {
+  createNamespace,
+  listNamespaces,
+  loadNamespace,
+  namespaceExists,
+  dropNamespace,
+  updateNamespaceProperties,
+} from './namespaces.ts';
+export {
+  createTable,
+  loadTable,
+  tableExists,
+  listObjects,
+  commitTable,
+  commitTransaction,
+  dropTable,
+  registerTable,
+  renameObject,
+  tableETag,
+  storageConfig,
+  storageCredentials,
+  type LoadedTable,
+} from './tables.ts';
+export { createView, loadView, viewExists, commitView, dropView, type LoadedView } from './views.ts';
+export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';

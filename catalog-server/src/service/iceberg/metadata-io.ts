@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import {
+  appendMetadataLog,
+  nextMetadataLocation,
+  parseJson,
+  parseTableMetadata,
+  parseViewMetadata,
+  stringifyJson,
+  tableMetadataToJson,
+  type TableMetadata,
+  type ViewMetadata,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { toCatalogError } from './format-errors.ts';
+
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+
+/** The warehouse whose root holds `location` (longest match), else the default one. */
+export function ioFor(ctx: Deps, location: string): WarehouseIO {
+  let best: WarehouseIO | undefined;
+  for (const io of [ctx.warehouse, ...ctx.warehouses.values()]) {
+    if (location.startsWith(io.root + '/') && (!best || io.root.length > best.root.length)) best = io;
+  }
+  return best ?? ctx.warehouse;
+}
+
+async function readJson(ctx: Deps, location: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = (await ioFor(ctx, location).read(location)).toString('utf8');
+  } catch (err) {
+    throw new BadRequestError(`Cannot read metadata file "${location}": ${(err as Error).message}`, { location });
+  }
+  try {
+    return parseJson(text);
+  } catch (err) {
+    throw new BadRequestError(`Metadata file "${location}" is not JSON: ${(err as Error).message}`, { location });
+  }
+}
+
+/** Reads and normalizes a table metadata file. */
+export async function readTableMetadata(ctx: Deps, location: string): Promise<TableMetadata> {
+  const json = await readJson(ctx, location);
+  try {
+    return parseTableMetadata(json);
+  } catch (err) {
+    throw toCatalogError(err);
+  }
+}
+
+/** Reads a view metadata file. */
+export async function readViewMetadata(ctx: Deps, location: string): Promise<ViewMetadata> {
+  const json = await readJson(ctx, location);
+  try {
+    return parseViewMetadata(json);
+  } catch (err) {
+    throw toCatalogError(err);
+  }
+}
+
+/**
+ * Writes the next metadata file of a table (`<location>/metadata/NNNNN-<uuid>.metadata.json`), with the previous file
+ * appended to the metadata-log, and returns its location and the metadata as written. Never overwrites a file.
+ */
+export async function writeTableMetadata(
+  ctx: Deps,
+  md: TableMetadata,
+  previous?: { location: string; lastUpdatedMs: number },
+): Promise<{ location: string; metadata: TableMetadata }> {
+  const metadata: TableMetadata = {
+    ...md,
+    'metadata-log': appendMetadataLog(
+      md['metadata-log'],
+      previous?.location,
+      previous?.lastUpdatedMs ?? 0,
+      md.properties,
+    ),
+  };
+  const location = nextMetadataLocation(md.location, previous?.location, randomUUID());
+  await ioFor(ctx, location).write(location, stringifyJson(tableMetadataToJson(metadata), 2), { ifAbsent: true });
+  return { location, metadata };
+}
+
+/** Writes the next metadata file of a view and returns its location. */
+export async function writeViewMetadata(ctx: Deps, md: ViewMetadata, previous?: string): Promise<string> {
+  const location = nextMetadataLocation(md.location, previous, randomUUID());
+  await ioFor(ctx, location).write(location, stringifyJson(md, 2), { ifAbsent: true });
+  return location;
+}
+
+/** Best-effort removal of a metadata file whose commit did not land (the next attempt writes a new one). */
+export async function discardMetadata(ctx: Deps, location: string): Promise<void> {
+  try {
+    await ioFor(ctx, location).delete(location);
+  } catch {
+    // An orphaned metadata file is harmless: nothing references it.
+  }
+}

@@ -1,0 +1,155 @@
+import type { AppContext } from '../../app-context.ts';
+import type { NamespaceContent, VersionStore } from '../../store/types.ts';
+import {
+  AlreadyExistsError,
+  NamespaceNotEmptyError,
+  NoSuchNamespaceError,
+  UnprocessableEntityError,
+} from '../../errors/index.ts';
+import { readRef, writableRef } from './refs.ts';
+import { displayName, namespaceKey } from './keys.ts';
+import { withCommitRetry } from './retry.ts';
+import { commitMeta, type CommitInfo } from './commit-info.ts';
+import { paginate, type PageParams } from './paging.ts';
+
+type Ctx = Pick<AppContext, 'store'>;
+
+/** Loads a namespace at a commit, or undefined. */
+export async function findNamespace(
+  store: VersionStore,
+  hash: string,
+  ns: readonly string[],
+): Promise<NamespaceContent | undefined> {
+  const c = await store.getContent(hash, namespaceKey(ns));
+  return c?.type === 'NAMESPACE' ? c : undefined;
+}
+
+/** Creates a namespace (nested ones too; the parent need not exist, as with the Java catalogs). */
+export async function createNamespace(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  properties: Record<string, string>,
+  info?: CommitInfo,
+): Promise<{ namespace: string[]; properties: Record<string, string> }> {
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const existing = await ctx.store.getContent(head.hash, namespaceKey(ns));
+    if (existing)
+      throw new AlreadyExistsError(
+        'namespace',
+        displayName(ns),
+        ref,
+        existing.type === 'NAMESPACE' ? 'namespace' : 'table or view',
+      );
+    await ctx.store.commit(head.branch, head.hash, commitMeta(info, `create namespace ${displayName(ns)}`), [
+      { type: 'PUT', key: namespaceKey(ns), content: { type: 'NAMESPACE', elements: ns, properties } },
+    ]);
+    return { namespace: ns, properties };
+  });
+}
+
+/** Lists the namespaces directly under `parent` (top-level ones when absent). */
+export async function listNamespaces(
+  ctx: Ctx,
+  ref: string,
+  parent: string[] | undefined,
+  page: PageParams,
+): Promise<{ namespaces: string[][]; next?: string }> {
+  const at = await readRef(ctx.store, ref);
+  const prefix = parent ?? [];
+  const entries = await allEntries(ctx.store, at.hash, prefix, ['NAMESPACE']);
+  const children = entries.filter((k) => k.length === prefix.length + 1);
+  if (parent && children.length === 0 && !(await findNamespace(ctx.store, at.hash, parent))) {
+    throw new NoSuchNamespaceError(parent, ref);
+  }
+  const p = paginate(children, (k) => k.join('\u0000'), page);
+  return { namespaces: p.items, next: p.next };
+}
+
+/** Every key under `prefix` of the given types (all pages of the store). */
+export async function allEntries(
+  store: VersionStore,
+  hash: string,
+  prefix: string[],
+  types?: Array<'NAMESPACE' | 'ICEBERG_TABLE' | 'ICEBERG_VIEW'>,
+): Promise<string[][]> {
+  const out: string[][] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.listEntries(hash, { prefix, types, pageToken: token });
+    for (const e of page.items) out.push(e.key.elements);
+    token = page.token;
+  } while (token);
+  return out;
+}
+
+/** A namespace's properties. */
+export async function loadNamespace(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+): Promise<{ namespace: string[]; properties: Record<string, string> }> {
+  const at = await readRef(ctx.store, ref);
+  const c = await findNamespace(ctx.store, at.hash, ns);
+  if (!c) throw new NoSuchNamespaceError(ns, ref);
+  return { namespace: c.elements, properties: c.properties };
+}
+
+/** Drops an empty namespace; one holding tables, views or child namespaces is refused (409). */
+export async function dropNamespace(ctx: Ctx, ref: string, ns: string[], info?: CommitInfo): Promise<void> {
+  await withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    if (!(await findNamespace(ctx.store, head.hash, ns))) throw new NoSuchNamespaceError(ns, ref);
+    const inside = (await allEntries(ctx.store, head.hash, ns)).filter((k) => k.length > ns.length);
+    if (inside.length > 0) throw new NamespaceNotEmptyError(ns, ref, inside[0].join('.'));
+    await ctx.store.commit(head.branch, head.hash, commitMeta(info, `drop namespace ${displayName(ns)}`), [
+      { type: 'DELETE', key: namespaceKey(ns) },
+    ]);
+  });
+}
+
+/** Sets and removes namespace properties in one commit; a key both set and removed is a 422. */
+export async function updateNamespaceProperties(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  updates: Record<string, string>,
+  removals: string[],
+  info?: CommitInfo,
+): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
+  const both = removals.filter((k) => Object.hasOwn(updates, k));
+  if (both.length > 0) {
+    throw new UnprocessableEntityError(`Properties ${both.join(', ')} are both set and removed; send each key once.`, {
+      keys: both,
+    });
+  }
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const c = await findNamespace(ctx.store, head.hash, ns);
+    if (!c) throw new NoSuchNamespaceError(ns, ref);
+    const props = { ...c.properties, ...updates };
+    const removed = removals.filter((k) => Object.hasOwn(c.properties, k));
+    const missing = removals.filter((k) => !Object.hasOwn(c.properties, k));
+    for (const k of removed) delete props[k];
+    await ctx.store.commit(
+      head.branch,
+      head.hash,
+      commitMeta(info, `update properties of namespace ${displayName(ns)}`),
+      [
+        {
+          type: 'PUT',
+          key: namespaceKey(ns),
+          content: { type: 'NAMESPACE', id: c.id, elements: c.elements, properties: props },
+        },
+      ],
+    );
+    return { updated: Object.keys(updates), removed, missing };
+  });
+}
+
+/** True when the namespace exists at the ref. */
+export async function namespaceExists(ctx: Ctx, ref: string, ns: string[]): Promise<boolean> {
+  const at = await readRef(ctx.store, ref);
+  return (await findNamespace(ctx.store, at.hash, ns)) !== undefined;
+}

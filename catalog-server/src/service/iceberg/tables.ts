@@ -1,0 +1,452 @@
+import { randomUUID, createHash } from 'node:crypto';
+import {
+  applyTableCommit,
+  createTableUpdates,
+  type CommitTableRequest,
+  type CreateTableRequest,
+  type RegisterTableRequest,
+  type TableIdentifier,
+  type TableMetadata,
+  type TableRequirement,
+  type TableUpdate,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { IcebergTableContent, Operation, VersionStore } from '../../store/types.ts';
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  NoSuchNamespaceError,
+  NoSuchTableError,
+  NoSuchViewError,
+} from '../../errors/index.ts';
+import { readRef, writableRef, type WritableRef } from './refs.ts';
+import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
+import { withCommitRetry } from './retry.ts';
+import { commitMeta, type CommitInfo } from './commit-info.ts';
+import { translated } from './format-errors.ts';
+import { discardMetadata, ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { allEntries, findNamespace } from './namespaces.ts';
+import { paginate, type PageParams } from './paging.ts';
+import { describeTableChange } from './describe-commit.ts';
+
+type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'warehouses'>;
+
+export interface LoadedTable {
+  /** `null` for a staged (not yet committed) table. */
+  metadataLocation: string | null;
+  metadata: TableMetadata;
+}
+
+/** The store content recorded for a table: where its metadata is plus the ids Nessie-style tools show. */
+export function tableContent(
+  location: string,
+  md: TableMetadata,
+  id?: string,
+): Omit<IcebergTableContent, 'id'> & { id?: string } {
+  const current = md['current-snapshot-id'];
+  return {
+    type: 'ICEBERG_TABLE',
+    ...(id ? { id } : {}),
+    metadataLocation: location,
+    // The store keeps JSON numbers; a 63-bit id loses precision here, which is fine for display. The metadata
+    // file (read through metadataLocation) stays the exact source of truth.
+    snapshotId: current === null ? -1 : Number(current),
+    schemaId: md['current-schema-id'],
+    specId: md['default-spec-id'],
+    sortOrderId: md['default-sort-order-id'],
+  };
+}
+
+async function findTable(
+  store: VersionStore,
+  hash: string,
+  ns: readonly string[],
+  name: string,
+): Promise<IcebergTableContent | undefined> {
+  const c = await store.getContent(hash, objectKey(ns, name));
+  return c?.type === 'ICEBERG_TABLE' ? c : undefined;
+}
+
+/** Loads a table's current metadata at a ref; a missing table or namespace is NoSuchTable (Spark relies on it). */
+export async function loadTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+): Promise<LoadedTable & { content: IcebergTableContent }> {
+  const at = await readRef(ctx.store, ref);
+  const content = await findTable(ctx.store, at.hash, ns, name);
+  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  return {
+    metadataLocation: content.metadataLocation,
+    metadata: await readTableMetadata(ctx, content.metadataLocation),
+    content,
+  };
+}
+
+/** True when the table exists at the ref. */
+export async function tableExists(ctx: Ctx, ref: string, ns: string[], name: string): Promise<boolean> {
+  const at = await readRef(ctx.store, ref);
+  return (await findTable(ctx.store, at.hash, ns, name)) !== undefined;
+}
+
+/** Lists tables (or views) directly in a namespace. */
+export async function listObjects(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW',
+  page: PageParams,
+): Promise<{ identifiers: TableIdentifier[]; next?: string }> {
+  const at = await readRef(ctx.store, ref);
+  if (!(await findNamespace(ctx.store, at.hash, ns))) throw new NoSuchNamespaceError(ns, ref);
+  const keys = (await allEntries(ctx.store, at.hash, ns, [type])).filter((k) => k.length === ns.length + 1);
+  const p = paginate(keys, (k) => k[k.length - 1], page);
+  return { identifiers: p.items.map((k) => ({ namespace: ns, name: k[k.length - 1] })), next: p.next };
+}
+
+/** Where a new table goes: under the namespace's `location` property if set, else under the warehouse. */
+export async function defaultObjectLocation(
+  ctx: Ctx,
+  store: VersionStore,
+  hash: string,
+  ns: string[],
+  name: string,
+): Promise<string> {
+  const nsContent = await findNamespace(store, hash, ns);
+  const base =
+    nsContent?.properties['location']?.replace(/\/+$/, '') ?? `${ctx.warehouse.root}/${ns.map(pathSegment).join('/')}`;
+  return `${base}/${pathSegment(name)}-${randomUUID().replaceAll('-', '')}`;
+}
+
+export async function requireNamespace(ctx: Ctx, hash: string, ns: string[], ref: string): Promise<void> {
+  if (!(await findNamespace(ctx.store, hash, ns))) throw new NoSuchNamespaceError(ns, ref);
+}
+
+export async function requireFreeName(
+  ctx: Ctx,
+  hash: string,
+  ns: string[],
+  name: string,
+  ref: string,
+  kind: 'table' | 'view',
+): Promise<void> {
+  const existing = await ctx.store.getContent(hash, objectKey(ns, name));
+  if (existing) {
+    const existingKind =
+      existing.type === 'ICEBERG_VIEW' ? 'view' : existing.type === 'ICEBERG_TABLE' ? 'table' : 'namespace';
+    throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind);
+  }
+}
+
+/**
+ * Creates a table. With `stage-create` nothing is committed: the metadata comes back with a null location for the
+ * client's create transaction, and `<location>/metadata/` is made to exist for writers that put manifests there.
+ */
+export async function createTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  req: CreateTableRequest,
+  info?: CommitInfo,
+): Promise<LoadedTable> {
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    await requireNamespace(ctx, head.hash, ns, ref);
+    await requireFreeName(ctx, head.hash, ns, req.name, ref, 'table');
+    const location =
+      req.location?.replace(/\/+$/, '') || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
+    const md = translated(() =>
+      applyTableCommit(undefined, [], createTableUpdates(req, { uuid: randomUUID(), location }), { now: Date.now() }),
+    );
+    if (req['stage-create']) {
+      await ioFor(ctx, location).prepareDirectory(`${location}/metadata`);
+      return { metadataLocation: null, metadata: md };
+    }
+    const written = await writeTableMetadata(ctx, md);
+    const ops: Operation[] = [
+      { type: 'PUT', key: objectKey(ns, req.name), content: tableContent(written.location, written.metadata) },
+      { type: 'UNCHANGED', key: namespaceKey(ns) },
+    ];
+    await commitOrDiscard(ctx, head, commitMeta(info, `create table ${displayName(ns, req.name)}`), ops, [
+      written.location,
+    ]);
+    return { metadataLocation: written.location, metadata: written.metadata };
+  });
+}
+
+export async function commitOrDiscard(
+  ctx: Ctx,
+  head: WritableRef,
+  meta: ReturnType<typeof commitMeta>,
+  ops: Operation[],
+  written: string[],
+): Promise<string> {
+  try {
+    return (await ctx.store.commit(head.branch, head.hash, meta, ops)).hash;
+  } catch (err) {
+    await Promise.all(written.map((l) => discardMetadata(ctx, l)));
+    throw err;
+  }
+}
+
+interface PreparedChange {
+  ops: Operation[];
+  written: string;
+  metadata: TableMetadata;
+  message: string;
+  changed: boolean;
+}
+
+/**
+ * One table's part of a commit, computed against the branch head just read: check requirements, apply updates, write
+ * the new metadata file. A commit without changes writes nothing.
+ */
+async function prepareTableChange(
+  ctx: Ctx,
+  head: WritableRef,
+  ref: string,
+  ns: string[],
+  name: string,
+  requirements: TableRequirement[],
+  updates: TableUpdate[],
+): Promise<PreparedChange> {
+  const key = objectKey(ns, name);
+  const existing = await ctx.store.getContent(head.hash, key);
+  const creating = requirements.some((r) => r.type === 'assert-create');
+  if (existing && existing.type !== 'ICEBERG_TABLE') {
+    if (creating)
+      throw new AlreadyExistsError(
+        'table',
+        displayName(ns, name),
+        ref,
+        existing.type === 'ICEBERG_VIEW' ? 'view' : 'namespace',
+      );
+    throw new NoSuchTableError(displayName(ns, name), ref);
+  }
+  if (!existing && !creating) throw new NoSuchTableError(displayName(ns, name), ref);
+  if (!existing) await requireNamespace(ctx, head.hash, ns, ref);
+  const base = existing ? await readTableMetadata(ctx, existing.metadataLocation) : undefined;
+  const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
+  const md = translated(() => applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation }));
+  if (existing && base && updates.length === 0) {
+    return { ops: [], written: existing.metadataLocation, metadata: base, message: '', changed: false };
+  }
+  const written = await writeTableMetadata(
+    ctx,
+    md,
+    existing && base ? { location: existing.metadataLocation, lastUpdatedMs: base['last-updated-ms'] } : undefined,
+  );
+  const ops: Operation[] = [
+    { type: 'PUT', key, content: tableContent(written.location, written.metadata, existing?.id) },
+  ];
+  if (!existing) ops.push({ type: 'UNCHANGED', key: namespaceKey(ns) });
+  return {
+    ops,
+    written: written.location,
+    metadata: written.metadata,
+    message: describeTableChange(displayName(ns, name), updates, !existing),
+    changed: true,
+  };
+}
+
+/**
+ * Commits changes to one table (updateTable): requirements are checked against the table as it is when the commit
+ * lands, retried from a fresh read when another writer got there first.
+ */
+export async function commitTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+  req: CommitTableRequest,
+  info?: CommitInfo,
+): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const change = await prepareTableChange(ctx, head, ref, ns, name, req.requirements, req.updates);
+    if (change.changed)
+      await commitOrDiscard(ctx, head, commitMeta(info, change.message), change.ops, [change.written]);
+    return { metadataLocation: change.written, metadata: change.metadata };
+  });
+}
+
+/** Commits changes to several tables as one store commit: all land or none does. */
+export async function commitTransaction(
+  ctx: Ctx,
+  ref: string,
+  changes: Array<{ identifier: TableIdentifier; requirements: TableRequirement[]; updates: TableUpdate[] }>,
+  info?: CommitInfo,
+): Promise<void> {
+  const seen = new Set<string>();
+  for (const c of changes) {
+    const id = objectKey(c.identifier.namespace, c.identifier.name).elements.join('\u0000');
+    if (seen.has(id))
+      throw new BadRequestError(
+        `Table ${displayName(c.identifier.namespace, c.identifier.name)} appears twice in one transaction.`,
+      );
+    seen.add(id);
+  }
+  await withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const prepared: PreparedChange[] = [];
+    try {
+      for (const c of changes) {
+        prepared.push(
+          await prepareTableChange(
+            ctx,
+            head,
+            ref,
+            c.identifier.namespace,
+            c.identifier.name,
+            c.requirements,
+            c.updates,
+          ),
+        );
+      }
+    } catch (err) {
+      await Promise.all(prepared.filter((p) => p.changed).map((p) => discardMetadata(ctx, p.written)));
+      throw err;
+    }
+    const real = prepared.filter((p) => p.changed);
+    if (real.length === 0) return;
+    // A namespace asserted unchanged by one table may be the key another change writes; keep one op per key.
+    const ops = new Map<string, Operation>();
+    for (const p of real)
+      for (const op of p.ops)
+        if (!(op.type === 'UNCHANGED' && ops.has(op.key.elements.join('\u0000'))))
+          ops.set(op.key.elements.join('\u0000'), op);
+    const message = real.length === 1 ? real[0].message : `transaction: ${real.map((p) => p.message).join('; ')}`;
+    await commitOrDiscard(
+      ctx,
+      head,
+      commitMeta(info, message),
+      [...ops.values()],
+      real.map((p) => p.written),
+    );
+  });
+}
+
+/**
+ * Drops a table from the branch. With purge, its files are deleted too, but only when no branch or tag head still
+ * has the table (branches share files: forking copies no data).
+ */
+export async function dropTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+  purge: boolean,
+  info?: CommitInfo,
+): Promise<void> {
+  const dropped = await withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const content = await findTable(ctx.store, head.hash, ns, name);
+    if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+    const md = purge ? await readTableMetadata(ctx, content.metadataLocation).catch(() => undefined) : undefined;
+    await ctx.store.commit(
+      head.branch,
+      head.hash,
+      commitMeta(info, `${purge ? 'purge' : 'drop'} table ${displayName(ns, name)}`),
+      [{ type: 'DELETE', key: objectKey(ns, name) }],
+    );
+    return { content, location: md?.location };
+  });
+  if (purge && dropped.location) await purgeIfUnreferenced(ctx, dropped.content.id, dropped.location);
+}
+
+async function purgeIfUnreferenced(ctx: Ctx, contentId: string, location: string): Promise<void> {
+  for (const r of await ctx.store.listReferences()) {
+    let token: string | undefined;
+    do {
+      const page = await ctx.store.listEntries(r.hash, { types: ['ICEBERG_TABLE'], pageToken: token });
+      if (page.items.some((e) => e.contentId === contentId)) return;
+      token = page.token;
+    } while (token);
+  }
+  const io = ioFor(ctx, location);
+  // Never wipe a whole warehouse because a table was registered at its root.
+  if (location.replace(/\/+$/, '') === io.root) return;
+  await io.deletePrefix(location);
+}
+
+/** Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). */
+export async function registerTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  req: RegisterTableRequest,
+  info?: CommitInfo,
+): Promise<LoadedTable> {
+  const metadata = await readTableMetadata(ctx, req['metadata-location']);
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    await requireNamespace(ctx, head.hash, ns, ref);
+    const existing = await ctx.store.getContent(head.hash, objectKey(ns, req.name));
+    if (existing && !(req.overwrite && existing.type === 'ICEBERG_TABLE'))
+      await requireFreeName(ctx, head.hash, ns, req.name, ref, 'table');
+    await ctx.store.commit(head.branch, head.hash, commitMeta(info, `register table ${displayName(ns, req.name)}`), [
+      {
+        type: 'PUT',
+        key: objectKey(ns, req.name),
+        content: tableContent(req['metadata-location'], metadata, existing?.id),
+      },
+      { type: 'UNCHANGED', key: namespaceKey(ns) },
+    ]);
+    return { metadataLocation: req['metadata-location'], metadata };
+  });
+}
+
+/** Renames a table or view, also across namespaces; its content id (and history) moves with it. */
+export async function renameObject(
+  ctx: Ctx,
+  ref: string,
+  kind: 'table' | 'view',
+  source: TableIdentifier,
+  destination: TableIdentifier,
+  info?: CommitInfo,
+): Promise<void> {
+  const type = kind === 'table' ? 'ICEBERG_TABLE' : 'ICEBERG_VIEW';
+  await withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    const src = await ctx.store.getContent(head.hash, objectKey(source.namespace, source.name));
+    if (!src || src.type !== type) {
+      const name = displayName(source.namespace, source.name);
+      throw kind === 'table' ? new NoSuchTableError(name, ref) : new NoSuchViewError(name, ref);
+    }
+    await requireNamespace(ctx, head.hash, destination.namespace, ref);
+    await requireFreeName(ctx, head.hash, destination.namespace, destination.name, ref, kind);
+    await ctx.store.commit(
+      head.branch,
+      head.hash,
+      commitMeta(
+        info,
+        `rename ${kind} ${displayName(source.namespace, source.name)} to ${displayName(destination.namespace, destination.name)}`,
+      ),
+      [
+        { type: 'DELETE', key: objectKey(source.namespace, source.name) },
+        { type: 'PUT', key: objectKey(destination.namespace, destination.name), content: src },
+        { type: 'UNCHANGED', key: namespaceKey(destination.namespace) },
+      ],
+    );
+  });
+}
+
+/** Strong ETag of a loaded table: changes whenever the metadata file (or the snapshot filter) does. */
+export function tableETag(metadataLocation: string, snapshots: string): string {
+  return `"${createHash('sha256').update(`${metadataLocation}\u0000${snapshots}`).digest('hex').slice(0, 40)}"`;
+}
+
+/** Storage settings for clients (region etc.) and, on request, vended credentials. */
+export function storageConfig(ctx: Ctx, location: string, vendCredentials: boolean): Record<string, string> {
+  return ioFor(ctx, location).clientConfig({ vendCredentials });
+}
+
+/** The `storage-credentials` of a table: empty when the warehouse vends none (file warehouses). */
+export function storageCredentials(
+  ctx: Ctx,
+  location: string,
+): Array<{ prefix: string; config: Record<string, string> }> {
+  const config = ioFor(ctx, location).clientConfig({ vendCredentials: true });
+  return config['s3.access-key-id'] === undefined ? [] : [{ prefix: location, config }];
+}
