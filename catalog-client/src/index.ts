@@ -1,1 +1,2 @@
 export * from './iceberg-client.ts';
+export * from './management-client.ts';

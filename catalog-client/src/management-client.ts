@@ -1,0 +1,389 @@
+/**
+ * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
+ * a real Nessie server alike. Used by the `rat` CLI and git-sync.
+ *
+ * @example
+ *   const api = new ManagementClient({ server: 'http://127.0.0.1:8181' });
+ *   const main = await api.getReference('main');
+ *   await api.createReference('feature/x', 'BRANCH', main);
+ */
+
+/** An `/api/v2` error response (Nessie's `status`/`errorCode` fields), or a transport failure (`status` 0). */
+export class ManagementApiError extends Error {
+  readonly code = 'MANAGEMENT_API_ERROR' as const;
+  constructor(
+    readonly status: number,
+    /** Nessie's `errorCode`: `REFERENCE_NOT_FOUND`, `REFERENCE_CONFLICT`, `REFERENCE_ALREADY_EXISTS`, `BAD_REQUEST`… */
+    readonly errorCode: string,
+    message: string,
+    readonly method: string,
+    readonly url: string,
+    /** Nessie's `errorDetails` (e.g. `{ conflicts: [...] }` on a merge conflict), when present. */
+    readonly details: unknown = null,
+  ) {
+    super(`${method} ${url} → ${status} ${errorCode}: ${message}`);
+    this.name = 'ManagementApiError';
+  }
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+export type ReferenceType = 'BRANCH' | 'TAG';
+
+export interface Reference {
+  type: ReferenceType;
+  name: string;
+  hash: string;
+}
+
+export interface ContentKey {
+  elements: string[];
+}
+
+/** Content as the API returns it (a namespace, an Iceberg table or view; other fields per type). */
+export interface Content {
+  type: 'NAMESPACE' | 'ICEBERG_TABLE' | 'ICEBERG_VIEW' | string;
+  id: string;
+  [field: string]: unknown;
+}
+
+export interface CommitMeta {
+  hash: string;
+  committer: string;
+  authors: string[];
+  message: string;
+  commitTime: string;
+  authorTime: string;
+  allProperties?: Record<string, string[]>;
+  parentCommitHashes: string[];
+}
+
+export interface LogEntry {
+  commitMeta: CommitMeta;
+  parentCommitHash: string | null;
+  operations: Array<{ type: 'PUT' | 'DELETE'; key: ContentKey; content?: Content }> | null;
+}
+
+export interface Entry {
+  type: string;
+  name: ContentKey;
+  contentId: string;
+  content: Content | null;
+}
+
+export interface DiffEntry {
+  key: ContentKey;
+  from: Content | null;
+  to: Content | null;
+}
+
+export interface Paged {
+  token: string | null;
+  hasMore: boolean;
+}
+
+export interface EffectiveReference {
+  type: ReferenceType | 'DETACHED';
+  name?: string;
+  hash: string;
+}
+
+export type Operation =
+  | { type: 'PUT'; key: ContentKey; content: Record<string, unknown> }
+  | { type: 'DELETE'; key: ContentKey }
+  | { type: 'UNCHANGED'; key: ContentKey };
+
+export interface CommitMetaInput {
+  message: string;
+  author?: string;
+  authorTime?: string;
+  properties?: Record<string, string>;
+}
+
+export interface CommitResponse {
+  targetBranch: Reference;
+  addedContents: Array<{ key: ContentKey; contentId: string }> | null;
+}
+
+export type MergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
+
+export interface MergeOptions {
+  dryRun?: boolean;
+  returnConflictAsResult?: boolean;
+  defaultKeyMergeMode?: MergeBehavior;
+  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
+  message?: string;
+}
+
+export interface MergeResponse {
+  wasApplied: boolean;
+  wasSuccessful: boolean;
+  resultantTargetHash: string | null;
+  commonAncestor: string | null;
+  targetBranch: string;
+  effectiveTargetHash: string;
+  expectedHash: string | null;
+  details: Array<{
+    key: ContentKey;
+    mergeBehavior: MergeBehavior;
+    conflict?: { conflictType: string; key: ContentKey; message: string };
+  }>;
+}
+
+export interface ReflogEntry {
+  refName: string;
+  refType: ReferenceType;
+  previousHash: string | null;
+  newHash: string | null;
+  operation: string;
+  at: string;
+}
+
+export interface PageOptions {
+  maxRecords?: number;
+  pageToken?: string;
+}
+
+export interface ManagementClientOptions {
+  /** Server root, e.g. `http://127.0.0.1:8181` (the client appends `/api/v2`). */
+  server: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A `{ref}` path element: `name`, `name@hash` (a fixed commit; for writes, the expected head). Slashes in names are
+ * URL-encoded so a name stays one path segment.
+ */
+export function refPath(name: string, hash?: string): string {
+  return encodeURIComponent(name) + (hash ? `@${hash}` : '');
+}
+
+/**
+ * A content key in Nessie's path encoding: `a.b`, or, when an element contains `.`, `/`, `\` or `%`, the escaped
+ * form starting with `.` (`*.` `**` `*{` `*}` `*[`), URL-encoded.
+ */
+export function encodeKey(key: ContentKey): string {
+  const plain = !key.elements.some((e) => /[./\\%]/.test(e));
+  const text = plain
+    ? key.elements.join('.')
+    : '.' +
+      key.elements
+        .map((e) => e.replace(/[.*/\\%]/g, (c) => ({ '.': '*.', '*': '**', '/': '*{', '\\': '*}', '%': '*[' })[c]!))
+        .join('.');
+  return encodeURIComponent(text);
+}
+
+export class ManagementClient {
+  readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(opts: ManagementClientOptions) {
+    this.baseUrl = `${opts.server.replace(/\/+$/, '')}/api/v2`;
+    this.headers = opts.headers ?? {};
+  }
+
+  /** `GET /config`: default branch, spec version, the no-ancestor (root) hash. */
+  getConfig(): Promise<{ defaultBranch: string; specVersion: string; noAncestorHash: string }> {
+    return this.request('GET', '/config');
+  }
+
+  /** Every branch and tag (follows paging to the end). */
+  async listReferences(): Promise<Reference[]> {
+    return this.collect<Reference>((q) => this.request('GET', `/trees${q}`), 'references');
+  }
+
+  async getReference(name: string): Promise<Reference> {
+    return (await this.request<{ reference: Reference }>('GET', `/trees/${refPath(name)}`)).reference;
+  }
+
+  /** Creates `name` at the commit `from` points at (`from` = an existing reference, e.g. from getReference). */
+  async createReference(name: string, type: ReferenceType, from: Reference): Promise<Reference> {
+    const q = `?name=${encodeURIComponent(name)}&type=${type}`;
+    return (await this.request<{ reference: Reference }>('POST', `/trees${q}`, from)).reference;
+  }
+
+  /** Deletes `name` if it is still at `expectedHash` (409 otherwise). */
+  async deleteReference(name: string, expectedHash: string, type?: ReferenceType): Promise<Reference> {
+    const q = type ? `?type=${type}` : '';
+    return (await this.request<{ reference: Reference }>('DELETE', `/trees/${refPath(name, expectedHash)}${q}`))
+      .reference;
+  }
+
+  /** Moves `name` from `expectedHash` to the commit `to` points at (409 if `name` moved meanwhile). */
+  async assignReference(name: string, expectedHash: string, to: Reference, type?: ReferenceType): Promise<Reference> {
+    const q = type ? `?type=${type}` : '';
+    return (await this.request<{ reference: Reference }>('PUT', `/trees/${refPath(name, expectedHash)}${q}`, to))
+      .reference;
+  }
+
+  /** One page of history, newest first. `ref` is a `{ref}` path element (see refPath). */
+  log(ref: string, opts: PageOptions & { fetchAll?: boolean } = {}): Promise<Paged & { logEntries: LogEntry[] }> {
+    return this.request(
+      'GET',
+      `/trees/${ref}/history${query({ ...paging(opts), fetch: opts.fetchAll ? 'ALL' : undefined })}`,
+    );
+  }
+
+  entries(
+    ref: string,
+    opts: PageOptions & { prefix?: ContentKey; withContent?: boolean } = {},
+  ): Promise<Paged & { entries: Entry[]; effectiveReference: EffectiveReference }> {
+    const q = query({
+      ...paging(opts),
+      'prefix-key': opts.prefix ? decodeURIComponent(encodeKey(opts.prefix)) : undefined,
+      content: opts.withContent ? 'true' : undefined,
+    });
+    return this.request('GET', `/trees/${ref}/entries${q}`);
+  }
+
+  /** Key-level differences from `from` to `to` (both `{ref}` path elements). */
+  diff(
+    from: string,
+    to: string,
+    opts: PageOptions & { prefix?: ContentKey } = {},
+  ): Promise<
+    Paged & { diffs: DiffEntry[]; effectiveFromReference: EffectiveReference; effectiveToReference: EffectiveReference }
+  > {
+    const q = query({
+      ...paging(opts),
+      'prefix-key': opts.prefix ? decodeURIComponent(encodeKey(opts.prefix)) : undefined,
+    });
+    return this.request('GET', `/trees/${from}/diff/${to}${q}`);
+  }
+
+  /** The content at `key`, or undefined when there is none. */
+  async getContent(ref: string, key: ContentKey): Promise<Content | undefined> {
+    try {
+      return (await this.request<{ content: Content }>('GET', `/trees/${ref}/contents/${encodeKey(key)}`)).content;
+    } catch (e) {
+      if (e instanceof ManagementApiError && e.errorCode === 'CONTENT_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  getContents(
+    ref: string,
+    keys: ContentKey[],
+  ): Promise<{ contents: Array<{ key: ContentKey; content: Content }>; effectiveReference: EffectiveReference }> {
+    return this.request('POST', `/trees/${ref}/contents`, { requestedKeys: keys });
+  }
+
+  /** One atomic commit on `branch`, based on `expectedHash`. */
+  commit(
+    branch: string,
+    expectedHash: string,
+    meta: CommitMetaInput,
+    operations: Operation[],
+  ): Promise<CommitResponse> {
+    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/commit`, {
+      commitMeta: meta,
+      operations,
+    });
+  }
+
+  /** Merges `from` (at its hash) into `branch` (expected at `expectedHash`). */
+  merge(branch: string, expectedHash: string, from: Reference, opts: MergeOptions = {}): Promise<MergeResponse> {
+    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/merge`, {
+      fromRefName: from.name,
+      fromHash: from.hash,
+      ...mergeFlags(opts),
+      ...(opts.message ? { commitMeta: { message: opts.message } } : {}),
+    });
+  }
+
+  /** Copies the commits `hashes` (oldest first) of `fromRefName` onto `branch`. */
+  transplant(
+    branch: string,
+    expectedHash: string,
+    fromRefName: string,
+    hashes: string[],
+    opts: MergeOptions = {},
+  ): Promise<MergeResponse> {
+    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/transplant`, {
+      fromRefName,
+      hashesToTransplant: hashes,
+      ...mergeFlags(opts),
+      ...(opts.message ? { message: opts.message } : {}),
+    });
+  }
+
+  /** Ratatouille extension (not in Nessie): ref head moves, newest first. */
+  reflog(opts: PageOptions & { ref?: string } = {}): Promise<Paged & { logEntries: ReflogEntry[] }> {
+    return this.request('GET', `/rat/reflog${query({ ...paging(opts), ref: opts.ref })}`);
+  }
+
+  private async collect<T>(page: (q: string) => Promise<Paged & Record<string, unknown>>, field: string): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | null = null;
+    do {
+      const body: Paged & Record<string, unknown> = await page(query({ 'page-token': token ?? undefined }));
+      out.push(...(body[field] as T[]));
+      token = body.hasMore ? body.token : null;
+    } while (token);
+    return out;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${(e as Error).message})`, method, url);
+    }
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    if (!res.ok) {
+      const err = (parsed ?? {}) as { message?: string; errorCode?: string; errorDetails?: unknown };
+      throw new ManagementApiError(
+        res.status,
+        err.errorCode ?? 'UNKNOWN',
+        err.message ?? (typeof parsed === 'string' ? parsed : res.statusText),
+        method,
+        url,
+        err.errorDetails ?? null,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+/** Sends both spellings of the flags: Nessie 0.99 reads `isDryRun`, its OpenAPI document says `dryRun`. */
+function mergeFlags(o: MergeOptions): Record<string, unknown> {
+  return {
+    ...(o.dryRun !== undefined ? { isDryRun: o.dryRun, dryRun: o.dryRun } : {}),
+    ...(o.returnConflictAsResult !== undefined
+      ? { isReturnConflictAsResult: o.returnConflictAsResult, returnConflictAsResult: o.returnConflictAsResult }
+      : {}),
+    ...(o.defaultKeyMergeMode ? { defaultKeyMergeMode: o.defaultKeyMergeMode } : {}),
+    ...(o.keyMergeModes ? { keyMergeModes: o.keyMergeModes } : {}),
+  };
+}
+
+function paging(o: PageOptions): Record<string, string | undefined> {
+  return { 'max-records': o.maxRecords?.toString(), 'page-token': o.pageToken };
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
