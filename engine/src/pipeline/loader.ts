@@ -1,0 +1,247 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import {
+  LAYERS,
+  PipelineError,
+  type DataTest,
+  type Layer,
+  type Model,
+  type ModelConfig,
+  type Project,
+  type RefUse,
+  type SourceConfig,
+} from './model.ts';
+
+const REF_RE = /\{\{\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*\}\}/g;
+
+function lineAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Blanks out string literals and comments (keeping offsets) so that names inside them are not refs. */
+function codeOnly(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+/**
+ * Finds the tables a SELECT refers to: `{{ ref('silver.orders') }}` / `{{ ref('silver', 'orders') }}` and plain
+ * qualified names `silver.orders` (layers only), with line numbers relative to `firstLine`.
+ *
+ * @example findRefs("SELECT * FROM {{ ref('bronze.orders') }}", 1) // [{ target: 'bronze.orders', line: 1 }]
+ */
+export function findRefs(sql: string, firstLine = 1): RefUse[] {
+  const out: RefUse[] = [];
+  for (const m of sql.matchAll(REF_RE)) {
+    const target = m[4] ? `${m[2]}.${m[4]}` : m[2];
+    out.push({ target, line: firstLine - 1 + lineAt(sql, m.index ?? 0) });
+  }
+  const code = codeOnly(sql.replace(REF_RE, (m) => ' '.repeat(m.length)));
+  // Plain names count only where a table is expected, so an alias called `gold` is not mistaken for a ref.
+  const plain = new RegExp(
+    `\\b(?:FROM|JOIN)\\s+"?(${LAYERS.join('|')})"?\\s*\\.\\s*"?([A-Za-z_][A-Za-z0-9_]*)"?`,
+    'gi',
+  );
+  for (const m of code.matchAll(plain)) {
+    out.push({ target: `${m[1].toLowerCase()}.${m[2]}`, line: firstLine - 1 + lineAt(code, m.index ?? 0) });
+  }
+  return out;
+}
+
+/** Replaces `{{ ref(...) }}` with quoted identifiers and `{{ this }}` with the model's own table. */
+export function compileSql(sql: string, self: string): string {
+  const q = (id: string) =>
+    id
+      .split('.')
+      .map((p) => `"${p.replace(/"/g, '""')}"`)
+      .join('.');
+  return sql
+    .replace(REF_RE, (_m, _q1, a: string, _q2, b?: string) => q(b ? `${a}.${b}` : a))
+    .replace(/\{\{\s*this\s*\}\}/g, q(self));
+}
+
+const asList = (v: unknown): string[] =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+
+function parseTests(raw: unknown, file: string, line: number): DataTest[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw))
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: tests must be a list`, { file, line });
+  return raw.map((t, i): DataTest => {
+    const [kind, arg] = Object.entries(t as Record<string, unknown>)[0] ?? [];
+    const a = (arg ?? {}) as Record<string, unknown>;
+    const plain = typeof arg === 'string' || Array.isArray(arg);
+    const where = plain ? undefined : (a.where as string | undefined);
+    switch (kind) {
+      case 'not_null':
+      case 'unique':
+        return { kind, columns: plain ? asList(arg) : asList(a.columns ?? a.column), where };
+      case 'accepted_values':
+        return { kind, column: String(a.column), values: (a.values as (string | number | boolean)[]) ?? [], where };
+      case 'relationships':
+        return { kind, column: String(a.column), to: String(a.to), field: String(a.field ?? a.column), where };
+      case 'sql':
+        return {
+          kind: 'sql',
+          name: plain ? `sql_${i + 1}` : String(a.name ?? `sql_${i + 1}`),
+          sql: plain ? String(arg) : String(a.sql),
+        };
+      default:
+        throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: unknown test ${String(kind)}`, { file, line });
+    }
+  });
+}
+
+function parseConfig(
+  raw: Record<string, unknown>,
+  file: string,
+  line: number,
+  defaults: Partial<ModelConfig>,
+): ModelConfig {
+  const materialized = (raw.materialized ?? defaults.materialized ?? 'table') as ModelConfig['materialized'];
+  if (!['table', 'incremental', 'scd2'].includes(materialized)) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: materialized must be table, incremental or scd2`, {
+      file,
+      line,
+    });
+  }
+  const uniqueKey = asList(raw.unique_key ?? raw.merge_keys);
+  if (materialized === 'scd2' && uniqueKey.length === 0) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });
+  }
+  return {
+    materialized,
+    uniqueKey,
+    partitionBy: asList(raw.partition_by),
+    watermark: raw.watermark as string | undefined,
+    updatedAt: raw.updated_at as string | undefined,
+    checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
+    schemaEvolution: raw.schema_evolution === 'allow' ? 'allow' : 'fail',
+    tests: parseTests(raw.tests, file, line),
+  };
+}
+
+/** Splits a SQL file into its YAML header (`/* --- … --- *\/` or leading `-- key: value` lines) and the SELECT. */
+export function splitHeader(text: string): {
+  header: Record<string, unknown>;
+  sql: string;
+  sqlLine: number;
+  headerLine: number;
+} {
+  const block = /^\s*\/\*\s*-{3}?\s*\n([\s\S]*?)\n\s*-{0,3}\s*\*\//.exec(text);
+  if (block) {
+    const header = (yaml.load(block[1]) ?? {}) as Record<string, unknown>;
+    const end = block[0].length;
+    return { header, sql: text.slice(end), sqlLine: lineAt(text, end), headerLine: lineAt(text, block.index) + 1 };
+  }
+  const lines = text.split('\n');
+  let i = 0;
+  const yamlLines: string[] = [];
+  while (i < lines.length && /^\s*--/.test(lines[i])) yamlLines.push(lines[i++].replace(/^\s*--\s?/, ''));
+  const header = yamlLines.length ? ((yaml.load(yamlLines.join('\n')) ?? {}) as Record<string, unknown>) : {};
+  return {
+    header: typeof header === 'object' ? header : {},
+    sql: lines.slice(i).join('\n'),
+    sqlLine: i + 1,
+    headerLine: 1,
+  };
+}
+
+function loadSource(file: string, rel: string, layer: Layer, name: string): Model {
+  let raw: Record<string, unknown>;
+  try {
+    raw = (yaml.load(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch (err) {
+    const line = ((err as { mark?: { line?: number } }).mark?.line ?? 0) + 1;
+    throw new PipelineError('PIPELINE_INVALID', `${rel}:${line}: ${(err as Error).message}`, { file: rel, line });
+  }
+  const src = (raw.source ?? {}) as Record<string, unknown>;
+  if (!src.path)
+    throw new PipelineError('PIPELINE_INVALID', `${rel}:1: source.path is required`, { file: rel, line: 1 });
+  const p = String(src.path);
+  const ext = path.extname(p).toLowerCase().replace('.', '');
+  const format = String(src.format ?? (ext === 'jsonl' ? 'ndjson' : ext)) as SourceConfig['format'];
+  if (!['csv', 'json', 'ndjson', 'parquet', 'xlsx'].includes(format)) {
+    throw new PipelineError('PIPELINE_INVALID', `${rel}:1: unknown source format ${format}`, { file: rel, line: 1 });
+  }
+  const config = parseConfig(raw, rel, 1, { materialized: 'incremental' });
+  return {
+    kind: 'source',
+    id: `${layer}.${name}`,
+    layer,
+    name,
+    file: rel,
+    config,
+    refs: [],
+    source: {
+      path: p,
+      format,
+      options: (src.options ?? {}) as SourceConfig['options'],
+      columns: (raw.columns ?? {}) as Record<string, string>,
+      rename: (raw.rename ?? {}) as Record<string, string>,
+      onChange: (raw.on_change ?? 'reingest') as SourceConfig['onChange'],
+      rejects: raw.rejects === 'fail' ? 'fail' : 'quarantine',
+    },
+  };
+}
+
+function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
+  const text = readFileSync(file, 'utf8');
+  let parts: ReturnType<typeof splitHeader>;
+  try {
+    parts = splitHeader(text);
+  } catch (err) {
+    const line = ((err as { mark?: { line?: number } }).mark?.line ?? 0) + 1;
+    throw new PipelineError('PIPELINE_INVALID', `${rel}:${line}: ${(err as Error).message}`, { file: rel, line });
+  }
+  const config = parseConfig(parts.header, rel, parts.headerLine, {});
+  return {
+    kind: 'sql',
+    id: `${layer}.${name}`,
+    layer,
+    name,
+    file: rel,
+    config,
+    sql: parts.sql,
+    sqlLine: parts.sqlLine,
+    refs: findRefs(parts.sql, parts.sqlLine).filter((r) => r.target !== `${layer}.${name}`),
+  };
+}
+
+/**
+ * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
+ * and `.yml` sources anywhere).
+ *
+ * @example const project = loadProject('examples/shop')
+ */
+export function loadProject(dir: string, pipelinesDir = dir): Project {
+  const models = new Map<string, Model>();
+  for (const layer of LAYERS) {
+    const folder = path.join(pipelinesDir, layer);
+    if (!existsSync(folder)) continue;
+    for (const f of readdirSync(folder).sort()) {
+      const full = path.join(folder, f);
+      const rel = path.relative(dir, full);
+      const ext = path.extname(f);
+      const name = path.basename(f, ext);
+      let m: Model | undefined;
+      if (ext === '.yml' || ext === '.yaml') m = loadSource(full, rel, layer, name);
+      else if (ext === '.sql') m = loadSql(full, rel, layer, name);
+      if (!m) continue;
+      if (models.has(m.id)) {
+        throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice`, { file: rel, line: 1 });
+      }
+      models.set(m.id, m);
+    }
+  }
+  return { dir, pipelinesDir, models };
+}

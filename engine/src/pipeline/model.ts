@@ -1,0 +1,89 @@
+import { EngineError } from '../errors/engine-error.ts';
+
+export type Layer = 'bronze' | 'silver' | 'gold';
+export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
+
+/** A data test on a model's table; each compiles to a SELECT whose rows are the failures. */
+export type DataTest =
+  | { kind: 'not_null'; columns: string[]; where?: string }
+  | { kind: 'unique'; columns: string[]; where?: string }
+  | { kind: 'accepted_values'; column: string; values: (string | number | boolean)[]; where?: string }
+  | { kind: 'relationships'; column: string; to: string; field: string; where?: string }
+  | { kind: 'sql'; name: string; sql: string };
+
+export interface SourceConfig {
+  /** Glob of landing files, relative to the project folder (or absolute). */
+  path: string;
+  format: 'csv' | 'json' | 'ndjson' | 'parquet' | 'xlsx';
+  /** Extra reader options (CSV: `delim`, `header`, `quote`…; xlsx: `sheet`). */
+  options: Record<string, string | number | boolean>;
+  /** Declared column types (`TRY_CAST` applies; values that do not cast are rejects). */
+  columns: Record<string, string>;
+  /** Column renames, source name → table name. */
+  rename: Record<string, string>;
+  /** What to do with a landing file whose content changed since it was ingested. */
+  onChange: 'reingest' | 'skip' | 'fail';
+  /** Malformed rows: written to `<layer>.<name>_rejected` (quarantine) or fail the run. */
+  rejects: 'quarantine' | 'fail';
+}
+
+export type Materialization = 'table' | 'incremental' | 'scd2';
+
+export interface ModelConfig {
+  materialized: Materialization;
+  uniqueKey: string[];
+  partitionBy: string[];
+  /** Incremental models: only rows whose column is above the table's current maximum are processed. */
+  watermark?: string;
+  /** scd2: column holding the change time (default: the run's start time). */
+  updatedAt?: string;
+  /** scd2: columns compared to detect a change (default: all but the key). */
+  checkCols?: string[];
+  schemaEvolution: 'fail' | 'allow';
+  tests: DataTest[];
+}
+
+/** A reference from a model's SQL to another table, with where it was written. */
+export interface RefUse {
+  target: string;
+  line: number;
+}
+
+interface ModelBase {
+  /** `layer.name`, also the Iceberg identifier (namespace `layer`, table `name`). */
+  id: string;
+  layer: Layer;
+  name: string;
+  /** Path of the defining file relative to the project folder. */
+  file: string;
+  config: ModelConfig;
+  refs: RefUse[];
+}
+
+export interface SourceModel extends ModelBase {
+  kind: 'source';
+  source: SourceConfig;
+}
+
+export interface SqlModel extends ModelBase {
+  kind: 'sql';
+  /** The SELECT as written (refs unresolved). */
+  sql: string;
+  /** Line of the SELECT's first line in the file (after the header). */
+  sqlLine: number;
+}
+
+export type Model = SourceModel | SqlModel;
+
+export interface Project {
+  dir: string;
+  /** Folder of `bronze/`, `silver/`, `gold/`. */
+  pipelinesDir: string;
+  models: Map<string, Model>;
+}
+
+/** A pipeline file is invalid; `data.file` and `data.line` say where. */
+export class PipelineError extends EngineError<
+  'PIPELINE_INVALID' | 'UNKNOWN_REF' | 'CYCLE' | 'UNKNOWN_SELECTOR',
+  { file: string; line: number; detail?: string }
+> {}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compileSql, findRefs, loadProject, splitHeader } from './loader.ts';
+import { plan } from './planner.ts';
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-plan-'));
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+describe('engine: pipeline loader and planner', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const mk = (files: Record<string, string>) => {
+    const d = project(files);
+    dirs.push(d);
+    return loadProject(d);
+  };
+  const shop = {
+    'bronze/orders.yml': 'source:\n  path: landing/orders/*.csv\n',
+    'bronze/customers.yml': 'source:\n  path: landing/customers/*.json\n',
+    'silver/orders.sql':
+      "-- materialized: incremental\n-- unique_key: order_id\nSELECT * FROM {{ ref('bronze.orders') }}\n",
+    'silver/customers.sql': 'SELECT * FROM bronze.customers',
+    'gold/revenue.sql':
+      "/* ---\nmaterialized: table\ntests:\n  - not_null: day\n--- */\nSELECT o.* FROM {{ ref('silver', 'orders') }} o JOIN silver.customers AS gold ON gold.id = o.id -- from gold.nothing\n",
+  };
+
+  it('finds refs in ref() calls and FROM/JOIN names, not in comments, strings or aliases', () => {
+    const refs = findRefs(
+      "SELECT 'from gold.x', gold.y FROM {{ ref('bronze.a') }}\nJOIN silver.b ON 1=1 -- from gold.z",
+      3,
+    );
+    assert.deepEqual(refs, [
+      { target: 'bronze.a', line: 3 },
+      { target: 'silver.b', line: 4 },
+    ]);
+    assert.equal(
+      compileSql("SELECT * FROM {{ ref('bronze.a') }}, {{ this }}", 'gold.t'),
+      'SELECT * FROM "bronze"."a", "gold"."t"',
+    );
+  });
+
+  it('reads YAML config headers from a block comment or leading -- lines', () => {
+    assert.deepEqual(splitHeader('-- materialized: scd2\n-- unique_key: id\nSELECT 1').header, {
+      materialized: 'scd2',
+      unique_key: 'id',
+    });
+    const p = mk(shop);
+    const gold = p.models.get('gold.revenue')!;
+    assert.equal(gold.config.tests[0].kind, 'not_null');
+    assert.equal(p.models.get('silver.orders')!.config.materialized, 'incremental');
+    assert.deepEqual(p.models.get('silver.orders')!.config.uniqueKey, ['order_id']);
+  });
+
+  it('orders steps by dependencies and applies selectors', () => {
+    const p = mk(shop);
+    const ids = (s?: string) => plan(p, s).steps.map((m) => m.id);
+    const all = ids();
+    assert.ok(all.indexOf('bronze.orders') < all.indexOf('silver.orders'));
+    assert.ok(all.indexOf('silver.customers') < all.indexOf('gold.revenue'));
+    assert.deepEqual(ids('silver.orders'), ['silver.orders']);
+    assert.deepEqual(plan(p, 'silver.orders').external, ['bronze.orders']);
+    assert.deepEqual(ids('+gold.revenue').sort(), all.slice().sort());
+    assert.deepEqual(ids('bronze.*'), ['bronze.customers', 'bronze.orders']);
+    assert.deepEqual(ids('bronze.orders+'), ['bronze.orders', 'silver.orders', 'gold.revenue']);
+    assert.throws(() => plan(p, 'nope.x'), { code: 'UNKNOWN_SELECTOR' });
+  });
+
+  it('reports unknown refs with file and line', () => {
+    const p = mk({ 'silver/a.sql': "SELECT 1\nFROM {{ ref('bronze.missing') }}" });
+    assert.throws(
+      () => plan(p),
+      (err: { code: string; data: { file: string; line: number } }) => {
+        assert.equal(err.code, 'UNKNOWN_REF');
+        assert.deepEqual(err.data.file, path.join('silver', 'a.sql'));
+        assert.equal(err.data.line, 2);
+        return true;
+      },
+    );
+  });
+
+  it('reports cycles with file and line', () => {
+    const p = mk({
+      'silver/a.sql': "SELECT * FROM {{ ref('silver.b') }}",
+      'silver/b.sql': "-- materialized: table\nSELECT *\nFROM {{ ref('silver.a') }}",
+    });
+    assert.throws(
+      () => plan(p),
+      (err: { code: string; data: { file: string; line: number } }) => {
+        assert.equal(err.code, 'CYCLE');
+        assert.equal(err.data.file, path.join('silver', 'a.sql'));
+        assert.equal(err.data.line, 1);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { PipelineError, type Model, type Project } from './model.ts';
+
+export interface Plan {
+  /** Selected models in a dependency-respecting order (stable: layer, then name). */
+  steps: Model[];
+  /** Tables the selected steps read that are not built in this run (must exist on the branch). */
+  external: string[];
+}
+
+const LAYER_ORDER = { bronze: 0, silver: 1, gold: 2 } as const;
+const byLayerName = (a: Model, b: Model) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] || a.name.localeCompare(b.name);
+
+/**
+ * Checks every ref (unknown refs and cycles are {@link PipelineError}s naming the file and line) and returns all
+ * models in build order.
+ *
+ * @example const order = buildOrder(loadProject('examples/shop'))
+ */
+export function buildOrder(project: Project): Model[] {
+  for (const m of project.models.values()) {
+    for (const r of m.refs) {
+      if (!project.models.has(r.target)) {
+        throw new PipelineError('UNKNOWN_REF', `${m.file}:${r.line}: unknown ref ${r.target} in ${m.id}`, {
+          file: m.file,
+          line: r.line,
+          detail: r.target,
+        });
+      }
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: Model[] = [];
+  const stack: { model: Model; line: number }[] = [];
+  const visit = (m: Model, line: number) => {
+    const s = state.get(m.id);
+    if (s === 'done') return;
+    if (s === 'visiting') {
+      const start = stack.findIndex((e) => e.model.id === m.id);
+      const cycle = [...stack.slice(start), { model: m, line }];
+      const where = cycle.slice(1).map((e, i) => `${cycle[i].model.file}:${e.line}`);
+      const first = cycle[0].model;
+      throw new PipelineError(
+        'CYCLE',
+        `Cycle ${cycle.map((e) => e.model.id).join(' → ')} (refs at ${where.join(', ')})`,
+        { file: first.file, line: cycle[1]?.line ?? line, detail: cycle.map((e) => e.model.id).join(' -> ') },
+      );
+    }
+    state.set(m.id, 'visiting');
+    stack.push({ model: m, line });
+    const deps = [...new Set(m.refs.map((r) => r.target))].sort();
+    for (const d of deps) visit(project.models.get(d)!, m.refs.find((r) => r.target === d)!.line);
+    stack.pop();
+    state.set(m.id, 'done');
+    order.push(m);
+  };
+  for (const m of [...project.models.values()].sort(byLayerName)) visit(m, 0);
+  return order;
+}
+
+function globToRe(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/**
+ * Selects models: `silver.orders` (one), `+gold.revenue` (with everything upstream), `bronze.orders+` (with
+ * everything downstream), `bronze.*` / `bronze` (a layer, globs), several separated by spaces or commas; none = all.
+ *
+ * @example plan(project, '+gold.revenue').steps.map((m) => m.id)
+ */
+export function plan(project: Project, selector?: string): Plan {
+  const order = buildOrder(project);
+  const terms = (selector ?? '').split(/[\s,]+/).filter(Boolean);
+  let selected: Set<string>;
+  if (terms.length === 0) selected = new Set(order.map((m) => m.id));
+  else {
+    selected = new Set();
+    const downstream = new Map<string, string[]>();
+    for (const m of order)
+      for (const r of m.refs) downstream.set(r.target, [...(downstream.get(r.target) ?? []), m.id]);
+    const walk = (id: string, next: (id: string) => string[]) => {
+      const seen = new Set<string>();
+      const todo = [id];
+      while (todo.length) {
+        const x = todo.pop()!;
+        if (seen.has(x)) continue;
+        seen.add(x);
+        todo.push(...next(x));
+      }
+      return seen;
+    };
+    for (const term of terms) {
+      const up = term.startsWith('+');
+      const down = term.endsWith('+') && term.length > 1;
+      const core = term.replace(/^\+/, '').replace(/\+$/, '');
+      const re = globToRe(core.includes('.') ? core : `${core}.*`);
+      const matches = order.filter((m) => re.test(m.id) || m.id === core);
+      if (matches.length === 0) {
+        throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
+          file: '',
+          line: 0,
+          detail: term,
+        });
+      }
+      for (const m of matches) {
+        selected.add(m.id);
+        if (up) for (const x of walk(m.id, (id) => project.models.get(id)!.refs.map((r) => r.target))) selected.add(x);
+        if (down) for (const x of walk(m.id, (id) => downstream.get(id) ?? [])) selected.add(x);
+      }
+    }
+  }
+  const steps = order.filter((m) => selected.has(m.id));
+  const external = [
+    ...new Set(steps.flatMap((m) => m.refs.map((r) => r.target)).filter((t) => !selected.has(t))),
+  ].sort();
+  return { steps, external };
+}
