@@ -210,13 +210,10 @@ export function describeVersionStoreContract(name: string, factory: () => Promis
         await commit('main', [put(key('t'), '1')]);
         await store.createReference('f', 'BRANCH', await head());
         const log = await store.reflog({ maxRecords: 10 });
-        assert.deepEqual(
-          log.items.map((e) => [e.refName, e.operation]).slice(0, 2),
-          [
-            ['f', 'CREATE'],
-            ['main', 'COMMIT'],
-          ],
-        );
+        assert.deepEqual(log.items.map((e) => [e.refName, e.operation]).slice(0, 2), [
+          ['f', 'CREATE'],
+          ['main', 'COMMIT'],
+        ]);
       });
     });
 

@@ -43,7 +43,11 @@ export type ContentType = Content['type'];
  * A content without its id, as a writer proposes it. The store assigns a new id when the key is new (or was deleted
  * and is created again) and keeps the existing id otherwise, so a rename (delete + put with the old id) keeps it.
  */
-export type ContentInput = Content extends infer C ? (C extends Content ? Omit<C, 'id'> & { id?: string } : never) : never;
+export type ContentInput = Content extends infer C
+  ? C extends Content
+    ? Omit<C, 'id'> & { id?: string }
+    : never
+  : never;
 
 export type Operation =
   | { type: 'PUT'; key: ContentKey; content: ContentInput }
@@ -200,7 +204,12 @@ export interface VersionStore {
   /** Creates a branch or tag at `hash`. */
   createReference(name: string, type: ReferenceType, hash: string): Promise<Reference>;
   deleteReference(name: string, type: ReferenceType | undefined, expectedHash: string): Promise<Reference>;
-  assignReference(name: string, type: ReferenceType | undefined, expectedHash: string, toHash: string): Promise<Reference>;
+  assignReference(
+    name: string,
+    type: ReferenceType | undefined,
+    expectedHash: string,
+    toHash: string,
+  ): Promise<Reference>;
 
   /**
    * Applies `operations` as one commit on `branch`. `expectedHash` is the head the writer based its change on: the
@@ -212,7 +221,10 @@ export interface VersionStore {
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
   getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
   /** Keys at a commit in key order; `prefix` keeps keys whose first elements equal it. */
-  listEntries(hash: string, opts?: PageRequest & { prefix?: string[]; types?: ContentType[] }): Promise<Page<EntrySummary>>;
+  listEntries(
+    hash: string,
+    opts?: PageRequest & { prefix?: string[]; types?: ContentType[] },
+  ): Promise<Page<EntrySummary>>;
   /** First-parent history from `hash`, newest first. */
   log(hash: string, opts?: PageRequest): Promise<Page<Commit>>;
   diff(fromHash: string, toHash: string, opts?: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>>;

@@ -22,34 +22,38 @@ export function register(program: Command): void {
         SERVER_ENV.warehouse,
       ),
     )
-    .addOption(new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret))
-    .action(async (opts: { host: string; port: string; dataDir: string; warehouse?: string; webhookSecret?: string }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
-      const server = await startServer({
-        host: opts.host,
-        port,
-        dataDir: opts.dataDir,
-        warehouse: opts.warehouse,
-        webhookSecret: opts.webhookSecret,
-      });
-      console.log(`Ratatouille catalog listening on ${server.url}`);
-      console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
-      console.log(`  Management:   ${server.url}/api/v2`);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`Received ${signal}, finishing in-flight requests and closing the catalog...`);
-        server.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error('Shutdown failed:', err);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
-    });
+    .addOption(
+      new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
+    )
+    .action(
+      async (opts: { host: string; port: string; dataDir: string; warehouse?: string; webhookSecret?: string }) => {
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
+        const server = await startServer({
+          host: opts.host,
+          port,
+          dataDir: opts.dataDir,
+          warehouse: opts.warehouse,
+          webhookSecret: opts.webhookSecret,
+        });
+        console.log(`Ratatouille catalog listening on ${server.url}`);
+        console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
+        console.log(`  Management:   ${server.url}/api/v2`);
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          console.log(`Received ${signal}, finishing in-flight requests and closing the catalog...`);
+          server.close().then(
+            () => process.exit(0),
+            (err: unknown) => {
+              console.error('Shutdown failed:', err);
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGTERM', () => stop('SIGTERM'));
+        process.on('SIGINT', () => stop('SIGINT'));
+      },
+    );
 }

@@ -39,8 +39,7 @@ export function planMerge<V>(
   perKey: Map<string, MergeBehavior>,
   equal: (a: V, b: V) => boolean,
 ): MergePlan<V> {
-  const same = (a: V | undefined, b: V | undefined) =>
-    a === undefined || b === undefined ? a === b : equal(a, b);
+  const same = (a: V | undefined, b: V | undefined) => (a === undefined || b === undefined ? a === b : equal(a, b));
   const changes: PlannedChange<V>[] = [];
   const details: PlannedKey[] = [];
   let conflicts = 0;

@@ -272,7 +272,12 @@ export class SqliteVersionStore implements VersionStore {
         const row = this.branchRow(branch);
         const expected = this.resolveHash(expectedHash);
         const head = this.commitRow(row.head);
-        this.checkConcurrentChanges(branch, expected, head, operations.map((o) => o.key));
+        this.checkConcurrentChanges(
+          branch,
+          expected,
+          head,
+          operations.map((o) => o.key),
+        );
         const changes = new Map<string, TreeEntry<Content> | null>();
         const stored: StoredOperation[] = [];
         const addedContents: CommitResult['addedContents'] = [];
@@ -282,7 +287,11 @@ export class SqliteVersionStore implements VersionStore {
           const name = op.key.elements.join('.');
           if (op.type === 'DELETE') {
             if (!existing) {
-              throw conflict(`Cannot delete "${name}": it does not exist on "${branch}".`, op.key, 'KEY_DOES_NOT_EXIST');
+              throw conflict(
+                `Cannot delete "${name}": it does not exist on "${branch}".`,
+                op.key,
+                'KEY_DOES_NOT_EXIST',
+              );
             }
             changes.set(keyId(op.key), null);
             stored.push({ type: 'DELETE', key: op.key });
@@ -339,7 +348,12 @@ export class SqliteVersionStore implements VersionStore {
       .filter((e) => startsWith(e.elements, prefix) && (!opts.types || opts.types.includes(e.value.type)))
       .map((e) => ({ key: { elements: e.elements }, type: e.value.type, contentId: e.value.id, sort: e.id }))
       .sort((a, b) => compare(a.sort, b.sort));
-    return pageBy(entries, opts, (e) => e.sort, ({ key, type, contentId }) => ({ key, type, contentId }));
+    return pageBy(
+      entries,
+      opts,
+      (e) => e.sort,
+      ({ key, type, contentId }) => ({ key, type, contentId }),
+    );
   }
 
   async log(hash: string, opts: PageRequest = {}): Promise<Page<Commit>> {
@@ -356,7 +370,11 @@ export class SqliteVersionStore implements VersionStore {
     return { items, token: row ? encodeToken(row.hash) : undefined };
   }
 
-  async diff(fromHash: string, toHash: string, opts: PageRequest & { prefix?: string[] } = {}): Promise<Page<DiffEntry>> {
+  async diff(
+    fromHash: string,
+    toHash: string,
+    opts: PageRequest & { prefix?: string[] } = {},
+  ): Promise<Page<DiffEntry>> {
     const from = this.commitRow(this.resolveHash(fromHash)).tree;
     const to = this.commitRow(this.resolveHash(toHash)).tree;
     const prefix = opts.prefix ?? [];
@@ -408,7 +426,12 @@ export class SqliteVersionStore implements VersionStore {
         }));
         const plan = planMerge(keys, opts.defaultKeyMergeMode ?? 'NORMAL', perKeyModes(opts.keyMergeModes), jsonEquals);
         const details: MergeKeyDetail[] = plan.details;
-        this.flagMovedKeys(expected, target, plan.changes.map((c) => c.key), details);
+        this.flagMovedKeys(
+          expected,
+          target,
+          plan.changes.map((c) => c.key),
+          details,
+        );
         const result = { ...base, commonAncestor: ancestor, details };
         if (details.some((d) => d.conflict)) return this.refuse(result, opts.returnConflictAsResult, 'merge');
         if (opts.dryRun) return result;
@@ -426,7 +449,8 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   async transplant(opts: TransplantOptions): Promise<MergeResult> {
-    if (opts.hashesToTransplant.length === 0) throw new BadRequestError('Nothing to transplant: hashesToTransplant is empty.');
+    if (opts.hashesToTransplant.length === 0)
+      throw new BadRequestError('Nothing to transplant: hashesToTransplant is empty.');
     return this.db
       .transaction((): MergeResult => {
         const row = this.branchRow(opts.toBranch);
@@ -518,7 +542,10 @@ export class SqliteVersionStore implements VersionStore {
 
   private readonly loadNode = (hash: string): CommitNode => {
     const row = this.commitRow(hash);
-    return { parents: row.merge_parent ? [row.parent!, row.merge_parent] : row.parent ? [row.parent] : [], generation: row.generation };
+    return {
+      parents: row.merge_parent ? [row.parent!, row.merge_parent] : row.parent ? [row.parent] : [],
+      generation: row.generation,
+    };
   };
 
   private commitRow(hash: string): CommitRow {
@@ -791,7 +818,8 @@ function compare(a: string, b: string): number {
 
 function pageSize(maxRecords: number | undefined): number {
   if (maxRecords === undefined) return DEFAULT_PAGE;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new BadRequestError('maxRecords must be a positive integer.');
+  if (!Number.isInteger(maxRecords) || maxRecords < 1)
+    throw new BadRequestError('maxRecords must be a positive integer.');
   return Math.min(maxRecords, MAX_PAGE);
 }
 
@@ -813,4 +841,3 @@ function pageBy<T, R>(items: T[], opts: PageRequest, sortKey: (t: T) => string, 
   const more = from + limit < items.length;
   return { items: page.map(map), token: more ? encodeToken(sortKey(page[page.length - 1])) : undefined };
 }
-

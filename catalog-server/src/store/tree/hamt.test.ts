@@ -31,7 +31,7 @@ function entry(name: string, value: number): TreeEntry<number> {
 
 /** A deterministic pseudo-random sequence so failures reproduce. */
 function rng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 describe('content-addressed HAMT', () => {
@@ -101,6 +101,9 @@ describe('content-addressed HAMT', () => {
         ['t7', 1, undefined],
       ],
     );
-    assert.deepEqual(treeDiff(io, a, a, (x, y) => x === y), []);
+    assert.deepEqual(
+      treeDiff(io, a, a, (x, y) => x === y),
+      [],
+    );
   });
 });

@@ -24,8 +24,7 @@ export interface TreeEntry<V> {
 }
 
 export type TreeNode<V> =
-  | { kind: 'leaf'; entries: TreeEntry<V>[] }
-  | { kind: 'branch'; count: number; children: Array<string | null> };
+  { kind: 'leaf'; entries: TreeEntry<V>[] } | { kind: 'branch'; count: number; children: Array<string | null> };
 
 /** Where nodes live. `put` must be idempotent (nodes are immutable and named by their hash). */
 export interface NodeIO<V> {
