@@ -153,12 +153,14 @@ function stopChild(child: ChildProcess): Promise<void> {
  *
  * @example const s3 = await startS3Server({ buckets: ['lake'] }); … await s3.stop();
  */
-export async function startS3Server(opts: { buckets?: string[]; region?: string } = {}): Promise<S3TestServer> {
+export async function startS3Server(
+  opts: { buckets?: string[]; region?: string; accessKeyId?: string; secretAccessKey?: string } = {},
+): Promise<S3TestServer> {
   const bin = await ensureVersitygw();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-s3-'));
   const region = opts.region ?? 'us-east-1';
-  const accessKeyId = `rat${randomBytes(6).toString('hex')}`;
-  const secretAccessKey = randomBytes(20).toString('hex');
+  const accessKeyId = opts.accessKeyId ?? `rat${randomBytes(6).toString('hex')}`;
+  const secretAccessKey = opts.secretAccessKey ?? randomBytes(20).toString('hex');
   let port = 0;
   let spawned: Spawned | undefined;
   let lastError: unknown;

@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# Ratatouille catalog server. Untested on the development machines (no Docker engine there); the compose file and the
+# server command are checked by test/compose.test.ts instead. See docs/docker-compose.md.
+
+# --- build stage: production dependencies, native modules compiled against this image's Node and libc -------------
+FROM node:20-bookworm AS deps
+WORKDIR /app
+# Manifests first so the dependency layer is cached until a package.json or the lock file changes.
+COPY package.json package-lock.json ./
+COPY iceberg/package.json iceberg/
+COPY catalog-client/package.json catalog-client/
+COPY catalog-server/package.json catalog-server/
+COPY git-sync/package.json git-sync/
+COPY engine/package.json engine/
+COPY hooks/package.json hooks/
+COPY cli/package.json cli/
+COPY test/package.json test/
+COPY bench/package.json bench/
+# No install scripts from the registry except the two native modules that need them (git hooks make no sense here).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 esbuild \
+ && rm -rf /root/.npm
+
+# --- runtime stage: slim Node, sources run through tsx (no build step), unprivileged user ---------------------------
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    RAT_HOST=0.0.0.0 \
+    RAT_PORT=8181 \
+    RAT_DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY iceberg/ iceberg/
+COPY catalog-client/ catalog-client/
+COPY catalog-server/ catalog-server/
+COPY git-sync/ git-sync/
+COPY engine/ engine/
+COPY cli/ cli/
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8181
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.RAT_PORT||8181)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "cli/bin/rat.js"]
+CMD ["serve"]
