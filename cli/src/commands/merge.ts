@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { action, client, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
+
+interface MergeOpts extends ServerOpts {
+  into?: string;
+  dryRun?: boolean;
+  strategy: 'normal' | 'force' | 'drop';
+  force?: string[];
+  drop?: string[];
+  message?: string;
+}
+
+/** `rat merge <source> [--into <branch>]`: merges a branch (or tag) into a branch as one merge commit. */
+export function register(program: Command): void {
+  withServer(
+    program
+      .command('merge <source>')
+      .description('Merge a data branch into another (default: into the default branch); conflicts exit with code 2')
+      .option('--into <branch>', 'target branch (default: the server default branch)')
+      .option('--dry-run', 'report what would happen, change nothing')
+      .addOption(
+        new Option(
+          '--strategy <mode>',
+          'for every key changed on both sides: normal (conflict), force (take source), drop (keep target)',
+        )
+          .choices(['normal', 'force', 'drop'])
+          .default('normal'),
+      )
+      .option('--force <key...>', 'dotted keys for which the source wins')
+      .option('--drop <key...>', 'dotted keys for which the target is kept')
+      .option('-m, --message <text>', 'merge commit message'),
+  ).action(
+    action(async (source: string, opts: MergeOpts) => {
+      const api = client(opts);
+      const into = opts.into ?? (await api.getConfig()).defaultBranch;
+      const [from, target] = await Promise.all([api.getReference(source), api.getReference(into)]);
+      const keyModes = [
+        ...(opts.force ?? []).map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'FORCE' as const })),
+        ...(opts.drop ?? []).map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'DROP' as const })),
+      ];
+      const result = await api.merge(into, target.hash, from, {
+        dryRun: opts.dryRun ?? false,
+        returnConflictAsResult: true,
+        defaultKeyMergeMode: opts.strategy.toUpperCase() as 'NORMAL' | 'FORCE' | 'DROP',
+        ...(keyModes.length ? { keyMergeModes: keyModes } : {}),
+        ...(opts.message ? { message: opts.message } : {}),
+      });
+      const conflicts = result.details.filter((d) => d.conflict);
+      if (!result.wasSuccessful) process.exitCode = 2;
+      if (opts.json) return printJson(result);
+      if (!result.wasSuccessful) {
+        process.stdout.write(`Merge of ${source} into ${into} has ${conflicts.length} conflict(s); nothing changed:\n`);
+        for (const d of conflicts) process.stdout.write(`  C  ${keyText(d.key)}: ${d.conflict!.message}\n`);
+        process.stdout.write('Resolve on the source, or retry with --force <key> / --drop <key> / --strategy.\n');
+        return;
+      }
+      if (!result.wasApplied && !opts.dryRun) {
+        process.stdout.write(`Already up to date: ${into} contains ${source} (${short(from.hash)}).\n`);
+        return;
+      }
+      const verb = opts.dryRun ? 'Would merge' : 'Merged';
+      process.stdout.write(`${verb} ${source} (${short(from.hash)}) into ${into}`);
+      process.stdout.write(opts.dryRun ? '\n' : ` → ${short(result.resultantTargetHash)}\n`);
+      for (const d of result.details)
+        process.stdout.write(`  ${d.mergeBehavior === 'NORMAL' ? ' ' : d.mergeBehavior[0]}  ${keyText(d.key)}\n`);
+    }),
+  );
+}

@@ -1,0 +1,100 @@
+/**
+ * What the management commands (`rat branch|tag|log|diff|merge`) share: the `--server` and `--json` options, the
+ * client, and turning API errors into one readable line and exit code 1.
+ */
+import { Option, type Command } from 'commander';
+import { ManagementApiError, ManagementClient } from '@ratatouille/catalog-client';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:8181';
+
+export interface ServerOpts {
+  server: string;
+  json?: boolean;
+}
+
+/** Adds `--server URL` (env RAT_SERVER) and `--json` to a command. */
+export function withServer(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
+    .option('--json', 'print JSON for scripts');
+}
+
+export function client(opts: ServerOpts): ManagementClient {
+  return new ManagementClient({ server: opts.server });
+}
+
+/** Runs a command body; an API error becomes `error: …` on stderr and exit code 1 (2 for a conflict). */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (e instanceof ManagementApiError) {
+        const msg = e.message.replace(/^\S+ \S+ → /, '');
+        process.stderr.write(`error: ${msg}\n`);
+        process.exitCode = e.isConflict ? 2 : 1;
+        return;
+      }
+      throw e;
+    }
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export const short = (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '-');
+
+export const keyText = (k: { elements: string[] }) => k.elements.join('.');
+
+/** `rat branch …` and `rat tag …` differ only in the reference type. */
+export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TAG'): void {
+  const noun = type === 'BRANCH' ? 'branch' : 'tag';
+  const plural = type === 'BRANCH' ? 'branches' : 'tags';
+  const group = program.command(noun).description(`List, create and delete data ${plural}`);
+
+  withServer(group.command('list', { isDefault: true }).description(`List ${plural} with their head commits`)).action(
+    action(async (opts: ServerOpts) => {
+      const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
+      if (opts.json) return printJson(refs);
+      if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
+      const width = Math.max(0, ...refs.map((r) => r.name.length));
+      for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
+    }),
+  );
+
+  withServer(
+    group
+      .command('create <name>')
+      .description(`Create a ${noun} at the head of another reference (default: the default branch) or at a commit`)
+      .option('--from <ref>', 'reference to start from (default: the server default branch)')
+      .option('--hash <hash>', 'commit on --from to start at (default: its head)'),
+  ).action(
+    action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
+      const api = client(opts);
+      const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
+      const from = opts.hash
+        ? { ...(await api.getReference(fromName)), hash: opts.hash }
+        : await api.getReference(fromName);
+      const created = await api.createReference(name, type, from);
+      if (opts.json) return printJson(created);
+      process.stdout.write(`Created ${noun} ${created.name} at ${short(created.hash)} (from ${from.name})\n`);
+    }),
+  );
+
+  withServer(
+    group
+      .command('delete <name>')
+      .description(`Delete a ${noun}; refuses if it moved since --expect (default: its current head)`)
+      .option('--expect <hash>', 'the head you expect it at (compare-and-swap)'),
+  ).action(
+    action(async (name: string, opts: ServerOpts & { expect?: string }) => {
+      const api = client(opts);
+      const expected = opts.expect ?? (await api.getReference(name)).hash;
+      const deleted = await api.deleteReference(name, expected, type);
+      if (opts.json) return printJson(deleted);
+      process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
+    }),
+  );
+}
