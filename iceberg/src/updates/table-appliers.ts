@@ -87,7 +87,8 @@ function setDefaultSortOrder(b: TableBuilder, u: TableUpdateOf<'set-default-sort
 
 function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
   const md = b.md;
-  const snap = { ...u.snapshot };
+  // Optional fields sent as null (PyIceberg's parent of a first snapshot) are left out, as Java writes them.
+  const snap = withoutNulls(u.snapshot);
   const id = snap['snapshot-id'];
   if (md.snapshots.some((s) => s['snapshot-id'] === id)) {
     throw new RequirementFailedError(`Snapshot ${id} already exists in this table; refresh and retry.`, {
@@ -117,9 +118,13 @@ function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
   b.lastUpdatedMs = snap['timestamp-ms'];
 }
 
+function withoutNulls<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
 function setSnapshotRef(b: TableBuilder, u: TableUpdateOf<'set-snapshot-ref'>): void {
   const md = b.md;
-  const { action: _a, 'ref-name': name, ...ref } = u;
+  const { action: _a, 'ref-name': name, ...ref } = withoutNulls(u);
   const id = ref['snapshot-id'];
   const snap = md.snapshots.find((s) => s['snapshot-id'] === id);
   if (!snap)

@@ -34,14 +34,16 @@ export function icebergRouter(ctx: AppContext): Router {
       (req as { icebergRef?: string }).icebergRef = ref(req);
       next();
     };
-  router.use(
-    '/v1',
-    at(() => ctx.store.defaultBranch),
-    api,
-  );
+  // `/<ref>/v1` first: a ref named "v1" (`/iceberg/v1/v1/...`) must not be taken for the default branch plus a
+  // prefix. `/iceberg/v1/namespaces` cannot match it (its second segment is not "v1").
   router.use(
     '/:ref/v1',
     at((req) => String(req.params['ref'])),
+    api,
+  );
+  router.use(
+    '/v1',
+    at(() => ctx.store.defaultBranch),
     api,
   );
   return router;
