@@ -1,0 +1,168 @@
+/**
+ * `rat branch|tag|log|diff|merge` run as the real binary (`node cli/bin/rat.js`) against a test server.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+
+const RAT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin', 'rat.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function rat(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { RAT_SERVER: _ignored, ...base } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [RAT, ...args], { env: { ...base, ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('rat management commands (real binary)', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let s: string[];
+  const api = (p: string) => `${server.url}/api/v2${p}`;
+
+  async function headOf(name: string): Promise<string> {
+    const res = await http('GET', api(`/trees/${encodeURIComponent(name)}`));
+    assert.equal(res.status, 200);
+    return res.body.reference.hash;
+  }
+
+  async function put(branch: string, key: string[], location: string, id?: string): Promise<void> {
+    const ops: unknown[] = [
+      {
+        type: 'PUT',
+        key: { elements: key },
+        content: {
+          type: 'ICEBERG_TABLE',
+          ...(id ? { id } : {}),
+          metadataLocation: location,
+          snapshotId: 1,
+          schemaId: 0,
+          specId: 0,
+          sortOrderId: 0,
+        },
+      },
+    ];
+    const res = await http('POST', api(`/trees/${encodeURIComponent(branch)}@${await headOf(branch)}/history/commit`), {
+      commitMeta: { message: `put ${key.join('.')}` },
+      operations: ops,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    s = ['--server', server.url];
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('branch create / list / delete, readable and --json', async () => {
+    const created = await rat(['branch', 'create', 'feature/x', ...s]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /Created branch feature\/x/);
+    const list = await rat(['branch', 'list', '--json', ...s]);
+    assert.equal(list.code, 0, list.stderr);
+    const names = (JSON.parse(list.stdout) as Array<{ name: string; type: string }>).map((r) => r.name).sort();
+    assert.deepEqual(names, ['feature/x', 'main']);
+    const plain = await rat(['branch', ...s]);
+    assert.match(plain.stdout, /^feature\/x\s+[0-9a-f]{12}$/m);
+    const dup = await rat(['branch', 'create', 'feature/x', ...s]);
+    assert.equal(dup.code, 2);
+    assert.match(dup.stderr, /REFERENCE_ALREADY_EXISTS/);
+    const bad = await rat(['branch', 'create', 'a..b', ...s]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /400/);
+    const del = await rat(['branch', 'delete', 'feature/x', '--json', ...s]);
+    assert.equal(del.code, 0, del.stderr);
+    assert.equal(JSON.parse(del.stdout).name, 'feature/x');
+    const gone = await rat(['branch', 'delete', 'feature/x', ...s]);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /REFERENCE_NOT_FOUND/);
+  });
+
+  it('tag create from a branch, list, delete; RAT_SERVER picks the server', async () => {
+    const env = { RAT_SERVER: server.url };
+    assert.equal((await rat(['tag', 'create', 'v1', '--from', 'main'], env)).code, 0);
+    const list = await rat(['tag', 'list', '--json'], env);
+    assert.deepEqual(
+      (JSON.parse(list.stdout) as Array<{ name: string; type: string }>).map((r) => [r.name, r.type]),
+      [['v1', 'TAG']],
+    );
+    assert.equal((await rat(['tag', 'delete', 'v1'], env)).code, 0);
+    assert.deepEqual(JSON.parse((await rat(['tag', 'list', '--json'], env)).stdout), []);
+  });
+
+  it('log and diff show the commits and keys of a branch', async () => {
+    assert.equal((await rat(['branch', 'create', 'work', ...s])).code, 0);
+    const ns = await http('POST', api(`/trees/work@${await headOf('work')}/history/commit`), {
+      commitMeta: { message: 'namespace db' },
+      operations: [{ type: 'PUT', key: { elements: ['db'] }, content: { type: 'NAMESPACE', elements: ['db'] } }],
+    });
+    assert.equal(ns.status, 200);
+    await put('work', ['db', 'orders'], 's3://w/orders/1.json');
+    const log = await rat(['log', 'work', '--json', ...s]);
+    assert.equal(log.code, 0, log.stderr);
+    const messages = (JSON.parse(log.stdout) as Array<{ commitMeta: { message: string } }>).map(
+      (e) => e.commitMeta.message,
+    );
+    assert.deepEqual(messages, ['put db.orders', 'namespace db']);
+    const one = await rat(['log', 'work', '-n', '1', '--stat', ...s]);
+    assert.match(one.stdout, /put db\.orders/);
+    assert.doesNotMatch(one.stdout, /namespace db/);
+    const diff = await rat(['diff', 'main', 'work', '--json', ...s]);
+    assert.equal(diff.code, 0, diff.stderr);
+    const keys = (JSON.parse(diff.stdout) as Array<{ key: { elements: string[] } }>).map((d) =>
+      d.key.elements.join('.'),
+    );
+    assert.deepEqual(keys.sort(), ['db', 'db.orders']);
+    const readable = await rat(['diff', 'main', 'work', ...s]);
+    assert.match(readable.stdout, /^A {2}db\.orders {2}\(ICEBERG_TABLE\)$/m);
+  });
+
+  it('merge: dry run changes nothing, merge lands, a second merge is a no-op, a conflict exits 2', async () => {
+    const mainBefore = await headOf('main');
+    const dry = await rat(['merge', 'work', '--dry-run', ...s]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(await headOf('main'), mainBefore);
+    const merged = await rat(['merge', 'work', '--json', ...s]);
+    assert.equal(merged.code, 0, merged.stderr);
+    const result = JSON.parse(merged.stdout);
+    assert.equal(result.wasApplied, true);
+    assert.equal(await headOf('main'), result.resultantTargetHash);
+    const again = await rat(['merge', 'work', ...s]);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /Already up to date/);
+
+    // Both sides change db.orders.
+    const id = (await http('GET', api('/trees/main/contents/db.orders'))).body.content.id as string;
+    await put('main', ['db', 'orders'], 's3://w/orders/main.json', id);
+    await put('work', ['db', 'orders'], 's3://w/orders/work.json', id);
+    const mainHead = await headOf('main');
+    const conflict = await rat(['merge', 'work', ...s]);
+    assert.equal(conflict.code, 2);
+    assert.match(conflict.stdout, /C {2}db\.orders/);
+    assert.equal(await headOf('main'), mainHead);
+    const forced = await rat(['merge', 'work', '--force', 'db.orders', ...s]);
+    assert.equal(forced.code, 0, forced.stderr + forced.stdout);
+    const now = await http('GET', api('/trees/main/contents/db.orders'));
+    assert.equal(now.body.content.metadataLocation, 's3://w/orders/work.json');
+  });
+
+  it('an unreachable server is a one-line error and exit code 1', async () => {
+    const res = await rat(['branch', 'list', '--server', 'http://127.0.0.1:9']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^error: .*UNREACHABLE/m);
+  });
+});
