@@ -1,0 +1,32 @@
+/**
+ * @ratatouille/engine: bronze → silver → gold pipelines on a data branch. Pure planning (`pipeline/`), one
+ * `SqlRunner` (DuckDB behind `sql/duckdb-runner.ts`), Iceberg writes and reads through the catalog's REST API.
+ */
+export type { SqlRunner, SqlColumn, SqlRow } from './sql/sql-runner.ts';
+export { DuckDbRunner, SqlError } from './sql/duckdb-runner.ts';
+export * from './errors/engine-error.ts';
+export { writeTable, newSnapshotId, type WriteOptions, type WriteResult, type WriteMode } from './iceberg/writer.ts';
+export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/reader.ts';
+export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
+export * from './pipeline/model.ts';
+export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
+export { plan, buildOrder, type Plan } from './pipeline/planner.ts';
+export { ingest, listFiles, REGISTRY_TABLE, RejectedRowsError, ChangedFileError } from './runner/ingest.ts';
+export type { IngestOptions, IngestResult } from './runner/ingest.ts';
+export { transform, type TransformOptions } from './runner/materialize.ts';
+export { runTests, testSql, testName, type TestOutcome } from './runner/data-tests.ts';
+export {
+  runPipeline,
+  dryRun,
+  listRuns,
+  newRunId,
+  RUNS_TABLE,
+  RUN_BRANCH_PREFIX,
+  type RunOptions,
+  type RunReport,
+  type RunEvent,
+  type RunRecord,
+  type StepReport,
+} from './runner/run.ts';
+export { refreshView, tableIdent, sqlName, MissingTableError } from './runner/tables.ts';
+export { openEngine, type EngineSession } from './api.ts';

@@ -1,0 +1,350 @@
+import { createHash } from 'node:crypto';
+import { promises as fs, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { ident, lit } from '../sql/sql-runner.ts';
+import { writeTable, type WriteResult } from '../iceberg/writer.ts';
+import { EngineError } from '../errors/engine-error.ts';
+import type { SourceConfig } from '../pipeline/model.ts';
+import { refreshView, sqlName, tableIdent } from './tables.ts';
+import { upsert } from './upsert.ts';
+
+/**
+ * Where the file registry lives: an Iceberg table on the data branch itself, so that which files a branch has
+ * ingested is versioned with the data it ingested (a feature branch's ingests reach `main` only by merge, and a
+ * failed run's registry rows stay on the kept run branch).
+ */
+export const REGISTRY_TABLE = '_rat.ingest_files';
+
+export class RejectedRowsError extends EngineError<
+  'REJECTED_ROWS',
+  { table: string; rejected: number; files: string[] }
+> {}
+export class ChangedFileError extends EngineError<'CHANGED_FILE', { table: string; file: string }> {}
+
+export interface IngestOptions {
+  /** Parser for a file (`csv`, `json`, `ndjson`, `parquet`, `xlsx`); default from the extension. */
+  parser?: SourceConfig['format'];
+  options?: SourceConfig['options'];
+  columns?: Record<string, string>;
+  rename?: Record<string, string>;
+  onChange?: SourceConfig['onChange'];
+  rejects?: SourceConfig['rejects'];
+  uniqueKey?: string[];
+  partitionBy?: string[];
+  evolveSchema?: boolean;
+  /** Folder relative paths are taken from (registry keys are relative to it). */
+  baseDir?: string;
+  runId?: string;
+  properties?: Record<string, string>;
+}
+
+export interface IngestResult {
+  table: string;
+  files: { path: string; status: 'ingested' | 'skipped' | 'reingested'; rows: number; rejected: number }[];
+  rows: number;
+  rejected: number;
+  write: WriteResult | null;
+}
+
+function globToRe(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Files matching a glob (`landing/orders/*.csv`, `landing/**\/*.json`), sorted; a plain path matches itself. */
+export function listFiles(baseDir: string, pattern: string): string[] {
+  const abs = path.resolve(baseDir, pattern);
+  if (!/[*?]/.test(pattern)) {
+    try {
+      return statSync(abs).isFile() ? [abs] : listFiles(baseDir, path.join(pattern, '*'));
+    } catch {
+      return [];
+    }
+  }
+  const root = abs.slice(0, abs.search(/[*?]/)).replace(/[^/]*$/, '');
+  const re = globToRe(abs);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (re.test(p)) out.push(p);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+async function sha256(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
+}
+
+function formatOf(file: string, parser?: string): SourceConfig['format'] {
+  if (parser) return parser as SourceConfig['format'];
+  const ext = path.extname(file).slice(1).toLowerCase();
+  return (ext === 'jsonl' ? 'ndjson' : ext) as SourceConfig['format'];
+}
+
+async function xlsxToNdjson(file: string, sheet: string | number | boolean | undefined, out: string): Promise<void> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ws = typeof sheet === 'string' ? wb.getWorksheet(sheet) : wb.worksheets[typeof sheet === 'number' ? sheet : 0];
+  if (!ws) throw new EngineError('PIPELINE_INVALID', `No sheet ${String(sheet)} in ${file}`, { file });
+  const lines: string[] = [];
+  let header: string[] = [];
+  ws.eachRow({ includeEmpty: false }, (row, n) => {
+    const values = (row.values as unknown[])
+      .slice(1)
+      .map((v) =>
+        v && typeof v === 'object' && 'result' in (v as object)
+          ? (v as { result: unknown }).result
+          : v instanceof Date
+            ? v.toISOString()
+            : v,
+      );
+    if (n === 1) header = values.map(String);
+    else lines.push(JSON.stringify(Object.fromEntries(header.map((h, i) => [h, values[i] ?? null]))));
+  });
+  await fs.writeFile(out, lines.join('\n'));
+}
+
+function readerSql(file: string, format: SourceConfig['format'], options: SourceConfig['options']): string {
+  const opts = Object.entries(options)
+    .map(([k, v]) => `${k} = ${typeof v === 'string' ? lit(v) : String(v)}`)
+    .join(', ');
+  const extra = opts ? `, ${opts}` : '';
+  switch (format) {
+    case 'csv':
+      return `read_csv(${lit(file)}, auto_detect = true, header = true, store_rejects = true, rejects_table = '__rat_rejects', rejects_scan = '__rat_rejects_scan'${extra})`;
+    case 'json':
+      return `read_json(${lit(file)}, format = 'auto'${extra})`;
+    case 'ndjson':
+      return `read_json(${lit(file)}, format = 'newline_delimited'${extra})`;
+    case 'parquet':
+      return `read_parquet(${lit(file)}${extra})`;
+    default:
+      throw new EngineError('PIPELINE_INVALID', `Unknown source format ${format}`, { format });
+  }
+}
+
+let counter = 0;
+
+/**
+ * Ingests landing files into a bronze table: new files are read (CSV, JSON, NDJSON, Parquet, Excel), declared
+ * column types applied with `TRY_CAST` (values that do not cast, and malformed CSV lines, are rejects: quarantined
+ * to `<table>_rejected` or failing the step), renames applied, `_source_file` / `_ingested_at` / `_run_id` added,
+ * then appended (or upserted by `uniqueKey`) in one commit. The file registry (`_rat.ingest_files`) skips files
+ * already ingested with the same content hash; a changed file is re-ingested (its old rows replaced), skipped or
+ * fails the step, per `onChange`.
+ *
+ * @example await ingest(sql, catalog, 'landing/orders/*.csv', 'bronze.orders', { parser: 'csv' })
+ */
+export async function ingest(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  source: string,
+  target: string,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  const baseDir = opts.baseDir ?? process.cwd();
+  const runId = opts.runId ?? `adhoc-${Date.now()}`;
+  const files = listFiles(baseDir, source);
+  const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  const result: IngestResult = { table: target, files: [], rows: 0, rejected: 0, write: null };
+
+  // What the registry says about these files.
+  const known = new Map<string, string>();
+  if (await refreshView(sql, catalog, REGISTRY_TABLE)) {
+    const rows = await sql.query(
+      `SELECT path, arg_max(content_hash, ingested_at) AS h FROM ${sqlName(REGISTRY_TABLE)} WHERE target = ${lit(target)} AND status = 'ingested' GROUP BY path`,
+    );
+    for (const r of rows) known.set(String(r.path), String(r.h));
+  }
+  const todo: { abs: string; rel: string; hash: string; changed: boolean }[] = [];
+  for (const abs of files) {
+    const rel = path.relative(baseDir, abs);
+    const hash = await sha256(abs);
+    const prev = known.get(rel);
+    if (prev === hash) {
+      result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
+      continue;
+    }
+    if (prev !== undefined) {
+      const policy = opts.onChange ?? 'reingest';
+      if (policy === 'skip') {
+        result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
+        continue;
+      }
+      if (policy === 'fail') {
+        throw new ChangedFileError(
+          'CHANGED_FILE',
+          `${rel} changed since it was ingested into ${target} (on_change: fail)`,
+          {
+            table: target,
+            file: rel,
+          },
+        );
+      }
+    }
+    todo.push({ abs, rel, hash, changed: prev !== undefined });
+  }
+  if (todo.length === 0) return result;
+
+  const n = ++counter;
+  const good: string[] = [];
+  const rejectedParts: string[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rat-ingest-'));
+  try {
+    for (const [i, f] of todo.entries()) {
+      let file = f.abs;
+      let format = formatOf(f.abs, opts.parser);
+      if (format === 'xlsx') {
+        file = path.join(tmp, `${i}.ndjson`);
+        await xlsxToNdjson(f.abs, opts.options?.sheet, file);
+        format = 'ndjson';
+      }
+      const raw = `__rat_raw_${n}_${i}`;
+      const readerOpts = { ...(opts.options ?? {}) };
+      delete readerOpts.sheet;
+      if (format === 'csv')
+        await sql.exec(`DROP TABLE IF EXISTS __rat_rejects; DROP TABLE IF EXISTS __rat_rejects_scan`);
+      await sql.exec(`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+      const cols = await sql.describe(`SELECT * FROM ${raw}`);
+      const declared = opts.columns ?? {};
+      const rename = opts.rename ?? {};
+      const select: string[] = [];
+      const bad: string[] = [];
+      for (const c of cols) {
+        const out = rename[c.name] ?? c.name;
+        const type = declared[out] ?? declared[c.name];
+        if (type) {
+          const cast = `TRY_CAST(CAST(${ident(c.name)} AS VARCHAR) AS ${type})`;
+          select.push(`${cast} AS ${ident(out)}`);
+          bad.push(
+            `CASE WHEN ${ident(c.name)} IS NOT NULL AND ${cast} IS NULL THEN ${lit(`${out}: not a ${type}`)} END`,
+          );
+        } else {
+          select.push(`${ident(c.name)} AS ${ident(out)}`);
+        }
+      }
+      const reason = bad.length ? `concat_ws('; ', ${bad.join(', ')})` : `''`;
+      const meta = `${lit(f.rel)} AS _source_file, TIMESTAMP ${lit(now)} AS _ingested_at, ${lit(runId)} AS _run_id`;
+      const checked = `__rat_chk_${n}_${i}`;
+      await sql.exec(
+        `CREATE OR REPLACE TABLE ${checked} AS SELECT ${select.join(', ')}, ${meta}, ${reason} AS __rat_reason, to_json(r)::VARCHAR AS __rat_raw FROM ${raw} AS r`,
+      );
+      good.push(`SELECT * EXCLUDE (__rat_reason, __rat_raw) FROM ${checked} WHERE __rat_reason = ''`);
+      rejectedParts.push(
+        `SELECT ${lit(f.rel)} AS _source_file, __rat_reason AS reason, __rat_raw AS raw, ${lit(runId)} AS _run_id FROM ${checked} WHERE __rat_reason <> ''`,
+      );
+      if (format === 'csv') {
+        const structural = await sql.query(`SELECT count(*) AS n FROM __rat_rejects`).catch(() => [{ n: 0 }]);
+        if (Number(structural[0]?.n ?? 0) > 0) {
+          const t = `__rat_csvrej_${n}_${i}`;
+          await sql.exec(
+            `CREATE OR REPLACE TABLE ${t} AS SELECT ${lit(f.rel)} AS _source_file, 'line ' || line || ': ' || error_message AS reason, csv_line AS raw, ${lit(runId)} AS _run_id FROM __rat_rejects`,
+          );
+          rejectedParts.push(`SELECT * FROM ${t}`);
+        }
+      }
+    }
+    const counts = await sql.query(
+      `SELECT _source_file AS f, count(*) AS n FROM (${rejectedParts.join(' UNION ALL ')}) GROUP BY 1`,
+    );
+    const rejectedBy = new Map(counts.map((r) => [String(r.f), Number(r.n)]));
+    result.rejected = [...rejectedBy.values()].reduce((a, b) => a + b, 0);
+    if (result.rejected > 0) {
+      if ((opts.rejects ?? 'quarantine') === 'fail') {
+        throw new RejectedRowsError(
+          'REJECTED_ROWS',
+          `${result.rejected} malformed row(s) for ${target} (rejects: fail)`,
+          {
+            table: target,
+            rejected: result.rejected,
+            files: [...rejectedBy.keys()],
+          },
+        );
+      }
+      await writeTable(sql, catalog, tableIdent(`${target}_rejected`), rejectedParts.join(' UNION ALL '), {
+        mode: 'append',
+        properties: opts.properties,
+      });
+    }
+    const all = `__rat_good_${n}`;
+    await sql.exec(`CREATE OR REPLACE TABLE ${all} AS ${good.join(' UNION ALL BY NAME ')}`);
+    const rowsBy = new Map(
+      (await sql.query(`SELECT _source_file AS f, count(*) AS n FROM ${all} GROUP BY 1`)).map((r) => [
+        String(r.f),
+        Number(r.n),
+      ]),
+    );
+    result.rows = [...rowsBy.values()].reduce((a, b) => a + b, 0);
+    const changed = todo.filter((f) => f.changed).map((f) => f.rel);
+    const writeOpts = { partitionBy: opts.partitionBy, evolveSchema: opts.evolveSchema, properties: opts.properties };
+    if (opts.uniqueKey?.length) {
+      result.write = await upsert(sql, catalog, target, `SELECT * FROM ${all}`, opts.uniqueKey, writeOpts);
+    } else if (changed.length && (await refreshView(sql, catalog, target))) {
+      // A changed file replaces the rows it brought before: rewrite the table without them.
+      result.write = await writeTable(
+        sql,
+        catalog,
+        tableIdent(target),
+        `SELECT * FROM ${sqlName(target)} WHERE _source_file NOT IN (${changed.map(lit).join(', ')}) UNION ALL BY NAME SELECT * FROM ${all}`,
+        { ...writeOpts, mode: 'overwrite' },
+      );
+    } else {
+      result.write = await writeTable(sql, catalog, tableIdent(target), `SELECT * FROM ${all}`, {
+        ...writeOpts,
+        mode: 'append',
+      });
+    }
+    await sql.exec(`DROP TABLE ${all}`);
+    for (const f of todo) {
+      result.files.push({
+        path: f.rel,
+        status: f.changed ? 'reingested' : 'ingested',
+        rows: rowsBy.get(f.rel) ?? 0,
+        rejected: rejectedBy.get(f.rel) ?? 0,
+      });
+    }
+    const reg = todo
+      .map(
+        (f) =>
+          `SELECT ${lit(f.rel)} AS path, ${lit(f.hash)} AS content_hash, ${lit(target)} AS target, ${rowsBy.get(f.rel) ?? 0}::BIGINT AS rows, ${
+            rejectedBy.get(f.rel) ?? 0
+          }::BIGINT AS rejected, TIMESTAMP ${lit(now)} AS ingested_at, 'ingested' AS status, ${lit(runId)} AS run_id`,
+      )
+      .join(' UNION ALL ');
+    await writeTable(sql, catalog, tableIdent(REGISTRY_TABLE), reg, { mode: 'append', properties: opts.properties });
+    return result;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    for (let i = 0; i < todo.length; i++) {
+      await sql.exec(
+        `DROP TABLE IF EXISTS __rat_raw_${n}_${i}; DROP TABLE IF EXISTS __rat_chk_${n}_${i}; DROP TABLE IF EXISTS __rat_csvrej_${n}_${i}`,
+      );
+    }
+  }
+}

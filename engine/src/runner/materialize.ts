@@ -1,0 +1,136 @@
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { ident, lit } from '../sql/sql-runner.ts';
+import { writeTable, type WriteResult } from '../iceberg/writer.ts';
+import type { ModelConfig } from '../pipeline/model.ts';
+import { refreshView, sqlName, tableIdent } from './tables.ts';
+import { upsert } from './upsert.ts';
+
+export interface TransformOptions {
+  /** The SELECT (refs already compiled to SQL names). */
+  sql: string;
+  /** Target table id, e.g. `silver.orders`. */
+  target: string;
+  /** `table` replaces, `incremental` appends or upserts by `mergeKeys`, `scd2` keeps history by `mergeKeys`. */
+  materialized?: ModelConfig['materialized'];
+  mergeKeys?: string[];
+  partitionBy?: string[];
+  watermark?: string;
+  updatedAt?: string;
+  checkCols?: string[];
+  evolveSchema?: boolean;
+  properties?: Record<string, string>;
+  /** Run start time used as `valid_from` / `valid_to` for scd2 without `updatedAt`. */
+  now?: Date;
+}
+
+let counter = 0;
+
+/**
+ * Materializes a SELECT into a table: replace (`table`), append or upsert (`incremental`, optionally only rows
+ * above a `watermark`), or SCD type 2 history (`scd2`: `valid_from`, `valid_to`, `is_current`). Returns null when
+ * there was nothing to write.
+ *
+ * @example await transform(sql, catalog, { sql: 'SELECT * FROM bronze.orders', target: 'silver.orders', mergeKeys: ['order_id'], materialized: 'incremental' })
+ */
+export async function transform(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  o: TransformOptions,
+): Promise<WriteResult | null> {
+  const materialized = o.materialized ?? (o.mergeKeys?.length ? 'incremental' : 'table');
+  const keys = o.mergeKeys ?? [];
+  const common = { partitionBy: o.partitionBy, evolveSchema: o.evolveSchema, properties: o.properties };
+  const exists = (await refreshView(sql, catalog, o.target)) !== null;
+  const self = sqlName(o.target);
+  if (materialized === 'table' || !exists) {
+    if (materialized === 'scd2') {
+      const vf = o.updatedAt ? ident(o.updatedAt) : `TIMESTAMP ${lit(ts(o.now))}`;
+      return writeTable(
+        sql,
+        catalog,
+        tableIdent(o.target),
+        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, true AS is_current FROM (${o.sql}) AS s`,
+        { ...common, mode: 'append' },
+      );
+    }
+    return writeTable(sql, catalog, tableIdent(o.target), o.sql, {
+      ...common,
+      mode: materialized === 'table' ? 'overwrite' : 'append',
+    });
+  }
+  if (materialized === 'incremental') {
+    let select = o.sql;
+    if (o.watermark) {
+      const w = ident(o.watermark);
+      select = `SELECT * FROM (${o.sql}) AS s WHERE (SELECT max(${w}) FROM ${self}) IS NULL OR s.${w} > (SELECT max(${w}) FROM ${self})`;
+    }
+    const n = ++counter;
+    const fresh = `__rat_inc_${n}`;
+    await sql.exec(`CREATE OR REPLACE TABLE ${fresh} AS ${select}`);
+    try {
+      const [{ c }] = await sql.query(`SELECT count(*) AS c FROM ${fresh}`);
+      if (Number(c) === 0) return null;
+      if (keys.length === 0) {
+        return await writeTable(sql, catalog, tableIdent(o.target), `SELECT * FROM ${fresh}`, {
+          ...common,
+          mode: 'append',
+        });
+      }
+      // Rows identical to the current ones are not rewritten.
+      const same = (await sql.describe(`SELECT * FROM ${fresh}`))
+        .map((c) => `t.${ident(c.name)} IS NOT DISTINCT FROM f.${ident(c.name)}`)
+        .join(' AND ');
+      const changed = `SELECT * FROM ${fresh} AS f WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE ${same})`;
+      const [{ d }] = await sql.query(`SELECT count(*) AS d FROM (${changed})`);
+      if (Number(d) === 0) return null;
+      return await upsert(sql, catalog, o.target, changed, keys, common);
+    } finally {
+      await sql.exec(`DROP TABLE IF EXISTS ${fresh}`);
+    }
+  }
+  return scd2(sql, catalog, o, keys, common);
+}
+
+function ts(d = new Date()): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+async function scd2(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  o: TransformOptions,
+  keys: string[],
+  common: { partitionBy?: string[]; evolveSchema?: boolean; properties?: Record<string, string> },
+): Promise<WriteResult | null> {
+  const n = ++counter;
+  const src = `__rat_scd_src_${n}`;
+  const chg = `__rat_scd_chg_${n}`;
+  const self = sqlName(o.target);
+  await sql.exec(`CREATE OR REPLACE TABLE ${src} AS ${o.sql}`);
+  try {
+    const cols = (await sql.describe(`SELECT * FROM ${src}`)).map((c) => c.name);
+    const check = o.checkCols ?? cols.filter((c) => !keys.includes(c) && c !== o.updatedAt);
+    const keyEq = keys.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(' AND ');
+    const same = check.map((c) => `t.${ident(c)} IS NOT DISTINCT FROM s.${ident(c)}`).join(' AND ') || 'true';
+    const vf = o.updatedAt ? `CAST(s.${ident(o.updatedAt)} AS TIMESTAMP)` : `TIMESTAMP ${lit(ts(o.now))}`;
+    await sql.exec(
+      `CREATE OR REPLACE TABLE ${chg} AS SELECT s.*, ${vf} AS __rat_vf FROM ${src} AS s WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE t.is_current AND ${keyEq} AND ${same})`,
+    );
+    const [{ c }] = await sql.query(`SELECT count(*) AS c FROM ${chg}`);
+    if (Number(c) === 0) return null;
+    const keyEqC = keys.map((k) => `x.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(' AND ');
+    const closeAt = `(SELECT min(x.__rat_vf) FROM ${chg} AS x WHERE ${keyEqC})`;
+    const history = `SELECT t.* REPLACE (
+        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN ${closeAt} ELSE t.valid_to END AS valid_to,
+        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN false ELSE t.is_current END AS is_current)
+      FROM ${self} AS t`;
+    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, true AS is_current FROM ${chg}`;
+    return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}`, {
+      ...common,
+      mode: 'overwrite',
+    });
+  } finally {
+    await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}`);
+  }
+}

@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import { IcebergRestClient } from '@ratatouille/catalog-client';
+import { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { lit } from '../sql/sql-runner.ts';
+import { writeTable } from '../iceberg/writer.ts';
+import { compileSql } from '../pipeline/loader.ts';
+import { plan as planSteps, type Plan } from '../pipeline/planner.ts';
+import type { Model, Project } from '../pipeline/model.ts';
+import { BranchApi } from './branches.ts';
+import { ingest } from './ingest.ts';
+import { transform } from './materialize.ts';
+import { runTests, type TestOutcome } from './data-tests.ts';
+import { MissingTableError, refreshView, sqlName, tableIdent } from './tables.ts';
+
+/** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
+export const RUNS_TABLE = '_rat.runs';
+/** Prefix of the temporary branch each run builds on. */
+export const RUN_BRANCH_PREFIX = 'rat-run-';
+
+export type RunEvent =
+  | { type: 'plan'; steps: string[]; branch: string; runBranch: string }
+  | { type: 'step-start'; step: string; index: number; total: number }
+  | {
+      type: 'step-end';
+      step: string;
+      rows: number;
+      files: number;
+      skipped: number;
+      rejected: number;
+      ms: number;
+      note?: string;
+    }
+  | { type: 'test'; outcome: TestOutcome }
+  | { type: 'merge'; into: string }
+  | { type: 'info'; message: string };
+
+export interface RunOptions {
+  project: Project;
+  server: string;
+  /** Target data branch (default `main`). */
+  branch?: string;
+  selector?: string;
+  /** Only run the data tests of the selected models (no build, no merge). */
+  testsOnly?: boolean;
+  codeCommit?: string;
+  onEvent?: (e: RunEvent) => void;
+  /** Create the target branch from `main` when it does not exist (default true). */
+  createBranch?: boolean;
+  sql?: SqlRunner;
+}
+
+export interface StepReport {
+  step: string;
+  rows: number;
+  files: number;
+  skipped: number;
+  rejected: number;
+  ms: number;
+  note?: string;
+}
+
+export interface RunReport {
+  runId: string;
+  branch: string;
+  runBranch: string;
+  status: 'success' | 'failed';
+  steps: StepReport[];
+  tests: TestOutcome[];
+  /** Set when a step failed (not a data test). */
+  error?: { step: string; code: string; message: string };
+  /** True when the run branch was kept for inspection. */
+  keptRunBranch: boolean;
+}
+
+export function newRunId(): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${d}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Plans without touching anything (for `--dry-run`). */
+export function dryRun(project: Project, selector?: string): Plan {
+  return planSteps(project, selector);
+}
+
+async function buildStep(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  project: Project,
+  m: Model,
+  ctx: { runId: string; properties: Record<string, string>; now: Date; ref: string },
+): Promise<StepReport> {
+  const t0 = Date.now();
+  if (m.kind === 'source') {
+    const r = await ingest(sql, catalog, m.source.path, m.id, {
+      parser: m.source.format,
+      options: m.source.options,
+      columns: m.source.columns,
+      rename: m.source.rename,
+      onChange: m.source.onChange,
+      rejects: m.source.rejects,
+      uniqueKey: m.config.uniqueKey,
+      partitionBy: m.config.partitionBy,
+      evolveSchema: m.config.schemaEvolution === 'allow',
+      baseDir: project.dir,
+      runId: ctx.runId,
+      properties: ctx.properties,
+    });
+    await refreshView(sql, catalog, m.id);
+    return {
+      step: m.id,
+      rows: r.rows,
+      files: r.files.filter((f) => f.status !== 'skipped').length,
+      skipped: r.files.filter((f) => f.status === 'skipped').length,
+      rejected: r.rejected,
+      ms: Date.now() - t0,
+      note: r.files.length === 0 ? 'no landing files' : undefined,
+    };
+  }
+  for (const ref of new Set(m.refs.map((r) => r.target))) {
+    if (!(await refreshView(sql, catalog, ref))) throw new MissingTableError(ref, ctx.ref);
+  }
+  const w = await transform(sql, catalog, {
+    sql: compileSql(m.sql, m.id),
+    target: m.id,
+    materialized: m.config.materialized,
+    mergeKeys: m.config.uniqueKey,
+    partitionBy: m.config.partitionBy,
+    watermark: m.config.watermark,
+    updatedAt: m.config.updatedAt,
+    checkCols: m.config.checkCols,
+    evolveSchema: m.config.schemaEvolution === 'allow',
+    properties: ctx.properties,
+    now: ctx.now,
+  });
+  await refreshView(sql, catalog, m.id);
+  return {
+    step: m.id,
+    rows: w?.addedRows ?? 0,
+    files: w?.addedFiles ?? 0,
+    skipped: 0,
+    rejected: 0,
+    ms: Date.now() - t0,
+    note: w ? undefined : 'unchanged',
+  };
+}
+
+async function recordRun(sql: SqlRunner, catalog: IcebergRestClient, r: RunReport, o: RunOptions, started: Date) {
+  const j = (v: unknown) => lit(JSON.stringify(v));
+  const row = `SELECT ${lit(r.runId)} AS run_id, ${lit(r.branch)} AS branch, ${lit(r.runBranch)} AS run_branch, ${lit(
+    o.codeCommit ?? '',
+  )} AS code_commit, ${lit(o.selector ?? '')} AS selector, TIMESTAMP ${lit(
+    started.toISOString().replace('T', ' ').replace('Z', ''),
+  )} AS started_at, TIMESTAMP ${lit(new Date().toISOString().replace('T', ' ').replace('Z', ''))} AS finished_at, ${lit(
+    r.status,
+  )} AS status, ${j(r.steps)} AS steps, ${j(r.tests.filter((t) => !t.passed))} AS failures, ${j(r.error ?? null)} AS error`;
+  await writeTable(sql, catalog, tableIdent(RUNS_TABLE), row, {
+    mode: 'append',
+    properties: { 'rat.run-id': r.runId, 'rat.code-commit': o.codeCommit ?? '' },
+  });
+}
+
+/**
+ * Runs a pipeline as a transaction: forks `rat-run-<id>` from the target branch, builds every selected step there,
+ * runs their data tests, and merges into the target only if all pass. On failure the target is untouched and the
+ * run branch is kept (the report names the failing test and rows). Every snapshot carries `rat.run-id` and
+ * `rat.code-commit`; the run is recorded in `_rat.runs`.
+ *
+ * @example const report = await runPipeline({ project: loadProject('.'), server: 'http://127.0.0.1:8181' })
+ */
+export async function runPipeline(o: RunOptions): Promise<RunReport> {
+  const emit = o.onEvent ?? (() => {});
+  const branch = o.branch ?? 'main';
+  const runId = newRunId();
+  const started = new Date();
+  const plan = planSteps(o.project, o.selector);
+  const api = new BranchApi(o.server);
+  let target = await api.get(branch).catch(async (err) => {
+    if (o.createBranch === false) throw err;
+    if ((err as { status?: number }).status !== 404) throw err;
+    const main = await api.get('main');
+    emit({ type: 'info', message: `data branch ${branch} did not exist: created from main` });
+    return api.createBranch(branch, main);
+  });
+  const sql = o.sql ?? (await DuckDbRunner.open());
+  const report: RunReport = {
+    runId,
+    branch,
+    runBranch: branch,
+    status: 'success',
+    steps: [],
+    tests: [],
+    keptRunBranch: false,
+  };
+  try {
+    if (o.testsOnly) {
+      const catalog = new IcebergRestClient({ server: o.server, ref: branch });
+      emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });
+      for (const m of plan.steps) {
+        for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
+        for (const t of await runTests(sql, m)) {
+          report.tests.push(t);
+          emit({ type: 'test', outcome: t });
+        }
+      }
+      report.status = report.tests.every((t) => t.passed) ? 'success' : 'failed';
+      return report;
+    }
+    const runBranch = `${RUN_BRANCH_PREFIX}${runId}`;
+    report.runBranch = runBranch;
+    await api.createBranch(runBranch, target);
+    emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch });
+    const catalog = new IcebergRestClient({ server: o.server, ref: runBranch });
+    const properties = { 'rat.run-id': runId, 'rat.code-commit': o.codeCommit ?? '' };
+    for (const [i, m] of plan.steps.entries()) {
+      emit({ type: 'step-start', step: m.id, index: i, total: plan.steps.length });
+      try {
+        const s = await buildStep(sql, catalog, o.project, m, { runId, properties, now: started, ref: runBranch });
+        report.steps.push(s);
+        emit({ type: 'step-end', ...s });
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        report.status = 'failed';
+        report.error = { step: m.id, code: e.code ?? 'ERROR', message: e.message };
+        break;
+      }
+    }
+    if (report.status === 'success') {
+      for (const m of plan.steps) {
+        for (const id of testTargets(m)) await refreshView(sql, catalog, id);
+        for (const t of await runTests(sql, m)) {
+          report.tests.push(t);
+          emit({ type: 'test', outcome: t });
+        }
+      }
+      if (report.tests.some((t) => !t.passed)) report.status = 'failed';
+    }
+    await recordRun(sql, catalog, report, o, started).catch((err) =>
+      emit({ type: 'info', message: `could not record the run: ${(err as Error).message}` }),
+    );
+    if (report.status === 'success') {
+      const head = await api.get(runBranch);
+      await api.merge(branch, head, `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)})` : ''}`);
+      emit({ type: 'merge', into: branch });
+      await api.deleteBranch(runBranch);
+    } else {
+      report.keptRunBranch = true;
+    }
+    target = await api.get(branch);
+    return report;
+  } finally {
+    if (!o.sql) await sql.close();
+  }
+}
+
+function testTargets(m: Model): string[] {
+  return m.config.tests.flatMap((t) => (t.kind === 'relationships' ? [t.to] : []));
+}
+
+export interface RunRecord {
+  run_id: string;
+  branch: string;
+  run_branch: string;
+  code_commit: string;
+  status: string;
+  started_at: string;
+  finished_at: string;
+  failures: string;
+  error: string;
+  /** Where the record was found: the target branch, or a kept run branch. */
+  foundOn: string;
+}
+
+/** Past runs: records merged into `branch` plus those on kept (failed) run branches, newest first. */
+export async function listRuns(server: string, branch = 'main'): Promise<RunRecord[]> {
+  const api = new BranchApi(server);
+  const refs = await api.list();
+  const sql = await DuckDbRunner.open();
+  const out: RunRecord[] = [];
+  try {
+    const sources = [branch, ...refs.map((r) => r.name).filter((n) => n.startsWith(RUN_BRANCH_PREFIX))];
+    for (const ref of sources) {
+      const catalog = new IcebergRestClient({ server, ref });
+      if (!(await refreshView(sql, catalog, RUNS_TABLE).catch(() => null))) continue;
+      const rows = await sql.query(
+        `SELECT run_id, branch, run_branch, code_commit, status, CAST(started_at AS VARCHAR) AS started_at, CAST(finished_at AS VARCHAR) AS finished_at, failures, error FROM ${sqlName(
+          RUNS_TABLE,
+        )}${ref === branch ? '' : ` WHERE run_branch = ${lit(ref)}`}`,
+      );
+      for (const r of rows) {
+        if (ref !== branch && (r.branch as string) !== branch) continue;
+        if (out.some((x) => x.run_id === r.run_id)) continue;
+        out.push({ ...(r as unknown as RunRecord), foundOn: ref });
+      }
+    }
+  } finally {
+    await sql.close();
+  }
+  return out.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
+}

@@ -1,0 +1,45 @@
+import type { IcebergRestClient, TableIdent } from '@ratatouille/catalog-client';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { ident } from '../sql/sql-runner.ts';
+import { planScan, registerTableView, scanSql, type ScanPlan } from '../iceberg/reader.ts';
+import { EngineError } from '../errors/engine-error.ts';
+
+/** `silver.orders` → `{ namespace: ['silver'], name: 'orders' }`. */
+export function tableIdent(id: string): TableIdent {
+  const i = id.lastIndexOf('.');
+  return { namespace: id.slice(0, i).split('.'), name: id.slice(i + 1) };
+}
+
+/** SQL name of a table's view in the runner: `"silver"."orders"`. */
+export function sqlName(id: string): string {
+  const t = tableIdent(id);
+  return `${ident(t.namespace.join('_'))}.${ident(t.name)}`;
+}
+
+export class MissingTableError extends EngineError<'MISSING_TABLE', { table: string; ref: string }> {
+  constructor(table: string, ref: string) {
+    super('MISSING_TABLE', `Table ${table} does not exist on ${ref}; run its model first (e.g. rat run +${table}).`, {
+      table,
+      ref,
+    });
+  }
+}
+
+/**
+ * Makes a catalog table queryable in the runner under its SQL name; returns `null` when it does not exist.
+ *
+ * @example await refreshView(sql, catalog, 'bronze.orders')
+ */
+export async function refreshView(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<ScanPlan | null> {
+  const t = tableIdent(id);
+  const loaded = await catalog.tryLoadTable(t);
+  if (!loaded) return null;
+  return registerTableView(sql, loaded.metadata, t.namespace, t.name);
+}
+
+/** The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), or null when missing. */
+export async function scanWithFiles(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<string | null> {
+  const loaded = await catalog.tryLoadTable(tableIdent(id));
+  if (!loaded) return null;
+  return scanSql(sql, await planScan(loaded.metadata), { withFile: true });
+}
