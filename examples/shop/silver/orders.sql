@@ -1,0 +1,23 @@
+/* ---
+materialized: incremental
+unique_key: order_id
+partition_by: [day(ordered_at)]
+tests:
+  - unique: order_id
+  - not_null: [order_id, customer_id, product_id, ordered_at]
+  - accepted_values: { column: status, values: [pending, shipped, cancelled] }
+  - relationships: { column: customer_id, to: silver.customers, field: customer_id }
+  - sql: { name: positive_quantity, sql: "SELECT * FROM {{ this }} WHERE quantity <= 0" }
+--- */
+-- Cleaned and deduplicated orders: one row per order_id (the latest ingested), normalized status.
+SELECT
+  order_id,
+  trim(customer_id) AS customer_id,
+  trim(product_id) AS product_id,
+  quantity,
+  unit_price,
+  quantity * unit_price AS amount,
+  lower(trim(status)) AS status,
+  ordered_at
+FROM {{ ref('bronze.orders') }}
+QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _ingested_at DESC, _source_file DESC) = 1
