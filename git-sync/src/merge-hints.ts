@@ -11,7 +11,16 @@ export function mergeHints(...texts: Array<string | undefined>): string[] {
     if (!text) continue;
     const first = text.split('\n')[0].trim();
     let m: RegExpExecArray | null;
-    if ((m = /^(?:merge|pull(?: --\S+)*(?: \S+)?) ([^\s:]+)(?::.*)?$/.exec(first))) out.push(m[1]);
+    if ((m = /^(merge|pull)( [^:]*)?(?::.*)?$/.exec(first)) && m[2]) {
+      // `GIT_REFLOG_ACTION` / reflog: the command line after `merge`; options dropped, the last name first.
+      out.push(
+        ...m[2]
+          .trim()
+          .split(/\s+/)
+          .filter((t) => t && !t.startsWith('-'))
+          .reverse(),
+      );
+    }
     if ((m = /^Merge (?:remote-tracking )?branch '([^']+)'/.exec(first))) out.push(m[1]);
     if ((m = /^Merge pull request #\d+ from [^/\s]+\/(\S+)/.exec(first))) out.push(m[1]);
     if ((m = /^Merge pull request '.*' \(#\d+\) from (\S+) into /.exec(first))) out.push(m[1]);

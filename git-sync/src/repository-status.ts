@@ -57,9 +57,6 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
     if (codeBranch && !status.headLink)
       problems.push(`no data recorded for HEAD ${sha.slice(0, 12)} (run \`rat sync\`)`);
     if (status.headLink && ref) status.dataChangedSinceCommit = status.headLink.dataHash !== ref.hash;
-    if (codeBranch && status.headLink && status.headLink.dataRef !== data.dataBranch) {
-      problems.push(`HEAD's data was recorded on "${status.headLink.dataRef}", not "${data.dataBranch}"`);
-    }
   }
   if (codeBranch && ref) {
     const fork = (await readForks(io))[codeBranch];

@@ -42,7 +42,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   const replay = await replayJournal(io, { resolve: opts.resolve });
   const report: SyncReport = {
     replayed: replay.done.length,
-    pending: replay.pending.length,
+    pending: replay.pending.length - replay.conflicts.length,
     conflicts: replay.conflicts.map((e) => (e.kind === 'merge' ? `${e.sourceBranch} → ${e.targetBranch}` : e.kind)),
     merges: [],
     linked: false,
@@ -72,7 +72,8 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
       });
       report.merges.push({ ...r, mergeSha: c.sha });
       if (r.kind === 'merged') await recordCodeLink(io, c.sha, branch, r.hash);
-      if (r.kind === 'conflict') report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+      const already = report.conflicts.some((c) => c.startsWith(`${r.kind === 'conflict' ? r.source : ''} → `));
+      if (r.kind === 'conflict' && !already) report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { CatalogUnreachableError } from '../errors/index.ts';
 import { findMergeSource } from '../find-merge-source.ts';
-import { currentBranch, readGitFile, readMergeHeads } from '../git/repo.ts';
+import { currentBranch, readGitFile, readMergeHeads, resolveSha } from '../git/repo.ts';
 import { mergeHints } from '../merge-hints.ts';
 import { mergeDataBranches } from '../merge-data-branches.ts';
 import type { GitSyncIO, HookOutcome } from '../types.ts';
@@ -14,21 +14,22 @@ import type { GitSyncIO, HookOutcome } from '../types.ts';
  */
 export async function onPreMergeCommit(io: GitSyncIO, ctx: { reflogAction?: string } = {}): Promise<HookOutcome> {
   const target = await currentBranch(io);
-  const [mergeHead] = await readMergeHeads(io);
-  if (!target || !mergeHead) return { exitCode: 0 };
+  if (!target) return { exitCode: 0 };
   try {
     const hints = mergeHints(ctx.reflogAction, await readGitFile(io, 'MERGE_MSG'));
+    const mergeHead = await mergedCommit(io, hints, ctx.reflogAction);
+    if (!mergeHead) return { exitCode: 0 };
     const source = await findMergeSource(io, mergeHead, target, hints);
     if (!source) return { exitCode: 0 };
     const r = await mergeDataBranches(io, { sourceBranch: source, targetBranch: target, dryRun: true });
     if (r.kind === 'conflict') {
       io.report.warn(
         [
-          `merge stopped: the DATA of "${r.source}" and "${r.target}" both changed these tables: ${r.tables.join(', ')}`,
-          'Nothing was merged, in git or in the data. Ways out:',
-          '  git merge --abort                       # then fix those tables on one branch and merge again',
-          `  git merge --no-verify ${source}          # merge the code anyway; then \`rat sync --resolve theirs|ours\``,
-          "                                          #   takes the source's or keeps the target's version of those tables",
+          `merge stopped: the DATA of "${r.source}" and "${r.target}" both changed: ${r.tables.join(', ')}`,
+          'git stopped before writing the merge commit; the data is untouched. Ways out:',
+          '  git merge --abort    then fix those tables on one branch (or drop the change) and merge again',
+          `  git commit           keep the code merge; the data merge waits for \`rat sync --resolve theirs\``,
+          `                       (take ${r.source}'s tables) or \`rat sync --resolve ours\` (keep ${r.target}'s)`,
         ].join('\n'),
       );
       return { exitCode: 1 };
@@ -41,4 +42,23 @@ export async function onPreMergeCommit(io: GitSyncIO, ctx: { reflogAction?: stri
     );
   }
   return { exitCode: 0 };
+}
+
+/**
+ * The commit being merged. git writes MERGE_HEAD only after this hook (unless the merge message is edited), so the
+ * names the user typed (`GIT_REFLOG_ACTION` = `merge feature`) are resolved first; `git pull` merges FETCH_HEAD.
+ */
+async function mergedCommit(io: GitSyncIO, hints: string[], reflogAction?: string): Promise<string | undefined> {
+  const [fromFile] = await readMergeHeads(io);
+  if (fromFile) return fromFile;
+  for (const h of hints) {
+    const sha = (await resolveSha(io, h)) ?? (/^[0-9a-f]{40,64}$/.test(h) ? h : undefined);
+    if (sha) return sha;
+  }
+  if (reflogAction?.startsWith('pull')) {
+    const fetchHead = await readGitFile(io, 'FETCH_HEAD');
+    const line = fetchHead?.split('\n').find((l) => l && !l.includes('not-for-merge'));
+    return line?.split('\t')[0];
+  }
+  return undefined;
 }

@@ -4,9 +4,13 @@ import { replayJournal } from './replay-journal.ts';
 
 /** Each hook first retries what earlier hooks missed, so the journal drains as soon as the server is back. */
 export async function catchUp(io: GitSyncIO): Promise<void> {
-  if ((await readJournal(io)).length === 0) return;
+  const journal = await readJournal(io);
+  if (journal.length === 0) return;
+  const conflicted = journal.filter((e) => e.kind === 'merge' && e.conflict).length;
+  if (conflicted) io.report.warn(`${conflicted} data merge(s) wait for \`rat sync --resolve theirs|ours\``);
+  if (conflicted === journal.length) return;
   try {
-    const r = await replayJournal(io);
+    const r = await replayJournal(io, { skipConflicts: true });
     if (r.pending.length > 0 && r.done.length === 0) return;
     if (r.pending.length > 0) io.report.warn(`${r.pending.length} journaled step(s) still pending; run \`rat sync\``);
   } catch {

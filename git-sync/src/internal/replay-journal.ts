@@ -19,8 +19,12 @@ export interface ReplayResult {
  * Replays the journal in order. Stops at the first unreachable-server error (the rest would fail the same way);
  * every step is idempotent, so a step that half-happened before is simply confirmed.
  */
-export async function replayJournal(io: GitSyncIO, opts: { resolve?: 'ours' | 'theirs' } = {}): Promise<ReplayResult> {
-  const entries = await readJournal(io);
+export async function replayJournal(
+  io: GitSyncIO,
+  opts: { resolve?: 'ours' | 'theirs'; skipConflicts?: boolean } = {},
+): Promise<ReplayResult> {
+  // Conflicted merges need a decision (`--resolve`); hooks catching up in passing leave them for `rat sync`.
+  const entries = (await readJournal(io)).filter((e) => !(opts.skipConflicts && e.kind === 'merge' && e.conflict));
   const done: JournalEntry[] = [];
   const conflicts: JournalEntry[] = [];
   let unreachable = false;

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { installHooks } from '@ratatouille/hooks';
+import {
+  DEFAULT_CATALOG_URL,
+  ensureDataBranch,
+  openGitSync,
+  recordCodeLink,
+  writeProjectConfig,
+  type DeletePolicy,
+} from '@ratatouille/git-sync';
+import { printInstallReport, ratCommand } from './hooks.ts';
+
+interface InitOptions {
+  catalog?: string;
+  prefix?: string;
+  pipelines?: string;
+  onBranchDelete?: string;
+  hooks?: boolean;
+  force?: boolean;
+}
+
+/**
+ * `rat init`: writes `rat.yaml` (kept if present), installs the hooks, and puts the current branch in step (its data
+ * branch exists, HEAD's data is recorded). Running it twice is harmless.
+ */
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('set up git lockstep in this repository: write rat.yaml and install the git hooks')
+    .option('--catalog <url>', 'catalog server URL', process.env['RAT_CATALOG_URL'] ?? DEFAULT_CATALOG_URL)
+    .option('--prefix <prefix>', 'data branch name prefix (default: none, names map one to one)')
+    .option('--pipelines <dir>', 'pipelines folder', 'pipelines')
+    .option('--on-branch-delete <policy>', 'delete | archive the data branch when its code branch is deleted', 'delete')
+    .option('--no-hooks', 'write the config only')
+    .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
+    .action(async (o: InitOptions) => {
+      if (o.onBranchDelete !== 'delete' && o.onBranchDelete !== 'archive') {
+        program.error('--on-branch-delete must be "delete" or "archive"');
+      }
+      let dir: string;
+      let gitdir: string;
+      try {
+        dir = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
+        gitdir = path.resolve(dir, execFileSync('git', ['rev-parse', '--git-dir'], { encoding: 'utf8' }).trim());
+      } catch {
+        program.error('rat init: not inside a git repository (run `git init` first)');
+      }
+      const cfg = await writeProjectConfig(
+        { fs, dir },
+        {
+          catalogUrl: o.catalog!.replace(/\/+$/, ''),
+          branches: { prefix: o.prefix ?? '', map: {}, unprefixed: ['main'] },
+          pipelinesDir: o.pipelines,
+          onBranchDelete: o.onBranchDelete as DeletePolicy,
+        },
+      );
+      console.log(
+        cfg.written
+          ? `wrote ${path.relative(dir, cfg.file)} (check it in)`
+          : `kept existing ${path.relative(dir, cfg.file)}`,
+      );
+      if (o.hooks !== false)
+        printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));
+
+      const io = await openGitSync({ fs, cwd: dir, env: process.env });
+      const git = (args: string[]) => {
+        try {
+          return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        } catch {
+          return undefined;
+        }
+      };
+      try {
+        const current = git(['symbolic-ref', '--short', '-q', 'HEAD']);
+        if (!current) return;
+        const ensured = await ensureDataBranch(io, current);
+        console.log(
+          `data branch "${ensured.dataBranch}" ${ensured.created ? `created from ${ensured.source}` : 'exists'} (${ensured.reference.hash.slice(0, 12)})`,
+        );
+        const head = git(['rev-parse', '-q', '--verify', 'HEAD']);
+        if (head) await recordCodeLink(io, head, current);
+      } catch (err) {
+        console.error(
+          `rat: ⚠ could not reach the catalog yet (${(err as Error).message}); \`rat sync\` will finish the setup.`,
+        );
+      }
+    });
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { openGitSync, repositoryStatus } from '@ratatouille/git-sync';
+
+/** `rat status`: the code branch, its data branch and head, ahead/behind its base, and whether they are in step. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show the code branch, its data branch, data head, ahead/behind and whether they are in step')
+    .option('--json', 'print as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const io = await openGitSync({ fs, env: process.env });
+      const s = await repositoryStatus(io);
+      if (o.json) {
+        console.log(JSON.stringify(s, null, 2));
+        return;
+      }
+      const short = (h?: string) => (h ? h.slice(0, 12) : '—');
+      console.log(`code:  ${s.codeBranch ?? `detached at ${short(s.headSha)}`}`);
+      console.log(
+        `data:  ${s.data.ref}${s.data.readOnly ? ' (read-only)' : ''}  head ${short(s.dataHead ?? s.data.hash)}`,
+      );
+      if (s.base) console.log(`base:  ${s.base}  ahead ${s.ahead ?? 0}, behind ${s.behind ?? 0}`);
+      if (s.headLink) {
+        console.log(
+          `HEAD saw data ${short(s.headLink.dataHash)}${s.dataChangedSinceCommit ? ' (data changed since: commit to record it)' : ''}`,
+        );
+      }
+      console.log(s.inStep ? 'in step' : `OUT OF STEP:\n  ${s.problems.join('\n  ')}`);
+    });
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { openGitSync, syncRepository } from '@ratatouille/git-sync';
+
+interface SyncCliOptions {
+  merged?: string;
+  into?: string;
+  resolve?: string;
+  depth?: string;
+  json?: boolean;
+}
+
+/**
+ * `rat sync`: catch up after the fact — replay steps hooks missed (server down), merge data of merge requests merged
+ * on a forge, settle a data conflict left by a fast-forward (`--resolve`). Idempotent. Exit 1 when a conflict or a
+ * missed step remains, so CI notices.
+ */
+export function register(program: Command): void {
+  program
+    .command('sync')
+    .description('bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
+    .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
+    .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
+    .option('--resolve <side>', 'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)')
+    .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: SyncCliOptions) => {
+      if (o.resolve !== undefined && o.resolve !== 'ours' && o.resolve !== 'theirs') {
+        program.error('--resolve must be "ours" or "theirs"');
+      }
+      const io = await openGitSync({ fs, env: process.env });
+      const r = await syncRepository(io, {
+        merged: o.merged,
+        into: o.into,
+        resolve: o.resolve as 'ours' | 'theirs' | undefined,
+        depth: Number(o.depth) || 50,
+      });
+      if (o.json) console.log(JSON.stringify(r, null, 2));
+      else {
+        if (r.replayed) console.log(`replayed ${r.replayed} missed step(s)`);
+        if (r.ensured?.created) console.log(`data branch "${r.ensured.dataBranch}" created from ${r.ensured.source}`);
+        for (const m of r.merges) {
+          if (m.kind === 'merged')
+            console.log(`merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})`);
+          else if (m.kind === 'already-merged') console.log(`data of "${m.source}" already in "${m.target}"`);
+        }
+        if (r.linked) console.log('recorded the data of HEAD');
+        for (const c of r.conflicts)
+          console.error(`rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``);
+        if (r.pending) console.error(`rat: ⚠ ${r.pending} step(s) still pending (catalog unreachable?)`);
+        if (!r.conflicts.length && !r.pending) console.log('in step');
+      }
+      if (r.conflicts.length || r.pending) process.exitCode = 1;
+    });
+}
