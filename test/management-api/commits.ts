@@ -219,4 +219,22 @@ export const commitCases: Case[] = [
       assert.deepEqual(keysOf([full.operations[0]]), ['db.t1']);
     },
   },
+  {
+    name: 'recent-changes lists the current and previous heads of a reference, newest first',
+    async run(t) {
+      const b = await freshBranch(t);
+      const c1 = await commit(t, b.name, b.hash, [putOp(['db'], namespace('db'))]);
+      const c2 = await commit(t, b.name, c1.hash, [putOp(['db', 't'], table('s3://w/t.json'))]);
+      const r = ok(await get(t, `/trees/${seg(b.name)}/recent-changes`));
+      assert.deepEqual(r.reference, { type: 'BRANCH', name: b.name, hash: c2.hash });
+      assert.equal(r.current.commitHash, c2.hash);
+      assert.equal(r.current.meta.hash, c2.hash);
+      assert.deepEqual(
+        r.previous.map((p: { commitHash: string }) => p.commitHash),
+        [c1.hash, t.noAncestorHash],
+      );
+      assert.equal(r.previous[1].meta, null);
+      expectStatus(await get(t, `/trees/${seg(b.name)}@${c1.hash}/recent-changes`), 400, 'BAD_REQUEST');
+    },
+  },
 ];

@@ -12,6 +12,7 @@ import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
 import * as s from './schemas.ts';
 import {
+  commitMetaJson,
   contentJson,
   effectiveReference,
   keyJson,
@@ -105,6 +106,40 @@ export function managementRouter(ctx: AppContext): Router {
     if (items.length < page.items.length) token = undefined;
     const entries = q.fetch === 'ALL' ? await Promise.all(items.map((c) => store.getCommit(c.hash))) : items;
     res.json(pageJson('logEntries', { items: entries, token }, (c) => logEntryJson(c, q.fetch === 'ALL')));
+  });
+
+  /**
+   * Nessie's "recent changes" of a reference: its current and previous heads, newest first. Answered from our reflog,
+   * back to the reference's latest creation; `scan-commits` is accepted and ignored (we keep every head move).
+   */
+  router.get('/trees/:ref/recent-changes', async (req, res) => {
+    s.recentChangesQuery.parse(req.query);
+    const r = ref(req);
+    if (r.name === null || r.hash !== null || r.relatives.length > 0) {
+      throw new BadRequestError('Hashes are not allowed when fetching a reference history.');
+    }
+    const reference = await store.getReference(r.name);
+    const page = await store.reflog({ refName: reference.name, maxRecords: 250 });
+    const heads: string[] = [];
+    for (const e of page.items) {
+      if (e.newHash) heads.push(e.newHash);
+      if (e.operation === 'CREATE') break;
+    }
+    const pointer = async (hash: string) => {
+      const c = await store.getCommit(hash);
+      // The root commit has no meta in Nessie's answer (it is the "no ancestor" marker).
+      return {
+        commitHash: hash,
+        commitConsistency: 'COMMIT_CONSISTENT',
+        meta: c.parentHashes.length ? commitMetaJson(c) : null,
+      };
+    };
+    res.json({
+      reference,
+      current: await pointer(reference.hash),
+      previous: await Promise.all(heads.slice(heads[0] === reference.hash ? 1 : 0).map(pointer)),
+      commitLogConsistency: 'NOT_CHECKED',
+    });
   });
 
   router.get('/trees/:ref/entries', async (req, res) => {

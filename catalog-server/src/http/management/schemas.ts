@@ -218,6 +218,8 @@ export const contentsQuery = z.object({
   'for-write': z.string().optional(),
 });
 
+export const recentChangesQuery = z.object({ 'scan-commits': z.coerce.number().int().min(1).optional() });
+
 export const reflogQuery = z.object({ ...paging, ref: z.string().min(1).optional() });
 
 /** `maxRecords`/`pageToken` from either spelling. */
