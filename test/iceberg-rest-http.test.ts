@@ -693,6 +693,14 @@ describe('Iceberg REST catalog over HTTP', function () {
       });
       assert.deepEqual(errorOf(r), { status: 409, type: 'CommitFailedException' });
 
+      const current = (await http('GET', `${base}/namespaces/vw/views/v`)).body['metadata-location'];
+      r = await http('POST', `${base}/namespaces/vw/register-view`, { name: 'again', 'metadata-location': current });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.metadata['view-uuid'], uuid);
+      r = await http('POST', `${base}/namespaces/vw/register-view`, { name: 'again', 'metadata-location': current });
+      assert.deepEqual(errorOf(r), { status: 409, type: 'AlreadyExistsException' });
+      assert.equal((await http('DELETE', `${base}/namespaces/vw/views/again`)).status, 204);
+
       assert.equal(
         (
           await http('POST', `${base}/views/rename`, {

@@ -109,6 +109,12 @@ export const commitViewRequest = z.object({
 });
 export type CommitViewRequest = z.output<typeof commitViewRequest>;
 
+export const registerViewRequest = z.object({
+  name: z.string().min(1),
+  'metadata-location': z.string().min(1),
+});
+export type RegisterViewRequest = z.output<typeof registerViewRequest>;
+
 export const reportMetricsRequest = z.looseObject({
   'report-type': z.string().optional(),
   'table-name': z.string().optional(),

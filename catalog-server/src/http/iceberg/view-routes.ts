@@ -1,8 +1,9 @@
 import type { Router } from 'express';
-import { commitViewRequest, createViewRequest, renameTableRequest } from '@ratatouille/iceberg';
+import { commitViewRequest, createViewRequest, registerViewRequest, renameTableRequest } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
   commitView,
+  registerView,
   createView,
   dropView,
   listObjects,
@@ -53,6 +54,13 @@ export function viewRoutes(r: Router, ctx: AppContext): void {
   r.delete('/namespaces/:namespace/views/:view', async (req, res) => {
     await dropView(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'view'), commitInfoOf(req));
     res.status(204).end();
+  });
+
+  r.post('/namespaces/:namespace/register-view', async (req, res) => {
+    const body = parseBody(registerViewRequest, req);
+    const ns = namespaceOf(param(req, 'namespace'));
+    const v = await registerView(ctx, refOf(req), ns, body.name, body['metadata-location'], commitInfoOf(req));
+    sendJson(res, loadViewResult(v.metadataLocation, v.metadata));
   });
 
   r.post('/views/rename', async (req, res) => {

@@ -28,6 +28,7 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
   'POST /v1/{prefix}/namespaces/{namespace}/views/{view}',
   'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
   'POST /v1/{prefix}/views/rename',
+  'POST /v1/{prefix}/namespaces/{namespace}/register-view',
 ];
 
 /**

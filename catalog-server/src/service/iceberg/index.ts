@@ -25,5 +25,5 @@ export {
   storageCredentials,
   type LoadedTable,
 } from './tables.ts';
-export { createView, loadView, viewExists, commitView, dropView, type LoadedView } from './views.ts';
+export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';

@@ -129,3 +129,25 @@ export async function dropView(ctx: Ctx, ref: string, ns: string[], name: string
     ]);
   });
 }
+
+/** Registers an existing view metadata file as a view. */
+export async function registerView(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+  metadataLocation: string,
+  info?: CommitInfo,
+): Promise<LoadedView> {
+  const metadata = await readViewMetadata(ctx, metadataLocation);
+  return withCommitRetry(async () => {
+    const head = await writableRef(ctx.store, ref);
+    await requireNamespace(ctx, head.hash, ns, ref);
+    await requireFreeName(ctx, head.hash, ns, name, ref, 'view');
+    await ctx.store.commit(head.branch, head.hash, commitMeta(info, `register view ${displayName(ns, name)}`), [
+      { type: 'PUT', key: objectKey(ns, name), content: viewContent(metadataLocation, metadata) },
+      { type: 'UNCHANGED', key: namespaceKey(ns) },
+    ]);
+    return { metadataLocation, metadata };
+  });
+}
