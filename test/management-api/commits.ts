@@ -174,6 +174,15 @@ export const commitCases: Case[] = [
     },
   },
   {
+    name: 'DIFFERENCE: deleting a namespace that still holds tables (Nessie 409, rat accepts)',
+    async run(t) {
+      const b = await branchWithTables(t, ['t1']);
+      const res = await commitRaw(t, b.name, b.hash, [{ type: 'DELETE', key: { elements: ['db'] } }]);
+      if (t.kind === 'nessie') expectStatus(res, 409, 'REFERENCE_CONFLICT');
+      else expectStatus(res, 200);
+    },
+  },
+  {
     name: 'DIFFERENCE: updating an existing key without its content id (Nessie 400, rat keeps the id)',
     async run(t) {
       const b = await branchWithTables(t, ['t1']);

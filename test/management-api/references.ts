@@ -121,6 +121,8 @@ export const referenceCases: Case[] = [
       expectStatus(await put(t, `/trees/${seg(tag)}`, to), 400, 'BAD_REQUEST');
       // Stale expected hash.
       expectStatus(await put(t, `/trees/${seg(tag)}@${b.hash}`, to), 409, 'REFERENCE_CONFLICT');
+      // The type in the query must match the reference.
+      expectStatus(await put(t, `/trees/${seg(tag)}@${t.noAncestorHash}?type=BRANCH`, to), 400, 'BAD_REQUEST');
       const moved = ok(await put(t, `/trees/${seg(tag)}@${t.noAncestorHash}?type=TAG`, to)).reference;
       assert.deepEqual(moved, { type: 'TAG', name: tag, hash: b.hash });
       assert.equal(await head(t, tag), b.hash);
