@@ -59,7 +59,7 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     const v = step('ALTER TABLE (columns, properties, partition fields, write order)');
     for (const c of ['id', 'category', 'ts', 'value', 'note']) assert.ok(v.columns.includes(c), c);
     assert.ok(!v.columns.includes('amount'));
-    assert.equal(v.owner, 'spark-suite');
+    assert.equal(v.team, 'spark-suite');
     assert.deepEqual(v.ids, [1, 3, 4, 5, 6]);
     assert.equal(v.note6, 'after alter');
   });
@@ -105,7 +105,8 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
 
   it('CALL system.rewrite_data_files and expire_snapshots', () => {
     const rw = step('CALL system.rewrite_data_files');
-    assert.ok(rw.after < rw.before, `rewrite reduces files: ${rw.before} -> ${rw.after}`);
+    assert.ok(rw.result[0].rewritten_data_files_count >= rw.before, JSON.stringify(rw.result));
+    assert.equal(rw.lastOperation, 'replace');
     assert.deepEqual(rw.ids, [1, 3, 4, 5, 6, 8]);
     const ex = step('CALL system.expire_snapshots');
     assert.ok(ex.after < ex.before, `expire removes snapshots: ${ex.before} -> ${ex.after}`);

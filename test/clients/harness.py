@@ -14,6 +14,7 @@ import glob
 import json
 import os
 import sys
+import time
 import traceback
 import urllib.error
 import urllib.parse
@@ -29,6 +30,8 @@ def jsonable(v: Any) -> Any:
     """Turns client values (Arrow scalars, dates, decimals, rows, tuples) into plain JSON values."""
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
+    if hasattr(v, "asDict"):  # pyspark Row (a tuple subclass: check before tuples)
+        return jsonable(v.asDict(recursive=True))
     if isinstance(v, dict):
         return {str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple, set)):
@@ -39,8 +42,6 @@ def jsonable(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, bytes):
         return v.hex()
-    if hasattr(v, "asDict"):  # pyspark Row
-        return jsonable(v.asDict(recursive=True))
     if hasattr(v, "as_py"):  # pyarrow scalar
         return jsonable(v.as_py())
     return repr(v)
@@ -55,9 +56,12 @@ class Steps:
     def run(self, name: str, fn: Callable[[], Any]) -> Any:
         """Runs one step; records its JSON-able return value or the exception it raised. Returns the value or None."""
         print(f"[step] {name}", file=sys.stderr, flush=True)
+        started = time.monotonic()
         try:
             value = fn()
-            self.results[name] = {"ok": True, "value": jsonable(value)}
+            took = round((time.monotonic() - started) * 1000)
+            print(f"[step] {name} ok in {took} ms", file=sys.stderr, flush=True)
+            self.results[name] = {"ok": True, "value": jsonable(value), "ms": took}
             self.flush()
             return value
         except BaseException as exc:  # noqa: BLE001 - record everything, including Java errors from py4j
@@ -215,7 +219,7 @@ def create_branch(name: str, source: str = "main") -> Any:
 def merge(from_ref: str, into: str = "main") -> Any:
     return api_ok(
         "POST",
-        f"/api/v2/trees/{urllib.parse.quote(into, safe='')}/history/merge",
+        f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge",
         {"fromRefName": from_ref, "fromHash": ref_hash(from_ref)},
     )
 

@@ -111,7 +111,7 @@ def alter():
     q("ALTER TABLE sp.events ADD COLUMN note STRING")
     q("ALTER TABLE sp.events RENAME COLUMN amount TO value")
     q("ALTER TABLE sp.events ALTER COLUMN value COMMENT 'money'")
-    q("ALTER TABLE sp.events SET TBLPROPERTIES ('owner' = 'spark-suite')")
+    q("ALTER TABLE sp.events SET TBLPROPERTIES ('team' = 'spark-suite')")
     q("ALTER TABLE sp.events ADD PARTITION FIELD bucket(4, id) AS id_bucket")
     q("ALTER TABLE sp.events DROP PARTITION FIELD category")
     q("ALTER TABLE sp.events WRITE ORDERED BY id")
@@ -120,7 +120,7 @@ def alter():
     props = {r["key"]: r["value"] for r in q("SHOW TBLPROPERTIES sp.events")}
     return {
         "columns": cols,
-        "owner": props.get("owner"),
+        "team": props.get("team"),
         "ids": ids("sp.events"),
         "note6": q("SELECT note FROM sp.events WHERE id = 6")[0]["note"],
     }
@@ -197,8 +197,9 @@ steps.run("views: CREATE, CREATE OR REPLACE, SHOW, RENAME, DROP", views)
 def rewrite():
     q("INSERT INTO sp.events VALUES (8, 'f', TIMESTAMP '2026-01-06 11:00:00', 8.0, 'small file')")
     before = count("sp.events.files")
-    res = q("CALL rat.system.rewrite_data_files(table => 'sp.events', options => map('min-input-files', '2'))")
-    return {"before": before, "after": count("sp.events.files"), "result": res, "ids": ids("sp.events")}
+    res = q("CALL rat.system.rewrite_data_files(table => 'sp.events', options => map('rewrite-all', 'true'))")
+    last = q("SELECT operation FROM sp.events.snapshots ORDER BY committed_at DESC LIMIT 1")[0]["operation"]
+    return {"before": before, "after": count("sp.events.files"), "result": res, "lastOperation": last, "ids": ids("sp.events")}
 
 
 def expire():

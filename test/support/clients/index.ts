@@ -22,3 +22,4 @@ export { findJavaHome } from './java.ts';
 export { duckdbExtensionPath, DUCKDB_VERSION } from './duckdb.ts';
 export { stepValue, stepRaised } from './steps.ts';
 export { sparkClientSetup, type SparkClientSetup } from './spark.ts';
+export { loadIcebergJsSnippet, snippetPath, DOC_CATALOG_URI } from './iceberg-js.ts';
