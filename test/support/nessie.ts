@@ -175,28 +175,52 @@ function installExitHook(): void {
 }
 
 /**
- * Starts Nessie in memory on 127.0.0.1 with OS-chosen ports (Quarkus accepts port 0 and logs the real one) and waits
- * until `/api/v2/config` answers.
+ * Options of {@link startNessie}; all optional, so `startNessie()` stays an in-memory server on loopback.
  */
-export async function startNessie(opts: { startupTimeoutMs?: number } = {}): Promise<RunningNessie> {
+export interface StartNessieOptions {
+  startupTimeoutMs?: number;
+  /**
+   * `IN_MEMORY` (default) or `ROCKSDB`: the durable store, kept in a `rocksdb` folder of the server's temp dir (removed
+   * by `stop()`).
+   */
+  versionStore?: 'IN_MEMORY' | 'ROCKSDB';
+  /** More `-D` system properties (e.g. the Iceberg REST warehouse and S3 settings); they override the defaults. */
+  systemProperties?: Record<string, string>;
+  /** Extra environment variables for the JVM (e.g. secrets referenced by `urn:nessie-secret:quarkus:` names). */
+  env?: Record<string, string>;
+  /** `-Xmx`, default `512m`. */
+  maxHeap?: string;
+}
+
+/**
+ * Starts Nessie (in memory unless `versionStore` says otherwise) on 127.0.0.1 with OS-chosen ports (Quarkus accepts
+ * port 0 and logs the real one) and waits until `/api/v2/config` answers.
+ */
+export async function startNessie(opts: StartNessieOptions = {}): Promise<RunningNessie> {
   const jar = await ensureNessieJar();
   const java = findJava21();
   const work = mkdtempSync(path.join(os.tmpdir(), 'rat-nessie-'));
   const logFile = path.join(work, 'nessie.log');
-  const args = [
-    '-Xmx512m',
-    `-Djava.io.tmpdir=${work}`,
-    '-Dquarkus.http.host=127.0.0.1',
-    '-Dquarkus.http.port=0',
-    '-Dquarkus.management.host=127.0.0.1',
-    '-Dquarkus.management.port=0',
-    '-Dnessie.version.store.type=IN_MEMORY',
-    '-Dquarkus.otel.sdk.disabled=true',
-    '-jar',
-    jar,
-  ];
+  const props: Record<string, string> = {
+    'java.io.tmpdir': work,
+    'quarkus.http.host': '127.0.0.1',
+    'quarkus.http.port': '0',
+    'quarkus.management.host': '127.0.0.1',
+    'quarkus.management.port': '0',
+    'nessie.version.store.type': opts.versionStore ?? 'IN_MEMORY',
+    'quarkus.otel.sdk.disabled': 'true',
+  };
+  if (opts.versionStore === 'ROCKSDB') {
+    props['nessie.version.store.persist.rocks.database-path'] = path.join(work, 'rocksdb');
+  }
+  Object.assign(props, opts.systemProperties);
+  const args = [`-Xmx${opts.maxHeap ?? '512m'}`, ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`), '-jar', jar];
   installExitHook();
-  const child = spawn(java, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(java, args, {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ? { ...process.env, ...opts.env } : process.env,
+  });
   running.add(child);
   const log = createWriteStream(logFile);
   let output = '';

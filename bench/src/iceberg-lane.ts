@@ -1,0 +1,312 @@
+import { randomInt } from 'node:crypto';
+import { BenchClient } from './http.ts';
+import { latencies, throughput, timeOnce } from './measure.ts';
+import type { Recorder } from './report.ts';
+
+/** A catalog reachable through the Iceberg REST API. */
+export interface IcebergTarget {
+  /** Column name in the tables: `ours`, `nessie-mem`, `reference`, … */
+  system: string;
+  /** The catalog's base URL, without `/v1`: `http://127.0.0.1:8181/iceberg`. */
+  baseUrl: string;
+  /** `?warehouse=` for `/v1/config`, when the server needs one (Nessie). */
+  warehouse?: string;
+}
+
+export interface IcebergWorkload {
+  /** Commits per run on one table (split across the writers). */
+  commitsOneTable: number;
+  /** Commits per run across the 100 tables. */
+  commitsManyTables: number;
+  writers: number[];
+  tables: number;
+  loads: number;
+  namespaces: number;
+  lists: number;
+  /** Cap on one commit run, for servers too slow to finish the fixed work in reasonable time. */
+  maxRunMs: number;
+}
+
+export const FULL_ICEBERG: IcebergWorkload = {
+  commitsOneTable: 300,
+  commitsManyTables: 600,
+  writers: [1, 4, 16],
+  tables: 100,
+  loads: 1000,
+  namespaces: 50,
+  lists: 200,
+  maxRunMs: 12_000,
+};
+
+export const QUICK_ICEBERG: IcebergWorkload = {
+  commitsOneTable: 80,
+  commitsManyTables: 160,
+  writers: [1, 4, 16],
+  tables: 100,
+  loads: 200,
+  namespaces: 20,
+  lists: 50,
+  maxRunMs: 3_000,
+};
+
+const SCHEMA = {
+  type: 'struct',
+  'schema-id': 0,
+  fields: [
+    { id: 1, name: 'id', required: true, type: 'long' },
+    { id: 2, name: 'payload', required: false, type: 'string' },
+  ],
+};
+
+/** Per-table client state: what this client believes is the table's current snapshot. */
+interface TableState {
+  path: string;
+  location: string;
+  snapshotId: number | null;
+  sequence: number;
+}
+
+const ids = new Set<number>();
+/** A random positive snapshot id below 2^53, so JSON numbers stay exact in every client. */
+function newSnapshotId(): number {
+  for (;;) {
+    const id = randomInt(1, 2 ** 47) * 31 + randomInt(0, 31);
+    if (!ids.has(id)) {
+      ids.add(id);
+      return id;
+    }
+  }
+}
+
+/**
+ * A real Iceberg append commit as a writer sends it: `add-snapshot` + `set-snapshot-ref main`, guarded by
+ * `assert-ref-snapshot-id`. The snapshot's manifest list is a path that is never written or read: only the catalog is
+ * measured, and no catalog reads the manifest list at commit time.
+ */
+function commitBody(t: TableState, snapshotId: number) {
+  const snapshot: Record<string, unknown> = {
+    'snapshot-id': snapshotId,
+    'sequence-number': t.sequence + 1,
+    'timestamp-ms': Date.now(),
+    'manifest-list': `${t.location}/metadata/snap-${snapshotId}-bench.avro`,
+    summary: { operation: 'append', 'added-records': '1', 'added-data-files': '1' },
+    'schema-id': 0,
+  };
+  if (t.snapshotId !== null) snapshot['parent-snapshot-id'] = t.snapshotId;
+  return {
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': t.snapshotId }],
+    updates: [
+      { action: 'add-snapshot', snapshot },
+      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
+    ],
+  };
+}
+
+function stateFrom(path: string, metadata: any): TableState {
+  const current = metadata['current-snapshot-id'];
+  return {
+    path,
+    location: metadata.location,
+    snapshotId: current === undefined || current === null || current === -1 ? null : Number(current),
+    sequence: Number(metadata['last-sequence-number'] ?? 0),
+  };
+}
+
+class IcebergRest {
+  readonly client: BenchClient;
+  prefix = '/v1';
+
+  constructor(readonly target: IcebergTarget) {
+    this.client = new BenchClient(target.baseUrl);
+  }
+
+  async init(): Promise<void> {
+    const q = this.target.warehouse ? `?warehouse=${encodeURIComponent(this.target.warehouse)}` : '';
+    const cfg = await this.client.json('GET', `/v1/config${q}`);
+    const prefix = cfg?.overrides?.prefix ?? cfg?.defaults?.prefix;
+    // Used as given, as Iceberg clients do (Nessie hands it out already escaped: `main%7Cbench`).
+    if (prefix) this.prefix = `/v1/${prefix}`;
+  }
+
+  createNamespace(name: string) {
+    return this.client.json('POST', `${this.prefix}/namespaces`, { namespace: [name], properties: {} });
+  }
+
+  async createTable(ns: string, name: string): Promise<TableState> {
+    const r = await this.client.json('POST', `${this.prefix}/namespaces/${ns}/tables`, {
+      name,
+      schema: SCHEMA,
+      'stage-create': false,
+      properties: { 'format-version': '2' },
+    });
+    return stateFrom(`${this.prefix}/namespaces/${ns}/tables/${name}`, r.metadata);
+  }
+
+  async load(t: TableState): Promise<TableState> {
+    const r = await this.client.json('GET', t.path);
+    return stateFrom(t.path, r.metadata);
+  }
+
+  /**
+   * One successful commit on `t`; on a lost race reloads and retries. Returns the number of retries, or -1 when it
+   * lost a race after `giveUpAt` (the run is over; the attempt is not counted).
+   */
+  async commit(t: TableState, shared: boolean, giveUpAt = Infinity): Promise<number> {
+    let state = t;
+    for (let retries = 0; ; retries++) {
+      const id = newSnapshotId();
+      const a = await this.client.send('POST', state.path, commitBody(state, id));
+      if (a.status === 200) {
+        t.snapshotId = id;
+        t.sequence = state.sequence + 1;
+        t.location = state.location;
+        return retries;
+      }
+      // 409 is the spec's CommitFailedException; some servers answer 500 on a busy backend. Both: reload and retry.
+      if ((a.status !== 409 && a.status !== 500 && a.status !== 503) || retries > 200) {
+        throw new Error(`commit on ${state.path} answered ${a.status}: ${a.text.slice(0, 400)}`);
+      }
+      if (!shared && a.status === 409 && retries > 5) {
+        throw new Error(`commit on an unshared table kept conflicting: ${a.text.slice(0, 400)}`);
+      }
+      if (performance.now() > giveUpAt) return -1;
+      state = await this.load(t);
+    }
+  }
+}
+
+/**
+ * The Iceberg REST workload against one catalog: create/list namespaces and tables, commits/s on one table and across
+ * `tables` tables with 1/4/16 concurrent writers (a fixed amount of work per run, so every server ends with the same
+ * metadata size), then loadTable p50/p99 with and without an ETag.
+ */
+export async function runIcebergLane(
+  lane: string,
+  target: IcebergTarget,
+  w: IcebergWorkload,
+  rec: Recorder,
+): Promise<void> {
+  const cat = new IcebergRest(target);
+  const system = target.system;
+  const run = `r${Date.now().toString(36)}`;
+  try {
+    await cat.init();
+    // Warm-up: JIT compilers (JVM and V8) and connection pools, identical for every server.
+    await cat.createNamespace(`${run}_warm`);
+    const warm = await cat.createTable(`${run}_warm`, 'w');
+    for (let i = 0; i < Math.max(20, w.commitsOneTable / 4); i++) await cat.commit(warm, false);
+    await latencies(Math.max(50, w.loads / 4), () => cat.client.json('GET', warm.path));
+
+    const nsLat = await latencies(w.namespaces, (i) => cat.createNamespace(`${run}_ns${i}`));
+    rec.add({ lane, name: 'createNamespace p50', system, value: nsLat.p50, unit: 'ms', better: 'lower' });
+    const listNs = await latencies(w.lists, () => cat.client.json('GET', `${cat.prefix}/namespaces`));
+    rec.add({ lane, name: 'listNamespaces p50', system, value: listNs.p50, unit: 'ms', better: 'lower' });
+
+    const ns = `${run}_bench`;
+    await cat.createNamespace(ns);
+    const tables: TableState[] = [];
+    const ctLat = await latencies(w.tables, async (i) => {
+      tables.push(await cat.createTable(ns, `t${i}`));
+    });
+    rec.add({ lane, name: 'createTable p50', system, value: ctLat.p50, unit: 'ms', better: 'lower' });
+    const listT = await latencies(w.lists, () => cat.client.json('GET', `${cat.prefix}/namespaces/${ns}/tables`));
+    rec.add({
+      lane,
+      name: `listTables(${w.tables}) p50`,
+      system,
+      value: listT.p50,
+      unit: 'ms',
+      better: 'lower',
+    });
+
+    // One table, N writers racing on it: lost races reload and retry, as real writers do.
+    for (const writers of w.writers) {
+      const hot = await cat.createTable(ns, `hot${writers}`);
+      let left = w.commitsOneTable;
+      const until = performance.now() + w.maxRunMs;
+      const r = await throughput(
+        writers,
+        () => left-- > 0 && performance.now() < until,
+        async () => {
+          const mine = { ...hot };
+          const retries = await cat.commit(mine, true, until);
+          if (mine.sequence > hot.sequence) Object.assign(hot, mine);
+          return retries;
+        },
+      );
+      rec.add({
+        lane,
+        name: `commits/s 1 table ${writers}w`,
+        system,
+        value: r.perSecond,
+        unit: 'commit/s',
+        better: 'higher',
+        detail: { retries: r.retries, p50ms: r.latency.p50, p99ms: r.latency.p99 },
+      });
+    }
+
+    // Many tables: writer w owns the tables i with i % writers == w, so writers never race on a table.
+    for (const writers of w.writers) {
+      let left = w.commitsManyTables;
+      const until = performance.now() + w.maxRunMs;
+      const next = new Array<number>(writers).fill(0);
+      const r = await throughput(
+        writers,
+        () => left-- > 0 && performance.now() < until,
+        async (writer) => {
+          const owned = Math.ceil((tables.length - writer) / writers);
+          const t = tables[writer + writers * (next[writer]++ % owned)];
+          return cat.commit(t, false);
+        },
+      );
+      rec.add({
+        lane,
+        name: `commits/s ${tables.length} tables ${writers}w`,
+        system,
+        value: r.perSecond,
+        unit: 'commit/s',
+        better: 'higher',
+        detail: { retries: r.retries, p50ms: r.latency.p50, p99ms: r.latency.p99 },
+      });
+    }
+
+    // loadTable on a table with history (the 1-writer hot table).
+    const target1 = `${cat.prefix}/namespaces/${ns}/tables/hot${w.writers[0]}`;
+    const plain = await latencies(w.loads, () => cat.client.json('GET', target1));
+    rec.add({
+      lane,
+      name: 'loadTable p50',
+      system,
+      value: plain.p50,
+      unit: 'ms',
+      better: 'lower',
+      detail: { p99ms: plain.p99 },
+    });
+    rec.add({ lane, name: 'loadTable p99', system, value: plain.p99, unit: 'ms', better: 'lower' });
+    const first = await cat.client.send('GET', target1);
+    const etag = first.headers.etag;
+    if (typeof etag === 'string' && etag) {
+      let notModified = 0;
+      const cond = await latencies(w.loads, async () => {
+        const a = await cat.client.send('GET', target1, undefined, { 'if-none-match': etag });
+        if (a.status === 304) notModified++;
+      });
+      rec.add({
+        lane,
+        name: 'loadTable+ETag p50',
+        system,
+        value: cond.p50,
+        unit: 'ms',
+        better: 'lower',
+        detail: { p99ms: cond.p99, notModified },
+      });
+      rec.add({ lane, name: 'loadTable+ETag p99', system, value: cond.p99, unit: 'ms', better: 'lower' });
+    } else {
+      rec.notes.push(`${lane} · ${system}: loadTable sends no ETag, so the ETag figures are absent`);
+    }
+    const size = await timeOnce(() => cat.client.send('GET', target1));
+    rec.notes.push(`${lane} · ${system}: loadTable body ${size.value.text.length} bytes`);
+  } finally {
+    cat.client.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServerProcess } from '../../test/support/server-process.ts';
+import { startNessie, type RunningNessie } from '../../test/support/nessie.ts';
+import type { S3TestServer } from '../../test/support/s3/versitygw.ts';
+
+export interface RunningOurs {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Our server as a separate `rat serve` process (like the JVM servers it is compared with, so the load generator never
+ * shares its event loop). `s3` points the default warehouse at the bench bucket; `nodeOptions` adds e.g. `--cpu-prof`.
+ */
+export async function startOurs(
+  opts: { s3?: S3TestServer; bucket?: string; nodeOptions?: string; dataDir?: string } = {},
+): Promise<RunningOurs> {
+  const own = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-bench-ours-'));
+  const args = ['--data-dir', dataDir];
+  const env: NodeJS.ProcessEnv = {};
+  if (opts.s3) {
+    args.push('--warehouse', `s3://${opts.bucket}/ours`);
+    Object.assign(env, opts.s3.env, { RAT_S3_PATH_STYLE: 'true' });
+  }
+  if (opts.nodeOptions) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} ${opts.nodeOptions}`.trim();
+  const proc = await startServerProcess(args, env);
+  const kill = () => proc.child.kill('SIGKILL');
+  process.once('exit', kill);
+  return {
+    url: proc.url,
+    dataDir,
+    async stop() {
+      await proc.stop();
+      process.removeListener('exit', kill);
+      if (own) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Nessie 0.99 with its Iceberg REST endpoint on the bench S3 bucket (`s3://<bucket>/nessie-<store>`), the version store
+ * in memory or in RocksDB. The S3 keys reach it as a Quarkus secret (`urn:nessie-secret:quarkus:bench.s3`).
+ */
+export function startNessieFor(
+  store: 'IN_MEMORY' | 'ROCKSDB',
+  s3?: S3TestServer,
+  bucket?: string,
+): Promise<RunningNessie> {
+  const props: Record<string, string> = {};
+  if (s3 && bucket) {
+    Object.assign(props, {
+      'nessie.catalog.default-warehouse': 'bench',
+      'nessie.catalog.warehouses.bench.location': `s3://${bucket}/nessie-${store.toLowerCase()}/`,
+      'nessie.catalog.service.s3.default-options.endpoint': s3.endpoint,
+      'nessie.catalog.service.s3.default-options.path-style-access': 'true',
+      'nessie.catalog.service.s3.default-options.region': s3.region,
+      'nessie.catalog.service.s3.default-options.access-key': 'urn:nessie-secret:quarkus:bench.s3',
+    });
+    // Random keys of a throw-away local S3 server, so passing them as properties is fine.
+    props['bench.s3.name'] = s3.accessKeyId;
+    props['bench.s3.secret'] = s3.secretAccessKey;
+  }
+  return startNessie({ versionStore: store, systemProperties: props, maxHeap: '1g' });
+}
