@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { dryRun, loadProject, runPipeline, type Project, type RunEvent, type RunReport } from '@ratatouille/engine';
+import { execFileSync } from 'node:child_process';
+import { dataBranchFor, defaultProjectConfig, openGitSync, resolveDataRef } from '@ratatouille/git-sync';
+
+export interface EngineTarget {
+  server: string;
+  branch: string;
+  codeCommit?: string;
+  project: Project;
+  /** How the branch was chosen, for the user. */
+  why: string;
+}
+
+const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
+
+/**
+ * Where `rat run` / `rat test` act: `--branch`, else the data branch mapped to the checked-out git branch
+ * (git-sync), else `main` outside a git repository; `--server`, else `RAT_SERVER`, else the project config's
+ * catalog URL. Pipelines come from `--project`, the current folder when it has bronze/silver/gold, else the
+ * project config's `pipelinesDir`.
+ */
+export async function resolveEngineTarget(o: {
+  branch?: string;
+  server?: string;
+  project?: string;
+}): Promise<EngineTarget> {
+  const cwd = process.cwd();
+  let branch = o.branch;
+  let codeCommit: string | undefined;
+  let configured: { catalogUrl: string; pipelinesDir: string; root: string } | undefined;
+  let why = '--branch';
+  try {
+    const io = await openGitSync({ fs, env: process.env });
+    configured = { catalogUrl: io.config.catalogUrl, pipelinesDir: io.config.pipelinesDir, root: io.dir };
+    const r = await resolveDataRef(io, { env: process.env });
+    codeCommit = r.codeSha;
+    if (!branch) {
+      if (r.readOnly) {
+        throw new Error(
+          `The checkout is detached (data ref ${r.ref} is read-only): check out a branch or pass --branch.`,
+        );
+      }
+      branch = r.dataBranch;
+      why = r.codeBranch ? `data branch of git branch ${r.codeBranch}` : `git-sync (${r.why})`;
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (
+      code === 'INVALID_PROJECT_CONFIG' &&
+      /not found/.test(String((err as { data?: { reason?: string } }).data?.reason))
+    ) {
+      // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
+      const gitOut = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+      codeCommit = gitOut('rev-parse', 'HEAD');
+      const codeBranch = gitOut('rev-parse', '--abbrev-ref', 'HEAD');
+      if (!branch) {
+        if (codeBranch === 'HEAD') throw new Error('The checkout is detached: check out a branch or pass --branch.');
+        branch = dataBranchFor(codeBranch, defaultProjectConfig());
+        why = `data branch of git branch ${codeBranch} (no rat.yaml: default mapping)`;
+      }
+    } else if (code !== 'NOT_A_GIT_REPOSITORY') {
+      if (!o.branch) throw err;
+    } else if (!branch) {
+      branch = 'main';
+      why = 'not in a git repository: using main';
+    }
+  }
+  const server = o.server ?? process.env.RAT_SERVER ?? configured?.catalogUrl ?? 'http://127.0.0.1:8181';
+  let dir = o.project ? path.resolve(o.project) : cwd;
+  if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
+  return { server, branch: branch ?? 'main', codeCommit, project: loadProject(dir), why };
+}
+
+/** Progress: a live line on a terminal, plain lines otherwise. */
+export function progressPrinter(): (e: RunEvent) => void {
+  const tty = process.stdout.isTTY;
+  let live = '';
+  const clear = () => {
+    if (tty && live) process.stdout.write(`\r${' '.repeat(live.length)}\r`);
+    live = '';
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'plan':
+        console.log(
+          `plan: ${e.steps.length} step(s) on ${e.branch}${e.runBranch !== e.branch ? ` (building on ${e.runBranch})` : ''}`,
+        );
+        break;
+      case 'step-start':
+        if (tty) {
+          live = `[${e.index + 1}/${e.total}] ${e.step} …`;
+          process.stdout.write(live);
+        }
+        break;
+      case 'step-end': {
+        clear();
+        const parts = [`${e.rows} rows`, `${e.files} files`];
+        if (e.skipped) parts.push(`${e.skipped} skipped`);
+        if (e.rejected) parts.push(`${e.rejected} rejected`);
+        if (e.note) parts.push(e.note);
+        console.log(`  ✓ ${e.step.padEnd(28)} ${parts.join(', ')}  (${(e.ms / 1000).toFixed(2)}s)`);
+        break;
+      }
+      case 'test':
+        if (!e.outcome.passed) {
+          console.log(
+            `  ✗ test ${e.outcome.model} ${e.outcome.test}: ${e.outcome.error ?? `${e.outcome.failingRows} failing row(s)`}`,
+          );
+          for (const row of e.outcome.sample) console.log(`      ${JSON.stringify(row)}`);
+        }
+        break;
+      case 'merge':
+        console.log(`merged into ${e.into}`);
+        break;
+      case 'info':
+        console.log(e.message);
+        break;
+    }
+  };
+}
+
+export function printReport(r: RunReport): void {
+  const passed = r.tests.filter((t) => t.passed).length;
+  if (r.tests.length) console.log(`tests: ${passed}/${r.tests.length} passed`);
+  if (r.error) console.log(`step ${r.error.step} failed [${r.error.code}]: ${r.error.message}`);
+  if (r.status === 'success') console.log(`run ${r.runId}: success`);
+  else {
+    console.log(`run ${r.runId}: FAILED — ${r.branch} is unchanged`);
+    if (r.keptRunBranch) console.log(`run branch ${r.runBranch} kept for inspection`);
+    process.exitCode = 1;
+  }
+}
+
+/** `rat run [selector]`: build the selected tables on a run branch, test, merge into the data branch. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the pipelines (bronze → silver → gold) as one transaction on the data branch')
+    .argument('[selector...]', 'models: silver.orders, +gold.revenue (with upstream), bronze.* (default: all)')
+    .option('--dry-run', 'show the plan and exit')
+    .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
+    .option('--server <url>', 'catalog server (default: $RAT_SERVER or the project config)')
+    .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
+    .action(async (selector: string[], o: { dryRun?: boolean; branch?: string; server?: string; project?: string }) => {
+      const t = await resolveEngineTarget(o);
+      const sel = selector.join(' ') || undefined;
+      console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
+      if (o.dryRun) {
+        const p = dryRun(t.project, sel);
+        p.steps.forEach((m, i) =>
+          console.log(
+            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
+          ),
+        );
+        if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
+        return;
+      }
+      const report = await runPipeline({
+        project: t.project,
+        server: t.server,
+        branch: t.branch,
+        selector: sel,
+        codeCommit: t.codeCommit,
+        onEvent: progressPrinter(),
+      });
+      printReport(report);
+    });
+}
