@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 export const NESSIE_VERSION = '0.99.0';
 const JAR_NAME = `nessie-quarkus-${NESSIE_VERSION}-runner.jar`;
@@ -103,7 +104,7 @@ export async function ensureNessieJar(): Promise<string> {
     try {
       const res = await fetch(JAR_URL);
       if (!res.ok || !res.body) throw new Error(`GET ${JAR_URL} answered ${res.status}`);
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(part));
+      await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(part));
       const got = await sha512Of(part);
       if (got !== JAR_SHA512) throw new Error(`${JAR_URL}: SHA-512 ${got} does not match the pinned ${JAR_SHA512}`);
       renameSync(part, jar);
