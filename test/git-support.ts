@@ -1,0 +1,168 @@
+/**
+ * Helpers for the git lockstep tests: real git repositories in fresh temp dirs driven by the real `git` binary, the
+ * `rat` CLI as a child process, and a catalog server in this process. Children are spawned asynchronously: the
+ * server answers the hooks from this very event loop, so a synchronous spawn would deadlock.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RAT_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin', 'rat.js');
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** git and the hooks it runs see only this repository's config, never the machine user's. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...extra };
+  for (const k of ['RAT_CATALOG_URL', 'RAT_DATA_REF', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) {
+    if (!(k in extra)) delete env[k];
+  }
+  return env;
+}
+
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; input?: string },
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: childEnv(opts.env),
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    if (opts.input !== undefined) {
+      child.stdin!.on('error', () => undefined); // a child that exits without reading its stdin
+      child.stdin!.end(opts.input);
+    }
+  });
+}
+
+export class Repo {
+  constructor(readonly dir: string) {}
+
+  static async create(prefix = 'rat-git-'): Promise<Repo> {
+    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+    const repo = new Repo(dir);
+    await repo.ok('init', '-q', '-b', 'main');
+    await repo.ok('config', 'user.email', 'dev@example.com');
+    await repo.ok('config', 'user.name', 'Dev');
+    await repo.ok('config', 'commit.gpgsign', 'false');
+    writeFileSync(path.join(dir, 'README.md'), '# project\n');
+    await repo.ok('add', 'README.md');
+    await repo.ok('commit', '-q', '-m', 'initial commit');
+    return repo;
+  }
+
+  git(...args: string[]): Promise<Run> {
+    return run('git', args, { cwd: this.dir });
+  }
+
+  /** Runs git and fails the test with its output when git fails. */
+  async ok(...args: string[]): Promise<Run> {
+    const r = await this.git(...args);
+    if (r.code !== 0) throw new Error(`git ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r;
+  }
+
+  rat(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return run(process.execPath, [RAT_BIN, ...args], { cwd: this.dir, env });
+  }
+
+  async head(ref = 'HEAD'): Promise<string> {
+    return (await this.ok('rev-parse', ref)).stdout.trim();
+  }
+
+  /** Writes a file and commits it. */
+  async commitFile(name: string, content: string, message = `edit ${name}`): Promise<Run> {
+    writeFileSync(path.join(this.dir, name), content);
+    await this.ok('add', name);
+    return this.ok('commit', '-q', '-m', message);
+  }
+}
+
+/** The catalog's management API, as the tests look at it. */
+export class Catalog {
+  constructor(readonly url: string) {}
+
+  async call(
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.url}${p}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /** The head hash of a reference, or undefined when it does not exist. */
+  async head(name: string): Promise<string | undefined> {
+    const r = await this.call('GET', `/api/v2/trees/${encodeURIComponent(name)}`);
+    return r.status === 200 ? (r.body.reference.hash as string) : undefined;
+  }
+
+  async ref(name: string): Promise<{ type: string; name: string; hash: string } | undefined> {
+    const r = await this.call('GET', `/api/v2/trees/${encodeURIComponent(name)}`);
+    return r.status === 200 ? r.body.reference : undefined;
+  }
+
+  /** Table names (`ns.table`) at a ref spec (`main`, `main@hash`). */
+  async tables(ref: string): Promise<string[]> {
+    const r = await this.call('GET', `/api/v2/trees/${encodeURIComponent(ref)}/entries`);
+    if (r.status !== 200) throw new Error(`entries of ${ref}: ${r.status} ${JSON.stringify(r.body)}`);
+    return (r.body.entries as Array<{ type: string; name: { elements: string[] } }>)
+      .filter((e) => e.type === 'ICEBERG_TABLE')
+      .map((e) => e.name.elements.join('.'))
+      .sort();
+  }
+
+  async history(ref: string): Promise<Array<{ hash: string; message: string; properties: Record<string, string> }>> {
+    const r = await this.call('GET', `/api/v2/trees/${encodeURIComponent(ref)}/history`);
+    return (r.body.logEntries as Array<{ commitMeta: any }>).map((e) => ({
+      hash: e.commitMeta.hash,
+      message: e.commitMeta.message,
+      properties: Object.fromEntries(
+        Object.entries(e.commitMeta.allProperties ?? {}).map(([k, v]) => [k, (v as string[]).at(-1)!]),
+      ),
+    }));
+  }
+
+  async link(sha: string): Promise<{ dataRef: string; dataHash: string } | undefined> {
+    const r = await this.call('GET', `/api/v2/git/links/${sha}`);
+    return r.status === 200 ? r.body : undefined;
+  }
+
+  /** Puts a table entry straight through the management API (no data files): enough to make merges meaningful. */
+  async putTable(branch: string, table: string, metadataLocation: string): Promise<string> {
+    const head = await this.head(branch);
+    const r = await this.call('POST', `/api/v2/trees/${encodeURIComponent(`${branch}@${head}`)}/history/commit`, {
+      commitMeta: { message: `put ${table}` },
+      operations: [
+        {
+          type: 'PUT',
+          key: { elements: table.split('.') },
+          content: { type: 'ICEBERG_TABLE', metadataLocation, snapshotId: 1, schemaId: 0, specId: 0, sortOrderId: 0 },
+        },
+      ],
+    });
+    if (r.status !== 200) throw new Error(`put ${table} on ${branch}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.targetBranch.hash;
+  }
+}
