@@ -6,5 +6,4 @@ export class BadRequestError extends RatError {
   readonly status = 400;
   readonly icebergType = 'BadRequestException';
   readonly nessieErrorCode = 'BAD_REQUEST';
-
 }

@@ -8,6 +8,9 @@ export class InvalidReferenceNameError extends RatError {
   readonly nessieErrorCode = 'BAD_REQUEST';
 
   constructor(name: string, reason: string) {
-    super(`Invalid reference name "${name}": ${reason}. Use names git accepts, e.g. "main" or "feature/x".`, { name, reason });
+    super(`Invalid reference name "${name}": ${reason}. Use names git accepts, e.g. "main" or "feature/x".`, {
+      name,
+      reason,
+    });
   }
 }

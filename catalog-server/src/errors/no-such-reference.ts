@@ -8,6 +8,8 @@ export class NoSuchReferenceError extends RatError {
   readonly nessieErrorCode = 'REFERENCE_NOT_FOUND';
 
   constructor(ref: string) {
-    super(`Reference "${ref}" does not exist. List references with GET /api/v2/trees or `+"`rat branch list`.", { ref });
+    super(`Reference "${ref}" does not exist. List references with GET /api/v2/trees or ` + '`rat branch list`.', {
+      ref,
+    });
   }
 }

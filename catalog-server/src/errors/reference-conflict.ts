@@ -10,7 +10,13 @@ export class ReferenceConflictError extends RatError {
   readonly icebergType = 'CommitFailedException';
   readonly nessieErrorCode = 'REFERENCE_CONFLICT';
 
-  constructor(message: string, data: { conflicts?: ReadonlyArray<{ key: string; conflictType: string; message: string }> } & Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    data: { conflicts?: ReadonlyArray<{ key: string; conflictType: string; message: string }> } & Record<
+      string,
+      unknown
+    > = {},
+  ) {
     super(message, data);
   }
 }

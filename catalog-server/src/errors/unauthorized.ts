@@ -6,5 +6,4 @@ export class UnauthorizedError extends RatError {
   readonly status = 401;
   readonly icebergType = 'NotAuthorizedException';
   readonly nessieErrorCode = 'UNAUTHORIZED';
-
 }
