@@ -220,6 +220,13 @@ export const commitCases: Case[] = [
         token = body.token;
       } while (token && seen.length < 100);
       assert.deepEqual(seen, hashes);
+      // limit-hash stops the log at a commit, inclusive.
+      const limited = ok(await get(t, `/trees/${seg(b.name)}/history?limit-hash=${hashes[2]}`));
+      assert.deepEqual(
+        limited.logEntries.map((e: { commitMeta: { hash: string } }) => e.commitMeta.hash),
+        hashes.slice(0, 3),
+      );
+      assert.equal(limited.hasMore, false);
       const full = ok(await get(t, `/trees/${seg(b.name)}/history?fetch=ALL&max-records=1`)).logEntries[0];
       assert.equal(full.operations.length, 1);
       assert.equal(full.operations[0].type, 'PUT');
