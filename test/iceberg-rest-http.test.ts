@@ -750,7 +750,7 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.equal(onFeature.body['metadata-location'], t['metadata-location']);
 
       await createTable('br', 'only_feature', 'feature/x');
-      let r = await rawPost(feat('/namespaces/br/tables/shared'), appendBody(BIG, 1, 'null'));
+      const r = await rawPost(feat('/namespaces/br/tables/shared'), appendBody(BIG, 1, 'null'));
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(errorOf(await http('GET', `${base}/namespaces/br/tables/only_feature`)), {
         status: 404,

@@ -43,14 +43,14 @@ export type CreateTableRequest = z.output<typeof createTableRequest>;
 const tableRequirements = z
   .array(z.unknown())
   .nullish()
-  .transform((rs, ctx) => parseEach(rs ?? [], parseTableRequirement, ctx, 'requirements'));
+  .transform((rs, ctx) => parseEach(rs ?? [], parseTableRequirement, ctx));
 const tableUpdates = z
   .array(rawUpdate)
   .nullish()
-  .transform((us, ctx) => parseEach(us ?? [], parseTableUpdate, ctx, 'updates'));
+  .transform((us, ctx) => parseEach(us ?? [], parseTableUpdate, ctx));
 
 /** Runs a named-error parser over each element; zod errors become issues at the element's path, others propagate. */
-function parseEach<T>(items: unknown[], parse: (x: unknown) => T, ctx: z.RefinementCtx, field: string): T[] {
+function parseEach<T>(items: unknown[], parse: (x: unknown) => T, ctx: z.RefinementCtx): T[] {
   return items.map((item, i) => {
     try {
       return parse(item);
@@ -101,11 +101,11 @@ export const commitViewRequest = z.object({
   requirements: z
     .array(z.unknown())
     .nullish()
-    .transform((rs, ctx) => parseEach(rs ?? [], parseViewRequirement, ctx, 'requirements')),
+    .transform((rs, ctx) => parseEach(rs ?? [], parseViewRequirement, ctx)),
   updates: z
     .array(rawUpdate)
     .nullish()
-    .transform((us, ctx) => parseEach(us ?? [], parseViewUpdate, ctx, 'updates')),
+    .transform((us, ctx) => parseEach(us ?? [], parseViewUpdate, ctx)),
 });
 export type CommitViewRequest = z.output<typeof commitViewRequest>;
 
