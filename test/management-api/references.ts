@@ -154,4 +154,30 @@ export const referenceCases: Case[] = [
       expectStatus(await del(t, `/trees/main@${main}`), 400, 'BAD_REQUEST');
     },
   },
+  {
+    name: 'DIFFERENCE: GET /rat/reflog lists head moves newest first (rat extension; Nessie has no such route)',
+    async run(t) {
+      const b = await branchWithTables(t, ['t1']);
+      const res = await get(t, `/rat/reflog?ref=${seg(b.name)}`);
+      if (t.kind === 'nessie') {
+        assert.equal(res.status, 404);
+        return;
+      }
+      const body = ok(res);
+      const moves = body.logEntries.map((e: { operation: string; previousHash: string | null; newHash: string }) => [
+        e.operation,
+        e.previousHash,
+        e.newHash,
+      ]);
+      assert.deepEqual(moves, [
+        ['COMMIT', t.noAncestorHash, b.hash],
+        ['CREATE', null, t.noAncestorHash],
+      ]);
+      const page = ok(await get(t, `/rat/reflog?ref=${seg(b.name)}&max-records=1`));
+      assert.equal(page.logEntries.length, 1);
+      assert.equal(page.hasMore, true);
+      const rest = ok(await get(t, `/rat/reflog?ref=${seg(b.name)}&max-records=1&page-token=${page.token}`));
+      assert.equal(rest.logEntries[0].operation, 'CREATE');
+    },
+  },
 ];
