@@ -228,9 +228,13 @@ export async function ingest(
       const raw = `__rat_raw_${n}_${i}`;
       const readerOpts = { ...(opts.options ?? {}) };
       delete readerOpts.sheet;
-      if (format === 'csv')
+      if (format === 'csv') {
+        // CSV is materialized once so that its malformed lines land in the rejects table.
         await sql.exec(`DROP TABLE IF EXISTS __rat_rejects; DROP TABLE IF EXISTS __rat_rejects_scan`);
-      await sql.exec(`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+        await sql.exec(`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+      } else {
+        await sql.exec(`CREATE OR REPLACE VIEW ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+      }
       const cols = await sql.describe(`SELECT * FROM ${raw}`);
       const declared = opts.columns ?? {};
       const rename = opts.rename ?? {};
@@ -249,16 +253,16 @@ export async function ingest(
           select.push(`${ident(c.name)} AS ${ident(out)}`);
         }
       }
-      const reason = bad.length ? `concat_ws('; ', ${bad.join(', ')})` : `''`;
       const meta = `${lit(f.rel)} AS _source_file, TIMESTAMP ${lit(now)} AS _ingested_at, ${lit(runId)} AS _run_id`;
-      const checked = `__rat_chk_${n}_${i}`;
-      await sql.exec(
-        `CREATE OR REPLACE TABLE ${checked} AS SELECT ${select.join(', ')}, ${meta}, ${reason} AS __rat_reason, to_json(r)::VARCHAR AS __rat_raw FROM ${raw} AS r`,
-      );
-      good.push(`SELECT * EXCLUDE (__rat_reason, __rat_raw) FROM ${checked} WHERE __rat_reason = ''`);
-      rejectedParts.push(
-        `SELECT ${lit(f.rel)} AS _source_file, __rat_reason AS reason, __rat_raw AS raw, ${lit(runId)} AS _run_id FROM ${checked} WHERE __rat_reason <> ''`,
-      );
+      if (bad.length === 0) {
+        good.push(`SELECT ${select.join(', ')}, ${meta} FROM ${raw} AS r`);
+      } else {
+        const reason = `concat_ws('; ', ${bad.join(', ')})`;
+        good.push(`SELECT ${select.join(', ')}, ${meta} FROM ${raw} AS r WHERE ${reason} = ''`);
+        rejectedParts.push(
+          `SELECT ${lit(f.rel)} AS _source_file, ${reason} AS reason, to_json(r)::VARCHAR AS raw, ${lit(runId)} AS _run_id FROM ${raw} AS r WHERE ${reason} <> ''`,
+        );
+      }
       if (format === 'csv') {
         const structural = await sql.query(`SELECT count(*) AS n FROM __rat_rejects`).catch(() => [{ n: 0 }]);
         if (Number(structural[0]?.n ?? 0) > 0) {
@@ -270,9 +274,10 @@ export async function ingest(
         }
       }
     }
-    const counts = await sql.query(
-      `SELECT _source_file AS f, count(*) AS n FROM (${rejectedParts.join(' UNION ALL ')}) GROUP BY 1`,
-    );
+    const rejectedSql = rejectedParts.length ? rejectedParts.join(' UNION ALL ') : '';
+    const counts = rejectedSql
+      ? await sql.query(`SELECT _source_file AS f, count(*) AS n FROM (${rejectedSql}) GROUP BY 1`)
+      : [];
     const rejectedBy = new Map(counts.map((r) => [String(r.f), Number(r.n)]));
     result.rejected = [...rejectedBy.values()].reduce((a, b) => a + b, 0);
     if (result.rejected > 0) {
@@ -287,7 +292,7 @@ export async function ingest(
           },
         );
       }
-      await writeTable(sql, catalog, tableIdent(`${target}_rejected`), rejectedParts.join(' UNION ALL '), {
+      await writeTable(sql, catalog, tableIdent(`${target}_rejected`), rejectedSql, {
         mode: 'append',
         properties: opts.properties,
       });
@@ -342,9 +347,10 @@ export async function ingest(
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     for (let i = 0; i < todo.length; i++) {
-      await sql.exec(
-        `DROP TABLE IF EXISTS __rat_raw_${n}_${i}; DROP TABLE IF EXISTS __rat_chk_${n}_${i}; DROP TABLE IF EXISTS __rat_csvrej_${n}_${i}`,
-      );
+      // The raw input is a table (CSV) or a view (other formats); DROP of the wrong kind is an error.
+      for (const kind of ['TABLE', 'VIEW'])
+        await sql.exec(`DROP ${kind} IF EXISTS __rat_raw_${n}_${i}`).catch(() => {});
+      await sql.exec(`DROP TABLE IF EXISTS __rat_csvrej_${n}_${i}`);
     }
   }
 }
