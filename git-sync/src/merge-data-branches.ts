@@ -78,7 +78,10 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
         keyMergeModes: conflicts.map((c) => ({ key: c.key, mergeBehavior: behavior })),
       });
       if (res.wasSuccessful) return { kind: 'merged', source, target, hash: res.resultantTargetHash, tables };
-      if (res.conflicts.length > 0 && !opts.resolve) {
+      // Refused although the dry run was clean: if the target moved meanwhile (a racing hook merged the same
+      // thing, or a writer touched the same tables), re-check from the new head; otherwise it is a real conflict.
+      const moved = (await io.catalog.getReference(target))?.hash !== tgtRef.hash;
+      if (!moved && !opts.resolve) {
         return { kind: 'conflict', source, target, tables: res.conflicts.map((c) => tableName(c.key)) };
       }
     } catch (err) {

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InvalidProjectConfigError } from '../errors/index.ts';
+import { parseProjectConfig } from './parse-project-config.ts';
+import { readProjectConfig } from './read-project-config.ts';
+import { writeProjectConfig } from './write-project-config.ts';
+
+describe('project config', () => {
+  it('fills defaults and reads every field', () => {
+    const cfg = parseProjectConfig(
+      {
+        catalog: { url: 'http://h:1/' },
+        branches: { prefix: 'd/', default: 'trunk', map: { master: 'trunk' }, unprefixed: [] },
+        pipelines: 'pl',
+        onBranchDelete: 'archive',
+        archivePrefix: 'old/',
+      },
+      'rat.yaml',
+    );
+    assert.equal(cfg.catalogUrl, 'http://h:1');
+    assert.equal(cfg.branches.prefix, 'd/');
+    assert.equal(cfg.defaultDataBranch, 'trunk');
+    assert.deepEqual(cfg.branches.unprefixed, ['trunk']);
+    assert.equal(cfg.onBranchDelete, 'archive');
+    assert.equal(cfg.pipelinesDir, 'pl');
+  });
+
+  it('rejects unknown fields and wrong shapes with INVALID_PROJECT_CONFIG', () => {
+    for (const doc of [
+      { onBranchDelte: 'delete' },
+      { onBranchDelete: 'keep' },
+      { catalog: 'ftp://x' },
+      { branches: [] },
+      3,
+    ]) {
+      assert.throws(
+        () => parseProjectConfig(doc, 'rat.yaml'),
+        (e: unknown) => e instanceof InvalidProjectConfigError && e.code === 'INVALID_PROJECT_CONFIG',
+      );
+    }
+  });
+
+  it('round-trips what rat init writes, keeps an existing file, and honours RAT_CATALOG_URL', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
+    try {
+      const w = await writeProjectConfig(
+        { fs, dir },
+        { catalogUrl: 'http://a:1', branches: { prefix: 'p/', map: { x: 'y' }, unprefixed: ['main'] } },
+      );
+      assert.equal(w.written, true);
+      assert.equal((await writeProjectConfig({ fs, dir }, { catalogUrl: 'http://other' })).written, false);
+      const cfg = await readProjectConfig({ fs, dir });
+      assert.equal(cfg.catalogUrl, 'http://a:1');
+      assert.equal(cfg.branches.prefix, 'p/');
+      assert.deepEqual(cfg.branches.map, { x: 'y' });
+      assert.equal(
+        (await readProjectConfig({ fs, dir, env: { RAT_CATALOG_URL: 'http://b:2/' } })).catalogUrl,
+        'http://b:2',
+      );
+      writeFileSync(path.join(dir, 'rat.yaml'), 'catalog: [unclosed');
+      await assert.rejects(
+        readProjectConfig({ fs, dir }),
+        (e: unknown) => (e as InvalidProjectConfigError).code === 'INVALID_PROJECT_CONFIG',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads .rat.json too, and reports a missing config', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
+    try {
+      await assert.rejects(
+        readProjectConfig({ fs, dir }),
+        (e: unknown) => (e as InvalidProjectConfigError).code === 'INVALID_PROJECT_CONFIG',
+      );
+      writeFileSync(path.join(dir, '.rat.json'), JSON.stringify({ catalog: 'http://j:3', branches: { prefix: 'j/' } }));
+      const cfg = await readProjectConfig({ fs, dir });
+      assert.equal(cfg.catalogUrl, 'http://j:3');
+      assert.equal(cfg.branches.prefix, 'j/');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
