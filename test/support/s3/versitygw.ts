@@ -69,6 +69,8 @@ export interface S3TestServer {
 }
 
 const live = new Set<ChildProcess>();
+/** Data dirs of servers not stopped yet, removed on exit too. */
+const liveDirs = new Set<string>();
 let exitHook = false;
 
 function killOnExit(child: ChildProcess): void {
@@ -76,9 +78,18 @@ function killOnExit(child: ChildProcess): void {
   child.once('exit', () => live.delete(child));
   if (exitHook) return;
   exitHook = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const c of live) c.kill('SIGKILL');
-  });
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+  };
+  process.on('exit', killAll);
+  // An interrupted test run must not leave gateways behind either.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
 }
 
 function freePort(): Promise<number> {
@@ -158,6 +169,7 @@ export async function startS3Server(
 ): Promise<S3TestServer> {
   const bin = await ensureVersitygw();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-s3-'));
+  liveDirs.add(dataDir);
   const region = opts.region ?? 'us-east-1';
   const accessKeyId = opts.accessKeyId ?? `rat${randomBytes(6).toString('hex')}`;
   const secretAccessKey = opts.secretAccessKey ?? randomBytes(20).toString('hex');
@@ -175,6 +187,7 @@ export async function startS3Server(
   }
   if (!spawned) {
     rmSync(dataDir, { recursive: true, force: true });
+    liveDirs.delete(dataDir);
     throw lastError;
   }
   let current: Spawned | undefined = spawned;
@@ -213,6 +226,7 @@ export async function startS3Server(
       if (current) await stopChild(current.child);
       current = undefined;
       rmSync(dataDir, { recursive: true, force: true });
+      liveDirs.delete(dataDir);
     },
   };
   try {
