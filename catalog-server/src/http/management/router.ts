@@ -295,7 +295,9 @@ function mergeFlags(b: {
 }
 
 /** Fills what Nessie infers: a namespace's elements are its key's, its properties default to none. */
-function contentInput(key: ContentKey, c: s.ContentInputBody): ContentInput {
+function contentInput(key: ContentKey, body: s.ContentInputBody): ContentInput {
+  // Nessie's Java client may send explicit nulls for unset optional fields; the store wants them absent.
+  const c = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined)) as typeof body;
   if (c.type === 'NAMESPACE') {
     return {
       type: 'NAMESPACE',
@@ -304,7 +306,7 @@ function contentInput(key: ContentKey, c: s.ContentInputBody): ContentInput {
       properties: c.properties ?? {},
     };
   }
-  return c;
+  return c as ContentInput;
 }
 
 /** Nessie lists branches before tags, each by name (its internal names are refs/heads/… and refs/tags/…). */

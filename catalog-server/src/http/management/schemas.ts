@@ -39,13 +39,13 @@ const referenceType = z.preprocess(
 export const contentInput = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('NAMESPACE'),
-    id: z.string().optional(),
-    elements: z.array(z.string()).optional(),
-    properties: z.record(z.string(), z.string()).optional(),
+    id: z.string().nullish(),
+    elements: z.array(z.string()).nullish(),
+    properties: z.record(z.string(), z.string()).nullish(),
   }),
   z.object({
     type: z.literal('ICEBERG_TABLE'),
-    id: z.string().optional(),
+    id: z.string().nullish(),
     metadataLocation: z.string().min(1),
     snapshotId: int64,
     schemaId: z.number().int(),
@@ -54,12 +54,12 @@ export const contentInput = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('ICEBERG_VIEW'),
-    id: z.string().optional(),
+    id: z.string().nullish(),
     metadataLocation: z.string().min(1),
     versionId: int64,
     schemaId: z.number().int(),
-    sqlText: z.string().optional(),
-    dialect: z.string().optional(),
+    sqlText: z.string().nullish(),
+    dialect: z.string().nullish(),
   }),
 ]);
 
@@ -71,28 +71,24 @@ const operation = z.discriminatedUnion('type', [
 
 /** Fields the server sets; Nessie rejects them from clients with 400, so do we. */
 const serverSet = {
-  committer: z
-    .undefined({ message: 'Cannot set the committer on the client side. It is set by the server.' })
-    .optional(),
-  commitTime: z
-    .undefined({ message: 'Cannot set the commit time on the client side. It is set by the server.' })
-    .optional(),
-  hash: z.undefined({ message: 'Cannot set the commit hash on the client side. It is set by the server.' }).optional(),
+  committer: z.null({ message: 'Cannot set the committer on the client side. It is set by the server.' }).optional(),
+  commitTime: z.null({ message: 'Cannot set the commit time on the client side. It is set by the server.' }).optional(),
+  hash: z.null({ message: 'Cannot set the commit hash on the client side. It is set by the server.' }).optional(),
   parentCommitHashes: z
     .array(z.string())
     .max(0, { message: 'Cannot set the parent commit hashes on the client side. It is set by the server.' })
-    .optional(),
+    .nullish(),
 };
 
 export const commitMetaInput = z.object({
   message: z.string().default(''),
-  author: z.string().optional(),
-  authors: z.array(z.string()).optional(),
-  authorTime: z.iso.datetime({ offset: true }).optional(),
-  signedOffBy: z.string().optional(),
-  allSignedOffBy: z.array(z.string()).optional(),
-  properties: z.record(z.string(), z.string()).optional(),
-  allProperties: z.record(z.string(), z.array(z.string())).optional(),
+  author: z.string().nullish(),
+  authors: z.array(z.string()).nullish(),
+  authorTime: z.iso.datetime({ offset: true }).nullish(),
+  signedOffBy: z.string().nullish(),
+  allSignedOffBy: z.array(z.string()).nullish(),
+  properties: z.record(z.string(), z.string()).nullish(),
+  allProperties: z.record(z.string(), z.array(z.string())).nullish(),
   ...serverSet,
 });
 export type CommitMetaInput = z.infer<typeof commitMetaInput>;

@@ -107,12 +107,12 @@ export function reflogEntryJson(e: ReflogEntry): Record<string, unknown> {
 export function toStoreMeta(m: Partial<CommitMetaInput> | undefined, fallbackMessage?: string): StoreCommitMeta {
   const properties: Record<string, string> = { ...(m?.properties ?? {}) };
   for (const [k, vs] of Object.entries(m?.allProperties ?? {})) if (vs.length > 0) properties[k] = vs[vs.length - 1]!;
-  const author = m?.author ?? m?.authors?.[0];
+  const author = m?.author ?? m?.authors?.[0] ?? undefined;
   const message = m?.message !== undefined && m.message !== '' ? m.message : (fallbackMessage ?? m?.message ?? '');
   return {
     message,
-    ...(author !== undefined ? { author } : {}),
-    ...(m?.authorTime !== undefined ? { authorTime: m.authorTime } : {}),
+    ...(author != null && author !== '' ? { author } : {}),
+    ...(m?.authorTime != null ? { authorTime: m.authorTime } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
   };
 }
