@@ -39,14 +39,14 @@ export const FULL_ICEBERG: IcebergWorkload = {
 };
 
 export const QUICK_ICEBERG: IcebergWorkload = {
-  commitsOneTable: 80,
-  commitsManyTables: 160,
+  commitsOneTable: 50,
+  commitsManyTables: 100,
   writers: [1, 4, 16],
-  tables: 100,
-  loads: 200,
-  namespaces: 20,
-  lists: 50,
-  maxRunMs: 3_000,
+  tables: 30,
+  loads: 150,
+  namespaces: 10,
+  lists: 30,
+  maxRunMs: 2_500,
 };
 
 const SCHEMA = {
@@ -194,7 +194,7 @@ export async function runIcebergLane(
     // Warm-up: JIT compilers (JVM and V8) and connection pools, identical for every server.
     await cat.createNamespace(`${run}_warm`);
     const warm = await cat.createTable(`${run}_warm`, 'w');
-    for (let i = 0; i < Math.max(20, w.commitsOneTable / 4); i++) await cat.commit(warm, false);
+    for (let i = 0; i < Math.max(10, w.commitsOneTable / 4); i++) await cat.commit(warm, false);
     await latencies(Math.max(50, w.loads / 4), () => cat.client.json('GET', warm.path));
 
     const nsLat = await latencies(w.namespaces, (i) => cat.createNamespace(`${run}_ns${i}`));

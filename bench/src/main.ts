@@ -11,8 +11,9 @@
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,engine`, `--profile` (CPU-profile our server during its Iceberg
- * workload and print where the time goes).
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,engine`, `--systems=ours,ours-s3,reference,nessie-rocksdb,nessie-mem`,
+ * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
+ * goes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,14 +39,17 @@ const BUCKET = 'bench';
 interface Options {
   quick: boolean;
   only: Set<string> | null;
+  systems: Set<string> | null;
   profile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
   const only = argv.find((a) => a.startsWith('--only='));
+  const systems = argv.find((a) => a.startsWith('--systems='));
   return {
     quick: argv.includes('--quick'),
     only: only ? new Set(only.slice('--only='.length).split(',')) : null,
+    systems: systems ? new Set(systems.slice('--systems='.length).split(',')) : null,
     profile: argv.includes('--profile'),
   };
 }
@@ -161,6 +165,7 @@ function commitRatio(rec: Recorder, ours: string, theirs: string): number {
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const opts = parseArgs(argv);
   const want = (lane: string) => !opts.only || opts.only.has(lane);
+  const wantSystem = (system: string) => !opts.systems || opts.systems.has(system);
   const started = new Date();
   const t0 = performance.now();
   const rec = new Recorder();
@@ -192,32 +197,37 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (want('iceberg') || want('api')) {
     let s3: S3TestServer | undefined;
     try {
-      s3 = await startS3Server({ buckets: [BUCKET] });
+      if (want('iceberg') && ['ours-s3', 'nessie-rocksdb', 'nessie-mem'].some(wantSystem)) {
+        s3 = await startS3Server({ buckets: [BUCKET] });
+      }
     } catch (e) {
       rec.skip('iceberg', 'S3 server (versitygw)', `cannot start, S3 lanes skipped: ${(e as Error).message}`);
     }
     try {
       // Ours, file warehouse (compared with the reference server, which also writes local files).
-      await guarded(rec, 'iceberg', 'ours', async () => {
-        const profDir = opts.profile ? mkdtempSync(path.join(os.tmpdir(), 'rat-bench-prof-')) : undefined;
-        const ours = await startOurs({ nodeOptions: profDir ? `--cpu-prof --cpu-prof-dir=${profDir}` : undefined });
-        try {
-          if (want('iceberg'))
-            await runIcebergLane('iceberg', { system: 'ours', baseUrl: `${ours.url}/iceberg` }, iceberg, rec);
-          if (want('api'))
-            await guarded(rec, 'api-v2', 'ours', () =>
-              runApiLane('api-v2', { system: 'ours', apiUrl: `${ours.url}/api/v2` }, apiW, rec),
-            );
-        } finally {
-          await ours.stop();
-          if (profDir) {
-            profile = summarizeProfile(profDir);
-            rmSync(profDir, { recursive: true, force: true });
+      if (wantSystem('ours'))
+        await guarded(rec, 'iceberg', 'ours', async () => {
+          const profDir = opts.profile ? mkdtempSync(path.join(os.tmpdir(), 'rat-bench-prof-')) : undefined;
+          const ours = await startOurs({
+            nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : undefined,
+          });
+          try {
+            if (want('iceberg'))
+              await runIcebergLane('iceberg', { system: 'ours', baseUrl: `${ours.url}/iceberg` }, iceberg, rec);
+            if (want('api'))
+              await guarded(rec, 'api-v2', 'ours', () =>
+                runApiLane('api-v2', { system: 'ours', apiUrl: `${ours.url}/api/v2` }, apiW, rec),
+              );
+          } finally {
+            await ours.stop();
+            if (profDir) {
+              profile = summarizeProfile(profDir);
+              rmSync(profDir, { recursive: true, force: true });
+            }
           }
-        }
-      });
+        });
       if (want('iceberg')) {
-        if (s3) {
+        if (s3 && wantSystem('ours-s3')) {
           const s3srv = s3;
           await guarded(rec, 'iceberg', 'ours (s3)', async () => {
             const ours = await startOurs({ s3: s3srv, bucket: BUCKET });
@@ -228,14 +238,15 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
             }
           });
         }
-        await guarded(rec, 'iceberg', 'reference', async () => {
-          const ref = await startReference();
-          try {
-            await runIcebergLane('iceberg', { system: 'reference', baseUrl: ref.url }, iceberg, rec);
-          } finally {
-            await ref.stop();
-          }
-        });
+        if (wantSystem('reference'))
+          await guarded(rec, 'iceberg', 'reference', async () => {
+            const ref = await startReference();
+            try {
+              await runIcebergLane('iceberg', { system: 'reference', baseUrl: ref.url }, iceberg, rec);
+            } finally {
+              await ref.stop();
+            }
+          });
       }
       const stores: Array<['ROCKSDB' | 'IN_MEMORY', string]> = opts.quick
         ? [['ROCKSDB', 'nessie-rocksdb']]
@@ -244,6 +255,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
             ['IN_MEMORY', 'nessie-mem'],
           ];
       for (const [store, system] of stores) {
+        if (!wantSystem(system)) continue;
         await guarded(rec, 'iceberg', system, async () => {
           const nessie = await startNessieFor(store, s3, BUCKET);
           try {

@@ -16,7 +16,8 @@ export function summarize(samples: number[]): LatencySummary {
 
 /** Runs `fn` `n` times one after another and returns the latency summary (after `warmup` unmeasured calls). */
 export async function latencies(n: number, fn: (i: number) => Promise<unknown>, warmup = 0): Promise<LatencySummary> {
-  for (let i = 0; i < warmup; i++) await fn(i);
+  // Warm-up calls get indices after the measured ones, so callers can use `i` for unique names.
+  for (let i = 0; i < warmup; i++) await fn(n + i);
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
