@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { openEngine } from '@ratatouille/engine';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { runClientScript, sparkClientSetup, stepValue, type ClientRunResult } from './support/clients/index.ts';
+
+/**
+ * The engine and real clients read each other's tables: PyIceberg and Spark read an engine-written partitioned table;
+ * the engine reads a PyIceberg table with a delete and a Spark table with merge-on-read position deletes.
+ */
+describe('engine: interop with PyIceberg and Spark', function () {
+  this.timeout(900_000);
+  let server: TestServer;
+  let r: ClientRunResult;
+
+  before(async () => {
+    server = await startTestServer();
+    const eng = await openEngine({ server: server.url });
+    try {
+      await eng.transform({
+        sql: `SELECT i::BIGINT AS id, 'c' || (i % 3) AS customer, (i * 1.5)::DECIMAL(10,2) AS amount,
+                DATE '2024-03-01' + (i % 3)::INTEGER AS order_date, TIMESTAMP '2024-03-01 10:00:00' + INTERVAL (i) HOUR AS ts
+              FROM range(0, 20) t(i)`,
+        target: 'eng.orders',
+        partitionBy: ['day(order_date)', 'bucket(4, id)'],
+        materialized: 'table',
+      });
+      await eng.transform({
+        sql: `SELECT 20::BIGINT AS id, 'c9' AS customer`,
+        target: 'eng.orders',
+        materialized: 'incremental',
+      });
+    } finally {
+      await eng.close();
+    }
+    const spark = await sparkClientSetup();
+    r = await runClientScript(
+      'engine_interop.py',
+      { baseUrl: server.url, sparkJar: spark.sparkJar },
+      { env: spark.env },
+    );
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const engineCount = async (table: string, extra = '') => {
+    const eng = await openEngine({ server: server.url });
+    try {
+      return await eng.query(`SELECT count(*) AS n${extra} FROM ${table}`, [table]);
+    } finally {
+      await eng.close();
+    }
+  };
+
+  it('PyIceberg reads what the engine wrote (partitioned, with stats it can filter on)', () => {
+    const v = stepValue<{ rows: number; sum_id: number; filtered: number; spec: string[]; columns: string[] }>(
+      r,
+      'pyiceberg reads engine table',
+    );
+    assert.equal(v.rows, 21);
+    assert.equal(v.sum_id, 210);
+    assert.equal(v.filtered, 6);
+    assert.deepEqual(v.spec, ['order_date_day', 'id_bucket']);
+  });
+
+  it('Spark reads what the engine wrote', () => {
+    const v = stepValue<{ n: number; s: number }>(r, 'spark reads engine table');
+    assert.equal(Number(v.n), 21);
+    assert.equal(Number(v.s), 210);
+  });
+
+  it('the engine reads a PyIceberg table after a delete', async () => {
+    assert.equal(stepValue<number>(r, 'pyiceberg writes a table and deletes a row'), 4);
+    const [row] = await engineCount('pyi.t', ', sum(id) AS s');
+    assert.deepEqual(row, { n: '4', s: '14' });
+  });
+
+  it('the engine applies Spark merge-on-read position deletes', async () => {
+    const v = stepValue<{ rows: number; files: { content: number; n: number }[] }>(
+      r,
+      'spark writes merge-on-read deletes',
+    );
+    assert.equal(Number(v.rows), 7);
+    assert.ok(
+      v.files.some((f) => Number(f.content) === 1),
+      'Spark wrote position delete files',
+    );
+    const [row] = await engineCount('spk.mor', `, sum(id) AS s, count(*) FILTER (WHERE v = 'changed') AS c`);
+    assert.deepEqual(row, { n: '7', s: String(4 + 5 + 6 + 7 + 8 + 9 + 10), c: '1' });
+  });
+});
