@@ -114,6 +114,30 @@ export const commitCases: Case[] = [
     },
   },
   {
+    name: 'concurrent writers on different keys from the same head all land',
+    async run(t) {
+      const names = ['w1', 'w2', 'w3', 'w4'];
+      const b = await branchWithTables(t, names);
+      const results = await Promise.all(
+        names.map((n) =>
+          commitRaw(t, b.name, b.hash, [putOp(['db', n], table(`s3://w/${n}/2.json`, 2, b.ids[`db.${n}`]))]),
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => r.status),
+        names.map(() => 200),
+        JSON.stringify(results.map((r) => r.body)),
+      );
+      const log = ok(await get(t, `/trees/${seg(b.name)}/history`)).logEntries;
+      assert.equal(log.length, 1 + names.length);
+      const entries = ok(await get(t, `/trees/${seg(b.name)}/entries?prefix-key=db&content=true`)).entries;
+      for (const n of names) {
+        const e = entries.find((x: { name: { elements: string[] } }) => x.name.elements[1] === n);
+        assert.equal(e.content.metadataLocation, `s3://w/${n}/2.json`);
+      }
+    },
+  },
+  {
     name: 'bad commits: no expected hash, no operations, duplicate key, invalid content, tag target are 400',
     async run(t) {
       const b = await branchWithTables(t, ['t1']);
