@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { startTestServer, http, type TestServer } from './support/server.ts';
+import { icebergSpecPath } from './support/spec-path.ts';
 
 /**
  * Every Iceberg REST endpoint's success response, and the error body, checked against the schemas of the Apache
  * Iceberg OpenAPI spec itself (read from the shared specs folder, or RAT_ICEBERG_SPEC).
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SPEC_CANDIDATES = [
-  process.env['RAT_ICEBERG_SPEC'],
-  path.resolve(repoRoot, '../shared/specs/iceberg-rest-catalog-open-api.yaml'),
-].filter((p): p is string => !!p);
 
 type Schema = Record<string, unknown>;
 
@@ -102,12 +96,7 @@ describe('Iceberg REST responses match the OpenAPI spec', function () {
   const base = () => `${server.url}/iceberg/v1`;
 
   before(async function () {
-    const found = SPEC_CANDIDATES.find((p) => existsSync(p));
-    assert.ok(
-      found,
-      `Iceberg REST OpenAPI spec not found; looked at: ${SPEC_CANDIDATES.join(', ')} (set RAT_ICEBERG_SPEC)`,
-    );
-    specPath = found;
+    specPath = icebergSpecPath();
     spec = yaml.load(readFileSync(specPath, 'utf8')) as Schema;
     server = await startTestServer();
   });
