@@ -26,7 +26,8 @@ function rat(args: string[], env: Record<string, string> = {}): Promise<Run> {
 }
 
 describe('rat management commands (real binary)', function () {
-  this.timeout(120_000);
+  // Each `rat` run starts a fresh Node process (seconds on a loaded machine); this is a hang guard, not a time check.
+  this.timeout(600_000);
   let server: TestServer;
   let s: string[];
   const api = (p: string) => `${server.url}/api/v2${p}`;
