@@ -98,6 +98,23 @@ describe('S3 warehouse on a real S3 server (versitygw)', function () {
       assert.equal(await off.conditionalPutSupported(), false);
     });
 
+    it('lists every object under a folder with its size, for landing-file readers', async () => {
+      const srv = await server();
+      const io = open(`s3://${BUCKET}/landing-${randomUUID()}`, {}, srv.env);
+      await io.write(`${io.root}/orders/2026/b.csv`, 'id\n22\n');
+      await io.write(`${io.root}/orders/a.csv`, 'id\n1\n');
+      await io.write(`${io.root}/orders-archive/old.csv`, 'x');
+      const files = await io.list(`${io.root}/orders`);
+      assert.deepEqual(
+        files.map((f) => [f.location, f.size]),
+        [
+          [`${io.root}/orders/2026/b.csv`, 6],
+          [`${io.root}/orders/a.csv`, 5],
+        ],
+      );
+      assert.deepEqual(await io.list(`${io.root}/nothing-here`), []);
+    });
+
     it('keeps percent signs in keys literally (s3 locations are not URL-decoded)', async () => {
       const srv = await server();
       const io = open(`s3://${BUCKET}/percent`, {}, srv.env);

@@ -136,6 +136,39 @@ export class S3WarehouseIO implements WarehouseIO {
     return removed;
   }
 
+  /**
+   * Every object under the folder `prefix` (recursively), sorted by key: for readers of landing files (the engine's
+   * S3 ingest). Not part of {@link WarehouseIO}; the catalog itself never lists.
+   *
+   * @example for (const f of await io.list('s3://lake/landing/orders')) await io.read(f.location)
+   */
+  async list(prefix: string): Promise<Array<{ location: string; size: number; etag?: string; lastModified?: Date }>> {
+    const { bucket, key } = this.#locate(prefix);
+    const dirKey = key === '' || key.endsWith('/') ? key : `${key}/`;
+    const out: Array<{ location: string; size: number; etag?: string; lastModified?: Date }> = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.#client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: dirKey, ContinuationToken: token }),
+        );
+        for (const o of page.Contents ?? []) {
+          if (o.Key === undefined) continue;
+          out.push({
+            location: `s3://${bucket}/${o.Key}`,
+            size: o.Size ?? 0,
+            etag: o.ETag,
+            lastModified: o.LastModified,
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw this.#fail(err, 'list', prefix);
+    }
+    return out.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+  }
+
   /** S3 has no directories: writers create keys directly. */
   async prepareDirectory(_location: string): Promise<void> {}
 
