@@ -32,9 +32,13 @@ function durableWrite(dir: string, name: string, data: Buffer): void {
  * The commit floor: what one Iceberg commit must do on disk with the server taken out. A metadata file of
  * `metadataBytes` written durably (as the file warehouse writes it), then one SQLite `BEGIN IMMEDIATE` transaction with
  * the store's pragmas (WAL, synchronous=FULL) inserting a commit row and a trie node and compare-and-swapping the ref
- * head. Returns commits per second of one tight loop.
+ * head. Returns commits per second of one tight loop. `parts` measures either half alone, to see which dominates.
  */
-export function sqliteCommitFloor(commits: number, metadataBytes = 3000): number {
+export function sqliteCommitFloor(
+  commits: number,
+  metadataBytes = 3000,
+  parts: { sqlite: boolean; file: boolean } = { sqlite: true, file: true },
+): number {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-floor-'));
   const db = new BetterSqlite3(path.join(dir, 'floor.db'));
   try {
@@ -58,14 +62,14 @@ export function sqliteCommitFloor(commits: number, metadataBytes = 3000): number
     let head = 'root';
     const start = performance.now();
     for (let i = 0; i < commits; i++) {
-      durableWrite(meta, `${String(i).padStart(5, '0')}-${i}.metadata.json`, Buffer.from(payload));
+      if (parts.file) durableWrite(meta, `${String(i).padStart(5, '0')}-${i}.metadata.json`, Buffer.from(payload));
       const body = JSON.stringify({
         parent: head,
         message: `commit ${i}`,
         ops: [{ key: ['ns', 't'], loc: payload.slice(0, 120) }],
       });
       const hash = createHash('sha256').update(body).digest('hex');
-      tx.immediate(hash, head, body, payload.slice(0, 400) + i);
+      if (parts.sqlite) tx.immediate(hash, head, body, payload.slice(0, 400) + i);
       head = hash;
     }
     return (commits * 1000) / (performance.now() - start);

@@ -187,6 +187,23 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         unit: 'commit/s',
         better: 'higher',
       });
+      const n = opts.quick ? 150 : 600;
+      rec.add({
+        lane: 'floor',
+        name: 'SQLite tx alone',
+        system: 'disk floor',
+        value: sqliteCommitFloor(n, 3000, { sqlite: true, file: false }),
+        unit: 'commit/s',
+        better: 'higher',
+      });
+      rec.add({
+        lane: 'floor',
+        name: 'fsynced metadata file alone',
+        system: 'disk floor',
+        value: sqliteCommitFloor(n, 3000, { sqlite: false, file: true }),
+        unit: 'commit/s',
+        better: 'higher',
+      });
     });
     await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 1000 : 4000, rec));
   }
