@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { IcebergError, type IcebergRestCatalog, type TableSchema } from 'iceberg-js';
+import type { IcebergError, IcebergRestCatalog, TableSchema } from 'iceberg-js';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { loadIcebergJsSnippet } from './support/clients/index.ts';
 
@@ -121,6 +121,24 @@ describe('Iceberg REST with iceberg-js (real client, Node ' + process.version + 
     assert.equal(await catalog.tableExists({ namespace: ['ijs', 'child'], name: 'towns' }), false);
     await catalog.dropNamespace({ namespace: ['ijs', 'child'] });
     assert.equal(await catalog.namespaceExists({ namespace: ['ijs', 'child'] }), false);
+  });
+
+  it('read-only views main@hash and main*timestamp read the past and refuse writes with a 4xx', async () => {
+    const hash = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
+    const before = new Date().toISOString();
+    // Commit times are in milliseconds: make sure the next commit is strictly later than `before`.
+    while (new Date().toISOString() === before) await new Promise((r) => setImmediate(r));
+    await catalog.createNamespace({ namespace: ['later'] });
+    for (const ref of [`main@${hash}`, `main*${before}`]) {
+      const { catalog: past } = await loadIcebergJsSnippet(`${server.url}/iceberg/${encodeURIComponent(ref)}`);
+      assert.equal(await past.namespaceExists({ namespace: ['later'] }), false, ref);
+      assert.equal(await past.namespaceExists({ namespace: ['ijs'] }), true, ref);
+      await assert.rejects(past.createNamespace({ namespace: ['refused'] }), (err: IcebergError) => {
+        assert.ok(err.status >= 400 && err.status < 500, `${ref}: ${err.status}`);
+        return true;
+      });
+    }
+    assert.equal(await catalog.namespaceExists({ namespace: ['refused'] }), false);
   });
 
   it('a branch URL isolates changes until merged', async () => {
