@@ -34,6 +34,7 @@ export function register(program: Command): void {
           port,
           dataDir: opts.dataDir,
           warehouse: opts.warehouse,
+          warehouses: opts.warehouses,
           webhookSecret: opts.webhookSecret,
         });
         console.log(`Ratatouille catalog listening on ${server.url}`);

@@ -12,7 +12,7 @@ import {
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
-import { BadRequestError } from '../../errors/index.ts';
+import { BadRequestError, RatError } from '../../errors/index.ts';
 import { toCatalogError } from './format-errors.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
@@ -31,6 +31,9 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
   try {
     text = (await ioFor(ctx, location).read(location)).toString('utf8');
   } catch (err) {
+    // Storage errors are already typed (unavailable, access denied, ...); only an unreadable location the client
+    // named (register) is the client's mistake.
+    if (err instanceof RatError) throw err;
     throw new BadRequestError(`Cannot read metadata file "${location}": ${(err as Error).message}`, { location });
   }
   try {
