@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { promises as fs, readdirSync, statSync, mkdtempSync, rmSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
@@ -78,7 +78,7 @@ export function listFiles(baseDir: string, pattern: string): string[] {
   const re = globToRe(abs);
   const out: string[] = [];
   const walk = (d: string) => {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = readdirSync(d, { withFileTypes: true });
     } catch {

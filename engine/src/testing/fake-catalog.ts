@@ -36,7 +36,9 @@ export async function startFakeCatalog(warehouseDir: string): Promise<{ url: str
         const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
         const i = parts.indexOf('v1');
         const rest = parts.slice(i + 1);
-        const json = body ? (parseJson(body) as Record<string, any>) : {};
+        const json = body
+          ? (parseJson(body) as { namespace?: string[]; name?: string; requirements?: unknown[]; updates?: unknown[] })
+          : {};
         const load = (key: string) => ({
           'metadata-location': `mem://${key}`,
           metadata: tableMetadataToJson(tables.get(key)!),
@@ -45,7 +47,7 @@ export async function startFakeCatalog(warehouseDir: string): Promise<{ url: str
         if (rest[0] === 'config') return send(200, { defaults: {}, overrides: {} });
         if (rest[0] !== 'namespaces') return fail(404, 'NotFound', 'no route');
         if (rest.length === 1 && req.method === 'POST') {
-          const ns = (json.namespace as string[]).join('\x1f');
+          const ns = (json.namespace ?? []).join('\x1f');
           if (namespaces.has(ns)) return fail(409, 'AlreadyExistsException', 'exists');
           namespaces.add(ns);
           return send(200, { namespace: json.namespace, properties: {} });
@@ -67,7 +69,7 @@ export async function startFakeCatalog(warehouseDir: string): Promise<{ url: str
           const key = `${ns}\x00${json.name}`;
           if (tables.has(key)) return fail(409, 'AlreadyExistsException', key);
           const location = pathToFileURL(
-            `${warehouseDir}/${ns.replace(/\x1f/g, '.')}/${json.name}-${randomUUID()}`,
+            `${warehouseDir}/${ns.split('\x1f').join('.')}/${json.name}-${randomUUID()}`,
           ).href;
           const md = applyTableCommit(
             undefined,

@@ -38,6 +38,10 @@ export interface ManifestListMetadata {
 
 const opt = (type: unknown) => ['null', type];
 
+/** A record decoded with the file's own writer schema: its shape is only known at run time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AvroRecord = Record<string, any>;
+
 /** The Avro schema of a v2 manifest list (spec: "Manifest Lists"). */
 export const MANIFEST_LIST_SCHEMA = {
   type: 'record',
@@ -122,7 +126,7 @@ export function encodeManifestList(files: ManifestFile[], meta: ManifestListMeta
 export function decodeManifestList(buf: Buffer): { metadata: Record<string, string>; manifests: ManifestFile[] } {
   const { metadata, records } = decodeOcf(buf);
   const u8 = (b: Buffer | null | undefined) => (b ? new Uint8Array(b) : null);
-  const manifests = (records as Record<string, any>[]).map((r): ManifestFile => ({
+  const manifests = (records as AvroRecord[]).map((r): ManifestFile => ({
     manifestPath: r.manifest_path,
     manifestLength: r.manifest_length,
     partitionSpecId: r.partition_spec_id,
@@ -137,7 +141,7 @@ export function decodeManifestList(buf: Buffer): { metadata: Record<string, stri
     existingRowsCount: r.existing_rows_count ?? 0,
     deletedRowsCount: r.deleted_rows_count ?? 0,
     partitions: r.partitions
-      ? (r.partitions as Record<string, any>[]).map((p) => ({
+      ? (r.partitions as AvroRecord[]).map((p) => ({
           containsNull: p.contains_null,
           containsNan: p.contains_nan ?? null,
           lowerBound: u8(p.lower_bound),

@@ -62,6 +62,10 @@ export interface ManifestMetadata {
 
 const opt = (type: unknown) => ['null', type];
 
+/** A record decoded with the file's own writer schema: its shape is only known at run time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AvroRecord = Record<string, any>;
+
 function avroForPrimitive(type: string, fieldId: number): unknown {
   const kind = primitiveKind(type);
   switch (kind) {
@@ -349,8 +353,8 @@ function icebergTypeOfAvro(t: unknown): string {
 export function decodeManifest(buf: Buffer): DecodedManifest {
   const { schema, metadata, records } = decodeOcf(buf);
   const partitionType = partitionTypeFromWriterSchema(schema);
-  const entries = (records as Record<string, any>[]).map((r): ManifestEntry => {
-    const d = r.data_file as Record<string, any>;
+  const entries = (records as AvroRecord[]).map((r): ManifestEntry => {
+    const d = r.data_file as AvroRecord;
     const partition: Record<string, IcebergPrimitiveValue | null> = {};
     for (const p of partitionType) partition[p.name] = fromAvroValue(p.type, d.partition?.[p.name]);
     const bytes = (b: Buffer) => new Uint8Array(b);
