@@ -133,6 +133,16 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
     );
   });
 
+  it('a stale copy whose requirements still hold commits without a 409', () => {
+    assert.deepEqual(step('stale copy whose requirements still hold: commit lands'), { fromA: '1', fromB: '1' });
+  });
+
+  it('/iceberg alone serves main', () => {
+    const v = step('/iceberg alone is main');
+    assert.deepEqual(v.root, v.main);
+    assert.ok(v.root.includes('pyi'));
+  });
+
   it('renames across namespaces', () => {
     const v = step('rename table across namespaces');
     assert.equal(v.oldGone, true);

@@ -17,7 +17,9 @@ from pyiceberg.schema import Schema
 from pyiceberg.transforms import BucketTransform, DayTransform, IdentityTransform
 from pyiceberg.types import DoubleType, LongType, NestedField, StringType, TimestampType
 
-from harness import CONFIG, Steps, catalog_uri, exec_snippet
+from pyiceberg.catalog import load_catalog
+
+from harness import Steps, catalog_uri, exec_snippet
 
 steps = Steps()
 NS = ("pyi",)
@@ -303,6 +305,18 @@ def concurrent_schema_conflict():
     return {"raised": raised, "columns": [f.name for f in final.schema().fields], "ids": ids(final)}
 
 
+def stale_copy_whose_requirements_hold():
+    # Properties commits carry only assert-table-uuid: a stale copy's commit still holds and must land (no 409).
+    a = cat.load_table(NS + ("conc",))
+    b = cat.load_table(NS + ("conc",))
+    with a.transaction() as tx:
+        tx.set_properties({"from-a": "1"})
+    with b.transaction() as tx:
+        tx.set_properties({"from-b": "1"})
+    props = cat.load_table(NS + ("conc",)).properties
+    return {"fromA": props.get("from-a"), "fromB": props.get("from-b")}
+
+
 def concurrent_appends_with_retry():
     a = cat.load_table(NS + ("parted",))
     b = cat.load_table(NS + ("parted",))
@@ -315,6 +329,15 @@ def concurrent_appends_with_retry():
 steps.run("concurrent append from two loaded copies (no retries): one CommitFailedException, nothing lost", concurrent_conflict)
 steps.run("concurrent schema change from a stale copy -> CommitFailedException", concurrent_schema_conflict)
 steps.run("concurrent appends with PyIceberg's own retry: both land", concurrent_appends_with_retry)
+steps.run("stale copy whose requirements still hold: commit lands", stale_copy_whose_requirements_hold)
+
+
+def root_uri_is_main():
+    root = load_catalog("root", type="rest", uri=catalog_uri(None))
+    return {"root": sorted(".".join(n) for n in root.list_namespaces()), "main": sorted(".".join(n) for n in cat.list_namespaces())}
+
+
+steps.run("/iceberg alone is main", root_uri_is_main)
 
 
 def rename():
