@@ -26,7 +26,14 @@ export function register(program: Command): void {
       new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
     )
     .action(
-      async (opts: { host: string; port: string; dataDir: string; warehouse?: string; webhookSecret?: string }) => {
+      async (opts: {
+        host: string;
+        port: string;
+        dataDir: string;
+        warehouse?: string;
+        warehouses?: string;
+        webhookSecret?: string;
+      }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
         const server = await startServer({
