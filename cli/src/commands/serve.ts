@@ -23,6 +23,12 @@ export function register(program: Command): void {
       ),
     )
     .addOption(
+      new Option(
+        '--warehouses <json-or-file>',
+        'more named warehouses for ?warehouse= on /v1/config (inline JSON or a JSON file)',
+      ).env(SERVER_ENV.warehouses),
+    )
+    .addOption(
       new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
     )
     .action(
