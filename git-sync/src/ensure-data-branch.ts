@@ -65,6 +65,14 @@ async function chooseForkPoint(
   dataBranch: string,
   opts: EnsureDataBranchOptions,
 ): Promise<{ ref: DataReference; why: string }> {
+  // A data branch this clone created before and lost since comes back where it forked, whatever the reflog says.
+  const fork = (await readForks(io))[codeBranch];
+  if (fork && fork.dataBranch === dataBranch) {
+    return {
+      ref: { type: 'BRANCH', name: fork.fromDataBranch, hash: fork.fromHash },
+      why: `its recorded fork point ${fork.fromDataBranch}@${fork.fromHash.slice(0, 12)}`,
+    };
+  }
   if (opts.fromCodeBranch) {
     const fromData = dataBranchFor(opts.fromCodeBranch, io.config);
     const head = fromData !== dataBranch ? await io.catalog.getReference(fromData) : undefined;
@@ -78,13 +86,6 @@ async function chooseForkPoint(
         why: `the data recorded for commit ${opts.fromSha.slice(0, 12)}, where you came from`,
       };
     }
-  }
-  const fork = (await readForks(io))[codeBranch];
-  if (fork && fork.dataBranch === dataBranch) {
-    return {
-      ref: { type: 'BRANCH', name: fork.fromDataBranch, hash: fork.fromHash },
-      why: `its recorded fork point ${fork.fromDataBranch}@${fork.fromHash.slice(0, 12)}`,
-    };
   }
   const derived = await derivedForkPoint(io, codeBranch);
   if (derived) return derived;

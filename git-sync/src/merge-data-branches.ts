@@ -77,6 +77,9 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
         properties,
         keyMergeModes: conflicts.map((c) => ({ key: c.key, mergeBehavior: behavior })),
       });
+      // Successful but not applied: the source was already contained (a racing hook merged it first).
+      if (res.wasSuccessful && !res.wasApplied)
+        return { kind: 'already-merged', source, target, hash: res.resultantTargetHash };
       if (res.wasSuccessful) return { kind: 'merged', source, target, hash: res.resultantTargetHash, tables };
       // Refused although the dry run was clean: if the target moved meanwhile (a racing hook merged the same
       // thing, or a writer touched the same tables), re-check from the new head; otherwise it is a real conflict.

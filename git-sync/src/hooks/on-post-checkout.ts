@@ -47,7 +47,7 @@ export async function onPostCheckout(io: GitSyncIO, args: PostCheckoutArgs): Pro
     async () => {
       const r = await ensureDataBranch(io, branch, { fromCodeBranch, fromSha });
       if (r.created) {
-        const recreated = !fromCodeBranch && !fromSha;
+        const recreated = (!fromCodeBranch && !fromSha) || !!r.source?.startsWith('its recorded fork point');
         io.report.info(
           `data branch "${r.dataBranch}" ${recreated ? 'was missing: recreated' : 'created'} from ${r.source} (${r.reference.hash.slice(0, 12)})`,
         );
