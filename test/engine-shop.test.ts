@@ -105,13 +105,15 @@ describe('engine: the shop example end to end (rat run / test / runs against a r
       'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
     );
     const customers = path.join(dir, 'landing', 'customers', 'customers.json');
-    writeFileSync(
-      customers,
-      readFileSync(customers, 'utf8').replace(
-        '"city": "Eindhoven", "updated_at": "2024-02-15T00:00:00"',
-        '"city": "Austin", "updated_at": "2024-03-03T00:00:00"',
-      ),
-    );
+    const list = JSON.parse(readFileSync(customers, 'utf8')) as {
+      customer_id: string;
+      city: string;
+      updated_at: string;
+    }[];
+    const c004 = list.find((c) => c.customer_id === 'C004')!;
+    c004.city = 'Austin';
+    c004.updated_at = '2024-03-03T00:00:00';
+    writeFileSync(customers, JSON.stringify(list, null, 2));
     const mainBefore = await mgmt.getReference('main');
     const r = await rat(dir, ['run', '--server', server.url]);
     assert.equal(r.code, 0, r.out);
