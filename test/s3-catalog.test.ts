@@ -103,17 +103,19 @@ describe('Iceberg catalog on an S3 warehouse (versitygw)', function () {
   });
 
   it('keeps several warehouses side by side, each with its own settings', async () => {
-    assert.equal((await http('GET', `${iceberg('main')}/config?warehouse=second`)).status, 200);
-    await ok(http('POST', `${iceberg('main')}/namespaces`, { namespace: ['second'] }));
-    const created = await ok(
-      http('POST', `${iceberg('main')}/namespaces/second/tables`, {
-        name: 't',
-        schema: SCHEMA,
-        location: 's3://rat-second/wh/second/t',
-      }),
-    );
-    assert.ok(created['metadata-location'].startsWith('s3://rat-second/wh/second/t/metadata/'));
-    assert.ok(keysUnder(s3, 'rat-second', 'wh/second/t/metadata').length > 0);
+    const config = await ok(http('GET', `${iceberg('main')}/config?warehouse=second`));
+    // Clients put the returned prefix after /v1/ in every request; new tables then default to that warehouse.
+    assert.equal(config.overrides.prefix, 'second');
+    const unknown = await http('GET', `${iceberg('main')}/config?warehouse=nope`);
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.type, 'BadRequestException');
+    const second = `${iceberg('main')}/${config.overrides.prefix}`;
+    await ok(http('POST', `${second}/namespaces`, { namespace: ['second'] }));
+    const created = await ok(http('POST', `${second}/namespaces/second/tables`, { name: 't', schema: SCHEMA }));
+    assert.ok(created['metadata-location'].startsWith('s3://rat-second/wh/second/t-'), created['metadata-location']);
+    assert.ok(keysUnder(s3, 'rat-second', 'wh/second').length > 0);
+    // Namespaces and tables are the branch's, whichever warehouse holds the files.
+    await ok(http('GET', `${iceberg('main')}/namespaces/second/tables/t`));
     // The second warehouse was configured without a region: clients still get one.
     assert.equal(created.config['client.region'], 'us-east-1');
   });

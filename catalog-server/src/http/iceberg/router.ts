@@ -4,7 +4,8 @@ import { namespaceRoutes } from './namespace-routes.ts';
 import { tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
-import { refOf } from './params.ts';
+import { queryOf, refOf } from './params.ts';
+import { BadRequestError } from '../../errors/index.ts';
 
 /**
  * Iceberg REST catalog, mounted at /iceberg. The branch is part of the base URL every client keeps:
@@ -19,13 +20,22 @@ export function icebergRouter(ctx: AppContext): Router {
   api.get('/config', async (req, res) => {
     // Resolving the ref here makes a typo in the branch fail at connect time with a clear 404.
     await readRef(ctx.store, refOf(req));
-    res.json(catalogConfig());
+    res.json(catalogConfig(warehousePrefix(ctx, queryOf(req, 'warehouse'))));
   });
-  const routes = Router({ mergeParams: true });
-  namespaceRoutes(routes, ctx);
-  tableRoutes(routes, ctx);
-  viewRoutes(routes, ctx);
+  const routesFor = (c: AppContext) => {
+    const routes = Router({ mergeParams: true });
+    namespaceRoutes(routes, c);
+    tableRoutes(routes, c);
+    viewRoutes(routes, c);
+    return routes;
+  };
+  const routes = routesFor(ctx);
   api.use(routes);
+  // A named warehouse is selected by its name as the prefix (what /v1/config?warehouse= hands out, and what
+  // iceberg-js sends on its own): new tables default to a location under that warehouse.
+  for (const [name, warehouse] of ctx.warehouses) {
+    if (warehouse !== ctx.warehouse) api.use(`/${encodeURIComponent(name)}`, routesFor({ ...ctx, warehouse }));
+  }
   api.use('/:prefix', routes);
 
   const at =
@@ -47,4 +57,20 @@ export function icebergRouter(ctx: AppContext): Router {
     api,
   );
   return router;
+}
+
+/**
+ * The prefix for `/v1/config?warehouse=<name or root URI>`: none for the default warehouse (or no parameter), the
+ * warehouse's name for another configured one; an unknown warehouse is a client mistake.
+ */
+function warehousePrefix(ctx: AppContext, requested: string | undefined): string | undefined {
+  if (!requested) return undefined;
+  for (const [name, w] of ctx.warehouses) {
+    if (requested === name || requested.replace(/\/+$/, '') === w.root) {
+      return w === ctx.warehouse ? undefined : name;
+    }
+  }
+  throw new BadRequestError(
+    `Unknown warehouse "${requested}". Configured: ${[...ctx.warehouses.keys()].join(', ')} (see rat serve --warehouses).`,
+  );
 }

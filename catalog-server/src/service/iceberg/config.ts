@@ -32,13 +32,13 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
 ];
 
 /**
- * The `/v1/config` answer. The branch lives in the base URL, so there is no `prefix`; no `uri` override either
+ * The `/v1/config` answer. The branch lives in the base URL, so the only `prefix` is a non-default warehouse's name; no `uri` override either
  * (clients keep the URL they were given, which is the right one even behind proxies).
  */
-export function catalogConfig(): {
+export function catalogConfig(prefix?: string): {
   defaults: Record<string, string>;
   overrides: Record<string, string>;
   endpoints: string[];
 } {
-  return { defaults: {}, overrides: {}, endpoints: [...ICEBERG_ENDPOINTS] };
+  return { defaults: {}, overrides: prefix ? { prefix } : {}, endpoints: [...ICEBERG_ENDPOINTS] };
 }
