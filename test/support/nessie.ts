@@ -158,18 +158,21 @@ export interface RunningNessie {
 }
 
 const running = new Set<ChildProcess>();
+const workDirs = new Set<string>();
 let exitHookInstalled = false;
 
 /** A JVM must never outlive the test process, whatever way the test run ends. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of running) child.kill('SIGKILL');
-  });
+    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      for (const child of running) child.kill('SIGKILL');
+      killAll();
       process.exit(130);
     });
   }
@@ -201,6 +204,7 @@ export async function startNessie(opts: StartNessieOptions = {}): Promise<Runnin
   const jar = await ensureNessieJar();
   const java = findJava21();
   const work = mkdtempSync(path.join(os.tmpdir(), 'rat-nessie-'));
+  workDirs.add(work);
   const logFile = path.join(work, 'nessie.log');
   const props: Record<string, string> = {
     'java.io.tmpdir': work,
@@ -245,12 +249,13 @@ export async function startNessie(opts: StartNessieOptions = {}): Promise<Runnin
       running.delete(child);
       log.end();
       rmSync(work, { recursive: true, force: true });
+      workDirs.delete(work);
     })();
     return stopped;
   };
 
   try {
-    const deadline = Date.now() + (opts.startupTimeoutMs ?? 120_000);
+    const deadline = Date.now() + (opts.startupTimeoutMs ?? 300_000);
     let port = 0;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
