@@ -34,6 +34,15 @@ export class ManagementApiError extends Error {
 
 export type ReferenceType = 'BRANCH' | 'TAG';
 
+/** A code commit's link to the data commit it saw (`/api/v2/git/links/{sha}`, Ratatouille's git lockstep). */
+export interface CodeLink {
+  sha: string;
+  dataRef: string;
+  dataHash: string;
+  codeBranch?: string;
+  recordedAt?: string;
+}
+
 export interface Reference {
   type: ReferenceType;
   name: string;
@@ -117,6 +126,8 @@ export interface MergeOptions {
   defaultKeyMergeMode?: MergeBehavior;
   keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
   message?: string;
+  /** Commit properties of the merge commit (with `message`), e.g. git-sync's `rat.git.merge-commit`. */
+  properties?: Record<string, string>;
 }
 
 export interface MergeResponse {
@@ -152,6 +163,8 @@ export interface ManagementClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8181` (the client appends `/api/v2`). */
   server: string;
   headers?: Record<string, string>;
+  /** Give up on a request after this long (git hooks must never hang git); default: no limit. */
+  timeoutMs?: number;
 }
 
 /**
@@ -180,10 +193,12 @@ export function encodeKey(key: ContentKey): string {
 export class ManagementClient {
   readonly baseUrl: string;
   private readonly headers: Record<string, string>;
+  private readonly timeoutMs?: number;
 
   constructor(opts: ManagementClientOptions) {
     this.baseUrl = `${opts.server.replace(/\/+$/, '')}/api/v2`;
     this.headers = opts.headers ?? {};
+    this.timeoutMs = opts.timeoutMs;
   }
 
   /** `GET /config`: default branch, spec version, the no-ancestor (root) hash. */
@@ -291,7 +306,9 @@ export class ManagementClient {
       fromRefName: from.name,
       fromHash: from.hash,
       ...mergeFlags(opts),
-      ...(opts.message ? { commitMeta: { message: opts.message } } : {}),
+      ...(opts.message
+        ? { commitMeta: { message: opts.message, ...(opts.properties ? { properties: opts.properties } : {}) } }
+        : {}),
     });
   }
 
@@ -309,6 +326,21 @@ export class ManagementClient {
       ...mergeFlags(opts),
       ...(opts.message ? { message: opts.message } : {}),
     });
+  }
+
+  /** Ratatouille extension (git lockstep): the data commit code commit `sha` saw, or undefined when none is recorded. */
+  async getCodeLink(sha: string): Promise<CodeLink | undefined> {
+    try {
+      return await this.request<CodeLink>('GET', `/git/links/${encodeURIComponent(sha)}`);
+    } catch (e) {
+      if (e instanceof ManagementApiError && e.isNotFound) return undefined;
+      throw e;
+    }
+  }
+
+  /** Ratatouille extension (git lockstep): records that code commit `sha` saw data commit `dataHash` of `dataRef`. */
+  putCodeLink(sha: string, link: { dataRef: string; dataHash: string; codeBranch?: string }): Promise<CodeLink> {
+    return this.request('PUT', `/git/links/${encodeURIComponent(sha)}`, link);
   }
 
   /** Ratatouille extension (not in Nessie): ref head moves, newest first. */
@@ -339,6 +371,7 @@ export class ManagementClient {
           ...this.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: this.timeoutMs ? AbortSignal.timeout(this.timeoutMs) : undefined,
       });
     } catch (e) {
       throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${(e as Error).message})`, method, url);

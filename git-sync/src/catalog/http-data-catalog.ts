@@ -1,160 +1,95 @@
+import { ManagementApiError, ManagementClient } from '@ratatouille/catalog-client';
 import { CatalogRequestFailedError, CatalogUnreachableError } from '../errors/index.ts';
-import type {
-  CodeLink,
-  DataCatalog,
-  DataLogEntry,
-  DataMergeOutcome,
-  DataMergeRequest,
-  DataReference,
-} from './data-catalog.ts';
+import type { DataCatalog, DataLogEntry, DataMergeOutcome, DataReference } from './data-catalog.ts';
 
 export interface HttpDataCatalogOptions {
-  /** Injected for tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
   /** A hook must never hang git forever: requests give up after this long (default 15 s, `RAT_TIMEOUT_MS`). */
   timeoutMs?: number;
 }
 
-const enc = encodeURIComponent;
-
 /**
- * A `DataCatalog` over the server's Nessie-style management API (`/api/v2/trees…`) and its code-link API
- * (`/api/v2/git/links/{sha}`).
+ * A `DataCatalog` over the server's Nessie-style management API and its code-link API, through the shared
+ * `ManagementClient`. Its errors become git-sync's: no answer → `CatalogUnreachableError` (hooks journal the step),
+ * an error status → `CatalogRequestFailedError` with the status and the server's error code.
  *
  * @example const catalog = httpDataCatalog('http://127.0.0.1:8181'); await catalog.getReference('main')
  */
 export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}): DataCatalog {
   const base = url.replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? fetch;
-  const timeoutMs = opts.timeoutMs ?? (Number(process.env['RAT_TIMEOUT_MS']) || 15_000);
+  const client = new ManagementClient({
+    server: base,
+    timeoutMs: opts.timeoutMs ?? (Number(process.env['RAT_TIMEOUT_MS']) || 15_000),
+  });
 
-  async function call<T>(method: string, path: string, body?: unknown, allow404 = false): Promise<T | undefined> {
-    const target = `${base}${path}`;
-    let res: Response;
+  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      res = await doFetch(target, {
-        method,
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { 'content-type': 'application/json', accept: 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      throw new CatalogUnreachableError(base, e.cause?.code ?? e.cause?.message ?? e.message);
-    }
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
+      return await fn();
+    } catch (e) {
+      if (e instanceof ManagementApiError) {
+        if (e.status === 0)
+          throw new CatalogUnreachableError(base, e.message.replace(/^.*cannot reach the server \((.*)\)$/s, '$1'));
+        throw new CatalogRequestFailedError(e.method, e.url, e.status, e.errorCode, e.message);
       }
+      throw e;
     }
-    if (res.status === 404 && allow404) return undefined;
-    if (!res.ok) {
-      const p = (parsed ?? {}) as { errorCode?: string; message?: string; error?: { message?: string; type?: string } };
-      throw new CatalogRequestFailedError(
-        method,
-        path,
-        res.status,
-        p.errorCode ?? p.error?.type ?? 'UNKNOWN',
-        p.message ?? p.error?.message ?? String(text).slice(0, 200),
-      );
+  };
+  const orUndefined = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call(fn);
+    } catch (e) {
+      if (e instanceof CatalogRequestFailedError && e.status === 404) return undefined;
+      throw e;
     }
-    return parsed as T;
-  }
+  };
 
   return {
     url: base,
-    async getReference(name) {
-      const r = await call<{ reference: DataReference }>('GET', `/api/v2/trees/${enc(name)}`, undefined, true);
-      return r?.reference;
+    getReference: (name) => orUndefined(() => client.getReference(name)),
+    createReference: (name, type, from) => call(() => client.createReference(name, type, from)),
+    async deleteReference(ref: DataReference) {
+      await call(() => client.deleteReference(ref.name, ref.hash, ref.type));
     },
-    async createReference(name, type, from) {
-      const r = await call<{ reference: DataReference }>('POST', `/api/v2/trees?name=${enc(name)}&type=${type}`, {
-        type: from.type,
-        name: from.name,
-        hash: from.hash,
-      });
-      return r!.reference;
-    },
-    async deleteReference(ref) {
-      await call('DELETE', `/api/v2/trees/${enc(`${ref.name}@${ref.hash}`)}?type=${ref.type}`);
-    },
-    async merge(targetBranch, req: DataMergeRequest): Promise<DataMergeOutcome> {
-      const target = req.expectedHash ? `${targetBranch}@${req.expectedHash}` : targetBranch;
-      const r = await call<{
-        resultantTargetHash: string;
-        commonAncestor?: string | null;
-        wasApplied: boolean;
-        wasSuccessful: boolean;
-        details?: Array<{ key: { elements: string[] }; conflict?: { conflictType?: string; message?: string } | null }>;
-      }>('POST', `/api/v2/trees/${enc(target)}/history/merge`, {
-        fromRefName: req.fromRefName,
-        fromHash: req.fromHash,
-        // Nessie 0.99 reads the `is…` spellings, its OpenAPI document shows the others: send both.
-        dryRun: req.dryRun ?? false,
-        isDryRun: req.dryRun ?? false,
-        returnConflictAsResult: true,
-        isReturnConflictAsResult: true,
-        message: req.message,
-        commitMeta: req.message ? { message: req.message, properties: req.properties ?? {} } : undefined,
-        keyMergeModes: req.keyMergeModes?.map((m) => ({ key: { elements: m.key }, mergeBehavior: m.mergeBehavior })),
-      });
+    async merge(targetBranch, req): Promise<DataMergeOutcome> {
+      // The management API needs the target head for every write; without one, merge onto the current head.
+      const expected = req.expectedHash ?? (await call(() => client.getReference(targetBranch))).hash;
+      const from = {
+        type: 'BRANCH' as const,
+        name: req.fromRefName,
+        hash: req.fromHash ?? (await call(() => client.getReference(req.fromRefName))).hash,
+      };
+      const r = await call(() =>
+        client.merge(targetBranch, expected, from, {
+          dryRun: req.dryRun ?? false,
+          returnConflictAsResult: true,
+          message: req.message,
+          properties: req.properties,
+          keyMergeModes: req.keyMergeModes?.map((m) => ({ key: { elements: m.key }, mergeBehavior: m.mergeBehavior })),
+        }),
+      );
       return {
-        resultantTargetHash: r!.resultantTargetHash,
-        commonAncestor: r!.commonAncestor ?? null,
-        wasApplied: r!.wasApplied,
-        wasSuccessful: r!.wasSuccessful,
-        keys: (r!.details ?? []).map((d) => d.key.elements),
-        conflicts: (r!.details ?? [])
+        resultantTargetHash: r.resultantTargetHash ?? expected,
+        commonAncestor: r.commonAncestor ?? null,
+        wasApplied: r.wasApplied,
+        wasSuccessful: r.wasSuccessful,
+        keys: r.details.map((d) => d.key.elements),
+        conflicts: r.details
           .filter((d) => d.conflict)
-          .map((d) => ({
-            key: d.key.elements,
-            conflictType: d.conflict?.conflictType ?? 'UNKNOWN',
-            message: d.conflict?.message ?? '',
-          })),
+          .map((d) => ({ key: d.key.elements, conflictType: d.conflict!.conflictType, message: d.conflict!.message })),
       };
     },
     async history(ref, maxRecords) {
-      type Meta = {
-        hash: string;
-        message: string;
-        properties?: Record<string, string>;
-        allProperties?: Record<string, string[]>;
-        parentCommitHashes?: string[];
-      };
-      const r = await call<{ logEntries: Array<{ commitMeta: Meta; parentCommitHash?: string | null }> }>(
-        'GET',
-        `/api/v2/trees/${enc(ref)}/history?max-records=${maxRecords}`,
-      );
-      return (r?.logEntries ?? []).slice(0, maxRecords).map((e): DataLogEntry => {
+      const page = await call(() => client.log(encodeURIComponent(ref), { maxRecords }));
+      return page.logEntries.slice(0, maxRecords).map((e): DataLogEntry => {
         const m = e.commitMeta;
-        // Nessie v2 sends multi-valued `allProperties`; older shapes send `properties`.
-        const properties: Record<string, string> = { ...(m.properties ?? {}) };
+        const properties: Record<string, string> = {};
         for (const [k, vs] of Object.entries(m.allProperties ?? {})) if (vs.length) properties[k] = vs[vs.length - 1];
-        return {
-          hash: m.hash,
-          message: m.message,
-          properties,
-          parentHashes: m.parentCommitHashes ?? (e.parentCommitHash ? [e.parentCommitHash] : []),
-        };
+        return { hash: m.hash, message: m.message, properties, parentHashes: m.parentCommitHashes ?? [] };
       });
     },
-    async getLink(sha) {
-      return call<CodeLink>('GET', `/api/v2/git/links/${enc(sha)}`, undefined, true);
-    },
-    async putLink(link: CodeLink) {
-      const r = await call<CodeLink>('PUT', `/api/v2/git/links/${enc(link.sha)}`, {
-        dataRef: link.dataRef,
-        dataHash: link.dataHash,
-        codeBranch: link.codeBranch,
-      });
-      return r!;
-    },
+    getLink: (sha) => call(() => client.getCodeLink(sha)),
+    putLink: (link) =>
+      call(() =>
+        client.putCodeLink(link.sha, { dataRef: link.dataRef, dataHash: link.dataHash, codeBranch: link.codeBranch }),
+      ),
   };
 }
