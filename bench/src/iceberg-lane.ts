@@ -28,14 +28,14 @@ export interface IcebergWorkload {
 }
 
 export const FULL_ICEBERG: IcebergWorkload = {
-  commitsOneTable: 300,
-  commitsManyTables: 600,
+  commitsOneTable: 200,
+  commitsManyTables: 400,
   writers: [1, 4, 16],
   tables: 100,
-  loads: 1000,
-  namespaces: 50,
-  lists: 200,
-  maxRunMs: 12_000,
+  loads: 500,
+  namespaces: 30,
+  lists: 100,
+  maxRunMs: 6_000,
 };
 
 export const QUICK_ICEBERG: IcebergWorkload = {

@@ -29,7 +29,7 @@ import { FULL_ICEBERG, QUICK_ICEBERG, runIcebergLane, type IcebergWorkload } fro
 import { fmt } from './measure.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
 import { ICEBERG_REFERENCE_VERSION, startReference } from './reference-server.ts';
-import { Recorder, log } from './report.ts';
+import { RATIO_PAIRS, Recorder, log } from './report.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
@@ -308,7 +308,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (want('engine')) await engineLane(rec, opts.quick);
 
   // ---- output
-  rec.printTables((lane) => (lane === 'iceberg' || lane === 'api-v2' ? 'ours' : undefined));
+  rec.printTables(RATIO_PAIRS);
   for (const n of rec.notes) log(`note: ${n}`);
   if (profile) {
     log('');
@@ -361,6 +361,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       null,
       2,
     ) + '\n',
+  );
+  writeFileSync(
+    outFile.replace(/\.json$/, '.md'),
+    `${rec.markdown(RATIO_PAIRS)}\n${rec.notes.map((n) => `- ${n}`).join('\n')}\n\n\`${line}\`\n`,
   );
   log('');
   log(

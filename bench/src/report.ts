@@ -12,6 +12,22 @@ export interface Figure {
   detail?: Record<string, number | string>;
 }
 
+/** Per lane, the [ours, theirs] system pairs that get a ratio column ("ours vs theirs", > 1 = ours is better). */
+export type RatioPairs = Record<string, Array<[string, string]>>;
+
+/** The comparisons every report prints: like for like (file warehouse vs file, S3 vs S3). */
+export const RATIO_PAIRS: RatioPairs = {
+  iceberg: [
+    ['ours', 'reference'],
+    ['ours (s3)', 'nessie-rocksdb'],
+    ['ours (s3)', 'nessie-mem'],
+  ],
+  'api-v2': [
+    ['ours', 'nessie-rocksdb'],
+    ['ours', 'nessie-mem'],
+  ],
+};
+
 export interface Skipped {
   lane: string;
   system: string;
@@ -46,33 +62,11 @@ export class Recorder {
   }
 
   /** Prints one table per lane: a row per figure name, a column per system, then "ours vs X" ratio columns. */
-  printTables(ours: (lane: string) => string | undefined): void {
-    const lanes = [...new Set(this.figures.map((f) => f.lane))];
-    for (const lane of lanes) {
-      const rows = this.figures.filter((f) => f.lane === lane);
-      const systems = [...new Set(rows.map((f) => f.system))];
-      const names = [...new Set(rows.map((f) => f.name))];
-      const base = ours(lane);
-      const others = base && systems.includes(base) ? systems.filter((s) => s !== base) : [];
-      const header = ['', ...systems, ...others.map((o) => `${base} vs ${o}`)];
-      const body = names.map((name) => {
-        const unit = rows.find((r) => r.name === name)?.unit ?? '';
-        const cells = systems.map((s) => {
-          const v = rows.find((r) => r.name === name && r.system === s)?.value;
-          return v === undefined ? '–' : fmt(v);
-        });
-        const ratios = others.map((o) => {
-          const f = rows.find((r) => r.name === name && r.system === base);
-          const g = rows.find((r) => r.name === name && r.system === o);
-          if (!f || !g) return '–';
-          return `${fmt(f.better === 'higher' ? f.value / g.value : g.value / f.value)}×`;
-        });
-        return [`${name} (${unit})`, ...cells, ...ratios];
-      });
-      const table = [header, ...body];
-      const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  printTables(pairs: RatioPairs): void {
+    for (const { lane, ratios, table } of this.tables(pairs)) {
+      const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
       log('');
-      log(`== ${lane}${others.length ? '  (ratios > 1: ours is better)' : ''}`);
+      log(`== ${lane}${ratios ? '  (ratios > 1: ours is better)' : ''}`);
       for (const [i, r] of table.entries()) {
         log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
         if (i === 0) log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -83,6 +77,51 @@ export class Recorder {
       log('== skipped');
       for (const s of this.skipped) log(`${s.lane} · ${s.system}: ${s.reason}`);
     }
+  }
+
+  /** The same tables as Markdown, for docs/performance.md. */
+  markdown(pairs: RatioPairs): string {
+    const out: string[] = [];
+    for (const { lane, ratios, table } of this.tables(pairs)) {
+      out.push(`### ${lane}${ratios ? ' (ratios > 1: ours is better)' : ''}`, '');
+      out.push(`| ${table[0].join(' | ')} |`, `|${table[0].map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+      for (const r of table.slice(1)) out.push(`| ${r.join(' | ')} |`);
+      out.push('');
+    }
+    if (this.skipped.length) {
+      out.push('Skipped:', '');
+      for (const s of this.skipped) out.push(`- ${s.lane} · ${s.system}: ${s.reason}`);
+      out.push('');
+    }
+    return out.join('\n');
+  }
+
+  private tables(pairs: RatioPairs): Array<{ lane: string; ratios: boolean; table: string[][] }> {
+    const lanes = [...new Set(this.figures.map((f) => f.lane))];
+    const result: Array<{ lane: string; ratios: boolean; table: string[][] }> = [];
+    for (const lane of lanes) {
+      const rows = this.figures.filter((f) => f.lane === lane);
+      const systems = [...new Set(rows.map((f) => f.system))];
+      const names = [...new Set(rows.map((f) => f.name))];
+      const present = (pairs[lane] ?? []).filter(([a, b]) => systems.includes(a) && systems.includes(b));
+      const header = ['', ...systems, ...present.map(([a, b]) => `${a} vs ${b}`)];
+      const body = names.map((name) => {
+        const unit = rows.find((r) => r.name === name)?.unit ?? '';
+        const cells = systems.map((s) => {
+          const v = rows.find((r) => r.name === name && r.system === s)?.value;
+          return v === undefined ? '–' : fmt(v);
+        });
+        const ratios = present.map(([a, b]) => {
+          const f = rows.find((r) => r.name === name && r.system === a);
+          const g = rows.find((r) => r.name === name && r.system === b);
+          if (!f || !g) return '–';
+          return `${fmt(f.better === 'higher' ? f.value / g.value : g.value / f.value)}×`;
+        });
+        return [`${name} (${unit})`, ...cells, ...ratios];
+      });
+      result.push({ lane, ratios: present.length > 0, table: [header, ...body] });
+    }
+    return result;
   }
 }
 
