@@ -1,9 +1,9 @@
-import { IcebergRestClient } from '@ratatouille/catalog-client';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from './sql/duckdb-runner.ts';
 import type { SqlRow, SqlRunner } from './sql/sql-runner.ts';
 import { ingest as ingestFiles, type IngestOptions, type IngestResult } from './runner/ingest.ts';
 import { transform as transformSql, type TransformOptions } from './runner/materialize.ts';
-import { refreshView } from './runner/tables.ts';
+import { catalogFor, refreshView } from './runner/tables.ts';
 import { compileSql } from './pipeline/loader.ts';
 import type { WriteResult } from './iceberg/writer.ts';
 
@@ -31,7 +31,7 @@ export interface EngineSession {
  */
 export async function openEngine(o: { server: string; branch?: string; sql?: SqlRunner }): Promise<EngineSession> {
   const sql = o.sql ?? (await DuckDbRunner.open());
-  const catalog = new IcebergRestClient({ server: o.server, ref: o.branch ?? 'main' });
+  const catalog = catalogFor(o.server, o.branch ?? 'main');
   const load = async (text: string, extra: string[] = []) => {
     const ids = new Set(extra);
     for (const m of text.matchAll(

@@ -1,7 +1,48 @@
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UnsupportedLocationError } from '../errors/engine-error.ts';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { EngineError, UnsupportedLocationError } from '../errors/engine-error.ts';
+
+/**
+ * Where the engine's files live. Tables and landing files are on `file://` paths or `s3://bucket/key`; DuckDB only
+ * ever sees local files: writes go to a local temp dir and are uploaded, reads of remote files are downloaded once
+ * into a per-process cache (Iceberg data and metadata files are immutable, so a location's bytes never change).
+ */
+export interface ObjectStore {
+  /** The whole object. */
+  get(location: string): Promise<Buffer>;
+  /** Writes an object that must not exist yet. */
+  put(location: string, data: Buffer): Promise<void>;
+  /** Uploads (or copies) a local file to `location`. */
+  putFile(location: string, localFile: string): Promise<void>;
+  /** Locations of every object under a prefix (recursively), sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** S3 or the catalog could not serve a file (missing object, refused keys, unreachable endpoint). */
+export class StorageError extends EngineError<
+  'STORAGE_ERROR',
+  { location: string; operation: string; s3Code?: string }
+> {
+  constructor(location: string, operation: string, cause: unknown) {
+    const s3Code = (cause as { name?: string; Code?: string })?.Code ?? (cause as { name?: string })?.name;
+    super(
+      'STORAGE_ERROR',
+      `${operation} ${location} failed (${s3Code ?? 'error'}): ${(cause as Error)?.message ?? String(cause)}. ` +
+        'Check the S3 endpoint and keys (the catalog vends them for tables; landing prefixes use the AWS_* variables).',
+      { location, operation, s3Code },
+    );
+  }
+}
 
 /** Local path of a `file:` location (`file:///a`, Java's `file:/a`) or an absolute path. */
 export function localPath(location: string): string {
@@ -18,12 +59,220 @@ export function fileUri(p: string): string {
   return pathToFileURL(p).href;
 }
 
+/** True for `s3://`, `s3a://` and `s3n://` locations. */
+export function isS3(location: string): boolean {
+  return /^s3[an]?:\/\//.test(location);
+}
+
+function splitS3(location: string): { bucket: string; key: string } {
+  const m = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(location);
+  if (!m) throw new UnsupportedLocationError(location);
+  return { bucket: m[1]!, key: m[2]! };
+}
+
+const fileStore: ObjectStore = {
+  get: (location) => fs.readFile(localPath(location)),
+  async put(location, data) {
+    const p = localPath(location);
+    await fs.mkdir(path.dirname(p), { recursive: true });
+    await fs.writeFile(p, data, { flag: 'wx' });
+  },
+  async putFile(location, localFile) {
+    const p = localPath(location);
+    if (path.resolve(p) === path.resolve(localFile)) return;
+    await fs.mkdir(path.dirname(p), { recursive: true });
+    await fs.copyFile(localFile, p, fs.constants.COPYFILE_EXCL);
+  },
+  async list(prefix) {
+    const root = localPath(prefix);
+    const out: string[] = [];
+    const walk = async (d: string) => {
+      let entries;
+      try {
+        entries = await fs.readdir(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else out.push(fileUri(p));
+      }
+    };
+    await walk(root);
+    return out.sort();
+  },
+};
+
+/** S3 settings for one bucket, as an Iceberg `config` map carries them (`s3.endpoint`, `s3.access-key-id`, …). */
+export type S3Properties = Record<string, string>;
+
+const bucketSettings = new Map<string, S3Properties>();
+const clients = new Map<string, S3Client>();
+
+/**
+ * Remembers the storage settings the catalog returned with a table (`loadTable`/`createTable` `config`) for the
+ * bucket of its location, so that the engine reads and writes that table's files with them.
+ *
+ * @example rememberStorage(loaded.metadata.location, loaded.config)
+ */
+export function rememberStorage(location: string, config: Record<string, string> | undefined): void {
+  if (!isS3(location) || !config) return;
+  const s3 = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('s3.') || k === 'client.region'));
+  if (Object.keys(s3).length === 0) return;
+  const { bucket } = splitS3(location);
+  const prev = JSON.stringify(bucketSettings.get(bucket) ?? {});
+  const merged = { ...bucketSettings.get(bucket), ...s3 };
+  if (JSON.stringify(merged) === prev) return;
+  bucketSettings.set(bucket, merged);
+  clients.delete(bucket);
+}
+
+/** The S3 client for a bucket: the catalog's settings for it when known, else the standard AWS variables. */
+function s3Client(bucket: string): S3Client {
+  let c = clients.get(bucket);
+  if (c) return c;
+  const p = bucketSettings.get(bucket) ?? {};
+  const env = process.env;
+  const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const pathStyle = p['s3.path-style-access'] ?? env.RAT_S3_PATH_STYLE;
+  const cfg: S3ClientConfig = {
+    region: p['s3.region'] ?? p['client.region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
+    ...(endpoint ? { endpoint } : {}),
+  };
+  if (p['s3.access-key-id'] && p['s3.secret-access-key']) {
+    cfg.credentials = {
+      accessKeyId: p['s3.access-key-id'],
+      secretAccessKey: p['s3.secret-access-key'],
+      ...(p['s3.session-token'] ? { sessionToken: p['s3.session-token'] } : {}),
+    };
+  }
+  c = new S3Client(cfg);
+  clients.set(bucket, c);
+  return c;
+}
+
+const s3Store: ObjectStore = {
+  async get(location) {
+    const { bucket, key } = splitS3(location);
+    try {
+      const r = await s3Client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return Buffer.from(await r.Body!.transformToByteArray());
+    } catch (err) {
+      throw new StorageError(location, 'GetObject', err);
+    }
+  },
+  async put(location, data) {
+    const { bucket, key } = splitS3(location);
+    try {
+      // Engine file names carry a UUID, so a plain put never replaces another writer's file.
+      await s3Client(bucket).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
+    } catch (err) {
+      throw new StorageError(location, 'PutObject', err);
+    }
+  },
+  async putFile(location, localFile) {
+    await this.put(location, await fs.readFile(localFile));
+  },
+  async list(prefix) {
+    const { bucket, key } = splitS3(prefix);
+    const out: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const r = await s3Client(bucket).send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
+        );
+        for (const o of r.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push(`s3://${bucket}/${o.Key}`);
+        token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw new StorageError(prefix, 'ListObjectsV2', err);
+    }
+    return out.sort();
+  },
+};
+
+/**
+ * The store for a location: `s3://` (S3 client) or `file://` / an absolute path (local files); anything else is
+ * `UNSUPPORTED_LOCATION`.
+ *
+ * @example await storeFor('s3://lake/wh/t/metadata/x.avro').get('s3://lake/wh/t/metadata/x.avro')
+ */
+export function storeFor(location: string): ObjectStore {
+  if (isS3(location)) return s3Store;
+  localPath(location); // throws UNSUPPORTED_LOCATION for other schemes
+  return fileStore;
+}
+
 export async function readLocation(location: string): Promise<Buffer> {
-  return fs.readFile(localPath(location));
+  return storeFor(location).get(location);
 }
 
 export async function writeLocation(location: string, data: Buffer): Promise<void> {
-  const p = localPath(location);
-  await fs.mkdir(path.dirname(p), { recursive: true });
-  await fs.writeFile(p, data, { flag: 'wx' });
+  return storeFor(location).put(location, data);
+}
+
+let cacheDir: string | undefined;
+const cached = new Map<string, Promise<string>>();
+
+function cacheRoot(): string {
+  if (!cacheDir) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-engine-cache-'));
+    cacheDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return cacheDir;
+}
+
+function cachePath(location: string): string {
+  const ext = path.extname(location.replace(/[?#].*$/, '')) || '.bin';
+  return path.join(cacheRoot(), `${createHash('sha256').update(location).digest('hex').slice(0, 32)}${ext}`);
+}
+
+/**
+ * A local path DuckDB can read for a location: the file itself for local locations, a downloaded copy (cached for
+ * the process) for S3.
+ *
+ * @example const p = await localCopy('s3://lake/wh/t/data/a.parquet')
+ */
+export function localCopy(location: string): Promise<string> {
+  if (!isS3(location)) return Promise.resolve(localPath(location));
+  let p = cached.get(location);
+  if (!p) {
+    p = (async () => {
+      const target = cachePath(location);
+      const tmp = `${target}.${process.pid}.part`;
+      await fs.writeFile(tmp, await s3Store.get(location));
+      await fs.rename(tmp, target);
+      return target;
+    })();
+    cached.set(location, p);
+    p.catch(() => cached.delete(location));
+  }
+  return p;
+}
+
+/**
+ * Uploads a file DuckDB wrote locally to its final location and keeps it as the cached copy of that location
+ * (so reading the table back in the same run downloads nothing). Local locations are moved into place.
+ */
+export async function publishFile(localFile: string, location: string): Promise<void> {
+  if (!isS3(location)) {
+    const dest = localPath(location);
+    if (path.resolve(dest) === path.resolve(localFile)) return;
+    await fs.mkdir(path.dirname(dest), { recursive: true });
+    await fs.rename(localFile, dest);
+    return;
+  }
+  await s3Store.putFile(location, localFile);
+  const target = cachePath(location);
+  await fs.rename(localFile, target).catch(() => fs.copyFile(localFile, target));
+  cached.set(location, Promise.resolve(target));
+}
+
+/** A fresh local folder for DuckDB's output, under the cache root (same file system, so publishing is a rename). */
+export function scratchDir(): Promise<string> {
+  return fs.mkdtemp(path.join(cacheRoot(), 'w-'));
 }

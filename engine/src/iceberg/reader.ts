@@ -2,7 +2,7 @@ import type { TableMetadata } from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { sqlTypeOf, type IcebergSchema } from './types.ts';
-import { localPath } from './files.ts';
+import { localCopy } from './files.ts';
 import { liveFiles, type LiveFile } from './manifests.ts';
 
 /** Field ids of the position-delete file columns (spec: reserved ids). */
@@ -38,8 +38,6 @@ function schemaMap(schema: IcebergSchema, only?: number[]): string {
     .join(', ')}}`;
 }
 
-const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;
-
 /**
  * SQL for the rows of a scan: data files read by field id (so renamed or added columns come out right), minus rows
  * removed by position deletes (same path and position, delete sequence number ≥ the data file's) and equality
@@ -55,6 +53,13 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
     if (opts.withFile) empty.push(`CAST(NULL AS VARCHAR) AS __rat_file`, `CAST(NULL AS BIGINT) AS __rat_pos`);
     return `SELECT ${empty.join(', ') || '1 AS __empty'} WHERE false`;
   }
+  // DuckDB reads local files: S3 files are downloaded (once per process) first.
+  const locals = new Map<string, string>();
+  const all = [...plan.data, ...plan.positionDeletes, ...plan.equalityDeletes];
+  const paths = await Promise.all(all.map((f) => localCopy(f.file.filePath)));
+  all.forEach((f, i) => locals.set(f.file.filePath, paths[i]!));
+  const localPath = (p: string) => locals.get(p)!;
+  const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;
   const read = `read_parquet(${fileList(plan.data)}, schema=${schemaMap(plan.schema)}, filename='__rat_local', file_row_number=true)`;
   const extra = opts.withFile ? ', f.uri AS __rat_file, d.file_row_number AS __rat_pos' : '';
   if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0) {

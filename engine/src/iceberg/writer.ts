@@ -29,7 +29,7 @@ import {
   type PartitionFieldSpec,
 } from './partition.ts';
 import { parseSqlText } from './stats.ts';
-import { fileUri, localPath, writeLocation } from './files.ts';
+import { fileUri, isS3, localPath, publishFile, rememberStorage, scratchDir, writeLocation } from './files.ts';
 import { liveFiles, readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 
 export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions';
@@ -88,7 +88,12 @@ interface StatsRow {
   partition_keys: { key: string; value: string | null }[] | null;
 }
 
-function toDataFile(row: StatsRow, schema: IcebergSchema, partitionType: PartitionFieldType[]): DataFile {
+function toDataFile(
+  row: StatsRow,
+  schema: IcebergSchema,
+  partitionType: PartitionFieldType[],
+  filePath: string,
+): DataFile {
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   const columnSizes = new Map<number, number>();
   const valueCounts = new Map<number, number>();
@@ -121,7 +126,7 @@ function toDataFile(row: StatsRow, schema: IcebergSchema, partitionType: Partiti
   });
   return {
     content: 0,
-    filePath: fileUri(row.filename),
+    filePath,
     fileFormat: 'PARQUET',
     partition,
     recordCount: Number(row.count),
@@ -189,15 +194,22 @@ export async function writeTable(
       loaded = await catalog.loadTable(target);
     }
   }
+  rememberStorage(loaded.metadata.location, loaded.config);
   let md = loaded.metadata;
   const schemaNow = currentSchema(md);
   const plan = planSchema(name, schemaNow, md['last-column-id'], columns, opts.evolveSchema ?? false);
   const spec = defaultSpec(md);
   const partitionType = partitionTypeOf(spec, plan.schema);
 
-  // 1. Data files.
-  const dataDir = path.join(localPath(md.location), 'data');
+  // 1. Data files: written by DuckDB into the table's data folder (local warehouse) or a scratch folder, then
+  // uploaded under `<location>/data/` (S3).
+  const remote = isS3(md.location);
+  const dataDir = remote ? await scratchDir() : path.join(localPath(md.location), 'data');
   await fs.mkdir(dataDir, { recursive: true });
+  const locationOf = (local: string) =>
+    remote
+      ? `${md.location.replace(/\/+$/, '')}/data/${path.relative(dataDir, local).split(path.sep).join('/')}`
+      : fileUri(local);
   const partExprs = spec.fields.map((pf, i) => {
     const src = plan.schema.fields.find((f) => f.id === pf['source-id'])!;
     return `${partitionSql(pf.transform, src.name, src.type as string)} AS ${ident(`__p${i}`)}`;
@@ -222,12 +234,18 @@ export async function writeTable(
     `COPY (${select}) TO ${lit(copyTarget)} (${copyOpts.join(', ')})`,
   )) as unknown as StatsRow[];
   const dataFiles: DataFile[] = [];
-  for (const row of stats) {
-    if (Number(row.count) === 0) {
-      await fs.rm(row.filename, { force: true });
-      continue;
+  try {
+    for (const row of stats) {
+      if (Number(row.count) === 0) {
+        await fs.rm(row.filename, { force: true });
+        continue;
+      }
+      const location = locationOf(row.filename);
+      if (remote) await publishFile(row.filename, location);
+      dataFiles.push(toDataFile(row, plan.schema, partitionType, location));
     }
-    dataFiles.push(toDataFile(row, plan.schema, partitionType));
+  } finally {
+    if (remote) await fs.rm(dataDir, { recursive: true, force: true });
   }
 
   // 2. Commit, rebasing on conflicts.
@@ -251,7 +269,9 @@ export async function writeTable(
           throw new CommitConflictError(name, attempt, err.message);
         throw err;
       }
-      md = (await catalog.loadTable(target)).metadata;
+      const reloaded = await catalog.loadTable(target);
+      rememberStorage(reloaded.metadata.location, reloaded.config);
+      md = reloaded.metadata;
       if (currentSchema(md)['schema-id'] !== schemaNow['schema-id'] && plan.evolved) {
         throw new CommitConflictError(name, attempt, 'the table schema changed concurrently');
       }

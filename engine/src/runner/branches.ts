@@ -18,12 +18,15 @@ export class BranchApi {
     return this.client.createReference(name, 'BRANCH', from);
   }
 
-  /** Merges `from` into `target`, retrying when the target moved between reading its head and merging. */
-  async merge(target: string, from: Reference, message: string): Promise<void> {
+  /**
+   * Merges `from` into `target`, retrying when the target moved between reading its head and merging; `properties`
+   * become the merge commit's properties (e.g. `rat.run-id`, `rat.code-commit`).
+   */
+  async merge(target: string, from: Reference, message: string, properties?: Record<string, string>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.client.getReference(target);
       try {
-        const r = await this.client.merge(target, head.hash, from, { message });
+        const r = await this.client.merge(target, head.hash, from, { message, ...(properties ? { properties } : {}) });
         if (r.wasSuccessful === false) throw new Error(`merge of ${from.name} into ${target} was not successful`);
         return;
       } catch (err) {

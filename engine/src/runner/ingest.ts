@@ -10,6 +10,7 @@ import { EngineError } from '../errors/engine-error.ts';
 import type { SourceConfig } from '../pipeline/model.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
+import { isS3, storeFor } from '../iceberg/files.ts';
 
 /**
  * Where the file registry lives: an Iceberg table on the data branch itself, so that which files a branch has
@@ -94,6 +95,33 @@ export function listFiles(baseDir: string, pattern: string): string[] {
   return out.sort();
 }
 
+/**
+ * The landing files of a source, each as a local path DuckDB can read and the name the registry keeps: local globs
+ * give paths relative to `baseDir`; an S3 glob (`s3://landing/orders/*.csv`, keys from the AWS_* variables) is
+ * listed under its fixed prefix, matched on the whole URI and downloaded into `tmp`, named by its URI.
+ */
+async function landingFiles(baseDir: string, pattern: string, tmp: string): Promise<{ abs: string; rel: string }[]> {
+  if (!isS3(pattern)) return listFiles(baseDir, pattern).map((abs) => ({ abs, rel: path.relative(baseDir, abs) }));
+  const glob = pattern.search(/[*?]/);
+  const store = storeFor(pattern);
+  let uris: string[];
+  if (glob < 0) {
+    // A plain URI: that object, or every object under it as a folder.
+    const all = await store.list(pattern);
+    uris = all.includes(pattern) ? [pattern] : await store.list(`${pattern.replace(/\/+$/, '')}/`);
+  } else {
+    const re = globToRe(pattern);
+    uris = (await store.list(pattern.slice(0, glob).replace(/[^/]*$/, ''))).filter((u) => re.test(u));
+  }
+  const out: { abs: string; rel: string }[] = [];
+  for (const [i, uri] of uris.entries()) {
+    const abs = path.join(tmp, `landing-${i}-${path.posix.basename(uri)}`);
+    await fs.writeFile(abs, await store.get(uri));
+    out.push({ abs, rel: uri });
+  }
+  return out;
+}
+
 async function sha256(file: string): Promise<string> {
   return createHash('sha256')
     .update(await fs.readFile(file))
@@ -170,7 +198,23 @@ export async function ingest(
 ): Promise<IngestResult> {
   const baseDir = opts.baseDir ?? process.cwd();
   const runId = opts.runId ?? `adhoc-${Date.now()}`;
-  const files = listFiles(baseDir, source);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rat-ingest-'));
+  try {
+    return await ingestFiles(sql, catalog, await landingFiles(baseDir, source, tmp), target, opts, runId, tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function ingestFiles(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  files: { abs: string; rel: string }[],
+  target: string,
+  opts: IngestOptions,
+  runId: string,
+  tmp: string,
+): Promise<IngestResult> {
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   const result: IngestResult = { table: target, files: [], rows: 0, rejected: 0, write: null };
 
@@ -183,8 +227,7 @@ export async function ingest(
     for (const r of rows) known.set(String(r.path), String(r.h));
   }
   const todo: { abs: string; rel: string; hash: string; changed: boolean }[] = [];
-  for (const abs of files) {
-    const rel = path.relative(baseDir, abs);
+  for (const { abs, rel } of files) {
     const hash = await sha256(abs);
     const prev = known.get(rel);
     if (prev === hash) {
@@ -215,7 +258,6 @@ export async function ingest(
   const n = ++counter;
   const good: string[] = [];
   const rejectedParts: string[] = [];
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rat-ingest-'));
   try {
     for (const [i, f] of todo.entries()) {
       let file = f.abs;
@@ -345,7 +387,6 @@ export async function ingest(
     await writeTable(sql, catalog, tableIdent(REGISTRY_TABLE), reg, { mode: 'append', properties: opts.properties });
     return result;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
     for (let i = 0; i < todo.length; i++) {
       // The raw input is a table (CSV) or a view (other formats); DROP of the wrong kind is an error.
       for (const kind of ['TABLE', 'VIEW'])

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { IcebergRestClient } from '@ratatouille/catalog-client';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
@@ -11,7 +11,7 @@ import { BranchApi } from './branches.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { runTests, type TestOutcome } from './data-tests.ts';
-import { MissingTableError, refreshView, sqlName, tableIdent } from './tables.ts';
+import { MissingTableError, catalogFor, refreshView, sqlName, tableIdent } from './tables.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -194,7 +194,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   };
   try {
     if (o.testsOnly) {
-      const catalog = new IcebergRestClient({ server: o.server, ref: branch });
+      const catalog = catalogFor(o.server, branch);
       emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });
       for (const m of plan.steps) {
         for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
@@ -210,7 +210,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     report.runBranch = runBranch;
     await api.createBranch(runBranch, target);
     emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch });
-    const catalog = new IcebergRestClient({ server: o.server, ref: runBranch });
+    const catalog = catalogFor(o.server, runBranch);
     const properties = { 'rat.run-id': runId, 'rat.code-commit': o.codeCommit ?? '' };
     for (const [i, m] of plan.steps.entries()) {
       emit({ type: 'step-start', step: m.id, index: i, total: plan.steps.length });
@@ -240,7 +240,12 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     );
     if (report.status === 'success') {
       const head = await api.get(runBranch);
-      await api.merge(branch, head, `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)})` : ''}`);
+      await api.merge(
+        branch,
+        head,
+        `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)})` : ''}`,
+        properties,
+      );
       emit({ type: 'merge', into: branch });
       await api.deleteBranch(runBranch);
     } else {
@@ -280,7 +285,7 @@ export async function listRuns(server: string, branch = 'main'): Promise<RunReco
   try {
     const sources = [branch, ...refs.map((r) => r.name).filter((n) => n.startsWith(RUN_BRANCH_PREFIX))];
     for (const ref of sources) {
-      const catalog = new IcebergRestClient({ server, ref });
+      const catalog = catalogFor(server, ref);
       if (!(await refreshView(sql, catalog, RUNS_TABLE).catch(() => null))) continue;
       const rows = await sql.query(
         `SELECT run_id, branch, run_branch, code_commit, status, CAST(started_at AS VARCHAR) AS started_at, CAST(finished_at AS VARCHAR) AS finished_at, failures, error FROM ${sqlName(

@@ -1,8 +1,19 @@
-import type { IcebergRestClient, TableIdent } from '@ratatouille/catalog-client';
+import { IcebergRestClient, type TableIdent } from '@ratatouille/catalog-client';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident } from '../sql/sql-runner.ts';
 import { planScan, registerTableView, scanSql, type ScanPlan } from '../iceberg/reader.ts';
 import { EngineError } from '../errors/engine-error.ts';
+import { rememberStorage } from '../iceberg/files.ts';
+
+/**
+ * The engine's Iceberg REST client for a data branch. It asks for vended credentials, so that tables on an S3
+ * warehouse come with the keys (and endpoint, region, path style) the engine needs to write and read their files.
+ *
+ * @example const catalog = catalogFor('http://127.0.0.1:8181', 'dev')
+ */
+export function catalogFor(server: string, ref: string): IcebergRestClient {
+  return new IcebergRestClient({ server, ref, headers: { 'X-Iceberg-Access-Delegation': 'vended-credentials' } });
+}
 
 /** `silver.orders` → `{ namespace: ['silver'], name: 'orders' }`. */
 export function tableIdent(id: string): TableIdent {
@@ -34,6 +45,7 @@ export async function refreshView(sql: SqlRunner, catalog: IcebergRestClient, id
   const t = tableIdent(id);
   const loaded = await catalog.tryLoadTable(t);
   if (!loaded) return null;
+  rememberStorage(loaded.metadata.location, loaded.config);
   return registerTableView(sql, loaded.metadata, t.namespace, t.name);
 }
 
@@ -41,5 +53,6 @@ export async function refreshView(sql: SqlRunner, catalog: IcebergRestClient, id
 export async function scanWithFiles(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<string | null> {
   const loaded = await catalog.tryLoadTable(tableIdent(id));
   if (!loaded) return null;
+  rememberStorage(loaded.metadata.location, loaded.config);
   return scanSql(sql, await planScan(loaded.metadata), { withFile: true });
 }

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ManagementClient } from '@ratatouille/catalog-client';
+import { openEngine } from '@ratatouille/engine';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ratBin = path.join(root, 'cli', 'bin', 'rat.js');
+const LAKE = 'rat-lake';
+const LANDING = 'rat-landing';
+
+async function rat(cwd: string, args: string[], env: Record<string, string>) {
+  try {
+    const r = await run(process.execPath, [ratBin, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 24,
+    });
+    return { code: 0, out: r.stdout + r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** Every file under a bucket's folder on the versitygw posix backend, as bucket-relative keys. */
+function keysUnder(s3: S3TestServer, bucket: string, prefix: string): string[] {
+  const dir = path.join(s3.dataDir, bucket, ...prefix.split('/').filter(Boolean));
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(path.join(s3.dataDir, bucket), path.join(e.parentPath, e.name)));
+}
+
+describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse (versitygw)', function () {
+  this.timeout(600_000);
+  let s3: S3TestServer;
+  let server: TestServer;
+  let mgmt: ManagementClient;
+  let dir: string;
+
+  before(async () => {
+    s3 = await startS3Server({ buckets: [LAKE, LANDING] });
+    // The catalog gets its S3 settings from its own config; the engine gets the table keys vended by the catalog
+    // and reads the landing bucket with the standard AWS variables (given to the `rat run` process only).
+    server = await startTestServer({
+      warehouses: {
+        default: {
+          uri: `s3://${LAKE}/warehouse`,
+          s3: {
+            endpoint: s3.endpoint,
+            region: s3.region,
+            accessKeyId: s3.accessKeyId,
+            secretAccessKey: s3.secretAccessKey,
+          },
+        },
+      },
+    });
+    mgmt = new ManagementClient({ server: server.url });
+    // The shop example with its landing files moved to s3://rat-landing/shop/…
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-shop-s3-'));
+    cpSync(path.join(root, 'examples', 'shop'), dir, { recursive: true });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const landing = path.join(dir, 'landing');
+    for (const e of readdirSync(landing, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile()) continue;
+      const rel = path.relative(landing, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+      await client.send(
+        new PutObjectCommand({
+          Bucket: LANDING,
+          Key: `shop/${rel}`,
+          Body: readFileSync(path.join(e.parentPath, e.name)),
+        }),
+      );
+    }
+    client.destroy();
+    rmSync(landing, { recursive: true, force: true });
+    for (const name of ['orders', 'customers', 'products']) {
+      const file = path.join(dir, 'bronze', `${name}.yml`);
+      const text = readFileSync(file, 'utf8').replace(/path: landing\//, `path: s3://${LANDING}/shop/`);
+      assert.match(text, /path: s3:\/\//);
+      writeFileSync(file, text);
+    }
+  });
+
+  after(async () => {
+    await server?.stop();
+    await s3?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = async (branch: string, sqlText: string) => {
+    const eng = await openEngine({ server: server.url, branch });
+    try {
+      const [{ n }] = await eng.query(sqlText);
+      return Number(n);
+    } finally {
+      await eng.close();
+    }
+  };
+
+  it('runs on a branch: tables and data files on S3, main untouched until the merge', async () => {
+    const main = await mgmt.getReference('main');
+    await mgmt.createReference('feature', 'BRANCH', main);
+    const r = await rat(dir, ['run', '--branch', 'feature', '--server', server.url], s3.env);
+    assert.equal(r.code, 0, r.out);
+    assert.equal((await mgmt.getReference('main')).hash, main.hash);
+
+    const keys = keysUnder(s3, LAKE, 'warehouse');
+    assert.ok(
+      keys.some((k) => /bronze.*\/data\/.*\.parquet$/.test(k)),
+      keys.join('\n'),
+    );
+    assert.ok(keys.some((k) => /gold.*\/metadata\/snap-.*\.avro$/.test(k)));
+    assert.ok(
+      keys.some((k) => /metadata\/[^/]+-m0\.avro$/.test(k)),
+      'manifests are written to S3',
+    );
+
+    assert.equal(await count('feature', 'SELECT count(*) AS n FROM gold.daily_revenue'), 2);
+    assert.ok((await count('feature', 'SELECT count(*) AS n FROM bronze.orders')) > 0);
+    assert.equal(
+      await count(
+        'feature',
+        `SELECT count(*) AS n FROM bronze.orders WHERE _source_file NOT LIKE 's3://${LANDING}/shop/orders/%'`,
+      ),
+      0,
+    );
+    assert.equal(await count('main', `SELECT count(*) AS n FROM _rat.ingest_files`).catch(() => -1), -1);
+  });
+
+  it('a second run ingests nothing new', async () => {
+    const before = await count('feature', 'SELECT count(*) AS n FROM bronze.orders');
+    const files = await count('feature', 'SELECT count(*) AS n FROM _rat.ingest_files');
+    const r = await rat(dir, ['run', '--branch', 'feature', '--server', server.url], s3.env);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(await count('feature', 'SELECT count(*) AS n FROM bronze.orders'), before);
+    assert.equal(await count('feature', 'SELECT count(*) AS n FROM _rat.ingest_files'), files);
+  });
+
+  it('after merging the branch into main the data is visible on main', async () => {
+    const main = await mgmt.getReference('main');
+    const feature = await mgmt.getReference('feature');
+    await mgmt.merge('main', main.hash, feature, { message: 'merge feature' });
+    assert.equal(await count('main', 'SELECT count(*) AS n FROM gold.daily_revenue'), 2);
+    assert.equal(
+      await count('main', 'SELECT count(*) AS n FROM bronze.orders'),
+      await count('feature', 'SELECT count(*) AS n FROM bronze.orders'),
+    );
+  });
+});
