@@ -9,7 +9,6 @@ import { icebergSpecPath } from './support/spec-path.ts';
  * Iceberg OpenAPI spec itself (read from the shared specs folder, or RAT_ICEBERG_SPEC).
  */
 
-
 type Schema = Record<string, unknown>;
 
 /** A small validator for the OpenAPI 3.1 schema subset the spec uses; returns a list of problems. */
