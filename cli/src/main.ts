@@ -8,14 +8,20 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * Loads the command modules. A command lives in the file of its name (`commands/merge.ts` → `rat merge`), so when
+ * `only` names one, just that module is imported: git hooks run `rat` on every checkout and commit, and importing
+ * every command (DuckDB included) would cost them a second or more each time.
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('rat')
     .description('Ratatouille: git-integrated data versioning (Iceberg REST catalog, git lockstep, pipelines)')
     .showHelpAfterError();
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir)
+  const all = readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .sort();
+  const files = only && all.includes(`${only}.ts`) ? [`${only}.ts`] : all;
   for (const file of files) {
     const mod = (await import(path.join(dir, file))) as Partial<CommandModule>;
     mod.register?.(program);
@@ -24,6 +30,6 @@ export async function buildProgram(): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv[2]);
   await program.parseAsync(argv);
 }

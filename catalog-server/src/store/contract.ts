@@ -42,7 +42,9 @@ export function describeVersionStoreContract(name: string, factory: () => Promis
     };
 
     describe('references', () => {
-      it('starts with the default branch main', async () => {
+      it('starts with the default branch main at the root commit', async () => {
+        assert.equal((await store.getReference('main')).hash, store.noAncestorHash);
+        assert.deepEqual((await store.getCommit(store.noAncestorHash)).parentHashes, []);
         const refs = await store.listReferences();
         assert.deepEqual(
           refs.map((r) => [r.name, r.type]),

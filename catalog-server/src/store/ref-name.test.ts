@@ -29,6 +29,8 @@ describe('reference names', () => {
     '@',
     'end.',
     '-flag',
+    'HEAD',
+    'DETACHED',
     'a'.repeat(256),
     'a'.repeat(64).replace(/a/g, 'f'),
   ]) {

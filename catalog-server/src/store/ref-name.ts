@@ -20,6 +20,8 @@ export function referenceNameProblem(name: string): string | undefined {
   if (name.includes('..')) return 'it contains ".."';
   if (name.includes('@{')) return 'it contains "@{"';
   if (name === '@') return 'it is "@"';
+  // git refuses a branch named HEAD; Nessie reserves DETACHED for commits without a reference.
+  if (name === 'HEAD' || name === 'DETACHED') return `"${name}" is reserved`;
   if (name.startsWith('/') || name.endsWith('/')) return 'it starts or ends with "/"';
   if (name.includes('//')) return 'it contains "//"';
   if (name.endsWith('.')) return 'it ends with "."';

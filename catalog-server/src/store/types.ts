@@ -196,6 +196,8 @@ export interface ReflogEntry {
  */
 export interface VersionStore {
   readonly defaultBranch: string;
+  /** The parentless root commit every history starts from (Nessie's "no ancestor" hash); never changes. */
+  readonly noAncestorHash: string;
 
   listReferences(): Promise<Reference[]>;
   getReference(name: string): Promise<Reference>;

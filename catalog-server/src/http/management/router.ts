@@ -6,7 +6,7 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NoSuchContentError } from '../../errors/index.ts';
-import type { ContentInput, ContentKey, Operation, VersionStore } from '../../store/types.ts';
+import type { ContentInput, ContentKey, Operation } from '../../store/types.ts';
 import { keyId } from '../../store/types.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
@@ -37,7 +37,7 @@ export function managementRouter(ctx: AppContext): Router {
       maxSupportedApiVersion: 2,
       actualApiVersion: 2,
       specVersion: '2.2.0',
-      noAncestorHash: await noAncestorHash(store),
+      noAncestorHash: store.noAncestorHash,
     });
   });
 
@@ -327,28 +327,6 @@ function pageArray<T>(items: T[], page: { maxRecords?: number; pageToken?: strin
   const slice = items.slice(start, start + size);
   const more = start + size < items.length;
   return { items: slice, token: more ? Buffer.from(id(slice[slice.length - 1]!), 'utf8').toString('hex') : undefined };
-}
-
-const roots = new WeakMap<VersionStore, string>();
-
-/**
- * The store's root commit, which every history starts from: Nessie calls it the "no ancestor" hash and clients use
- * it to create references from the beginning of time. It never changes, so it is looked up once.
- */
-async function noAncestorHash(store: VersionStore): Promise<string> {
-  const known = roots.get(store);
-  if (known) return known;
-  let hash = (await store.getReference(store.defaultBranch)).hash;
-  let pageToken: string | undefined;
-  for (;;) {
-    const page = await store.log(hash, { maxRecords: 10_000, ...(pageToken ? { pageToken } : {}) });
-    const last = page.items[page.items.length - 1];
-    if (last) hash = last.hash;
-    if (!page.token) break;
-    pageToken = page.token;
-  }
-  roots.set(store, hash);
-  return hash;
 }
 
 /**

@@ -102,6 +102,7 @@ const ROOT = {
  */
 export class SqliteVersionStore implements VersionStore {
   readonly defaultBranch = 'main';
+  readonly noAncestorHash: string;
   /** The database handle, for companion repositories (e.g. code links) that keep their tables in the same file. */
   readonly db: Database;
   private readonly nodeCache = new Map<string, TreeNode<Content>>();
@@ -131,6 +132,7 @@ export class SqliteVersionStore implements VersionStore {
       getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
       putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
     };
+    this.noAncestorHash = this.bootstrap();
     this.nodes = {
       get: (id) => {
         let node = this.nodeCache.get(id);
@@ -159,18 +161,19 @@ export class SqliteVersionStore implements VersionStore {
     db.pragma('busy_timeout = 10000');
     await migrate(db);
     const store = new SqliteVersionStore(db);
-    store.bootstrap();
     return store;
   }
 
-  private bootstrap(): void {
-    this.db
+  /** Writes the root commit and `main` on first start; returns the root hash. */
+  private bootstrap(): string {
+    return this.db
       .transaction(() => {
         const root = this.writeCommit({ ...ROOT, operations: [] });
         if (!this.stmt.getRef.get(this.defaultBranch)) {
           this.stmt.insertRef.run(this.defaultBranch, 'BRANCH', root);
           this.recordRefMove(this.defaultBranch, 'BRANCH', null, root, 'CREATE');
         }
+        return root;
       })
       .immediate();
   }
