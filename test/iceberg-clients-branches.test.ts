@@ -144,6 +144,28 @@ describe('branch isolation across real clients', function () {
       assert.equal(await mainHash(), before, 'no catalog commit');
     });
 
+    it('a transaction on a branch is invisible on main', async () => {
+      const head = await mainHash();
+      const created = await http('POST', `${server.url}/api/v2/trees?name=txb&type=BRANCH`, {
+        type: 'BRANCH',
+        name: 'main',
+        hash: head,
+      });
+      assert.ok(created.status < 300, JSON.stringify(created.body));
+      const res = await http('POST', `${server.url}/iceberg/txb/v1/transactions/commit`, {
+        'table-changes': [change('a', uuids.a, 'branch'), change('b', uuids.b, 'branch')],
+      });
+      assert.equal(res.status, 204, JSON.stringify(res.body));
+      const onBranch = async (name: string) =>
+        (await http('GET', `${server.url}/iceberg/txb/v1/namespaces/${ns}/tables/${name}`)).body.metadata.properties
+          ?.txn;
+      assert.equal(await onBranch('a'), 'branch');
+      assert.equal(await onBranch('b'), 'branch');
+      assert.equal(await prop('a'), undefined);
+      assert.equal(await prop('b'), undefined);
+      assert.equal(await mainHash(), head);
+    });
+
     it('both tables change together as one catalog commit', async () => {
       const before = await mainHash();
       const res = await http('POST', `${base()}/v1/transactions/commit`, {

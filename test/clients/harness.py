@@ -270,7 +270,7 @@ def spark_error_class(exc: BaseException) -> str:
 
 def duckdb_attach(con, alias: str, uri: str) -> None:
     """Attaches one more Ratatouille branch to a DuckDB connection, the same way the snippet does."""
-    con.execute(f"ATTACH 'rat' AS {alias} (TYPE iceberg, ENDPOINT '{uri}', AUTHORIZATION_TYPE 'none')")
+    con.execute(f"ATTACH 'default' AS {alias} (TYPE iceberg, ENDPOINT '{uri}', AUTHORIZATION_TYPE 'none')")
 
 
 def duckdb_rows(con, query: str) -> list[dict[str, Any]]:
