@@ -1,0 +1,138 @@
+/** Forge webhooks over HTTP against a real server: GitLab and Gitea signatures, ignored events, conflicts, mapping. */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { Catalog } from './git-support.ts';
+
+describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', function () {
+  this.timeout(120_000);
+  const SECRET = 'hook-secret';
+  let server: TestServer;
+  let catalog: Catalog;
+
+  const branch = async (name: string) => {
+    const main = await catalog.ref('main');
+    const r = await catalog.call('POST', `/api/v2/trees?name=${encodeURIComponent(name)}&type=BRANCH`, main);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  const gitlab = (source: string, token: string, uuid: string, action = 'merge') => {
+    const body = JSON.stringify({
+      object_kind: 'merge_request',
+      object_attributes: {
+        action,
+        iid: 3,
+        source_branch: source,
+        target_branch: 'main',
+        merge_commit_sha: uuid.padEnd(40, '0'),
+      },
+    });
+    return catalog.call('POST', '/webhooks/gitlab', body, {
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Merge Request Hook',
+      'x-gitlab-token': token,
+      'x-gitlab-event-uuid': uuid,
+    });
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer({ webhookSecret: SECRET });
+    catalog = new Catalog(server.url);
+  });
+  afterEach(async () => server?.stop());
+
+  it('GitLab: a wrong token is 401 and changes nothing; the right one merges; other actions are ignored', async () => {
+    await branch('gl');
+    await catalog.putTable('gl', 'db.gl', 'file:///gl.json');
+    const before = await catalog.head('main');
+    assert.equal((await gitlab('gl', 'nope', 'aa')).status, 401);
+    assert.equal(await catalog.head('main'), before);
+    assert.equal((await gitlab('gl', SECRET, 'bb', 'open')).status, 202);
+    assert.equal(await catalog.head('main'), before);
+    const ok = await gitlab('gl', SECRET, 'cc');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.status, 'merged');
+    assert.deepEqual(await catalog.tables('main'), ['db.gl']);
+    assert.equal((await catalog.link('cc'.padEnd(40, '0')))?.dataHash, await catalog.head('main'));
+  });
+
+  it('Gitea: X-Gitea-Signature; a source without data branch is ignored', async () => {
+    await branch('gt');
+    await catalog.putTable('gt', 'db.gt', 'file:///gt.json');
+    const send = (source: string, delivery: string, secret = SECRET) => {
+      const body = JSON.stringify({
+        action: 'closed',
+        pull_request: { number: 1, merged: true, head: { ref: source }, base: { ref: 'main' }, merge_commit_sha: null },
+      });
+      return catalog.call('POST', '/webhooks', body, {
+        'content-type': 'application/json',
+        'x-gitea-event': 'pull_request',
+        'x-gitea-delivery': delivery,
+        'x-gitea-signature': createHmac('sha256', secret).update(body).digest('hex'),
+      });
+    };
+    assert.equal((await send('gt', 'g0', 'other')).status, 401);
+    const r = await send('gt', 'g1');
+    assert.equal(r.status, 200);
+    assert.deepEqual(await catalog.tables('main'), ['db.gt']);
+    const none = await send('no-such-branch', 'g2');
+    assert.equal(none.status, 202);
+  });
+
+  it('a data conflict is 409, merges nothing, and the same delivery can be retried once resolved', async () => {
+    await branch('cf');
+    await catalog.putTable('cf', 'db.x', 'file:///cf.json');
+    await catalog.putTable('main', 'db.x', 'file:///main.json');
+    const before = await catalog.head('main');
+    const r = await gitlab('cf', SECRET, 'dd');
+    assert.equal(r.status, 409);
+    assert.equal(await catalog.head('main'), before);
+    // Resolve on the source (take main's version there), then the forge redelivers the same event.
+    await catalog.putTable('cf', 'db.x', 'file:///main.json');
+    const head = await catalog.head('cf');
+    const merged = await catalog.call('POST', `/api/v2/trees/cf@${head}/history/merge`, {
+      fromRefName: 'main',
+      fromHash: before,
+      defaultKeyMergeMode: 'FORCE',
+    });
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    const retry = await gitlab('cf', SECRET, 'dd');
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.notEqual(await catalog.head('main'), before);
+  });
+
+  it('the branch prefix of rat.yaml can be given in the URL', async () => {
+    await branch('data/pf');
+    await catalog.putTable('data/pf', 'db.pf', 'file:///pf.json');
+    const body = JSON.stringify({
+      action: 'closed',
+      pull_request: {
+        number: 2,
+        merged: true,
+        head: { ref: 'pf' },
+        base: { ref: 'main' },
+        merge_commit_sha: 'e'.repeat(40),
+      },
+    });
+    const r = await catalog.call('POST', '/webhooks/github?prefix=data/&unprefixed=main', body, {
+      'content-type': 'application/json',
+      'x-github-event': 'pull_request',
+      'x-github-delivery': 'p1',
+      'x-hub-signature-256': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(await catalog.tables('main'), ['db.pf']);
+  });
+
+  it('without a configured secret every webhook is refused', async () => {
+    const open = await startTestServer();
+    try {
+      const r = await new Catalog(open.url).call('POST', '/webhooks/github', '{}', {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+      });
+      assert.equal(r.status, 401);
+    } finally {
+      await open.stop();
+    }
+  });
+});
