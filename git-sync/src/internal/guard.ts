@@ -32,10 +32,9 @@ export async function guarded<T>(
           : 'Run `rat sync` to reconcile.',
       ].join('\n'),
     );
-    if (!(error instanceof GitSyncError) && !(error instanceof Error && error.name === 'CatalogRequestFailedError')) {
-      // An unexpected exception is a bug in git-sync: keep its stack for the report.
-      if (error instanceof Error && error.stack && process.env['RAT_DEBUG']) io.report.warn(error.stack);
-    }
+    // Anything that is not one of git-sync's own errors is a bug: keep its stack when asked to.
+    if (!(error instanceof GitSyncError) && error instanceof Error && process.env['RAT_DEBUG'])
+      io.report.warn(String(error.stack));
     return { ok: false, error };
   }
 }

@@ -1,4 +1,4 @@
-import { CatalogUnreachableError } from '../errors/index.ts';
+import { CatalogRequestFailedError, CatalogUnreachableError } from '../errors/index.ts';
 import { ensureDataBranch } from '../ensure-data-branch.ts';
 import { mergeDataBranches } from '../merge-data-branches.ts';
 import { recordCodeLink } from '../record-code-link.ts';
@@ -36,7 +36,11 @@ export async function replayJournal(
       else conflicts.push(e);
     } catch (err) {
       if (err instanceof CatalogUnreachableError) unreachable = true;
-      else io.report.warn(`journal step ${e.kind} (${e.id}) failed again: ${(err as Error).message}`);
+      else if (err instanceof CatalogRequestFailedError && err.status === 400) {
+        // The server calls the step itself invalid: retrying can never work, so drop it rather than block the rest.
+        io.report.warn(`journal step ${e.kind} (${e.id}) dropped, the server refuses it: ${err.message}`);
+        done.push(e);
+      } else io.report.warn(`journal step ${e.kind} (${e.id}) failed again: ${(err as Error).message}`);
     }
   }
   await removeJournalEntries(io, new Set(done.map((e) => e.id)));
