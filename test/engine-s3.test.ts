@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ManagementClient } from '@ratatouille/catalog-client';
-import { openEngine } from '@ratatouille/engine';
+import { loadProject, openEngine, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
 
@@ -160,5 +160,30 @@ describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse
       await count('main', 'SELECT count(*) AS n FROM bronze.orders'),
       await count('feature', 'SELECT count(*) AS n FROM bronze.orders'),
     );
+  });
+
+  it('wrong keys for the landing prefix: the run fails with STORAGE_ERROR and the branch is unchanged', async () => {
+    const main = await mgmt.getReference('main');
+    const branch = await mgmt.createReference('wrong-keys', 'BRANCH', main);
+    const names = Object.keys(s3.env);
+    const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+    Object.assign(process.env, s3.env, { AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+    try {
+      const report = await runPipeline({
+        project: loadProject(dir),
+        server: server.url,
+        branch: 'wrong-keys',
+        selector: 'bronze.orders',
+      });
+      assert.equal(report.status, 'failed');
+      assert.equal(report.error?.code, 'STORAGE_ERROR');
+      assert.equal(report.error?.step, 'bronze.orders');
+      assert.equal((await mgmt.getReference('wrong-keys')).hash, branch.hash);
+    } finally {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+    }
   });
 });

@@ -39,7 +39,7 @@ export class UnsupportedLocationError extends EngineError<'UNSUPPORTED_LOCATION'
   constructor(location: string) {
     super(
       'UNSUPPORTED_LOCATION',
-      `Table location ${location} is not a file:// location; the engine writes local warehouses only.`,
+      `Location ${location} is neither file:// nor s3://; the engine reads and writes local and S3 storage only.`,
       {
         location,
       },
@@ -61,5 +61,21 @@ export class CommitConflictError extends EngineError<'COMMIT_CONFLICT', { table:
 export class InvalidPartitionError extends EngineError<'INVALID_PARTITION', { expression: string }> {
   constructor(expression: string, why: string) {
     super('INVALID_PARTITION', `Partition expression ${expression}: ${why}`, { expression });
+  }
+}
+
+/** S3 or the catalog could not serve a file (missing object, refused keys, unreachable endpoint). */
+export class StorageError extends EngineError<
+  'STORAGE_ERROR',
+  { location: string; operation: string; s3Code?: string }
+> {
+  constructor(location: string, operation: string, cause: unknown) {
+    const s3Code = (cause as { name?: string; Code?: string })?.Code ?? (cause as { name?: string })?.name;
+    super(
+      'STORAGE_ERROR',
+      `${operation} ${location} failed (${s3Code ?? 'error'}): ${(cause as Error)?.message ?? String(cause)}. ` +
+        'Check the S3 endpoint and keys (the catalog vends them for tables; landing prefixes use the AWS_* variables).',
+      { location, operation, s3Code },
+    );
   }
 }

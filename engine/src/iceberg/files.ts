@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
+import { promises as fs, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,7 +12,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { EngineError, UnsupportedLocationError } from '../errors/engine-error.ts';
+import { StorageError, UnsupportedLocationError } from '../errors/engine-error.ts';
 
 /**
  * Where the engine's files live. Tables and landing files are on `file://` paths or `s3://bucket/key`; DuckDB only
@@ -26,22 +28,6 @@ export interface ObjectStore {
   putFile(location: string, localFile: string): Promise<void>;
   /** Locations of every object under a prefix (recursively), sorted. */
   list(prefix: string): Promise<string[]>;
-}
-
-/** S3 or the catalog could not serve a file (missing object, refused keys, unreachable endpoint). */
-export class StorageError extends EngineError<
-  'STORAGE_ERROR',
-  { location: string; operation: string; s3Code?: string }
-> {
-  constructor(location: string, operation: string, cause: unknown) {
-    const s3Code = (cause as { name?: string; Code?: string })?.Code ?? (cause as { name?: string })?.name;
-    super(
-      'STORAGE_ERROR',
-      `${operation} ${location} failed (${s3Code ?? 'error'}): ${(cause as Error)?.message ?? String(cause)}. ` +
-        'Check the S3 endpoint and keys (the catalog vends them for tables; landing prefixes use the AWS_* variables).',
-      { location, operation, s3Code },
-    );
-  }
 }
 
 /** Local path of a `file:` location (`file:///a`, Java's `file:/a`) or an absolute path. */
@@ -121,17 +107,14 @@ export function rememberStorage(location: string, config: Record<string, string>
   const s3 = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('s3.') || k === 'client.region'));
   if (Object.keys(s3).length === 0) return;
   const { bucket } = splitS3(location);
-  const prev = JSON.stringify(bucketSettings.get(bucket) ?? {});
-  const merged = { ...bucketSettings.get(bucket), ...s3 };
-  if (JSON.stringify(merged) === prev) return;
-  bucketSettings.set(bucket, merged);
-  clients.delete(bucket);
+  bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...s3 });
 }
 
-/** The S3 client for a bucket: the catalog's settings for it when known, else the standard AWS variables. */
+/**
+ * The S3 client for a bucket: the catalog's settings for it when known, else the standard AWS variables (read at
+ * each call, so a changed environment takes effect). Clients are shared per distinct settings.
+ */
 function s3Client(bucket: string): S3Client {
-  let c = clients.get(bucket);
-  if (c) return c;
   const p = bucketSettings.get(bucket) ?? {};
   const env = process.env;
   const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -141,15 +124,25 @@ function s3Client(bucket: string): S3Client {
     forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
     ...(endpoint ? { endpoint } : {}),
   };
-  if (p['s3.access-key-id'] && p['s3.secret-access-key']) {
+  const keys = p['s3.access-key-id']
+    ? { id: p['s3.access-key-id'], secret: p['s3.secret-access-key'], token: p['s3.session-token'] }
+    : { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY, token: env.AWS_SESSION_TOKEN };
+  if (keys.id && keys.secret) {
     cfg.credentials = {
-      accessKeyId: p['s3.access-key-id'],
-      secretAccessKey: p['s3.secret-access-key'],
-      ...(p['s3.session-token'] ? { sessionToken: p['s3.session-token'] } : {}),
+      accessKeyId: keys.id,
+      secretAccessKey: keys.secret,
+      ...(keys.token ? { sessionToken: keys.token } : {}),
     };
   }
-  c = new S3Client(cfg);
-  clients.set(bucket, c);
+  // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed.
+  const cacheKey = createHash('sha256')
+    .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token]))
+    .digest('hex');
+  let c = clients.get(cacheKey);
+  if (!c) {
+    c = new S3Client(cfg);
+    clients.set(cacheKey, c);
+  }
   return c;
 }
 
@@ -173,7 +166,15 @@ const s3Store: ObjectStore = {
     }
   },
   async putFile(location, localFile) {
-    await this.put(location, await fs.readFile(localFile));
+    const { bucket, key } = splitS3(location);
+    try {
+      const { size } = await fs.stat(localFile);
+      await s3Client(bucket).send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(localFile), ContentLength: size }),
+      );
+    } catch (err) {
+      throw new StorageError(location, 'PutObject', err);
+    }
   },
   async list(prefix) {
     const { bucket, key } = splitS3(prefix);
@@ -214,6 +215,26 @@ export async function writeLocation(location: string, data: Buffer): Promise<voi
   return storeFor(location).put(location, data);
 }
 
+/**
+ * Streams an object (S3) or copies a file (local) to a local path, without holding it in memory.
+ *
+ * @example await downloadTo('s3://landing/orders/a.csv', '/tmp/x/a.csv')
+ */
+export async function downloadTo(location: string, dest: string): Promise<void> {
+  if (!isS3(location)) {
+    await fs.copyFile(localPath(location), dest);
+    return;
+  }
+  const { bucket, key } = splitS3(location);
+  try {
+    const r = await s3Client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(r.Body as Readable, createWriteStream(dest));
+  } catch (err) {
+    await fs.rm(dest, { force: true });
+    throw new StorageError(location, 'GetObject', err);
+  }
+}
+
 let cacheDir: string | undefined;
 const cached = new Map<string, Promise<string>>();
 
@@ -244,7 +265,7 @@ export function localCopy(location: string): Promise<string> {
     p = (async () => {
       const target = cachePath(location);
       const tmp = `${target}.${process.pid}.part`;
-      await fs.writeFile(tmp, await s3Store.get(location));
+      await downloadTo(location, tmp);
       await fs.rename(tmp, target);
       return target;
     })();
@@ -252,6 +273,24 @@ export function localCopy(location: string): Promise<string> {
     p.catch(() => cached.delete(location));
   }
   return p;
+}
+
+/**
+ * Local copies of many locations (see `localCopy`), at most `concurrency` downloads at a time, in input order.
+ *
+ * @example const paths = await localCopies(plan.data.map((f) => f.file.filePath))
+ */
+export async function localCopies(locations: string[], concurrency = 8): Promise<string[]> {
+  const out: string[] = new Array<string>(locations.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < locations.length) {
+      const i = next++;
+      out[i] = await localCopy(locations[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, locations.length) }, worker));
+  return out;
 }
 
 /**

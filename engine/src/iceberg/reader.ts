@@ -2,7 +2,7 @@ import type { TableMetadata } from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { sqlTypeOf, type IcebergSchema } from './types.ts';
-import { localCopy } from './files.ts';
+import { localCopies } from './files.ts';
 import { liveFiles, type LiveFile } from './manifests.ts';
 
 /** Field ids of the position-delete file columns (spec: reserved ids). */
@@ -56,7 +56,7 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
   // DuckDB reads local files: S3 files are downloaded (once per process) first.
   const locals = new Map<string, string>();
   const all = [...plan.data, ...plan.positionDeletes, ...plan.equalityDeletes];
-  const paths = await Promise.all(all.map((f) => localCopy(f.file.filePath)));
+  const paths = await localCopies(all.map((f) => f.file.filePath));
   all.forEach((f, i) => locals.set(f.file.filePath, paths[i]!));
   const localPath = (p: string) => locals.get(p)!;
   const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;

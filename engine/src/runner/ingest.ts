@@ -10,7 +10,7 @@ import { EngineError } from '../errors/engine-error.ts';
 import type { SourceConfig } from '../pipeline/model.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
-import { isS3, storeFor } from '../iceberg/files.ts';
+import { downloadTo, isS3, storeFor } from '../iceberg/files.ts';
 
 /**
  * Where the file registry lives: an Iceberg table on the data branch itself, so that which files a branch has
@@ -116,7 +116,7 @@ async function landingFiles(baseDir: string, pattern: string, tmp: string): Prom
   const out: { abs: string; rel: string }[] = [];
   for (const [i, uri] of uris.entries()) {
     const abs = path.join(tmp, `landing-${i}-${path.posix.basename(uri)}`);
-    await fs.writeFile(abs, await store.get(uri));
+    await downloadTo(uri, abs);
     out.push({ abs, rel: uri });
   }
   return out;
