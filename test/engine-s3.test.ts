@@ -10,6 +10,7 @@ import { ManagementClient } from '@ratatouille/catalog-client';
 import { loadProject, openEngine, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
+import { runClientScript, stepValue } from './support/clients/index.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -160,6 +161,19 @@ describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse
       await count('main', 'SELECT count(*) AS n FROM bronze.orders'),
       await count('feature', 'SELECT count(*) AS n FROM bronze.orders'),
     );
+  });
+
+  it('PyIceberg, given no S3 settings, reads the tables the engine wrote on S3', async () => {
+    const r = await runClientScript('engine_s3.py', { baseUrl: server.url, branch: 'main' });
+    const v = stepValue<{ location: string; revenue_rows: number; order_ids: number[]; data_files: string[] }>(
+      r,
+      'pyiceberg reads engine tables on S3',
+    );
+    assert.ok(v.location.startsWith(`s3://${LAKE}/warehouse/`), v.location);
+    assert.equal(v.revenue_rows, 2);
+    assert.equal(v.order_ids.length, await count('main', 'SELECT count(DISTINCT order_id) AS n FROM bronze.orders'));
+    assert.ok(v.data_files.length > 0);
+    assert.ok(v.data_files.every((f) => f.startsWith(`s3://${LAKE}/warehouse/`) && f.endsWith('.parquet')));
   });
 
   it('wrong keys for the landing prefix: the run fails with STORAGE_ERROR and the branch is unchanged', async () => {
