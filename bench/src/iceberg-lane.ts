@@ -28,14 +28,14 @@ export interface IcebergWorkload {
 }
 
 export const FULL_ICEBERG: IcebergWorkload = {
-  commitsOneTable: 200,
-  commitsManyTables: 400,
+  commitsOneTable: 150,
+  commitsManyTables: 300,
   writers: [1, 4, 16],
   tables: 100,
-  loads: 500,
+  loads: 400,
   namespaces: 30,
   lists: 100,
-  maxRunMs: 6_000,
+  maxRunMs: 4_000,
 };
 
 export const QUICK_ICEBERG: IcebergWorkload = {

@@ -15,7 +15,7 @@
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,12 +55,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 function javaVersion(bin: string): string {
-  try {
-    const out = execFileSync(bin, ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.split('\n')[0];
-  } catch (e) {
-    return ((e as { stderr?: string }).stderr ?? String(e)).split('\n')[0];
-  }
+  // `java -version` writes to stderr.
+  const r = spawnSync(bin, ['-version'], { encoding: 'utf8' });
+  return (r.stderr || r.stdout || String(r.error ?? '')).split('\n')[0];
 }
 
 function machine() {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 interface ProfileNode {
@@ -40,15 +40,20 @@ function area(f: ProfileNode['callFrame']): string {
   if (/aws-sdk|@smithy/.test(u)) return 'AWS SDK (S3)';
   if (/catalog-server\/src\/store/.test(u)) return 'store (trie, commits)';
   if (/catalog-server\/src|iceberg\/src/.test(u)) return 'catalog/iceberg code';
-  if (/tsx|esbuild/.test(u)) return 'tsx loader';
+  if (/tsx|esbuild|node:internal\/modules/.test(u) || n === 'link') return 'module loading (startup)';
+  if (n === 'writev' || n === 'fstat') return 'writev/fstat (socket and file writes)';
   return u.startsWith('node:') ? 'node internals (other)' : 'other JS';
 }
 
-/** Summarizes the newest `.cpuprofile` in `dir` (written by `node --cpu-prof`): self time by function and by area. */
-export function summarizeProfile(dir: string, top = 15): ProfileSummary | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+/** Summarizes the main thread's `.cpuprofile` in `dir` (written by `node --cpu-prof`): self time by function and by area. */
+export function summarizeProfile(dir: string, top = 30): ProfileSummary | undefined {
+  // One file per thread (tsx's module loader runs a worker too): the main thread's is the biggest.
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
   if (!files.length) return undefined;
-  const file = path.join(dir, files.sort().at(-1)!);
+  const file = files[0];
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
