@@ -57,7 +57,20 @@ describe('branch isolation across real clients', function () {
     assert.deepEqual(dk.orders, untouchedMain.orders);
     assert.deepEqual(dk.tables, untouchedMain.tables);
     assert.deepEqual(dk.featOrders, [1, 2, 3, 4], 'DuckDB reads what PyIceberg and Spark wrote');
-    assert.deepEqual(dk.featTables, ['only_feature', 'orders', 'renamed']);
+    assert.deepEqual(dk.featTables, ['mor', 'only_feature', 'orders', 'renamed']);
+  });
+
+  it('DuckDB and PyIceberg read what Spark wrote with merge-on-read deletes', () => {
+    const expected = [
+      { id: 1, who: 'a' },
+      { id: 3, who: 'C' },
+      { id: 4, who: 'd' },
+    ];
+    const sp = step('Spark writes a merge-on-read table on feature (delete files)');
+    assert.deepEqual(sp.rows, expected);
+    assert.ok(sp.deleteFiles >= 1, 'Spark wrote delete files');
+    assert.deepEqual(step('before merge, main is untouched and feature has the writes (DuckDB)').mor, expected);
+    assert.deepEqual(step("PyIceberg reads Spark's merge-on-read table"), expected);
   });
 
   it('a read-only main@hash view reads the past and refuses writes with a 4xx', () => {
@@ -78,10 +91,10 @@ describe('branch isolation across real clients', function () {
     const sp = step('after merge, main has everything (Spark)');
     assert.deepEqual(sp.orders, [1, 2, 3, 4]);
     assert.deepEqual(sp.renamed, [10]);
-    assert.deepEqual(sp.tables, ['only_feature', 'orders', 'renamed']);
+    assert.deepEqual(sp.tables, ['mor', 'only_feature', 'orders', 'renamed']);
     const dk = step('after merge, main has everything (DuckDB)');
     assert.deepEqual(dk.orders, [1, 2, 3, 4]);
-    assert.deepEqual(dk.tables, ['only_feature', 'orders', 'renamed']);
+    assert.deepEqual(dk.tables, ['mor', 'only_feature', 'orders', 'renamed']);
     assert.deepEqual(dk.onlyFeature, [100]);
   });
 
@@ -102,7 +115,7 @@ describe('branch isolation across real clients', function () {
   it('iceberg-js sees the merged state on main', async () => {
     const { catalog } = await loadIcebergJsSnippet(`${server.url}/iceberg/main`);
     const tables = await catalog.listTables({ namespace: ['br'] });
-    assert.deepEqual(tables.identifiers.map((t) => t.name).sort(), ['only_feature', 'orders', 'renamed']);
+    assert.deepEqual(tables.identifiers.map((t) => t.name).sort(), ['mor', 'only_feature', 'orders', 'renamed']);
     const orders = await catalog.loadTable({ namespace: ['br'], name: 'orders' });
     const current = orders.snapshots?.find((s) => s['snapshot-id'] === orders['current-snapshot-id']);
     assert.equal(current?.summary['total-records'], '5');

@@ -141,6 +141,18 @@ describe('Iceberg REST with iceberg-js (real client, Node ' + process.version + 
     assert.equal(await catalog.namespaceExists({ namespace: ['refused'] }), false);
   });
 
+  it("the `warehouse` option works: iceberg-js asks /v1/config and uses the server's prefix or its own", async () => {
+    const { IcebergRestCatalog } = await import('iceberg-js');
+    const withWarehouse = new IcebergRestCatalog({
+      baseUrl: `${server.url}/iceberg/main`,
+      warehouse: 'default',
+      auth: { type: 'none' },
+    });
+    const config = await withWarehouse.loadConfig();
+    assert.ok(config.defaults && config.overrides, 'config has defaults and overrides');
+    assert.equal(await withWarehouse.namespaceExists({ namespace: ['ijs'] }), true);
+  });
+
   it('a branch URL isolates changes until merged', async () => {
     const main = await http('GET', `${server.url}/api/v2/trees/main`);
     assert.equal(main.status, 200);

@@ -114,6 +114,7 @@ def duck_tables(alias: str) -> list[str]:
 
 def main_untouched_duckdb():
     return {
+        "mor": duckdb_rows(con, "SELECT id, who FROM rfeat.br.mor ORDER BY id"),
         "orders": duck_ids("rmain.br.orders"),
         "tables": duck_tables("rmain"),
         "featOrders": duck_ids("rfeat.br.orders"),
@@ -121,10 +122,33 @@ def main_untouched_duckdb():
     }
 
 
+def spark_merge_on_read_table():
+    # Row-level deletes and updates as delete files (merge-on-read), written by Spark on feature.
+    spark.sql(
+        """CREATE TABLE feat.br.mor (id BIGINT, who STRING) USING iceberg
+           TBLPROPERTIES ('format-version' = '2', 'write.delete.mode' = 'merge-on-read',
+                          'write.update.mode' = 'merge-on-read', 'write.merge.mode' = 'merge-on-read')"""
+    )
+    spark.sql("INSERT INTO feat.br.mor VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')")
+    spark.sql("DELETE FROM feat.br.mor WHERE id = 2")
+    spark.sql("UPDATE feat.br.mor SET who = 'C' WHERE id = 3")
+    deletes = sql_rows(spark, "SELECT count(*) AS n FROM feat.br.mor.delete_files")[0]["n"]
+    return {"rows": sql_rows(spark, "SELECT id, who FROM feat.br.mor ORDER BY id"), "deleteFiles": deletes}
+
+
+steps.run("Spark writes a merge-on-read table on feature (delete files)", spark_merge_on_read_table)
 steps.run("before merge, main is untouched (PyIceberg)", main_untouched_pyiceberg)
 steps.run("before merge, main is untouched (Spark)", main_untouched_spark)
 steps.run("DuckDB attaches main and feature", duck_attach)
 steps.run("before merge, main is untouched and feature has the writes (DuckDB)", main_untouched_duckdb)
+
+
+def pyiceberg_reads_spark_mor():
+    t = feature.load_table(("br", "mor"))
+    return sorted(t.scan().to_arrow().to_pylist(), key=lambda r: r["id"])
+
+
+steps.run("PyIceberg reads Spark's merge-on-read table", pyiceberg_reads_spark_mor)
 
 
 def read_only_hash_view():
