@@ -176,6 +176,32 @@ describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse
     assert.ok(v.data_files.every((f) => f.startsWith(`s3://${LAKE}/warehouse/`) && f.endsWith('.parquet')));
   });
 
+  it('upserts (copy-on-write) into a partitioned table on S3 through the API', async () => {
+    const eng = await openEngine({ server: server.url, branch: 'feature' });
+    try {
+      await eng.transform({
+        sql: `SELECT i::BIGINT AS id, 'v' || i AS v, DATE '2024-03-01' + (i % 2)::INTEGER AS d FROM range(0, 10) t(i)`,
+        target: 'silver.s3_upsert',
+        partitionBy: ['day(d)'],
+        materialized: 'table',
+      });
+      const w = await eng.transform({
+        sql: `SELECT i::BIGINT AS id, 'changed' AS v, DATE '2024-03-01' + (i % 2)::INTEGER AS d FROM range(8, 12) t(i)`,
+        target: 'silver.s3_upsert',
+        mergeKeys: ['id'],
+        materialized: 'incremental',
+      });
+      assert.ok(w && w.deletedFiles > 0, 'the upsert rewrote files');
+      const rows = await eng.query(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE v = 'changed') AS c FROM silver.s3_upsert`,
+      );
+      assert.deepEqual([Number(rows[0]!.n), Number(rows[0]!.c)], [12, 4]);
+    } finally {
+      await eng.close();
+    }
+    assert.ok(keysUnder(s3, LAKE, 'warehouse').some((k) => /s3_upsert.*\/data\/.*=.*\.parquet$/.test(k)));
+  });
+
   it('wrong keys for the landing prefix: the run fails with STORAGE_ERROR and the branch is unchanged', async () => {
     const main = await mgmt.getReference('main');
     const branch = await mgmt.createReference('wrong-keys', 'BRANCH', main);
