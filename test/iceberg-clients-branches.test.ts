@@ -3,9 +3,11 @@ import { http, startTestServer, type TestServer } from './support/server.ts';
 import {
   loadIcebergJsSnippet,
   runClientScript,
+  startRecordingProxy,
   sparkClientSetup,
   stepValue,
   type ClientRunResult,
+  type RecordingProxy,
 } from './support/clients/index.ts';
 
 /**
@@ -17,18 +19,21 @@ import {
 describe('branch isolation across real clients', function () {
   let server: TestServer;
   let r: ClientRunResult;
+  let proxy: RecordingProxy;
 
   before(async function () {
     this.timeout(600_000);
     const spark = await sparkClientSetup();
     server = await startTestServer();
+    proxy = await startRecordingProxy(server.url);
     r = await runClientScript(
       'branches_suite.py',
-      { baseUrl: server.url, sparkJar: spark.sparkJar },
+      { baseUrl: proxy.url, sparkJar: spark.sparkJar },
       { env: spark.env },
     );
   });
   after(async () => {
+    await proxy?.close();
     await server?.stop();
   });
 
@@ -192,5 +197,11 @@ describe('branch isolation across real clients', function () {
       const hashes: string[] = log.body.logEntries.map((e: { commitMeta: { hash: string } }) => e.commitMeta.hash);
       assert.equal(hashes[1], before, 'exactly one commit on top of the previous head');
     });
+  });
+
+  it('no request of the client session was answered with a 5xx', () => {
+    assert.ok(proxy.exchanges.length > 0);
+    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
+    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
   });
 });

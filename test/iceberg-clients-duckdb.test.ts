@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { runClientScript, stepValue, type ClientRunResult } from './support/clients/index.ts';
+import {
+  runClientScript,
+  startRecordingProxy,
+  stepValue,
+  type ClientRunResult,
+  type RecordingProxy,
+} from './support/clients/index.ts';
 
 /**
  * DuckDB 1.5.5 with the iceberg extension loaded from the pinned `duckdb-extension-iceberg` wheel (no network),
@@ -10,13 +16,16 @@ import { runClientScript, stepValue, type ClientRunResult } from './support/clie
 describe('Iceberg REST with DuckDB (real client)', function () {
   let server: TestServer;
   let r: ClientRunResult;
+  let proxy: RecordingProxy;
 
   before(async function () {
     this.timeout(600_000);
     server = await startTestServer();
-    r = await runClientScript('duckdb_suite.py', { baseUrl: server.url });
+    proxy = await startRecordingProxy(server.url);
+    r = await runClientScript('duckdb_suite.py', { baseUrl: proxy.url });
   });
   after(async () => {
+    await proxy?.close();
     await server?.stop();
   });
 
@@ -70,5 +79,10 @@ describe('Iceberg REST with DuckDB (real client)', function () {
     ]);
     assert.equal(v.snapshots, 5);
     assert.deepEqual(step('DROP TABLE'), ['t']);
+  });
+  it('no request of the client session was answered with a 5xx', () => {
+    assert.ok(proxy.exchanges.length > 0);
+    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
+    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
   });
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { runClientScript, stepRaised, stepValue, type ClientRunResult } from './support/clients/index.ts';
+import {
+  runClientScript,
+  startRecordingProxy,
+  stepRaised,
+  stepValue,
+  type ClientRunResult,
+  type RecordingProxy,
+} from './support/clients/index.ts';
 
 /**
  * PyIceberg 0.12 (pinned in test/clients/requirements.txt) against a fresh server: the whole scenario runs in one
@@ -9,13 +16,16 @@ import { runClientScript, stepRaised, stepValue, type ClientRunResult } from './
 describe('Iceberg REST with PyIceberg (real client)', function () {
   let server: TestServer;
   let r: ClientRunResult;
+  let proxy: RecordingProxy;
 
   before(async function () {
     this.timeout(600_000);
     server = await startTestServer();
-    r = await runClientScript('pyiceberg_suite.py', { baseUrl: server.url });
+    proxy = await startRecordingProxy(server.url);
+    r = await runClientScript('pyiceberg_suite.py', { baseUrl: proxy.url });
   });
   after(async () => {
+    await proxy?.close();
     await server?.stop();
   });
 
@@ -163,5 +173,10 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
 
   it('drops with purge', () => {
     assert.equal(step('drop with purge').gone, true);
+  });
+  it('no request of the client session was answered with a 5xx', () => {
+    assert.ok(proxy.exchanges.length > 0);
+    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
+    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
   });
 });

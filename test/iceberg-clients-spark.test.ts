@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { runClientScript, sparkClientSetup, stepValue, type ClientRunResult } from './support/clients/index.ts';
+import {
+  runClientScript,
+  startRecordingProxy,
+  sparkClientSetup,
+  stepValue,
+  type ClientRunResult,
+  type RecordingProxy,
+} from './support/clients/index.ts';
 
 /**
  * Spark 4.1 SQL with the Iceberg 1.11 runtime against a fresh server, all in one JVM
@@ -9,14 +16,17 @@ import { runClientScript, sparkClientSetup, stepValue, type ClientRunResult } fr
 describe('Iceberg REST with Spark SQL (real client)', function () {
   let server: TestServer;
   let r: ClientRunResult;
+  let proxy: RecordingProxy;
 
   before(async function () {
     this.timeout(600_000);
     const spark = await sparkClientSetup();
     server = await startTestServer();
-    r = await runClientScript('spark_suite.py', { baseUrl: server.url, sparkJar: spark.sparkJar }, { env: spark.env });
+    proxy = await startRecordingProxy(server.url);
+    r = await runClientScript('spark_suite.py', { baseUrl: proxy.url, sparkJar: spark.sparkJar }, { env: spark.env });
   });
   after(async () => {
+    await proxy?.close();
     await server?.stop();
   });
 
@@ -129,5 +139,10 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     );
     assert.ok(raised('DROP NAMESPACE with tables fails'));
     step('stop Spark');
+  });
+  it('no request of the client session was answered with a 5xx', () => {
+    assert.ok(proxy.exchanges.length > 0);
+    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
+    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
   });
 });

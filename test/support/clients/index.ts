@@ -23,3 +23,4 @@ export { duckdbExtensionPath, DUCKDB_VERSION } from './duckdb.ts';
 export { stepValue, stepRaised } from './steps.ts';
 export { sparkClientSetup, type SparkClientSetup } from './spark.ts';
 export { loadIcebergJsSnippet, snippetPath, DOC_CATALOG_URI } from './iceberg-js.ts';
+export { startRecordingProxy, type RecordingProxy, type RecordedExchange } from './recording-proxy.ts';
