@@ -39,14 +39,14 @@ export const FULL_ICEBERG: IcebergWorkload = {
 };
 
 export const QUICK_ICEBERG: IcebergWorkload = {
-  commitsOneTable: 50,
-  commitsManyTables: 100,
+  commitsOneTable: 40,
+  commitsManyTables: 80,
   writers: [1, 4, 16],
   tables: 30,
-  loads: 150,
+  loads: 100,
   namespaces: 10,
   lists: 30,
-  maxRunMs: 2_500,
+  maxRunMs: 1_500,
 };
 
 const SCHEMA = {

@@ -175,7 +175,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // ---- 1. floors
   if (want('floor')) {
     await guarded(rec, 'floor', 'sqlite', async () => {
-      const perSec = sqliteCommitFloor(opts.quick ? 150 : 600);
+      const perSec = sqliteCommitFloor(opts.quick ? 100 : 600);
       rec.add({
         lane: 'floor',
         name: 'SQLite tx + fsynced metadata file',
@@ -184,7 +184,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         unit: 'commit/s',
         better: 'higher',
       });
-      const n = opts.quick ? 150 : 600;
+      const n = opts.quick ? 100 : 600;
       rec.add({
         lane: 'floor',
         name: 'SQLite tx alone',
@@ -202,7 +202,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         better: 'higher',
       });
     });
-    await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 1000 : 4000, rec));
+    await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 4000, rec));
   }
 
   // ---- 2. Iceberg REST and /api/v2 against every server
