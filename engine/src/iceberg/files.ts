@@ -212,7 +212,13 @@ export async function readLocation(location: string): Promise<Buffer> {
 }
 
 export async function writeLocation(location: string, data: Buffer): Promise<void> {
-  return storeFor(location).put(location, data);
+  await storeFor(location).put(location, data);
+  if (isS3(location)) {
+    // Kept as the cached copy: the run reads its own manifests back right away.
+    const target = cachePath(location);
+    await fs.writeFile(target, data);
+    cached.set(location, Promise.resolve(target));
+  }
 }
 
 /**
@@ -273,6 +279,16 @@ export function localCopy(location: string): Promise<string> {
     p.catch(() => cached.delete(location));
   }
   return p;
+}
+
+/**
+ * The bytes of an Iceberg file (manifest, manifest list): files never change once written, so an S3 file is
+ * downloaded once per process (through the `localCopy` cache) however many steps read it.
+ *
+ * @example const buf = await readImmutable(snapshot['manifest-list'])
+ */
+export async function readImmutable(location: string): Promise<Buffer> {
+  return fs.readFile(await localCopy(location));
 }
 
 /**

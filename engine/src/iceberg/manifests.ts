@@ -6,7 +6,7 @@ import {
   type ManifestFile,
   type TableMetadata,
 } from '@ratatouille/iceberg';
-import { readLocation } from './files.ts';
+import { readImmutable } from './files.ts';
 
 /** A live file of a snapshot with its inherited sequence number and snapshot id resolved. */
 export interface LiveFile {
@@ -25,12 +25,12 @@ export function refSnapshot(md: TableMetadata, ref = 'main') {
 }
 
 export async function readManifestList(location: string): Promise<ManifestFile[]> {
-  return decodeManifestList(await readLocation(location)).manifests;
+  return decodeManifestList(await readImmutable(location)).manifests;
 }
 
 /** Reads one manifest's live entries (status ≠ DELETED), applying the spec's inheritance rules. */
 export async function readLiveEntries(m: ManifestFile): Promise<LiveFile[]> {
-  const { entries } = decodeManifest(await readLocation(m.manifestPath));
+  const { entries } = decodeManifest(await readImmutable(m.manifestPath));
   const out: LiveFile[] = [];
   for (const e of entries) {
     if (e.status === 2) continue;
