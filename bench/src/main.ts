@@ -140,6 +140,16 @@ function recordEngine(rec: Recorder, file: string, out: unknown): void {
   }
 }
 
+/** The repository runs `prettier --check .`: results files are written in its format when prettier is installed. */
+async function prettyJson(json: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(json, { parser: 'json', filepath: 'results.json' });
+  } catch {
+    return json;
+  }
+}
+
 function geomean(xs: number[]): number {
   const ok = xs.filter((x) => Number.isFinite(x) && x > 0);
   return ok.length ? Math.exp(ok.reduce((s, x) => s + Math.log(x), 0) / ok.length) : NaN;
@@ -340,8 +350,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     outDir,
     `${started.toISOString().replace(/[:.]/g, '-')}-${opts.quick ? 'quick' : 'full'}.json`,
   );
-  writeFileSync(
-    outFile,
+  const json =
     JSON.stringify(
       {
         mode: opts.quick ? 'quick' : 'full',
@@ -357,8 +366,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       },
       null,
       2,
-    ) + '\n',
-  );
+    ) + '\n';
+  writeFileSync(outFile, await prettyJson(json));
   writeFileSync(
     outFile.replace(/\.json$/, '.md'),
     `${rec.markdown(RATIO_PAIRS)}\n${rec.notes.map((n) => `- ${n}`).join('\n')}\n\n\`${line}\`\n`,
