@@ -185,7 +185,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // ---- 1. floors
   if (want('floor')) {
     await guarded(rec, 'floor', 'sqlite', async () => {
-      const perSec = sqliteCommitFloor(opts.quick ? 100 : 600);
+      const perSec = sqliteCommitFloor(opts.quick ? 100 : 300);
       rec.add({
         lane: 'floor',
         name: 'SQLite tx + fsynced metadata file',
@@ -194,7 +194,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         unit: 'commit/s',
         better: 'higher',
       });
-      const n = opts.quick ? 100 : 600;
+      const n = opts.quick ? 100 : 300;
       rec.add({
         lane: 'floor',
         name: 'SQLite tx alone',
@@ -212,7 +212,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         better: 'higher',
       });
     });
-    await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 4000, rec));
+    await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 2000, rec));
   }
 
   // ---- 2. Iceberg REST and /api/v2 against every server
