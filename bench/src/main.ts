@@ -261,6 +261,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
               await ours.stop();
             }
           });
+        } else if (wantSystem('ours-s3')) {
+          rec.skip('iceberg', 'ours (s3)', 'no S3 server (see the versitygw row)');
         }
         if (wantSystem('reference'))
           await guarded(rec, 'iceberg', 'reference', async () => {
@@ -292,6 +294,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
                   rec,
                 ),
               );
+            } else if (want('iceberg')) {
+              rec.skip('iceberg', system, 'its Iceberg REST endpoint needs an object store and no S3 server started');
             }
             if (want('api'))
               await guarded(rec, 'api-v2', system, () =>
