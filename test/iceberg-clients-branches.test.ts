@@ -108,6 +108,11 @@ describe('branch isolation across real clients', function () {
     assert.match(v.uri, /\/iceberg\/feature%2Fx$/);
     assert.deepEqual(v.fx, [1, 2, 3, 4, 5]);
     assert.deepEqual(v.main, [1, 2, 3, 4]);
+    const other = step('Spark and DuckDB on the slash branch');
+    assert.deepEqual(other.spark, [1, 2, 3, 4, 5]);
+    assert.deepEqual(other.duckdb, [1, 2, 3, 4, 5, 7], 'DuckDB sees the row Spark wrote on feature/x');
+    assert.deepEqual(other.pyiceberg, [1, 2, 3, 4, 5, 7]);
+    assert.deepEqual(other.main, [1, 2, 3, 4]);
   });
 
   it('the branch lives on after a merge: Spark writes again, merges again', () => {

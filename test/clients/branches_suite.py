@@ -199,7 +199,21 @@ def slash_branch():
     }
 
 
+def slash_branch_spark_duckdb():
+    spark_catalog(spark, "fx", catalog_uri("feature/x"))
+    spark_ids = sids("fx.br.orders")
+    spark.sql("INSERT INTO fx.br.orders VALUES (7, 'spark@feature/x')")
+    duckdb_attach(con, "rfx", catalog_uri("feature/x"))
+    return {
+        "spark": spark_ids,
+        "duckdb": duck_ids("rfx.br.orders"),
+        "pyiceberg": pyids(load_catalog("fx2", type="rest", uri=catalog_uri("feature/x")), ("br", "orders")),
+        "main": pyids(main, ("br", "orders")),
+    }
+
+
 steps.run("a branch with a slash (/iceberg/feature%2Fx) is isolated too", slash_branch)
+steps.run("Spark and DuckDB on the slash branch", slash_branch_spark_duckdb)
 
 
 def spark_write_on_feature_after_merge():
