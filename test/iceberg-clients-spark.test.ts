@@ -123,12 +123,19 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     assert.deepEqual(ex.ids, [1, 3, 4, 5, 6, 8]);
   });
 
+  it('upgrades the format version and records table statistics', () => {
+    const v = step('format-version upgrade 2 -> 3, compute_table_stats (set-statistics)');
+    assert.deepEqual(v.ids, [1, 2, 3]);
+    assert.equal(v.formatVersion, 3);
+    assert.equal(v.statistics, 1);
+  });
+
   it('RENAME TO across namespaces, DROP TABLE PURGE, DROP TABLE', () => {
     const rn = step('ALTER TABLE RENAME TO (across namespaces)');
     assert.deepEqual(rn.ids, [1, 3]);
     assert.ok(!rn.inSp.includes('summary'));
     assert.deepEqual(step('DROP TABLE PURGE').tables, []);
-    assert.deepEqual(step('DROP TABLE'), ['events']);
+    assert.deepEqual(step('DROP TABLE'), ['events', 'upgraded']);
   });
 
   it('errors surface as the Spark error classes users expect', () => {

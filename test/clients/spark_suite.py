@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness import Steps, catalog_uri, spark_error_class, spark_from_snippet, sql_rows
+from harness import Steps, api, catalog_uri, spark_error_class, spark_from_snippet, sql_rows
 
 steps = Steps()
 spark = steps.run("start Spark with the documented snippet", lambda: spark_from_snippet(catalog_uri("main")))
@@ -212,6 +212,25 @@ def expire():
 
 steps.run("CALL system.rewrite_data_files", rewrite)
 steps.run("CALL system.expire_snapshots", expire)
+
+
+def format_upgrade_and_statistics():
+    q("CREATE TABLE sp.upgraded (id BIGINT, s STRING) USING iceberg TBLPROPERTIES ('format-version' = '2')")
+    q("INSERT INTO sp.upgraded VALUES (1, 'a'), (2, 'b')")
+    q("ALTER TABLE sp.upgraded SET TBLPROPERTIES ('format-version' = '3')")
+    q("INSERT INTO sp.upgraded VALUES (3, 'c')")
+    stats = q("CALL rat.system.compute_table_stats(table => 'sp.upgraded')")
+    status, loaded = api("GET", "/iceberg/main/v1/namespaces/sp/tables/upgraded")
+    meta = loaded["metadata"] if status == 200 else {}
+    return {
+        "ids": ids("sp.upgraded"),
+        "formatVersion": meta.get("format-version"),
+        "statistics": len(meta.get("statistics") or []),
+        "statsResult": len(stats),
+    }
+
+
+steps.run("format-version upgrade 2 -> 3, compute_table_stats (set-statistics)", format_upgrade_and_statistics)
 
 
 def rename_table():
