@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import yaml from 'js-yaml';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { icebergSpecPath } from './support/spec-path.ts';
 
 /**
  * Response-shape check of every Iceberg REST endpoint the server advertises in `GET /v1/config`, against the
- * Apache Iceberg OpenAPI spec in `../shared/specs/` (beside the repo; `RAT_ICEBERG_SPEC` overrides the path).
+ * Apache Iceberg OpenAPI spec (found by `support/spec-path.ts`: `RAT_ICEBERG_SPEC`, `../shared/specs/`, the workplace's).
  * Each response's status must be one the spec documents for that operation, and its JSON body must validate
  * against the schema the spec gives for that status.
  */
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SPEC_PATH = process.env.RAT_ICEBERG_SPEC
-  ? path.resolve(process.env.RAT_ICEBERG_SPEC)
-  : path.resolve(REPO_ROOT, '..', 'shared', 'specs', 'iceberg-rest-catalog-open-api.yaml');
 
 type Json = Record<string, any>;
 
@@ -161,9 +156,7 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
   let metadataLocation = '';
 
   before(async () => {
-    if (!existsSync(SPEC_PATH)) {
-      throw new Error(`Iceberg REST OpenAPI spec not found at ${SPEC_PATH} (set RAT_ICEBERG_SPEC to its path)`);
-    }
+    const SPEC_PATH = icebergSpecPath();
     console.log(`    spec: ${SPEC_PATH}`);
     checker = new SpecChecker(readFileSync(SPEC_PATH, 'utf8'));
     server = await startTestServer();

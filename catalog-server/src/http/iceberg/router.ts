@@ -5,7 +5,6 @@ import { tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
-import { BadRequestError } from '../../errors/index.ts';
 
 /**
  * Iceberg REST catalog, mounted at /iceberg. The branch is part of the base URL every client keeps:
@@ -60,8 +59,9 @@ export function icebergRouter(ctx: AppContext): Router {
 }
 
 /**
- * The prefix for `/v1/config?warehouse=<name or root URI>`: none for the default warehouse (or no parameter), the
- * warehouse's name for another configured one; an unknown warehouse is a client mistake.
+ * The prefix for `/v1/config?warehouse=<name or root URI>`: the warehouse's name for a configured non-default one,
+ * none otherwise. An unknown name means the default warehouse rather than an error, because DuckDB sends the name of
+ * the attached database there whatever it is.
  */
 function warehousePrefix(ctx: AppContext, requested: string | undefined): string | undefined {
   if (!requested) return undefined;
@@ -70,7 +70,5 @@ function warehousePrefix(ctx: AppContext, requested: string | undefined): string
       return w === ctx.warehouse ? undefined : name;
     }
   }
-  throw new BadRequestError(
-    `Unknown warehouse "${requested}". Configured: ${[...ctx.warehouses.keys()].join(', ')} (see rat serve --warehouses).`,
-  );
+  return undefined;
 }
