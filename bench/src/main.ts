@@ -91,6 +91,8 @@ function machine() {
 /** Runs `fn`, turning a failure into a "skipped" row, so one broken server never ends the run. */
 async function guarded(rec: Recorder, lane: string, system: string, fn: () => Promise<void>): Promise<void> {
   const t = performance.now();
+  // Lanes run one after another: a background load that changes during the run favours the later ones. Keep it visible.
+  rec.notes.push(`load average at the start of ${lane} · ${system}: ${os.loadavg()[0].toFixed(2)}`);
   try {
     await fn();
   } catch (e) {
