@@ -14,6 +14,7 @@ import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
 import { BadRequestError, RatError } from '../../errors/index.ts';
 import { toCatalogError } from './format-errors.ts';
+import { metadataCacheFor } from './metadata-cache.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
 
@@ -27,9 +28,14 @@ export function ioFor(ctx: Deps, location: string): WarehouseIO {
 }
 
 async function readJson(ctx: Deps, location: string): Promise<unknown> {
-  let text: string;
+  const io = ioFor(ctx, location);
+  const cache = metadataCacheFor(io);
+  let text = cache.get(location);
   try {
-    text = (await ioFor(ctx, location).read(location)).toString('utf8');
+    if (text === undefined) {
+      text = (await io.read(location)).toString('utf8');
+      cache.put(location, text);
+    }
   } catch (err) {
     // Storage errors are already typed (unavailable, access denied, ...); only an unreadable location the client
     // named (register) is the client's mistake.
@@ -82,7 +88,10 @@ export async function writeTableMetadata(
     ),
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID());
-  await ioFor(ctx, location).write(location, stringifyJson(tableMetadataToJson(metadata), 2), { ifAbsent: true });
+  const io = ioFor(ctx, location);
+  const text = stringifyJson(tableMetadataToJson(metadata), 2);
+  await io.write(location, text, { ifAbsent: true });
+  metadataCacheFor(io).put(location, text);
   return { location, metadata };
 }
 
@@ -95,8 +104,10 @@ export async function writeViewMetadata(ctx: Deps, md: ViewMetadata, previous?: 
 
 /** Best-effort removal of a metadata file whose commit did not land (the next attempt writes a new one). */
 export async function discardMetadata(ctx: Deps, location: string): Promise<void> {
+  const io = ioFor(ctx, location);
+  metadataCacheFor(io).forget(location);
   try {
-    await ioFor(ctx, location).delete(location);
+    await io.delete(location);
   } catch {
     // An orphaned metadata file is harmless: nothing references it.
   }

@@ -25,6 +25,7 @@ import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
 import { discardMetadata, ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { metadataCacheFor } from './metadata-cache.ts';
 import { allEntries, findNamespace } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
@@ -367,6 +368,7 @@ async function purgeIfUnreferenced(ctx: Ctx, contentId: string, location: string
   const io = ioFor(ctx, location);
   // Never wipe a whole warehouse because a table was registered at its root.
   if (location.replace(/\/+$/, '') === io.root) return;
+  metadataCacheFor(io).forgetPrefix(location);
   await io.deletePrefix(location);
 }
 
