@@ -38,3 +38,14 @@ describe('docs/clients.md shows exactly the tested connection snippets', () => {
     });
   }
 });
+
+describe('README.md shows the tested PyIceberg snippet', () => {
+  it('includes pyiceberg.py verbatim as a fenced block', () => {
+    const readme = readFileSync(path.resolve(path.dirname(DOC), '..', 'README.md'), 'utf8');
+    const src = readFileSync(snippetPath('pyiceberg.py'), 'utf8');
+    assert.ok(
+      fencedBlocks(readme).some((b) => b.body === src),
+      'README.md has no block equal to pyiceberg.py',
+    );
+  });
+});
