@@ -143,10 +143,11 @@ function recordEngine(rec: Recorder, file: string, out: unknown): void {
 }
 
 /** The repository runs `prettier --check .`: results files are written in its format when prettier is installed. */
-async function prettyJson(json: string): Promise<string> {
+async function prettyJson(json: string, file: string): Promise<string> {
   try {
     const prettier = await import('prettier');
-    return await prettier.format(json, { parser: 'json', filepath: 'results.json' });
+    const config = (await prettier.resolveConfig(file)) ?? {};
+    return await prettier.format(json, { ...config, parser: 'json', filepath: file });
   } catch {
     return json;
   }
@@ -373,7 +374,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       null,
       2,
     ) + '\n';
-  writeFileSync(outFile, await prettyJson(json));
+  writeFileSync(outFile, await prettyJson(json, outFile));
   writeFileSync(
     outFile.replace(/\.json$/, '.md'),
     `${rec.markdown(RATIO_PAIRS)}\n${rec.notes.map((n) => `- ${n}`).join('\n')}\n\n\`${line}\`\n`,
