@@ -29,3 +29,17 @@ describe('metadata text cache', () => {
     assert.equal(cache.get('big'), undefined);
   });
 });
+
+describe('parsed metadata cache', () => {
+  it('hands out copies, so a caller changing its object never changes the cache', () => {
+    const cache = new MetadataCache();
+    cache.putParsed('loc', { snapshots: [{ id: 1n }] });
+    const a = cache.getParsed<{ snapshots: Array<{ id: bigint }> }>('loc')!;
+    a.snapshots.push({ id: 2n });
+    assert.deepEqual(cache.getParsed('loc'), { snapshots: [{ id: 1n }] });
+    cache.forgetPrefix('lo');
+    assert.deepEqual(cache.getParsed('loc'), { snapshots: [{ id: 1n }] }); // not under the folder "lo/"
+    cache.forget('loc');
+    assert.equal(cache.getParsed('loc'), undefined);
+  });
+});

@@ -8,6 +8,23 @@
 export class MetadataCache {
   private readonly texts = new Map<string, string>();
   private bytes = 0;
+  /**
+   * Parsed table metadata of the most recent files: parsing Iceberg metadata losslessly (64-bit ids) costs far more
+   * than copying the parsed object, so callers get a structured clone and may change it freely.
+   */
+  private readonly parsed = new Map<string, unknown>();
+  private static readonly PARSED_LIMIT = 64;
+
+  getParsed<T>(location: string): T | undefined {
+    const value = this.parsed.get(location);
+    return value === undefined ? undefined : structuredClone(value as T);
+  }
+
+  putParsed<T>(location: string, value: T): void {
+    this.parsed.delete(location);
+    this.parsed.set(location, structuredClone(value));
+    if (this.parsed.size > MetadataCache.PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
+  }
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
@@ -33,6 +50,7 @@ export class MetadataCache {
   }
 
   forget(location: string): void {
+    this.parsed.delete(location);
     const text = this.texts.get(location);
     if (text === undefined) return;
     this.texts.delete(location);
@@ -41,7 +59,9 @@ export class MetadataCache {
 
   forgetPrefix(prefix: string): void {
     const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    for (const location of [...this.texts.keys()]) if (location.startsWith(dir)) this.forget(location);
+    for (const location of [...this.texts.keys(), ...this.parsed.keys()]) {
+      if (location.startsWith(dir)) this.forget(location);
+    }
   }
 }
 

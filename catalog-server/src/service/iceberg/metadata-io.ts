@@ -51,12 +51,18 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
 
 /** Reads and normalizes a table metadata file. */
 export async function readTableMetadata(ctx: Deps, location: string): Promise<TableMetadata> {
+  const cache = metadataCacheFor(ioFor(ctx, location));
+  const cached = cache.getParsed<TableMetadata>(location);
+  if (cached) return cached;
   const json = await readJson(ctx, location);
+  let metadata: TableMetadata;
   try {
-    return parseTableMetadata(json);
+    metadata = parseTableMetadata(json);
   } catch (err) {
     throw toCatalogError(err);
   }
+  cache.putParsed(location, metadata);
+  return metadata;
 }
 
 /** Reads a view metadata file. */
