@@ -405,17 +405,7 @@ export class SqliteVersionStore implements VersionStore {
           opts.fromHash ? this.resolveHash(opts.fromHash) : this.refRow(opts.fromRefName).head,
         );
         const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
-        const base: MergeResult = {
-          resultantTargetHash: target.hash,
-          commonAncestor: null,
-          targetBranch: row.name,
-          effectiveTargetHash: target.hash,
-          expectedHash: opts.expectedHash,
-          wasApplied: false,
-          wasSuccessful: true,
-          details: [],
-          addedCommits: [],
-        };
+        const base = unappliedResult(row.name, target.hash, opts.expectedHash);
         if (isAncestor(this.loadNode, source.hash, target.hash)) {
           return { ...base, commonAncestor: source.hash }; // already merged: nothing to do
         }
@@ -488,17 +478,7 @@ export class SqliteVersionStore implements VersionStore {
           current = this.commitRow(hash);
         }
         this.flagMovedKeys(expected, target, touched, details);
-        const result: MergeResult = {
-          resultantTargetHash: target.hash,
-          commonAncestor: null,
-          targetBranch: row.name,
-          effectiveTargetHash: target.hash,
-          expectedHash: opts.expectedHash,
-          wasApplied: false,
-          wasSuccessful: true,
-          details,
-          addedCommits: [],
-        };
+        const result: MergeResult = { ...unappliedResult(row.name, target.hash, opts.expectedHash), details };
         if (details.some((d) => d.conflict)) return this.refuse(result, opts.returnConflictAsResult, 'transplant');
         if (opts.dryRun) return result;
         this.moveHead(row, current.hash, 'TRANSPLANT');
@@ -764,6 +744,21 @@ export class SqliteVersionStore implements VersionStore {
   ): void {
     this.stmt.insertLog.run(name, type, previous, next, operation, new Date().toISOString());
   }
+}
+
+/** A merge/transplant result before anything is applied: the target is where it was. */
+function unappliedResult(targetBranch: string, targetHash: string, expectedHash: string | undefined): MergeResult {
+  return {
+    resultantTargetHash: targetHash,
+    commonAncestor: null,
+    targetBranch,
+    effectiveTargetHash: targetHash,
+    expectedHash,
+    wasApplied: false,
+    wasSuccessful: true,
+    details: [],
+    addedCommits: [],
+  };
 }
 
 function toReference(row: RefRow): Reference {
