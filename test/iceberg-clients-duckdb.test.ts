@@ -1,12 +1,5 @@
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './support/server.ts';
-import {
-  runClientScript,
-  startRecordingProxy,
-  stepValue,
-  type ClientRunResult,
-  type RecordingProxy,
-} from './support/clients/index.ts';
+import { useClientSession } from './support/clients/index.ts';
 
 /**
  * DuckDB 1.5.5 with the iceberg extension loaded from the pinned `duckdb-extension-iceberg` wheel (no network),
@@ -14,22 +7,8 @@ import {
  * Spark-written tables are read by DuckDB in iceberg-clients-branches.test.ts (one JVM there).
  */
 describe('Iceberg REST with DuckDB (real client)', function () {
-  let server: TestServer;
-  let r: ClientRunResult;
-  let proxy: RecordingProxy;
-
-  before(async function () {
-    this.timeout(600_000);
-    server = await startTestServer();
-    proxy = await startRecordingProxy(server.url);
-    r = await runClientScript('duckdb_suite.py', { baseUrl: proxy.url });
-  });
-  after(async () => {
-    await proxy?.close();
-    await server?.stop();
-  });
-
-  const step = <T = any>(name: string) => stepValue<T>(r, name);
+  const session = useClientSession('duckdb_suite.py');
+  const step = session.step;
 
   it('attaches with the documented snippet and lists tables', () => {
     step('seed a partitioned table with PyIceberg');
@@ -81,8 +60,6 @@ describe('Iceberg REST with DuckDB (real client)', function () {
     assert.deepEqual(step('DROP TABLE'), ['t']);
   });
   it('no request of the client session was answered with a 5xx', () => {
-    assert.ok(proxy.exchanges.length > 0);
-    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
-    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
+    session.assertNoServerErrors();
   });
 });

@@ -1,35 +1,13 @@
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './support/server.ts';
-import {
-  runClientScript,
-  startRecordingProxy,
-  stepRaised,
-  stepValue,
-  type ClientRunResult,
-  type RecordingProxy,
-} from './support/clients/index.ts';
+import { useClientSession } from './support/clients/index.ts';
 
 /**
  * PyIceberg 0.12 (pinned in test/clients/requirements.txt) against a fresh server: the whole scenario runs in one
  * Python process (test/clients/pyiceberg_suite.py); each `it` checks one recorded step.
  */
 describe('Iceberg REST with PyIceberg (real client)', function () {
-  let server: TestServer;
-  let r: ClientRunResult;
-  let proxy: RecordingProxy;
-
-  before(async function () {
-    this.timeout(600_000);
-    server = await startTestServer();
-    proxy = await startRecordingProxy(server.url);
-    r = await runClientScript('pyiceberg_suite.py', { baseUrl: proxy.url });
-  });
-  after(async () => {
-    await proxy?.close();
-    await server?.stop();
-  });
-
-  const step = <T = any>(name: string) => stepValue<T>(r, name);
+  const session = useClientSession('pyiceberg_suite.py');
+  const step = session.step;
 
   it('connects with the documented snippet', () => {
     assert.ok(Array.isArray(step('connect via documented snippet')));
@@ -50,12 +28,12 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
   });
 
   it('maps errors to the exceptions PyIceberg raises', () => {
-    assert.equal(stepRaised(r, 'create table in missing namespace -> NoSuchNamespaceError'), 'NoSuchNamespaceError');
-    assert.equal(stepRaised(r, 'load table in missing namespace -> NoSuchTableError'), 'NoSuchTableError');
-    assert.equal(stepRaised(r, 'load missing table -> NoSuchTableError'), 'NoSuchTableError');
-    assert.equal(stepRaised(r, 'create existing table -> TableAlreadyExistsError'), 'TableAlreadyExistsError');
-    assert.equal(stepRaised(r, 'drop non-empty namespace -> NamespaceNotEmptyError'), 'NamespaceNotEmptyError');
-    assert.equal(stepRaised(r, 'drop missing namespace -> NoSuchNamespaceError'), 'NoSuchNamespaceError');
+    assert.equal(session.raised('create table in missing namespace -> NoSuchNamespaceError'), 'NoSuchNamespaceError');
+    assert.equal(session.raised('load table in missing namespace -> NoSuchTableError'), 'NoSuchTableError');
+    assert.equal(session.raised('load missing table -> NoSuchTableError'), 'NoSuchTableError');
+    assert.equal(session.raised('create existing table -> TableAlreadyExistsError'), 'TableAlreadyExistsError');
+    assert.equal(session.raised('drop non-empty namespace -> NamespaceNotEmptyError'), 'NamespaceNotEmptyError');
+    assert.equal(session.raised('drop missing namespace -> NoSuchNamespaceError'), 'NoSuchNamespaceError');
   });
 
   it('creates tables, partitioned and not, with a server-chosen location', () => {
@@ -166,7 +144,7 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
     assert.deepEqual(v.ids, v.expected);
     assert.equal(v.metadataLocation, true);
     assert.equal(
-      stepRaised(r, 'register over an existing table -> TableAlreadyExistsError'),
+      session.raised('register over an existing table -> TableAlreadyExistsError'),
       'TableAlreadyExistsError',
     );
   });
@@ -175,8 +153,6 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
     assert.equal(step('drop with purge').gone, true);
   });
   it('no request of the client session was answered with a 5xx', () => {
-    assert.ok(proxy.exchanges.length > 0);
-    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
-    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
+    session.assertNoServerErrors();
   });
 });

@@ -1,36 +1,13 @@
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from './support/server.ts';
-import {
-  runClientScript,
-  startRecordingProxy,
-  sparkClientSetup,
-  stepValue,
-  type ClientRunResult,
-  type RecordingProxy,
-} from './support/clients/index.ts';
+import { useClientSession } from './support/clients/index.ts';
 
 /**
  * Spark 4.1 SQL with the Iceberg 1.11 runtime against a fresh server, all in one JVM
  * (test/clients/spark_suite.py); each `it` checks recorded steps.
  */
 describe('Iceberg REST with Spark SQL (real client)', function () {
-  let server: TestServer;
-  let r: ClientRunResult;
-  let proxy: RecordingProxy;
-
-  before(async function () {
-    this.timeout(600_000);
-    const spark = await sparkClientSetup();
-    server = await startTestServer();
-    proxy = await startRecordingProxy(server.url);
-    r = await runClientScript('spark_suite.py', { baseUrl: proxy.url, sparkJar: spark.sparkJar }, { env: spark.env });
-  });
-  after(async () => {
-    await proxy?.close();
-    await server?.stop();
-  });
-
-  const step = <T = any>(name: string) => stepValue<T>(r, name);
+  const session = useClientSession('spark_suite.py', { spark: true });
+  const step = session.step;
   const raised = (name: string) => step<{ raised: string }>(name).raised;
 
   it('starts with the documented snippet and creates nested namespaces', () => {
@@ -148,8 +125,6 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     step('stop Spark');
   });
   it('no request of the client session was answered with a 5xx', () => {
-    assert.ok(proxy.exchanges.length > 0);
-    if (process.env.RAT_CLIENT_ECHO === '1') console.log(JSON.stringify(proxy.failures(400), null, 1));
-    assert.deepEqual(proxy.failures(500), [], 'requests answered 5xx (clients read them as "commit state unknown")');
+    session.assertNoServerErrors();
   });
 });

@@ -24,3 +24,4 @@ export { stepValue, stepRaised } from './steps.ts';
 export { sparkClientSetup, type SparkClientSetup } from './spark.ts';
 export { loadIcebergJsSnippet, snippetPath, DOC_CATALOG_URI } from './iceberg-js.ts';
 export { startRecordingProxy, type RecordingProxy, type RecordedExchange } from './recording-proxy.ts';
+export { useClientSession, type ClientSession } from './client-session.ts';
