@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseJson, stringifyJson } from './json.ts';
+import { parseJson, stringifyJson, stringifyJsonSlowly } from './json.ts';
 
 describe('lossless JSON', () => {
   it('keeps 63-bit snapshot ids exact and round-trips them', () => {
@@ -31,5 +31,32 @@ describe('lossless JSON', () => {
   it('stringify drops undefined members and pretty-prints on request', () => {
     assert.equal(stringifyJson({ a: undefined, b: [1, undefined] }), '{"b":[1,null]}');
     assert.equal(stringifyJson({ a: [1] }, 2), '{\n  "a": [\n    1\n  ]\n}');
+  });
+
+  it('keeps digits inside strings, fractions and exponents as JSON.parse does', () => {
+    const text =
+      '{"s":"12345678901234567890","f":0.12345678901234567,"e":1e12345678901234567,"k":[-1234567890123456789]}';
+    const v = parseJson(text) as Record<string, unknown>;
+    assert.equal(v['s'], '12345678901234567890');
+    assert.equal(v['f'], JSON.parse('0.12345678901234567'));
+    assert.equal(v['e'], Infinity);
+    assert.deepEqual(v['k'], [-1234567890123456789n]);
+    // 16 digits but safe: stays a number.
+    assert.equal(parseJson('1234567890123456'), 1234567890123456);
+  });
+
+  it('falls back to the exact reader and writer when a string holds the internal marker', () => {
+    const text = '{"tricky":"\\u0000rat-int:5","id":3051729675574597004}';
+    const v = parseJson(text) as Record<string, unknown>;
+    assert.equal(v['tricky'], '\u0000rat-int:5');
+    assert.equal(v['id'], 3051729675574597004n);
+    assert.equal(stringifyJson(v), stringifyJsonSlowly(v));
+    assert.deepEqual(parseJson(stringifyJson(v)), v);
+  });
+
+  it('writes what the reference writer writes, pretty or not', () => {
+    const value = { a: [1, 2.5, null, true, 'x"y'], b: { c: 9223372036854775807n, d: undefined }, e: [], f: {} };
+    assert.equal(stringifyJson(value), stringifyJsonSlowly(value));
+    assert.equal(stringifyJson(value, 2), stringifyJsonSlowly(value, 2));
   });
 });

@@ -11,6 +11,35 @@
  * @example parseJson('{"snapshot-id": 3051729675574597004}') // { 'snapshot-id': 3051729675574597004n }
  */
 export function parseJson(text: string): unknown {
+  // Fast path: quote the long integer literals (strings are matched whole so digits inside them stay put), let the
+  // native parser do the work, and turn the quoted literals back into numbers. About ten times faster than the
+  // character-by-character parser below, which remains for the one input the trick cannot tell apart: a string that
+  // already holds the marker.
+  if (text.includes(MARKER_ESCAPED)) return parseSlowly(text);
+  let quoted = false;
+  const prepared = text.replace(LONG_INTEGER_OR_STRING, (m) => {
+    if (m.charCodeAt(0) === 0x22) return m;
+    quoted = true;
+    return `"${MARKER_ESCAPED}${m}"`;
+  });
+  if (!quoted) return JSON.parse(text);
+  return JSON.parse(prepared, (_key, value: unknown) =>
+    typeof value === 'string' && value.startsWith(MARKER) ? integerOf(value.slice(MARKER.length)) : value,
+  );
+}
+
+/** A JSON string (whole), or an integer literal of 16+ digits that is not part of a fraction or exponent. */
+const LONG_INTEGER_OR_STRING = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])-?\d{16,}(?![\w.])/g;
+/** Marks a quoted integer; U+0000 cannot appear raw in JSON text, and escaped it makes us take the slow path. */
+const MARKER = '\u0000rat-int:';
+const MARKER_ESCAPED = '\\u0000rat-int:';
+
+function integerOf(digits: string): number | bigint {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : BigInt(digits);
+}
+
+function parseSlowly(text: string): unknown {
   const p = new Parser(text);
   p.ws();
   const value = p.value();
@@ -26,6 +55,37 @@ export function parseJson(text: string): unknown {
  * @example stringifyJson({ id: 3051729675574597004n }) // '{"id":3051729675574597004}'
  */
 export function stringifyJson(value: unknown, indent = 0): string {
+  // Native JSON.stringify with bigints passed through as marked strings, unquoted afterwards; the recursive writer
+  // below remains for values whose strings already hold the marker.
+  let marked = false;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(
+      value,
+      (_key, v: unknown) => {
+        if (typeof v === 'bigint') {
+          marked = true;
+          return `${MARKER}${v.toString()}`;
+        }
+        if (typeof v === 'string' && v.startsWith(MARKER)) throw new MarkerInData();
+        return v;
+      },
+      indent > 0 ? indent : undefined,
+    );
+  } catch (err) {
+    if (err instanceof MarkerInData) return stringifyJsonSlowly(value, indent);
+    throw err;
+  }
+  if (text === undefined) return 'null';
+  return marked ? text.replace(MARKED_OUTPUT, '$1') : text;
+}
+
+const MARKED_OUTPUT = /"\\u0000rat-int:(-?\d+)"/g;
+
+class MarkerInData extends Error {}
+
+/** The reference writer, used when a string value collides with the marker. */
+export function stringifyJsonSlowly(value: unknown, indent = 0): string {
   return write(value, indent > 0 ? ' '.repeat(indent) : '', '') ?? 'null';
 }
 
