@@ -70,10 +70,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     codeLinks: new CodeLinkStore(store.db),
   });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? SERVER_DEFAULTS.port, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? SERVER_DEFAULTS.port, host, () => resolve());
+    });
+  } catch (err) {
+    // Nothing was served: release the database and storage clients before reporting (e.g. the port is taken).
+    await store.close();
+    for (const w of warehouses.values()) w.close?.();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   let closing: Promise<void> | undefined;

@@ -31,5 +31,14 @@ export async function buildProgram(only?: string): Promise<Command> {
 
 export async function main(argv: string[]): Promise<void> {
   const program = await buildProgram(argv[2]);
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    // One readable line instead of a stack trace; RAT_DEBUG=1 keeps the stack for bug reports.
+    const e = err as NodeJS.ErrnoException;
+    const hint = e.code === 'EADDRINUSE' ? ' (the port is taken: pick another with --port, or --port 0)' : '';
+    console.error(`rat: ${e.message ?? String(err)}${hint}`);
+    if (process.env['RAT_DEBUG'] === '1') console.error(err);
+    process.exitCode = 1;
+  }
 }
