@@ -225,6 +225,20 @@ describe('Iceberg REST catalog over HTTP', function () {
         (await http('GET', `${base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': '"other"' })).status,
         200,
       );
+      // After a commit the old ETag no longer matches: the client gets the new metadata and a new ETag.
+      const committed = await http('POST', `${base}/namespaces/db/tables/t1`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { touched: 'yes' } }],
+      });
+      assert.equal(committed.status, 200);
+      const reloaded = await http('GET', `${base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': etag! });
+      assert.equal(reloaded.status, 200);
+      assert.equal(reloaded.body.metadata.properties.touched, 'yes');
+      assert.notEqual(reloaded.headers.get('etag'), etag);
+      assert.equal(
+        (await http('GET', `${base}/namespaces/nope/tables/t1`, undefined, { 'if-none-match': etag! })).status,
+        404,
+      );
 
       assert.equal((await http('HEAD', `${base}/namespaces/db/tables/t1`)).status, 204);
       assert.equal((await http('HEAD', `${base}/namespaces/db/tables/nope`)).status, 404);

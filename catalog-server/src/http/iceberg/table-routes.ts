@@ -20,6 +20,7 @@ import {
   renameObject,
   storageConfig,
   storageCredentials,
+  loadTableEntry,
   tableETag,
   tableExists,
 } from '../../service/iceberg/index.ts';
@@ -82,13 +83,19 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
 
   r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
     const mode = snapshotsMode(req);
-    const t = await loadTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
-    const etag = tableETag(t.content.metadataLocation, mode);
-    res.setHeader('ETag', etag);
-    if (etagMatches(req.header('if-none-match'), etag)) {
-      res.status(304).end();
-      return;
+    const ns = namespaceOf(param(req, 'namespace'));
+    const conditional = req.header('if-none-match');
+    if (conditional) {
+      const content = await loadTableEntry(ctx, refOf(req), ns, param(req, 'table'));
+      const etag = tableETag(content.metadataLocation, mode);
+      if (etagMatches(conditional, etag)) {
+        res.setHeader('ETag', etag);
+        res.status(304).end();
+        return;
+      }
     }
+    const t = await loadTable(ctx, refOf(req), ns, param(req, 'table'));
+    res.setHeader('ETag', tableETag(t.content.metadataLocation, mode));
     const vend = wantsCredentials(req);
     const location = t.metadata.location;
     sendJson(

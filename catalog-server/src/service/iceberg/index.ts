@@ -20,6 +20,7 @@ export {
   dropTable,
   registerTable,
   renameObject,
+  loadTableEntry,
   tableETag,
   storageConfig,
   storageCredentials,

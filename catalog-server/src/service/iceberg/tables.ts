@@ -85,6 +85,17 @@ export async function loadTable(
   };
 }
 
+/**
+ * The table's catalog entry at the ref, without reading its metadata file: enough to compute the ETag and answer a
+ * conditional load with 304 at the cost of one trie lookup.
+ */
+export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: string): Promise<IcebergTableContent> {
+  const at = await readRef(ctx.store, ref);
+  const content = await findTable(ctx.store, at.hash, ns, name);
+  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  return content;
+}
+
 /** True when the table exists at the ref. */
 export async function tableExists(ctx: Ctx, ref: string, ns: string[], name: string): Promise<boolean> {
   const at = await readRef(ctx.store, ref);
