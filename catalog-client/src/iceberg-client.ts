@@ -1,4 +1,5 @@
 import { parseJson, parseTableMetadata, stringifyJson, type TableMetadata } from '@ratatouille/iceberg';
+import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
 
 /** An Iceberg REST error response (`{"error": {message, type, code}}`) or a transport failure (`status` 0). */
 export class IcebergRestError extends Error {
@@ -85,39 +86,28 @@ export class IcebergRestClient {
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const url = `${this.baseUrl}${path}`;
-    let res: Response;
+    let res: JsonExchange;
     try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...this.opts.headers,
-        },
+      res = await exchangeJson(method, url, {
+        headers: this.opts.headers,
         body: body === undefined ? undefined : stringifyJson(body),
+        parse: parseJson,
       });
     } catch (err) {
-      throw new IcebergRestError(0, 'ConnectionError', (err as Error).message, method, url);
-    }
-    const text = await res.text();
-    let parsed: unknown = null;
-    if (text) {
-      try {
-        parsed = parseJson(text);
-      } catch {
-        parsed = text;
-      }
+      if (!(err instanceof NoResponseError)) throw err;
+      throw new IcebergRestError(0, 'ConnectionError', err.message, method, url);
     }
     if (!res.ok) {
-      const e = (parsed as { error?: { message?: string; type?: string } } | null)?.error;
+      const e = (res.body as { error?: { message?: string; type?: string } } | null)?.error;
       throw new IcebergRestError(
         res.status,
         e?.type ?? 'HttpError',
-        e?.message ?? (typeof parsed === 'string' ? parsed : res.statusText),
+        e?.message ?? (typeof res.body === 'string' ? res.body : res.statusText),
         method,
         url,
       );
     }
-    return { status: res.status, body: parsed as T };
+    return { status: res.status, body: res.body as T };
   }
 
   private async v1(path: string): Promise<string> {

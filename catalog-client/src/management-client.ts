@@ -1,3 +1,5 @@
+import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
+
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
  * a real Nessie server alike. Used by the `rat` CLI and git-sync.
@@ -361,40 +363,30 @@ export class ManagementClient {
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.baseUrl}${path}`;
-    let res: Response;
+    let res: JsonExchange;
     try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...this.headers,
-        },
+      res = await exchangeJson(method, url, {
+        headers: { accept: 'application/json', ...this.headers },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: this.timeoutMs ? AbortSignal.timeout(this.timeoutMs) : undefined,
+        timeoutMs: this.timeoutMs,
+        parse: JSON.parse,
       });
     } catch (e) {
-      throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${(e as Error).message})`, method, url);
-    }
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
+      if (!(e instanceof NoResponseError)) throw e;
+      throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${e.message})`, method, url);
     }
     if (!res.ok) {
-      const err = (parsed ?? {}) as { message?: string; errorCode?: string; errorDetails?: unknown };
+      const err = (res.body ?? {}) as { message?: string; errorCode?: string; errorDetails?: unknown };
       throw new ManagementApiError(
         res.status,
         err.errorCode ?? 'UNKNOWN',
-        err.message ?? (typeof parsed === 'string' ? parsed : res.statusText),
+        err.message ?? (typeof res.body === 'string' ? res.body : res.statusText),
         method,
         url,
         err.errorDetails ?? null,
       );
     }
-    return parsed as T;
+    return res.body as T;
   }
 }
 

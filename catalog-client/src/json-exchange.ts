@@ -1,0 +1,50 @@
+/** A response as both clients read it: status, and the body parsed as JSON, the raw text when it is not JSON, or null. */
+export interface JsonExchange {
+  status: number;
+  ok: boolean;
+  statusText: string;
+  body: unknown;
+}
+
+/** The request never got an HTTP answer (connection refused, reset, timed out). */
+export class NoResponseError extends Error {}
+
+/**
+ * Sends one request with an optional JSON body and reads the whole response. Both API clients go through here and
+ * only differ in how they serialize (lossless for Iceberg) and in the error type they turn a failure into.
+ *
+ * @example const r = await exchangeJson('GET', `${server}/api/v2/config`, { parse: JSON.parse });
+ */
+export async function exchangeJson(
+  method: string,
+  url: string,
+  opts: {
+    headers?: Record<string, string>;
+    /** Already serialized JSON; sets `content-type`. */
+    body?: string;
+    timeoutMs?: number;
+    parse: (text: string) => unknown;
+  },
+): Promise<JsonExchange> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
+      body: opts.body,
+      signal: opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined,
+    });
+  } catch (err) {
+    throw new NoResponseError((err as Error).message);
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = opts.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: res.status, ok: res.ok, statusText: res.statusText, body };
+}
