@@ -3,11 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-
-const RAT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin', 'rat.js');
+import { RAT_BIN } from './support/rat-cli.ts';
 
 interface Run {
   code: number;
@@ -18,7 +15,7 @@ interface Run {
 function rat(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { RAT_SERVER: _ignored, ...base } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, [RAT, ...args], { env: { ...base, ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [RAT_BIN, ...args], { env: { ...base, ...env } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

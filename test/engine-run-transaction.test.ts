@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { ManagementClient, type Reference } from '@ratatouille/catalog-client';
 import { loadProject, openEngine, runPipeline, RUN_BRANCH_PREFIX } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { RAT_BIN, runRat as rat } from './support/rat-cli.ts';
 
-const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ratBin = path.join(root, 'cli', 'bin', 'rat.js');
-
-async function rat(cwd: string, args: string[]) {
-  try {
-    const r = await run(process.execPath, [ratBin, ...args], { cwd, env: process.env, maxBuffer: 1 << 24 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 describe('engine: run transactions (merge commit properties, killed runs) and Excel ingest', function () {
   this.timeout(600_000);
@@ -92,7 +80,7 @@ describe('engine: run transactions (merge commit properties, killed runs) and Ex
       const start: Reference = await mgmt.createReference(branch, 'BRANCH', main);
       const known = new Set((await mgmt.listReferences()).map((r) => r.name));
       const dir = shopCopy();
-      const child = spawn(process.execPath, [ratBin, 'run', '--branch', branch, '--server', server.url], {
+      const child = spawn(process.execPath, [RAT_BIN, 'run', '--branch', branch, '--server', server.url], {
         cwd: dir,
         stdio: 'ignore',
       });

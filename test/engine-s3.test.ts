@@ -1,36 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { loadProject, openEngine, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
 import { runClientScript, stepValue } from './support/clients/index.ts';
+import { runRat as rat } from './support/rat-cli.ts';
 
-const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ratBin = path.join(root, 'cli', 'bin', 'rat.js');
 const LAKE = 'rat-lake';
 const LANDING = 'rat-landing';
-
-async function rat(cwd: string, args: string[], env: Record<string, string>) {
-  try {
-    const r = await run(process.execPath, [ratBin, ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      maxBuffer: 1 << 24,
-    });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 /** Every file under a bucket's folder on the versitygw posix backend, as bucket-relative keys. */
 function keysUnder(s3: S3TestServer, bucket: string, prefix: string): string[] {

@@ -8,24 +8,10 @@ import { promisify } from 'node:util';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { openEngine } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { runRat as rat } from './support/rat-cli.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ratBin = path.join(root, 'cli', 'bin', 'rat.js');
-
-async function rat(cwd: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await run(process.execPath, [ratBin, ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      maxBuffer: 1 << 24,
-    });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 async function git(cwd: string, ...args: string[]) {
   await run(

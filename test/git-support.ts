@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RAT_BIN } from './support/rat-cli.ts';
 
-export const RAT_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin', 'rat.js');
+export { RAT_BIN };
 
 export interface Run {
   code: number;

@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const RAT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/bin/rat.js');
+import { RAT_BIN } from './rat-cli.ts';
 
 export interface ServerProcess {
   url: string;
@@ -27,7 +24,7 @@ export async function startServerProcess(
   env: NodeJS.ProcessEnv = {},
   opts: { nodeFlags?: string[] } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), RAT, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), RAT_BIN, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
