@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { startTestServer, http, type TestServer } from './support/server.ts';
 
@@ -32,8 +32,11 @@ async function rawPost(url: string, text: string, headers: Record<string, string
   return { status: res.status, text: body, json: body ? JSON.parse(body) : null };
 }
 
+/** Where the hand-written snapshots below say their (never written) manifest lists are: inside the warehouse. */
+let manifestRoot = '';
+
 function appendBody(id: string, seq: number, parent: string | null, requirements = ''): string {
-  return `{"requirements":[${requirements}],"updates":[{"action":"add-snapshot","snapshot":{"snapshot-id":${id},"parent-snapshot-id":${parent},"sequence-number":${seq},"timestamp-ms":${1_700_000_000_000 + seq},"manifest-list":"file:///nowhere/snap-${id}.avro","summary":{"operation":"append"}}},{"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":${id}}]}`;
+  return `{"requirements":[${requirements}],"updates":[{"action":"add-snapshot","snapshot":{"snapshot-id":${id},"parent-snapshot-id":${parent},"sequence-number":${seq},"timestamp-ms":${1_700_000_000_000 + seq},"manifest-list":"${manifestRoot}/snap-${id}.avro","summary":{"operation":"append"}}},{"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":${id}}]}`;
 }
 
 function errorOf(r: { status: number; body: any }): { status: number; type: string } {
@@ -71,6 +74,7 @@ describe('Iceberg REST catalog over HTTP', function () {
   before(async () => {
     server = await startTestServer();
     base = `${server.url}/iceberg/v1`;
+    manifestRoot = pathToFileURL(path.join(server.dataDir, 'warehouse', 'nowhere')).href;
   });
   after(async () => {
     await server?.stop();
@@ -204,7 +208,8 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.ok(created['metadata-location'].startsWith(`file://${server.dataDir}/warehouse/db/t1-`));
       assert.ok(existsSync(fileURLToPath(created['metadata-location'])));
       assert.equal(created.metadata['format-version'], 2);
-      assert.deepEqual(created.metadata.properties, { owner: 'me' });
+      // gc.enabled=false: only the catalog deletes files (branches share them), never a client's procedure.
+      assert.deepEqual(created.metadata.properties, { owner: 'me', 'gc.enabled': 'false' });
       assert.equal(created.metadata['current-snapshot-id'], -1);
       assert.deepEqual(errorOf(await http('POST', `${base}/namespaces/db/tables`, { name: 't1', schema })), {
         status: 409,
@@ -474,8 +479,12 @@ describe('Iceberg REST catalog over HTTP', function () {
       });
       assert.equal(r.status, 400);
 
-      assert.equal((await http('DELETE', `${base}/namespaces/db/tables/back?purgeRequested=True`)).status, 204);
-      assert.ok(!existsSync(dir), 'purge removed the table files');
+      // All history is kept by default: the dropped version stays readable at earlier commits, so purge leaves its
+      // files to GC and says so (test/storage-safety.test.ts covers purge with a shorter retention).
+      const purged = await http('DELETE', `${base}/namespaces/db/tables/back?purgeRequested=True`);
+      assert.equal(purged.status, 204, JSON.stringify(purged.body));
+      assert.match(purged.headers.get('x-rat-purge') ?? '', /^deleted=0; retained=[1-9]/);
+      assert.ok(existsSync(dir), 'history still reaches the files');
     });
 
     it('credentials and metrics', async () => {

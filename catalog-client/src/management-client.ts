@@ -156,6 +156,21 @@ export interface ReflogEntry {
   at: string;
 }
 
+/** What `POST /api/v2/rat/gc` reports: what it kept, scanned, and deleted (or would delete on a dry run). */
+export interface GcReport {
+  dryRun: boolean;
+  keepHistory: string;
+  graceMs: number | null;
+  keptCommits: number;
+  metadataFiles: number;
+  reachableFiles: number;
+  scannedFiles: number;
+  files: Array<{ location: string; size: number }>;
+  bytes: number;
+  youngFiles: number;
+  deleted: number;
+}
+
 export interface PageOptions {
   maxRecords?: number;
   pageToken?: string;
@@ -348,6 +363,11 @@ export class ManagementClient {
   /** Ratatouille extension (not in Nessie): ref head moves, newest first. */
   reflog(opts: PageOptions & { ref?: string } = {}): Promise<Paged & { logEntries: ReflogEntry[] }> {
     return this.request('GET', `/rat/reflog${query({ ...paging(opts), ref: opts.ref })}`);
+  }
+
+  /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */
+  gc(opts: { dryRun?: boolean; keepHistory?: string; gracePeriod?: string } = {}): Promise<GcReport> {
+    return this.request('POST', '/rat/gc', opts);
   }
 
   private async collect<T>(page: (q: string) => Promise<Paged & Record<string, unknown>>, field: string): Promise<T[]> {

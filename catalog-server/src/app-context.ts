@@ -1,6 +1,7 @@
 import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
+import type { LocationPolicy } from './warehouse/location-policy.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -9,6 +10,10 @@ export interface AppContext {
   warehouse: WarehouseIO;
   /** Named warehouses (`?warehouse=` on /v1/config); the default one is also here under its name. */
   warehouses: Map<string, WarehouseIO>;
+  /** The storage the catalog owns: every location is confined here before anything is read, written or deleted. */
+  locations: LocationPolicy;
+  /** How much catalog history purge and GC keep reachable (milliseconds); undefined keeps all history. */
+  keepHistoryMs?: number;
   /** Secret for signed forge webhooks (GitHub/GitLab/Gitea); webhooks are refused when unset. */
   webhookSecret?: string;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */

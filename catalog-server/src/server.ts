@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
 import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import { parseRetention } from './service/storage/retention.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
@@ -22,6 +23,13 @@ export interface ServerOptions {
    */
   warehouses?: string | WarehousesConfig;
   webhookSecret?: string;
+  /** Extra roots of the default warehouse where clients may place tables (besides the warehouse itself). */
+  allowedLocations?: string[];
+  /**
+   * How much catalog history purge and GC keep (`7d`, `12h`, `all`; default `all`): files reachable from any commit
+   * younger than this, or from any branch or tag head, are never deleted.
+   */
+  keepHistory?: string;
 }
 
 export interface RunningServer {
@@ -40,6 +48,8 @@ export const SERVER_ENV = {
   warehouse: 'RAT_WAREHOUSE',
   warehouses: 'RAT_WAREHOUSES',
   webhookSecret: 'RAT_WEBHOOK_SECRET',
+  allowedLocations: 'RAT_ALLOWED_LOCATIONS',
+  keepHistory: 'RAT_KEEP_HISTORY',
 } as const;
 
 export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
@@ -53,11 +63,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const host = opts.host ?? SERVER_DEFAULTS.host;
   const dataDir = path.resolve(opts.dataDir ?? SERVER_DEFAULTS.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const { warehouse, warehouses } = buildWarehouses(
+  const keepHistoryMs = parseRetention(opts.keepHistory ?? 'all');
+  const { warehouse, warehouses, locations } = buildWarehouses(
     {
       defaultUri: opts.warehouse,
       fallbackUri: pathToFileURL(path.join(dataDir, 'warehouse')).href,
       extra: opts.warehouses,
+      defaultAllowed: opts.allowedLocations,
     },
     (config) => createWarehouseIO(config.uri, { s3: config.s3 }),
   );
@@ -66,6 +78,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     store,
     warehouse,
     warehouses,
+    locations,
+    keepHistoryMs,
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
   });

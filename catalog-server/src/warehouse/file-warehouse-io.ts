@@ -2,7 +2,8 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import type { WarehouseIO } from './warehouse-io.ts';
+import type { Dirent } from 'node:fs';
+import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
 
 /** Accepts `file:///abs`, `file:/abs` (Java's form) and plain absolute paths. */
 export function filePathOf(location: string): string {
@@ -70,17 +71,24 @@ export class FileWarehouseIO implements WarehouseIO {
     await fs.rm(filePathOf(location), { force: true });
   }
 
-  async deletePrefix(prefix: string): Promise<number> {
+  async list(prefix: string): Promise<StoredObject[]> {
     const dir = filePathOf(prefix);
-    let count = 0;
+    let entries: Dirent[];
     try {
-      const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-      count = entries.filter((e) => e.isFile()).length;
-    } catch {
-      return 0;
+      // Symlinks are listed as links, never followed: nothing outside the folder is visited.
+      entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
     }
-    await fs.rm(dir, { recursive: true, force: true });
-    return count;
+    const out: StoredObject[] = [];
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const file = path.join(e.parentPath, e.name);
+      const st = await fs.lstat(file).catch(() => undefined);
+      if (st) out.push({ location: pathToFileURL(file).href, size: st.size, lastModified: st.mtime });
+    }
+    return out.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   }
 
   async prepareDirectory(location: string): Promise<void> {

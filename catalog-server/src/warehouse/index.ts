@@ -6,6 +6,7 @@ import { BadRequestError } from '../errors/index.ts';
 
 export type { WarehouseIO } from './warehouse-io.ts';
 export { FileWarehouseIO } from './file-warehouse-io.ts';
+export { LocationPolicy } from './location-policy.ts';
 export { S3WarehouseIO, type PublicS3Settings } from './s3-warehouse-io.ts';
 export {
   S3_ENV,

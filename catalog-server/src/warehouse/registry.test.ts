@@ -22,7 +22,7 @@ function fake(config: WarehouseConfig): WarehouseIO & { config: WarehouseConfig 
     write: async () => {},
     exists: async () => false,
     delete: async () => {},
-    deletePrefix: async () => 0,
+    list: async () => [],
     prepareDirectory: async () => {},
     clientConfig: () => ({}),
   };

@@ -2,11 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { BadRequestError } from '../errors/index.ts';
 import type { S3Options } from './s3-config.ts';
 import type { WarehouseIO } from './warehouse-io.ts';
+import { LocationPolicy } from './location-policy.ts';
 
 /** One named warehouse: its root URI and, for `s3://`, its own storage settings (else the AWS env applies). */
 export interface WarehouseConfig {
   uri: string;
   s3?: S3Options;
+  /**
+   * Roots besides `uri` where clients may place tables, views and namespaces of this warehouse (Polaris and
+   * Lakekeeper call them allowed locations). The catalog reads, writes and deletes nowhere else.
+   */
+  allowedLocations?: string[];
 }
 
 /** Named warehouses, as given in `RAT_WAREHOUSES`: a URI string or a {@link WarehouseConfig} per name. */
@@ -39,14 +45,21 @@ function checkEntry(name: string, entry: unknown): WarehouseConfig {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new BadRequestError(`Warehouse "${name}" must be a URI string or {"uri": …, "s3": {…}}.`, { name });
   }
-  const { uri, s3, ...rest } = entry as Record<string, unknown>;
+  const { uri, s3, allowedLocations, ...rest } = entry as Record<string, unknown>;
   if (Object.keys(rest).length > 0) {
     throw new BadRequestError(`Warehouse "${name}" has unknown settings: ${Object.keys(rest).join(', ')}.`, { name });
   }
   if (typeof uri !== 'string' || uri === '') {
     throw new BadRequestError(`Warehouse "${name}" needs a "uri" such as s3://bucket/prefix.`, { name });
   }
-  if (s3 === undefined) return { uri };
+  if (
+    allowedLocations !== undefined &&
+    (!Array.isArray(allowedLocations) || allowedLocations.some((l) => typeof l !== 'string' || l === ''))
+  ) {
+    throw new BadRequestError(`Warehouse "${name}": "allowedLocations" must be a list of URIs.`, { name });
+  }
+  const allowed = allowedLocations === undefined ? {} : { allowedLocations: allowedLocations as string[] };
+  if (s3 === undefined) return { uri, ...allowed };
   if (typeof s3 !== 'object' || s3 === null || Array.isArray(s3)) {
     throw new BadRequestError(`Warehouse "${name}": "s3" must be an object.`, { name });
   }
@@ -62,7 +75,7 @@ function checkEntry(name: string, entry: unknown): WarehouseConfig {
       throw new BadRequestError(`Warehouse "${name}": s3.${k} must be a ${want}.`, { name, setting: k });
     }
   }
-  return { uri, s3: s3 as S3Options };
+  return { uri, s3: s3 as S3Options, ...allowed };
 }
 
 /**
@@ -104,6 +117,8 @@ export interface WarehouseRegistry {
   warehouse: WarehouseIO;
   /** Every warehouse by name, the default one included under {@link DEFAULT_WAREHOUSE_NAME}. */
   warehouses: Map<string, WarehouseIO>;
+  /** Where locations may lie: every warehouse root and its allowed locations. */
+  locations: LocationPolicy;
 }
 
 /**
@@ -113,7 +128,13 @@ export interface WarehouseRegistry {
  * @example buildWarehouses({ defaultUri: 'file:///data/wh', extra: process.env.RAT_WAREHOUSES }, createWarehouseIO)
  */
 export function buildWarehouses(
-  opts: { defaultUri?: string; fallbackUri: string; extra?: string | WarehousesConfig },
+  opts: {
+    defaultUri?: string;
+    fallbackUri: string;
+    extra?: string | WarehousesConfig;
+    /** Allowed locations of the default warehouse (`--allowed-locations`). */
+    defaultAllowed?: string[];
+  },
   create: (config: WarehouseConfig) => WarehouseIO,
 ): WarehouseRegistry {
   const extra = opts.extra === undefined || opts.extra === '' ? {} : parseWarehousesConfig(opts.extra);
@@ -124,12 +145,27 @@ export function buildWarehouses(
         `config). Keep one.`,
     );
   }
-  const defaultConfig = fromExtra ?? { uri: opts.defaultUri ?? opts.fallbackUri };
+  const base = fromExtra ?? { uri: opts.defaultUri ?? opts.fallbackUri };
+  const defaultConfig = opts.defaultAllowed?.length
+    ? { ...base, allowedLocations: [...(base.allowedLocations ?? []), ...opts.defaultAllowed] }
+    : base;
   const warehouses = new Map<string, WarehouseIO>();
   const warehouse = create(defaultConfig);
   warehouses.set(DEFAULT_WAREHOUSE_NAME, warehouse);
+  const policy: Array<{ io: WarehouseIO; allowed?: string[] }> = [
+    { io: warehouse, allowed: defaultConfig.allowedLocations },
+  ];
   for (const [name, config] of Object.entries(extra)) {
-    if (name !== DEFAULT_WAREHOUSE_NAME) warehouses.set(name, create(config));
+    if (name === DEFAULT_WAREHOUSE_NAME) continue;
+    const io = create(config);
+    warehouses.set(name, io);
+    policy.push({ io, allowed: config.allowedLocations });
   }
-  return { warehouse, warehouses };
+  let locations: LocationPolicy;
+  try {
+    locations = new LocationPolicy(policy);
+  } catch (err) {
+    throw new BadRequestError(`An allowed location is not a usable URI: ${(err as Error).message}.`);
+  }
+  return { warehouse, warehouses, locations };
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeleteObjectCommand,
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import type { WarehouseIO } from './warehouse-io.ts';
+import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
 import { parseS3Uri, resolveS3Settings, s3ClientConfig, type ResolvedS3Settings, type S3Options } from './s3-config.ts';
 import { toStorageError, isNotFound, isPreconditionFailed, isNotImplemented } from './s3-errors.ts';
 import { BadRequestError, StorageObjectExistsError, StorageObjectNotFoundError } from '../errors/index.ts';
@@ -114,38 +113,16 @@ export class S3WarehouseIO implements WarehouseIO {
     }
   }
 
-  async deletePrefix(prefix: string): Promise<number> {
-    const { bucket, key } = this.#locate(prefix);
-    // A table at s3://b/wh/t must not take s3://b/wh/t2 with it: delete by directory, not by string prefix.
-    const dirKey = key === '' || key.endsWith('/') ? key : `${key}/`;
-    let removed = 0;
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: dirKey, ContinuationToken: token }),
-        );
-        const keys = (page.Contents ?? []).map((o) => o.Key!).filter((k) => k !== undefined);
-        if (keys.length > 0) removed += await this.#deleteKeys(bucket, keys);
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-    } catch (err) {
-      if (isNotFound(err)) return removed;
-      throw this.#fail(err, 'deletePrefix', prefix);
-    }
-    return removed;
-  }
-
   /**
-   * Every object under the folder `prefix` (recursively), sorted by key: for readers of landing files (the engine's
-   * S3 ingest). Not part of {@link WarehouseIO}; the catalog itself never lists.
+   * Every object under the folder `prefix` (recursively), sorted by key: what GC sweeps, and what readers of landing
+   * files (the engine's S3 ingest) read.
    *
    * @example for (const f of await io.list('s3://lake/landing/orders')) await io.read(f.location)
    */
-  async list(prefix: string): Promise<Array<{ location: string; size: number; etag?: string; lastModified?: Date }>> {
+  async list(prefix: string): Promise<Array<StoredObject & { etag?: string }>> {
     const { bucket, key } = this.#locate(prefix);
     const dirKey = key === '' || key.endsWith('/') ? key : `${key}/`;
-    const out: Array<{ location: string; size: number; etag?: string; lastModified?: Date }> = [];
+    const out: Array<StoredObject & { etag?: string }> = [];
     let token: string | undefined;
     try {
       do {
@@ -214,25 +191,6 @@ export class S3WarehouseIO implements WarehouseIO {
       if (ifNoneMatch && isPreconditionFailed(err)) throw new StorageObjectExistsError(location);
       throw this.#fail(err, 'write', location);
     }
-  }
-
-  async #deleteKeys(bucket: string, keys: string[]): Promise<number> {
-    let removed = 0;
-    for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000);
-      const res = await this.#client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-      );
-      const failed = res.Errors ?? [];
-      if (failed.length > 0) {
-        const first = failed[0]!;
-        throw Object.assign(new Error(`${failed.length} of ${batch.length} deletes failed: ${first.Message ?? ''}`), {
-          name: first.Code ?? 'DeleteFailed',
-        });
-      }
-      removed += batch.length;
-    }
-    return removed;
   }
 
   /**

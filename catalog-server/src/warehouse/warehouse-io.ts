@@ -13,12 +13,22 @@ export interface WarehouseIO {
   write(location: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<void>;
   exists(location: string): Promise<boolean>;
   delete(location: string): Promise<void>;
-  /** Deletes every object under `prefix` (a table location on purge); returns how many were removed. */
-  deletePrefix(prefix: string): Promise<number>;
+  /**
+   * Every object under the folder `prefix`, recursively, with its size and last modification: what garbage
+   * collection sweeps. The catalog never deletes a folder; it deletes the unreachable files listed here one by one.
+   */
+  list(prefix: string): Promise<StoredObject[]>;
   /** Makes sure writers that expect a directory (DuckDB writes into `<table>/metadata/`) find it. No-op on S3. */
   prepareDirectory(location: string): Promise<void>;
   /** Storage settings handed to clients in loadTable/createTable `config` (endpoint, region, path style, ...). */
   clientConfig(opts?: { vendCredentials?: boolean }): Record<string, string>;
   /** Releases connections (S3 sockets); called once when the server stops. */
   close?(): void;
+}
+
+/** One object found by {@link WarehouseIO.list}. */
+export interface StoredObject {
+  location: string;
+  size: number;
+  lastModified?: Date;
 }

@@ -29,6 +29,17 @@ export function register(program: Command): void {
       ).env(SERVER_ENV.warehouses),
     )
     .addOption(
+      new Option(
+        '--allowed-locations <uris>',
+        'comma-separated extra roots where clients may place tables (besides the warehouse)',
+      ).env(SERVER_ENV.allowedLocations),
+    )
+    .addOption(
+      new Option('--keep-history <age>', 'history purge and GC keep reachable: 7d, 12h, all').env(
+        SERVER_ENV.keepHistory,
+      ),
+    )
+    .addOption(
       new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
     )
     .action(
@@ -38,6 +49,8 @@ export function register(program: Command): void {
         dataDir: string;
         warehouse?: string;
         warehouses?: string;
+        allowedLocations?: string;
+        keepHistory?: string;
         webhookSecret?: string;
       }) => {
         const port = Number(opts.port);
@@ -49,6 +62,11 @@ export function register(program: Command): void {
           warehouse: opts.warehouse,
           warehouses: opts.warehouses,
           webhookSecret: opts.webhookSecret,
+          allowedLocations: opts.allowedLocations
+            ?.split(',')
+            .map((l) => l.trim())
+            .filter(Boolean),
+          keepHistory: opts.keepHistory,
         });
         console.log(`Ratatouille catalog listening on ${server.url}`);
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);

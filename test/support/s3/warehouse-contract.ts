@@ -128,30 +128,36 @@ export function describeWarehouseContract(
       await s.io.delete(`${dir}/never-there`);
     });
 
-    it('deletes everything under a prefix and nothing beside it', async () => {
+    it('lists everything under a folder, with sizes, and nothing beside it', async () => {
       const dir = s.freshRoot();
       const files = ['metadata/00000.metadata.json', 'metadata/snap-1.avro', 'data/a/b/part-0.parquet', 'x'];
       for (const f of files) await s.io.write(`${dir}/t/${f}`, f);
       await s.io.write(`${dir}/t2/metadata/keep.json`, 'keep');
       await s.io.write(`${dir}/t-other`, 'keep');
-      assert.equal(await s.io.deletePrefix(`${dir}/t`), files.length);
-      for (const f of files) assert.equal(await s.io.exists(`${dir}/t/${f}`), false, f);
-      assert.equal(await s.io.exists(`${dir}/t2/metadata/keep.json`), true);
-      assert.equal(await s.io.exists(`${dir}/t-other`), true);
-      assert.equal(await s.io.deletePrefix(`${dir}/t`), 0);
-      assert.equal(await s.io.deletePrefix(`${dir}/never-there`), 0);
+      const listed = await s.io.list(`${dir}/t`);
+      assert.deepEqual(
+        listed.map((o) => o.location),
+        files.map((f) => `${dir}/t/${f}`).sort(),
+      );
+      assert.deepEqual(
+        listed.map((o) => o.size),
+        files
+          .map((f) => [`${dir}/t/${f}`, f.length] as const)
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([, n]) => n),
+      );
+      assert.ok(listed.every((o) => o.lastModified instanceof Date));
+      assert.deepEqual(await s.io.list(`${dir}/never-there`), []);
     });
 
-    it('deletes more objects under a prefix than one listing page holds', async function () {
+    it('lists more objects under a folder than one listing page holds', async function () {
       this.timeout(300_000);
       const dir = s.freshRoot();
       const n = 1010;
       const names = Array.from({ length: n }, (_, i) => `${dir}/big/data/f-${String(i).padStart(5, '0')}`);
       for (let i = 0; i < names.length; i += 50)
         await Promise.all(names.slice(i, i + 50).map((l) => s.io.write(l, 'x')));
-      assert.equal(await s.io.deletePrefix(`${dir}/big`), n);
-      assert.equal(await s.io.exists(names[0]!), false);
-      assert.equal(await s.io.exists(names[n - 1]!), false);
+      assert.equal((await s.io.list(`${dir}/big`)).length, n);
     });
 
     it('prepares directories without creating objects a reader could see as files', async () => {

@@ -128,7 +128,16 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
 
   r.delete('/namespaces/:namespace/tables/:table', async (req, res) => {
     const ns = namespaceOf(param(req, 'namespace'));
-    await dropTable(ctx, refOf(req), ns, param(req, 'table'), flagOf(req, 'purgeRequested'), commitInfoOf(req));
+    const purged = await dropTable(
+      ctx,
+      refOf(req),
+      ns,
+      param(req, 'table'),
+      flagOf(req, 'purgeRequested'),
+      commitInfoOf(req),
+    );
+    // Purge deletes only files nothing else reaches; the rest wait for `rat gc`. Say which happened.
+    if (purged) res.setHeader('X-Rat-Purge', `deleted=${purged.deleted}; retained=${purged.retained}`);
     res.status(204).end();
   });
 

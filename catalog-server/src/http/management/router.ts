@@ -11,6 +11,8 @@ import { keyId } from '../../store/types.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
 import * as s from './schemas.ts';
+import { collectGarbage } from '../../service/storage/gc.ts';
+import { parseRetention } from '../../service/storage/retention.ts';
 import {
   commitMetaJson,
   contentJson,
@@ -272,6 +274,20 @@ export function managementRouter(ctx: AppContext): Router {
     const q = s.reflogQuery.parse(req.query);
     const page = await store.reflog({ ...s.pageOf(q), ...(q.ref ? { refName: q.ref } : {}) });
     res.json(pageJson('logEntries', page, reflogEntryJson));
+  });
+
+  /**
+   * Branch-aware garbage collection of the warehouses: deletes files no branch, tag or kept commit reaches. With
+   * `dryRun` it lists them only.
+   */
+  router.post('/rat/gc', async (req, res) => {
+    const b = s.gcBody.parse(req.body ?? {});
+    const report = await collectGarbage(ctx, {
+      dryRun: b.dryRun,
+      keepHistoryMs: b.keepHistory === undefined ? undefined : (parseRetention(b.keepHistory) ?? 'all'),
+      graceMs: b.gracePeriod === undefined ? undefined : (parseRetention(b.gracePeriod) ?? Infinity),
+    });
+    res.json(report);
   });
 
   return router;

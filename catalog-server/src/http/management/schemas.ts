@@ -218,6 +218,15 @@ export const recentChangesQuery = z.object({ 'scan-commits': z.coerce.number().i
 
 export const reflogQuery = z.object({ ...paging, ref: z.string().min(1).optional() });
 
+/** `POST /rat/gc`: durations as `7d`, `12h`, `30m`, `0`, or `all` for keepHistory. */
+export const gcBody = z
+  .object({
+    dryRun: z.boolean().optional(),
+    keepHistory: z.string().min(1).max(32).optional(),
+    gracePeriod: z.string().min(1).max(32).optional(),
+  })
+  .strict();
+
 /** `maxRecords`/`pageToken` from either spelling. */
 export function pageOf(q: { 'max-records'?: number; maxRecords?: number; 'page-token'?: string; pageToken?: string }): {
   maxRecords?: number;

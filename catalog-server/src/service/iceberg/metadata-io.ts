@@ -16,15 +16,14 @@ import { BadRequestError, RatError } from '../../errors/index.ts';
 import { toCatalogError } from './format-errors.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 
-type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+type Deps = Pick<AppContext, 'locations'>;
 
-/** The warehouse whose root holds `location` (longest match), else the default one. */
+/**
+ * The storage that owns `location` (the longest matching warehouse root or allowed location). A location outside all
+ * of them is refused (400) rather than read or written with the default warehouse's settings.
+ */
 export function ioFor(ctx: Deps, location: string): WarehouseIO {
-  let best: WarehouseIO | undefined;
-  for (const io of [ctx.warehouse, ...ctx.warehouses.values()]) {
-    if (location.startsWith(io.root + '/') && (!best || io.root.length > best.root.length)) best = io;
-  }
-  return best ?? ctx.warehouse;
+  return ctx.locations.storageFor(location);
 }
 
 async function readJson(ctx: Deps, location: string): Promise<unknown> {

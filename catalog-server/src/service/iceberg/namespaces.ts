@@ -11,8 +11,9 @@ import { displayName, namespaceKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { paginate, type PageParams } from './paging.ts';
+import { confineNamespaceProperties } from './confine.ts';
 
-type Ctx = Pick<AppContext, 'store'>;
+type Ctx = Pick<AppContext, 'store' | 'locations'>;
 
 /** Loads a namespace at a commit, or undefined. */
 export async function findNamespace(
@@ -32,6 +33,7 @@ export async function createNamespace(
   properties: Record<string, string>,
   info?: CommitInfo,
 ): Promise<{ namespace: string[]; properties: Record<string, string> }> {
+  const props = await confineNamespaceProperties(ctx, properties);
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const existing = await ctx.store.getContent(head.hash, namespaceKey(ns));
@@ -43,9 +45,9 @@ export async function createNamespace(
         existing.type === 'NAMESPACE' ? 'namespace' : 'table or view',
       );
     await ctx.store.commit(head.branch, head.hash, commitMeta(info, `create namespace ${displayName(ns)}`), [
-      { type: 'PUT', key: namespaceKey(ns), content: { type: 'NAMESPACE', elements: ns, properties } },
+      { type: 'PUT', key: namespaceKey(ns), content: { type: 'NAMESPACE', elements: ns, properties: props } },
     ]);
-    return { namespace: ns, properties };
+    return { namespace: ns, properties: props };
   });
 }
 
@@ -124,11 +126,12 @@ export async function updateNamespaceProperties(
       keys: both,
     });
   }
+  const confined = await confineNamespaceProperties(ctx, updates);
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const c = await findNamespace(ctx.store, head.hash, ns);
     if (!c) throw new NoSuchNamespaceError(ns, ref);
-    const props = { ...c.properties, ...updates };
+    const props = { ...c.properties, ...confined };
     const removed = removals.filter((k) => Object.hasOwn(c.properties, k));
     const missing = removals.filter((k) => !Object.hasOwn(c.properties, k));
     for (const k of removed) delete props[k];

@@ -15,6 +15,7 @@ import type { IcebergTableContent, Operation, VersionStore } from '../../store/t
 import {
   AlreadyExistsError,
   BadRequestError,
+  LocationNotAllowedError,
   NoSuchNamespaceError,
   NoSuchTableError,
   NoSuchViewError,
@@ -25,12 +26,14 @@ import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
 import { discardMetadata, ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
-import { metadataCacheFor } from './metadata-cache.ts';
 import { allEntries, findNamespace } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
+import { confineMetadataLocations } from './confine.ts';
+import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
+import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'warehouses'>;
+type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
 
 export interface LoadedTable {
   /** `null` for a staged (not yet committed) table. */
@@ -131,6 +134,28 @@ export async function defaultObjectLocation(
   return `${base}/${pathSegment(name)}-${randomUUID().replaceAll('-', '')}`;
 }
 
+const GC_ENABLED = 'gc.enabled';
+
+/**
+ * What the catalog enforces on every table version it writes: locations confined to its storage, and
+ * `gc.enabled=false`, which makes Iceberg's own writers (Spark's expire_snapshots and remove_orphan_files, DROP TABLE
+ * PURGE in Spark, Trino's procedures) refuse to delete files themselves — a file one branch drops may still be read
+ * by another branch, a tag or kept history, so only the catalog's reachability-based GC deletes.
+ */
+async function catalogManaged(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<TableMetadata> {
+  const gc = md.properties[GC_ENABLED];
+  const disabled = gc?.trim().toLowerCase() === 'false';
+  if (gc !== undefined && !disabled && gc !== base?.properties[GC_ENABLED]) {
+    throw new BadRequestError(
+      `Table property ${GC_ENABLED} must stay "false": files are shared between branches, tags and history, so the ` +
+        `catalog deletes them (rat gc), never a client.`,
+      { property: GC_ENABLED },
+    );
+  }
+  const confined = await confineMetadataLocations(ctx, md, base, 'Table');
+  return disabled ? confined : { ...confined, properties: { ...confined.properties, [GC_ENABLED]: 'false' } };
+}
+
 export async function requireNamespace(ctx: Ctx, hash: string, ns: string[], ref: string): Promise<void> {
   if (!(await findNamespace(ctx.store, hash, ns))) throw new NoSuchNamespaceError(ns, ref);
 }
@@ -166,13 +191,18 @@ export async function createTable(
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
     await requireFreeName(ctx, head.hash, ns, req.name, ref, 'table');
-    const location =
-      req.location?.replace(/\/+$/, '') || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
-    const md = translated(() =>
-      applyTableCommit(undefined, [], createTableUpdates(req, { uuid: randomUUID(), location }), { now: Date.now() }),
+    const location = req.location || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
+    const md = await catalogManaged(
+      ctx,
+      translated(() =>
+        applyTableCommit(undefined, [], createTableUpdates(req, { uuid: randomUUID(), location }), {
+          now: Date.now(),
+        }),
+      ),
+      undefined,
     );
     if (req['stage-create']) {
-      await ioFor(ctx, location).prepareDirectory(`${location}/metadata`);
+      await ioFor(ctx, md.location).prepareDirectory(`${md.location}/metadata`);
       return { metadataLocation: null, metadata: md };
     }
     const written = await writeTableMetadata(ctx, md);
@@ -240,10 +270,11 @@ async function prepareTableChange(
   if (!existing) await requireNamespace(ctx, head.hash, ns, ref);
   const base = existing ? await readTableMetadata(ctx, existing.metadataLocation) : undefined;
   const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
-  const md = translated(() => applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation }));
+  const applied = translated(() => applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation }));
   if (existing && base && updates.length === 0) {
     return { ops: [], written: existing.metadataLocation, metadata: base, message: '', changed: false };
   }
+  const md = await catalogManaged(ctx, applied, base);
   const written = await writeTableMetadata(
     ctx,
     md,
@@ -340,8 +371,8 @@ export async function commitTransaction(
 }
 
 /**
- * Drops a table from the branch. With purge, its files are deleted too, but only when no branch or tag head still
- * has the table (branches share files: forking copies no data).
+ * Drops a table from the branch. With purge, the files of the dropped version that nothing else reaches (no branch or
+ * tag head, kept commit or other table) are deleted, one by one; see {@link purgeDroppedTable}.
  */
 export async function dropTable(
   ctx: Ctx,
@@ -350,37 +381,20 @@ export async function dropTable(
   name: string,
   purge: boolean,
   info?: CommitInfo,
-): Promise<void> {
+): Promise<PurgeOutcome | undefined> {
   const dropped = await withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const content = await findTable(ctx.store, head.hash, ns, name);
     if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
-    const md = purge ? await readTableMetadata(ctx, content.metadataLocation).catch(() => undefined) : undefined;
     await ctx.store.commit(
       head.branch,
       head.hash,
       commitMeta(info, `${purge ? 'purge' : 'drop'} table ${displayName(ns, name)}`),
       [{ type: 'DELETE', key: objectKey(ns, name) }],
     );
-    return { content, location: md?.location };
+    return content;
   });
-  if (purge && dropped.location) await purgeIfUnreferenced(ctx, dropped.content.id, dropped.location);
-}
-
-async function purgeIfUnreferenced(ctx: Ctx, contentId: string, location: string): Promise<void> {
-  for (const r of await ctx.store.listReferences()) {
-    let token: string | undefined;
-    do {
-      const page = await ctx.store.listEntries(r.hash, { types: ['ICEBERG_TABLE'], pageToken: token });
-      if (page.items.some((e) => e.contentId === contentId)) return;
-      token = page.token;
-    } while (token);
-  }
-  const io = ioFor(ctx, location);
-  // Never wipe a whole warehouse because a table was registered at its root.
-  if (location.replace(/\/+$/, '') === io.root) return;
-  metadataCacheFor(io).forgetPrefix(location);
-  await io.deletePrefix(location);
+  return purge ? purgeDroppedTable(ctx, dropped.metadataLocation) : undefined;
 }
 
 /** Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). */
@@ -391,23 +405,58 @@ export async function registerTable(
   req: RegisterTableRequest,
   info?: CommitInfo,
 ): Promise<LoadedTable> {
-  const metadata = await readTableMetadata(ctx, req['metadata-location']);
+  const metadataLocation = await ctx.locations.confine(req['metadata-location'], 'Metadata file');
+  const metadata = await readTableMetadata(ctx, metadataLocation);
+  await ctx.locations.confine(metadata.location, 'Table location of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
     const existing = await ctx.store.getContent(head.hash, objectKey(ns, req.name));
     if (existing && !(req.overwrite && existing.type === 'ICEBERG_TABLE'))
       await requireFreeName(ctx, head.hash, ns, req.name, ref, 'table');
+    await requireOwnFolder(ctx, head.hash, metadata, existing?.id);
     await ctx.store.commit(head.branch, head.hash, commitMeta(info, `register table ${displayName(ns, req.name)}`), [
       {
         type: 'PUT',
         key: objectKey(ns, req.name),
-        content: tableContent(req['metadata-location'], metadata, existing?.id),
+        content: tableContent(metadataLocation, metadata, existing?.id),
       },
       { type: 'UNCHANGED', key: namespaceKey(ns) },
     ]);
-    return { metadataLocation: req['metadata-location'], metadata };
+    return { metadataLocation, metadata };
   });
+}
+
+/**
+ * A registered table may not live inside (or around) another table's folder at this commit unless it is the same
+ * table (same table uuid): its writers would put files among the other table's.
+ */
+async function requireOwnFolder(ctx: Ctx, hash: string, md: TableMetadata, replacing?: string): Promise<void> {
+  const mine = parseLocation(md.location);
+  let token: string | undefined;
+  do {
+    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE'], pageToken: token });
+    const others = page.items.filter((e) => e.contentId !== replacing);
+    const contents = await ctx.store.getContents(
+      hash,
+      others.map((e) => e.key),
+    );
+    for (const c of contents.values()) {
+      if (c.type !== 'ICEBERG_TABLE') continue;
+      const other = await readTableMetadata(ctx, c.metadataLocation).catch(() => undefined);
+      if (!other || other['table-uuid'] === md['table-uuid']) continue;
+      const theirs = tryParseLocation(other.location);
+      if (theirs && (isWithin(mine, theirs, true) || isWithin(theirs, mine, true))) {
+        throw new LocationNotAllowedError(
+          'Table location of the registered metadata',
+          md.location,
+          `it overlaps the folder of another table (${other.location})`,
+          ctx.locations.roots,
+        );
+      }
+    }
+    token = page.token;
+  } while (token);
 }
 
 /** Renames a table or view, also across namespaces; its content id (and history) moves with it. */

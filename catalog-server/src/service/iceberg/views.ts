@@ -15,10 +15,11 @@ import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
+import { confineMetadataLocations } from './confine.ts';
 import { readViewMetadata, writeViewMetadata } from './metadata-io.ts';
 import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './tables.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'warehouses'>;
+type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
 
 export interface LoadedView {
   metadataLocation: string;
@@ -82,10 +83,12 @@ export async function createView(
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
     await requireFreeName(ctx, head.hash, ns, req.name, ref, 'view');
-    const location =
-      req.location?.replace(/\/+$/, '') || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
-    const md = translated(() =>
-      applyViewCommit(undefined, [], createViewUpdates(req, { uuid: randomUUID(), location })),
+    const location = req.location || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
+    const md = await confineMetadataLocations(
+      ctx,
+      translated(() => applyViewCommit(undefined, [], createViewUpdates(req, { uuid: randomUUID(), location }))),
+      undefined,
+      'View',
     );
     const written = await writeViewMetadata(ctx, md);
     const ops: Operation[] = [
@@ -111,7 +114,12 @@ export async function commitView(
     const content = await findView(ctx.store, head.hash, ns, name);
     if (!content) throw new NoSuchViewError(displayName(ns, name), ref);
     const base = await readViewMetadata(ctx, content.metadataLocation);
-    const md = translated(() => applyViewCommit(base, req.requirements, req.updates));
+    const md = await confineMetadataLocations(
+      ctx,
+      translated(() => applyViewCommit(base, req.requirements, req.updates)),
+      base,
+      'View',
+    );
     const written = await writeViewMetadata(ctx, md, content.metadataLocation);
     const ops: Operation[] = [{ type: 'PUT', key: objectKey(ns, name), content: viewContent(written, md, content.id) }];
     await commitOrDiscard(ctx, head, commitMeta(info, `replace view ${displayName(ns, name)}`), ops, [written]);
@@ -139,15 +147,17 @@ export async function registerView(
   metadataLocation: string,
   info?: CommitInfo,
 ): Promise<LoadedView> {
-  const metadata = await readViewMetadata(ctx, metadataLocation);
+  const confined = await ctx.locations.confine(metadataLocation, 'Metadata file');
+  const metadata = await readViewMetadata(ctx, confined);
+  await ctx.locations.confine(metadata.location, 'View location of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
     await requireFreeName(ctx, head.hash, ns, name, ref, 'view');
     await ctx.store.commit(head.branch, head.hash, commitMeta(info, `register view ${displayName(ns, name)}`), [
-      { type: 'PUT', key: objectKey(ns, name), content: viewContent(metadataLocation, metadata) },
+      { type: 'PUT', key: objectKey(ns, name), content: viewContent(confined, metadata) },
       { type: 'UNCHANGED', key: namespaceKey(ns) },
     ]);
-    return { metadataLocation, metadata };
+    return { metadataLocation: confined, metadata };
   });
 }

@@ -1,0 +1,64 @@
+import type { TableMetadata, ViewMetadata } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+
+type Ctx = Pick<AppContext, 'locations'>;
+
+/** Table properties that tell writers where to put files: they must stay inside the catalog's storage too. */
+export const LOCATION_PROPERTIES = [
+  'write.data.path',
+  'write.metadata.path',
+  'write.object-storage.path',
+  'write.folder-storage.path',
+] as const;
+
+/**
+ * Confines the locations a table or view commit sets (its `location` and, for tables, the write-path properties),
+ * returning metadata that holds their canonical forms. Values the base metadata already had are not re-checked, so a
+ * table created before a policy change stays readable and writable.
+ *
+ * @example md = await confineMetadataLocations(ctx, md, base, 'Table')
+ */
+export async function confineMetadataLocations<M extends TableMetadata | ViewMetadata>(
+  ctx: Ctx,
+  md: M,
+  base: M | undefined,
+  kind: 'Table' | 'View',
+): Promise<M> {
+  let out = md;
+  if (!base || md.location !== base.location) {
+    out = { ...out, location: await ctx.locations.confine(md.location, `${kind} location`) };
+  }
+  const props = { ...(md.properties ?? {}) } as Record<string, string>;
+  let changed = false;
+  for (const key of kind === 'Table' ? LOCATION_PROPERTIES : []) {
+    const value = props[key];
+    if (value === undefined || value === base?.properties?.[key]) continue;
+    props[key] = await ctx.locations.confine(value, `Table property ${key}`);
+    changed = changed || props[key] !== value;
+  }
+  if (kind === 'Table') await confineNewSnapshots(ctx, md as TableMetadata, base as TableMetadata | undefined);
+  return changed ? { ...out, properties: props } : out;
+}
+
+/**
+ * A snapshot's manifest list must lie in the catalog's storage: GC reads it to know which files the snapshot still
+ * needs, and may later delete it. (Data files may come from anywhere; the catalog never deletes outside its roots.)
+ */
+async function confineNewSnapshots(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<void> {
+  const known = new Set((base?.snapshots ?? []).map((s) => String(s['snapshot-id'])));
+  for (const s of md.snapshots) {
+    if (s['manifest-list'] && !known.has(String(s['snapshot-id']))) {
+      await ctx.locations.confine(s['manifest-list'], `Manifest list of snapshot ${s['snapshot-id']}`);
+    }
+  }
+}
+
+/** Confines a namespace's `location` property, returning the properties with its canonical form. */
+export async function confineNamespaceProperties(
+  ctx: Ctx,
+  properties: Record<string, string>,
+): Promise<Record<string, string>> {
+  const location = properties['location'];
+  if (location === undefined) return properties;
+  return { ...properties, location: await ctx.locations.confine(location, 'Namespace location') };
+}

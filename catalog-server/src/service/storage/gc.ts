@@ -1,0 +1,93 @@
+import type { AppContext } from '../../app-context.ts';
+import { markStable } from './reachability.ts';
+import { deleteFiles } from './sweep.ts';
+import { locationKey } from '../../warehouse/location.ts';
+
+type Ctx = Pick<AppContext, 'store' | 'locations' | 'warehouses' | 'keepHistoryMs'>;
+
+export interface GcOptions {
+  /** List what would be deleted, delete nothing. */
+  dryRun?: boolean;
+  /** History to keep reachable, in ms; defaults to the server's retention (all history unless configured). */
+  keepHistoryMs?: number | 'all';
+  /** Files younger than this are never collected, so a client's in-flight write survives (default 24 h). */
+  graceMs?: number;
+  now?: number;
+}
+
+export interface GcReport {
+  dryRun: boolean;
+  keepHistory: string;
+  graceMs: number;
+  /** Catalog commits whose content was kept, and table/view metadata files read to mark. */
+  keptCommits: number;
+  metadataFiles: number;
+  reachableFiles: number;
+  /** Files listed under the warehouse roots. */
+  scannedFiles: number;
+  /** Unreachable files old enough to collect: deleted, or what a dry run would delete. */
+  files: Array<{ location: string; size: number }>;
+  bytes: number;
+  /** Unreachable files left because they are younger than the grace period. */
+  youngFiles: number;
+  deleted: number;
+}
+
+export const DEFAULT_GC_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * Branch-aware garbage collection: marks every file reachable from any branch or tag head or kept commit, lists the
+ * warehouses, and deletes unreachable files older than the grace period, one by one. Safe to interrupt and run again;
+ * a dry run reports exactly what the real run deletes.
+ *
+ * @example const report = await collectGarbage(ctx, { dryRun: true, keepHistoryMs: 7 * 86_400_000 })
+ */
+export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<GcReport> {
+  const now = opts.now ?? Date.now();
+  const keepHistoryMs = opts.keepHistoryMs === 'all' ? undefined : (opts.keepHistoryMs ?? ctx.keepHistoryMs);
+  const graceMs = opts.graceMs ?? DEFAULT_GC_GRACE_MS;
+  const mark = await markStable(ctx, { keepHistoryMs, now });
+  const files: Array<{ location: string; size: number }> = [];
+  let scanned = 0;
+  let young = 0;
+  const roots = new Set<string>();
+  for (const io of ctx.warehouses.values()) {
+    if (roots.has(io.root)) continue;
+    roots.add(io.root);
+    for (const o of await io.list(io.root)) {
+      scanned++;
+      if (mark.files.has(locationKey(o.location))) continue;
+      if (o.lastModified && now - o.lastModified.getTime() < graceMs) {
+        young++;
+        continue;
+      }
+      files.push({ location: o.location, size: o.size });
+    }
+  }
+  let deleted = 0;
+  if (!opts.dryRun) {
+    // Commits that landed while listing may reference listed files: mark again before deleting anything.
+    const again = await markStable(ctx, { keepHistoryMs, now });
+    const doomed = files.filter((f) => !again.files.has(locationKey(f.location)));
+    files.splice(0, files.length, ...doomed);
+    deleted = (
+      await deleteFiles(
+        ctx,
+        doomed.map((f) => f.location),
+      )
+    ).deleted;
+  }
+  return {
+    dryRun: opts.dryRun ?? false,
+    keepHistory: keepHistoryMs === undefined ? 'all' : `${keepHistoryMs}ms`,
+    graceMs,
+    keptCommits: mark.commits,
+    metadataFiles: mark.metadataFiles,
+    reachableFiles: mark.files.size,
+    scannedFiles: scanned,
+    files,
+    bytes: files.reduce((n, f) => n + f.size, 0),
+    youngFiles: young,
+    deleted,
+  };
+}

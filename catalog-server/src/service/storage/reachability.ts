@@ -1,0 +1,104 @@
+import type { AppContext } from '../../app-context.ts';
+import type { Content, Reference } from '../../store/types.ts';
+import { TableFileReader } from './table-files.ts';
+import { locationKey } from '../../warehouse/location.ts';
+
+type Ctx = Pick<AppContext, 'store' | 'locations'>;
+
+export interface Reachable {
+  /** Every file a kept table or view version references, by {@link locationKey}. */
+  files: Set<string>;
+  /** The references as they were when marking started: a sweep re-marks if any moved meanwhile. */
+  refs: Reference[];
+  /** How many distinct table and view metadata files were read. */
+  metadataFiles: number;
+  /** How many catalog commits were kept by the retention. */
+  commits: number;
+}
+
+/**
+ * Marks what the catalog still needs: every file reachable from the content of every branch and tag head and of every
+ * commit younger than the retention (all commits when `keepHistoryMs` is undefined), following all parents of merge
+ * commits. Deletion is decided against this set only, never by path prefix.
+ *
+ * @example const { files } = await markReachable(ctx, { keepHistoryMs: 7 * 86_400_000, now: Date.now() })
+ */
+export async function markReachable(
+  ctx: Ctx,
+  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader },
+): Promise<Reachable> {
+  const reader = opts.reader ?? new TableFileReader(ctx);
+  const refs = await ctx.store.listReferences();
+  const cutoff = opts.keepHistoryMs === undefined ? -Infinity : opts.now - opts.keepHistoryMs;
+  const tables = new Set<string>();
+  const views = new Set<string>();
+  const collect = (c: Content) => {
+    if (c.type === 'ICEBERG_TABLE') tables.add(c.metadataLocation);
+    else if (c.type === 'ICEBERG_VIEW') views.add(c.metadataLocation);
+  };
+  const seen = new Set<string>();
+  let commits = 0;
+  const stack: string[] = [];
+  for (const r of refs) {
+    // A head's whole tree is kept whatever its age; younger history adds what its commits wrote.
+    for (const c of await treeContents(ctx, r.hash)) collect(c);
+    stack.push(r.hash);
+  }
+  while (stack.length > 0) {
+    const hash = stack.pop()!;
+    if (seen.has(hash) || hash === ctx.store.noAncestorHash) continue;
+    seen.add(hash);
+    const commit = await ctx.store.getCommit(hash);
+    if (Date.parse(commit.commitTime) < cutoff) {
+      // The newest commit at or before the cutoff is the state a time-travel read at the cutoff sees: keep its tree.
+      for (const c of await treeContents(ctx, hash)) collect(c);
+      continue;
+    }
+    commits++;
+    for (const op of commit.operations) if (op.type === 'PUT') collect(op.content);
+    stack.push(...commit.parentHashes);
+  }
+  const files = new Set<string>();
+  for (const location of tables) for (const f of await reader.filesOf(location)) files.add(locationKey(f));
+  for (const location of views) files.add(locationKey(location));
+  return { files, refs, metadataFiles: tables.size + views.size, commits };
+}
+
+async function treeContents(ctx: Ctx, hash: string): Promise<Content[]> {
+  const out: Content[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE', 'ICEBERG_VIEW'], pageToken: token });
+    const contents = await ctx.store.getContents(
+      hash,
+      page.items.map((e) => e.key),
+    );
+    out.push(...contents.values());
+    token = page.token;
+  } while (token);
+  return out;
+}
+
+/** True when every reference still points where it did when `before` was read. */
+export async function refsUnchanged(ctx: Pick<AppContext, 'store'>, before: Reference[]): Promise<boolean> {
+  const now = await ctx.store.listReferences();
+  if (now.length !== before.length) return false;
+  const at = new Map(before.map((r) => [`${r.type}:${r.name}`, r.hash]));
+  return now.every((r) => at.get(`${r.type}:${r.name}`) === r.hash);
+}
+
+/**
+ * Marks until no reference moved while marking (at most a few rounds), so a commit that landed meanwhile is part of
+ * the mark before anything is deleted.
+ */
+export async function markStable(
+  ctx: Ctx,
+  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader },
+): Promise<Reachable> {
+  const reader = opts.reader ?? new TableFileReader(ctx);
+  let mark = await markReachable(ctx, { ...opts, reader });
+  for (let round = 0; round < 5 && !(await refsUnchanged(ctx, mark.refs)); round++) {
+    mark = await markReachable(ctx, { ...opts, reader });
+  }
+  return mark;
+}

@@ -1,0 +1,141 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LocationNotAllowedError } from '../errors/index.ts';
+import { isWithin, MalformedLocationError, parseLocation, type ParsedLocation } from './location.ts';
+import type { WarehouseIO } from './warehouse-io.ts';
+
+interface Root {
+  io: WarehouseIO;
+  at: ParsedLocation;
+}
+
+/**
+ * Which storage the catalog owns: every warehouse's root plus the extra roots configured for it
+ * (`allowedLocations`). Every location a client names is confined here before anything is written there, and every
+ * read, write and delete finds its storage here, so nothing outside these roots is ever touched.
+ *
+ * @example const policy = new LocationPolicy([{ io, allowed: ['s3://shared/landing'] }]);
+ *          await policy.confine('file:///wh/db/../db/t', 'Table location') // 'file:///wh/db/t'
+ */
+export class LocationPolicy {
+  readonly #roots: Root[];
+
+  constructor(entries: Array<{ io: WarehouseIO; allowed?: readonly string[] }>) {
+    this.#roots = [];
+    for (const { io, allowed = [] } of entries) {
+      for (const r of [io.root, ...allowed]) {
+        const at = parseLocation(r);
+        if (!this.#roots.some((x) => x.at.uri === at.uri)) this.#roots.push({ io, at });
+      }
+    }
+  }
+
+  /** The roots a location may lie in, as shown in error messages. */
+  get roots(): string[] {
+    return this.#roots.map((r) => r.at.uri);
+  }
+
+  /**
+   * The storage owning `location` (the longest matching root), or LocationNotAllowedError. Every storage access of the
+   * catalog goes through here.
+   */
+  storageFor(location: string, what = 'Location'): WarehouseIO {
+    return this.#match(this.#parse(location, what), location, what).io;
+  }
+
+  /**
+   * Normalizes a location a client asked for and checks that it lies strictly inside an allowed root (a table at a
+   * warehouse root would own the whole warehouse). On a file warehouse, a symlink on the way that leads outside the
+   * root is refused too. Returns the canonical location to store.
+   */
+  async confine(location: string, what: string): Promise<string> {
+    const at = this.#parse(location, what);
+    const root = this.#match(at, location, what);
+    if (at.segments.length === root.at.segments.length) {
+      throw new LocationNotAllowedError(
+        what,
+        location,
+        'it is a storage root itself, not a folder inside one',
+        this.roots,
+      );
+    }
+    if (at.family === 'file' && !(await staysInside(at, root.at))) {
+      throw new LocationNotAllowedError(what, location, 'a symbolic link on its path leads outside', this.roots);
+    }
+    return at.uri;
+  }
+
+  /**
+   * For deletion: true when `location` is inside an owned root and, on a file warehouse, resolves (symlinks followed)
+   * to a place still inside it. Never throws; a location that fails is simply not deleted.
+   */
+  async owns(location: string): Promise<boolean> {
+    let at: ParsedLocation;
+    try {
+      at = parseLocation(location);
+    } catch {
+      return false;
+    }
+    const root = this.#best(at);
+    if (!root || at.segments.length === root.at.segments.length) return false;
+    return at.family !== 'file' || staysInside(at, root.at);
+  }
+
+  #parse(location: string, what: string): ParsedLocation {
+    try {
+      return parseLocation(location);
+    } catch (err) {
+      if (err instanceof MalformedLocationError) {
+        throw new LocationNotAllowedError(what, String(location).slice(0, 512), err.message, this.roots);
+      }
+      throw err;
+    }
+  }
+
+  #best(at: ParsedLocation): Root | undefined {
+    let best: Root | undefined;
+    for (const r of this.#roots) {
+      if (isWithin(at, r.at, true) && (!best || r.at.segments.length > best.at.segments.length)) best = r;
+    }
+    return best;
+  }
+
+  #match(at: ParsedLocation, location: string, what: string): Root {
+    const root = this.#best(at);
+    if (!root)
+      throw new LocationNotAllowedError(what, location, 'it is outside the storage this catalog owns', this.roots);
+    return root;
+  }
+}
+
+/** Resolves symlinks on the existing part of `at`'s path and checks the result is still below the root's real path. */
+async function staysInside(at: ParsedLocation, root: ParsedLocation): Promise<boolean> {
+  const rootPath = fileURLToPath(root.uri);
+  let realRoot: string;
+  try {
+    realRoot = await fs.realpath(rootPath);
+  } catch {
+    return true; // the root does not exist yet, so nothing below it can be a link
+  }
+  let probe = fileURLToPath(at.uri);
+  // The deepest part of the path that exists is where a link could redirect the rest.
+  for (;;) {
+    try {
+      const real = await fs.realpath(probe);
+      return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+    } catch {
+      // A dangling link points somewhere that does not exist yet: writing through it would create that place.
+      if (
+        await fs.lstat(probe).then(
+          (st) => st.isSymbolicLink(),
+          () => false,
+        )
+      )
+        return false;
+      const parent = path.dirname(probe);
+      if (parent === probe || parent.length < rootPath.length) return true;
+      probe = parent;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { action, client, printJson, withServer, type ServerOpts } from '../management.ts';
+
+/** Bytes as people read them: 1.5 MiB. */
+function human(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${u === 0 ? n : n.toFixed(1)} ${units[u]}`;
+}
+
+/** `rat gc`: delete the warehouse files that no branch, tag or kept commit reaches. */
+export function register(program: Command): void {
+  withServer(
+    program
+      .command('gc')
+      .description(
+        'Delete warehouse files that no branch, tag or kept commit references (branch-aware; safe to re-run)',
+      )
+      .option('--dry-run', 'list what would be deleted and the bytes reclaimed; delete nothing')
+      .option('--keep-history <age>', 'keep files of commits younger than this: 7d, 12h, all (default: the server’s)')
+      .option('--grace <age>', 'never delete files younger than this, so in-flight writes survive', '24h'),
+  ).action(
+    action(async (opts: ServerOpts & { dryRun?: boolean; keepHistory?: string; grace: string }) => {
+      const report = await client(opts).gc({
+        dryRun: opts.dryRun ?? false,
+        keepHistory: opts.keepHistory,
+        gracePeriod: opts.grace,
+      });
+      if (opts.json) return printJson(report);
+      const verb = report.dryRun ? 'would delete' : 'deleted';
+      for (const f of report.files)
+        process.stdout.write(`${report.dryRun ? 'would delete' : 'deleted'}  ${f.location}  (${human(f.size)})\n`);
+      process.stdout.write(
+        `${verb} ${report.files.length} files, ${human(report.bytes)}; kept ${report.reachableFiles} reachable files ` +
+          `of ${report.keptCommits} commits (history kept: ${report.keepHistory}); ${report.youngFiles} unreferenced ` +
+          `files are younger than the grace period.\n`,
+      );
+    }),
+  );
+}
