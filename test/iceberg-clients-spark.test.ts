@@ -90,13 +90,15 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     assert.deepEqual(v.afterDrop, []);
   });
 
-  it('CALL system.rewrite_data_files and expire_snapshots', () => {
+  it('CALL system.rewrite_data_files; expire_snapshots and remove_orphan_files refused (gc.enabled=false)', () => {
     const rw = step('CALL system.rewrite_data_files');
     assert.ok(rw.result[0].rewritten_data_files_count >= rw.before, JSON.stringify(rw.result));
     assert.equal(rw.lastOperation, 'replace');
     assert.deepEqual(rw.ids, [1, 3, 4, 5, 6, 8]);
     const ex = step('CALL system.expire_snapshots');
-    assert.ok(ex.after < ex.before, `expire removes snapshots: ${ex.before} -> ${ex.after}`);
+    assert.match(ex.refused ?? '', /GC is disabled/, 'Spark must not delete files other refs may read');
+    assert.match(ex.orphansRefused ?? '', /GC is disabled/);
+    assert.equal(ex.after, ex.before, 'nothing expired');
     assert.deepEqual(ex.ids, [1, 3, 4, 5, 6, 8]);
   });
 
@@ -107,11 +109,14 @@ describe('Iceberg REST with Spark SQL (real client)', function () {
     assert.equal(v.statistics, 1);
   });
 
-  it('RENAME TO across namespaces, DROP TABLE PURGE, DROP TABLE', () => {
+  it('RENAME TO across namespaces, DROP TABLE PURGE refused (files are the catalog’s to delete), DROP TABLE', () => {
     const rn = step('ALTER TABLE RENAME TO (across namespaces)');
     assert.deepEqual(rn.ids, [1, 3]);
     assert.ok(!rn.inSp.includes('summary'));
-    assert.deepEqual(step('DROP TABLE PURGE').tables, []);
+    const purge = step('DROP TABLE PURGE');
+    assert.match(purge.refused ?? '', /GC is disabled/);
+    assert.deepEqual(purge.before, ['summary2']);
+    assert.deepEqual(purge.tables, []);
     assert.deepEqual(step('DROP TABLE'), ['events', 'upgraded']);
   });
 
