@@ -120,12 +120,32 @@ describe('Iceberg catalog on an S3 warehouse (versitygw)', function () {
     assert.equal(created.config['client.region'], 'us-east-1');
   });
 
-  it('purge on drop deletes the table files from S3 and nothing else', async () => {
+  it('refuses locations outside the configured buckets and prefixes (400, nothing written)', async () => {
+    await ok(http('POST', `${iceberg('main')}/namespaces`, { namespace: ['confined'] }));
+    for (const location of [
+      's3://other-bucket/x',
+      `s3://${BUCKET}/elsewhere/t`,
+      `s3://${BUCKET}/wh/../elsewhere/t`,
+      `s3://${BUCKET}/wh/%2e%2e/elsewhere/t`,
+      'file:///tmp/x',
+    ]) {
+      const r = await http('POST', `${iceberg('main')}/namespaces/confined/tables`, {
+        name: 't',
+        location,
+        schema: SCHEMA,
+      });
+      assert.equal(r.status, 400, location);
+      assert.equal(r.body.error.type, 'BadRequestException');
+    }
+    assert.deepEqual(keysUnder(s3, BUCKET, 'elsewhere'), []);
+  });
+
+  it('purge keeps files history reaches; GC with retention 0 deletes them and nothing else (dry run agrees)', async () => {
     await ok(http('POST', `${iceberg('main')}/namespaces`, { namespace: ['purge'] }));
     const keep = await ok(http('POST', `${iceberg('main')}/namespaces/purge/tables`, { name: 'keep', schema: SCHEMA }));
     const gone = await ok(http('POST', `${iceberg('main')}/namespaces/purge/tables`, { name: 'gone', schema: SCHEMA }));
     const goneLocation: string = gone.metadata.location;
-    // A data file as a writer would leave it beside the metadata.
+    // A data file as a writer would leave it beside the metadata (no snapshot references it: an orphan).
     const io = new S3WarehouseIO(`s3://${BUCKET}`, {}, s3.env);
     try {
       await io.write(`${goneLocation}/data/part-00000.parquet`, Buffer.from('PAR1'));
@@ -133,12 +153,29 @@ describe('Iceberg catalog on an S3 warehouse (versitygw)', function () {
       io.close();
     }
     const goneKey = goneLocation.slice(`s3://${BUCKET}/`.length);
-    assert.ok(keysUnder(s3, BUCKET, goneKey).length >= 2);
+    assert.equal(keysUnder(s3, BUCKET, goneKey).length, 2);
     const r = await http('DELETE', `${iceberg('main')}/namespaces/purge/tables/gone?purgeRequested=true`);
     assert.equal(r.status, 204, JSON.stringify(r.body));
+    assert.equal(r.headers.get('x-rat-purge'), 'deleted=0; retained=1', 'all history is kept by default');
+    assert.equal(keysUnder(s3, BUCKET, goneKey).length, 2);
+
+    const dry = await ok(
+      http('POST', `${server.url}/api/v2/rat/gc`, { dryRun: true, keepHistory: '0', gracePeriod: '0' }),
+    );
+    const listed = (dry.files as Array<{ location: string }>).map((f) => f.location).sort();
+    assert.ok(listed.includes(`${goneLocation}/data/part-00000.parquet`), JSON.stringify(listed));
+    assert.ok(listed.includes(gone['metadata-location']), JSON.stringify(listed));
+    assert.ok(!listed.some((l) => l.startsWith(`${keep.metadata.location}/`)), 'nothing of the kept table');
+    assert.equal(keysUnder(s3, BUCKET, goneKey).length, 2, 'a dry run deletes nothing');
+    const real = await ok(http('POST', `${server.url}/api/v2/rat/gc`, { keepHistory: '0', gracePeriod: '0' }));
+    assert.deepEqual((real.files as Array<{ location: string }>).map((f) => f.location).sort(), listed);
+    assert.equal(real.deleted, listed.length);
     assert.deepEqual(keysUnder(s3, BUCKET, goneKey), []);
     const keepKey = (keep.metadata.location as string).slice(`s3://${BUCKET}/`.length);
     assert.ok(keysUnder(s3, BUCKET, keepKey).length > 0, 'the other table kept its files');
+    await ok(http('GET', `${iceberg('main')}/namespaces/purge/tables/keep`));
+    const again = await ok(http('POST', `${server.url}/api/v2/rat/gc`, { keepHistory: '0', gracePeriod: '0' }));
+    assert.equal(again.deleted, 0, 'a second run finds nothing');
   });
 
   it('S3 down: the commit fails with an Iceberg error and the branch head does not move', async () => {
