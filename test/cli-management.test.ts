@@ -158,6 +158,36 @@ describe('rat management commands (real binary)', function () {
     assert.equal(now.body.content.metadataLocation, 's3://w/orders/work.json');
   });
 
+  it('gc: a dry run lists and deletes nothing; the real run deletes what it listed; --json for scripts', async () => {
+    const iceberg = `${server.url}/iceberg/v1`;
+    assert.equal((await http('POST', `${iceberg}/namespaces`, { namespace: ['gcns'] })).status, 200);
+    const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
+    const t = await http('POST', `${iceberg}/namespaces/gcns/tables`, { name: 'gone', schema });
+    assert.equal(t.status, 200);
+    assert.equal((await http('DELETE', `${iceberg}/namespaces/gcns/tables/gone`)).status, 204);
+    const all = await rat(['gc', '--dry-run', '--grace', '0', ...s]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stdout, /would delete 0 files/, 'all history is kept by default');
+    const dry = await rat(['gc', '--dry-run', '--grace', '0', '--keep-history', '0', '--json', ...s]);
+    assert.equal(dry.code, 0, dry.stderr);
+    const listed = JSON.parse(dry.stdout).files.map((f: { location: string }) => f.location);
+    assert.ok(listed.includes(t.body['metadata-location']), dry.stdout);
+    assert.ok(
+      JSON.parse(dry.stdout).foreignMetadata.includes('s3://w/orders/work.json'),
+      'foreign pointers are reported',
+    );
+    const real = await rat(['gc', '--grace', '0', '--keep-history', '0', ...s]);
+    assert.equal(real.code, 0, real.stderr);
+    assert.match(
+      real.stdout,
+      new RegExp(`deleted  ${t.body['metadata-location'].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+    assert.match(real.stdout, new RegExp(`deleted ${listed.length} files`));
+    const bad = await rat(['gc', '--keep-history', 'soon', ...s]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /not a duration/);
+  });
+
   it('an unreachable server is a one-line error and exit code 1', async () => {
     const res = await rat(['branch', 'list', '--server', 'http://127.0.0.1:9']);
     assert.equal(res.code, 1);

@@ -169,6 +169,7 @@ export interface GcReport {
   bytes: number;
   youngFiles: number;
   deleted: number;
+  foreignMetadata: string[];
 }
 
 export interface PageOptions {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocationNotAllowedError } from '../errors/index.ts';
-import { isWithin, MalformedLocationError, parseLocation, type ParsedLocation } from './location.ts';
+import { isWithin, MalformedLocationError, parseLocation, tryParseLocation, type ParsedLocation } from './location.ts';
 import type { WarehouseIO } from './warehouse-io.ts';
 
 interface Root {
@@ -42,6 +42,12 @@ export class LocationPolicy {
    */
   storageFor(location: string, what = 'Location'): WarehouseIO {
     return this.#match(this.#parse(location, what), location, what).io;
+  }
+
+  /** True when `location` lies in an owned root (no symlink check: for deciding what to read, not what to delete). */
+  contains(location: string): boolean {
+    const at = tryParseLocation(location);
+    return at !== undefined && this.#best(at) !== undefined;
   }
 
   /**

@@ -31,6 +31,8 @@ export interface GcReport {
   /** Unreachable files left because they are younger than the grace period. */
   youngFiles: number;
   deleted: number;
+  /** Table metadata some content points at outside the catalog's storage: not followed, listed for a look. */
+  foreignMetadata: string[];
 }
 
 export const DEFAULT_GC_GRACE_MS = 24 * 3_600_000;
@@ -89,5 +91,6 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
     bytes: files.reduce((n, f) => n + f.size, 0),
     youngFiles: young,
     deleted,
+    foreignMetadata: mark.foreign,
   };
 }

@@ -24,6 +24,9 @@ export interface PurgeOutcome {
 export async function purgeDroppedTable(ctx: Ctx, metadataLocation: string): Promise<PurgeOutcome> {
   const reader = new TableFileReader(ctx);
   const own = await reader.filesOf(metadataLocation, { removedToo: true });
+  // Unless the retention is 0, the commit before the drop is kept history, and it holds the dropped version: every
+  // file stays reachable, so marking the whole catalog would only confirm that.
+  if (ctx.keepHistoryMs !== 0) return { deleted: 0, retained: own.size };
   const { files: live } = await markStable(ctx, { keepHistoryMs: ctx.keepHistoryMs, now: Date.now(), reader });
   const doomed = [...own].filter((f) => !live.has(locationKey(f)));
   const { deleted } = await deleteFiles(ctx, doomed);

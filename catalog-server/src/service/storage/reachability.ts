@@ -14,6 +14,8 @@ export interface Reachable {
   metadataFiles: number;
   /** How many catalog commits were kept by the retention. */
   commits: number;
+  /** Content pointing at metadata outside the catalog's storage: not read, so not followed. */
+  foreign: string[];
 }
 
 /**
@@ -61,7 +63,7 @@ export async function markReachable(
   const files = new Set<string>();
   for (const location of tables) for (const f of await reader.filesOf(location)) files.add(locationKey(f));
   for (const location of views) files.add(locationKey(location));
-  return { files, refs, metadataFiles: tables.size + views.size, commits };
+  return { files, refs, metadataFiles: tables.size + views.size, commits, foreign: [...reader.foreign] };
 }
 
 async function treeContents(ctx: Ctx, hash: string): Promise<Content[]> {

@@ -12,6 +12,11 @@ export class TableFileReader {
   readonly #ctx: Ctx;
   readonly #manifestLists = new Map<string, Promise<string[]>>();
   readonly #manifests = new Map<string, Promise<{ live: string[]; removed: string[] }>>();
+  /**
+   * Metadata files outside the catalog's storage that some content points at (possible only through raw content
+   * commits of the management API): never read, never deleted, reported by GC.
+   */
+  readonly foreign = new Set<string>();
 
   constructor(ctx: Ctx) {
     this.#ctx = ctx;
@@ -25,6 +30,10 @@ export class TableFileReader {
    */
   async filesOf(location: string, opts: { removedToo?: boolean } = {}): Promise<Set<string>> {
     const out = new Set<string>([location]);
+    if (!this.#ctx.locations.contains(location)) {
+      this.foreign.add(location);
+      return out;
+    }
     let md: TableMetadata;
     try {
       md = await readTableMetadata(this.#ctx, location);
