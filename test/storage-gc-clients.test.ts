@@ -106,4 +106,20 @@ describe('branch-aware GC with PyIceberg', function () {
     assert.ok(sweeps >= 1);
     assert.deepEqual(stepValue(await run('read'), 'read main and keep'), { main: appended });
   });
+
+  it('snapshots=refs: files only older Iceberg snapshots read go; what the table reads now stays', async () => {
+    const o = stepValue<{ before: string[]; after: string[] }>(await run('overwrite'), 'overwrite main');
+    const all = await gc({ dryRun: true, keepHistory: '0', gracePeriod: '0' });
+    assert.ok(
+      o.before.every((f) => !all.files.some((d) => d.location === f)),
+      'older snapshots still list them',
+    );
+    const refs = await gc({ keepHistory: '0', gracePeriod: '0', snapshots: 'refs' });
+    assert.ok(
+      o.before.every((f) => refs.files.some((d) => d.location === f)),
+      JSON.stringify(refs.files),
+    );
+    assert.ok(o.after.every((f) => exists(f)));
+    assert.deepEqual(stepValue(await run('read'), 'read main and keep'), { main: [5] });
+  });
 });

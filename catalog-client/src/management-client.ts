@@ -160,6 +160,7 @@ export interface ReflogEntry {
 export interface GcReport {
   dryRun: boolean;
   keepHistory: string;
+  snapshots: 'all' | 'refs';
   graceMs: number | null;
   keptCommits: number;
   metadataFiles: number;
@@ -367,7 +368,9 @@ export class ManagementClient {
   }
 
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */
-  gc(opts: { dryRun?: boolean; keepHistory?: string; gracePeriod?: string } = {}): Promise<GcReport> {
+  gc(
+    opts: { dryRun?: boolean; keepHistory?: string; gracePeriod?: string; snapshots?: 'all' | 'refs' } = {},
+  ): Promise<GcReport> {
     return this.request('POST', '/rat/gc', opts);
   }
 

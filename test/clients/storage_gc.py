@@ -78,6 +78,15 @@ elif phase == "expire":
 
     steps.run("expire the first snapshot on main", expire_first)
 
+elif phase == "overwrite":
+
+    def overwrite():
+        before = data_files(main, "t")
+        main.load_table(("gc", "t")).overwrite(rows(5))
+        return {"before": before, "after": data_files(main, "t")}
+
+    steps.run("overwrite main", overwrite)
+
 elif phase == "append":
 
     def append_many():

@@ -286,6 +286,7 @@ export function managementRouter(ctx: AppContext): Router {
       dryRun: b.dryRun,
       keepHistoryMs: b.keepHistory === undefined ? undefined : (parseRetention(b.keepHistory) ?? 'all'),
       graceMs: b.gracePeriod === undefined ? undefined : (parseRetention(b.gracePeriod) ?? Infinity),
+      snapshots: b.snapshots,
     });
     res.json(report);
   });

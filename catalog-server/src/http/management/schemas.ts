@@ -224,6 +224,7 @@ export const gcBody = z
     dryRun: z.boolean().optional(),
     keepHistory: z.string().min(1).max(32).optional(),
     gracePeriod: z.string().min(1).max(32).optional(),
+    snapshots: z.enum(['all', 'refs']).optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context.ts';
 import { markStable } from './reachability.ts';
 import { deleteFiles } from './sweep.ts';
+import type { SnapshotScope } from './table-files.ts';
 import { locationKey } from '../../warehouse/location.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations' | 'warehouses' | 'keepHistoryMs'>;
@@ -10,6 +11,8 @@ export interface GcOptions {
   dryRun?: boolean;
   /** History to keep reachable, in ms; defaults to the server's retention (all history unless configured). */
   keepHistoryMs?: number | 'all';
+  /** Snapshots of kept table versions whose files are kept: all of them (default) or only those at refs. */
+  snapshots?: SnapshotScope;
   /** Files younger than this are never collected, so a client's in-flight write survives (default 24 h). */
   graceMs?: number;
   now?: number;
@@ -18,6 +21,7 @@ export interface GcOptions {
 export interface GcReport {
   dryRun: boolean;
   keepHistory: string;
+  snapshots: SnapshotScope;
   graceMs: number;
   /** Catalog commits whose content was kept, and table/view metadata files read to mark. */
   keptCommits: number;
@@ -48,7 +52,8 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
   const now = opts.now ?? Date.now();
   const keepHistoryMs = opts.keepHistoryMs === 'all' ? undefined : (opts.keepHistoryMs ?? ctx.keepHistoryMs);
   const graceMs = opts.graceMs ?? DEFAULT_GC_GRACE_MS;
-  const mark = await markStable(ctx, { keepHistoryMs, now });
+  const snapshots = opts.snapshots ?? 'all';
+  const mark = await markStable(ctx, { keepHistoryMs, now, snapshots });
   const files: Array<{ location: string; size: number }> = [];
   let scanned = 0;
   let young = 0;
@@ -69,7 +74,7 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
   let deleted = 0;
   if (!opts.dryRun) {
     // Commits that landed while listing may reference listed files: mark again before deleting anything.
-    const again = await markStable(ctx, { keepHistoryMs, now });
+    const again = await markStable(ctx, { keepHistoryMs, now, snapshots });
     const doomed = files.filter((f) => !again.files.has(locationKey(f.location)));
     files.splice(0, files.length, ...doomed);
     deleted = (
@@ -82,6 +87,7 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
   return {
     dryRun: opts.dryRun ?? false,
     keepHistory: keepHistoryMs === undefined ? 'all' : `${keepHistoryMs}ms`,
+    snapshots,
     graceMs,
     keptCommits: mark.commits,
     metadataFiles: mark.metadataFiles,

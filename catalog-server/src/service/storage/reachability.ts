@@ -1,6 +1,6 @@
 import type { AppContext } from '../../app-context.ts';
 import type { Content, Reference } from '../../store/types.ts';
-import { TableFileReader } from './table-files.ts';
+import { TableFileReader, type SnapshotScope } from './table-files.ts';
 import { locationKey } from '../../warehouse/location.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'>;
@@ -27,7 +27,7 @@ export interface Reachable {
  */
 export async function markReachable(
   ctx: Ctx,
-  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader },
+  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader; snapshots?: SnapshotScope },
 ): Promise<Reachable> {
   const reader = opts.reader ?? new TableFileReader(ctx);
   const refs = await ctx.store.listReferences();
@@ -61,7 +61,9 @@ export async function markReachable(
     stack.push(...commit.parentHashes);
   }
   const files = new Set<string>();
-  for (const location of tables) for (const f of await reader.filesOf(location)) files.add(locationKey(f));
+  for (const location of tables) {
+    for (const f of await reader.filesOf(location, { snapshots: opts.snapshots })) files.add(locationKey(f));
+  }
   for (const location of views) files.add(locationKey(location));
   return { files, refs, metadataFiles: tables.size + views.size, commits, foreign: [...reader.foreign] };
 }
@@ -95,7 +97,7 @@ export async function refsUnchanged(ctx: Pick<AppContext, 'store'>, before: Refe
  */
 export async function markStable(
   ctx: Ctx,
-  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader },
+  opts: { keepHistoryMs?: number; now: number; reader?: TableFileReader; snapshots?: SnapshotScope },
 ): Promise<Reachable> {
   const reader = opts.reader ?? new TableFileReader(ctx);
   let mark = await markReachable(ctx, { ...opts, reader });

@@ -1,4 +1,10 @@
-import { decodeManifest, decodeManifestList, EntryStatus, type TableMetadata } from '@ratatouille/iceberg';
+import {
+  decodeManifest,
+  decodeManifestList,
+  EntryStatus,
+  type Snapshot,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 
@@ -28,7 +34,10 @@ export class TableFileReader {
    * manifests list as DELETED are only included with `removedToo` (a dropped table's own leftovers), since no
    * reader of a kept snapshot reads them.
    */
-  async filesOf(location: string, opts: { removedToo?: boolean } = {}): Promise<Set<string>> {
+  async filesOf(
+    location: string,
+    opts: { removedToo?: boolean; snapshots?: SnapshotScope } = {},
+  ): Promise<Set<string>> {
     const out = new Set<string>([location]);
     if (!this.#ctx.locations.contains(location)) {
       this.foreign.add(location);
@@ -42,7 +51,8 @@ export class TableFileReader {
       throw err;
     }
     for (const f of metadataReferencedFiles(md)) out.add(f);
-    for (const list of manifestListsOf(md)) {
+    const kept = opts.snapshots === 'refs' ? snapshotsAtRefs(md) : md.snapshots;
+    for (const list of manifestListsOf(kept)) {
       out.add(list);
       for (const manifest of await this.#readManifestList(list)) {
         out.add(manifest);
@@ -51,7 +61,7 @@ export class TableFileReader {
         if (opts.removedToo) for (const f of files.removed) out.add(f);
       }
     }
-    for (const manifest of v1ManifestsOf(md)) {
+    for (const manifest of v1ManifestsOf(kept)) {
       out.add(manifest);
       const files = await this.#readManifest(manifest);
       for (const f of files.live) out.add(f);
@@ -109,13 +119,27 @@ function metadataReferencedFiles(md: TableMetadata): string[] {
   ];
 }
 
-function manifestListsOf(md: TableMetadata): string[] {
-  return md.snapshots.flatMap((s) => (s['manifest-list'] ? [s['manifest-list']] : []));
+/**
+ * Which snapshots of a kept table version keep their files: `all` (every snapshot its metadata lists, so Iceberg's own
+ * time travel keeps working) or `refs` (only the heads of the table's branches and tags: each kept catalog commit then
+ * reads its own current snapshot, as Nessie's GC decides; older Iceberg snapshots become unreadable once collected).
+ */
+export type SnapshotScope = 'all' | 'refs';
+
+function snapshotsAtRefs(md: TableMetadata): Snapshot[] {
+  const ids = new Set(Object.values(md.refs ?? {}).map((r) => String(r['snapshot-id'])));
+  if (md['current-snapshot-id'] !== null && md['current-snapshot-id'] !== undefined)
+    ids.add(String(md['current-snapshot-id']));
+  return md.snapshots.filter((s) => ids.has(String(s['snapshot-id'])));
+}
+
+function manifestListsOf(snapshots: Snapshot[]): string[] {
+  return snapshots.flatMap((s) => (s['manifest-list'] ? [s['manifest-list']] : []));
 }
 
 /** Format v1 snapshots may list their manifests inline instead of in a manifest list. */
-function v1ManifestsOf(md: TableMetadata): string[] {
-  return md.snapshots.flatMap((s) => {
+function v1ManifestsOf(snapshots: Snapshot[]): string[] {
+  return snapshots.flatMap((s) => {
     const inline = (s as { manifests?: unknown }).manifests;
     return !s['manifest-list'] && Array.isArray(inline) ? inline.filter((m): m is string => typeof m === 'string') : [];
   });
