@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
 import {
   ensureMavenArtifact,
@@ -107,9 +107,14 @@ describe('PyIceberg and Spark on an S3 warehouse (versitygw)', function () {
     assert.deepEqual(stepValue(r, 'spark: main has every row after the merge'), [1, 2, 3, 4, 5]);
   });
 
-  it('purge deletes the table files from S3', () => {
+  it('purge leaves the files history still reaches; GC with retention 0 then deletes every one of them', async () => {
     stepValue(r, 'drop on the branch, purge on main');
     assert.ok(location);
+    const before = filesUnder(s3, location);
+    assert.ok(before.length > 0, 'all history is kept by default, so purge deleted nothing');
+    const gc = await http('POST', `${server.url}/api/v2/rat/gc`, { keepHistory: '0', gracePeriod: '0' });
+    assert.equal(gc.status, 200, JSON.stringify(gc.body));
+    assert.equal(gc.body.deleted, before.length, JSON.stringify(gc.body.files));
     assert.deepEqual(filesUnder(s3, location), []);
   });
 });
