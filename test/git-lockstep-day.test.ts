@@ -46,7 +46,7 @@ describe('git lockstep: a realistic day (real git, real server, PyIceberg)', fun
   let script: string;
 
   const startCatalog = async () => {
-    server = await startServer({ dataDir, host: '127.0.0.1', port, webhookSecret: SECRET });
+    server = await startServer({ dataDir, host: '127.0.0.1', port, webhookSecret: SECRET, logLevel: 'warn' });
     port = server.port;
     catalog = new Catalog(server.url);
   };

@@ -36,7 +36,7 @@ export async function benchEngine(o: { quick?: boolean; log?: (s: string) => voi
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-engine-'));
   const landing = path.join(dir, 'landing');
   mkdirSync(landing);
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'server') });
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: path.join(dir, 'server'), logLevel: 'warn' });
   const sql = await DuckDbRunner.open();
   try {
     const files = 4;

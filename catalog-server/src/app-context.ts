@@ -2,6 +2,8 @@ import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -16,6 +18,10 @@ export interface AppContext {
   keepHistoryMs?: number;
   /** Secret for signed forge webhooks (GitHub/GitLab/Gitea); webhooks are refused when unset. */
   webhookSecret?: string;
+  /** Structured log (request lines, failures). */
+  logger: Logger;
+  /** Prometheus metrics served at `/metrics`. */
+  metrics: Metrics;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
 }

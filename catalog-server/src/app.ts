@@ -5,6 +5,7 @@ import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { observeRequests } from './http/observe-requests.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -12,6 +13,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
+  app.use(observeRequests(ctx.logger, ctx.metrics));
   app.use(
     express.json({
       limit: '64mb',
@@ -25,11 +27,14 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));
   app.use('/webhooks', webhooksRouter(ctx));
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(ctx.logger));
   return app;
 }

@@ -7,6 +7,10 @@ import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
 import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
+import { createLogger, LOG_LEVELS } from './observability/logger.ts';
+import { Metrics } from './observability/metrics.ts';
+import { instrumentStore } from './observability/instrumented-store.ts';
+import { BadRequestError } from './errors/index.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
@@ -30,6 +34,8 @@ export interface ServerOptions {
    * younger than this, or from any branch or tag head, are never deleted.
    */
   keepHistory?: string;
+  /** pino level: trace, debug, info (default), warn, error, fatal or silent. */
+  logLevel?: string;
 }
 
 export interface RunningServer {
@@ -50,6 +56,7 @@ export const SERVER_ENV = {
   webhookSecret: 'RAT_WEBHOOK_SECRET',
   allowedLocations: 'RAT_ALLOWED_LOCATIONS',
   keepHistory: 'RAT_KEEP_HISTORY',
+  logLevel: 'RAT_LOG_LEVEL',
 } as const;
 
 export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
@@ -73,9 +80,17 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     },
     (config) => createWarehouseIO(config.uri, { s3: config.s3 }),
   );
+  const logLevel = opts.logLevel ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new BadRequestError(`Log level "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  const logger = createLogger(logLevel as (typeof LOG_LEVELS)[number]);
+  const metrics = new Metrics();
   const store = await SqliteVersionStore.open(path.join(dataDir, 'catalog.db'));
   const app = createApp({
-    store,
+    store: instrumentStore(store, metrics),
+    logger,
+    metrics,
     warehouse,
     warehouses,
     locations,

@@ -12,7 +12,9 @@ export interface TestServer extends RunningServer {
 /** Starts an in-process catalog server on a free port with a fresh temp data dir (file warehouse inside it). */
 export async function startTestServer(opts: Omit<ServerOptions, 'port' | 'host'> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-test-'));
-  const server = await startServer({ ...opts, dataDir, host: '127.0.0.1', port: 0 });
+  // Request lines would bury mocha's output; RAT_LOG_LEVEL=info shows them when debugging.
+  const logLevel = opts.logLevel ?? process.env.RAT_LOG_LEVEL ?? 'warn';
+  const server = await startServer({ ...opts, dataDir, logLevel, host: '127.0.0.1', port: 0 });
   return {
     ...server,
     dataDir,

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { RatError } from '../errors/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import { requestIdOf } from './observe-requests.ts';
 
 interface ErrorBody {
   status: number;
@@ -87,12 +89,22 @@ export function errorResponseBody(path: string, d: ErrorBody): Record<string, un
   };
 }
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const d = describeError(err);
-  if (d.status >= 500) console.error(`[catalog] ${req.method} ${req.originalUrl} failed:`, err);
-  if (res.headersSent) return;
-  res.status(d.status).json(errorResponseBody(req.originalUrl, d));
-};
+/**
+ * Turns any error into the API's error body. A 5xx is logged with its stack and the request id; the body says only
+ * what failed and the request id to quote, never a stack trace.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const d = describeError(err);
+    if (d.status >= 500) {
+      const reqId = requestIdOf(res);
+      logger.error({ err, reqId, method: req.method, url: req.originalUrl }, 'request failed');
+      d.message = `${d.message} (request id ${reqId ?? 'unknown'}; the server log has the details)`;
+    }
+    if (res.headersSent) return;
+    res.status(d.status).json(errorResponseBody(req.originalUrl, d));
+  };
+}
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   const d: ErrorBody = {

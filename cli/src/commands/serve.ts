@@ -40,6 +40,11 @@ export function register(program: Command): void {
       ),
     )
     .addOption(
+      new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+        .env(SERVER_ENV.logLevel)
+        .default('info'),
+    )
+    .addOption(
       new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
     )
     .action(
@@ -51,6 +56,7 @@ export function register(program: Command): void {
         warehouses?: string;
         allowedLocations?: string;
         keepHistory?: string;
+        logLevel: string;
         webhookSecret?: string;
       }) => {
         const port = Number(opts.port);
@@ -67,6 +73,7 @@ export function register(program: Command): void {
             .map((l) => l.trim())
             .filter(Boolean),
           keepHistory: opts.keepHistory,
+          logLevel: opts.logLevel,
         });
         console.log(`Ratatouille catalog listening on ${server.url}`);
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+const MOUNTS = ['/api/v2/git', '/api/v2', '/iceberg', '/webhooks'];
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The route pattern a request matched, prefixed by its API (`/iceberg/namespaces/:namespace/tables/:table`): ref names,
+ * namespaces and tables never become label values. Unrouted requests share one label.
+ */
+export function routeLabel(req: Request): string {
+  const pattern = (req.route as { path?: string } | undefined)?.path;
+  if (typeof pattern !== 'string') return 'unmatched';
+  const path = req.originalUrl.split('?')[0] ?? '';
+  const mount = MOUNTS.find((m) => path === m || path.startsWith(`${m}/`)) ?? '';
+  return `${mount}${pattern === '/' ? '' : pattern}` || '/';
+}
+
+/** The id of the request being served (`X-Request-Id`), for error bodies and log lines. */
+export function requestIdOf(res: { locals: Record<string, unknown> }): string | undefined {
+  const id = res.locals['requestId'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Gives every request an id (the caller's `X-Request-Id` when it is a plain token, else a new one), echoes it in the
+ * response, logs one line when the response is sent and records its latency by route pattern and status.
+ *
+ * @example app.use(observeRequests(logger, metrics))
+ */
+export function observeRequests(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const id = given && CLIENT_ID.test(given) ? given : randomUUID();
+    res.locals['requestId'] = id;
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      const line = { reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: seconds * 1000 };
+      if (res.statusCode >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request');
+    });
+    next();
+  };
+}

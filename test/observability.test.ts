@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { startTestServer, http, type TestServer } from './support/server.ts';
+
+/** What an operator reads: Prometheus metrics by route pattern, and a request id on every response. */
+describe('observability: /metrics and request ids', function () {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  it('every response carries a request id; a sane client id is echoed, anything else replaced', async () => {
+    const a = await http('GET', `${server.url}/api/v2/config`);
+    assert.match(a.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    const b = await http('GET', `${server.url}/api/v2/config`, undefined, { 'x-request-id': 'trace-42' });
+    assert.equal(b.headers.get('x-request-id'), 'trace-42');
+    const c = await http('GET', `${server.url}/api/v2/config`, undefined, { 'x-request-id': 'bad id\twith tab' });
+    assert.notEqual(c.headers.get('x-request-id'), 'bad id\twith tab');
+  });
+
+  it('/metrics counts requests by route pattern (no table or branch names) and times store writes', async () => {
+    const ice = `${server.url}/iceberg/v1`;
+    assert.equal((await http('POST', `${ice}/namespaces`, { namespace: ['obs'] })).status, 200);
+    const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
+    assert.equal((await http('POST', `${ice}/namespaces/obs/tables`, { name: 'secret_table', schema })).status, 200);
+    assert.equal((await http('GET', `${ice}/namespaces/obs/tables/secret_table`)).status, 200);
+    assert.equal((await http('GET', `${ice}/namespaces/obs/tables/missing`)).status, 404);
+    const res = await fetch(`${server.url}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = await res.text();
+    assert.match(
+      text,
+      /rat_http_requests_total\{method="GET",route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="200"\} 1/,
+    );
+    assert.match(text, /route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="404"\} 1/);
+    assert.match(text, /rat_store_operation_duration_seconds_count\{operation="commit",outcome="ok"\} 2/);
+    assert.match(text, /rat_http_request_duration_seconds_bucket/);
+    assert.doesNotMatch(text, /secret_table|obs/, 'no table or namespace names in labels');
+  });
+
+  it('merges are counted by outcome', async () => {
+    const head = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
+    await http('POST', `${server.url}/api/v2/trees?name=obs-b&type=BRANCH`, {
+      type: 'BRANCH',
+      name: 'main',
+      hash: head,
+    });
+    const m = await http('POST', `${server.url}/api/v2/trees/main@${head}/history/merge`, {
+      fromRefName: 'obs-b',
+      fromHash: head,
+    });
+    assert.ok(m.status < 300, JSON.stringify(m.body));
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(text, /rat_merges_total\{kind="merge",outcome="not-applied"\} 1/);
+  });
+});
