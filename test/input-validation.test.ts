@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { LIMITS } from '@ratatouille/catalog-server';
 import { startTestServer, http, type TestServer } from './support/server.ts';
 
 /**
  * Input the catalog must refuse before it stores anything, over real HTTP against a real server: schemas, partition
- * specs and sort orders that Iceberg readers could not bind.
+ * specs and sort orders that Iceberg readers could not bind; names, keys, properties and bodies beyond the documented
+ * limits, refused the same way by `/iceberg` and `/api/v2`.
  */
 
 const field = (id: number, name: string, type: unknown, required = false) => ({ id, name, type, required });
@@ -170,6 +172,88 @@ describe('input validation over HTTP', function () {
       assert.equal(errorType(bad), 'BadRequestException');
       const good = await http('POST', ice('/namespaces/db/views'), view(struct(field(1, 'a', 'int'))));
       assert.equal(good.status, 200, JSON.stringify(good.body));
+    });
+  });
+
+  describe('limits, the same on /iceberg and /api/v2', () => {
+    const nsPath = (levels: string[]) => levels.map(encodeURIComponent).join('%1F');
+    const api = (p: string) => `${server.url}/api/v2${p}`;
+    const keyParam = (elements: string[]) => encodeURIComponent(elements.join('.'));
+    const head = async () => (await http('GET', api('/trees/main'))).body.reference.hash as string;
+    const putNamespace = async (elements: string[], properties: Record<string, string> = {}) =>
+      http('POST', api(`/trees/main@${await head()}/history/commit`), {
+        commitMeta: { message: 'put namespace' },
+        operations: [{ type: 'PUT', key: { elements }, content: { type: 'NAMESPACE', elements, properties } }],
+      });
+    const bothRefuse = (r: { status: number; body: any }) => {
+      assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 300));
+      assert.equal(r.body.error.type, 'BadRequestException');
+    };
+
+    it('namespace depth: the deepest namespace either API creates is readable through the other', async () => {
+      const deepest = Array.from({ length: LIMITS.namespaceDepth }, (_, i) => `l${i}`);
+      const created = await http('POST', ice('/namespaces'), { namespace: deepest });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const viaApi = await http('GET', api(`/trees/main/contents/${keyParam(deepest)}`));
+      assert.equal(viaApi.status, 200, JSON.stringify(viaApi.body));
+      const table = await http('POST', ice(`/namespaces/${nsPath(deepest)}/tables`), { name: 't', schema: goodSchema });
+      assert.equal(table.status, 200, JSON.stringify(table.body));
+
+      const other = deepest.map((l) => `m${l}`);
+      assert.equal((await putNamespace(other)).status, 200);
+      assert.equal((await http('GET', ice(`/namespaces/${nsPath(other)}`))).status, 200);
+    });
+
+    it('namespace depth: one level more, or 1,000 levels, is refused by both', async () => {
+      for (const depth of [LIMITS.namespaceDepth + 1, 1000]) {
+        const levels = Array.from({ length: depth }, (_, i) => `d${i}`);
+        bothRefuse(await http('POST', ice('/namespaces'), { namespace: levels }));
+        bothRefuse(await putNamespace(levels));
+        bothRefuse(await http('GET', ice(`/namespaces/${nsPath(levels)}`)));
+      }
+    });
+
+    it('name and key length', async () => {
+      const long = 'n'.repeat(LIMITS.nameLength + 1);
+      bothRefuse(await http('POST', ice('/namespaces'), { namespace: [long] }));
+      bothRefuse(await putNamespace([long]));
+      bothRefuse(await http('POST', ice('/namespaces/db/tables'), { name: long, schema: goodSchema }));
+      const wide = ['a'.repeat(200), 'b'.repeat(200), 'c'.repeat(101)];
+      bothRefuse(await http('POST', ice('/namespaces'), { namespace: wide }));
+      bothRefuse(await putNamespace(wide));
+      const ok = await http('POST', ice('/namespaces'), { namespace: ['n'.repeat(LIMITS.nameLength)] });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    });
+
+    it('property count and size', async () => {
+      const many = Object.fromEntries(Array.from({ length: LIMITS.propertyCount + 1 }, (_, i) => [`k${i}`, 'v']));
+      const bigValue = { k: 'v'.repeat(LIMITS.propertyValueLength + 1) };
+      const longKey = { ['k'.repeat(LIMITS.propertyKeyLength + 1)]: 'v' };
+      for (const properties of [many, bigValue, longKey]) {
+        bothRefuse(await http('POST', ice('/namespaces'), { namespace: ['p'], properties }));
+        bothRefuse(await putNamespace(['p'], properties));
+        bothRefuse(await http('POST', ice('/namespaces/db/properties'), { updates: properties }));
+        bothRefuse(await http('POST', ice('/namespaces/db/tables'), { name: 'p', schema: goodSchema, properties }));
+        bothRefuse(
+          await http('POST', ice('/namespaces/db/tables/good'), {
+            requirements: [],
+            updates: [{ action: 'set-properties', updates: properties }],
+          }),
+        );
+      }
+      assert.equal((await http('GET', ice('/namespaces/p'))).status, 404);
+    });
+
+    it('a body over the size limit is 413 in each API error model', async () => {
+      const body = JSON.stringify({ namespace: ['big'], properties: { k: 'x'.repeat(LIMITS.requestBodyBytes) } });
+      const iceberg = await http('POST', ice('/namespaces'), body);
+      assert.equal(iceberg.status, 413);
+      assert.equal(iceberg.body.error.code, 413);
+      assert.equal(iceberg.body.error.type, 'RequestTooLargeException');
+      const management = await http('POST', api(`/trees/main@${await head()}/history/commit`), body);
+      assert.equal(management.status, 413);
+      assert.equal(management.body.status, 413);
+      assert.equal(management.body.error.code, 413);
     });
   });
 });

@@ -5,6 +5,7 @@ import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { LIMITS } from './limits.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -14,7 +15,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('query parser', 'extended');
   app.use(
     express.json({
-      limit: '64mb',
+      limit: LIMITS.requestBodyBytes,
       type: ['application/json', 'application/*+json'],
       // The Iceberg routes re-parse the raw text: JSON.parse would round 63-bit snapshot ids.
       verify: (req, _res, buf) => {

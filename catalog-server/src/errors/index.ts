@@ -19,3 +19,5 @@ export { NamespaceNotEmptyError } from './namespace-not-empty.ts';
 export { CommitFailedError } from './commit-failed.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { UnprocessableEntityError } from './unprocessable-entity.ts';
+export { LimitExceededError } from './limit-exceeded.ts';
+export { RequestTooLargeError } from './request-too-large.ts';
