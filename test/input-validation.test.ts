@@ -170,8 +170,18 @@ describe('input validation over HTTP', function () {
       );
       assert.equal(bad.status, 400, JSON.stringify(bad.body));
       assert.equal(errorType(bad), 'BadRequestException');
-      const good = await http('POST', ice('/namespaces/db/views'), view(struct(field(1, 'a', 'int'))));
+      // Clients send absent optional strings as null; the spec types them as strings, so they are left out.
+      const body = view(struct({ ...field(1, 'a', 'int'), doc: null }));
+      const good = await http('POST', ice('/namespaces/db/views'), {
+        ...body,
+        'view-version': { ...body['view-version'], 'default-catalog': null },
+      });
       assert.equal(good.status, 200, JSON.stringify(good.body));
+      for (const r of [good, await http('GET', ice('/namespaces/db/views/v'))]) {
+        assert.equal(r.body.metadata.versions[0]['default-catalog'], undefined);
+        assert.equal(r.body.metadata.schemas[0].fields[0].doc, undefined);
+        assert.ok(!JSON.stringify(r.body).includes('null'), JSON.stringify(r.body));
+      }
     });
   });
 
@@ -254,6 +264,42 @@ describe('input validation over HTTP', function () {
       assert.equal(management.status, 413);
       assert.equal(management.body.status, 413);
       assert.equal(management.body.error.code, 413);
+    });
+  });
+
+  describe('branch and tag names', () => {
+    const api = (p: string) => `${server.url}/api/v2${p}`;
+    const mainHash = async () => (await http('GET', api('/trees/main'))).body.reference.hash as string;
+    const create = async (name: string, type = 'BRANCH') =>
+      http('POST', api(`/trees?name=${encodeURIComponent(name)}&type=${type}`), {
+        type: 'BRANCH',
+        name: 'main',
+        hash: await mainHash(),
+      });
+
+    for (const name of ['x@y', 'x@', 'a#b', 'x~1', 'a^b', 'a:b', 'a*b']) {
+      it(`refuses to create ${JSON.stringify(name)}, which the ref syntax cannot address`, async () => {
+        for (const type of ['BRANCH', 'TAG']) {
+          const r = await create(name, type);
+          assert.equal(r.status, 400, JSON.stringify(r.body));
+          assert.equal(r.body.errorCode, 'BAD_REQUEST');
+        }
+      });
+    }
+
+    it('a name that can be created can be read on both APIs, written and deleted', async () => {
+      const name = 'feature/ünï-1.2_x+y';
+      const created = await create(name);
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const ref = encodeURIComponent(name);
+      assert.equal((await http('GET', api(`/trees/${ref}`))).status, 200);
+      assert.equal((await http('GET', `${server.url}/iceberg/${ref}/v1/config`)).status, 200);
+      const ns = await http('POST', `${server.url}/iceberg/${ref}/v1/namespaces`, { namespace: ['on_branch'] });
+      assert.equal(ns.status, 200, JSON.stringify(ns.body));
+      const head = (await http('GET', api(`/trees/${ref}`))).body.reference.hash as string;
+      const deleted = await http('DELETE', api(`/trees/${ref}@${head}`));
+      assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+      assert.equal((await http('GET', api(`/trees/${ref}`))).status, 404);
     });
   });
 });
