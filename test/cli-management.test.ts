@@ -188,6 +188,39 @@ describe('rat management commands (real binary)', function () {
     assert.match(bad.stderr, /not a duration/);
   });
 
+  it('a namespace named "a.b" and the path a, b stay distinct in diff and merge, output and options', async () => {
+    assert.equal((await rat(['branch', 'create', 'dots', ...s])).code, 0);
+    const dotted = ['a.b', 't'];
+    const nested = ['a', 'b', 't'];
+    await put('dots', dotted, 's3://w/dotted/1.json');
+    await put('dots', nested, 's3://w/nested/1.json');
+    const diff = await rat(['diff', 'main', 'dots', ...s]);
+    assert.equal(diff.code, 0, diff.stderr);
+    assert.match(diff.stdout, /^A {2}\.a\*\.b\.t {2}\(ICEBERG_TABLE\)$/m);
+    assert.match(diff.stdout, /^A {2}a\.b\.t {2}\(ICEBERG_TABLE\)$/m);
+    const underDotted = await rat(['diff', 'main', 'dots', '--prefix', '.a*.b', '--json', ...s]);
+    assert.deepEqual(
+      (JSON.parse(underDotted.stdout) as Array<{ key: { elements: string[] } }>).map((d) => d.key.elements),
+      [dotted],
+    );
+    assert.equal((await rat(['merge', 'dots', ...s])).code, 0);
+
+    // Both keys changed on both sides: the source wins for one, the target is kept for the other.
+    const idOf = async (key: string) =>
+      (await http('GET', api(`/trees/main/contents/${encodeURIComponent(key)}`))).body.content.id as string;
+    const [dottedId, nestedId] = [await idOf('.a*.b.t'), await idOf('a.b.t')];
+    await put('main', dotted, 's3://w/dotted/main.json', dottedId);
+    await put('main', nested, 's3://w/nested/main.json', nestedId);
+    await put('dots', dotted, 's3://w/dotted/dots.json', dottedId);
+    await put('dots', nested, 's3://w/nested/dots.json', nestedId);
+    const merged = await rat(['merge', 'dots', '--force', '.a*.b.t', '--drop', 'a.b.t', ...s]);
+    assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+    const location = async (key: string) =>
+      (await http('GET', api(`/trees/main/contents/${encodeURIComponent(key)}`))).body.content.metadataLocation;
+    assert.equal(await location('.a*.b.t'), 's3://w/dotted/dots.json');
+    assert.equal(await location('a.b.t'), 's3://w/nested/main.json');
+  });
+
   it('an unreachable server is a one-line error and exit code 1', async () => {
     const res = await rat(['branch', 'list', '--server', 'http://127.0.0.1:9']);
     assert.equal(res.code, 1);

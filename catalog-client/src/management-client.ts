@@ -194,19 +194,55 @@ export function refPath(name: string, hash?: string): string {
   return encodeURIComponent(name) + (hash ? `@${hash}` : '');
 }
 
+const ESCAPE: Record<string, string> = { '.': '*.', '*': '**', '/': '*{', '\\': '*}', '%': '*[' };
+const UNESCAPE: Record<string, string> = Object.fromEntries(
+  Object.entries(ESCAPE).map(([plain, esc]) => [esc[1]!, plain]),
+);
+
 /**
- * A content key in Nessie's path encoding: `a.b`, or, when an element contains `.`, `/`, `\` or `%`, the escaped
- * form starting with `.` (`*.` `**` `*{` `*}` `*[`), URL-encoded.
+ * A content key as text, in Nessie's path encoding: `a.b` when no element contains `.`, `/`, `\` or `%`, else the
+ * escaped form starting with `.` (`*.` `**` `*{` `*}` `*[`). The namespace `a.b` (one level) is `.a*.b`; the path
+ * `a`,`b` is `a.b`, so the two never read alike. `parseKeyText` reads it back.
+ *
+ * @example formatKeyText({ elements: ['db', 'a.b'] }) // '.db.a*.b'
  */
-export function encodeKey(key: ContentKey): string {
+export function formatKeyText(key: ContentKey): string {
   const plain = !key.elements.some((e) => /[./\\%]/.test(e));
-  const text = plain
-    ? key.elements.join('.')
-    : '.' +
-      key.elements
-        .map((e) => e.replace(/[.*/\\%]/g, (c) => ({ '.': '*.', '*': '**', '/': '*{', '\\': '*}', '%': '*[' })[c]!))
-        .join('.');
-  return encodeURIComponent(text);
+  if (plain) return key.elements.join('.');
+  return '.' + key.elements.map((e) => e.replace(/[.*/\\%]/g, (c) => ESCAPE[c]!)).join('.');
+}
+
+/**
+ * Reads a key written by `formatKeyText` (or typed by a user the same way).
+ *
+ * @example parseKeyText('.db.a*.b') // { elements: ['db', 'a.b'] }; parseKeyText('db.t') // { elements: ['db', 't'] }
+ */
+export function parseKeyText(text: string): ContentKey {
+  if (!text.startsWith('.')) return { elements: text.split('.').filter((e) => e.length > 0) };
+  const elements: string[] = [];
+  let current = '';
+  for (let i = 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '.') {
+      elements.push(current);
+      current = '';
+    } else if (c === '*') {
+      const plain = UNESCAPE[text[i + 1] ?? ''];
+      if (plain === undefined)
+        throw new Error(`Key "${text}": "*${text[i + 1] ?? ''}" is not an escape (*. ** *{ *} *[).`);
+      current += plain;
+      i++;
+    } else {
+      current += c;
+    }
+  }
+  if (current.length > 0) elements.push(current);
+  return { elements };
+}
+
+/** A content key in Nessie's path encoding (`formatKeyText`), URL-encoded. */
+export function encodeKey(key: ContentKey): string {
+  return encodeURIComponent(formatKeyText(key));
 }
 
 export class ManagementClient {
@@ -268,7 +304,7 @@ export class ManagementClient {
   ): Promise<Paged & { entries: Entry[]; effectiveReference: EffectiveReference }> {
     const q = query({
       ...paging(opts),
-      'prefix-key': opts.prefix ? decodeURIComponent(encodeKey(opts.prefix)) : undefined,
+      'prefix-key': opts.prefix ? formatKeyText(opts.prefix) : undefined,
       content: opts.withContent ? 'true' : undefined,
     });
     return this.request('GET', `/trees/${ref}/entries${q}`);
@@ -284,7 +320,7 @@ export class ManagementClient {
   > {
     const q = query({
       ...paging(opts),
-      'prefix-key': opts.prefix ? decodeURIComponent(encodeKey(opts.prefix)) : undefined,
+      'prefix-key': opts.prefix ? formatKeyText(opts.prefix) : undefined,
     });
     return this.request('GET', `/trees/${from}/diff/${to}${q}`);
   }

@@ -6,6 +6,7 @@ import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
+import { LIMITS } from './limits.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -16,7 +17,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(observeRequests(ctx.logger, ctx.metrics));
   app.use(
     express.json({
-      limit: '64mb',
+      limit: LIMITS.requestBodyBytes,
       type: ['application/json', 'application/*+json'],
       // The Iceberg routes re-parse the raw text: JSON.parse would round 63-bit snapshot ids.
       verify: (req, _res, buf) => {

@@ -3,7 +3,7 @@
  * client, and turning API errors into one readable line and exit code 1.
  */
 import { Option, type Command } from 'commander';
-import { ManagementApiError, ManagementClient } from '@ratatouille/catalog-client';
+import { ManagementApiError, ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8181';
 
@@ -46,7 +46,12 @@ export function printJson(value: unknown): void {
 
 export const short = (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '-');
 
-export const keyText = (k: { elements: string[] }) => k.elements.join('.');
+/**
+ * Keys in output and options use Nessie's key text (`db.t`; `.db.a*.b` when a name holds a dot), so the namespace
+ * `a.b` and the path `a`,`b` stay distinct both ways.
+ */
+export const keyText = formatKeyText;
+export const keyOption = (text: string) => parseKeyText(text);
 
 /** `rat branch …` and `rat tag …` differ only in the reference type. */
 export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TAG'): void {

@@ -20,3 +20,5 @@ export { CommitFailedError } from './commit-failed.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { UnprocessableEntityError } from './unprocessable-entity.ts';
 export { LocationNotAllowedError } from './location-not-allowed.ts';
+export { LimitExceededError } from './limit-exceeded.ts';
+export { RequestTooLargeError } from './request-too-large.ts';

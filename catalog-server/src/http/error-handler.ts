@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { RatError } from '../errors/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import { requestIdOf } from './observe-requests.ts';
+import { RatError, RequestTooLargeError } from '../errors/index.ts';
+import { LIMITS } from '../limits.ts';
 
 interface ErrorBody {
   status: number;
@@ -15,6 +16,9 @@ interface ErrorBody {
 
 /** The one place where errors become HTTP responses. */
 export function describeError(err: unknown): ErrorBody {
+  // body-parser's own error for a body over the limit becomes the catalog's typed 413.
+  if ((err as { type?: unknown } | null)?.type === 'entity.too.large')
+    err = new RequestTooLargeError(LIMITS.requestBodyBytes);
   if (err instanceof RatError) {
     return {
       status: err.status,
@@ -66,6 +70,7 @@ const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  413: 'Payload Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -2,7 +2,9 @@ import { InvalidReferenceNameError } from '../errors/index.ts';
 
 /**
  * Checks a branch or tag name against the rules git applies to ref names (git check-ref-format), so every data
- * branch can mirror a code branch one to one. Throws InvalidReferenceNameError naming the broken rule.
+ * branch can mirror a code branch one to one, and against the reference syntax of both APIs: `@` starts a hash
+ * (`main@1a2b3c4d`), `*` a timestamp, `~` and `^` ancestors, `#` and `:` are reserved, so a name holding one could be
+ * created but never addressed (read, written or deleted). Throws InvalidReferenceNameError naming the broken rule.
  *
  * @example assertValidReferenceName('feature/x') // ok; assertValidReferenceName('a..b') // throws
  */
@@ -17,9 +19,8 @@ export function referenceNameProblem(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains control characters';
   if (/[ ~^:?*[\\]/.test(name)) return 'it contains one of the characters space ~ ^ : ? * [ \\';
+  if (/[@#]/.test(name)) return 'it contains "@" or "#", which the reference syntax uses (name@hash)';
   if (name.includes('..')) return 'it contains ".."';
-  if (name.includes('@{')) return 'it contains "@{"';
-  if (name === '@') return 'it is "@"';
   // git refuses a branch named HEAD; Nessie reserves DETACHED for commits without a reference.
   if (name === 'HEAD' || name === 'DETACHED') return `"${name}" is reserved`;
   if (name.startsWith('/') || name.endsWith('/')) return 'it starts or ends with "/"';

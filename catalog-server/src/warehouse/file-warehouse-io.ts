@@ -4,15 +4,23 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
+import { BadRequestError } from '../errors/index.ts';
 
-/** Accepts `file:///abs`, `file:/abs` (Java's form) and plain absolute paths. */
+/**
+ * Accepts `file:///abs`, `file:/abs` (Java's form) and plain absolute paths. Anything else came from a client (a
+ * table location, a metadata location to register) and is a 400, not a server failure.
+ */
 export function filePathOf(location: string): string {
   if (location.startsWith('file:')) {
     const normalized = location.startsWith('file:///') ? location : location.replace(/^file:\/*/, 'file:///');
-    return fileURLToPath(normalized);
+    try {
+      return fileURLToPath(normalized);
+    } catch {
+      throw new BadRequestError(`Not a valid file location: ${JSON.stringify(location)}.`, { location });
+    }
   }
   if (path.isAbsolute(location)) return location;
-  throw new Error(`Not a file location: ${location}`);
+  throw new BadRequestError(`Not a file location of this warehouse: ${JSON.stringify(location)}.`, { location });
 }
 
 /**

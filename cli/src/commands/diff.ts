@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { action, client, keyText, printJson, withServer, type ServerOpts } from '../management.ts';
+import { action, client, keyOption, keyText, printJson, withServer, type ServerOpts } from '../management.ts';
 
 /** `rat diff <from> [to]`: which keys differ between two refs (`to` defaults to the default branch's head). */
 export function register(program: Command): void {
@@ -7,13 +7,13 @@ export function register(program: Command): void {
     program
       .command('diff <from> [to]')
       .description('Show the tables, views and namespaces that differ between two refs (branch, tag or ref@hash)')
-      .option('--prefix <namespace>', 'only keys under this dotted namespace, e.g. db.sales'),
+      .option('--prefix <namespace>', 'only keys under this namespace: db.sales, or .db.a*.b for a level named "a.b"'),
   ).action(
     action(async (from: string, to: string | undefined, opts: ServerOpts & { prefix?: string }) => {
       const api = client(opts);
       const toRef = to ?? (await api.getConfig()).defaultBranch;
       const seg = (r: string) => encodeURIComponent(r).replace(/%40/g, '@');
-      const prefix = opts.prefix ? { elements: opts.prefix.split('.') } : undefined;
+      const prefix = opts.prefix ? keyOption(opts.prefix) : undefined;
       const diffs = [];
       let pageToken: string | undefined;
       for (;;) {

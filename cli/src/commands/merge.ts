@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { action, client, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { action, client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
 
 interface MergeOpts extends ServerOpts {
   into?: string;
@@ -27,8 +27,8 @@ export function register(program: Command): void {
           .choices(['normal', 'force', 'drop'])
           .default('normal'),
       )
-      .option('--force <key...>', 'dotted keys for which the source wins')
-      .option('--drop <key...>', 'dotted keys for which the target is kept')
+      .option('--force <key...>', 'keys for which the source wins (db.t; .db.a*.b when a name holds a dot)')
+      .option('--drop <key...>', 'keys for which the target is kept (same key syntax as --force)')
       .option('-m, --message <text>', 'merge commit message'),
   ).action(
     action(async (source: string, opts: MergeOpts) => {
@@ -36,8 +36,8 @@ export function register(program: Command): void {
       const into = opts.into ?? (await api.getConfig()).defaultBranch;
       const [from, target] = await Promise.all([api.getReference(source), api.getReference(into)]);
       const keyModes = [
-        ...(opts.force ?? []).map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'FORCE' as const })),
-        ...(opts.drop ?? []).map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'DROP' as const })),
+        ...(opts.force ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'FORCE' as const })),
+        ...(opts.drop ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'DROP' as const })),
       ];
       const result = await api.merge(into, target.hash, from, {
         dryRun: opts.dryRun ?? false,

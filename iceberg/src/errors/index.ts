@@ -3,3 +3,4 @@ export { RequirementFailedError } from './requirement-failed.ts';
 export { InvalidUpdateError } from './invalid-update.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { InvalidMetadataError } from './invalid-metadata.ts';
+export { InvalidSchemaError } from './invalid-schema.ts';

@@ -12,11 +12,33 @@ export const long = z.union([z.bigint(), z.number().int()]).transform((v) => Big
 export const propertyValue = z.union([z.string(), z.number(), z.boolean(), z.bigint()]).transform((v) => String(v));
 export const properties = z.record(z.string(), propertyValue);
 
+/**
+ * Optional strings that clients send as `null` (`doc`, `default-catalog`) are left out instead: the spec types them
+ * as strings, and readers that validate responses against it refuse a `null`.
+ */
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+/** Drops `doc: null` from the fields of nested struct, list and map types, which zod sees as opaque `type` values. */
+function withoutNullDocs(type: unknown): unknown {
+  if (Array.isArray(type)) return type.map(withoutNullDocs);
+  if (!type || typeof type !== 'object') return type;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(type)) {
+    if (k === 'doc' && v === null) continue;
+    out[k] = withoutNullDocs(v);
+  }
+  return out;
+}
+
 export const nestedField = z.looseObject({
   id: z.number().int(),
   name: z.string(),
-  type: z.unknown(),
+  type: z.unknown().transform(withoutNullDocs),
   required: z.boolean(),
+  doc: optionalString,
 });
 
 export const schema = z.looseObject({
@@ -128,7 +150,7 @@ export const viewVersion = z.looseObject({
   'schema-id': z.number().int(),
   summary: z.record(z.string(), propertyValue).default({}),
   representations: z.array(sqlViewRepresentation),
-  'default-catalog': z.string().nullish(),
+  'default-catalog': optionalString,
   'default-namespace': namespace,
 });
 export type ViewVersion = z.output<typeof viewVersion>;

@@ -3,6 +3,8 @@ import type { TableUpdate, TableUpdateAction, TableUpdateOf } from './table-upda
 import type { PartitionSpec, Schema, SnapshotRef, SortOrder } from '../model/parts.ts';
 import { highestFieldId, sameSchema, sameSortOrder, sameSpec } from '../model/schema-utils.ts';
 import { InvalidUpdateError, RequirementFailedError } from '../errors/index.ts';
+import { assertValidSchema } from '../model/validate-schema.ts';
+import { assertValidPartitionSpec, assertValidSortOrder } from '../model/validate-partition-spec.ts';
 
 type Applier<A extends TableUpdateAction> = (b: TableBuilder, u: TableUpdateOf<A>) => void;
 
@@ -19,6 +21,11 @@ function resolveLastAdded(kind: string, id: number, lastAdded: number | undefine
 
 function addSchema(b: TableBuilder, u: TableUpdateOf<'add-schema'>): void {
   const md = b.md;
+  assertValidSchema(u.schema, {
+    formatVersion: md['format-version'],
+    lastColumnId: u['last-column-id'],
+    previousLastColumnId: md['last-column-id'],
+  });
   const existing = md.schemas.find((s) => sameSchema(s, u.schema));
   if (existing) {
     b.lastAddedSchemaId = existing['schema-id'];
@@ -41,8 +48,21 @@ function setCurrentSchema(b: TableBuilder, u: TableUpdateOf<'set-current-schema'
   b.md['current-schema-id'] = id;
 }
 
+/**
+ * The schema a new spec or sort order binds to: the current one, as Iceberg's writers bind them; while a table is
+ * being created and no schema is current yet, the one added in this commit.
+ */
+function bindingSchema(b: TableBuilder): Schema | undefined {
+  const { schemas } = b.md;
+  return (
+    schemas.find((s) => s['schema-id'] === b.md['current-schema-id']) ??
+    schemas.find((s) => s['schema-id'] === b.lastAddedSchemaId)
+  );
+}
+
 function addSpec(b: TableBuilder, u: TableUpdateOf<'add-spec'>): void {
   const md = b.md;
+  assertValidPartitionSpec(u.spec, bindingSchema(b) ?? { fields: [] });
   let next = md['last-partition-id'] + 1;
   const fields = u.spec.fields.map((f) => ({ ...f, 'field-id': f['field-id'] ?? next++ }));
   const existing = md['partition-specs'].find((s) => sameSpec(s, { fields }));
@@ -66,6 +86,7 @@ function setDefaultSpec(b: TableBuilder, u: TableUpdateOf<'set-default-spec'>): 
 
 function addSortOrder(b: TableBuilder, u: TableUpdateOf<'add-sort-order'>): void {
   const md = b.md;
+  assertValidSortOrder(u['sort-order'], bindingSchema(b) ?? { fields: [] });
   const existing = md['sort-orders'].find((o) => sameSortOrder(o, u['sort-order']));
   if (existing) {
     b.lastAddedSortOrderId = existing['order-id'];

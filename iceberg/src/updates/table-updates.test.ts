@@ -12,6 +12,7 @@ import {
   RequirementFailedError,
   UnknownUpdateActionError,
   InvalidMetadataError,
+  InvalidSchemaError,
 } from '../errors/index.ts';
 import { parseJson, stringifyJson } from '../json.ts';
 
@@ -44,6 +45,13 @@ function newTable(extra: Record<string, unknown> = {}): TableMetadata {
     now: NOW,
   });
 }
+
+const sortOn = (sourceId: number) => ({
+  'source-id': sourceId,
+  transform: 'identity',
+  direction: 'asc',
+  'null-order': 'nulls-first',
+});
 
 function commit(md: TableMetadata | undefined, reqs: unknown[], updates: unknown[]): TableMetadata {
   return applyTableCommit(md, reqs.map(parseTableRequirement), updates.map(parseTableUpdate), { now: NOW + 1 });
@@ -295,6 +303,41 @@ describe('table updates', () => {
     assert.throws(
       () => commit(undefined, [{ type: 'assert-create' }], [{ action: 'set-location', location: 'file:///x' }]),
       InvalidMetadataError,
+    );
+  });
+
+  it('invalid schemas, specs and sort orders are refused with InvalidSchemaError, at create and in commits', () => {
+    assert.throws(
+      () =>
+        newTable({
+          schema: { type: 'struct', fields: [{ id: 1, name: 'id', type: 'decimal(50, 2)', required: true }] },
+          'partition-spec': null,
+        }),
+      InvalidSchemaError,
+    );
+    assert.throws(() => newTable({ 'write-order': { fields: [sortOn(42)] } }), InvalidSchemaError);
+    const md = newTable();
+    const badSchema = { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] };
+    assert.throws(
+      () => commit(md, [], [{ action: 'add-schema', schema: { ...badSchema, 'identifier-field-ids': [1, 2] } }]),
+      InvalidSchemaError,
+    );
+    assert.throws(
+      () => commit(md, [], [{ action: 'add-schema', schema: badSchema, 'last-column-id': 1 }]),
+      InvalidSchemaError,
+    );
+    assert.throws(
+      () =>
+        commit(
+          md,
+          [],
+          [{ action: 'add-spec', spec: { fields: [{ 'source-id': 2, transform: 'identity', name: 't' }] } }],
+        ),
+      InvalidSchemaError,
+    );
+    assert.throws(
+      () => commit(md, [], [{ action: 'add-sort-order', 'sort-order': { fields: [sortOn(5)] } }]),
+      InvalidSchemaError,
     );
   });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tableUpdateSchemas } from './table-update.ts';
 import { viewVersion, type Schema } from '../model/parts.ts';
 import { canonical, sameSchema } from '../model/schema-utils.ts';
+import { assertValidSchema } from '../model/validate-schema.ts';
 import { emptyViewMetadata, type ViewMetadata } from '../model/view-metadata.ts';
 import {
   InvalidMetadataError,
@@ -72,6 +73,7 @@ export const viewAppliers: { [A in ViewUpdateAction]: ViewApplier<A> } = {
       throw new InvalidUpdateError(`View format version ${u['format-version']} is not supported (only 1).`);
   },
   'add-schema': (b, u) => {
+    assertValidSchema(u.schema, { lastColumnId: u['last-column-id'] });
     const existing = b.md.schemas.find((s) => sameSchema(s, u.schema));
     if (existing) {
       b.lastAddedSchemaId = existing['schema-id'];

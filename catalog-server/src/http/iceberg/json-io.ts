@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { parseJson, stringifyJson } from '@ratatouille/iceberg';
 import { BadRequestError } from '../../errors/index.ts';
 import { toCatalogError } from '../../service/iceberg/format-errors.ts';
+import { assertIcebergBodyWithinLimits } from './request-limits.ts';
 
 /**
  * The request body parsed with 64-bit integers kept exact (snapshot ids). app.ts keeps the raw bytes for this;
@@ -25,14 +26,17 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
 }
 
 /**
- * Validates the body with a request schema. The Iceberg library's named errors (an unknown update action) are turned
+ * Validates the body with a request schema and the property limits of limits.ts. The Iceberg library's named errors (an unknown update action) are turned
  * into the catalog's typed errors here; zod errors go to the error handler as 400s.
  */
 export function parseBody<T>(schema: { parse(v: unknown): T }, req: Request): T {
   const body = jsonBody(req);
+  let parsed: T;
   try {
-    return schema.parse(body);
+    parsed = schema.parse(body);
   } catch (err) {
     throw toCatalogError(err);
   }
+  assertIcebergBodyWithinLimits(parsed);
+  return parsed;
 }

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { CommitInfo } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
+import { assertPropertiesWithinLimits } from '../../limits.ts';
 
 /** The ref this request addresses (set by the router from the URL: `/iceberg/<ref>/v1/...`). */
 export function refOf(req: Request): string {
@@ -75,6 +76,7 @@ export function commitInfoOf(req: Request): CommitInfo {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new BadRequestError('X-Rat-Properties must be a JSON object of strings.');
     properties = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    assertPropertiesWithinLimits(properties);
   }
   return { author, message, properties };
 }

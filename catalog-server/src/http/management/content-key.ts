@@ -1,4 +1,5 @@
 import { BadRequestError } from '../../errors/index.ts';
+import { assertKeyWithinLimits } from '../../limits.ts';
 import type { ContentKey } from '../../store/types.ts';
 
 /**
@@ -12,10 +13,6 @@ import type { ContentKey } from '../../store/types.ts';
  *
  * Both forms are URL-encoded on top when placed in a URL; express has already decoded that layer here.
  */
-
-/** The limits Nessie applies to keys (ContentKey.MAX_ELEMENTS / MAX_LENGTH), so both servers accept the same keys. */
-export const MAX_KEY_ELEMENTS = 20;
-export const MAX_KEY_LENGTH = 500;
 
 const ESCAPES: Record<string, string> = { '.': '.', '*': '*', '{': '/', '}': '\\', '[': '%' };
 
@@ -73,23 +70,7 @@ export function formatContentKey(key: ContentKey): string {
   return '.' + key.elements.map(escape).join('.');
 }
 
-/** Nessie's key rules: 1–20 non-empty elements, no control characters, at most 500 characters in all. */
+/** The key limits shared with `/iceberg` (see limits.ts): 1–20 non-empty elements, no control characters, ≤ 500 characters. */
 export function assertValidContentKey(key: ContentKey): void {
-  const shown = JSON.stringify(key.elements);
-  if (key.elements.length === 0) throw new BadRequestError('A content key needs at least one element.');
-  if (key.elements.length > MAX_KEY_ELEMENTS) {
-    throw new BadRequestError(`Content key ${shown} has more than ${MAX_KEY_ELEMENTS} elements.`);
-  }
-  let length = 0;
-  for (const e of key.elements) {
-    if (e.length === 0) throw new BadRequestError(`Content key ${shown} has an empty element.`);
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(e)) {
-      throw new BadRequestError(`Content key ${shown} contains a control character (below 0x20 or 0x7F).`);
-    }
-    length += e.length;
-  }
-  if (length > MAX_KEY_LENGTH) {
-    throw new BadRequestError(`Content key ${shown} is longer than ${MAX_KEY_LENGTH} characters.`);
-  }
+  assertKeyWithinLimits(key.elements);
 }

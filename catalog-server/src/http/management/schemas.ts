@@ -5,6 +5,16 @@
 import { z } from 'zod';
 import { assertValidContentKey, parseContentKey } from './content-key.ts';
 import type { ContentKey } from '../../store/types.ts';
+import { assertKeyWithinLimits, assertPropertiesWithinLimits } from '../../limits.ts';
+
+/** Runs a limits.ts check inside zod, so a value over a limit is a 400 naming the field like any other. */
+function limitIssue(ctx: z.RefinementCtx, check: () => void, path: PropertyKey[] = []): void {
+  try {
+    check();
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message, path });
+  }
+}
 
 const contentKey = z.object({ elements: z.array(z.string()) }).transform((k, ctx): ContentKey => {
   try {
@@ -41,7 +51,10 @@ export const contentInput = z.discriminatedUnion('type', [
     type: z.literal('NAMESPACE'),
     id: z.string().nullish(),
     elements: z.array(z.string()).nullish(),
-    properties: z.record(z.string(), z.string()).nullish(),
+    properties: z
+      .record(z.string(), z.string())
+      .nullish()
+      .superRefine((p, ctx) => limitIssue(ctx, () => assertPropertiesWithinLimits(p))),
   }),
   z.object({
     type: z.literal('ICEBERG_TABLE'),
@@ -64,7 +77,13 @@ export const contentInput = z.discriminatedUnion('type', [
 ]);
 
 const operation = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('PUT'), key: contentKey, content: contentInput }),
+  z
+    .object({ type: z.literal('PUT'), key: contentKey, content: contentInput })
+    // The same namespace depth as /iceberg, so a namespace put here can be used there.
+    .superRefine((op, ctx) => {
+      if (op.content.type === 'NAMESPACE')
+        limitIssue(ctx, () => assertKeyWithinLimits(op.key.elements, 'namespace'), ['key']);
+    }),
   z.object({ type: z.literal('DELETE'), key: contentKey }),
   z.object({ type: z.literal('UNCHANGED'), key: contentKey }),
 ]);
@@ -87,7 +106,10 @@ export const commitMetaInput = z.object({
   authorTime: z.iso.datetime({ offset: true }).nullish(),
   signedOffBy: z.string().nullish(),
   allSignedOffBy: z.array(z.string()).nullish(),
-  properties: z.record(z.string(), z.string()).nullish(),
+  properties: z
+    .record(z.string(), z.string())
+    .nullish()
+    .superRefine((p, ctx) => limitIssue(ctx, () => assertPropertiesWithinLimits(p))),
   allProperties: z.record(z.string(), z.array(z.string())).nullish(),
   ...serverSet,
 });

@@ -1,18 +1,17 @@
 import type { ContentKey } from '../../store/types.ts';
-import { BadRequestError } from '../../errors/index.ts';
+import { assertKeyWithinLimits } from '../../limits.ts';
 
-/** `["db","sales"]` → the namespace's content key. */
+/** `["db","sales"]` → the namespace's content key; depth, names and length within LIMITS (as /api/v2 checks). */
 export function namespaceKey(namespace: readonly string[]): ContentKey {
-  if (namespace.length === 0 || namespace.some((e) => e.length === 0 || e.includes('\u0000'))) {
-    throw new BadRequestError(`Invalid namespace ${JSON.stringify(namespace)}: every level needs a non-empty name.`);
-  }
+  assertKeyWithinLimits(namespace, 'namespace');
   return { elements: [...namespace] };
 }
 
 /** A table's or view's content key: namespace levels followed by its name. */
 export function objectKey(namespace: readonly string[], name: string): ContentKey {
-  if (!name || name.includes('\u0000')) throw new BadRequestError(`Invalid name ${JSON.stringify(name)}.`);
-  return { elements: [...namespaceKey(namespace).elements, name] };
+  const elements = [...namespaceKey(namespace).elements, name];
+  assertKeyWithinLimits(elements);
+  return { elements };
 }
 
 /** Dotted display name used in messages and commit messages (`db.sales.orders`). */
