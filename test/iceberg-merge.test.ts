@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { useClientSession } from './support/clients/index.ts';
+
+/**
+ * Content-aware merge of tables both branches changed (same table on both sides): PyIceberg writes on branches, the
+ * management API merges them into main, PyIceberg and DuckDB read main back.
+ */
+describe('merging Iceberg tables that both branches changed', function () {
+  const session = useClientSession('merge_suite.py');
+  const step = session.step;
+
+  it('replays appends from two branches onto main: every row, every snapshot, one history', () => {
+    step('setup on main, branches a to f');
+    const w = step('PyIceberg appends on a and b to the same tables');
+    assert.deepEqual(
+      [w.a, w.b],
+      [
+        [1, 2],
+        [1, 3, 4],
+      ],
+    );
+    const m = step('merge a, dry-run b, merge b');
+    assert.equal(m.a.status, 200);
+    assert.equal(m.a.outcomes['mg.events'].outcome, 'TAKEN');
+    assert.equal(m.b.status, 200, JSON.stringify(m.b));
+    const events = m.b.outcomes['mg.events'];
+    assert.equal(events.outcome, 'RESOLVED');
+    assert.deepEqual(events.resolution.stats, { snapshots: 2, addedFiles: 2, addedRows: 2 });
+    assert.match(events.resolution.summary, /^replayed 2 snapshots, \+2 files, \+2 rows/);
+    assert.equal(m.b.outcomes['mg.merged_appends'].outcome, 'RESOLVED');
+    const main = step('main has every row and every snapshot (PyIceberg)');
+    assert.deepEqual(main.events, [1, 2, 3, 4]);
+    assert.deepEqual(main.eventsSnapshots, ['append', 'append', 'append', 'append']);
+    assert.equal(main.eventsSnapshotIds[1], w.aSnapshot, "a's snapshot keeps its id on main");
+    assert.deepEqual(main.sequenceNumbers, [1, 2, 3, 4]);
+    assert.equal(main.parentsChain, true);
+    assert.equal(main.totalRecords, '4');
+    assert.deepEqual(main.mergedAppends, [1, 10, 11, 12, 13]);
+    assert.equal(main.mergedAppendsSnapshots, 5);
+  });
+
+  it('a dry run reports the replay and leaves main where it was', () => {
+    const m = step('merge a, dry-run b, merge b');
+    assert.equal(m.dry.status, 200);
+    assert.equal(m.dry.mainUnchanged, true);
+    assert.equal(m.dry.outcomes['mg.events'].outcome, 'RESOLVED');
+  });
+
+  it('a schema change on one branch merges with appends on the other, in both orders', () => {
+    const main = step('main has every row and every snapshot (PyIceberg)');
+    assert.deepEqual(main.evolveColumns, ['id', 'who', 'note']);
+    assert.deepEqual(main.evolve, [
+      [1, null],
+      [2, 'from a'],
+      [3, null],
+    ]);
+    const s = step('a schema change on the source merges onto appends on the target');
+    assert.equal(s.d, 200);
+    assert.equal(s.c.status, 200, JSON.stringify(s.c));
+    assert.equal(s.c.outcome.outcome, 'RESOLVED');
+    assert.match(s.c.outcome.resolution.summary, /from the source: schema/);
+    assert.deepEqual(s.columns, ['id', 'who', 'note']);
+    assert.deepEqual(s.rows, [
+      [1, null],
+      [2, 'from c'],
+      [3, null],
+    ]);
+  });
+
+  it('writers keep appending to a merged table', () => {
+    const after = step('PyIceberg appends to the merged tables on main');
+    assert.deepEqual(after.events, [1, 2, 3, 4, 5]);
+    assert.deepEqual(after.evolve, [1, 2, 3, 4]);
+  });
+
+  it('overwrites on both sides conflict with a reason and change nothing', () => {
+    const o = step('overwrites on both sides conflict and change nothing');
+    assert.equal(o.e, 200);
+    assert.equal(o.f.status, 409);
+    assert.equal(o.f.errorCode, 'REFERENCE_CONFLICT');
+    assert.equal(o.asResult.wasSuccessful, false);
+    const c = o.asResult.outcomes['mg.rewritten'];
+    assert.equal(c.outcome, 'CONFLICT');
+    assert.equal(c.conflict.conflictType, 'VALUE_DIFFERS');
+    assert.equal(o.mainUnchanged, true);
+    assert.deepEqual(o.rows, [20]);
+  });
+
+  it('DuckDB reads the merged tables', () => {
+    const d = step('DuckDB reads the merged tables on main');
+    assert.deepEqual(d.events, [1, 2, 3, 4, 5]);
+    assert.deepEqual(d.mergedAppends, [1, 10, 11, 12, 13]);
+    assert.deepEqual(d.evolve, [
+      [1, null],
+      [2, 'from a'],
+      [3, null],
+      [4, 'after'],
+    ]);
+    assert.deepEqual(d.evolve2, [
+      [1, null],
+      [2, 'from c'],
+      [3, null],
+    ]);
+  });
+
+  it('no request was answered 5xx', () => session.assertNoServerErrors());
+});
