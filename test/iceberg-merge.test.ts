@@ -10,7 +10,7 @@ describe('merging Iceberg tables that both branches changed', function () {
   const step = session.step;
 
   it('replays appends from two branches onto main: every row, every snapshot, one history', () => {
-    step('setup on main, branches a to f');
+    step('setup on main, branches a to j');
     const w = step('PyIceberg appends on a and b to the same tables');
     assert.deepEqual(
       [w.a, w.b],
@@ -25,7 +25,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(m.b.status, 200, JSON.stringify(m.b));
     const events = m.b.outcomes['mg.events'];
     assert.equal(events.outcome, 'RESOLVED');
-    assert.deepEqual(events.resolution.stats, { snapshots: 2, addedFiles: 2, addedRows: 2 });
+    assert.deepEqual(events.resolution.stats, { snapshots: 2, addedFiles: 2, addedRows: 2, removedFiles: 0 });
     assert.match(events.resolution.summary, /^replayed 2 snapshots, \+2 files, \+2 rows/);
     assert.equal(m.b.outcomes['mg.merged_appends'].outcome, 'RESOLVED');
     const main = step('main has every row and every snapshot (PyIceberg)');
@@ -86,6 +86,40 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.deepEqual(o.rows, [20]);
   });
 
+  it('a delete of one day and an insert into another day merge in both orders', () => {
+    const d = step('a delete of one day and an insert into another merge, in both orders');
+    assert.equal(d.h, 200);
+    assert.equal(d.g.status, 200, JSON.stringify(d.g));
+    assert.equal(d.g.outcomes['mg.days1'].outcome, 'RESOLVED');
+    assert.match(d.g.outcomes['mg.days1'].resolution.summary, /-1 file/);
+    assert.equal(d.g.outcomes['mg.days2'].outcome, 'RESOLVED');
+    const sequential = [
+      [3, 2],
+      [4, 3],
+    ];
+    assert.deepEqual(d.days1, sequential);
+    assert.deepEqual(d.days2, sequential);
+    assert.deepEqual(d.days1Operations, ['append', 'append', 'delete']);
+  });
+
+  it('a delete and an insert into the same day conflict, naming the table, snapshot and file', () => {
+    const d = step('a delete and an insert into the same day conflict; nothing is left behind');
+    assert.equal(d.j, 200);
+    assert.equal(d.i.wasSuccessful, false);
+    const c = d.i.outcomes['mg.days3'];
+    assert.equal(c.outcome, 'CONFLICT');
+    assert.match(c.conflict.message, /mg\.days3.*snapshot \d+ \(delete\).*added data files in day=1/);
+    assert.equal(d.i.outcomes['mg.cleanup'].outcome, 'RESOLVED', 'the other table alone would merge');
+    assert.equal(d.mainUnchanged, true);
+    assert.equal(d.cleanupFilesWritten, 0, 'the files written for the refused merge are removed');
+    assert.deepEqual(d.days3, [
+      [1, 1],
+      [2, 1],
+      [3, 2],
+      [4, 1],
+    ]);
+  });
+
   it('DuckDB reads the merged tables', () => {
     const d = step('DuckDB reads the merged tables on main');
     assert.deepEqual(d.events, [1, 2, 3, 4, 5]);
@@ -101,6 +135,11 @@ describe('merging Iceberg tables that both branches changed', function () {
       [2, 'from c'],
       [3, null],
     ]);
+    assert.deepEqual(d.days1, [
+      [3, 2],
+      [4, 3],
+    ]);
+    assert.deepEqual(d.days2, d.days1);
   });
 
   it('no request was answered 5xx', () => session.assertNoServerErrors());

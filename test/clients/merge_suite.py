@@ -10,8 +10,13 @@ from __future__ import annotations
 import urllib.parse
 
 import pyarrow as pa
+import os
+
 from pyiceberg.catalog import load_catalog
+from pyiceberg.expressions import EqualTo
+from pyiceberg.partitioning import PartitionField, PartitionSpec
 from pyiceberg.schema import Schema
+from pyiceberg.transforms import IdentityTransform
 from pyiceberg.types import LongType, NestedField, StringType
 
 from harness import Steps, api, catalog_uri, create_branch, duckdb_attach, duckdb_connection, duckdb_rows, ref_hash
@@ -20,6 +25,13 @@ steps = Steps()
 SCHEMA = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "who", StringType(), required=False))
 ARROW = pa.schema([("id", pa.int64()), ("who", pa.string())])
 WIDE = pa.schema([("id", pa.int64()), ("who", pa.string()), ("note", pa.string())])
+DAYS = Schema(
+    NestedField(1, "id", LongType(), required=False),
+    NestedField(2, "who", StringType(), required=False),
+    NestedField(3, "day", LongType(), required=False),
+)
+DAYS_ARROW = pa.schema([("id", pa.int64()), ("who", pa.string()), ("day", pa.int64())])
+BY_DAY = PartitionSpec(PartitionField(source_id=3, field_id=1000, transform=IdentityTransform(), name="day"))
 MERGE_APPEND = {"commit.manifest-merge.enabled": "true", "commit.manifest.min-count-to-merge": "2"}
 
 
@@ -63,11 +75,23 @@ def setup():
     main.create_namespace(("mg",))
     for name, props in (("events", {}), ("merged_appends", MERGE_APPEND), ("evolve", {}), ("evolve2", {}), ("rewritten", {})):
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
-    for b in ("a", "b", "c", "d", "e", "f"):
+    for name in ("days1", "days2", "days3"):
+        main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
+    main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"):
         create_branch(b)
 
 
-steps.run("setup on main, branches a to f", setup)
+def day_rows(who: str, *id_day: tuple[int, int]) -> pa.Table:
+    return pa.Table.from_pylist([{"id": i, "who": who, "day": d} for i, d in id_day], schema=DAYS_ARROW)
+
+
+def metadata_files(ref: str, name: str) -> int:
+    location = table(ref, name).metadata.location.removeprefix("file://")
+    return len(os.listdir(os.path.join(location, "metadata")))
+
+
+steps.run("setup on main, branches a to j", setup)
 
 
 def write_a_and_b():
@@ -167,6 +191,49 @@ def both_overwrite():
 steps.run("overwrites on both sides conflict and change nothing", both_overwrite)
 
 
+def delete_one_day_insert_another():
+    # days1: g deletes day 1, h inserts into day 3; days2: the other way round. h merges first, then g.
+    table("g", "days1").delete(EqualTo("day", 1))
+    table("h", "days1").append(day_rows("h", (4, 3)))
+    table("g", "days2").append(day_rows("g", (4, 3)))
+    table("h", "days2").delete(EqualTo("day", 1))
+    h = merge("h")
+    g = merge("g")
+    t = table("main", "days1")
+    return {
+        "h": h["status"],
+        "g": {"status": g["status"], "outcomes": outcomes(g["body"]) if g["status"] == 200 else g["body"]},
+        "days1": sorted((r["id"], r["day"]) for r in t.scan().to_arrow().to_pylist()),
+        "days1Operations": [s.summary.operation.value for s in t.snapshots()],
+        "days2": sorted((r["id"], r["day"]) for r in table("main", "days2").scan().to_arrow().to_pylist()),
+    }
+
+
+steps.run("a delete of one day and an insert into another merge, in both orders", delete_one_day_insert_another)
+
+
+def delete_and_insert_same_day():
+    # days3: i deletes day 1, j inserts into day 1 (the delete did not see that row); cleanup: both append.
+    table("i", "days3").delete(EqualTo("day", 1))
+    table("j", "days3").append(day_rows("j", (4, 1)))
+    table("i", "cleanup").append(rows("i", 2))
+    table("j", "cleanup").append(rows("j", 3))
+    j = merge("j")
+    files_before = metadata_files("main", "cleanup")
+    before = ref_hash("main")
+    i = merge("i", isReturnConflictAsResult=True)
+    return {
+        "j": j["status"],
+        "i": {"wasSuccessful": i["body"]["wasSuccessful"], "outcomes": outcomes(i["body"])},
+        "mainUnchanged": ref_hash("main") == before,
+        "cleanupFilesWritten": metadata_files("main", "cleanup") - files_before,
+        "days3": sorted((r["id"], r["day"]) for r in table("main", "days3").scan().to_arrow().to_pylist()),
+    }
+
+
+steps.run("a delete and an insert into the same day conflict; nothing is left behind", delete_and_insert_same_day)
+
+
 def duckdb_reads():
     con = duckdb_connection()
     duckdb_attach(con, "rat", catalog_uri("main"))
@@ -176,6 +243,8 @@ def duckdb_reads():
         "mergedAppends": [r["id"] for r in q("SELECT id FROM rat.mg.merged_appends ORDER BY id")],
         "evolve": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve ORDER BY id")],
         "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
+        "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
+        "days2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days2 ORDER BY id")],
     }
 
 

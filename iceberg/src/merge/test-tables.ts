@@ -1,5 +1,7 @@
 import { parseTableMetadata, type TableMetadata } from '../model/table-metadata.ts';
 import type { Snapshot } from '../model/parts.ts';
+import { FileContent, type DataFile, type EntryStatus, type ManifestEntry } from '../avro/manifest.ts';
+import { ManifestContent, type ManifestFile } from '../avro/manifest-list.ts';
 
 /** In-memory tables for the merge tests: a two-column table and helpers that add snapshots as writers do. */
 export const LOCATION = 'file:///wh/db/t';
@@ -73,4 +75,48 @@ export function withColumn(md: TableMetadata, name: string): TableMetadata {
     fields: [...current.fields, { id, name, type: 'string', required: false }],
   };
   return { ...md, schemas: [...md.schemas, schema], 'current-schema-id': schemaId, 'last-column-id': id };
+}
+
+/** A manifest list entry of a manifest written by snapshot `addedBy`. */
+export function manifest(path: string, addedBy: bigint, content: ManifestContent = ManifestContent.DATA): ManifestFile {
+  return {
+    manifestPath: `${LOCATION}/metadata/${path}`,
+    manifestLength: 100,
+    partitionSpecId: 0,
+    content,
+    sequenceNumber: 1,
+    minSequenceNumber: 1,
+    addedSnapshotId: addedBy,
+    addedFilesCount: 1,
+    existingFilesCount: 0,
+    deletedFilesCount: 0,
+    addedRowsCount: 10,
+    existingRowsCount: 0,
+    deletedRowsCount: 0,
+  };
+}
+
+/** A manifest entry of a data file in partition day=19800 unless `data` says otherwise. */
+export function entry(
+  file: string,
+  status: EntryStatus,
+  extra: Partial<ManifestEntry> = {},
+  data: Partial<DataFile> = {},
+): ManifestEntry {
+  return {
+    status,
+    snapshotId: null,
+    sequenceNumber: null,
+    fileSequenceNumber: null,
+    dataFile: {
+      content: FileContent.DATA,
+      filePath: `${LOCATION}/data/${file}`,
+      fileFormat: 'PARQUET',
+      partition: { day: 19800 },
+      recordCount: 10,
+      fileSizeInBytes: 1000,
+      ...data,
+    },
+    ...extra,
+  };
 }

@@ -1,60 +1,34 @@
 import assert from 'node:assert/strict';
-import { EntryStatus, FileContent, type ManifestEntry } from '../avro/manifest.ts';
-import { ManifestContent, type ManifestFile } from '../avro/manifest-list.ts';
-import { planAppendReplay, replayedManifestList, type SnapshotManifest } from './append-replay.ts';
+import { EntryStatus } from '../avro/manifest.ts';
+import { ManifestContent } from '../avro/manifest-list.ts';
+import {
+  planSnapshotReplay,
+  replayedManifestList,
+  type SnapshotManifest,
+  type SnapshotReplay,
+  type SnapshotReplayPlan,
+} from './snapshot-replay.ts';
 import { replayedSummary, withReplayedSnapshots } from './replayed-metadata.ts';
-import { LOCATION, table, withSnapshot } from './test-tables.ts';
+import { entry, manifest, table, withSnapshot } from './test-tables.ts';
 
-function manifest(path: string, addedBy: bigint, content: ManifestContent = ManifestContent.DATA): ManifestFile {
-  return {
-    manifestPath: `${LOCATION}/metadata/${path}`,
-    manifestLength: 100,
-    partitionSpecId: 0,
-    content,
-    sequenceNumber: 1,
-    minSequenceNumber: 1,
-    addedSnapshotId: addedBy,
-    addedFilesCount: 1,
-    existingFilesCount: 0,
-    deletedFilesCount: 0,
-    addedRowsCount: 10,
-    existingRowsCount: 0,
-    deletedRowsCount: 0,
-  };
-}
-
-function entry(file: string, status: EntryStatus, extra: Partial<ManifestEntry> = {}): ManifestEntry {
-  return {
-    status,
-    snapshotId: null,
-    sequenceNumber: null,
-    fileSequenceNumber: null,
-    dataFile: {
-      content: FileContent.DATA,
-      filePath: `${LOCATION}/data/${file}`,
-      fileFormat: 'PARQUET',
-      partition: { day: 19800 },
-      recordCount: 10,
-      fileSizeInBytes: 1000,
-    },
-    ...extra,
-  };
-}
-
-describe('append replay', () => {
+describe('snapshot replay', () => {
   const base = withSnapshot(table(), 1n);
   const source = withSnapshot(base, 2n);
   const s2 = source.snapshots[1];
   const older = { file: manifest('m1.avro', 1n) };
 
+  const replay = (plan: SnapshotReplayPlan): SnapshotReplay => {
+    assert.equal(plan.kind, 'replay');
+    return plan as SnapshotReplay;
+  };
+  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
   it('lists a fast append manifest again as it is', () => {
     const own: SnapshotManifest = { file: manifest('m2.avro', 2n), entries: [entry('b.parquet', EntryStatus.ADDED)] };
-    const plan = planAppendReplay(s2, [own, older], 2n);
-    assert.equal(plan.kind, 'append');
-    if (plan.kind !== 'append') return;
+    const plan = replay(planSnapshotReplay(s2, [own, older], 2n));
     assert.deepEqual(plan.reuse, [own.file]);
-    assert.equal(plan.rewrite.size, 0);
-    assert.deepEqual([plan.addedFiles, plan.addedRows], [1, 10]);
+    assert.equal(plan.rewrite.length, 0);
+    assert.deepEqual([plan.addedFiles, plan.addedRows, plan.removedFiles], [1, 10, 0]);
   });
 
   it('writes again only the added entries of a merge append, with inherited numbers', () => {
@@ -65,33 +39,37 @@ describe('append replay', () => {
         entry('a.parquet', EntryStatus.EXISTING, { snapshotId: 1n, sequenceNumber: 1, fileSequenceNumber: 1 }),
       ],
     };
-    const plan = planAppendReplay(s2, [merged], 2n);
-    assert.equal(plan.kind, 'append');
-    if (plan.kind !== 'append') return;
+    const plan = replay(planSnapshotReplay(s2, [merged], 2n));
     assert.deepEqual(plan.reuse, []);
-    const rewritten = plan.rewrite.get(0)!;
     assert.deepEqual(
-      rewritten.map((e) => [e.dataFile.filePath.split('/').pop(), e.sequenceNumber, e.snapshotId]),
+      plan.rewrite[0].entries.map((e) => [name(e.dataFile.filePath), e.sequenceNumber, e.snapshotId]),
       [['b.parquet', null, null]],
     );
   });
 
   it('rewrites a fast append manifest whose entries name the old id when the replay needs a new one', () => {
     const own = { file: manifest('m2.avro', 2n), entries: [entry('b.parquet', EntryStatus.ADDED, { snapshotId: 2n })] };
-    const plan = planAppendReplay(s2, [own], 77n);
-    assert.ok(plan.kind === 'append' && plan.reuse.length === 0 && plan.rewrite.get(0)?.length === 1);
+    const plan = replay(planSnapshotReplay(s2, [own], 77n));
+    assert.ok(plan.reuse.length === 0 && plan.rewrite[0].entries.length === 1);
   });
 
-  it('refuses overwrites, deletes and appends that remove or add delete files', () => {
+  it('collects what an overwrite removed and refuses an append that removes files', () => {
     const overwrite = { ...s2, summary: { operation: 'overwrite' } };
-    assert.equal(planAppendReplay(overwrite, [], 2n).kind, 'refused');
-    const removing = {
+    const own = {
       file: manifest('m2.avro', 2n),
-      entries: [entry('b.parquet', EntryStatus.ADDED), entry('a.parquet', EntryStatus.DELETED)],
+      entries: [entry('b.parquet', EntryStatus.ADDED), entry('a.parquet', EntryStatus.DELETED, { snapshotId: 2n })],
     };
-    assert.equal(planAppendReplay(s2, [removing], 2n).kind, 'refused');
+    const plan = replay(planSnapshotReplay(overwrite, [own], 2n));
+    assert.deepEqual([...plan.removed.keys()].map(name), ['a.parquet']);
+    assert.deepEqual(
+      plan.added.map((c) => name(c.entry.dataFile.filePath)),
+      ['b.parquet'],
+    );
+    assert.equal(plan.rewrite.length, 1, 'a manifest that also records removals is written again');
+    assert.equal(planSnapshotReplay(s2, [own], 2n).kind, 'refused');
     const deletes = { file: manifest('d2.avro', 2n, ManifestContent.DELETES), entries: [] };
-    assert.equal(planAppendReplay(s2, [deletes], 2n).kind, 'refused');
+    assert.equal(planSnapshotReplay(s2, [deletes], 2n).kind, 'refused');
+    assert.equal(planSnapshotReplay({ ...s2, summary: { operation: 'truncate' } }, [], 2n).kind, 'refused');
   });
 
   it('puts the replayed manifests first with the new sequence number and snapshot id', () => {
