@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { useClientSession } from './support/clients/index.ts';
 
 /**
- * Content-aware merge of tables both branches changed (same table on both sides): PyIceberg writes on branches, the
- * management API merges them into main, PyIceberg and DuckDB read main back.
+ * Content-aware merge of tables both branches changed (same table on both sides): PyIceberg and Spark write on
+ * branches, the management API merges them into main, PyIceberg, Spark and DuckDB read main back.
  */
 describe('merging Iceberg tables that both branches changed', function () {
-  const session = useClientSession('merge_suite.py');
+  const session = useClientSession('merge_suite.py', { spark: true });
   const step = session.step;
 
   it('replays appends from two branches onto main: every row, every snapshot, one history', () => {
-    step('setup on main, branches a to j');
+    step('setup on main, branches a to n');
+    step('start Spark (catalogs rat=main, k, l, m, n)');
     const w = step('PyIceberg appends on a and b to the same tables');
     assert.deepEqual(
       [w.a, w.b],
@@ -120,6 +121,57 @@ describe('merging Iceberg tables that both branches changed', function () {
     ]);
   });
 
+  it('Spark DELETE of one day (copy-on-write and merge-on-read) and INSERT into another day merge', () => {
+    const d = step('Spark DELETE of one day and INSERT into another merge');
+    assert.equal(d.l, 200);
+    assert.equal(d.k.status, 200, JSON.stringify(d.k));
+    assert.equal(d.k.outcomes['mg.sdays'].outcome, 'RESOLVED');
+    assert.equal(d.k.outcomes['mg.smor'].outcome, 'RESOLVED');
+    assert.deepEqual(d.sdays, [
+      [3, 2],
+      [4, 3],
+    ]);
+    const mor = [
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ];
+    assert.deepEqual(d.smor, mor);
+    assert.deepEqual(d.smorPy, mor);
+    assert.ok(d.smorDeleteFiles >= 1, 'the merge-on-read delete file came along');
+  });
+
+  it('Spark MERGE INTO the same rows on both branches conflicts, naming table, snapshot and files', () => {
+    const m = step('Spark MERGE INTO the same rows on both branches conflicts');
+    assert.equal(m.n, 200);
+    assert.equal(m.m.wasSuccessful, false);
+    const c = m.m.outcomes['mg.smerge'];
+    assert.equal(c.outcome, 'CONFLICT');
+    assert.match(c.conflict.message, /mg\.smerge.*snapshot \d+ \(overwrite\).*\.parquet/);
+    assert.equal(m.mainUnchanged, true);
+    assert.deepEqual(m.rows, [
+      [1, 'n'],
+      [2, 'main'],
+      [3, 'main'],
+    ]);
+  });
+
+  it('Spark reads the merged tables, including the snapshots of both branches', () => {
+    const s = step('Spark reads the merged tables');
+    assert.deepEqual(s.events, [[1], [2], [3], [4], [5]]);
+    assert.equal(s.eventsSnapshots, 5);
+    assert.deepEqual(s.evolve, [
+      [1, null],
+      [2, 'from a'],
+      [3, null],
+      [4, 'after'],
+    ]);
+    assert.deepEqual(s.days1, [
+      [3, 2],
+      [4, 3],
+    ]);
+  });
+
   it('DuckDB reads the merged tables', () => {
     const d = step('DuckDB reads the merged tables on main');
     assert.deepEqual(d.events, [1, 2, 3, 4, 5]);
@@ -140,6 +192,12 @@ describe('merging Iceberg tables that both branches changed', function () {
       [4, 3],
     ]);
     assert.deepEqual(d.days2, d.days1);
+    assert.deepEqual(d.sdays, d.days1);
+    assert.deepEqual(d.smor, [
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
   });
 
   it('no request was answered 5xx', () => session.assertNoServerErrors());

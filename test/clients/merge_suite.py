@@ -1,5 +1,5 @@
-"""Content-aware merge of Iceberg tables that two branches both changed, driven with PyIceberg and read back with
-PyIceberg and DuckDB.
+"""Content-aware merge of Iceberg tables that two branches both changed, written with PyIceberg and Spark and read
+back with PyIceberg, Spark and DuckDB.
 
 Appends on two branches both merge into main (fast appends and merge appends); a schema change on one branch merges
 with appends on the other, in both orders; a dry run reports the replay without moving main; overwrites on both
@@ -19,7 +19,19 @@ from pyiceberg.schema import Schema
 from pyiceberg.transforms import IdentityTransform
 from pyiceberg.types import LongType, NestedField, StringType
 
-from harness import Steps, api, catalog_uri, create_branch, duckdb_attach, duckdb_connection, duckdb_rows, ref_hash
+from harness import (
+    Steps,
+    api,
+    catalog_uri,
+    create_branch,
+    duckdb_attach,
+    duckdb_connection,
+    duckdb_rows,
+    ref_hash,
+    spark_catalog,
+    spark_from_snippet,
+    sql_rows,
+)
 
 steps = Steps()
 SCHEMA = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "who", StringType(), required=False))
@@ -75,10 +87,12 @@ def setup():
     main.create_namespace(("mg",))
     for name, props in (("events", {}), ("merged_appends", MERGE_APPEND), ("evolve", {}), ("evolve2", {}), ("rewritten", {})):
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
-    for name in ("days1", "days2", "days3"):
+    for name in ("days1", "days2", "days3", "sdays", "smor", "smerge"):
         main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"):
+    with main.load_table(("mg", "smor")).transaction() as tx:
+        tx.set_properties({"write.delete.mode": "merge-on-read"})
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"):
         create_branch(b)
 
 
@@ -91,7 +105,17 @@ def metadata_files(ref: str, name: str) -> int:
     return len(os.listdir(os.path.join(location, "metadata")))
 
 
-steps.run("setup on main, branches a to j", setup)
+steps.run("setup on main, branches a to n", setup)
+spark = steps.run("start Spark (catalogs rat=main, k, l, m, n)", lambda: spark_from_snippet(catalog_uri("main")))
+if spark is not None:
+    for b in ("k", "l", "m", "n"):
+        spark_catalog(spark, b, catalog_uri(b))
+
+
+def spark_rows(sql: str, *tables: str) -> list[list]:
+    for t in tables:
+        spark.sql(f"REFRESH TABLE {t}")
+    return [list(r.values()) for r in sql_rows(spark, sql)]
 
 
 def write_a_and_b():
@@ -234,6 +258,63 @@ def delete_and_insert_same_day():
 steps.run("a delete and an insert into the same day conflict; nothing is left behind", delete_and_insert_same_day)
 
 
+def spark_delete_and_insert():
+    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; smor: k deletes one row of day 1
+    # with a merge-on-read position delete, l inserts into day 3. l merges first, then k; then the other way round
+    # is checked on smerge below by the conflict.
+    spark.sql("DELETE FROM k.mg.sdays WHERE day = 1")
+    spark.sql("INSERT INTO l.mg.sdays VALUES (4, 'l', 3)")
+    spark.sql("DELETE FROM k.mg.smor WHERE id = 1")
+    spark.sql("INSERT INTO l.mg.smor VALUES (4, 'l', 3)")
+    l = merge("l")
+    k = merge("k")
+    return {
+        "l": l["status"],
+        "k": {"status": k["status"], "outcomes": outcomes(k["body"]) if k["status"] == 200 else k["body"]},
+        "sdays": spark_rows("SELECT id, day FROM rat.mg.sdays ORDER BY id", "rat.mg.sdays"),
+        "smor": spark_rows("SELECT id, day FROM rat.mg.smor ORDER BY id", "rat.mg.smor"),
+        "smorPy": sorted([r["id"], r["day"]] for r in table("main", "smor").scan().to_arrow().to_pylist()),
+        "smorDeleteFiles": spark_rows(
+            "SELECT count(*) FROM rat.mg.smor.delete_files", "rat.mg.smor"
+        )[0][0],
+    }
+
+
+steps.run("Spark DELETE of one day and INSERT into another merge", spark_delete_and_insert)
+
+
+def spark_merge_into_same_rows():
+    for b, who in (("m", "m"), ("n", "n")):
+        spark.sql(
+            f"MERGE INTO {b}.mg.smerge t USING (SELECT 1 AS id, '{who}' AS who, 1 AS day) s "
+            "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.who = s.who"
+        )
+    n = merge("n")
+    before = ref_hash("main")
+    m = merge("m", isReturnConflictAsResult=True)
+    return {
+        "n": n["status"],
+        "m": {"wasSuccessful": m["body"]["wasSuccessful"], "outcomes": outcomes(m["body"])},
+        "mainUnchanged": ref_hash("main") == before,
+        "rows": spark_rows("SELECT id, who FROM rat.mg.smerge ORDER BY id", "rat.mg.smerge"),
+    }
+
+
+steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_merge_into_same_rows)
+
+
+def spark_reads_merged():
+    return {
+        "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
+        "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
+        "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
+        "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
+    }
+
+
+steps.run("Spark reads the merged tables", spark_reads_merged)
+
+
 def duckdb_reads():
     con = duckdb_connection()
     duckdb_attach(con, "rat", catalog_uri("main"))
@@ -245,6 +326,8 @@ def duckdb_reads():
         "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
         "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
         "days2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days2 ORDER BY id")],
+        "sdays": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays ORDER BY id")],
+        "smor": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.smor ORDER BY id")],
     }
 
 
