@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { useClientSession } from './support/clients/index.ts';
+import { runRat } from './support/rat-cli.ts';
 
 /**
  * Content-aware merge of tables both branches changed (same table on both sides): PyIceberg and Spark write on
@@ -198,6 +199,18 @@ describe('merging Iceberg tables that both branches changed', function () {
       [3, 2],
       [4, 3],
     ]);
+  });
+
+  it('rat merge --dry-run lists per table what would be replayed; rat merge replays it', async () => {
+    assert.deepEqual(step('branch o and main both append to events (left for rat merge)'), [1, 2, 3, 4, 5, 7]);
+    const server = ['--server', session.server.url];
+    const dry = await runRat(process.cwd(), ['merge', 'o', '--dry-run', ...server]);
+    assert.equal(dry.code, 0, dry.out);
+    assert.match(dry.out, /^Would merge o /m);
+    assert.match(dry.out, /^ {2}R {2}mg\.events: replayed 1 snapshot, \+1 file, \+1 row$/m);
+    const merged = await runRat(process.cwd(), ['merge', 'o', ...server]);
+    assert.equal(merged.code, 0, merged.out);
+    assert.match(merged.out, /^ {2}R {2}mg\.events: replayed 1 snapshot/m);
   });
 
   it('no request was answered 5xx', () => session.assertNoServerErrors());

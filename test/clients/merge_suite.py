@@ -92,7 +92,7 @@ def setup():
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
     with main.load_table(("mg", "smor")).transaction() as tx:
         tx.set_properties({"write.delete.mode": "merge-on-read"})
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"):
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"):
         create_branch(b)
 
 
@@ -332,3 +332,13 @@ def duckdb_reads():
 
 
 steps.run("DuckDB reads the merged tables on main", duckdb_reads)
+
+
+def leave_o_unmerged():
+    # For `rat merge o` run by the test afterwards: both sides append to events again.
+    table("o", "events").append(rows("o", 6))
+    table("main", "events").append(rows("main", 7))
+    return ids("main", "events")
+
+
+steps.run("branch o and main both append to events (left for rat merge)", leave_o_unmerged)
