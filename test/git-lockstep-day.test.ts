@@ -31,6 +31,9 @@ if op == "create":
 elif op == "append":
     t = cat.load_table(ident)
     t.append(pa.table({"id": pa.array([int(sys.argv[3])], pa.int64()), "v": ["x"]}))
+elif op == "overwrite":
+    t = cat.load_table(ident)
+    t.overwrite(pa.table({"id": pa.array([int(sys.argv[3])], pa.int64()), "v": ["o"]}))
 elif op == "count":
     print(json.dumps(cat.load_table(ident).scan().to_arrow().num_rows))
 `;
@@ -126,11 +129,12 @@ describe('git lockstep: a realistic day (real git, real server, PyIceberg)', fun
   });
 
   it('a conflicting change on two branches stops the merge and leaves the data untouched', async () => {
+    // Both branches replace every row: unlike two appends, these cannot both be replayed.
     await repo.ok('checkout', '-b', 'conflicting');
-    await py('append', 'db.orders', '10');
+    await py('overwrite', 'db.orders', '10');
     await repo.commitFile('c.txt', 'c\n');
     await repo.ok('checkout', 'main');
-    await py('append', 'db.orders', '20');
+    await py('overwrite', 'db.orders', '20');
     await repo.commitFile('m.txt', 'm\n');
     const headBefore = await repo.head();
     const dataBefore = await catalog.head('main');
@@ -166,7 +170,7 @@ describe('git lockstep: a realistic day (real git, real server, PyIceberg)', fun
     const env = JSON.parse((await repo.rat(['env', '--format', 'json'])).stdout);
     assert.equal(env.readOnly, true);
     assert.equal(env.ref, `feature@${featureCommitData}`);
-    assert.equal(await py('count', 'db.orders'), '3', 'old data: before the appends of the conflict step');
+    assert.equal(await py('count', 'db.orders'), '3', 'old data: before the overwrites of the conflict step');
     await repo.ok('checkout', '-q', 'main');
   });
 

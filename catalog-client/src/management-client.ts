@@ -144,6 +144,10 @@ export interface MergeResponse {
     key: ContentKey;
     mergeBehavior: MergeBehavior;
     conflict?: { conflictType: string; key: ContentKey; message: string };
+    /** Ratatouille: TAKEN (source value), KEPT (target value), IDENTICAL, RESOLVED (content-aware merge), CONFLICT. */
+    outcome?: 'TAKEN' | 'KEPT' | 'IDENTICAL' | 'RESOLVED' | 'CONFLICT';
+    /** Ratatouille: what the content-aware merge did or why it refused ("replayed 2 snapshots, +3 files, +1,200 rows"). */
+    resolution?: { summary: string; stats?: Record<string, number> };
   }>;
 }
 

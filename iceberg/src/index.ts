@@ -22,3 +22,4 @@ export * from './updates/view-updates.ts';
 export * from './updates/create-updates.ts';
 export * from './metadata-files.ts';
 export * from './avro/index.ts';
+export * from './merge/index.ts';

@@ -138,6 +138,8 @@ export interface MergeOptions {
   defaultKeyMergeMode?: MergeBehavior;
   keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
   meta?: Partial<CommitMeta>;
+  /** Content-aware resolution of keys both sides changed (NORMAL mode only); without it they conflict. */
+  resolver?: MergeResolver;
 }
 
 export interface TransplantOptions {
@@ -150,7 +152,39 @@ export interface TransplantOptions {
   defaultKeyMergeMode?: MergeBehavior;
   keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
   meta?: Partial<CommitMeta>;
+  /** As for merge: applied to each transplanted commit in turn. */
+  resolver?: MergeResolver;
 }
+
+/** One key as a resolver sees it: its content at the merge base, on the source and on the target. */
+export interface KeyToResolve {
+  key: ContentKey;
+  base: Content | undefined;
+  source: Content | undefined;
+  target: Content | undefined;
+}
+
+/** What a resolver did with one key: a new value for the target, or a conflict with its reason. */
+export type KeyResolution =
+  | { kind: 'resolved'; value: Content; summary: string; stats?: Record<string, number> }
+  | { kind: 'conflict'; message: string; stats?: Record<string, number> };
+
+/**
+ * Resolves keys that the source and the target both changed since the merge base (the store stays content-agnostic;
+ * the service layer knows what a table is). Called outside the store's write transaction, possibly more than once
+ * per key when the target moves meanwhile. `write: false` (dry run) must not write anything.
+ */
+export interface MergeResolver {
+  resolve(key: KeyToResolve, opts: { write: boolean }): Promise<KeyResolution>;
+  /** Undoes what `resolve` wrote for a resolution that the merge did not commit (conflict, dry run, lost race). */
+  discard?(resolution: KeyResolution): Promise<void>;
+}
+
+/**
+ * How one key the source changed ends up: the source's value TAKEN, the target's KEPT (DROP), IDENTICAL on both sides
+ * already, RESOLVED by the merge resolver into a new value, or a CONFLICT.
+ */
+export type MergeOutcome = 'TAKEN' | 'KEPT' | 'IDENTICAL' | 'RESOLVED' | 'CONFLICT';
 
 export type ConflictType = 'KEY_EXISTS' | 'KEY_DOES_NOT_EXIST' | 'VALUE_DIFFERS' | 'UNKNOWN';
 
@@ -158,6 +192,9 @@ export interface MergeKeyDetail {
   key: ContentKey;
   mergeBehavior: MergeBehavior;
   conflict?: { conflictType: ConflictType; key: ContentKey; message: string };
+  outcome?: MergeOutcome;
+  /** What the resolver did or why it refused, in words and figures ("replayed 2 snapshots, +3 files"). */
+  resolution?: { summary: string; stats?: Record<string, number> };
 }
 
 export interface MergeResult {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { MergeResponse } from '@ratatouille/catalog-client';
 import { action, client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
 
 interface MergeOpts extends ServerOpts {
@@ -9,6 +10,18 @@ interface MergeOpts extends ServerOpts {
   force?: string[];
   drop?: string[];
   message?: string;
+}
+
+/**
+ * One line per key: a marker (R = both sides changed it and the catalog merged the content, F = forced to the
+ * source, D = dropped, blank = taken from the source) and, for merged tables, what was replayed.
+ *
+ * @example detailLine({ key, mergeBehavior: 'NORMAL', outcome: 'RESOLVED', resolution: { summary: 'replayed 1 snapshot' } })
+ * // → '  R  db.orders: replayed 1 snapshot'
+ */
+export function detailLine(d: MergeResponse['details'][number]): string {
+  const marker = d.outcome === 'RESOLVED' ? 'R' : d.mergeBehavior === 'NORMAL' ? ' ' : d.mergeBehavior[0];
+  return `  ${marker}  ${keyText(d.key)}${d.resolution ? `: ${d.resolution.summary}` : ''}`;
 }
 
 /** `rat merge <source> [--into <branch>]`: merges a branch (or tag) into a branch as one merge commit. */
@@ -62,8 +75,7 @@ export function register(program: Command): void {
       const verb = opts.dryRun ? 'Would merge' : 'Merged';
       process.stdout.write(`${verb} ${source} (${short(from.hash)}) into ${into}`);
       process.stdout.write(opts.dryRun ? '\n' : ` → ${short(result.resultantTargetHash)}\n`);
-      for (const d of result.details)
-        process.stdout.write(`  ${d.mergeBehavior === 'NORMAL' ? ' ' : d.mergeBehavior[0]}  ${keyText(d.key)}\n`);
+      for (const d of result.details) process.stdout.write(`${detailLine(d)}\n`);
     }),
   );
 }

@@ -8,6 +8,7 @@ import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NoSuchContentError } from '../../errors/index.ts';
 import type { ContentInput, ContentKey, Operation } from '../../store/types.ts';
 import { keyId } from '../../store/types.ts';
+import { icebergMergeResolver } from '../../service/iceberg/index.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
 import * as s from './schemas.ts';
@@ -249,6 +250,7 @@ export function managementRouter(ctx: AppContext): Router {
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
       meta: message ? meta : { ...meta, message: undefined },
+      resolver: icebergMergeResolver(ctx),
     });
     res.json(mergeResponseJson(result));
   });
@@ -263,6 +265,7 @@ export function managementRouter(ctx: AppContext): Router {
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
       ...(body.message ? { meta: { message: body.message } } : {}),
+      resolver: icebergMergeResolver(ctx),
     });
     res.json(mergeResponseJson(result));
   });

@@ -92,6 +92,9 @@ export function mergeResponseJson(r: MergeResult): Record<string, unknown> {
       key: keyJson(d.key),
       mergeBehavior: d.mergeBehavior,
       ...(d.conflict ? { conflict: { ...d.conflict, key: keyJson(d.conflict.key) } } : {}),
+      // Ratatouille additions beside Nessie's fields: what happened to the key and, for resolved keys, how.
+      ...(d.outcome ? { outcome: d.outcome } : {}),
+      ...(d.resolution ? { resolution: d.resolution } : {}),
     })),
   };
 }

@@ -1,5 +1,5 @@
 import type { CodeLinkStore } from '../../store/sqlite/code-link-store.ts';
-import type { VersionStore } from '../../store/types.ts';
+import type { MergeResolver, VersionStore } from '../../store/types.ts';
 import { NoSuchReferenceError, ReferenceConflictError } from '../../errors/index.ts';
 import type { MergedPullRequest } from './parse-merge-event.ts';
 import type { Forge } from './verify-signature.ts';
@@ -26,7 +26,7 @@ export type ForgeMergeResult =
  * contained in the target, is not merged again. A conflict throws `ReferenceConflictError` and changes nothing.
  */
 export async function mergeOnForgeEvent(
-  deps: { store: VersionStore; codeLinks?: CodeLinkStore },
+  deps: { store: VersionStore; codeLinks?: CodeLinkStore; resolver?: MergeResolver },
   forge: Forge,
   pr: MergedPullRequest,
   mapping: BranchMapping,
@@ -58,6 +58,7 @@ export async function mergeOnForgeEvent(
     toBranch: target,
     expectedHash: tgt.hash,
     returnConflictAsResult: true,
+    ...(deps.resolver ? { resolver: deps.resolver } : {}),
     meta: {
       message: `Merge data of ${source} into ${target} (${forge}${pr.number !== undefined ? ` #${pr.number}` : ''}${pr.mergeSha ? `, git ${pr.mergeSha.slice(0, 12)}` : ''})`,
       properties,

@@ -10,6 +10,7 @@
 import express, { Router, type Request } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, UnauthorizedError } from '../../errors/index.ts';
+import { icebergMergeResolver } from '../../service/iceberg/index.ts';
 import { mergeOnForgeEvent, type BranchMapping } from './merge-on-forge-event.ts';
 import { parseMergeEvent } from './parse-merge-event.ts';
 import { detectForge, verifySignature, type Forge } from './verify-signature.ts';
@@ -46,7 +47,12 @@ export function webhooksRouter(ctx: AppContext): Router {
       };
     }
     try {
-      const result = await mergeOnForgeEvent({ store: ctx.store, codeLinks: links }, forge, event.pr, mapping(req));
+      const result = await mergeOnForgeEvent(
+        { store: ctx.store, codeLinks: links, resolver: icebergMergeResolver(ctx) },
+        forge,
+        event.pr,
+        mapping(req),
+      );
       links?.finishDelivery(forge, event.deliveryId, result);
       return { status: result.status === 'ignored' ? 202 : 200, body: { ...result, deliveryId: event.deliveryId } };
     } catch (err) {

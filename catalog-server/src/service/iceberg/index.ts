@@ -28,3 +28,4 @@ export {
 } from './tables.ts';
 export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';
+export { icebergMergeResolver } from './merge-resolver.ts';

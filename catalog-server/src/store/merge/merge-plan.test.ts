@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { planMerge, type ThreeWay } from './merge-plan.ts';
+import { planMerge, type ResolvedKey, type ThreeWay } from './merge-plan.ts';
 import type { MergeBehavior } from '../types.ts';
 
 interface V {
@@ -70,5 +70,31 @@ describe('merge plan', () => {
     assert.equal(plan([both], 'DROP').conflicts, 0);
     const perKey = new Map<string, MergeBehavior>([['ns\u0000t', 'FORCE']]);
     assert.equal(plan([both], 'NORMAL', perKey).conflicts, 0);
+  });
+
+  it('uses a resolution only while the three values it was computed from still hold', () => {
+    const both: ThreeWay<V> = { key: k('t'), base: v('1', 'a'), source: v('1', 's'), target: v('1', 't') };
+    const answer: ResolvedKey<V> = {
+      ...both,
+      resolution: { kind: 'resolved', value: v('1', 'st'), summary: 'joined' },
+    };
+    const resolved = planMerge([both], 'NORMAL', new Map(), eq, new Map([['ns\u0000t', answer]]));
+    assert.deepEqual(resolved.changes, [{ key: k('t'), value: v('1', 'st') }]);
+    assert.deepEqual(
+      [resolved.conflicts, resolved.details[0].outcome, resolved.consumed, resolved.stale],
+      [0, 'RESOLVED', [answer], []],
+    );
+    const moved = { ...both, target: v('1', 't2') };
+    const stale = planMerge([moved], 'NORMAL', new Map(), eq, new Map([['ns\u0000t', answer]]));
+    assert.deepEqual([stale.conflicts, stale.stale, stale.consumed], [1, [k('t')], []]);
+    const refusal: ResolvedKey<V> = { ...both, resolution: { kind: 'conflict', message: 'no' } };
+    const refused = planMerge([both], 'NORMAL', new Map(), eq, new Map([['ns\u0000t', refusal]]));
+    assert.deepEqual([refused.conflicts, refused.details[0].conflict?.conflictType], [1, 'VALUE_DIFFERS']);
+  });
+
+  it('never asks for a resolution of a creation or deletion on one side', () => {
+    const created: ThreeWay<V> = { key: k('c'), base: undefined, source: v('1', 'a'), target: v('2', 'b') };
+    const p = planMerge([created], 'NORMAL', new Map(), eq, new Map());
+    assert.deepEqual([p.conflicts, p.stale], [1, []]);
   });
 });

@@ -12,7 +12,8 @@ import { canonicalJson, jsonEquals, sha256Hex } from '../canonical-json.ts';
 import { assertValidReferenceName } from '../ref-name.ts';
 import { parseRefSpec } from '../ref-spec.ts';
 import { isAncestor, mergeBase, type CommitNode } from '../merge/merge-base.ts';
-import { planMerge, type ThreeWay } from '../merge/merge-plan.ts';
+import { planMerge, type ResolvedKey, type ThreeWay } from '../merge/merge-plan.ts';
+import { mergeWithResolver, type AppliedMerge, type StepResolutions } from '../merge/resolve-steps.ts';
 import {
   EMPTY_TREE,
   parseNode,
@@ -397,94 +398,129 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   async merge(opts: MergeOptions): Promise<MergeResult> {
-    return this.db
-      .transaction((): MergeResult => {
-        const row = this.branchRow(opts.toBranch);
-        const target = this.commitRow(row.head);
-        const source = this.commitRow(
-          opts.fromHash ? this.resolveHash(opts.fromHash) : this.refRow(opts.fromRefName).head,
-        );
-        const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
-        const base = unappliedResult(row.name, target.hash, opts.expectedHash);
-        if (isAncestor(this.loadNode, source.hash, target.hash)) {
-          return { ...base, commonAncestor: source.hash }; // already merged: nothing to do
-        }
-        const ancestor = mergeBase(this.loadNode, source.hash, target.hash);
-        const ancestorTree = ancestor ? this.commitRow(ancestor).tree : EMPTY_TREE;
-        const keys: ThreeWay<Content>[] = treeDiff(this.nodes, ancestorTree, source.tree, jsonEquals).map((d) => ({
-          key: { elements: d.elements },
-          base: d.from,
-          source: d.to,
-          target: treeGet(this.nodes, target.tree, d.elements),
-        }));
-        const plan = planMerge(keys, opts.defaultKeyMergeMode ?? 'NORMAL', perKeyModes(opts.keyMergeModes), jsonEquals);
-        const details: MergeKeyDetail[] = plan.details;
-        this.flagMovedKeys(
-          expected,
-          target,
-          plan.changes.map((c) => c.key),
-          details,
-        );
-        const result = { ...base, commonAncestor: ancestor, details };
-        if (details.some((d) => d.conflict)) return this.refuse(result, opts.returnConflictAsResult, 'merge');
-        if (opts.dryRun) return result;
-        const meta: CommitMeta = {
-          message: opts.meta?.message ?? `Merge ${opts.fromRefName} into ${row.name}`,
-          author: opts.meta?.author,
-          authorTime: opts.meta?.authorTime,
-          properties: opts.meta?.properties,
-        };
-        const hash = this.applyPlanned(target, [target.hash, source.hash], meta, plan.changes);
-        this.moveHead(row, hash, 'MERGE');
-        return { ...result, resultantTargetHash: hash, wasApplied: true, addedCommits: [hash] };
-      })
-      .immediate();
+    const run = (resolutions?: StepResolutions[]) =>
+      this.db.transaction((): AppliedMerge => this.mergeOnce(opts, resolutions?.[0])).immediate();
+    if (!opts.resolver) return (run() as Exclude<AppliedMerge, 'stale'>).result;
+    return mergeWithResolver(
+      opts.resolver,
+      mergeModes(opts),
+      opts.dryRun ?? false,
+      () => [this.mergeInputs(opts).keys],
+      run,
+    );
+  }
+
+  /** The target, source, merge base and the three-way keys (source changes since the base) of a merge. */
+  private mergeInputs(opts: MergeOptions) {
+    const row = this.branchRow(opts.toBranch);
+    const target = this.commitRow(row.head);
+    const source = this.commitRow(opts.fromHash ? this.resolveHash(opts.fromHash) : this.refRow(opts.fromRefName).head);
+    if (isAncestor(this.loadNode, source.hash, target.hash)) {
+      return { row, target, source, ancestor: source.hash, upToDate: true, keys: [] };
+    }
+    const ancestor = mergeBase(this.loadNode, source.hash, target.hash);
+    const ancestorTree = ancestor ? this.commitRow(ancestor).tree : EMPTY_TREE;
+    const keys: ThreeWay<Content>[] = treeDiff(this.nodes, ancestorTree, source.tree, jsonEquals).map((d) => ({
+      key: { elements: d.elements },
+      base: d.from,
+      source: d.to,
+      target: treeGet(this.nodes, target.tree, d.elements),
+    }));
+    return { row, target, source, ancestor, upToDate: false, keys };
+  }
+
+  /** One merge attempt inside the write transaction; `'stale'` when a resolution no longer matches the heads. */
+  private mergeOnce(opts: MergeOptions, resolutions: StepResolutions | undefined): AppliedMerge {
+    const { row, target, source, ancestor, upToDate, keys } = this.mergeInputs(opts);
+    const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
+    const base = unappliedResult(row.name, target.hash, opts.expectedHash);
+    if (upToDate) return { result: { ...base, commonAncestor: ancestor }, consumed: [] }; // already merged
+    const modes = mergeModes(opts);
+    const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions);
+    if (plan.stale.length > 0) return 'stale';
+    const details: MergeKeyDetail[] = plan.details;
+    this.flagMovedKeys(
+      expected,
+      target,
+      plan.changes.map((c) => c.key),
+      details,
+    );
+    const result = { ...base, commonAncestor: ancestor, details };
+    const done = (r: MergeResult): AppliedMerge => ({ result: r, consumed: plan.consumed });
+    if (details.some((d) => d.conflict)) return done(this.refuse(result, opts.returnConflictAsResult, 'merge'));
+    if (opts.dryRun) return done(result);
+    const meta: CommitMeta = {
+      message: opts.meta?.message ?? `Merge ${opts.fromRefName} into ${row.name}`,
+      author: opts.meta?.author,
+      authorTime: opts.meta?.authorTime,
+      properties: opts.meta?.properties,
+    };
+    const hash = this.applyPlanned(target, [target.hash, source.hash], meta, plan.changes);
+    this.moveHead(row, hash, 'MERGE');
+    return done({ ...result, resultantTargetHash: hash, wasApplied: true, addedCommits: [hash] });
   }
 
   async transplant(opts: TransplantOptions): Promise<MergeResult> {
     if (opts.hashesToTransplant.length === 0)
       throw new BadRequestError('Nothing to transplant: hashesToTransplant is empty.');
-    return this.db
-      .transaction((): MergeResult => {
-        const row = this.branchRow(opts.toBranch);
-        const target = this.commitRow(row.head);
-        const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
-        const perKey = perKeyModes(opts.keyMergeModes);
-        const details: MergeKeyDetail[] = [];
-        const addedCommits: string[] = [];
-        let current = target;
-        const touched: ContentKey[] = [];
-        for (const h of opts.hashesToTransplant) {
-          const picked = this.commitRow(this.resolveHash(h));
-          const parentTree = picked.parent ? this.commitRow(picked.parent).tree : EMPTY_TREE;
-          const keys: ThreeWay<Content>[] = treeDiff(this.nodes, parentTree, picked.tree, jsonEquals).map((d) => ({
-            key: { elements: d.elements },
-            base: d.from,
-            source: d.to,
-            target: treeGet(this.nodes, current.tree, d.elements),
-          }));
-          const plan = planMerge(keys, opts.defaultKeyMergeMode ?? 'NORMAL', perKey, jsonEquals);
-          details.push(...plan.details);
-          touched.push(...plan.changes.map((c) => c.key));
-          if (plan.conflicts > 0 || opts.dryRun) continue;
-          const meta: CommitMeta = {
-            message: opts.meta?.message ?? picked.message,
-            author: picked.author,
-            authorTime: picked.author_time,
-            properties: { ...JSON.parse(picked.properties), ...opts.meta?.properties },
-          };
-          const hash = this.applyPlanned(current, [current.hash], meta, plan.changes);
-          addedCommits.push(hash);
-          current = this.commitRow(hash);
-        }
-        this.flagMovedKeys(expected, target, touched, details);
-        const result: MergeResult = { ...unappliedResult(row.name, target.hash, opts.expectedHash), details };
-        if (details.some((d) => d.conflict)) return this.refuse(result, opts.returnConflictAsResult, 'transplant');
-        if (opts.dryRun) return result;
-        this.moveHead(row, current.hash, 'TRANSPLANT');
-        return { ...result, resultantTargetHash: current.hash, wasApplied: true, addedCommits };
-      })
-      .immediate();
+    const run = (resolutions?: StepResolutions[]) =>
+      this.db.transaction((): AppliedMerge => this.transplantOnce(opts, resolutions)).immediate();
+    if (!opts.resolver) return (run() as Exclude<AppliedMerge, 'stale'>).result;
+    const steps = () => {
+      const target = this.commitRow(this.branchRow(opts.toBranch).head);
+      return opts.hashesToTransplant.map((h) => this.pickedKeys(this.commitRow(this.resolveHash(h)), target.tree));
+    };
+    return mergeWithResolver(opts.resolver, mergeModes(opts), opts.dryRun ?? false, steps, run);
+  }
+
+  /** The keys a picked commit changed, as three-way values against the target tree `on`. */
+  private pickedKeys(picked: CommitRow, on: string): ThreeWay<Content>[] {
+    const parentTree = picked.parent ? this.commitRow(picked.parent).tree : EMPTY_TREE;
+    return treeDiff(this.nodes, parentTree, picked.tree, jsonEquals).map((d) => ({
+      key: { elements: d.elements },
+      base: d.from,
+      source: d.to,
+      target: treeGet(this.nodes, on, d.elements),
+    }));
+  }
+
+  private transplantOnce(opts: TransplantOptions, resolutions: StepResolutions[] | undefined): AppliedMerge {
+    const row = this.branchRow(opts.toBranch);
+    const target = this.commitRow(row.head);
+    const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
+    const modes = mergeModes(opts);
+    const details: MergeKeyDetail[] = [];
+    const addedCommits: string[] = [];
+    const consumed: Array<ResolvedKey<Content>> = [];
+    let current = target;
+    const touched: ContentKey[] = [];
+    for (const [i, h] of opts.hashesToTransplant.entries()) {
+      const picked = this.commitRow(this.resolveHash(h));
+      const keys = this.pickedKeys(picked, current.tree);
+      const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions?.[i]);
+      if (plan.stale.length > 0) return 'stale';
+      details.push(...plan.details);
+      consumed.push(...plan.consumed);
+      touched.push(...plan.changes.map((c) => c.key));
+      if (plan.conflicts > 0 || opts.dryRun) continue;
+      const meta: CommitMeta = {
+        message: opts.meta?.message ?? picked.message,
+        author: picked.author,
+        authorTime: picked.author_time,
+        properties: { ...JSON.parse(picked.properties), ...opts.meta?.properties },
+      };
+      const hash = this.applyPlanned(current, [current.hash], meta, plan.changes);
+      addedCommits.push(hash);
+      current = this.commitRow(hash);
+    }
+    this.flagMovedKeys(expected, target, touched, details);
+    const result: MergeResult = { ...unappliedResult(row.name, target.hash, opts.expectedHash), details };
+    if (details.some((d) => d.conflict)) {
+      return { result: this.refuse(result, opts.returnConflictAsResult, 'transplant'), consumed };
+    }
+    if (opts.dryRun) return { result, consumed };
+    this.moveHead(row, current.hash, 'TRANSPLANT');
+    return { result: { ...result, resultantTargetHash: current.hash, wasApplied: true, addedCommits }, consumed };
   }
 
   async reflog(opts: PageRequest & { refName?: string } = {}): Promise<Page<ReflogEntry>> {
@@ -802,8 +838,14 @@ function conflictsForError(
   return conflicts.map((c) => ({ key: c.key.elements.join('.'), conflictType: c.conflictType, message: c.message }));
 }
 
-function perKeyModes(modes: MergeOptions['keyMergeModes']): Map<string, MergeBehavior> {
-  return new Map((modes ?? []).map((m) => [keyId(m.key), m.mergeBehavior]));
+function mergeModes(opts: Pick<MergeOptions, 'defaultKeyMergeMode' | 'keyMergeModes'>): {
+  defaultBehavior: MergeBehavior;
+  perKey: Map<string, MergeBehavior>;
+} {
+  return {
+    defaultBehavior: opts.defaultKeyMergeMode ?? 'NORMAL',
+    perKey: new Map((opts.keyMergeModes ?? []).map((m) => [keyId(m.key), m.mergeBehavior])),
+  };
 }
 
 function startsWith(elements: string[], prefix: string[]): boolean {

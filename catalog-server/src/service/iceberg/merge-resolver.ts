@@ -1,0 +1,75 @@
+import { mergeByKey } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { Content, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
+import { BadRequestError, StorageObjectNotFoundError } from '../../errors/index.ts';
+import { discardMetadata, ioFor } from './metadata-io.ts';
+import { replayTable, ReplayRefusal } from './table-replay.ts';
+
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+
+/**
+ * The content-aware merge for Iceberg: a table that the source and the target both changed since the merge base
+ * gets the source's new snapshots replayed on top of the target's current snapshot, the way a writer retries after
+ * a concurrent commit (pure rules in `@ratatouille/iceberg` `merge/`); namespaces merge their properties key by key.
+ * It writes the new manifest lists (and manifests where a merge append mixed old and new files) and one metadata
+ * file per table, and deletes them again when the merge does not land.
+ *
+ * @example await ctx.store.merge({ fromRefName: 'b', toBranch: 'main', resolver: icebergMergeResolver(ctx) })
+ */
+export function icebergMergeResolver(ctx: Deps): MergeResolver {
+  const written = new WeakMap<KeyResolution, string[]>();
+  return {
+    async resolve(k, { write }) {
+      const name = k.key.elements.join('.');
+      const { base, source, target } = k;
+      if (base?.type === 'NAMESPACE' && source?.type === 'NAMESPACE' && target?.type === 'NAMESPACE') {
+        return mergeNamespace(base, source, target);
+      }
+      if (base?.type !== 'ICEBERG_TABLE' || source?.type !== 'ICEBERG_TABLE' || target?.type !== 'ICEBERG_TABLE') {
+        return { kind: 'conflict', message: `"${name}" was changed on both sides` };
+      }
+      if (source.id !== target.id) {
+        return { kind: 'conflict', message: `"${name}" is a different table on each side (dropped and re-created)` };
+      }
+      const files: string[] = [];
+      try {
+        const r = await replayTable(ctx, base, source, target, write, files);
+        written.set(r, files);
+        return r;
+      } catch (err) {
+        await removeAll(ctx, files);
+        if (err instanceof ReplayRefusal) return { kind: 'conflict', message: `table "${name}": ${err.message}` };
+        // A missing or unreadable metadata file or manifest: this table cannot be replayed, but the merge can still
+        // take one side (FORCE/DROP). Storage outages and access errors stay errors.
+        if (err instanceof BadRequestError || err instanceof StorageObjectNotFoundError) {
+          return { kind: 'conflict', message: `table "${name}" cannot be replayed: ${err.message}` };
+        }
+        throw err;
+      }
+    },
+    async discard(r) {
+      await removeAll(ctx, written.get(r) ?? []);
+      written.delete(r);
+    },
+  };
+}
+
+function mergeNamespace(base: NamespaceContent, source: NamespaceContent, target: NamespaceContent): KeyResolution {
+  const m = mergeByKey(base.properties, source.properties, target.properties, (a, b) => a === b);
+  if (m.conflicts.length > 0) {
+    const keys = m.conflicts.map((c) => `"${c}"`).join(', ');
+    return { kind: 'conflict', message: `namespace property ${keys} set differently on both sides` };
+  }
+  const value: Content = { ...target, properties: m.merged };
+  return { kind: 'resolved', value, summary: `merged properties (${m.carried.join(', ')} from the source)` };
+}
+
+async function removeAll(ctx: Deps, files: string[]): Promise<void> {
+  for (const f of files) {
+    if (f.endsWith('.metadata.json')) await discardMetadata(ctx, f);
+    else
+      await ioFor(ctx, f)
+        .delete(f)
+        .catch(() => undefined); // an unreferenced file is harmless
+  }
+}

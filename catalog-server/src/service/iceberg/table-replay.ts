@@ -1,0 +1,273 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  decodeManifest,
+  decodeManifestList,
+  encodeManifest,
+  encodeManifestList,
+  fileChangesOf,
+  filterManifest,
+  isolationLevel,
+  nextMetadataLocation,
+  planSnapshotReplay,
+  planTableMerge,
+  replayConflicts,
+  replayedManifestList,
+  replayIds,
+  snapshotsSince,
+  withReplayedSnapshots,
+  EntryStatus,
+  FileContent,
+  ManifestContent,
+  type DecodedManifest,
+  type ManifestEntry,
+  type ManifestFile,
+  type ReplayedSnapshot,
+  type Snapshot,
+  type SnapshotReplay,
+  type TableMetadata,
+  type TargetChanges,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { Content, IcebergTableContent, KeyResolution } from '../../store/types.ts';
+import { ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { tableContent } from './tables.ts';
+
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+
+/** A table change that cannot be replayed; its message becomes the key's conflict reason. */
+export class ReplayRefusal extends Error {}
+
+/**
+ * Replays the source's new snapshots of one table onto the target's current metadata (see `iceberg/src/merge/`):
+ * reads the three metadata files and the manifests involved, validates row-level changes against what the target
+ * did since the base, and (with `write`) writes the new manifests, manifest lists and metadata file, recording every
+ * path in `files` so that the caller can remove them if the merge does not land. Throws `ReplayRefusal` with the
+ * reason when the table cannot merge.
+ *
+ * @example await replayTable(ctx, base, source, target, true, written) // → { kind: 'resolved', value, summary }
+ */
+export async function replayTable(
+  ctx: Deps,
+  base: IcebergTableContent,
+  source: IcebergTableContent,
+  target: IcebergTableContent,
+  write: boolean,
+  files: string[],
+): Promise<KeyResolution> {
+  const [b, s, t] = await Promise.all([base, source, target].map((c) => readTableMetadata(ctx, c.metadataLocation)));
+  const plan = planTableMerge(b, s, t);
+  if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts.join('; '));
+  const io = new ReplayIO(ctx, t.location, write, files);
+  const ids = replayIds(plan.snapshots, t, randomSnapshotId);
+  const current = t.snapshots.find((x) => x['snapshot-id'] === t['current-snapshot-id']);
+  let parentManifests = current?.['manifest-list'] ? await io.manifestList(current['manifest-list']) : [];
+  let parentId = t['current-snapshot-id'];
+  let sequence = t['last-sequence-number'];
+  let targetChanges: TargetChanges | undefined;
+  const replayed: ReplayedSnapshot[] = [];
+  const stats = { snapshots: 0, addedFiles: 0, addedRows: 0, removedFiles: 0 };
+  for (const [i, snapshot] of plan.snapshots.entries()) {
+    const id = ids[i];
+    const r = await planReplay(io, snapshot, id);
+    const seq = t['format-version'] === 1 ? 0 : ++sequence;
+    let parent = parentManifests;
+    if (r.removed.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
+      targetChanges ??= await changesSinceBase(io, t, b['current-snapshot-id']);
+      const live = await liveFiles(io, parentManifests);
+      const why = replayConflicts(r, live, targetChanges, isolationLevel(plan.metadata.properties));
+      if (why.length > 0) {
+        throw new ReplayRefusal(`snapshot ${snapshot['snapshot-id']} (${r.operation}): ${why.join('; ')}`);
+      }
+      parent = await withoutRemoved(io, parentManifests, new Set(r.removed.keys()), id, seq);
+    }
+    const added = [...r.reuse];
+    for (const group of r.rewrite) added.push(await io.writeManifest(group.from, group.entries, id));
+    const list = replayedManifestList(added, parent, seq, id);
+    const manifestList = await io.writeManifestList(list, { snapshotId: id, parentSnapshotId: parentId, seq });
+    replayed.push({ source: snapshot, snapshotId: id, manifestList });
+    parentManifests = list;
+    parentId = id;
+    stats.snapshots++;
+    stats.addedFiles += r.addedFiles;
+    stats.addedRows += r.addedRows;
+    stats.removedFiles += r.removedFiles;
+  }
+  const md = withReplayedSnapshots(plan.metadata, replayed, Date.now());
+  let location = nextMetadataLocation(md.location, target.metadataLocation, randomUUID());
+  if (write) {
+    const previous = { location: target.metadataLocation, lastUpdatedMs: t['last-updated-ms'] };
+    location = (await writeTableMetadata(ctx, md, previous)).location;
+    files.push(location);
+  }
+  const value = { ...tableContent(location, md), id: target.id } as Content;
+  return { kind: 'resolved', value, summary: summaryOf(stats, plan.carried), stats };
+}
+
+/** "replayed 2 snapshots, +3 files, +1,200 rows, -1 file; from the source: schema". */
+function summaryOf(
+  stats: { snapshots: number; addedFiles: number; addedRows: number; removedFiles: number },
+  carried: string[],
+): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+  let text = `replayed ${plural(stats.snapshots, 'snapshot')}, +${plural(stats.addedFiles, 'file')}, +${plural(stats.addedRows, 'row')}`;
+  if (stats.removedFiles > 0) text += `, -${plural(stats.removedFiles, 'file')}`;
+  if (carried.length > 0) text += `; from the source: ${carried.join(', ')}`;
+  return text;
+}
+
+async function planReplay(io: ReplayIO, snapshot: Snapshot, id: bigint): Promise<SnapshotReplay> {
+  const own = snapshot['snapshot-id'];
+  if (!snapshot['manifest-list']) throw new ReplayRefusal(`snapshot ${own} has no manifest list`);
+  const manifests = await Promise.all(
+    (await io.manifestList(snapshot['manifest-list'])).map(async (file) =>
+      BigInt(file.addedSnapshotId) === own
+        ? { file, entries: (await io.manifest(file.manifestPath)).entries }
+        : { file },
+    ),
+  );
+  const r = planSnapshotReplay(snapshot, manifests, id);
+  if (r.kind === 'refused') throw new ReplayRefusal(r.reason);
+  return r;
+}
+
+/** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
+async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | null): Promise<TargetChanges> {
+  const snapshots = snapshotsSince(t, since);
+  if (!snapshots) throw new ReplayRefusal("the target's history no longer contains the merge base's snapshot");
+  const out: TargetChanges = { added: [], removed: [] };
+  for (const s of snapshots) {
+    if (!s['manifest-list']) continue;
+    for (const file of await io.manifestList(s['manifest-list'])) {
+      if (BigInt(file.addedSnapshotId) !== s['snapshot-id']) continue;
+      const c = fileChangesOf(file, (await io.manifest(file.manifestPath)).entries, s['snapshot-id']);
+      out.added.push(...c.added);
+      out.removed.push(...c.removed);
+    }
+  }
+  return out;
+}
+
+async function liveFiles(io: ReplayIO, manifests: ManifestFile[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const m of manifests) {
+    for (const e of (await io.manifest(m.manifestPath)).entries)
+      if (e.status !== EntryStatus.DELETED) live.add(e.dataFile.filePath);
+  }
+  return live;
+}
+
+/** The parent's manifests with the removed files marked DELETED (only the manifests holding them are rewritten). */
+async function withoutRemoved(
+  io: ReplayIO,
+  manifests: ManifestFile[],
+  removed: Set<string>,
+  id: bigint,
+  seq: number,
+): Promise<ManifestFile[]> {
+  const out: ManifestFile[] = [];
+  for (const m of manifests) {
+    const entries = (await io.manifest(m.manifestPath)).entries;
+    if (!entries.some((e) => e.status !== EntryStatus.DELETED && removed.has(e.dataFile.filePath))) {
+      out.push(m);
+      continue;
+    }
+    const filtered = filterManifest(m, entries, removed, id);
+    const written = await io.writeManifest(m, filtered.entries, id);
+    out.push({
+      ...filtered.file,
+      manifestPath: written.manifestPath,
+      manifestLength: written.manifestLength,
+      sequenceNumber: seq,
+    });
+  }
+  return out;
+}
+
+/** Reads (with a cache) and writes the Avro files of one table's replay; records what it wrote. */
+class ReplayIO {
+  private readonly manifests = new Map<string, Promise<DecodedManifest>>();
+  private readonly location: string;
+
+  constructor(
+    private readonly ctx: Deps,
+    tableLocation: string,
+    private readonly write: boolean,
+    private readonly files: string[],
+  ) {
+    this.location = tableLocation.replace(/\/+$/, '');
+  }
+
+  async manifestList(path: string): Promise<ManifestFile[]> {
+    return decodeManifestList(await ioFor(this.ctx, path).read(path)).manifests;
+  }
+
+  manifest(path: string): Promise<DecodedManifest> {
+    let m = this.manifests.get(path);
+    if (!m) {
+      m = ioFor(this.ctx, path)
+        .read(path)
+        .then((buf) => decodeManifest(buf));
+      this.manifests.set(path, m);
+    }
+    return m;
+  }
+
+  /** A new manifest with `entries`, written with the schema, spec and content of manifest `like`. */
+  async writeManifest(like: ManifestFile, entries: ManifestEntry[], snapshotId: bigint): Promise<ManifestFile> {
+    const original = await this.manifest(like.manifestPath);
+    const path = `${this.location}/metadata/${randomUUID()}-m0.avro`;
+    const buf = encodeManifest(entries, {
+      schema: JSON.parse(original.metadata['schema'] ?? '{}') as { 'schema-id'?: number },
+      partitionSpec: {
+        'spec-id': like.partitionSpecId,
+        fields: JSON.parse(original.metadata['partition-spec'] ?? '[]') as unknown[],
+      },
+      partitionType: original.partitionType,
+      content: like.content === ManifestContent.DELETES ? 'deletes' : 'data',
+    });
+    await this.put(path, buf);
+    const added = entries.filter((e) => e.status === EntryStatus.ADDED);
+    return {
+      manifestPath: path,
+      manifestLength: buf.length,
+      partitionSpecId: like.partitionSpecId,
+      content: like.content,
+      sequenceNumber: 0, // numbered by the manifest list it is listed in
+      minSequenceNumber: 0,
+      addedSnapshotId: snapshotId,
+      addedFilesCount: added.length,
+      existingFilesCount: 0,
+      deletedFilesCount: 0,
+      addedRowsCount: added.reduce((n, e) => n + Number(e.dataFile.recordCount), 0),
+      existingRowsCount: 0,
+      deletedRowsCount: 0,
+      partitions: null, // no partition summary: readers simply do not prune this manifest by it
+    };
+  }
+
+  async writeManifestList(
+    list: ManifestFile[],
+    meta: { snapshotId: bigint; parentSnapshotId: bigint | null; seq: number },
+  ): Promise<string> {
+    const path = `${this.location}/metadata/snap-${meta.snapshotId}-1-${randomUUID()}.avro`;
+    const buf = encodeManifestList(list, {
+      snapshotId: meta.snapshotId,
+      parentSnapshotId: meta.parentSnapshotId,
+      sequenceNumber: meta.seq,
+    });
+    await this.put(path, buf);
+    return path;
+  }
+
+  private async put(path: string, buf: Buffer): Promise<void> {
+    if (!this.write) return;
+    this.files.push(path);
+    await ioFor(this.ctx, path).write(path, buf, { ifAbsent: true });
+  }
+}
+
+/** Iceberg snapshot ids are positive 63-bit numbers. */
+function randomSnapshotId(): bigint {
+  return BigInt.asUintN(63, randomBytes(8).readBigUInt64BE()) || 1n;
+}

@@ -1,0 +1,85 @@
+import type { Snapshot } from '../model/parts.ts';
+import type { TableMetadata } from '../model/table-metadata.ts';
+
+/** A source snapshot as it lands on the target: possibly a new id, always a new manifest list and parent. */
+export interface ReplayedSnapshot {
+  source: Snapshot;
+  snapshotId: bigint;
+  manifestList: string;
+}
+
+/** Summary totals and the added/removed counts that move them (Iceberg's snapshot summary keys). */
+const TOTALS: Array<[total: string, added: string, removed: string]> = [
+  ['total-records', 'added-records', 'deleted-records'],
+  ['total-data-files', 'added-data-files', 'deleted-data-files'],
+  ['total-delete-files', 'added-delete-files', 'removed-delete-files'],
+  ['total-files-size', 'added-files-size', 'removed-files-size'],
+  ['total-position-deletes', 'added-position-deletes', 'removed-position-deletes'],
+  ['total-equality-deletes', 'added-equality-deletes', 'removed-equality-deletes'],
+];
+
+/**
+ * The summary of a replayed snapshot: the source's operation and added/removed counts, with totals recomputed on top
+ * of the new parent's totals (a total that cannot be computed is left out rather than wrong).
+ *
+ * @example replayedSummary({ operation: 'append', 'added-records': '2', 'total-records': '5' }, { 'total-records': '10' })
+ * // → { operation: 'append', 'added-records': '2', 'total-records': '12' }
+ */
+export function replayedSummary(
+  source: Record<string, string>,
+  parent: Record<string, string> | undefined,
+): Record<string, string> {
+  const out = { ...source };
+  for (const [total, added, removed] of TOTALS) {
+    const before = parent === undefined ? 0 : parent[total] === undefined ? NaN : Number(parent[total]);
+    const after = before + Number(source[added] ?? 0) - Number(source[removed] ?? 0);
+    if (Number.isFinite(after) && after >= 0) out[total] = String(after);
+    else delete out[total];
+  }
+  return out;
+}
+
+/**
+ * The target's metadata after replaying snapshots onto its `main`: each becomes the child of the previous one (the
+ * first of the target's current snapshot) with the next sequence number, `main` and the snapshot log advance, and
+ * the source's summaries get recomputed totals.
+ *
+ * @example withReplayedSnapshots(merged, [{ source: s, snapshotId: s['snapshot-id'], manifestList }], Date.now())
+ */
+export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnapshot[], now: number): TableMetadata {
+  const snapshots = [...md.snapshots];
+  const log = [...md['snapshot-log']];
+  let parent = md['current-snapshot-id'];
+  let parentSummary = snapshots.find((s) => s['snapshot-id'] === parent)?.summary;
+  let sequence = md['last-sequence-number'];
+  const v1 = md['format-version'] === 1;
+  for (const r of replayed) {
+    if (!v1) sequence++;
+    const summary = replayedSummary(r.source.summary, parent === null ? undefined : parentSummary);
+    const snapshot: Snapshot = {
+      ...r.source,
+      'snapshot-id': r.snapshotId,
+      'parent-snapshot-id': parent,
+      'timestamp-ms': now,
+      'manifest-list': r.manifestList,
+      summary,
+    };
+    if (v1) delete snapshot['sequence-number'];
+    else snapshot['sequence-number'] = sequence;
+    if (snapshot['parent-snapshot-id'] === null) delete snapshot['parent-snapshot-id'];
+    snapshots.push(snapshot);
+    log.push({ 'snapshot-id': r.snapshotId, 'timestamp-ms': now });
+    parent = r.snapshotId;
+    parentSummary = summary;
+  }
+  if (replayed.length === 0) return { ...md, 'last-updated-ms': now };
+  return {
+    ...md,
+    snapshots,
+    'snapshot-log': log,
+    'current-snapshot-id': parent,
+    refs: { ...md.refs, main: { ...(md.refs.main ?? {}), type: 'branch', 'snapshot-id': parent! } },
+    'last-sequence-number': sequence,
+    'last-updated-ms': now,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Snapshot } from '../model/parts.ts';
+import type { TableMetadata } from '../model/table-metadata.ts';
+import { snapshotsSince } from './lineage.ts';
+import { mergeTableFields } from './table-fields.ts';
+
+/** What merging one table's source changes into its target needs, before any manifest is read. */
+export interface TableMergePlan {
+  /** Reasons the table cannot merge; the rest of the plan is meaningless when this is not empty. */
+  conflicts: string[];
+  /** The target's metadata with the source's one-sided field changes (schema, spec, properties, ...) carried over. */
+  metadata: TableMetadata;
+  /** The source's new `main` snapshots since the merge base, oldest first, to replay onto the target. */
+  snapshots: Snapshot[];
+  /** Field changes taken from the source, for the report. */
+  carried: string[];
+}
+
+/**
+ * Plans the merge of a table changed on both sides since the merge base, the way an Iceberg writer retries a commit
+ * on top of a concurrent one: same table (uuid), the source's history must extend the base's, the non-history fields
+ * merge three-way (see `mergeTableFields`), and the source's new snapshots are to be replayed on the target's current
+ * snapshot. Format v3 (row lineage) is not replayed yet.
+ *
+ * @example planTableMerge(base, source, target).snapshots.map((s) => s['snapshot-id']) // → [the source's new ids]
+ */
+export function planTableMerge(base: TableMetadata, source: TableMetadata, target: TableMetadata): TableMergePlan {
+  const fields = mergeTableFields(base, source, target);
+  const plan: TableMergePlan = { conflicts: [], metadata: fields.metadata, snapshots: [], carried: fields.carried };
+  if (source['table-uuid'] !== target['table-uuid'] || base['table-uuid'] !== target['table-uuid']) {
+    plan.conflicts.push('the two sides are different tables (table-uuid differs)');
+    return plan;
+  }
+  plan.conflicts.push(...fields.conflicts);
+  if (Math.max(source['format-version'], target['format-version']) > 2) {
+    plan.conflicts.push('format version 3 tables are not replayed (row lineage)');
+  }
+  const since = snapshotsSince(source, base['current-snapshot-id']);
+  if (since === undefined) {
+    plan.conflicts.push(
+      `the source's history no longer contains the merge base's snapshot ${base['current-snapshot-id'] ?? '(none)'} (rolled back or expired)`,
+    );
+  } else plan.snapshots = since;
+  return plan;
+}
+
+/**
+ * The ids replayed snapshots get: the source's own where the target does not use it yet, else a fresh one from
+ * `fresh` (a random positive 63-bit id in the service).
+ *
+ * @example replayIds(snapshots, target, () => 42n) // → [snapshot ids, with clashes replaced by 42n]
+ */
+export function replayIds(snapshots: Snapshot[], target: TableMetadata, fresh: () => bigint): bigint[] {
+  const used = new Set(target.snapshots.map((s) => s['snapshot-id']));
+  return snapshots.map((s) => {
+    let id = s['snapshot-id'];
+    while (used.has(id)) id = fresh();
+    used.add(id);
+    return id;
+  });
+}

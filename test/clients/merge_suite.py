@@ -1,0 +1,344 @@
+"""Content-aware merge of Iceberg tables that two branches both changed, written with PyIceberg and Spark and read
+back with PyIceberg, Spark and DuckDB.
+
+Appends on two branches both merge into main (fast appends and merge appends); a schema change on one branch merges
+with appends on the other, in both orders; a dry run reports the replay without moving main; overwrites on both
+sides conflict with a reason and change nothing."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pyarrow as pa
+import os
+
+from pyiceberg.catalog import load_catalog
+from pyiceberg.expressions import EqualTo
+from pyiceberg.partitioning import PartitionField, PartitionSpec
+from pyiceberg.schema import Schema
+from pyiceberg.transforms import IdentityTransform
+from pyiceberg.types import LongType, NestedField, StringType
+
+from harness import (
+    Steps,
+    api,
+    catalog_uri,
+    create_branch,
+    duckdb_attach,
+    duckdb_connection,
+    duckdb_rows,
+    ref_hash,
+    spark_catalog,
+    spark_from_snippet,
+    sql_rows,
+)
+
+steps = Steps()
+SCHEMA = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "who", StringType(), required=False))
+ARROW = pa.schema([("id", pa.int64()), ("who", pa.string())])
+WIDE = pa.schema([("id", pa.int64()), ("who", pa.string()), ("note", pa.string())])
+DAYS = Schema(
+    NestedField(1, "id", LongType(), required=False),
+    NestedField(2, "who", StringType(), required=False),
+    NestedField(3, "day", LongType(), required=False),
+)
+DAYS_ARROW = pa.schema([("id", pa.int64()), ("who", pa.string()), ("day", pa.int64())])
+BY_DAY = PartitionSpec(PartitionField(source_id=3, field_id=1000, transform=IdentityTransform(), name="day"))
+MERGE_APPEND = {"commit.manifest-merge.enabled": "true", "commit.manifest.min-count-to-merge": "2"}
+
+
+def rows(who: str, *ids: int) -> pa.Table:
+    return pa.Table.from_pylist([{"id": i, "who": who} for i in ids], schema=ARROW)
+
+
+def cat(ref: str):
+    return load_catalog(ref, type="rest", uri=catalog_uri(ref))
+
+
+def table(ref: str, name: str):
+    return cat(ref).load_table(("mg", name))
+
+
+def ids(ref: str, name: str) -> list[int]:
+    return sorted(table(ref, name).scan().to_arrow().column("id").to_pylist())
+
+
+def outcomes(result) -> dict[str, dict]:
+    return {
+        ".".join(d["key"]["elements"]): {k: d[k] for k in ("outcome", "resolution", "conflict") if k in d}
+        for d in result["details"]
+    }
+
+
+def merge(from_ref: str, into: str = "main", **flags):
+    path = f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge"
+    status, body = api("POST", path, {"fromRefName": from_ref, "fromHash": ref_hash(from_ref), **flags})
+    return {"status": status, "body": body}
+
+
+def add_note_and_append(t, who: str, i: int) -> None:
+    with t.update_schema() as u:
+        u.add_column("note", StringType())
+    t.append(pa.Table.from_pylist([{"id": i, "who": who, "note": f"from {who}"}], schema=WIDE))
+
+
+def setup():
+    main = cat("main")
+    main.create_namespace(("mg",))
+    for name, props in (("events", {}), ("merged_appends", MERGE_APPEND), ("evolve", {}), ("evolve2", {}), ("rewritten", {})):
+        main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
+    for name in ("days1", "days2", "days3", "sdays", "smor", "smerge"):
+        main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
+    main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
+    with main.load_table(("mg", "smor")).transaction() as tx:
+        tx.set_properties({"write.delete.mode": "merge-on-read"})
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"):
+        create_branch(b)
+
+
+def day_rows(who: str, *id_day: tuple[int, int]) -> pa.Table:
+    return pa.Table.from_pylist([{"id": i, "who": who, "day": d} for i, d in id_day], schema=DAYS_ARROW)
+
+
+def metadata_files(ref: str, name: str) -> int:
+    location = table(ref, name).metadata.location.removeprefix("file://")
+    return len(os.listdir(os.path.join(location, "metadata")))
+
+
+steps.run("setup on main, branches a to n", setup)
+spark = steps.run("start Spark (catalogs rat=main, k, l, m, n)", lambda: spark_from_snippet(catalog_uri("main")))
+if spark is not None:
+    for b in ("k", "l", "m", "n"):
+        spark_catalog(spark, b, catalog_uri(b))
+
+
+def spark_rows(sql: str, *tables: str) -> list[list]:
+    for t in tables:
+        spark.sql(f"REFRESH TABLE {t}")
+    return [list(r.values()) for r in sql_rows(spark, sql)]
+
+
+def write_a_and_b():
+    table("a", "events").append(rows("a", 2))
+    table("b", "events").append(rows("b", 3))
+    table("b", "events").append(rows("b", 4))
+    for i, ref in enumerate(("a", "a", "b", "b")):
+        table(ref, "merged_appends").append(rows(ref, 10 + i))
+    add_note_and_append(table("a", "evolve"), "a", 2)  # a changes the schema, b only appends
+    table("b", "evolve").append(rows("b", 3))
+    return {"a": ids("a", "events"), "b": ids("b", "events"), "aSnapshot": table("a", "events").current_snapshot().snapshot_id}
+
+
+written = steps.run("PyIceberg appends on a and b to the same tables", write_a_and_b)
+
+
+def merge_a_then_b():
+    a = merge("a")
+    before = ref_hash("main")
+    dry = merge("b", isDryRun=True)
+    unchanged = ref_hash("main") == before
+    b = merge("b")
+    return {
+        "a": {"status": a["status"], "outcomes": outcomes(a["body"])},
+        "dry": {"status": dry["status"], "outcomes": outcomes(dry["body"]), "mainUnchanged": unchanged},
+        "b": {"status": b["status"], "outcomes": outcomes(b["body"]) if b["status"] == 200 else b["body"]},
+    }
+
+
+steps.run("merge a, dry-run b, merge b", merge_a_then_b)
+
+
+def main_after_merges():
+    events = table("main", "events")
+    snaps = [s for s in events.snapshots()]
+    merged = table("main", "merged_appends")
+    evolve = table("main", "evolve")
+    return {
+        "events": ids("main", "events"),
+        "eventsSnapshots": [s.summary.operation.value for s in snaps],
+        "eventsSnapshotIds": [s.snapshot_id for s in snaps],
+        "sequenceNumbers": [s.sequence_number for s in snaps],
+        "parentsChain": all(snaps[i].parent_snapshot_id == snaps[i - 1].snapshot_id for i in range(1, len(snaps))),
+        "totalRecords": events.current_snapshot().summary["total-records"],
+        "mergedAppends": ids("main", "merged_appends"),
+        "mergedAppendsSnapshots": len(merged.snapshots()),
+        "evolve": sorted((r["id"], r["note"]) for r in evolve.scan().to_arrow().to_pylist()),
+        "evolveColumns": [f.name for f in evolve.schema().fields],
+    }
+
+
+steps.run("main has every row and every snapshot (PyIceberg)", main_after_merges)
+
+
+def write_after_merge():
+    table("main", "events").append(rows("main", 5))
+    table("main", "evolve").append(pa.Table.from_pylist([{"id": 4, "who": "main", "note": "after"}], schema=WIDE))
+    return {"events": ids("main", "events"), "evolve": ids("main", "evolve")}
+
+
+steps.run("PyIceberg appends to the merged tables on main", write_after_merge)
+
+
+def schema_on_source():
+    table("d", "evolve2").append(rows("d", 3))
+    add_note_and_append(table("c", "evolve2"), "c", 2)
+    d = merge("d")
+    c = merge("c")
+    t = table("main", "evolve2")
+    return {
+        "d": d["status"],
+        "c": {"status": c["status"], "outcome": outcomes(c["body"]).get("mg.evolve2") if c["status"] == 200 else c["body"]},
+        "rows": sorted((r["id"], r["note"]) for r in t.scan().to_arrow().to_pylist()),
+        "columns": [f.name for f in t.schema().fields],
+    }
+
+
+steps.run("a schema change on the source merges onto appends on the target", schema_on_source)
+
+
+def both_overwrite():
+    table("e", "rewritten").overwrite(rows("e", 20))
+    table("f", "rewritten").overwrite(rows("f", 30))
+    e = merge("e")
+    before = ref_hash("main")
+    f = merge("f")
+    as_result = merge("f", isReturnConflictAsResult=True)
+    return {
+        "e": e["status"],
+        "f": {"status": f["status"], "errorCode": (f["body"] or {}).get("errorCode")},
+        "asResult": {"wasSuccessful": as_result["body"]["wasSuccessful"], "outcomes": outcomes(as_result["body"])},
+        "mainUnchanged": ref_hash("main") == before,
+        "rows": ids("main", "rewritten"),
+    }
+
+
+steps.run("overwrites on both sides conflict and change nothing", both_overwrite)
+
+
+def delete_one_day_insert_another():
+    # days1: g deletes day 1, h inserts into day 3; days2: the other way round. h merges first, then g.
+    table("g", "days1").delete(EqualTo("day", 1))
+    table("h", "days1").append(day_rows("h", (4, 3)))
+    table("g", "days2").append(day_rows("g", (4, 3)))
+    table("h", "days2").delete(EqualTo("day", 1))
+    h = merge("h")
+    g = merge("g")
+    t = table("main", "days1")
+    return {
+        "h": h["status"],
+        "g": {"status": g["status"], "outcomes": outcomes(g["body"]) if g["status"] == 200 else g["body"]},
+        "days1": sorted((r["id"], r["day"]) for r in t.scan().to_arrow().to_pylist()),
+        "days1Operations": [s.summary.operation.value for s in t.snapshots()],
+        "days2": sorted((r["id"], r["day"]) for r in table("main", "days2").scan().to_arrow().to_pylist()),
+    }
+
+
+steps.run("a delete of one day and an insert into another merge, in both orders", delete_one_day_insert_another)
+
+
+def delete_and_insert_same_day():
+    # days3: i deletes day 1, j inserts into day 1 (the delete did not see that row); cleanup: both append.
+    table("i", "days3").delete(EqualTo("day", 1))
+    table("j", "days3").append(day_rows("j", (4, 1)))
+    table("i", "cleanup").append(rows("i", 2))
+    table("j", "cleanup").append(rows("j", 3))
+    j = merge("j")
+    files_before = metadata_files("main", "cleanup")
+    before = ref_hash("main")
+    i = merge("i", isReturnConflictAsResult=True)
+    return {
+        "j": j["status"],
+        "i": {"wasSuccessful": i["body"]["wasSuccessful"], "outcomes": outcomes(i["body"])},
+        "mainUnchanged": ref_hash("main") == before,
+        "cleanupFilesWritten": metadata_files("main", "cleanup") - files_before,
+        "days3": sorted((r["id"], r["day"]) for r in table("main", "days3").scan().to_arrow().to_pylist()),
+    }
+
+
+steps.run("a delete and an insert into the same day conflict; nothing is left behind", delete_and_insert_same_day)
+
+
+def spark_delete_and_insert():
+    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; smor: k deletes one row of day 1
+    # with a merge-on-read position delete, l inserts into day 3. l merges first, then k; then the other way round
+    # is checked on smerge below by the conflict.
+    spark.sql("DELETE FROM k.mg.sdays WHERE day = 1")
+    spark.sql("INSERT INTO l.mg.sdays VALUES (4, 'l', 3)")
+    spark.sql("DELETE FROM k.mg.smor WHERE id = 1")
+    spark.sql("INSERT INTO l.mg.smor VALUES (4, 'l', 3)")
+    l = merge("l")
+    k = merge("k")
+    return {
+        "l": l["status"],
+        "k": {"status": k["status"], "outcomes": outcomes(k["body"]) if k["status"] == 200 else k["body"]},
+        "sdays": spark_rows("SELECT id, day FROM rat.mg.sdays ORDER BY id", "rat.mg.sdays"),
+        "smor": spark_rows("SELECT id, day FROM rat.mg.smor ORDER BY id", "rat.mg.smor"),
+        "smorPy": sorted([r["id"], r["day"]] for r in table("main", "smor").scan().to_arrow().to_pylist()),
+        "smorDeleteFiles": spark_rows(
+            "SELECT count(*) FROM rat.mg.smor.delete_files", "rat.mg.smor"
+        )[0][0],
+    }
+
+
+steps.run("Spark DELETE of one day and INSERT into another merge", spark_delete_and_insert)
+
+
+def spark_merge_into_same_rows():
+    for b, who in (("m", "m"), ("n", "n")):
+        spark.sql(
+            f"MERGE INTO {b}.mg.smerge t USING (SELECT 1 AS id, '{who}' AS who, 1 AS day) s "
+            "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.who = s.who"
+        )
+    n = merge("n")
+    before = ref_hash("main")
+    m = merge("m", isReturnConflictAsResult=True)
+    return {
+        "n": n["status"],
+        "m": {"wasSuccessful": m["body"]["wasSuccessful"], "outcomes": outcomes(m["body"])},
+        "mainUnchanged": ref_hash("main") == before,
+        "rows": spark_rows("SELECT id, who FROM rat.mg.smerge ORDER BY id", "rat.mg.smerge"),
+    }
+
+
+steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_merge_into_same_rows)
+
+
+def spark_reads_merged():
+    return {
+        "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
+        "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
+        "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
+        "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
+    }
+
+
+steps.run("Spark reads the merged tables", spark_reads_merged)
+
+
+def duckdb_reads():
+    con = duckdb_connection()
+    duckdb_attach(con, "rat", catalog_uri("main"))
+    q = lambda sql: duckdb_rows(con, sql)  # noqa: E731
+    return {
+        "events": [r["id"] for r in q("SELECT id FROM rat.mg.events ORDER BY id")],
+        "mergedAppends": [r["id"] for r in q("SELECT id FROM rat.mg.merged_appends ORDER BY id")],
+        "evolve": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve ORDER BY id")],
+        "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
+        "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
+        "days2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days2 ORDER BY id")],
+        "sdays": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays ORDER BY id")],
+        "smor": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.smor ORDER BY id")],
+    }
+
+
+steps.run("DuckDB reads the merged tables on main", duckdb_reads)
+
+
+def leave_o_unmerged():
+    # For `rat merge o` run by the test afterwards: both sides append to events again.
+    table("o", "events").append(rows("o", 6))
+    table("main", "events").append(rows("main", 7))
+    return ids("main", "events")
+
+
+steps.run("branch o and main both append to events (left for rat merge)", leave_o_unmerged)
