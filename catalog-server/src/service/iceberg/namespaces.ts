@@ -61,7 +61,8 @@ export async function listNamespaces(
   const entries = await allEntries(ctx.store, at.hash, prefix, ['NAMESPACE']);
   const children = entries.filter((k) => k.length === prefix.length + 1);
   if (parent && children.length === 0 && !(await findNamespace(ctx.store, at.hash, parent))) {
-    throw new NoSuchNamespaceError(parent, ref);
+    // Iceberg's catalog suites compare this message whole.
+    throw new NoSuchNamespaceError(parent, ref, { bare: true });
   }
   const p = paginate(children, (k) => k.join('\u0000'), page);
   return { namespaces: p.items, next: p.next };

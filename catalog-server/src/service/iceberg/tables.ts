@@ -24,7 +24,14 @@ import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
-import { discardMetadata, ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import {
+  discardMetadata,
+  ioFor,
+  namedByClient,
+  readTableMetadata,
+  requireMetadataFile,
+  writeTableMetadata,
+} from './metadata-io.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 import { allEntries, findNamespace } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
@@ -78,6 +85,7 @@ export async function loadTable(
   const at = await readRef(ctx.store, ref);
   const content = await findTable(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  await requireMetadataFile(ctx, content.metadataLocation);
   return {
     metadataLocation: content.metadataLocation,
     metadata: await readTableMetadata(ctx, content.metadataLocation),
@@ -87,12 +95,13 @@ export async function loadTable(
 
 /**
  * The table's catalog entry at the ref, without reading its metadata file: enough to compute the ETag and answer a
- * conditional load with 304 at the cost of one trie lookup.
+ * conditional load with 304 at the cost of one trie lookup and an existence check of the file.
  */
 export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: string): Promise<IcebergTableContent> {
   const at = await readRef(ctx.store, ref);
   const content = await findTable(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  await requireMetadataFile(ctx, content.metadataLocation);
   return content;
 }
 
@@ -142,12 +151,13 @@ export async function requireFreeName(
   name: string,
   ref: string,
   kind: 'table' | 'view',
+  renamedFrom?: string,
 ): Promise<void> {
   const existing = await ctx.store.getContent(hash, objectKey(ns, name));
   if (existing) {
     const existingKind =
       existing.type === 'ICEBERG_VIEW' ? 'view' : existing.type === 'ICEBERG_TABLE' ? 'table' : 'namespace';
-    throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind);
+    throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind, renamedFrom);
   }
 }
 
@@ -391,7 +401,7 @@ export async function registerTable(
   req: RegisterTableRequest,
   info?: CommitInfo,
 ): Promise<LoadedTable> {
-  const metadata = await readTableMetadata(ctx, req['metadata-location']);
+  const metadata = await namedByClient(readTableMetadata(ctx, req['metadata-location']), req['metadata-location']);
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
@@ -428,7 +438,15 @@ export async function renameObject(
       throw kind === 'table' ? new NoSuchTableError(name, ref) : new NoSuchViewError(name, ref);
     }
     await requireNamespace(ctx, head.hash, destination.namespace, ref);
-    await requireFreeName(ctx, head.hash, destination.namespace, destination.name, ref, kind);
+    await requireFreeName(
+      ctx,
+      head.hash,
+      destination.namespace,
+      destination.name,
+      ref,
+      kind,
+      displayName(source.namespace, source.name),
+    );
     await ctx.store.commit(
       head.branch,
       head.hash,

@@ -15,7 +15,7 @@ import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
-import { readViewMetadata, writeViewMetadata } from './metadata-io.ts';
+import { namedByClient, readViewMetadata, writeViewMetadata } from './metadata-io.ts';
 import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './tables.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'warehouses'>;
@@ -139,7 +139,7 @@ export async function registerView(
   metadataLocation: string,
   info?: CommitInfo,
 ): Promise<LoadedView> {
-  const metadata = await readViewMetadata(ctx, metadataLocation);
+  const metadata = await namedByClient(readViewMetadata(ctx, metadataLocation), metadataLocation);
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
