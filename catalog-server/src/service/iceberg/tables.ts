@@ -33,7 +33,7 @@ import {
   writeTableMetadata,
 } from './metadata-io.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
-import { allEntries, findNamespace } from './namespaces.ts';
+import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
 
@@ -134,9 +134,7 @@ export async function defaultObjectLocation(
   ns: string[],
   name: string,
 ): Promise<string> {
-  const nsContent = await findNamespace(store, hash, ns);
-  const base =
-    nsContent?.properties['location']?.replace(/\/+$/, '') ?? `${ctx.warehouse.root}/${ns.map(pathSegment).join('/')}`;
+  const base = namespaceLocation(ctx.warehouse, ns, (await findNamespace(store, hash, ns))?.properties ?? {});
   return `${base}/${pathSegment(name)}-${randomUUID().replaceAll('-', '')}`;
 }
 
