@@ -233,6 +233,10 @@ describe('Iceberg REST catalog over HTTP', function () {
         (await http('GET', `${base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': '"other"' })).status,
         200,
       );
+      // REST 1.11's `referenced-by` (loading a table through views) is accepted.
+      const viaView = await http('GET', `${base}/namespaces/db/tables/t1?referenced-by=db%1Fv1%2Cdb%1Fv2`);
+      assert.equal(viaView.status, 200);
+      assert.equal(viaView.body['metadata-location'], created['metadata-location']);
       // After a commit the old ETag no longer matches: the client gets the new metadata and a new ETag.
       const committed = await http('POST', `${base}/namespaces/db/tables/t1`, {
         requirements: [],

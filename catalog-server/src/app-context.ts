@@ -1,5 +1,6 @@
 import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import type { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
@@ -13,4 +14,6 @@ export interface AppContext {
   webhookSecret?: string;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
+  /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
+  idempotency?: IdempotencyStore;
 }

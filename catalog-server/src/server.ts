@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
 import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
@@ -68,6 +69,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouses,
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
+    idempotency: new IdempotencyStore(store.db),
   });
   const server = http.createServer(app);
   try {
