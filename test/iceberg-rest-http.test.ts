@@ -117,7 +117,11 @@ describe('Iceberg REST catalog over HTTP', function () {
       for (const child of ['c', 'a', 'b'])
         assert.equal((await http('POST', `${base}/namespaces`, { namespace: ['ns1', child] })).status, 200);
       r = await http('GET', `${base}/namespaces/ns1%1Fa`);
-      assert.deepEqual(r.body, { namespace: ['ns1', 'a'], properties: {} });
+      // No location property: the answer names the default location of its tables (not stored).
+      assert.deepEqual(r.body, {
+        namespace: ['ns1', 'a'],
+        properties: { location: `${pathToFileURL(server.dataDir).href}/warehouse/ns1/a` },
+      });
       assert.equal((await http('HEAD', `${base}/namespaces/ns1%1Fa`)).status, 204);
       assert.equal((await http('HEAD', `${base}/namespaces/ns1%1Fzzz`)).status, 404);
       assert.deepEqual(errorOf(await http('GET', `${base}/namespaces/nope`)), {
@@ -162,7 +166,11 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.deepEqual(r.body.updated.sort(), ['added', 'owner']);
       assert.deepEqual(r.body.removed, ['gone']);
       assert.deepEqual(r.body.missing, ['never']);
-      assert.deepEqual((await http('GET', `${base}/namespaces/ns1`)).body.properties, { owner: 'you', added: '1' });
+      assert.deepEqual((await http('GET', `${base}/namespaces/ns1`)).body.properties, {
+        owner: 'you',
+        added: '1',
+        location: `${pathToFileURL(server.dataDir).href}/warehouse/ns1`,
+      });
       assert.deepEqual(
         errorOf(await http('POST', `${base}/namespaces/ns1/properties`, { updates: { a: '1' }, removals: ['a'] })),
         {
@@ -230,6 +238,10 @@ describe('Iceberg REST catalog over HTTP', function () {
         (await http('GET', `${base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': '"other"' })).status,
         200,
       );
+      // REST 1.11's `referenced-by` (loading a table through views) is accepted.
+      const viaView = await http('GET', `${base}/namespaces/db/tables/t1?referenced-by=db%1Fv1%2Cdb%1Fv2`);
+      assert.equal(viaView.status, 200);
+      assert.equal(viaView.body['metadata-location'], created['metadata-location']);
       // After a commit the old ETag no longer matches: the client gets the new metadata and a new ETag.
       const committed = await http('POST', `${base}/namespaces/db/tables/t1`, {
         requirements: [],
@@ -249,6 +261,25 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.equal((await http('HEAD', `${base}/namespaces/db/tables/nope`)).status, 404);
       const list = await http('GET', `${base}/namespaces/db/tables?pageToken=`);
       assert.deepEqual(list.body.identifiers, [{ namespace: ['db'], name: 't1' }]);
+    });
+
+    it("a namespace answers its tables' default location (Trino stages tables there); an explicit one as set", async () => {
+      const own = `${pathToFileURL(server.dataDir).href}/elsewhere/loc`;
+      assert.equal(
+        (await http('POST', `${base}/namespaces`, { namespace: ['located'], properties: { location: own } })).status,
+        200,
+      );
+      const dflt = (await http('GET', `${base}/namespaces/db`)).body.properties.location;
+      assert.equal(dflt, `${pathToFileURL(server.dataDir).href}/warehouse/db`);
+      assert.equal((await http('GET', `${base}/namespaces/located`)).body.properties.location, own);
+      const inDb = await createTable('db', 'at_default');
+      assert.ok(inDb.metadata.location.startsWith(`${dflt}/at_default-`), inDb.metadata.location);
+      const inLocated = await createTable('located', 't');
+      assert.ok(inLocated.metadata.location.startsWith(`${own}/t-`), inLocated.metadata.location);
+      // The answered location is not stored: the namespace's own properties stay as they were.
+      const mgmt = await http('GET', `${server.url}/api/v2/trees/main/contents/db`);
+      assert.equal(mgmt.status, 200);
+      assert.equal(mgmt.body.content.properties?.location, undefined);
     });
 
     it('errors: load in a missing namespace is NoSuchTable, create there NoSuchNamespace, listing it NoSuchNamespace', async () => {

@@ -74,7 +74,7 @@ describe('S3 warehouse on a real S3 server (versitygw)', function () {
         const io = new FileWarehouseIO(pathToFileURL(dir).href);
         return { io, freshRoot: () => `${io.root}/${randomUUID()}` };
       },
-      { alreadyExists: 'EEXIST', notFound: 'ENOENT', atomicCreate: true },
+      { alreadyExists: 'EEXIST', notFound: 'STORAGE_OBJECT_NOT_FOUND', atomicCreate: true },
     );
   });
 

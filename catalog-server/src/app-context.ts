@@ -1,5 +1,6 @@
 import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import type { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
@@ -24,4 +25,6 @@ export interface AppContext {
   metrics: Metrics;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
+  /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
+  idempotency?: IdempotencyStore;
 }

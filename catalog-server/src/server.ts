@@ -11,6 +11,7 @@ import { createLogger, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { BadRequestError } from './errors/index.ts';
+import { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 
 export interface ServerOptions {
@@ -97,6 +98,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     keepHistoryMs,
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
+    idempotency: new IdempotencyStore(store.db),
   });
   const server = http.createServer(app);
   try {

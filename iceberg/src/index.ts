@@ -6,6 +6,7 @@ export * from './json.ts';
 export * from './errors/index.ts';
 export * from './model/parts.ts';
 export * from './model/schema-utils.ts';
+export * from './model/fresh-ids.ts';
 export * from './model/table-metadata.ts';
 export * from './model/view-metadata.ts';
 export * from './model/types.ts';

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { appendMetadataLog, metadataVersionOf, nextMetadataLocation, PREVIOUS_VERSIONS_MAX } from './metadata-files.ts';
+import {
+  appendMetadataLog,
+  metadataVersionOf,
+  nextMetadataLocation,
+  PREVIOUS_VERSIONS_MAX,
+  WRITE_METADATA_PATH,
+} from './metadata-files.ts';
 import { parseTableMetadata } from './model/table-metadata.ts';
 import { InvalidMetadataError } from './errors/index.ts';
 
@@ -14,6 +20,13 @@ describe('metadata files', () => {
     assert.equal(
       nextMetadataLocation('file:///wh/t', 'file:///elsewhere/odd-name.json', 'c'),
       'file:///wh/t/metadata/00000-c.metadata.json',
+    );
+  });
+
+  it('puts files under write.metadata.path when the property is set', () => {
+    assert.equal(
+      nextMetadataLocation('file:///wh/v', undefined, 'a', { [WRITE_METADATA_PATH]: 'file:///custom/' }),
+      'file:///custom/00000-a.metadata.json',
     );
   });
 

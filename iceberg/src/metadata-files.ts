@@ -14,15 +14,25 @@ export function metadataVersionOf(location: string): number {
   return m ? Number(m[1]) : -1;
 }
 
+/** Iceberg's table and view property naming the folder for metadata files (default `<location>/metadata`). */
+export const WRITE_METADATA_PATH = 'write.metadata.path';
+
 /**
- * Where the next metadata file of a table or view goes: `<location>/metadata/NNNNN-<uuid>.metadata.json`, numbered
- * one above the previous file. The uuid makes concurrent writers (and retries) pick distinct files.
+ * Where the next metadata file of a table or view goes: `<location>/metadata/NNNNN-<uuid>.metadata.json` (or under
+ * the `write.metadata.path` property), numbered one above the previous file. The uuid makes concurrent writers (and
+ * retries) pick distinct files.
  *
  * @example nextMetadataLocation('file:///wh/db/t', 'file:///wh/db/t/metadata/00001-a.metadata.json', 'b') // 'file:///wh/db/t/metadata/00002-b.metadata.json'
  */
-export function nextMetadataLocation(location: string, previous: string | undefined, uuid: string): string {
+export function nextMetadataLocation(
+  location: string,
+  previous: string | undefined,
+  uuid: string,
+  properties: Record<string, string> = {},
+): string {
   const version = previous === undefined ? 0 : metadataVersionOf(previous) + 1;
-  return `${location.replace(/\/+$/, '')}/metadata/${String(Math.max(version, 0)).padStart(5, '0')}-${uuid}.metadata.json`;
+  const dir = properties[WRITE_METADATA_PATH] || `${location.replace(/\/+$/, '')}/metadata`;
+  return `${dir.replace(/\/+$/, '')}/${String(Math.max(version, 0)).padStart(5, '0')}-${uuid}.metadata.json`;
 }
 
 /**

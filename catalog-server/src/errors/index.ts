@@ -22,3 +22,4 @@ export { UnprocessableEntityError } from './unprocessable-entity.ts';
 export { LocationNotAllowedError } from './location-not-allowed.ts';
 export { LimitExceededError } from './limit-exceeded.ts';
 export { RequestTooLargeError } from './request-too-large.ts';
+export { InvalidArgumentError } from './invalid-argument.ts';

@@ -1,16 +1,18 @@
 import { RatError } from './rat-error.ts';
 
-/** A namespace that does not exist at the reference read. */
+/**
+ * A namespace that does not exist at the reference read. The message starts "Namespace does not exist: db.sales" as
+ * Iceberg clients expect; `bare` leaves the rest out where Iceberg's catalog suites compare the whole message
+ * (listing the children of a missing namespace).
+ */
 export class NoSuchNamespaceError extends RatError {
   readonly code = 'NAMESPACE_NOT_FOUND' as const;
   readonly status = 404;
   readonly icebergType = 'NoSuchNamespaceException';
   readonly nessieErrorCode = 'NAMESPACE_NOT_FOUND';
 
-  constructor(namespace: readonly string[], ref: string) {
-    super(`Namespace "${namespace.join('.')}" does not exist on "${ref}". Create it first (POST .../v1/namespaces).`, {
-      namespace,
-      ref,
-    });
+  constructor(namespace: readonly string[], ref: string, opts: { bare?: boolean } = {}) {
+    const head = `Namespace does not exist: ${namespace.join('.')}`;
+    super(opts.bare ? head : `${head} (on "${ref}"). Create it first (POST .../v1/namespaces).`, { namespace, ref });
   }
 }

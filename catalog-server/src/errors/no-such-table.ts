@@ -1,6 +1,9 @@
 import { RatError } from './rat-error.ts';
 
-/** A table that does not exist at the reference read (also when its namespace is missing, as Spark expects). */
+/**
+ * A table that does not exist at the reference read (also when its namespace is missing, as Spark expects). The
+ * message starts "Table does not exist: ns.t" as Iceberg clients expect.
+ */
 export class NoSuchTableError extends RatError {
   readonly code = 'TABLE_NOT_FOUND' as const;
   readonly status = 404;
@@ -8,7 +11,7 @@ export class NoSuchTableError extends RatError {
   readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
 
   constructor(name: string, ref: string) {
-    super(`Table "${name}" does not exist on "${ref}". Check the name and the branch in the catalog URL.`, {
+    super(`Table does not exist: ${name} (on "${ref}"). Check the name and the branch in the catalog URL.`, {
       name,
       ref,
     });

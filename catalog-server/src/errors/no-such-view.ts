@@ -8,7 +8,7 @@ export class NoSuchViewError extends RatError {
   readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
 
   constructor(name: string, ref: string) {
-    super(`View "${name}" does not exist on "${ref}". Check the name and the branch in the catalog URL.`, {
+    super(`View does not exist: ${name} (on "${ref}"). Check the name and the branch in the catalog URL.`, {
       name,
       ref,
     });

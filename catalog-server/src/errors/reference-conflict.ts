@@ -12,10 +12,9 @@ export class ReferenceConflictError extends RatError {
 
   constructor(
     message: string,
-    data: { conflicts?: ReadonlyArray<{ key: string; conflictType: string; message: string }> } & Record<
-      string,
-      unknown
-    > = {},
+    data: {
+      conflicts?: ReadonlyArray<{ key: { elements: string[] }; conflictType: string; message: string }>;
+    } & Record<string, unknown> = {},
   ) {
     super(message, data);
   }

@@ -1,6 +1,9 @@
 import { RatError } from './rat-error.ts';
 
-/** A file the catalog expected in the warehouse (e.g. a table's metadata file) is not there. */
+/**
+ * A file the catalog expected in the warehouse (e.g. a table's metadata file) is not there. The message starts with
+ * the wording of Iceberg's FileIO ("Failed to open input stream for file: <location>"), which Java clients match on.
+ */
 export class StorageObjectNotFoundError extends RatError {
   readonly code = 'STORAGE_OBJECT_NOT_FOUND' as const;
   readonly status = 404;
@@ -8,8 +11,11 @@ export class StorageObjectNotFoundError extends RatError {
   readonly nessieErrorCode = 'UNKNOWN';
 
   constructor(location: string) {
-    super(`No file at ${location}. It was deleted from the warehouse outside the catalog, or never written.`, {
-      location,
-    });
+    super(
+      `Failed to open input stream for file: ${location}. It was deleted from the warehouse outside the catalog, or never written.`,
+      {
+        location,
+      },
+    );
   }
 }

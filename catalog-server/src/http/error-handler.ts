@@ -89,7 +89,8 @@ export function errorResponseBody(path: string, d: ErrorBody): Record<string, un
     status: d.status,
     reason: REASONS[d.status] ?? 'Error',
     errorCode: d.nessieErrorCode,
-    errorDetails: conflicts ? { conflicts } : null,
+    // Nessie's clients decode errorDetails by its `type`; conflicts are its REFERENCE_CONFLICTS details.
+    errorDetails: conflicts ? { type: 'REFERENCE_CONFLICTS', conflicts } : null,
     serverStackTrace: null,
   };
 }

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
-import { BadRequestError } from '../errors/index.ts';
+import { BadRequestError, StorageObjectNotFoundError } from '../errors/index.ts';
 
 /**
  * Accepts `file:///abs`, `file:/abs` (Java's form) and plain absolute paths. Anything else came from a client (a
@@ -36,7 +36,13 @@ export class FileWarehouseIO implements WarehouseIO {
   }
 
   async read(location: string): Promise<Buffer> {
-    return fs.readFile(filePathOf(location));
+    try {
+      return await fs.readFile(filePathOf(location));
+    } catch (err) {
+      // Same answer as the S3 backend: a missing file is NotFound, whoever deleted it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageObjectNotFoundError(location);
+      throw err;
+    }
   }
 
   async write(location: string, data: Buffer | string, opts: { ifAbsent?: boolean } = {}): Promise<void> {

@@ -4,7 +4,8 @@
  * a malformed request (400).
  */
 export abstract class IcebergFormatError extends Error {
-  abstract readonly kind: 'commit-conflict' | 'invalid-request' | 'unknown-action' | 'invalid-metadata';
+  abstract readonly kind:
+    'commit-conflict' | 'invalid-request' | 'invalid-argument' | 'unknown-action' | 'invalid-metadata';
   readonly data: Record<string, unknown>;
 
   constructor(message: string, data: Record<string, unknown> = {}) {

@@ -19,7 +19,8 @@ export const properties = z.record(z.string(), propertyValue);
 const optionalString = z
   .string()
   .nullish()
-  .transform((v) => v ?? undefined);
+  .transform((v) => v ?? undefined)
+  .optional();
 
 /** Drops `doc: null` from the fields of nested struct, list and map types, which zod sees as opaque `type` values. */
 function withoutNullDocs(type: unknown): unknown {

@@ -51,13 +51,17 @@ export function parseTableRequirement(raw: unknown): TableRequirement {
   return tableRequirementSchemas[type as TableRequirementType].parse(raw) as TableRequirement;
 }
 
+/**
+ * Messages start with the wording every Iceberg catalog uses ("Requirement failed: current schema changed: expected
+ * id 1 != 2"), which Java clients and tools match on; the remedy follows.
+ */
 function fail(message: string, data: Record<string, unknown>): never {
-  throw new RequirementFailedError(`Requirement failed: ${message}`, data);
+  throw new RequirementFailedError(`Requirement failed: ${message}. Refresh the table and retry.`, data);
 }
 
 function expectEqual(what: string, type: string, expected: unknown, actual: unknown): void {
   if (expected !== actual)
-    fail(`${what} changed: expected ${String(expected)} != ${String(actual)}`, { type, expected, actual });
+    fail(`${what} changed: expected id ${String(expected)} != ${String(actual)}`, { type, expected, actual });
 }
 
 type Check<T extends TableRequirementType> = (md: TableMetadata | undefined, r: RequirementOf<T>) => void;
@@ -68,29 +72,42 @@ type Check<T extends TableRequirementType> = (md: TableMetadata | undefined, r: 
  */
 export const requirementChecks: { [T in TableRequirementType]: Check<T> } = {
   'assert-create': (md) => {
-    if (md) fail('the table already exists', { type: 'assert-create' });
+    if (md) fail('table already exists', { type: 'assert-create' });
   },
-  'assert-table-uuid': (md, r) => expectEqual('table uuid', r.type, r.uuid, md?.['table-uuid']),
+  'assert-table-uuid': (md, r) => {
+    if (r.uuid !== md?.['table-uuid'])
+      fail(`UUID does not match: expected ${r.uuid} != ${String(md?.['table-uuid'])}`, {
+        type: r.type,
+        expected: r.uuid,
+        actual: md?.['table-uuid'],
+      });
+  },
   'assert-ref-snapshot-id': (md, r) => {
     const ref = md?.refs[r.ref];
     const expected = r['snapshot-id'] ?? null;
     if (expected === null) {
-      if (ref) fail(`ref "${r.ref}" was created concurrently`, { type: r.type, ref: r.ref });
+      if (ref) fail(`${ref.type} ${r.ref} was created concurrently`, { type: r.type, ref: r.ref });
       return;
     }
-    if (!ref) fail(`ref "${r.ref}" is missing (expected snapshot ${expected})`, { type: r.type, ref: r.ref });
-    expectEqual(`snapshot id of ref "${r.ref}"`, r.type, expected, ref['snapshot-id']);
+    if (!ref) fail(`branch or tag ${r.ref} is missing, expected ${expected}`, { type: r.type, ref: r.ref });
+    if (ref['snapshot-id'] !== expected)
+      fail(`${ref.type} ${r.ref} has changed: expected id ${expected} != ${ref['snapshot-id']}`, {
+        type: r.type,
+        ref: r.ref,
+        expected,
+        actual: ref['snapshot-id'],
+      });
   },
   'assert-last-assigned-field-id': (md, r) =>
     expectEqual('last assigned field id', r.type, r['last-assigned-field-id'], md?.['last-column-id']),
   'assert-current-schema-id': (md, r) =>
-    expectEqual('current schema id', r.type, r['current-schema-id'], md?.['current-schema-id']),
+    expectEqual('current schema', r.type, r['current-schema-id'], md?.['current-schema-id']),
   'assert-last-assigned-partition-id': (md, r) =>
     expectEqual('last assigned partition id', r.type, r['last-assigned-partition-id'], md?.['last-partition-id']),
   'assert-default-spec-id': (md, r) =>
-    expectEqual('default spec id', r.type, r['default-spec-id'], md?.['default-spec-id']),
+    expectEqual('default partition spec', r.type, r['default-spec-id'], md?.['default-spec-id']),
   'assert-default-sort-order-id': (md, r) =>
-    expectEqual('default sort order id', r.type, r['default-sort-order-id'], md?.['default-sort-order-id']),
+    expectEqual('default sort order', r.type, r['default-sort-order-id'], md?.['default-sort-order-id']),
 };
 
 /**

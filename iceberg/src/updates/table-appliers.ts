@@ -118,8 +118,9 @@ function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
   }
   if (md['format-version'] >= 2) {
     const seq = snap['sequence-number'] ?? 0;
-    // A sequence number at or below the table's means the writer based its snapshot on stale metadata.
-    if (seq <= md['last-sequence-number']) {
+    // A sequence number at or below the table's means the writer based its snapshot on stale metadata. A snapshot
+    // without a parent (the first of a replace transaction) starts a new history and is accepted, as in Iceberg.
+    if (seq <= md['last-sequence-number'] && snap['parent-snapshot-id'] !== undefined) {
       throw new RequirementFailedError(
         `Cannot add snapshot with sequence number ${seq}: the table's last sequence number is ${md['last-sequence-number']}. Refresh the table and retry.`,
         { sequenceNumber: seq, lastSequenceNumber: md['last-sequence-number'] },

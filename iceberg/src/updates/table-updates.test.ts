@@ -71,12 +71,14 @@ const snapshot = (id: bigint, seq: number, parent?: bigint) => ({
 const setMain = (id: bigint) => ({ action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': id });
 
 describe('table updates', () => {
-  it('create builds a v2 table with schema 0, spec 0 (field ids from 1000), unsorted order, last-column-id from nested ids', () => {
+  it('create builds a v2 table with schema 0, fresh field ids, spec 0 (field ids from 1000), unsorted order', () => {
     const md = newTable();
     assert.equal(md['format-version'], 2);
     assert.equal(md['table-uuid'], 'u-1');
     assert.equal(md['current-schema-id'], 0);
-    assert.equal(md['last-column-id'], 5);
+    // The request's ids 1, 2 and element 5 become 1, 2, 3.
+    assert.equal(md['last-column-id'], 3);
+    assert.equal((md.schemas[0].fields[1].type as { 'element-id': number })['element-id'], 3);
     assert.equal(md['default-spec-id'], 0);
     assert.equal(md['partition-specs'][0].fields[0]['field-id'], 1000);
     assert.equal(md['last-partition-id'], 1000);
@@ -186,6 +188,17 @@ describe('table updates', () => {
     const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
     assert.throws(() => commit(md, [], [snapshot(S2, 1, S1)]), RequirementFailedError);
     assert.equal(commit(md, [], [snapshot(S2, 2, S1)])['last-sequence-number'], 2);
+  });
+
+  it('a snapshot without a parent (a replace transaction) may repeat the last sequence number', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    const replaced = commit(
+      md,
+      [],
+      [{ action: 'remove-snapshot-ref', 'ref-name': 'main' }, snapshot(S2, 1), setMain(S2)],
+    );
+    assert.equal(replaced['current-snapshot-id'], S2);
+    assert.equal(replaced['last-sequence-number'], 1);
   });
 
   it('set-snapshot-ref to an unknown snapshot is an InvalidUpdateError; tags do not move main', () => {
@@ -355,7 +368,7 @@ describe('table requirements', () => {
     { type: 'assert-table-uuid', uuid: 'u-1' },
     { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': S1 },
     { type: 'assert-ref-snapshot-id', ref: 'nope', 'snapshot-id': null },
-    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 5 },
+    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 3 },
     { type: 'assert-current-schema-id', 'current-schema-id': 0 },
     { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': 1000 },
     { type: 'assert-default-spec-id', 'default-spec-id': 0 },

@@ -9,6 +9,7 @@ import {
 import { createViewUpdates } from './create-updates.ts';
 import { createViewRequest } from '../rest/requests.ts';
 import {
+  InvalidArgumentError,
   InvalidMetadataError,
   InvalidUpdateError,
   RequirementFailedError,
@@ -41,7 +42,7 @@ describe('view updates', () => {
     const md = newView();
     assert.equal(md['view-uuid'], 'vu');
     assert.equal(md['current-version-id'], 1);
-    assert.equal(md.versions[0]['schema-id'], 5);
+    assert.equal(md.versions[0]['schema-id'], 0, 'the view numbers its schemas from 0, whatever the client sent');
     assert.deepEqual(md['version-log'], [{ 'version-id': 1, 'timestamp-ms': 1000 }]);
     assert.deepEqual(md.properties, { p: '1' });
   });
@@ -61,17 +62,32 @@ describe('view updates', () => {
       ],
     );
     assert.equal(md['current-version-id'], 2);
-    assert.equal(md.versions[1]['schema-id'], 6);
+    assert.equal(md.versions[1]['schema-id'], 1);
     const again = applyViewCommit(
       md,
       [],
       [
-        parseViewUpdate({ action: 'add-view-version', 'view-version': version('select 1') }),
+        parseViewUpdate({ action: 'add-view-version', 'view-version': { ...version('select 1'), 'schema-id': 0 } }),
         parseViewUpdate({ action: 'set-current-view-version', 'view-version-id': -1 }),
       ],
     );
     assert.equal(again['current-version-id'], 1, 'the identical first version is reused');
     assert.equal(again.versions.length, 2);
+  });
+
+  it('a version with two queries for one dialect is an InvalidArgumentError', () => {
+    const twice = {
+      ...version('select 3'),
+      'schema-id': 0,
+      representations: [
+        { type: 'sql', sql: 'select 3', dialect: 'trino' },
+        { type: 'sql', sql: 'select 4', dialect: 'Trino' },
+      ],
+    };
+    assert.throws(
+      () => applyViewCommit(newView(), [], [parseViewUpdate({ action: 'add-view-version', 'view-version': twice })]),
+      InvalidArgumentError,
+    );
   });
 
   it('requirements and invalid updates', () => {

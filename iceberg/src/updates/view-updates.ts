@@ -5,6 +5,7 @@ import { canonical, sameSchema } from '../model/schema-utils.ts';
 import { assertValidSchema } from '../model/validate-schema.ts';
 import { emptyViewMetadata, type ViewMetadata } from '../model/view-metadata.ts';
 import {
+  InvalidArgumentError,
   InvalidMetadataError,
   InvalidUpdateError,
   RequirementFailedError,
@@ -79,9 +80,8 @@ export const viewAppliers: { [A in ViewUpdateAction]: ViewApplier<A> } = {
       b.lastAddedSchemaId = existing['schema-id'];
       return;
     }
-    const taken = new Set(b.md.schemas.map((s) => s['schema-id']));
-    const wanted = u.schema['schema-id'];
-    const id = wanted !== undefined && wanted >= 0 && !taken.has(wanted) ? wanted : Math.max(-1, ...taken) + 1;
+    // The view numbers its schemas itself (0, 1, ...) whatever id the client sent, as every Iceberg catalog does.
+    const id = Math.max(-1, ...b.md.schemas.map((s) => s['schema-id'])) + 1;
     const added: Schema = { ...u.schema, 'schema-id': id };
     b.md.schemas.push(added);
     b.lastAddedSchemaId = id;
@@ -104,6 +104,16 @@ export const viewAppliers: { [A in ViewUpdateAction]: ViewApplier<A> } = {
     }
     if (!b.md.schemas.some((s) => s['schema-id'] === v['schema-id'])) {
       throw new InvalidUpdateError(`View version refers to unknown schema ${v['schema-id']}.`);
+    }
+    const dialects = new Set<string>();
+    for (const r of v.representations) {
+      const dialect = r.dialect.toLowerCase();
+      if (dialects.has(dialect))
+        throw new InvalidArgumentError(
+          `Invalid view version: Cannot add multiple queries for dialect ${dialect}. Give each dialect one SQL text.`,
+          { dialect },
+        );
+      dialects.add(dialect);
     }
     const strip = (x: typeof v) => canonical({ ...x, 'version-id': 0, 'timestamp-ms': 0 });
     const same = b.md.versions.find((e) => strip(e) === strip(v));
@@ -143,7 +153,7 @@ export function applyViewCommit(
   for (const r of requirements) {
     if (base && base['view-uuid'] !== r.uuid) {
       throw new RequirementFailedError(
-        `Requirement failed: view uuid changed: expected ${r.uuid} != ${base['view-uuid']}`,
+        `Requirement failed: view UUID does not match: expected ${r.uuid} != ${base['view-uuid']}. Refresh the view and retry.`,
         {
           type: r.type,
         },

@@ -25,3 +25,4 @@ export { sparkClientSetup, type SparkClientSetup } from './spark.ts';
 export { loadIcebergJsSnippet, snippetPath, DOC_CATALOG_URI } from './iceberg-js.ts';
 export { startRecordingProxy, type RecordingProxy, type RecordedExchange } from './recording-proxy.ts';
 export { useClientSession, type ClientSession } from './client-session.ts';
+export { runMavenTests, parseSurefireReports, type MavenTestCase, type MavenTestRun } from './maven-project.ts';

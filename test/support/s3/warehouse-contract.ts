@@ -7,7 +7,7 @@ export interface ContractSubject {
   freshRoot(): string;
 }
 
-/** Error codes an implementation raises; FileWarehouseIO still surfaces Node's own codes. */
+/** Error codes an implementation raises; FileWarehouseIO still surfaces Node's own code for an existing file. */
 export interface ContractCodes {
   alreadyExists: string;
   notFound: string;

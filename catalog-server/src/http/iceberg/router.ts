@@ -5,6 +5,7 @@ import { tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
+import { IDEMPOTENCY_KEY_LIFETIME, idempotentMutations } from './idempotency.ts';
 
 /**
  * Iceberg REST catalog, mounted at /iceberg. The branch is part of the base URL every client keeps:
@@ -19,8 +20,14 @@ export function icebergRouter(ctx: AppContext): Router {
   api.get('/config', async (req, res) => {
     // Resolving the ref here makes a typo in the branch fail at connect time with a clear 404.
     await readRef(ctx.store, refOf(req));
-    res.json(catalogConfig(warehousePrefix(ctx, queryOf(req, 'warehouse'))));
+    res.json(
+      catalogConfig(
+        warehousePrefix(ctx, queryOf(req, 'warehouse')),
+        ctx.idempotency ? IDEMPOTENCY_KEY_LIFETIME : undefined,
+      ),
+    );
   });
+  if (ctx.idempotency) api.use(idempotentMutations(ctx.idempotency));
   const routesFor = (c: AppContext) => {
     const routes = Router({ mergeParams: true });
     namespaceRoutes(routes, c);

@@ -58,6 +58,8 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.post('/namespaces/:namespace/tables', async (req, res) => {
     const body = parseBody(createTableRequest, req);
     const t = await createTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
+    // A staged table has no metadata file yet, so nothing a later load could match.
+    if (t.metadataLocation) res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
     const vend = wantsCredentials(req);
     sendJson(
       res,
@@ -73,6 +75,7 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.post('/namespaces/:namespace/register', async (req, res) => {
     const body = parseBody(registerTableRequest, req);
     const t = await registerTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
+    res.setHeader('ETag', tableETag(body['metadata-location'], 'all'));
     sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storageConfig(ctx, t.metadata.location, false), []));
   });
 
@@ -123,6 +126,8 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
       );
     }
     const t = await commitTable(ctx, refOf(req), ns, name, body, commitInfoOf(req));
+    // The same tag a full load of the new metadata gets, so the client's next conditional load can be a 304.
+    res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
     sendJson(res, { 'metadata-location': t.metadataLocation, metadata: tableMetadataToJson(t.metadata) });
   });
 

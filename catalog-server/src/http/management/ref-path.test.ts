@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BadRequestError } from '../../errors/index.ts';
+import { BadRequestError, InvalidReferenceNameError } from '../../errors/index.ts';
 import { parseRefPath } from './ref-path.ts';
 
 const H = '1a2b3c4d5e6f7a8b';
@@ -10,6 +10,16 @@ describe('Nessie {ref} path elements', () => {
     assert.deepEqual(parseRefPath(`feature/x@${H}`, 'main'), { name: 'feature/x', hash: H, relatives: [] });
     assert.deepEqual(parseRefPath(`@${H.toUpperCase()}`, 'main'), { name: null, hash: H, relatives: [] });
     assert.deepEqual(parseRefPath('-', 'trunk'), { name: 'trunk', hash: null, relatives: [] });
+  });
+
+  it("reads Nessie's DETACHED@hash as a bare commit", () => {
+    assert.deepEqual(parseRefPath(`DETACHED@${H}`, 'main'), { name: null, hash: H, relatives: [] });
+  });
+
+  it('refuses names no reference can have with InvalidReferenceNameError (400), not as unknown', () => {
+    for (const bad of ['bad..name', 'a b', 'x.lock', 'DETACHED']) {
+      assert.throws(() => parseRefPath(bad, 'main'), InvalidReferenceNameError, bad);
+    }
   });
 
   it('parses relative lookups after a hash or directly after a name', () => {

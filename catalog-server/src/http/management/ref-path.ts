@@ -1,9 +1,10 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
+import { assertValidReferenceName } from '../../store/ref-name.ts';
 import type { ReferenceType, ResolvedRef, VersionStore } from '../../store/types.ts';
 
 /**
  * The `{ref}` path element of Nessie's REST API v2:
- * `name`, `name@hash`, `@hash` (detached), `-` (the default branch), each optionally followed by relative lookups:
+ * `name`, `name@hash`, `@hash` or `DETACHED@hash` (detached), `-` (the default branch), each optionally followed by relative lookups:
  * `~N` (N-th predecessor on the first-parent line), `^N` (N-th parent: 1 = first, 2 = merge parent) and `*T`
  * (the newest commit at or before T, T in epoch milliseconds or ISO-8601), e.g. `main@1a2b3c4d~2` or
  * `main*2026-11-22T10:00:00Z`. Names may contain slashes (`feature/x`), URL-encoded as `%2F`.
@@ -18,6 +19,7 @@ export interface RefPath {
 export type RelativeSpec = { kind: '~' | '^'; n: number } | { kind: '*'; at: number; text: string };
 
 const HASH = /^[0-9a-fA-F]{8,64}/;
+const DETACHED = 'DETACHED';
 const RELATIVE = /^([~^*])([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})|[0-9]+)/;
 
 /** @example parseRefPath('main@1a2b3c4d~1', 'main') → { name: 'main', hash: '1a2b3c4d', relatives: [{ kind: '~', n: 1 }] } */
@@ -60,7 +62,11 @@ export function parseRefPath(text: string, defaultBranch: string): RefPath {
   }
   if (name === '') throw badRef(text);
   if (name === '-') name = defaultBranch;
+  // `DETACHED@<hash>` is Nessie's spelling of a bare commit (its clients write it).
+  if (name === DETACHED && hash !== null) name = null;
   if (name === null && hash === null) throw badRef(text);
+  // A name no reference can have is a malformed request (400), not an unknown reference (404), as in Nessie.
+  if (name !== null) assertValidReferenceName(name);
   return { name, hash, relatives };
 }
 

@@ -70,7 +70,7 @@ export async function mergeOnForgeEvent(
       `Data of "${source}" conflicts with "${target}" on ${conflicts.map((c) => c.key.elements.join('.')).join(', ')}; nothing was merged. Resolve with \`rat sync --merged ${pr.sourceBranch} --resolve theirs|ours\` on "${pr.targetBranch}", then redeliver.`,
       {
         conflicts: conflicts.map((c) => ({
-          key: c.key.elements.join('.'),
+          key: { elements: [...c.key.elements] },
           conflictType: c.conflict!.conflictType,
           message: c.conflict!.message,
         })),

@@ -33,12 +33,24 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
 
 /**
  * The `/v1/config` answer. The branch lives in the base URL, so the only `prefix` is a non-default warehouse's name; no `uri` override either
- * (clients keep the URL they were given, which is the right one even behind proxies).
+ * (clients keep the URL they were given, which is the right one even behind proxies). `idempotencyKeyLifetime`
+ * (ISO-8601) is advertised when mutations honour `Idempotency-Key`; Java's client 1.11 then sends one.
+ *
+ * @example catalogConfig(undefined, 'PT30M') // { defaults: {}, overrides: {}, endpoints: [...], 'idempotency-key-lifetime': 'PT30M' }
  */
-export function catalogConfig(prefix?: string): {
+export function catalogConfig(
+  prefix?: string,
+  idempotencyKeyLifetime?: string,
+): {
   defaults: Record<string, string>;
   overrides: Record<string, string>;
   endpoints: string[];
+  'idempotency-key-lifetime'?: string;
 } {
-  return { defaults: {}, overrides: prefix ? { prefix } : {}, endpoints: [...ICEBERG_ENDPOINTS] };
+  return {
+    defaults: {},
+    overrides: prefix ? { prefix } : {},
+    endpoints: [...ICEBERG_ENDPOINTS],
+    ...(idempotencyKeyLifetime ? { 'idempotency-key-lifetime': idempotencyKeyLifetime } : {}),
+  };
 }

@@ -1,9 +1,15 @@
 import { IcebergFormatError } from '@ratatouille/iceberg';
-import { BadRequestError, CommitFailedError, UnknownUpdateActionError } from '../../errors/index.ts';
+import {
+  BadRequestError,
+  CommitFailedError,
+  InvalidArgumentError,
+  UnknownUpdateActionError,
+} from '../../errors/index.ts';
 
 /**
  * Turns the pure library's errors into the catalog's typed errors: a failed requirement or stale snapshot is a
- * 409 CommitFailedException, an unknown action its own 400, any other invalid update or metadata a 400.
+ * 409 CommitFailedException, an unknown action its own 400, a value the format forbids a 400
+ * IllegalArgumentException (as Java's library raises it), any other invalid update or metadata a 400.
  */
 export function toCatalogError(err: unknown): unknown {
   if (!(err instanceof IcebergFormatError)) return err;
@@ -12,6 +18,8 @@ export function toCatalogError(err: unknown): unknown {
       return new CommitFailedError(err.message, err.data);
     case 'unknown-action':
       return new UnknownUpdateActionError(err.message, err.data);
+    case 'invalid-argument':
+      return new InvalidArgumentError(err.message, err.data);
     case 'invalid-request':
     case 'invalid-metadata':
       return new BadRequestError(err.message, err.data);

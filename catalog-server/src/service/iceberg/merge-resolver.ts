@@ -5,7 +5,7 @@ import { BadRequestError, StorageObjectNotFoundError } from '../../errors/index.
 import { discardMetadata, ioFor } from './metadata-io.ts';
 import { replayTable, ReplayRefusal } from './table-replay.ts';
 
-type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
 
 /**
  * The content-aware merge for Iceberg: a table that the source and the target both changed since the merge base

@@ -12,7 +12,7 @@ import {
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
-import { BadRequestError, RatError } from '../../errors/index.ts';
+import { BadRequestError, RatError, StorageObjectNotFoundError } from '../../errors/index.ts';
 import { toCatalogError } from './format-errors.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 
@@ -45,6 +45,32 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
     return parseJson(text);
   } catch (err) {
     throw new BadRequestError(`Metadata file "${location}" is not JSON: ${(err as Error).message}`, { location });
+  }
+}
+
+/**
+ * Fails with NotFound when the metadata file at `location` is gone, e.g. deleted behind the catalog's back. Loads call
+ * it before answering from the cache (or with 304), so a table whose metadata file vanished is reported, not served.
+ */
+export async function requireMetadataFile(ctx: Deps, location: string): Promise<void> {
+  const io = ioFor(ctx, location);
+  if (await io.exists(location)) return;
+  metadataCacheFor(io).forget(location);
+  throw new StorageObjectNotFoundError(location);
+}
+
+/**
+ * For a metadata file the client named (register): a missing file is the client's mistake, a 400 on every backend.
+ *
+ * @example const md = await namedByClient(readTableMetadata(ctx, loc), loc);
+ */
+export async function namedByClient<T>(read: Promise<T>, location: string): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof StorageObjectNotFoundError)
+      throw new BadRequestError(`Cannot register ${location}: ${err.message}`, { location });
+    throw err;
   }
 }
 
@@ -92,7 +118,7 @@ export async function writeTableMetadata(
       md.properties,
     ),
   };
-  const location = nextMetadataLocation(md.location, previous?.location, randomUUID());
+  const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
   const text = stringifyJson(tableMetadataToJson(metadata), 2);
   await io.write(location, text, { ifAbsent: true });
@@ -102,7 +128,7 @@ export async function writeTableMetadata(
 
 /** Writes the next metadata file of a view and returns its location. */
 export async function writeViewMetadata(ctx: Deps, md: ViewMetadata, previous?: string): Promise<string> {
-  const location = nextMetadataLocation(md.location, previous, randomUUID());
+  const location = nextMetadataLocation(md.location, previous, randomUUID(), md.properties);
   await ioFor(ctx, location).write(location, stringifyJson(md, 2), { ifAbsent: true });
   return location;
 }

@@ -32,7 +32,7 @@ import type { Content, IcebergTableContent, KeyResolution } from '../../store/ty
 import { ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
 import { tableContent } from './tables.ts';
 
-type Deps = Pick<AppContext, 'warehouse' | 'warehouses'>;
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
 
 /** A table change that cannot be replayed; its message becomes the key's conflict reason. */
 export class ReplayRefusal extends Error {}

@@ -25,8 +25,16 @@ import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
-import { discardMetadata, ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
-import { allEntries, findNamespace } from './namespaces.ts';
+import {
+  discardMetadata,
+  ioFor,
+  namedByClient,
+  readTableMetadata,
+  requireMetadataFile,
+  writeTableMetadata,
+} from './metadata-io.ts';
+import { metadataCacheFor } from './metadata-cache.ts';
+import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
 import { confineMetadataLocations } from './confine.ts';
@@ -81,6 +89,7 @@ export async function loadTable(
   const at = await readRef(ctx.store, ref);
   const content = await findTable(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  await requireMetadataFile(ctx, content.metadataLocation);
   return {
     metadataLocation: content.metadataLocation,
     metadata: await readTableMetadata(ctx, content.metadataLocation),
@@ -90,12 +99,13 @@ export async function loadTable(
 
 /**
  * The table's catalog entry at the ref, without reading its metadata file: enough to compute the ETag and answer a
- * conditional load with 304 at the cost of one trie lookup.
+ * conditional load with 304 at the cost of one trie lookup and an existence check of the file.
  */
 export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: string): Promise<IcebergTableContent> {
   const at = await readRef(ctx.store, ref);
   const content = await findTable(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  await requireMetadataFile(ctx, content.metadataLocation);
   return content;
 }
 
@@ -128,9 +138,7 @@ export async function defaultObjectLocation(
   ns: string[],
   name: string,
 ): Promise<string> {
-  const nsContent = await findNamespace(store, hash, ns);
-  const base =
-    nsContent?.properties['location']?.replace(/\/+$/, '') ?? `${ctx.warehouse.root}/${ns.map(pathSegment).join('/')}`;
+  const base = namespaceLocation(ctx.warehouse, ns, (await findNamespace(store, hash, ns))?.properties ?? {});
   return `${base}/${pathSegment(name)}-${randomUUID().replaceAll('-', '')}`;
 }
 
@@ -167,12 +175,13 @@ export async function requireFreeName(
   name: string,
   ref: string,
   kind: 'table' | 'view',
+  renamedFrom?: string,
 ): Promise<void> {
   const existing = await ctx.store.getContent(hash, objectKey(ns, name));
   if (existing) {
     const existingKind =
       existing.type === 'ICEBERG_VIEW' ? 'view' : existing.type === 'ICEBERG_TABLE' ? 'table' : 'namespace';
-    throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind);
+    throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind, renamedFrom);
   }
 }
 
@@ -406,7 +415,7 @@ export async function registerTable(
   info?: CommitInfo,
 ): Promise<LoadedTable> {
   const metadataLocation = await ctx.locations.confine(req['metadata-location'], 'Metadata file');
-  const metadata = await readTableMetadata(ctx, metadataLocation);
+  const metadata = await namedByClient(readTableMetadata(ctx, metadataLocation), metadataLocation);
   await ctx.locations.confine(metadata.location, 'Table location of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
@@ -477,7 +486,15 @@ export async function renameObject(
       throw kind === 'table' ? new NoSuchTableError(name, ref) : new NoSuchViewError(name, ref);
     }
     await requireNamespace(ctx, head.hash, destination.namespace, ref);
-    await requireFreeName(ctx, head.hash, destination.namespace, destination.name, ref, kind);
+    await requireFreeName(
+      ctx,
+      head.hash,
+      destination.namespace,
+      destination.name,
+      ref,
+      kind,
+      displayName(source.namespace, source.name),
+    );
     await ctx.store.commit(
       head.branch,
       head.hash,

@@ -16,7 +16,7 @@ import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { translated } from './format-errors.ts';
 import { confineMetadataLocations } from './confine.ts';
-import { readViewMetadata, writeViewMetadata } from './metadata-io.ts';
+import { namedByClient, readViewMetadata, writeViewMetadata } from './metadata-io.ts';
 import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './tables.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
@@ -148,7 +148,7 @@ export async function registerView(
   info?: CommitInfo,
 ): Promise<LoadedView> {
   const confined = await ctx.locations.confine(metadataLocation, 'Metadata file');
-  const metadata = await readViewMetadata(ctx, confined);
+  const metadata = await namedByClient(readViewMetadata(ctx, confined), confined);
   await ctx.locations.confine(metadata.location, 'View location of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);

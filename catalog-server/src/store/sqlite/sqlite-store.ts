@@ -828,14 +828,18 @@ function assertKey(key: ContentKey): void {
 
 function conflict(message: string, key: ContentKey, conflictType: string): ReferenceConflictError {
   return new ReferenceConflictError(message, {
-    conflicts: [{ key: key.elements.join('.'), conflictType, message }],
+    conflicts: [{ key: { elements: [...key.elements] }, conflictType, message }],
   });
 }
 
 function conflictsForError(
   conflicts: Array<{ key: ContentKey; conflictType: string; message: string }>,
-): Array<{ key: string; conflictType: string; message: string }> {
-  return conflicts.map((c) => ({ key: c.key.elements.join('.'), conflictType: c.conflictType, message: c.message }));
+): Array<{ key: ContentKey; conflictType: string; message: string }> {
+  return conflicts.map((c) => ({
+    key: { elements: [...c.key.elements] },
+    conflictType: c.conflictType,
+    message: c.message,
+  }));
 }
 
 function mergeModes(opts: Pick<MergeOptions, 'defaultKeyMergeMode' | 'keyMergeModes'>): {

@@ -1,0 +1,64 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** The final outcome of a request sent with an Idempotency-Key. */
+export interface IdempotentOutcome {
+  key: string;
+  /** Method, path and body hash of the request the key was first used for. */
+  fingerprint: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  createdMs: number;
+}
+
+interface Row {
+  idempotency_key: string;
+  fingerprint: string;
+  status: number;
+  headers: string;
+  body: Buffer;
+  created_ms: number;
+}
+
+/**
+ * Finalized outcomes of Iceberg REST mutations by Idempotency-Key (migration 102), in the store's SQLite file so they
+ * survive a restart. Records older than `retentionMs` are dropped as new ones arrive.
+ *
+ * @example const keys = new IdempotencyStore(store.db); keys.put({ key, fingerprint, status: 200, headers, body, createdMs: Date.now() })
+ */
+export class IdempotencyStore {
+  private readonly stmt: Record<'get' | 'put' | 'expire', Statement>;
+
+  constructor(
+    db: Database,
+    readonly retentionMs = 24 * 60 * 60 * 1000,
+  ) {
+    this.stmt = {
+      get: db.prepare('SELECT * FROM idempotency_keys WHERE idempotency_key = ?'),
+      // The first finalized outcome wins; a concurrent duplicate that also ran does not replace it.
+      put: db.prepare(`INSERT OR IGNORE INTO idempotency_keys
+        (idempotency_key, fingerprint, status, headers, body, created_ms) VALUES (?, ?, ?, ?, ?, ?)`),
+      expire: db.prepare('DELETE FROM idempotency_keys WHERE created_ms < ?'),
+    };
+  }
+
+  /** The outcome recorded for `key`, unless it has expired. */
+  get(key: string, now = Date.now()): IdempotentOutcome | undefined {
+    const row = this.stmt.get.get(key) as Row | undefined;
+    if (!row || row.created_ms < now - this.retentionMs) return undefined;
+    return {
+      key: row.idempotency_key,
+      fingerprint: row.fingerprint,
+      status: row.status,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      body: row.body,
+      createdMs: row.created_ms,
+    };
+  }
+
+  /** Records an outcome (synchronously, before the response leaves) and drops expired ones. */
+  put(o: IdempotentOutcome): void {
+    this.stmt.put.run(o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, o.createdMs);
+    this.stmt.expire.run(o.createdMs - this.retentionMs);
+  }
+}
