@@ -101,7 +101,7 @@ async function buildStep(
       rejects: m.source.rejects,
       uniqueKey: m.config.uniqueKey,
       partitionBy: m.config.partitionBy,
-      evolveSchema: m.config.schemaEvolution === 'allow',
+      onSchemaChange: m.config.onSchemaChange,
       baseDir: project.dir,
       runId: ctx.runId,
       properties: ctx.properties,
@@ -129,7 +129,7 @@ async function buildStep(
     watermark: m.config.watermark,
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
-    evolveSchema: m.config.schemaEvolution === 'allow',
+    onSchemaChange: m.config.onSchemaChange,
     properties: ctx.properties,
     now: ctx.now,
   });
@@ -141,7 +141,7 @@ async function buildStep(
     skipped: 0,
     rejected: 0,
     ms: Date.now() - t0,
-    note: w ? undefined : 'unchanged',
+    note: w && !w.unchanged ? undefined : 'unchanged',
   };
 }
 
