@@ -14,6 +14,8 @@ export interface SyncOptions {
   into?: string;
   /** Settle conflicting tables of journaled or requested merges: `theirs` = source's version, `ours` = target's. */
   resolve?: 'ours' | 'theirs';
+  /** Settle a data branch that existed before its code branch: `reuse` it or `reset` it to the fork point. */
+  existing?: 'reuse' | 'reset';
   /** How many first-parent commits to scan for merge commits made elsewhere (default 50). */
   depth?: number;
 }
@@ -39,11 +41,17 @@ export interface SyncReport {
  * @example await syncRepository(io, { merged: 'feature' })        // squash-merged on the forge
  */
 export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Promise<SyncReport> {
-  const replay = await replayJournal(io, { resolve: opts.resolve });
+  const replay = await replayJournal(io, { resolve: opts.resolve, existing: opts.existing });
   const report: SyncReport = {
     replayed: replay.done.length,
     pending: replay.pending.length - replay.conflicts.length,
-    conflicts: replay.conflicts.map((e) => (e.kind === 'merge' ? `${e.sourceBranch} → ${e.targetBranch}` : e.kind)),
+    conflicts: replay.conflicts.map((e) =>
+      e.kind === 'merge'
+        ? `${e.sourceBranch} → ${e.targetBranch}`
+        : e.kind === 'existing-branch'
+          ? `data branch of "${e.codeBranch}" existed before it (decide with --existing reuse|reset)`
+          : e.kind,
+    ),
     merges: [],
     linked: false,
   };

@@ -7,6 +7,13 @@ export type FsModule = typeof nodeFs;
 /** What to do with a data branch when its code branch is deleted. */
 export type DeletePolicy = 'delete' | 'archive';
 
+/**
+ * What a new code branch does when a data branch of its name already exists (stale, made by hand, or left from an
+ * old code branch): `reuse` it, `reset` it to the data the new branch forks from (its old head kept as a tag), or
+ * `fail` (leave it alone and wait for `rat sync --existing reuse|reset`).
+ */
+export type ExistingBranchPolicy = 'reuse' | 'reset' | 'fail';
+
 /** The checked-in project config (`rat.yaml` or `.rat.json`), with defaults filled in. */
 export interface ProjectConfig {
   /** Base URL of the catalog server, e.g. `http://127.0.0.1:8181` (no `/iceberg`, no `/api/v2`). */
@@ -26,6 +33,8 @@ export interface ProjectConfig {
   /** `git branch -d` deletes the data branch, or keeps its head as tag `<archivePrefix><branch>`. */
   onBranchDelete: DeletePolicy;
   archivePrefix: string;
+  /** `on_existing` in rat.yaml. */
+  onExisting: ExistingBranchPolicy;
 }
 
 /** Where hooks and commands tell the user what happened. Warnings must be loud: they mean a step was missed. */
