@@ -31,6 +31,7 @@ export type {
 export { ensureDataBranch, type EnsuredDataBranch, type EnsureDataBranchOptions } from './ensure-data-branch.ts';
 export { settleExistingDataBranch, type SettledExisting } from './settle-existing-data-branch.ts';
 export { mergeDataBranches, type MergeDataOptions, type MergeDataResult } from './merge-data-branches.ts';
+export { mergeWithRebuild, MERGE_BRANCH_PREFIX, type RebuildMergeResult } from './merge-with-rebuild.ts';
 export { deleteDataBranch, type DeleteDataBranchResult } from './delete-data-branch.ts';
 export { recordCodeLink } from './record-code-link.ts';
 export { findCodeLink } from './find-code-link.ts';
@@ -56,5 +57,8 @@ export type {
   Reporter,
   DeletePolicy,
   ExistingBranchPolicy,
+  DerivedRebuild,
+  RebuildRequest,
+  RebuildOutcome,
 } from './types.ts';
 export { PROPS } from './types.ts';

@@ -64,7 +64,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     if (!target) throw new Error('`rat sync --merged` needs `--into <branch>` on a detached HEAD');
     const r = await mergeDataBranches(io, { sourceBranch: opts.merged, targetBranch: target, resolve: opts.resolve });
     report.merges.push(r);
-    if (r.kind === 'conflict') report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+    if (r.kind === 'conflict' || r.kind === 'rebuild-failed') report.conflicts.push(describeBlocked(r));
   } else if (branch && sha) {
     const log = await firstParentLog(io, sha, opts.depth ?? 50);
     for (const c of log.reverse()) {
@@ -80,8 +80,9 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
       });
       report.merges.push({ ...r, mergeSha: c.sha });
       if (r.kind === 'merged') await recordCodeLink(io, c.sha, branch, r.hash);
-      const already = report.conflicts.some((c) => c.startsWith(`${r.kind === 'conflict' ? r.source : ''} → `));
-      if (r.kind === 'conflict' && !already) report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+      const blocked = r.kind === 'conflict' || r.kind === 'rebuild-failed';
+      const already = report.conflicts.some((c) => c.startsWith(`${blocked ? r.source : ''} → `));
+      if (blocked && !already) report.conflicts.push(describeBlocked(r));
     }
   }
 
@@ -90,4 +91,10 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     report.linked = true;
   }
   return report;
+}
+
+/** One line for a merge that needs a decision or a fix. */
+function describeBlocked(r: Extract<MergeDataResult, { kind: 'conflict' | 'rebuild-failed' }>): string {
+  if (r.kind === 'rebuild-failed') return `${r.source} → ${r.target}: rebuilding ${r.model} failed: ${r.message}`;
+  return `${r.source} → ${r.target}: ${(r.blocking ?? r.tables).join(', ')}`;
 }

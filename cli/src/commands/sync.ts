@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
+import { engineRebuild } from '../rebuild.ts';
 
 interface SyncCliOptions {
   merged?: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
         program.error('--existing must be "reuse" or "reset"');
       }
       const io = await openGitSync({ fs, env: process.env });
+      io.rebuild = engineRebuild(io);
       const r = await syncRepository(io, {
         merged: o.merged,
         into: o.into,
@@ -47,7 +49,9 @@ export function register(program: Command): void {
         if (r.ensured?.created) console.log(`data branch "${r.ensured.dataBranch}" created from ${r.ensured.source}`);
         for (const m of r.merges) {
           if (m.kind === 'merged')
-            console.log(`merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})`);
+            console.log(
+              `merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})${m.rebuilt?.length ? `, rebuilt with the merged code: ${m.rebuilt.join(', ')}` : ''}`,
+            );
           else if (m.kind === 'already-merged') console.log(`data of "${m.source}" already in "${m.target}"`);
         }
         if (r.linked) console.log('recorded the data of HEAD');
@@ -55,7 +59,9 @@ export function register(program: Command): void {
           console.error(
             c.includes('--existing')
               ? `rat: ⚠ waiting for a decision: ${c}`
-              : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
+              : c.includes(': rebuilding ')
+                ? `rat: ⚠ data merge waits for a fix: ${c} — fix the model and run \`rat sync\` again`
+                : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
           );
         if (r.pending) console.error(`rat: ⚠ ${r.pending} step(s) still pending (catalog unreachable?)`);
         if (!r.conflicts.length && !r.pending) console.log('in step');

@@ -94,6 +94,12 @@ async function replayOne(
         mergeSha: e.mergeSha,
         resolve,
       });
+      if (r.kind === 'rebuild-failed') {
+        io.report.warn(
+          `data merge of "${r.source}" into "${r.target}" waits: rebuilding ${r.model} failed: ${r.message}; fix the model, commit, and run \`rat sync\` again (or \`--resolve theirs|ours\`)`,
+        );
+        return false;
+      }
       if (r.kind === 'conflict') {
         io.report.warn(
           `data merge of "${r.source}" into "${r.target}" still conflicts on ${r.tables.join(', ')}: run \`rat sync --resolve theirs\` or \`--resolve ours\``,
