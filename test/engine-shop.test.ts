@@ -72,13 +72,21 @@ describe('engine: the shop example end to end (rat run / test / runs against a r
     assert.match(t.out, /tests: (\d+)\/\1 passed/);
   });
 
-  it('a second run ingests nothing new', async () => {
+  it('a second run ingests nothing new and commits nothing but its run record', async () => {
     const bronzeBefore = await count('main', 'bronze.orders');
+    const before = await mgmt.getReference('main');
     const r = await rat(dir, ['run', '--server', server.url]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /bronze\.orders\s+0 rows, 0 files, 2 skipped/);
+    assert.match(r.out, /gold\.daily_revenue\s+0 rows, 0 files, unchanged/);
     assert.equal(await count('main', 'bronze.orders'), bronzeBefore);
     assert.equal(await count('main', '_rat.ingest_files'), 4);
+    const after = await mgmt.getReference('main');
+    const { diffs } = await mgmt.diff(`main@${before.hash}`, `main@${after.hash}`);
+    assert.deepEqual(
+      diffs.map((d) => d.key.elements.join('.')),
+      ['_rat.runs'],
+    );
   });
 
   it('runs on the data branch of a git feature branch, leaving main alone; SCD2 keeps history', async () => {

@@ -97,12 +97,17 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     assert.equal(await catalog.head('main'), dataBefore, 'the data is untouched');
     assert.match(journal(), /"kind":"merge".*"conflict":true/);
 
+    const status = await repo.rat(['status']);
+    assert.equal(status.code, 1, `rat status fails while code and data are out of step\n${status.stdout}`);
+    assert.match(status.stdout, /OUT OF STEP/);
     const conflicted = await repo.rat(['sync']);
     assert.equal(conflicted.code, 1, 'sync without --resolve reports the conflict');
     assert.equal(await catalog.head('main'), dataBefore);
 
     const resolved = await repo.rat(['sync', '--resolve', 'theirs']);
     assert.equal(resolved.code, 0, resolved.stderr);
+    const inStep = await repo.rat(['status']);
+    assert.equal(inStep.code, 0, inStep.stdout);
     const u = await catalog.call('GET', `/api/v2/trees/main/contents/db.u`);
     assert.equal(u.body.content.metadataLocation, 'file:///c.json');
     assert.equal(journal(), '');

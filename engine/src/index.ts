@@ -22,6 +22,7 @@ export {
   newRunId,
   RUNS_TABLE,
   RUN_BRANCH_PREFIX,
+  PROVENANCE,
   type RunOptions,
   type RunReport,
   type RunEvent,
@@ -30,3 +31,4 @@ export {
 } from './runner/run.ts';
 export { refreshView, tableIdent, sqlName, MissingTableError } from './runner/tables.ts';
 export { openEngine, type EngineSession } from './api.ts';
+export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';

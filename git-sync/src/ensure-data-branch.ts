@@ -59,7 +59,14 @@ export async function ensureDataBranch(
   return { dataBranch, reference, created: true, source: from.why };
 }
 
-async function chooseForkPoint(
+/**
+ * Where a new data branch for `codeBranch` forks from, and why (for the user): its recorded fork point, the data head
+ * of the branch the user came from, the data recorded for the commit they came from, the data of the code merge base
+ * with the default branch, else the default data branch's head.
+ *
+ * @example const { ref, why } = await chooseForkPoint(io, 'feature', 'feature', { fromCodeBranch: 'main' })
+ */
+export async function chooseForkPoint(
   io: GitSyncIO,
   codeBranch: string,
   dataBranch: string,

@@ -13,6 +13,7 @@ export { openGitSync, type OpenGitSyncOptions } from './open-git-sync.ts';
 
 export { readProjectConfig } from './config/read-project-config.ts';
 export { writeProjectConfig } from './config/write-project-config.ts';
+export { setCatalogUrl } from './config/set-catalog-url.ts';
 export { parseProjectConfig } from './config/parse-project-config.ts';
 export { defaultProjectConfig, DEFAULT_CATALOG_URL, PROJECT_CONFIG_FILES } from './config/default-project-config.ts';
 
@@ -28,7 +29,9 @@ export type {
 } from './catalog/data-catalog.ts';
 
 export { ensureDataBranch, type EnsuredDataBranch, type EnsureDataBranchOptions } from './ensure-data-branch.ts';
+export { settleExistingDataBranch, type SettledExisting } from './settle-existing-data-branch.ts';
 export { mergeDataBranches, type MergeDataOptions, type MergeDataResult } from './merge-data-branches.ts';
+export { mergeWithRebuild, MERGE_BRANCH_PREFIX, type RebuildMergeResult } from './merge-with-rebuild.ts';
 export { deleteDataBranch, type DeleteDataBranchResult } from './delete-data-branch.ts';
 export { recordCodeLink } from './record-code-link.ts';
 export { findCodeLink } from './find-code-link.ts';
@@ -46,5 +49,16 @@ export { onPostRewrite, parseRewrites } from './hooks/on-post-rewrite.ts';
 
 export { readJournal, type JournalEntry, type JournalStep } from './state/journal.ts';
 export * from './errors/index.ts';
-export type { FsModule, GitSyncIO, HookOutcome, ProjectConfig, Reporter, DeletePolicy } from './types.ts';
+export type {
+  FsModule,
+  GitSyncIO,
+  HookOutcome,
+  ProjectConfig,
+  Reporter,
+  DeletePolicy,
+  ExistingBranchPolicy,
+  DerivedRebuild,
+  RebuildRequest,
+  RebuildOutcome,
+} from './types.ts';
 export { PROPS } from './types.ts';

@@ -2,6 +2,7 @@ import type { DataMergeOutcome, KeyMergeBehavior } from './catalog/data-catalog.
 import { CatalogRequestFailedError } from './errors/index.ts';
 import { dataBranchFor } from './data-branch-for.ts';
 import { ensureDataBranch } from './ensure-data-branch.ts';
+import { mergeWithRebuild } from './merge-with-rebuild.ts';
 import { PROPS, type GitSyncIO } from './types.ts';
 
 export interface MergeDataOptions {
@@ -14,6 +15,8 @@ export interface MergeDataOptions {
   dryRun?: boolean;
   /** For conflicting tables: `theirs` takes the source's version, `ours` keeps the target's. */
   resolve?: 'ours' | 'theirs';
+  /** The code the rebuild runs (recorded on the rebuilt snapshots) when there is no merge commit yet. */
+  codeCommit?: string;
 }
 
 export type MergeDataResult =
@@ -21,8 +24,19 @@ export type MergeDataResult =
   | { kind: 'no-source'; source: string }
   | { kind: 'already-merged'; source: string; target: string; hash: string }
   | { kind: 'clean'; source: string; target: string; tables: string[] }
-  | { kind: 'merged'; source: string; target: string; hash: string; tables: string[] }
-  | { kind: 'conflict'; source: string; target: string; tables: string[] };
+  | { kind: 'merged'; source: string; target: string; hash: string; tables: string[]; rebuilt?: string[] }
+  /** `blocking`: the conflicting tables no model rebuilds (source data, tables no model produces). */
+  | { kind: 'conflict'; source: string; target: string; tables: string[]; blocking?: string[] }
+  /** A merge-with-rebuild whose model or data test failed: the target is untouched. */
+  | {
+      kind: 'rebuild-failed';
+      source: string;
+      target: string;
+      tables: string[];
+      model: string;
+      message: string;
+      keptBranch?: string;
+    };
 
 const tableName = (key: string[]) => key.join('.');
 
@@ -58,34 +72,52 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
     if (dry.commonAncestor === srcRef.hash) return { kind: 'already-merged', source, target, hash: tgtRef.hash };
     const conflicts = dry.conflicts;
     const tables = changedTables(dry);
-    if (conflicts.length > 0 && !opts.resolve) {
-      return { kind: 'conflict', source, target, tables: conflicts.map((c) => tableName(c.key)) };
-    }
-    if (opts.dryRun) return { kind: 'clean', source, target, tables };
-    const behavior: KeyMergeBehavior = opts.resolve === 'theirs' ? 'FORCE' : 'DROP';
     const properties: Record<string, string> = {
       [PROPS.sourceBranch]: opts.sourceBranch,
       [PROPS.targetBranch]: opts.targetBranch,
     };
     if (opts.mergeSha) properties[PROPS.mergeCommit] = opts.mergeSha;
+    const message = `Merge data of ${source} into ${target}${opts.mergeSha ? ` (git ${opts.mergeSha.slice(0, 12)})` : ''}`;
+    const conflict = { kind: 'conflict' as const, source, target, tables: conflicts.map((c) => tableName(c.key)) };
+    if (conflicts.length > 0 && !opts.resolve && (opts.dryRun || !io.rebuild)) return conflict;
+    if (opts.dryRun) return { kind: 'clean', source, target, tables };
     try {
-      const res = await io.catalog.merge(target, {
-        fromRefName: source,
-        fromHash: srcRef.hash,
-        expectedHash: tgtRef.hash,
-        message: `Merge data of ${source} into ${target}${opts.mergeSha ? ` (git ${opts.mergeSha.slice(0, 12)})` : ''}`,
-        properties,
-        keyMergeModes: conflicts.map((c) => ({ key: c.key, mergeBehavior: behavior })),
-      });
-      // Successful but not applied: the source was already contained (a racing hook merged it first).
-      if (res.wasSuccessful && !res.wasApplied)
-        return { kind: 'already-merged', source, target, hash: res.resultantTargetHash };
-      if (res.wasSuccessful) return { kind: 'merged', source, target, hash: res.resultantTargetHash, tables };
-      // Refused although the dry run was clean: if the target moved meanwhile (a racing hook merged the same
-      // thing, or a writer touched the same tables), re-check from the new head; otherwise it is a real conflict.
-      const moved = (await io.catalog.getReference(target))?.hash !== tgtRef.hash;
-      if (!moved && !opts.resolve) {
-        return { kind: 'conflict', source, target, tables: res.conflicts.map((c) => tableName(c.key)) };
+      if (conflicts.length > 0 && !opts.resolve) {
+        // Conflicts a rebuild can settle: derived tables are recomputed with the merged code on the merged data.
+        const r = await mergeWithRebuild(io, {
+          source: srcRef,
+          target: tgtRef,
+          conflicts: conflicts.map((c) => c.key),
+          message,
+          properties,
+          codeCommit: opts.mergeSha ?? opts.codeCommit,
+        });
+        if (r.kind === 'merged') return { kind: 'merged', source, target, hash: r.hash, tables, rebuilt: r.rebuilt };
+        if (r.kind === 'blocked') return { ...conflict, blocking: r.blocking };
+        if (r.kind === 'rebuild-failed') {
+          const { model, message: why, keptBranch } = r;
+          return { kind: 'rebuild-failed', source, target, tables: conflict.tables, model, message: why, keptBranch };
+        }
+      } else {
+        const behavior: KeyMergeBehavior = opts.resolve === 'theirs' ? 'FORCE' : 'DROP';
+        const res = await io.catalog.merge(target, {
+          fromRefName: source,
+          fromHash: srcRef.hash,
+          expectedHash: tgtRef.hash,
+          message,
+          properties,
+          keyMergeModes: conflicts.map((c) => ({ key: c.key, mergeBehavior: behavior })),
+        });
+        // Successful but not applied: the source was already contained (a racing hook merged it first).
+        if (res.wasSuccessful && !res.wasApplied)
+          return { kind: 'already-merged', source, target, hash: res.resultantTargetHash };
+        if (res.wasSuccessful) return { kind: 'merged', source, target, hash: res.resultantTargetHash, tables };
+        // Refused although the dry run was clean: if the target moved meanwhile (a racing hook merged the same
+        // thing, or a writer touched the same tables), re-check from the new head; otherwise it is a real conflict.
+        const moved = (await io.catalog.getReference(target))?.hash !== tgtRef.hash;
+        if (!moved && !opts.resolve) {
+          return { kind: 'conflict', source, target, tables: res.conflicts.map((c) => tableName(c.key)) };
+        }
       }
     } catch (err) {
       // 409: the target moved between the dry run and the merge (another hook, a writer). Re-read and re-check.

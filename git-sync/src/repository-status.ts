@@ -3,6 +3,7 @@ import { dataBranchFor } from './data-branch-for.ts';
 import { currentBranch, headSha } from './git/repo.ts';
 import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 import { readForks } from './state/forks.ts';
+import { needsDecision } from './internal/replay-journal.ts';
 import { readJournal } from './state/journal.ts';
 import type { GitSyncIO } from './types.ts';
 
@@ -51,7 +52,18 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
   status.dataBranchExists = !!ref;
   status.dataHead = ref?.hash;
   if (!ref) problems.push(`data branch "${data.dataBranch}" does not exist (run \`rat sync\`)`);
-  if (journal.length) problems.push(`${journal.length} missed step(s) journaled (run \`rat sync\`)`);
+  for (const e of journal) {
+    if (e.kind === 'merge' && e.conflict)
+      problems.push(
+        `the data merge of "${e.sourceBranch}" into "${e.targetBranch}" conflicts: the code is merged, the data is not (run \`rat sync\` to see what needs a decision)`,
+      );
+    if (e.kind === 'existing-branch')
+      problems.push(
+        `data branch of "${e.codeBranch}" existed before the code branch: run \`rat sync --existing reuse\` or \`--existing reset\``,
+      );
+  }
+  const missed = journal.filter((e) => !needsDecision(e)).length;
+  if (missed) problems.push(`${missed} missed step(s) journaled (run \`rat sync\`)`);
   if (sha) {
     status.headLink = await io.catalog.getLink(sha);
     if (codeBranch && !status.headLink)

@@ -14,6 +14,7 @@ function fakeCatalog(links: Record<string, CodeLink>): DataCatalog {
     url: 'http://fake',
     getReference: async (name) => (name === 'main' ? { type: 'BRANCH', name, hash: 'f'.repeat(64) } : undefined),
     createReference: nope,
+    assignReference: nope,
     deleteReference: nope,
     merge: nope,
     history: nope,

@@ -14,6 +14,8 @@ export interface SyncOptions {
   into?: string;
   /** Settle conflicting tables of journaled or requested merges: `theirs` = source's version, `ours` = target's. */
   resolve?: 'ours' | 'theirs';
+  /** Settle a data branch that existed before its code branch: `reuse` it or `reset` it to the fork point. */
+  existing?: 'reuse' | 'reset';
   /** How many first-parent commits to scan for merge commits made elsewhere (default 50). */
   depth?: number;
 }
@@ -39,11 +41,17 @@ export interface SyncReport {
  * @example await syncRepository(io, { merged: 'feature' })        // squash-merged on the forge
  */
 export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Promise<SyncReport> {
-  const replay = await replayJournal(io, { resolve: opts.resolve });
+  const replay = await replayJournal(io, { resolve: opts.resolve, existing: opts.existing });
   const report: SyncReport = {
     replayed: replay.done.length,
     pending: replay.pending.length - replay.conflicts.length,
-    conflicts: replay.conflicts.map((e) => (e.kind === 'merge' ? `${e.sourceBranch} → ${e.targetBranch}` : e.kind)),
+    conflicts: replay.conflicts.map((e) =>
+      e.kind === 'merge'
+        ? `${e.sourceBranch} → ${e.targetBranch}`
+        : e.kind === 'existing-branch'
+          ? `data branch of "${e.codeBranch}" existed before it (decide with --existing reuse|reset)`
+          : e.kind,
+    ),
     merges: [],
     linked: false,
   };
@@ -56,7 +64,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     if (!target) throw new Error('`rat sync --merged` needs `--into <branch>` on a detached HEAD');
     const r = await mergeDataBranches(io, { sourceBranch: opts.merged, targetBranch: target, resolve: opts.resolve });
     report.merges.push(r);
-    if (r.kind === 'conflict') report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+    if (r.kind === 'conflict' || r.kind === 'rebuild-failed') report.conflicts.push(describeBlocked(r));
   } else if (branch && sha) {
     const log = await firstParentLog(io, sha, opts.depth ?? 50);
     for (const c of log.reverse()) {
@@ -72,8 +80,9 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
       });
       report.merges.push({ ...r, mergeSha: c.sha });
       if (r.kind === 'merged') await recordCodeLink(io, c.sha, branch, r.hash);
-      const already = report.conflicts.some((c) => c.startsWith(`${r.kind === 'conflict' ? r.source : ''} → `));
-      if (r.kind === 'conflict' && !already) report.conflicts.push(`${r.source} → ${r.target}: ${r.tables.join(', ')}`);
+      const blocked = r.kind === 'conflict' || r.kind === 'rebuild-failed';
+      const already = report.conflicts.some((c) => c.startsWith(`${blocked ? r.source : ''} → `));
+      if (blocked && !already) report.conflicts.push(describeBlocked(r));
     }
   }
 
@@ -82,4 +91,10 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     report.linked = true;
   }
   return report;
+}
+
+/** One line for a merge that needs a decision or a fix. */
+function describeBlocked(r: Extract<MergeDataResult, { kind: 'conflict' | 'rebuild-failed' }>): string {
+  if (r.kind === 'rebuild-failed') return `${r.source} → ${r.target}: rebuilding ${r.model} failed: ${r.message}`;
+  return `${r.source} → ${r.target}: ${(r.blocking ?? r.tables).join(', ')}`;
 }

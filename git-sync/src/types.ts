@@ -1,11 +1,18 @@
 import type * as nodeFs from 'node:fs';
-import type { DataCatalog } from './catalog/data-catalog.ts';
+import type { DataCatalog, DataReference } from './catalog/data-catalog.ts';
 
 /** The node `fs` module (isomorphic-git takes the same object). Injected so tests can swap it. */
 export type FsModule = typeof nodeFs;
 
 /** What to do with a data branch when its code branch is deleted. */
 export type DeletePolicy = 'delete' | 'archive';
+
+/**
+ * What a new code branch does when a data branch of its name already exists (stale, made by hand, or left from an
+ * old code branch): `reuse` it, `reset` it to the data the new branch forks from (its old head kept as a tag), or
+ * `fail` (leave it alone and wait for `rat sync --existing reuse|reset`).
+ */
+export type ExistingBranchPolicy = 'reuse' | 'reset' | 'fail';
 
 /** The checked-in project config (`rat.yaml` or `.rat.json`), with defaults filled in. */
 export interface ProjectConfig {
@@ -26,6 +33,34 @@ export interface ProjectConfig {
   /** `git branch -d` deletes the data branch, or keeps its head as tag `<archivePrefix><branch>`. */
   onBranchDelete: DeletePolicy;
   archivePrefix: string;
+  /** `on_existing` in rat.yaml. */
+  onExisting: ExistingBranchPolicy;
+}
+
+/** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */
+export interface RebuildRequest {
+  /** The temporary branch: the target plus the source's changes, conflicting tables at the target's version. */
+  branch: string;
+  /** The source data branch at the merged commit (for the rows of append-only tables). */
+  source: DataReference;
+  /** Conflicting tables a model of the merged code produces: rebuilt with everything downstream. */
+  derived: string[];
+  /** Conflicting engine tables that only ever grow (run records, file registry): the source's rows are appended. */
+  appendOnly: string[];
+  codeCommit?: string;
+}
+
+export type RebuildOutcome =
+  { ok: true; rebuilt: string[] } | { ok: false; model: string; message: string; keptBranch?: string };
+
+/**
+ * Rebuilds derived tables during a data merge. git-sync never runs pipelines itself: the CLI supplies this from the
+ * engine (the merged working tree's pipelines), and without it a conflict on a derived table stays a conflict.
+ */
+export interface DerivedRebuild {
+  /** Splits conflicting tables into derived (a model produces it), append-only engine tables, and the rest. */
+  classify(tables: string[]): Promise<{ derived: string[]; appendOnly: string[]; other: string[] }>;
+  run(req: RebuildRequest): Promise<RebuildOutcome>;
 }
 
 /** Where hooks and commands tell the user what happened. Warnings must be loud: they mean a step was missed. */
@@ -49,6 +84,8 @@ export interface GitSyncIO {
   report: Reporter;
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** Merge-with-rebuild for conflicts on derived tables (see {@link DerivedRebuild}). */
+  rebuild?: DerivedRebuild;
 }
 
 /** What a hook tells git: 0 lets the git operation proceed (always, except a data conflict before a merge commit). */
@@ -61,4 +98,6 @@ export const PROPS = {
   mergeCommit: 'rat.git.merge-commit',
   sourceBranch: 'rat.git.source-branch',
   targetBranch: 'rat.git.target-branch',
+  /** Derived tables a merge rebuilt with the merged code (comma-separated). */
+  rebuilt: 'rat.git.rebuilt',
 } as const;

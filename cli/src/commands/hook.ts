@@ -15,6 +15,10 @@ import {
   type GitSyncIO,
   type HookOutcome,
 } from '@ratatouille/git-sync';
+import { engineRebuild } from '../rebuild.ts';
+
+/** Hooks that merge data (a concluded merge's post-commit included). */
+const MERGING_HOOKS = new Set(['pre-merge-commit', 'post-merge', 'post-commit']);
 
 /** Hooks whose input comes on stdin: it must be read (and fully, so git never sees a broken pipe). */
 const STDIN_HOOKS = new Set(['reference-transaction', 'post-rewrite']);
@@ -67,6 +71,8 @@ export function register(program: Command): void {
       if (process.env['RAT_SKIP_HOOKS'] === '1') return;
       try {
         const io = await openGitSync({ fs, gitDir: process.env['GIT_DIR'], env: process.env });
+        // Hooks that merge data may have to rebuild derived tables with the merged code.
+        if (MERGING_HOOKS.has(name)) io.rebuild = engineRebuild(io);
         const outcome = await dispatch(io, name, args, stdin);
         process.exitCode = outcome.exitCode;
       } catch (err) {

@@ -7,7 +7,9 @@ import {
   DEFAULT_CATALOG_URL,
   ensureDataBranch,
   openGitSync,
+  readProjectConfig,
   recordCodeLink,
+  setCatalogUrl,
   writeProjectConfig,
   type DeletePolicy,
 } from '@ratatouille/git-sync';
@@ -36,7 +38,7 @@ export function register(program: Command): void {
     .option('--on-branch-delete <policy>', 'delete | archive the data branch when its code branch is deleted', 'delete')
     .option('--no-hooks', 'write the config only')
     .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
-    .action(async (o: InitOptions) => {
+    .action(async (o: InitOptions, cmd: Command) => {
       if (o.onBranchDelete !== 'delete' && o.onBranchDelete !== 'archive') {
         program.error('--on-branch-delete must be "delete" or "archive"');
       }
@@ -60,11 +62,20 @@ export function register(program: Command): void {
           onBranchDelete: o.onBranchDelete as DeletePolicy,
         },
       );
-      console.log(
-        cfg.written
-          ? `wrote ${path.relative(dir, cfg.file)} (check it in)`
-          : `kept existing ${path.relative(dir, cfg.file)}`,
-      );
+      const rel = path.relative(dir, cfg.file);
+      if (cfg.written) console.log(`wrote ${rel} (check it in)`);
+      else if (cmd.getOptionValueSource('catalog') === 'cli') {
+        // An explicit --catalog is what the user wants now: never keep the old URL silently.
+        const r = await setCatalogUrl({ fs, dir }, o.catalog!);
+        console.log(
+          r.changed
+            ? `kept existing ${rel}, catalog.url changed: ${r.previous} → ${o.catalog!.replace(/\/+$/, '')} (check it in)`
+            : `kept existing ${rel} (catalog ${r.previous})`,
+        );
+      } else {
+        const existing = await readProjectConfig({ fs, dir });
+        console.log(`kept existing ${rel} (catalog ${existing.catalogUrl}; \`rat init --catalog URL\` changes it)`);
+      }
       if (o.hooks !== false)
         printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { dryRun, loadProject, runPipeline, type Project, type RunEvent, type RunReport } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
-import { dataBranchFor, defaultProjectConfig, openGitSync, resolveDataRef } from '@ratatouille/git-sync';
+import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
 export interface EngineTarget {
   server: string;
@@ -37,6 +37,14 @@ export async function resolveEngineTarget(o: {
     configured = { catalogUrl: io.config.catalogUrl, pipelinesDir: io.config.pipelinesDir, root: io.dir };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
+    const waiting = (await readJournal(io)).find(
+      (e) => e.kind === 'existing-branch' && e.codeBranch === r.codeBranch && !o.branch,
+    );
+    if (waiting) {
+      throw new Error(
+        `data branch "${r.dataBranch}" existed before code branch "${r.codeBranch}"; decide first: \`rat sync --existing reuse\` or \`rat sync --existing reset\`.`,
+      );
+    }
     if (!branch) {
       if (r.readOnly) {
         throw new Error(

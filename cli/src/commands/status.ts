@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openGitSync, repositoryStatus } from '@ratatouille/git-sync';
 
-/** `rat status`: the code branch, its data branch and head, ahead/behind its base, and whether they are in step. */
+/**
+ * `rat status`: the code branch, its data branch and head, ahead/behind its base, and whether they are in step.
+ * Exits 1 while they are not (a data merge left conflicting, a missed step, a data branch waiting for a decision).
+ */
 export function register(program: Command): void {
   program
     .command('status')
@@ -11,6 +14,8 @@ export function register(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const io = await openGitSync({ fs, env: process.env });
       const s = await repositoryStatus(io);
+      // Non-zero while code and data are out of step, so that CI (and scripts) notice.
+      if (!s.inStep) process.exitCode = 1;
       if (o.json) {
         console.log(JSON.stringify(s, null, 2));
         return;

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
+import { engineRebuild } from '../rebuild.ts';
 
 interface SyncCliOptions {
   merged?: string;
   into?: string;
   resolve?: string;
+  existing?: string;
   depth?: string;
   json?: boolean;
 }
@@ -22,17 +24,23 @@ export function register(program: Command): void {
     .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
     .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
     .option('--resolve <side>', 'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)')
+    .option('--existing <decision>', 'a data branch that existed before its code branch: reuse it or reset it')
     .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
     .option('--json', 'print the report as JSON')
     .action(async (o: SyncCliOptions) => {
       if (o.resolve !== undefined && o.resolve !== 'ours' && o.resolve !== 'theirs') {
         program.error('--resolve must be "ours" or "theirs"');
       }
+      if (o.existing !== undefined && o.existing !== 'reuse' && o.existing !== 'reset') {
+        program.error('--existing must be "reuse" or "reset"');
+      }
       const io = await openGitSync({ fs, env: process.env });
+      io.rebuild = engineRebuild(io);
       const r = await syncRepository(io, {
         merged: o.merged,
         into: o.into,
         resolve: o.resolve as 'ours' | 'theirs' | undefined,
+        existing: o.existing as 'reuse' | 'reset' | undefined,
         depth: Number(o.depth) || 50,
       });
       if (o.json) console.log(JSON.stringify(r, null, 2));
@@ -41,12 +49,20 @@ export function register(program: Command): void {
         if (r.ensured?.created) console.log(`data branch "${r.ensured.dataBranch}" created from ${r.ensured.source}`);
         for (const m of r.merges) {
           if (m.kind === 'merged')
-            console.log(`merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})`);
+            console.log(
+              `merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})${m.rebuilt?.length ? `, rebuilt with the merged code: ${m.rebuilt.join(', ')}` : ''}`,
+            );
           else if (m.kind === 'already-merged') console.log(`data of "${m.source}" already in "${m.target}"`);
         }
         if (r.linked) console.log('recorded the data of HEAD');
         for (const c of r.conflicts)
-          console.error(`rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``);
+          console.error(
+            c.includes('--existing')
+              ? `rat: ⚠ waiting for a decision: ${c}`
+              : c.includes(': rebuilding ')
+                ? `rat: ⚠ data merge waits for a fix: ${c} — fix the model and run \`rat sync\` again`
+                : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
+          );
         if (r.pending) console.error(`rat: ⚠ ${r.pending} step(s) still pending (catalog unreachable?)`);
         if (!r.conflicts.length && !r.pending) console.log('in step');
       }

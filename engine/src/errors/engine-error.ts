@@ -15,7 +15,8 @@ export class SchemaMismatchError extends EngineError<'SCHEMA_MISMATCH', { table:
   constructor(table: string, column: string, why: string) {
     super(
       'SCHEMA_MISMATCH',
-      `Column ${column} of ${table}: ${why}. Cast it in the SQL, or set schema_evolution: allow in the model config.`,
+      `Column ${column} of ${table}: ${why}. Cast it in the SQL, or set on_schema_change: append_new_columns ` +
+        '(or sync_all_columns, which also drops the columns the result no longer has) in the model config.',
       { table, column },
     );
   }

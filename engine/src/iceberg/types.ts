@@ -140,24 +140,48 @@ export interface SchemaPlan {
 const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
 /**
- * Reconciles a query's columns with a table schema: same-named columns are cast to the table type when the spec
- * allows the promotion; columns missing from the query are NULL (error if required); extra or incompatible columns
- * are a {@link SchemaMismatchError} unless `evolve` is set, in which case columns are added (optional) or widened.
+ * What a write does when its result's columns differ from the table's (dbt's `on_schema_change` names, plus
+ * `replace` for writes that replace the whole table):
+ * - `fail`: a new column or an incompatible type is a {@link SchemaMismatchError}; missing columns are NULL.
+ * - `append_new_columns`: new columns are added (optional) and types widened where Iceberg allows; missing columns
+ *   stay in the table and are NULL in the new rows.
+ * - `sync_all_columns`: as `append_new_columns`, and table columns the result no longer has are dropped.
+ * - `replace`: the table gets the result's schema; a column keeps its field id when its name and a compatible type
+ *   survive, anything else is a new column.
+ */
+export type SchemaChange = 'fail' | 'append_new_columns' | 'sync_all_columns' | 'replace';
+
+/**
+ * Reconciles a query's columns with a table schema under a {@link SchemaChange} policy. `keep` (for
+ * `sync_all_columns`) names the columns the table should have when the written rows carry more than the model's
+ * result (rewritten history rows of an upsert or SCD2); default: the query's columns.
+ *
+ * @example planSchema('silver.orders', schema, 3, [{ name: 'id', type: 'BIGINT' }], 'fail')
  */
 export function planSchema(
   table: string,
   current: IcebergSchema,
   lastColumnId: number,
   columns: { name: string; type: string }[],
-  evolve: boolean,
+  mode: SchemaChange,
+  keep?: string[],
 ): SchemaPlan {
+  if (mode === 'replace') return replaceSchema(current, lastColumnId, columns);
+  const evolve = mode !== 'fail';
   const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+  const kept =
+    mode === 'sync_all_columns' ? new Set((keep ?? columns.map((c) => c.name)).map((n) => n.toLowerCase())) : null;
   let nextId = lastColumnId;
   let evolved = false;
   const fields: IcebergField[] = [];
   const selectList: string[] = [];
   for (const f of current.fields) {
     const c = byName.get(f.name.toLowerCase());
+    if (kept && !kept.has(f.name.toLowerCase())) {
+      byName.delete(f.name.toLowerCase());
+      evolved = true;
+      continue;
+    }
     if (!c) {
       if (f.required) throw new SchemaMismatchError(table, f.name, 'is required but missing from the result');
       fields.push(f);
@@ -179,6 +203,7 @@ export function planSchema(
     selectList.push(`CAST(${q(c.name)} AS ${sqlTypeOf(type)}) AS ${q(f.name)}`);
   }
   for (const c of byName.values()) {
+    if (kept && !kept.has(c.name.toLowerCase())) continue;
     if (!evolve) throw new SchemaMismatchError(table, c.name, 'is not in the table schema');
     const type = icebergTypeOf(c.type);
     fields.push({ id: ++nextId, name: c.name, type, required: false });
@@ -186,6 +211,38 @@ export function planSchema(
     evolved = true;
   }
   return { schema: { ...current, fields }, evolved, selectList };
+}
+
+/** The result's own schema, reusing the field id of a same-named column whose type it can be written as. */
+function replaceSchema(
+  current: IcebergSchema,
+  lastColumnId: number,
+  columns: { name: string; type: string }[],
+): SchemaPlan {
+  const byName = new Map(current.fields.map((f) => [f.name.toLowerCase(), f]));
+  let nextId = lastColumnId;
+  const fields: IcebergField[] = [];
+  const selectList: string[] = [];
+  for (const c of columns) {
+    const incoming = icebergTypeOf(c.type);
+    const old = byName.get(c.name.toLowerCase());
+    let field: IcebergField;
+    if (old && canPromote(old.type, incoming)) field = { ...old, name: c.name, type: incoming, required: false };
+    else if (old && canPromote(incoming, old.type)) field = { ...old, name: c.name, required: false };
+    else field = { id: ++nextId, name: c.name, type: incoming, required: false };
+    fields.push(field);
+    selectList.push(`CAST(${q(c.name)} AS ${sqlTypeOf(field.type)}) AS ${q(c.name)}`);
+  }
+  const same =
+    fields.length === current.fields.length &&
+    fields.every((f, i) => {
+      const o = current.fields[i];
+      return o.id === f.id && o.name === f.name && o.type === f.type && o.required === f.required;
+    });
+  const { 'identifier-field-ids': ids, ...rest } = current;
+  const kept = (ids ?? []).filter((id) => fields.some((f) => f.id === id));
+  const schema: IcebergSchema = { ...rest, fields, ...(kept.length ? { 'identifier-field-ids': kept } : {}) };
+  return { schema: same ? current : schema, evolved: !same, selectList };
 }
 
 /** Casts that never lose information even though they are not Iceberg promotions (e.g. an int literal into a decimal). */

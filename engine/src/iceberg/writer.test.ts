@@ -7,6 +7,7 @@ import { decodeManifest, fromSingleValue } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import { startFakeCatalog } from '../testing/fake-catalog.ts';
 import { writeTable } from './writer.ts';
+import { FINGERPRINT_PROPERTY } from './fingerprint.ts';
 import { planScan, registerTableView } from './reader.ts';
 import { readLocation } from './files.ts';
 import { readManifestList, refSnapshot } from './manifests.ts';
@@ -116,5 +117,39 @@ describe('engine: Iceberg writer and reader', function () {
     const md = (await client.loadTable(t)).metadata;
     await registerTableView(sql, md, ['bronze'], 'orders');
     assert.deepEqual(await sql.query('SELECT count(*) AS n FROM bronze.orders'), [{ n: '6' }]);
+  });
+
+  it('commits nothing when an overwrite leaves the same content (fingerprint in the snapshot summary)', async () => {
+    const partitioned = { namespace: ['gold'], name: 'daily' };
+    for (const [target, partitionBy] of [
+      [t, undefined],
+      [partitioned, ['day(order_date)']],
+    ] as const) {
+      const first = await writeTable(sql, client, target, src(0, 20), {
+        mode: 'overwrite',
+        partitionBy: partitionBy ? [...partitionBy] : undefined,
+      });
+      const md1 = (await client.loadTable(target)).metadata;
+      assert.match(refSnapshot(md1)!.summary[FINGERPRINT_PROPERTY], /^[0-9a-f]{32}$/);
+      // Same rows in another order: no new snapshot, and no stray data file left behind.
+      const again = await writeTable(sql, client, target, `SELECT * FROM (${src(0, 20)}) ORDER BY id DESC`, {
+        mode: 'overwrite',
+      });
+      assert.equal(again.unchanged, true);
+      assert.equal(again.snapshotId, first.snapshotId);
+      const md2 = (await client.loadTable(target)).metadata;
+      assert.equal(md2.snapshots.length, md1.snapshots.length);
+      const dataDir = path.join(md1.location.replace('file://', ''), 'data');
+      const live = await sql.query(
+        `SELECT count(*) AS n FROM glob(${JSON.stringify(`${dataDir}/**/*.parquet`).replace(/"/g, "'")})`,
+      );
+      assert.equal(Number(live[0].n), first.addedFiles);
+      // One value changed: written.
+      const changed = await writeTable(sql, client, target, `${src(0, 19)} UNION ALL ${src(20, 21)}`, {
+        mode: 'overwrite',
+      });
+      assert.notEqual(changed.unchanged, true);
+      assert.equal((await client.loadTable(target)).metadata.snapshots.length, md1.snapshots.length + 1);
+    }
   });
 });

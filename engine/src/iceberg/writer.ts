@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   encodeManifest,
   encodeManifestList,
+  sameSchema,
   toSingleValue,
   type DataFile,
   type ManifestEntry,
@@ -19,8 +20,8 @@ import {
 } from '@ratatouille/catalog-client';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { CommitConflictError } from '../errors/engine-error.ts';
-import { planSchema, schemaFromColumns, type IcebergField, type IcebergSchema } from './types.ts';
+import { CommitConflictError, SchemaMismatchError } from '../errors/engine-error.ts';
+import { planSchema, schemaFromColumns, type IcebergField, type IcebergSchema, type SchemaChange } from './types.ts';
 import {
   BUCKET_MACROS,
   partitionResultType,
@@ -30,6 +31,7 @@ import {
 } from './partition.ts';
 import { parseSqlText } from './stats.ts';
 import { fileUri, isS3, localPath, publishFile, rememberStorage, scratchDir, writeLocation } from './files.ts';
+import { contentFingerprint, FINGERPRINT_PROPERTY, parquetRowsSql } from './fingerprint.ts';
 import { liveFiles, readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 
 export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions';
@@ -39,7 +41,11 @@ export interface WriteOptions {
   mode: WriteMode;
   /** Partition expressions for a table created by this write (`day(ts)`, `bucket(16, id)`, `region`). */
   partitionBy?: string[];
-  /** Allow adding columns / widening types instead of failing with SCHEMA_MISMATCH. */
+  /** What to do when the result's columns differ from the table's (default `fail`; see {@link SchemaChange}). */
+  onSchemaChange?: SchemaChange;
+  /** `sync_all_columns`: the columns the table keeps when the written rows carry more (rewritten history rows). */
+  keepColumns?: string[];
+  /** Same as `onSchemaChange: 'append_new_columns'` (the engine API's older flag). */
   evolveSchema?: boolean;
   /** Extra snapshot summary properties (run id, code commit). */
   properties?: Record<string, string>;
@@ -61,6 +67,8 @@ export interface WriteResult {
   attempts: number;
   /** True when a table was created by this write. */
   created: boolean;
+  /** True when the result equalled the table's content and nothing was committed (`snapshotId` is the current one). */
+  unchanged?: boolean;
 }
 
 const tableName = (t: TableIdent) => [...t.namespace, t.name].join('.');
@@ -197,8 +205,14 @@ export async function writeTable(
   rememberStorage(loaded.metadata.location, loaded.config);
   let md = loaded.metadata;
   const schemaNow = currentSchema(md);
-  const plan = planSchema(name, schemaNow, md['last-column-id'], columns, opts.evolveSchema ?? false);
+  const mode = opts.onSchemaChange ?? (opts.evolveSchema ? 'append_new_columns' : 'fail');
+  const plan = planSchema(name, schemaNow, md['last-column-id'], columns, mode, opts.keepColumns);
   const spec = defaultSpec(md);
+  for (const pf of spec.fields) {
+    const src = schemaNow.fields.find((f) => f.id === pf['source-id']);
+    if (src && !plan.schema.fields.some((f) => f.id === pf['source-id']))
+      throw new SchemaMismatchError(name, src.name, 'is the source of a partition field and cannot be dropped');
+  }
   const partitionType = partitionTypeOf(spec, plan.schema);
 
   // 1. Data files: written by DuckDB into the table's data folder (local warehouse) or a scratch folder, then
@@ -233,6 +247,29 @@ export async function writeTable(
   const stats = (await sql.query(
     `COPY (${select}) TO ${lit(copyTarget)} (${copyOpts.join(', ')})`,
   )) as unknown as StatsRow[];
+  // A write that replaces the whole table and would leave exactly the content it has is not committed: the files
+  // just written are dropped and the table keeps its snapshot (no-op runs write nothing).
+  let fingerprint: string | undefined;
+  if (opts.mode === 'overwrite' && !opts.replaceFiles?.length) {
+    const written = stats.filter((r) => Number(r.count) > 0).map((r) => r.filename);
+    fingerprint = await contentFingerprint(sql, parquetRowsSql(written), plan.schema);
+    const head = refSnapshot(md, 'main');
+    if (head && !plan.evolved && head.summary?.[FINGERPRINT_PROPERTY] === fingerprint) {
+      if (remote) await fs.rm(dataDir, { recursive: true, force: true });
+      else for (const r of stats) await fs.rm(r.filename, { force: true });
+      return {
+        table: name,
+        snapshotId: Number(head['snapshot-id']),
+        addedRows: 0,
+        addedFiles: 0,
+        addedBytes: 0,
+        deletedFiles: 0,
+        attempts: 0,
+        created,
+        unchanged: true,
+      };
+    }
+  }
   const dataFiles: DataFile[] = [];
   try {
     for (const row of stats) {
@@ -252,7 +289,10 @@ export async function writeTable(
   const maxAttempts = opts.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      const snapshotId = await commitFiles(catalog, target, md, plan, spec, partitionType, dataFiles, opts, attempt);
+      const snapshotId = await commitFiles(catalog, target, md, plan, spec, partitionType, dataFiles, opts, attempt, {
+        ...opts.properties,
+        ...(fingerprint ? { [FINGERPRINT_PROPERTY]: fingerprint } : {}),
+      });
       return {
         table: name,
         snapshotId,
@@ -291,6 +331,7 @@ async function commitFiles(
   dataFiles: DataFile[],
   opts: WriteOptions,
   attempt: number,
+  properties: Record<string, string>,
 ): Promise<number | null> {
   const name = tableName(target);
   const parent = refSnapshot(md, 'main');
@@ -303,7 +344,9 @@ async function commitFiles(
   let schemaId = md['current-schema-id'];
   const updates: RestTableUpdate[] = [];
   if (plan.evolved) {
-    schemaId = Math.max(...md.schemas.map((s) => s['schema-id'] ?? 0)) + 1;
+    // The catalog reuses an identical earlier schema (a column dropped and back) instead of adding it again.
+    const same = md.schemas.find((s) => sameSchema(s, plan.schema as unknown as typeof s));
+    schemaId = same ? (same['schema-id'] ?? 0) : Math.max(...md.schemas.map((s) => s['schema-id'] ?? 0)) + 1;
     updates.push(
       { action: 'add-schema', schema: { ...plan.schema, 'schema-id': schemaId } },
       { action: 'set-current-schema', 'schema-id': -1 },
@@ -415,7 +458,7 @@ async function commitFiles(
     'total-delete-files': String(total(1, (m) => m.addedFilesCount + m.existingFilesCount)),
     'total-position-deletes': '0',
     'total-equality-deletes': '0',
-    ...opts.properties,
+    ...properties,
   };
   const requirements = [
     { type: 'assert-table-uuid', uuid: md['table-uuid'] },

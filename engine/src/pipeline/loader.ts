@@ -125,9 +125,24 @@ function parseConfig(
     watermark: raw.watermark as string | undefined,
     updatedAt: raw.updated_at as string | undefined,
     checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
-    schemaEvolution: raw.schema_evolution === 'allow' ? 'allow' : 'fail',
+    onSchemaChange: parseOnSchemaChange(raw, file, line),
     tests: parseTests(raw.tests, file, line),
   };
+}
+
+const ON_SCHEMA_CHANGE = ['fail', 'append_new_columns', 'sync_all_columns'] as const;
+
+/** `on_schema_change` (dbt's name); the older `schema_evolution: allow` means `append_new_columns`. */
+function parseOnSchemaChange(raw: Record<string, unknown>, file: string, line: number): ModelConfig['onSchemaChange'] {
+  const v = raw.on_schema_change ?? (raw.schema_evolution === 'allow' ? 'append_new_columns' : 'fail');
+  if (!(ON_SCHEMA_CHANGE as readonly unknown[]).includes(v)) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: on_schema_change must be ${ON_SCHEMA_CHANGE.join(', ')} (got ${String(v)})`,
+      { file, line },
+    );
+  }
+  return v as ModelConfig['onSchemaChange'];
 }
 
 /** Splits a SQL file into its YAML header (`/* --- … --- *\/` or leading `-- key: value` lines) and the SELECT. */

@@ -39,7 +39,11 @@ export interface ModelConfig {
   updatedAt?: string;
   /** scd2: columns compared to detect a change (default: all but the key). */
   checkCols?: string[];
-  schemaEvolution: 'fail' | 'allow';
+  /**
+   * `incremental` and `scd2` (and sources): what a result with other columns than the table does — dbt's names.
+   * `table` models ignore it: their result replaces the table, columns included.
+   */
+  onSchemaChange: 'fail' | 'append_new_columns' | 'sync_all_columns';
   tests: DataTest[];
 }
 

@@ -35,6 +35,9 @@ export interface IngestOptions {
   rejects?: SourceConfig['rejects'];
   uniqueKey?: string[];
   partitionBy?: string[];
+  /** What a file with other columns than the table does (default `fail`). */
+  onSchemaChange?: 'fail' | 'append_new_columns' | 'sync_all_columns';
+  /** Same as `onSchemaChange: 'append_new_columns'`. */
   evolveSchema?: boolean;
   /** Folder relative paths are taken from (registry keys are relative to it). */
   baseDir?: string;
@@ -349,7 +352,11 @@ async function ingestFiles(
     );
     result.rows = [...rowsBy.values()].reduce((a, b) => a + b, 0);
     const changed = todo.filter((f) => f.changed).map((f) => f.rel);
-    const writeOpts = { partitionBy: opts.partitionBy, evolveSchema: opts.evolveSchema, properties: opts.properties };
+    const writeOpts = {
+      partitionBy: opts.partitionBy,
+      onSchemaChange: opts.onSchemaChange ?? (opts.evolveSchema ? 'append_new_columns' : 'fail'),
+      properties: opts.properties,
+    } as const;
     if (opts.uniqueKey?.length) {
       result.write = await upsert(sql, catalog, target, `SELECT * FROM ${all}`, opts.uniqueKey, writeOpts);
     } else if (changed.length && (await refreshView(sql, catalog, target))) {

@@ -1,7 +1,8 @@
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { writeTable, type WriteResult } from '../iceberg/writer.ts';
+import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
+import { planSchema } from '../iceberg/types.ts';
 import type { ModelConfig } from '../pipeline/model.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
@@ -18,6 +19,9 @@ export interface TransformOptions {
   watermark?: string;
   updatedAt?: string;
   checkCols?: string[];
+  /** `incremental` / `scd2`: what a changed SELECT does to the table's columns (default `fail`). */
+  onSchemaChange?: ModelConfig['onSchemaChange'];
+  /** Same as `onSchemaChange: 'append_new_columns'`. */
   evolveSchema?: boolean;
   properties?: Record<string, string>;
   /** Run start time used as `valid_from` / `valid_to` for scd2 without `updatedAt`. */
@@ -40,10 +44,25 @@ export async function transform(
 ): Promise<WriteResult | null> {
   const materialized = o.materialized ?? (o.mergeKeys?.length ? 'incremental' : 'table');
   const keys = o.mergeKeys ?? [];
-  const common = { partitionBy: o.partitionBy, evolveSchema: o.evolveSchema, properties: o.properties };
-  const exists = (await refreshView(sql, catalog, o.target)) !== null;
+  const onSchemaChange = o.onSchemaChange ?? (o.evolveSchema ? 'append_new_columns' : 'fail');
+  const common = { partitionBy: o.partitionBy, onSchemaChange, properties: o.properties };
+  const existing = await refreshView(sql, catalog, o.target);
+  const exists = existing !== null;
   const self = sqlName(o.target);
-  if (materialized === 'table' || !exists) {
+  if (materialized === 'table') {
+    // The result is the table, columns included (dbt's table materialization): no schema check.
+    return writeTable(sql, catalog, tableIdent(o.target), o.sql, {
+      ...common,
+      mode: 'overwrite',
+      onSchemaChange: 'replace',
+    });
+  }
+  if (existing) {
+    // Checked before comparing rows, so that a new column fails with the option that allows it, not a SQL error.
+    const check = onSchemaChange === 'sync_all_columns' ? 'append_new_columns' : onSchemaChange;
+    planSchema(o.target, existing.schema, existing.schema.fields.length, await sql.describe(o.sql), check);
+  }
+  if (!exists) {
     if (materialized === 'scd2') {
       const vf = o.updatedAt ? ident(o.updatedAt) : `TIMESTAMP ${lit(ts(o.now))}`;
       return writeTable(
@@ -54,10 +73,7 @@ export async function transform(
         { ...common, mode: 'append' },
       );
     }
-    return writeTable(sql, catalog, tableIdent(o.target), o.sql, {
-      ...common,
-      mode: materialized === 'table' ? 'overwrite' : 'append',
-    });
+    return writeTable(sql, catalog, tableIdent(o.target), o.sql, { ...common, mode: 'append' });
   }
   if (materialized === 'incremental') {
     let select = o.sql;
@@ -77,8 +93,10 @@ export async function transform(
           mode: 'append',
         });
       }
-      // Rows identical to the current ones are not rewritten.
+      // Rows identical to the current ones (on the columns both have) are not rewritten.
+      const tableCols = new Set(existing!.schema.fields.map((f) => f.name.toLowerCase()));
       const same = (await sql.describe(`SELECT * FROM ${fresh}`))
+        .filter((c) => tableCols.has(c.name.toLowerCase()))
         .map((c) => `t.${ident(c.name)} IS NOT DISTINCT FROM f.${ident(c.name)}`)
         .join(' AND ');
       const changed = `SELECT * FROM ${fresh} AS f WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE ${same})`;
@@ -89,8 +107,18 @@ export async function transform(
       await sql.exec(`DROP TABLE IF EXISTS ${fresh}`);
     }
   }
-  return scd2(sql, catalog, o, keys, common);
+  return scd2(
+    sql,
+    catalog,
+    o,
+    keys,
+    common,
+    existing!.schema.fields.map((f) => f.name),
+  );
 }
+
+/** The columns SCD2 adds to a model's result. */
+const SCD2_COLUMNS = ['valid_from', 'valid_to', 'is_current'];
 
 function ts(d = new Date()): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
@@ -101,7 +129,8 @@ async function scd2(
   catalog: IcebergRestClient,
   o: TransformOptions,
   keys: string[],
-  common: { partitionBy?: string[]; evolveSchema?: boolean; properties?: Record<string, string> },
+  common: Pick<WriteOptions, 'partitionBy' | 'onSchemaChange' | 'properties'>,
+  tableColumns: string[],
 ): Promise<WriteResult | null> {
   const n = ++counter;
   const src = `__rat_scd_src_${n}`;
@@ -110,7 +139,10 @@ async function scd2(
   await sql.exec(`CREATE OR REPLACE TABLE ${src} AS ${o.sql}`);
   try {
     const cols = (await sql.describe(`SELECT * FROM ${src}`)).map((c) => c.name);
-    const check = o.checkCols ?? cols.filter((c) => !keys.includes(c) && c !== o.updatedAt);
+    const inTable = new Set(tableColumns.map((c) => c.toLowerCase()));
+    // A new column alone does not make a new version; only the columns both sides have are compared.
+    const check =
+      o.checkCols ?? cols.filter((c) => !keys.includes(c) && c !== o.updatedAt && inTable.has(c.toLowerCase()));
     const keyEq = keys.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(' AND ');
     const same = check.map((c) => `t.${ident(c)} IS NOT DISTINCT FROM s.${ident(c)}`).join(' AND ') || 'true';
     const vf = o.updatedAt ? `CAST(s.${ident(o.updatedAt)} AS TIMESTAMP)` : `TIMESTAMP ${lit(ts(o.now))}`;
@@ -129,6 +161,7 @@ async function scd2(
     return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}`, {
       ...common,
       mode: 'overwrite',
+      keepColumns: [...cols, ...SCD2_COLUMNS],
     });
   } finally {
     await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}`);

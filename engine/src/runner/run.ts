@@ -17,6 +17,11 @@ import { MissingTableError, catalogFor, refreshView, sqlName, tableIdent } from 
 export const RUNS_TABLE = '_rat.runs';
 /** Prefix of the temporary branch each run builds on. */
 export const RUN_BRANCH_PREFIX = 'rat-run-';
+/**
+ * Snapshot summary properties of the tables a run writes, beside `rat.run-id` and `rat.code-commit`: the model
+ * (`silver.orders`), its file, and its inputs (the tables a SQL model reads, comma-separated; a source's landing path).
+ */
+export const PROVENANCE = { model: 'rat.model', modelFile: 'rat.model-file', inputs: 'rat.inputs' } as const;
 
 export type RunEvent =
   | { type: 'plan'; steps: string[]; branch: string; runBranch: string }
@@ -91,6 +96,15 @@ async function buildStep(
   ctx: { runId: string; properties: Record<string, string>; now: Date; ref: string },
 ): Promise<StepReport> {
   const t0 = Date.now();
+  // Provenance on every snapshot the step writes: which model, from which code commit, reading which tables. It is
+  // what tells a merge that a table is derived (rebuilt from its inputs) rather than source data.
+  const properties = {
+    ...ctx.properties,
+    [PROVENANCE.model]: m.id,
+    [PROVENANCE.modelFile]: m.file,
+    [PROVENANCE.inputs]:
+      m.kind === 'source' ? m.source.path : [...new Set(m.refs.map((r) => r.target))].sort().join(','),
+  };
   if (m.kind === 'source') {
     const r = await ingest(sql, catalog, m.source.path, m.id, {
       parser: m.source.format,
@@ -101,10 +115,10 @@ async function buildStep(
       rejects: m.source.rejects,
       uniqueKey: m.config.uniqueKey,
       partitionBy: m.config.partitionBy,
-      evolveSchema: m.config.schemaEvolution === 'allow',
+      onSchemaChange: m.config.onSchemaChange,
       baseDir: project.dir,
       runId: ctx.runId,
-      properties: ctx.properties,
+      properties,
     });
     await refreshView(sql, catalog, m.id);
     return {
@@ -129,8 +143,8 @@ async function buildStep(
     watermark: m.config.watermark,
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
-    evolveSchema: m.config.schemaEvolution === 'allow',
-    properties: ctx.properties,
+    onSchemaChange: m.config.onSchemaChange,
+    properties,
     now: ctx.now,
   });
   await refreshView(sql, catalog, m.id);
@@ -141,7 +155,7 @@ async function buildStep(
     skipped: 0,
     rejected: 0,
     ms: Date.now() - t0,
-    note: w ? undefined : 'unchanged',
+    note: w && !w.unchanged ? undefined : 'unchanged',
   };
 }
 

@@ -42,10 +42,12 @@ export async function upsert(
           .map((f) => `'${f.replace(/'/g, "''")}'`)
           .join(', ')}) AND NOT EXISTS (SELECT 1 FROM ${fresh} AS x WHERE ${match('x', 'c')}) UNION ALL BY NAME `
       : '';
+    const freshColumns = (await sql.describe(`SELECT * FROM ${fresh}`)).map((c) => c.name);
     return await writeTable(sql, catalog, tableIdent(id), `${keep}SELECT * FROM ${fresh}`, {
       ...opts,
       mode: 'append',
       replaceFiles: files,
+      keepColumns: freshColumns,
     });
   } finally {
     await sql.exec(`DROP TABLE IF EXISTS ${fresh}`);

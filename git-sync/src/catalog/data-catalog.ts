@@ -55,6 +55,8 @@ export interface DataCatalog {
   getReference(name: string): Promise<DataReference | undefined>;
   /** Creates `name` at `from.hash`; throws `CatalogRequestFailedError` (409) when the name is taken. */
   createReference(name: string, type: 'BRANCH' | 'TAG', from: DataReference): Promise<DataReference>;
+  /** Moves branch `ref.name` from `ref.hash` to `to.hash`; throws `CatalogRequestFailedError` (409) if it moved. */
+  assignReference(ref: DataReference, to: DataReference): Promise<DataReference>;
   /** Deletes the reference if its head is still `ref.hash`. */
   deleteReference(ref: DataReference): Promise<void>;
   merge(targetBranch: string, req: DataMergeRequest): Promise<DataMergeOutcome>;

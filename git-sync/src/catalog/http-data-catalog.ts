@@ -46,6 +46,7 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
     url: base,
     getReference: (name) => orUndefined(() => client.getReference(name)),
     createReference: (name, type, from) => call(() => client.createReference(name, type, from)),
+    assignReference: (ref, to) => call(() => client.assignReference(ref.name, ref.hash, to, ref.type)),
     async deleteReference(ref: DataReference) {
       await call(() => client.deleteReference(ref.name, ref.hash, ref.type));
     },

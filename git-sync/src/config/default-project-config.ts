@@ -20,6 +20,7 @@ export function defaultProjectConfig(overrides: Partial<ProjectConfig> = {}): Pr
     pipelinesDir: 'pipelines',
     onBranchDelete: 'delete',
     archivePrefix: 'archive/',
+    onExisting: 'fail',
     ...overrides,
   };
 }

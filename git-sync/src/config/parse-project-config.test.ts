@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { InvalidProjectConfigError } from '../errors/index.ts';
 import { parseProjectConfig } from './parse-project-config.ts';
 import { readProjectConfig } from './read-project-config.ts';
 import { writeProjectConfig } from './write-project-config.ts';
+import { setCatalogUrl } from './set-catalog-url.ts';
 
 describe('project config', () => {
   it('fills defaults and reads every field', () => {
@@ -26,6 +27,40 @@ describe('project config', () => {
     assert.deepEqual(cfg.branches.unprefixed, ['trunk']);
     assert.equal(cfg.onBranchDelete, 'archive');
     assert.equal(cfg.pipelinesDir, 'pl');
+  });
+
+  it('reads on_existing (default fail)', () => {
+    assert.equal(parseProjectConfig({}, 'rat.yaml').onExisting, 'fail');
+    assert.equal(parseProjectConfig({ on_existing: 'reset' }, 'rat.yaml').onExisting, 'reset');
+    assert.throws(
+      () => parseProjectConfig({ on_existing: 'keep' }, 'rat.yaml'),
+      (e: unknown) => e instanceof InvalidProjectConfigError,
+    );
+  });
+
+  it('setCatalogUrl changes only the URL of a hand-edited rat.yaml or .rat.json', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
+    try {
+      const yamlText = '# ours\ncatalog:\n  # the shared server\n  url: http://old:1\npipelines: pl # here\n';
+      writeFileSync(path.join(dir, 'rat.yaml'), yamlText);
+      assert.equal((await setCatalogUrl({ fs, dir }, 'http://old:1/')).changed, false);
+      const r = await setCatalogUrl({ fs, dir }, 'http://new:2');
+      assert.deepEqual([r.changed, r.previous], [true, 'http://old:1']);
+      assert.equal(
+        readFileSync(path.join(dir, 'rat.yaml'), 'utf8'),
+        yamlText.replace('http://old:1', '"http://new:2"'),
+      );
+      writeFileSync(path.join(dir, 'rat.yaml'), 'catalog: http://old:1\n');
+      await setCatalogUrl({ fs, dir }, 'http://new:3');
+      assert.equal((await readProjectConfig({ fs, dir })).catalogUrl, 'http://new:3');
+      rmSync(path.join(dir, 'rat.yaml'));
+      writeFileSync(path.join(dir, '.rat.json'), JSON.stringify({ catalog: 'http://j:3', pipelines: 'p' }));
+      await setCatalogUrl({ fs, dir }, 'http://new:4');
+      const cfg = await readProjectConfig({ fs, dir });
+      assert.deepEqual([cfg.catalogUrl, cfg.pipelinesDir], ['http://new:4', 'p']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects unknown fields and wrong shapes with INVALID_PROJECT_CONFIG', () => {

@@ -55,6 +55,12 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         if (value !== 'delete' && value !== 'archive') fail('"onBranchDelete" must be "delete" or "archive"');
         cfg.onBranchDelete = value as ProjectConfig['onBranchDelete'];
         break;
+      case 'on_existing':
+      case 'onExisting':
+        if (value !== 'reuse' && value !== 'reset' && value !== 'fail')
+          fail('"on_existing" must be "reuse", "reset" or "fail"');
+        cfg.onExisting = value as ProjectConfig['onExisting'];
+        break;
       case 'archivePrefix':
         cfg.archivePrefix = str(value, 'archivePrefix');
         break;

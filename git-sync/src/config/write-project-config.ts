@@ -34,6 +34,8 @@ export async function writeProjectConfig(
     '# delete | archive (archive keeps the head as tag <archivePrefix><branch>)',
     `onBranchDelete: ${cfg.onBranchDelete ?? 'delete'}`,
     `archivePrefix: ${q(cfg.archivePrefix ?? 'archive/')}`,
+    '# a new code branch whose data branch already exists: fail (ask) | reuse | reset (to the data it forks from)',
+    `on_existing: ${cfg.onExisting ?? 'fail'}`,
     '',
   ].join('\n');
   await fs.promises.writeFile(file, text);

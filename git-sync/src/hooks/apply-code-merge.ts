@@ -28,7 +28,7 @@ export async function applyCodeMerge(
     switch (r.kind) {
       case 'merged':
         io.report.info(
-          `data of "${r.source}" merged into "${r.target}" in one commit ${r.hash.slice(0, 12)}${r.tables.length ? ` (${r.tables.join(', ')})` : ''}`,
+          `data of "${r.source}" merged into "${r.target}" in one commit ${r.hash.slice(0, 12)}${r.tables.length ? ` (${r.tables.join(', ')})` : ''}${r.rebuilt?.length ? `, rebuilt with the merged code: ${r.rebuilt.join(', ')}` : ''}`,
         );
         if (m.mergeSha) await recordCodeLink(io, m.mergeSha, m.targetBranch, r.hash);
         break;
@@ -36,11 +36,21 @@ export async function applyCodeMerge(
         await appendJournal(io, { ...step, conflict: true }, `conflict on ${r.tables.join(', ')}`, io.now?.());
         io.report.warn(
           [
-            `WARNING: the code is merged but the DATA of "${r.source}" conflicts with "${r.target}" on: ${r.tables.join(', ')}.`,
+            `WARNING: the code is merged but the DATA of "${r.source}" conflicts with "${r.target}" on: ${(r.blocking ?? r.tables).join(', ')}.`,
             `Nothing was merged in the data (no half merge). To finish:`,
             `  rat sync --resolve theirs   # take ${r.source}'s version of those tables`,
             `  rat sync --resolve ours     # keep ${r.target}'s version`,
             `or undo the code merge (git reset --hard ORIG_HEAD) and fix the tables on one branch first.`,
+          ].join('\n'),
+        );
+        break;
+      case 'rebuild-failed':
+        await appendJournal(io, { ...step, conflict: true }, `rebuilding ${r.model} failed`, io.now?.());
+        io.report.warn(
+          [
+            `WARNING: the code is merged but rebuilding ${r.model} with it failed: ${r.message}`,
+            `The data of "${r.target}" is untouched (no half merge).${r.keptBranch ? ` The failed run is kept on data branch ${r.keptBranch}.` : ''}`,
+            `Fix ${r.model} (or its data tests), commit, and run \`rat sync\`; or undo the code merge (git reset --hard ORIG_HEAD).`,
           ].join('\n'),
         );
         break;

@@ -21,11 +21,42 @@ export async function onPreMergeCommit(io: GitSyncIO, ctx: { reflogAction?: stri
     if (!mergeHead) return { exitCode: 0 };
     const source = await findMergeSource(io, mergeHead, target, hints);
     if (!source) return { exitCode: 0 };
-    const r = await mergeDataBranches(io, { sourceBranch: source, targetBranch: target, dryRun: true });
-    if (r.kind === 'conflict') {
+    let r = await mergeDataBranches(io, { sourceBranch: source, targetBranch: target, dryRun: true });
+    if (r.kind === 'conflict' && io.rebuild) {
+      // The merged working tree is here: derived tables are rebuilt with it now, before git writes the merge commit,
+      // so that a failing model or data test can still stop the code merge. If the rebuild cannot even start (the
+      // merged pipelines do not load, the engine fails), the conflict stands and stops the merge as before.
+      const conflict = r;
+      r = await mergeDataBranches(io, { sourceBranch: source, targetBranch: target, codeCommit: mergeHead }).catch(
+        (err: unknown) => {
+          io.report.warn(`could not rebuild the conflicting tables: ${(err as Error).message}`);
+          return conflict;
+        },
+      );
+    }
+    if (r.kind === 'merged') {
+      io.report.info(
+        `data of "${r.source}" merged into "${r.target}" in one commit ${r.hash.slice(0, 12)}${r.rebuilt?.length ? `, rebuilt with the merged code: ${r.rebuilt.join(', ')}` : ''}`,
+      );
+      return { exitCode: 0 };
+    }
+    if (r.kind === 'rebuild-failed') {
       io.report.warn(
         [
-          `merge stopped: the DATA of "${r.source}" and "${r.target}" both changed: ${r.tables.join(', ')}`,
+          `merge stopped: rebuilding ${r.model} with the merged code failed: ${r.message}`,
+          `git stopped before writing the merge commit; the data of "${r.target}" is untouched.${r.keptBranch ? ` The failed run is kept on data branch ${r.keptBranch}.` : ''}`,
+          'Ways out:',
+          `  git merge --abort    then fix ${r.model} (or its data tests) on "${source}" and merge again`,
+          `  git commit           keep the code merge; the data merge waits: fix the model and run \`rat sync\``,
+        ].join('\n'),
+      );
+      return { exitCode: 1 };
+    }
+    if (r.kind === 'conflict') {
+      const blocking = r.blocking?.length ? r.blocking : r.tables;
+      io.report.warn(
+        [
+          `merge stopped: the DATA of "${r.source}" and "${r.target}" both changed: ${blocking.join(', ')}${r.blocking ? ' (source data or tables no model produces: a rebuild cannot settle them)' : ''}`,
           'git stopped before writing the merge commit; the data is untouched. Ways out:',
           '  git merge --abort    then fix those tables on one branch (or drop the change) and merge again',
           `  git commit           keep the code merge; the data merge waits for \`rat sync --resolve theirs\``,

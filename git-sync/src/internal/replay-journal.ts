@@ -6,6 +6,8 @@ import { deleteDataBranch } from '../delete-data-branch.ts';
 import { tagData, untagData } from './tag-data.ts';
 import { copyCodeLink } from './copy-code-link.ts';
 import { readJournal, removeJournalEntries, type JournalEntry } from '../state/journal.ts';
+import { reportSettled } from './report-settled.ts';
+import { settleExistingDataBranch } from '../settle-existing-data-branch.ts';
 import type { GitSyncIO } from '../types.ts';
 
 export interface ReplayResult {
@@ -21,17 +23,18 @@ export interface ReplayResult {
  */
 export async function replayJournal(
   io: GitSyncIO,
-  opts: { resolve?: 'ours' | 'theirs'; skipConflicts?: boolean } = {},
+  opts: { resolve?: 'ours' | 'theirs'; existing?: 'reuse' | 'reset'; skipConflicts?: boolean } = {},
 ): Promise<ReplayResult> {
-  // Conflicted merges need a decision (`--resolve`); hooks catching up in passing leave them for `rat sync`.
-  const entries = (await readJournal(io)).filter((e) => !(opts.skipConflicts && e.kind === 'merge' && e.conflict));
+  // Conflicted merges and pre-existing data branches need a decision (`--resolve`, `--existing`); hooks catching up
+  // in passing leave them for `rat sync`.
+  const entries = (await readJournal(io)).filter((e) => !(opts.skipConflicts && needsDecision(e)));
   const done: JournalEntry[] = [];
   const conflicts: JournalEntry[] = [];
   let unreachable = false;
   for (const e of entries) {
     if (unreachable) break;
     try {
-      const ok = await replayOne(io, e, opts.resolve);
+      const ok = await replayOne(io, e, opts);
       if (ok) done.push(e);
       else conflicts.push(e);
     } catch (err) {
@@ -48,8 +51,33 @@ export async function replayJournal(
   return { done, pending: entries.filter((e) => !doneIds.has(e.id)), conflicts };
 }
 
-async function replayOne(io: GitSyncIO, e: JournalEntry, resolve?: 'ours' | 'theirs'): Promise<boolean> {
+/** Entries that only a decision of the user can settle. */
+export function needsDecision(e: JournalEntry): boolean {
+  return (e.kind === 'merge' && !!e.conflict) || e.kind === 'existing-branch';
+}
+
+async function replayOne(
+  io: GitSyncIO,
+  e: JournalEntry,
+  opts: { resolve?: 'ours' | 'theirs'; existing?: 'reuse' | 'reset' },
+): Promise<boolean> {
+  const resolve = opts.resolve;
   switch (e.kind) {
+    case 'existing-branch': {
+      if (!opts.existing) {
+        io.report.warn(
+          `data branch of "${e.codeBranch}" existed before the code branch: run \`rat sync --existing reuse\` (keep its data) or \`rat sync --existing reset\` (fork it again)`,
+        );
+        return false;
+      }
+      const r = await settleExistingDataBranch(io, e.codeBranch, opts.existing, {
+        fromCodeBranch: e.fromCodeBranch,
+        fromSha: e.fromSha,
+        expectedHash: e.existingHash,
+      });
+      reportSettled(io, r);
+      return true;
+    }
     case 'ensure-branch': {
       const r = await ensureDataBranch(io, e.codeBranch, { fromCodeBranch: e.fromCodeBranch });
       if (r.created) io.report.info(`caught up: data branch "${r.dataBranch}" created from ${r.source}`);
@@ -66,6 +94,12 @@ async function replayOne(io: GitSyncIO, e: JournalEntry, resolve?: 'ours' | 'the
         mergeSha: e.mergeSha,
         resolve,
       });
+      if (r.kind === 'rebuild-failed') {
+        io.report.warn(
+          `data merge of "${r.source}" into "${r.target}" waits: rebuilding ${r.model} failed: ${r.message}; fix the model, commit, and run \`rat sync\` again (or \`--resolve theirs|ours\`)`,
+        );
+        return false;
+      }
       if (r.kind === 'conflict') {
         io.report.warn(
           `data merge of "${r.source}" into "${r.target}" still conflicts on ${r.tables.join(', ')}: run \`rat sync --resolve theirs\` or \`--resolve ours\``,

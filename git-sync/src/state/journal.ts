@@ -13,7 +13,9 @@ export type JournalStep =
   | { kind: 'delete-branch'; codeBranch: string }
   | { kind: 'tag'; tag: string; sha: string; codeBranch?: string }
   | { kind: 'delete-tag'; tag: string }
-  | { kind: 'copy-link'; fromSha: string; toSha: string };
+  | { kind: 'copy-link'; fromSha: string; toSha: string }
+  /** A new code branch found its data branch already there; waits for `rat sync --existing reuse|reset`. */
+  | { kind: 'existing-branch'; codeBranch: string; existingHash: string; fromCodeBranch?: string; fromSha?: string };
 
 export type JournalEntry = JournalStep & { id: string; at: string; reason: string };
 

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { DerivedRebuild, GitSyncIO, RebuildOutcome } from '@ratatouille/git-sync';
+
+/**
+ * The engine side of a merge-with-rebuild, for git-sync: the pipelines of the working tree (the merged code in
+ * `pre-merge-commit`, HEAD after a merge) decide which conflicting tables are derived, and rebuild them with
+ * everything downstream on the merge's temporary branch, data tests included. The engine (and DuckDB) is loaded only
+ * when a merge actually needs it, so hooks stay fast.
+ *
+ * @example const io = await openGitSync({ fs }); io.rebuild = engineRebuild(io)
+ */
+export function engineRebuild(io: GitSyncIO): DerivedRebuild {
+  const engine = () => import('@ratatouille/engine');
+  const project = async () => (await engine()).loadProject(path.resolve(io.dir, io.config.pipelinesDir));
+  return {
+    async classify(tables) {
+      const { APPEND_ONLY_TABLES } = await engine();
+      const models = (await project()).models;
+      const derived = tables.filter((t) => models.get(t)?.kind === 'sql');
+      const appendOnly = tables.filter((t) => APPEND_ONLY_TABLES.includes(t));
+      const other = tables.filter((t) => !derived.includes(t) && !appendOnly.includes(t));
+      return { derived, appendOnly, other };
+    },
+    async run(req): Promise<RebuildOutcome> {
+      const { mergeAppendOnly, runPipeline } = await engine();
+      const server = io.catalog.url;
+      for (const table of req.appendOnly) {
+        await mergeAppendOnly(server, { table, from: `${req.source.name}@${req.source.hash}`, into: req.branch });
+      }
+      if (req.derived.length === 0) return { ok: true, rebuilt: [] };
+      const report = await runPipeline({
+        project: await project(),
+        server,
+        branch: req.branch,
+        selector: req.derived.map((t) => `${t}+`).join(' '),
+        codeCommit: req.codeCommit,
+        createBranch: false,
+        onEvent: (e) => {
+          if (e.type === 'step-end') io.report.info(`  rebuilt ${e.step}${e.note ? ` (${e.note})` : ''}`);
+        },
+      });
+      if (report.status === 'success') return { ok: true, rebuilt: report.steps.map((s) => s.step) };
+      const failed = report.tests.filter((t) => !t.passed);
+      const model = report.error?.step ?? failed[0]?.model ?? req.derived[0];
+      const message =
+        report.error?.message ??
+        `data test(s) failed: ${failed
+          .filter((t) => t.model === model)
+          .map((t) => `${t.test} (${t.error ?? `${t.failingRows} failing row(s)`})`)
+          .join(', ')}`;
+      return { ok: false, model, message, keptBranch: report.keptRunBranch ? report.runBranch : undefined };
+    },
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * Pipelines on parallel branches, as a team works with `examples/shop`: the real git binary, the installed hooks, the
+ * `rat` CLI and a real server. Two feature branches run the pipeline; merging their code merges their data, and the
+ * derived tables both changed are rebuilt with the merged code in one catalog commit per merge.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openEngine } from '@ratatouille/engine';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { Catalog, Repo, run, type Run } from './git-support.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A shop repository with `rat init` done, `main` run, and feat-a (new orders) and feat-b (a new column) run. */
+async function teamRepo(server: TestServer): Promise<Repo> {
+  const repo = await Repo.create('rat-team-');
+  cpSync(path.join(root, 'examples', 'shop'), repo.dir, { recursive: true });
+  const init = await repo.rat(['init', '--catalog', server.url]);
+  assert.equal(init.code, 0, init.stderr);
+  await repo.ok('add', '.');
+  await repo.ok('commit', '-q', '-m', 'shop pipeline');
+  await ratOk(repo, ['run']);
+
+  await repo.ok('checkout', '-b', 'feat-a');
+  await repo.commitFile(
+    'landing/orders/orders_2024-03-03.csv',
+    'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
+    'orders of March 3',
+  );
+  await ratOk(repo, ['run']);
+
+  await repo.ok('checkout', 'main');
+  await repo.ok('checkout', '-b', 'feat-b');
+  await edit(repo, 'gold/daily_revenue.sql', (s) =>
+    s.replace('count(*) AS orders,', 'count(*) AS orders,\n  count(DISTINCT customer_id) AS customers,'),
+  );
+  await repo.ok('commit', '-q', '-am', 'daily revenue: customers per day');
+  const b = await ratOk(repo, ['run']);
+  assert.doesNotMatch(b.stdout + b.stderr, /SCHEMA_MISMATCH/);
+  await repo.ok('checkout', 'main');
+  return repo;
+}
+
+async function edit(repo: Repo, file: string, f: (s: string) => string): Promise<void> {
+  const p = path.join(repo.dir, file);
+  const before = readFileSync(p, 'utf8');
+  const after = f(before);
+  assert.notEqual(after, before, `edit of ${file} changed nothing`);
+  writeFileSync(p, after);
+}
+
+async function ratOk(repo: Repo, args: string[]): Promise<Run> {
+  const r = await repo.rat(args);
+  assert.equal(r.code, 0, `rat ${args.join(' ')}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+async function query(server: TestServer, branch: string, sql: string): Promise<Record<string, unknown>[]> {
+  const eng = await openEngine({ server: server.url, branch });
+  try {
+    return await eng.query(sql);
+  } finally {
+    await eng.close();
+  }
+}
+
+/** What both merges must leave on main: feat-a's day and feat-b's column, computed by the merged code. */
+async function assertMergedState(server: TestServer): Promise<void> {
+  const rows = await query(
+    server,
+    'main',
+    'SELECT CAST(order_date AS VARCHAR) AS d, customers FROM gold.daily_revenue ORDER BY order_date',
+  );
+  assert.deepEqual(
+    rows.map((r) => r.d),
+    ['2024-03-01', '2024-03-02', '2024-03-03'],
+  );
+  assert.ok(
+    rows.every((r) => Number(r.customers) >= 1),
+    JSON.stringify(rows),
+  );
+}
+
+describe('pipelines on parallel branches: merging code merges data, derived tables are rebuilt (real git, real server)', function () {
+  this.timeout(900_000);
+
+  describe('with hooks', () => {
+    let server: TestServer;
+    let catalog: Catalog;
+    let repo: Repo;
+
+    before(async () => {
+      server = await startTestServer();
+      catalog = new Catalog(server.url);
+      repo = await teamRepo(server);
+      // Two more branches from the same main: one overwrites source data, one breaks a data test once merged.
+      await repo.ok('checkout', '-b', 'feat-c');
+      await edit(repo, 'landing/orders/orders_2024-03-01.csv', (s) =>
+        s.replace('1001,C001,P01,2,', '1001,C001,P01,5,'),
+      );
+      await repo.ok('commit', '-q', '-am', 'corrected order 1001');
+      await ratOk(repo, ['run']);
+      await repo.ok('checkout', 'main');
+      await repo.ok('checkout', '-b', 'feat-d');
+      await edit(repo, 'gold/fct_orders.sql', (s) =>
+        s
+          .replace('  o.quantity,\n', '  o.quantity,\n  o.unit_price,\n')
+          .replace(
+            'tests:\n',
+            `tests:\n  - sql: { name: only_first_days, sql: "SELECT * FROM {{ this }} WHERE order_date > DATE '2024-03-02'" }\n`,
+          ),
+      );
+      await repo.ok('commit', '-q', '-am', 'order facts: unit price');
+      await ratOk(repo, ['run']);
+      await repo.ok('checkout', 'main');
+    });
+    after(async () => {
+      await server?.stop();
+      if (repo) rmSync(repo.dir, { recursive: true, force: true });
+    });
+
+    it('merging feat-a merges its data (clean)', async () => {
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-a', 'feat-a');
+      const days = await query(server, 'main', 'SELECT count(*) AS n FROM gold.daily_revenue');
+      assert.equal(Number(days[0].n), 3);
+    });
+
+    it('merging feat-b rebuilds gold.daily_revenue with the merged code, in one catalog commit', async () => {
+      const before = await catalog.head('main');
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-b', 'feat-b');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, /rebuilt with the merged code: .*gold\.daily_revenue/);
+      await assertMergedState(server);
+      const log = await catalog.call('GET', `/api/v2/trees/main/history?max-records=5`);
+      const headCommit = log.body.logEntries[0].commitMeta;
+      assert.equal(headCommit.parentCommitHashes[0], before, 'one commit on main for the merge');
+      assert.equal(headCommit.allProperties['rat.git.source-branch'].at(-1), 'feat-b');
+      const temps = (await catalog.call('GET', '/api/v2/trees')).body.references.filter((x: { name: string }) =>
+        x.name.startsWith('rat-merge-'),
+      );
+      assert.deepEqual(temps, [], 'the temporary branch is gone');
+      const status = await repo.rat(['status']);
+      assert.equal(status.code, 0, status.stdout);
+    });
+
+    it('a rat run on main afterwards finds nothing to do: no table but the run record changes', async () => {
+      const before = await catalog.head('main');
+      const r = await ratOk(repo, ['run']);
+      assert.match(r.stdout, /gold\.daily_revenue\s+0 rows, 0 files, unchanged/);
+      const diff = await catalog.call('GET', `/api/v2/trees/main@${before}/diff/main`);
+      assert.deepEqual(
+        diff.body.diffs.map((d: { key: { elements: string[] } }) => d.key.elements.join('.')),
+        ['_rat.runs'],
+      );
+    });
+
+    it('a branch that overwrote bronze.orders differently is refused with the table named; main unchanged', async () => {
+      const before = await catalog.head('main');
+      const codeBefore = await repo.head();
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-c', 'feat-c');
+      assert.notEqual(r.code, 0, 'the code merge is stopped');
+      assert.match(r.stderr, /merge stopped: the DATA .* bronze\.orders/);
+      assert.equal(await catalog.head('main'), before);
+      await repo.ok('merge', '--abort');
+      assert.equal(await repo.head(), codeBefore);
+    });
+
+    it('a rebuild whose data test fails stops the code merge, names the model, and leaves main unchanged', async () => {
+      const before = await catalog.head('main');
+      const codeBefore = await repo.head();
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-d', 'feat-d');
+      assert.notEqual(r.code, 0, 'the code merge is stopped');
+      assert.match(r.stderr, /rebuilding gold\.fct_orders with the merged code failed: .*only_first_days/);
+      assert.equal(await catalog.head('main'), before);
+      await repo.ok('merge', '--abort');
+      assert.equal(await repo.head(), codeBefore);
+      await assertMergedState(server);
+    });
+  });
+
+  describe('on a forge (no hooks ran): rat sync on main', () => {
+    let server: TestServer;
+    let catalog: Catalog;
+    let repo: Repo;
+
+    before(async () => {
+      server = await startTestServer();
+      catalog = new Catalog(server.url);
+      repo = await teamRepo(server);
+    });
+    after(async () => {
+      await server?.stop();
+      if (repo) rmSync(repo.dir, { recursive: true, force: true });
+    });
+
+    it('merges both branches, rebuilding what both changed, and ends in the same state', async () => {
+      const noHooks = { cwd: repo.dir, env: { RAT_SKIP_HOOKS: '1' } };
+      for (const b of ['feat-a', 'feat-b']) {
+        const m = await run('git', ['merge', '--no-ff', '-m', `Merge pull request #1 from org/${b}`, b], noHooks);
+        assert.equal(m.code, 0, m.stderr);
+      }
+      const before = await catalog.head('main');
+      const sync = await ratOk(repo, ['sync']);
+      assert.match(sync.stdout, /rebuilt with the merged code: .*gold\.daily_revenue/);
+      await assertMergedState(server);
+      // One catalog commit per code merge: feat-b's on top of feat-a's on top of where main was.
+      const log = (await catalog.call('GET', '/api/v2/trees/main/history?max-records=20')).body.logEntries.map(
+        (e: { commitMeta: { hash: string; parentCommitHashes: string[]; allProperties: Record<string, string[]> } }) =>
+          e.commitMeta,
+      );
+      const [last] = log;
+      const previous = log.find((c: { hash: string }) => c.hash === last.parentCommitHashes[0]);
+      assert.equal(last.allProperties['rat.git.source-branch'].at(-1), 'feat-b');
+      assert.equal(previous.allProperties['rat.git.source-branch'].at(-1), 'feat-a');
+      assert.equal(previous.parentCommitHashes[0], before);
+      const again = await ratOk(repo, ['sync']);
+      assert.doesNotMatch(again.stdout, /merged data/);
+      const status = await repo.rat(['status']);
+      assert.equal(status.code, 0, status.stdout);
+    });
+  });
+});
