@@ -1,6 +1,7 @@
 import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
+import type { AuthService } from './auth/auth-service.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   webhookSecret?: string;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
+  /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
+  auth?: AuthService;
 }

@@ -5,6 +5,7 @@ import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { authRouter } from './http/auth/index.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -25,6 +26,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(authRouter(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));

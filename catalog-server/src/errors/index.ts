@@ -19,3 +19,5 @@ export { NamespaceNotEmptyError } from './namespace-not-empty.ts';
 export { CommitFailedError } from './commit-failed.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { UnprocessableEntityError } from './unprocessable-entity.ts';
+export { ForbiddenError } from './forbidden.ts';
+export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';

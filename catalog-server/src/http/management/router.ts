@@ -11,6 +11,7 @@ import { keyId } from '../../store/types.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
 import * as s from './schemas.ts';
+import { accessOf } from '../auth/access.ts';
 import {
   commitMetaJson,
   contentJson,
@@ -45,7 +46,8 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.get('/trees', async (req, res) => {
     const q = s.listReferencesQuery.parse(req.query);
-    const refs = await store.listReferences();
+    // Only the references the caller may read (all of them without auth).
+    const refs = (await store.listReferences()).filter((r) => accessOf(req).canRead(r.name));
     res.json(
       pageJson(
         'references',
@@ -337,14 +339,17 @@ function encodeSlashesInRefs(req: Request, _res: unknown, next: () => void): voi
   const qi = req.url.indexOf('?');
   const path = qi < 0 ? req.url : req.url.slice(0, qi);
   const query = qi < 0 ? '' : req.url.slice(qi);
-  const m = /^\/trees\/(.*)$/.exec(path);
-  if (m) {
-    const rest = encodeRefAtStart(m[1]!);
-    const diff = /^([^/]*)\/diff\/(.*)$/.exec(rest);
-    const fixed = diff ? `${diff[1]}/diff/${encodeRefAtStart(diff[2]!)}` : rest;
-    req.url = `/trees/${fixed}${query}`;
-  }
+  req.url = `${normalizeTreesPath(path)}${query}`;
   next();
+}
+
+/** The path with raw slashes in its `{ref}` elements encoded, as the routes (and the authorization) read it. */
+export function normalizeTreesPath(path: string): string {
+  const m = /^\/trees\/(.*)$/.exec(path);
+  if (!m) return path;
+  const rest = encodeRefAtStart(m[1]!);
+  const diff = /^([^/]*)\/diff\/(.*)$/.exec(rest);
+  return `/trees/${diff ? `${diff[1]}/diff/${encodeRefAtStart(diff[2]!)}` : rest}`;
 }
 
 const RAW_SLASH_REF = /^([^@?]*\/[^@?]*)@((?:[0-9a-fA-F]{8,64})?(?:[~^*][^/]*)?)(?=\/|$)/;
