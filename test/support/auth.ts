@@ -2,12 +2,18 @@ import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
 import { http } from './server.ts';
 
 /** Client secrets of the team config below (tests only; the config itself holds their hashes). */
-export const SECRETS = { etl: 'etl-secret', bi: 'bi-secret', rel: 'rel-secret', ops: 'ops-secret' } as const;
+export const SECRETS = {
+  etl: 'etl-secret',
+  bi: 'bi-secret',
+  rel: 'rel-secret',
+  ops: 'ops-secret',
+  guest: 'guest-secret',
+} as const;
 export type TeamClient = keyof typeof SECRETS;
 
 /**
  * The auth config of the security docs' example: `etl` writes anywhere but protected `main`, `bi` reads, `rel`
- * (releaser) merges into `main`, `ops` is admin.
+ * (releaser) merges into `main`, `ops` is admin, `guest` reads only `team/*`.
  */
 export const TEAM_AUTH: AuthConfigInput = {
   clients: [
@@ -15,12 +21,14 @@ export const TEAM_AUTH: AuthConfigInput = {
     { id: 'bi', 'secret-sha256': hashSecret(SECRETS.bi), roles: ['reader'] },
     { id: 'rel', 'secret-sha256': hashSecret(SECRETS.rel), roles: ['releaser', 'reader'] },
     { id: 'ops', 'secret-sha256': hashSecret(SECRETS.ops), roles: ['admin'] },
+    { id: 'guest', 'secret-sha256': hashSecret(SECRETS.guest), roles: ['guest'] },
   ],
   roles: {
     reader: [{ refs: ['*'], allow: ['read'] }],
     writer: [{ refs: ['*'], allow: ['read', 'write'] }],
     releaser: [{ refs: ['main'], allow: ['read', 'merge'] }],
     admin: [{ refs: ['*'], allow: ['admin'] }],
+    guest: [{ refs: ['team/*'], allow: ['read'] }],
   },
   protected: ['main', 'release/*'],
 };
