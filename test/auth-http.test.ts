@@ -10,6 +10,7 @@ import { startServer } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startServerProcess } from './support/server-process.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { runRat } from './support/rat-cli.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -164,6 +165,34 @@ describe('auth: tokens, 401 and 403', function () {
     assert.equal(loaded.status, 200);
   });
 
+  it('records the authenticated caller as author and rat.principal, whatever the client declares', async () => {
+    const etl = bearer(tokens['etl']!);
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, etl)).body.reference;
+    assert.equal((await http('POST', `${server.url}/api/v2/trees?name=audit&type=BRANCH`, main, etl)).status, 200);
+    const created = await http(
+      'POST',
+      `${server.url}/iceberg/audit/v1/namespaces`,
+      { namespace: ['audited'] },
+      { ...etl, 'x-rat-author': 'mallory' },
+    );
+    assert.equal(created.status, 200);
+    const head = (await http('GET', `${server.url}/api/v2/trees/audit`, undefined, etl)).body.reference.hash;
+    const merged = await http(
+      'POST',
+      `${server.url}/api/v2/trees/main@${main.hash}/history/merge`,
+      { fromRefName: 'audit', fromHash: head },
+      bearer(tokens['rel']!),
+    );
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    const meta = async (ref: string) =>
+      (await http('GET', `${server.url}/api/v2/trees/${ref}/history`, undefined, etl)).body.logEntries[0].commitMeta;
+    const [merge, commit] = [await meta('main'), await meta('audit')];
+    assert.deepEqual(merge.authors, ['rel']);
+    assert.deepEqual(merge.allProperties['rat.principal'], ['rel']);
+    assert.deepEqual(commit.authors, ['etl']);
+    assert.deepEqual(commit.allProperties['rat.principal'], ['etl']);
+  });
+
   it('lists only the references the caller may read', async () => {
     const narrow = await startTestServer({
       auth: { ...TEAM_AUTH, roles: { ...TEAM_AUTH.roles, reader: [{ refs: ['main', 'team/*'], allow: ['read'] }] } },
@@ -196,5 +225,33 @@ describe('auth: tokens, 401 and 403', function () {
     } finally {
       await narrow.stop();
     }
+  });
+
+  it('rat commands authenticate with RAT_CLIENT_ID/RAT_CLIENT_SECRET or RAT_TOKEN; rat log shows the principal', async () => {
+    const cwd = server.dataDir;
+    const as = (id: 'etl' | 'bi') => ({ RAT_CLIENT_ID: id, RAT_CLIENT_SECRET: SECRETS[id], RAT_TOKEN: '' });
+    const anonymous = await runRat(cwd, ['branch', 'list', '--server', server.url], {
+      RAT_TOKEN: '',
+      RAT_CLIENT_ID: '',
+    });
+    assert.equal(anonymous.code, 1, anonymous.out);
+    const refused = await runRat(cwd, ['branch', 'create', 'by-bi', '--server', server.url], as('bi'));
+    assert.equal(refused.code, 1, refused.out);
+    const created = await runRat(cwd, ['branch', 'create', 'by-etl', '--server', server.url], as('etl'));
+    assert.equal(created.code, 0, created.out);
+    const listed = await runRat(cwd, ['branch', 'list', '--json', '--server', server.url], {
+      RAT_TOKEN: tokens['bi']!,
+    });
+    assert.equal(listed.code, 0, listed.out);
+    assert.ok(JSON.parse(listed.out).some((r: { name: string }) => r.name === 'by-etl'));
+    const wrongSecret = await runRat(cwd, ['branch', 'list', '--server', server.url], {
+      RAT_CLIENT_ID: 'etl',
+      RAT_CLIENT_SECRET: 'wrong',
+      RAT_TOKEN: '',
+    });
+    assert.equal(wrongSecret.code, 1, wrongSecret.out);
+    const log = await runRat(cwd, ['log', 'main', '--json', '--server', server.url], as('bi'));
+    assert.equal(log.code, 0, log.out);
+    assert.ok(log.out.includes('"rel"'), 'the merge by the releaser shows its principal');
   });
 });

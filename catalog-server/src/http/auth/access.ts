@@ -23,3 +23,27 @@ export function grantAccess(req: Request, principal: Principal, policy: Policy):
 export function accessOf(req: Request): Access {
   return byRequest.get(req) ?? OPEN;
 }
+
+/** Property naming the authenticated caller on every commit it makes (merges and transplants included). */
+export const PRINCIPAL_PROPERTY = 'rat.principal';
+
+/**
+ * Commit meta as the audit wants it: with auth on, the author is the authenticated caller (whatever the client
+ * declared) and `rat.principal` names it too; without auth it is returned unchanged.
+ *
+ * @example auditMeta(req, { message: 'load', author: 'someone' }) // { message: 'load', author: 'etl', properties: { 'rat.principal': 'etl' } }
+ */
+export function auditMeta<M extends { author?: string; properties?: Record<string, string> }>(
+  req: Request,
+  meta: M,
+): M {
+  const p = accessOf(req).principal;
+  if (!p) return meta;
+  return { ...meta, author: p.id, properties: { ...meta.properties, ...principalProperties(req) } };
+}
+
+/** `{ 'rat.principal': <caller> }` with auth on, `{}` without. */
+export function principalProperties(req: Request): Record<string, string> {
+  const p = accessOf(req).principal;
+  return p ? { [PRINCIPAL_PROPERTY]: p.id } : {};
+}

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { CommitInfo } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
+import { auditMeta } from '../auth/access.ts';
 
 /** The ref this request addresses (set by the router from the URL: `/iceberg/<ref>/v1/...`). */
 export function refOf(req: Request): string {
@@ -58,7 +59,7 @@ export function queryOf(req: Request, name: string): string | undefined {
 
 /**
  * Commit author/message/properties given by the client (`X-Rat-Author`, `X-Rat-Message`, `X-Rat-Properties` as a
- * JSON object of strings).
+ * JSON object of strings); with auth on, the author is the authenticated caller.
  */
 export function commitInfoOf(req: Request): CommitInfo {
   const author = req.header('x-rat-author') || undefined;
@@ -76,5 +77,5 @@ export function commitInfoOf(req: Request): CommitInfo {
       throw new BadRequestError('X-Rat-Properties must be a JSON object of strings.');
     properties = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
   }
-  return { author, message, properties };
+  return auditMeta(req, { author, message, properties });
 }

@@ -11,7 +11,7 @@ import { keyId } from '../../store/types.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
 import * as s from './schemas.ts';
-import { accessOf } from '../auth/access.ts';
+import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
 import {
   commitMetaJson,
   contentJson,
@@ -223,7 +223,8 @@ export function managementRouter(ctx: AppContext): Router {
     const operations: Operation[] = body.operations.map((op) =>
       op.type === 'PUT' ? { type: 'PUT', key: op.key, content: contentInput(op.key, op.content) } : op,
     );
-    const result = await store.commit(target.name, target.expectedHash, toStoreMeta(body.commitMeta), operations);
+    const meta = auditMeta(req, toStoreMeta(body.commitMeta));
+    const result = await store.commit(target.name, target.expectedHash, meta, operations);
     res.json({
       targetBranch: { type: 'BRANCH', name: target.name, hash: result.hash },
       // Nessie answers null, not [], when the commit created no content.
@@ -248,7 +249,7 @@ export function managementRouter(ctx: AppContext): Router {
       toBranch: target.name,
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
-      meta: message ? meta : { ...meta, message: undefined },
+      meta: auditMeta(req, message ? meta : { ...meta, message: undefined }),
     });
     res.json(mergeResponseJson(result));
   });
@@ -262,7 +263,8 @@ export function managementRouter(ctx: AppContext): Router {
       toBranch: target.name,
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
-      ...(body.message ? { meta: { message: body.message } } : {}),
+      // Transplanted commits keep their authors; the property records who transplanted them.
+      meta: { ...(body.message ? { message: body.message } : {}), properties: principalProperties(req) },
     });
     res.json(mergeResponseJson(result));
   });
