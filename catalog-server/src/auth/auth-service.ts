@@ -20,6 +20,7 @@ export class AuthService {
   readonly policy: Policy;
   private readonly clients: Map<string, AuthConfig['clients'][number]>;
   private readonly oidc?: OidcVerifier;
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
 
   constructor(
     config: AuthConfig,
@@ -57,8 +58,20 @@ export class AuthService {
     return this.tokens.issue(subject);
   }
 
-  /** The principal behind an `Authorization: Bearer …` header; 401 (UnauthorizedError) for none or a bad one. */
+  /**
+   * The principal behind an `Authorization: Bearer …` header; 401 (UnauthorizedError) for none or a bad one. A token
+   * that verified is remembered until it expires, so a client's steady stream of requests costs a map lookup each.
+   */
   async authenticate(authorization: string | undefined): Promise<Principal> {
+    const hit = this.verified.get(authorization ?? '');
+    if (hit && hit.expiresAt > Date.now()) return hit.principal;
+    const principal = await this.verify(authorization);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(authorization!, principal);
+    return principal.principal;
+  }
+
+  private async verify(authorization: string | undefined): Promise<{ principal: Principal; expiresAt: number }> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!m)
       throw unauthorized(
@@ -67,11 +80,14 @@ export class AuthService {
       );
     const token = m[1]!;
     let issuer: string | undefined;
+    let exp: number | undefined;
     try {
-      issuer = decodeJwt(token).iss;
+      ({ iss: issuer, exp } = decodeJwt(token));
     } catch {
       throw unauthorized('invalid_token', 'The bearer token is not a JWT.');
     }
+    // Both verifiers require `exp`, so it is set on every token that gets past them.
+    const expiresAt = (exp ?? 0) * 1000;
     if (issuer === OWN_ISSUER) {
       let subject: string;
       try {
@@ -81,11 +97,11 @@ export class AuthService {
       }
       const client = this.clients.get(subject);
       if (!client) throw unauthorized('invalid_token', `Client "${subject}" is no longer configured.`);
-      return { id: client.id, roles: client.roles, via: 'client' };
+      return { principal: { id: client.id, roles: client.roles, via: 'client' }, expiresAt };
     }
     if (this.oidc && issuer === this.oidc.issuer) {
       try {
-        return await this.oidc.verify(token);
+        return { principal: await this.oidc.verify(token), expiresAt };
       } catch (err) {
         throw unauthorized('invalid_token', `The identity provider's token is not valid (${(err as Error).message}).`);
       }
@@ -93,6 +109,9 @@ export class AuthService {
     throw unauthorized('invalid_token', `Tokens from issuer "${issuer ?? '(none)'}" are not accepted here.`);
   }
 }
+
+/** Verified tokens remembered at most; the map starts over when full (tokens are short-lived anyway). */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** A 401 whose `data.wwwAuthenticate` is the challenge the middleware sends (RFC 6750). */
 function unauthorized(kind: 'missing' | 'invalid_token', message: string): UnauthorizedError {
