@@ -66,7 +66,9 @@ export type AuthConfig = z.output<typeof authConfigSchema>;
 export type AuthConfigInput = z.input<typeof authConfigSchema>;
 
 /** An auth config file that does not parse or validate; the message names the file and each problem. */
-export class AuthConfigError extends Error {}
+export class AuthConfigError extends Error {
+  override readonly name = 'AuthConfigError';
+}
 
 /**
  * Parses and validates an auth config (YAML, or JSON, which is YAML too).
