@@ -3,11 +3,15 @@ import { useClientSession } from './support/clients/index.ts';
 import { SECRETS, TEAM_AUTH } from './support/auth.ts';
 
 /**
- * Real clients against a server with the team auth config: PyIceberg and DuckDB with client credentials
+ * Real clients against a server with the team auth config: PyIceberg, DuckDB and Spark with client credentials
  * (test/clients/auth_suite.py), a protected `main` that only takes merges from the releaser.
  */
-describe('auth with real clients (PyIceberg, DuckDB)', function () {
-  const session = useClientSession('auth_suite.py', { server: { auth: TEAM_AUTH }, config: { secrets: SECRETS } });
+describe('auth with real clients (PyIceberg, DuckDB, Spark)', function () {
+  const session = useClientSession('auth_suite.py', {
+    spark: true,
+    server: { auth: TEAM_AUTH },
+    config: { secrets: SECRETS },
+  });
 
   it('PyIceberg with credential=etl:… writes on its branch', () => {
     assert.deepEqual(session.step('etl writes on its branch with credential=etl:secret'), [1, 2, 3]);
@@ -37,6 +41,10 @@ describe('auth with real clients (PyIceberg, DuckDB)', function () {
     const v = session.step('duckdb connects with client credentials (bi) and reads main');
     assert.deepEqual(v.ids, [1, 2, 3]);
     assert.match(v.writeRefused, /403|Forbidden/i, 'the reader write must be refused by the catalog');
+  });
+
+  it('Spark (Java RESTCatalog) writes on a branch with credential=etl:…', () => {
+    assert.deepEqual(session.step('spark writes on the etl branch with client credentials'), [1, 2, 3, 5]);
   });
 
   it('clients fetched their tokens at <uri>/v1/oauth/tokens; no request was answered 5xx', () => {

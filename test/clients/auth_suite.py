@@ -19,8 +19,6 @@ from harness import (
     duckdb_connection,
     duckdb_rows,
     merge,
-    spark_catalog,
-    spark_from_snippet,
     sql_rows,
 )
 
@@ -106,9 +104,21 @@ steps.run("duckdb connects with client credentials (bi) and reads main", duckdb_
 if CONFIG.get("sparkJar"):
 
     def spark_with_client_credentials():
-        spark = spark_from_snippet(catalog_uri())
-        spark_catalog(spark, "etlcat", catalog_uri("etl"))
-        spark.conf.set("spark.sql.catalog.etlcat.credential", f"etl:{SECRETS['etl']}")
+        from pyspark.sql import SparkSession
+
+        # Not the documented snippet: its catalog has no credential and it runs a query at once.
+        spark = (
+            SparkSession.builder.appName("ratatouille-auth")
+            .config("spark.jars", CONFIG["sparkJar"])
+            .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+            .config("spark.sql.catalog.etlcat", "org.apache.iceberg.spark.SparkCatalog")
+            .config("spark.sql.catalog.etlcat.type", "rest")
+            .config("spark.sql.catalog.etlcat.uri", catalog_uri("etl"))
+            .config("spark.sql.catalog.etlcat.credential", f"etl:{SECRETS['etl']}")
+            .config("spark.sql.defaultCatalog", "etlcat")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
         spark.sql("INSERT INTO etlcat.sales.orders VALUES (5, 'spark')")
         return [r["id"] for r in sql_rows(spark, "SELECT id FROM etlcat.sales.orders ORDER BY id")]
 
