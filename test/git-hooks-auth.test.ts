@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
-import { Repo } from './git-support.ts';
+import { Repo, run } from './git-support.ts';
+import { RAT_BIN } from './support/rat-cli.ts';
+import { ensurePythonVenv } from './support/clients/index.ts';
 
 const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
 
@@ -66,5 +68,20 @@ describe('git hooks with auth on', function () {
     const sync = await repo.rat(['sync']);
     assert.equal(sync.code, 0, sync.stderr);
     assert.equal(await head('anonymous'), await head('main'));
+  });
+
+  it('eval "$(rat env)" gives PyIceberg the credential by reference, and PyIceberg connects with it', async () => {
+    credentials({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: SECRETS.etl });
+    await repo.ok('checkout', '-q', 'feature');
+    const printed = await repo.rat(['env']);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.ok(!printed.stdout.includes(SECRETS.etl), 'the secret is never printed');
+    const { python } = await ensurePythonVenv();
+    const script = `eval "$(${JSON.stringify(process.execPath)} ${JSON.stringify(RAT_BIN)} env)" && ${JSON.stringify(python)} -c ${JSON.stringify(
+      'from pyiceberg.catalog import load_catalog; c = load_catalog("rat"); c.create_namespace("from_env"); print(c.list_namespaces())',
+    )}`;
+    const r = await run('bash', ['-c', script], { cwd: repo.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /from_env/);
   });
 });
