@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
-import { SERVER_ENV, S3_ENV } from '@ratatouille/catalog-server';
+import { AuthConfigError, SERVER_ENV, S3_ENV, hashSecret, parseAuthConfig } from '@ratatouille/catalog-server';
 import { runChecked, runProcess } from './support/clients/index.ts';
 import { ensureDockerCompose } from './support/compose/docker-compose.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
@@ -15,6 +15,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const ENV_EXAMPLE = path.join(ROOT, '.env.example');
 const DOCKERFILE = path.join(ROOT, 'Dockerfile');
+const AUTH_EXAMPLE = path.join(ROOT, 'auth.example.yaml');
+
+/** auth.example.yaml with each client's placeholder replaced by the hash of `<id>-test-secret`, as a user would. */
+function filledAuthExample(): string {
+  const doc = yaml.load(readFileSync(AUTH_EXAMPLE, 'utf8')) as { clients: Array<Record<string, unknown>> };
+  for (const c of doc.clients) c['secret-sha256'] = hashSecret(`${String(c['id'])}-test-secret`);
+  return yaml.dump(doc);
+}
 
 interface ComposeService {
   image?: string;
@@ -178,6 +186,18 @@ describe('docker compose stack', function () {
     assert.ok(catalog.build, 'built from the Dockerfile');
   });
 
+  it('ships with auth on: the config is mounted read-only, and the template is refused until its hashes are set', () => {
+    const catalog = config.services['catalog']!;
+    const target = catalog.environment![SERVER_ENV.auth];
+    assert.ok(target, `${SERVER_ENV.auth} is set`);
+    const mount = catalog.volumes!.find((v) => v.split(':')[1] === target);
+    assert.ok(mount?.endsWith(':ro'), `${target} is mounted read-only`);
+    assert.throws(() => parseAuthConfig(readFileSync(AUTH_EXAMPLE, 'utf8')), AuthConfigError);
+    const filled = parseAuthConfig(filledAuthExample());
+    assert.ok(filled.protected.includes('main'));
+    assert.ok(filled.clients.some((c) => c.roles.includes('admin')));
+  });
+
   it('wires the catalog to MinIO: same keys, reachable endpoint, bucket created first', () => {
     const { minio, catalog, 'create-bucket': mk } = config.services as Record<string, ComposeService>;
     const env = catalog!.environment!;
@@ -221,11 +241,14 @@ describe('docker compose stack', function () {
         buckets: [bucket],
       });
       dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-compose-data-'));
+      const authFile = path.join(dataDir, 'auth.yaml');
+      writeFileSync(authFile, filledAuthExample());
       // Only what names this machine instead of the containers' network changes; every other value is compose's.
       const substitutions: Record<string, string> = {
         [SERVER_ENV.host]: '127.0.0.1',
         [SERVER_ENV.port]: '0',
-        [SERVER_ENV.dataDir]: dataDir,
+        [SERVER_ENV.dataDir]: path.join(dataDir, 'data'),
+        [SERVER_ENV.auth]: authFile,
         [S3_ENV.endpointS3]: s3.endpoint,
         [S3_ENV.clientEndpoint]: s3.endpoint,
       };
@@ -258,17 +281,30 @@ describe('docker compose stack', function () {
           void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}`)));
         });
         assert.equal((await http('GET', `${url}/healthz`)).status, 200);
+        assert.equal((await http('GET', `${url}/iceberg/v1/config`)).status, 401, 'auth is on');
+        const issued = await http(
+          'POST',
+          `${url}/iceberg/v1/oauth/tokens`,
+          `grant_type=client_credentials&client_id=admin&client_secret=admin-test-secret`,
+          { 'content-type': 'application/x-www-form-urlencoded' },
+        );
+        assert.equal(issued.status, 200, JSON.stringify(issued.body));
+        const auth = { authorization: `Bearer ${issued.body.access_token}` };
+        // main is protected in the shipped config: the smoke test works on a branch.
+        const main = (await http('GET', `${url}/api/v2/trees/main`, undefined, auth)).body.reference;
+        assert.equal((await http('POST', `${url}/api/v2/trees?name=smoke&type=BRANCH`, main, auth)).status, 200);
+        const base = `${url}/iceberg/smoke`;
 
-        const ns = await http('POST', `${url}/iceberg/v1/namespaces`, { namespace: ['compose'] });
+        const ns = await http('POST', `${base}/v1/namespaces`, { namespace: ['compose'] }, auth);
         assert.equal(ns.status, 200, JSON.stringify(ns.body));
         const created = await http(
           'POST',
-          `${url}/iceberg/v1/namespaces/compose/tables`,
+          `${base}/v1/namespaces/compose/tables`,
           {
             name: 'smoke',
             schema: { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'id', required: false, type: 'long' }] },
           },
-          { 'x-iceberg-access-delegation': 'vended-credentials' },
+          { 'x-iceberg-access-delegation': 'vended-credentials', ...auth },
         );
         assert.equal(created.status, 200, JSON.stringify(created.body));
         const metadataLocation: string = created.body['metadata-location'];
@@ -282,7 +318,7 @@ describe('docker compose stack', function () {
         assert.equal(cfg['s3.region'], composeEnv[S3_ENV.region]);
         assert.equal(cfg['s3.path-style-access'], 'true');
         assert.equal(cfg['s3.access-key-id'], composeEnv[S3_ENV.accessKeyId]);
-        const plain = await http('GET', `${url}/iceberg/v1/namespaces/compose/tables/smoke`);
+        const plain = await http('GET', `${base}/v1/namespaces/compose/tables/smoke`, undefined, auth);
         assert.equal(plain.status, 200);
         assert.equal(plain.body.config['s3.access-key-id'], undefined, 'keys only when asked for');
         assert.ok(!out.includes(composeEnv[S3_ENV.secretAccessKey]!), 'secret in the server log');

@@ -18,7 +18,12 @@ export class BenchClient {
   readonly base: URL;
   private readonly agent: http.Agent;
 
-  constructor(base: string, maxSockets = 64) {
+  constructor(
+    base: string,
+    maxSockets = 64,
+    /** Sent with every request (e.g. `authorization` for a catalog with auth on). */
+    private readonly defaultHeaders: Record<string, string> = {},
+  ) {
     this.base = new URL(base.endsWith('/') ? base : `${base}/`);
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
@@ -40,6 +45,7 @@ export class BenchClient {
             ...(payload === undefined
               ? {}
               : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+            ...this.defaultHeaders,
             ...headers,
           },
         },

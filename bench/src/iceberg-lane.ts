@@ -11,6 +11,8 @@ export interface IcebergTarget {
   baseUrl: string;
   /** `?warehouse=` for `/v1/config`, when the server needs one (Nessie). */
   warehouse?: string;
+  /** Headers for every request (a bearer token for a catalog with auth on). */
+  headers?: Record<string, string>;
 }
 
 export interface IcebergWorkload {
@@ -117,7 +119,7 @@ class IcebergRest {
   prefix = '/v1';
 
   constructor(readonly target: IcebergTarget) {
-    this.client = new BenchClient(target.baseUrl);
+    this.client = new BenchClient(target.baseUrl, 64, target.headers);
   }
 
   async init(): Promise<void> {

@@ -11,11 +11,13 @@
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,engine`, `--systems=ours,ours-s3,reference,nessie-rocksdb,nessie-mem`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,engine`,
+ * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { startS3Server, type S3TestServer } from '../../test/support/s3/versitygw.ts';
 import { NESSIE_VERSION, findJava21 } from '../../test/support/nessie.ts';
+import { hashSecret } from '@ratatouille/catalog-server';
 import { FULL_API, QUICK_API, runApiLane } from './api-v2-lane.ts';
 import { httpFloor, sqliteCommitFloor } from './floor.ts';
 import { FULL_ICEBERG, QUICK_ICEBERG, runIcebergLane, type IcebergWorkload } from './iceberg-lane.ts';
@@ -251,6 +254,39 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
               profile = summarizeProfile(profDir);
               rmSync(profDir, { recursive: true, force: true });
             }
+          }
+        });
+      if (want('iceberg') && wantSystem('ours-auth'))
+        await guarded(rec, 'iceberg', 'ours (auth)', async () => {
+          // The same workload with auth on: every request carries a bearer token and passes the authorization check.
+          const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-auth-'));
+          const secret = randomBytes(16).toString('hex');
+          const config = path.join(dir, 'auth.json');
+          writeFileSync(
+            config,
+            JSON.stringify({
+              clients: [{ id: 'bench', 'secret-sha256': hashSecret(secret), roles: ['admin'] }],
+              roles: { admin: [{ refs: ['*'], allow: ['admin'] }] },
+              'token-ttl-seconds': 86_400,
+            }),
+          );
+          const ours = await startOurs({ auth: config });
+          try {
+            const res = await fetch(`${ours.url}/iceberg/v1/oauth/tokens`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({
+                grant_type: 'client_credentials',
+                client_id: 'bench',
+                client_secret: secret,
+              }),
+            });
+            const { access_token: token } = (await res.json()) as { access_token: string };
+            const target = { system: 'ours (auth)', baseUrl: `${ours.url}/iceberg` };
+            await runIcebergLane('iceberg', { ...target, headers: { authorization: `Bearer ${token}` } }, iceberg, rec);
+          } finally {
+            await ours.stop();
+            rmSync(dir, { recursive: true, force: true });
           }
         });
       if (want('iceberg')) {

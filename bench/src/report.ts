@@ -19,6 +19,7 @@ export type RatioPairs = Record<string, Array<[string, string]>>;
 export const RATIO_PAIRS: RatioPairs = {
   iceberg: [
     ['ours', 'reference'],
+    ['ours (auth)', 'ours'],
     ['ours (s3)', 'nessie-rocksdb'],
     ['ours (s3)', 'nessie-mem'],
   ],

@@ -1,2 +1,3 @@
 export * from './iceberg-client.ts';
 export * from './management-client.ts';
+export * from './auth.ts';

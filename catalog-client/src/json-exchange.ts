@@ -1,3 +1,5 @@
+import { authorizationFor, type CatalogAuth } from './auth.ts';
+
 /** A response as both clients read it: status, and the body parsed as JSON, the raw text when it is not JSON, or null. */
 export interface JsonExchange {
   status: number;
@@ -24,18 +26,33 @@ export async function exchangeJson(
     body?: string;
     timeoutMs?: number;
     parse: (text: string) => unknown;
+    /** Adds `Authorization` from these credentials (unless `headers` has one); a 401 renews the token once. */
+    auth?: CatalogAuth;
   },
 ): Promise<JsonExchange> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: { ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
-      body: opts.body,
-      signal: opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined,
-    });
-  } catch (err) {
-    throw new NoResponseError((err as Error).message);
+  const send = async (renew: boolean): Promise<Response> => {
+    const authorization =
+      opts.auth && !hasAuthorization(opts.headers) ? await authorizationFor(opts.auth, renew) : undefined;
+    try {
+      return await fetch(url, {
+        method,
+        headers: {
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(authorization ? { authorization } : {}),
+          ...opts.headers,
+        },
+        body: opts.body,
+        signal: opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined,
+      });
+    } catch (err) {
+      throw new NoResponseError((err as Error).message);
+    }
+  };
+  let res = await send(false);
+  // A fetched token may have expired or the server's signing key rotated: one fresh token, one retry.
+  if (res.status === 401 && opts.auth?.credentials && 'clientId' in opts.auth.credentials) {
+    await res.arrayBuffer();
+    res = await send(true);
   }
   const text = await res.text();
   let body: unknown = null;
@@ -47,4 +64,8 @@ export async function exchangeJson(
     }
   }
   return { status: res.status, ok: res.ok, statusText: res.statusText, body };
+}
+
+function hasAuthorization(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((h) => h.toLowerCase() === 'authorization');
 }

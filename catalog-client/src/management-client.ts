@@ -1,4 +1,5 @@
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
+import { credentialsFromEnv, type CatalogAuth, type CatalogCredentials } from './auth.ts';
 
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
@@ -188,6 +189,8 @@ export interface ManagementClientOptions {
   headers?: Record<string, string>;
   /** Give up on a request after this long (git hooks must never hang git); default: no limit. */
   timeoutMs?: number;
+  /** For a catalog with auth on; default: from `RAT_TOKEN` or `RAT_CLIENT_ID`/`RAT_CLIENT_SECRET`. */
+  credentials?: CatalogCredentials;
 }
 
 /**
@@ -254,8 +257,11 @@ export class ManagementClient {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs?: number;
 
+  private readonly auth: CatalogAuth;
+
   constructor(opts: ManagementClientOptions) {
     this.baseUrl = `${opts.server.replace(/\/+$/, '')}/api/v2`;
+    this.auth = { server: opts.server, credentials: opts.credentials ?? credentialsFromEnv() };
     this.headers = opts.headers ?? {};
     this.timeoutMs = opts.timeoutMs;
   }
@@ -434,6 +440,7 @@ export class ManagementClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         timeoutMs: this.timeoutMs,
         parse: JSON.parse,
+        auth: this.auth,
       });
     } catch (e) {
       if (!(e instanceof NoResponseError)) throw e;

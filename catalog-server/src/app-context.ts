@@ -5,6 +5,7 @@ import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { AuthService } from './auth/auth-service.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -27,4 +28,6 @@ export interface AppContext {
   codeLinks?: CodeLinkStore;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
   idempotency?: IdempotencyStore;
+  /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
+  auth?: AuthService;
 }

@@ -7,6 +7,7 @@ import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
 import { LIMITS } from './limits.ts';
+import { authRouter } from './http/auth/index.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
+  app.use(authRouter(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));

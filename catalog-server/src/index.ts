@@ -23,3 +23,14 @@ export {
   type WarehouseConfig,
   type WarehousesConfig,
 } from './warehouse/index.ts';
+export { hashSecret, generateSecret } from './auth/secret.ts';
+export { isLoopbackHost } from './auth/loopback.ts';
+export {
+  loadAuthConfig,
+  parseAuthConfig,
+  AuthConfigError,
+  PERMISSIONS,
+  type AuthConfig,
+  type AuthConfigInput,
+  type Permission,
+} from './auth/config.ts';

@@ -13,6 +13,9 @@ import { instrumentStore } from './observability/instrumented-store.ts';
 import { BadRequestError } from './errors/index.ts';
 import { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
+import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth/config.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { isLoopbackHost } from './auth/loopback.ts';
 
 export interface ServerOptions {
   host?: string;
@@ -37,6 +40,13 @@ export interface ServerOptions {
   keepHistory?: string;
   /** pino level: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel?: string;
+  /**
+   * Auth config (clients, roles, protected branches, OIDC): a YAML file's path or the object itself. Without one the
+   * server only binds a loopback address, where it serves everyone as before.
+   */
+  auth?: string | AuthConfigInput;
+  /** Serve a non-loopback address without auth: anyone who reaches the port may read, write and delete. */
+  insecureNoAuth?: boolean;
 }
 
 export interface RunningServer {
@@ -58,6 +68,8 @@ export const SERVER_ENV = {
   allowedLocations: 'RAT_ALLOWED_LOCATIONS',
   keepHistory: 'RAT_KEEP_HISTORY',
   logLevel: 'RAT_LOG_LEVEL',
+  auth: 'RAT_AUTH_CONFIG',
+  insecureNoAuth: 'RAT_INSECURE_NO_AUTH',
 } as const;
 
 export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
@@ -70,7 +82,16 @@ export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const host = opts.host ?? SERVER_DEFAULTS.host;
   const dataDir = path.resolve(opts.dataDir ?? SERVER_DEFAULTS.dataDir);
+  const authConfig =
+    typeof opts.auth === 'string' ? loadAuthConfig(opts.auth) : opts.auth ? validateAuthConfig(opts.auth) : undefined;
+  if (!authConfig && !opts.insecureNoAuth && !isLoopbackHost(host)) {
+    throw new Error(
+      `Refusing to serve ${host} without authentication: give an auth config with --auth FILE (or RAT_AUTH_CONFIG), ` +
+        'or pass --insecure-no-auth to let anyone who reaches the port read, write and delete.',
+    );
+  }
   mkdirSync(dataDir, { recursive: true });
+  const auth = authConfig ? AuthService.open(authConfig, dataDir) : undefined;
   const keepHistoryMs = parseRetention(opts.keepHistory ?? 'all');
   const { warehouse, warehouses, locations } = buildWarehouses(
     {
@@ -99,6 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
     idempotency: new IdempotencyStore(store.db),
+    auth,
   });
   const server = http.createServer(app);
   try {

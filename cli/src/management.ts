@@ -31,7 +31,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     } catch (e) {
       if (e instanceof ManagementApiError) {
         const msg = e.message.replace(/^\S+ \S+ → /, '');
-        process.stderr.write(`error: ${msg}\n`);
+        const hint = e.status === 401 ? ' (set RAT_TOKEN, or RAT_CLIENT_ID and RAT_CLIENT_SECRET)' : '';
+        process.stderr.write(`error: ${msg}${hint}\n`);
         process.exitCode = e.isConflict ? 2 : 1;
         return;
       }

@@ -18,4 +18,18 @@ describe('connectionEnv', () => {
     assert.ok('PYICEBERG_CATALOG__LAKE__URI' in c.pyiceberg);
     assert.match(c.duckdb, /READ_ONLY/);
   });
+
+  it('refers to the credentials in the environment, never their values', () => {
+    const cc = connectionEnv({ catalogUrl: 'http://h', ref: 'dev', auth: 'client-credentials' });
+    assert.equal(cc.pyiceberg['PYICEBERG_CATALOG__RAT__CREDENTIAL'], '${RAT_CLIENT_ID}:${RAT_CLIENT_SECRET}');
+    assert.equal(cc.spark['spark.sql.catalog.rat.credential'], '${RAT_CLIENT_ID}:${RAT_CLIENT_SECRET}');
+    assert.match(cc.duckdb, /OAUTH2_SERVER_URI 'http:\/\/h\/iceberg\/v1\/oauth\/tokens'/);
+    assert.match(cc.duckdb, /SECRET rat_auth\)/);
+    const t = connectionEnv({ catalogUrl: 'http://h', ref: 'dev', auth: 'token' });
+    assert.equal(t.pyiceberg['PYICEBERG_CATALOG__RAT__TOKEN'], '${RAT_TOKEN}');
+    assert.equal(t.spark['spark.sql.catalog.rat.token'], '${RAT_TOKEN}');
+    const none = connectionEnv({ catalogUrl: 'http://h', ref: 'dev' });
+    assert.ok(!Object.keys(none.pyiceberg).some((k) => k.endsWith('CREDENTIAL') || k.endsWith('TOKEN')));
+    assert.match(none.duckdb, /AUTHORIZATION_TYPE 'none'/);
+  });
 });

@@ -12,6 +12,13 @@ export interface ConnectionSettings {
 }
 
 /**
+ * Which credentials the caller's environment holds for a catalog with auth on (see `credentialsFromEnv`). The
+ * settings then refer to those variables (`${RAT_TOKEN}`, `${RAT_CLIENT_ID}:${RAT_CLIENT_SECRET}`) for the shell to
+ * expand: a secret's value is never written out.
+ */
+export type ConnectionAuth = 'token' | 'client-credentials';
+
+/**
  * Connection settings for a data ref, for PyIceberg, Spark and DuckDB. Pure.
  *
  * @example connectionEnv({ catalogUrl: 'http://localhost:8181', ref: 'feature/x' }).pyiceberg.PYICEBERG_CATALOG__RAT__URI
@@ -22,11 +29,34 @@ export function connectionEnv(opts: {
   ref: string;
   readOnly?: boolean;
   catalogName?: string;
+  auth?: ConnectionAuth;
 }): ConnectionSettings {
   const name = opts.catalogName ?? 'rat';
   const uri = `${opts.catalogUrl.replace(/\/+$/, '')}/iceberg/${encodeURIComponent(opts.ref)}`;
   const upper = name.toUpperCase().replace(/-/g, '_');
   const sq = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const credential = '${RAT_CLIENT_ID}:${RAT_CLIENT_SECRET}';
+  const pyAuth: Record<string, string> =
+    opts.auth === 'token'
+      ? { [`PYICEBERG_CATALOG__${upper}__TOKEN`]: '${RAT_TOKEN}' }
+      : opts.auth === 'client-credentials'
+        ? { [`PYICEBERG_CATALOG__${upper}__CREDENTIAL`]: credential }
+        : {};
+  const sparkAuth: Record<string, string> =
+    opts.auth === 'token'
+      ? { [`spark.sql.catalog.${name}.token`]: '${RAT_TOKEN}' }
+      : opts.auth === 'client-credentials'
+        ? { [`spark.sql.catalog.${name}.credential`]: credential }
+        : {};
+  const tokenUri = `${opts.catalogUrl.replace(/\/+$/, '')}/iceberg/v1/oauth/tokens`;
+  // DuckDB cannot read the environment: the secret's fields are left for the user to fill in.
+  const duckSecret =
+    opts.auth === 'token'
+      ? `CREATE SECRET ${name}_auth (TYPE iceberg, TOKEN '\${RAT_TOKEN}');`
+      : opts.auth === 'client-credentials'
+        ? `CREATE SECRET ${name}_auth (TYPE iceberg, CLIENT_ID '\${RAT_CLIENT_ID}', CLIENT_SECRET '\${RAT_CLIENT_SECRET}', OAUTH2_SERVER_URI ${sq(tokenUri)});`
+        : undefined;
+  const duckAuth = duckSecret ? `SECRET ${name}_auth` : `AUTHORIZATION_TYPE 'none'`;
   return {
     uri,
     ref: opts.ref,
@@ -35,17 +65,20 @@ export function connectionEnv(opts: {
       [`PYICEBERG_CATALOG__${upper}__TYPE`]: 'rest',
       [`PYICEBERG_CATALOG__${upper}__URI`]: uri,
       PYICEBERG_DEFAULT_CATALOG: name,
+      ...pyAuth,
     },
     spark: {
       [`spark.sql.catalog.${name}`]: 'org.apache.iceberg.spark.SparkCatalog',
       [`spark.sql.catalog.${name}.type`]: 'rest',
       [`spark.sql.catalog.${name}.uri`]: uri,
       'spark.sql.defaultCatalog': name,
+      ...sparkAuth,
     },
     duckdb: [
       'INSTALL iceberg;',
       'LOAD iceberg;',
-      `ATTACH ${sq(name)} AS ${name} (TYPE iceberg, ENDPOINT ${sq(uri)}, AUTHORIZATION_TYPE 'none'${opts.readOnly ? ', READ_ONLY' : ''});`,
+      ...(duckSecret ? ['-- replace the ${…} placeholders with their values; never commit them', duckSecret] : []),
+      `ATTACH ${sq(name)} AS ${name} (TYPE iceberg, ENDPOINT ${sq(uri)}, ${duckAuth}${opts.readOnly ? ', READ_ONLY' : ''});`,
     ].join('\n'),
   };
 }

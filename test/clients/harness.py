@@ -182,12 +182,14 @@ def split_sql(src: str) -> list[str]:
 # --- the management API (Nessie v2 shapes) --------------------------------------------------------------------
 
 
-def api(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+def api(method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
     base = CONFIG["baseUrl"].rstrip("/")
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(base + path, data=data, method=method)
     if data is not None:
         req.add_header("content-type", "application/json")
+    if token is not None:
+        req.add_header("authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             text = r.read().decode()
@@ -200,27 +202,40 @@ def api(method: str, path: str, body: Any = None) -> tuple[int, Any]:
             return e.code, text
 
 
-def api_ok(method: str, path: str, body: Any = None) -> Any:
-    status, payload = api(method, path, body)
+def api_ok(method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+    status, payload = api(method, path, body, token)
     if status >= 300:
         raise RuntimeError(f"{method} {path} -> {status} {json.dumps(payload)[:2000]}")
     return payload
 
 
-def ref_hash(name: str) -> str:
-    return api_ok("GET", f"/api/v2/trees/{urllib.parse.quote(name, safe='')}")["reference"]["hash"]
+def client_token(client_id: str, secret: str) -> str:
+    """A bearer token from the catalog's token endpoint (client credentials grant), for the management API."""
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": "catalog"}
+    ).encode()
+    req = urllib.request.Request(catalog_uri() + "/v1/oauth/tokens", data=form, method="POST")
+    req.add_header("content-type", "application/x-www-form-urlencoded")
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read().decode())["access_token"]
 
 
-def create_branch(name: str, source: str = "main") -> Any:
+def ref_hash(name: str, token: str | None = None) -> str:
+    return api_ok("GET", f"/api/v2/trees/{urllib.parse.quote(name, safe='')}", token=token)["reference"]["hash"]
+
+
+def create_branch(name: str, source: str = "main", token: str | None = None) -> Any:
     q = urllib.parse.urlencode({"name": name, "type": "BRANCH"})
-    return api_ok("POST", f"/api/v2/trees?{q}", {"type": "BRANCH", "name": source, "hash": ref_hash(source)})
+    body = {"type": "BRANCH", "name": source, "hash": ref_hash(source, token)}
+    return api_ok("POST", f"/api/v2/trees?{q}", body, token)
 
 
-def merge(from_ref: str, into: str = "main") -> Any:
+def merge(from_ref: str, into: str = "main", token: str | None = None) -> Any:
     return api_ok(
         "POST",
-        f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge",
-        {"fromRefName": from_ref, "fromHash": ref_hash(from_ref)},
+        f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into, token)}/history/merge",
+        {"fromRefName": from_ref, "fromHash": ref_hash(from_ref, token)},
+        token,
     )
 
 

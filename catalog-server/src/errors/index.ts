@@ -23,3 +23,5 @@ export { LocationNotAllowedError } from './location-not-allowed.ts';
 export { LimitExceededError } from './limit-exceeded.ts';
 export { RequestTooLargeError } from './request-too-large.ts';
 export { InvalidArgumentError } from './invalid-argument.ts';
+export { ForbiddenError } from './forbidden.ts';
+export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';

@@ -80,6 +80,9 @@ const REASONS: Record<number, string> = {
  * top-level fields (`message`, `status`, `reason`, `errorCode`, `errorDetails`) so Nessie clients understand it too.
  */
 export function errorResponseBody(path: string, d: ErrorBody): Record<string, unknown> {
+  // The token endpoint speaks OAuth2 (RFC 6749 §5.2), which is what Iceberg clients parse there.
+  const oauthError = d.data['oauthError'];
+  if (typeof oauthError === 'string') return { error: oauthError, error_description: d.message };
   const error = { message: d.message, type: d.type, code: d.status };
   if (!path.startsWith('/api/')) return { error };
   const conflicts = d.data['conflicts'];

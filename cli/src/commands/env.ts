@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { connectionEnv, openGitSync, resolveDataRef } from '@ratatouille/git-sync';
+import { credentialsFromEnv } from '@ratatouille/catalog-client';
 
 const FORMATS = ['sh', 'json', 'pyiceberg', 'spark', 'duckdb'] as const;
 
 /**
  * `rat env`: connection settings for the data branch of the checked-out code (read-only `branch@hash` on a detached
  * HEAD). `eval "$(rat env)"` sets PyIceberg's variables; `--format spark` prints `--conf` flags; `--format duckdb`
- * prints the ATTACH statement.
+ * prints the ATTACH statement. With `RAT_TOKEN` or `RAT_CLIENT_ID`/`RAT_CLIENT_SECRET` set (a catalog with auth on), the
+ * settings include the credential as references to those variables, never their values.
  */
 export function register(program: Command): void {
   program
@@ -21,13 +23,16 @@ export function register(program: Command): void {
         program.error(`--format must be one of ${FORMATS.join(', ')}`);
       const io = await openGitSync({ fs, env: process.env });
       const r = await resolveDataRef(io, { env: o.ref ? { RAT_DATA_REF: o.ref } : process.env });
+      const auth = credentialsFromEnv();
       const c = connectionEnv({
         catalogUrl: io.config.catalogUrl,
         ref: r.ref,
         readOnly: r.readOnly,
         catalogName: o.catalogName,
+        auth: auth === undefined ? undefined : 'token' in auth ? 'token' : 'client-credentials',
       });
-      const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+      // Credentials appear as `${RAT_…}` references: double quotes let the shell expand them where they are used.
+      const q = (s: string) => (s.includes('${RAT_') ? `"${s}"` : `'${s.replace(/'/g, `'\\''`)}'`);
       switch (o.format) {
         case 'json':
           console.log(JSON.stringify({ ...c, resolution: r }, null, 2));
@@ -38,7 +43,7 @@ export function register(program: Command): void {
         case 'spark':
           console.log(
             Object.entries(c.spark)
-              .map(([k, v]) => `--conf ${k}=${v}`)
+              .map(([k, v]) => `--conf ${k}=${v.includes('${RAT_') ? q(v) : v}`)
               .join(' \\\n'),
           );
           break;

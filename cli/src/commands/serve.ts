@@ -47,6 +47,18 @@ export function register(program: Command): void {
     .addOption(
       new Option('--webhook-secret <secret>', 'secret for signed forge webhooks').env(SERVER_ENV.webhookSecret),
     )
+    .addOption(
+      new Option(
+        '--auth <file>',
+        'auth config (YAML: clients, roles, protected branches, OIDC); see docs/security.md',
+      ).env(SERVER_ENV.auth),
+    )
+    .addOption(
+      new Option(
+        '--insecure-no-auth',
+        'allow a non-loopback --host without an auth config (anyone who reaches the port may write and delete)',
+      ).env(SERVER_ENV.insecureNoAuth),
+    )
     .action(
       async (opts: {
         host: string;
@@ -58,6 +70,8 @@ export function register(program: Command): void {
         keepHistory?: string;
         logLevel: string;
         webhookSecret?: string;
+        auth?: string;
+        insecureNoAuth?: boolean;
       }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
@@ -74,10 +88,17 @@ export function register(program: Command): void {
             .filter(Boolean),
           keepHistory: opts.keepHistory,
           logLevel: opts.logLevel,
+          auth: opts.auth,
+          insecureNoAuth: opts.insecureNoAuth === true,
         });
         console.log(`Ratatouille catalog listening on ${server.url}`);
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
         console.log(`  Management:   ${server.url}/api/v2`);
+        console.log(
+          opts.auth
+            ? `  Auth:         on (${opts.auth}); tokens at ${server.url}/iceberg/v1/oauth/tokens`
+            : '  Auth:         off',
+        );
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerOptions } from '@ratatouille/catalog-server';
 import { startTestServer, type TestServer } from '../server.ts';
 import { runClientScript, type ClientRunResult } from './python.ts';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy.ts';
@@ -23,18 +24,27 @@ export interface ClientSession {
  *
  * @example const s = useClientSession('duckdb_suite.py'); it('reads', () => s.step('read the table'));
  */
-export function useClientSession(script: string, opts: { spark?: boolean } = {}): ClientSession {
+export function useClientSession(
+  script: string,
+  opts: {
+    spark?: boolean;
+    /** Server options (e.g. an auth config) for the fresh server. */
+    server?: Omit<ServerOptions, 'port' | 'host'>;
+    /** More settings for the script, beside `baseUrl`. */
+    config?: Record<string, unknown>;
+  } = {},
+): ClientSession {
   let server: TestServer | undefined;
   let proxy: RecordingProxy | undefined;
   let result: ClientRunResult | undefined;
   before(async function () {
     this.timeout(600_000);
     const spark = opts.spark ? await sparkClientSetup() : undefined;
-    server = await startTestServer();
+    server = await startTestServer(opts.server);
     proxy = await startRecordingProxy(server.url);
     result = await runClientScript(
       script,
-      { baseUrl: proxy.url, ...(spark ? { sparkJar: spark.sparkJar } : {}) },
+      { ...opts.config, baseUrl: proxy.url, ...(spark ? { sparkJar: spark.sparkJar } : {}) },
       spark ? { env: spark.env } : {},
     );
   });

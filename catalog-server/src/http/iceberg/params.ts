@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { CommitInfo } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { assertPropertiesWithinLimits } from '../../limits.ts';
+import { auditMeta } from '../auth/access.ts';
 
 /** The ref this request addresses (set by the router from the URL: `/iceberg/<ref>/v1/...`). */
 export function refOf(req: Request): string {
@@ -59,7 +60,7 @@ export function queryOf(req: Request, name: string): string | undefined {
 
 /**
  * Commit author/message/properties given by the client (`X-Rat-Author`, `X-Rat-Message`, `X-Rat-Properties` as a
- * JSON object of strings).
+ * JSON object of strings); with auth on, the author is the authenticated caller.
  */
 export function commitInfoOf(req: Request): CommitInfo {
   const author = req.header('x-rat-author') || undefined;
@@ -78,5 +79,5 @@ export function commitInfoOf(req: Request): CommitInfo {
     properties = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
     assertPropertiesWithinLimits(properties);
   }
-  return { author, message, properties };
+  return auditMeta(req, { author, message, properties });
 }

@@ -14,6 +14,7 @@ import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-p
 import * as s from './schemas.ts';
 import { collectGarbage } from '../../service/storage/gc.ts';
 import { parseRetention } from '../../service/storage/retention.ts';
+import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
 import {
   commitMetaJson,
   contentJson,
@@ -48,7 +49,8 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.get('/trees', async (req, res) => {
     const q = s.listReferencesQuery.parse(req.query);
-    const refs = await store.listReferences();
+    // Only the references the caller may read (all of them without auth).
+    const refs = (await store.listReferences()).filter((r) => accessOf(req).canRead(r.name));
     res.json(
       pageJson(
         'references',
@@ -224,7 +226,8 @@ export function managementRouter(ctx: AppContext): Router {
     const operations: Operation[] = body.operations.map((op) =>
       op.type === 'PUT' ? { type: 'PUT', key: op.key, content: contentInput(op.key, op.content) } : op,
     );
-    const result = await store.commit(target.name, target.expectedHash, toStoreMeta(body.commitMeta), operations);
+    const meta = auditMeta(req, toStoreMeta(body.commitMeta));
+    const result = await store.commit(target.name, target.expectedHash, meta, operations);
     res.json({
       targetBranch: { type: 'BRANCH', name: target.name, hash: result.hash },
       // Nessie answers null, not [], when the commit created no content.
@@ -249,7 +252,7 @@ export function managementRouter(ctx: AppContext): Router {
       toBranch: target.name,
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
-      meta: message ? meta : { ...meta, message: undefined },
+      meta: auditMeta(req, message ? meta : { ...meta, message: undefined }),
       resolver: icebergMergeResolver(ctx),
     });
     res.json(mergeResponseJson(result));
@@ -264,7 +267,8 @@ export function managementRouter(ctx: AppContext): Router {
       toBranch: target.name,
       expectedHash: target.expectedHash,
       ...mergeFlags(body),
-      ...(body.message ? { meta: { message: body.message } } : {}),
+      // Transplanted commits keep their authors; the property records who transplanted them.
+      meta: { ...(body.message ? { message: body.message } : {}), properties: principalProperties(req) },
       resolver: icebergMergeResolver(ctx),
     });
     res.json(mergeResponseJson(result));
@@ -357,14 +361,17 @@ function encodeSlashesInRefs(req: Request, _res: unknown, next: () => void): voi
   const qi = req.url.indexOf('?');
   const path = qi < 0 ? req.url : req.url.slice(0, qi);
   const query = qi < 0 ? '' : req.url.slice(qi);
-  const m = /^\/trees\/(.*)$/.exec(path);
-  if (m) {
-    const rest = encodeRefAtStart(m[1]!);
-    const diff = /^([^/]*)\/diff\/(.*)$/.exec(rest);
-    const fixed = diff ? `${diff[1]}/diff/${encodeRefAtStart(diff[2]!)}` : rest;
-    req.url = `/trees/${fixed}${query}`;
-  }
+  req.url = `${normalizeTreesPath(path)}${query}`;
   next();
+}
+
+/** The path with raw slashes in its `{ref}` elements encoded, as the routes (and the authorization) read it. */
+export function normalizeTreesPath(path: string): string {
+  const m = /^\/trees\/(.*)$/.exec(path);
+  if (!m) return path;
+  const rest = encodeRefAtStart(m[1]!);
+  const diff = /^([^/]*)\/diff\/(.*)$/.exec(rest);
+  return `/trees/${diff ? `${diff[1]}/diff/${encodeRefAtStart(diff[2]!)}` : rest}`;
 }
 
 const RAW_SLASH_REF = /^([^@?]*\/[^@?]*)@((?:[0-9a-fA-F]{8,64})?(?:[~^*][^/]*)?)(?=\/|$)/;

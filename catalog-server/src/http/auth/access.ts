@@ -1,0 +1,49 @@
+import type { Request } from 'express';
+import type { Policy, Principal } from '../../auth/policy.ts';
+
+/**
+ * What a handler may know about the caller once the authorization middleware let the request through: who it is
+ * (for the commit author) and which references it may read (for listings). Never the token.
+ */
+export interface Access {
+  /** Undefined when the catalog runs without an auth config (loopback only). */
+  principal?: Principal;
+  canRead(ref: string): boolean;
+}
+
+const OPEN: Access = { canRead: () => true };
+const byRequest = new WeakMap<Request, Access>();
+
+/** Called by the middleware only. */
+export function grantAccess(req: Request, principal: Principal, policy: Policy): void {
+  byRequest.set(req, { principal, canRead: (ref) => policy.has(principal, 'read', ref) });
+}
+
+/** @example const refs = (await store.listReferences()).filter((r) => accessOf(req).canRead(r.name)) */
+export function accessOf(req: Request): Access {
+  return byRequest.get(req) ?? OPEN;
+}
+
+/** Property naming the authenticated caller on every commit it makes (merges and transplants included). */
+export const PRINCIPAL_PROPERTY = 'rat.principal';
+
+/**
+ * Commit meta as the audit wants it: with auth on, the author is the authenticated caller (whatever the client
+ * declared) and `rat.principal` names it too; without auth it is returned unchanged.
+ *
+ * @example auditMeta(req, { message: 'load', author: 'someone' }) // { message: 'load', author: 'etl', properties: { 'rat.principal': 'etl' } }
+ */
+export function auditMeta<M extends { author?: string; properties?: Record<string, string> }>(
+  req: Request,
+  meta: M,
+): M {
+  const p = accessOf(req).principal;
+  if (!p) return meta;
+  return { ...meta, author: p.id, properties: { ...meta.properties, ...principalProperties(req) } };
+}
+
+/** `{ 'rat.principal': <caller> }` with auth on, `{}` without. */
+export function principalProperties(req: Request): Record<string, string> {
+  const p = accessOf(req).principal;
+  return p ? { [PRINCIPAL_PROPERTY]: p.id } : {};
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { requirementOf, type Requirement } from './requirement.ts';
+
+const H = '1a2b3c4d5e6f7a8b';
+const req = (method: string, path: string, body: unknown = {}, query: Record<string, unknown> = {}): Requirement =>
+  requirementOf({ method, path, body, query }, 'main');
+const acts = (...a: Array<[string, string | null]>): Requirement => ({
+  kind: 'actions',
+  actions: a.map(([kind, ref]) => ({ kind, ref }) as never),
+});
+
+describe('what a request needs', () => {
+  it('Iceberg routes: the ref in the URL; reads and metrics read, everything else commits', () => {
+    assert.deepEqual(req('GET', '/iceberg/v1/config'), acts(['read', 'main']));
+    assert.deepEqual(req('HEAD', '/iceberg/feature%2Fx/v1/namespaces/db'), acts(['read', 'feature/x']));
+    assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev']));
+    assert.deepEqual(req('DELETE', '/iceberg/v1/wh/namespaces/db'), acts(['commit', 'main']));
+    assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/metrics'), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null]));
+    assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null]));
+    // A ref named v1 (`/iceberg/v1/v1/...`), as the router reads it.
+    assert.deepEqual(req('POST', '/iceberg/v1/v1/namespaces'), acts(['commit', 'v1']));
+  });
+
+  it('matches paths the way express routes them: any case, one trailing slash', () => {
+    assert.deepEqual(req('POST', '/ICEBERG/Dev/V1/namespaces'), acts(['commit', 'Dev']));
+    assert.deepEqual(req('POST', '/API/V2/Trees/main@' + H + '/History/Commit'), acts(['commit', 'main']));
+    assert.deepEqual(req('GET', '/api/v2/trees/dev/'), acts(['read', 'dev']));
+  });
+
+  it('public: health, the token endpoint, webhooks', () => {
+    for (const [m, p] of [
+      ['GET', '/healthz'],
+      ['POST', '/iceberg/v1/oauth/tokens'],
+      ['POST', '/iceberg/feature%2Fx/v1/oauth/tokens'],
+      ['POST', '/webhooks/github'],
+    ]) {
+      assert.deepEqual(req(m!, p!), { kind: 'public' }, p);
+    }
+    assert.notDeepEqual(req('GET', '/iceberg/v1/oauth/tokens'), { kind: 'public' });
+  });
+
+  it('management API: both refs of a merge, diff and transplant; a new reference and its source', () => {
+    assert.deepEqual(req('GET', '/api/v2/config'), { kind: 'authenticated' });
+    assert.deepEqual(req('GET', '/api/v2/trees'), { kind: 'authenticated' });
+    assert.deepEqual(
+      req('POST', '/api/v2/trees', { type: 'TAG', name: 'etl', hash: H }, { name: 'v1', type: 'TAG' }),
+      acts(['manage', 'v1'], ['read', 'etl']),
+    );
+    assert.deepEqual(req('POST', '/api/v2/trees', { hash: H }, { name: 'b' }), acts(['manage', 'b'], ['read', null]));
+    assert.deepEqual(req('GET', `/api/v2/trees/-/history`), acts(['read', 'main']));
+    assert.deepEqual(req('GET', `/api/v2/trees/feature/x@${H}/entries`), acts(['read', 'feature/x']));
+    assert.deepEqual(req('GET', '/api/v2/trees/a/diff/b%2Fc'), acts(['read', 'a'], ['read', 'b/c']));
+    assert.deepEqual(req('GET', '/api/v2/trees/a/contents/db.t'), acts(['read', 'a']));
+    assert.deepEqual(req('POST', '/api/v2/trees/a/contents'), acts(['read', 'a']));
+    assert.deepEqual(req('POST', `/api/v2/trees/main@${H}/history/commit`), acts(['commit', 'main']));
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
+      acts(['merge', 'main'], ['read', 'etl']),
+    );
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/main@${H}/history/transplant`, { fromRefName: 'etl' }),
+      acts(['merge', 'main'], ['read', 'etl']),
+    );
+    assert.deepEqual(
+      req('PUT', `/api/v2/trees/t@${H}`, { name: 'etl', hash: H }),
+      acts(['manage', 't'], ['read', 'etl']),
+    );
+    assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't']));
+    assert.deepEqual(req('GET', '/api/v2/rat/reflog', {}, { ref: 'dev' }), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/api/v2/rat/reflog'), acts(['read', null]));
+    assert.deepEqual(req('PUT', '/api/v2/git/links/abc1234', { dataRef: 'dev' }), acts(['merge', 'dev']));
+  });
+
+  it('closes anything it does not know under /api/v2 (admin on every ref)', () => {
+    for (const [m, p] of [
+      ['GET', '/api/v2/unknown'],
+      ['PATCH', '/api/v2/trees/main'],
+      ['GET', '/api/v2/trees/main/history/commit'],
+      ['POST', '/api/v2/trees/main/elsewhere'],
+    ]) {
+      assert.deepEqual(req(m!, p!), acts(['manage', null]), `${m} ${p}`);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import type { Action } from '../../auth/policy.ts';
+import { parseRefPath } from '../management/ref-path.ts';
+import { normalizeTreesPath } from '../management/router.ts';
+
+/** What a request needs before its handler runs. */
+export type Requirement =
+  | { kind: 'public' }
+  /** Any valid token (server config, the reference listing, which is filtered per reference). */
+  | { kind: 'authenticated' }
+  | { kind: 'actions'; actions: Action[] };
+
+export interface RequestFacts {
+  method: string;
+  /** The path as received (still URL-encoded), from the app root: `/iceberg/dev/v1/namespaces`. */
+  path: string;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+/**
+ * Routes that need no token: health, the token endpoint (it checks client credentials itself) and forge webhooks
+ * (they carry their own signatures).
+ */
+export function isPublicRoute(method: string, path: string): boolean {
+  // Express matches routes case-insensitively, so must this.
+  const p = path.toLowerCase();
+  if (p === '/healthz' || p === '/healthz/') return true;
+  if (p === '/webhooks' || p.startsWith('/webhooks/')) return true;
+  return method === 'POST' && /^\/iceberg(\/[^/]+)?\/v1\/oauth\/tokens\/?$/.test(p);
+}
+
+/**
+ * The actions a request performs on which references, read from its method, path and body alone (pure). Anything not
+ * recognised under `/api/v2` needs `admin` on every reference, so a route added later is closed until listed here.
+ *
+ * @example requirementOf({ method: 'POST', path: '/iceberg/main/v1/namespaces', query: {}, body: {} }, 'main')
+ *   // { kind: 'actions', actions: [{ kind: 'commit', ref: 'main' }] }
+ */
+export function requirementOf(r: RequestFacts, defaultBranch: string): Requirement {
+  if (isPublicRoute(r.method, r.path)) return { kind: 'public' };
+  // Express ignores case and one trailing slash when matching routes; structure is compared the same way below,
+  // while reference names keep their case.
+  const path = r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path;
+  const lower = path.toLowerCase();
+  if (lower === '/iceberg' || lower.startsWith('/iceberg/')) return icebergRequirement(r.method, path, defaultBranch);
+  if (lower.startsWith('/api/v2/')) return managementRequirement(r, path.slice('/api/v2'.length), defaultBranch);
+  // Unknown paths answer 404 to an authenticated caller.
+  return { kind: 'authenticated' };
+}
+
+const READS = new Set(['GET', 'HEAD']);
+
+/** `/iceberg/v1/...` is the default branch, `/iceberg/<ref>/v1/...` any ref (the router matches in that order). */
+function icebergRequirement(method: string, path: string, defaultBranch: string): Requirement {
+  const segs = path.split('/').slice(2);
+  let ref: string;
+  let rest: string[];
+  if (segs[1]?.toLowerCase() === 'v1') [ref, rest] = [decode(segs[0]!), segs.slice(2)];
+  else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
+  else return { kind: 'authenticated' };
+  const name = icebergRefName(ref);
+  // Scan and commit reports carry no data change; the client reading the table sends them.
+  const reads = READS.has(method) || (method === 'POST' && rest[rest.length - 1]?.toLowerCase() === 'metrics');
+  return { kind: 'actions', actions: [{ kind: reads ? 'read' : 'commit', ref: name }] };
+}
+
+function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: string): Requirement {
+  const path = normalizeTreesPath(rawPath);
+  const lower = path.toLowerCase();
+  const body = (r.body ?? {}) as Record<string, unknown>;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  const bodyRef = (v: unknown) => {
+    const s = str(v);
+    return s === undefined ? null : authRef(s);
+  };
+  const m = r.method;
+  const read = (ref: string | null): Action => ({ kind: 'read', ref });
+  const closed: Requirement = { kind: 'actions', actions: [{ kind: 'manage', ref: null }] };
+  const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions });
+
+  if (lower === '/config' && m === 'GET') return { kind: 'authenticated' };
+  if (lower === '/trees') {
+    if (m === 'GET') return { kind: 'authenticated' };
+    if (m === 'POST') {
+      const name = str(r.query['name']);
+      // Creating a reference (a tag's or a branch's target): manage the new name, read the source.
+      return name ? of({ kind: 'manage', ref: authRef(name) }, read(bodyRef(body['name']))) : closed;
+    }
+    return closed;
+  }
+  if (lower === '/rat/reflog' && m === 'GET') return of(read(bodyRef(r.query['ref'])));
+  if (lower === '/git/links' || lower.startsWith('/git/links/')) {
+    if (READS.has(m)) return { kind: 'authenticated' };
+    // A code→data link is written by the hook that committed or merged on that data ref.
+    if (m === 'PUT') return of({ kind: 'merge', ref: bodyRef(body['dataRef']) });
+    return closed;
+  }
+  if (!lower.startsWith('/trees/')) return closed;
+
+  const segs = path.split('/').slice(2);
+  const ref = treeRef(segs[0]!, defaultBranch);
+  const tail = segs.slice(1).join('/').toLowerCase();
+  if (READS.has(m)) {
+    if (tail.startsWith('diff/') && segs.length === 3) return of(read(ref), read(treeRef(segs[2]!, defaultBranch)));
+    if (['', 'history', 'recent-changes', 'entries', 'contents'].includes(tail) || /^contents\/[^/]+$/.test(tail)) {
+      return of(read(ref));
+    }
+    return closed;
+  }
+  if (m === 'POST' && tail === 'contents') return of(read(ref));
+  if (m === 'POST' && tail === 'history/commit') return of({ kind: 'commit', ref });
+  if (m === 'POST' && (tail === 'history/merge' || tail === 'history/transplant')) {
+    return of({ kind: 'merge', ref }, read(bodyRef(body['fromRefName'])));
+  }
+  if (m === 'PUT' && tail === '') return of({ kind: 'manage', ref }, read(bodyRef(body['name'])));
+  if (m === 'DELETE' && tail === '') return of({ kind: 'manage', ref });
+  return closed;
+}
+
+/** The reference a `{ref}` path element of the management API names (`-` is the default branch). */
+function treeRef(segment: string, defaultBranch: string): string | null {
+  const name = parseRefPath(decode(segment), defaultBranch).name;
+  return name === null ? null : authRef(name);
+}
+
+/** The branch or tag an Iceberg ref spec (`name`, `name@hash`, `name*time`, `@hash`) names; null when detached. */
+export function icebergRefName(spec: string): string | null {
+  const at = spec.lastIndexOf('@');
+  const star = spec.lastIndexOf('*');
+  const cut = Math.max(at, star);
+  const name = cut >= 0 ? spec.slice(0, cut) : spec;
+  return name.length === 0 ? null : authRef(name);
+}
+
+/**
+ * A name of 8 to 64 hex digits may be a commit hash (the store resolves it as a detached commit when no such
+ * reference exists), so it is authorized as "any reference".
+ */
+function authRef(name: string): string | null {
+  return /^[0-9a-fA-F]{8,64}$/.test(name) ? null : name;
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

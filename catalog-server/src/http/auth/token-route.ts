@@ -1,0 +1,74 @@
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AuthService } from '../../auth/auth-service.ts';
+import { OAuthTokenError } from '../../errors/index.ts';
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+const tokenForm = z.object({
+  grant_type: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+  subject_token: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+/**
+ * `POST /iceberg[/<ref>]/v1/oauth/tokens`, the OAuth2 token endpoint of the Iceberg REST spec, at every base URI a
+ * client may be given (clients derive it from their `uri`). Grants: `client_credentials` (form fields or HTTP Basic,
+ * what PyIceberg, Spark and DuckDB send for `credential=id:secret`) and token exchange of one of our own tokens
+ * (how Java refreshes).
+ */
+export function tokenRouter(auth: AuthService): Router {
+  const router = Router();
+  router.post(
+    ['/iceberg/v1/oauth/tokens', '/iceberg/:ref/v1/oauth/tokens'],
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    async (req, res) => {
+      const form = tokenForm.safeParse(req.body ?? {});
+      if (!form.success || !form.data.grant_type) {
+        throw new OAuthTokenError('invalid_request', 'Send a form-encoded body with grant_type=client_credentials.');
+      }
+      const f = form.data;
+      let issued;
+      if (f.grant_type === 'client_credentials') {
+        const basic = basicCredentials(req);
+        const id = f.client_id ?? basic?.id;
+        const secret = f.client_secret ?? basic?.secret;
+        if (!id || secret === undefined) {
+          throw new OAuthTokenError('invalid_client', 'client_id and client_secret are required.');
+        }
+        issued = await auth.clientCredentials(id, secret);
+      } else if (f.grant_type === TOKEN_EXCHANGE) {
+        if (!f.subject_token) throw new OAuthTokenError('invalid_request', 'subject_token is required.');
+        issued = await auth.exchange(f.subject_token);
+      } else {
+        throw new OAuthTokenError('unsupported_grant_type', `Grant type "${f.grant_type}" is not supported.`);
+      }
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({
+        access_token: issued.token,
+        token_type: 'bearer',
+        expires_in: issued.expiresIn,
+        issued_token_type: ACCESS_TOKEN_TYPE,
+      });
+    },
+  );
+  return router;
+}
+
+/** `Authorization: Basic base64(id:secret)` (RFC 6749 §2.3.1), with form-encoding of both parts. */
+function basicCredentials(req: Request): { id: string; secret: string } | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+  if (!m) return undefined;
+  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = text.indexOf(':');
+  if (i < 0) return undefined;
+  const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+  try {
+    return { id: dec(text.slice(0, i)), secret: dec(text.slice(i + 1)) };
+  } catch {
+    return undefined;
+  }
+}

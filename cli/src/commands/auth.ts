@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { generateSecret, hashSecret } from '@ratatouille/catalog-server';
+
+/** `rat auth hash-secret`: the `secret-sha256` value of a client in the auth config (the config never holds secrets). */
+export function register(program: Command): void {
+  const auth = program.command('auth').description('Helpers for the server auth config (see docs/security.md)');
+  auth
+    .command('hash-secret')
+    .description('print the SHA-256 of a client secret read from stdin, for `secret-sha256` in the auth config')
+    .option('--generate', 'generate a new random secret; print it (give it to the client) and its hash')
+    .action(async (o: { generate?: boolean }) => {
+      if (o.generate) {
+        const secret = generateSecret();
+        console.log(`secret: ${secret}`);
+        console.log(`secret-sha256: ${hashSecret(secret)}`);
+        return;
+      }
+      if (process.stdin.isTTY) process.stderr.write('Client secret (then Enter, Ctrl-D): ');
+      let text = '';
+      for await (const chunk of process.stdin) text += String(chunk);
+      // One trailing newline is how the secret was typed or echoed in, not part of it.
+      const secret = text.replace(/\r?\n$/, '');
+      if (!secret) program.error('No secret on stdin: `printf %s "$SECRET" | rat auth hash-secret`.');
+      console.log(hashSecret(secret));
+    });
+}

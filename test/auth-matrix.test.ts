@@ -1,0 +1,162 @@
+/**
+ * Every route × every caller against the team auth config: a request the rules deny must be refused (401 without a
+ * token, 403 with one) and a request they allow must reach its handler (any status but 401/403). Request bodies are
+ * invalid or aim at missing objects, so allowed requests fail validation after authorization and change nothing.
+ */
+import assert from 'node:assert/strict';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+import { TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
+
+type Caller = TeamClient | 'anonymous';
+const CALLERS: Caller[] = ['anonymous', 'guest', 'bi', 'etl', 'rel', 'ops'];
+
+interface RouteCase {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Callers the rules allow (never `anonymous`). */
+  allow: TeamClient[];
+}
+
+const READERS: TeamClient[] = ['bi', 'etl', 'rel', 'ops'];
+const AUTHENTICATED: TeamClient[] = ['guest', ...READERS];
+const WRITERS: TeamClient[] = ['etl', 'ops'];
+const MAIN_MERGERS: TeamClient[] = ['rel', 'ops'];
+const ADMINS: TeamClient[] = ['ops'];
+
+/** The Iceberg REST routes under one base path; `writers` is who may commit to that ref. */
+function icebergRoutes(base: string, writers: TeamClient[]): RouteCase[] {
+  const r = (method: string, path: string, allow: TeamClient[], body?: unknown): RouteCase => ({
+    method,
+    path: `${base}/v1${path}`,
+    allow,
+    body,
+  });
+  const ns = '/namespaces/nope';
+  return [
+    r('GET', '/config', READERS),
+    r('GET', '/namespaces', READERS),
+    r('POST', '/namespaces', writers, {}),
+    r('GET', ns, READERS),
+    r('HEAD', ns, READERS),
+    r('DELETE', ns, writers),
+    r('POST', `${ns}/properties`, writers, { updates: 1 }),
+    r('GET', `${ns}/tables`, READERS),
+    r('POST', `${ns}/tables`, writers, {}),
+    r('POST', `${ns}/register`, writers, {}),
+    r('GET', `${ns}/tables/t`, READERS),
+    r('HEAD', `${ns}/tables/t`, READERS),
+    r('POST', `${ns}/tables/t`, writers, { requirements: 1 }),
+    r('DELETE', `${ns}/tables/t`, writers),
+    r('GET', `${ns}/tables/t/credentials`, READERS),
+    r('POST', `${ns}/tables/t/metrics`, READERS, {}),
+    r('POST', '/tables/rename', writers, {}),
+    r('POST', '/transactions/commit', writers, {}),
+    r('GET', `${ns}/views`, READERS),
+    r('POST', `${ns}/views`, writers, {}),
+    r('GET', `${ns}/views/v`, READERS),
+    r('HEAD', `${ns}/views/v`, READERS),
+    r('POST', `${ns}/views/v`, writers, {}),
+    r('DELETE', `${ns}/views/v`, writers),
+    r('POST', `${ns}/register-view`, writers, {}),
+    r('POST', '/views/rename', writers, {}),
+    r('GET', '/wh/namespaces', READERS),
+    r('POST', '/wh/namespaces', writers, {}),
+  ];
+}
+
+function managementRoutes(mainHash: string, devHash: string): RouteCase[] {
+  const wrong = '0'.repeat(64);
+  const r = (method: string, path: string, allow: TeamClient[], body?: unknown): RouteCase => ({
+    method,
+    path: `/api/v2${path}`,
+    allow,
+    body,
+  });
+  return [
+    r('GET', '/config', AUTHENTICATED),
+    r('GET', '/trees', AUTHENTICATED),
+    r('POST', '/trees?name=x&type=BRANCH', WRITERS, { type: 'BRANCH', name: 'dev' }),
+    r('POST', '/trees?name=release%2F9&type=TAG', ADMINS, { type: 'BRANCH', name: 'dev' }),
+    r('GET', '/trees/dev', READERS),
+    r('GET', '/trees/-', READERS),
+    r('PUT', `/trees/dev@${devHash}?type=BRANCH`, WRITERS, { type: 'BRANCH', name: 'main' }),
+    r('PUT', `/trees/main@${mainHash}?type=BRANCH`, ADMINS, { type: 'BRANCH', name: 'dev' }),
+    r('DELETE', `/trees/dev@${wrong}?type=BRANCH`, WRITERS),
+    r('DELETE', `/trees/main@${wrong}?type=BRANCH`, ADMINS),
+    r('GET', '/trees/dev/history', READERS),
+    r('GET', '/trees/main/recent-changes', READERS),
+    r('GET', `/trees/main@${mainHash}/entries`, READERS),
+    r('GET', '/trees/dev/contents/db.t', READERS),
+    r('GET', '/trees/dev/contents?key=db.t', READERS),
+    r('POST', '/trees/dev/contents', READERS, {}),
+    r('GET', '/trees/main/diff/dev', READERS),
+    r('GET', `/trees/@${mainHash}/entries`, READERS),
+    r('POST', `/trees/dev@${devHash}/history/commit`, WRITERS, {}),
+    r('POST', `/trees/main@${mainHash}/history/commit`, [], {}),
+    r('POST', `/trees/main@${mainHash}/history/merge`, MAIN_MERGERS, { fromRefName: 'dev' }),
+    r('POST', `/trees/dev@${devHash}/history/merge`, WRITERS, { fromRefName: 'main' }),
+    r('POST', `/trees/main@${mainHash}/history/transplant`, MAIN_MERGERS, { fromRefName: 'dev' }),
+    r('GET', '/rat/reflog', READERS),
+    r('GET', '/rat/reflog?ref=dev', READERS),
+    r('GET', '/git/links?dataHash=00000000', AUTHENTICATED),
+    r('GET', '/git/links/abc1234', AUTHENTICATED),
+    r('PUT', '/git/links/abc1234', WRITERS, { dataRef: 'dev' }),
+    r('PUT', '/git/links/abc1234', MAIN_MERGERS, { dataRef: 'main' }),
+    r('GET', '/no-such-route', ADMINS),
+  ];
+}
+
+describe('auth matrix: every route × every caller', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  const tokens: Partial<Record<Caller, string>> = {};
+  let routes: RouteCase[] = [];
+
+  before(async () => {
+    server = await startTestServer({ auth: TEAM_AUTH });
+    for (const c of CALLERS) if (c !== 'anonymous') tokens[c] = await tokenFor(server.url, c);
+    const ops = bearer(tokens.ops!);
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, ops)).body.reference;
+    const dev = await http('POST', `${server.url}/api/v2/trees?name=dev&type=BRANCH`, main, ops);
+    assert.equal(dev.status, 200);
+    routes = [
+      ...icebergRoutes('/iceberg', []),
+      ...icebergRoutes('/iceberg/dev', WRITERS),
+      // Authorized as a commit on dev; the handler then refuses it as read-only (400).
+      ...icebergRoutes(`/iceberg/dev@${dev.body.reference.hash}`, WRITERS),
+      ...managementRoutes(main.hash, dev.body.reference.hash),
+    ];
+  });
+  after(async () => server?.stop());
+
+  it('refuses every denied request (leaks = 0) and lets every allowed one through (over-blocks = 0)', async () => {
+    const leaks: string[] = [];
+    const overBlocks: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      for (const caller of CALLERS) {
+        const headers = caller === 'anonymous' ? {} : bearer(tokens[caller]!);
+        const res = await http(route.method, `${server.url}${route.path}`, route.body, headers);
+        checked++;
+        const allowed = caller !== 'anonymous' && route.allow.includes(caller);
+        const refusedAs = caller === 'anonymous' ? 401 : 403;
+        const what = `${caller} ${route.method} ${route.path} → ${res.status}`;
+        if (!allowed && res.status !== refusedAs) leaks.push(what);
+        if (allowed && (res.status === 401 || res.status === 403)) overBlocks.push(what);
+        if (res.status >= 500) overBlocks.push(`${what} (server error)`);
+      }
+    }
+    console.log(`      ${checked} requests over ${routes.length} routes × ${CALLERS.length} callers`);
+    assert.deepEqual(leaks, [], `leaks: ${leaks.length}`);
+    assert.deepEqual(overBlocks, [], `over-blocks: ${overBlocks.length}`);
+  });
+
+  it('changed nothing: the refs are where they were', async () => {
+    const refs = await http('GET', `${server.url}/api/v2/trees`, undefined, bearer(tokens.ops!));
+    assert.deepEqual(
+      refs.body.references.map((r: { name: string }) => r.name),
+      ['dev', 'main'],
+    );
+  });
+});

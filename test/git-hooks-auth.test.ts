@@ -1,0 +1,87 @@
+/**
+ * The git hooks against a catalog with auth on: they authenticate with RAT_TOKEN or RAT_CLIENT_ID/RAT_CLIENT_SECRET
+ * from the environment git runs them in, as every client of ours does.
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { Repo, run } from './git-support.ts';
+import { RAT_BIN } from './support/rat-cli.ts';
+import { ensurePythonVenv } from './support/clients/index.ts';
+
+const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
+
+describe('git hooks with auth on', function () {
+  this.timeout(300_000);
+  let server: TestServer;
+  let repo: Repo;
+  let ops: Record<string, string>;
+  const saved = Object.fromEntries(AUTH_ENV.map((k) => [k, process.env[k]]));
+  /** git runs the hooks with this process's environment: set the credentials there. */
+  const credentials = (env: Partial<Record<(typeof AUTH_ENV)[number], string>>) => {
+    for (const k of AUTH_ENV) delete process.env[k];
+    Object.assign(process.env, env);
+  };
+  const head = async (ref: string) =>
+    (await http('GET', `${server.url}/api/v2/trees/${encodeURIComponent(ref)}`, undefined, ops)).body?.reference
+      ?.hash as string | undefined;
+  const link = async (sha: string) => (await http('GET', `${server.url}/api/v2/git/links/${sha}`, undefined, ops)).body;
+
+  before(async () => {
+    server = await startTestServer({ auth: TEAM_AUTH });
+    ops = bearer(await tokenFor(server.url, 'ops'));
+    repo = await Repo.create();
+  });
+  after(async () => {
+    for (const k of AUTH_ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+    await server?.stop();
+    if (repo) rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('with RAT_TOKEN (admin): rat init and the first commit link main', async () => {
+    credentials({ RAT_TOKEN: await tokenFor(server.url, 'ops') });
+    const init = await repo.rat(['init', '--catalog', server.url]);
+    assert.equal(init.code, 0, init.stderr);
+    await repo.ok('add', 'rat.yaml');
+    await repo.ok('commit', '-q', '-m', 'rat init');
+    assert.equal((await link(await repo.head())).dataRef, 'main');
+  });
+
+  it('with RAT_CLIENT_ID/RAT_CLIENT_SECRET (writer): checkout -b creates the data branch, commits link it', async () => {
+    credentials({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: SECRETS.etl });
+    await repo.ok('checkout', '-q', '-b', 'feature');
+    assert.equal(await head('feature'), await head('main'));
+    await repo.commitFile('a.txt', 'a');
+    assert.equal((await link(await repo.head())).dataRef, 'feature');
+  });
+
+  it('without credentials the hook is refused (401), git goes ahead and the step is journaled for rat sync', async () => {
+    credentials({});
+    const r = await repo.ok('checkout', '-q', '-b', 'anonymous');
+    assert.match(r.stderr, /401/);
+    assert.equal(await head('anonymous'), undefined);
+    credentials({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: SECRETS.etl });
+    const sync = await repo.rat(['sync']);
+    assert.equal(sync.code, 0, sync.stderr);
+    assert.equal(await head('anonymous'), await head('main'));
+  });
+
+  it('eval "$(rat env)" gives PyIceberg the credential by reference, and PyIceberg connects with it', async () => {
+    credentials({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: SECRETS.etl });
+    await repo.ok('checkout', '-q', 'feature');
+    const printed = await repo.rat(['env']);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.ok(!printed.stdout.includes(SECRETS.etl), 'the secret is never printed');
+    const { python } = await ensurePythonVenv();
+    const script = `eval "$(${JSON.stringify(process.execPath)} ${JSON.stringify(RAT_BIN)} env)" && ${JSON.stringify(python)} -c ${JSON.stringify(
+      'from pyiceberg.catalog import load_catalog; c = load_catalog("rat"); c.create_namespace("from_env"); print(c.list_namespaces())',
+    )}`;
+    const r = await run('bash', ['-c', script], { cwd: repo.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /from_env/);
+  });
+});

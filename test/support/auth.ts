@@ -1,0 +1,53 @@
+import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
+import { http } from './server.ts';
+
+/** Client secrets of the team config below (tests only; the config itself holds their hashes). */
+export const SECRETS = {
+  etl: 'etl-secret',
+  bi: 'bi-secret',
+  rel: 'rel-secret',
+  ops: 'ops-secret',
+  guest: 'guest-secret',
+} as const;
+export type TeamClient = keyof typeof SECRETS;
+
+/**
+ * The auth config of the security docs' example: `etl` writes anywhere but protected `main`, `bi` reads, `rel`
+ * (releaser) merges into `main`, `ops` is admin, `guest` reads only `team/*`.
+ */
+export const TEAM_AUTH: AuthConfigInput = {
+  clients: [
+    { id: 'etl', 'secret-sha256': hashSecret(SECRETS.etl), roles: ['writer'] },
+    { id: 'bi', 'secret-sha256': hashSecret(SECRETS.bi), roles: ['reader'] },
+    { id: 'rel', 'secret-sha256': hashSecret(SECRETS.rel), roles: ['releaser', 'reader'] },
+    { id: 'ops', 'secret-sha256': hashSecret(SECRETS.ops), roles: ['admin'] },
+    { id: 'guest', 'secret-sha256': hashSecret(SECRETS.guest), roles: ['guest'] },
+  ],
+  roles: {
+    reader: [{ refs: ['*'], allow: ['read'] }],
+    writer: [{ refs: ['*'], allow: ['read', 'write'] }],
+    releaser: [{ refs: ['main'], allow: ['read', 'merge'] }],
+    admin: [{ refs: ['*'], allow: ['admin'] }],
+    guest: [{ refs: ['team/*'], allow: ['read'] }],
+  },
+  protected: ['main', 'release/*'],
+};
+
+/** A bearer token for one of the team's clients, from the server's token endpoint (client credentials grant). */
+export async function tokenFor(serverUrl: string, client: TeamClient): Promise<string> {
+  const r = await http(
+    'POST',
+    `${serverUrl}/iceberg/v1/oauth/tokens`,
+    new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client,
+      client_secret: SECRETS[client],
+      scope: 'catalog',
+    }).toString(),
+    { 'content-type': 'application/x-www-form-urlencoded' },
+  );
+  if (r.status !== 200) throw new Error(`token for ${client}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.access_token as string;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
