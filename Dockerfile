@@ -13,6 +13,7 @@ COPY catalog-server/package.json catalog-server/
 COPY git-sync/package.json git-sync/
 COPY engine/package.json engine/
 COPY hooks/package.json hooks/
+COPY ui/package.json ui/
 COPY cli/package.json cli/
 COPY test/package.json test/
 COPY bench/package.json bench/

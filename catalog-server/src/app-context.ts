@@ -13,4 +13,6 @@ export interface AppContext {
   webhookSecret?: string;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
+  /** The built web UI (`ui/dist`) served at `/`; absent: no UI. */
+  uiDir?: string;
 }

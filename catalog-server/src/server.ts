@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
@@ -22,6 +22,8 @@ export interface ServerOptions {
    */
   warehouses?: string | WarehousesConfig;
   webhookSecret?: string;
+  /** The built web UI to serve at `/`; defaults to this repository's `ui/dist` (built by `npm install`). */
+  uiDir?: string;
 }
 
 export interface RunningServer {
@@ -41,6 +43,9 @@ export const SERVER_ENV = {
   warehouses: 'RAT_WAREHOUSES',
   webhookSecret: 'RAT_WEBHOOK_SECRET',
 } as const;
+
+/** Where the `ui` workspace's Vite build lands. */
+const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
 
@@ -68,6 +73,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouses,
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
+    uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   });
   const server = http.createServer(app);
   try {
