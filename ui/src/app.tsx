@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from './router.tsx';
 import { BranchesPage } from './pages/branches.tsx';
+import { HistoryPage } from './pages/history.tsx';
+import { CommitPage } from './pages/commit.tsx';
 import { NotFound } from './components/status.tsx';
 
 interface Route {
@@ -9,9 +11,21 @@ interface Route {
 }
 
 /** Path → page. Refs and keys are single URL-encoded segments. */
-const ROUTES: Route[] = [{ pattern: /^\/(?:branches\/?)?$/, render: () => <BranchesPage /> }];
+const ROUTES: Route[] = [
+  { pattern: /^\/(?:branches\/?)?$/, render: () => <BranchesPage /> },
+  {
+    pattern: /^\/history(?:\/([^/]+))?\/?$/,
+    render: ([ref], q) => (
+      <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
+    ),
+  },
+  { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+];
 
-const NAV = [{ href: '/branches', label: 'Branches', match: /^\/(branches)?$/ }];
+const NAV = [
+  { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
+  { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
+];
 
 export function App() {
   const { path, query } = useLocation();
