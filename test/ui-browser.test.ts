@@ -79,4 +79,35 @@ describe('web UI in a real browser', function () {
     assert.match(await change.locator('.summary').innerText(), /1 snapshot, \+2 rows −0 rows, \+1 \/ −0 data files/);
     await shot('commit');
   });
+
+  it('diffs two refs with the table change inside', async () => {
+    await page.goto(`${server.url}/diff?from=main&to=feature`);
+    const change = page.locator('.table-change[data-table="shop.orders"]');
+    await change.locator('.summary').waitFor();
+    // feature = main + append of 2 rows + PyIceberg's delete of one row (rewritten as an overwrite).
+    assert.match(await change.locator('.summary').innerText(), /^2 snapshots, \+\d+ rows −\d+ rows/);
+    assert.equal(await change.locator('table.snapshots tbody tr').count(), 2);
+    await shot('diff');
+  });
+
+  it('merges with a dry-run preview, then for real', async () => {
+    await page.goto(`${server.url}/merge?from=feature&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    const key = page.locator('tr.merge-key').filter({ hasText: 'shop.orders' });
+    await key.getByText('taken from source').waitFor();
+    await page.getByText('2 commits to bring over').waitFor();
+    await shot('merge-preview');
+    const before: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
+    await page.getByRole('button', { name: 'Merge feature into main' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
+    const after: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
+    assert.notEqual(after.reference.hash, before.reference.hash);
+    const main = await py('main', 'read');
+    assert.deepEqual(
+      main.rows.map((r) => r.id),
+      [1, 3, 4, 5],
+      'PyIceberg reads the merged rows on main',
+    );
+    await shot('merge-done');
+  });
 });

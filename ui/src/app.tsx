@@ -3,6 +3,8 @@ import { Link, useLocation } from './router.tsx';
 import { BranchesPage } from './pages/branches.tsx';
 import { HistoryPage } from './pages/history.tsx';
 import { CommitPage } from './pages/commit.tsx';
+import { DiffPage } from './pages/diff.tsx';
+import { MergePage } from './pages/merge.tsx';
 import { NotFound } from './components/status.tsx';
 
 interface Route {
@@ -20,11 +22,18 @@ const ROUTES: Route[] = [
     ),
   },
   { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+  { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
+  {
+    pattern: /^\/merge\/?$/,
+    render: (_m, q) => <MergePage from={q.get('from') ?? ''} into={q.get('into') ?? 'main'} />,
+  },
 ];
 
 const NAV = [
   { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
   { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
+  { href: '/diff', label: 'Diff', match: /^\/diff/ },
+  { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];
 
 export function App() {

@@ -42,7 +42,7 @@ export function TableChange({
   if (change.error) return <ErrorBox error={change.error} />;
   if (!change.data) return <div className="card muted">{name} …</div>;
   const { before, after } = change.data;
-  if (!after && !before) return <div className="card muted">removed {name}</div>;
+  if (!after && !before) return <div className="card muted">{name}: no table at these refs</div>;
   if (!after)
     return (
       <div className="card table-change" data-table={name}>
