@@ -110,4 +110,32 @@ describe('web UI in a real browser', function () {
     );
     await shot('merge-done');
   });
+
+  it("shows a table's schema and previews the rows PyIceberg reads", async () => {
+    const main = await py('main', 'read');
+    await page.goto(`${server.url}/tables/main`);
+    await page.getByRole('link', { name: /orders/ }).click();
+    const schema = page.locator('table.schema tbody tr');
+    await schema.first().waitFor();
+    assert.deepEqual(await schema.allInnerTexts(), [
+      '1\tid\tlong\trequired\t',
+      '2\tname\tstring\toptional\t',
+      '3\tamount\tdouble\toptional\t',
+    ]);
+    assert.equal(await page.locator('code.current-snapshot').innerText(), main.snapshot, 'the 64-bit id stays exact');
+    const cells = page.locator('table.preview tbody tr');
+    await cells.first().waitFor();
+    const shown = (await cells.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    )) as string[][];
+    const asRows = shown
+      .map(([id, name, amount]) => ({
+        id: Number(id),
+        name: name === 'null' ? null : name,
+        amount: amount === 'null' ? null : Number(amount),
+      }))
+      .sort((a, b) => a.id - b.id);
+    assert.deepEqual(asRows, main.rows);
+    await shot('table');
+  });
 });

@@ -101,6 +101,16 @@ describe('web UI serving and its read-only endpoints', function () {
     assert.equal((await http('GET', `${server.url}/api/v2/rat/graph?ref=main&page-token=%21%21`)).status, 400);
     assert.equal((await http('GET', `${server.url}/api/v2/rat/graph?ref=nope`)).body.errorCode, 'REFERENCE_NOT_FOUND');
     assert.equal((await http('GET', `${server.url}/api/v2/rat/compare?from=main`)).status, 400);
+    const preview = (q: string) => http('GET', `${server.url}/api/v2/rat/preview?${q}`);
+    assert.equal(
+      (await preview('ref=main&key=a')).body.error.type,
+      'NoSuchTableException',
+      'a namespace is not a table',
+    );
+    assert.equal((await preview('ref=main&key=no.such')).status, 404);
+    assert.equal((await preview('ref=nope&key=a.b')).body.errorCode, 'REFERENCE_NOT_FOUND');
+    assert.equal((await preview('ref=main&key=a.b&limit=0')).status, 400);
+    assert.equal((await preview('ref=main')).status, 400);
   });
 });
 

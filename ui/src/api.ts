@@ -8,6 +8,7 @@ import type { CommitMeta, Reference } from '@ratatouille/catalog-client/manageme
 import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
+import { keyText } from './lib/key-text.ts';
 
 const server = window.location.origin;
 
@@ -101,16 +102,18 @@ export async function loadTable(ref: string, namespace: string[], name: string):
 }
 
 export interface Preview {
-  columns: Array<{ id: number; name: string; type: string }>;
+  columns: Array<{ id: number; name: string; type: string; required: boolean }>;
   rows: Array<Array<string | null>>;
   snapshotId: string | null;
-  totalRows: number;
+  totalRows: string | null;
   truncated: boolean;
+  dataFiles: number;
+  deleteFiles: number;
 }
 
 /** The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. */
 export function previewTable(ref: string, key: string[], limit = 50): Promise<Preview> {
-  return getJson(`/api/v2/rat/preview${query({ ref, key: key.join('\x1f'), limit })}`);
+  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit })}`);
 }
 
 /** The head of a reference (for writes, which need the expected hash). */

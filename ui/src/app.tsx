@@ -5,6 +5,8 @@ import { HistoryPage } from './pages/history.tsx';
 import { CommitPage } from './pages/commit.tsx';
 import { DiffPage } from './pages/diff.tsx';
 import { MergePage } from './pages/merge.tsx';
+import { TablesPage } from './pages/tables.tsx';
+import { TablePage } from './pages/table.tsx';
 import { NotFound } from './components/status.tsx';
 
 interface Route {
@@ -22,6 +24,8 @@ const ROUTES: Route[] = [
     ),
   },
   { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+  { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
+  { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
   { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
   {
     pattern: /^\/merge\/?$/,
@@ -32,6 +36,7 @@ const ROUTES: Route[] = [
 const NAV = [
   { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
   { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
+  { href: '/tables/main', label: 'Tables', match: /^\/tables/ },
   { href: '/diff', label: 'Diff', match: /^\/diff/ },
   { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];

@@ -3,6 +3,7 @@ import { snapshotsAdded, schemaChanges, totals } from '../lib/table-changes.ts';
 import type { TableMetadataView } from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
+import { keyText } from '../lib/key-text.ts';
 import { ErrorBox } from './status.tsx';
 
 /** A table as loaded at a ref, or undefined when it does not exist there. */
@@ -55,7 +56,7 @@ export function TableChange({
   return (
     <div className="card table-change" data-table={name}>
       <div>
-        <Link href={`/tables/${seg(toRef)}/${seg(name)}`}>
+        <Link href={`/tables/${seg(toRef)}/${seg(keyText(tableKey))}`}>
           <strong>{name}</strong>
         </Link>{' '}
         {before ? <span className="changed">changed</span> : <span className="added">created</span>}

@@ -1,6 +1,6 @@
 /**
  * Read-only endpoints under `/api/v2/rat/` that the web UI needs beyond Nessie's API: the commit graph across
- * parents and branches, and ahead/behind counts between two references. References go in the query string
+ * parents and branches, ahead/behind counts between two references, and a table's first rows. References go in the query string
  * (`ref=feature%2Fx`, `main@<hash>`, a bare hash), resolved like every `{ref}`.
  */
 import { Router } from 'express';
@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { commitGraph } from '../../service/history/graph.ts';
 import { aheadBehind } from '../../service/history/ahead-behind.ts';
+import { previewTable } from '../../service/preview/table-preview.ts';
 import { commitMetaJson } from '../management/serialize.ts';
+import { parseContentKey } from '../management/content-key.ts';
 
 const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1)));
 const maxRecords = z.coerce.number().int().min(1).max(1000).optional();
@@ -20,6 +22,13 @@ const graphQuery = z.object({
 });
 
 const compareQuery = z.object({ from: z.string().min(1), to: z.string().min(1) });
+
+const previewQuery = z.object({
+  ref: z.string().min(1),
+  /** Nessie's key encoding (`shop.orders`, escaped form for dots inside elements). */
+  key: z.string().min(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
 
 export function uiSupportRouter(ctx: AppContext): Router {
   const { store } = ctx;
@@ -44,6 +53,12 @@ export function uiSupportRouter(ctx: AppContext): Router {
     const counts = await aheadBehind(store, from.hash, to.hash);
     const base = await store.mergeBase(from.hash, to.hash);
     res.json({ fromHash: from.hash, toHash: to.hash, mergeBase: base, ...counts });
+  });
+
+  /** `GET /rat/preview?ref=main&key=shop.orders&limit=50` — the table's first rows with delete files applied. */
+  router.get('/preview', async (req, res) => {
+    const q = previewQuery.parse(req.query);
+    res.json(await previewTable(ctx, q.ref, parseContentKey(q.key), q.limit));
   });
 
   return router;
