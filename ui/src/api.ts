@@ -105,7 +105,7 @@ export interface Preview {
   columns: Array<{ id: number; name: string; type: string; required: boolean }>;
   rows: Array<Array<string | null>>;
   snapshotId: string | null;
-  totalRows: string | null;
+  totalRecords: string | null;
   truncated: boolean;
   dataFiles: number;
   deleteFiles: number;

@@ -186,8 +186,9 @@ function DataPreview({ refName, tableKey }: { refName: string; tableKey: string[
     <>
       <p className="muted">
         {p.rows.length} row{p.rows.length === 1 ? '' : 's'} shown{p.truncated ? ' (more exist)' : ''}
-        {p.totalRows !== null && ` of ${p.totalRows}`} from snapshot <code>{p.snapshotId ?? 'none'}</code>,{' '}
-        {p.dataFiles} data files and {p.deleteFiles} delete files read as a reader would.
+        {p.totalRecords !== null && ` (${p.totalRecords} records in data files before deletes)`} from snapshot{' '}
+        <code>{p.snapshotId ?? 'none'}</code>, {p.dataFiles} data files and {p.deleteFiles} delete files read as a
+        reader would.
       </p>
       <div className="scroll">
         <table className="grid preview">

@@ -16,8 +16,8 @@ export interface TablePreview {
   columns: Array<{ id: number; name: string; type: string; required: boolean }>;
   /** Values as text (see cellText), in column order. */
   rows: Array<Array<string | null>>;
-  /** `total-records` of the snapshot summary, when the writer recorded it. */
-  totalRows: string | null;
+  /** `total-records` of the snapshot summary: records in the data files, delete files not applied (when recorded). */
+  totalRecords: string | null;
   /** More rows exist than were returned. */
   truncated: boolean;
   dataFiles: number;
@@ -49,10 +49,10 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
   const columns = fields.map((f) => ({ id: f.id, name: f.name, type: typeName(f.type), required: f.required }));
   const snapshot = currentSnapshot(md);
   const empty = { columns, rows: [], truncated: false, dataFiles: 0, deleteFiles: 0 };
-  if (!snapshot?.['manifest-list']) return { ...empty, snapshotId: null, totalRows: null };
+  if (!snapshot?.['manifest-list']) return { ...empty, snapshotId: null, totalRecords: null };
   const base = {
     snapshotId: String(snapshot['snapshot-id']),
-    totalRows: snapshot.summary['total-records'] === undefined ? null : String(snapshot.summary['total-records']),
+    totalRecords: snapshot.summary['total-records'] === undefined ? null : String(snapshot.summary['total-records']),
   };
 
   const files = await liveFiles(ctx, snapshot['manifest-list']);
