@@ -92,6 +92,9 @@ describe('web UI serving and its read-only endpoints', function () {
     assert.equal(cmp.body.ahead, 2);
     assert.equal(cmp.body.behind, 1);
     assert.equal(cmp.body.mergeBase, main.hash);
+    const capped = await http('GET', `${server.url}/api/v2/rat/compare?from=x&to=main&limit=1`);
+    assert.equal(capped.body.truncated, true);
+    assert.ok(capped.body.ahead + capped.body.behind <= 1);
     const same = await http('GET', `${server.url}/api/v2/rat/compare?from=main&to=main`);
     assert.deepEqual([same.body.ahead, same.body.behind], [0, 0]);
   });

@@ -85,9 +85,9 @@ export interface Comparison {
   truncated: boolean;
 }
 
-/** How many commits `from` is ahead of and behind `to`. */
-export function compareRefs(from: string, to: string): Promise<Comparison> {
-  return getJson(`/api/v2/rat/compare${query({ from, to })}`);
+/** How many commits `from` is ahead of and behind `to`, visiting at most `limit` commits (then `truncated`). */
+export function compareRefs(from: string, to: string, limit?: number): Promise<Comparison> {
+  return getJson(`/api/v2/rat/compare${query({ from, to, limit })}`);
 }
 
 /** Iceberg REST path of a table at a ref (`main`, `dev@<hash>`, `@<hash>`). */

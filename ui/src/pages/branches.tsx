@@ -7,6 +7,8 @@ import { Link, seg } from '../router.tsx';
 import { ErrorBox, Hash, Loading, When } from '../components/status.tsx';
 
 const ROW_HEIGHT = 44;
+/** Commits the ahead/behind count of one row may visit; a branch further away shows "1000+". */
+const COMPARE_LIMIT = 1000;
 
 /** Branches and tags: head, last commit, ahead/behind the default branch; create, tag, delete; filter. */
 export function BranchesPage() {
@@ -183,7 +185,9 @@ function RefRow(props: {
   const info = useAsync(async () => {
     const [log, cmp] = await Promise.all([
       management.log(`${seg(r.name)}@${r.hash}`, { maxRecords: 1 }),
-      r.name === props.defaultBranch ? Promise.resolve(undefined) : compareRefs(r.hash, props.defaultBranch),
+      r.name === props.defaultBranch
+        ? Promise.resolve(undefined)
+        : compareRefs(r.hash, props.defaultBranch, COMPARE_LIMIT),
     ]);
     return { head: log.logEntries[0]?.commitMeta, cmp };
   }, [r.name, r.hash, props.defaultBranch]);

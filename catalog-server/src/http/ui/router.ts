@@ -21,7 +21,12 @@ const graphQuery = z.object({
   'page-token': z.string().optional(),
 });
 
-const compareQuery = z.object({ from: z.string().min(1), to: z.string().min(1) });
+const compareQuery = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  /** Commits to visit at most; the counts are lower bounds (`truncated`) beyond it. */
+  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
 
 const previewQuery = z.object({
   ref: z.string().min(1),
@@ -46,11 +51,11 @@ export function uiSupportRouter(ctx: AppContext): Router {
     });
   });
 
-  /** `GET /rat/compare?from=feature&to=main` — how many commits `from` is ahead of and behind `to`. */
+  /** `GET /rat/compare?from=feature&to=main[&limit=1000]` — how many commits `from` is ahead of and behind `to`. */
   router.get('/compare', async (req, res) => {
     const q = compareQuery.parse(req.query);
     const [from, to] = await Promise.all([store.resolve(q.from), store.resolve(q.to)]);
-    const counts = await aheadBehind(store, from.hash, to.hash);
+    const counts = await aheadBehind(store, from.hash, to.hash, q.limit);
     const base = await store.mergeBase(from.hash, to.hash);
     res.json({ fromHash: from.hash, toHash: to.hash, mergeBase: base, ...counts });
   });
