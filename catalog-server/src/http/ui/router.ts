@@ -56,8 +56,7 @@ export function uiSupportRouter(ctx: AppContext): Router {
     const q = compareQuery.parse(req.query);
     const [from, to] = await Promise.all([store.resolve(q.from), store.resolve(q.to)]);
     const counts = await aheadBehind(store, from.hash, to.hash, q.limit);
-    const base = await store.mergeBase(from.hash, to.hash);
-    res.json({ fromHash: from.hash, toHash: to.hash, mergeBase: base, ...counts });
+    res.json({ fromHash: from.hash, toHash: to.hash, ...counts });
   });
 
   /** `GET /rat/preview?ref=main&key=shop.orders&limit=50` — the table's first rows with delete files applied. */

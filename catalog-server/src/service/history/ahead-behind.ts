@@ -12,17 +12,20 @@ export interface AheadBehind {
   behind: number;
   /** True when the walk stopped at `limit` commits: the counts are lower bounds. */
   truncated: boolean;
+  /** The newest common ancestor (a best merge base); null when there is none or the walk stopped before it. */
+  mergeBase: string | null;
 }
 
 /**
  * How far `a` is ahead of and behind `b`, as `git rev-list --left-right --count a...b` counts. Walks both histories
- * newest first and stops once every open line is shared, so the work is proportional to the commits since the fork.
+ * newest first and stops once every open line is shared, so the work is proportional to the commits since the fork
+ * (and at most `limit`, so a branch forked 100,000 commits ago costs no more than `limit` steps).
  *
  * @example await aheadBehind(store, featureHead, mainHead) // { ahead: 2, behind: 5, truncated: false }
  */
 export async function aheadBehind(store: VersionStore, a: string, b: string, limit = 10_000): Promise<AheadBehind> {
-  const result: AheadBehind = { ahead: 0, behind: 0, truncated: false };
-  if (a === b) return result;
+  const result: AheadBehind = { ahead: 0, behind: 0, truncated: false, mergeBase: null };
+  if (a === b) return { ...result, mergeBase: a };
   const flags = new Map<string, number>([
     [a, FROM_A],
     [b, FROM_B],
@@ -41,6 +44,7 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
     const f = flags.get(c.hash)!;
     if (f === FROM_A) result.ahead++;
     else if (f === FROM_B) result.behind++;
+    else result.mergeBase ??= c.hash;
     for (const p of c.parentHashes) {
       const pf = flags.get(p) ?? 0;
       if ((pf | f) === pf) continue;
@@ -48,5 +52,7 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
       if (!queue.has(p)) queue.push(await store.getCommit(p));
     }
   }
+  // Every open line is shared: the newest of them is the newest common ancestor, unless one was already visited.
+  if (!result.truncated && result.mergeBase === null) result.mergeBase = queue.pop()?.hash ?? null;
   return result;
 }
