@@ -109,6 +109,14 @@ describe('web UI in a real browser', function () {
       'PyIceberg reads the merged rows on main',
     );
     await shot('merge-done');
+    // The merge commit opens a second lane for the branch's commits, which joins main's line where they forked.
+    await page.goto(`${server.url}/history/main`);
+    const mergeRow = page.getByRole('listitem').filter({ hasText: 'Merge feature into main' });
+    await mergeRow.waitFor();
+    assert.equal(await mergeRow.locator('svg path').count(), 2, 'lines to both parents');
+    const appendRow = page.getByRole('listitem').filter({ hasText: 'append to shop.orders' }).first();
+    assert.ok(Number(await appendRow.locator('svg').getAttribute('width')) > 20, 'two lanes wide');
+    await shot('history-merge');
   });
 
   it("shows a table's schema and previews the rows PyIceberg reads", async () => {
