@@ -13,6 +13,7 @@ COPY catalog-server/package.json catalog-server/
 COPY git-sync/package.json git-sync/
 COPY engine/package.json engine/
 COPY hooks/package.json hooks/
+COPY ui/package.json ui/
 COPY cli/package.json cli/
 COPY test/package.json test/
 COPY bench/package.json bench/
@@ -20,6 +21,14 @@ COPY bench/package.json bench/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 esbuild \
  && rm -rf /root/.npm
+
+# --- UI stage: the web UI's static files (Vite build of ui/), served by the server at / ------------------------------
+FROM deps AS ui
+COPY iceberg/ iceberg/
+COPY catalog-client/ catalog-client/
+COPY ui/ ui/
+RUN npm install --no-save --ignore-scripts --no-audit --no-fund --include=dev --workspace ui \
+ && npm run build --workspace ui
 
 # --- runtime stage: slim Node, sources run through tsx (no build step), unprivileged user ---------------------------
 FROM node:20-bookworm-slim
@@ -36,6 +45,7 @@ COPY catalog-server/ catalog-server/
 COPY git-sync/ git-sync/
 COPY engine/ engine/
 COPY cli/ cli/
+COPY --from=ui /app/ui/dist ui/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

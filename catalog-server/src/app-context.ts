@@ -30,4 +30,6 @@ export interface AppContext {
   idempotency?: IdempotencyStore;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
   auth?: AuthService;
+  /** The built web UI (`ui/dist`) served at `/`; absent: no UI. */
+  uiDir?: string;
 }

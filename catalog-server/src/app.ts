@@ -4,12 +4,14 @@ import { managementRouter } from './http/management/router.ts';
 import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
+import { uiRouter } from './http/ui/static.ts';
+import { uiSupportRouter } from './http/ui/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
 import { LIMITS } from './limits.ts';
 import { authRouter } from './http/auth/index.ts';
 
-/** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
+/** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks, the web UI at `/`. */
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -34,9 +36,11 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(authRouter(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
+  app.use('/api/v2/rat', uiSupportRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));
   app.use('/webhooks', webhooksRouter(ctx));
+  if (ctx.uiDir) app.use(uiRouter(ctx.uiDir));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
   return app;

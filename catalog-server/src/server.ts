@@ -1,7 +1,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
@@ -47,6 +47,8 @@ export interface ServerOptions {
   auth?: string | AuthConfigInput;
   /** Serve a non-loopback address without auth: anyone who reaches the port may read, write and delete. */
   insecureNoAuth?: boolean;
+  /** The built web UI to serve at `/`; defaults to this repository's `ui/dist` (built by `npm install`). */
+  uiDir?: string;
 }
 
 export interface RunningServer {
@@ -71,6 +73,9 @@ export const SERVER_ENV = {
   auth: 'RAT_AUTH_CONFIG',
   insecureNoAuth: 'RAT_INSECURE_NO_AUTH',
 } as const;
+
+/** Where the `ui` workspace's Vite build lands. */
+const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
 
@@ -121,6 +126,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     codeLinks: new CodeLinkStore(store.db),
     idempotency: new IdempotencyStore(store.db),
     auth,
+    uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   });
   const server = http.createServer(app);
   try {

@@ -71,6 +71,16 @@ describe('what a request needs', () => {
     assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog', {}, { ref: 'dev' }), acts(['read', 'dev']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog'), acts(['read', null]));
+    assert.deepEqual(
+      req('GET', '/api/v2/rat/graph', {}, { ref: ['main', 'dev@abcdef12'] }),
+      acts(['read', 'main'], ['read', 'dev']),
+    );
+    assert.deepEqual(
+      req('GET', '/api/v2/rat/compare', {}, { from: 'dev', to: 'main' }),
+      acts(['read', 'dev'], ['read', 'main']),
+    );
+    assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
+    assert.deepEqual(req('POST', '/api/v2/rat/gc'), acts(['manage', null]));
     assert.deepEqual(req('PUT', '/api/v2/git/links/abc1234', { dataRef: 'dev' }), acts(['merge', 'dev']));
   });
 

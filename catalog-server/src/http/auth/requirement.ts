@@ -89,6 +89,12 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     return closed;
   }
   if (lower === '/rat/reflog' && m === 'GET') return of(read(bodyRef(r.query['ref'])));
+  // The web UI's read-only views: reading every reference (or `ref@hash`) they name.
+  const specs = (...vs: unknown[]) =>
+    vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => read(str(v) ? icebergRefName(str(v)!) : null));
+  if (lower === '/rat/graph' && m === 'GET') return of(...specs(r.query['ref']));
+  if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
+  if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     if (READS.has(m)) return { kind: 'authenticated' };
     // A code→data link is written by the hook that committed or merged on that data ref.

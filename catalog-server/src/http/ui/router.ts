@@ -1,0 +1,69 @@
+/**
+ * Read-only endpoints under `/api/v2/rat/` that the web UI needs beyond Nessie's API: the commit graph across
+ * parents and branches, ahead/behind counts between two references, and a table's first rows. References go in the query string
+ * (`ref=feature%2Fx`, `main@<hash>`, a bare hash), resolved like every `{ref}`.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { commitGraph } from '../../service/history/graph.ts';
+import { aheadBehind } from '../../service/history/ahead-behind.ts';
+import { previewTable } from '../../service/preview/table-preview.ts';
+import { commitMetaJson } from '../management/serialize.ts';
+import { parseContentKey } from '../management/content-key.ts';
+
+const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1)));
+const maxRecords = z.coerce.number().int().min(1).max(1000).optional();
+
+const graphQuery = z.object({
+  ref: many.refine((refs) => refs.length >= 1 && refs.length <= 100, 'give 1 to 100 refs'),
+  'max-records': maxRecords,
+  'page-token': z.string().optional(),
+});
+
+const compareQuery = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  /** Commits to visit at most; the counts are lower bounds (`truncated`) beyond it. */
+  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
+const previewQuery = z.object({
+  ref: z.string().min(1),
+  /** Nessie's key encoding (`shop.orders`, escaped form for dots inside elements). */
+  key: z.string().min(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export function uiSupportRouter(ctx: AppContext): Router {
+  const { store } = ctx;
+  const router = Router();
+
+  /** `GET /rat/graph?ref=main&ref=dev` — commits reachable from the refs (all parents), children before parents. */
+  router.get('/graph', async (req, res) => {
+    const q = graphQuery.parse(req.query);
+    const heads = await Promise.all(q.ref.map(async (r) => (await store.resolve(r)).hash));
+    const page = await commitGraph(store, heads, { maxRecords: q['max-records'], pageToken: q['page-token'] });
+    res.json({
+      token: page.token ?? null,
+      hasMore: page.token !== undefined,
+      commits: page.items.map((c) => commitMetaJson(c)),
+    });
+  });
+
+  /** `GET /rat/compare?from=feature&to=main[&limit=1000]` — how many commits `from` is ahead of and behind `to`. */
+  router.get('/compare', async (req, res) => {
+    const q = compareQuery.parse(req.query);
+    const [from, to] = await Promise.all([store.resolve(q.from), store.resolve(q.to)]);
+    const counts = await aheadBehind(store, from.hash, to.hash, q.limit);
+    res.json({ fromHash: from.hash, toHash: to.hash, ...counts });
+  });
+
+  /** `GET /rat/preview?ref=main&key=shop.orders&limit=50` — the table's first rows with delete files applied. */
+  router.get('/preview', async (req, res) => {
+    const q = previewQuery.parse(req.query);
+    res.json(await previewTable(ctx, q.ref, parseContentKey(q.key), q.limit));
+  });
+
+  return router;
+}

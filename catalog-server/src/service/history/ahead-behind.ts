@@ -1,0 +1,58 @@
+import type { VersionStore } from '../../store/types.ts';
+import { NewestFirst } from './newest-first.ts';
+
+const FROM_A = 1;
+const FROM_B = 2;
+const BOTH = FROM_A | FROM_B;
+
+export interface AheadBehind {
+  /** Commits reachable from `a` but not from `b`. */
+  ahead: number;
+  /** Commits reachable from `b` but not from `a`. */
+  behind: number;
+  /** True when the walk stopped at `limit` commits: the counts are lower bounds. */
+  truncated: boolean;
+  /** The newest common ancestor (a best merge base); null when there is none or the walk stopped before it. */
+  mergeBase: string | null;
+}
+
+/**
+ * How far `a` is ahead of and behind `b`, as `git rev-list --left-right --count a...b` counts. Walks both histories
+ * newest first and stops once every open line is shared, so the work is proportional to the commits since the fork
+ * (and at most `limit`, so a branch forked 100,000 commits ago costs no more than `limit` steps).
+ *
+ * @example await aheadBehind(store, featureHead, mainHead) // { ahead: 2, behind: 5, truncated: false }
+ */
+export async function aheadBehind(store: VersionStore, a: string, b: string, limit = 10_000): Promise<AheadBehind> {
+  const result: AheadBehind = { ahead: 0, behind: 0, truncated: false, mergeBase: null };
+  if (a === b) return { ...result, mergeBase: a };
+  const flags = new Map<string, number>([
+    [a, FROM_A],
+    [b, FROM_B],
+  ]);
+  const queue = new NewestFirst();
+  queue.push(await store.getCommit(a));
+  queue.push(await store.getCommit(b));
+  let visited = 0;
+  while (queue.size > 0 && queue.all().some((c) => flags.get(c.hash) !== BOTH)) {
+    if (++visited > limit) {
+      result.truncated = true;
+      break;
+    }
+    const c = queue.pop()!;
+    // Children are all visited before their parents, so a commit's flags are final when it is popped.
+    const f = flags.get(c.hash)!;
+    if (f === FROM_A) result.ahead++;
+    else if (f === FROM_B) result.behind++;
+    else result.mergeBase ??= c.hash;
+    for (const p of c.parentHashes) {
+      const pf = flags.get(p) ?? 0;
+      if ((pf | f) === pf) continue;
+      flags.set(p, pf | f);
+      if (!queue.has(p)) queue.push(await store.getCommit(p));
+    }
+  }
+  // Every open line is shared: the newest of them is the newest common ancestor, unless one was already visited.
+  if (!result.truncated && result.mergeBase === null) result.mergeBase = queue.pop()?.hash ?? null;
+  return result;
+}

@@ -1,0 +1,48 @@
+import { BadRequestError } from '../../errors/index.ts';
+import type { Commit, Page, PageRequest, VersionStore } from '../../store/types.ts';
+import { NewestFirst } from './newest-first.ts';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/**
+ * The commits reachable from `heads` through every parent (not only the first), newest first, as `git log --graph`
+ * lists them: each commit comes before all of its parents, so a client can draw lanes page by page. The root commit
+ * is left out. The page token holds the walk's open lines (the commits waiting to be listed), which are as many as
+ * the graph has parallel lanes at the cut, so every page costs the same however deep the history is.
+ *
+ * @example const page = await commitGraph(store, [mainHash, featureHash], { maxRecords: 50 });
+ */
+export async function commitGraph(store: VersionStore, heads: string[], req: PageRequest = {}): Promise<Page<Commit>> {
+  const limit = Math.min(Math.max(req.maxRecords ?? DEFAULT_PAGE, 1), MAX_PAGE);
+  const queue = new NewestFirst();
+  const start = req.pageToken ? decodeToken(req.pageToken) : heads;
+  for (const hash of start) queue.push(await store.getCommit(hash));
+  const items: Commit[] = [];
+  while (queue.size > 0 && items.length < limit) {
+    const c = queue.pop()!;
+    if (c.hash === store.noAncestorHash) continue;
+    items.push(stripOperations(c));
+    for (const p of c.parentHashes) {
+      if (!queue.has(p) && p !== store.noAncestorHash) queue.push(await store.getCommit(p));
+    }
+  }
+  return queue.size > 0 ? { items, token: encodeToken(queue.hashes()) } : { items };
+}
+
+function stripOperations(c: Commit): Commit {
+  const { hash, parentHashes, message, author, committer, authorTime, commitTime, properties, generation } = c;
+  return { hash, parentHashes, message, author, committer, authorTime, commitTime, properties, generation };
+}
+
+function encodeToken(hashes: string[]): string {
+  return Buffer.from(hashes.join(','), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string): string[] {
+  const hashes = Buffer.from(token, 'base64url').toString('utf8').split(',');
+  if (hashes.length === 0 || !hashes.every((h) => /^[0-9a-f]{8,64}$/.test(h))) {
+    throw new BadRequestError('Invalid page-token for the commit graph: pass the token of the previous page as is.');
+  }
+  return hashes;
+}

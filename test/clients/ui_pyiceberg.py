@@ -1,0 +1,49 @@
+"""PyIceberg side of the browser test (test/ui-browser.test.ts): writes through the catalog and reads back.
+
+Usage: ui_pyiceberg.py <catalog uri for the branch> seed|feature|read
+Prints one JSON object on stdout.
+"""
+import json
+import sys
+
+import pyarrow as pa
+from pyiceberg.catalog import load_catalog
+from pyiceberg.expressions import EqualTo
+from pyiceberg.schema import Schema
+from pyiceberg.types import DoubleType, LongType, NestedField, StringType
+
+uri, action = sys.argv[1], sys.argv[2]
+catalog = load_catalog("rat", type="rest", uri=uri)
+ARROW = pa.schema(
+    [
+        pa.field("id", pa.int64(), nullable=False),
+        pa.field("name", pa.string()),
+        pa.field("amount", pa.float64()),
+    ]
+)
+
+
+def rows(table):
+    return sorted(table.scan().to_arrow().to_pylist(), key=lambda r: r["id"])
+
+
+if action == "seed":
+    catalog.create_namespace("shop")
+    schema = Schema(
+        NestedField(1, "id", LongType(), required=True),
+        NestedField(2, "name", StringType(), required=False),
+        NestedField(3, "amount", DoubleType(), required=False),
+    )
+    t = catalog.create_table("shop.orders", schema=schema)
+    t.append(pa.Table.from_pylist([{"id": 1, "name": "apple", "amount": 1.5}, {"id": 2, "name": "pear", "amount": 2.25}, {"id": 3, "name": "fig", "amount": None}], schema=ARROW))
+    print(json.dumps({"rows": rows(catalog.load_table("shop.orders"))}))
+elif action == "feature":
+    t = catalog.load_table("shop.orders")
+    t.append(pa.Table.from_pylist([{"id": 4, "name": "kiwi", "amount": 4.0}, {"id": 5, "name": "plum", "amount": 0.5}], schema=ARROW))
+    t = catalog.load_table("shop.orders")
+    t.delete(EqualTo("id", 2))
+    t = catalog.load_table("shop.orders")
+    print(json.dumps({"rows": rows(t), "snapshot": str(t.metadata.current_snapshot_id)}))
+elif action == "read":
+    t = catalog.load_table("shop.orders")
+    print(json.dumps({"rows": rows(t), "snapshot": str(t.metadata.current_snapshot_id)}))

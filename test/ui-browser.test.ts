@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureChromium } from './support/browser.ts';
+import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Screenshots of each page, linked from docs/ui.md. */
+const SHOTS = process.env.RAT_UI_SCREENSHOTS ?? path.join(ROOT, 'docs', 'ui');
+const PY = path.join(ROOT, 'test', 'clients', 'ui_pyiceberg.py');
+
+interface PyRows {
+  rows: Array<{ id: number; name: string | null; amount: number | null }>;
+  snapshot?: string;
+}
+
+/**
+ * The web UI in headless Chromium (Debian's package, driven by playwright-core) against a real server, with the data
+ * written by PyIceberg: create a branch, find PyIceberg's commit in the graph with its change summary, diff, merge
+ * with a preview, and a table page whose schema and preview rows match what PyIceberg reads.
+ */
+describe('web UI in a real browser', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let python: string;
+
+  const py = async (ref: string, action: string): Promise<PyRows> =>
+    JSON.parse((await runChecked(python, [PY, `${server.url}/iceberg/${encodeURIComponent(ref)}`, action])).stdout);
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  before(async () => {
+    const [executablePath, venv] = await Promise.all([ensureChromium(), ensurePythonVenv()]);
+    python = venv.python;
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    await py('main', 'seed');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('creates a branch on the branches page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('row').filter({ hasText: 'main' }).first().waitFor();
+    await page.getByLabel('New reference name').fill('feature');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('status').filter({ hasText: 'Created branch feature' }).waitFor();
+    const row = page.locator('[data-ref="feature"]');
+    await row.getByText('0 ahead').waitFor();
+    await page.getByLabel('Filter references').fill('feat');
+    assert.equal(await page.locator('.refrow').count(), 1);
+    await page.getByLabel('Filter references').fill('');
+    await shot('branches');
+  });
+
+  it("shows PyIceberg's commit in the graph, and its table change summary", async () => {
+    const feature = await py('feature', 'feature');
+    assert.deepEqual(
+      feature.rows.map((r) => r.id),
+      [1, 3, 4, 5],
+    );
+    await page.goto(`${server.url}/history/feature`);
+    const appended = page.getByRole('listitem').filter({ hasText: 'append to shop.orders' }).first();
+    await appended.waitFor();
+    assert.equal(await page.getByRole('listitem').filter({ hasText: 'overwrite shop.orders' }).count(), 1);
+    await shot('history');
+    await appended.getByRole('link', { name: 'append to shop.orders' }).click();
+    const change = page.locator('.table-change[data-table="shop.orders"]');
+    await change.locator('.summary').getByText('+2 rows').waitFor();
+    assert.match(await change.locator('.summary').innerText(), /1 snapshot, \+2 rows −0 rows, \+1 \/ −0 data files/);
+    await shot('commit');
+  });
+
+  it('diffs two refs with the table change inside', async () => {
+    await page.goto(`${server.url}/diff?from=main&to=feature`);
+    const change = page.locator('.table-change[data-table="shop.orders"]');
+    await change.locator('.summary').waitFor();
+    // feature = main + append of 2 rows + PyIceberg's delete of one row (rewritten as an overwrite).
+    assert.match(await change.locator('.summary').innerText(), /^2 snapshots, \+\d+ rows −\d+ rows/);
+    assert.equal(await change.locator('table.snapshots tbody tr').count(), 2);
+    await shot('diff');
+  });
+
+  it('merges with a dry-run preview, then for real', async () => {
+    await page.goto(`${server.url}/merge?from=feature&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    const key = page.locator('tr.merge-key').filter({ hasText: 'shop.orders' });
+    await key.getByText('taken from source').waitFor();
+    await page.getByText('2 commits to bring over').waitFor();
+    await shot('merge-preview');
+    const before: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
+    await page.getByRole('button', { name: 'Merge feature into main' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
+    const after: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
+    assert.notEqual(after.reference.hash, before.reference.hash);
+    const main = await py('main', 'read');
+    assert.deepEqual(
+      main.rows.map((r) => r.id),
+      [1, 3, 4, 5],
+      'PyIceberg reads the merged rows on main',
+    );
+    await shot('merge-done');
+    // The merge commit opens a second lane for the branch's commits, which joins main's line where they forked.
+    await page.goto(`${server.url}/history/main`);
+    const mergeRow = page.getByRole('listitem').filter({ hasText: 'Merge feature into main' });
+    await mergeRow.waitFor();
+    assert.equal(await mergeRow.locator('svg path').count(), 2, 'lines to both parents');
+    const appendRow = page.getByRole('listitem').filter({ hasText: 'append to shop.orders' }).first();
+    assert.ok(Number(await appendRow.locator('svg').getAttribute('width')) > 20, 'two lanes wide');
+    await shot('history-merge');
+  });
+
+  it("shows a table's schema and previews the rows PyIceberg reads", async () => {
+    const main = await py('main', 'read');
+    await page.goto(`${server.url}/tables/main`);
+    await page.getByRole('link', { name: /orders/ }).click();
+    const schema = page.locator('table.schema tbody tr');
+    await schema.first().waitFor();
+    assert.deepEqual(await schema.allInnerTexts(), [
+      '1\tid\tlong\trequired\t',
+      '2\tname\tstring\toptional\t',
+      '3\tamount\tdouble\toptional\t',
+    ]);
+    assert.equal(await page.locator('code.current-snapshot').innerText(), main.snapshot, 'the 64-bit id stays exact');
+    const cells = page.locator('table.preview tbody tr');
+    await cells.first().waitFor();
+    const shown = (await cells.evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    )) as string[][];
+    const asRows = shown
+      .map(([id, name, amount]) => ({
+        id: Number(id),
+        name: name === 'null' ? null : name,
+        amount: amount === 'null' ? null : Number(amount),
+      }))
+      .sort((a, b) => a.id - b.id);
+    assert.deepEqual(asRows, main.rows);
+    await shot('table');
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Every HTTP call the UI makes goes through this module: the management API (`/api/v2`, via catalog-client's
+ * ManagementClient), the Iceberg REST catalog (`/iceberg/<ref>/v1`) and the read-only `/api/v2/rat/` extras. Request
+ * headers come from one place (`requestHeaders`), so a bearer token can be added there.
+ */
+import { ManagementClient, ManagementApiError, refPath } from '@ratatouille/catalog-client/management';
+import type { CommitMeta, Reference } from '@ratatouille/catalog-client/management';
+import { parseJson } from '@ratatouille/iceberg/json';
+import { exactIds, type Exact } from './lib/exact-json.ts';
+import type { TableMetadataView } from './lib/table-metadata.ts';
+import { keyText } from './lib/key-text.ts';
+
+const server = window.location.origin;
+
+/** Headers sent with every request. */
+export function requestHeaders(): Record<string, string> {
+  return { accept: 'application/json' };
+}
+
+/** The typed Nessie-shaped client (`/api/v2`). */
+export const management = new ManagementClient({ server, headers: requestHeaders() });
+
+/** A failed call to one of the UI's extra or Iceberg endpoints (status 0: no answer). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A readable line for any error the API layer throws. */
+export function errorText(e: unknown): string {
+  if (e instanceof ManagementApiError) return `${e.status} ${e.errorCode}: ${e.message.replace(/^.*?→ \d+ \S+: /, '')}`;
+  if (e instanceof ApiError) return `${e.status} ${e.errorCode}: ${e.message}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** GET a JSON document; integers beyond 2^53 arrive as exact decimal strings (snapshot ids). */
+async function getJson<T>(path: string): Promise<Exact<T>> {
+  let res: Response;
+  try {
+    res = await fetch(`${server}${path}`, { headers: requestHeaders() });
+  } catch (e) {
+    throw new ApiError(0, 'UNREACHABLE', (e as Error).message);
+  }
+  const text = await res.text();
+  const body = text ? exactIds(parseJson(text)) : null;
+  if (!res.ok) {
+    const b = body as { message?: string; errorCode?: string; error?: { message?: string; type?: string } } | null;
+    throw new ApiError(res.status, b?.errorCode ?? b?.error?.type ?? 'HTTP', b?.message ?? b?.error?.message ?? text);
+  }
+  return body as Exact<T>;
+}
+
+function query(params: Record<string, string | string[] | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) q.append(k, String(one));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface GraphPage {
+  commits: CommitMeta[];
+  token: string | null;
+  hasMore: boolean;
+}
+
+/** One page of the commit graph reachable from `refs` (every parent), children before parents. */
+export function commitGraph(refs: string[], pageToken?: string, maxRecords = 100): Promise<GraphPage> {
+  return getJson(`/api/v2/rat/graph${query({ ref: refs, 'page-token': pageToken, 'max-records': maxRecords })}`);
+}
+
+export interface Comparison {
+  fromHash: string;
+  toHash: string;
+  mergeBase: string | null;
+  ahead: number;
+  behind: number;
+  truncated: boolean;
+}
+
+/** How many commits `from` is ahead of and behind `to`, visiting at most `limit` commits (then `truncated`). */
+export function compareRefs(from: string, to: string, limit?: number): Promise<Comparison> {
+  return getJson(`/api/v2/rat/compare${query({ from, to, limit })}`);
+}
+
+/** Iceberg REST path of a table at a ref (`main`, `dev@<hash>`, `@<hash>`). */
+function tablePath(ref: string, namespace: string[], name: string): string {
+  return `/iceberg/${encodeURIComponent(ref)}/v1/namespaces/${encodeURIComponent(namespace.join('\x1f'))}/tables/${encodeURIComponent(name)}`;
+}
+
+/** Loads a table's metadata at a ref through the Iceberg REST catalog; snapshot ids stay exact. */
+export async function loadTable(ref: string, namespace: string[], name: string): Promise<TableMetadataView> {
+  const body = await getJson<{ metadata: TableMetadataView }>(`${tablePath(ref, namespace, name)}?snapshots=all`);
+  return body.metadata as TableMetadataView;
+}
+
+export interface Preview {
+  columns: Array<{ id: number; name: string; type: string; required: boolean }>;
+  rows: Array<Array<string | null>>;
+  snapshotId: string | null;
+  totalRecords: string | null;
+  truncated: boolean;
+  dataFiles: number;
+  deleteFiles: number;
+}
+
+/** The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. */
+export function previewTable(ref: string, key: string[], limit = 50): Promise<Preview> {
+  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit })}`);
+}
+
+/** The head of a reference (for writes, which need the expected hash). */
+export function getReference(name: string): Promise<Reference> {
+  return management.getReference(name);
+}
+
+export { refPath };

@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import { Link, useLocation } from './router.tsx';
+import { BranchesPage } from './pages/branches.tsx';
+import { HistoryPage } from './pages/history.tsx';
+import { CommitPage } from './pages/commit.tsx';
+import { DiffPage } from './pages/diff.tsx';
+import { MergePage } from './pages/merge.tsx';
+import { TablesPage } from './pages/tables.tsx';
+import { TablePage } from './pages/table.tsx';
+import { NotFound } from './components/status.tsx';
+
+interface Route {
+  pattern: RegExp;
+  render: (m: string[], query: URLSearchParams) => ReactNode;
+}
+
+/** Path → page. Refs and keys are single URL-encoded segments. */
+const ROUTES: Route[] = [
+  { pattern: /^\/(?:branches\/?)?$/, render: () => <BranchesPage /> },
+  {
+    pattern: /^\/history(?:\/([^/]+))?\/?$/,
+    render: ([ref], q) => (
+      <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
+    ),
+  },
+  { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+  { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
+  { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
+  { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
+  {
+    pattern: /^\/merge\/?$/,
+    render: (_m, q) => <MergePage from={q.get('from') ?? ''} into={q.get('into') ?? 'main'} />,
+  },
+];
+
+const NAV = [
+  { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
+  { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
+  { href: '/tables/main', label: 'Tables', match: /^\/tables/ },
+  { href: '/diff', label: 'Diff', match: /^\/diff/ },
+  { href: '/merge', label: 'Merge', match: /^\/merge/ },
+];
+
+export function App() {
+  const { path, query } = useLocation();
+  let page: ReactNode = <NotFound what={path} />;
+  for (const r of ROUTES) {
+    const m = r.pattern.exec(path);
+    if (m) {
+      page = r.render(
+        m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s))),
+        query,
+      );
+      break;
+    }
+  }
+  return (
+    <div className="shell">
+      <header className="top">
+        <Link href="/" className="brand">
+          Ratatouille
+        </Link>
+        <nav>
+          {NAV.map((n) => (
+            <Link key={n.href} href={n.href} className={n.match.test(path) ? 'active' : ''}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+      </header>
+      <main>{page}</main>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { errorText } from '../api.ts';
+
+export function Loading({ what }: { what?: string }) {
+  return <p className="muted">Loading{what ? ` ${what}` : ''}…</p>;
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  return (
+    <p className="error" role="alert">
+      {errorText(error)}
+    </p>
+  );
+}
+
+export function NotFound({ what }: { what: string }) {
+  return <p className="error">Nothing here: {what}</p>;
+}
+
+/** Relative time for lists ("3 min ago"), with the exact time on hover. */
+export function When({ iso }: { iso: string | number }) {
+  const d = new Date(typeof iso === 'number' ? iso : iso);
+  const s = Math.round((Date.now() - d.getTime()) / 1000);
+  const text =
+    s < 60
+      ? `${s}s ago`
+      : s < 3600
+        ? `${Math.round(s / 60)} min ago`
+        : s < 86400
+          ? `${Math.round(s / 3600)} h ago`
+          : d.toISOString().slice(0, 10);
+  return (
+    <time dateTime={d.toISOString()} title={d.toISOString()}>
+      {text}
+    </time>
+  );
+}
+
+export function Hash({ hash }: { hash: string }) {
+  return (
+    <code className="hash" title={hash}>
+      {hash.slice(0, 10)}
+    </code>
+  );
+}

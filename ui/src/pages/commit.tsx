@@ -1,0 +1,108 @@
+import { management } from '../api.ts';
+import { useAsync } from '../lib/use-async.ts';
+import { Link } from '../router.tsx';
+import { TableChange } from '../components/table-change.tsx';
+import { ErrorBox, Loading } from '../components/status.tsx';
+
+/** One commit: message, author, times, parents, properties, and the tables and other keys it changed. */
+export function CommitPage({ hash }: { hash: string }) {
+  const commit = useAsync(async () => {
+    const [config, log] = await Promise.all([
+      management.getConfig(),
+      management.log(`@${hash}`, { maxRecords: 1, fetchAll: true }),
+    ]);
+    return { root: config.noAncestorHash, entry: log.logEntries[0] };
+  }, [hash]);
+  if (commit.error) return <ErrorBox error={commit.error} />;
+  if (!commit.data) return <Loading what="commit" />;
+  const { entry, root } = commit.data;
+  if (!entry) return <p className="muted">The root commit: an empty catalog every history starts from.</p>;
+  const m = entry.commitMeta;
+  const parent = m.parentCommitHashes[0];
+  const ops = entry.operations ?? [];
+  const tables = ops.filter((o) => (o.type === 'PUT' ? o.content?.type === 'ICEBERG_TABLE' : true));
+  const others = ops.filter((o) => !tables.includes(o));
+  return (
+    <section>
+      <h1 className="commit-message">{m.message}</h1>
+      <div className="card">
+        <dl className="props">
+          <dt>hash</dt>
+          <dd>
+            <code>{m.hash}</code>
+          </dd>
+          <dt>author</dt>
+          <dd>{m.authors.join(', ')}</dd>
+          <dt>committer</dt>
+          <dd>{m.committer}</dd>
+          <dt>time</dt>
+          <dd>
+            {m.commitTime}
+            {m.authorTime !== m.commitTime && <span className="muted"> (authored {m.authorTime})</span>}
+          </dd>
+          <dt>parents</dt>
+          <dd>
+            {m.parentCommitHashes.map((p) =>
+              p === root ? (
+                <span key={p} className="muted">
+                  (root){' '}
+                </span>
+              ) : (
+                <span key={p}>
+                  <Link href={`/commits/${p}`}>
+                    <code>{p.slice(0, 12)}</code>
+                  </Link>{' '}
+                </span>
+              ),
+            )}
+          </dd>
+          {Object.entries(m.allProperties ?? {}).map(([k, v]) => (
+            <Prop key={k} name={k} values={v} />
+          ))}
+        </dl>
+        {parent && parent !== root && (
+          <p>
+            <Link href={`/diff?from=${parent}&to=${m.hash}`}>Diff against the first parent</Link>
+          </p>
+        )}
+      </div>
+      <h2>Tables changed</h2>
+      {tables.length === 0 && <p className="muted">none</p>}
+      {tables.map((o) => (
+        <TableChange
+          key={o.key.elements.join('\x1f')}
+          tableKey={o.key.elements}
+          from={parent && parent !== root ? `@${parent}` : null}
+          to={`@${m.hash}`}
+          toRef={`@${m.hash}`}
+        />
+      ))}
+      {others.length > 0 && (
+        <>
+          <h2>Other changes</h2>
+          <ul>
+            {others.map((o) => (
+              <li key={o.key.elements.join('\x1f')}>
+                {o.type === 'PUT' ? `put ${String(o.content?.type ?? '').toLowerCase()}` : 'delete'}{' '}
+                <code>{o.key.elements.join('.')}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Prop({ name, values }: { name: string; values: string[] }) {
+  const label: Record<string, string> = { 'rat.code-commit': 'code commit', 'rat.run-id': 'pipeline run' };
+  return (
+    <>
+      <dt>{label[name] ?? name}</dt>
+      <dd>
+        {values.join(', ')}
+        {label[name] && <span className="muted"> ({name})</span>}
+      </dd>
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import type { MergeResponse, Reference } from '@ratatouille/catalog-client/management';
+import { compareRefs, errorText, management } from '../api.ts';
+import { Link, navigate, seg } from '../router.tsx';
+import { RefPair } from './diff.tsx';
+import { TableChange } from '../components/table-change.tsx';
+import { Hash } from '../components/status.tsx';
+
+interface Preview {
+  source: Reference;
+  target: Reference;
+  result: MergeResponse;
+  ahead: number;
+}
+
+/**
+ * Merge one branch into another: a dry run first (what each key would do, conflicts with their reason and the ways
+ * out), then the merge itself at exactly the heads the preview saw.
+ */
+export function MergePage({ from, into }: { from: string; into: string }) {
+  const [preview, setPreview] = useState<Preview>();
+  const [error, setError] = useState<string>();
+  const [merged, setMerged] = useState<MergeResponse>();
+  const [busy, setBusy] = useState(false);
+
+  const dryRun = async (f: string, t: string) => {
+    setError(undefined);
+    setMerged(undefined);
+    setPreview(undefined);
+    setBusy(true);
+    try {
+      const [source, target] = await Promise.all([management.getReference(f), management.getReference(t)]);
+      const [result, cmp] = await Promise.all([
+        management.merge(target.name, target.hash, source, { dryRun: true, returnConflictAsResult: true }),
+        compareRefs(source.hash, target.hash),
+      ]);
+      setPreview({ source, target, result, ahead: cmp.ahead });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const merge = async () => {
+    if (!preview) return;
+    setBusy(true);
+    try {
+      const { source, target } = preview;
+      const result = await management.merge(target.name, target.hash, source, {
+        message: `Merge ${source.name} into ${target.name}`,
+      });
+      setMerged(result);
+      setPreview(undefined);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>Merge</h1>
+      <RefPair
+        from={from}
+        to={into}
+        fromLabel="source"
+        toLabel="target"
+        action="Preview merge"
+        onGo={(f, t) => {
+          navigate(`/merge?from=${seg(f)}&into=${seg(t)}`);
+          void dryRun(f, t);
+        }}
+      />
+      {busy && <p className="muted">Working…</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {merged && (
+        <p className="ok" role="status">
+          Merged into {merged.targetBranch}
+          {merged.resultantTargetHash && (
+            <>
+              {' '}
+              at{' '}
+              <Link href={`/commits/${merged.resultantTargetHash}`}>
+                <Hash hash={merged.resultantTargetHash} />
+              </Link>
+            </>
+          )}
+          {!merged.wasApplied && ' (nothing to merge: already up to date)'}.{' '}
+          <Link href={`/history/${seg(merged.targetBranch)}`}>See the history</Link>
+        </p>
+      )}
+      {preview && <PreviewView preview={preview} onMerge={merge} busy={busy} />}
+    </section>
+  );
+}
+
+function PreviewView({ preview, onMerge, busy }: { preview: Preview; onMerge: () => void; busy: boolean }) {
+  const { source, target, result } = preview;
+  const conflicts = result.details.filter((d) => d.conflict);
+  const upToDate = result.wasSuccessful && result.details.length === 0;
+  return (
+    <div className="merge-preview">
+      <div className="card">
+        <p>
+          Dry run of merging <strong>{source.name}</strong> (<Hash hash={source.hash} />) into{' '}
+          <strong>{target.name}</strong> (<Hash hash={target.hash} />
+          ): {preview.ahead} commit
+          {preview.ahead === 1 ? '' : 's'} to bring over, common ancestor{' '}
+          {result.commonAncestor ? <Hash hash={result.commonAncestor} /> : 'none'}.
+        </p>
+        {upToDate ? (
+          <p className="muted">
+            Nothing to merge: {target.name} already has everything from {source.name}.
+          </p>
+        ) : (
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>key</th>
+                <th>outcome</th>
+                <th>why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.details.map((d) => (
+                <tr key={d.key.elements.join('\x1f')} className="merge-key">
+                  <td>
+                    <code>{d.key.elements.join('.')}</code>
+                  </td>
+                  <td className={d.conflict ? 'removed' : 'added'}>
+                    {d.conflict ? 'conflict' : d.mergeBehavior === 'DROP' ? 'kept from target' : 'taken from source'}
+                  </td>
+                  <td>
+                    {d.conflict ? `${d.conflict.conflictType}: ${d.conflict.message}` : 'changed only on the source'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {conflicts.length > 0 && (
+          <div className="error">
+            <p>
+              {conflicts.length} key{conflicts.length === 1 ? '' : 's'} changed on both sides since the common ancestor,
+              so the merge cannot be applied as is. Ways out:
+            </p>
+            <ul>
+              <li>
+                merge {target.name} into {source.name} first, settle the tables there, then merge again;
+              </li>
+              <li>
+                or merge with a per-key choice (<code>rat merge</code> / the API&apos;s <code>keyMergeModes</code>):
+                FORCE takes {source.name}&apos;s version, DROP keeps {target.name}&apos;s.
+              </li>
+            </ul>
+          </div>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || conflicts.length > 0 || !result.wasSuccessful || upToDate}
+          onClick={onMerge}
+        >
+          Merge {source.name} into {target.name}
+        </button>
+      </div>
+      {!upToDate &&
+        result.details
+          .filter((d) => !d.conflict)
+          .map((d) => (
+            <TableChange
+              key={d.key.elements.join('\x1f')}
+              tableKey={d.key.elements}
+              from={`@${target.hash}`}
+              to={`@${source.hash}`}
+              toRef={source.name}
+            />
+          ))}
+    </div>
+  );
+}
