@@ -33,7 +33,6 @@ import {
   requireMetadataFile,
   writeTableMetadata,
 } from './metadata-io.ts';
-import { metadataCacheFor } from './metadata-cache.ts';
 import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
