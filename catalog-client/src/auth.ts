@@ -20,7 +20,7 @@ export const CLIENT_AUTH_ENV = {
  * @example credentialsFromEnv({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: 's' }) // { clientId: 'etl', clientSecret: 's' }
  */
 export function credentialsFromEnv(
-  env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env,
+  env: Record<string, string | undefined> = processEnv(),
 ): CatalogCredentials | undefined {
   const token = env[CLIENT_AUTH_ENV.token];
   if (token) return { token };
@@ -28,6 +28,11 @@ export function credentialsFromEnv(
   const clientSecret = env[CLIENT_AUTH_ENV.clientSecret];
   if (clientId && clientSecret !== undefined) return { clientId, clientSecret };
   return undefined;
+}
+
+/** Node's environment; empty in a browser (the web UI imports this package too, without Node's types). */
+function processEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
 /** A catalog server and what to authenticate to it with: what `exchangeJson` needs to add `Authorization`. */
