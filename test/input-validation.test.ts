@@ -267,6 +267,25 @@ describe('input validation over HTTP', function () {
     });
   });
 
+  describe('locations', () => {
+    it('a location that is not a location of the file warehouse is 400, not 500', async () => {
+      for (const location of ['foo', 'relative/metadata.json']) {
+        const r = await http('POST', ice('/namespaces/db/register'), { name: 'reg', 'metadata-location': location });
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.equal(errorType(r), 'BadRequestException');
+        const created = await http('POST', ice('/namespaces/db/tables'), { name: 'loc', location, schema: goodSchema });
+        assert.equal(created.status, 400, JSON.stringify(created.body));
+        assert.equal(errorType(created), 'BadRequestException');
+        const moved = await http('POST', ice('/namespaces/db/tables/good'), {
+          requirements: [],
+          updates: [{ action: 'set-location', location }],
+        });
+        assert.equal(moved.status, 400, JSON.stringify(moved.body));
+        assert.equal(errorType(moved), 'BadRequestException');
+      }
+    });
+  });
+
   describe('branch and tag names', () => {
     const api = (p: string) => `${server.url}/api/v2${p}`;
     const mainHash = async () => (await http('GET', api('/trees/main'))).body.reference.hash as string;

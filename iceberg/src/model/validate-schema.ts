@@ -31,10 +31,11 @@ export interface SchemaIndex {
 export interface SchemaCheckOptions {
   /** The table's format version: types added in v3 (`timestamp_ns`, `variant`, ...) are refused below it. */
   formatVersion?: number;
-  /** The `last-column-id` the request declares, which must cover every field id of the schema. */
+  /**
+   * The `last-column-id` the request declares, which must cover every field id of the schema. One below the table's
+   * current value is not an error: the table keeps the higher one (ids of dropped columns are never reused).
+   */
   lastColumnId?: number | null;
-  /** The table's `last-column-id` before this change; a declared one may not go below it. */
-  previousLastColumnId?: number;
 }
 
 /**
@@ -110,8 +111,6 @@ export function schemaProblems(schema: unknown, opts: SchemaCheckOptions = {}): 
   if (declared !== undefined && declared !== null) {
     if (declared < index.highestId)
       problems.push(`last-column-id ${declared} is below the highest field id in the schema (${index.highestId})`);
-    if (opts.previousLastColumnId !== undefined && declared < opts.previousLastColumnId)
-      problems.push(`last-column-id ${declared} is below the table's last-column-id (${opts.previousLastColumnId})`);
   }
   const ids = (schema as { 'identifier-field-ids'?: unknown } | null)?.['identifier-field-ids'];
   if (Array.isArray(ids)) for (const id of ids) problems.push(...identifierFieldProblems(id, index));

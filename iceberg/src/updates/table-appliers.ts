@@ -24,7 +24,6 @@ function addSchema(b: TableBuilder, u: TableUpdateOf<'add-schema'>): void {
   assertValidSchema(u.schema, {
     formatVersion: md['format-version'],
     lastColumnId: u['last-column-id'],
-    previousLastColumnId: md['last-column-id'],
   });
   const existing = md.schemas.find((s) => sameSchema(s, u.schema));
   if (existing) {

@@ -335,10 +335,14 @@ describe('table updates', () => {
       () => commit(md, [], [{ action: 'add-schema', schema: { ...badSchema, 'identifier-field-ids': [1, 2] } }]),
       InvalidSchemaError,
     );
+    const wider = { ...badSchema, fields: [...badSchema.fields, { id: 9, name: 'x', type: 'int', required: false }] };
     assert.throws(
-      () => commit(md, [], [{ action: 'add-schema', schema: badSchema, 'last-column-id': 1 }]),
+      () => commit(md, [], [{ action: 'add-schema', schema: wider, 'last-column-id': 8 }]),
       InvalidSchemaError,
     );
+    // Below the table's last-column-id is not an error: the table keeps its own (5 here).
+    const kept = commit(md, [], [{ action: 'add-schema', schema: badSchema, 'last-column-id': 1 }]);
+    assert.equal(kept['last-column-id'], 5);
     assert.throws(
       () =>
         commit(

@@ -41,7 +41,7 @@ async function sitePackagesOf(python: string): Promise<string> {
 
 /**
  * Returns a Python venv with the pinned clients of `test/clients/requirements.txt` (PyIceberg, PySpark, DuckDB
- * and its extension wheels), creating it on first use at `$RAT_CACHE_DIR/venv-<hash>`. The hash covers the
+ * and its extension wheels, schemathesis), creating it on first use at `$RAT_CACHE_DIR/venv-<hash>`. The hash covers the
  * requirements file and the base interpreter, so changing a pin builds a new venv. Safe to call from parallel
  * processes (a cache lock serialises the install); a half-built venv (no completion marker) is rebuilt.
  *
@@ -71,7 +71,10 @@ export function ensurePythonVenv(): Promise<PythonVenv> {
           { env: { ...process.env, PIP_NO_INPUT: '1' } },
         );
         // Prove the clients import before declaring the venv complete.
-        await runChecked(python, ['-c', 'import pyiceberg, pyspark, duckdb, pyarrow, duckdb_extension_iceberg']);
+        await runChecked(python, [
+          '-c',
+          'import pyiceberg, pyspark, duckdb, pyarrow, duckdb_extension_iceberg, schemathesis',
+        ]);
         writeFileSync(path.join(dir, MARKER), requirements);
       });
     }
