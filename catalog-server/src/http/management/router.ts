@@ -10,6 +10,7 @@ import type { ContentInput, ContentKey, Operation } from '../../store/types.ts';
 import { keyId } from '../../store/types.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
+import { entryFilter } from './entry-filter.ts';
 import * as s from './schemas.ts';
 import {
   commitMetaJson,
@@ -147,7 +148,8 @@ export function managementRouter(ctx: AppContext): Router {
     const at = await resolveRefPath(store, ref(req));
     const page = await store.listEntries(at.hash, { ...s.pageOf(q), prefix: q['prefix-key']?.elements });
     const wanted = q.key.length > 0 ? new Set(q.key.map(keyId)) : null;
-    const items = wanted ? page.items.filter((e) => wanted.has(keyId(e.key))) : page.items;
+    const matches = q.filter ? entryFilter(q.filter) : () => true;
+    const items = page.items.filter((e) => (!wanted || wanted.has(keyId(e.key))) && matches(e));
     const contents =
       q.content === 'true'
         ? await store.getContents(
