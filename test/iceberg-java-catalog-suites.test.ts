@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runMavenTests, type MavenTestRun } from './support/clients/index.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -24,7 +24,11 @@ describe('Apache Iceberg catalog suites through the Java RESTCatalog', function 
     this.timeout(1_200_000);
     server = await startTestServer();
     buildDir = mkdtempSync(path.join(os.tmpdir(), 'rat-catalog-suites-'));
-    run = await runMavenTests(PROJECT, { 'rat.url': server.url }, buildDir);
+    run = await runMavenTests(
+      PROJECT,
+      { 'rat.url': server.url, 'rat.warehouse': pathToFileURL(path.join(server.dataDir, 'warehouse')).href },
+      buildDir,
+    );
   });
 
   after(async () => {

@@ -264,7 +264,7 @@ describe('Iceberg REST catalog over HTTP', function () {
     });
 
     it("a namespace answers its tables' default location (Trino stages tables there); an explicit one as set", async () => {
-      const own = `${pathToFileURL(server.dataDir).href}/elsewhere/loc`;
+      const own = `${pathToFileURL(server.dataDir).href}/warehouse/elsewhere/loc`;
       assert.equal(
         (await http('POST', `${base}/namespaces`, { namespace: ['located'], properties: { location: own } })).status,
         200,

@@ -17,7 +17,9 @@ const schema = {
 };
 
 const SNAP = '3051729675574597004';
-const appendBody = `{"requirements":[{"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":null}],"updates":[{"action":"add-snapshot","snapshot":{"snapshot-id":${SNAP},"sequence-number":1,"timestamp-ms":1700000000001,"manifest-list":"file:///nowhere/snap.avro","summary":{"operation":"append"}}},{"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":${SNAP}}]}`;
+/** An append to a table at `location` (the manifest list is named inside it, where the catalog allows files). */
+const appendBody = (location: string) =>
+  `{"requirements":[{"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":null}],"updates":[{"action":"add-snapshot","snapshot":{"snapshot-id":${SNAP},"sequence-number":1,"timestamp-ms":1700000000001,"manifest-list":"${location}/metadata/snap-${SNAP}.avro","summary":{"operation":"append"}}},{"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":${SNAP}}]}`;
 
 async function send(method: string, url: string, body: string | undefined, key?: string) {
   const res = await fetch(url, {
@@ -88,28 +90,30 @@ describe('Idempotency-Key on Iceberg REST mutations', function () {
 
   it('a commit whose response was lost is applied once when retried, also after a restart; its ETag matches a load', async () => {
     assert.equal((await http('POST', `${v1()}/namespaces`, { namespace: ['db'] })).status, 200);
-    assert.equal((await http('POST', `${v1()}/namespaces/db/tables`, { name: 't', schema })).status, 200);
+    const created = await http('POST', `${v1()}/namespaces/db/tables`, { name: 't', schema });
+    assert.equal(created.status, 200);
+    const append = appendBody(created.body.metadata.location);
     const url = () => `${v1()}/namespaces/db/tables/t`;
     const key = randomUUID();
-    const first = await send('POST', url(), appendBody, key);
+    const first = await send('POST', url(), append, key);
     assert.equal(first.status, 200, first.text);
     assert.ok(first.etag, 'commit responses carry an ETag');
     const load = await fetch(url(), { headers: { 'if-none-match': first.etag! } });
     assert.equal(load.status, 304, 'the commit ETag is the one a full load of the new metadata has');
 
-    const retried = await send('POST', url(), appendBody, key);
+    const retried = await send('POST', url(), append, key);
     assert.deepEqual(retried, first);
 
     await server.stop();
     server = await startTestServer({ dataDir });
-    const afterRestart = await send('POST', url(), appendBody, key);
+    const afterRestart = await send('POST', url(), append, key);
     assert.deepEqual(afterRestart, first);
 
     const md = (await http('GET', url())).body.metadata;
     assert.equal(md.snapshots.length, 1, 'applied once');
     assert.equal(md['metadata-log'].length, 1, 'one commit after the create');
     // Without the key, the same request runs and is refused: it really would have been applied twice.
-    assert.deepEqual([(await send('POST', url(), appendBody)).status], [409]);
+    assert.deepEqual([(await send('POST', url(), append)).status], [409]);
   });
 
   it('transactions/commit and DELETE honour the key as well', async () => {

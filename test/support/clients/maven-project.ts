@@ -90,13 +90,12 @@ export async function runMavenTests(
   const env = opts.javaHome ? { ...process.env, JAVA_HOME: opts.javaHome } : process.env;
   const run = (offline: boolean) =>
     runProcess('mvn', args(offline), { cwd: projectDir, env, killAfterMs: opts.killAfterMs ?? 900_000 });
-  let result;
-  if (existsSync(marker)) {
-    result = await run(true);
-  } else {
-    // Resolving online is serialized so that parallel runs do not download the same artifacts twice.
+  let result = existsSync(marker) ? await run(true) : undefined;
+  if (!result || result.code !== 0) {
+    // Not resolved yet (or the local repository lost an artifact since): resolve online once.
+    // Serialized so that parallel runs do not download the same artifacts twice.
     result = await withCacheLock(`maven-${path.basename(marker)}`, async () => {
-      const r = await run(existsSync(marker));
+      const r = await run(false);
       if (r.code === 0) {
         mkdirSync(path.dirname(marker), { recursive: true });
         writeFileSync(marker, new Date().toISOString());

@@ -11,6 +11,7 @@ import { keyId } from '../../store/types.ts';
 import { icebergMergeResolver } from '../../service/iceberg/index.ts';
 import { formatContentKey, parseContentKey } from './content-key.ts';
 import { parseRefPath, resolveRefPath, writeTarget, type RefPath } from './ref-path.ts';
+import { entryFilter } from './entry-filter.ts';
 import * as s from './schemas.ts';
 import { collectGarbage } from '../../service/storage/gc.ts';
 import { parseRetention } from '../../service/storage/retention.ts';
@@ -152,7 +153,8 @@ export function managementRouter(ctx: AppContext): Router {
     const at = await resolveRefPath(store, ref(req));
     const page = await store.listEntries(at.hash, { ...s.pageOf(q), prefix: q['prefix-key']?.elements });
     const wanted = q.key.length > 0 ? new Set(q.key.map(keyId)) : null;
-    const items = wanted ? page.items.filter((e) => wanted.has(keyId(e.key))) : page.items;
+    const matches = q.filter ? entryFilter(q.filter) : () => true;
+    const items = page.items.filter((e) => (!wanted || wanted.has(keyId(e.key))) && matches(e));
     const contents =
       q.content === 'true'
         ? await store.getContents(

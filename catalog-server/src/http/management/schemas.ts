@@ -193,7 +193,10 @@ const paging = {
   pageToken: z.string().min(1).optional(),
 };
 
-/** CEL filters are Nessie features we do not implement; refuse them instead of returning unfiltered results. */
+/**
+ * CEL filters are implemented for entries only (`entry-filter.ts`); elsewhere they are refused instead of returning
+ * unfiltered results.
+ */
 const noFilter = z.undefined({ message: 'CEL "filter" is not supported by this server; use prefix-key / key' });
 
 export const listReferencesQuery = z.object({
@@ -225,6 +228,7 @@ const keyRange = {
 export const entriesQuery = z.object({
   ...paging,
   ...keyRange,
+  filter: z.string().min(1).optional(),
   content: z.enum(['true', 'false']).optional(),
 });
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.catalog.CatalogTests;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,11 @@ public class RatCatalogTest extends CatalogTests<RESTCatalog> {
   void closeCatalogs() throws Exception {
     for (RESTCatalog c : opened) c.close();
     opened.clear();
+  }
+
+  @Override
+  protected String baseTableLocation(TableIdentifier identifier) {
+    return branch.location(identifier.namespace().toString(), identifier.name());
   }
 
   @Override

@@ -12,11 +12,18 @@ import org.junit.jupiter.api.BeforeEach;
  * per case; tables and views share the catalog, as they share a branch.
  */
 public class RatViewCatalogTest extends ViewCatalogTests<RESTCatalog> {
+  private SuiteBranch branch;
   private RESTCatalog catalog;
 
   @BeforeEach
   void openBranch() throws Exception {
-    catalog = SuiteBranch.create("view-tests").newCatalog("rat", Map.of());
+    branch = SuiteBranch.create("view-tests");
+    catalog = branch.newCatalog("rat", Map.of());
+  }
+
+  @Override
+  protected String viewLocation(String... paths) {
+    return branch.location(paths);
   }
 
   @AfterEach

@@ -23,9 +23,11 @@ final class SuiteBranch {
   private static final Pattern NO_ANCESTOR = Pattern.compile("\"noAncestorHash\"\\s*:\\s*\"([0-9a-f]+)\"");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  private final String name;
   private final String catalogUri;
 
-  private SuiteBranch(String catalogUri) {
+  private SuiteBranch(String name, String catalogUri) {
+    this.name = name;
     this.catalogUri = catalogUri;
   }
 
@@ -51,7 +53,22 @@ final class SuiteBranch {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build());
-    return new SuiteBranch(base + "/iceberg/" + name);
+    return new SuiteBranch(name, base + "/iceberg/" + name);
+  }
+
+  /**
+   * A location of this case's own under the server's warehouse ({@code -Drat.warehouse}), for the cases that create
+   * tables and views at a location they choose. The suites' defaults ({@code file:/tmp/<ns>/<name>}, a JUnit temp
+   * folder) lie outside the catalog's storage, and {@code /tmp/ns/tbl} would be shared by every run on the machine.
+   */
+  String location(String... parts) {
+    String warehouse = System.getProperty("rat.warehouse");
+    if (warehouse == null || warehouse.isEmpty()) {
+      throw new IllegalStateException("Set -Drat.warehouse to the server's warehouse root URI");
+    }
+    StringBuilder location = new StringBuilder(warehouse.replaceAll("/+$", "")).append("/suite-locations/").append(name);
+    for (String part : parts) location.append('/').append(part);
+    return location.toString();
   }
 
   private static String send(HttpRequest request) throws IOException, InterruptedException {

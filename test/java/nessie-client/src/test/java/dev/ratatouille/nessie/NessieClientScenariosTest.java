@@ -269,4 +269,21 @@ public class NessieClientScenariosTest {
     assertThat(api.getContent().refName(b.getName()).hashOnRef(hash).key(ContentKey.of("hns", "t")).get()).hasSize(1);
     assertThat(api.getContent().refName(b.getName()).key(ContentKey.of("hns", "t")).get()).isEmpty();
   }
+
+  @Test
+  void namespacesThroughTheClientHelpers() throws Exception {
+    // NessieApiV2's namespace helpers list entries with CEL filters on the server.
+    Branch b = branchFromMain("ns");
+    api.createNamespace().refName(b.getName()).namespace(Namespace.of("client_ns")).properties(Map.of("owner", "me")).create();
+    api.createNamespace().refName(b.getName()).namespace(Namespace.of("client_ns", "child")).create();
+    Namespace ns = api.getNamespace().refName(b.getName()).namespace(Namespace.of("client_ns")).get();
+    assertThat(ns.getProperties()).containsEntry("owner", "me");
+    assertThat(api.getMultipleNamespaces().refName(b.getName()).namespace(Namespace.of("client_ns")).onlyDirectChildren(true).get().getNamespaces())
+        .extracting(Namespace::toPathString)
+        .containsExactly("client_ns.child");
+    assertThatThrownBy(() -> api.deleteNamespace().refName(b.getName()).namespace(Namespace.of("client_ns")).delete())
+        .isInstanceOf(org.projectnessie.error.NessieNamespaceNotEmptyException.class);
+    api.deleteNamespace().refName(b.getName()).namespace(Namespace.of("client_ns", "child")).delete();
+    api.deleteNamespace().refName(b.getName()).namespace(Namespace.of("client_ns")).delete();
+  }
 }
