@@ -127,6 +127,13 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stderr, /rebuilt with the merged code: .*gold\.daily_revenue/);
       await assertMergedState(server);
+      // Both branches' run records reach main (the append-only engine tables never block a merge).
+      const runs = await query(server, 'main', 'SELECT DISTINCT branch FROM _rat.runs ORDER BY branch');
+      for (const b of ['feat-a', 'feat-b', 'main'])
+        assert.ok(
+          runs.some((x) => x.branch === b),
+          JSON.stringify(runs),
+        );
       const log = await catalog.call('GET', `/api/v2/trees/main/history?max-records=5`);
       const headCommit = log.body.logEntries[0].commitMeta;
       assert.equal(headCommit.parentCommitHashes[0], before, 'one commit on main for the merge');
