@@ -211,4 +211,36 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.equal(status.code, 0, status.stdout);
     });
   });
+
+  describe('a fast-forward (no pre-merge-commit): the rebuild runs in post-merge', () => {
+    const t = useTeamRepo();
+
+    it('main ran on new input without a code commit; fast-forwarding feat-b rebuilds the revenue on main', async () => {
+      const { server, catalog, repo } = t;
+      writeFileSync(
+        path.join(repo.dir, 'landing', 'orders', 'orders_2024-03-04.csv'),
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1010,C002,P01,1,19.90,pending,2024-03-04 09:00:00\n',
+      );
+      await ratOk(repo, ['run']);
+      const before = await catalog.head('main');
+      const r = await repo.git('merge', '--ff-only', 'feat-b');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Fast-forward/);
+      assert.match(r.stderr, /rebuilt with the merged code: .*gold\.daily_revenue/);
+      const rows = await query(
+        server,
+        'main',
+        'SELECT CAST(order_date AS VARCHAR) AS d, customers FROM gold.daily_revenue ORDER BY 1',
+      );
+      assert.deepEqual(
+        rows.map((x) => x.d),
+        ['2024-03-01', '2024-03-02', '2024-03-04'],
+      );
+      assert.equal(rows[2].customers, '1');
+      const head = (await catalog.call('GET', '/api/v2/trees/main/history?max-records=1')).body.logEntries[0]
+        .commitMeta;
+      assert.equal(head.parentCommitHashes[0], before, 'one commit on main');
+      assert.equal((await repo.rat(['status'])).code, 0);
+    });
+  });
 });
