@@ -3,7 +3,7 @@
  * through the management API (no PyIceberg) to keep each case short; the realistic day uses PyIceberg.
  */
 import assert from 'node:assert/strict';
-import fs, { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ensureDataBranch,
@@ -12,8 +12,8 @@ import {
   readProjectConfig,
   type GitSyncIO,
 } from '@ratatouille/git-sync';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { Catalog, Repo } from './git-support.ts';
+import type { TestServer } from './support/server.ts';
+import { useLockstepRepo, type Catalog, type Repo } from './git-support.ts';
 
 describe('git lockstep hooks, one by one (real git, real server)', function () {
   this.timeout(600_000);
@@ -28,19 +28,8 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     }
   };
 
-  before(async () => {
-    server = await startTestServer();
-    catalog = new Catalog(server.url);
-    repo = await Repo.create();
-    const r = await repo.rat(['init', '--catalog', server.url]);
-    assert.equal(r.code, 0, r.stderr);
-    await repo.ok('add', 'rat.yaml');
-    await repo.ok('commit', '-q', '-m', 'rat init');
-  });
-  after(async () => {
-    await server?.stop();
-    if (repo) rmSync(repo.dir, { recursive: true, force: true });
-  });
+  const t = useLockstepRepo();
+  before(() => ({ server, catalog, repo } = t));
 
   it('post-checkout: a new branch forks from the data head of the branch you came from, not main', async () => {
     await repo.ok('switch', '-c', 'a');

@@ -3,11 +3,13 @@
  * `rat` CLI as a child process, and a catalog server in this process. Children are spawned asynchronously: the
  * server answers the hooks from this very event loop, so a synchronous spawn would deadlock.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RAT_BIN } from './support/rat-cli.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
 
 export { RAT_BIN };
 
@@ -165,4 +167,36 @@ export class Catalog {
     if (r.status !== 200) throw new Error(`put ${table} on ${branch}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body.targetBranch.hash;
   }
+}
+
+export interface LockstepFixture {
+  server: TestServer;
+  catalog: Catalog;
+  repo: Repo;
+}
+
+/**
+ * Registers mocha hooks for the enclosing `describe`: before its tests, a server on port 0 and a fresh repository
+ * (optionally filled with a copy of `copy`) set up with `rat init` against it and committed; after them, both are
+ * removed. The returned object's fields are set in that `before` hook.
+ *
+ * @example const t = useLockstepRepo(); it('…', async () => { await t.repo.ok('checkout', '-b', 'x') })
+ */
+export function useLockstepRepo(o: { prefix?: string; copy?: string } = {}): LockstepFixture {
+  const t = {} as LockstepFixture;
+  before(async () => {
+    t.server = await startTestServer();
+    t.catalog = new Catalog(t.server.url);
+    t.repo = await Repo.create(o.prefix);
+    if (o.copy) cpSync(o.copy, t.repo.dir, { recursive: true });
+    const r = await t.repo.rat(['init', '--catalog', t.server.url]);
+    assert.equal(r.code, 0, r.stderr);
+    await t.repo.ok('add', '.');
+    await t.repo.ok('commit', '-q', '-m', 'rat init');
+  });
+  after(async () => {
+    await t.server?.stop();
+    if (t.repo) rmSync(t.repo.dir, { recursive: true, force: true });
+  });
+  return t;
 }

@@ -4,43 +4,42 @@
  * derived tables both changed are rebuilt with the merged code in one catalog commit per merge.
  */
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openEngine } from '@ratatouille/engine';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { Catalog, Repo, run, type Run } from './git-support.ts';
+import type { TestServer } from './support/server.ts';
+import { run, useLockstepRepo, type Catalog, type LockstepFixture, type Repo, type Run } from './git-support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A shop repository with `rat init` done, `main` run, and feat-a (new orders) and feat-b (a new column) run. */
-async function teamRepo(server: TestServer): Promise<Repo> {
-  const repo = await Repo.create('rat-team-');
-  cpSync(path.join(root, 'examples', 'shop'), repo.dir, { recursive: true });
-  const init = await repo.rat(['init', '--catalog', server.url]);
-  assert.equal(init.code, 0, init.stderr);
-  await repo.ok('add', '.');
-  await repo.ok('commit', '-q', '-m', 'shop pipeline');
-  await ratOk(repo, ['run']);
-
-  await repo.ok('checkout', '-b', 'feat-a');
-  await repo.commitFile(
-    'landing/orders/orders_2024-03-03.csv',
-    'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
-    'orders of March 3',
-  );
-  await ratOk(repo, ['run']);
-
-  await repo.ok('checkout', 'main');
-  await repo.ok('checkout', '-b', 'feat-b');
-  await edit(repo, 'gold/daily_revenue.sql', (s) =>
-    s.replace('count(*) AS orders,', 'count(*) AS orders,\n  count(DISTINCT customer_id) AS customers,'),
-  );
-  await repo.ok('commit', '-q', '-am', 'daily revenue: customers per day');
-  const b = await ratOk(repo, ['run']);
-  assert.doesNotMatch(b.stdout + b.stderr, /SCHEMA_MISMATCH/);
-  await repo.ok('checkout', 'main');
-  return repo;
+/**
+ * A shop repository set up with `rat init` against a fresh server, for the enclosing `describe`: `main` run, then
+ * feat-a (new orders) and feat-b (a new column in a gold model) each branched from main and run.
+ */
+function useTeamRepo(): LockstepFixture {
+  const t = useLockstepRepo({ prefix: 'rat-team-', copy: path.join(root, 'examples', 'shop') });
+  before(async () => {
+    const repo = t.repo;
+    await ratOk(repo, ['run']);
+    await repo.ok('checkout', '-b', 'feat-a');
+    await repo.commitFile(
+      'landing/orders/orders_2024-03-03.csv',
+      'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
+      'orders of March 3',
+    );
+    await ratOk(repo, ['run']);
+    await repo.ok('checkout', 'main');
+    await repo.ok('checkout', '-b', 'feat-b');
+    await edit(repo, 'gold/daily_revenue.sql', (s) =>
+      s.replace('count(*) AS orders,', 'count(*) AS orders,\n  count(DISTINCT customer_id) AS customers,'),
+    );
+    await repo.ok('commit', '-q', '-am', 'daily revenue: customers per day');
+    const b = await ratOk(repo, ['run']);
+    assert.doesNotMatch(b.stdout + b.stderr, /SCHEMA_MISMATCH/);
+    await repo.ok('checkout', 'main');
+  });
+  return t;
 }
 
 async function edit(repo: Repo, file: string, f: (s: string) => string): Promise<void> {
@@ -87,14 +86,13 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
   this.timeout(900_000);
 
   describe('with hooks', () => {
+    const t = useTeamRepo();
     let server: TestServer;
     let catalog: Catalog;
     let repo: Repo;
 
     before(async () => {
-      server = await startTestServer();
-      catalog = new Catalog(server.url);
-      repo = await teamRepo(server);
+      ({ server, catalog, repo } = t);
       // Two more branches from the same main: one overwrites source data, one breaks a data test once merged.
       await repo.ok('checkout', '-b', 'feat-c');
       await edit(repo, 'landing/orders/orders_2024-03-01.csv', (s) =>
@@ -116,10 +114,6 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       await ratOk(repo, ['run']);
       await repo.ok('checkout', 'main');
     });
-    after(async () => {
-      await server?.stop();
-      if (repo) rmSync(repo.dir, { recursive: true, force: true });
-    });
 
     it('merging feat-a merges its data (clean)', async () => {
       await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-a', 'feat-a');
@@ -133,6 +127,13 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stderr, /rebuilt with the merged code: .*gold\.daily_revenue/);
       await assertMergedState(server);
+      // Both branches' run records reach main (the append-only engine tables never block a merge).
+      const runs = await query(server, 'main', 'SELECT DISTINCT branch FROM _rat.runs ORDER BY branch');
+      for (const b of ['feat-a', 'feat-b', 'main'])
+        assert.ok(
+          runs.some((x) => x.branch === b),
+          JSON.stringify(runs),
+        );
       const log = await catalog.call('GET', `/api/v2/trees/main/history?max-records=5`);
       const headCommit = log.body.logEntries[0].commitMeta;
       assert.equal(headCommit.parentCommitHashes[0], before, 'one commit on main for the merge');
@@ -181,21 +182,10 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
   });
 
   describe('on a forge (no hooks ran): rat sync on main', () => {
-    let server: TestServer;
-    let catalog: Catalog;
-    let repo: Repo;
-
-    before(async () => {
-      server = await startTestServer();
-      catalog = new Catalog(server.url);
-      repo = await teamRepo(server);
-    });
-    after(async () => {
-      await server?.stop();
-      if (repo) rmSync(repo.dir, { recursive: true, force: true });
-    });
+    const t = useTeamRepo();
 
     it('merges both branches, rebuilding what both changed, and ends in the same state', async () => {
+      const { server, catalog, repo } = t;
       const noHooks = { cwd: repo.dir, env: { RAT_SKIP_HOOKS: '1' } };
       for (const b of ['feat-a', 'feat-b']) {
         const m = await run('git', ['merge', '--no-ff', '-m', `Merge pull request #1 from org/${b}`, b], noHooks);
@@ -219,6 +209,38 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.doesNotMatch(again.stdout, /merged data/);
       const status = await repo.rat(['status']);
       assert.equal(status.code, 0, status.stdout);
+    });
+  });
+
+  describe('a fast-forward (no pre-merge-commit): the rebuild runs in post-merge', () => {
+    const t = useTeamRepo();
+
+    it('main ran on new input without a code commit; fast-forwarding feat-b rebuilds the revenue on main', async () => {
+      const { server, catalog, repo } = t;
+      writeFileSync(
+        path.join(repo.dir, 'landing', 'orders', 'orders_2024-03-04.csv'),
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1010,C002,P01,1,19.90,pending,2024-03-04 09:00:00\n',
+      );
+      await ratOk(repo, ['run']);
+      const before = await catalog.head('main');
+      const r = await repo.git('merge', '--ff-only', 'feat-b');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Fast-forward/);
+      assert.match(r.stderr, /rebuilt with the merged code: .*gold\.daily_revenue/);
+      const rows = await query(
+        server,
+        'main',
+        'SELECT CAST(order_date AS VARCHAR) AS d, customers FROM gold.daily_revenue ORDER BY 1',
+      );
+      assert.deepEqual(
+        rows.map((x) => x.d),
+        ['2024-03-01', '2024-03-02', '2024-03-04'],
+      );
+      assert.equal(rows[2].customers, '1');
+      const head = (await catalog.call('GET', '/api/v2/trees/main/history?max-records=1')).body.logEntries[0]
+        .commitMeta;
+      assert.equal(head.parentCommitHashes[0], before, 'one commit on main');
+      assert.equal((await repo.rat(['status'])).code, 0);
     });
   });
 });

@@ -3,30 +3,18 @@
  * branch whose data branch already exists, and `rat init` against another catalog.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { Catalog, Repo } from './git-support.ts';
+import type { TestServer } from './support/server.ts';
+import { useLockstepRepo, type Catalog, type Repo } from './git-support.ts';
 
 describe('git lockstep in a team: edge cases (real git, real server)', function () {
   this.timeout(600_000);
+  const t = useLockstepRepo();
   let server: TestServer;
   let catalog: Catalog;
   let repo: Repo;
-
-  before(async () => {
-    server = await startTestServer();
-    catalog = new Catalog(server.url);
-    repo = await Repo.create();
-    const r = await repo.rat(['init', '--catalog', server.url]);
-    assert.equal(r.code, 0, r.stderr);
-    await repo.ok('add', 'rat.yaml');
-    await repo.ok('commit', '-q', '-m', 'rat init');
-  });
-  after(async () => {
-    await server?.stop();
-    if (repo) rmSync(repo.dir, { recursive: true, force: true });
-  });
+  before(() => ({ server, catalog, repo } = t));
 
   /** A data branch made by hand from main, with a change of its own: what an old or hand-made branch looks like. */
   async function staleDataBranch(name: string): Promise<string> {
@@ -46,6 +34,9 @@ describe('git lockstep in a team: edge cases (real git, real server)', function 
     const status = await repo.rat(['status']);
     assert.equal(status.code, 1, status.stdout);
     assert.match(status.stdout, /--existing/);
+    const runOnStale = await repo.rat(['run']);
+    assert.equal(runOnStale.code, 1, "rat run does not write new code's results onto old data");
+    assert.match(runOnStale.stderr, /rat sync --existing reuse/);
     const sync = await repo.rat(['sync']);
     assert.equal(sync.code, 1, 'rat sync alone waits for the decision');
     assert.equal(await catalog.head('x'), stale);

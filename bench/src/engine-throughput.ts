@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { startServer } from '@ratatouille/catalog-server';
 import { DuckDbRunner, openEngine } from '@ratatouille/engine';
 
-interface Fig {
+export interface Fig {
   name: string;
   system: string;
   value: number;

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { IcebergRestClient } from '@ratatouille/catalog-client';
 import { decodeManifest, fromSingleValue } from '@ratatouille/iceberg';
-import { DuckDbRunner } from '../sql/duckdb-runner.ts';
-import { startFakeCatalog } from '../testing/fake-catalog.ts';
+import type { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import { useEngineFixture } from '../testing/engine-fixture.ts';
 import { writeTable } from './writer.ts';
 import { FINGERPRINT_PROPERTY } from './fingerprint.ts';
 import { planScan, registerTableView } from './reader.ts';
@@ -14,23 +12,11 @@ import { readManifestList, refSnapshot } from './manifests.ts';
 
 describe('engine: Iceberg writer and reader', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cat: Awaited<ReturnType<typeof startFakeCatalog>>;
+  const fx = useEngineFixture();
   let sql: DuckDbRunner;
   let client: IcebergRestClient;
   const t = { namespace: ['bronze'], name: 'orders' };
-
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-engine-'));
-    cat = await startFakeCatalog(dir);
-    sql = await DuckDbRunner.open();
-    client = new IcebergRestClient({ server: cat.url });
-  });
-  afterEach(async () => {
-    await sql.close();
-    await cat.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ sql, client } = fx));
 
   const src = (from: number, to: number) =>
     `SELECT i::INTEGER AS id, 'c' || (i % 3) AS customer, (i * 1.25)::DECIMAL(10,2) AS amount, DATE '2024-01-01' + (i % 4)::INTEGER AS order_date FROM range(${from}, ${to}) t(i)`;
@@ -112,7 +98,7 @@ describe('engine: Iceberg writer and reader', function () {
         return super.commitTable(...args);
       }
     }
-    const r = await writeTable(sql, new RacingClient({ server: cat.url }), t, src(4, 6), { mode: 'append' });
+    const r = await writeTable(sql, new RacingClient({ server: fx.url }), t, src(4, 6), { mode: 'append' });
     assert.equal(r.attempts, 2);
     const md = (await client.loadTable(t)).metadata;
     await registerTableView(sql, md, ['bronze'], 'orders');

@@ -1,32 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { IcebergRestClient } from '@ratatouille/catalog-client';
-import { DuckDbRunner } from '../sql/duckdb-runner.ts';
-import { startFakeCatalog } from '../testing/fake-catalog.ts';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import type { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import { useEngineFixture } from '../testing/engine-fixture.ts';
 import { SchemaMismatchError } from '../errors/engine-error.ts';
 import { transform, type TransformOptions } from './materialize.ts';
 import { refreshView, sqlName } from './tables.ts';
 
 describe('engine: schema changes by materialization (on_schema_change)', function () {
   this.timeout(60_000);
-  let dir: string;
-  let cat: Awaited<ReturnType<typeof startFakeCatalog>>;
+  const fx = useEngineFixture('rat-mat-');
   let sql: DuckDbRunner;
   let client: IcebergRestClient;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-mat-'));
-    cat = await startFakeCatalog(dir);
-    sql = await DuckDbRunner.open();
-    client = new IcebergRestClient({ server: cat.url });
-  });
-  afterEach(async () => {
-    await sql.close();
-    await cat.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  beforeEach(() => ({ sql, client } = fx));
 
   const v1 = `SELECT i::BIGINT AS id, 'n' || i AS name, i * 2 AS score FROM range(3) t(i)`;
   const v2 = `SELECT i::BIGINT AS id, 'n' || i AS name, 'x' || i AS extra FROM range(4) t(i)`;
