@@ -113,6 +113,9 @@ describe('auth: tokens, 401 and 403', function () {
     const pyNone = await http('GET', `${server.url}/iceberg/v1/config`, undefined, { authorization: 'Bearer None' });
     assert.equal(pyNone.status, 401);
     assert.match(pyNone.headers.get('www-authenticate') ?? '', /invalid_token/);
+    // Refused before the body is read: malformed JSON gets 401, not 400.
+    const unread = await http('POST', `${server.url}/iceberg/v1/namespaces`, '{not json');
+    assert.equal(unread.status, 401);
     const tampered = tokens['ops']!.slice(0, -2) + (tokens['ops']!.endsWith('AA') ? 'BB' : 'AA');
     const bad = await http('GET', `${server.url}/api/v2/trees`, undefined, bearer(tampered));
     assert.equal(bad.status, 401);

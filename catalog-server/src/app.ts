@@ -5,7 +5,7 @@ import { icebergRouter } from './http/iceberg/router.ts';
 import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
-import { authRouter } from './http/auth/index.ts';
+import { authentication, authorization } from './http/auth/index.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks. */
 export function createApp(ctx: AppContext): express.Express {
@@ -13,6 +13,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'extended');
+  app.use(authentication(ctx));
   app.use(
     express.json({
       limit: '64mb',
@@ -26,7 +27,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use(authRouter(ctx));
+  app.use(authorization(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));
