@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '@ratatouille/catalog-server';
+import { hashSecret, startServer } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startServerProcess } from './support/server-process.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
@@ -279,5 +279,21 @@ describe('auth: tokens, 401 and 403', function () {
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  it('rat auth hash-secret prints the secret-sha256 of a secret on stdin, or of a new one with --generate', async () => {
+    const hashed = await run(process.execPath, [RAT_BIN, 'auth', 'hash-secret'], {
+      cwd: server.dataDir,
+      input: `${SECRETS.etl}\n`,
+    });
+    assert.equal(hashed.code, 0, hashed.stderr);
+    assert.equal(hashed.stdout.trim(), hashSecret(SECRETS.etl));
+    const generated = await run(process.execPath, [RAT_BIN, 'auth', 'hash-secret', '--generate'], {
+      cwd: server.dataDir,
+    });
+    const secret = /^secret: (\S+)$/m.exec(generated.stdout)?.[1];
+    const hash = /^secret-sha256: ([0-9a-f]{64})$/m.exec(generated.stdout)?.[1];
+    assert.ok(secret && hash, generated.stdout);
+    assert.equal(hashSecret(secret), hash);
   });
 });
