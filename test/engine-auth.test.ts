@@ -10,20 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { loadProject, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { SECRETS, TEAM_AUTH } from './support/auth.ts';
+import { SECRETS, TEAM_AUTH, useAuthEnv } from './support/auth.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
 
 describe('engine with auth on', function () {
   this.timeout(600_000);
   let server: TestServer;
   let dir: string;
-  const saved = Object.fromEntries(AUTH_ENV.map((k) => [k, process.env[k]]));
-  const credentials = (env: Partial<Record<(typeof AUTH_ENV)[number], string>>) => {
-    for (const k of AUTH_ENV) delete process.env[k];
-    Object.assign(process.env, env);
-  };
+  // The engine runs in this process and reads its credentials from the environment.
+  const credentials = useAuthEnv();
 
   before(async () => {
     server = await startTestServer({ auth: TEAM_AUTH });
@@ -31,10 +27,6 @@ describe('engine with auth on', function () {
     cpSync(path.join(root, 'examples', 'shop'), dir, { recursive: true });
   });
   after(async () => {
-    for (const k of AUTH_ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
