@@ -3,14 +3,15 @@
  * shapes, protected branches, filtered reference listings.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '@ratatouille/catalog-server';
+import { hashSecret, startServer } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startServerProcess } from './support/server-process.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
-import { runRat } from './support/rat-cli.ts';
+import { RAT_BIN, runRat } from './support/rat-cli.ts';
+import { run } from './git-support.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -112,6 +113,9 @@ describe('auth: tokens, 401 and 403', function () {
     const pyNone = await http('GET', `${server.url}/iceberg/v1/config`, undefined, { authorization: 'Bearer None' });
     assert.equal(pyNone.status, 401);
     assert.match(pyNone.headers.get('www-authenticate') ?? '', /invalid_token/);
+    // Refused before the body is read: malformed JSON gets 401, not 400.
+    const unread = await http('POST', `${server.url}/iceberg/v1/namespaces`, '{not json');
+    assert.equal(unread.status, 401);
     const tampered = tokens['ops']!.slice(0, -2) + (tokens['ops']!.endsWith('AA') ? 'BB' : 'AA');
     const bad = await http('GET', `${server.url}/api/v2/trees`, undefined, bearer(tampered));
     assert.equal(bad.status, 401);
@@ -253,5 +257,43 @@ describe('auth: tokens, 401 and 403', function () {
     const log = await runRat(cwd, ['log', 'main', '--json', '--server', server.url], as('bi'));
     assert.equal(log.code, 0, log.out);
     assert.ok(log.out.includes('"rel"'), 'the merge by the releaser shows its principal');
+  });
+
+  it('rat login saves checked credentials outside the repository (mode 0600); commands use them; logout forgets', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rat-login-'));
+    try {
+      const env = { XDG_CONFIG_HOME: home, RAT_TOKEN: '', RAT_CLIENT_ID: '', RAT_CLIENT_SECRET: '' };
+      const rat = (args: string[], input?: string) =>
+        run(process.execPath, [RAT_BIN, ...args, '--server', server.url], { cwd: home, env, input });
+      const wrong = await rat(['login', '--client-id', 'etl'], 'nope\n');
+      assert.equal(wrong.code, 1, wrong.stderr);
+      const file = path.join(home, 'ratatouille', 'credentials.json');
+      assert.equal(existsSync(file), false, 'nothing saved for a wrong secret');
+      const login = await rat(['login', '--client-id', 'etl'], `${SECRETS.etl}\n`);
+      assert.equal(login.code, 0, login.stderr);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      const created = await rat(['branch', 'create', 'by-login']);
+      assert.equal(created.code, 0, created.stderr);
+      assert.equal((await rat(['logout'])).code, 0);
+      assert.equal((await rat(['branch', 'create', 'after-logout'])).code, 1);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('rat auth hash-secret prints the secret-sha256 of a secret on stdin, or of a new one with --generate', async () => {
+    const hashed = await run(process.execPath, [RAT_BIN, 'auth', 'hash-secret'], {
+      cwd: server.dataDir,
+      input: `${SECRETS.etl}\n`,
+    });
+    assert.equal(hashed.code, 0, hashed.stderr);
+    assert.equal(hashed.stdout.trim(), hashSecret(SECRETS.etl));
+    const generated = await run(process.execPath, [RAT_BIN, 'auth', 'hash-secret', '--generate'], {
+      cwd: server.dataDir,
+    });
+    const secret = /^secret: (\S+)$/m.exec(generated.stdout)?.[1];
+    const hash = /^secret-sha256: ([0-9a-f]{64})$/m.exec(generated.stdout)?.[1];
+    assert.ok(secret && hash, generated.stdout);
+    assert.equal(hashSecret(secret), hash);
   });
 });

@@ -5,24 +5,18 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { SECRETS, TEAM_AUTH, bearer, tokenFor, useAuthEnv } from './support/auth.ts';
 import { Repo, run } from './git-support.ts';
 import { RAT_BIN } from './support/rat-cli.ts';
 import { ensurePythonVenv } from './support/clients/index.ts';
-
-const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
 
 describe('git hooks with auth on', function () {
   this.timeout(300_000);
   let server: TestServer;
   let repo: Repo;
   let ops: Record<string, string>;
-  const saved = Object.fromEntries(AUTH_ENV.map((k) => [k, process.env[k]]));
-  /** git runs the hooks with this process's environment: set the credentials there. */
-  const credentials = (env: Partial<Record<(typeof AUTH_ENV)[number], string>>) => {
-    for (const k of AUTH_ENV) delete process.env[k];
-    Object.assign(process.env, env);
-  };
+  // git runs the hooks with this process's environment: the credentials go there.
+  const credentials = useAuthEnv();
   const head = async (ref: string) =>
     (await http('GET', `${server.url}/api/v2/trees/${encodeURIComponent(ref)}`, undefined, ops)).body?.reference
       ?.hash as string | undefined;
@@ -34,10 +28,6 @@ describe('git hooks with auth on', function () {
     repo = await Repo.create();
   });
   after(async () => {
-    for (const k of AUTH_ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
     await server?.stop();
     if (repo) rmSync(repo.dir, { recursive: true, force: true });
   });

@@ -35,6 +35,25 @@ function processEnv(): Record<string, string | undefined> {
   return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
+let saved: ((server: string) => CatalogCredentials | undefined) | undefined;
+
+/**
+ * Lets a program supply credentials it saved per server (the `rat` CLI's `rat login`), used when the environment has
+ * none.
+ */
+export function useSavedCredentials(lookup: (server: string) => CatalogCredentials | undefined): void {
+  saved = lookup;
+}
+
+/**
+ * What a client uses when given no credentials: the environment's, else the saved ones for this server.
+ *
+ * @example defaultCredentials('http://127.0.0.1:8181') // { clientId: 'etl', clientSecret: '…' } after `rat login`
+ */
+export function defaultCredentials(server: string): CatalogCredentials | undefined {
+  return credentialsFromEnv() ?? saved?.(server.replace(/\/+$/, ''));
+}
+
 /** A catalog server and what to authenticate to it with: what `exchangeJson` needs to add `Authorization`. */
 export interface CatalogAuth {
   /** Server root, e.g. `http://127.0.0.1:8181`. */

@@ -1,6 +1,6 @@
 import { parseJson, parseTableMetadata, stringifyJson, type TableMetadata } from '@ratatouille/iceberg';
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
-import { credentialsFromEnv, type CatalogCredentials } from './auth.ts';
+import { defaultCredentials, type CatalogCredentials } from './auth.ts';
 
 /** An Iceberg REST error response (`{"error": {message, type, code}}`) or a transport failure (`status` 0). */
 export class IcebergRestError extends Error {
@@ -56,7 +56,7 @@ export interface IcebergClientOptions {
   /** Data branch or tag; default `main`. */
   ref?: string;
   headers?: Record<string, string>;
-  /** For a catalog with auth on; default: from `RAT_TOKEN` or `RAT_CLIENT_ID`/`RAT_CLIENT_SECRET`. */
+  /** For a catalog with auth on; default: `defaultCredentials(server)` (environment, else saved by `rat login`). */
   credentials?: CatalogCredentials;
 }
 
@@ -93,7 +93,7 @@ export class IcebergRestClient {
     try {
       res = await exchangeJson(method, url, {
         headers: this.opts.headers,
-        auth: { server: this.opts.server, credentials: this.opts.credentials ?? credentialsFromEnv() },
+        auth: { server: this.opts.server, credentials: this.opts.credentials ?? defaultCredentials(this.opts.server) },
         body: body === undefined ? undefined : stringifyJson(body),
         parse: parseJson,
       });

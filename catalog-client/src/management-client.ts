@@ -1,5 +1,5 @@
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
-import { credentialsFromEnv, type CatalogAuth, type CatalogCredentials } from './auth.ts';
+import { defaultCredentials, type CatalogAuth, type CatalogCredentials } from './auth.ts';
 
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
@@ -189,7 +189,7 @@ export interface ManagementClientOptions {
   headers?: Record<string, string>;
   /** Give up on a request after this long (git hooks must never hang git); default: no limit. */
   timeoutMs?: number;
-  /** For a catalog with auth on; default: from `RAT_TOKEN` or `RAT_CLIENT_ID`/`RAT_CLIENT_SECRET`. */
+  /** For a catalog with auth on; default: `defaultCredentials(server)` (environment, else saved by `rat login`). */
   credentials?: CatalogCredentials;
 }
 
@@ -261,7 +261,7 @@ export class ManagementClient {
 
   constructor(opts: ManagementClientOptions) {
     this.baseUrl = `${opts.server.replace(/\/+$/, '')}/api/v2`;
-    this.auth = { server: opts.server, credentials: opts.credentials ?? credentialsFromEnv() };
+    this.auth = { server: opts.server, credentials: opts.credentials ?? defaultCredentials(opts.server) };
     this.headers = opts.headers ?? {};
     this.timeoutMs = opts.timeoutMs;
   }

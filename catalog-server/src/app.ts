@@ -9,7 +9,7 @@ import { uiSupportRouter } from './http/ui/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
 import { LIMITS } from './limits.ts';
-import { authRouter } from './http/auth/index.ts';
+import { authentication, authorization } from './http/auth/index.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks, the web UI at `/`. */
 export function createApp(ctx: AppContext): express.Express {
@@ -18,6 +18,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('etag', false);
   app.set('query parser', 'extended');
   app.use(observeRequests(ctx.logger, ctx.metrics));
+  app.use(authentication(ctx));
   app.use(
     express.json({
       limit: LIMITS.requestBodyBytes,
@@ -34,7 +35,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
-  app.use(authRouter(ctx));
+  app.use(authorization(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2/rat', uiSupportRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));

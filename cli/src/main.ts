@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { useSavedCredentials } from '@ratatouille/catalog-client';
+import { savedCredentials } from './saved-credentials.ts';
 
 /** A command module in `commands/` adds its subcommands to the program; `main` finds them by listing the folder. */
 export interface CommandModule {
@@ -30,6 +32,8 @@ export async function buildProgram(only?: string): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `rat login` credentials serve every client of this process (commands, hooks, the engine) without env settings.
+  useSavedCredentials((server) => savedCredentials(server));
   const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);

@@ -51,3 +51,27 @@ export async function tokenFor(serverUrl: string, client: TeamClient): Promise<s
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
+export type AuthEnv = Partial<Record<(typeof AUTH_ENV)[number], string>>;
+
+/**
+ * For tests of clients that read their credentials from the environment (git hooks git starts, the engine in this
+ * process): returns a setter that replaces the RAT_TOKEN / RAT_CLIENT_* variables of this process, and registers a
+ * mocha `after` hook that restores them.
+ *
+ * @example const credentials = useAuthEnv(); credentials({ RAT_CLIENT_ID: 'etl', RAT_CLIENT_SECRET: SECRETS.etl });
+ */
+export function useAuthEnv(): (env: AuthEnv) => void {
+  const saved = Object.fromEntries(AUTH_ENV.map((k) => [k, process.env[k]]));
+  after(() => {
+    for (const k of AUTH_ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+  return (env) => {
+    for (const k of AUTH_ENV) delete process.env[k];
+    Object.assign(process.env, env);
+  };
+}

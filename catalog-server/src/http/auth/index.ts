@@ -1,18 +1,25 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../app-context.ts';
-import { authorize } from './middleware.ts';
+import { authenticate, authorize } from './middleware.ts';
 import { tokenRouter } from './token-route.ts';
 
 /**
- * Mounted before every API router: the token endpoint, then the authorization middleware. Without an auth config
- * (a loopback-only server) it passes everything through.
+ * Mounted before the body parser: the token endpoint, then authentication, so a request without a valid token is
+ * refused before its body (up to 64 MB) is read. Passes everything through without an auth config (loopback only).
  */
-export function authRouter(ctx: AppContext): Router {
+export function authentication(ctx: AppContext): Router {
   const router = Router();
   if (!ctx.auth) return router;
   router.use(tokenRouter(ctx.auth));
-  router.use(authorize(ctx.auth, ctx.store.defaultBranch));
+  router.use(authenticate(ctx.auth));
   return router;
+}
+
+/** Mounted after the body parser, before every API router: the authorization decision. */
+export function authorization(ctx: AppContext): RequestHandler {
+  const auth = ctx.auth;
+  if (!auth) return (_req, _res, next) => next();
+  return authorize(auth, ctx.store.defaultBranch);
 }
 
 export { accessOf, type Access } from './access.ts';

@@ -1,25 +1,38 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors/index.ts';
-import { grantAccess } from './access.ts';
+import { accessOf, grantAccess } from './access.ts';
 import { isPublicRoute, requirementOf } from './requirement.ts';
 
 /**
- * The one authorization step, before any handler: authenticate the bearer token (401 with `WWW-Authenticate` when
- * missing or bad), work out what the request does to which references, and ask the policy (403 naming the missing
- * permission). Handlers only see the outcome, through `accessOf(req)`.
+ * First step, before the body is even read: the bearer token must verify (401 with `WWW-Authenticate` when missing or
+ * bad). Public routes (health, token endpoint, signed webhooks) pass.
  */
-export function authorize(auth: AuthService, defaultBranch: string) {
+export function authenticate(auth: AuthService) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (isPublicRoute(req.method, req.path)) return next();
-    let principal;
     try {
-      principal = await auth.authenticate(req.header('authorization'));
+      grantAccess(req, await auth.authenticate(req.header('authorization')), auth.policy);
     } catch (err) {
       const challenge = err instanceof UnauthorizedError ? err.data['wwwAuthenticate'] : undefined;
       if (typeof challenge === 'string') res.setHeader('WWW-Authenticate', challenge);
       throw err;
     }
+    next();
+  };
+}
+
+/**
+ * The one authorization step, before any handler: work out what the request does to which references (the body is
+ * parsed by now: a merge names its source there) and ask the policy (403 naming the missing permission). Handlers
+ * only see the outcome, through `accessOf(req)`.
+ */
+export function authorize(auth: AuthService, defaultBranch: string) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (isPublicRoute(req.method, req.path)) return next();
+    const principal = accessOf(req).principal;
+    // `authenticate` ran first; without a principal here the app was wired wrongly, and that must not open anything.
+    if (!principal) throw new UnauthorizedError('Not authenticated.');
     const need = requirementOf(
       { method: req.method, path: req.path, query: req.query as Record<string, unknown>, body: req.body },
       defaultBranch,
@@ -28,7 +41,6 @@ export function authorize(auth: AuthService, defaultBranch: string) {
       const d = auth.policy.decide(principal, need.actions);
       if (!d.allow) throw new ForbiddenError(principal.id, d.permission, d.ref, d.reason);
     }
-    grantAccess(req, principal, auth.policy);
     next();
   };
 }

@@ -33,6 +33,7 @@ describe('what a request needs', () => {
   it('public: health, the token endpoint, webhooks', () => {
     for (const [m, p] of [
       ['GET', '/healthz'],
+      ['GET', '/metrics'],
       ['POST', '/iceberg/v1/oauth/tokens'],
       ['POST', '/iceberg/feature%2Fx/v1/oauth/tokens'],
       ['POST', '/webhooks/github'],

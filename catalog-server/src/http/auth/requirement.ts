@@ -18,13 +18,14 @@ export interface RequestFacts {
 }
 
 /**
- * Routes that need no token: health, the token endpoint (it checks client credentials itself) and forge webhooks
+ * Routes that need no token: health and metrics, the token endpoint (it checks client credentials itself) and forge webhooks
  * (they carry their own signatures).
  */
 export function isPublicRoute(method: string, path: string): boolean {
   // Express matches routes case-insensitively, so must this.
   const p = path.toLowerCase();
-  if (p === '/healthz' || p === '/healthz/') return true;
+  // Health and Prometheus metrics (route patterns and counts, no names or data) serve probes and scrapers.
+  if (['/healthz', '/healthz/', '/metrics', '/metrics/'].includes(p)) return true;
   if (p === '/webhooks' || p.startsWith('/webhooks/')) return true;
   return method === 'POST' && /^\/iceberg(\/[^/]+)?\/v1\/oauth\/tokens\/?$/.test(p);
 }

@@ -1,0 +1,36 @@
+import { Option, type Command } from 'commander';
+import { authorizationFor } from '@ratatouille/catalog-client';
+import { DEFAULT_SERVER } from '../management.ts';
+import { saveCredentials, savedCredentialsFile } from '../saved-credentials.ts';
+
+/**
+ * `rat login` / `rat logout`: keep a client id and secret for a server in the user's config folder (never the
+ * repository), for every `rat` command and git hook that finds no RAT_TOKEN / RAT_CLIENT_ID in its environment.
+ */
+export function register(program: Command): void {
+  program
+    .command('login')
+    .description('save client credentials for a catalog with auth on (secret read from stdin; checked first)')
+    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
+    .requiredOption('--client-id <id>', 'the client id of the auth config')
+    .action(async (o: { server: string; clientId: string }) => {
+      if (process.stdin.isTTY) process.stderr.write(`Secret for ${o.clientId} (then Enter, Ctrl-D): `);
+      let text = '';
+      for await (const chunk of process.stdin) text += String(chunk);
+      const clientSecret = text.replace(/\r?\n$/, '');
+      if (!clientSecret) program.error('No secret on stdin.');
+      const creds = { clientId: o.clientId, clientSecret };
+      // A wrong secret fails here (CatalogAuthError) and nothing is saved.
+      await authorizationFor({ server: o.server, credentials: creds }, true);
+      saveCredentials(o.server, creds);
+      console.log(`Logged in to ${o.server} as ${o.clientId} (saved in ${savedCredentialsFile()})`);
+    });
+  program
+    .command('logout')
+    .description('forget the saved credentials for a server')
+    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
+    .action((o: { server: string }) => {
+      saveCredentials(o.server, undefined);
+      console.log(`Forgot the credentials for ${o.server}`);
+    });
+}
