@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { EntryStatus } from '../avro/manifest.ts';
 import { ManifestContent } from '../avro/manifest-list.ts';
 import {
+  liveFiles,
   planSnapshotReplay,
+  withUnrecordedRemovals,
   replayedManifestList,
   type SnapshotManifest,
   type SnapshotReplay,
@@ -70,6 +72,27 @@ describe('snapshot replay', () => {
     const deletes = { file: manifest('d2.avro', 2n, ManifestContent.DELETES), entries: [] };
     assert.equal(planSnapshotReplay(s2, [deletes], 2n).kind, 'refused');
     assert.equal(planSnapshotReplay({ ...s2, summary: { operation: 'truncate' } }, [], 2n).kind, 'refused');
+  });
+
+  it('finds files an overwrite dropped without recording DELETED entries', () => {
+    const overwrite = { ...s2, summary: { operation: 'overwrite' } };
+    const parent = [
+      {
+        file: manifest('m1.avro', 1n),
+        entries: [entry('a.parquet', EntryStatus.ADDED), entry('b.parquet', EntryStatus.ADDED)],
+      },
+    ];
+    const own = [
+      { file: manifest('m2.avro', 2n), entries: [entry('c.parquet', EntryStatus.ADDED)] },
+      { file: manifest('m3.avro', 2n), entries: [entry('b.parquet', EntryStatus.EXISTING)] },
+    ];
+    const plan = replay(planSnapshotReplay(overwrite, own, 2n));
+    assert.equal(plan.removed.size, 0);
+    const live = liveFiles(own);
+    assert.deepEqual([...live.keys()].map(name), ['c.parquet', 'b.parquet']);
+    const full = withUnrecordedRemovals(plan, liveFiles(parent), new Set(live.keys()));
+    assert.deepEqual([...full.removed.keys()].map(name), ['a.parquet']);
+    assert.equal(full.removedFiles, 1);
   });
 
   it('puts the replayed manifests first with the new sequence number and snapshot id', () => {
