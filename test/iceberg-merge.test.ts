@@ -39,6 +39,8 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(main.totalRecords, '4');
     assert.deepEqual(main.mergedAppends, [1, 10, 11, 12, 13]);
     assert.equal(main.mergedAppendsSnapshots, 5);
+    assert.equal(m.b.outcomes['mg.v1'].outcome, 'RESOLVED');
+    assert.deepEqual([main.v1, main.v1Format, main.v1Snapshots], [[1, 2, 3], 1, 3]);
   });
 
   it('a dry run reports the replay and leaves main where it was', () => {
@@ -161,6 +163,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     const s = step('Spark reads the merged tables');
     assert.deepEqual(s.events, [[1], [2], [3], [4], [5]]);
     assert.equal(s.eventsSnapshots, 5);
+    assert.deepEqual(s.v1, [[1], [2], [3]], 'Spark reads the merged format v1 table');
     assert.deepEqual(s.evolve, [
       [1, null],
       [2, 'from a'],
@@ -193,6 +196,7 @@ describe('merging Iceberg tables that both branches changed', function () {
       [4, 3],
     ]);
     assert.deepEqual(d.days2, d.days1);
+    assert.deepEqual(d.v1, [1, 2, 3], 'DuckDB reads the merged format v1 table');
     assert.deepEqual(d.sdays, d.days1);
     assert.deepEqual(d.smor, [
       [2, 1],

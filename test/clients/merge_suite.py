@@ -85,7 +85,15 @@ def add_note_and_append(t, who: str, i: int) -> None:
 def setup():
     main = cat("main")
     main.create_namespace(("mg",))
-    for name, props in (("events", {}), ("merged_appends", MERGE_APPEND), ("evolve", {}), ("evolve2", {}), ("rewritten", {})):
+    tables = (
+        ("events", {}),
+        ("merged_appends", MERGE_APPEND),
+        ("evolve", {}),
+        ("evolve2", {}),
+        ("rewritten", {}),
+        ("v1", {"format-version": "1"}),
+    )
+    for name, props in tables:
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
     for name in ("days1", "days2", "days3", "sdays", "smor", "smerge"):
         main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
@@ -126,6 +134,8 @@ def write_a_and_b():
         table(ref, "merged_appends").append(rows(ref, 10 + i))
     add_note_and_append(table("a", "evolve"), "a", 2)  # a changes the schema, b only appends
     table("b", "evolve").append(rows("b", 3))
+    table("a", "v1").append(rows("a", 2))
+    table("b", "v1").append(rows("b", 3))
     return {"a": ids("a", "events"), "b": ids("b", "events"), "aSnapshot": table("a", "events").current_snapshot().snapshot_id}
 
 
@@ -164,6 +174,9 @@ def main_after_merges():
         "mergedAppendsSnapshots": len(merged.snapshots()),
         "evolve": sorted((r["id"], r["note"]) for r in evolve.scan().to_arrow().to_pylist()),
         "evolveColumns": [f.name for f in evolve.schema().fields],
+        "v1": ids("main", "v1"),
+        "v1Format": table("main", "v1").format_version,
+        "v1Snapshots": len(table("main", "v1").snapshots()),
     }
 
 
@@ -306,6 +319,7 @@ steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_mer
 def spark_reads_merged():
     return {
         "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
+        "v1": spark_rows("SELECT id FROM rat.mg.v1 ORDER BY id", "rat.mg.v1"),
         "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
         "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
         "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
@@ -326,6 +340,7 @@ def duckdb_reads():
         "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
         "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
         "days2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days2 ORDER BY id")],
+        "v1": [r["id"] for r in q("SELECT id FROM rat.mg.v1 ORDER BY id")],
         "sdays": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays ORDER BY id")],
         "smor": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.smor ORDER BY id")],
     }
