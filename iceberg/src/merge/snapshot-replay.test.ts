@@ -10,7 +10,7 @@ import {
   type SnapshotReplay,
   type SnapshotReplayPlan,
 } from './snapshot-replay.ts';
-import { replayedSummary, withReplayedSnapshots } from './replayed-metadata.ts';
+import { danglingRefs, replayedSummary, withReplayedSnapshots } from './replayed-metadata.ts';
 import { entry, manifest, table, withSnapshot } from './test-tables.ts';
 
 describe('snapshot replay', () => {
@@ -122,6 +122,21 @@ describe('snapshot replay', () => {
     assert.equal(md.refs.main['snapshot-id'], 2n);
     assert.equal(md['last-sequence-number'], 3);
     assert.deepEqual(md['snapshot-log'].at(-1), { 'snapshot-id': 2n, 'timestamp-ms': 5000 });
+  });
+
+  it('moves a table ref the source put on a replayed snapshot to its new id; reports refs left dangling', () => {
+    const target = withSnapshot(base, 3n);
+    const withTags = {
+      ...target,
+      refs: {
+        ...target.refs,
+        audit: { type: 'tag' as const, 'snapshot-id': 2n },
+        lost: { type: 'tag' as const, 'snapshot-id': 99n },
+      },
+    };
+    const md = withReplayedSnapshots(withTags, [{ source: s2, snapshotId: 7n, manifestList: 'x' }], 5000);
+    assert.equal(md.refs.audit['snapshot-id'], 7n);
+    assert.deepEqual(danglingRefs(md), ['lost']);
   });
 
   it('drops totals it cannot compute and leaves v1 snapshots without sequence numbers', () => {

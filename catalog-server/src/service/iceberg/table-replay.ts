@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  danglingRefs,
   decodeManifest,
   decodeManifestList,
   encodeManifest,
@@ -96,6 +97,10 @@ export async function replayTable(
     stats.removedFiles += r.removedFiles;
   }
   const md = withReplayedSnapshots(plan.metadata, replayed, Date.now());
+  const dangling = danglingRefs(md);
+  if (dangling.length > 0) {
+    throw new ReplayRefusal(`table refs ${dangling.join(', ')} would point at snapshots that are not merged`);
+  }
   let location = nextMetadataLocation(md.location, target.metadataLocation, randomUUID());
   if (write) {
     const previous = { location: target.metadataLocation, lastUpdatedMs: t['last-updated-ms'] };
