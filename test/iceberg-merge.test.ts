@@ -114,7 +114,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(c.outcome, 'CONFLICT');
     assert.match(c.conflict.message, /mg\.days3.*snapshot \d+ \(delete\).*added data files in day=1/);
     assert.equal(d.i.outcomes['mg.cleanup'].outcome, 'RESOLVED', 'the other table alone would merge');
-    assert.equal(d.mainUnchanged, true);
+    assert.equal(d.i.mainUnchanged, true);
     assert.equal(d.cleanupFilesWritten, 0, 'the files written for the refused merge are removed');
     assert.deepEqual(d.days3, [
       [1, 1],
@@ -130,10 +130,12 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(d.k.status, 200, JSON.stringify(d.k));
     assert.equal(d.k.outcomes['mg.sdays'].outcome, 'RESOLVED');
     assert.equal(d.k.outcomes['mg.smor'].outcome, 'RESOLVED');
+    assert.equal(d.k.outcomes['mg.sdays2'].outcome, 'RESOLVED');
     assert.deepEqual(d.sdays, [
       [3, 2],
       [4, 3],
     ]);
+    assert.deepEqual(d.sdays2, d.sdays, 'both orders give what one sequential history gives');
     const mor = [
       [2, 1],
       [3, 2],
@@ -151,7 +153,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     const c = m.m.outcomes['mg.smerge'];
     assert.equal(c.outcome, 'CONFLICT');
     assert.match(c.conflict.message, /mg\.smerge.*snapshot \d+ \(overwrite\).*\.parquet/);
-    assert.equal(m.mainUnchanged, true);
+    assert.equal(m.m.mainUnchanged, true);
     assert.deepEqual(m.rows, [
       [1, 'n'],
       [2, 'main'],
@@ -198,6 +200,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.deepEqual(d.days2, d.days1);
     assert.deepEqual(d.v1, [1, 2, 3], 'DuckDB reads the merged format v1 table');
     assert.deepEqual(d.sdays, d.days1);
+    assert.deepEqual(d.sdays2, d.days1);
     assert.deepEqual(d.smor, [
       [2, 1],
       [3, 2],

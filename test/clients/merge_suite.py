@@ -76,6 +76,17 @@ def merge(from_ref: str, into: str = "main", **flags):
     return {"status": status, "body": body}
 
 
+def refused_merge(from_ref: str):
+    """Merges with conflicts returned as the result; says whether main stayed where it was."""
+    before = ref_hash("main")
+    r = merge(from_ref, isReturnConflictAsResult=True)
+    return {
+        "wasSuccessful": r["body"]["wasSuccessful"],
+        "outcomes": outcomes(r["body"]),
+        "mainUnchanged": ref_hash("main") == before,
+    }
+
+
 def add_note_and_append(t, who: str, i: int) -> None:
     with t.update_schema() as u:
         u.add_column("note", StringType())
@@ -95,7 +106,7 @@ def setup():
     )
     for name, props in tables:
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
-    for name in ("days1", "days2", "days3", "sdays", "smor", "smerge"):
+    for name in ("days1", "days2", "days3", "sdays", "sdays2", "smor", "smerge"):
         main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
     with main.load_table(("mg", "smor")).transaction() as tx:
@@ -257,12 +268,10 @@ def delete_and_insert_same_day():
     table("j", "cleanup").append(rows("j", 3))
     j = merge("j")
     files_before = metadata_files("main", "cleanup")
-    before = ref_hash("main")
-    i = merge("i", isReturnConflictAsResult=True)
+    i = refused_merge("i")
     return {
         "j": j["status"],
-        "i": {"wasSuccessful": i["body"]["wasSuccessful"], "outcomes": outcomes(i["body"])},
-        "mainUnchanged": ref_hash("main") == before,
+        "i": i,
         "cleanupFilesWritten": metadata_files("main", "cleanup") - files_before,
         "days3": sorted((r["id"], r["day"]) for r in table("main", "days3").scan().to_arrow().to_pylist()),
     }
@@ -272,11 +281,13 @@ steps.run("a delete and an insert into the same day conflict; nothing is left be
 
 
 def spark_delete_and_insert():
-    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; smor: k deletes one row of day 1
-    # with a merge-on-read position delete, l inserts into day 3. l merges first, then k; then the other way round
-    # is checked on smerge below by the conflict.
+    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; sdays2: the other way round;
+    # smor: k deletes one row of day 1 with a merge-on-read position delete, l inserts into day 3. l merges first,
+    # then k: k's delete is replayed onto l's insert (sdays, smor) and k's insert onto l's delete (sdays2).
     spark.sql("DELETE FROM k.mg.sdays WHERE day = 1")
     spark.sql("INSERT INTO l.mg.sdays VALUES (4, 'l', 3)")
+    spark.sql("INSERT INTO k.mg.sdays2 VALUES (4, 'k', 3)")
+    spark.sql("DELETE FROM l.mg.sdays2 WHERE day = 1")
     spark.sql("DELETE FROM k.mg.smor WHERE id = 1")
     spark.sql("INSERT INTO l.mg.smor VALUES (4, 'l', 3)")
     l = merge("l")
@@ -285,6 +296,7 @@ def spark_delete_and_insert():
         "l": l["status"],
         "k": {"status": k["status"], "outcomes": outcomes(k["body"]) if k["status"] == 200 else k["body"]},
         "sdays": spark_rows("SELECT id, day FROM rat.mg.sdays ORDER BY id", "rat.mg.sdays"),
+        "sdays2": spark_rows("SELECT id, day FROM rat.mg.sdays2 ORDER BY id", "rat.mg.sdays2"),
         "smor": spark_rows("SELECT id, day FROM rat.mg.smor ORDER BY id", "rat.mg.smor"),
         "smorPy": sorted([r["id"], r["day"]] for r in table("main", "smor").scan().to_arrow().to_pylist()),
         "smorDeleteFiles": spark_rows(
@@ -303,12 +315,9 @@ def spark_merge_into_same_rows():
             "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.who = s.who"
         )
     n = merge("n")
-    before = ref_hash("main")
-    m = merge("m", isReturnConflictAsResult=True)
     return {
         "n": n["status"],
-        "m": {"wasSuccessful": m["body"]["wasSuccessful"], "outcomes": outcomes(m["body"])},
-        "mainUnchanged": ref_hash("main") == before,
+        "m": refused_merge("m"),
         "rows": spark_rows("SELECT id, who FROM rat.mg.smerge ORDER BY id", "rat.mg.smerge"),
     }
 
@@ -343,6 +352,7 @@ def duckdb_reads():
         "v1": [r["id"] for r in q("SELECT id FROM rat.mg.v1 ORDER BY id")],
         "sdays": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays ORDER BY id")],
         "smor": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.smor ORDER BY id")],
+        "sdays2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays2 ORDER BY id")],
     }
 
 
