@@ -220,5 +220,12 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.match(merged.out, /^ {2}R {2}mg\.events: replayed 1 snapshot/m);
   });
 
+  it('transplant replays the picked commit onto a target that moved on', () => {
+    const t = step('transplant one commit of p onto main that appended meanwhile');
+    assert.equal(t.status, 200, JSON.stringify(t.outcomes));
+    assert.equal(t.outcomes['mg.picked'].outcome, 'RESOLVED');
+    assert.deepEqual(t.rows, [1, 3, 4], "only the picked commit's row came over");
+  });
+
   it('no request was answered 5xx', () => session.assertNoServerErrors());
 });

@@ -103,6 +103,7 @@ def setup():
         ("evolve2", {}),
         ("rewritten", {}),
         ("v1", {"format-version": "1"}),
+        ("picked", {}),
     )
     for name, props in tables:
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
@@ -111,7 +112,7 @@ def setup():
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
     with main.load_table(("mg", "smor")).transaction() as tx:
         tx.set_properties({"write.delete.mode": "merge-on-read"})
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"):
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"):
         create_branch(b)
 
 
@@ -367,3 +368,22 @@ def leave_o_unmerged():
 
 
 steps.run("branch o and main both append to events (left for rat merge)", leave_o_unmerged)
+
+
+def transplant_onto_moved_main():
+    # p appends twice to picked; main appends too; only p's second commit is transplanted onto main.
+    table("p", "picked").append(rows("p", 2))
+    table("p", "picked").append(rows("p", 3))
+    table("main", "picked").append(rows("main", 4))
+    log = api("GET", "/api/v2/trees/p/history?max-records=1")[1]
+    last = log["logEntries"][0]["commitMeta"]["hash"]
+    path = f"/api/v2/trees/main@{ref_hash('main')}/history/transplant"
+    status, body = api("POST", path, {"fromRefName": "p", "hashesToTransplant": [last]})
+    return {
+        "status": status,
+        "outcomes": outcomes(body) if status == 200 else body,
+        "rows": ids("main", "picked"),
+    }
+
+
+steps.run("transplant one commit of p onto main that appended meanwhile", transplant_onto_moved_main)
