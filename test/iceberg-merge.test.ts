@@ -227,5 +227,15 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.deepEqual(t.rows, [1, 3, 4], "only the picked commit's row came over");
   });
 
+  it('rat merge --force says what the target loses and needs --yes without a terminal', async () => {
+    const server = ['--server', session.server.url];
+    const asked = await runRat(process.cwd(), ['merge', 'f', '--force', 'mg.rewritten', ...server]);
+    assert.equal(asked.code, 2, asked.out);
+    assert.match(asked.out, /^ {2}! {2}mg\.rewritten: \d+ snapshot\(s\), 1 row\(s\) added on main$/m);
+    const forced = await runRat(process.cwd(), ['merge', 'f', '--force', 'mg.rewritten', '--yes', ...server]);
+    assert.equal(forced.code, 0, forced.out);
+    assert.match(forced.out, /^ {2}F {2}mg\.rewritten$/m);
+  });
+
   it('no request was answered 5xx', () => session.assertNoServerErrors());
 });
