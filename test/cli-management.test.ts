@@ -152,7 +152,11 @@ describe('rat management commands (real binary)', function () {
     assert.equal(conflict.code, 2);
     assert.match(conflict.stdout, /C {2}db\.orders/);
     assert.equal(await headOf('main'), mainHead);
-    const forced = await rat(['merge', 'work', '--force', 'db.orders', ...s]);
+    const unconfirmed = await rat(['merge', 'work', '--force', 'db.orders', ...s]);
+    assert.equal(unconfirmed.code, 2, 'forcing without a terminal to confirm on needs --yes');
+    assert.match(unconfirmed.stdout, /! {2}db\.orders: /);
+    assert.equal(await headOf('main'), mainHead);
+    const forced = await rat(['merge', 'work', '--force', 'db.orders', '--yes', ...s]);
     assert.equal(forced.code, 0, forced.stderr + forced.stdout);
     const now = await http('GET', api('/trees/main/contents/db.orders'));
     assert.equal(now.body.content.metadataLocation, 's3://w/orders/work.json');

@@ -39,6 +39,8 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(main.totalRecords, '4');
     assert.deepEqual(main.mergedAppends, [1, 10, 11, 12, 13]);
     assert.equal(main.mergedAppendsSnapshots, 5);
+    assert.equal(m.b.outcomes['mg.v1'].outcome, 'RESOLVED');
+    assert.deepEqual([main.v1, main.v1Format, main.v1Snapshots], [[1, 2, 3], 1, 3]);
   });
 
   it('a dry run reports the replay and leaves main where it was', () => {
@@ -112,7 +114,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(c.outcome, 'CONFLICT');
     assert.match(c.conflict.message, /mg\.days3.*snapshot \d+ \(delete\).*added data files in day=1/);
     assert.equal(d.i.outcomes['mg.cleanup'].outcome, 'RESOLVED', 'the other table alone would merge');
-    assert.equal(d.mainUnchanged, true);
+    assert.equal(d.i.mainUnchanged, true);
     assert.equal(d.cleanupFilesWritten, 0, 'the files written for the refused merge are removed');
     assert.deepEqual(d.days3, [
       [1, 1],
@@ -128,10 +130,12 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.equal(d.k.status, 200, JSON.stringify(d.k));
     assert.equal(d.k.outcomes['mg.sdays'].outcome, 'RESOLVED');
     assert.equal(d.k.outcomes['mg.smor'].outcome, 'RESOLVED');
+    assert.equal(d.k.outcomes['mg.sdays2'].outcome, 'RESOLVED');
     assert.deepEqual(d.sdays, [
       [3, 2],
       [4, 3],
     ]);
+    assert.deepEqual(d.sdays2, d.sdays, 'both orders give what one sequential history gives');
     const mor = [
       [2, 1],
       [3, 2],
@@ -149,7 +153,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     const c = m.m.outcomes['mg.smerge'];
     assert.equal(c.outcome, 'CONFLICT');
     assert.match(c.conflict.message, /mg\.smerge.*snapshot \d+ \(overwrite\).*\.parquet/);
-    assert.equal(m.mainUnchanged, true);
+    assert.equal(m.m.mainUnchanged, true);
     assert.deepEqual(m.rows, [
       [1, 'n'],
       [2, 'main'],
@@ -161,6 +165,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     const s = step('Spark reads the merged tables');
     assert.deepEqual(s.events, [[1], [2], [3], [4], [5]]);
     assert.equal(s.eventsSnapshots, 5);
+    assert.deepEqual(s.v1, [[1], [2], [3]], 'Spark reads the merged format v1 table');
     assert.deepEqual(s.evolve, [
       [1, null],
       [2, 'from a'],
@@ -193,7 +198,9 @@ describe('merging Iceberg tables that both branches changed', function () {
       [4, 3],
     ]);
     assert.deepEqual(d.days2, d.days1);
+    assert.deepEqual(d.v1, [1, 2, 3], 'DuckDB reads the merged format v1 table');
     assert.deepEqual(d.sdays, d.days1);
+    assert.deepEqual(d.sdays2, d.days1);
     assert.deepEqual(d.smor, [
       [2, 1],
       [3, 2],
@@ -211,6 +218,23 @@ describe('merging Iceberg tables that both branches changed', function () {
     const merged = await runRat(process.cwd(), ['merge', 'o', ...server]);
     assert.equal(merged.code, 0, merged.out);
     assert.match(merged.out, /^ {2}R {2}mg\.events: replayed 1 snapshot/m);
+  });
+
+  it('transplant replays the picked commit onto a target that moved on', () => {
+    const t = step('transplant one commit of p onto main that appended meanwhile');
+    assert.equal(t.status, 200, JSON.stringify(t.outcomes));
+    assert.equal(t.outcomes['mg.picked'].outcome, 'RESOLVED');
+    assert.deepEqual(t.rows, [1, 3, 4], "only the picked commit's row came over");
+  });
+
+  it('rat merge --force says what the target loses and needs --yes without a terminal', async () => {
+    const server = ['--server', session.server.url];
+    const asked = await runRat(process.cwd(), ['merge', 'f', '--force', 'mg.rewritten', ...server]);
+    assert.equal(asked.code, 2, asked.out);
+    assert.match(asked.out, /^ {2}! {2}mg\.rewritten: \d+ snapshot\(s\), 1 row\(s\) added on main$/m);
+    const forced = await runRat(process.cwd(), ['merge', 'f', '--force', 'mg.rewritten', '--yes', ...server]);
+    assert.equal(forced.code, 0, forced.out);
+    assert.match(forced.out, /^ {2}F {2}mg\.rewritten$/m);
   });
 
   it('no request was answered 5xx', () => session.assertNoServerErrors());

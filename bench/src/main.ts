@@ -7,11 +7,12 @@
  *    warehouse) and Apache Iceberg's reference REST server (JDBC on a SQLite file);
  *  - api-v2: the Nessie v2 management API against ours and Nessie;
  *  - scale: versioning at scale on the store and over HTTP;
+ *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
  *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,engine`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,merge,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -33,6 +34,7 @@ import { fmt } from './measure.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
 import { ICEBERG_REFERENCE_VERSION, startReference } from './reference-server.ts';
 import { RATIO_PAIRS, Recorder, log } from './report.ts';
+import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
@@ -354,7 +356,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (want('scale'))
     await guarded(rec, 'scale', 'store+http', () => runScaleLane(opts.quick ? QUICK_SCALE : FULL_SCALE, rec));
 
-  // ---- 4. engine
+  // ---- 4. content-aware merge
+  if (want('merge'))
+    await guarded(rec, 'merge', 'ours', () => runMergeLane(opts.quick ? QUICK_MERGE : FULL_MERGE, rec));
+
+  // ---- 5. engine
   if (want('engine')) await engineLane(rec, opts.quick);
 
   // ---- output

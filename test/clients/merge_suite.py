@@ -76,6 +76,17 @@ def merge(from_ref: str, into: str = "main", **flags):
     return {"status": status, "body": body}
 
 
+def refused_merge(from_ref: str):
+    """Merges with conflicts returned as the result; says whether main stayed where it was."""
+    before = ref_hash("main")
+    r = merge(from_ref, isReturnConflictAsResult=True)
+    return {
+        "wasSuccessful": r["body"]["wasSuccessful"],
+        "outcomes": outcomes(r["body"]),
+        "mainUnchanged": ref_hash("main") == before,
+    }
+
+
 def add_note_and_append(t, who: str, i: int) -> None:
     with t.update_schema() as u:
         u.add_column("note", StringType())
@@ -85,14 +96,23 @@ def add_note_and_append(t, who: str, i: int) -> None:
 def setup():
     main = cat("main")
     main.create_namespace(("mg",))
-    for name, props in (("events", {}), ("merged_appends", MERGE_APPEND), ("evolve", {}), ("evolve2", {}), ("rewritten", {})):
+    tables = (
+        ("events", {}),
+        ("merged_appends", MERGE_APPEND),
+        ("evolve", {}),
+        ("evolve2", {}),
+        ("rewritten", {}),
+        ("v1", {"format-version": "1"}),
+        ("picked", {}),
+    )
+    for name, props in tables:
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
-    for name in ("days1", "days2", "days3", "sdays", "smor", "smerge"):
+    for name in ("days1", "days2", "days3", "sdays", "sdays2", "smor", "smerge"):
         main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
     with main.load_table(("mg", "smor")).transaction() as tx:
         tx.set_properties({"write.delete.mode": "merge-on-read"})
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"):
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"):
         create_branch(b)
 
 
@@ -126,6 +146,8 @@ def write_a_and_b():
         table(ref, "merged_appends").append(rows(ref, 10 + i))
     add_note_and_append(table("a", "evolve"), "a", 2)  # a changes the schema, b only appends
     table("b", "evolve").append(rows("b", 3))
+    table("a", "v1").append(rows("a", 2))
+    table("b", "v1").append(rows("b", 3))
     return {"a": ids("a", "events"), "b": ids("b", "events"), "aSnapshot": table("a", "events").current_snapshot().snapshot_id}
 
 
@@ -164,6 +186,9 @@ def main_after_merges():
         "mergedAppendsSnapshots": len(merged.snapshots()),
         "evolve": sorted((r["id"], r["note"]) for r in evolve.scan().to_arrow().to_pylist()),
         "evolveColumns": [f.name for f in evolve.schema().fields],
+        "v1": ids("main", "v1"),
+        "v1Format": table("main", "v1").format_version,
+        "v1Snapshots": len(table("main", "v1").snapshots()),
     }
 
 
@@ -244,12 +269,10 @@ def delete_and_insert_same_day():
     table("j", "cleanup").append(rows("j", 3))
     j = merge("j")
     files_before = metadata_files("main", "cleanup")
-    before = ref_hash("main")
-    i = merge("i", isReturnConflictAsResult=True)
+    i = refused_merge("i")
     return {
         "j": j["status"],
-        "i": {"wasSuccessful": i["body"]["wasSuccessful"], "outcomes": outcomes(i["body"])},
-        "mainUnchanged": ref_hash("main") == before,
+        "i": i,
         "cleanupFilesWritten": metadata_files("main", "cleanup") - files_before,
         "days3": sorted((r["id"], r["day"]) for r in table("main", "days3").scan().to_arrow().to_pylist()),
     }
@@ -259,11 +282,13 @@ steps.run("a delete and an insert into the same day conflict; nothing is left be
 
 
 def spark_delete_and_insert():
-    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; smor: k deletes one row of day 1
-    # with a merge-on-read position delete, l inserts into day 3. l merges first, then k; then the other way round
-    # is checked on smerge below by the conflict.
+    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; sdays2: the other way round;
+    # smor: k deletes one row of day 1 with a merge-on-read position delete, l inserts into day 3. l merges first,
+    # then k: k's delete is replayed onto l's insert (sdays, smor) and k's insert onto l's delete (sdays2).
     spark.sql("DELETE FROM k.mg.sdays WHERE day = 1")
     spark.sql("INSERT INTO l.mg.sdays VALUES (4, 'l', 3)")
+    spark.sql("INSERT INTO k.mg.sdays2 VALUES (4, 'k', 3)")
+    spark.sql("DELETE FROM l.mg.sdays2 WHERE day = 1")
     spark.sql("DELETE FROM k.mg.smor WHERE id = 1")
     spark.sql("INSERT INTO l.mg.smor VALUES (4, 'l', 3)")
     l = merge("l")
@@ -272,6 +297,7 @@ def spark_delete_and_insert():
         "l": l["status"],
         "k": {"status": k["status"], "outcomes": outcomes(k["body"]) if k["status"] == 200 else k["body"]},
         "sdays": spark_rows("SELECT id, day FROM rat.mg.sdays ORDER BY id", "rat.mg.sdays"),
+        "sdays2": spark_rows("SELECT id, day FROM rat.mg.sdays2 ORDER BY id", "rat.mg.sdays2"),
         "smor": spark_rows("SELECT id, day FROM rat.mg.smor ORDER BY id", "rat.mg.smor"),
         "smorPy": sorted([r["id"], r["day"]] for r in table("main", "smor").scan().to_arrow().to_pylist()),
         "smorDeleteFiles": spark_rows(
@@ -290,12 +316,9 @@ def spark_merge_into_same_rows():
             "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.who = s.who"
         )
     n = merge("n")
-    before = ref_hash("main")
-    m = merge("m", isReturnConflictAsResult=True)
     return {
         "n": n["status"],
-        "m": {"wasSuccessful": m["body"]["wasSuccessful"], "outcomes": outcomes(m["body"])},
-        "mainUnchanged": ref_hash("main") == before,
+        "m": refused_merge("m"),
         "rows": spark_rows("SELECT id, who FROM rat.mg.smerge ORDER BY id", "rat.mg.smerge"),
     }
 
@@ -306,6 +329,7 @@ steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_mer
 def spark_reads_merged():
     return {
         "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
+        "v1": spark_rows("SELECT id FROM rat.mg.v1 ORDER BY id", "rat.mg.v1"),
         "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
         "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
         "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
@@ -326,8 +350,10 @@ def duckdb_reads():
         "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
         "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
         "days2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days2 ORDER BY id")],
+        "v1": [r["id"] for r in q("SELECT id FROM rat.mg.v1 ORDER BY id")],
         "sdays": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays ORDER BY id")],
         "smor": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.smor ORDER BY id")],
+        "sdays2": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.sdays2 ORDER BY id")],
     }
 
 
@@ -342,3 +368,22 @@ def leave_o_unmerged():
 
 
 steps.run("branch o and main both append to events (left for rat merge)", leave_o_unmerged)
+
+
+def transplant_onto_moved_main():
+    # p appends twice to picked; main appends too; only p's second commit is transplanted onto main.
+    table("p", "picked").append(rows("p", 2))
+    table("p", "picked").append(rows("p", 3))
+    table("main", "picked").append(rows("main", 4))
+    log = api("GET", "/api/v2/trees/p/history?max-records=1")[1]
+    last = log["logEntries"][0]["commitMeta"]["hash"]
+    path = f"/api/v2/trees/main@{ref_hash('main')}/history/transplant"
+    status, body = api("POST", path, {"fromRefName": "p", "hashesToTransplant": [last]})
+    return {
+        "status": status,
+        "outcomes": outcomes(body) if status == 200 else body,
+        "rows": ids("main", "picked"),
+    }
+
+
+steps.run("transplant one commit of p onto main that appended meanwhile", transplant_onto_moved_main)

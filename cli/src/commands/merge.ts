@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { MergeResponse } from '@ratatouille/catalog-client';
+import type { ManagementClient, MergeResponse, Reference } from '@ratatouille/catalog-client';
 import { action, client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { confirm, forcedLosses } from './merge-loss.ts';
 
 interface MergeOpts extends ServerOpts {
   into?: string;
@@ -10,6 +11,7 @@ interface MergeOpts extends ServerOpts {
   force?: string[];
   drop?: string[];
   message?: string;
+  yes?: boolean;
 }
 
 /**
@@ -42,7 +44,8 @@ export function register(program: Command): void {
       )
       .option('--force <key...>', 'keys for which the source wins (db.t; .db.a*.b when a name holds a dot)')
       .option('--drop <key...>', 'keys for which the target is kept (same key syntax as --force)')
-      .option('-m, --message <text>', 'merge commit message'),
+      .option('-m, --message <text>', 'merge commit message')
+      .option('-y, --yes', 'force without asking (what the target loses is still printed)'),
   ).action(
     action(async (source: string, opts: MergeOpts) => {
       const api = client(opts);
@@ -52,6 +55,11 @@ export function register(program: Command): void {
         ...(opts.force ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'FORCE' as const })),
         ...(opts.drop ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'DROP' as const })),
       ];
+      if (!(await confirmForced(api, opts, into, target, from))) {
+        process.stderr.write('error: nothing merged; confirm on a terminal or pass --yes\n');
+        process.exitCode = 2;
+        return;
+      }
       const result = await api.merge(into, target.hash, from, {
         dryRun: opts.dryRun ?? false,
         returnConflictAsResult: true,
@@ -78,4 +86,33 @@ export function register(program: Command): void {
       for (const d of result.details) process.stdout.write(`${detailLine(d)}\n`);
     }),
   );
+}
+
+/**
+ * A merge that forces the source over keys the target also changed first says what the target loses on each and
+ * asks (on a terminal) unless `--yes`; true when the merge may go ahead.
+ */
+async function confirmForced(
+  api: ManagementClient,
+  opts: MergeOpts,
+  into: string,
+  target: Reference,
+  from: Reference,
+): Promise<boolean> {
+  const forced = new Set(opts.force ?? []);
+  const dropped = new Set(opts.drop ?? []);
+  if (opts.dryRun || (opts.strategy !== 'force' && forced.size === 0)) return true;
+  const losses = await forcedLosses(
+    api,
+    opts.server,
+    into,
+    target,
+    from,
+    (k) => !dropped.has(k) && (opts.strategy === 'force' || forced.has(k)),
+  );
+  if (losses.length === 0) return true;
+  const out = opts.json ? process.stderr : process.stdout;
+  out.write(`Forcing ${from.name} over ${into} drops from ${into}:\n`);
+  for (const l of losses) out.write(`  !  ${l.key}: ${l.text}\n`);
+  return opts.yes === true || (await confirm('Merge anyway?'));
 }

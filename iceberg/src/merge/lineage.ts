@@ -24,3 +24,15 @@ export function snapshotsSince(md: TableMetadata, since: bigint | null): Snapsho
   if (id !== since) return undefined;
   return out.reverse();
 }
+
+/**
+ * What replacing a table's metadata `target` by `source` (a forced merge) drops from its `main` history: the snapshots
+ * on target's `main` lineage that source does not have, and the rows they added.
+ *
+ * @example lostByReplacing(mainMetadata, featureMetadata) // → { snapshots: 2, rows: 1200 }
+ */
+export function lostByReplacing(target: TableMetadata, source: TableMetadata): { snapshots: number; rows: number } {
+  const kept = new Set(source.snapshots.map((s) => s['snapshot-id']));
+  const lost = (snapshotsSince(target, null) ?? []).filter((s) => !kept.has(s['snapshot-id']));
+  return { snapshots: lost.length, rows: lost.reduce((n, s) => n + Number(s.summary['added-records'] ?? 0), 0) };
+}

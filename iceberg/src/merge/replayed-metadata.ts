@@ -73,13 +73,35 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
     parentSummary = summary;
   }
   if (replayed.length === 0) return { ...md, 'last-updated-ms': now };
+  // A table ref the source moved onto one of its new snapshots follows that snapshot to its replayed id.
+  const renamed = new Map(replayed.map((r) => [r.source['snapshot-id'], r.snapshotId]));
+  const refs = Object.fromEntries(
+    Object.entries(md.refs).map(([name, ref]) => [
+      name,
+      renamed.has(ref['snapshot-id']) ? { ...ref, 'snapshot-id': renamed.get(ref['snapshot-id'])! } : ref,
+    ]),
+  );
   return {
     ...md,
     snapshots,
     'snapshot-log': log,
     'current-snapshot-id': parent,
-    refs: { ...md.refs, main: { ...(md.refs.main ?? {}), type: 'branch', 'snapshot-id': parent! } },
+    refs: { ...refs, main: { ...(md.refs.main ?? {}), type: 'branch', 'snapshot-id': parent! } },
     'last-sequence-number': sequence,
     'last-updated-ms': now,
   };
+}
+
+/**
+ * Refs of merged metadata that point at no snapshot of it (a table branch or tag the source moved onto a snapshot that
+ * is not on its `main` history, which the merge does not carry over).
+ *
+ * @example danglingRefs(merged) // → ['audit']
+ */
+export function danglingRefs(md: TableMetadata): string[] {
+  const ids = new Set(md.snapshots.map((s) => s['snapshot-id']));
+  return Object.entries(md.refs)
+    .filter(([, ref]) => !ids.has(ref['snapshot-id']))
+    .map(([name]) => name)
+    .sort();
 }

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { EntryStatus } from '../avro/manifest.ts';
 import { ManifestContent } from '../avro/manifest-list.ts';
 import {
+  liveFiles,
   planSnapshotReplay,
+  withUnrecordedRemovals,
   replayedManifestList,
   type SnapshotManifest,
   type SnapshotReplay,
   type SnapshotReplayPlan,
 } from './snapshot-replay.ts';
-import { replayedSummary, withReplayedSnapshots } from './replayed-metadata.ts';
+import { danglingRefs, replayedSummary, withReplayedSnapshots } from './replayed-metadata.ts';
 import { entry, manifest, table, withSnapshot } from './test-tables.ts';
 
 describe('snapshot replay', () => {
@@ -72,6 +74,27 @@ describe('snapshot replay', () => {
     assert.equal(planSnapshotReplay({ ...s2, summary: { operation: 'truncate' } }, [], 2n).kind, 'refused');
   });
 
+  it('finds files an overwrite dropped without recording DELETED entries', () => {
+    const overwrite = { ...s2, summary: { operation: 'overwrite' } };
+    const parent = [
+      {
+        file: manifest('m1.avro', 1n),
+        entries: [entry('a.parquet', EntryStatus.ADDED), entry('b.parquet', EntryStatus.ADDED)],
+      },
+    ];
+    const own = [
+      { file: manifest('m2.avro', 2n), entries: [entry('c.parquet', EntryStatus.ADDED)] },
+      { file: manifest('m3.avro', 2n), entries: [entry('b.parquet', EntryStatus.EXISTING)] },
+    ];
+    const plan = replay(planSnapshotReplay(overwrite, own, 2n));
+    assert.equal(plan.removed.size, 0);
+    const live = liveFiles(own);
+    assert.deepEqual([...live.keys()].map(name), ['c.parquet', 'b.parquet']);
+    const full = withUnrecordedRemovals(plan, liveFiles(parent), new Set(live.keys()));
+    assert.deepEqual([...full.removed.keys()].map(name), ['a.parquet']);
+    assert.equal(full.removedFiles, 1);
+  });
+
   it('puts the replayed manifests first with the new sequence number and snapshot id', () => {
     const list = replayedManifestList([manifest('m2.avro', 2n)], [older.file], 5, 9n);
     assert.deepEqual(
@@ -99,6 +122,21 @@ describe('snapshot replay', () => {
     assert.equal(md.refs.main['snapshot-id'], 2n);
     assert.equal(md['last-sequence-number'], 3);
     assert.deepEqual(md['snapshot-log'].at(-1), { 'snapshot-id': 2n, 'timestamp-ms': 5000 });
+  });
+
+  it('moves a table ref the source put on a replayed snapshot to its new id; reports refs left dangling', () => {
+    const target = withSnapshot(base, 3n);
+    const withTags = {
+      ...target,
+      refs: {
+        ...target.refs,
+        audit: { type: 'tag' as const, 'snapshot-id': 2n },
+        lost: { type: 'tag' as const, 'snapshot-id': 99n },
+      },
+    };
+    const md = withReplayedSnapshots(withTags, [{ source: s2, snapshotId: 7n, manifestList: 'x' }], 5000);
+    assert.equal(md.refs.audit['snapshot-id'], 7n);
+    assert.deepEqual(danglingRefs(md), ['lost']);
   });
 
   it('drops totals it cannot compute and leaves v1 snapshots without sequence numbers', () => {

@@ -99,6 +99,36 @@ export function planSnapshotReplay(
   return plan;
 }
 
+/**
+ * The live files (not DELETED) of a snapshot, by path, from all the manifests of its list (entries read).
+ *
+ * @example liveFiles(manifestsWithEntries).has('s3://b/t/data/a.parquet') // → true
+ */
+export function liveFiles(manifests: Array<Required<SnapshotManifest>>): Map<string, FileChange> {
+  const live = new Map<string, FileChange>();
+  for (const m of manifests) {
+    for (const e of m.entries)
+      if (e.status !== EntryStatus.DELETED) live.set(e.dataFile.filePath, { entry: e, manifest: m.file });
+  }
+  return live;
+}
+
+/**
+ * Adds to a replay the files its snapshot dropped without recording them as DELETED entries (some writers simply
+ * leave removed files out of the rewritten manifests): every file live in the parent snapshot and not in this one.
+ *
+ * @example withUnrecordedRemovals(plan, liveFiles(parentManifests), new Set(liveFiles(ownManifests).keys()))
+ */
+export function withUnrecordedRemovals(
+  plan: SnapshotReplay,
+  parentLive: Map<string, FileChange>,
+  live: Set<string>,
+): SnapshotReplay {
+  const removed = new Map(plan.removed);
+  for (const [path, c] of parentLive) if (!live.has(path) && !removed.has(path)) removed.set(path, c);
+  return { ...plan, removed, removedFiles: removed.size };
+}
+
 function ownedBy(e: ManifestEntry, id: bigint): boolean {
   return e.snapshotId === null || BigInt(e.snapshotId) === id;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { snapshotsSince } from './lineage.ts';
+import { lostByReplacing, snapshotsSince } from './lineage.ts';
 import { mergeByKey, mergeTableFields } from './table-fields.ts';
 import { planTableMerge, replayIds } from './table-merge.ts';
 import { table, withColumn, withSnapshot } from './test-tables.ts';
@@ -80,5 +80,12 @@ describe('table merge planning', () => {
       replayIds(source.snapshots.slice(1), target, () => next++),
       [100n, 4n],
     );
+  });
+
+  it('counts what forcing the source over the target drops from the target', () => {
+    const target = withSnapshot(withSnapshot(base, 3n, { 'added-records': '5' }), 4n, { 'added-records': '7' });
+    const source = withSnapshot(base, 2n);
+    assert.deepEqual(lostByReplacing(target, source), { snapshots: 2, rows: 12 });
+    assert.deepEqual(lostByReplacing(base, source), { snapshots: 0, rows: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  danglingRefs,
   decodeManifest,
   decodeManifestList,
   encodeManifest,
@@ -7,6 +8,7 @@ import {
   fileChangesOf,
   filterManifest,
   isolationLevel,
+  liveFiles,
   nextMetadataLocation,
   planSnapshotReplay,
   planTableMerge,
@@ -15,6 +17,7 @@ import {
   replayIds,
   snapshotsSince,
   withReplayedSnapshots,
+  withUnrecordedRemovals,
   EntryStatus,
   FileContent,
   ManifestContent,
@@ -23,6 +26,7 @@ import {
   type ManifestFile,
   type ReplayedSnapshot,
   type Snapshot,
+  type SnapshotManifest,
   type SnapshotReplay,
   type TableMetadata,
   type TargetChanges,
@@ -68,12 +72,12 @@ export async function replayTable(
   const stats = { snapshots: 0, addedFiles: 0, addedRows: 0, removedFiles: 0 };
   for (const [i, snapshot] of plan.snapshots.entries()) {
     const id = ids[i];
-    const r = await planReplay(io, snapshot, id);
+    const r = await planReplay(io, s, snapshot, id);
     const seq = t['format-version'] === 1 ? 0 : ++sequence;
     let parent = parentManifests;
     if (r.removed.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
       targetChanges ??= await changesSinceBase(io, t, b['current-snapshot-id']);
-      const live = await liveFiles(io, parentManifests);
+      const live = await livePaths(io, parentManifests);
       const why = replayConflicts(r, live, targetChanges, isolationLevel(plan.metadata.properties));
       if (why.length > 0) {
         throw new ReplayRefusal(`snapshot ${snapshot['snapshot-id']} (${r.operation}): ${why.join('; ')}`);
@@ -93,6 +97,10 @@ export async function replayTable(
     stats.removedFiles += r.removedFiles;
   }
   const md = withReplayedSnapshots(plan.metadata, replayed, Date.now());
+  const dangling = danglingRefs(md);
+  if (dangling.length > 0) {
+    throw new ReplayRefusal(`table refs ${dangling.join(', ')} would point at snapshots that are not merged`);
+  }
   let location = nextMetadataLocation(md.location, target.metadataLocation, randomUUID());
   if (write) {
     const previous = { location: target.metadataLocation, lastUpdatedMs: t['last-updated-ms'] };
@@ -116,19 +124,33 @@ function summaryOf(
   return text;
 }
 
-async function planReplay(io: ReplayIO, snapshot: Snapshot, id: bigint): Promise<SnapshotReplay> {
+async function planReplay(
+  io: ReplayIO,
+  source: TableMetadata,
+  snapshot: Snapshot,
+  id: bigint,
+): Promise<SnapshotReplay> {
   const own = snapshot['snapshot-id'];
   if (!snapshot['manifest-list']) throw new ReplayRefusal(`snapshot ${own} has no manifest list`);
+  const operation = snapshot.summary['operation'] ?? 'append';
+  const list = await io.manifestList(snapshot['manifest-list']);
+  // An append changes only its own manifests; anything else may have dropped files anywhere, so read them all.
+  const readAll = operation !== 'append';
   const manifests = await Promise.all(
-    (await io.manifestList(snapshot['manifest-list'])).map(async (file) =>
-      BigInt(file.addedSnapshotId) === own
+    list.map(async (file) =>
+      readAll || BigInt(file.addedSnapshotId) === own
         ? { file, entries: (await io.manifest(file.manifestPath)).entries }
         : { file },
     ),
   );
   const r = planSnapshotReplay(snapshot, manifests, id);
   if (r.kind === 'refused') throw new ReplayRefusal(r.reason);
-  return r;
+  if (!readAll) return r;
+  const parent = source.snapshots.find((x) => x['snapshot-id'] === snapshot['parent-snapshot-id']);
+  const parentManifests = parent?.['manifest-list'] ? await io.manifestList(parent['manifest-list']) : [];
+  const parentLive = liveFiles(await io.withEntries(parentManifests));
+  const live = new Set(liveFiles(manifests as Array<Required<SnapshotManifest>>).keys());
+  return withUnrecordedRemovals(r, parentLive, live);
 }
 
 /** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
@@ -148,13 +170,8 @@ async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | 
   return out;
 }
 
-async function liveFiles(io: ReplayIO, manifests: ManifestFile[]): Promise<Set<string>> {
-  const live = new Set<string>();
-  for (const m of manifests) {
-    for (const e of (await io.manifest(m.manifestPath)).entries)
-      if (e.status !== EntryStatus.DELETED) live.add(e.dataFile.filePath);
-  }
-  return live;
+async function livePaths(io: ReplayIO, manifests: ManifestFile[]): Promise<Set<string>> {
+  return new Set(liveFiles(await io.withEntries(manifests)).keys());
 }
 
 /** The parent's manifests with the removed files marked DELETED (only the manifests holding them are rewritten). */
@@ -200,6 +217,11 @@ class ReplayIO {
 
   async manifestList(path: string): Promise<ManifestFile[]> {
     return decodeManifestList(await ioFor(this.ctx, path).read(path)).manifests;
+  }
+
+  /** Every manifest of a list with its entries. */
+  withEntries(list: ManifestFile[]): Promise<Array<Required<SnapshotManifest>>> {
+    return Promise.all(list.map(async (file) => ({ file, entries: (await this.manifest(file.manifestPath)).entries })));
   }
 
   manifest(path: string): Promise<DecodedManifest> {

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Content, KeyToResolve } from '../../store/types.ts';
+import { createWarehouseIO } from '../../warehouse/index.ts';
+import { icebergMergeResolver } from './merge-resolver.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-merge-resolver-'));
+const root = pathToFileURL(dir).href;
+const resolver = icebergMergeResolver({ warehouse: createWarehouseIO(root), warehouses: new Map() });
+const key = { elements: ['db'] };
+const ns = (properties: Record<string, string>): Content => ({
+  type: 'NAMESPACE',
+  id: 'n1',
+  elements: ['db'],
+  properties,
+});
+const table = (id: string, metadataLocation: string): Content => ({
+  type: 'ICEBERG_TABLE',
+  id,
+  metadataLocation,
+  snapshotId: 1,
+  schemaId: 0,
+  specId: 0,
+  sortOrderId: 0,
+});
+const view = (versionId: number): Content => ({
+  type: 'ICEBERG_VIEW',
+  id: 'v1',
+  metadataLocation: `file:///w/v${versionId}.json`,
+  versionId,
+  schemaId: 0,
+});
+const resolve = (k: Omit<KeyToResolve, 'key'>) => resolver.resolve({ key, ...k }, { write: false });
+
+describe('Iceberg merge resolver', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('merges namespace properties key by key and refuses the same key set differently', async () => {
+    const merged = await resolve({
+      base: ns({ owner: 'a', keep: '1' }),
+      source: ns({ owner: 'a', keep: '1', added: 'x' }),
+      target: ns({ owner: 'b', keep: '1' }),
+    });
+    assert.equal(merged.kind, 'resolved');
+    assert.deepEqual(merged.kind === 'resolved' && merged.value.type === 'NAMESPACE' && merged.value.properties, {
+      owner: 'b',
+      keep: '1',
+      added: 'x',
+    });
+    const clash = await resolve({ base: ns({ owner: 'a' }), source: ns({ owner: 'c' }), target: ns({ owner: 'b' }) });
+    assert.equal(clash.kind, 'conflict');
+  });
+
+  it('refuses views changed differently and tables that are different tables on each side', async () => {
+    assert.equal((await resolve({ base: view(1), source: view(2), target: view(3) })).kind, 'conflict');
+    const recreated = await resolve({
+      base: table('t1', 'file:///w/a.json'),
+      source: table('t1', 'file:///w/b.json'),
+      target: table('t2', 'file:///w/c.json'),
+    });
+    assert.equal(recreated.kind, 'conflict');
+  });
+
+  it('turns a table whose metadata cannot be read into a conflict, not an error', async () => {
+    const r = await resolve({
+      base: table('t1', `${root}/a.metadata.json`),
+      source: table('t1', `${root}/b.metadata.json`),
+      target: table('t1', `${root}/c.metadata.json`),
+    });
+    assert.equal(r.kind, 'conflict');
+  });
+});
