@@ -19,3 +19,4 @@ export { NamespaceNotEmptyError } from './namespace-not-empty.ts';
 export { CommitFailedError } from './commit-failed.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { UnprocessableEntityError } from './unprocessable-entity.ts';
+export { PreviewUnsupportedError } from './preview-unsupported.ts';
