@@ -57,6 +57,7 @@ describe('web UI in a real browser', function () {
     const row = page.locator('[data-ref="feature"]');
     await row.getByText('0 ahead').waitFor();
     await page.getByLabel('Filter references').fill('feat');
+    await page.locator('.refrow[data-ref="main"]').waitFor({ state: 'detached' });
     assert.equal(await page.locator('.refrow').count(), 1);
     await page.getByLabel('Filter references').fill('');
     await shot('branches');

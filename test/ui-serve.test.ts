@@ -78,6 +78,12 @@ describe('web UI serving and its read-only endpoints', function () {
       token = page.body.hasMore ? page.body.token : undefined;
     } while (token);
     assert.deepEqual(paged, hashes);
+    const merged = await http('GET', `${server.url}/api/v2/rat/compare?from=dev&to=main`);
+    assert.deepEqual(
+      [merged.body.ahead, merged.body.behind, merged.body.mergeBase],
+      [0, 2, d1.hash],
+      'after the merge dev is behind by c and the merge commit',
+    );
     const two = await http('GET', `${server.url}/api/v2/rat/graph?ref=main&ref=dev`);
     assert.equal(two.body.commits.length, 4, 'a commit reachable from both refs is listed once');
   });

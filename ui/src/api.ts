@@ -1,9 +1,9 @@
 /**
  * Every HTTP call the UI makes goes through this module: the management API (`/api/v2`, via catalog-client's
  * ManagementClient), the Iceberg REST catalog (`/iceberg/<ref>/v1`) and the read-only `/api/v2/rat/` extras. Request
- * headers come from one place (`requestHeaders`), so a bearer token can be added there.
+ * headers come from one place (`sharedHeaders`), so a bearer token can be added there.
  */
-import { ManagementClient, ManagementApiError, refPath } from '@ratatouille/catalog-client/management';
+import { ManagementClient, ManagementApiError } from '@ratatouille/catalog-client/management';
 import type { CommitMeta, Reference } from '@ratatouille/catalog-client/management';
 import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
@@ -12,13 +12,18 @@ import { keyText } from './lib/key-text.ts';
 
 const server = window.location.origin;
 
-/** Headers sent with every request. */
-export function requestHeaders(): Record<string, string> {
-  return { accept: 'application/json' };
+/**
+ * Headers sent with every request, by both the typed client (which reads this object on each request) and getJson.
+ * Signing in will put `authorization: Bearer …` here.
+ */
+const sharedHeaders: Record<string, string> = {};
+
+function requestHeaders(): Record<string, string> {
+  return { accept: 'application/json', ...sharedHeaders };
 }
 
 /** The typed Nessie-shaped client (`/api/v2`). */
-export const management = new ManagementClient({ server, headers: requestHeaders() });
+export const management = new ManagementClient({ server, headers: sharedHeaders });
 
 /** A failed call to one of the UI's extra or Iceberg endpoints (status 0: no answer). */
 export class ApiError extends Error {
@@ -116,9 +121,16 @@ export function previewTable(ref: string, key: string[], limit = 50): Promise<Pr
   return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit })}`);
 }
 
-/** The head of a reference (for writes, which need the expected hash). */
-export function getReference(name: string): Promise<Reference> {
-  return management.getReference(name);
+/** Every branch and tag, in pages of 5,000 (the typed client's default pages of 250 take 40 round trips for 10,000). */
+export async function allReferences(): Promise<Reference[]> {
+  const out: Reference[] = [];
+  let token: string | undefined;
+  do {
+    const page = await getJson<{ references: Reference[]; hasMore: boolean; token: string | null }>(
+      `/api/v2/trees${query({ 'max-records': 5000, 'page-token': token })}`,
+    );
+    out.push(...page.references);
+    token = page.hasMore && page.token ? page.token : undefined;
+  } while (token);
+  return out;
 }
-
-export { refPath };

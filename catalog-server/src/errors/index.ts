@@ -25,3 +25,4 @@ export { RequestTooLargeError } from './request-too-large.ts';
 export { InvalidArgumentError } from './invalid-argument.ts';
 export { ForbiddenError } from './forbidden.ts';
 export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';
+export { PreviewUnsupportedError } from './preview-unsupported.ts';

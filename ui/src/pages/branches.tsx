@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Reference, ReferenceType } from '@ratatouille/catalog-client/management';
-import { compareRefs, errorText, management } from '../api.ts';
+import { compareRefs, errorText, management, allReferences } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Hash, Loading, When } from '../components/status.tsx';
@@ -13,7 +13,7 @@ const COMPARE_LIMIT = 1000;
 /** Branches and tags: head, last commit, ahead/behind the default branch; create, tag, delete; filter. */
 export function BranchesPage() {
   const refs = useAsync(async () => {
-    const [config, references] = await Promise.all([management.getConfig(), management.listReferences()]);
+    const [config, references] = await Promise.all([management.getConfig(), allReferences()]);
     return { defaultBranch: config.defaultBranch, references };
   }, []);
   const [filter, setFilter] = useState('');

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { DiffEntry } from '@ratatouille/catalog-client/management';
-import { management } from '../api.ts';
+import { management, allReferences } from '../api.ts';
 import { icebergRef, refArg } from '../lib/ref-arg.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { navigate, seg } from '../router.tsx';
@@ -32,7 +32,7 @@ export function RefPair(props: {
 }) {
   const [from, setFrom] = useState(props.from);
   const [to, setTo] = useState(props.to);
-  const refs = useAsync(() => management.listReferences(), []);
+  const refs = useAsync(() => allReferences(), []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (from && to) props.onGo(from.trim(), to.trim());

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CommitMeta, Reference } from '@ratatouille/catalog-client/management';
-import { commitGraph, management } from '../api.ts';
+import { commitGraph, management, allReferences } from '../api.ts';
 import { LaneLayout, type GraphRow } from '../lib/lanes.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, navigate, seg } from '../router.tsx';
@@ -22,21 +22,22 @@ interface Loaded {
  * as the list scrolls; only the rows on screen are rendered, so it stays fast on long histories.
  */
 export function HistoryPage({ refName, also }: { refName: string; also: string[] }) {
-  const meta = useAsync(async () => {
-    const [config, references] = await Promise.all([management.getConfig(), management.listReferences()]);
-    return { config, references };
-  }, []);
-  if (meta.error) return <ErrorBox error={meta.error} />;
-  if (!meta.data) return <Loading what="references" />;
+  const config = useAsync(() => management.getConfig(), []);
+  // The reference list only labels heads: the graph does not wait for it (10,000 refs take a moment).
+  const refs = useAsync(() => allReferences(), []);
+  if (config.error) return <ErrorBox error={config.error} />;
+  if (!config.data) return <Loading what="history" />;
   return (
     <Graph
       key={[refName, ...also].join('\n')}
       refs={[refName, ...also]}
-      references={meta.data.references}
-      root={meta.data.config.noAncestorHash}
+      references={refs.data ?? NO_REFS}
+      root={config.data.noAncestorHash}
     />
   );
 }
+
+const NO_REFS: Reference[] = [];
 
 function Graph({ refs, references, root }: { refs: string[]; references: Reference[]; root: string }) {
   const [state, setState] = useState<Loaded>(() => ({

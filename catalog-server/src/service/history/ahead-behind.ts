@@ -33,8 +33,10 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
   const queue = new NewestFirst();
   queue.push(await store.getCommit(a));
   queue.push(await store.getCommit(b));
+  // Queued commits not yet known to be reachable from both sides; the walk ends when none is left.
+  let unshared = 2;
   let visited = 0;
-  while (queue.size > 0 && queue.all().some((c) => flags.get(c.hash) !== BOTH)) {
+  while (queue.size > 0 && unshared > 0) {
     if (++visited > limit) {
       result.truncated = true;
       break;
@@ -42,6 +44,7 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
     const c = queue.pop()!;
     // Children are all visited before their parents, so a commit's flags are final when it is popped.
     const f = flags.get(c.hash)!;
+    if (f !== BOTH) unshared--;
     if (f === FROM_A) result.ahead++;
     else if (f === FROM_B) result.behind++;
     else result.mergeBase ??= c.hash;
@@ -49,7 +52,12 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
       const pf = flags.get(p) ?? 0;
       if ((pf | f) === pf) continue;
       flags.set(p, pf | f);
-      if (!queue.has(p)) queue.push(await store.getCommit(p));
+      if (queue.has(p)) {
+        if ((pf | f) === BOTH) unshared--;
+      } else {
+        queue.push(await store.getCommit(p));
+        if ((pf | f) !== BOTH) unshared++;
+      }
     }
   }
   // Every open line is shared: the newest of them is the newest common ancestor, unless one was already visited.

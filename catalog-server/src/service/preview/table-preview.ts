@@ -1,6 +1,6 @@
 import { decodeManifest, decodeManifestList, type DataFile, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { NoSuchTableError } from '../../errors/index.ts';
+import { NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
@@ -56,6 +56,9 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
   };
 
   const files = await liveFiles(ctx, snapshot['manifest-list']);
+  // Avro/ORC data files and v3 deletion vectors (Puffin) would be misread as Parquet: refuse them instead.
+  const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET');
+  if (other) throw new PreviewUnsupportedError(key.elements.join('.'), other.file.fileFormat, other.file.filePath);
   const data = files.filter((f) => f.file.content === 0);
   const posDeletes = files.filter((f) => f.file.content === 1);
   const eqDeletes = files.filter((f) => f.file.content === 2);
