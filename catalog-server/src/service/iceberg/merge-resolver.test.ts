@@ -4,12 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Content, KeyToResolve } from '../../store/types.ts';
-import { createWarehouseIO } from '../../warehouse/index.ts';
+import { createWarehouseIO, LocationPolicy } from '../../warehouse/index.ts';
 import { icebergMergeResolver } from './merge-resolver.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-merge-resolver-'));
 const root = pathToFileURL(dir).href;
-const resolver = icebergMergeResolver({ warehouse: createWarehouseIO(root), warehouses: new Map() });
+const warehouse = createWarehouseIO(root);
+const resolver = icebergMergeResolver({
+  warehouse,
+  warehouses: new Map(),
+  locations: new LocationPolicy([{ io: warehouse }]),
+});
 const key = { elements: ['db'] };
 const ns = (properties: Record<string, string>): Content => ({
   type: 'NAMESPACE',

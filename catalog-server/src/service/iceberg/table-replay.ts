@@ -88,7 +88,7 @@ export async function replayTable(
     for (const group of r.rewrite) added.push(await io.writeManifest(group.from, group.entries, id));
     const list = replayedManifestList(added, parent, seq, id);
     const manifestList = await io.writeManifestList(list, { snapshotId: id, parentSnapshotId: parentId, seq });
-    replayed.push({ source: snapshot, snapshotId: id, manifestList });
+    replayed.push({ source: withoutWholeTableKeys(snapshot), snapshotId: id, manifestList });
     parentManifests = list;
     parentId = id;
     stats.snapshots++;
@@ -292,4 +292,18 @@ class ReplayIO {
 /** Iceberg snapshot ids are positive 63-bit numbers. */
 function randomSnapshotId(): bigint {
   return BigInt.asUintN(63, randomBytes(8).readBigUInt64BE()) || 1n;
+}
+
+/**
+ * Summary keys that describe the table's whole content rather than the change (the engine's fingerprint of a model's
+ * result): true of the source's table, not of the target the change is replayed onto, so they are dropped, as totals
+ * that cannot be recomputed are. Otherwise a later run would find "its" content already there and skip a write.
+ */
+const WHOLE_TABLE_SUMMARY_KEYS = ['rat.content-fingerprint'];
+
+function withoutWholeTableKeys(snapshot: Snapshot): Snapshot {
+  if (!WHOLE_TABLE_SUMMARY_KEYS.some((k) => k in snapshot.summary)) return snapshot;
+  const summary = { ...snapshot.summary };
+  for (const k of WHOLE_TABLE_SUMMARY_KEYS) delete summary[k];
+  return { ...snapshot, summary };
 }
