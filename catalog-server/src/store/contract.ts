@@ -442,6 +442,18 @@ export function describeVersionStoreContract(name: string, factory: () => Promis
         assert.equal(await locationAt(await head(), key('t')), 'ours2+theirs');
       });
 
+      it('does not ask the resolver when no key changed on both sides', async () => {
+        await commit('main', [put(key('t'), 'base')]);
+        await store.createReference('feature', 'BRANCH', await head());
+        await commit('feature', [put(key('t'), 'theirs')]);
+        await commit('main', [put(key('other'), 'ours')]);
+        const { resolver, calls } = joiningResolver();
+        const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver });
+        assert.ok(r.wasApplied);
+        assert.equal(calls.length, 0);
+        assert.equal(await locationAt(await head(), key('t')), 'theirs');
+      });
+
       it('keeps FORCE and DROP ahead of the resolver', async () => {
         await diverge();
         const { resolver, calls } = joiningResolver();

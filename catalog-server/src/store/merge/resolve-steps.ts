@@ -20,27 +20,33 @@ interface Modes {
   perKey: Map<string, MergeBehavior>;
 }
 
+/** The resolutions of step `i`; a step without any gets an empty map (so keys needing one are reported stale). */
+export type ResolutionsOf = (step: number) => StepResolutions;
+
 /**
- * Runs a merge or transplant that has a resolver, backend-neutral: (1) `readSteps` computes the three-way keys of each
- * step from the current heads; (2) the resolver answers, outside any write transaction, for every key changed on both
- * sides; (3) `apply` re-plans inside the store's write transaction with those answers and commits. When `apply` finds
- * an answer computed from values that no longer hold (`'stale'`), the round starts over. Whatever the resolver wrote
- * and no landed commit references is discarded, also when `apply` throws.
+ * Runs a merge or transplant that has a resolver, backend-neutral. First `apply` plans inside the store's write
+ * transaction with no resolutions: a merge whose keys were not changed on both sides lands right away, in one pass.
+ * Otherwise (`'stale'`): (1) `readSteps` computes the three-way keys of each step from the current heads; (2) the
+ * resolver answers, outside any write transaction, for every key changed on both sides; (3) `apply` re-plans with
+ * those answers and commits. When `apply` finds an answer computed from values that no longer hold, the round starts
+ * over. Whatever the resolver wrote and no landed commit references is discarded, also when `apply` throws.
  *
- * @example await mergeWithResolver(resolver, modes, false, () => [keys], (res) => tx(res[0]))
+ * @example await mergeWithResolver(resolver, modes, false, () => [keys], (res) => tx(res(0)))
  */
 export async function mergeWithResolver(
   resolver: MergeResolver,
   modes: Modes,
   dryRun: boolean,
   readSteps: () => Array<ThreeWay<Content>[]>,
-  apply: (resolutions: StepResolutions[]) => AppliedMerge,
+  apply: (resolutions: ResolutionsOf) => AppliedMerge,
 ): Promise<MergeResult> {
+  const first = apply(() => new Map());
+  if (first !== 'stale') return first.result;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const resolutions = await resolveSteps(resolver, modes, readSteps(), !dryRun);
     let applied: AppliedMerge;
     try {
-      applied = apply(resolutions);
+      applied = apply((i) => resolutions[i] ?? new Map());
     } catch (err) {
       await discard(resolver, resolutions, []);
       throw err;

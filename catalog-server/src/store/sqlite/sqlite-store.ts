@@ -13,7 +13,12 @@ import { assertValidReferenceName } from '../ref-name.ts';
 import { parseRefSpec } from '../ref-spec.ts';
 import { isAncestor, mergeBase, type CommitNode } from '../merge/merge-base.ts';
 import { planMerge, type ResolvedKey, type ThreeWay } from '../merge/merge-plan.ts';
-import { mergeWithResolver, type AppliedMerge, type StepResolutions } from '../merge/resolve-steps.ts';
+import {
+  mergeWithResolver,
+  type AppliedMerge,
+  type ResolutionsOf,
+  type StepResolutions,
+} from '../merge/resolve-steps.ts';
 import {
   EMPTY_TREE,
   parseNode,
@@ -80,6 +85,9 @@ type StoredOperation = CommitWithOperations['operations'][number];
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 10_000;
 const CACHE_LIMIT = 50_000;
+
+/** Thrown inside a write transaction to roll back an attempt whose resolutions went stale. */
+const STALE = Symbol('stale');
 
 /** The root commit every store starts from; fixed fields so that every fresh store has the same root hash. */
 const ROOT = {
@@ -398,8 +406,7 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   async merge(opts: MergeOptions): Promise<MergeResult> {
-    const run = (resolutions?: StepResolutions[]) =>
-      this.db.transaction((): AppliedMerge => this.mergeOnce(opts, resolutions?.[0])).immediate();
+    const run = (resolutions?: ResolutionsOf) => this.attempt(() => this.mergeOnce(opts, resolutions?.(0)));
     if (!opts.resolver) return (run() as Exclude<AppliedMerge, 'stale'>).result;
     return mergeWithResolver(
       opts.resolver,
@@ -463,14 +470,29 @@ export class SqliteVersionStore implements VersionStore {
   async transplant(opts: TransplantOptions): Promise<MergeResult> {
     if (opts.hashesToTransplant.length === 0)
       throw new BadRequestError('Nothing to transplant: hashesToTransplant is empty.');
-    const run = (resolutions?: StepResolutions[]) =>
-      this.db.transaction((): AppliedMerge => this.transplantOnce(opts, resolutions)).immediate();
+    const run = (resolutions?: ResolutionsOf) => this.attempt(() => this.transplantOnce(opts, resolutions));
     if (!opts.resolver) return (run() as Exclude<AppliedMerge, 'stale'>).result;
     const steps = () => {
       const target = this.commitRow(this.branchRow(opts.toBranch).head);
       return opts.hashesToTransplant.map((h) => this.pickedKeys(this.commitRow(this.resolveHash(h)), target.tree));
     };
     return mergeWithResolver(opts.resolver, mergeModes(opts), opts.dryRun ?? false, steps, run);
+  }
+
+  /** One merge/transplant attempt in a write transaction; a `'stale'` attempt rolls back whatever it wrote. */
+  private attempt(fn: () => AppliedMerge): AppliedMerge {
+    try {
+      return this.db
+        .transaction((): AppliedMerge => {
+          const r = fn();
+          if (r === 'stale') throw STALE;
+          return r;
+        })
+        .immediate();
+    } catch (err) {
+      if (err === STALE) return 'stale';
+      throw err;
+    }
   }
 
   /** The keys a picked commit changed, as three-way values against the target tree `on`. */
@@ -484,7 +506,7 @@ export class SqliteVersionStore implements VersionStore {
     }));
   }
 
-  private transplantOnce(opts: TransplantOptions, resolutions: StepResolutions[] | undefined): AppliedMerge {
+  private transplantOnce(opts: TransplantOptions, resolutions: ResolutionsOf | undefined): AppliedMerge {
     const row = this.branchRow(opts.toBranch);
     const target = this.commitRow(row.head);
     const expected = opts.expectedHash ? this.resolveHash(opts.expectedHash) : target.hash;
@@ -497,7 +519,7 @@ export class SqliteVersionStore implements VersionStore {
     for (const [i, h] of opts.hashesToTransplant.entries()) {
       const picked = this.commitRow(this.resolveHash(h));
       const keys = this.pickedKeys(picked, current.tree);
-      const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions?.[i]);
+      const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions?.(i));
       if (plan.stale.length > 0) return 'stale';
       details.push(...plan.details);
       consumed.push(...plan.consumed);
