@@ -34,7 +34,7 @@ describe('git hooks with auth on', function () {
 
   it('with RAT_TOKEN (admin): rat init and the first commit link main', async () => {
     credentials({ RAT_TOKEN: await tokenFor(server.url, 'ops') });
-    const init = await repo.rat(['init', '--catalog', server.url]);
+    const init = await repo.rat(['init', '--server', server.url]);
     assert.equal(init.code, 0, init.stderr);
     await repo.ok('add', 'rat.yaml');
     await repo.ok('commit', '-q', '-m', 'rat init');

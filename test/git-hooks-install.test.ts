@@ -21,7 +21,7 @@ describe('git hooks installer (simple-git-hooks, preserveUnused)', function () {
   after(() => rmSync(repo.dir, { recursive: true, force: true }));
 
   it('rat init keeps a user hook and reports it, installs the others, leaves unrelated hooks alone', async () => {
-    const r = await repo.rat(['init', '--catalog', 'http://127.0.0.1:9']);
+    const r = await repo.rat(['init', '--server', 'http://127.0.0.1:9']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(hook('post-commit'), 'utf8'), USER_POST_COMMIT);
     assert.match(r.stderr, /post-commit/);

@@ -83,12 +83,12 @@ describe('git lockstep: a realistic day (real git, real server, PyIceberg)', fun
   let featureCommitData: string;
 
   it('rat init writes the config and installs the hooks; twice is harmless', async () => {
-    const first = await repo.rat(['init', '--catalog', server.url]);
+    const first = await repo.rat(['init', '--server', server.url]);
     assert.equal(first.code, 0, first.stderr);
     assert.ok(existsSync(path.join(repo.dir, 'rat.yaml')));
     const hook = path.join(repo.dir, '.git', 'hooks', 'post-checkout');
     const before = readFileSync(hook, 'utf8');
-    const second = await repo.rat(['init', '--catalog', server.url]);
+    const second = await repo.rat(['init', '--server', server.url]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(readFileSync(hook, 'utf8'), before);
     await repo.ok('add', 'rat.yaml');

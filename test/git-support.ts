@@ -22,7 +22,7 @@ export interface Run {
 /** git and the hooks it runs see only this repository's config, never the machine user's. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...extra };
-  for (const k of ['RAT_CATALOG_URL', 'RAT_DATA_REF', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) {
+  for (const k of ['RAT_SERVER', 'RAT_CATALOG_URL', 'RAT_DATA_REF', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) {
     if (!(k in extra)) delete env[k];
   }
   return env;
@@ -189,7 +189,7 @@ export function useLockstepRepo(o: { prefix?: string; copy?: string } = {}): Loc
     t.catalog = new Catalog(t.server.url);
     t.repo = await Repo.create(o.prefix);
     if (o.copy) cpSync(o.copy, t.repo.dir, { recursive: true });
-    const r = await t.repo.rat(['init', '--catalog', t.server.url]);
+    const r = await t.repo.rat(['init', '--server', t.server.url]);
     assert.equal(r.code, 0, r.stderr);
     await t.repo.ok('add', '.');
     await t.repo.ok('commit', '-q', '-m', 'rat init');

@@ -72,15 +72,20 @@ describe('git lockstep in a team: edge cases (real git, real server)', function 
     }
   });
 
-  it('rat init --catalog with another URL than rat.yaml changes it (and says so); without --catalog it keeps it', async () => {
+  it('rat init --server with another URL than rat.yaml changes it (and says so); without it rat.yaml is kept', async () => {
     const cfg = path.join(repo.dir, 'rat.yaml');
     const original = readFileSync(cfg, 'utf8');
     try {
       const kept = await repo.rat(['init', '--no-hooks']);
       assert.match(kept.stdout, new RegExp(`kept existing rat.yaml \\(catalog ${server.url}`));
       const other = 'http://127.0.0.1:1';
-      const changed = await repo.rat(['init', '--no-hooks', '--catalog', other]);
+      const changed = await repo.rat(['init', '--no-hooks', '--server', other]);
       assert.match(changed.stdout, /catalog\.url changed/);
+      // The old flag name still works, with a warning.
+      const old = await repo.rat(['init', '--no-hooks', '--catalog', server.url]);
+      assert.match(old.stderr, /--catalog is deprecated; use --server/);
+      assert.match(old.stdout, /catalog\.url changed/);
+      assert.equal((await repo.rat(['init', '--no-hooks', '--server', other])).code, 0);
       const text = readFileSync(cfg, 'utf8');
       assert.match(text, /url: "http:\/\/127\.0\.0\.1:1"/);
       assert.match(text, /^on_existing: fail$/m, 'the rest of the file is kept');

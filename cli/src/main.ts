@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -15,9 +15,16 @@ export interface CommandModule {
  * `only` names one, just that module is imported: git hooks run `rat` on every checkout and commit, and importing
  * every command (DuckDB included) would cost them a second or more each time.
  */
+/** The version of this CLI, from its package.json. */
+function cliVersion(): string {
+  const pkg = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('rat')
     .description('Ratatouille: git-integrated data versioning (Iceberg REST catalog, git lockstep, pipelines)')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
   const all = readdirSync(dir)

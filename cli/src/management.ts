@@ -2,21 +2,18 @@
  * What the management commands (`rat branch|tag|log|diff|merge`) share: the `--server` and `--json` options, the
  * client, and turning API errors into one readable line and exit code 1.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ManagementApiError, ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
-
-export const DEFAULT_SERVER = 'http://127.0.0.1:8181';
+import { withServerOption } from './server-url.ts';
 
 export interface ServerOpts {
   server: string;
   json?: boolean;
 }
 
-/** Adds `--server URL` (env RAT_SERVER) and `--json` to a command. */
+/** Adds `--server URL` (resolved as everywhere: flag, RAT_SERVER, rat.yaml, default) and `--json` to a command. */
 export function withServer(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
-    .option('--json', 'print JSON for scripts');
+  return withServerOption(cmd).option('--json', 'print JSON for scripts');
 }
 
 export function client(opts: ServerOpts): ManagementClient {

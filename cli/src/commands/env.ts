@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { envWithServer, serverOption } from '../server-url.ts';
 import { connectionEnv, openGitSync, resolveDataRef } from '@ratatouille/git-sync';
 import { credentialsFromEnv } from '@ratatouille/catalog-client';
 
@@ -15,13 +16,14 @@ export function register(program: Command): void {
   program
     .command('env')
     .description('print connection settings for the current data branch (PyIceberg env vars, Spark conf, DuckDB)')
+    .addOption(serverOption())
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'sh')
     .option('--ref <ref>', 'use this data ref instead of the one git-sync resolves')
     .option('--catalog-name <name>', 'catalog name in the client configuration', 'rat')
-    .action(async (o: { format: string; ref?: string; catalogName: string }) => {
+    .action(async (o: { format: string; ref?: string; catalogName: string; server?: string }) => {
       if (!(FORMATS as readonly string[]).includes(o.format))
         program.error(`--format must be one of ${FORMATS.join(', ')}`);
-      const io = await openGitSync({ fs, env: process.env });
+      const io = await openGitSync({ fs, env: envWithServer(o.server) });
       const r = await resolveDataRef(io, { env: o.ref ? { RAT_DATA_REF: o.ref } : process.env });
       const auth = credentialsFromEnv();
       const c = connectionEnv({

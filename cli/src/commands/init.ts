@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { explicitServer, serverOption } from '../server-url.ts';
 import { installHooks } from '@ratatouille/hooks';
 import {
   DEFAULT_CATALOG_URL,
@@ -16,6 +17,7 @@ import {
 import { printInstallReport, ratCommand } from './hooks.ts';
 
 interface InitOptions {
+  server?: string;
   catalog?: string;
   prefix?: string;
   pipelines?: string;
@@ -32,13 +34,21 @@ export function register(program: Command): void {
   program
     .command('init')
     .description('set up git lockstep in this repository: write rat.yaml and install the git hooks')
-    .option('--catalog <url>', 'catalog server URL', process.env['RAT_CATALOG_URL'] ?? DEFAULT_CATALOG_URL)
+    .addOption(serverOption())
+    // The old name of --server, kept for existing scripts.
+    .addOption(new Option('--catalog <url>', 'deprecated: use --server').hideHelp())
     .option('--prefix <prefix>', 'data branch name prefix (default: none, names map one to one)')
     .option('--pipelines <dir>', 'pipelines folder', 'pipelines')
     .option('--on-branch-delete <policy>', 'delete | archive the data branch when its code branch is deleted', 'delete')
     .option('--no-hooks', 'write the config only')
     .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
-    .action(async (o: InitOptions, cmd: Command) => {
+    .action(async (o: InitOptions) => {
+      if (o.catalog) process.stderr.write('rat: --catalog is deprecated; use --server instead.\n');
+      // A new rat.yaml gets the server the command resolves (flag, then RAT_SERVER); an existing one is changed only by
+      // the flag: the environment overrides rat.yaml when read, without rewriting a checked-in file.
+      const flag = o.server ?? o.catalog;
+      const url = explicitServer(flag) ?? DEFAULT_CATALOG_URL;
+      const given = flag === undefined ? undefined : url;
       if (o.onBranchDelete !== 'delete' && o.onBranchDelete !== 'archive') {
         program.error('--on-branch-delete must be "delete" or "archive"');
       }
@@ -56,7 +66,7 @@ export function register(program: Command): void {
       const cfg = await writeProjectConfig(
         { fs, dir },
         {
-          catalogUrl: o.catalog!.replace(/\/+$/, ''),
+          catalogUrl: url,
           branches: { prefix: o.prefix ?? '', map: {}, unprefixed: ['main'] },
           pipelinesDir: o.pipelines,
           onBranchDelete: o.onBranchDelete as DeletePolicy,
@@ -64,17 +74,17 @@ export function register(program: Command): void {
       );
       const rel = path.relative(dir, cfg.file);
       if (cfg.written) console.log(`wrote ${rel} (check it in)`);
-      else if (cmd.getOptionValueSource('catalog') === 'cli') {
-        // An explicit --catalog is what the user wants now: never keep the old URL silently.
-        const r = await setCatalogUrl({ fs, dir }, o.catalog!);
+      else if (given) {
+        // An explicit server is what the user wants now: never keep the old URL silently.
+        const r = await setCatalogUrl({ fs, dir }, given);
         console.log(
           r.changed
-            ? `kept existing ${rel}, catalog.url changed: ${r.previous} → ${o.catalog!.replace(/\/+$/, '')} (check it in)`
+            ? `kept existing ${rel}, catalog.url changed: ${r.previous} → ${given} (check it in)`
             : `kept existing ${rel} (catalog ${r.previous})`,
         );
       } else {
         const existing = await readProjectConfig({ fs, dir });
-        console.log(`kept existing ${rel} (catalog ${existing.catalogUrl}; \`rat init --catalog URL\` changes it)`);
+        console.log(`kept existing ${rel} (catalog ${existing.catalogUrl}; \`rat init --server URL\` changes it)`);
       }
       if (o.hooks !== false)
         printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));

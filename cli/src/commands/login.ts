@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { authorizationFor } from '@ratatouille/catalog-client';
-import { DEFAULT_SERVER } from '../management.ts';
+import { withServerOption } from '../server-url.ts';
 import { saveCredentials, savedCredentialsFile } from '../saved-credentials.ts';
 
 /**
@@ -8,10 +8,11 @@ import { saveCredentials, savedCredentialsFile } from '../saved-credentials.ts';
  * repository), for every `rat` command and git hook that finds no RAT_TOKEN / RAT_CLIENT_ID in its environment.
  */
 export function register(program: Command): void {
-  program
-    .command('login')
-    .description('save client credentials for a catalog with auth on (secret read from stdin; checked first)')
-    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
+  withServerOption(
+    program
+      .command('login')
+      .description('save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
+  )
     .requiredOption('--client-id <id>', 'the client id of the auth config')
     .action(async (o: { server: string; clientId: string }) => {
       if (process.stdin.isTTY) process.stderr.write(`Secret for ${o.clientId} (then Enter, Ctrl-D): `);
@@ -25,12 +26,10 @@ export function register(program: Command): void {
       saveCredentials(o.server, creds);
       console.log(`Logged in to ${o.server} as ${o.clientId} (saved in ${savedCredentialsFile()})`);
     });
-  program
-    .command('logout')
-    .description('forget the saved credentials for a server')
-    .addOption(new Option('--server <url>', 'catalog server').env('RAT_SERVER').default(DEFAULT_SERVER))
-    .action((o: { server: string }) => {
+  withServerOption(program.command('logout').description('forget the saved credentials for a server')).action(
+    (o: { server: string }) => {
       saveCredentials(o.server, undefined);
       console.log(`Forgot the credentials for ${o.server}`);
-    });
+    },
+  );
 }

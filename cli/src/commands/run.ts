@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { explicitServer, resolveServer, serverOption } from '../server-url.ts';
 import { dryRun, loadProject, runPipeline, type Project, type RunEvent, type RunReport } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
@@ -76,7 +77,7 @@ export async function resolveEngineTarget(o: {
       why = 'not in a git repository: using main';
     }
   }
-  const server = o.server ?? process.env.RAT_SERVER ?? configured?.catalogUrl ?? 'http://127.0.0.1:8181';
+  const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
   let dir = o.project ? path.resolve(o.project) : cwd;
   if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
   return { server, branch: branch ?? 'main', codeCommit, project: loadProject(dir), why };
@@ -150,7 +151,7 @@ export function register(program: Command): void {
     .argument('[selector...]', 'models: silver.orders, +gold.revenue (with upstream), bronze.* (default: all)')
     .option('--dry-run', 'show the plan and exit')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
-    .option('--server <url>', 'catalog server (default: $RAT_SERVER or the project config)')
+    .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .action(async (selector: string[], o: { dryRun?: boolean; branch?: string; server?: string; project?: string }) => {
       const t = await resolveEngineTarget(o);

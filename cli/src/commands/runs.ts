@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { serverOption } from '../server-url.ts';
 import { listRuns } from '@ratatouille/engine';
 import { resolveEngineTarget } from './run.ts';
 
@@ -8,7 +9,7 @@ export function register(program: Command): void {
     .command('runs')
     .description('list past pipeline runs and their outcome')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
-    .option('--server <url>', 'catalog server (default: $RAT_SERVER or the project config)')
+    .addOption(serverOption())
     .option('--json', 'print as JSON')
     .action(async (o: { branch?: string; server?: string; json?: boolean }) => {
       const t = await resolveEngineTarget({ ...o, project: process.cwd() });

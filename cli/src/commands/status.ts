@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, repositoryStatus } from '@ratatouille/git-sync';
 
 /**
@@ -10,9 +11,10 @@ export function register(program: Command): void {
   program
     .command('status')
     .description('show the code branch, its data branch, data head, ahead/behind and whether they are in step')
+    .addOption(serverOption())
     .option('--json', 'print as JSON')
-    .action(async (o: { json?: boolean }) => {
-      const io = await openGitSync({ fs, env: process.env });
+    .action(async (o: { json?: boolean; server?: string }) => {
+      const io = await openGitSync({ fs, env: envWithServer(o.server) });
       const s = await repositoryStatus(io);
       // Non-zero while code and data are out of step, so that CI (and scripts) notice.
       if (!s.inStep) process.exitCode = 1;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
 import { engineRebuild } from '../rebuild.ts';
 
@@ -10,6 +11,7 @@ interface SyncCliOptions {
   existing?: string;
   depth?: string;
   json?: boolean;
+  server?: string;
 }
 
 /**
@@ -21,6 +23,7 @@ export function register(program: Command): void {
   program
     .command('sync')
     .description('bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
+    .addOption(serverOption())
     .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
     .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
     .option('--resolve <side>', 'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)')
@@ -34,7 +37,7 @@ export function register(program: Command): void {
       if (o.existing !== undefined && o.existing !== 'reuse' && o.existing !== 'reset') {
         program.error('--existing must be "reuse" or "reset"');
       }
-      const io = await openGitSync({ fs, env: process.env });
+      const io = await openGitSync({ fs, env: envWithServer(o.server) });
       io.rebuild = engineRebuild(io);
       const r = await syncRepository(io, {
         merged: o.merged,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { serverOption } from '../server-url.ts';
 import { runPipeline } from '@ratatouille/engine';
 import { progressPrinter, printReport, resolveEngineTarget } from './run.ts';
 
@@ -9,7 +10,7 @@ export function register(program: Command): void {
     .description('run the data tests of the pipelines against the data branch (builds nothing)')
     .argument('[selector...]', 'models (default: all)')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
-    .option('--server <url>', 'catalog server (default: $RAT_SERVER or the project config)')
+    .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/')
     .action(async (selector: string[], o: { branch?: string; server?: string; project?: string }) => {
       const t = await resolveEngineTarget(o);

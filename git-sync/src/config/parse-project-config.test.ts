@@ -78,7 +78,7 @@ describe('project config', () => {
     }
   });
 
-  it('round-trips what rat init writes, keeps an existing file, and honours RAT_CATALOG_URL', async () => {
+  it('round-trips what rat init writes, keeps an existing file, and honours RAT_SERVER (and the older RAT_CATALOG_URL)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
     try {
       const w = await writeProjectConfig(
@@ -94,6 +94,11 @@ describe('project config', () => {
       assert.equal(
         (await readProjectConfig({ fs, dir, env: { RAT_CATALOG_URL: 'http://b:2/' } })).catalogUrl,
         'http://b:2',
+      );
+      assert.equal(
+        (await readProjectConfig({ fs, dir, env: { RAT_SERVER: 'http://c:3', RAT_CATALOG_URL: 'http://b:2' } }))
+          .catalogUrl,
+        'http://c:3',
       );
       writeFileSync(path.join(dir, 'rat.yaml'), 'catalog: [unclosed');
       await assert.rejects(

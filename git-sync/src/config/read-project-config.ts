@@ -6,8 +6,9 @@ import { PROJECT_CONFIG_FILES } from './default-project-config.ts';
 import { parseProjectConfig } from './parse-project-config.ts';
 
 /**
- * Reads `rat.yaml` (or `.rat.json`) from the repository root. `RAT_CATALOG_URL` in `env` overrides the catalog URL so
- * CI and tests can point a checked-in config at another server without editing it.
+ * Reads `rat.yaml` (or `.rat.json`) from the repository root. `RAT_SERVER` in `env` (or its deprecated name
+ * `RAT_CATALOG_URL`) overrides the catalog URL, so CI and tests can point a checked-in config at another server
+ * without editing it: flag > `RAT_SERVER` > `rat.yaml` > default, as everywhere.
  *
  * @example const config = await readProjectConfig({ fs, dir: '/src/repo' })
  */
@@ -38,7 +39,7 @@ export async function readProjectConfig({
       );
     }
     const cfg = parseProjectConfig(doc, name);
-    const override = env['RAT_CATALOG_URL'];
+    const override = env['RAT_SERVER'] || env['RAT_CATALOG_URL'];
     if (override) cfg.catalogUrl = override.replace(/\/+$/, '');
     return { ...cfg, file };
   }

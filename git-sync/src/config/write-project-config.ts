@@ -20,7 +20,7 @@ export async function writeProjectConfig(
   const map = Object.entries(cfg.branches?.map ?? {});
   const text = [
     '# Ratatouille project config: which catalog this repository talks to and how code branches map to data branches.',
-    '# Check it in. `RAT_CATALOG_URL` overrides catalog.url (CI, tests).',
+    '# Check it in. `RAT_SERVER` overrides catalog.url (CI, tests); `rat init --server URL` changes it.',
     'catalog:',
     `  url: ${q(cfg.catalogUrl)}`,
     'branches:',

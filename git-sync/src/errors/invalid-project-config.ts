@@ -5,6 +5,6 @@ export class InvalidProjectConfigError extends GitSyncError {
   readonly code = 'INVALID_PROJECT_CONFIG' as const;
 
   constructor(file: string, reason: string) {
-    super(`Project config ${file}: ${reason}. Run \`rat init --catalog <url>\` to write one.`, { file, reason });
+    super(`Project config ${file}: ${reason}. Run \`rat init --server <url>\` to write one.`, { file, reason });
   }
 }
