@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { assignFreshIds, freshSortOrder, freshSpec } from './fresh-ids.ts';
 import { schema as schemaSchema } from './parts.ts';
-import { InvalidUpdateError } from '../errors/index.ts';
+import { InvalidSchemaError } from '../errors/index.ts';
 
 const parse = (s: unknown) => schemaSchema.parse(s);
 
@@ -102,13 +102,13 @@ describe('fresh field ids for a new table', () => {
     assert.equal(map.value['element-id'], 8);
   });
 
-  it('a spec or order naming a field the schema lacks is an InvalidUpdateError', () => {
+  it('a spec or order naming a field the schema lacks is an InvalidSchemaError', () => {
     const fresh = assignFreshIds(
       parse({ type: 'struct', fields: [{ id: 1, name: 'a', type: 'int', required: true }] }),
     );
     assert.throws(
       () => freshSpec({ fields: [{ 'source-id': 9, name: 'b', transform: 'identity' }] }, fresh.ids),
-      InvalidUpdateError,
+      InvalidSchemaError,
     );
     assert.throws(
       () =>
@@ -116,7 +116,7 @@ describe('fresh field ids for a new table', () => {
           { fields: [{ 'source-id': 9, transform: 'identity', direction: 'asc', 'null-order': 'nulls-first' }] },
           fresh.ids,
         ),
-      InvalidUpdateError,
+      InvalidSchemaError,
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { PartitionSpec, PartitionSpecInput, SchemaInput, SortOrder, SortOrderInput } from './parts.ts';
 import { PARTITION_DATA_ID_START } from './table-metadata.ts';
-import { InvalidUpdateError } from '../errors/index.ts';
+import { InvalidSchemaError } from '../errors/index.ts';
 
 /**
  * Field ids for a new table are the catalog's to assign, not the client's: a create request may carry any ids (a
@@ -67,12 +67,14 @@ export function assignFreshIds(schema: SchemaInput): FreshSchema {
   return { schema: out, lastColumnId: last, ids };
 }
 
+/** A reference to a field the new table's schema lacks is an invalid schema, as the validators report it. */
 function mapped(ids: Map<number, number>, id: number, what: string): number {
   const to = ids.get(id);
-  if (to === undefined)
-    throw new InvalidUpdateError(`The ${what} refers to field id ${id}, which the schema does not have.`, {
-      fieldId: id,
-    });
+  if (to === undefined) {
+    throw new InvalidSchemaError('table definition', [
+      `the ${what} refers to field id ${id}, which the schema does not have`,
+    ]);
+  }
   return to;
 }
 
