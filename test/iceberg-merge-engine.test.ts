@@ -62,13 +62,21 @@ describe('merging branches the engine ran on: its _rat tables merge', function (
     const tried = await mgmt.merge('main', (await mgmt.getReference('main')).hash, y, { returnConflictAsResult: true });
     const outcome = new Map(tried.details.map((d) => [d.key.elements.join('.'), d]));
     assert.equal(outcome.get('_rat.runs')?.outcome, 'RESOLVED', JSON.stringify(outcome.get('_rat.runs')));
-    const rebuilt = tried.details.filter((d) => d.outcome === 'CONFLICT').map((d) => d.key.elements.join('.'));
-    assert.ok(rebuilt.length > 0 && rebuilt.every((k) => !k.startsWith('_rat.')), rebuilt.join(', '));
-
-    const forced = await mgmt.merge('main', (await mgmt.getReference('main')).hash, y, {
-      keyMergeModes: rebuilt.map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'FORCE' as const })),
-    });
-    assert.equal(forced.wasSuccessful, true);
+    // The engine's own tables never conflict. Derived tables may (the engine rebuilds those on a git merge); with
+    // no-op writes, identical results on both branches write nothing and merge cleanly.
+    const conflicted = tried.details.filter((d) => d.outcome === 'CONFLICT').map((d) => d.key.elements.join('.'));
+    assert.ok(
+      conflicted.every((k) => !k.startsWith('_rat.')),
+      conflicted.join(', '),
+    );
+    if (conflicted.length > 0) {
+      const forced = await mgmt.merge('main', (await mgmt.getReference('main')).hash, y, {
+        keyMergeModes: conflicted.map((k) => ({ key: { elements: k.split('.') }, mergeBehavior: 'FORCE' as const })),
+      });
+      assert.equal(forced.wasSuccessful, true);
+    } else {
+      assert.equal(tried.wasApplied, true);
+    }
     assert.deepEqual(await runs('main'), [first, rx, ry].sort());
   });
 });

@@ -367,7 +367,7 @@ export class ManagementClient {
 
   /** Merges `from` (at its hash) into `branch` (expected at `expectedHash`). */
   merge(branch: string, expectedHash: string, from: Reference, opts: MergeOptions = {}): Promise<MergeResponse> {
-    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/merge`, {
+    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/merge?rat-details=true`, {
       fromRefName: from.name,
       fromHash: from.hash,
       ...mergeFlags(opts),
@@ -385,7 +385,7 @@ export class ManagementClient {
     hashes: string[],
     opts: MergeOptions = {},
   ): Promise<MergeResponse> {
-    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/transplant`, {
+    return this.request('POST', `/trees/${refPath(branch, expectedHash)}/history/transplant?rat-details=true`, {
       fromRefName,
       hashesToTransplant: hashes,
       ...mergeFlags(opts),

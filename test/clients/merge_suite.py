@@ -71,7 +71,7 @@ def outcomes(result) -> dict[str, dict]:
 
 
 def merge(from_ref: str, into: str = "main", **flags):
-    path = f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge"
+    path = f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge?rat-details=true"
     status, body = api("POST", path, {"fromRefName": from_ref, "fromHash": ref_hash(from_ref), **flags})
     return {"status": status, "body": body}
 
@@ -377,7 +377,7 @@ def transplant_onto_moved_main():
     table("main", "picked").append(rows("main", 4))
     log = api("GET", "/api/v2/trees/p/history?max-records=1")[1]
     last = log["logEntries"][0]["commitMeta"]["hash"]
-    path = f"/api/v2/trees/main@{ref_hash('main')}/history/transplant"
+    path = f"/api/v2/trees/main@{ref_hash('main')}/history/transplant?rat-details=true"
     status, body = api("POST", path, {"fromRefName": "p", "hashesToTransplant": [last]})
     return {
         "status": status,

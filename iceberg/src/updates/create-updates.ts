@@ -3,6 +3,7 @@ import type { TableUpdate } from './table-update.ts';
 import type { ViewUpdate } from './view-updates.ts';
 import { InvalidUpdateError } from '../errors/index.ts';
 import { assignFreshIds, freshSortOrder, freshSpec } from '../model/fresh-ids.ts';
+import { assertValidSchema } from '../model/validate-schema.ts';
 
 /** Table property that picks the format version at create time (not stored as a property). */
 export const FORMAT_VERSION_PROPERTY = 'format-version';
@@ -23,6 +24,8 @@ export function createTableUpdates(req: CreateTableRequest, opts: { uuid: string
   const formatVersion = fv === undefined ? DEFAULT_FORMAT_VERSION : Number(fv);
   if (![1, 2, 3].includes(formatVersion))
     throw new InvalidUpdateError(`Unsupported format-version "${fv}" (use 1, 2 or 3).`);
+  // Checked as the client sent it: fresh ids would otherwise paper over duplicate or missing ids.
+  assertValidSchema(req.schema, { formatVersion });
   const fresh = assignFreshIds(req.schema);
   return [
     { action: 'assign-uuid', uuid: opts.uuid },

@@ -257,7 +257,7 @@ export function managementRouter(ctx: AppContext): Router {
       meta: auditMeta(req, message ? meta : { ...meta, message: undefined }),
       resolver: icebergMergeResolver(ctx),
     });
-    res.json(mergeResponseJson(result));
+    res.json(mergeResponseJson(result, { ratDetails: req.query['rat-details'] === 'true' }));
   });
 
   router.post('/trees/:ref/history/transplant', async (req, res) => {
@@ -273,7 +273,7 @@ export function managementRouter(ctx: AppContext): Router {
       meta: { ...(body.message ? { message: body.message } : {}), properties: principalProperties(req) },
       resolver: icebergMergeResolver(ctx),
     });
-    res.json(mergeResponseJson(result));
+    res.json(mergeResponseJson(result, { ratDetails: req.query['rat-details'] === 'true' }));
   });
 
   // ------------------------------------------------------------------------------------------------ rat extensions

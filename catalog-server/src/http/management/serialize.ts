@@ -79,7 +79,12 @@ export function pageJson<T, K extends string>(field: K, page: Page<T>, map: (t: 
   } & Record<K, unknown[]>;
 }
 
-export function mergeResponseJson(r: MergeResult): Record<string, unknown> {
+/**
+ * A merge or transplant result in Nessie's shape. `ratDetails` (asked for with `?rat-details=true`) adds per key the
+ * `outcome` and, for replayed tables, the `resolution`: Nessie's Java client refuses fields its model lacks, so they
+ * are only sent to callers that ask.
+ */
+export function mergeResponseJson(r: MergeResult, opts: { ratDetails?: boolean } = {}): Record<string, unknown> {
   return {
     wasApplied: r.wasApplied,
     wasSuccessful: r.wasSuccessful,
@@ -93,8 +98,8 @@ export function mergeResponseJson(r: MergeResult): Record<string, unknown> {
       mergeBehavior: d.mergeBehavior,
       ...(d.conflict ? { conflict: { ...d.conflict, key: keyJson(d.conflict.key) } } : {}),
       // Ratatouille additions beside Nessie's fields: what happened to the key and, for resolved keys, how.
-      ...(d.outcome ? { outcome: d.outcome } : {}),
-      ...(d.resolution ? { resolution: d.resolution } : {}),
+      ...(opts.ratDetails && d.outcome ? { outcome: d.outcome } : {}),
+      ...(opts.ratDetails && d.resolution ? { resolution: d.resolution } : {}),
     })),
   };
 }

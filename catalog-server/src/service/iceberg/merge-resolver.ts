@@ -1,7 +1,7 @@
 import { mergeByKey } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
-import { BadRequestError, StorageObjectNotFoundError } from '../../errors/index.ts';
+import { BadRequestError, StorageObjectNotFoundError, LocationNotAllowedError } from '../../errors/index.ts';
 import { discardMetadata, ioFor } from './metadata-io.ts';
 import { replayTable, ReplayRefusal } from './table-replay.ts';
 
@@ -39,9 +39,13 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
       } catch (err) {
         await removeAll(ctx, files);
         if (err instanceof ReplayRefusal) return { kind: 'conflict', message: `table "${name}": ${err.message}` };
-        // A missing or unreadable metadata file or manifest: this table cannot be replayed, but the merge can still
-        // take one side (FORCE/DROP). Storage outages and access errors stay errors.
-        if (err instanceof BadRequestError || err instanceof StorageObjectNotFoundError) {
+        // A missing or unreadable metadata file or manifest, or one outside the catalog's storage: this table cannot be
+        // replayed, but the merge can still take one side (FORCE/DROP). Storage outages and access errors stay errors.
+        if (
+          err instanceof BadRequestError ||
+          err instanceof StorageObjectNotFoundError ||
+          err instanceof LocationNotAllowedError
+        ) {
           return { kind: 'conflict', message: `table "${name}" cannot be replayed: ${err.message}` };
         }
         throw err;
