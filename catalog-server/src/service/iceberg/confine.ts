@@ -1,5 +1,8 @@
 import type { TableMetadata, ViewMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
+import { LocationNotAllowedError } from '../../errors/index.ts';
+import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
+import { readTableMetadata } from './metadata-io.ts';
 
 type Ctx = Pick<AppContext, 'locations'>;
 
@@ -61,4 +64,41 @@ export async function confineNamespaceProperties(
   const location = properties['location'];
   if (location === undefined) return properties;
   return { ...properties, location: await ctx.locations.confine(location, 'Namespace location') };
+}
+
+/**
+ * A registered table may not live inside (or around) another table's folder at this commit unless it is the same
+ * table (same table uuid): its writers would put files among the other table's.
+ */
+export async function requireOwnFolder(
+  ctx: Pick<AppContext, 'store' | 'locations'>,
+  hash: string,
+  md: TableMetadata,
+  replacing?: string,
+): Promise<void> {
+  const mine = parseLocation(md.location);
+  let token: string | undefined;
+  do {
+    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE'], pageToken: token });
+    const others = page.items.filter((e) => e.contentId !== replacing);
+    const contents = await ctx.store.getContents(
+      hash,
+      others.map((e) => e.key),
+    );
+    for (const c of contents.values()) {
+      if (c.type !== 'ICEBERG_TABLE') continue;
+      const other = await readTableMetadata(ctx, c.metadataLocation).catch(() => undefined);
+      if (!other || other['table-uuid'] === md['table-uuid']) continue;
+      const theirs = tryParseLocation(other.location);
+      if (theirs && (isWithin(mine, theirs, true) || isWithin(theirs, mine, true))) {
+        throw new LocationNotAllowedError(
+          'Table location of the registered metadata',
+          md.location,
+          `it overlaps the folder of another table (${other.location})`,
+          ctx.locations.roots,
+        );
+      }
+    }
+    token = page.token;
+  } while (token);
 }

@@ -15,7 +15,6 @@ import type { IcebergTableContent, Operation, VersionStore } from '../../store/t
 import {
   AlreadyExistsError,
   BadRequestError,
-  LocationNotAllowedError,
   NoSuchNamespaceError,
   NoSuchTableError,
   NoSuchViewError,
@@ -36,8 +35,8 @@ import {
 import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
-import { confineMetadataLocations } from './confine.ts';
-import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
+import { catalogManaged } from './table-policy.ts';
+import { requireOwnFolder } from './confine.ts';
 import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
@@ -139,28 +138,6 @@ export async function defaultObjectLocation(
 ): Promise<string> {
   const base = namespaceLocation(ctx.warehouse, ns, (await findNamespace(store, hash, ns))?.properties ?? {});
   return `${base}/${pathSegment(name)}-${randomUUID().replaceAll('-', '')}`;
-}
-
-const GC_ENABLED = 'gc.enabled';
-
-/**
- * What the catalog enforces on every table version it writes: locations confined to its storage, and
- * `gc.enabled=false`, which makes Iceberg's own writers (Spark's expire_snapshots and remove_orphan_files, DROP TABLE
- * PURGE in Spark, Trino's procedures) refuse to delete files themselves — a file one branch drops may still be read
- * by another branch, a tag or kept history, so only the catalog's reachability-based GC deletes.
- */
-async function catalogManaged(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<TableMetadata> {
-  const gc = md.properties[GC_ENABLED];
-  const disabled = gc?.trim().toLowerCase() === 'false';
-  if (gc !== undefined && !disabled && gc !== base?.properties[GC_ENABLED]) {
-    throw new BadRequestError(
-      `Table property ${GC_ENABLED} must stay "false": files are shared between branches, tags and history, so the ` +
-        `catalog deletes them (rat gc), never a client.`,
-      { property: GC_ENABLED },
-    );
-  }
-  const confined = await confineMetadataLocations(ctx, md, base, 'Table');
-  return disabled ? confined : { ...confined, properties: { ...confined.properties, [GC_ENABLED]: 'false' } };
 }
 
 export async function requireNamespace(ctx: Ctx, hash: string, ns: string[], ref: string): Promise<void> {
@@ -433,38 +410,6 @@ export async function registerTable(
     ]);
     return { metadataLocation, metadata };
   });
-}
-
-/**
- * A registered table may not live inside (or around) another table's folder at this commit unless it is the same
- * table (same table uuid): its writers would put files among the other table's.
- */
-async function requireOwnFolder(ctx: Ctx, hash: string, md: TableMetadata, replacing?: string): Promise<void> {
-  const mine = parseLocation(md.location);
-  let token: string | undefined;
-  do {
-    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE'], pageToken: token });
-    const others = page.items.filter((e) => e.contentId !== replacing);
-    const contents = await ctx.store.getContents(
-      hash,
-      others.map((e) => e.key),
-    );
-    for (const c of contents.values()) {
-      if (c.type !== 'ICEBERG_TABLE') continue;
-      const other = await readTableMetadata(ctx, c.metadataLocation).catch(() => undefined);
-      if (!other || other['table-uuid'] === md['table-uuid']) continue;
-      const theirs = tryParseLocation(other.location);
-      if (theirs && (isWithin(mine, theirs, true) || isWithin(theirs, mine, true))) {
-        throw new LocationNotAllowedError(
-          'Table location of the registered metadata',
-          md.location,
-          `it overlaps the folder of another table (${other.location})`,
-          ctx.locations.roots,
-        );
-      }
-    }
-    token = page.token;
-  } while (token);
 }
 
 /** Renames a table or view, also across namespaces; its content id (and history) moves with it. */

@@ -51,7 +51,7 @@ export async function markReachable(
     if (seen.has(hash) || hash === ctx.store.noAncestorHash) continue;
     seen.add(hash);
     const commit = await ctx.store.getCommit(hash);
-    if (Date.parse(commit.commitTime) < cutoff) {
+    if (Date.parse(commit.commitTime) <= cutoff) {
       // The newest commit at or before the cutoff is the state a time-travel read at the cutoff sees: keep its tree.
       for (const c of await treeContents(ctx, hash)) collect(c);
       continue;
