@@ -93,7 +93,13 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     assert.equal(conflicted.code, 1, 'sync without --resolve reports the conflict');
     assert.equal(await catalog.head('main'), dataBefore);
 
-    const resolved = await repo.rat(['sync', '--resolve', 'theirs']);
+    // Forcing says what main loses and, without a terminal to ask on, needs --yes.
+    const asked = await repo.rat(['sync', '--resolve', 'theirs']);
+    assert.equal(asked.code, 1, asked.stdout + asked.stderr);
+    assert.match(asked.stdout, /Forcing c over main drops from main:\n {2}! {2}db\.u: /);
+    assert.match(asked.stderr, /not forced \(confirm on a terminal, or pass --yes\)/);
+    assert.equal(await catalog.head('main'), dataBefore, 'nothing forced');
+    const resolved = await repo.rat(['sync', '--resolve', 'theirs', '--yes']);
     assert.equal(resolved.code, 0, resolved.stderr);
     const inStep = await repo.rat(['status']);
     assert.equal(inStep.code, 0, inStep.stdout);

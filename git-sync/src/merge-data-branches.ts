@@ -26,7 +26,7 @@ export type MergeDataResult =
   | { kind: 'clean'; source: string; target: string; tables: string[] }
   | { kind: 'merged'; source: string; target: string; hash: string; tables: string[]; rebuilt?: string[] }
   /** `blocking`: the conflicting tables no model rebuilds (source data, tables no model produces). */
-  | { kind: 'conflict'; source: string; target: string; tables: string[]; blocking?: string[] }
+  | { kind: 'conflict'; source: string; target: string; tables: string[]; blocking?: string[]; declined?: boolean }
   /** A merge-with-rebuild whose model or data test failed: the target is untouched. */
   | {
       kind: 'rebuild-failed';
@@ -100,6 +100,10 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
         }
       } else {
         const behavior: KeyMergeBehavior = opts.resolve === 'theirs' ? 'FORCE' : 'DROP';
+        if (behavior === 'FORCE' && conflicts.length > 0 && io.confirmForce) {
+          if (!(await io.confirmForce({ source, target, tables: conflict.tables })))
+            return { ...conflict, declined: true };
+        }
         const res = await io.catalog.merge(target, {
           fromRefName: source,
           fromHash: srcRef.hash,

@@ -96,5 +96,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
 /** One line for a merge that needs a decision or a fix. */
 function describeBlocked(r: Extract<MergeDataResult, { kind: 'conflict' | 'rebuild-failed' }>): string {
   if (r.kind === 'rebuild-failed') return `${r.source} → ${r.target}: rebuilding ${r.model} failed: ${r.message}`;
-  return `${r.source} → ${r.target}: ${(r.blocking ?? r.tables).join(', ')}`;
+  const tables = (r.blocking ?? r.tables).join(', ');
+  if (r.declined) return `${r.source} → ${r.target}: ${tables}: not forced (confirm on a terminal, or pass --yes)`;
+  return `${r.source} → ${r.target}: ${tables}`;
 }

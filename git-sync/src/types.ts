@@ -86,6 +86,11 @@ export interface GitSyncIO {
   now?: () => Date;
   /** Merge-with-rebuild for conflicts on derived tables (see {@link DerivedRebuild}). */
   rebuild?: DerivedRebuild;
+  /**
+   * Asked before `resolve: 'theirs'` forces the source's version of conflicting tables over the target's (what the
+   * target loses is the caller's to show); false leaves the target untouched. Absent: force without asking (hooks).
+   */
+  confirmForce?: (force: { source: string; target: string; tables: string[] }) => Promise<boolean>;
 }
 
 /** What a hook tells git: 0 lets the git operation proceed (always, except a data conflict before a merge commit). */

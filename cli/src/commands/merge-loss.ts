@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { IcebergRestClient, type ManagementClient, type Reference } from '@ratatouille/catalog-client';
+import { IcebergRestClient, ManagementClient, type Reference } from '@ratatouille/catalog-client';
 import { lostByReplacing } from '@ratatouille/iceberg';
 
 /** What forcing one key drops from the target, in words (`db.orders: 2 snapshots, 1,200 rows`). */
@@ -43,6 +43,27 @@ export async function forcedLosses(
     }
   }
   return out;
+}
+
+/**
+ * For `rat sync --resolve theirs`: before the source's version of conflicting tables replaces the target's, print what
+ * the target loses and ask (on a terminal) unless `yes`; true when forcing may go ahead.
+ *
+ * @example io.confirmForce = askBeforeForcing(io.config.catalogUrl, opts.yes === true)
+ */
+export function askBeforeForcing(
+  server: string,
+  yes: boolean,
+): (force: { source: string; target: string; tables: string[] }) => Promise<boolean> {
+  return async ({ source, target, tables }) => {
+    const api = new ManagementClient({ server });
+    const [into, from] = await Promise.all([api.getReference(target), api.getReference(source)]);
+    const losses = await forcedLosses(api, server, target, into, from, (k) => tables.includes(k));
+    if (losses.length === 0) return true;
+    process.stdout.write(`Forcing ${source} over ${target} drops from ${target}:\n`);
+    for (const l of losses) process.stdout.write(`  !  ${l.key}: ${l.text}\n`);
+    return yes || (await confirm('Force anyway?'));
+  };
 }
 
 /** Asks on the terminal; false when there is no terminal to ask on. */

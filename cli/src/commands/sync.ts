@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
 import { engineRebuild } from '../rebuild.ts';
+import { askBeforeForcing } from './merge-loss.ts';
 
 interface SyncCliOptions {
   merged?: string;
@@ -12,6 +13,7 @@ interface SyncCliOptions {
   depth?: string;
   json?: boolean;
   server?: string;
+  yes?: boolean;
 }
 
 /**
@@ -29,6 +31,7 @@ export function register(program: Command): void {
     .option('--resolve <side>', 'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)')
     .option('--existing <decision>', 'a data branch that existed before its code branch: reuse it or reset it')
     .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
+    .option('-y, --yes', 'with --resolve theirs: force without asking (what the target loses is still printed)')
     .option('--json', 'print the report as JSON')
     .action(async (o: SyncCliOptions) => {
       if (o.resolve !== undefined && o.resolve !== 'ours' && o.resolve !== 'theirs') {
@@ -39,6 +42,7 @@ export function register(program: Command): void {
       }
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       io.rebuild = engineRebuild(io);
+      if (o.resolve === 'theirs') io.confirmForce = askBeforeForcing(io.config.catalogUrl, o.yes === true);
       const r = await syncRepository(io, {
         merged: o.merged,
         into: o.into,
@@ -60,11 +64,13 @@ export function register(program: Command): void {
         if (r.linked) console.log('recorded the data of HEAD');
         for (const c of r.conflicts)
           console.error(
-            c.includes('--existing')
-              ? `rat: ⚠ waiting for a decision: ${c}`
-              : c.includes(': rebuilding ')
-                ? `rat: ⚠ data merge waits for a fix: ${c} — fix the model and run \`rat sync\` again`
-                : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
+            c.includes('not forced')
+              ? `rat: ⚠ ${c}`
+              : c.includes('--existing')
+                ? `rat: ⚠ waiting for a decision: ${c}`
+                : c.includes(': rebuilding ')
+                  ? `rat: ⚠ data merge waits for a fix: ${c} — fix the model and run \`rat sync\` again`
+                  : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
           );
         if (r.pending) console.error(`rat: ⚠ ${r.pending} step(s) still pending (catalog unreachable?)`);
         if (!r.conflicts.length && !r.pending) console.log('in step');

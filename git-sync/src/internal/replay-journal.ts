@@ -102,7 +102,9 @@ async function replayOne(
       }
       if (r.kind === 'conflict') {
         io.report.warn(
-          `data merge of "${r.source}" into "${r.target}" still conflicts on ${r.tables.join(', ')}: run \`rat sync --resolve theirs\` or \`--resolve ours\``,
+          r.declined
+            ? `data merge of "${r.source}" into "${r.target}" on ${r.tables.join(', ')}: not forced (confirm on a terminal, or pass --yes)`
+            : `data merge of "${r.source}" into "${r.target}" still conflicts on ${r.tables.join(', ')}: run \`rat sync --resolve theirs\` or \`--resolve ours\``,
         );
         return false;
       }
