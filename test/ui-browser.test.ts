@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { loadProject, runPipeline } from '@ratatouille/engine';
 import { ensureChromium } from './support/browser.ts';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -43,9 +45,11 @@ describe('web UI in a real browser', function () {
     page.setDefaultTimeout(15_000);
     await py('main', 'seed');
   });
+  const dirs: string[] = [];
   after(async () => {
     await browser?.close();
     await server?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('creates a branch on the branches page', async () => {
@@ -146,5 +150,55 @@ describe('web UI in a real browser', function () {
       .sort((a, b) => a.id - b.id);
     assert.deepEqual(asRows, main.rows);
     await shot('table');
+  });
+
+  it('lists pipeline runs, a failed one with its kept run branch, and opens it', async () => {
+    const shop = mkdtempSync(path.join(os.tmpdir(), 'rat-ui-shop-'));
+    dirs.push(shop);
+    cpSync(path.join(ROOT, 'examples', 'shop'), shop, { recursive: true });
+    const ok = await runPipeline({ project: loadProject(shop), server: server.url, selector: '+silver.products' });
+    assert.equal(ok.status, 'success');
+    // A data test no product passes: the run fails and its run branch is kept.
+    const model = path.join(shop, 'silver', 'products.sql');
+    writeFileSync(
+      model,
+      readFileSync(model, 'utf8').replace(
+        '  - unique: product_id\n',
+        '  - unique: product_id\n  - sql: { name: no_products, sql: "SELECT * FROM {{ this }}" }\n',
+      ),
+    );
+    const failed = await runPipeline({ project: loadProject(shop), server: server.url, selector: '+silver.products' });
+    assert.equal(failed.status, 'failed');
+    assert.ok(failed.keptRunBranch);
+
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Runs' }).click();
+    const failedRow = page.locator(`tr.run[data-run="${failed.runId}"]`);
+    await failedRow.waitFor();
+    assert.equal(await failedRow.locator('.run-status').innerText(), 'failed');
+    assert.equal(await failedRow.locator('.run-branch').innerText(), failed.runBranch);
+    assert.match(await failedRow.locator('.outcome').innerText(), /silver\.products sql:no_products/);
+    const okRow = page.locator(`tr.run[data-run="${ok.runId}"]`);
+    assert.equal(await okRow.locator('.run-status').innerText(), 'success');
+    assert.equal(await okRow.locator('.run-branch').count(), 0, 'a merged run keeps no branch');
+    assert.equal(await page.locator('tr.run').count(), 2);
+    await shot('runs');
+
+    await failedRow.getByRole('link', { name: failed.runId, exact: true }).click();
+    const detail = page.locator('.run-detail');
+    await detail.locator('table.failures').waitFor();
+    const failure = detail.locator('table.failures tbody tr');
+    assert.equal(await failure.count(), 1);
+    const [, test, rows] = await failure.locator('td').allInnerTexts();
+    const expected = failed.tests.find((t) => !t.passed)!;
+    assert.equal(test, expected.test);
+    assert.equal(Number(rows), expected.failingRows);
+    assert.ok(expected.failingRows > 0);
+    assert.deepEqual(
+      await detail.locator('table.steps tbody tr td:first-child').allInnerTexts(),
+      failed.steps.map((s) => s.step),
+    );
+    assert.equal(await detail.locator('.run-branch').innerText(), failed.runBranch);
+    await shot('run');
   });
 });

@@ -9,6 +9,7 @@ import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
 import { keyText } from './lib/key-text.ts';
+import { mergeRunRecords, runRecords, type RunRecord } from './lib/run-records.ts';
 
 const server = window.location.origin;
 
@@ -133,4 +134,37 @@ export async function allReferences(): Promise<Reference[]> {
     token = page.hasMore && page.token ? page.token : undefined;
   } while (token);
   return out;
+}
+
+/** The engine's run records table and the prefix of the run branches it keeps after a failed run. */
+const RUNS_KEY = ['_rat', 'runs'];
+const RUN_BRANCH_PREFIX = 'rat-run-';
+/** Records read per reference (the preview endpoint's most). */
+const RUNS_LIMIT = 500;
+
+/**
+ * Pipeline runs that targeted `ref`, newest first: the records in its `_rat.runs` table (successful runs, merged in)
+ * plus the record each kept `rat-run-*` branch holds for its failed run. A reference without the table has no runs.
+ *
+ * @example const runs = await pipelineRuns('main'); runs[0]?.status // 'failed'
+ */
+export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; truncated: boolean }> {
+  const runBranches = (await allReferences())
+    .filter((r) => r.type === 'BRANCH' && r.name.startsWith(RUN_BRANCH_PREFIX))
+    .map((r) => r.name);
+  let truncated = false;
+  const lists = await Promise.all(
+    [ref, ...runBranches].map(async (on) => {
+      try {
+        const p = await previewTable(on, RUNS_KEY, RUNS_LIMIT);
+        truncated ||= p.truncated;
+        return runRecords(p, ref, on);
+      } catch (e) {
+        // No run has written the table on this reference yet.
+        if (e instanceof ApiError && e.status === 404) return [];
+        throw e;
+      }
+    }),
+  );
+  return { runs: mergeRunRecords(lists), truncated };
 }

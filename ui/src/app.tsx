@@ -7,6 +7,7 @@ import { DiffPage } from './pages/diff.tsx';
 import { MergePage } from './pages/merge.tsx';
 import { TablesPage } from './pages/tables.tsx';
 import { TablePage } from './pages/table.tsx';
+import { RunPage, RunsPage } from './pages/runs.tsx';
 import { NotFound } from './components/status.tsx';
 
 interface Route {
@@ -26,6 +27,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
   { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
   { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
+  { pattern: /^\/runs(?:\/([^/]+))?\/?$/, render: ([ref]) => <RunsPage refName={ref ?? 'main'} /> },
+  { pattern: /^\/runs\/([^/]+)\/([^/]+)\/?$/, render: ([ref, id]) => <RunPage refName={ref!} runId={id!} /> },
   { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
   {
     pattern: /^\/merge\/?$/,
@@ -37,6 +40,7 @@ const NAV = [
   { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
   { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
   { href: '/tables/main', label: 'Tables', match: /^\/tables/ },
+  { href: '/runs/main', label: 'Runs', match: /^\/runs/ },
   { href: '/diff', label: 'Diff', match: /^\/diff/ },
   { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];
