@@ -9,8 +9,11 @@ type Ctx = Pick<AppContext, 'store' | 'locations' | 'keepHistoryMs'>;
 export interface PurgeOutcome {
   /** Files of the dropped table that were deleted. */
   deleted: number;
-  /** Files of the dropped table that another table, ref or kept commit still reaches: left for GC. */
-  retained: number;
+  /**
+   * Files of the dropped table that another table, ref or kept commit still reaches: left for GC. `all` when the
+   * retention keeps the dropped version itself (then its files are not even listed).
+   */
+  retained: number | 'all';
 }
 
 /**
@@ -22,11 +25,11 @@ export interface PurgeOutcome {
  * @example await purgeDroppedTable(ctx, 'file:///wh/db/t/metadata/00003-….metadata.json')
  */
 export async function purgeDroppedTable(ctx: Ctx, metadataLocation: string): Promise<PurgeOutcome> {
+  // Unless the retention is 0, the commit before the drop is kept history, and it holds the dropped version: every
+  // file stays reachable, so neither reading the table's manifests nor marking the catalog would change the answer.
+  if (ctx.keepHistoryMs !== 0) return { deleted: 0, retained: 'all' };
   const reader = new TableFileReader(ctx);
   const own = await reader.filesOf(metadataLocation, { removedToo: true });
-  // Unless the retention is 0, the commit before the drop is kept history, and it holds the dropped version: every
-  // file stays reachable, so marking the whole catalog would only confirm that.
-  if (ctx.keepHistoryMs !== 0) return { deleted: 0, retained: own.size };
   const { files: live } = await markStable(ctx, { keepHistoryMs: ctx.keepHistoryMs, now: Date.now(), reader });
   const doomed = [...own].filter((f) => !live.has(locationKey(f)));
   const { deleted } = await deleteFiles(ctx, doomed);
