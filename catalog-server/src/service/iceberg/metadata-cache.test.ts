@@ -14,11 +14,11 @@ describe('metadata text cache', () => {
     assert.equal(cache.get('s3://b/t/metadata/1.json'), 'a'.repeat(10));
   });
 
-  it('forgets a table folder on purge without touching a table whose name shares the prefix', () => {
+  it('forgets one file (purge and GC delete file by file) and nothing beside it', () => {
     const cache = new MetadataCache();
     cache.put('file:///w/db/t/metadata/1.json', 'x');
     cache.put('file:///w/db/t2/metadata/1.json', 'y');
-    cache.forgetPrefix('file:///w/db/t');
+    cache.forget('file:///w/db/t/metadata/1.json');
     assert.equal(cache.get('file:///w/db/t/metadata/1.json'), undefined);
     assert.equal(cache.get('file:///w/db/t2/metadata/1.json'), 'y');
   });
@@ -37,8 +37,6 @@ describe('parsed metadata cache', () => {
     const a = cache.getParsed<{ snapshots: Array<{ id: bigint }> }>('loc')!;
     a.snapshots.push({ id: 2n });
     assert.deepEqual(cache.getParsed('loc'), { snapshots: [{ id: 1n }] });
-    cache.forgetPrefix('lo');
-    assert.deepEqual(cache.getParsed('loc'), { snapshots: [{ id: 1n }] }); // not under the folder "lo/"
     cache.forget('loc');
     assert.equal(cache.getParsed('loc'), undefined);
   });

@@ -56,13 +56,6 @@ export class MetadataCache {
     this.texts.delete(location);
     this.bytes -= text.length;
   }
-
-  forgetPrefix(prefix: string): void {
-    const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    for (const location of [...this.texts.keys(), ...this.parsed.keys()]) {
-      if (location.startsWith(dir)) this.forget(location);
-    }
-  }
 }
 
 /** One cache per warehouse IO object, so separate servers in one process never share entries. */
