@@ -1,6 +1,5 @@
 import type { VersionStore } from './store/types.ts';
-import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
-import type { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
+import type { CodeLinks, IdempotencyRecords } from './store/companions.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
@@ -24,10 +23,10 @@ export interface AppContext {
   logger: Logger;
   /** Prometheus metrics served at `/metrics`. */
   metrics: Metrics;
-  /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
-  codeLinks?: CodeLinkStore;
+  /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent: the git routes answer 503. */
+  codeLinks?: CodeLinks;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
-  idempotency?: IdempotencyStore;
+  idempotency?: IdempotencyRecords;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
   auth?: AuthService;
   /** The built web UI (`ui/dist`) served at `/`; absent: no UI. */

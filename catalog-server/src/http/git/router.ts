@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
-import type { CodeLinkStore } from '../../store/sqlite/code-link-store.ts';
+import type { CodeLinks } from '../../store/companions.ts';
 import { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 import { NoSuchCodeLinkError } from './no-such-code-link.ts';
 
@@ -19,14 +19,14 @@ const listQuery = z.object({ dataHash: z.string().regex(/^[0-9a-fA-F]{8,64}$/) }
 
 export function gitRouter(ctx: AppContext): Router {
   const router = Router();
-  const links = (): CodeLinkStore => {
+  const links = (): CodeLinks => {
     if (!ctx.codeLinks) throw new CodeLinksUnavailableError();
     return ctx.codeLinks;
   };
 
-  router.get('/links/:sha', (req, res) => {
+  router.get('/links/:sha', async (req, res) => {
     const sha = gitSha.parse(req.params['sha']);
-    const link = links().get(sha);
+    const link = await links().get(sha);
     if (!link) throw new NoSuchCodeLinkError(sha);
     res.json(link);
   });
@@ -36,12 +36,12 @@ export function gitRouter(ctx: AppContext): Router {
     const body = linkBody.parse(req.body ?? {});
     // The data commit must exist: a link to nowhere would make a detached checkout fail much later, far from here.
     const at = await ctx.store.resolve(`@${body.dataHash}`);
-    res.json(links().put({ sha, dataRef: body.dataRef, dataHash: at.hash, codeBranch: body.codeBranch }));
+    res.json(await links().put({ sha, dataRef: body.dataRef, dataHash: at.hash, codeBranch: body.codeBranch }));
   });
 
-  router.get('/links', (req, res) => {
+  router.get('/links', async (req, res) => {
     const q = listQuery.parse(req.query);
-    res.json({ links: links().byDataHash(q.dataHash) });
+    res.json({ links: await links().byDataHash(q.dataHash) });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { IdempotencyStore } from '../../store/sqlite/idempotency-store.ts';
+import type { IdempotencyRecords } from '../../store/companions.ts';
 import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts';
 
 /** How long a client may reuse a key (advertised as `idempotency-key-lifetime` in /v1/config). */
@@ -18,13 +18,13 @@ function fingerprintOf(req: Request): string {
 /**
  * `Idempotency-Key` on Iceberg REST mutations (POST, DELETE), as the REST spec 1.11 defines it: the first final
  * outcome of a key (2xx, or a 4xx, which is as final) is recorded before the response is sent, and a request with the
- * same key gets that outcome again without running, also after a restart (the records are in SQLite). A 5xx is not
+ * same key gets that outcome again without running, also after a restart (the records are in the catalog database). A 5xx is not
  * recorded, so a retry runs again. A duplicate that arrives while the first is still running waits for it. The same
  * key on a different request (method, path or body) is a 422. Requests without the header are untouched.
  *
  * @example api.use(idempotentMutations(new IdempotencyStore(store.db)))
  */
-export function idempotentMutations(store: IdempotencyStore): RequestHandler {
+export function idempotentMutations(store: IdempotencyRecords): RequestHandler {
   const running = new Map<string, Promise<void>>();
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = req.header('idempotency-key');
@@ -33,7 +33,7 @@ export function idempotentMutations(store: IdempotencyStore): RequestHandler {
       if (!KEY.test(key)) throw new BadRequestError(`Idempotency-Key must be a UUID (e.g. a UUIDv7), got "${key}".`);
       const fingerprint = fingerprintOf(req);
       for (let earlier = running.get(key); earlier; earlier = running.get(key)) await earlier;
-      const done = store.get(key);
+      const done = await store.get(key);
       if (done) {
         if (done.fingerprint !== fingerprint)
           throw new UnprocessableEntityError(
@@ -58,12 +58,10 @@ export function idempotentMutations(store: IdempotencyStore): RequestHandler {
       });
       recordOnEnd(res, (status, headers, body) => {
         if (status >= 500) return;
-        try {
-          store.put({ key, fingerprint, status, headers, body, createdMs: Date.now() });
-        } catch (err) {
+        return store.put({ key, fingerprint, status, headers, body, createdMs: Date.now() }).catch((err: unknown) => {
           // The outcome stands; only a retry of it would run again.
           console.error(`[catalog] could not record Idempotency-Key ${key}:`, err);
-        }
+        });
       });
       next();
     } catch (err) {
@@ -73,12 +71,12 @@ export function idempotentMutations(store: IdempotencyStore): RequestHandler {
 }
 
 /**
- * Calls `record` with the response's status, replayable headers and body just before the body is handed to the
- * socket, whichever handler (or the error handler) ends the response.
+ * Calls `record` with the response's status, replayable headers and body, and hands the body to the socket once
+ * what `record` returns has settled, whichever handler (or the error handler) ends the response.
  */
 function recordOnEnd(
   res: Response,
-  record: (status: number, headers: Record<string, string>, body: Buffer) => void,
+  record: (status: number, headers: Record<string, string>, body: Buffer) => Promise<void> | undefined,
 ): void {
   const chunks: Buffer[] = [];
   const toBuffer = (chunk: unknown, encoding?: unknown): Buffer | undefined =>
@@ -102,7 +100,10 @@ function recordOnEnd(
       const v = res.getHeader(h);
       if (v !== undefined) headers[h] = String(v);
     }
-    record(res.statusCode, headers, Buffer.concat(chunks));
-    return end(chunk, ...rest);
+    // The outcome is recorded before the response leaves, so a retry that follows the response finds it.
+    const recorded = record(res.statusCode, headers, Buffer.concat(chunks));
+    if (!recorded) return end(chunk, ...rest);
+    void recorded.then(() => end(chunk, ...rest));
+    return res;
   }) as Response['end'];
 }

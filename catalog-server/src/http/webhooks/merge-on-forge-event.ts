@@ -1,4 +1,4 @@
-import type { CodeLinkStore } from '../../store/sqlite/code-link-store.ts';
+import type { CodeLinks } from '../../store/companions.ts';
 import type { MergeResolver, VersionStore } from '../../store/types.ts';
 import { NoSuchReferenceError, ReferenceConflictError } from '../../errors/index.ts';
 import type { MergedPullRequest } from './parse-merge-event.ts';
@@ -26,7 +26,7 @@ export type ForgeMergeResult =
  * contained in the target, is not merged again. A conflict throws `ReferenceConflictError` and changes nothing.
  */
 export async function mergeOnForgeEvent(
-  deps: { store: VersionStore; codeLinks?: CodeLinkStore; resolver?: MergeResolver },
+  deps: { store: VersionStore; codeLinks?: CodeLinks; resolver?: MergeResolver },
   forge: Forge,
   pr: MergedPullRequest,
   mapping: BranchMapping,
@@ -79,7 +79,7 @@ export async function mergeOnForgeEvent(
   }
   if (!result.wasApplied) return { status: 'already-merged', source, target, hash: result.resultantTargetHash };
   if (pr.mergeSha && deps.codeLinks) {
-    deps.codeLinks.put({
+    await deps.codeLinks.put({
       sha: pr.mergeSha,
       dataRef: target,
       dataHash: result.resultantTargetHash,

@@ -39,8 +39,8 @@ export function webhooksRouter(ctx: AppContext): Router {
     if (event.kind === 'ping') return { status: 200, body: { status: 'pong' } };
     if (event.kind === 'ignored') return { status: 202, body: { status: 'ignored', reason: event.reason } };
     const links = ctx.codeLinks;
-    if (links && !links.claimDelivery(forge, event.deliveryId)) {
-      const previous = links.getDelivery(forge, event.deliveryId);
+    if (links && !(await links.claimDelivery(forge, event.deliveryId))) {
+      const previous = await links.getDelivery(forge, event.deliveryId);
       return {
         status: 200,
         body: { status: 'replayed', deliveryId: event.deliveryId, previous: previous?.result ?? null },
@@ -53,10 +53,10 @@ export function webhooksRouter(ctx: AppContext): Router {
         event.pr,
         mapping(req),
       );
-      links?.finishDelivery(forge, event.deliveryId, result);
+      await links?.finishDelivery(forge, event.deliveryId, result);
       return { status: result.status === 'ignored' ? 202 : 200, body: { ...result, deliveryId: event.deliveryId } };
     } catch (err) {
-      links?.releaseDelivery(forge, event.deliveryId);
+      await links?.releaseDelivery(forge, event.deliveryId);
       throw err;
     }
   };

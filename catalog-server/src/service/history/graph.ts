@@ -1,5 +1,6 @@
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, Page, PageRequest, VersionStore } from '../../store/types.ts';
+import { decodeToken as decodePosition, encodeToken as encodePosition } from '../../store/core/paging.ts';
 import { NewestFirst } from './newest-first.ts';
 
 const DEFAULT_PAGE = 100;
@@ -36,11 +37,11 @@ function stripOperations(c: Commit): Commit {
 }
 
 function encodeToken(hashes: string[]): string {
-  return Buffer.from(hashes.join(','), 'utf8').toString('base64url');
+  return encodePosition(hashes.join(','));
 }
 
 function decodeToken(token: string): string[] {
-  const hashes = Buffer.from(token, 'base64url').toString('utf8').split(',');
+  const hashes = decodePosition(token).split(',');
   if (hashes.length === 0 || !hashes.every((h) => /^[0-9a-f]{8,64}$/.test(h))) {
     throw new BadRequestError('Invalid page-token for the commit graph: pass the token of the previous page as is.');
   }

@@ -5,7 +5,7 @@ export interface CommitNode {
   generation: number;
 }
 
-export type CommitLoader = (hash: string) => CommitNode;
+export type CommitLoader = (hash: string) => Promise<CommitNode> | CommitNode;
 
 const FROM_A = 1;
 const FROM_B = 2;
@@ -18,15 +18,15 @@ const STALE = 4;
  *
  * @example mergeBases(load, featureHead, mainHead) // → ['<fork point hash>']
  */
-export function mergeBases(load: CommitLoader, a: string, b: string): string[] {
+export async function mergeBases(load: CommitLoader, a: string, b: string): Promise<string[]> {
   if (a === b) return [a];
   const flags = new Map<string, number>();
   const queue = new MaxQueue();
-  const gen = (h: string) => load(h).generation;
+  const gen = async (h: string) => (await load(h)).generation;
   flags.set(a, FROM_A);
   flags.set(b, FROM_B);
-  queue.push(a, gen(a));
-  queue.push(b, gen(b));
+  queue.push(a, await gen(a));
+  queue.push(b, await gen(b));
   const found: string[] = [];
   while (queue.size > 0 && queue.hasNonStale(flags)) {
     const hash = queue.pop()!;
@@ -37,17 +37,23 @@ export function mergeBases(load: CommitLoader, a: string, b: string): string[] {
       propagate = f | STALE; // its ancestors are common too, but never better
       flags.set(hash, propagate);
     }
-    for (const p of load(hash).parents) {
+    for (const p of (await load(hash)).parents) {
       const pf = flags.get(p) ?? 0;
       const next = pf | propagate;
       if (next !== pf) {
-        if (pf === 0) queue.push(p, gen(p));
+        if (pf === 0) queue.push(p, await gen(p));
         flags.set(p, next);
       }
     }
   }
   // A candidate found early may still be an ancestor of one found later (uneven generations); drop those.
-  return found.filter((c) => !found.some((o) => o !== c && isAncestor(load, c, o)));
+  const best: string[] = [];
+  for (const c of found) {
+    let below = false;
+    for (const o of found) if (o !== c && (await isAncestor(load, c, o))) below = true;
+    if (!below) best.push(c);
+  }
+  return best;
 }
 
 /**
@@ -55,23 +61,25 @@ export function mergeBases(load: CommitLoader, a: string, b: string): string[] {
  * so the choice is deterministic). In a criss-cross history there are several; picking one can report a conflict that
  * a recursive merge would resolve, never the reverse (documented in docs/store.md).
  */
-export function mergeBase(load: CommitLoader, a: string, b: string): string | null {
-  const bases = mergeBases(load, a, b);
+export async function mergeBase(load: CommitLoader, a: string, b: string): Promise<string | null> {
+  const bases = await mergeBases(load, a, b);
   if (bases.length === 0) return null;
-  return bases.sort((x, y) => load(y).generation - load(x).generation || (x < y ? -1 : 1))[0];
+  const gens = new Map<string, number>();
+  for (const h of bases) gens.set(h, (await load(h)).generation);
+  return bases.sort((x, y) => gens.get(y)! - gens.get(x)! || (x < y ? -1 : 1))[0];
 }
 
 /** True if `ancestor` is reachable from `descendant` (or equal). Prunes by generation. */
-export function isAncestor(load: CommitLoader, ancestor: string, descendant: string): boolean {
+export async function isAncestor(load: CommitLoader, ancestor: string, descendant: string): Promise<boolean> {
   if (ancestor === descendant) return true;
-  const target = load(ancestor).generation;
+  const target = (await load(ancestor)).generation;
   const seen = new Set<string>([descendant]);
   const stack = [descendant];
   while (stack.length) {
     const h = stack.pop()!;
-    for (const p of load(h).parents) {
+    for (const p of (await load(h)).parents) {
       if (p === ancestor) return true;
-      if (!seen.has(p) && load(p).generation > target) {
+      if (!seen.has(p) && (await load(p)).generation > target) {
         seen.add(p);
         stack.push(p);
       }

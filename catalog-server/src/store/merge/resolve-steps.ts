@@ -24,29 +24,29 @@ interface Modes {
 export type ResolutionsOf = (step: number) => StepResolutions;
 
 /**
- * Runs a merge or transplant that has a resolver, backend-neutral. First `apply` plans inside the store's write
- * transaction with no resolutions: a merge whose keys were not changed on both sides lands right away, in one pass.
+ * Runs a merge or transplant that has a resolver, backend-neutral. First `apply` plans and commits (one write
+ * transaction ending in the ref compare-and-swap) with no resolutions: a merge whose keys were not changed on both sides lands right away, in one pass.
  * Otherwise (`'stale'`): (1) `readSteps` computes the three-way keys of each step from the current heads; (2) the
  * resolver answers, outside any write transaction, for every key changed on both sides; (3) `apply` re-plans with
  * those answers and commits. When `apply` finds an answer computed from values that no longer hold, the round starts
  * over. Whatever the resolver wrote and no landed commit references is discarded, also when `apply` throws.
  *
- * @example await mergeWithResolver(resolver, modes, false, () => [keys], (res) => tx(res(0)))
+ * @example await mergeWithResolver(resolver, modes, false, async () => [keys], (res) => attempt(res(0)))
  */
 export async function mergeWithResolver(
   resolver: MergeResolver,
   modes: Modes,
   dryRun: boolean,
-  readSteps: () => Array<ThreeWay<Content>[]>,
-  apply: (resolutions: ResolutionsOf) => AppliedMerge,
+  readSteps: () => Promise<Array<ThreeWay<Content>[]>>,
+  apply: (resolutions: ResolutionsOf) => Promise<AppliedMerge>,
 ): Promise<MergeResult> {
-  const first = apply(() => new Map());
+  const first = await apply(() => new Map());
   if (first !== 'stale') return first.result;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const resolutions = await resolveSteps(resolver, modes, readSteps(), !dryRun);
+    const resolutions = await resolveSteps(resolver, modes, await readSteps(), !dryRun);
     let applied: AppliedMerge;
     try {
-      applied = apply((i) => resolutions[i] ?? new Map());
+      applied = await apply((i) => resolutions[i] ?? new Map());
     } catch (err) {
       await discard(resolver, resolutions, []);
       throw err;

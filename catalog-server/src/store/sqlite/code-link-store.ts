@@ -1,20 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { CodeLinkRecord, CodeLinks, WebhookDeliveryRecord } from '../companions.ts';
 
-export interface CodeLinkRecord {
-  sha: string;
-  dataRef: string;
-  dataHash: string;
-  codeBranch?: string;
-  recordedAt: string;
-}
-
-export interface WebhookDeliveryRecord {
-  forge: string;
-  deliveryId: string;
-  receivedAt: string;
-  status: 'processing' | 'done';
-  result?: unknown;
-}
+export type { CodeLinkRecord, WebhookDeliveryRecord } from '../companions.ts';
 
 interface LinkRow {
   code_sha: string;
@@ -28,9 +15,9 @@ interface LinkRow {
  * git lockstep's tables beside the versioned store, in the same SQLite file (migrations 100 and 101): code sha → data
  * hash links, and the webhook deliveries already handled.
  *
- * @example const links = new CodeLinkStore(store.db); links.put({ sha, dataRef: 'main', dataHash })
+ * @example const links = new CodeLinkStore(store.db); await links.put({ sha, dataRef: 'main', dataHash })
  */
-export class CodeLinkStore {
+export class CodeLinkStore implements CodeLinks {
   private readonly stmt: Record<string, Statement>;
 
   constructor(private readonly db: Database) {
@@ -47,16 +34,17 @@ export class CodeLinkStore {
       finish: p(`UPDATE webhook_deliveries SET status = 'done', result = ? WHERE forge = ? AND delivery_id = ?`),
       release: p(`DELETE FROM webhook_deliveries WHERE forge = ? AND delivery_id = ? AND status = 'processing'`),
       getDelivery: p('SELECT * FROM webhook_deliveries WHERE forge = ? AND delivery_id = ?'),
+      list: p('SELECT * FROM code_links WHERE code_sha > ? ORDER BY code_sha LIMIT ?'),
     };
   }
 
-  get(sha: string): CodeLinkRecord | undefined {
+  async get(sha: string): Promise<CodeLinkRecord | undefined> {
     const row = this.stmt.get.get(sha.toLowerCase()) as LinkRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   /** Inserts or replaces the link of `sha` (a re-recorded commit, e.g. after `rat sync`, wins). */
-  put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): CodeLinkRecord {
+  async put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): Promise<CodeLinkRecord> {
     const rec: CodeLinkRecord = {
       ...link,
       sha: link.sha.toLowerCase(),
@@ -66,26 +54,30 @@ export class CodeLinkStore {
     return rec;
   }
 
+  async list(afterSha: string, limit: number): Promise<CodeLinkRecord[]> {
+    return (this.stmt.list.all(afterSha, limit) as LinkRow[]).map(toRecord);
+  }
+
   /** Code commits that saw data commit `dataHash`, newest first. */
-  byDataHash(dataHash: string, limit = 100): CodeLinkRecord[] {
+  async byDataHash(dataHash: string, limit = 100): Promise<CodeLinkRecord[]> {
     return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(toRecord);
   }
 
   /** Claims a delivery; false when it was seen before (a replay) or is being handled right now. */
-  claimDelivery(forge: string, deliveryId: string): boolean {
+  async claimDelivery(forge: string, deliveryId: string): Promise<boolean> {
     return this.stmt.claim.run(forge, deliveryId, new Date().toISOString()).changes === 1;
   }
 
-  finishDelivery(forge: string, deliveryId: string, result: unknown): void {
+  async finishDelivery(forge: string, deliveryId: string, result: unknown): Promise<void> {
     this.stmt.finish.run(JSON.stringify(result ?? null), forge, deliveryId);
   }
 
   /** Forgets a claimed delivery whose handling failed, so the forge's retry is handled afresh. */
-  releaseDelivery(forge: string, deliveryId: string): void {
+  async releaseDelivery(forge: string, deliveryId: string): Promise<void> {
     this.stmt.release.run(forge, deliveryId);
   }
 
-  getDelivery(forge: string, deliveryId: string): WebhookDeliveryRecord | undefined {
+  async getDelivery(forge: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
     const row = this.stmt.getDelivery.get(forge, deliveryId) as
       | {
           forge: string;

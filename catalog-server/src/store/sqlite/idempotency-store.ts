@@ -1,15 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { IdempotencyRecords, IdempotentOutcome } from '../companions.ts';
 
-/** The final outcome of a request sent with an Idempotency-Key. */
-export interface IdempotentOutcome {
-  key: string;
-  /** Method, path and body hash of the request the key was first used for. */
-  fingerprint: string;
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-  createdMs: number;
-}
+export type { IdempotentOutcome } from '../companions.ts';
 
 interface Row {
   idempotency_key: string;
@@ -24,9 +16,9 @@ interface Row {
  * Finalized outcomes of Iceberg REST mutations by Idempotency-Key (migration 102), in the store's SQLite file so they
  * survive a restart. Records older than `retentionMs` are dropped as new ones arrive.
  *
- * @example const keys = new IdempotencyStore(store.db); keys.put({ key, fingerprint, status: 200, headers, body, createdMs: Date.now() })
+ * @example const keys = new IdempotencyStore(store.db); await keys.put({ key, fingerprint, status: 200, headers, body, createdMs: Date.now() })
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyRecords {
   private readonly stmt: Record<'get' | 'put' | 'expire', Statement>;
 
   constructor(
@@ -43,7 +35,7 @@ export class IdempotencyStore {
   }
 
   /** The outcome recorded for `key`, unless it has expired. */
-  get(key: string, now = Date.now()): IdempotentOutcome | undefined {
+  async get(key: string, now = Date.now()): Promise<IdempotentOutcome | undefined> {
     const row = this.stmt.get.get(key) as Row | undefined;
     if (!row || row.created_ms < now - this.retentionMs) return undefined;
     return {
@@ -56,8 +48,8 @@ export class IdempotencyStore {
     };
   }
 
-  /** Records an outcome (synchronously, before the response leaves) and drops expired ones. */
-  put(o: IdempotentOutcome): void {
+  /** Records an outcome (before the response leaves) and drops expired ones. */
+  async put(o: IdempotentOutcome): Promise<void> {
     this.stmt.put.run(o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, o.createdMs);
     this.stmt.expire.run(o.createdMs - this.retentionMs);
   }

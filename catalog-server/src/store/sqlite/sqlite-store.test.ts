@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describeCompanionContract } from '../companions-contract.ts';
 import { describeVersionStoreContract } from '../contract.ts';
+import { CodeLinkStore } from './code-link-store.ts';
+import { IdempotencyStore } from './idempotency-store.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
 
 describeVersionStoreContract('SQLite in memory', () => SqliteVersionStore.open(':memory:'));
@@ -14,4 +17,13 @@ describeVersionStoreContract('SQLite on disk', async () => {
 });
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describeCompanionContract('SQLite (migrations 100-102)', async () => {
+  const store = await SqliteVersionStore.open(':memory:');
+  return {
+    links: new CodeLinkStore(store.db),
+    keys: new IdempotencyStore(store.db, 60 * 60 * 1000),
+    close: () => store.close(),
+  };
 });

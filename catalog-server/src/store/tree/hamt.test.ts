@@ -34,8 +34,8 @@ function rng(seed: number): () => number {
   return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
-describe('content-addressed HAMT', () => {
-  it('matches a plain Map under random puts and deletes', () => {
+describe('content-addressed HAMT', async () => {
+  it('matches a plain Map under random puts and deletes', async () => {
     const io = memoryIO();
     const model = new Map<string, number>();
     const rand = rng(7);
@@ -53,36 +53,37 @@ describe('content-addressed HAMT', () => {
           model.set(name, round);
         }
       }
-      root = treeApply(io, root, changes);
+      root = await treeApply(io, root, changes);
     }
-    const all = treeEntries(io, root);
+    const all = await treeEntries(io, root);
     assert.equal(all.length, model.size);
-    for (const [name, v] of model) assert.equal(treeGet(io, root, ['ns', name]), v);
-    assert.equal(treeGet(io, root, ['ns', 'absent']), undefined);
+    for (const [name, v] of model) assert.equal(await treeGet(io, root, ['ns', name]), v);
+    assert.equal(await treeGet(io, root, ['ns', 'absent']), undefined);
   });
 
-  it('is canonical: the same set gives the same root whatever the edit order', () => {
+  it('is canonical: the same set gives the same root whatever the edit order', async () => {
     const io = memoryIO();
     const names = Array.from({ length: 500 }, (_, i) => `t${i}`);
-    const forward = treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    const forward = await treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
     let oneByOne = EMPTY_TREE;
-    for (const n of [...names].reverse()) oneByOne = treeApply(io, oneByOne, new Map([[entry(n, 1).id, entry(n, 1)]]));
+    for (const n of [...names].reverse())
+      oneByOne = await treeApply(io, oneByOne, new Map([[entry(n, 1).id, entry(n, 1)]]));
     assert.equal(forward, oneByOne);
     // Deleting everything but a few returns to the root of that small set.
     const keep = names.slice(0, 3);
-    const shrunk = treeApply(io, forward, new Map(names.slice(3).map((n) => [entry(n, 1).id, null])));
-    const direct = treeApply(io, EMPTY_TREE, new Map(keep.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    const shrunk = await treeApply(io, forward, new Map(names.slice(3).map((n) => [entry(n, 1).id, null])));
+    const direct = await treeApply(io, EMPTY_TREE, new Map(keep.map((n) => [entry(n, 1).id, entry(n, 1)])));
     assert.equal(shrunk, direct);
-    const empty = treeApply(io, shrunk, new Map(keep.map((n) => [entry(n, 1).id, null])));
+    const empty = await treeApply(io, shrunk, new Map(keep.map((n) => [entry(n, 1).id, null])));
     assert.equal(empty, EMPTY_TREE);
   });
 
-  it('diffs only what changed, and touches few nodes for a one-key change', () => {
+  it('diffs only what changed, and touches few nodes for a one-key change', async () => {
     const io = memoryIO();
     const names = Array.from({ length: 5000 }, (_, i) => `t${i}`);
-    const a = treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
+    const a = await treeApply(io, EMPTY_TREE, new Map(names.map((n) => [entry(n, 1).id, entry(n, 1)])));
     const before = io.nodes.size;
-    const b = treeApply(
+    const b = await treeApply(
       io,
       a,
       new Map<string, TreeEntry<number> | null>([
@@ -92,7 +93,7 @@ describe('content-addressed HAMT', () => {
       ]),
     );
     assert.ok(io.nodes.size - before <= 12, `wrote ${io.nodes.size - before} nodes`);
-    const d = treeDiff(io, a, b, (x, y) => x === y).sort((x, y) => x.elements[1].localeCompare(y.elements[1]));
+    const d = (await treeDiff(io, a, b, (x, y) => x === y)).sort((x, y) => x.elements[1].localeCompare(y.elements[1]));
     assert.deepEqual(
       d.map((e) => [e.elements[1], e.from, e.to]),
       [
@@ -101,9 +102,6 @@ describe('content-addressed HAMT', () => {
         ['t7', 1, undefined],
       ],
     );
-    assert.deepEqual(
-      treeDiff(io, a, a, (x, y) => x === y),
-      [],
-    );
+    assert.deepEqual(await treeDiff(io, a, a, (x, y) => x === y), []);
   });
 });

@@ -26,9 +26,12 @@ export interface TreeEntry<V> {
 export type TreeNode<V> =
   { kind: 'leaf'; entries: TreeEntry<V>[] } | { kind: 'branch'; count: number; children: Array<string | null> };
 
-/** Where nodes live. `put` must be idempotent (nodes are immutable and named by their hash). */
+/**
+ * Where nodes live. `get` may read a database (async); `put` only records a new node (a store buffers them and writes
+ * them in the commit's transaction) and must be idempotent (nodes are immutable and named by their hash).
+ */
 export interface NodeIO<V> {
-  get(id: string): TreeNode<V>;
+  get(id: string): Promise<TreeNode<V>> | TreeNode<V>;
   put(id: string, node: TreeNode<V>): void;
 }
 
@@ -86,7 +89,7 @@ function compareIds(a: string, b: string): number {
 }
 
 /** The node IO in use for EMPTY_TREE without a database row. */
-function load<V>(io: NodeIO<V>, id: string): TreeNode<V> {
+async function load<V>(io: NodeIO<V>, id: string): Promise<TreeNode<V>> {
   return id === EMPTY_TREE ? (EMPTY_LEAF as TreeNode<V>) : io.get(id);
 }
 
@@ -98,28 +101,28 @@ function store<V>(io: NodeIO<V>, node: TreeNode<V>): string {
 }
 
 /** Reads one key. */
-export function treeGet<V>(io: NodeIO<V>, root: string, elements: string[]): V | undefined {
+export async function treeGet<V>(io: NodeIO<V>, root: string, elements: string[]): Promise<V | undefined> {
   const id = entryId(elements);
-  let node = load(io, root);
+  let node = await load(io, root);
   let depth = 0;
   for (;;) {
     if (node.kind === 'leaf') return node.entries.find((e) => e.id === id)?.value;
     const child = node.children[slotOf(id, depth)];
     if (!child) return undefined;
-    node = load(io, child);
+    node = await load(io, child);
     depth++;
   }
 }
 
 /** Every entry under `root`, unordered. */
-export function treeEntries<V>(io: NodeIO<V>, root: string): TreeEntry<V>[] {
+export async function treeEntries<V>(io: NodeIO<V>, root: string): Promise<TreeEntry<V>[]> {
   const out: TreeEntry<V>[] = [];
-  const walk = (id: string) => {
-    const node = load(io, id);
+  const walk = async (id: string): Promise<void> => {
+    const node = await load(io, id);
     if (node.kind === 'leaf') out.push(...node.entries);
-    else for (const c of node.children) if (c) walk(c);
+    else for (const c of node.children) if (c) await walk(c);
   };
-  walk(root);
+  await walk(root);
   return out;
 }
 
@@ -142,18 +145,22 @@ function build<V>(io: NodeIO<V>, entries: TreeEntry<V>[], depth: number): string
  * Applies changes (entry id → new entry, or null to delete) and returns the new root id. Untouched subtrees are
  * shared with the old root.
  */
-export function treeApply<V>(io: NodeIO<V>, root: string, changes: Map<string, TreeEntry<V> | null>): string {
+export async function treeApply<V>(
+  io: NodeIO<V>,
+  root: string,
+  changes: Map<string, TreeEntry<V> | null>,
+): Promise<string> {
   if (changes.size === 0) return root;
-  return applyAt(io, root, [...changes.entries()], 0).id;
+  return (await applyAt(io, root, [...changes.entries()], 0)).id;
 }
 
-function applyAt<V>(
+async function applyAt<V>(
   io: NodeIO<V>,
   id: string,
   changes: Array<[string, TreeEntry<V> | null]>,
   depth: number,
-): { id: string; count: number } {
-  const node = load(io, id);
+): Promise<{ id: string; count: number }> {
+  const node = await load(io, id);
   if (node.kind === 'leaf') {
     const map = new Map(node.entries.map((e) => [e.id, e]));
     for (const [k, v] of changes) {
@@ -174,15 +181,15 @@ function applyAt<V>(
   let count = node.count;
   for (const [slot, list] of bySlot) {
     const child = children[slot];
-    const before = child ? countOf(load(io, child)) : 0;
-    const next = applyAt(io, child ?? EMPTY_TREE, list, depth + 1);
+    const before = child ? countOf(await load(io, child)) : 0;
+    const next = await applyAt(io, child ?? EMPTY_TREE, list, depth + 1);
     children[slot] = next.count === 0 ? null : next.id;
     count += next.count - before;
   }
   if (count <= LEAF_MAX) {
     // Collapse to keep the trie canonical: a small set is always a leaf.
     const entries: TreeEntry<V>[] = [];
-    for (const c of children) if (c) entries.push(...treeEntries(io, c));
+    for (const c of children) if (c) entries.push(...(await treeEntries(io, c)));
     return { id: build(io, entries, depth), count: entries.length };
   }
   return { id: store(io, { kind: 'branch', count, children }), count };
@@ -199,23 +206,23 @@ export interface TreeDiffEntry<V> {
  * Entries that differ between two roots. Shared subtrees (equal ids) are skipped without being read, so the cost
  * follows the size of the change, not the size of the map.
  */
-export function treeDiff<V>(
+export async function treeDiff<V>(
   io: NodeIO<V>,
   fromRoot: string,
   toRoot: string,
   equal: (a: V, b: V) => boolean,
-): TreeDiffEntry<V>[] {
+): Promise<TreeDiffEntry<V>[]> {
   const out: TreeDiffEntry<V>[] = [];
-  const walk = (a: string | null, b: string | null) => {
+  const walk = async (a: string | null, b: string | null): Promise<void> => {
     if (a === b) return;
-    const na = a ? load(io, a) : null;
-    const nb = b ? load(io, b) : null;
+    const na = a ? await load(io, a) : null;
+    const nb = b ? await load(io, b) : null;
     if (na?.kind === 'branch' && nb?.kind === 'branch') {
-      for (let i = 0; i < FANOUT; i++) walk(na.children[i] ?? null, nb.children[i] ?? null);
+      for (let i = 0; i < FANOUT; i++) await walk(na.children[i] ?? null, nb.children[i] ?? null);
       return;
     }
-    const left = new Map((a ? treeEntries(io, a) : []).map((e) => [e.id, e]));
-    const right = new Map((b ? treeEntries(io, b) : []).map((e) => [e.id, e]));
+    const left = new Map((a ? await treeEntries(io, a) : []).map((e) => [e.id, e]));
+    const right = new Map((b ? await treeEntries(io, b) : []).map((e) => [e.id, e]));
     for (const [k, l] of left) {
       const r = right.get(k);
       if (!r) out.push({ id: k, elements: l.elements, from: l.value, to: undefined });
@@ -225,6 +232,6 @@ export function treeDiff<V>(
       if (!left.has(k)) out.push({ id: k, elements: r.elements, from: undefined, to: r.value });
     }
   };
-  walk(fromRoot, toRoot);
+  await walk(fromRoot, toRoot);
   return out;
 }

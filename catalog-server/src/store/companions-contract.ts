@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import type { CodeLinks, IdempotencyRecords } from './companions.ts';
+
+/** What a backend hands the companion contract: fresh, empty tables and how to release them. */
+export interface CompanionFixture {
+  links: CodeLinks;
+  /** Idempotency records with a one-hour retention. */
+  keys: IdempotencyRecords;
+  close(): Promise<void>;
+}
+
+const HOUR = 60 * 60 * 1000;
+
+/**
+ * The behaviour every backend's code links and idempotency records must have; run by each backend's test file.
+ *
+ * @example describeCompanionContract('SQLite', async () => { const s = await SqliteVersionStore.open(':memory:'); ... })
+ */
+export function describeCompanionContract(name: string, open: () => Promise<CompanionFixture>): void {
+  describe(`companion tables contract: ${name}`, () => {
+    let f: CompanionFixture;
+    beforeEach(async () => {
+      f = await open();
+    });
+    afterEach(() => f.close());
+
+    it('puts, gets (case-insensitive sha), replaces, lists by data hash and in sha order', async () => {
+      const { links } = f;
+      assert.equal(await links.get('abc1234'), undefined);
+      await links.put({ sha: 'ABC1234', dataRef: 'main', dataHash: 'h1', codeBranch: 'main' });
+      assert.deepEqual(
+        { ...(await links.get('abc1234')), recordedAt: undefined },
+        { sha: 'abc1234', dataRef: 'main', dataHash: 'h1', codeBranch: 'main', recordedAt: undefined },
+      );
+      await links.put({ sha: 'abc1234', dataRef: 'feature', dataHash: 'h2' });
+      assert.equal((await links.get('abc1234'))?.dataRef, 'feature');
+      assert.equal((await links.get('abc1234'))?.codeBranch, undefined);
+      await links.put({ sha: 'def5678', dataRef: 'feature', dataHash: 'h2' });
+      assert.deepEqual((await links.byDataHash('h2')).map((l) => l.sha).sort(), ['abc1234', 'def5678']);
+      assert.deepEqual(
+        (await links.list('', 10)).map((l) => l.sha),
+        ['abc1234', 'def5678'],
+      );
+      assert.deepEqual(
+        (await links.list('abc1234', 10)).map((l) => l.sha),
+        ['def5678'],
+      );
+    });
+
+    it('a delivery is claimed once; a released claim can be claimed again', async () => {
+      const { links } = f;
+      assert.equal(await links.claimDelivery('github', 'd1'), true);
+      assert.equal(await links.claimDelivery('github', 'd1'), false);
+      assert.equal(await links.claimDelivery('gitlab', 'd1'), true, 'ids are per forge');
+      await links.releaseDelivery('github', 'd1');
+      assert.equal(await links.claimDelivery('github', 'd1'), true);
+      await links.finishDelivery('github', 'd1', { status: 'merged' });
+      await links.releaseDelivery('github', 'd1');
+      assert.equal(await links.claimDelivery('github', 'd1'), false, 'a finished delivery stays');
+      assert.deepEqual((await links.getDelivery('github', 'd1'))?.result, { status: 'merged' });
+    });
+
+    const outcome = (key: string, createdMs: number, status = 200) => ({
+      key,
+      fingerprint: 'POST /iceberg/v1/namespaces abc',
+      status,
+      headers: { 'content-type': 'application/json', etag: '"e"' },
+      body: Buffer.from('{"namespace":["a"]}'),
+      createdMs,
+    });
+
+    it('keeps the first outcome of an idempotency key, byte for byte', async () => {
+      const { keys } = f;
+      const now = Date.now();
+      assert.equal(await keys.get('k', now), undefined);
+      await keys.put(outcome('k', now));
+      await keys.put(outcome('k', now + 1, 409));
+      const got = await keys.get('k', now + 2);
+      assert.equal(got?.status, 200, 'a later outcome does not replace the first');
+      assert.deepEqual(got?.headers, { 'content-type': 'application/json', etag: '"e"' });
+      assert.equal(got?.body.toString(), '{"namespace":["a"]}');
+    });
+
+    it('forgets idempotency outcomes older than the retention, on read and as new ones arrive', async () => {
+      const { keys } = f;
+      const t0 = Date.now();
+      await keys.put(outcome('old', t0));
+      assert.equal(await keys.get('old', t0 + 2 * HOUR), undefined);
+      assert.ok(await keys.get('old', t0 + 1), 'still there until a newer outcome expires it');
+      await keys.put(outcome('new', t0 + 2 * HOUR));
+      assert.equal(await keys.get('old', t0 + 1), undefined, 'dropped when a newer outcome arrived');
+      assert.ok(await keys.get('new', t0 + 2 * HOUR));
+    });
+  });
+}

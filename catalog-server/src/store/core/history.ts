@@ -1,0 +1,84 @@
+import { BadRequestError } from '../../errors/index.ts';
+import { jsonEquals } from '../canonical-json.ts';
+import { treeDiff, treeEntries } from '../tree/hamt.ts';
+import type { Commit, ContentType, DiffEntry, EntrySummary, Page, PageRequest, ReflogEntry } from '../types.ts';
+import { toCommit, type ObjectReader } from './objects.ts';
+import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
+import type { CommitRecord, Persistence } from './persistence.ts';
+
+/**
+ * The read side over committed objects: a commit's entries, first-parent log, diffs between commits, and the reflog.
+ * Everything but the reflog reads immutable objects only, so it is the same on every server.
+ *
+ * @example await new History(persist, objects).log(headHash, { maxRecords: 20 })
+ */
+export class History {
+  constructor(
+    private readonly persist: Persistence,
+    private readonly objects: ObjectReader,
+  ) {}
+
+  async entries(
+    hash: string,
+    opts: PageRequest & { prefix?: string[]; types?: ContentType[] },
+  ): Promise<Page<EntrySummary>> {
+    const tree = (await this.objects.commit(await this.objects.resolveHash(hash))).tree;
+    const prefix = opts.prefix ?? [];
+    const entries = (await treeEntries(this.objects.nodes, tree))
+      .filter((e) => startsWith(e.elements, prefix) && (!opts.types || opts.types.includes(e.value.type)))
+      .sort((a, b) => compareText(a.id, b.id));
+    const page = pageSorted(entries, (e) => e.id, {
+      limit: pageSize(opts.maxRecords, Math.max(entries.length, 1)),
+      pageToken: opts.pageToken,
+    });
+    return {
+      items: page.items.map((e) => ({ key: { elements: e.elements }, type: e.value.type, contentId: e.value.id })),
+      token: page.token,
+    };
+  }
+
+  /** First-parent history from `hash`, newest first; the page token is the next commit's hash. */
+  async log(hash: string, opts: PageRequest): Promise<Page<Commit>> {
+    const limit = pageSize(opts.maxRecords);
+    const start = await this.objects.resolveHash(opts.pageToken ? decodeToken(opts.pageToken) : hash);
+    const items: Commit[] = [];
+    let c: CommitRecord | undefined = await this.objects.commit(start);
+    // The parentless root commit is the store's "beginning of time", not a user commit: the log stops before it.
+    while (c?.parents[0] && items.length < limit) {
+      items.push(toCommit(c));
+      c = await this.objects.commit(c.parents[0]);
+    }
+    return { items, token: c?.parents[0] ? encodeToken(c.hash) : undefined };
+  }
+
+  async diff(fromHash: string, toHash: string, opts: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>> {
+    const from = (await this.objects.commit(await this.objects.resolveHash(fromHash))).tree;
+    const to = (await this.objects.commit(await this.objects.resolveHash(toHash))).tree;
+    const prefix = opts.prefix ?? [];
+    const entries = (await treeDiff(this.objects.nodes, from, to, jsonEquals))
+      .filter((d) => startsWith(d.elements, prefix))
+      .sort((a, b) => compareText(a.id, b.id));
+    const page = pageSorted(entries, (d) => d.id, {
+      limit: pageSize(opts.maxRecords, Math.max(entries.length, 1)),
+      pageToken: opts.pageToken,
+    });
+    return {
+      items: page.items.map((d) => ({ key: { elements: d.elements }, from: d.from ?? null, to: d.to ?? null })),
+      token: page.token,
+    };
+  }
+
+  /** Ref moves, newest first; the page token is the last line's id. */
+  async reflog(opts: PageRequest & { refName?: string }): Promise<Page<ReflogEntry>> {
+    const limit = pageSize(opts.maxRecords);
+    const beforeId = opts.pageToken ? Number(decodeToken(opts.pageToken)) : Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(beforeId)) throw new BadRequestError('Invalid pageToken.');
+    const rows = await this.persist.reflog({ refName: opts.refName, beforeId, limit: limit + 1 });
+    const items = rows.slice(0, limit).map(({ id: _id, ...entry }) => entry);
+    return { items, token: rows.length > limit ? encodeToken(String(rows[limit - 1].id)) : undefined };
+  }
+}
+
+function startsWith(elements: string[], prefix: string[]): boolean {
+  return prefix.length <= elements.length && prefix.every((p, i) => elements[i] === p);
+}

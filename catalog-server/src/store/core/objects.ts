@@ -1,0 +1,191 @@
+import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
+import { canonicalJson, sha256Hex } from '../canonical-json.ts';
+import type { CommitNode } from '../merge/merge-base.ts';
+import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
+import type { Commit, CommitMeta, Content } from '../types.ts';
+import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
+
+const CACHE_LIMIT = 50_000;
+
+/** The root commit every store starts from; fixed fields so that every fresh store has the same root hash. */
+const ROOT_FIELDS = {
+  parents: [] as string[],
+  tree: EMPTY_TREE,
+  author: '',
+  committer: '',
+  message: '',
+  authorTime: '1970-01-01T00:00:00.000Z',
+  commitTime: '1970-01-01T00:00:00.000Z',
+  properties: {} as Record<string, string>,
+};
+
+type CommitFields = Omit<CommitRecord, 'hash' | 'generation' | 'commitMs'>;
+
+/**
+ * Reads the immutable objects (commits, trie nodes) through a bounded cache. Caching them is always safe, also with
+ * several servers on one database: an object never changes once written, and its name is the hash of its content.
+ * Refs are never cached here (see core/version-store.ts).
+ *
+ * @example const objects = new ObjectReader(persist); const c = await objects.commit(hash)
+ */
+export class ObjectReader {
+  private readonly nodeCache = new Map<string, TreeNode<Content>>();
+  private readonly commitCache = new Map<string, CommitRecord>();
+
+  constructor(private readonly persist: Persistence) {}
+
+  /** The root commit (same hash in every store). */
+  static root(): CommitRecord {
+    return sealCommit({ ...ROOT_FIELDS, operations: [] }, 0);
+  }
+
+  async commit(hash: string): Promise<CommitRecord> {
+    let c = this.commitCache.get(hash);
+    if (!c) {
+      c = await this.persist.getCommit(hash);
+      if (!c) throw new NoSuchReferenceError(hash);
+      remember(this.commitCache, hash, c);
+    }
+    return c;
+  }
+
+  async node(id: string): Promise<TreeNode<Content>> {
+    let node = this.nodeCache.get(id);
+    if (!node) {
+      const body = await this.persist.getNode(id);
+      if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
+      node = parseNode<Content>(body);
+      remember(this.nodeCache, id, node);
+    }
+    return node;
+  }
+
+  /** Node reads for tree/hamt.ts over committed objects (reads only: writes go through a Draft). */
+  readonly nodes: NodeIO<Content> = {
+    get: (id) => this.node(id),
+    put: () => {
+      throw new Error('Committed trees are read-only; write through a Draft.');
+    },
+  };
+
+  /** The merge-base walk's view of a commit. */
+  readonly loadNode = async (hash: string): Promise<CommitNode> => {
+    const c = await this.commit(hash);
+    return { parents: c.parents, generation: c.generation };
+  };
+
+  /** A full hash, or a unique prefix of at least 8 hex digits, to the full hash of an existing commit. */
+  async resolveHash(hash: string): Promise<string> {
+    const h = hash.toLowerCase();
+    if (!/^[0-9a-f]{8,64}$/.test(h)) throw new BadRequestError(`"${hash}" is not a commit hash (8 to 64 hex digits).`);
+    if (h.length === 64) return (await this.commit(h)).hash;
+    const found = await this.persist.commitsByPrefix(h, 2);
+    if (found.length === 0) throw new NoSuchReferenceError(hash);
+    if (found.length > 1) throw new BadRequestError(`Hash prefix "${hash}" is ambiguous; give more digits.`);
+    return found[0];
+  }
+
+  /** Adds what a successful write stored, so the next reads need no round trip. */
+  learn(draft: Draft): void {
+    for (const [id, node] of draft.newNodes) remember(this.nodeCache, id, node);
+    for (const c of draft.newCommits) remember(this.commitCache, c.hash, c);
+  }
+}
+
+/**
+ * The objects one store operation creates before its write transaction: new trie nodes and commits, readable (by the
+ * operation itself) before they are persisted, and handed to `Persistence.write` in one batch.
+ *
+ * @example const draft = new Draft(objects); const tree = await treeApply(draft.nodes, head.tree, changes)
+ */
+export class Draft {
+  readonly newNodes = new Map<string, TreeNode<Content>>();
+  readonly newCommits: CommitRecord[] = [];
+
+  constructor(private readonly objects: ObjectReader) {}
+
+  readonly nodes: NodeIO<Content> = {
+    get: (id) => this.newNodes.get(id) ?? this.objects.node(id),
+    put: (id, node) => void this.newNodes.set(id, node),
+  };
+
+  async commit(hash: string): Promise<CommitRecord> {
+    return this.newCommits.find((c) => c.hash === hash) ?? this.objects.commit(hash);
+  }
+
+  /** Creates a commit on `parents` with the given tree (commit time now) and returns it. */
+  async newCommit(
+    parents: string[],
+    tree: string,
+    meta: CommitMeta,
+    operations: StoredOperation[],
+  ): Promise<CommitRecord> {
+    const now = new Date().toISOString();
+    let generation = 0;
+    for (const p of parents) generation = Math.max(generation, (await this.commit(p)).generation + 1);
+    const c = sealCommit(
+      {
+        parents,
+        tree,
+        author: meta.author ?? 'rat',
+        committer: meta.author ?? 'rat',
+        message: meta.message,
+        authorTime: meta.authorTime ?? now,
+        commitTime: now,
+        properties: meta.properties ?? {},
+        operations,
+      },
+      generation,
+    );
+    this.newCommits.push(c);
+    return c;
+  }
+
+  /** The batch parts for `Persistence.write`. */
+  objectsToWrite(): { nodes: Array<{ id: string; body: string }>; commits: CommitRecord[] } {
+    return {
+      nodes: [...this.newNodes].map(([id, node]) => ({ id, body: serializeNode(node) })),
+      commits: this.newCommits,
+    };
+  }
+}
+
+/**
+ * A commit's hash: SHA-256 of the canonical JSON of its parents, tree, people, times, message and properties
+ * (operations and generation follow from those, so they are not hashed).
+ */
+function sealCommit(f: CommitFields, generation: number): CommitRecord {
+  const hash = sha256Hex(
+    canonicalJson({
+      parents: f.parents,
+      tree: f.tree,
+      author: f.author,
+      committer: f.committer,
+      message: f.message,
+      authorTime: f.authorTime,
+      commitTime: f.commitTime,
+      properties: f.properties,
+    }),
+  );
+  return { ...f, hash, generation, commitMs: Date.parse(f.commitTime) };
+}
+
+/** The public view of a commit record. */
+export function toCommit(c: CommitRecord): Commit {
+  return {
+    hash: c.hash,
+    parentHashes: [...c.parents],
+    message: c.message,
+    author: c.author,
+    committer: c.committer,
+    authorTime: c.authorTime,
+    commitTime: c.commitTime,
+    properties: { ...c.properties },
+    generation: c.generation,
+  };
+}
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+}

@@ -1,0 +1,82 @@
+import type { CommitWithOperations, ReferenceType, ReflogEntry } from '../types.ts';
+
+/** An operation as a commit records it (content ids assigned). */
+export type StoredOperation = CommitWithOperations['operations'][number];
+
+/** A commit as persisted. Immutable once written; named by the hash of its fields (see core/objects.ts). */
+export interface CommitRecord {
+  hash: string;
+  /** First parent, then the merged source head for a merge commit; empty for the root. */
+  parents: string[];
+  /** Root id of the commit's key→content trie (tree/hamt.ts). */
+  tree: string;
+  generation: number;
+  author: string;
+  committer: string;
+  message: string;
+  authorTime: string;
+  commitTime: string;
+  /** `commitTime` in epoch milliseconds, for `ref*timestamp` lookups. */
+  commitMs: number;
+  properties: Record<string, string>;
+  operations: StoredOperation[];
+}
+
+export interface RefRecord {
+  name: string;
+  type: ReferenceType;
+  head: string;
+}
+
+/** A reflog line with its position (ids grow with every ref move; pages walk them downwards). */
+export interface ReflogRecord extends ReflogEntry {
+  id: number;
+}
+
+/**
+ * The ref change a write transaction ends with. Each is a compare-and-swap: `create` only if the name is free,
+ * `move` and `delete` only if the ref is still at `from`.
+ */
+export type RefUpdate =
+  | { kind: 'create'; name: string; type: ReferenceType; head: string }
+  | { kind: 'move'; name: string; type: ReferenceType; from: string; to: string; operation: ReflogEntry['operation'] }
+  | { kind: 'delete'; name: string; type: ReferenceType; from: string };
+
+/** Everything one store operation writes: new immutable objects, then the ref compare-and-swap and its reflog line. */
+export interface WriteBatch {
+  /** Serialized trie nodes by id; a node already present is left as it is. */
+  nodes: Array<{ id: string; body: string }>;
+  /** New commits, parents before children; a commit already present is left as it is. */
+  commits: CommitRecord[];
+  ref: RefUpdate;
+  /** When the ref moved (ISO-8601), for the reflog. */
+  at: string;
+}
+
+/**
+ * The persistence port under the backend-neutral store core (core/version-store.ts): content-addressed objects
+ * (commits, trie nodes) that never change once written, and mutable refs that only move by compare-and-swap.
+ * Backends: SQLite (store/sqlite/) and PostgreSQL (store/postgres/).
+ *
+ * The core reads whatever it needs outside any transaction, then hands one `WriteBatch` to `write`, which the backend
+ * applies as ONE transaction ending in the ref compare-and-swap. When the ref moved meanwhile, nothing is written
+ * and `write` answers false; the core re-reads and decides again (retry or conflict). So no decision is ever based on
+ * a read from another transaction without the compare-and-swap checking it still holds.
+ *
+ * @example if (!(await persist.write({ nodes, commits: [c], ref: { kind: 'move', name: 'main', type: 'BRANCH', from, to: c.hash, operation: 'COMMIT' }, at }))) retry()
+ */
+export interface Persistence {
+  getCommit(hash: string): Promise<CommitRecord | undefined>;
+  /** Up to `limit` full hashes starting with `prefix` (lower-case hex). */
+  commitsByPrefix(prefix: string, limit: number): Promise<string[]>;
+  /** A trie node's serialized body. */
+  getNode(id: string): Promise<string | undefined>;
+  getRef(name: string): Promise<RefRecord | undefined>;
+  /** All refs, by name. */
+  listRefs(): Promise<RefRecord[]>;
+  /** Reflog lines with `id < beforeId`, newest first; only `refName`'s when given. */
+  reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]>;
+  /** Applies `batch` in one transaction; false (nothing written) when the ref compare-and-swap fails. */
+  write(batch: WriteBatch): Promise<boolean>;
+  close(): Promise<void>;
+}

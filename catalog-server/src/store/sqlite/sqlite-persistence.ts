@@ -1,0 +1,190 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
+import type { ReferenceType, ReflogEntry } from '../types.ts';
+import { migrate } from './migrate.ts';
+
+interface CommitRow {
+  hash: string;
+  parent: string | null;
+  merge_parent: string | null;
+  tree: string;
+  generation: number;
+  author: string;
+  committer: string;
+  message: string;
+  author_time: string;
+  commit_time: string;
+  commit_ms: number;
+  properties: string;
+  operations: string;
+}
+
+interface LogRow {
+  id: number;
+  ref_name: string;
+  ref_type: ReferenceType;
+  previous_hash: string | null;
+  new_hash: string | null;
+  operation: ReflogEntry['operation'];
+  at: string;
+}
+
+/**
+ * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch is one IMMEDIATE
+ * transaction that ends with the ref compare-and-swap, so a crash at any point leaves the last acknowledged state and
+ * several processes sharing the file serialize their writes.
+ *
+ * @example const persist = await SqlitePersistence.open('.rat/catalog.db')
+ */
+export class SqlitePersistence implements Persistence {
+  private readonly stmt: Record<string, Statement>;
+  private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
+
+  private constructor(readonly db: Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.stmt = {
+      getCommit: p('SELECT * FROM commits WHERE hash = ?'),
+      commitsByPrefix: p('SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?'),
+      insertCommit: p(`INSERT OR IGNORE INTO commits (hash, parent, merge_parent, tree, generation, author, committer,
+        message, author_time, commit_time, commit_ms, properties, operations)
+        VALUES (@hash, @parent, @merge_parent, @tree, @generation, @author, @committer, @message, @author_time,
+        @commit_time, @commit_ms, @properties, @operations)`),
+      getRef: p('SELECT name, type, head FROM refs WHERE name = ?'),
+      listRefs: p('SELECT name, type, head FROM refs ORDER BY name'),
+      insertRef: p('INSERT OR IGNORE INTO refs (name, type, head) VALUES (?, ?, ?)'),
+      casRef: p('UPDATE refs SET head = ? WHERE name = ? AND head = ?'),
+      deleteRef: p('DELETE FROM refs WHERE name = ? AND head = ?'),
+      insertLog: p(`INSERT INTO ref_log (ref_name, ref_type, previous_hash, new_hash, operation, at)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      reflogAll: p('SELECT * FROM ref_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
+      reflogRef: p('SELECT * FROM ref_log WHERE ref_name = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
+      putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
+    };
+    this.writeTx = db.transaction((batch: WriteBatch): boolean => {
+      for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
+      for (const c of batch.commits) this.stmt.insertCommit.run(toRow(c));
+      const ref = batch.ref;
+      let moved: boolean;
+      let previous: string | null = null;
+      let next: string | null = null;
+      let operation: ReflogEntry['operation'];
+      if (ref.kind === 'create') {
+        moved = this.stmt.insertRef.run(ref.name, ref.type, ref.head).changes === 1;
+        [next, operation] = [ref.head, 'CREATE'];
+      } else if (ref.kind === 'move') {
+        moved = this.stmt.casRef.run(ref.to, ref.name, ref.from).changes === 1;
+        [previous, next, operation] = [ref.from, ref.to, ref.operation];
+      } else {
+        moved = this.stmt.deleteRef.run(ref.name, ref.from).changes === 1;
+        [previous, operation] = [ref.from, 'DELETE'];
+      }
+      // Lost the compare-and-swap: undo the object inserts too, so a failed write leaves no trace.
+      if (!moved) throw LOST;
+      this.stmt.insertLog.run(ref.name, ref.type, previous, next, operation, batch.at);
+      return true;
+    });
+  }
+
+  /** Opens (and migrates) the database at `file`, or an in-memory one for `':memory:'`. */
+  static async open(file: string): Promise<SqlitePersistence> {
+    const db = new BetterSqlite3(file);
+    db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged commit survives power loss, not only a process crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    await migrate(db);
+    return new SqlitePersistence(db);
+  }
+
+  async getCommit(hash: string): Promise<CommitRecord | undefined> {
+    const row = this.stmt.getCommit.get(hash) as CommitRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    return (this.stmt.commitsByPrefix.all(prefix, `${prefix}g`, limit) as Array<{ hash: string }>).map((r) => r.hash);
+  }
+
+  async getNode(id: string): Promise<string | undefined> {
+    return (this.stmt.getNode.get(id) as { body: string } | undefined)?.body;
+  }
+
+  async getRef(name: string): Promise<RefRecord | undefined> {
+    return this.stmt.getRef.get(name) as RefRecord | undefined;
+  }
+
+  async listRefs(): Promise<RefRecord[]> {
+    return this.stmt.listRefs.all() as RefRecord[];
+  }
+
+  async reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]> {
+    const rows = (
+      opts.refName
+        ? this.stmt.reflogRef.all(opts.refName, opts.beforeId, opts.limit)
+        : this.stmt.reflogAll.all(opts.beforeId, opts.limit)
+    ) as LogRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      refName: r.ref_name,
+      refType: r.ref_type,
+      previousHash: r.previous_hash,
+      newHash: r.new_hash,
+      operation: r.operation,
+      at: r.at,
+    }));
+  }
+
+  async write(batch: WriteBatch): Promise<boolean> {
+    try {
+      return this.writeTx.immediate(batch);
+    } catch (err) {
+      if (err === LOST) return false;
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Thrown inside the write transaction to roll it back when the ref compare-and-swap fails. */
+const LOST = Symbol('lost compare-and-swap');
+
+function toRow(c: CommitRecord): CommitRow {
+  return {
+    hash: c.hash,
+    parent: c.parents[0] ?? null,
+    merge_parent: c.parents[1] ?? null,
+    tree: c.tree,
+    generation: c.generation,
+    author: c.author,
+    committer: c.committer,
+    message: c.message,
+    author_time: c.authorTime,
+    commit_time: c.commitTime,
+    commit_ms: c.commitMs,
+    properties: JSON.stringify(c.properties),
+    operations: JSON.stringify(c.operations),
+  };
+}
+
+function fromRow(r: CommitRow): CommitRecord {
+  return {
+    hash: r.hash,
+    parents: r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [],
+    tree: r.tree,
+    generation: r.generation,
+    author: r.author,
+    committer: r.committer,
+    message: r.message,
+    authorTime: r.author_time,
+    commitTime: r.commit_time,
+    commitMs: r.commit_ms,
+    properties: JSON.parse(r.properties) as Record<string, string>,
+    operations: JSON.parse(r.operations) as CommitRecord['operations'],
+  };
+}
