@@ -1,5 +1,5 @@
 import type { Action } from '../../auth/policy.ts';
-import { parseRefPath } from '../management/ref-path.ts';
+import { parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
 
 /** What a request needs before its handler runs. */

@@ -13,7 +13,6 @@ import {
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
 import { BadRequestError, RatError, StorageObjectNotFoundError } from '../../errors/index.ts';
-import { toCatalogError } from './format-errors.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 
 type Deps = Pick<AppContext, 'locations'>;
@@ -80,12 +79,7 @@ export async function readTableMetadata(ctx: Deps, location: string): Promise<Ta
   const cached = cache.getParsed<TableMetadata>(location);
   if (cached) return cached;
   const json = await readJson(ctx, location);
-  let metadata: TableMetadata;
-  try {
-    metadata = parseTableMetadata(json);
-  } catch (err) {
-    throw toCatalogError(err);
-  }
+  const metadata = parseTableMetadata(json);
   cache.putParsed(location, metadata);
   return metadata;
 }
@@ -93,11 +87,7 @@ export async function readTableMetadata(ctx: Deps, location: string): Promise<Ta
 /** Reads a view metadata file. */
 export async function readViewMetadata(ctx: Deps, location: string): Promise<ViewMetadata> {
   const json = await readJson(ctx, location);
-  try {
-    return parseViewMetadata(json);
-  } catch (err) {
-    throw toCatalogError(err);
-  }
+  return parseViewMetadata(json);
 }
 
 /**
