@@ -23,6 +23,7 @@ import { collectGarbage } from '../../service/storage/gc.ts';
 import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
 import { requireBody } from '../json-body.ts';
 import * as s from './schemas.ts';
+import { managementOpenApi } from './openapi.ts';
 import { gcOptions, mergeFlags, toOperations, toStoreMeta } from './inputs.ts';
 import {
   commitResponseJson,
@@ -48,6 +49,11 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.get('/config', (_req, res) => {
     res.json(managementConfig(store));
+  });
+
+  /** This API's OpenAPI document, generated from the zod schemas that validate its requests. */
+  router.get('/openapi.json', (_req, res) => {
+    res.json(managementOpenApi());
   });
 
   // ------------------------------------------------------------------------------------------------ references
