@@ -321,4 +321,67 @@ describe('input validation over HTTP', function () {
       assert.equal((await http('GET', api(`/trees/${ref}`))).status, 404);
     });
   });
+
+  describe('bodies and hashes a newcomer gets wrong', () => {
+    const api = (p: string) => `${server.url}/api/v2${p}`;
+    const mainHash = async () => (await http('GET', api('/trees/main'))).body.reference.hash as string;
+    const commitBody = {
+      commitMeta: { message: 'm' },
+      operations: [{ type: 'PUT', key: { elements: ['nb'] }, content: { type: 'NAMESPACE', elements: ['nb'] } }],
+    };
+
+    it('refuses a body that is not JSON with 415 naming the expected type, on both APIs', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const onIceberg = await http('POST', ice('/namespaces'), 'namespace=db2', form);
+      assert.equal(onIceberg.status, 415, JSON.stringify(onIceberg.body));
+      assert.equal(onIceberg.body.error.type, 'UnsupportedMediaTypeException');
+      assert.match(onIceberg.body.error.message, /application\/json/);
+      const onApi = await http('POST', api(`/trees/main@${await mainHash()}/history/commit`), 'x', {
+        'content-type': 'text/plain',
+      });
+      assert.equal(onApi.status, 415, JSON.stringify(onApi.body));
+      assert.equal(onApi.body.errorCode, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('reads a JSON body sent without a content type', async () => {
+      // A byte body gets no default content type from fetch (a string would be sent as text/plain).
+      const body = new TextEncoder().encode(JSON.stringify({ namespace: ['no_type'] }));
+      const res = await fetch(ice('/namespaces'), { method: 'POST', body });
+      assert.equal(res.status, 200, await res.text());
+    });
+
+    it('answers a null or absent body with a 400 that says so, not a parser or field error', async () => {
+      for (const body of ['null', undefined]) {
+        const onIceberg = await http(
+          'POST',
+          ice('/namespaces'),
+          body ?? '',
+          body ? {} : { 'content-type': 'application/json' },
+        );
+        assert.equal(onIceberg.status, 400, JSON.stringify(onIceberg.body));
+        assert.equal(onIceberg.body.error.type, 'BadRequestException');
+        const onApi = await http('POST', api(`/trees/main@${await mainHash()}/history/commit`), body ?? '');
+        assert.equal(onApi.status, 400, JSON.stringify(onApi.body));
+        assert.equal(onApi.body.errorCode, 'BAD_REQUEST');
+        // The answer is about the body as a whole, not about one of its fields.
+        assert.doesNotMatch(onApi.body.message, /commitMeta|operations/);
+      }
+      assert.equal((await http('POST', api(`/trees/main@${await mainHash()}/history/commit`), commitBody)).status, 200);
+    });
+
+    it('a hash that names no commit is a 404 about the commit, pointing at where hashes come from', async () => {
+      for (const ref of ['main@0000000000000000', '@00000000']) {
+        const r = await http('GET', api(`/trees/${ref}/entries`));
+        assert.equal(r.status, 404, JSON.stringify(r.body));
+        assert.equal(r.body.errorCode, 'REFERENCE_NOT_FOUND');
+        assert.match(r.body.message, /\/history/);
+      }
+      const onIceberg = await http(
+        'GET',
+        `${server.url}/iceberg/${encodeURIComponent('main@0000000000000000')}/v1/config`,
+      );
+      assert.equal(onIceberg.status, 404);
+      assert.equal(onIceberg.body.error.type, 'NoSuchReferenceException');
+    });
+  });
 });

@@ -39,6 +39,29 @@ describe('observability: /metrics and request ids', function () {
     assert.doesNotMatch(text, /secret_table|obs/, 'no table or namespace names in labels');
   });
 
+  it('/metrics counts metadata cache hits and misses, labelled by cache and result only', async () => {
+    const ice = `${server.url}/iceberg/v1`;
+    const counts = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const value = (cache: string, result: string) =>
+        Number(
+          new RegExp(`rat_metadata_cache_lookups_total\\{cache="${cache}",result="${result}"\\} (\\d+)`).exec(
+            text,
+          )?.[1] ?? 0,
+        );
+      return { hits: value('parsed', 'hit') + value('text', 'hit'), textMiss: value('text', 'miss') };
+    };
+    assert.equal((await http('POST', `${ice}/namespaces`, { namespace: ['cache'] })).status, 200);
+    const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
+    assert.equal((await http('POST', `${ice}/namespaces/cache/tables`, { name: 't', schema })).status, 200);
+    const before = await counts();
+    for (let i = 0; i < 3; i++) assert.equal((await http('GET', `${ice}/namespaces/cache/tables/t`)).status, 200);
+    const after = await counts();
+    // The file was written by this server, so every load is answered from the cache (parsed, or its text).
+    assert.ok(after.hits >= before.hits + 3, JSON.stringify({ before, after }));
+    assert.equal(after.textMiss, before.textMiss);
+  });
+
   it('merges are counted by outcome', async () => {
     const head = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
     await http('POST', `${server.url}/api/v2/trees?name=obs-b&type=BRANCH`, {

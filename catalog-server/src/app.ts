@@ -8,7 +8,7 @@ import { uiRouter } from './http/ui/static.ts';
 import { uiSupportRouter } from './http/ui/router.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
-import { LIMITS } from './limits.ts';
+import { jsonBodies } from './http/json-body.ts';
 import { authentication, authorization } from './http/auth/index.ts';
 
 /** Builds the express app: Nessie-style management API, Iceberg REST per ref, forge webhooks, the web UI at `/`. */
@@ -19,16 +19,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('query parser', 'extended');
   app.use(observeRequests(ctx.logger, ctx.metrics));
   app.use(authentication(ctx));
-  app.use(
-    express.json({
-      limit: LIMITS.requestBodyBytes,
-      type: ['application/json', 'application/*+json'],
-      // The Iceberg routes re-parse the raw text: JSON.parse would round 63-bit snapshot ids.
-      verify: (req, _res, buf) => {
-        (req as { rawBody?: Buffer }).rawBody = buf;
-      },
-    }),
-  );
+  app.use(['/api/v2', '/iceberg'], jsonBodies());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

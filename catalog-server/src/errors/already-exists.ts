@@ -10,9 +10,6 @@ const capitalized = (k: string) => k.charAt(0).toUpperCase() + k.slice(1);
  */
 export class AlreadyExistsError extends RatError {
   readonly code = 'ALREADY_EXISTS' as const;
-  readonly status = 409;
-  readonly icebergType = 'AlreadyExistsException';
-  readonly nessieErrorCode = 'CONTENT_ALREADY_EXISTS';
 
   constructor(kind: Kind, name: string, ref: string, existingKind?: string, renamedFrom?: string) {
     const existing = existingKind ?? kind;

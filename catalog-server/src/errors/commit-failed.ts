@@ -6,7 +6,4 @@ import { RatError } from './rat-error.ts';
  */
 export class CommitFailedError extends RatError {
   readonly code = 'COMMIT_FAILED' as const;
-  readonly status = 409;
-  readonly icebergType = 'CommitFailedException';
-  readonly nessieErrorCode = 'REFERENCE_CONFLICT';
 }

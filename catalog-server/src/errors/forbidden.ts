@@ -7,9 +7,6 @@ import { RatError } from './rat-error.ts';
  */
 export class ForbiddenError extends RatError {
   readonly code = 'FORBIDDEN' as const;
-  readonly status = 403;
-  readonly icebergType = 'ForbiddenException';
-  readonly nessieErrorCode = 'FORBIDDEN';
 
   constructor(principal: string, permission: string, ref: string | null, reason: 'missing-permission' | 'protected') {
     const where = ref === null ? 'every reference' : `"${ref}"`;

@@ -26,3 +26,6 @@ export { InvalidArgumentError } from './invalid-argument.ts';
 export { ForbiddenError } from './forbidden.ts';
 export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';
 export { PreviewUnsupportedError } from './preview-unsupported.ts';
+export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
+export { NoSuchCodeLinkError } from './no-such-code-link.ts';
+export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';

@@ -7,7 +7,4 @@ import { RatError } from './rat-error.ts';
  */
 export class InvalidArgumentError extends RatError {
   readonly code = 'INVALID_ARGUMENT' as const;
-  readonly status = 400;
-  readonly icebergType = 'IllegalArgumentException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 }

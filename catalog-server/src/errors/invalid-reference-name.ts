@@ -3,9 +3,6 @@ import { RatError } from './rat-error.ts';
 /** A branch or tag name that git would not accept either. */
 export class InvalidReferenceNameError extends RatError {
   readonly code = 'INVALID_REFERENCE_NAME' as const;
-  readonly status = 400;
-  readonly icebergType = 'BadRequestException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 
   constructor(name: string, reason: string) {
     super(`Invalid reference name "${name}": ${reason}. Use names git accepts, e.g. "main" or "feature/x".`, {

@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class LimitExceededError extends RatError {
   readonly code = 'LIMIT_EXCEEDED' as const;
-  readonly status = 400;
-  readonly icebergType = 'BadRequestException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 
   constructor(message: string, data: { limit: string; max: number } & Record<string, unknown>) {
     super(message, data);

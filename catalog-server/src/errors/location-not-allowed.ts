@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class LocationNotAllowedError extends RatError {
   readonly code = 'LOCATION_NOT_ALLOWED' as const;
-  readonly status = 400;
-  readonly icebergType = 'BadRequestException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 
   constructor(what: string, location: string, reason: string, allowedRoots: readonly string[]) {
     super(

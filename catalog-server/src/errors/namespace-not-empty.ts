@@ -3,9 +3,6 @@ import { RatError } from './rat-error.ts';
 /** Dropping a namespace that still holds tables, views or child namespaces. */
 export class NamespaceNotEmptyError extends RatError {
   readonly code = 'NAMESPACE_NOT_EMPTY' as const;
-  readonly status = 409;
-  readonly icebergType = 'NamespaceNotEmptyException';
-  readonly nessieErrorCode = 'NAMESPACE_NOT_EMPTY';
 
   constructor(namespace: readonly string[], ref: string, sample: string) {
     super(

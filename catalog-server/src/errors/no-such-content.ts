@@ -3,9 +3,6 @@ import { RatError } from './rat-error.ts';
 /** No content exists under a key at the given reference. */
 export class NoSuchContentError extends RatError {
   readonly code = 'CONTENT_NOT_FOUND' as const;
-  readonly status = 404;
-  readonly icebergType = 'NoSuchTableException';
-  readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
 
   constructor(key: string, ref: string) {
     super(`No content "${key}" at reference "${ref}".`, { key, ref });

@@ -7,9 +7,6 @@ import { RatError } from './rat-error.ts';
  */
 export class NoSuchNamespaceError extends RatError {
   readonly code = 'NAMESPACE_NOT_FOUND' as const;
-  readonly status = 404;
-  readonly icebergType = 'NoSuchNamespaceException';
-  readonly nessieErrorCode = 'NAMESPACE_NOT_FOUND';
 
   constructor(namespace: readonly string[], ref: string, opts: { bare?: boolean } = {}) {
     const head = `Namespace does not exist: ${namespace.join('.')}`;

@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class NoSuchTableError extends RatError {
   readonly code = 'TABLE_NOT_FOUND' as const;
-  readonly status = 404;
-  readonly icebergType = 'NoSuchTableException';
-  readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
 
   constructor(name: string, ref: string) {
     super(`Table does not exist: ${name} (on "${ref}"). Check the name and the branch in the catalog URL.`, {

@@ -3,9 +3,6 @@ import { RatError } from './rat-error.ts';
 /** A view that does not exist at the reference read. */
 export class NoSuchViewError extends RatError {
   readonly code = 'VIEW_NOT_FOUND' as const;
-  readonly status = 404;
-  readonly icebergType = 'NoSuchViewException';
-  readonly nessieErrorCode = 'CONTENT_NOT_FOUND';
 
   constructor(name: string, ref: string) {
     super(`View does not exist: ${name} (on "${ref}"). Check the name and the branch in the catalog URL.`, {

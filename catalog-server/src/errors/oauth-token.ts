@@ -9,12 +9,8 @@ export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_gra
  */
 export class OAuthTokenError extends RatError {
   readonly code = 'OAUTH_TOKEN' as const;
-  readonly status: number;
-  readonly icebergType = 'NotAuthorizedException';
-  readonly nessieErrorCode = 'UNAUTHORIZED';
 
   constructor(oauthError: OAuthErrorCode, message: string) {
     super(message, { oauthError });
-    this.status = oauthError === 'invalid_client' ? 401 : 400;
   }
 }

@@ -3,9 +3,6 @@ import { RatError } from './rat-error.ts';
 /** The data preview cannot read this table's files as a reader would (not Parquet, or deletion vectors). */
 export class PreviewUnsupportedError extends RatError {
   readonly code = 'PREVIEW_UNSUPPORTED' as const;
-  readonly status = 422;
-  readonly icebergType = 'UnprocessableEntityException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 
   constructor(table: string, format: string, path: string) {
     super(

@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class ReferenceConflictError extends RatError {
   readonly code = 'REFERENCE_CONFLICT' as const;
-  readonly status = 409;
-  readonly icebergType = 'CommitFailedException';
-  readonly nessieErrorCode = 'REFERENCE_CONFLICT';
 
   constructor(
     message: string,

@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class StorageAccessDeniedError extends RatError {
   readonly code = 'STORAGE_ACCESS_DENIED' as const;
-  readonly status = 403;
-  readonly icebergType = 'ForbiddenException';
-  readonly nessieErrorCode = 'FORBIDDEN';
 
   constructor(
     message: string,

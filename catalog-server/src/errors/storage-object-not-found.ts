@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class StorageObjectNotFoundError extends RatError {
   readonly code = 'STORAGE_OBJECT_NOT_FOUND' as const;
-  readonly status = 404;
-  readonly icebergType = 'NotFoundException';
-  readonly nessieErrorCode = 'UNKNOWN';
 
   constructor(location: string) {
     super(

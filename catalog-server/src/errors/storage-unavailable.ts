@@ -6,9 +6,6 @@ import { RatError } from './rat-error.ts';
  */
 export class StorageUnavailableError extends RatError {
   readonly code = 'STORAGE_UNAVAILABLE' as const;
-  readonly status = 503;
-  readonly icebergType = 'ServiceUnavailableException';
-  readonly nessieErrorCode = 'UNKNOWN';
 
   constructor(
     message: string,

@@ -3,7 +3,4 @@ import { RatError } from './rat-error.ts';
 /** A request whose signature or token does not verify. */
 export class UnauthorizedError extends RatError {
   readonly code = 'UNAUTHORIZED' as const;
-  readonly status = 401;
-  readonly icebergType = 'NotAuthorizedException';
-  readonly nessieErrorCode = 'UNAUTHORIZED';
 }

@@ -3,7 +3,4 @@ import { RatError } from './rat-error.ts';
 /** A well-formed request that contradicts itself (e.g. the same namespace property both set and removed). */
 export class UnprocessableEntityError extends RatError {
   readonly code = 'UNPROCESSABLE_ENTITY' as const;
-  readonly status = 422;
-  readonly icebergType = 'UnprocessableEntityException';
-  readonly nessieErrorCode = 'BAD_REQUEST';
 }

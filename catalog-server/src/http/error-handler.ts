@@ -1,11 +1,148 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { IcebergFormatError } from '@ratatouille/iceberg';
 import type { Logger } from '../observability/logger.ts';
 import { requestIdOf } from './observe-requests.ts';
-import { RatError, RequestTooLargeError } from '../errors/index.ts';
+import * as errors from '../errors/index.ts';
 import { LIMITS } from '../limits.ts';
 
-interface ErrorBody {
+/**
+ * The one place where errors become HTTP responses. Errors carry a `code` and `data`; the tables below turn the code
+ * into an HTTP status and the two wire models: Iceberg's `{"error": {message, type, code}}` and Nessie's
+ * `{status, reason, message, errorCode, errorDetails}`. Errors of the libraries the server uses (zod, the Iceberg
+ * format library, the JSON body parser) are translated here too, so no caller can forget a translation and answer a
+ * client's mistake with a 500.
+ */
+
+/** The literal `code` of one error class (never for the abstract base, whose code is any string). */
+type CodeOf<T> = T extends abstract new (...args: never[]) => { code: infer C }
+  ? string extends C
+    ? never
+    : C
+  : never;
+/** Every code an exported error class can carry. */
+export type RatErrorCode = CodeOf<(typeof errors)[keyof typeof errors]>;
+
+export interface WireMapping {
+  /** HTTP status; a function where the status depends on the error's data. */
+  status: number | ((data: Record<string, unknown>) => number);
+  /** Iceberg REST error `type`, which real clients turn into exceptions (`NoSuchTableException`, ...). */
+  icebergType: string;
+  /** Nessie REST v2 `errorCode`, which Nessie clients turn into exceptions. */
+  nessieErrorCode: string;
+}
+
+const badRequest: WireMapping = { status: 400, icebergType: 'BadRequestException', nessieErrorCode: 'BAD_REQUEST' };
+
+/** Code → status and error models. `satisfies` makes a new error class without a row a type error. */
+export const ERROR_MAP = {
+  BAD_REQUEST: badRequest,
+  INVALID_REFERENCE_NAME: badRequest,
+  LIMIT_EXCEEDED: badRequest,
+  LOCATION_NOT_ALLOWED: badRequest,
+  READ_ONLY_REFERENCE: badRequest,
+  UNKNOWN_UPDATE_ACTION: badRequest,
+  INVALID_ARGUMENT: { status: 400, icebergType: 'IllegalArgumentException', nessieErrorCode: 'BAD_REQUEST' },
+  UNAUTHORIZED: { status: 401, icebergType: 'NotAuthorizedException', nessieErrorCode: 'UNAUTHORIZED' },
+  // RFC 6749 §5.2: bad client credentials are 401, every other refused token request 400.
+  OAUTH_TOKEN: {
+    status: (data) => (data['oauthError'] === 'invalid_client' ? 401 : 400),
+    icebergType: 'NotAuthorizedException',
+    nessieErrorCode: 'UNAUTHORIZED',
+  },
+  FORBIDDEN: { status: 403, icebergType: 'ForbiddenException', nessieErrorCode: 'FORBIDDEN' },
+  STORAGE_ACCESS_DENIED: { status: 403, icebergType: 'ForbiddenException', nessieErrorCode: 'FORBIDDEN' },
+  REFERENCE_NOT_FOUND: { status: 404, icebergType: 'NoSuchReferenceException', nessieErrorCode: 'REFERENCE_NOT_FOUND' },
+  CONTENT_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
+  TABLE_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
+  VIEW_NOT_FOUND: { status: 404, icebergType: 'NoSuchViewException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
+  NAMESPACE_NOT_FOUND: { status: 404, icebergType: 'NoSuchNamespaceException', nessieErrorCode: 'NAMESPACE_NOT_FOUND' },
+  CODE_LINK_NOT_FOUND: { status: 404, icebergType: 'NotFoundException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
+  STORAGE_OBJECT_NOT_FOUND: { status: 404, icebergType: 'NotFoundException', nessieErrorCode: 'UNKNOWN' },
+  ALREADY_EXISTS: { status: 409, icebergType: 'AlreadyExistsException', nessieErrorCode: 'CONTENT_ALREADY_EXISTS' },
+  REFERENCE_ALREADY_EXISTS: {
+    status: 409,
+    icebergType: 'AlreadyExistsException',
+    nessieErrorCode: 'REFERENCE_ALREADY_EXISTS',
+  },
+  NAMESPACE_NOT_EMPTY: {
+    status: 409,
+    icebergType: 'NamespaceNotEmptyException',
+    nessieErrorCode: 'NAMESPACE_NOT_EMPTY',
+  },
+  COMMIT_FAILED: { status: 409, icebergType: 'CommitFailedException', nessieErrorCode: 'REFERENCE_CONFLICT' },
+  REFERENCE_CONFLICT: { status: 409, icebergType: 'CommitFailedException', nessieErrorCode: 'REFERENCE_CONFLICT' },
+  STORAGE_OBJECT_EXISTS: { status: 409, icebergType: 'AlreadyExistsException', nessieErrorCode: 'UNKNOWN' },
+  REQUEST_TOO_LARGE: { status: 413, icebergType: 'RequestTooLargeException', nessieErrorCode: 'BAD_REQUEST' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    icebergType: 'UnsupportedMediaTypeException',
+    nessieErrorCode: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  UNPROCESSABLE_ENTITY: { status: 422, icebergType: 'UnprocessableEntityException', nessieErrorCode: 'BAD_REQUEST' },
+  PREVIEW_UNSUPPORTED: { status: 422, icebergType: 'UnprocessableEntityException', nessieErrorCode: 'BAD_REQUEST' },
+  CODE_LINKS_UNAVAILABLE: {
+    status: 501,
+    icebergType: 'UnsupportedOperationException',
+    nessieErrorCode: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  STORAGE_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
+} as const satisfies Record<RatErrorCode, WireMapping>;
+
+/**
+ * The Iceberg format library's error kinds as catalog errors: a failed requirement or stale base is a 409
+ * CommitFailedException (the client refreshes and retries), an unknown action its own 400, a value the format forbids
+ * a 400 IllegalArgumentException (as Java's library raises it), any other invalid update or metadata a 400.
+ */
+const ICEBERG_KINDS: Record<IcebergFormatError['kind'], (e: IcebergFormatError) => errors.RatError> = {
+  'commit-conflict': (e) => new errors.CommitFailedError(e.message, e.data),
+  'unknown-action': (e) => new errors.UnknownUpdateActionError(e.message, e.data),
+  'invalid-argument': (e) => new errors.InvalidArgumentError(e.message, e.data),
+  'invalid-request': (e) => new errors.BadRequestError(e.message, e.data),
+  'invalid-metadata': (e) => new errors.BadRequestError(e.message, e.data),
+};
+
+/**
+ * Errors of express's JSON body parser, by its `type`. Its other 4xx errors (an aborted or mis-sized body) are 400s;
+ * a media-type mismatch is caught before the parser runs (`requireJsonBody`).
+ */
+const BODY_PARSER_TYPES: Record<string, (e: BodyParserError) => errors.RatError> = {
+  'entity.too.large': () => new errors.RequestTooLargeError(LIMITS.requestBodyBytes),
+  'entity.parse.failed': (e) => new errors.BadRequestError(`Malformed JSON body: ${e.message}`),
+  'encoding.unsupported': (e) => new errors.UnsupportedMediaTypeError(`encoding ${e.encoding ?? 'unknown'}`),
+  'charset.unsupported': (e) => new errors.UnsupportedMediaTypeError(`charset ${e.charset ?? 'unknown'}`),
+};
+
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+  message?: string;
+  encoding?: string;
+  charset?: string;
+}
+
+/**
+ * Any thrown value as a catalog error, or undefined for a server fault (a bug, a broken invariant), which is a 500.
+ *
+ * @example asRatError(new ZodError([])) // → BadRequestError
+ */
+export function asRatError(err: unknown): errors.RatError | undefined {
+  if (err instanceof errors.RatError) return err;
+  if (err instanceof IcebergFormatError) return ICEBERG_KINDS[err.kind](err);
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    return new errors.BadRequestError(`Invalid request: ${issues.join('; ')}`, { issues: err.issues });
+  }
+  const e = err as BodyParserError | null;
+  const fromParser = typeof e?.type === 'string' ? BODY_PARSER_TYPES[e.type] : undefined;
+  if (fromParser) return fromParser(e!);
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new errors.BadRequestError(`Malformed request body: ${e.message ?? 'unreadable'}`);
+  }
+  return undefined;
+}
+
+export interface ErrorBody {
   status: number;
   type: string;
   code: string;
@@ -14,51 +151,30 @@ interface ErrorBody {
   nessieErrorCode: string;
 }
 
-/** The one place where errors become HTTP responses. */
+/** The status, code and both error models' names for any thrown value. */
 export function describeError(err: unknown): ErrorBody {
-  // body-parser's own error for a body over the limit becomes the catalog's typed 413.
-  if ((err as { type?: unknown } | null)?.type === 'entity.too.large')
-    err = new RequestTooLargeError(LIMITS.requestBodyBytes);
-  if (err instanceof RatError) {
+  const e = asRatError(err);
+  if (!e) {
+    const message = (err as { message?: unknown } | null)?.message;
     return {
-      status: err.status,
-      type: err.icebergType,
-      code: err.code,
-      message: err.message,
-      data: err.data,
-      nessieErrorCode: err.nessieErrorCode,
-    };
-  }
-  if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-    return {
-      status: 400,
-      type: 'BadRequestException',
-      code: 'BAD_REQUEST',
-      message: `Invalid request: ${issues.join('; ')}`,
-      data: { issues: err.issues },
-      nessieErrorCode: 'BAD_REQUEST',
-    };
-  }
-  const e = err as { type?: string; status?: number; message?: string };
-  // body-parser reports malformed JSON and oversized bodies with a 4xx status of its own.
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return {
-      status: e.status,
-      type: 'BadRequestException',
-      code: 'BAD_REQUEST',
-      message: `Malformed request body: ${e.message ?? 'unreadable'}`,
+      status: 500,
+      type: 'InternalServerError',
+      code: 'INTERNAL',
+      message: `Internal error: ${typeof message === 'string' ? message : String(err)}`,
       data: {},
-      nessieErrorCode: 'BAD_REQUEST',
+      nessieErrorCode: 'UNKNOWN',
     };
   }
+  const m: WireMapping | undefined = (ERROR_MAP as Record<string, WireMapping>)[e.code];
+  // Only reachable for a class built around the type check (a cast); answered as a server fault, loudly.
+  if (!m) return describeError(new Error(`error code ${e.code} has no entry in the error map: ${e.message}`));
   return {
-    status: 500,
-    type: 'InternalServerError',
-    code: 'INTERNAL',
-    message: `Internal error: ${e?.message ?? String(err)}`,
-    data: {},
-    nessieErrorCode: 'UNKNOWN',
+    status: typeof m.status === 'function' ? m.status(e.data) : m.status,
+    type: m.icebergType,
+    code: e.code,
+    message: e.message,
+    data: e.data,
+    nessieErrorCode: m.nessieErrorCode,
   };
 }
 
@@ -71,7 +187,10 @@ const REASONS: Record<number, string> = {
   406: 'Not Acceptable',
   409: 'Conflict',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 };
 

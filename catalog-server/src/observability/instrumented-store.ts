@@ -1,10 +1,11 @@
 import type { MergeResult, VersionStore } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
+import { CommitFailedError, ReferenceConflictError } from '../errors/index.ts';
 
 type Outcome = 'ok' | 'conflict' | 'error';
 
 function outcomeOf(err: unknown): Outcome {
-  return (err as { status?: number })?.status === 409 ? 'conflict' : 'error';
+  return err instanceof ReferenceConflictError || err instanceof CommitFailedError ? 'conflict' : 'error';
 }
 
 /** `not-applied` is a dry run or a source with nothing new. */

@@ -39,6 +39,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Lookups in the metadata file cache (service/iceberg/metadata-cache.ts): the hit rate is hit / (hit + miss). */
+  readonly metadataCacheLookups = new Counter({
+    name: 'rat_metadata_cache_lookups_total',
+    help: 'Metadata file cache lookups by cache (text: file bytes, parsed: parsed table metadata) and result',
+    labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rat_' });
   }

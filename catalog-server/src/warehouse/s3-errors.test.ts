@@ -10,9 +10,8 @@ function sdkError(name: string, status?: number): Error {
 describe('S3 error mapping', () => {
   it('maps refused credentials to STORAGE_ACCESS_DENIED (403)', () => {
     for (const name of ['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'XAdminUserNotFound']) {
-      const e = toStorageError(sdkError(name, 403), ctx) as Error & { code: string; status: number };
+      const e = toStorageError(sdkError(name, 403), ctx) as Error & { code: string };
       assert.equal(e.code, 'STORAGE_ACCESS_DENIED', name);
-      assert.equal(e.status, 403);
     }
     assert.equal((toStorageError(sdkError('Unknown', 403), ctx) as { code?: string }).code, 'STORAGE_ACCESS_DENIED');
   });
@@ -21,9 +20,8 @@ describe('S3 error mapping', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const wrapped = Object.assign(new Error('wrapped'), { cause: refused });
     for (const err of [refused, wrapped, sdkError('TimeoutError')]) {
-      const e = toStorageError(err, ctx) as Error & { code: string; status: number; data: { reason: string } };
+      const e = toStorageError(err, ctx) as Error & { code: string; data: { reason: string } };
       assert.equal(e.code, 'STORAGE_UNAVAILABLE');
-      assert.equal(e.status, 503);
       assert.equal(e.data.reason, 'unreachable');
     }
   });

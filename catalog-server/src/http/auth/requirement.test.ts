@@ -30,10 +30,11 @@ describe('what a request needs', () => {
     assert.deepEqual(req('GET', '/api/v2/trees/dev/'), acts(['read', 'dev']));
   });
 
-  it('public: health, the token endpoint, webhooks', () => {
+  it('public: health, metrics, the API description, the token endpoint, webhooks', () => {
     for (const [m, p] of [
       ['GET', '/healthz'],
       ['GET', '/metrics'],
+      ['GET', '/api/v2/openapi.json'],
       ['POST', '/iceberg/v1/oauth/tokens'],
       ['POST', '/iceberg/feature%2Fx/v1/oauth/tokens'],
       ['POST', '/webhooks/github'],
@@ -41,6 +42,7 @@ describe('what a request needs', () => {
       assert.deepEqual(req(m!, p!), { kind: 'public' }, p);
     }
     assert.notDeepEqual(req('GET', '/iceberg/v1/oauth/tokens'), { kind: 'public' });
+    assert.notDeepEqual(req('POST', '/api/v2/openapi.json'), { kind: 'public' });
   });
 
   it('management API: both refs of a merge, diff and transplant; a new reference and its source', () => {

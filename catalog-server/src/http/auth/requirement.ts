@@ -1,5 +1,5 @@
 import type { Action } from '../../auth/policy.ts';
-import { parseRefPath } from '../management/ref-path.ts';
+import { parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
 
 /** What a request needs before its handler runs. */
@@ -26,6 +26,8 @@ export function isPublicRoute(method: string, path: string): boolean {
   const p = path.toLowerCase();
   // Health and Prometheus metrics (route patterns and counts, no names or data) serve probes and scrapers.
   if (['/healthz', '/healthz/', '/metrics', '/metrics/'].includes(p)) return true;
+  // The API description holds no data; tools read it before they have a token.
+  if (method === 'GET' && p === '/api/v2/openapi.json') return true;
   if (p === '/webhooks' || p.startsWith('/webhooks/')) return true;
   return method === 'POST' && /^\/iceberg(\/[^/]+)?\/v1\/oauth\/tokens\/?$/.test(p);
 }

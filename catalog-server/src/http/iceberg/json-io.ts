@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
 import { parseJson, stringifyJson } from '@ratatouille/iceberg';
 import { BadRequestError } from '../../errors/index.ts';
-import { toCatalogError } from '../../service/iceberg/format-errors.ts';
 import { assertIcebergBodyWithinLimits } from './request-limits.ts';
+import { requireBody, type BodySchema } from '../json-body.ts';
 
 /**
  * The request body parsed with 64-bit integers kept exact (snapshot ids). app.ts keeps the raw bytes for this;
- * without them (no JSON content type) the already parsed body is used.
+ * without them (no body) the body is absent.
  */
 export function jsonBody(req: Request): unknown {
   const raw = (req as { rawBody?: Buffer }).rawBody;
@@ -17,7 +17,7 @@ export function jsonBody(req: Request): unknown {
       throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`);
     }
   }
-  return req.body ?? {};
+  return req.body;
 }
 
 /** Sends a JSON response, writing bigint ids as exact numbers. */
@@ -26,17 +26,11 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
 }
 
 /**
- * Validates the body with a request schema and the property limits of limits.ts. The Iceberg library's named errors (an unknown update action) are turned
- * into the catalog's typed errors here; zod errors go to the error handler as 400s.
+ * Validates the body with a request schema and the property limits of limits.ts. The Iceberg library's errors (an
+ * unknown update action) and zod's go to the error handler, which answers them as 400s.
  */
-export function parseBody<T>(schema: { parse(v: unknown): T }, req: Request): T {
-  const body = jsonBody(req);
-  let parsed: T;
-  try {
-    parsed = schema.parse(body);
-  } catch (err) {
-    throw toCatalogError(err);
-  }
+export function parseBody<T>(schema: BodySchema<T>, req: Request): T {
+  const parsed = requireBody(schema, jsonBody(req));
   assertIcebergBodyWithinLimits(parsed);
   return parsed;
 }

@@ -3,7 +3,7 @@
  * names (`max-records`, `page-token`, `prefix-key`, ...). Each parsed value is what the handler passes on.
  */
 import { z } from 'zod';
-import { assertValidContentKey, parseContentKey } from './content-key.ts';
+import { assertValidContentKey, parseContentKey } from '../../service/management/content-key.ts';
 import type { ContentKey } from '../../store/types.ts';
 import { assertKeyWithinLimits, assertPropertiesWithinLimits } from '../../limits.ts';
 

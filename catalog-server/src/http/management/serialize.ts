@@ -4,16 +4,18 @@
  */
 import type {
   Commit,
+  CommitResult,
   CommitWithOperations,
   Content,
   ContentKey,
+  DiffEntry,
+  EntrySummary,
   MergeResult,
   Page,
   ReflogEntry,
   ResolvedRef,
 } from '../../store/types.ts';
-import type { CommitMeta as StoreCommitMeta } from '../../store/types.ts';
-import type { CommitMetaInput } from './schemas.ts';
+import type { HeadPointer } from '../../service/management/references.ts';
 
 export interface NessieReference {
   type: 'BRANCH' | 'TAG' | 'DETACHED';
@@ -108,19 +110,69 @@ export function reflogEntryJson(e: ReflogEntry): Record<string, unknown> {
   return { ...e };
 }
 
-/**
- * Nessie's commit meta input → the store's. Nessie has lists of authors and multi-valued properties; the store keeps
- * one author and single values, so the first author and the last value of a multi-valued property win.
- */
-export function toStoreMeta(m: Partial<CommitMetaInput> | undefined, fallbackMessage?: string): StoreCommitMeta {
-  const properties: Record<string, string> = { ...(m?.properties ?? {}) };
-  for (const [k, vs] of Object.entries(m?.allProperties ?? {})) if (vs.length > 0) properties[k] = vs[vs.length - 1]!;
-  const author = m?.author ?? m?.authors?.[0] ?? undefined;
-  const message = m?.message !== undefined && m.message !== '' ? m.message : (fallbackMessage ?? m?.message ?? '');
+/** A commit's answer: the branch's new head and the content ids of keys it created (Nessie: null, not [], for none). */
+export function commitResponseJson(c: { branch: string; result: CommitResult }): Record<string, unknown> {
   return {
-    message,
-    ...(author != null && author !== '' ? { author } : {}),
-    ...(m?.authorTime != null ? { authorTime: m.authorTime } : {}),
-    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    targetBranch: { type: 'BRANCH', name: c.branch, hash: c.result.hash },
+    addedContents:
+      c.result.addedContents.length > 0
+        ? c.result.addedContents.map((a) => ({ key: keyJson(a.key), contentId: a.contentId }))
+        : null,
+  };
+}
+
+export function entriesJson(e: {
+  at: ResolvedRef;
+  page: Page<{ entry: EntrySummary; content: Content | null }>;
+}): Record<string, unknown> {
+  return {
+    ...pageJson('entries', e.page, ({ entry, content }) => ({
+      type: entry.type,
+      name: keyJson(entry.key),
+      contentId: entry.contentId,
+      content: content ? contentJson(content) : null,
+    })),
+    effectiveReference: effectiveReference(e.at),
+  };
+}
+
+export function diffJson(d: { from: ResolvedRef; to: ResolvedRef; page: Page<DiffEntry> }): Record<string, unknown> {
+  return {
+    ...pageJson('diffs', d.page, (e) => ({
+      key: keyJson(e.key),
+      from: e.from ? contentJson(e.from) : null,
+      to: e.to ? contentJson(e.to) : null,
+    })),
+    effectiveFromReference: effectiveReference(d.from),
+    effectiveToReference: effectiveReference(d.to),
+  };
+}
+
+export function contentsJson(c: {
+  at: ResolvedRef;
+  contents: Array<{ key: ContentKey; content: Content }>;
+}): Record<string, unknown> {
+  return {
+    contents: c.contents.map(({ key, content }) => ({ key: keyJson(key), content: contentJson(content) })),
+    effectiveReference: effectiveReference(c.at),
+  };
+}
+
+/** Nessie's recent-changes answer; the root commit has no meta there (it is the "no ancestor" marker). */
+export function recentChangesJson(r: {
+  reference: { type: string; name: string; hash: string };
+  current: HeadPointer;
+  previous: HeadPointer[];
+}): Record<string, unknown> {
+  const pointer = (p: HeadPointer) => ({
+    commitHash: p.hash,
+    commitConsistency: 'COMMIT_CONSISTENT',
+    meta: p.commit ? commitMetaJson(p.commit) : null,
+  });
+  return {
+    reference: r.reference,
+    current: pointer(r.current),
+    previous: r.previous.map(pointer),
+    commitLogConsistency: 'NOT_CHECKED',
   };
 }

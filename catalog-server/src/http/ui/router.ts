@@ -10,7 +10,7 @@ import { commitGraph } from '../../service/history/graph.ts';
 import { aheadBehind } from '../../service/history/ahead-behind.ts';
 import { previewTable } from '../../service/preview/table-preview.ts';
 import { commitMetaJson } from '../management/serialize.ts';
-import { parseContentKey } from '../management/content-key.ts';
+import { parseContentKey } from '../../service/management/content-key.ts';
 
 const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1)));
 const maxRecords = z.coerce.number().int().min(1).max(1000).optional();

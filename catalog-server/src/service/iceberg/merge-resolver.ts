@@ -1,4 +1,4 @@
-import { mergeByKey } from '@ratatouille/iceberg';
+import { IcebergFormatError, mergeByKey } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
 import { BadRequestError, StorageObjectNotFoundError, LocationNotAllowedError } from '../../errors/index.ts';
@@ -43,6 +43,7 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
         // replayed, but the merge can still take one side (FORCE/DROP). Storage outages and access errors stay errors.
         if (
           err instanceof BadRequestError ||
+          err instanceof IcebergFormatError ||
           err instanceof StorageObjectNotFoundError ||
           err instanceof LocationNotAllowedError
         ) {

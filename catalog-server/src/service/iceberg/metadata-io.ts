@@ -13,10 +13,18 @@ import {
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
 import { BadRequestError, RatError, StorageObjectNotFoundError } from '../../errors/index.ts';
-import { toCatalogError } from './format-errors.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 
-type Deps = Pick<AppContext, 'locations'>;
+/**
+ * `metrics` is optional in the type so that narrow callers compile; the app context every request carries has it, and
+ * then cache lookups are counted.
+ */
+type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics'>>;
+
+/** Counts one metadata cache lookup (`text`: the file's bytes, `parsed`: the parsed table metadata). */
+function countLookup(ctx: Deps, cache: 'text' | 'parsed', hit: boolean): void {
+  ctx.metrics?.metadataCacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+}
 
 /**
  * The storage that owns `location` (the longest matching warehouse root or allowed location). A location outside all
@@ -30,6 +38,7 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
   const io = ioFor(ctx, location);
   const cache = metadataCacheFor(io);
   let text = cache.get(location);
+  countLookup(ctx, 'text', text !== undefined);
   try {
     if (text === undefined) {
       text = (await io.read(location)).toString('utf8');
@@ -78,14 +87,10 @@ export async function namedByClient<T>(read: Promise<T>, location: string): Prom
 export async function readTableMetadata(ctx: Deps, location: string): Promise<TableMetadata> {
   const cache = metadataCacheFor(ioFor(ctx, location));
   const cached = cache.getParsed<TableMetadata>(location);
+  countLookup(ctx, 'parsed', cached !== undefined);
   if (cached) return cached;
   const json = await readJson(ctx, location);
-  let metadata: TableMetadata;
-  try {
-    metadata = parseTableMetadata(json);
-  } catch (err) {
-    throw toCatalogError(err);
-  }
+  const metadata = parseTableMetadata(json);
   cache.putParsed(location, metadata);
   return metadata;
 }
@@ -93,11 +98,7 @@ export async function readTableMetadata(ctx: Deps, location: string): Promise<Ta
 /** Reads a view metadata file. */
 export async function readViewMetadata(ctx: Deps, location: string): Promise<ViewMetadata> {
   const json = await readJson(ctx, location);
-  try {
-    return parseViewMetadata(json);
-  } catch (err) {
-    throw toCatalogError(err);
-  }
+  return parseViewMetadata(json);
 }
 
 /**

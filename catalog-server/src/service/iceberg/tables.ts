@@ -23,7 +23,6 @@ import { readRef, writableRef, type WritableRef } from './refs.ts';
 import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { translated } from './format-errors.ts';
 import {
   discardMetadata,
   ioFor,
@@ -179,11 +178,9 @@ export async function createTable(
     const location = req.location || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
     const md = await catalogManaged(
       ctx,
-      translated(() =>
-        applyTableCommit(undefined, [], createTableUpdates(req, { uuid: randomUUID(), location }), {
-          now: Date.now(),
-        }),
-      ),
+      applyTableCommit(undefined, [], createTableUpdates(req, { uuid: randomUUID(), location }), {
+        now: Date.now(),
+      }),
       undefined,
     );
     if (req['stage-create']) {
@@ -255,7 +252,7 @@ async function prepareTableChange(
   if (!existing) await requireNamespace(ctx, head.hash, ns, ref);
   const base = existing ? await readTableMetadata(ctx, existing.metadataLocation) : undefined;
   const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
-  const applied = translated(() => applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation }));
+  const applied = applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation });
   if (existing && base && updates.length === 0) {
     return { ops: [], written: existing.metadataLocation, metadata: base, message: '', changed: false };
   }

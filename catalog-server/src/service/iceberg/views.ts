@@ -14,7 +14,6 @@ import { readRef, writableRef } from './refs.ts';
 import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { translated } from './format-errors.ts';
 import { confineMetadataLocations } from './confine.ts';
 import { namedByClient, readViewMetadata, writeViewMetadata } from './metadata-io.ts';
 import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './tables.ts';
@@ -86,7 +85,7 @@ export async function createView(
     const location = req.location || (await defaultObjectLocation(ctx, ctx.store, head.hash, ns, req.name));
     const md = await confineMetadataLocations(
       ctx,
-      translated(() => applyViewCommit(undefined, [], createViewUpdates(req, { uuid: randomUUID(), location }))),
+      applyViewCommit(undefined, [], createViewUpdates(req, { uuid: randomUUID(), location })),
       undefined,
       'View',
     );
@@ -114,12 +113,7 @@ export async function commitView(
     const content = await findView(ctx.store, head.hash, ns, name);
     if (!content) throw new NoSuchViewError(displayName(ns, name), ref);
     const base = await readViewMetadata(ctx, content.metadataLocation);
-    const md = await confineMetadataLocations(
-      ctx,
-      translated(() => applyViewCommit(base, req.requirements, req.updates)),
-      base,
-      'View',
-    );
+    const md = await confineMetadataLocations(ctx, applyViewCommit(base, req.requirements, req.updates), base, 'View');
     const written = await writeViewMetadata(ctx, md, content.metadataLocation);
     const ops: Operation[] = [{ type: 'PUT', key: objectKey(ns, name), content: viewContent(written, md, content.id) }];
     await commitOrDiscard(ctx, head, commitMeta(info, `replace view ${displayName(ns, name)}`), ops, [written]);

@@ -1,0 +1,23 @@
+/** Zod schemas of the code-link endpoints (`/api/v2/git/links`). */
+import { z } from 'zod';
+
+const dataHash = z.string().regex(/^[0-9a-fA-F]{8,64}$/, { message: 'a data commit hash (hex)' });
+
+export const gitSha = z.string().regex(/^[0-9a-fA-F]{7,64}$/, { message: 'a git commit sha (hex)' });
+
+export const linkBody = z.object({
+  dataRef: z.string().min(1),
+  dataHash,
+  codeBranch: z.string().min(1).optional(),
+});
+
+export const linksQuery = z.object({ dataHash });
+
+/** A recorded link, as the endpoints answer it. */
+export const codeLink = z.object({
+  sha: z.string(),
+  dataRef: z.string(),
+  dataHash: z.string(),
+  codeBranch: z.string().nullish(),
+  recordedAt: z.string(),
+});

@@ -1,0 +1,152 @@
+/**
+ * Read operations of the management API at a `{ref}`: commit log, entries, diff and contents. Each resolves the
+ * `{ref}` (hash, relative lookups) and answers store objects together with the commit actually read (Nessie's
+ * `effectiveReference`).
+ */
+import { NoSuchContentError } from '../../errors/index.ts';
+import { keyId } from '../../store/types.ts';
+import type {
+  Commit,
+  CommitWithOperations,
+  Content,
+  ContentKey,
+  DiffEntry,
+  EntrySummary,
+  Page,
+  PageRequest,
+  ResolvedRef,
+  VersionStore,
+} from '../../store/types.ts';
+import { formatContentKey } from './content-key.ts';
+import { entryFilter } from './entry-filter.ts';
+import { resolveRefPath, type RefPath } from './ref-path.ts';
+
+export interface LogQuery extends PageRequest {
+  /** Stop at (and include) the commit whose hash starts with this. */
+  limitHash?: string;
+  /** Include each commit's operations (Nessie's `fetch=ALL`). */
+  withOperations?: boolean;
+}
+
+/**
+ * The commits reachable from `{ref}` on the first-parent line, newest first, without the root commit (Nessie's "no
+ * ancestor" hash, which no one made).
+ *
+ * @example await commitLog(store, parseRefPath('main', 'main'), { maxRecords: 20 })
+ */
+export async function commitLog(
+  store: VersionStore,
+  ref: RefPath,
+  q: LogQuery,
+): Promise<Page<Commit | CommitWithOperations>> {
+  const at = await resolveRefPath(store, ref);
+  const page = await store.log(at.hash, { maxRecords: q.maxRecords, pageToken: q.pageToken });
+  let items = page.items.filter((c) => c.parentHashes.length > 0);
+  let token = page.token;
+  const limit = q.limitHash?.toLowerCase();
+  if (limit) {
+    const i = items.findIndex((c) => c.hash.startsWith(limit));
+    if (i >= 0) [items, token] = [items.slice(0, i + 1), undefined];
+  }
+  if (items.length < page.items.length) token = undefined;
+  const commits = q.withOperations ? await Promise.all(items.map((c) => store.getCommit(c.hash))) : items;
+  return { items: commits, token };
+}
+
+export interface KeyQuery extends PageRequest {
+  /** Only keys under this prefix (whole elements). */
+  prefix?: string[];
+  /** Only these keys (none: all). */
+  keys?: ContentKey[];
+}
+
+/**
+ * The entries (keys with their type and content id) at `{ref}`, optionally filtered by a CEL expression and with
+ * each entry's content.
+ *
+ * @example await listEntries(store, parseRefPath('main', 'main'), { filter: "entry.contentType == 'ICEBERG_TABLE'" })
+ */
+export async function listEntries(
+  store: VersionStore,
+  ref: RefPath,
+  q: KeyQuery & { filter?: string; withContent?: boolean },
+): Promise<{ at: ResolvedRef; page: Page<{ entry: EntrySummary; content: Content | null }> }> {
+  const at = await resolveRefPath(store, ref);
+  const page = await store.listEntries(at.hash, { maxRecords: q.maxRecords, pageToken: q.pageToken, prefix: q.prefix });
+  const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
+  const matches = q.filter ? entryFilter(q.filter) : () => true;
+  const items = page.items.filter((e) => (!wanted || wanted.has(keyId(e.key))) && matches(e));
+  const contents = q.withContent
+    ? await store.getContents(
+        at.hash,
+        items.map((e) => e.key),
+      )
+    : null;
+  return {
+    at,
+    page: {
+      items: items.map((entry) => ({ entry, content: contents?.get(keyId(entry.key)) ?? null })),
+      token: page.token,
+    },
+  };
+}
+
+/**
+ * What changed between two `{ref}`s, key by key.
+ *
+ * @example await diffRefs(store, parseRefPath('main', 'main'), parseRefPath('dev', 'main'), {})
+ */
+export async function diffRefs(
+  store: VersionStore,
+  fromRef: RefPath,
+  toRef: RefPath,
+  q: KeyQuery,
+): Promise<{ from: ResolvedRef; to: ResolvedRef; page: Page<DiffEntry> }> {
+  const from = await resolveRefPath(store, fromRef);
+  const to = await resolveRefPath(store, toRef);
+  const page = await store.diff(from.hash, to.hash, {
+    maxRecords: q.maxRecords,
+    pageToken: q.pageToken,
+    prefix: q.prefix,
+  });
+  const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
+  return { from, to, page: wanted ? { ...page, items: page.items.filter((d) => wanted.has(keyId(d.key))) } : page };
+}
+
+/**
+ * One key's content at `{ref}`; a missing key is NoSuchContentError.
+ *
+ * @example await getContent(store, parseRefPath('main', 'main'), { elements: ['shop', 'orders'] })
+ */
+export async function getContent(
+  store: VersionStore,
+  ref: RefPath,
+  key: ContentKey,
+): Promise<{ at: ResolvedRef; content: Content }> {
+  const at = await resolveRefPath(store, ref);
+  const content = await store.getContent(at.hash, key);
+  if (!content) throw new NoSuchContentError(formatContentKey(key), describeRef(ref));
+  return { at, content };
+}
+
+/** The contents of the keys that exist at `{ref}`, in the order asked; missing keys are left out (as in Nessie). */
+export async function getContents(
+  store: VersionStore,
+  ref: RefPath,
+  keys: ContentKey[],
+): Promise<{ at: ResolvedRef; contents: Array<{ key: ContentKey; content: Content }> }> {
+  const at = await resolveRefPath(store, ref);
+  const found = await store.getContents(at.hash, keys);
+  return {
+    at,
+    contents: keys.flatMap((key) => {
+      const content = found.get(keyId(key));
+      return content ? [{ key, content }] : [];
+    }),
+  };
+}
+
+function describeRef(ref: RefPath): string {
+  const rel = ref.relatives.map((r) => (r.kind === '*' ? `*${r.text}` : `${r.kind}${r.n}`)).join('');
+  return `${ref.name ?? ''}${ref.hash ? `@${ref.hash}` : ''}${rel}`;
+}

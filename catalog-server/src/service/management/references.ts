@@ -1,0 +1,142 @@
+/**
+ * Reference operations of the management API (`/api/v2/trees`): list, create, read, assign, delete, and a
+ * reference's recent heads. `{ref}` arrives parsed (see ref-path.ts); answers are store objects the HTTP layer
+ * serializes in Nessie's shapes.
+ */
+import { BadRequestError } from '../../errors/index.ts';
+import type { Commit, Page, PageRequest, Reference, ReferenceType, VersionStore } from '../../store/types.ts';
+import { writeTarget, type RefPath } from './ref-path.ts';
+import { pageArray } from './page-array.ts';
+
+/** What `GET /api/v2/config` reports: Nessie's API version fields and the store's default branch and root hash. */
+export interface ManagementConfig {
+  defaultBranch: string;
+  minSupportedApiVersion: number;
+  maxSupportedApiVersion: number;
+  actualApiVersion: number;
+  specVersion: string;
+  noAncestorHash: string;
+}
+
+/** @example managementConfig(store).defaultBranch // 'main' */
+export function managementConfig(store: VersionStore): ManagementConfig {
+  return {
+    defaultBranch: store.defaultBranch,
+    minSupportedApiVersion: 2,
+    maxSupportedApiVersion: 2,
+    actualApiVersion: 2,
+    specVersion: '2.2.0',
+    noAncestorHash: store.noAncestorHash,
+  };
+}
+
+/**
+ * The references the caller may read, branches before tags, each by name (Nessie's order: its internal names are
+ * refs/heads/… and refs/tags/…), one page at a time.
+ *
+ * @example await listReferences(store, () => true, { maxRecords: 10 })
+ */
+export async function listReferences(
+  store: VersionStore,
+  canRead: (name: string) => boolean,
+  page: PageRequest,
+): Promise<Page<Reference>> {
+  const refs = (await store.listReferences()).filter((r) => canRead(r.name));
+  const rank = (r: Reference) => (r.type === 'BRANCH' ? 0 : 1);
+  refs.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return pageArray(refs, page, (r) => r.name);
+}
+
+/** A reference or commit named in a request body: `{type?, name?, hash}`. */
+export interface ReferenceTarget {
+  name?: string;
+  hash?: string;
+}
+
+/**
+ * Creates a branch or tag at the commit `from` names (which must exist; the name, when given, must be a reference).
+ *
+ * @example await createReference(store, { name: 'dev', type: 'BRANCH' }, { name: 'main', hash: '1a2b3c4d' })
+ */
+export async function createReference(
+  store: VersionStore,
+  ref: { name: string; type: ReferenceType },
+  from: ReferenceTarget,
+): Promise<Reference> {
+  if (!from.hash) throw new BadRequestError('Target hash must be provided: send {"type","name","hash"} of the source.');
+  const source = await store.resolve(from.name ? `${from.name}@${from.hash}` : `@${from.hash}`);
+  return store.createReference(ref.name, ref.type, source.hash);
+}
+
+/** A reference by plain name (no hash, no relative part). */
+export async function getReference(store: VersionStore, ref: RefPath): Promise<Reference> {
+  return store.getReference(plainName(ref, 'fetching a reference by name'));
+}
+
+/**
+ * Moves a reference (`{ref}` names it with the head the caller saw) to the commit `to` names.
+ *
+ * @example await assignReference(store, parseRefPath('dev@1a2b3c4d', 'main'), 'BRANCH', { hash: '5e6f7a8b' })
+ */
+export async function assignReference(
+  store: VersionStore,
+  ref: RefPath,
+  type: ReferenceType | undefined,
+  to: ReferenceTarget,
+): Promise<Reference> {
+  if (!to.hash) throw new BadRequestError('Assign needs the target in the body: {"type","name","hash"}.');
+  const target = await writeTarget(store, ref);
+  const dest = await store.resolve(to.name ? `${to.name}@${to.hash}` : `@${to.hash}`);
+  return store.assignReference(target.name, type, target.expectedHash, dest.hash);
+}
+
+/** Deletes a reference whose head is still the one `{ref}` names. */
+export async function deleteReference(
+  store: VersionStore,
+  ref: RefPath,
+  type: ReferenceType | undefined,
+): Promise<Reference> {
+  const target = await writeTarget(store, ref);
+  return store.deleteReference(target.name, type, target.expectedHash);
+}
+
+/** A head of a reference: its commit, or null for the root commit (Nessie's "no ancestor" marker has no meta). */
+export interface HeadPointer {
+  hash: string;
+  commit: Commit | null;
+}
+
+/**
+ * Nessie's "recent changes" of a reference: its current and previous heads, newest first, answered from the reflog
+ * back to the reference's latest creation (every head move is kept, so Nessie's `scan-commits` is not needed).
+ *
+ * @example (await recentChanges(store, parseRefPath('main', 'main'))).previous.length
+ */
+export async function recentChanges(
+  store: VersionStore,
+  ref: RefPath,
+): Promise<{ reference: Reference; current: HeadPointer; previous: HeadPointer[] }> {
+  const reference = await store.getReference(plainName(ref, 'fetching a reference history'));
+  const page = await store.reflog({ refName: reference.name, maxRecords: 250 });
+  const heads: string[] = [];
+  for (const e of page.items) {
+    if (e.newHash) heads.push(e.newHash);
+    if (e.operation === 'CREATE') break;
+  }
+  const pointer = async (hash: string): Promise<HeadPointer> => {
+    const c = await store.getCommit(hash);
+    return { hash, commit: c.parentHashes.length ? c : null };
+  };
+  return {
+    reference,
+    current: await pointer(reference.hash),
+    previous: await Promise.all(heads.slice(heads[0] === reference.hash ? 1 : 0).map(pointer)),
+  };
+}
+
+function plainName(ref: RefPath, what: string): string {
+  if (ref.name === null || ref.hash !== null || ref.relatives.length > 0) {
+    throw new BadRequestError(`Hashes are not allowed when ${what}.`);
+  }
+  return ref.name;
+}

@@ -1,0 +1,100 @@
+/**
+ * Write operations of the management API: commit operations, merge and transplant onto a branch. The `{ref}` must
+ * name the branch with the head the caller saw (`main@<hash>`), so a write never lands on a head the caller has not
+ * seen. Merges and transplants use the Iceberg resolver for tables both sides changed.
+ */
+import type { AppContext } from '../../app-context.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import type {
+  CommitMeta,
+  CommitResult,
+  ContentKey,
+  MergeBehavior,
+  MergeResult,
+  Operation,
+  Page,
+  PageRequest,
+  ReflogEntry,
+  VersionStore,
+} from '../../store/types.ts';
+import { icebergMergeResolver } from '../iceberg/index.ts';
+import { writeTarget, type RefPath } from './ref-path.ts';
+
+/**
+ * One catalog commit of `operations` on the branch `{ref}` names.
+ *
+ * @example await commitOperations(store, parseRefPath('main@1a2b3c4d', 'main'), { message: 'm' }, ops)
+ */
+export async function commitOperations(
+  store: VersionStore,
+  ref: RefPath,
+  meta: CommitMeta,
+  operations: Operation[],
+): Promise<{ branch: string; result: CommitResult }> {
+  const target = await writeTarget(store, ref);
+  return { branch: target.name, result: await store.commit(target.name, target.expectedHash, meta, operations) };
+}
+
+/** How a merge or transplant treats keys, and whether it only reports. */
+export interface MergeFlags {
+  dryRun: boolean;
+  returnConflictAsResult: boolean;
+  defaultKeyMergeMode?: MergeBehavior;
+  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
+}
+
+/**
+ * Merges `fromRefName` at `fromHash` (which must be a commit of that reference) into the branch `{ref}` names.
+ *
+ * @example await mergeInto(ctx, parseRefPath('main@1a2b3c4d', 'main'), { fromRefName: 'dev', fromHash: '5e6f7a8b', meta: {}, flags })
+ */
+export async function mergeInto(
+  ctx: AppContext,
+  ref: RefPath,
+  input: { fromRefName: string; fromHash?: string; meta: Partial<CommitMeta>; flags: MergeFlags },
+): Promise<MergeResult> {
+  if (!input.fromHash) throw new BadRequestError('Source hash must be provided: send "fromHash" (the source head).');
+  const target = await writeTarget(ctx.store, ref);
+  // The source must name an existing reference (404 otherwise), as in Nessie.
+  const source = await ctx.store.resolve(`${input.fromRefName}@${input.fromHash}`);
+  return ctx.store.merge({
+    fromRefName: input.fromRefName,
+    fromHash: source.hash,
+    toBranch: target.name,
+    expectedHash: target.expectedHash,
+    ...input.flags,
+    meta: input.meta,
+    resolver: icebergMergeResolver(ctx),
+  });
+}
+
+/**
+ * Applies the commits `hashes` of `fromRefName` one by one onto the branch `{ref}` names; they keep their authors.
+ *
+ * @example await transplantInto(ctx, parseRefPath('main@1a2b3c4d', 'main'), { fromRefName: 'dev', hashes: ['5e6f7a8b'], meta: {}, flags })
+ */
+export async function transplantInto(
+  ctx: AppContext,
+  ref: RefPath,
+  input: { fromRefName: string; hashes: string[]; meta: Partial<CommitMeta>; flags: MergeFlags },
+): Promise<MergeResult> {
+  const target = await writeTarget(ctx.store, ref);
+  return ctx.store.transplant({
+    fromRefName: input.fromRefName,
+    hashesToTransplant: input.hashes.map((h) => h.toLowerCase()),
+    toBranch: target.name,
+    expectedHash: target.expectedHash,
+    ...input.flags,
+    meta: input.meta,
+    resolver: icebergMergeResolver(ctx),
+  });
+}
+
+/**
+ * Reference head moves, newest first, of one reference or all (Ratatouille's own endpoint; Nessie removed its reflog).
+ *
+ * @example await refHeadMoves(store, { refName: 'main', maxRecords: 50 })
+ */
+export function refHeadMoves(store: VersionStore, q: PageRequest & { refName?: string }): Promise<Page<ReflogEntry>> {
+  return store.reflog(q);
+}
