@@ -24,10 +24,24 @@ describe('docs/clients.md shows exactly the tested connection snippets', () => {
   const snippets = readdirSync(path.dirname(snippetPath('x'))).filter((f) => !f.startsWith('.'));
 
   it('has a snippet for PyIceberg, Spark, DuckDB, iceberg-js and Trino', () => {
-    assert.deepEqual(snippets.sort(), ['duckdb.sql', 'iceberg-js.mjs', 'pyiceberg.py', 'spark.py', 'trino.properties']);
+    assert.deepEqual(snippets.sort(), [
+      'duckdb.sql',
+      'iceberg-js.mjs',
+      'pyiceberg.py',
+      'spark.py',
+      'trino-s3.properties',
+      'trino.properties',
+    ]);
   });
 
-  for (const file of ['pyiceberg.py', 'spark.py', 'duckdb.sql', 'iceberg-js.mjs', 'trino.properties']) {
+  for (const file of [
+    'pyiceberg.py',
+    'spark.py',
+    'duckdb.sql',
+    'iceberg-js.mjs',
+    'trino.properties',
+    'trino-s3.properties',
+  ]) {
     it(`includes ${file} verbatim as a fenced block`, () => {
       const src = readFileSync(snippetPath(file), 'utf8');
       assert.ok(src.includes(DOC_CATALOG_URI), `${file} uses the documented URI ${DOC_CATALOG_URI}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   runClientScript,
@@ -11,28 +12,52 @@ import {
   type RecordingProxy,
   type TrinoServer,
 } from './support/clients/index.ts';
+import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
 import { http, startTestServer, type TestServer } from './support/server.ts';
+
+const BUCKET = 'rat-trino';
 
 /**
  * Trino 476's Iceberg connector (`iceberg.catalog.type=rest`, the catalog file of docs/clients.md) against a server on
  * port 0 over a `file://` warehouse, driven over Trino's own client protocol. One Trino JVM for the whole file (about
  * 10 s to start once installed; the first run downloads and unpacks it). Catalog `rat` is branch main, `rat_feat`
- * branch feat (created by the branch check, before Trino first uses that catalog).
+ * branch feat (created by the branch check, before Trino first uses that catalog), `rat_s3` main of a second server
+ * whose warehouse is on S3 (versitygw), reached through Trino's native S3 file system.
  */
 describe('Trino through the Iceberg REST catalog', function () {
   this.timeout(300_000);
   let server: TestServer;
   let proxy: RecordingProxy;
   let trino: TrinoServer;
+  let s3: S3TestServer;
+  let s3Server: TestServer;
 
   before(async function () {
     this.timeout(1_200_000);
     server = await startTestServer();
     proxy = await startRecordingProxy(server.url);
+    s3 = await startS3Server({ buckets: [BUCKET] });
+    s3Server = await startTestServer({
+      warehouses: {
+        default: {
+          uri: `s3://${BUCKET}/warehouse`,
+          s3: { endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        },
+      },
+    });
     trino = await startTrino({
       catalogs: {
         rat: trinoCatalogSnippet(`${proxy.url}/iceberg/main`),
         rat_feat: trinoCatalogSnippet(`${proxy.url}/iceberg/feat`),
+        rat_s3: trinoCatalogSnippet(`${s3Server.url}/iceberg/main`, {
+          file: 'trino-s3.properties',
+          replace: {
+            'http://localhost:9000': s3.endpoint,
+            'us-east-1': s3.region,
+            ACCESS_KEY_ID: s3.accessKeyId,
+            SECRET_ACCESS_KEY: s3.secretAccessKey,
+          },
+        }),
       },
       catalog: 'rat',
     });
@@ -42,6 +67,8 @@ describe('Trino through the Iceberg REST catalog', function () {
     await trino?.stop();
     await proxy?.close();
     await server?.stop();
+    await s3Server?.stop();
+    await s3?.stop();
   });
 
   const q = (sql: string, session?: Record<string, string>) => trino.query(sql, { session });
@@ -260,6 +287,26 @@ describe('Trino through the Iceberg REST catalog', function () {
   it('remove_orphan_files is held back by the catalog file (it would delete files other branches read)', async () => {
     const err = await failure("ALTER TABLE rat.shop.orders EXECUTE remove_orphan_files(retention_threshold => '7d')");
     assert.equal(err.errorName, 'INVALID_PROCEDURE_ARGUMENT');
+  });
+
+  it('on an S3 warehouse: create, CTAS, row-level delete and read back, files in the bucket', async () => {
+    await q('CREATE SCHEMA rat_s3.lake');
+    await q("CREATE TABLE rat_s3.lake.events AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) t(id, tag)");
+    await q('DELETE FROM rat_s3.lake.events WHERE id = 2');
+    await q("INSERT INTO rat_s3.lake.events VALUES (4, 'd')");
+    assert.deepEqual(await rows('SELECT id, tag FROM rat_s3.lake.events ORDER BY id'), [
+      [1, 'a'],
+      [3, 'c'],
+      [4, 'd'],
+    ]);
+    const t = await http('GET', `${s3Server.url}/iceberg/main/v1/namespaces/lake/tables/events`);
+    assert.ok(t.body.metadata.location.startsWith(`s3://${BUCKET}/warehouse/`), t.body.metadata.location);
+    const files = (await rows('SELECT file_path, content FROM rat_s3.lake."events$files"')) as Array<[string, number]>;
+    assert.deepEqual([...new Set(files.map(([, c]) => c))].sort(), [0, 1]);
+    for (const [file] of files) {
+      assert.ok(file.startsWith(`s3://${BUCKET}/warehouse/`), file);
+      assert.ok(existsSync(path.join(s3.dataDir, BUCKET, file.slice(`s3://${BUCKET}/`.length))), file);
+    }
   });
 
   it('no request of the Trino session was answered 5xx', () => {

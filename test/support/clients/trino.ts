@@ -67,16 +67,24 @@ export function ensureTrinoServer(): Promise<string> {
 }
 
 /**
- * The documented Trino catalog file (`test/clients/snippets/trino.properties`, shown verbatim in docs/clients.md) as
- * properties, pointed at `catalogUri` instead of the documented URI: the one rewrite the tests make.
+ * A documented Trino catalog file (`test/clients/snippets/trino.properties`, or `trino-s3.properties` for an S3
+ * warehouse; both shown verbatim in docs/clients.md) as properties, pointed at `catalogUri` instead of the documented
+ * URI. `replace` lists the other rewrites (the S3 endpoint and keys); each must occur in the file.
  *
  * @example trinoCatalogSnippet(`${server.url}/iceberg/feat`)['iceberg.rest-catalog.uri'] // '…/iceberg/feat'
  */
-export function trinoCatalogSnippet(catalogUri: string): Record<string, string> {
-  const src = readFileSync(snippetPath('trino.properties'), 'utf8');
-  if (!src.includes(DOC_CATALOG_URI)) throw new Error(`trino.properties must use ${DOC_CATALOG_URI}`);
+export function trinoCatalogSnippet(
+  catalogUri: string,
+  opts: { file?: string; replace?: Record<string, string> } = {},
+): Record<string, string> {
+  const file = opts.file ?? 'trino.properties';
+  let src = readFileSync(snippetPath(file), 'utf8');
+  for (const [from, to] of Object.entries({ [DOC_CATALOG_URI]: catalogUri, ...opts.replace })) {
+    if (!src.includes(from)) throw new Error(`${file} does not contain ${from}`);
+    src = src.replaceAll(from, to);
+  }
   const props: Record<string, string> = {};
-  for (const line of src.replaceAll(DOC_CATALOG_URI, catalogUri).split('\n')) {
+  for (const line of src.split('\n')) {
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
     const eq = t.indexOf('=');
