@@ -193,6 +193,38 @@ describe('Trino through the Iceberg REST catalog', function () {
     assert.equal((await restTable('main', 'shop', 'renamed')).status, 404);
   });
 
+  it('CREATE OR REPLACE, ANALYZE (statistics files), comments, column rename and partition evolution', async () => {
+    await q(
+      'CREATE TABLE rat.shop.visits (id bigint, at timestamp(6), page varchar) ' +
+        "WITH (partitioning = ARRAY['day(at)', 'bucket(id, 4)'])",
+    );
+    await q(
+      "INSERT INTO rat.shop.visits VALUES (1, TIMESTAMP '2026-01-01 10:00:00', '/'), (2, TIMESTAMP '2026-01-02 11:00:00', '/a')",
+    );
+    await q('ANALYZE rat.shop.visits');
+    const stats = (await restTable('main', 'shop', 'visits')).body.metadata.statistics;
+    assert.equal(stats.length, 1, 'ANALYZE committed one statistics file');
+    await q("COMMENT ON TABLE rat.shop.visits IS 'page views'");
+    await q('ALTER TABLE rat.shop.visits RENAME COLUMN page TO path');
+    await q("ALTER TABLE rat.shop.visits SET PROPERTIES partitioning = ARRAY['month(at)']");
+    await q("INSERT INTO rat.shop.visits VALUES (3, TIMESTAMP '2026-02-01 09:00:00', '/b')");
+    assert.deepEqual(await rows('SELECT id, path FROM rat.shop.visits ORDER BY id'), [
+      [1, '/'],
+      [2, '/a'],
+      [3, '/b'],
+    ]);
+    const md = (await restTable('main', 'shop', 'visits')).body.metadata;
+    assert.equal(md.properties.comment, 'page views');
+    assert.equal(md['partition-specs'].length, 2);
+
+    // A replace keeps the table's history and uuid, and swaps schema and data in one commit.
+    await q('CREATE OR REPLACE TABLE rat.shop.visits AS SELECT id FROM rat.shop.visits WHERE id > 1');
+    assert.deepEqual(await rows('SELECT * FROM rat.shop.visits ORDER BY id'), [[2], [3]]);
+    const replaced = (await restTable('main', 'shop', 'visits')).body.metadata;
+    assert.equal(replaced['table-uuid'], md['table-uuid']);
+    assert.ok(replaced.snapshots.length > md.snapshots.length);
+  });
+
   it('PyIceberg reads the tables Trino wrote (deletes applied) and writes one Trino reads', async () => {
     const py = await runClientScript('trino_interop.py', {
       baseUrl: server.url,
