@@ -23,11 +23,25 @@ describe('docs/clients.md shows exactly the tested connection snippets', () => {
   const blocks = fencedBlocks(doc);
   const snippets = readdirSync(path.dirname(snippetPath('x'))).filter((f) => !f.startsWith('.'));
 
-  it('has a snippet for PyIceberg, Spark, DuckDB and iceberg-js', () => {
-    assert.deepEqual(snippets.sort(), ['duckdb.sql', 'iceberg-js.mjs', 'pyiceberg.py', 'spark.py']);
+  it('has a snippet for PyIceberg, Spark, DuckDB, iceberg-js and Trino', () => {
+    assert.deepEqual(snippets.sort(), [
+      'duckdb.sql',
+      'iceberg-js.mjs',
+      'pyiceberg.py',
+      'spark.py',
+      'trino-s3.properties',
+      'trino.properties',
+    ]);
   });
 
-  for (const file of ['pyiceberg.py', 'spark.py', 'duckdb.sql', 'iceberg-js.mjs']) {
+  for (const file of [
+    'pyiceberg.py',
+    'spark.py',
+    'duckdb.sql',
+    'iceberg-js.mjs',
+    'trino.properties',
+    'trino-s3.properties',
+  ]) {
     it(`includes ${file} verbatim as a fenced block`, () => {
       const src = readFileSync(snippetPath(file), 'utf8');
       assert.ok(src.includes(DOC_CATALOG_URI), `${file} uses the documented URI ${DOC_CATALOG_URI}`);

@@ -26,3 +26,14 @@ export { loadIcebergJsSnippet, snippetPath, DOC_CATALOG_URI } from './iceberg-js
 export { startRecordingProxy, type RecordingProxy, type RecordedExchange } from './recording-proxy.ts';
 export { useClientSession, type ClientSession } from './client-session.ts';
 export { runMavenTests, parseSurefireReports, type MavenTestCase, type MavenTestRun } from './maven-project.ts';
+export {
+  ensureTrinoServer,
+  startTrino,
+  trinoQuery,
+  trinoCatalogSnippet,
+  TrinoQueryError,
+  TRINO_VERSION,
+  type TrinoServer,
+  type TrinoResult,
+  type StartTrinoOptions,
+} from './trino.ts';
