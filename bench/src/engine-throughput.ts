@@ -49,13 +49,16 @@ const label = (rows: number) => (rows >= 1e6 ? `${rows / 1e6}M` : rows.toLocaleS
  * Iceberg → Iceberg. The baseline is DuckDB running the same SQL on the same files directly (`COPY (…) TO parquet`).
  * Each side runs in its own process with the same DuckDB memory budget ({@link MEMORY_LIMIT}), timed after its
  * process is up (the engine's after a warm-up call), and reports its peak RSS; the catalog server runs here.
+ * `sizes` overrides the row counts.
  *
  * @example tsx bench/src/engine-throughput.ts --quick       # prints the figures
  */
-export async function benchEngine(o: { quick?: boolean; log?: (s: string) => void } = {}): Promise<Fig[]> {
+export async function benchEngine(
+  o: { quick?: boolean; log?: (s: string) => void; sizes?: number[] } = {},
+): Promise<Fig[]> {
   const log = o.log ?? console.log;
   const figs: Fig[] = [];
-  for (const rows of o.quick ? [1_000_000] : [10_000_000, 100_000_000]) {
+  for (const rows of o.sizes ?? (o.quick ? [1_000_000] : [10_000_000, 100_000_000])) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-engine-'));
     const landing = path.join(dir, 'landing');
     mkdirSync(landing);
