@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { ManagementClient, type Reference } from '@ratatouille/catalog-client';
-import { loadProject, openEngine, runPipeline, RUN_BRANCH_PREFIX } from '@ratatouille/engine';
+import { loadProject, openEngine, runPipeline, RUN_BRANCH_PREFIX, type RunEvent } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { RAT_BIN, runRat as rat } from './support/rat-cli.ts';
 
@@ -72,6 +72,54 @@ describe('engine: run transactions (merge commit properties, killed runs) and Ex
     const i = logEntries.findIndex((e) => e.commitMeta.hash === base);
     return i < 0 ? logEntries.length : i;
   };
+
+  it('--threads 2 builds independent models at once (own DuckDB each, memory budget shared); the target gets one merge commit', async () => {
+    const main = await mgmt.getReference('main');
+    const start = await mgmt.createReference('threads', 'BRANCH', main);
+    const events: RunEvent[] = [];
+    const report = await runPipeline({
+      project: loadProject(shopCopy()),
+      server: server.url,
+      branch: 'threads',
+      threads: 2,
+      memoryLimit: '256MB',
+      onEvent: (e) => events.push(e),
+    });
+    assert.equal(report.status, 'success', JSON.stringify([report.error, report.tests.filter((t) => !t.passed)]));
+    // Two steps were under way together: a second step started before the first one ended.
+    const firstEnd = events.findIndex((e) => e.type === 'step-end');
+    assert.ok(events.slice(0, firstEnd).filter((e) => e.type === 'step-start').length >= 2, 'no two steps overlapped');
+    const plan = events.find((e) => e.type === 'plan');
+    assert.equal(report.steps.length, plan?.type === 'plan' ? plan.steps.length : -1);
+    assert.equal(await commitsSince('threads', start.hash), 1, 'one merge commit on the target');
+    const { logEntries } = await mgmt.log('threads');
+    assert.deepEqual(logEntries[0]!.commitMeta.allProperties?.['rat.run-id'], [report.runId]);
+    assert.equal(await count('threads', 'SELECT count(*) AS n FROM gold.daily_revenue'), 2);
+    assert.equal(await count('threads', 'SELECT count(*) AS n FROM bronze.orders_rejected'), 1);
+
+    // The same from the command line; a bad value is refused before anything runs.
+    const start2 = await mgmt.createReference('threads-cli', 'BRANCH', main);
+    const dir = shopCopy();
+    const bad = await rat(dir, ['run', '--branch', 'threads-cli', '--server', server.url, '--threads', '0']);
+    assert.notEqual(bad.code, 0);
+    const badMem = await rat(dir, ['run', '--branch', 'threads-cli', '--server', server.url, '--memory-limit', 'lots']);
+    assert.notEqual(badMem.code, 0);
+    assert.equal((await mgmt.getReference('threads-cli')).hash, start2.hash);
+    const r = await rat(dir, [
+      'run',
+      '--branch',
+      'threads-cli',
+      '--server',
+      server.url,
+      '--threads',
+      '2',
+      '--memory-limit',
+      '256MB',
+    ]);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(await commitsSince('threads-cli', start2.hash), 1, 'one merge commit on the target');
+    assert.equal(await count('threads-cli', 'SELECT count(*) AS n FROM gold.daily_revenue'), 2);
+  });
 
   for (const killAfter of [1, 8]) {
     it(`a rat run killed (SIGKILL) after ${killAfter} commit(s) on its run branch leaves the target as it was; a rerun succeeds`, async () => {

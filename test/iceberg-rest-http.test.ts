@@ -832,6 +832,35 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.equal((await http('HEAD', `${base}/namespaces/br/tables/shared`)).status, 404, 'drop merged');
     });
 
+    it('a commit on one branch shows on the very next load there (loads are cached by metadata file, not by ref)', async () => {
+      const t = await createTable('br', 'cached');
+      await createRef('cache-b', 'BRANCH');
+      const onB = ice('/namespaces/br/tables/cached', 'cache-b');
+      const onMain = `${base}/namespaces/br/tables/cached`;
+      for (const mode of ['', '?snapshots=refs']) {
+        // Warm: both refs name the same file, loaded twice each.
+        for (const url of [onB, onMain, onB, onMain])
+          assert.equal((await http('GET', `${url}${mode}`)).body['metadata-location'], t['metadata-location']);
+      }
+      const committed = await http('POST', onB, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { cached: 'no' } }],
+      });
+      assert.equal(committed.status, 200, JSON.stringify(committed.body));
+      for (const mode of ['', '?snapshots=refs']) {
+        const b = await http('GET', `${onB}${mode}`);
+        assert.equal(b.body['metadata-location'], committed.body['metadata-location']);
+        assert.equal(b.body.metadata.properties.cached, 'no');
+        const m = await http('GET', `${onMain}${mode}`, undefined, {
+          'x-iceberg-access-delegation': 'vended-credentials',
+        });
+        assert.equal(m.body['metadata-location'], t['metadata-location']);
+        assert.equal(m.body.metadata.properties.cached, undefined);
+        assert.equal(typeof m.body.config, 'object');
+        assert.notEqual(b.headers.get('etag'), m.headers.get('etag'));
+      }
+    });
+
     it('purge on a branch keeps files another branch still uses', async () => {
       const t = await createTable('br', 'keepfiles');
       await createRef('purgebranch', 'BRANCH');

@@ -7,12 +7,13 @@
  *    warehouse) and Apache Iceberg's reference REST server (JDBC on a SQLite file);
  *  - api-v2: the Nessie v2 management API against ours and Nessie;
  *  - scale: versioning at scale on the store and over HTTP;
+ *  - atscale: listing refs next to 100,000 tags, merge base across 10,000 merge commits, a 10,000-key diff;
  *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
  *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,merge,engine`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -36,6 +37,7 @@ import { ICEBERG_REFERENCE_VERSION, startReference } from './reference-server.ts
 import { RATIO_PAIRS, Recorder, log } from './report.ts';
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
+import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +123,13 @@ async function engineLane(rec: Recorder, quick: boolean): Promise<void> {
       recordEngine(rec, file, out);
     });
   }
+}
+
+/** Engine rows/s over DuckDB's on the same work, from the engine lane's figures (NaN when it did not run). */
+function engineRatio(rec: Recorder, name: string): number {
+  const of = (prefix: string) =>
+    rec.figures.find((f) => f.lane === 'engine' && f.name === name && f.system.startsWith(prefix));
+  return (of('engine')?.value ?? NaN) / (of('duckdb')?.value ?? NaN);
 }
 
 /** Accepts what an engine bench function may return: figures, or a flat object of numbers. */
@@ -355,6 +364,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // ---- 3. versioning at scale
   if (want('scale'))
     await guarded(rec, 'scale', 'store+http', () => runScaleLane(opts.quick ? QUICK_SCALE : FULL_SCALE, rec));
+  if (want('atscale'))
+    await guarded(rec, 'at-scale', 'store+http', () =>
+      runAtScaleLane(opts.quick ? QUICK_AT_SCALE : FULL_AT_SCALE, rec),
+    );
 
   // ---- 4. content-aware merge
   if (want('merge'))
@@ -386,12 +399,15 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     loadP50NessieOverOurs: (load(nessieBase) ?? NaN) / (load(oursS3) ?? NaN),
     loadP50ReferenceOverOurs: (load('reference') ?? NaN) / (load('ours') ?? NaN),
     floorPct: ours1 !== undefined && floorRate ? (100 * ours1) / floorRate : NaN,
+    engineOverDuckdbIngest: engineRatio(rec, 'ingest rows/s'),
+    engineOverDuckdbSilver: engineRatio(rec, 'silver rows/s'),
   };
   const elapsed = (performance.now() - t0) / 1000;
   const line =
     `bench: commit/s ours÷nessie=${fmt(summary.commitOursOverNessie)} ours÷reference=${fmt(summary.commitOursOverReference)}` +
     ` · loadTable p50 nessie÷ours=${fmt(summary.loadP50NessieOverOurs)} reference÷ours=${fmt(summary.loadP50ReferenceOverOurs)}` +
-    ` · floor=${fmt(summary.floorPct)}%`;
+    ` · floor=${fmt(summary.floorPct)}%` +
+    ` · engine÷duckdb ingest=${fmt(summary.engineOverDuckdbIngest)} silver=${fmt(summary.engineOverDuckdbSilver)}`;
 
   const outDir = path.join(HERE, '..', 'results');
   mkdirSync(outDir, { recursive: true });

@@ -29,6 +29,7 @@ export {
   type RunRecord,
   type StepReport,
 } from './runner/run.ts';
+export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export { refreshView, tableIdent, sqlName, MissingTableError } from './runner/tables.ts';
 export { openEngine, type EngineSession } from './api.ts';
 export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';

@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { explicitServer, resolveServer, serverOption } from '../server-url.ts';
-import { dryRun, loadProject, runPipeline, type Project, type RunEvent, type RunReport } from '@ratatouille/engine';
+import {
+  dryRun,
+  loadProject,
+  parseMemoryLimit,
+  runPipeline,
+  type Project,
+  type RunEvent,
+  type RunReport,
+} from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
@@ -143,6 +151,30 @@ export function printReport(r: RunReport): void {
   }
 }
 
+interface RunFlags {
+  dryRun?: boolean;
+  branch?: string;
+  server?: string;
+  project?: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+function threadsOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  return n;
+}
+
+function memoryOption(v: string): string {
+  try {
+    parseMemoryLimit(v);
+  } catch {
+    throw new InvalidArgumentError('a size of at least 1MiB such as 512MB or 4GB');
+  }
+  return v;
+}
+
 /** `rat run [selector]`: build the selected tables on a run branch, test, merge into the data branch. */
 export function register(program: Command): void {
   program
@@ -153,7 +185,13 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
-    .action(async (selector: string[], o: { dryRun?: boolean; branch?: string; server?: string; project?: string }) => {
+    .option('--threads <n>', 'models built at once when they do not read each other (default 1)', threadsOption)
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory budget for the run (e.g. 4GB); larger work spills to a temporary folder",
+      memoryOption,
+    )
+    .action(async (selector: string[], o: RunFlags) => {
       const t = await resolveEngineTarget(o);
       const sel = selector.join(' ') || undefined;
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
@@ -174,6 +212,8 @@ export function register(program: Command): void {
         selector: sel,
         codeCommit: t.codeCommit,
         onEvent: progressPrinter(),
+        threads: o.threads,
+        memoryLimit: o.memoryLimit,
       });
       printReport(report);
     });

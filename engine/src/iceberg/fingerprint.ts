@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import type { IcebergSchema } from './types.ts';
+import { localCopies } from './files.ts';
+import { liveFiles, type refSnapshot } from './manifests.ts';
 
 /**
  * Snapshot summary property holding the fingerprint of the table's whole content after that snapshot. Only writes
@@ -43,4 +45,29 @@ export async function contentFingerprint(
 export function parquetRowsSql(files: string[]): string | null {
   if (files.length === 0) return null;
   return `SELECT * FROM read_parquet([${files.map(lit).join(', ')}], hive_partitioning = false)`;
+}
+
+/**
+ * The fingerprint of a table's content at its `main` snapshot: the one its summary recorded, else computed from its
+ * data files the same way {@link contentFingerprint} reads freshly written ones. `undefined` when it cannot be had
+ * cheaply and exactly (delete files apply, or the files do not read back under one schema): the caller then treats
+ * the content as different, which only costs a rewrite.
+ *
+ * @example await headFingerprint(sql, md, refSnapshot(md), schema)
+ */
+export async function headFingerprint(
+  sql: SqlRunner,
+  md: Parameters<typeof refSnapshot>[0],
+  head: NonNullable<ReturnType<typeof refSnapshot>>,
+  schema: Pick<IcebergSchema, 'fields'>,
+): Promise<string | undefined> {
+  const recorded = head.summary?.[FINGERPRINT_PROPERTY];
+  if (recorded) return recorded;
+  const files = await liveFiles(md, 'main');
+  if (files.some((f) => f.file.content !== 0)) return undefined;
+  try {
+    return await contentFingerprint(sql, parquetRowsSql(await localCopies(files.map((f) => f.file.filePath))), schema);
+  } catch {
+    return undefined;
+  }
 }

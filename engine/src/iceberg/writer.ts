@@ -31,7 +31,7 @@ import {
 } from './partition.ts';
 import { parseSqlText } from './stats.ts';
 import { fileUri, isS3, localPath, publishFile, rememberStorage, scratchDir, writeLocation } from './files.ts';
-import { contentFingerprint, FINGERPRINT_PROPERTY, parquetRowsSql } from './fingerprint.ts';
+import { contentFingerprint, FINGERPRINT_PROPERTY, headFingerprint, parquetRowsSql } from './fingerprint.ts';
 import { liveFiles, readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 
 export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions';
@@ -248,13 +248,22 @@ export async function writeTable(
     `COPY (${select}) TO ${lit(copyTarget)} (${copyOpts.join(', ')})`,
   )) as unknown as StatsRow[];
   // A write that replaces the whole table and would leave exactly the content it has is not committed: the files
-  // just written are dropped and the table keeps its snapshot (no-op runs write nothing).
+  // just written are dropped and the table keeps its snapshot (no-op runs write nothing). Reading the files back
+  // for the fingerprint is a second pass over the data, so it is paid only when the write could be a no-op: the
+  // table has a snapshot with as many rows as were just written (COPY's own stats say how many).
   let fingerprint: string | undefined;
-  if (opts.mode === 'overwrite' && !opts.replaceFiles?.length) {
+  const head = refSnapshot(md, 'main');
+  const writtenRows = stats.reduce((a, r) => a + Number(r.count), 0);
+  if (
+    opts.mode === 'overwrite' &&
+    !opts.replaceFiles?.length &&
+    head &&
+    !plan.evolved &&
+    Number(head.summary?.['total-records'] ?? -1) === writtenRows
+  ) {
     const written = stats.filter((r) => Number(r.count) > 0).map((r) => r.filename);
     fingerprint = await contentFingerprint(sql, parquetRowsSql(written), plan.schema);
-    const head = refSnapshot(md, 'main');
-    if (head && !plan.evolved && head.summary?.[FINGERPRINT_PROPERTY] === fingerprint) {
+    if ((await headFingerprint(sql, md, head, plan.schema)) === fingerprint) {
       if (remote) await fs.rm(dataDir, { recursive: true, force: true });
       else for (const r of stats) await fs.rm(r.filename, { force: true });
       return {

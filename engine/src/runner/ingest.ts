@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, readdirSync, statSync, mkdtempSync, rmSync, type Dirent } from 'node:fs';
+import { promises as fs, createReadStream, readdirSync, statSync, mkdtempSync, rmSync, type Dirent } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
-import type { SqlRunner } from '../sql/sql-runner.ts';
+import type { SqlRow, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteResult } from '../iceberg/writer.ts';
 import { EngineError } from '../errors/engine-error.ts';
@@ -125,10 +126,11 @@ async function landingFiles(baseDir: string, pattern: string, tmp: string): Prom
   return out;
 }
 
+/** The file's SHA-256, streamed: a landing file may be larger than the memory the engine may use. */
 async function sha256(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await fs.readFile(file))
-    .digest('hex');
+  const h = createHash('sha256');
+  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), h);
+  return h.digest('hex');
 }
 
 function formatOf(file: string, parser?: string): SourceConfig['format'] {
@@ -261,6 +263,8 @@ async function ingestFiles(
   const n = ++counter;
   const good: string[] = [];
   const rejectedParts: string[] = [];
+  const rowsBy = new Map<string, number>();
+  const rejectedBy = new Map<string, number>();
   try {
     for (const [i, f] of todo.entries()) {
       let file = f.abs;
@@ -299,18 +303,29 @@ async function ingestFiles(
         }
       }
       const meta = `${lit(f.rel)} AS _source_file, TIMESTAMP ${lit(now)} AS _ingested_at, ${lit(runId)} AS _run_id`;
+      // Rows and rejects per file are counted here, on the input (Parquet: from its footer; rejects: reading only
+      // the declared columns), so that the good rows go to the table file in one pass, never staged in between.
+      let counted: SqlRow;
       if (bad.length === 0) {
         good.push(`SELECT ${select.join(', ')}, ${meta} FROM ${raw} AS r`);
+        [counted] = await sql.query(`SELECT count(*) AS total, 0 AS bad FROM ${raw}`);
       } else {
         const reason = `concat_ws('; ', ${bad.join(', ')})`;
         good.push(`SELECT ${select.join(', ')}, ${meta} FROM ${raw} AS r WHERE ${reason} = ''`);
         rejectedParts.push(
           `SELECT ${lit(f.rel)} AS _source_file, ${reason} AS reason, to_json(r)::VARCHAR AS raw, ${lit(runId)} AS _run_id FROM ${raw} AS r WHERE ${reason} <> ''`,
         );
+        [counted] = await sql.query(
+          `SELECT count(*) AS total, count(*) FILTER (WHERE ${reason} <> '') AS bad FROM ${raw} AS r`,
+        );
       }
+      rowsBy.set(f.rel, Number(counted!.total) - Number(counted!.bad));
+      rejectedBy.set(f.rel, Number(counted!.bad));
       if (format === 'csv') {
         const structural = await sql.query(`SELECT count(*) AS n FROM __rat_rejects`).catch(() => [{ n: 0 }]);
-        if (Number(structural[0]?.n ?? 0) > 0) {
+        const lines = Number(structural[0]?.n ?? 0);
+        rejectedBy.set(f.rel, (rejectedBy.get(f.rel) ?? 0) + lines);
+        if (lines > 0) {
           const t = `__rat_csvrej_${n}_${i}`;
           await sql.exec(
             `CREATE OR REPLACE TABLE ${t} AS SELECT ${lit(f.rel)} AS _source_file, 'line ' || line || ': ' || error_message AS reason, csv_line AS raw, ${lit(runId)} AS _run_id FROM __rat_rejects`,
@@ -320,10 +335,6 @@ async function ingestFiles(
       }
     }
     const rejectedSql = rejectedParts.length ? rejectedParts.join(' UNION ALL ') : '';
-    const counts = rejectedSql
-      ? await sql.query(`SELECT _source_file AS f, count(*) AS n FROM (${rejectedSql}) GROUP BY 1`)
-      : [];
-    const rejectedBy = new Map(counts.map((r) => [String(r.f), Number(r.n)]));
     result.rejected = [...rejectedBy.values()].reduce((a, b) => a + b, 0);
     if (result.rejected > 0) {
       if ((opts.rejects ?? 'quarantine') === 'fail') {
@@ -333,7 +344,7 @@ async function ingestFiles(
           {
             table: target,
             rejected: result.rejected,
-            files: [...rejectedBy.keys()],
+            files: [...rejectedBy].filter(([, k]) => k > 0).map(([f]) => f),
           },
         );
       }
@@ -342,14 +353,7 @@ async function ingestFiles(
         properties: opts.properties,
       });
     }
-    const all = `__rat_good_${n}`;
-    await sql.exec(`CREATE OR REPLACE TABLE ${all} AS ${good.join(' UNION ALL BY NAME ')}`);
-    const rowsBy = new Map(
-      (await sql.query(`SELECT _source_file AS f, count(*) AS n FROM ${all} GROUP BY 1`)).map((r) => [
-        String(r.f),
-        Number(r.n),
-      ]),
-    );
+    const all = `(${good.join(' UNION ALL BY NAME ')})`;
     result.rows = [...rowsBy.values()].reduce((a, b) => a + b, 0);
     const changed = todo.filter((f) => f.changed).map((f) => f.rel);
     const writeOpts = {
@@ -374,7 +378,6 @@ async function ingestFiles(
         mode: 'append',
       });
     }
-    await sql.exec(`DROP TABLE ${all}`);
     for (const f of todo) {
       result.files.push({
         path: f.rel,

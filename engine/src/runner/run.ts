@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
@@ -11,6 +14,8 @@ import { BranchApi } from './branches.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { runTests, type TestOutcome } from './data-tests.ts';
+import { runScheduled } from './schedule.ts';
+import { parseMemoryLimit } from './memory-limit.ts';
 import { MissingTableError, catalogFor, refreshView, sqlName, tableIdent } from './tables.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
@@ -53,6 +58,16 @@ export interface RunOptions {
   /** Create the target branch from `main` when it does not exist (default true). */
   createBranch?: boolean;
   sql?: SqlRunner;
+  /**
+   * How many models may build at once (default 1): a model starts as soon as the models it reads have been built,
+   * each in its own DuckDB; all results still reach the target branch in the run's one merge.
+   */
+  threads?: number;
+  /**
+   * DuckDB's memory budget for the whole run (`4GB`, `512MiB`), shared evenly by the `threads` DuckDBs; larger
+   * operators spill to a temporary folder of the run, removed at its end.
+   */
+  memoryLimit?: string;
 }
 
 export interface StepReport {
@@ -188,6 +203,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   const runId = newRunId();
   const started = new Date();
   const plan = planSteps(o.project, o.selector);
+  const budget = o.memoryLimit ? parseMemoryLimit(o.memoryLimit) : undefined;
   const api = new BranchApi(o.server);
   let target = await api.get(branch).catch(async (err) => {
     if (o.createBranch === false) throw err;
@@ -196,7 +212,17 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     emit({ type: 'info', message: `data branch ${branch} did not exist: created from main` });
     return api.createBranch(branch, main);
   });
-  const sql = o.sql ?? (await DuckDbRunner.open());
+  const threads = Math.max(1, Math.floor(o.threads ?? 1));
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rat-run-'));
+  const openRunner = (worker: number) =>
+    DuckDbRunner.open({
+      ...(budget ? { memoryLimit: `${Math.floor(budget / threads)}B` } : {}),
+      tempDirectory: path.join(tmp, `duckdb-${worker}`),
+      ...(threads > 1 ? { threads: Math.max(1, Math.floor(os.availableParallelism() / threads)) } : {}),
+    });
+  const runners: SqlRunner[] = [];
+  const sql = o.sql ?? (await openRunner(0));
+  runners[0] = sql;
   const report: RunReport = {
     runId,
     branch,
@@ -226,22 +252,36 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch });
     const catalog = catalogFor(o.server, runBranch);
     const properties = { 'rat.run-id': runId, 'rat.code-commit': o.codeCommit ?? '' };
-    for (const [i, m] of plan.steps.entries()) {
-      emit({ type: 'step-start', step: m.id, index: i, total: plan.steps.length });
-      try {
-        const s = await buildStep(sql, catalog, o.project, m, { runId, properties, now: started, ref: runBranch });
-        report.steps.push(s);
-        emit({ type: 'step-end', ...s });
-      } catch (err) {
-        const e = err as { code?: string; message: string };
-        report.status = 'failed';
-        report.error = { step: m.id, code: e.code ?? 'ERROR', message: e.message };
-        break;
-      }
+    const built = new Map<string, StepReport>();
+    const steps = plan.steps.map((m, index) => ({ id: m.id, after: m.refs.map((r) => r.target), m, index }));
+    try {
+      await runScheduled(steps, threads, async ({ m, index }, worker) => {
+        runners[worker] ??= await openRunner(worker);
+        emit({ type: 'step-start', step: m.id, index, total: plan.steps.length });
+        try {
+          const s = await buildStep(runners[worker]!, catalog, o.project, m, {
+            runId,
+            properties,
+            now: started,
+            ref: runBranch,
+          });
+          built.set(m.id, s);
+          emit({ type: 'step-end', ...s });
+        } catch (err) {
+          throw Object.assign(new StepFailure(m.id), { cause: err });
+        }
+      });
+    } catch (err) {
+      if (!(err instanceof StepFailure)) throw err;
+      const e = err.cause as { code?: string; message: string };
+      report.status = 'failed';
+      report.error = { step: err.step, code: e.code ?? 'ERROR', message: e.message };
     }
+    for (const m of plan.steps) if (built.has(m.id)) report.steps.push(built.get(m.id)!);
     if (report.status === 'success') {
       for (const m of plan.steps) {
-        for (const id of testTargets(m)) await refreshView(sql, catalog, id);
+        // Models built in another DuckDB (--threads) are made visible to this one first.
+        for (const id of threads > 1 ? [m.id, ...testTargets(m)] : testTargets(m)) await refreshView(sql, catalog, id);
         for (const t of await runTests(sql, m)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
@@ -268,7 +308,15 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     target = await api.get(branch);
     return report;
   } finally {
-    if (!o.sql) await sql.close();
+    for (const [i, r] of runners.entries()) if (r && (i > 0 || !o.sql)) await r.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** A step that failed, carrying the step's own error as `cause`. */
+class StepFailure extends Error {
+  constructor(readonly step: string) {
+    super(`step ${step} failed`);
   }
 }
 

@@ -19,11 +19,23 @@ export class DuckDbRunner implements SqlRunner {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** @example const sql = await DuckDbRunner.open(); await sql.query('SELECT 42 AS x') */
-  static async open(opts: { path?: string; threads?: number; memoryLimit?: string } = {}): Promise<DuckDbRunner> {
+  /**
+   * Opens an in-process DuckDB. With `memoryLimit` (DuckDB's `memory_limit`, e.g. `4GB`) operators larger than the
+   * budget spill to `tempDirectory`, and results without ORDER BY may come out in any order (DuckDB's
+   * `preserve_insertion_order = false`: keeping the order makes a COPY hold rows back in memory).
+   *
+   * @example const sql = await DuckDbRunner.open({ memoryLimit: '2GB', tempDirectory: '/tmp/run-1' }); await sql.query('SELECT 42 AS x')
+   */
+  static async open(
+    opts: { path?: string; threads?: number; memoryLimit?: string; tempDirectory?: string } = {},
+  ): Promise<DuckDbRunner> {
     const config: Record<string, string> = {};
     if (opts.threads) config.threads = String(opts.threads);
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    if (opts.memoryLimit) {
+      config.memory_limit = opts.memoryLimit;
+      config.preserve_insertion_order = 'false';
+    }
+    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
     const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
     const conn = await instance.connect();
     return new DuckDbRunner(instance, conn);

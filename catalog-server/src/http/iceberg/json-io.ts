@@ -25,6 +25,11 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
   res.status(status).type('application/json').send(stringifyJson(body));
 }
 
+/** Sends JSON already serialized (a cached body). */
+export function sendJsonText(res: Response, text: string, status = 200): void {
+  res.status(status).type('application/json').send(text);
+}
+
 /**
  * Validates the body with a request schema and the property limits of limits.ts. The Iceberg library's errors (an
  * unknown update action) and zod's go to the error handler, which answers them as 400s.

@@ -25,7 +25,8 @@ import {
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
-import { parseBody, sendJson } from './json-io.ts';
+import { parseBody, sendJson, sendJsonText } from './json-io.ts';
+import { loadTableResultText, tableMetadataText } from './load-table-body.ts';
 import { loadTableResult } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
@@ -87,28 +88,24 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
     const mode = snapshotsMode(req);
     const ns = namespaceOf(param(req, 'namespace'));
-    const conditional = req.header('if-none-match');
-    if (conditional) {
-      const content = await loadTableEntry(ctx, refOf(req), ns, param(req, 'table'));
-      const etag = tableETag(content.metadataLocation, mode);
-      if (etagMatches(conditional, etag)) {
-        res.setHeader('ETag', etag);
-        res.status(304).end();
-        return;
-      }
+    // The ref's current head names the metadata file (looked up on every load); the body for that immutable file
+    // is serialized once and cached by its location.
+    const entry = await loadTableEntry(ctx, refOf(req), ns, param(req, 'table'));
+    const etag = tableETag(entry.metadataLocation, mode);
+    res.setHeader('ETag', etag);
+    if (etagMatches(req.header('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
     }
-    const t = await loadTable(ctx, refOf(req), ns, param(req, 'table'));
-    res.setHeader('ETag', tableETag(t.content.metadataLocation, mode));
+    const md = await tableMetadataText(ctx, entry.metadataLocation, mode);
     const vend = wantsCredentials(req);
-    const location = t.metadata.location;
-    sendJson(
+    sendJsonText(
       res,
-      loadTableResult(
-        t.metadataLocation,
-        t.metadata,
-        storageConfig(ctx, location, vend),
-        vend ? storageCredentials(ctx, location) : [],
-        mode,
+      loadTableResultText(
+        entry.metadataLocation,
+        md.json,
+        storageConfig(ctx, md.tableLocation, vend),
+        vend ? storageCredentials(ctx, md.tableLocation) : [],
       ),
     );
   });

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SqliteVersionStore, type ContentKey, type Operation } from '@ratatouille/catalog-server';
+import { NessieApi, tablePut } from './api-v2-lane.ts';
+import { latencies, timeOnce } from './measure.ts';
+import { log, Recorder } from './report.ts';
+import { startOurs } from './servers.ts';
+
+/** Sizes of the at-scale lane: where users of other versioned catalogs report trouble. */
+export interface AtScaleWorkload {
+  /** Tags next to a few branches, for listing references. */
+  tags: number;
+  /** Merge commits between the fork point of a branch and the head it is merged into. */
+  mergeCommits: number;
+  /** Keys that differ between two commits. */
+  diffKeys: number;
+  reps: number;
+}
+
+export const FULL_AT_SCALE: AtScaleWorkload = { tags: 100_000, mergeCommits: 10_000, diffKeys: 10_000, reps: 5 };
+export const QUICK_AT_SCALE: AtScaleWorkload = { tags: 10_000, mergeCommits: 1_000, diffKeys: 10_000, reps: 3 };
+
+const NS = 'at';
+const key = (name: string): ContentKey => ({ elements: [NS, name] });
+
+function put(name: string, version: number): Operation {
+  const p = tablePut(NS, name, version);
+  return { type: 'PUT', key: key(name), content: p.content as Extract<Operation, { type: 'PUT' }>['content'] };
+}
+
+/**
+ * Runs `fn` for 0 … n−1 inside outer transactions of 1,000 calls each: each store call stays its own transaction
+ * (better-sqlite3 makes the inner ones savepoints), only populating gets faster.
+ */
+async function batched(store: SqliteVersionStore, n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    if (i % 1000 === 0) store.db.exec('BEGIN IMMEDIATE');
+    try {
+      await fn(i);
+    } catch (e) {
+      if (store.db.inTransaction) store.db.exec('ROLLBACK');
+      throw e;
+    }
+    if ((i % 1000 === 999 || i === n - 1) && store.db.inTransaction) store.db.exec('COMMIT');
+  }
+}
+
+/**
+ * Versioning where Nessie's users report trouble (4–5 s to list branches next to 38k tags, ~5 s for a 10k-key diff,
+ * minutes for a merge over thousands of merge commits): listing references next to 100,000 tags, the merge base of a
+ * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys. Fixtures are built
+ * through the store API in a temp folder (synchronous=OFF while populating), then measured on the store (FULL) and
+ * over HTTP on the same database.
+ *
+ * @example await runAtScaleLane(QUICK_AT_SCALE, rec)
+ */
+export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-atscale-'));
+  const lane = 'at-scale';
+  const fig = (name: string, system: string, value: number) =>
+    rec.add({ lane, name, system, value, unit: 'ms', better: 'lower' });
+  try {
+    const store = await SqliteVersionStore.open(path.join(dataDir, 'catalog.db'));
+    let main = '';
+    let forkHead = '';
+    let diffFrom = '';
+    let diffTo = '';
+    try {
+      store.db.pragma('synchronous = OFF');
+      const t0 = performance.now();
+      main = (
+        await store.commit('main', (await store.getReference('main')).hash, { message: 'ns' }, [
+          { type: 'PUT', key: { elements: [NS] }, content: { type: 'NAMESPACE', elements: [NS], properties: {} } },
+        ])
+      ).hash;
+      // The branch to merge, forked now, before the merge history.
+      await store.createReference('fork', 'BRANCH', main);
+      forkHead = (await store.commit('fork', main, { message: 'fork change' }, [put('forked', 1)])).hash;
+
+      // main gets `mergeCommits` merge commits: a side branch commits one key, main merges it, again and again
+      // (main never moves on its own, yet is never an ancestor of the side branch: each merge is a real one).
+      await store.createReference('side', 'BRANCH', main);
+      let side = main;
+      await batched(store, w.mergeCommits, async (i) => {
+        side = (await store.commit('side', side, { message: `side ${i}` }, [put(`s${i % 100}`, i)])).hash;
+        const r = await store.merge({
+          fromRefName: 'side',
+          fromHash: side,
+          toBranch: 'main',
+          meta: { message: `m${i}` },
+        });
+        if (!r.wasApplied) throw new Error(`fixture merge ${i} was not applied`);
+        main = r.resultantTargetHash;
+      });
+      log(`  (at-scale: ${w.mergeCommits} merge commits in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+      // Two commits `diffKeys` keys apart.
+      await store.createReference('wide', 'BRANCH', main);
+      diffFrom = main;
+      let wide = main;
+      for (let i = 0; i < w.diffKeys; i += 1000) {
+        const ops = Array.from({ length: Math.min(1000, w.diffKeys - i) }, (_, j) => put(`d${i + j}`, 1));
+        wide = (await store.commit('wide', wide, { message: 'wide' }, ops)).hash;
+      }
+      diffTo = wide;
+
+      const t1 = performance.now();
+      await batched(store, w.tags, (i) => store.createReference(`v${i}`, 'TAG', main));
+      log(`  (at-scale: ${w.tags} tags in ${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+      store.db.pragma('synchronous = FULL');
+
+      const refs = await latencies(w.reps, () => store.listReferences(), 1);
+      fig(`list references, ${w.tags} tags p50`, 'store', refs.p50);
+      const base = await latencies(w.reps, () => store.mergeBase(forkHead, main), 1);
+      fig(`merge base across ${w.mergeCommits} merge commits p50`, 'store', base.p50);
+      const diff = await timeOnce(async () => {
+        let n = 0;
+        let token: string | undefined;
+        do {
+          const page = await store.diff(diffFrom, diffTo, { maxRecords: 10_000, pageToken: token });
+          n += page.items.length;
+          token = page.token;
+        } while (token);
+        return n;
+      });
+      if (diff.value !== w.diffKeys) throw new Error(`diff has ${diff.value} entries, expected ${w.diffKeys}`);
+      fig(`diff of ${w.diffKeys} keys`, 'store', diff.ms);
+    } finally {
+      await store.close();
+    }
+
+    const ours = await startOurs({ dataDir });
+    const api = new NessieApi(`${ours.url}/api/v2`);
+    try {
+      const refs = await latencies(
+        w.reps,
+        async () => {
+          let n = 0;
+          let token: string | undefined;
+          do {
+            const q = `?max-records=10000${token ? `&page-token=${encodeURIComponent(token)}` : ''}`;
+            const r = await api.client.json('GET', `/trees${q}`);
+            n += (r.references as unknown[]).length;
+            token = r.hasMore ? r.token : undefined;
+          } while (token);
+          if (n < w.tags) throw new Error(`listed ${n} references, expected at least ${w.tags}`);
+        },
+        1,
+      );
+      fig(`list references, ${w.tags} tags p50`, 'http', refs.p50);
+      // The merge itself (finds the merge base, diffs, commits) over HTTP.
+      const merged = await timeOnce(() => api.merge('main', main, 'fork', forkHead));
+      fig(`merge across ${w.mergeCommits} merge commits`, 'http', merged.ms);
+      const diff = await timeOnce(() => api.diffAll(`main@${diffFrom}`, `wide@${diffTo}`));
+      if (diff.value !== w.diffKeys) throw new Error(`diff has ${diff.value} entries, expected ${w.diffKeys}`);
+      fig(`diff of ${w.diffKeys} keys`, 'http', diff.ms);
+    } finally {
+      api.close();
+      await ours.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rec = new Recorder();
+  await runAtScaleLane(process.argv.includes('--quick') ? QUICK_AT_SCALE : FULL_AT_SCALE, rec);
+  for (const f of rec.figures) console.log(`${f.name.padEnd(48)} ${f.system.padEnd(6)} ${f.value.toFixed(2)} ms`);
+  process.exit(0);
+}
