@@ -99,6 +99,7 @@ function managementRoutes(mainHash: string, devHash: string): RouteCase[] {
     r('POST', `/trees/main@${mainHash}/history/transplant`, MAIN_MERGERS, { fromRefName: 'dev' }),
     r('GET', '/rat/reflog', READERS),
     r('GET', '/rat/reflog?ref=dev', READERS),
+    r('GET', '/rat/whoami?ref=main&ref=dev', AUTHENTICATED),
     r('GET', '/git/links?dataHash=00000000', AUTHENTICATED),
     r('GET', '/git/links/abc1234', AUTHENTICATED),
     r('PUT', '/git/links/abc1234', WRITERS, { dataRef: 'dev' }),

@@ -41,6 +41,14 @@ describe('what a request needs', () => {
       assert.deepEqual(req(m!, p!), { kind: 'public' }, p);
     }
     assert.notDeepEqual(req('GET', '/iceberg/v1/oauth/tokens'), { kind: 'public' });
+    // The web UI's shell and assets; never the APIs, in any case.
+    for (const p of ['/', '/assets/index-1a2b.js', '/tables/main/db.t', '/branches']) {
+      assert.deepEqual(req('GET', p), { kind: 'public' }, p);
+    }
+    assert.notDeepEqual(req('POST', '/'), { kind: 'public' });
+    for (const p of ['/api/v2/config', '/API/v2/trees', '/iceberg/v1/config', '/Iceberg/dev/v1/namespaces', '/api']) {
+      assert.notDeepEqual(req('GET', p), { kind: 'public' }, p);
+    }
   });
 
   it('management API: both refs of a merge, diff and transplant; a new reference and its source', () => {
@@ -77,6 +85,7 @@ describe('what a request needs', () => {
     assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog', {}, { ref: 'dev' }), acts(['read', 'dev']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog'), acts(['read', null]));
+    assert.deepEqual(req('GET', '/api/v2/rat/whoami', {}, { ref: 'main' }), { kind: 'authenticated' });
     assert.deepEqual(
       req('GET', '/api/v2/rat/graph', {}, { ref: ['main', 'dev@abcdef12'] }),
       acts(['read', 'main'], ['read', 'dev', 'abcdef12']),

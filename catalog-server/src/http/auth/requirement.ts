@@ -18,14 +18,16 @@ export interface RequestFacts {
 }
 
 /**
- * Routes that need no token: health and metrics, the token endpoint (it checks client credentials itself) and forge webhooks
- * (they carry their own signatures).
+ * Routes that need no token: health and metrics, the token endpoint (it checks client credentials itself), forge
+ * webhooks (they carry their own signatures) and the web UI's static files (GET outside `/api` and `/iceberg`).
  */
 export function isPublicRoute(method: string, path: string): boolean {
   // Express matches routes case-insensitively, so must this.
   const p = path.toLowerCase();
   // Health and Prometheus metrics (route patterns and counts, no names or data) serve probes and scrapers.
   if (['/healthz', '/healthz/', '/metrics', '/metrics/'].includes(p)) return true;
+  // The web UI's files (the app shell and its assets) hold no data; everything it shows comes from the APIs.
+  if ((method === 'GET' || method === 'HEAD') && !/^\/(api|iceberg)(\/|$)/.test(p)) return true;
   if (p === '/webhooks' || p.startsWith('/webhooks/')) return true;
   return method === 'POST' && /^\/iceberg(\/[^/]+)?\/v1\/oauth\/tokens\/?$/.test(p);
 }
@@ -89,6 +91,8 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     return closed;
   }
   if (lower === '/rat/reflog' && m === 'GET') return of(read(bodyRef(r.query['ref'])));
+  // The caller's own permissions: any valid token may ask.
+  if (lower === '/rat/whoami' && m === 'GET') return { kind: 'authenticated' };
   // The web UI's read-only views: reading every reference (or `ref@hash`) they name.
   const specs = (...vs: unknown[]) =>
     vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (str(v) ? readOf(str(v)!) : read(null)));
