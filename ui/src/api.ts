@@ -161,13 +161,18 @@ export interface Preview {
   snapshotId: string | null;
   totalRecords: string | null;
   truncated: boolean;
+  /** The next page's token (same snapshot), null on the last page. */
+  nextPageToken: string | null;
   dataFiles: number;
   deleteFiles: number;
 }
 
-/** The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. */
-export function previewTable(ref: string, key: string[], limit = 50): Promise<Preview> {
-  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit })}`);
+/**
+ * The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. `pageToken` (a
+ * previous answer's `nextPageToken`) asks for the rows after that page.
+ */
+export function previewTable(ref: string, key: string[], limit = 50, pageToken?: string): Promise<Preview> {
+  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit, 'page-token': pageToken })}`);
 }
 
 /** Every branch and tag, in pages of 5,000 (the typed client's default pages of 250 take 40 round trips for 10,000). */
@@ -187,8 +192,23 @@ export async function allReferences(): Promise<Reference[]> {
 /** The engine's run records table and the prefix of the run branches it keeps after a failed run. */
 const RUNS_KEY = ['_rat', 'runs'];
 const RUN_BRANCH_PREFIX = 'rat-run-';
-/** Records read per reference (the preview endpoint's most). */
-const RUNS_LIMIT = 500;
+/** Records per request (the preview endpoint's most). */
+const RUNS_PAGE = 500;
+/** Records read per reference at most: beyond that the page says the list is cut. */
+const RUNS_MAX = 50_000;
+
+/** Every record of the run table on one reference, page by page, all from the snapshot the first page read. */
+async function allRunRows(ref: string): Promise<Preview> {
+  const first = await previewTable(ref, RUNS_KEY, RUNS_PAGE);
+  const rows = [...first.rows];
+  let token = first.nextPageToken;
+  while (token && rows.length < RUNS_MAX) {
+    const page = await previewTable(ref, RUNS_KEY, RUNS_PAGE, token);
+    rows.push(...page.rows);
+    token = page.nextPageToken;
+  }
+  return { ...first, rows, truncated: token !== null, nextPageToken: token };
+}
 
 /**
  * Pipeline runs that targeted `ref`, newest first: the records in its `_rat.runs` table (successful runs, merged in)
@@ -204,7 +224,7 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
   const lists = await Promise.all(
     [ref, ...runBranches].map(async (on) => {
       try {
-        const p = await previewTable(on, RUNS_KEY, RUNS_LIMIT);
+        const p = await allRunRows(on);
         truncated ||= p.truncated;
         return runRecords(p, ref, on);
       } catch (e) {
