@@ -237,14 +237,11 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
   return { runs: mergeRunRecords(lists), truncated };
 }
 
-/** What the signed-in caller may do to one reference (everything when the catalog runs without auth). */
-export interface RefPermissions {
-  read: boolean;
-  commit: boolean;
-  merge: boolean;
-  manage: boolean;
-  protected: boolean;
-}
+/**
+ * What the signed-in caller may do to one reference: read, commit directly, merge into it, manage (create, move,
+ * delete) it, and whether it is protected. Everything is allowed when the catalog runs without auth.
+ */
+export type RefPermissions = Record<'read' | 'commit' | 'merge' | 'manage' | 'protected', boolean>;
 
 export interface WhoAmI {
   authEnabled: boolean;
