@@ -99,11 +99,37 @@ function managementRoutes(mainHash: string, devHash: string): RouteCase[] {
     r('POST', `/trees/main@${mainHash}/history/transplant`, MAIN_MERGERS, { fromRefName: 'dev' }),
     r('GET', '/rat/reflog', READERS),
     r('GET', '/rat/reflog?ref=dev', READERS),
+    r('GET', '/rat/whoami?ref=main&ref=dev', AUTHENTICATED),
     r('GET', '/git/links?dataHash=00000000', AUTHENTICATED),
     r('GET', '/git/links/abc1234', AUTHENTICATED),
     r('PUT', '/git/links/abc1234', WRITERS, { dataRef: 'dev' }),
     r('PUT', '/git/links/abc1234', MAIN_MERGERS, { dataRef: 'main' }),
     r('GET', '/no-such-route', ADMINS),
+  ];
+}
+
+/**
+ * `ref@hash` reads: `guest` reads `team/x`, so it may read the commits on `team/x`'s history and no other commit by
+ * hash (here dev's head); callers that read every reference may read any commit.
+ */
+function pinnedCommitRoutes(teamHash: string, devHash: string): RouteCase[] {
+  const team = (hash: string) => encodeURIComponent(`team/x@${hash}`);
+  const r = (method: string, path: string, allow: TeamClient[], body?: unknown): RouteCase => ({
+    method,
+    path,
+    allow,
+    body,
+  });
+  return [
+    r('GET', `/api/v2/trees/${team(teamHash)}/entries`, AUTHENTICATED),
+    r('GET', `/api/v2/trees/${team(devHash)}/entries`, READERS),
+    r('GET', `/api/v2/trees/${team(devHash.slice(0, 12))}/history`, READERS),
+    r('GET', `/api/v2/trees/${team(teamHash)}/diff/${team(devHash)}`, READERS),
+    r('GET', `/api/v2/rat/graph?ref=${team(teamHash)}`, AUTHENTICATED),
+    r('GET', `/api/v2/rat/graph?ref=${team(devHash)}`, READERS),
+    r('GET', `/api/v2/rat/preview?ref=${team(devHash)}&key=db.t`, READERS),
+    r('GET', `/iceberg/${team(teamHash)}/v1/namespaces`, AUTHENTICATED),
+    r('GET', `/iceberg/${team(devHash)}/v1/namespaces`, READERS),
   ];
 }
 
@@ -118,14 +144,20 @@ describe('auth matrix: every route × every caller', function () {
     for (const c of CALLERS) if (c !== 'anonymous') tokens[c] = await tokenFor(server.url, c);
     const ops = bearer(tokens.ops!);
     const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, ops)).body.reference;
-    const dev = await http('POST', `${server.url}/api/v2/trees?name=dev&type=BRANCH`, main, ops);
-    assert.equal(dev.status, 200);
+    const team = await http('POST', `${server.url}/api/v2/trees?name=team%2Fx&type=BRANCH`, main, ops);
+    assert.equal(team.status, 200);
+    assert.equal((await http('POST', `${server.url}/api/v2/trees?name=dev&type=BRANCH`, main, ops)).status, 200);
+    // A commit on dev only: dev's head is on no history guest may read.
+    const ns = await http('POST', `${server.url}/iceberg/dev/v1/namespaces`, { namespace: ['only_dev'] }, ops);
+    assert.equal(ns.status, 200);
+    const dev = await http('GET', `${server.url}/api/v2/trees/dev`, undefined, ops);
     routes = [
       ...icebergRoutes('/iceberg', []),
       ...icebergRoutes('/iceberg/dev', WRITERS),
       // Authorized as a commit on dev; the handler then refuses it as read-only (400).
       ...icebergRoutes(`/iceberg/dev@${dev.body.reference.hash}`, WRITERS),
       ...managementRoutes(main.hash, dev.body.reference.hash),
+      ...pinnedCommitRoutes(team.body.reference.hash, dev.body.reference.hash),
     ];
   });
   after(async () => server?.stop());
@@ -156,7 +188,7 @@ describe('auth matrix: every route × every caller', function () {
     const refs = await http('GET', `${server.url}/api/v2/trees`, undefined, bearer(tokens.ops!));
     assert.deepEqual(
       refs.body.references.map((r: { name: string }) => r.name),
-      ['dev', 'main'],
+      ['dev', 'main', 'team/x'],
     );
   });
 });

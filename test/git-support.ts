@@ -97,7 +97,11 @@ export class Repo {
 
 /** The catalog's management API, as the tests look at it. */
 export class Catalog {
-  constructor(readonly url: string) {}
+  /** `headers` go with every call (a bearer token for a catalog with auth on). */
+  constructor(
+    readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async call(
     method: string,
@@ -105,9 +109,10 @@ export class Catalog {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: any }> {
+    const all = { ...this.headers, ...headers };
     const res = await fetch(`${this.url}${p}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? all : { 'content-type': 'application/json', ...all },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

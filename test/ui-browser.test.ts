@@ -201,4 +201,14 @@ describe('web UI in a real browser', function () {
     assert.equal(await detail.locator('.run-branch').innerText(), failed.runBranch);
     await shot('run');
   });
+
+  it('lists every run of a branch, more than one page of the preview endpoint holds', async () => {
+    const written = (await py('main', 'many-runs')) as PyRows & { count: number };
+    assert.equal(written.count, 1101, '1,100 copies and the successful run');
+    await page.goto(`${server.url}/runs/main`);
+    await page.locator('tr.run[data-run="bulk-1-0549"]').waitFor();
+    // 1,101 records on main (read 500 at a time) and the failed run's on its kept branch.
+    assert.equal(await page.locator('tr.run').count(), 1102);
+    assert.match(await page.locator('section > p.muted').first().innerText(), /^1102 runs$/);
+  });
 });

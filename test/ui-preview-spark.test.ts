@@ -41,9 +41,36 @@ describe('data preview of a merge-on-read table written by Spark', function () {
     assert.equal(res.body.totalRecords, '7', "the summary counts the data files' records: 4 + 2 + the updated row");
   });
 
-  it('shows the first rows only when asked for fewer', async () => {
-    const res = await http('GET', `${session.server.url}/api/v2/rat/preview?ref=main&key=ui.mor&limit=2`);
+  it('shows the first rows only when asked for fewer, and pages through the rest', async () => {
+    const url = (q: string) => `${session.server.url}/api/v2/rat/preview?ref=main&key=ui.mor&${q}`;
+    const res = await http('GET', url('limit=2'));
     assert.equal(res.body.rows.length, 2);
     assert.equal(res.body.truncated, true);
+    // Pages of 2 across data files and delete files give exactly the rows of one full read, each once.
+    const all = (await http('GET', url('limit=100'))).body.rows;
+    const paged: Array<Array<string | null>> = [...res.body.rows];
+    let token: string | null = res.body.nextPageToken;
+    let pages = 1;
+    while (token) {
+      const page = await http('GET', url(`limit=2&page-token=${encodeURIComponent(token)}`));
+      assert.equal(page.status, 200);
+      assert.equal(page.body.snapshotId, res.body.snapshotId, 'every page reads the first page’s snapshot');
+      paged.push(...page.body.rows);
+      token = page.body.nextPageToken;
+      pages++;
+    }
+    assert.deepEqual(paged, all);
+    assert.equal(pages, Math.ceil(all.length / 2));
+    const bad = await http('GET', url('limit=2&page-token=not-a-token'));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errorCode, 'BAD_REQUEST');
+  });
+
+  it('refuses (422) a table whose data files it cannot read as Parquet, rather than show wrong rows', async () => {
+    assert.deepEqual(session.step<{ formats: string[] }>('write a table with Avro data files').formats, ['AVRO']);
+    const res = await http('GET', `${session.server.url}/api/v2/rat/preview?ref=main&key=ui.avro`);
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.type, 'UnprocessableEntityException');
+    assert.equal(res.body.errorCode, 'BAD_REQUEST');
   });
 });

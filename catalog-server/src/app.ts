@@ -6,6 +6,7 @@ import { webhooksRouter } from './http/webhooks/router.ts';
 import { gitRouter } from './http/git/router.ts';
 import { uiRouter } from './http/ui/static.ts';
 import { uiSupportRouter } from './http/ui/router.ts';
+import { whoamiRouter } from './http/ui/whoami.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { observeRequests } from './http/observe-requests.ts';
 import { jsonBodies } from './http/json-body.ts';
@@ -28,7 +29,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   app.use(authorization(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
-  app.use('/api/v2/rat', uiSupportRouter(ctx));
+  app.use('/api/v2/rat', uiSupportRouter(ctx), whoamiRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
   app.use('/iceberg', icebergRouter(ctx));
   app.use('/webhooks', webhooksRouter(ctx));

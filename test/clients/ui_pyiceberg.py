@@ -1,6 +1,6 @@
 """PyIceberg side of the browser test (test/ui-browser.test.ts): writes through the catalog and reads back.
 
-Usage: ui_pyiceberg.py <catalog uri for the branch> seed|feature|read
+Usage: ui_pyiceberg.py <catalog uri for the branch> seed|feature|read|many-runs
 Prints one JSON object on stdout.
 """
 import json
@@ -47,3 +47,13 @@ elif action == "feature":
 elif action == "read":
     t = catalog.load_table("shop.orders")
     print(json.dumps({"rows": rows(t), "snapshot": str(t.metadata.current_snapshot_id)}))
+elif action == "many-runs":
+    # More run records than one preview page holds, in two data files: copies of the successful run's record.
+    t = catalog.load_table("_rat.runs")
+    arrow = t.scan().to_arrow()
+    base = next(r for r in arrow.to_pylist() if r["status"] == "success")
+    for batch in range(2):
+        copies = [dict(base, run_id=f"bulk-{batch}-{i:04d}") for i in range(550)]
+        t.append(pa.Table.from_pylist(copies, schema=arrow.schema))
+        t = catalog.load_table("_rat.runs")
+    print(json.dumps({"rows": [], "count": t.scan().to_arrow().num_rows}))

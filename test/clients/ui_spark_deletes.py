@@ -1,6 +1,7 @@
 """Spark writes a merge-on-read table (position delete files) for the UI's data preview (test/ui-preview-spark.test.ts).
 
-Steps: create and fill the table, delete and update rows (both as delete files), and Spark's own read of the result.
+Steps: create and fill the table, delete and update rows (both as delete files), and Spark's own read of the result;
+then a table whose data files are Avro, which the preview must refuse rather than misread.
 """
 
 from __future__ import annotations
@@ -40,3 +41,15 @@ def write():
 steps.run("write a merge-on-read table with deletes and an update", write)
 # 64-bit values as text: the JSON the test reads back would round them.
 steps.run("Spark reads the table", lambda: q("SELECT id, name, amount, day, CAST(big AS STRING) AS big FROM ui.mor ORDER BY id"))
+
+
+def write_avro():
+    q(
+        """CREATE TABLE ui.avro (id BIGINT, name STRING) USING iceberg
+           TBLPROPERTIES ('format-version' = '2', 'write.format.default' = 'avro')"""
+    )
+    q("INSERT INTO ui.avro VALUES (1, 'a'), (2, 'b')")
+    return {"formats": sorted({r["file_format"] for r in q("SELECT file_format FROM ui.avro.files")})}
+
+
+steps.run("write a table with Avro data files", write_avro)

@@ -1,7 +1,8 @@
 /**
  * Every HTTP call the UI makes goes through this module: the management API (`/api/v2`, via catalog-client's
  * ManagementClient), the Iceberg REST catalog (`/iceberg/<ref>/v1`) and the read-only `/api/v2/rat/` extras. Request
- * headers come from one place (`sharedHeaders`), so a bearer token can be added there.
+ * headers come from one place (`sharedHeaders`), which carries the signed-in bearer token; a 401 on any call ends the
+ * session (back to the sign-in page).
  */
 import { ManagementClient, ManagementApiError } from '@ratatouille/catalog-client/management';
 import type { CommitMeta, Reference } from '@ratatouille/catalog-client/management';
@@ -10,21 +11,56 @@ import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
 import { keyText } from './lib/key-text.ts';
 import { mergeRunRecords, runRecords, type RunRecord } from './lib/run-records.ts';
+import { authorization, currentSession, onSessionChange, sessionExpired } from './session.ts';
 
 const server = window.location.origin;
 
 /**
- * Headers sent with every request, by both the typed client (which reads this object on each request) and getJson.
- * Signing in will put `authorization: Bearer …` here.
+ * Headers sent with every request, by both the typed client (which reads this object on each request) and getJson:
+ * `authorization: Bearer …` while signed in.
  */
 const sharedHeaders: Record<string, string> = {};
+
+function applySessionToken(): void {
+  const token = authorization();
+  if (token) sharedHeaders['authorization'] = token;
+  else delete sharedHeaders['authorization'];
+}
+applySessionToken();
+onSessionChange(applySessionToken);
 
 function requestHeaders(): Record<string, string> {
   return { accept: 'application/json', ...sharedHeaders };
 }
 
+/** A refused token ends the session; the error still reaches the caller. */
+function noticeUnauthorized(status: number): void {
+  if (status === 401 && currentSession()) sessionExpired();
+}
+
+/**
+ * The typed client with every method's 401 noticed. It is given no credentials: in a browser it must not look for
+ * any, and the session's token arrives through the shared headers.
+ */
+function watched(client: ManagementClient): ManagementClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(out instanceof Promise)) return out;
+        return out.catch((e: unknown) => {
+          if (e instanceof ManagementApiError) noticeUnauthorized(e.status);
+          throw e;
+        });
+      };
+    },
+  });
+}
+
 /** The typed Nessie-shaped client (`/api/v2`). */
-export const management = new ManagementClient({ server, headers: sharedHeaders });
+export const management = watched(new ManagementClient({ server, headers: sharedHeaders }));
 
 /** A failed call to one of the UI's extra or Iceberg endpoints (status 0: no answer). */
 export class ApiError extends Error {
@@ -37,11 +73,22 @@ export class ApiError extends Error {
   }
 }
 
-/** A readable line for any error the API layer throws. */
+/** The HTTP status of an error the API layer threw (0: no answer or not an API error). */
+export function errorStatus(e: unknown): number {
+  return e instanceof ManagementApiError || e instanceof ApiError ? e.status : 0;
+}
+
+/** A readable line for any error the API layer throws; a 403 says plainly that the caller may not do it. */
 export function errorText(e: unknown): string {
-  if (e instanceof ManagementApiError) return `${e.status} ${e.errorCode}: ${e.message.replace(/^.*?→ \d+ \S+: /, '')}`;
-  if (e instanceof ApiError) return `${e.status} ${e.errorCode}: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
+  const text =
+    e instanceof ManagementApiError
+      ? `${e.status} ${e.errorCode}: ${e.message.replace(/^.*?→ \d+ \S+: /, '')}`
+      : e instanceof ApiError
+        ? `${e.status} ${e.errorCode}: ${e.message}`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+  return errorStatus(e) === 403 ? `Not allowed. ${text}` : text;
 }
 
 /** GET a JSON document; integers beyond 2^53 arrive as exact decimal strings (snapshot ids). */
@@ -53,6 +100,7 @@ async function getJson<T>(path: string): Promise<Exact<T>> {
     throw new ApiError(0, 'UNREACHABLE', (e as Error).message);
   }
   const text = await res.text();
+  noticeUnauthorized(res.status);
   const body = text ? exactIds(parseJson(text)) : null;
   if (!res.ok) {
     const b = body as { message?: string; errorCode?: string; error?: { message?: string; type?: string } } | null;
@@ -113,13 +161,18 @@ export interface Preview {
   snapshotId: string | null;
   totalRecords: string | null;
   truncated: boolean;
+  /** The next page's token (same snapshot), null on the last page. */
+  nextPageToken: string | null;
   dataFiles: number;
   deleteFiles: number;
 }
 
-/** The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. */
-export function previewTable(ref: string, key: string[], limit = 50): Promise<Preview> {
-  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit })}`);
+/**
+ * The first rows of a table at a ref, as a reader sees them (delete files applied); values as text. `pageToken` (a
+ * previous answer's `nextPageToken`) asks for the rows after that page.
+ */
+export function previewTable(ref: string, key: string[], limit = 50, pageToken?: string): Promise<Preview> {
+  return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit, 'page-token': pageToken })}`);
 }
 
 /** Every branch and tag, in pages of 5,000 (the typed client's default pages of 250 take 40 round trips for 10,000). */
@@ -139,8 +192,23 @@ export async function allReferences(): Promise<Reference[]> {
 /** The engine's run records table and the prefix of the run branches it keeps after a failed run. */
 const RUNS_KEY = ['_rat', 'runs'];
 const RUN_BRANCH_PREFIX = 'rat-run-';
-/** Records read per reference (the preview endpoint's most). */
-const RUNS_LIMIT = 500;
+/** Records per request (the preview endpoint's most). */
+const RUNS_PAGE = 500;
+/** Records read per reference at most: beyond that the page says the list is cut. */
+const RUNS_MAX = 50_000;
+
+/** Every record of the run table on one reference, page by page, all from the snapshot the first page read. */
+async function allRunRows(ref: string): Promise<Preview> {
+  const first = await previewTable(ref, RUNS_KEY, RUNS_PAGE);
+  const rows = [...first.rows];
+  let token = first.nextPageToken;
+  while (token && rows.length < RUNS_MAX) {
+    const page = await previewTable(ref, RUNS_KEY, RUNS_PAGE, token);
+    rows.push(...page.rows);
+    token = page.nextPageToken;
+  }
+  return { ...first, rows, truncated: token !== null, nextPageToken: token };
+}
 
 /**
  * Pipeline runs that targeted `ref`, newest first: the records in its `_rat.runs` table (successful runs, merged in)
@@ -156,7 +224,7 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
   const lists = await Promise.all(
     [ref, ...runBranches].map(async (on) => {
       try {
-        const p = await previewTable(on, RUNS_KEY, RUNS_LIMIT);
+        const p = await allRunRows(on);
         truncated ||= p.truncated;
         return runRecords(p, ref, on);
       } catch (e) {
@@ -167,4 +235,21 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
     }),
   );
   return { runs: mergeRunRecords(lists), truncated };
+}
+
+/**
+ * What the signed-in caller may do to one reference: read, commit directly, merge into it, manage (create, move,
+ * delete) it, and whether it is protected. Everything is allowed when the catalog runs without auth.
+ */
+export type RefPermissions = Record<'read' | 'commit' | 'merge' | 'manage' | 'protected', boolean>;
+
+export interface WhoAmI {
+  authEnabled: boolean;
+  principal: { id: string; roles: string[]; via: 'client' | 'oidc' } | null;
+  refs: Record<string, RefPermissions>;
+}
+
+/** Who the caller is and its permissions on `refs` (at most 1,000); a 401 means: not signed in. */
+export function whoami(refs: string[] = []): Promise<WhoAmI> {
+  return getJson(`/api/v2/rat/whoami${query({ ref: refs })}`) as Promise<WhoAmI>;
 }

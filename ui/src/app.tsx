@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation } from './router.tsx';
 import { BranchesPage } from './pages/branches.tsx';
 import { HistoryPage } from './pages/history.tsx';
@@ -8,7 +8,12 @@ import { MergePage } from './pages/merge.tsx';
 import { TablesPage } from './pages/tables.tsx';
 import { TablePage } from './pages/table.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
-import { NotFound } from './components/status.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { ErrorBox, Loading, NotFound } from './components/status.tsx';
+import { errorStatus, whoami } from './api.ts';
+import { useAsync } from './lib/use-async.ts';
+import { setAuthEnabled } from './permissions.ts';
+import { onSessionChange, signOut, type SignedOutReason } from './session.ts';
 
 interface Route {
   pattern: RegExp;
@@ -47,6 +52,23 @@ const NAV = [
 
 export function App() {
   const { path, query } = useLocation();
+  const [reason, setReason] = useState<SignedOutReason>('none');
+  const [session, setSession] = useState(0);
+  useEffect(
+    () =>
+      onSessionChange((r) => {
+        setReason(r);
+        setSession((n) => n + 1);
+      }),
+    [],
+  );
+  // Who is calling: a 401 means the catalog has auth on and no (valid) token was given.
+  const me = useAsync(async () => {
+    const answer = await whoami();
+    setAuthEnabled(answer.authEnabled);
+    return answer;
+  }, [session]);
+
   let page: ReactNode = <NotFound what={path} />;
   for (const r of ROUTES) {
     const m = r.pattern.exec(path);
@@ -58,19 +80,32 @@ export function App() {
       break;
     }
   }
+  const signedOut = me.error !== undefined && errorStatus(me.error) === 401;
+  if (signedOut) page = <SignInPage reason={reason} />;
+  else if (me.error) page = <ErrorBox error={me.error} />;
+  else if (!me.data) page = <Loading />;
+  const principal = me.error ? null : me.data?.principal;
   return (
     <div className="shell">
       <header className="top">
         <Link href="/" className="brand">
           Ratatouille
         </Link>
-        <nav>
+        <nav hidden={signedOut}>
           {NAV.map((n) => (
             <Link key={n.href} href={n.href} className={n.match.test(path) ? 'active' : ''}>
               {n.label}
             </Link>
           ))}
         </nav>
+        {principal && (
+          <span className="who">
+            signed in as <strong data-principal={principal.id}>{principal.id}</strong>{' '}
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </span>
+        )}
       </header>
       <main>{page}</main>
     </div>

@@ -14,7 +14,11 @@ export interface Principal {
  * may belong to any branch, or a listing across all of them.
  */
 export type Action =
-  | { kind: 'read'; ref: string | null }
+  /**
+   * `at`: the commit a `ref@hash` names. The policy decides on `ref`; the commit must also be on `ref`'s history,
+   * which the authorization middleware checks against the store (a pure policy cannot).
+   */
+  | { kind: 'read'; ref: string | null; at?: string }
   /** A direct commit (Iceberg writes, `history/commit`). */
   | { kind: 'commit'; ref: string | null }
   /** A merge or transplant into `ref`. */

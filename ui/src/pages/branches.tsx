@@ -4,6 +4,7 @@ import type { Reference, ReferenceType } from '@ratatouille/catalog-client/manag
 import { compareRefs, errorText, management, allReferences } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
+import { useRefPermissions } from '../permissions.ts';
 import { ErrorBox, Hash, Loading, When } from '../components/status.tsx';
 
 const ROW_HEIGHT = 44;
@@ -97,6 +98,9 @@ function CreateReference(props: {
   const [name, setName] = useState('');
   const [from, setFrom] = useState(props.defaultBranch);
   const [type, setType] = useState<ReferenceType>('BRANCH');
+  const wanted = name.trim();
+  const perms = useRefPermissions(wanted ? [wanted] : []);
+  const mayCreate = perms?.[wanted]?.manage === true;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const source = props.references.find((r) => r.name === from);
@@ -125,9 +129,15 @@ function CreateReference(props: {
           <option key={r.name} value={r.name} />
         ))}
       </datalist>
-      <button type="submit" disabled={!name || !props.references.some((r) => r.name === from)}>
+      <button type="submit" disabled={!name || !mayCreate || !props.references.some((r) => r.name === from)}>
         Create
       </button>
+      {wanted && perms && !mayCreate && (
+        <span className="muted" role="note">
+          You may not create {wanted}
+          {perms[wanted]?.protected ? ' (a protected name: needs admin)' : ''}.
+        </span>
+      )}
     </form>
   );
 }
@@ -182,12 +192,13 @@ function RefRow(props: {
   onTag: (r: Reference) => void;
 }) {
   const r = props.reference;
+  const perms = useRefPermissions([r.name, props.defaultBranch]);
   const info = useAsync(async () => {
     const [log, cmp] = await Promise.all([
       management.log(`${seg(r.name)}@${r.hash}`, { maxRecords: 1 }),
       r.name === props.defaultBranch
         ? Promise.resolve(undefined)
-        : compareRefs(r.hash, props.defaultBranch, COMPARE_LIMIT),
+        : compareRefs(`${r.name}@${r.hash}`, props.defaultBranch, COMPARE_LIMIT),
     ]);
     return { head: log.logEntries[0]?.commitMeta, cmp };
   }, [r.name, r.hash, props.defaultBranch]);
@@ -232,13 +243,13 @@ function RefRow(props: {
       </span>
       <span role="cell" className="actions">
         <Link href={`/tables/${seg(r.name)}`}>tables</Link>
-        {r.type === 'BRANCH' && r.name !== props.defaultBranch && (
+        {r.type === 'BRANCH' && r.name !== props.defaultBranch && perms?.[props.defaultBranch]?.merge && (
           <Link href={`/merge?from=${seg(r.name)}&into=${seg(props.defaultBranch)}`}>merge</Link>
         )}
         <button type="button" onClick={() => props.onTag(r)}>
           tag
         </button>
-        {r.name !== props.defaultBranch && (
+        {r.name !== props.defaultBranch && perms?.[r.name]?.manage && (
           <button type="button" className="danger" onClick={() => props.onDelete(r)}>
             delete
           </button>

@@ -5,6 +5,7 @@ import { Link, navigate, seg } from '../router.tsx';
 import { RefPair } from './diff.tsx';
 import { TableChange } from '../components/table-change.tsx';
 import { Hash } from '../components/status.tsx';
+import { permissionsFor, useRefPermissions } from '../permissions.ts';
 
 interface Preview {
   source: Reference;
@@ -22,6 +23,8 @@ export function MergePage({ from, into }: { from: string; into: string }) {
   const [error, setError] = useState<string>();
   const [merged, setMerged] = useState<MergeResponse>();
   const [busy, setBusy] = useState(false);
+  const perms = useRefPermissions(into ? [into] : []);
+  const mayMerge = !into || perms?.[into]?.merge !== false;
 
   const dryRun = async (f: string, t: string) => {
     setError(undefined);
@@ -29,10 +32,12 @@ export function MergePage({ from, into }: { from: string; into: string }) {
     setPreview(undefined);
     setBusy(true);
     try {
+      // The dry run needs the merge permission too: the page already says it is missing (the URL names `t` now).
+      if (!(await permissionsFor(t)).merge) return;
       const [source, target] = await Promise.all([management.getReference(f), management.getReference(t)]);
       const [result, cmp] = await Promise.all([
         management.merge(target.name, target.hash, source, { dryRun: true, returnConflictAsResult: true }),
-        compareRefs(source.hash, target.hash),
+        compareRefs(`${source.name}@${source.hash}`, `${target.name}@${target.hash}`),
       ]);
       setPreview({ source, target, result, ahead: cmp.ahead });
     } catch (e) {
@@ -73,6 +78,11 @@ export function MergePage({ from, into }: { from: string; into: string }) {
           void dryRun(f, t);
         }}
       />
+      {!mayMerge && (
+        <p className="error" role="alert" data-test="merge-denied">
+          {notAllowed(into)}
+        </p>
+      )}
       {busy && <p className="muted">Working…</p>}
       {error && (
         <p className="error" role="alert">
@@ -95,7 +105,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
           <Link href={`/history/${seg(merged.targetBranch)}`}>See the history</Link>
         </p>
       )}
-      {preview && <PreviewView preview={preview} onMerge={merge} busy={busy} />}
+      {preview && <PreviewView preview={preview} onMerge={merge} busy={busy || !mayMerge} />}
     </section>
   );
 }
@@ -177,11 +187,15 @@ function PreviewView({ preview, onMerge, busy }: { preview: Preview; onMerge: ()
             <TableChange
               key={d.key.elements.join('\x1f')}
               tableKey={d.key.elements}
-              from={`@${target.hash}`}
-              to={`@${source.hash}`}
+              from={`${target.name}@${target.hash}`}
+              to={`${source.name}@${source.hash}`}
               toRef={source.name}
             />
           ))}
     </div>
   );
+}
+
+function notAllowed(target: string): string {
+  return `You may not merge into ${target}: it needs the "merge" permission there (or "write" on a branch that is not protected).`;
 }

@@ -39,7 +39,7 @@ export function RunsPage({ refName }: { refName: string }) {
       <h1>Pipeline runs on {refName}</h1>
       <p className="muted">
         {list.length} run{list.length === 1 ? '' : 's'}
-        {truncated ? ' (the first 500 records of a reference only)' : ''}
+        {truncated ? ' (the first 50,000 records of a reference only)' : ''}
       </p>
       {list.length > 0 && (
         <table className="grid runs">

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../../app-context.ts';
+import { HistoryMembership } from '../../service/history/on-history.ts';
 import { authenticate, authorize } from './middleware.ts';
 import { tokenRouter } from './token-route.ts';
 
@@ -19,7 +20,7 @@ export function authentication(ctx: AppContext): Router {
 export function authorization(ctx: AppContext): RequestHandler {
   const auth = ctx.auth;
   if (!auth) return (_req, _res, next) => next();
-  return authorize(auth, ctx.store.defaultBranch);
+  return authorize(auth, new HistoryMembership(ctx.store), ctx.store.defaultBranch);
 }
 
 export { accessOf, type Access } from './access.ts';

@@ -4,9 +4,9 @@ import { requirementOf, type Requirement } from './requirement.ts';
 const H = '1a2b3c4d5e6f7a8b';
 const req = (method: string, path: string, body: unknown = {}, query: Record<string, unknown> = {}): Requirement =>
   requirementOf({ method, path, body, query }, 'main');
-const acts = (...a: Array<[string, string | null]>): Requirement => ({
+const acts = (...a: Array<[string, string | null] | [string, string | null, string]>): Requirement => ({
   kind: 'actions',
-  actions: a.map(([kind, ref]) => ({ kind, ref }) as never),
+  actions: a.map(([kind, ref, at]) => (at === undefined ? { kind, ref } : { kind, ref, at }) as never),
 });
 
 describe('what a request needs', () => {
@@ -16,7 +16,7 @@ describe('what a request needs', () => {
     assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev']));
     assert.deepEqual(req('DELETE', '/iceberg/v1/wh/namespaces/db'), acts(['commit', 'main']));
     assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/metrics'), acts(['read', 'dev']));
-    assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev', H]));
     assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev']));
     assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null]));
     assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null]));
@@ -43,6 +43,14 @@ describe('what a request needs', () => {
     }
     assert.notDeepEqual(req('GET', '/iceberg/v1/oauth/tokens'), { kind: 'public' });
     assert.notDeepEqual(req('POST', '/api/v2/openapi.json'), { kind: 'public' });
+    // The web UI's shell and assets; never the APIs, in any case.
+    for (const p of ['/', '/assets/index-1a2b.js', '/tables/main/db.t', '/branches']) {
+      assert.deepEqual(req('GET', p), { kind: 'public' }, p);
+    }
+    assert.notDeepEqual(req('POST', '/'), { kind: 'public' });
+    for (const p of ['/api/v2/config', '/API/v2/trees', '/iceberg/v1/config', '/Iceberg/dev/v1/namespaces', '/api']) {
+      assert.notDeepEqual(req('GET', p), { kind: 'public' }, p);
+    }
   });
 
   it('management API: both refs of a merge, diff and transplant; a new reference and its source', () => {
@@ -50,33 +58,39 @@ describe('what a request needs', () => {
     assert.deepEqual(req('GET', '/api/v2/trees'), { kind: 'authenticated' });
     assert.deepEqual(
       req('POST', '/api/v2/trees', { type: 'TAG', name: 'etl', hash: H }, { name: 'v1', type: 'TAG' }),
-      acts(['manage', 'v1'], ['read', 'etl']),
+      acts(['manage', 'v1'], ['read', 'etl', H]),
     );
     assert.deepEqual(req('POST', '/api/v2/trees', { hash: H }, { name: 'b' }), acts(['manage', 'b'], ['read', null]));
     assert.deepEqual(req('GET', `/api/v2/trees/-/history`), acts(['read', 'main']));
-    assert.deepEqual(req('GET', `/api/v2/trees/feature/x@${H}/entries`), acts(['read', 'feature/x']));
+    assert.deepEqual(req('GET', `/api/v2/trees/feature/x@${H}/entries`), acts(['read', 'feature/x', H]));
     assert.deepEqual(req('GET', '/api/v2/trees/a/diff/b%2Fc'), acts(['read', 'a'], ['read', 'b/c']));
     assert.deepEqual(req('GET', '/api/v2/trees/a/contents/db.t'), acts(['read', 'a']));
     assert.deepEqual(req('POST', '/api/v2/trees/a/contents'), acts(['read', 'a']));
     assert.deepEqual(req('POST', `/api/v2/trees/main@${H}/history/commit`), acts(['commit', 'main']));
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
-      acts(['merge', 'main'], ['read', 'etl']),
+      acts(['merge', 'main'], ['read', 'etl', H]),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/transplant`, { fromRefName: 'etl' }),
       acts(['merge', 'main'], ['read', 'etl']),
     );
     assert.deepEqual(
+      req('POST', `/api/v2/trees/main/history/transplant`, { fromRefName: 'etl', hashesToTransplant: [H, 'x'] }),
+      acts(['merge', 'main'], ['read', 'etl'], ['read', 'etl', H]),
+    );
+    assert.deepEqual(req('GET', `/api/v2/trees/a@${H}/diff/b%40${H}`), acts(['read', 'a', H], ['read', 'b', H]));
+    assert.deepEqual(
       req('PUT', `/api/v2/trees/t@${H}`, { name: 'etl', hash: H }),
-      acts(['manage', 't'], ['read', 'etl']),
+      acts(['manage', 't'], ['read', 'etl', H]),
     );
     assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog', {}, { ref: 'dev' }), acts(['read', 'dev']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog'), acts(['read', null]));
+    assert.deepEqual(req('GET', '/api/v2/rat/whoami', {}, { ref: 'main' }), { kind: 'authenticated' });
     assert.deepEqual(
       req('GET', '/api/v2/rat/graph', {}, { ref: ['main', 'dev@abcdef12'] }),
-      acts(['read', 'main'], ['read', 'dev']),
+      acts(['read', 'main'], ['read', 'dev', 'abcdef12']),
     );
     assert.deepEqual(
       req('GET', '/api/v2/rat/compare', {}, { from: 'dev', to: 'main' }),

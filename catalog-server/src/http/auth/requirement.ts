@@ -18,8 +18,8 @@ export interface RequestFacts {
 }
 
 /**
- * Routes that need no token: health and metrics, the token endpoint (it checks client credentials itself) and forge webhooks
- * (they carry their own signatures).
+ * Routes that need no token: health and metrics, the token endpoint (it checks client credentials itself), forge
+ * webhooks (they carry their own signatures) and the web UI's static files (GET outside `/api` and `/iceberg`).
  */
 export function isPublicRoute(method: string, path: string): boolean {
   // Express matches routes case-insensitively, so must this.
@@ -28,6 +28,8 @@ export function isPublicRoute(method: string, path: string): boolean {
   if (['/healthz', '/healthz/', '/metrics', '/metrics/'].includes(p)) return true;
   // The API description holds no data; tools read it before they have a token.
   if (method === 'GET' && p === '/api/v2/openapi.json') return true;
+  // The web UI's files (the app shell and its assets) hold no data; everything it shows comes from the APIs.
+  if ((method === 'GET' || method === 'HEAD') && !/^\/(api|iceberg)(\/|$)/.test(p)) return true;
   if (p === '/webhooks' || p.startsWith('/webhooks/')) return true;
   return method === 'POST' && /^\/iceberg(\/[^/]+)?\/v1\/oauth\/tokens\/?$/.test(p);
 }
@@ -61,10 +63,9 @@ function icebergRequirement(method: string, path: string, defaultBranch: string)
   if (segs[1]?.toLowerCase() === 'v1') [ref, rest] = [decode(segs[0]!), segs.slice(2)];
   else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
   else return { kind: 'authenticated' };
-  const name = icebergRefName(ref);
   // Scan and commit reports carry no data change; the client reading the table sends them.
   const reads = READS.has(method) || (method === 'POST' && rest[rest.length - 1]?.toLowerCase() === 'metrics');
-  return { kind: 'actions', actions: [{ kind: reads ? 'read' : 'commit', ref: name }] };
+  return { kind: 'actions', actions: [reads ? readOf(ref) : { kind: 'commit', ref: icebergRefName(ref) }] };
 }
 
 function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: string): Requirement {
@@ -77,7 +78,7 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     return s === undefined ? null : authRef(s);
   };
   const m = r.method;
-  const read = (ref: string | null): Action => ({ kind: 'read', ref });
+  const read = (ref: string | null, at?: unknown): Action => pinned(ref, at);
   const closed: Requirement = { kind: 'actions', actions: [{ kind: 'manage', ref: null }] };
   const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions });
 
@@ -87,14 +88,16 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     if (m === 'POST') {
       const name = str(r.query['name']);
       // Creating a reference (a tag's or a branch's target): manage the new name, read the source.
-      return name ? of({ kind: 'manage', ref: authRef(name) }, read(bodyRef(body['name']))) : closed;
+      return name ? of({ kind: 'manage', ref: authRef(name) }, read(bodyRef(body['name']), body['hash'])) : closed;
     }
     return closed;
   }
   if (lower === '/rat/reflog' && m === 'GET') return of(read(bodyRef(r.query['ref'])));
+  // The caller's own permissions: any valid token may ask.
+  if (lower === '/rat/whoami' && m === 'GET') return { kind: 'authenticated' };
   // The web UI's read-only views: reading every reference (or `ref@hash`) they name.
   const specs = (...vs: unknown[]) =>
-    vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => read(str(v) ? icebergRefName(str(v)!) : null));
+    vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (str(v) ? readOf(str(v)!) : read(null)));
   if (lower === '/rat/graph' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
   if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
@@ -108,28 +111,56 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
 
   const segs = path.split('/').slice(2);
   const ref = treeRef(segs[0]!, defaultBranch);
+  const readTree = (segment: string) => {
+    const p = treePath(segment, defaultBranch);
+    return read(p.name, p.hash);
+  };
   const tail = segs.slice(1).join('/').toLowerCase();
   if (READS.has(m)) {
-    if (tail.startsWith('diff/') && segs.length === 3) return of(read(ref), read(treeRef(segs[2]!, defaultBranch)));
+    if (tail.startsWith('diff/') && segs.length === 3) return of(readTree(segs[0]!), readTree(segs[2]!));
     if (['', 'history', 'recent-changes', 'entries', 'contents'].includes(tail) || /^contents\/[^/]+$/.test(tail)) {
-      return of(read(ref));
+      return of(readTree(segs[0]!));
     }
     return closed;
   }
-  if (m === 'POST' && tail === 'contents') return of(read(ref));
+  if (m === 'POST' && tail === 'contents') return of(readTree(segs[0]!));
   if (m === 'POST' && tail === 'history/commit') return of({ kind: 'commit', ref });
-  if (m === 'POST' && (tail === 'history/merge' || tail === 'history/transplant')) {
-    return of({ kind: 'merge', ref }, read(bodyRef(body['fromRefName'])));
+  if (m === 'POST' && tail === 'history/merge') {
+    return of({ kind: 'merge', ref }, read(bodyRef(body['fromRefName']), body['fromHash']));
   }
-  if (m === 'PUT' && tail === '') return of({ kind: 'manage', ref }, read(bodyRef(body['name'])));
+  if (m === 'POST' && tail === 'history/transplant') {
+    // Every transplanted commit is read from the source, so each must be on its history.
+    const hashes = Array.isArray(body['hashesToTransplant']) ? body['hashesToTransplant'] : [];
+    const source = bodyRef(body['fromRefName']);
+    const reads = hashes.map((h) => read(source, h)).filter((a) => a.kind === 'read' && a.at !== undefined);
+    return of({ kind: 'merge', ref }, read(source), ...reads);
+  }
+  if (m === 'PUT' && tail === '') return of({ kind: 'manage', ref }, read(bodyRef(body['name']), body['hash']));
   if (m === 'DELETE' && tail === '') return of({ kind: 'manage', ref });
   return closed;
 }
 
 /** The reference a `{ref}` path element of the management API names (`-` is the default branch). */
 function treeRef(segment: string, defaultBranch: string): string | null {
-  const name = parseRefPath(decode(segment), defaultBranch).name;
-  return name === null ? null : authRef(name);
+  return treePath(segment, defaultBranch).name;
+}
+
+/** A `{ref}` path element's reference (null: detached) and the commit it pins (`name@hash`), if any. */
+function treePath(segment: string, defaultBranch: string): { name: string | null; hash: string | null } {
+  const p = parseRefPath(decode(segment), defaultBranch);
+  return { name: p.name === null ? null : authRef(p.name), hash: p.hash };
+}
+
+/** Reading an Iceberg ref spec: `name@hash` reads `name` at a commit that must be on its history. */
+function readOf(spec: string): Action {
+  const at = spec.lastIndexOf('@');
+  return pinned(icebergRefName(spec), at > spec.lastIndexOf('*') ? spec.slice(at + 1) : undefined);
+}
+
+/** A read of `ref`, pinned to commit `at` when `at` is a hash and the read names a reference (not detached). */
+function pinned(ref: string | null, at: unknown): Action {
+  if (ref === null || typeof at !== 'string' || !/^[0-9a-fA-F]{8,64}$/.test(at)) return { kind: 'read', ref };
+  return { kind: 'read', ref, at: at.toLowerCase() };
 }
 
 /** The branch or tag an Iceberg ref spec (`name`, `name@hash`, `name*time`, `@hash`) names; null when detached. */

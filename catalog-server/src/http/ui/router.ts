@@ -33,6 +33,8 @@ const previewQuery = z.object({
   /** Nessie's key encoding (`shop.orders`, escaped form for dots inside elements). */
   key: z.string().min(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** A previous page's `nextPageToken`: the rows after it, from the same snapshot. */
+  'page-token': z.string().min(1).optional(),
 });
 
 export function uiSupportRouter(ctx: AppContext): Router {
@@ -59,10 +61,13 @@ export function uiSupportRouter(ctx: AppContext): Router {
     res.json({ fromHash: from.hash, toHash: to.hash, ...counts });
   });
 
-  /** `GET /rat/preview?ref=main&key=shop.orders&limit=50` — the table's first rows with delete files applied. */
+  /**
+   * `GET /rat/preview?ref=main&key=shop.orders&limit=50[&page-token=…]` — the table's first rows with delete files
+   * applied, or the next page of them.
+   */
   router.get('/preview', async (req, res) => {
     const q = previewQuery.parse(req.query);
-    res.json(await previewTable(ctx, q.ref, parseContentKey(q.key), q.limit));
+    res.json(await previewTable(ctx, q.ref, parseContentKey(q.key), q.limit, q['page-token']));
   });
 
   return router;

@@ -1,10 +1,11 @@
 import { decodeManifest, decodeManifestList, type DataFile, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
+import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
 import { decodeParquet } from './parquet-columns.ts';
+import { decodePreviewToken, encodePreviewToken } from './preview-page-token.ts';
 
 /** Field ids the spec reserves for a position delete file's columns. */
 const DELETE_FILE_PATH_ID = 2147483546;
@@ -20,6 +21,8 @@ export interface TablePreview {
   totalRecords: string | null;
   /** More rows exist than were returned. */
   truncated: boolean;
+  /** Pass as `pageToken` for the rows after these (same snapshot); null on the last page. */
+  nextPageToken: string | null;
   dataFiles: number;
   deleteFiles: number;
 }
@@ -35,11 +38,20 @@ type Deps = Pick<AppContext, 'store' | 'warehouse' | 'warehouses' | 'locations'>
  * The first `limit` rows of a table at a reference, as a reader sees them: the current snapshot's data files with
  * position deletes (same file and position, delete sequence number ≥ the data file's) and equality deletes (equal on
  * the delete's columns, delete sequence number > the data file's) applied. Data files are read one at a time until
- * enough rows are found; every delete file is read first.
+ * enough rows are found; every delete file is read first. With `pageToken` (a previous page's `nextPageToken`), the
+ * next `limit` rows of the snapshot that page read; data files no delete applies to are skipped by their record count
+ * without being read.
  *
  * @example const p = await previewTable(ctx, 'main', { elements: ['shop', 'orders'] }, 50); p.rows[0] // ['1', 'apple']
  */
-export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, limit: number): Promise<TablePreview> {
+export async function previewTable(
+  ctx: Deps,
+  refSpec: string,
+  key: ContentKey,
+  limit: number,
+  pageToken?: string,
+): Promise<TablePreview> {
+  const from = pageToken === undefined ? undefined : decodePreviewToken(pageToken);
   const at = await ctx.store.resolve(refSpec);
   const content = await ctx.store.getContent(at.hash, key);
   if (!content || content.type !== 'ICEBERG_TABLE') throw new NoSuchTableError(key.elements.join('.'), refSpec);
@@ -47,8 +59,8 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
   const schema = md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0]!;
   const fields = schema.fields as Array<{ id: number; name: string; type: unknown; required: boolean }>;
   const columns = fields.map((f) => ({ id: f.id, name: f.name, type: typeName(f.type), required: f.required }));
-  const snapshot = currentSnapshot(md);
-  const empty = { columns, rows: [], truncated: false, dataFiles: 0, deleteFiles: 0 };
+  const snapshot = from ? pinnedSnapshot(md, from.snapshotId) : currentSnapshot(md);
+  const empty = { columns, rows: [], truncated: false, nextPageToken: null, dataFiles: 0, deleteFiles: 0 };
   if (!snapshot?.['manifest-list']) return { ...empty, snapshotId: null, totalRecords: null };
   const base = {
     snapshotId: String(snapshot['snapshot-id']),
@@ -91,10 +103,17 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
 
   const rows: Array<Array<string | null>> = [];
   let truncated = false;
+  let skip = from?.offset ?? 0;
   for (const f of data) {
     if (rows.length >= limit) {
       truncated = true;
       break;
+    }
+    const untouched = !deletedAt.has(f.file.filePath) && !eqSets.some((e) => e.seq > f.seq);
+    const count = Number(f.file.recordCount);
+    if (untouched && skip >= count) {
+      skip -= count;
+      continue;
     }
     const cols = await read(f.file.filePath);
     const readers = fields.map((c) => cols.column(c.id, c.name));
@@ -105,6 +124,10 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
     for (let i = 0; i < cols.rows; i++) {
       if ((deleted?.get(BigInt(i)) ?? -1n) >= f.seq) continue;
       if (eq.some((e) => e.tuples.has(tupleKey(e.readers.map((r) => r?.(i)))))) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       if (rows.length >= limit) {
         truncated = true;
         break;
@@ -112,14 +135,24 @@ export async function previewTable(ctx: Deps, refSpec: string, key: ContentKey, 
       rows.push(fields.map((c, n) => cellText(readers[n]?.(i) ?? null, c.type)));
     }
   }
+  const next = { snapshotId: base.snapshotId, offset: (from?.offset ?? 0) + rows.length };
   return {
     ...base,
     columns,
     rows,
     truncated,
+    nextPageToken: truncated ? encodePreviewToken(next) : null,
     dataFiles: data.length,
     deleteFiles: posDeletes.length + eqDeletes.length,
   };
+}
+
+/** The snapshot a page token names; 400 once it is no longer in the table's metadata at this reference. */
+function pinnedSnapshot(md: TableMetadata, id: string) {
+  const s = md.snapshots.find((x) => BigInt(x['snapshot-id']) === BigInt(id));
+  if (!s)
+    throw new BadRequestError(`Snapshot ${id} of the page token is not in the table here: start from the first page.`);
+  return s;
 }
 
 function currentSnapshot(md: TableMetadata) {

@@ -1,0 +1,44 @@
+import type { Policy, Principal } from './policy.ts';
+
+/** What a caller may do to one reference, in the policy's terms (the same decisions the requests get). */
+export interface RefPermissions {
+  read: boolean;
+  /** Direct commits (Iceberg writes, `history/commit`): never on a protected branch. */
+  commit: boolean;
+  /** Merge or transplant into it. */
+  merge: boolean;
+  /** Create, re-point or delete it. */
+  manage: boolean;
+  /** Matches a `protected` pattern: changes arrive only by merge. */
+  protected: boolean;
+}
+
+/**
+ * The caller's permissions on each named reference, so a client (the web UI) can offer only what will be allowed.
+ * Without a policy (no auth config, loopback) everything is allowed and nothing is protected.
+ *
+ * @example refPermissions(policy, { id: 'bi', roles: ['reader'], via: 'client' }, ['main'])
+ *   // { main: { read: true, commit: false, merge: false, manage: false, protected: true } }
+ */
+export function refPermissions(
+  policy: Policy | undefined,
+  principal: Principal | undefined,
+  refs: readonly string[],
+): Record<string, RefPermissions> {
+  const out: Record<string, RefPermissions> = {};
+  for (const ref of refs) {
+    if (!policy || !principal) {
+      out[ref] = { read: true, commit: true, merge: true, manage: true, protected: false };
+      continue;
+    }
+    const may = (kind: 'read' | 'commit' | 'merge' | 'manage') => policy.decide(principal, [{ kind, ref }]).allow;
+    out[ref] = {
+      read: may('read'),
+      commit: may('commit'),
+      merge: may('merge'),
+      manage: may('manage'),
+      protected: policy.isProtected(ref),
+    };
+  }
+  return out;
+}

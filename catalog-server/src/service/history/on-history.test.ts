@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
+import type { VersionStore } from '../../store/types.ts';
+import { NoSuchReferenceError } from '../../errors/index.ts';
+import { HistoryMembership } from './on-history.ts';
+
+describe('HistoryMembership: is a commit on a reference’s history', () => {
+  let store: VersionStore;
+  let n = 0;
+  const commit = async (branch: string) => {
+    const head = (await store.getReference(branch)).hash;
+    const put = {
+      type: 'PUT' as const,
+      key: { elements: [`t${n}`] },
+      content: {
+        type: 'ICEBERG_TABLE' as const,
+        metadataLocation: `m${n++}`,
+        snapshotId: 1,
+        schemaId: 0,
+        specId: 0,
+        sortOrderId: 0,
+      },
+    };
+    return (await store.commit(branch, head, { message: 'c' }, [put])).hash;
+  };
+
+  beforeEach(async () => {
+    store = await SqliteVersionStore.open(':memory:');
+  });
+  afterEach(async () => store.close());
+
+  it('knows the head, first-parent ancestors and commits merged in through a second parent', async () => {
+    const m1 = await commit('main');
+    await store.createReference('dev', 'BRANCH', m1);
+    const d1 = await commit('dev');
+    const m2 = await commit('main');
+    await store.merge({ fromRefName: 'dev', toBranch: 'main' });
+    const d2 = await commit('dev');
+    const history = new HistoryMembership(store);
+    for (const h of [m1, m2, d1, (await store.getReference('main')).hash]) {
+      assert.equal(await history.contains('main', h), true, h);
+    }
+    assert.equal(await history.contains('main', d1.slice(0, 12)), true, 'abbreviated');
+    assert.equal(await history.contains('main', d2), false, 'a later dev commit');
+    assert.equal(await history.contains('dev', m2), false, 'a main commit after the fork');
+    assert.equal(await history.contains('dev', m1), true, 'the fork point');
+    await assert.rejects(history.contains('nope', m1), NoSuchReferenceError);
+  });
+
+  it('gives up (not on it) after its walk limit', async () => {
+    const first = await commit('main');
+    for (let i = 0; i < 5; i++) await commit('main');
+    assert.equal(await new HistoryMembership(store, 3).contains('main', first), false);
+    assert.equal(await new HistoryMembership(store, 10).contains('main', first), true);
+  });
+});

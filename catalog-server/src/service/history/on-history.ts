@@ -1,0 +1,61 @@
+import type { VersionStore } from '../../store/types.ts';
+
+/** Commits a membership walk visits at most; a commit further below the head than this is treated as not on it. */
+export const MEMBERSHIP_WALK_LIMIT = 20_000;
+/** Answers remembered at most; the map starts over when full. */
+const CACHE_SIZE = 10_000;
+
+/**
+ * Whether a commit is on a reference's history (the head or reachable from it through any parent), for authorizing
+ * `ref@hash`: a reader of `ref` may read the commits of `ref`, not any commit whose hash it learned. Commits never
+ * change, so an answer for a (head, commit) pair holds for good and is cached; a reference that moves gets a new head
+ * and a fresh walk. The walk goes newest first and never below the commit's generation, so it costs the commits
+ * between the head and the commit (at most `limit`), and nothing for the head itself.
+ *
+ * @example
+ *   const history = new HistoryMembership(store);
+ *   await history.contains('dev', '1a2b3c4d') // true when 1a2b3c4d… is dev's head or one of its ancestors
+ */
+export class HistoryMembership {
+  private readonly known = new Map<string, boolean>();
+
+  constructor(
+    private readonly store: VersionStore,
+    private readonly limit = MEMBERSHIP_WALK_LIMIT,
+  ) {}
+
+  /** `hash` may be abbreviated (8+ hex digits). Throws the store's errors for a missing reference or commit. */
+  async contains(refName: string, hash: string): Promise<boolean> {
+    const head = (await this.store.getReference(refName)).hash;
+    const target = (await this.store.resolve(`@${hash}`)).hash;
+    if (head === target) return true;
+    const key = `${head}:${target}`;
+    const cached = this.known.get(key);
+    if (cached !== undefined) return cached;
+    const answer = await this.walk(head, target);
+    if (this.known.size >= CACHE_SIZE) this.known.clear();
+    this.known.set(key, answer);
+    return answer;
+  }
+
+  private async walk(head: string, target: string): Promise<boolean> {
+    // An ancestor's generation is lower than each of its descendants', so no commit at or below it can lead to it.
+    const floor = (await this.store.getCommit(target)).generation;
+    const seen = new Set<string>([head]);
+    const stack = [head];
+    let visited = 0;
+    while (stack.length > 0) {
+      if (++visited > this.limit) return false;
+      const c = await this.store.getCommit(stack.pop()!);
+      if (c.generation <= floor) continue;
+      for (const p of c.parentHashes) {
+        if (p === target) return true;
+        if (!seen.has(p)) {
+          seen.add(p);
+          stack.push(p);
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureChromium } from './support/browser.ts';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+import { SECRETS, TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Screenshots linked from docs/ui.md. */
+const SHOTS = process.env.RAT_UI_SCREENSHOTS ?? path.join(ROOT, 'docs', 'ui');
+
+/**
+ * The web UI against a catalog with auth on (the security docs' team config: `bi` reads, `etl` writes anywhere but
+ * protected `main`, `rel` merges into `main`): signing in with client credentials or a bearer token, actions offered
+ * only as the policy allows them, a refused token sending the user back to the sign-in page.
+ */
+describe('web UI with auth on, in a real browser', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let etl: Record<string, string>;
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const signIn = async (client: TeamClient, secret: string = SECRETS[client]) => {
+    const form = page.getByRole('form', { name: 'Sign in with client credentials' });
+    await form.getByLabel('Client id').fill(client);
+    await form.getByLabel('Client secret').fill(secret);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+  };
+  /** The session the UI keeps in sessionStorage (evaluated in the page, which has no Node types here). */
+  const stored = () => page.evaluate<string | null>('sessionStorage.getItem("rat.session")');
+  const signedInAs = (client: string) => page.locator(`.who [data-principal="${client}"]`).waitFor();
+
+  before(async () => {
+    const executablePath = await ensureChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startTestServer({ auth: TEAM_AUTH });
+    etl = bearer(await tokenFor(server.url, 'etl'));
+    // etl branches off main and commits there: something for the releaser to merge.
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, etl)).body.reference;
+    assert.equal((await http('POST', `${server.url}/api/v2/trees?name=feature&type=BRANCH`, main, etl)).status, 200);
+    const ns = await http('POST', `${server.url}/iceberg/feature/v1/namespaces`, { namespace: ['sales'] }, etl);
+    assert.equal(ns.status, 200);
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('asks to sign in, and says so when the secret is wrong', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('sign-in');
+    await signIn('bi', 'not-the-secret');
+    await page.getByRole('alert').filter({ hasText: 'Wrong client id or secret' }).waitFor();
+    assert.equal(await stored(), null, 'no token kept');
+    await shot('sign-in-error');
+  });
+
+  it('a reader sees the references but is offered no create, delete or merge, and cannot merge', async () => {
+    await signIn('bi');
+    await signedInAs('bi');
+    const feature = page.locator('.refrow[data-ref="feature"]');
+    await feature.getByText('ahead').first().waitFor();
+    assert.equal(await feature.getByRole('button', { name: 'delete' }).count(), 0);
+    assert.equal(await feature.getByRole('link', { name: 'merge' }).count(), 0);
+    await page.getByLabel('New reference name').fill('mine');
+    await page.getByRole('note').filter({ hasText: 'You may not create mine' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Create' }).isDisabled(), true);
+
+    await page.goto(`${server.url}/merge?from=feature&into=main`);
+    await page.locator('[data-test="merge-denied"]').waitFor();
+    assert.match(await page.locator('[data-test="merge-denied"]').innerText(), /You may not merge into main/);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.getByRole('alert').filter({ hasText: 'You may not merge into main' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Merge feature into main' }).count(), 0);
+    await shot('merge-denied');
+
+    // The server refuses it too: the UI only mirrors the policy.
+    const biToken = JSON.parse((await stored())!).token;
+    const target = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, etl)).body.reference;
+    const refused = await http(
+      'POST',
+      `${server.url}/api/v2/trees/main@${target.hash}/history/merge`,
+      { fromRefName: 'feature' },
+      bearer(biToken),
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.errorCode, 'FORBIDDEN');
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed out.' }).waitFor();
+    assert.equal(await stored(), null);
+  });
+
+  it('the releaser merges feature into protected main', async () => {
+    await signIn('rel');
+    await signedInAs('rel');
+    await page.goto(`${server.url}/merge?from=feature&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.locator('tr.merge-key').filter({ hasText: 'sales' }).getByText('taken from source').waitFor();
+    assert.equal(await page.locator('[data-test="merge-denied"]').count(), 0);
+    await page.getByRole('button', { name: 'Merge feature into main' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
+    const log = await http('GET', `${server.url}/api/v2/trees/main/history?max-records=1`, undefined, etl);
+    assert.deepEqual(log.body.logEntries[0].commitMeta.authors, ['rel'], 'the merge is recorded as the releaser’s');
+  });
+
+  it('takes a pasted bearer token, and returns to sign-in when the server refuses one', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const token = await tokenFor(server.url, 'ops');
+    const form = page.getByRole('form', { name: 'Sign in with a bearer token' });
+    await form.getByLabel('Token').fill(token);
+    await form.getByRole('button', { name: 'Use token' }).click();
+    await signedInAs('ops');
+    // ops (admin) may delete feature; the row offers it.
+    await page.goto(`${server.url}/`);
+    await page.locator('.refrow[data-ref="feature"]').getByRole('button', { name: 'delete' }).waitFor();
+
+    // A token the server does not accept (as after a signing-key rotation): back to the sign-in page.
+    await page.evaluate(
+      `sessionStorage.setItem("rat.session", ${JSON.stringify(JSON.stringify({ token: 'e30.e30.bad', via: 'token' }))})`,
+    );
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'The catalog refused the token' }).waitFor();
+    assert.equal(await stored(), null);
+  });
+});
