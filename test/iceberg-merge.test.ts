@@ -11,8 +11,8 @@ describe('merging Iceberg tables that both branches changed', function () {
   const step = session.step;
 
   it('replays appends from two branches onto main: every row, every snapshot, one history', () => {
-    step('setup on main, branches a to n');
-    step('start Spark (catalogs rat=main, k, l, m, n)');
+    step('setup on main, branches a to r');
+    step('start Spark (catalogs rat=main, k, l, m, n, q, r)');
     const w = step('PyIceberg appends on a and b to the same tables');
     assert.deepEqual(
       [w.a, w.b],
@@ -30,6 +30,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.deepEqual(events.resolution.stats, { snapshots: 2, addedFiles: 2, addedRows: 2, removedFiles: 0 });
     assert.match(events.resolution.summary, /^replayed 2 snapshots, \+2 files, \+2 rows/);
     assert.equal(m.b.outcomes['mg.merged_appends'].outcome, 'RESOLVED');
+    assert.equal(m.b.outcomes['mg.pmerged'].outcome, 'RESOLVED');
     const main = step('main has every row and every snapshot (PyIceberg)');
     assert.deepEqual(main.events, [1, 2, 3, 4]);
     assert.deepEqual(main.eventsSnapshots, ['append', 'append', 'append', 'append']);
@@ -161,6 +162,42 @@ describe('merging Iceberg tables that both branches changed', function () {
     ]);
   });
 
+  it('Spark DELETE of one row and INSERT of other rows into the same day merge; overlapping rows conflict', () => {
+    const d = step('Spark DELETE of one row and INSERT of other rows into the same day');
+    assert.equal(d.r, 200);
+    assert.equal(d.q.wasSuccessful, false);
+    assert.equal(d.q.mainUnchanged, true);
+    assert.equal(d.q.outcomes['mg.sbounds'].outcome, 'RESOLVED', 'copy-on-write delete: bounds tell the files apart');
+    assert.equal(d.q.outcomes['mg.sbmor'].outcome, 'RESOLVED', 'merge-on-read delete: judged by its data file');
+    const c = d.q.outcomes['mg.sbclash'];
+    assert.equal(c.outcome, 'CONFLICT');
+    assert.match(c.conflict.message, /mg\.sbclash.*snapshot \d+ \(overwrite\).*added data files in day=1/);
+    assert.equal(d.qWithoutClash, 200, 'merged without the conflicting table (DROP keeps main)');
+    const sequential = [
+      [2, 1],
+      [3, 2],
+      [100, 1],
+      [101, 1],
+    ];
+    assert.deepEqual(d.sbounds, sequential);
+    assert.deepEqual(d.sbmor, sequential);
+    assert.deepEqual(d.sboundsDuck, sequential);
+    assert.deepEqual(d.sbmorDuck, sequential);
+    assert.deepEqual(d.sbclash, [
+      [1, 1],
+      [1, 1],
+      [2, 1],
+      [3, 2],
+    ]);
+  });
+
+  it('manifests the merge wrote carry the partition summaries PyIceberg computes for them', () => {
+    const p = step('merged manifests carry the partition summaries PyIceberg computes');
+    assert.ok(p.checked >= 5, `checked ${p.checked} manifests`);
+    assert.deepEqual(p.differing, []);
+    assert.deepEqual(p.pmerged, [1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('Spark reads the merged tables, including the snapshots of both branches', () => {
     const s = step('Spark reads the merged tables');
     assert.deepEqual(s.events, [[1], [2], [3], [4], [5]]);
@@ -176,12 +213,14 @@ describe('merging Iceberg tables that both branches changed', function () {
       [3, 2],
       [4, 3],
     ]);
+    assert.deepEqual(s.pmergedDay2, [[2], [5]], 'Spark prunes by the merged manifests and finds every row');
   });
 
   it('DuckDB reads the merged tables', () => {
     const d = step('DuckDB reads the merged tables on main');
     assert.deepEqual(d.events, [1, 2, 3, 4, 5]);
     assert.deepEqual(d.mergedAppends, [1, 10, 11, 12, 13]);
+    assert.deepEqual(d.pmergedDay2, [2, 5]);
     assert.deepEqual(d.evolve, [
       [1, null],
       [2, 'from a'],
@@ -206,6 +245,27 @@ describe('merging Iceberg tables that both branches changed', function () {
       [3, 2],
       [4, 3],
     ]);
+  });
+
+  it('a format v3 table appended to on two branches merges with row ids of one sequential history', () => {
+    const v = step('Spark appends to a format v3 table on two branches');
+    assert.equal(v.s.outcome, 'TAKEN');
+    assert.equal(v.t.outcome, 'RESOLVED', JSON.stringify(v.t));
+    assert.equal(v.formatVersion, 3);
+    assert.deepEqual(v.rows, [
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+      [5, 4],
+    ]);
+    assert.deepEqual(v.firstRowIds, [
+      [0, 1],
+      [1, 1],
+      [2, 2],
+      [4, 1],
+    ]);
+    assert.equal(v.nextRowId, 5);
   });
 
   it('rat merge --dry-run lists per table what would be replayed; rat merge replays it', async () => {

@@ -43,6 +43,14 @@ DAYS = Schema(
     NestedField(3, "day", LongType(), required=False),
 )
 DAYS_ARROW = pa.schema([("id", pa.int64()), ("who", pa.string()), ("day", pa.int64())])
+# The same columns with `id` as the row identity (identifier field): row-level changes are told apart by it.
+KEYED = Schema(
+    NestedField(1, "id", LongType(), required=True),
+    NestedField(2, "who", StringType(), required=False),
+    NestedField(3, "day", LongType(), required=False),
+    identifier_field_ids=[1],
+)
+KEYED_ARROW = pa.schema([pa.field("id", pa.int64(), nullable=False), ("who", pa.string()), ("day", pa.int64())])
 BY_DAY = PartitionSpec(PartitionField(source_id=3, field_id=1000, transform=IdentityTransform(), name="day"))
 MERGE_APPEND = {"commit.manifest-merge.enabled": "true", "commit.manifest.min-count-to-merge": "2"}
 
@@ -109,10 +117,19 @@ def setup():
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
     for name in ("days1", "days2", "days3", "sdays", "sdays2", "smor", "smerge"):
         main.create_table(("mg", name), DAYS, partition_spec=BY_DAY).append(day_rows("main", (1, 1), (2, 1), (3, 2)))
+    for name in ("sbounds", "sbmor", "sbclash"):
+        keyed = [{"id": i, "who": "main", "day": d} for i, d in ((1, 1), (2, 1), (3, 2))]
+        main.create_table(("mg", name), KEYED, partition_spec=BY_DAY).append(
+            pa.Table.from_pylist(keyed, schema=KEYED_ARROW)
+        )
     main.create_table(("mg", "cleanup"), SCHEMA).append(rows("main", 1))
-    with main.load_table(("mg", "smor")).transaction() as tx:
-        tx.set_properties({"write.delete.mode": "merge-on-read"})
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"):
+    main.create_table(("mg", "pmerged"), DAYS, partition_spec=BY_DAY, properties=MERGE_APPEND).append(
+        day_rows("main", (1, 1), (2, 2))
+    )
+    for name in ("smor", "sbmor"):
+        with main.load_table(("mg", name)).transaction() as tx:
+            tx.set_properties({"write.delete.mode": "merge-on-read"})
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"):
         create_branch(b)
 
 
@@ -125,10 +142,10 @@ def metadata_files(ref: str, name: str) -> int:
     return len(os.listdir(os.path.join(location, "metadata")))
 
 
-steps.run("setup on main, branches a to n", setup)
-spark = steps.run("start Spark (catalogs rat=main, k, l, m, n)", lambda: spark_from_snippet(catalog_uri("main")))
+steps.run("setup on main, branches a to r", setup)
+spark = steps.run("start Spark (catalogs rat=main, k, l, m, n, q, r)", lambda: spark_from_snippet(catalog_uri("main")))
 if spark is not None:
-    for b in ("k", "l", "m", "n"):
+    for b in ("k", "l", "m", "n", "q", "r"):
         spark_catalog(spark, b, catalog_uri(b))
 
 
@@ -146,6 +163,10 @@ def write_a_and_b():
         table(ref, "merged_appends").append(rows(ref, 10 + i))
     add_note_and_append(table("a", "evolve"), "a", 2)  # a changes the schema, b only appends
     table("b", "evolve").append(rows("b", 3))
+    table("a", "pmerged").append(day_rows("a", (3, 1)))
+    table("a", "pmerged").append(day_rows("a", (4, 5)))
+    table("b", "pmerged").append(day_rows("b", (5, 2)))
+    table("b", "pmerged").append(day_rows("b", (6, 7), (7, 9)))
     table("a", "v1").append(rows("a", 2))
     table("b", "v1").append(rows("b", 3))
     return {"a": ids("a", "events"), "b": ids("b", "events"), "aSnapshot": table("a", "events").current_snapshot().snapshot_id}
@@ -326,6 +347,60 @@ def spark_merge_into_same_rows():
 steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_merge_into_same_rows)
 
 
+def spark_delete_and_insert_same_day():
+    # The tables have `id` as identifier field; day 1 holds ids 1 and 2 in one file. q deletes id 1 (copy-on-write in sbounds and sbclash, merge-on-read in
+    # sbmor); r inserts into day 1 as well: ids 100 and 101 in sbounds and sbmor, outside the rewritten file's id range,
+    # so the delete could not have matched them; id 1 again in sbclash, which the delete would have removed.
+    for t in ("sbounds", "sbmor", "sbclash"):
+        spark.sql(f"DELETE FROM q.mg.{t} WHERE id = 1")
+    for t in ("sbounds", "sbmor"):
+        spark.sql(f"INSERT INTO r.mg.{t} VALUES (100, 'r', 1), (101, 'r', 1)")
+    spark.sql("INSERT INTO r.mg.sbclash VALUES (1, 'r', 1)")
+    r = merge("r")
+    q = refused_merge("q")
+    keep_main = [{"key": {"elements": ["mg", "sbclash"]}, "mergeBehavior": "DROP"}]
+    q_without_clash = merge("q", keyMergeModes=keep_main)
+    read = lambda t: spark_rows(f"SELECT id, day FROM rat.mg.{t} ORDER BY id", f"rat.mg.{t}")  # noqa: E731
+    con = duckdb_connection()
+    duckdb_attach(con, "rat", catalog_uri("main"))
+    duck = lambda t: [[x["id"], x["day"]] for x in duckdb_rows(con, f"SELECT id, day FROM rat.mg.{t} ORDER BY id")]  # noqa: E731
+    return {
+        "r": r["status"],
+        "q": q,
+        "qWithoutClash": q_without_clash["status"],
+        "sbounds": read("sbounds"),
+        "sbmor": read("sbmor"),
+        "sbclash": read("sbclash"),
+        "sboundsDuck": duck("sbounds"),
+        "sbmorDuck": duck("sbmor"),
+    }
+
+
+steps.run("Spark DELETE of one row and INSERT of other rows into the same day", spark_delete_and_insert_same_day)
+
+
+def partition_summaries_as_pyiceberg_computes():
+    # Every manifest of the merged tables' current snapshots (those the merge rewrote included) carries the partition
+    # summaries PyIceberg computes from its entries (all of them, deleted ones too, as writers summarize).
+    from pyiceberg.manifest import construct_partition_summaries
+
+    checked, differing = 0, []
+    for name in ("pmerged", "days1", "days2", "sbounds", "sbmor"):
+        t = table("main", name)
+        for m in t.current_snapshot().manifests(t.io):
+            entries = m.fetch_manifest_entry(t.io, discard_deleted=False)
+            spec = t.specs()[m.partition_spec_id]
+            expected = construct_partition_summaries(spec, t.schema(), [e.data_file.partition for e in entries])
+            as_tuples = lambda ss: [(s.contains_null, s.contains_nan, s.lower_bound, s.upper_bound) for s in ss or []]  # noqa: E731
+            checked += 1
+            if as_tuples(m.partitions) != as_tuples(expected):
+                differing.append(f"{name}: {m.manifest_path}")
+    return {"checked": checked, "differing": differing, "pmerged": ids("main", "pmerged")}
+
+
+steps.run("merged manifests carry the partition summaries PyIceberg computes", partition_summaries_as_pyiceberg_computes)
+
+
 def spark_reads_merged():
     return {
         "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
@@ -333,6 +408,7 @@ def spark_reads_merged():
         "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
         "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
         "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
+        "pmergedDay2": spark_rows("SELECT id FROM rat.mg.pmerged WHERE day = 2 ORDER BY id", "rat.mg.pmerged"),
     }
 
 
@@ -346,6 +422,7 @@ def duckdb_reads():
     return {
         "events": [r["id"] for r in q("SELECT id FROM rat.mg.events ORDER BY id")],
         "mergedAppends": [r["id"] for r in q("SELECT id FROM rat.mg.merged_appends ORDER BY id")],
+        "pmergedDay2": [r["id"] for r in q("SELECT id FROM rat.mg.pmerged WHERE day = 2 ORDER BY id")],
         "evolve": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve ORDER BY id")],
         "evolve2": [[r["id"], r["note"]] for r in q("SELECT id, note FROM rat.mg.evolve2 ORDER BY id")],
         "days1": [[r["id"], r["day"]] for r in q("SELECT id, day FROM rat.mg.days1 ORDER BY id")],
@@ -358,6 +435,33 @@ def duckdb_reads():
 
 
 steps.run("DuckDB reads the merged tables on main", duckdb_reads)
+
+
+def v3_appends_on_both_branches():
+    # A format v3 table (row lineage): main inserts one row, then s and t branch off; s inserts one row, t inserts
+    # twice. After merging s, then t (replayed), every row has its own row id, numbered as one sequential history.
+    spark.sql("CREATE TABLE rat.mg.v3rows (id bigint, who string) USING iceberg TBLPROPERTIES ('format-version'='3')")
+    spark.sql("INSERT INTO rat.mg.v3rows VALUES (1, 'main')")
+    for b in ("s", "t"):
+        create_branch(b)
+        spark_catalog(spark, b, catalog_uri(b))
+    spark.sql("INSERT INTO s.mg.v3rows VALUES (2, 's')")
+    spark.sql("INSERT INTO t.mg.v3rows VALUES (3, 't'), (4, 't')")
+    spark.sql("INSERT INTO t.mg.v3rows VALUES (5, 't')")
+    s = merge("s")
+    t = merge("t")
+    md = table("main", "v3rows").metadata
+    return {
+        "s": outcomes(s["body"]).get("mg.v3rows") if s["status"] == 200 else s["body"],
+        "t": outcomes(t["body"]).get("mg.v3rows") if t["status"] == 200 else t["body"],
+        "rows": spark_rows("SELECT id, _row_id FROM rat.mg.v3rows ORDER BY id", "rat.mg.v3rows"),
+        "formatVersion": md.format_version,
+        "nextRowId": md.next_row_id,
+        "firstRowIds": [[x.first_row_id, x.added_rows] for x in md.snapshots],
+    }
+
+
+steps.run("Spark appends to a format v3 table on two branches", v3_appends_on_both_branches)
 
 
 def leave_o_unmerged():

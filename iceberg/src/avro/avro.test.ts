@@ -3,6 +3,7 @@ import { decodeOcf, encodeOcf, AvroFormatError } from './ocf.ts';
 import { fromSingleValue, toSingleValue } from './single-value.ts';
 import { decodeManifest, encodeManifest, decimalBytes, type ManifestEntry } from './manifest.ts';
 import { decodeManifestList, encodeManifestList } from './manifest-list.ts';
+import { manifest } from '../merge/test-tables.ts';
 
 describe('avro: single-value binary encoding', () => {
   it('encodes ints, longs and dates little-endian', () => {
@@ -131,5 +132,18 @@ describe('avro: manifests and manifest lists', () => {
     assert.equal(out.metadata['snapshot-id'], '42');
     assert.equal(out.manifests[0].sequenceNumber, 3);
     assert.deepEqual([...out.manifests[0].partitions![0].lowerBound!], [1, 0, 0, 0]);
+    assert.equal(out.manifests[0].firstRowId, null);
+    assert.equal(out.metadata['format-version'], '2');
+  });
+  it('round-trips a v3 manifest list with first row ids', () => {
+    const m = manifest('m.avro', 42n);
+    const meta = { snapshotId: 42, parentSnapshotId: 7, sequenceNumber: 3, formatVersion: 3 as const, firstRowId: 5 };
+    const out = decodeManifestList(encodeManifestList([{ ...m, firstRowId: 5 }, m], meta));
+    assert.deepEqual(
+      out.manifests.map((x) => Number(x.firstRowId ?? -1)),
+      [5, -1],
+    );
+    assert.equal(out.metadata['format-version'], '3');
+    assert.equal(out.metadata['first-row-id'], '5');
   });
 });

@@ -2,3 +2,4 @@ export * from './ocf.ts';
 export * from './single-value.ts';
 export * from './manifest.ts';
 export * from './manifest-list.ts';
+export * from './partition-summary.ts';

@@ -28,12 +28,17 @@ export interface ManifestFile {
   deletedRowsCount: Long;
   partitions?: FieldSummary[] | null;
   keyMetadata?: Uint8Array | null;
+  /** v3: the first row id of the manifest's data files that do not carry their own (null: not assigned yet). */
+  firstRowId?: Long | null;
 }
 
 export interface ManifestListMetadata {
   snapshotId: Long;
   parentSnapshotId: Long | null;
   sequenceNumber: Long;
+  /** 3 writes the v3 list (with `first_row_id`); the snapshot's `first-row-id` goes into the file's metadata. */
+  formatVersion?: 2 | 3;
+  firstRowId?: Long;
 }
 
 const opt = (type: unknown) => ['null', type];
@@ -83,13 +88,20 @@ export const MANIFEST_LIST_SCHEMA = {
   ],
 };
 
+/** The Avro schema of a v3 manifest list: v2's fields and `first_row_id` (row lineage). */
+export const MANIFEST_LIST_V3_SCHEMA = {
+  ...MANIFEST_LIST_SCHEMA,
+  fields: [...MANIFEST_LIST_SCHEMA.fields, { name: 'first_row_id', type: opt('long'), default: null, 'field-id': 520 }],
+};
+
 /**
- * Encodes a v2 manifest list.
+ * Encodes a v2 manifest list, or a v3 one with `meta.formatVersion: 3`.
  *
  * @example encodeManifestList([manifestFile], { snapshotId: 1, parentSnapshotId: null, sequenceNumber: 1 })
  */
 export function encodeManifestList(files: ManifestFile[], meta: ManifestListMetadata): Buffer {
   const buf = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b) : null);
+  const v3 = meta.formatVersion === 3;
   const records = files.map((f) => ({
     manifest_path: f.manifestPath,
     manifest_length: f.manifestLength,
@@ -113,16 +125,18 @@ export function encodeManifestList(files: ManifestFile[], meta: ManifestListMeta
         }))
       : null,
     key_metadata: buf(f.keyMetadata),
+    ...(v3 ? { first_row_id: f.firstRowId ?? null } : {}),
   }));
-  return encodeOcf(MANIFEST_LIST_SCHEMA, records, {
+  return encodeOcf(v3 ? MANIFEST_LIST_V3_SCHEMA : MANIFEST_LIST_SCHEMA, records, {
     'snapshot-id': String(meta.snapshotId),
     'parent-snapshot-id': meta.parentSnapshotId === null ? 'null' : String(meta.parentSnapshotId),
     'sequence-number': String(meta.sequenceNumber),
-    'format-version': '2',
+    ...(v3 && meta.firstRowId !== undefined ? { 'first-row-id': String(meta.firstRowId) } : {}),
+    'format-version': v3 ? '3' : '2',
   });
 }
 
-/** Decodes a manifest list (v2; v1 lists are read with their v1 field names and v2 defaults). */
+/** Decodes a manifest list (v2 and v3; v1 lists are read with their v1 field names and v2 defaults). */
 export function decodeManifestList(buf: Buffer): { metadata: Record<string, string>; manifests: ManifestFile[] } {
   const { metadata, records } = decodeOcf(buf);
   const u8 = (b: Buffer | null | undefined) => (b ? new Uint8Array(b) : null);
@@ -149,6 +163,7 @@ export function decodeManifestList(buf: Buffer): { metadata: Record<string, stri
         }))
       : null,
     keyMetadata: u8(r.key_metadata),
+    firstRowId: r.first_row_id ?? null,
   }));
   return { metadata, manifests };
 }

@@ -1,20 +1,22 @@
-import { EntryStatus, type ManifestEntry } from '../avro/manifest.ts';
+import { EntryStatus, type ManifestEntry, type PartitionFieldType } from '../avro/manifest.ts';
+import { partitionSummaries } from '../avro/partition-summary.ts';
 import type { ManifestFile } from '../avro/manifest-list.ts';
 
 /**
  * A target manifest rewritten for a replayed snapshot that removes some of its files: those become DELETED entries
  * of the new snapshot, the other live files EXISTING, and entries already DELETED are dropped. Numbers a manifest
  * entry inherited from its old manifest list entry (snapshot id, sequence numbers) are written out, since the
- * rewritten manifest gets a new list entry. Returns the entries and the list-entry counts; the caller writes the
- * file and fills in its path and length.
+ * rewritten manifest gets a new list entry. Returns the entries and the list-entry counts and partition summaries
+ * (`partitionType` is the manifest's partition tuple); the caller writes the file and fills in its path and length.
  *
- * @example filterManifest(manifestFile, entries, new Set([path]), 42n).entries.map((e) => e.status) // → [2, 0]
+ * @example filterManifest(manifestFile, entries, new Set([path]), 42n, partitionType).entries.map((e) => e.status) // → [2, 0]
  */
 export function filterManifest(
   manifest: ManifestFile,
   entries: ManifestEntry[],
   removed: Set<string>,
   snapshotId: bigint,
+  partitionType: PartitionFieldType[],
 ): { entries: ManifestEntry[]; file: Omit<ManifestFile, 'manifestPath' | 'manifestLength'> } {
   const out: ManifestEntry[] = [];
   let existing = 0;
@@ -57,7 +59,7 @@ export function filterManifest(
       addedRowsCount: 0,
       existingRowsCount: existingRows,
       deletedRowsCount: deletedRows,
-      partitions: manifest.partitions ?? null,
+      partitions: partitionSummaries(partitionType, out),
     },
   };
 }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { EntryStatus, FileContent, type ManifestEntry } from '../avro/manifest.ts';
 import { ManifestContent } from '../avro/manifest-list.ts';
+import { toSingleValue } from '../avro/single-value.ts';
+import { fieldTypes } from './file-bounds.ts';
 import { filterManifest } from './manifest-filter.ts';
 import { isolationLevel, replayConflicts, type TargetChanges } from './replay-validation.ts';
 import { planSnapshotReplay, type FileChange, type SnapshotReplay } from './snapshot-replay.ts';
-import { entry, manifest, table, withSnapshot } from './test-tables.ts';
+import { entry, manifest, table, withColumn, withSnapshot } from './test-tables.ts';
 
 const DAY1 = { partition: { day: 1 } };
 const DAY2 = { partition: { day: 2 } };
@@ -81,6 +83,81 @@ describe('replay validation', () => {
     assert.deepEqual(replayConflicts(mor, live, day2, 'serializable'), []);
   });
 
+  describe('judged by column bounds within one partition', () => {
+    /** Bounds of `id` (field 1, the identifier field) and `who` (field 3). */
+    const ids = (lo: bigint, hi: bigint, who = 'main') => ({
+      lowerBounds: new Map([
+        [1, toSingleValue('long', lo)],
+        [3, toSingleValue('string', who)],
+      ]),
+      upperBounds: new Map([
+        [1, toSingleValue('long', hi)],
+        [3, toSingleValue('string', who)],
+      ]),
+      nullValueCounts: new Map([
+        [1, 0],
+        [3, 0],
+      ]),
+    });
+    const md = withColumn(table(), 'who');
+    const context = (...files: ManifestEntry[]) => ({
+      types: fieldTypes(md),
+      identifiers: new Set([1]),
+      files: new Map(changes(...files).map((c) => [c.entry.dataFile.filePath, c])),
+    });
+    // A copy-on-write DELETE of id = 5: old1 (ids 1..10) is rewritten as rest (ids 1..4, 6..10).
+    const old1 = entry('old1.parquet', EntryStatus.DELETED, {}, ids(1n, 10n));
+    const cow = source('overwrite', [entry('rest.parquet', EntryStatus.ADDED, {}, ids(1n, 10n))], [old1]);
+    const appended = (lo: bigint, hi: bigint, who = 'main') => ({
+      added: changes(entry('new.parquet', EntryStatus.ADDED, {}, ids(lo, hi, who))),
+      removed: [],
+    });
+
+    it('replays a row-level delete over an append of other rows (by identifier) to the same partition', () => {
+      assert.deepEqual(replayConflicts(cow, live, appended(100n, 200n), 'serializable', context()), []);
+    });
+
+    it('still refuses it when the appended identifiers fall in the rewritten range, whatever other columns hold', () => {
+      const why = replayConflicts(cow, live, appended(7n, 7n, 'zed'), 'serializable', context());
+      assert.match(why[0], /added data files in day=19800 .*new\.parquet/);
+      const bare = { added: changes(entry('new.parquet', EntryStatus.ADDED)), removed: [] };
+      assert.equal(replayConflicts(cow, live, bare, 'serializable', context()).length, 1, 'no stats');
+    });
+
+    it('judges by partition when the table has no identifier fields, files went whole, or partitions were replaced', () => {
+      const noIds = { ...context(), identifiers: new Set<number>() };
+      assert.equal(replayConflicts(cow, live, appended(100n, 200n), 'serializable', noIds).length, 1);
+      const dropped = source('delete', [], [old1]);
+      assert.equal(replayConflicts(dropped, live, appended(100n, 200n), 'serializable', context()).length, 1);
+      const replaced = { ...cow, replacePartitions: true };
+      assert.equal(replayConflicts(replaced, live, appended(100n, 200n), 'serializable', context()).length, 1);
+      assert.equal(replayConflicts(cow, live, appended(100n, 200n), 'serializable').length, 1, 'no context');
+    });
+
+    it('resolves merge-on-read position deletes to the data file they name on either side', () => {
+      const data = entry('old1.parquet', EntryStatus.ADDED, {}, ids(1n, 10n));
+      const path = data.dataFile.filePath;
+      const pos = { content: FileContent.POSITION_DELETES, referencedDataFile: path };
+      const mor = source('delete', [], [], [entry('pos.parquet', EntryStatus.ADDED, {}, pos)]);
+      assert.deepEqual(replayConflicts(mor, live, appended(100n, 200n), 'serializable', context(data)), []);
+      assert.equal(replayConflicts(mor, live, appended(3n, 30n), 'serializable', context(data)).length, 1);
+      // The target deleted rows of the file the source rewrote: always a conflict.
+      const targetPos = { added: changes(entry('tpos.parquet', EntryStatus.ADDED, {}, pos)), removed: [] };
+      assert.match(replayConflicts(cow, live, targetPos, 'snapshot', context(data))[0], /added delete files/);
+    });
+
+    it('lets a compaction replay over equality deletes of rows outside its files', () => {
+      const compaction = source('replace', [entry('c.parquet', EntryStatus.ADDED, {}, ids(1n, 10n))], [old1]);
+      const eq = (id: bigint) => ({ ...ids(id, id), content: FileContent.EQUALITY_DELETES, equalityIds: [1] });
+      const deletes = (id: bigint) => ({
+        added: changes(entry('eq.parquet', EntryStatus.ADDED, {}, eq(id))),
+        removed: [],
+      });
+      assert.deepEqual(replayConflicts(compaction, live, deletes(50n), 'serializable', context()), []);
+      assert.equal(replayConflicts(compaction, live, deletes(5n), 'serializable', context()).length, 1);
+    });
+  });
+
   it('uses snapshot isolation only when every row-level operation asks for it', () => {
     assert.equal(isolationLevel({}), 'serializable');
     assert.equal(isolationLevel({ 'write.delete.isolation-level': 'snapshot' }), 'serializable');
@@ -97,7 +174,8 @@ describe('manifest filter', () => {
       entry('old2.parquet', EntryStatus.ADDED),
       entry('gone.parquet', EntryStatus.DELETED, { snapshotId: 3n, sequenceNumber: 1, fileSequenceNumber: 1 }),
     ];
-    const r = filterManifest(m, entries, new Set(['file:///wh/db/t/data/old1.parquet']), 9n);
+    const dayType = [{ fieldId: 1000, name: 'day', type: 'date' }];
+    const r = filterManifest(m, entries, new Set(['file:///wh/db/t/data/old1.parquet']), 9n, dayType);
     assert.deepEqual(
       r.entries.map((e) => [e.dataFile.filePath.split('/').pop(), e.status, e.snapshotId, e.sequenceNumber]),
       [
@@ -109,5 +187,9 @@ describe('manifest filter', () => {
       [r.file.addedSnapshotId, r.file.existingFilesCount, r.file.deletedFilesCount, r.file.deletedRowsCount],
       [9n, 1, 1, 10],
     );
+    const day = toSingleValue('date', 19800);
+    assert.deepEqual(r.file.partitions, [
+      { containsNull: false, containsNan: false, lowerBound: day, upperBound: day },
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { EntryStatus, FileContent, type ManifestEntry } from '../avro/manifest.t
 import type { ManifestFile } from '../avro/manifest-list.ts';
 import { canonical } from '../model/schema-utils.ts';
 import type { FileChange, SnapshotReplay } from './snapshot-replay.ts';
+import { mayOverlap, regionsOf, type FileRegion } from './file-bounds.ts';
 
 /** What the target did since the merge base: files its new snapshots added and removed. */
 export interface TargetChanges {
@@ -36,9 +37,22 @@ export function fileChangesOf(
   };
 }
 
-/** The partition a file belongs to, comparable across files: spec id plus its partition tuple. */
-export function partitionOf(c: FileChange): string {
-  return `${c.manifest.partitionSpecId}:${canonical(c.entry.dataFile.partition)}`;
+const partitionKey = (c: FileChange) => `${c.manifest.partitionSpecId}:${canonical(c.entry.dataFile.partition)}`;
+
+/**
+ * The partitions a snapshot rewrote row by row: it removed data files there and added data files back, and it is not
+ * an overwrite of whole partitions (`replace-partitions`, Spark's INSERT OVERWRITE).
+ */
+function rewrittenPartitions(plan: SnapshotReplay): Set<string> {
+  if (plan.replacePartitions) return new Set();
+  const isData = (c: FileChange) => c.entry.dataFile.content === FileContent.DATA;
+  const added = new Set(plan.added.filter(isData).map(partitionKey));
+  return new Set(
+    [...plan.removed.values()]
+      .filter(isData)
+      .map(partitionKey)
+      .filter((p) => added.has(p)),
+  );
 }
 
 /** `day=19800, kind=a` for messages. */
@@ -49,21 +63,41 @@ function partitionText(c: FileChange): string {
 
 const fileName = (c: FileChange) => c.entry.dataFile.filePath.slice(c.entry.dataFile.filePath.lastIndexOf('/') + 1);
 
+/** What the bound checks need beyond the files: column types, row identity, the data files position deletes name. */
+export interface ConflictContext {
+  /** Field id → primitive type (`fieldTypes(metadata)`); a field without a type is not compared by bounds. */
+  types: Map<number, string>;
+  /** The table's identifier fields (`identifierFields(metadata)`); none: row-level changes are judged by partition. */
+  identifiers: Set<number>;
+  /** Data files by path (live on the source's parent and on the target) for resolving position deletes. */
+  files: Map<string, FileChange>;
+}
+
+const NO_CONTEXT: ConflictContext = { types: new Map(), identifiers: new Set(), files: new Map() };
+
 /**
  * Why a source snapshot that removes files (overwrite, delete, row-level change, compaction) cannot replay onto the
  * target, following Iceberg's commit validations: every file it removed must still be live on the target; and the
- * target must not have changed files that the source's change should have seen. Judged by partition: the partitions
- * the source removed from or added delete files to (for an overwrite or delete also those it added data to) must not
- * have gained data files on the target (serializable isolation), delete files (any isolation), or lost files. A
- * compaction (`replace`) only conflicts with delete files added to the partitions it rewrote. Empty when it replays.
+ * target must not have changed files that the source's change should have seen. Iceberg evaluates the writer's
+ * conflict-detection filter against manifest metadata; a snapshot does not record that filter, so the rows the
+ * source's change saw are approximated by regions (partition and column bounds, see `file-bounds.ts`) of the files it
+ * removed and the delete files it added (for an overwrite or delete also the data files it added):
+ * - files dropped whole, or an overwrite that replaced partitions: their whole partition;
+ * - a row-level rewrite (files removed and data added back in the same partition) and position deletes: the rewritten
+ *   files' rows told apart by the table's identifier fields (none declared: the whole partition);
+ * - equality deletes: the rows equal on their equality columns; a compaction's inputs: their rows on every column.
+ * Those regions must not overlap data files the target added (serializable isolation), delete files it added (any
+ * isolation), or files it removed; a compaction (`replace`) only conflicts with delete files. Missing stats count as
+ * overlapping. Empty when it replays.
  *
- * @example replayConflicts(plan, liveOnTarget, targetChanges, 'serializable') // → ['the target added data files in day=19800 …']
+ * @example replayConflicts(plan, liveOnTarget, targetChanges, 'serializable', ctx) // → ['the target added data files in day=19800 …']
  */
 export function replayConflicts(
   plan: SnapshotReplay,
   live: Set<string>,
   target: TargetChanges,
   isolation: IsolationLevel,
+  context: ConflictContext = NO_CONTEXT,
 ): string[] {
   const reasons: string[] = [];
   for (const [path, c] of plan.removed) {
@@ -72,11 +106,21 @@ export function replayConflicts(
   const isData = (c: FileChange) => c.entry.dataFile.content === FileContent.DATA;
   // Only new data and nothing removed (an append, a compaction that rewrote nothing): nothing the target did matters.
   if (plan.removed.size === 0 && plan.added.every(isData) && plan.operation !== 'overwrite') return reasons;
-  const touched = new Set<string>();
-  for (const c of plan.removed.values()) touched.add(partitionOf(c));
-  for (const c of plan.added) if (plan.operation !== 'replace' || !isData(c)) touched.add(partitionOf(c));
+  const touched: FileRegion[] = [];
+  const rewritten = rewrittenPartitions(plan);
+  const dataBy = (c: FileChange) => {
+    if (plan.operation === 'replace') return undefined;
+    return rewritten.has(partitionKey(c)) ? context.identifiers : new Set<number>();
+  };
+  for (const c of plan.removed.values()) touched.push(...regionsOf(c, context.files, dataBy(c)));
+  for (const c of plan.added) {
+    if (isData(c) && plan.operation !== 'replace') touched.push(...regionsOf(c, context.files, dataBy(c)));
+    if (!isData(c)) touched.push(...regionsOf(c, context.files, context.identifiers));
+  }
+  const overlaps = (c: FileChange) =>
+    regionsOf(c, context.files).some((r) => touched.some((t) => mayOverlap(t, r, context.types)));
   const clash = (what: string, changes: FileChange[]) => {
-    const hits = changes.filter((c) => touched.has(partitionOf(c)));
+    const hits = changes.filter(overlaps);
     if (hits.length === 0) return;
     const names = hits.slice(0, 5).map(fileName).join(', ') + (hits.length > 5 ? `, … (${hits.length} files)` : '');
     reasons.push(

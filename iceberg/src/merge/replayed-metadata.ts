@@ -1,11 +1,14 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
+import type { RowLineage } from './row-lineage.ts';
 
 /** A source snapshot as it lands on the target: possibly a new id, always a new manifest list and parent. */
 export interface ReplayedSnapshot {
   source: Snapshot;
   snapshotId: bigint;
   manifestList: string;
+  /** Format v3: the row ids its manifest list assigned (`assignFirstRowIds`). */
+  rowLineage?: RowLineage;
 }
 
 /** Summary totals and the added/removed counts that move them (Iceberg's snapshot summary keys). */
@@ -52,6 +55,7 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
   let parent = md['current-snapshot-id'];
   let parentSummary = snapshots.find((s) => s['snapshot-id'] === parent)?.summary;
   let sequence = md['last-sequence-number'];
+  let nextRowId = md['next-row-id'];
   const v1 = md['format-version'] === 1;
   for (const r of replayed) {
     if (!v1) sequence++;
@@ -66,6 +70,14 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
     };
     if (v1) delete snapshot['sequence-number'];
     else snapshot['sequence-number'] = sequence;
+    // The source's row ids were of its own numbering; a v3 replay carries the ones its new manifest list assigned.
+    delete snapshot['first-row-id'];
+    delete snapshot['added-rows'];
+    if (r.rowLineage) {
+      snapshot['first-row-id'] = r.rowLineage.firstRowId;
+      snapshot['added-rows'] = r.rowLineage.addedRows;
+      nextRowId = Math.max(nextRowId ?? 0, r.rowLineage.firstRowId + r.rowLineage.addedRows);
+    }
     if (snapshot['parent-snapshot-id'] === null) delete snapshot['parent-snapshot-id'];
     snapshots.push(snapshot);
     log.push({ 'snapshot-id': r.snapshotId, 'timestamp-ms': now });
@@ -88,6 +100,7 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
     'current-snapshot-id': parent,
     refs: { ...refs, main: { ...(md.refs.main ?? {}), type: 'branch', 'snapshot-id': parent! } },
     'last-sequence-number': sequence,
+    ...(nextRowId !== undefined ? { 'next-row-id': nextRowId } : {}),
     'last-updated-ms': now,
   };
 }

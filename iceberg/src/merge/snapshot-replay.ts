@@ -18,6 +18,8 @@ export interface FileChange {
 export interface SnapshotReplay {
   kind: 'replay';
   operation: string;
+  /** The snapshot replaced whole partitions (summary `replace-partitions`), whatever rows they held. */
+  replacePartitions: boolean;
   /** The snapshot's own manifests that can be listed again as they are (only new files, inherited numbers). */
   reuse: ManifestFile[];
   /**
@@ -61,6 +63,7 @@ export function planSnapshotReplay(
   const plan: SnapshotReplay = {
     kind: 'replay',
     operation,
+    replacePartitions: snapshot.summary['replace-partitions'] === 'true',
     reuse: [],
     rewrite: [],
     removed: new Map(),
@@ -151,11 +154,13 @@ export function replayedManifestList(
   sequenceNumber: number,
   snapshotId: bigint,
 ): ManifestFile[] {
+  // Row ids the source's list gave its manifests are of the source's numbering: a v3 replay assigns new ones.
   const renumbered = added.map((m) => ({
     ...m,
     sequenceNumber,
     minSequenceNumber: sequenceNumber,
     addedSnapshotId: snapshotId,
+    firstRowId: null,
   }));
   return [...renumbered, ...parent];
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lostByReplacing, snapshotsSince } from './lineage.ts';
+import { historyProblem, historySince, lostByReplacing, snapshotsSince } from './lineage.ts';
 import { mergeByKey, mergeTableFields } from './table-fields.ts';
 import { planTableMerge, replayIds } from './table-merge.ts';
 import { table, withColumn, withSnapshot } from './test-tables.ts';
@@ -63,13 +63,31 @@ describe('table merge planning', () => {
     });
   });
 
-  it('refuses different tables, v3 tables and a source whose history lost the base', () => {
+  it('refuses different tables, a format upgrade on one side and a source whose history lost the base', () => {
     const other = { ...withSnapshot(base, 2n), 'table-uuid': 'uuid-2' };
     assert.match(planTableMerge(base, other, base).conflicts[0], /different tables/);
     const v3 = { ...withSnapshot(base, 2n), 'format-version': 3 as const };
-    assert.ok(planTableMerge({ ...base, 'format-version': 3 }, v3, { ...base, 'format-version': 3 }).conflicts.length);
+    assert.deepEqual(
+      planTableMerge({ ...base, 'format-version': 3 }, v3, { ...base, 'format-version': 3 }).conflicts,
+      [],
+    );
+    assert.match(planTableMerge(base, v3, withSnapshot(base, 3n)).conflicts[0], /format version/);
     const rolledBack = withSnapshot(table(), 5n);
     assert.match(planTableMerge(base, rolledBack, withSnapshot(base, 3n)).conflicts[0], /no longer contains/);
+  });
+
+  it('replays when only the base snapshot was expired; names the snapshot when a later one was', () => {
+    const source = withSnapshot(withSnapshot(base, 2n), 3n);
+    const target = withSnapshot(base, 4n);
+    const withoutBase = { ...source, snapshots: source.snapshots.filter((s) => s['snapshot-id'] !== 1n) };
+    const plan = planTableMerge(base, withoutBase, target);
+    assert.deepEqual(plan.conflicts, []);
+    assert.deepEqual(ids(plan.snapshots), [2n, 3n]);
+    assert.deepEqual(historySince(withoutBase, 1n), { kind: 'found', snapshots: withoutBase.snapshots });
+    const withoutTwo = { ...source, snapshots: source.snapshots.filter((s) => s['snapshot-id'] !== 2n) };
+    assert.deepEqual(historySince(withoutTwo, 1n), { kind: 'expired', snapshotId: 2n });
+    assert.match(planTableMerge(base, withoutTwo, target).conflicts[0], /source's snapshot 2, .* was expired/);
+    assert.equal(historyProblem('target', { kind: 'diverged' }, 1n)?.includes('rolled back'), true);
   });
 
   it('keeps source snapshot ids unless the target already uses them', () => {

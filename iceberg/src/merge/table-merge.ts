@@ -1,6 +1,6 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
-import { snapshotsSince } from './lineage.ts';
+import { historyProblem, historySince } from './lineage.ts';
 import { mergeTableFields } from './table-fields.ts';
 
 /** What merging one table's source changes into its target needs, before any manifest is read. */
@@ -19,7 +19,7 @@ export interface TableMergePlan {
  * Plans the merge of a table changed on both sides since the merge base, the way an Iceberg writer retries a commit
  * on top of a concurrent one: same table (uuid), the source's history must extend the base's, the non-history fields
  * merge three-way (see `mergeTableFields`), and the source's new snapshots are to be replayed on the target's current
- * snapshot. Format v3 (row lineage) is not replayed yet.
+ * snapshot.
  *
  * @example planTableMerge(base, source, target).snapshots.map((s) => s['snapshot-id']) // → [the source's new ids]
  */
@@ -31,15 +31,13 @@ export function planTableMerge(base: TableMetadata, source: TableMetadata, targe
     return plan;
   }
   plan.conflicts.push(...fields.conflicts);
-  if (Math.max(source['format-version'], target['format-version']) > 2) {
-    plan.conflicts.push('format version 3 tables are not replayed (row lineage)');
+  if (source['format-version'] !== target['format-version']) {
+    plan.conflicts.push('the format version was upgraded on one side');
   }
-  const since = snapshotsSince(source, base['current-snapshot-id']);
-  if (since === undefined) {
-    plan.conflicts.push(
-      `the source's history no longer contains the merge base's snapshot ${base['current-snapshot-id'] ?? '(none)'} (rolled back or expired)`,
-    );
-  } else plan.snapshots = since;
+  const since = historySince(source, base['current-snapshot-id']);
+  const problem = historyProblem('source', since, base['current-snapshot-id']);
+  if (problem) plan.conflicts.push(problem);
+  else if (since.kind === 'found') plan.snapshots = since.snapshots;
   return plan;
 }
 

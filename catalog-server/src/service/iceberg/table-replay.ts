@@ -1,30 +1,38 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  assignFirstRowIds,
   danglingRefs,
   decodeManifest,
   decodeManifestList,
   encodeManifest,
   encodeManifestList,
+  fieldTypes,
+  historyProblem,
+  historySince,
   fileChangesOf,
+  identifierFields,
   filterManifest,
   isolationLevel,
   liveFiles,
   nextMetadataLocation,
+  partitionSummaries,
   planSnapshotReplay,
   planTableMerge,
   replayConflicts,
   replayedManifestList,
   replayIds,
-  snapshotsSince,
   withReplayedSnapshots,
+  v3Refusal,
   withUnrecordedRemovals,
   EntryStatus,
   FileContent,
   ManifestContent,
   type DecodedManifest,
+  type FileChange,
   type ManifestEntry,
   type ManifestFile,
   type ReplayedSnapshot,
+  type RowLineage,
   type Snapshot,
   type SnapshotManifest,
   type SnapshotReplay,
@@ -67,18 +75,29 @@ export async function replayTable(
   let parentManifests = current?.['manifest-list'] ? await io.manifestList(current['manifest-list']) : [];
   let parentId = t['current-snapshot-id'];
   let sequence = t['last-sequence-number'];
+  let nextRowId = t['next-row-id'] ?? 0;
   let targetChanges: TargetChanges | undefined;
   const replayed: ReplayedSnapshot[] = [];
   const stats = { snapshots: 0, addedFiles: 0, addedRows: 0, removedFiles: 0 };
   for (const [i, snapshot] of plan.snapshots.entries()) {
     const id = ids[i];
-    const r = await planReplay(io, s, snapshot, id);
+    const { plan: r, parentLive } = await planReplay(io, s, snapshot, id);
+    const v3 = t['format-version'] >= 3 ? v3Refusal(r, snapshot['snapshot-id']) : undefined;
+    if (v3) throw new ReplayRefusal(v3);
     const seq = t['format-version'] === 1 ? 0 : ++sequence;
     let parent = parentManifests;
     if (r.removed.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
       targetChanges ??= await changesSinceBase(io, t, b['current-snapshot-id']);
-      const live = await livePaths(io, parentManifests);
-      const why = replayConflicts(r, live, targetChanges, isolationLevel(plan.metadata.properties));
+      const live = liveFiles(await io.withEntries(parentManifests));
+      // Position deletes on either side are judged by the data files they point at: live on the target or on the
+      // source before this snapshot.
+      const context = {
+        types: fieldTypes(plan.metadata),
+        identifiers: identifierFields(plan.metadata),
+        files: new Map([...parentLive, ...live]),
+      };
+      const isolation = isolationLevel(plan.metadata.properties);
+      const why = replayConflicts(r, new Set(live.keys()), targetChanges, isolation, context);
       if (why.length > 0) {
         throw new ReplayRefusal(`snapshot ${snapshot['snapshot-id']} (${r.operation}): ${why.join('; ')}`);
       }
@@ -86,9 +105,15 @@ export async function replayTable(
     }
     const added = [...r.reuse];
     for (const group of r.rewrite) added.push(await io.writeManifest(group.from, group.entries, id));
-    const list = replayedManifestList(added, parent, seq, id);
-    const manifestList = await io.writeManifestList(list, { snapshotId: id, parentSnapshotId: parentId, seq });
-    replayed.push({ source: withoutWholeTableKeys(snapshot), snapshotId: id, manifestList });
+    let list = replayedManifestList(added, parent, seq, id);
+    let rowLineage: RowLineage | undefined;
+    if (t['format-version'] >= 3) {
+      ({ list, lineage: rowLineage } = assignFirstRowIds(list, nextRowId));
+      nextRowId = rowLineage.firstRowId + rowLineage.addedRows;
+    }
+    const meta = { snapshotId: id, parentSnapshotId: parentId, seq, firstRowId: rowLineage?.firstRowId };
+    const manifestList = await io.writeManifestList(list, meta);
+    replayed.push({ source: withoutWholeTableKeys(snapshot), snapshotId: id, manifestList, rowLineage });
     parentManifests = list;
     parentId = id;
     stats.snapshots++;
@@ -129,7 +154,7 @@ async function planReplay(
   source: TableMetadata,
   snapshot: Snapshot,
   id: bigint,
-): Promise<SnapshotReplay> {
+): Promise<{ plan: SnapshotReplay; parentLive: Map<string, FileChange> }> {
   const own = snapshot['snapshot-id'];
   if (!snapshot['manifest-list']) throw new ReplayRefusal(`snapshot ${own} has no manifest list`);
   const operation = snapshot.summary['operation'] ?? 'append';
@@ -145,20 +170,20 @@ async function planReplay(
   );
   const r = planSnapshotReplay(snapshot, manifests, id);
   if (r.kind === 'refused') throw new ReplayRefusal(r.reason);
-  if (!readAll) return r;
+  if (!readAll) return { plan: r, parentLive: new Map() };
   const parent = source.snapshots.find((x) => x['snapshot-id'] === snapshot['parent-snapshot-id']);
   const parentManifests = parent?.['manifest-list'] ? await io.manifestList(parent['manifest-list']) : [];
   const parentLive = liveFiles(await io.withEntries(parentManifests));
   const live = new Set(liveFiles(manifests as Array<Required<SnapshotManifest>>).keys());
-  return withUnrecordedRemovals(r, parentLive, live);
+  return { plan: withUnrecordedRemovals(r, parentLive, live), parentLive };
 }
 
 /** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
 async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | null): Promise<TargetChanges> {
-  const snapshots = snapshotsSince(t, since);
-  if (!snapshots) throw new ReplayRefusal("the target's history no longer contains the merge base's snapshot");
+  const history = historySince(t, since);
+  if (history.kind !== 'found') throw new ReplayRefusal(historyProblem('target', history, since)!);
   const out: TargetChanges = { added: [], removed: [] };
-  for (const s of snapshots) {
+  for (const s of history.snapshots) {
     if (!s['manifest-list']) continue;
     for (const file of await io.manifestList(s['manifest-list'])) {
       if (BigInt(file.addedSnapshotId) !== s['snapshot-id']) continue;
@@ -168,10 +193,6 @@ async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | 
     }
   }
   return out;
-}
-
-async function livePaths(io: ReplayIO, manifests: ManifestFile[]): Promise<Set<string>> {
-  return new Set(liveFiles(await io.withEntries(manifests)).keys());
 }
 
 /** The parent's manifests with the removed files marked DELETED (only the manifests holding them are rewritten). */
@@ -184,12 +205,12 @@ async function withoutRemoved(
 ): Promise<ManifestFile[]> {
   const out: ManifestFile[] = [];
   for (const m of manifests) {
-    const entries = (await io.manifest(m.manifestPath)).entries;
+    const { entries, partitionType } = await io.manifest(m.manifestPath);
     if (!entries.some((e) => e.status !== EntryStatus.DELETED && removed.has(e.dataFile.filePath))) {
       out.push(m);
       continue;
     }
-    const filtered = filterManifest(m, entries, removed, id);
+    const filtered = filterManifest(m, entries, removed, id, partitionType);
     const written = await io.writeManifest(m, filtered.entries, id);
     out.push({
       ...filtered.file,
@@ -264,19 +285,21 @@ class ReplayIO {
       addedRowsCount: added.reduce((n, e) => n + Number(e.dataFile.recordCount), 0),
       existingRowsCount: 0,
       deletedRowsCount: 0,
-      partitions: null, // no partition summary: readers simply do not prune this manifest by it
+      partitions: partitionSummaries(original.partitionType, entries),
     };
   }
 
+  /** Writes a manifest list; a v3 one (with row ids) when `meta.firstRowId` is given. */
   async writeManifestList(
     list: ManifestFile[],
-    meta: { snapshotId: bigint; parentSnapshotId: bigint | null; seq: number },
+    meta: { snapshotId: bigint; parentSnapshotId: bigint | null; seq: number; firstRowId?: number },
   ): Promise<string> {
     const path = `${this.location}/metadata/snap-${meta.snapshotId}-1-${randomUUID()}.avro`;
     const buf = encodeManifestList(list, {
       snapshotId: meta.snapshotId,
       parentSnapshotId: meta.parentSnapshotId,
       sequenceNumber: meta.seq,
+      ...(meta.firstRowId !== undefined ? { formatVersion: 3 as const, firstRowId: meta.firstRowId } : {}),
     });
     await this.put(path, buf);
     return path;
