@@ -20,7 +20,7 @@ export function register(program: Command): void {
       for await (const chunk of process.stdin) text += String(chunk);
       // One trailing newline is how the secret was typed or echoed in, not part of it.
       const secret = text.replace(/\r?\n$/, '');
-      if (!secret) program.error('No secret on stdin: `printf %s "$SECRET" | rat auth hash-secret`.');
+      if (!secret) throw new Error('No secret on stdin: `printf %s "$SECRET" | rat auth hash-secret`.');
       console.log(hashSecret(secret));
     });
 }

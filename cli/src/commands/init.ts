@@ -39,7 +39,11 @@ export function register(program: Command): void {
     .addOption(new Option('--catalog <url>', 'deprecated: use --server').hideHelp())
     .option('--prefix <prefix>', 'data branch name prefix (default: none, names map one to one)')
     .option('--pipelines <dir>', 'pipelines folder', 'pipelines')
-    .option('--on-branch-delete <policy>', 'delete | archive the data branch when its code branch is deleted', 'delete')
+    .addOption(
+      new Option('--on-branch-delete <policy>', 'what happens to the data branch when its code branch is deleted')
+        .choices(['delete', 'archive'])
+        .default('delete'),
+    )
     .option('--no-hooks', 'write the config only')
     .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
     .action(async (o: InitOptions) => {
@@ -49,9 +53,6 @@ export function register(program: Command): void {
       const flag = o.server ?? o.catalog;
       const url = explicitServer(flag) ?? DEFAULT_CATALOG_URL;
       const given = flag === undefined ? undefined : url;
-      if (o.onBranchDelete !== 'delete' && o.onBranchDelete !== 'archive') {
-        program.error('--on-branch-delete must be "delete" or "archive"');
-      }
       let dir: string;
       let gitdir: string;
       try {
@@ -61,7 +62,11 @@ export function register(program: Command): void {
         }).trim();
         gitdir = path.resolve(dir, execFileSync('git', ['rev-parse', '--git-dir'], { encoding: 'utf8' }).trim());
       } catch {
-        program.error('rat init: not inside a git repository (run `git init` first)');
+        // A runtime condition, not a usage mistake: one line with the fix, no usage text.
+        throw new Error(
+          `${process.cwd()} is not inside a git repository. rat init sets up git lockstep in an existing ` +
+            'repository: run `git init` (or cd into your code repository) first.',
+        );
       }
       const cfg = await writeProjectConfig(
         { fs, dir },

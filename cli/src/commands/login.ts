@@ -19,7 +19,7 @@ export function register(program: Command): void {
       let text = '';
       for await (const chunk of process.stdin) text += String(chunk);
       const clientSecret = text.replace(/\r?\n$/, '');
-      if (!clientSecret) program.error('No secret on stdin.');
+      if (!clientSecret) throw new Error('No secret on stdin: `printf %s "$SECRET" | rat login --client-id ID`.');
       const creds = { clientId: o.clientId, clientSecret };
       // A wrong secret fails here (CatalogAuthError) and nothing is saved.
       await authorizationFor({ server: o.server, credentials: creds }, true);

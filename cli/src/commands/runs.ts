@@ -43,7 +43,7 @@ export function register(program: Command): void {
       // The server's reading of ages (as for `rat gc --grace`), loaded here only: it brings the server's modules.
       const { parseRetention } = await import('@ratatouille/catalog-server');
       const olderThanMs = parseRetention(o.olderThan);
-      if (olderThanMs === undefined) program.error('rat runs clean: --older-than takes an age such as 7d or 12h');
+      if (olderThanMs === undefined) throw new Error('--older-than takes an age such as 7d, 12h or 0, not "all".');
       const t = await resolveEngineTarget({ server: o.server, project: process.cwd(), branch: 'main' });
       const report = await cleanRunBranches(t.server, { olderThanMs, dryRun: o.dryRun });
       if (o.json) {

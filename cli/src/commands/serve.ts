@@ -74,7 +74,8 @@ export function register(program: Command): void {
         insecureNoAuth?: boolean;
       }) => {
         const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`Invalid port "${opts.port}": give a number from 0 to 65535 (0 picks a free one).`);
         const server = await startServer({
           host: opts.host,
           port,
