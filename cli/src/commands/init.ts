@@ -33,7 +33,7 @@ interface InitOptions {
 export function register(program: Command): void {
   program
     .command('init')
-    .description('set up git lockstep in this repository: write rat.yaml and install the git hooks')
+    .description('Set up git lockstep in this git repository: write rat.yaml and install the git hooks')
     .addOption(serverOption())
     // The old name of --server, kept for existing scripts.
     .addOption(new Option('--catalog <url>', 'deprecated: use --server').hideHelp())
@@ -46,6 +46,11 @@ export function register(program: Command): void {
     )
     .option('--no-hooks', 'write the config only')
     .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rat init --server http://127.0.0.1:18181   # a server on another port\n' +
+        '  rat init --prefix data/ --on-branch-delete archive',
+    )
     .action(async (o: InitOptions) => {
       if (o.catalog) process.stderr.write('rat: --catalog is deprecated; use --server instead.\n');
       // A new rat.yaml gets the server the command resolves (flag, then RAT_SERVER); an existing one is changed only by

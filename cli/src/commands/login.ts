@@ -11,7 +11,7 @@ export function register(program: Command): void {
   withServerOption(
     program
       .command('login')
-      .description('save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
+      .description('Save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
   )
     .requiredOption('--client-id <id>', 'the client id of the auth config')
     .action(async (o: { server: string; clientId: string }) => {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
       saveCredentials(o.server, creds);
       console.log(`Logged in to ${o.server} as ${o.clientId} (saved in ${savedCredentialsFile()})`);
     });
-  withServerOption(program.command('logout').description('forget the saved credentials for a server')).action(
+  withServerOption(program.command('logout').description('Forget the saved credentials for a server')).action(
     (o: { server: string }) => {
       saveCredentials(o.server, undefined);
       console.log(`Forgot the credentials for ${o.server}`);

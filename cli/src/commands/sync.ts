@@ -24,7 +24,7 @@ interface SyncCliOptions {
 export function register(program: Command): void {
   program
     .command('sync')
-    .description('bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
+    .description('Bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
     .addOption(serverOption())
     .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
     .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
@@ -42,7 +42,12 @@ export function register(program: Command): void {
     )
     .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
     .option('-y, --yes', 'with --resolve theirs: force without asking (what the target loses is still printed)')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON for scripts')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rat sync                          # replay what the hooks missed\n' +
+        '  rat sync --merged feature/x        # after a merge request was merged on the forge',
+    )
     .action(async (o: SyncCliOptions) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       io.rebuild = engineRebuild(io);
