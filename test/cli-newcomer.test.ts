@@ -66,6 +66,17 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     assert.deepEqual(await branches(), ['main']);
   });
 
+  it('outside a git repository: rat init says so in one line; rat env gives main on the server named', async () => {
+    const plain = folder({ 'README.md': 'not a repository\n' }, dirs);
+    const init = await rat(plain, ['init']);
+    assert.equal(init.code, 1, init.out);
+    assert.doesNotMatch(init.out, /Usage:/);
+    assert.equal(init.out.trim().split('\n').length, 1, init.out);
+    const env = await rat(plain, ['env', '--format', 'json']);
+    assert.equal(env.code, 0, env.out);
+    assert.equal(json<{ uri: string }>(env).uri, `${server.url}/iceberg/main`);
+  });
+
   it('rat run --branch with an invalid name is refused by the server (400) before creating anything', async () => {
     const dir = folder(items, dirs);
     const r = await rat(dir, ['run', '--branch', 'bad..name', '--json']);

@@ -1,11 +1,39 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import yaml from 'js-yaml';
-import { envWithServer, serverOption } from '../server-url.ts';
-import { connectionEnv, openGitSync, resolveDataRef } from '@ratatouille/git-sync';
+import { envWithServer, resolveServer, serverOption } from '../server-url.ts';
+import { connectionEnv, openGitSync, resolveDataRef, type DataRefResolution } from '@ratatouille/git-sync';
 import { credentialsFromEnv } from '@ratatouille/catalog-client';
 
 const FORMATS = ['sh', 'json', 'pyiceberg', 'yaml', 'spark', 'duckdb'] as const;
+
+/**
+ * The data ref of the checked-out code and the server of its project; outside a git repository, `--ref` (else
+ * `main`) on the server `--server` / `RAT_SERVER` names, as `rat run` does there.
+ */
+async function dataRefHere(o: {
+  ref?: string;
+  server?: string;
+}): Promise<{ catalogUrl: string; r: DataRefResolution }> {
+  try {
+    const io = await openGitSync({ fs, env: envWithServer(o.server) });
+    const r = await resolveDataRef(io, { env: o.ref ? { RAT_DATA_REF: o.ref } : process.env });
+    return { catalogUrl: io.config.catalogUrl, r };
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'NOT_A_GIT_REPOSITORY') throw err;
+    const ref = o.ref ?? process.env['RAT_DATA_REF'] ?? 'main';
+    const readOnly = /[@*]/.test(ref);
+    const r: DataRefResolution = {
+      ref,
+      dataBranch: ref.replace(/[@*].*$/, ''),
+      readOnly,
+      approximate: false,
+      why: 'override',
+    };
+    if (!o.ref && !process.env['RAT_DATA_REF']) r.why = 'default-branch';
+    return { catalogUrl: resolveServer(o.server), r };
+  }
+}
 
 /**
  * `rat env`: connection settings for the data branch of the checked-out code (read-only `branch@hash` on a detached
@@ -32,15 +60,15 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  eval "$(rat env)"                  # PyIceberg: load_catalog() finds the data branch\n' +
-        '  rat env --format yaml > ~/.pyiceberg.yaml\n  pyspark $(rat env --format spark)\n' +
+        '  rat env --format yaml > ~/.pyiceberg.yaml\n' +
+        '  rat env --format spark               # --conf flags to paste after pyspark / spark-sql / spark-submit\n' +
         '  rat env --format duckdb | duckdb',
     )
     .action(async (o: { format: (typeof FORMATS)[number]; ref?: string; catalogName: string; server?: string }) => {
-      const io = await openGitSync({ fs, env: envWithServer(o.server) });
-      const r = await resolveDataRef(io, { env: o.ref ? { RAT_DATA_REF: o.ref } : process.env });
+      const { catalogUrl, r } = await dataRefHere(o);
       const auth = credentialsFromEnv();
       const c = connectionEnv({
-        catalogUrl: io.config.catalogUrl,
+        catalogUrl,
         ref: r.ref,
         readOnly: r.readOnly,
         catalogName: o.catalogName,
