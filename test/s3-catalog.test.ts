@@ -106,9 +106,12 @@ describe('Iceberg catalog on an S3 warehouse (versitygw)', function () {
     const config = await ok(http('GET', `${iceberg('main')}/config?warehouse=second`));
     // Clients put the returned prefix after /v1/ in every request; new tables then default to that warehouse.
     assert.equal(config.overrides.prefix, 'second');
-    // DuckDB sends its ATTACH name as the warehouse: an unknown name means the default warehouse, no prefix.
-    const unknown = await ok(http('GET', `${iceberg('main')}/config?warehouse=nope`));
-    assert.equal(unknown.overrides.prefix, undefined);
+    // DuckDB sends its ATTACH name as the warehouse: an unknown name is refused rather than taken for the default.
+    const unknown = await http('GET', `${iceberg('main')}/config?warehouse=nope`);
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.type, 'BadRequestException');
+    const byDefault = await ok(http('GET', `${iceberg('main')}/config?warehouse=default`));
+    assert.equal(byDefault.overrides.prefix, undefined);
     const second = `${iceberg('main')}/${config.overrides.prefix}`;
     await ok(http('POST', `${second}/namespaces`, { namespace: ['second'] }));
     const created = await ok(http('POST', `${second}/namespaces/second/tables`, { name: 't', schema: SCHEMA }));

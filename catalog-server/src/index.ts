@@ -2,6 +2,7 @@ export { startServer, SERVER_ENV, SERVER_DEFAULTS } from './server.ts';
 export type { ServerOptions, RunningServer } from './server.ts';
 export { createApp } from './app.ts';
 export { LIMITS } from './limits.ts';
+export { parseRetention } from './service/storage/retention.ts';
 export type { AppContext } from './app-context.ts';
 export { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
 export type * from './store/types.ts';

@@ -55,6 +55,10 @@ export interface RunningServer {
   url: string;
   port: number;
   host: string;
+  /** The state directory (absolute): `catalog.db` and, unless `--warehouse` says otherwise, the warehouse. */
+  dataDir: string;
+  /** The default warehouse's root URI (`file:///…/warehouse`, `s3://bucket/prefix`). */
+  warehouse: string;
   /** Stops accepting connections, lets in-flight requests finish, then closes SQLite. */
   close(): Promise<void>;
 }
@@ -147,6 +151,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     url: `http://${urlHost}:${port}`,
     port,
     host,
+    dataDir: path.resolve(dataDir),
+    warehouse: warehouse.root,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -48,7 +48,9 @@ export async function main(argv: string[]): Promise<void> {
     // One readable line instead of a stack trace; RAT_DEBUG=1 keeps the stack for bug reports.
     const e = err as NodeJS.ErrnoException;
     const hint = e.code === 'EADDRINUSE' ? ' (the port is taken: pick another with --port, or --port 0)' : '';
-    console.error(`rat: ${e.message ?? String(err)}${hint}`);
+    // A server's refusal reads `POST <url> → 400 BAD_REQUEST: <reason>`: the reason is what the user needs.
+    const message = (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, '');
+    console.error(`rat: ${message}${hint}`);
     if (process.env['RAT_DEBUG'] === '1') console.error(err);
     process.exitCode = 1;
   }

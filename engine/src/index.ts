@@ -18,7 +18,6 @@ export { runTests, testSql, testName, type TestOutcome } from './runner/data-tes
 export {
   runPipeline,
   dryRun,
-  listRuns,
   newRunId,
   RUNS_TABLE,
   RUN_BRANCH_PREFIX,
@@ -26,10 +25,16 @@ export {
   type RunOptions,
   type RunReport,
   type RunEvent,
-  type RunRecord,
   type StepReport,
 } from './runner/run.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
+export {
+  listRuns,
+  cleanRunBranches,
+  runBranchStart,
+  type RunRecord,
+  type CleanRunsReport,
+} from './runner/run-records.ts';
 export { refreshView, tableIdent, sqlName, MissingTableError } from './runner/tables.ts';
 export { openEngine, type EngineSession } from './api.ts';
 export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';

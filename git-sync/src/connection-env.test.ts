@@ -10,6 +10,11 @@ describe('connectionEnv', () => {
     assert.equal(c.spark['spark.sql.catalog.rat.uri'], c.uri);
     assert.match(c.duckdb, /ENDPOINT 'http:\/\/h:8181\/iceberg\/feature%2Fx'/);
     assert.doesNotMatch(c.duckdb, /READ_ONLY/);
+    // The quoted ATTACH string is the warehouse (the server refuses unknown ones), the alias is the catalog name.
+    assert.match(c.duckdb, /^ATTACH 'default' AS rat \(/m);
+    assert.deepEqual(c.pyicebergYaml, { catalog: { rat: { type: 'rest', uri: c.uri } } });
+    assert.ok(c.spark['spark.jars.packages'].startsWith('org.apache.iceberg:iceberg-spark-runtime-'));
+    assert.match(c.spark['spark.sql.extensions'], /IcebergSparkSessionExtensions/);
   });
 
   it('marks a pinned ref read-only', () => {

@@ -5,9 +5,14 @@ export interface ConnectionSettings {
   readOnly: boolean;
   /** Environment variables PyIceberg reads (`load_catalog("rat")`, or `load_catalog()` via the default). */
   pyiceberg: Record<string, string>;
-  /** Spark conf entries (`--conf k=v`) for Iceberg's SparkCatalog. */
+  /** The same catalog as the properties of PyIceberg's `.pyiceberg.yaml` (`catalog: { <name>: … }`). */
+  pyicebergYaml: { catalog: Record<string, Record<string, string>> };
+  /**
+   * Spark conf entries (`--conf k=v`) for Iceberg's SparkCatalog, complete: the runtime jar (from Maven Central) and
+   * Iceberg's SQL extensions (`CALL`, `ALTER TABLE … WRITE ORDERED BY`, branches) included.
+   */
   spark: Record<string, string>;
-  /** DuckDB statements that attach the catalog (iceberg extension). */
+  /** DuckDB statements that attach the catalog (iceberg extension) under the catalog name. */
   duckdb: string;
 }
 
@@ -17,6 +22,11 @@ export interface ConnectionSettings {
  * expand: a secret's value is never written out.
  */
 export type ConnectionAuth = 'token' | 'client-credentials';
+
+/** The Iceberg Spark runtime the docs and the tests use (Spark 4.1, Scala 2.13). */
+export const ICEBERG_SPARK_PACKAGE = 'org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.11.0';
+/** The warehouse DuckDB's ATTACH names: the server's default one (`rat serve --warehouses` adds named ones). */
+const DUCKDB_WAREHOUSE = 'default';
 
 /**
  * Connection settings for a data ref, for PyIceberg, Spark and DuckDB. Pure.
@@ -42,6 +52,8 @@ export function connectionEnv(opts: {
       : opts.auth === 'client-credentials'
         ? { [`PYICEBERG_CATALOG__${upper}__CREDENTIAL`]: credential }
         : {};
+  const pyYamlAuth: Record<string, string> =
+    opts.auth === 'token' ? { token: '${RAT_TOKEN}' } : opts.auth === 'client-credentials' ? { credential } : {};
   const sparkAuth: Record<string, string> =
     opts.auth === 'token'
       ? { [`spark.sql.catalog.${name}.token`]: '${RAT_TOKEN}' }
@@ -67,7 +79,10 @@ export function connectionEnv(opts: {
       PYICEBERG_DEFAULT_CATALOG: name,
       ...pyAuth,
     },
+    pyicebergYaml: { catalog: { [name]: { type: 'rest', uri, ...pyYamlAuth } } },
     spark: {
+      'spark.jars.packages': ICEBERG_SPARK_PACKAGE,
+      'spark.sql.extensions': 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
       [`spark.sql.catalog.${name}`]: 'org.apache.iceberg.spark.SparkCatalog',
       [`spark.sql.catalog.${name}.type`]: 'rest',
       [`spark.sql.catalog.${name}.uri`]: uri,
@@ -75,10 +90,13 @@ export function connectionEnv(opts: {
       ...sparkAuth,
     },
     duckdb: [
+      'INSTALL httpfs;',
       'INSTALL iceberg;',
+      'LOAD httpfs;',
       'LOAD iceberg;',
       ...(duckSecret ? ['-- replace the ${…} placeholders with their values; never commit them', duckSecret] : []),
-      `ATTACH ${sq(name)} AS ${name} (TYPE iceberg, ENDPOINT ${sq(uri)}, ${duckAuth}${opts.readOnly ? ', READ_ONLY' : ''});`,
+      // The quoted string is the warehouse the server is asked for, not the alias (docs/clients.md).
+      `ATTACH ${sq(DUCKDB_WAREHOUSE)} AS ${name} (TYPE iceberg, ENDPOINT ${sq(uri)}, ${duckAuth}${opts.readOnly ? ', READ_ONLY' : ''});`,
     ].join('\n'),
   };
 }

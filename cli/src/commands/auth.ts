@@ -6,7 +6,7 @@ export function register(program: Command): void {
   const auth = program.command('auth').description('Helpers for the server auth config (see docs/security.md)');
   auth
     .command('hash-secret')
-    .description('print the SHA-256 of a client secret read from stdin, for `secret-sha256` in the auth config')
+    .description('Print the SHA-256 of a client secret read from stdin, for `secret-sha256` in the auth config')
     .option('--generate', 'generate a new random secret; print it (give it to the client) and its hash')
     .action(async (o: { generate?: boolean }) => {
       if (o.generate) {
@@ -20,7 +20,7 @@ export function register(program: Command): void {
       for await (const chunk of process.stdin) text += String(chunk);
       // One trailing newline is how the secret was typed or echoed in, not part of it.
       const secret = text.replace(/\r?\n$/, '');
-      if (!secret) program.error('No secret on stdin: `printf %s "$SECRET" | rat auth hash-secret`.');
+      if (!secret) throw new Error('No secret on stdin: `printf %s "$SECRET" | rat auth hash-secret`.');
       console.log(hashSecret(secret));
     });
 }

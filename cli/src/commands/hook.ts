@@ -60,7 +60,7 @@ async function dispatch(io: GitSyncIO, name: string, args: string[], stdin: stri
 export function register(program: Command): void {
   program
     .command('hook', { hidden: true })
-    .description('internal: run git-sync for a git hook (called by the installed hook shims)')
+    .description('Run git-sync for a git hook (internal: the installed hook shims call it)')
     .argument('<name>', 'git hook name')
     .argument('[args...]', "git's arguments")
     .allowUnknownOption()

@@ -32,10 +32,10 @@ export function printInstallReport(r: InstallReport): void {
 }
 
 export function register(program: Command): void {
-  const hooks = program.command('hooks').description('install or remove the git hooks that keep data branches in step');
+  const hooks = program.command('hooks').description('Install or remove the git hooks that keep data branches in step');
   hooks
     .command('install')
-    .description('install the hook shims (through simple-git-hooks; existing hooks are kept unless --force)')
+    .description('Install the hook shims (through simple-git-hooks; existing hooks are kept unless --force)')
     .option('--force', 'move existing user hooks aside to <hook>.rat-backup')
     .action(async (o: { force?: boolean }) => {
       const { dir, gitdir } = await repoRoot();
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     });
   hooks
     .command('uninstall')
-    .description("remove rat's hook shims and restore hooks moved aside by --force")
+    .description("Remove rat's hook shims and restore hooks moved aside by --force")
     .action(async () => {
       const { dir, gitdir } = await repoRoot();
       const r = uninstallHooks({ dir, gitdir });

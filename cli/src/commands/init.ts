@@ -33,15 +33,24 @@ interface InitOptions {
 export function register(program: Command): void {
   program
     .command('init')
-    .description('set up git lockstep in this repository: write rat.yaml and install the git hooks')
+    .description('Set up git lockstep in this git repository: write rat.yaml and install the git hooks')
     .addOption(serverOption())
     // The old name of --server, kept for existing scripts.
     .addOption(new Option('--catalog <url>', 'deprecated: use --server').hideHelp())
     .option('--prefix <prefix>', 'data branch name prefix (default: none, names map one to one)')
     .option('--pipelines <dir>', 'pipelines folder', 'pipelines')
-    .option('--on-branch-delete <policy>', 'delete | archive the data branch when its code branch is deleted', 'delete')
+    .addOption(
+      new Option('--on-branch-delete <policy>', 'what happens to the data branch when its code branch is deleted')
+        .choices(['delete', 'archive'])
+        .default('delete'),
+    )
     .option('--no-hooks', 'write the config only')
     .option('--force', 'move existing user hooks aside (restored by `rat hooks uninstall`)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rat init --server http://127.0.0.1:18181   # a server on another port\n' +
+        '  rat init --prefix data/ --on-branch-delete archive',
+    )
     .action(async (o: InitOptions) => {
       if (o.catalog) process.stderr.write('rat: --catalog is deprecated; use --server instead.\n');
       // A new rat.yaml gets the server the command resolves (flag, then RAT_SERVER); an existing one is changed only by
@@ -49,9 +58,6 @@ export function register(program: Command): void {
       const flag = o.server ?? o.catalog;
       const url = explicitServer(flag) ?? DEFAULT_CATALOG_URL;
       const given = flag === undefined ? undefined : url;
-      if (o.onBranchDelete !== 'delete' && o.onBranchDelete !== 'archive') {
-        program.error('--on-branch-delete must be "delete" or "archive"');
-      }
       let dir: string;
       let gitdir: string;
       try {
@@ -61,7 +67,11 @@ export function register(program: Command): void {
         }).trim();
         gitdir = path.resolve(dir, execFileSync('git', ['rev-parse', '--git-dir'], { encoding: 'utf8' }).trim());
       } catch {
-        program.error('rat init: not inside a git repository (run `git init` first)');
+        // A runtime condition, not a usage mistake: one line with the fix, no usage text.
+        throw new Error(
+          `${process.cwd()} is not inside a git repository. rat init sets up git lockstep in an existing ` +
+            'repository: run `git init` (or cd into your code repository) first.',
+        );
       }
       const cfg = await writeProjectConfig(
         { fs, dir },

@@ -11,7 +11,7 @@ export function register(program: Command): void {
   withServerOption(
     program
       .command('login')
-      .description('save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
+      .description('Save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
   )
     .requiredOption('--client-id <id>', 'the client id of the auth config')
     .action(async (o: { server: string; clientId: string }) => {
@@ -19,14 +19,14 @@ export function register(program: Command): void {
       let text = '';
       for await (const chunk of process.stdin) text += String(chunk);
       const clientSecret = text.replace(/\r?\n$/, '');
-      if (!clientSecret) program.error('No secret on stdin.');
+      if (!clientSecret) throw new Error('No secret on stdin: `printf %s "$SECRET" | rat login --client-id ID`.');
       const creds = { clientId: o.clientId, clientSecret };
       // A wrong secret fails here (CatalogAuthError) and nothing is saved.
       await authorizationFor({ server: o.server, credentials: creds }, true);
       saveCredentials(o.server, creds);
       console.log(`Logged in to ${o.server} as ${o.clientId} (saved in ${savedCredentialsFile()})`);
     });
-  withServerOption(program.command('logout').description('forget the saved credentials for a server')).action(
+  withServerOption(program.command('logout').description('Forget the saved credentials for a server')).action(
     (o: { server: string }) => {
       saveCredentials(o.server, undefined);
       console.log(`Forgot the credentials for ${o.server}`);

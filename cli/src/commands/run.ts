@@ -158,6 +158,7 @@ interface RunFlags {
   project?: string;
   threads?: number;
   memoryLimit?: string;
+  json?: boolean;
 }
 
 function threadsOption(v: string): number {
@@ -175,11 +176,34 @@ function memoryOption(v: string): string {
   return v;
 }
 
+/**
+ * `--json` output: the run report, or `{ "error": { code, message, data } }` when the run could not start (no
+ * pipelines, an invalid branch name, an unreachable server); the exit code is 1 for both a failed run and an error.
+ */
+export async function printJsonOutcome(work: () => Promise<RunReport | object>): Promise<void> {
+  try {
+    const out = await work();
+    console.log(JSON.stringify(out, null, 2));
+    if ('status' in out && out.status !== 'success') process.exitCode = 1;
+  } catch (err) {
+    // A server's refusal (ManagementApiError) carries the API's error code and HTTP status; engine errors their own code.
+    const e = err as { code?: string; errorCode?: string; status?: number; message?: string; data?: unknown };
+    const error = {
+      code: e.errorCode ?? e.code ?? 'ERROR',
+      ...(typeof e.status === 'number' ? { status: e.status } : {}),
+      message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
+      data: e.data ?? {},
+    };
+    console.log(JSON.stringify({ error }, null, 2));
+    process.exitCode = 1;
+  }
+}
+
 /** `rat run [selector]`: build the selected tables on a run branch, test, merge into the data branch. */
 export function register(program: Command): void {
   program
     .command('run')
-    .description('run the pipelines (bronze → silver → gold) as one transaction on the data branch')
+    .description('Run the pipelines (bronze → silver → gold) as one transaction on the data branch')
     .argument('[selector...]', 'models: silver.orders, +gold.revenue (with upstream), bronze.* (default: all)')
     .option('--dry-run', 'show the plan and exit')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
@@ -191,30 +215,65 @@ export function register(program: Command): void {
       "DuckDB's memory budget for the run (e.g. 4GB); larger work spills to a temporary folder",
       memoryOption,
     )
-    .action(async (selector: string[], o: RunFlags) => {
-      const t = await resolveEngineTarget(o);
-      const sel = selector.join(' ') || undefined;
-      console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
-      if (o.dryRun) {
-        const p = dryRun(t.project, sel);
-        p.steps.forEach((m, i) =>
-          console.log(
-            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
-          ),
-        );
-        if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
-        return;
-      }
-      const report = await runPipeline({
-        project: t.project,
-        server: t.server,
-        branch: t.branch,
-        selector: sel,
-        codeCommit: t.codeCommit,
-        onEvent: progressPrinter(),
-        threads: o.threads,
-        memoryLimit: o.memoryLimit,
-      });
-      printReport(report);
-    });
+    .option('--json', 'print the run report (or the plan, with --dry-run) as JSON for scripts')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rat run                      # everything, on the data branch of this git branch\n' +
+        '  rat run +gold.revenue --dry-run\n  rat run --branch dev --json',
+    )
+    .action(
+      async (
+        selector: string[],
+        o: RunFlags,
+      ) => {
+        const sel = selector.join(' ') || undefined;
+        if (o.json) {
+          await printJsonOutcome(async () => {
+            const t = await resolveEngineTarget(o);
+            if (!o.dryRun) {
+              return runPipeline({
+                project: t.project,
+                server: t.server,
+                branch: t.branch,
+                selector: sel,
+                codeCommit: t.codeCommit,
+                threads: o.threads,
+                memoryLimit: o.memoryLimit,
+              });
+            }
+            const p = dryRun(t.project, sel);
+            return {
+              branch: t.branch,
+              server: t.server,
+              steps: p.steps.map((m) => ({ id: m.id, kind: m.kind, file: m.file })),
+              external: p.external,
+            };
+          });
+          return;
+        }
+        const t = await resolveEngineTarget(o);
+        console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
+        if (o.dryRun) {
+          const p = dryRun(t.project, sel);
+          p.steps.forEach((m, i) =>
+            console.log(
+              `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
+            ),
+          );
+          if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
+          return;
+        }
+        const report = await runPipeline({
+          project: t.project,
+          server: t.server,
+          branch: t.branch,
+          selector: sel,
+          codeCommit: t.codeCommit,
+          onEvent: progressPrinter(),
+          threads: o.threads,
+          memoryLimit: o.memoryLimit,
+        });
+        printReport(report);
+      },
+    );
 }

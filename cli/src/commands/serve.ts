@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
+import { DEFAULT_CATALOG_URL } from '@ratatouille/git-sync';
+import { explicitServer } from '../server-url.ts';
 
 /** `rat serve`: the catalog server in the foreground until SIGTERM/SIGINT. */
 export function register(program: Command): void {
@@ -74,7 +77,8 @@ export function register(program: Command): void {
         insecureNoAuth?: boolean;
       }) => {
         const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`Invalid port "${opts.port}": give a number from 0 to 65535 (0 picks a free one).`);
         const server = await startServer({
           host: opts.host,
           port,
@@ -94,11 +98,19 @@ export function register(program: Command): void {
         console.log(`Ratatouille catalog listening on ${server.url}`);
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
         console.log(`  Management:   ${server.url}/api/v2`);
+        console.log(`  Web UI:       ${server.url}/`);
+        console.log(`  Catalog:      ${path.join(server.dataDir, 'catalog.db')}`);
+        console.log(`  Warehouse:    ${server.warehouse}`);
         console.log(
           opts.auth
             ? `  Auth:         on (${opts.auth}); tokens at ${server.url}/iceberg/v1/oauth/tokens`
             : '  Auth:         off',
         );
+        // Every other `rat` command (and the git hooks) looks for 8181 unless told: say how to tell them.
+        if (server.url !== DEFAULT_CATALOG_URL && explicitServer() !== server.url) {
+          console.log(`Other rat commands and git hooks find this server with: export RAT_SERVER=${server.url}`);
+          console.log(`  (or --server ${server.url}, or catalog.url in rat.yaml: rat init --server ${server.url})`);
+        }
         let stopping = false;
         const stop = (signal: string) => {
           if (stopping) return;

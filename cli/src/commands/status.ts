@@ -10,9 +10,9 @@ import { openGitSync, repositoryStatus } from '@ratatouille/git-sync';
 export function register(program: Command): void {
   program
     .command('status')
-    .description('show the code branch, its data branch, data head, ahead/behind and whether they are in step')
+    .description('Show the code branch, its data branch, data head, ahead/behind and whether they are in step')
     .addOption(serverOption())
-    .option('--json', 'print as JSON')
+    .option('--json', 'print JSON for scripts')
     .action(async (o: { json?: boolean; server?: string }) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       const s = await repositoryStatus(io);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
 import { engineRebuild } from '../rebuild.ts';
@@ -24,22 +24,31 @@ interface SyncCliOptions {
 export function register(program: Command): void {
   program
     .command('sync')
-    .description('bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
+    .description('Bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
     .addOption(serverOption())
     .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
     .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
-    .option('--resolve <side>', 'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)')
-    .option('--existing <decision>', 'a data branch that existed before its code branch: reuse it or reset it')
+    .addOption(
+      new Option(
+        '--resolve <side>',
+        'settle conflicting tables: theirs (take the merged branch) or ours (keep the target)',
+      ).choices(['theirs', 'ours']),
+    )
+    .addOption(
+      new Option(
+        '--existing <decision>',
+        'a data branch that existed before its code branch: reuse it or reset it',
+      ).choices(['reuse', 'reset']),
+    )
     .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
     .option('-y, --yes', 'with --resolve theirs: force without asking (what the target loses is still printed)')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON for scripts')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  rat sync                          # replay what the hooks missed\n' +
+        '  rat sync --merged feature/x        # after a merge request was merged on the forge',
+    )
     .action(async (o: SyncCliOptions) => {
-      if (o.resolve !== undefined && o.resolve !== 'ours' && o.resolve !== 'theirs') {
-        program.error('--resolve must be "ours" or "theirs"');
-      }
-      if (o.existing !== undefined && o.existing !== 'reuse' && o.existing !== 'reset') {
-        program.error('--existing must be "reuse" or "reset"');
-      }
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       io.rebuild = engineRebuild(io);
       if (o.resolve === 'theirs') io.confirmForce = askBeforeForcing(io.config.catalogUrl, o.yes === true);

@@ -80,3 +80,17 @@ export class StorageError extends EngineError<
     );
   }
 }
+
+/**
+ * A model's SQL failed in the SQL engine. `data.line` and `data.column` point into the model file (past its header
+ * and through its `{{ ref() }}` templates), not into the statement the engine built around the model's SELECT.
+ */
+export class ModelSqlError extends EngineError<
+  'MODEL_SQL_ERROR',
+  { model: string; file: string; line: number; column?: number; detail: string }
+> {
+  constructor(data: { model: string; file: string; line: number; column?: number; detail: string }, excerpt = '') {
+    const where = `${data.file}:${data.line}${data.column === undefined ? '' : `:${data.column}`}`;
+    super('MODEL_SQL_ERROR', `${where}: ${data.detail}${excerpt}`, data);
+  }
+}

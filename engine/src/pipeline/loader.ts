@@ -12,8 +12,7 @@ import {
   type RefUse,
   type SourceConfig,
 } from './model.ts';
-
-const REF_RE = /\{\{\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*\}\}/g;
+import { compileWithSourceMap, REF_RE } from './compile.ts';
 
 function lineAt(text: string, offset: number): number {
   let n = 1;
@@ -52,14 +51,7 @@ export function findRefs(sql: string, firstLine = 1): RefUse[] {
 
 /** Replaces `{{ ref(...) }}` with quoted identifiers and `{{ this }}` with the model's own table. */
 export function compileSql(sql: string, self: string): string {
-  const q = (id: string) =>
-    id
-      .split('.')
-      .map((p) => `"${p.replace(/"/g, '""')}"`)
-      .join('.');
-  return sql
-    .replace(REF_RE, (_m, _q1, a: string, _q2, b?: string) => q(b ? `${a}.${b}` : a))
-    .replace(/\{\{\s*this\s*\}\}/g, q(self));
+  return compileWithSourceMap(sql, self).sql;
 }
 
 const asList = (v: unknown): string[] =>

@@ -88,6 +88,6 @@ export interface Project {
 
 /** A pipeline file is invalid; `data.file` and `data.line` say where. */
 export class PipelineError extends EngineError<
-  'PIPELINE_INVALID' | 'UNKNOWN_REF' | 'CYCLE' | 'UNKNOWN_SELECTOR',
+  'PIPELINE_INVALID' | 'UNKNOWN_REF' | 'CYCLE' | 'UNKNOWN_SELECTOR' | 'NO_PIPELINES',
   { file: string; line: number; detail?: string }
 > {}

@@ -101,4 +101,11 @@ describe('engine: pipeline loader and planner', () => {
       },
     );
   });
+
+  it('a folder without models is NO_PIPELINES, not an empty plan', () => {
+    assert.throws(
+      () => plan(mk({ 'README.md': 'no layers here' })),
+      (err: Error & { code?: string }) => err.code === 'NO_PIPELINES',
+    );
+  });
 });

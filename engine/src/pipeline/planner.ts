@@ -73,6 +73,16 @@ function globToRe(glob: string): RegExp {
  * @example plan(project, '+gold.revenue').steps.map((m) => m.id)
  */
 export function plan(project: Project, selector?: string): Plan {
+  if (project.models.size === 0) {
+    // An empty plan would still commit a run record: a folder without models is a mistake to report, not a no-op.
+    throw new PipelineError(
+      'NO_PIPELINES',
+      `No pipelines in ${project.pipelinesDir}: it has no bronze/, silver/ or gold/ folder with models. Create ` +
+        'bronze/<name>.yml (a source: `source: { path: landing/<name>/*.csv }`) and silver/<name>.sql or ' +
+        'gold/<name>.sql (a SELECT), or point --project (or pipelinesDir in rat.yaml) at the folder that has them.',
+      { file: project.pipelinesDir, line: 0 },
+    );
+  }
   const order = buildOrder(project);
   const terms = (selector ?? '').split(/[\s,]+/).filter(Boolean);
   let selected: Set<string>;

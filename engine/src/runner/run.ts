@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
@@ -7,7 +7,7 @@ import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import { writeTable } from '../iceberg/writer.ts';
-import { compileSql } from '../pipeline/loader.ts';
+import { compileWithSourceMap } from '../pipeline/compile.ts';
 import { plan as planSteps, type Plan } from '../pipeline/planner.ts';
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
@@ -16,6 +16,7 @@ import { transform } from './materialize.ts';
 import { runTests, type TestOutcome } from './data-tests.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
+import { modelSqlError } from './model-sql-error.ts';
 import { MissingTableError, catalogFor, refreshView, sqlName, tableIdent } from './tables.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
@@ -87,8 +88,8 @@ export interface RunReport {
   status: 'success' | 'failed';
   steps: StepReport[];
   tests: TestOutcome[];
-  /** Set when a step failed (not a data test). */
-  error?: { step: string; code: string; message: string };
+  /** Set when a step failed (not a data test); `data` is the error's structured data (e.g. a model's file and line). */
+  error?: { step: string; code: string; message: string; data?: Record<string, unknown> };
   /** True when the run branch was kept for inspection. */
   keptRunBranch: boolean;
 }
@@ -149,8 +150,9 @@ async function buildStep(
   for (const ref of new Set(m.refs.map((r) => r.target))) {
     if (!(await refreshView(sql, catalog, ref))) throw new MissingTableError(ref, ctx.ref);
   }
+  const compiled = compileWithSourceMap(m.sql, m.id);
   const w = await transform(sql, catalog, {
-    sql: compileSql(m.sql, m.id),
+    sql: compiled.sql,
     target: m.id,
     materialized: m.config.materialized,
     mergeKeys: m.config.uniqueKey,
@@ -161,6 +163,8 @@ async function buildStep(
     onSchemaChange: m.config.onSchemaChange,
     properties,
     now: ctx.now,
+  }).catch((err: unknown) => {
+    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   });
   await refreshView(sql, catalog, m.id);
   return {
@@ -208,9 +212,10 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   let target = await api.get(branch).catch(async (err) => {
     if (o.createBranch === false) throw err;
     if ((err as { status?: number }).status !== 404) throw err;
-    const main = await api.get('main');
+    const created = await api.createBranch(branch, await api.get('main'));
+    // Said once the server accepted the name: an invalid name fails above with the server's naming rule.
     emit({ type: 'info', message: `data branch ${branch} did not exist: created from main` });
-    return api.createBranch(branch, main);
+    return created;
   });
   const threads = Math.max(1, Math.floor(o.threads ?? 1));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rat-run-'));
@@ -273,9 +278,9 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       });
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      const e = err.cause as { code?: string; message: string };
+      const e = err.cause as { code?: string; message: string; data?: Record<string, unknown> };
       report.status = 'failed';
-      report.error = { step: err.step, code: e.code ?? 'ERROR', message: e.message };
+      report.error = { step: err.step, code: e.code ?? 'ERROR', message: e.message, ...(e.data ? { data: e.data } : {}) };
     }
     for (const m of plan.steps) if (built.has(m.id)) report.steps.push(built.get(m.id)!);
     if (report.status === 'success') {
@@ -320,48 +325,15 @@ class StepFailure extends Error {
   }
 }
 
+/** A file's text, or undefined when it cannot be read (a project built in memory). */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 function testTargets(m: Model): string[] {
   return m.config.tests.flatMap((t) => (t.kind === 'relationships' ? [t.to] : []));
-}
-
-export interface RunRecord {
-  run_id: string;
-  branch: string;
-  run_branch: string;
-  code_commit: string;
-  status: string;
-  started_at: string;
-  finished_at: string;
-  failures: string;
-  error: string;
-  /** Where the record was found: the target branch, or a kept run branch. */
-  foundOn: string;
-}
-
-/** Past runs: records merged into `branch` plus those on kept (failed) run branches, newest first. */
-export async function listRuns(server: string, branch = 'main'): Promise<RunRecord[]> {
-  const api = new BranchApi(server);
-  const refs = await api.list();
-  const sql = await DuckDbRunner.open();
-  const out: RunRecord[] = [];
-  try {
-    const sources = [branch, ...refs.map((r) => r.name).filter((n) => n.startsWith(RUN_BRANCH_PREFIX))];
-    for (const ref of sources) {
-      const catalog = catalogFor(server, ref);
-      if (!(await refreshView(sql, catalog, RUNS_TABLE).catch(() => null))) continue;
-      const rows = await sql.query(
-        `SELECT run_id, branch, run_branch, code_commit, status, CAST(started_at AS VARCHAR) AS started_at, CAST(finished_at AS VARCHAR) AS finished_at, failures, error FROM ${sqlName(
-          RUNS_TABLE,
-        )}${ref === branch ? '' : ` WHERE run_branch = ${lit(ref)}`}`,
-      );
-      for (const r of rows) {
-        if (ref !== branch && (r.branch as string) !== branch) continue;
-        if (out.some((x) => x.run_id === r.run_id)) continue;
-        out.push({ ...(r as unknown as RunRecord), foundOn: ref });
-      }
-    }
-  } finally {
-    await sql.close();
-  }
-  return out.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
 }

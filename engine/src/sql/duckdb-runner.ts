@@ -1,16 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { SqlColumn, SqlRow, SqlRunner } from './sql-runner.ts';
+import { parseDuckDbError, SqlError } from './sql-error.ts';
 
-export class SqlError extends Error {
-  readonly code = 'SQL_ERROR' as const;
-  constructor(
-    message: string,
-    readonly sql: string,
-  ) {
-    super(message);
-    this.name = 'SqlError';
-  }
-}
+export { SqlError };
 
 /** {@link SqlRunner} on an in-process DuckDB (in memory unless `path` is given). */
 export class DuckDbRunner implements SqlRunner {
@@ -38,6 +30,8 @@ export class DuckDbRunner implements SqlRunner {
     if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
     const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
     const conn = await instance.connect();
+    // Errors as JSON carry the offset DuckDB blames, which a model's error maps back to its file and line.
+    await conn.run('SET errors_as_json = true');
     return new DuckDbRunner(instance, conn);
   }
 
@@ -45,7 +39,8 @@ export class DuckDbRunner implements SqlRunner {
     try {
       return await this.conn.runAndReadAll(sql);
     } catch (err) {
-      throw new SqlError((err as Error).message, sql);
+      const e = parseDuckDbError((err as Error).message);
+      throw new SqlError(e.message, sql, e.position);
     }
   }
 

@@ -5,6 +5,8 @@ import { tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { DEFAULT_WAREHOUSE_NAME } from '../../warehouse/registry.ts';
 import { IDEMPOTENCY_KEY_LIFETIME, idempotentMutations } from './idempotency.ts';
 
 /**
@@ -67,8 +69,8 @@ export function icebergRouter(ctx: AppContext): Router {
 
 /**
  * The prefix for `/v1/config?warehouse=<name or root URI>`: the warehouse's name for a configured non-default one,
- * none otherwise. An unknown name means the default warehouse rather than an error, because DuckDB sends the name of
- * the attached database there whatever it is.
+ * none for the default one. An unknown name is a 400 naming the known ones: taking it for the default warehouse
+ * would put a client's tables where it did not ask (DuckDB sends its ATTACH string here, so a typo there lands here).
  */
 function warehousePrefix(ctx: AppContext, requested: string | undefined): string | undefined {
   if (!requested) return undefined;
@@ -77,5 +79,11 @@ function warehousePrefix(ctx: AppContext, requested: string | undefined): string
       return w === ctx.warehouse ? undefined : name;
     }
   }
-  return undefined;
+  const known = [...ctx.warehouses.keys()];
+  throw new BadRequestError(
+    `Unknown warehouse "${requested}": this catalog has ${known.map((n) => `"${n}"`).join(', ')}. Name one of them ` +
+      `(in DuckDB: ATTACH '${DEFAULT_WAREHOUSE_NAME}' AS rat (TYPE iceberg, ENDPOINT '…/iceberg/<branch>', …)), or leave the ` +
+      'warehouse out for the default one.',
+    { warehouse: requested, known },
+  );
 }
