@@ -1,5 +1,6 @@
 import type { VersionStore } from './store/types.ts';
 import type { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import type { PendingMergeStore } from './store/sqlite/pending-merge-store.ts';
 import type { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
@@ -26,6 +27,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent on stores without SQLite. */
   codeLinks?: CodeLinkStore;
+  /** Forge merges the server could not finish alone, for `rat sync` (git lockstep); absent with `codeLinks`. */
+  pendingMerges?: PendingMergeStore;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
   idempotency?: IdempotencyStore;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */

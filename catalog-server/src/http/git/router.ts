@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { CodeLinkStore } from '../../store/sqlite/code-link-store.ts';
+import { clearPendingMerge, listPendingMerges } from '../../service/lockstep/pending-merges.ts';
 import { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 import { NoSuchCodeLinkError } from './no-such-code-link.ts';
 
@@ -16,6 +17,9 @@ const linkBody = z.object({
   codeBranch: z.string().min(1).optional(),
 });
 const listQuery = z.object({ dataHash: z.string().regex(/^[0-9a-fA-F]{8,64}$/) });
+const pendingQuery = z.object({ target: z.string().min(1).optional() });
+const clearQuery = z.object({ target: z.string().min(1) });
+const pendingId = z.string().regex(/^[0-9a-f]{8,64}$/, { message: 'a pending merge id (hex)' });
 
 export function gitRouter(ctx: AppContext): Router {
   const router = Router();
@@ -42,6 +46,18 @@ export function gitRouter(ctx: AppContext): Router {
   router.get('/links', (req, res) => {
     const q = listQuery.parse(req.query);
     res.json({ links: links().byDataHash(q.dataHash) });
+  });
+
+  // Forge merges the server could not finish (derived tables to rebuild, conflicts to decide): `rat sync` finishes
+  // them and clears them, `rat status` reports them.
+  router.get('/pending-merges', (req, res) => {
+    const q = pendingQuery.parse(req.query);
+    res.json({ pendingMerges: listPendingMerges(ctx, q.target) });
+  });
+
+  router.delete('/pending-merges/:id', (req, res) => {
+    clearPendingMerge(ctx, pendingId.parse(req.params['id']), clearQuery.parse(req.query).target);
+    res.status(204).end();
   });
 
   return router;
