@@ -116,8 +116,13 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       await repo.ok('checkout', 'main');
     });
 
-    it('merging feat-a merges its data (clean)', async () => {
+    it('merging feat-a merges its data (clean), in one catalog commit', async () => {
+      const before = await catalog.head('main');
       await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-a', 'feat-a');
+      const head = (await catalog.call('GET', '/api/v2/trees/main/history?max-records=1')).body.logEntries[0]
+        .commitMeta;
+      assert.equal(head.parentCommitHashes[0], before, 'one commit on main for the merge');
+      assert.equal(head.allProperties['rat.git.source-branch'].at(-1), 'feat-a');
       const days = await query(server, 'main', 'SELECT count(*) AS n FROM gold.daily_revenue');
       assert.equal(Number(days[0].n), 3);
     });
@@ -288,6 +293,52 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.equal((await repo.rat(['status'])).code, 0);
       const rerun = await ratOk(repo, ['run']);
       assert.match(rerun.stdout, /gold\.daily_revenue\s+0 rows, 0 files, unchanged/);
+    });
+    it('a branch that overwrote bronze.orders: nothing merged, reported by rat status, settled by rat sync --resolve', async () => {
+      const { catalog, repo } = t;
+      await repo.ok('checkout', '-b', 'feat-c');
+      await edit(repo, 'landing/orders/orders_2024-03-01.csv', (x) =>
+        x.replace('1001,C001,P01,2,', '1001,C001,P01,5,'),
+      );
+      await repo.ok('commit', '-q', '-am', 'corrected order 1001');
+      await ratOk(repo, ['run']);
+      await repo.ok('checkout', 'main');
+      await repo.commitFile(
+        'landing/orders/orders_2024-03-05.csv',
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1011,C001,P02,1,9.90,shipped,2024-03-05 11:00:00\n',
+        'orders of March 5',
+      );
+      await ratOk(repo, ['run']);
+      const m = await run('git', ['merge', '--no-ff', '-m', 'Merge pull request #8 from org/feat-c', 'feat-c'], {
+        cwd: repo.dir,
+        env: { RAT_SKIP_HOOKS: '1' },
+      });
+      assert.equal(m.code, 0, m.stderr);
+      const before = await catalog.head('main');
+      const r = await pullRequestMerged('feat-c', await repo.head(), 'd-c');
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.equal(r.body.pending.state, 'conflict');
+      assert.ok(r.body.pending.blocking.includes('bronze.orders'), JSON.stringify(r.body));
+      assert.ok(!r.body.pending.blocking.includes('gold.daily_revenue'), 'derived tables do not block');
+      assert.equal(await catalog.head('main'), before, 'nothing merged');
+
+      const status = await repo.rat(['status']);
+      assert.equal(status.code, 1);
+      assert.match(status.stdout, /feat-c.*not merged: .*bronze\.orders/);
+      const sync = await repo.rat(['sync']);
+      assert.equal(sync.code, 1, sync.stdout);
+      assert.match(sync.stdout + sync.stderr, /bronze\.orders/);
+      assert.equal(await catalog.head('main'), before);
+
+      await ratOk(repo, ['sync', '--resolve', 'ours']);
+      const pending = await catalog.call('GET', '/api/v2/git/pending-merges?target=main');
+      assert.deepEqual(pending.body.pendingMerges, []);
+      const kept = await query(t.server, 'main', 'SELECT quantity FROM bronze.orders WHERE order_id = 1001');
+      assert.deepEqual(
+        kept.map((x) => Number(x.quantity)),
+        [2],
+      );
+      assert.equal((await repo.rat(['status'])).code, 0);
     });
   });
 

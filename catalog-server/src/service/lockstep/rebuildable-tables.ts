@@ -3,17 +3,20 @@ import type { AppContext } from '../../app-context.ts';
 import type { ContentKey, VersionStore } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
 
-/** The snapshot summary property the engine writes on every table a model produces (engine/src/runner/run.ts). */
+/** Snapshot summary properties the engine writes on every table a model produces (engine/src/runner/run.ts). */
 export const MODEL_PROPERTY = 'rat.model';
+/** Comma-separated tables a SQL model read; for an ingested source, its landing path instead. */
+export const INPUTS_PROPERTY = 'rat.inputs';
 /** The engine's own append-only tables (run records, file registry): a rebuild appends the source's rows. */
 export const ENGINE_NAMESPACE = '_rat';
 
 type Deps = Pick<AppContext, 'locations'> & { store: VersionStore };
 
 /**
- * Splits tables both sides of a merge changed into those a merge with rebuild can settle (a model produced the
- * source's version: its current snapshot carries `rat.model`; or an engine table of `_rat`) and the rest (source
- * data, tables written by hand or by another tool), which need a decision. The server only sees the data, not the
+ * Splits tables both sides of a merge changed into those a merge with rebuild can settle (a SQL model produced the
+ * source's version: its current snapshot carries `rat.model` and its `rat.inputs` are tables of the source commit;
+ * or an engine table of `_rat`) and the rest (ingested source data, tables written by hand or by another tool), which
+ * need a decision. The server only sees the data, not the
  * merged code, so `rat sync` classifies again against the code before rebuilding.
  *
  * @example await rebuildableTables(ctx, sourceHash, [{ elements: ['gold', 'daily_revenue'] }]) // { rebuildable: ['gold.daily_revenue'], blocking: [] }
@@ -39,7 +42,15 @@ async function isDerived(ctx: Deps, sourceHash: string, key: ContentKey): Promis
   if (content?.type !== 'ICEBERG_TABLE') return false;
   try {
     const md = await readTableMetadata(ctx, content.metadataLocation);
-    return currentSnapshot(md)?.summary[MODEL_PROPERTY] !== undefined;
+    const summary = currentSnapshot(md)?.summary ?? {};
+    if (summary[MODEL_PROPERTY] === undefined) return false;
+    // An ingested source records its landing path as input: its data is not recomputable from tables.
+    const inputs = (summary[INPUTS_PROPERTY] ?? '').split(',').filter(Boolean);
+    for (const input of inputs) {
+      const read = await ctx.store.getContent(sourceHash, { elements: input.split('.') });
+      if (read?.type !== 'ICEBERG_TABLE') return false;
+    }
+    return true;
   } catch {
     // Unreadable metadata (moved, outside the catalog's storage): nothing says a model produced it.
     return false;
