@@ -11,6 +11,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
   this.timeout(900_000);
   let server: TestServer;
   let r: ClientRunResult;
+  let renamed: Awaited<ReturnType<Awaited<ReturnType<typeof openEngine>>['transform']>>;
 
   before(async () => {
     server = await startTestServer();
@@ -28,6 +29,21 @@ describe('engine: interop with PyIceberg and Spark', function () {
         sql: `SELECT 20::BIGINT AS id, 'c9' AS customer`,
         target: 'eng.orders',
         materialized: 'incremental',
+      });
+      // An incremental model whose SELECT renames a column (`amount AS revenue`): sync_all_columns renames it by
+      // field id, so the first run's rows keep their values under the new name.
+      const sales = {
+        target: 'eng.sales',
+        materialized: 'incremental' as const,
+        onSchemaChange: 'sync_all_columns' as const,
+      };
+      await eng.transform({
+        ...sales,
+        sql: `SELECT i::BIGINT AS id, (i * 2.5)::DOUBLE AS amount FROM range(0, 3) t(i)`,
+      });
+      renamed = await eng.transform({
+        ...sales,
+        sql: `SELECT id, amount AS revenue FROM (SELECT i::BIGINT AS id, (i * 2.5)::DOUBLE AS amount FROM range(3, 5) t(i))`,
       });
     } finally {
       await eng.close();
@@ -61,6 +77,25 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.equal(v.sum_id, 210);
     assert.equal(v.filtered, 6);
     assert.deepEqual(v.spec, ['order_date_day', 'id_bucket']);
+  });
+
+  it('PyIceberg reads a column renamed by a sync_all_columns model under its new name, old rows included', async () => {
+    assert.equal(renamed?.addedRows, 2);
+    const v = stepValue<{ columns: string[]; ids: Record<string, number>; rows: [number, number][]; schemas: number }>(
+      r,
+      'pyiceberg reads a renamed column',
+    );
+    assert.deepEqual(v.columns, ['id', 'revenue']);
+    assert.equal(v.ids.revenue, 2, 'the column kept the field id of amount');
+    assert.deepEqual(v.rows, [
+      [0, 0],
+      [1, 2.5],
+      [2, 5],
+      [3, 7.5],
+      [4, 10],
+    ]);
+    const [row] = await engineCount('eng.sales', ', sum(revenue) AS s');
+    assert.deepEqual(row, { n: '5', s: 25 });
   });
 
   it('Spark reads what the engine wrote', () => {

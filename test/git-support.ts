@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RAT_BIN } from './support/rat-cli.ts';
@@ -187,15 +187,24 @@ export interface LockstepFixture {
  *
  * @example const t = useLockstepRepo(); it('…', async () => { await t.repo.ok('checkout', '-b', 'x') })
  */
-export function useLockstepRepo(o: { prefix?: string; copy?: string } = {}): LockstepFixture {
+export function useLockstepRepo(
+  o: {
+    prefix?: string;
+    copy?: string;
+    server?: Parameters<typeof startTestServer>[0];
+    /** Appended to the `rat.yaml` that `rat init` wrote, before the first commit (e.g. a `branches:` section). */
+    config?: string;
+  } = {},
+): LockstepFixture {
   const t = {} as LockstepFixture;
   before(async () => {
-    t.server = await startTestServer();
+    t.server = await startTestServer(o.server);
     t.catalog = new Catalog(t.server.url);
     t.repo = await Repo.create(o.prefix);
     if (o.copy) cpSync(o.copy, t.repo.dir, { recursive: true });
     const r = await t.repo.rat(['init', '--server', t.server.url]);
     assert.equal(r.code, 0, r.stderr);
+    if (o.config) appendFileSync(path.join(t.repo.dir, 'rat.yaml'), o.config);
     await t.repo.ok('add', '.');
     await t.repo.ok('commit', '-q', '-m', 'rat init');
   });

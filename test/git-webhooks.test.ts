@@ -15,7 +15,7 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
     const r = await catalog.call('POST', `/api/v2/trees?name=${encodeURIComponent(name)}&type=BRANCH`, main);
     assert.equal(r.status, 200, JSON.stringify(r.body));
   };
-  const gitlab = (source: string, token: string, uuid: string, action = 'merge') => {
+  const gitlab = (source: string, token: string, uuid: string, action = 'merge', delivery = uuid) => {
     const body = JSON.stringify({
       object_kind: 'merge_request',
       object_attributes: {
@@ -30,7 +30,7 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
       'content-type': 'application/json',
       'x-gitlab-event': 'Merge Request Hook',
       'x-gitlab-token': token,
-      'x-gitlab-event-uuid': uuid,
+      'x-gitlab-event-uuid': delivery,
     });
   };
 
@@ -78,15 +78,24 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
     assert.equal(none.status, 202);
   });
 
-  it('a data conflict is 409, merges nothing, and the same delivery can be retried once resolved', async () => {
+  it('a data conflict on a table no model produces merges nothing, is recorded for rat sync, and is retried on the next event', async () => {
     await branch('cf');
     await catalog.putTable('cf', 'db.x', 'file:///cf.json');
     await catalog.putTable('main', 'db.x', 'file:///main.json');
     const before = await catalog.head('main');
     const r = await gitlab('cf', SECRET, 'dd');
-    assert.equal(r.status, 409);
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.status, 'pending');
+    assert.equal(r.body.pending.state, 'conflict');
+    assert.deepEqual(r.body.pending.blocking, ['db.x']);
     assert.equal(await catalog.head('main'), before);
-    // Resolve on the source (take main's version there), then the forge redelivers the same event.
+    const listed = await catalog.call('GET', '/api/v2/git/pending-merges?target=main');
+    assert.deepEqual(
+      listed.body.pendingMerges.map((p: { sourceRef: string; state: string }) => [p.sourceRef, p.state]),
+      [['cf', 'conflict']],
+    );
+    // The same delivery again is a replay; once settled on the source, the next event for the merge merges it.
+    assert.equal((await gitlab('cf', SECRET, 'dd')).body.status, 'replayed');
     await catalog.putTable('cf', 'db.x', 'file:///main.json');
     const head = await catalog.head('cf');
     const merged = await catalog.call('POST', `/api/v2/trees/cf@${head}/history/merge`, {
@@ -95,9 +104,33 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
       defaultKeyMergeMode: 'FORCE',
     });
     assert.equal(merged.status, 200, JSON.stringify(merged.body));
-    const retry = await gitlab('cf', SECRET, 'dd');
+    const retry = await gitlab('cf', SECRET, 'dd', 'merge', 'dd-2');
     assert.equal(retry.status, 200, JSON.stringify(retry.body));
     assert.notEqual(await catalog.head('main'), before);
+    const after = await catalog.call('GET', '/api/v2/git/pending-merges?target=main');
+    assert.deepEqual(after.body.pendingMerges, []);
+  });
+
+  it('an explicit branch mapping (branches.map of rat.yaml) can be given in the URL; a malformed one is 400', async () => {
+    await branch('ana/orders');
+    await catalog.putTable('ana/orders', 'db.mapped', 'file:///mapped.json');
+    const send = (query: string, delivery: string) => {
+      const body = JSON.stringify({
+        action: 'closed',
+        pull_request: { number: 4, merged: true, head: { ref: 'feat-a' }, base: { ref: 'main' } },
+      });
+      return catalog.call('POST', `/webhooks/github${query}`, body, {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-github-delivery': delivery,
+        'x-hub-signature-256': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'),
+      });
+    };
+    assert.equal((await send('?map=feat-a', 'm0')).status, 400);
+    const r = await send('?prefix=data/&map=feat-a:ana/orders', 'm1');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.source, 'ana/orders');
+    assert.deepEqual(await catalog.tables('main'), ['db.mapped']);
   });
 
   it('the branch prefix of rat.yaml can be given in the URL', async () => {

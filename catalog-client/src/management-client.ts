@@ -46,6 +46,28 @@ export interface CodeLink {
   recordedAt?: string;
 }
 
+/**
+ * A forge merge the server could not finish alone (`/api/v2/git/pending-merges`): `rebuild` — everything else was
+ * merged (`mergedHash`), the derived `tables` wait for a rebuild with the merged code; `conflict` — nothing was merged,
+ * `blocking` tables need a decision.
+ */
+export interface PendingMerge {
+  id: string;
+  sourceRef: string;
+  targetRef: string;
+  sourceHash: string;
+  sourceBranch: string;
+  targetBranch: string;
+  mergeSha?: string;
+  forge: string;
+  request?: number;
+  state: 'rebuild' | 'conflict';
+  tables: string[];
+  blocking: string[];
+  mergedHash?: string;
+  recordedAt: string;
+}
+
 export interface Reference {
   type: ReferenceType;
   name: string;
@@ -406,6 +428,17 @@ export class ManagementClient {
   /** Ratatouille extension (git lockstep): records that code commit `sha` saw data commit `dataHash` of `dataRef`. */
   putCodeLink(sha: string, link: { dataRef: string; dataHash: string; codeBranch?: string }): Promise<CodeLink> {
     return this.request('PUT', `/git/links/${encodeURIComponent(sha)}`, link);
+  }
+
+  /** Ratatouille extension (git lockstep): forge merges into data branch `target` waiting for `rat sync`. */
+  async listPendingMerges(target: string): Promise<PendingMerge[]> {
+    const r = await this.request<{ pendingMerges: PendingMerge[] }>('GET', `/git/pending-merges${query({ target })}`);
+    return r.pendingMerges;
+  }
+
+  /** Ratatouille extension (git lockstep): forgets a pending forge merge once finished or settled (idempotent). */
+  async clearPendingMerge(id: string, target: string): Promise<void> {
+    await this.request('DELETE', `/git/pending-merges/${encodeURIComponent(id)}${query({ target })}`);
   }
 
   /** Ratatouille extension (not in Nessie): ref head moves, newest first. */

@@ -1,5 +1,5 @@
 import type { VersionStore } from './store/types.ts';
-import type { CodeLinks, IdempotencyRecords } from './store/companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges } from './store/companions.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
@@ -25,6 +25,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Code sha → data hash links and handled webhook deliveries (git lockstep); absent: the git routes answer 503. */
   codeLinks?: CodeLinks;
+  /** Forge merges the server could not finish alone, for `rat sync` (git lockstep); absent with `codeLinks`. */
+  pendingMerges?: PendingMerges;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
   idempotency?: IdempotencyRecords;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */

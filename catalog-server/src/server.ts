@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
 import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
+import { PendingMergeStore } from './store/sqlite/pending-merge-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
 import { createLogger, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -128,6 +129,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     keepHistoryMs,
     webhookSecret: opts.webhookSecret,
     codeLinks: new CodeLinkStore(store.db),
+    pendingMerges: new PendingMergeStore(store.db),
     idempotency: new IdempotencyStore(store.db),
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,

@@ -1,5 +1,5 @@
 import { CatalogRequestFailedError } from './errors/index.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { forgetFork } from './state/forks.ts';
 import type { GitSyncIO } from './types.ts';
 

@@ -1,6 +1,6 @@
 import type { DataReference } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { localBranchTips, mergeBase, resolveSha } from './git/repo.ts';
 import { readForks, recordFork } from './state/forks.ts';
 import { findCodeLink } from './find-code-link.ts';

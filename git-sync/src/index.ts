@@ -7,7 +7,7 @@
  * `branch@hash` on a detached checkout).
  */
 export { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
-export { dataBranchFor } from './data-branch-for.ts';
+export { dataBranchFor, type BranchMapping } from '@ratatouille/iceberg/lockstep';
 export { connectionEnv, type ConnectionSettings } from './connection-env.ts';
 export { openGitSync, type OpenGitSyncOptions } from './open-git-sync.ts';
 
@@ -26,6 +26,7 @@ export type {
   DataLogEntry,
   CodeLink,
   KeyMergeBehavior,
+  PendingMerge,
 } from './catalog/data-catalog.ts';
 
 export { ensureDataBranch, type EnsuredDataBranch, type EnsureDataBranchOptions } from './ensure-data-branch.ts';
@@ -37,6 +38,7 @@ export { recordCodeLink } from './record-code-link.ts';
 export { findCodeLink } from './find-code-link.ts';
 export { findMergeSource } from './find-merge-source.ts';
 export { mergeHints } from './merge-hints.ts';
+export { finishPendingMerges, listPendingMerges, type FinishedMerge } from './finish-pending-merges.ts';
 export { syncRepository, type SyncOptions, type SyncReport } from './sync-repository.ts';
 export { repositoryStatus, type RepositoryStatus } from './repository-status.ts';
 

@@ -1,6 +1,6 @@
 import type { DataMergeOutcome, KeyMergeBehavior } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { ensureDataBranch } from './ensure-data-branch.ts';
 import { mergeWithRebuild } from './merge-with-rebuild.ts';
 import { PROPS, type GitSyncIO } from './types.ts';

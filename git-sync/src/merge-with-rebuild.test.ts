@@ -37,6 +37,8 @@ function recordingCatalog() {
     history: async () => [],
     getLink: async () => undefined,
     putLink: async (l) => l,
+    pendingMerges: async () => [],
+    clearPendingMerge: async () => undefined,
   };
   return { catalog, heads, merges };
 }

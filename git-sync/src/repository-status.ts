@@ -1,5 +1,6 @@
-import type { CodeLink } from './catalog/data-catalog.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import type { CodeLink, PendingMerge } from './catalog/data-catalog.ts';
+import { listPendingMerges } from './finish-pending-merges.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { currentBranch, headSha } from './git/repo.ts';
 import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 import { readForks } from './state/forks.ts';
@@ -22,6 +23,8 @@ export interface RepositoryStatus {
   /** Data commits made since HEAD's code commit (uncommitted data work, like a dirty working tree). */
   dataChangedSinceCommit?: boolean;
   pendingJournal: number;
+  /** Forge merges into this data branch that the server left for `rat sync` (rebuilds, conflicts). */
+  pendingMerges: PendingMerge[];
   /** Code and data are in step: the data branch exists, HEAD's link points at it and nothing is journaled. */
   inStep: boolean;
   problems: string[];
@@ -45,6 +48,7 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
     data,
     dataBranchExists: false,
     pendingJournal: journal.length,
+    pendingMerges: [],
     inStep: false,
     problems,
   };
@@ -61,6 +65,15 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
       problems.push(
         `data branch of "${e.codeBranch}" existed before the code branch: run \`rat sync --existing reuse\` or \`--existing reset\``,
       );
+  }
+  if (ref) status.pendingMerges = await listPendingMerges(io, data.dataBranch);
+  for (const p of status.pendingMerges) {
+    const what = `the forge merge of "${p.sourceBranch}" into "${p.targetBranch}"${p.request !== undefined ? ` (#${p.request})` : ''}`;
+    problems.push(
+      p.state === 'rebuild'
+        ? `${what} is merged except ${p.tables.join(', ')}, which need(s) a rebuild with the merged code (run \`rat sync\` on "${p.targetBranch}")`
+        : `${what} is not merged: ${p.blocking.join(', ')} changed on both sides (run \`rat sync --resolve theirs|ours\` on "${p.targetBranch}")`,
+    );
   }
   const missed = journal.filter((e) => !needsDecision(e)).length;
   if (missed) problems.push(`${missed} missed step(s) journaled (run \`rat sync\`)`);

@@ -20,6 +20,8 @@ function fakeCatalog(links: Record<string, CodeLink>): DataCatalog {
     history: nope,
     getLink: async (sha) => links[sha],
     putLink: nope,
+    pendingMerges: nope,
+    clearPendingMerge: nope,
   };
 }
 

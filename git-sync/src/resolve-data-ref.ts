@@ -1,5 +1,5 @@
 import type { DataCatalog } from './catalog/data-catalog.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { findCodeLink } from './find-code-link.ts';
 import { currentBranch, firstParentLog, headSha } from './git/repo.ts';
 import type { FsModule, ProjectConfig } from './types.ts';

@@ -1,6 +1,6 @@
 import type { DataReference } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
-import { dataBranchFor } from './data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { chooseForkPoint, type EnsureDataBranchOptions } from './ensure-data-branch.ts';
 import { recordFork } from './state/forks.ts';
 import type { GitSyncIO } from './types.ts';

@@ -1,5 +1,6 @@
 import { ensureDataBranch, type EnsuredDataBranch } from './ensure-data-branch.ts';
 import { findMergeSource } from './find-merge-source.ts';
+import { finishPendingMerges } from './finish-pending-merges.ts';
 import { currentBranch, firstParentLog, headSha } from './git/repo.ts';
 import { replayJournal } from './internal/replay-journal.ts';
 import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
@@ -32,9 +33,10 @@ export interface SyncReport {
 
 /**
  * Brings the data in step with the repository after the fact: replays the journal of missed hook steps, makes sure
- * the current branch has its data branch, merges the data of merge requests merged on a forge (named with `merged`,
- * or found as merge commits in recent first-parent history: `Merge pull request #1 from org/feature`, `Merge branch
- * 'feature' into 'main'`), and records the data link of HEAD. Idempotent: a second run finds every merge done
+ * the current branch has its data branch, finishes the forge merges into it that the server's webhook left pending
+ * (derived tables to rebuild with this working tree's code, conflicts to settle), merges the data of merge requests
+ * merged on a forge (named with `merged`, or found as merge commits in recent first-parent history: `Merge pull
+ * request #1 from org/feature`, `Merge branch 'feature' into 'main'`), and records the data link of HEAD. Idempotent: a second run finds every merge done
  * (by the merge sha in the data commit's properties, or because the source is already contained) and does nothing.
  *
  * @example await syncRepository(io, {})                          // CI on the default branch after a forge merge
@@ -58,6 +60,15 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   const branch = await currentBranch(io);
   const sha = await headSha(io);
   if (branch) report.ensured = await ensureDataBranch(io, branch);
+  // Merge shas a pending forge merge covers: the history scan below must not report them a second time.
+  const handled = new Set<string>();
+  if (branch) {
+    for (const r of await finishPendingMerges(io, branch, { resolve: opts.resolve })) {
+      if (r.mergeSha) handled.add(r.mergeSha);
+      report.merges.push(r);
+      if (r.kind === 'conflict' || r.kind === 'rebuild-failed') report.conflicts.push(describeBlocked(r));
+    }
+  }
 
   if (opts.merged) {
     const target = opts.into ?? branch;
@@ -68,7 +79,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   } else if (branch && sha) {
     const log = await firstParentLog(io, sha, opts.depth ?? 50);
     for (const c of log.reverse()) {
-      if (c.parents.length < 2) continue;
+      if (c.parents.length < 2 || handled.has(c.sha)) continue;
       const hints = mergeHints(c.message);
       const source = await findMergeSource(io, c.parents[1], branch, hints);
       if (!source) continue;

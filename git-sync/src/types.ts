@@ -1,4 +1,5 @@
 import type * as nodeFs from 'node:fs';
+import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
 import type { DataCatalog, DataReference } from './catalog/data-catalog.ts';
 
 /** The node `fs` module (isomorphic-git takes the same object). Injected so tests can swap it. */
@@ -18,14 +19,8 @@ export type ExistingBranchPolicy = 'reuse' | 'reset' | 'fail';
 export interface ProjectConfig {
   /** Base URL of the catalog server, e.g. `http://127.0.0.1:8181` (no `/iceberg`, no `/api/v2`). */
   catalogUrl: string;
-  branches: {
-    /** Prepended to code branch names to form data branch names (`""` = one to one). */
-    prefix: string;
-    /** Explicit code branch → data branch names; wins over the prefix. */
-    map: Record<string, string>;
-    /** Code branches that map to the same name without the prefix (the default branch, usually). */
-    unprefixed: string[];
-  };
+  /** `branches` in rat.yaml: how code branch names map to data branch names (`dataBranchFor`). */
+  branches: BranchMapping;
   /** The catalog's default data branch: the fallback fork point. */
   defaultDataBranch: string;
   /** Folder (relative to the repository root) that holds pipeline definitions, for the engine. */

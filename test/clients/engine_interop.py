@@ -26,6 +26,20 @@ def pyiceberg_reads_engine_table():
 steps.run("pyiceberg reads engine table", pyiceberg_reads_engine_table)
 
 
+def pyiceberg_reads_renamed_column():
+    t = cat.load_table("eng.sales")
+    arrow = t.scan().to_arrow().sort_by("id")
+    return {
+        "columns": arrow.column_names,
+        "ids": {f.name: f.field_id for f in t.schema().fields},
+        "rows": [[r["id"], r["revenue"]] for r in arrow.to_pylist()],
+        "schemas": len(t.schemas()),
+    }
+
+
+steps.run("pyiceberg reads a renamed column", pyiceberg_reads_renamed_column)
+
+
 def pyiceberg_writes_with_delete():
     import pyarrow as pa
 

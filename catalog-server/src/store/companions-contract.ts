@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import type { CodeLinks, IdempotencyRecords } from './companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges } from './companions.ts';
 
 /** What a backend hands the companion contract: fresh, empty tables and how to release them. */
 export interface CompanionFixture {
   links: CodeLinks;
   /** Idempotency records with a one-hour retention. */
   keys: IdempotencyRecords;
+  pending: PendingMerges;
   close(): Promise<void>;
 }
 
@@ -90,6 +91,49 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
       await keys.put(outcome('new', t0 + 2 * HOUR));
       assert.equal(await keys.get('old', t0 + 1), undefined, 'dropped when a newer outcome arrived');
       assert.ok(await keys.get('new', t0 + 2 * HOUR));
+    });
+    const pendingMerge = (id: string, targetRef: string, state: 'rebuild' | 'conflict' = 'rebuild') => ({
+      id,
+      sourceRef: 'feat',
+      targetRef,
+      sourceHash: 'abcd1234',
+      sourceBranch: 'feat',
+      targetBranch: targetRef,
+      forge: 'github',
+      state,
+      tables: ['gold.daily_revenue'],
+      blocking: state === 'conflict' ? ['gold.daily_revenue'] : [],
+    });
+
+    it('pending merges: recorded, listed by target (oldest first), replaced by id, deleted from their target', async () => {
+      const { pending } = f;
+      await pending.put({
+        ...pendingMerge('a', 'main'),
+        recordedAt: '2026-01-01T00:00:00Z',
+        mergeSha: 'f'.repeat(40),
+        request: 7,
+      });
+      await pending.put({ ...pendingMerge('b', 'main', 'conflict'), recordedAt: '2026-01-02T00:00:00Z' });
+      await pending.put(pendingMerge('c', 'dev'));
+      assert.deepEqual(
+        (await pending.list('main')).map((p) => p.id),
+        ['a', 'b'],
+      );
+      assert.equal((await pending.list()).length, 3);
+      const a = (await pending.get('a'))!;
+      assert.equal(a.mergeSha, 'f'.repeat(40));
+      assert.equal(a.request, 7);
+      assert.deepEqual(a.tables, ['gold.daily_revenue']);
+      assert.equal((await pending.get('b'))?.mergedHash, undefined);
+      await pending.put({ ...pendingMerge('a', 'main', 'conflict'), mergedHash: 'beef0001' });
+      assert.equal((await pending.get('a'))?.state, 'conflict');
+      assert.equal(await pending.delete('a', 'dev'), false, 'only from its own target');
+      assert.equal(await pending.delete('a', 'main'), true);
+      assert.equal(await pending.delete('a', 'main'), false);
+      assert.deepEqual(
+        (await pending.list('main')).map((p) => p.id),
+        ['b'],
+      );
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The catalog's tables beside the versioned store, as ports that each backend implements (SQLite: store/sqlite/,
- * PostgreSQL: store/postgres/): git lockstep's code links and webhook deliveries, and Idempotency-Key outcomes.
+ * PostgreSQL: store/postgres/): git lockstep's code links, webhook deliveries and pending forge merges, and
+ * Idempotency-Key outcomes.
  * Both are read from the database on every call (never cached), so every server of a replicated catalog sees the
  * same records.
  */
@@ -64,4 +65,48 @@ export interface IdempotencyRecords {
   get(key: string, now?: number): Promise<IdempotentOutcome | undefined>;
   /** Records an outcome and drops expired ones. */
   put(o: IdempotentOutcome): Promise<void>;
+}
+
+/**
+ * A forge merge the server could not finish alone. `rebuild`: everything else was merged (commit `mergedHash`); the
+ * `tables` are derived tables both sides changed, to be recomputed with the merged code by `rat sync` (merge with
+ * rebuild). `conflict`: nothing was merged, because `blocking` tables (source data, tables no model produces) changed
+ * on both sides; `rat sync` reports them and `rat sync --resolve theirs|ours` settles them.
+ */
+export interface PendingMergeRecord {
+  id: string;
+  /** Data branches. */
+  sourceRef: string;
+  targetRef: string;
+  /** The source head the forge merge saw. */
+  sourceHash: string;
+  /** Code branches. */
+  sourceBranch: string;
+  targetBranch: string;
+  mergeSha?: string;
+  forge: string;
+  request?: number;
+  state: 'rebuild' | 'conflict';
+  /** Every table both sides changed that the merge could not settle. */
+  tables: string[];
+  /** Those of `tables` no rebuild can settle. */
+  blocking: string[];
+  mergedHash?: string;
+  recordedAt: string;
+}
+
+/**
+ * Forge merges waiting for `rat sync` (git lockstep): recorded by the webhook's merge, listed by `rat status` and
+ * `rat sync`, forgotten once finished.
+ *
+ * @example await pending.list('main') // what `rat sync` on main still has to finish
+ */
+export interface PendingMerges {
+  /** Records (or replaces, for the same id) a pending merge. */
+  put(rec: Omit<PendingMergeRecord, 'recordedAt'> & { recordedAt?: string }): Promise<PendingMergeRecord>;
+  get(id: string): Promise<PendingMergeRecord | undefined>;
+  /** Pending merges into data branch `targetRef` (every one without it), oldest first. */
+  list(targetRef?: string): Promise<PendingMergeRecord[]>;
+  /** Forgets a pending merge into `targetRef` once finished or settled; false when there was none. */
+  delete(id: string, targetRef: string): Promise<boolean>;
 }

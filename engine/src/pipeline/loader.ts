@@ -118,8 +118,25 @@ function parseConfig(
     updatedAt: raw.updated_at as string | undefined,
     checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
     onSchemaChange: parseOnSchemaChange(raw, file, line),
+    renamed: parseRenamed(raw.renamed, file, line),
     tests: parseTests(raw.tests, file, line),
   };
+}
+
+/** `renamed: { old_name: new_name }`: column renames to apply by field id (`sync_all_columns`). */
+function parseRenamed(v: unknown, file: string, line: number): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  const ok =
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(([k, x]) => k.length > 0 && typeof x === 'string' && x.length > 0);
+  if (!ok) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: renamed must map old column names to new ones`, {
+      file,
+      line,
+    });
+  }
+  return { ...(v as Record<string, string>) };
 }
 
 const ON_SCHEMA_CHANGE = ['fail', 'append_new_columns', 'sync_all_columns'] as const;

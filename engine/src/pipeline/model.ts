@@ -44,6 +44,11 @@ export interface ModelConfig {
    * `table` models ignore it: their result replaces the table, columns included.
    */
   onSchemaChange: 'fail' | 'append_new_columns' | 'sync_all_columns';
+  /**
+   * `sync_all_columns`: table columns the SELECT now returns under another name (`renamed: { old: new }`), renamed in
+   * place (same Iceberg field id, data kept). A bare `old AS new` in the SELECT list is recognised without it.
+   */
+  renamed: Record<string, string>;
   tests: DataTest[];
 }
 

@@ -68,5 +68,34 @@ describe('engine: schema changes by materialization (on_schema_change)', functio
       const r = await sql.query(`SELECT count(*) AS n FROM ${sqlName('silver.t')}${current}`);
       assert.equal(Number(r[0].n), 4);
     });
+
+    it(`${materialized}: sync_all_columns renames a column the SELECT shows as \`old AS new\` by field id, keeping its data`, async () => {
+      await build({ sql: v1, target: 'silver.t', ...keys });
+      const before = await columns('silver.t');
+      const v3 = `SELECT id, name AS label, score FROM (${v1})`;
+      await build({ sql: v3, target: 'silver.t', ...keys, onSchemaChange: 'sync_all_columns' });
+      const after = await columns('silver.t');
+      assert.deepEqual(
+        after.find((c) => c[1] === 'label'),
+        before.find((c) => c[1] === 'name')!.with(1, 'label'),
+      );
+      assert.ok(!after.some((c) => c[1] === 'name'));
+      const current = materialized === 'scd2' ? ' WHERE is_current' : '';
+      const r = await sql.query(`SELECT id, label FROM ${sqlName('silver.t')}${current} ORDER BY id`);
+      assert.deepEqual(
+        r.map((x) => x.label),
+        ['n0', 'n1', 'n2'],
+      );
+      // An explicit rename of a computed column; a second run with the same config changes nothing.
+      const v4 = `SELECT id, upper(label) AS title, score FROM (${v3})`;
+      const o = { ...keys, onSchemaChange: 'sync_all_columns' as const, renamed: { label: 'title' } };
+      await build({ sql: v4, target: 'silver.t', ...o });
+      assert.equal(
+        (await columns('silver.t')).find((c) => c[1] === 'title')?.[0],
+        after.find((c) => c[1] === 'label')?.[0],
+      );
+      const again = await build({ sql: v4, target: 'silver.t', ...o });
+      assert.equal(again, null);
+    });
   }
 });

@@ -4,6 +4,7 @@ import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
 import { planSchema } from '../iceberg/types.ts';
 import type { ModelConfig } from '../pipeline/model.ts';
+import { renameColumns } from './rename-columns.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
 
@@ -23,6 +24,8 @@ export interface TransformOptions {
   onSchemaChange?: ModelConfig['onSchemaChange'];
   /** Same as `onSchemaChange: 'append_new_columns'`. */
   evolveSchema?: boolean;
+  /** `sync_all_columns`: table columns the result shows under a new name (`old: new`), besides those its SQL shows. */
+  renamed?: Record<string, string>;
   properties?: Record<string, string>;
   /** Run start time used as `valid_from` / `valid_to` for scd2 without `updatedAt`. */
   now?: Date;
@@ -46,7 +49,12 @@ export async function transform(
   const keys = o.mergeKeys ?? [];
   const onSchemaChange = o.onSchemaChange ?? (o.evolveSchema ? 'append_new_columns' : 'fail');
   const common = { partitionBy: o.partitionBy, onSchemaChange, properties: o.properties };
-  const existing = await refreshView(sql, catalog, o.target);
+  let existing = await refreshView(sql, catalog, o.target);
+  if (existing && onSchemaChange === 'sync_all_columns' && materialized !== 'table') {
+    // A renamed column keeps its field id and its data (Iceberg renames by id), instead of a drop and an add.
+    if ((await renameColumns(sql, catalog, o.target, o.sql, o.renamed ?? {})).length > 0)
+      existing = await refreshView(sql, catalog, o.target);
+  }
   const exists = existing !== null;
   const self = sqlName(o.target);
   if (materialized === 'table') {

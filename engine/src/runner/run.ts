@@ -161,6 +161,7 @@ async function buildStep(
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
     onSchemaChange: m.config.onSchemaChange,
+    renamed: m.config.renamed,
     properties,
     now: ctx.now,
   }).catch((err: unknown) => {

@@ -1,3 +1,7 @@
+import type { PendingMerge } from '@ratatouille/catalog-client';
+
+export type { PendingMerge };
+
 /**
  * What git-sync needs from the catalog server, in Nessie REST v2 terms. git-sync talks to the server over HTTP only
  * (`httpDataCatalog`); tests may pass any object with this shape.
@@ -64,4 +68,8 @@ export interface DataCatalog {
   history(ref: string, maxRecords: number): Promise<DataLogEntry[]>;
   getLink(sha: string): Promise<CodeLink | undefined>;
   putLink(link: CodeLink): Promise<CodeLink>;
+  /** Forge merges into data branch `target` the server could not finish alone (recorded by its webhooks). */
+  pendingMerges(target: string): Promise<PendingMerge[]>;
+  /** Forgets a pending forge merge once finished or settled (idempotent). */
+  clearPendingMerge(p: PendingMerge): Promise<void>;
 }

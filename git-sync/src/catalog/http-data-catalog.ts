@@ -92,5 +92,9 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
       call(() =>
         client.putCodeLink(link.sha, { dataRef: link.dataRef, dataHash: link.dataHash, codeBranch: link.codeBranch }),
       ),
+    pendingMerges: (target) => call(() => client.listPendingMerges(target)),
+    async clearPendingMerge(p) {
+      await call(() => client.clearPendingMerge(p.id, p.targetRef));
+    },
   };
 }

@@ -3,7 +3,7 @@ import { currentBranch, isRebasing, lastCheckoutMove, readReflog, resolveSha } f
 import { catchUp } from '../internal/catch-up.ts';
 import { guarded } from '../internal/guard.ts';
 import { resolveDataRef } from '../resolve-data-ref.ts';
-import { dataBranchFor } from '../data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { reportSettled } from '../internal/report-settled.ts';
 import { settleExistingDataBranch } from '../settle-existing-data-branch.ts';
 import { readForks } from '../state/forks.ts';

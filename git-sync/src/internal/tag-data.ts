@@ -1,6 +1,6 @@
 import type { DataReference } from '../catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from '../errors/index.ts';
-import { dataBranchFor } from '../data-branch-for.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { findCodeLink } from '../find-code-link.ts';
 import { currentBranch, headSha, localBranchTips, peelToCommit } from '../git/repo.ts';
 import type { GitSyncIO } from '../types.ts';

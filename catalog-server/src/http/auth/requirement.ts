@@ -107,6 +107,11 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     if (m === 'PUT') return of({ kind: 'merge', ref: bodyRef(body['dataRef']) });
     return closed;
   }
+  if (lower === '/git/pending-merges' && m === 'GET') return of(read(bodyRef(r.query['target'])));
+  // Clearing a pending forge merge is part of finishing it: the right to merge into its target.
+  if (lower.startsWith('/git/pending-merges/') && m === 'DELETE') {
+    return of({ kind: 'merge', ref: bodyRef(r.query['target']) });
+  }
   if (!lower.startsWith('/trees/')) return closed;
 
   const segs = path.split('/').slice(2);

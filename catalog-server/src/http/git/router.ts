@@ -5,8 +5,9 @@
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { codeLinksOf, getCodeLink, putCodeLink } from '../../service/git/code-links.ts';
+import { clearPendingMerge, listPendingMerges } from '../../service/lockstep/pending-merges.ts';
 import { requireBody } from '../json-body.ts';
-import { gitSha, linkBody, linksQuery } from './schemas.ts';
+import { clearQuery, gitSha, linkBody, linksQuery, pendingId, pendingQuery } from './schemas.ts';
 
 export function gitRouter(ctx: AppContext): Router {
   const router = Router();
@@ -22,6 +23,17 @@ export function gitRouter(ctx: AppContext): Router {
 
   router.get('/links', async (req, res) => {
     res.json({ links: await codeLinksOf(ctx, linksQuery.parse(req.query).dataHash) });
+  });
+
+  // Forge merges the server could not finish (derived tables to rebuild, conflicts to decide): `rat sync` finishes
+  // them and clears them, `rat status` reports them.
+  router.get('/pending-merges', async (req, res) => {
+    res.json({ pendingMerges: await listPendingMerges(ctx, pendingQuery.parse(req.query).target) });
+  });
+
+  router.delete('/pending-merges/:id', async (req, res) => {
+    await clearPendingMerge(ctx, pendingId.parse(req.params['id']), clearQuery.parse(req.query).target);
+    res.status(204).end();
   });
 
   return router;

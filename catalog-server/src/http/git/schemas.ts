@@ -21,3 +21,7 @@ export const codeLink = z.object({
   codeBranch: z.string().nullish(),
   recordedAt: z.string(),
 });
+
+export const pendingQuery = z.object({ target: z.string().min(1).optional() });
+export const clearQuery = z.object({ target: z.string().min(1) });
+export const pendingId = z.string().regex(/^[0-9a-f]{8,64}$/, { message: 'a pending merge id (hex)' });

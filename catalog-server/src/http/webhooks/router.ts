@@ -1,17 +1,18 @@
 /**
  * Signed forge webhooks (GitHub, GitLab, Gitea): when a pull/merge request is merged on the forge, where no local git
  * hook runs, merge its data branch into the target's. `POST /webhooks/github|gitlab|gitea` (or `/webhooks`, which
- * detects the forge from its event header). Query `?prefix=data/&unprefixed=main` mirrors the repository's branch
- * mapping (default: one to one).
+ * detects the forge from its event header). Query `?prefix=data/&unprefixed=main&map=master:main` mirrors the
+ * `branches` section of the repository's rat.yaml (default: one to one), read by the same mapping git-sync uses.
  *
- * A bad or missing signature is 401 and changes nothing. Each delivery is claimed by its id before anything is
- * merged, so a replayed delivery (or two copies racing) is a no-op; a failed one is released for the forge's retry.
+ * A bad or missing signature is 401 and changes nothing. The handler checks the signature and reads the event; the
+ * merge itself (idempotent per delivery) is `mergeOnForgeEvent` of the lockstep service.
  */
 import express, { Router, type Request } from 'express';
+import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, UnauthorizedError } from '../../errors/index.ts';
-import { icebergMergeResolver } from '../../service/iceberg/index.ts';
-import { mergeOnForgeEvent, type BranchMapping } from './merge-on-forge-event.ts';
+import { mergeOnForgeEvent } from '../../service/lockstep/merge-on-forge-event.ts';
 import { parseMergeEvent } from './parse-merge-event.ts';
 import { detectForge, verifySignature, type Forge } from './verify-signature.ts';
 
@@ -38,27 +39,13 @@ export function webhooksRouter(ctx: AppContext): Router {
     const event = parseMergeEvent(forge, req.headers, parsePayload(req, raw), raw);
     if (event.kind === 'ping') return { status: 200, body: { status: 'pong' } };
     if (event.kind === 'ignored') return { status: 202, body: { status: 'ignored', reason: event.reason } };
-    const links = ctx.codeLinks;
-    if (links && !(await links.claimDelivery(forge, event.deliveryId))) {
-      const previous = await links.getDelivery(forge, event.deliveryId);
-      return {
-        status: 200,
-        body: { status: 'replayed', deliveryId: event.deliveryId, previous: previous?.result ?? null },
-      };
-    }
-    try {
-      const result = await mergeOnForgeEvent(
-        { store: ctx.store, codeLinks: links, resolver: icebergMergeResolver(ctx) },
-        forge,
-        event.pr,
-        mapping(req),
-      );
-      await links?.finishDelivery(forge, event.deliveryId, result);
-      return { status: result.status === 'ignored' ? 202 : 200, body: { ...result, deliveryId: event.deliveryId } };
-    } catch (err) {
-      await links?.releaseDelivery(forge, event.deliveryId);
-      throw err;
-    }
+    const result = await mergeOnForgeEvent(
+      ctx,
+      { forge, deliveryId: event.deliveryId, ...event.pr },
+      mapping(req.query),
+    );
+    const status = result.status === 'ignored' || result.status === 'pending' ? 202 : 200;
+    return { status, body: { ...result, deliveryId: event.deliveryId } };
   };
 
   router.post('/', async (req, res) => {
@@ -97,9 +84,34 @@ function parsePayload(req: Request, raw: Buffer): unknown {
   }
 }
 
-function mapping(req: Request): BranchMapping {
-  const prefix = typeof req.query['prefix'] === 'string' ? req.query['prefix'] : '';
-  const unprefixed =
-    typeof req.query['unprefixed'] === 'string' ? req.query['unprefixed'].split(',').filter(Boolean) : ['main'];
-  return { prefix, unprefixed };
+const branchName = z.string().min(1);
+const mappingQuery = z.object({
+  prefix: z.string().default(''),
+  unprefixed: z
+    .string()
+    .default('main')
+    .transform((v) => v.split(',').filter(Boolean)),
+  // `code:data` pairs, comma-separated (`:` and `,` cannot occur in git branch names).
+  map: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const map: Record<string, string> = {};
+      for (const pair of v.split(',').filter(Boolean)) {
+        const [code, data, ...extra] = pair.split(':');
+        if (!branchName.safeParse(code).success || !branchName.safeParse(data).success || extra.length) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not code-branch:data-branch` });
+          return z.NEVER;
+        }
+        map[code!] = data!;
+      }
+      return map;
+    }),
+});
+
+/** The repository's `branches` mapping, from the webhook URL's query. */
+function mapping(query: unknown): BranchMapping {
+  const q = mappingQuery.safeParse(query);
+  if (!q.success) throw new BadRequestError(`Bad branch mapping in the webhook URL: ${q.error.issues[0]?.message}`);
+  return q.data;
 }

@@ -5,6 +5,7 @@ import { describeCompanionContract } from '../companions-contract.ts';
 import { describeVersionStoreContract } from '../contract.ts';
 import { CodeLinkStore } from './code-link-store.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
+import { PendingMergeStore } from './pending-merge-store.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
 
 describeVersionStoreContract('SQLite in memory', () => SqliteVersionStore.open(':memory:'));
@@ -19,11 +20,12 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describeCompanionContract('SQLite (migrations 100-102)', async () => {
+describeCompanionContract('SQLite (migrations 100-103)', async () => {
   const store = await SqliteVersionStore.open(':memory:');
   return {
     links: new CodeLinkStore(store.db),
     keys: new IdempotencyStore(store.db, 60 * 60 * 1000),
+    pending: new PendingMergeStore(store.db),
     close: () => store.close(),
   };
 });
