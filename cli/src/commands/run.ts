@@ -212,7 +212,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'models built at once when they do not read each other (default 1)', threadsOption)
     .option(
       '--memory-limit <size>',
-      "DuckDB's memory budget for the run (e.g. 4GB); larger work spills to a temporary folder",
+      'memory budget of DuckDB for the run (e.g. 4GB); larger work spills to a temporary folder',
       memoryOption,
     )
     .option('--json', 'print the run report (or the plan, with --dry-run) as JSON for scripts')
@@ -221,59 +221,54 @@ export function register(program: Command): void {
       '\nExamples:\n  rat run                      # everything, on the data branch of this git branch\n' +
         '  rat run +gold.revenue --dry-run\n  rat run --branch dev --json',
     )
-    .action(
-      async (
-        selector: string[],
-        o: RunFlags,
-      ) => {
-        const sel = selector.join(' ') || undefined;
-        if (o.json) {
-          await printJsonOutcome(async () => {
-            const t = await resolveEngineTarget(o);
-            if (!o.dryRun) {
-              return runPipeline({
-                project: t.project,
-                server: t.server,
-                branch: t.branch,
-                selector: sel,
-                codeCommit: t.codeCommit,
-                threads: o.threads,
-                memoryLimit: o.memoryLimit,
-              });
-            }
-            const p = dryRun(t.project, sel);
-            return {
-              branch: t.branch,
+    .action(async (selector: string[], o: RunFlags) => {
+      const sel = selector.join(' ') || undefined;
+      if (o.json) {
+        await printJsonOutcome(async () => {
+          const t = await resolveEngineTarget(o);
+          if (!o.dryRun) {
+            return runPipeline({
+              project: t.project,
               server: t.server,
-              steps: p.steps.map((m) => ({ id: m.id, kind: m.kind, file: m.file })),
-              external: p.external,
-            };
-          });
-          return;
-        }
-        const t = await resolveEngineTarget(o);
-        console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
-        if (o.dryRun) {
+              branch: t.branch,
+              selector: sel,
+              codeCommit: t.codeCommit,
+              threads: o.threads,
+              memoryLimit: o.memoryLimit,
+            });
+          }
           const p = dryRun(t.project, sel);
-          p.steps.forEach((m, i) =>
-            console.log(
-              `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
-            ),
-          );
-          if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
-          return;
-        }
-        const report = await runPipeline({
-          project: t.project,
-          server: t.server,
-          branch: t.branch,
-          selector: sel,
-          codeCommit: t.codeCommit,
-          onEvent: progressPrinter(),
-          threads: o.threads,
-          memoryLimit: o.memoryLimit,
+          return {
+            branch: t.branch,
+            server: t.server,
+            steps: p.steps.map((m) => ({ id: m.id, kind: m.kind, file: m.file })),
+            external: p.external,
+          };
         });
-        printReport(report);
-      },
-    );
+        return;
+      }
+      const t = await resolveEngineTarget(o);
+      console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
+      if (o.dryRun) {
+        const p = dryRun(t.project, sel);
+        p.steps.forEach((m, i) =>
+          console.log(
+            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
+          ),
+        );
+        if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
+        return;
+      }
+      const report = await runPipeline({
+        project: t.project,
+        server: t.server,
+        branch: t.branch,
+        selector: sel,
+        codeCommit: t.codeCommit,
+        onEvent: progressPrinter(),
+        threads: o.threads,
+        memoryLimit: o.memoryLimit,
+      });
+      printReport(report);
+    });
 }

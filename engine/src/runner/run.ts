@@ -17,7 +17,7 @@ import { runTests, type TestOutcome } from './data-tests.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, catalogFor, refreshView, sqlName, tableIdent } from './tables.ts';
+import { MissingTableError, catalogFor, refreshView, tableIdent } from './tables.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -281,7 +281,12 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       if (!(err instanceof StepFailure)) throw err;
       const e = err.cause as { code?: string; message: string; data?: Record<string, unknown> };
       report.status = 'failed';
-      report.error = { step: err.step, code: e.code ?? 'ERROR', message: e.message, ...(e.data ? { data: e.data } : {}) };
+      report.error = {
+        step: err.step,
+        code: e.code ?? 'ERROR',
+        message: e.message,
+        ...(e.data ? { data: e.data } : {}),
+      };
     }
     for (const m of plan.steps) if (built.has(m.id)) report.steps.push(built.get(m.id)!);
     if (report.status === 'success') {

@@ -25,3 +25,21 @@ export const codeLink = z.object({
 export const pendingQuery = z.object({ target: z.string().min(1).optional() });
 export const clearQuery = z.object({ target: z.string().min(1) });
 export const pendingId = z.string().regex(/^[0-9a-f]{8,64}$/, { message: 'a pending merge id (hex)' });
+
+/** A forge merge waiting for `rat sync`, as `GET /git/pending-merges` answers it. */
+export const pendingMerge = z.object({
+  id: z.string(),
+  sourceRef: z.string(),
+  targetRef: z.string(),
+  sourceHash: z.string(),
+  sourceBranch: z.string(),
+  targetBranch: z.string(),
+  mergeSha: z.string().optional(),
+  forge: z.string(),
+  request: z.number().optional(),
+  state: z.enum(['rebuild', 'conflict']),
+  tables: z.array(z.string()),
+  blocking: z.array(z.string()),
+  mergedHash: z.string().optional(),
+  recordedAt: z.string(),
+});

@@ -3,10 +3,8 @@ import type { AppContext } from '../../app-context.ts';
 import { namespaceRoutes } from './namespace-routes.ts';
 import { tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
-import { catalogConfig, readRef } from '../../service/iceberg/index.ts';
+import { catalogConfig, readRef, warehousePrefix } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
-import { BadRequestError } from '../../errors/index.ts';
-import { DEFAULT_WAREHOUSE_NAME } from '../../warehouse/registry.ts';
 import { IDEMPOTENCY_KEY_LIFETIME, idempotentMutations } from './idempotency.ts';
 
 /**
@@ -65,25 +63,4 @@ export function icebergRouter(ctx: AppContext): Router {
     api,
   );
   return router;
-}
-
-/**
- * The prefix for `/v1/config?warehouse=<name or root URI>`: the warehouse's name for a configured non-default one,
- * none for the default one. An unknown name is a 400 naming the known ones: taking it for the default warehouse
- * would put a client's tables where it did not ask (DuckDB sends its ATTACH string here, so a typo there lands here).
- */
-function warehousePrefix(ctx: AppContext, requested: string | undefined): string | undefined {
-  if (!requested) return undefined;
-  for (const [name, w] of ctx.warehouses) {
-    if (requested === name || requested.replace(/\/+$/, '') === w.root) {
-      return w === ctx.warehouse ? undefined : name;
-    }
-  }
-  const known = [...ctx.warehouses.keys()];
-  throw new BadRequestError(
-    `Unknown warehouse "${requested}": this catalog has ${known.map((n) => `"${n}"`).join(', ')}. Name one of them ` +
-      `(in DuckDB: ATTACH '${DEFAULT_WAREHOUSE_NAME}' AS rat (TYPE iceberg, ENDPOINT '…/iceberg/<branch>', …)), or leave the ` +
-      'warehouse out for the default one.',
-    { warehouse: requested, known },
-  );
 }

@@ -33,6 +33,11 @@ describe('management OpenAPI document', () => {
     assert.deepEqual(commit.requestBody.content['application/json'].schema.required, ['commitMeta', 'operations']);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
+        // Only forgetting a pending merge answers 204 without a body.
+        if (method === 'delete' && path === '/git/pending-merges/{id}') {
+          assert.deepEqual(Object.keys(op.responses).sort(), ['204', 'default']);
+          continue;
+        }
         assert.equal(op.responses['200'].content['application/json'].schema.type, 'object', `${method} ${path}`);
       }
     }

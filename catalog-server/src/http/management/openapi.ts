@@ -18,7 +18,8 @@ interface Operation {
   summary: string;
   query?: z.ZodObject;
   body?: z.ZodType;
-  response: z.ZodType;
+  /** The 200 answer; absent: 204 without a body. */
+  response?: z.ZodType;
 }
 
 const OPERATIONS: Operation[] = [
@@ -165,6 +166,19 @@ const OPERATIONS: Operation[] = [
     query: git.linksQuery,
     response: z.object({ links: z.array(git.codeLink) }),
   },
+  {
+    method: 'get',
+    path: '/git/pending-merges',
+    summary: 'Forge merges waiting for `rat sync` (into one target branch, or all)',
+    query: git.pendingQuery,
+    response: z.object({ pendingMerges: z.array(git.pendingMerge) }),
+  },
+  {
+    method: 'delete',
+    path: '/git/pending-merges/{id}',
+    summary: 'Forget a pending forge merge that `rat sync` finished or settled',
+    query: git.clearQuery,
+  },
 ];
 
 /** JSON Schema of a zod schema, without the `$schema` key (the document declares the dialect once). */
@@ -201,7 +215,9 @@ function operationObject(op: Operation): Record<string, unknown> {
     parameters: parameters(op),
     ...(op.body ? { requestBody: { required: true, content: json(jsonSchema(op.body, 'input')) } } : {}),
     responses: {
-      '200': { description: 'OK', content: json(jsonSchema(op.response, 'output')) },
+      ...(op.response
+        ? { '200': { description: 'OK', content: json(jsonSchema(op.response, 'output')) } }
+        : { '204': { description: 'Done' } }),
       default: {
         description: 'Error (Iceberg and Nessie error models)',
         content: json({ $ref: '#/components/schemas/Error' }),

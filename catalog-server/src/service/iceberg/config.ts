@@ -1,3 +1,7 @@
+import type { AppContext } from '../../app-context.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { DEFAULT_WAREHOUSE_NAME } from '../../warehouse/registry.ts';
+
 /**
  * Every Iceberg REST endpoint this catalog implements, in the spec's "<VERB> <path>" form for `GET /v1/config`.
  * Clients decide what to call from this list (DuckDB routes writes through transactions/commit when it is present,
@@ -53,4 +57,30 @@ export function catalogConfig(
     endpoints: [...ICEBERG_ENDPOINTS],
     ...(idempotencyKeyLifetime ? { 'idempotency-key-lifetime': idempotencyKeyLifetime } : {}),
   };
+}
+
+/**
+ * The prefix for `/v1/config?warehouse=<name or root URI>`: the warehouse's name for a configured non-default one,
+ * none for the default one. An unknown name is a 400 naming the known ones: taking it for the default warehouse
+ * would put a client's tables where it did not ask (DuckDB sends its ATTACH string here, so a typo there lands here).
+ *
+ * @example warehousePrefix(ctx, 'lake') // 'lake' for a configured non-default warehouse
+ */
+export function warehousePrefix(
+  ctx: Pick<AppContext, 'warehouses' | 'warehouse'>,
+  requested: string | undefined,
+): string | undefined {
+  if (!requested) return undefined;
+  for (const [name, w] of ctx.warehouses) {
+    if (requested === name || requested.replace(/\/+$/, '') === w.root) {
+      return w === ctx.warehouse ? undefined : name;
+    }
+  }
+  const known = [...ctx.warehouses.keys()];
+  throw new BadRequestError(
+    `Unknown warehouse "${requested}": this catalog has ${known.map((n) => `"${n}"`).join(', ')}. Name one of them ` +
+      `(in DuckDB: ATTACH '${DEFAULT_WAREHOUSE_NAME}' AS rat (TYPE iceberg, ENDPOINT '…/iceberg/<branch>', …)), or leave the ` +
+      'warehouse out for the default one.',
+    { warehouse: requested, known },
+  );
 }

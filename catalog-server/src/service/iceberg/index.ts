@@ -1,6 +1,6 @@
 /** Iceberg REST semantics over the versioned store: namespaces, tables, views, commits, transactions. */
 export type { CommitInfo } from './commit-info.ts';
-export { catalogConfig, ICEBERG_ENDPOINTS } from './config.ts';
+export { catalogConfig, ICEBERG_ENDPOINTS, warehousePrefix } from './config.ts';
 export { readRef, writableRef } from './refs.ts';
 export {
   createNamespace,
