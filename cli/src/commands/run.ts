@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { explicitServer, resolveServer, serverOption } from '../server-url.ts';
-import { dryRun, loadProject, runPipeline, type Project, type RunEvent, type RunReport } from '@ratatouille/engine';
+import {
+  cleanRunBranches,
+  dryRun,
+  loadProject,
+  runPipeline,
+  type Project,
+  type RunEvent,
+  type RunReport,
+} from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
@@ -13,6 +21,8 @@ export interface EngineTarget {
   project: Project;
   /** How the branch was chosen, for the user. */
   why: string;
+  /** `runs.keepFailed` of the project config, when set. */
+  keepFailedRuns?: string;
 }
 
 const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
@@ -31,11 +41,16 @@ export async function resolveEngineTarget(o: {
   const cwd = process.cwd();
   let branch = o.branch;
   let codeCommit: string | undefined;
-  let configured: { catalogUrl: string; pipelinesDir: string; root: string } | undefined;
+  let configured: { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string } | undefined;
   let why = '--branch';
   try {
     const io = await openGitSync({ fs, env: process.env });
-    configured = { catalogUrl: io.config.catalogUrl, pipelinesDir: io.config.pipelinesDir, root: io.dir };
+    configured = {
+      catalogUrl: io.config.catalogUrl,
+      pipelinesDir: io.config.pipelinesDir,
+      root: io.dir,
+      keepFailedRuns: io.config.keepFailedRuns,
+    };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
     const waiting = (await readJournal(io)).find(
@@ -80,7 +95,14 @@ export async function resolveEngineTarget(o: {
   const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
   let dir = o.project ? path.resolve(o.project) : cwd;
   if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
-  return { server, branch: branch ?? 'main', codeCommit, project: loadProject(dir), why };
+  return {
+    server,
+    branch: branch ?? 'main',
+    codeCommit,
+    project: loadProject(dir),
+    why,
+    keepFailedRuns: configured?.keepFailedRuns,
+  };
 }
 
 /** Progress: a live line on a terminal, plain lines otherwise. */
@@ -129,6 +151,17 @@ export function progressPrinter(): (e: RunEvent) => void {
         break;
     }
   };
+}
+
+/**
+ * After a run, with `runs.keepFailed` in rat.yaml: deletes the run branches of failed runs older than that (the branch
+ * this run just kept included when the setting is `0`). Returns the deleted names.
+ */
+export async function cleanKeptRuns(t: EngineTarget): Promise<string[]> {
+  if (t.keepFailedRuns === undefined) return [];
+  const { parseRetention } = await import('@ratatouille/catalog-server');
+  const report = await cleanRunBranches(t.server, { olderThanMs: parseRetention(t.keepFailedRuns) ?? Infinity });
+  return report.deleted.map((d) => d.name);
 }
 
 export function printReport(r: RunReport): void {
@@ -192,13 +225,14 @@ export function register(program: Command): void {
           await printJsonOutcome(async () => {
             const t = await resolveEngineTarget(o);
             if (!o.dryRun) {
-              return runPipeline({
+              const report = await runPipeline({
                 project: t.project,
                 server: t.server,
                 branch: t.branch,
                 selector: sel,
                 codeCommit: t.codeCommit,
               });
+              return { ...report, cleanedRunBranches: await cleanKeptRuns(t) };
             }
             const p = dryRun(t.project, sel);
             return {
@@ -231,6 +265,12 @@ export function register(program: Command): void {
           onEvent: progressPrinter(),
         });
         printReport(report);
+        const cleaned = await cleanKeptRuns(t);
+        if (cleaned.length) {
+          console.log(
+            `deleted ${cleaned.length} failed-run branch(es) older than runs.keepFailed (${t.keepFailedRuns})`,
+          );
+        }
       },
     );
 }
