@@ -92,6 +92,12 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
 
   it('rat run --json and rat test --json report structured outcomes; rat runs --json has nested values', async () => {
     const dir = folder(items, dirs);
+    const planned = await rat(dir, ['run', '--dry-run', '--json']);
+    assert.equal(planned.code, 0, planned.out);
+    assert.deepEqual(
+      json<{ steps: { id: string }[] }>(planned).steps.map((s) => s.id),
+      ['bronze.items', 'silver.items'],
+    );
     const ok = await rat(dir, ['run', '--json']);
     assert.equal(ok.code, 0, ok.out);
     const report = json<{ status: string; steps: { step: string; rows: number }[] }>(ok);
