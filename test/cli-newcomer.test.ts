@@ -4,6 +4,7 @@
  * plus `rat runs clean`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,12 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
 
   it('rat run --json and rat test --json report structured outcomes; rat runs --json has nested values', async () => {
     const dir = folder(items, dirs);
+    const planned = await rat(dir, ['run', '--dry-run', '--json']);
+    assert.equal(planned.code, 0, planned.out);
+    assert.deepEqual(
+      json<{ steps: { id: string }[] }>(planned).steps.map((s) => s.id),
+      ['bronze.items', 'silver.items'],
+    );
     const ok = await rat(dir, ['run', '--json']);
     assert.equal(ok.code, 0, ok.out);
     const report = json<{ status: string; steps: { step: string; rows: number }[] }>(ok);
@@ -163,5 +170,28 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     assert.deepEqual(await branches(), ['main']);
     const wrong = await rat(os.tmpdir(), ['runs', 'clean', '--older-than', 'soon']);
     assert.notEqual(wrong.code, 0, wrong.out);
+  });
+
+  it('runs.keepFailed in rat.yaml: each rat run deletes the failed-run branches older than that', async () => {
+    const dir = folder(
+      {
+        ...items,
+        'rat.yaml': `catalog:\n  url: ${server.url}\npipelines: .\nruns:\n  keepFailed: 7d\n`,
+      },
+      dirs,
+    );
+    for (const args of [
+      ['init', '-q', '-b', 'main'],
+      ['add', '.'],
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'items'],
+    ]) {
+      execFileSync('git', args, { cwd: dir });
+    }
+    const old = 'rat-run-20200101-000000-abcdef';
+    await mgmt.createReference(old, 'BRANCH', await mgmt.getReference('main'));
+    const r = await runRat(dir, ['run', '--json'], { RAT_SERVER: '' });
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(json<{ cleanedRunBranches: string[] }>(r).cleanedRunBranches, [old]);
+    assert.deepEqual(await branches(), ['main']);
   });
 });

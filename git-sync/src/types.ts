@@ -30,6 +30,11 @@ export interface ProjectConfig {
   archivePrefix: string;
   /** `on_existing` in rat.yaml. */
   onExisting: ExistingBranchPolicy;
+  /**
+   * `runs.keepFailed` in rat.yaml: how long the `rat-run-*` branches of failed runs are kept (`14d`, `12h`, `0`); each
+   * `rat run` deletes older ones. Unset: kept until `rat runs clean`.
+   */
+  keepFailedRuns?: string;
 }
 
 /** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */

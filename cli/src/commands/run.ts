@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { explicitServer, resolveServer, serverOption } from '../server-url.ts';
 import {
+  cleanRunBranches,
   dryRun,
   loadProject,
   parseMemoryLimit,
@@ -21,6 +22,8 @@ export interface EngineTarget {
   project: Project;
   /** How the branch was chosen, for the user. */
   why: string;
+  /** `runs.keepFailed` of the project config, when set. */
+  keepFailedRuns?: string;
 }
 
 const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
@@ -39,11 +42,16 @@ export async function resolveEngineTarget(o: {
   const cwd = process.cwd();
   let branch = o.branch;
   let codeCommit: string | undefined;
-  let configured: { catalogUrl: string; pipelinesDir: string; root: string } | undefined;
+  let configured: { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string } | undefined;
   let why = '--branch';
   try {
     const io = await openGitSync({ fs, env: process.env });
-    configured = { catalogUrl: io.config.catalogUrl, pipelinesDir: io.config.pipelinesDir, root: io.dir };
+    configured = {
+      catalogUrl: io.config.catalogUrl,
+      pipelinesDir: io.config.pipelinesDir,
+      root: io.dir,
+      keepFailedRuns: io.config.keepFailedRuns,
+    };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
     const waiting = (await readJournal(io)).find(
@@ -88,7 +96,14 @@ export async function resolveEngineTarget(o: {
   const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
   let dir = o.project ? path.resolve(o.project) : cwd;
   if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
-  return { server, branch: branch ?? 'main', codeCommit, project: loadProject(dir), why };
+  return {
+    server,
+    branch: branch ?? 'main',
+    codeCommit,
+    project: loadProject(dir),
+    why,
+    keepFailedRuns: configured?.keepFailedRuns,
+  };
 }
 
 /** Progress: a live line on a terminal, plain lines otherwise. */
@@ -139,6 +154,17 @@ export function progressPrinter(): (e: RunEvent) => void {
   };
 }
 
+/**
+ * After a run, with `runs.keepFailed` in rat.yaml: deletes the run branches of failed runs older than that (the branch
+ * this run just kept included when the setting is `0`). Returns the deleted names.
+ */
+export async function cleanKeptRuns(t: EngineTarget): Promise<string[]> {
+  if (t.keepFailedRuns === undefined) return [];
+  const { parseRetention } = await import('@ratatouille/catalog-server');
+  const report = await cleanRunBranches(t.server, { olderThanMs: parseRetention(t.keepFailedRuns) ?? Infinity });
+  return report.deleted.map((d) => d.name);
+}
+
 export function printReport(r: RunReport): void {
   const passed = r.tests.filter((t) => t.passed).length;
   if (r.tests.length) console.log(`tests: ${passed}/${r.tests.length} passed`);
@@ -147,6 +173,29 @@ export function printReport(r: RunReport): void {
   else {
     console.log(`run ${r.runId}: FAILED — ${r.branch} is unchanged`);
     if (r.keptRunBranch) console.log(`run branch ${r.runBranch} kept for inspection`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * `--json` output: the run report, or `{ "error": { code, message, data } }` when the run could not start (no
+ * pipelines, an invalid branch name, an unreachable server); the exit code is 1 for both a failed run and an error.
+ */
+export async function printJsonOutcome(work: () => Promise<RunReport | object>): Promise<void> {
+  try {
+    const out = await work();
+    console.log(JSON.stringify(out, null, 2));
+    if ('status' in out && out.status !== 'success') process.exitCode = 1;
+  } catch (err) {
+    // A server's refusal (ManagementApiError) carries the API's error code and HTTP status; engine errors their own code.
+    const e = err as { code?: string; errorCode?: string; status?: number; message?: string; data?: unknown };
+    const error = {
+      code: e.errorCode ?? e.code ?? 'ERROR',
+      ...(typeof e.status === 'number' ? { status: e.status } : {}),
+      message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
+      data: e.data ?? {},
+    };
+    console.log(JSON.stringify({ error }, null, 2));
     process.exitCode = 1;
   }
 }
@@ -174,29 +223,6 @@ function memoryOption(v: string): string {
     throw new InvalidArgumentError('a size of at least 1MiB such as 512MB or 4GB');
   }
   return v;
-}
-
-/**
- * `--json` output: the run report, or `{ "error": { code, message, data } }` when the run could not start (no
- * pipelines, an invalid branch name, an unreachable server); the exit code is 1 for both a failed run and an error.
- */
-export async function printJsonOutcome(work: () => Promise<RunReport | object>): Promise<void> {
-  try {
-    const out = await work();
-    console.log(JSON.stringify(out, null, 2));
-    if ('status' in out && out.status !== 'success') process.exitCode = 1;
-  } catch (err) {
-    // A server's refusal (ManagementApiError) carries the API's error code and HTTP status; engine errors their own code.
-    const e = err as { code?: string; errorCode?: string; status?: number; message?: string; data?: unknown };
-    const error = {
-      code: e.errorCode ?? e.code ?? 'ERROR',
-      ...(typeof e.status === 'number' ? { status: e.status } : {}),
-      message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
-      data: e.data ?? {},
-    };
-    console.log(JSON.stringify({ error }, null, 2));
-    process.exitCode = 1;
-  }
 }
 
 /** `rat run [selector]`: build the selected tables on a run branch, test, merge into the data branch. */
@@ -227,7 +253,7 @@ export function register(program: Command): void {
         await printJsonOutcome(async () => {
           const t = await resolveEngineTarget(o);
           if (!o.dryRun) {
-            return runPipeline({
+            const report = await runPipeline({
               project: t.project,
               server: t.server,
               branch: t.branch,
@@ -236,6 +262,7 @@ export function register(program: Command): void {
               threads: o.threads,
               memoryLimit: o.memoryLimit,
             });
+            return { ...report, cleanedRunBranches: await cleanKeptRuns(t) };
           }
           const p = dryRun(t.project, sel);
           return {
@@ -270,5 +297,9 @@ export function register(program: Command): void {
         memoryLimit: o.memoryLimit,
       });
       printReport(report);
+      const cleaned = await cleanKeptRuns(t);
+      if (cleaned.length) {
+        console.log(`deleted ${cleaned.length} failed-run branch(es) older than runs.keepFailed (${t.keepFailedRuns})`);
+      }
     });
 }

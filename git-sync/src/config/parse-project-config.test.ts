@@ -63,6 +63,18 @@ describe('project config', () => {
     }
   });
 
+  it('reads runs.keepFailed (unset by default) and refuses what is not an age', () => {
+    assert.equal(parseProjectConfig({}, 'rat.yaml').keepFailedRuns, undefined);
+    assert.equal(parseProjectConfig({ runs: { keepFailed: '14d' } }, 'rat.yaml').keepFailedRuns, '14d');
+    assert.equal(parseProjectConfig({ runs: { keepFailed: 0 } }, 'rat.yaml').keepFailedRuns, '0');
+    for (const runs of [{ keepFailed: 'forever' }, { keep: '1d' }, 'x']) {
+      assert.throws(
+        () => parseProjectConfig({ runs }, 'rat.yaml'),
+        (e: unknown) => e instanceof InvalidProjectConfigError,
+      );
+    }
+  });
+
   it('rejects unknown fields and wrong shapes with INVALID_PROJECT_CONFIG', () => {
     for (const doc of [
       { onBranchDelte: 'delete' },

@@ -61,6 +61,17 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
           fail('"on_existing" must be "reuse", "reset" or "fail"');
         cfg.onExisting = value as ProjectConfig['onExisting'];
         break;
+      case 'runs': {
+        if (!isObject(value)) fail('"runs" must be a mapping');
+        for (const [k, v] of Object.entries(value as Json)) {
+          if (k !== 'keepFailed') fail(`unknown field "runs.${k}"`);
+          // The same ages as `rat runs clean --older-than`; the CLI turns it into milliseconds.
+          const age = String(v);
+          if (!/^(0|\d+(\.\d+)?[smhdw])$/.test(age)) fail(`"runs.keepFailed" must be an age such as 14d, 12h or 0`);
+          cfg.keepFailedRuns = age;
+        }
+        break;
+      }
       case 'archivePrefix':
         cfg.archivePrefix = str(value, 'archivePrefix');
         break;
