@@ -7,7 +7,7 @@
  * const jar = await ensureIcebergSparkRuntime();
  */
 export { clientCacheDir, withCacheLock } from './cache.ts';
-export { runProcess, runChecked, type RunResult, type RunOptions } from './proc.ts';
+export { runProcess, runChecked, freePort, trackProcessGroup, type RunResult, type RunOptions } from './proc.ts';
 export {
   ensurePythonVenv,
   runClientScript,

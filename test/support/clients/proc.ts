@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 
 export interface RunResult {
   code: number | null;
@@ -17,6 +18,7 @@ export interface RunOptions {
 }
 
 const liveGroups = new Set<number>();
+const exitCleanups = new Set<() => void>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -30,6 +32,7 @@ function installExitHook(): void {
         // already gone
       }
     }
+    for (const cleanup of exitCleanups) cleanup();
   };
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -38,6 +41,40 @@ function installExitHook(): void {
       process.exit(130);
     });
   }
+}
+
+/**
+ * Keeps a long-running child's process group (spawned with `detached: true`) from outliving this Node process: the
+ * group is killed, then `cleanup` runs, when Node exits or is interrupted. Call the returned function once the child
+ * was stopped normally.
+ *
+ * @example const untrack = trackProcessGroup(child.pid!, () => rmSync(dir, { recursive: true, force: true }));
+ */
+export function trackProcessGroup(pid: number, cleanup?: () => void): () => void {
+  installExitHook();
+  liveGroups.add(pid);
+  if (cleanup) exitCleanups.add(cleanup);
+  return () => {
+    liveGroups.delete(pid);
+    if (cleanup) exitCleanups.delete(cleanup);
+  };
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now, for servers that cannot bind port 0 themselves and report it (it can be
+ * taken before the caller binds it; callers retry or fail clearly).
+ *
+ * @example const port = await freePort();
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -10,7 +10,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +17,7 @@ import { clientCacheDir, withCacheLock } from './cache.ts';
 import { DOC_CATALOG_URI, snippetPath } from './iceberg-js.ts';
 import { findJavaHome } from './java.ts';
 import { ensureMavenArtifact } from './maven.ts';
-import { runChecked } from './proc.ts';
+import { freePort, runChecked, trackProcessGroup } from './proc.ts';
 
 /** The pinned Trino server (Maven Central `io.trino:trino-server`, a tar.gz); 476 needs Java 24 or newer. */
 export const TRINO_VERSION = '476';
@@ -185,43 +184,6 @@ export interface TrinoServer {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-const workDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const killAll = () => {
-    for (const child of running) {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const properties = (entries: Record<string, string>) =>
   Object.entries(entries)
     .map(([k, v]) => `${k}=${v}`)
@@ -251,7 +213,6 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
   const home = await ensureTrinoServer();
   const javaHome = await findJavaHome(TRINO_MIN_JAVA);
   const work = mkdtempSync(path.join(os.tmpdir(), 'rat-trino-'));
-  workDirs.add(work);
   const etc = path.join(work, 'etc');
   const data = path.join(work, 'data');
   const tmp = path.join(work, 'tmp');
@@ -295,7 +256,6 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
     writeFileSync(path.join(etc, 'catalog', `${name}.properties`), properties(props));
   }
 
-  installExitHook();
   const child = spawn(path.join(home, 'bin', 'launcher'), ['run', `--etc-dir=${etc}`, `--data-dir=${data}`], {
     cwd: work,
     env: { ...process.env, JAVA_HOME: javaHome, PATH: `${path.join(javaHome, 'bin')}:${process.env.PATH ?? ''}` },
@@ -303,7 +263,11 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
     // Its own process group, so that stop() and the exit hook take the JVM down with the launcher.
     detached: true,
   });
-  running.add(child);
+  if (child.pid === undefined) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`Could not start ${path.join(home, 'bin', 'launcher')}`);
+  }
+  const untrack = trackProcessGroup(child.pid, () => rmSync(work, { recursive: true, force: true }));
   const log = createWriteStream(path.join(work, 'trino.log'));
   let output = '';
   const onData = (chunk: Buffer) => {
@@ -332,10 +296,9 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
         clearTimeout(timer);
       }
       signal('SIGKILL');
-      running.delete(child);
+      untrack();
       await new Promise((r) => log.end(r));
       rmSync(work, { recursive: true, force: true });
-      workDirs.delete(work);
     })();
     return stopped;
   };

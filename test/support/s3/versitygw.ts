@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { clientCacheDir, runChecked, withCacheLock } from '../clients/index.ts';
+import { clientCacheDir, freePort, runChecked, withCacheLock } from '../clients/index.ts';
 
 /** The pinned S3 server used by the S3 tests: Versity's S3 gateway over a POSIX directory. */
 export const VERSITYGW_MODULE = 'github.com/versity/versitygw/cmd/versitygw';
@@ -90,17 +89,6 @@ function killOnExit(child: ChildProcess): void {
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 interface Spawned {
