@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
+import { redactStoreLocation, startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
 
 /** `rat serve`: the catalog server in the foreground until SIGTERM/SIGINT. */
 export function register(program: Command): void {
@@ -16,6 +16,17 @@ export function register(program: Command): void {
       new Option('--data-dir <dir>', 'state directory (catalog.db, default warehouse)')
         .env(SERVER_ENV.dataDir)
         .default(SERVER_DEFAULTS.dataDir),
+    )
+    .addOption(
+      new Option(
+        '--store <location>',
+        'catalog database: postgresql://user:pass@host/db (shared by replicas) or sqlite:<file> (default <data-dir>/catalog.db)',
+      ).env(SERVER_ENV.store),
+    )
+    .addOption(
+      new Option('--store-pool-size <n>', 'PostgreSQL connections per server')
+        .env(SERVER_ENV.storePoolSize)
+        .default('10'),
     )
     .addOption(
       new Option('--warehouse <uri>', 'default warehouse (file:///abs/path or s3://bucket/prefix)').env(
@@ -64,6 +75,8 @@ export function register(program: Command): void {
         host: string;
         port: string;
         dataDir: string;
+        store?: string;
+        storePoolSize: string;
         warehouse?: string;
         warehouses?: string;
         allowedLocations?: string;
@@ -75,10 +88,16 @@ export function register(program: Command): void {
       }) => {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`Invalid port "${opts.port}".`);
+        const poolSize = Number(opts.storePoolSize);
+        if (!Number.isInteger(poolSize) || poolSize < 1) {
+          program.error(`Invalid --store-pool-size "${opts.storePoolSize}": a positive integer.`);
+        }
         const server = await startServer({
           host: opts.host,
           port,
           dataDir: opts.dataDir,
+          store: opts.store,
+          storePoolSize: poolSize,
           warehouse: opts.warehouse,
           warehouses: opts.warehouses,
           webhookSecret: opts.webhookSecret,
@@ -94,6 +113,7 @@ export function register(program: Command): void {
         console.log(`Ratatouille catalog listening on ${server.url}`);
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
         console.log(`  Management:   ${server.url}/api/v2`);
+        console.log(`  Store:        ${opts.store ? redactStoreLocation(opts.store) : `${opts.dataDir}/catalog.db`}`);
         console.log(
           opts.auth
             ? `  Auth:         on (${opts.auth}); tokens at ${server.url}/iceberg/v1/oauth/tokens`
