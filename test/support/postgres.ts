@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { withCacheLock } from './clients/cache.ts';
+import { freePort } from './free-port.ts';
 
 /** A throwaway PostgreSQL server for tests. */
 export interface TestPostgres {
@@ -44,17 +44,6 @@ async function ensurePostgres(): Promise<string> {
   const bin = pgBinDir();
   if (!bin) throw new Error(`apt-get install postgresql did not provide ${PG_ROOT}/<version>/bin/initdb`);
   return bin;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** postgres refuses to run as root: as root, run its tools as the `postgres` user. */
@@ -139,6 +128,10 @@ export function sharedTestPostgres(): Promise<TestPostgres> {
   shared ??= startTestPostgres().then((server) => {
     // Synchronous (pg_ctl runs to completion), so it also works in the 'exit' handler.
     process.once('exit', () => void server.stop());
+    // An interrupted test run must not leave the server behind either.
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+    }
     return server;
   });
   return shared;

@@ -6,14 +6,14 @@ import type {
   IdempotentOutcome,
   WebhookDeliveryRecord,
 } from '../companions.ts';
-
-interface LinkRow {
-  code_sha: string;
-  data_ref: string;
-  data_hash: string;
-  code_branch: string | null;
-  recorded_at: string;
-}
+import {
+  fromDeliveryRow,
+  fromIdempotencyRow,
+  fromLinkRow,
+  type DeliveryRow,
+  type IdempotencyRow,
+  type LinkRow,
+} from '../sql-rows.ts';
 
 /**
  * Code links and webhook deliveries on PostgreSQL (migrations 100 and 101). A delivery claim is an insert that only
@@ -28,7 +28,7 @@ export class PostgresCodeLinks implements CodeLinks {
     const { rows } = await this.pool.query<LinkRow>('SELECT * FROM code_links WHERE code_sha = $1', [
       sha.toLowerCase(),
     ]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? fromLinkRow(rows[0]) : undefined;
   }
 
   async put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): Promise<CodeLinkRecord> {
@@ -51,7 +51,7 @@ export class PostgresCodeLinks implements CodeLinks {
       'SELECT * FROM code_links WHERE data_hash = $1 ORDER BY recorded_at DESC LIMIT $2',
       [dataHash, limit],
     );
-    return rows.map(toRecord);
+    return rows.map(fromLinkRow);
   }
 
   async list(afterSha: string, limit: number): Promise<CodeLinkRecord[]> {
@@ -59,7 +59,7 @@ export class PostgresCodeLinks implements CodeLinks {
       'SELECT * FROM code_links WHERE code_sha > $1 ORDER BY code_sha LIMIT $2',
       [afterSha, limit],
     );
-    return rows.map(toRecord);
+    return rows.map(fromLinkRow);
   }
 
   async claimDelivery(forge: string, deliveryId: string): Promise<boolean> {
@@ -86,22 +86,11 @@ export class PostgresCodeLinks implements CodeLinks {
   }
 
   async getDelivery(forge: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
-    const { rows } = await this.pool.query<{
-      forge: string;
-      delivery_id: string;
-      received_at: string;
-      status: 'processing' | 'done';
-      result: string | null;
-    }>('SELECT * FROM webhook_deliveries WHERE forge = $1 AND delivery_id = $2', [forge, deliveryId]);
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      forge: row.forge,
-      deliveryId: row.delivery_id,
-      receivedAt: row.received_at,
-      status: row.status,
-      result: row.result ? (JSON.parse(row.result) as unknown) : undefined,
-    };
+    const { rows } = await this.pool.query<DeliveryRow>(
+      'SELECT * FROM webhook_deliveries WHERE forge = $1 AND delivery_id = $2',
+      [forge, deliveryId],
+    );
+    return rows[0] ? fromDeliveryRow(rows[0]) : undefined;
   }
 }
 
@@ -117,24 +106,13 @@ export class PostgresIdempotency implements IdempotencyRecords {
   ) {}
 
   async get(key: string, now = Date.now()): Promise<IdempotentOutcome | undefined> {
-    const { rows } = await this.pool.query<{
-      idempotency_key: string;
-      fingerprint: string;
-      status: number;
-      headers: string;
-      body: Buffer;
-      created_ms: string;
-    }>('SELECT * FROM idempotency_keys WHERE idempotency_key = $1', [key]);
+    const { rows } = await this.pool.query<IdempotencyRow>(
+      'SELECT * FROM idempotency_keys WHERE idempotency_key = $1',
+      [key],
+    );
     const row = rows[0];
     if (!row || Number(row.created_ms) < now - this.retentionMs) return undefined;
-    return {
-      key: row.idempotency_key,
-      fingerprint: row.fingerprint,
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: row.body,
-      createdMs: Number(row.created_ms),
-    };
+    return fromIdempotencyRow(row);
   }
 
   async put(o: IdempotentOutcome): Promise<void> {
@@ -145,14 +123,4 @@ export class PostgresIdempotency implements IdempotencyRecords {
     );
     await this.pool.query('DELETE FROM idempotency_keys WHERE created_ms < $1', [o.createdMs - this.retentionMs]);
   }
-}
-
-function toRecord(r: LinkRow): CodeLinkRecord {
-  return {
-    sha: r.code_sha,
-    dataRef: r.data_ref,
-    dataHash: r.data_hash,
-    ...(r.code_branch ? { codeBranch: r.code_branch } : {}),
-    recordedAt: r.recorded_at,
-  };
 }

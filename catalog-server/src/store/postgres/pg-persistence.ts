@@ -1,34 +1,9 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
-import type { ReferenceType, ReflogEntry } from '../types.ts';
+import { COMMIT_COLUMNS, fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
+import type { ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
-
-interface CommitRow {
-  hash: string;
-  parent: string | null;
-  merge_parent: string | null;
-  tree: string;
-  generation: number;
-  author: string;
-  committer: string;
-  message: string;
-  author_time: string;
-  commit_time: string;
-  commit_ms: string;
-  properties: string;
-  operations: string;
-}
-
-interface LogRow {
-  id: string;
-  ref_name: string;
-  ref_type: ReferenceType;
-  previous_hash: string | null;
-  new_hash: string | null;
-  operation: ReflogEntry['operation'];
-  at: string;
-}
 
 /** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -60,7 +35,7 @@ export class PostgresPersistence implements Persistence {
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
     const { rows } = await this.pool.query<CommitRow>('SELECT * FROM commits WHERE hash = $1', [hash]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    return rows[0] ? fromCommitRow(rows[0]) : undefined;
   }
 
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
@@ -95,15 +70,7 @@ export class PostgresPersistence implements Persistence {
           opts.beforeId,
           opts.limit,
         ]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      refName: r.ref_name,
-      refType: r.ref_type,
-      previousHash: r.previous_hash,
-      newHash: r.new_hash,
-      operation: r.operation,
-      at: r.at,
-    }));
+    return rows.map(fromLogRow);
   }
 
   async write(batch: WriteBatch): Promise<boolean> {
@@ -138,26 +105,11 @@ export class PostgresPersistence implements Persistence {
       );
     }
     for (const c of batch.commits) {
-      const r = toRow(c);
+      const row = toCommitRow(c);
       await client.query(
-        `INSERT INTO commits (hash, parent, merge_parent, tree, generation, author, committer, message, author_time,
-         commit_time, commit_ms, properties, operations) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        `INSERT INTO commits (${COMMIT_COLUMNS.join(', ')}) VALUES (${COMMIT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (hash) DO NOTHING`,
-        [
-          r.hash,
-          r.parent,
-          r.merge_parent,
-          r.tree,
-          r.generation,
-          r.author,
-          r.committer,
-          r.message,
-          r.author_time,
-          r.commit_time,
-          r.commit_ms,
-          r.properties,
-          r.operations,
-        ],
+        COMMIT_COLUMNS.map((col) => row[col]),
       );
     }
     const ref = batch.ref;
@@ -191,39 +143,4 @@ export class PostgresPersistence implements Persistence {
     );
     return true;
   }
-}
-
-function toRow(c: CommitRecord) {
-  return {
-    hash: c.hash,
-    parent: c.parents[0] ?? null,
-    merge_parent: c.parents[1] ?? null,
-    tree: c.tree,
-    generation: c.generation,
-    author: c.author,
-    committer: c.committer,
-    message: c.message,
-    author_time: c.authorTime,
-    commit_time: c.commitTime,
-    commit_ms: c.commitMs,
-    properties: JSON.stringify(c.properties),
-    operations: JSON.stringify(c.operations),
-  };
-}
-
-function fromRow(r: CommitRow): CommitRecord {
-  return {
-    hash: r.hash,
-    parents: r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [],
-    tree: r.tree,
-    generation: r.generation,
-    author: r.author,
-    committer: r.committer,
-    message: r.message,
-    authorTime: r.author_time,
-    commitTime: r.commit_time,
-    commitMs: Number(r.commit_ms),
-    properties: JSON.parse(r.properties) as Record<string, string>,
-    operations: JSON.parse(r.operations) as CommitRecord['operations'],
-  };
 }

@@ -1,0 +1,153 @@
+import type { CodeLinkRecord, IdempotentOutcome, WebhookDeliveryRecord } from './companions.ts';
+import type { CommitRecord } from './core/persistence.ts';
+import type { ReferenceType, ReflogEntry } from './types.ts';
+
+/**
+ * Row shapes of the catalog tables and their mapping to records, shared by the SQL backends (the SQLite and
+ * PostgreSQL schemas have the same columns). PostgreSQL returns BIGINT columns as strings, hence `number | string`.
+ */
+export interface CommitRow {
+  hash: string;
+  parent: string | null;
+  merge_parent: string | null;
+  tree: string;
+  generation: number;
+  author: string;
+  committer: string;
+  message: string;
+  author_time: string;
+  commit_time: string;
+  commit_ms: number | string;
+  properties: string;
+  operations: string;
+}
+
+/** The commit columns in insert order (for positional parameters). */
+export const COMMIT_COLUMNS = [
+  'hash',
+  'parent',
+  'merge_parent',
+  'tree',
+  'generation',
+  'author',
+  'committer',
+  'message',
+  'author_time',
+  'commit_time',
+  'commit_ms',
+  'properties',
+  'operations',
+] as const satisfies ReadonlyArray<keyof CommitRow>;
+
+export function toCommitRow(c: CommitRecord): CommitRow {
+  return {
+    hash: c.hash,
+    parent: c.parents[0] ?? null,
+    merge_parent: c.parents[1] ?? null,
+    tree: c.tree,
+    generation: c.generation,
+    author: c.author,
+    committer: c.committer,
+    message: c.message,
+    author_time: c.authorTime,
+    commit_time: c.commitTime,
+    commit_ms: c.commitMs,
+    properties: JSON.stringify(c.properties),
+    operations: JSON.stringify(c.operations),
+  };
+}
+
+export function fromCommitRow(r: CommitRow): CommitRecord {
+  return {
+    hash: r.hash,
+    parents: r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [],
+    tree: r.tree,
+    generation: r.generation,
+    author: r.author,
+    committer: r.committer,
+    message: r.message,
+    authorTime: r.author_time,
+    commitTime: r.commit_time,
+    commitMs: Number(r.commit_ms),
+    properties: JSON.parse(r.properties) as Record<string, string>,
+    operations: JSON.parse(r.operations) as CommitRecord['operations'],
+  };
+}
+
+export interface LogRow {
+  id: number | string;
+  ref_name: string;
+  ref_type: ReferenceType;
+  previous_hash: string | null;
+  new_hash: string | null;
+  operation: ReflogEntry['operation'];
+  at: string;
+}
+
+export function fromLogRow(r: LogRow) {
+  return {
+    id: Number(r.id),
+    refName: r.ref_name,
+    refType: r.ref_type,
+    previousHash: r.previous_hash,
+    newHash: r.new_hash,
+    operation: r.operation,
+    at: r.at,
+  };
+}
+
+export interface LinkRow {
+  code_sha: string;
+  data_ref: string;
+  data_hash: string;
+  code_branch: string | null;
+  recorded_at: string;
+}
+
+export function fromLinkRow(r: LinkRow): CodeLinkRecord {
+  return {
+    sha: r.code_sha,
+    dataRef: r.data_ref,
+    dataHash: r.data_hash,
+    ...(r.code_branch ? { codeBranch: r.code_branch } : {}),
+    recordedAt: r.recorded_at,
+  };
+}
+
+export interface DeliveryRow {
+  forge: string;
+  delivery_id: string;
+  received_at: string;
+  status: 'processing' | 'done';
+  result: string | null;
+}
+
+export function fromDeliveryRow(row: DeliveryRow): WebhookDeliveryRecord {
+  return {
+    forge: row.forge,
+    deliveryId: row.delivery_id,
+    receivedAt: row.received_at,
+    status: row.status,
+    result: row.result ? (JSON.parse(row.result) as unknown) : undefined,
+  };
+}
+
+export interface IdempotencyRow {
+  idempotency_key: string;
+  fingerprint: string;
+  status: number;
+  headers: string;
+  body: Buffer;
+  created_ms: number | string;
+}
+
+export function fromIdempotencyRow(row: IdempotencyRow): IdempotentOutcome {
+  return {
+    key: row.idempotency_key,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body: row.body,
+    createdMs: Number(row.created_ms),
+  };
+}
