@@ -4,34 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { http } from './support/server.ts';
+import { commitKey, headOf } from './support/catalog-commits.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
-
-/** Commits one table-valued key on `branch` through the management API, based on `expectedHash`. */
-async function commitKey(base: string, branch: string, expectedHash: string, name: string, version: number) {
-  return http('POST', `${base}/api/v2/trees/${encodeURIComponent(`${branch}@${expectedHash}`)}/history/commit`, {
-    commitMeta: { message: `${name} v${version}` },
-    operations: [
-      {
-        type: 'PUT',
-        key: { elements: [name] },
-        content: {
-          type: 'ICEBERG_TABLE',
-          metadataLocation: `file:///w/${name}/v${version}.json`,
-          snapshotId: version,
-          schemaId: 0,
-          specId: 0,
-          sortOrderId: 0,
-        },
-      },
-    ],
-  });
-}
-
-async function headOf(base: string, ref = 'main'): Promise<string> {
-  const r = await http('GET', `${base}/api/v2/trees/${encodeURIComponent(ref)}`);
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return r.body.reference.hash;
-}
 
 describe('durability: the server process is killed during concurrent commits', function () {
   this.timeout(120_000);

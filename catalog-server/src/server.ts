@@ -4,15 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
-import { SqliteVersionStore } from './store/sqlite/sqlite-store.ts';
-import { CodeLinkStore } from './store/sqlite/code-link-store.ts';
-import { PendingMergeStore } from './store/sqlite/pending-merge-store.ts';
+import { openCatalogDatabase, parseStoreLocation } from './store/open-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
 import { createLogger, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { BadRequestError } from './errors/index.ts';
-import { IdempotencyStore } from './store/sqlite/idempotency-store.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth/config.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -22,8 +19,15 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Holds `catalog.db` and, by default, the warehouse. */
+  /** Holds `catalog.db` (unless `store` says otherwise) and, by default, the warehouse. */
   dataDir?: string;
+  /**
+   * The catalog database: `postgresql://user:pass@host:5432/db` (several servers may share it), `sqlite:<file>` or a
+   * file path; default `<dataDir>/catalog.db`.
+   */
+  store?: string;
+  /** Connections in the PostgreSQL pool (default 10); ignored for SQLite. */
+  storePoolSize?: number;
   /** Default warehouse URI; defaults to `file://<dataDir>/warehouse`. */
   warehouse?: string;
   /**
@@ -60,7 +64,7 @@ export interface RunningServer {
   dataDir: string;
   /** The default warehouse's root URI (`file:///…/warehouse`, `s3://bucket/prefix`). */
   warehouse: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes SQLite. */
+  /** Stops accepting connections, lets in-flight requests finish, then closes the catalog database. */
   close(): Promise<void>;
 }
 
@@ -69,6 +73,8 @@ export const SERVER_ENV = {
   host: 'RAT_HOST',
   port: 'RAT_PORT',
   dataDir: 'RAT_DATA_DIR',
+  store: 'RAT_STORE',
+  storePoolSize: 'RAT_STORE_POOL_SIZE',
   warehouse: 'RAT_WAREHOUSE',
   warehouses: 'RAT_WAREHOUSES',
   webhookSecret: 'RAT_WEBHOOK_SECRET',
@@ -118,7 +124,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   const logger = createLogger(logLevel as (typeof LOG_LEVELS)[number]);
   const metrics = new Metrics();
-  const store = await SqliteVersionStore.open(path.join(dataDir, 'catalog.db'));
+  const db = await openCatalogDatabase(parseStoreLocation(opts.store ?? path.join(dataDir, 'catalog.db')), {
+    poolSize: opts.storePoolSize,
+  });
+  const store = db.store;
   const app = createApp({
     store: instrumentStore(store, metrics),
     logger,
@@ -128,9 +137,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     locations,
     keepHistoryMs,
     webhookSecret: opts.webhookSecret,
-    codeLinks: new CodeLinkStore(store.db),
-    pendingMerges: new PendingMergeStore(store.db),
-    idempotency: new IdempotencyStore(store.db),
+    codeLinks: db.codeLinks,
+    idempotency: db.idempotency,
+    pendingMerges: db.pendingMerges,
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from '@ratatouille/catalog-server';
+import { sharedTestPostgres } from './postgres.ts';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -9,12 +10,19 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts an in-process catalog server on a free port with a fresh temp data dir (file warehouse inside it). */
+/**
+ * Starts an in-process catalog server on a free port with a fresh temp data dir (file warehouse inside it). With
+ * RAT_TEST_STORE=postgresql its catalog is a fresh database on a test PostgreSQL server instead of SQLite (the
+ * PostgreSQL lanes run the same test files that way).
+ */
 export async function startTestServer(opts: Omit<ServerOptions, 'port' | 'host'> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-test-'));
+  const store =
+    opts.store ??
+    (process.env.RAT_TEST_STORE === 'postgresql' ? await (await sharedTestPostgres()).createDatabase() : undefined);
   // Request lines would bury mocha's output; RAT_LOG_LEVEL=info shows them when debugging.
   const logLevel = opts.logLevel ?? process.env.RAT_LOG_LEVEL ?? 'warn';
-  const server = await startServer({ ...opts, dataDir, logLevel, host: '127.0.0.1', port: 0 });
+  const server = await startServer({ ...opts, dataDir, store, logLevel, host: '127.0.0.1', port: 0 });
   return {
     ...server,
     dataDir,

@@ -20,7 +20,7 @@ import type {
 
 /**
  * The behaviour every VersionStore must have, written once and run against each implementation (SQLite in memory
- * and on disk today). `factory` returns a fresh, empty store; the suite closes it.
+ * and on disk, PostgreSQL in test/store-postgres.test.ts). `factory` returns a fresh, empty store; the suite closes it.
  */
 export function describeVersionStoreContract(name: string, factory: () => Promise<VersionStore>): void {
   describe(`VersionStore contract: ${name}`, () => {

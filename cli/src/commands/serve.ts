@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
+import { redactStoreLocation, startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
 import { DEFAULT_CATALOG_URL } from '@ratatouille/git-sync';
 import { explicitServer } from '../server-url.ts';
 
@@ -19,6 +19,17 @@ export function register(program: Command): void {
       new Option('--data-dir <dir>', 'state directory (catalog.db, default warehouse)')
         .env(SERVER_ENV.dataDir)
         .default(SERVER_DEFAULTS.dataDir),
+    )
+    .addOption(
+      new Option(
+        '--store <location>',
+        'catalog database: postgresql://user:pass@host/db (shared by replicas) or sqlite:<file> (default <data-dir>/catalog.db)',
+      ).env(SERVER_ENV.store),
+    )
+    .addOption(
+      new Option('--store-pool-size <n>', 'PostgreSQL connections per server')
+        .env(SERVER_ENV.storePoolSize)
+        .default('10'),
     )
     .addOption(
       new Option('--warehouse <uri>', 'default warehouse (file:///abs/path or s3://bucket/prefix)').env(
@@ -67,6 +78,8 @@ export function register(program: Command): void {
         host: string;
         port: string;
         dataDir: string;
+        store?: string;
+        storePoolSize: string;
         warehouse?: string;
         warehouses?: string;
         allowedLocations?: string;
@@ -79,10 +92,16 @@ export function register(program: Command): void {
         const port = Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new Error(`Invalid port "${opts.port}": give a number from 0 to 65535 (0 picks a free one).`);
+        const poolSize = Number(opts.storePoolSize);
+        if (!Number.isInteger(poolSize) || poolSize < 1) {
+          throw new Error(`Invalid --store-pool-size "${opts.storePoolSize}": give a positive whole number.`);
+        }
         const server = await startServer({
           host: opts.host,
           port,
           dataDir: opts.dataDir,
+          store: opts.store,
+          storePoolSize: poolSize,
           warehouse: opts.warehouse,
           warehouses: opts.warehouses,
           webhookSecret: opts.webhookSecret,
@@ -99,7 +118,9 @@ export function register(program: Command): void {
         console.log(`  Iceberg REST: ${server.url}/iceberg (main) or ${server.url}/iceberg/<branch>`);
         console.log(`  Management:   ${server.url}/api/v2`);
         console.log(`  Web UI:       ${server.url}/`);
-        console.log(`  Catalog:      ${path.join(server.dataDir, 'catalog.db')}`);
+        console.log(
+          `  Catalog:      ${opts.store ? redactStoreLocation(opts.store) : path.join(server.dataDir, 'catalog.db')}`,
+        );
         console.log(`  Warehouse:    ${server.warehouse}`);
         console.log(
           opts.auth

@@ -7,7 +7,8 @@
  * const jar = await ensureIcebergSparkRuntime();
  */
 export { clientCacheDir, withCacheLock } from './cache.ts';
-export { runProcess, runChecked, freePort, trackProcessGroup, type RunResult, type RunOptions } from './proc.ts';
+export { runProcess, runChecked, trackProcessGroup, type RunResult, type RunOptions } from './proc.ts';
+export { freePort } from '../free-port.ts';
 export {
   ensurePythonVenv,
   runClientScript,

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 
 export interface RunResult {
   code: number | null;
@@ -58,23 +57,6 @@ export function trackProcessGroup(pid: number, cleanup?: () => void): () => void
     liveGroups.delete(pid);
     if (cleanup) exitCleanups.delete(cleanup);
   };
-}
-
-/**
- * A TCP port free on 127.0.0.1 right now, for servers that cannot bind port 0 themselves and report it (it can be
- * taken before the caller binds it; callers retry or fail clearly).
- *
- * @example const port = await freePort();
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

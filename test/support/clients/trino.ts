@@ -17,7 +17,8 @@ import { clientCacheDir, withCacheLock } from './cache.ts';
 import { DOC_CATALOG_URI, snippetPath } from './iceberg-js.ts';
 import { findJavaHome } from './java.ts';
 import { ensureMavenArtifact } from './maven.ts';
-import { freePort, runChecked, trackProcessGroup } from './proc.ts';
+import { freePort } from '../free-port.ts';
+import { runChecked, trackProcessGroup } from './proc.ts';
 
 /** The pinned Trino server (Maven Central `io.trino:trino-server`, a tar.gz); 476 needs Java 24 or newer. */
 export const TRINO_VERSION = '476';

@@ -1,15 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CodeLinkRecord, CodeLinks, WebhookDeliveryRecord } from '../companions.ts';
+import { fromDeliveryRow, fromLinkRow, type DeliveryRow, type LinkRow } from '../sql-rows.ts';
 
 export type { CodeLinkRecord, WebhookDeliveryRecord } from '../companions.ts';
-
-interface LinkRow {
-  code_sha: string;
-  data_ref: string;
-  data_hash: string;
-  code_branch: string | null;
-  recorded_at: string;
-}
 
 /**
  * git lockstep's tables beside the versioned store, in the same SQLite file (migrations 100 and 101): code sha → data
@@ -40,7 +33,7 @@ export class CodeLinkStore implements CodeLinks {
 
   async get(sha: string): Promise<CodeLinkRecord | undefined> {
     const row = this.stmt.get.get(sha.toLowerCase()) as LinkRow | undefined;
-    return row ? toRecord(row) : undefined;
+    return row ? fromLinkRow(row) : undefined;
   }
 
   /** Inserts or replaces the link of `sha` (a re-recorded commit, e.g. after `rat sync`, wins). */
@@ -55,12 +48,12 @@ export class CodeLinkStore implements CodeLinks {
   }
 
   async list(afterSha: string, limit: number): Promise<CodeLinkRecord[]> {
-    return (this.stmt.list.all(afterSha, limit) as LinkRow[]).map(toRecord);
+    return (this.stmt.list.all(afterSha, limit) as LinkRow[]).map(fromLinkRow);
   }
 
   /** Code commits that saw data commit `dataHash`, newest first. */
   async byDataHash(dataHash: string, limit = 100): Promise<CodeLinkRecord[]> {
-    return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(toRecord);
+    return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(fromLinkRow);
   }
 
   /** Claims a delivery; false when it was seen before (a replay) or is being handled right now. */
@@ -78,32 +71,7 @@ export class CodeLinkStore implements CodeLinks {
   }
 
   async getDelivery(forge: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
-    const row = this.stmt.getDelivery.get(forge, deliveryId) as
-      | {
-          forge: string;
-          delivery_id: string;
-          received_at: string;
-          status: 'processing' | 'done';
-          result: string | null;
-        }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      forge: row.forge,
-      deliveryId: row.delivery_id,
-      receivedAt: row.received_at,
-      status: row.status,
-      result: row.result ? (JSON.parse(row.result) as unknown) : undefined,
-    };
+    const row = this.stmt.getDelivery.get(forge, deliveryId) as DeliveryRow | undefined;
+    return row ? fromDeliveryRow(row) : undefined;
   }
-}
-
-function toRecord(r: LinkRow): CodeLinkRecord {
-  return {
-    sha: r.code_sha,
-    dataRef: r.data_ref,
-    dataHash: r.data_hash,
-    ...(r.code_branch ? { codeBranch: r.code_branch } : {}),
-    recordedAt: r.recorded_at,
-  };
 }

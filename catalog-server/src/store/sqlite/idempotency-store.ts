@@ -1,16 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { IdempotencyRecords, IdempotentOutcome } from '../companions.ts';
+import { fromIdempotencyRow, type IdempotencyRow } from '../sql-rows.ts';
 
 export type { IdempotentOutcome } from '../companions.ts';
-
-interface Row {
-  idempotency_key: string;
-  fingerprint: string;
-  status: number;
-  headers: string;
-  body: Buffer;
-  created_ms: number;
-}
 
 /**
  * Finalized outcomes of Iceberg REST mutations by Idempotency-Key (migration 102), in the store's SQLite file so they
@@ -36,16 +28,9 @@ export class IdempotencyStore implements IdempotencyRecords {
 
   /** The outcome recorded for `key`, unless it has expired. */
   async get(key: string, now = Date.now()): Promise<IdempotentOutcome | undefined> {
-    const row = this.stmt.get.get(key) as Row | undefined;
-    if (!row || row.created_ms < now - this.retentionMs) return undefined;
-    return {
-      key: row.idempotency_key,
-      fingerprint: row.fingerprint,
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: row.body,
-      createdMs: row.created_ms,
-    };
+    const row = this.stmt.get.get(key) as IdempotencyRow | undefined;
+    if (!row || Number(row.created_ms) < now - this.retentionMs) return undefined;
+    return fromIdempotencyRow(row);
   }
 
   /** Records an outcome (before the response leaves) and drops expired ones. */

@@ -1,34 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
-import type { ReferenceType, ReflogEntry } from '../types.ts';
+import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
+import type { ReflogEntry } from '../types.ts';
 import { migrate } from './migrate.ts';
-
-interface CommitRow {
-  hash: string;
-  parent: string | null;
-  merge_parent: string | null;
-  tree: string;
-  generation: number;
-  author: string;
-  committer: string;
-  message: string;
-  author_time: string;
-  commit_time: string;
-  commit_ms: number;
-  properties: string;
-  operations: string;
-}
-
-interface LogRow {
-  id: number;
-  ref_name: string;
-  ref_type: ReferenceType;
-  previous_hash: string | null;
-  new_hash: string | null;
-  operation: ReflogEntry['operation'];
-  at: string;
-}
 
 /**
  * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch is one IMMEDIATE
@@ -64,7 +39,7 @@ export class SqlitePersistence implements Persistence {
     };
     this.writeTx = db.transaction((batch: WriteBatch): boolean => {
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
-      for (const c of batch.commits) this.stmt.insertCommit.run(toRow(c));
+      for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
       const ref = batch.ref;
       let moved: boolean;
       let previous: string | null = null;
@@ -101,7 +76,7 @@ export class SqlitePersistence implements Persistence {
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
     const row = this.stmt.getCommit.get(hash) as CommitRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? fromCommitRow(row) : undefined;
   }
 
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
@@ -126,15 +101,7 @@ export class SqlitePersistence implements Persistence {
         ? this.stmt.reflogRef.all(opts.refName, opts.beforeId, opts.limit)
         : this.stmt.reflogAll.all(opts.beforeId, opts.limit)
     ) as LogRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      refName: r.ref_name,
-      refType: r.ref_type,
-      previousHash: r.previous_hash,
-      newHash: r.new_hash,
-      operation: r.operation,
-      at: r.at,
-    }));
+    return rows.map(fromLogRow);
   }
 
   async write(batch: WriteBatch): Promise<boolean> {
@@ -153,38 +120,3 @@ export class SqlitePersistence implements Persistence {
 
 /** Thrown inside the write transaction to roll it back when the ref compare-and-swap fails. */
 const LOST = Symbol('lost compare-and-swap');
-
-function toRow(c: CommitRecord): CommitRow {
-  return {
-    hash: c.hash,
-    parent: c.parents[0] ?? null,
-    merge_parent: c.parents[1] ?? null,
-    tree: c.tree,
-    generation: c.generation,
-    author: c.author,
-    committer: c.committer,
-    message: c.message,
-    author_time: c.authorTime,
-    commit_time: c.commitTime,
-    commit_ms: c.commitMs,
-    properties: JSON.stringify(c.properties),
-    operations: JSON.stringify(c.operations),
-  };
-}
-
-function fromRow(r: CommitRow): CommitRecord {
-  return {
-    hash: r.hash,
-    parents: r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [],
-    tree: r.tree,
-    generation: r.generation,
-    author: r.author,
-    committer: r.committer,
-    message: r.message,
-    authorTime: r.author_time,
-    commitTime: r.commit_time,
-    commitMs: r.commit_ms,
-    properties: JSON.parse(r.properties) as Record<string, string>,
-    operations: JSON.parse(r.operations) as CommitRecord['operations'],
-  };
-}

@@ -1,0 +1,126 @@
+import type { Pool } from 'pg';
+import type {
+  CodeLinkRecord,
+  CodeLinks,
+  IdempotencyRecords,
+  IdempotentOutcome,
+  WebhookDeliveryRecord,
+} from '../companions.ts';
+import {
+  fromDeliveryRow,
+  fromIdempotencyRow,
+  fromLinkRow,
+  type DeliveryRow,
+  type IdempotencyRow,
+  type LinkRow,
+} from '../sql-rows.ts';
+
+/**
+ * Code links and webhook deliveries on PostgreSQL (migrations 100 and 101). A delivery claim is an insert that only
+ * one server can win, so a forge event delivered to two replicas at once is merged once.
+ *
+ * @example const links = new PostgresCodeLinks(pool); await links.put({ sha, dataRef: 'main', dataHash })
+ */
+export class PostgresCodeLinks implements CodeLinks {
+  constructor(private readonly pool: Pool) {}
+
+  async get(sha: string): Promise<CodeLinkRecord | undefined> {
+    const { rows } = await this.pool.query<LinkRow>('SELECT * FROM code_links WHERE code_sha = $1', [
+      sha.toLowerCase(),
+    ]);
+    return rows[0] ? fromLinkRow(rows[0]) : undefined;
+  }
+
+  async put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): Promise<CodeLinkRecord> {
+    const rec: CodeLinkRecord = {
+      ...link,
+      sha: link.sha.toLowerCase(),
+      recordedAt: link.recordedAt ?? new Date().toISOString(),
+    };
+    await this.pool.query(
+      `INSERT INTO code_links (code_sha, data_ref, data_hash, code_branch, recorded_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (code_sha) DO UPDATE SET data_ref = excluded.data_ref, data_hash = excluded.data_hash,
+       code_branch = excluded.code_branch, recorded_at = excluded.recorded_at`,
+      [rec.sha, rec.dataRef, rec.dataHash, rec.codeBranch ?? null, rec.recordedAt],
+    );
+    return rec;
+  }
+
+  async byDataHash(dataHash: string, limit = 100): Promise<CodeLinkRecord[]> {
+    const { rows } = await this.pool.query<LinkRow>(
+      'SELECT * FROM code_links WHERE data_hash = $1 ORDER BY recorded_at DESC LIMIT $2',
+      [dataHash, limit],
+    );
+    return rows.map(fromLinkRow);
+  }
+
+  async list(afterSha: string, limit: number): Promise<CodeLinkRecord[]> {
+    const { rows } = await this.pool.query<LinkRow>(
+      'SELECT * FROM code_links WHERE code_sha > $1 ORDER BY code_sha LIMIT $2',
+      [afterSha, limit],
+    );
+    return rows.map(fromLinkRow);
+  }
+
+  async claimDelivery(forge: string, deliveryId: string): Promise<boolean> {
+    const res = await this.pool.query(
+      `INSERT INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES ($1, $2, $3, 'processing')
+       ON CONFLICT DO NOTHING`,
+      [forge, deliveryId, new Date().toISOString()],
+    );
+    return res.rowCount === 1;
+  }
+
+  async finishDelivery(forge: string, deliveryId: string, result: unknown): Promise<void> {
+    await this.pool.query(
+      `UPDATE webhook_deliveries SET status = 'done', result = $1 WHERE forge = $2 AND delivery_id = $3`,
+      [JSON.stringify(result ?? null), forge, deliveryId],
+    );
+  }
+
+  async releaseDelivery(forge: string, deliveryId: string): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM webhook_deliveries WHERE forge = $1 AND delivery_id = $2 AND status = 'processing'`,
+      [forge, deliveryId],
+    );
+  }
+
+  async getDelivery(forge: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
+    const { rows } = await this.pool.query<DeliveryRow>(
+      'SELECT * FROM webhook_deliveries WHERE forge = $1 AND delivery_id = $2',
+      [forge, deliveryId],
+    );
+    return rows[0] ? fromDeliveryRow(rows[0]) : undefined;
+  }
+}
+
+/**
+ * Idempotency-Key outcomes on PostgreSQL (migration 102); the first recorded outcome of a key wins.
+ *
+ * @example await new PostgresIdempotency(pool).put({ key, fingerprint, status: 200, headers, body, createdMs })
+ */
+export class PostgresIdempotency implements IdempotencyRecords {
+  constructor(
+    private readonly pool: Pool,
+    readonly retentionMs = 24 * 60 * 60 * 1000,
+  ) {}
+
+  async get(key: string, now = Date.now()): Promise<IdempotentOutcome | undefined> {
+    const { rows } = await this.pool.query<IdempotencyRow>(
+      'SELECT * FROM idempotency_keys WHERE idempotency_key = $1',
+      [key],
+    );
+    const row = rows[0];
+    if (!row || Number(row.created_ms) < now - this.retentionMs) return undefined;
+    return fromIdempotencyRow(row);
+  }
+
+  async put(o: IdempotentOutcome): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, headers, body, created_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, o.createdMs],
+    );
+    await this.pool.query('DELETE FROM idempotency_keys WHERE created_ms < $1', [o.createdMs - this.retentionMs]);
+  }
+}

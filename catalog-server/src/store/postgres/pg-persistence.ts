@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
+import { COMMIT_COLUMNS, fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
+import type { ReflogEntry } from '../types.ts';
+import { migratePostgres } from './migrations.ts';
+
+/** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * The store's persistence on PostgreSQL (node-postgres pool). Reads run on any pooled connection at READ COMMITTED;
+ * a write batch is one transaction that inserts the new immutable objects and ends with the ref compare-and-swap
+ * (`UPDATE refs … WHERE head = <expected>`), so several servers on one database never overwrite each other's
+ * commits: the one whose swap finds the ref moved rolls back and plans again.
+ *
+ * @example const persist = await PostgresPersistence.open('postgresql://rat@db/rat', { poolSize: 10 })
+ */
+export class PostgresPersistence implements Persistence {
+  private constructor(readonly pool: Pool) {}
+
+  /** Connects, then applies the schema migrations (safe when several servers start at once). */
+  static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresPersistence> {
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // An idle connection the server dropped must not crash the process; the next query reconnects.
+    pool.on('error', (err) => console.error('[catalog] PostgreSQL connection error:', err.message));
+    try {
+      await migratePostgres(pool);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresPersistence(pool);
+  }
+
+  async getCommit(hash: string): Promise<CommitRecord | undefined> {
+    const { rows } = await this.pool.query<CommitRow>('SELECT * FROM commits WHERE hash = $1', [hash]);
+    return rows[0] ? fromCommitRow(rows[0]) : undefined;
+  }
+
+  async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ hash: string }>(
+      'SELECT hash FROM commits WHERE hash >= $1 AND hash < $2 ORDER BY hash LIMIT $3',
+      [prefix, `${prefix}g`, limit],
+    );
+    return rows.map((r) => r.hash);
+  }
+
+  async getNode(id: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ body: string }>('SELECT body FROM tree_nodes WHERE id = $1', [id]);
+    return rows[0]?.body;
+  }
+
+  async getRef(name: string): Promise<RefRecord | undefined> {
+    const { rows } = await this.pool.query<RefRecord>('SELECT name, type, head FROM refs WHERE name = $1', [name]);
+    return rows[0];
+  }
+
+  async listRefs(): Promise<RefRecord[]> {
+    return (await this.pool.query<RefRecord>('SELECT name, type, head FROM refs ORDER BY name')).rows;
+  }
+
+  async reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]> {
+    const { rows } = opts.refName
+      ? await this.pool.query<LogRow>(
+          'SELECT * FROM ref_log WHERE ref_name = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
+          [opts.refName, opts.beforeId, opts.limit],
+        )
+      : await this.pool.query<LogRow>('SELECT * FROM ref_log WHERE id < $1 ORDER BY id DESC LIMIT $2', [
+          opts.beforeId,
+          opts.limit,
+        ]);
+    return rows.map(fromLogRow);
+  }
+
+  async write(batch: WriteBatch): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const swapped = await this.writeIn(client, batch);
+      await client.query(swapped ? 'COMMIT' : 'ROLLBACK');
+      return swapped;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (RETRYABLE.has((err as { code?: string }).code ?? '')) return false;
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** The batch inside an open transaction; false when the ref compare-and-swap finds the ref elsewhere. */
+  private async writeIn(client: PoolClient, batch: WriteBatch): Promise<boolean> {
+    // Sorted, so two transactions inserting overlapping nodes lock them in the same order (no deadlock).
+    const nodes = [...batch.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (nodes.length > 0) {
+      await client.query(
+        `INSERT INTO tree_nodes (id, body) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (id) DO NOTHING`,
+        [nodes.map((n) => n.id), nodes.map((n) => n.body)],
+      );
+    }
+    for (const c of batch.commits) {
+      const row = toCommitRow(c);
+      await client.query(
+        `INSERT INTO commits (${COMMIT_COLUMNS.join(', ')}) VALUES (${COMMIT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+         ON CONFLICT (hash) DO NOTHING`,
+        COMMIT_COLUMNS.map((col) => row[col]),
+      );
+    }
+    const ref = batch.ref;
+    let swapped: boolean;
+    let line: [string | null, string | null, ReflogEntry['operation']];
+    if (ref.kind === 'create') {
+      const res = await client.query(
+        'INSERT INTO refs (name, type, head) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
+        [ref.name, ref.type, ref.head],
+      );
+      swapped = res.rowCount === 1;
+      line = [null, ref.head, 'CREATE'];
+    } else if (ref.kind === 'move') {
+      const res = await client.query('UPDATE refs SET head = $1 WHERE name = $2 AND head = $3', [
+        ref.to,
+        ref.name,
+        ref.from,
+      ]);
+      swapped = res.rowCount === 1;
+      line = [ref.from, ref.to, ref.operation];
+    } else {
+      const res = await client.query('DELETE FROM refs WHERE name = $1 AND head = $2', [ref.name, ref.from]);
+      swapped = res.rowCount === 1;
+      line = [ref.from, null, 'DELETE'];
+    }
+    if (!swapped) return false;
+    await client.query(
+      `INSERT INTO ref_log (ref_name, ref_type, previous_hash, new_hash, operation, at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [ref.name, ref.type, ...line, batch.at],
+    );
+    return true;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Pool } from 'pg';
+import { CoreVersionStore } from '../core/version-store.ts';
+import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
+import { PostgresPendingMerges } from './pg-pending-merges.ts';
+import { PostgresPersistence } from './pg-persistence.ts';
+
+/**
+ * The versioned store on PostgreSQL: the backend-neutral core (store/core/) over PostgreSQL persistence. Any number
+ * of servers may open the same database; they share every commit and ref (see docs/deploy.md for replicas).
+ *
+ * @example const store = await PostgresVersionStore.open('postgresql://rat@db:5432/rat', { poolSize: 20 })
+ */
+export class PostgresVersionStore extends CoreVersionStore {
+  readonly codeLinks: PostgresCodeLinks;
+  readonly idempotency: PostgresIdempotency;
+  readonly pendingMerges: PostgresPendingMerges;
+  /** The connection pool, for companion tables with other settings (e.g. a shorter idempotency retention). */
+  readonly pool: Pool;
+
+  private constructor(persistence: PostgresPersistence) {
+    super(persistence);
+    this.pool = persistence.pool;
+    this.codeLinks = new PostgresCodeLinks(persistence.pool);
+    this.idempotency = new PostgresIdempotency(persistence.pool);
+    this.pendingMerges = new PostgresPendingMerges(persistence.pool);
+  }
+
+  /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
+  static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresVersionStore> {
+    const store = new PostgresVersionStore(await PostgresPersistence.open(url, opts));
+    try {
+      await store.bootstrap();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The store's behaviour contracts, for test suites outside this package (e.g. the PostgreSQL lane in test/, which
+ * needs a running database server): `@ratatouille/catalog-server/testing`.
+ */
+export { describeVersionStoreContract } from './store/contract.ts';
+export { describeCompanionContract, type CompanionFixture } from './store/companions-contract.ts';

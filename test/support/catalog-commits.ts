@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { http } from './server.ts';
+
+/**
+ * Commits one table-valued key on `branch` through the management API, based on `expectedHash` (the version becomes
+ * the content's snapshot id, so a reader can tell which write it sees).
+ *
+ * @example const r = await commitKey(url, 'main', await headOf(url), 't1', 1); r.body.targetBranch.hash
+ */
+export async function commitKey(base: string, branch: string, expectedHash: string, name: string, version: number) {
+  return http('POST', `${base}/api/v2/trees/${encodeURIComponent(`${branch}@${expectedHash}`)}/history/commit`, {
+    commitMeta: { message: `${name} v${version}` },
+    operations: [
+      {
+        type: 'PUT',
+        key: { elements: [name] },
+        content: {
+          type: 'ICEBERG_TABLE',
+          metadataLocation: `file:///w/${name}/v${version}.json`,
+          snapshotId: version,
+          schemaId: 0,
+          specId: 0,
+          sortOrderId: 0,
+        },
+      },
+    ],
+  });
+}
+
+/** The head hash of `ref`, read through the management API. */
+export async function headOf(base: string, ref = 'main'): Promise<string> {
+  const r = await http('GET', `${base}/api/v2/trees/${encodeURIComponent(ref)}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.reference.hash;
+}
