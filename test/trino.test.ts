@@ -116,6 +116,13 @@ describe('Trino through the Iceberg REST catalog', function () {
     ]);
   });
 
+  it('concurrent INSERTs into one table all land (a commit that loses the race gets a 409 and Trino retries)', async () => {
+    await q('CREATE TABLE rat.shop.hits (id bigint)');
+    const inserts = [1, 2, 3].map((i) => q(`INSERT INTO rat.shop.hits VALUES (${i})`));
+    await Promise.all(inserts);
+    assert.deepEqual(await rows('SELECT id FROM rat.shop.hits ORDER BY id'), [[1], [2], [3]]);
+  });
+
   it('CTAS creates and fills a table; a failing CTAS leaves no table behind', async () => {
     assert.deepEqual(
       (await q('CREATE TABLE rat.shop.big AS SELECT id, item FROM rat.shop.orders WHERE qty > 2')).rows,
