@@ -21,8 +21,9 @@ const BUCKET = 'rat-trino';
  * Trino 476's Iceberg connector (`iceberg.catalog.type=rest`, the catalog file of docs/clients.md) against a server on
  * port 0 over a `file://` warehouse, driven over Trino's own client protocol. One Trino JVM for the whole file (about
  * 10 s to start on an idle machine once installed, longer under load; the first run downloads and unpacks it).
- * Catalog `rat` is branch main, `rat_feat` branch feat (created by the branch check, before Trino first uses that catalog), `rat_s3` main of a second server
- * whose warehouse is on S3 (versitygw), reached through Trino's native S3 file system.
+ * Catalog `rat` is branch main, `rat_feat` branch feat (created by the branch check, before Trino first uses that
+ * catalog), `rat_s3` main of a second server whose warehouse is on S3 (versitygw), reached through Trino's native S3
+ * file system.
  */
 describe('Trino through the Iceberg REST catalog', function () {
   this.timeout(300_000);
