@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { IcebergFormatError } from '@ratatouille/iceberg';
+import { AvroFormatError, IcebergFormatError, UnsupportedTypeError } from '@ratatouille/iceberg';
 import type { Logger } from '../observability/logger.ts';
 import { requestIdOf } from './observe-requests.ts';
 import * as errors from '../errors/index.ts';
@@ -129,6 +129,13 @@ interface BodyParserError {
 export function asRatError(err: unknown): errors.RatError | undefined {
   if (err instanceof errors.RatError) return err;
   if (err instanceof IcebergFormatError) return ICEBERG_KINDS[err.kind](err);
+  // A manifest or manifest list a client wrote that the Avro reader cannot decode, or a value of a type the single-value
+  // encoding has no form for: the request cannot be carried out on that content, which is not the server's fault.
+  if (err instanceof AvroFormatError || err instanceof UnsupportedTypeError) {
+    return new errors.UnprocessableEntityError(`Cannot read or write Iceberg file content: ${err.message}`, {
+      library: err.name,
+    });
+  }
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
     return new errors.BadRequestError(`Invalid request: ${issues.join('; ')}`, { issues: err.issues });

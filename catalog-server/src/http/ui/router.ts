@@ -6,8 +6,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
-import { commitGraph } from '../../service/history/graph.ts';
-import { aheadBehind } from '../../service/history/ahead-behind.ts';
+import { commitGraphOf } from '../../service/history/graph.ts';
+import { compareRefs } from '../../service/history/ahead-behind.ts';
 import { previewTable } from '../../service/preview/table-preview.ts';
 import { commitMetaJson } from '../management/serialize.ts';
 import { parseContentKey } from '../../service/management/content-key.ts';
@@ -44,8 +44,7 @@ export function uiSupportRouter(ctx: AppContext): Router {
   /** `GET /rat/graph?ref=main&ref=dev` — commits reachable from the refs (all parents), children before parents. */
   router.get('/graph', async (req, res) => {
     const q = graphQuery.parse(req.query);
-    const heads = await Promise.all(q.ref.map(async (r) => (await store.resolve(r)).hash));
-    const page = await commitGraph(store, heads, { maxRecords: q['max-records'], pageToken: q['page-token'] });
+    const page = await commitGraphOf(store, q.ref, { maxRecords: q['max-records'], pageToken: q['page-token'] });
     res.json({
       token: page.token ?? null,
       hasMore: page.token !== undefined,
@@ -56,9 +55,7 @@ export function uiSupportRouter(ctx: AppContext): Router {
   /** `GET /rat/compare?from=feature&to=main[&limit=1000]` — how many commits `from` is ahead of and behind `to`. */
   router.get('/compare', async (req, res) => {
     const q = compareQuery.parse(req.query);
-    const [from, to] = await Promise.all([store.resolve(q.from), store.resolve(q.to)]);
-    const counts = await aheadBehind(store, from.hash, to.hash, q.limit);
-    res.json({ fromHash: from.hash, toHash: to.hash, ...counts });
+    res.json(await compareRefs(store, q.from, q.to, q.limit));
   });
 
   /**

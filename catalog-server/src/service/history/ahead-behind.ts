@@ -64,3 +64,18 @@ export async function aheadBehind(store: VersionStore, a: string, b: string, lim
   if (!result.truncated && result.mergeBase === null) result.mergeBase = queue.pop()?.hash ?? null;
   return result;
 }
+
+/**
+ * {@link aheadBehind} between two references (any `{ref}` spelling the store resolves), with the hashes compared.
+ *
+ * @example await compareRefs(store, 'feature', 'main') // { fromHash, toHash, ahead: 2, behind: 5, ... }
+ */
+export async function compareRefs(
+  store: VersionStore,
+  from: string,
+  to: string,
+  limit?: number,
+): Promise<AheadBehind & { fromHash: string; toHash: string }> {
+  const [a, b] = await Promise.all([store.resolve(from), store.resolve(to)]);
+  return { fromHash: a.hash, toHash: b.hash, ...(await aheadBehind(store, a.hash, b.hash, limit)) };
+}

@@ -47,3 +47,13 @@ function decodeToken(token: string): string[] {
   }
   return hashes;
 }
+
+/**
+ * {@link commitGraph} from references (any `{ref}` spelling the store resolves) rather than hashes.
+ *
+ * @example await commitGraphOf(store, ['main', 'feature/x'], { maxRecords: 50 })
+ */
+export async function commitGraphOf(store: VersionStore, refs: string[], req: PageRequest = {}): Promise<Page<Commit>> {
+  const heads = await Promise.all(refs.map(async (r) => (await store.resolve(r)).hash));
+  return commitGraph(store, heads, req);
+}

@@ -1,4 +1,4 @@
-import { IcebergFormatError, mergeByKey } from '@ratatouille/iceberg';
+import { AvroFormatError, IcebergFormatError, mergeByKey } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
 import { BadRequestError, StorageObjectNotFoundError, LocationNotAllowedError } from '../../errors/index.ts';
@@ -44,6 +44,7 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
         if (
           err instanceof BadRequestError ||
           err instanceof IcebergFormatError ||
+          err instanceof AvroFormatError ||
           err instanceof StorageObjectNotFoundError ||
           err instanceof LocationNotAllowedError
         ) {
