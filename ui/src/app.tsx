@@ -29,7 +29,10 @@ const ROUTES: Route[] = [
       <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
     ),
   },
-  { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+  {
+    pattern: /^\/commits\/([0-9a-f]+)\/?$/,
+    render: ([hash], q) => <CommitPage hash={hash!} via={q.get('ref') ?? undefined} />,
+  },
   { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
   { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
   { pattern: /^\/runs(?:\/([^/]+))?\/?$/, render: ([ref]) => <RunsPage refName={ref ?? 'main'} /> },

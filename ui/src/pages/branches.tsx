@@ -214,7 +214,7 @@ function RefRow(props: {
         {r.name === props.defaultBranch && <span className="muted"> default</span>}
       </span>
       <span role="cell">
-        <Link href={`/commits/${r.hash}`}>
+        <Link href={`/commits/${r.hash}?ref=${seg(r.name)}`}>
           <Hash hash={r.hash} />
         </Link>
       </span>
