@@ -74,9 +74,11 @@ describe('web UI with auth on, in a real browser', function () {
     await feature.getByText('ahead').first().waitFor();
     assert.equal(await feature.getByRole('button', { name: 'delete' }).count(), 0);
     assert.equal(await feature.getByRole('link', { name: 'merge' }).count(), 0);
+    assert.equal(await feature.getByRole('button', { name: 'tag' }).count(), 0);
     await page.getByLabel('New reference name').fill('mine');
     await page.getByRole('note').filter({ hasText: 'You may not create mine' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Create' }).isDisabled(), true);
+    await shot('branches-reader');
 
     await page.goto(`${server.url}/merge?from=feature&into=main`);
     await page.locator('[data-test="merge-denied"]').waitFor();

@@ -12,7 +12,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
 import { errorStatus, whoami } from './api.ts';
 import { useAsync } from './lib/use-async.ts';
-import { setAuthEnabled } from './permissions.ts';
+import { setWhoAmI } from './permissions.ts';
 import { onSessionChange, signOut, type SignedOutReason } from './session.ts';
 
 interface Route {
@@ -68,7 +68,7 @@ export function App() {
   // Who is calling: a 401 means the catalog has auth on and no (valid) token was given.
   const me = useAsync(async () => {
     const answer = await whoami();
-    setAuthEnabled(answer.authEnabled);
+    setWhoAmI(answer);
     return answer;
   }, [session]);
 
