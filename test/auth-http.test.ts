@@ -123,6 +123,24 @@ describe('auth: tokens, 401 and 403', function () {
     assert.equal(bad.body.status, 401);
   });
 
+  it('serves the web UI without a token; no spelling of an API path gets past the token check', async () => {
+    const page = await http('GET', `${server.url}/branches`, undefined, { accept: 'text/html' });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    for (const p of [
+      '/API/v2/trees',
+      '//api/v2/trees',
+      '/%61pi/v2/trees',
+      '/iceberg/v1/namespaces',
+      '//iceberg/v1/config',
+    ]) {
+      const res = await http('GET', `${server.url}${p}`, undefined, { accept: 'text/html' });
+      // A path no API router matches may get the app's page, never an API answer.
+      const ok = [401, 404].includes(res.status) || /text\/html/.test(res.headers.get('content-type') ?? '');
+      assert.ok(ok, `${p} → ${res.status} ${res.headers.get('content-type')}`);
+    }
+  });
+
   it('403 ForbiddenException: a reader writing, a writer committing to protected main', async () => {
     const readerWrite = await http(
       'POST',

@@ -33,6 +33,10 @@ describe('auth: OIDC bearer tokens from an external provider', function () {
     assert.equal((await http('GET', `${server.url}/iceberg/v1/namespaces`, undefined, reader)).status, 200);
     const write = await http('POST', `${server.url}/api/v2/trees?name=oidc&type=BRANCH`, {}, reader);
     assert.equal(write.status, 403);
+    // What the web UI asks after a provider's token is pasted on its sign-in page.
+    const me = await http('GET', `${server.url}/api/v2/rat/whoami?ref=main`, undefined, reader);
+    assert.deepEqual([me.body.principal.id, me.body.principal.via], ['svc-reader', 'oidc']);
+    assert.deepEqual([me.body.refs.main.read, me.body.refs.main.manage, me.body.mayCreate], [true, false, false]);
     const writer = bearer(await idp.token('svc-writer'));
     const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, writer)).body.reference;
     const created = await http('POST', `${server.url}/api/v2/trees?name=oidc&type=BRANCH`, main, writer);

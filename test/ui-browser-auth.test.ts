@@ -44,6 +44,10 @@ describe('web UI with auth on, in a real browser', function () {
     assert.equal((await http('POST', `${server.url}/api/v2/trees?name=feature&type=BRANCH`, main, etl)).status, 200);
     const ns = await http('POST', `${server.url}/iceberg/feature/v1/namespaces`, { namespace: ['sales'] }, etl);
     assert.equal(ns.status, 200);
+    // A team branch with a commit of its own: what `guest` (reads team/* only) may look at.
+    assert.equal((await http('POST', `${server.url}/api/v2/trees?name=team%2Fx&type=BRANCH`, main, etl)).status, 200);
+    const teamNs = await http('POST', `${server.url}/iceberg/team%2Fx/v1/namespaces`, { namespace: ['team'] }, etl);
+    assert.equal(teamNs.status, 200);
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     page.setDefaultTimeout(15_000);
@@ -70,9 +74,11 @@ describe('web UI with auth on, in a real browser', function () {
     await feature.getByText('ahead').first().waitFor();
     assert.equal(await feature.getByRole('button', { name: 'delete' }).count(), 0);
     assert.equal(await feature.getByRole('link', { name: 'merge' }).count(), 0);
+    assert.equal(await feature.getByRole('button', { name: 'tag' }).count(), 0);
     await page.getByLabel('New reference name').fill('mine');
     await page.getByRole('note').filter({ hasText: 'You may not create mine' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Create' }).isDisabled(), true);
+    await shot('branches-reader');
 
     await page.goto(`${server.url}/merge?from=feature&into=main`);
     await page.locator('[data-test="merge-denied"]').waitFor();
@@ -112,6 +118,22 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
     const log = await http('GET', `${server.url}/api/v2/trees/main/history?max-records=1`, undefined, etl);
     assert.deepEqual(log.body.logEntries[0].commitMeta.authors, ['rel'], 'the merge is recorded as the releaser’s');
+  });
+
+  it('a reader of team/* only opens a commit of its branch (read through the branch, not as a detached hash)', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('guest');
+    await signedInAs('guest');
+    assert.equal(await page.locator('.refrow[data-ref="main"]').count(), 0, 'the listing shows only team/*');
+    await page.goto(`${server.url}/history/${encodeURIComponent('team/x')}`);
+    await page.getByRole('listitem').first().getByRole('link').first().click();
+    await page.locator('h1.commit-message').waitFor();
+    await page.getByText('Other changes').waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    // The same commit as a detached hash needs read on every reference: refused, and said so.
+    const hash = new URL(page.url()).pathname.split('/').pop()!;
+    await page.goto(`${server.url}/commits/${hash}`);
+    await page.getByRole('alert').filter({ hasText: 'Not allowed' }).waitFor();
   });
 
   it('takes a pasted bearer token, and returns to sign-in when the server refuses one', async () => {

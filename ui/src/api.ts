@@ -246,6 +246,8 @@ export type RefPermissions = Record<'read' | 'commit' | 'merge' | 'manage' | 'pr
 export interface WhoAmI {
   authEnabled: boolean;
   principal: { id: string; roles: string[]; via: 'client' | 'oidc' } | null;
+  /** False when the caller may create no reference at all. */
+  mayCreate: boolean;
   refs: Record<string, RefPermissions>;
 }
 

@@ -12,7 +12,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
 import { errorStatus, whoami } from './api.ts';
 import { useAsync } from './lib/use-async.ts';
-import { setAuthEnabled } from './permissions.ts';
+import { setWhoAmI } from './permissions.ts';
 import { onSessionChange, signOut, type SignedOutReason } from './session.ts';
 
 interface Route {
@@ -29,7 +29,10 @@ const ROUTES: Route[] = [
       <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
     ),
   },
-  { pattern: /^\/commits\/([0-9a-f]+)\/?$/, render: ([hash]) => <CommitPage hash={hash!} /> },
+  {
+    pattern: /^\/commits\/([0-9a-f]+)\/?$/,
+    render: ([hash], q) => <CommitPage hash={hash!} via={q.get('ref') ?? undefined} />,
+  },
   { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
   { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
   { pattern: /^\/runs(?:\/([^/]+))?\/?$/, render: ([ref]) => <RunsPage refName={ref ?? 'main'} /> },
@@ -65,7 +68,7 @@ export function App() {
   // Who is calling: a 401 means the catalog has auth on and no (valid) token was given.
   const me = useAsync(async () => {
     const answer = await whoami();
-    setAuthEnabled(answer.authEnabled);
+    setWhoAmI(answer);
     return answer;
   }, [session]);
 

@@ -20,11 +20,20 @@ let authEnabled: boolean | undefined;
 onSessionChange(() => {
   known = new Map();
   authEnabled = undefined;
+  mayCreate = true;
 });
 
+let mayCreate = true;
+
 /** Tells the module what the app learned at start (`whoami()`), so a catalog without auth asks nothing more. */
-export function setAuthEnabled(enabled: boolean): void {
-  authEnabled = enabled;
+export function setWhoAmI(me: { authEnabled: boolean; mayCreate: boolean }): void {
+  authEnabled = me.authEnabled;
+  mayCreate = me.mayCreate;
+}
+
+/** False when the caller may create no reference at all (then no tag buttons). */
+export function mayCreateReferences(): boolean {
+  return mayCreate;
 }
 
 /** @example const p = await permissionsFor('main'); p.merge // false for a reader */

@@ -28,6 +28,14 @@ describe('authorization policy', () => {
     assert.equal(policy.decide(who(), [{ kind: 'read', ref: 'main' }]).allow, false);
   });
 
+  it('knows whether a role grants a permission anywhere at all', () => {
+    assert.equal(policy.grantsSomewhere(who('reader'), 'write'), false);
+    assert.equal(policy.grantsSomewhere(who('releaser', 'reader'), 'write'), false);
+    assert.equal(policy.grantsSomewhere(who('team'), 'write'), true);
+    assert.equal(policy.grantsSomewhere(who('admin'), 'write'), true);
+    assert.equal(policy.grantsSomewhere(who(), 'read'), false);
+  });
+
   it('refuses direct commits to protected branches, whoever asks', () => {
     for (const roles of [['writer'], ['admin'], ['releaser']]) {
       const d = policy.decide(who(...roles), [{ kind: 'commit', ref: 'release/2026' }]);

@@ -71,6 +71,13 @@ export class Policy {
     return false;
   }
 
+  /** True when one of the principal's roles grants `permission` (or `admin`) on some references. */
+  grantsSomewhere(principal: Principal, permission: Permission): boolean {
+    return principal.roles.some((role) =>
+      (this.roles.get(role) ?? []).some((r) => r.allow.has(permission) || r.allow.has('admin')),
+    );
+  }
+
   /**
    * The authorization decision for everything one request does: allowed only if every action is.
    * - read: `read` on the ref;

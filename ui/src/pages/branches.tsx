@@ -4,7 +4,7 @@ import type { Reference, ReferenceType } from '@ratatouille/catalog-client/manag
 import { compareRefs, errorText, management, allReferences } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
-import { useRefPermissions } from '../permissions.ts';
+import { mayCreateReferences, useRefPermissions } from '../permissions.ts';
 import { ErrorBox, Hash, Loading, When } from '../components/status.tsx';
 
 const ROW_HEIGHT = 44;
@@ -214,7 +214,7 @@ function RefRow(props: {
         {r.name === props.defaultBranch && <span className="muted"> default</span>}
       </span>
       <span role="cell">
-        <Link href={`/commits/${r.hash}`}>
+        <Link href={`/commits/${r.hash}?ref=${seg(r.name)}`}>
           <Hash hash={r.hash} />
         </Link>
       </span>
@@ -246,9 +246,11 @@ function RefRow(props: {
         {r.type === 'BRANCH' && r.name !== props.defaultBranch && perms?.[props.defaultBranch]?.merge && (
           <Link href={`/merge?from=${seg(r.name)}&into=${seg(props.defaultBranch)}`}>merge</Link>
         )}
-        <button type="button" onClick={() => props.onTag(r)}>
-          tag
-        </button>
+        {mayCreateReferences() && (
+          <button type="button" onClick={() => props.onTag(r)}>
+            tag
+          </button>
+        )}
         {r.name !== props.defaultBranch && perms?.[r.name]?.manage && (
           <button type="button" className="danger" onClick={() => props.onDelete(r)}>
             delete

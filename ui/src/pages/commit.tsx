@@ -1,18 +1,24 @@
 import { management } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
-import { Link } from '../router.tsx';
+import { Link, seg } from '../router.tsx';
 import { TableChange } from '../components/table-change.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 
-/** One commit: message, author, times, parents, properties, and the tables and other keys it changed. */
-export function CommitPage({ hash }: { hash: string }) {
+/**
+ * One commit: message, author, times, parents, properties, and the tables and other keys it changed. `via` is a
+ * reference whose history holds the commit (the page it was opened from): it is read as `via@hash`, which a reader of
+ * that reference may read, where a detached `@hash` needs the right to read every reference.
+ */
+export function CommitPage({ hash, via }: { hash: string; via?: string }) {
+  const at = (h: string) => (via ? `${via}@${h}` : `@${h}`);
+  const link = (h: string) => `/commits/${h}${via ? `?ref=${seg(via)}` : ''}`;
   const commit = useAsync(async () => {
     const [config, log] = await Promise.all([
       management.getConfig(),
-      management.log(`@${hash}`, { maxRecords: 1, fetchAll: true }),
+      management.log(via ? `${seg(via)}@${hash}` : `@${hash}`, { maxRecords: 1, fetchAll: true }),
     ]);
     return { root: config.noAncestorHash, entry: log.logEntries[0] };
-  }, [hash]);
+  }, [hash, via]);
   if (commit.error) return <ErrorBox error={commit.error} />;
   if (!commit.data) return <Loading what="commit" />;
   const { entry, root } = commit.data;
@@ -49,7 +55,7 @@ export function CommitPage({ hash }: { hash: string }) {
                 </span>
               ) : (
                 <span key={p}>
-                  <Link href={`/commits/${p}`}>
+                  <Link href={link(p)}>
                     <code>{p.slice(0, 12)}</code>
                   </Link>{' '}
                 </span>
@@ -62,7 +68,7 @@ export function CommitPage({ hash }: { hash: string }) {
         </dl>
         {parent && parent !== root && (
           <p>
-            <Link href={`/diff?from=${parent}&to=${m.hash}`}>Diff against the first parent</Link>
+            <Link href={`/diff?from=${seg(at(parent))}&to=${seg(at(m.hash))}`}>Diff against the first parent</Link>
           </p>
         )}
       </div>
@@ -72,9 +78,9 @@ export function CommitPage({ hash }: { hash: string }) {
         <TableChange
           key={o.key.elements.join('\x1f')}
           tableKey={o.key.elements}
-          from={parent && parent !== root ? `@${parent}` : null}
-          to={`@${m.hash}`}
-          toRef={`@${m.hash}`}
+          from={parent && parent !== root ? at(parent) : null}
+          to={at(m.hash)}
+          toRef={at(m.hash)}
         />
       ))}
       {others.length > 0 && (

@@ -154,7 +154,7 @@ function Graph({ refs, references, root }: { refs: string[]; references: Referen
                       {r.name}
                     </span>
                   ))}
-                  <Link href={`/commits/${c.hash}`}>{c.message.split('\n')[0]}</Link>
+                  <Link href={`/commits/${c.hash}?ref=${seg(refs[0]!)}`}>{c.message.split('\n')[0]}</Link>
                 </span>
                 <span className="muted">{c.authors[0]}</span>
                 <span className="muted">

@@ -96,7 +96,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
             <>
               {' '}
               at{' '}
-              <Link href={`/commits/${merged.resultantTargetHash}`}>
+              <Link href={`/commits/${merged.resultantTargetHash}?ref=${seg(merged.targetBranch)}`}>
                 <Hash hash={merged.resultantTargetHash} />
               </Link>
             </>

@@ -24,6 +24,8 @@ export function whoamiRouter(ctx: AppContext): Router {
     res.json({
       authEnabled: ctx.auth !== undefined,
       principal: principal ? { id: principal.id, roles: principal.roles, via: principal.via } : null,
+      // Whether any reference name may be created at all (then the UI offers tagging); which names, `refs` tells.
+      mayCreate: !ctx.auth || !principal || ctx.auth.policy.grantsSomewhere(principal, 'write'),
       refs: refPermissions(ctx.auth?.policy, principal, q.ref),
     });
   });
