@@ -38,6 +38,11 @@ export interface DataFile {
   sortOrderId?: number | null;
   /** v2 optional field 143: the data file a position delete file applies to. */
   referencedDataFile?: string | null;
+  /** v3 field 142: the row id of the file's first row; null inherits it from the manifest list entry. */
+  firstRowId?: Long | null;
+  /** v3 fields 144/145: where a deletion vector sits in its Puffin file. */
+  contentOffset?: Long | null;
+  contentSizeInBytes?: Long | null;
 }
 
 export interface ManifestEntry {
@@ -57,7 +62,8 @@ export interface ManifestMetadata {
   partitionSpec: { 'spec-id': number; fields: unknown[] };
   partitionType: PartitionFieldType[];
   content: 'data' | 'deletes';
-  formatVersion?: 2;
+  /** 3 writes the v3 entry fields (`first_row_id`, deletion vector offsets). */
+  formatVersion?: 2 | 3;
 }
 
 const opt = (type: unknown) => ['null', type];
@@ -200,8 +206,15 @@ function mapOf(name: string, fieldId: number, keyId: number, valueId: number, va
   };
 }
 
-/** The Avro schema of a v2 manifest file for a given partition type (spec: "Manifests"). */
-export function manifestEntrySchema(partitionType: PartitionFieldType[]): unknown {
+/** The v3 `data_file` fields: row lineage and deletion vectors. */
+const V3_DATA_FILE_FIELDS = [
+  { name: 'first_row_id', type: opt('long'), default: null, 'field-id': 142 },
+  { name: 'content_offset', type: opt('long'), default: null, 'field-id': 144 },
+  { name: 'content_size_in_bytes', type: opt('long'), default: null, 'field-id': 145 },
+];
+
+/** The Avro schema of a v2 (or v3) manifest file for a given partition type (spec: "Manifests"). */
+export function manifestEntrySchema(partitionType: PartitionFieldType[], formatVersion: 2 | 3 = 2): unknown {
   const partition = {
     type: 'record',
     name: 'r102',
@@ -254,6 +267,7 @@ export function manifestEntrySchema(partitionType: PartitionFieldType[]): unknow
             },
             { name: 'sort_order_id', type: opt('int'), default: null, 'field-id': 140 },
             { name: 'referenced_data_file', type: opt('string'), default: null, 'field-id': 143 },
+            ...(formatVersion === 3 ? V3_DATA_FILE_FIELDS : []),
           ],
         },
       },
@@ -268,12 +282,14 @@ const fromKV = <V, O>(kv: KV<V> | undefined, f: (v: V) => O): Map<number, O> | n
   kv ? new Map(kv.map((e) => [e.key, f(e.value)])) : null;
 
 /**
- * Encodes a v2 manifest (an Avro file of `manifest_entry` records) with the key-value metadata readers expect.
+ * Encodes a v2 manifest (an Avro file of `manifest_entry` records) with the key-value metadata readers expect; a v3
+ * one with `meta.formatVersion: 3`.
  *
  * @example encodeManifest(entries, { schema, partitionSpec: { 'spec-id': 0, fields: [] }, partitionType: [], content: 'data' })
  */
 export function encodeManifest(entries: ManifestEntry[], meta: ManifestMetadata): Buffer {
-  const schema = manifestEntrySchema(meta.partitionType);
+  const v3 = meta.formatVersion === 3;
+  const schema = manifestEntrySchema(meta.partitionType, v3 ? 3 : 2);
   const records = entries.map((e) => ({
     status: e.status,
     snapshot_id: e.snapshotId,
@@ -299,6 +315,13 @@ export function encodeManifest(entries: ManifestEntry[], meta: ManifestMetadata)
       equality_ids: e.dataFile.equalityIds ?? null,
       sort_order_id: e.dataFile.sortOrderId ?? null,
       referenced_data_file: e.dataFile.referencedDataFile ?? null,
+      ...(v3
+        ? {
+            first_row_id: e.dataFile.firstRowId ?? null,
+            content_offset: e.dataFile.contentOffset ?? null,
+            content_size_in_bytes: e.dataFile.contentSizeInBytes ?? null,
+          }
+        : {}),
     },
   }));
   return encodeOcf(schema, records, {
@@ -349,7 +372,7 @@ function icebergTypeOfAvro(t: unknown): string {
   return icebergTypeOfAvro(o.type);
 }
 
-/** Decodes a v2 manifest file. Inherited fields (snapshot id, sequence numbers) are left `null` as written. */
+/** Decodes a v2 or v3 manifest file. Inherited fields (snapshot id, sequence numbers) are left `null` as written. */
 export function decodeManifest(buf: Buffer): DecodedManifest {
   const { schema, metadata, records } = decodeOcf(buf);
   const partitionType = partitionTypeFromWriterSchema(schema);
@@ -382,6 +405,9 @@ export function decodeManifest(buf: Buffer): DecodedManifest {
         equalityIds: d.equality_ids ?? null,
         sortOrderId: d.sort_order_id ?? null,
         referencedDataFile: d.referenced_data_file ?? null,
+        firstRowId: d.first_row_id ?? null,
+        contentOffset: d.content_offset ?? null,
+        contentSizeInBytes: d.content_size_in_bytes ?? null,
       },
     };
   });
