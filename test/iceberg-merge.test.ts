@@ -11,7 +11,7 @@ describe('merging Iceberg tables that both branches changed', function () {
   const step = session.step;
 
   it('replays appends from two branches onto main: every row, every snapshot, one history', () => {
-    step('setup on main, branches a to r');
+    step('setup on main, branches a to w');
     step('start Spark (catalogs rat=main, k, l, m, n, q, r)');
     const w = step('PyIceberg appends on a and b to the same tables');
     assert.deepEqual(
@@ -247,10 +247,11 @@ describe('merging Iceberg tables that both branches changed', function () {
     ]);
   });
 
-  it('a format v3 table appended to on two branches merges with row ids of one sequential history', () => {
+  it('format v3 tables merge appends and a delete with row ids of one sequential history', () => {
     const v = step('Spark appends to a format v3 table on two branches');
     assert.equal(v.s.outcome, 'TAKEN');
-    assert.equal(v.t.outcome, 'RESOLVED', JSON.stringify(v.t));
+    assert.equal(v.t['mg.v3rows'].outcome, 'RESOLVED', JSON.stringify(v.t));
+    assert.equal(v.t['mg.v3del'].outcome, 'RESOLVED', JSON.stringify(v.t));
     assert.equal(v.formatVersion, 3);
     assert.deepEqual(v.rows, [
       [1, 0],
@@ -266,6 +267,26 @@ describe('merging Iceberg tables that both branches changed', function () {
       [4, 1],
     ]);
     assert.equal(v.nextRowId, 5);
+    assert.deepEqual(
+      v.delBefore.map((r: number[]) => r[0]),
+      [1, 2, 3],
+    );
+    assert.deepEqual(v.delAfter, v.delBefore.slice(1), 'the rows left keep their row ids');
+  });
+
+  it('a branch whose base snapshot was expired still merges; one missing a later snapshot conflicts', () => {
+    const e = step('merge branches whose Iceberg snapshots were expired');
+    assert.equal(e.uSnapshots, 2, 'only the two new snapshots are left on u');
+    assert.equal(e.u.status, 200, JSON.stringify(e.u));
+    assert.equal(e.u.outcomes['mg.expired'].outcome, 'RESOLVED');
+    assert.deepEqual(e.expired, [1, 2, 3, 4]);
+    assert.equal(e.w.wasSuccessful, false);
+    const c = e.w.outcomes['mg.expired2'];
+    assert.equal(c.outcome, 'CONFLICT');
+    assert.match(
+      c.conflict.message,
+      /mg\.expired2.*source's snapshot \d+, made since the merge base's snapshot \d+, was expired/,
+    );
   });
 
   it('rat merge --dry-run lists per table what would be replayed; rat merge replays it', async () => {

@@ -60,7 +60,8 @@ export async function runMergeLane(w: MergeWorkload, rec: Recorder): Promise<voi
   };
   const merge = (from: string, into: string) =>
     (async () =>
-      api.json('POST', `/trees/${into}@${await head(into)}/history/merge`, {
+      // rat-details: per-key outcomes, to check that every table was replayed.
+      api.json('POST', `/trees/${into}@${await head(into)}/history/merge?rat-details=true`, {
         fromRefName: from,
         fromHash: await head(from),
       }))();

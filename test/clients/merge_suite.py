@@ -112,6 +112,8 @@ def setup():
         ("rewritten", {}),
         ("v1", {"format-version": "1"}),
         ("picked", {}),
+        ("expired", {}),
+        ("expired2", {}),
     )
     for name, props in tables:
         main.create_table(("mg", name), SCHEMA, properties=props).append(rows("main", 1))
@@ -129,7 +131,7 @@ def setup():
     for name in ("smor", "sbmor"):
         with main.load_table(("mg", name)).transaction() as tx:
             tx.set_properties({"write.delete.mode": "merge-on-read"})
-    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r"):
+    for b in ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "u", "w"):
         create_branch(b)
 
 
@@ -142,7 +144,7 @@ def metadata_files(ref: str, name: str) -> int:
     return len(os.listdir(os.path.join(location, "metadata")))
 
 
-steps.run("setup on main, branches a to r", setup)
+steps.run("setup on main, branches a to w", setup)
 spark = steps.run("start Spark (catalogs rat=main, k, l, m, n, q, r)", lambda: spark_from_snippet(catalog_uri("main")))
 if spark is not None:
     for b in ("k", "l", "m", "n", "q", "r"):
@@ -438,30 +440,66 @@ steps.run("DuckDB reads the merged tables on main", duckdb_reads)
 
 
 def v3_appends_on_both_branches():
-    # A format v3 table (row lineage): main inserts one row, then s and t branch off; s inserts one row, t inserts
-    # twice. After merging s, then t (replayed), every row has its own row id, numbered as one sequential history.
-    spark.sql("CREATE TABLE rat.mg.v3rows (id bigint, who string) USING iceberg TBLPROPERTIES ('format-version'='3')")
+    # Format v3 tables (row lineage). v3rows: main inserts one row, then s and t branch off; s inserts one row, t
+    # inserts twice. After merging s, then t (replayed), every row has its own row id, numbered as one sequential
+    # history. v3del (by day): s inserts into day 2, t deletes day 1; t's delete is replayed onto s's insert, writing
+    # main's manifest again without day 1's file: the rows left keep their row ids.
+    v3 = "USING iceberg TBLPROPERTIES ('format-version'='3')"
+    spark.sql(f"CREATE TABLE rat.mg.v3rows (id bigint, who string) {v3}")
     spark.sql("INSERT INTO rat.mg.v3rows VALUES (1, 'main')")
+    spark.sql(f"CREATE TABLE rat.mg.v3del (id bigint, who string, day bigint) {v3} PARTITIONED BY (day)")
+    spark.sql("INSERT INTO rat.mg.v3del VALUES (1, 'main', 1), (2, 'main', 2)")
     for b in ("s", "t"):
         create_branch(b)
         spark_catalog(spark, b, catalog_uri(b))
     spark.sql("INSERT INTO s.mg.v3rows VALUES (2, 's')")
     spark.sql("INSERT INTO t.mg.v3rows VALUES (3, 't'), (4, 't')")
     spark.sql("INSERT INTO t.mg.v3rows VALUES (5, 't')")
+    spark.sql("INSERT INTO s.mg.v3del VALUES (3, 's', 2)")
+    spark.sql("DELETE FROM t.mg.v3del WHERE day = 1")
     s = merge("s")
+    read_del = lambda: spark_rows("SELECT id, _row_id FROM rat.mg.v3del ORDER BY id", "rat.mg.v3del")  # noqa: E731
+    del_before = read_del()
     t = merge("t")
     md = table("main", "v3rows").metadata
     return {
         "s": outcomes(s["body"]).get("mg.v3rows") if s["status"] == 200 else s["body"],
-        "t": outcomes(t["body"]).get("mg.v3rows") if t["status"] == 200 else t["body"],
+        "t": outcomes(t["body"]) if t["status"] == 200 else t["body"],
         "rows": spark_rows("SELECT id, _row_id FROM rat.mg.v3rows ORDER BY id", "rat.mg.v3rows"),
         "formatVersion": md.format_version,
         "nextRowId": md.next_row_id,
         "firstRowIds": [[x.first_row_id, x.added_rows] for x in md.snapshots],
+        "delBefore": del_before,
+        "delAfter": read_del(),
     }
 
 
 steps.run("Spark appends to a format v3 table on two branches", v3_appends_on_both_branches)
+
+
+def merge_after_expiring_snapshots():
+    # u and w append twice after the base; main appends too. PyIceberg expires the base snapshot on u (only the base
+    # is gone: u merges) and the base and w's first snapshot on w (a snapshot since the base is gone: w conflicts).
+    # (The catalog's tables have gc.enabled=false, so Spark's expire_snapshots, which deletes files, is refused.)
+    base = {name: table("main", name).current_snapshot().snapshot_id for name in ("expired", "expired2")}
+    for ref, name in (("u", "expired"), ("w", "expired2")):
+        table(ref, name).append(rows(ref, 2))
+        table(ref, name).append(rows(ref, 3))
+        table("main", name).append(rows("main", 4))
+    first_on_w = table("w", "expired2").snapshots()[1].snapshot_id
+    for ref, name, ids_ in (("u", "expired", [base["expired"]]), ("w", "expired2", [base["expired2"], first_on_w])):
+        table(ref, name).maintenance.expire_snapshots().by_ids(ids_).commit()
+    u = merge("u")
+    w = refused_merge("w")
+    return {
+        "uSnapshots": len(table("u", "expired").snapshots()),
+        "u": {"status": u["status"], "outcomes": outcomes(u["body"]) if u["status"] == 200 else u["body"]},
+        "w": w,
+        "expired": ids("main", "expired"),
+    }
+
+
+steps.run("merge branches whose Iceberg snapshots were expired", merge_after_expiring_snapshots)
 
 
 def leave_o_unmerged():

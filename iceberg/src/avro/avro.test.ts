@@ -106,6 +106,21 @@ describe('avro: manifests and manifest lists', () => {
     assert.equal(decimalBytes(18), 8);
     assert.equal(decimalBytes(38), 16);
   });
+  it('round-trips the v3 fields of a manifest (row ids, deletion vector offsets); v2 leaves them out', () => {
+    const dv = { ...entry.dataFile, firstRowId: 70, contentOffset: 4, contentSizeInBytes: 42 };
+    const meta = {
+      schema: { type: 'struct', 'schema-id': 0, fields: [] },
+      partitionSpec: { 'spec-id': 0, fields: [] },
+      partitionType,
+      content: 'data' as const,
+    };
+    const v3 = decodeManifest(encodeManifest([{ ...entry, dataFile: dv }], { ...meta, formatVersion: 3 }));
+    assert.equal(v3.metadata['format-version'], '3');
+    const d = v3.entries[0].dataFile;
+    assert.deepEqual([d.firstRowId, d.contentOffset, d.contentSizeInBytes].map(Number), [70, 4, 42]);
+    const v2 = decodeManifest(encodeManifest([{ ...entry, dataFile: dv }], meta)).entries[0].dataFile;
+    assert.deepEqual([v2.firstRowId, v2.contentOffset], [null, null]);
+  });
   it('round-trips a manifest list', () => {
     const buf = encodeManifestList(
       [

@@ -1,5 +1,8 @@
+import { avroForPrimitive, fromAvroValue, icebergTypeOfAvro, toAvroValue } from './avro-values.ts';
 import { decodeOcf, encodeOcf, type Long } from './ocf.ts';
-import { primitiveKind, type IcebergPrimitiveValue } from './single-value.ts';
+import type { IcebergPrimitiveValue } from './single-value.ts';
+
+export { decimalBytes, decimalParams } from './avro-values.ts';
 
 /** Content of a data or delete file (`data_file.content`). */
 export const FileContent = { DATA: 0, POSITION_DELETES: 1, EQUALITY_DELETES: 2 } as const;
@@ -38,6 +41,11 @@ export interface DataFile {
   sortOrderId?: number | null;
   /** v2 optional field 143: the data file a position delete file applies to. */
   referencedDataFile?: string | null;
+  /** v3 field 142: the row id of the file's first row; null inherits it from the manifest list entry. */
+  firstRowId?: Long | null;
+  /** v3 fields 144/145: where a deletion vector sits in its Puffin file. */
+  contentOffset?: Long | null;
+  contentSizeInBytes?: Long | null;
 }
 
 export interface ManifestEntry {
@@ -57,7 +65,8 @@ export interface ManifestMetadata {
   partitionSpec: { 'spec-id': number; fields: unknown[] };
   partitionType: PartitionFieldType[];
   content: 'data' | 'deletes';
-  formatVersion?: 2;
+  /** 3 writes the v3 entry fields (`first_row_id`, deletion vector offsets). */
+  formatVersion?: 2 | 3;
 }
 
 const opt = (type: unknown) => ['null', type];
@@ -65,120 +74,6 @@ const opt = (type: unknown) => ['null', type];
 /** A record decoded with the file's own writer schema: its shape is only known at run time. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AvroRecord = Record<string, any>;
-
-function avroForPrimitive(type: string, fieldId: number): unknown {
-  const kind = primitiveKind(type);
-  switch (kind) {
-    case 'boolean':
-    case 'int':
-    case 'long':
-    case 'float':
-    case 'double':
-    case 'string':
-      return kind;
-    case 'binary':
-      return 'bytes';
-    case 'date':
-      return { type: 'int', logicalType: 'date' };
-    case 'time':
-      return { type: 'long', logicalType: 'time-micros' };
-    case 'timestamp':
-      return { type: 'long', logicalType: 'timestamp-micros', 'adjust-to-utc': false };
-    case 'timestamptz':
-      return { type: 'long', logicalType: 'timestamp-micros', 'adjust-to-utc': true };
-    case 'timestamp_ns':
-      return { type: 'long', logicalType: 'timestamp-nanos', 'adjust-to-utc': false };
-    case 'timestamptz_ns':
-      return { type: 'long', logicalType: 'timestamp-nanos', 'adjust-to-utc': true };
-    case 'uuid':
-      return { type: 'fixed', name: `uuid_fixed_${fieldId}`, size: 16, logicalType: 'uuid' };
-    case 'fixed': {
-      const size = Number(/\[(\d+)\]/.exec(type)?.[1]);
-      return { type: 'fixed', name: `fixed_${fieldId}`, size };
-    }
-    case 'decimal': {
-      const [precision, scale] = decimalParams(type);
-      return {
-        type: 'fixed',
-        name: `decimal_${fieldId}`,
-        size: decimalBytes(precision),
-        logicalType: 'decimal',
-        precision,
-        scale,
-      };
-    }
-    default:
-      throw new Error(`Unsupported partition type ${type}`);
-  }
-}
-
-export function decimalParams(type: string): [number, number] {
-  const m = /decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)/.exec(type);
-  if (!m) throw new Error(`Not a decimal type: ${type}`);
-  return [Number(m[1]), Number(m[2])];
-}
-
-/** Bytes needed for a decimal of the given precision as a fixed (Iceberg's rule). */
-export function decimalBytes(precision: number): number {
-  let n = 1;
-  while (Math.pow(2, 8 * n - 1) < Math.pow(10, precision)) n++;
-  return n;
-}
-
-function toAvroValue(type: string, v: IcebergPrimitiveValue | null | undefined): unknown {
-  if (v === null || v === undefined) return null;
-  switch (primitiveKind(type)) {
-    case 'uuid':
-      return Buffer.from(String(v).replace(/-/g, ''), 'hex');
-    case 'fixed':
-    case 'binary':
-      return Buffer.from(v as Uint8Array);
-    case 'decimal': {
-      const size = decimalBytes(decimalParams(type)[0]);
-      const b = Buffer.alloc(size);
-      let x = BigInt(v as bigint);
-      for (let i = size - 1; i >= 0; i--) {
-        b[i] = Number(x & 0xffn);
-        x >>= 8n;
-      }
-      return b;
-    }
-    case 'int':
-    case 'date':
-      return Number(v);
-    default:
-      return v;
-  }
-}
-
-function fromAvroValue(type: string, v: unknown): IcebergPrimitiveValue | null {
-  if (v === null || v === undefined) return null;
-  switch (primitiveKind(type)) {
-    case 'uuid': {
-      const h = (v as Buffer).toString('hex');
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-    }
-    case 'fixed':
-    case 'binary':
-      return new Uint8Array(v as Buffer);
-    case 'decimal': {
-      const b = v as Buffer;
-      let x = 0n;
-      for (const byte of b) x = (x << 8n) | BigInt(byte);
-      if (b.length > 0 && (b[0] & 0x80) !== 0) x -= 1n << BigInt(8 * b.length);
-      return x;
-    }
-    case 'long':
-    case 'time':
-    case 'timestamp':
-    case 'timestamptz':
-    case 'timestamp_ns':
-    case 'timestamptz_ns':
-      return BigInt(v as Long);
-    default:
-      return v as IcebergPrimitiveValue;
-  }
-}
 
 function mapOf(name: string, fieldId: number, keyId: number, valueId: number, valueType: string) {
   return {
@@ -200,8 +95,15 @@ function mapOf(name: string, fieldId: number, keyId: number, valueId: number, va
   };
 }
 
-/** The Avro schema of a v2 manifest file for a given partition type (spec: "Manifests"). */
-export function manifestEntrySchema(partitionType: PartitionFieldType[]): unknown {
+/** The v3 `data_file` fields: row lineage and deletion vectors. */
+const V3_DATA_FILE_FIELDS = [
+  { name: 'first_row_id', type: opt('long'), default: null, 'field-id': 142 },
+  { name: 'content_offset', type: opt('long'), default: null, 'field-id': 144 },
+  { name: 'content_size_in_bytes', type: opt('long'), default: null, 'field-id': 145 },
+];
+
+/** The Avro schema of a v2 (or v3) manifest file for a given partition type (spec: "Manifests"). */
+export function manifestEntrySchema(partitionType: PartitionFieldType[], formatVersion: 2 | 3 = 2): unknown {
   const partition = {
     type: 'record',
     name: 'r102',
@@ -254,6 +156,7 @@ export function manifestEntrySchema(partitionType: PartitionFieldType[]): unknow
             },
             { name: 'sort_order_id', type: opt('int'), default: null, 'field-id': 140 },
             { name: 'referenced_data_file', type: opt('string'), default: null, 'field-id': 143 },
+            ...(formatVersion === 3 ? V3_DATA_FILE_FIELDS : []),
           ],
         },
       },
@@ -268,12 +171,14 @@ const fromKV = <V, O>(kv: KV<V> | undefined, f: (v: V) => O): Map<number, O> | n
   kv ? new Map(kv.map((e) => [e.key, f(e.value)])) : null;
 
 /**
- * Encodes a v2 manifest (an Avro file of `manifest_entry` records) with the key-value metadata readers expect.
+ * Encodes a v2 manifest (an Avro file of `manifest_entry` records) with the key-value metadata readers expect; a v3
+ * one with `meta.formatVersion: 3`.
  *
  * @example encodeManifest(entries, { schema, partitionSpec: { 'spec-id': 0, fields: [] }, partitionType: [], content: 'data' })
  */
 export function encodeManifest(entries: ManifestEntry[], meta: ManifestMetadata): Buffer {
-  const schema = manifestEntrySchema(meta.partitionType);
+  const v3 = meta.formatVersion === 3;
+  const schema = manifestEntrySchema(meta.partitionType, v3 ? 3 : 2);
   const records = entries.map((e) => ({
     status: e.status,
     snapshot_id: e.snapshotId,
@@ -299,6 +204,13 @@ export function encodeManifest(entries: ManifestEntry[], meta: ManifestMetadata)
       equality_ids: e.dataFile.equalityIds ?? null,
       sort_order_id: e.dataFile.sortOrderId ?? null,
       referenced_data_file: e.dataFile.referencedDataFile ?? null,
+      ...(v3
+        ? {
+            first_row_id: e.dataFile.firstRowId ?? null,
+            content_offset: e.dataFile.contentOffset ?? null,
+            content_size_in_bytes: e.dataFile.contentSizeInBytes ?? null,
+          }
+        : {}),
     },
   }));
   return encodeOcf(schema, records, {
@@ -334,22 +246,7 @@ function partitionTypeFromWriterSchema(schema: unknown): PartitionFieldType[] {
   });
 }
 
-function icebergTypeOfAvro(t: unknown): string {
-  if (typeof t === 'string') return t === 'bytes' ? 'binary' : t;
-  const o = t as { type: string; logicalType?: string; size?: number; precision?: number; scale?: number };
-  if (o.logicalType === 'date') return 'date';
-  if (o.logicalType === 'time-micros') return 'time';
-  if (o.logicalType === 'timestamp-micros')
-    return (o as { 'adjust-to-utc'?: boolean })['adjust-to-utc'] ? 'timestamptz' : 'timestamp';
-  if (o.logicalType === 'timestamp-nanos')
-    return (o as { 'adjust-to-utc'?: boolean })['adjust-to-utc'] ? 'timestamptz_ns' : 'timestamp_ns';
-  if (o.logicalType === 'uuid') return 'uuid';
-  if (o.logicalType === 'decimal') return `decimal(${o.precision},${o.scale ?? 0})`;
-  if (o.type === 'fixed') return `fixed[${o.size}]`;
-  return icebergTypeOfAvro(o.type);
-}
-
-/** Decodes a v2 manifest file. Inherited fields (snapshot id, sequence numbers) are left `null` as written. */
+/** Decodes a v2 or v3 manifest file. Inherited fields (snapshot id, sequence numbers) are left `null` as written. */
 export function decodeManifest(buf: Buffer): DecodedManifest {
   const { schema, metadata, records } = decodeOcf(buf);
   const partitionType = partitionTypeFromWriterSchema(schema);
@@ -382,6 +279,9 @@ export function decodeManifest(buf: Buffer): DecodedManifest {
         equalityIds: d.equality_ids ?? null,
         sortOrderId: d.sort_order_id ?? null,
         referencedDataFile: d.referenced_data_file ?? null,
+        firstRowId: d.first_row_id ?? null,
+        contentOffset: d.content_offset ?? null,
+        contentSizeInBytes: d.content_size_in_bytes ?? null,
       },
     };
   });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { ManifestContent } from '../avro/manifest-list.ts';
-import { assignFirstRowIds, v3Refusal } from './row-lineage.ts';
+import { EntryStatus } from '../avro/manifest.ts';
+import { filterManifest } from './manifest-filter.ts';
+import { assignFirstRowIds } from './row-lineage.ts';
 import { planSnapshotReplay, replayedManifestList, type SnapshotReplay } from './snapshot-replay.ts';
 import { withReplayedSnapshots } from './replayed-metadata.ts';
-import { manifest, table, withSnapshot } from './test-tables.ts';
+import { entry, manifest, table, withSnapshot } from './test-tables.ts';
 
 describe('row lineage of replayed format v3 snapshots', () => {
   const rows = (m: ReturnType<typeof manifest>, added: number, existing = 0) => ({
@@ -60,11 +62,33 @@ describe('row lineage of replayed format v3 snapshots', () => {
     assert.equal(v2.snapshots[1]['first-row-id'], undefined, 'no row ids outside v3');
   });
 
-  it('refuses v3 snapshots that would rewrite manifests, not those that only add them', () => {
+  it("writes out the row ids a rewritten target manifest's live files inherited", () => {
+    const m = { ...manifest('t.avro', 1n), firstRowId: 50 };
+    const entries = [
+      entry('a.parquet', EntryStatus.ADDED, {}, { recordCount: 10 }),
+      entry('gone.parquet', EntryStatus.DELETED, {}, { recordCount: 99 }),
+      entry('b.parquet', EntryStatus.EXISTING, {}, { recordCount: 5, firstRowId: 7 }),
+      entry('c.parquet', EntryStatus.ADDED, {}, { recordCount: 3 }),
+    ];
+    const r = filterManifest(m, entries, new Set([entries[3].dataFile.filePath]), 9n, []);
+    assert.deepEqual(
+      r.entries.map((e) => e.dataFile.firstRowId),
+      [50, 7, 60],
+    );
+    assert.equal(r.file.firstRowId, undefined, 'the new list entry gets its own ids');
+  });
+
+  it('lists a v3 fast append again only when its files inherit their row ids; else writes them fresh', () => {
     const snap = withSnapshot(withSnapshot(table(), 1n), 2n).snapshots[1];
-    const fast = planSnapshotReplay(snap, [{ file: manifest('a.avro', 2n), entries: [] }], 2n) as SnapshotReplay;
-    assert.equal(v3Refusal(fast, 2n), undefined);
-    const rewrite = { ...fast, rewrite: [{ from: manifest('a.avro', 2n), entries: [] }] };
-    assert.match(v3Refusal(rewrite, 2n) ?? '', /format v3 table: snapshot 2 \(append\)/);
+    const plan = (firstRowId: number | null) =>
+      planSnapshotReplay(
+        snap,
+        [{ file: manifest('a.avro', 2n), entries: [entry('a.parquet', EntryStatus.ADDED, {}, { firstRowId })] }],
+        2n,
+      ) as SnapshotReplay;
+    assert.equal(plan(null).reuse.length, 1);
+    const fresh = plan(40);
+    assert.deepEqual([fresh.reuse.length, fresh.rewrite.length], [0, 1]);
+    assert.equal(fresh.rewrite[0].entries[0].dataFile.firstRowId, null);
   });
 });

@@ -1,5 +1,4 @@
 import { ManifestContent, type ManifestFile } from '../avro/manifest-list.ts';
-import type { SnapshotReplay } from './snapshot-replay.ts';
 
 /** The row ids a replayed format v3 snapshot takes: its `first-row-id` and `added-rows`. */
 export interface RowLineage {
@@ -27,16 +26,4 @@ export function assignFirstRowIds(
     return { ...m, firstRowId: first };
   });
   return { list: out, lineage: { firstRowId: nextRowId, addedRows: next - nextRowId } };
-}
-
-/**
- * Why a snapshot of a format v3 table cannot be replayed: one that has manifests written again (a merge append's
- * mixed manifest, the target's manifests that lose files) would have to carry the row ids of the files in them,
- * which is not done; snapshots that only list new manifests (fast appends, new delete files) replay.
- *
- * @example v3Refusal(mergeAppendReplay) // → 'format v3 table: snapshot 7 (append) would rewrite manifests …'
- */
-export function v3Refusal(plan: SnapshotReplay, snapshotId: bigint): string | undefined {
-  if (plan.rewrite.length === 0 && plan.removed.size === 0) return undefined;
-  return `format v3 table: snapshot ${snapshotId} (${plan.operation}) would rewrite manifests, and carrying row lineage (row ids) through rewritten manifests is not supported; only snapshots that add manifests (fast appends, new delete files) are replayed`;
 }

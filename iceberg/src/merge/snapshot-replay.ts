@@ -91,10 +91,22 @@ export function planSnapshotReplay(
     }
     const reusable =
       added.length === m.entries.length &&
-      added.every((e) => inherits(e) && (e.snapshotId === null || BigInt(e.snapshotId) === snapshotId));
+      added.every(
+        (e) =>
+          inherits(e) &&
+          (e.dataFile.firstRowId ?? null) === null &&
+          (e.snapshotId === null || BigInt(e.snapshotId) === snapshotId),
+      );
     if (reusable) plan.reuse.push(m.file);
     else if (added.length > 0) {
-      const entries = added.map((e) => ({ ...e, snapshotId: null, sequenceNumber: null, fileSequenceNumber: null }));
+      // Everything inherited comes from the new list entry, row ids (v3) included: the source's are of its numbering.
+      const entries = added.map((e) => ({
+        ...e,
+        snapshotId: null,
+        sequenceNumber: null,
+        fileSequenceNumber: null,
+        dataFile: { ...e.dataFile, firstRowId: null },
+      }));
       plan.rewrite.push({ from: m.file, entries });
     }
   }
@@ -136,7 +148,10 @@ function ownedBy(e: ManifestEntry, id: bigint): boolean {
   return e.snapshotId === null || BigInt(e.snapshotId) === id;
 }
 
-/** An added entry whose data and file sequence numbers come from the manifest list (so a new list renumbers it). */
+/**
+ * An added entry whose data and file sequence numbers come from the manifest list (so a new list renumbers it); a v3
+ * entry must inherit its first row id too (checked by the caller).
+ */
 function inherits(e: ManifestEntry): boolean {
   return e.sequenceNumber === null && e.fileSequenceNumber === null;
 }

@@ -22,7 +22,6 @@ import {
   replayedManifestList,
   replayIds,
   withReplayedSnapshots,
-  v3Refusal,
   withUnrecordedRemovals,
   EntryStatus,
   FileContent,
@@ -69,7 +68,7 @@ export async function replayTable(
   const [b, s, t] = await Promise.all([base, source, target].map((c) => readTableMetadata(ctx, c.metadataLocation)));
   const plan = planTableMerge(b, s, t);
   if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts.join('; '));
-  const io = new ReplayIO(ctx, t.location, write, files);
+  const io = new ReplayIO(ctx, t.location, t['format-version'] >= 3 ? 3 : 2, write, files);
   const ids = replayIds(plan.snapshots, t, randomSnapshotId);
   const current = t.snapshots.find((x) => x['snapshot-id'] === t['current-snapshot-id']);
   let parentManifests = current?.['manifest-list'] ? await io.manifestList(current['manifest-list']) : [];
@@ -81,9 +80,7 @@ export async function replayTable(
   const stats = { snapshots: 0, addedFiles: 0, addedRows: 0, removedFiles: 0 };
   for (const [i, snapshot] of plan.snapshots.entries()) {
     const id = ids[i];
-    const { plan: r, parentLive } = await planReplay(io, s, snapshot, id);
-    const v3 = t['format-version'] >= 3 ? v3Refusal(r, snapshot['snapshot-id']) : undefined;
-    if (v3) throw new ReplayRefusal(v3);
+    const { plan: r, parentLive } = await planReplay(io, [s, b, t], snapshot, id);
     const seq = t['format-version'] === 1 ? 0 : ++sequence;
     let parent = parentManifests;
     if (r.removed.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
@@ -149,9 +146,14 @@ function summaryOf(
   return text;
 }
 
+/**
+ * Reads one source snapshot's manifests and plans its replay. A snapshot that is not an append is compared with its
+ * parent's live files (for files it dropped without recording them); the parent is looked up in the source, then in
+ * the base and target metadata (the base snapshot may have been expired on the source but kept elsewhere).
+ */
 async function planReplay(
   io: ReplayIO,
-  source: TableMetadata,
+  histories: TableMetadata[],
   snapshot: Snapshot,
   id: bigint,
 ): Promise<{ plan: SnapshotReplay; parentLive: Map<string, FileChange> }> {
@@ -171,7 +173,13 @@ async function planReplay(
   const r = planSnapshotReplay(snapshot, manifests, id);
   if (r.kind === 'refused') throw new ReplayRefusal(r.reason);
   if (!readAll) return { plan: r, parentLive: new Map() };
-  const parent = source.snapshots.find((x) => x['snapshot-id'] === snapshot['parent-snapshot-id']);
+  const parentId = snapshot['parent-snapshot-id'] ?? null;
+  const parent = histories.flatMap((md) => md.snapshots).find((x) => x['snapshot-id'] === parentId);
+  if (parentId !== null && !parent?.['manifest-list']) {
+    throw new ReplayRefusal(
+      `snapshot ${own} (${operation}): its parent snapshot ${parentId} was expired, so the files it removed cannot be read`,
+    );
+  }
   const parentManifests = parent?.['manifest-list'] ? await io.manifestList(parent['manifest-list']) : [];
   const parentLive = liveFiles(await io.withEntries(parentManifests));
   const live = new Set(liveFiles(manifests as Array<Required<SnapshotManifest>>).keys());
@@ -230,6 +238,7 @@ class ReplayIO {
   constructor(
     private readonly ctx: Deps,
     tableLocation: string,
+    private readonly formatVersion: 2 | 3,
     private readonly write: boolean,
     private readonly files: string[],
   ) {
@@ -268,6 +277,7 @@ class ReplayIO {
       },
       partitionType: original.partitionType,
       content: like.content === ManifestContent.DELETES ? 'deletes' : 'data',
+      formatVersion: this.formatVersion,
     });
     await this.put(path, buf);
     const added = entries.filter((e) => e.status === EntryStatus.ADDED);
