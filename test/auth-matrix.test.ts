@@ -104,6 +104,8 @@ function managementRoutes(mainHash: string, devHash: string): RouteCase[] {
     r('GET', '/git/links/abc1234', AUTHENTICATED),
     r('PUT', '/git/links/abc1234', WRITERS, { dataRef: 'dev' }),
     r('PUT', '/git/links/abc1234', MAIN_MERGERS, { dataRef: 'main' }),
+    r('GET', '/git/pending-merges?target=main', READERS),
+    r('DELETE', '/git/pending-merges/abcd1234?target=main', MAIN_MERGERS),
     r('GET', '/no-such-route', ADMINS),
   ];
 }

@@ -1,67 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import type { DataCatalog, DataMergeRequest, DataReference } from './catalog/data-catalog.ts';
-import { defaultProjectConfig } from './config/default-project-config.ts';
 import { MERGE_BRANCH_PREFIX, mergeWithRebuild } from './merge-with-rebuild.ts';
-import { PROPS, type DerivedRebuild, type GitSyncIO, type RebuildOutcome } from './types.ts';
-
-/** Branch heads in memory; every merge succeeds with a new head and is recorded. */
-function recordingCatalog() {
-  const heads = new Map<string, string>([
-    ['main', 'm1'],
-    ['feature', 'f1'],
-  ]);
-  const merges: Array<{ target: string; req: DataMergeRequest }> = [];
-  let n = 0;
-  const ref = (name: string): DataReference | undefined =>
-    heads.has(name) ? { type: 'BRANCH', name, hash: heads.get(name)! } : undefined;
-  const catalog: DataCatalog = {
-    url: 'http://fake',
-    getReference: async (name) => ref(name),
-    createReference: async (name, _type, from) => (heads.set(name, from.hash), ref(name)!),
-    assignReference: async (r, to) => (heads.set(r.name, to.hash), ref(r.name)!),
-    deleteReference: async (r) => void heads.delete(r.name),
-    merge: async (target, req) => {
-      merges.push({ target, req });
-      const hash = `${target}-${++n}`;
-      heads.set(target, hash);
-      return {
-        resultantTargetHash: hash,
-        commonAncestor: 'base',
-        wasApplied: true,
-        wasSuccessful: true,
-        keys: [],
-        conflicts: [],
-      };
-    },
-    history: async () => [],
-    getLink: async () => undefined,
-    putLink: async (l) => l,
-    pendingMerges: async () => [],
-    clearPendingMerge: async () => undefined,
-  };
-  return { catalog, heads, merges };
-}
-
-function ioWith(catalog: DataCatalog, outcome: RebuildOutcome, calls: string[][] = []): GitSyncIO {
-  const rebuild: DerivedRebuild = {
-    classify: async (tables) => ({
-      derived: tables.filter((t) => t.startsWith('gold.')),
-      appendOnly: tables.filter((t) => t.startsWith('_rat.')),
-      other: tables.filter((t) => !t.startsWith('gold.') && !t.startsWith('_rat.')),
-    }),
-    run: async (req) => (calls.push([req.branch, ...req.derived]), outcome),
-  };
-  return {
-    fs,
-    dir: '/nowhere',
-    gitdir: '/nowhere/.git',
-    catalog,
-    config: defaultProjectConfig(),
-    report: { info: () => undefined, warn: () => undefined },
-    rebuild,
-  };
-}
+import { ioWith, recordingCatalog } from './testing/recording-catalog.ts';
+import { PROPS } from './types.ts';
 
 describe('mergeWithRebuild (temporary branch, one merge into the target)', () => {
   const request = (conflicts: string[]) => ({

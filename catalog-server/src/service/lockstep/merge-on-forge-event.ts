@@ -94,7 +94,11 @@ async function mergeData(ctx: Deps, pr: ForgeMerge, mapping: BranchMapping): Pro
   if (pr.mergeSha) {
     const recent = await ctx.store.log(tgt.hash, { maxRecords: 200 });
     const done = recent.items.find((c) => c.properties[MERGE_COMMIT] === pr.mergeSha);
-    if (done) return { status: 'already-merged', source, target, hash: done.hash };
+    if (done) {
+      // Settled elsewhere meanwhile (`rat sync --resolve`, a hook in another clone): nothing waits any more.
+      if (waiting) ctx.pendingMerges?.delete(id, target);
+      return { status: 'already-merged', source, target, hash: done.hash };
+    }
   }
   const properties: Record<string, string> = {
     [SOURCE]: pr.sourceBranch,
