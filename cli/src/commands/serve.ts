@@ -27,7 +27,7 @@ export function register(program: Command): void {
       ).env(SERVER_ENV.store),
     )
     .addOption(
-      new Option('--store-pool-size <n>', 'PostgreSQL connections per server')
+      new Option('--store-pool-size <n>', 'connections to PostgreSQL per server')
         .env(SERVER_ENV.storePoolSize)
         .default('10'),
     )
