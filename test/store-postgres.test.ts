@@ -50,6 +50,7 @@ describe('store on PostgreSQL', function () {
             ['100-code-links', 1],
             ['101-webhook-deliveries', 1],
             ['102-idempotency-keys', 1],
+            ['103-pending-merges', 1],
           ],
         );
       } finally {
