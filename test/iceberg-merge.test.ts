@@ -272,6 +272,15 @@ describe('merging Iceberg tables that both branches changed', function () {
       [1, 2, 3],
     );
     assert.deepEqual(v.delAfter, v.delBefore.slice(1), 'the rows left keep their row ids');
+    assert.equal(v.t['mg.v3merged'].outcome, 'RESOLVED', JSON.stringify(v.t));
+    assert.deepEqual(v.mergedAfter.slice(0, 2), v.mergedBefore, "main's rows keep their row ids");
+    const rowIds = v.mergedAfter.map((r: number[]) => r[1]);
+    assert.deepEqual(
+      v.mergedAfter.map((r: number[]) => r[0]),
+      [1, 2, 3, 4],
+    );
+    assert.equal(new Set(rowIds).size, 4, `distinct row ids: ${JSON.stringify(rowIds)}`);
+    assert.ok(rowIds.every((x: unknown) => typeof x === 'number'));
   });
 
   it('a branch whose base snapshot was expired still merges; one missing a later snapshot conflicts', () => {

@@ -449,6 +449,10 @@ def v3_appends_on_both_branches():
     spark.sql("INSERT INTO rat.mg.v3rows VALUES (1, 'main')")
     spark.sql(f"CREATE TABLE rat.mg.v3del (id bigint, who string, day bigint) {v3} PARTITIONED BY (day)")
     spark.sql("INSERT INTO rat.mg.v3del VALUES (1, 'main', 1), (2, 'main', 2)")
+    # v3merged: merge appends (manifests folded together), so t's entries are written to a fresh manifest.
+    folded = "'commit.manifest-merge.enabled'='true', 'commit.manifest.min-count-to-merge'='2'"
+    spark.sql(f"CREATE TABLE rat.mg.v3merged (id bigint) USING iceberg TBLPROPERTIES ('format-version'='3', {folded})")
+    spark.sql("INSERT INTO rat.mg.v3merged VALUES (1)")
     for b in ("s", "t"):
         create_branch(b)
         spark_catalog(spark, b, catalog_uri(b))
@@ -457,7 +461,12 @@ def v3_appends_on_both_branches():
     spark.sql("INSERT INTO t.mg.v3rows VALUES (5, 't')")
     spark.sql("INSERT INTO s.mg.v3del VALUES (3, 's', 2)")
     spark.sql("DELETE FROM t.mg.v3del WHERE day = 1")
+    spark.sql("INSERT INTO s.mg.v3merged VALUES (2)")
+    spark.sql("INSERT INTO t.mg.v3merged VALUES (3)")
+    spark.sql("INSERT INTO t.mg.v3merged VALUES (4)")
     s = merge("s")
+    read_merged = lambda: spark_rows("SELECT id, _row_id FROM rat.mg.v3merged ORDER BY id", "rat.mg.v3merged")  # noqa: E731
+    merged_before = read_merged()
     read_del = lambda: spark_rows("SELECT id, _row_id FROM rat.mg.v3del ORDER BY id", "rat.mg.v3del")  # noqa: E731
     del_before = read_del()
     t = merge("t")
@@ -471,6 +480,8 @@ def v3_appends_on_both_branches():
         "firstRowIds": [[x.first_row_id, x.added_rows] for x in md.snapshots],
         "delBefore": del_before,
         "delAfter": read_del(),
+        "mergedBefore": merged_before,
+        "mergedAfter": read_merged(),
     }
 
 
