@@ -50,7 +50,7 @@ const IO_MODULES = [
 function layer(files, patterns) {
   return {
     files,
-    ignores: ['**/*.test.ts', '**/contract.ts'],
+    ignores: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...SERVER_WIDE, ...patterns] }] },
   };
 }

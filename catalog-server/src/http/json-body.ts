@@ -25,7 +25,7 @@ export function jsonBodies(): RequestHandler[] {
   const parse = express.json({
     limit: LIMITS.requestBodyBytes,
     strict: false,
-    type: (req) => req.headers['content-type'] === undefined || Boolean(typeIsJson(req as Request)),
+    type: (req) => req.headers['content-type'] === undefined || Boolean((req as Request).is(JSON_TYPES)),
     // The Iceberg routes re-parse the raw text: JSON.parse would round 63-bit snapshot ids.
     verify: (req, _res, buf) => {
       (req as { rawBody?: Buffer }).rawBody = buf;
@@ -37,10 +37,6 @@ export function jsonBodies(): RequestHandler[] {
     next();
   };
   return [refuseOtherTypes, parse, absentWhenEmpty];
-}
-
-function typeIsJson(req: Request): string | false | null {
-  return req.is(JSON_TYPES);
 }
 
 /** A zod schema (the part of it used here). */

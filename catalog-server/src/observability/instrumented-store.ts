@@ -1,11 +1,16 @@
 import type { MergeResult, VersionStore } from '../store/types.ts';
 import type { Metrics } from './metrics.ts';
-import { CommitFailedError, ReferenceConflictError } from '../errors/index.ts';
+import { CommitFailedError, ReferenceAlreadyExistsError, ReferenceConflictError } from '../errors/index.ts';
 
 type Outcome = 'ok' | 'conflict' | 'error';
 
+/** A write refused because the state moved on (or a name is taken) is a conflict; anything else an error. */
 function outcomeOf(err: unknown): Outcome {
-  return err instanceof ReferenceConflictError || err instanceof CommitFailedError ? 'conflict' : 'error';
+  const conflict =
+    err instanceof ReferenceConflictError ||
+    err instanceof CommitFailedError ||
+    err instanceof ReferenceAlreadyExistsError;
+  return conflict ? 'conflict' : 'error';
 }
 
 /** `not-applied` is a dry run or a source with nothing new. */
