@@ -41,3 +41,4 @@ export {
   type AuthConfigInput,
   type Permission,
 } from './auth/config.ts';
+export { copyCatalog, type CopyReport } from './store/copy-catalog.ts';

@@ -6,11 +6,11 @@ import { CodeLinkStore } from './sqlite/code-link-store.ts';
 import { IdempotencyStore } from './sqlite/idempotency-store.ts';
 import { PendingMergeStore } from './sqlite/pending-merge-store.ts';
 import { SqliteVersionStore } from './sqlite/sqlite-store.ts';
-import type { VersionStore } from './types.ts';
+import type { CoreVersionStore } from './core/version-store.ts';
 
 /** A catalog database: the versioned store and the tables beside it, on one backend. */
 export interface CatalogDatabase {
-  store: VersionStore;
+  store: CoreVersionStore;
   codeLinks: CodeLinks;
   idempotency: IdempotencyRecords;
   pendingMerges: PendingMerges;

@@ -170,6 +170,11 @@ function sealCommit(f: CommitFields, generation: number): CommitRecord {
   return { ...f, hash, generation, commitMs: Date.parse(f.commitTime) };
 }
 
+/** True when `c.hash` is the hash of its fields (a commit read back from a copy is what was written). */
+export function hasValidHash(c: CommitRecord): boolean {
+  return sealCommit(c, c.generation).hash === c.hash;
+}
+
 /** The public view of a commit record. */
 export function toCommit(c: CommitRecord): Commit {
   return {

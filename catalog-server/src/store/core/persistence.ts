@@ -76,6 +76,12 @@ export interface Persistence {
   listRefs(): Promise<RefRecord[]>;
   /** Reflog lines with `id < beforeId`, newest first; only `refName`'s when given. */
   reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]>;
+  /** Commits in (generation, hash) order after `after`, parents always before children; for copying a catalog. */
+  scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]>;
+  /** Trie nodes in id order after `afterId`; for copying a catalog. */
+  scanNodes(afterId: string, limit: number): Promise<Array<{ id: string; body: string }>>;
+  /** Stores immutable objects without moving any ref (objects already present are left as they are). */
+  putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void>;
   /** Applies `batch` in one transaction; false (nothing written) when the ref compare-and-swap fails. */
   write(batch: WriteBatch): Promise<boolean>;
   close(): Promise<void>;

@@ -73,6 +73,36 @@ export class PostgresPersistence implements Persistence {
     return rows.map(fromLogRow);
   }
 
+  async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {
+    const { rows } = await this.pool.query<CommitRow>(
+      'SELECT * FROM commits WHERE (generation, hash) > ($1, $2) ORDER BY generation, hash LIMIT $3',
+      [after?.generation ?? -1, after?.hash ?? '', limit],
+    );
+    return rows.map(fromCommitRow);
+  }
+
+  async scanNodes(afterId: string, limit: number): Promise<Array<{ id: string; body: string }>> {
+    const { rows } = await this.pool.query<{ id: string; body: string }>(
+      'SELECT id, body FROM tree_nodes WHERE id > $1 ORDER BY id LIMIT $2',
+      [afterId, limit],
+    );
+    return rows;
+  }
+
+  async putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await this.insertObjects(client, objects);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   async write(batch: WriteBatch): Promise<boolean> {
     const client = await this.pool.connect();
     try {
@@ -93,8 +123,8 @@ export class PostgresPersistence implements Persistence {
     await this.pool.end();
   }
 
-  /** The batch inside an open transaction; false when the ref compare-and-swap finds the ref elsewhere. */
-  private async writeIn(client: PoolClient, batch: WriteBatch): Promise<boolean> {
+  /** Inserts new nodes and commits inside an open transaction; ones already present are left as they are. */
+  private async insertObjects(client: PoolClient, batch: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void> {
     // Sorted, so two transactions inserting overlapping nodes lock them in the same order (no deadlock).
     const nodes = [...batch.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (nodes.length > 0) {
@@ -112,6 +142,11 @@ export class PostgresPersistence implements Persistence {
         COMMIT_COLUMNS.map((col) => row[col]),
       );
     }
+  }
+
+  /** The batch inside an open transaction; false when the ref compare-and-swap finds the ref elsewhere. */
+  private async writeIn(client: PoolClient, batch: WriteBatch): Promise<boolean> {
+    await this.insertObjects(client, batch);
     const ref = batch.ref;
     let swapped: boolean;
     let line: [string | null, string | null, ReflogEntry['operation']];

@@ -15,6 +15,7 @@ import { migrate } from './migrate.ts';
 export class SqlitePersistence implements Persistence {
   private readonly stmt: Record<string, Statement>;
   private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
+  private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
 
   private constructor(readonly db: Database) {
     const p = (sql: string) => db.prepare(sql);
@@ -36,7 +37,13 @@ export class SqlitePersistence implements Persistence {
       reflogRef: p('SELECT * FROM ref_log WHERE ref_name = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
       putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
+      scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
+      scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),
     };
+    this.putTx = db.transaction((objects: Pick<WriteBatch, 'nodes' | 'commits'>) => {
+      for (const n of objects.nodes) this.stmt.putNode.run(n.id, n.body);
+      for (const c of objects.commits) this.stmt.insertCommit.run(toCommitRow(c));
+    });
     this.writeTx = db.transaction((batch: WriteBatch): boolean => {
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
@@ -102,6 +109,19 @@ export class SqlitePersistence implements Persistence {
         : this.stmt.reflogAll.all(opts.beforeId, opts.limit)
     ) as LogRow[];
     return rows.map(fromLogRow);
+  }
+
+  async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {
+    const rows = this.stmt.scanCommits.all(after?.generation ?? -1, after?.hash ?? '', limit) as CommitRow[];
+    return rows.map(fromCommitRow);
+  }
+
+  async scanNodes(afterId: string, limit: number): Promise<Array<{ id: string; body: string }>> {
+    return this.stmt.scanNodes.all(afterId, limit) as Array<{ id: string; body: string }>;
+  }
+
+  async putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void> {
+    this.putTx.immediate(objects);
   }
 
   async write(batch: WriteBatch): Promise<boolean> {

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { copyCatalog, openCatalogDatabase, parseStoreLocation, redactStoreLocation } from '@ratatouille/catalog-server';
+
+/** `rat migrate`: copies a whole catalog between databases (e.g. SQLite → PostgreSQL), verified. */
+export function register(program: Command): void {
+  program
+    .command('migrate')
+    .description(
+      'Copy a catalog (all commits, branches, tags and code links) into a fresh database and verify the copy; ' +
+        'stop the servers using the source first',
+    )
+    .requiredOption('--from <location>', 'source: sqlite:<file> or postgresql://…')
+    .requiredOption('--to <location>', 'target (fresh): postgresql://… or sqlite:<file>')
+    .action(async (opts: { from: string; to: string }) => {
+      const from = await openCatalogDatabase(parseStoreLocation(opts.from));
+      try {
+        const to = await openCatalogDatabase(parseStoreLocation(opts.to));
+        try {
+          const started = Date.now();
+          const report = await copyCatalog(from, to, (what, done) => {
+            if (process.stderr.isTTY) process.stderr.write(`\r  ${what}: ${done}   `);
+          });
+          if (process.stderr.isTTY) process.stderr.write('\n');
+          console.log(
+            `Copied ${redactStoreLocation(opts.from)} to ${redactStoreLocation(opts.to)} in ` +
+              `${((Date.now() - started) / 1000).toFixed(1)} s and verified it: ${report.commits} commits, ` +
+              `${report.nodes} tree nodes, ${report.refs} branches and tags, ${report.codeLinks} code links.`,
+          );
+        } finally {
+          await to.store.close();
+        }
+      } finally {
+        await from.store.close();
+      }
+    });
+}
