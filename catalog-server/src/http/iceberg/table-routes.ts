@@ -6,6 +6,7 @@ import {
   registerTableRequest,
   renameTableRequest,
   reportMetricsRequest,
+  stringifyJson,
   tableMetadataToJson,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
@@ -20,14 +21,14 @@ import {
   renameObject,
   storageConfig,
   storageCredentials,
-  loadTableEntry,
+  loadTableText,
   tableETag,
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { parseBody, sendJson, sendJsonText } from './json-io.ts';
-import { loadTableResultText, tableMetadataText } from './load-table-body.ts';
-import { loadTableResult } from './serialize.ts';
+import { loadTableResultText } from './load-table-body.ts';
+import { loadTableResult, tableMetadataFor } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
 /** Clients ask for vended credentials with this header (PyIceberg and DuckDB send it). */
@@ -88,24 +89,25 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
     const mode = snapshotsMode(req);
     const ns = namespaceOf(param(req, 'namespace'));
-    // The ref's current head names the metadata file (looked up on every load); the body for that immutable file
-    // is serialized once and cached by its location.
-    const entry = await loadTableEntry(ctx, refOf(req), ns, param(req, 'table'));
-    const etag = tableETag(entry.metadataLocation, mode);
+    // The ref's current head names the metadata file (resolved on every load); the text of that immutable file is
+    // serialized once and cached by its location.
+    const t = await loadTableText(ctx, refOf(req), ns, param(req, 'table'), mode, (md) =>
+      stringifyJson(tableMetadataFor(md, mode)),
+    );
+    const etag = tableETag(t.metadataLocation, mode);
     res.setHeader('ETag', etag);
     if (etagMatches(req.header('if-none-match'), etag)) {
       res.status(304).end();
       return;
     }
-    const md = await tableMetadataText(ctx, entry.metadataLocation, mode);
     const vend = wantsCredentials(req);
     sendJsonText(
       res,
       loadTableResultText(
-        entry.metadataLocation,
-        md.json,
-        storageConfig(ctx, md.tableLocation, vend),
-        vend ? storageCredentials(ctx, md.tableLocation) : [],
+        t.metadataLocation,
+        t.json,
+        storageConfig(ctx, t.tableLocation, vend),
+        vend ? storageCredentials(ctx, t.tableLocation) : [],
       ),
     );
   });

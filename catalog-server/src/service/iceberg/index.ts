@@ -21,6 +21,7 @@ export {
   registerTable,
   renameObject,
   loadTableEntry,
+  loadTableText,
   tableETag,
   storageConfig,
   storageCredentials,
@@ -28,5 +29,4 @@ export {
 } from './tables.ts';
 export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';
-export { readTableMetadata } from './metadata-io.ts';
 export { icebergMergeResolver } from './merge-resolver.ts';

@@ -30,6 +30,28 @@ describe('metadata text cache', () => {
   });
 });
 
+describe('serialized metadata cache (loadTable answers)', () => {
+  it('keeps each variant of a file, drops least recently used files past a quarter of its budget, forgets with the file', () => {
+    const cache = new MetadataCache(160); // 40 bytes of serialized answers
+    const v = (n: number) => ({ json: 'x'.repeat(n), tableLocation: 'file:///w/t' });
+    cache.putSerialized('a', 'all', v(5));
+    cache.putSerialized('a', 'refs', v(5));
+    cache.putSerialized('b', 'all', v(10));
+    assert.ok(cache.getSerialized('a', 'all')); // a is now the most recent
+    cache.putSerialized('c', 'all', v(10));
+    cache.putSerialized('d', 'all', v(10));
+    cache.putSerialized('e', 'all', v(5));
+    assert.equal(cache.getSerialized('b', 'all'), undefined);
+    assert.ok(cache.getSerialized('a', 'refs') && cache.getSerialized('c', 'all') && cache.getSerialized('d', 'all'));
+    assert.equal(cache.getSerialized('a', 'other'), undefined);
+    cache.forget('a'); // the server deleted the file: no answer built from it is served again
+    assert.equal(cache.getSerialized('a', 'all'), undefined);
+    assert.equal(cache.getSerialized('a', 'refs'), undefined);
+    cache.putSerialized('big', 'all', v(11)); // over a quarter of the serialized budget: not kept
+    assert.equal(cache.getSerialized('big', 'all'), undefined);
+  });
+});
+
 describe('parsed metadata cache', () => {
   it('hands out copies, so a caller changing its object never changes the cache', () => {
     const cache = new MetadataCache();

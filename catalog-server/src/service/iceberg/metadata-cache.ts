@@ -5,6 +5,12 @@
  * free to work on their own copy. Saves a storage round trip on every load and commit: on S3 that round trip is most
  * of a loadTable.
  */
+/** JSON text serialized from a metadata file, and the table location its storage settings depend on. */
+export interface SerializedMetadata {
+  json: string;
+  tableLocation: string;
+}
+
 export class MetadataCache {
   private readonly texts = new Map<string, string>();
   private bytes = 0;
@@ -24,6 +30,39 @@ export class MetadataCache {
     this.parsed.delete(location);
     this.parsed.set(location, structuredClone(value));
     if (this.parsed.size > MetadataCache.PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
+  }
+
+  /**
+   * Serialized answers built from a file (a loadTable's `metadata` member per snapshots mode), with what they need
+   * beside it. Least recently used dropped past a quarter of the byte budget; forgotten with the file.
+   */
+  private readonly serialized = new Map<string, Map<string, SerializedMetadata>>();
+  private serializedBytes = 0;
+
+  getSerialized(location: string, variant: string): SerializedMetadata | undefined {
+    const forFile = this.serialized.get(location);
+    const hit = forFile?.get(variant);
+    if (hit) {
+      this.serialized.delete(location);
+      this.serialized.set(location, forFile!);
+    }
+    return hit;
+  }
+
+  putSerialized(location: string, variant: string, value: SerializedMetadata): void {
+    const budget = this.maxBytes / 4;
+    if (value.json.length > budget / 4) return;
+    const forFile = this.serialized.get(location) ?? new Map<string, SerializedMetadata>();
+    this.serializedBytes += value.json.length - (forFile.get(variant)?.json.length ?? 0);
+    forFile.set(variant, value);
+    this.serialized.delete(location);
+    this.serialized.set(location, forFile);
+    while (this.serializedBytes > budget) this.forgetSerialized(this.serialized.keys().next().value as string);
+  }
+
+  private forgetSerialized(location: string): void {
+    for (const v of this.serialized.get(location)?.values() ?? []) this.serializedBytes -= v.json.length;
+    this.serialized.delete(location);
   }
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
@@ -51,6 +90,7 @@ export class MetadataCache {
 
   forget(location: string): void {
     this.parsed.delete(location);
+    this.forgetSerialized(location);
     const text = this.texts.get(location);
     if (text === undefined) return;
     this.texts.delete(location);

@@ -31,6 +31,7 @@ import {
   requireMetadataFile,
   writeTableMetadata,
 } from './metadata-io.ts';
+import { metadataCacheFor, type SerializedMetadata } from './metadata-cache.ts';
 import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
 import { paginate, type PageParams } from './paging.ts';
 import { describeTableChange } from './describe-commit.ts';
@@ -104,6 +105,36 @@ export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: 
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
   await requireMetadataFile(ctx, content.metadataLocation);
   return content;
+}
+
+/**
+ * A table's metadata at the ref as serialized text (`serialize` builds it; the snapshots mode names the variant). The
+ * ref's head is resolved on every call; the text is kept by metadata file location, which is safe because the file
+ * never changes. A file the server has deleted (purge, GC, a failed commit) is forgotten with its text, so a cached
+ * text also stands for the existence check an uncached load makes.
+ *
+ * @example const t = await loadTableText(ctx, 'main', ['db'], 't', 'all', (md) => stringifyJson(tableMetadataToJson(md)))
+ */
+export async function loadTableText(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+  variant: string,
+  serialize: (md: TableMetadata) => string,
+): Promise<SerializedMetadata & { metadataLocation: string }> {
+  const at = await readRef(ctx.store, ref);
+  const content = await findTable(ctx.store, at.hash, ns, name);
+  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  const metadataLocation = content.metadataLocation;
+  const cache = metadataCacheFor(ioFor(ctx, metadataLocation));
+  const hit = cache.getSerialized(metadataLocation, variant);
+  if (hit) return { ...hit, metadataLocation };
+  await requireMetadataFile(ctx, metadataLocation);
+  const md = await readTableMetadata(ctx, metadataLocation);
+  const value = { json: serialize(md), tableLocation: md.location };
+  cache.putSerialized(metadataLocation, variant, value);
+  return { ...value, metadataLocation };
 }
 
 /** True when the table exists at the ref. */
