@@ -4,42 +4,21 @@
  * `unit_price AS price` on feat-r while feat-a adds orders; after both merges main has `price` for every order.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openEngine } from '@ratatouille/engine';
-import { useLockstepRepo, type Repo } from './git-support.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-async function ratOk(repo: Repo, args: string[]): Promise<void> {
-  const r = await repo.rat(args);
-  assert.equal(r.code, 0, `rat ${args.join(' ')}\n${r.stdout}\n${r.stderr}`);
-}
+import { edit, ratOk, useTeamRepo } from './git-team-support.ts';
 
 describe('a column renamed on one branch keeps its data through the merge (real git, real server)', function () {
   this.timeout(900_000);
-  const t = useLockstepRepo({ prefix: 'rat-rename-', copy: path.join(root, 'examples', 'shop') });
+  const t = useTeamRepo();
 
   it('feat-r renames silver.orders.unit_price to price by field id; merged after feat-a, every order has its price', async () => {
     const { repo, server } = t;
-    await ratOk(repo, ['run']);
-    await repo.ok('checkout', '-b', 'feat-a');
-    await repo.commitFile(
-      'landing/orders/orders_2024-03-03.csv',
-      'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
-      'orders of March 3',
-    );
-    await ratOk(repo, ['run']);
-    await repo.ok('checkout', 'main');
     await repo.ok('checkout', '-b', 'feat-r');
-    const file = path.join(repo.dir, 'silver', 'orders.sql');
-    const before = readFileSync(file, 'utf8');
-    const after = before
-      .replace('materialized: incremental\n', 'materialized: incremental\non_schema_change: sync_all_columns\n')
-      .replace('  unit_price,\n', '  unit_price AS price,\n');
-    assert.notEqual(after, before);
-    writeFileSync(file, after);
+    await edit(repo, 'silver/orders.sql', (s) =>
+      s
+        .replace('materialized: incremental\n', 'materialized: incremental\non_schema_change: sync_all_columns\n')
+        .replace('  unit_price,\n', '  unit_price AS price,\n'),
+    );
     await repo.ok('commit', '-q', '-am', 'silver.orders: unit_price is called price');
     await ratOk(repo, ['run']);
     await repo.ok('checkout', 'main');
