@@ -77,9 +77,17 @@ export class SqlitePersistence implements Persistence {
         throw err;
       }
     };
-    const shared = db.transaction(
-      (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>): Array<Outcome<boolean>> => items.map(each),
-    );
+    const shared = db.transaction((items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
+      const outcomes: Array<Outcome<boolean>> = [];
+      for (const item of items) {
+        const outcome = each(item);
+        // Some errors (disk full, I/O) make SQLite roll back the whole transaction, not only the savepoint: then the
+        // writes before this one are gone too, so the group fails as a whole rather than answering for them.
+        if (!outcome.ok && !db.inTransaction) throw outcome.error;
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    });
     this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, opts.groupCommit ?? true);
   }
 
