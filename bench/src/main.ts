@@ -9,11 +9,12 @@
  *  - scale: versioning at scale on the store and over HTTP;
  *  - atscale: listing refs next to 100,000 tags, merge base across 10,000 merge commits, a 10,000-key diff;
  *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
+ *  - group: catalog commits on the SQLite store with 1/4/16 writers, one transaction per commit vs group commit;
  *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,engine`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,group,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -35,6 +36,7 @@ import { fmt } from './measure.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
 import { ICEBERG_REFERENCE_VERSION, startReference } from './reference-server.ts';
 import { RATIO_PAIRS, Recorder, log } from './report.ts';
+import { FULL_GROUP, QUICK_GROUP, runGroupCommitLane } from './group-commit-lane.ts';
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
 import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
@@ -373,6 +375,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   if (want('merge'))
     await guarded(rec, 'merge', 'ours', () => runMergeLane(opts.quick ? QUICK_MERGE : FULL_MERGE, rec));
 
+  // ---- 4b. group commit on the SQLite store
+  if (want('group'))
+    await guarded(rec, 'group', 'store', () => runGroupCommitLane(opts.quick ? QUICK_GROUP : FULL_GROUP, rec));
+
   // ---- 5. engine
   if (want('engine')) await engineLane(rec, opts.quick);
 
@@ -393,6 +399,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const load = (s: string) => rec.get('iceberg', 'loadTable p50', s);
   const floorRate = rec.get('floor', 'SQLite tx + fsynced metadata file', 'disk floor');
   const ours1 = rec.get('iceberg', 'commits/s 1 table 1w', 'ours');
+  const txFloor = rec.get('floor', 'SQLite tx alone', 'disk floor');
   const summary = {
     commitOursOverNessie: commitRatio(rec, oursS3, nessieBase),
     commitOursOverReference: commitRatio(rec, 'ours', 'reference'),
@@ -401,12 +408,14 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     floorPct: ours1 !== undefined && floorRate ? (100 * ours1) / floorRate : NaN,
     engineOverDuckdbIngest: engineRatio(rec, 'ingest rows/s'),
     engineOverDuckdbSilver: engineRatio(rec, 'silver rows/s'),
+    // Store commits, 16 writers on branches of their own, against the bare SQLite transaction + fsync.
+    groupCommitOverFloor: (rec.get('group', 'commits/s own branches 16w', 'group commit') ?? NaN) / (txFloor ?? NaN),
   };
   const elapsed = (performance.now() - t0) / 1000;
   const line =
     `bench: commit/s ours÷nessie=${fmt(summary.commitOursOverNessie)} ours÷reference=${fmt(summary.commitOursOverReference)}` +
     ` · loadTable p50 nessie÷ours=${fmt(summary.loadP50NessieOverOurs)} reference÷ours=${fmt(summary.loadP50ReferenceOverOurs)}` +
-    ` · floor=${fmt(summary.floorPct)}%` +
+    ` · floor=${fmt(summary.floorPct)}% · group-commit÷floor=${fmt(summary.groupCommitOverFloor)}` +
     ` · engine÷duckdb ingest=${fmt(summary.engineOverDuckdbIngest)} silver=${fmt(summary.engineOverDuckdbSilver)}`;
 
   const outDir = path.join(HERE, '..', 'results');
@@ -422,7 +431,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         startedAt: started.toISOString(),
         elapsedSeconds: elapsed,
         machine: { ...info, loadAvgAtEnd: os.loadavg() },
-        workloads: { iceberg, api: apiW, scale: opts.quick ? QUICK_SCALE : FULL_SCALE },
+        workloads: {
+          iceberg,
+          api: apiW,
+          scale: opts.quick ? QUICK_SCALE : FULL_SCALE,
+          group: opts.quick ? QUICK_GROUP : FULL_GROUP,
+        },
         summary: { ...summary, nessieSystem: nessieBase, oursSystemVsNessie: oursS3, line },
         figures: rec.figures,
         skipped: rec.skipped,

@@ -27,6 +27,7 @@ export const RATIO_PAIRS: RatioPairs = {
     ['ours', 'nessie-rocksdb'],
     ['ours', 'nessie-mem'],
   ],
+  group: [['group commit', 'one tx per commit']],
 };
 
 export interface Skipped {

@@ -3,12 +3,15 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
 import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
 import type { ReflogEntry } from '../types.ts';
+import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
 
 /**
- * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch is one IMMEDIATE
- * transaction that ends with the ref compare-and-swap, so a crash at any point leaves the last acknowledged state and
- * several processes sharing the file serialize their writes.
+ * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch ends with the ref
+ * compare-and-swap, so a crash at any point leaves the last acknowledged state and several processes sharing the file
+ * serialize their writes. Batches that arrive together are group-committed (group-commit.ts): one IMMEDIATE
+ * transaction and one fsync for all of them, each batch in its own savepoint so a lost compare-and-swap or an error
+ * rolls back that batch alone, and every `write` answers only once the shared transaction is durable.
  *
  * @example const persist = await SqlitePersistence.open('.rat/catalog.db')
  */
@@ -16,8 +19,13 @@ export class SqlitePersistence implements Persistence {
   private readonly stmt: Record<string, Statement>;
   private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
   private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
+  /** Queues write batches and writes each group in one transaction; `group.stats` counts the grouping achieved. */
+  readonly group: GroupCommit<WriteBatch, boolean>;
 
-  private constructor(readonly db: Database) {
+  private constructor(
+    readonly db: Database,
+    opts: SqliteOptions,
+  ) {
     const p = (sql: string) => db.prepare(sql);
     this.stmt = {
       getCommit: p('SELECT * FROM commits WHERE hash = ?'),
@@ -67,10 +75,31 @@ export class SqlitePersistence implements Persistence {
       this.stmt.insertLog.run(ref.name, ref.type, previous, next, operation, batch.at);
       return true;
     });
+    // Called inside the shared transaction, `writeTx` runs as a savepoint: a throw undoes this batch only.
+    const applyOne = (batch: WriteBatch): boolean => {
+      try {
+        return this.writeTx(batch);
+      } catch (err) {
+        if (err === LOST) return false;
+        throw err;
+      }
+    };
+    const shared = db.transaction((items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
+      const outcomes: Array<Outcome<boolean>> = [];
+      for (const item of items) {
+        const outcome = each(item);
+        // Some errors (disk full, I/O) make SQLite roll back the whole transaction, not only the savepoint: then the
+        // writes before this one are gone too, so the group fails as a whole rather than answering for them.
+        if (!outcome.ok && !db.inTransaction) throw outcome.error;
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    });
+    this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, opts.groupCommit ?? true);
   }
 
   /** Opens (and migrates) the database at `file`, or an in-memory one for `':memory:'`. */
-  static async open(file: string): Promise<SqlitePersistence> {
+  static async open(file: string, opts: SqliteOptions = {}): Promise<SqlitePersistence> {
     const db = new BetterSqlite3(file);
     db.pragma('journal_mode = WAL');
     // FULL: an acknowledged commit survives power loss, not only a process crash.
@@ -78,7 +107,7 @@ export class SqlitePersistence implements Persistence {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
     await migrate(db);
-    return new SqlitePersistence(db);
+    return new SqlitePersistence(db, opts);
   }
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
@@ -125,17 +154,20 @@ export class SqlitePersistence implements Persistence {
   }
 
   async write(batch: WriteBatch): Promise<boolean> {
-    try {
-      return this.writeTx.immediate(batch);
-    } catch (err) {
-      if (err === LOST) return false;
-      throw err;
-    }
+    return this.group.submit(batch);
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Writes queued for the current turn still land (and their callers get their answer) before the file closes.
+    this.group.flush();
+    this.db.close();
   }
+}
+
+export interface SqliteOptions {
+  /** Share one transaction among writes that arrive together (default true); false: one transaction per write. */
+  groupCommit?: boolean;
 }
 
 /** Thrown inside the write transaction to roll it back when the ref compare-and-swap fails. */

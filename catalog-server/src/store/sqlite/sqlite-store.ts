@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CoreVersionStore } from '../core/version-store.ts';
-import { SqlitePersistence } from './sqlite-persistence.ts';
+import { SqlitePersistence, type SqliteOptions } from './sqlite-persistence.ts';
 
 /**
  * The versioned store on one SQLite file: the backend-neutral core (store/core/) over SQLite persistence.
@@ -11,14 +11,22 @@ export class SqliteVersionStore extends CoreVersionStore {
   /** The database handle, for companion repositories (code links, idempotency keys) that keep tables in the file. */
   readonly db: Database;
 
-  private constructor(persistence: SqlitePersistence) {
-    super(persistence);
-    this.db = persistence.db;
+  private constructor(private readonly sqlite: SqlitePersistence) {
+    super(sqlite);
+    this.db = sqlite.db;
   }
 
-  /** Opens (and migrates) the store at `file`, or an in-memory one for `':memory:'`. Creates `main` on first start. */
-  static async open(file: string): Promise<SqliteVersionStore> {
-    const store = new SqliteVersionStore(await SqlitePersistence.open(file));
+  /** Shared transactions run and writes submitted so far: writes ÷ transactions is the grouping achieved. */
+  get groupCommitStats(): { readonly transactions: number; readonly items: number } {
+    return { ...this.sqlite.group.stats };
+  }
+
+  /**
+   * Opens (and migrates) the store at `file`, or an in-memory one for `':memory:'`. Creates `main` on first start.
+   * Writes are group-committed unless `opts.groupCommit` is false.
+   */
+  static async open(file: string, opts: SqliteOptions = {}): Promise<SqliteVersionStore> {
+    const store = new SqliteVersionStore(await SqlitePersistence.open(file, opts));
     await store.bootstrap();
     return store;
   }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ReferenceConflictError } from '../../errors/index.ts';
+import type { ContentKey, Operation } from '../types.ts';
+import type { SqlitePersistence } from './sqlite-persistence.ts';
+import { SqliteVersionStore } from './sqlite-store.ts';
+
+describe('SQLite group commit', () => {
+  let dir: string;
+  let store: SqliteVersionStore;
+  const persistence = () => store.persistence as SqlitePersistence;
+  const key = (name: string): ContentKey => ({ elements: ['ns', name] });
+  const put = (name: string, loc: string): Operation => ({
+    type: 'PUT',
+    key: key(name),
+    content: { type: 'ICEBERG_TABLE', metadataLocation: loc, snapshotId: 1, schemaId: 0, specId: 0, sortOrderId: 0 },
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-group-'));
+    store = await SqliteVersionStore.open(path.join(dir, 'catalog.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lands concurrent commits on many branches in shared transactions, one winner per contested key', async () => {
+    const root = (await store.getReference('main')).hash;
+    const branches = Array.from({ length: 16 }, (_, i) => `b${i}`);
+    for (const b of branches) await store.createReference(b, 'BRANCH', root);
+    const before = store.groupCommitStats;
+
+    // Per branch: two commits racing on the same key from the same expected head (one must lose), and one commit to
+    // a key of its own (must land).
+    const attempts = branches.flatMap((b) => [
+      { b, key: 'hot', run: store.commit(b, root, { message: 'x' }, [put('hot', `${b}-x`)]) },
+      { b, key: 'hot', run: store.commit(b, root, { message: 'y' }, [put('hot', `${b}-y`)]) },
+      { b, key: 'own', run: store.commit(b, root, { message: 'own' }, [put(`own-${b}`, `${b}-own`)]) },
+    ]);
+    const settled = await Promise.allSettled(attempts.map((a) => a.run));
+
+    for (const b of branches) {
+      const mine = settled.filter((_, i) => attempts[i].b === b);
+      const hot = mine.slice(0, 2);
+      assert.equal(hot.filter((s) => s.status === 'fulfilled').length, 1, `one winner on ${b}`);
+      const loser = hot.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(loser.reason instanceof ReferenceConflictError);
+      assert.equal(mine[2].status, 'fulfilled');
+      const headHash = (await store.getReference(b)).hash;
+      const own = await store.getContent(headHash, key(`own-${b}`));
+      assert.equal(own && 'metadataLocation' in own ? own.metadataLocation : undefined, `${b}-own`);
+      const hotContent = await store.getContent(headHash, key('hot'));
+      assert.ok(hotContent && 'metadataLocation' in hotContent && hotContent.metadataLocation.startsWith(`${b}-`));
+    }
+    // Commits on different branches arrived together and shared transactions (fewer transactions than writes).
+    const after = store.groupCommitStats;
+    const writes = after.items - before.items;
+    const transactions = after.transactions - before.transactions;
+    assert.ok(writes >= branches.length * 2, `writes ${writes}`);
+    assert.ok(transactions < writes / 2, `${writes} writes in ${transactions} transactions`);
+  });
+
+  it('keeps the other writes of a shared transaction when one loses its compare-and-swap or fails', async () => {
+    const p = persistence();
+    const root = (await p.getRef('main'))!.head;
+    const at = new Date().toISOString();
+    const create = (name: string, head: string) => ({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'create' as const, name, type: 'BRANCH' as const, head },
+      at,
+    });
+    const before = p.group.stats.transactions;
+    const results = await Promise.allSettled([
+      p.write(create('a', root)),
+      // Lost compare-and-swap: main is not at this hash.
+      p.write({
+        nodes: [],
+        commits: [],
+        ref: { kind: 'move', name: 'main', type: 'BRANCH', from: 'e'.repeat(64), to: root, operation: 'ASSIGN' },
+        at,
+      }),
+      // Fails inside its savepoint: the head names no commit (foreign key).
+      p.write(create('broken', 'f'.repeat(64))),
+      p.write(create('b', root)),
+    ]);
+    assert.equal(p.group.stats.transactions - before, 1, 'all four shared one transaction');
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : 'error')),
+      [true, false, 'error', true],
+    );
+    assert.deepEqual(
+      (await p.listRefs()).map((r) => r.name),
+      ['a', 'b', 'main'],
+    );
+    // Only the two applied writes left reflog lines.
+    const log = await p.reflog({ beforeId: Number.MAX_SAFE_INTEGER, limit: 10 });
+    assert.deepEqual(
+      log.map((l) => l.refName).filter((n) => n !== 'main'),
+      ['b', 'a'],
+    );
+  });
+
+  it('writes every commit in a transaction of its own when grouping is off', async () => {
+    const single = await SqliteVersionStore.open(path.join(dir, 'single.db'), { groupCommit: false });
+    try {
+      const root = (await single.getReference('main')).hash;
+      const before = single.groupCommitStats;
+      await Promise.all(['x', 'y', 'z'].map((b) => single.createReference(b, 'BRANCH', root)));
+      const after = single.groupCommitStats;
+      assert.deepEqual([after.transactions - before.transactions, after.items - before.items], [3, 3]);
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('writes a lone commit in a transaction of its own, without waiting for company', async () => {
+    const h = (await store.getReference('main')).hash;
+    const before = store.groupCommitStats;
+    await store.commit('main', h, { message: 'alone' }, [put('t', 'm1')]);
+    const after = store.groupCommitStats;
+    assert.deepEqual([after.transactions - before.transactions, after.items - before.items], [1, 1]);
+    assert.notEqual((await store.getReference('main')).hash, h);
+  });
+});
