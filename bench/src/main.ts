@@ -8,11 +8,12 @@
  *  - api-v2: the Nessie v2 management API against ours and Nessie;
  *  - scale: versioning at scale on the store and over HTTP;
  *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
+ *  - replicas: commits/s and loadTable p50 on SQLite, on PostgreSQL, and on three replicas sharing one PostgreSQL;
  *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,merge,engine`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,merge,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -36,6 +37,7 @@ import { ICEBERG_REFERENCE_VERSION, startReference } from './reference-server.ts
 import { RATIO_PAIRS, Recorder, log } from './report.ts';
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
+import { FULL_REPLICAS, QUICK_REPLICAS, runReplicasLane } from './replicas-lane.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -359,6 +361,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // ---- 4. content-aware merge
   if (want('merge'))
     await guarded(rec, 'merge', 'ours', () => runMergeLane(opts.quick ? QUICK_MERGE : FULL_MERGE, rec));
+
+  // ---- 4b. the catalog database: SQLite, PostgreSQL, replicas on PostgreSQL
+  if (want('replicas'))
+    await guarded(rec, 'replicas', 'sqlite/postgresql', () =>
+      runReplicasLane(opts.quick ? QUICK_REPLICAS : FULL_REPLICAS, rec),
+    );
 
   // ---- 5. engine
   if (want('engine')) await engineLane(rec, opts.quick);
