@@ -61,7 +61,7 @@ const SCHEMA = {
 };
 
 /** Per-table client state: what this client believes is the table's current snapshot. */
-interface TableState {
+export interface TableState {
   path: string;
   location: string;
   snapshotId: number | null;
@@ -114,7 +114,8 @@ function stateFrom(path: string, metadata: any): TableState {
   };
 }
 
-class IcebergRest {
+/** A minimal Iceberg REST client for the benchmark: namespaces, tables, loads and guarded append commits. */
+export class IcebergRest {
   readonly client: BenchClient;
   prefix = '/v1';
 

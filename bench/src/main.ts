@@ -10,11 +10,12 @@
  *  - atscale: listing refs next to 100,000 tags, merge base across 10,000 merge commits, a 10,000-key diff;
  *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
  *  - group: catalog commits on the SQLite store with 1/4/16 writers, one transaction per commit vs group commit;
+ *  - replicas: commits/s and loadTable p50 on SQLite, on PostgreSQL, and on three replicas sharing one PostgreSQL;
  *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,group,engine`,
+ * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -40,6 +41,7 @@ import { FULL_GROUP, QUICK_GROUP, runGroupCommitLane } from './group-commit-lane
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
 import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
+import { FULL_REPLICAS, QUICK_REPLICAS, runReplicasLane } from './replicas-lane.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -378,6 +380,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // ---- 4b. group commit on the SQLite store
   if (want('group'))
     await guarded(rec, 'group', 'store', () => runGroupCommitLane(opts.quick ? QUICK_GROUP : FULL_GROUP, rec));
+  // ---- 4b. the catalog database: SQLite, PostgreSQL, replicas on PostgreSQL
+  if (want('replicas'))
+    await guarded(rec, 'replicas', 'sqlite/postgresql', () =>
+      runReplicasLane(opts.quick ? QUICK_REPLICAS : FULL_REPLICAS, rec),
+    );
 
   // ---- 5. engine
   if (want('engine')) await engineLane(rec, opts.quick);

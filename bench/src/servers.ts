@@ -16,12 +16,21 @@ export interface RunningOurs {
  * shares its event loop). `s3` points the default warehouse at the bench bucket; `nodeFlags` adds e.g. `--cpu-prof`.
  */
 export async function startOurs(
-  opts: { s3?: S3TestServer; bucket?: string; nodeFlags?: string[]; dataDir?: string; auth?: string } = {},
+  opts: {
+    s3?: S3TestServer;
+    bucket?: string;
+    nodeFlags?: string[];
+    dataDir?: string;
+    auth?: string;
+    /** More `rat serve` arguments (e.g. `--store postgresql://…`). */
+    args?: string[];
+  } = {},
 ): Promise<RunningOurs> {
   const own = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-bench-ours-'));
   const args = ['--data-dir', dataDir];
   if (opts.auth) args.push('--auth', opts.auth);
+  args.push(...(opts.args ?? []));
   const env: NodeJS.ProcessEnv = {};
   if (opts.s3) {
     args.push('--warehouse', `s3://${opts.bucket}/ours`);
