@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { startTestServer, http, type TestServer } from './support/server.ts';
@@ -261,6 +261,20 @@ describe('Iceberg REST catalog over HTTP', function () {
       assert.equal((await http('HEAD', `${base}/namespaces/db/tables/nope`)).status, 404);
       const list = await http('GET', `${base}/namespaces/db/tables?pageToken=`);
       assert.deepEqual(list.body.identifiers, [{ namespace: ['db'], name: 't1' }]);
+    });
+
+    it('a metadata file deleted behind the catalog makes a load 404 NotFoundException, also when cached', async () => {
+      const created = await createTable('db', 'gone');
+      const url = `${base}/namespaces/db/tables/gone`;
+      const loaded = await http('GET', url);
+      assert.equal(loaded.status, 200);
+      const etag = loaded.headers.get('etag')!;
+      unlinkSync(fileURLToPath(created['metadata-location']));
+      assert.deepEqual(errorOf(await http('GET', url)), { status: 404, type: 'NotFoundException' });
+      assert.deepEqual(errorOf(await http('GET', url, undefined, { 'if-none-match': etag })), {
+        status: 404,
+        type: 'NotFoundException',
+      });
     });
 
     it("a namespace answers its tables' default location (Trino stages tables there); an explicit one as set", async () => {

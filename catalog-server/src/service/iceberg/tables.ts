@@ -110,8 +110,8 @@ export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: 
 /**
  * A table's metadata at the ref as serialized text (`serialize` builds it; the snapshots mode names the variant). The
  * ref's head is resolved on every call; the text is kept by metadata file location, which is safe because the file
- * never changes. A file the server has deleted (purge, GC, a failed commit) is forgotten with its text, so a cached
- * text also stands for the existence check an uncached load makes.
+ * never changes. The file's existence is checked on every call, cached or not: a file deleted behind the catalog's
+ * back (not through it) must make the load a NotFound, as Iceberg's catalog suites expect.
  *
  * @example const t = await loadTableText(ctx, 'main', ['db'], 't', 'all', (md) => stringifyJson(tableMetadataToJson(md)))
  */
@@ -127,10 +127,10 @@ export async function loadTableText(
   const content = await findTable(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
   const metadataLocation = content.metadataLocation;
+  await requireMetadataFile(ctx, metadataLocation);
   const cache = metadataCacheFor(ioFor(ctx, metadataLocation));
   const hit = cache.getSerialized(metadataLocation, variant);
   if (hit) return { ...hit, metadataLocation };
-  await requireMetadataFile(ctx, metadataLocation);
   const md = await readTableMetadata(ctx, metadataLocation);
   const value = { json: serialize(md), tableLocation: md.location };
   cache.putSerialized(metadataLocation, variant, value);

@@ -59,6 +59,7 @@ public class RatViewCatalogTest extends ViewCatalogTests<RESTCatalog> {
     return true;
   }
 
+  /** Views live in a namespace; RESTCatalog 1.11 also refuses a view identifier without one itself. */
   @Override
   protected boolean supportsEmptyNamespace() {
     return false;
