@@ -70,6 +70,18 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
     const before = await openCatalogDatabase(parseStoreLocation(file));
     await before.codeLinks.put({ sha: 'a'.repeat(40), dataRef: 'main', dataHash: head });
     await before.codeLinks.put({ sha: 'b'.repeat(40), dataRef: 'feature', dataHash: feature });
+    await before.pendingMerges.put({
+      id: 'ab12cd34ef56',
+      sourceRef: 'feature',
+      targetRef: 'main',
+      sourceHash: feature,
+      sourceBranch: 'feature',
+      targetBranch: 'main',
+      forge: 'github',
+      state: 'rebuild',
+      tables: ['gold.daily_revenue'],
+      blocking: [],
+    });
     const expected = {
       refs: await source.listReferences(),
       main: await history(source, 'main'),
@@ -94,6 +106,10 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
       assert.equal(old?.type, 'ICEBERG_TABLE');
       assert.equal((await target.codeLinks.get('a'.repeat(40)))?.dataHash, head);
       assert.equal((await target.codeLinks.get('b'.repeat(40)))?.dataRef, 'feature');
+      assert.deepEqual(
+        (await target.pendingMerges.list('main')).map((p) => [p.id, p.state, p.sourceHash]),
+        [['ab12cd34ef56', 'rebuild', feature]],
+      );
       // The copy is a working catalog: commits land on top of the copied heads.
       const next = await target.store.commit('main', mainHead, { message: 'after migrate' }, [table('new', 1)]);
       assert.equal((await target.store.getCommit(next.hash)).parentHashes[0], mainHead);

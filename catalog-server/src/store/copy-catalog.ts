@@ -9,14 +9,15 @@ export interface CopyReport {
   nodes: number;
   refs: number;
   codeLinks: number;
+  pendingMerges: number;
 }
 
 const BATCH = 1000;
 
 /**
- * Copies a whole catalog (every commit and trie node, every branch and tag, every code link) from one database to a
- * fresh one, e.g. SQLite to PostgreSQL, then verifies the target: each commit's hash matches its content, each node's
- * id matches its body, the counts match, and every ref points at the same hash. The target must be fresh (nothing
+ * Copies a whole catalog (every commit and trie node, every branch and tag, every code link and pending forge merge)
+ * from one database to a fresh one, e.g. SQLite to PostgreSQL, then verifies the target: each commit's hash matches
+ * its content, each node's id matches its body, the counts match, and every ref points at the same hash. The target must be fresh (nothing
  * but `main` at the root commit). The source's reflog is not copied: the target's starts with one CREATE per ref.
  *
  * @example const report = await copyCatalog(await openCatalogDatabase(from), await openCatalogDatabase(to))
@@ -77,8 +78,12 @@ export async function copyCatalog(
     after = page[page.length - 1].sha;
   }
   progress('code links', codeLinks);
+  // Forge merges waiting for `rat sync`: few (one per unfinished pull request), so one list.
+  const pending = await from.pendingMerges.list();
+  for (const p of pending) await to.pendingMerges.put(p);
+  progress('pending merges', pending.length);
 
-  const report = { commits, nodes, refs: refs.length, codeLinks };
+  const report = { commits, nodes, refs: refs.length, codeLinks, pendingMerges: pending.length };
   await verifyCopy(to, report, refs);
   return report;
 }
@@ -122,4 +127,8 @@ async function verifyCopy(
     after = page[page.length - 1].sha;
   }
   if (links !== expected.codeLinks) fail(`${links} code links on the target, ${expected.codeLinks} copied`);
+  const pending = (await to.pendingMerges.list()).length;
+  if (pending !== expected.pendingMerges) {
+    fail(`${pending} pending merges on the target, ${expected.pendingMerges} copied`);
+  }
 }
