@@ -215,6 +215,23 @@ export function describeVersionStoreContract(name: string, factory: () => Promis
           ],
         );
         assert.equal((await store.diff(h0, h0)).items.length, 0);
+        // Read page by page (later pages come from the cached sorted diff), the diff is the same, also under a prefix.
+        const whole = (await store.diff(h0, await head())).items;
+        const paged: typeof whole = [];
+        let token: string | undefined;
+        do {
+          const page = await store.diff(h0, await head(), { maxRecords: 1, pageToken: token });
+          paged.push(...page.items);
+          token = page.token;
+        } while (token);
+        assert.deepEqual(paged, whole);
+        const a1 = await store.diff(h0, await head(), { prefix: ['a'], maxRecords: 1 });
+        const a2 = await store.diff(h0, await head(), { prefix: ['a'], maxRecords: 1, pageToken: a1.token });
+        assert.deepEqual(
+          [...a1.items, ...a2.items],
+          whole.filter((e) => e.key.elements[0] === 'a'),
+        );
+        assert.equal(a2.token, undefined);
       });
 
       it('keeps a reflog of head moves', async () => {

@@ -33,7 +33,7 @@ describe('copying a catalog between databases', () => {
 
     const to = await memory();
     const report = await copyCatalog(from, to);
-    assert.deepEqual(report, { commits: 52, nodes: report.nodes, refs: 3, codeLinks: 1 });
+    assert.deepEqual(report, { commits: 52, nodes: report.nodes, refs: 3, codeLinks: 1, pendingMerges: 0 });
     assert.deepEqual(await to.store.listReferences(), await from.store.listReferences());
     assert.deepEqual(await to.store.log(head, { maxRecords: 100 }), await from.store.log(head, { maxRecords: 100 }));
     assert.deepEqual(

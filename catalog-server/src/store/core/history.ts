@@ -1,9 +1,19 @@
 import { BadRequestError } from '../../errors/index.ts';
 import { jsonEquals } from '../canonical-json.ts';
-import { treeDiff, treeEntries } from '../tree/hamt.ts';
-import type { Commit, ContentType, DiffEntry, EntrySummary, Page, PageRequest, ReflogEntry } from '../types.ts';
+import { treeDiff, treeEntries, type TreeDiffEntry } from '../tree/hamt.ts';
+import type {
+  Commit,
+  Content,
+  ContentType,
+  DiffEntry,
+  EntrySummary,
+  Page,
+  PageRequest,
+  ReflogEntry,
+} from '../types.ts';
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
+import { DiffCache } from './diff-cache.ts';
 import type { CommitRecord, Persistence } from './persistence.ts';
 
 /**
@@ -13,6 +23,9 @@ import type { CommitRecord, Persistence } from './persistence.ts';
  * @example await new History(persist, objects).log(headHash, { maxRecords: 20 })
  */
 export class History {
+  /** Sorted full diffs by tree pair: a diff read in pages is computed for its first page only. */
+  private readonly diffs = new DiffCache<TreeDiffEntry<Content>>();
+
   constructor(
     private readonly persist: Persistence,
     private readonly objects: ObjectReader,
@@ -55,9 +68,10 @@ export class History {
     const from = (await this.objects.commit(await this.objects.resolveHash(fromHash))).tree;
     const to = (await this.objects.commit(await this.objects.resolveHash(toHash))).tree;
     const prefix = opts.prefix ?? [];
-    const entries = (await treeDiff(this.objects.nodes, from, to, jsonEquals))
-      .filter((d) => startsWith(d.elements, prefix))
-      .sort((a, b) => compareText(a.id, b.id));
+    const all = await this.diffs.get(`${from}:${to}`, async () =>
+      (await treeDiff(this.objects.nodes, from, to, jsonEquals)).sort((a, b) => compareText(a.id, b.id)),
+    );
+    const entries = prefix.length ? all.filter((d) => startsWith(d.elements, prefix)) : all;
     const page = pageSorted(entries, (d) => d.id, {
       limit: pageSize(opts.maxRecords, Math.max(entries.length, 1)),
       pageToken: opts.pageToken,

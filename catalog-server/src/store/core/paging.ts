@@ -41,8 +41,16 @@ export function pageSorted<T>(
   opts: { limit?: number; pageToken?: string },
 ): { items: T[]; token?: string } {
   const after = opts.pageToken ? decodeToken(opts.pageToken) : undefined;
-  const found = after === undefined ? 0 : sorted.findIndex((t) => sortKey(t) > after);
-  const from = found < 0 ? sorted.length : found;
+  // Binary search for the first key after the token: a page of a long list costs its size, not the list's.
+  let from = 0;
+  if (after !== undefined) {
+    let hi = sorted.length;
+    while (from < hi) {
+      const mid = (from + hi) >> 1;
+      if (sortKey(sorted[mid]) > after) hi = mid;
+      else from = mid + 1;
+    }
+  }
   if (opts.limit === undefined) return { items: sorted.slice(from) };
   const items = sorted.slice(from, from + opts.limit);
   const more = from + opts.limit < sorted.length && items.length > 0;

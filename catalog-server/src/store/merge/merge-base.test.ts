@@ -9,12 +9,14 @@ function graph() {
     nodes.set(hash, { parents, generation });
     return hash;
   };
+  const loaded = new Set<string>();
   const load = (h: string) => {
     const n = nodes.get(h);
     if (!n) throw new Error(`unknown commit ${h}`);
+    loaded.add(h);
     return n;
   };
-  return { commit, load };
+  return { commit, load, loaded };
 }
 
 describe('merge base', async () => {
@@ -80,5 +82,62 @@ describe('merge base', async () => {
     commit('short', 'x');
     commit('join', 'short', tip);
     assert.deepEqual(await mergeBases(load, 'join', tip), [tip]);
+  });
+
+  it('stops at the base of a merge into a long history instead of walking the target to the root', async () => {
+    // main merges a side branch again and again; main's own first-parent line is only reachable from main.
+    const { commit, load, loaded } = graph();
+    let main = commit('root');
+    let side = main;
+    for (let i = 0; i < 2000; i++) {
+      side = commit(`s${i}`, side);
+      main = commit(`m${i}`, main, side);
+    }
+    const next = commit('s-next', side);
+    loaded.clear();
+    assert.deepEqual(await mergeBases(load, next, main), [side]);
+    assert.ok(loaded.size < 20, `loaded ${loaded.size} commits`);
+    loaded.clear();
+    assert.equal(await mergeBase(load, main, next), side);
+    assert.ok(loaded.size < 20, `loaded ${loaded.size} commits`);
+  });
+
+  it('still walks back to an old fork point past many merge commits', async () => {
+    const { commit, load } = graph();
+    const fork = commit('root');
+    const feature = commit('f1', fork);
+    let main = fork;
+    let side = fork;
+    for (let i = 0; i < 500; i++) {
+      side = commit(`s${i}`, side);
+      main = commit(`m${i}`, main, side);
+    }
+    assert.deepEqual(await mergeBases(load, feature, main), [fork]);
+    assert.deepEqual(await mergeBases(load, main, feature), [fork]);
+  });
+
+  it('reports both bases of a criss-cross merge deep in a long history', async () => {
+    const { commit, load } = graph();
+    let a = commit('root');
+    for (let i = 0; i < 300; i++) a = commit(`pre${i}`, a);
+    const a1 = commit('a1', a);
+    const b1 = commit('b1', a);
+    let a2 = commit('a2', a1, b1);
+    let b2 = commit('b2', b1, a1);
+    for (let i = 0; i < 50; i++) a2 = commit(`a-${i}`, a2);
+    for (let i = 0; i < 7; i++) b2 = commit(`b-${i}`, b2);
+    assert.deepEqual((await mergeBases(load, a2, b2)).sort(), ['a1', 'b1']);
+    assert.deepEqual((await mergeBases(load, b2, a2)).sort(), ['a1', 'b1']);
+    assert.equal(await mergeBase(load, a2, b2), 'a1');
+  });
+
+  it('finds the newer base when one criss-cross candidate is an ancestor of the other', async () => {
+    const { commit, load } = graph();
+    commit('root');
+    commit('x', 'root');
+    commit('y', 'x');
+    commit('p', 'y', 'x');
+    commit('q', 'x', 'y');
+    assert.deepEqual(await mergeBases(load, 'p', 'q'), ['y']);
   });
 });

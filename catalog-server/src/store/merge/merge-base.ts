@@ -13,8 +13,12 @@ const STALE = 4;
 
 /**
  * Best common ancestors of `a` and `b`: common ancestors that are not ancestors of another common ancestor. Walks
- * both histories at once, highest generation first, so it stops as soon as no unexplored commit can be a better base
- * (work is proportional to the commits since the fork, not to the whole history).
+ * both histories at once, highest generation first (parents always have a lower generation than their children, so
+ * a commit is visited once, after everything that reaches it). A commit reached from both sides is a candidate and
+ * marks its ancestors stale (common, but never better). The walk stops as soon as one side has no un-stale commit
+ * left in the queue: a new candidate needs an un-stale mark from both sides, and marks only flow from queued commits
+ * to their parents. So the work is proportional to the commits since the fork, not to the whole history (a target
+ * whose first-parent line only it reaches is not walked to the root).
  *
  * @example mergeBases(load, featureHead, mainHead) // → ['<fork point hash>']
  */
@@ -22,15 +26,25 @@ export async function mergeBases(load: CommitLoader, a: string, b: string): Prom
   if (a === b) return [a];
   const flags = new Map<string, number>();
   const queue = new MaxQueue();
-  const gen = async (h: string) => (await load(h)).generation;
-  flags.set(a, FROM_A);
-  flags.set(b, FROM_B);
-  queue.push(a, await gen(a));
-  queue.push(b, await gen(b));
+  /** Queued commits carrying each side's mark un-stale; the walk goes on while both are non-zero. */
+  const live = { [FROM_A]: 0, [FROM_B]: 0 };
+  const count = (f: number, by: number) => {
+    if (f & STALE) return;
+    if (f & FROM_A) live[FROM_A] += by;
+    if (f & FROM_B) live[FROM_B] += by;
+  };
+  const enqueue = async (h: string, f: number) => {
+    flags.set(h, f);
+    count(f, 1);
+    queue.push(h, (await load(h)).generation);
+  };
+  await enqueue(a, FROM_A);
+  await enqueue(b, FROM_B);
   const found: string[] = [];
-  while (queue.size > 0 && queue.hasNonStale(flags)) {
+  while (queue.size > 0 && live[FROM_A] > 0 && live[FROM_B] > 0) {
     const hash = queue.pop()!;
     const f = flags.get(hash)!;
+    count(f, -1);
     let propagate = f;
     if ((f & (FROM_A | FROM_B)) === (FROM_A | FROM_B) && !(f & STALE)) {
       found.push(hash);
@@ -38,11 +52,14 @@ export async function mergeBases(load: CommitLoader, a: string, b: string): Prom
       flags.set(hash, propagate);
     }
     for (const p of (await load(hash)).parents) {
-      const pf = flags.get(p) ?? 0;
-      const next = pf | propagate;
-      if (next !== pf) {
-        if (pf === 0) queue.push(p, await gen(p));
-        flags.set(p, next);
+      const pf = flags.get(p);
+      if (pf === undefined) {
+        await enqueue(p, propagate);
+      } else if ((pf | propagate) !== pf) {
+        // Still queued: a parent is popped only after all its children (lower generation).
+        count(pf, -1);
+        count(pf | propagate, 1);
+        flags.set(p, pf | propagate);
       }
     }
   }
@@ -125,9 +142,5 @@ class MaxQueue {
       }
     }
     return top.hash;
-  }
-  /** The walk can stop once every queued commit is already known to be below a found base. */
-  hasNonStale(flags: Map<string, number>): boolean {
-    return this.items.some((it) => !((flags.get(it.hash) ?? 0) & STALE));
   }
 }
