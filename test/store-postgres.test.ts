@@ -47,6 +47,7 @@ describe('store on PostgreSQL', function () {
           rows.map((r) => [r.name, Number(r.n)]),
           [
             ['001-initial', 1],
+            ['002-refs-by-type', 1],
             ['100-code-links', 1],
             ['101-webhook-deliveries', 1],
             ['102-idempotency-keys', 1],

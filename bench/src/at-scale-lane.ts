@@ -127,6 +127,16 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
       await firstAndWarm('store', `list references, ${w.tags} tags`, async () => {
         if ((await cold.listReferences()).length < w.tags) throw new Error('tags missing');
       });
+      await firstAndWarm('store', `list references in pages of 10000, ${w.tags} tags`, async () => {
+        let n = 0;
+        let token: string | undefined;
+        do {
+          const page = await cold.listReferencesPage({ maxRecords: 10_000, pageToken: token });
+          n += page.items.length;
+          token = page.token;
+        } while (token);
+        if (n < w.tags) throw new Error(`listed ${n} references, expected at least ${w.tags}`);
+      });
       await firstAndWarm('store', `merge base across ${w.mergeCommits} merge commits`, async () => {
         if ((await cold.mergeBase(forkHead, main)) === null) throw new Error('no merge base');
       });
@@ -157,6 +167,11 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
           token = r.hasMore ? r.token : undefined;
         } while (token);
         if (n < w.tags) throw new Error(`listed ${n} references, expected at least ${w.tags}`);
+      });
+      // What a user listing branches waits for: the first page (the default 250: every branch, then tags).
+      await firstAndWarm('http', `first page of references, ${w.tags} tags`, async () => {
+        const r = await api.client.json('GET', '/trees');
+        if ((r.references as unknown[]).length !== 250 || !r.hasMore) throw new Error('expected a full first page');
       });
       // The merge (merge base, diff, resolution) as a dry run, so that it can be repeated.
       await firstAndWarm('http', `merge across ${w.mergeCommits} merge commits`, async () => {

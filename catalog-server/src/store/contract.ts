@@ -17,6 +17,7 @@ import type {
   Operation,
   VersionStore,
 } from './types.ts';
+import { describeReferencePages } from './contract-ref-pages.ts';
 
 /**
  * The behaviour every VersionStore must have, written once and run against each implementation (SQLite in memory
@@ -104,6 +105,8 @@ export function describeVersionStoreContract(name: string, factory: () => Promis
         await assert.rejects(store.commit('v1', h1, { message: 'x' }, []), ReadOnlyReferenceError);
       });
     });
+
+    describeReferencePages(() => store);
 
     describe('commits', () => {
       it('applies many operations atomically and keeps content ids stable', async () => {

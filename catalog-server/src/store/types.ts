@@ -124,6 +124,11 @@ export interface PageRequest {
   pageToken?: string;
 }
 
+/** A page of references: `filter` keeps only the ones the caller may see (a page then holds the next ones that pass). */
+export interface ReferencePageRequest extends PageRequest {
+  filter?: (ref: Reference) => boolean;
+}
+
 export type MergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
 
 export interface MergeOptions {
@@ -236,7 +241,13 @@ export interface VersionStore {
   /** The parentless root commit every history starts from (Nessie's "no ancestor" hash); never changes. */
   readonly noAncestorHash: string;
 
+  /** Every reference, by name (for callers that need all of them at once, such as reachability). */
   listReferences(): Promise<Reference[]>;
+  /**
+   * One page of references, branches before tags and each by name (Nessie's order), read from the database a page
+   * at a time; `token` is present when more references passing `filter` follow.
+   */
+  listReferencesPage(opts?: ReferencePageRequest): Promise<Page<Reference>>;
   getReference(name: string): Promise<Reference>;
   /** Resolves `main`, `feature/x`, `main@<hash>`, `main*<ISO timestamp>`, `@<hash>` or a bare hash. */
   resolve(refSpec: string): Promise<ResolvedRef>;

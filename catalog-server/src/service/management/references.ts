@@ -6,7 +6,6 @@
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, Page, PageRequest, Reference, ReferenceType, VersionStore } from '../../store/types.ts';
 import { writeTarget, type RefPath } from './ref-path.ts';
-import { pageArray } from './page-array.ts';
 
 /** What `GET /api/v2/config` reports: Nessie's API version fields and the store's default branch and root hash. */
 export interface ManagementConfig {
@@ -32,7 +31,7 @@ export function managementConfig(store: VersionStore): ManagementConfig {
 
 /**
  * The references the caller may read, branches before tags, each by name (Nessie's order: its internal names are
- * refs/heads/… and refs/tags/…), one page at a time.
+ * refs/heads/… and refs/tags/…), one page at a time, paged in the database.
  *
  * @example await listReferences(store, () => true, { maxRecords: 10 })
  */
@@ -41,10 +40,7 @@ export async function listReferences(
   canRead: (name: string) => boolean,
   page: PageRequest,
 ): Promise<Page<Reference>> {
-  const refs = (await store.listReferences()).filter((r) => canRead(r.name));
-  const rank = (r: Reference) => (r.type === 'BRANCH' ? 0 : 1);
-  refs.sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return pageArray(refs, page, (r) => r.name);
+  return store.listReferencesPage({ ...page, filter: (r) => canRead(r.name) });
 }
 
 /** A reference or commit named in a request body: `{type?, name?, hash}`. */

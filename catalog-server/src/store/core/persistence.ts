@@ -74,6 +74,11 @@ export interface Persistence {
   getRef(name: string): Promise<RefRecord | undefined>;
   /** All refs, by name. */
   listRefs(): Promise<RefRecord[]>;
+  /**
+   * Up to `limit` refs in (type, name) order — branches before tags, names in code-point order — starting after
+   * `after` (from the first when absent); served by the (type, name) index, so a page costs its size.
+   */
+  listRefsAfter(after: { type: ReferenceType; name: string } | undefined, limit: number): Promise<RefRecord[]>;
   /** Reflog lines with `id < beforeId`, newest first; only `refName`'s when given. */
   reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]>;
   /** Commits in (generation, hash) order after `after`, parents always before children; for copying a catalog. */

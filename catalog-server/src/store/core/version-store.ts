@@ -19,6 +19,7 @@ import type {
   Page,
   PageRequest,
   Reference,
+  ReferencePageRequest,
   ReferenceType,
   ReflogEntry,
   ResolvedRef,
@@ -39,6 +40,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import { MergeOrchestrator, mergeModes, type MergeAttempt } from './merge.ts';
 import { Draft, ObjectReader, toCommit } from './objects.ts';
 import type { Persistence, RefUpdate } from './persistence.ts';
+import { pageReferences } from './ref-pages.ts';
 import { Refs, toReference } from './refs.ts';
 
 /** How often a write re-plans after losing the ref compare-and-swap to another server before it gives up. */
@@ -97,6 +99,10 @@ export class CoreVersionStore implements VersionStore {
 
   async listReferences(): Promise<Reference[]> {
     return (await this.persistence.listRefs()).map(toReference);
+  }
+
+  async listReferencesPage(opts?: ReferencePageRequest): Promise<Page<Reference>> {
+    return pageReferences(this.persistence, opts);
   }
 
   async getReference(name: string): Promise<Reference> {

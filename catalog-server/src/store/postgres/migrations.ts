@@ -103,6 +103,11 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       );
       CREATE INDEX pending_merges_by_target ON pending_merges (target_ref, recorded_at);`,
   },
+  {
+    // Reference listings page in (type, name) order — branches before tags — from this index (store/sqlite's 002).
+    name: '002-refs-by-type',
+    sql: 'CREATE INDEX refs_by_type ON refs (type, name);',
+  },
 ];
 
 /** Session-level advisory lock key ("rat-migr" in ASCII) that serializes migrations across servers. */

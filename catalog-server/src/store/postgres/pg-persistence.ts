@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
 import { COMMIT_COLUMNS, fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
-import type { ReflogEntry } from '../types.ts';
+import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
 
 /** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
@@ -58,6 +58,14 @@ export class PostgresPersistence implements Persistence {
 
   async listRefs(): Promise<RefRecord[]> {
     return (await this.pool.query<RefRecord>('SELECT name, type, head FROM refs ORDER BY name')).rows;
+  }
+
+  async listRefsAfter(after: { type: ReferenceType; name: string } | undefined, limit: number): Promise<RefRecord[]> {
+    const { rows } = await this.pool.query<RefRecord>(
+      'SELECT name, type, head FROM refs WHERE (type, name) > ($1, $2) ORDER BY type, name LIMIT $3',
+      [after?.type ?? '', after?.name ?? '', limit],
+    );
+    return rows;
   }
 
   async reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]> {

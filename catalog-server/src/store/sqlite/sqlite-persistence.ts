@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
 import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
-import type { ReflogEntry } from '../types.ts';
+import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
 
@@ -36,6 +36,7 @@ export class SqlitePersistence implements Persistence {
         @commit_time, @commit_ms, @properties, @operations)`),
       getRef: p('SELECT name, type, head FROM refs WHERE name = ?'),
       listRefs: p('SELECT name, type, head FROM refs ORDER BY name'),
+      listRefsAfter: p('SELECT name, type, head FROM refs WHERE (type, name) > (?, ?) ORDER BY type, name LIMIT ?'),
       insertRef: p('INSERT OR IGNORE INTO refs (name, type, head) VALUES (?, ?, ?)'),
       casRef: p('UPDATE refs SET head = ? WHERE name = ? AND head = ?'),
       deleteRef: p('DELETE FROM refs WHERE name = ? AND head = ?'),
@@ -129,6 +130,10 @@ export class SqlitePersistence implements Persistence {
 
   async listRefs(): Promise<RefRecord[]> {
     return this.stmt.listRefs.all() as RefRecord[];
+  }
+
+  async listRefsAfter(after: { type: ReferenceType; name: string } | undefined, limit: number): Promise<RefRecord[]> {
+    return this.stmt.listRefsAfter.all(after?.type ?? '', after?.name ?? '', limit) as RefRecord[];
   }
 
   async reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]> {
