@@ -49,7 +49,10 @@ describe('observability: /metrics and request ids', function () {
             text,
           )?.[1] ?? 0,
         );
-      return { hits: value('parsed', 'hit') + value('text', 'hit'), textMiss: value('text', 'miss') };
+      return {
+        hits: value('parsed', 'hit') + value('text', 'hit') + value('serialized', 'hit'),
+        textMiss: value('text', 'miss'),
+      };
     };
     assert.equal((await http('POST', `${ice}/namespaces`, { namespace: ['cache'] })).status, 200);
     const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
@@ -57,7 +60,8 @@ describe('observability: /metrics and request ids', function () {
     const before = await counts();
     for (let i = 0; i < 3; i++) assert.equal((await http('GET', `${ice}/namespaces/cache/tables/t`)).status, 200);
     const after = await counts();
-    // The file was written by this server, so every load is answered from the cache (parsed, or its text).
+    // The file was written by this server, so every load is answered from the cache (parsed, its text, or the
+    // answer serialized from it).
     assert.ok(after.hits >= before.hits + 3, JSON.stringify({ before, after }));
     assert.equal(after.textMiss, before.textMiss);
   });

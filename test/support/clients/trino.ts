@@ -312,9 +312,14 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
       if (Date.now() > deadline) throw new Error(`Trino did not become ready in time:\n${output.slice(-4000)}`);
       try {
         const res = await fetch(`${url}/v1/info`, { signal: AbortSignal.timeout(2000) });
-        if (res.ok && ((await res.json()) as { starting?: boolean }).starting === false) break;
+        // Started is not yet ready: the coordinator answers NO_NODES_AVAILABLE until its own worker has announced
+        // itself, so the first query decides.
+        if (res.ok && ((await res.json()) as { starting?: boolean }).starting === false) {
+          await trinoQuery(url, 'SELECT 1');
+          break;
+        }
       } catch {
-        // Not listening yet.
+        // Not listening yet, or no worker announced yet.
       }
       await sleep(250);
     }

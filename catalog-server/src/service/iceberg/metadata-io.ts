@@ -21,8 +21,11 @@ import { metadataCacheFor } from './metadata-cache.ts';
  */
 type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics'>>;
 
-/** Counts one metadata cache lookup (`text`: the file's bytes, `parsed`: the parsed table metadata). */
-function countLookup(ctx: Deps, cache: 'text' | 'parsed', hit: boolean): void {
+/**
+ * Counts one metadata cache lookup (`text`: the file's bytes, `parsed`: the parsed table metadata, `serialized`: a
+ * loadTable answer built from it).
+ */
+export function countLookup(ctx: Deps, cache: 'text' | 'parsed' | 'serialized', hit: boolean): void {
   ctx.metrics?.metadataCacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
 }
 

@@ -24,6 +24,7 @@ import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import {
+  countLookup,
   discardMetadata,
   ioFor,
   namedByClient,
@@ -130,6 +131,7 @@ export async function loadTableText(
   await requireMetadataFile(ctx, metadataLocation);
   const cache = metadataCacheFor(ioFor(ctx, metadataLocation));
   const hit = cache.getSerialized(metadataLocation, variant);
+  countLookup(ctx, 'serialized', hit !== undefined);
   if (hit) return { ...hit, metadataLocation };
   const md = await readTableMetadata(ctx, metadataLocation);
   const value = { json: serialize(md), tableLocation: md.location };
