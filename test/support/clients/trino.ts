@@ -185,6 +185,24 @@ export interface TrinoServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Runs `run` again while Trino answers NO_NODES_AVAILABLE, for up to a minute. On a loaded machine the single node's
+ * announcement to its own coordinator can lapse for a moment (a late heartbeat), and the coordinator then schedules
+ * nothing until it announces again. Trino raises this before a statement starts, so running it again is safe.
+ */
+async function whileNoNodes<T>(run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof TrinoQueryError) || err.errorName !== 'NO_NODES_AVAILABLE' || Date.now() > deadline)
+        throw err;
+      await sleep(500);
+    }
+  }
+}
+
 const properties = (entries: Record<string, string>) =>
   Object.entries(entries)
     .map(([k, v]) => `${k}=${v}`)
@@ -331,7 +349,13 @@ export async function startTrino(opts: StartTrinoOptions): Promise<TrinoServer> 
     url,
     workDir: work,
     query: (sql, q = {}) =>
-      trinoQuery(url, sql, { catalog: q.catalog ?? opts.catalog, schema: q.schema ?? opts.schema, session: q.session }),
+      whileNoNodes(() =>
+        trinoQuery(url, sql, {
+          catalog: q.catalog ?? opts.catalog,
+          schema: q.schema ?? opts.schema,
+          session: q.session,
+        }),
+      ),
     output: () => output,
     stop,
   };
