@@ -39,7 +39,7 @@ function put(name: string, version: number): Operation {
  * transaction per commit and with group commit, in the same run:
  *  - `own branches`: writer w commits to branch `w<w>`, so commits that arrive together can share a transaction;
  *  - `main, <n> tables`: every writer commits to `main` (as Iceberg writers on one branch do), each to tables of its
- *    own; the store serializes the writes of one branch, so these cannot share a transaction.
+ *    own; each commit plans on the one still in flight before it, so these share transactions too.
  * Each figure also records writes per transaction (the grouping achieved).
  */
 export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder): Promise<void> {

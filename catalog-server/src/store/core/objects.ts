@@ -31,6 +31,13 @@ type CommitFields = Omit<CommitRecord, 'hash' | 'generation' | 'commitMs'>;
 export class ObjectReader {
   private readonly nodeCache = new Map<string, TreeNode<Content>>();
   private readonly commitCache = new Map<string, CommitRecord>();
+  /**
+   * Objects of writes handed to the persistence but not yet durable, for the commits planned on top of them (see
+   * `CoreVersionStore.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
+   * need it; counted, since two writes in flight may create the same (content-addressed) object.
+   */
+  private readonly stagedNodes = new Map<string, { node: TreeNode<Content>; holds: number }>();
+  private readonly stagedCommits = new Map<string, { commit: CommitRecord; holds: number }>();
 
   constructor(private readonly persist: Persistence) {}
 
@@ -40,7 +47,7 @@ export class ObjectReader {
   }
 
   async commit(hash: string): Promise<CommitRecord> {
-    let c = this.commitCache.get(hash);
+    let c = this.commitCache.get(hash) ?? this.stagedCommits.get(hash)?.commit;
     if (!c) {
       c = await this.persist.getCommit(hash);
       if (!c) throw new NoSuchReferenceError(hash);
@@ -50,7 +57,7 @@ export class ObjectReader {
   }
 
   async node(id: string): Promise<TreeNode<Content>> {
-    let node = this.nodeCache.get(id);
+    let node = this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node;
     if (!node) {
       const body = await this.persist.getNode(id);
       if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
@@ -83,6 +90,24 @@ export class ObjectReader {
     if (found.length === 0) throw new NoSuchReferenceError(hash);
     if (found.length > 1) throw new BadRequestError(`Hash prefix "${hash}" is ambiguous; give more digits.`);
     return found[0];
+  }
+
+  /** Makes the objects of a write in flight readable until `settle(draft)`. */
+  stage(draft: Draft): void {
+    for (const [id, node] of draft.newNodes) hold(this.stagedNodes, id, { node, holds: 0 });
+    for (const c of draft.newCommits) hold(this.stagedCommits, c.hash, { commit: c, holds: 0 });
+  }
+
+  /**
+   * Ends `stage(draft)` once its write settled. The objects move to the bounded cache whether the write landed or
+   * not: a planner that read them while the write was in flight may still be reading them, and its own write then
+   * fails its compare-and-swap (its parent never became the head) and plans again. Only a caller that knows such a
+   * hash can look one up, and none is ever handed out by a failed write.
+   */
+  settle(draft: Draft): void {
+    this.learn(draft);
+    for (const id of draft.newNodes.keys()) release(this.stagedNodes, id);
+    for (const c of draft.newCommits) release(this.stagedCommits, c.hash);
   }
 
   /** Adds what a successful write stored, so the next reads need no round trip. */
@@ -193,4 +218,15 @@ export function toCommit(c: CommitRecord): Commit {
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
+}
+
+function hold<V extends { holds: number }>(staged: Map<string, V>, key: string, fresh: V): void {
+  const entry = staged.get(key) ?? fresh;
+  entry.holds++;
+  staged.set(key, entry);
+}
+
+function release<V extends { holds: number }>(staged: Map<string, V>, key: string): void {
+  const entry = staged.get(key);
+  if (entry && --entry.holds === 0) staged.delete(key);
 }

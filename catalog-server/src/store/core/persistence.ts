@@ -66,6 +66,12 @@ export interface WriteBatch {
  * @example if (!(await persist.write({ nodes, commits: [c], ref: { kind: 'move', name: 'main', type: 'BRANCH', from, to: c.hash, operation: 'COMMIT' }, at }))) retry()
  */
 export interface Persistence {
+  /**
+   * True when writes are applied in the order `write` was called, each seeing the effects of those before it (one
+   * connection, one queue: SQLite). The core then plans a commit on top of a write still in flight, so commits to one
+   * branch can share a transaction; it waits for the write to settle otherwise.
+   */
+  readonly appliesWritesInOrder?: boolean;
   getCommit(hash: string): Promise<CommitRecord | undefined>;
   /** Up to `limit` full hashes starting with `prefix` (lower-case hex). */
   commitsByPrefix(prefix: string, limit: number): Promise<string[]>;

@@ -72,6 +72,8 @@ export class CoreVersionStore implements VersionStore {
   private readonly history: History;
   private readonly merges: MergeOrchestrator;
   private readonly locks = new KeyedLock();
+  /** Per ref, the newest write handed to the persistence and not yet settled (see `landPipelined`). */
+  private readonly inFlight = new Map<string, { head: string; written: Promise<boolean> }>();
 
   protected constructor(readonly persistence: Persistence) {
     this.objects = new ObjectReader(persistence);
@@ -157,10 +159,10 @@ export class CoreVersionStore implements VersionStore {
 
   async commit(branch: string, expectedHash: string, meta: CommitMeta, operations: Operation[]): Promise<CommitResult> {
     validateCommit(meta, operations);
-    return this.land(branch, async () => {
+    return this.landPipelined(branch, async (inFlightHead) => {
       const ref = await this.refs.branch(branch);
       const expected = await this.objects.resolveHash(expectedHash);
-      const head = await this.objects.commit(ref.head);
+      const head = await this.objects.commit(inFlightHead ?? ref.head);
       const keys = operations.map((o) => o.key);
       const moved = await movedKeys(this.objects, branch, expected, head, keys);
       if (moved.length > 0) throw concurrentChangeError(branch, expected, head.hash, moved);
@@ -273,6 +275,8 @@ export class CoreVersionStore implements VersionStore {
    */
   private land<T>(refName: string, plan: () => Promise<Planned<T>>): Promise<T> {
     return this.locks.run(refName, async () => {
+      // Plans on the acknowledged head only: commits still in flight on this ref land (or fail) first.
+      await this.inFlight.get(refName)?.written.catch(() => undefined);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const planned = await plan();
         if (!planned.write) return planned.value;
@@ -285,7 +289,47 @@ export class CoreVersionStore implements VersionStore {
         // Lost to another server: back off a little (growing, jittered) so competing writers spread out.
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
       }
-      throw new ReferenceConflictError(`"${refName}" kept moving concurrently. Reload it and retry.`, { ref: refName });
+      throw keptMoving(refName);
     });
   }
+
+  /**
+   * `land` for commits, pipelined where the persistence applies writes in order (SQLite): the ref's lock is held
+   * while the commit is planned and handed over, not while it becomes durable, and the next commit to the ref plans
+   * on top of it (`plan` gets the head of the write in flight). So concurrent commits to one branch — Iceberg writers
+   * on `main` — meet in the persistence's queue and share one transaction and fsync. Each is still acknowledged only
+   * once durable. Readers never see a write in flight (refs are read from the persistence); only the next planner
+   * does, and when a write fails, the ones planned on it fail their compare-and-swap and plan again.
+   */
+  private async landPipelined<T>(
+    refName: string,
+    plan: (inFlightHead: string | undefined) => Promise<Planned<T>>,
+  ): Promise<T> {
+    if (!this.persistence.appliesWritesInOrder) return this.land(refName, () => plan(undefined));
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const handed = await this.locks.run(refName, async () => {
+        const planned = await plan(this.inFlight.get(refName)?.head);
+        if (!planned.write) return { value: planned.value };
+        const { draft, ref } = planned.write;
+        if (ref.kind !== 'move') throw new Error('Only ref moves are pipelined');
+        this.objects.stage(draft);
+        const written = this.persistence.write({ ...draft.objectsToWrite(), ref, at: new Date().toISOString() });
+        const entry = { head: ref.to, written };
+        this.inFlight.set(refName, entry);
+        const settle = () => {
+          if (this.inFlight.get(refName) === entry) this.inFlight.delete(refName);
+          this.objects.settle(draft);
+        };
+        written.then(settle, settle);
+        return { value: planned.value, written };
+      });
+      if (!handed.written || (await handed.written)) return handed.value;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+    }
+    throw keptMoving(refName);
+  }
+}
+
+function keptMoving(refName: string): ReferenceConflictError {
+  return new ReferenceConflictError(`"${refName}" kept moving concurrently. Reload it and retry.`, { ref: refName });
 }

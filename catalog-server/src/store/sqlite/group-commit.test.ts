@@ -63,6 +63,66 @@ describe('SQLite group commit', () => {
     assert.ok(transactions < writes / 2, `${writes} writes in ${transactions} transactions`);
   });
 
+  it('lands concurrent commits to one branch in shared transactions, each planned on the one before it', async () => {
+    const root = (await store.getReference('main')).hash;
+    const before = store.groupCommitStats;
+    const tables = Array.from({ length: 16 }, (_, i) => `t${i}`);
+    // Every writer read the same head (as Iceberg writers on `main` do) and changes a table of its own.
+    const results = await Promise.all(
+      tables.map((t) => store.commit('main', root, { message: t }, [put(t, `${t}-1`)])),
+    );
+
+    const head = (await store.getReference('main')).hash;
+    assert.equal(results.at(-1)!.hash, head, 'the last one handed over is the head');
+    const log = (await store.log(head, { maxRecords: 16 })).items.reverse();
+    assert.deepEqual(
+      log.map((c) => c.message),
+      tables,
+      'one chain, in arrival order',
+    );
+    assert.deepEqual(
+      results.map((r) => r.hash),
+      log.map((c) => c.hash),
+    );
+    for (const t of tables) {
+      const c = await store.getContent(head, key(t));
+      assert.equal(c && 'metadataLocation' in c ? c.metadataLocation : undefined, `${t}-1`);
+    }
+    const after = store.groupCommitStats;
+    assert.ok(
+      after.transactions - before.transactions < 16 / 2,
+      `16 commits in ${after.transactions - before.transactions} transactions`,
+    );
+  });
+
+  it('plans commits again on the acknowledged head when the write they were planned on fails', async () => {
+    const p = persistence();
+    const root = (await store.getReference('main')).hash;
+    await store.createReference('other', 'BRANCH', root);
+    const elsewhere = await store.commit('other', root, { message: 'elsewhere' }, [put('o', 'o-1')]);
+    // Another writer of the same database moves main first (as a second server would): the first commit below was
+    // planned on the old head and loses its compare-and-swap; the second was planned on the first, in the same
+    // shared transaction, and must lose too (not trip over its missing parent) and plan again.
+    const moved = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'move', name: 'main', type: 'BRANCH', from: root, to: elsewhere.hash, operation: 'ASSIGN' },
+      at: new Date().toISOString(),
+    });
+    const [a, b] = await Promise.all([
+      store.commit('main', root, { message: 'a' }, [put('a', 'a-1')]),
+      store.commit('main', root, { message: 'b' }, [put('b', 'b-1')]),
+    ]);
+    assert.equal(await moved, true);
+
+    const head = (await store.getReference('main')).hash;
+    const log = (await store.log(head, { maxRecords: 5 })).items.map((c) => c.message);
+    assert.deepEqual(log.slice(2, 3), ['elsewhere']);
+    assert.deepEqual(new Set(log.slice(0, 2)), new Set(['a', 'b']));
+    assert.ok([a.hash, b.hash].includes(head));
+    for (const k of ['o', 'a', 'b']) assert.ok(await store.getContent(head, key(k)), `${k} is on main`);
+  });
+
   it('keeps the other writes of a shared transaction when one loses its compare-and-swap or fails', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;

@@ -16,6 +16,8 @@ import { migrate } from './migrate.ts';
  * @example const persist = await SqlitePersistence.open('.rat/catalog.db')
  */
 export class SqlitePersistence implements Persistence {
+  /** One connection and a FIFO queue (group-commit.ts): writes apply in the order they were handed over. */
+  readonly appliesWritesInOrder = true;
   private readonly stmt: Record<string, Statement>;
   private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
   private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
@@ -54,6 +56,9 @@ export class SqlitePersistence implements Persistence {
       for (const c of objects.commits) this.stmt.insertCommit.run(toCommitRow(c));
     });
     this.writeTx = db.transaction((batch: WriteBatch): boolean => {
+      // A batch planned on a head that is no longer (or never became) the ref's: lost before it inserts anything, so
+      // its commits cannot trip the parent foreign key when that head was a write rolled back in the same group.
+      if (batch.ref.kind === 'move' && this.headOf(batch.ref.name) !== batch.ref.from) throw LOST;
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
       const ref = batch.ref;
@@ -122,6 +127,10 @@ export class SqlitePersistence implements Persistence {
 
   async getNode(id: string): Promise<string | undefined> {
     return (this.stmt.getNode.get(id) as { body: string } | undefined)?.body;
+  }
+
+  private headOf(name: string): string | undefined {
+    return (this.stmt.getRef.get(name) as RefRecord | undefined)?.head;
   }
 
   async getRef(name: string): Promise<RefRecord | undefined> {
