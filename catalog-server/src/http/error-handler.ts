@@ -84,7 +84,7 @@ export const ERROR_MAP = {
   CODE_LINKS_UNAVAILABLE: {
     status: 501,
     icebergType: 'UnsupportedOperationException',
-    nessieErrorCode: 'UNSUPPORTED_MEDIA_TYPE',
+    nessieErrorCode: 'UNKNOWN',
   },
   STORAGE_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
 } as const satisfies Record<RatErrorCode, WireMapping>;
