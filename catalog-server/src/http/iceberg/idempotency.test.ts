@@ -46,6 +46,11 @@ describe('Idempotency-Key claims of running requests', () => {
     return { status: res.status, text: await res.text() };
   };
 
+  /** Resolves once the handler runs (so the first request holds the claim). */
+  const started = async () => {
+    while (runs === 0) await new Promise((r) => setTimeout(r, 5));
+  };
+
   beforeEach(async () => {
     store = await SqliteVersionStore.open(':memory:');
     keys = new IdempotencyStore(store.db);
@@ -72,7 +77,7 @@ describe('Idempotency-Key claims of running requests', () => {
     delayMs = 1000;
     const key = randomUUID();
     const first = send(key);
-    await new Promise((r) => setTimeout(r, 50));
+    await started();
     const dup = await send(key);
     assert.equal(dup.status, 409);
     assert.equal(JSON.parse(dup.text).error.type, 'IdempotencyKeyInProgressException');
@@ -109,6 +114,8 @@ describe('Idempotency-Key claims of running requests', () => {
     delayMs = 400;
     const key = randomUUID();
     const first = send(key);
+    await started();
+    // Past two leases: only the renewals keep the claim.
     await new Promise((r) => setTimeout(r, 200));
     const dup = await send(key);
     assert.deepEqual(await first, { status: 200, text: '{"run":1}' });
