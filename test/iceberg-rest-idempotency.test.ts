@@ -116,6 +116,21 @@ describe('Idempotency-Key on Iceberg REST mutations', function () {
     assert.deepEqual([(await send('POST', url(), append)).status], [409]);
   });
 
+  it('concurrent duplicates of a commit apply it once and all get its answer byte for byte', async () => {
+    assert.equal((await http('POST', `${v1()}/namespaces`, { namespace: ['dup'] })).status, 200);
+    const created = await http('POST', `${v1()}/namespaces/dup/tables`, { name: 't', schema });
+    assert.equal(created.status, 200);
+    const append = appendBody(created.body.metadata.location);
+    const url = `${v1()}/namespaces/dup/tables/t`;
+    const key = randomUUID();
+    const all = await Promise.all([1, 2, 3, 4].map(() => send('POST', url, append, key)));
+    assert.equal(all[0].status, 200, all[0].text);
+    for (const r of all) assert.deepEqual(r, all[0]);
+    const md = (await http('GET', url)).body.metadata;
+    assert.equal(md.snapshots.length, 1, 'applied once');
+    assert.equal(md['metadata-log'].length, 1, 'one commit after the create');
+  });
+
   it('transactions/commit and DELETE honour the key as well', async () => {
     assert.equal((await http('POST', `${v1()}/namespaces/db/tables`, { name: 'x', schema })).status, 200);
     const key = randomUUID();

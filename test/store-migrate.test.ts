@@ -7,6 +7,7 @@ import {
   parseStoreLocation,
   SqliteVersionStore,
   type Operation,
+  type ReflogEntry,
   type VersionStore,
 } from '@ratatouille/catalog-server';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
@@ -33,6 +34,18 @@ async function history(store: VersionStore, ref: string): Promise<string[]> {
   do {
     const page = await store.log(head, { maxRecords: 10_000, pageToken: token });
     out.push(...page.items.map((c) => c.hash));
+    token = page.token;
+  } while (token);
+  return out;
+}
+
+/** The whole reflog, newest first, read page by page. */
+async function reflogOf(store: VersionStore): Promise<ReflogEntry[]> {
+  const out: ReflogEntry[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.reflog({ maxRecords: 1000, pageToken: token });
+    out.push(...page.items);
     token = page.token;
   } while (token);
   return out;
@@ -67,6 +80,8 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
       feature = (await source.commit('feature', feature, { message: `f${i}` }, [table(`feature${i}`, i)])).hash;
     }
     await source.merge({ fromRefName: 'feature', toBranch: 'main' });
+    const doomed = await source.createReference('doomed', 'BRANCH', feature);
+    await source.deleteReference('doomed', 'BRANCH', doomed.hash);
     const before = await openCatalogDatabase(parseStoreLocation(file));
     await before.codeLinks.put({ sha: 'a'.repeat(40), dataRef: 'main', dataHash: head });
     await before.codeLinks.put({ sha: 'b'.repeat(40), dataRef: 'feature', dataHash: feature });
@@ -86,6 +101,7 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
       refs: await source.listReferences(),
       main: await history(source, 'main'),
       entries: (await source.listEntries((await source.getReference('main')).hash, { maxRecords: 10_000 })).items,
+      reflog: await reflogOf(source),
     };
     await source.close();
     await before.store.close();
@@ -94,6 +110,7 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
     const r = await runRat(dir, ['migrate', '--from', `sqlite:${file}`, '--to', url]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /verified it: 100\d\d commits/);
+    assert.match(r.out, new RegExp(`${expected.reflog.length} reflog lines`));
 
     const target = await openCatalogDatabase(parseStoreLocation(url));
     try {
@@ -110,9 +127,27 @@ describe('rat migrate: SQLite → PostgreSQL', function () {
         (await target.pendingMerges.list('main')).map((p) => [p.id, p.state, p.sourceHash]),
         [['ab12cd34ef56', 'rebuild', feature]],
       );
-      // The copy is a working catalog: commits land on top of the copied heads.
+      // Every ref creation, commit, merge and deletion, in order and with the source's times.
+      assert.deepEqual(await reflogOf(target.store), expected.reflog);
+      assert.ok(expected.reflog.length > 10_000);
+      assert.deepEqual(
+        expected.reflog.slice(0, 2).map((l) => [l.refName, l.operation]),
+        [
+          ['doomed', 'DELETE'],
+          ['doomed', 'CREATE'],
+        ],
+      );
+      // The copy is a working catalog: commits land on top of the copied heads, logged after the copied lines.
       const next = await target.store.commit('main', mainHead, { message: 'after migrate' }, [table('new', 1)]);
       assert.equal((await target.store.getCommit(next.hash)).parentHashes[0], mainHead);
+      const latest = (await target.store.reflog({ maxRecords: 2 })).items;
+      assert.deepEqual(
+        latest.map((l) => [l.refName, l.operation, l.newHash]),
+        [
+          ['main', 'COMMIT', next.hash],
+          ['doomed', 'DELETE', null],
+        ],
+      );
     } finally {
       await target.store.close();
     }

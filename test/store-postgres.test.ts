@@ -17,7 +17,7 @@ describe('store on PostgreSQL', function () {
 
   describeVersionStoreContract('PostgreSQL', async () => PostgresVersionStore.open(await server.createDatabase()));
 
-  describeCompanionContract('PostgreSQL (migrations 100-103)', async () => {
+  describeCompanionContract('PostgreSQL (migrations 100-104)', async () => {
     const store = await PostgresVersionStore.open(await server.createDatabase());
     return {
       links: store.codeLinks,
@@ -52,6 +52,7 @@ describe('store on PostgreSQL', function () {
             ['101-webhook-deliveries', 1],
             ['102-idempotency-keys', 1],
             ['103-pending-merges', 1],
+            ['104-idempotency-claims', 1],
           ],
         );
       } finally {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,31 @@ describe('replicas: three servers on one PostgreSQL', function () {
       log.body.logEntries.map((e: { commitMeta: { hash: string } }) => e.commitMeta.hash),
     );
     for (const a of acked) assert.ok(history.has(a.hash), `${a.name} v${a.version} (${a.hash}) not in main's history`);
+  });
+
+  it('runs a request sent with one Idempotency-Key to two replicas at once once; both answer with its outcome', async () => {
+    const commitsOnMain = async () =>
+      (await http('GET', `${replicas[0].url}/api/v2/trees/main/history?maxRecords=10000`)).body.logEntries.length;
+    const before = await commitsOnMain();
+    const rounds = 6;
+    for (let round = 0; round < rounds; round++) {
+      const key = randomUUID();
+      const body = JSON.stringify({ namespace: [`idem${round}`], properties: { round: String(round) } });
+      const pair = [replicas[round % 3], replicas[(round + 1) % 3]];
+      const answers = await Promise.all(
+        pair.map(async (r) => {
+          const res = await fetch(`${r.url}/iceberg/v1/namespaces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body,
+          });
+          return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+        }),
+      );
+      assert.equal(answers[0].status, 200, answers[0].text);
+      assert.deepEqual(answers[1], answers[0], `round ${round}: the duplicate got another answer`);
+    }
+    assert.equal(await commitsOnMain(), before + rounds, 'one commit per key');
   });
 
   it('loses nothing a replica acknowledged when it is killed (kill -9) mid-commit', async () => {

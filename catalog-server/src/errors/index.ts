@@ -19,6 +19,7 @@ export { NamespaceNotEmptyError } from './namespace-not-empty.ts';
 export { CommitFailedError } from './commit-failed.ts';
 export { UnknownUpdateActionError } from './unknown-update-action.ts';
 export { UnprocessableEntityError } from './unprocessable-entity.ts';
+export { IdempotencyKeyInProgressError } from './idempotency-key-in-progress.ts';
 export { LocationNotAllowedError } from './location-not-allowed.ts';
 export { LimitExceededError } from './limit-exceeded.ts';
 export { RequestTooLargeError } from './request-too-large.ts';

@@ -46,6 +46,12 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
   [new errors.CommitFailedError('x'), 409, 'CommitFailedException', 'REFERENCE_CONFLICT'],
   [new errors.ReferenceConflictError('x'), 409, 'CommitFailedException', 'REFERENCE_CONFLICT'],
   [new errors.StorageObjectExistsError('file:///w/x'), 409, 'AlreadyExistsException', 'UNKNOWN'],
+  [
+    new errors.IdempotencyKeyInProgressError('0190c7e4-0000-7000-8000-000000000000', 30_000),
+    409,
+    'IdempotencyKeyInProgressException',
+    'UNKNOWN',
+  ],
   [new errors.RequestTooLargeError(10), 413, 'RequestTooLargeException', 'BAD_REQUEST'],
   [new errors.UnsupportedMediaTypeError('text/plain'), 415, 'UnsupportedMediaTypeException', 'UNSUPPORTED_MEDIA_TYPE'],
   [new errors.UnprocessableEntityError('x'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],

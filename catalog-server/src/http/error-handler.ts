@@ -73,6 +73,12 @@ export const ERROR_MAP = {
   COMMIT_FAILED: { status: 409, icebergType: 'CommitFailedException', nessieErrorCode: 'REFERENCE_CONFLICT' },
   REFERENCE_CONFLICT: { status: 409, icebergType: 'CommitFailedException', nessieErrorCode: 'REFERENCE_CONFLICT' },
   STORAGE_OBJECT_EXISTS: { status: 409, icebergType: 'AlreadyExistsException', nessieErrorCode: 'UNKNOWN' },
+  // A duplicate of a request still running: not a conflict with the catalog's state, so no commit exception type.
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    icebergType: 'IdempotencyKeyInProgressException',
+    nessieErrorCode: 'UNKNOWN',
+  },
   REQUEST_TOO_LARGE: { status: 413, icebergType: 'RequestTooLargeException', nessieErrorCode: 'BAD_REQUEST' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

@@ -92,6 +92,59 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
       assert.equal(await keys.get('old', t0 + 1), undefined, 'dropped when a newer outcome arrived');
       assert.ok(await keys.get('new', t0 + 2 * HOUR));
     });
+
+    const claim = (holder: string, expiresMs: number, fingerprint = 'POST /iceberg/v1/namespaces abc') => ({
+      key: 'k',
+      fingerprint,
+      holder,
+      expiresMs,
+    });
+
+    it('an idempotency key is claimed by one holder at a time; renewed by it; taken over once it lapses', async () => {
+      const { keys } = f;
+      const now = Date.now();
+      assert.equal(await keys.claim(claim('a', now + 1000), now), undefined, 'a free key is claimed');
+      assert.deepEqual(await keys.claim(claim('b', now + 1000, 'POST /other x'), now), claim('a', now + 1000));
+      assert.equal(await keys.claim(claim('a', now + 5000), now + 500), undefined, 'its holder renews it');
+      assert.equal((await keys.claim(claim('b', now + 9000), now + 4000))?.holder, 'a', 'renewed: still live');
+      assert.equal(await keys.claim(claim('b', now + 9000), now + 5000), undefined, 'lapsed: taken over');
+      assert.equal((await keys.claim(claim('a', now + 9000), now + 5000))?.holder, 'b', 'the old holder lost it');
+    });
+
+    it('racing claims of one key: exactly one wins', async () => {
+      const { keys } = f;
+      const now = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => keys.claim({ ...claim(`h${i}`, now + 60_000), key: 'race' }, now)),
+      );
+      const winners = answers.filter((a) => a === undefined).length;
+      assert.equal(winners, 1);
+      const holders = new Set(answers.filter((a) => a !== undefined).map((a) => a.holder));
+      assert.equal(holders.size, 1, 'every loser sees the one winner');
+    });
+
+    it('a released claim frees the key; only its holder releases it; an outcome ends the claim', async () => {
+      const { keys } = f;
+      const now = Date.now();
+      assert.equal(await keys.claim(claim('a', now + 60_000), now), undefined);
+      await keys.release('k', 'b');
+      assert.equal((await keys.claim(claim('b', now + 60_000), now))?.holder, 'a', 'not released by another');
+      await keys.release('k', 'a');
+      assert.equal(await keys.claim(claim('b', now + 60_000), now), undefined, 'released: claimed afresh');
+      await keys.put(outcome('k', now));
+      assert.equal((await keys.get('k', now))?.status, 200);
+      assert.equal(await keys.claim(claim('c', now + 60_000), now), undefined, 'the outcome ended the claim');
+    });
+
+    it('drops lapsed claims of keys nobody retried as new outcomes arrive', async () => {
+      const { keys } = f;
+      const t0 = Date.now();
+      assert.equal(await keys.claim({ ...claim('dead', t0 + 1000), key: 'orphan' }, t0), undefined);
+      await keys.put(outcome('other', t0 + 2000));
+      // Claimed with a clock from before the lapse: free only because the lapsed claim was dropped.
+      assert.equal(await keys.claim({ ...claim('next', t0 + 90_000), key: 'orphan' }, t0), undefined);
+    });
+
     const pendingMerge = (id: string, targetRef: string, state: 'rebuild' | 'conflict' = 'rebuild') => ({
       id,
       sourceRef: 'feat',

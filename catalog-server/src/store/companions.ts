@@ -56,15 +56,40 @@ export interface IdempotentOutcome {
 }
 
 /**
- * Finalized outcomes of Iceberg REST mutations by Idempotency-Key; the first recorded outcome of a key wins.
+ * A running request's hold on its Idempotency-Key, so that a duplicate (on any server of the catalog) waits for the
+ * outcome instead of running too. It lapses at `expiresMs` unless its holder renews it; a lapsed claim (its server
+ * died) may be taken over.
+ */
+export interface IdempotencyClaim {
+  key: string;
+  /** Method, path and body hash of the claiming request (a duplicate must match it). */
+  fingerprint: string;
+  /** A random id per request. */
+  holder: string;
+  /** Epoch milliseconds. */
+  expiresMs: number;
+}
+
+/**
+ * Outcomes of Iceberg REST mutations by Idempotency-Key, and claims of the ones still running. The first recorded
+ * outcome of a key wins; a key has at most one live claim.
  *
- * @example await keys.put({ key, fingerprint, status: 200, headers, body, createdMs: Date.now() })
+ * @example if (!(await keys.claim({ key, fingerprint, holder, expiresMs: Date.now() + 30_000 }))) run()
  */
 export interface IdempotencyRecords {
   /** The outcome recorded for `key`, unless it has expired. */
   get(key: string, now?: number): Promise<IdempotentOutcome | undefined>;
-  /** Records an outcome and drops expired ones. */
+  /** Records an outcome, ends the key's claim and drops expired outcomes and lapsed claims. */
   put(o: IdempotentOutcome): Promise<void>;
+  /**
+   * Claims `c.key` for `c.holder` in one atomic step: taken when no claim exists, when the existing one lapsed before
+   * `now`, or when `c.holder` already holds it (a renewal, moving `expiresMs`). Answers undefined when the claim is
+   * `c.holder`'s, else the live claim of the other holder. It does not look at outcomes: a caller that won a claim
+   * reads the outcome again, since one may have been recorded (ending the previous claim) just before.
+   */
+  claim(c: IdempotencyClaim, now?: number): Promise<IdempotencyClaim | undefined>;
+  /** Ends `holder`'s claim on `key` without an outcome (the request failed), so a retry runs afresh. */
+  release(key: string, holder: string): Promise<void>;
 }
 
 /**

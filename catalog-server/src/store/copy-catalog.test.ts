@@ -29,11 +29,21 @@ describe('copying a catalog between databases', () => {
     await from.store.createReference('v1', 'TAG', head);
     await from.store.createReference('dev', 'BRANCH', head);
     await from.store.commit('dev', head, { message: 'on dev' }, [put('dev', 1)]);
+    const gone = await from.store.createReference('gone', 'BRANCH', head);
+    await from.store.deleteReference('gone', 'BRANCH', gone.hash);
     await from.codeLinks.put({ sha: 'c0ffee00', dataRef: 'main', dataHash: head });
 
     const to = await memory();
     const report = await copyCatalog(from, to);
-    assert.deepEqual(report, { commits: 52, nodes: report.nodes, refs: 3, codeLinks: 1, pendingMerges: 0 });
+    // Reflog: CREATE main, 50 commits, CREATE v1 and dev, the dev commit, CREATE and DELETE gone.
+    assert.deepEqual(report, {
+      commits: 52,
+      nodes: report.nodes,
+      refs: 3,
+      codeLinks: 1,
+      pendingMerges: 0,
+      reflog: 56,
+    });
     assert.deepEqual(await to.store.listReferences(), await from.store.listReferences());
     assert.deepEqual(await to.store.log(head, { maxRecords: 100 }), await from.store.log(head, { maxRecords: 100 }));
     assert.deepEqual(
@@ -41,6 +51,38 @@ describe('copying a catalog between databases', () => {
       await from.store.listEntries((await from.store.getReference('dev')).hash),
     );
     assert.equal((await to.codeLinks.get('c0ffee00'))?.dataHash, head);
+  });
+
+  it('copies the reflog in order with its times; pages and later lines continue from it', async () => {
+    const from = await memory();
+    let head = (await from.store.getReference('main')).hash;
+    for (let i = 0; i < 5; i++) {
+      head = (await from.store.commit('main', head, { message: `c${i}` }, [put('t', i)])).hash;
+      await from.store.createReference(`tag${i}`, 'TAG', head);
+    }
+    const to = await memory();
+    // Copied later than written: the lines keep the source's times, not the copy's.
+    await new Promise((r) => setTimeout(r, 20));
+    await copyCatalog(from, to);
+    const all = async (db: CatalogDatabase) => (await db.store.reflog({ maxRecords: 1000 })).items;
+    assert.deepEqual(await all(to), await all(from));
+    assert.equal((await all(to)).length, 11);
+    const firstPage = await to.store.reflog({ maxRecords: 4 });
+    assert.deepEqual(firstPage, await from.store.reflog({ maxRecords: 4 }));
+    assert.deepEqual(
+      await to.store.reflog({ maxRecords: 4, pageToken: firstPage.token }),
+      await from.store.reflog({ maxRecords: 4, pageToken: firstPage.token }),
+      'a page token of the source reads the same page on the copy',
+    );
+    assert.deepEqual(
+      (await to.store.reflog({ refName: 'tag3', maxRecords: 10 })).items,
+      (await from.store.reflog({ refName: 'tag3', maxRecords: 10 })).items,
+    );
+    await to.store.commit('main', head, { message: 'after the copy' }, [put('t', 99)]);
+    const after = await all(to);
+    assert.equal(after.length, 12);
+    assert.deepEqual([after[0].operation, after[0].previousHash], ['COMMIT', head], 'a new line comes first');
+    assert.deepEqual(after.slice(1), await all(from));
   });
 
   it('refuses a target that is not empty', async () => {

@@ -10,15 +10,18 @@ export interface CopyReport {
   refs: number;
   codeLinks: number;
   pendingMerges: number;
+  /** Reflog lines (ref creations, moves and deletions), with their order and times. */
+  reflog: number;
 }
 
 const BATCH = 1000;
 
 /**
- * Copies a whole catalog (every commit and trie node, every branch and tag, every code link and pending forge merge)
- * from one database to a fresh one, e.g. SQLite to PostgreSQL, then verifies the target: each commit's hash matches
- * its content, each node's id matches its body, the counts match, and every ref points at the same hash. The target must be fresh (nothing
- * but `main` at the root commit). The source's reflog is not copied: the target's starts with one CREATE per ref.
+ * Copies a whole catalog (every commit and trie node, every branch and tag, the reflog, every code link and pending
+ * forge merge) from one database to a fresh one, e.g. SQLite to PostgreSQL, then verifies the target: each commit's
+ * hash matches its content, each node's id matches its body, the counts match, every ref points at the same hash and
+ * the reflog reads line for line as the source's (same order, times and ids, so reflog page tokens stay valid). The
+ * target must be fresh (nothing but `main` at the root commit) and not served during the copy.
  *
  * @example const report = await copyCatalog(await openCatalogDatabase(from), await openCatalogDatabase(to))
  */
@@ -69,6 +72,17 @@ export async function copyCatalog(
         : await dst.write({ nodes: [], commits: [], ref: { kind: 'create', ...ref }, at });
     if (!moved) throw new BadRequestError(`Reference "${ref.name}" changed on the target during the copy.`);
   }
+  // The ref writes above logged lines of their own: the source's history replaces them.
+  await dst.clearReflog();
+  let reflog = 0;
+  for (let after = 0; ;) {
+    const page = await src.scanReflog(after, BATCH);
+    if (page.length === 0) break;
+    await dst.importReflog(page);
+    reflog += page.length;
+    after = page[page.length - 1].id;
+    progress('reflog lines', reflog);
+  }
   let codeLinks = 0;
   for (let after = ''; ;) {
     const page = await from.codeLinks.list(after, BATCH);
@@ -83,13 +97,14 @@ export async function copyCatalog(
   for (const p of pending) await to.pendingMerges.put(p);
   progress('pending merges', pending.length);
 
-  const report = { commits, nodes, refs: refs.length, codeLinks, pendingMerges: pending.length };
-  await verifyCopy(to, report, refs);
+  const report = { commits, nodes, refs: refs.length, codeLinks, pendingMerges: pending.length, reflog };
+  await verifyCopy(from, to, report, refs);
   return report;
 }
 
 /** Reads the whole target back and checks it against what was copied. */
 async function verifyCopy(
+  from: CatalogDatabase,
   to: CatalogDatabase,
   expected: CopyReport,
   refs: Array<{ name: string; type: string; head: string }>,
@@ -119,6 +134,18 @@ async function verifyCopy(
   const got = new Map((await dst.listRefs()).map((r) => [r.name, `${r.type} ${r.head}`]));
   if (got.size !== refs.length) fail(`${got.size} refs on the target, ${refs.length} copied`);
   for (const r of refs) if (got.get(r.name) !== `${r.type} ${r.head}`) fail(`ref ${r.name} differs`);
+  let lines = 0;
+  for (let after = 0; ;) {
+    const [mine, theirs] = await Promise.all([
+      dst.scanReflog(after, BATCH),
+      from.store.persistence.scanReflog(after, BATCH),
+    ]);
+    if (JSON.stringify(mine) !== JSON.stringify(theirs)) fail(`the reflog differs after line ${after}`);
+    if (mine.length === 0) break;
+    lines += mine.length;
+    after = mine[mine.length - 1].id;
+  }
+  if (lines !== expected.reflog) fail(`${lines} reflog lines on the target, ${expected.reflog} copied`);
   let links = 0;
   for (let after = ''; ;) {
     const page = await to.codeLinks.list(after, BATCH);

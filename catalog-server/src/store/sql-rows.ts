@@ -1,4 +1,10 @@
-import type { CodeLinkRecord, IdempotentOutcome, PendingMergeRecord, WebhookDeliveryRecord } from './companions.ts';
+import type {
+  CodeLinkRecord,
+  IdempotencyClaim,
+  IdempotentOutcome,
+  PendingMergeRecord,
+  WebhookDeliveryRecord,
+} from './companions.ts';
 import type { CommitRecord } from './core/persistence.ts';
 import type { ReferenceType, ReflogEntry } from './types.ts';
 
@@ -149,6 +155,22 @@ export function fromIdempotencyRow(row: IdempotencyRow): IdempotentOutcome {
     headers: JSON.parse(row.headers) as Record<string, string>,
     body: row.body,
     createdMs: Number(row.created_ms),
+  };
+}
+
+export interface ClaimRow {
+  idempotency_key: string;
+  fingerprint: string;
+  holder: string;
+  expires_ms: number | string;
+}
+
+export function fromClaimRow(row: ClaimRow): IdempotencyClaim {
+  return {
+    key: row.idempotency_key,
+    fingerprint: row.fingerprint,
+    holder: row.holder,
+    expiresMs: Number(row.expires_ms),
   };
 }
 

@@ -6,7 +6,7 @@ export function register(program: Command): void {
   program
     .command('migrate')
     .description(
-      'Copy a catalog (all commits, branches, tags, code links and pending forge merges) into a fresh database and verify the copy; ' +
+      'Copy a catalog (all commits, branches, tags, the reflog, code links and pending forge merges) into a fresh database and verify the copy; ' +
         'stop the servers using the source first',
     )
     .requiredOption('--from <location>', 'source: sqlite:<file> or postgresql://…')
@@ -24,8 +24,8 @@ export function register(program: Command): void {
           console.log(
             `Copied ${redactStoreLocation(opts.from)} to ${redactStoreLocation(opts.to)} in ` +
               `${((Date.now() - started) / 1000).toFixed(1)} s and verified it: ${report.commits} commits, ` +
-              `${report.nodes} tree nodes, ${report.refs} branches and tags, ${report.codeLinks} code links, ` +
-              `${report.pendingMerges} pending merges.`,
+              `${report.nodes} tree nodes, ${report.refs} branches and tags, ${report.reflog} reflog lines, ` +
+              `${report.codeLinks} code links, ${report.pendingMerges} pending merges.`,
           );
         } finally {
           await to.store.close();

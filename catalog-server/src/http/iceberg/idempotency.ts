@@ -1,10 +1,29 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { IdempotencyRecords } from '../../store/companions.ts';
-import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts';
+import type { IdempotencyRecords, IdempotentOutcome } from '../../store/companions.ts';
+import { BadRequestError, IdempotencyKeyInProgressError, UnprocessableEntityError } from '../../errors/index.ts';
 
 /** How long a client may reuse a key (advertised as `idempotency-key-lifetime` in /v1/config). */
 export const IDEMPOTENCY_KEY_LIFETIME = 'PT30M';
+
+/** How a running request holds its key and how long a duplicate waits for the outcome. */
+export interface IdempotencyTiming {
+  /** A claim lapses this long after its last renewal (the holder renews it every third of it while it runs). */
+  leaseMs: number;
+  /** How long a duplicate waits for the first request's outcome before answering 409. */
+  waitMs: number;
+  /** The longest pause between two looks at the outcome while waiting (they start at 10 ms and double). */
+  pollMs: number;
+}
+
+/**
+ * The defaults: a server that dies mid-request holds its keys for at most 30 s, then a waiting duplicate takes over;
+ * a duplicate waits up to 60 s (longer than a lease, so it outlives a dead holder) before a 409.
+ */
+export const IDEMPOTENCY_TIMING: IdempotencyTiming = { leaseMs: 30_000, waitMs: 60_000, pollMs: 250 };
+
+/** How long a request may hold its key at most (the advertised key lifetime): no request legitimately runs longer. */
+const RENEW_AT_MOST_MS = 30 * 60 * 1000;
 
 const KEY = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Response headers a replay repeats; the rest (date, connection, length) belong to the new response. */
@@ -15,52 +34,68 @@ function fingerprintOf(req: Request): string {
   return `${req.method} ${req.originalUrl} ${createHash('sha256').update(raw).digest('hex')}`;
 }
 
+function keyReused(key: string, firstFingerprint: string): UnprocessableEntityError {
+  return new UnprocessableEntityError(
+    `Idempotency-Key ${key} was already used for another request (${firstFingerprint.split(' ').slice(0, 2).join(' ')}). Use a new key for a new operation.`,
+    { key },
+  );
+}
+
 /**
  * `Idempotency-Key` on Iceberg REST mutations (POST, DELETE), as the REST spec 1.11 defines it: the first final
  * outcome of a key (2xx, or a 4xx, which is as final) is recorded before the response is sent, and a request with the
- * same key gets that outcome again without running, also after a restart (the records are in the catalog database). A 5xx is not
- * recorded, so a retry runs again. A duplicate that arrives while the first is still running waits for it. The same
- * key on a different request (method, path or body) is a 422. Requests without the header are untouched.
+ * same key gets that outcome again without running, also after a restart (the records are in the catalog database). A
+ * 5xx is not recorded, so a retry runs again. The same key on a different request (method, path or body) is a 422.
+ * Requests without the header are untouched.
+ *
+ * A request claims its key in the database before it runs, so a duplicate that arrives meanwhile, on this server or
+ * any other replica, waits for the outcome and answers with it byte for byte; after `timing.waitMs` it gets a 409
+ * (`IDEMPOTENCY_KEY_IN_PROGRESS`, nothing done). A claim whose server died lapses after `timing.leaseMs` and is taken
+ * over by the next duplicate; a request that ends in a 5xx releases its claim.
  *
  * @example api.use(idempotentMutations(new IdempotencyStore(store.db)))
  */
-export function idempotentMutations(store: IdempotencyRecords): RequestHandler {
-  const running = new Map<string, Promise<void>>();
+export function idempotentMutations(
+  store: IdempotencyRecords,
+  timing: IdempotencyTiming = IDEMPOTENCY_TIMING,
+): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const key = req.header('idempotency-key');
     if (key === undefined || (req.method !== 'POST' && req.method !== 'DELETE')) return next();
     try {
       if (!KEY.test(key)) throw new BadRequestError(`Idempotency-Key must be a UUID (e.g. a UUIDv7), got "${key}".`);
       const fingerprint = fingerprintOf(req);
-      for (let earlier = running.get(key); earlier; earlier = running.get(key)) await earlier;
-      const done = await store.get(key);
+      const holder = randomUUID();
+      const done = await takeTurn(store, { key, fingerprint, holder }, timing);
       if (done) {
-        if (done.fingerprint !== fingerprint)
-          throw new UnprocessableEntityError(
-            `Idempotency-Key ${key} was already used for another request (${done.fingerprint.split(' ').slice(0, 2).join(' ')}). Use a new key for a new operation.`,
-            { key },
-          );
+        if (done.fingerprint !== fingerprint) throw keyReused(key, done.fingerprint);
         res.status(done.status);
         for (const [h, v] of Object.entries(done.headers)) res.setHeader(h, v);
         res.end(done.body);
         return;
       }
-      let finished!: () => void;
-      running.set(
-        key,
-        new Promise<void>((resolve) => {
-          finished = resolve;
-        }),
+      const log = (what: string) => (err: unknown) => console.error(`[catalog] could not ${what} ${key}:`, err);
+      // Renewed while the request runs (also after its client went away: the handler still finishes), so a slow request
+      // is never taken over; a dead server stops renewing. A handler that never ends stops holding the key after
+      // RENEW_AT_MOST_MS.
+      const started = Date.now();
+      const renewal = setInterval(
+        () => {
+          if (Date.now() - started > RENEW_AT_MOST_MS) return clearInterval(renewal);
+          void store
+            .claim({ key, fingerprint, holder, expiresMs: Date.now() + timing.leaseMs })
+            .catch(log('renew the claim of Idempotency-Key'));
+        },
+        Math.max(1, Math.floor(timing.leaseMs / 3)),
       );
-      res.once('close', () => {
-        running.delete(key);
-        finished();
-      });
+      renewal.unref();
       recordOnEnd(res, (status, headers, body) => {
-        if (status >= 500) return;
+        clearInterval(renewal);
+        if (status >= 500) return store.release(key, holder).catch(log('release Idempotency-Key'));
         return store.put({ key, fingerprint, status, headers, body, createdMs: Date.now() }).catch((err: unknown) => {
           // The outcome stands; only a retry of it would run again.
-          console.error(`[catalog] could not record Idempotency-Key ${key}:`, err);
+          log('record Idempotency-Key')(err);
+          return store.release(key, holder).catch(log('release Idempotency-Key'));
         });
       });
       next();
@@ -68,6 +103,34 @@ export function idempotentMutations(store: IdempotencyRecords): RequestHandler {
       next(err);
     }
   };
+}
+
+/**
+ * Waits until the key's outcome is known (answered) or this request holds the key's claim (undefined: run it).
+ * Throws 422 when the running request with this key is a different one, 409 when it does not finish in time.
+ */
+async function takeTurn(
+  store: IdempotencyRecords,
+  me: { key: string; fingerprint: string; holder: string },
+  timing: IdempotencyTiming,
+): Promise<IdempotentOutcome | undefined> {
+  const deadline = Date.now() + timing.waitMs;
+  for (let pause = 10; ; pause = Math.min(pause * 2, timing.pollMs)) {
+    const done = await store.get(me.key);
+    if (done) return done;
+    const now = Date.now();
+    const other = await store.claim({ ...me, expiresMs: now + timing.leaseMs }, now);
+    if (!other) {
+      // An outcome recorded between the look above and the claim ended its holder's claim: answer with it.
+      const late = await store.get(me.key);
+      if (late) await store.release(me.key, me.holder);
+      return late;
+    }
+    if (other.fingerprint !== me.fingerprint) throw keyReused(me.key, other.fingerprint);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new IdempotencyKeyInProgressError(me.key, timing.waitMs);
+    await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+  }
 }
 
 /**

@@ -91,6 +91,15 @@ export interface Persistence {
   scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]>;
   /** Trie nodes in id order after `afterId`; for copying a catalog. */
   scanNodes(afterId: string, limit: number): Promise<Array<{ id: string; body: string }>>;
+  /** Reflog lines with `id > afterId`, oldest first; for copying a catalog. */
+  scanReflog(afterId: number, limit: number): Promise<ReflogRecord[]>;
+  /** Forgets every reflog line; for copying a catalog into a fresh database, before `importReflog`. */
+  clearReflog(): Promise<void>;
+  /**
+   * Inserts reflog lines as they are (ids, times) in one transaction; for copying a catalog. The ids must be free;
+   * lines written afterwards get larger ids.
+   */
+  importReflog(lines: ReflogRecord[]): Promise<void>;
   /** Stores immutable objects without moving any ref (objects already present are left as they are). */
   putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void>;
   /** Applies `batch` in one transaction; false (nothing written) when the ref compare-and-swap fails. */

@@ -108,6 +108,18 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
     name: '002-refs-by-type',
     sql: 'CREATE INDEX refs_by_type ON refs (type, name);',
   },
+  {
+    // Running Idempotency-Key requests (store/sqlite's 104): a duplicate on any replica waits for their outcome.
+    name: '104-idempotency-claims',
+    sql: `
+      CREATE TABLE idempotency_claims (
+        idempotency_key TEXT PRIMARY KEY,
+        fingerprint     TEXT NOT NULL,
+        holder          TEXT NOT NULL,
+        expires_ms      BIGINT NOT NULL
+      );
+      CREATE INDEX idempotency_claims_expires ON idempotency_claims (expires_ms);`,
+  },
 ];
 
 /** Session-level advisory lock key ("rat-migr" in ASCII) that serializes migrations across servers. */

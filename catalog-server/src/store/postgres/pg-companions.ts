@@ -2,14 +2,17 @@ import type { Pool } from 'pg';
 import type {
   CodeLinkRecord,
   CodeLinks,
+  IdempotencyClaim,
   IdempotencyRecords,
   IdempotentOutcome,
   WebhookDeliveryRecord,
 } from '../companions.ts';
 import {
+  fromClaimRow,
   fromDeliveryRow,
   fromIdempotencyRow,
   fromLinkRow,
+  type ClaimRow,
   type DeliveryRow,
   type IdempotencyRow,
   type LinkRow,
@@ -95,7 +98,8 @@ export class PostgresCodeLinks implements CodeLinks {
 }
 
 /**
- * Idempotency-Key outcomes on PostgreSQL (migration 102); the first recorded outcome of a key wins.
+ * Idempotency-Key outcomes on PostgreSQL (migration 102); the first recorded outcome of a key wins. Claims of running
+ * requests (migration 104) are taken by one upsert that only one replica can win.
  *
  * @example await new PostgresIdempotency(pool).put({ key, fingerprint, status: 200, headers, body, createdMs })
  */
@@ -121,6 +125,35 @@ export class PostgresIdempotency implements IdempotencyRecords {
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, o.createdMs],
     );
+    // After the outcome, so a duplicate that finds the claim gone finds the outcome.
+    await this.pool.query('DELETE FROM idempotency_claims WHERE idempotency_key = $1 OR expires_ms < $2', [
+      o.key,
+      o.createdMs,
+    ]);
     await this.pool.query('DELETE FROM idempotency_keys WHERE created_ms < $1', [o.createdMs - this.retentionMs]);
+  }
+
+  async claim(c: IdempotencyClaim, now = Date.now()): Promise<IdempotencyClaim | undefined> {
+    for (;;) {
+      // INSERT … ON CONFLICT DO UPDATE … WHERE is atomic: of two replicas claiming at once, one updates (or inserts)
+      // the row and the other waits for it, then finds it live and another's.
+      const won = await this.pool.query(
+        `INSERT INTO idempotency_claims (idempotency_key, fingerprint, holder, expires_ms) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (idempotency_key) DO UPDATE SET fingerprint = excluded.fingerprint, holder = excluded.holder,
+           expires_ms = excluded.expires_ms
+         WHERE idempotency_claims.holder = excluded.holder OR idempotency_claims.expires_ms <= $5`,
+        [c.key, c.fingerprint, c.holder, c.expiresMs, now],
+      );
+      if (won.rowCount === 1) return undefined;
+      const { rows } = await this.pool.query<ClaimRow>('SELECT * FROM idempotency_claims WHERE idempotency_key = $1', [
+        c.key,
+      ]);
+      // Released or finished between the two statements: try again.
+      if (rows[0]) return fromClaimRow(rows[0]);
+    }
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency_claims WHERE idempotency_key = $1 AND holder = $2', [key, holder]);
   }
 }

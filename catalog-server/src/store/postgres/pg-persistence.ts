@@ -81,6 +81,32 @@ export class PostgresPersistence implements Persistence {
     return rows.map(fromLogRow);
   }
 
+  async scanReflog(afterId: number, limit: number): Promise<ReflogRecord[]> {
+    const { rows } = await this.pool.query<LogRow>('SELECT * FROM ref_log WHERE id > $1 ORDER BY id LIMIT $2', [
+      afterId,
+      limit,
+    ]);
+    return rows.map(fromLogRow);
+  }
+
+  async clearReflog(): Promise<void> {
+    await this.pool.query('DELETE FROM ref_log');
+  }
+
+  async importReflog(lines: ReflogRecord[]): Promise<void> {
+    if (lines.length === 0) return;
+    const col = <K extends keyof ReflogRecord>(k: K) => lines.map((l) => l[k]);
+    await this.inTransaction(async (client) => {
+      await client.query(
+        `INSERT INTO ref_log (id, ref_name, ref_type, previous_hash, new_hash, operation, at)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        [col('id'), col('refName'), col('refType'), col('previousHash'), col('newHash'), col('operation'), col('at')],
+      );
+      // Explicit ids do not move the BIGSERIAL's sequence: move it past them, so later lines sort after these.
+      await client.query("SELECT setval(pg_get_serial_sequence('ref_log', 'id'), (SELECT max(id) FROM ref_log), true)");
+    });
+  }
+
   async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {
     const { rows } = await this.pool.query<CommitRow>(
       'SELECT * FROM commits WHERE (generation, hash) > ($1, $2) ORDER BY generation, hash LIMIT $3',
@@ -98,10 +124,15 @@ export class PostgresPersistence implements Persistence {
   }
 
   async putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void> {
+    await this.inTransaction((client) => this.insertObjects(client, objects));
+  }
+
+  /** Runs `work` in one transaction on one pooled connection; an error rolls it back and is rethrown. */
+  private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await this.insertObjects(client, objects);
+      await work(client);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -21,6 +21,7 @@ export class SqlitePersistence implements Persistence {
   private readonly stmt: Record<string, Statement>;
   private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
   private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
+  private readonly importLogTx: Transaction<(lines: ReflogRecord[]) => void>;
   /** Queues write batches and writes each group in one transaction; `group.stats` counts the grouping achieved. */
   readonly group: GroupCommit<WriteBatch, boolean>;
 
@@ -46,6 +47,10 @@ export class SqlitePersistence implements Persistence {
         VALUES (?, ?, ?, ?, ?, ?)`),
       reflogAll: p('SELECT * FROM ref_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
       reflogRef: p('SELECT * FROM ref_log WHERE ref_name = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      scanReflog: p('SELECT * FROM ref_log WHERE id > ? ORDER BY id LIMIT ?'),
+      clearReflog: p('DELETE FROM ref_log'),
+      importLog: p(`INSERT INTO ref_log (id, ref_name, ref_type, previous_hash, new_hash, operation, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
       getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
       putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
       scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
@@ -54,6 +59,12 @@ export class SqlitePersistence implements Persistence {
     this.putTx = db.transaction((objects: Pick<WriteBatch, 'nodes' | 'commits'>) => {
       for (const n of objects.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of objects.commits) this.stmt.insertCommit.run(toCommitRow(c));
+    });
+    this.importLogTx = db.transaction((lines: ReflogRecord[]) => {
+      // AUTOINCREMENT moves past the largest id inserted, so later lines sort after these.
+      for (const l of lines) {
+        this.stmt.importLog.run(l.id, l.refName, l.refType, l.previousHash, l.newHash, l.operation, l.at);
+      }
     });
     this.writeTx = db.transaction((batch: WriteBatch): boolean => {
       // A batch planned on a head that is no longer (or never became) the ref's: lost before it inserts anything, so
@@ -152,6 +163,18 @@ export class SqlitePersistence implements Persistence {
         : this.stmt.reflogAll.all(opts.beforeId, opts.limit)
     ) as LogRow[];
     return rows.map(fromLogRow);
+  }
+
+  async scanReflog(afterId: number, limit: number): Promise<ReflogRecord[]> {
+    return (this.stmt.scanReflog.all(afterId, limit) as LogRow[]).map(fromLogRow);
+  }
+
+  async clearReflog(): Promise<void> {
+    this.stmt.clearReflog.run();
+  }
+
+  async importReflog(lines: ReflogRecord[]): Promise<void> {
+    this.importLogTx.immediate(lines);
   }
 
   async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {

@@ -20,7 +20,7 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describeCompanionContract('SQLite (migrations 100-103)', async () => {
+describeCompanionContract('SQLite (migrations 100-104)', async () => {
   const store = await SqliteVersionStore.open(':memory:');
   return {
     links: new CodeLinkStore(store.db),
