@@ -1,23 +1,9 @@
-import {
-  commit,
-  log,
-  type CommitMetaInput,
-  type CommitResponse,
-  type LogEntry,
-  type Operation,
-} from './management/commits.ts';
-import { entries, getContent, getContents, type Entry } from './management/contents.ts';
-import { diff, type DiffEntry } from './management/diff.ts';
-import {
-  clearPendingMerge,
-  getCodeLink,
-  listPendingMerges,
-  putCodeLink,
-  type CodeLink,
-  type PendingMerge,
-} from './management/git-lockstep.ts';
-import { gc, reflog, type GcOptions, type GcReport, type ReflogEntry } from './management/maintenance.ts';
-import { merge, transplant, type MergeOptions, type MergeResponse } from './management/merge.ts';
+import { commit, log } from './management/commits.ts';
+import { entries, getContent, getContents } from './management/contents.ts';
+import { diff } from './management/diff.ts';
+import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from './management/git-lockstep.ts';
+import { gc, reflog } from './management/maintenance.ts';
+import { merge, transplant } from './management/merge.ts';
 import {
   assignReference,
   createReference,
@@ -25,31 +11,13 @@ import {
   getConfig,
   getReference,
   listReferences,
-  type ManagementConfig,
 } from './management/references.ts';
-import type {
-  Content,
-  ContentKey,
-  EffectiveReference,
-  Paged,
-  PageOptions,
-  Reference,
-  ReferenceType,
-} from './management/shapes.ts';
 import { ManagementTransport, type ManagementClientOptions } from './management/transport.ts';
 
 export { ManagementApiError } from './management/management-api-error.ts';
 export { encodeKey, formatKeyText, parseKeyText, refPath } from './management/key-text.ts';
 export type { ManagementClientOptions } from './management/transport.ts';
-export type {
-  Content,
-  ContentKey,
-  EffectiveReference,
-  Paged,
-  PageOptions,
-  Reference,
-  ReferenceType,
-} from './management/shapes.ts';
+export type * from './management/shapes.ts';
 export type { CommitMeta, CommitMetaInput, CommitResponse, LogEntry, Operation } from './management/commits.ts';
 export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
@@ -57,10 +25,14 @@ export type { MergeBehavior, MergeOptions, MergeResponse } from './management/me
 export type { CodeLink, PendingMerge } from './management/git-lockstep.ts';
 export type { GcReport, ReflogEntry } from './management/maintenance.ts';
 
+/** A resource request's parameters after the transport: what the facade method of that request takes. */
+type Args<F> = F extends (t: ManagementTransport, ...rest: infer R) => unknown ? R : never;
+
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
- * a real Nessie server alike. Used by the `rat` CLI and git-sync. One method per endpoint; each resource's requests
- * live in `management/` (references, contents, commits, diff, merge, git lockstep, maintenance).
+ * a real Nessie server alike. Used by the `rat` CLI and git-sync. One method per endpoint, each the request of its
+ * resource in `management/` (references, contents, commits, diff, merge, git lockstep, maintenance) on this client's
+ * connection, with that request's parameters and answer.
  *
  * @example
  *   const api = new ManagementClient({ server: 'http://127.0.0.1:8181' });
@@ -77,122 +49,99 @@ export class ManagementClient {
   }
 
   /** `GET /config`: default branch, spec version, the no-ancestor (root) hash. */
-  getConfig(): Promise<ManagementConfig> {
+  getConfig() {
     return getConfig(this.transport);
   }
 
   /** Every branch and tag (follows paging to the end). */
-  listReferences(): Promise<Reference[]> {
+  listReferences() {
     return listReferences(this.transport);
   }
 
-  getReference(name: string): Promise<Reference> {
-    return getReference(this.transport, name);
+  getReference(...a: Args<typeof getReference>) {
+    return getReference(this.transport, ...a);
   }
 
   /** Creates `name` at the commit `from` points at (`from` = an existing reference, e.g. from getReference). */
-  createReference(name: string, type: ReferenceType, from: Reference): Promise<Reference> {
-    return createReference(this.transport, name, type, from);
+  createReference(...a: Args<typeof createReference>) {
+    return createReference(this.transport, ...a);
   }
 
   /** Deletes `name` if it is still at `expectedHash` (409 otherwise). */
-  deleteReference(name: string, expectedHash: string, type?: ReferenceType): Promise<Reference> {
-    return deleteReference(this.transport, name, expectedHash, type);
+  deleteReference(...a: Args<typeof deleteReference>) {
+    return deleteReference(this.transport, ...a);
   }
 
   /** Moves `name` from `expectedHash` to the commit `to` points at (409 if `name` moved meanwhile). */
-  assignReference(name: string, expectedHash: string, to: Reference, type?: ReferenceType): Promise<Reference> {
-    return assignReference(this.transport, name, expectedHash, to, type);
+  assignReference(...a: Args<typeof assignReference>) {
+    return assignReference(this.transport, ...a);
   }
 
   /** One page of history, newest first. `ref` is a `{ref}` path element (see refPath). */
-  log(ref: string, opts: PageOptions & { fetchAll?: boolean } = {}): Promise<Paged & { logEntries: LogEntry[] }> {
-    return log(this.transport, ref, opts);
+  log(...a: Args<typeof log>) {
+    return log(this.transport, ...a);
   }
 
-  entries(
-    ref: string,
-    opts: PageOptions & { prefix?: ContentKey; withContent?: boolean } = {},
-  ): Promise<Paged & { entries: Entry[]; effectiveReference: EffectiveReference }> {
-    return entries(this.transport, ref, opts);
+  entries(...a: Args<typeof entries>) {
+    return entries(this.transport, ...a);
   }
 
   /** Key-level differences from `from` to `to` (both `{ref}` path elements). */
-  diff(
-    from: string,
-    to: string,
-    opts: PageOptions & { prefix?: ContentKey } = {},
-  ): Promise<
-    Paged & { diffs: DiffEntry[]; effectiveFromReference: EffectiveReference; effectiveToReference: EffectiveReference }
-  > {
-    return diff(this.transport, from, to, opts);
+  diff(...a: Args<typeof diff>) {
+    return diff(this.transport, ...a);
   }
 
   /** The content at `key`, or undefined when there is none. */
-  getContent(ref: string, key: ContentKey): Promise<Content | undefined> {
-    return getContent(this.transport, ref, key);
+  getContent(...a: Args<typeof getContent>) {
+    return getContent(this.transport, ...a);
   }
 
-  getContents(
-    ref: string,
-    keys: ContentKey[],
-  ): Promise<{ contents: Array<{ key: ContentKey; content: Content }>; effectiveReference: EffectiveReference }> {
-    return getContents(this.transport, ref, keys);
+  getContents(...a: Args<typeof getContents>) {
+    return getContents(this.transport, ...a);
   }
 
   /** One atomic commit on `branch`, based on `expectedHash`. */
-  commit(
-    branch: string,
-    expectedHash: string,
-    meta: CommitMetaInput,
-    operations: Operation[],
-  ): Promise<CommitResponse> {
-    return commit(this.transport, branch, expectedHash, meta, operations);
+  commit(...a: Args<typeof commit>) {
+    return commit(this.transport, ...a);
   }
 
   /** Merges `from` (at its hash) into `branch` (expected at `expectedHash`). */
-  merge(branch: string, expectedHash: string, from: Reference, opts: MergeOptions = {}): Promise<MergeResponse> {
-    return merge(this.transport, branch, expectedHash, from, opts);
+  merge(...a: Args<typeof merge>) {
+    return merge(this.transport, ...a);
   }
 
   /** Copies the commits `hashes` (oldest first) of `fromRefName` onto `branch`. */
-  transplant(
-    branch: string,
-    expectedHash: string,
-    fromRefName: string,
-    hashes: string[],
-    opts: MergeOptions = {},
-  ): Promise<MergeResponse> {
-    return transplant(this.transport, branch, expectedHash, fromRefName, hashes, opts);
+  transplant(...a: Args<typeof transplant>) {
+    return transplant(this.transport, ...a);
   }
 
   /** Ratatouille extension (git lockstep): the data commit code commit `sha` saw, or undefined when none is recorded. */
-  getCodeLink(sha: string): Promise<CodeLink | undefined> {
-    return getCodeLink(this.transport, sha);
+  getCodeLink(...a: Args<typeof getCodeLink>) {
+    return getCodeLink(this.transport, ...a);
   }
 
   /** Ratatouille extension (git lockstep): records that code commit `sha` saw data commit `dataHash` of `dataRef`. */
-  putCodeLink(sha: string, link: { dataRef: string; dataHash: string; codeBranch?: string }): Promise<CodeLink> {
-    return putCodeLink(this.transport, sha, link);
+  putCodeLink(...a: Args<typeof putCodeLink>) {
+    return putCodeLink(this.transport, ...a);
   }
 
   /** Ratatouille extension (git lockstep): forge merges into data branch `target` waiting for `rat sync`. */
-  listPendingMerges(target: string): Promise<PendingMerge[]> {
-    return listPendingMerges(this.transport, target);
+  listPendingMerges(...a: Args<typeof listPendingMerges>) {
+    return listPendingMerges(this.transport, ...a);
   }
 
   /** Ratatouille extension (git lockstep): forgets a pending forge merge once finished or settled (idempotent). */
-  clearPendingMerge(id: string, target: string): Promise<void> {
-    return clearPendingMerge(this.transport, id, target);
+  clearPendingMerge(...a: Args<typeof clearPendingMerge>) {
+    return clearPendingMerge(this.transport, ...a);
   }
 
   /** Ratatouille extension (not in Nessie): ref head moves, newest first. */
-  reflog(opts: PageOptions & { ref?: string } = {}): Promise<Paged & { logEntries: ReflogEntry[] }> {
-    return reflog(this.transport, opts);
+  reflog(...a: Args<typeof reflog>) {
+    return reflog(this.transport, ...a);
   }
 
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */
-  gc(opts: GcOptions = {}): Promise<GcReport> {
-    return gc(this.transport, opts);
+  gc(...a: Args<typeof gc>) {
+    return gc(this.transport, ...a);
   }
 }
