@@ -15,9 +15,7 @@ export function describeCommitCases(current: () => VersionStore): void {
 
   describe('commits', () => {
     let store: VersionStore;
-    beforeEach(() => {
-      store = current();
-    });
+    beforeEach(() => void (store = current()));
 
     it('applies many operations atomically and keeps content ids stable', async () => {
       const r = await store.commit('main', await head(), { message: 'two tables' }, [

@@ -15,9 +15,7 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
 
   describe('merge and transplant with a resolver', () => {
     let store: VersionStore;
-    beforeEach(() => {
-      store = current();
-    });
+    beforeEach(() => void (store = current()));
 
     /** Joins the two locations ("a+b"), as a content-aware resolver would combine both sides' changes. */
     function joiningResolver(opts: { refuse?: string; during?: () => Promise<void> } = {}) {

@@ -15,9 +15,7 @@ export function describeMergeCases(current: () => VersionStore): void {
 
   describe('merge and transplant', () => {
     let store: VersionStore;
-    beforeEach(() => {
-      store = current();
-    });
+    beforeEach(() => void (store = current()));
 
     async function fork(name: string) {
       await store.createReference(name, 'BRANCH', await head());

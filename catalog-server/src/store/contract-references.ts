@@ -22,9 +22,7 @@ export function describeReferenceCases(current: () => VersionStore): void {
 
   describe('references', () => {
     let store: VersionStore;
-    beforeEach(() => {
-      store = current();
-    });
+    beforeEach(() => void (store = current()));
 
     it('starts with the default branch main at the root commit', async () => {
       assert.equal((await store.getReference('main')).hash, store.noAncestorHash);
