@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { encodeKey, formatKeyText, parseKeyText } from './management-client.ts';
+import { encodeKey, formatKeyText, parseKeyText } from './key-text.ts';
 
 describe('content key text', () => {
   const cases: Array<[string[], string]> = [

@@ -1,0 +1,24 @@
+import type { ProfileSummary } from './profile.ts';
+import type { Recorder } from './report.ts';
+
+/** What the command line asked for (`--quick`, `--only=…`, `--systems=…`, `--profile`). */
+export interface BenchOptions {
+  quick: boolean;
+  only: Set<string> | null;
+  systems: Set<string> | null;
+  profile: boolean;
+}
+
+/**
+ * What every lane of one bench run shares: the options, the recorder of figures, which lanes and systems to run, and
+ * the CPU profile of our server when `--profile` took one.
+ *
+ * @example if (ctx.want('merge')) await runMergeLane(ctx.opts.quick ? QUICK_MERGE : FULL_MERGE, ctx.rec)
+ */
+export interface LaneContext {
+  opts: BenchOptions;
+  rec: Recorder;
+  want: (lane: string) => boolean;
+  wantSystem: (system: string) => boolean;
+  profile?: ProfileSummary;
+}

@@ -1,0 +1,126 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
+import { httpFloor, sqliteCommitFloor } from './floor.ts';
+import { FULL_GROUP, QUICK_GROUP, runGroupCommitLane } from './group-commit-lane.ts';
+import { guarded } from './guarded.ts';
+import type { LaneContext } from './lane-context.ts';
+import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
+import { FULL_REPLICAS, QUICK_REPLICAS, runReplicasLane } from './replicas-lane.ts';
+import { log, type Recorder } from './report.ts';
+import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
+import { runSystemLanes } from './system-lanes.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Runs every lane the run wants, in a fixed order (floors, Iceberg REST and /api/v2 against every system, versioning
+ * at scale, content-aware merge, group commit, the catalog databases, the engine), each guarded so a failure is a
+ * skipped row. A new lane is added here.
+ *
+ * @example await runLanes({ opts, rec, want: () => true, wantSystem: () => true })
+ */
+export async function runLanes(ctx: LaneContext): Promise<void> {
+  const { opts, rec, want } = ctx;
+  // ---- 1. floors
+  if (want('floor')) {
+    await guarded(rec, 'floor', 'sqlite', async () => {
+      const perSec = sqliteCommitFloor(opts.quick ? 100 : 300);
+      rec.add({
+        lane: 'floor',
+        name: 'SQLite tx + fsynced metadata file',
+        system: 'disk floor',
+        value: perSec,
+        unit: 'commit/s',
+        better: 'higher',
+      });
+      const n = opts.quick ? 100 : 300;
+      rec.add({
+        lane: 'floor',
+        name: 'SQLite tx alone',
+        system: 'disk floor',
+        value: sqliteCommitFloor(n, 3000, { sqlite: true, file: false }),
+        unit: 'commit/s',
+        better: 'higher',
+      });
+      rec.add({
+        lane: 'floor',
+        name: 'fsynced metadata file alone',
+        system: 'disk floor',
+        value: sqliteCommitFloor(n, 3000, { sqlite: false, file: true }),
+        unit: 'commit/s',
+        better: 'higher',
+      });
+    });
+    await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 2000, rec));
+  }
+
+  // ---- 2. Iceberg REST and /api/v2 against every server
+  await runSystemLanes(ctx);
+
+  // ---- 3. versioning at scale
+  if (want('scale'))
+    await guarded(rec, 'scale', 'store+http', () => runScaleLane(opts.quick ? QUICK_SCALE : FULL_SCALE, rec));
+  if (want('atscale'))
+    await guarded(rec, 'at-scale', 'store+http', () =>
+      runAtScaleLane(opts.quick ? QUICK_AT_SCALE : FULL_AT_SCALE, rec),
+    );
+
+  // ---- 4. content-aware merge
+  if (want('merge'))
+    await guarded(rec, 'merge', 'ours', () => runMergeLane(opts.quick ? QUICK_MERGE : FULL_MERGE, rec));
+
+  // ---- 4b. group commit on the SQLite store
+  if (want('group'))
+    await guarded(rec, 'group', 'store', () => runGroupCommitLane(opts.quick ? QUICK_GROUP : FULL_GROUP, rec));
+  // ---- 4b. the catalog database: SQLite, PostgreSQL, replicas on PostgreSQL
+  if (want('replicas'))
+    await guarded(rec, 'replicas', 'sqlite/postgresql', () =>
+      runReplicasLane(opts.quick ? QUICK_REPLICAS : FULL_REPLICAS, rec),
+    );
+
+  // ---- 5. engine
+  if (want('engine')) await engineLane(rec, opts.quick);
+}
+
+async function engineLane(rec: Recorder, quick: boolean): Promise<void> {
+  const files = readdirSync(HERE).filter((f) => /^engine-.*\.ts$/.test(f) && !f.endsWith('.test.ts'));
+  if (!files.length) {
+    rec.skip('engine', 'engine', 'no bench/src/engine-*.ts yet (the engine benchmark has not landed)');
+    return;
+  }
+  for (const file of files) {
+    await guarded(rec, 'engine', file, async () => {
+      const mod = (await import(pathToFileURL(path.join(HERE, file)).href)) as Record<string, unknown>;
+      const fn = Object.values(mod).find((v): v is (o: unknown) => Promise<unknown> => typeof v === 'function');
+      if (!fn) throw new Error(`${file} exports no function`);
+      const out = await fn({ quick, log });
+      recordEngine(rec, file, out);
+    });
+  }
+}
+
+/** Accepts what an engine bench function may return: figures, or a flat object of numbers. */
+function recordEngine(rec: Recorder, file: string, out: unknown): void {
+  const list = Array.isArray(out) ? out : out && typeof out === 'object' ? [out] : [];
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue;
+    const o = item as Record<string, unknown>;
+    if (typeof o.value === 'number' && typeof o.name === 'string') {
+      rec.add({
+        lane: 'engine',
+        name: o.name,
+        system: typeof o.system === 'string' ? o.system : 'engine',
+        value: o.value,
+        unit: typeof o.unit === 'string' ? o.unit : '',
+        better: o.better === 'higher' ? 'higher' : 'lower',
+      });
+      continue;
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'number')
+        rec.add({ lane: 'engine', name: k, system: file, value: v, unit: '', better: 'lower' });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { Paged, PageOptions, ReferenceType } from './shapes.ts';
+import { paging, query, type ManagementTransport } from './transport.ts';
+
+/** Ratatouille's maintenance extensions of the management API (`/api/v2/rat/…`): the reflog and garbage collection. */
+
+export interface ReflogEntry {
+  refName: string;
+  refType: ReferenceType;
+  previousHash: string | null;
+  newHash: string | null;
+  operation: string;
+  at: string;
+}
+
+/** What `POST /api/v2/rat/gc` reports: what it kept, scanned, and deleted (or would delete on a dry run). */
+export interface GcReport {
+  dryRun: boolean;
+  keepHistory: string;
+  snapshots: 'all' | 'refs';
+  graceMs: number | null;
+  keptCommits: number;
+  metadataFiles: number;
+  reachableFiles: number;
+  scannedFiles: number;
+  files: Array<{ location: string; size: number }>;
+  bytes: number;
+  youngFiles: number;
+  deleted: number;
+  foreignMetadata: string[];
+}
+
+/** What `gc` may be asked: a dry run, how much history to keep, the grace period of young files, which snapshots. */
+export interface GcOptions {
+  dryRun?: boolean;
+  keepHistory?: string;
+  gracePeriod?: string;
+  snapshots?: 'all' | 'refs';
+}
+
+/**
+ * Ref head moves, newest first (not in Nessie).
+ *
+ * @example (await reflog(transport, { ref: 'main', maxRecords: 20 })).logEntries
+ */
+export function reflog(
+  t: ManagementTransport,
+  opts: PageOptions & { ref?: string } = {},
+): Promise<Paged & { logEntries: ReflogEntry[] }> {
+  return t.request('GET', `/rat/reflog${query({ ...paging(opts), ref: opts.ref })}`);
+}
+
+/**
+ * Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting.
+ *
+ * @example (await gc(transport, { dryRun: true })).files
+ */
+export function gc(t: ManagementTransport, opts: GcOptions = {}): Promise<GcReport> {
+  return t.request('POST', '/rat/gc', opts);
+}

@@ -1,0 +1,23 @@
+/** An `/api/v2` error response (Nessie's `status`/`errorCode` fields), or a transport failure (`status` 0). */
+export class ManagementApiError extends Error {
+  readonly code = 'MANAGEMENT_API_ERROR' as const;
+  constructor(
+    readonly status: number,
+    /** Nessie's `errorCode`: `REFERENCE_NOT_FOUND`, `REFERENCE_CONFLICT`, `REFERENCE_ALREADY_EXISTS`, `BAD_REQUEST`… */
+    readonly errorCode: string,
+    message: string,
+    readonly method: string,
+    readonly url: string,
+    /** Nessie's `errorDetails` (e.g. `{ conflicts: [...] }` on a merge conflict), when present. */
+    readonly details: unknown = null,
+  ) {
+    super(`${method} ${url} → ${status} ${errorCode}: ${message}`);
+    this.name = 'ManagementApiError';
+  }
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}

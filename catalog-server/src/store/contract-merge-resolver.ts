@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { ReferenceConflictError } from '../errors/index.ts';
+import { key, put, storeSteps } from './contract-fixture.ts';
+import type { Content, KeyResolution, KeyToResolve, MergeResolver, VersionStore } from './types.ts';
+
+/**
+ * Contract cases for merge and transplant with a content-aware resolver: resolved keys, refusals, dry runs, a target
+ * moving while the resolver works, FORCE/DROP ahead of it, and transplants resolved commit by commit. Run inside the
+ * VersionStore contract (so on SQLite and PostgreSQL); `current` answers the suite's fresh store.
+ *
+ * @example describeResolverMergeCases(() => store)
+ */
+export function describeResolverMergeCases(current: () => VersionStore): void {
+  const { head, commit, locationAt } = storeSteps(current);
+
+  describe('merge and transplant with a resolver', () => {
+    let store: VersionStore;
+    beforeEach(() => void (store = current()));
+
+    /** Joins the two locations ("a+b"), as a content-aware resolver would combine both sides' changes. */
+    function joiningResolver(opts: { refuse?: string; during?: () => Promise<void> } = {}) {
+      const calls: Array<{ key: KeyToResolve; write: boolean }> = [];
+      const discarded: KeyResolution[] = [];
+      const loc = (c: Content | undefined) => (c && 'metadataLocation' in c ? c.metadataLocation : '');
+      const resolver: MergeResolver = {
+        async resolve(k, { write }) {
+          calls.push({ key: k, write });
+          const during = opts.during;
+          opts.during = undefined;
+          await during?.();
+          if (opts.refuse && loc(k.source).includes(opts.refuse)) return { kind: 'conflict', message: 'refused' };
+          const value = { ...k.target!, metadataLocation: `${loc(k.target)}+${loc(k.source)}` } as Content;
+          return { kind: 'resolved', value, summary: 'joined', stats: { joined: 1 } };
+        },
+        async discard(r) {
+          discarded.push(r);
+        },
+      };
+      return { resolver, calls, discarded };
+    }
+
+    async function diverge() {
+      await commit('main', [put(key('t'), 'base'), put(key('u'), 'base')]);
+      await store.createReference('feature', 'BRANCH', await head());
+      await commit('feature', [put(key('t'), 'theirs'), put(key('n'), 'new')]);
+      await commit('main', [put(key('t'), 'ours')]);
+    }
+
+    it('takes the resolver value for a key changed on both sides, in the one merge commit', async () => {
+      await diverge();
+      const { resolver, calls, discarded } = joiningResolver();
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver });
+      assert.ok(r.wasApplied && r.wasSuccessful);
+      assert.equal(await locationAt(await head(), key('t')), 'ours+theirs');
+      assert.equal(await locationAt(await head(), key('n')), 'new');
+      assert.deepEqual(
+        calls.map((c) => [c.key.key.elements, c.write]),
+        [[['t'], true]],
+      );
+      const byKey = new Map(r.details.map((d) => [d.key.elements.join('.'), d]));
+      assert.equal(byKey.get('t')?.outcome, 'RESOLVED');
+      assert.deepEqual(byKey.get('t')?.resolution, { summary: 'joined', stats: { joined: 1 } });
+      assert.equal(byKey.get('n')?.outcome, 'TAKEN');
+      assert.equal(discarded.length, 0);
+    });
+
+    it('reports a resolver refusal as a conflict and discards what it resolved', async () => {
+      await diverge();
+      await commit('feature', [put(key('u'), 'theirs-refuse')]);
+      await commit('main', [put(key('u'), 'ours')]);
+      const before = await head();
+      const { resolver, discarded } = joiningResolver({ refuse: 'refuse' });
+      await assert.rejects(store.merge({ fromRefName: 'feature', toBranch: 'main', resolver }), ReferenceConflictError);
+      assert.equal(await head(), before);
+      const r = await store.merge({
+        fromRefName: 'feature',
+        toBranch: 'main',
+        resolver,
+        returnConflictAsResult: true,
+      });
+      assert.equal(r.wasSuccessful, false);
+      const u = r.details.find((d) => d.key.elements[0] === 'u');
+      assert.equal(u?.outcome, 'CONFLICT');
+      assert.equal(u?.conflict?.conflictType, 'VALUE_DIFFERS');
+      assert.equal(discarded.length, 4); // both answers of both attempts
+    });
+
+    it('resolves without writing on a dry run and discards the answers', async () => {
+      await diverge();
+      const before = await head();
+      const { resolver, calls, discarded } = joiningResolver();
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, dryRun: true });
+      assert.ok(r.wasSuccessful && !r.wasApplied);
+      assert.equal(r.details.find((d) => d.key.elements[0] === 't')?.outcome, 'RESOLVED');
+      assert.deepEqual(
+        calls.map((c) => c.write),
+        [false],
+      );
+      assert.equal(discarded.length, 1);
+      assert.equal(await head(), before);
+    });
+
+    it('resolves again when the target moves while the resolver works', async () => {
+      await diverge();
+      const { resolver, calls, discarded } = joiningResolver({
+        during: async () => void (await commit('main', [put(key('t'), 'ours2')])),
+      });
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver });
+      assert.ok(r.wasApplied);
+      assert.equal(calls.length, 2);
+      assert.equal(discarded.length, 1);
+      assert.equal(await locationAt(await head(), key('t')), 'ours2+theirs');
+    });
+
+    it('does not ask the resolver when no key changed on both sides', async () => {
+      await commit('main', [put(key('t'), 'base')]);
+      await store.createReference('feature', 'BRANCH', await head());
+      await commit('feature', [put(key('t'), 'theirs')]);
+      await commit('main', [put(key('other'), 'ours')]);
+      const { resolver, calls } = joiningResolver();
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver });
+      assert.ok(r.wasApplied);
+      assert.equal(calls.length, 0);
+      assert.equal(await locationAt(await head(), key('t')), 'theirs');
+    });
+
+    it('keeps FORCE and DROP ahead of the resolver', async () => {
+      await diverge();
+      const { resolver, calls } = joiningResolver();
+      await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, defaultKeyMergeMode: 'FORCE' });
+      assert.equal(await locationAt(await head(), key('t')), 'theirs');
+      assert.equal(calls.length, 0);
+    });
+
+    it('transplants commit by commit, each resolved against the result of the previous one', async () => {
+      await commit('main', [put(key('t'), 'base')]);
+      await store.createReference('feature', 'BRANCH', await head());
+      const c1 = await commit('feature', [put(key('t'), 'f1')]);
+      const c2 = await commit('feature', [put(key('t'), 'f2')]);
+      await commit('main', [put(key('t'), 'ours')]);
+      const { resolver, calls } = joiningResolver();
+      const r = await store.transplant({
+        fromRefName: 'feature',
+        hashesToTransplant: [c1, c2],
+        toBranch: 'main',
+        resolver,
+      });
+      assert.equal(r.addedCommits.length, 2);
+      assert.equal(await locationAt(await head(), key('t')), 'ours+f1+f2');
+      assert.equal(calls.length, 2);
+    });
+  });
+}
