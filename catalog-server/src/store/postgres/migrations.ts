@@ -104,6 +104,18 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       CREATE INDEX pending_merges_by_target ON pending_merges (target_ref, recorded_at);`,
   },
   {
+    // The token signing key shared by every replica (one row; see pg-signing-key.ts). PostgreSQL only: a SQLite
+    // catalog has one server, which keeps its key in its data dir.
+    name: '105-token-signing-key',
+    sql: `
+      CREATE TABLE token_signing_key (
+        id          SMALLINT PRIMARY KEY CHECK (id = 1),
+        kid         TEXT NOT NULL,
+        k           TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
+  {
     // Reference listings page in (type, name) order — branches before tags — from this index (store/sqlite's 002).
     name: '002-refs-by-type',
     sql: 'CREATE INDEX refs_by_type ON refs (type, name);',
