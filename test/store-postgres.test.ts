@@ -53,6 +53,7 @@ describe('store on PostgreSQL', function () {
             ['102-idempotency-keys', 1],
             ['103-pending-merges', 1],
             ['104-idempotency-claims', 1],
+            ['105-token-signing-key', 1],
           ],
         );
       } finally {

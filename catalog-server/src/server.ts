@@ -107,7 +107,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     );
   }
   mkdirSync(dataDir, { recursive: true });
-  const auth = authConfig ? AuthService.open(authConfig, dataDir) : undefined;
   const keepHistoryMs = parseRetention(opts.keepHistory ?? 'all');
   const { warehouse, warehouses, locations } = buildWarehouses(
     {
@@ -128,6 +127,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     poolSize: opts.storePoolSize,
   });
   const store = db.store;
+  let auth: AuthService | undefined;
+  try {
+    auth = authConfig
+      ? await AuthService.open(authConfig, dataDir, db.signingKey && ((fresh) => db.signingKey!.loadOrCreate(fresh)))
+      : undefined;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const app = createApp({
     store: instrumentStore(store, metrics),
     logger,

@@ -21,7 +21,7 @@ describe('AuthService (own tokens)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('issues a token for the right secret and maps it back to the client and its roles', async () => {
-    const auth = AuthService.open(config, dir);
+    const auth = await AuthService.open(config, dir);
     const { token, expiresIn } = await auth.clientCredentials('etl', 's3cret');
     assert.equal(expiresIn, 3600);
     assert.deepEqual(await auth.authenticate(`Bearer ${token}`), { id: 'etl', roles: ['writer'], via: 'client' });
@@ -30,16 +30,16 @@ describe('AuthService (own tokens)', () => {
   });
 
   it('keeps the signing key across restarts, owner-only; a new key invalidates old tokens', async () => {
-    const { token } = await AuthService.open(config, dir).clientCredentials('etl', 's3cret');
-    assert.equal((await AuthService.open(config, dir).authenticate(`Bearer ${token}`)).id, 'etl');
+    const { token } = await (await AuthService.open(config, dir)).clientCredentials('etl', 's3cret');
+    assert.equal((await (await AuthService.open(config, dir)).authenticate(`Bearer ${token}`)).id, 'etl');
     const file = signingKeyPath(dir);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     rmSync(file);
-    await assert.rejects(AuthService.open(config, dir).authenticate(`Bearer ${token}`), UnauthorizedError);
+    await assert.rejects((await AuthService.open(config, dir)).authenticate(`Bearer ${token}`), UnauthorizedError);
   });
 
   it('refuses a missing header, a non-JWT, an expired token and one for a client no longer configured', async () => {
-    const auth = AuthService.open(config, dir);
+    const auth = await AuthService.open(config, dir);
     await assert.rejects(auth.authenticate(undefined), UnauthorizedError);
     await assert.rejects(auth.authenticate('Bearer None'), UnauthorizedError);
     const key = new Uint8Array(Buffer.from(JSON.parse(readFileSync(signingKeyPath(dir), 'utf8')).k, 'base64url'));

@@ -5,14 +5,14 @@ import { OidcVerifier } from './oidc.ts';
 import { OWN_ISSUER, OwnTokens, type IssuedToken } from './own-tokens.ts';
 import { Policy, type Principal } from './policy.ts';
 import { secretMatches } from './secret.ts';
-import { loadOrCreateSigningKey } from './signing-key.ts';
+import { loadOrCreateSharedSigningKey, loadOrCreateSigningKey, type SharedKeySource } from './signing-key.ts';
 
 /**
  * Authentication for a catalog with an auth config: client credentials → our own token, and bearer token → principal
  * (our tokens, or an OIDC provider's). Authorization decisions are the `policy`'s.
  *
  * @example
- *   const auth = AuthService.open(loadAuthConfig('auth.yaml'), '.rat');
+ *   const auth = await AuthService.open(loadAuthConfig('auth.yaml'), '.rat');
  *   const { token } = await auth.clientCredentials('etl', 'secret');
  *   await auth.authenticate(`Bearer ${token}`) // { id: 'etl', roles: ['writer'], via: 'client' }
  */
@@ -31,9 +31,13 @@ export class AuthService {
     if (config.oidc) this.oidc = new OidcVerifier(config.oidc);
   }
 
-  /** Builds the service with the signing key kept in (or first generated into) `dataDir`. */
-  static open(config: AuthConfig, dataDir: string): AuthService {
-    return new AuthService(config, new OwnTokens(loadOrCreateSigningKey(dataDir), config['token-ttl-seconds']));
+  /**
+   * Builds the service with the signing key kept in (or first generated into) `dataDir`, or the one the replicas of a
+   * shared database keep there (`shared`).
+   */
+  static async open(config: AuthConfig, dataDir: string, shared?: SharedKeySource): Promise<AuthService> {
+    const key = shared ? await loadOrCreateSharedSigningKey(shared) : loadOrCreateSigningKey(dataDir);
+    return new AuthService(config, new OwnTokens(key, config['token-ttl-seconds']));
   }
 
   /** The `client_credentials` grant: a token for a configured client whose secret matches its hash. */

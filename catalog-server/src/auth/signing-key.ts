@@ -31,7 +31,7 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const fresh = { kid: randomUUID(), alg: 'HS256', k: randomBytes(32).toString('base64url') };
+  const fresh = { ...freshKey(), alg: 'HS256' };
   const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(fresh)}\n`, { mode: 0o600, flag: 'wx' });
   try {
@@ -42,6 +42,25 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
     rmSync(tmp, { force: true });
   }
   return parse(readFileSync(file, 'utf8'), file);
+}
+
+/** Stores `fresh` unless a key is stored already, and answers the stored one (the store's SharedSigningKey). */
+export type SharedKeySource = (fresh: { kid: string; k: string }) => Promise<{ kid: string; k: string }>;
+
+/**
+ * The signing key the servers of a replicated catalog share, from the database (see store/companions.ts); the first
+ * server to start stores the key it generated.
+ *
+ * @example const key = await loadOrCreateSharedSigningKey((fresh) => db.signingKey.loadOrCreate(fresh))
+ */
+export async function loadOrCreateSharedSigningKey(shared: SharedKeySource): Promise<SigningKey> {
+  const stored = await shared(freshKey());
+  return parse(JSON.stringify({ ...stored, alg: 'HS256' }), 'the catalog database');
+}
+
+/** A new random key: 256 bits, as HS256 wants. */
+function freshKey(): { kid: string; k: string } {
+  return { kid: randomUUID(), k: randomBytes(32).toString('base64url') };
 }
 
 function parse(text: string, file: string): SigningKey {

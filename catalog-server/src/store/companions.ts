@@ -135,3 +135,20 @@ export interface PendingMerges {
   /** Forgets a pending merge into `targetRef` once finished or settled; false when there was none. */
   delete(id: string, targetRef: string): Promise<boolean>;
 }
+
+/** A token signing key as stored: key id and the HS256 secret, base64url. */
+export interface StoredSigningKey {
+  kid: string;
+  k: string;
+}
+
+/**
+ * The token signing key every server of a replicated catalog shares, kept in the database so that a token one replica
+ * issued verifies on all of them. The first server to start stores its freshly generated key; every other one (and
+ * every later start) gets the stored one.
+ *
+ * @example const key = await keys.loadOrCreate({ kid: randomUUID(), k: randomBytes(32).toString('base64url') })
+ */
+export interface SharedSigningKey {
+  loadOrCreate(fresh: StoredSigningKey): Promise<StoredSigningKey>;
+}

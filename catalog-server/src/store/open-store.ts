@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BadRequestError } from '../errors/index.ts';
-import type { CodeLinks, IdempotencyRecords, PendingMerges } from './companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges, SharedSigningKey } from './companions.ts';
 import { PostgresVersionStore } from './postgres/postgres-store.ts';
 import { CodeLinkStore } from './sqlite/code-link-store.ts';
 import { IdempotencyStore } from './sqlite/idempotency-store.ts';
@@ -14,6 +14,11 @@ export interface CatalogDatabase {
   codeLinks: CodeLinks;
   idempotency: IdempotencyRecords;
   pendingMerges: PendingMerges;
+  /**
+   * Where the replicas of a shared database keep their token signing key (PostgreSQL); absent for SQLite, whose one
+   * server keeps it in its data dir.
+   */
+  signingKey?: SharedSigningKey;
   /** `sqlite` or `postgresql`, for logs and metrics. */
   backend: 'sqlite' | 'postgresql';
 }
@@ -56,6 +61,7 @@ export async function openCatalogDatabase(
       codeLinks: store.codeLinks,
       idempotency: store.idempotency,
       pendingMerges: store.pendingMerges,
+      signingKey: store.signingKey,
       backend: 'postgresql',
     };
   }

@@ -120,6 +120,18 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
       );
       CREATE INDEX idempotency_claims_expires ON idempotency_claims (expires_ms);`,
   },
+  {
+    // The token signing key shared by every replica (one row; see pg-signing-key.ts). PostgreSQL only: a SQLite
+    // catalog has one server, which keeps its key in its data dir.
+    name: '105-token-signing-key',
+    sql: `
+      CREATE TABLE token_signing_key (
+        id          SMALLINT PRIMARY KEY CHECK (id = 1),
+        kid         TEXT NOT NULL,
+        k           TEXT NOT NULL,
+        created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 /** Session-level advisory lock key ("rat-migr" in ASCII) that serializes migrations across servers. */

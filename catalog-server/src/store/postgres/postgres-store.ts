@@ -3,6 +3,7 @@ import { CoreVersionStore } from '../core/version-store.ts';
 import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
 import { PostgresPendingMerges } from './pg-pending-merges.ts';
 import { PostgresPersistence } from './pg-persistence.ts';
+import { PostgresSigningKey } from './pg-signing-key.ts';
 
 /**
  * The versioned store on PostgreSQL: the backend-neutral core (store/core/) over PostgreSQL persistence. Any number
@@ -14,6 +15,7 @@ export class PostgresVersionStore extends CoreVersionStore {
   readonly codeLinks: PostgresCodeLinks;
   readonly idempotency: PostgresIdempotency;
   readonly pendingMerges: PostgresPendingMerges;
+  readonly signingKey: PostgresSigningKey;
   /** The connection pool, for companion tables with other settings (e.g. a shorter idempotency retention). */
   readonly pool: Pool;
 
@@ -23,6 +25,7 @@ export class PostgresVersionStore extends CoreVersionStore {
     this.codeLinks = new PostgresCodeLinks(persistence.pool);
     this.idempotency = new PostgresIdempotency(persistence.pool);
     this.pendingMerges = new PostgresPendingMerges(persistence.pool);
+    this.signingKey = new PostgresSigningKey(persistence.pool);
   }
 
   /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
