@@ -25,7 +25,7 @@ describe('Idempotency-Key claims of running requests', () => {
 
   const start = async (timing: IdempotencyTiming) => {
     const app = express();
-    app.use(idempotentMutations(keys, timing));
+    app.use(idempotentMutations(keys, createLogger('silent'), timing));
     app.post('/things', async (_req, res) => {
       const run = ++runs;
       await new Promise((r) => setTimeout(r, delayMs));

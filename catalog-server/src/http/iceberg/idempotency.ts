@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IdempotencyRecords, IdempotentOutcome } from '../../store/companions.ts';
 import { BadRequestError, IdempotencyKeyInProgressError, UnprocessableEntityError } from '../../errors/index.ts';
+import type { Logger } from '../../observability/logger.ts';
 
 /** How long a client may reuse a key (advertised as `idempotency-key-lifetime` in /v1/config). */
 export const IDEMPOTENCY_KEY_LIFETIME = 'PT30M';
@@ -53,10 +54,11 @@ function keyReused(key: string, firstFingerprint: string): UnprocessableEntityEr
  * (`IDEMPOTENCY_KEY_IN_PROGRESS`, nothing done). A claim whose server died lapses after `timing.leaseMs` and is taken
  * over by the next duplicate; a request that ends in a 5xx releases its claim.
  *
- * @example api.use(idempotentMutations(new IdempotencyStore(store.db)))
+ * @example api.use(idempotentMutations(new IdempotencyStore(store.db), logger))
  */
 export function idempotentMutations(
   store: IdempotencyRecords,
+  logger: Logger,
   timing: IdempotencyTiming = IDEMPOTENCY_TIMING,
 ): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -74,7 +76,7 @@ export function idempotentMutations(
         res.end(done.body);
         return;
       }
-      const log = (what: string) => (err: unknown) => console.error(`[catalog] could not ${what} ${key}:`, err);
+      const log = (what: string) => (err: unknown) => logger.error({ err, idempotencyKey: key }, `could not ${what}`);
       // Renewed while the request runs (also after its client went away: the handler still finishes), so a slow request
       // is never taken over; a dead server stops renewing. A handler that never ends stops holding the key after
       // RENEW_AT_MOST_MS.

@@ -27,7 +27,7 @@ export function icebergRouter(ctx: AppContext): Router {
       ),
     );
   });
-  if (ctx.idempotency) api.use(idempotentMutations(ctx.idempotency));
+  if (ctx.idempotency) api.use(idempotentMutations(ctx.idempotency, ctx.logger));
   const routesFor = (c: AppContext) => {
     const routes = Router({ mergeParams: true });
     namespaceRoutes(routes, c);
