@@ -83,7 +83,7 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     const r = await rat(dir, ['run', '--branch', 'bad..name', '--json']);
     assert.equal(r.code, 1, r.out);
     const { error } = json<{ error: { code: string; status: number } }>(r);
-    assert.deepEqual([error.code, error.status], ['BAD_REQUEST', 400]);
+    assert.deepEqual([error.code, error.status], ['INVALID_REFERENCE_NAME', 400]);
     const plain = await rat(dir, ['run', '--branch', 'bad..name']);
     assert.equal(plain.code, 1, plain.out);
     assert.doesNotMatch(plain.out, /created from main/);

@@ -10,6 +10,11 @@ export class ManagementApiError extends Error {
     readonly url: string,
     /** Nessie's `errorDetails` (e.g. `{ conflicts: [...] }` on a merge conflict), when present. */
     readonly details: unknown = null,
+    /**
+     * The catalog's own, finer code (`READ_ONLY_REFERENCE`, `LOCATION_NOT_ALLOWED`, …) where Nessie's `errorCode`
+     * says only `BAD_REQUEST`; absent from servers that do not send it.
+     */
+    readonly catalogCode?: string,
   ) {
     super(`${method} ${url} → ${status} ${errorCode}: ${message}`);
     this.name = 'ManagementApiError';

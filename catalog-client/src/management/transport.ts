@@ -64,7 +64,12 @@ export class ManagementTransport {
       throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${e.message})`, method, url);
     }
     if (!res.ok) {
-      const err = (res.body ?? {}) as { message?: string; errorCode?: string; errorDetails?: unknown };
+      const err = (res.body ?? {}) as {
+        message?: string;
+        errorCode?: string;
+        catalogCode?: string;
+        errorDetails?: unknown;
+      };
       throw new ManagementApiError(
         res.status,
         err.errorCode ?? 'UNKNOWN',
@@ -72,6 +77,7 @@ export class ManagementTransport {
         method,
         url,
         err.errorDetails ?? null,
+        err.catalogCode,
       );
     }
     return res.body as T;

@@ -224,6 +224,8 @@ export function errorResponseBody(path: string, d: ErrorBody): Record<string, un
     status: d.status,
     reason: REASONS[d.status] ?? 'Error',
     errorCode: d.nessieErrorCode,
+    // Nessie's error codes are coarse (most 400s are BAD_REQUEST); ours says which rule refused the request.
+    catalogCode: d.code,
     // Nessie's clients decode errorDetails by its `type`; conflicts are its REFERENCE_CONFLICTS details.
     errorDetails: conflicts ? { type: 'REFERENCE_CONFLICTS', conflicts } : null,
     serverStackTrace: null,

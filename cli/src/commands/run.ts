@@ -187,10 +187,17 @@ export async function printJsonOutcome(work: () => Promise<RunReport | object>):
     console.log(JSON.stringify(out, null, 2));
     if ('status' in out && out.status !== 'success') process.exitCode = 1;
   } catch (err) {
-    // A server's refusal (ManagementApiError) carries the API's error code and HTTP status; engine errors their own code.
-    const e = err as { code?: string; errorCode?: string; status?: number; message?: string; data?: unknown };
+    // A server's refusal (ManagementApiError) carries the catalog's error code and HTTP status; engine errors their own.
+    const e = err as {
+      code?: string;
+      errorCode?: string;
+      catalogCode?: string;
+      status?: number;
+      message?: string;
+      data?: unknown;
+    };
     const error = {
-      code: e.errorCode ?? e.code ?? 'ERROR',
+      code: e.catalogCode ?? e.errorCode ?? e.code ?? 'ERROR',
       ...(typeof e.status === 'number' ? { status: e.status } : {}),
       message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
       data: e.data ?? {},

@@ -191,6 +191,8 @@ export const error = z.object({
   status: z.number().int(),
   reason: z.string(),
   errorCode: z.string(),
+  /** The catalog's own error code (`READ_ONLY_REFERENCE`, `LOCATION_NOT_ALLOWED`, …): finer than Nessie's `errorCode`. */
+  catalogCode: z.string(),
   errorDetails: z
     .object({
       type: z.literal('REFERENCE_CONFLICTS'),
