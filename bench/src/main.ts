@@ -3,6 +3,7 @@
  *
  * Lanes, each printed as a table with ratios measured in the same run:
  *  - floor: the SQLite+fsync commit floor and the loopback HTTP floor (an empty express handler);
+ *  - loadfloor: loadTable (file and S3 warehouse) against the empty-handler floor, interleaved request by request;
  *  - iceberg: Iceberg REST workload against ours (file and S3 warehouse), Nessie 0.99 (RocksDB and in memory, S3
  *    warehouse) and Apache Iceberg's reference REST server (JDBC on a SQLite file);
  *  - api-v2: the Nessie v2 management API against ours and Nessie;
@@ -15,7 +16,7 @@
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
+ * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).
@@ -32,6 +33,7 @@ import { NESSIE_VERSION, findJava21 } from '../../test/support/nessie.ts';
 import { hashSecret } from '@ratatouille/catalog-server';
 import { FULL_API, QUICK_API, runApiLane } from './api-v2-lane.ts';
 import { httpFloor, sqliteCommitFloor } from './floor.ts';
+import { FULL_LOAD_FLOOR, QUICK_LOAD_FLOOR, runLoadFloorLane } from './load-floor-lane.ts';
 import { FULL_ICEBERG, QUICK_ICEBERG, runIcebergLane, type IcebergWorkload } from './iceberg-lane.ts';
 import { fmt } from './measure.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
@@ -234,6 +236,34 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       });
     });
     await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 2000, rec));
+  }
+
+  // ---- 1b. loadTable against the floor, interleaved
+  if (want('loadfloor')) {
+    const w = opts.quick ? QUICK_LOAD_FLOOR : FULL_LOAD_FLOOR;
+    if (wantSystem('ours'))
+      await guarded(rec, 'loadfloor', 'ours', async () => {
+        const ours = await startOurs();
+        try {
+          await runLoadFloorLane('loadfloor', 'ours', ours.url, w, rec);
+        } finally {
+          await ours.stop();
+        }
+      });
+    if (wantSystem('ours-s3'))
+      await guarded(rec, 'loadfloor', 'ours (s3)', async () => {
+        const s3 = await startS3Server({ buckets: [BUCKET] });
+        try {
+          const ours = await startOurs({ s3, bucket: BUCKET });
+          try {
+            await runLoadFloorLane('loadfloor', 'ours (s3)', ours.url, w, rec);
+          } finally {
+            await ours.stop();
+          }
+        } finally {
+          await s3.stop();
+        }
+      });
   }
 
   // ---- 2. Iceberg REST and /api/v2 against every server
