@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { S3WarehouseIO } from '@ratatouille/catalog-server';
 import { startTestServer, http, type TestServer } from './support/server.ts';
@@ -179,6 +179,58 @@ describe('Iceberg catalog on an S3 warehouse (versitygw)', function () {
     await ok(http('GET', `${iceberg('main')}/namespaces/purge/tables/keep`));
     const again = await ok(http('POST', `${server.url}/api/v2/rat/gc`, { keepHistory: '0', gracePeriod: '0' }));
     assert.equal(again.deleted, 0, 'a second run finds nothing');
+  });
+
+  it('a metadata file deleted behind the catalog: served within the recheck window, 404 after it; at once with 0', async () => {
+    const s3Settings = {
+      endpoint: s3.endpoint,
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      maxAttempts: 1,
+    };
+    const deleteBehind = (location: string) =>
+      rmSync(path.join(s3.dataDir, BUCKET, ...location.slice(`s3://${BUCKET}/`.length).split('/')));
+    const windowed = await startTestServer({
+      warehouses: { default: { uri: `s3://${BUCKET}/recheck-window`, s3: s3Settings } },
+      metadataRecheck: '3s',
+    });
+    const exact = await startTestServer({
+      warehouses: { default: { uri: `s3://${BUCKET}/recheck-0`, s3: s3Settings } },
+      metadataRecheck: '0',
+    });
+    try {
+      for (const [srv, name] of [
+        [windowed, 'windowed'],
+        [exact, 'exact'],
+      ] as const) {
+        const base = `${srv.url}/iceberg/main/v1`;
+        await ok(http('POST', `${base}/namespaces`, { namespace: ['db'] }));
+        const start = Date.now();
+        const created = await ok(http('POST', `${base}/namespaces/db/tables`, { name, schema: SCHEMA }));
+        const url = `${base}/namespaces/db/tables/${name}`;
+        const loaded = await http('GET', url);
+        assert.equal(loaded.status, 200);
+        deleteBehind(created['metadata-location']);
+        const next = await http('GET', url);
+        if (srv === windowed) {
+          // This server wrote the file moments ago: it trusts that for 3 s instead of asking S3 on every load.
+          assert.ok(Date.now() - start < 3000, 'the test itself was too slow to see the window');
+          assert.equal(next.status, 200);
+          await new Promise((r) => setTimeout(r, 3100));
+        } else {
+          assert.equal(next.status, 404);
+        }
+        const after = await http('GET', url);
+        assert.equal(after.status, 404, JSON.stringify(after.body));
+        assert.equal(after.body.error.type, 'NotFoundException');
+        const conditional = await http('GET', url, undefined, { 'if-none-match': loaded.headers.get('etag')! });
+        assert.equal(conditional.status, 404);
+      }
+    } finally {
+      await windowed.stop();
+      await exact.stop();
+    }
   });
 
   it('S3 down: the commit fails with an Iceberg error and the branch head does not move', async () => {

@@ -82,13 +82,19 @@ export function sqliteCommitFloor(
 const FLOOR_SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http-floor-server.ts');
 
 /**
- * The loopback HTTP floor: an express 5 app with the same settings as ours and an empty JSON handler, in its own
- * process, driven by the same client. Records round-trip p50 and requests/s with 1 and 16 concurrent clients.
+ * Starts the floor's server (an express 5 app with the same settings as ours and empty JSON handlers at `/floor`) in
+ * its own process. `stop()` ends it.
+ *
+ * @example const f = await startFloorServer(); await new BenchClient(f.url).send('GET', '/floor'); f.stop();
  */
-export async function httpFloor(lane: string, requests: number, rec: Recorder): Promise<void> {
+export async function startFloorServer(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', FLOOR_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
+  const stop = () => {
+    child.kill('SIGTERM');
+    process.removeListener('exit', kill);
+  };
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -99,7 +105,21 @@ export async function httpFloor(lane: string, requests: number, rec: Recorder): 
       });
       child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
     });
-    const client = new BenchClient(url);
+    return { url, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+/**
+ * The loopback HTTP floor: an express 5 app with the same settings as ours and an empty JSON handler, in its own
+ * process, driven by the same client. Records round-trip p50 and requests/s with 1 and 16 concurrent clients.
+ */
+export async function httpFloor(lane: string, requests: number, rec: Recorder): Promise<void> {
+  const floor = await startFloorServer();
+  try {
+    const client = new BenchClient(floor.url);
     try {
       await latencies(200, () => client.send('POST', '/floor', { a: 1 }));
       const lat = await latencies(requests, () => client.send('GET', '/floor'));
@@ -127,7 +147,6 @@ export async function httpFloor(lane: string, requests: number, rec: Recorder): 
       client.close();
     }
   } finally {
-    child.kill('SIGTERM');
-    process.removeListener('exit', kill);
+    floor.stop();
   }
 }

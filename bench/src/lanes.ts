@@ -4,6 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
 import { httpFloor, sqliteCommitFloor } from './floor.ts';
 import { FULL_GROUP, QUICK_GROUP, runGroupCommitLane } from './group-commit-lane.ts';
+import { FULL_LOAD_FLOOR, QUICK_LOAD_FLOOR, runLoadFloorLane } from './load-floor-lane.ts';
+import { startS3Server } from '../../test/support/s3/versitygw.ts';
+import { startOurs } from './servers.ts';
 import { guarded } from './guarded.ts';
 import type { LaneContext } from './lane-context.ts';
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
@@ -55,6 +58,9 @@ export async function runLanes(ctx: LaneContext): Promise<void> {
     });
     await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 2000, rec));
   }
+
+  // ---- 1b. loadTable against the floor, interleaved request by request
+  if (want('loadfloor')) await runLoadFloor(ctx);
 
   // ---- 2. Iceberg REST and /api/v2 against every server
   await runSystemLanes(ctx);
@@ -124,3 +130,33 @@ function recordEngine(rec: Recorder, file: string, out: unknown): void {
     }
   }
 }
+
+/** The `loadfloor` lane on our server with a file warehouse and with an S3 one. */
+async function runLoadFloor({ opts, rec, wantSystem }: LaneContext): Promise<void> {
+  const w = opts.quick ? QUICK_LOAD_FLOOR : FULL_LOAD_FLOOR;
+  if (wantSystem('ours'))
+    await guarded(rec, 'loadfloor', 'ours', async () => {
+      const ours = await startOurs();
+      try {
+        await runLoadFloorLane('loadfloor', 'ours', ours.url, w, rec);
+      } finally {
+        await ours.stop();
+      }
+    });
+  if (wantSystem('ours-s3'))
+    await guarded(rec, 'loadfloor', 'ours (s3)', async () => {
+      const s3 = await startS3Server({ buckets: [LOAD_FLOOR_BUCKET] });
+      try {
+        const ours = await startOurs({ s3, bucket: LOAD_FLOOR_BUCKET });
+        try {
+          await runLoadFloorLane('loadfloor', 'ours (s3)', ours.url, w, rec);
+        } finally {
+          await ours.stop();
+        }
+      } finally {
+        await s3.stop();
+      }
+    });
+}
+
+const LOAD_FLOOR_BUCKET = 'bench';

@@ -3,6 +3,7 @@
  *
  * Lanes, each printed as a table with ratios measured in the same run:
  *  - floor: the SQLite+fsync commit floor and the loopback HTTP floor (an empty express handler);
+ *  - loadfloor: loadTable (file and S3 warehouse) against the empty-handler floor, interleaved request by request;
  *  - iceberg: Iceberg REST workload against ours (file and S3 warehouse), Nessie 0.99 (RocksDB and in memory, S3
  *    warehouse) and Apache Iceberg's reference REST server (JDBC on a SQLite file);
  *  - api-v2: the Nessie v2 management API against ours and Nessie;
@@ -11,11 +12,11 @@
  *  - merge: content-aware merge of 100 tables both branches appended to, beside the plain merge;
  *  - group: catalog commits on the SQLite store with 1/4/16 writers, one transaction per commit vs group commit;
  *  - replicas: commits/s and loadTable p50 on SQLite, on PostgreSQL, and on three replicas sharing one PostgreSQL;
- *  - engine: the engine engineer's function from `bench/src/engine-*.ts`, when present.
+ *  - engine: the engine against DuckDB alone on the same work (`bench/src/engine-*.ts`).
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
+ * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes).

@@ -15,6 +15,11 @@ export interface AppContext {
   warehouses: Map<string, WarehouseIO>;
   /** The storage the catalog owns: every location is confined here before anything is read, written or deleted. */
   locations: LocationPolicy;
+  /**
+   * How long loads trust a metadata file on an object store after this process last saw it exist (milliseconds);
+   * undefined: 2 s, 0: a HEAD request on every load. File warehouses check every load regardless.
+   */
+  metadataRecheckMs?: number;
   /** How much catalog history purge and GC keep reachable (milliseconds); undefined keeps all history. */
   keepHistoryMs?: number;
   /** Secret for signed forge webhooks (GitHub/GitLab/Gitea); webhooks are refused when unset. */

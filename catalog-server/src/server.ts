@@ -43,6 +43,12 @@ export interface ServerOptions {
    * younger than this, or from any branch or tag head, are never deleted.
    */
   keepHistory?: string;
+  /**
+   * How long loads trust a metadata file on an object store after the server last saw it (`2s` default, `0.5s`, `0`
+   * for a HEAD request on every load): a metadata file deleted behind the catalog is served for at most this long.
+   * File warehouses are checked on every load.
+   */
+  metadataRecheck?: string;
   /** pino level: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel?: string;
   /**
@@ -80,6 +86,7 @@ export const SERVER_ENV = {
   webhookSecret: 'RAT_WEBHOOK_SECRET',
   allowedLocations: 'RAT_ALLOWED_LOCATIONS',
   keepHistory: 'RAT_KEEP_HISTORY',
+  metadataRecheck: 'RAT_METADATA_RECHECK',
   logLevel: 'RAT_LOG_LEVEL',
   auth: 'RAT_AUTH_CONFIG',
   insecureNoAuth: 'RAT_INSECURE_NO_AUTH',
@@ -108,6 +115,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   mkdirSync(dataDir, { recursive: true });
   const keepHistoryMs = parseRetention(opts.keepHistory ?? 'all');
+  const metadataRecheckMs = opts.metadataRecheck === undefined ? undefined : parseRetention(opts.metadataRecheck);
+  if (opts.metadataRecheck !== undefined && metadataRecheckMs === undefined)
+    throw new BadRequestError(`Metadata recheck "${opts.metadataRecheck}" must be a duration such as 2s or 0.`);
   const { warehouse, warehouses, locations } = buildWarehouses(
     {
       defaultUri: opts.warehouse,
@@ -144,6 +154,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouses,
     locations,
     keepHistoryMs,
+    metadataRecheckMs,
     webhookSecret: opts.webhookSecret,
     codeLinks: db.codeLinks,
     idempotency: db.idempotency,

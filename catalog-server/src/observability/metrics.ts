@@ -42,7 +42,7 @@ export class Metrics {
   /** Lookups in the metadata file cache (service/iceberg/metadata-cache.ts): the hit rate is hit / (hit + miss). */
   readonly metadataCacheLookups = new Counter({
     name: 'rat_metadata_cache_lookups_total',
-    help: 'Metadata file cache lookups by cache (text: file bytes, parsed: parsed table metadata, serialized: a loadTable answer) and result',
+    help: 'Metadata file cache lookups by cache (text: file bytes, parsed: parsed table metadata, serialized: a loadTable answer, verified: a recent existence check standing in for a HEAD request) and result',
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });

@@ -12,6 +12,11 @@ export interface WarehouseIO {
    */
   write(location: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<void>;
   exists(location: string): Promise<boolean>;
+  /**
+   * True when {@link exists} answers from the local file system in microseconds: loads then check a metadata file on
+   * every call. Otherwise (an object store, where it is a HEAD request) loads trust a recent check for a short window.
+   */
+  readonly localExists?: boolean;
   delete(location: string): Promise<void>;
   /**
    * Every object under the folder `prefix`, recursively, with its size and last modification: what garbage

@@ -54,6 +54,12 @@ export function register(program: Command): void {
       ),
     )
     .addOption(
+      new Option(
+        '--metadata-recheck <age>',
+        'on S3, trust a metadata file seen this recently instead of a HEAD per load: 2s (default), 0.5s, 0',
+      ).env(SERVER_ENV.metadataRecheck),
+    )
+    .addOption(
       new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
         .env(SERVER_ENV.logLevel)
         .default('info'),
@@ -84,6 +90,7 @@ export function register(program: Command): void {
         warehouses?: string;
         allowedLocations?: string;
         keepHistory?: string;
+        metadataRecheck?: string;
         logLevel: string;
         webhookSecret?: string;
         auth?: string;
@@ -110,6 +117,7 @@ export function register(program: Command): void {
             .map((l) => l.trim())
             .filter(Boolean),
           keepHistory: opts.keepHistory,
+          metadataRecheck: opts.metadataRecheck,
           logLevel: opts.logLevel,
           auth: opts.auth,
           insecureNoAuth: opts.insecureNoAuth === true,

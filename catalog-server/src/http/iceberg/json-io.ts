@@ -25,9 +25,15 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
   res.status(status).type('application/json').send(stringifyJson(body));
 }
 
-/** Sends JSON already serialized (a cached body). */
+/** Sends JSON already serialized. */
 export function sendJsonText(res: Response, text: string, status = 200): void {
   res.status(status).type('application/json').send(text);
+}
+
+/** Sends JSON already serialized and encoded (a cached answer): no per-request string building or encoding. */
+export function sendJsonBytes(res: Response, bytes: Buffer, status = 200): void {
+  // The charset express adds to a string body, so both kinds of answer carry the same Content-Type.
+  res.status(status).type('application/json; charset=utf-8').send(bytes);
 }
 
 /**

@@ -21,12 +21,12 @@ import {
   renameObject,
   storageConfig,
   storageCredentials,
-  loadTableText,
+  loadTableAnswer,
   tableETag,
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
-import { parseBody, sendJson, sendJsonText } from './json-io.ts';
+import { parseBody, sendJson, sendJsonBytes, sendJsonText } from './json-io.ts';
 import { loadTableResultText } from './load-table-body.ts';
 import { loadTableResult, tableMetadataFor } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
@@ -89,25 +89,30 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
     const mode = snapshotsMode(req);
     const ns = namespaceOf(param(req, 'namespace'));
-    // The ref's current head names the metadata file (resolved on every load); the text of that immutable file is
-    // serialized once and cached by its location.
-    const t = await loadTableText(ctx, refOf(req), ns, param(req, 'table'), mode, (md) =>
-      stringifyJson(tableMetadataFor(md, mode)),
-    );
-    const etag = tableETag(t.metadataLocation, mode);
-    res.setHeader('ETag', etag);
-    if (etagMatches(req.header('if-none-match'), etag)) {
+    const vend = wantsCredentials(req);
+    // The ref's current head names the metadata file (resolved on every load); what is built from that immutable
+    // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
+    // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
+    const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
+      const metadata = stringifyJson(tableMetadataFor(md, mode));
+      return vend ? metadata : loadTableResultText(loc, metadata, storageConfig(ctx, md.location, false), []);
+    });
+    res.setHeader('ETag', t.etag);
+    if (etagMatches(req.header('if-none-match'), t.etag)) {
       res.status(304).end();
       return;
     }
-    const vend = wantsCredentials(req);
+    if (!vend) {
+      sendJsonBytes(res, t.bytes);
+      return;
+    }
     sendJsonText(
       res,
       loadTableResultText(
         t.metadataLocation,
-        t.json,
-        storageConfig(ctx, t.tableLocation, vend),
-        vend ? storageCredentials(ctx, t.tableLocation) : [],
+        t.bytes.toString('utf8'),
+        storageConfig(ctx, t.tableLocation, true),
+        storageCredentials(ctx, t.tableLocation),
       ),
     );
   });

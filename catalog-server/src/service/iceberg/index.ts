@@ -10,23 +10,17 @@ export {
   dropNamespace,
   updateNamespaceProperties,
 } from './namespaces.ts';
+export { createTable, commitTable, commitTransaction, dropTable, registerTable, renameObject } from './tables.ts';
 export {
-  createTable,
   loadTable,
+  loadTableAnswer,
   tableExists,
   listObjects,
-  commitTable,
-  commitTransaction,
-  dropTable,
-  registerTable,
-  renameObject,
-  loadTableEntry,
-  loadTableText,
   tableETag,
   storageConfig,
   storageCredentials,
   type LoadedTable,
-} from './tables.ts';
+} from './table-reads.ts';
 export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';
 export { icebergMergeResolver } from './merge-resolver.ts';

@@ -33,7 +33,7 @@ describe('metadata text cache', () => {
 describe('serialized metadata cache (loadTable answers)', () => {
   it('keeps each variant of a file, drops least recently used files past a quarter of its budget, forgets with the file', () => {
     const cache = new MetadataCache(160); // 40 bytes of serialized answers
-    const v = (n: number) => ({ json: 'x'.repeat(n), tableLocation: 'file:///w/t' });
+    const v = (n: number) => ({ bytes: Buffer.from('x'.repeat(n)), tableLocation: 'file:///w/t', etag: '"e"' });
     cache.putSerialized('a', 'all', v(5));
     cache.putSerialized('a', 'refs', v(5));
     cache.putSerialized('b', 'all', v(10));
@@ -61,5 +61,28 @@ describe('parsed metadata cache', () => {
     assert.deepEqual(cache.getParsed('loc'), { snapshots: [{ id: 1n }] });
     cache.forget('loc');
     assert.equal(cache.getParsed('loc'), undefined);
+  });
+});
+
+describe('metadata existence checks', () => {
+  it('a check stands in for later ones made after it, not for ones before; a forgotten file is unverified', () => {
+    const cache = new MetadataCache();
+    cache.markVerified('s3://b/t/metadata/1.json', 1_000);
+    assert.equal(cache.verifiedSince('s3://b/t/metadata/1.json', 1_000), true);
+    assert.equal(cache.verifiedSince('s3://b/t/metadata/1.json', 1_001), false);
+    assert.equal(cache.verifiedSince('s3://b/t/metadata/2.json', 0), false);
+    cache.forget('s3://b/t/metadata/1.json');
+    assert.equal(cache.verifiedSince('s3://b/t/metadata/1.json', 0), false);
+  });
+
+  it('keeps the most recently confirmed files past its limit', () => {
+    const cache = new MetadataCache(undefined, 2);
+    cache.markVerified('a', 1);
+    cache.markVerified('b', 2);
+    cache.markVerified('a', 3);
+    cache.markVerified('c', 4);
+    assert.equal(cache.verifiedSince('b', 0), false);
+    assert.equal(cache.verifiedSince('a', 0), true);
+    assert.equal(cache.verifiedSince('c', 0), true);
   });
 });

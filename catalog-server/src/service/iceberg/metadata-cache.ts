@@ -5,10 +5,14 @@
  * free to work on their own copy. Saves a storage round trip on every load and commit: on S3 that round trip is most
  * of a loadTable.
  */
-/** JSON text serialized from a metadata file, and the table location its storage settings depend on. */
+/**
+ * An answer serialized from a metadata file as the bytes sent (encoded once, not per request), the table location
+ * its storage settings depend on, and its ETag.
+ */
 export interface SerializedMetadata {
-  json: string;
+  bytes: Buffer;
   tableLocation: string;
+  etag: string;
 }
 
 export class MetadataCache {
@@ -51,9 +55,9 @@ export class MetadataCache {
 
   putSerialized(location: string, variant: string, value: SerializedMetadata): void {
     const budget = this.maxBytes / 4;
-    if (value.json.length > budget / 4) return;
+    if (value.bytes.length > budget / 4) return;
     const forFile = this.serialized.get(location) ?? new Map<string, SerializedMetadata>();
-    this.serializedBytes += value.json.length - (forFile.get(variant)?.json.length ?? 0);
+    this.serializedBytes += value.bytes.length - (forFile.get(variant)?.bytes.length ?? 0);
     forFile.set(variant, value);
     this.serialized.delete(location);
     this.serialized.set(location, forFile);
@@ -61,11 +65,42 @@ export class MetadataCache {
   }
 
   private forgetSerialized(location: string): void {
-    for (const v of this.serialized.get(location)?.values() ?? []) this.serializedBytes -= v.json.length;
+    for (const v of this.serialized.get(location)?.values() ?? []) this.serializedBytes -= v.bytes.length;
     this.serialized.delete(location);
   }
 
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+  /**
+   * When each file was last seen to exist (written by this process, read from storage or checked), least recently
+   * confirmed first; bounded so that a catalog with millions of tables keeps a fixed footprint. Forgotten with the file.
+   */
+  private readonly verified = new Map<string, number>();
+
+  /**
+   * Records that the file at `location` existed at time `at` (ms since the epoch).
+   *
+   * @example cache.markVerified(location, Date.now())
+   */
+  markVerified(location: string, at: number): void {
+    this.verified.delete(location);
+    this.verified.set(location, at);
+    if (this.verified.size > this.verifiedLimit) this.verified.delete(this.verified.keys().next().value as string);
+  }
+
+  /**
+   * True when the file was last seen to exist at or after `since`: an existence check newer than that stands in for
+   * a new one.
+   *
+   * @example cache.verifiedSince(location, Date.now() - 2000)
+   */
+  verifiedSince(location: string, since: number): boolean {
+    const at = this.verified.get(location);
+    return at !== undefined && at >= since;
+  }
+
+  constructor(
+    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly verifiedLimit = 100_000,
+  ) {}
 
   get(location: string): string | undefined {
     const text = this.texts.get(location);
@@ -89,6 +124,7 @@ export class MetadataCache {
   }
 
   forget(location: string): void {
+    this.verified.delete(location);
     this.parsed.delete(location);
     this.forgetSerialized(location);
     const text = this.texts.get(location);

@@ -19,13 +19,16 @@ import { metadataCacheFor } from './metadata-cache.ts';
  * `metrics` is optional in the type so that narrow callers compile; the app context every request carries has it, and
  * then cache lookups are counted.
  */
-type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics'>>;
+type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics' | 'metadataRecheckMs'>>;
+
+/** How long a confirmed metadata file is trusted on an object store when the server is not told otherwise. */
+export const DEFAULT_METADATA_RECHECK_MS = 2_000;
 
 /**
  * Counts one metadata cache lookup (`text`: the file's bytes, `parsed`: the parsed table metadata, `serialized`: a
- * loadTable answer built from it).
+ * loadTable answer built from it, `verified`: a recent existence check standing in for a new one).
  */
-export function countLookup(ctx: Deps, cache: 'text' | 'parsed' | 'serialized', hit: boolean): void {
+export function countLookup(ctx: Deps, cache: 'text' | 'parsed' | 'serialized' | 'verified', hit: boolean): void {
   ctx.metrics?.metadataCacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
 }
 
@@ -46,6 +49,7 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
     if (text === undefined) {
       text = (await io.read(location)).toString('utf8');
       cache.put(location, text);
+      cache.markVerified(location, Date.now());
     }
   } catch (err) {
     // Storage errors are already typed (unavailable, access denied, ...); only an unreadable location the client
@@ -63,11 +67,30 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
 /**
  * Fails with NotFound when the metadata file at `location` is gone, e.g. deleted behind the catalog's back. Loads call
  * it before answering from the cache (or with 304), so a table whose metadata file vanished is reported, not served.
+ * On a file warehouse the file is checked every time (a microsecond). On an object store the check is a HEAD request,
+ * so a file this process wrote, read or checked within the last `metadataRecheckMs` (default 2 s; 0 checks every
+ * time) is trusted: a file deleted behind the catalog is served for at most that long. Files the catalog deletes
+ * itself (failed commits, purge, GC) are forgotten at once.
+ *
+ * Returns the storage holding the file.
+ *
+ * @example await requireMetadataFile(ctx, 's3://lake/db/t/metadata/00001-….metadata.json')
  */
-export async function requireMetadataFile(ctx: Deps, location: string): Promise<void> {
+export async function requireMetadataFile(ctx: Deps, location: string): Promise<WarehouseIO> {
   const io = ioFor(ctx, location);
-  if (await io.exists(location)) return;
-  metadataCacheFor(io).forget(location);
+  const cache = metadataCacheFor(io);
+  const windowMs = io.localExists ? 0 : (ctx.metadataRecheckMs ?? DEFAULT_METADATA_RECHECK_MS);
+  const now = Date.now();
+  if (windowMs > 0) {
+    const fresh = cache.verifiedSince(location, now - windowMs);
+    countLookup(ctx, 'verified', fresh);
+    if (fresh) return io;
+  }
+  if (await io.exists(location)) {
+    cache.markVerified(location, now);
+    return io;
+  }
+  cache.forget(location);
   throw new StorageObjectNotFoundError(location);
 }
 
@@ -126,7 +149,9 @@ export async function writeTableMetadata(
   const io = ioFor(ctx, location);
   const text = stringifyJson(tableMetadataToJson(metadata), 2);
   await io.write(location, text, { ifAbsent: true });
-  metadataCacheFor(io).put(location, text);
+  const cache = metadataCacheFor(io);
+  cache.put(location, text);
+  cache.markVerified(location, Date.now());
   return { location, metadata };
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   applyTableCommit,
   createTableUpdates,
@@ -19,34 +19,19 @@ import {
   NoSuchTableError,
   NoSuchViewError,
 } from '../../errors/index.ts';
-import { readRef, writableRef, type WritableRef } from './refs.ts';
+import { writableRef, type WritableRef } from './refs.ts';
 import { displayName, namespaceKey, objectKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import {
-  countLookup,
-  discardMetadata,
-  ioFor,
-  namedByClient,
-  readTableMetadata,
-  requireMetadataFile,
-  writeTableMetadata,
-} from './metadata-io.ts';
-import { metadataCacheFor, type SerializedMetadata } from './metadata-cache.ts';
-import { allEntries, findNamespace, namespaceLocation } from './namespaces.ts';
-import { paginate, type PageParams } from './paging.ts';
+import { discardMetadata, ioFor, namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { findNamespace, namespaceLocation } from './namespaces.ts';
+import { findTable, type LoadedTable } from './table-reads.ts';
 import { describeTableChange } from './describe-commit.ts';
 import { catalogManaged } from './table-policy.ts';
 import { requireOwnFolder } from './confine.ts';
 import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
-
-export interface LoadedTable {
-  /** `null` for a staged (not yet committed) table. */
-  metadataLocation: string | null;
-  metadata: TableMetadata;
-}
 
 /** The store content recorded for a table: where its metadata is plus the ids Nessie-style tools show. */
 export function tableContent(
@@ -66,98 +51,6 @@ export function tableContent(
     specId: md['default-spec-id'],
     sortOrderId: md['default-sort-order-id'],
   };
-}
-
-async function findTable(
-  store: VersionStore,
-  hash: string,
-  ns: readonly string[],
-  name: string,
-): Promise<IcebergTableContent | undefined> {
-  const c = await store.getContent(hash, objectKey(ns, name));
-  return c?.type === 'ICEBERG_TABLE' ? c : undefined;
-}
-
-/** Loads a table's current metadata at a ref; a missing table or namespace is NoSuchTable (Spark relies on it). */
-export async function loadTable(
-  ctx: Ctx,
-  ref: string,
-  ns: string[],
-  name: string,
-): Promise<LoadedTable & { content: IcebergTableContent }> {
-  const at = await readRef(ctx.store, ref);
-  const content = await findTable(ctx.store, at.hash, ns, name);
-  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
-  await requireMetadataFile(ctx, content.metadataLocation);
-  return {
-    metadataLocation: content.metadataLocation,
-    metadata: await readTableMetadata(ctx, content.metadataLocation),
-    content,
-  };
-}
-
-/**
- * The table's catalog entry at the ref, without reading its metadata file: enough to compute the ETag and answer a
- * conditional load with 304 at the cost of one trie lookup and an existence check of the file.
- */
-export async function loadTableEntry(ctx: Ctx, ref: string, ns: string[], name: string): Promise<IcebergTableContent> {
-  const at = await readRef(ctx.store, ref);
-  const content = await findTable(ctx.store, at.hash, ns, name);
-  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
-  await requireMetadataFile(ctx, content.metadataLocation);
-  return content;
-}
-
-/**
- * A table's metadata at the ref as serialized text (`serialize` builds it; the snapshots mode names the variant). The
- * ref's head is resolved on every call; the text is kept by metadata file location, which is safe because the file
- * never changes. The file's existence is checked on every call, cached or not: a file deleted behind the catalog's
- * back (not through it) must make the load a NotFound, as Iceberg's catalog suites expect.
- *
- * @example const t = await loadTableText(ctx, 'main', ['db'], 't', 'all', (md) => stringifyJson(tableMetadataToJson(md)))
- */
-export async function loadTableText(
-  ctx: Ctx,
-  ref: string,
-  ns: string[],
-  name: string,
-  variant: string,
-  serialize: (md: TableMetadata) => string,
-): Promise<SerializedMetadata & { metadataLocation: string }> {
-  const at = await readRef(ctx.store, ref);
-  const content = await findTable(ctx.store, at.hash, ns, name);
-  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
-  const metadataLocation = content.metadataLocation;
-  await requireMetadataFile(ctx, metadataLocation);
-  const cache = metadataCacheFor(ioFor(ctx, metadataLocation));
-  const hit = cache.getSerialized(metadataLocation, variant);
-  countLookup(ctx, 'serialized', hit !== undefined);
-  if (hit) return { ...hit, metadataLocation };
-  const md = await readTableMetadata(ctx, metadataLocation);
-  const value = { json: serialize(md), tableLocation: md.location };
-  cache.putSerialized(metadataLocation, variant, value);
-  return { ...value, metadataLocation };
-}
-
-/** True when the table exists at the ref. */
-export async function tableExists(ctx: Ctx, ref: string, ns: string[], name: string): Promise<boolean> {
-  const at = await readRef(ctx.store, ref);
-  return (await findTable(ctx.store, at.hash, ns, name)) !== undefined;
-}
-
-/** Lists tables (or views) directly in a namespace. */
-export async function listObjects(
-  ctx: Ctx,
-  ref: string,
-  ns: string[],
-  type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW',
-  page: PageParams,
-): Promise<{ identifiers: TableIdentifier[]; next?: string }> {
-  const at = await readRef(ctx.store, ref);
-  if (!(await findNamespace(ctx.store, at.hash, ns))) throw new NoSuchNamespaceError(ns, ref);
-  const keys = (await allEntries(ctx.store, at.hash, ns, [type])).filter((k) => k.length === ns.length + 1);
-  const p = paginate(keys, (k) => k[k.length - 1], page);
-  return { identifiers: p.items.map((k) => ({ namespace: ns, name: k[k.length - 1] })), next: p.next };
 }
 
 /** Where a new table goes: under the namespace's `location` property if set, else under the warehouse. */
@@ -483,23 +376,4 @@ export async function renameObject(
       ],
     );
   });
-}
-
-/** Strong ETag of a loaded table: changes whenever the metadata file (or the snapshot filter) does. */
-export function tableETag(metadataLocation: string, snapshots: string): string {
-  return `"${createHash('sha256').update(`${metadataLocation}\u0000${snapshots}`).digest('hex').slice(0, 40)}"`;
-}
-
-/** Storage settings for clients (region etc.) and, on request, vended credentials. */
-export function storageConfig(ctx: Ctx, location: string, vendCredentials: boolean): Record<string, string> {
-  return ioFor(ctx, location).clientConfig({ vendCredentials });
-}
-
-/** The `storage-credentials` of a table: empty when the warehouse vends none (file warehouses). */
-export function storageCredentials(
-  ctx: Ctx,
-  location: string,
-): Array<{ prefix: string; config: Record<string, string> }> {
-  const config = ioFor(ctx, location).clientConfig({ vendCredentials: true });
-  return config['s3.access-key-id'] === undefined ? [] : [{ prefix: location, config }];
 }

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { TableIdentifier, TableMetadata } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { IcebergTableContent, VersionStore } from '../../store/types.ts';
+import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
+import { NoSuchNamespaceError, NoSuchTableError } from '../../errors/index.ts';
+import { readRef } from './refs.ts';
+import { displayName, objectKey } from './keys.ts';
+import { countLookup, ioFor, readTableMetadata, requireMetadataFile } from './metadata-io.ts';
+import { metadataCacheFor, type SerializedMetadata } from './metadata-cache.ts';
+import { allEntries, findNamespace } from './namespaces.ts';
+import { paginate, type PageParams } from './paging.ts';
+
+type Ctx = Pick<AppContext, 'store' | 'locations'> & Partial<Pick<AppContext, 'metrics' | 'metadataRecheckMs'>>;
+
+export interface LoadedTable {
+  /** `null` for a staged (not yet committed) table. */
+  metadataLocation: string | null;
+  metadata: TableMetadata;
+}
+
+/** The table's entry at a commit, or undefined when the key is absent or holds something else. */
+export async function findTable(
+  store: VersionStore,
+  hash: string,
+  ns: readonly string[],
+  name: string,
+): Promise<IcebergTableContent | undefined> {
+  const c = await store.getContent(hash, objectKey(ns, name));
+  return c?.type === 'ICEBERG_TABLE' ? c : undefined;
+}
+
+/**
+ * The table's entry at the ref whose metadata file still exists: the ref's head is resolved on every call (another
+ * writer or replica may have moved it), and a missing table or namespace is NoSuchTable (Spark relies on it).
+ */
+async function currentEntry(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+): Promise<{ content: IcebergTableContent; io: WarehouseIO }> {
+  const at = await readRef(ctx.store, ref);
+  const content = await findTable(ctx.store, at.hash, ns, name);
+  if (!content) throw new NoSuchTableError(displayName(ns, name), ref);
+  return { content, io: await requireMetadataFile(ctx, content.metadataLocation) };
+}
+
+/** Loads a table's current metadata at a ref (a parsed copy the caller may change). */
+export async function loadTable(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+): Promise<LoadedTable & { content: IcebergTableContent }> {
+  const { content } = await currentEntry(ctx, ref, ns, name);
+  return {
+    metadataLocation: content.metadataLocation,
+    metadata: await readTableMetadata(ctx, content.metadataLocation),
+    content,
+  };
+}
+
+/**
+ * A table's load answer at the ref, serialized: `build` makes its text from the metadata once per metadata file and
+ * `variant` (e.g. the snapshots mode and whether the text is the whole answer); the bytes and the ETag (of the file
+ * and `etagMode`) are kept by file location, which is safe because a metadata file never changes. The ref's head and
+ * the file's existence are checked on every call (see {@link requireMetadataFile}).
+ *
+ * @example const a = await loadTableAnswer(ctx, 'main', ['db'], 't', 'all', 'all', (md) => stringifyJson(tableMetadataToJson(md)))
+ */
+export async function loadTableAnswer(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  name: string,
+  variant: string,
+  etagMode: string,
+  build: (md: TableMetadata, metadataLocation: string) => string,
+): Promise<SerializedMetadata & { metadataLocation: string }> {
+  const { content, io } = await currentEntry(ctx, ref, ns, name);
+  const metadataLocation = content.metadataLocation;
+  const cache = metadataCacheFor(io);
+  const hit = cache.getSerialized(metadataLocation, variant);
+  countLookup(ctx, 'serialized', hit !== undefined);
+  if (hit) return { ...hit, metadataLocation };
+  const md = await readTableMetadata(ctx, metadataLocation);
+  const value = {
+    bytes: Buffer.from(build(md, metadataLocation), 'utf8'),
+    tableLocation: md.location,
+    etag: tableETag(metadataLocation, etagMode),
+  };
+  cache.putSerialized(metadataLocation, variant, value);
+  return { ...value, metadataLocation };
+}
+
+/** True when the table exists at the ref. */
+export async function tableExists(ctx: Ctx, ref: string, ns: string[], name: string): Promise<boolean> {
+  const at = await readRef(ctx.store, ref);
+  return (await findTable(ctx.store, at.hash, ns, name)) !== undefined;
+}
+
+/** Lists tables (or views) directly in a namespace. */
+export async function listObjects(
+  ctx: Ctx,
+  ref: string,
+  ns: string[],
+  type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW',
+  page: PageParams,
+): Promise<{ identifiers: TableIdentifier[]; next?: string }> {
+  const at = await readRef(ctx.store, ref);
+  if (!(await findNamespace(ctx.store, at.hash, ns))) throw new NoSuchNamespaceError(ns, ref);
+  const keys = (await allEntries(ctx.store, at.hash, ns, [type])).filter((k) => k.length === ns.length + 1);
+  const p = paginate(keys, (k) => k[k.length - 1], page);
+  return { identifiers: p.items.map((k) => ({ namespace: ns, name: k[k.length - 1] })), next: p.next };
+}
+
+/** Strong ETag of a loaded table: changes whenever the metadata file (or the snapshot filter) does. */
+export function tableETag(metadataLocation: string, snapshots: string): string {
+  return `"${createHash('sha256').update(`${metadataLocation}\u0000${snapshots}`).digest('hex').slice(0, 40)}"`;
+}
+
+/** Storage settings for clients (region etc.) and, on request, vended credentials. */
+export function storageConfig(ctx: Ctx, location: string, vendCredentials: boolean): Record<string, string> {
+  return ioFor(ctx, location).clientConfig({ vendCredentials });
+}
+
+/** The `storage-credentials` of a table: empty when the warehouse vends none (file warehouses). */
+export function storageCredentials(
+  ctx: Ctx,
+  location: string,
+): Array<{ prefix: string; config: Record<string, string> }> {
+  const config = ioFor(ctx, location).clientConfig({ vendCredentials: true });
+  return config['s3.access-key-id'] === undefined ? [] : [{ prefix: location, config }];
+}
