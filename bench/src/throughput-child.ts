@@ -1,7 +1,7 @@
 /**
  * One timed side of the engine benchmark, in its own process so that its peak RSS is its own: DuckDB alone or the
  * engine (against the catalog server the parent runs), ingest or silver transform. Prints one JSON line
- * `{ seconds, rows, peakRssMb }`. Called by engine-throughput.ts; not a lane of its own.
+ * `{ seconds, rows, peakRssMb, phases? }`. Called by engine-throughput.ts; not a lane of its own.
  *
  * @example tsx bench/src/throughput-child.ts '{"side":"duckdb","step":"ingest","dir":"/tmp/x","memoryLimit":"1GB"}'
  */
