@@ -35,6 +35,6 @@ export {
   type RunRecord,
   type CleanRunsReport,
 } from './runner/run-records.ts';
-export { refreshView, tableIdent, sqlName, MissingTableError } from './runner/tables.ts';
+export { refreshView, tableIdent, sqlName, catalogFor, MissingTableError } from './runner/tables.ts';
 export { openEngine, type EngineSession } from './api.ts';
 export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';

@@ -11,6 +11,8 @@ const POS_POS_ID = 2147483545;
 
 export interface ScanPlan {
   schema: IcebergSchema;
+  /** True when the table has only ever had this one schema (every data file names its columns as it does). */
+  onlySchema: boolean;
   data: LiveFile[];
   positionDeletes: LiveFile[];
   equalityDeletes: LiveFile[];
@@ -23,6 +25,7 @@ export async function planScan(md: TableMetadata, ref = 'main'): Promise<ScanPla
     md.schemas[0]) as unknown as IcebergSchema;
   return {
     schema,
+    onlySchema: md.schemas.length === 1,
     data: files.filter((f) => f.file.content === 0),
     positionDeletes: files.filter((f) => f.file.content === 1),
     equalityDeletes: files.filter((f) => f.file.content === 2),
@@ -30,6 +33,19 @@ export async function planScan(md: TableMetadata, ref = 'main'): Promise<ScanPla
 }
 
 let viewCounter = 0;
+
+/** Types DuckDB reads from any Parquet writer's encoding of them without help (a cast settles the width). */
+const BY_NAME_TYPES = /^(boolean|int|long|float|double|string|date|timestamp|timestamptz|decimal\(\d+,\s*\d+\))$/;
+
+/**
+ * Whether a plain scan may read columns by name instead of by field id. Reading by field id (`schema=` in
+ * `read_parquet`) is what makes renamed and re-added columns come out right, but it costs DuckDB about as much again
+ * as the scan itself (a silver step at 10M rows: 1.5 s instead of 0.8 s). A table that has only ever had one schema
+ * has had no rename, drop or add, so its files name their columns as the schema does, and by name is the same read.
+ */
+function readsByName(plan: ScanPlan): boolean {
+  return plan.onlySchema && plan.schema.fields.every((f) => typeof f.type === 'string' && BY_NAME_TYPES.test(f.type));
+}
 
 function schemaMap(schema: IcebergSchema, only?: number[]): string {
   const fields = only ? schema.fields.filter((f) => only.includes(f.id)) : schema.fields;
@@ -62,8 +78,14 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
   const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;
   const read = `read_parquet(${fileList(plan.data)}, schema=${schemaMap(plan.schema)}, filename='__rat_local', file_row_number=true)`;
   const extra = opts.withFile ? ', f.uri AS __rat_file, d.file_row_number AS __rat_pos' : '';
-  if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0) {
-    if (!opts.withFile) return `SELECT ${cols} FROM ${read} AS d`;
+  if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0 && !opts.withFile) {
+    if (readsByName(plan)) {
+      const cast = plan.schema.fields.map(
+        (f) => `CAST(d.${ident(f.name)} AS ${sqlTypeOf(f.type)}) AS ${ident(f.name)}`,
+      );
+      return `SELECT ${cast.join(', ')} FROM read_parquet(${fileList(plan.data)}, hive_partitioning = false) AS d`;
+    }
+    return `SELECT ${cols} FROM ${read} AS d`;
   }
   const n = ++viewCounter;
   const filesTable = `__rat_files_${n}`;

@@ -6,7 +6,7 @@ import type { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import { useEngineFixture } from '../testing/engine-fixture.ts';
 import { writeTable } from './writer.ts';
 import { FINGERPRINT_PROPERTY } from './fingerprint.ts';
-import { planScan, registerTableView } from './reader.ts';
+import { planScan, registerTableView, scanSql } from './reader.ts';
 import { readLocation } from './files.ts';
 import { readManifestList, refSnapshot } from './manifests.ts';
 
@@ -84,6 +84,21 @@ describe('engine: Iceberg writer and reader', function () {
     assert.deepEqual(await sql.query(`SELECT count(extra) AS n, count(*) AS m FROM bronze.orders`), [
       { n: '1', m: '3' },
     ]);
+  });
+
+  it('reads a table that only ever had one schema by column name, and by field id once its schema changed', async () => {
+    await writeTable(sql, client, t, src(0, 4), { mode: 'append' });
+    let md = (await client.loadTable(t)).metadata;
+    const byName = await scanSql(sql, await planScan(md));
+    assert.doesNotMatch(byName, /schema=/);
+    assert.deepEqual(await sql.query(`SELECT sum(id) AS s, sum(amount) AS a, min(order_date) AS d FROM (${byName})`), [
+      { s: '6', a: '7.50', d: '2024-01-01' },
+    ]);
+    await writeTable(sql, client, t, `SELECT 9::INTEGER AS id, 'x' AS extra`, { mode: 'append', evolveSchema: true });
+    md = (await client.loadTable(t)).metadata;
+    const byId = await scanSql(sql, await planScan(md));
+    assert.match(byId, /schema=/);
+    assert.deepEqual(await sql.query(`SELECT sum(id) AS s, count(extra) AS e FROM (${byId})`), [{ s: '15', e: '1' }]);
   });
 
   it('rebases on a concurrent commit (409) instead of losing it', async () => {

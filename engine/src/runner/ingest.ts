@@ -231,32 +231,36 @@ async function ingestFiles(
     );
     for (const r of rows) known.set(String(r.path), String(r.h));
   }
-  const todo: { abs: string; rel: string; hash: string; changed: boolean }[] = [];
+  // A file the registry has never seen is ingested whatever its content, so its hash (needed only for its
+  // registry row) is computed while DuckDB writes the data (below); a known file's hash decides whether it is read.
+  const todo: { abs: string; rel: string; hash?: string; changed: boolean }[] = [];
   for (const { abs, rel } of files) {
-    const hash = await sha256(abs);
     const prev = known.get(rel);
+    if (prev === undefined) {
+      todo.push({ abs, rel, changed: false });
+      continue;
+    }
+    const hash = await sha256(abs);
     if (prev === hash) {
       result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
       continue;
     }
-    if (prev !== undefined) {
-      const policy = opts.onChange ?? 'reingest';
-      if (policy === 'skip') {
-        result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
-        continue;
-      }
-      if (policy === 'fail') {
-        throw new ChangedFileError(
-          'CHANGED_FILE',
-          `${rel} changed since it was ingested into ${target} (on_change: fail)`,
-          {
-            table: target,
-            file: rel,
-          },
-        );
-      }
+    const policy = opts.onChange ?? 'reingest';
+    if (policy === 'skip') {
+      result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
+      continue;
     }
-    todo.push({ abs, rel, hash, changed: prev !== undefined });
+    if (policy === 'fail') {
+      throw new ChangedFileError(
+        'CHANGED_FILE',
+        `${rel} changed since it was ingested into ${target} (on_change: fail)`,
+        {
+          table: target,
+          file: rel,
+        },
+      );
+    }
+    todo.push({ abs, rel, hash, changed: true });
   }
   if (todo.length === 0) return result;
 
@@ -265,6 +269,8 @@ async function ingestFiles(
   const rejectedParts: string[] = [];
   const rowsBy = new Map<string, number>();
   const rejectedBy = new Map<string, number>();
+  // What this ingest created in the runner, dropped at the end in one statement.
+  const dropLater: string[] = [];
   try {
     for (const [i, f] of todo.entries()) {
       let file = f.abs;
@@ -281,8 +287,10 @@ async function ingestFiles(
         // CSV is materialized once so that its malformed lines land in the rejects table.
         await sql.exec(`DROP TABLE IF EXISTS __rat_rejects; DROP TABLE IF EXISTS __rat_rejects_scan`);
         await sql.exec(`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+        dropLater.push(`DROP TABLE IF EXISTS ${raw}`);
       } else {
         await sql.exec(`CREATE OR REPLACE VIEW ${raw} AS SELECT * FROM ${readerSql(file, format, readerOpts)}`);
+        dropLater.push(`DROP VIEW IF EXISTS ${raw}`);
       }
       const cols = await sql.describe(`SELECT * FROM ${raw}`);
       const declared = opts.columns ?? {};
@@ -327,6 +335,7 @@ async function ingestFiles(
         rejectedBy.set(f.rel, (rejectedBy.get(f.rel) ?? 0) + lines);
         if (lines > 0) {
           const t = `__rat_csvrej_${n}_${i}`;
+          dropLater.push(`DROP TABLE IF EXISTS ${t}`);
           await sql.exec(
             `CREATE OR REPLACE TABLE ${t} AS SELECT ${lit(f.rel)} AS _source_file, 'line ' || line || ': ' || error_message AS reason, csv_line AS raw, ${lit(runId)} AS _run_id FROM __rat_rejects`,
           );
@@ -334,6 +343,12 @@ async function ingestFiles(
         }
       }
     }
+    // Started only now, so that hashing (on this thread) runs beside the writes rather than delaying the
+    // statements above; awaited for the registry rows, and never left unhandled if a write fails first.
+    const hashing = (async () => {
+      for (const f of todo) f.hash ??= await sha256(f.abs);
+    })();
+    hashing.catch(() => {});
     const rejectedSql = rejectedParts.length ? rejectedParts.join(' UNION ALL ') : '';
     result.rejected = [...rejectedBy.values()].reduce((a, b) => a + b, 0);
     if (result.rejected > 0) {
@@ -386,10 +401,11 @@ async function ingestFiles(
         rejected: rejectedBy.get(f.rel) ?? 0,
       });
     }
+    await hashing;
     const reg = todo
       .map(
         (f) =>
-          `SELECT ${lit(f.rel)} AS path, ${lit(f.hash)} AS content_hash, ${lit(target)} AS target, ${rowsBy.get(f.rel) ?? 0}::BIGINT AS rows, ${
+          `SELECT ${lit(f.rel)} AS path, ${lit(f.hash!)} AS content_hash, ${lit(target)} AS target, ${rowsBy.get(f.rel) ?? 0}::BIGINT AS rows, ${
             rejectedBy.get(f.rel) ?? 0
           }::BIGINT AS rejected, TIMESTAMP ${lit(now)} AS ingested_at, 'ingested' AS status, ${lit(runId)} AS run_id`,
       )
@@ -397,11 +413,7 @@ async function ingestFiles(
     await writeTable(sql, catalog, tableIdent(REGISTRY_TABLE), reg, { mode: 'append', properties: opts.properties });
     return result;
   } finally {
-    for (let i = 0; i < todo.length; i++) {
-      // The raw input is a table (CSV) or a view (other formats); DROP of the wrong kind is an error.
-      for (const kind of ['TABLE', 'VIEW'])
-        await sql.exec(`DROP ${kind} IF EXISTS __rat_raw_${n}_${i}`).catch(() => {});
-      await sql.exec(`DROP TABLE IF EXISTS __rat_csvrej_${n}_${i}`);
-    }
+    // A failed clean-up must not hide the error that ended the ingest.
+    if (dropLater.length) await sql.exec(dropLater.join('; ')).catch(() => {});
   }
 }
