@@ -554,6 +554,31 @@ describe('Iceberg REST catalog over HTTP', function () {
       });
     });
 
+    it('load and exists answer alike through every URL form (default branch, named ref, prefix segment)', async () => {
+      await createTable('db', 'forms');
+      const forms = [
+        `${base}/namespaces/db/tables/forms`,
+        ice('/namespaces/db/tables/forms', 'main'),
+        `${base}/wh/namespaces/db/tables/forms`,
+        ice('/wh/namespaces/db/tables/forms', 'main'),
+      ];
+      const loads = await Promise.all(forms.map((u) => fetch(u)));
+      const texts = await Promise.all(loads.map((r) => r.text()));
+      for (const [i, r] of loads.entries()) {
+        assert.equal(r.status, 200, forms[i]);
+        assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8', forms[i]);
+        assert.equal(Number(r.headers.get('content-length')), Buffer.byteLength(texts[i]!), forms[i]);
+        assert.equal(r.headers.get('etag'), loads[0]!.headers.get('etag'), forms[i]);
+        assert.equal(texts[i], texts[0], forms[i]);
+      }
+      for (const u of forms) {
+        const head = await fetch(u, { method: 'HEAD' });
+        assert.equal(head.status, 204, u);
+        assert.equal(await head.text(), '', u);
+        assert.equal((await fetch(u.replace(/forms$/, 'nope'), { method: 'HEAD' })).status, 404, u);
+      }
+    });
+
     it('names with "/", ".", spaces and unicode; a prefix segment is accepted', async () => {
       const ns = ['we ird', 'ü.x/y'];
       const nsPath = ns.map(encodeURIComponent).join('%1F');

@@ -24,6 +24,9 @@ describe('observability: /metrics and request ids', function () {
     const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
     assert.equal((await http('POST', `${ice}/namespaces/obs/tables`, { name: 'secret_table', schema })).status, 200);
     assert.equal((await http('GET', `${ice}/namespaces/obs/tables/secret_table`)).status, 200);
+    // Through a named ref and a prefix segment: the same route label.
+    assert.equal((await http('GET', `${server.url}/iceberg/main/v1/namespaces/obs/tables/secret_table`)).status, 200);
+    assert.equal((await http('GET', `${ice}/wh/namespaces/obs/tables/secret_table`)).status, 200);
     assert.equal((await http('GET', `${ice}/namespaces/obs/tables/missing`)).status, 404);
     const res = await fetch(`${server.url}/metrics`);
     assert.equal(res.status, 200);
@@ -31,7 +34,7 @@ describe('observability: /metrics and request ids', function () {
     const text = await res.text();
     assert.match(
       text,
-      /rat_http_requests_total\{method="GET",route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="200"\} 1/,
+      /rat_http_requests_total\{method="GET",route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="200"\} 3/,
     );
     assert.match(text, /route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="404"\} 1/);
     assert.match(text, /rat_store_operation_duration_seconds_count\{operation="commit",outcome="ok"\} 2/);

@@ -34,32 +34,33 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * @example assertKeyWithinLimits(['db', 'orders']); assertKeyWithinLimits(levels, 'namespace')
  */
 export function assertKeyWithinLimits(elements: readonly string[], kind: 'key' | 'namespace' = 'key'): void {
-  const shown = JSON.stringify(elements.length > 5 ? [...elements.slice(0, 5), '…'] : elements);
+  // Only for messages: built when one is thrown (every load checks its key).
+  const shown = (): string => JSON.stringify(elements.length > 5 ? [...elements.slice(0, 5), '…'] : elements);
   const maxElements = kind === 'namespace' ? LIMITS.namespaceDepth : LIMITS.keyElements;
   if (elements.length === 0)
     throw new LimitExceededError(`A ${kind} needs at least one element.`, { limit: 'keyElements', max: maxElements });
   if (elements.length > maxElements) {
     const limit = kind === 'namespace' ? 'namespaceDepth' : 'keyElements';
     throw new LimitExceededError(
-      `${kind === 'namespace' ? 'Namespace' : 'Key'} ${shown} has ${elements.length} levels; at most ${maxElements} are allowed.`,
+      `${kind === 'namespace' ? 'Namespace' : 'Key'} ${shown()} has ${elements.length} levels; at most ${maxElements} are allowed.`,
       { limit, max: maxElements },
     );
   }
   let total = 0;
   for (const e of elements) {
     if (e.length === 0)
-      throw new LimitExceededError(`${shown} has an empty level; every level needs a name.`, {
+      throw new LimitExceededError(`${shown()} has an empty level; every level needs a name.`, {
         limit: 'nameLength',
         max: LIMITS.nameLength,
       });
     if (CONTROL.test(e))
-      throw new LimitExceededError(`${shown} contains a control character (below 0x20 or 0x7F).`, {
+      throw new LimitExceededError(`${shown()} contains a control character (below 0x20 or 0x7F).`, {
         limit: 'nameLength',
         max: LIMITS.nameLength,
       });
     if (e.length > LIMITS.nameLength)
       throw new LimitExceededError(
-        `A name in ${shown} is ${e.length} characters long; at most ${LIMITS.nameLength} are allowed.`,
+        `A name in ${shown()} is ${e.length} characters long; at most ${LIMITS.nameLength} are allowed.`,
         {
           limit: 'nameLength',
           max: LIMITS.nameLength,
@@ -69,7 +70,7 @@ export function assertKeyWithinLimits(elements: readonly string[], kind: 'key' |
   }
   if (total > LIMITS.keyLength)
     throw new LimitExceededError(
-      `${shown} is ${total} characters long in all; at most ${LIMITS.keyLength} are allowed.`,
+      `${shown()} is ${total} characters long in all; at most ${LIMITS.keyLength} are allowed.`,
       {
         limit: 'keyLength',
         max: LIMITS.keyLength,

@@ -191,6 +191,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         });
         await store.close();
         for (const w of warehouses.values()) w.close?.();
+        // Log lines are written in batches (observability/logger.ts): the last ones go out now.
+        logger.flush();
       })();
       return closing;
     },

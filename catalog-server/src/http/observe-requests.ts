@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 const MOUNTS = ['/api/v2/git', '/api/v2', '/iceberg', '/webhooks'];
+const ICEBERG_REF_PART = /^\/(?::ref\/)?v1(?=\/)/;
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -15,7 +16,10 @@ export function routeLabel(req: Request): string {
   if (typeof pattern !== 'string') return 'unmatched';
   const path = req.originalUrl.split('?')[0] ?? '';
   const mount = MOUNTS.find((m) => path === m || path.startsWith(`${m}/`)) ?? '';
-  return `${mount}${pattern === '/' ? '' : pattern}` || '/';
+  // The Iceberg router also mounts its hottest routes with their ref part (`/:ref/v1/namespaces/…`, see
+  // http/iceberg/router.ts): they keep the label of the same route reached through the nested routers.
+  const own = mount === '/iceberg' ? pattern.replace(ICEBERG_REF_PART, '') : pattern;
+  return `${mount}${own === '/' ? '' : own}` || '/';
 }
 
 /** The id of the request being served (`X-Request-Id`), for error bodies and log lines. */

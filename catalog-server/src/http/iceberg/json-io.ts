@@ -30,10 +30,17 @@ export function sendJsonText(res: Response, text: string, status = 200): void {
   res.status(status).type('application/json').send(text);
 }
 
-/** Sends JSON already serialized and encoded (a cached answer): no per-request string building or encoding. */
+/**
+ * Sends JSON already serialized and encoded (a cached answer): no per-request string building or encoding, and
+ * straight to node's `end` rather than through express's `send`, whose content-type lookup and freshness check the
+ * caller has no use for (it answers If-None-Match itself; the app computes no ETags). Node sends no body for HEAD.
+ */
 export function sendJsonBytes(res: Response, bytes: Buffer, status = 200): void {
+  res.statusCode = status;
   // The charset express adds to a string body, so both kinds of answer carry the same Content-Type.
-  res.status(status).type('application/json; charset=utf-8').send(bytes);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { namespaceRoutes } from './namespace-routes.ts';
-import { tableRoutes } from './table-routes.ts';
+import { TABLE_PATH, loadTableHandler, tableExistsHandler, tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef, warehousePrefix } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
@@ -50,6 +50,19 @@ export function icebergRouter(ctx: AppContext): Router {
       (req as { icebergRef?: string }).icebergRef = ref(req);
       next();
     };
+  // loadTable and tableExists without a prefix, matched in one step: through `/<ref>/v1` and the nested routers below
+  // they would cross three routers and every namespace route first. They are reads (nothing for idempotency to
+  // replay) and resolve the same refs in the same order as the mounts below; HEAD is mounted before GET, which
+  // express would otherwise answer HEAD with. Their metrics label is the nested one (observe-requests.ts).
+  const loadTable = loadTableHandler(ctx);
+  const tableExists = tableExistsHandler(ctx);
+  for (const [path, ref] of [
+    [`/:ref/v1${TABLE_PATH}`, (req: Request) => String(req.params['ref'])],
+    [`/v1${TABLE_PATH}`, () => ctx.store.defaultBranch],
+  ] as const) {
+    router.head(path, at(ref), tableExists);
+    router.get(path, at(ref), loadTable);
+  }
   // `/<ref>/v1` first: a ref named "v1" (`/iceberg/v1/v1/...`) must not be taken for the default branch plus a
   // prefix. `/iceberg/v1/namespaces` cannot match it (its second segment is not "v1").
   router.use(

@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import {
   commitTableRequest,
   commitTransactionRequest,
@@ -50,6 +50,55 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** The path of one table, relative to the catalog's `/v1[/<prefix>]`. */
+export const TABLE_PATH = '/namespaces/:namespace/tables/:table';
+
+/** tableExists (HEAD): 204 or 404, no body. */
+export function tableExistsHandler(ctx: AppContext): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    const exists = await tableExists(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
+    res.status(exists ? 204 : 404).end();
+  };
+}
+
+/**
+ * loadTable (GET): the hottest request of the catalog, so the router also mounts it ahead of its nested routers.
+ *
+ * @example router.get(`/v1${TABLE_PATH}`, loadTableHandler(ctx))
+ */
+export function loadTableHandler(ctx: AppContext): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    const mode = snapshotsMode(req);
+    const ns = namespaceOf(param(req, 'namespace'));
+    const vend = wantsCredentials(req);
+    // The ref's current head names the metadata file (resolved on every load); what is built from that immutable
+    // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
+    // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
+    const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
+      const metadata = stringifyJson(tableMetadataFor(md, mode));
+      return vend ? metadata : loadTableResultText(loc, metadata, storageConfig(ctx, md.location, false), []);
+    });
+    res.setHeader('ETag', t.etag);
+    if (etagMatches(req.header('if-none-match'), t.etag)) {
+      res.status(304).end();
+      return;
+    }
+    if (!vend) {
+      sendJsonBytes(res, t.bytes);
+      return;
+    }
+    sendJsonText(
+      res,
+      loadTableResultText(
+        t.metadataLocation,
+        t.bytes.toString('utf8'),
+        storageConfig(ctx, t.tableLocation, true),
+        storageCredentials(ctx, t.tableLocation),
+      ),
+    );
+  };
+}
+
 /** Table endpoints: list, create (and stage-create), load, exists, commit, drop, register, rename, transactions, credentials, metrics. */
 export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces/:namespace/tables', async (req, res) => {
@@ -81,41 +130,8 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storageConfig(ctx, t.metadata.location, false), []));
   });
 
-  r.head('/namespaces/:namespace/tables/:table', async (req, res) => {
-    const exists = await tableExists(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
-    res.status(exists ? 204 : 404).end();
-  });
-
-  r.get('/namespaces/:namespace/tables/:table', async (req, res) => {
-    const mode = snapshotsMode(req);
-    const ns = namespaceOf(param(req, 'namespace'));
-    const vend = wantsCredentials(req);
-    // The ref's current head names the metadata file (resolved on every load); what is built from that immutable
-    // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
-    // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
-    const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
-      const metadata = stringifyJson(tableMetadataFor(md, mode));
-      return vend ? metadata : loadTableResultText(loc, metadata, storageConfig(ctx, md.location, false), []);
-    });
-    res.setHeader('ETag', t.etag);
-    if (etagMatches(req.header('if-none-match'), t.etag)) {
-      res.status(304).end();
-      return;
-    }
-    if (!vend) {
-      sendJsonBytes(res, t.bytes);
-      return;
-    }
-    sendJsonText(
-      res,
-      loadTableResultText(
-        t.metadataLocation,
-        t.bytes.toString('utf8'),
-        storageConfig(ctx, t.tableLocation, true),
-        storageCredentials(ctx, t.tableLocation),
-      ),
-    );
-  });
+  r.head(TABLE_PATH, tableExistsHandler(ctx));
+  r.get(TABLE_PATH, loadTableHandler(ctx));
 
   r.post('/namespaces/:namespace/tables/:table', async (req, res) => {
     const body = parseBody(commitTableRequest, req);
