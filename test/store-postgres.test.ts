@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PostgresIdempotency, PostgresVersionStore } from '@ratatouille/catalog-server';
-import { describeCompanionContract, describeVersionStoreContract } from '@ratatouille/catalog-server/testing';
+import {
+  describeColdReadContract,
+  describeCompanionContract,
+  describeVersionStoreContract,
+} from '@ratatouille/catalog-server/testing';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 
 /** The store contracts on a real PostgreSQL server, each test on a fresh database. */
@@ -16,6 +20,10 @@ describe('store on PostgreSQL', function () {
   });
 
   describeVersionStoreContract('PostgreSQL', async () => PostgresVersionStore.open(await server.createDatabase()));
+  describeColdReadContract('PostgreSQL, a second store on the database', async () => {
+    const url = await server.createDatabase();
+    return { writer: await PostgresVersionStore.open(url), openReader: () => PostgresVersionStore.open(url) };
+  });
 
   describeCompanionContract('PostgreSQL (migrations 100-104)', async () => {
     const store = await PostgresVersionStore.open(await server.createDatabase());

@@ -4,3 +4,4 @@
  */
 export { describeVersionStoreContract } from './store/contract.ts';
 export { describeCompanionContract, type CompanionFixture } from './store/companions-contract.ts';
+export { describeColdReadContract, type ColdReadFixture } from './store/contract-cold-reads.ts';

@@ -14,7 +14,7 @@ import type {
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
 import { DiffCache } from './diff-cache.ts';
-import type { CommitRecord, Persistence } from './persistence.ts';
+import type { Persistence } from './persistence.ts';
 
 /**
  * The read side over committed objects: a commit's entries, first-parent log, diffs between commits, and the reflog.
@@ -54,14 +54,14 @@ export class History {
   async log(hash: string, opts: PageRequest): Promise<Page<Commit>> {
     const limit = pageSize(opts.maxRecords);
     const start = await this.objects.resolveHash(opts.pageToken ? decodeToken(opts.pageToken) : hash);
+    // The page and the commit after it (which decides whether there is a next page), read as one chain.
+    const chain = await this.objects.firstParentChain(start, limit + 1);
     const items: Commit[] = [];
-    let c: CommitRecord | undefined = await this.objects.commit(start);
+    let i = 0;
     // The parentless root commit is the store's "beginning of time", not a user commit: the log stops before it.
-    while (c?.parents[0] && items.length < limit) {
-      items.push(toCommit(c));
-      c = await this.objects.commit(c.parents[0]);
-    }
-    return { items, token: c?.parents[0] ? encodeToken(c.hash) : undefined };
+    for (; i < chain.length && items.length < limit && chain[i].parents[0]; i++) items.push(toCommit(chain[i]));
+    const next = chain[i];
+    return { items, token: next?.parents[0] ? encodeToken(next.hash) : undefined };
   }
 
   async diff(fromHash: string, toHash: string, opts: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>> {

@@ -56,6 +56,26 @@ export class ObjectReader {
     return c;
   }
 
+  /**
+   * Up to `n` commits of the first-parent chain from `hash` (itself first): from the cache while it has them, the
+   * rest in one persistence read (a log page costs one query, not one per commit).
+   */
+  async firstParentChain(hash: string, n: number): Promise<CommitRecord[]> {
+    const chain: CommitRecord[] = [];
+    let next: string | undefined = hash;
+    while (next !== undefined && chain.length < n) {
+      const c: CommitRecord | undefined = this.commitCache.get(next) ?? this.stagedCommits.get(next)?.commit;
+      if (!c) break;
+      chain.push(c);
+      next = c.parents[0];
+    }
+    if (next === undefined || chain.length >= n) return chain;
+    const rest = await this.persist.firstParents(next, n - chain.length);
+    if (rest.length === 0) throw new NoSuchReferenceError(next);
+    for (const c of rest) remember(this.commitCache, c.hash, c);
+    return chain.concat(rest);
+  }
+
   async node(id: string): Promise<TreeNode<Content>> {
     let node = this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node;
     if (!node) {

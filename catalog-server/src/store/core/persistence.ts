@@ -73,6 +73,11 @@ export interface Persistence {
    */
   readonly appliesWritesInOrder?: boolean;
   getCommit(hash: string): Promise<CommitRecord | undefined>;
+  /**
+   * Up to `limit` commits of the first-parent chain that starts at `hash` (itself first, then its first parent, …), in
+   * one round trip; empty when `hash` is unknown. The log reads a page this way instead of one query per commit.
+   */
+  firstParents(hash: string, limit: number): Promise<CommitRecord[]>;
   /** Up to `limit` full hashes starting with `prefix` (lower-case hex). */
   commitsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /** A trie node's serialized body. */

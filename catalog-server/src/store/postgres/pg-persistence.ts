@@ -107,6 +107,20 @@ export class PostgresPersistence implements Persistence {
     });
   }
 
+  async firstParents(hash: string, limit: number): Promise<CommitRecord[]> {
+    const { rows } = await this.pool.query<CommitRow>(
+      `WITH RECURSIVE chain(hash, n) AS (
+        SELECT hash, 0 FROM commits WHERE hash = $1
+        UNION ALL
+        SELECT c.parent, chain.n + 1 FROM chain JOIN commits c ON c.hash = chain.hash
+        WHERE c.parent IS NOT NULL AND chain.n + 1 < $2
+      )
+      SELECT commits.* FROM chain JOIN commits ON commits.hash = chain.hash ORDER BY chain.n`,
+      [hash, limit],
+    );
+    return rows.map(fromCommitRow);
+  }
+
   async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {
     const { rows } = await this.pool.query<CommitRow>(
       'SELECT * FROM commits WHERE (generation, hash) > ($1, $2) ORDER BY generation, hash LIMIT $3',

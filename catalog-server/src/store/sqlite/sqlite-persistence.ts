@@ -33,6 +33,13 @@ export class SqlitePersistence implements Persistence {
     this.stmt = {
       getCommit: p('SELECT * FROM commits WHERE hash = ?'),
       commitsByPrefix: p('SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?'),
+      firstParents: p(`WITH RECURSIVE chain(hash, n) AS (
+          SELECT hash, 0 FROM commits WHERE hash = ?
+          UNION ALL
+          SELECT c.parent, chain.n + 1 FROM chain JOIN commits c ON c.hash = chain.hash
+          WHERE c.parent IS NOT NULL AND chain.n + 1 < ?
+        )
+        SELECT commits.* FROM chain JOIN commits ON commits.hash = chain.hash ORDER BY chain.n`),
       insertCommit: p(`INSERT OR IGNORE INTO commits (hash, parent, merge_parent, tree, generation, author, committer,
         message, author_time, commit_time, commit_ms, properties, operations)
         VALUES (@hash, @parent, @merge_parent, @tree, @generation, @author, @committer, @message, @author_time,
@@ -130,6 +137,10 @@ export class SqlitePersistence implements Persistence {
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
     const row = this.stmt.getCommit.get(hash) as CommitRow | undefined;
     return row ? fromCommitRow(row) : undefined;
+  }
+
+  async firstParents(hash: string, limit: number): Promise<CommitRecord[]> {
+    return (this.stmt.firstParents.all(hash, limit) as CommitRow[]).map(fromCommitRow);
   }
 
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeCompanionContract } from '../companions-contract.ts';
+import { describeColdReadContract } from '../contract-cold-reads.ts';
 import { describeVersionStoreContract } from '../contract.ts';
 import { CodeLinkStore } from './code-link-store.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
@@ -18,6 +19,16 @@ describeVersionStoreContract('SQLite on disk', async () => {
 });
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describeColdReadContract('SQLite on disk, reopened', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-store-cold-'));
+  const file = path.join(dir, 'catalog.db');
+  return {
+    writer: await SqliteVersionStore.open(file),
+    openReader: () => SqliteVersionStore.open(file),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
 
 describeCompanionContract('SQLite (migrations 100-104)', async () => {
