@@ -74,6 +74,13 @@ describe('pipelines on parallel branches merged on a forge (real git, real serve
       assert.equal(out.code, 1, out.stdout);
       assert.match(out.stdout, /feat-b.*gold\.daily_revenue/);
 
+      // The forge deletes a merged branch at once, and so did someone here with its data branch: rat sync merges the
+      // source data as the forge event recorded it (the commit, detached) rather than failing.
+      const featB = await catalog.head('feat-b');
+      assert.ok(featB);
+      const del = await catalog.call('DELETE', `/api/v2/trees/${encodeURIComponent(`feat-b@${featB}`)}`);
+      assert.equal(del.status, 200, JSON.stringify(del.body));
+
       const sync = await ratOk(repo, ['sync']);
       assert.match(sync.stdout, /rebuilt with the merged code: .*gold\.daily_revenue/);
       await assertMergedState(server);

@@ -64,6 +64,31 @@ describe('finishPendingMerges (forge merges the webhook left for rat sync)', () 
     assert.equal(ours.merges.length, 0);
   });
 
+  it('merges the source as recorded: at its recorded head, and detached once its branch is deleted', async () => {
+    // The branch moved on after the forge merge: what was merged on the forge is the recorded head, not the new one.
+    const moved = recordingCatalog([pending({ sourceHash: 'f0' })]);
+    await finishPendingMerges(ioWith(moved.catalog, { ok: true, rebuilt: [] }), 'main');
+    assert.deepEqual([moved.merges[0]!.req.fromRefName, moved.merges[0]!.req.fromHash], ['feature', 'f0']);
+
+    // Deleted before `rat sync` (a merged branch often is): the recorded commit, detached.
+    for (const state of ['rebuild', 'conflict'] as const) {
+      const gone = recordingCatalog([
+        pending({ state, tables: state === 'conflict' ? ['gold.revenue'] : ['gold.revenue'] }),
+      ]);
+      gone.heads.delete('feature');
+      const calls: string[][] = [];
+      const [r] = await finishPendingMerges(
+        ioWith(gone.catalog, { ok: true, rebuilt: ['gold.revenue'] }, calls),
+        'main',
+      );
+      assert.equal(r?.kind, 'merged', state);
+      const fromSource = gone.merges.filter((m) => m.req.fromHash === 'f1');
+      assert.ok(fromSource.length >= 1, state);
+      for (const m of fromSource) assert.equal(m.req.fromRefName, 'DETACHED', state);
+      assert.deepEqual(gone.cleared, ['p1'], state);
+    }
+  });
+
   it('only the merges into the branch being synced', async () => {
     const { catalog, cleared } = recordingCatalog([pending({ targetRef: 'release', targetBranch: 'release' })]);
     assert.deepEqual(await finishPendingMerges(ioWith(catalog, { ok: true, rebuilt: [] }), 'main'), []);

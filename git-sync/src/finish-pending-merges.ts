@@ -1,5 +1,5 @@
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
-import type { DataReference, PendingMerge } from './catalog/data-catalog.ts';
+import type { MergeSource, PendingMerge } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
 import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
 import { mergeWithRebuild } from './merge-with-rebuild.ts';
@@ -25,14 +25,16 @@ export async function finishPendingMerges(
   const target = dataBranchFor(codeBranch, io.config);
   const out: FinishedMerge[] = [];
   for (const p of await listPendingMerges(io, target)) {
+    const source = await recordedSource(io, p);
     const r =
       p.state === 'rebuild'
-        ? await finishRebuild(io, p, opts.resolve)
+        ? await finishRebuild(io, p, source, opts.resolve)
         : await mergeDataBranches(io, {
             sourceBranch: p.sourceBranch,
             targetBranch: p.targetBranch,
             mergeSha: p.mergeSha,
             resolve: opts.resolve,
+            sourceAt: source,
           });
     if (r.kind === 'merged' || r.kind === 'already-merged') {
       if (p.mergeSha && r.kind === 'merged') await recordCodeLink(io, p.mergeSha, codeBranch, r.hash);
@@ -53,10 +55,22 @@ export async function listPendingMerges(io: GitSyncIO, target: string): Promise<
   }
 }
 
+/**
+ * The source data of a pending merge as the forge event saw it: its branch at the recorded head, or that commit
+ * detached when the branch has been deleted since (a merged branch is often deleted right away).
+ */
+async function recordedSource(io: GitSyncIO, p: PendingMerge): Promise<MergeSource> {
+  const live = await io.catalog.getReference(p.sourceRef);
+  return live ? { type: live.type, name: p.sourceRef, hash: p.sourceHash } : detached(p.sourceHash);
+}
+
+const detached = (hash: string): MergeSource => ({ type: 'DETACHED', name: 'DETACHED', hash });
+
 /** The derived tables of a partly merged forge merge, rebuilt with the merged code on the merged data. */
 async function finishRebuild(
   io: GitSyncIO,
   p: PendingMerge,
+  source: MergeSource,
   resolve: 'ours' | 'theirs' | undefined,
 ): Promise<MergeDataResult> {
   const base = { source: p.sourceRef, target: p.targetRef, tables: p.tables };
@@ -70,7 +84,6 @@ async function finishRebuild(
   if (resolve === 'ours')
     return { kind: 'already-merged', source: p.sourceRef, target: p.targetRef, hash: (await current()).hash };
   if (!io.rebuild) return { kind: 'conflict', ...base };
-  const source: DataReference = { type: 'BRANCH', name: p.sourceRef, hash: p.sourceHash };
   const properties: Record<string, string> = {
     [PROPS.sourceBranch]: p.sourceBranch,
     [PROPS.targetBranch]: p.targetBranch,

@@ -26,6 +26,7 @@ export type {
   DataLogEntry,
   CodeLink,
   KeyMergeBehavior,
+  MergeSource,
   PendingMerge,
 } from './catalog/data-catalog.ts';
 

@@ -1,4 +1,4 @@
-import type { DataMergeOutcome, KeyMergeBehavior } from './catalog/data-catalog.ts';
+import type { DataMergeOutcome, KeyMergeBehavior, MergeSource } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { ensureDataBranch } from './ensure-data-branch.ts';
@@ -17,6 +17,11 @@ export interface MergeDataOptions {
   resolve?: 'ours' | 'theirs';
   /** The code the rebuild runs (recorded on the rebuilt snapshots) when there is no merge commit yet. */
   codeCommit?: string;
+  /**
+   * Merge the source at this commit rather than its branch's head: what a pending forge merge recorded, so data
+   * committed to the branch after the code was merged stays out (`name` DETACHED when the branch is gone).
+   */
+  sourceAt?: MergeSource;
 }
 
 export type MergeDataResult =
@@ -53,7 +58,7 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
   const source = dataBranchFor(opts.sourceBranch, io.config);
   const target = dataBranchFor(opts.targetBranch, io.config);
   if (source === target) return { kind: 'same-branch', dataBranch: target };
-  const srcRef = await io.catalog.getReference(source);
+  const srcRef = opts.sourceAt ?? (await io.catalog.getReference(source));
   if (!srcRef) return { kind: 'no-source', source };
   let tgtRef = (await ensureDataBranch(io, opts.targetBranch)).reference;
 
@@ -64,7 +69,7 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const dry = await io.catalog.merge(target, {
-      fromRefName: source,
+      fromRefName: srcRef.name,
       fromHash: srcRef.hash,
       expectedHash: tgtRef.hash,
       dryRun: true,
@@ -105,7 +110,7 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
             return { ...conflict, declined: true };
         }
         const res = await io.catalog.merge(target, {
-          fromRefName: source,
+          fromRefName: srcRef.name,
           fromHash: srcRef.hash,
           expectedHash: tgtRef.hash,
           message,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DataReference } from './catalog/data-catalog.ts';
+import type { DataReference, MergeSource } from './catalog/data-catalog.ts';
 import { PROPS, type GitSyncIO } from './types.ts';
 
 /** Prefix of the temporary branches merges with rebuild work on. */
@@ -26,7 +26,7 @@ export type RebuildMergeResult =
 export async function mergeWithRebuild(
   io: GitSyncIO,
   m: {
-    source: DataReference;
+    source: MergeSource;
     target: DataReference;
     conflicts: string[][];
     message: string;

@@ -1,6 +1,6 @@
 import type * as nodeFs from 'node:fs';
 import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
-import type { DataCatalog, DataReference } from './catalog/data-catalog.ts';
+import type { DataCatalog, MergeSource } from './catalog/data-catalog.ts';
 
 /** The node `fs` module (isomorphic-git takes the same object). Injected so tests can swap it. */
 export type FsModule = typeof nodeFs;
@@ -42,7 +42,7 @@ export interface RebuildRequest {
   /** The temporary branch: the target plus the source's changes, conflicting tables at the target's version. */
   branch: string;
   /** The source data branch at the merged commit (for the rows of append-only tables). */
-  source: DataReference;
+  source: MergeSource;
   /** Conflicting tables a model of the merged code produces: rebuilt with everything downstream. */
   derived: string[];
   /** Conflicting engine tables that only ever grow (run records, file registry): the source's rows are appended. */

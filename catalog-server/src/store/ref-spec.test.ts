@@ -10,6 +10,7 @@ describe('reference expressions', () => {
   it('parses name@hash and @hash', () => {
     assert.deepEqual(parseRefSpec(`main@${h}`), { kind: 'hash', name: 'main', hash: h });
     assert.deepEqual(parseRefSpec(`@${h}`), { kind: 'hash', name: null, hash: h });
+    assert.deepEqual(parseRefSpec(`DETACHED@${h}`), { kind: 'hash', name: null, hash: h });
   });
   it('parses name*timestamp', () => {
     assert.deepEqual(parseRefSpec('main*2026-11-22T10:00:00Z'), {

@@ -3,7 +3,7 @@ import { BadRequestError } from '../errors/index.ts';
 /**
  * A parsed reference expression, as clients write it in URLs:
  * `main` (head), `main@<hash>` (a commit, read-only), `main*<ISO-8601 time>` (the head as of that time, read-only),
- * `@<hash>` or a bare full hash (a detached commit).
+ * `@<hash>`, `DETACHED@<hash>` or a bare full hash (a detached commit).
  */
 export type RefSpec =
   | { kind: 'head'; name: string }
@@ -11,6 +11,9 @@ export type RefSpec =
   | { kind: 'time'; name: string; at: number };
 
 const HASH = /^[0-9a-f]{8,64}$/;
+
+/** Nessie's name for "no reference": `DETACHED@<hash>` is a bare commit (its clients write it; no ref may be named so). */
+export const DETACHED = 'DETACHED';
 
 /** @example parseRefSpec('main*2026-11-22T10:00:00Z') → { kind: 'time', name: 'main', at: 1795... } */
 export function parseRefSpec(spec: string): RefSpec {
@@ -21,7 +24,7 @@ export function parseRefSpec(spec: string): RefSpec {
     const name = spec.slice(0, at);
     const hash = spec.slice(at + 1).toLowerCase();
     if (!HASH.test(hash)) throw new BadRequestError(`"${spec}": "${hash}" is not a commit hash (8 to 64 hex digits).`);
-    return { kind: 'hash', name: name.length > 0 ? name : null, hash };
+    return { kind: 'hash', name: name.length > 0 && name !== DETACHED ? name : null, hash };
   }
   if (star >= 0) {
     const name = spec.slice(0, star);

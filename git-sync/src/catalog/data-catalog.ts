@@ -12,6 +12,12 @@ export interface DataReference {
   hash: string;
 }
 
+/**
+ * What a merge takes data from: a reference at a commit, or a bare commit (`DETACHED@<hash>`, Nessie's spelling)
+ * when its branch has been deleted since.
+ */
+export type MergeSource = DataReference | { type: 'DETACHED'; name: 'DETACHED'; hash: string };
+
 export type KeyMergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
 
 export interface DataMergeRequest {

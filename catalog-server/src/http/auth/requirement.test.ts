@@ -19,6 +19,8 @@ describe('what a request needs', () => {
     assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev', H]));
     assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev']));
     assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null]));
+    // Nessie's spelling of a bare commit is a detached read too (only for callers who read every reference).
+    assert.deepEqual(req('GET', `/iceberg/DETACHED@${H}/v1/config`), acts(['read', null]));
     assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null]));
     // A ref named v1 (`/iceberg/v1/v1/...`), as the router reads it.
     assert.deepEqual(req('POST', '/iceberg/v1/v1/namespaces'), acts(['commit', 'v1']));
@@ -70,6 +72,10 @@ describe('what a request needs', () => {
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
       acts(['merge', 'main'], ['read', 'etl', H]),
+    );
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'DETACHED', fromHash: H }),
+      acts(['merge', 'main'], ['read', null]),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/transplant`, { fromRefName: 'etl' }),

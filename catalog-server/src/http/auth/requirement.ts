@@ -1,5 +1,5 @@
 import type { Action } from '../../auth/policy.ts';
-import { parseRefPath } from '../../service/management/ref-path.ts';
+import { DETACHED, parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
 
 /** What a request needs before its handler runs. */
@@ -73,9 +73,10 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   const lower = path.toLowerCase();
   const body = (r.body ?? {}) as Record<string, unknown>;
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  // A merge or transplant source named DETACHED is a bare commit (read like `@<hash>`).
   const bodyRef = (v: unknown) => {
     const s = str(v);
-    return s === undefined ? null : authRef(s);
+    return s === undefined || s === DETACHED ? null : authRef(s);
   };
   const m = r.method;
   const read = (ref: string | null, at?: unknown): Action => pinned(ref, at);
@@ -174,7 +175,8 @@ export function icebergRefName(spec: string): string | null {
   const star = spec.lastIndexOf('*');
   const cut = Math.max(at, star);
   const name = cut >= 0 ? spec.slice(0, cut) : spec;
-  return name.length === 0 ? null : authRef(name);
+  // `DETACHED@<hash>` is a bare commit, as `@<hash>` (store/ref-spec.ts).
+  return name.length === 0 || (cut === at && name === DETACHED) ? null : authRef(name);
 }
 
 /**

@@ -1,6 +1,10 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { assertValidReferenceName } from '../../store/ref-name.ts';
+import { DETACHED } from '../../store/ref-spec.ts';
 import type { ReferenceType, ResolvedRef, VersionStore } from '../../store/types.ts';
+
+/** Re-exported for the HTTP layer's authorization, which reads ref paths without the store. */
+export { DETACHED };
 
 /**
  * The `{ref}` path element of Nessie's REST API v2:
@@ -19,7 +23,6 @@ export interface RefPath {
 export type RelativeSpec = { kind: '~' | '^'; n: number } | { kind: '*'; at: number; text: string };
 
 const HASH = /^[0-9a-fA-F]{8,64}/;
-const DETACHED = 'DETACHED';
 const RELATIVE = /^([~^*])([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9]{2}:[0-9]{2})|[0-9]+)/;
 
 /** @example parseRefPath('main@1a2b3c4d~1', 'main') → { name: 'main', hash: '1a2b3c4d', relatives: [{ kind: '~', n: 1 }] } */
