@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { commitKey, headOf } from './support/catalog-commits.ts';
+import { commitKey, commitKeyRetrying, headOf } from './support/catalog-commits.ts';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { http } from './support/server.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
@@ -71,7 +71,10 @@ describe('replicas: three servers on one PostgreSQL', function () {
         for (let v = 1; v <= perWriter; v++) {
           // Read the head on one replica and commit through another: the head may be stale by then.
           const seen = await headOf(replicas[(w + v) % 3].url);
-          const r = await commitKey(replicas[(w + v + 1) % 3].url, 'main', seen, `w${w}`, v);
+          const send = () => commitKey(replicas[(w + v + 1) % 3].url, 'main', seen, `w${w}`, v);
+          let r = await send();
+          // Keys are per writer, so a 409 can only be the server giving up on a branch that kept moving: retry.
+          for (let i = 0; r.status === 409 && i < 20; i++) r = await send();
           assert.equal(r.status, 200, JSON.stringify(r.body));
           acked.push({ name: `w${w}`, version: v, hash: r.body.targetBranch.hash });
         }
@@ -128,7 +131,7 @@ describe('replicas: three servers on one PostgreSQL', function () {
         const target = w % 2 === 0 ? victim : replicas[w % 3 === 1 ? 0 : 1];
         let r;
         try {
-          r = await commitKey(target.url, 'main', await headOf(target.url), name, v);
+          r = await commitKeyRetrying(target.url, name, v);
         } catch {
           if (target === victim) return; // the victim is gone: connection refused or reset
           throw new Error(`replica ${target.url} failed while another was killed`);
@@ -138,7 +141,14 @@ describe('replicas: three servers on one PostgreSQL', function () {
         if (target !== victim && v >= 40) return;
       }
     });
+    // Until every writer has a few acknowledged commits; a writer that fails ends the wait with its error.
+    let failed: unknown;
+    for (const l of loops) l.catch((err: unknown) => (failed ??= err));
+    const deadline = Date.now() + 120_000;
     while ([...acked.values()].length < 6 || [...acked.values()].some((a) => a.version < 5)) {
+      if (failed || Date.now() > deadline) stop = true;
+      if (failed) throw failed;
+      if (stop) assert.fail(`writers did not get going: ${JSON.stringify([...acked])}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     await victim.kill();

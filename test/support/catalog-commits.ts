@@ -27,6 +27,20 @@ export async function commitKey(base: string, branch: string, expectedHash: stri
   });
 }
 
+/**
+ * {@link commitKey} from a freshly read head, again while the server gives up with `409 REFERENCE_CONFLICT` because
+ * the branch kept moving under it (replicas racing on one branch: what a client retries, as Iceberg clients do).
+ * Any other answer is returned as it is.
+ *
+ * @example const r = await commitKeyRetrying(url, 't1', 1); assert.equal(r.status, 200)
+ */
+export async function commitKeyRetrying(base: string, name: string, version: number, branch = 'main') {
+  for (let attempt = 1; ; attempt++) {
+    const r = await commitKey(base, branch, await headOf(base, branch), name, version);
+    if (r.status !== 409 || r.body.errorCode !== 'REFERENCE_CONFLICT' || attempt >= 20) return r;
+  }
+}
+
 /** The head hash of `ref`, read through the management API. */
 export async function headOf(base: string, ref = 'main'): Promise<string> {
   const r = await http('GET', `${base}/api/v2/trees/${encodeURIComponent(ref)}`);
