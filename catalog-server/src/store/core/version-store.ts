@@ -286,8 +286,7 @@ export class CoreVersionStore implements VersionStore {
           this.objects.learn(draft);
           return planned.value;
         }
-        // Lost to another server: back off a little (growing, jittered) so competing writers spread out.
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+        await backOff(attempt);
       }
       throw keptMoving(refName);
     });
@@ -324,10 +323,15 @@ export class CoreVersionStore implements VersionStore {
         return { value: planned.value, written };
       });
       if (!handed.written || (await handed.written)) return handed.value;
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+      await backOff(attempt);
     }
     throw keptMoving(refName);
   }
+}
+
+/** After losing a compare-and-swap to another server: wait a little (growing, jittered) so competing writers spread out. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
 }
 
 function keptMoving(refName: string): ReferenceConflictError {
