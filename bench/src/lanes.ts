@@ -13,7 +13,7 @@ import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
 import { FULL_REPLICAS, QUICK_REPLICAS, runReplicasLane } from './replicas-lane.ts';
 import { log, type Recorder } from './report.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
-import { runSystemLanes } from './system-lanes.ts';
+import { BUCKET, runSystemLanes } from './system-lanes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -145,9 +145,9 @@ async function runLoadFloor({ opts, rec, wantSystem }: LaneContext): Promise<voi
     });
   if (wantSystem('ours-s3'))
     await guarded(rec, 'loadfloor', 'ours (s3)', async () => {
-      const s3 = await startS3Server({ buckets: [LOAD_FLOOR_BUCKET] });
+      const s3 = await startS3Server({ buckets: [BUCKET] });
       try {
-        const ours = await startOurs({ s3, bucket: LOAD_FLOOR_BUCKET });
+        const ours = await startOurs({ s3, bucket: BUCKET });
         try {
           await runLoadFloorLane('loadfloor', 'ours (s3)', ours.url, w, rec);
         } finally {
@@ -158,5 +158,3 @@ async function runLoadFloor({ opts, rec, wantSystem }: LaneContext): Promise<voi
       }
     });
 }
-
-const LOAD_FLOOR_BUCKET = 'bench';

@@ -12,7 +12,8 @@ import { summarizeProfile } from './profile.ts';
 import { startReference } from './reference-server.ts';
 import { startNessieFor, startOurs } from './servers.ts';
 
-const BUCKET = 'bench';
+/** The bucket every lane's S3 server holds. */
+export const BUCKET = 'bench';
 
 /**
  * The Iceberg REST lane and the /api/v2 lane against every system the run wants: ours (file warehouse, with auth, on

@@ -27,7 +27,7 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
   const file = signingKeyPath(dataDir);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
-    return parse(readFileSync(file, 'utf8'), file);
+    return fromFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
@@ -41,7 +41,7 @@ export function loadOrCreateSigningKey(dataDir: string): SigningKey {
   } finally {
     rmSync(tmp, { force: true });
   }
-  return parse(readFileSync(file, 'utf8'), file);
+  return fromFile(file);
 }
 
 /** Stores `fresh` unless a key is stored already, and answers the stored one (the store's SharedSigningKey). */
@@ -55,7 +55,11 @@ export type SharedKeySource = (fresh: { kid: string; k: string }) => Promise<{ k
  */
 export async function loadOrCreateSharedSigningKey(shared: SharedKeySource): Promise<SigningKey> {
   const stored = await shared(freshKey());
-  return parse(JSON.stringify({ ...stored, alg: 'HS256' }), 'the catalog database');
+  return toSigningKey(
+    { ...stored, alg: 'HS256' },
+    'The token_signing_key row of the catalog database',
+    'delete it and restart every replica to generate a new one',
+  );
 }
 
 /** A new random key: 256 bits, as HS256 wants. */
@@ -63,8 +67,12 @@ function freshKey(): { kid: string; k: string } {
   return { kid: randomUUID(), k: randomBytes(32).toString('base64url') };
 }
 
-function parse(text: string, file: string): SigningKey {
-  const r = keyFile.safeParse(JSON.parse(text));
-  if (!r.success) throw new Error(`${file} is not a token signing key; delete it to generate a new one.`);
+function fromFile(file: string): SigningKey {
+  return toSigningKey(JSON.parse(readFileSync(file, 'utf8')), file, 'delete it to generate a new one');
+}
+
+function toSigningKey(value: unknown, source: string, remedy: string): SigningKey {
+  const r = keyFile.safeParse(value);
+  if (!r.success) throw new Error(`${source} is not a token signing key; ${remedy}.`);
   return { kid: r.data.kid, secret: new Uint8Array(Buffer.from(r.data.k, 'base64url')) };
 }

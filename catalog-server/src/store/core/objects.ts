@@ -47,13 +47,18 @@ export class ObjectReader {
   }
 
   async commit(hash: string): Promise<CommitRecord> {
-    let c = this.commitCache.get(hash) ?? this.stagedCommits.get(hash)?.commit;
+    let c = this.cachedCommit(hash);
     if (!c) {
       c = await this.persist.getCommit(hash);
       if (!c) throw new NoSuchReferenceError(hash);
       remember(this.commitCache, hash, c);
     }
     return c;
+  }
+
+  /** A commit held in memory (cached, or staged by a write in flight), without a persistence read. */
+  private cachedCommit(hash: string): CommitRecord | undefined {
+    return this.commitCache.get(hash) ?? this.stagedCommits.get(hash)?.commit;
   }
 
   /**
@@ -64,7 +69,7 @@ export class ObjectReader {
     const chain: CommitRecord[] = [];
     let next: string | undefined = hash;
     while (next !== undefined && chain.length < n) {
-      const c: CommitRecord | undefined = this.commitCache.get(next) ?? this.stagedCommits.get(next)?.commit;
+      const c = this.cachedCommit(next);
       if (!c) break;
       chain.push(c);
       next = c.parents[0];
