@@ -1,4 +1,14 @@
-import { promises as fs, existsSync } from 'node:fs';
+import {
+  promises as fs,
+  closeSync,
+  existsSync,
+  fsync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -46,29 +56,28 @@ export class FileWarehouseIO implements WarehouseIO {
     }
   }
 
+  /**
+   * Only the two fsyncs run on libuv's thread pool; the other steps are microsecond system calls on a local disk that
+   * would each cost a thread-pool round trip in their asynchronous form (ten of them made a commit's file write take
+   * three times its fsyncs). `ifAbsent` writes the file under its final name, opened with `O_EXCL` so that it never
+   * replaces one: a crash may leave a torn file there, which nothing references (the catalog points at a metadata file
+   * only after this returns), so it is an orphan like any failed commit's file.
+   */
   async write(location: string, data: Buffer | string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
     const target = filePathOf(location);
     const dir = path.dirname(target);
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.${path.basename(target)}.${randomUUID()}.tmp`);
-    const handle = await fs.open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      if (opts.ifAbsent) {
-        // link() fails with EEXIST instead of replacing, which rename() would do silently.
-        await fs.link(tmp, target);
-        await fs.unlink(tmp);
-      } else {
-        await fs.rename(tmp, target);
+    mkdirSync(dir, { recursive: true });
+    if (opts.ifAbsent) {
+      await writeDurably(target, data, 'wx');
+    } else {
+      const tmp = path.join(dir, `.${path.basename(target)}.${randomUUID()}.tmp`);
+      await writeDurably(tmp, data, 'wx');
+      try {
+        renameSync(tmp, target);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw err;
       }
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
     }
     await syncDirectory(dir);
   }
@@ -114,11 +123,29 @@ export class FileWarehouseIO implements WarehouseIO {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+/** Creates `file` with `flags`, writes `data` and fsyncs it; a failed write removes what it created. */
+async function writeDurably(file: string, data: Buffer | string, flags: string): Promise<void> {
+  const fd = openSync(file, flags);
   try {
-    await handle.sync();
+    writeFileSync(fd, data);
+    await fsyncFd(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+}
+
+function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const fd = openSync(dir, 'r');
+  try {
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -16,3 +16,13 @@ export function loadTableResultText(
   const creds = credentials.length > 0 ? `,"storage-credentials":${stringifyJson(credentials)}` : '';
   return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":${stringifyJson(config)}${creds}}`;
 }
+
+/**
+ * A CommitTableResponse body around the new metadata file's text: the file holds exactly the metadata the answer
+ * carries, so it is not serialized a second time.
+ *
+ * @example commitTableResponseText(loc, fileText)
+ */
+export function commitTableResponseText(metadataLocation: string, metadataJson: string): string {
+  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson}}`;
+}

@@ -7,7 +7,6 @@ import {
   renameTableRequest,
   reportMetricsRequest,
   stringifyJson,
-  tableMetadataToJson,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -27,7 +26,7 @@ import {
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { parseBody, sendJson, sendJsonBytes, sendJsonText } from './json-io.ts';
-import { loadTableResultText } from './load-table-body.ts';
+import { commitTableResponseText, loadTableResultText } from './load-table-body.ts';
 import { loadTableResult, tableMetadataFor } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
@@ -148,7 +147,7 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const t = await commitTable(ctx, refOf(req), ns, name, body, commitInfoOf(req));
     // The same tag a full load of the new metadata gets, so the client's next conditional load can be a 304.
     res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
-    sendJson(res, { 'metadata-location': t.metadataLocation, metadata: tableMetadataToJson(t.metadata) });
+    sendJsonText(res, commitTableResponseText(t.metadataLocation, t.metadataText));
   });
 
   r.delete('/namespaces/:namespace/tables/:table', async (req, res) => {

@@ -30,9 +30,10 @@ export class MetadataCache {
     return value === undefined ? undefined : structuredClone(value as T);
   }
 
-  putParsed<T>(location: string, value: T): void {
+  /** `owned`: the caller made `value` for the cache and keeps no reference to it, so it is stored without a copy. */
+  putParsed<T>(location: string, value: T, opts: { owned?: boolean } = {}): void {
     this.parsed.delete(location);
-    this.parsed.set(location, structuredClone(value));
+    this.parsed.set(location, opts.owned ? value : structuredClone(value));
     if (this.parsed.size > MetadataCache.PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
   }
 

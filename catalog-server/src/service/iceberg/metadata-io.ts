@@ -129,13 +129,15 @@ export async function readViewMetadata(ctx: Deps, location: string): Promise<Vie
 
 /**
  * Writes the next metadata file of a table (`<location>/metadata/NNNNN-<uuid>.metadata.json`), with the previous file
- * appended to the metadata-log, and returns its location and the metadata as written. Never overwrites a file.
+ * appended to the metadata-log, and returns its location, the metadata as written and the file's text (compact JSON,
+ * as Iceberg's own writers produce; a commit's answer embeds it rather than serializing the metadata again). Never
+ * overwrites a file.
  */
 export async function writeTableMetadata(
   ctx: Deps,
   md: TableMetadata,
   previous?: { location: string; lastUpdatedMs: number },
-): Promise<{ location: string; metadata: TableMetadata }> {
+): Promise<{ location: string; metadata: TableMetadata; text: string }> {
   const metadata: TableMetadata = {
     ...md,
     'metadata-log': appendMetadataLog(
@@ -147,12 +149,16 @@ export async function writeTableMetadata(
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
-  const text = stringifyJson(tableMetadataToJson(metadata), 2);
+  const text = stringifyJson(tableMetadataToJson(metadata));
   await io.write(location, text, { ifAbsent: true });
   const cache = metadataCacheFor(io);
   cache.put(location, text);
   cache.markVerified(location, Date.now());
-  return { location, metadata };
+  // The next commit to this table starts from this file: seed its parsed form, normalized as a read of the text would
+  // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;
+  // metadata-io.test.ts checks both agree), without parsing the text back.
+  cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
+  return { location, metadata, text };
 }
 
 /** Writes the next metadata file of a view and returns its location. */

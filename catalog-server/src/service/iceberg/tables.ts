@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   applyTableCommit,
   createTableUpdates,
+  stringifyJson,
+  tableMetadataToJson,
   type CommitTableRequest,
   type CreateTableRequest,
   type RegisterTableRequest,
@@ -144,6 +146,8 @@ interface PreparedChange {
   ops: Operation[];
   written: string;
   metadata: TableMetadata;
+  /** The metadata's JSON text: the new file's when one was written. */
+  metadataText: string;
   message: string;
   changed: boolean;
 }
@@ -180,7 +184,14 @@ async function prepareTableChange(
   const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
   const applied = applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation });
   if (existing && base && updates.length === 0) {
-    return { ops: [], written: existing.metadataLocation, metadata: base, message: '', changed: false };
+    return {
+      ops: [],
+      written: existing.metadataLocation,
+      metadata: base,
+      metadataText: stringifyJson(tableMetadataToJson(base)),
+      message: '',
+      changed: false,
+    };
   }
   const md = await catalogManaged(ctx, applied, base);
   const written = await writeTableMetadata(
@@ -196,6 +207,7 @@ async function prepareTableChange(
     ops,
     written: written.location,
     metadata: written.metadata,
+    metadataText: written.text,
     message: describeTableChange(displayName(ns, name), updates, !existing),
     changed: true,
   };
@@ -212,13 +224,13 @@ export async function commitTable(
   name: string,
   req: CommitTableRequest,
   info?: CommitInfo,
-): Promise<{ metadataLocation: string; metadata: TableMetadata }> {
+): Promise<{ metadataLocation: string; metadata: TableMetadata; metadataText: string }> {
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const change = await prepareTableChange(ctx, head, ref, ns, name, req.requirements, req.updates);
     if (change.changed)
       await commitOrDiscard(ctx, head, commitMeta(info, change.message), change.ops, [change.written]);
-    return { metadataLocation: change.written, metadata: change.metadata };
+    return { metadataLocation: change.written, metadata: change.metadata, metadataText: change.metadataText };
   });
 }
 
