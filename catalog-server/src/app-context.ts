@@ -5,6 +5,7 @@ import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { AuthService } from './auth/auth-service.ts';
+import type { FileJournal } from './service/storage/file-journal.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -15,6 +16,11 @@ export interface AppContext {
   warehouses: Map<string, WarehouseIO>;
   /** The storage the catalog owns: every location is confined here before anything is read, written or deleted. */
   locations: LocationPolicy;
+  /**
+   * Makes provisionally written metadata files durable after their commit (service/storage/file-journal.ts); absent:
+   * every metadata file is written durably before its commit.
+   */
+  fileJournal?: FileJournal;
   /**
    * How long loads trust a metadata file on an object store after this process last saw it exist (milliseconds);
    * undefined: 2 s, 0: a HEAD request on every load. File warehouses check every load regardless.

@@ -9,6 +9,7 @@ import { parseRetention } from './service/storage/retention.ts';
 import { createLogger, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
+import { FileJournal } from './service/storage/file-journal.ts';
 import { BadRequestError } from './errors/index.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth/config.ts';
@@ -137,8 +138,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     poolSize: opts.storePoolSize,
   });
   const store = db.store;
+  const fileJournal = new FileJournal(store, locations, logger);
   let auth: AuthService | undefined;
   try {
+    // Metadata files a crash caught before they were durable are written again before anything is served.
+    const restored = await fileJournal.recover();
+    if (restored > 0) logger.warn({ restored }, 'restored metadata files the last run had not made durable');
     auth = authConfig
       ? await AuthService.open(authConfig, dataDir, db.signingKey && ((fresh) => db.signingKey!.loadOrCreate(fresh)))
       : undefined;
@@ -153,6 +158,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouse,
     warehouses,
     locations,
+    fileJournal,
     keepHistoryMs,
     metadataRecheckMs,
     webhookSecret: opts.webhookSecret,
@@ -189,6 +195,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await fileJournal.drain();
         await store.close();
         for (const w of warehouses.values()) w.close?.();
         // Log lines are written in batches (observability/logger.ts): the last ones go out now.

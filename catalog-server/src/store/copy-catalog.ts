@@ -38,6 +38,13 @@ export async function copyCatalog(
   if (!fresh || (await dst.scanCommits(undefined, 2)).length > 1) {
     throw new BadRequestError('The target catalog is not empty: copy into a fresh database.');
   }
+  if ((await from.store.pendingFiles(1)).length > 0) {
+    // The target keeps no journal: files the source still holds for a crashed run would not be restored from it.
+    throw new BadRequestError(
+      'The source catalog holds metadata files its last run did not make durable (it stopped without closing): ' +
+        'start the server on it once, which restores them, stop it, then copy.',
+    );
+  }
 
   let nodes = 0;
   for (let after = ''; ;) {

@@ -55,6 +55,22 @@ export type Operation =
   /** Asserts the key is not changed concurrently: the commit fails if it changed since the expected hash. */
   | { type: 'UNCHANGED'; key: ContentKey };
 
+/**
+ * A file the catalog wrote to its storage without waiting for it to be durable (a table's new metadata file): its bytes
+ * ride in the commit's transaction, so the commit is durable once that transaction is, and the file can be restored
+ * from them after a power loss. Forgotten once the file itself is durable.
+ */
+export interface JournaledFile {
+  location: string;
+  text: string;
+}
+
+/** Options of a commit. */
+export interface CommitOptions {
+  /** Files the commit references that were written without their fsync; only where `journalsFiles` is true. */
+  files?: JournaledFile[];
+}
+
 export interface CommitMeta {
   message: string;
   author?: string;
@@ -265,7 +281,22 @@ export interface VersionStore {
    * Applies `operations` as one commit on `branch`. `expectedHash` is the head the writer based its change on: the
    * commit lands if none of the keys it touches changed since then (concurrent commits to other keys are fine).
    */
-  commit(branch: string, expectedHash: string, meta: CommitMeta, operations: Operation[]): Promise<CommitResult>;
+  commit(
+    branch: string,
+    expectedHash: string,
+    meta: CommitMeta,
+    operations: Operation[],
+    opts?: CommitOptions,
+  ): Promise<CommitResult>;
+  /**
+   * True when a commit may carry `files` written without their fsync (SQLite): the commit's transaction keeps their
+   * bytes until `forgetFiles`, so they can be restored after a power loss (`pendingFiles`).
+   */
+  readonly journalsFiles: boolean;
+  /** Up to `limit` journaled files not yet forgotten. */
+  pendingFiles(limit: number): Promise<JournaledFile[]>;
+  /** Forgets journaled files once they are durable in storage. */
+  forgetFiles(locations: string[]): Promise<void>;
 
   getCommit(hash: string): Promise<CommitWithOperations>;
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;

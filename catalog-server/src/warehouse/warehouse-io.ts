@@ -11,6 +11,14 @@ export interface WarehouseIO {
    * partial one. With `ifAbsent`, fails (AlreadyExists) instead of replacing an existing object.
    */
   write(location: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<void>;
+  /**
+   * Creates a new object (never replacing one) that readers see at once but that a power loss may still lose or tear:
+   * the caller keeps its bytes elsewhere (the store's file journal) until {@link makeDurable} returns. Only storage
+   * where durability is a separate, slower step (a local file system) has it.
+   */
+  writeProvisional?(location: string, data: string): Promise<void>;
+  /** Makes objects written with {@link writeProvisional} durable (their data, and their names in their folders). */
+  makeDurable?(locations: string[]): Promise<void>;
   exists(location: string): Promise<boolean>;
   /**
    * True when {@link exists} answers from the local file system in microseconds: loads then check a metadata file on

@@ -12,6 +12,7 @@ import {
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
+import type { JournaledFile } from '../../store/types.ts';
 import { BadRequestError, RatError, StorageObjectNotFoundError } from '../../errors/index.ts';
 import { metadataCacheFor } from './metadata-cache.ts';
 
@@ -19,7 +20,7 @@ import { metadataCacheFor } from './metadata-cache.ts';
  * `metrics` is optional in the type so that narrow callers compile; the app context every request carries has it, and
  * then cache lookups are counted.
  */
-type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics' | 'metadataRecheckMs'>>;
+type Deps = Pick<AppContext, 'locations'> & Partial<Pick<AppContext, 'metrics' | 'metadataRecheckMs' | 'fileJournal'>>;
 
 /** How long a confirmed metadata file is trusted on an object store when the server is not told otherwise. */
 export const DEFAULT_METADATA_RECHECK_MS = 2_000;
@@ -132,12 +133,18 @@ export async function readViewMetadata(ctx: Deps, location: string): Promise<Vie
  * appended to the metadata-log, and returns its location, the metadata as written and the file's text (compact JSON,
  * as Iceberg's own writers produce; a commit's answer embeds it rather than serializing the metadata again). Never
  * overwrites a file.
+ *
+ * With `journal`, where the storage and the store allow it (a local file warehouse on SQLite), the file is written
+ * without waiting for its fsync and comes back as `journaled`: the caller must pass it to the store commit that
+ * references it (which keeps its bytes until it is durable) and settle it with the file journal once that commit
+ * landed. Otherwise the file is durable when this returns.
  */
 export async function writeTableMetadata(
   ctx: Deps,
   md: TableMetadata,
   previous?: { location: string; lastUpdatedMs: number },
-): Promise<{ location: string; metadata: TableMetadata; text: string }> {
+  opts: { journal?: boolean } = {},
+): Promise<{ location: string; metadata: TableMetadata; text: string; journaled?: JournaledFile }> {
   const metadata: TableMetadata = {
     ...md,
     'metadata-log': appendMetadataLog(
@@ -150,7 +157,9 @@ export async function writeTableMetadata(
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
   const text = stringifyJson(tableMetadataToJson(metadata));
-  await io.write(location, text, { ifAbsent: true });
+  const journaled = opts.journal && ctx.fileJournal?.accepts(io) ? { location, text } : undefined;
+  if (journaled) await io.writeProvisional!(location, text);
+  else await io.write(location, text, { ifAbsent: true });
   const cache = metadataCacheFor(io);
   cache.put(location, text);
   cache.markVerified(location, Date.now());
@@ -158,7 +167,7 @@ export async function writeTableMetadata(
   // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;
   // metadata-io.test.ts checks both agree), without parsing the text back.
   cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
-  return { location, metadata, text };
+  return { location, metadata, text, journaled };
 }
 
 /** Writes the next metadata file of a view and returns its location. */

@@ -13,7 +13,7 @@ import {
   type TableUpdate,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import type { IcebergTableContent, Operation, VersionStore } from '../../store/types.ts';
+import type { IcebergTableContent, JournaledFile, Operation, VersionStore } from '../../store/types.ts';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -33,7 +33,8 @@ import { catalogManaged } from './table-policy.ts';
 import { requireOwnFolder } from './confine.ts';
 import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
+type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'> &
+  Partial<Pick<AppContext, 'fileJournal'>>;
 
 /** The store content recorded for a table: where its metadata is plus the ids Nessie-style tools show. */
 export function tableContent(
@@ -115,31 +116,48 @@ export async function createTable(
       await ioFor(ctx, md.location).prepareDirectory(`${md.location}/metadata`);
       return { metadataLocation: null, metadata: md };
     }
-    const written = await writeTableMetadata(ctx, md);
+    const written = await writeTableMetadata(ctx, md, undefined, { journal: true });
     const ops: Operation[] = [
       { type: 'PUT', key: objectKey(ns, req.name), content: tableContent(written.location, written.metadata) },
       { type: 'UNCHANGED', key: namespaceKey(ns) },
     ];
-    await commitOrDiscard(ctx, head, commitMeta(info, `create table ${displayName(ns, req.name)}`), ops, [
-      written.location,
-    ]);
+    await commitOrDiscard(
+      ctx,
+      head,
+      commitMeta(info, `create table ${displayName(ns, req.name)}`),
+      ops,
+      [written.location],
+      journaledOf([written]),
+    );
     return { metadataLocation: written.location, metadata: written.metadata };
   });
 }
 
+/**
+ * Commits `ops`, whose new metadata files are `written`; when the commit fails they are deleted again. `journaled`
+ * (metadata files written provisionally, see `writeTableMetadata`) ride in the commit and are made durable after it.
+ */
 export async function commitOrDiscard(
   ctx: Ctx,
   head: WritableRef,
   meta: ReturnType<typeof commitMeta>,
   ops: Operation[],
   written: string[],
+  journaled: JournaledFile[] = [],
 ): Promise<string> {
+  let hash: string;
   try {
-    return (await ctx.store.commit(head.branch, head.hash, meta, ops)).hash;
+    hash = (await ctx.store.commit(head.branch, head.hash, meta, ops, { files: journaled })).hash;
   } catch (err) {
     await Promise.all(written.map((l) => discardMetadata(ctx, l)));
     throw err;
   }
+  if (journaled.length > 0) ctx.fileJournal?.settle(journaled);
+  return hash;
+}
+
+function journaledOf(written: Array<{ journaled?: JournaledFile }>): JournaledFile[] {
+  return written.flatMap((w) => (w.journaled ? [w.journaled] : []));
 }
 
 interface PreparedChange {
@@ -148,6 +166,8 @@ interface PreparedChange {
   metadata: TableMetadata;
   /** The metadata's JSON text: the new file's when one was written. */
   metadataText: string;
+  /** The new file, when it was written provisionally (see `writeTableMetadata`). */
+  journaled?: JournaledFile;
   message: string;
   changed: boolean;
 }
@@ -198,6 +218,7 @@ async function prepareTableChange(
     ctx,
     md,
     existing && base ? { location: existing.metadataLocation, lastUpdatedMs: base['last-updated-ms'] } : undefined,
+    { journal: true },
   );
   const ops: Operation[] = [
     { type: 'PUT', key, content: tableContent(written.location, written.metadata, existing?.id) },
@@ -208,6 +229,7 @@ async function prepareTableChange(
     written: written.location,
     metadata: written.metadata,
     metadataText: written.text,
+    journaled: written.journaled,
     message: describeTableChange(displayName(ns, name), updates, !existing),
     changed: true,
   };
@@ -229,7 +251,14 @@ export async function commitTable(
     const head = await writableRef(ctx.store, ref);
     const change = await prepareTableChange(ctx, head, ref, ns, name, req.requirements, req.updates);
     if (change.changed)
-      await commitOrDiscard(ctx, head, commitMeta(info, change.message), change.ops, [change.written]);
+      await commitOrDiscard(
+        ctx,
+        head,
+        commitMeta(info, change.message),
+        change.ops,
+        [change.written],
+        journaledOf([change]),
+      );
     return { metadataLocation: change.written, metadata: change.metadata, metadataText: change.metadataText };
   });
 }
@@ -286,6 +315,7 @@ export async function commitTransaction(
       commitMeta(info, message),
       [...ops.values()],
       real.map((p) => p.written),
+      journaledOf(real),
     );
   });
 }

@@ -1,4 +1,6 @@
-import type { CommitWithOperations, ReferenceType, ReflogEntry } from '../types.ts';
+import type { CommitWithOperations, JournaledFile, ReferenceType, ReflogEntry } from '../types.ts';
+
+export type { JournaledFile };
 
 /** An operation as a commit records it (content ids assigned). */
 export type StoredOperation = CommitWithOperations['operations'][number];
@@ -44,6 +46,8 @@ export type RefUpdate =
 
 /** Everything one store operation writes: new immutable objects, then the ref compare-and-swap and its reflog line. */
 export interface WriteBatch {
+  /** Files whose durability this write carries (see `JournaledFile`); only where `journalsFiles` is true. */
+  files?: JournaledFile[];
   /** Serialized trie nodes by id; a node already present is left as it is. */
   nodes: Array<{ id: string; body: string }>;
   /** New commits, parents before children; a commit already present is left as it is. */
@@ -72,6 +76,15 @@ export interface Persistence {
    * branch can share a transaction; it waits for the write to settle otherwise.
    */
   readonly appliesWritesInOrder?: boolean;
+  /**
+   * True when a write batch may carry `files` (SQLite): they are kept with the commit, in its transaction, until
+   * `forgetFiles`. Elsewhere the catalog makes each file durable before committing.
+   */
+  readonly journalsFiles?: boolean;
+  /** Up to `limit` journaled files not yet forgotten (recovery after a crash). */
+  pendingFiles?(limit: number): Promise<JournaledFile[]>;
+  /** Forgets journaled files once they are durable in storage. */
+  forgetFiles?(locations: string[]): Promise<void>;
   getCommit(hash: string): Promise<CommitRecord | undefined>;
   /**
    * Up to `limit` commits of the first-parent chain that starts at `hash` (itself first, then its first parent, …), in

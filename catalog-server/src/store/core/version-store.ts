@@ -6,6 +6,7 @@ import { treeApply, treeGet } from '../tree/hamt.ts';
 import type {
   Commit,
   CommitMeta,
+  CommitOptions,
   CommitResult,
   CommitWithOperations,
   Content,
@@ -39,7 +40,7 @@ import { History } from './history.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { MergeOrchestrator, mergeModes, type MergeAttempt } from './merge.ts';
 import { Draft, ObjectReader, toCommit } from './objects.ts';
-import type { Persistence, RefUpdate } from './persistence.ts';
+import type { JournaledFile, Persistence, RefUpdate } from './persistence.ts';
 import { pageReferences } from './ref-pages.ts';
 import { Refs, toReference } from './refs.ts';
 
@@ -49,7 +50,7 @@ const MAX_CAS_ATTEMPTS = 30;
 /** What one planned write produces: the caller's answer, and what to persist (nothing for a no-op or dry run). */
 interface Planned<T> {
   value: T;
-  write?: { draft: Draft; ref: RefUpdate };
+  write?: { draft: Draft; ref: RefUpdate; files?: JournaledFile[] };
 }
 
 /**
@@ -157,8 +158,28 @@ export class CoreVersionStore implements VersionStore {
 
   // ---------------------------------------------------------------- commits
 
-  async commit(branch: string, expectedHash: string, meta: CommitMeta, operations: Operation[]): Promise<CommitResult> {
+  get journalsFiles(): boolean {
+    return this.persistence.journalsFiles === true;
+  }
+
+  async pendingFiles(limit: number): Promise<JournaledFile[]> {
+    return (await this.persistence.pendingFiles?.(limit)) ?? [];
+  }
+
+  async forgetFiles(locations: string[]): Promise<void> {
+    await this.persistence.forgetFiles?.(locations);
+  }
+
+  async commit(
+    branch: string,
+    expectedHash: string,
+    meta: CommitMeta,
+    operations: Operation[],
+    opts: CommitOptions = {},
+  ): Promise<CommitResult> {
     validateCommit(meta, operations);
+    const files = opts.files?.length ? opts.files : undefined;
+    if (files && !this.journalsFiles) throw new Error('This store does not journal files: write them durably first.');
     return this.landPipelined(branch, async (inFlightHead) => {
       const ref = await this.refs.branch(branch);
       const expected = await this.objects.resolveHash(expectedHash);
@@ -183,7 +204,7 @@ export class CoreVersionStore implements VersionStore {
         to: c.hash,
         operation: 'COMMIT',
       };
-      return { value: { hash: c.hash, addedContents }, write: { draft, ref: update } };
+      return { value: { hash: c.hash, addedContents }, write: { draft, ref: update, files } };
     });
   }
 
@@ -280,8 +301,8 @@ export class CoreVersionStore implements VersionStore {
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const planned = await plan();
         if (!planned.write) return planned.value;
-        const { draft, ref } = planned.write;
-        const batch = { ...draft.objectsToWrite(), ref, at: new Date().toISOString() };
+        const { draft, ref, files } = planned.write;
+        const batch = { ...draft.objectsToWrite(), ref, files, at: new Date().toISOString() };
         if (await this.persistence.write(batch)) {
           this.objects.learn(draft);
           return planned.value;
@@ -309,10 +330,10 @@ export class CoreVersionStore implements VersionStore {
       const handed = await this.locks.run(refName, async () => {
         const planned = await plan(this.inFlight.get(refName)?.head);
         if (!planned.write) return { value: planned.value };
-        const { draft, ref } = planned.write;
+        const { draft, ref, files } = planned.write;
         if (ref.kind !== 'move') throw new Error('Only ref moves are pipelined');
         this.objects.stage(draft);
-        const written = this.persistence.write({ ...draft.objectsToWrite(), ref, at: new Date().toISOString() });
+        const written = this.persistence.write({ ...draft.objectsToWrite(), ref, files, at: new Date().toISOString() });
         const entry = { head: ref.to, written };
         this.inFlight.set(refName, entry);
         const settle = () => {

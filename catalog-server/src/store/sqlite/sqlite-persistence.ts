@@ -1,6 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
+import type {
+  CommitRecord,
+  JournaledFile,
+  Persistence,
+  RefRecord,
+  ReflogRecord,
+  WriteBatch,
+} from '../core/persistence.ts';
 import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
@@ -18,10 +25,13 @@ import { migrate } from './migrate.ts';
 export class SqlitePersistence implements Persistence {
   /** One connection and a FIFO queue (group-commit.ts): writes apply in the order they were handed over. */
   readonly appliesWritesInOrder = true;
+  /** Journaled files ride in the write's transaction (migration 106). */
+  readonly journalsFiles = true;
   private readonly stmt: Record<string, Statement>;
   private readonly writeTx: Transaction<(batch: WriteBatch) => boolean>;
   private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
   private readonly importLogTx: Transaction<(lines: ReflogRecord[]) => void>;
+  private readonly forgetTx: Transaction<(locations: string[]) => void>;
   /** Queues write batches and writes each group in one transaction; `group.stats` counts the grouping achieved. */
   readonly group: GroupCommit<WriteBatch, boolean>;
 
@@ -62,7 +72,13 @@ export class SqlitePersistence implements Persistence {
       putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
       scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
       scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),
+      journalFile: p('INSERT OR REPLACE INTO file_journal (location, body) VALUES (?, ?)'),
+      pendingFiles: p('SELECT location, body AS text FROM file_journal ORDER BY location LIMIT ?'),
+      forgetFile: p('DELETE FROM file_journal WHERE location = ?'),
     };
+    this.forgetTx = db.transaction((locations: string[]) => {
+      for (const l of locations) this.stmt.forgetFile.run(l);
+    });
     this.putTx = db.transaction((objects: Pick<WriteBatch, 'nodes' | 'commits'>) => {
       for (const n of objects.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of objects.commits) this.stmt.insertCommit.run(toCommitRow(c));
@@ -79,6 +95,7 @@ export class SqlitePersistence implements Persistence {
       if (batch.ref.kind === 'move' && this.headOf(batch.ref.name) !== batch.ref.from) throw LOST;
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
+      for (const f of batch.files ?? []) this.stmt.journalFile.run(f.location, f.text);
       const ref = batch.ref;
       let moved: boolean;
       let previous: string | null = null;
@@ -199,6 +216,14 @@ export class SqlitePersistence implements Persistence {
 
   async putObjects(objects: Pick<WriteBatch, 'nodes' | 'commits'>): Promise<void> {
     this.putTx.immediate(objects);
+  }
+
+  async pendingFiles(limit: number): Promise<JournaledFile[]> {
+    return this.stmt.pendingFiles.all(limit) as JournaledFile[];
+  }
+
+  async forgetFiles(locations: string[]): Promise<void> {
+    if (locations.length > 0) this.forgetTx.immediate(locations);
   }
 
   async write(batch: WriteBatch): Promise<boolean> {

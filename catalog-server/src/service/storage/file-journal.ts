@@ -1,0 +1,108 @@
+import type { JournaledFile, VersionStore } from '../../store/types.ts';
+import type { LocationPolicy } from '../../warehouse/location-policy.ts';
+import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
+import type { Logger } from '../../observability/logger.ts';
+
+/** How long durable files wait to be forgotten together (one small transaction for all of them). */
+const FORGET_AFTER_MS = 20;
+/** Journaled files read per recovery step. */
+const RECOVERY_PAGE = 1_000;
+
+/**
+ * The durability of metadata files written without waiting for their fsync. A commit to a local file warehouse on a
+ * store that journals files (SQLite) writes its new metadata file provisionally and hands its bytes to the store,
+ * which keeps them in the commit's own transaction: the commit costs the database's one fsync instead of three
+ * (file, folder, database), and is as durable as before. Here, after the commit lands, the files are fsynced in the
+ * background and then forgotten in batches; at startup, before anything is served, files still journaled (the
+ * process or the machine stopped first) are written again, durably, from the journal.
+ *
+ * @example const journal = new FileJournal(store, locations, logger); await journal.recover(); … journal.settle(files)
+ */
+export class FileJournal {
+  private readonly running = new Set<Promise<void>>();
+  private durable: string[] = [];
+  private forgetTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: VersionStore,
+    private readonly locations: LocationPolicy,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** True when a file for `io` may be written provisionally and journaled with its commit. */
+  accepts(io: WarehouseIO): boolean {
+    return this.store.journalsFiles && io.writeProvisional !== undefined && io.makeDurable !== undefined;
+  }
+
+  /**
+   * Called once the commit carrying `files` is durable: fsyncs them in the background, then forgets them. A file
+   * that fails to become durable stays journaled and is written again at the next start.
+   */
+  settle(files: JournaledFile[]): void {
+    const work = this.makeDurable(files.map((f) => f.location)).then(
+      (locations) => this.forgetSoon(locations),
+      (err: unknown) =>
+        this.logger?.error({ err, files: files.map((f) => f.location) }, 'journaled metadata file not made durable'),
+    );
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  /**
+   * Writes every file still journaled again, durably (replacing what a power loss left), and forgets it; returns how
+   * many were restored. Runs before the server takes requests. A file whose storage is no longer configured stays
+   * journaled, with an error in the log.
+   */
+  async recover(): Promise<number> {
+    let restored = 0;
+    for (;;) {
+      const page = await this.store.pendingFiles(RECOVERY_PAGE);
+      const done: string[] = [];
+      for (const f of page) {
+        try {
+          await this.locations.storageFor(f.location).write(f.location, f.text);
+          done.push(f.location);
+        } catch (err) {
+          this.logger?.error({ err, location: f.location }, 'journaled metadata file could not be restored');
+        }
+      }
+      await this.store.forgetFiles(done);
+      restored += done.length;
+      if (page.length < RECOVERY_PAGE || done.length === 0) return restored;
+    }
+  }
+
+  /** Waits for background fsyncs and forgets what became durable; call before closing the store. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+    await this.forgetNow();
+  }
+
+  private async makeDurable(locations: string[]): Promise<string[]> {
+    const byStorage = new Map<WarehouseIO, string[]>();
+    for (const l of locations) {
+      const io = this.locations.storageFor(l);
+      byStorage.set(io, [...(byStorage.get(io) ?? []), l]);
+    }
+    await Promise.all([...byStorage].map(([io, ls]) => io.makeDurable!(ls)));
+    return locations;
+  }
+
+  private forgetSoon(locations: string[]): void {
+    this.durable.push(...locations);
+    this.forgetTimer ??= setTimeout(() => void this.forgetNow(), FORGET_AFTER_MS);
+  }
+
+  private async forgetNow(): Promise<void> {
+    clearTimeout(this.forgetTimer);
+    this.forgetTimer = undefined;
+    const locations = this.durable;
+    this.durable = [];
+    try {
+      await this.store.forgetFiles(locations);
+    } catch (err) {
+      // Still journaled: the next start writes them again, which is harmless (same bytes).
+      this.logger?.warn({ err, files: locations.length }, 'durable metadata files not forgotten');
+    }
+  }
+}

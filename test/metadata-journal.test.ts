@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+
+/** An append commit as writers send it, guarded by the snapshot the writer last saw. */
+function appendBody(location: string, id: number, parent: number | null): unknown {
+  return {
+    requirements: [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': parent }],
+    updates: [
+      {
+        action: 'add-snapshot',
+        snapshot: {
+          'snapshot-id': id,
+          'parent-snapshot-id': parent,
+          'sequence-number': id,
+          'timestamp-ms': 1_700_000_000_000 + id,
+          'manifest-list': `${location}/metadata/snap-${id}.avro`,
+          summary: { operation: 'append' },
+        },
+      },
+      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': id },
+    ],
+  };
+}
+
+describe('metadata files committed before their fsync (the file journal)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let server: TestServer | undefined;
+  const table = () => `${server!.url}/iceberg/main/v1/namespaces/db/tables/t`;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-journal-'));
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function journal(): Array<{ location: string; body: string }> {
+    const db = new BetterSqlite3(path.join(dir, 'catalog.db'), { readonly: true });
+    try {
+      return db.prepare('SELECT location, body FROM file_journal ORDER BY location').all() as never;
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Starts the server on `dir`, creates db.t and appends `commits` snapshots; returns how many of the new metadata
+   * files were still journaled when their commit was answered.
+   */
+  async function tableWithCommits(commits: number): Promise<number> {
+    server = await startTestServer({ dataDir: dir });
+    const iceberg = `${server.url}/iceberg/main/v1`;
+    assert.equal((await http('POST', `${iceberg}/namespaces`, { namespace: ['db'] })).status, 200);
+    const created = await http('POST', `${iceberg}/namespaces/db/tables`, {
+      name: 't',
+      schema: { type: 'struct', fields: [{ id: 1, name: 'id', type: 'long', required: true }] },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const location = created.body.metadata.location as string;
+    let journaled = 0;
+    for (let id = 1; id <= commits; id++) {
+      const r = await http('POST', table(), appendBody(location, id, id === 1 ? null : id - 1));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      if (journal().some((f) => f.location === r.body['metadata-location'])) journaled++;
+      // The answer carries the metadata exactly as the new file holds it.
+      assert.deepEqual(JSON.parse(readFileSync(fileURLToPath(r.body['metadata-location']), 'utf8')), r.body.metadata);
+    }
+    return journaled;
+  }
+
+  async function until(what: string, ok: () => boolean): Promise<void> {
+    for (const start = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() - start > 10_000) assert.fail(`timed out waiting until ${what}`);
+    }
+  }
+
+  it('keeps each new metadata file with its commit until the file is durable, then forgets it', async () => {
+    // Forgetting waits for the file's fsync and a short batching delay, so answered commits are seen journaled.
+    assert.ok((await tableWithCommits(12)) > 0, 'no commit carried its metadata file');
+    await until('the journal is empty', () => journal().length === 0);
+    const load = await http('GET', table());
+    assert.equal(load.status, 200);
+    assert.equal(load.body.metadata.snapshots.length, 12);
+    // Every metadata file of the history is on disk (none lost to the provisional write).
+    for (const entry of load.body.metadata['metadata-log'] as Array<{ 'metadata-file': string }>) {
+      assert.ok(existsSync(fileURLToPath(entry['metadata-file'])), entry['metadata-file']);
+    }
+  });
+
+  it('restores, before serving, files a power loss lost or tore after their commit was acknowledged', async () => {
+    await tableWithCommits(3);
+    const load = await http('GET', table());
+    const current = load.body['metadata-location'] as string;
+    const previous = (load.body.metadata['metadata-log'] as Array<{ 'metadata-file': string }>).at(-1)![
+      'metadata-file'
+    ];
+    const texts = [current, previous].map((l) => readFileSync(fileURLToPath(l), 'utf8'));
+    await server!.close();
+    server = undefined;
+    assert.deepEqual(journal(), [], 'a clean shutdown leaves nothing journaled');
+
+    // What a power loss right after the acknowledgements can leave: both commits durable in the database with their
+    // files still journaled, the newest file torn, the one before it never reached the disk.
+    const db = new BetterSqlite3(path.join(dir, 'catalog.db'));
+    const insert = db.prepare('INSERT INTO file_journal (location, body) VALUES (?, ?)');
+    insert.run(current, texts[0]);
+    insert.run(previous, texts[1]);
+    db.close();
+    truncateSync(fileURLToPath(current), 7);
+    unlinkSync(fileURLToPath(previous));
+
+    server = await startTestServer({ dataDir: dir });
+    assert.equal(readFileSync(fileURLToPath(current), 'utf8'), texts[0]);
+    assert.equal(readFileSync(fileURLToPath(previous), 'utf8'), texts[1]);
+    assert.deepEqual(journal(), []);
+    const reloaded = await http('GET', table());
+    assert.equal(reloaded.status, 200);
+    assert.equal(reloaded.body['metadata-location'], current);
+    assert.equal(reloaded.body.metadata.snapshots.length, 3);
+    // And the table takes commits again on top of the restored file.
+    const next = await http('POST', table(), appendBody(reloaded.body.metadata.location, 4, 3));
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+  });
+});
