@@ -93,20 +93,14 @@ export class FileWarehouseIO implements WarehouseIO {
     writeFileSync(target, data, { flag: 'wx' });
   }
 
-  /** fsyncs each file, then each folder holding them once. */
+  /**
+   * fsyncs each file, then each folder holding them once. Nothing waits for this on the request path, so every step
+   * runs on the thread pool, leaving the event loop to requests.
+   */
   async makeDurable(locations: string[]): Promise<void> {
     const files = locations.map(filePathOf);
-    await Promise.all(
-      files.map(async (file) => {
-        const fd = openSync(file, 'r');
-        try {
-          await fsyncFd(fd);
-        } finally {
-          closeSync(fd);
-        }
-      }),
-    );
-    await Promise.all([...new Set(files.map((f) => path.dirname(f)))].map(syncDirectory));
+    await Promise.all(files.map((file) => fsyncPath(file)));
+    await Promise.all([...new Set(files.map((f) => path.dirname(f)))].map((dir) => fsyncPath(dir)));
   }
 
   /**
@@ -162,6 +156,15 @@ async function writeDurably(file: string, data: Buffer | string, flags: string):
     throw err;
   }
   closeSync(fd);
+}
+
+async function fsyncPath(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function fsyncFd(fd: number): Promise<void> {

@@ -25,9 +25,11 @@ export class MetadataCache {
   private readonly parsed = new Map<string, unknown>();
   private static readonly PARSED_LIMIT = 64;
 
-  getParsed<T>(location: string): T | undefined {
+  /** `copy: false` returns the cache's own object, for a caller that only reads it (never changes or keeps it). */
+  getParsed<T>(location: string, opts: { copy?: boolean } = {}): T | undefined {
     const value = this.parsed.get(location);
-    return value === undefined ? undefined : structuredClone(value as T);
+    if (value === undefined) return undefined;
+    return opts.copy === false ? (value as T) : structuredClone(value as T);
   }
 
   /** `owned`: the caller made `value` for the cache and keeps no reference to it, so it is stored without a copy. */

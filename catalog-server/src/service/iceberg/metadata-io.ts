@@ -110,10 +110,18 @@ export async function namedByClient<T>(read: Promise<T>, location: string): Prom
   }
 }
 
-/** Reads and normalizes a table metadata file. */
-export async function readTableMetadata(ctx: Deps, location: string): Promise<TableMetadata> {
+/**
+ * Reads and normalizes a table metadata file. The caller gets its own copy unless it passes `copy: false`, which
+ * promises to only read the metadata (e.g. as the base a commit's updates are applied to, which copies it anyway):
+ * then a cached file costs no copy.
+ */
+export async function readTableMetadata(
+  ctx: Deps,
+  location: string,
+  opts: { copy?: boolean } = {},
+): Promise<TableMetadata> {
   const cache = metadataCacheFor(ioFor(ctx, location));
-  const cached = cache.getParsed<TableMetadata>(location);
+  const cached = cache.getParsed<TableMetadata>(location, opts);
   countLookup(ctx, 'parsed', cached !== undefined);
   if (cached) return cached;
   const json = await readJson(ctx, location);

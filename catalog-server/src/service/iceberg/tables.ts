@@ -200,7 +200,8 @@ async function prepareTableChange(
   }
   if (!existing && !creating) throw new NoSuchTableError(displayName(ns, name), ref);
   if (!existing) await requireNamespace(ctx, head.hash, ns, ref);
-  const base = existing ? await readTableMetadata(ctx, existing.metadataLocation) : undefined;
+  // Only read here: applyTableCommit works on a copy of it.
+  const base = existing ? await readTableMetadata(ctx, existing.metadataLocation, { copy: false }) : undefined;
   const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
   const applied = applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation });
   if (existing && base && updates.length === 0) {
