@@ -14,8 +14,8 @@ export interface GroupCommitWorkload {
   tables: number;
 }
 
-export const FULL_GROUP: GroupCommitWorkload = { commits: 600, writers: [1, 4, 16], tables: 30 };
-export const QUICK_GROUP: GroupCommitWorkload = { commits: 200, writers: [1, 4, 16], tables: 30 };
+export const FULL_GROUP: GroupCommitWorkload = { commits: 3000, writers: [1, 4, 16], tables: 30 };
+export const QUICK_GROUP: GroupCommitWorkload = { commits: 1000, writers: [1, 4, 16], tables: 30 };
 
 /** The two SQLite write modes compared in the same run. */
 const MODES = [

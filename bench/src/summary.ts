@@ -27,7 +27,8 @@ export function summarize(rec: Recorder) {
     floorPct: ours1 !== undefined && floorRate ? (100 * ours1) / floorRate : NaN,
     engineOverDuckdbIngest: engineRatio(rec, 'ingest rows/s'),
     engineOverDuckdbSilver: engineRatio(rec, 'silver rows/s'),
-    // Store commits, 16 writers on branches of their own, against the bare SQLite transaction + fsync.
+    // Store commits with group commit, 16 writers on `main` each to its own tables of 30, against the bare SQLite
+    // transaction + fsync.
     groupCommitOverFloor: (rec.get('group', 'commits/s main, 30 tables 16w', 'group commit') ?? NaN) / (txFloor ?? NaN),
   };
   const line =

@@ -7,8 +7,10 @@ export interface WarehouseIO {
   readonly root: string;
   read(location: string): Promise<Buffer>;
   /**
-   * Writes the whole object durably and atomically: readers see the old state or the complete new file, never a
-   * partial one. With `ifAbsent`, fails (AlreadyExists) instead of replacing an existing object.
+   * Writes the whole object durably. Replacing an object is atomic: readers see the old state or the complete new
+   * one. With `ifAbsent`, fails (AlreadyExists) instead of replacing an existing object; a local file may then be
+   * visible under its name while being written, which is harmless for the catalog's metadata files (nothing refers
+   * to one before this returns).
    */
   write(location: string, data: Buffer | string, opts?: { ifAbsent?: boolean }): Promise<void>;
   /**

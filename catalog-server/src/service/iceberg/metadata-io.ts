@@ -173,7 +173,7 @@ export async function writeTableMetadata(
   cache.markVerified(location, Date.now());
   // The next commit to this table starts from this file: seed its parsed form, normalized as a read of the text would
   // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;
-  // metadata-io.test.ts checks both agree), without parsing the text back.
+  // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back.
   cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
   return { location, metadata, text, journaled };
 }

@@ -12,6 +12,7 @@ import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } f
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /**
  * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch ends with the ref
@@ -38,6 +39,7 @@ export class SqlitePersistence implements Persistence {
   private constructor(
     readonly db: Database,
     opts: SqliteOptions,
+    private readonly checkpointer?: WalCheckpointer,
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.stmt = {
@@ -148,7 +150,7 @@ export class SqlitePersistence implements Persistence {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
     await migrate(db);
-    return new SqlitePersistence(db, opts);
+    return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file));
   }
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
@@ -227,13 +229,16 @@ export class SqlitePersistence implements Persistence {
   }
 
   async write(batch: WriteBatch): Promise<boolean> {
-    return this.group.submit(batch);
+    const landed = await this.group.submit(batch);
+    if (landed) this.checkpointer?.wrote(approximateBytes(batch));
+    return landed;
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
     // Writes queued for the current turn still land (and their callers get their answer) before the file closes.
     this.group.flush();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
@@ -241,6 +246,14 @@ export class SqlitePersistence implements Persistence {
 export interface SqliteOptions {
   /** Share one transaction among writes that arrive together (default true); false: one transaction per write. */
   groupCommit?: boolean;
+}
+
+/** Roughly what a batch adds to the WAL (trie nodes and journaled files dominate; a commit row is about 1 KB). */
+function approximateBytes(batch: WriteBatch): number {
+  let bytes = 1024 * batch.commits.length;
+  for (const n of batch.nodes) bytes += n.body.length;
+  for (const f of batch.files ?? []) bytes += f.text.length;
+  return bytes;
 }
 
 /** Thrown inside the write transaction to roll it back when the ref compare-and-swap fails. */
