@@ -10,7 +10,8 @@ export {
   dropNamespace,
   updateNamespaceProperties,
 } from './namespaces.ts';
-export { createTable, commitTable, commitTransaction, dropTable, registerTable, renameObject } from './tables.ts';
+export { createTable, dropTable, registerTable, renameObject } from './tables.ts';
+export { commitTable, commitTransaction } from './table-commits.ts';
 export {
   loadTable,
   loadTableAnswer,

@@ -41,7 +41,7 @@ import {
 import type { AppContext } from '../../app-context.ts';
 import type { Content, IcebergTableContent, KeyResolution } from '../../store/types.ts';
 import { ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
-import { tableContent } from './tables.ts';
+import { tableContent } from './object-writes.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
 

@@ -16,7 +16,7 @@ import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { confineMetadataLocations } from './confine.ts';
 import { namedByClient, readViewMetadata, writeViewMetadata } from './metadata-io.ts';
-import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './tables.ts';
+import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './object-writes.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
 
