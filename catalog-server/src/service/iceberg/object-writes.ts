@@ -14,8 +14,10 @@ import { findNamespace, namespaceLocation } from './namespaces.ts';
  * namespace and name checks, and committing written metadata files (or deleting them when the commit fails).
  */
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'> &
+/** What table writes need of the app context (the file journal only where metadata files are journaled). */
+export type TableWriteCtx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'> &
   Partial<Pick<AppContext, 'fileJournal'>>;
+type Ctx = TableWriteCtx;
 
 /** The store content recorded for a table: where its metadata is plus the ids Nessie-style tools show. */
 export function tableContent(

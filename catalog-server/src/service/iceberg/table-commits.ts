@@ -8,7 +8,6 @@ import {
   type TableRequirement,
   type TableUpdate,
 } from '@ratatouille/iceberg';
-import type { AppContext } from '../../app-context.ts';
 import type { JournaledFile, Operation } from '../../store/types.ts';
 import { AlreadyExistsError, BadRequestError, NoSuchTableError } from '../../errors/index.ts';
 import { writableRef, type WritableRef } from './refs.ts';
@@ -24,12 +23,12 @@ import {
   journaledOf,
   requireNamespace,
   tableContent,
+  type TableWriteCtx,
 } from './object-writes.ts';
 
 /* Commits to existing tables (updateTable) and multi-table transactions: requirements checked, updates applied. */
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'> &
-  Partial<Pick<AppContext, 'fileJournal'>>;
+type Ctx = TableWriteCtx;
 
 interface PreparedChange {
   ops: Operation[];

@@ -6,7 +6,6 @@ import {
   type RegisterTableRequest,
   type TableIdentifier,
 } from '@ratatouille/iceberg';
-import type { AppContext } from '../../app-context.ts';
 import type { Operation } from '../../store/types.ts';
 import { NoSuchTableError, NoSuchViewError } from '../../errors/index.ts';
 import { writableRef } from './refs.ts';
@@ -25,10 +24,10 @@ import {
   requireFreeName,
   requireNamespace,
   tableContent,
+  type TableWriteCtx,
 } from './object-writes.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'> &
-  Partial<Pick<AppContext, 'fileJournal'>>;
+type Ctx = TableWriteCtx;
 
 /**
  * Creates a table. With `stage-create` nothing is committed: the metadata comes back with a null location for the
