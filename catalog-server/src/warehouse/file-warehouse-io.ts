@@ -79,7 +79,7 @@ export class FileWarehouseIO implements WarehouseIO {
         throw err;
       }
     }
-    await syncDirectory(dir);
+    await fsyncPath(dir);
   }
 
   /**
@@ -93,14 +93,11 @@ export class FileWarehouseIO implements WarehouseIO {
     writeFileSync(target, data, { flag: 'wx' });
   }
 
-  /**
-   * fsyncs each file, then each folder holding them once. Nothing waits for this on the request path, so every step
-   * runs on the thread pool, leaving the event loop to requests.
-   */
+  /** fsyncs each file, then each folder holding them once. */
   async makeDurable(locations: string[]): Promise<void> {
     const files = locations.map(filePathOf);
-    await Promise.all(files.map((file) => fsyncPath(file)));
-    await Promise.all([...new Set(files.map((f) => path.dirname(f)))].map((dir) => fsyncPath(dir)));
+    await Promise.all(files.map(fsyncPath));
+    await Promise.all([...new Set(files.map((f) => path.dirname(f)))].map(fsyncPath));
   }
 
   /**
@@ -158,21 +155,13 @@ async function writeDurably(file: string, data: Buffer | string, flags: string):
   closeSync(fd);
 }
 
-async function fsyncPath(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 function fsyncFd(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const fd = openSync(dir, 'r');
+/** fsyncs a file or folder: opening it is a microsecond call, only the fsync goes to the thread pool. */
+async function fsyncPath(file: string): Promise<void> {
+  const fd = openSync(file, 'r');
   try {
     await fsyncFd(fd);
   } finally {

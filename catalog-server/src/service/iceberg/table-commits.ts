@@ -4,7 +4,6 @@ import {
   tableMetadataToJson,
   type CommitTableRequest,
   type TableIdentifier,
-  type TableMetadata,
   type TableRequirement,
   type TableUpdate,
 } from '@ratatouille/iceberg';
@@ -33,7 +32,6 @@ type Ctx = TableWriteCtx;
 interface PreparedChange {
   ops: Operation[];
   written: string;
-  metadata: TableMetadata;
   /** The metadata's JSON text: the new file's when one was written. */
   metadataText: string;
   /** The new file, when it was written provisionally (see `writeTableMetadata`). */
@@ -78,7 +76,6 @@ async function prepareTableChange(
     return {
       ops: [],
       written: existing.metadataLocation,
-      metadata: base,
       metadataText: stringifyJson(tableMetadataToJson(base)),
       message: '',
       changed: false,
@@ -98,7 +95,6 @@ async function prepareTableChange(
   return {
     ops,
     written: written.location,
-    metadata: written.metadata,
     metadataText: written.text,
     journaled: written.journaled,
     message: describeTableChange(displayName(ns, name), updates, !existing),
@@ -117,7 +113,7 @@ export async function commitTable(
   name: string,
   req: CommitTableRequest,
   info?: CommitInfo,
-): Promise<{ metadataLocation: string; metadata: TableMetadata; metadataText: string }> {
+): Promise<{ metadataLocation: string; metadataText: string }> {
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const change = await prepareTableChange(ctx, head, ref, ns, name, req.requirements, req.updates);
@@ -130,7 +126,7 @@ export async function commitTable(
         [change.written],
         journaledOf([change]),
       );
-    return { metadataLocation: change.written, metadata: change.metadata, metadataText: change.metadataText };
+    return { metadataLocation: change.written, metadataText: change.metadataText };
   });
 }
 

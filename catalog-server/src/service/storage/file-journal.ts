@@ -82,7 +82,8 @@ export class FileJournal {
     const byStorage = new Map<WarehouseIO, string[]>();
     for (const l of locations) {
       const io = this.locations.storageFor(l);
-      byStorage.set(io, [...(byStorage.get(io) ?? []), l]);
+      if (byStorage.has(io)) byStorage.get(io)!.push(l);
+      else byStorage.set(io, [l]);
     }
     await Promise.all([...byStorage].map(([io, ls]) => io.makeDurable!(ls)));
     return locations;
