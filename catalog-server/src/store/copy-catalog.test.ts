@@ -91,4 +91,14 @@ describe('copying a catalog between databases', () => {
     await to.store.commit('main', (await to.store.getReference('main')).hash, { message: 'x' }, [put('x', 1)]);
     await assert.rejects(copyCatalog(from, to), BadRequestError);
   });
+
+  it('refuses a source that still holds journaled metadata files, until they are forgotten', async () => {
+    const from = await memory();
+    const file = { location: 'file:///wh/db/t/metadata/00001.metadata.json', text: '{}' };
+    const head = (await from.store.getReference('main')).hash;
+    await from.store.commit('main', head, { message: 'c' }, [put('t', 1)], { files: [file] });
+    await assert.rejects(copyCatalog(from, await memory()), /start the server on it once/);
+    await from.store.forgetFiles([file.location]);
+    assert.equal((await copyCatalog(from, await memory())).commits, 2);
+  });
 });
