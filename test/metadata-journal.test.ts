@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,8 @@ describe('metadata files committed before their fsync (the file journal)', funct
    * Starts the server on `dir`, creates db.t and appends `commits` snapshots; returns how many of the new metadata
    * files were still journaled when their commit was answered.
    */
-  async function tableWithCommits(commits: number): Promise<number> {
-    server = await startTestServer({ dataDir: dir });
+  async function tableWithCommits(commits: number, keepHistory?: string): Promise<number> {
+    server = await startTestServer({ dataDir: dir, keepHistory });
     const iceberg = `${server.url}/iceberg/main/v1`;
     assert.equal((await http('POST', `${iceberg}/namespaces`, { namespace: ['db'] })).status, 200);
     const created = await http('POST', `${iceberg}/namespaces/db/tables`, {
@@ -94,6 +94,24 @@ describe('metadata files committed before their fsync (the file journal)', funct
       assert.ok(existsSync(fileURLToPath(entry['metadata-file'])), entry['metadata-file']);
     }
   });
+
+  it('forgets the journaled files of a table it purges, so a restart does not write them back', async () => {
+    // With no history kept, a purge deletes the dropped version's files at once, moments after its last commit.
+    await tableWithCommits(3, '0');
+    assert.equal((await http('DELETE', `${table()}?purgeRequested=true`)).status, 204);
+    assert.deepEqual(journal(), [], 'nothing of the purged table is left to restore');
+    await server!.stop();
+    server = await startTestServer({ dataDir: dir });
+    assert.equal((await http('GET', table())).status, 404);
+    assert.ok(
+      !existsSync(path.join(dir, 'warehouse', 'db', 't', 'metadata')) || noMetadataFiles(),
+      'no file came back',
+    );
+  });
+
+  function noMetadataFiles(): boolean {
+    return readdirSync(path.join(dir, 'warehouse', 'db', 't', 'metadata')).every((f) => !f.endsWith('.metadata.json'));
+  }
 
   it('restores, before serving, files a power loss lost or tore after their commit was acknowledged', async () => {
     await tableWithCommits(3);

@@ -136,6 +136,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const metrics = new Metrics();
   const db = await openCatalogDatabase(parseStoreLocation(opts.store ?? path.join(dataDir, 'catalog.db')), {
     poolSize: opts.storePoolSize,
+    onCheckpointError: (error) => logger.warn({ error }, 'WAL checkpoint failed; the next one tries again'),
   });
   const store = db.store;
   const fileJournal = new FileJournal(store, locations, logger);

@@ -52,7 +52,7 @@ export function redactStoreLocation(spec: string): string {
  */
 export async function openCatalogDatabase(
   location: StoreLocation,
-  opts: { poolSize?: number } = {},
+  opts: { poolSize?: number; onCheckpointError?: (message: string) => void } = {},
 ): Promise<CatalogDatabase> {
   if (location.backend === 'postgresql') {
     const store = await PostgresVersionStore.open(location.url, opts);
@@ -65,7 +65,7 @@ export async function openCatalogDatabase(
       backend: 'postgresql',
     };
   }
-  const store = await SqliteVersionStore.open(location.file);
+  const store = await SqliteVersionStore.open(location.file, { onCheckpointError: opts.onCheckpointError });
   return {
     store,
     codeLinks: new CodeLinkStore(store.db),

@@ -293,8 +293,8 @@ export interface VersionStore {
    * bytes until `forgetFiles`, so they can be restored after a power loss (`pendingFiles`).
    */
   readonly journalsFiles: boolean;
-  /** Up to `limit` journaled files not yet forgotten. */
-  pendingFiles(limit: number): Promise<JournaledFile[]>;
+  /** Up to `limit` journaled files not yet forgotten, in location order, after location `after` when given. */
+  pendingFiles(limit: number, after?: string): Promise<JournaledFile[]>;
   /** Forgets journaled files once they are durable in storage. */
   forgetFiles(locations: string[]): Promise<void>;
 

@@ -44,6 +44,16 @@ describe('LocationPolicy', () => {
     assert.equal(policy.contains('file:///etc'), false);
   });
 
+  it('answers the same for a location asked again, past the size of its memory of answers', () => {
+    const extra = new FileWarehouseIO(`${pathToFileURL(dir).href}/second`);
+    const two = new LocationPolicy([{ io }, { io: extra }]);
+    for (let i = 0; i < 10_000; i++) {
+      assert.equal(two.storageFor(`${wh}/db/t${i % 5_000}/metadata/x.json`), io);
+      assert.equal(two.storageFor(`${pathToFileURL(dir).href}/second/t${i}/m.json`), extra);
+      assert.throws(() => two.storageFor(`file:///etc/passwd${i % 3}`), LocationNotAllowedError);
+    }
+  });
+
   it('owns (for deletion) only files strictly inside, symlinks resolved', async () => {
     assert.equal(await policy.owns(`${wh}/db/t/data/a.parquet`), true);
     assert.equal(await policy.owns(wh), false);

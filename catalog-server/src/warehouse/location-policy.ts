@@ -5,6 +5,9 @@ import { LocationNotAllowedError } from '../errors/index.ts';
 import { isWithin, MalformedLocationError, parseLocation, tryParseLocation, type ParsedLocation } from './location.ts';
 import type { WarehouseIO } from './warehouse-io.ts';
 
+/** Locations whose storage is remembered (a few hundred kilobytes of strings at most). */
+const OWNER_CACHE_SIZE = 4_096;
+
 interface Root {
   io: WarehouseIO;
   at: ParsedLocation;
@@ -20,6 +23,12 @@ interface Root {
  */
 export class LocationPolicy {
   readonly #roots: Root[];
+  /**
+   * Storage by location, for locations already matched: every load and commit asks for its metadata file's storage,
+   * and parsing the location costs more than the rest of a cached load. The roots never change, so an answer never
+   * goes stale; the map is emptied when it reaches {@link OWNER_CACHE_SIZE}.
+   */
+  readonly #owners = new Map<string, WarehouseIO>();
 
   constructor(entries: Array<{ io: WarehouseIO; allowed?: readonly string[] }>) {
     this.#roots = [];
@@ -41,7 +50,12 @@ export class LocationPolicy {
    * catalog goes through here.
    */
   storageFor(location: string, what = 'Location'): WarehouseIO {
-    return this.#match(this.#parse(location, what), location, what).io;
+    const known = this.#owners.get(location);
+    if (known) return known;
+    const io = this.#match(this.#parse(location, what), location, what).io;
+    if (this.#owners.size >= OWNER_CACHE_SIZE) this.#owners.clear();
+    this.#owners.set(location, io);
+    return io;
   }
 
   /** True when `location` lies in an owned root (no symlink check: for deciding what to read, not what to delete). */

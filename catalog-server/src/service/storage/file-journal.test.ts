@@ -76,4 +76,19 @@ describe('file journal', () => {
     assert.deepEqual(await store.pendingFiles(10), [elsewhere]);
     assert.equal(errors.length, 1, 'the file outside the warehouse is reported');
   });
+
+  it('recovery reaches files listed after more than a page of files it cannot restore', async () => {
+    // Locations sort before the warehouse's: 1,001 files of a storage no longer configured fill the first page.
+    const gone = Array.from({ length: 1_001 }, (_, i) => ({
+      location: `file:///gone/metadata/${String(i).padStart(5, '0')}.metadata.json`,
+      text: '{}',
+    }));
+    const last = { location: loc(5), text: '{"n":5}' };
+    assert.ok(gone.every((g) => g.location < last.location));
+    const head = (await store.getReference('main')).hash;
+    await store.commit('main', head, { message: 'm' }, [put(key('v'), 'z')], { files: [...gone, last] });
+    assert.equal(await journal.recover(), 1);
+    assert.equal(readFileSync(new URL(last.location), 'utf8'), last.text);
+    assert.equal((await store.pendingFiles(2_000)).length, gone.length, 'the others stay journaled');
+  });
 });

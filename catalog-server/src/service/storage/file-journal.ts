@@ -3,8 +3,13 @@ import type { LocationPolicy } from '../../warehouse/location-policy.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
 import type { Logger } from '../../observability/logger.ts';
 
-/** How long durable files wait to be forgotten together (one small transaction for all of them). */
-const FORGET_AFTER_MS = 20;
+/**
+ * How long durable files wait to be forgotten together. Forgetting is a transaction of its own, with the database's
+ * fsync, on the serving thread: at 20 ms it was 50 extra transactions a second under load (2.5% of the server's time
+ * with 16 writers). A file still journaled when the process stops is only written again, with the same bytes, at the
+ * next start, so waiting longer costs nothing but a few more rows.
+ */
+const FORGET_AFTER_MS = 250;
 /** Journaled files read per recovery step. */
 const RECOVERY_PAGE = 1_000;
 
@@ -55,8 +60,9 @@ export class FileJournal {
    */
   async recover(): Promise<number> {
     let restored = 0;
-    for (;;) {
-      const page = await this.store.pendingFiles(RECOVERY_PAGE);
+    // Pages follow each other by location, so files that stay journaled (their storage is gone) never hide later ones.
+    for (let after: string | undefined; ;) {
+      const page = await this.store.pendingFiles(RECOVERY_PAGE, after);
       const done: string[] = [];
       for (const f of page) {
         try {
@@ -68,7 +74,8 @@ export class FileJournal {
       }
       await this.store.forgetFiles(done);
       restored += done.length;
-      if (page.length < RECOVERY_PAGE || done.length === 0) return restored;
+      if (page.length < RECOVERY_PAGE) return restored;
+      after = page[page.length - 1]!.location;
     }
   }
 

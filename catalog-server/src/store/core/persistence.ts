@@ -81,8 +81,8 @@ export interface Persistence {
    * `forgetFiles`. Elsewhere the catalog makes each file durable before committing.
    */
   readonly journalsFiles?: boolean;
-  /** Up to `limit` journaled files not yet forgotten (recovery after a crash). */
-  pendingFiles?(limit: number): Promise<JournaledFile[]>;
+  /** Up to `limit` journaled files not yet forgotten, in location order after `after` (recovery after a crash). */
+  pendingFiles?(limit: number, after?: string): Promise<JournaledFile[]>;
   /** Forgets journaled files once they are durable in storage. */
   forgetFiles?(locations: string[]): Promise<void>;
   getCommit(hash: string): Promise<CommitRecord | undefined>;

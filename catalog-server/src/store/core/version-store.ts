@@ -162,8 +162,8 @@ export class CoreVersionStore implements VersionStore {
     return this.persistence.journalsFiles === true;
   }
 
-  async pendingFiles(limit: number): Promise<JournaledFile[]> {
-    return (await this.persistence.pendingFiles?.(limit)) ?? [];
+  async pendingFiles(limit: number, after?: string): Promise<JournaledFile[]> {
+    return (await this.persistence.pendingFiles?.(limit, after)) ?? [];
   }
 
   async forgetFiles(locations: string[]): Promise<void> {

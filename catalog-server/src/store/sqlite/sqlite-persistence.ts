@@ -75,7 +75,7 @@ export class SqlitePersistence implements Persistence {
       scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
       scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),
       journalFile: p('INSERT OR REPLACE INTO file_journal (location, body) VALUES (?, ?)'),
-      pendingFiles: p('SELECT location, body AS text FROM file_journal ORDER BY location LIMIT ?'),
+      pendingFiles: p('SELECT location, body AS text FROM file_journal WHERE location > ? ORDER BY location LIMIT ?'),
       forgetFile: p('DELETE FROM file_journal WHERE location = ?'),
     };
     this.forgetTx = db.transaction((locations: string[]) => {
@@ -150,7 +150,7 @@ export class SqlitePersistence implements Persistence {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
     await migrate(db);
-    return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file));
+    return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file, opts.onCheckpointError));
   }
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
@@ -220,8 +220,8 @@ export class SqlitePersistence implements Persistence {
     this.putTx.immediate(objects);
   }
 
-  async pendingFiles(limit: number): Promise<JournaledFile[]> {
-    return this.stmt.pendingFiles.all(limit) as JournaledFile[];
+  async pendingFiles(limit: number, after = ''): Promise<JournaledFile[]> {
+    return this.stmt.pendingFiles.all(after, limit) as JournaledFile[];
   }
 
   async forgetFiles(locations: string[]): Promise<void> {
@@ -246,6 +246,11 @@ export class SqlitePersistence implements Persistence {
 export interface SqliteOptions {
   /** Share one transaction among writes that arrive together (default true); false: one transaction per write. */
   groupCommit?: boolean;
+  /**
+   * Told when a background WAL checkpoint fails (a failing disk, most likely): the server logs it. Nothing is lost
+   * (the WAL keeps every commit) and the serving connection checkpoints by itself past the backstop.
+   */
+  onCheckpointError?: (message: string) => void;
 }
 
 /** Roughly what a batch adds to the WAL (trie nodes and journaled files dominate; a commit row is about 1 KB). */

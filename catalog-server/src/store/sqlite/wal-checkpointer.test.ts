@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { key, put } from '../contract-fixture.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
-import { BACKSTOP_PAGES } from './wal-checkpointer.ts';
+import BetterSqlite3 from 'better-sqlite3';
+import { BACKSTOP_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 
 describe('SQLite WAL checkpoints in a background thread', () => {
   let dir: string;
@@ -67,6 +68,23 @@ console.log('after close');`,
     );
     const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
     assert.equal(r.stdout.trim(), 'after close', r.stderr);
+  });
+
+  it('reports a checkpoint that cannot run to its owner', async () => {
+    const db = new BetterSqlite3(path.join(dir, 'c.db'));
+    const errors: string[] = [];
+    // A database the thread cannot open: its checkpoints fail, and each failure is reported, not swallowed.
+    const checkpointer = WalCheckpointer.start(db, path.join(dir, 'missing', 'c.db'), (m) => errors.push(m));
+    try {
+      checkpointer!.wrote(8 * 1024 * 1024);
+      for (const start = Date.now(); errors.length === 0; await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() - start > 5_000) assert.fail('the failing checkpoint was not reported');
+      }
+      assert.ok(errors[0]!.length > 0, 'the report says why');
+    } finally {
+      await checkpointer!.stop();
+      db.close();
+    }
   });
 
   it('starts no thread for an in-memory database', async () => {
