@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PostgresIdempotency, PostgresVersionStore } from '@ratatouille/catalog-server';
+import { PostgresIdempotency, PostgresVersionStore, ReferenceConflictError } from '@ratatouille/catalog-server';
+import type { ContentKey, Operation } from '@ratatouille/catalog-server';
 import {
   describeColdReadContract,
   describeCompanionContract,
@@ -33,6 +34,124 @@ describe('store on PostgreSQL', function () {
       pending: store.pendingMerges,
       close: () => store.close(),
     };
+  });
+
+  describe('commits to one branch, pipelined', () => {
+    let store: PostgresVersionStore;
+    const key = (name: string): ContentKey => ({ elements: ['ns', name] });
+    const put = (name: string, loc: string): Operation => ({
+      type: 'PUT',
+      key: key(name),
+      content: { type: 'ICEBERG_TABLE', metadataLocation: loc, snapshotId: 1, schemaId: 0, specId: 0, sortOrderId: 0 },
+    });
+    const location = async (hash: string, name: string) => {
+      const c = await store.getContent(hash, key(name));
+      return c && 'metadataLocation' in c ? c.metadataLocation : undefined;
+    };
+    let url: string;
+    beforeEach(async () => {
+      url = await server.createDatabase();
+      store = await PostgresVersionStore.open(url);
+    });
+    afterEach(() => store.close());
+
+    it('lands concurrent commits in shared transactions, each planned on the one before it', async () => {
+      const root = (await store.getReference('main')).hash;
+      const before = store.groupCommitStats;
+      const tables = Array.from({ length: 16 }, (_, i) => `t${i}`);
+      // Every writer read the same head (as Iceberg writers on `main` do) and changes a table of its own.
+      const results = await Promise.all(
+        tables.map((t) => store.commit('main', root, { message: t }, [put(t, `${t}-1`)])),
+      );
+      const head = (await store.getReference('main')).hash;
+      assert.equal(results.at(-1)!.hash, head, 'the last one handed over is the head');
+      const log = (await store.log(head, { maxRecords: 16 })).items.reverse();
+      assert.deepEqual(
+        log.map((c) => c.message),
+        tables,
+        'one chain, in arrival order',
+      );
+      for (const t of tables) assert.equal(await location(head, t), `${t}-1`);
+      const after = store.groupCommitStats;
+      const transactions = after.transactions - before.transactions;
+      assert.equal(after.items - before.items, 16);
+      assert.ok(transactions < 16 / 2, `16 commits in ${transactions} transactions`);
+    });
+
+    it('plans commits again when the write they were planned on loses its compare-and-swap', async () => {
+      const root = (await store.getReference('main')).hash;
+      await store.createReference('side', 'BRANCH', root);
+      const side = await store.commit('side', root, { message: 'side' }, [put('s', 's-1')]);
+      const before = store.groupCommitStats;
+      // Another writer moves main first (handed over first, so it is written first), held up by a lock on the ref's
+      // row until the two commits below are planned on the old head and queued behind it. Then the first loses its
+      // compare-and-swap; the second was planned on the first, in the same shared transaction, and must lose too
+      // (not trip over its missing parent). Both plan again on the moved head and land.
+      const blocker = new pg.Client({ connectionString: url });
+      await blocker.connect();
+      let commits: Promise<Array<{ hash: string }>>;
+      let moved: Promise<boolean>;
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query("SELECT head FROM refs WHERE name = 'main' FOR UPDATE");
+        moved = store.persistence.write({
+          nodes: [],
+          commits: [],
+          ref: { kind: 'move', name: 'main', type: 'BRANCH', from: root, to: side.hash, operation: 'ASSIGN' },
+          at: new Date().toISOString(),
+        });
+        commits = Promise.all([
+          store.commit('main', root, { message: 'a' }, [put('a', 'a-1')]),
+          store.commit('main', root, { message: 'b' }, [put('b', 'b-1')]),
+        ]);
+        for (const start = Date.now(); store.groupCommitStats.waiting < 3;) {
+          if (Date.now() - start > 10_000) assert.fail('the commits were not queued behind the move');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      } finally {
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+      const [a, b] = await commits;
+      assert.equal(await moved, true);
+      const head = (await store.getReference('main')).hash;
+      assert.ok([a.hash, b.hash].includes(head));
+      const log = (await store.log(head, { maxRecords: 5 })).items.map((c) => c.message);
+      assert.deepEqual(new Set(log.slice(0, 2)), new Set(['a', 'b']));
+      assert.equal(log[2], 'side');
+      for (const [k, v] of [
+        ['s', 's-1'],
+        ['a', 'a-1'],
+        ['b', 'b-1'],
+      ]) {
+        assert.equal(await location(head, k!), v);
+      }
+      // The move, both commits once (lost), and both again.
+      const after = store.groupCommitStats;
+      assert.equal(after.items - before.items, 5);
+      assert.ok(after.transactions - before.transactions < 5, 'the lost commits shared a transaction');
+    });
+
+    it('keeps the other commits of a shared transaction when one is refused', async () => {
+      const root = (await store.getReference('main')).hash;
+      const first = await store.commit('main', root, { message: 'first' }, [put('hot', 'hot-1')]);
+      // All from the same stale head: the one on "hot" conflicts (it changed since), the others land.
+      const settled = await Promise.allSettled([
+        store.commit('main', root, { message: 'x' }, [put('x', 'x-1')]),
+        store.commit('main', root, { message: 'hot' }, [put('hot', 'hot-2')]),
+        store.commit('main', root, { message: 'y' }, [put('y', 'y-1')]),
+      ]);
+      assert.deepEqual(
+        settled.map((s) => s.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.ok((settled[1] as PromiseRejectedResult).reason instanceof ReferenceConflictError);
+      const head = (await store.getReference('main')).hash;
+      assert.equal(await location(head, 'hot'), 'hot-1');
+      assert.equal(await location(head, 'x'), 'x-1');
+      assert.equal(await location(head, 'y'), 'y-1');
+      assert.ok(first.hash !== head);
+    });
   });
 
   it('migrates once when several servers open a fresh database at the same moment', async () => {

@@ -71,9 +71,10 @@ export interface WriteBatch {
  */
 export interface Persistence {
   /**
-   * True when writes are applied in the order `write` was called, each seeing the effects of those before it (one
-   * connection, one queue: SQLite). The core then plans a commit on top of a write still in flight, so commits to one
-   * branch can share a transaction; it waits for the write to settle otherwise.
+   * True when the writes of one ref are applied in the order `write` was called, each seeing the effects of those
+   * before it (SQLite: one connection, one queue; PostgreSQL: a queue per ref). The core then plans a commit on top of
+   * a write still in flight, so commits to one branch can share a transaction; it waits for the write to settle
+   * otherwise.
    */
   readonly appliesWritesInOrder?: boolean;
   /**

@@ -314,7 +314,7 @@ export class CoreVersionStore implements VersionStore {
   }
 
   /**
-   * `land` for commits, pipelined where the persistence applies writes in order (SQLite): the ref's lock is held
+   * `land` for commits, pipelined where the persistence applies writes in order (both backends): the ref's lock is held
    * while the commit is planned and handed over, not while it becomes durable, and the next commit to the ref plans
    * on top of it (`plan` gets the head of the write in flight). So concurrent commits to one branch — Iceberg writers
    * on `main` — meet in the persistence's queue and share one transaction and fsync. Each is still acknowledged only

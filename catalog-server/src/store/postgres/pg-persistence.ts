@@ -4,20 +4,26 @@ import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } f
 import { COMMIT_COLUMNS, fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
-
-/** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
-const RETRYABLE = new Set(['40001', '40P01']);
+import { PgWriteQueue } from './pg-write-queue.ts';
 
 /**
  * The store's persistence on PostgreSQL (node-postgres pool). Reads run on any pooled connection at READ COMMITTED;
  * a write batch is one transaction that inserts the new immutable objects and ends with the ref compare-and-swap
  * (`UPDATE refs … WHERE head = <expected>`), so several servers on one database never overwrite each other's
- * commits: the one whose swap finds the ref moved rolls back and plans again.
+ * commits: the one whose swap finds the ref moved rolls back and plans again. Writes to one ref queue up and share a
+ * transaction (pg-write-queue.ts), so commits to one branch are pipelined as on SQLite.
  *
  * @example const persist = await PostgresPersistence.open('postgresql://rat@db/rat', { poolSize: 10 })
  */
 export class PostgresPersistence implements Persistence {
-  private constructor(readonly pool: Pool) {}
+  /** Per ref, writes apply in the order they were handed over (pg-write-queue.ts). */
+  readonly appliesWritesInOrder = true;
+  /** Queues write batches per ref and writes each group in one transaction; `writes.stats` counts the grouping. */
+  readonly writes: PgWriteQueue;
+
+  private constructor(readonly pool: Pool) {
+    this.writes = new PgWriteQueue(pool, (client, batch) => this.writeIn(client, batch));
+  }
 
   /** Connects, then applies the schema migrations (safe when several servers start at once). */
   static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresPersistence> {
@@ -156,23 +162,12 @@ export class PostgresPersistence implements Persistence {
     }
   }
 
-  async write(batch: WriteBatch): Promise<boolean> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const swapped = await this.writeIn(client, batch);
-      await client.query(swapped ? 'COMMIT' : 'ROLLBACK');
-      return swapped;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (RETRYABLE.has((err as { code?: string }).code ?? '')) return false;
-      throw err;
-    } finally {
-      client.release();
-    }
+  write(batch: WriteBatch): Promise<boolean> {
+    return this.writes.write(batch);
   }
 
   async close(): Promise<void> {
+    await this.writes.settled();
     await this.pool.end();
   }
 

@@ -18,14 +18,21 @@ export class PostgresVersionStore extends CoreVersionStore {
   readonly signingKey: PostgresSigningKey;
   /** The connection pool, for companion tables with other settings (e.g. a shorter idempotency retention). */
   readonly pool: Pool;
+  private readonly writes: PostgresPersistence['writes'];
 
   private constructor(persistence: PostgresPersistence) {
     super(persistence);
     this.pool = persistence.pool;
+    this.writes = persistence.writes;
     this.codeLinks = new PostgresCodeLinks(persistence.pool);
     this.idempotency = new PostgresIdempotency(persistence.pool);
     this.pendingMerges = new PostgresPendingMerges(persistence.pool);
     this.signingKey = new PostgresSigningKey(persistence.pool);
+  }
+
+  /** Transactions run and writes they carried: commits to one branch that queue up share a transaction. */
+  get groupCommitStats(): { readonly transactions: number; readonly items: number; readonly waiting: number } {
+    return { ...this.writes.stats, waiting: this.writes.waiting };
   }
 
   /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
