@@ -28,10 +28,12 @@ export function createApp(ctx: AppContext): express.Express {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   app.use(authorization(ctx));
+  // First: query engines send most requests here, and each mount passed on the way costs a path match. The mounts'
+  // paths do not overlap, so their order changes nothing else.
+  app.use('/iceberg', icebergRouter(ctx));
   app.use('/api/v2/git', gitRouter(ctx));
   app.use('/api/v2/rat', uiSupportRouter(ctx), whoamiRouter(ctx));
   app.use('/api/v2', managementRouter(ctx));
-  app.use('/iceberg', icebergRouter(ctx));
   app.use('/webhooks', webhooksRouter(ctx));
   if (ctx.uiDir) app.use(uiRouter(ctx.uiDir));
   app.use(notFoundHandler);
