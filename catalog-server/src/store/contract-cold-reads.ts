@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Commit, VersionStore } from './types.ts';
+import type { CoreVersionStore } from './core/version-store.ts';
+import type { Commit, Operation, VersionStore } from './types.ts';
 
 /** A store that wrote a history, and a way to open a second store on the same database with nothing cached. */
 export interface ColdReadFixture {
@@ -78,6 +79,63 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
         (await reader!.log(side, { maxRecords: 100 })).items.map((c) => c.message),
         Array.from({ length: 10 }, (_, i) => `m${9 - i}`),
       );
+    });
+
+    it('finds the merge base across a history of merges it never read, as the writer does', async () => {
+      const w = fixture.writer;
+      const put = (name: string, i: number): Operation => ({
+        type: 'PUT',
+        key: { elements: ['t', name] },
+        content: {
+          type: 'ICEBERG_TABLE',
+          metadataLocation: `file:///w/${name}/${i}`,
+          snapshotId: i,
+          schemaId: 0,
+          specId: 0,
+          sortOrderId: 0,
+        },
+      });
+      const commit = async (branch: string, name: string, i: number) =>
+        w.commit(branch, (await w.getReference(branch)).hash, { message: `${branch}${i}` }, [put(name, i)]);
+      const fork = (await commit('main', 'm', 0)).hash;
+      await w.createReference('old', 'BRANCH', fork);
+      await w.createReference('feature', 'BRANCH', fork);
+      await commit('old', 'o', 0);
+      // 120 rounds of a commit on each side and a merge of feature into main: more commits after the fork than one
+      // batch of ancestors holds, and every merge commit has two parents to follow.
+      for (let i = 1; i <= 120; i++) {
+        await commit('feature', 'f', i);
+        await commit('main', 'm', i);
+        await w.merge({ fromRefName: 'feature', toBranch: 'main' });
+      }
+      const old = (await w.getReference('old')).hash;
+      const main = (await w.getReference('main')).hash;
+      const feature = (await w.getReference('feature')).hash;
+      reader = await fixture.openReader();
+      assert.equal(await reader.mergeBase(old, main), fork);
+      assert.equal(await reader.mergeBase(feature, main), feature);
+      assert.equal(await reader.mergeBase(main, old), await w.mergeBase(main, old));
+
+      // What the walk reads in one round trip: the nearest ancestors through both parents, each once, highest
+      // generation first.
+      const persistence = (w as CoreVersionStore).persistence;
+      const all = await persistence.ancestorNodes(main, 1_000);
+      assert.equal(all.length, 2 + 3 * 120, 'the root, the fork point, and 120 rounds of three commits');
+      assert.equal(new Set(all.map((n) => n.hash)).size, all.length);
+      const head = await w.getCommit(main);
+      assert.deepEqual(all[0], { hash: main, parents: head.parentHashes, generation: head.generation });
+      assert.equal(all[0]!.parents.length, 2);
+      assert.ok(!all.some((n) => n.hash === old));
+      assert.deepEqual(
+        all.map((n) => n.generation),
+        all.map((n) => n.generation).sort((a, b) => b - a),
+      );
+      // The nearest four hold the merge and both its parents.
+      const near = await persistence.ancestorNodes(main, 4);
+      assert.equal(near.length, 4);
+      assert.equal(near[0]!.hash, main);
+      for (const p of near[0]!.parents) assert.ok(near.some((n) => n.hash === p));
+      assert.deepEqual(await persistence.ancestorNodes('0'.repeat(64), 10), []);
     });
   });
 }

@@ -5,7 +5,7 @@ import type {
   PendingMergeRecord,
   WebhookDeliveryRecord,
 } from './companions.ts';
-import type { CommitRecord } from './core/persistence.ts';
+import type { AncestorNode, CommitRecord } from './core/persistence.ts';
 import type { ReferenceType, ReflogEntry } from './types.ts';
 
 /**
@@ -63,10 +63,22 @@ export function toCommitRow(c: CommitRecord): CommitRow {
   };
 }
 
+/** A commit row's two parent columns as the commit's parent list (first parent first). */
+function parentsOf(r: { parent: string | null; merge_parent: string | null }): string[] {
+  return r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [];
+}
+
+/** An ancestor row (hash, parent, merge_parent, generation), as the merge-base walk reads it. */
+export function fromAncestorRow(r: AncestorRow): AncestorNode {
+  return { hash: r.hash, parents: parentsOf(r), generation: Number(r.generation) };
+}
+
+export type AncestorRow = Pick<CommitRow, 'hash' | 'parent' | 'merge_parent' | 'generation'>;
+
 export function fromCommitRow(r: CommitRow): CommitRecord {
   return {
     hash: r.hash,
-    parents: r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [],
+    parents: parentsOf(r),
     tree: r.tree,
     generation: r.generation,
     author: r.author,

@@ -6,6 +6,13 @@ import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
 
 const CACHE_LIMIT = 50_000;
+/** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
+const ANCESTRY_LIMIT = 100_000;
+/**
+ * Ancestors read at once when a merge-base walk reaches a commit it does not hold: a walk goes on to that commit's
+ * parents, theirs, and so on, so reading them together turns one query per commit into one per this many.
+ */
+const ANCESTRY_BATCH = 256;
 
 /** The root commit every store starts from; fixed fields so that every fresh store has the same root hash. */
 const ROOT_FIELDS = {
@@ -31,6 +38,8 @@ type CommitFields = Omit<CommitRecord, 'hash' | 'generation' | 'commitMs'>;
 export class ObjectReader {
   private readonly nodeCache = new Map<string, TreeNode<Content>>();
   private readonly commitCache = new Map<string, CommitRecord>();
+  /** Parents and generation of commits read for merge-base walks (without their operations). */
+  private readonly ancestry = new Map<string, CommitNode>();
   /**
    * Objects of writes handed to the persistence but not yet durable, for the commits planned on top of them (see
    * `CoreVersionStore.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
@@ -102,8 +111,14 @@ export class ObjectReader {
 
   /** The merge-base walk's view of a commit. */
   readonly loadNode = async (hash: string): Promise<CommitNode> => {
-    const c = await this.commit(hash);
-    return { parents: c.parents, generation: c.generation };
+    const known = this.cachedCommit(hash) ?? this.ancestry.get(hash);
+    if (known) return { parents: known.parents, generation: known.generation };
+    for (const n of await this.persist.ancestorNodes(hash, ANCESTRY_BATCH)) {
+      remember(this.ancestry, n.hash, { parents: n.parents, generation: n.generation }, ANCESTRY_LIMIT);
+    }
+    const found = this.ancestry.get(hash);
+    if (!found) throw new NoSuchReferenceError(hash);
+    return found;
   };
 
   /** A full hash, or a unique prefix of at least 8 hex digits, to the full hash of an existing commit. */
@@ -240,8 +255,8 @@ export function toCommit(c: CommitRecord): Commit {
   };
 }
 
-function remember<V>(cache: Map<string, V>, key: string, value: V): void {
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+function remember<V>(cache: Map<string, V>, key: string, value: V, limit = CACHE_LIMIT): void {
+  if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
 }
 

@@ -69,6 +69,13 @@ export interface WriteBatch {
  *
  * @example if (!(await persist.write({ nodes, commits: [c], ref: { kind: 'move', name: 'main', type: 'BRANCH', from, to: c.hash, operation: 'COMMIT' }, at }))) retry()
  */
+/** A commit as the merge-base walk sees it: its parents and generation. */
+export interface AncestorNode {
+  hash: string;
+  parents: string[];
+  generation: number;
+}
+
 export interface Persistence {
   /**
    * True when the writes of one ref are applied in the order `write` was called, each seeing the effects of those
@@ -92,6 +99,12 @@ export interface Persistence {
    * one round trip; empty when `hash` is unknown. The log reads a page this way instead of one query per commit.
    */
   firstParents(hash: string, limit: number): Promise<CommitRecord[]>;
+  /**
+   * Up to `limit` ancestors of `hash` through both parents (itself included), each once, the nearest ones (breadth
+   * first), answered highest generation first, with only what a merge-base walk needs; one round trip. A walk over a history the server has not read yet (after a restart, on
+   * another replica) reads its commits this way instead of one query per commit.
+   */
+  ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]>;
   /** Up to `limit` full hashes starting with `prefix` (lower-case hex). */
   commitsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /** A trie node's serialized body. */

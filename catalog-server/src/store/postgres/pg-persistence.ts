@@ -1,7 +1,23 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
-import type { CommitRecord, Persistence, RefRecord, ReflogRecord, WriteBatch } from '../core/persistence.ts';
-import { COMMIT_COLUMNS, fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
+import type {
+  AncestorNode,
+  CommitRecord,
+  Persistence,
+  RefRecord,
+  ReflogRecord,
+  WriteBatch,
+} from '../core/persistence.ts';
+import {
+  COMMIT_COLUMNS,
+  fromAncestorRow,
+  fromCommitRow,
+  fromLogRow,
+  toCommitRow,
+  type AncestorRow,
+  type CommitRow,
+  type LogRow,
+} from '../sql-rows.ts';
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
 import { PgWriteQueue } from './pg-write-queue.ts';
@@ -125,6 +141,25 @@ export class PostgresPersistence implements Persistence {
       [hash, limit],
     );
     return rows.map(fromCommitRow);
+  }
+
+  async ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]> {
+    // Both parents of every commit reached, each commit once (UNION), nearest first. PostgreSQL computes a recursive
+    // query only as far as its reader fetches, so the LIMIT bounds the walk.
+    const { rows } = await this.pool.query<AncestorRow>(
+      `WITH RECURSIVE anc(hash) AS (
+        SELECT $1::text COLLATE "C"
+        UNION
+        SELECT p.hash FROM anc JOIN commits c ON c.hash = anc.hash
+        CROSS JOIN LATERAL (VALUES (c.parent), (c.merge_parent)) AS p(hash)
+        WHERE p.hash IS NOT NULL
+      ),
+      first AS (SELECT hash FROM anc LIMIT $2)
+      SELECT c.hash, c.parent, c.merge_parent, c.generation FROM first JOIN commits c ON c.hash = first.hash
+      ORDER BY c.generation DESC, c.hash`,
+      [hash, limit],
+    );
+    return rows.map(fromAncestorRow);
   }
 
   async scanCommits(after: { generation: number; hash: string } | undefined, limit: number): Promise<CommitRecord[]> {

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type {
+  AncestorNode,
   CommitRecord,
   JournaledFile,
   Persistence,
@@ -8,7 +9,15 @@ import type {
   ReflogRecord,
   WriteBatch,
 } from '../core/persistence.ts';
-import { fromCommitRow, fromLogRow, toCommitRow, type CommitRow, type LogRow } from '../sql-rows.ts';
+import {
+  fromAncestorRow,
+  fromCommitRow,
+  fromLogRow,
+  toCommitRow,
+  type AncestorRow,
+  type CommitRow,
+  type LogRow,
+} from '../sql-rows.ts';
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
@@ -52,6 +61,17 @@ export class SqlitePersistence implements Persistence {
           WHERE c.parent IS NOT NULL AND chain.n + 1 < ?
         )
         SELECT commits.* FROM chain JOIN commits ON commits.hash = chain.hash ORDER BY chain.n`),
+      // Both parents of every commit reached, each commit once (UNION), nearest first; the LIMIT bounds the walk.
+      ancestorNodes: p(`WITH RECURSIVE anc(hash) AS (
+          SELECT ?
+          UNION
+          SELECT CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END
+          FROM anc JOIN commits c ON c.hash = anc.hash JOIN (SELECT 0 AS i UNION ALL SELECT 1) side
+          WHERE (CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END) IS NOT NULL
+          LIMIT ?
+        )
+        SELECT c.hash, c.parent, c.merge_parent, c.generation FROM anc JOIN commits c ON c.hash = anc.hash
+        ORDER BY c.generation DESC, c.hash`),
       insertCommit: p(`INSERT OR IGNORE INTO commits (hash, parent, merge_parent, tree, generation, author, committer,
         message, author_time, commit_time, commit_ms, properties, operations)
         VALUES (@hash, @parent, @merge_parent, @tree, @generation, @author, @committer, @message, @author_time,
@@ -160,6 +180,10 @@ export class SqlitePersistence implements Persistence {
 
   async firstParents(hash: string, limit: number): Promise<CommitRecord[]> {
     return (this.stmt.firstParents.all(hash, limit) as CommitRow[]).map(fromCommitRow);
+  }
+
+  async ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]> {
+    return (this.stmt.ancestorNodes.all(hash, limit) as AncestorRow[]).map(fromAncestorRow);
   }
 
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
