@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { PostgresIdempotency, PostgresVersionStore, ReferenceConflictError } from '@ratatouille/catalog-server';
-import type { ContentKey, Operation } from '@ratatouille/catalog-server';
 import {
   describeColdReadContract,
   describeCompanionContract,
+  describePipelinedCommitContract,
   describeVersionStoreContract,
+  key,
+  put,
+  storeSteps,
 } from '@ratatouille/catalog-server/testing';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 
@@ -26,6 +29,8 @@ describe('store on PostgreSQL', function () {
     return { writer: await PostgresVersionStore.open(url), openReader: () => PostgresVersionStore.open(url) };
   });
 
+  describePipelinedCommitContract('PostgreSQL', async () => PostgresVersionStore.open(await server.createDatabase()));
+
   describeCompanionContract('PostgreSQL (migrations 100-104)', async () => {
     const store = await PostgresVersionStore.open(await server.createDatabase());
     return {
@@ -38,16 +43,9 @@ describe('store on PostgreSQL', function () {
 
   describe('commits to one branch, pipelined', () => {
     let store: PostgresVersionStore;
-    const key = (name: string): ContentKey => ({ elements: ['ns', name] });
-    const put = (name: string, loc: string): Operation => ({
-      type: 'PUT',
-      key: key(name),
-      content: { type: 'ICEBERG_TABLE', metadataLocation: loc, snapshotId: 1, schemaId: 0, specId: 0, sortOrderId: 0 },
-    });
-    const location = async (hash: string, name: string) => {
-      const c = await store.getContent(hash, key(name));
-      return c && 'metadataLocation' in c ? c.metadataLocation : undefined;
-    };
+    const { locationAt } = storeSteps(() => store);
+    const location = (hash: string, name: string) => locationAt(hash, key('ns', name));
+    const putTable = (name: string, loc: string) => put(key('ns', name), loc);
     let url: string;
     beforeEach(async () => {
       url = await server.createDatabase();
@@ -55,33 +53,10 @@ describe('store on PostgreSQL', function () {
     });
     afterEach(() => store.close());
 
-    it('lands concurrent commits in shared transactions, each planned on the one before it', async () => {
-      const root = (await store.getReference('main')).hash;
-      const before = store.groupCommitStats;
-      const tables = Array.from({ length: 16 }, (_, i) => `t${i}`);
-      // Every writer read the same head (as Iceberg writers on `main` do) and changes a table of its own.
-      const results = await Promise.all(
-        tables.map((t) => store.commit('main', root, { message: t }, [put(t, `${t}-1`)])),
-      );
-      const head = (await store.getReference('main')).hash;
-      assert.equal(results.at(-1)!.hash, head, 'the last one handed over is the head');
-      const log = (await store.log(head, { maxRecords: 16 })).items.reverse();
-      assert.deepEqual(
-        log.map((c) => c.message),
-        tables,
-        'one chain, in arrival order',
-      );
-      for (const t of tables) assert.equal(await location(head, t), `${t}-1`);
-      const after = store.groupCommitStats;
-      const transactions = after.transactions - before.transactions;
-      assert.equal(after.items - before.items, 16);
-      assert.ok(transactions < 16 / 2, `16 commits in ${transactions} transactions`);
-    });
-
     it('plans commits again when the write they were planned on loses its compare-and-swap', async () => {
       const root = (await store.getReference('main')).hash;
       await store.createReference('side', 'BRANCH', root);
-      const side = await store.commit('side', root, { message: 'side' }, [put('s', 's-1')]);
+      const side = await store.commit('side', root, { message: 'side' }, [putTable('s', 's-1')]);
       const before = store.groupCommitStats;
       // Another writer moves main first (handed over first, so it is written first), held up by a lock on the ref's
       // row until the two commits below are planned on the old head and queued behind it. Then the first loses its
@@ -101,8 +76,8 @@ describe('store on PostgreSQL', function () {
           at: new Date().toISOString(),
         });
         commits = Promise.all([
-          store.commit('main', root, { message: 'a' }, [put('a', 'a-1')]),
-          store.commit('main', root, { message: 'b' }, [put('b', 'b-1')]),
+          store.commit('main', root, { message: 'a' }, [putTable('a', 'a-1')]),
+          store.commit('main', root, { message: 'b' }, [putTable('b', 'b-1')]),
         ]);
         for (const start = Date.now(); store.groupCommitStats.waiting < 3;) {
           if (Date.now() - start > 10_000) assert.fail('the commits were not queued behind the move');
@@ -132,7 +107,9 @@ describe('store on PostgreSQL', function () {
       assert.ok(after.transactions - before.transactions < 5, 'the lost commits shared a transaction');
       // Another server writes to main: for a while its commits are planned one at a time on the acknowledged head, so
       // one loss does not cost a chain of them.
-      await Promise.all(['c', 'd', 'e'].map((t) => store.commit('main', head, { message: t }, [put(t, `${t}-1`)])));
+      await Promise.all(
+        ['c', 'd', 'e'].map((t) => store.commit('main', head, { message: t }, [putTable(t, `${t}-1`)])),
+      );
       const later = store.groupCommitStats;
       assert.equal(later.items - after.items, 3);
       assert.equal(later.transactions - after.transactions, 3);
@@ -140,12 +117,12 @@ describe('store on PostgreSQL', function () {
 
     it('keeps the other commits of a shared transaction when one is refused', async () => {
       const root = (await store.getReference('main')).hash;
-      const first = await store.commit('main', root, { message: 'first' }, [put('hot', 'hot-1')]);
+      const first = await store.commit('main', root, { message: 'first' }, [putTable('hot', 'hot-1')]);
       // All from the same stale head: the one on "hot" conflicts (it changed since), the others land.
       const settled = await Promise.allSettled([
-        store.commit('main', root, { message: 'x' }, [put('x', 'x-1')]),
-        store.commit('main', root, { message: 'hot' }, [put('hot', 'hot-2')]),
-        store.commit('main', root, { message: 'y' }, [put('y', 'y-1')]),
+        store.commit('main', root, { message: 'x' }, [putTable('x', 'x-1')]),
+        store.commit('main', root, { message: 'hot' }, [putTable('hot', 'hot-2')]),
+        store.commit('main', root, { message: 'y' }, [putTable('y', 'y-1')]),
       ]);
       assert.deepEqual(
         settled.map((s) => s.status),

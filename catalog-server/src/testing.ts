@@ -5,3 +5,5 @@
 export { describeVersionStoreContract } from './store/contract.ts';
 export { describeCompanionContract, type CompanionFixture } from './store/companions-contract.ts';
 export { describeColdReadContract, type ColdReadFixture } from './store/contract-cold-reads.ts';
+export { describePipelinedCommitContract, type GroupCountingStore } from './store/contract-pipelined.ts';
+export { key, put, storeSteps } from './store/contract-fixture.ts';

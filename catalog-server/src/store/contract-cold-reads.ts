@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CoreVersionStore } from './core/version-store.ts';
-import type { Commit, Operation, VersionStore } from './types.ts';
+import { key, put } from './contract-fixture.ts';
+import type { Commit, VersionStore } from './types.ts';
 
 /** A store that wrote a history, and a way to open a second store on the same database with nothing cached. */
 export interface ColdReadFixture {
@@ -83,20 +84,10 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
 
     it('finds the merge base across a history of merges it never read, as the writer does', async () => {
       const w = fixture.writer;
-      const put = (name: string, i: number): Operation => ({
-        type: 'PUT',
-        key: { elements: ['t', name] },
-        content: {
-          type: 'ICEBERG_TABLE',
-          metadataLocation: `file:///w/${name}/${i}`,
-          snapshotId: i,
-          schemaId: 0,
-          specId: 0,
-          sortOrderId: 0,
-        },
-      });
       const commit = async (branch: string, name: string, i: number) =>
-        w.commit(branch, (await w.getReference(branch)).hash, { message: `${branch}${i}` }, [put(name, i)]);
+        w.commit(branch, (await w.getReference(branch)).hash, { message: `${branch}${i}` }, [
+          put(key('t', name), `file:///w/${name}/${i}`),
+        ]);
       const fork = (await commit('main', 'm', 0)).hash;
       await w.createReference('old', 'BRANCH', fork);
       await w.createReference('feature', 'BRANCH', fork);

@@ -6,6 +6,7 @@ import { ReferenceConflictError } from '../../errors/index.ts';
 import type { ContentKey, Operation } from '../types.ts';
 import type { SqlitePersistence } from './sqlite-persistence.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
+import { describePipelinedCommitContract } from '../contract-pipelined.ts';
 
 describe('SQLite group commit', () => {
   let dir: string;
@@ -61,38 +62,6 @@ describe('SQLite group commit', () => {
     const transactions = after.transactions - before.transactions;
     assert.ok(writes >= branches.length * 2, `writes ${writes}`);
     assert.ok(transactions < writes / 2, `${writes} writes in ${transactions} transactions`);
-  });
-
-  it('lands concurrent commits to one branch in shared transactions, each planned on the one before it', async () => {
-    const root = (await store.getReference('main')).hash;
-    const before = store.groupCommitStats;
-    const tables = Array.from({ length: 16 }, (_, i) => `t${i}`);
-    // Every writer read the same head (as Iceberg writers on `main` do) and changes a table of its own.
-    const results = await Promise.all(
-      tables.map((t) => store.commit('main', root, { message: t }, [put(t, `${t}-1`)])),
-    );
-
-    const head = (await store.getReference('main')).hash;
-    assert.equal(results.at(-1)!.hash, head, 'the last one handed over is the head');
-    const log = (await store.log(head, { maxRecords: 16 })).items.reverse();
-    assert.deepEqual(
-      log.map((c) => c.message),
-      tables,
-      'one chain, in arrival order',
-    );
-    assert.deepEqual(
-      results.map((r) => r.hash),
-      log.map((c) => c.hash),
-    );
-    for (const t of tables) {
-      const c = await store.getContent(head, key(t));
-      assert.equal(c && 'metadataLocation' in c ? c.metadataLocation : undefined, `${t}-1`);
-    }
-    const after = store.groupCommitStats;
-    assert.ok(
-      after.transactions - before.transactions < 16 / 2,
-      `16 commits in ${after.transactions - before.transactions} transactions`,
-    );
   });
 
   it('plans commits again on the acknowledged head when the write they were planned on fails', async () => {
@@ -186,3 +155,5 @@ describe('SQLite group commit', () => {
     assert.notEqual((await store.getReference('main')).hash, h);
   });
 });
+
+describePipelinedCommitContract('SQLite', () => SqliteVersionStore.open(':memory:'));
