@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { WriteBatch } from '../core/persistence.ts';
 
 /** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
-export const RETRYABLE = new Set(['40001', '40P01']);
+const RETRYABLE = new Set(['40001', '40P01']);
 /**
  * A commit whose parent is not in the database: it was planned on a write of this server that did not land (its
  * compare-and-swap failed). The ref cannot be at that parent either, so the batch has lost its compare-and-swap.
