@@ -5,6 +5,9 @@ import { parseTableUpdate } from '../updates/table-update.ts';
 import { createTableRequest } from '../rest/requests.ts';
 import { parseJson, stringifyJson } from '../json.ts';
 import { parseTableMetadata, tableMetadataToJson, type TableMetadata } from './table-metadata.ts';
+import { stringifyTableMetadataJson } from './metadata-text.ts';
+import { deepFreeze } from './frozen.ts';
+import { InvalidMetadataError } from '../errors/index.ts';
 
 const NOW = 1_700_000_000_000;
 
@@ -118,4 +121,74 @@ describe('table metadata in memory and as read back', () => {
       assert.deepEqual(parseTableMetadata(tableMetadataToJson(fromMemory)), fromMemory);
     });
   }
+});
+
+describe('history shared between versions of a table', () => {
+  const v2 = () => withHistory(created(2));
+  const text = (md: TableMetadata) => stringifyJson(tableMetadataToJson(md));
+
+  it('writes the same text as stringifyJson, frozen or not, and again from the frozen elements', () => {
+    for (const md of [created(2), v2(), withHistory(created(3))]) {
+      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(md)), text(md));
+      const frozen = deepFreeze(md);
+      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(frozen)), text(frozen));
+      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(frozen)), text(frozen));
+    }
+  });
+
+  it('serializes an element that is not frozen anew each time, so a change to it is written', () => {
+    const md = v2();
+    const before = stringifyTableMetadataJson(tableMetadataToJson(md));
+    md.snapshots[0]!.summary['added-records'] = '999';
+    const after = stringifyTableMetadataJson(tableMetadataToJson(md));
+    assert.notEqual(after, before);
+    assert.equal(after, text(md));
+  });
+
+  it('keeps exact ids and falls back like stringifyJson when a string holds its internal marker', () => {
+    const md = v2();
+    md.snapshots[1]!.summary['note'] = '\u0000rat-int:12';
+    const frozen = deepFreeze(md);
+    const written = stringifyTableMetadataJson(tableMetadataToJson(frozen));
+    assert.equal(written, text(frozen));
+    assert.ok(written.includes('3051729675574597004'));
+    assert.deepEqual(parseTableMetadata(parseJson(written)), parseTableMetadata(parseJson(text(frozen))));
+  });
+
+  it('parsing the next version in memory keeps the frozen elements it already parsed and checks only new ones', () => {
+    const cached = deepFreeze(parseTableMetadata(tableMetadataToJson(v2())));
+    const next = applyTableCommit(
+      cached,
+      [],
+      [
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            'snapshot-id': 42n,
+            'parent-snapshot-id': 9007199254740993n,
+            'sequence-number': 4,
+            'timestamp-ms': NOW + 20,
+            'manifest-list': 'file:///wh/db/t/metadata/snap-42.avro',
+            summary: { operation: 'append' },
+          },
+        },
+        { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': 42n },
+      ].map(parseTableUpdate),
+      { now: NOW + 20 },
+    );
+    const parsed = parseTableMetadata(tableMetadataToJson(next));
+    cached.snapshots.forEach((s, i) => assert.equal(parsed.snapshots[i], s));
+    assert.equal(parsed['snapshot-log'][0], cached['snapshot-log'][0]);
+    // The same as parsing the whole text: nothing is lost or reordered by checking only the new elements.
+    assert.deepEqual(parsed, parseTableMetadata(parseJson(text(next))));
+
+    const broken = { ...tableMetadataToJson(next), snapshots: [...cached.snapshots, { 'snapshot-id': 43 }] };
+    assert.throws(() => parseTableMetadata(broken), InvalidMetadataError);
+  });
+
+  it('checks again an element it parsed that is not frozen (it may have changed since)', () => {
+    const md = parseTableMetadata(tableMetadataToJson(v2()));
+    (md.snapshots[0] as Record<string, unknown>)['timestamp-ms'] = 'yesterday';
+    assert.throws(() => parseTableMetadata(tableMetadataToJson(md)), InvalidMetadataError);
+  });
 });

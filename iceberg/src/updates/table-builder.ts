@@ -19,7 +19,21 @@ export interface TableBuilder {
   lastUpdatedMs?: number;
 }
 
-/** Starts a builder over a deep copy of `md`, so a failed commit leaves the caller's metadata untouched. */
+/**
+ * Starts a builder over a copy of `md` that leaves the caller's metadata untouched. Only the containers are copied
+ * (the metadata object, its arrays and records): the appliers add, remove and replace elements but never change one,
+ * so the new version shares its schemas, snapshots and log entries with `md`. A commit then copies references, not
+ * the table's history (`iceberg/src/updates/table-updates.test.ts` applies every update to deeply frozen metadata).
+ */
 export function tableBuilder(md: TableMetadata, opts: { now: number; creating?: boolean }): TableBuilder {
-  return { md: structuredClone(md), creating: opts.creating ?? false, now: opts.now, addedSnapshotIds: new Set() };
+  return { md: containersCopied(md), creating: opts.creating ?? false, now: opts.now, addedSnapshotIds: new Set() };
+}
+
+function containersCopied(md: TableMetadata): TableMetadata {
+  const out: Record<string, unknown> = { ...md };
+  for (const [key, value] of Object.entries(out)) {
+    if (Array.isArray(value)) out[key] = value.slice();
+    else if (typeof value === 'object' && value !== null) out[key] = { ...value };
+  }
+  return out as TableMetadata;
 }

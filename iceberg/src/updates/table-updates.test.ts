@@ -7,6 +7,7 @@ import { tableAppliers } from './table-appliers.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import { parseTableMetadata, tableMetadataToJson } from '../model/table-metadata.ts';
 import { createTableRequest } from '../rest/requests.ts';
+import { deepFreeze } from '../model/frozen.ts';
 import {
   InvalidUpdateError,
   RequirementFailedError,
@@ -53,8 +54,13 @@ const sortOn = (sourceId: number) => ({
   'null-order': 'nulls-first',
 });
 
+/**
+ * Applies to deeply frozen metadata, as the catalog does to what it caches: an applier that changed anything of the
+ * base (rather than replacing it in the builder's copy) would throw here.
+ */
 function commit(md: TableMetadata | undefined, reqs: unknown[], updates: unknown[]): TableMetadata {
-  return applyTableCommit(md, reqs.map(parseTableRequirement), updates.map(parseTableUpdate), { now: NOW + 1 });
+  const base = md && deepFreeze(md);
+  return applyTableCommit(base, reqs.map(parseTableRequirement), updates.map(parseTableUpdate), { now: NOW + 1 });
 }
 
 const snapshot = (id: bigint, seq: number, parent?: bigint) => ({

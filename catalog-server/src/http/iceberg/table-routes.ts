@@ -6,7 +6,7 @@ import {
   registerTableRequest,
   renameTableRequest,
   reportMetricsRequest,
-  stringifyJson,
+  stringifyTableMetadataJson,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -74,7 +74,7 @@ export function loadTableHandler(ctx: AppContext): (req: Request, res: Response)
     // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
     // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
     const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
-      const metadata = stringifyJson(tableMetadataFor(md, mode));
+      const metadata = stringifyTableMetadataJson(tableMetadataFor(md, mode));
       return vend ? metadata : loadTableResultText(loc, metadata, storageConfig(ctx, md.location, false), []);
     });
     res.setHeader('ETag', t.etag);

@@ -48,9 +48,10 @@ export async function confineMetadataLocations<M extends TableMetadata | ViewMet
  * needs, and may later delete it. (Data files may come from anywhere; the catalog never deletes outside its roots.)
  */
 async function confineNewSnapshots(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<void> {
-  const known = new Set((base?.snapshots ?? []).map((s) => String(s['snapshot-id'])));
+  // Ids are bigints (the parser's `long`), which a Set compares by value.
+  const known = new Set((base?.snapshots ?? []).map((s) => s['snapshot-id']));
   for (const s of md.snapshots) {
-    if (s['manifest-list'] && !known.has(String(s['snapshot-id']))) {
+    if (s['manifest-list'] && !known.has(s['snapshot-id'])) {
       await ctx.locations.confine(s['manifest-list'], `Manifest list of snapshot ${s['snapshot-id']}`);
     }
   }

@@ -1,3 +1,4 @@
+import { deepFreeze } from '@ratatouille/iceberg';
 /**
  * The text of recently read or written metadata files, by location. Metadata files are immutable (each commit writes
  * a new file under a fresh UUID name and never overwrites one), so a cached text never goes stale; only deleting
@@ -19,8 +20,10 @@ export class MetadataCache {
   private readonly texts = new Map<string, string>();
   private bytes = 0;
   /**
-   * Parsed table metadata of the most recent files: parsing Iceberg metadata losslessly (64-bit ids) costs far more
-   * than copying the parsed object, so callers get a structured clone and may change it freely.
+   * Parsed table metadata of the most recent files, deeply frozen: parsing Iceberg metadata losslessly (64-bit ids)
+   * costs far more than copying the parsed object, so callers get a structured clone and may change it freely, or,
+   * when they only read it, the cached object itself. Frozen, its history elements can be shared with the next
+   * version of the table and their text reused (`stringifyTableMetadataJson`), which a change would make wrong.
    */
   private readonly parsed = new Map<string, unknown>();
   private static readonly PARSED_LIMIT = 64;
@@ -32,10 +35,13 @@ export class MetadataCache {
     return opts.copy === false ? (value as T) : structuredClone(value as T);
   }
 
-  /** `owned`: the caller made `value` for the cache and keeps no reference to it, so it is stored without a copy. */
+  /**
+   * `owned`: the caller made `value` for the cache and will not change it, so it is frozen and stored without a copy
+   * (freezing stops at what is frozen already, so a new version sharing the last one's history costs only its news).
+   */
   putParsed<T>(location: string, value: T, opts: { owned?: boolean } = {}): void {
     this.parsed.delete(location);
-    this.parsed.set(location, opts.owned ? value : structuredClone(value));
+    this.parsed.set(location, deepFreeze(opts.owned ? value : structuredClone(value)));
     if (this.parsed.size > MetadataCache.PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
   }
 

@@ -6,6 +6,7 @@ import {
   parseTableMetadata,
   parseViewMetadata,
   stringifyJson,
+  stringifyTableMetadataJson,
   tableMetadataToJson,
   type TableMetadata,
   type ViewMetadata,
@@ -164,7 +165,7 @@ export async function writeTableMetadata(
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
-  const text = stringifyJson(tableMetadataToJson(metadata));
+  const text = stringifyTableMetadataJson(tableMetadataToJson(metadata));
   const journaled = opts.journal && ctx.fileJournal?.accepts(io) ? { location, text } : undefined;
   if (journaled) await io.writeProvisional!(location, text);
   else await io.write(location, text, { ifAbsent: true });
@@ -173,7 +174,8 @@ export async function writeTableMetadata(
   cache.markVerified(location, Date.now());
   // The next commit to this table starts from this file: seed its parsed form, normalized as a read of the text would
   // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;
-  // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back.
+  // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back. The history it shares
+  // with the version it was built from is parsed and frozen already, so only this commit's additions are checked.
   cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
   return { location, metadata, text, journaled };
 }

@@ -1,6 +1,6 @@
 import {
   applyTableCommit,
-  stringifyJson,
+  stringifyTableMetadataJson,
   tableMetadataToJson,
   type CommitTableRequest,
   type TableIdentifier,
@@ -76,7 +76,7 @@ async function prepareTableChange(
     return {
       ops: [],
       written: existing.metadataLocation,
-      metadataText: stringifyJson(tableMetadataToJson(base)),
+      metadataText: stringifyTableMetadataJson(tableMetadataToJson(base)),
       message: '',
       changed: false,
     };

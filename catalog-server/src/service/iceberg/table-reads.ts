@@ -84,7 +84,8 @@ export async function loadTableAnswer(
   const hit = cache.getSerialized(metadataLocation, variant);
   countLookup(ctx, 'serialized', hit !== undefined);
   if (hit) return { ...hit, metadataLocation };
-  const md = await readTableMetadata(ctx, metadataLocation);
+  // Only read to build the answer: the cached object itself, no copy of the table's history.
+  const md = await readTableMetadata(ctx, metadataLocation, { copy: false });
   const value = {
     bytes: Buffer.from(build(md, metadataLocation), 'utf8'),
     tableLocation: md.location,
