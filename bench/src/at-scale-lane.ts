@@ -4,12 +4,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SqliteVersionStore, type ContentKey, type Operation } from '@ratatouille/catalog-server';
 import { NessieApi, tablePut } from './api-v2-lane.ts';
+import { runCommitHistory, type CommitHistoryWorkload } from './commit-history.ts';
 import { latencies, timeOnce } from './measure.ts';
 import { log, Recorder } from './report.ts';
 import { startOurs } from './servers.ts';
 
 /** Sizes of the at-scale lane: where users of other versioned catalogs report trouble. */
-export interface AtScaleWorkload {
+export interface AtScaleWorkload extends CommitHistoryWorkload {
   /** Tags next to a few branches, for listing references. */
   tags: number;
   /** Merge commits between the fork point of a branch and the head it is merged into. */
@@ -19,8 +20,24 @@ export interface AtScaleWorkload {
   reps: number;
 }
 
-export const FULL_AT_SCALE: AtScaleWorkload = { tags: 100_000, mergeCommits: 10_000, diffKeys: 10_000, reps: 5 };
-export const QUICK_AT_SCALE: AtScaleWorkload = { tags: 10_000, mergeCommits: 1_000, diffKeys: 10_000, reps: 3 };
+export const FULL_AT_SCALE: AtScaleWorkload = {
+  tags: 100_000,
+  mergeCommits: 10_000,
+  diffKeys: 10_000,
+  reps: 5,
+  historySnapshots: 5_000,
+  historyMaxMs: 240_000,
+  historyLoads: 50,
+};
+export const QUICK_AT_SCALE: AtScaleWorkload = {
+  tags: 10_000,
+  mergeCommits: 1_000,
+  diffKeys: 10_000,
+  reps: 3,
+  historySnapshots: 1_000,
+  historyMaxMs: 30_000,
+  historyLoads: 30,
+};
 
 const NS = 'at';
 const key = (name: string): ContentKey => ({ elements: [NS, name] });
@@ -52,7 +69,8 @@ async function batched(store: SqliteVersionStore, n: number, fn: (i: number) => 
  * minutes for a merge over thousands of merge commits): listing references next to 100,000 tags, the merge base of a
  * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys. Fixtures are built
  * through the store API in a temp folder (synchronous=OFF while populating), then measured on the store (FULL) and
- * over HTTP on the same database.
+ * over HTTP on the same database. Then, on a fresh server, commit cost against a table's history length
+ * (`runCommitHistory`).
  *
  * @example await runAtScaleLane(QUICK_AT_SCALE, rec)
  */
@@ -193,11 +211,13 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  await runCommitHistory(lane, w, rec);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rec = new Recorder();
   await runAtScaleLane(process.argv.includes('--quick') ? QUICK_AT_SCALE : FULL_AT_SCALE, rec);
-  for (const f of rec.figures) console.log(`${f.name.padEnd(48)} ${f.system.padEnd(6)} ${f.value.toFixed(2)} ms`);
+  for (const f of rec.figures)
+    console.log(`${f.name.padEnd(48)} ${f.system.padEnd(6)} ${f.value.toFixed(2)} ${f.unit}`);
   process.exit(0);
 }
