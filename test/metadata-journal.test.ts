@@ -95,6 +95,21 @@ describe('metadata files committed before their fsync (the file journal)', funct
     }
   });
 
+  it('writes a metadata file past the journal limit durably instead of journaling it', async () => {
+    await tableWithCommits(1);
+    // Past the 256 KB a journaled file may have (file-journal.ts): a table with a long history, made in one commit.
+    const big = 'x'.repeat(60_000);
+    const updates = Object.fromEntries([1, 2, 3, 4, 5].map((n) => [`big${n}`, big]));
+    const r = await http('POST', table(), { updates: [{ action: 'set-properties', updates }] });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const written = r.body['metadata-location'] as string;
+    assert.ok(!journal().some((f) => f.location === written), 'the large file was journaled');
+    assert.equal(JSON.parse(readFileSync(fileURLToPath(written), 'utf8')).properties.big5, big);
+    const next = await http('POST', table(), appendBody(r.body.metadata.location, 2, 1));
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    assert.equal((await http('GET', table())).body.metadata.properties.big5, big);
+  });
+
   it('forgets the journaled files of a table it purges, so a restart does not write them back', async () => {
     // With no history kept, a purge deletes the dropped version's files at once, moments after its last commit.
     await tableWithCommits(3, '0');

@@ -166,7 +166,7 @@ export async function writeTableMetadata(
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
   const text = stringifyTableMetadataJson(tableMetadataToJson(metadata));
-  const journaled = opts.journal && ctx.fileJournal?.accepts(io) ? { location, text } : undefined;
+  const journaled = opts.journal && ctx.fileJournal?.accepts(io, text.length) ? { location, text } : undefined;
   if (journaled) await io.writeProvisional!(location, text);
   else await io.write(location, text, { ifAbsent: true });
   const cache = metadataCacheFor(io);
