@@ -87,7 +87,7 @@ export class FileWarehouseIO implements WarehouseIO {
    * durable write waits for two fsyncs. The commit that references it keeps its bytes in the store's transaction, so
    * a file lost or torn by a power loss is rewritten from there on the next start.
    */
-  async writeProvisional(location: string, data: string): Promise<void> {
+  async writeProvisional(location: string, data: Buffer | string): Promise<void> {
     const target = filePathOf(location);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, data, { flag: 'wx' });

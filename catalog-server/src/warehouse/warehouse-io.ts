@@ -18,7 +18,7 @@ export interface WarehouseIO {
    * the caller keeps its bytes elsewhere (the store's file journal) until {@link makeDurable} returns. Only storage
    * where durability is a separate, slower step (a local file system) has it.
    */
-  writeProvisional?(location: string, data: string): Promise<void>;
+  writeProvisional?(location: string, data: Buffer | string): Promise<void>;
   /** Makes objects written with {@link writeProvisional} durable (their data, and their names in their folders). */
   makeDurable?(locations: string[]): Promise<void>;
   exists(location: string): Promise<boolean>;

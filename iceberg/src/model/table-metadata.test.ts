@@ -7,6 +7,7 @@ import { parseJson, stringifyJson } from '../json.ts';
 import { parseTableMetadata, tableMetadataToJson, type TableMetadata } from './table-metadata.ts';
 import { stringifyTableMetadataJson } from './metadata-text.ts';
 import { deepFreeze } from './frozen.ts';
+import { recordCopy } from './history-lineage.ts';
 import { InvalidMetadataError } from '../errors/index.ts';
 
 const NOW = 1_700_000_000_000;
@@ -184,6 +185,43 @@ describe('history shared between versions of a table', () => {
 
     const broken = { ...tableMetadataToJson(next), snapshots: [...cached.snapshots, { 'snapshot-id': 43 }] };
     assert.throws(() => parseTableMetadata(broken), InvalidMetadataError);
+  });
+
+  it('writes each version of a table the catalog builds from the last one exactly as stringifyJson would', () => {
+    // The catalog's loop: the cached version is frozen, a commit builds the next from it, which is parsed in memory
+    // and cached frozen in turn; texts are built from the older version's text where the arrays extend it.
+    let cached = deepFreeze(parseTableMetadata(tableMetadataToJson(v2())));
+    const same = (md: TableMetadata) => assert.equal(stringifyTableMetadataJson(tableMetadataToJson(md)), text(md));
+    for (let n = 0; n < 6; n++) {
+      const id = 100n + BigInt(n);
+      const updates =
+        n === 3
+          ? [{ action: 'remove-snapshots', 'snapshot-ids': [17n] }]
+          : [
+              {
+                action: 'add-snapshot',
+                snapshot: {
+                  'snapshot-id': id,
+                  'parent-snapshot-id': cached['current-snapshot-id'],
+                  'sequence-number': cached['last-sequence-number'] + 1,
+                  'timestamp-ms': NOW + 100 + n,
+                  'manifest-list': `file:///wh/db/t/metadata/snap-${id}.avro`,
+                  summary: { operation: 'append', n: String(n) },
+                },
+              },
+              { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': id },
+            ];
+      const next = applyTableCommit(cached, [], updates.map(parseTableUpdate), { now: NOW + 100 + n });
+      same(next);
+      same(next);
+      cached = deepFreeze(parseTableMetadata(tableMetadataToJson(next)));
+      same(cached);
+    }
+    // A copy whose older part no longer holds the same elements is written whole.
+    const snapshots = cached.snapshots.slice();
+    recordCopy(snapshots, cached.snapshots);
+    snapshots[0] = { ...snapshots[0]!, summary: { operation: 'replace' } };
+    same({ ...cached, snapshots });
   });
 
   it('checks again an element it parsed that is not frozen (it may have changed since)', () => {

@@ -24,6 +24,7 @@ import {
   type StatisticsFile,
 } from './parts.ts';
 import { highestFieldId } from './schema-utils.ts';
+import { recordCopy } from './history-lineage.ts';
 import { InvalidMetadataError } from '../errors/index.ts';
 
 /** Partition field ids start at 1000 (the spec reserves lower ids), so an empty table's last one is 999. */
@@ -204,9 +205,11 @@ function withoutParsedHistory(json: unknown): { input: unknown; setAside: Array<
   let input = json as Record<string, unknown>;
   for (const field of HISTORY_FIELDS) {
     const whole = input[field];
-    if (!Array.isArray(whole) || !whole.some(alreadyParsed)) continue;
+    if (!Array.isArray(whole)) continue;
+    const fresh = whole.filter((e) => !alreadyParsed(e));
+    if (fresh.length === whole.length) continue;
     if (input === json) input = { ...input };
-    input[field] = whole.filter((e) => !alreadyParsed(e));
+    input[field] = fresh;
     setAside.push([field, whole]);
   }
   return { input, setAside };
@@ -215,7 +218,9 @@ function withoutParsedHistory(json: unknown): { input: unknown; setAside: Array<
 /** `whole` in its order, each element not parsed before replaced by its parsed form (`parsed`, in the same order). */
 function rejoined(whole: unknown[], parsed: readonly unknown[]): unknown[] {
   let next = 0;
-  return whole.map((e) => (alreadyParsed(e) ? e : parsed[next++]));
+  const out = whole.map((e) => (alreadyParsed(e) ? e : parsed[next++]));
+  recordCopy(out, whole);
+  return out;
 }
 
 /**

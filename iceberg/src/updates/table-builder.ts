@@ -1,4 +1,5 @@
 import type { TableMetadata } from '../model/table-metadata.ts';
+import { recordCopy } from '../model/history-lineage.ts';
 
 /**
  * The working state while one commit's updates are applied in order. Besides the metadata it remembers what this
@@ -32,8 +33,11 @@ export function tableBuilder(md: TableMetadata, opts: { now: number; creating?: 
 function containersCopied(md: TableMetadata): TableMetadata {
   const out: Record<string, unknown> = { ...md };
   for (const [key, value] of Object.entries(out)) {
-    if (Array.isArray(value)) out[key] = value.slice();
-    else if (typeof value === 'object' && value !== null) out[key] = { ...value };
+    if (Array.isArray(value)) {
+      const copy = value.slice();
+      recordCopy(copy, value);
+      out[key] = copy;
+    } else if (typeof value === 'object' && value !== null) out[key] = { ...value };
   }
   return out as TableMetadata;
 }

@@ -44,6 +44,20 @@ export function sendJsonBytes(res: Response, bytes: Buffer, status = 200): void 
 }
 
 /**
+ * Sends JSON given as pieces, text or already encoded, in order (a metadata file's bytes inside the answer's
+ * envelope), without copying them into one buffer; corked so they leave as one write (`end` uncorks).
+ */
+export function sendJsonPieces(res: Response, pieces: ReadonlyArray<string | Buffer>, status = 200): void {
+  const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', buffers.reduce((n, b) => n + b.length, 0));
+  res.cork();
+  for (const b of buffers.slice(0, -1)) res.write(b);
+  res.end(buffers.at(-1));
+}
+
+/**
  * Validates the body with a request schema and the property limits of limits.ts. The Iceberg library's errors (an
  * unknown update action) and zod's go to the error handler, which answers them as 400s.
  */

@@ -18,11 +18,11 @@ export function loadTableResultText(
 }
 
 /**
- * A CommitTableResponse body around the new metadata file's text: the file holds exactly the metadata the answer
- * carries, so it is not serialized a second time.
+ * A CommitTableResponse body around the new metadata file's bytes, in pieces: the file holds exactly the metadata the
+ * answer carries, so it is neither serialized nor encoded a second time, nor copied into one buffer.
  *
- * @example commitTableResponseText(loc, fileText)
+ * @example sendJsonPieces(res, commitTableResponsePieces(loc, fileBytes))
  */
-export function commitTableResponseText(metadataLocation: string, metadataJson: string): string {
-  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson}}`;
+export function commitTableResponsePieces(metadataLocation: string, metadataJson: Buffer): Array<string | Buffer> {
+  return [`{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":`, metadataJson, '}'];
 }

@@ -25,8 +25,8 @@ import {
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
-import { parseBody, sendJson, sendJsonBytes, sendJsonText } from './json-io.ts';
-import { commitTableResponseText, loadTableResultText } from './load-table-body.ts';
+import { parseBody, sendJson, sendJsonBytes, sendJsonPieces, sendJsonText } from './json-io.ts';
+import { commitTableResponsePieces, loadTableResultText } from './load-table-body.ts';
 import { loadTableResult, tableMetadataFor } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
@@ -147,7 +147,7 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const t = await commitTable(ctx, refOf(req), ns, name, body, commitInfoOf(req));
     // The same tag a full load of the new metadata gets, so the client's next conditional load can be a 304.
     res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
-    sendJsonText(res, commitTableResponseText(t.metadataLocation, t.metadataText));
+    sendJsonPieces(res, commitTableResponsePieces(t.metadataLocation, t.metadataBytes));
   });
 
   r.delete('/namespaces/:namespace/tables/:table', async (req, res) => {

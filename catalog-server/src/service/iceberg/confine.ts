@@ -1,4 +1,4 @@
-import type { TableMetadata, ViewMetadata } from '@ratatouille/iceberg';
+import type { Snapshot, TableMetadata, ViewMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { LocationNotAllowedError } from '../../errors/index.ts';
 import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
@@ -48,13 +48,23 @@ export async function confineMetadataLocations<M extends TableMetadata | ViewMet
  * needs, and may later delete it. (Data files may come from anywhere; the catalog never deletes outside its roots.)
  */
 async function confineNewSnapshots(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<void> {
-  // Ids are bigints (the parser's `long`), which a Set compares by value.
-  const known = new Set((base?.snapshots ?? []).map((s) => s['snapshot-id']));
-  for (const s of md.snapshots) {
-    if (s['manifest-list'] && !known.has(s['snapshot-id'])) {
+  for (const s of newSnapshots(md.snapshots, base?.snapshots ?? [])) {
+    if (s['manifest-list']) {
       await ctx.locations.confine(s['manifest-list'], `Manifest list of snapshot ${s['snapshot-id']}`);
     }
   }
+}
+
+/**
+ * The snapshots of `after` that `before` does not hold. A commit's new version shares its snapshots with the base
+ * and appends the new ones, so when `before` is a prefix of `after` (the same objects) the rest is new, with no set
+ * of ids to build over a long history (snapshot ids are unique in a table); anything else compares ids.
+ */
+function newSnapshots(after: readonly Snapshot[], before: readonly Snapshot[]): readonly Snapshot[] {
+  if (before.length <= after.length && before.every((s, i) => after[i] === s)) return after.slice(before.length);
+  // Ids are bigints (the parser's `long`), which a Set compares by value.
+  const known = new Set(before.map((s) => s['snapshot-id']));
+  return after.filter((s) => !known.has(s['snapshot-id']));
 }
 
 /** Confines a namespace's `location` property, returning the properties with its canonical form. */

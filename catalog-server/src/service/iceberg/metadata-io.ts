@@ -153,7 +153,7 @@ export async function writeTableMetadata(
   md: TableMetadata,
   previous?: { location: string; lastUpdatedMs: number },
   opts: { journal?: boolean } = {},
-): Promise<{ location: string; metadata: TableMetadata; text: string; journaled?: JournaledFile }> {
+): Promise<{ location: string; metadata: TableMetadata; text: string; bytes: Buffer; journaled?: JournaledFile }> {
   const metadata: TableMetadata = {
     ...md,
     'metadata-log': appendMetadataLog(
@@ -166,9 +166,11 @@ export async function writeTableMetadata(
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
   const text = stringifyTableMetadataJson(tableMetadataToJson(metadata));
+  // Encoded once, for the file and for the commit's answer, which embeds it.
+  const bytes = Buffer.from(text, 'utf8');
   const journaled = opts.journal && ctx.fileJournal?.accepts(io, text.length) ? { location, text } : undefined;
-  if (journaled) await io.writeProvisional!(location, text);
-  else await io.write(location, text, { ifAbsent: true });
+  if (journaled) await io.writeProvisional!(location, bytes);
+  else await io.write(location, bytes, { ifAbsent: true });
   const cache = metadataCacheFor(io);
   cache.put(location, text);
   cache.markVerified(location, Date.now());
@@ -177,7 +179,7 @@ export async function writeTableMetadata(
   // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back. The history it shares
   // with the version it was built from is parsed and frozen already, so only this commit's additions are checked.
   cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
-  return { location, metadata, text, journaled };
+  return { location, metadata, text, bytes, journaled };
 }
 
 /** Writes the next metadata file of a view and returns its location. */

@@ -33,7 +33,8 @@ interface PreparedChange {
   ops: Operation[];
   written: string;
   /** The metadata's JSON text: the new file's when one was written. */
-  metadataText: string;
+  /** The metadata file's bytes, which the commit's answer embeds. */
+  metadataBytes: Buffer;
   /** The new file, when it was written provisionally (see `writeTableMetadata`). */
   journaled?: JournaledFile;
   message: string;
@@ -76,7 +77,7 @@ async function prepareTableChange(
     return {
       ops: [],
       written: existing.metadataLocation,
-      metadataText: stringifyTableMetadataJson(tableMetadataToJson(base)),
+      metadataBytes: Buffer.from(stringifyTableMetadataJson(tableMetadataToJson(base)), 'utf8'),
       message: '',
       changed: false,
     };
@@ -95,7 +96,7 @@ async function prepareTableChange(
   return {
     ops,
     written: written.location,
-    metadataText: written.text,
+    metadataBytes: written.bytes,
     journaled: written.journaled,
     message: describeTableChange(displayName(ns, name), updates, !existing),
     changed: true,
@@ -113,7 +114,7 @@ export async function commitTable(
   name: string,
   req: CommitTableRequest,
   info?: CommitInfo,
-): Promise<{ metadataLocation: string; metadataText: string }> {
+): Promise<{ metadataLocation: string; metadataBytes: Buffer }> {
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     const change = await prepareTableChange(ctx, head, ref, ns, name, req.requirements, req.updates);
@@ -126,7 +127,7 @@ export async function commitTable(
         [change.written],
         journaledOf([change]),
       );
-    return { metadataLocation: change.written, metadataText: change.metadataText };
+    return { metadataLocation: change.written, metadataBytes: change.metadataBytes };
   });
 }
 
