@@ -51,7 +51,10 @@ export function sendJsonPieces(res: Response, pieces: ReadonlyArray<string | Buf
   const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', buffers.reduce((n, b) => n + b.length, 0));
+  res.setHeader(
+    'Content-Length',
+    buffers.reduce((n, b) => n + b.length, 0),
+  );
   res.cork();
   for (const b of buffers.slice(0, -1)) res.write(b);
   res.end(buffers.at(-1));
