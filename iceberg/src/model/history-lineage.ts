@@ -4,6 +4,18 @@
  * knowing the frozen array a copy started from lets its text be the older text plus the new elements
  * (`metadata-text.ts`). Held weakly both ways: remembering a copy never keeps an older version of a table alive.
  */
+/**
+ * The metadata members that grow with every commit (a snapshot, a snapshot-log and a metadata-log entry each), whose
+ * elements successive versions of a table share rather than copy.
+ */
+export const HISTORY_FIELDS = [
+  'snapshots',
+  'snapshot-log',
+  'metadata-log',
+  'statistics',
+  'partition-statistics',
+] as const;
+
 const sources = new WeakMap<readonly unknown[], WeakRef<readonly unknown[]>>();
 
 /**

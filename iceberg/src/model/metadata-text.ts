@@ -1,6 +1,5 @@
 import { stringifyJson } from '../json.ts';
-import { HISTORY_FIELDS } from './table-metadata.ts';
-import { frozenPrefixOf } from './history-lineage.ts';
+import { HISTORY_FIELDS, frozenPrefixOf } from './history-lineage.ts';
 
 const HISTORY = new Set<string>(HISTORY_FIELDS);
 

@@ -24,7 +24,7 @@ import {
   type StatisticsFile,
 } from './parts.ts';
 import { highestFieldId } from './schema-utils.ts';
-import { recordCopy } from './history-lineage.ts';
+import { rememberParsedHistory, restoreParsedHistory, withoutParsedHistory } from './parsed-history.ts';
 import { InvalidMetadataError } from '../errors/index.ts';
 
 /** Partition field ids start at 1000 (the spec reserves lower ids), so an empty table's last one is 999. */
@@ -99,15 +99,14 @@ const rawTableMetadata = z.looseObject({
  * @example parseTableMetadata(parseJson(await io.read(location)))
  */
 export function parseTableMetadata(json: unknown): TableMetadata {
-  const { input, setAside } = withoutParsedHistory(json);
-  const r = rawTableMetadata.safeParse(input);
+  const history = withoutParsedHistory(json);
+  const r = rawTableMetadata.safeParse(history.input);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new InvalidMetadataError(`Not valid Iceberg table metadata: ${issues}`);
   }
   const m = r.data;
-  const members = m as Record<string, unknown>;
-  for (const [field, whole] of setAside) members[field] = rejoined(whole, (members[field] as unknown[] | null) ?? []);
+  restoreParsedHistory(history, m as Record<string, unknown>);
   const {
     schema: legacySchema,
     'partition-spec': legacySpec,
@@ -166,60 +165,7 @@ export function parseTableMetadata(json: unknown): TableMetadata {
     statistics: m.statistics ?? [],
     'partition-statistics': m['partition-statistics'] ?? [],
   };
-  for (const field of HISTORY_FIELDS) for (const element of out[field]) parsedElements.add(element);
-  return out;
-}
-
-/**
- * The metadata members that grow with every commit (a snapshot, a snapshot-log and a metadata-log entry each), whose
- * elements successive versions of a table share rather than copy.
- */
-export const HISTORY_FIELDS = [
-  'snapshots',
-  'snapshot-log',
-  'metadata-log',
-  'statistics',
-  'partition-statistics',
-] as const;
-
-/**
- * Elements of history fields this parser produced. Once frozen (the catalog freezes the metadata it caches) such an
- * element is parsed already and cannot have changed since, so parsing metadata that holds it again (the next version
- * of the table, built in memory from the cached one) validates only what is new: a commit's cost then does not grow
- * with the table's history. Text read from a file never holds one, so every file is validated whole.
- */
-const parsedElements = new WeakSet<object>();
-
-function alreadyParsed(element: unknown): boolean {
-  return typeof element === 'object' && element !== null && Object.isFrozen(element) && parsedElements.has(element);
-}
-
-/**
- * `json` with the already parsed elements of its history fields left out (so the schema checks only the others) and
- * the whole arrays they were taken from. Issue paths of a failure then count only the elements checked; that can only
- * happen for metadata built in memory, never for a file's.
- */
-function withoutParsedHistory(json: unknown): { input: unknown; setAside: Array<[string, unknown[]]> } {
-  const setAside: Array<[string, unknown[]]> = [];
-  if (typeof json !== 'object' || json === null) return { input: json, setAside };
-  let input = json as Record<string, unknown>;
-  for (const field of HISTORY_FIELDS) {
-    const whole = input[field];
-    if (!Array.isArray(whole)) continue;
-    const fresh = whole.filter((e) => !alreadyParsed(e));
-    if (fresh.length === whole.length) continue;
-    if (input === json) input = { ...input };
-    input[field] = fresh;
-    setAside.push([field, whole]);
-  }
-  return { input, setAside };
-}
-
-/** `whole` in its order, each element not parsed before replaced by its parsed form (`parsed`, in the same order). */
-function rejoined(whole: unknown[], parsed: readonly unknown[]): unknown[] {
-  let next = 0;
-  const out = whole.map((e) => (alreadyParsed(e) ? e : parsed[next++]));
-  recordCopy(out, whole);
+  rememberParsedHistory(history, out);
   return out;
 }
 
