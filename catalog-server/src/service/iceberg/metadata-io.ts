@@ -139,7 +139,7 @@ export async function readViewMetadata(ctx: Deps, location: string): Promise<Vie
 
 /**
  * Writes the next metadata file of a table (`<location>/metadata/NNNNN-<uuid>.metadata.json`), with the previous file
- * appended to the metadata-log, and returns its location, the metadata as written and the file's text (compact JSON,
+ * appended to the metadata-log, and returns its location, the metadata as written and the file's bytes (compact JSON,
  * as Iceberg's own writers produce; a commit's answer embeds it rather than serializing the metadata again). Never
  * overwrites a file.
  *
@@ -153,7 +153,7 @@ export async function writeTableMetadata(
   md: TableMetadata,
   previous?: { location: string; lastUpdatedMs: number },
   opts: { journal?: boolean } = {},
-): Promise<{ location: string; metadata: TableMetadata; text: string; bytes: Buffer; journaled?: JournaledFile }> {
+): Promise<{ location: string; metadata: TableMetadata; bytes: Buffer; journaled?: JournaledFile }> {
   const metadata: TableMetadata = {
     ...md,
     'metadata-log': appendMetadataLog(
@@ -179,7 +179,7 @@ export async function writeTableMetadata(
   // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back. The history it shares
   // with the version it was built from is parsed and frozen already, so only this commit's additions are checked.
   cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
-  return { location, metadata, text, bytes, journaled };
+  return { location, metadata, bytes, journaled };
 }
 
 /** Writes the next metadata file of a view and returns its location. */
