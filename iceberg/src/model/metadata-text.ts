@@ -5,58 +5,64 @@ const HISTORY = new Set<string>(HISTORY_FIELDS);
 
 /** The text of frozen history elements, serialized once: a frozen element cannot change, so its text cannot either. */
 const elementTexts = new WeakMap<object, string>();
-/** The text of frozen history arrays (without the closing bracket, see `openArrayText`), likewise. */
-const arrayTexts = new WeakMap<readonly unknown[], string>();
+/** The UTF-8 bytes of frozen history arrays, without the closing bracket (see `openArrayPieces`), likewise. */
+const arrayBytes = new WeakMap<readonly unknown[], Buffer>();
 /**
- * How many older versions an array's text may be built through before it is serialized whole. On a commit's path
- * it takes two (the builder's copy of the cached version, whose text came from the version before), so the bound
+ * How many older versions an array's bytes may be built through before it is serialized whole. On a commit's path
+ * it takes two (the builder's copy of the cached version, whose bytes came from the version before), so the bound
  * only keeps an unusual lineage from recursing deeply.
  */
 const MAX_LINEAGE = 4;
 
 /**
- * Table metadata JSON (what `tableMetadataToJson` returns, or a variant of it) as text, exactly as `stringifyJson`
- * writes it, where each frozen element of a history field (snapshots, log entries, statistics) is serialized once
- * and its text reused by every later version of the table that still holds it, and an array copied from a frozen one
- * and appended to (`history-lineage.ts`) is written as that array's text plus its new elements. Writing the next
- * metadata file then costs about the new elements, not serializing or even joining the whole history again.
+ * Table metadata JSON (what `tableMetadataToJson` returns, or a variant of it) as UTF-8 bytes, exactly what
+ * `stringifyJson` writes. Each frozen element of a history field (snapshots, log entries, statistics) is serialized
+ * once, and a history array copied from a frozen one and appended to (`history-lineage.ts`) is written as that
+ * array's bytes plus its new elements. The next metadata file of a table then costs about its new elements and one
+ * copy of the older bytes, not serializing and encoding the whole history again (encoding alone is about 0.8 ms per
+ * MB, and a table keeping 5,000 snapshots has a 2 MB file).
  *
- * @example stringifyTableMetadataJson(tableMetadataToJson(md)) === stringifyJson(tableMetadataToJson(md))
+ * @example encodeTableMetadataJson(tableMetadataToJson(md)).toString() === stringifyJson(tableMetadataToJson(md))
  */
-export function stringifyTableMetadataJson(json: Record<string, unknown>): string {
-  // Concatenated rather than joined: the history's text stays one piece until the file is written, not copied here.
-  let out = '';
+export function encodeTableMetadataJson(json: Record<string, unknown>): Buffer {
+  const pieces: Buffer[] = [];
+  let text = '';
   for (const [key, value] of Object.entries(json)) {
     // Dropped as JSON.stringify drops them from an object.
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
-    const text = HISTORY.has(key) && Array.isArray(value) ? arrayText(value) : stringifyJson(value);
-    out += `${out ? ',' : '{'}${JSON.stringify(key)}:${text}`;
+    text += `${text || pieces.length > 0 ? ',' : '{'}${JSON.stringify(key)}:`;
+    if (HISTORY.has(key) && Array.isArray(value)) {
+      pieces.push(Buffer.from(text, 'utf8'), ...openArrayPieces(value, 0));
+      text = ']';
+    } else {
+      text += stringifyJson(value);
+    }
   }
-  return out ? `${out}}` : '{}';
-}
-
-function arrayText(elements: readonly unknown[]): string {
-  return `${openArrayText(elements, 0)}]`;
+  pieces.push(Buffer.from(text || pieces.length > 0 ? `${text}}` : '{}', 'utf8'));
+  return Buffer.concat(pieces);
 }
 
 /**
- * The array's text without its closing bracket, so that a longer copy appends to it without slicing: slicing a string
- * built by concatenation copies it whole, which is what this avoids.
+ * An array's bytes without the closing bracket, in pieces: a longer copy of a frozen array appends its new elements
+ * to the frozen array's bytes without re-encoding them. A frozen array's bytes are kept as one buffer.
  */
-function openArrayText(elements: readonly unknown[], depth: number): string {
+function openArrayPieces(elements: readonly unknown[], depth: number): Buffer[] {
   const frozen = Object.isFrozen(elements);
-  const known = frozen ? arrayTexts.get(elements) : undefined;
-  if (known !== undefined) return known;
+  const known = frozen ? arrayBytes.get(elements) : undefined;
+  if (known !== undefined) return [known];
   const prefix = depth < MAX_LINEAGE ? frozenPrefixOf(elements) : undefined;
-  let text: string;
+  let pieces: Buffer[];
   if (prefix && prefix.length > 0) {
-    text = openArrayText(prefix, depth + 1);
-    for (let i = prefix.length; i < elements.length; i++) text += `,${elementText(elements[i])}`;
+    pieces = openArrayPieces(prefix, depth + 1);
+    const added = elements.slice(prefix.length);
+    if (added.length > 0) pieces = [...pieces, Buffer.from(`,${added.map(elementText).join(',')}`, 'utf8')];
   } else {
-    text = `[${elements.map(elementText).join(',')}`;
+    pieces = [Buffer.from(`[${elements.map(elementText).join(',')}`, 'utf8')];
   }
-  if (frozen) arrayTexts.set(elements, text);
-  return text;
+  if (!frozen) return pieces;
+  const whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  arrayBytes.set(elements, whole);
+  return [whole];
 }
 
 function elementText(element: unknown): string {

@@ -5,7 +5,7 @@ import { parseTableUpdate } from '../updates/table-update.ts';
 import { createTableRequest } from '../rest/requests.ts';
 import { parseJson, stringifyJson } from '../json.ts';
 import { parseTableMetadata, tableMetadataToJson, type TableMetadata } from './table-metadata.ts';
-import { stringifyTableMetadataJson } from './metadata-text.ts';
+import { encodeTableMetadataJson } from './metadata-text.ts';
 import { deepFreeze } from './frozen.ts';
 import { recordCopy } from './history-lineage.ts';
 import { InvalidMetadataError } from '../errors/index.ts';
@@ -130,18 +130,27 @@ describe('history shared between versions of a table', () => {
 
   it('writes the same text as stringifyJson, frozen or not, and again from the frozen elements', () => {
     for (const md of [created(2), v2(), withHistory(created(3))]) {
-      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(md)), text(md));
+      assert.equal(encodeTableMetadataJson(tableMetadataToJson(md)).toString(), text(md));
       const frozen = deepFreeze(md);
-      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(frozen)), text(frozen));
-      assert.equal(stringifyTableMetadataJson(tableMetadataToJson(frozen)), text(frozen));
+      assert.equal(encodeTableMetadataJson(tableMetadataToJson(frozen)).toString(), text(frozen));
+      assert.equal(encodeTableMetadataJson(tableMetadataToJson(frozen)).toString(), text(frozen));
     }
+  });
+
+  it('encodes text beyond ASCII exactly, in the history and around it', () => {
+    const md = v2();
+    md.snapshots[0]!.summary['note'] = 'Zürich → 東京 🚀';
+    md.properties['owner'] = 'Łukasz';
+    const frozen = deepFreeze(md);
+    assert.deepEqual(encodeTableMetadataJson(tableMetadataToJson(frozen)), Buffer.from(text(frozen), 'utf8'));
+    assert.equal(encodeTableMetadataJson({}).toString(), '{}');
   });
 
   it('serializes an element that is not frozen anew each time, so a change to it is written', () => {
     const md = v2();
-    const before = stringifyTableMetadataJson(tableMetadataToJson(md));
+    const before = encodeTableMetadataJson(tableMetadataToJson(md)).toString();
     md.snapshots[0]!.summary['added-records'] = '999';
-    const after = stringifyTableMetadataJson(tableMetadataToJson(md));
+    const after = encodeTableMetadataJson(tableMetadataToJson(md)).toString();
     assert.notEqual(after, before);
     assert.equal(after, text(md));
   });
@@ -150,7 +159,7 @@ describe('history shared between versions of a table', () => {
     const md = v2();
     md.snapshots[1]!.summary['note'] = '\u0000rat-int:12';
     const frozen = deepFreeze(md);
-    const written = stringifyTableMetadataJson(tableMetadataToJson(frozen));
+    const written = encodeTableMetadataJson(tableMetadataToJson(frozen)).toString();
     assert.equal(written, text(frozen));
     assert.ok(written.includes('3051729675574597004'));
     assert.deepEqual(parseTableMetadata(parseJson(written)), parseTableMetadata(parseJson(text(frozen))));
@@ -191,7 +200,8 @@ describe('history shared between versions of a table', () => {
     // The catalog's loop: the cached version is frozen, a commit builds the next from it, which is parsed in memory
     // and cached frozen in turn; texts are built from the older version's text where the arrays extend it.
     let cached = deepFreeze(parseTableMetadata(tableMetadataToJson(v2())));
-    const same = (md: TableMetadata) => assert.equal(stringifyTableMetadataJson(tableMetadataToJson(md)), text(md));
+    const same = (md: TableMetadata) =>
+      assert.equal(encodeTableMetadataJson(tableMetadataToJson(md)).toString(), text(md));
     for (let n = 0; n < 6; n++) {
       const id = 100n + BigInt(n);
       const updates =

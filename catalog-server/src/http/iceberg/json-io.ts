@@ -25,11 +25,6 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
   res.status(status).type('application/json').send(stringifyJson(body));
 }
 
-/** Sends JSON already serialized. */
-export function sendJsonText(res: Response, text: string, status = 200): void {
-  res.status(status).type('application/json').send(text);
-}
-
 /**
  * Sends JSON already serialized and encoded (a cached answer): no per-request string building or encoding, and
  * straight to node's `end` rather than through express's `send`, whose content-type lookup and freshness check the

@@ -1,20 +1,24 @@
 import { stringifyJson } from '@ratatouille/iceberg';
 
 /**
- * A LoadTableResult body as text around already serialized metadata (same members, same order as
- * `loadTableResult`): the metadata text is cached per metadata file by the service, the storage config and vended
- * credentials are built per request (they depend on who asks and expire).
+ * A LoadTableResult body around already encoded metadata (same members, same order as `loadTableResult`): the
+ * metadata's bytes are cached per metadata file by the service, the storage config and vended credentials are built
+ * per request (they depend on who asks and expire).
  *
- * @example loadTableResultText(loc, json, { 's3.region': 'eu-west-1' }, [])
+ * @example loadTableResultBytes(loc, metadataBytes, { 's3.region': 'eu-west-1' }, [])
  */
-export function loadTableResultText(
+export function loadTableResultBytes(
   metadataLocation: string,
-  metadataJson: string,
+  metadataJson: Buffer,
   config: Record<string, string>,
   credentials: Array<{ prefix: string; config: Record<string, string> }>,
-): string {
+): Buffer {
   const creds = credentials.length > 0 ? `,"storage-credentials":${stringifyJson(credentials)}` : '';
-  return `{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":${metadataJson},"config":${stringifyJson(config)}${creds}}`;
+  return Buffer.concat([
+    Buffer.from(`{"metadata-location":${JSON.stringify(metadataLocation)},"metadata":`, 'utf8'),
+    metadataJson,
+    Buffer.from(`,"config":${stringifyJson(config)}${creds}}`, 'utf8'),
+  ]);
 }
 
 /**

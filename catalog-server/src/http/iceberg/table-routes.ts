@@ -6,7 +6,7 @@ import {
   registerTableRequest,
   renameTableRequest,
   reportMetricsRequest,
-  stringifyTableMetadataJson,
+  encodeTableMetadataJson,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -25,8 +25,8 @@ import {
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
-import { parseBody, sendJson, sendJsonBytes, sendJsonPieces, sendJsonText } from './json-io.ts';
-import { commitTableResponsePieces, loadTableResultText } from './load-table-body.ts';
+import { parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
+import { commitTableResponsePieces, loadTableResultBytes } from './load-table-body.ts';
 import { loadTableResult, tableMetadataFor } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
@@ -74,8 +74,8 @@ export function loadTableHandler(ctx: AppContext): (req: Request, res: Response)
     // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
     // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
     const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
-      const metadata = stringifyTableMetadataJson(tableMetadataFor(md, mode));
-      return vend ? metadata : loadTableResultText(loc, metadata, storageConfig(ctx, md.location, false), []);
+      const metadata = encodeTableMetadataJson(tableMetadataFor(md, mode));
+      return vend ? metadata : loadTableResultBytes(loc, metadata, storageConfig(ctx, md.location, false), []);
     });
     res.setHeader('ETag', t.etag);
     if (etagMatches(req.header('if-none-match'), t.etag)) {
@@ -86,11 +86,11 @@ export function loadTableHandler(ctx: AppContext): (req: Request, res: Response)
       sendJsonBytes(res, t.bytes);
       return;
     }
-    sendJsonText(
+    sendJsonBytes(
       res,
-      loadTableResultText(
+      loadTableResultBytes(
         t.metadataLocation,
-        t.bytes.toString('utf8'),
+        t.bytes,
         storageConfig(ctx, t.tableLocation, true),
         storageCredentials(ctx, t.tableLocation),
       ),

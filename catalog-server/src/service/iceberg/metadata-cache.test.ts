@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
 import { MetadataCache } from './metadata-cache.ts';
 
-describe('metadata text cache', () => {
+describe('metadata file cache', () => {
   it('returns what was put, evicts least recently used past its byte budget', () => {
     const cache = new MetadataCache(40);
-    cache.put('s3://b/t/metadata/1.json', 'a'.repeat(10));
-    cache.put('s3://b/t/metadata/2.json', 'b'.repeat(10));
-    assert.equal(cache.get('s3://b/t/metadata/1.json'), 'a'.repeat(10)); // 1 is now the most recent
-    cache.put('s3://b/t/metadata/3.json', 'c'.repeat(10));
-    cache.put('s3://b/t/metadata/4.json', 'd'.repeat(10));
-    cache.put('s3://b/t/metadata/5.json', 'e'.repeat(5));
+    cache.put('s3://b/t/metadata/1.json', Buffer.from('a'.repeat(10)));
+    cache.put('s3://b/t/metadata/2.json', Buffer.from('b'.repeat(10)));
+    assert.equal(cache.get('s3://b/t/metadata/1.json')?.toString(), 'a'.repeat(10)); // 1 is now the most recent
+    cache.put('s3://b/t/metadata/3.json', Buffer.from('c'.repeat(10)));
+    cache.put('s3://b/t/metadata/4.json', Buffer.from('d'.repeat(10)));
+    cache.put('s3://b/t/metadata/5.json', Buffer.from('e'.repeat(5)));
     assert.equal(cache.get('s3://b/t/metadata/2.json'), undefined);
-    assert.equal(cache.get('s3://b/t/metadata/1.json'), 'a'.repeat(10));
+    assert.equal(cache.get('s3://b/t/metadata/1.json')?.toString(), 'a'.repeat(10));
   });
 
   it('forgets one file (purge and GC delete file by file) and nothing beside it', () => {
     const cache = new MetadataCache();
-    cache.put('file:///w/db/t/metadata/1.json', 'x');
-    cache.put('file:///w/db/t2/metadata/1.json', 'y');
+    cache.put('file:///w/db/t/metadata/1.json', Buffer.from('x'));
+    cache.put('file:///w/db/t2/metadata/1.json', Buffer.from('y'));
     cache.forget('file:///w/db/t/metadata/1.json');
     assert.equal(cache.get('file:///w/db/t/metadata/1.json'), undefined);
-    assert.equal(cache.get('file:///w/db/t2/metadata/1.json'), 'y');
+    assert.equal(cache.get('file:///w/db/t2/metadata/1.json')?.toString(), 'y');
   });
 
   it('does not keep a file larger than a quarter of its budget', () => {
     const cache = new MetadataCache(100);
-    cache.put('big', 'z'.repeat(30));
+    cache.put('big', Buffer.from('z'.repeat(30)));
     assert.equal(cache.get('big'), undefined);
   });
 });

@@ -1,10 +1,9 @@
 import { deepFreeze } from '@ratatouille/iceberg';
 /**
- * The text of recently read or written metadata files, by location. Metadata files are immutable (each commit writes
- * a new file under a fresh UUID name and never overwrites one), so a cached text never goes stale; only deleting
- * files (a failed commit's file, a purge) must forget them. Caching the text, not the parsed object, keeps callers
- * free to work on their own copy. Saves a storage round trip on every load and commit: on S3 that round trip is most
- * of a loadTable.
+ * The bytes of recently read or written metadata files, by location. Metadata files are immutable (each commit writes
+ * a new file under a fresh UUID name and never overwrites one), so cached bytes never go stale; only deleting files
+ * (a failed commit's file, a purge) must forget them. Saves a storage round trip whenever a file's parsed form is no
+ * longer cached: on S3 that round trip is most of a loadTable.
  */
 /**
  * An answer serialized from a metadata file as the bytes sent (encoded once, not per request), the table location
@@ -17,7 +16,7 @@ export interface SerializedMetadata {
 }
 
 export class MetadataCache {
-  private readonly texts = new Map<string, string>();
+  private readonly files = new Map<string, Buffer>();
   private bytes = 0;
   /**
    * Parsed table metadata of the most recent files, deeply frozen: parsing Iceberg metadata losslessly (64-bit ids)
@@ -111,23 +110,23 @@ export class MetadataCache {
     private readonly verifiedLimit = 100_000,
   ) {}
 
-  get(location: string): string | undefined {
-    const text = this.texts.get(location);
-    if (text !== undefined) {
+  get(location: string): Buffer | undefined {
+    const file = this.files.get(location);
+    if (file !== undefined) {
       // Re-insert to mark as most recently used.
-      this.texts.delete(location);
-      this.texts.set(location, text);
+      this.files.delete(location);
+      this.files.set(location, file);
     }
-    return text;
+    return file;
   }
 
-  put(location: string, text: string): void {
-    if (text.length > this.maxBytes / 4) return;
+  put(location: string, file: Buffer): void {
+    if (file.length > this.maxBytes / 4) return;
     this.forget(location);
-    this.texts.set(location, text);
-    this.bytes += text.length;
+    this.files.set(location, file);
+    this.bytes += file.length;
     while (this.bytes > this.maxBytes) {
-      const oldest = this.texts.keys().next().value as string;
+      const oldest = this.files.keys().next().value as string;
       this.forget(oldest);
     }
   }
@@ -136,10 +135,10 @@ export class MetadataCache {
     this.verified.delete(location);
     this.parsed.delete(location);
     this.forgetSerialized(location);
-    const text = this.texts.get(location);
-    if (text === undefined) return;
-    this.texts.delete(location);
-    this.bytes -= text.length;
+    const file = this.files.get(location);
+    if (file === undefined) return;
+    this.files.delete(location);
+    this.bytes -= file.length;
   }
 }
 

@@ -6,7 +6,7 @@ import {
   parseTableMetadata,
   parseViewMetadata,
   stringifyJson,
-  stringifyTableMetadataJson,
+  encodeTableMetadataJson,
   tableMetadataToJson,
   type TableMetadata,
   type ViewMetadata,
@@ -45,12 +45,12 @@ export function ioFor(ctx: Deps, location: string): WarehouseIO {
 async function readJson(ctx: Deps, location: string): Promise<unknown> {
   const io = ioFor(ctx, location);
   const cache = metadataCacheFor(io);
-  let text = cache.get(location);
-  countLookup(ctx, 'text', text !== undefined);
+  let file = cache.get(location);
+  countLookup(ctx, 'text', file !== undefined);
   try {
-    if (text === undefined) {
-      text = (await io.read(location)).toString('utf8');
-      cache.put(location, text);
+    if (file === undefined) {
+      file = await io.read(location);
+      cache.put(location, file);
       cache.markVerified(location, Date.now());
     }
   } catch (err) {
@@ -60,7 +60,7 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
     throw new BadRequestError(`Cannot read metadata file "${location}": ${(err as Error).message}`, { location });
   }
   try {
-    return parseJson(text);
+    return parseJson(file.toString('utf8'));
   } catch (err) {
     throw new BadRequestError(`Metadata file "${location}" is not JSON: ${(err as Error).message}`, { location });
   }
@@ -165,14 +165,14 @@ export async function writeTableMetadata(
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
-  const text = stringifyTableMetadataJson(tableMetadataToJson(metadata));
-  // Encoded once, for the file and for the commit's answer, which embeds it.
-  const bytes = Buffer.from(text, 'utf8');
-  const journaled = opts.journal && ctx.fileJournal?.accepts(io, text.length) ? { location, text } : undefined;
+  // The file's bytes, also what the commit's answer embeds.
+  const bytes = encodeTableMetadataJson(tableMetadataToJson(metadata));
+  const journaled =
+    opts.journal && ctx.fileJournal?.accepts(io, bytes.length) ? { location, text: bytes.toString('utf8') } : undefined;
   if (journaled) await io.writeProvisional!(location, bytes);
   else await io.write(location, bytes, { ifAbsent: true });
   const cache = metadataCacheFor(io);
-  cache.put(location, text);
+  cache.put(location, bytes);
   cache.markVerified(location, Date.now());
   // The next commit to this table starts from this file: seed its parsed form, normalized as a read of the text would
   // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;

@@ -1,6 +1,6 @@
 import {
   applyTableCommit,
-  stringifyTableMetadataJson,
+  encodeTableMetadataJson,
   tableMetadataToJson,
   type CommitTableRequest,
   type TableIdentifier,
@@ -77,7 +77,7 @@ async function prepareTableChange(
     return {
       ops: [],
       written: existing.metadataLocation,
-      metadataBytes: Buffer.from(stringifyTableMetadataJson(tableMetadataToJson(base)), 'utf8'),
+      metadataBytes: encodeTableMetadataJson(tableMetadataToJson(base)),
       message: '',
       changed: false,
     };

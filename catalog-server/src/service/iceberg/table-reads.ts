@@ -62,12 +62,12 @@ export async function loadTable(
 }
 
 /**
- * A table's load answer at the ref, serialized: `build` makes its text from the metadata once per metadata file and
+ * A table's load answer at the ref, serialized: `build` makes its bytes from the metadata once per metadata file and
  * `variant` (e.g. the snapshots mode and whether the text is the whole answer); the bytes and the ETag (of the file
  * and `etagMode`) are kept by file location, which is safe because a metadata file never changes. The ref's head and
  * the file's existence are checked on every call (see {@link requireMetadataFile}).
  *
- * @example const a = await loadTableAnswer(ctx, 'main', ['db'], 't', 'all', 'all', (md) => stringifyJson(tableMetadataToJson(md)))
+ * @example const a = await loadTableAnswer(ctx, 'main', ['db'], 't', 'all', 'all', (md) => encodeTableMetadataJson(tableMetadataToJson(md)))
  */
 export async function loadTableAnswer(
   ctx: Ctx,
@@ -76,7 +76,7 @@ export async function loadTableAnswer(
   name: string,
   variant: string,
   etagMode: string,
-  build: (md: TableMetadata, metadataLocation: string) => string,
+  build: (md: TableMetadata, metadataLocation: string) => Buffer,
 ): Promise<SerializedMetadata & { metadataLocation: string }> {
   const { content, io } = await currentEntry(ctx, ref, ns, name);
   const metadataLocation = content.metadataLocation;
@@ -87,7 +87,7 @@ export async function loadTableAnswer(
   // Only read to build the answer: the cached object itself, no copy of the table's history.
   const md = await readTableMetadata(ctx, metadataLocation, { copy: false });
   const value = {
-    bytes: Buffer.from(build(md, metadataLocation), 'utf8'),
+    bytes: build(md, metadataLocation),
     tableLocation: md.location,
     etag: tableETag(metadataLocation, etagMode),
   };

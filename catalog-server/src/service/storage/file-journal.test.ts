@@ -7,7 +7,7 @@ import { key, put } from '../../store/contract-fixture.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import { FileWarehouseIO } from '../../warehouse/file-warehouse-io.ts';
 import { LocationPolicy } from '../../warehouse/location-policy.ts';
-import { FileJournal, JOURNAL_MAX_CHARS } from './file-journal.ts';
+import { FileJournal, JOURNAL_MAX_BYTES } from './file-journal.ts';
 
 describe('file journal', () => {
   let dir: string;
@@ -37,10 +37,10 @@ describe('file journal', () => {
     await store.commit('main', head, { message: 'm' }, [put(key(`t${files[0].location.length}`), 'x')], { files });
   }
 
-  it('accepts files of a local file warehouse on SQLite up to JOURNAL_MAX_CHARS', () => {
+  it('accepts files of a local file warehouse on SQLite up to JOURNAL_MAX_BYTES', () => {
     assert.equal(journal.accepts(io, 1_000), true);
-    assert.equal(journal.accepts(io, JOURNAL_MAX_CHARS), true);
-    assert.equal(journal.accepts(io, JOURNAL_MAX_CHARS + 1), false);
+    assert.equal(journal.accepts(io, JOURNAL_MAX_BYTES), true);
+    assert.equal(journal.accepts(io, JOURNAL_MAX_BYTES + 1), false);
   });
 
   it('forgets files once they are durable, and only then', async () => {
