@@ -8,7 +8,7 @@ export * from './model/parts.ts';
 export * from './model/schema-utils.ts';
 export * from './model/fresh-ids.ts';
 export * from './model/table-metadata.ts';
-export * from './model/metadata-text.ts';
+export * from './model/metadata-encoding.ts';
 export * from './model/frozen.ts';
 export * from './model/view-metadata.ts';
 export * from './model/types.ts';

@@ -2,7 +2,7 @@
  * Which frozen history array (a version's snapshots, log entries) a newer array was copied from. A commit's builder
  * copies the cached version's arrays and appends to them, and parsing the result in memory copies them once more;
  * knowing the frozen array a copy started from lets its text be the older text plus the new elements
- * (`metadata-text.ts`). Held weakly both ways: remembering a copy never keeps an older version of a table alive.
+ * (`metadata-encoding.ts`). Held weakly both ways: remembering a copy never keeps an older version of a table alive.
  */
 /**
  * The metadata members that grow with every commit (a snapshot, a snapshot-log and a metadata-log entry each), whose

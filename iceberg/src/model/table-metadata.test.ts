@@ -5,7 +5,7 @@ import { parseTableUpdate } from '../updates/table-update.ts';
 import { createTableRequest } from '../rest/requests.ts';
 import { parseJson, stringifyJson } from '../json.ts';
 import { parseTableMetadata, tableMetadataToJson, type TableMetadata } from './table-metadata.ts';
-import { encodeTableMetadataJson } from './metadata-text.ts';
+import { encodeTableMetadataJson } from './metadata-encoding.ts';
 import { deepFreeze } from './frozen.ts';
 import { recordCopy } from './history-lineage.ts';
 import { InvalidMetadataError } from '../errors/index.ts';

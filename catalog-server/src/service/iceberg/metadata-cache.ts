@@ -22,7 +22,7 @@ export class MetadataCache {
    * Parsed table metadata of the most recent files, deeply frozen: parsing Iceberg metadata losslessly (64-bit ids)
    * costs far more than copying the parsed object, so callers get a structured clone and may change it freely, or,
    * when they only read it, the cached object itself. Frozen, its history elements can be shared with the next
-   * version of the table and their text reused (`stringifyTableMetadataJson`), which a change would make wrong.
+   * version of the table and their bytes reused (`encodeTableMetadataJson`), which a change would make wrong.
    */
   private readonly parsed = new Map<string, unknown>();
   private static readonly PARSED_LIMIT = 64;
