@@ -62,6 +62,9 @@ function openArrayPieces(elements: readonly unknown[], depth: number): Buffer[] 
   if (!frozen) return pieces;
   const whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   arrayBytes.set(elements, whole);
+  // The older version's bytes are now inside these: a table's versions keep one copy of their history's bytes between
+  // them rather than one each (an older version asked again is encoded again).
+  if (prefix) arrayBytes.delete(prefix);
   return [whole];
 }
 
