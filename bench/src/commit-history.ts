@@ -23,9 +23,9 @@ const EDGE = 100;
  * table's whole snapshot log, so a streaming writer (one commit a minute, thousands a day) pays for that history on
  * each commit. One writer appends to one table on a fresh `rat serve` (file warehouse, SQLite) until it holds
  * `historySnapshots` snapshots; the commit p50 over the first and over the last 100 commits, their ratio, loadTable
- * p50 on the long table and the size of its metadata file are recorded (system `http` of the at-scale lane). The
- * commits in between stop at `historyMaxMs`; the last 100 are then measured at the length reached, which the
- * `snapshots reached` row and the row names show.
+ * p50 on the long table, the size of its metadata file and the server's peak RSS are recorded (system `http` of the
+ * at-scale lane). The commits in between stop at `historyMaxMs`; the last 100 are then measured at the length
+ * reached, which the `snapshots reached` row and the row names show.
  *
  * @example await runCommitHistory('at-scale', { historySnapshots: 1000, historyMaxMs: 30_000, historyLoads: 30 }, rec)
  */
@@ -129,6 +129,11 @@ export async function runCommitHistory(lane: string, w: CommitHistoryWorkload, r
       better: 'lower',
       detail: { loadTableBodyKB: Buffer.byteLength(body.text) / 1024 },
     });
+    // Each cached version of the table holds its history: what that costs shows here, not in the timings.
+    const rss = ours.peakRssMb();
+    if (rss !== undefined) {
+      rec.add({ lane, name: `server peak RSS, ${n} snapshots`, system, value: rss, unit: 'MB', better: 'lower' });
+    }
   } finally {
     cat.client.close();
     await ours.stop();

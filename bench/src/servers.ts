@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startNessie, type RunningNessie } from '../../test/support/nessie.ts';
@@ -8,6 +8,8 @@ import type { S3TestServer } from '../../test/support/s3/versitygw.ts';
 export interface RunningOurs {
   url: string;
   dataDir: string;
+  /** The server process's peak resident memory so far in MB (Linux's VmHWM), undefined where /proc has none. */
+  peakRssMb(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,11 +51,21 @@ export async function startOurs(
   return {
     url: server.url,
     dataDir,
+    peakRssMb: () => peakRssMbOf(server.child.pid),
     async stop() {
       await server.stop();
       removeDataDir();
     },
   };
+}
+
+function peakRssMbOf(pid: number | undefined): number | undefined {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
