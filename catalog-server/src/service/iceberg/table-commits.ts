@@ -32,8 +32,7 @@ type Ctx = TableWriteCtx;
 interface PreparedChange {
   ops: Operation[];
   written: string;
-  /** The metadata's JSON text: the new file's when one was written. */
-  /** The metadata file's bytes, which the commit's answer embeds. */
+  /** The metadata's JSON bytes, which the commit's answer embeds: the new file's when one was written. */
   metadataBytes: Buffer;
   /** The new file, when it was written provisionally (see `writeTableMetadata`). */
   journaled?: JournaledFile;
