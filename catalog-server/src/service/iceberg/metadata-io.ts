@@ -165,8 +165,9 @@ export async function writeTableMetadata(
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
   const io = ioFor(ctx, location);
+  const json = tableMetadataToJson(metadata);
   // The file's bytes, also what the commit's answer embeds.
-  const bytes = encodeTableMetadataJson(tableMetadataToJson(metadata));
+  const bytes = encodeTableMetadataJson(json);
   const journaled =
     opts.journal && ctx.fileJournal?.accepts(io, bytes.length) ? { location, text: bytes.toString('utf8') } : undefined;
   if (journaled) await io.writeProvisional!(location, bytes);
@@ -178,7 +179,7 @@ export async function writeTableMetadata(
   // give it (same values: the JSON round trip only turns safe bigints into numbers, which the parser accepts alike;
   // iceberg/src/model/table-metadata.test.ts checks both agree), without parsing the text back. The history it shares
   // with the version it was built from is parsed and frozen already, so only this commit's additions are checked.
-  cache.putParsed(location, parseTableMetadata(tableMetadataToJson(metadata)), { owned: true });
+  cache.putParsed(location, parseTableMetadata(json), { owned: true });
   return { location, metadata, bytes, journaled };
 }
 
