@@ -94,7 +94,7 @@ describe('copying a catalog between databases', () => {
 
   it('refuses a source that still holds journaled metadata files, until they are forgotten', async () => {
     const from = await memory();
-    const file = { location: 'file:///wh/db/t/metadata/00001.metadata.json', text: '{}' };
+    const file = { location: 'file:///wh/db/t/metadata/00001.metadata.json', bytes: Buffer.from('{}') };
     const head = (await from.store.getReference('main')).hash;
     await from.store.commit('main', head, { message: 'c' }, [put('t', 1)], { files: [file] });
     await assert.rejects(copyCatalog(from, await memory()), /start the server on it once/);

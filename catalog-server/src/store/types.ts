@@ -62,7 +62,7 @@ export type Operation =
  */
 export interface JournaledFile {
   location: string;
-  text: string;
+  bytes: Buffer;
 }
 
 /** Options of a commit. */

@@ -168,8 +168,7 @@ export async function writeTableMetadata(
   const json = tableMetadataToJson(metadata);
   // The file's bytes, also what the commit's answer embeds.
   const bytes = encodeTableMetadataJson(json);
-  const journaled =
-    opts.journal && ctx.fileJournal?.accepts(io, bytes.length) ? { location, text: bytes.toString('utf8') } : undefined;
+  const journaled = opts.journal && ctx.fileJournal?.accepts(io, bytes.length) ? { location, bytes } : undefined;
   if (journaled) await io.writeProvisional!(location, bytes);
   else await io.write(location, bytes, { ifAbsent: true });
   const cache = metadataCacheFor(io);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { key, put } from '../../store/contract-fixture.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
+import type { JournaledFile } from '../../store/types.ts';
 import { FileWarehouseIO } from '../../warehouse/file-warehouse-io.ts';
 import { LocationPolicy } from '../../warehouse/location-policy.ts';
 import { FileJournal, JOURNAL_MAX_BYTES } from './file-journal.ts';
@@ -31,8 +32,8 @@ describe('file journal', () => {
   });
 
   const loc = (n: number) => `${io.root}/db/t/metadata/0000${n}.metadata.json`;
-  async function commitWith(...files: Array<{ location: string; text: string }>): Promise<void> {
-    for (const f of files) await io.writeProvisional(f.location, f.text);
+  async function commitWith(...files: JournaledFile[]): Promise<void> {
+    for (const f of files) await io.writeProvisional(f.location, f.bytes);
     const head = (await store.getReference('main')).hash;
     await store.commit('main', head, { message: 'm' }, [put(key(`t${files[0].location.length}`), 'x')], { files });
   }
@@ -44,7 +45,7 @@ describe('file journal', () => {
   });
 
   it('forgets files once they are durable, and only then', async () => {
-    const files = [1, 2].map((n) => ({ location: loc(n), text: `{"n":${n}}` }));
+    const files = [1, 2].map((n) => ({ location: loc(n), bytes: Buffer.from(`{"n":${n}}`) }));
     await commitWith(...files);
     assert.equal((await store.pendingFiles(10)).length, 2);
     journal.settle(files);
@@ -54,7 +55,7 @@ describe('file journal', () => {
   });
 
   it('keeps a file that could not be made durable, and restores it at the next start', async () => {
-    const f = { location: loc(3), text: '{"n":3}' };
+    const f = { location: loc(3), bytes: Buffer.from('{"n":3}') };
     await commitWith(f);
     unlinkSync(new URL(f.location));
     journal.settle([f]);
@@ -62,19 +63,19 @@ describe('file journal', () => {
     assert.equal(errors.length, 1, 'the failure is logged');
     assert.deepEqual(await store.pendingFiles(10), [f]);
     assert.equal(await journal.recover(), 1);
-    assert.equal(readFileSync(new URL(f.location), 'utf8'), f.text);
+    assert.equal(readFileSync(new URL(f.location), 'utf8'), f.bytes.toString());
     assert.deepEqual(await store.pendingFiles(10), []);
   });
 
   it('recovery replaces a torn file and keeps a file whose storage is no longer owned', async () => {
-    const torn = { location: loc(4), text: '{"n":4,"long":"enough"}' };
+    const torn = { location: loc(4), bytes: Buffer.from('{"n":4,"long":"enough"}') };
     await commitWith(torn);
     writeFileSync(new URL(torn.location), '{"n":');
-    const elsewhere = { location: 'file:///not/owned/metadata/00001.metadata.json', text: '{}' };
+    const elsewhere = { location: 'file:///not/owned/metadata/00001.metadata.json', bytes: Buffer.from('{}') };
     const head = (await store.getReference('main')).hash;
     await store.commit('main', head, { message: 'm' }, [put(key('u'), 'y')], { files: [elsewhere] });
     assert.equal(await journal.recover(), 1);
-    assert.equal(readFileSync(new URL(torn.location), 'utf8'), torn.text);
+    assert.equal(readFileSync(new URL(torn.location), 'utf8'), torn.bytes.toString());
     assert.deepEqual(await store.pendingFiles(10), [elsewhere]);
     assert.equal(errors.length, 1, 'the file outside the warehouse is reported');
   });
@@ -83,14 +84,14 @@ describe('file journal', () => {
     // Locations sort before the warehouse's: 1,001 files of a storage no longer configured fill the first page.
     const gone = Array.from({ length: 1_001 }, (_, i) => ({
       location: `file:///gone/metadata/${String(i).padStart(5, '0')}.metadata.json`,
-      text: '{}',
+      bytes: Buffer.from('{}'),
     }));
-    const last = { location: loc(5), text: '{"n":5}' };
+    const last = { location: loc(5), bytes: Buffer.from('{"n":5}') };
     assert.ok(gone.every((g) => g.location < last.location));
     const head = (await store.getReference('main')).hash;
     await store.commit('main', head, { message: 'm' }, [put(key('v'), 'z')], { files: [...gone, last] });
     assert.equal(await journal.recover(), 1);
-    assert.equal(readFileSync(new URL(last.location), 'utf8'), last.text);
+    assert.equal(readFileSync(new URL(last.location), 'utf8'), last.bytes.toString());
     assert.equal((await store.pendingFiles(2_000)).length, gone.length, 'the others stay journaled');
   });
 });

@@ -11,7 +11,10 @@ describe('SQLite store: files journaled with their commit', () => {
   afterEach(() => store.close());
 
   const head = async () => (await store.getReference('main')).hash;
-  const file = (n: number) => ({ location: `file:///wh/db/t/metadata/0000${n}.metadata.json`, text: `{"n":${n}}` });
+  const file = (n: number) => ({
+    location: `file:///wh/db/t/metadata/0000${n}.metadata.json`,
+    bytes: Buffer.from(`{"n":${n}}`),
+  });
 
   it('keeps the files of a commit that landed until they are forgotten', async () => {
     assert.equal(store.journalsFiles, true);
@@ -19,6 +22,14 @@ describe('SQLite store: files journaled with their commit', () => {
     assert.deepEqual(await store.pendingFiles(10), [file(1), file(2)]);
     await store.forgetFiles([file(1).location]);
     assert.deepEqual(await store.pendingFiles(10), [file(2)]);
+  });
+
+  it('keeps the bytes as given, and reads a file an earlier version journaled as text', async () => {
+    // Not valid UTF-8 on purpose: the journal must not decode what it keeps.
+    const raw = { location: file(7).location, bytes: Buffer.from([0x7b, 0xff, 0x7d]) };
+    await store.commit('main', await head(), { message: 'm' }, [put(key('t'), 'a')], { files: [raw] });
+    store.db.prepare('INSERT INTO file_journal (location, body) VALUES (?, ?)').run(file(8).location, '{"n":8}');
+    assert.deepEqual(await store.pendingFiles(10), [raw, file(8)]);
   });
 
   it('keeps nothing of a commit that did not land', async () => {

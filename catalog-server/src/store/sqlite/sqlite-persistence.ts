@@ -95,7 +95,7 @@ export class SqlitePersistence implements Persistence {
       scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
       scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),
       journalFile: p('INSERT OR REPLACE INTO file_journal (location, body) VALUES (?, ?)'),
-      pendingFiles: p('SELECT location, body AS text FROM file_journal WHERE location > ? ORDER BY location LIMIT ?'),
+      pendingFiles: p('SELECT location, body FROM file_journal WHERE location > ? ORDER BY location LIMIT ?'),
       forgetFile: p('DELETE FROM file_journal WHERE location = ?'),
     };
     this.forgetTx = db.transaction((locations: string[]) => {
@@ -117,7 +117,7 @@ export class SqlitePersistence implements Persistence {
       if (batch.ref.kind === 'move' && this.headOf(batch.ref.name) !== batch.ref.from) throw LOST;
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
-      for (const f of batch.files ?? []) this.stmt.journalFile.run(f.location, f.text);
+      for (const f of batch.files ?? []) this.stmt.journalFile.run(f.location, f.bytes);
       const ref = batch.ref;
       let moved: boolean;
       let previous: string | null = null;
@@ -245,7 +245,12 @@ export class SqlitePersistence implements Persistence {
   }
 
   async pendingFiles(limit: number, after = ''): Promise<JournaledFile[]> {
-    return this.stmt.pendingFiles.all(after, limit) as JournaledFile[];
+    const rows = this.stmt.pendingFiles.all(after, limit) as Array<{ location: string; body: Buffer | string }>;
+    // Bodies are stored as written, a blob; a database journaled by an earlier version holds them as text.
+    return rows.map((r) => ({
+      location: r.location,
+      bytes: typeof r.body === 'string' ? Buffer.from(r.body) : r.body,
+    }));
   }
 
   async forgetFiles(locations: string[]): Promise<void> {
@@ -281,7 +286,7 @@ export interface SqliteOptions {
 function approximateBytes(batch: WriteBatch): number {
   let bytes = 1024 * batch.commits.length;
   for (const n of batch.nodes) bytes += n.body.length;
-  for (const f of batch.files ?? []) bytes += f.text.length;
+  for (const f of batch.files ?? []) bytes += f.bytes.length;
   return bytes;
 }
 

@@ -24,10 +24,10 @@ describe('SQLite WAL checkpoints in a background thread', () => {
       const before = statSync(file).size;
       // About 6 MB in 200 commits (each carries a journaled 30 KB file): past the thread's threshold, far below the
       // backstop, so only the background thread can grow the database file.
-      const text = 'x'.repeat(30_000);
+      const bytes = Buffer.from('x'.repeat(30_000));
       for (let i = 0; i < 200; i++) {
         const head = (await store.getReference('main')).hash;
-        const files = [{ location: `file:///wh/t/metadata/${i}.metadata.json`, text }];
+        const files = [{ location: `file:///wh/t/metadata/${i}.metadata.json`, bytes }];
         await store.commit('main', head, { message: `c${i}` }, [put(key('db', `t${i % 40}`), `v${i}`)], { files });
       }
       for (const start = Date.now(); statSync(file).size <= before; await new Promise((r) => setTimeout(r, 20))) {
@@ -60,7 +60,7 @@ const store = await SqliteVersionStore.open(${JSON.stringify(path.join(dir, 'c.d
 for (let i = 0; i < 200; i++) {
   const head = (await store.getReference('main')).hash;
   const content = { type: 'ICEBERG_TABLE', metadataLocation: 'file:///wh/t/m' + i, snapshotId: 1, schemaId: 0, specId: 0, sortOrderId: 0 };
-  const files = [{ location: 'file:///wh/t/m' + i, text: 'x'.repeat(30000) }];
+  const files = [{ location: 'file:///wh/t/m' + i, bytes: Buffer.from('x'.repeat(30000)) }];
   await store.commit('main', head, { message: 'c' + i }, [{ type: 'PUT', key: { elements: ['t' + i] }, content }], { files });
 }
 await store.close();
