@@ -4,13 +4,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SqliteVersionStore, type ContentKey, type Operation } from '@ratatouille/catalog-server';
 import { NessieApi, tablePut } from './api-v2-lane.ts';
+import { runCatalogListing, type CatalogListingWorkload } from './catalog-listing.ts';
 import { runCommitHistory, type CommitHistoryWorkload } from './commit-history.ts';
 import { latencies, timeOnce } from './measure.ts';
 import { log, Recorder } from './report.ts';
 import { startOurs } from './servers.ts';
 
 /** Sizes of the at-scale lane: where users of other versioned catalogs report trouble. */
-export interface AtScaleWorkload extends CommitHistoryWorkload {
+export interface AtScaleWorkload extends CommitHistoryWorkload, CatalogListingWorkload {
   /** Tags next to a few branches, for listing references. */
   tags: number;
   /** Merge commits between the fork point of a branch and the head it is merged into. */
@@ -24,6 +25,7 @@ export const FULL_AT_SCALE: AtScaleWorkload = {
   tags: 100_000,
   mergeCommits: 10_000,
   diffKeys: 10_000,
+  catalogTables: 100_000,
   reps: 5,
   historySnapshots: 5_000,
   historyMaxMs: 240_000,
@@ -33,6 +35,7 @@ export const QUICK_AT_SCALE: AtScaleWorkload = {
   tags: 10_000,
   mergeCommits: 1_000,
   diffKeys: 10_000,
+  catalogTables: 10_000,
   reps: 3,
   historySnapshots: 1_000,
   historyMaxMs: 30_000,
@@ -69,8 +72,8 @@ async function batched(store: SqliteVersionStore, n: number, fn: (i: number) => 
  * minutes for a merge over thousands of merge commits): listing references next to 100,000 tags, the merge base of a
  * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys. Fixtures are built
  * through the store API in a temp folder (synchronous=OFF while populating), then measured on the store (FULL) and
- * over HTTP on the same database. Then, on a fresh server, commit cost against a table's history length
- * (`runCommitHistory`).
+ * over HTTP on the same database. Then, each on a fresh server, listing tables in a large catalog
+ * (`runCatalogListing`) and commit cost against a table's history length (`runCommitHistory`).
  *
  * @example await runAtScaleLane(QUICK_AT_SCALE, rec)
  */
@@ -211,6 +214,7 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  await runCatalogListing(lane, w, rec);
   await runCommitHistory(lane, w, rec);
 }
 

@@ -1,6 +1,6 @@
 import { BadRequestError } from '../../errors/index.ts';
 import { jsonEquals } from '../canonical-json.ts';
-import { treeDiff, treeEntries, type TreeDiffEntry } from '../tree/hamt.ts';
+import { treeDiff, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
 import type {
   Commit,
   Content,
@@ -14,6 +14,7 @@ import type {
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
 import { DiffCache } from './diff-cache.ts';
+import { EntryIndexes, lowerBound, prefixRange } from './entry-index.ts';
 import type { Persistence } from './persistence.ts';
 
 /**
@@ -25,6 +26,8 @@ import type { Persistence } from './persistence.ts';
 export class History {
   /** Sorted full diffs by tree pair: a diff read in pages is computed for its first page only. */
   private readonly diffs = new DiffCache<TreeDiffEntry<Content>>();
+  /** Entries by tree, sorted: a listing reads its prefix's range, not the whole catalog. */
+  private readonly indexes = new EntryIndexes<Content>();
 
   constructor(
     private readonly persist: Persistence,
@@ -35,18 +38,25 @@ export class History {
     hash: string,
     opts: PageRequest & { prefix?: string[]; types?: ContentType[] },
   ): Promise<Page<EntrySummary>> {
-    const tree = (await this.objects.commit(await this.objects.resolveHash(hash))).tree;
-    const prefix = opts.prefix ?? [];
-    const entries = (await treeEntries(this.objects.nodes, tree))
-      .filter((e) => startsWith(e.elements, prefix) && (!opts.types || opts.types.includes(e.value.type)))
-      .sort((a, b) => compareText(a.id, b.id));
-    const page = pageSorted(entries, (e) => e.id, {
-      limit: pageSize(opts.maxRecords, Math.max(entries.length, 1)),
-      pageToken: opts.pageToken,
-    });
+    const limit = opts.maxRecords === undefined ? Infinity : pageSize(opts.maxRecords);
+    const commit = await this.objects.commit(await this.objects.resolveHash(hash));
+    const parent = commit.parents[0] === undefined ? undefined : await this.objects.commit(commit.parents[0]);
+    const sorted = await this.indexes.sortedEntries(this.objects.nodes, commit.tree, parent?.tree);
+    const [from, to] = prefixRange(sorted, opts.prefix ?? []);
+    let i = from;
+    if (opts.pageToken) {
+      const after = decodeToken(opts.pageToken);
+      const at = lowerBound(sorted, after);
+      i = Math.max(from, at < sorted.length && sorted[at].id === after ? at + 1 : at);
+    }
+    const wanted = (e: TreeEntry<Content>) => !opts.types || opts.types.includes(e.value.type);
+    const items: TreeEntry<Content>[] = [];
+    for (; i < to && items.length < limit; i++) if (wanted(sorted[i])) items.push(sorted[i]);
+    let more = false;
+    for (; i < to && !more; i++) more = wanted(sorted[i]);
     return {
-      items: page.items.map((e) => ({ key: { elements: e.elements }, type: e.value.type, contentId: e.value.id })),
-      token: page.token,
+      items: items.map((e) => ({ key: { elements: e.elements }, type: e.value.type, contentId: e.value.id })),
+      token: more && items.length > 0 ? encodeToken(items[items.length - 1].id) : undefined,
     };
   }
 

@@ -1,0 +1,104 @@
+import { treeDiff, treeEntries, type NodeIO, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
+import { compareText } from './paging.ts';
+
+/** Most entries all cached indexes may hold together; a larger tree is indexed again for every listing. */
+export const ENTRY_INDEX_ENTRIES = 1_000_000;
+
+/**
+ * The entries of recently listed trees, sorted by key id, so that a listing (Iceberg's list tables and namespaces,
+ * the entries of `/api/v2`, GC's scan) costs the part of the key space it reads instead of a walk and a sort of the
+ * whole catalog. The trie is hashed, so it has no key order of its own; an index gives it one.
+ *
+ * A tree not indexed yet is derived from an indexed one, preferably its commit's parent, by the difference between
+ * the two (`treeDiff` skips every shared subtree, so that costs about the size of the change, plus one pass over the
+ * base's entries): a branch that moved on since its last listing pays for its new commits, not for its size. Trees
+ * are immutable and named by their content, so an index never goes stale, also with several servers on one
+ * database; the cache only bounds memory (least recently used indexes go first; entries are shared between them).
+ *
+ * @example const sorted = await indexes.sortedEntries(nodes, commit.tree, parentCommit?.tree)
+ */
+export class EntryIndexes<V> {
+  private readonly byTree = new Map<string, TreeEntry<V>[]>();
+  private held = 0;
+
+  constructor(private readonly limit = ENTRY_INDEX_ENTRIES) {}
+
+  /** The entries of `tree` sorted by id; derived from `near` (a related tree) when its index is at hand. */
+  async sortedEntries(nodes: NodeIO<V>, tree: string, near?: string): Promise<TreeEntry<V>[]> {
+    const hit = this.byTree.get(tree);
+    if (hit) {
+      this.byTree.delete(tree); // re-inserted as the most recently used
+      this.byTree.set(tree, hit);
+      return hit;
+    }
+    const base = this.baseFor(near);
+    const sorted = base
+      ? withChanges(base.entries, await treeDiff(nodes, base.tree, tree, (a, b) => a === b))
+      : (await treeEntries(nodes, tree)).sort((a, b) => compareText(a.id, b.id));
+    this.keep(tree, sorted);
+    return sorted;
+  }
+
+  /** `near`'s index if held, else the most recently used one (a listing usually follows the last listed tree). */
+  private baseFor(near: string | undefined): { tree: string; entries: TreeEntry<V>[] } | undefined {
+    const preferred = near === undefined ? undefined : this.byTree.get(near);
+    if (preferred) return { tree: near!, entries: preferred };
+    const newest = [...this.byTree.keys()].at(-1);
+    return newest === undefined ? undefined : { tree: newest, entries: this.byTree.get(newest)! };
+  }
+
+  private keep(tree: string, sorted: TreeEntry<V>[]): void {
+    if (sorted.length > this.limit) return;
+    while (this.held + sorted.length > this.limit) {
+      const [oldest, entries] = this.byTree.entries().next().value as [string, TreeEntry<V>[]];
+      this.byTree.delete(oldest);
+      this.held -= entries.length;
+    }
+    this.byTree.set(tree, sorted);
+    this.held += sorted.length;
+  }
+}
+
+/**
+ * `sorted` (entries by id) with `changes` applied: an entry whose `to` is undefined is removed, any other replaced or
+ * added. One pass over both lists, so the cost is that of copying `sorted` whatever the number of changes.
+ *
+ * @example withChanges([a, c], [{ id: 'b', elements: ['b'], from: undefined, to: v }]) → [a, b, c]
+ */
+export function withChanges<V>(sorted: readonly TreeEntry<V>[], changes: readonly TreeDiffEntry<V>[]): TreeEntry<V>[] {
+  const byId = [...changes].sort((a, b) => compareText(a.id, b.id));
+  const out: TreeEntry<V>[] = [];
+  let i = 0;
+  for (const c of byId) {
+    while (i < sorted.length && sorted[i].id < c.id) out.push(sorted[i++]);
+    if (i < sorted.length && sorted[i].id === c.id) i++; // replaced or removed
+    if (c.to !== undefined) out.push({ id: c.id, elements: c.elements, value: c.to });
+  }
+  while (i < sorted.length) out.push(sorted[i++]);
+  return out;
+}
+
+/**
+ * The index range `[from, to)` of the entries under `prefix` (the key equal to it and every key it starts): ids join
+ * elements with U+0000, which sorts before any other character, so those entries are exactly the ids from the
+ * prefix's own up to (not including) the prefix's followed by U+0001.
+ *
+ * @example prefixRange(sortedEntries, ['db']) → [3, 17]
+ */
+export function prefixRange<V>(sorted: readonly TreeEntry<V>[], prefix: readonly string[]): [number, number] {
+  if (prefix.length === 0) return [0, sorted.length];
+  const own = prefix.join('\u0000');
+  return [lowerBound(sorted, own), lowerBound(sorted, `${own}\u0001`)];
+}
+
+/** The first position whose id is not below `id`. */
+export function lowerBound<V>(sorted: readonly TreeEntry<V>[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
