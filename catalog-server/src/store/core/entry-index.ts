@@ -15,13 +15,19 @@ export const ENTRY_INDEX_ENTRIES = 1_000_000;
  * are immutable and named by their content, so an index never goes stale, also with several servers on one
  * database; the cache only bounds memory (least recently used indexes go first; entries are shared between them).
  *
+ * With `keep`, an index holds only the entries whose value it accepts (the namespaces of a catalog, say: few, and
+ * listed at the top level, where every entry is under the empty prefix).
+ *
  * @example const sorted = await indexes.sortedEntries(nodes, commit.tree, parentCommit?.tree)
  */
 export class EntryIndexes<V> {
   private readonly byTree = new Map<string, TreeEntry<V>[]>();
   private held = 0;
 
-  constructor(private readonly limit = ENTRY_INDEX_ENTRIES) {}
+  constructor(
+    private readonly limit = ENTRY_INDEX_ENTRIES,
+    private readonly keep: (value: V) => boolean = () => true,
+  ) {}
 
   /** The entries of `tree` sorted by id; derived from `near` (a related tree) when its index is at hand. */
   async sortedEntries(nodes: NodeIO<V>, tree: string, near?: string): Promise<TreeEntry<V>[]> {
@@ -33,9 +39,9 @@ export class EntryIndexes<V> {
     }
     const base = this.baseFor(near);
     const sorted = base
-      ? withChanges(base.entries, await treeDiff(nodes, base.tree, tree, (a, b) => a === b))
-      : (await treeEntries(nodes, tree)).sort((a, b) => compareText(a.id, b.id));
-    this.keep(tree, sorted);
+      ? withChanges(base.entries, this.kept(await treeDiff(nodes, base.tree, tree, (a, b) => a === b)))
+      : (await treeEntries(nodes, tree)).filter((e) => this.keep(e.value)).sort((a, b) => compareText(a.id, b.id));
+    this.remember(tree, sorted);
     return sorted;
   }
 
@@ -47,7 +53,17 @@ export class EntryIndexes<V> {
     return newest === undefined ? undefined : { tree: newest, entries: this.byTree.get(newest)! };
   }
 
-  private keep(tree: string, sorted: TreeEntry<V>[]): void {
+  /** The changes that concern kept entries; a value that stops being kept is a removal from the index. */
+  private kept(changes: TreeDiffEntry<V>[]): TreeDiffEntry<V>[] {
+    const out: TreeDiffEntry<V>[] = [];
+    for (const c of changes) {
+      const to = c.to !== undefined && this.keep(c.to) ? c.to : undefined;
+      if (to !== undefined || (c.from !== undefined && this.keep(c.from))) out.push({ ...c, to });
+    }
+    return out;
+  }
+
+  private remember(tree: string, sorted: TreeEntry<V>[]): void {
     if (sorted.length > this.limit) return;
     while (this.held + sorted.length > this.limit) {
       const [oldest, entries] = this.byTree.entries().next().value as [string, TreeEntry<V>[]];

@@ -28,6 +28,8 @@ export class History {
   private readonly diffs = new DiffCache<TreeDiffEntry<Content>>();
   /** Entries by tree, sorted: a listing reads its prefix's range, not the whole catalog. */
   private readonly indexes = new EntryIndexes<Content>();
+  /** The namespaces alone: listing them reads no table entries, also at the top level (the whole key space). */
+  private readonly namespaceIndexes = new EntryIndexes<Content>(undefined, (c) => c.type === 'NAMESPACE');
 
   constructor(
     private readonly persist: Persistence,
@@ -41,7 +43,9 @@ export class History {
     const limit = opts.maxRecords === undefined ? Infinity : pageSize(opts.maxRecords);
     const commit = await this.objects.commit(await this.objects.resolveHash(hash));
     const parent = commit.parents[0] === undefined ? undefined : await this.objects.commit(commit.parents[0]);
-    const sorted = await this.indexes.sortedEntries(this.objects.nodes, commit.tree, parent?.tree);
+    const onlyNamespaces = opts.types?.length === 1 && opts.types[0] === 'NAMESPACE';
+    const indexes = onlyNamespaces ? this.namespaceIndexes : this.indexes;
+    const sorted = await indexes.sortedEntries(this.objects.nodes, commit.tree, parent?.tree);
     const [from, to] = prefixRange(sorted, opts.prefix ?? []);
     let i = from;
     if (opts.pageToken) {
