@@ -207,6 +207,23 @@ describe('storage safety: locations are confined to the warehouse', function () 
       'metadata-location': t.body['metadata-location'],
     });
     assert.equal(r3.status, 200, JSON.stringify(r3.body));
+    // The other tables' folders are remembered after the first check: the squatter is refused again from them, and
+    // so is a table claiming a folder around `owner`'s.
+    const r4 = await http('POST', `${ice}/namespaces/n/register`, {
+      name: 'r4',
+      'metadata-location': pathToFileURL(squatter).href,
+    });
+    assert.deepEqual(errorOf(r4), BAD);
+    assert.match(r4.body.error.message, /overlaps the folder of another table/);
+    md.location = path.posix.dirname(md.location.replace(/\/inner$/, ''));
+    const around = path.join(server.dataDir, 'warehouse', 'n', 'around.metadata.json');
+    writeFileSync(around, JSON.stringify(md));
+    const r5 = await http('POST', `${ice}/namespaces/n/register`, {
+      name: 'r5',
+      'metadata-location': pathToFileURL(around).href,
+    });
+    assert.deepEqual(errorOf(r5), BAD);
+    assert.match(r5.body.error.message, /overlaps the folder of another table/);
   });
 
   it('allowed locations extend the roots, and nothing else', async () => {

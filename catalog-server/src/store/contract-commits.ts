@@ -115,6 +115,15 @@ export function describeCommitCases(current: () => VersionStore): void {
         ['a.x', 'a.y'],
       );
       assert.equal(p2.token, undefined);
+      assert.ok(
+        all.items.every((e) => e.content === undefined),
+        'no content unless asked for',
+      );
+      const withContent = await store.listEntries(await head(), { prefix: ['b'], withContent: true });
+      assert.deepEqual(
+        withContent.items.map((e) => e.content),
+        [await store.getContent(await head(), key('b', 'z'))],
+      );
       const h1 = await head();
       await commit('main', [put(key('a', 'x'), '2'), { type: 'DELETE', key: key('b', 'z') }]);
       const d = await store.diff(h1, await head());

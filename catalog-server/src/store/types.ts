@@ -121,6 +121,8 @@ export interface EntrySummary {
   key: ContentKey;
   type: ContentType;
   contentId: string;
+  /** The content itself, when asked for (`withContent`). */
+  content?: Content;
 }
 
 export interface DiffEntry {
@@ -301,10 +303,13 @@ export interface VersionStore {
   getCommit(hash: string): Promise<CommitWithOperations>;
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
   getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
-  /** Keys at a commit in key order; `prefix` keeps keys whose first elements equal it. */
+  /**
+   * Keys at a commit in key order; `prefix` keeps keys whose first elements equal it; `withContent` adds each key's
+   * content (what a listing holds anyway: no read per key).
+   */
   listEntries(
     hash: string,
-    opts?: PageRequest & { prefix?: string[]; types?: ContentType[] },
+    opts?: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean },
   ): Promise<Page<EntrySummary>>;
   /** First-parent history from `hash`, newest first. */
   log(hash: string, opts?: PageRequest): Promise<Page<Commit>>;

@@ -2,6 +2,7 @@ import type { Snapshot, TableMetadata, ViewMetadata } from '@ratatouille/iceberg
 import type { AppContext } from '../../app-context.ts';
 import { LocationNotAllowedError } from '../../errors/index.ts';
 import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
+import { metadataCacheFor, type TableFolder } from './metadata-cache.ts';
 import { readTableMetadata } from './metadata-io.ts';
 
 type Ctx = Pick<AppContext, 'locations'>;
@@ -90,26 +91,36 @@ export async function requireOwnFolder(
   const mine = parseLocation(md.location);
   let token: string | undefined;
   do {
-    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE'], pageToken: token });
-    const others = page.items.filter((e) => e.contentId !== replacing);
-    const contents = await ctx.store.getContents(
-      hash,
-      others.map((e) => e.key),
-    );
-    for (const c of contents.values()) {
-      if (c.type !== 'ICEBERG_TABLE') continue;
-      const other = await readTableMetadata(ctx, c.metadataLocation).catch(() => undefined);
-      if (!other || other['table-uuid'] === md['table-uuid']) continue;
-      const theirs = tryParseLocation(other.location);
-      if (theirs && (isWithin(mine, theirs, true) || isWithin(theirs, mine, true))) {
+    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE'], pageToken: token, withContent: true });
+    for (const e of page.items) {
+      if (e.contentId === replacing || e.content?.type !== 'ICEBERG_TABLE') continue;
+      const other = await tableFolderOf(ctx, e.content.metadataLocation);
+      if (!other || other.uuid === md['table-uuid'] || !other.folder) continue;
+      if (isWithin(mine, other.folder, true) || isWithin(other.folder, mine, true)) {
         throw new LocationNotAllowedError(
           'Table location of the registered metadata',
           md.location,
-          `it overlaps the folder of another table (${other.location})`,
+          `it overlaps the folder of another table (${other.folder.uri})`,
           ctx.locations.roots,
         );
       }
     }
     token = page.token;
   } while (token);
+}
+
+/**
+ * A table's uuid and folder as its metadata file names them, remembered by file (files never change), so that each
+ * registration reads the other tables' metadata only the first time; undefined when the file cannot be read (not
+ * remembered: a read that failed once may work the next time).
+ */
+async function tableFolderOf(ctx: Ctx, metadataLocation: string): Promise<TableFolder | undefined> {
+  const cache = metadataCacheFor(ctx.locations.storageFor(metadataLocation));
+  const known = cache.tableFolder(metadataLocation);
+  if (known) return known;
+  const md = await readTableMetadata(ctx, metadataLocation, { copy: false }).catch(() => undefined);
+  if (!md) return undefined;
+  const value = { uuid: md['table-uuid'], folder: tryParseLocation(md.location) };
+  cache.putTableFolder(metadataLocation, value);
+  return value;
 }

@@ -1,4 +1,5 @@
 import { deepFreeze } from '@ratatouille/iceberg';
+import type { ParsedLocation } from '../../warehouse/location.ts';
 /**
  * The bytes of recently read or written metadata files, by location. Metadata files are immutable (each commit writes
  * a new file under a fresh UUID name and never overwrites one), so cached bytes never go stale; only deleting files
@@ -13,6 +14,13 @@ export interface SerializedMetadata {
   bytes: Buffer;
   tableLocation: string;
   etag: string;
+}
+
+/** What registering a table checks against each other table: its uuid and its folder, as one metadata file names them. */
+export interface TableFolder {
+  uuid: string;
+  /** Undefined when the file's `location` is not a location. */
+  folder?: ParsedLocation;
 }
 
 export class MetadataCache {
@@ -105,6 +113,23 @@ export class MetadataCache {
     return at !== undefined && at >= since;
   }
 
+  /**
+   * Each table metadata file's uuid and folder, by file (see `TableFolder`): registering a table compares it with every
+   * table of the branch, which would otherwise read and parse every one of their metadata files for each
+   * registration. Bounded like `verified`; forgotten with the file.
+   */
+  private readonly folders = new Map<string, TableFolder>();
+
+  tableFolder(location: string): TableFolder | undefined {
+    return this.folders.get(location);
+  }
+
+  putTableFolder(location: string, value: TableFolder): void {
+    this.folders.delete(location);
+    this.folders.set(location, value);
+    if (this.folders.size > this.verifiedLimit) this.folders.delete(this.folders.keys().next().value as string);
+  }
+
   constructor(
     private readonly maxBytes = 64 * 1024 * 1024,
     private readonly verifiedLimit = 100_000,
@@ -133,6 +158,7 @@ export class MetadataCache {
 
   forget(location: string): void {
     this.verified.delete(location);
+    this.folders.delete(location);
     this.parsed.delete(location);
     this.forgetSerialized(location);
     const file = this.files.get(location);

@@ -72,22 +72,18 @@ export async function listEntries(
   q: KeyQuery & { filter?: string; withContent?: boolean },
 ): Promise<{ at: ResolvedRef; page: Page<{ entry: EntrySummary; content: Content | null }> }> {
   const at = await resolveRefPath(store, ref);
-  const page = await store.listEntries(at.hash, { maxRecords: q.maxRecords, pageToken: q.pageToken, prefix: q.prefix });
+  const page = await store.listEntries(at.hash, {
+    maxRecords: q.maxRecords,
+    pageToken: q.pageToken,
+    prefix: q.prefix,
+    withContent: q.withContent,
+  });
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
   const matches = q.filter ? entryFilter(q.filter) : () => true;
   const items = page.items.filter((e) => (!wanted || wanted.has(keyId(e.key))) && matches(e));
-  const contents = q.withContent
-    ? await store.getContents(
-        at.hash,
-        items.map((e) => e.key),
-      )
-    : null;
   return {
     at,
-    page: {
-      items: items.map((entry) => ({ entry, content: contents?.get(keyId(entry.key)) ?? null })),
-      token: page.token,
-    },
+    page: { items: items.map((entry) => ({ entry, content: entry.content ?? null })), token: page.token },
   };
 }
 

@@ -72,12 +72,12 @@ async function treeContents(ctx: Ctx, hash: string): Promise<Content[]> {
   const out: Content[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.store.listEntries(hash, { types: ['ICEBERG_TABLE', 'ICEBERG_VIEW'], pageToken: token });
-    const contents = await ctx.store.getContents(
-      hash,
-      page.items.map((e) => e.key),
-    );
-    out.push(...contents.values());
+    const page = await ctx.store.listEntries(hash, {
+      types: ['ICEBERG_TABLE', 'ICEBERG_VIEW'],
+      pageToken: token,
+      withContent: true,
+    });
+    for (const e of page.items) if (e.content) out.push(e.content);
     token = page.token;
   } while (token);
   return out;

@@ -38,7 +38,7 @@ export class History {
 
   async entries(
     hash: string,
-    opts: PageRequest & { prefix?: string[]; types?: ContentType[] },
+    opts: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean },
   ): Promise<Page<EntrySummary>> {
     const limit = opts.maxRecords === undefined ? Infinity : pageSize(opts.maxRecords);
     const commit = await this.objects.commit(await this.objects.resolveHash(hash));
@@ -59,7 +59,12 @@ export class History {
     let more = false;
     for (; i < to && !more; i++) more = wanted(sorted[i]);
     return {
-      items: items.map((e) => ({ key: { elements: e.elements }, type: e.value.type, contentId: e.value.id })),
+      items: items.map((e) => ({
+        key: { elements: e.elements },
+        type: e.value.type,
+        contentId: e.value.id,
+        ...(opts.withContent ? { content: e.value } : {}),
+      })),
       token: more && items.length > 0 ? encodeToken(items[items.length - 1].id) : undefined,
     };
   }

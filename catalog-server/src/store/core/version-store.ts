@@ -241,7 +241,7 @@ export class CoreVersionStore implements VersionStore {
 
   async listEntries(
     hash: string,
-    opts: PageRequest & { prefix?: string[]; types?: ContentType[] } = {},
+    opts: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean } = {},
   ): Promise<Page<EntrySummary>> {
     return this.history.entries(hash, opts);
   }
