@@ -41,7 +41,7 @@ async function isDerived(ctx: Deps, sourceHash: string, key: ContentKey): Promis
   const content = await ctx.store.getContent(sourceHash, key);
   if (content?.type !== 'ICEBERG_TABLE') return false;
   try {
-    const md = await readTableMetadata(ctx, content.metadataLocation);
+    const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
     const summary = currentSnapshot(md)?.summary ?? {};
     if (summary[MODEL_PROPERTY] === undefined) return false;
     // An ingested source records its landing path as input: its data is not recomputable from tables.

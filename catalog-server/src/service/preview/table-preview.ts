@@ -55,7 +55,8 @@ export async function previewTable(
   const at = await ctx.store.resolve(refSpec);
   const content = await ctx.store.getContent(at.hash, key);
   if (!content || content.type !== 'ICEBERG_TABLE') throw new NoSuchTableError(key.elements.join('.'), refSpec);
-  const md = await readTableMetadata(ctx, content.metadataLocation);
+  // Only read: the cached metadata itself, not a copy of its history.
+  const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
   const schema = md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0]!;
   const fields = schema.fields as Array<{ id: number; name: string; type: unknown; required: boolean }>;
   const columns = fields.map((f) => ({ id: f.id, name: f.name, type: typeName(f.type), required: f.required }));

@@ -45,7 +45,7 @@ export class TableFileReader {
     }
     let md: TableMetadata;
     try {
-      md = await readTableMetadata(this.#ctx, location);
+      md = await readTableMetadata(this.#ctx, location, { copy: false });
     } catch (err) {
       if (!(await ioFor(this.#ctx, location).exists(location))) return out;
       throw err;
