@@ -26,4 +26,15 @@ describe('diff cache', () => {
     await of('big', 6);
     assert.deepEqual(calls, ['x', 'y', 'z', 'y', 'big', 'big']);
   });
+
+  it('counts a diff computed twice at once only once', async () => {
+    const cache = new DiffCache<number>(5);
+    const calls: string[] = [];
+    const of = (key: string, n: number) =>
+      cache.get(key, async () => (calls.push(key), Array.from({ length: n }, (_, i) => i)));
+    await Promise.all([of('x', 2), of('x', 2)]);
+    await of('y', 3); // fits beside x (2 + 3), unless x had been counted twice
+    await of('x', 2);
+    assert.deepEqual(calls, ['x', 'x', 'y']);
+  });
 });

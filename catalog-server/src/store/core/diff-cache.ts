@@ -24,6 +24,12 @@ export class DiffCache<T> {
     }
     const list = await compute();
     if (list.length > this.limit) return list;
+    // Two readers of one diff may have computed it at once: the later one replaces the earlier.
+    const earlier = this.diffs.get(key);
+    if (earlier) {
+      this.diffs.delete(key);
+      this.held -= earlier.length;
+    }
     while (this.held + list.length > this.limit) {
       const [oldest, entries] = this.diffs.entries().next().value as [string, T[]];
       this.diffs.delete(oldest);

@@ -120,4 +120,24 @@ describe('entry index: a tree’s entries in key order', () => {
     assert.notEqual(await indexes.sortedEntries(io, a), first);
     assert.deepEqual(ids(await indexes.sortedEntries(io, b)), ['x', 'y', 'z']);
   });
+
+  it('counts a tree listed twice at once only once', async () => {
+    const io = memoryIO();
+    const a = await treeApply(
+      io,
+      EMPTY_TREE,
+      new Map([
+        ['x', entry(['x'])],
+        ['y', entry(['y'])],
+      ]),
+    );
+    const b = await treeApply(io, a, new Map([['z', entry(['z'])]]));
+    const indexes = new EntryIndexes<number>(5);
+    // Both miss and both keep their result: were the second counted on top of the first, `b` (3) would no longer fit
+    // beside `a` (2) and one of them would be dropped (or the cache would try to drop more than it holds).
+    await Promise.all([indexes.sortedEntries(io, a), indexes.sortedEntries(io, a)]);
+    const first = await indexes.sortedEntries(io, a);
+    await indexes.sortedEntries(io, b);
+    assert.equal(await indexes.sortedEntries(io, a), first, 'the index of `a` is still held');
+  });
 });

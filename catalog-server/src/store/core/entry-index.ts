@@ -65,6 +65,12 @@ export class EntryIndexes<V> {
 
   private remember(tree: string, sorted: TreeEntry<V>[]): void {
     if (sorted.length > this.limit) return;
+    // Two listings of one tree may have computed it at once: the later one replaces the earlier.
+    const earlier = this.byTree.get(tree);
+    if (earlier) {
+      this.byTree.delete(tree);
+      this.held -= earlier.length;
+    }
     while (this.held + sorted.length > this.limit) {
       const [oldest, entries] = this.byTree.entries().next().value as [string, TreeEntry<V>[]];
       this.byTree.delete(oldest);
