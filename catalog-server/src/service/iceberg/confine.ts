@@ -2,7 +2,7 @@ import type { Snapshot, TableMetadata, ViewMetadata } from '@ratatouille/iceberg
 import type { AppContext } from '../../app-context.ts';
 import { LocationNotAllowedError } from '../../errors/index.ts';
 import { isWithin, parseLocation, tryParseLocation } from '../../warehouse/location.ts';
-import { metadataCacheFor, type TableFolder } from './metadata-cache.ts';
+import { metadataCacheFor, type MetadataCache, type TableFolder } from './metadata-cache.ts';
 import { readTableMetadata } from './metadata-io.ts';
 
 type Ctx = Pick<AppContext, 'locations'>;
@@ -115,7 +115,12 @@ export async function requireOwnFolder(
  * remembered: a read that failed once may work the next time).
  */
 async function tableFolderOf(ctx: Ctx, metadataLocation: string): Promise<TableFolder | undefined> {
-  const cache = metadataCacheFor(ctx.locations.storageFor(metadataLocation));
+  let cache: MetadataCache;
+  try {
+    cache = metadataCacheFor(ctx.locations.storageFor(metadataLocation));
+  } catch {
+    return undefined; // in no storage of the catalog's: as unreadable as a missing file
+  }
   const known = cache.tableFolder(metadataLocation);
   if (known) return known;
   const md = await readTableMetadata(ctx, metadataLocation, { copy: false }).catch(() => undefined);
