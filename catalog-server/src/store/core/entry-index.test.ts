@@ -35,6 +35,20 @@ async function sortedByWalk(io: NodeIO<number>, tree: string, keep = (_: number)
   return ids(entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 }
 
+/** Tree `a` holds x and y; `b` adds z to it. */
+async function twoTrees(): Promise<{ io: NodeIO<number>; a: string; b: string }> {
+  const io = memoryIO();
+  const a = await treeApply(
+    io,
+    EMPTY_TREE,
+    new Map([
+      ['x', entry(['x'])],
+      ['y', entry(['y'])],
+    ]),
+  );
+  return { io, a, b: await treeApply(io, a, new Map([['z', entry(['z'])]])) };
+}
+
 describe('entry index: a tree’s entries in key order', () => {
   it('applies changes in one pass: adds, replaces and removes anywhere, in any order of the changes', () => {
     const sorted = [entry(['b']), entry(['d']), entry(['f'])];
@@ -103,16 +117,7 @@ describe('entry index: a tree’s entries in key order', () => {
   });
 
   it('keeps no more entries than its limit, dropping the least recently used index first', async () => {
-    const io = memoryIO();
-    const a = await treeApply(
-      io,
-      EMPTY_TREE,
-      new Map([
-        ['x', entry(['x'])],
-        ['y', entry(['y'])],
-      ]),
-    );
-    const b = await treeApply(io, a, new Map([['z', entry(['z'])]]));
+    const { io, a, b } = await twoTrees();
     const indexes = new EntryIndexes<number>(4);
     const first = await indexes.sortedEntries(io, a);
     assert.equal(await indexes.sortedEntries(io, a), first, 'a second listing of the same tree is the cached index');
@@ -122,16 +127,7 @@ describe('entry index: a tree’s entries in key order', () => {
   });
 
   it('counts a tree listed twice at once only once', async () => {
-    const io = memoryIO();
-    const a = await treeApply(
-      io,
-      EMPTY_TREE,
-      new Map([
-        ['x', entry(['x'])],
-        ['y', entry(['y'])],
-      ]),
-    );
-    const b = await treeApply(io, a, new Map([['z', entry(['z'])]]));
+    const { io, a, b } = await twoTrees();
     const indexes = new EntryIndexes<number>(5);
     // Both miss and both keep their result: were the second counted on top of the first, `b` (3) would no longer fit
     // beside `a` (2) and one of them would be dropped (or the cache would try to drop more than it holds).
