@@ -154,6 +154,29 @@ export function describeCommitCases(current: () => VersionStore): void {
       assert.equal(a2.token, undefined);
     });
 
+    it('lists only the keys directly under a prefix, in pages', async () => {
+      await commit('main', [put(key('a', 'x'), '1'), put(key('a', 'y'), '1')]);
+      // A key below `a.x` is under the prefix `a` but not directly in it.
+      await commit('main', [put(key('a', 'x', 'deep'), '1')]);
+      const under = await store.listEntries(await head(), { prefix: ['a'] });
+      assert.deepEqual(
+        under.items.map((e) => e.key.elements.join('.')),
+        ['a.x', 'a.x.deep', 'a.y'],
+      );
+      const children = await store.listEntries(await head(), { prefix: ['a'], childrenOnly: true, maxRecords: 1 });
+      const rest = await store.listEntries(await head(), {
+        prefix: ['a'],
+        childrenOnly: true,
+        maxRecords: 1,
+        pageToken: children.token,
+      });
+      assert.deepEqual(
+        [...children.items, ...rest.items].map((e) => e.key.elements.join('.')),
+        ['a.x', 'a.y'],
+      );
+      assert.equal(rest.token, undefined);
+    });
+
     it('keeps a reflog of head moves', async () => {
       await commit('main', [put(key('t'), '1')]);
       await store.createReference('f', 'BRANCH', await head());

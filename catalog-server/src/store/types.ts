@@ -117,6 +117,14 @@ export interface ResolvedRef {
   readOnly: boolean;
 }
 
+/** What `listEntries` lists (see there). */
+export type EntryQuery = PageRequest & {
+  prefix?: string[];
+  childrenOnly?: boolean;
+  types?: ContentType[];
+  withContent?: boolean;
+};
+
 export interface EntrySummary {
   key: ContentKey;
   type: ContentType;
@@ -304,13 +312,11 @@ export interface VersionStore {
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
   getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
   /**
-   * Keys at a commit in key order; `prefix` keeps keys whose first elements equal it; `withContent` adds each key's
-   * content (what a listing holds anyway: no read per key).
+   * Keys at a commit in key order; `prefix` keeps keys whose first elements equal it, `childrenOnly` only those one
+   * element longer (what is directly in a namespace); `withContent` adds each key's content (what a listing holds
+   * anyway: no read per key).
    */
-  listEntries(
-    hash: string,
-    opts?: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean },
-  ): Promise<Page<EntrySummary>>;
+  listEntries(hash: string, opts?: EntryQuery): Promise<Page<EntrySummary>>;
   /** First-parent history from `hash`, newest first. */
   log(hash: string, opts?: PageRequest): Promise<Page<Commit>>;
   diff(fromHash: string, toHash: string, opts?: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>>;

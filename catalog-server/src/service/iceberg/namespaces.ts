@@ -10,7 +10,7 @@ import { readRef, writableRef } from './refs.ts';
 import { displayName, namespaceKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { paginate, type PageParams } from './paging.ts';
+import { storePage, type PageParams } from './paging.ts';
 import { confineNamespaceProperties } from './confine.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'>;
@@ -74,14 +74,18 @@ export async function listNamespaces(
 ): Promise<{ namespaces: string[][]; next?: string }> {
   const at = await readRef(ctx.store, ref);
   const prefix = parent ?? [];
-  const entries = await allEntries(ctx.store, at.hash, prefix, ['NAMESPACE']);
-  const children = entries.filter((k) => k.length === prefix.length + 1);
+  const entries = await ctx.store.listEntries(at.hash, {
+    ...storePage(page),
+    prefix,
+    childrenOnly: true,
+    types: ['NAMESPACE'],
+  });
+  const children = entries.items.map((e) => e.key.elements);
   if (parent && children.length === 0 && !(await findNamespace(ctx.store, at.hash, parent))) {
     // Iceberg's catalog suites compare this message whole.
     throw new NoSuchNamespaceError(parent, ref, { bare: true });
   }
-  const p = paginate(children, (k) => k.join('\u0000'), page);
-  return { namespaces: p.items, next: p.next };
+  return { namespaces: children, next: entries.token };
 }
 
 /** Every key under `prefix` of the given types (all pages of the store). */

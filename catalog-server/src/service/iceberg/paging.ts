@@ -1,4 +1,4 @@
-import { compareText, pageSorted } from '../../store/core/paging.ts';
+import type { PageRequest } from '../../store/types.ts';
 
 export interface PageParams {
   /** Absent = everything in one page. */
@@ -8,13 +8,12 @@ export interface PageParams {
 }
 
 /**
- * Pages a list of keys for the Iceberg REST API with the server's one paginator (store/core/paging.ts): the token
- * names the last key returned, so pages stay correct when entries are added or removed between requests.
+ * An Iceberg REST listing's page as the store's listings take it: the store keeps keys in order and pages by the last
+ * key returned (store/core/paging.ts, the server's one token format), so a page costs its size and stays correct when
+ * entries are added or removed between requests. A page holds at most 10,000 entries, with a token for the rest.
  *
- * @example paginate(tables, (t) => t.name, { pageSize: 100 })
+ * @example await store.listEntries(hash, { ...storePage({ pageSize: 100 }), prefix: ns, childrenOnly: true })
  */
-export function paginate<T>(items: T[], sortKey: (t: T) => string, page: PageParams): { items: T[]; next?: string } {
-  const sorted = [...items].sort((a, b) => compareText(sortKey(a), sortKey(b)));
-  const out = pageSorted(sorted, sortKey, { limit: page.pageSize, pageToken: page.pageToken || undefined });
-  return { items: out.items, next: out.token };
+export function storePage(page: PageParams): PageRequest {
+  return { maxRecords: page.pageSize, pageToken: page.pageToken || undefined };
 }

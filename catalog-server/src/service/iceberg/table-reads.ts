@@ -8,8 +8,8 @@ import { readRef } from './refs.ts';
 import { displayName, objectKey } from './keys.ts';
 import { countLookup, ioFor, readTableMetadata, requireMetadataFile } from './metadata-io.ts';
 import { metadataCacheFor, type SerializedMetadata } from './metadata-cache.ts';
-import { allEntries, findNamespace } from './namespaces.ts';
-import { paginate, type PageParams } from './paging.ts';
+import { findNamespace } from './namespaces.ts';
+import { storePage, type PageParams } from './paging.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'> & Partial<Pick<AppContext, 'metrics' | 'metadataRecheckMs'>>;
 
@@ -111,9 +111,17 @@ export async function listObjects(
 ): Promise<{ identifiers: TableIdentifier[]; next?: string }> {
   const at = await readRef(ctx.store, ref);
   if (!(await findNamespace(ctx.store, at.hash, ns))) throw new NoSuchNamespaceError(ns, ref);
-  const keys = (await allEntries(ctx.store, at.hash, ns, [type])).filter((k) => k.length === ns.length + 1);
-  const p = paginate(keys, (k) => k[k.length - 1], page);
-  return { identifiers: p.items.map((k) => ({ namespace: ns, name: k[k.length - 1] })), next: p.next };
+  // One page from the store, which keeps keys in order: the page costs its size, not the namespace's.
+  const entries = await ctx.store.listEntries(at.hash, {
+    ...storePage(page),
+    prefix: ns,
+    childrenOnly: true,
+    types: [type],
+  });
+  return {
+    identifiers: entries.items.map((e) => ({ namespace: ns, name: e.key.elements[ns.length]! })),
+    next: entries.token,
+  };
 }
 
 /** Strong ETag of a loaded table: changes whenever the metadata file (or the snapshot filter) does. */

@@ -64,6 +64,34 @@ describe('entry index: a tree’s entries in key order', () => {
     assert.deepEqual(ids(sorted), ['b', 'd', 'f'], 'the base is left as it was');
   });
 
+  it('applies thousands of changes at once (joined in rounds) like one at a time', () => {
+    const name = (i: number) => `k${String(i).padStart(6, '0')}`;
+    const sorted = Array.from({ length: 10_000 }, (_, i) => entry([name(2 * i)]));
+    const changes = [
+      ...Array.from({ length: 5_000 }, (_, i) => ({
+        id: name(4 * i),
+        elements: [name(4 * i)],
+        from: 0,
+        to: undefined,
+      })),
+      ...Array.from({ length: 6_000 }, (_, i) => ({
+        id: name(2 * i + 1),
+        elements: [name(2 * i + 1)],
+        from: undefined,
+        to: 1,
+      })),
+    ];
+    const expected = new Map(sorted.map((e) => [e.id, e]));
+    for (const c of changes) {
+      if (c.to === undefined) expected.delete(c.id);
+      else expected.set(c.id, entry(c.elements, c.to));
+    }
+    assert.deepEqual(
+      ids(withChanges(sorted, changes)),
+      ids([...expected.values()].sort((a, b) => (a.id < b.id ? -1 : 1))),
+    );
+  });
+
   it('finds the entries under a prefix: the key itself and every key it starts, not its look-alikes', () => {
     const sorted = [['d'], ['db'], ['db', 'a'], ['db', 'a', 'deep'], ['db', 't'], ['db\u0001x'], ['db2', 'a'], ['dc']]
       .map((e) => entry(e))

@@ -83,20 +83,33 @@ export class EntryIndexes<V> {
 
 /**
  * `sorted` (entries by id) with `changes` applied: an entry whose `to` is undefined is removed, any other replaced or
- * added. One pass over both lists, so the cost is that of copying `sorted` whatever the number of changes.
+ * added. Each change's place is found by binary search and the entries between are copied without comparing them, so
+ * the cost is one copy of `sorted` whatever the number of changes.
  *
  * @example withChanges([a, c], [{ id: 'b', elements: ['b'], from: undefined, to: v }]) → [a, b, c]
  */
 export function withChanges<V>(sorted: readonly TreeEntry<V>[], changes: readonly TreeDiffEntry<V>[]): TreeEntry<V>[] {
   const byId = [...changes].sort((a, b) => compareText(a.id, b.id));
-  const out: TreeEntry<V>[] = [];
-  let i = 0;
-  for (const c of byId) {
-    while (i < sorted.length && sorted[i].id < c.id) out.push(sorted[i++]);
-    if (i < sorted.length && sorted[i].id === c.id) i++; // replaced or removed
-    if (c.to !== undefined) out.push({ id: c.id, elements: c.elements, value: c.to });
+  // Where each change goes, and so the result's size: the result is allocated once and filled by index. In the server
+  // (100,000 entries) growing it push by push took 4–14 ms and joining slices with `concat` 35 ms, against about 3 ms
+  // for this; in a bare process all three take about a millisecond.
+  const at: number[] = [];
+  let size = sorted.length;
+  for (let k = 0, from = 0; k < byId.length; k++) {
+    from = at[k] = lowerBound(sorted, byId[k].id, from);
+    if (from < sorted.length && sorted[from].id === byId[k].id) size--;
+    if (byId[k].to !== undefined) size++;
   }
-  while (i < sorted.length) out.push(sorted[i++]);
+  const out = new Array<TreeEntry<V>>(size);
+  let i = 0;
+  let o = 0;
+  for (let k = 0; k < byId.length; k++) {
+    const c = byId[k];
+    while (i < at[k]) out[o++] = sorted[i++];
+    if (i < sorted.length && sorted[i].id === c.id) i++; // replaced or removed
+    if (c.to !== undefined) out[o++] = { id: c.id, elements: c.elements, value: c.to };
+  }
+  while (i < sorted.length) out[o++] = sorted[i++];
   return out;
 }
 
@@ -113,9 +126,9 @@ export function prefixRange<V>(sorted: readonly TreeEntry<V>[], prefix: readonly
   return [lowerBound(sorted, own), lowerBound(sorted, `${own}\u0001`)];
 }
 
-/** The first position whose id is not below `id`. */
-export function lowerBound<V>(sorted: readonly TreeEntry<V>[], id: string): number {
-  let lo = 0;
+/** The first position from `from` on whose id is not below `id`. */
+export function lowerBound<V>(sorted: readonly TreeEntry<V>[], id: string, from = 0): number {
+  let lo = from;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;

@@ -4,8 +4,8 @@ import { treeDiff, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
 import type {
   Commit,
   Content,
-  ContentType,
   DiffEntry,
+  EntryQuery,
   EntrySummary,
   Page,
   PageRequest,
@@ -36,10 +36,7 @@ export class History {
     private readonly objects: ObjectReader,
   ) {}
 
-  async entries(
-    hash: string,
-    opts: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean },
-  ): Promise<Page<EntrySummary>> {
+  async entries(hash: string, opts: EntryQuery): Promise<Page<EntrySummary>> {
     const limit = opts.maxRecords === undefined ? Infinity : pageSize(opts.maxRecords);
     const commit = await this.objects.commit(await this.objects.resolveHash(hash));
     const parent = commit.parents[0] === undefined ? undefined : await this.objects.commit(commit.parents[0]);
@@ -53,7 +50,9 @@ export class History {
       const at = lowerBound(sorted, after);
       i = Math.max(from, at < sorted.length && sorted[at].id === after ? at + 1 : at);
     }
-    const wanted = (e: TreeEntry<Content>) => !opts.types || opts.types.includes(e.value.type);
+    const depth = opts.childrenOnly ? (opts.prefix ?? []).length + 1 : undefined;
+    const wanted = (e: TreeEntry<Content>) =>
+      (!opts.types || opts.types.includes(e.value.type)) && (depth === undefined || e.elements.length === depth);
     const items: TreeEntry<Content>[] = [];
     for (; i < to && items.length < limit; i++) if (wanted(sorted[i])) items.push(sorted[i]);
     let more = false;

@@ -11,8 +11,8 @@ import type {
   CommitWithOperations,
   Content,
   ContentKey,
-  ContentType,
   DiffEntry,
+  EntryQuery,
   EntrySummary,
   MergeOptions,
   MergeResult,
@@ -239,10 +239,7 @@ export class CoreVersionStore implements VersionStore {
     return out;
   }
 
-  async listEntries(
-    hash: string,
-    opts: PageRequest & { prefix?: string[]; types?: ContentType[]; withContent?: boolean } = {},
-  ): Promise<Page<EntrySummary>> {
+  async listEntries(hash: string, opts: EntryQuery = {}): Promise<Page<EntrySummary>> {
     return this.history.entries(hash, opts);
   }
 
