@@ -1,16 +1,7 @@
 import { BadRequestError } from '../../errors/index.ts';
 import { jsonEquals } from '../canonical-json.ts';
 import { treeDiff, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
-import type {
-  Commit,
-  Content,
-  DiffEntry,
-  EntryQuery,
-  EntrySummary,
-  Page,
-  PageRequest,
-  ReflogEntry,
-} from '../types.ts';
+import type { Commit, Content, DiffEntry, EntryQuery, EntrySummary, Page, PageRequest, ReflogEntry } from '../types.ts';
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
 import { DiffCache } from './diff-cache.ts';
