@@ -82,6 +82,23 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
       );
     });
 
+    it('lists the entries of a trie it never read as the writer does (its nodes read a level at a time)', async () => {
+      const w = fixture.writer;
+      // Enough keys for a trie of three levels (a leaf holds at most 32), in two namespaces.
+      const ops = Array.from({ length: 1_200 }, (_, i) => put(key(i % 2 ? 'a' : 'b', `t${i}`), String(i)));
+      await w.commit('main', (await w.getReference('main')).hash, { message: 'many' }, ops);
+      const head = (await w.getReference('main')).hash;
+      reader = await fixture.openReader();
+      const listed = async (store: VersionStore) =>
+        (await store.listEntries(head, { prefix: ['a'], withContent: true })).items.map((e) => [
+          e.key.elements.join('.'),
+          e.content,
+        ]);
+      const cold = await listed(reader);
+      assert.equal(cold.length, 600);
+      assert.deepEqual(cold, await listed(w));
+    });
+
     it('finds the merge base across a history of merges it never read, as the writer does', async () => {
       const w = fixture.writer;
       const commit = async (branch: string, name: string, i: number) =>

@@ -6,6 +6,8 @@ import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
 
 const CACHE_LIMIT = 50_000;
+/** Trie nodes read per query when a walk reads many (a level of a large trie). */
+const NODE_BATCH = 500;
 /** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
 const ANCESTRY_LIMIT = 100_000;
 /**
@@ -101,9 +103,36 @@ export class ObjectReader {
     return node;
   }
 
+  /**
+   * Nodes in the order asked: the cached ones from memory, the rest in batches of `NODE_BATCH` (one query each where
+   * the persistence reads several at once), so a walk over a tree the server has not read yet costs a few queries
+   * per level of the trie rather than one per node.
+   */
+  async nodesOf(ids: readonly string[]): Promise<Array<TreeNode<Content>>> {
+    const out = ids.map((id) => this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node);
+    const missing = ids.filter((_, i) => out[i] === undefined);
+    const read = new Map<string, string>();
+    for (let i = 0; i < missing.length; i += NODE_BATCH) {
+      const batch = missing.slice(i, i + NODE_BATCH);
+      if (this.persist.getNodes) for (const [id, body] of await this.persist.getNodes(batch)) read.set(id, body);
+      else for (const id of batch) read.set(id, (await this.persist.getNode(id)) as string);
+    }
+    return ids.map((id, i) => {
+      let node = out[i];
+      if (!node) {
+        const body = read.get(id);
+        if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
+        node = parseNode<Content>(body);
+        remember(this.nodeCache, id, node);
+      }
+      return node;
+    });
+  }
+
   /** Node reads for tree/hamt.ts over committed objects (reads only: writes go through a Draft). */
   readonly nodes: NodeIO<Content> = {
     get: (id) => this.node(id),
+    getMany: (ids) => this.nodesOf(ids),
     put: () => {
       throw new Error('Committed trees are read-only; write through a Draft.');
     },

@@ -109,6 +109,8 @@ export interface Persistence {
   commitsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /** A trie node's serialized body. */
   getNode(id: string): Promise<string | undefined>;
+  /** Several trie nodes' bodies by id, in one round trip; ids not found are left out. */
+  getNodes?(ids: readonly string[]): Promise<Map<string, string>>;
   getRef(name: string): Promise<RefRecord | undefined>;
   /** All refs, by name. */
   listRefs(): Promise<RefRecord[]>;

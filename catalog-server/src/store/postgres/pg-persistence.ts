@@ -73,6 +73,14 @@ export class PostgresPersistence implements Persistence {
     return rows[0]?.body;
   }
 
+  async getNodes(ids: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; body: string }>(
+      'SELECT id, body FROM tree_nodes WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.body]));
+  }
+
   async getRef(name: string): Promise<RefRecord | undefined> {
     const { rows } = await this.pool.query<RefRecord>('SELECT name, type, head FROM refs WHERE name = $1', [name]);
     return rows[0];

@@ -91,6 +91,7 @@ export class SqlitePersistence implements Persistence {
       importLog: p(`INSERT INTO ref_log (id, ref_name, ref_type, previous_hash, new_hash, operation, at)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
       getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
+      getNodes: p('SELECT id, body FROM tree_nodes WHERE id IN (SELECT value FROM json_each(?))'),
       putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
       scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
       scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),
@@ -192,6 +193,11 @@ export class SqlitePersistence implements Persistence {
 
   async getNode(id: string): Promise<string | undefined> {
     return (this.stmt.getNode.get(id) as { body: string } | undefined)?.body;
+  }
+
+  async getNodes(ids: readonly string[]): Promise<Map<string, string>> {
+    const rows = this.stmt.getNodes.all(JSON.stringify(ids)) as Array<{ id: string; body: string }>;
+    return new Map(rows.map((r) => [r.id, r.body]));
   }
 
   private headOf(name: string): string | undefined {

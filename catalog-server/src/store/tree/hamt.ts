@@ -32,6 +32,8 @@ export type TreeNode<V> =
  */
 export interface NodeIO<V> {
   get(id: string): Promise<TreeNode<V>> | TreeNode<V>;
+  /** Several nodes, in the order asked; where a store reads them in one round trip, a walk costs one per level. */
+  getMany?(ids: readonly string[]): Promise<Array<TreeNode<V>>>;
   put(id: string, node: TreeNode<V>): void;
 }
 
@@ -117,13 +119,22 @@ export async function treeGet<V>(io: NodeIO<V>, root: string, elements: string[]
 /** Every entry under `root`, unordered. */
 export async function treeEntries<V>(io: NodeIO<V>, root: string): Promise<TreeEntry<V>[]> {
   const out: TreeEntry<V>[] = [];
-  const walk = async (id: string): Promise<void> => {
-    const node = await load(io, id);
-    if (node.kind === 'leaf') out.push(...node.entries);
-    else for (const c of node.children) if (c) await walk(c);
-  };
-  await walk(root);
+  // Level by level (the entries come in no particular order): a store that reads many nodes at once reads a level
+  // of the trie in one round trip instead of one per node.
+  for (let level = [root]; level.length > 0;) {
+    const next: string[] = [];
+    for (const node of await loadAll(io, level)) {
+      if (node.kind === 'leaf') for (const e of node.entries) out.push(e);
+      else for (const c of node.children) if (c) next.push(c);
+    }
+    level = next;
+  }
   return out;
+}
+
+async function loadAll<V>(io: NodeIO<V>, ids: string[]): Promise<Array<TreeNode<V>>> {
+  if (!io.getMany || (ids.length === 1 && ids[0] === EMPTY_TREE)) return Promise.all(ids.map((id) => load(io, id)));
+  return io.getMany(ids);
 }
 
 function countOf<V>(node: TreeNode<V>): number {
