@@ -128,12 +128,12 @@ describe('entry index: a tree’s entries in key order', () => {
       // Every other tree is listed, so derivations span one or two steps, from the parent or the latest index.
       if (step % 2 === 0) {
         assert.deepEqual(
-          ids(await indexes.sortedEntries(io, tree, parent)),
+          ids(await indexes.sortedEntries(io, tree, async () => parent)),
           await sortedByWalk(io, tree),
           `step ${step}`,
         );
         assert.deepEqual(
-          ids(await evens.sortedEntries(io, tree, parent)),
+          ids(await evens.sortedEntries(io, tree, async () => parent)),
           await sortedByWalk(io, tree, (v) => v % 2 === 0),
           `even values, step ${step}`,
         );
@@ -141,7 +141,7 @@ describe('entry index: a tree’s entries in key order', () => {
     }
     // Older trees, derived backwards from the newest index, and an unrelated hint.
     for (const t of [trees[10], trees[3], trees[0], trees[31]])
-      assert.deepEqual(ids(await indexes.sortedEntries(io, t, 'no-such-tree')), await sortedByWalk(io, t));
+      assert.deepEqual(ids(await indexes.sortedEntries(io, t, async () => 'no-such-tree')), await sortedByWalk(io, t));
   });
 
   it('keeps no more entries than its limit, dropping the least recently used index first', async () => {

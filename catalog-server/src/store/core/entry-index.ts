@@ -18,7 +18,7 @@ export const ENTRY_INDEX_ENTRIES = 1_000_000;
  * With `keep`, an index holds only the entries whose value it accepts (the namespaces of a catalog, say: few, and
  * listed at the top level, where every entry is under the empty prefix).
  *
- * @example const sorted = await indexes.sortedEntries(nodes, commit.tree, parentCommit?.tree)
+ * @example const sorted = await indexes.sortedEntries(nodes, commit.tree, async () => parentCommit?.tree)
  */
 export class EntryIndexes<V> {
   private readonly byTree = new Map<string, TreeEntry<V>[]>();
@@ -29,15 +29,22 @@ export class EntryIndexes<V> {
     private readonly keep: (value: V) => boolean = () => true,
   ) {}
 
-  /** The entries of `tree` sorted by id; derived from `near` (a related tree) when its index is at hand. */
-  async sortedEntries(nodes: NodeIO<V>, tree: string, near?: string): Promise<TreeEntry<V>[]> {
+  /**
+   * The entries of `tree` sorted by id; derived from `near()` (a related tree, asked only when `tree` is not indexed)
+   * when its index is at hand.
+   */
+  async sortedEntries(
+    nodes: NodeIO<V>,
+    tree: string,
+    near: () => Promise<string | undefined> = async () => undefined,
+  ): Promise<TreeEntry<V>[]> {
     const hit = this.byTree.get(tree);
     if (hit) {
       this.byTree.delete(tree); // re-inserted as the most recently used
       this.byTree.set(tree, hit);
       return hit;
     }
-    const base = this.baseFor(near);
+    const base = this.baseFor(await near());
     const sorted = base
       ? withChanges(base.entries, this.kept(await treeDiff(nodes, base.tree, tree, (a, b) => a === b)))
       : (await treeEntries(nodes, tree)).filter((e) => this.keep(e.value)).sort((a, b) => compareText(a.id, b.id));

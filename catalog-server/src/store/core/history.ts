@@ -30,10 +30,12 @@ export class History {
   async entries(hash: string, opts: EntryQuery): Promise<Page<EntrySummary>> {
     const limit = opts.maxRecords === undefined ? Infinity : pageSize(opts.maxRecords);
     const commit = await this.objects.commit(await this.objects.resolveHash(hash));
-    const parent = commit.parents[0] === undefined ? undefined : await this.objects.commit(commit.parents[0]);
     const onlyNamespaces = opts.types?.length === 1 && opts.types[0] === 'NAMESPACE';
     const indexes = onlyNamespaces ? this.namespaceIndexes : this.indexes;
-    const sorted = await indexes.sortedEntries(this.objects.nodes, commit.tree, parent?.tree);
+    // The parent's tree, to derive from, is only looked up when this tree is not indexed yet.
+    const first = commit.parents[0];
+    const parentTree = async () => (first === undefined ? undefined : (await this.objects.commit(first)).tree);
+    const sorted = await indexes.sortedEntries(this.objects.nodes, commit.tree, parentTree);
     const [from, to] = prefixRange(sorted, opts.prefix ?? []);
     let i = from;
     if (opts.pageToken) {
