@@ -93,14 +93,7 @@ export class ObjectReader {
   }
 
   async node(id: string): Promise<TreeNode<Content>> {
-    let node = this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node;
-    if (!node) {
-      const body = await this.persist.getNode(id);
-      if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
-      node = parseNode<Content>(body);
-      remember(this.nodeCache, id, node);
-    }
-    return node;
+    return this.heldNode(id) ?? this.parsedNode(id, await this.persist.getNode(id));
   }
 
   /**
@@ -109,24 +102,28 @@ export class ObjectReader {
    * per level of the trie rather than one per node.
    */
   async nodesOf(ids: readonly string[]): Promise<Array<TreeNode<Content>>> {
-    const out = ids.map((id) => this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node);
-    const missing = ids.filter((_, i) => out[i] === undefined);
-    const read = new Map<string, string>();
+    const held = ids.map((id) => this.heldNode(id));
+    const missing = ids.filter((_, i) => held[i] === undefined);
+    const read = new Map<string, string | undefined>();
     for (let i = 0; i < missing.length; i += NODE_BATCH) {
       const batch = missing.slice(i, i + NODE_BATCH);
       if (this.persist.getNodes) for (const [id, body] of await this.persist.getNodes(batch)) read.set(id, body);
-      else for (const id of batch) read.set(id, (await this.persist.getNode(id)) as string);
+      else for (const id of batch) read.set(id, await this.persist.getNode(id));
     }
-    return ids.map((id, i) => {
-      let node = out[i];
-      if (!node) {
-        const body = read.get(id);
-        if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
-        node = parseNode<Content>(body);
-        remember(this.nodeCache, id, node);
-      }
-      return node;
-    });
+    return ids.map((id, i) => held[i] ?? this.parsedNode(id, read.get(id)));
+  }
+
+  /** A node in memory: cached, or staged by a write in flight. */
+  private heldNode(id: string): TreeNode<Content> | undefined {
+    return this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node;
+  }
+
+  /** A node read from the persistence (`body` undefined: it has none by that id), parsed and cached. */
+  private parsedNode(id: string, body: string | undefined): TreeNode<Content> {
+    if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
+    const node = parseNode<Content>(body);
+    remember(this.nodeCache, id, node);
+    return node;
   }
 
   /** Node reads for tree/hamt.ts over committed objects (reads only: writes go through a Draft). */
