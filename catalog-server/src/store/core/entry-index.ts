@@ -1,4 +1,5 @@
 import { treeDiff, treeEntries, type NodeIO, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
+import { ListCache } from './list-cache.ts';
 import { compareText } from './paging.ts';
 
 /** Most entries all cached indexes may hold together; a larger tree is indexed again for every listing. */
@@ -13,7 +14,8 @@ export const ENTRY_INDEX_ENTRIES = 1_000_000;
  * the two (`treeDiff` skips every shared subtree, so that costs about the size of the change, plus one pass over the
  * base's entries): a branch that moved on since its last listing pays for its new commits, not for its size. Trees
  * are immutable and named by their content, so an index never goes stale, also with several servers on one
- * database; the cache only bounds memory (least recently used indexes go first; entries are shared between them).
+ * database; the cache (`ListCache`) only bounds memory (least recently used indexes go first; entries are shared
+ * between them).
  *
  * With `keep`, an index holds only the entries whose value it accepts (the namespaces of a catalog, say: few, and
  * listed at the top level, where every entry is under the empty prefix).
@@ -21,43 +23,39 @@ export const ENTRY_INDEX_ENTRIES = 1_000_000;
  * @example const sorted = await indexes.sortedEntries(nodes, commit.tree, async () => parentCommit?.tree)
  */
 export class EntryIndexes<V> {
-  private readonly byTree = new Map<string, TreeEntry<V>[]>();
-  private held = 0;
+  private readonly indexes: ListCache<TreeEntry<V>>;
 
   constructor(
-    private readonly limit = ENTRY_INDEX_ENTRIES,
+    limit = ENTRY_INDEX_ENTRIES,
     private readonly keep: (value: V) => boolean = () => true,
-  ) {}
+  ) {
+    this.indexes = new ListCache(limit);
+  }
 
   /**
    * The entries of `tree` sorted by id; derived from `near()` (a related tree, asked only when `tree` is not indexed)
    * when its index is at hand.
    */
-  async sortedEntries(
+  sortedEntries(
     nodes: NodeIO<V>,
     tree: string,
     near: () => Promise<string | undefined> = async () => undefined,
   ): Promise<TreeEntry<V>[]> {
-    const hit = this.byTree.get(tree);
-    if (hit) {
-      this.byTree.delete(tree); // re-inserted as the most recently used
-      this.byTree.set(tree, hit);
-      return hit;
-    }
-    const base = this.baseFor(await near());
-    const sorted = base
-      ? withChanges(base.entries, this.kept(await treeDiff(nodes, base.tree, tree, (a, b) => a === b)))
-      : (await treeEntries(nodes, tree)).filter((e) => this.keep(e.value)).sort((a, b) => compareText(a.id, b.id));
-    this.remember(tree, sorted);
-    return sorted;
+    return this.indexes.get(tree, async () => {
+      const base = this.baseFor(await near());
+      return base
+        ? withChanges(base.entries, this.kept(await treeDiff(nodes, base.tree, tree, (a, b) => a === b)))
+        : (await treeEntries(nodes, tree)).filter((e) => this.keep(e.value)).sort((a, b) => compareText(a.id, b.id));
+    });
   }
 
   /** `near`'s index if held, else the most recently used one (a listing usually follows the last listed tree). */
   private baseFor(near: string | undefined): { tree: string; entries: TreeEntry<V>[] } | undefined {
-    const preferred = near === undefined ? undefined : this.byTree.get(near);
-    if (preferred) return { tree: near!, entries: preferred };
-    const newest = [...this.byTree.keys()].at(-1);
-    return newest === undefined ? undefined : { tree: newest, entries: this.byTree.get(newest)! };
+    for (const tree of [near, this.indexes.newestKey()]) {
+      const entries = tree === undefined ? undefined : this.indexes.peek(tree);
+      if (entries) return { tree: tree!, entries };
+    }
+    return undefined;
   }
 
   /** The changes that concern kept entries; a value that stops being kept is a removal from the index. */
@@ -68,23 +66,6 @@ export class EntryIndexes<V> {
       if (to !== undefined || (c.from !== undefined && this.keep(c.from))) out.push({ ...c, to });
     }
     return out;
-  }
-
-  private remember(tree: string, sorted: TreeEntry<V>[]): void {
-    if (sorted.length > this.limit) return;
-    // Two listings of one tree may have computed it at once: the later one replaces the earlier.
-    const earlier = this.byTree.get(tree);
-    if (earlier) {
-      this.byTree.delete(tree);
-      this.held -= earlier.length;
-    }
-    while (this.held + sorted.length > this.limit) {
-      const [oldest, entries] = this.byTree.entries().next().value as [string, TreeEntry<V>[]];
-      this.byTree.delete(oldest);
-      this.held -= entries.length;
-    }
-    this.byTree.set(tree, sorted);
-    this.held += sorted.length;
   }
 }
 

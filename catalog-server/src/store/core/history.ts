@@ -4,9 +4,12 @@ import { treeDiff, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
 import type { Commit, Content, DiffEntry, EntryQuery, EntrySummary, Page, PageRequest, ReflogEntry } from '../types.ts';
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
-import { DiffCache } from './diff-cache.ts';
+import { ListCache } from './list-cache.ts';
 import { EntryIndexes, lowerBound, prefixRange } from './entry-index.ts';
 import type { Persistence } from './persistence.ts';
+
+/** Most entries all kept diffs may hold together (~50 MB at worst); a larger diff is computed again for every page. */
+const DIFF_CACHE_ENTRIES = 250_000;
 
 /**
  * The read side over committed objects: a commit's entries, first-parent log, diffs between commits, and the reflog.
@@ -16,7 +19,7 @@ import type { Persistence } from './persistence.ts';
  */
 export class History {
   /** Sorted full diffs by tree pair: a diff read in pages is computed for its first page only. */
-  private readonly diffs = new DiffCache<TreeDiffEntry<Content>>();
+  private readonly diffs = new ListCache<TreeDiffEntry<Content>>(DIFF_CACHE_ENTRIES);
   /** Entries by tree, sorted: a listing reads its prefix's range, not the whole catalog. */
   private readonly indexes = new EntryIndexes<Content>();
   /** The namespaces alone: listing them reads no table entries, also at the top level (the whole key space). */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { DiffCache } from './diff-cache.ts';
+import { ListCache } from './list-cache.ts';
 
-describe('diff cache', () => {
+describe('list cache', () => {
   it('computes a diff once for all its pages', async () => {
-    const cache = new DiffCache<number>(10);
+    const cache = new ListCache<number>(10);
     let computed = 0;
     const compute = async () => (computed++, [1, 2, 3]);
     assert.deepEqual(await cache.get('a:b', compute), [1, 2, 3]);
@@ -12,7 +12,7 @@ describe('diff cache', () => {
   });
 
   it('drops the least recently used diffs to stay within its bound, and never keeps one larger than it', async () => {
-    const cache = new DiffCache<number>(5);
+    const cache = new ListCache<number>(5);
     const calls: string[] = [];
     const of = (key: string, n: number) =>
       cache.get(key, async () => (calls.push(key), Array.from({ length: n }, (_, i) => i)));
@@ -28,7 +28,7 @@ describe('diff cache', () => {
   });
 
   it('counts a diff computed twice at once only once', async () => {
-    const cache = new DiffCache<number>(5);
+    const cache = new ListCache<number>(5);
     const calls: string[] = [];
     const of = (key: string, n: number) =>
       cache.get(key, async () => (calls.push(key), Array.from({ length: n }, (_, i) => i)));
