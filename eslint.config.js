@@ -56,7 +56,7 @@ function layer(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/.rat/**', 'examples/**/target/**', '**/*.py', 'ui/dist/**'] },
+  { ignores: ['node_modules/**', '**/.rat/**', 'examples/**/target/**', '**/*.py', 'ui/dist/**', 'cli/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// The published entry point stays plain JavaScript so `npx rat` works without a build step;
-// tsx's loader lets the TypeScript sources run directly.
-import { register } from 'tsx/esm/api';
+// The entry point stays plain JavaScript so that `npx rat` needs no build step: it runs the bundle `npm install`
+// built (cli/scripts/bundle.ts) while it matches the sources, and the TypeScript sources through tsx otherwise.
+// RAT_NO_BUNDLE=1 always runs the sources.
+import { currentBundle } from './current-bundle.js';
 
-register();
-const { main } = await import('../src/main.ts');
+const bundle = process.env.RAT_NO_BUNDLE === '1' ? undefined : currentBundle();
+let main;
+if (bundle) {
+  // Stack traces then name the TypeScript sources (the bundle has source maps).
+  if (process.env.RAT_DEBUG === '1') process.setSourceMapsEnabled(true);
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 await main(process.argv);
