@@ -13,7 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * CLI, the real git binary and its hooks, `rat serve` in its own process): `examples/shop` is run on `main`, on feat-a
  * (new orders) and on feat-b (a new column in `gold.daily_revenue`); merging feat-a is clean, merging feat-b rebuilds
  * `gold.daily_revenue` with the merged code in `pre-merge-commit`. Reported: the first full `rat run`, a no-op
- * `rat run` (nothing changed), and both `git merge`s.
+ * `rat run` (nothing changed), the git commands whose hooks fork a data branch, record a commit and switch back, and
+ * both `git merge`s.
  *
  * @example tsx bench/src/engine-merge-rebuild.ts        # prints the figures
  */
@@ -44,13 +45,15 @@ export async function benchMergeRebuild(o: { quick?: boolean; log?: (s: string) 
     await timed('rat run: full shop pipeline', () => repo.rat(['run']));
     await timed('rat run: nothing changed (no-op writes)', () => repo.rat(['run']));
 
-    await repo.ok('checkout', '-b', 'feat-a');
-    await repo.commitFile(
-      'landing/orders/orders_2024-03-03.csv',
+    await timed('git checkout -b: forks the data branch (hook)', () => repo.git('checkout', '-q', '-b', 'feat-a'));
+    writeFileSync(
+      path.join(repo.dir, 'landing/orders/orders_2024-03-03.csv'),
       'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
     );
+    await repo.ok('add', '.');
+    await timed('git commit: records the data commit (hook)', () => repo.git('commit', '-q', '-m', 'new orders'));
     await must(repo.rat(['run']));
-    await repo.ok('checkout', 'main');
+    await timed('git checkout: back to main (hook)', () => repo.git('checkout', '-q', 'main'));
     await repo.ok('checkout', '-b', 'feat-b');
     const revenue = path.join(repo.dir, 'gold', 'daily_revenue.sql');
     writeFileSync(
