@@ -23,7 +23,7 @@ const ROOT = path.resolve(CLI, '..');
 const DIST = path.join(CLI, 'dist');
 
 /** Packages bundled with the workspace's code: pure JavaScript, loaded by every `rat hook`, costly to resolve file by file. */
-const BUNDLED_PACKAGES = /^(zod|isomorphic-git|commander|avsc|js-yaml)(\/|$)/;
+const BUNDLED_PACKAGES = /^(zod|isomorphic-git|commander|avsc|js-yaml|@duckdb\/node-api)(\/|$)/;
 
 /** What `bin/rat.js` reads to decide whether the bundle is current. */
 export interface BundleManifest {

@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { StorageError, UnsupportedLocationError } from '../errors/engine-error.ts';
+import { UnsupportedLocationError } from '../errors/engine-error.ts';
+import type { S3Store } from './s3-store.ts';
 
 /**
  * Where the engine's files live. Tables and landing files are on `file://` paths or `s3://bucket/key`; DuckDB only
@@ -50,7 +42,7 @@ export function isS3(location: string): boolean {
   return /^s3[an]?:\/\//.test(location);
 }
 
-function splitS3(location: string): { bucket: string; key: string } {
+export function splitS3(location: string): { bucket: string; key: string } {
   const m = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(location);
   if (!m) throw new UnsupportedLocationError(location);
   return { bucket: m[1]!, key: m[2]! };
@@ -94,7 +86,6 @@ const fileStore: ObjectStore = {
 export type S3Properties = Record<string, string>;
 
 const bucketSettings = new Map<string, S3Properties>();
-const clients = new Map<string, S3Client>();
 
 /**
  * Remembers the storage settings the catalog returned with a table (`loadTable`/`createTable` `config`) for the
@@ -110,89 +101,19 @@ export function rememberStorage(location: string, config: Record<string, string>
   bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...s3 });
 }
 
-/**
- * The S3 client for a bucket: the catalog's settings for it when known, else the standard AWS variables (read at
- * each call, so a changed environment takes effect). Clients are shared per distinct settings.
- */
-function s3Client(bucket: string): S3Client {
-  const p = bucketSettings.get(bucket) ?? {};
-  const env = process.env;
-  const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  const pathStyle = p['s3.path-style-access'] ?? env.RAT_S3_PATH_STYLE;
-  const cfg: S3ClientConfig = {
-    region: p['s3.region'] ?? p['client.region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
-    ...(endpoint ? { endpoint } : {}),
-  };
-  const keys = p['s3.access-key-id']
-    ? { id: p['s3.access-key-id'], secret: p['s3.secret-access-key'], token: p['s3.session-token'] }
-    : { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY, token: env.AWS_SESSION_TOKEN };
-  if (keys.id && keys.secret) {
-    cfg.credentials = {
-      accessKeyId: keys.id,
-      secretAccessKey: keys.secret,
-      ...(keys.token ? { sessionToken: keys.token } : {}),
-    };
-  }
-  // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed.
-  const cacheKey = createHash('sha256')
-    .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token]))
-    .digest('hex');
-  let c = clients.get(cacheKey);
-  if (!c) {
-    c = new S3Client(cfg);
-    clients.set(cacheKey, c);
-  }
-  return c;
+let s3Loaded: Promise<S3Store> | undefined;
+
+/** The S3 store, imported on first use: the AWS SDK takes ~150 ms to load, which a run on local files never needs. */
+function s3(): Promise<S3Store> {
+  s3Loaded ??= import('./s3-store.ts').then((m) => m.s3StoreWith((bucket) => bucketSettings.get(bucket) ?? {}));
+  return s3Loaded;
 }
 
 const s3Store: ObjectStore = {
-  async get(location) {
-    const { bucket, key } = splitS3(location);
-    try {
-      const r = await s3Client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return Buffer.from(await r.Body!.transformToByteArray());
-    } catch (err) {
-      throw new StorageError(location, 'GetObject', err);
-    }
-  },
-  async put(location, data) {
-    const { bucket, key } = splitS3(location);
-    try {
-      // Engine file names carry a UUID, so a plain put never replaces another writer's file.
-      await s3Client(bucket).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
-    } catch (err) {
-      throw new StorageError(location, 'PutObject', err);
-    }
-  },
-  async putFile(location, localFile) {
-    const { bucket, key } = splitS3(location);
-    try {
-      const { size } = await fs.stat(localFile);
-      await s3Client(bucket).send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(localFile), ContentLength: size }),
-      );
-    } catch (err) {
-      throw new StorageError(location, 'PutObject', err);
-    }
-  },
-  async list(prefix) {
-    const { bucket, key } = splitS3(prefix);
-    const out: string[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const r = await s3Client(bucket).send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
-        );
-        for (const o of r.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push(`s3://${bucket}/${o.Key}`);
-        token = r.IsTruncated ? r.NextContinuationToken : undefined;
-      } while (token);
-    } catch (err) {
-      throw new StorageError(prefix, 'ListObjectsV2', err);
-    }
-    return out.sort();
-  },
+  get: async (location) => (await s3()).get(location),
+  put: async (location, data) => (await s3()).put(location, data),
+  putFile: async (location, localFile) => (await s3()).putFile(location, localFile),
+  list: async (prefix) => (await s3()).list(prefix),
 };
 
 /**
@@ -231,14 +152,7 @@ export async function downloadTo(location: string, dest: string): Promise<void> 
     await fs.copyFile(localPath(location), dest);
     return;
   }
-  const { bucket, key } = splitS3(location);
-  try {
-    const r = await s3Client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await pipeline(r.Body as Readable, createWriteStream(dest));
-  } catch (err) {
-    await fs.rm(dest, { force: true });
-    throw new StorageError(location, 'GetObject', err);
-  }
+  await (await s3()).download(location, dest);
 }
 
 let cacheDir: string | undefined;

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { promises as fs, createReadStream, createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { StorageError } from '../errors/engine-error.ts';
+import { splitS3, type ObjectStore, type S3Properties } from './files.ts';
+
+/** The object store of `s3://` locations, plus streaming an object to a local file. */
+export interface S3Store extends ObjectStore {
+  download(location: string, dest: string): Promise<void>;
+}
+
+/**
+ * The S3 store (files.ts imports this module only when an `s3://` location is used). `settings` gives the catalog's
+ * settings for a bucket; without them the standard AWS variables apply, read at each call so that a changed
+ * environment takes effect. Clients are shared per distinct settings.
+ */
+export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store {
+  const clients = new Map<string, S3Client>();
+  const client = (bucket: string): S3Client => {
+    const p = settings(bucket);
+    const env = process.env;
+    const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+    const pathStyle = p['s3.path-style-access'] ?? env.RAT_S3_PATH_STYLE;
+    const cfg: S3ClientConfig = {
+      region: p['s3.region'] ?? p['client.region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
+      ...(endpoint ? { endpoint } : {}),
+    };
+    const keys = p['s3.access-key-id']
+      ? { id: p['s3.access-key-id'], secret: p['s3.secret-access-key'], token: p['s3.session-token'] }
+      : { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY, token: env.AWS_SESSION_TOKEN };
+    if (keys.id && keys.secret) {
+      cfg.credentials = {
+        accessKeyId: keys.id,
+        secretAccessKey: keys.secret,
+        ...(keys.token ? { sessionToken: keys.token } : {}),
+      };
+    }
+    // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed.
+    const cacheKey = createHash('sha256')
+      .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token]))
+      .digest('hex');
+    let c = clients.get(cacheKey);
+    if (!c) {
+      c = new S3Client(cfg);
+      clients.set(cacheKey, c);
+    }
+    return c;
+  };
+
+  return {
+    async get(location) {
+      const { bucket, key } = splitS3(location);
+      try {
+        const r = await client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return Buffer.from(await r.Body!.transformToByteArray());
+      } catch (err) {
+        throw new StorageError(location, 'GetObject', err);
+      }
+    },
+    async put(location, data) {
+      const { bucket, key } = splitS3(location);
+      try {
+        // Engine file names carry a UUID, so a plain put never replaces another writer's file.
+        await client(bucket).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
+      } catch (err) {
+        throw new StorageError(location, 'PutObject', err);
+      }
+    },
+    async putFile(location, localFile) {
+      const { bucket, key } = splitS3(location);
+      try {
+        const { size } = await fs.stat(localFile);
+        await client(bucket).send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(localFile), ContentLength: size }),
+        );
+      } catch (err) {
+        throw new StorageError(location, 'PutObject', err);
+      }
+    },
+    async list(prefix) {
+      const { bucket, key } = splitS3(prefix);
+      const out: string[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const r = await client(bucket).send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
+          );
+          for (const o of r.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push(`s3://${bucket}/${o.Key}`);
+          token = r.IsTruncated ? r.NextContinuationToken : undefined;
+        } while (token);
+      } catch (err) {
+        throw new StorageError(prefix, 'ListObjectsV2', err);
+      }
+      return out.sort();
+    },
+    async download(location, dest) {
+      const { bucket, key } = splitS3(location);
+      try {
+        const r = await client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        await pipeline(r.Body as Readable, createWriteStream(dest));
+      } catch (err) {
+        await fs.rm(dest, { force: true });
+        throw new StorageError(location, 'GetObject', err);
+      }
+    },
+  };
+}
