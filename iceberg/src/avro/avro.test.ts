@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeOcf, encodeOcf, AvroFormatError } from './ocf.ts';
+import { avroType, decodeOcf, encodeOcf, AvroFormatError } from './ocf.ts';
 import { fromSingleValue, toSingleValue } from './single-value.ts';
 import { decodeManifest, encodeManifest, decimalBytes, type ManifestEntry } from './manifest.ts';
 import { decodeManifestList, encodeManifestList } from './manifest-list.ts';
@@ -48,6 +48,13 @@ describe('avro: object container files', () => {
   }
   it('rejects non-Avro input', () => {
     assert.throws(() => decodeOcf(Buffer.from('PAR1xxxx')), AvroFormatError);
+  });
+  it('builds one type per schema text, and still reads every schema after more schemas than it keeps', () => {
+    assert.equal(avroType(schema), avroType(JSON.parse(JSON.stringify(schema))));
+    const nth = (i: number) => ({ type: 'record', name: `r${i}`, fields: [{ name: `c${i}`, type: 'long' }] });
+    const files = Array.from({ length: 300 }, (_, i) => encodeOcf(nth(i), [{ [`c${i}`]: i }]));
+    files.forEach((buf, i) => assert.deepEqual({ ...(decodeOcf(buf).records[0] as object) }, { [`c${i}`]: i }));
+    assert.notEqual(avroType(nth(0)), avroType(nth(1)));
   });
 });
 

@@ -24,9 +24,23 @@ const LongType = avro.types.LongType.__with({
   compare: (a: Long, b: Long): number => (a < b ? -1 : a > b ? 1 : 0),
 });
 
-/** Builds an avsc type whose longs round-trip 64-bit values exactly (see {@link Long}). */
-export function avroType(schema: unknown): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, { registry: { long: LongType }, wrapUnions: false });
+/**
+ * Types built so far, by their schema's JSON text. Building one generates and compiles its reader and writer (about a
+ * millisecond), and a run or a merge reads and writes many files of the same few schemas; a type holds no state, so
+ * one serves every file of its schema. Bounded: the oldest is dropped first.
+ */
+const types = new Map<string, avro.Type>();
+const MAX_TYPES = 256;
+
+/** An avsc type whose longs round-trip 64-bit values exactly (see {@link Long}); `text` is the schema's JSON. */
+export function avroType(schema: unknown, text: string = JSON.stringify(schema)): avro.Type {
+  let type = types.get(text);
+  if (!type) {
+    type = avro.Type.forSchema(schema as avro.Schema, { registry: { long: LongType }, wrapUnions: false });
+    if (types.size >= MAX_TYPES) types.delete(types.keys().next().value!);
+    types.set(text, type);
+  }
+  return type;
 }
 
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj\x01"
@@ -69,9 +83,10 @@ export function encodeOcf(
   metadata: Record<string, string> = {},
   codec: 'null' | 'deflate' = 'deflate',
 ): Buffer {
-  const type = avroType(schema);
+  const text = JSON.stringify(schema);
+  const type = avroType(schema, text);
   const meta: Record<string, Buffer> = {
-    'avro.schema': Buffer.from(JSON.stringify(schema)),
+    'avro.schema': Buffer.from(text),
     'avro.codec': Buffer.from(codec),
   };
   for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v);
@@ -100,7 +115,7 @@ export function decodeOcf(buf: Buffer): OcfContents {
   const codec = header.meta['avro.codec']?.toString('utf8') ?? 'null';
   if (codec !== 'null' && codec !== 'deflate') throw new AvroFormatError(`Unsupported Avro codec ${codec}`);
   const schema = JSON.parse(schemaText) as unknown;
-  const type = avroType(schema);
+  const type = avroType(schema, schemaText);
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(header.meta)) if (!k.startsWith('avro.')) metadata[k] = v.toString('utf8');
   const records: unknown[] = [];
