@@ -4,7 +4,6 @@ import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../.
 import type { ContentKey } from '../../store/types.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
-import { decodeParquet } from './parquet-columns.ts';
 import { decodePreviewToken, encodePreviewToken } from './preview-page-token.ts';
 
 /** Field ids the spec reserves for a position delete file's columns. */
@@ -75,6 +74,8 @@ export async function previewTable(
   const data = files.filter((f) => f.file.content === 0);
   const posDeletes = files.filter((f) => f.file.content === 1);
   const eqDeletes = files.filter((f) => f.file.content === 2);
+  // Arrow and the Parquet decoder take ~0.2 s to import: the first preview loads them, not the server's start.
+  const { decodeParquet } = await import('./parquet-columns.ts');
   const read = async (path: string) => decodeParquet(new Uint8Array(await ioFor(ctx, path).read(path)));
 
   // Deleted positions per data file path, with the highest delete sequence number that removes each.
