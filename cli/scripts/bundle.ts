@@ -6,8 +6,8 @@
  * has changed since (`cli/dist/current.json` lists them), and runs the sources through tsx otherwise, so an edit is
  * never hidden behind a stale bundle.
  *
- * Only the workspace's own code and a few pure-JavaScript packages the hooks load are bundled; every other package
- * (native modules, packages that read files of their own) is imported from node_modules as before. Each source's
+ * Only the workspace's own code and a few pure-JavaScript packages that every hook or run loads are bundled; every
+ * other package (native modules, packages that read files of their own) is imported from node_modules as before. Each source's
  * `import.meta.url` is its own file's URL in the bundle too, so paths taken from it (migrations, the web UI, hook
  * shims) stay what they are when running the sources.
  *
@@ -22,7 +22,10 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.resolve(CLI, '..');
 const DIST = path.join(CLI, 'dist');
 
-/** Packages bundled with the workspace's code: pure JavaScript, loaded by every `rat hook`, costly to resolve file by file. */
+/**
+ * Packages bundled with the workspace's code: pure JavaScript that every `rat hook` (or, DuckDB's API, every `rat run`)
+ * loads and that is costly to resolve file by file (DuckDB's API is 182 files; its native binding stays external).
+ */
 const BUNDLED_PACKAGES = /^(zod|isomorphic-git|commander|avsc|js-yaml|@duckdb\/node-api)(\/|$)/;
 
 /** What `bin/rat.js` reads to decide whether the bundle is current. */
