@@ -4,7 +4,7 @@
  * compiles and resolves every module on each start, `rat hook post-commit` took 0.74–0.80 s; from the bundle about a
  * third of that (docs/performance.md, "Starting rat"). `bin/rat.js` uses the bundle while no source it was built from
  * has changed since (`cli/dist/current.json` lists them), and runs the sources through tsx otherwise, so an edit is
- * never hidden behind a stale bundle.
+ * never hidden behind a stale bundle; it then starts this script in the background, so the next `rat` is fast again.
  *
  * Only the workspace's own code and a few pure-JavaScript packages that every hook or run loads are bundled; every
  * other package (native modules, packages that read files of their own) is imported from node_modules as before. Each source's
@@ -71,6 +71,8 @@ export async function bundle(): Promise<BundleManifest> {
   const result = await esbuild.build({
     entryPoints: { main: path.join(CLI, 'src', 'main.ts') },
     outdir: path.join(DIST, dir),
+    // The metafile's input paths are relative to this (a background rebuild runs in the user's project).
+    absWorkingDir: ROOT,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -109,10 +111,16 @@ function currentDir(): string | undefined {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  mkdirSync(DIST, { recursive: true });
-  const t = performance.now();
-  const m = await bundle();
-  console.log(
-    `rat bundle: cli/dist/${m.dir} from ${m.inputs.length} sources in ${Math.round(performance.now() - t)} ms`,
-  );
+  // `--lock <file>`: a background rebuild started by bin/rat.js, which made the lock file; removed when done.
+  const lock = process.argv[2] === '--lock' ? process.argv[3] : undefined;
+  try {
+    mkdirSync(DIST, { recursive: true });
+    const t = performance.now();
+    const m = await bundle();
+    console.log(
+      `rat bundle: cli/dist/${m.dir} from ${m.inputs.length} sources in ${Math.round(performance.now() - t)} ms`,
+    );
+  } finally {
+    if (lock) rmSync(lock, { force: true });
+  }
 }
