@@ -47,7 +47,8 @@ function area(f: ProfileNode['callFrame']): string {
 
 /** Summarizes the main thread's `.cpuprofile` in `dir` (written by `node --cpu-prof`): self time by function and by area. */
 export function summarizeProfile(dir: string, top = 30): ProfileSummary | undefined {
-  // One file per thread (tsx's module loader runs a worker too): the main thread's is the biggest.
+  // One file per thread (the WAL checkpointer's worker; tsx's module loader when rat runs its sources): the main
+  // thread's is the biggest.
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => path.join(dir, f))

@@ -79,6 +79,8 @@ export async function bundle(): Promise<BundleManifest> {
     platform: 'node',
     target: 'node20',
     sourcemap: 'linked',
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'warning',
     plugins: [sourceUrls, externalPackages],
