@@ -79,6 +79,8 @@ export async function bundle(): Promise<BundleManifest> {
     platform: 'node',
     target: 'node20',
     sourcemap: 'linked',
+    // Less to parse on every start (a hook: 0.29 -> 0.275 s, median of 10); names are kept, and the source maps
+    // give stack traces their TypeScript lines (RAT_DEBUG=1).
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
