@@ -1,6 +1,7 @@
-import { parseJson, parseTableMetadata, stringifyJson, type TableMetadata } from '@ratatouille/iceberg';
+import { deepFreeze, parseJson, parseTableMetadata, stringifyJson, type TableMetadata } from '@ratatouille/iceberg';
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
 import { defaultCredentials, type CatalogCredentials } from './auth.ts';
+import { LoadCache } from './load-cache.ts';
 
 /** An Iceberg REST error response (`{"error": {message, type, code}}`) or a transport failure (`status` 0). */
 export class IcebergRestError extends Error {
@@ -76,6 +77,7 @@ export class IcebergRestClient {
   readonly baseUrl: string;
   private prefix: string | undefined;
   private configLoaded = false;
+  private readonly loads = new LoadCache<LoadTableResult>();
 
   constructor(private readonly opts: IcebergClientOptions) {
     const root = opts.server.replace(/\/+$/, '');
@@ -87,12 +89,17 @@ export class IcebergRestClient {
     return new IcebergRestClient({ ...this.opts, ref });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; etag?: string }> {
     const url = `${this.baseUrl}${path}`;
     let res: JsonExchange;
     try {
       res = await exchangeJson(method, url, {
-        headers: this.opts.headers,
+        headers: headers ? { ...this.opts.headers, ...headers } : this.opts.headers,
         auth: { server: this.opts.server, credentials: this.opts.credentials ?? defaultCredentials(this.opts.server) },
         body: body === undefined ? undefined : stringifyJson(body),
         parse: parseJson,
@@ -101,6 +108,7 @@ export class IcebergRestClient {
       if (!(err instanceof NoResponseError)) throw err;
       throw new IcebergRestError(0, 'ConnectionError', err.message, method, url);
     }
+    if (res.status === 304) return { status: 304, body: null as T, etag: res.etag };
     if (!res.ok) {
       const e = (res.body as { error?: { message?: string; type?: string } } | null)?.error;
       throw new IcebergRestError(
@@ -111,7 +119,7 @@ export class IcebergRestClient {
         url,
       );
     }
-    return { status: res.status, body: res.body as T };
+    return { status: res.status, body: res.body as T, etag: res.etag };
   }
 
   private async v1(path: string): Promise<string> {
@@ -198,9 +206,23 @@ export class IcebergRestClient {
     };
   }
 
+  /** The table; a repeated load of an unchanged table reuses the answer parsed before (see {@link LoadCache}). */
   async loadTable(t: TableIdent): Promise<LoadTableResult> {
-    const { body } = await this.request<Record<string, unknown>>('GET', await this.tablePath(t));
-    return IcebergRestClient.toLoadResult(body);
+    const path = await this.tablePath(t);
+    const etag = this.loads.etagFor(path);
+    const res = await this.request<Record<string, unknown>>(
+      'GET',
+      path,
+      undefined,
+      etag ? { 'if-none-match': etag } : {},
+    );
+    const kept = res.status === 304 ? this.loads.reuse(path) : undefined;
+    if (kept) return kept;
+    // A 304 whose answer concurrent loads of many other tables evicted meanwhile: load it whole.
+    const loaded = res.status === 304 ? await this.request<Record<string, unknown>>('GET', path) : res;
+    const result = deepFreeze(IcebergRestClient.toLoadResult(loaded.body));
+    this.loads.keep(path, loaded.etag, result);
+    return result;
   }
 
   /** `null` when the table does not exist. */

@@ -6,6 +6,8 @@ export interface JsonExchange {
   ok: boolean;
   statusText: string;
   body: unknown;
+  /** The response's `ETag` header, when it has one. */
+  etag?: string;
 }
 
 /** The request never got an HTTP answer (connection refused, reset, timed out). */
@@ -63,7 +65,13 @@ export async function exchangeJson(
       body = text;
     }
   }
-  return { status: res.status, ok: res.ok, statusText: res.statusText, body };
+  return {
+    status: res.status,
+    ok: res.ok,
+    statusText: res.statusText,
+    body,
+    etag: res.headers.get('etag') ?? undefined,
+  };
 }
 
 function hasAuthorization(headers: Record<string, string> | undefined): boolean {
