@@ -6,8 +6,8 @@ const DIST = new URL('../dist/', import.meta.url);
 
 /**
  * The URL of the bundle's entry (`cli/dist/<build>/main.js`, built by cli/scripts/bundle.ts) when every source it
- * was built from is unchanged since; undefined when there is no bundle or a source was edited, added to its imports
- * or removed (the caller then runs the sources themselves). Costs one stat per source, about a millisecond.
+ * was built from is unchanged since; undefined when there is no bundle (or its entry is gone) or a source was edited,
+ * added to its imports or removed (the caller then runs the sources themselves). Costs one stat per source, about a millisecond.
  * `dist` is the folder's URL (tests give their own).
  */
 export function currentBundle(dist = DIST) {
@@ -17,14 +17,14 @@ export function currentBundle(dist = DIST) {
   } catch {
     return undefined;
   }
-  for (const file of manifest.inputs) {
-    try {
-      if (statSync(file).mtimeMs > manifest.builtAt) return undefined;
-    } catch {
-      return undefined;
-    }
+  const entry = new URL(`${manifest.dir}/${manifest.entry}`, dist);
+  try {
+    statSync(entry);
+    for (const file of manifest.inputs) if (statSync(file).mtimeMs > manifest.builtAt) return undefined;
+  } catch {
+    return undefined;
   }
-  return new URL(`${manifest.dir}/${manifest.entry}`, dist).href;
+  return entry.href;
 }
 
 /** A lock older than this belongs to a rebuild that died; the next `rat` starts another. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,8 @@ describe('the bundle bin/rat.js runs', () => {
     source = path.join(dir, 'a.ts');
     writeFileSync(source, 'export {};');
     utimesSync(source, new Date(1_000_000), new Date(1_000_000));
+    mkdirSync(path.join(dir, 'build-1'));
+    writeFileSync(path.join(dir, 'build-1', 'main.js'), 'export {};');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,6 +38,11 @@ describe('the bundle bin/rat.js runs', () => {
     manifest(2_000_000, [source, path.join(dir, 'gone.ts')]);
     assert.equal(currentBundle(dist), undefined);
     rmSync(path.join(dir, 'current.json'));
+    assert.equal(currentBundle(dist), undefined);
+  });
+  it('is not used when its build folder is gone', () => {
+    manifest(2_000_000);
+    rmSync(path.join(dir, 'build-1'), { recursive: true });
     assert.equal(currentBundle(dist), undefined);
   });
 });
