@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type * as AwsS3 from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
 import { parseS3Uri, resolveS3Settings, s3ClientConfig, type ResolvedS3Settings, type S3Options } from './s3-config.ts';
 import { toStorageError, isNotFound, isPreconditionFailed, isNotImplemented } from './s3-errors.ts';
 import { BadRequestError, StorageObjectExistsError, StorageObjectNotFoundError } from '../errors/index.ts';
+
+type Sdk = typeof AwsS3;
+let sdkLoading: Promise<Sdk> | undefined;
+
+/** The AWS SDK, imported when an S3 warehouse is first used: it takes ~160 ms, which a file warehouse never needs. */
+function awsSdk(): Promise<Sdk> {
+  sdkLoading ??= import('@aws-sdk/client-s3');
+  return sdkLoading;
+}
 
 /** Settings as shown to people and logs: everything except the keys. */
 export type PublicS3Settings = Omit<ResolvedS3Settings, 'credentials'> & { staticCredentials: boolean };
@@ -27,7 +30,8 @@ export type PublicS3Settings = Omit<ResolvedS3Settings, 'credentials'> & { stati
 export class S3WarehouseIO implements WarehouseIO {
   readonly root: string;
   readonly #settings: ResolvedS3Settings;
-  readonly #client: S3Client;
+  #s3: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
+  #client: S3Client | undefined;
   #conditional: Promise<boolean> | undefined;
 
   constructor(uri: string, options: S3Options = {}, env: Record<string, string | undefined> = process.env) {
@@ -35,19 +39,28 @@ export class S3WarehouseIO implements WarehouseIO {
     const { bucket, prefix } = this.#settings;
     this.root = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
     const s = this.#settings;
-    this.#client = new S3Client({
-      region: s.region,
-      endpoint: s.endpoint,
-      forcePathStyle: s.pathStyle,
-      credentials: s.credentials,
-      maxAttempts: s.maxAttempts,
-      // S3-compatible stores lag behind AWS on the newer default checksums; only send them where S3 requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: { connectionTimeout: s.connectionTimeoutMs, requestTimeout: 120_000 },
-    });
     if (s.conditionalWrites === 'on') this.#conditional = Promise.resolve(true);
     if (s.conditionalWrites === 'off') this.#conditional = Promise.resolve(false);
+  }
+
+  /** The S3 client and the SDK's commands, made on first use. */
+  #sdk(): Promise<{ client: S3Client; sdk: Sdk }> {
+    this.#s3 ??= awsSdk().then((sdk) => {
+      const s = this.#settings;
+      this.#client = new sdk.S3Client({
+        region: s.region,
+        endpoint: s.endpoint,
+        forcePathStyle: s.pathStyle,
+        credentials: s.credentials,
+        maxAttempts: s.maxAttempts,
+        // S3-compatible stores lag behind AWS on the newer default checksums; only send them where S3 requires one.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        requestHandler: { connectionTimeout: s.connectionTimeoutMs, requestTimeout: 120_000 },
+      });
+      return { client: this.#client, sdk };
+    });
+    return this.#s3;
   }
 
   /** The resolved settings without secrets, for `/v1/config`, docs and log lines. */
@@ -68,7 +81,8 @@ export class S3WarehouseIO implements WarehouseIO {
   async read(location: string): Promise<Buffer> {
     const { bucket, key } = this.#locate(location);
     try {
-      const res = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const { client, sdk } = await this.#sdk();
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = await res.Body!.transformToByteArray();
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (err) {
@@ -95,7 +109,8 @@ export class S3WarehouseIO implements WarehouseIO {
   async exists(location: string): Promise<boolean> {
     const { bucket, key } = this.#locate(location);
     try {
-      await this.#client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const { client, sdk } = await this.#sdk();
+      await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -106,7 +121,8 @@ export class S3WarehouseIO implements WarehouseIO {
   async delete(location: string): Promise<void> {
     const { bucket, key } = this.#locate(location);
     try {
-      await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      const { client, sdk } = await this.#sdk();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
       if (isNotFound(err)) return;
       throw this.#fail(err, 'delete', location);
@@ -125,9 +141,10 @@ export class S3WarehouseIO implements WarehouseIO {
     const out: Array<StoredObject & { etag?: string }> = [];
     let token: string | undefined;
     try {
+      const { client, sdk } = await this.#sdk();
       do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: dirKey, ContinuationToken: token }),
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: dirKey, ContinuationToken: token }),
         );
         for (const o of page.Contents ?? []) {
           if (o.Key === undefined) continue;
@@ -160,7 +177,7 @@ export class S3WarehouseIO implements WarehouseIO {
 
   /** Releases sockets; the server calls this on shutdown. */
   close(): void {
-    this.#client.destroy();
+    this.#client?.destroy();
   }
 
   #locate(location: string): { bucket: string; key: string } {
@@ -178,8 +195,9 @@ export class S3WarehouseIO implements WarehouseIO {
 
   async #put(bucket: string, key: string, body: Buffer, location: string, ifNoneMatch: boolean): Promise<void> {
     try {
-      await this.#client.send(
-        new PutObjectCommand({
+      const { client, sdk } = await this.#sdk();
+      await client.send(
+        new sdk.PutObjectCommand({
           Bucket: bucket,
           Key: key,
           Body: body,
@@ -204,12 +222,11 @@ export class S3WarehouseIO implements WarehouseIO {
       const probeKey = `${prefix ? `${prefix}/` : ''}.rat-probe-${randomUUID()}`;
       const probeLocation = `s3://${bucket}/${probeKey}`;
       const body = Buffer.from('probe');
+      const { client, sdk } = await this.#sdk();
       try {
-        await this.#client.send(new PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }));
+        await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }));
         try {
-          await this.#client.send(
-            new PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }),
-          );
+          await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: probeKey, Body: body, IfNoneMatch: '*' }));
           return false;
         } catch (err) {
           if (isPreconditionFailed(err)) return true;
@@ -220,7 +237,7 @@ export class S3WarehouseIO implements WarehouseIO {
         if (isNotImplemented(err)) return false;
         throw this.#fail(err, 'write', probeLocation);
       } finally {
-        await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: probeKey })).catch(() => undefined);
       }
     })();
     // A failed probe (S3 down) must not stick: try again on the next write.
