@@ -7,8 +7,8 @@ const DIST = new URL('../dist/', import.meta.url);
 /**
  * The URL of the bundle's entry (`cli/dist/<build>/main.js`, built by cli/scripts/bundle.ts) when every source it
  * was built from is unchanged since; undefined when there is no bundle (or its entry is gone) or a source was edited,
- * added to its imports or removed (the caller then runs the sources themselves). Costs one stat per source, about a millisecond.
- * `dist` is the folder's URL (tests give their own).
+ * added to its imports or removed (the caller then runs the sources themselves). Costs one stat per source, about a
+ * millisecond. `dist` is the folder's URL (tests give their own).
  */
 export function currentBundle(dist = DIST) {
   let manifest;

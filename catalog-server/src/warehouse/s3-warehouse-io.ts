@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type * as AwsS3 from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
 import { parseS3Uri, resolveS3Settings, s3ClientConfig, type ResolvedS3Settings, type S3Options } from './s3-config.ts';
 import { toStorageError, isNotFound, isPreconditionFailed, isNotImplemented } from './s3-errors.ts';
 import { BadRequestError, StorageObjectExistsError, StorageObjectNotFoundError } from '../errors/index.ts';
 
 type Sdk = typeof AwsS3;
+type S3Client = AwsS3.S3Client;
 let sdkLoading: Promise<Sdk> | undefined;
 
 /** The AWS SDK, imported when an S3 warehouse is first used: it takes ~160 ms, which a file warehouse never needs. */
