@@ -5,7 +5,7 @@ import { MIGRATIONS } from './migrations/index.ts';
  * Applies the numbered migrations (`migrations/NNN-name.ts`, in name order) that this database has not seen yet,
  * each in its own transaction, and records them in `schema_migrations`.
  */
-export async function migrate(db: Database): Promise<string[]> {
+export function migrate(db: Database): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     (db.prepare('SELECT name FROM schema_migrations').all() as Array<{ name: string }>).map((r) => r.name),

@@ -170,7 +170,7 @@ export class SqlitePersistence implements Persistence {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
-    await migrate(db);
+    migrate(db);
     return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file, opts.onCheckpointError));
   }
 
