@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { appendCommit, APPEND_SCHEMA, newTableState, type AppendState } from './support/iceberg-appends.ts';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 
 /** An append commit as writers send it, guarded by the snapshot the writer last saw. */
@@ -127,6 +128,56 @@ describe('metadata files committed before their fsync (the file journal)', funct
   function noMetadataFiles(): boolean {
     return readdirSync(path.join(dir, 'warehouse', 'db', 't', 'metadata')).every((f) => !f.endsWith('.metadata.json'));
   }
+
+  it('journals the files a content-aware merge writes with the merge commit, then makes them durable', async () => {
+    server = await startTestServer({ dataDir: dir });
+    const iceberg = (ref: string) => `${server!.url}/iceberg/${ref}/v1/namespaces/db/tables/t`;
+    const api = `${server.url}/api/v2`;
+    assert.equal((await http('POST', `${server.url}/iceberg/main/v1/namespaces`, { namespace: ['db'] })).status, 200);
+    const created = await http('POST', `${server.url}/iceberg/main/v1/namespaces/db/tables`, {
+      name: 't',
+      schema: APPEND_SCHEMA,
+    });
+    let main = newTableState(created.body.metadata.location);
+    const append = async (ref: string, t: AppendState) => {
+      const { body, next } = appendCommit(t);
+      const r = await http('POST', iceberg(ref), body);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return next;
+    };
+    main = await append('main', main);
+    const head = async (ref: string) => (await http('GET', `${api}/trees/${ref}`)).body.reference.hash as string;
+    const fork = await http('POST', `${api}/trees?name=b&type=BRANCH`, {
+      type: 'BRANCH',
+      name: 'main',
+      hash: await head('main'),
+    });
+    assert.equal(fork.status, 200, JSON.stringify(fork.body));
+    await append('b', main);
+    main = await append('main', main);
+    await until('the appends are durable and forgotten', () => journal().length === 0);
+
+    const merged = await http('POST', `${api}/trees/main@${await head('main')}/history/merge?rat-details=true`, {
+      fromRefName: 'b',
+      fromHash: await head('b'),
+    });
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    const outcome = (merged.body.details as Array<{ key: { elements: string[] }; outcome: string }>)[0];
+    assert.deepEqual([outcome.key.elements, outcome.outcome], [['db', 't'], 'RESOLVED']);
+    // The replayed snapshot's manifest list and the new metadata file came with the merge commit's transaction.
+    const load = await http('GET', iceberg('main'));
+    const current = load.body['metadata-location'] as string;
+    const list = (load.body.metadata.snapshots as Array<{ 'manifest-list': string }>).at(-1)!['manifest-list'];
+    assert.deepEqual(
+      journal()
+        .map((f) => f.location)
+        .sort(),
+      [current, list].sort(),
+    );
+    await until('the journal is empty', () => journal().length === 0);
+    assert.equal(load.body.metadata.snapshots.length, 3);
+    assert.ok(existsSync(fileURLToPath(current)) && existsSync(fileURLToPath(list)));
+  });
 
   it('restores, before serving, files a power loss lost or tore after their commit was acknowledged', async () => {
     await tableWithCommits(3);

@@ -1,7 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { encodeManifest, encodeManifestList, EntryStatus, FileContent, type ManifestFile } from '@ratatouille/iceberg';
+import { appendCommit, APPEND_SCHEMA, newTableState, type AppendState } from '../../test/support/iceberg-appends.ts';
 import { BenchClient } from './http.ts';
 import { summarize, timeOnce } from './measure.ts';
 import type { Recorder } from './report.ts';
@@ -18,19 +15,6 @@ export const FULL_MERGE: MergeWorkload = { tables: 100, reps: 5 };
 export const QUICK_MERGE: MergeWorkload = { tables: 100, reps: 2 };
 
 const NS = 'mb';
-const SCHEMA = {
-  type: 'struct',
-  'schema-id': 0,
-  fields: [{ id: 1, name: 'id', required: false, type: 'long' }],
-};
-
-/** What a writer knows about a table on one branch: its location, current snapshot and that snapshot's manifests. */
-interface TableState {
-  location: string;
-  snapshotId: number | null;
-  sequence: number;
-  manifests: ManifestFile[];
-}
 
 const key = (ref: string, table: string) => `${ref}\u0000${table}`;
 
@@ -44,7 +28,7 @@ export async function runMergeLane(w: MergeWorkload, rec: Recorder): Promise<voi
   const ours = await startOurs();
   const ice = new BenchClient(`${ours.url}/iceberg`);
   const api = new BenchClient(`${ours.url}/api/v2`);
-  const state = new Map<string, TableState>();
+  const state = new Map<string, AppendState>();
   const tables = Array.from({ length: w.tables }, (_, i) => `t${i}`);
   const head = async (ref: string) => (await api.json('GET', `/trees/${ref}`)).reference.hash as string;
   const branch = async (name: string) => {
@@ -68,8 +52,8 @@ export async function runMergeLane(w: MergeWorkload, rec: Recorder): Promise<voi
   try {
     await ice.json('POST', '/main/v1/namespaces', { namespace: [NS] });
     for (const t of tables) {
-      const r = await ice.json('POST', `/main/v1/namespaces/${NS}/tables`, { name: t, schema: SCHEMA });
-      state.set(key('main', t), { location: r.metadata.location, snapshotId: null, sequence: 0, manifests: [] });
+      const r = await ice.json('POST', `/main/v1/namespaces/${NS}/tables`, { name: t, schema: APPEND_SCHEMA });
+      state.set(key('main', t), newTableState(r.metadata.location));
     }
     await appendAll('main');
     const plain: number[] = [];
@@ -98,67 +82,8 @@ export async function runMergeLane(w: MergeWorkload, rec: Recorder): Promise<voi
 }
 
 /** One append as a writer does it: a manifest with one new data file, a manifest list, an `add-snapshot` commit. */
-async function append(ice: BenchClient, ref: string, table: string, t: TableState): Promise<void> {
-  const snapshotId = randomInt(1, 2 ** 47);
-  const sequence = t.sequence + 1;
-  const dir = `${t.location}/metadata`;
-  const manifestPath = `${dir}/${randomUUID()}-m0.avro`;
-  const manifest = encodeManifest(
-    [
-      {
-        status: EntryStatus.ADDED,
-        snapshotId,
-        sequenceNumber: null,
-        fileSequenceNumber: null,
-        dataFile: {
-          content: FileContent.DATA,
-          filePath: `${t.location}/data/${randomUUID()}.parquet`,
-          fileFormat: 'PARQUET',
-          partition: {},
-          recordCount: 1,
-          fileSizeInBytes: 100,
-        },
-      },
-    ],
-    { schema: SCHEMA, partitionSpec: { 'spec-id': 0, fields: [] }, partitionType: [], content: 'data' },
-  );
-  writeFileSync(fileURLToPath(manifestPath), manifest);
-  const manifests: ManifestFile[] = [
-    {
-      manifestPath,
-      manifestLength: manifest.length,
-      partitionSpecId: 0,
-      content: 0,
-      sequenceNumber: sequence,
-      minSequenceNumber: sequence,
-      addedSnapshotId: snapshotId,
-      addedFilesCount: 1,
-      existingFilesCount: 0,
-      deletedFilesCount: 0,
-      addedRowsCount: 1,
-      existingRowsCount: 0,
-      deletedRowsCount: 0,
-    },
-    ...t.manifests,
-  ];
-  const listPath = `${dir}/snap-${snapshotId}-1-${randomUUID()}.avro`;
-  const list = encodeManifestList(manifests, { snapshotId, parentSnapshotId: t.snapshotId, sequenceNumber: sequence });
-  writeFileSync(fileURLToPath(listPath), list);
-  const snapshot: Record<string, unknown> = {
-    'snapshot-id': snapshotId,
-    'sequence-number': sequence,
-    'timestamp-ms': Date.now(),
-    'manifest-list': listPath,
-    summary: { operation: 'append', 'added-records': '1', 'added-data-files': '1' },
-    'schema-id': 0,
-  };
-  if (t.snapshotId !== null) snapshot['parent-snapshot-id'] = t.snapshotId;
-  await ice.json('POST', `/${ref}/v1/namespaces/${NS}/tables/${table}`, {
-    requirements: [{ type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': t.snapshotId }],
-    updates: [
-      { action: 'add-snapshot', snapshot },
-      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-    ],
-  });
-  Object.assign(t, { snapshotId, sequence, manifests });
+async function append(ice: BenchClient, ref: string, table: string, t: AppendState): Promise<void> {
+  const { body, next } = appendCommit(t);
+  await ice.json('POST', `/${ref}/v1/namespaces/${NS}/tables/${table}`, body);
+  Object.assign(t, next);
 }

@@ -21,6 +21,7 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
     function joiningResolver(opts: { refuse?: string; during?: () => Promise<void> } = {}) {
       const calls: Array<{ key: KeyToResolve; write: boolean }> = [];
       const discarded: KeyResolution[] = [];
+      const landed: KeyResolution[] = [];
       const loc = (c: Content | undefined) => (c && 'metadataLocation' in c ? c.metadataLocation : '');
       const resolver: MergeResolver = {
         async resolve(k, { write }) {
@@ -30,13 +31,19 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
           await during?.();
           if (opts.refuse && loc(k.source).includes(opts.refuse)) return { kind: 'conflict', message: 'refused' };
           const value = { ...k.target!, metadataLocation: `${loc(k.target)}+${loc(k.source)}` } as Content;
-          return { kind: 'resolved', value, summary: 'joined', stats: { joined: 1 } };
+          // What a resolver that wrote a file without its fsync hands over, for the merge commit to journal.
+          const location = `file:///w/${k.key.elements.join('.')}/${loc(value)}`;
+          const files = [{ location, bytes: Buffer.from('{}') }];
+          return { kind: 'resolved', value, summary: 'joined', stats: { joined: 1 }, files };
         },
         async discard(r) {
           discarded.push(r);
         },
+        landed(r) {
+          landed.push(r);
+        },
       };
-      return { resolver, calls, discarded };
+      return { resolver, calls, discarded, landed };
     }
 
     async function diverge() {
@@ -62,6 +69,28 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
       assert.deepEqual(byKey.get('t')?.resolution, { summary: 'joined', stats: { joined: 1 } });
       assert.equal(byKey.get('n')?.outcome, 'TAKEN');
       assert.equal(discarded.length, 0);
+    });
+
+    it('journals the files of the landed resolutions with the merge, where the store journals files', async () => {
+      await diverge();
+      await commit('feature', [put(key('u'), 'theirs')]);
+      await commit('main', [put(key('u'), 'ours')]);
+      // The target moves once while the resolver works: the first answers are discarded, not journaled.
+      const { resolver, discarded, landed } = joiningResolver({
+        during: async () => void (await commit('main', [put(key('t'), 'ours2')])),
+      });
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver });
+      assert.ok(r.wasApplied);
+      assert.equal(discarded.length, 2);
+      const files = landed.flatMap((l) => (l.kind === 'resolved' ? (l.files ?? []) : []));
+      assert.deepEqual(files.map((f) => f.location).sort(), ['file:///w/t/ours2+theirs', 'file:///w/u/ours+theirs']);
+      const pending = await store.pendingFiles(100);
+      if (store.journalsFiles) {
+        assert.deepEqual(pending.map((f) => f.location).sort(), files.map((f) => f.location).sort());
+        assert.deepEqual(pending[0].bytes, Buffer.from('{}'));
+      } else {
+        assert.deepEqual(pending, []);
+      }
     });
 
     it('reports a resolver refusal as a conflict and discards what it resolved', async () => {

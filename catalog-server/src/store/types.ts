@@ -197,7 +197,14 @@ export interface KeyToResolve {
 
 /** What a resolver did with one key: a new value for the target, or a conflict with its reason. */
 export type KeyResolution =
-  | { kind: 'resolved'; value: Content; summary: string; stats?: Record<string, number> }
+  | {
+      kind: 'resolved';
+      value: Content;
+      summary: string;
+      stats?: Record<string, number>;
+      /** Files the resolver wrote without their fsync: journaled with the merge commit that lands this value. */
+      files?: JournaledFile[];
+    }
   | { kind: 'conflict'; message: string; stats?: Record<string, number> };
 
 /**
@@ -209,6 +216,8 @@ export interface MergeResolver {
   resolve(key: KeyToResolve, opts: { write: boolean }): Promise<KeyResolution>;
   /** Undoes what `resolve` wrote for a resolution that the merge did not commit (conflict, dry run, lost race). */
   discard?(resolution: KeyResolution): Promise<void>;
+  /** Told of each resolution the landed merge references, once it is durable (to make its `files` durable). */
+  landed?(resolution: KeyResolution): void;
 }
 
 /**

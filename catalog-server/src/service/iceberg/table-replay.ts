@@ -39,11 +39,20 @@ import {
   type TargetChanges,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import type { Content, IcebergTableContent, KeyResolution } from '../../store/types.ts';
+import type { Content, IcebergTableContent, JournaledFile, KeyResolution } from '../../store/types.ts';
 import { ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
 import { tableContent } from './object-writes.ts';
 
-type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'> & Partial<Pick<AppContext, 'fileJournal'>>;
+
+/**
+ * What a replay wrote: every location (removed again if the merge does not land), and those written without their
+ * fsync (a local file warehouse on SQLite), whose bytes the merge's transaction journals as a commit's are.
+ */
+export interface ReplayWrites {
+  locations: string[];
+  journaled: JournaledFile[];
+}
 
 /** A table change that cannot be replayed; its message becomes the key's conflict reason. */
 export class ReplayRefusal extends Error {}
@@ -51,9 +60,9 @@ export class ReplayRefusal extends Error {}
 /**
  * Replays the source's new snapshots of one table onto the target's current metadata (see `iceberg/src/merge/`):
  * reads the three metadata files and the manifests involved, validates row-level changes against what the target
- * did since the base, and (with `write`) writes the new manifests, manifest lists and metadata file, recording every
- * path in `files` so that the caller can remove them if the merge does not land. Throws `ReplayRefusal` with the
- * reason when the table cannot merge.
+ * did since the base, and (with `write`) writes the new manifests, manifest lists and metadata file, recording them in
+ * `written` so that the caller can remove them if the merge does not land, or journal them with it. Throws
+ * `ReplayRefusal` with the reason when the table cannot merge.
  *
  * @example await replayTable(ctx, base, source, target, true, written) // → { kind: 'resolved', value, summary }
  */
@@ -63,12 +72,12 @@ export async function replayTable(
   source: IcebergTableContent,
   target: IcebergTableContent,
   write: boolean,
-  files: string[],
+  written: ReplayWrites,
 ): Promise<KeyResolution> {
   const [b, s, t] = await Promise.all([base, source, target].map((c) => readTableMetadata(ctx, c.metadataLocation)));
   const plan = planTableMerge(b, s, t);
   if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts.join('; '));
-  const io = new ReplayIO(ctx, t.location, t['format-version'] >= 3 ? 3 : 2, write, files);
+  const io = new ReplayIO(ctx, t.location, t['format-version'] >= 3 ? 3 : 2, write, written);
   const ids = replayIds(plan.snapshots, t, randomSnapshotId);
   const current = t.snapshots.find((x) => x['snapshot-id'] === t['current-snapshot-id']);
   let parentManifests = current?.['manifest-list'] ? await io.manifestList(current['manifest-list']) : [];
@@ -126,11 +135,13 @@ export async function replayTable(
   let location = nextMetadataLocation(md.location, target.metadataLocation, randomUUID());
   if (write) {
     const previous = { location: target.metadataLocation, lastUpdatedMs: t['last-updated-ms'] };
-    location = (await writeTableMetadata(ctx, md, previous)).location;
-    files.push(location);
+    const file = await writeTableMetadata(ctx, md, previous, { journal: true });
+    location = file.location;
+    written.locations.push(location);
+    if (file.journaled) written.journaled.push(file.journaled);
   }
   const value = { ...tableContent(location, md), id: target.id } as Content;
-  return { kind: 'resolved', value, summary: summaryOf(stats, plan.carried), stats };
+  return { kind: 'resolved', value, summary: summaryOf(stats, plan.carried), stats, files: written.journaled };
 }
 
 /** "replayed 2 snapshots, +3 files, +1,200 rows, -1 file; from the source: schema". */
@@ -240,7 +251,7 @@ class ReplayIO {
     tableLocation: string,
     private readonly formatVersion: 2 | 3,
     private readonly write: boolean,
-    private readonly files: string[],
+    private readonly written: ReplayWrites,
   ) {
     this.location = tableLocation.replace(/\/+$/, '');
   }
@@ -317,8 +328,14 @@ class ReplayIO {
 
   private async put(path: string, buf: Buffer): Promise<void> {
     if (!this.write) return;
-    this.files.push(path);
-    await ioFor(this.ctx, path).write(path, buf, { ifAbsent: true });
+    this.written.locations.push(path);
+    const io = ioFor(this.ctx, path);
+    if (this.ctx.fileJournal?.accepts(io, buf.length)) {
+      await io.writeProvisional!(path, buf);
+      this.written.journaled.push({ location: path, bytes: buf });
+    } else {
+      await io.write(path, buf, { ifAbsent: true });
+    }
   }
 }
 

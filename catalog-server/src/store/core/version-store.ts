@@ -1,6 +1,6 @@
 import { BadRequestError, ReferenceAlreadyExistsError, ReferenceConflictError } from '../../errors/index.ts';
 import { mergeBase } from '../merge/merge-base.ts';
-import { mergeWithResolver, type AppliedMerge, type ResolutionsOf } from '../merge/resolve-steps.ts';
+import { journaledFilesOf, mergeWithResolver, type AppliedMerge, type ResolutionsOf } from '../merge/resolve-steps.ts';
 import { assertValidReferenceName } from '../ref-name.ts';
 import { treeApply, treeGet } from '../tree/hamt.ts';
 import type {
@@ -292,7 +292,10 @@ export class CoreVersionStore implements VersionStore {
   private landMerge(branch: string, plan: () => Promise<MergeAttempt>): Promise<AppliedMerge> {
     return this.land(branch, async () => {
       const attempt = await plan();
-      return { value: attempt.applied, write: attempt.applied === 'stale' ? undefined : attempt.write };
+      if (attempt.applied === 'stale' || !attempt.write) return { value: attempt.applied };
+      // Files the resolver wrote without their fsync ride in the merge's transaction, like a commit's.
+      const files = journaledFilesOf(attempt.applied.consumed);
+      return { value: attempt.applied, write: { ...attempt.write, files: files.length > 0 ? files : undefined } };
     });
   }
 

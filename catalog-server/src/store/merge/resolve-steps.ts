@@ -1,7 +1,7 @@
 import { ReferenceConflictError } from '../../errors/index.ts';
 import { jsonEquals } from '../canonical-json.ts';
 import { keyId } from '../types.ts';
-import type { Content, MergeBehavior, MergeResolver, MergeResult } from '../types.ts';
+import type { Content, JournaledFile, KeyResolution, MergeBehavior, MergeResolver, MergeResult } from '../types.ts';
 import { needsResolution, planMerge, type ResolvedKey, type ThreeWay } from './merge-plan.ts';
 
 /** Resolutions for one merge step (a merge is one step, a transplant one per picked commit), keyed by `keyId`. */
@@ -9,6 +9,15 @@ export type StepResolutions = Map<string, ResolvedKey<Content>>;
 
 /** What a store's write transaction reports back: its result and the resolutions its commits now reference. */
 export type AppliedMerge = { result: MergeResult; consumed: Array<ResolvedKey<Content>> } | 'stale';
+
+/** The files the resolutions a merge consumes wrote without their fsync: the merge's transaction journals them. */
+export function journaledFilesOf(consumed: Array<ResolvedKey<Content>>): JournaledFile[] {
+  // The resolutions are the resolver's own answers (KeyResolution), which the pure planner passes through as they are.
+  return consumed.flatMap(({ resolution }) => {
+    const r = resolution as KeyResolution;
+    return r.kind === 'resolved' ? (r.files ?? []) : [];
+  });
+}
 
 /** How often a merge recomputes its resolutions when the target keeps moving under it. */
 const MAX_ATTEMPTS = 4;
@@ -29,7 +38,8 @@ export type ResolutionsOf = (step: number) => StepResolutions;
  * Otherwise (`'stale'`): (1) `readSteps` computes the three-way keys of each step from the current heads; (2) the
  * resolver answers, outside any write transaction, for every key changed on both sides; (3) `apply` re-plans with
  * those answers and commits. When `apply` finds an answer computed from values that no longer hold, the round starts
- * over. Whatever the resolver wrote and no landed commit references is discarded, also when `apply` throws.
+ * over. Whatever the resolver wrote and no landed commit references is discarded, also when `apply` throws; what the
+ * landed commits reference is reported to `resolver.landed`.
  *
  * @example await mergeWithResolver(resolver, modes, false, async () => [keys], (res) => attempt(res(0)))
  */
@@ -55,7 +65,9 @@ export async function mergeWithResolver(
       await discard(resolver, resolutions, []);
       continue;
     }
-    await discard(resolver, resolutions, applied.result.wasApplied ? applied.consumed : []);
+    const landed = applied.result.wasApplied ? applied.consumed : [];
+    await discard(resolver, resolutions, landed);
+    for (const r of landed) resolver.landed?.(r.resolution);
     return applied.result;
   }
   throw new ReferenceConflictError('The target kept changing while the merge resolved its keys. Retry the merge.', {});
