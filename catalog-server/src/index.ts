@@ -1,4 +1,5 @@
-export { startServer, SERVER_ENV, SERVER_DEFAULTS } from './server.ts';
+export { startServer } from './server.ts';
+export { SERVER_ENV, SERVER_DEFAULTS } from './server-settings.ts';
 export type { ServerOptions, RunningServer } from './server.ts';
 export { createApp } from './app.ts';
 export { LIMITS } from './limits.ts';

@@ -15,6 +15,7 @@ import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './war
 import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth/config.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { isLoopbackHost } from './auth/loopback.ts';
+import { SERVER_DEFAULTS } from './server-settings.ts';
 
 export interface ServerOptions {
   host?: string;
@@ -75,28 +76,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Server settings as read from the environment (`RAT_*`), for `rat serve` and the docker image. */
-export const SERVER_ENV = {
-  host: 'RAT_HOST',
-  port: 'RAT_PORT',
-  dataDir: 'RAT_DATA_DIR',
-  store: 'RAT_STORE',
-  storePoolSize: 'RAT_STORE_POOL_SIZE',
-  warehouse: 'RAT_WAREHOUSE',
-  warehouses: 'RAT_WAREHOUSES',
-  webhookSecret: 'RAT_WEBHOOK_SECRET',
-  allowedLocations: 'RAT_ALLOWED_LOCATIONS',
-  keepHistory: 'RAT_KEEP_HISTORY',
-  metadataRecheck: 'RAT_METADATA_RECHECK',
-  logLevel: 'RAT_LOG_LEVEL',
-  auth: 'RAT_AUTH_CONFIG',
-  insecureNoAuth: 'RAT_INSECURE_NO_AUTH',
-} as const;
-
 /** Where the `ui` workspace's Vite build lands. */
 const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
-
-export const SERVER_DEFAULTS = { host: '127.0.0.1', port: 8181, dataDir: '.rat' } as const;
 
 /**
  * Starts the catalog server.

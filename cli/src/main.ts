@@ -12,13 +12,19 @@ function cliVersion(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-/** The program with every command, or only `only`'s when it names one (what `rat <command>` needs). */
+/** The program with every command, or only `only`'s when it names one (what `rat <command>` needs), or none for `--version`. */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('rat')
     .description('Ratatouille: git-integrated data versioning (Iceberg REST catalog, git lockstep, pipelines)')
     .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
-  const names = only !== undefined && Object.hasOwn(COMMANDS, only) ? [only] : Object.keys(COMMANDS).sort();
+  // `rat --version` needs no command; `rat <command>` its own; help and anything else all of them.
+  const names =
+    only === '-V' || only === '--version'
+      ? []
+      : only !== undefined && Object.hasOwn(COMMANDS, only)
+        ? [only]
+        : Object.keys(COMMANDS).sort();
   for (const name of names) (await COMMANDS[name]!()).register(program);
   return program;
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { generateSecret, hashSecret } from '@ratatouille/catalog-server';
 
 /** `rat auth hash-secret`: the `secret-sha256` value of a client in the auth config (the config never holds secrets). */
 export function register(program: Command): void {
@@ -9,6 +8,8 @@ export function register(program: Command): void {
     .description('Print the SHA-256 of a client secret read from stdin, for `secret-sha256` in the auth config')
     .option('--generate', 'generate a new random secret; print it (give it to the client) and its hash')
     .action(async (o: { generate?: boolean }) => {
+      // Loaded here rather than with the command list: the package is the whole server.
+      const { generateSecret, hashSecret } = await import('@ratatouille/catalog-server');
       if (o.generate) {
         const secret = generateSecret();
         console.log(`secret: ${secret}`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { copyCatalog, openCatalogDatabase, parseStoreLocation, redactStoreLocation } from '@ratatouille/catalog-server';
 
 /** `rat migrate`: copies a whole catalog between databases (e.g. SQLite → PostgreSQL), verified. */
 export function register(program: Command): void {
@@ -12,6 +11,9 @@ export function register(program: Command): void {
     .requiredOption('--from <location>', 'source: sqlite:<file> or postgresql://…')
     .requiredOption('--to <location>', 'target (fresh): postgresql://… or sqlite:<file>')
     .action(async (opts: { from: string; to: string }) => {
+      // Loaded here rather than with the command list: the package is the whole server.
+      const { copyCatalog, openCatalogDatabase, parseStoreLocation, redactStoreLocation } =
+        await import('@ratatouille/catalog-server');
       const from = await openCatalogDatabase(parseStoreLocation(opts.from));
       try {
         const to = await openCatalogDatabase(parseStoreLocation(opts.to));

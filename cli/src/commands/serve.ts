@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { redactStoreLocation, startServer, SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server';
+import { SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server/settings';
 import { DEFAULT_CATALOG_URL } from '@ratatouille/git-sync';
 import { explicitServer } from '../server-url.ts';
 
@@ -103,6 +103,8 @@ export function register(program: Command): void {
         if (!Number.isInteger(poolSize) || poolSize < 1) {
           throw new Error(`Invalid --store-pool-size "${opts.storePoolSize}": give a positive whole number.`);
         }
+        // The server is loaded when it is started, not when `rat --help` lists this command.
+        const { redactStoreLocation, startServer } = await import('@ratatouille/catalog-server');
         const server = await startServer({
           host: opts.host,
           port,

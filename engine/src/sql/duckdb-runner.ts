@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SqlColumn, SqlRow, SqlRunner } from './sql-runner.ts';
 import { parseDuckDbError, SqlError } from './sql-error.ts';
 
@@ -28,6 +28,10 @@ export class DuckDbRunner implements SqlRunner {
       config.preserve_insertion_order = 'false';
     }
     if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+    // Loaded on first use: its native library takes ~0.3 s to load, which every `rat` command that imports the engine
+    // without running SQL (`rat runs`, `rat run --dry-run`, `rat --help`) would otherwise pay.
+    // Through `default` (the package's exports object), which Node's import of CommonJS and the bundle's both give.
+    const { DuckDBInstance } = (await import('@duckdb/node-api')).default;
     const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
     const conn = await instance.connect();
     // Errors as JSON carry the offset DuckDB blames, which a model's error maps back to its file and line.
