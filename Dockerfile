@@ -30,7 +30,7 @@ COPY ui/ ui/
 RUN npm install --no-save --ignore-scripts --no-audit --no-fund --include=dev --workspace ui \
  && npm run build --workspace ui
 
-# --- runtime stage: slim Node, sources run through tsx (no build step), unprivileged user ---------------------------
+# --- runtime stage: slim Node, the CLI's bundle built from the sources, unprivileged user ---------------------------
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     RAT_HOST=0.0.0.0 \
@@ -44,8 +44,12 @@ COPY catalog-client/ catalog-client/
 COPY catalog-server/ catalog-server/
 COPY git-sync/ git-sync/
 COPY engine/ engine/
+COPY hooks/ hooks/
 COPY cli/ cli/
 COPY --from=ui /app/ui/dist ui/dist
+# The bundle cli/bin/rat.js runs while the sources are unchanged (cli/scripts/bundle.ts; esbuild is installed with
+# tsx): the server starts in ~0.7 s instead of ~2-3 s compiling every source through tsx at each start.
+RUN node --import tsx cli/scripts/bundle.ts
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -154,6 +154,27 @@ describe('docker compose stack', function () {
     assert.deepEqual(jsonArray(get('CMD').at(-1)!), ['serve']);
   });
 
+  it('copies the sources of every workspace the CLI imports into the image and builds its bundle there', () => {
+    const { final } = parseDockerfile(readFileSync(DOCKERFILE, 'utf8'));
+    const copied = final.filter((i) => i.op === 'COPY').map((i) => i.args);
+    const cli = JSON.parse(readFileSync(path.join(ROOT, 'cli', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const workspaces = Object.keys(cli.dependencies)
+      .filter((d) => d.startsWith('@ratatouille/'))
+      .map((d) => d.slice('@ratatouille/'.length));
+    for (const ws of [...workspaces, 'cli']) assert.ok(copied.includes(`${ws}/ ${ws}/`), `COPY ${ws}/ ${ws}/`);
+    const ignore = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const ws of workspaces) assert.ok(!ignore.includes(ws), `.dockerignore leaves ${ws} out`);
+    // Built after the sources are copied, so bin/rat.js finds it current; a local build is never copied in.
+    const runs = final.map((i, n) => ({ ...i, n })).filter((i) => i.op === 'RUN');
+    const build = runs.find((i) => i.args.includes('cli/scripts/bundle.ts'));
+    assert.ok(build, 'the image builds the CLI bundle');
+    const lastCopy = Math.max(...final.map((i, n) => (i.op === 'COPY' ? n : -1)));
+    assert.ok(build.n > lastCopy, 'the bundle is built after every source is copied');
+    assert.ok(ignore.includes('cli/dist'), '.dockerignore keeps a local bundle out');
+  });
+
   it('copies every workspace manifest before npm ci, and .dockerignore keeps secrets and local state out', () => {
     const text = readFileSync(DOCKERFILE, 'utf8');
     const workspaces = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] })
