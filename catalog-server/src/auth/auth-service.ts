@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { OAuthTokenError, UnauthorizedError } from '../errors/index.ts';
 import type { AuthConfig } from './config.ts';
 import { OidcVerifier } from './oidc.ts';
@@ -6,6 +5,7 @@ import { OWN_ISSUER, OwnTokens, type IssuedToken } from './own-tokens.ts';
 import { Policy, type Principal } from './policy.ts';
 import { secretMatches } from './secret.ts';
 import { loadOrCreateSharedSigningKey, loadOrCreateSigningKey, type SharedKeySource } from './signing-key.ts';
+import { jose } from './jose.ts';
 
 /**
  * Authentication for a catalog with an auth config: client credentials → our own token, and bearer token → principal
@@ -85,6 +85,7 @@ export class AuthService {
     const token = m[1]!;
     let issuer: string | undefined;
     let exp: number | undefined;
+    const { decodeJwt } = await jose();
     try {
       ({ iss: issuer, exp } = decodeJwt(token));
     } catch {

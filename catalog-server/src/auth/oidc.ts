@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
+import { jose } from './jose.ts';
 import type { AuthConfig } from './config.ts';
 import type { Principal } from './policy.ts';
 
@@ -21,6 +22,7 @@ export class OidcVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const { jwtVerify } = await jose();
     const { payload } = await jwtVerify(token, await this.keySet(), {
       issuer: this.cfg.issuer,
       audience: this.cfg.audience,
@@ -34,7 +36,7 @@ export class OidcVerifier {
   }
 
   private keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
-    this.jwks ??= this.discover().then((uri) => createRemoteJWKSet(new URL(uri)));
+    this.jwks ??= Promise.all([this.discover(), jose()]).then(([uri, j]) => j.createRemoteJWKSet(new URL(uri)));
     // A provider that was down at the first request must not stay unusable until restart.
     this.jwks.catch(() => (this.jwks = undefined));
     return this.jwks;

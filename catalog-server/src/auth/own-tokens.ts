@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { jose } from './jose.ts';
 import type { SigningKey } from './signing-key.ts';
 
 /** `iss` and `aud` of the tokens the catalog issues itself (OIDC tokens carry their provider's). */
@@ -22,6 +22,7 @@ export class OwnTokens {
   ) {}
 
   async issue(subject: string): Promise<IssuedToken> {
+    const { SignJWT } = await jose();
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', kid: this.key.kid, typ: 'JWT' })
       .setIssuer(OWN_ISSUER)
@@ -35,6 +36,7 @@ export class OwnTokens {
 
   /** The subject of a valid token; throws (jose's errors) for a bad signature, another key, or an expired token. */
   async verify(token: string): Promise<string> {
+    const { jwtVerify } = await jose();
     const { payload } = await jwtVerify(token, this.key.secret, {
       issuer: OWN_ISSUER,
       audience: OWN_ISSUER,

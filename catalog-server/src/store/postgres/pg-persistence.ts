@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import type {
   AncestorNode,
@@ -43,6 +42,8 @@ export class PostgresPersistence implements Persistence {
 
   /** Connects, then applies the schema migrations (safe when several servers start at once). */
   static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresPersistence> {
+    // Loaded here, not with the module: a server on SQLite (the package's API re-exports this store) never needs it.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
     // An idle connection the server dropped must not crash the process; the next query reconnects.
     pool.on('error', (err) => console.error('[catalog] PostgreSQL connection error:', err.message));
