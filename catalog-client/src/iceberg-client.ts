@@ -1,4 +1,12 @@
-import { deepFreeze, parseJson, parseTableMetadata, stringifyJson, type TableMetadata } from '@ratatouille/iceberg';
+import type { TableMetadata } from '@ratatouille/iceberg';
+import { parseJson, stringifyJson } from '@ratatouille/iceberg/json';
+
+/**
+ * The table-metadata model (its zod schemas and the package's Avro types are built when it loads), imported on the
+ * first table read or write: most `rat` processes — every git hook — never read a table and would spend ~50 ms of their
+ * start building it.
+ */
+const tableModel = () => import('@ratatouille/iceberg');
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
 import { defaultCredentials, type CatalogCredentials } from './auth.ts';
 import { LoadCache } from './load-cache.ts';
@@ -198,7 +206,8 @@ export class IcebergRestClient {
     return this.v1(`/namespaces/${encodeNamespace(t.namespace)}/tables/${encodeURIComponent(t.name)}`);
   }
 
-  private static toLoadResult(body: Record<string, unknown>): LoadTableResult {
+  private static async toLoadResult(body: Record<string, unknown>): Promise<LoadTableResult> {
+    const { parseTableMetadata } = await tableModel();
     return {
       'metadata-location': (body['metadata-location'] as string | undefined) ?? null,
       metadata: parseTableMetadata(body.metadata),
@@ -220,7 +229,8 @@ export class IcebergRestClient {
     if (kept) return kept;
     // A 304 whose answer concurrent loads of many other tables evicted meanwhile: load it whole.
     const loaded = res.status === 304 ? await this.request<Record<string, unknown>>('GET', path) : res;
-    const result = deepFreeze(IcebergRestClient.toLoadResult(loaded.body));
+    const { deepFreeze } = await tableModel();
+    const result = deepFreeze(await IcebergRestClient.toLoadResult(loaded.body));
     this.loads.keep(path, loaded.etag, result);
     return result;
   }
@@ -241,7 +251,7 @@ export class IcebergRestClient {
       await this.v1(`/namespaces/${encodeNamespace(ns)}/tables`),
       req,
     );
-    return IcebergRestClient.toLoadResult(body);
+    return await IcebergRestClient.toLoadResult(body);
   }
 
   /** `POST …/tables/{table}`: a 409 `IcebergRestError` means a requirement failed (rebase and retry). */
@@ -255,6 +265,7 @@ export class IcebergRestClient {
       requirements,
       updates,
     });
+    const { parseTableMetadata } = await tableModel();
     return {
       'metadata-location': body['metadata-location'] as string,
       metadata: parseTableMetadata(body.metadata),
