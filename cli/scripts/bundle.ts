@@ -52,12 +52,22 @@ const sourceUrls: esbuild.Plugin = {
   },
 };
 
+/**
+ * The native parts of bundled packages: DuckDB's API loads its binding (a `.node` file in a per-platform package)
+ * through this one, which stays in node_modules.
+ */
+const NATIVE_PACKAGES = /^@duckdb\/node-bindings/;
+
 const externalPackages: esbuild.Plugin = {
   name: 'external-packages',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('node:') || args.path.startsWith('@ratatouille/') || BUNDLED_PACKAGES.test(args.path))
         return undefined;
+      // What a bundled package imports is bundled with it (isomorphic-git's pako, sha.js and their helpers were 84
+      // files that every hook resolved and compiled one by one), but for native code.
+      const fromBundledPackage = args.importer.split(path.sep).includes('node_modules');
+      if (fromBundledPackage && !NATIVE_PACKAGES.test(args.path)) return undefined;
       return { path: args.path, external: true };
     });
   },
