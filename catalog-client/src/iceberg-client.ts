@@ -1,5 +1,8 @@
 import type { TableMetadata } from '@ratatouille/iceberg';
 import { parseJson, stringifyJson } from '@ratatouille/iceberg/json';
+import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
+import { defaultCredentials, type CatalogCredentials } from './auth.ts';
+import { LoadCache } from './load-cache.ts';
 
 /**
  * The table-metadata model (its zod schemas and the package's Avro types are built when it loads), imported on the
@@ -7,9 +10,6 @@ import { parseJson, stringifyJson } from '@ratatouille/iceberg/json';
  * start building it.
  */
 const tableModel = () => import('@ratatouille/iceberg');
-import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
-import { defaultCredentials, type CatalogCredentials } from './auth.ts';
-import { LoadCache } from './load-cache.ts';
 
 /** An Iceberg REST error response (`{"error": {message, type, code}}`) or a transport failure (`status` 0). */
 export class IcebergRestError extends Error {

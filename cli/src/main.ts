@@ -12,7 +12,10 @@ function cliVersion(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-/** The program with every command, or only `only`'s when it names one (what `rat <command>` needs), or none for `--version`. */
+/**
+ * The program with every command, or only `only`'s when it names one (what `rat <command>` needs), or none for
+ * `--version`.
+ */
 export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('rat')
     .description('Ratatouille: git-integrated data versioning (Iceberg REST catalog, git lockstep, pipelines)')
