@@ -6,8 +6,9 @@
  * from has changed since (`cli/dist/current.json` lists them), and runs the sources through tsx otherwise, so an edit
  * is never hidden behind a stale bundle; it then starts this script in the background, so the next `rat` is fast.
  *
- * Only the workspace's own code and a few pure-JavaScript packages that every hook or run loads are bundled; every
- * other package (native modules, packages that read files of their own) is imported from node_modules as before.
+ * Only the workspace's own code and a few pure-JavaScript packages that every hook or run loads are bundled, with
+ * what those packages import (but DuckDB's native binding); every other package (native modules, packages that read
+ * files of their own) is imported from node_modules as before.
  * Each source's `import.meta.url` is its own file's URL in the bundle too, so paths taken from it (migrations, the web
  * UI, hook shims) stay what they are when running the sources.
  *
