@@ -6,6 +6,8 @@ import {
   treeDiff,
   treeEntries,
   treeGet,
+  serializeNode,
+  parseNode,
   type NodeIO,
   type TreeEntry,
   type TreeNode,
@@ -103,5 +105,24 @@ describe('content-addressed HAMT', async () => {
       ],
     );
     assert.deepEqual(await treeDiff(io, a, a, (x, y) => x === y), []);
+  });
+
+  it('writes every node as the JSON of its content, also when a leaf reuses entries already written', async () => {
+    const io = memoryIO();
+    let root = EMPTY_TREE;
+    for (let i = 0; i < 20; i++) {
+      const e = { ...entry(`t${i}`, i), value: { n: i, s: `"quoted" \u00e9 ${i}` } } as unknown as TreeEntry<number>;
+      root = await treeApply(io, root, new Map([[e.id, e]]));
+    }
+    const nodes = [...io.nodes.values()];
+    assert.equal(nodes.length, 20, 'one leaf per commit, each built from the entries of the one before');
+    for (const node of nodes) {
+      const plain =
+        node.kind === 'leaf'
+          ? JSON.stringify({ l: node.entries.map((e) => [e.elements, e.value]) })
+          : JSON.stringify({ b: node.children, n: node.count });
+      assert.equal(serializeNode(node), plain);
+      assert.deepEqual(parseNode(serializeNode(node)), node);
+    }
   });
 });

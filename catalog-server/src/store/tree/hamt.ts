@@ -37,9 +37,30 @@ export interface NodeIO<V> {
   put(id: string, node: TreeNode<V>): void;
 }
 
+/**
+ * Serialized text of nodes and leaf entries, by object. Nodes and entries are never mutated once built, and a commit
+ * rebuilds a leaf from the entries of the one before it plus the few it changed, so a leaf of 30 tables costs the
+ * JSON of its one changed entry instead of all 30 (and a new node's text is computed once for its id and its row).
+ */
+const serialized = new WeakMap<object, string>();
+
 export function serializeNode<V>(node: TreeNode<V>): string {
-  if (node.kind === 'leaf') return JSON.stringify({ l: node.entries.map((e) => [e.elements, e.value]) });
-  return JSON.stringify({ b: node.children, n: node.count });
+  let text = serialized.get(node);
+  if (text === undefined) {
+    // Byte for byte JSON.stringify({ l: entries.map((e) => [e.elements, e.value]) }), or of { b, n }.
+    text =
+      node.kind === 'leaf'
+        ? `{"l":[${node.entries.map(entryJson).join(',')}]}`
+        : JSON.stringify({ b: node.children, n: node.count });
+    serialized.set(node, text);
+  }
+  return text;
+}
+
+function entryJson<V>(entry: TreeEntry<V>): string {
+  let text = serialized.get(entry);
+  if (text === undefined) serialized.set(entry, (text = JSON.stringify([entry.elements, entry.value])));
+  return text;
 }
 
 export function parseNode<V>(text: string): TreeNode<V> {
