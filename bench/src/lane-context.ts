@@ -1,12 +1,14 @@
 import type { ProfileSummary } from './profile.ts';
 import type { Recorder } from './report.ts';
 
-/** What the command line asked for (`--quick`, `--only=…`, `--systems=…`, `--profile`). */
+/** What the command line asked for (`--quick`, `--only=…`, `--systems=…`, `--profile`, `--fsync-latency-ms=…`). */
 export interface BenchOptions {
   quick: boolean;
   only: Set<string> | null;
   systems: Set<string> | null;
   profile: boolean;
+  /** The latency added to every fsync of the run (emulated under strace), undefined on the disk as it is. */
+  fsyncLatencyMs: number | undefined;
 }
 
 /**

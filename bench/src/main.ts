@@ -19,10 +19,11 @@
  * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
- * goes).
+ * goes), `--fsync-latency-ms=N` (the whole run again under strace, every fsync N ms slower: `disk-latency.ts`).
  */
 import os from 'node:os';
 import path from 'node:path';
+import { emulatedFsyncLatencyMs, rerunWithFsyncLatency } from './disk-latency.ts';
 import type { BenchOptions, LaneContext } from './lane-context.ts';
 import { runLanes } from './lanes.ts';
 import { machine } from './machine.ts';
@@ -38,17 +39,23 @@ function parseArgs(argv: string[]): BenchOptions {
     only: only ? new Set(only.slice('--only='.length).split(',')) : null,
     systems: systems ? new Set(systems.slice('--systems='.length).split(',')) : null,
     profile: argv.includes('--profile'),
+    fsyncLatencyMs: emulatedFsyncLatencyMs(),
   };
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const latency = argv.find((a) => a.startsWith('--fsync-latency-ms='));
+  if (latency && emulatedFsyncLatencyMs() === undefined) {
+    rerunWithFsyncLatency(Number(latency.slice('--fsync-latency-ms='.length)), argv);
+  }
   const opts = parseArgs(argv);
   const started = new Date();
   const t0 = performance.now();
   const rec = new Recorder();
   const info = machine();
   log(
-    `bench (${opts.quick ? 'quick' : 'full'}) on ${info.cpus}× ${info.cpuModel}, node ${info.versions.node}, load ${info.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}`,
+    `bench (${opts.quick ? 'quick' : 'full'}) on ${info.cpus}× ${info.cpuModel}, node ${info.versions.node}, load ${info.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}` +
+      (opts.fsyncLatencyMs ? `, every fsync ${opts.fsyncLatencyMs} ms slower (emulated)` : ''),
   );
   const ctx: LaneContext = {
     opts,
@@ -63,10 +70,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   rec.printTables(RATIO_PAIRS);
   for (const n of rec.notes) log(`note: ${n}`);
   if (ctx.profile) printProfile(ctx.profile);
-  const summary = summarize(rec);
+  const summary = summarize(rec, opts.fsyncLatencyMs);
   const elapsed = (performance.now() - t0) / 1000;
   const outFile = await writeResults({
     quick: opts.quick,
+    fsyncLatencyMs: opts.fsyncLatencyMs,
     started,
     elapsedSeconds: elapsed,
     info,

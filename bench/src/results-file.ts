@@ -16,6 +16,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** One finished run, as `writeResults` saves it. */
 export interface BenchRun {
   quick: boolean;
+  /** Added to every fsync of the run (`--fsync-latency-ms`); named in the file's mode. */
+  fsyncLatencyMs?: number;
   started: Date;
   elapsedSeconds: number;
   info: MachineInfo;
@@ -26,7 +28,7 @@ export interface BenchRun {
 
 /**
  * Writes every figure of a run with the machine, the workloads and the summary to
- * `bench/results/<time>-<mode>.json`, and its tables to the `.md` beside it; answers the JSON file's path.
+ * `bench/results/<time>-<mode>.json` (mode: `quick` or `full`, `-fsync+<N>ms` under `--fsync-latency-ms`), and its tables to the `.md` beside it; answers the JSON file's path.
  *
  * @example log(`results: ${await writeResults(run)}`)
  */
@@ -34,11 +36,13 @@ export async function writeResults(run: BenchRun): Promise<string> {
   const { quick, started, rec, summary } = run;
   const outDir = path.join(HERE, '..', 'results');
   mkdirSync(outDir, { recursive: true });
-  const outFile = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}-${quick ? 'quick' : 'full'}.json`);
+  const mode = `${quick ? 'quick' : 'full'}${run.fsyncLatencyMs ? `-fsync+${run.fsyncLatencyMs}ms` : ''}`;
+  const outFile = path.join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}-${mode}.json`);
   const json =
     JSON.stringify(
       {
-        mode: quick ? 'quick' : 'full',
+        mode,
+        emulatedFsyncLatencyMs: run.fsyncLatencyMs,
         startedAt: started.toISOString(),
         elapsedSeconds: run.elapsedSeconds,
         machine: { ...run.info, loadAvgAtEnd: os.loadavg() },

@@ -7,11 +7,12 @@ export type BenchSummary = ReturnType<typeof summarize>;
 
 /**
  * The headline ratios of a run from its figures: commits/s and loadTable p50 against Nessie and the reference server,
- * our share of the disk floor, group commit over the floor, the engine over DuckDB (NaN where a lane did not run).
+ * our share of the disk floor, group commit over the floor, the engine over DuckDB (NaN where a lane did not run); a run
+ * under `--fsync-latency-ms` says so at the end of the line.
  *
  * @example log(summarize(rec).line)
  */
-export function summarize(rec: Recorder) {
+export function summarize(rec: Recorder, fsyncLatencyMs?: number) {
   const nessieBase =
     rec.get('iceberg', 'loadTable p50', 'nessie-rocksdb') !== undefined ? 'nessie-rocksdb' : 'nessie-mem';
   const oursS3 = rec.get('iceberg', 'loadTable p50', 'ours (s3)') !== undefined ? 'ours (s3)' : 'ours';
@@ -35,7 +36,8 @@ export function summarize(rec: Recorder) {
     `bench: commit/s ours÷nessie=${fmt(summary.commitOursOverNessie)} ours÷reference=${fmt(summary.commitOursOverReference)}` +
     ` · loadTable p50 nessie÷ours=${fmt(summary.loadP50NessieOverOurs)} reference÷ours=${fmt(summary.loadP50ReferenceOverOurs)}` +
     ` · floor=${fmt(summary.floorPct)}% · group-commit÷floor=${fmt(summary.groupCommitOverFloor)}` +
-    ` · engine÷duckdb ingest=${fmt(summary.engineOverDuckdbIngest)} silver=${fmt(summary.engineOverDuckdbSilver)}`;
+    ` · engine÷duckdb ingest=${fmt(summary.engineOverDuckdbIngest)} silver=${fmt(summary.engineOverDuckdbSilver)}` +
+    (fsyncLatencyMs ? ` · every fsync +${fsyncLatencyMs} ms (emulated)` : '');
   return { ...summary, nessieSystem: nessieBase, oursSystemVsNessie: oursS3, line };
 }
 
