@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { existsSync, unlinkSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { http } from './support/server.ts';
+import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+
+/**
+ * Iceberg REST tables over real HTTP: create, load (ETag, every URL form), list, errors, rename, drop and
+ * register, credentials and metrics, unusual names.
+ */
+describe('Iceberg REST tables over HTTP', function () {
+  const fx = icebergHttpServer();
+  const { ice, createTable } = fx;
+
+  describe('tables', () => {
+    before(async () => {
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['db'] })).status, 200);
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['other'] })).status, 200);
+    });
+
+    it('create writes metadata under the warehouse; load, exists, list, ETag', async () => {
+      const created = await createTable('db', 't1', undefined, { properties: { 'format-version': '2', owner: 'me' } });
+      assert.match(created['metadata-location'], /\/metadata\/00000-[0-9a-f-]{36}\.metadata\.json$/);
+      assert.ok(created['metadata-location'].startsWith(`file://${fx.server.dataDir}/warehouse/db/t1-`));
+      assert.ok(existsSync(fileURLToPath(created['metadata-location'])));
+      assert.equal(created.metadata['format-version'], 2);
+      // gc.enabled=false: only the catalog deletes files (branches share them), never a client's procedure.
+      assert.deepEqual(created.metadata.properties, { owner: 'me', 'gc.enabled': 'false' });
+      assert.equal(created.metadata['current-snapshot-id'], -1);
+      assert.deepEqual(errorOf(await http('POST', `${fx.base}/namespaces/db/tables`, { name: 't1', schema })), {
+        status: 409,
+        type: 'AlreadyExistsException',
+      });
+
+      const loaded = await http('GET', `${fx.base}/namespaces/db/tables/t1?snapshots=all`);
+      assert.equal(loaded.status, 200);
+      assert.equal(loaded.body['metadata-location'], created['metadata-location']);
+      assert.deepEqual(loaded.body.config, {});
+      const etag = loaded.headers.get('etag');
+      assert.ok(etag);
+      assert.equal(
+        (await http('GET', `${fx.base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': etag! })).status,
+        304,
+      );
+      assert.equal(
+        (await http('GET', `${fx.base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': '"other"' })).status,
+        200,
+      );
+      // REST 1.11's `referenced-by` (loading a table through views) is accepted.
+      const viaView = await http('GET', `${fx.base}/namespaces/db/tables/t1?referenced-by=db%1Fv1%2Cdb%1Fv2`);
+      assert.equal(viaView.status, 200);
+      assert.equal(viaView.body['metadata-location'], created['metadata-location']);
+      // After a commit the old ETag no longer matches: the client gets the new metadata and a new ETag.
+      const committed = await http('POST', `${fx.base}/namespaces/db/tables/t1`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { touched: 'yes' } }],
+      });
+      assert.equal(committed.status, 200);
+      const reloaded = await http('GET', `${fx.base}/namespaces/db/tables/t1`, undefined, { 'if-none-match': etag! });
+      assert.equal(reloaded.status, 200);
+      assert.equal(reloaded.body.metadata.properties.touched, 'yes');
+      assert.notEqual(reloaded.headers.get('etag'), etag);
+      assert.equal(
+        (await http('GET', `${fx.base}/namespaces/nope/tables/t1`, undefined, { 'if-none-match': etag! })).status,
+        404,
+      );
+
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/db/tables/t1`)).status, 204);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/db/tables/nope`)).status, 404);
+      const list = await http('GET', `${fx.base}/namespaces/db/tables?pageToken=`);
+      assert.deepEqual(list.body.identifiers, [{ namespace: ['db'], name: 't1' }]);
+    });
+
+    it('a metadata file deleted behind the catalog makes a load 404 NotFoundException, also when cached', async () => {
+      const created = await createTable('db', 'gone');
+      const url = `${fx.base}/namespaces/db/tables/gone`;
+      const loaded = await http('GET', url);
+      assert.equal(loaded.status, 200);
+      const etag = loaded.headers.get('etag')!;
+      unlinkSync(fileURLToPath(created['metadata-location']));
+      assert.deepEqual(errorOf(await http('GET', url)), { status: 404, type: 'NotFoundException' });
+      assert.deepEqual(errorOf(await http('GET', url, undefined, { 'if-none-match': etag })), {
+        status: 404,
+        type: 'NotFoundException',
+      });
+    });
+
+    it("a namespace answers its tables' default location (Trino stages tables there); an explicit one as set", async () => {
+      const own = `${pathToFileURL(fx.server.dataDir).href}/warehouse/elsewhere/loc`;
+      assert.equal(
+        (await http('POST', `${fx.base}/namespaces`, { namespace: ['located'], properties: { location: own } })).status,
+        200,
+      );
+      const dflt = (await http('GET', `${fx.base}/namespaces/db`)).body.properties.location;
+      assert.equal(dflt, `${pathToFileURL(fx.server.dataDir).href}/warehouse/db`);
+      assert.equal((await http('GET', `${fx.base}/namespaces/located`)).body.properties.location, own);
+      const inDb = await createTable('db', 'at_default');
+      assert.ok(inDb.metadata.location.startsWith(`${dflt}/at_default-`), inDb.metadata.location);
+      const inLocated = await createTable('located', 't');
+      assert.ok(inLocated.metadata.location.startsWith(`${own}/t-`), inLocated.metadata.location);
+      // The answered location is not stored: the namespace's own properties stay as they were.
+      const mgmt = await http('GET', `${fx.server.url}/api/v2/trees/main/contents/db`);
+      assert.equal(mgmt.status, 200);
+      assert.equal(mgmt.body.content.properties?.location, undefined);
+    });
+
+    it('errors: load in a missing namespace is NoSuchTable, create there NoSuchNamespace, listing it NoSuchNamespace', async () => {
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/missing/tables/t`)), {
+        status: 404,
+        type: 'NoSuchTableException',
+      });
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/db/tables/missing`)), {
+        status: 404,
+        type: 'NoSuchTableException',
+      });
+      assert.deepEqual(errorOf(await http('POST', `${fx.base}/namespaces/missing/tables`, { name: 't', schema })), {
+        status: 404,
+        type: 'NoSuchNamespaceException',
+      });
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/missing/tables`)), {
+        status: 404,
+        type: 'NoSuchNamespaceException',
+      });
+      assert.deepEqual(
+        errorOf(await http('POST', `${fx.base}/namespaces/db/tables/missing`, { requirements: [], updates: [] })),
+        {
+          status: 404,
+          type: 'NoSuchTableException',
+        },
+      );
+    });
+
+    it('rename across namespaces; errors for missing source, taken destination, missing namespace', async () => {
+      await createTable('db', 'mv');
+      await createTable('db', 'taken');
+      const mv = (source: object, destination: object) =>
+        http('POST', `${fx.base}/tables/rename`, { source, destination });
+      assert.equal((await mv({ namespace: ['db'], name: 'mv' }, { namespace: ['other'], name: 'moved' })).status, 204);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/db/tables/mv`)).status, 404);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/other/tables/moved`)).status, 204);
+      assert.deepEqual(errorOf(await mv({ namespace: ['db'], name: 'mv' }, { namespace: ['db'], name: 'x' })), {
+        status: 404,
+        type: 'NoSuchTableException',
+      });
+      assert.deepEqual(
+        errorOf(await mv({ namespace: ['other'], name: 'moved' }, { namespace: ['db'], name: 'taken' })),
+        {
+          status: 409,
+          type: 'AlreadyExistsException',
+        },
+      );
+      assert.deepEqual(
+        errorOf(await mv({ namespace: ['other'], name: 'moved' }, { namespace: ['nowhere'], name: 'x' })),
+        {
+          status: 404,
+          type: 'NoSuchNamespaceException',
+        },
+      );
+    });
+
+    it('drop (purgeRequested=False keeps files), register the dropped metadata back, drop with purgeRequested=True deletes files', async () => {
+      const t = await createTable('db', 'dropme');
+      const dir = fileURLToPath(t.metadata.location);
+      assert.equal((await http('DELETE', `${fx.base}/namespaces/db/tables/dropme?purgeRequested=False`)).status, 204);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/db/tables/dropme`)).status, 404);
+      assert.ok(existsSync(dir));
+      assert.deepEqual(errorOf(await http('DELETE', `${fx.base}/namespaces/db/tables/dropme`)), {
+        status: 404,
+        type: 'NoSuchTableException',
+      });
+
+      let r = await http('POST', `${fx.base}/namespaces/db/register`, {
+        name: 'back',
+        'metadata-location': t['metadata-location'],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body['metadata-location'], t['metadata-location']);
+      assert.equal(r.body.metadata['table-uuid'], t.metadata['table-uuid']);
+      r = await http('POST', `${fx.base}/namespaces/db/register`, {
+        name: 'back',
+        'metadata-location': t['metadata-location'],
+      });
+      assert.deepEqual(errorOf(r), { status: 409, type: 'AlreadyExistsException' });
+      r = await http('POST', `${fx.base}/namespaces/db/register`, {
+        name: 'back',
+        'metadata-location': t['metadata-location'],
+        overwrite: true,
+      });
+      assert.equal(r.status, 200);
+      r = await http('POST', `${fx.base}/namespaces/db/register`, {
+        name: 'bad',
+        'metadata-location': `file://${fx.server.dataDir}/nope.json`,
+      });
+      assert.equal(r.status, 400);
+
+      // All history is kept by default: the dropped version stays readable at earlier commits, so purge leaves its
+      // files to GC and says so (test/storage-safety.test.ts covers purge with a shorter retention).
+      const purged = await http('DELETE', `${fx.base}/namespaces/db/tables/back?purgeRequested=True`);
+      assert.equal(purged.status, 204, JSON.stringify(purged.body));
+      assert.equal(purged.headers.get('x-rat-purge'), 'deleted=0; retained=all');
+      assert.ok(existsSync(dir), 'history still reaches the files');
+    });
+
+    it('credentials and metrics', async () => {
+      await createTable('db', 'creds');
+      const r = await http('GET', `${fx.base}/namespaces/db/tables/creds/credentials`);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, { 'storage-credentials': [] });
+      const m = await http('POST', `${fx.base}/namespaces/db/tables/creds/metrics`, {
+        'report-type': 'scan-report',
+        'table-name': 'db.creds',
+        'snapshot-id': -1,
+        filter: true,
+        'schema-id': 0,
+        'projected-field-ids': [1],
+        'projected-field-names': ['id'],
+        metrics: {},
+      });
+      assert.equal(m.status, 204);
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/db/tables/none/credentials`)), {
+        status: 404,
+        type: 'NoSuchTableException',
+      });
+    });
+
+    it('load and exists answer alike through every URL form (default branch, named ref, prefix segment)', async () => {
+      await createTable('db', 'forms');
+      const forms = [
+        `${fx.base}/namespaces/db/tables/forms`,
+        ice('/namespaces/db/tables/forms', 'main'),
+        `${fx.base}/wh/namespaces/db/tables/forms`,
+        ice('/wh/namespaces/db/tables/forms', 'main'),
+      ];
+      const loads = await Promise.all(forms.map((u) => fetch(u)));
+      const texts = await Promise.all(loads.map((r) => r.text()));
+      for (const [i, r] of loads.entries()) {
+        assert.equal(r.status, 200, forms[i]);
+        assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8', forms[i]);
+        assert.equal(Number(r.headers.get('content-length')), Buffer.byteLength(texts[i]!), forms[i]);
+        assert.equal(r.headers.get('etag'), loads[0]!.headers.get('etag'), forms[i]);
+        assert.equal(texts[i], texts[0], forms[i]);
+      }
+      for (const u of forms) {
+        const head = await fetch(u, { method: 'HEAD' });
+        assert.equal(head.status, 204, u);
+        assert.equal(await head.text(), '', u);
+        assert.equal((await fetch(u.replace(/forms$/, 'nope'), { method: 'HEAD' })).status, 404, u);
+      }
+    });
+
+    it('names with "/", ".", spaces and unicode; a prefix segment is accepted', async () => {
+      const ns = ['we ird', 'ü.x/y'];
+      const nsPath = ns.map(encodeURIComponent).join('%1F');
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: [ns[0]] })).status, 200);
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ns })).status, 200);
+      await createTable(nsPath, 'tä b/l.e');
+      const r = await http('GET', `${fx.base}/namespaces/${nsPath}/tables/${encodeURIComponent('tä b/l.e')}`);
+      assert.equal(r.status, 200);
+      const list = await http('GET', `${fx.base}/namespaces/${nsPath}/tables`);
+      assert.deepEqual(list.body.identifiers, [{ namespace: ns, name: 'tä b/l.e' }]);
+      const children = await http('GET', `${fx.base}/namespaces?parent=${encodeURIComponent(ns[0])}`);
+      assert.deepEqual(children.body.namespaces, [ns]);
+      assert.equal((await http('GET', `${fx.base}/wh/namespaces/${nsPath}/tables`)).status, 200);
+    });
+  });
+});

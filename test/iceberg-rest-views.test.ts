@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { http } from './support/server.ts';
+import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+
+/**
+ * Iceberg REST views over real HTTP.
+ */
+describe('Iceberg REST views over HTTP', function () {
+  const fx = icebergHttpServer();
+  const { createTable } = fx;
+
+  describe('views', () => {
+    before(async () => {
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['vw'] })).status, 200);
+    });
+    const version = (sql: string) => ({
+      'version-id': 1,
+      'timestamp-ms': 1_700_000_000_000,
+      'schema-id': 0,
+      summary: { 'engine-name': 'spark' },
+      representations: [{ type: 'sql', sql, dialect: 'spark' }],
+      'default-namespace': ['vw'],
+    });
+
+    it('create, load, exists, list, replace, rename, drop', async () => {
+      let r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'v',
+        schema,
+        'view-version': version('select 1'),
+        properties: { a: '1' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.match(r.body['metadata-location'], /\/metadata\/00000-.*\.metadata\.json$/);
+      const uuid = r.body.metadata['view-uuid'];
+      assert.equal(r.body.metadata['current-version-id'], 1);
+      assert.deepEqual(
+        errorOf(
+          await http('POST', `${fx.base}/namespaces/vw/views`, {
+            name: 'v',
+            schema,
+            'view-version': version('x'),
+            properties: {},
+          }),
+        ),
+        {
+          status: 409,
+          type: 'AlreadyExistsException',
+        },
+      );
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/vw/views/v`)).status, 204);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/vw/views/nope`)).status, 404);
+      assert.deepEqual((await http('GET', `${fx.base}/namespaces/vw/views`)).body.identifiers, [
+        { namespace: ['vw'], name: 'v' },
+      ]);
+      assert.deepEqual(
+        (await http('GET', `${fx.base}/namespaces/vw/tables`)).body.identifiers,
+        [],
+        'views are not tables',
+      );
+
+      r = await http('POST', `${fx.base}/namespaces/vw/views/v`, {
+        requirements: [{ type: 'assert-view-uuid', uuid }],
+        updates: [
+          { action: 'add-schema', schema: { ...schema, 'schema-id': 1 } },
+          { action: 'add-view-version', 'view-version': { ...version('select 2'), 'schema-id': -1 } },
+          { action: 'set-current-view-version', 'view-version-id': -1 },
+        ],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.metadata['current-version-id'], 2);
+      assert.match(r.body['metadata-location'], /\/metadata\/00001-/);
+      r = await http('GET', `${fx.base}/namespaces/vw/views/v`);
+      assert.equal(r.body.metadata.versions.length, 2);
+      r = await http('POST', `${fx.base}/namespaces/vw/views/v`, {
+        requirements: [{ type: 'assert-view-uuid', uuid: 'wrong' }],
+        updates: [],
+      });
+      assert.deepEqual(errorOf(r), { status: 409, type: 'CommitFailedException' });
+
+      const current = (await http('GET', `${fx.base}/namespaces/vw/views/v`)).body['metadata-location'];
+      r = await http('POST', `${fx.base}/namespaces/vw/register-view`, { name: 'again', 'metadata-location': current });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.metadata['view-uuid'], uuid);
+      r = await http('POST', `${fx.base}/namespaces/vw/register-view`, { name: 'again', 'metadata-location': current });
+      assert.deepEqual(errorOf(r), { status: 409, type: 'AlreadyExistsException' });
+      assert.equal((await http('DELETE', `${fx.base}/namespaces/vw/views/again`)).status, 204);
+
+      assert.equal(
+        (
+          await http('POST', `${fx.base}/views/rename`, {
+            source: { namespace: ['vw'], name: 'v' },
+            destination: { namespace: ['vw'], name: 'v2' },
+          })
+        ).status,
+        204,
+      );
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/vw/views/v`)), {
+        status: 404,
+        type: 'NoSuchViewException',
+      });
+      assert.equal((await http('DELETE', `${fx.base}/namespaces/vw/views/v2`)).status, 204);
+      assert.deepEqual(errorOf(await http('DELETE', `${fx.base}/namespaces/vw/views/v2`)), {
+        status: 404,
+        type: 'NoSuchViewException',
+      });
+    });
+
+    it('a view and a table cannot share a name', async () => {
+      await createTable('vw', 'shared');
+      const r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'shared',
+        schema,
+        'view-version': version('select 1'),
+        properties: {},
+      });
+      assert.deepEqual(errorOf(r), { status: 409, type: 'AlreadyExistsException' });
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces/vw/views/shared`)), {
+        status: 404,
+        type: 'NoSuchViewException',
+      });
+    });
+  });
+});
