@@ -38,6 +38,12 @@ describe('observability: /metrics and request ids', function () {
     );
     assert.match(text, /route="\/iceberg\/namespaces\/:namespace\/tables\/:table",status="404"\} 1/);
     assert.match(text, /rat_store_operation_duration_seconds_count\{operation="commit",outcome="ok"\} 2/);
+    // The store's own count of its write transactions: at least the two commits, each write in one transaction.
+    const counter = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const transactions = counter('rat_store_write_transactions_total');
+    assert.ok(transactions >= 2, `${transactions} write transactions`);
+    assert.ok(counter('rat_store_writes_total') >= transactions);
+    assert.ok(counter('rat_store_write_transaction_seconds_total') > 0);
     assert.match(text, /rat_http_request_duration_seconds_bucket/);
     assert.doesNotMatch(text, /secret_table|obs/, 'no table or namespace names in labels');
   });

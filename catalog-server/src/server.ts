@@ -120,6 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     onCheckpointError: (error) => logger.warn({ error }, 'WAL checkpoint failed; the next one tries again'),
   });
   const store = db.store;
+  metrics.watchStoreWrites(() => store.groupCommitStats);
   const fileJournal = new FileJournal(store, locations, logger);
   let auth: AuthService | undefined;
   try {

@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WriteStats } from '../store/types.ts';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers may share one process in tests).
@@ -47,7 +48,48 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Where the store-write counters below are read from at each scrape (`watchStoreWrites`). */
+  private readStoreWrites: () => WriteStats | undefined = () => undefined;
+
+  readonly storeWriteTransactions = this.storeWriteCounter(
+    'rat_store_write_transactions_total',
+    'Database transactions that carried store writes (group commit: writes that arrive together share one)',
+    (s) => s.transactions,
+  );
+
+  readonly storeWriteItems = this.storeWriteCounter(
+    'rat_store_writes_total',
+    'Store writes (commits, reference changes) those transactions carried; writes per transaction is the grouping achieved',
+    (s) => s.items,
+  );
+
+  readonly storeWriteSeconds = this.storeWriteCounter(
+    'rat_store_write_transaction_seconds_total',
+    "Seconds spent in those transactions, commit and flush included; on SQLite the serving thread is blocked for them, so the rate is the share of the server's time its disk takes",
+    (s) => s.seconds,
+  );
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rat_' });
+  }
+
+  /** Reads the store's write counts on every scrape (they are kept by the store, not by each request). */
+  watchStoreWrites(read: () => WriteStats | undefined): void {
+    this.readStoreWrites = read;
+  }
+
+  private storeWriteCounter(name: string, help: string, value: (s: WriteStats) => number): Counter {
+    const read = () => this.readStoreWrites();
+    return new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      // Runs with the counter as `this`: the store keeps the totals, the counter shows them as they are now.
+      collect() {
+        const stats = read();
+        this.reset();
+        if (stats) this.inc(value(stats));
+      },
+    });
   }
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { key, put, storeSteps } from './contract-fixture.ts';
-import type { VersionStore } from './types.ts';
+import type { VersionStore, WriteStats } from './types.ts';
 
 /** A store that counts its write transactions and the writes they carried. */
 export interface GroupCountingStore extends VersionStore {
-  readonly groupCommitStats: { readonly transactions: number; readonly items: number };
+  readonly groupCommitStats: WriteStats;
 }
 
 /**

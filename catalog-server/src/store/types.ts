@@ -268,11 +268,25 @@ export interface ReflogEntry {
 }
 
 /**
+ * A store's writes so far: database transactions run, writes (commits, ref changes) they carried (writes ÷
+ * transactions is the grouping achieved), and seconds spent in those transactions, commit and flush included. On
+ * SQLite the driver is synchronous, so the seconds are time the serving thread was blocked writing: their rate says
+ * how much of the server's time the disk takes.
+ */
+export interface WriteStats {
+  readonly transactions: number;
+  readonly items: number;
+  readonly seconds: number;
+}
+
+/**
  * The versioned store. Every write is atomic: it either lands completely (the ref head moves by compare-and-swap) or
  * changes nothing. Async so that a networked backend can implement the same contract.
  */
 export interface VersionStore {
   readonly defaultBranch: string;
+  /** How the store's writes were grouped into database transactions so far, where the backend counts it. */
+  readonly groupCommitStats?: WriteStats;
   /** The parentless root commit every history starts from (Nessie's "no ancestor" hash); never changes. */
   readonly noAncestorHash: string;
 

@@ -26,6 +26,7 @@ import type {
   ResolvedRef,
   TransplantOptions,
   VersionStore,
+  WriteStats,
 } from '../types.ts';
 import { keyId } from '../types.ts';
 import {
@@ -84,6 +85,11 @@ export class CoreVersionStore implements VersionStore {
   private readonly inFlight = new Map<string, { head: string; written: Promise<boolean> }>();
   /** Per ref, when a commit last lost its compare-and-swap to another server (see `CONTENDED_MS`). */
   private readonly contended = new Map<string, number>();
+
+  /** How writes were grouped into transactions so far; the backends that count it (SQLite, PostgreSQL) say. */
+  get groupCommitStats(): WriteStats | undefined {
+    return undefined;
+  }
 
   protected constructor(readonly persistence: Persistence) {
     this.objects = new ObjectReader(persistence);

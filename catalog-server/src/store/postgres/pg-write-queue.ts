@@ -37,8 +37,11 @@ type Outcome = { ok: true; landed: boolean } | { ok: false; error: unknown };
 export class PgWriteQueue {
   private readonly queues = new Map<string, Pending[]>();
   private readonly draining = new Set<Promise<void>>();
-  /** Transactions run and batches written so far (batches ÷ transactions is the grouping achieved). */
-  readonly stats = { transactions: 0, items: 0 };
+  /**
+   * Transactions run and batches written so far (batches ÷ transactions is the grouping achieved), and the seconds
+   * from each one's BEGIN to its COMMIT (round trips and the database's flush; waiting for a connection not counted).
+   */
+  readonly stats = { transactions: 0, items: 0, seconds: 0 };
 
   constructor(
     private readonly pool: Pool,
@@ -96,6 +99,7 @@ export class PgWriteQueue {
     this.stats.transactions++;
     this.stats.items += batches.length;
     const client = await this.pool.connect();
+    const started = performance.now();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -126,6 +130,7 @@ export class PgWriteQueue {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      this.stats.seconds += (performance.now() - started) / 1000;
       // A connection that failed mid-transaction is not handed to the next user.
       client.release(broken);
     }

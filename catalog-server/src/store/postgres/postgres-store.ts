@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { CoreVersionStore } from '../core/version-store.ts';
+import type { WriteStats } from '../types.ts';
 import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
 import { PostgresPendingMerges } from './pg-pending-merges.ts';
 import { PostgresPersistence } from './pg-persistence.ts';
@@ -30,8 +31,8 @@ export class PostgresVersionStore extends CoreVersionStore {
     this.signingKey = new PostgresSigningKey(persistence.pool);
   }
 
-  /** Transactions run and writes they carried: commits to one branch that queue up share a transaction. */
-  get groupCommitStats(): { readonly transactions: number; readonly items: number; readonly waiting: number } {
+  /** Transactions run, writes they carried (commits to one branch that queue up share one) and seconds spent in them. */
+  override get groupCommitStats(): WriteStats & { readonly waiting: number } {
     return { ...this.writes.stats, waiting: this.writes.waiting };
   }
 

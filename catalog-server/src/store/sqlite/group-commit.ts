@@ -16,8 +16,12 @@
 export class GroupCommit<T, R> {
   private queue: Array<Pending<T, R>> = [];
   private scheduled = false;
-  /** Shared transactions run and items submitted so far (items ÷ transactions is the grouping achieved). */
-  readonly stats = { transactions: 0, items: 0 };
+  /**
+   * Shared transactions run and items submitted so far (items ÷ transactions is the grouping achieved), and the
+   * seconds spent running them, commit and fsync included: the driver is synchronous, so that is time the event loop
+   * was blocked writing.
+   */
+  readonly stats = { transactions: 0, items: 0, seconds: 0 };
 
   /**
    * @param runShared runs `each` for every item inside ONE transaction and commits it; returns what `each` returned.
@@ -51,6 +55,7 @@ export class GroupCommit<T, R> {
     this.stats.transactions++;
     this.stats.items += pending.length;
     let outcomes: Array<Outcome<R>>;
+    const started = performance.now();
     try {
       outcomes = this.runShared(
         pending.map((p) => p.item),
@@ -66,6 +71,8 @@ export class GroupCommit<T, R> {
       // The shared transaction itself failed (busy past the timeout, I/O error): nothing of it was written.
       for (const p of pending) p.reject(error);
       return;
+    } finally {
+      this.stats.seconds += (performance.now() - started) / 1000;
     }
     pending.forEach((p, i) => {
       const o = outcomes[i];

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CoreVersionStore } from '../core/version-store.ts';
+import type { WriteStats } from '../types.ts';
 import { SqlitePersistence, type SqliteOptions } from './sqlite-persistence.ts';
 
 /**
@@ -16,8 +17,8 @@ export class SqliteVersionStore extends CoreVersionStore {
     this.db = sqlite.db;
   }
 
-  /** Shared transactions run and writes submitted so far: writes ÷ transactions is the grouping achieved. */
-  get groupCommitStats(): { readonly transactions: number; readonly items: number } {
+  /** Shared transactions run, writes submitted and seconds spent writing so far (see `WriteStats`). */
+  override get groupCommitStats(): WriteStats {
     return { ...this.sqlite.group.stats };
   }
 
