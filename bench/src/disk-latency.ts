@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 
-/** Set in the run that `--fsync-latency-ms` starts under strace: the latency it adds, so it is reported, not added again. */
+/** Set in the run `--fsync-latency-ms` starts under strace: the latency it adds (reported there, not added again). */
 const ENV = 'RAT_BENCH_FSYNC_LATENCY_MS';
 
 /**

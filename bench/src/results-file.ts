@@ -28,7 +28,8 @@ export interface BenchRun {
 
 /**
  * Writes every figure of a run with the machine, the workloads and the summary to
- * `bench/results/<time>-<mode>.json` (mode: `quick` or `full`, `-fsync+<N>ms` under `--fsync-latency-ms`), and its tables to the `.md` beside it; answers the JSON file's path.
+ * `bench/results/<time>-<mode>.json` (mode: `quick` or `full`, then `-fsync+<N>ms` under `--fsync-latency-ms`), and
+ * its tables to the `.md` beside it; answers the JSON file's path.
  *
  * @example log(`results: ${await writeResults(run)}`)
  */
