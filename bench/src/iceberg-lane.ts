@@ -51,6 +51,9 @@ export const QUICK_ICEBERG: IcebergWorkload = {
   maxRunMs: 1_500,
 };
 
+/** Runs of the one-writer, one-table commit workload per system; the median is recorded. */
+const ONE_WRITER_RUNS = 3;
+
 const SCHEMA = {
   type: 'struct',
   'schema-id': 0,
@@ -222,21 +225,29 @@ export async function runIcebergLane(
       better: 'lower',
     });
 
-    // One table, N writers racing on it: lost races reload and retry, as real writers do.
+    // One table, N writers racing on it: lost races reload and retry, as real writers do. The one-writer figure is
+    // the summary's share of the disk floor: it is the median of ONE_WRITER_RUNS runs, each on a new table (a single
+    // run of 40 commits read 55% one minute and 79% the next).
     for (const writers of w.writers) {
-      const hot = await cat.createTable(ns, `hot${writers}`);
-      let left = w.commitsOneTable;
-      const until = performance.now() + w.maxRunMs;
-      const r = await throughput(
-        writers,
-        () => left-- > 0 && performance.now() < until,
-        async () => {
-          const mine = { ...hot };
-          const retries = await cat.commit(mine, true, until);
-          if (mine.sequence > hot.sequence) Object.assign(hot, mine);
-          return retries;
-        },
-      );
+      const runs: Array<Awaited<ReturnType<typeof throughput>>> = [];
+      for (let run = 0; run < (writers === 1 ? ONE_WRITER_RUNS : 1); run++) {
+        const hot = await cat.createTable(ns, run === 0 ? `hot${writers}` : `hot${writers}_${run}`);
+        let left = w.commitsOneTable;
+        const until = performance.now() + w.maxRunMs;
+        runs.push(
+          await throughput(
+            writers,
+            () => left-- > 0 && performance.now() < until,
+            async () => {
+              const mine = { ...hot };
+              const retries = await cat.commit(mine, true, until);
+              if (mine.sequence > hot.sequence) Object.assign(hot, mine);
+              return retries;
+            },
+          ),
+        );
+      }
+      const r = [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)]!;
       rec.add({
         lane,
         name: `commits/s 1 table ${writers}w`,
@@ -244,7 +255,12 @@ export async function runIcebergLane(
         value: r.perSecond,
         unit: 'commit/s',
         better: 'higher',
-        detail: { retries: r.retries, p50ms: r.latency.p50, p99ms: r.latency.p99 },
+        detail: {
+          retries: r.retries,
+          p50ms: r.latency.p50,
+          p99ms: r.latency.p99,
+          ...(runs.length > 1 ? { runs: runs.map((x) => x.perSecond.toFixed(1)).join('/') } : {}),
+        },
       });
     }
 
