@@ -168,9 +168,7 @@ export async function writeTableMetadata(
   const json = tableMetadataToJson(metadata);
   // The file's bytes, also what the commit's answer embeds.
   const bytes = encodeTableMetadataJson(json);
-  const journaled = opts.journal && ctx.fileJournal?.accepts(io, bytes.length) ? { location, bytes } : undefined;
-  if (journaled) await io.writeProvisional!(location, bytes);
-  else await io.write(location, bytes, { ifAbsent: true });
+  const journaled = await writeNewFile(ctx, io, location, bytes, { journal: opts.journal });
   const cache = metadataCacheFor(io);
   cache.put(location, bytes);
   cache.markVerified(location, Date.now());
@@ -180,6 +178,26 @@ export async function writeTableMetadata(
   // with the version it was built from is parsed and frozen already, so only this commit's additions are checked.
   cache.putParsed(location, parseTableMetadata(json), { owned: true });
   return { location, metadata, bytes, journaled };
+}
+
+/**
+ * Writes a new file the catalog owns (never overwriting one). With `journal`, where the file journal accepts it (a
+ * local file warehouse on SQLite), it is written without waiting for its fsync and returned: the caller hands it to
+ * the store write that references it, which journals its bytes. Otherwise it is durable when this returns.
+ */
+export async function writeNewFile(
+  ctx: Deps,
+  io: WarehouseIO,
+  location: string,
+  bytes: Buffer,
+  opts: { journal?: boolean } = {},
+): Promise<JournaledFile | undefined> {
+  if (opts.journal && ctx.fileJournal?.accepts(io, bytes.length)) {
+    await io.writeProvisional!(location, bytes);
+    return { location, bytes };
+  }
+  await io.write(location, bytes, { ifAbsent: true });
+  return undefined;
 }
 
 /** Writes the next metadata file of a view and returns its location. */

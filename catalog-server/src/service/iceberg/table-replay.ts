@@ -40,7 +40,7 @@ import {
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, IcebergTableContent, JournaledFile, KeyResolution } from '../../store/types.ts';
-import { ioFor, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { ioFor, readTableMetadata, writeNewFile, writeTableMetadata } from './metadata-io.ts';
 import { tableContent } from './object-writes.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'> & Partial<Pick<AppContext, 'fileJournal'>>;
@@ -329,13 +329,8 @@ class ReplayIO {
   private async put(path: string, buf: Buffer): Promise<void> {
     if (!this.write) return;
     this.written.locations.push(path);
-    const io = ioFor(this.ctx, path);
-    if (this.ctx.fileJournal?.accepts(io, buf.length)) {
-      await io.writeProvisional!(path, buf);
-      this.written.journaled.push({ location: path, bytes: buf });
-    } else {
-      await io.write(path, buf, { ifAbsent: true });
-    }
+    const journaled = await writeNewFile(this.ctx, ioFor(this.ctx, path), path, buf, { journal: true });
+    if (journaled) this.written.journaled.push(journaled);
   }
 }
 
