@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
+import { schema } from './support/iceberg-http.ts';
 
 type Caller = TeamClient | 'anonymous';
 const CALLERS: Caller[] = ['anonymous', 'guest', 'bi', 'etl', 'rel', 'ops'];
@@ -140,6 +141,7 @@ describe('auth matrix: every route × every caller', function () {
   let server: TestServer;
   const tokens: Partial<Record<Caller, string>> = {};
   let routes: RouteCase[] = [];
+  let devHash = '';
 
   before(async () => {
     server = await startTestServer({ auth: TEAM_AUTH });
@@ -153,6 +155,7 @@ describe('auth matrix: every route × every caller', function () {
     const ns = await http('POST', `${server.url}/iceberg/dev/v1/namespaces`, { namespace: ['only_dev'] }, ops);
     assert.equal(ns.status, 200);
     const dev = await http('GET', `${server.url}/api/v2/trees/dev`, undefined, ops);
+    devHash = dev.body.reference.hash;
     routes = [
       ...icebergRoutes('/iceberg', []),
       ...icebergRoutes('/iceberg/dev', WRITERS),
@@ -184,6 +187,57 @@ describe('auth matrix: every route × every caller', function () {
     console.log(`      ${checked} requests over ${routes.length} routes × ${CALLERS.length} callers`);
     assert.deepEqual(leaks, [], `leaks: ${leaks.length}`);
     assert.deepEqual(overBlocks, [], `over-blocks: ${overBlocks.length}`);
+  });
+
+  it('loads answered ahead of express (http/hot-reads.ts) keep the policy: 200 to readers only, pinned reads by history', async () => {
+    const etl = bearer(tokens.etl!);
+    for (const ref of ['team/x', 'dev']) {
+      const base = `${server.url}/iceberg/${encodeURIComponent(ref)}/v1`;
+      assert.equal((await http('POST', `${base}/namespaces`, { namespace: ['hot'] }, etl)).status, 200);
+      const created = await http('POST', `${base}/namespaces/hot/tables`, { name: 't', schema }, etl);
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+    }
+    const teamHead = (await http('GET', `${server.url}/api/v2/trees/team%2Fx`, undefined, etl)).body.reference.hash;
+    const front = async (name: string) => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`rat_http_load_table_front_end_total{front_end="${name}"}`));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const [hot0, express0] = [await front('hot'), await front('express')];
+    const load = async (ref: string, caller: Caller) =>
+      (
+        await http(
+          'GET',
+          `${server.url}/iceberg/${encodeURIComponent(ref)}/v1/namespaces/hot/tables/t`,
+          undefined,
+          caller === 'anonymous' ? {} : bearer(tokens[caller]!),
+        )
+      ).status;
+    const refs = {
+      'team/x': 'team/x',
+      dev: 'dev',
+      'team/x@team': `team/x@${teamHead}`,
+      'team/x@dev': `team/x@${devHash}`,
+    };
+    const got: string[] = [];
+    for (const caller of CALLERS) {
+      for (const [label, ref] of Object.entries(refs)) got.push(`${caller} ${label} ${await load(ref, caller)}`);
+    }
+    const expected = CALLERS.flatMap((c) => {
+      if (c === 'anonymous')
+        return ['team/x 401', 'dev 401', 'team/x@team 401', 'team/x@dev 401'].map((x) => `${c} ${x}`);
+      // guest reads team/* only, and by hash only the commits on team/x's history; readers read every reference (a
+      // commit not on team/x's history they may read detached; the table is not there: 404).
+      if (c === 'guest') return ['team/x 200', 'dev 403', 'team/x@team 200', 'team/x@dev 403'].map((x) => `${c} ${x}`);
+      return ['team/x 200', 'dev 200', 'team/x@team 200', 'team/x@dev 404'].map((x) => `${c} ${x}`);
+    });
+    assert.deepEqual(got, expected);
+    // Plain reads of a readable table are answered ahead of express (guest 1, the four readers 2 each); pinned reads,
+    // refusals and errors are handed over to it.
+    assert.equal((await front('hot')) - hot0, 9);
+    assert.equal((await front('express')) - express0, 15);
   });
 
   it('changed nothing: the refs are where they were', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, unlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { http } from './support/server.ts';
-import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+import { BIG, BIG2, errorOf, icebergHttpServer, rawPost, schema } from './support/iceberg-http.ts';
 
 /**
  * Iceberg REST tables over real HTTP: create, load (ETag, every URL form), list, errors, rename, drop and
@@ -246,6 +246,74 @@ describe('Iceberg REST tables over HTTP', function () {
         assert.equal(await head.text(), '', u);
         assert.equal((await fetch(u.replace(/forms$/, 'nope'), { method: 'HEAD' })).status, 404, u);
       }
+    });
+
+    it('loads answered ahead of express answer as the express route does: 304, snapshots, credentials, errors, request id, metrics', async () => {
+      // The plain forms are answered ahead of express (http/hot-reads.ts), a prefix segment goes through express.
+      await createTable('db', 'hot');
+      const url = `${fx.base}/namespaces/db/tables/hot`;
+      assert.equal((await rawPost(url, fx.appendBody(BIG, 1, 'null'))).status, 200);
+      assert.equal((await rawPost(url, fx.appendBody(BIG2, 2, BIG))).status, 200);
+      const routed = (u: string) => u.replace('/namespaces/', '/wh/namespaces/');
+      const both = async (u: string, headers: Record<string, string> = {}) => {
+        const [hot, express] = await Promise.all([fetch(u, { headers }), fetch(routed(u), { headers })]);
+        const texts = [await hot.text(), await express.text()];
+        for (const name of ['etag', 'content-type', 'content-length']) {
+          assert.equal(hot.headers.get(name), express.headers.get(name), `${name} of ${u}`);
+        }
+        assert.equal(hot.status, express.status, u);
+        return { status: hot.status, text: texts[0]!, expressText: texts[1]!, headers: hot.headers };
+      };
+      const all = await both(url);
+      assert.equal(all.status, 200);
+      assert.equal(all.text, all.expressText);
+      assert.equal(JSON.parse(all.text).metadata.snapshots.length, 2);
+      const refs = await both(`${url}?snapshots=refs`);
+      assert.equal(refs.text, refs.expressText);
+      assert.equal(JSON.parse(refs.text).metadata.snapshots.length, 1);
+      assert.notEqual(refs.headers.get('etag'), all.headers.get('etag'));
+      const vended = await both(url, { 'x-iceberg-access-delegation': 'vended-credentials' });
+      assert.equal(vended.text, vended.expressText);
+      const current = await both(url, { 'if-none-match': all.headers.get('etag')! });
+      assert.equal(current.status, 304);
+      assert.equal(current.text, '');
+      const stale = await both(url, { 'if-none-match': '"other"' });
+      assert.equal(stale.status, 200);
+      // Errors are answered by express and the one error map, whichever form was asked.
+      for (const [u, status, type] of [
+        [`${fx.base}/namespaces/db/tables/none`, 404, 'NoSuchTableException'],
+        [ice('/namespaces/db/tables/hot', 'no-such-ref'), 404, 'NoSuchReferenceException'],
+        [`${url}?snapshots=some`, 400, 'BadRequestException'],
+      ] as const) {
+        const r = await both(u);
+        assert.deepEqual([r.status, JSON.parse(r.text).error.type], [status, type], u);
+      }
+      const id = await fetch(url, { headers: { 'x-request-id': 'hot-load-1' } });
+      assert.equal(id.headers.get('x-request-id'), 'hot-load-1');
+      await id.arrayBuffer();
+      const metric = async (prefix: string) => {
+        const text = await (await fetch(`${fx.server.url}/metrics`)).text();
+        return Number(
+          text
+            .split('\n')
+            .find((l) => l.startsWith(prefix))
+            ?.split(' ')
+            .at(-1) ?? 0,
+        );
+      };
+      const loads = () =>
+        metric(
+          'rat_http_requests_total{method="GET",route="/iceberg/namespaces/:namespace/tables/:table",status="200"}',
+        );
+      const hot = () => metric('rat_http_load_table_front_end_total{front_end="hot"}');
+      const handedOver = () => metric('rat_http_load_table_front_end_total{front_end="express"}');
+      const [loads0, hot0, handedOver0] = [await loads(), await hot(), await handedOver()];
+      for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
+      await (await fetch(routed(url))).arrayBuffer();
+      assert.equal(await loads(), loads0 + 4);
+      assert.equal(await hot(), hot0 + 3, 'plain loads are answered ahead of express');
+      await (await fetch(`${fx.base}/namespaces/db/tables/none`)).arrayBuffer();
+      assert.equal(await handedOver(), handedOver0 + 1, 'a load that fails is handed over to express');
     });
 
     it('names with "/", ".", spaces and unicode; a prefix segment is accepted', async () => {

@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import type { AppContext } from './app-context.ts';
+import { hotReads } from './http/hot-reads.ts';
 import { openCatalogDatabase, parseStoreLocation } from './store/open-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
 import { createLogger, LOG_LEVELS } from './observability/logger.ts';
@@ -134,7 +136,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await store.close();
     throw err;
   }
-  const app = createApp({
+  const appCtx: AppContext = {
     store: instrumentStore(store, metrics),
     logger,
     metrics,
@@ -150,8 +152,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     pendingMerges: db.pendingMerges,
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
-  });
-  const server = http.createServer(app);
+  };
+  const server = http.createServer(hotReads(appCtx, createApp(appCtx)));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -36,20 +37,37 @@ export function requestIdOf(res: { locals: Record<string, unknown> }): string | 
  */
 export function observeRequests(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const given = req.get('x-request-id');
-    const id = given && CLIENT_ID.test(given) ? given : randomUUID();
-    res.locals['requestId'] = id;
-    res.setHeader('X-Request-Id', id);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
-      const line = { reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: seconds * 1000 };
-      if (res.statusCode >= 500) logger.error(line, 'request failed');
-      else logger.info(line, 'request');
-    });
+    res.locals['requestId'] = observeRequest(req, res, logger, metrics, process.hrtime.bigint(), () => routeLabel(req));
     next();
   };
+}
+
+/**
+ * What {@link observeRequests} does for one request, for a front end without express (http/hot-reads.ts): sets the
+ * `X-Request-Id` header, and once the response is sent records it (`started` is `process.hrtime.bigint()` when it
+ * arrived, `route` its metrics label). Returns the id.
+ */
+export function observeRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: Logger,
+  metrics: Metrics,
+  started: bigint,
+  route: () => string,
+): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && CLIENT_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  // Express rewrites `url` inside mounted routers and keeps the one received as `originalUrl`.
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url;
+  res.on('finish', () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const labels = { method: req.method ?? '', route: route(), status: String(res.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, seconds);
+    const line = { reqId: id, method: req.method, url, status: res.statusCode, ms: seconds * 1000 };
+    if (res.statusCode >= 500) logger.error(line, 'request failed');
+    else logger.info(line, 'request');
+  });
+  return id;
 }

@@ -25,6 +25,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * loadTable requests by who answered them (http/hot-reads.ts): `hot`, ahead of express; `express`, handed over to it
+   * because they were not the plain case (auth not plainly granted, an error to answer). Only requests shaped like a
+   * plain load are counted; a rising `express` share means clients pay the slower path.
+   */
+  readonly loadTableFrontEnds = new Counter({
+    name: 'rat_http_load_table_front_end_total',
+    help: 'Plain loadTable requests by the front end that answered them: hot (ahead of express) or express (handed over: auth not plainly granted, or an error to answer)',
+    labelNames: ['front_end'] as const,
+    registers: [this.registry],
+  });
+
   readonly storeOperations = new Histogram({
     name: 'rat_store_operation_duration_seconds',
     help: 'Versioned-store writes (one transaction each) by operation and outcome',

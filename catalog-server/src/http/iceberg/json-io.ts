@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { parseJson, stringifyJson } from '@ratatouille/iceberg';
 import { BadRequestError } from '../../errors/index.ts';
@@ -30,7 +31,7 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
  * straight to node's `end` rather than through express's `send`, whose content-type lookup and freshness check the
  * caller has no use for (it answers If-None-Match itself; the app computes no ETags). Node sends no body for HEAD.
  */
-export function sendJsonBytes(res: Response, bytes: Buffer, status = 200): void {
+export function sendJsonBytes(res: ServerResponse, bytes: Buffer, status = 200): void {
   res.statusCode = status;
   // The charset express adds to a string body, so both kinds of answer carry the same Content-Type.
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

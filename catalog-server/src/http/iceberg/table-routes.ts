@@ -6,7 +6,6 @@ import {
   registerTableRequest,
   renameTableRequest,
   reportMetricsRequest,
-  encodeTableMetadataJson,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -20,34 +19,15 @@ import {
   renameObject,
   storageConfig,
   storageCredentials,
-  loadTableAnswer,
   tableETag,
   tableExists,
 } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
-import { commitTableResponsePieces, loadTableResultBytes } from './load-table-body.ts';
-import { loadTableResult, tableMetadataFor } from './serialize.ts';
+import { commitTableResponsePieces } from './load-table-body.ts';
+import { loadTableResponse, wantsCredentials } from './load-table-response.ts';
+import { loadTableResult } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
-
-/** Clients ask for vended credentials with this header (PyIceberg and DuckDB send it). */
-function wantsCredentials(req: Request): boolean {
-  return (req.header('x-iceberg-access-delegation') ?? '').toLowerCase().includes('vended-credentials');
-}
-
-function snapshotsMode(req: Request): 'all' | 'refs' {
-  const v = (queryOf(req, 'snapshots') ?? 'all').toLowerCase();
-  if (v !== 'all' && v !== 'refs') throw new BadRequestError(`Invalid snapshots="${v}": use all or refs.`);
-  return v;
-}
-
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((t) => {
-    const v = t.trim().replace(/^W\//, '');
-    return v === '*' || v === etag;
-  });
-}
 
 /** The path of one table, relative to the catalog's `/v1[/<prefix>]`. */
 export const TABLE_PATH = '/namespaces/:namespace/tables/:table';
@@ -61,40 +41,24 @@ export function tableExistsHandler(ctx: AppContext): (req: Request, res: Respons
 }
 
 /**
- * loadTable (GET): the hottest request of the catalog, so the router also mounts it ahead of its nested routers.
+ * loadTable (GET): the hottest request of the catalog, so the router also mounts it ahead of its nested routers, and
+ * the server answers most loads ahead of express altogether (http/hot-reads.ts); both answer with loadTableResponse.
  *
  * @example router.get(`/v1${TABLE_PATH}`, loadTableHandler(ctx))
  */
 export function loadTableHandler(ctx: AppContext): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
-    const mode = snapshotsMode(req);
-    const ns = namespaceOf(param(req, 'namespace'));
-    const vend = wantsCredentials(req);
-    // The ref's current head names the metadata file (resolved on every load); what is built from that immutable
-    // file is cached by its location as bytes. Without vended credentials that is the whole answer (its storage
-    // settings are the warehouse's, fixed at startup); with them only the metadata, the credentials added per request.
-    const t = await loadTableAnswer(ctx, refOf(req), ns, param(req, 'table'), `${mode}:${vend}`, mode, (md, loc) => {
-      const metadata = encodeTableMetadataJson(tableMetadataFor(md, mode));
-      return vend ? metadata : loadTableResultBytes(loc, metadata, storageConfig(ctx, md.location, false), []);
+    const r = await loadTableResponse(ctx, {
+      ref: refOf(req),
+      namespace: namespaceOf(param(req, 'namespace')),
+      table: param(req, 'table'),
+      snapshots: queryOf(req, 'snapshots'),
+      delegation: req.header('x-iceberg-access-delegation'),
+      ifNoneMatch: req.header('if-none-match'),
     });
-    res.setHeader('ETag', t.etag);
-    if (etagMatches(req.header('if-none-match'), t.etag)) {
-      res.status(304).end();
-      return;
-    }
-    if (!vend) {
-      sendJsonBytes(res, t.bytes);
-      return;
-    }
-    sendJsonBytes(
-      res,
-      loadTableResultBytes(
-        t.metadataLocation,
-        t.bytes,
-        storageConfig(ctx, t.tableLocation, true),
-        storageCredentials(ctx, t.tableLocation),
-      ),
-    );
+    res.setHeader('ETag', r.etag);
+    if (r.body) sendJsonBytes(res, r.body);
+    else res.status(304).end();
   };
 }
 
@@ -110,7 +74,7 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const t = await createTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
     // A staged table has no metadata file yet, so nothing a later load could match.
     if (t.metadataLocation) res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
-    const vend = wantsCredentials(req);
+    const vend = wantsCredentials(req.header('x-iceberg-access-delegation'));
     sendJson(
       res,
       loadTableResult(

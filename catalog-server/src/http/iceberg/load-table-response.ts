@@ -1,0 +1,71 @@
+import { encodeTableMetadataJson } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import { loadTableAnswer, storageConfig, storageCredentials } from '../../service/iceberg/index.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { loadTableResultBytes } from './load-table-body.ts';
+import { tableMetadataFor } from './serialize.ts';
+
+/** What a loadTable request asks, read from its URL and headers by whichever front end received it. */
+export interface LoadTableQuery {
+  ref: string;
+  namespace: string[];
+  table: string;
+  /** The `snapshots` query parameter, as given. */
+  snapshots: string | undefined;
+  /** The `X-Iceberg-Access-Delegation` header. */
+  delegation: string | undefined;
+  /** The `If-None-Match` header. */
+  ifNoneMatch: string | undefined;
+}
+
+/** The answer: its ETag always; the body unless the client's copy is current (a 304). */
+export interface LoadTableResponse {
+  etag: string;
+  body?: Buffer;
+}
+
+/**
+ * loadTable without a web framework: the express route and the hot path in front of express (http/hot-reads.ts) both
+ * answer with this, so the two cannot drift apart. The ref's current head names the metadata file (resolved on every
+ * load); what is built from that immutable file is cached by its location as bytes. Without vended credentials that
+ * is the whole answer (its storage settings are the warehouse's, fixed at startup); with them only the metadata, the
+ * credentials added per request.
+ *
+ * @example const r = await loadTableResponse(ctx, { ref: 'main', namespace: ['db'], table: 't', … })
+ */
+export async function loadTableResponse(ctx: AppContext, q: LoadTableQuery): Promise<LoadTableResponse> {
+  const mode = snapshotsMode(q.snapshots);
+  const vend = wantsCredentials(q.delegation);
+  const t = await loadTableAnswer(ctx, q.ref, q.namespace, q.table, `${mode}:${vend}`, mode, (md, loc) => {
+    const metadata = encodeTableMetadataJson(tableMetadataFor(md, mode));
+    return vend ? metadata : loadTableResultBytes(loc, metadata, storageConfig(ctx, md.location, false), []);
+  });
+  if (etagMatches(q.ifNoneMatch, t.etag)) return { etag: t.etag };
+  if (!vend) return { etag: t.etag, body: t.bytes };
+  const body = loadTableResultBytes(
+    t.metadataLocation,
+    t.bytes,
+    storageConfig(ctx, t.tableLocation, true),
+    storageCredentials(ctx, t.tableLocation),
+  );
+  return { etag: t.etag, body };
+}
+
+/** Clients ask for vended credentials with `X-Iceberg-Access-Delegation` (PyIceberg and DuckDB send it). */
+export function wantsCredentials(delegation: string | undefined): boolean {
+  return (delegation ?? '').toLowerCase().includes('vended-credentials');
+}
+
+function snapshotsMode(value: string | undefined): 'all' | 'refs' {
+  const v = (value ?? 'all').toLowerCase();
+  if (v !== 'all' && v !== 'refs') throw new BadRequestError(`Invalid snapshots="${v}": use all or refs.`);
+  return v;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const v = t.trim().replace(/^W\//, '');
+    return v === '*' || v === etag;
+  });
+}
