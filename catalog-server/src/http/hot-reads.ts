@@ -41,10 +41,20 @@ export function hotReads(ctx: AppContext, app: RequestListener): RequestListener
       ctx.metrics.loadTableFrontEnds.inc({ front_end: 'express' });
       app(req, res);
     };
-    void answerLoadTable(ctx, req, res, target, process.hrtime.bigint()).then((answered) => {
-      if (answered) ctx.metrics.loadTableFrontEnds.inc({ front_end: 'hot' });
-      else handOver();
-    }, handOver);
+    void answerLoadTable(ctx, req, res, target, process.hrtime.bigint()).then(
+      (answered) => {
+        if (answered) ctx.metrics.loadTableFrontEnds.inc({ front_end: 'hot' });
+        else handOver();
+      },
+      (err: unknown) => {
+        // Errors come before the answer starts (reading the catalog); one after it started cannot be answered again.
+        if (!res.headersSent) handOver();
+        else {
+          ctx.logger.error({ err, url: req.url }, 'loadTable failed while answering');
+          res.destroy();
+        }
+      },
+    );
   };
 }
 
