@@ -4,7 +4,7 @@
  * invalid or aim at missing objects, so allowed requests fail validation after authorization and change nothing.
  */
 import assert from 'node:assert/strict';
-import { http, startTestServer, type TestServer } from './support/server.ts';
+import { http, metricValue, startTestServer, type TestServer } from './support/server.ts';
 import { TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
 import { schema } from './support/iceberg-http.ts';
 
@@ -198,13 +198,8 @@ describe('auth matrix: every route × every caller', function () {
       assert.equal(created.status, 200, JSON.stringify(created.body));
     }
     const teamHead = (await http('GET', `${server.url}/api/v2/trees/team%2Fx`, undefined, etl)).body.reference.hash;
-    const front = async (name: string) => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find((l) => l.startsWith(`rat_http_load_table_front_end_total{front_end="${name}"}`));
-      return Number(line?.split(' ').at(-1) ?? 0);
-    };
+    const front = (name: string) =>
+      metricValue(server.url, 'rat_http_table_read_front_end_total', { request: 'load', front_end: name });
     const [hot0, express0] = [await front('hot'), await front('express')];
     const load = async (ref: string, caller: Caller) =>
       (

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, unlinkSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { http } from './support/server.ts';
+import { http, metricValue } from './support/server.ts';
 import { BIG, BIG2, errorOf, icebergHttpServer, rawPost, schema } from './support/iceberg-http.ts';
 
 /**
@@ -248,7 +248,7 @@ describe('Iceberg REST tables over HTTP', function () {
       }
     });
 
-    it('loads answered ahead of express answer as the express route does: 304, snapshots, credentials, errors, request id, metrics', async () => {
+    it('table reads answered ahead of express answer as the express routes do: 304, snapshots, credentials, HEAD, errors, request id, metrics', async () => {
       // The plain forms are answered ahead of express (http/hot-reads.ts), a prefix segment goes through express.
       await createTable('db', 'hot');
       const url = `${fx.base}/namespaces/db/tables/hot`;
@@ -291,29 +291,36 @@ describe('Iceberg REST tables over HTTP', function () {
       const id = await fetch(url, { headers: { 'x-request-id': 'hot-load-1' } });
       assert.equal(id.headers.get('x-request-id'), 'hot-load-1');
       await id.arrayBuffer();
-      const metric = async (prefix: string) => {
-        const text = await (await fetch(`${fx.server.url}/metrics`)).text();
-        return Number(
-          text
-            .split('\n')
-            .find((l) => l.startsWith(prefix))
-            ?.split(' ')
-            .at(-1) ?? 0,
-        );
-      };
       const loads = () =>
-        metric(
-          'rat_http_requests_total{method="GET",route="/iceberg/namespaces/:namespace/tables/:table",status="200"}',
-        );
-      const hot = () => metric('rat_http_load_table_front_end_total{front_end="hot"}');
-      const handedOver = () => metric('rat_http_load_table_front_end_total{front_end="express"}');
-      const [loads0, hot0, handedOver0] = [await loads(), await hot(), await handedOver()];
+        metricValue(fx.server.url, 'rat_http_requests_total', {
+          method: 'GET',
+          route: '/iceberg/namespaces/:namespace/tables/:table',
+          status: '200',
+        });
+      const front = (request: string, front_end: string) =>
+        metricValue(fx.server.url, 'rat_http_table_read_front_end_total', { request, front_end });
+      const [loads0, hot0, handedOver0] = [await loads(), await front('load', 'hot'), await front('load', 'express')];
       for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
       await (await fetch(routed(url))).arrayBuffer();
       assert.equal(await loads(), loads0 + 4);
-      assert.equal(await hot(), hot0 + 3, 'plain loads are answered ahead of express');
+      assert.equal(await front('load', 'hot'), hot0 + 3, 'plain loads are answered ahead of express');
       await (await fetch(`${fx.base}/namespaces/db/tables/none`)).arrayBuffer();
-      assert.equal(await handedOver(), handedOver0 + 1, 'a load that fails is handed over to express');
+      assert.equal(await front('load', 'express'), handedOver0 + 1, 'a load that fails is handed over to express');
+      // tableExists (HEAD): 204 and the plain 404 ahead of express, a missing ref (an error) through it.
+      const exists0 = [await front('exists', 'hot'), await front('exists', 'express')];
+      for (const [u, status] of [
+        [url, 204],
+        [`${fx.base}/namespaces/db/tables/none`, 404],
+        [ice('/namespaces/db/tables/hot', 'no-such-ref'), 404],
+      ] as const) {
+        const [hot, express] = await Promise.all([fetch(u, { method: 'HEAD' }), fetch(routed(u), { method: 'HEAD' })]);
+        assert.deepEqual([hot.status, express.status], [status, status], u);
+        assert.equal(hot.headers.get('content-length'), express.headers.get('content-length'), u);
+      }
+      assert.deepEqual(
+        [await front('exists', 'hot'), await front('exists', 'express')],
+        [exists0[0]! + 2, exists0[1]! + 1],
+      );
     });
 
     it('names with "/", ".", spaces and unicode; a prefix segment is accepted', async () => {

@@ -56,3 +56,25 @@ export async function http(
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/**
+ * One sample of the server's `/metrics`: the value of `name` whose labels include `labels` (in any order), summed over
+ * the samples that match; 0 when none does.
+ *
+ * @example await metricValue(server.url, 'rat_http_requests_total', { method: 'GET', status: '200' })
+ */
+export async function metricValue(
+  serverUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}

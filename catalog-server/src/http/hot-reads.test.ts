@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { loadTableTarget } from './hot-reads.ts';
+import { tableReadTarget } from './hot-reads.ts';
 
-describe('loadTable ahead of express: which requests it takes', () => {
-  const target = (url: string, headers: Record<string, string> = {}) => loadTableTarget(url, headers, 'main');
+describe('table reads ahead of express: which requests it takes', () => {
+  const target = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
+    tableReadTarget(method, url, headers, 'main');
 
   it('takes the default branch and named refs, decoded as express decodes route parameters', () => {
     assert.deepEqual(target('/iceberg/v1/namespaces/db/tables/t'), {
+      exists: false,
       path: '/iceberg/v1/namespaces/db/tables/t',
       query: {
         ref: 'main',
@@ -34,6 +36,14 @@ describe('loadTable ahead of express: which requests it takes', () => {
     assert.equal(q.snapshots, 'refs');
     assert.equal(q.ifNoneMatch, '"abc"');
     assert.equal(q.delegation, 'vended-credentials');
+  });
+
+  it('takes HEAD as tableExists, without a query', () => {
+    assert.equal(target('/iceberg/dev/v1/namespaces/db/tables/t', {}, 'HEAD')?.exists, true);
+    assert.equal(target('/iceberg/dev/v1/namespaces/db/tables/t?snapshots=all', {}, 'HEAD'), undefined);
+    for (const method of ['POST', 'DELETE', 'PUT', 'OPTIONS']) {
+      assert.equal(target('/iceberg/v1/namespaces/db/tables/t', {}, method), undefined, method);
+    }
   });
 
   it('leaves to express every other path, query, body or undecodable parameter', () => {

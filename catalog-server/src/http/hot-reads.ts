@@ -1,56 +1,59 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context.ts';
+import { tableExists } from '../service/iceberg/index.ts';
 import { requirementOf } from './auth/requirement.ts';
 import { loadTableResponse, type LoadTableQuery } from './iceberg/load-table-response.ts';
 import { sendJsonBytes } from './iceberg/json-io.ts';
 import { namespaceOf } from './iceberg/params.ts';
 import { observeRequest } from './observe-requests.ts';
 
-/** loadTable's metrics label, the same as behind express (observe-requests.ts). */
-const LOAD_TABLE_ROUTE = '/iceberg/namespaces/:namespace/tables/:table';
+/** The metrics label of a table's routes, the same as behind express (observe-requests.ts). */
+const TABLE_ROUTE = '/iceberg/namespaces/:namespace/tables/:table';
 /**
- * `/iceberg[/<ref>]/v1/namespaces/<namespace>/tables/<table>`, as the Iceberg router's own loadTable routes match it
- * and in their order: the ref form first, so a ref named `v1` (`/iceberg/v1/v1/namespaces/…`) is a ref.
+ * `/iceberg[/<ref>]/v1/namespaces/<namespace>/tables/<table>`, as the Iceberg router's own table routes match it and
+ * in their order: the ref form first, so a ref named `v1` (`/iceberg/v1/v1/namespaces/…`) is a ref.
  */
-const LOAD_TABLE_PATH = /^\/iceberg\/(?:([^/]+)\/)?v1\/namespaces\/([^/]+)\/tables\/([^/]+)$/;
+const TABLE_PATH = /^\/iceberg\/(?:([^/]+)\/)?v1\/namespaces\/([^/]+)\/tables\/([^/]+)$/;
 const SNAPSHOTS_ONLY = /^snapshots=([^&=]*)$/;
 
 /**
- * Answers loadTable ahead of express and hands every other request to `app`.
+ * Answers the two table reads engines send most — loadTable (`GET`) and tableExists (`HEAD`) — ahead of express, and
+ * hands every other request to `app`.
  *
- * Query engines load a table before every read and every commit, and on this path express itself cost more than the
- * catalog's work: its per-request setup (two prototype swaps, a final handler, a router walk over the app's layers)
- * took the server ~200 µs of CPU per load where the ref read, trie lookup, existence check and cached answer take
- * ~50 (docs/performance.md, "loadTable ahead of express"). The answer is the express route's own
- * (`loadTableResponse`), with the same request id, log line and metrics. Whatever is not the plain case goes to
- * express untouched, which answers it as before: a prefix segment, a query other than `snapshots`, a body, a caller
- * the policy does not plainly let read (missing or bad token, a denied or pinned `ref@hash` read), and any error (a
- * missing table or ref, a bad parameter), for which the catalog's one error map writes the response.
+ * Query engines load a table before every read and every commit, and on that path express cost more than the
+ * catalog's work: the server spent 385–400 µs of CPU per load through express, 220–230 µs here, where express's empty
+ * handler spends 210–230 (its per-request setup: two prototype swaps, a final handler, a walk over the app's layers;
+ * docs/performance.md, "loadTable ahead of express"). The answers are the express routes' own (`loadTableResponse`,
+ * `tableExists`), with the same request id, log line and metrics. Whatever is not the plain case goes to express
+ * untouched, which answers it as before: a prefix segment, another query, a body, a caller the policy does not plainly
+ * let read (missing or bad token, a denied or pinned `ref@hash` read), and any error (a missing table or ref, a bad
+ * parameter), for which the catalog's one error map writes the response.
  *
  * @example http.createServer(hotReads(ctx, createApp(ctx)))
  */
 export function hotReads(ctx: AppContext, app: RequestListener): RequestListener {
   return (req, res) => {
-    const target =
-      req.method === 'GET' ? loadTableTarget(req.url ?? '', req.headers, ctx.store.defaultBranch) : undefined;
+    const target = tableReadTarget(req.method ?? '', req.url ?? '', req.headers, ctx.store.defaultBranch);
     if (!target) {
       app(req, res);
       return;
     }
+    const counted = (frontEnd: 'hot' | 'express') =>
+      ctx.metrics.tableReadFrontEnds.inc({ request: target.exists ? 'exists' : 'load', front_end: frontEnd });
     const handOver = () => {
-      ctx.metrics.loadTableFrontEnds.inc({ front_end: 'express' });
+      counted('express');
       app(req, res);
     };
-    void answerLoadTable(ctx, req, res, target, process.hrtime.bigint()).then(
+    void answer(ctx, req, res, target, process.hrtime.bigint()).then(
       (answered) => {
-        if (answered) ctx.metrics.loadTableFrontEnds.inc({ front_end: 'hot' });
+        if (answered) counted('hot');
         else handOver();
       },
       (err: unknown) => {
         // Errors come before the answer starts (reading the catalog); one after it started cannot be answered again.
         if (!res.headersSent) handOver();
         else {
-          ctx.logger.error({ err, url: req.url }, 'loadTable failed while answering');
+          ctx.logger.error({ err, url: req.url }, 'table read failed while answering');
           res.destroy();
         }
       },
@@ -58,18 +61,27 @@ export function hotReads(ctx: AppContext, app: RequestListener): RequestListener
   };
 }
 
-async function answerLoadTable(
+async function answer(
   ctx: AppContext,
   req: IncomingMessage,
   res: ServerResponse,
-  target: LoadTableTarget,
+  target: TableReadTarget,
   started: bigint,
 ): Promise<boolean> {
-  if (ctx.auth && !(await plainlyMayRead(ctx, req.headers.authorization, target.path))) return false;
-  const answer = await loadTableResponse(ctx, target.query);
-  observeRequest(req, res, ctx.logger, ctx.metrics, started, () => LOAD_TABLE_ROUTE);
-  res.setHeader('ETag', answer.etag);
-  if (answer.body) sendJsonBytes(res, answer.body);
+  if (ctx.auth && !(await plainlyMayRead(ctx, req.headers.authorization, req.method!, target.path))) return false;
+  const q = target.query;
+  if (target.exists) {
+    // 404 is tableExists's plain "no" (no body), as the express route answers it; a missing ref throws instead.
+    const found = await tableExists(ctx, q.ref, q.namespace, q.table);
+    observeRequest(req, res, ctx.logger, ctx.metrics, started, () => TABLE_ROUTE);
+    res.statusCode = found ? 204 : 404;
+    res.end();
+    return true;
+  }
+  const load = await loadTableResponse(ctx, q);
+  observeRequest(req, res, ctx.logger, ctx.metrics, started, () => TABLE_ROUTE);
+  res.setHeader('ETag', load.etag);
+  if (load.body) sendJsonBytes(res, load.body);
   else {
     res.statusCode = 304;
     res.end();
@@ -78,7 +90,12 @@ async function answerLoadTable(
 }
 
 /** With auth on: a valid token whose holder the policy lets read the ref, by name (a pinned read walks history). */
-async function plainlyMayRead(ctx: AppContext, authorization: string | undefined, path: string): Promise<boolean> {
+async function plainlyMayRead(
+  ctx: AppContext,
+  authorization: string | undefined,
+  method: string,
+  path: string,
+): Promise<boolean> {
   const auth = ctx.auth!;
   let principal;
   try {
@@ -86,7 +103,7 @@ async function plainlyMayRead(ctx: AppContext, authorization: string | undefined
   } catch {
     return false;
   }
-  const need = requirementOf({ method: 'GET', path, query: {}, body: undefined }, ctx.store.defaultBranch);
+  const need = requirementOf({ method, path, query: {}, body: undefined }, ctx.store.defaultBranch);
   return (
     need.kind === 'actions' &&
     need.actions.every((a) => a.kind === 'read' && a.at === undefined) &&
@@ -94,25 +111,28 @@ async function plainlyMayRead(ctx: AppContext, authorization: string | undefined
   );
 }
 
-/** A loadTable request this path answers: the raw path (for the policy) and what it asks. */
-export interface LoadTableTarget {
+/** A table read this front end answers: loadTable or (`exists`) tableExists, the raw path (for the policy), what it asks. */
+export interface TableReadTarget {
+  exists: boolean;
   path: string;
   query: LoadTableQuery;
 }
 
 /**
- * The loadTable a GET of `url` asks for, or undefined when express should route it: any other path or shape (express
- * also matches case-insensitively and with a trailing slash; those go to it), a query other than one `snapshots`, a
- * request with a body (express's parser reads and checks it), a parameter that does not decode or an empty
- * namespace level (express answers those 400).
+ * The table read a request asks for, or undefined when express should route it: another method, path or shape
+ * (express also matches case-insensitively and with a trailing slash; those go to it), a query other than one
+ * `snapshots` on a load (none on HEAD), a request with a body (express's parser reads and checks it), a parameter
+ * that does not decode or an empty namespace level (express answers those 400).
  *
- * @example loadTableTarget('/iceberg/dev/v1/namespaces/db/tables/t', {}, 'main')?.query.ref // 'dev'
+ * @example tableReadTarget('GET', '/iceberg/dev/v1/namespaces/db/tables/t', {}, 'main')?.query.ref // 'dev'
  */
-export function loadTableTarget(
+export function tableReadTarget(
+  method: string,
   url: string,
   headers: IncomingHttpHeaders,
   defaultBranch: string,
-): LoadTableTarget | undefined {
+): TableReadTarget | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
   if (headers['transfer-encoding'] !== undefined) return undefined;
   if (headers['content-length'] !== undefined && headers['content-length'] !== '0') return undefined;
   const q = url.indexOf('?');
@@ -120,12 +140,12 @@ export function loadTableTarget(
   const search = q === -1 ? '' : url.slice(q + 1);
   let snapshots: string | undefined;
   if (search !== '') {
-    const m = SNAPSHOTS_ONLY.exec(search);
+    const m = method === 'GET' ? SNAPSHOTS_ONLY.exec(search) : null;
     if (!m) return undefined;
     snapshots = decoded(m[1]!);
     if (snapshots === undefined) return undefined;
   }
-  const m = LOAD_TABLE_PATH.exec(path);
+  const m = TABLE_PATH.exec(path);
   if (!m) return undefined;
   const ref = m[1] === undefined ? defaultBranch : decoded(m[1]);
   const namespace = decoded(m[2]!);
@@ -142,6 +162,7 @@ export function loadTableTarget(
     return Array.isArray(v) ? v.join(', ') : v;
   };
   return {
+    exists: method === 'HEAD',
     path,
     query: {
       ref,

@@ -26,14 +26,14 @@ export class Metrics {
   });
 
   /**
-   * loadTable requests by who answered them (http/hot-reads.ts): `hot`, ahead of express; `express`, handed over to it
-   * because they were not the plain case (auth not plainly granted, an error to answer). Only requests shaped like a
-   * plain load are counted; a rising `express` share means clients pay the slower path.
+   * Plain table reads (loadTable `GET`, tableExists `HEAD`) by who answered them (http/hot-reads.ts): `hot`, ahead of
+   * express; `express`, handed over to it because they were not the plain case (auth not plainly granted, an error to
+   * answer). A rising `express` share means clients pay the slower path.
    */
-  readonly loadTableFrontEnds = new Counter({
-    name: 'rat_http_load_table_front_end_total',
-    help: 'Plain loadTable requests by the front end that answered them: hot (ahead of express) or express (handed over: auth not plainly granted, or an error to answer)',
-    labelNames: ['front_end'] as const,
+  readonly tableReadFrontEnds = new Counter({
+    name: 'rat_http_table_read_front_end_total',
+    help: 'Plain table reads (request: load or exists) by the front end that answered them: hot (ahead of express) or express (handed over: auth not plainly granted, or an error to answer)',
+    labelNames: ['request', 'front_end'] as const,
     registers: [this.registry],
   });
 
