@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startTestServer, http, type TestServer } from './support/server.ts';
+import { metricValue, startTestServer, http, type TestServer } from './support/server.ts';
 
 /** What an operator reads: Prometheus metrics by route pattern, and a request id on every response. */
 describe('observability: /metrics and request ids', function () {
@@ -40,11 +40,10 @@ describe('observability: /metrics and request ids', function () {
     assert.match(text, /rat_store_operation_duration_seconds_count\{operation="commit",outcome="ok"\} 2/);
     // The store's own count of its writes: the namespace and the table came from two requests one after the other, so
     // at least two transactions, with at least as many writes.
-    const counter = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-    const transactions = counter('rat_store_write_transactions_total');
+    const transactions = await metricValue(server.url, 'rat_store_write_transactions_total');
     assert.ok(transactions >= 2, `${transactions} write transactions`);
-    assert.ok(counter('rat_store_writes_total') >= transactions);
-    assert.ok(counter('rat_store_write_transaction_seconds_total') > 0);
+    assert.ok((await metricValue(server.url, 'rat_store_writes_total')) >= transactions);
+    assert.ok((await metricValue(server.url, 'rat_store_write_transaction_seconds_total')) > 0);
     assert.match(text, /rat_http_request_duration_seconds_bucket/);
     assert.doesNotMatch(text, /secret_table|obs/, 'no table or namespace names in labels');
   });
@@ -52,16 +51,11 @@ describe('observability: /metrics and request ids', function () {
   it('/metrics counts metadata cache hits and misses, labelled by cache and result only', async () => {
     const ice = `${server.url}/iceberg/v1`;
     const counts = async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
       const value = (cache: string, result: string) =>
-        Number(
-          new RegExp(`rat_metadata_cache_lookups_total\\{cache="${cache}",result="${result}"\\} (\\d+)`).exec(
-            text,
-          )?.[1] ?? 0,
-        );
+        metricValue(server.url, 'rat_metadata_cache_lookups_total', { cache, result });
       return {
-        hits: value('parsed', 'hit') + value('text', 'hit') + value('serialized', 'hit'),
-        textMiss: value('text', 'miss'),
+        hits: (await value('parsed', 'hit')) + (await value('text', 'hit')) + (await value('serialized', 'hit')),
+        textMiss: await value('text', 'miss'),
       };
     };
     assert.equal((await http('POST', `${ice}/namespaces`, { namespace: ['cache'] })).status, 200);
