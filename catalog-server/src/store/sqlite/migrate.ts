@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { MIGRATIONS } from './migrations/index.ts';
+import { MIGRATIONS, type Migration } from './migrations/index.ts';
 
 /**
  * Applies the numbered migrations (`migrations/NNN-name.ts`, in name order) that this database has not seen yet,
- * each in its own transaction, and records them in `schema_migrations`.
+ * each in its own transaction, and records them in `schema_migrations`. A migration another process applied while
+ * this one was starting is found inside the transaction and skipped.
  */
 export function migrate(db: Database): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
@@ -13,11 +14,44 @@ export function migrate(db: Database): string[] {
   const done: string[] = [];
   for (const [name, migration] of MIGRATIONS) {
     if (applied.has(name)) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(name, new Date().toISOString());
-    }).immediate();
-    done.push(name);
+    const ran = withForeignKeys(db, migration, () =>
+      db
+        .transaction(() => {
+          if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(name)) return false;
+          migration.up(db);
+          if (migration.withoutForeignKeys) assertForeignKeysHold(db, name);
+          db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(
+            name,
+            new Date().toISOString(),
+          );
+          return true;
+        })
+        .immediate(),
+    );
+    if (ran) done.push(name);
   }
   return done;
+}
+
+/**
+ * Runs `apply` with foreign-key enforcement off when the migration asks for it (SQLite ignores the pragma inside a
+ * transaction, so it is switched around the migration's transaction), restoring the connection's setting after.
+ */
+function withForeignKeys<T>(db: Database, migration: Migration, apply: () => T): T {
+  if (!migration.withoutForeignKeys) return apply();
+  const before = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    return apply();
+  } finally {
+    db.pragma(`foreign_keys = ${before ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** A rebuild that left a row pointing at nothing would roll back here rather than commit. */
+function assertForeignKeysHold(db: Database, name: string): void {
+  const broken = db.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) {
+    throw new Error(`migration ${name} would leave ${broken.length} rows whose foreign key points at nothing`);
+  }
 }

@@ -7,9 +7,12 @@ import * as m102 from './102-idempotency-keys.ts';
 import * as m103 from './103-pending-merges.ts';
 import * as m104 from './104-idempotency-claims.ts';
 import * as m106 from './106-file-journal.ts';
+import * as m107 from './107-rowid-objects.ts';
 
 export interface Migration {
   up(db: Database): void;
+  /** Run with foreign-key enforcement off (a table rebuild that drops a referenced table); checked before commit. */
+  withoutForeignKeys?: boolean;
 }
 
 /**
@@ -25,4 +28,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['103-pending-merges', m103],
   ['104-idempotency-claims', m104],
   ['106-file-journal', m106],
+  ['107-rowid-objects', m107],
 ];
