@@ -120,6 +120,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const db = await openCatalogDatabase(parseStoreLocation(opts.store ?? path.join(dataDir, 'catalog.db')), {
     poolSize: opts.storePoolSize,
     onCheckpointError: (error) => logger.warn({ error }, 'WAL checkpoint failed; the next one tries again'),
+    onMigration: (migration) => logger.info({ migration }, 'migrating the catalog database'),
   });
   const store = db.store;
   metrics.watchStoreWrites(() => store.groupCommitStats);

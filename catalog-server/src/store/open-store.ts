@@ -52,7 +52,12 @@ export function redactStoreLocation(spec: string): string {
  */
 export async function openCatalogDatabase(
   location: StoreLocation,
-  opts: { poolSize?: number; onCheckpointError?: (message: string) => void } = {},
+  opts: {
+    poolSize?: number;
+    onCheckpointError?: (message: string) => void;
+    /** Told before each schema migration runs on a SQLite file. */
+    onMigration?: (name: string) => void;
+  } = {},
 ): Promise<CatalogDatabase> {
   if (location.backend === 'postgresql') {
     const store = await PostgresVersionStore.open(location.url, opts);
@@ -65,7 +70,10 @@ export async function openCatalogDatabase(
       backend: 'postgresql',
     };
   }
-  const store = await SqliteVersionStore.open(location.file, { onCheckpointError: opts.onCheckpointError });
+  const store = await SqliteVersionStore.open(location.file, {
+    onCheckpointError: opts.onCheckpointError,
+    onMigration: opts.onMigration,
+  });
   return {
     store,
     codeLinks: new CodeLinkStore(store.db),

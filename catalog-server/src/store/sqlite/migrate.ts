@@ -4,9 +4,11 @@ import { MIGRATIONS, type Migration } from './migrations/index.ts';
 /**
  * Applies the numbered migrations (`migrations/NNN-name.ts`, in name order) that this database has not seen yet,
  * each in its own transaction, and records them in `schema_migrations`. A migration another process applied while
- * this one was starting is found inside the transaction and skipped.
+ * this one was starting is found inside the transaction and skipped. `onStart` hears of each one before it runs on a
+ * database that already had a schema (a table rebuild takes seconds per GB, and an operator should see why the server
+ * has not answered yet); a new database's migrations are instant and not reported.
  */
-export function migrate(db: Database): string[] {
+export function migrate(db: Database, onStart?: (name: string) => void): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
   const applied = new Set(
     (db.prepare('SELECT name FROM schema_migrations').all() as Array<{ name: string }>).map((r) => r.name),
@@ -18,6 +20,7 @@ export function migrate(db: Database): string[] {
       db
         .transaction(() => {
           if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(name)) return false;
+          if (applied.size > 0) onStart?.(name);
           migration.up(db);
           if (migration.withoutForeignKeys) assertForeignKeysHold(db, name);
           db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(

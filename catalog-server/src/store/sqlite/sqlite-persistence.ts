@@ -170,7 +170,7 @@ export class SqlitePersistence implements Persistence {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
-    migrate(db);
+    migrate(db, opts.onMigration);
     return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file, opts.onCheckpointError));
   }
 
@@ -286,6 +286,8 @@ export interface SqliteOptions {
    * (the WAL keeps every commit) and the serving connection checkpoints by itself past the backstop.
    */
   onCheckpointError?: (message: string) => void;
+  /** Told before each schema migration runs on this file (the server logs it). */
+  onMigration?: (name: string) => void;
 }
 
 /** Roughly what a batch adds to the WAL (trie nodes and journaled files dominate; a commit row is about 1 KB). */
