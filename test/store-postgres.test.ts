@@ -164,6 +164,7 @@ describe('store on PostgreSQL', function () {
             ['103-pending-merges', 1],
             ['104-idempotency-claims', 1],
             ['105-token-signing-key', 1],
+            ['107-drop-commits-parent', 1],
           ],
         );
       } finally {

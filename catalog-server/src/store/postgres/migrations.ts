@@ -132,6 +132,13 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
         created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
       );`,
   },
+  {
+    // No query reads a commit's parent by value (walks go child to parent, by hash), and commits are never deleted,
+    // so no foreign-key check needs it: the index only cost every commit one more random B-tree page (store/sqlite's
+    // 107 drops it too).
+    name: '107-drop-commits-parent',
+    sql: 'DROP INDEX IF EXISTS commits_parent;',
+  },
 ];
 
 /** Session-level advisory lock key ("rat-migr" in ASCII) that serializes migrations across servers. */
