@@ -27,6 +27,8 @@ export interface IcebergWorkload {
   lists: number;
   /** Cap on one commit run, for servers too slow to finish the fixed work in reasonable time. */
   maxRunMs: number;
+  /** How long every server is driven with commits and loads before anything is measured (see `warmUp`). */
+  warmUpMs: number;
 }
 
 export const FULL_ICEBERG: IcebergWorkload = {
@@ -38,6 +40,7 @@ export const FULL_ICEBERG: IcebergWorkload = {
   namespaces: 30,
   lists: 100,
   maxRunMs: 4_000,
+  warmUpMs: 10_000,
 };
 
 export const QUICK_ICEBERG: IcebergWorkload = {
@@ -49,6 +52,7 @@ export const QUICK_ICEBERG: IcebergWorkload = {
   namespaces: 10,
   lists: 30,
   maxRunMs: 1_500,
+  warmUpMs: 3_000,
 };
 
 /** Runs of the one-writer, one-table commit workload per system; the median is recorded. */
@@ -181,6 +185,28 @@ export class IcebergRest {
   }
 }
 
+/** Tables the warm-up spreads its commits over, so that no warm-up table's history grows long. */
+const WARM_UP_TABLES = 8;
+
+/**
+ * Drives `cat` with one writer's commits and loads for `ms` before the lane measures anything, the same wall time for
+ * every server. Both kinds of runtime compile their hot paths only after they have run a while (V8's optimizing
+ * compiler was still compiling 70 functions a second 4 s into a run of commits on our server, the JVM's C2 later
+ * still); a fixed handful of warm-up commits measured a server still compiling, on a 2-core machine on the core the
+ * load generator needs. A time budget rather than a count, so a slow server is not warmed longer than a fast one.
+ */
+async function warmUp(cat: IcebergRest, ns: string, ms: number): Promise<void> {
+  await cat.createNamespace(ns);
+  const tables: TableState[] = [];
+  for (let i = 0; i < WARM_UP_TABLES; i++) tables.push(await cat.createTable(ns, `w${i}`));
+  const until = performance.now() + ms;
+  for (let i = 0; performance.now() < until; i++) {
+    const t = tables[i % tables.length]!;
+    await cat.commit(t, false);
+    await cat.client.json('GET', t.path);
+  }
+}
+
 /**
  * The Iceberg REST workload against one catalog: create/list namespaces and tables, commits/s on one table and across
  * `tables` tables with 1/4/16 concurrent writers (a fixed amount of work per run, so every server ends with the same
@@ -197,11 +223,7 @@ export async function runIcebergLane(
   const run = `r${Date.now().toString(36)}`;
   try {
     await cat.init();
-    // Warm-up: JIT compilers (JVM and V8) and connection pools, identical for every server.
-    await cat.createNamespace(`${run}_warm`);
-    const warm = await cat.createTable(`${run}_warm`, 'w');
-    for (let i = 0; i < Math.max(10, w.commitsOneTable / 4); i++) await cat.commit(warm, false);
-    await latencies(Math.max(50, w.loads / 4), () => cat.client.json('GET', warm.path));
+    await warmUp(cat, `${run}_warm`, w.warmUpMs);
 
     const nsLat = await latencies(w.namespaces, (i) => cat.createNamespace(`${run}_ns${i}`));
     rec.add({ lane, name: 'createNamespace p50', system, value: nsLat.p50, unit: 'ms', better: 'lower' });
