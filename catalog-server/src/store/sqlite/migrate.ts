@@ -55,6 +55,7 @@ function withForeignKeys<T>(db: Database, migration: Migration, apply: () => T):
 function assertForeignKeysHold(db: Database, name: string): void {
   const broken = db.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) {
-    throw new Error(`migration ${name} would leave ${broken.length} rows whose foreign key points at nothing`);
+    const rows = broken.length === 1 ? '1 row' : `${broken.length} rows`;
+    throw new Error(`migration ${name} would leave ${rows} whose foreign key points at nothing`);
   }
 }

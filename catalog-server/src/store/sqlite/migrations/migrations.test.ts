@@ -94,7 +94,7 @@ describe('migration 107 (commits and tree nodes as rowid tables)', () => {
       db.pragma('foreign_keys = OFF');
       db.prepare(`UPDATE refs SET head = 'gone' WHERE name = 'main'`).run();
       db.pragma('foreign_keys = ON');
-      assert.throws(() => migrate(db), /107-rowid-objects would leave 1 rows/);
+      assert.throws(() => migrate(db), /107-rowid-objects would leave 1 row whose foreign key/);
       assert.match(tableSql(db, 'commits') ?? '', /WITHOUT ROWID/);
       assert.equal((db.prepare('SELECT count(*) AS n FROM commits').get() as { n: number }).n, 3);
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
