@@ -14,7 +14,10 @@ export function register(program: Command): void {
       // Loaded here rather than with the command list: the package is the whole server.
       const { copyCatalog, openCatalogDatabase, parseStoreLocation, redactStoreLocation } =
         await import('@ratatouille/catalog-server');
-      const from = await openCatalogDatabase(parseStoreLocation(opts.from));
+      // A source written by an older version is brought to this version's schema first (a rebuild can take seconds).
+      const from = await openCatalogDatabase(parseStoreLocation(opts.from), {
+        onMigration: (name) => console.error(`Updating the schema of ${redactStoreLocation(opts.from)}: ${name}`),
+      });
       try {
         const to = await openCatalogDatabase(parseStoreLocation(opts.to));
         try {
