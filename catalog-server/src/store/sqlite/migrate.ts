@@ -33,6 +33,10 @@ export function migrate(db: Database, onStart?: (name: string) => void): string[
     );
     if (ran) done.push(name);
   }
+  // A rebuild leaves its tables in the WAL: copy them into the database now, before anything is served, and give the
+  // WAL's space back (SQLite reuses a WAL file but never shrinks it, and the first commit would otherwise pay for
+  // copying all of it).
+  if (done.length > 0 && applied.size > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   return done;
 }
 

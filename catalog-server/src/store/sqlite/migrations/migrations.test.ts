@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -37,8 +38,9 @@ describe('SQLite migrations', () => {
 
 describe('migration 107 (commits and tree nodes as rowid tables)', () => {
   /** A database with every migration before 107 applied, and a branch of three commits with their tree nodes. */
-  function databaseBefore107(): Database.Database {
-    const db = new Database(':memory:');
+  function databaseBefore107(file = ':memory:'): Database.Database {
+    const db = new Database(file);
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.exec('CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
     for (const [name, m] of MIGRATIONS.filter(([n]) => n < '107')) {
@@ -85,6 +87,26 @@ describe('migration 107 (commits and tree nodes as rowid tables)', () => {
       db.prepare(`UPDATE refs SET head = 'c1' WHERE name = 'main'`).run();
     } finally {
       db.close();
+    }
+  });
+
+  it('leaves no rebuilt table in the WAL: copied into the database file, the WAL emptied', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-migrate-'));
+    const file = path.join(dir, 'catalog.db');
+    const db = databaseBefore107(file);
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.prepare('INSERT INTO tree_nodes VALUES (?, ?)').run('big', 'x'.repeat(1_000_000));
+      assert.ok(statSync(`${file}-wal`).size > 1_000_000);
+      assert.deepEqual(migrate(db), ['107-rowid-objects']);
+      assert.equal(statSync(`${file}-wal`).size, 0);
+      assert.equal(
+        (db.prepare('SELECT length(body) AS n FROM tree_nodes WHERE id = ?').get('big') as { n: number }).n,
+        1_000_000,
+      );
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
