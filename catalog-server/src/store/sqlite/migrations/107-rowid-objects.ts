@@ -16,33 +16,25 @@ import type { Database } from 'better-sqlite3';
 export const withoutForeignKeys = true;
 
 export function up(db: Database): void {
-  db.exec(`
-    CREATE TABLE commits_rebuilt (
-      hash          TEXT PRIMARY KEY,
-      parent        TEXT REFERENCES commits(hash),
-      merge_parent  TEXT REFERENCES commits(hash),
-      tree          TEXT NOT NULL,
-      generation    INTEGER NOT NULL,
-      author        TEXT NOT NULL,
-      committer     TEXT NOT NULL,
-      message       TEXT NOT NULL,
-      author_time   TEXT NOT NULL,
-      commit_time   TEXT NOT NULL,
-      commit_ms     INTEGER NOT NULL,
-      properties    TEXT NOT NULL,
-      operations    TEXT NOT NULL
-    );
-    INSERT INTO commits_rebuilt SELECT hash, parent, merge_parent, tree, generation, author, committer, message,
-      author_time, commit_time, commit_ms, properties, operations FROM commits ORDER BY generation, hash;
-    DROP TABLE commits;
-    ALTER TABLE commits_rebuilt RENAME TO commits;
+  rebuildWithRowid(db, 'commits', 'generation, hash');
+  rebuildWithRowid(db, 'tree_nodes', 'id');
+}
 
-    CREATE TABLE tree_nodes_rebuilt (
-      id    TEXT PRIMARY KEY,
-      body  TEXT NOT NULL
-    );
-    INSERT INTO tree_nodes_rebuilt SELECT id, body FROM tree_nodes;
-    DROP TABLE tree_nodes;
-    ALTER TABLE tree_nodes_rebuilt RENAME TO tree_nodes;
-  `);
+/**
+ * Rebuilds `table` with the same columns and constraints, taken from its own definition, minus `WITHOUT ROWID`; rows
+ * are copied in `order`, which becomes their order on disk. Dropping the table drops its indexes with it.
+ */
+function rebuildWithRowid(db: Database, table: string, order: string): void {
+  const { sql } = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) as {
+    sql: string;
+  };
+  const rowid = sql.replace(/\)\s*WITHOUT\s+ROWID\s*$/i, ')');
+  if (rowid === sql) return; // already a rowid table
+  const rebuilt = `${table}_rebuilt`;
+  const create = rowid.replace(new RegExp(`^CREATE TABLE\\s+"?${table}"?`, 'i'), `CREATE TABLE ${rebuilt}`);
+  if (create === rowid) throw new Error(`unexpected definition of table ${table}: ${sql.slice(0, 80)}`);
+  db.exec(create);
+  db.exec(`INSERT INTO ${rebuilt} SELECT * FROM ${table} ORDER BY ${order}`);
+  db.exec(`DROP TABLE ${table}`);
+  db.exec(`ALTER TABLE ${rebuilt} RENAME TO ${table}`);
 }
