@@ -8,7 +8,7 @@ import type { AppContext } from './app-context.ts';
 import { hotReads } from './http/hot-reads.ts';
 import { openCatalogDatabase, parseStoreLocation } from './store/open-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
-import { createLogger, LOG_LEVELS } from './observability/logger.ts';
+import { createLogger, flushLog, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { FileJournal } from './service/storage/file-journal.ts';
@@ -120,7 +120,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const db = await openCatalogDatabase(parseStoreLocation(opts.store ?? path.join(dataDir, 'catalog.db')), {
     poolSize: opts.storePoolSize,
     onCheckpointError: (error) => logger.warn({ error }, 'WAL checkpoint failed; the next one tries again'),
-    onMigration: (migration) => logger.info({ migration }, 'migrating the catalog database'),
+    onMigration: (migration) => {
+      logger.info({ migration }, 'migrating the catalog database');
+      flushLog(logger);
+    },
   });
   const store = db.store;
   metrics.watchStoreWrites(() => store.groupCommitStats);

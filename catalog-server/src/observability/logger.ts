@@ -38,3 +38,19 @@ export function createLogger(level: LevelWithSilent = 'info'): Logger {
     }),
   );
 }
+
+/**
+ * Writes the lines queued so far now, synchronously: for a line that must be out before a long synchronous step (a
+ * schema migration) keeps the event loop, and with it the batched writes, from running. Never throws: a log that
+ * cannot be written must not stop what it was about.
+ *
+ * @example log.info({ migration }, 'migrating the catalog database'); flushLog(log)
+ */
+export function flushLog(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // not ready or already closed: the line goes out with the next batch
+  }
+}
