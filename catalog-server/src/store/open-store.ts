@@ -5,6 +5,7 @@ import { PostgresVersionStore } from './postgres/postgres-store.ts';
 import { CodeLinkStore } from './sqlite/code-link-store.ts';
 import { IdempotencyStore } from './sqlite/idempotency-store.ts';
 import { PendingMergeStore } from './sqlite/pending-merge-store.ts';
+import type { SqliteOptions } from './sqlite/sqlite-persistence.ts';
 import { SqliteVersionStore } from './sqlite/sqlite-store.ts';
 import type { CoreVersionStore } from './core/version-store.ts';
 
@@ -52,12 +53,7 @@ export function redactStoreLocation(spec: string): string {
  */
 export async function openCatalogDatabase(
   location: StoreLocation,
-  opts: {
-    poolSize?: number;
-    onCheckpointError?: (message: string) => void;
-    /** Told before each schema migration runs on a SQLite file. */
-    onMigration?: (name: string) => void;
-  } = {},
+  opts: { poolSize?: number } & Pick<SqliteOptions, 'onCheckpointError' | 'onMigration'> = {},
 ): Promise<CatalogDatabase> {
   if (location.backend === 'postgresql') {
     const store = await PostgresVersionStore.open(location.url, opts);
@@ -70,10 +66,7 @@ export async function openCatalogDatabase(
       backend: 'postgresql',
     };
   }
-  const store = await SqliteVersionStore.open(location.file, {
-    onCheckpointError: opts.onCheckpointError,
-    onMigration: opts.onMigration,
-  });
+  const store = await SqliteVersionStore.open(location.file, opts);
   return {
     store,
     codeLinks: new CodeLinkStore(store.db),
