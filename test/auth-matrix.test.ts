@@ -235,6 +235,47 @@ describe('auth matrix: every route × every caller', function () {
     assert.equal((await front('express')) - express0, 15);
   });
 
+  it('commits answered ahead of express (http/hot-commits.ts) keep the policy and name the caller as author', async () => {
+    const front = (name: string) =>
+      metricValue(server.url, 'rat_http_table_commit_front_end_total', { front_end: name });
+    const [hot0, express0] = [await front('hot'), await front('express')];
+    const commit = async (ref: string, caller: Caller, value: string) =>
+      (
+        await http(
+          'POST',
+          `${server.url}/iceberg/${encodeURIComponent(ref)}/v1/namespaces/hot/tables/t`,
+          { requirements: [], updates: [{ action: 'set-properties', updates: { by: value } }] },
+          caller === 'anonymous'
+            ? { 'x-rat-author': 'someone' }
+            : { ...bearer(tokens[caller]!), 'x-rat-author': 'someone' },
+        )
+      ).status;
+    const got: string[] = [];
+    for (const caller of CALLERS) {
+      for (const ref of ['team/x', 'dev']) got.push(`${caller} ${ref} ${await commit(ref, caller, caller)}`);
+    }
+    // etl and ops write anywhere but protected main; the others may not commit (401 without a token).
+    const expected = CALLERS.flatMap((c) =>
+      ['team/x', 'dev'].map((ref) => `${c} ${ref} ${c === 'anonymous' ? 401 : WRITERS.includes(c) ? 200 : 403}`),
+    );
+    assert.deepEqual(got, expected);
+    // Anonymous callers fail authentication and are handed over too (express answers the 401).
+    assert.equal((await front('hot')) - hot0, 4);
+    assert.equal((await front('express')) - express0, 8);
+    const log = await http(
+      'GET',
+      `${server.url}/api/v2/trees/dev/history?maxRecords=1`,
+      undefined,
+      bearer(tokens.ops!),
+    );
+    const meta = log.body.logEntries[0].commitMeta;
+    assert.deepEqual(
+      [meta.authors, meta.allProperties['rat.principal']],
+      [['ops'], ['ops']],
+      'the caller, not the header',
+    );
+  });
+
   it('changed nothing: the refs are where they were', async () => {
     const refs = await http('GET', `${server.url}/api/v2/trees`, undefined, bearer(tokens.ops!));
     assert.deepEqual(

@@ -238,15 +238,27 @@ export function errorResponseBody(path: string, d: ErrorBody): Record<string, un
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const d = describeError(err);
-    if (d.status >= 500) {
-      const reqId = requestIdOf(res);
-      logger.error({ err, reqId, method: req.method, url: req.originalUrl }, 'request failed');
-      d.message = `${d.message} (request id ${reqId ?? 'unknown'}; the server log has the details)`;
-    }
+    const a = errorAnswer(err, { method: req.method, url: req.originalUrl, reqId: requestIdOf(res) }, logger);
     if (res.headersSent) return;
-    res.status(d.status).json(errorResponseBody(req.originalUrl, d));
+    res.status(a.status).json(a.body);
   };
+}
+
+/**
+ * The status and body that answer `err` on the request `url` (its API picks the error model); a 5xx is logged with its
+ * stack here. For the error handler and the front ends ahead of express (http/hot-commits.ts), which answer alike.
+ */
+export function errorAnswer(
+  err: unknown,
+  req: { method: string; url: string; reqId: string | undefined },
+  logger: Logger,
+): { status: number; body: Record<string, unknown> } {
+  const d = describeError(err);
+  if (d.status >= 500) {
+    logger.error({ err, reqId: req.reqId, method: req.method, url: req.url }, 'request failed');
+    d.message = `${d.message} (request id ${req.reqId ?? 'unknown'}; the server log has the details)`;
+  }
+  return { status: d.status, body: errorResponseBody(req.url, d) };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {

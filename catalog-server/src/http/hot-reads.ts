@@ -1,19 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context.ts';
 import { tableExists } from '../service/iceberg/index.ts';
-import { requirementOf } from './auth/requirement.ts';
 import { loadTableResponse, type LoadTableQuery } from './iceberg/load-table-response.ts';
 import { sendJsonBytes } from './iceberg/json-io.ts';
-import { namespaceOf } from './iceberg/params.ts';
+import { headerOf } from './iceberg/params.ts';
+import { TABLE_ROUTE, decoded, plainlyAllowed, tablePathOf } from './hot-table-path.ts';
 import { observeRequest } from './observe-requests.ts';
 
-/** The metrics label of a table's routes, the same as behind express (observe-requests.ts). */
-const TABLE_ROUTE = '/iceberg/namespaces/:namespace/tables/:table';
-/**
- * `/iceberg[/<ref>]/v1/namespaces/<namespace>/tables/<table>`, as the Iceberg router's own table routes match it and
- * in their order: the ref form first, so a ref named `v1` (`/iceberg/v1/v1/namespaces/…`) is a ref.
- */
-const TABLE_PATH = /^\/iceberg\/(?:([^/]+)\/)?v1\/namespaces\/([^/]+)\/tables\/([^/]+)$/;
 const SNAPSHOTS_ONLY = /^snapshots=([^&=]*)$/;
 
 /**
@@ -68,7 +61,7 @@ async function answer(
   target: TableReadTarget,
   started: bigint,
 ): Promise<boolean> {
-  if (ctx.auth && !(await plainlyMayRead(ctx, req.headers.authorization, req.method!, target.path))) return false;
+  if (!(await plainlyAllowed(ctx, req, target.path, ['read']))) return false;
   const q = target.query;
   if (target.exists) {
     // 404 is tableExists's plain "no" (no body), as the express route answers it; a missing ref throws instead.
@@ -87,28 +80,6 @@ async function answer(
     res.end();
   }
   return true;
-}
-
-/** With auth on: a valid token whose holder the policy lets read the ref, by name (a pinned read walks history). */
-async function plainlyMayRead(
-  ctx: AppContext,
-  authorization: string | undefined,
-  method: string,
-  path: string,
-): Promise<boolean> {
-  const auth = ctx.auth!;
-  let principal;
-  try {
-    principal = await auth.authenticate(authorization);
-  } catch {
-    return false;
-  }
-  const need = requirementOf({ method, path, query: {}, body: undefined }, ctx.store.defaultBranch);
-  return (
-    need.kind === 'actions' &&
-    need.actions.every((a) => a.kind === 'read' && a.at === undefined) &&
-    auth.policy.decide(principal, need.actions).allow
-  );
 }
 
 /** A table read this front end answers: loadTable or (`exists`) tableExists, the raw path (for the policy), what it asks. */
@@ -145,41 +116,16 @@ export function tableReadTarget(
     snapshots = decoded(m[1]!);
     if (snapshots === undefined) return undefined;
   }
-  const m = TABLE_PATH.exec(path);
-  if (!m) return undefined;
-  const ref = m[1] === undefined ? defaultBranch : decoded(m[1]);
-  const namespace = decoded(m[2]!);
-  const table = decoded(m[3]!);
-  if (ref === undefined || namespace === undefined || table === undefined) return undefined;
-  let levels: string[];
-  try {
-    levels = namespaceOf(namespace);
-  } catch {
-    return undefined;
-  }
-  const header = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v.join(', ') : v;
-  };
+  const table = tablePathOf(path, defaultBranch);
+  if (!table) return undefined;
   return {
     exists: method === 'HEAD',
     path,
     query: {
-      ref,
-      namespace: levels,
-      table,
+      ...table,
       snapshots,
-      delegation: header('x-iceberg-access-delegation'),
-      ifNoneMatch: header('if-none-match'),
+      delegation: headerOf({ headers }, 'x-iceberg-access-delegation'),
+      ifNoneMatch: headerOf({ headers }, 'if-none-match'),
     },
   };
-}
-
-/** A URL component decoded as express decodes route parameters (`+` stays `+`); undefined when malformed. */
-function decoded(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return undefined;
-  }
 }

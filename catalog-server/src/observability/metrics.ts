@@ -37,6 +37,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Table commits (updateTable `POST`) by who answered them (http/hot-commits.ts): `hot`, ahead of express (its errors
+   * included); `express`, handed over because the caller was not plainly allowed to commit there.
+   */
+  readonly tableCommitFrontEnds = new Counter({
+    name: 'rat_http_table_commit_front_end_total',
+    help: 'Plain table commits by the front end that answered them: hot (ahead of express) or express (handed over: auth not plainly granted)',
+    labelNames: ['front_end'] as const,
+    registers: [this.registry],
+  });
+
   readonly storeOperations = new Histogram({
     name: 'rat_store_operation_duration_seconds',
     help: 'Versioned-store writes (one transaction each) by operation and outcome',

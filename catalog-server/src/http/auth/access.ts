@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Policy, Principal } from '../../auth/policy.ts';
 
 /**
@@ -12,15 +12,16 @@ export interface Access {
 }
 
 const OPEN: Access = { canRead: () => true };
-const byRequest = new WeakMap<Request, Access>();
+// Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
+const byRequest = new WeakMap<IncomingMessage, Access>();
 
-/** Called by the middleware only. */
-export function grantAccess(req: Request, principal: Principal, policy: Policy): void {
+/** Called by the authorization step only (the middleware, or a front end ahead of express). */
+export function grantAccess(req: IncomingMessage, principal: Principal, policy: Policy): void {
   byRequest.set(req, { principal, canRead: (ref) => policy.has(principal, 'read', ref) });
 }
 
 /** @example const refs = (await store.listReferences()).filter((r) => accessOf(req).canRead(r.name)) */
-export function accessOf(req: Request): Access {
+export function accessOf(req: IncomingMessage): Access {
   return byRequest.get(req) ?? OPEN;
 }
 
@@ -34,7 +35,7 @@ export const PRINCIPAL_PROPERTY = 'rat.principal';
  * @example auditMeta(req, { message: 'load', author: 'someone' }) // { message: 'load', author: 'etl', properties: { 'rat.principal': 'etl' } }
  */
 export function auditMeta<M extends { author?: string; properties?: Record<string, string> }>(
-  req: Request,
+  req: IncomingMessage,
   meta: M,
 ): M {
   const p = accessOf(req).principal;
@@ -43,7 +44,7 @@ export function auditMeta<M extends { author?: string; properties?: Record<strin
 }
 
 /** `{ 'rat.principal': <caller> }` with auth on, `{}` without. */
-export function principalProperties(req: Request): Record<string, string> {
+export function principalProperties(req: IncomingMessage): Record<string, string> {
   const p = accessOf(req).principal;
   return p ? { [PRINCIPAL_PROPERTY]: p.id } : {};
 }

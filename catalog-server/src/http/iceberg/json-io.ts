@@ -11,14 +11,16 @@ import { requireBody, type BodySchema } from '../json-body.ts';
  */
 export function jsonBody(req: Request): unknown {
   const raw = (req as { rawBody?: Buffer }).rawBody;
-  if (raw && raw.length > 0) {
-    try {
-      return parseJson(raw.toString('utf8'));
-    } catch (err) {
-      throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`);
-    }
+  return raw && raw.length > 0 ? parseJsonBody(raw) : req.body;
+}
+
+/** A request body's bytes parsed with 64-bit integers kept exact; a 400 when they are not JSON. */
+export function parseJsonBody(raw: Buffer): unknown {
+  try {
+    return parseJson(raw.toString('utf8'));
+  } catch (err) {
+    throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`);
   }
-  return req.body;
 }
 
 /** Sends a JSON response, writing bigint ids as exact numbers. */
@@ -43,7 +45,7 @@ export function sendJsonBytes(res: ServerResponse, bytes: Buffer, status = 200):
  * Sends JSON given as pieces, text or already encoded, in order (a metadata file's bytes inside the answer's
  * envelope), without copying them into one buffer; corked so they leave as one write (`end` uncorks).
  */
-export function sendJsonPieces(res: Response, pieces: ReadonlyArray<string | Buffer>, status = 200): void {
+export function sendJsonPieces(res: ServerResponse, pieces: ReadonlyArray<string | Buffer>, status = 200): void {
   const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -61,7 +63,12 @@ export function sendJsonPieces(res: Response, pieces: ReadonlyArray<string | Buf
  * unknown update action) and zod's go to the error handler, which answers them as 400s.
  */
 export function parseBody<T>(schema: BodySchema<T>, req: Request): T {
-  const parsed = requireBody(schema, jsonBody(req));
+  return validatedBody(schema, jsonBody(req));
+}
+
+/** {@link parseBody} for a body already parsed (by a front end ahead of express). */
+export function validatedBody<T>(schema: BodySchema<T>, body: unknown): T {
+  const parsed = requireBody(schema, body);
   assertIcebergBodyWithinLimits(parsed);
   return parsed;
 }

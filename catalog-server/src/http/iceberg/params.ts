@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import type { CommitInfo } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
@@ -58,14 +59,20 @@ export function queryOf(req: Request, name: string): string | undefined {
   return queryString(req, name);
 }
 
+/** A request header as one string (repeated ones joined, as express's `req.header` gives them), or undefined. */
+export function headerOf(req: Pick<IncomingMessage, 'headers'>, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
 /**
  * Commit author/message/properties given by the client (`X-Rat-Author`, `X-Rat-Message`, `X-Rat-Properties` as a
  * JSON object of strings); with auth on, the author is the authenticated caller.
  */
-export function commitInfoOf(req: Request): CommitInfo {
-  const author = req.header('x-rat-author') || undefined;
-  const message = req.header('x-rat-message') || undefined;
-  const rawProps = req.header('x-rat-properties');
+export function commitInfoOf(req: IncomingMessage): CommitInfo {
+  const author = headerOf(req, 'x-rat-author') || undefined;
+  const message = headerOf(req, 'x-rat-message') || undefined;
+  const rawProps = headerOf(req, 'x-rat-properties');
   let properties: Record<string, string> | undefined;
   if (rawProps) {
     let parsed: unknown;

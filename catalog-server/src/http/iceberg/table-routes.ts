@@ -1,6 +1,5 @@
 import type { Request, Response, Router } from 'express';
 import {
-  commitTableRequest,
   commitTransactionRequest,
   createTableRequest,
   registerTableRequest,
@@ -9,7 +8,6 @@ import {
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import {
-  commitTable,
   commitTransaction,
   createTable,
   dropTable,
@@ -22,9 +20,8 @@ import {
   tableETag,
   tableExists,
 } from '../../service/iceberg/index.ts';
-import { BadRequestError } from '../../errors/index.ts';
-import { parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
-import { commitTableResponsePieces } from './load-table-body.ts';
+import { jsonBody, parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
+import { commitTableResponse } from './commit-table-response.ts';
 import { loadTableResponse, wantsCredentials } from './load-table-response.ts';
 import { loadTableResult } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
@@ -97,21 +94,15 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get(TABLE_PATH, loadTableHandler(ctx));
 
   r.post('/namespaces/:namespace/tables/:table', async (req, res) => {
-    const body = parseBody(commitTableRequest, req);
-    const ns = namespaceOf(param(req, 'namespace'));
-    const name = param(req, 'table');
-    if (
-      body.identifier &&
-      (body.identifier.name !== name || body.identifier.namespace.join('\u001f') !== ns.join('\u001f'))
-    ) {
-      throw new BadRequestError(
-        `The body's identifier ${[...body.identifier.namespace, body.identifier.name].join('.')} does not match the path.`,
-      );
-    }
-    const t = await commitTable(ctx, refOf(req), ns, name, body, commitInfoOf(req));
-    // The same tag a full load of the new metadata gets, so the client's next conditional load can be a 304.
-    res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
-    sendJsonPieces(res, commitTableResponsePieces(t.metadataLocation, t.metadataBytes));
+    const r = await commitTableResponse(ctx, {
+      ref: refOf(req),
+      namespace: namespaceOf(param(req, 'namespace')),
+      table: param(req, 'table'),
+      body: jsonBody(req),
+      info: commitInfoOf(req),
+    });
+    res.setHeader('ETag', r.etag);
+    sendJsonPieces(res, r.pieces);
   });
 
   r.delete('/namespaces/:namespace/tables/:table', async (req, res) => {
