@@ -11,6 +11,8 @@ const OWNER_CACHE_SIZE = 4_096;
 interface Root {
   io: WarehouseIO;
   at: ParsedLocation;
+  /** On a file warehouse, the root folder's real path, once it exists (see {@link staysInside}). */
+  realPath?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export class LocationPolicy {
         this.roots,
       );
     }
-    if (at.family === 'file' && !(await staysInside(at, root.at))) {
+    if (at.family === 'file' && !(await staysInside(at, root))) {
       throw new LocationNotAllowedError(what, location, 'a symbolic link on its path leads outside', this.roots);
     }
     return at.uri;
@@ -99,7 +101,7 @@ export class LocationPolicy {
     }
     const root = this.#best(at);
     if (!root || at.segments.length === root.at.segments.length) return false;
-    return at.family !== 'file' || staysInside(at, root.at);
+    return at.family !== 'file' || staysInside(at, root);
   }
 
   #parse(location: string, what: string): ParsedLocation {
@@ -135,14 +137,18 @@ export class LocationPolicy {
  * thread-pool round trip per path component tried (most of a commit's confinement time before), and every commit
  * confines its new manifest lists.
  */
-async function staysInside(at: ParsedLocation, root: ParsedLocation): Promise<boolean> {
-  const rootPath = fileURLToPath(root.uri);
-  let realRoot: string;
-  try {
-    realRoot = realpathSync.native(rootPath);
-  } catch {
-    return true; // the root does not exist yet, so nothing below it can be a link
+async function staysInside(at: ParsedLocation, root: Root): Promise<boolean> {
+  const rootPath = fileURLToPath(root.at.uri);
+  // The root's own real path is resolved once it exists: only its parent folders could change it, and they lie outside
+  // every root, where no client writes. Below the root, where clients do write, every check resolves the path anew.
+  if (root.realPath === undefined) {
+    try {
+      root.realPath = realpathSync.native(rootPath);
+    } catch {
+      return true; // the root does not exist yet, so nothing below it can be a link
+    }
   }
+  const realRoot = root.realPath;
   let probe = fileURLToPath(at.uri);
   // The deepest part of the path that exists is where a link could redirect the rest.
   for (;;) {
