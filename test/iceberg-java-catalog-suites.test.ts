@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runMavenTests, type MavenTestRun } from './support/clients/index.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { metricValue, startTestServer, type TestServer } from './support/server.ts';
 
 const PROJECT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'java', 'catalog-suites');
 
@@ -69,5 +70,23 @@ describe('Apache Iceberg catalog suites through the Java RESTCatalog', function 
   it('157 cases ran, at least 148 passed (152 less the four gc.enabled cases)', () => {
     assert.ok(run.cases.length >= 157, `${run.cases.length} cases ran`);
     assert.ok(run.passed >= 148, `${run.passed} passed`);
+  });
+
+  it("the Java client's table commits, an Idempotency-Key on each, are answered ahead of express", async () => {
+    const answered = (frontEnd: string) =>
+      metricValue(server.url, 'rat_http_table_commit_front_end_total', { front_end: frontEnd });
+    const [hot, express] = [await answered('hot'), await answered('express')];
+    assert.ok(hot >= 100, `${hot} commits ahead of express`);
+    assert.equal(express, 0);
+    // The keys' records, in the catalog database: a commit without one would have none.
+    const db = new BetterSqlite3(path.join(server.dataDir, 'catalog.db'), { readonly: true });
+    try {
+      const fingerprints = db.prepare('SELECT fingerprint FROM idempotency_keys').pluck().all() as string[];
+      const keyed = fingerprints.filter((f) => /^POST \S*\/namespaces\/[^/\s]+\/tables\/[^/\s]+ /.test(f)).length;
+      assert.ok(keyed >= hot, `${keyed} keyed table commits recorded for ${hot} commits`);
+      console.log(`      ${hot} table commits ahead of express, ${keyed} keyed table commits recorded`);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -17,6 +17,11 @@ describe('table commits ahead of express: which requests it takes', () => {
     assert.deepEqual(t, { ref: 'team/x', namespace: ['a', 'b'], table: 'tä' });
   });
 
+  it('takes a commit with an Idempotency-Key (the same records are kept ahead of express)', () => {
+    const keyed = { ...json, 'idempotency-key': '01890a5d-ac96-774b-bcce-b302099a8057' };
+    assert.equal(target('/iceberg/v1/namespaces/db/tables/t', keyed)?.length, 120);
+  });
+
   it('takes JSON in UTF-8 and a body without a content type, as express reads them', () => {
     for (const type of [
       'application/json',
@@ -29,7 +34,7 @@ describe('table commits ahead of express: which requests it takes', () => {
     assert.ok(target('/iceberg/v1/namespaces/db/tables/t', { 'content-length': '2' }));
   });
 
-  it('leaves to express every other method, path, query, body shape, and idempotent requests', () => {
+  it('leaves to express every other method, path, query and body shape', () => {
     const url = '/iceberg/v1/namespaces/db/tables/t';
     for (const method of ['GET', 'HEAD', 'PUT', 'DELETE']) assert.equal(target(url, json, method), undefined, method);
     for (const u of [
@@ -44,7 +49,6 @@ describe('table commits ahead of express: which requests it takes', () => {
       assert.equal(target(u), undefined, u);
     }
     const handedOver: Array<Record<string, string>> = [
-      { ...json, 'idempotency-key': '01890a5d-ac96-774b-bcce-b302099a8057' }, // its records live behind express
       { ...json, 'content-type': 'text/plain' }, // 415
       { ...json, 'content-type': 'application/json; charset=latin1' }, // 415
       { ...json, 'content-type': 'application/vnd.api+json' },

@@ -5,7 +5,8 @@ import { BadRequestError } from '../errors/index.ts';
 import { errorAnswer } from './error-handler.ts';
 import { commitTableResponse } from './iceberg/commit-table-response.ts';
 import { parseJsonBody, sendJsonBytes, sendJsonPieces } from './iceberg/json-io.ts';
-import { commitInfoOf } from './iceberg/params.ts';
+import { idempotencyFingerprint, runIdempotently } from './iceberg/idempotency.ts';
+import { commitInfoOf, headerOf } from './iceberg/params.ts';
 import { TABLE_ROUTE, plainlyAllowed, tablePathOf, type TablePath } from './hot-table-path.ts';
 import { observeRequest } from './observe-requests.ts';
 
@@ -20,11 +21,12 @@ const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
  * setup, a walk past every namespace route, a body parser that reads the body into a string and parses it once for
  * nothing (the Iceberg routes parse the bytes again, keeping 64-bit ids exact). Here the body is read and parsed once
  * and the answer is the express route's own (`commitTableResponse`), with the same request id, log line, metrics and
- * error bodies (the one error map, `errorAnswer`). Whatever is not the plain case goes to express before anything of
- * it is read: a query or prefix segment, an `Idempotency-Key` (its records live behind express), a body that is not
- * plain UTF-8 JSON of a declared length within the limit (express answers 413, 415, or inflates it), a caller the
- * policy does not plainly let commit (express answers 401 or 403). Once the body is read, the request is this front
- * end's to answer, errors included.
+ * error bodies (the one error map, `errorAnswer`); an `Idempotency-Key` is honoured by the same code as behind express
+ * (`runIdempotently`, bound to the same fingerprint, so a retry may reach either front end). Whatever is not the plain
+ * case goes to express before anything of it is read: a query or prefix segment, a body that is not plain UTF-8 JSON
+ * of a declared length within the limit (express answers 413, 415, or inflates it), a caller the policy does not
+ * plainly let commit (express answers 401 or 403). Once the body is read, the request is this front end's to answer,
+ * errors included.
  *
  * @example http.createServer(hotReads(ctx, hotCommits(ctx, createApp(ctx))))
  */
@@ -60,16 +62,37 @@ async function answer(
   started: bigint,
 ): Promise<void> {
   const reqId = observeRequest(req, res, ctx.logger, ctx.metrics, started, () => TABLE_ROUTE);
-  try {
-    const body = parseJsonBody(await readBody(req, target.length));
-    const r = await commitTableResponse(ctx, { ...target.table, body, info: commitInfoOf(req) });
-    res.setHeader('ETag', r.etag);
-    sendJsonPieces(res, r.pieces);
-  } catch (err) {
+  const fail = (err: unknown) => {
     const a = errorAnswer(err, { method: 'POST', url: req.url ?? '', reqId }, ctx.logger);
     if (res.headersSent) res.destroy();
     else sendJsonBytes(res, Buffer.from(JSON.stringify(a.body)), a.status);
+  };
+  try {
+    const raw = await readBody(req, target.length);
+    // Parsed before the key is looked at: JSON that does not parse is refused unrecorded, as express's parser does.
+    const body = parseJsonBody(raw);
+    const key = headerOf(req, 'idempotency-key');
+    // Without records (no idempotency configured) the key means nothing here, as behind express.
+    if (key === undefined || !ctx.idempotency) return await commit(ctx, req, res, target, body);
+    const fingerprint = idempotencyFingerprint('POST', req.url ?? '', raw);
+    await runIdempotently({ store: ctx.idempotency, logger: ctx.logger }, { key, fingerprint }, res, () => {
+      commit(ctx, req, res, target, body).catch(fail);
+    });
+  } catch (err) {
+    fail(err);
   }
+}
+
+async function commit(
+  ctx: AppContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: CommitTarget,
+  body: unknown,
+): Promise<void> {
+  const r = await commitTableResponse(ctx, { ...target.table, body, info: commitInfoOf(req) });
+  res.setHeader('ETag', r.etag);
+  sendJsonPieces(res, r.pieces);
 }
 
 /** The body of `length` declared bytes (node's parser stops a request at its Content-Length). */
@@ -111,7 +134,6 @@ export function commitTarget(
 ): CommitTarget | undefined {
   if (method !== 'POST' || url.includes('?')) return undefined;
   if (headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) return undefined;
-  if (headers['idempotency-key'] !== undefined) return undefined;
   const type = headers['content-type'];
   if (type !== undefined && !PLAIN_JSON.test(type)) return undefined;
   const length = Number(headers['content-length']);

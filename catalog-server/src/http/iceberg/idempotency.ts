@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { IdempotencyRecords, IdempotentOutcome } from '../../store/companions.ts';
 import { BadRequestError, IdempotencyKeyInProgressError, UnprocessableEntityError } from '../../errors/index.ts';
@@ -30,9 +31,11 @@ const KEY = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-
 /** Response headers a replay repeats; the rest (date, connection, length) belong to the new response. */
 const REPLAYED_HEADERS = ['content-type', 'etag'];
 
-function fingerprintOf(req: Request): string {
-  const raw = (req as { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
-  return `${req.method} ${req.originalUrl} ${createHash('sha256').update(raw).digest('hex')}`;
+/** What a key is bound to: the method, the URL as received and the body's SHA-256, whichever front end read it. */
+export function idempotencyFingerprint(method: string, url: string, rawBody: Buffer | undefined): string {
+  return `${method} ${url} ${createHash('sha256')
+    .update(rawBody ?? Buffer.alloc(0))
+    .digest('hex')}`;
 }
 
 function keyReused(key: string, firstFingerprint: string): UnprocessableEntityError {
@@ -65,46 +68,64 @@ export function idempotentMutations(
     const key = req.header('idempotency-key');
     if (key === undefined || (req.method !== 'POST' && req.method !== 'DELETE')) return next();
     try {
-      if (!KEY.test(key)) throw new BadRequestError(`Idempotency-Key must be a UUID (e.g. a UUIDv7), got "${key}".`);
-      const fingerprint = fingerprintOf(req);
-      const holder = randomUUID();
-      const done = await takeTurn(store, { key, fingerprint, holder }, timing);
-      if (done) {
-        if (done.fingerprint !== fingerprint) throw keyReused(key, done.fingerprint);
-        res.status(done.status);
-        for (const [h, v] of Object.entries(done.headers)) res.setHeader(h, v);
-        res.end(done.body);
-        return;
-      }
-      const log = (what: string) => (err: unknown) => logger.error({ err, idempotencyKey: key }, `could not ${what}`);
-      // Renewed while the request runs (also after its client went away: the handler still finishes), so a slow request
-      // is never taken over; a dead server stops renewing. A handler that never ends stops holding the key after
-      // RENEW_AT_MOST_MS.
-      const started = Date.now();
-      const renewal = setInterval(
-        () => {
-          if (Date.now() - started > RENEW_AT_MOST_MS) return clearInterval(renewal);
-          void store
-            .claim({ key, fingerprint, holder, expiresMs: Date.now() + timing.leaseMs })
-            .catch(log('renew the claim of Idempotency-Key'));
-        },
-        Math.max(1, Math.floor(timing.leaseMs / 3)),
-      );
-      renewal.unref();
-      recordOnEnd(res, (status, headers, body) => {
-        clearInterval(renewal);
-        if (status >= 500) return store.release(key, holder).catch(log('release Idempotency-Key'));
-        return store.put({ key, fingerprint, status, headers, body, createdMs: Date.now() }).catch((err: unknown) => {
-          // The outcome stands; only a retry of it would run again.
-          log('record Idempotency-Key')(err);
-          return store.release(key, holder).catch(log('release Idempotency-Key'));
-        });
-      });
-      next();
+      const fingerprint = idempotencyFingerprint(req.method, req.originalUrl, (req as { rawBody?: Buffer }).rawBody);
+      await runIdempotently({ store, logger, timing }, { key, fingerprint }, res, () => next());
     } catch (err) {
       next(err);
     }
   };
+}
+
+/**
+ * Runs a mutation carrying `Idempotency-Key: key` once (see {@link idempotentMutations}): answers on `res` with the
+ * key's recorded outcome when there is one, or else claims the key, calls `run` (which answers on `res`, errors
+ * included) and records the answer as it is sent. Throws, with nothing answered or recorded, for a key that is not a
+ * UUID (400), a key already used for another request (422) or one still running elsewhere past the wait (409). The
+ * express middleware and the commit front end ahead of express (http/hot-commits.ts) both run mutations through here.
+ */
+export async function runIdempotently(
+  records: { store: IdempotencyRecords; logger: Logger; timing?: IdempotencyTiming },
+  request: { key: string; fingerprint: string },
+  res: ServerResponse,
+  run: () => void,
+): Promise<void> {
+  const { store, logger, timing = IDEMPOTENCY_TIMING } = records;
+  const { key, fingerprint } = request;
+  if (!KEY.test(key)) throw new BadRequestError(`Idempotency-Key must be a UUID (e.g. a UUIDv7), got "${key}".`);
+  const holder = randomUUID();
+  const done = await takeTurn(store, { key, fingerprint, holder }, timing);
+  if (done) {
+    if (done.fingerprint !== fingerprint) throw keyReused(key, done.fingerprint);
+    res.statusCode = done.status;
+    for (const [h, v] of Object.entries(done.headers)) res.setHeader(h, v);
+    res.end(done.body);
+    return;
+  }
+  const log = (what: string) => (err: unknown) => logger.error({ err, idempotencyKey: key }, `could not ${what}`);
+  // Renewed while the request runs (also after its client went away: the handler still finishes), so a slow request
+  // is never taken over; a dead server stops renewing. A handler that never ends stops holding the key after
+  // RENEW_AT_MOST_MS.
+  const started = Date.now();
+  const renewal = setInterval(
+    () => {
+      if (Date.now() - started > RENEW_AT_MOST_MS) return clearInterval(renewal);
+      void store
+        .claim({ key, fingerprint, holder, expiresMs: Date.now() + timing.leaseMs })
+        .catch(log('renew the claim of Idempotency-Key'));
+    },
+    Math.max(1, Math.floor(timing.leaseMs / 3)),
+  );
+  renewal.unref();
+  recordOnEnd(res, (status, headers, body) => {
+    clearInterval(renewal);
+    if (status >= 500) return store.release(key, holder).catch(log('release Idempotency-Key'));
+    return store.put({ key, fingerprint, status, headers, body, createdMs: Date.now() }).catch((err: unknown) => {
+      // The outcome stands; only a retry of it would run again.
+      log('record Idempotency-Key')(err);
+      return store.release(key, holder).catch(log('release Idempotency-Key'));
+    });
+  });
+  run();
 }
 
 /**
@@ -140,7 +161,7 @@ async function takeTurn(
  * what `record` returns has settled, whichever handler (or the error handler) ends the response.
  */
 function recordOnEnd(
-  res: Response,
+  res: ServerResponse,
   record: (status: number, headers: Record<string, string>, body: Buffer) => Promise<void> | undefined,
 ): void {
   const chunks: Buffer[] = [];
@@ -151,12 +172,12 @@ function recordOnEnd(
         ? chunk
         : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.write = ((chunk: unknown, ...rest: unknown[]) => {
     const b = toBuffer(chunk, rest[0]);
     if (b) chunks.push(b);
     return write(chunk, ...rest);
-  }) as Response['write'];
+  }) as ServerResponse['write'];
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     const b = toBuffer(chunk, rest[0]);
     if (b) chunks.push(b);
@@ -170,5 +191,5 @@ function recordOnEnd(
     if (!recorded) return end(chunk, ...rest);
     void recorded.then(() => end(chunk, ...rest));
     return res;
-  }) as Response['end'];
+  }) as ServerResponse['end'];
 }
