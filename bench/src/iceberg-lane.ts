@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { BenchClient } from './http.ts';
 import { latencies, throughput, timeOnce } from './measure.ts';
 import type { Recorder } from './report.ts';
+import type { ServerCpu } from './servers.ts';
 
 /** A catalog reachable through the Iceberg REST API. */
 export interface IcebergTarget {
@@ -13,6 +14,8 @@ export interface IcebergTarget {
   warehouse?: string;
   /** Headers for every request (a bearer token for a catalog with auth on). */
   headers?: Record<string, string>;
+  /** The server's CPU time so far, where the bench runs it and can read it (our server): commit runs then report it. */
+  serverCpu?: () => ServerCpu | undefined;
 }
 
 export interface IcebergWorkload {
@@ -185,6 +188,32 @@ export class IcebergRest {
   }
 }
 
+/** A server's CPU per commit of a run, in microseconds. */
+interface CpuPerCommit {
+  serverMainUs: number;
+  serverAllUs: number;
+}
+
+/**
+ * A commit run with, where the target's server can be read, its CPU per commit: `serverMainUs` on the event-loop
+ * thread (what bounds a commit on a 2-core machine) and `serverAllUs` over all its threads. Steadier than commits/s,
+ * which moves with the disk and the load generator too, so before/after comparisons of a change read both.
+ */
+async function withServerCpu<T extends { ok: number }>(
+  target: IcebergTarget,
+  run: () => Promise<T>,
+): Promise<T & { cpu?: CpuPerCommit }> {
+  const before = target.serverCpu?.();
+  const r = await run();
+  const after = target.serverCpu?.();
+  if (!before || !after || r.ok === 0) return r;
+  const perCommitUs = (ms: number) => Math.round((ms * 1000) / r.ok);
+  return {
+    ...r,
+    cpu: { serverMainUs: perCommitUs(after.main - before.main), serverAllUs: perCommitUs(after.all - before.all) },
+  };
+}
+
 /** Tables the warm-up spreads its commits over, so that no warm-up table's history grows long. */
 const WARM_UP_TABLES = 8;
 
@@ -251,21 +280,23 @@ export async function runIcebergLane(
     // the summary's share of the disk floor: it is the median of ONE_WRITER_RUNS runs, each on a new table (a single
     // run of 40 commits read 55% one minute and 79% the next).
     for (const writers of w.writers) {
-      const runs: Array<Awaited<ReturnType<typeof throughput>>> = [];
+      const runs: Array<Awaited<ReturnType<typeof throughput>> & { cpu?: CpuPerCommit }> = [];
       for (let run = 0; run < (writers === 1 ? ONE_WRITER_RUNS : 1); run++) {
         const hot = await cat.createTable(ns, run === 0 ? `hot${writers}` : `hot${writers}_${run}`);
         let left = w.commitsOneTable;
         const until = performance.now() + w.maxRunMs;
         runs.push(
-          await throughput(
-            writers,
-            () => left-- > 0 && performance.now() < until,
-            async () => {
-              const mine = { ...hot };
-              const retries = await cat.commit(mine, true, until);
-              if (mine.sequence > hot.sequence) Object.assign(hot, mine);
-              return retries;
-            },
+          await withServerCpu(target, () =>
+            throughput(
+              writers,
+              () => left-- > 0 && performance.now() < until,
+              async () => {
+                const mine = { ...hot };
+                const retries = await cat.commit(mine, true, until);
+                if (mine.sequence > hot.sequence) Object.assign(hot, mine);
+                return retries;
+              },
+            ),
           ),
         );
       }
@@ -282,6 +313,7 @@ export async function runIcebergLane(
           p50ms: r.latency.p50,
           p99ms: r.latency.p99,
           ...(runs.length > 1 ? { runs: runs.map((x) => x.perSecond.toFixed(1)).join('/') } : {}),
+          ...r.cpu,
         },
       });
     }
@@ -291,14 +323,16 @@ export async function runIcebergLane(
       let left = w.commitsManyTables;
       const until = performance.now() + w.maxRunMs;
       const next = new Array<number>(writers).fill(0);
-      const r = await throughput(
-        writers,
-        () => left-- > 0 && performance.now() < until,
-        async (writer) => {
-          const owned = Math.ceil((tables.length - writer) / writers);
-          const t = tables[writer + writers * (next[writer]++ % owned)];
-          return cat.commit(t, false);
-        },
+      const r = await withServerCpu(target, () =>
+        throughput(
+          writers,
+          () => left-- > 0 && performance.now() < until,
+          async (writer) => {
+            const owned = Math.ceil((tables.length - writer) / writers);
+            const t = tables[writer + writers * (next[writer]++ % owned)];
+            return cat.commit(t, false);
+          },
+        ),
       );
       rec.add({
         lane,
@@ -307,7 +341,7 @@ export async function runIcebergLane(
         value: r.perSecond,
         unit: 'commit/s',
         better: 'higher',
-        detail: { retries: r.retries, p50ms: r.latency.p50, p99ms: r.latency.p99 },
+        detail: { retries: r.retries, p50ms: r.latency.p50, p99ms: r.latency.p99, ...r.cpu },
       });
     }
 

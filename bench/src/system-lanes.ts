@@ -46,7 +46,12 @@ export async function runSystemLanes(ctx: LaneContext): Promise<void> {
           });
           try {
             if (want('iceberg'))
-              await runIcebergLane('iceberg', { system: 'ours', baseUrl: `${ours.url}/iceberg` }, iceberg, rec);
+              await runIcebergLane(
+                'iceberg',
+                { system: 'ours', baseUrl: `${ours.url}/iceberg`, serverCpu: () => ours.cpuMs() },
+                iceberg,
+                rec,
+              );
             if (want('api'))
               await guarded(rec, 'api-v2', 'ours', () =>
                 runApiLane('api-v2', { system: 'ours', apiUrl: `${ours.url}/api/v2` }, apiW, rec),
