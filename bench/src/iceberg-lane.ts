@@ -196,8 +196,9 @@ interface CpuPerCommit {
 
 /**
  * A commit run with, where the target's server can be read, its CPU per commit: `serverMainUs` on the event-loop
- * thread (what bounds a commit on a 2-core machine) and `serverAllUs` over all its threads. Steadier than commits/s,
- * which moves with the disk and the load generator too, so before/after comparisons of a change read both.
+ * thread (what bounds a commit on a 2-core machine) and `serverAllUs` over all its threads. Unlike commits/s it does
+ * not move with the disk or the load generator, but the machine's CPU speed still moves it (identical servers read up
+ * to 28% apart on this one), so before/after comparisons of a change read both, over alternating runs.
  */
 async function withServerCpu<T extends { ok: number }>(
   target: IcebergTarget,
