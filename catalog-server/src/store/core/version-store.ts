@@ -196,9 +196,11 @@ export class CoreVersionStore implements VersionStore {
     const files = opts.files?.length ? opts.files : undefined;
     if (files && !this.journalsFiles) throw new Error('This store does not journal files: write them durably first.');
     return this.landPipelined(branch, async (inFlightHead) => {
-      const ref = await this.refs.branch(branch);
+      // Behind a commit in flight on this branch (planned under the same lock, so the branch was there) the head is
+      // that commit's; otherwise the acknowledged one, read from the database.
+      const ref = inFlightHead === undefined ? await this.refs.branch(branch) : undefined;
       const expected = await this.objects.resolveHash(expectedHash);
-      const head = await this.objects.commit(inFlightHead ?? ref.head);
+      const head = await this.objects.commit(inFlightHead ?? ref!.head);
       const keys = operations.map((o) => o.key);
       const moved = await movedKeys(this.objects, branch, expected, head, keys);
       if (moved.length > 0) throw concurrentChangeError(branch, expected, head.hash, moved);

@@ -146,6 +146,50 @@ describe('SQLite group commit', () => {
     }
   });
 
+  it('answers a write, and shows its ref, only once the WAL holding it is fsynced', async () => {
+    const p = persistence();
+    const root = (await p.getRef('main'))!.head;
+    const create = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'create', name: 'a', type: 'BRANCH', head: root },
+      at: '',
+    });
+    let answered = false;
+    void create.then(() => (answered = true));
+    // Written and committed now (the transaction runs synchronously); its fsync runs on the thread pool.
+    p.group.flush();
+    assert.ok(p.db.prepare("SELECT 1 FROM refs WHERE name = 'a'").get(), 'committed');
+    let read: string | undefined;
+    const reading = p.getRef('a').then((r) => (read = r?.name));
+    // Microtasks only: an fsync's answer comes from the thread pool, after them.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(answered, false, 'not answered before its fsync');
+    assert.equal(read, undefined, 'not shown before its fsync');
+    assert.equal(await create, true);
+    await reading;
+    assert.equal(read, 'a');
+    // Nothing in flight: a read is answered at once.
+    let immediate = false;
+    void p.getRef('a').then(() => (immediate = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(immediate, true);
+  });
+
+  it('writes the next group while the previous one waits for its fsync', async () => {
+    const p = persistence();
+    const root = (await p.getRef('main'))!.head;
+    const create = (name: string) =>
+      p.write({ nodes: [], commits: [], ref: { kind: 'create', name, type: 'BRANCH', head: root }, at: '' });
+    const before = p.group.stats.transactions;
+    const first = create('first');
+    p.group.flush();
+    const second = create('second');
+    p.group.flush();
+    assert.equal(p.group.stats.transactions - before, 2, 'both written before either is durable');
+    assert.deepEqual(await Promise.all([first, second]), [true, true]);
+  });
+
   it('writes a lone commit in a transaction of its own, without waiting for company', async () => {
     const h = (await store.getReference('main')).hash;
     const before = store.groupCommitStats;

@@ -8,8 +8,9 @@
  *
  * Inside the shared transaction each item runs through `apply` on its own: `apply` is expected to open its own
  * savepoint (a nested better-sqlite3 transaction does), so an item that throws is rolled back alone and only its
- * promise rejects. Every promise settles only after the shared transaction has committed (or failed as a whole), so
- * nothing is acknowledged before it is durable.
+ * promise rejects. Every promise settles only after the shared transaction is durable (or failed as a whole), so
+ * nothing is acknowledged before it is: either the commit waited for the disk, or `durable` (given to the
+ * constructor) made it durable off the event loop while the next groups were already being written.
  *
  * @example const group = new GroupCommit((items, apply) => db.transaction(() => items.map(apply)).immediate(), (b) => writeOne(b))
  */
@@ -18,8 +19,8 @@ export class GroupCommit<T, R> {
   private scheduled = false;
   /**
    * Shared transactions run and items submitted so far (items ÷ transactions is the grouping achieved), and the
-   * seconds spent running them, commit and fsync included: the driver is synchronous, so that is time the event loop
-   * was blocked writing.
+   * seconds spent running them, their commit included (and its fsync, without `durable`): the driver is synchronous,
+   * so that is time the event loop was blocked writing.
    */
   readonly stats = { transactions: 0, items: 0, seconds: 0 };
 
@@ -27,11 +28,14 @@ export class GroupCommit<T, R> {
    * @param runShared runs `each` for every item inside ONE transaction and commits it; returns what `each` returned.
    * @param applyOne applies one item (inside its own savepoint); throws to roll that item back alone.
    * @param grouped false writes every item at once in a transaction of its own (the comparison point for benchmarks).
+   * @param durable when given, `runShared` commits without waiting for the disk and this makes what it committed
+   *   durable: the items are answered once it resolves (all rejected if it fails), while later groups are written.
    */
   constructor(
     private readonly runShared: (items: T[], each: (item: T) => Outcome<R>) => Array<Outcome<R>>,
     private readonly applyOne: (item: T) => R,
     private readonly grouped = true,
+    private readonly durable?: () => Promise<void>,
   ) {}
 
   /** Queues `item` for the next shared transaction; settles once that transaction is durable. */
@@ -74,11 +78,17 @@ export class GroupCommit<T, R> {
     } finally {
       this.stats.seconds += (performance.now() - started) / 1000;
     }
-    pending.forEach((p, i) => {
-      const o = outcomes[i];
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
-    });
+    const answer = () =>
+      pending.forEach((p, i) => {
+        const o = outcomes[i];
+        if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    if (!this.durable) answer();
+    else
+      this.durable().then(answer, (error: unknown) => {
+        for (const p of pending) p.reject(error);
+      });
   }
 }
 

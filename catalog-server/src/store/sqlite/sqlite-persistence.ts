@@ -22,6 +22,7 @@ import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
+import { WalSync } from './wal-sync.ts';
 
 /**
  * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch ends with the ref
@@ -29,6 +30,12 @@ import { WalCheckpointer } from './wal-checkpointer.ts';
  * serialize their writes. Batches that arrive together are group-committed (group-commit.ts): one IMMEDIATE
  * transaction and one fsync for all of them, each batch in its own savepoint so a lost compare-and-swap or an error
  * rolls back that batch alone, and every `write` answers only once the shared transaction is durable.
+ *
+ * On disk that fsync runs on libuv's thread pool (wal-sync.ts): the shared transaction commits with
+ * synchronous=NORMAL, the event loop goes on (the next group is planned and written meanwhile), and the group's
+ * writes are answered when the fsync of the WAL returns. Until then no ref read of this store shows them (`durable`);
+ * only the store's planner plans on them, as on any write in flight. Every other transaction on the connection
+ * (companions, file-journal cleanup) keeps synchronous=FULL.
  *
  * @example const persist = await SqlitePersistence.open('.rat/catalog.db')
  */
@@ -49,6 +56,7 @@ export class SqlitePersistence implements Persistence {
     readonly db: Database,
     opts: SqliteOptions,
     private readonly checkpointer?: WalCheckpointer,
+    private readonly wal?: WalSync,
   ) {
     const p = (sql: string) => db.prepare(sql);
     this.stmt = {
@@ -159,7 +167,24 @@ export class SqlitePersistence implements Persistence {
       }
       return outcomes;
     });
-    this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, opts.groupCommit ?? true);
+    const grouped = opts.groupCommit ?? true;
+    if (grouped && wal) {
+      // NORMAL for the group's transaction only: its frames are written, in order, without an fsync; `wal.sync()`
+      // (before anything is answered) makes them durable.
+      const normal = db.prepare('PRAGMA synchronous = NORMAL');
+      const full = db.prepare('PRAGMA synchronous = FULL');
+      const runShared = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
+        normal.run();
+        try {
+          return shared.immediate(items, each);
+        } finally {
+          full.run();
+        }
+      };
+      this.group = new GroupCommit(runShared, applyOne, true, () => wal.sync());
+    } else {
+      this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, grouped);
+    }
   }
 
   /** Opens (and migrates) the database at `file`, or an in-memory one for `':memory:'`. */
@@ -171,7 +196,13 @@ export class SqlitePersistence implements Persistence {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
     migrate(db, opts.onMigration);
-    return new SqlitePersistence(db, opts, WalCheckpointer.start(db, file, opts.onCheckpointError));
+    const onDisk = file !== ':memory:' && file !== '';
+    return new SqlitePersistence(
+      db,
+      opts,
+      WalCheckpointer.start(db, file, opts.onCheckpointError),
+      onDisk ? new WalSync(`${file}-wal`) : undefined,
+    );
   }
 
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
@@ -205,18 +236,22 @@ export class SqlitePersistence implements Persistence {
   }
 
   async getRef(name: string): Promise<RefRecord | undefined> {
+    await this.durable();
     return this.stmt.getRef.get(name) as RefRecord | undefined;
   }
 
   async listRefs(): Promise<RefRecord[]> {
+    await this.durable();
     return this.stmt.listRefs.all() as RefRecord[];
   }
 
   async listRefsAfter(after: { type: ReferenceType; name: string } | undefined, limit: number): Promise<RefRecord[]> {
+    await this.durable();
     return this.stmt.listRefsAfter.all(after?.type ?? '', after?.name ?? '', limit) as RefRecord[];
   }
 
   async reflog(opts: { refName?: string; beforeId: number; limit: number }): Promise<ReflogRecord[]> {
+    await this.durable();
     const rows = (
       opts.refName
         ? this.stmt.reflogRef.all(opts.refName, opts.beforeId, opts.limit)
@@ -226,6 +261,7 @@ export class SqlitePersistence implements Persistence {
   }
 
   async scanReflog(afterId: number, limit: number): Promise<ReflogRecord[]> {
+    await this.durable();
     return (this.stmt.scanReflog.all(afterId, limit) as LogRow[]).map(fromLogRow);
   }
 
@@ -273,8 +309,19 @@ export class SqlitePersistence implements Persistence {
     if (!this.db.open) return;
     // Writes queued for the current turn still land (and their callers get their answer) before the file closes.
     this.group.flush();
+    await this.wal?.pending()?.catch(() => undefined);
     await this.checkpointer?.stop();
     this.db.close();
+    await this.wal?.close();
+  }
+
+  /**
+   * Ref reads wait for the fsync of what is committed but not yet durable, so that no reader is shown a ref that a
+   * power loss could still take back (the store's planner sees writes in flight through its own bookkeeping).
+   */
+  private async durable(): Promise<void> {
+    const pending = this.wal?.pending();
+    if (pending) await pending;
   }
 }
 
