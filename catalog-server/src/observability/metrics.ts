@@ -88,7 +88,7 @@ export class Metrics {
 
   readonly storeWriteSeconds = this.storeWriteCounter(
     'rat_store_write_transaction_seconds_total',
-    "Seconds spent in those transactions, commit and flush included; on SQLite the serving thread is blocked for them, so the rate is the share of the server's time its disk takes",
+    "Seconds spent in those transactions, their commit included; on SQLite the serving thread is blocked for them (the rate is the share of its time spent writing), while the WAL's fsync runs on the thread pool, outside this figure",
     (s) => s.seconds,
   );
 

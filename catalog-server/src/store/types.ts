@@ -269,9 +269,9 @@ export interface ReflogEntry {
 
 /**
  * A store's writes so far: database transactions run, writes (commits, ref changes) they carried (writes ÷
- * transactions is the grouping achieved), and seconds spent in those transactions, commit and flush included. On
- * SQLite the driver is synchronous, so the seconds are time the serving thread was blocked writing: their rate says
- * how much of the server's time the disk takes.
+ * transactions is the grouping achieved), and seconds spent in those transactions, their commit included. On SQLite
+ * the driver is synchronous, so the seconds are time the serving thread was blocked writing (the WAL's fsync, on the
+ * thread pool, is not in them); on PostgreSQL they include the server's flush.
  */
 export interface WriteStats {
   readonly transactions: number;
