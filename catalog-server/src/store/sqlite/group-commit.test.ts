@@ -146,34 +146,63 @@ describe('SQLite group commit', () => {
     }
   });
 
-  it('answers a write, and shows its ref, only once the WAL holding it is fsynced', async () => {
+  it('answers a write, and shows its ref, only once the WAL holding it is fsynced; readers do not wait', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
+    const at = '';
     const create = p.write({
       nodes: [],
       commits: [],
       ref: { kind: 'create', name: 'a', type: 'BRANCH', head: root },
-      at: '',
+      at,
     });
-    let answered = false;
-    void create.then(() => (answered = true));
+    const move = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'move', name: 'a', type: 'BRANCH', from: root, to: root, operation: 'ASSIGN' },
+      at,
+    });
+    let answered = 0;
+    void create.then(() => answered++);
+    void move.then(() => answered++);
     // Written and committed now (the transaction runs synchronously); its fsync runs on the thread pool.
     p.group.flush();
     assert.ok(p.db.prepare("SELECT 1 FROM refs WHERE name = 'a'").get(), 'committed');
-    let read: string | undefined;
-    const reading = p.getRef('a').then((r) => (read = r?.name));
-    // Microtasks only: an fsync's answer comes from the thread pool, after them.
+    // A single ref is answered at once, as the last durable transaction left it: here, not there yet.
+    assert.equal(await p.getRef('a'), undefined);
+    // Listings wait for the fsync instead.
+    let listed: string[] | undefined;
+    const listing = p.listRefs().then((refs) => (listed = refs.map((r) => r.name)));
     for (let i = 0; i < 5; i++) await Promise.resolve();
-    assert.equal(answered, false, 'not answered before its fsync');
-    assert.equal(read, undefined, 'not shown before its fsync');
-    assert.equal(await create, true);
-    await reading;
-    assert.equal(read, 'a');
-    // Nothing in flight: a read is answered at once.
-    let immediate = false;
-    void p.getRef('a').then(() => (immediate = true));
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-    assert.equal(immediate, true);
+    assert.equal(answered, 0, 'not answered before its fsync');
+    assert.equal(listed, undefined, 'not listed before its fsync');
+    assert.deepEqual(await Promise.all([create, move]), [true, true]);
+    assert.equal((await p.getRef('a'))?.head, root);
+    await listing;
+    assert.deepEqual(listed, ['a', 'main']);
+  });
+
+  it('shows a ref moved by a write in flight at its durable head until the write is answered', async () => {
+    const p = persistence();
+    const root = (await store.getReference('main')).hash;
+    const first = await store.commit('main', root, { message: 'first' }, [put('t', 'm1')]);
+    const back = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'move', name: 'main', type: 'BRANCH', from: first.hash, to: root, operation: 'ASSIGN' },
+      at: '',
+    });
+    // In the same group.
+    const other = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'create', name: 'o', type: 'BRANCH', head: root },
+      at: '',
+    });
+    p.group.flush();
+    assert.equal((await store.getReference('main')).hash, first.hash, 'durable head while the move is fsynced');
+    assert.deepEqual(await Promise.all([back, other]), [true, true]);
+    assert.equal((await store.getReference('main')).hash, root);
   });
 
   it('writes the next group while the previous one waits for its fsync', async () => {

@@ -22,6 +22,7 @@ import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
+import { UnsyncedRefs } from './unsynced-refs.ts';
 import { WalSync } from './wal-sync.ts';
 
 /**
@@ -33,7 +34,8 @@ import { WalSync } from './wal-sync.ts';
  *
  * On disk that fsync runs on libuv's thread pool (wal-sync.ts): the shared transaction commits with
  * synchronous=NORMAL, the event loop goes on (the next group is planned and written meanwhile), and the group's
- * writes are answered when the fsync of the WAL returns. Until then no ref read of this store shows them (`durable`);
+ * writes are answered when the fsync of the WAL returns. Until then no ref read of this store shows them: `getRef`
+ * shows the refs they changed as they were last durable (unsynced-refs.ts), listings and the reflog wait (`durable`);
  * only the store's planner plans on them, as on any write in flight. Every other transaction on the connection
  * (companions, file-journal cleanup) keeps synchronous=FULL.
  *
@@ -51,6 +53,8 @@ export class SqlitePersistence implements Persistence {
   private readonly forgetTx: Transaction<(locations: string[]) => void>;
   /** Queues write batches and writes each group in one transaction; `group.stats` counts the grouping achieved. */
   readonly group: GroupCommit<WriteBatch, boolean>;
+  /** Ref changes committed and not yet durable, where the WAL is fsynced off the event loop. */
+  private unsynced: UnsyncedRefs | undefined;
 
   private constructor(
     readonly db: Database,
@@ -145,6 +149,8 @@ export class SqlitePersistence implements Persistence {
       // Lost the compare-and-swap: undo the object inserts too, so a failed write leaves no trace.
       if (!moved) throw LOST;
       this.stmt.insertLog.run(ref.name, ref.type, previous, next, operation, batch.at);
+      const record = (head: string | null) => (head === null ? null : { name: ref.name, type: ref.type, head });
+      this.unsynced?.changed(ref.name, record(previous), record(next));
       return true;
     });
     // Called inside the shared transaction, `writeTx` runs as a savepoint: a throw undoes this batch only.
@@ -169,11 +175,13 @@ export class SqlitePersistence implements Persistence {
     });
     const grouped = opts.groupCommit ?? true;
     if (grouped && wal) {
+      const unsynced = (this.unsynced = new UnsyncedRefs());
       // NORMAL for the group's transaction only: its frames are written, in order, without an fsync; `wal.sync()`
       // (before anything is answered) makes them durable.
       const normal = db.prepare('PRAGMA synchronous = NORMAL');
       const full = db.prepare('PRAGMA synchronous = FULL');
       const runShared = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
+        unsynced.begin();
         normal.run();
         try {
           return shared.immediate(items, each);
@@ -181,7 +189,12 @@ export class SqlitePersistence implements Persistence {
           full.run();
         }
       };
-      this.group = new GroupCommit(runShared, applyOne, true, () => wal.sync());
+      // Committed: readers are shown the group's ref changes once its fsync returned, before any write is answered.
+      const durable = () => {
+        const id = unsynced.seal();
+        return wal.sync().then(() => unsynced.durable(id));
+      };
+      this.group = new GroupCommit(runShared, applyOne, true, durable);
     } else {
       this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, grouped);
     }
@@ -235,8 +248,10 @@ export class SqlitePersistence implements Persistence {
     return (this.stmt.getRef.get(name) as RefRecord | undefined)?.head;
   }
 
+  /** Never waits: a ref changed by a transaction still being fsynced is shown as the last durable one left it. */
   async getRef(name: string): Promise<RefRecord | undefined> {
-    await this.durable();
+    const shown = this.unsynced?.shown(name);
+    if (shown !== undefined) return shown ?? undefined;
     return this.stmt.getRef.get(name) as RefRecord | undefined;
   }
 
@@ -316,8 +331,9 @@ export class SqlitePersistence implements Persistence {
   }
 
   /**
-   * Ref reads wait for the fsync of what is committed but not yet durable, so that no reader is shown a ref that a
-   * power loss could still take back (the store's planner sees writes in flight through its own bookkeeping).
+   * Listings and the reflog wait for the fsync of what is committed but not yet durable, so that no reader is shown a
+   * ref that a power loss could still take back (the store's planner sees writes in flight through its own
+   * bookkeeping). A single ref is read without waiting (`getRef`).
    */
   private async durable(): Promise<void> {
     const pending = this.wal?.pending();
