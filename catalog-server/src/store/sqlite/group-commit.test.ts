@@ -192,7 +192,7 @@ describe('SQLite group commit', () => {
       ref: { kind: 'move', name: 'main', type: 'BRANCH', from: first.hash, to: root, operation: 'ASSIGN' },
       at: '',
     });
-    // In the same group.
+    // In the same group: a lone write would be fsynced in its COMMIT (below).
     const other = p.write({
       nodes: [],
       commits: [],
@@ -205,18 +205,42 @@ describe('SQLite group commit', () => {
     assert.equal((await store.getReference('main')).hash, root);
   });
 
+  it('fsyncs a lone write in its COMMIT when no fsync runs: shown as soon as it is written', async () => {
+    const p = persistence();
+    const root = (await p.getRef('main'))!.head;
+    const lone = p.write({
+      nodes: [],
+      commits: [],
+      ref: { kind: 'create', name: 'l', type: 'BRANCH', head: root },
+      at: '',
+    });
+    p.group.flush();
+    assert.equal((await p.getRef('l'))?.head, root);
+    assert.deepEqual(
+      (await p.listRefs()).map((r) => r.name),
+      ['l', 'main'],
+    );
+    assert.equal(await lone, true);
+  });
+
   it('writes the next group while the previous one waits for its fsync', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
     const create = (name: string) =>
       p.write({ nodes: [], commits: [], ref: { kind: 'create', name, type: 'BRANCH', head: root }, at: '' });
     const before = p.group.stats.transactions;
-    const first = create('first');
+    const first = Promise.all([create('a1'), create('a2')]);
+    let firstAnswered = false;
+    void first.then(() => (firstAnswered = true));
     p.group.flush();
-    const second = create('second');
+    // Alone, but an fsync runs: written now, and made durable by the next fsync, off the event loop too.
+    const second = create('b');
     p.group.flush();
-    assert.equal(p.group.stats.transactions - before, 2, 'both written before either is durable');
-    assert.deepEqual(await Promise.all([first, second]), [true, true]);
+    assert.equal(p.group.stats.transactions - before, 2);
+    assert.equal(firstAnswered, false, 'written while the first group still waits for its fsync');
+    assert.equal(await p.getRef('b'), undefined, 'not shown before its own fsync');
+    assert.deepEqual(await Promise.all([first, second]), [[true, true], true]);
+    assert.equal((await p.getRef('b'))?.head, root);
   });
 
   it('writes a lone commit in a transaction of its own, without waiting for company', async () => {

@@ -176,12 +176,17 @@ export class SqlitePersistence implements Persistence {
     const grouped = opts.groupCommit ?? true;
     if (grouped && wal) {
       const unsynced = (this.unsynced = new UnsyncedRefs());
-      // NORMAL for the group's transaction only: its frames are written, in order, without an fsync; `wal.sync()`
-      // (before anything is answered) makes them durable.
+      // NORMAL for a group's transaction only: its frames are written, in order, without an fsync; `wal.sync()`
+      // (before anything is answered) makes them durable. A lone write while no fsync runs keeps FULL (fsync in
+      // COMMIT): there is nothing to overlap its fsync with, and the thread pool's round trip would only add to its
+      // latency (one writer: 4–8% fewer commits/s measured that way, interleaved with the build before).
       const normal = db.prepare('PRAGMA synchronous = NORMAL');
       const full = db.prepare('PRAGMA synchronous = FULL');
+      let fsynced = false;
       const runShared = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
         unsynced.begin();
+        fsynced = items.length === 1 && wal.pending() === undefined;
+        if (fsynced) return shared.immediate(items, each);
         normal.run();
         try {
           return shared.immediate(items, each);
@@ -189,9 +194,13 @@ export class SqlitePersistence implements Persistence {
           full.run();
         }
       };
-      // Committed: readers are shown the group's ref changes once its fsync returned, before any write is answered.
+      // Committed: readers are shown the group's ref changes once it is durable, before any write is answered.
       const durable = () => {
         const id = unsynced.seal();
+        if (fsynced) {
+          unsynced.durable(id);
+          return Promise.resolve();
+        }
         return wal.sync().then(() => unsynced.durable(id));
       };
       this.group = new GroupCommit(runShared, applyOne, true, durable);
