@@ -1,0 +1,187 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IcebergRest, type TableState } from './iceberg-lane.ts';
+import { fmt } from './measure.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+interface Server {
+  checkout: string;
+  revision: string;
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  /** Microseconds of CPU the main thread and all threads have run. */
+  cpu(): { main: number; all: number };
+}
+
+interface Burst {
+  round: number;
+  writers: number;
+  checkout: string;
+  commitsPerSecond: number;
+  serverMainUs: number;
+  serverAllUs: number;
+}
+
+function option(name: string, fallback: string): string {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3) : fallback;
+}
+
+async function startServer(checkout: string): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-ab-'));
+  const bin = path.join(checkout, 'cli', 'bin', 'rat.js');
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`${bin} serve exited with ${code}:\n${out.slice(-2000)}`));
+    });
+  });
+  const ranUs = (tid: string) =>
+    Number(readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  const cpu = () => {
+    let all = 0;
+    for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+      try {
+        all += ranUs(tid);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return { main: ranUs(String(child.pid)), all };
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', checkout, ...args])
+      .toString()
+      .trim();
+  // A checkout with changes not committed is named as such: its revision alone would name another build.
+  const revision =
+    git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+changes' : '');
+  return { checkout, revision, url, child, dataDir, cpu };
+}
+
+/** One burst of `commits` commits from `writers` writers, each on tables of its own. */
+async function burst(cat: IcebergRest, tables: TableState[], writers: number, commits: number): Promise<void> {
+  let left = commits;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const own = tables.filter((_, i) => i % writers === w);
+      for (let k = 0; left-- > 0; k++) await cat.commit(own[k % own.length]!, false);
+    }),
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Two builds of `rat serve` compared commit for commit: `npx tsx bench/src/interleaved-ab.ts <checkoutA> <checkoutB>
+ * [--rounds=8] [--commits=300] [--writers=1,16]` (each checkout built with `npm run build:cli`). Both servers run side
+ * by side, each on its own data folder, and take turns: every round sends each one burst of `commits` Iceberg commits
+ * per writer count (one writer on one table; more writers on 30 tables, each its own), in alternating order.
+ *
+ * Why: this machine's CPU speed moves from run to run (two identical servers measured one after the other read up to
+ * 28% apart), so before/after runs a minute apart compare the machine as much as the change. Bursts of a few hundred
+ * commits, interleaved, put both builds through the same stretches. Prints each round's commits/s and the medians with
+ * each server's CPU per commit (main thread and all threads, from Linux's per-thread `schedstat`), and saves them to
+ * `bench/results/<time>-interleaved-ab.json` with the checkouts' revisions. On a slower disk: run it under
+ * `strace -f -qq --seccomp-bpf -o /dev/null -e trace=fsync,fdatasync -e inject=fsync,fdatasync:delay_exit=<µs>`, as
+ * `npm run bench -- --fsync-latency-ms` does.
+ */
+async function main(): Promise<void> {
+  const checkouts = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  if (checkouts.length < 2) {
+    throw new Error('usage: npx tsx bench/src/interleaved-ab.ts <checkoutA> <checkoutB> [--rounds=8] [--commits=300]');
+  }
+  const rounds = Number(option('rounds', '8'));
+  const commits = Number(option('commits', '300'));
+  const writerCounts = option('writers', '1,16').split(',').map(Number);
+  const servers: Server[] = [];
+  try {
+    for (const c of checkouts) servers.push(await startServer(path.resolve(c)));
+    const clients = new Map<Server, { cat: IcebergRest; next: number }>();
+    for (const s of servers) {
+      const cat = new IcebergRest({ system: s.checkout, baseUrl: `${s.url}/iceberg` } as never);
+      await cat.init();
+      await cat.createNamespace('ab');
+      // The same warm-up for both: V8 compiles the commit path's functions during the first seconds of commits.
+      const warm = await cat.createTable('ab', 'warm');
+      for (const until = performance.now() + 3000; performance.now() < until;) await cat.commit(warm, false);
+      clients.set(s, { cat, next: 0 });
+    }
+    const bursts: Burst[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
+      for (const writers of writerCounts) {
+        for (const s of order) {
+          const client = clients.get(s)!;
+          // New tables for every burst, so that no table's metadata (and its commit's cost) grows round after round.
+          const tables: TableState[] = [];
+          for (let i = 0; i < (writers === 1 ? 1 : 30); i++) {
+            tables.push(await client.cat.createTable('ab', `t${client.next++}`));
+          }
+          const before = s.cpu();
+          const started = performance.now();
+          await burst(client.cat, tables, writers, commits);
+          const ms = performance.now() - started;
+          const after = s.cpu();
+          bursts.push({
+            round,
+            writers,
+            checkout: s.checkout,
+            commitsPerSecond: (commits * 1000) / ms,
+            serverMainUs: (after.main - before.main) / commits,
+            serverAllUs: (after.all - before.all) / commits,
+          });
+        }
+      }
+    }
+    for (const writers of writerCounts) {
+      for (const s of servers) {
+        const mine = bursts.filter((b) => b.writers === writers && b.checkout === s.checkout);
+        console.log(
+          `${writers}w ${s.revision} ${s.checkout}: commits/s median ${fmt(median(mine.map((b) => b.commitsPerSecond)))}` +
+            ` [${mine.map((b) => fmt(b.commitsPerSecond)).join(' ')}]` +
+            ` serverMainUs ${fmt(median(mine.map((b) => b.serverMainUs)))} serverAllUs ${fmt(median(mine.map((b) => b.serverAllUs)))}`,
+        );
+      }
+    }
+    const outDir = path.join(HERE, '..', 'results');
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-interleaved-ab.json`);
+    const saved = {
+      rounds,
+      commits,
+      writerCounts,
+      servers: servers.map((s) => ({ checkout: s.checkout, revision: s.revision })),
+      bursts,
+    };
+    writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
+    console.log(`results: ${path.relative(process.cwd(), file)}`);
+  } finally {
+    for (const s of servers) {
+      s.child.kill('SIGTERM');
+      await new Promise((r) => (s.child.exitCode === null ? s.child.once('exit', r) : r(null)));
+      rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();
