@@ -14,6 +14,8 @@ interface Server {
   url: string;
   child: ChildProcess;
   dataDir: string;
+  /** The tail of its output, for a server that stopped during the run. */
+  output(): string;
   /** Microseconds of CPU the main thread and all threads have run. */
   cpu(): { main: number; all: number };
 }
@@ -75,7 +77,7 @@ async function startServer(checkout: string): Promise<Server> {
   // A checkout with changes not committed is named as such: its revision alone would name another build.
   const revision =
     git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+changes' : '');
-  return { checkout, revision, url, child, dataDir, cpu };
+  return { checkout, revision, url, child, dataDir, cpu, output: () => out };
 }
 
 /** One burst of `commits` commits from `writers` writers, each on tables of its own. */
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   const servers: Server[] = [];
   try {
     for (const c of checkouts) servers.push(await startServer(path.resolve(c)));
-    const clients = new Map<Server, { cat: IcebergRest; next: number }>();
+    const clients = new Map<Server, { next: number }>();
     for (const s of servers) {
       const cat = new IcebergRest({ system: s.checkout, baseUrl: `${s.url}/iceberg` } as never);
       await cat.init();
@@ -124,7 +126,8 @@ async function main(): Promise<void> {
       // The same warm-up for both: V8 compiles the commit path's functions during the first seconds of commits.
       const warm = await cat.createTable('ab', 'warm');
       for (const until = performance.now() + 3000; performance.now() < until;) await cat.commit(warm, false);
-      clients.set(s, { cat, next: 0 });
+      cat.client.close();
+      clients.set(s, { next: 0 });
     }
     const bursts: Burst[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -132,14 +135,18 @@ async function main(): Promise<void> {
       for (const writers of writerCounts) {
         for (const s of order) {
           const client = clients.get(s)!;
+          // A client of its own for every burst: a keep-alive socket left idle through the other server's burst may be
+          // closed by the server (5 s) just as it is reused, which would end the run with ECONNRESET.
+          const cat = new IcebergRest({ system: s.checkout, baseUrl: `${s.url}/iceberg` } as never);
           // New tables for every burst, so that no table's metadata (and its commit's cost) grows round after round.
           const tables: TableState[] = [];
           for (let i = 0; i < (writers === 1 ? 1 : 30); i++) {
-            tables.push(await client.cat.createTable('ab', `t${client.next++}`));
+            tables.push(await cat.createTable('ab', `t${client.next++}`));
           }
           const before = s.cpu();
           const started = performance.now();
-          await burst(client.cat, tables, writers, commits);
+          await burst(cat, tables, writers, commits);
+          cat.client.close();
           const ms = performance.now() - started;
           const after = s.cpu();
           bursts.push({
@@ -177,6 +184,11 @@ async function main(): Promise<void> {
     console.log(`results: ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const s of servers) {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) {
+        console.error(
+          `${s.checkout}: rat serve stopped (${s.child.exitCode ?? s.child.signalCode}):\n${s.output().slice(-3000)}`,
+        );
+      }
       s.child.kill('SIGTERM');
       await new Promise((r) => (s.child.exitCode === null ? s.child.once('exit', r) : r(null)));
       rmSync(s.dataDir, { recursive: true, force: true });
