@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ReferenceConflictError } from '../../errors/index.ts';
 import type { ContentKey, Operation } from '../types.ts';
 import type { SqlitePersistence } from './sqlite-persistence.ts';
+import { GroupCommit } from './group-commit.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
 import { describePipelinedCommitContract } from '../contract-pipelined.ts';
 
@@ -250,6 +251,49 @@ describe('SQLite group commit', () => {
     const after = store.groupCommitStats;
     assert.deepEqual([after.transactions - before.transactions, after.items - before.items], [1, 1]);
     assert.notEqual((await store.getReference('main')).hash, h);
+  });
+});
+
+describe('GroupCommit made durable off the event loop', () => {
+  const applied: number[][] = [];
+  const group = (durable: () => Promise<void>) =>
+    new GroupCommit<number, number>(
+      (items, each) => {
+        applied.push(items);
+        return items.map(each);
+      },
+      (n) => {
+        if (n < 0) throw new Error(`item ${n} fails alone`);
+        return n * 2;
+      },
+      true,
+      durable,
+    );
+
+  it('answers each item of a group, its own failure included, only once the group is durable', async () => {
+    let makeDurable!: () => void;
+    const g = group(() => new Promise<void>((resolve) => (makeDurable = resolve)));
+    const answers = Promise.allSettled([g.submit(1), g.submit(-1), g.submit(3)]);
+    let answered = false;
+    void answers.then(() => (answered = true));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(applied.at(-1), [1, -1, 3], 'written in one group');
+    assert.equal(answered, false);
+    makeDurable();
+    const settled = await answers;
+    assert.deepEqual(
+      settled.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as Error).message)),
+      [2, 'item -1 fails alone', 6],
+    );
+  });
+
+  it('rejects every item of a group whose fsync failed: none of them may be answered as landed', async () => {
+    const g = group(() => Promise.reject(new Error('fsync failed: EIO')));
+    const settled = await Promise.allSettled([g.submit(1), g.submit(2)]);
+    assert.deepEqual(
+      settled.map((a) => a.status === 'rejected' && (a.reason as Error).message),
+      ['fsync failed: EIO', 'fsync failed: EIO'],
+    );
   });
 });
 

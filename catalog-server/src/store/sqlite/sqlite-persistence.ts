@@ -185,7 +185,7 @@ export class SqlitePersistence implements Persistence {
       let fsynced = false;
       const runShared = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
         unsynced.begin();
-        fsynced = items.length === 1 && wal.pending() === undefined;
+        fsynced = items.length === 1 && wal.idle();
         if (fsynced) return shared.immediate(items, each);
         normal.run();
         try {

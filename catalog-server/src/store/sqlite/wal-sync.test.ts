@@ -44,6 +44,7 @@ describe('WalSync', () => {
     const second = sync.sync().then(() => order.push('second'));
     const third = sync.sync().then(() => order.push('third'));
     assert.equal(held.calls.length, 1);
+    assert.equal(sync.idle(), false);
     held.finish(0);
     await first;
     await turns();
@@ -54,6 +55,7 @@ describe('WalSync', () => {
     await Promise.all([second, third]);
     assert.deepEqual(order, ['first', 'second', 'third']);
     assert.equal(sync.pending(), undefined);
+    assert.equal(sync.idle(), true);
     assert.equal(held.calls.length, 2);
   });
 
@@ -68,6 +70,7 @@ describe('WalSync', () => {
     await assert.rejects(sync.sync(), /EIO/);
     await assert.rejects(sync.pending()!, /EIO/);
     assert.equal(held.calls.length, 1, 'nothing is fsynced again after a failure');
+    assert.equal(sync.idle(), false, 'never idle again: a lone write must not be answered by a COMMIT of its own');
     await sync.close();
   });
 

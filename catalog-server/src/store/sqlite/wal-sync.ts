@@ -46,6 +46,11 @@ export class WalSync {
     return (this.queued = after);
   }
 
+  /** True when everything committed is durable: no fsync runs or waits, and none failed. */
+  idle(): boolean {
+    return !this.failure && !this.inFlight && !this.queued;
+  }
+
   /**
    * What a reader must wait for before it shows a ref: the sync covering the last transaction committed, while it
    * runs (undefined once everything committed is durable).
