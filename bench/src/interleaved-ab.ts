@@ -1,9 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess, type ServerProcess } from '../../test/support/server-process.ts';
 import { IcebergRest, type TableState } from './iceberg-lane.ts';
+import { cpuMsOf } from './servers.ts';
 import { fmt } from './measure.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -12,10 +14,8 @@ interface Server {
   checkout: string;
   revision: string;
   url: string;
-  child: ChildProcess;
+  server: ServerProcess;
   dataDir: string;
-  /** The tail of its output, for a server that stopped during the run. */
-  output(): string;
   /** Microseconds of CPU the main thread and all threads have run. */
   cpu(): { main: number; all: number };
 }
@@ -36,39 +36,15 @@ function option(name: string, fallback: string): string {
 
 async function startServer(checkout: string): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-ab-'));
-  const bin = path.join(checkout, 'cli', 'bin', 'rat.js');
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  process.once('exit', () => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`${bin} serve exited with ${code}:\n${out.slice(-2000)}`));
-    });
-  });
-  const ranUs = (tid: string) =>
-    Number(readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+  const server = await startServerProcess(
+    ['--data-dir', dataDir],
+    {},
+    { bin: path.join(checkout, 'cli', 'bin', 'rat.js') },
+  );
+  // Microseconds, where the bench's figures are per run: a burst is a few hundred commits.
   const cpu = () => {
-    let all = 0;
-    for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-      try {
-        all += ranUs(tid);
-      } catch {
-        // The thread ended between the listing and the read.
-      }
-    }
-    return { main: ranUs(String(child.pid)), all };
+    const ms = cpuMsOf(server.child.pid) ?? { main: NaN, all: NaN };
+    return { main: ms.main * 1000, all: ms.all * 1000 };
   };
   const git = (...args: string[]) =>
     execFileSync('git', ['-C', checkout, ...args])
@@ -77,7 +53,7 @@ async function startServer(checkout: string): Promise<Server> {
   // A checkout with changes not committed is named as such: its revision alone would name another build.
   const revision =
     git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+changes' : '');
-  return { checkout, revision, url, child, dataDir, cpu, output: () => out };
+  return { checkout, revision, url: server.url, server, dataDir, cpu };
 }
 
 /** One burst of `commits` commits from `writers` writers, each on tables of its own. */
@@ -184,13 +160,13 @@ async function main(): Promise<void> {
     console.log(`results: ${path.relative(process.cwd(), file)}`);
   } finally {
     for (const s of servers) {
-      if (s.child.exitCode !== null || s.child.signalCode !== null) {
+      const { child } = s.server;
+      if (child.exitCode !== null || child.signalCode !== null) {
         console.error(
-          `${s.checkout}: rat serve stopped (${s.child.exitCode ?? s.child.signalCode}):\n${s.output().slice(-3000)}`,
+          `${s.checkout}: rat serve stopped (${child.exitCode ?? child.signalCode}):\n${s.server.output()}`,
         );
       }
-      s.child.kill('SIGTERM');
-      await new Promise((r) => (s.child.exitCode === null ? s.child.once('exit', r) : r(null)));
+      await s.server.stop();
       rmSync(s.dataDir, { recursive: true, force: true });
     }
   }

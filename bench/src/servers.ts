@@ -72,7 +72,7 @@ export interface ServerCpu {
  * From Linux's per-thread `schedstat` (time on a CPU, in nanoseconds): precise where the tick-counted `stat` times
  * move in 10 ms steps, a fifth of a quick run's commits. The main thread's id is the process id.
  */
-function cpuMsOf(pid: number | undefined): ServerCpu | undefined {
+export function cpuMsOf(pid: number | undefined): ServerCpu | undefined {
   const ranNs = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
   try {
     let all = 0;

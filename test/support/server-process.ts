@@ -15,16 +15,18 @@ export interface ServerProcess {
 /**
  * Runs the real `rat serve` in a child process on a free port, for tests that must crash or signal the server and for
  * the benchmark (which keeps the load generator off the server's event loop). `nodeFlags` go to node itself (e.g.
- * `--cpu-prof`, which NODE_OPTIONS does not accept). The child is killed if this process exits first.
+ * `--cpu-prof`, which NODE_OPTIONS does not accept); `bin` runs another checkout's `rat` (the bench's before/after
+ * comparisons). The child is killed if this process exits first.
  *
  * @example const s = await startServerProcess(['--data-dir', dir]); await fetch(`${s.url}/api/v2/config`)
  */
 export async function startServerProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  opts: { nodeFlags?: string[] } = {},
+  opts: { nodeFlags?: string[]; bin?: string } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), RAT_BIN, 'serve', '--port', '0', ...args], {
+  const bin = opts.bin ?? RAT_BIN;
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), bin, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
