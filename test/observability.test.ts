@@ -44,8 +44,27 @@ describe('observability: /metrics and request ids', function () {
     assert.ok(transactions >= 2, `${transactions} write transactions`);
     assert.ok((await metricValue(server.url, 'rat_store_writes_total')) >= transactions);
     assert.ok((await metricValue(server.url, 'rat_store_write_transaction_seconds_total')) > 0);
+    // Counted where the store fsyncs its WAL off the serving thread (SQLite on disk), which these lone writes did not.
+    assert.match(text, /^rat_store_wal_fsyncs_total \d/m);
+    assert.match(text, /^rat_store_wal_fsync_seconds_total \d/m);
     assert.match(text, /rat_http_request_duration_seconds_bucket/);
     assert.doesNotMatch(text, /secret_table|obs/, 'no table or namespace names in labels');
+  });
+
+  it('/metrics counts the WAL fsyncs that concurrent commits share off the serving thread, and their seconds', async () => {
+    const before = await metricValue(server.url, 'rat_store_wal_fsyncs_total');
+    // Commits that arrive together share a transaction, whose fsync runs on the thread pool.
+    for (let burst = 0; burst < 5; burst++) {
+      const created = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          http('POST', `${server.url}/iceberg/v1/namespaces`, { namespace: [`wal${burst}_${i}`] }),
+        ),
+      );
+      assert.deepEqual(new Set(created.map((r) => r.status)), new Set([200]));
+      if ((await metricValue(server.url, 'rat_store_wal_fsyncs_total')) > before) break;
+    }
+    assert.ok((await metricValue(server.url, 'rat_store_wal_fsyncs_total')) > before);
+    assert.ok((await metricValue(server.url, 'rat_store_wal_fsync_seconds_total')) > 0);
   });
 
   it('/metrics counts metadata cache hits and misses, labelled by cache and result only', async () => {

@@ -92,6 +92,18 @@ export class Metrics {
     (s) => s.seconds,
   );
 
+  readonly walFsyncs = this.storeWriteCounter(
+    'rat_store_wal_fsyncs_total',
+    "SQLite on disk: fsyncs of the WAL that made write transactions durable off the serving thread (a lone write's fsync runs inside its transaction instead)",
+    (s) => s.walFsyncs ?? 0,
+  );
+
+  readonly walFsyncSeconds = this.storeWriteCounter(
+    'rat_store_wal_fsync_seconds_total',
+    'Seconds those fsyncs took; they run one at a time, so a rate near 1 means the disk is flushing all the time and commits wait for it',
+    (s) => s.walFsyncSeconds ?? 0,
+  );
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rat_' });
   }

@@ -271,12 +271,16 @@ export interface ReflogEntry {
  * A store's writes so far: database transactions run, writes (commits, ref changes) they carried (writes ÷
  * transactions is the grouping achieved), and seconds spent in those transactions, their commit included. On SQLite
  * the driver is synchronous, so the seconds are time the serving thread was blocked writing (the WAL's fsync, on the
- * thread pool, is not in them); on PostgreSQL they include the server's flush.
+ * thread pool, is not in them: `walFsyncs` and `walFsyncSeconds` count it); on PostgreSQL they include the server's
+ * flush.
  */
 export interface WriteStats {
   readonly transactions: number;
   readonly items: number;
   readonly seconds: number;
+  /** SQLite on disk: fsyncs of the WAL run on the thread pool (one at a time), and the seconds they took. */
+  readonly walFsyncs?: number;
+  readonly walFsyncSeconds?: number;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   type CommitRow,
   type LogRow,
 } from '../sql-rows.ts';
-import type { ReferenceType, ReflogEntry } from '../types.ts';
+import type { ReferenceType, ReflogEntry, WriteStats } from '../types.ts';
 import { GroupCommit, type Outcome } from './group-commit.ts';
 import { migrate } from './migrate.ts';
 import { WalCheckpointer } from './wal-checkpointer.ts';
@@ -327,6 +327,14 @@ export class SqlitePersistence implements Persistence {
     const landed = await this.group.submit(batch);
     if (landed) this.checkpointer?.wrote(approximateBytes(batch));
     return landed;
+  }
+
+  /** Shared transactions and the WAL fsyncs run off the event loop so far (see `WriteStats`). */
+  get writeStats(): WriteStats {
+    const { transactions, items, seconds } = this.group.stats;
+    return this.wal
+      ? { transactions, items, seconds, walFsyncs: this.wal.stats.fsyncs, walFsyncSeconds: this.wal.stats.seconds }
+      : { transactions, items, seconds };
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,7 @@ export class SqliteVersionStore extends CoreVersionStore {
 
   /** Shared transactions run, writes submitted and seconds spent writing so far (see `WriteStats`). */
   override get groupCommitStats(): WriteStats {
-    return { ...this.sqlite.group.stats };
+    return this.sqlite.writeStats;
   }
 
   /**

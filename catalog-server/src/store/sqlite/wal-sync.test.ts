@@ -32,6 +32,8 @@ describe('WalSync', () => {
     const sync = new WalSync(wal);
     await sync.sync();
     assert.equal(sync.pending(), undefined);
+    assert.equal(sync.stats.fsyncs, 1);
+    assert.ok(sync.stats.seconds > 0);
     await sync.close();
   });
 

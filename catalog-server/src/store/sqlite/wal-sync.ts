@@ -24,6 +24,8 @@ export class WalSync {
   /** The fsync that starts when it ends, shared by the calls that arrived while it ran. */
   private queued: Promise<void> | undefined;
   private failure: Error | undefined;
+  /** fsyncs finished (failed ones included) and the seconds they took: they run one at a time. */
+  readonly stats = { fsyncs: 0, seconds: 0 };
 
   /** @param fsyncFile `fs.fsync`; a test passes one it controls. */
   constructor(
@@ -77,7 +79,10 @@ export class WalSync {
         reject((this.failure = notDurable(this.walFile, err)));
         return;
       }
+      const started = performance.now();
       this.fsyncFile(this.fd, (err) => {
+        this.stats.fsyncs++;
+        this.stats.seconds += (performance.now() - started) / 1000;
         if (err) this.failure ??= notDurable(this.walFile, err);
         if (this.failure) reject(this.failure);
         else resolve();
