@@ -19,8 +19,8 @@ export class GroupCommit<T, R> {
   private scheduled = false;
   /**
    * Shared transactions run and items submitted so far (items ÷ transactions is the grouping achieved), and the
-   * seconds spent running them, their commit included (and its fsync, without `durable`): the driver is synchronous,
-   * so that is time the event loop was blocked writing.
+   * seconds spent running them, their commit included (and its fsync, when the commit waits for it): the driver is
+   * synchronous, so that is time the event loop was blocked writing.
    */
   readonly stats = { transactions: 0, items: 0, seconds: 0 };
 
