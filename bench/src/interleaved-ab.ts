@@ -94,7 +94,6 @@ async function main(): Promise<void> {
   const servers: Server[] = [];
   try {
     for (const c of checkouts) servers.push(await startServer(path.resolve(c)));
-    const clients = new Map<Server, { next: number }>();
     for (const s of servers) {
       const cat = new IcebergRest({ system: s.checkout, baseUrl: `${s.url}/iceberg` } as never);
       await cat.init();
@@ -103,21 +102,21 @@ async function main(): Promise<void> {
       const warm = await cat.createTable('ab', 'warm');
       for (const until = performance.now() + 3000; performance.now() < until;) await cat.commit(warm, false);
       cat.client.close();
-      clients.set(s, { next: 0 });
     }
+    // Table names only need to be new on each server: one counter serves both.
+    let nextTable = 0;
     const bursts: Burst[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const writers of writerCounts) {
         for (const s of order) {
-          const client = clients.get(s)!;
           // A client of its own for every burst: a keep-alive socket left idle through the other server's burst may be
           // closed by the server (5 s) just as it is reused, which would end the run with ECONNRESET.
           const cat = new IcebergRest({ system: s.checkout, baseUrl: `${s.url}/iceberg` } as never);
           // New tables for every burst, so that no table's metadata (and its commit's cost) grows round after round.
           const tables: TableState[] = [];
           for (let i = 0; i < (writers === 1 ? 1 : 30); i++) {
-            tables.push(await cat.createTable('ab', `t${client.next++}`));
+            tables.push(await cat.createTable('ab', `t${nextTable++}`));
           }
           const before = s.cpu();
           const started = performance.now();
