@@ -23,6 +23,8 @@ interface Server {
 interface Burst {
   round: number;
   writers: number;
+  /** Which server (its position on the command line): the same checkout may be given twice, for an A/A check. */
+  server: number;
   checkout: string;
   commitsPerSecond: number;
   serverMainUs: number;
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
           bursts.push({
             round,
             writers,
+            server: servers.indexOf(s),
             checkout: s.checkout,
             commitsPerSecond: (commits * 1000) / ms,
             serverMainUs: (after.main - before.main) / commits,
@@ -136,8 +139,8 @@ async function main(): Promise<void> {
       }
     }
     for (const writers of writerCounts) {
-      for (const s of servers) {
-        const mine = bursts.filter((b) => b.writers === writers && b.checkout === s.checkout);
+      for (const [i, s] of servers.entries()) {
+        const mine = bursts.filter((b) => b.writers === writers && b.server === i);
         console.log(
           `${writers}w ${s.revision} ${s.checkout}: commits/s median ${fmt(median(mine.map((b) => b.commitsPerSecond)))}` +
             ` [${mine.map((b) => fmt(b.commitsPerSecond)).join(' ')}]` +
