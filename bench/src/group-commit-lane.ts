@@ -35,17 +35,19 @@ function put(name: string, version: number): Operation {
 }
 
 /**
- * Catalog commits straight on the SQLite store (on disk, WAL, synchronous=FULL), 1/4/16 concurrent writers, with one
- * transaction per commit and with group commit, in the same run:
+ * Catalog commits straight on the SQLite store (on disk, WAL, synchronous=FULL), 1/4/16 concurrent writers, in each
+ * of the `MODES`, in the same run:
  *  - `own branches`: writer w commits to branch `w<w>`, so commits that arrive together can share a transaction;
  *  - `main, <n> tables`: every writer commits to `main` (as Iceberg writers on one branch do), each to tables of its
  *    own; each commit plans on the one still in flight before it, so these share transactions too.
  * Each figure also records writes per transaction (the grouping achieved).
  */
 export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder): Promise<void> {
-  for (const mode of MODES) {
-    for (const shape of ['own branches', `main, ${w.tables} tables`] as const) {
-      for (const writers of w.writers) {
+  // Modes innermost, so the figures a ratio compares are measured one right after the other (this machine's speed
+  // drifts over a run).
+  for (const shape of ['own branches', `main, ${w.tables} tables`] as const) {
+    for (const writers of w.writers) {
+      for (const mode of MODES) {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-group-'));
         const store = await SqliteVersionStore.open(path.join(dir, 'catalog.db'), { groupCommit: mode.groupCommit });
         try {
