@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FULL_AT_SCALE, QUICK_AT_SCALE, runAtScaleLane } from './at-scale-lane.ts';
-import { httpFloor, sqliteCommitFloor } from './floor.ts';
+import { fileCreateCost, httpFloor, sqliteCommitFloor } from './floor.ts';
 import { FULL_GROUP, QUICK_GROUP, runGroupCommitLane } from './group-commit-lane.ts';
 import { FULL_LOAD_FLOOR, QUICK_LOAD_FLOOR, runLoadFloorLane } from './load-floor-lane.ts';
 import { startS3Server } from '../../test/support/s3/versitygw.ts';
@@ -65,6 +65,24 @@ export async function runLanes(ctx: LaneContext): Promise<void> {
         unit: 'commit/s',
         better: 'higher',
       });
+      const create = fileCreateCost(n);
+      rec.add({
+        lane: 'floor',
+        name: 'creating a file',
+        system: 'disk floor',
+        value: create.wallUs,
+        unit: 'µs',
+        better: 'lower',
+        detail: { kernelUs: create.kernelUs },
+      });
+      // Where it is far above the usual tens of microseconds, a good part of every commit's CPU (and of the floor's)
+      // is the kernel allocating an inode, and it moves from run to run with where the run's folders land.
+      if (create.kernelUs > 100) {
+        rec.notes.push(
+          `floor: creating a file takes ${Math.round(create.kernelUs)} µs of kernel CPU in this run's folders; every ` +
+            'commit creates one metadata file (docs/performance.md, "What creating a file costs")',
+        );
+      }
     });
     await guarded(rec, 'floor', 'http', () => httpFloor('floor', opts.quick ? 500 : 2000, rec));
   }
