@@ -265,6 +265,33 @@ describe('input validation over HTTP', function () {
       assert.equal(management.body.status, 413);
       assert.equal(management.body.error.code, 413);
     });
+
+    it('a body inside the limit holding a 12 MB string is read, not refused as malformed JSON', async () => {
+      // A property value that long is past its own limit: the answer names that limit, as for a short body.
+      const property = await http('POST', ice('/namespaces/db/tables/good'), {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { k: 'v'.repeat(12_000_000) } }],
+      });
+      assert.equal(property.status, 400);
+      assert.match(property.body.error.message, /Property "k" has a 12000000-character value/);
+      // A view's SQL has no limit of its own: a 12 MB definition is stored and loads back whole.
+      const sql = `select 1 -- ${'x'.repeat(12_000_000)}`;
+      const created = await http('POST', ice('/namespaces/db/views'), {
+        name: 'long_sql',
+        schema: struct(field(1, 'one', 'int')),
+        'view-version': {
+          'version-id': 1,
+          'timestamp-ms': Date.now(),
+          'schema-id': 0,
+          summary: {},
+          'default-namespace': ['db'],
+          representations: [{ type: 'sql', sql, dialect: 'spark' }],
+        },
+      });
+      assert.equal(created.status, 200, JSON.stringify(created.body).slice(0, 300));
+      const loaded = await http('GET', ice('/namespaces/db/views/long_sql'));
+      assert.equal(loaded.body.metadata.versions[0].representations[0].sql, sql);
+    });
   });
 
   describe('locations', () => {

@@ -45,6 +45,23 @@ describe('lossless JSON', () => {
     assert.equal(parseJson('1234567890123456'), 1234567890123456);
   });
 
+  it('reads strings of millions of characters or escapes without running out of stack', () => {
+    const long = 'a'.repeat(12_000_000);
+    const escapes = '\\n\\"'.repeat(1_000_000);
+    const text = `{"long":"${long}","escapes":"${escapes}","id":3051729675574597004}`;
+    const v = parseJson(text) as Record<string, unknown>;
+    assert.equal(v['long'], long);
+    assert.equal(v['escapes'], '\n"'.repeat(1_000_000));
+    assert.equal(v['id'], 3051729675574597004n, 'a long integer after them is still exact');
+  });
+
+  it('tells an escaped quote from a closing one by the backslashes before it', () => {
+    // `\"` inside a string: the digits after it are still string content.
+    assert.deepEqual(parseJson('["a\\"12345678901234567890"]'), ['a"12345678901234567890']);
+    // `\\` closes the string after an escaped backslash: the integer after it is a number.
+    assert.deepEqual(parseJson('["a\\\\",12345678901234567890]'), ['a\\', 12345678901234567890n]);
+  });
+
   it('falls back to the exact reader and writer when a string holds the internal marker', () => {
     const text = '{"tricky":"\\u0000rat-int:5","id":3051729675574597004}';
     const v = parseJson(text) as Record<string, unknown>;

@@ -11,25 +11,85 @@
  * @example parseJson('{"snapshot-id": 3051729675574597004}') // { 'snapshot-id': 3051729675574597004n }
  */
 export function parseJson(text: string): unknown {
-  // Fast path: quote the long integer literals (strings are matched whole so digits inside them stay put), let the
-  // native parser do the work, and turn the quoted literals back into numbers. About ten times faster than the
-  // character-by-character parser below, which remains for the one input the trick cannot tell apart: a string that
-  // already holds the marker.
+  // Fast path: quote the long integer literals, let the native parser do the work, and turn the quoted literals back
+  // into numbers. About ten times faster than the character-by-character parser below, which remains for the one
+  // input the trick cannot tell apart: a string that already holds the marker.
   if (text.includes(MARKER_ESCAPED)) return parseSlowly(text);
-  let quoted = false;
-  const prepared = text.replace(LONG_INTEGER_OR_STRING, (m) => {
-    if (m.charCodeAt(0) === 0x22) return m;
-    quoted = true;
-    return `"${MARKER_ESCAPED}${m}"`;
-  });
-  if (!quoted) return JSON.parse(text);
+  const prepared = quoteLongIntegers(text);
+  if (prepared === undefined) return JSON.parse(text);
   return JSON.parse(prepared, (_key, value: unknown) =>
     typeof value === 'string' && value.startsWith(MARKER) ? integerOf(value.slice(MARKER.length)) : value,
   );
 }
 
-/** A JSON string (whole), or an integer literal of 16+ digits that is not part of a fraction or exponent. */
-const LONG_INTEGER_OR_STRING = /"(?:[^"\\]|\\.)*"|(?<![\w.+-])-?\d{16,}(?![\w.])/g;
+/**
+ * `text` with every integer literal of 16 or more digits (not part of a fraction or an exponent) turned into a
+ * marked string, or undefined when it holds none. Strings are skipped whole, so digits inside them stay put.
+ *
+ * A scan rather than a regular expression: a pattern that matches a JSON string with a repeated alternative
+ * (`"(?:[^"\\]|\\.)*"`) backtracks one stack frame per character, and a body with a 10 MB string (well inside the
+ * request limit) overflowed the stack. Here strings are crossed with `indexOf`, so the cost is linear and no input
+ * can exhaust the stack.
+ */
+function quoteLongIntegers(text: string): string | undefined {
+  let out: string[] | undefined;
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = afterString(text, i);
+    } else if (c === MINUS || isDigit(c)) {
+      const start = i;
+      if (c === MINUS) i++;
+      const digitsFrom = i;
+      while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+      const next = text.charCodeAt(i);
+      const integer = next !== DOT && next !== LOWER_E && next !== UPPER_E;
+      if (integer && i - digitsFrom >= 16) {
+        (out ??= []).push(text.slice(copied, start), `"${MARKER_ESCAPED}${text.slice(start, i)}"`);
+        copied = i;
+      }
+      // The rest of the number (fraction, exponent): its digits are never an integer literal of their own.
+      while (i < text.length && isNumberPart(text.charCodeAt(i))) i++;
+    } else {
+      i++;
+    }
+  }
+  if (!out) return undefined;
+  out.push(text.slice(copied));
+  return out.join('');
+}
+
+/** The index after the string that opens at `open`, or the text's length when it never closes (JSON.parse says so). */
+function afterString(text: string, open: number): number {
+  for (let from = open + 1; ;) {
+    const close = text.indexOf('"', from);
+    if (close < 0) return text.length;
+    // Escaped when an odd number of backslashes precede it. Each run of backslashes is counted once, before the one
+    // quote it precedes, so the scan stays linear.
+    let slashes = 0;
+    while (text.charCodeAt(close - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return close + 1;
+    from = close + 1;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** Digits, `.`, `e`, `E`, `+` and `-`: what may follow an integer part within one JSON number. */
+function isNumberPart(c: number): boolean {
+  return isDigit(c) || c === DOT || c === LOWER_E || c === UPPER_E || c === 0x2b || c === MINUS;
+}
 /** Marks a quoted integer; U+0000 cannot appear raw in JSON text, and escaped it makes us take the slow path. */
 const MARKER = '\u0000rat-int:';
 const MARKER_ESCAPED = '\\u0000rat-int:';
