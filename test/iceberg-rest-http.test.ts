@@ -85,6 +85,11 @@ describe('Iceberg REST catalog over HTTP: config and namespaces', function () {
         ['ns1', 'b'],
         ['ns1', 'c'],
       ]);
+      // A token the server never issued (mistyped, cut short) is refused, not read as "past the end" (an empty page).
+      assert.deepEqual(errorOf(await http('GET', `${fx.base}/namespaces?parent=ns1&pageSize=2&pageToken=garbage`)), {
+        status: 400,
+        type: 'BadRequestException',
+      });
       r = await http('GET', `${fx.base}/namespaces`);
       assert.ok(r.body.namespaces.some((n: string[]) => n.join('.') === 'ns1'));
       assert.ok(!r.body.namespaces.some((n: string[]) => n.length > 1), 'top level only');

@@ -26,6 +26,9 @@ describe('the paginator', () => {
     assert.equal(pageSize(50_000), 10_000);
     assert.throws(() => pageSize(0), BadRequestError);
     assert.throws(() => decodeToken('not base64url!'), BadRequestError);
+    // Base64url, but of bytes that are not UTF-8 text (a mistyped or cut token): not a position either.
+    assert.throws(() => decodeToken('garbage'), /Invalid pageToken "garbage": pass the token a previous page/);
+    assert.throws(() => decodeToken(encodeToken('db\u0000table').slice(0, -1)), BadRequestError);
     assert.equal(decodeToken(encodeToken('db\u0000t')), 'db\u0000t');
   });
 });

@@ -22,10 +22,17 @@ export function encodeToken(position: string): string {
   return Buffer.from(position, 'utf8').toString('base64url');
 }
 
-/** The resume position a token names; a token that is not base64url is a 400. */
+/**
+ * The resume position a token names. A token that is not the encoding of some position (not base64url, or bytes that
+ * are not UTF-8 text, as a truncated or mistyped token gives) is a 400: read as a position, it would name one past
+ * everything and answer an empty page, as if the list had ended.
+ */
 export function decodeToken(token: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(token)) throw new BadRequestError(`Invalid pageToken "${token}".`);
-  return Buffer.from(token, 'base64url').toString('utf8');
+  const position = /^[A-Za-z0-9_-]*$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : undefined;
+  if (position === undefined || encodeToken(position) !== token) {
+    throw new BadRequestError(`Invalid pageToken "${token.slice(0, 200)}": pass the token a previous page returned.`);
+  }
+  return position;
 }
 
 /**
