@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { RAT_BIN } from './support/rat-cli.ts';
 
@@ -225,9 +226,18 @@ describe('rat management commands (real binary)', function () {
     assert.equal(await location('a.b.t'), 's3://w/nested/main.json');
   });
 
-  it('an unreachable server is a one-line error and exit code 1', async () => {
-    const res = await rat(['branch', 'list', '--server', 'http://127.0.0.1:9']);
+  it('an unreachable server is a one-line error naming where it looked, why and what to do, and exit code 1', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const res = await rat(['branch', 'list', '--server', `http://127.0.0.1:${port}`]);
     assert.equal(res.code, 1);
-    assert.match(res.stderr, /^error: .*UNREACHABLE/m);
+    assert.equal(
+      res.stderr.trim(),
+      `error: cannot reach the catalog server at http://127.0.0.1:${port} (ECONNREFUSED); start one with \`rat serve\`, ` +
+        'or point --server or RAT_SERVER at it',
+    );
   });
 });

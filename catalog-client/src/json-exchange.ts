@@ -47,7 +47,9 @@ export async function exchangeJson(
         signal: opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined,
       });
     } catch (err) {
-      throw new NoResponseError((err as Error).message);
+      // fetch says only "fetch failed"; what went wrong (ECONNREFUSED, ENOTFOUND, a timeout) is in its cause.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new NoResponseError(cause?.code ?? cause?.message ?? (err as Error).message);
     }
   };
   let res = await send(false);

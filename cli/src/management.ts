@@ -26,6 +26,16 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     try {
       await fn(...args);
     } catch (e) {
+      if (e instanceof ManagementApiError && e.status === 0) {
+        // No answer at all: say where the command looked and how to point it elsewhere.
+        const cause = /\((.*)\)$/s.exec(e.message)?.[1] ?? e.errorCode;
+        process.stderr.write(
+          `error: cannot reach the catalog server at ${new URL(e.url).origin} (${cause}); start one with \`rat serve\`, ` +
+            'or point --server or RAT_SERVER at it\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
       if (e instanceof ManagementApiError) {
         const msg = e.message.replace(/^\S+ \S+ → /, '');
         const hint = e.status === 401 ? ' (set RAT_TOKEN, or RAT_CLIENT_ID and RAT_CLIENT_SECRET)' : '';
