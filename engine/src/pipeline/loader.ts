@@ -20,9 +20,15 @@ function lineAt(text: string, offset: number): number {
   return n;
 }
 
-/** Blanks out string literals and comments (keeping offsets) so that names inside them are not refs. */
+/**
+ * Blanks out string literals and comments (keeping offsets) so that names inside them are not refs. A literal is
+ * matched as runs of plain characters between its `''` escapes: a repeated one-character alternative would take a
+ * stack frame per character and overflow on a literal of a few MB (an inlined lookup table, say).
+ */
 function codeOnly(sql: string): string {
-  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
+  return sql.replace(/'[^']*(?:''[^']*)*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.replace(/[^\n]+/g, (run) => ' '.repeat(run.length)),
+  );
 }
 
 /**

@@ -47,6 +47,13 @@ describe('engine: pipeline loader and planner', () => {
     );
   });
 
+  it('finds refs after a string literal of megabytes, escaped quotes included', () => {
+    const literal = `'${"it''s ".repeat(10).padEnd(12_000_000, 'x')}'`;
+    assert.deepEqual(findRefs(`SELECT ${literal} AS note\nFROM silver.orders`, 1), [
+      { target: 'silver.orders', line: 2 },
+    ]);
+  });
+
   it('reads YAML config headers from a block comment or leading -- lines', () => {
     assert.deepEqual(splitHeader('-- materialized: scd2\n-- unique_key: id\nSELECT 1').header, {
       materialized: 'scd2',
