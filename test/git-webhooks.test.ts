@@ -55,6 +55,23 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
     assert.equal((await catalog.link('cc'.padEnd(40, '0')))?.dataHash, await catalog.head('main'));
   });
 
+  it('a signed body that is not JSON, raw or in the payload field of a form, is 400 and changes nothing', async () => {
+    const before = await catalog.head('main');
+    const send = (body: string, contentType: string) =>
+      catalog.call('POST', '/webhooks/gitlab', body, {
+        'content-type': contentType,
+        'x-gitlab-event': 'Merge Request Hook',
+        'x-gitlab-token': SECRET,
+        'x-gitlab-event-uuid': 'dd',
+      });
+    const raw = await send('{"object_kind":', 'application/json');
+    assert.equal(raw.status, 400, JSON.stringify(raw.body));
+    const form = await send('payload=%7B%22object_kind%22%3A', 'application/x-www-form-urlencoded');
+    assert.equal(form.status, 400, JSON.stringify(form.body));
+    assert.match(JSON.stringify(form.body), /payload\\" field is not JSON/);
+    assert.equal(await catalog.head('main'), before);
+  });
+
   it('Gitea: X-Gitea-Signature; a source without data branch is ignored', async () => {
     await branch('gt');
     await catalog.putTable('gt', 'db.gt', 'file:///gt.json');

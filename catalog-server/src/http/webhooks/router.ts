@@ -72,15 +72,13 @@ function rawBody(req: Request): Buffer {
 function parsePayload(req: Request, raw: Buffer): unknown {
   if (!Buffer.isBuffer(req.body) && req.body && typeof req.body === 'object') return req.body;
   const text = raw.toString('utf8');
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
-    const payload = new URLSearchParams(text).get('payload');
-    if (!payload) throw new BadRequestError('Form-encoded webhook without a "payload" field.');
-    return JSON.parse(payload) as unknown;
-  }
+  const form = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+  const json = form ? new URLSearchParams(text).get('payload') : text;
+  if (json === null) throw new BadRequestError('Form-encoded webhook without a "payload" field.');
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(json) as unknown;
   } catch {
-    throw new BadRequestError('The webhook body is not JSON.');
+    throw new BadRequestError(form ? 'The webhook\'s "payload" field is not JSON.' : 'The webhook body is not JSON.');
   }
 }
 
