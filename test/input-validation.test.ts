@@ -369,6 +369,31 @@ describe('input validation over HTTP', function () {
       assert.equal(onApi.body.errorCode, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
+    it('a method a path does not take is 405 naming the ones it does, in each API error model; OPTIONS lists them', async () => {
+      const onIceberg = await http('PUT', ice('/namespaces/db/tables/good'), { requirements: [], updates: [] });
+      assert.equal(onIceberg.status, 405, JSON.stringify(onIceberg.body));
+      assert.equal(onIceberg.headers.get('allow'), 'DELETE, GET, HEAD, POST');
+      assert.equal(onIceberg.body.error.type, 'MethodNotAllowedException');
+      assert.match(
+        onIceberg.body.error.message,
+        /^PUT is not allowed on this path; it takes DELETE, GET, HEAD, POST\.$/,
+      );
+      // Through a prefix (iceberg-js sends the warehouse name there) too.
+      assert.equal((await http('PATCH', ice('/default/namespaces/db'))).status, 405);
+      const onApi = await http('PATCH', api('/trees/main'));
+      assert.equal(onApi.status, 405, JSON.stringify(onApi.body));
+      assert.equal(onApi.headers.get('allow'), 'DELETE, GET, HEAD, PUT');
+      assert.equal(onApi.body.status, 405);
+      // A path no route serves stays a 404; OPTIONS is answered with the same list.
+      assert.equal((await http('PUT', ice('/namespaces/db/tables/good/nothing'))).status, 404);
+      const options = await fetch(ice('/namespaces/db/tables/good'), { method: 'OPTIONS' });
+      assert.equal(options.status, 200);
+      assert.equal(options.headers.get('allow'), 'DELETE, GET, HEAD, POST');
+      // The methods a path takes still work.
+      assert.equal((await http('GET', ice('/namespaces/db'))).status, 200);
+      assert.equal((await http('HEAD', ice('/namespaces/db'))).status, 204);
+    });
+
     it('reads a JSON body sent without a content type', async () => {
       // A byte body gets no default content type from fetch (a string would be sent as text/plain).
       const body = new TextEncoder().encode(JSON.stringify({ namespace: ['no_type'] }));

@@ -30,3 +30,4 @@ export { PreviewUnsupportedError } from './preview-unsupported.ts';
 export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 export { NoSuchCodeLinkError } from './no-such-code-link.ts';
 export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';
+export { MethodNotAllowedError } from './method-not-allowed.ts';

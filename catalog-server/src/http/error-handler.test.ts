@@ -53,6 +53,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
     'UNKNOWN',
   ],
   [new errors.RequestTooLargeError(10), 413, 'RequestTooLargeException', 'BAD_REQUEST'],
+  [new errors.MethodNotAllowedError('PUT', ['GET', 'POST']), 405, 'MethodNotAllowedException', 'UNKNOWN'],
   [new errors.UnsupportedMediaTypeError('text/plain'), 415, 'UnsupportedMediaTypeException', 'UNSUPPORTED_MEDIA_TYPE'],
   [new errors.UnprocessableEntityError('x'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],
   [new errors.PreviewUnsupportedError('a.b', 'ORC', 'x.orc'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],

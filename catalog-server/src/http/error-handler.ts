@@ -79,6 +79,7 @@ export const ERROR_MAP = {
     icebergType: 'IdempotencyKeyInProgressException',
     nessieErrorCode: 'UNKNOWN',
   },
+  METHOD_NOT_ALLOWED: { status: 405, icebergType: 'MethodNotAllowedException', nessieErrorCode: 'UNKNOWN' },
   REQUEST_TOO_LARGE: { status: 413, icebergType: 'RequestTooLargeException', nessieErrorCode: 'BAD_REQUEST' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -240,6 +241,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const a = errorAnswer(err, { method: req.method, url: req.originalUrl, reqId: requestIdOf(res) }, logger);
     if (res.headersSent) return;
+    // RFC 9110 §15.5.6: a 405 names the methods the path takes.
+    if (err instanceof errors.MethodNotAllowedError) res.setHeader('Allow', (err.data['allow'] as string[]).join(', '));
     res.status(a.status).json(a.body);
   };
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../../app-context.ts';
 import { codeLinksOf, getCodeLink, putCodeLink } from '../../service/git/code-links.ts';
 import { clearPendingMerge, listPendingMerges } from '../../service/lockstep/pending-merges.ts';
 import { requireBody } from '../json-body.ts';
+import { refuseOtherMethods } from '../method-not-allowed.ts';
 import { clearQuery, gitSha, linkBody, linksQuery, pendingId, pendingQuery } from './schemas.ts';
 
 export function gitRouter(ctx: AppContext): Router {
@@ -36,5 +37,6 @@ export function gitRouter(ctx: AppContext): Router {
     res.status(204).end();
   });
 
+  refuseOtherMethods(router);
   return router;
 }

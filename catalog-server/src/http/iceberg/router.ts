@@ -6,6 +6,7 @@ import { viewRoutes } from './view-routes.ts';
 import { catalogConfig, readRef, warehousePrefix } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
 import { IDEMPOTENCY_KEY_LIFETIME, idempotentMutations } from './idempotency.ts';
+import { refuseOtherMethods } from '../method-not-allowed.ts';
 
 /**
  * Iceberg REST catalog, mounted at /iceberg. The branch is part of the base URL every client keeps:
@@ -33,6 +34,7 @@ export function icebergRouter(ctx: AppContext): Router {
     namespaceRoutes(routes, c);
     tableRoutes(routes, c);
     viewRoutes(routes, c);
+    refuseOtherMethods(routes);
     return routes;
   };
   const routes = routesFor(ctx);

@@ -5,13 +5,16 @@ import { gitRouter } from '../git/router.ts';
 import { documentedOperations, managementOpenApi } from './openapi.ts';
 import { managementRouter } from './router.ts';
 
-/** `METHOD /path` of a router's routes, with express `:param` written as OpenAPI `{param}`. */
+/**
+ * `METHOD /path` of a router's routes, with express `:param` written as OpenAPI `{param}`. The catch-all routes that
+ * answer other methods with 405 (`http/method-not-allowed.ts`) are not operations.
+ */
 function routesOf(router: Router, prefix = ''): string[] {
   const out: string[] = [];
   for (const layer of router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>) {
     if (!layer.route) continue;
     const path = prefix + layer.route.path.replace(/:(\w+)/g, '{$1}');
-    for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${path}`);
+    for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${path}`);
   }
   return out;
 }

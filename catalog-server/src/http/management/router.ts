@@ -38,6 +38,7 @@ import {
   recentChangesJson,
   reflogEntryJson,
 } from './serialize.ts';
+import { refuseOtherMethods } from '../method-not-allowed.ts';
 
 export function managementRouter(ctx: AppContext): Router {
   const { store } = ctx;
@@ -192,6 +193,7 @@ export function managementRouter(ctx: AppContext): Router {
     res.json(await collectGarbage(ctx, gcOptions(requireBody(s.gcBody, req.body))));
   });
 
+  refuseOtherMethods(router);
   return router;
 }
 
