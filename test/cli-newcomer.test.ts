@@ -67,6 +67,17 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     assert.deepEqual(await branches(), ['main']);
   });
 
+  it('rat serve with a file where the data folder should be says so in one line and exits 1', async () => {
+    const dir = folder({ 'taken.txt': 'a file\n' }, dirs);
+    const r = await runRat(dir, ['serve', '--port', '0', '--data-dir', path.join(dir, 'taken.txt')]);
+    assert.equal(r.code, 1, r.out);
+    assert.equal(
+      r.out.trim(),
+      `rat: Cannot use ${path.join(dir, 'taken.txt')} as the data folder (a file is in the way): give another with ` +
+        '--data-dir.',
+    );
+  });
+
   it('outside a git repository: rat init says so in one line; rat env gives main on the server named', async () => {
     const plain = folder({ 'README.md': 'not a repository\n' }, dirs);
     const init = await rat(plain, ['init']);

@@ -98,7 +98,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
         'or pass --insecure-no-auth to let anyone who reaches the port read, write and delete.',
     );
   }
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const keepHistoryMs = parseRetention(opts.keepHistory ?? 'all');
   const metadataRecheckMs = opts.metadataRecheck === undefined ? undefined : parseRetention(opts.metadataRecheck);
   if (opts.metadataRecheck !== undefined && metadataRecheckMs === undefined)
@@ -194,4 +194,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       return closing;
     },
   };
+}
+
+/** Creates the data folder; a path that is a file, or cannot be created, is an error that names it. */
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `${code ?? String(err)}`;
+    throw new Error(`Cannot use ${dataDir} as the data folder (${why}): give another with --data-dir.`, { cause: err });
+  }
 }
