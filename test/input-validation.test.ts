@@ -378,8 +378,10 @@ describe('input validation over HTTP', function () {
         onIceberg.body.error.message,
         /^PUT is not allowed on this path; it takes DELETE, GET, HEAD, POST\.$/,
       );
-      // Through a prefix (iceberg-js sends the warehouse name there) too.
+      // Through a prefix (iceberg-js sends the warehouse name there) too, and on /v1/config.
       assert.equal((await http('PATCH', ice('/default/namespaces/db'))).status, 405);
+      const config = await http('POST', ice('/config'), {});
+      assert.deepEqual([config.status, config.headers.get('allow')], [405, 'GET, HEAD']);
       const onApi = await http('PATCH', api('/trees/main'));
       assert.equal(onApi.status, 405, JSON.stringify(onApi.body));
       assert.equal(onApi.headers.get('allow'), 'DELETE, GET, HEAD, PUT');

@@ -45,6 +45,7 @@ export function icebergRouter(ctx: AppContext): Router {
     if (warehouse !== ctx.warehouse) api.use(`/${encodeURIComponent(name)}`, routesFor({ ...ctx, warehouse }));
   }
   api.use('/:prefix', routes);
+  refuseOtherMethods(api);
 
   const at =
     (ref: (req: Request) => string) =>
