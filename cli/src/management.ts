@@ -28,7 +28,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     } catch (e) {
       if (e instanceof ManagementApiError && e.status === 0) {
         // No answer at all: say where the command looked and how to point it elsewhere.
-        const cause = /\((.*)\)$/s.exec(e.message)?.[1] ?? e.errorCode;
+        const cause = String(e.cause ?? e.errorCode);
         process.stderr.write(
           `error: cannot reach the catalog server at ${new URL(e.url).origin} (${cause}); start one with \`rat serve\`, ` +
             'or point --server or RAT_SERVER at it\n',

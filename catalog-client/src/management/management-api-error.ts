@@ -1,4 +1,7 @@
-/** An `/api/v2` error response (Nessie's `status`/`errorCode` fields), or a transport failure (`status` 0). */
+/**
+ * An `/api/v2` error response (Nessie's `status`/`errorCode` fields), or a transport failure (`status` 0, whose
+ * `cause` says why no answer came: `ECONNREFUSED`, `ENOTFOUND`, a timeout).
+ */
 export class ManagementApiError extends Error {
   readonly code = 'MANAGEMENT_API_ERROR' as const;
   constructor(

@@ -61,7 +61,15 @@ export class ManagementTransport {
       });
     } catch (e) {
       if (!(e instanceof NoResponseError)) throw e;
-      throw new ManagementApiError(0, 'UNREACHABLE', `cannot reach the server (${e.message})`, method, url);
+      const unreachable = new ManagementApiError(
+        0,
+        'UNREACHABLE',
+        `cannot reach the server (${e.message})`,
+        method,
+        url,
+      );
+      unreachable.cause = e.message;
+      throw unreachable;
     }
     if (!res.ok) {
       const err = (res.body ?? {}) as {

@@ -26,8 +26,7 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
       return await fn();
     } catch (e) {
       if (e instanceof ManagementApiError) {
-        if (e.status === 0)
-          throw new CatalogUnreachableError(base, e.message.replace(/^.*cannot reach the server \((.*)\)$/s, '$1'));
+        if (e.status === 0) throw new CatalogUnreachableError(base, String(e.cause ?? e.message));
         throw new CatalogRequestFailedError(e.method, e.url, e.status, e.errorCode, e.message);
       }
       throw e;
