@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ReferenceConflictError } from '../../errors/index.ts';
+import type { RefUpdate } from '../core/persistence.ts';
 import type { ContentKey, Operation } from '../types.ts';
 import type { SqlitePersistence } from './sqlite-persistence.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -13,6 +14,8 @@ describe('SQLite group commit', () => {
   let dir: string;
   let store: SqliteVersionStore;
   const persistence = () => store.persistence as SqlitePersistence;
+  /** A write of a ref change alone (no trie nodes or commits), as creating, moving or deleting a branch is. */
+  const refWrite = (ref: RefUpdate, at = '') => persistence().write({ nodes: [], commits: [], ref, at });
   const key = (name: string): ContentKey => ({ elements: ['ns', name] });
   const put = (name: string, loc: string): Operation => ({
     type: 'PUT',
@@ -66,19 +69,16 @@ describe('SQLite group commit', () => {
   });
 
   it('plans commits again on the acknowledged head when the write they were planned on fails', async () => {
-    const p = persistence();
     const root = (await store.getReference('main')).hash;
     await store.createReference('other', 'BRANCH', root);
     const elsewhere = await store.commit('other', root, { message: 'elsewhere' }, [put('o', 'o-1')]);
     // Another writer of the same database moves main first (as a second server would): the first commit below was
     // planned on the old head and loses its compare-and-swap; the second was planned on the first, in the same
     // shared transaction, and must lose too (not trip over its missing parent) and plan again.
-    const moved = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'move', name: 'main', type: 'BRANCH', from: root, to: elsewhere.hash, operation: 'ASSIGN' },
-      at: new Date().toISOString(),
-    });
+    const moved = refWrite(
+      { kind: 'move', name: 'main', type: 'BRANCH', from: root, to: elsewhere.hash, operation: 'ASSIGN' },
+      new Date().toISOString(),
+    );
     const [a, b] = await Promise.all([
       store.commit('main', root, { message: 'a' }, [put('a', 'a-1')]),
       store.commit('main', root, { message: 'b' }, [put('b', 'b-1')]),
@@ -97,25 +97,15 @@ describe('SQLite group commit', () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
     const at = new Date().toISOString();
-    const create = (name: string, head: string) => ({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'create' as const, name, type: 'BRANCH' as const, head },
-      at,
-    });
+    const create = (name: string, head: string) => refWrite({ kind: 'create', name, type: 'BRANCH', head }, at);
     const before = p.group.stats.transactions;
     const results = await Promise.allSettled([
-      p.write(create('a', root)),
+      create('a', root),
       // Lost compare-and-swap: main is not at this hash.
-      p.write({
-        nodes: [],
-        commits: [],
-        ref: { kind: 'move', name: 'main', type: 'BRANCH', from: 'e'.repeat(64), to: root, operation: 'ASSIGN' },
-        at,
-      }),
+      refWrite({ kind: 'move', name: 'main', type: 'BRANCH', from: 'e'.repeat(64), to: root, operation: 'ASSIGN' }, at),
       // Fails inside its savepoint: the head names no commit (foreign key).
-      p.write(create('broken', 'f'.repeat(64))),
-      p.write(create('b', root)),
+      create('broken', 'f'.repeat(64)),
+      create('b', root),
     ]);
     assert.equal(p.group.stats.transactions - before, 1, 'all four shared one transaction');
     assert.deepEqual(
@@ -150,19 +140,8 @@ describe('SQLite group commit', () => {
   it('answers a write, and shows its ref, only once the WAL holding it is fsynced; readers do not wait', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
-    const at = '';
-    const create = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'create', name: 'a', type: 'BRANCH', head: root },
-      at,
-    });
-    const move = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'move', name: 'a', type: 'BRANCH', from: root, to: root, operation: 'ASSIGN' },
-      at,
-    });
+    const create = refWrite({ kind: 'create', name: 'a', type: 'BRANCH', head: root });
+    const move = refWrite({ kind: 'move', name: 'a', type: 'BRANCH', from: root, to: root, operation: 'ASSIGN' });
     let answered = 0;
     void create.then(() => answered++);
     void move.then(() => answered++);
@@ -187,19 +166,16 @@ describe('SQLite group commit', () => {
     const p = persistence();
     const root = (await store.getReference('main')).hash;
     const first = await store.commit('main', root, { message: 'first' }, [put('t', 'm1')]);
-    const back = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'move', name: 'main', type: 'BRANCH', from: first.hash, to: root, operation: 'ASSIGN' },
-      at: '',
+    const back = refWrite({
+      kind: 'move',
+      name: 'main',
+      type: 'BRANCH',
+      from: first.hash,
+      to: root,
+      operation: 'ASSIGN',
     });
     // In the same group: a lone write would be fsynced in its COMMIT (below).
-    const other = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'create', name: 'o', type: 'BRANCH', head: root },
-      at: '',
-    });
+    const other = refWrite({ kind: 'create', name: 'o', type: 'BRANCH', head: root });
     p.group.flush();
     assert.equal((await store.getReference('main')).hash, first.hash, 'durable head while the move is fsynced');
     assert.deepEqual(await Promise.all([back, other]), [true, true]);
@@ -209,12 +185,7 @@ describe('SQLite group commit', () => {
   it('fsyncs a lone write in its COMMIT when no fsync runs: shown as soon as it is written', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
-    const lone = p.write({
-      nodes: [],
-      commits: [],
-      ref: { kind: 'create', name: 'l', type: 'BRANCH', head: root },
-      at: '',
-    });
+    const lone = refWrite({ kind: 'create', name: 'l', type: 'BRANCH', head: root });
     p.group.flush();
     assert.equal((await p.getRef('l'))?.head, root);
     assert.deepEqual(
@@ -227,8 +198,7 @@ describe('SQLite group commit', () => {
   it('writes the next group while the previous one waits for its fsync', async () => {
     const p = persistence();
     const root = (await p.getRef('main'))!.head;
-    const create = (name: string) =>
-      p.write({ nodes: [], commits: [], ref: { kind: 'create', name, type: 'BRANCH', head: root }, at: '' });
+    const create = (name: string) => refWrite({ kind: 'create', name, type: 'BRANCH', head: root });
     const before = p.group.stats.transactions;
     const first = Promise.all([create('a1'), create('a2')]);
     let firstAnswered = false;
