@@ -6,13 +6,14 @@
  */
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startNessie, type RunningNessie } from './support/nessie.ts';
+import { clientShapeCases } from './management-api/client-shapes.ts';
 import { commitCases } from './management-api/commits.ts';
 import { mergeCases } from './management-api/merges.ts';
 import { readCases } from './management-api/reads.ts';
 import { referenceCases } from './management-api/references.ts';
 import type { Case, ServerKind, Target } from './management-api/target.ts';
 
-const cases: Case[] = [...referenceCases, ...commitCases, ...readCases, ...mergeCases];
+const cases: Case[] = [...referenceCases, ...commitCases, ...readCases, ...mergeCases, ...clientShapeCases];
 
 async function targetFor(kind: ServerKind, api: string): Promise<Target> {
   const config = await http('GET', `${api}/config`);

@@ -2,6 +2,7 @@
  * Nessie's request shapes (validated by schemas.ts) → the service's inputs: commit meta, content to put, merge flags.
  * Pure conversions, so that handlers stay one service call.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CommitMeta, ContentInput, ContentKey, Operation } from '../../store/types.ts';
 import type { MergeFlags } from '../../service/management/writes.ts';
 import type { GcOptions } from '../../service/storage/gc.ts';
@@ -24,6 +25,33 @@ export function toStoreMeta(m: Partial<CommitMetaInput> | undefined, fallbackMes
     ...(author != null && author !== '' ? { author } : {}),
     ...(m?.authorTime != null ? { authorTime: m.authorTime } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
+}
+
+/**
+ * Nessie's commit headers on a write: `Nessie-Commit-Message` replaces the message, `Nessie-Commit-Authors` and
+ * `Nessie-Commit-SignedOffBy` (comma-separated) add to the lists, as Nessie's server reads them.
+ *
+ * @example withCommitHeaders({ message: 'm' }, { 'nessie-commit-authors': 'ann, bo' }) // { message: 'm', authors: ['ann', 'bo'] }
+ */
+export function withCommitHeaders<T extends Partial<CommitMetaInput>>(meta: T, headers: IncomingHttpHeaders): T {
+  const list = (name: string) =>
+    [headers[name] ?? []]
+      .flat()
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+  const message = [headers['nessie-commit-message'] ?? []]
+    .flat()
+    .map((v) => v.trim())
+    .find((v) => v !== '');
+  const authors = list('nessie-commit-authors');
+  const signedOffBy = list('nessie-commit-signedoffby');
+  return {
+    ...meta,
+    ...(message !== undefined ? { message } : {}),
+    ...(authors.length > 0 ? { authors: [...(meta.authors ?? (meta.author ? [meta.author] : [])), ...authors] } : {}),
+    ...(signedOffBy.length > 0 ? { allSignedOffBy: [...(meta.allSignedOffBy ?? []), ...signedOffBy] } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * serializer that drifts from these fails a test. Objects are strict: a field sent but not documented is drift too.
  */
 import { z } from 'zod';
+import { int64 } from './schemas.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 const key = z.object({ elements: z.array(z.string()) });
@@ -26,7 +27,7 @@ export const content = z.discriminatedUnion('type', [
     type: z.literal('ICEBERG_TABLE'),
     id: z.string(),
     metadataLocation: z.string(),
-    snapshotId: z.number().int(),
+    snapshotId: int64,
     schemaId: z.number().int(),
     specId: z.number().int(),
     sortOrderId: z.number().int(),
@@ -35,7 +36,7 @@ export const content = z.discriminatedUnion('type', [
     type: z.literal('ICEBERG_VIEW'),
     id: z.string(),
     metadataLocation: z.string(),
-    versionId: z.number().int(),
+    versionId: int64,
     schemaId: z.number().int(),
     sqlText: z.string().optional(),
     dialect: z.string().optional(),

@@ -24,7 +24,7 @@ import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
 import { requireBody } from '../json-body.ts';
 import * as s from './schemas.ts';
 import { managementOpenApi } from './openapi.ts';
-import { gcOptions, mergeFlags, toOperations, toStoreMeta } from './inputs.ts';
+import { gcOptions, mergeFlags, toOperations, toStoreMeta, withCommitHeaders } from './inputs.ts';
 import {
   commitResponseJson,
   contentJson,
@@ -110,7 +110,7 @@ export function managementRouter(ctx: AppContext): Router {
       prefix: q['prefix-key']?.elements,
       keys: q.key,
       filter: q.filter,
-      withContent: q.content === 'true',
+      withContent: q.content,
     });
     res.json(entriesJson(entries));
   });
@@ -147,18 +147,19 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.post('/trees/:ref/history/commit', async (req, res) => {
     const body = requireBody(s.commitBody, req.body);
-    const meta = auditMeta(req, toStoreMeta(body.commitMeta));
+    const meta = auditMeta(req, toStoreMeta(withCommitHeaders(body.commitMeta, req.headers)));
     res.json(commitResponseJson(await commitOperations(store, ref(req), meta, toOperations(body.operations))));
   });
 
   router.post('/trees/:ref/history/merge', async (req, res) => {
     const body = requireBody(s.mergeBody, req.body);
-    const message = body.commitMeta?.message || body.message;
-    const meta = toStoreMeta({ ...body.commitMeta, message: message ?? '' });
+    const given = { ...body.commitMeta, message: body.commitMeta?.message || body.message || '' };
+    const commitMeta = withCommitHeaders(given, req.headers);
+    const meta = toStoreMeta(commitMeta);
     const result = await mergeInto(ctx, ref(req), {
       fromRefName: body.fromRefName,
       fromHash: body.fromHash,
-      meta: auditMeta(req, message ? meta : { ...meta, message: undefined }),
+      meta: auditMeta(req, commitMeta.message ? meta : { ...meta, message: undefined }),
       flags: mergeFlags(body),
     });
     res.json(mergeResponseJson(result, ratDetails(req)));
@@ -166,11 +167,12 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.post('/trees/:ref/history/transplant', async (req, res) => {
     const body = requireBody(s.transplantBody, req.body);
+    const { message } = withCommitHeaders({ message: body.message ?? '' }, req.headers);
     const result = await transplantInto(ctx, ref(req), {
       fromRefName: body.fromRefName,
       hashes: body.hashesToTransplant,
       // Transplanted commits keep their authors; the property records who transplanted them.
-      meta: { ...(body.message ? { message: body.message } : {}), properties: principalProperties(req) },
+      meta: { ...(message ? { message } : {}), properties: principalProperties(req) },
       flags: mergeFlags(body),
     });
     res.json(mergeResponseJson(result, ratDetails(req)));

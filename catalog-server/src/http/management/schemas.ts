@@ -40,7 +40,15 @@ const keyParam = z.string().transform((s, ctx): ContentKey => {
 const many = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
-const int64 = z.number().int();
+/**
+ * A Java `long` (Iceberg snapshot and view version ids: random 63-bit numbers, nearly all above 2^53). JSON.parse
+ * reads them rounded to the nearest double and the store keeps them so (see docs/api/management.md: informational,
+ * the metadata file keeps the exact id); refusing them, as zod's safe-integer check would, refuses real tables.
+ */
+export const int64 = z
+  .number()
+  .refine(Number.isInteger, { message: 'must be an integer' })
+  .meta({ type: 'integer', format: 'int64' });
 const referenceType = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),
   z.enum(['BRANCH', 'TAG'], { message: "Reference type must be either 'branch' or 'tag'" }),
@@ -120,14 +128,28 @@ export const commitBody = z.object({
   operations: z.array(operation).min(1, { message: 'A commit needs at least one operation.' }),
 });
 
-/** `POST /trees` and `PUT /trees/{ref}` body: the reference (or commit) to start from or move to. */
+/**
+ * A commit id in a body, optionally followed by relative lookups (`1a2b3c4d~1`, `1a2b3c4d*2026-12-01T00:00:00Z`), as
+ * Nessie's spec 2.1.1 allows; ref-path.ts checks the lookups.
+ */
+const hashOrRelative = (field: string) =>
+  z.string().regex(/^[0-9a-fA-F]{8,64}(?:[~^*].*)?$/s, {
+    message: `${field} must be 8 to 64 hex digits, optionally followed by ~N, ^N or *timestamp`,
+  });
+
+/**
+ * `POST /trees` and `PUT /trees/{ref}` body: the reference (or commit) to start from or move to. `DETACHED` is how
+ * Nessie's Java client names a bare commit (it sends it when no source reference is set).
+ */
 export const referenceBody = z.object({
-  type: referenceType.optional(),
-  name: z.string().min(1).optional(),
-  hash: z
-    .string()
-    .regex(/^[0-9a-fA-F]{8,64}$/, { message: 'hash must be 8 to 64 hex digits' })
+  type: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+      z.enum(['BRANCH', 'TAG', 'DETACHED'], { message: "Reference type must be 'branch', 'tag' or 'detached'" }),
+    )
     .optional(),
+  name: z.string().min(1).optional(),
+  hash: hashOrRelative('hash').optional(),
 });
 
 export const createReferenceQuery = z.object({
@@ -158,10 +180,7 @@ const mergeFlags = {
 
 export const mergeBody = z.object({
   fromRefName: z.string().min(1),
-  fromHash: z
-    .string()
-    .regex(/^[0-9a-fA-F]{8,64}$/, { message: 'fromHash must be 8 to 64 hex digits' })
-    .optional(),
+  fromHash: hashOrRelative('fromHash').optional(),
   message: z.string().optional(),
   commitMeta: commitMetaInput.partial({ message: true }).optional(),
   ...mergeFlags,
@@ -170,7 +189,7 @@ export const mergeBody = z.object({
 export const transplantBody = z.object({
   fromRefName: z.string().min(1),
   hashesToTransplant: z
-    .array(z.string().regex(/^[0-9a-fA-F]{8,64}$/, { message: 'hashes must be 8 to 64 hex digits' }))
+    .array(hashOrRelative('each of hashesToTransplant'))
     .min(1, { message: 'hashesToTransplant needs at least one hash' }),
   message: z.string().optional(),
   ...mergeFlags,
@@ -180,7 +199,12 @@ export const multipleContentsBody = z.object({
   requestedKeys: z.array(contentKey).min(1, { message: 'requestedKeys needs at least one key' }),
 });
 
-const maxRecords = z.coerce.number().int().min(1).max(100_000).optional();
+/** Nessie reads zero or a negative page size as "no limit" (the server's default page); so do we. */
+const maxRecords = z.coerce
+  .number()
+  .int()
+  .transform((n) => (n > 0 ? n : undefined))
+  .optional();
 
 /**
  * Paging as Nessie names it (`max-records`, `page-token`); the camelCase spellings are accepted too since the
@@ -229,7 +253,11 @@ export const entriesQuery = z.object({
   ...paging,
   ...keyRange,
   filter: z.string().min(1).optional(),
-  content: z.enum(['true', 'false']).optional(),
+  // A JAX-RS boolean, as Nessie reads it: "true" in any case is true, anything else false.
+  content: z
+    .string()
+    .optional()
+    .transform((v) => v?.toLowerCase() === 'true'),
 });
 
 export const diffQuery = z.object({ ...paging, ...keyRange });

@@ -70,6 +70,16 @@ export function formatContentKey(key: ContentKey): string {
   return '.' + key.elements.map(escape).join('.');
 }
 
+/**
+ * Nessie's legacy `toPathString`: elements joined by `.`, a `.` inside an element written as U+001D. It is the form
+ * CEL filters see as `entry.encodedKey` and `entry.namespace`, and the one Nessie's clients build their filters in.
+ *
+ * @example legacyPathString({ elements: ['db', 'a.b'] }) → 'db.a\u001db'
+ */
+export function legacyPathString(key: ContentKey): string {
+  return key.elements.map((e) => e.replaceAll('.', '\u001d')).join('.');
+}
+
 /** The key limits shared with `/iceberg` (see limits.ts): 1–20 non-empty elements, no control characters, ≤ 500 characters. */
 export function assertValidContentKey(key: ContentKey): void {
   assertKeyWithinLimits(key.elements);

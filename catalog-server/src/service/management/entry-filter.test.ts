@@ -32,10 +32,14 @@ describe('CEL filter on entries', () => {
     );
   });
 
-  it('exposes name, namespace and namespaceElements; keys with dots use the escaped path form', () => {
+  it("exposes key, name, namespace and namespaceElements; a dot inside an element is U+001D, as in Nessie's path form", () => {
     assert.deepEqual(keys("entry.name == 't' && entry.namespace == 'ns'"), ['ns/t']);
     assert.deepEqual(keys("entry.namespaceElements == ['a.b']"), ['a.b/c']);
-    assert.deepEqual(keys("entry.namespace == '.a*.b'"), ['a.b/c']);
+    assert.deepEqual(keys("entry.namespace == 'a\\u001db'"), ['a.b/c']);
+    assert.deepEqual(keys("entry.encodedKey.startsWith('a\\u001db.')"), ['a.b/c']);
+    // The plain form (what Nessie's key.toString() gives) joins with dots and does not tell 'a.b' from 'a', 'b'.
+    assert.deepEqual(keys("entry.key == 'a.b.c'"), ['a.b/c']);
+    assert.deepEqual(keys("entry.encodedKey.startsWith('a.')"), []);
   });
 
   it('a filter that does not parse or does not give a boolean is a BadRequestError', () => {

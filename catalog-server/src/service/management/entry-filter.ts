@@ -1,11 +1,12 @@
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import type { EntrySummary } from '../../store/types.ts';
 import { BadRequestError } from '../../errors/index.ts';
-import { formatContentKey } from './content-key.ts';
+import { formatContentKey, legacyPathString } from './content-key.ts';
 
 /**
- * A CEL `filter` of `GET /trees/{ref}/entries`, with Nessie's variables on `entry`: `encodedKey` (the key's path
- * form), `keyElements`, `name`, `namespace`, `namespaceElements` and `contentType`. Nessie's Java client sends such
+ * A CEL `filter` of `GET /trees/{ref}/entries`, with Nessie's variables on `entry`: `key` (elements joined by `.`),
+ * `encodedKey` and `namespace` (Nessie's legacy path form, a `.` inside an element written as U+001D: the form its
+ * clients build filters in), `keyElements`, `name`, `namespaceElements` and `contentType`. Nessie's Java client sends such
  * filters from its namespace helpers (`entry.contentType == 'NAMESPACE' && entry.encodedKey.startsWith('ns.')`). An
  * expression that does not parse, or does not give a boolean for an entry, is a 400.
  *
@@ -23,10 +24,11 @@ export function entryFilter(expression: string): (entry: EntrySummary) => boolea
     const namespaceElements = elements.slice(0, -1);
     const result = program({
       entry: {
-        encodedKey: formatContentKey(e.key),
+        key: elements.join('.'),
+        encodedKey: legacyPathString(e.key),
         keyElements: [...elements],
         name: elements[elements.length - 1] ?? '',
-        namespace: namespaceElements.length > 0 ? formatContentKey({ elements: namespaceElements }) : '',
+        namespace: legacyPathString({ elements: namespaceElements }),
         namespaceElements,
         contentType: e.type,
       },

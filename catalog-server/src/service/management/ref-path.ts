@@ -1,4 +1,4 @@
-import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
+import { BadRequestError } from '../../errors/index.ts';
 import { assertValidReferenceName } from '../../store/ref-name.ts';
 import { DETACHED } from '../../store/ref-spec.ts';
 import type { ReferenceType, ResolvedRef, VersionStore } from '../../store/types.ts';
@@ -82,7 +82,9 @@ function badRef(text: string): BadRequestError {
 /**
  * Resolves a parsed `{ref}` against the store to the commit it names. The name part goes to `store.resolve`
  * (`name`, `name@hash`, `name*time`, `@hash`); relative lookups the store does not know are walked here commit by
- * commit, as they are short by nature.
+ * commit, as they are short by nature. A lookup that runs out of history (`main~10` on a branch of three commits, a
+ * time before its first commit, `^2` of a commit that is not a merge) names the empty state before the first commit,
+ * Nessie's "no ancestor", as Nessie does.
  */
 export async function resolveRefPath(store: VersionStore, ref: RefPath): Promise<ResolvedRef> {
   const relatives = [...ref.relatives];
@@ -92,33 +94,45 @@ export async function resolveRefPath(store: VersionStore, ref: RefPath): Promise
   else spec = ref.name!;
   let resolved = await store.resolve(spec);
   for (const rel of relatives) {
-    let hash = resolved.hash;
-    if (rel.kind === '*') {
-      // Newest commit on the first-parent line at or before the time.
-      let commit = await store.getCommit(hash);
-      while (Date.parse(commit.commitTime) > rel.at) {
-        const parent = commit.parentHashes[0];
-        if (!parent) throw new NoSuchReferenceError(`${describe(ref)} (no commit at or before ${rel.text})`);
-        commit = await store.getCommit(parent);
-      }
-      hash = commit.hash;
-    } else {
-      const steps = rel.kind === '~' ? rel.n : 1;
-      const parentIndex = rel.kind === '^' ? rel.n - 1 : 0;
-      for (let i = 0; i < steps; i++) {
-        const commit = await store.getCommit(hash);
-        const parent = commit.parentHashes[parentIndex];
-        if (!parent) throw new NoSuchReferenceError(`${describe(ref)} (history is shorter)`);
-        hash = parent;
-      }
-    }
+    const hash = await relativeOf(store, resolved.hash, rel);
     resolved = { ...resolved, hash, readOnly: true };
   }
   return resolved;
 }
 
-function describe(ref: RefPath): string {
-  return `${ref.name ?? ''}${ref.hash ? `@${ref.hash}` : ''}`;
+/** The commit one relative lookup names from `hash`, or the store's no-ancestor state where history runs out. */
+async function relativeOf(store: VersionStore, hash: string, rel: RelativeSpec): Promise<string> {
+  if (rel.kind === '*') {
+    // Newest commit on the first-parent line at or before the time.
+    let commit = await store.getCommit(hash);
+    while (Date.parse(commit.commitTime) > rel.at) {
+      const parent = commit.parentHashes[0];
+      if (!parent) return store.noAncestorHash;
+      commit = await store.getCommit(parent);
+    }
+    return commit.hash;
+  }
+  const steps = rel.kind === '~' ? rel.n : 1;
+  const parentIndex = rel.kind === '^' ? rel.n - 1 : 0;
+  for (let i = 0; i < steps; i++) {
+    const parent = (await store.getCommit(hash)).parentHashes[parentIndex];
+    if (!parent) return store.noAncestorHash;
+    hash = parent;
+  }
+  return hash;
+}
+
+/**
+ * The commit a request body names: `hash` (8–64 hex digits, optionally followed by relative lookups, `1a2b3c4d~1`)
+ * on the reference `name`, or detached when there is no name. With a name, the commit must be on that reference (404
+ * otherwise), as Nessie checks.
+ *
+ * @example await resolveBodyCommit(store, 'main', '1a2b3c4d~1')
+ */
+export async function resolveBodyCommit(store: VersionStore, name: string | null, hash: string): Promise<string> {
+  const ref = parseRefPath(`${name ?? ''}@${hash}`, store.defaultBranch);
+  if (ref.hash === null) throw new BadRequestError(`"${hash}" must start with a commit id (8 to 64 hex digits).`);
+  return (await resolveRefPath(store, ref)).hash;
 }
 
 /**
@@ -131,8 +145,11 @@ export async function writeTarget(
   ref: RefPath,
 ): Promise<{ name: string; expectedHash: string; type: ReferenceType | null }> {
   if (ref.name === null) throw new BadRequestError('A detached commit cannot be written to; name a branch.');
-  if (ref.hash === null && ref.relatives.length === 0) {
-    throw new BadRequestError(`Expected hash must be provided: use ${ref.name}@<hash of the head you saw>.`);
+  // A relative lookup alone (`main~1`, `main*<time>`) is not a head anyone saw: Nessie wants a commit id to start from.
+  if (ref.hash === null) {
+    const what =
+      ref.relatives.length > 0 ? 'Expected hash must contain a starting commit id' : 'Expected hash must be provided';
+    throw new BadRequestError(`${what}: use ${ref.name}@<hash of the head you saw>.`);
   }
   const resolved = await resolveRefPath(store, ref);
   return { name: ref.name, expectedHash: resolved.hash, type: resolved.type };

@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, Page, PageRequest, Reference, ReferenceType, VersionStore } from '../../store/types.ts';
-import { writeTarget, type RefPath } from './ref-path.ts';
+import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
 
 /** What `GET /api/v2/config` reports: Nessie's API version fields and the store's default branch and root hash. */
 export interface ManagementConfig {
@@ -43,10 +43,19 @@ export async function listReferences(
   return store.listReferencesPage({ ...page, filter: (r) => canRead(r.name) });
 }
 
-/** A reference or commit named in a request body: `{type?, name?, hash}`. */
+/**
+ * A reference or commit named in a request body: `{type?, name?, hash}`. A `DETACHED` type (what Nessie's Java
+ * client sends for a bare commit) has no name; `hash` may carry relative lookups (`1a2b3c4d~1`).
+ */
 export interface ReferenceTarget {
+  type?: ReferenceType | 'DETACHED';
   name?: string;
   hash?: string;
+}
+
+function targetCommit(store: VersionStore, target: ReferenceTarget & { hash: string }): Promise<string> {
+  const name = target.type === 'DETACHED' ? null : (target.name ?? null);
+  return resolveBodyCommit(store, name, target.hash);
 }
 
 /**
@@ -60,8 +69,7 @@ export async function createReference(
   from: ReferenceTarget,
 ): Promise<Reference> {
   if (!from.hash) throw new BadRequestError('Target hash must be provided: send {"type","name","hash"} of the source.');
-  const source = await store.resolve(from.name ? `${from.name}@${from.hash}` : `@${from.hash}`);
-  return store.createReference(ref.name, ref.type, source.hash);
+  return store.createReference(ref.name, ref.type, await targetCommit(store, { ...from, hash: from.hash }));
 }
 
 /** A reference by plain name (no hash, no relative part). */
@@ -82,8 +90,8 @@ export async function assignReference(
 ): Promise<Reference> {
   if (!to.hash) throw new BadRequestError('Assign needs the target in the body: {"type","name","hash"}.');
   const target = await writeTarget(store, ref);
-  const dest = await store.resolve(to.name ? `${to.name}@${to.hash}` : `@${to.hash}`);
-  return store.assignReference(target.name, type, target.expectedHash, dest.hash);
+  const dest = await targetCommit(store, { ...to, hash: to.hash });
+  return store.assignReference(target.name, type, target.expectedHash, dest);
 }
 
 /** Deletes a reference whose head is still the one `{ref}` names. */

@@ -18,7 +18,7 @@ import type {
   VersionStore,
 } from '../../store/types.ts';
 import { icebergMergeResolver } from '../iceberg/index.ts';
-import { writeTarget, type RefPath } from './ref-path.ts';
+import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
 
 /**
  * One catalog commit of `operations` on the branch `{ref}` names.
@@ -56,10 +56,10 @@ export async function mergeInto(
   if (!input.fromHash) throw new BadRequestError('Source hash must be provided: send "fromHash" (the source head).');
   const target = await writeTarget(ctx.store, ref);
   // The source must name an existing reference (404 otherwise), as in Nessie.
-  const source = await ctx.store.resolve(`${input.fromRefName}@${input.fromHash}`);
+  const fromHash = await resolveBodyCommit(ctx.store, input.fromRefName, input.fromHash);
   return ctx.store.merge({
     fromRefName: input.fromRefName,
-    fromHash: source.hash,
+    fromHash,
     toBranch: target.name,
     expectedHash: target.expectedHash,
     ...input.flags,
@@ -69,7 +69,8 @@ export async function mergeInto(
 }
 
 /**
- * Applies the commits `hashes` of `fromRefName` one by one onto the branch `{ref}` names; they keep their authors.
+ * Applies the commits `hashes` of `fromRefName` one by one onto the branch `{ref}` names; they keep their authors,
+ * and their messages unless a message is given for a single commit.
  *
  * @example await transplantInto(ctx, parseRefPath('main@1a2b3c4d', 'main'), { fromRefName: 'dev', hashes: ['5e6f7a8b'], meta: {}, flags })
  */
@@ -79,15 +80,26 @@ export async function transplantInto(
   input: { fromRefName: string; hashes: string[]; meta: Partial<CommitMeta>; flags: MergeFlags },
 ): Promise<MergeResult> {
   const target = await writeTarget(ctx.store, ref);
+  // Relative lookups (`1a2b3c4d~1`) name commits on the source; plain ids go to the store as they are.
+  const plain = /^[0-9a-fA-F]+$/;
+  const hashes = await Promise.all(
+    input.hashes.map((h) => (plain.test(h) ? h.toLowerCase() : resolveBodyCommit(ctx.store, input.fromRefName, h))),
+  );
   return ctx.store.transplant({
     fromRefName: input.fromRefName,
-    hashesToTransplant: input.hashes.map((h) => h.toLowerCase()),
+    hashesToTransplant: hashes,
     toBranch: target.name,
     expectedHash: target.expectedHash,
     ...input.flags,
-    meta: input.meta,
+    // One message cannot stand for several commits: Nessie keeps each commit's own then, and so do we.
+    meta: hashes.length > 1 ? withoutMessage(input.meta) : input.meta,
     resolver: icebergMergeResolver(ctx),
   });
+}
+
+function withoutMessage(meta: Partial<CommitMeta>): Partial<CommitMeta> {
+  const { message: _message, ...rest } = meta;
+  return rest;
 }
 
 /**
