@@ -12,6 +12,7 @@ import { startServerProcess } from './support/server-process.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
 import { RAT_BIN, runRat } from './support/rat-cli.ts';
 import { run } from './git-support.ts';
+import { schema } from './support/iceberg-http.ts';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -185,6 +186,85 @@ describe('auth: tokens, 401 and 403', function () {
     assert.equal(byReleaser.status, 200, JSON.stringify(byReleaser.body));
     const loaded = await http('GET', `${server.url}/iceberg/v1/namespaces/db`, undefined, bearer(tokens['bi']!));
     assert.equal(loaded.status, 200);
+  });
+
+  it('a table named metrics is committed to as a table: a reader cannot write it, a writer not on protected main', async () => {
+    const ops = bearer(tokens['ops']!);
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, ops)).body.reference;
+    const ns = await http('POST', `${server.url}/iceberg/v1/namespaces`, { namespace: ['m'] }, ops);
+    assert.equal(ns.status, 403, 'the admin may not commit to protected main either');
+    // Put the namespace and table on main the way a team does: a branch, merged by the releaser.
+    const side = await http('POST', `${server.url}/api/v2/trees?name=metrics-side&type=BRANCH`, main, ops);
+    assert.equal(side.status, 200);
+    const etl = bearer(tokens['etl']!);
+    const base = `${server.url}/iceberg/metrics-side/v1`;
+    assert.equal((await http('POST', `${base}/namespaces`, { namespace: ['m'] }, etl)).status, 200);
+    const created = await http('POST', `${base}/namespaces/m/tables`, { name: 'metrics', schema }, etl);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const head = (await http('GET', `${server.url}/api/v2/trees/metrics-side`, undefined, etl)).body.reference.hash;
+    const merged = await http(
+      'POST',
+      `${server.url}/api/v2/trees/main@${main.hash}/history/merge`,
+      { fromRefName: 'metrics-side', fromHash: head },
+      bearer(tokens['rel']!),
+    );
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    const commit = { requirements: [], updates: [{ action: 'set-properties', updates: { owner: 'someone' } }] };
+    for (const [who, table] of [
+      ['bi', 'metrics'],
+      ['bi', 'Metrics'],
+      ['etl', 'metrics'],
+    ] as const) {
+      const res = await http(
+        'POST',
+        `${server.url}/iceberg/v1/namespaces/m/tables/${table}`,
+        commit,
+        bearer(tokens[who]!),
+      );
+      assert.equal(res.status, 403, `${who} → ${table}: ${JSON.stringify(res.body)}`);
+    }
+    const report = {
+      'report-type': 'scan-report',
+      'table-name': 'm.metrics',
+      'snapshot-id': 1,
+      filter: { type: 'true' },
+    };
+    const metrics = await http(
+      'POST',
+      `${server.url}/iceberg/v1/namespaces/m/tables/metrics/metrics`,
+      report,
+      bearer(tokens['bi']!),
+    );
+    assert.notEqual(metrics.status, 403, 'a reader still sends metrics reports');
+  });
+
+  it('a protected branch whose name looks like a commit hash is protected', async () => {
+    const narrow = await startTestServer({ auth: { ...TEAM_AUTH, protected: ['main', '2026*'] } });
+    try {
+      const ops = bearer(await tokenFor(narrow.url, 'ops'));
+      const etl = bearer(await tokenFor(narrow.url, 'etl'));
+      const main = (await http('GET', `${narrow.url}/api/v2/trees/main`, undefined, ops)).body.reference;
+      const created = await http('POST', `${narrow.url}/api/v2/trees?name=20261205&type=BRANCH`, main, ops);
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      const viaIceberg = await http('POST', `${narrow.url}/iceberg/20261205/v1/namespaces`, { namespace: ['x'] }, etl);
+      assert.equal(viaIceberg.status, 403, JSON.stringify(viaIceberg.body));
+      const viaNessie = await http(
+        'POST',
+        `${narrow.url}/api/v2/trees/20261205@${main.hash}/history/commit`,
+        {
+          commitMeta: { message: 'x' },
+          operations: [{ type: 'PUT', key: { elements: ['x'] }, content: { type: 'NAMESPACE', elements: ['x'] } }],
+        },
+        etl,
+      );
+      assert.equal(viaNessie.status, 403, JSON.stringify(viaNessie.body));
+      assert.equal(
+        (await http('GET', `${narrow.url}/api/v2/trees/20261205`, undefined, ops)).body.reference.hash,
+        main.hash,
+      );
+    } finally {
+      await narrow.stop();
+    }
   });
 
   it('records the authenticated caller as author and rat.principal, whatever the client declares', async () => {

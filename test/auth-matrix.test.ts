@@ -51,6 +51,11 @@ function icebergRoutes(base: string, writers: TeamClient[]): RouteCase[] {
     r('DELETE', `${ns}/tables/t`, writers),
     r('GET', `${ns}/tables/t/credentials`, READERS),
     r('POST', `${ns}/tables/t/metrics`, READERS, {}),
+    r('POST', `/wh${ns}/tables/t/metrics`, READERS, {}),
+    // Tables and views named metrics are committed to like any other.
+    r('POST', `${ns}/tables/metrics`, writers, { requirements: 1 }),
+    r('POST', `${ns}/tables/METRICS`, writers, { requirements: 1 }),
+    r('POST', `${ns}/views/metrics`, writers, {}),
     r('POST', '/tables/rename', writers, {}),
     r('POST', '/transactions/commit', writers, {}),
     r('GET', `${ns}/views`, READERS),

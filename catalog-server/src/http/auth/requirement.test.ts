@@ -16,12 +16,20 @@ describe('what a request needs', () => {
     assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev']));
     assert.deepEqual(req('DELETE', '/iceberg/v1/wh/namespaces/db'), acts(['commit', 'main']));
     assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/metrics'), acts(['read', 'dev']));
+    assert.deepEqual(req('POST', '/iceberg/dev/v1/wh/namespaces/db/tables/t/Metrics/'), acts(['read', 'dev']));
+    // A table (or view) named metrics is committed to like any other.
+    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/db/tables/metrics'), acts(['commit', 'main']));
+    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/db/tables/Metrics'), acts(['commit', 'main']));
+    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/vw/views/metrics'), acts(['commit', 'main']));
+    assert.deepEqual(req('POST', '/iceberg/main/v1/wh/namespaces/db/tables/metrics'), acts(['commit', 'main']));
     assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev', H]));
     assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev']));
     assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null]));
     // Nessie's spelling of a bare commit is a detached read too (only for callers who read every reference).
     assert.deepEqual(req('GET', `/iceberg/DETACHED@${H}/v1/config`), acts(['read', null]));
     assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null]));
+    // A write names its branch as given, even one that looks like a hash (a release branch 20261205).
+    assert.deepEqual(req('POST', '/iceberg/20261205/v1/namespaces'), acts(['commit', '20261205']));
     // A ref named v1 (`/iceberg/v1/v1/...`), as the router reads it.
     assert.deepEqual(req('POST', '/iceberg/v1/v1/namespaces'), acts(['commit', 'v1']));
   });

@@ -63,9 +63,21 @@ function icebergRequirement(method: string, path: string, defaultBranch: string)
   if (segs[1]?.toLowerCase() === 'v1') [ref, rest] = [decode(segs[0]!), segs.slice(2)];
   else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
   else return { kind: 'authenticated' };
-  // Scan and commit reports carry no data change; the client reading the table sends them.
-  const reads = READS.has(method) || (method === 'POST' && rest[rest.length - 1]?.toLowerCase() === 'metrics');
-  return { kind: 'actions', actions: [reads ? readOf(ref) : { kind: 'commit', ref: icebergRefName(ref) }] };
+  const reads = READS.has(method) || (method === 'POST' && isMetricsReport(rest));
+  return { kind: 'actions', actions: [reads ? readOf(ref) : { kind: 'commit', ref: icebergRefName(ref, 'write') }] };
+}
+
+/**
+ * Whether the path after `v1/` is the metrics report endpoint, `[<prefix>/]namespaces/<ns>/tables/<table>/metrics`,
+ * as the router matches it (literal segments in any case): scan and commit reports carry no data change, and the
+ * client reading the table sends them. Only that shape: a commit to a table named `metrics`
+ * (`namespaces/db/tables/metrics`) is a commit.
+ */
+function isMetricsReport(rest: string[]): boolean {
+  const at = rest.length === 6 ? 1 : rest.length === 5 ? 0 : -1;
+  if (at < 0) return false;
+  const lit = (i: number, word: string) => rest[at + i]?.toLowerCase() === word;
+  return lit(0, 'namespaces') && lit(2, 'tables') && lit(4, 'metrics');
 }
 
 function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: string): Requirement {
@@ -78,6 +90,11 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     const s = str(v);
     return s === undefined || s === DETACHED ? null : authRef(s);
   };
+  // A reference written to is a name even when it looks like a hash (see authRef).
+  const bodyTarget = (v: unknown) => {
+    const s = str(v);
+    return s === undefined || s === DETACHED ? null : s;
+  };
   const m = r.method;
   const read = (ref: string | null, at?: unknown): Action => pinned(ref, at);
   const closed: Requirement = { kind: 'actions', actions: [{ kind: 'manage', ref: null }] };
@@ -89,7 +106,7 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     if (m === 'POST') {
       const name = str(r.query['name']);
       // Creating a reference (a tag's or a branch's target): manage the new name, read the source.
-      return name ? of({ kind: 'manage', ref: authRef(name) }, read(bodyRef(body['name']), body['hash'])) : closed;
+      return name ? of({ kind: 'manage', ref: name }, read(bodyRef(body['name']), body['hash'])) : closed;
     }
     return closed;
   }
@@ -105,17 +122,18 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     if (READS.has(m)) return { kind: 'authenticated' };
     // A code→data link is written by the hook that committed or merged on that data ref.
-    if (m === 'PUT') return of({ kind: 'merge', ref: bodyRef(body['dataRef']) });
+    if (m === 'PUT') return of({ kind: 'merge', ref: bodyTarget(body['dataRef']) });
     return closed;
   }
   if (lower === '/git/pending-merges' && m === 'GET') return of(read(bodyRef(r.query['target'])));
   // Clearing a pending forge merge is part of finishing it: the right to merge into its target.
   if (lower.startsWith('/git/pending-merges/') && m === 'DELETE') {
-    return of({ kind: 'merge', ref: bodyRef(r.query['target']) });
+    return of({ kind: 'merge', ref: bodyTarget(r.query['target']) });
   }
   if (!lower.startsWith('/trees/')) return closed;
 
   const segs = path.split('/').slice(2);
+  // Only writes use it: the branch or tag written to.
   const ref = treeRef(segs[0]!, defaultBranch);
   const readTree = (segment: string) => {
     const p = treePath(segment, defaultBranch);
@@ -146,9 +164,12 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   return closed;
 }
 
-/** The reference a `{ref}` path element of the management API names (`-` is the default branch). */
+/**
+ * The reference a `{ref}` path element of a write names (`-` is the default branch), by name even when it looks like
+ * a hash: a write lands on a reference of that name or nowhere (a detached commit cannot be written to).
+ */
 function treeRef(segment: string, defaultBranch: string): string | null {
-  return treePath(segment, defaultBranch).name;
+  return parseRefPath(decode(segment), defaultBranch).name;
 }
 
 /** A `{ref}` path element's reference (null: detached) and the commit it pins (`name@hash`), if any. */
@@ -169,19 +190,24 @@ function pinned(ref: string | null, at: unknown): Action {
   return { kind: 'read', ref, at: at.toLowerCase() };
 }
 
-/** The branch or tag an Iceberg ref spec (`name`, `name@hash`, `name*time`, `@hash`) names; null when detached. */
-export function icebergRefName(spec: string): string | null {
+/**
+ * The branch or tag an Iceberg ref spec (`name`, `name@hash`, `name*time`, `@hash`) names; null when detached. For a
+ * read, a name that may be a hash is "any reference" (authRef); a write targets the name as given.
+ */
+export function icebergRefName(spec: string, use: 'read' | 'write' = 'read'): string | null {
   const at = spec.lastIndexOf('@');
   const star = spec.lastIndexOf('*');
   const cut = Math.max(at, star);
   const name = cut >= 0 ? spec.slice(0, cut) : spec;
   // `DETACHED@<hash>` is a bare commit, as `@<hash>` (store/ref-spec.ts).
-  return name.length === 0 || (cut === at && name === DETACHED) ? null : authRef(name);
+  if (name.length === 0 || (cut === at && name === DETACHED)) return null;
+  return use === 'read' ? authRef(name) : name;
 }
 
 /**
- * A name of 8 to 64 hex digits may be a commit hash (the store resolves it as a detached commit when no such
- * reference exists), so it is authorized as "any reference".
+ * For reads: a name of 8 to 64 hex digits may be a commit hash (the store resolves it as a detached commit when no
+ * such reference exists), so reading it needs the right to read any reference. Writes name the reference as given
+ * (a branch `20261205` is written as itself, protected and permitted by its own rules).
  */
 function authRef(name: string): string | null {
   return /^[0-9a-fA-F]{8,64}$/.test(name) ? null : name;
