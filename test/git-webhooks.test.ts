@@ -148,6 +148,17 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.source, 'ana/orders');
     assert.deepEqual(await catalog.tables('main'), ['db.mapped']);
+    // The URL's mapping is not signed: the same signed event sent again under another mapping merges nothing.
+    await branch('secret');
+    await catalog.putTable('secret', 'db.secret', 'file:///secret.json');
+    const head = await catalog.head('main');
+    const replayed = await send('?map=feat-a:secret', 'm2');
+    assert.equal(replayed.status, 401, JSON.stringify(replayed.body));
+    assert.equal(await catalog.head('main'), head);
+    // Under its own mapping (pairs in any order) it is a redelivery, answered as before.
+    const again = await send('?map=feat-a:ana/orders&prefix=data/', 'm3');
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(await catalog.head('main'), head);
   });
 
   it('the branch prefix of rat.yaml can be given in the URL', async () => {

@@ -7,6 +7,7 @@
  * A bad or missing signature is 401 and changes nothing. The handler checks the signature and reads the event; the
  * merge itself (idempotent per delivery) is `mergeOnForgeEvent` of the lockstep service.
  */
+import { createHash } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
 import { z } from 'zod';
@@ -39,9 +40,10 @@ export function webhooksRouter(ctx: AppContext): Router {
     const event = parseMergeEvent(forge, req.headers, parsePayload(req, raw), raw);
     if (event.kind === 'ping') return { status: 200, body: { status: 'pong' } };
     if (event.kind === 'ignored') return { status: 202, body: { status: 'ignored', reason: event.reason } };
+    const bodyDigest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
     const result = await mergeOnForgeEvent(
       ctx,
-      { forge, deliveryId: event.deliveryId, ...event.pr },
+      { forge, deliveryId: event.deliveryId, bodyDigest, ...event.pr },
       mapping(req.query),
     );
     const status = result.status === 'ignored' || result.status === 'pending' ? 202 : 200;

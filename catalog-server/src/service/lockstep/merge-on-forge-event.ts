@@ -5,6 +5,7 @@ import { NoSuchReferenceError } from '../../errors/index.ts';
 import type { MergeResult } from '../../store/types.ts';
 import { icebergMergeResolver } from '../iceberg/index.ts';
 import type { PendingMergeRecord } from '../../store/companions.ts';
+import { bindEventMapping } from './event-mapping.ts';
 import { rebuildableTables } from './rebuildable-tables.ts';
 
 /** The commit properties git-sync writes too (git-sync/src/types.ts `PROPS`): both sides recognise each other's merges. */
@@ -19,6 +20,8 @@ export interface ForgeMerge {
   forge: string;
   /** The forge's delivery id: a redelivery is recognised and answered with the first result. */
   deliveryId: string;
+  /** `sha256:<hex>` of the signed body: the event is bound to the branch mapping it is first handled with. */
+  bodyDigest: string;
   sourceBranch: string;
   targetBranch: string;
   mergeSha?: string;
@@ -62,6 +65,7 @@ export async function mergeOnForgeEvent(
   mapping: BranchMapping,
 ): Promise<ForgeMergeResult> {
   const links = ctx.codeLinks;
+  if (links) await bindEventMapping(links, event.forge, event.bodyDigest, mapping);
   if (links && !(await links.claimDelivery(event.forge, event.deliveryId))) {
     const previous = await links.getDelivery(event.forge, event.deliveryId);
     return { status: 'replayed', previous: previous?.result ?? null };
