@@ -81,6 +81,15 @@ describe('what a request needs', () => {
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
       acts(['merge', 'main'], ['read', 'etl', H]),
     );
+    // A hash with relative lookups is pinned to the hash it starts from: that one must be on the source's history.
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: `${H}~1` }),
+      acts(['merge', 'main'], ['read', 'etl', H]),
+    );
+    assert.deepEqual(
+      req('POST', '/api/v2/trees', { type: 'BRANCH', name: 'etl', hash: `${H}~0` }, { name: 'x', type: 'BRANCH' }),
+      acts(['manage', 'x'], ['read', 'etl', H]),
+    );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'DETACHED', fromHash: H }),
       acts(['merge', 'main'], ['read', null]),

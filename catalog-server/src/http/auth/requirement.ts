@@ -184,10 +184,15 @@ function readOf(spec: string): Action {
   return pinned(icebergRefName(spec), at > spec.lastIndexOf('*') ? spec.slice(at + 1) : undefined);
 }
 
-/** A read of `ref`, pinned to commit `at` when `at` is a hash and the read names a reference (not detached). */
+/**
+ * A read of `ref`, pinned to commit `at` when `at` starts with a hash and the read names a reference (not detached).
+ * A hash with relative lookups (`<hash>~1`, as bodies may carry) is pinned to the hash it starts from: the lookups
+ * walk back from there, so the start must be on the reference's history like any pinned read.
+ */
 function pinned(ref: string | null, at: unknown): Action {
-  if (ref === null || typeof at !== 'string' || !/^[0-9a-fA-F]{8,64}$/.test(at)) return { kind: 'read', ref };
-  return { kind: 'read', ref, at: at.toLowerCase() };
+  const start = typeof at === 'string' ? /^[0-9a-fA-F]{8,64}(?![0-9a-fA-F])/.exec(at)?.[0] : undefined;
+  if (ref === null || start === undefined) return { kind: 'read', ref };
+  return { kind: 'read', ref, at: start.toLowerCase() };
 }
 
 /**

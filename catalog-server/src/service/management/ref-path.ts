@@ -124,8 +124,8 @@ async function relativeOf(store: VersionStore, hash: string, rel: RelativeSpec):
 
 /**
  * The commit a request body names: `hash` (8–64 hex digits, optionally followed by relative lookups, `1a2b3c4d~1`)
- * on the reference `name`, or detached when there is no name. With a name, the commit must be on that reference (404
- * otherwise), as Nessie checks.
+ * on the reference `name` (which must exist), or detached when there is no name. With auth on, the caller must be
+ * able to read the reference at that starting hash (http/auth/requirement.ts pins the read to it).
  *
  * @example await resolveBodyCommit(store, 'main', '1a2b3c4d~1')
  */
