@@ -53,7 +53,7 @@ describe('auth: tokens, 401 and 403', function () {
   const tokens: Record<string, string> = {};
   before(async () => {
     server = await startTestServer({ auth: TEAM_AUTH });
-    for (const c of ['etl', 'bi', 'rel', 'ops'] as const) tokens[c] = await tokenFor(server.url, c);
+    for (const c of ['etl', 'bi', 'rel', 'ops', 'guest'] as const) tokens[c] = await tokenFor(server.url, c);
   });
   after(async () => server?.stop());
 
@@ -265,6 +265,38 @@ describe('auth: tokens, 401 and 403', function () {
     } finally {
       await narrow.stop();
     }
+  });
+
+  it('recent-changes shows a narrow reader no head the reference held outside its history (it was re-pointed away and back)', async () => {
+    const ops = bearer(tokens['ops']!);
+    const api = `${server.url}/api/v2`;
+    const main = (await http('GET', `${api}/trees/main`, undefined, ops)).body.reference;
+    for (const name of ['team%2Frc', 'hidden-rc']) {
+      assert.equal((await http('POST', `${api}/trees?name=${name}&type=BRANCH`, main, ops)).status, 200);
+    }
+    const hiddenNs = await http('POST', `${server.url}/iceberg/hidden-rc/v1/namespaces`, { namespace: ['h'] }, ops);
+    assert.equal(hiddenNs.status, 200);
+    const hidden = (await http('GET', `${api}/trees/hidden-rc`, undefined, ops)).body.reference.hash;
+    const away = await http(
+      'PUT',
+      `${api}/trees/team%2Frc@${main.hash}?type=BRANCH`,
+      { type: 'BRANCH', name: 'hidden-rc', hash: hidden },
+      ops,
+    );
+    assert.equal(away.status, 200, JSON.stringify(away.body));
+    const back = await http(
+      'PUT',
+      `${api}/trees/team%2Frc@${hidden}?type=BRANCH`,
+      { type: 'BRANCH', name: 'main', hash: main.hash },
+      ops,
+    );
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    const heads = async (token: string) =>
+      (await http('GET', `${api}/trees/team%2Frc/recent-changes`, undefined, bearer(token))).body.previous.map(
+        (p: { commitHash: string }) => p.commitHash,
+      );
+    assert.ok((await heads(tokens['ops']!)).includes(hidden));
+    assert.ok(!(await heads(tokens['guest']!)).includes(hidden));
   });
 
   it('records the authenticated caller as author and rat.principal, whatever the client declares', async () => {

@@ -74,4 +74,19 @@ describe('git hooks with auth on', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /from_env/);
   });
+  it("a writer cannot re-point main's code commit at other data, nor link a commit that is not on the data branch", async () => {
+    const initSha = (await repo.ok('rev-list', '--max-parents=0', 'HEAD')).stdout.trim();
+    assert.equal((await link(initSha)).dataRef, 'main');
+    const etl = bearer(await tokenFor(server.url, 'etl'));
+    const feature = await head('feature');
+    const put = (sha: string, body: unknown) => http('PUT', `${server.url}/api/v2/git/links/${sha}`, body, etl);
+    const takeover = await put(initSha, { dataRef: 'feature', dataHash: feature });
+    assert.equal(takeover.status, 403, JSON.stringify(takeover.body));
+    assert.equal((await link(initSha)).dataRef, 'main');
+    // A commit on another branch only: not on feature's history.
+    const side = await http('POST', `${server.url}/iceberg/anonymous/v1/namespaces`, { namespace: ['side'] }, ops);
+    assert.equal(side.status, 200, JSON.stringify(side.body));
+    const foreign = await put('feedbeef'.repeat(5), { dataRef: 'feature', dataHash: await head('anonymous') });
+    assert.equal(foreign.status, 400, JSON.stringify(foreign.body));
+  });
 });

@@ -9,15 +9,24 @@ export interface Access {
   /** Undefined when the catalog runs without an auth config (loopback only). */
   principal?: Principal;
   canRead(ref: string): boolean;
+  /** Whether it may read every reference (and so any commit by hash). */
+  readsEverything: boolean;
+  /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
+  canMerge(ref: string): boolean;
 }
 
-const OPEN: Access = { canRead: () => true };
+const OPEN: Access = { canRead: () => true, readsEverything: true, canMerge: () => true };
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
 
 /** Called by the authorization step only (the middleware, or a front end ahead of express). */
 export function grantAccess(req: IncomingMessage, principal: Principal, policy: Policy): void {
-  byRequest.set(req, { principal, canRead: (ref) => policy.has(principal, 'read', ref) });
+  byRequest.set(req, {
+    principal,
+    canRead: (ref) => policy.has(principal, 'read', ref),
+    readsEverything: policy.has(principal, 'read', null),
+    canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,
+  });
 }
 
 /** @example const refs = (await store.listReferences()).filter((r) => accessOf(req).canRead(r.name)) */

@@ -6,6 +6,7 @@ import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { codeLinksOf, getCodeLink, putCodeLink } from '../../service/git/code-links.ts';
 import { clearPendingMerge, listPendingMerges } from '../../service/lockstep/pending-merges.ts';
+import { accessOf } from '../auth/access.ts';
 import { requireBody } from '../json-body.ts';
 import { refuseOtherMethods } from '../method-not-allowed.ts';
 import { clearQuery, gitSha, linkBody, linksQuery, pendingId, pendingQuery } from './schemas.ts';
@@ -19,7 +20,9 @@ export function gitRouter(ctx: AppContext): Router {
 
   router.put('/links/:sha', async (req, res) => {
     const sha = gitSha.parse(req.params['sha']);
-    res.json(await putCodeLink(ctx, { sha, ...requireBody(linkBody, req.body) }));
+    const access = accessOf(req);
+    const caller = { name: access.principal?.id ?? 'anonymous', canMerge: (ref: string) => access.canMerge(ref) };
+    res.json(await putCodeLink(ctx, { sha, ...requireBody(linkBody, req.body) }, caller));
   });
 
   router.get('/links', async (req, res) => {

@@ -3,7 +3,13 @@
  * checkout reads the data a code commit saw.
  */
 import type { AppContext } from '../../app-context.ts';
-import { CodeLinksUnavailableError, NoSuchCodeLinkError } from '../../errors/index.ts';
+import {
+  BadRequestError,
+  CodeLinksUnavailableError,
+  ForbiddenError,
+  NoSuchCodeLinkError,
+  NoSuchReferenceError,
+} from '../../errors/index.ts';
 import type { CodeLinkRecord, CodeLinks } from '../../store/companions.ts';
 
 type Deps = Pick<AppContext, 'store' | 'codeLinks'>;
@@ -25,17 +31,36 @@ export async function getCodeLink(ctx: Deps, sha: string): Promise<CodeLinkRecor
 }
 
 /**
- * Records (or replaces) the data commit of a code commit. The data commit must exist: a link to nowhere would make a
- * detached checkout fail much later, far from here.
+ * Records (or replaces) the data commit of a code commit. The data commit must exist and be on `dataRef`'s history:
+ * a link to nowhere would make a detached checkout fail much later, far from here, and a link to a commit of another
+ * reference would hand its data to whoever checks the code out. A link already recorded for another data reference
+ * is replaced only by a caller who may merge into that reference: what a teammate's checkout of a shared commit
+ * reads is theirs to change.
  *
- * @example await putCodeLink(ctx, { sha: '1a2b3c4', dataRef: 'main', dataHash: '5e6f7a8b' })
+ * @example await putCodeLink(ctx, { sha: '1a2b3c4', dataRef: 'main', dataHash: '5e6f7a8b' }, { name: 'ci', canMerge: () => true })
  */
 export async function putCodeLink(
   ctx: Deps,
   link: { sha: string; dataRef: string; dataHash: string; codeBranch?: string },
+  caller: { name: string; canMerge(dataRef: string): boolean },
 ): Promise<CodeLinkRecord> {
   const store = links(ctx);
   const at = await ctx.store.resolve(`@${link.dataHash}`);
+  // A link copied from a rewritten commit may name a data branch deleted since; only a live one is checked.
+  const head = await ctx.store.resolve(link.dataRef).catch((err: unknown) => {
+    if (err instanceof NoSuchReferenceError) return undefined;
+    throw err;
+  });
+  if (head && (await ctx.store.mergeBase(at.hash, head.hash)) !== at.hash) {
+    throw new BadRequestError(
+      `Data commit ${link.dataHash} is not on the history of "${link.dataRef}": link a commit of that reference.`,
+      { dataRef: link.dataRef, dataHash: link.dataHash },
+    );
+  }
+  const existing = await store.get(link.sha);
+  if (existing && existing.dataRef !== link.dataRef && !caller.canMerge(existing.dataRef)) {
+    throw new ForbiddenError(caller.name, 'merge', existing.dataRef, 'missing-permission');
+  }
   return store.put({ sha: link.sha, dataRef: link.dataRef, dataHash: at.hash, codeBranch: link.codeBranch });
 }
 

@@ -113,12 +113,16 @@ export interface HeadPointer {
 /**
  * Nessie's "recent changes" of a reference: its current and previous heads, newest first, answered from the reflog
  * back to the reference's latest creation (every head move is kept, so Nessie's `scan-commits` is not needed).
+ * `readsEverything` false (a caller who may read this reference but not every one): a previous head that is not on
+ * the reference's history now (it was re-pointed elsewhere and back) is left out, since reading that commit would
+ * need more than the right to read this reference.
  *
- * @example (await recentChanges(store, parseRefPath('main', 'main'))).previous.length
+ * @example (await recentChanges(store, parseRefPath('main', 'main'), true)).previous.length
  */
 export async function recentChanges(
   store: VersionStore,
   ref: RefPath,
+  readsEverything: boolean,
 ): Promise<{ reference: Reference; current: HeadPointer; previous: HeadPointer[] }> {
   const reference = await store.getReference(plainName(ref, 'fetching a reference history'));
   const page = await store.reflog({ refName: reference.name, maxRecords: 250 });
@@ -131,11 +135,12 @@ export async function recentChanges(
     const c = await store.getCommit(hash);
     return { hash, commit: c.parentHashes.length ? c : null };
   };
-  return {
-    reference,
-    current: await pointer(reference.hash),
-    previous: await Promise.all(heads.slice(heads[0] === reference.hash ? 1 : 0).map(pointer)),
-  };
+  let previous = heads.slice(heads[0] === reference.hash ? 1 : 0);
+  if (!readsEverything) {
+    const onHistory = await Promise.all(previous.map(async (h) => (await store.mergeBase(h, reference.hash)) === h));
+    previous = previous.filter((_, i) => onHistory[i]);
+  }
+  return { reference, current: await pointer(reference.hash), previous: await Promise.all(previous.map(pointer)) };
 }
 
 function plainName(ref: RefPath, what: string): string {
