@@ -34,6 +34,20 @@ describe('Iceberg REST catalog over HTTP: config and namespaces', function () {
       assert.equal(r.status, 404);
       assert.equal(r.body.error.type, 'NoSuchReferenceException');
     });
+
+    it('without an auth config, a client configured with a credential gets a token and connects with it', async () => {
+      const form = 'grant_type=client_credentials&client_id=spark&client_secret=anything&scope=catalog';
+      const t = await http('POST', ice('/oauth/tokens', 'main'), form, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      assert.equal(t.status, 200, JSON.stringify(t.body));
+      assert.equal(t.body.token_type, 'bearer');
+      assert.match(t.body.access_token, /^[\w-]{16,}$/);
+      const config = await http('GET', ice('/config', 'main'), undefined, {
+        authorization: `Bearer ${t.body.access_token}`,
+      });
+      assert.equal(config.status, 200);
+    });
   });
 
   describe('namespaces', () => {
@@ -129,6 +143,22 @@ describe('Iceberg REST catalog over HTTP: config and namespaces', function () {
       assert.deepEqual(errorOf(await http('DELETE', `${fx.base}/namespaces/ns1`)), {
         status: 404,
         type: 'NoSuchNamespaceException',
+      });
+    });
+
+    it('a nested namespace created without its parents creates them: they load, list and hold it', async () => {
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['pp', 'qq', 'rr'] })).status, 200);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/pp`)).status, 204);
+      assert.equal((await http('GET', `${fx.base}/namespaces/pp%1Fqq`)).status, 200);
+      const top = (await http('GET', `${fx.base}/namespaces`)).body.namespaces;
+      assert.ok(
+        top.some((n: string[]) => n.join('.') === 'pp'),
+        JSON.stringify(top),
+      );
+      assert.deepEqual((await http('GET', `${fx.base}/namespaces?parent=pp`)).body.namespaces, [['pp', 'qq']]);
+      assert.deepEqual(errorOf(await http('DELETE', `${fx.base}/namespaces/pp`)), {
+        status: 409,
+        type: 'NamespaceNotEmptyException',
       });
     });
 

@@ -336,6 +336,17 @@ describe('Iceberg REST tables over HTTP', function () {
       const children = await http('GET', `${fx.base}/namespaces?parent=${encodeURIComponent(ns[0])}`);
       assert.deepEqual(children.body.namespaces, [ns]);
       assert.equal((await http('GET', `${fx.base}/wh/namespaces/${nsPath}/tables`)).status, 200);
+      // Java's clients write a space as + (URLEncoder) and a plus as %2B, as the reference server reads them.
+      const javaPath = ns.map((e) => encodeURIComponent(e).replaceAll('%20', '+')).join('%1F');
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/${javaPath}`)).status, 204);
+      const java = await http(
+        'GET',
+        `${fx.base}/namespaces/${javaPath}/tables/${encodeURIComponent('tä b/l.e').replaceAll('%20', '+')}`,
+      );
+      assert.equal(java.status, 200, JSON.stringify(java.body));
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['a+b'] })).status, 200);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/a%2Bb`)).status, 204);
+      assert.equal((await http('HEAD', `${fx.base}/namespaces/a+b`)).status, 404);
     });
   });
 });

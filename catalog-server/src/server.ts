@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { AppContext } from './app-context.ts';
 import { hotCommits } from './http/hot-commits.ts';
+import { plusAsSpace } from './http/iceberg/plus-as-space.ts';
 import { hotReads } from './http/hot-reads.ts';
 import { openCatalogDatabase, parseStoreLocation } from './store/open-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
@@ -158,7 +159,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   };
-  const server = http.createServer(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx))));
+  const server = http.createServer(plusAsSpace(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx)))));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,4 +1,5 @@
-import express, { Router, type Request } from 'express';
+import { randomBytes } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { OAuthTokenError } from '../../errors/index.ts';
@@ -71,4 +72,32 @@ function basicCredentials(req: Request): { id: string; secret: string } | undefi
   } catch {
     return undefined;
   }
+}
+
+/** Where the token endpoint answers: `/iceberg/v1/oauth/tokens` and `/iceberg/<ref>/v1/oauth/tokens`. */
+const TOKEN_PATH = /^\/iceberg(?:\/[^/]+)?\/v1\/oauth\/tokens\/?$/i;
+
+/**
+ * The token endpoint of a catalog without an auth config (loopback only): every request is let in, so any
+ * credentials get a token, which nothing checks. Clients configured with a credential (Spark's
+ * `catalog.credential`, PyIceberg's `credential`) ask for one before anything else and cannot connect on a 404, as
+ * the reference catalog answers them the same way. Everything else passes through.
+ *
+ * @example app.use(openTokenEndpoint())
+ */
+export function openTokenEndpoint(): RequestHandler {
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !TOKEN_PATH.test(req.path)) return next();
+    form(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({
+        access_token: randomBytes(24).toString('base64url'),
+        token_type: 'bearer',
+        expires_in: 3600,
+        issued_token_type: ACCESS_TOKEN_TYPE,
+      });
+    });
+  };
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context.ts';
-import type { NamespaceContent, VersionStore } from '../../store/types.ts';
+import type { NamespaceContent, Operation, VersionStore } from '../../store/types.ts';
 import {
   AlreadyExistsError,
   NamespaceNotEmptyError,
@@ -59,10 +59,24 @@ export async function createNamespace(
         existing.type === 'NAMESPACE' ? 'namespace' : 'table or view',
       );
     await ctx.store.commit(head.branch, head.hash, commitMeta(info, `create namespace ${displayName(ns)}`), [
+      ...(await missingParents(ctx, head.hash, ns)),
       { type: 'PUT', key: namespaceKey(ns), content: { type: 'NAMESPACE', elements: ns, properties: props } },
     ]);
     return { namespace: ns, properties: props };
   });
+}
+
+/**
+ * The parents of `ns` that do not exist yet, to create in the same commit. A nested namespace may be created without
+ * its parent (as with the reference catalog), and its parents then exist as the reference's do: loaded, listed,
+ * found by walking down from the top, and not dropped while they hold it. A key a table or view holds is left as it is.
+ */
+async function missingParents(ctx: Ctx, at: string, ns: string[]): Promise<Operation[]> {
+  const parents = ns.slice(0, -1).map((_, i) => ns.slice(0, i + 1));
+  const found = await Promise.all(parents.map((p) => ctx.store.getContent(at, namespaceKey(p))));
+  return parents
+    .filter((_, i) => !found[i])
+    .map((p) => ({ type: 'PUT', key: namespaceKey(p), content: { type: 'NAMESPACE', elements: p, properties: {} } }));
 }
 
 /** Lists the namespaces directly under `parent` (top-level ones when absent). */
