@@ -144,7 +144,7 @@ describe('management API OpenAPI document against real responses', function () {
 
   it('describes the error bodies: a missing reference, a bad request, a conflict', async () => {
     assert.equal((await call('GET', '/trees/{ref}', '/trees/nope')).status, 404);
-    assert.equal((await call('GET', '/trees/{ref}/history', '/trees/main/history?max-records=0')).status, 400);
+    assert.equal((await call('GET', '/trees/{ref}/history', '/trees/main/history?max-records=abc')).status, 400);
     const head = (await http('GET', api('/trees/main'))).body.reference.hash as string;
     const stale = `0${head.slice(1)}` === head ? `1${head.slice(1)}` : `0${head.slice(1)}`;
     const r = await call('POST', '/trees/{ref}/history/commit', `/trees/main@${stale}/history/commit`, {
