@@ -3,7 +3,7 @@
  * client, and turning API errors into one readable line and exit code 1.
  */
 import type { Command } from 'commander';
-import { ManagementApiError, ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
+import { ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
 import { withServerOption } from './server-url.ts';
 
 export interface ServerOpts {
@@ -18,34 +18,6 @@ export function withServer(cmd: Command): Command {
 
 export function client(opts: ServerOpts): ManagementClient {
   return new ManagementClient({ server: opts.server });
-}
-
-/** Runs a command body; an API error becomes `error: …` on stderr and exit code 1 (2 for a conflict). */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (e instanceof ManagementApiError && e.status === 0) {
-        // No answer at all: say where the command looked and how to point it elsewhere.
-        const cause = String(e.cause ?? e.errorCode);
-        process.stderr.write(
-          `error: cannot reach the catalog server at ${new URL(e.url).origin} (${cause}); start one with \`rat serve\`, ` +
-            'or point --server or RAT_SERVER at it\n',
-        );
-        process.exitCode = 1;
-        return;
-      }
-      if (e instanceof ManagementApiError) {
-        const msg = e.message.replace(/^\S+ \S+ → /, '');
-        const hint = e.status === 401 ? ' (set RAT_TOKEN, or RAT_CLIENT_ID and RAT_CLIENT_SECRET)' : '';
-        process.stderr.write(`error: ${msg}${hint}\n`);
-        process.exitCode = e.isConflict ? 2 : 1;
-        return;
-      }
-      throw e;
-    }
-  };
 }
 
 export function printJson(value: unknown): void {
@@ -68,13 +40,13 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
   const group = program.command(noun).description(`List, create and delete data ${plural}`);
 
   withServer(group.command('list', { isDefault: true }).description(`List ${plural} with their head commits`)).action(
-    action(async (opts: ServerOpts) => {
+    async (opts: ServerOpts) => {
       const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
       if (opts.json) return printJson(refs);
       if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
       const width = Math.max(0, ...refs.map((r) => r.name.length));
       for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
-    }),
+    },
   );
 
   withServer(
@@ -83,31 +55,27 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
       .description(`Create a ${noun} at the head of another reference (default: the default branch) or at a commit`)
       .option('--from <ref>', 'reference to start from (default: the server default branch)')
       .option('--hash <hash>', 'commit on --from to start at (default: its head)'),
-  ).action(
-    action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
-      const api = client(opts);
-      const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
-      const from = opts.hash
-        ? { ...(await api.getReference(fromName)), hash: opts.hash }
-        : await api.getReference(fromName);
-      const created = await api.createReference(name, type, from);
-      if (opts.json) return printJson(created);
-      process.stdout.write(`Created ${noun} ${created.name} at ${short(created.hash)} (from ${from.name})\n`);
-    }),
-  );
+  ).action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
+    const api = client(opts);
+    const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
+    const from = opts.hash
+      ? { ...(await api.getReference(fromName)), hash: opts.hash }
+      : await api.getReference(fromName);
+    const created = await api.createReference(name, type, from);
+    if (opts.json) return printJson(created);
+    process.stdout.write(`Created ${noun} ${created.name} at ${short(created.hash)} (from ${from.name})\n`);
+  });
 
   withServer(
     group
       .command('delete <name>')
       .description(`Delete a ${noun}; refuses if it moved since --expect (default: its current head)`)
       .option('--expect <hash>', 'the head you expect it at (compare-and-swap)'),
-  ).action(
-    action(async (name: string, opts: ServerOpts & { expect?: string }) => {
-      const api = client(opts);
-      const expected = opts.expect ?? (await api.getReference(name)).hash;
-      const deleted = await api.deleteReference(name, expected, type);
-      if (opts.json) return printJson(deleted);
-      process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
-    }),
-  );
+  ).action(async (name: string, opts: ServerOpts & { expect?: string }) => {
+    const api = client(opts);
+    const expected = opts.expect ?? (await api.getReference(name)).hash;
+    const deleted = await api.deleteReference(name, expected, type);
+    if (opts.json) return printJson(deleted);
+    process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
+  });
 }

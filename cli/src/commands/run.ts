@@ -13,6 +13,7 @@ import {
   type RunReport,
 } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
+import { reportError } from '../errors.ts';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
 export interface EngineTarget {
@@ -187,23 +188,7 @@ export async function printJsonOutcome(work: () => Promise<RunReport | object>):
     console.log(JSON.stringify(out, null, 2));
     if ('status' in out && out.status !== 'success') process.exitCode = 1;
   } catch (err) {
-    // A server's refusal (ManagementApiError) carries the catalog's error code and HTTP status; engine errors their own.
-    const e = err as {
-      code?: string;
-      errorCode?: string;
-      catalogCode?: string;
-      status?: number;
-      message?: string;
-      data?: unknown;
-    };
-    const error = {
-      code: e.catalogCode ?? e.errorCode ?? e.code ?? 'ERROR',
-      ...(typeof e.status === 'number' ? { status: e.status } : {}),
-      message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
-      data: e.data ?? {},
-    };
-    console.log(JSON.stringify({ error }, null, 2));
-    process.exitCode = 1;
+    reportError(err, true);
   }
 }
 
