@@ -115,6 +115,22 @@ describe('rat errors: one message for a server that is down, JSON with --json (r
     }
   });
 
+  it('a numeric option that is not a number is refused, naming the option (and as JSON with --json)', async () => {
+    const outside = tmp();
+    for (const args of [
+      ['sync', '--depth', 'abc'],
+      ['sync', '--depth', '0'],
+      ['log', '-n', 'x'],
+    ]) {
+      const r = await runRat(outside, args, { RAT_SERVER: '' });
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}`);
+      assert.match(r.out, /argument '.*' is invalid\. Give a whole number of at least 1\./, args.join(' '));
+      const json = await runRat(outside, [...args, '--json'], { RAT_SERVER: '' });
+      assert.equal(json.code, 1, json.out);
+      assert.equal(jsonOf(json).error.code, 'USAGE');
+    }
+  });
+
   it('rat status --json has the same keys in step, detached and without a data branch', async () => {
     const repo = tmp();
     git(repo, 'init', '-q', '-b', 'main');

@@ -42,7 +42,8 @@ export async function main(argv: string[]): Promise<void> {
   // reported as JSON on stdout like every other error; without --json commander's own message and usage stand.
   const quietWithJson = (cmd: Command): void => {
     cmd.exitOverride();
-    if (json) cmd.configureOutput({ outputError: () => {} });
+    // Usage text after the error goes to stderr too: with --json only the JSON error is printed.
+    if (json) cmd.configureOutput({ outputError: () => {}, writeErr: () => {} });
     cmd.commands.forEach(quietWithJson);
   };
   quietWithJson(program);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wholeNumber } from '../options.ts';
 import { client, printJson, short, withServer, type ServerOpts } from '../management.ts';
 
 /** `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first. */
@@ -7,12 +8,11 @@ export function register(program: Command): void {
     program
       .command('log [ref]')
       .description('Show the commit history of a data branch or tag (default: the default branch), newest first')
-      .option('-n, --max-count <n>', 'show at most n commits', '20')
+      .option('-n, --max-count <n>', 'show at most n commits', wholeNumber(1), 20)
       .option('--stat', 'list the keys each commit changed'),
-  ).action(async (ref: string | undefined, opts: ServerOpts & { maxCount: string; stat?: boolean }) => {
+  ).action(async (ref: string | undefined, opts: ServerOpts & { maxCount: number; stat?: boolean }) => {
     const api = client(opts);
-    const limit = Number(opts.maxCount);
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`--max-count must be a positive integer`);
+    const limit = opts.maxCount;
     const path = encodeURIComponent(ref ?? (await api.getConfig()).defaultBranch).replace(/%40/g, '@');
     const entries = [];
     let pageToken: string | undefined;

@@ -14,6 +14,7 @@ import {
 } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
+import { wholeNumber } from '../options.ts';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
 export interface EngineTarget {
@@ -202,12 +203,6 @@ interface RunFlags {
   json?: boolean;
 }
 
-function threadsOption(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
-  return n;
-}
-
 function memoryOption(v: string): string {
   try {
     parseMemoryLimit(v);
@@ -227,7 +222,7 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
-    .option('--threads <n>', 'models built at once when they do not read each other (default 1)', threadsOption)
+    .option('--threads <n>', 'models built at once when they do not read each other (default 1)', wholeNumber(1, 64))
     .option(
       '--memory-limit <size>',
       'memory budget of DuckDB for the run (e.g. 4GB); larger work spills to a temporary folder',
