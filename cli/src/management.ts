@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
 import { withServerOption } from './server-url.ts';
+import { examples } from './examples.ts';
 
 export interface ServerOpts {
   server: string;
@@ -39,22 +40,38 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
   const plural = type === 'BRANCH' ? 'branches' : 'tags';
   const group = program.command(noun).description(`List, create and delete data ${plural}`);
 
-  withServer(group.command('list', { isDefault: true }).description(`List ${plural} with their head commits`)).action(
-    async (opts: ServerOpts) => {
-      const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
-      if (opts.json) return printJson(refs);
-      if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
-      const width = Math.max(0, ...refs.map((r) => r.name.length));
-      for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
-    },
-  );
+  withServer(
+    group
+      .command('list', { isDefault: true })
+      .description(`List ${plural} with their head commits`)
+      .addHelpText(
+        'after',
+        examples(`rat ${noun}                  # same as rat ${noun} list`, `rat ${noun} list --json`),
+      ),
+  ).action(async (opts: ServerOpts) => {
+    const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
+    if (opts.json) return printJson(refs);
+    if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
+    const width = Math.max(0, ...refs.map((r) => r.name.length));
+    for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
+  });
 
   withServer(
     group
       .command('create <name>')
       .description(`Create a ${noun} at the head of another reference (default: the default branch) or at a commit`)
       .option('--from <ref>', 'reference to start from (default: the server default branch)')
-      .option('--hash <hash>', 'commit on --from to start at (default: its head)'),
+      .option('--hash <hash>', 'commit on --from to start at (default: its head)')
+      .addHelpText(
+        'after',
+        examples(
+          type === 'BRANCH'
+            ? 'rat branch create feature/x              # at the head of the default branch'
+            : 'rat tag create v1                        # at the head of the default branch',
+          type === 'BRANCH' ? 'rat branch create fix --from v1' : 'rat tag create v1-rc --from feature/x',
+          `rat ${noun} create ${type === 'BRANCH' ? 'replay' : 'v0'} --from main --hash <hash from rat log>`,
+        ),
+      ),
   ).action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
     const api = client(opts);
     const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
@@ -70,7 +87,14 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
     group
       .command('delete <name>')
       .description(`Delete a ${noun}; refuses if it moved since --expect (default: its current head)`)
-      .option('--expect <hash>', 'the head you expect it at (compare-and-swap)'),
+      .option('--expect <hash>', 'the head you expect it at (compare-and-swap)')
+      .addHelpText(
+        'after',
+        examples(
+          `rat ${noun} delete ${type === 'BRANCH' ? 'feature/x' : 'v1'}`,
+          `rat ${noun} delete ${type === 'BRANCH' ? 'feature/x' : 'v1'} --expect <hash>   # only if it is still there`,
+        ),
+      ),
   ).action(async (name: string, opts: ServerOpts & { expect?: string }) => {
     const api = client(opts);
     const expected = opts.expect ?? (await api.getReference(name)).hash;

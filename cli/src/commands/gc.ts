@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { client, printJson, withServer, type ServerOpts } from '../management.ts';
+import { examples } from '../examples.ts';
 
 /** Bytes as people read them: 1.5 MiB. */
 function human(bytes: number): string {
@@ -31,7 +32,14 @@ export function register(program: Command): void {
           .choices(['all', 'refs'])
           .default('all'),
       )
-      .option('--grace <age>', 'never delete files younger than this, so in-flight writes survive', '24h'),
+      .option('--grace <age>', 'never delete files younger than this, so in-flight writes survive', '24h')
+      .addHelpText(
+        'after',
+        examples(
+          'rat gc --dry-run                       # what would go, and the bytes',
+          'rat gc --keep-history 30d --grace 48h',
+        ),
+      ),
   ).action(
     async (opts: ServerOpts & { dryRun?: boolean; keepHistory?: string; grace: string; snapshots: 'all' | 'refs' }) => {
       const report = await client(opts).gc({

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { wholeNumber } from '../options.ts';
 import { client, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { examples } from '../examples.ts';
 
 /** `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first. */
 export function register(program: Command): void {
@@ -9,7 +10,8 @@ export function register(program: Command): void {
       .command('log [ref]')
       .description('Show the commit history of a data branch or tag (default: the default branch), newest first')
       .option('-n, --max-count <n>', 'show at most n commits', wholeNumber(1), 20)
-      .option('--stat', 'list the keys each commit changed'),
+      .option('--stat', 'list the keys each commit changed')
+      .addHelpText('after', examples('rat log', 'rat log feature/x -n 5 --stat', 'rat log v1 --json')),
   ).action(async (ref: string | undefined, opts: ServerOpts & { maxCount: number; stat?: boolean }) => {
     const api = client(opts);
     const limit = opts.maxCount;

@@ -4,6 +4,7 @@ import type { ManagementClient, MergeResponse, Reference } from '@ratatouille/ca
 import { client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
 import { confirm, forcedLosses } from './merge-loss.ts';
 import { RatError } from '../errors.ts';
+import { examples } from '../examples.ts';
 
 interface MergeOpts extends ServerOpts {
   into?: string;
@@ -46,7 +47,15 @@ export function register(program: Command): void {
       .option('--force <key...>', 'keys for which the source wins (db.t; .db.a*.b when a name holds a dot)')
       .option('--drop <key...>', 'keys for which the target is kept (same key syntax as --force)')
       .option('-m, --message <text>', 'merge commit message')
-      .option('-y, --yes', 'force without asking (what the target loses is still printed)'),
+      .option('-y, --yes', 'force without asking (what the target loses is still printed)')
+      .addHelpText(
+        'after',
+        examples(
+          'rat merge feature/x                           # into the default branch',
+          'rat merge feature/x --into dev --dry-run',
+          'rat merge feature/x --force db.orders --yes   # feature/x wins on db.orders',
+        ),
+      ),
   ).action(async (source: string, opts: MergeOpts) => {
     const api = client(opts);
     const into = opts.into ?? (await api.getConfig()).defaultBranch;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, repositoryStatus, type RepositoryStatus } from '@ratatouille/git-sync';
+import { examples } from '../examples.ts';
 
 /**
  * `rat status --json`: every key always present, null where the state has no value (detached: no code branch; no
@@ -53,6 +54,10 @@ export function register(program: Command): void {
     .description('Show the code branch, its data branch, data head, ahead/behind and whether they are in step')
     .addOption(serverOption())
     .option('--json', 'print JSON for scripts')
+    .addHelpText(
+      'after',
+      examples('rat status', 'rat status --json   # exit code 1 while code and data are out of step'),
+    )
     .action(async (o: { json?: boolean; server?: string }) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       const s = await repositoryStatus(io);
