@@ -236,7 +236,7 @@ describe('rat management commands (real binary)', function () {
     assert.equal(res.code, 1);
     assert.equal(
       res.stderr.trim(),
-      `error: cannot reach the catalog server at http://127.0.0.1:${port} (ECONNREFUSED); start one with \`rat serve\`, ` +
+      `rat: cannot reach the catalog server at http://127.0.0.1:${port} (ECONNREFUSED); start one with \`rat serve\`, ` +
         'or point --server or RAT_SERVER at it',
     );
   });

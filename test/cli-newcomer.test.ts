@@ -67,6 +67,20 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     assert.deepEqual(await branches(), ['main']);
   });
 
+  it('the NO_PIPELINES advice names the rat.yaml field that rat reads, and following it finds the pipelines', async () => {
+    const repo = folder({ 'pl/bronze/items.yml': items['bronze/items.yml'], 'rat.yaml': '' }, dirs);
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+    writeFileSync(path.join(repo, 'rat.yaml'), `catalog:\n  url: "${server.url}"\n`);
+    const missing = await rat(repo, ['run', '--dry-run']);
+    assert.equal(missing.code, 1, missing.out);
+    const field = /or `(\w+):` in rat\.yaml\)/.exec(missing.out)?.[1];
+    assert.ok(field, missing.out);
+    writeFileSync(path.join(repo, 'rat.yaml'), `catalog:\n  url: "${server.url}"\n${field}: pl\n`);
+    const found = await rat(repo, ['run', '--dry-run']);
+    assert.equal(found.code, 0, found.out);
+    assert.match(found.out, /bronze\.items/);
+  });
+
   it('rat serve with a file where the data folder should be says so in one line and exits 1', async () => {
     const dir = folder({ 'taken.txt': 'a file\n' }, dirs);
     const r = await runRat(dir, ['serve', '--port', '0', '--data-dir', path.join(dir, 'taken.txt')]);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { useSavedCredentials } from '@ratatouille/catalog-client';
 import { savedCredentials } from './saved-credentials.ts';
 import { COMMANDS } from './commands/index.ts';
+import { reportError, wantsJson } from './errors.ts';
 
 /** The version of this CLI, from its package.json. */
 function cliVersion(): string {
@@ -35,17 +36,30 @@ export async function buildProgram(only?: string): Promise<Command> {
 export async function main(argv: string[]): Promise<void> {
   // `rat login` credentials serve every client of this process (commands, hooks, the engine) without env settings.
   useSavedCredentials((server) => savedCredentials(server));
+  const json = wantsJson(argv);
   const program = await buildProgram(argv[2]);
+  // A usage mistake (an unknown option, `--depth abc`) comes back here instead of exiting, so that with --json it is
+  // reported as JSON on stdout like every other error; without --json commander's own message and usage stand.
+  const quietWithJson = (cmd: Command): void => {
+    cmd.exitOverride();
+    // Usage text after the error goes to stderr too: with --json only the JSON error is printed.
+    if (json) cmd.configureOutput({ outputError: () => {}, writeErr: () => {} });
+    cmd.commands.forEach(quietWithJson);
+  };
+  quietWithJson(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    // One readable line instead of a stack trace; RAT_DEBUG=1 keeps the stack for bug reports.
-    const e = err as NodeJS.ErrnoException;
-    const hint = e.code === 'EADDRINUSE' ? ' (the port is taken: pick another with --port, or --port 0)' : '';
-    // A server's refusal reads `POST <url> → 400 BAD_REQUEST: <reason>`: the reason is what the user needs.
-    const message = (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, '');
-    console.error(`rat: ${message}${hint}`);
-    if (process.env['RAT_DEBUG'] === '1') console.error(err);
-    process.exitCode = 1;
+    if (err instanceof CommanderError) {
+      // Help and --version end here too, with exit code 0; a usage error was already printed unless --json.
+      if (json && err.exitCode !== 0) {
+        const message = err.message.replace(/^error: /, '');
+        reportError(Object.assign(new Error(message), { code: 'USAGE' }), true);
+        process.exitCode = err.exitCode;
+      } else process.exitCode = err.exitCode;
+      return;
+    }
+    // One readable line instead of a stack trace (or the JSON error object); RAT_DEBUG=1 adds the stack.
+    reportError(err, json);
   }
 }

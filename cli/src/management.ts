@@ -3,8 +3,9 @@
  * client, and turning API errors into one readable line and exit code 1.
  */
 import type { Command } from 'commander';
-import { ManagementApiError, ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
+import { ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
 import { withServerOption } from './server-url.ts';
+import { examples } from './examples.ts';
 
 export interface ServerOpts {
   server: string;
@@ -18,34 +19,6 @@ export function withServer(cmd: Command): Command {
 
 export function client(opts: ServerOpts): ManagementClient {
   return new ManagementClient({ server: opts.server });
-}
-
-/** Runs a command body; an API error becomes `error: …` on stderr and exit code 1 (2 for a conflict). */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      if (e instanceof ManagementApiError && e.status === 0) {
-        // No answer at all: say where the command looked and how to point it elsewhere.
-        const cause = String(e.cause ?? e.errorCode);
-        process.stderr.write(
-          `error: cannot reach the catalog server at ${new URL(e.url).origin} (${cause}); start one with \`rat serve\`, ` +
-            'or point --server or RAT_SERVER at it\n',
-        );
-        process.exitCode = 1;
-        return;
-      }
-      if (e instanceof ManagementApiError) {
-        const msg = e.message.replace(/^\S+ \S+ → /, '');
-        const hint = e.status === 401 ? ' (set RAT_TOKEN, or RAT_CLIENT_ID and RAT_CLIENT_SECRET)' : '';
-        process.stderr.write(`error: ${msg}${hint}\n`);
-        process.exitCode = e.isConflict ? 2 : 1;
-        return;
-      }
-      throw e;
-    }
-  };
 }
 
 export function printJson(value: unknown): void {
@@ -67,47 +40,66 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
   const plural = type === 'BRANCH' ? 'branches' : 'tags';
   const group = program.command(noun).description(`List, create and delete data ${plural}`);
 
-  withServer(group.command('list', { isDefault: true }).description(`List ${plural} with their head commits`)).action(
-    action(async (opts: ServerOpts) => {
-      const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
-      if (opts.json) return printJson(refs);
-      if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
-      const width = Math.max(0, ...refs.map((r) => r.name.length));
-      for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
-    }),
-  );
+  withServer(
+    group
+      .command('list', { isDefault: true })
+      .description(`List ${plural} with their head commits`)
+      .addHelpText(
+        'after',
+        examples(`rat ${noun}                  # same as rat ${noun} list`, `rat ${noun} list --json`),
+      ),
+  ).action(async (opts: ServerOpts) => {
+    const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
+    if (opts.json) return printJson(refs);
+    if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
+    const width = Math.max(0, ...refs.map((r) => r.name.length));
+    for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
+  });
 
   withServer(
     group
       .command('create <name>')
       .description(`Create a ${noun} at the head of another reference (default: the default branch) or at a commit`)
       .option('--from <ref>', 'reference to start from (default: the server default branch)')
-      .option('--hash <hash>', 'commit on --from to start at (default: its head)'),
-  ).action(
-    action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
-      const api = client(opts);
-      const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
-      const from = opts.hash
-        ? { ...(await api.getReference(fromName)), hash: opts.hash }
-        : await api.getReference(fromName);
-      const created = await api.createReference(name, type, from);
-      if (opts.json) return printJson(created);
-      process.stdout.write(`Created ${noun} ${created.name} at ${short(created.hash)} (from ${from.name})\n`);
-    }),
-  );
+      .option('--hash <hash>', 'commit on --from to start at (default: its head)')
+      .addHelpText(
+        'after',
+        examples(
+          type === 'BRANCH'
+            ? 'rat branch create feature/x              # at the head of the default branch'
+            : 'rat tag create v1                        # at the head of the default branch',
+          type === 'BRANCH' ? 'rat branch create fix --from v1' : 'rat tag create v1-rc --from feature/x',
+          `rat ${noun} create ${type === 'BRANCH' ? 'replay' : 'v0'} --from main --hash <hash from rat log>`,
+        ),
+      ),
+  ).action(async (name: string, opts: ServerOpts & { from?: string; hash?: string }) => {
+    const api = client(opts);
+    const fromName = opts.from ?? (await api.getConfig()).defaultBranch;
+    const from = opts.hash
+      ? { ...(await api.getReference(fromName)), hash: opts.hash }
+      : await api.getReference(fromName);
+    const created = await api.createReference(name, type, from);
+    if (opts.json) return printJson(created);
+    process.stdout.write(`Created ${noun} ${created.name} at ${short(created.hash)} (from ${from.name})\n`);
+  });
 
   withServer(
     group
       .command('delete <name>')
       .description(`Delete a ${noun}; refuses if it moved since --expect (default: its current head)`)
-      .option('--expect <hash>', 'the head you expect it at (compare-and-swap)'),
-  ).action(
-    action(async (name: string, opts: ServerOpts & { expect?: string }) => {
-      const api = client(opts);
-      const expected = opts.expect ?? (await api.getReference(name)).hash;
-      const deleted = await api.deleteReference(name, expected, type);
-      if (opts.json) return printJson(deleted);
-      process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
-    }),
-  );
+      .option('--expect <hash>', 'the head you expect it at (compare-and-swap)')
+      .addHelpText(
+        'after',
+        examples(
+          `rat ${noun} delete ${type === 'BRANCH' ? 'feature/x' : 'v1'}`,
+          `rat ${noun} delete ${type === 'BRANCH' ? 'feature/x' : 'v1'} --expect <hash>   # only if it is still there`,
+        ),
+      ),
+  ).action(async (name: string, opts: ServerOpts & { expect?: string }) => {
+    const api = client(opts);
+    const expected = opts.expect ?? (await api.getReference(name)).hash;
+    const deleted = await api.deleteReference(name, expected, type);
+    if (opts.json) return printJson(deleted);
+    process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
+  });
 }

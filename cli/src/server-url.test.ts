@@ -29,6 +29,30 @@ describe('which server a command talks to', () => {
     );
   });
 
+  it('refuses a URL without a scheme or with an API path, naming where it came from and the root to use', () => {
+    assert.throws(
+      () => explicitServer('127.0.0.1:18604', {}),
+      /^InvalidServerUrlError: --server "127\.0\.0\.1:18604" has no http:\/\/ or https:\/\/ scheme: use http:\/\/127\.0\.0\.1:18604\.$/,
+    );
+    assert.throws(
+      () => resolveServer(undefined, { RAT_SERVER: 'http://h:1/iceberg/main' }, dir),
+      /^InvalidServerUrlError: RAT_SERVER "http:\/\/h:1\/iceberg\/main" is the Iceberg REST URI.*: use http:\/\/h:1\.$/,
+    );
+    assert.throws(() => explicitServer('http://h:1/api/v2', {}), /management API path \/api\/v2.*use http:\/\/h:1\.$/);
+    // A reverse proxy may serve the catalog below a path of its own.
+    assert.equal(explicitServer('https://proxy/rat/', {}), 'https://proxy/rat');
+  });
+
+  it('a rat.yaml that does not parse is an error, not a silent fall back to the default server', () => {
+    const bad = mkdtempSync(path.join(os.tmpdir(), 'rat-server-url-'));
+    try {
+      writeFileSync(path.join(bad, 'rat.yaml'), 'catalog:\n  url: "h:1"\n');
+      assert.throws(() => resolveServer(undefined, {}, bad), /Edit "catalog\.url" in .*rat\.yaml/);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
   it('hands --server to the lockstep code as RAT_SERVER', () => {
     assert.equal(envWithServer('http://flag:1', {})['RAT_SERVER'], 'http://flag:1');
     assert.deepEqual(envWithServer(undefined, { A: '1' }), { A: '1' });

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import yaml from 'js-yaml';
-import { DEFAULT_CATALOG_URL, parseProjectConfig, PROJECT_CONFIG_FILES } from '@ratatouille/git-sync';
+import {
+  DEFAULT_CATALOG_URL,
+  InvalidProjectConfigError,
+  InvalidServerUrlError,
+  parseProjectConfig,
+  PROJECT_CONFIG_FILES,
+  serverUrlProblem,
+} from '@ratatouille/git-sync';
 
 /** The one environment variable naming the catalog server, for every command, the hooks and the engine. */
 export const SERVER_ENV = 'RAT_SERVER';
@@ -20,7 +27,8 @@ let warned = false;
 
 /**
  * The server named by the flag or the environment, without looking at `rat.yaml`; undefined when neither names one.
- * `RAT_CATALOG_URL` still works, with a one-time warning.
+ * `RAT_CATALOG_URL` still works, with a one-time warning. A URL that cannot be a server root (no scheme, the Iceberg
+ * URI) is refused here, naming where it came from, before any request is built on it.
  *
  * @example explicitServer(undefined, { RAT_SERVER: 'http://127.0.0.1:18181' }) // 'http://127.0.0.1:18181'
  */
@@ -30,7 +38,13 @@ export function explicitServer(flag?: string, env: NodeJS.ProcessEnv = process.e
     warned = true;
     process.stderr.write(`rat: ${DEPRECATED_SERVER_ENV} is deprecated; set ${SERVER_ENV} instead.\n`);
   }
-  return chosen ? chosen.replace(/\/+$/, '') : undefined;
+  if (!chosen) return undefined;
+  const problem = serverUrlProblem(chosen);
+  if (problem) {
+    const source = flag ? '--server' : env[SERVER_ENV] ? SERVER_ENV : DEPRECATED_SERVER_ENV;
+    throw new InvalidServerUrlError(source, chosen, problem);
+  }
+  return chosen.replace(/\/+$/, '');
 }
 
 /**
@@ -59,18 +73,26 @@ export function envWithServer(flag?: string, env: NodeJS.ProcessEnv = process.en
   return server ? { ...env, [SERVER_ENV]: server } : env;
 }
 
-/** `catalog.url` of the nearest project config up from `cwd`; an unreadable config is left to the lockstep commands. */
+/**
+ * `catalog.url` of the nearest project config up from `cwd`. A config that does not parse is an error here too: falling
+ * back to the default server would send the command to another catalog than the project names.
+ */
 function projectServer(cwd: string): string | undefined {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of PROJECT_CONFIG_FILES) {
       const file = path.join(dir, name);
       if (!existsSync(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      let doc: unknown;
       try {
-        const text = readFileSync(file, 'utf8');
-        return parseProjectConfig(name.endsWith('.json') ? JSON.parse(text) : yaml.load(text), name).catalogUrl;
-      } catch {
-        return undefined;
+        doc = name.endsWith('.json') ? JSON.parse(text) : yaml.load(text);
+      } catch (err) {
+        throw new InvalidProjectConfigError(
+          file,
+          `not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
+        );
       }
+      return parseProjectConfig(doc, file).catalogUrl;
     }
     if (path.dirname(dir) === dir) return undefined;
   }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { examples } from '../examples.ts';
 
 /** `rat auth hash-secret`: the `secret-sha256` value of a client in the auth config (the config never holds secrets). */
 export function register(program: Command): void {
@@ -7,6 +8,13 @@ export function register(program: Command): void {
     .command('hash-secret')
     .description('Print the SHA-256 of a client secret read from stdin, for `secret-sha256` in the auth config')
     .option('--generate', 'generate a new random secret; print it (give it to the client) and its hash')
+    .addHelpText(
+      'after',
+      examples(
+        'rat auth hash-secret --generate                 # a new secret and its hash',
+        'printf %s "$SECRET" | rat auth hash-secret       # the hash of a secret you have',
+      ),
+    )
     .action(async (o: { generate?: boolean }) => {
       // Loaded here rather than with the command list: the package is the whole server.
       const { generateSecret, hashSecret } = await import('@ratatouille/catalog-server');

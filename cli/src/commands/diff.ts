@@ -1,34 +1,64 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
-import { action, client, keyOption, keyText, printJson, withServer, type ServerOpts } from '../management.ts';
+import type { ManagementClient } from '@ratatouille/catalog-client';
+import { openGitSync, resolveDataRef } from '@ratatouille/git-sync';
+import { client, keyOption, keyText, printJson, withServer, type ServerOpts } from '../management.ts';
+import { envWithServer } from '../server-url.ts';
 
-/** `rat diff <from> [to]`: which keys differ between two refs (`to` defaults to the default branch's head). */
+/**
+ * The ref `rat diff <from>` compares with: like `git diff main` compares main with the working tree, the data of the
+ * checkout — the data ref git-sync maps the checked-out code to (read-only `branch@hash` when detached). Outside a
+ * git repository, or one without rat.yaml, there is no checkout to compare with: the server's default branch.
+ */
+async function checkedOutRef(api: ManagementClient, server: string): Promise<string> {
+  try {
+    const io = await openGitSync({ fs, env: envWithServer(server) });
+    return (await resolveDataRef(io, { env: process.env })).ref;
+  } catch (err) {
+    const e = err as { code?: string; data?: { reason?: string } };
+    const noProject =
+      e.code === 'NOT_A_GIT_REPOSITORY' ||
+      (e.code === 'INVALID_PROJECT_CONFIG' && /not found/.test(e.data?.reason ?? ''));
+    if (!noProject) throw err;
+    return (await api.getConfig()).defaultBranch;
+  }
+}
+
+/** `rat diff <from> [to]`: which keys differ between two refs (`to` defaults to the checked-out data ref). */
 export function register(program: Command): void {
   withServer(
     program
       .command('diff <from> [to]')
       .description('Show the tables, views and namespaces that differ between two refs (branch, tag or ref@hash)')
-      .option('--prefix <namespace>', 'only keys under this namespace: db.sales, or .db.a*.b for a level named "a.b"'),
-  ).action(
-    action(async (from: string, to: string | undefined, opts: ServerOpts & { prefix?: string }) => {
-      const api = client(opts);
-      const toRef = to ?? (await api.getConfig()).defaultBranch;
-      const seg = (r: string) => encodeURIComponent(r).replace(/%40/g, '@');
-      const prefix = opts.prefix ? keyOption(opts.prefix) : undefined;
-      const diffs = [];
-      let pageToken: string | undefined;
-      for (;;) {
-        const page = await api.diff(seg(from), seg(toRef), { pageToken, prefix });
-        diffs.push(...page.diffs);
-        if (!page.hasMore || !page.token) break;
-        pageToken = page.token;
-      }
-      if (opts.json) return printJson(diffs);
-      if (diffs.length === 0) process.stdout.write(`No differences between ${from} and ${toRef}.\n`);
-      for (const d of diffs) {
-        const mark = d.from === null ? 'A' : d.to === null ? 'D' : 'M';
-        const type = (d.to ?? d.from)?.type ?? '';
-        process.stdout.write(`${mark}  ${keyText(d.key)}  (${type})\n`);
-      }
-    }),
-  );
+      .option('--prefix <namespace>', 'only keys under this namespace: db.sales, or .db.a*.b for a level named "a.b"')
+      .addHelpText(
+        'after',
+        '\n`to` defaults to the data branch of the checked-out git branch (outside a git repository with rat.yaml: the\n' +
+          "server's default branch), as `git diff main` compares main with your working tree.\n\n" +
+          'Examples:\n' +
+          '  rat diff main                      # what this branch changed since main\n' +
+          '  rat diff main feature/x --prefix sales\n' +
+          '  rat diff v1 main --json',
+      ),
+  ).action(async (from: string, to: string | undefined, opts: ServerOpts & { prefix?: string }) => {
+    const api = client(opts);
+    const toRef = to ?? (await checkedOutRef(api, opts.server));
+    const seg = (r: string) => encodeURIComponent(r).replace(/%40/g, '@');
+    const prefix = opts.prefix ? keyOption(opts.prefix) : undefined;
+    const diffs = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const page = await api.diff(seg(from), seg(toRef), { pageToken, prefix });
+      diffs.push(...page.diffs);
+      if (!page.hasMore || !page.token) break;
+      pageToken = page.token;
+    }
+    if (opts.json) return printJson(diffs);
+    if (diffs.length === 0) process.stdout.write(`No differences between ${from} and ${toRef}.\n`);
+    for (const d of diffs) {
+      const mark = d.from === null ? 'A' : d.to === null ? 'D' : 'M';
+      const type = (d.to ?? d.from)?.type ?? '';
+      process.stdout.write(`${mark}  ${keyText(d.key)}  (${type})\n`);
+    }
+  });
 }

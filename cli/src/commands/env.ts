@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import yaml from 'js-yaml';
 import { envWithServer, resolveServer, serverOption } from '../server-url.ts';
 import { connectionEnv, openGitSync, resolveDataRef, type DataRefResolution } from '@ratatouille/git-sync';
-import { credentialsFromEnv } from '@ratatouille/catalog-client';
+import { credentialsFromEnv, ManagementApiError, ManagementClient } from '@ratatouille/catalog-client';
+import { RatError, describeError } from '../errors.ts';
 
 const FORMATS = ['sh', 'json', 'pyiceberg', 'yaml', 'spark', 'duckdb'] as const;
 
@@ -36,6 +37,38 @@ async function dataRefHere(o: {
 }
 
 /**
+ * A ref given with `--ref` must exist, and is read-only unless it is a branch at its head: the server refuses writes to
+ * a tag or a pinned `ref@hash`, so the settings must say so (PyIceberg, DuckDB's READ_ONLY) rather than let a client
+ * find out on its first write. A server that does not answer leaves the ref unchecked, with a warning: the settings
+ * are still what the user asked for.
+ */
+async function checkedRef(server: string, r: DataRefResolution): Promise<DataRefResolution> {
+  const pinned = /[@*]/.test(r.ref);
+  const name = r.ref.replace(/[@*].*$/, '');
+  if (!name) return { ...r, readOnly: true };
+  let type: string;
+  try {
+    type = (await new ManagementClient({ server }).getReference(name)).type;
+  } catch (err) {
+    if (err instanceof ManagementApiError && err.status === 404) {
+      throw new RatError(
+        'REFERENCE_NOT_FOUND',
+        `data ref "${name}" does not exist on ${server}: pick a branch from \`rat branch list\` or a tag from ` +
+          '`rat tag list`, or create it with `rat branch create`',
+        1,
+        { ref: r.ref, server },
+      );
+    }
+    if (err instanceof ManagementApiError && err.status === 0) {
+      process.stderr.write(`rat: ⚠ could not check --ref ${r.ref}: ${describeError(err).message}\n`);
+      return { ...r, readOnly: r.readOnly || pinned };
+    }
+    throw err;
+  }
+  return { ...r, readOnly: r.readOnly || pinned || type === 'TAG' };
+}
+
+/**
  * `rat env`: connection settings for the data branch of the checked-out code (read-only `branch@hash` on a detached
  * HEAD). `eval "$(rat env)"` sets PyIceberg's variables; `--format yaml` prints a `.pyiceberg.yaml`; `--format spark`
  * prints complete `--conf` flags for spark-submit / spark-sql / pyspark; `--format duckdb` the statements that attach
@@ -55,7 +88,10 @@ export function register(program: Command): void {
         .choices(FORMATS)
         .default('sh'),
     )
-    .option('--ref <ref>', 'use this data ref instead of the one git-sync resolves')
+    .option(
+      '--ref <ref>',
+      'use this data ref (branch, tag or branch@hash) instead of the one git-sync resolves; tags and @hash are read-only',
+    )
     .option('--catalog-name <name>', 'catalog name in the client configuration', 'rat')
     .addHelpText(
       'after',
@@ -65,7 +101,9 @@ export function register(program: Command): void {
         '  rat env --format duckdb | duckdb',
     )
     .action(async (o: { format: (typeof FORMATS)[number]; ref?: string; catalogName: string; server?: string }) => {
-      const { catalogUrl, r } = await dataRefHere(o);
+      const here = await dataRefHere(o);
+      const catalogUrl = here.catalogUrl;
+      const r = o.ref ? await checkedRef(catalogUrl, here.r) : here.r;
       const auth = credentialsFromEnv();
       const c = connectionEnv({
         catalogUrl,

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { action, client, printJson, withServer, type ServerOpts } from '../management.ts';
+import { client, printJson, withServer, type ServerOpts } from '../management.ts';
+import { examples } from '../examples.ts';
 
 /** Bytes as people read them: 1.5 MiB. */
 function human(bytes: number): string {
@@ -31,28 +32,31 @@ export function register(program: Command): void {
           .choices(['all', 'refs'])
           .default('all'),
       )
-      .option('--grace <age>', 'never delete files younger than this, so in-flight writes survive', '24h'),
+      .option('--grace <age>', 'never delete files younger than this, so in-flight writes survive', '24h')
+      .addHelpText(
+        'after',
+        examples(
+          'rat gc --dry-run                       # what would go, and the bytes',
+          'rat gc --keep-history 30d --grace 48h',
+        ),
+      ),
   ).action(
-    action(
-      async (
-        opts: ServerOpts & { dryRun?: boolean; keepHistory?: string; grace: string; snapshots: 'all' | 'refs' },
-      ) => {
-        const report = await client(opts).gc({
-          dryRun: opts.dryRun ?? false,
-          keepHistory: opts.keepHistory,
-          gracePeriod: opts.grace,
-          snapshots: opts.snapshots,
-        });
-        if (opts.json) return printJson(report);
-        const verb = report.dryRun ? 'would delete' : 'deleted';
-        for (const f of report.files)
-          process.stdout.write(`${report.dryRun ? 'would delete' : 'deleted'}  ${f.location}  (${human(f.size)})\n`);
-        process.stdout.write(
-          `${verb} ${report.files.length} files, ${human(report.bytes)}; kept ${report.reachableFiles} reachable files ` +
-            `of ${report.keptCommits} commits (history kept: ${report.keepHistory}); ${report.youngFiles} unreferenced ` +
-            `files are younger than the grace period.\n`,
-        );
-      },
-    ),
+    async (opts: ServerOpts & { dryRun?: boolean; keepHistory?: string; grace: string; snapshots: 'all' | 'refs' }) => {
+      const report = await client(opts).gc({
+        dryRun: opts.dryRun ?? false,
+        keepHistory: opts.keepHistory,
+        gracePeriod: opts.grace,
+        snapshots: opts.snapshots,
+      });
+      if (opts.json) return printJson(report);
+      const verb = report.dryRun ? 'would delete' : 'deleted';
+      for (const f of report.files)
+        process.stdout.write(`${report.dryRun ? 'would delete' : 'deleted'}  ${f.location}  (${human(f.size)})\n`);
+      process.stdout.write(
+        `${verb} ${report.files.length} files, ${human(report.bytes)}; kept ${report.reachableFiles} reachable files ` +
+          `of ${report.keptCommits} commits (history kept: ${report.keepHistory}); ${report.youngFiles} unreferenced ` +
+          `files are younger than the grace period.\n`,
+      );
+    },
   );
 }

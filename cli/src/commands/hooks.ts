@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { installHooks, uninstallHooks, type InstallReport } from '@ratatouille/hooks';
+import { examples } from '../examples.ts';
 
 /** The shell command a hook shim runs: this very CLI with this very node, unless `RAT_HOOK_COMMAND` says otherwise. */
 export function ratCommand(): string {
@@ -37,6 +38,10 @@ export function register(program: Command): void {
     .command('install')
     .description('Install the hook shims (through simple-git-hooks; existing hooks are kept unless --force)')
     .option('--force', 'move existing user hooks aside to <hook>.rat-backup')
+    .addHelpText(
+      'after',
+      examples('rat hooks install', 'rat hooks install --force   # your own hooks are moved aside, not lost'),
+    )
     .action(async (o: { force?: boolean }) => {
       const { dir, gitdir } = await repoRoot();
       printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));
@@ -44,6 +49,7 @@ export function register(program: Command): void {
   hooks
     .command('uninstall')
     .description("Remove rat's hook shims and restore hooks moved aside by --force")
+    .addHelpText('after', examples('rat hooks uninstall'))
     .action(async () => {
       const { dir, gitdir } = await repoRoot();
       const r = uninstallHooks({ dir, gitdir });

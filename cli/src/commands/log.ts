@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { action, client, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { wholeNumber } from '../options.ts';
+import { client, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { examples } from '../examples.ts';
 
 /** `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first. */
 export function register(program: Command): void {
@@ -7,39 +9,36 @@ export function register(program: Command): void {
     program
       .command('log [ref]')
       .description('Show the commit history of a data branch or tag (default: the default branch), newest first')
-      .option('-n, --max-count <n>', 'show at most n commits', '20')
-      .option('--stat', 'list the keys each commit changed'),
-  ).action(
-    action(async (ref: string | undefined, opts: ServerOpts & { maxCount: string; stat?: boolean }) => {
-      const api = client(opts);
-      const limit = Number(opts.maxCount);
-      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--max-count must be a positive integer`);
-      const path = encodeURIComponent(ref ?? (await api.getConfig()).defaultBranch).replace(/%40/g, '@');
-      const entries = [];
-      let pageToken: string | undefined;
-      while (entries.length < limit) {
-        const page = await api.log(path, {
-          maxRecords: Math.min(limit - entries.length, 100),
-          pageToken,
-          fetchAll: opts.stat,
-        });
-        entries.push(...page.logEntries);
-        if (!page.hasMore || !page.token) break;
-        pageToken = page.token;
-      }
-      if (opts.json) return printJson(entries.slice(0, limit));
-      for (const e of entries.slice(0, limit)) {
-        const m = e.commitMeta;
-        const merge = m.parentCommitHashes.length > 1 ? ` (merge of ${short(m.parentCommitHashes[1])})` : '';
-        process.stdout.write(`commit ${m.hash}${merge}\n`);
-        process.stdout.write(`Author: ${m.authors.filter(Boolean).join(', ') || '-'}\nDate:   ${m.commitTime}\n\n`);
-        process.stdout.write(`    ${m.message.split('\n').join('\n    ')}\n`);
-        for (const [k, vs] of Object.entries(m.allProperties ?? {}))
-          process.stdout.write(`    ${k}: ${vs.join(', ')}\n`);
-        for (const op of e.operations ?? [])
-          process.stdout.write(`    ${op.type === 'PUT' ? 'put   ' : 'delete'} ${op.key.elements.join('.')}\n`);
-        process.stdout.write('\n');
-      }
-    }),
-  );
+      .option('-n, --max-count <n>', 'show at most n commits', wholeNumber(1), 20)
+      .option('--stat', 'list the keys each commit changed')
+      .addHelpText('after', examples('rat log', 'rat log feature/x -n 5 --stat', 'rat log v1 --json')),
+  ).action(async (ref: string | undefined, opts: ServerOpts & { maxCount: number; stat?: boolean }) => {
+    const api = client(opts);
+    const limit = opts.maxCount;
+    const path = encodeURIComponent(ref ?? (await api.getConfig()).defaultBranch).replace(/%40/g, '@');
+    const entries = [];
+    let pageToken: string | undefined;
+    while (entries.length < limit) {
+      const page = await api.log(path, {
+        maxRecords: Math.min(limit - entries.length, 100),
+        pageToken,
+        fetchAll: opts.stat,
+      });
+      entries.push(...page.logEntries);
+      if (!page.hasMore || !page.token) break;
+      pageToken = page.token;
+    }
+    if (opts.json) return printJson(entries.slice(0, limit));
+    for (const e of entries.slice(0, limit)) {
+      const m = e.commitMeta;
+      const merge = m.parentCommitHashes.length > 1 ? ` (merge of ${short(m.parentCommitHashes[1])})` : '';
+      process.stdout.write(`commit ${m.hash}${merge}\n`);
+      process.stdout.write(`Author: ${m.authors.filter(Boolean).join(', ') || '-'}\nDate:   ${m.commitTime}\n\n`);
+      process.stdout.write(`    ${m.message.split('\n').join('\n    ')}\n`);
+      for (const [k, vs] of Object.entries(m.allProperties ?? {})) process.stdout.write(`    ${k}: ${vs.join(', ')}\n`);
+      for (const op of e.operations ?? [])
+        process.stdout.write(`    ${op.type === 'PUT' ? 'put   ' : 'delete'} ${op.key.elements.join('.')}\n`);
+      process.stdout.write('\n');
+    }
+  });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { authorizationFor } from '@ratatouille/catalog-client';
 import { withServerOption } from '../server-url.ts';
 import { saveCredentials, savedCredentialsFile } from '../saved-credentials.ts';
+import { examples } from '../examples.ts';
 
 /**
  * `rat login` / `rat logout`: keep a client id and secret for a server in the user's config folder (never the
@@ -14,6 +15,10 @@ export function register(program: Command): void {
       .description('Save client credentials for a catalog with auth on (secret read from stdin; checked first)'),
   )
     .requiredOption('--client-id <id>', 'the client id of the auth config')
+    .addHelpText(
+      'after',
+      examples('printf %s "$SECRET" | rat login --client-id ci --server https://catalog.example.com'),
+    )
     .action(async (o: { server: string; clientId: string }) => {
       if (process.stdin.isTTY) process.stderr.write(`Secret for ${o.clientId} (then Enter, Ctrl-D): `);
       let text = '';
@@ -26,10 +31,10 @@ export function register(program: Command): void {
       saveCredentials(o.server, creds);
       console.log(`Logged in to ${o.server} as ${o.clientId} (saved in ${savedCredentialsFile()})`);
     });
-  withServerOption(program.command('logout').description('Forget the saved credentials for a server')).action(
-    (o: { server: string }) => {
+  withServerOption(program.command('logout').description('Forget the saved credentials for a server'))
+    .addHelpText('after', examples('rat logout --server https://catalog.example.com'))
+    .action((o: { server: string }) => {
       saveCredentials(o.server, undefined);
       console.log(`Forgot the credentials for ${o.server}`);
-    },
-  );
+    });
 }

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { ManagementClient, MergeResponse, Reference } from '@ratatouille/catalog-client';
-import { action, client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
+import { client, keyOption, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
 import { confirm, forcedLosses } from './merge-loss.ts';
+import { RatError } from '../errors.ts';
+import { examples } from '../examples.ts';
 
 interface MergeOpts extends ServerOpts {
   into?: string;
@@ -45,47 +47,51 @@ export function register(program: Command): void {
       .option('--force <key...>', 'keys for which the source wins (db.t; .db.a*.b when a name holds a dot)')
       .option('--drop <key...>', 'keys for which the target is kept (same key syntax as --force)')
       .option('-m, --message <text>', 'merge commit message')
-      .option('-y, --yes', 'force without asking (what the target loses is still printed)'),
-  ).action(
-    action(async (source: string, opts: MergeOpts) => {
-      const api = client(opts);
-      const into = opts.into ?? (await api.getConfig()).defaultBranch;
-      const [from, target] = await Promise.all([api.getReference(source), api.getReference(into)]);
-      const keyModes = [
-        ...(opts.force ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'FORCE' as const })),
-        ...(opts.drop ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'DROP' as const })),
-      ];
-      if (!(await confirmForced(api, opts, into, target, from))) {
-        process.stderr.write('error: nothing merged; confirm on a terminal or pass --yes\n');
-        process.exitCode = 2;
-        return;
-      }
-      const result = await api.merge(into, target.hash, from, {
-        dryRun: opts.dryRun ?? false,
-        returnConflictAsResult: true,
-        defaultKeyMergeMode: opts.strategy.toUpperCase() as 'NORMAL' | 'FORCE' | 'DROP',
-        ...(keyModes.length ? { keyMergeModes: keyModes } : {}),
-        ...(opts.message ? { message: opts.message } : {}),
-      });
-      const conflicts = result.details.filter((d) => d.conflict);
-      if (!result.wasSuccessful) process.exitCode = 2;
-      if (opts.json) return printJson(result);
-      if (!result.wasSuccessful) {
-        process.stdout.write(`Merge of ${source} into ${into} has ${conflicts.length} conflict(s); nothing changed:\n`);
-        for (const d of conflicts) process.stdout.write(`  C  ${keyText(d.key)}: ${d.conflict!.message}\n`);
-        process.stdout.write('Resolve on the source, or retry with --force <key> / --drop <key> / --strategy.\n');
-        return;
-      }
-      if (!result.wasApplied && !opts.dryRun) {
-        process.stdout.write(`Already up to date: ${into} contains ${source} (${short(from.hash)}).\n`);
-        return;
-      }
-      const verb = opts.dryRun ? 'Would merge' : 'Merged';
-      process.stdout.write(`${verb} ${source} (${short(from.hash)}) into ${into}`);
-      process.stdout.write(opts.dryRun ? '\n' : ` → ${short(result.resultantTargetHash)}\n`);
-      for (const d of result.details) process.stdout.write(`${detailLine(d)}\n`);
-    }),
-  );
+      .option('-y, --yes', 'force without asking (what the target loses is still printed)')
+      .addHelpText(
+        'after',
+        examples(
+          'rat merge feature/x                           # into the default branch',
+          'rat merge feature/x --into dev --dry-run',
+          'rat merge feature/x --force db.orders --yes   # feature/x wins on db.orders',
+        ),
+      ),
+  ).action(async (source: string, opts: MergeOpts) => {
+    const api = client(opts);
+    const into = opts.into ?? (await api.getConfig()).defaultBranch;
+    const [from, target] = await Promise.all([api.getReference(source), api.getReference(into)]);
+    const keyModes = [
+      ...(opts.force ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'FORCE' as const })),
+      ...(opts.drop ?? []).map((k) => ({ key: keyOption(k), mergeBehavior: 'DROP' as const })),
+    ];
+    if (!(await confirmForced(api, opts, into, target, from))) {
+      throw new RatError('NOT_CONFIRMED', 'nothing merged; confirm on a terminal or pass --yes', 2);
+    }
+    const result = await api.merge(into, target.hash, from, {
+      dryRun: opts.dryRun ?? false,
+      returnConflictAsResult: true,
+      defaultKeyMergeMode: opts.strategy.toUpperCase() as 'NORMAL' | 'FORCE' | 'DROP',
+      ...(keyModes.length ? { keyMergeModes: keyModes } : {}),
+      ...(opts.message ? { message: opts.message } : {}),
+    });
+    const conflicts = result.details.filter((d) => d.conflict);
+    if (!result.wasSuccessful) process.exitCode = 2;
+    if (opts.json) return printJson(result);
+    if (!result.wasSuccessful) {
+      process.stdout.write(`Merge of ${source} into ${into} has ${conflicts.length} conflict(s); nothing changed:\n`);
+      for (const d of conflicts) process.stdout.write(`  C  ${keyText(d.key)}: ${d.conflict!.message}\n`);
+      process.stdout.write('Resolve on the source, or retry with --force <key> / --drop <key> / --strategy.\n');
+      return;
+    }
+    if (!result.wasApplied && !opts.dryRun) {
+      process.stdout.write(`Already up to date: ${into} contains ${source} (${short(from.hash)}).\n`);
+      return;
+    }
+    const verb = opts.dryRun ? 'Would merge' : 'Merged';
+    process.stdout.write(`${verb} ${source} (${short(from.hash)}) into ${into}`);
+    process.stdout.write(opts.dryRun ? '\n' : ` → ${short(result.resultantTargetHash)}\n`);
+    for (const d of result.details) process.stdout.write(`${detailLine(d)}\n`);
+  });
 }
 
 /**

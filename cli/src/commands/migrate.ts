@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { examples } from '../examples.ts';
 
 /** `rat migrate`: copies a whole catalog between databases (e.g. SQLite → PostgreSQL), verified. */
 export function register(program: Command): void {
@@ -10,6 +11,10 @@ export function register(program: Command): void {
     )
     .requiredOption('--from <location>', 'source: sqlite:<file> or postgresql://…')
     .requiredOption('--to <location>', 'target (fresh): postgresql://… or sqlite:<file>')
+    .addHelpText(
+      'after',
+      examples('rat migrate --from sqlite:/srv/rat/catalog.db --to postgresql://rat:secret@db.internal/rat'),
+    )
     .action(async (opts: { from: string; to: string }) => {
       // Loaded here rather than with the command list: the package is the whole server.
       const { copyCatalog, openCatalogDatabase, parseStoreLocation, redactStoreLocation } =

@@ -13,6 +13,8 @@ import {
   type RunReport,
 } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
+import { reportError } from '../errors.ts';
+import { wholeNumber } from '../options.ts';
 import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
 
 export interface EngineTarget {
@@ -187,23 +189,7 @@ export async function printJsonOutcome(work: () => Promise<RunReport | object>):
     console.log(JSON.stringify(out, null, 2));
     if ('status' in out && out.status !== 'success') process.exitCode = 1;
   } catch (err) {
-    // A server's refusal (ManagementApiError) carries the catalog's error code and HTTP status; engine errors their own.
-    const e = err as {
-      code?: string;
-      errorCode?: string;
-      catalogCode?: string;
-      status?: number;
-      message?: string;
-      data?: unknown;
-    };
-    const error = {
-      code: e.catalogCode ?? e.errorCode ?? e.code ?? 'ERROR',
-      ...(typeof e.status === 'number' ? { status: e.status } : {}),
-      message: (e.message ?? String(err)).replace(/^[A-Z]+ \S+ → /, ''),
-      data: e.data ?? {},
-    };
-    console.log(JSON.stringify({ error }, null, 2));
-    process.exitCode = 1;
+    reportError(err, true);
   }
 }
 
@@ -215,12 +201,6 @@ interface RunFlags {
   threads?: number;
   memoryLimit?: string;
   json?: boolean;
-}
-
-function threadsOption(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
-  return n;
 }
 
 function memoryOption(v: string): string {
@@ -242,7 +222,7 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
-    .option('--threads <n>', 'models built at once when they do not read each other (default 1)', threadsOption)
+    .option('--threads <n>', 'models built at once when they do not read each other (default 1)', wholeNumber(1, 64))
     .option(
       '--memory-limit <size>',
       'memory budget of DuckDB for the run (e.g. 4GB); larger work spills to a temporary folder',

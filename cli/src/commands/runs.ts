@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { serverOption } from '../server-url.ts';
 import { cleanRunBranches, listRuns } from '@ratatouille/engine';
 import { resolveEngineTarget } from './run.ts';
+import { examples } from '../examples.ts';
 
 /** `rat runs`: past pipeline runs on the data branch (merged ones) and kept failed run branches. */
 export function register(program: Command): void {
@@ -12,6 +13,10 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--json', 'print JSON for scripts')
+    .addHelpText(
+      'after',
+      examples('rat runs                        # same as rat runs list', 'rat runs list --branch dev --json'),
+    )
     .action(async (o: { branch?: string; server?: string; json?: boolean }) => {
       const t = await resolveEngineTarget({ ...o, project: process.cwd() });
       const records = await listRuns(t.server, t.branch);

@@ -3,12 +3,21 @@ import { Option, type Command } from 'commander';
 import { SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server/settings';
 import { DEFAULT_CATALOG_URL } from '@ratatouille/git-sync';
 import { explicitServer } from '../server-url.ts';
+import { examples } from '../examples.ts';
 
 /** `rat serve`: the catalog server in the foreground until SIGTERM/SIGINT. */
 export function register(program: Command): void {
   program
     .command('serve')
     .description('Start the catalog server (Iceberg REST at /iceberg/<ref>, management API at /api/v2)')
+    .addHelpText(
+      'after',
+      examples(
+        'rat serve --port 18181 --data-dir /srv/rat',
+        'rat serve --port 0                             # a free port, printed at start',
+        'rat serve --store postgresql://rat:secret@db.internal/rat --warehouse s3://bucket/warehouse',
+      ),
+    )
     .addOption(new Option('--host <host>', 'address to bind').env(SERVER_ENV.host).default(SERVER_DEFAULTS.host))
     .addOption(
       new Option('--port <port>', 'port to listen on (0 picks a free one)')

@@ -1,7 +1,48 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { envWithServer, serverOption } from '../server-url.ts';
-import { openGitSync, repositoryStatus } from '@ratatouille/git-sync';
+import { openGitSync, repositoryStatus, type RepositoryStatus } from '@ratatouille/git-sync';
+import { examples } from '../examples.ts';
+
+/**
+ * `rat status --json`: every key always present, null where the state has no value (detached: no code branch; no
+ * data branch: no head; no recorded link…), so scripts can read `.headLink` without first asking whether it exists.
+ */
+export function statusJson(s: RepositoryStatus) {
+  const d = s.data;
+  return {
+    codeBranch: s.codeBranch ?? null,
+    headSha: s.headSha ?? null,
+    data: {
+      ref: d.ref,
+      dataBranch: d.dataBranch,
+      hash: d.hash ?? null,
+      readOnly: d.readOnly,
+      codeBranch: d.codeBranch ?? null,
+      codeSha: d.codeSha ?? null,
+      approximate: d.approximate,
+      why: d.why,
+    },
+    dataBranchExists: s.dataBranchExists,
+    dataHead: s.dataHead ?? null,
+    base: s.base ?? null,
+    ahead: s.ahead ?? null,
+    behind: s.behind ?? null,
+    headLink: s.headLink
+      ? {
+          sha: s.headLink.sha,
+          dataRef: s.headLink.dataRef,
+          dataHash: s.headLink.dataHash,
+          codeBranch: s.headLink.codeBranch ?? null,
+        }
+      : null,
+    dataChangedSinceCommit: s.dataChangedSinceCommit ?? null,
+    pendingJournal: s.pendingJournal,
+    pendingMerges: s.pendingMerges,
+    inStep: s.inStep,
+    problems: s.problems,
+  };
+}
 
 /**
  * `rat status`: the code branch, its data branch and head, ahead/behind its base, and whether they are in step.
@@ -13,13 +54,17 @@ export function register(program: Command): void {
     .description('Show the code branch, its data branch, data head, ahead/behind and whether they are in step')
     .addOption(serverOption())
     .option('--json', 'print JSON for scripts')
+    .addHelpText(
+      'after',
+      examples('rat status', 'rat status --json   # exit code 1 while code and data are out of step'),
+    )
     .action(async (o: { json?: boolean; server?: string }) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
       const s = await repositoryStatus(io);
       // Non-zero while code and data are out of step, so that CI (and scripts) notice.
       if (!s.inStep) process.exitCode = 1;
       if (o.json) {
-        console.log(JSON.stringify(s, null, 2));
+        console.log(JSON.stringify(statusJson(s), null, 2));
         return;
       }
       const short = (h?: string) => (h ? h.slice(0, 12) : '—');

@@ -4,13 +4,14 @@ import { envWithServer, serverOption } from '../server-url.ts';
 import { openGitSync, syncRepository } from '@ratatouille/git-sync';
 import { engineRebuild } from '../rebuild.ts';
 import { askBeforeForcing } from './merge-loss.ts';
+import { wholeNumber } from '../options.ts';
 
 interface SyncCliOptions {
   merged?: string;
   into?: string;
   resolve?: string;
   existing?: string;
-  depth?: string;
+  depth: number;
   json?: boolean;
   server?: string;
   yes?: boolean;
@@ -40,7 +41,7 @@ export function register(program: Command): void {
         'a data branch that existed before its code branch: reuse it or reset it',
       ).choices(['reuse', 'reset']),
     )
-    .option('--depth <n>', 'first-parent commits to scan for merge commits', '50')
+    .option('--depth <n>', 'first-parent commits to scan for merge commits', wholeNumber(1), 50)
     .option('-y, --yes', 'with --resolve theirs: force without asking (what the target loses is still printed)')
     .option('--json', 'print the report as JSON for scripts')
     .addHelpText(
@@ -57,7 +58,7 @@ export function register(program: Command): void {
         into: o.into,
         resolve: o.resolve as 'ours' | 'theirs' | undefined,
         existing: o.existing as 'reuse' | 'reset' | undefined,
-        depth: Number(o.depth) || 50,
+        depth: o.depth,
       });
       if (o.json) console.log(JSON.stringify(r, null, 2));
       else {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { serverOption } from '../server-url.ts';
 import { runPipeline, type RunEvent } from '@ratatouille/engine';
 import { printJsonOutcome, progressPrinter, resolveEngineTarget, type EngineTarget } from './run.ts';
+import { examples } from '../examples.ts';
 
 /** `rat test [selector]`: run only the data tests of the selected models on the data branch. */
 export function register(program: Command): void {
@@ -13,6 +14,14 @@ export function register(program: Command): void {
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .option('--json', 'print the test outcomes as JSON for scripts')
+    .addHelpText(
+      'after',
+      examples(
+        'rat test                        # every model, on the data branch of this git branch',
+        'rat test silver.orders --branch dev',
+        'rat test --json',
+      ),
+    )
     .action(async (selector: string[], o: { branch?: string; server?: string; project?: string; json?: boolean }) => {
       const testsOf = async (t: EngineTarget, onEvent?: (e: RunEvent) => void) =>
         runPipeline({

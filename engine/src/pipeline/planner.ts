@@ -79,7 +79,7 @@ export function plan(project: Project, selector?: string): Plan {
       'NO_PIPELINES',
       `No pipelines in ${project.pipelinesDir}: it has no bronze/, silver/ or gold/ folder with models. Create ` +
         'bronze/<name>.yml (a source: `source: { path: landing/<name>/*.csv }`) and silver/<name>.sql or ' +
-        'gold/<name>.sql (a SELECT), or point --project (or pipelinesDir in rat.yaml) at the folder that has them.',
+        'gold/<name>.sql (a SELECT), or point --project (or `pipelines:` in rat.yaml) at the folder that has them.',
       { file: project.pipelinesDir, line: 0 },
     );
   }

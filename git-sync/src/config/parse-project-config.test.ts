@@ -90,6 +90,65 @@ describe('project config', () => {
     }
   });
 
+  it('a wrong value names its field and file and says to edit it, not to run rat init (which keeps the file)', () => {
+    const message = (doc: unknown) => {
+      try {
+        parseProjectConfig(doc, '/repo/rat.yaml');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return assert.fail('accepted');
+    };
+    assert.equal(
+      message({ on_existing: 'maybe' }),
+      'Project config /repo/rat.yaml: "on_existing" must be "reuse", "reset" or "fail". Edit "on_existing" in /repo/rat.yaml.',
+    );
+    assert.match(
+      message({ pipelinesDir: 'p' }),
+      /unknown field "pipelinesDir" \(the fields are catalog, branches, pipelines,/,
+    );
+    assert.equal(
+      message({ catalog: { url: '127.0.0.1:18604' } }),
+      'Project config /repo/rat.yaml: "catalog.url" "127.0.0.1:18604" has no http:// or https:// scheme: use ' +
+        'http://127.0.0.1:18604. Edit "catalog.url" in /repo/rat.yaml, or run `rat init --server http://127.0.0.1:18604`.',
+    );
+    assert.match(
+      message({ catalog: 'http://h:1/iceberg/main' }),
+      /is the Iceberg REST URI, not the server root.*use http:\/\/h:1\./,
+    );
+  });
+
+  it('setCatalogUrl repairs a catalog.url that does not parse, and refuses to write a file that still does not', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
+    try {
+      writeFileSync(path.join(dir, 'rat.yaml'), 'catalog:\n  url: "127.0.0.1:18604"\npipelines: pl\n');
+      const r = await setCatalogUrl({ fs, dir }, 'http://127.0.0.1:18604');
+      assert.deepEqual([r.changed, r.previous], [true, '127.0.0.1:18604']);
+      assert.equal((await readProjectConfig({ fs, dir })).catalogUrl, 'http://127.0.0.1:18604');
+      const broken = 'catalog:\n  url: "127.0.0.1:1"\non_existing: maybe\n';
+      writeFileSync(path.join(dir, 'rat.yaml'), broken);
+      await assert.rejects(setCatalogUrl({ fs, dir }, 'http://h:2'), /Edit "on_existing" in/);
+      assert.equal(readFileSync(path.join(dir, 'rat.yaml'), 'utf8'), broken);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('RAT_SERVER that is not a server root is refused, naming the variable', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
+    try {
+      writeFileSync(path.join(dir, 'rat.yaml'), 'catalog: http://h:1\n');
+      await assert.rejects(
+        readProjectConfig({ fs, dir, env: { RAT_SERVER: 'http://h:1/iceberg' } }),
+        (e: unknown) =>
+          (e as { code?: string }).code === 'INVALID_SERVER_URL' &&
+          /^RAT_SERVER "http:\/\/h:1\/iceberg" is the Iceberg REST URI.*use http:\/\/h:1\.$/.test((e as Error).message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('round-trips what rat init writes, keeps an existing file, and honours RAT_SERVER (and the older RAT_CATALOG_URL)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cfg-'));
     try {

@@ -1,8 +1,12 @@
 import { InvalidProjectConfigError } from '../errors/index.ts';
 import type { ProjectConfig } from '../types.ts';
 import { defaultProjectConfig } from './default-project-config.ts';
+import { describeServerUrlProblem, serverUrlProblem } from './server-url-problem.ts';
 
 type Json = Record<string, unknown>;
+
+/** The top-level fields, for the message about one that is not (`pipelinesDir` for `pipelines`, a typo). */
+const FIELDS = ['catalog', 'branches', 'pipelines', 'onBranchDelete', 'archivePrefix', 'on_existing', 'runs'];
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -16,35 +20,37 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
   const cfg = defaultProjectConfig();
   if (doc === null || doc === undefined) return cfg;
   if (!isObject(doc)) throw new InvalidProjectConfigError(file, 'the top level must be a mapping');
-  const fail = (reason: string): never => {
-    throw new InvalidProjectConfigError(file, reason);
+  // Every wrong value names its field, and the fix is editing that field: `rat init` keeps an existing file.
+  const fail = (reason: string, field?: string): never => {
+    throw new InvalidProjectConfigError(file, reason, field ? `Edit "${field}" in ${file}` : undefined);
   };
-  const str = (v: unknown, field: string): string => (typeof v === 'string' ? v : fail(`"${field}" must be a string`));
+  const str = (v: unknown, field: string): string =>
+    typeof v === 'string' ? v : fail(`"${field}" must be a string`, field);
   for (const [key, value] of Object.entries(doc)) {
     switch (key) {
       case 'catalog': {
         if (typeof value === 'string') cfg.catalogUrl = value;
         else if (isObject(value)) {
-          for (const k of Object.keys(value)) if (k !== 'url') fail(`unknown field "catalog.${k}"`);
+          for (const k of Object.keys(value)) if (k !== 'url') fail(`unknown field "catalog.${k}"`, `catalog.${k}`);
           if (value['url'] !== undefined) cfg.catalogUrl = str(value['url'], 'catalog.url');
-        } else fail('"catalog" must be a URL or a mapping with "url"');
+        } else fail('"catalog" must be a URL or a mapping with "url"', 'catalog');
         break;
       }
       case 'branches': {
-        if (!isObject(value)) fail('"branches" must be a mapping');
+        if (!isObject(value)) fail('"branches" must be a mapping', 'branches');
         const b = value as Json;
         for (const [k, v] of Object.entries(b)) {
           if (k === 'prefix') cfg.branches.prefix = v === null ? '' : str(v, 'branches.prefix');
           else if (k === 'default') cfg.defaultDataBranch = str(v, 'branches.default');
           else if (k === 'map') {
             if (v === null) continue;
-            if (!isObject(v)) fail('"branches.map" must be a mapping of code branch to data branch');
+            if (!isObject(v)) fail('"branches.map" must be a mapping of code branch to data branch', 'branches.map');
             for (const [code, data] of Object.entries(v as Json))
               cfg.branches.map[code] = str(data, `branches.map.${code}`);
           } else if (k === 'unprefixed') {
-            if (!Array.isArray(v)) fail('"branches.unprefixed" must be a list of branch names');
+            if (!Array.isArray(v)) fail('"branches.unprefixed" must be a list of branch names', 'branches.unprefixed');
             cfg.branches.unprefixed = (v as unknown[]).map((x, i) => str(x, `branches.unprefixed[${i}]`));
-          } else fail(`unknown field "branches.${k}"`);
+          } else fail(`unknown field "branches.${k}"`, `branches.${k}`);
         }
         break;
       }
@@ -52,22 +58,24 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         cfg.pipelinesDir = str(value, 'pipelines');
         break;
       case 'onBranchDelete':
-        if (value !== 'delete' && value !== 'archive') fail('"onBranchDelete" must be "delete" or "archive"');
+        if (value !== 'delete' && value !== 'archive')
+          fail('"onBranchDelete" must be "delete" or "archive"', 'onBranchDelete');
         cfg.onBranchDelete = value as ProjectConfig['onBranchDelete'];
         break;
       case 'on_existing':
       case 'onExisting':
         if (value !== 'reuse' && value !== 'reset' && value !== 'fail')
-          fail('"on_existing" must be "reuse", "reset" or "fail"');
+          fail(`"${key}" must be "reuse", "reset" or "fail"`, key);
         cfg.onExisting = value as ProjectConfig['onExisting'];
         break;
       case 'runs': {
-        if (!isObject(value)) fail('"runs" must be a mapping');
+        if (!isObject(value)) fail('"runs" must be a mapping', 'runs');
         for (const [k, v] of Object.entries(value as Json)) {
-          if (k !== 'keepFailed') fail(`unknown field "runs.${k}"`);
+          if (k !== 'keepFailed') fail(`unknown field "runs.${k}"`, `runs.${k}`);
           // The same ages as `rat runs clean --older-than`; the CLI turns it into milliseconds.
           const age = String(v);
-          if (!/^(0|\d+(\.\d+)?[smhdw])$/.test(age)) fail(`"runs.keepFailed" must be an age such as 14d, 12h or 0`);
+          if (!/^(0|\d+(\.\d+)?[smhdw])$/.test(age))
+            fail(`"runs.keepFailed" must be an age such as 14d, 12h or 0`, 'runs.keepFailed');
           cfg.keepFailedRuns = age;
         }
         break;
@@ -76,10 +84,19 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         cfg.archivePrefix = str(value, 'archivePrefix');
         break;
       default:
-        fail(`unknown field "${key}"`);
+        fail(`unknown field "${key}" (the fields are ${FIELDS.join(', ')})`, key);
     }
   }
-  if (!/^https?:\/\//.test(cfg.catalogUrl)) fail(`"catalog.url" must be an http(s) URL, got "${cfg.catalogUrl}"`);
+  const problem = serverUrlProblem(cfg.catalogUrl);
+  if (problem) {
+    // `rat init --server` rewrites only the URL of an existing file, so it is a fix here as well as editing by hand.
+    const url = problem.suggestion ?? 'http://<host>:<port>';
+    throw new InvalidProjectConfigError(
+      file,
+      describeServerUrlProblem('"catalog.url"', cfg.catalogUrl, problem),
+      `Edit "catalog.url" in ${file}, or run \`rat init --server ${url}\``,
+    );
+  }
   cfg.catalogUrl = cfg.catalogUrl.replace(/\/+$/, '');
   if (!cfg.branches.unprefixed.includes(cfg.defaultDataBranch) && !cfg.branches.map[cfg.defaultDataBranch]) {
     cfg.branches.unprefixed.push(cfg.defaultDataBranch);

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { InvalidProjectConfigError } from '../errors/index.ts';
+import { InvalidProjectConfigError, InvalidServerUrlError } from '../errors/index.ts';
 import type { FsModule, ProjectConfig } from '../types.ts';
 import { PROJECT_CONFIG_FILES } from './default-project-config.ts';
 import { parseProjectConfig } from './parse-project-config.ts';
+import { serverUrlProblem } from './server-url-problem.ts';
 
 /**
  * Reads `rat.yaml` (or `.rat.json`) from the repository root. `RAT_SERVER` in `env` (or its deprecated name
@@ -34,14 +35,23 @@ export async function readProjectConfig({
       doc = name.endsWith('.json') ? JSON.parse(text) : yaml.load(text);
     } catch (err) {
       throw new InvalidProjectConfigError(
-        name,
+        file,
         `not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
       );
     }
-    const cfg = parseProjectConfig(doc, name);
-    const override = env['RAT_SERVER'] || env['RAT_CATALOG_URL'];
-    if (override) cfg.catalogUrl = override.replace(/\/+$/, '');
+    const cfg = parseProjectConfig(doc, file);
+    const source = env['RAT_SERVER'] ? 'RAT_SERVER' : 'RAT_CATALOG_URL';
+    const override = env[source];
+    if (override) {
+      const problem = serverUrlProblem(override);
+      if (problem) throw new InvalidServerUrlError(source, override, problem);
+      cfg.catalogUrl = override.replace(/\/+$/, '');
+    }
     return { ...cfg, file };
   }
-  throw new InvalidProjectConfigError(PROJECT_CONFIG_FILES.join(' or '), `not found in ${dir}`);
+  throw new InvalidProjectConfigError(
+    PROJECT_CONFIG_FILES.join(' or '),
+    `not found in ${dir}`,
+    'Run `rat init --server <url>` to write one',
+  );
 }
