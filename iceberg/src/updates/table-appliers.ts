@@ -136,7 +136,6 @@ function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
   }
   md.snapshots.push(snap);
   b.addedSnapshotIds.add(id);
-  b.lastUpdatedMs = snap['timestamp-ms'];
 }
 
 function withoutNulls<T extends object>(o: T): T {
@@ -163,7 +162,6 @@ function setSnapshotRef(b: TableBuilder, u: TableUpdateOf<'set-snapshot-ref'>): 
     if (ref.type !== 'branch') throw new InvalidUpdateError('The "main" ref must be a branch.');
     md['current-snapshot-id'] = id;
     const at = b.addedSnapshotIds.has(id) ? snap['timestamp-ms'] : b.now;
-    b.lastUpdatedMs = at;
     md['snapshot-log'].push({ 'snapshot-id': id, 'timestamp-ms': at });
   }
 }
