@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { http } from './support/server.ts';
+import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+
+/**
+ * Iceberg REST over real HTTP: table metadata the reference catalog (Apache Iceberg's REST server) refuses, because a
+ * Java client could not load or use the table afterwards, is refused here too: 400 for the client's mistake, 409 only
+ * where the table moved on under the writer. Nothing is written for a refused request.
+ */
+describe('Iceberg REST metadata validation over HTTP', function () {
+  const fx = icebergHttpServer();
+  const { createTable } = fx;
+
+  before(async () => {
+    assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['db'] })).status, 200);
+  });
+
+  /** The table's metadata location now, to check a refused commit changed nothing. */
+  const location = async (name: string) =>
+    (await http('GET', `${fx.base}/namespaces/db/tables/${name}`)).body['metadata-location'];
+
+  it('partition field names that clash with another schema column are 400, at create and in add-spec', async () => {
+    const create = (name: string, fields: unknown[]) =>
+      http('POST', `${fx.base}/namespaces/db/tables`, { name, schema, 'partition-spec': { fields } });
+    const bad = [
+      [{ 'source-id': 1, transform: 'bucket[4]', name: 'data' }],
+      [{ 'source-id': 1, transform: 'identity', name: 'data' }],
+    ];
+    for (const fields of bad) {
+      const r = await create('clash', fields);
+      assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /"data"/);
+    }
+    assert.equal((await http('GET', `${fx.base}/namespaces/db/tables/clash`)).status, 404);
+    // A field named after its own source column is what Java's identity("data") produces.
+    await createTable('db', 'named', undefined, {
+      'partition-spec': { fields: [{ 'source-id': 2, transform: 'identity', name: 'data' }] },
+    });
+
+    const before = await location('named');
+    const url = `${fx.base}/namespaces/db/tables/named`;
+    const r = await http('POST', url, {
+      updates: [
+        { action: 'add-spec', spec: { fields: [{ 'source-id': 1, transform: 'bucket[8]', name: 'data' }] } },
+        { action: 'set-default-spec', 'spec-id': -1 },
+      ],
+    });
+    assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+    assert.equal(await location('named'), before);
+  });
+});
