@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { http } from './support/server.ts';
-import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+import { BIG, errorOf, icebergHttpServer, rawPost, schema } from './support/iceberg-http.ts';
 
 /**
  * Iceberg REST over real HTTP: table metadata the reference catalog (Apache Iceberg's REST server) refuses, because a
@@ -9,7 +9,7 @@ import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
  */
 describe('Iceberg REST metadata validation over HTTP', function () {
   const fx = icebergHttpServer();
-  const { createTable } = fx;
+  const { createTable, appendBody } = fx;
 
   before(async () => {
     assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['db'] })).status, 200);
@@ -47,5 +47,34 @@ describe('Iceberg REST metadata validation over HTTP', function () {
     });
     assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
     assert.equal(await location('named'), before);
+  });
+
+  it('snapshot ref retention settings Java refuses are 400: tag retention, zero or negative ages and counts', async () => {
+    await createTable('db', 'refs');
+    const url = `${fx.base}/namespaces/db/tables/refs`;
+    assert.equal((await rawPost(url, appendBody(BIG, 1, 'null'))).status, 200);
+    const before = await location('refs');
+    const ref = (type: string, extra: string) =>
+      `{"updates":[{"action":"set-snapshot-ref","ref-name":"r","type":"${type}","snapshot-id":${BIG}${extra}}]}`;
+    for (const body of [
+      ref('tag', ',"min-snapshots-to-keep":2'),
+      ref('tag', ',"max-snapshot-age-ms":1000'),
+      ref('branch', ',"min-snapshots-to-keep":0'),
+      ref('branch', ',"max-snapshot-age-ms":0'),
+      ref('branch', ',"max-ref-age-ms":-1'),
+    ]) {
+      const r = await rawPost(url, body);
+      assert.deepEqual(
+        { status: r.status, type: r.json.error?.type },
+        { status: 400, type: 'BadRequestException' },
+        body,
+      );
+    }
+    assert.equal(await location('refs'), before);
+    const r = await rawPost(
+      url,
+      ref('branch', ',"min-snapshots-to-keep":1,"max-snapshot-age-ms":1,"max-ref-age-ms":1'),
+    );
+    assert.equal(r.status, 200, r.text);
   });
 });

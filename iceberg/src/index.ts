@@ -15,6 +15,7 @@ export * from './model/types.ts';
 export * from './model/transforms.ts';
 export * from './model/validate-schema.ts';
 export * from './model/validate-partition-spec.ts';
+export * from './model/validate-snapshot-ref.ts';
 export * from './rest/requests.ts';
 export * from './updates/table-update.ts';
 export * from './updates/table-builder.ts';

@@ -5,6 +5,7 @@ import { highestFieldId, sameSchema, sameSortOrder, sameSpec } from '../model/sc
 import { InvalidUpdateError, RequirementFailedError } from '../errors/index.ts';
 import { assertValidSchema } from '../model/validate-schema.ts';
 import { assertValidPartitionSpec, assertValidSortOrder } from '../model/validate-partition-spec.ts';
+import { assertValidSnapshotRef } from '../model/validate-snapshot-ref.ts';
 
 type Applier<A extends TableUpdateAction> = (b: TableBuilder, u: TableUpdateOf<A>) => void;
 
@@ -145,6 +146,7 @@ function withoutNulls<T extends object>(o: T): T {
 function setSnapshotRef(b: TableBuilder, u: TableUpdateOf<'set-snapshot-ref'>): void {
   const md = b.md;
   const { action: _a, 'ref-name': name, ...ref } = withoutNulls(u);
+  assertValidSnapshotRef(name, ref as SnapshotRef);
   const id = ref['snapshot-id'];
   const snap = md.snapshots.find((s) => s['snapshot-id'] === id);
   if (!snap)

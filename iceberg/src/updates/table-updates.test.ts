@@ -233,6 +233,36 @@ describe('table updates', () => {
     assert.equal(tagged['snapshot-log'].length, 1);
   });
 
+  it('set-snapshot-ref refuses invalid retention settings and changes nothing', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    const ref = (type: string, extra: object) => ({
+      action: 'set-snapshot-ref',
+      'ref-name': 'r',
+      type,
+      'snapshot-id': S1,
+      ...extra,
+    });
+    for (const u of [
+      ref('tag', { 'min-snapshots-to-keep': 1 }),
+      ref('tag', { 'max-snapshot-age-ms': 1 }),
+      ref('branch', { 'min-snapshots-to-keep': 0 }),
+      ref('branch', { 'max-snapshot-age-ms': 0 }),
+      ref('branch', { 'max-ref-age-ms': -5 }),
+    ])
+      assert.throws(
+        () => commit(md, [], [u]),
+        InvalidUpdateError,
+        JSON.stringify(u, (_k, v) => String(v)),
+      );
+    const kept = commit(md, [], [ref('branch', { 'min-snapshots-to-keep': 3, 'max-ref-age-ms': 1000 })]);
+    assert.deepEqual(kept.refs['r'], {
+      type: 'branch',
+      'snapshot-id': S1,
+      'min-snapshots-to-keep': 3,
+      'max-ref-age-ms': 1000,
+    });
+  });
+
   it('remove-snapshots drops refs and statistics that point at them; remove-snapshot-ref main clears current', () => {
     let md = commit(
       newTable(),
