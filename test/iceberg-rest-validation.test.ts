@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { http } from './support/server.ts';
-import { BIG, errorOf, icebergHttpServer, rawPost, schema } from './support/iceberg-http.ts';
+import { BIG, BIG2, errorOf, icebergHttpServer, rawPost, schema } from './support/iceberg-http.ts';
 
 /**
  * Iceberg REST over real HTTP: table metadata the reference catalog (Apache Iceberg's REST server) refuses, because a
@@ -76,5 +76,25 @@ describe('Iceberg REST metadata validation over HTTP', function () {
       ref('branch', ',"min-snapshots-to-keep":1,"max-snapshot-age-ms":1,"max-ref-age-ms":1'),
     );
     assert.equal(r.status, 200, r.text);
+  });
+
+  it('v3 row lineage: first-row-id behind next-row-id is 409, first-row-id without added-rows is 400', async () => {
+    await createTable('db', 'lineage', undefined, { properties: { 'format-version': '3' } });
+    const url = `${fx.base}/namespaces/db/tables/lineage`;
+    const append = (id: string, seq: number, parent: string, lineage: string) =>
+      rawPost(url, appendBody(id, seq, parent).replace('"summary":', `${lineage}"summary":`));
+    let r = await append(BIG, 1, 'null', '"first-row-id":0,"added-rows":10,');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.metadata['next-row-id'], 10);
+    const before = await location('lineage');
+    r = await append(BIG2, 2, BIG, '"first-row-id":5,"added-rows":10,');
+    assert.deepEqual({ status: r.status, type: r.json.error?.type }, { status: 409, type: 'CommitFailedException' });
+    r = await append(BIG2, 2, BIG, '"first-row-id":10,');
+    assert.deepEqual({ status: r.status, type: r.json.error?.type }, { status: 400, type: 'BadRequestException' });
+    assert.match(r.json.error.message, /added-rows/);
+    assert.equal(await location('lineage'), before);
+    r = await append(BIG2, 2, BIG, '"first-row-id":10,"added-rows":5,');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.metadata['next-row-id'], 15);
   });
 });

@@ -6,6 +6,7 @@ import { InvalidUpdateError, RequirementFailedError } from '../errors/index.ts';
 import { assertValidSchema } from '../model/validate-schema.ts';
 import { assertValidPartitionSpec, assertValidSortOrder } from '../model/validate-partition-spec.ts';
 import { assertValidSnapshotRef } from '../model/validate-snapshot-ref.ts';
+import { addSnapshotRowLineage } from './snapshot-row-lineage.ts';
 
 type Applier<A extends TableUpdateAction> = (b: TableBuilder, u: TableUpdateOf<A>) => void;
 
@@ -128,13 +129,7 @@ function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
     }
     md['last-sequence-number'] = Math.max(md['last-sequence-number'], seq);
   }
-  if (md['format-version'] >= 3) {
-    const nextRowId = md['next-row-id'] ?? 0;
-    const first = typeof snap['first-row-id'] === 'number' ? snap['first-row-id'] : nextRowId;
-    const added = typeof snap['added-rows'] === 'number' ? snap['added-rows'] : 0;
-    snap['first-row-id'] = first;
-    md['next-row-id'] = Math.max(nextRowId, first + added);
-  }
+  addSnapshotRowLineage(md, snap);
   md.snapshots.push(snap);
   b.addedSnapshotIds.add(id);
 }
