@@ -97,4 +97,28 @@ describe('Iceberg REST metadata validation over HTTP', function () {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.metadata['next-row-id'], 15);
   });
+
+  it('non-null column defaults below format version 3 are 400, at create and in add-schema', async () => {
+    const withDefault = (extra: object) => ({
+      ...schema,
+      fields: [...schema.fields, { id: 3, name: 'n', type: 'int', required: false, ...extra }],
+    });
+    let r = await http('POST', `${fx.base}/namespaces/db/tables`, {
+      name: 'defaults',
+      schema: withDefault({ 'initial-default': 5, 'write-default': 5 }),
+    });
+    assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+    assert.match(r.body.error.message, /initial-default/);
+    await createTable('db', 'defaults');
+    const before = await location('defaults');
+    r = await http('POST', `${fx.base}/namespaces/db/tables/defaults`, {
+      updates: [{ action: 'add-schema', schema: withDefault({ 'write-default': 1 }) }],
+    });
+    assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+    assert.equal(await location('defaults'), before);
+    await createTable('db', 'defaults3', undefined, {
+      schema: withDefault({ 'initial-default': 5, 'write-default': 5 }),
+      properties: { 'format-version': '3' },
+    });
+  });
 });
