@@ -69,6 +69,25 @@ describe('Iceberg REST commits over HTTP', function () {
       assert.equal(md['snapshot-log'].at(-1)['timestamp-ms'], 1_700_000_000_002, 'the snapshot log keeps its time');
     });
 
+    it('commit: updates that change nothing write no metadata file and no catalog commit', async () => {
+      await createTable('db', 'noop');
+      const url = `${fx.base}/namespaces/db/tables/noop`;
+      assert.equal((await rawPost(url, appendBody(BIG, 1, 'null'))).status, 200);
+      const before = await http('GET', url);
+      const hash = await mainHash();
+      for (const updates of [
+        [{ action: 'remove-snapshot-ref', 'ref-name': 'missing' }],
+        [{ action: 'upgrade-format-version', 'format-version': 2 }],
+        [{ action: 'set-properties', updates: {} }],
+      ]) {
+        const r = await http('POST', url, { updates });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body['metadata-location'], before.body['metadata-location'], JSON.stringify(updates));
+        assert.equal(r.body.metadata['last-updated-ms'], before.body.metadata['last-updated-ms']);
+      }
+      assert.equal(await mainHash(), hash, 'no catalog commit');
+    });
+
     it('commit: a failed requirement and a stale sequence number are 409 CommitFailedException; nothing changes', async () => {
       await createTable('db', 'stale');
       const url = `${fx.base}/namespaces/db/tables/stale`;

@@ -22,6 +22,7 @@ export * from './updates/table-builder.ts';
 export * from './updates/table-appliers.ts';
 export * from './updates/requirements.ts';
 export * from './updates/apply-table-commit.ts';
+export * from './updates/same-metadata.ts';
 export * from './updates/view-updates.ts';
 export * from './updates/create-updates.ts';
 export * from './metadata-files.ts';
