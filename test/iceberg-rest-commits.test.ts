@@ -54,6 +54,40 @@ describe('Iceberg REST commits over HTTP', function () {
       assert.equal((await http('GET', `${url}?snapshots=bogus`)).status, 400);
     });
 
+    it("commit: last-updated-ms is the server's clock, never behind the metadata-log, whatever the snapshot's time", async () => {
+      await createTable('db', 'clock');
+      const url = `${fx.base}/namespaces/db/tables/clock`;
+      const before = Date.now();
+      // appendBody stamps its snapshots in 2023, far behind the table's creation (a writer whose clock lags).
+      let r = await rawPost(url, appendBody(BIG, 1, 'null'));
+      assert.equal(r.status, 200, r.text);
+      r = await rawPost(url, appendBody(BIG2, 2, BIG));
+      assert.equal(r.status, 200, r.text);
+      const md = (await http('GET', url)).body.metadata;
+      assert.ok(md['last-updated-ms'] >= before, `${md['last-updated-ms']} < ${before}`);
+      for (const e of md['metadata-log']) assert.ok(md['last-updated-ms'] >= e['timestamp-ms'], JSON.stringify(e));
+      assert.equal(md['snapshot-log'].at(-1)['timestamp-ms'], 1_700_000_000_002, 'the snapshot log keeps its time');
+    });
+
+    it('commit: updates that change nothing write no metadata file and no catalog commit', async () => {
+      await createTable('db', 'noop');
+      const url = `${fx.base}/namespaces/db/tables/noop`;
+      assert.equal((await rawPost(url, appendBody(BIG, 1, 'null'))).status, 200);
+      const before = await http('GET', url);
+      const hash = await mainHash();
+      for (const updates of [
+        [{ action: 'remove-snapshot-ref', 'ref-name': 'missing' }],
+        [{ action: 'upgrade-format-version', 'format-version': 2 }],
+        [{ action: 'set-properties', updates: {} }],
+      ]) {
+        const r = await http('POST', url, { updates });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body['metadata-location'], before.body['metadata-location'], JSON.stringify(updates));
+        assert.equal(r.body.metadata['last-updated-ms'], before.body.metadata['last-updated-ms']);
+      }
+      assert.equal(await mainHash(), hash, 'no catalog commit');
+    });
+
     it('commit: a failed requirement and a stale sequence number are 409 CommitFailedException; nothing changes', async () => {
       await createTable('db', 'stale');
       const url = `${fx.base}/namespaces/db/tables/stale`;

@@ -125,6 +125,15 @@ describe('Iceberg REST catalog over HTTP: config and namespaces', function () {
         added: '1',
         location: `${pathToFileURL(fx.server.dataDir).href}/warehouse/ns1`,
       });
+      // A key sent twice is answered once, removed or missing.
+      r = await http('POST', `${fx.base}/namespaces/ns1/properties`, {
+        removals: ['added', 'added', 'never', 'never'],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        { removed: r.body.removed, missing: r.body.missing },
+        { removed: ['added'], missing: ['never'] },
+      );
       assert.deepEqual(
         errorOf(await http('POST', `${fx.base}/namespaces/ns1/properties`, { updates: { a: '1' }, removals: ['a'] })),
         {

@@ -105,6 +105,47 @@ describe('Iceberg REST views over HTTP', function () {
       });
     });
 
+    it('a view version without any query is 400, on create and on replace; nothing is written', async () => {
+      const empty = { ...version('unused'), representations: [] };
+      let r = await http('POST', `${fx.base}/namespaces/vw/views`, { name: 'noquery', schema, 'view-version': empty });
+      assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /representations/);
+      assert.equal((await http('GET', `${fx.base}/namespaces/vw/views/noquery`)).status, 404);
+      r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'noquery',
+        schema,
+        'view-version': version('select 1'),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const before = r.body['metadata-location'];
+      r = await http('POST', `${fx.base}/namespaces/vw/views/noquery`, {
+        updates: [
+          { action: 'add-view-version', 'view-version': empty },
+          { action: 'set-current-view-version', 'view-version-id': -1 },
+        ],
+      });
+      assert.deepEqual(errorOf(r), { status: 400, type: 'BadRequestException' }, JSON.stringify(r.body));
+      assert.equal((await http('GET', `${fx.base}/namespaces/vw/views/noquery`)).body['metadata-location'], before);
+    });
+
+    it('a view commit that changes nothing writes no metadata file and no catalog commit', async () => {
+      let r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'still',
+        schema,
+        'view-version': version('select 1'),
+        properties: { a: '1' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const before = r.body['metadata-location'];
+      const hash = await fx.mainHash();
+      for (const updates of [[], [{ action: 'set-properties', updates: { a: '1' } }]]) {
+        r = await http('POST', `${fx.base}/namespaces/vw/views/still`, { requirements: [], updates });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body['metadata-location'], before, JSON.stringify(updates));
+      }
+      assert.equal(await fx.mainHash(), hash, 'no catalog commit');
+    });
+
     it('a view and a table cannot share a name', async () => {
       await createTable('vw', 'shared');
       const r = await http('POST', `${fx.base}/namespaces/vw/views`, {

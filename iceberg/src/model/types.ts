@@ -38,6 +38,9 @@ export interface NestedFieldType {
   name: string;
   required: boolean;
   type: IcebergType;
+  /** The field's `initial-default` and `write-default` as sent (JSON values; absent or null means none). */
+  initialDefault?: unknown;
+  writeDefault?: unknown;
 }
 
 export type IcebergType =
@@ -204,7 +207,14 @@ function parseStruct(
     }
     const type = parseIcebergType(f['type'], `${where}.type`, problems);
     if (ok && type)
-      fields.push({ id: f['id'] as number, name: f['name'] as string, required: f['required'] as boolean, type });
+      fields.push({
+        id: f['id'] as number,
+        name: f['name'] as string,
+        required: f['required'] as boolean,
+        type,
+        ...('initial-default' in f ? { initialDefault: f['initial-default'] } : {}),
+        ...('write-default' in f ? { writeDefault: f['write-default'] } : {}),
+      });
   });
   return { kind: 'struct', fields };
 }

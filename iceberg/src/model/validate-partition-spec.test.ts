@@ -76,6 +76,11 @@ describe('partition spec validation', () => {
     assert.deepEqual(partitionSpecProblems({ fields: [pf(99, 'void')] }, schema), []);
   });
 
+  it("lets a field take its own source column's name, and any name once the source is dropped", () => {
+    const fields = [pf(5, 'identity', 's'), pf(1, 'bucket[4]', 'id'), pf(9, 'identity', 'st.n'), pf(99, 'void', 'ts')];
+    assert.deepEqual(partitionSpecProblems({ fields }, schema), []);
+  });
+
   for (const [label, fields] of [
     ['a missing source column', [pf(99, 'identity')]],
     ['hour of a date', [pf(3, 'hour')]],
@@ -85,6 +90,9 @@ describe('partition spec validation', () => {
     ['an unknown transform', [pf(1, 'zorder')]],
     ['duplicate names', [pf(1, 'identity', 'p'), pf(5, 'identity', 'p')]],
     ['an empty name', [pf(1, 'identity', '')]],
+    ['a bucket named after another column (Java: sourced from different field)', [pf(1, 'bucket[4]', 's')]],
+    ['an identity named after another column', [pf(1, 'identity', 'ts')]],
+    ['a name clashing with a nested column', [pf(2, 'day', 'st.n')]],
   ] as const) {
     it(`refuses ${label}`, () => {
       assert.ok(partitionSpecProblems({ fields }, schema).length > 0);

@@ -5,7 +5,8 @@ import { InvalidSchemaError } from '../errors/index.ts';
 
 /**
  * Partition spec and sort order validation against the schema they apply to: each field names an existing source
- * column with a transform valid for its type, as Iceberg readers require when they bind a spec to a schema.
+ * column with a transform valid for its type, and a partition field's name does not clash with another column, as
+ * Iceberg readers require when they bind a spec to a schema.
  */
 
 interface SourcedField {
@@ -44,6 +45,23 @@ function sourceProblems(field: SourcedField, where: string, index: SchemaIndex):
 }
 
 /**
+ * The problem with a partition field named like a schema column other than its source, if it is one. Readers resolve
+ * partition and data columns by name in one namespace, so Java's `PartitionSpec.Builder` refuses such a spec ("Cannot
+ * create identity partition sourced from different field in schema"), and a Java client could not load the table.
+ * Naming a field after its own source column stays allowed (`identity` of `region` named `region`), and so does any
+ * name while the source column is gone from the schema, as a historical spec may be.
+ */
+function nameClashProblem(field: SourcedField, name: string, where: string, index: SchemaIndex): string | undefined {
+  const column = [...index.fields.values()].find((c) => c.path === name);
+  if (!column) return undefined;
+  const sources = (Array.isArray(field['source-ids']) ? field['source-ids'] : [field['source-id']]).filter(
+    (id): id is number => typeof id === 'number' && index.fields.has(id),
+  );
+  if (sources.length === 0 || sources.includes(column.id)) return undefined;
+  return `${where}: name ${JSON.stringify(name)} is taken by schema column ${column.path} (id ${column.id}), which is not this field's source; choose another partition field name`;
+}
+
+/**
  * Every reason a partition spec cannot be bound to `schema` (empty when it can).
  *
  * @example partitionSpecProblems({ fields: [{ 'source-id': 1, name: 'h', transform: 'hour' }] }, schemaWithDateColumn1)
@@ -61,7 +79,11 @@ export function partitionSpecProblems(
     const where = `fields.${i}${typeof f.name === 'string' ? ` (${f.name})` : ''}`;
     if (typeof f.name !== 'string' || f.name.length === 0) problems.push(`${where}: a partition field needs a name`);
     else if (names.has(f.name)) problems.push(`${where}: duplicate partition field name ${JSON.stringify(f.name)}`);
-    else names.add(f.name);
+    else {
+      names.add(f.name);
+      const clash = nameClashProblem(f, f.name, where, index);
+      if (clash) problems.push(clash);
+    }
     const fieldId = f['field-id'];
     if (typeof fieldId === 'number') {
       if (fieldIds.has(fieldId)) problems.push(`${where}: duplicate partition field id ${fieldId}`);

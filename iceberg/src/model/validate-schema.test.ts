@@ -103,6 +103,26 @@ describe('schema validation', () => {
     assert.equal(schemaProblems(schemaOf(field(1, 'u', 'unknown', true)), { formatVersion: 3 }).length, 1);
   });
 
+  it('refuses non-null initial-default and write-default below format version 3, also on nested fields', () => {
+    const withDefault = (extra: object) => ({ ...field(1, 'n', 'int'), ...extra });
+    for (const extra of [{ 'initial-default': 5 }, { 'write-default': 'x' }, { 'initial-default': {} }]) {
+      const s = schemaOf(withDefault(extra));
+      assert.equal(schemaProblems(s, { formatVersion: 2 }).length, 1, JSON.stringify(extra));
+      assert.equal(schemaProblems(s, { formatVersion: 1 }).length, 1, JSON.stringify(extra));
+      assert.deepEqual(schemaProblems(s, { formatVersion: 3 }), [], JSON.stringify(extra));
+    }
+    const nullDefaults = schemaOf(withDefault({ 'initial-default': null, 'write-default': null }));
+    assert.deepEqual(schemaProblems(nullDefaults, { formatVersion: 2 }), []);
+    const nested = schemaOf({
+      id: 1,
+      name: 'st',
+      required: false,
+      type: { type: 'struct', fields: [{ ...field(2, 'n', 'int'), 'write-default': 1 }] },
+    });
+    assert.equal(schemaProblems(nested, { formatVersion: 2 }).length, 1);
+    assert.throws(() => assertValidSchema(nested, { formatVersion: 2 }), InvalidSchemaError);
+  });
+
   describe('identifier fields', () => {
     const s = (ids: number[]) => ({
       ...schemaOf(

@@ -1,5 +1,6 @@
 import { parseIcebergType, typeText, TypeProblem, type IcebergType } from './types.ts';
 import { InvalidSchemaError } from '../errors/index.ts';
+import { stringifyJson } from '../json.ts';
 
 /**
  * Schema validation as the Iceberg spec defines it, so that the catalog never stores a schema that PyIceberg, Spark or
@@ -19,6 +20,9 @@ export interface IndexedField {
   structField: boolean;
   /** The fields whose types contain this one, outermost first. */
   ancestors: IndexedField[];
+  /** A struct field's `initial-default` and `write-default` as sent (absent or null: none). */
+  initialDefault?: unknown;
+  writeDefault?: unknown;
 }
 
 /** The result of reading a schema: every field by id, and every problem found. */
@@ -63,7 +67,14 @@ export function indexSchema(schema: unknown): SchemaIndex {
     highestId = Math.max(highestId, f.id);
   };
   const visit = (type: IcebergType, prefix: string, ancestors: IndexedField[]) => {
-    const child = (id: number, name: string, required: boolean, t: IcebergType, structField: boolean) => {
+    const child = (
+      id: number,
+      name: string,
+      required: boolean,
+      t: IcebergType,
+      structField: boolean,
+      defaults: Pick<IndexedField, 'initialDefault' | 'writeDefault'> = {},
+    ) => {
       const f: IndexedField = {
         id,
         name,
@@ -72,11 +83,17 @@ export function indexSchema(schema: unknown): SchemaIndex {
         type: t,
         structField,
         ancestors,
+        ...defaults,
       };
       add(f);
       visit(t, f.path, [...ancestors, f]);
     };
-    if (type.kind === 'struct') for (const f of type.fields) child(f.id, f.name, f.required, f.type, true);
+    if (type.kind === 'struct')
+      for (const f of type.fields)
+        child(f.id, f.name, f.required, f.type, true, {
+          ...('initialDefault' in f ? { initialDefault: f.initialDefault } : {}),
+          ...('writeDefault' in f ? { writeDefault: f.writeDefault } : {}),
+        });
     if (type.kind === 'list') child(type.elementId, 'element', type.elementRequired, type.element, false);
     if (type.kind === 'map') {
       child(type.keyId, 'key', true, type.key, false);
@@ -98,6 +115,7 @@ export function schemaProblems(schema: unknown, opts: SchemaCheckOptions = {}): 
   const problems = index.problems.map(String);
   const formatVersion = opts.formatVersion;
   for (const f of index.fields.values()) {
+    if (formatVersion !== undefined) problems.push(...defaultValueProblems(f, formatVersion));
     if (f.type.kind !== 'primitive') continue;
     if (formatVersion !== undefined && f.type.since > formatVersion) {
       problems.push(
@@ -114,6 +132,29 @@ export function schemaProblems(schema: unknown, opts: SchemaCheckOptions = {}): 
   }
   const ids = (schema as { 'identifier-field-ids'?: unknown } | null)?.['identifier-field-ids'];
   if (Array.isArray(ids)) for (const id of ids) problems.push(...identifierFieldProblems(id, index));
+  return problems;
+}
+
+/** Format version 3 added default values for columns (spec, "Version 3"); older tables have no default but null. */
+const DEFAULT_VALUES_SINCE = 3;
+
+/**
+ * A non-null `initial-default` or `write-default` below format version 3: readers of older versions ignore defaults
+ * and would read nulls where the table promises a value. Java refuses the initial default the same way ("non-null
+ * default (5) is not supported until v3"); the spec makes both defaults a v3 feature.
+ */
+function defaultValueProblems(f: IndexedField, formatVersion: number): string[] {
+  if (formatVersion >= DEFAULT_VALUES_SINCE) return [];
+  const problems: string[] = [];
+  for (const [key, value] of [
+    ['initial-default', f.initialDefault],
+    ['write-default', f.writeDefault],
+  ] as const) {
+    if (value !== undefined && value !== null)
+      problems.push(
+        `${f.path}: a non-null ${key} (${stringifyJson(value)}) needs format version ${DEFAULT_VALUES_SINCE} (the table has ${formatVersion})`,
+      );
+  }
   return problems;
 }
 

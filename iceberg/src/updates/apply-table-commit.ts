@@ -3,9 +3,10 @@ import { tableBuilder } from './table-builder.ts';
 import { applyTableUpdate } from './table-appliers.ts';
 import { checkTableRequirements, type TableRequirement } from './requirements.ts';
 import type { TableUpdate } from './table-update.ts';
+import { commitTimestamp } from './commit-time.ts';
 
 export interface ApplyTableCommitOptions {
-  /** Commit time in ms since the epoch. */
+  /** The catalog's clock in ms since the epoch; `last-updated-ms` comes from it (see {@link commitTimestamp}). */
   now: number;
   /** Location for a table created by this commit when its updates set none. */
   defaultLocation?: string;
@@ -25,13 +26,14 @@ export function applyTableCommit(
   opts: ApplyTableCommitOptions,
 ): TableMetadata {
   checkTableRequirements(base, requirements);
-  const b = tableBuilder(base ?? emptyTableMetadata(opts.now), { now: opts.now, creating: !base });
+  const now = base ? commitTimestamp(base, opts.now) : opts.now;
+  const b = tableBuilder(base ?? emptyTableMetadata(now), { now, creating: !base });
   for (const u of updates) applyTableUpdate(b, u);
   let md = b.md;
   if (!base) {
     if (!md.location && opts.defaultLocation) md.location = opts.defaultLocation;
     md = finishNewTable(md);
   }
-  md['last-updated-ms'] = b.lastUpdatedMs ?? opts.now;
+  md['last-updated-ms'] = commitTimestamp(md, now);
   return md;
 }

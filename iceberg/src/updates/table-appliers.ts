@@ -5,6 +5,8 @@ import { highestFieldId, sameSchema, sameSortOrder, sameSpec } from '../model/sc
 import { InvalidUpdateError, RequirementFailedError } from '../errors/index.ts';
 import { assertValidSchema } from '../model/validate-schema.ts';
 import { assertValidPartitionSpec, assertValidSortOrder } from '../model/validate-partition-spec.ts';
+import { assertValidSnapshotRef } from '../model/validate-snapshot-ref.ts';
+import { addSnapshotRowLineage } from './snapshot-row-lineage.ts';
 
 type Applier<A extends TableUpdateAction> = (b: TableBuilder, u: TableUpdateOf<A>) => void;
 
@@ -127,16 +129,9 @@ function addSnapshot(b: TableBuilder, u: TableUpdateOf<'add-snapshot'>): void {
     }
     md['last-sequence-number'] = Math.max(md['last-sequence-number'], seq);
   }
-  if (md['format-version'] >= 3) {
-    const nextRowId = md['next-row-id'] ?? 0;
-    const first = typeof snap['first-row-id'] === 'number' ? snap['first-row-id'] : nextRowId;
-    const added = typeof snap['added-rows'] === 'number' ? snap['added-rows'] : 0;
-    snap['first-row-id'] = first;
-    md['next-row-id'] = Math.max(nextRowId, first + added);
-  }
+  addSnapshotRowLineage(md, snap);
   md.snapshots.push(snap);
   b.addedSnapshotIds.add(id);
-  b.lastUpdatedMs = snap['timestamp-ms'];
 }
 
 function withoutNulls<T extends object>(o: T): T {
@@ -146,6 +141,7 @@ function withoutNulls<T extends object>(o: T): T {
 function setSnapshotRef(b: TableBuilder, u: TableUpdateOf<'set-snapshot-ref'>): void {
   const md = b.md;
   const { action: _a, 'ref-name': name, ...ref } = withoutNulls(u);
+  assertValidSnapshotRef(name, ref as SnapshotRef);
   const id = ref['snapshot-id'];
   const snap = md.snapshots.find((s) => s['snapshot-id'] === id);
   if (!snap)
@@ -163,7 +159,6 @@ function setSnapshotRef(b: TableBuilder, u: TableUpdateOf<'set-snapshot-ref'>): 
     if (ref.type !== 'branch') throw new InvalidUpdateError('The "main" ref must be a branch.');
     md['current-snapshot-id'] = id;
     const at = b.addedSnapshotIds.has(id) ? snap['timestamp-ms'] : b.now;
-    b.lastUpdatedMs = at;
     md['snapshot-log'].push({ 'snapshot-id': id, 'timestamp-ms': at });
   }
 }

@@ -4,20 +4,22 @@ import { recordCopy } from '../model/history-lineage.ts';
 /**
  * The working state while one commit's updates are applied in order. Besides the metadata it remembers what this
  * commit added, because `-1` in set-current-schema / set-default-spec / set-default-sort-order means "the one added
- * in this commit", and snapshot-log timestamps depend on whether the snapshot is new.
+ * in this commit", and snapshot-log timestamps depend on whether the snapshot is new (a new one is logged at its own
+ * timestamp, an existing one made current again at the commit's time).
  */
 export interface TableBuilder {
   md: TableMetadata;
   /** True while building a table that does not exist yet (create transaction): assign-uuid may set the uuid. */
   creating: boolean;
-  /** Wall-clock time of this commit (injected so that appliers stay pure and tests deterministic). */
+  /**
+   * Wall-clock time of this commit, never before the base's `last-updated-ms` (injected so that appliers stay pure
+   * and tests deterministic).
+   */
   now: number;
   lastAddedSchemaId?: number;
   lastAddedSpecId?: number;
   lastAddedSortOrderId?: number;
   addedSnapshotIds: Set<bigint>;
-  /** `last-updated-ms` to write; a commit that makes a new snapshot current uses that snapshot's timestamp. */
-  lastUpdatedMs?: number;
 }
 
 /**

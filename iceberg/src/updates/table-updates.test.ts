@@ -190,6 +190,24 @@ describe('table updates', () => {
     assert.equal(back['current-snapshot-id'], S1, 'ids survive a write/read cycle exactly');
   });
 
+  it("last-updated-ms is the commit's clock, not the snapshot's timestamp, and never goes back", () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    const lagging = { ...snapshot(S2, 2, S1) };
+    lagging.snapshot = { ...lagging.snapshot, 'timestamp-ms': NOW - 5 * 60_000 };
+    const later = applyTableCommit(md, [], [lagging, setMain(S2)].map(parseTableUpdate), { now: NOW + 10_000 });
+    assert.equal(later['last-updated-ms'], NOW + 10_000);
+    assert.equal(later['snapshot-log'].at(-1)?.['timestamp-ms'], NOW - 5 * 60_000, 'the log keeps the snapshot time');
+    // A clock that stepped back, or a metadata-log entry ahead of it, does not date the table earlier.
+    const logged = { ...later, 'metadata-log': [{ 'metadata-file': 'file:///m1.json', 'timestamp-ms': NOW + 20_000 }] };
+    const props = [parseTableUpdate({ action: 'set-properties', updates: { a: '1' } })];
+    assert.equal(applyTableCommit(logged, [], props, { now: NOW })['last-updated-ms'], NOW + 20_000);
+    // A writer whose clock runs ahead: the table is never dated before its newest snapshot-log entry.
+    const ahead = { ...snapshot(S2, 2, S1) };
+    ahead.snapshot = { ...ahead.snapshot, 'timestamp-ms': NOW + 60 * 60_000 };
+    const md2 = applyTableCommit(md, [], [ahead, setMain(S2)].map(parseTableUpdate), { now: NOW + 10_000 });
+    assert.equal(md2['last-updated-ms'], NOW + 60 * 60_000);
+  });
+
   it('a snapshot whose sequence number is not above last-sequence-number is a RequirementFailedError', () => {
     const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
     assert.throws(() => commit(md, [], [snapshot(S2, 1, S1)]), RequirementFailedError);
@@ -213,6 +231,36 @@ describe('table updates', () => {
     const tagged = commit(md, [], [{ action: 'set-snapshot-ref', 'ref-name': 'v1', type: 'tag', 'snapshot-id': S1 }]);
     assert.equal(tagged.refs['v1'].type, 'tag');
     assert.equal(tagged['snapshot-log'].length, 1);
+  });
+
+  it('set-snapshot-ref refuses invalid retention settings and changes nothing', () => {
+    const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
+    const ref = (type: string, extra: object) => ({
+      action: 'set-snapshot-ref',
+      'ref-name': 'r',
+      type,
+      'snapshot-id': S1,
+      ...extra,
+    });
+    for (const u of [
+      ref('tag', { 'min-snapshots-to-keep': 1 }),
+      ref('tag', { 'max-snapshot-age-ms': 1 }),
+      ref('branch', { 'min-snapshots-to-keep': 0 }),
+      ref('branch', { 'max-snapshot-age-ms': 0 }),
+      ref('branch', { 'max-ref-age-ms': -5 }),
+    ])
+      assert.throws(
+        () => commit(md, [], [u]),
+        InvalidUpdateError,
+        JSON.stringify(u, (_k, v) => String(v)),
+      );
+    const kept = commit(md, [], [ref('branch', { 'min-snapshots-to-keep': 3, 'max-ref-age-ms': 1000 })]);
+    assert.deepEqual(kept.refs['r'], {
+      type: 'branch',
+      'snapshot-id': S1,
+      'min-snapshots-to-keep': 3,
+      'max-ref-age-ms': 1000,
+    });
   });
 
   it('remove-snapshots drops refs and statistics that point at them; remove-snapshot-ref main clears current', () => {

@@ -90,6 +90,20 @@ describe('view updates', () => {
     );
   });
 
+  it('a version without any query is an InvalidUpdateError, on create and on replace', () => {
+    const empty = { ...version('unused'), representations: [] };
+    const req = createViewRequest.parse({ name: 'v', location: null, schema, 'view-version': empty });
+    assert.throws(
+      () => applyViewCommit(undefined, [], createViewUpdates(req, { uuid: 'vu', location: 'file:///wh/ns/v' })),
+      InvalidUpdateError,
+    );
+    const replace = { ...empty, 'schema-id': 0 };
+    assert.throws(
+      () => applyViewCommit(newView(), [], [parseViewUpdate({ action: 'add-view-version', 'view-version': replace })]),
+      InvalidUpdateError,
+    );
+  });
+
   it('requirements and invalid updates', () => {
     const base = newView();
     assert.throws(

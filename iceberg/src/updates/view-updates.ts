@@ -105,6 +105,13 @@ export const viewAppliers: { [A in ViewUpdateAction]: ViewApplier<A> } = {
     if (!b.md.schemas.some((s) => s['schema-id'] === v['schema-id'])) {
       throw new InvalidUpdateError(`View version refers to unknown schema ${v['schema-id']}.`);
     }
+    // A version without SQL gives engines nothing to run; Java's view builders refuse it ("Cannot create view without
+    // specifying a query") on create and replace alike.
+    if (v.representations.length === 0)
+      throw new InvalidUpdateError(
+        'Invalid view version: view-version.representations is empty. Give the view at least one SQL query.',
+        { field: 'representations' },
+      );
     const dialects = new Set<string>();
     for (const r of v.representations) {
       const dialect = r.dialect.toLowerCase();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { namespaceLocation } from './namespaces.ts';
+import { namespaceLocation, splitRemovals } from './namespaces.ts';
 
 describe('namespaceLocation', () => {
   const warehouse = { root: 'file:///wh' };
@@ -14,5 +14,15 @@ describe('namespaceLocation', () => {
 
   it('turns each level into one safe path segment (no nesting through "/", no hidden folders)', () => {
     assert.equal(namespaceLocation(warehouse, ['a/b', '.x', 'ü'], {}), 'file:///wh/a_b/_x/_');
+  });
+});
+
+describe('splitRemovals', () => {
+  it('answers each requested key once, as removed or missing', () => {
+    assert.deepEqual(splitRemovals({ a: '1', b: '2' }, ['a', 'a', 'x', 'b', 'x']), {
+      removed: ['a', 'b'],
+      missing: ['x'],
+    });
+    assert.deepEqual(splitRemovals({}, []), { removed: [], missing: [] });
   });
 });

@@ -151,6 +151,23 @@ export async function dropNamespace(ctx: Ctx, ref: string, ns: string[], info?: 
   });
 }
 
+/**
+ * Which of the requested removals a namespace has (`removed`) and which it has not (`missing`), each key once: a key
+ * sent twice is one removal, as the reference catalog answers it.
+ *
+ * @example splitRemovals({ a: '1' }, ['a', 'a', 'b']) // { removed: ['a'], missing: ['b'] }
+ */
+export function splitRemovals(
+  properties: Record<string, string>,
+  removals: readonly string[],
+): { removed: string[]; missing: string[] } {
+  const keys = [...new Set(removals)];
+  return {
+    removed: keys.filter((k) => Object.hasOwn(properties, k)),
+    missing: keys.filter((k) => !Object.hasOwn(properties, k)),
+  };
+}
+
 /** Sets and removes namespace properties in one commit; a key both set and removed is a 422. */
 export async function updateNamespaceProperties(
   ctx: Ctx,
@@ -160,7 +177,7 @@ export async function updateNamespaceProperties(
   removals: string[],
   info?: CommitInfo,
 ): Promise<{ updated: string[]; removed: string[]; missing: string[] }> {
-  const both = removals.filter((k) => Object.hasOwn(updates, k));
+  const both = [...new Set(removals)].filter((k) => Object.hasOwn(updates, k));
   if (both.length > 0) {
     throw new UnprocessableEntityError(`Properties ${both.join(', ')} are both set and removed; send each key once.`, {
       keys: both,
@@ -172,8 +189,7 @@ export async function updateNamespaceProperties(
     const c = await findNamespace(ctx.store, head.hash, ns);
     if (!c) throw new NoSuchNamespaceError(ns, ref);
     const props = { ...c.properties, ...confined };
-    const removed = removals.filter((k) => Object.hasOwn(c.properties, k));
-    const missing = removals.filter((k) => !Object.hasOwn(c.properties, k));
+    const { removed, missing } = splitRemovals(c.properties, removals);
     for (const k of removed) delete props[k];
     await ctx.store.commit(
       head.branch,

@@ -1,6 +1,7 @@
 import {
   applyTableCommit,
   encodeTableMetadataJson,
+  sameTableMetadata,
   tableMetadataToJson,
   type CommitTableRequest,
   type TableIdentifier,
@@ -42,7 +43,7 @@ interface PreparedChange {
 
 /**
  * One table's part of a commit, computed against the branch head just read: check requirements, apply updates, write
- * the new metadata file. A commit without changes writes nothing.
+ * the new metadata file. A commit without changes (no updates, or only no-ops) writes nothing.
  */
 async function prepareTableChange(
   ctx: Ctx,
@@ -72,7 +73,8 @@ async function prepareTableChange(
   const base = existing ? await readTableMetadata(ctx, existing.metadataLocation, { copy: false }) : undefined;
   const defaultLocation = base ? undefined : await defaultObjectLocation(ctx, ctx.store, head.hash, ns, name);
   const applied = applyTableCommit(base, requirements, updates, { now: Date.now(), defaultLocation });
-  if (existing && base && updates.length === 0) {
+  // Updates that all turned out to be no-ops write nothing, like an empty commit: the table is answered as it is.
+  if (existing && base && (updates.length === 0 || sameTableMetadata(base, applied))) {
     return {
       ops: [],
       written: existing.metadataLocation,

@@ -3,6 +3,7 @@ import {
   applyViewCommit,
   createViewUpdates,
   currentViewVersion,
+  sameViewMetadata,
   type CommitViewRequest,
   type CreateViewRequest,
   type ViewMetadata,
@@ -99,7 +100,10 @@ export async function createView(
   });
 }
 
-/** Replaces a view (new version, properties, ...) with its requirements checked against the view as it is now. */
+/**
+ * Replaces a view (new version, properties, ...) with its requirements checked against the view as it is now. A commit
+ * that changes nothing writes no metadata file and no catalog commit.
+ */
 export async function commitView(
   ctx: Ctx,
   ref: string,
@@ -113,7 +117,10 @@ export async function commitView(
     const content = await findView(ctx.store, head.hash, ns, name);
     if (!content) throw new NoSuchViewError(displayName(ns, name), ref);
     const base = await readViewMetadata(ctx, content.metadataLocation);
-    const md = await confineMetadataLocations(ctx, applyViewCommit(base, req.requirements, req.updates), base, 'View');
+    const applied = applyViewCommit(base, req.requirements, req.updates);
+    // No updates, or only no-ops: nothing is written and the view is answered as it is, as for tables.
+    if (sameViewMetadata(base, applied)) return { metadataLocation: content.metadataLocation, metadata: base };
+    const md = await confineMetadataLocations(ctx, applied, base, 'View');
     const written = await writeViewMetadata(ctx, md, content.metadataLocation);
     const ops: Operation[] = [{ type: 'PUT', key: objectKey(ns, name), content: viewContent(written, md, content.id) }];
     await commitOrDiscard(ctx, head, commitMeta(info, `replace view ${displayName(ns, name)}`), ops, [written]);
