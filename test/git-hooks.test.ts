@@ -127,6 +127,12 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     const head = await catalog.head('main');
     assert.equal((await repo.rat(['sync'])).code, 0);
     assert.equal(await catalog.head('main'), head);
+    // A squash merge names its branch; one whose data branch is gone merges nothing, and says so.
+    const gone = await repo.rat(['sync', '--merged', 'no-such-branch']);
+    assert.equal(gone.code, 1, gone.stdout);
+    assert.match(gone.stderr, /no data branch "no-such-branch" on the server: nothing of it was merged/);
+    assert.doesNotMatch(gone.stdout, /in step/);
+    assert.equal(await catalog.head('main'), head);
   });
 
   it('reference-transaction: branch -D archives when configured; tag and tag -d follow', async () => {

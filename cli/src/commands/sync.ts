@@ -60,6 +60,8 @@ export function register(program: Command): void {
         existing: o.existing as 'reuse' | 'reset' | undefined,
         depth: o.depth,
       });
+      // Naming a branch whose data is gone merges nothing: that is not "in step" (a squash merge would lose its data).
+      const missingSource = o.merged !== undefined && r.merges.some((m) => m.kind === 'no-source');
       if (o.json) console.log(JSON.stringify(r, null, 2));
       else {
         if (r.replayed) console.log(`replayed ${r.replayed} missed step(s)`);
@@ -70,6 +72,10 @@ export function register(program: Command): void {
               `merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})${m.rebuilt?.length ? `, rebuilt with the merged code: ${m.rebuilt.join(', ')}` : ''}`,
             );
           else if (m.kind === 'already-merged') console.log(`data of "${m.source}" already in "${m.target}"`);
+          else if (m.kind === 'no-source' && o.merged)
+            console.error(
+              `rat: ⚠ no data branch "${m.source}" on the server: nothing of it was merged. Deleting a git branch deletes its data branch (or archives it as tag archive/${m.source}, see \`rat tag list\`); merge that with \`rat merge\`, or check the name.`,
+            );
         }
         if (r.linked) console.log('recorded the data of HEAD');
         for (const c of r.conflicts)
@@ -83,8 +89,8 @@ export function register(program: Command): void {
                   : `rat: ⚠ data conflict remains: ${c} — run \`rat sync --resolve theirs|ours\``,
           );
         if (r.pending) console.error(`rat: ⚠ ${r.pending} step(s) still pending (catalog unreachable?)`);
-        if (!r.conflicts.length && !r.pending) console.log('in step');
+        if (!r.conflicts.length && !r.pending && !missingSource) console.log('in step');
       }
-      if (r.conflicts.length || r.pending) process.exitCode = 1;
+      if (r.conflicts.length || r.pending || missingSource) process.exitCode = 1;
     });
 }
