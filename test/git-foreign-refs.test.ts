@@ -54,4 +54,20 @@ describe('git branch -D / git tag -d keep data rat did not create here (real git
     assert.match(r.stderr, /data branch "mine" deleted/);
     assert.equal(await t.catalog.head('mine'), undefined);
   });
+
+  it('git tag -d keeps a data tag that existed before git tag, and deletes one git tag created', async () => {
+    const made = await clone.rat(['tag', 'create', 'v1']);
+    assert.equal(made.code, 0, made.stderr);
+    const v1 = await t.catalog.ref('v1');
+    await clone.ok('tag', 'v1');
+    const r = await clone.ok('tag', '-d', 'v1');
+    assert.deepEqual(await t.catalog.ref('v1'), v1);
+    assert.match(r.stderr, /data tag "v1" kept .*rat did not create it for this git tag\. .*rat tag delete v1/);
+
+    await clone.ok('tag', 'v2');
+    assert.ok(await t.catalog.ref('v2'));
+    const d = await clone.ok('tag', '-d', 'v2');
+    assert.match(d.stderr, /data tag "v2" deleted/);
+    assert.equal(await t.catalog.ref('v2'), undefined);
+  });
 });

@@ -22,7 +22,7 @@ export function parseRefUpdates(stdin: string): RefUpdate[] {
 /**
  * reference-transaction: acts once the update is `committed`. A deleted branch deletes (or archives) its data branch
  * if this clone created it (a teammate's is kept, and the user told how to delete it); a created tag tags the data; a
- * deleted tag deletes the data tag. Other updates (commits, HEAD, remotes) are
+ * deleted tag deletes the data tag rat created for it (one that was there before is kept). Other updates (commits, HEAD, remotes) are
  * ignored. git may report one deletion twice (packed and loose refs): every step is idempotent. Always exit 0.
  *
  * @example await onReferenceTransaction(io, { state: 'committed', updates: parseRefUpdates(stdin) })
