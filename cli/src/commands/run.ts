@@ -322,8 +322,8 @@ export function register(program: Command): void {
         if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
         return;
       }
+      // Said after the run's report, where it is read, rather than scrolled away above the progress lines.
       const warning = uncommittedWarning(t);
-      if (warning) console.error(warning);
       const report = await runPipeline({
         project: t.project,
         server: t.server,
@@ -338,7 +338,7 @@ export function register(program: Command): void {
       printReport(report);
       const { message } = await linkRunToHead(t, report);
       if (message) console.log(message);
-      else if (warning && report.status === 'success') console.error(warning);
+      else if (warning) console.error(warning);
       const cleaned = await cleanKeptRuns(t);
       if (cleaned.length) {
         console.log(`deleted ${cleaned.length} failed-run branch(es) older than runs.keepFailed (${t.keepFailedRuns})`);
