@@ -19,8 +19,6 @@ describe('rat run links the commit that ran to the data it produced (real git, r
 
   before(async () => {
     ({ catalog, repo } = t);
-    await ratOk(repo, ['run']);
-    await repo.ok('checkout', '-b', 'feat-b');
   });
 
   /** `rat env --format json`'s ref on a detached checkout of `sha`, back on feat-b afterwards. */
@@ -30,6 +28,15 @@ describe('rat run links the commit that ran to the data it produced (real git, r
     await repo.ok('checkout', '-q', 'feat-b');
     return env.ref;
   };
+
+  it('the first rat run on main after rat init links the commit, recorded on the empty data branch, to its result', async () => {
+    const sha = await repo.head();
+    const r = await ratOk(repo, ['run']);
+    const head = (await catalog.head('main'))!;
+    assert.equal((await catalog.link(sha))?.dataHash, head);
+    assert.match(r.stdout, new RegExp(`commit ${sha.slice(0, 12)} ↔ data main@${head.slice(0, 12)}`));
+    await repo.ok('checkout', '-q', '-b', 'feat-b');
+  });
 
   it('a fresh branch runs on its fork point: the shared commit keeps the link of the data it came from', async () => {
     const sha = await repo.head();

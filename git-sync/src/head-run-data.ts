@@ -30,11 +30,12 @@ const HISTORY_DEPTH = 500;
 export async function dataSinceLink(io: GitSyncIO, link: CodeLink): Promise<DataSinceLink> {
   const log = await io.catalog.history(link.dataRef, HISTORY_DEPTH);
   const at = log.findIndex((e) => e.hash === link.dataHash);
-  // Not in the recent history: nothing since can be told to be this commit's, and the link stays.
+  // Not in the history read: the branch's empty first commit (which no log entry is), or older than HISTORY_DEPTH.
+  // Either way every entry read is newer, and a run of the commit's own code can only come after the commit anyway.
   const newer = at < 0 ? log : log.slice(0, at);
   const result: DataSinceLink = { other: 0, dirtyRuns: 0 };
   for (const e of newer) {
-    if (at >= 0 && isCleanRunOf(e, link.sha)) {
+    if (isCleanRunOf(e, link.sha)) {
       result.producedByCommit = e.hash;
       break;
     }
