@@ -22,6 +22,7 @@ export {
   RUNS_TABLE,
   RUN_BRANCH_PREFIX,
   PROVENANCE,
+  CODE_DIRTY,
   type RunOptions,
   type RunReport,
   type RunEvent,

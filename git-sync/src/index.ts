@@ -37,6 +37,8 @@ export { mergeDataBranches, type MergeDataOptions, type MergeDataResult } from '
 export { mergeWithRebuild, MERGE_BRANCH_PREFIX, type RebuildMergeResult } from './merge-with-rebuild.ts';
 export { deleteDataBranch, type DeleteDataBranchResult } from './delete-data-branch.ts';
 export { recordCodeLink } from './record-code-link.ts';
+export { recordHeadRunData, dataSinceLink, type HeadRunDataResult, type DataSinceLink } from './head-run-data.ts';
+export { workingTreeChanges } from './git/working-tree.ts';
 export { findCodeLink } from './find-code-link.ts';
 export { findMergeSource } from './find-merge-source.ts';
 export { mergeHints } from './merge-hints.ts';
@@ -65,4 +67,4 @@ export type {
   RebuildRequest,
   RebuildOutcome,
 } from './types.ts';
-export { PROPS } from './types.ts';
+export { PROPS, RUN_PROPS } from './types.ts';

@@ -8,6 +8,12 @@ import type { GitSyncIO } from './types.ts';
  * so teammates, CI and a later detached checkout read the same data. `dataHash` pins it when the caller knows better
  * (a merge records the merge result).
  *
+ * A commit already linked to another data branch keeps that link, and it is returned: the commit is shared (the fork
+ * point of a new branch), and its link is what everyone reads for it, so data of this branch must not replace it.
+ * Callers tell by `link.dataRef`. The exception is a merge that recorded its merged data (`dataHash` given): a
+ * fast-forwarded tip then reads the target's merged data, which holds the source's, and stays readable once the
+ * source branch is deleted.
+ *
  * @example await recordCodeLink(io, headSha, 'feature')
  */
 export async function recordCodeLink(
@@ -17,6 +23,8 @@ export async function recordCodeLink(
   dataHash?: string,
 ): Promise<CodeLink> {
   const ensured = await ensureDataBranch(io, codeBranch);
+  const existing = await io.catalog.getLink(sha);
+  if (existing && existing.dataRef !== ensured.dataBranch && dataHash === undefined) return existing;
   const link = await io.catalog.putLink({
     sha,
     dataRef: ensured.dataBranch,

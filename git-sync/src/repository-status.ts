@@ -2,6 +2,8 @@ import type { CodeLink, PendingMerge } from './catalog/data-catalog.ts';
 import { listPendingMerges } from './finish-pending-merges.ts';
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { currentBranch, headSha } from './git/repo.ts';
+import { workingTreeChanges } from './git/working-tree.ts';
+import { dataSinceLink } from './head-run-data.ts';
 import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 import { readForks } from './state/forks.ts';
 import { needsDecision } from './internal/replay-journal.ts';
@@ -22,6 +24,8 @@ export interface RepositoryStatus {
   headLink?: CodeLink;
   /** Data commits made since HEAD's code commit (uncommitted data work, like a dirty working tree). */
   dataChangedSinceCommit?: boolean;
+  /** With `dataChangedSinceCommit`: what records the newer data for a commit, in words the user can follow. */
+  dataChangeHint?: string;
   pendingJournal: number;
   /** Forge merges into this data branch that the server left for `rat sync` (rebuilds, conflicts). */
   pendingMerges: PendingMerge[];
@@ -82,6 +86,8 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
     if (codeBranch && !status.headLink)
       problems.push(`no data recorded for HEAD ${sha.slice(0, 12)} (run \`rat sync\`)`);
     if (status.headLink && ref) status.dataChangedSinceCommit = status.headLink.dataHash !== ref.hash;
+    if (status.dataChangedSinceCommit && codeBranch)
+      status.dataChangeHint = await dataChangeHint(io, status.headLink!, data.dataBranch, codeBranch, problems);
   }
   if (codeBranch && ref) {
     const fork = (await readForks(io))[codeBranch];
@@ -102,6 +108,32 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
   }
   status.inStep = problems.length === 0 && (!codeBranch || dataBranchFor(codeBranch, io.config) === data.dataBranch);
   return status;
+}
+
+/**
+ * Why the data branch is ahead of HEAD's link, and what records it. Only fixes the user can follow are named: "commit"
+ * only when there is something to commit. A run of HEAD's committed code whose data is not linked is out of step.
+ */
+async function dataChangeHint(
+  io: GitSyncIO,
+  link: CodeLink,
+  dataBranch: string,
+  codeBranch: string,
+  problems: string[],
+): Promise<string> {
+  if (link.dataRef !== dataBranch)
+    return `HEAD is a commit of "${link.dataRef}"'s data; your next commit on "${codeBranch}" records "${dataBranch}"'s`;
+  const since = await dataSinceLink(io, link);
+  if (since.producedByCommit)
+    problems.push(
+      `HEAD ${link.sha.slice(0, 12)}'s code produced data ${since.producedByCommit.slice(0, 12)} but is still linked to ${link.dataHash.slice(0, 12)} (run \`rat sync\` to record it)`,
+    );
+  if (!since.other) return 'by runs of HEAD';
+  const dirtyTree = (await workingTreeChanges(io)).length > 0;
+  if (dirtyTree) return 'by uncommitted code: commit your changes to record it';
+  return since.dirtyRuns
+    ? "by runs of code that was never committed: `rat run` rebuilds it with HEAD's code and records it"
+    : "not by HEAD's code: `rat run` rebuilds it with HEAD's code and records it";
 }
 
 function countUntil(log: Array<{ hash: string }>, stop: Set<string>): number {

@@ -6,6 +6,7 @@ import { replayJournal } from './internal/replay-journal.ts';
 import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
 import { mergeHints } from './merge-hints.ts';
 import { recordCodeLink } from './record-code-link.ts';
+import { recordHeadRunData } from './head-run-data.ts';
 import type { GitSyncIO } from './types.ts';
 
 export interface SyncOptions {
@@ -99,6 +100,9 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
 
   if (branch && sha && !(await io.catalog.getLink(sha))) {
     await recordCodeLink(io, sha, branch);
+    report.linked = true;
+  } else if ((await recordHeadRunData(io)).kind === 'linked') {
+    // A `rat run` of HEAD's committed code whose data did not reach HEAD's link (an older rat, a failed request).
     report.linked = true;
   }
   return report;

@@ -106,3 +106,11 @@ export const PROPS = {
   /** Derived tables a merge rebuilt with the merged code (comma-separated). */
   rebuilt: 'rat.git.rebuilt',
 } as const;
+
+/** Commit properties the engine writes on the merge commit of each `rat run`: which code produced the data. */
+export const RUN_PROPS = {
+  runId: 'rat.run-id',
+  codeCommit: 'rat.code-commit',
+  /** `true` when the run's working tree had uncommitted changes: its data is not `codeCommit`'s. */
+  codeDirty: 'rat.code-dirty',
+} as const;

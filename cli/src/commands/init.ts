@@ -115,7 +115,13 @@ export function register(program: Command): void {
           `data branch "${ensured.dataBranch}" ${ensured.created ? `created from ${ensured.source}` : 'exists'} (${ensured.reference.hash.slice(0, 12)})`,
         );
         const head = git(['rev-parse', '-q', '--verify', 'HEAD']);
-        if (head) await recordCodeLink(io, head, current);
+        if (!head) return;
+        const link = await recordCodeLink(io, head, current);
+        if (link.dataRef !== ensured.dataBranch) {
+          console.log(
+            `commit ${head.slice(0, 12)} keeps its data link ${link.dataRef}@${link.dataHash.slice(0, 12)} (a commit of that data branch); your next commit on "${current}" records "${ensured.dataBranch}"'s data`,
+          );
+        }
       } catch (err) {
         console.error(
           `rat: ⚠ could not reach the catalog yet (${(err as Error).message}); \`rat sync\` will finish the setup.`,

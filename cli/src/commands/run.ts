@@ -15,12 +15,27 @@ import {
 import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
 import { wholeNumber } from '../options.ts';
-import { dataBranchFor, defaultProjectConfig, openGitSync, readJournal, resolveDataRef } from '@ratatouille/git-sync';
+import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
+import {
+  dataBranchFor,
+  defaultProjectConfig,
+  openGitSync,
+  readJournal,
+  resolveDataRef,
+  workingTreeChanges,
+  type GitSyncIO,
+} from '@ratatouille/git-sync';
 
 export interface EngineTarget {
   server: string;
   branch: string;
   codeCommit?: string;
+  /** Files that differ from `codeCommit` (edited, staged, untracked): the run's code is not that commit's. */
+  uncommitted: string[];
+  /** The repository, when the project has a rat.yaml: HEAD's code link follows the runs of its committed code. */
+  git?: GitSyncIO;
+  /** The data branch of the checked-out code branch (a run elsewhere, `--branch`, is not HEAD's data). */
+  codeDataBranch?: string;
   project: Project;
   /** How the branch was chosen, for the user. */
   why: string;
@@ -44,6 +59,9 @@ export async function resolveEngineTarget(o: {
   const cwd = process.cwd();
   let branch = o.branch;
   let codeCommit: string | undefined;
+  let uncommitted: string[] = [];
+  let git: GitSyncIO | undefined;
+  let codeDataBranch: string | undefined;
   let configured: { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string } | undefined;
   let why = '--branch';
   try {
@@ -56,6 +74,9 @@ export async function resolveEngineTarget(o: {
     };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
+    uncommitted = codeCommit ? await workingTreeChanges(io) : [];
+    git = io;
+    if (!r.readOnly) codeDataBranch = r.dataBranch;
     const waiting = (await readJournal(io)).find(
       (e) => e.kind === 'existing-branch' && e.codeBranch === r.codeBranch && !o.branch,
     );
@@ -82,6 +103,7 @@ export async function resolveEngineTarget(o: {
       // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
       const gitOut = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
       codeCommit = gitOut('rev-parse', 'HEAD');
+      uncommitted = gitOut('status', '--porcelain').split('\n').filter(Boolean);
       const codeBranch = gitOut('rev-parse', '--abbrev-ref', 'HEAD');
       if (!branch) {
         if (codeBranch === 'HEAD') throw new Error('The checkout is detached: check out a branch or pass --branch.');
@@ -102,6 +124,9 @@ export async function resolveEngineTarget(o: {
     server,
     branch: branch ?? 'main',
     codeCommit,
+    uncommitted,
+    git,
+    codeDataBranch,
     project: loadProject(dir),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
@@ -240,16 +265,20 @@ export function register(program: Command): void {
         await printJsonOutcome(async () => {
           const t = await resolveEngineTarget(o);
           if (!o.dryRun) {
+            const warning = uncommittedWarning(t);
+            if (warning) console.error(warning);
             const report = await runPipeline({
               project: t.project,
               server: t.server,
               branch: t.branch,
               selector: sel,
               codeCommit: t.codeCommit,
+              codeDirty: !!warning,
               threads: o.threads,
               memoryLimit: o.memoryLimit,
             });
-            return { ...report, cleanedRunBranches: await cleanKeptRuns(t) };
+            const { result } = await linkRunToHead(t, report);
+            return { ...report, codeLink: result, cleanedRunBranches: await cleanKeptRuns(t) };
           }
           const p = dryRun(t.project, sel);
           return {
@@ -273,17 +302,23 @@ export function register(program: Command): void {
         if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
         return;
       }
+      // Said after the run's report, where it is read, rather than scrolled away above the progress lines.
+      const warning = uncommittedWarning(t);
       const report = await runPipeline({
         project: t.project,
         server: t.server,
         branch: t.branch,
         selector: sel,
         codeCommit: t.codeCommit,
+        codeDirty: !!warning,
         onEvent: progressPrinter(),
         threads: o.threads,
         memoryLimit: o.memoryLimit,
       });
       printReport(report);
+      const { message } = await linkRunToHead(t, report);
+      if (message) console.log(message);
+      else if (warning) console.error(warning);
       const cleaned = await cleanKeptRuns(t);
       if (cleaned.length) {
         console.log(`deleted ${cleaned.length} failed-run branch(es) older than runs.keepFailed (${t.keepFailedRuns})`);

@@ -75,7 +75,7 @@ export function register(program: Command): void {
       if (s.base) console.log(`base:  ${s.base}  ahead ${s.ahead ?? 0}, behind ${s.behind ?? 0}`);
       if (s.headLink) {
         console.log(
-          `HEAD saw data ${short(s.headLink.dataHash)}${s.dataChangedSinceCommit ? ' (data changed since: commit to record it)' : ''}`,
+          `HEAD saw data ${short(s.headLink.dataHash)}${s.dataChangedSinceCommit ? ` (data changed since, ${s.dataChangeHint})` : ''}`,
         );
       }
       console.log(s.inStep ? 'in step' : `OUT OF STEP:\n  ${s.problems.join('\n  ')}`);

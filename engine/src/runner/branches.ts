@@ -20,15 +20,16 @@ export class BranchApi {
 
   /**
    * Merges `from` into `target`, retrying when the target moved between reading its head and merging; `properties`
-   * become the merge commit's properties (e.g. `rat.run-id`, `rat.code-commit`).
+   * become the merge commit's properties (e.g. `rat.run-id`, `rat.code-commit`). Returns the target's new head, the
+   * data the run produced (what git-sync links to the code commit that ran).
    */
-  async merge(target: string, from: Reference, message: string, properties?: Record<string, string>): Promise<void> {
+  async merge(target: string, from: Reference, message: string, properties?: Record<string, string>): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.client.getReference(target);
       try {
         const r = await this.client.merge(target, head.hash, from, { message, ...(properties ? { properties } : {}) });
         if (r.wasSuccessful === false) throw new Error(`merge of ${from.name} into ${target} was not successful`);
-        return;
+        return r.resultantTargetHash ?? (await this.client.getReference(target)).hash;
       } catch (err) {
         const conflict =
           err instanceof ManagementApiError && err.status === 409 && err.errorCode === 'REFERENCE_CONFLICT';

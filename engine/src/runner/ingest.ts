@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import type { SqlRow, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
+import { filesTheTableLacks } from './registry-drift.ts';
 import { writeTable, type WriteResult } from '../iceberg/writer.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { SourceConfig } from '../pipeline/model.ts';
@@ -225,11 +226,17 @@ async function ingestFiles(
 
   // What the registry says about these files.
   const known = new Map<string, string>();
+  let lacking = new Set<string>();
   if (await refreshView(sql, catalog, REGISTRY_TABLE)) {
     const rows = await sql.query(
-      `SELECT path, arg_max(content_hash, ingested_at) AS h FROM ${sqlName(REGISTRY_TABLE)} WHERE target = ${lit(target)} AND status = 'ingested' GROUP BY path`,
+      `SELECT path, arg_max(content_hash, ingested_at) AS h, arg_max(run_id, ingested_at) AS run, arg_max(rows, ingested_at) AS n FROM ${sqlName(REGISTRY_TABLE)} WHERE target = ${lit(target)} AND status = 'ingested' GROUP BY path`,
     );
     for (const r of rows) known.set(String(r.path), String(r.h));
+    const present = new Set(files.map((f) => f.rel));
+    const entries = rows
+      .filter((r) => present.has(String(r.path)))
+      .map((r) => ({ path: String(r.path), contentHash: String(r.h), runId: String(r.run), rows: Number(r.n) }));
+    lacking = await filesTheTableLacks(sql, catalog, target, entries, { upsert: !!opts.uniqueKey?.length });
   }
   // A file the registry has never seen is ingested whatever its content, so its hash (needed only for its
   // registry row) is computed while DuckDB writes the data (below); a known file's hash decides whether it is read.
@@ -241,6 +248,11 @@ async function ingestFiles(
       continue;
     }
     const hash = await sha256(abs);
+    // Registered but not in the table (a data merge kept the other side's table): read again, whatever on_change says.
+    if (lacking.has(rel)) {
+      todo.push({ abs, rel, hash, changed: true });
+      continue;
+    }
     if (prev === hash) {
       result.files.push({ path: rel, status: 'skipped', rows: 0, rejected: 0 });
       continue;

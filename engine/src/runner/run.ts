@@ -29,6 +29,18 @@ export const RUN_BRANCH_PREFIX = 'rat-run-';
  */
 export const PROVENANCE = { model: 'rat.model', modelFile: 'rat.model-file', inputs: 'rat.inputs' } as const;
 
+/** Set to `true` beside `rat.code-commit` when the run's working tree differed from that commit. */
+export const CODE_DIRTY = 'rat.code-dirty';
+
+/** The provenance every snapshot and the merge commit of a run carry. */
+function runProperties(runId: string, o: RunOptions): Record<string, string> {
+  return {
+    'rat.run-id': runId,
+    'rat.code-commit': o.codeCommit ?? '',
+    ...(o.codeDirty ? { [CODE_DIRTY]: 'true' } : {}),
+  };
+}
+
 export type RunEvent =
   | { type: 'plan'; steps: string[]; branch: string; runBranch: string }
   | { type: 'step-start'; step: string; index: number; total: number }
@@ -55,6 +67,11 @@ export interface RunOptions {
   /** Only run the data tests of the selected models (no build, no merge). */
   testsOnly?: boolean;
   codeCommit?: string;
+  /**
+   * The working tree had changes besides `codeCommit` (edited or new files): the results are not that commit's code,
+   * so every snapshot and the merge commit also carry `rat.code-dirty: true`.
+   */
+  codeDirty?: boolean;
   onEvent?: (e: RunEvent) => void;
   /** Create the target branch from `main` when it does not exist (default true). */
   createBranch?: boolean;
@@ -92,6 +109,8 @@ export interface RunReport {
   error?: { step: string; code: string; message: string; data?: Record<string, unknown> };
   /** True when the run branch was kept for inspection. */
   keptRunBranch: boolean;
+  /** The target branch's head right after the run's merge (a successful run only): the data this run produced. */
+  dataHash?: string;
 }
 
 export function newRunId(): string {
@@ -190,7 +209,7 @@ async function recordRun(sql: SqlRunner, catalog: IcebergRestClient, r: RunRepor
   )} AS status, ${j(r.steps)} AS steps, ${j(r.tests.filter((t) => !t.passed))} AS failures, ${j(r.error ?? null)} AS error`;
   await writeTable(sql, catalog, tableIdent(RUNS_TABLE), row, {
     mode: 'append',
-    properties: { 'rat.run-id': r.runId, 'rat.code-commit': o.codeCommit ?? '' },
+    properties: runProperties(r.runId, o),
   });
 }
 
@@ -257,7 +276,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     await api.createBranch(runBranch, target);
     emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch });
     const catalog = catalogFor(o.server, runBranch);
-    const properties = { 'rat.run-id': runId, 'rat.code-commit': o.codeCommit ?? '' };
+    const properties = runProperties(runId, o);
     const built = new Map<string, StepReport>();
     const steps = plan.steps.map((m, index) => ({ id: m.id, after: m.refs.map((r) => r.target), m, index }));
     try {
@@ -305,10 +324,10 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     );
     if (report.status === 'success') {
       const head = await api.get(runBranch);
-      await api.merge(
+      report.dataHash = await api.merge(
         branch,
         head,
-        `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)})` : ''}`,
+        `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)}${o.codeDirty ? ', uncommitted changes' : ''})` : ''}`,
         properties,
       );
       emit({ type: 'merge', into: branch });

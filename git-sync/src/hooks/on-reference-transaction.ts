@@ -20,8 +20,9 @@ export function parseRefUpdates(stdin: string): RefUpdate[] {
 }
 
 /**
- * reference-transaction: acts once the update is `committed`. A deleted branch deletes (or archives) its data branch;
- * a created tag tags the data; a deleted tag deletes the data tag. Other updates (commits, HEAD, remotes) are
+ * reference-transaction: acts once the update is `committed`. A deleted branch deletes (or archives) its data branch
+ * if this clone created it (a teammate's is kept, and the user told how to delete it); a created tag tags the data; a
+ * deleted tag deletes the data tag rat created for it (one that was there before is kept). Other updates (commits, HEAD, remotes) are
  * ignored. git may report one deletion twice (packed and loose refs): every step is idempotent. Always exit 0.
  *
  * @example await onReferenceTransaction(io, { state: 'committed', updates: parseRefUpdates(stdin) })
@@ -43,6 +44,10 @@ export async function onReferenceTransaction(
           if (r.kind === 'deleted') {
             io.report.info(
               `data branch "${r.dataBranch}" ${r.archivedAs ? `archived as tag "${r.archivedAs}" and ` : ''}deleted (was ${r.hash.slice(0, 12)})`,
+            );
+          } else if (r.kind === 'not-created-here') {
+            io.report.info(
+              `data branch "${r.dataBranch}" kept (head ${r.hash.slice(0, 12)}): this clone did not create it, so its data is a teammate's or was made elsewhere. To delete it on purpose: rat branch delete ${r.dataBranch}`,
             );
           }
         },

@@ -3,6 +3,7 @@ import { CatalogRequestFailedError } from '../errors/index.ts';
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { findCodeLink } from '../find-code-link.ts';
 import { currentBranch, headSha, localBranchTips, peelToCommit } from '../git/repo.ts';
+import { forgetCreatedTag, readCreatedTags, recordCreatedTag } from '../state/created-tags.ts';
 import type { GitSyncIO } from '../types.ts';
 
 /**
@@ -30,6 +31,7 @@ export async function tagData(
   }
   try {
     const created = await io.catalog.createReference(tag, 'TAG', source);
+    await recordCreatedTag(io, tag, created.hash, (io.now?.() ?? new Date()).toISOString());
     io.report.info(`data tag "${tag}" → ${source.name}@${source.hash.slice(0, 12)}`);
     return created;
   } catch (err) {
@@ -52,14 +54,25 @@ async function dataFor(io: GitSyncIO, commit: string, codeBranch?: string): Prom
   return link ? { type: 'BRANCH', name: link.dataRef, hash: link.dataHash } : undefined;
 }
 
-/** Deletes the data tag of a deleted git tag; a missing one is fine. */
+/**
+ * Deletes the data tag of a deleted git tag, if this clone created it (at the hash it is still at); a missing one is
+ * fine. A data tag rat did not create (`git tag` found it already there) is kept, and the user told how to delete it.
+ */
 export async function untagData(io: GitSyncIO, tag: string): Promise<void> {
   const ref = await io.catalog.getReference(tag);
-  if (!ref || ref.type !== 'TAG') return;
+  const mine = (await readCreatedTags(io))[tag];
+  if (!ref || ref.type !== 'TAG') return forgetCreatedTag(io, tag);
+  if (mine?.hash !== ref.hash) {
+    io.report.info(
+      `data tag "${tag}" kept (at ${ref.hash.slice(0, 12)}): rat did not create it for this git tag. To delete it on purpose: rat tag delete ${tag}`,
+    );
+    return;
+  }
   try {
     await io.catalog.deleteReference(ref);
     io.report.info(`data tag "${tag}" deleted`);
   } catch (err) {
     if (!(err instanceof CatalogRequestFailedError && err.status === 404)) throw err;
   }
+  await forgetCreatedTag(io, tag);
 }

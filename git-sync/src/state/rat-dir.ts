@@ -1,6 +1,7 @@
 /**
  * Local git-sync state under `.git/rat/` (never checked in, per clone): the journal of missed steps, the recorded fork
- * points of data branches, and a cache of code sha → data hash links for offline reads.
+ * points of data branches (which data branches this clone created), the data tags it created, and a cache of code
+ * sha → data hash links for offline reads.
  */
 import path from 'node:path';
 import type { FsModule } from '../types.ts';

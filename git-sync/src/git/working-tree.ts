@@ -1,0 +1,17 @@
+/**
+ * Whether the working tree is HEAD's code: a run's results belong to a commit only when nothing differs from it.
+ */
+import git from 'isomorphic-git';
+import type { RepoIO } from './repo.ts';
+
+/**
+ * The paths whose working-tree or staged content differs from HEAD, new untracked files included (ignored files are
+ * not: .gitignore says they are not code). Empty when the working tree is exactly HEAD's commit.
+ *
+ * @example if ((await workingTreeChanges(io)).length) io.report.warn('uncommitted changes')
+ */
+export async function workingTreeChanges(io: RepoIO): Promise<string[]> {
+  const rows = await git.statusMatrix({ fs: io.fs, dir: io.dir, gitdir: io.gitdir });
+  // A row is [path, head, workdir, stage]; 1,1,1 is a file unchanged since HEAD.
+  return rows.filter(([, head, workdir, stage]) => head !== 1 || workdir !== 1 || stage !== 1).map(([p]) => p);
+}
