@@ -91,6 +91,9 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.notEqual(r.code, 0, 'the code merge is stopped');
       assert.match(r.stderr, /merge stopped: the DATA .* bronze\.orders/);
       assert.equal(await catalog.head('main'), before);
+      const stopped = await repo.rat(['status']);
+      assert.equal(stopped.code, 1, stopped.stdout);
+      assert.match(stopped.stdout, /a git merge is in progress \(not committed\)/);
       await repo.ok('merge', '--abort');
       assert.equal(await repo.head(), codeBefore);
     });

@@ -1,7 +1,7 @@
 import type { CodeLink, PendingMerge } from './catalog/data-catalog.ts';
 import { listPendingMerges } from './finish-pending-merges.ts';
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
-import { currentBranch, headSha } from './git/repo.ts';
+import { currentBranch, headSha, readMergeHeads } from './git/repo.ts';
 import { workingTreeChanges } from './git/working-tree.ts';
 import { dataSinceLink } from './head-run-data.ts';
 import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
@@ -79,6 +79,12 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
         : `${what} is not merged: ${p.blocking.join(', ')} changed on both sides (run \`rat sync --resolve theirs|ours\` on "${p.targetBranch}")`,
     );
   }
+  // A merge git stopped before its commit (a data conflict in pre-merge-commit, or a code conflict): neither the
+  // code nor the data is merged yet, whatever the data branch looks like.
+  if ((await readMergeHeads(io)).length > 0)
+    problems.push(
+      'a git merge is in progress (not committed): `git merge --abort`, or `git commit` to keep the code merge (a data conflict then waits for `rat sync --resolve theirs|ours`)',
+    );
   const missed = journal.filter((e) => !needsDecision(e)).length;
   if (missed) problems.push(`${missed} missed step(s) journaled (run \`rat sync\`)`);
   if (sha) {
