@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestServer, http, type TestServer } from './support/server.ts';
@@ -126,5 +127,53 @@ describe('storage: an unreadable file of one table stops neither GC nor purge', 
     const r = await gc({ dryRun: true, keepHistory: 'all', gracePeriod: '0' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.ok(r.body.unreadable.some((u: { table: string }) => u.table === 'db.junk'));
+  });
+});
+
+/**
+ * A purge whose file deletion fails after the drop was committed: the drop happened, so the answer is a success that
+ * says the files were left for GC, and a retry finds no table (404), as for any dropped table.
+ */
+describe('storage: purge answers for the drop it committed even when deleting fails', function () {
+  let server: TestServer;
+  let socket: Server;
+
+  before(async () => {
+    server = await startTestServer({ keepHistory: '0' });
+    assert.equal((await http('POST', `${server.url}/iceberg/v1/namespaces`, { namespace: ['db'] })).status, 200);
+  });
+  after(async () => {
+    await new Promise((resolve) => socket?.close(resolve));
+    await server?.stop();
+  });
+
+  it('a manifest list the storage cannot read (a socket: ENXIO) fails the deletion, not the answer', async () => {
+    const ice = `${server.url}/iceberg/v1/namespaces/db/tables`;
+    const t = await http('POST', ice, { name: 'sock', schema: APPEND_SCHEMA });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    const list = `${t.body.metadata.location}/metadata/snap-1.avro`;
+    socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(fileURLToPath(list), resolve));
+    const c = await http('POST', `${ice}/sock`, {
+      requirements: [],
+      updates: [
+        {
+          action: 'add-snapshot',
+          snapshot: {
+            'snapshot-id': 1,
+            'sequence-number': 1,
+            'timestamp-ms': Date.now(),
+            'manifest-list': list,
+            summary: { operation: 'append' },
+            'schema-id': 0,
+          },
+        },
+      ],
+    });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    const purge = await http('DELETE', `${ice}/sock?purgeRequested=true`);
+    assert.equal(purge.status, 204, JSON.stringify(purge.body));
+    assert.equal(purge.headers.get('x-rat-purge'), 'deleted=0; retained=deferred');
+    assert.equal((await http('DELETE', `${ice}/sock?purgeRequested=true`)).status, 404);
   });
 });

@@ -6,6 +6,7 @@ import {
   type RegisterTableRequest,
   type TableIdentifier,
 } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
 import type { Operation } from '../../store/types.ts';
 import { NoSuchTableError, NoSuchViewError } from '../../errors/index.ts';
 import { writableRef } from './refs.ts';
@@ -75,10 +76,11 @@ export async function createTable(
 
 /**
  * Drops a table from the branch. With purge, the files of the dropped version that nothing else reaches (no branch or
- * tag head, kept commit or other table) are deleted, one by one; see {@link purgeDroppedTable}.
+ * tag head, kept commit or other table) are deleted, one by one; see {@link purgeDroppedTable}, which never fails the
+ * drop it follows (a failed deletion is logged and left to GC).
  */
 export async function dropTable(
-  ctx: Ctx,
+  ctx: Ctx & Partial<Pick<AppContext, 'logger'>>,
   ref: string,
   ns: string[],
   name: string,
