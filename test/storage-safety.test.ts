@@ -98,6 +98,29 @@ describe('storage safety: locations are confined to the warehouse', function () 
     assert.equal(existsSync(path.join(victim, 't')), false, 'nothing was created through the link');
   });
 
+  it('refuses to write through a link planted after the location was checked', async () => {
+    const t = await http('POST', `${ice}/namespaces/n/tables`, { name: 'planted', schema });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    const commit = (updates: Record<string, string>) =>
+      http('POST', `${ice}/namespaces/n/tables/planted`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates }],
+      });
+    const wm = path.join(server.dataDir, 'warehouse', 'n', 'wm');
+    const set = await commit({ 'write.metadata.path': pathToFileURL(wm).href });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.ok(set.body['metadata-location'].startsWith(pathToFileURL(wm).href));
+    // The folder the property names is replaced by a link out of the warehouse; the property is not set again.
+    rmSync(wm, { recursive: true });
+    symlinkSync(victim, wm);
+    const before = readdirSync(victim);
+    const r = await commit({ a: 'b' });
+    assert.deepEqual(errorOf(r), BAD);
+    assert.match(r.body.error.message, /symbolic link/);
+    assert.deepEqual(readdirSync(victim), before, 'nothing was written outside');
+    rmSync(wm);
+  });
+
   it('stores a normalized location that stays inside', async () => {
     const r = await http('POST', `${ice}/namespaces/n/tables`, {
       name: 'normal',

@@ -13,7 +13,7 @@ import { writableRef } from './refs.ts';
 import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { ioFor, namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
 import { findTable, type LoadedTable } from './table-reads.ts';
 import { catalogManaged } from './table-policy.ts';
 import { requireOwnFolder } from './confine.ts';
@@ -54,7 +54,8 @@ export async function createTable(
       undefined,
     );
     if (req['stage-create']) {
-      await ioFor(ctx, md.location).prepareDirectory(`${md.location}/metadata`);
+      const folder = `${md.location}/metadata`;
+      await (await ctx.locations.storageForWrite(folder, 'Table location', { folder: true })).prepareDirectory(folder);
       return { metadataLocation: null, metadata: md };
     }
     const written = await writeTableMetadata(ctx, md, undefined, { journal: true });
