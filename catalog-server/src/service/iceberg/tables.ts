@@ -16,7 +16,7 @@ import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
 import { findTable, type LoadedTable } from './table-reads.ts';
 import { catalogManaged } from './table-policy.ts';
-import { requireOwnFolder } from './confine.ts';
+import { confineMetadataLocations, requireOwnFolder } from './confine.ts';
 import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 import {
   commitOrDiscard,
@@ -103,7 +103,11 @@ export async function dropTable(
   return purge ? purgeDroppedTable(ctx, dropped.metadataLocation) : undefined;
 }
 
-/** Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). */
+/**
+ * Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). The file is checked
+ * as a create would check the same metadata: its location, write-path properties and every snapshot's manifest list
+ * must lie in the catalog's storage, since loads hand them to writers and GC reads the manifest lists.
+ */
 export async function registerTable(
   ctx: Ctx,
   ref: string,
@@ -113,7 +117,8 @@ export async function registerTable(
 ): Promise<LoadedTable> {
   const metadataLocation = await ctx.locations.confine(req['metadata-location'], 'Metadata file');
   const metadata = await namedByClient(readTableMetadata(ctx, metadataLocation), metadataLocation);
-  await ctx.locations.confine(metadata.location, 'Table location of the registered metadata');
+  // The file is registered as it is (its canonical forms are not stored): only whether each location is allowed counts.
+  await confineMetadataLocations(ctx, metadata, undefined, 'Table', 'of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);
