@@ -98,6 +98,31 @@ describe('storage safety: locations are confined to the warehouse', function () 
     assert.equal(existsSync(path.join(victim, 't')), false, 'nothing was created through the link');
   });
 
+  it('refuses to write through a link planted after the location was checked', async () => {
+    const t = await http('POST', `${ice}/namespaces/n/tables`, { name: 'planted', schema });
+    assert.equal(t.status, 200, JSON.stringify(t.body));
+    const commit = (updates: Record<string, string>) =>
+      http('POST', `${ice}/namespaces/n/tables/planted`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates }],
+      });
+    const wm = path.join(server.dataDir, 'warehouse', 'n', 'wm');
+    const set = await commit({ 'write.metadata.path': pathToFileURL(wm).href });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.ok(set.body['metadata-location'].startsWith(pathToFileURL(wm).href));
+    // The folder the property names is replaced by a link out of the warehouse; the property is not set again.
+    // (After the metadata file's background fsync, only to keep its failure out of the log.)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    rmSync(wm, { recursive: true });
+    symlinkSync(victim, wm);
+    const before = readdirSync(victim);
+    const r = await commit({ a: 'b' });
+    assert.deepEqual(errorOf(r), BAD);
+    assert.match(r.body.error.message, /symbolic link/);
+    assert.deepEqual(readdirSync(victim), before, 'nothing was written outside');
+    rmSync(wm);
+  });
+
   it('stores a normalized location that stays inside', async () => {
     const r = await http('POST', `${ice}/namespaces/n/tables`, {
       name: 'normal',
@@ -224,6 +249,47 @@ describe('storage safety: locations are confined to the warehouse', function () 
     });
     assert.deepEqual(errorOf(r5), BAD);
     assert.match(r5.body.error.message, /overlaps the folder of another table/);
+  });
+
+  it('register refuses metadata whose write paths or manifest lists lie outside, as create and commits do', async () => {
+    const t = await http('POST', `${ice}/namespaces/n/tables`, { name: 'regsrc', schema });
+    const md = JSON.parse(readFileSync(fileURLToPath(t.body['metadata-location']), 'utf8'));
+    const outside = pathToFileURL(victim).href;
+    const snapshot = (list: string) => ({
+      'snapshot-id': 7,
+      'sequence-number': 1,
+      'timestamp-ms': Date.now(),
+      'manifest-list': list,
+      summary: { operation: 'append' },
+      'schema-id': 0,
+    });
+    const variants: Array<[string, Record<string, unknown>]> = [
+      ['write.metadata.path', { properties: { ...md.properties, 'write.metadata.path': `${outside}/m` } }],
+      ['write.data.path', { properties: { ...md.properties, 'write.data.path': `${outside}/d` } }],
+      ['manifest-list', { snapshots: [snapshot(`${outside}/snap.avro`)], 'last-sequence-number': 1 }],
+    ];
+    for (const [i, [what, change]] of variants.entries()) {
+      const file = path.join(server.dataDir, 'warehouse', 'n', `reg-${i}.metadata.json`);
+      writeFileSync(file, JSON.stringify({ ...md, ...change }));
+      const r = await http('POST', `${ice}/namespaces/n/register`, {
+        name: `reg${i}`,
+        'metadata-location': pathToFileURL(file).href,
+        overwrite: true,
+      });
+      assert.deepEqual(errorOf(r), BAD, what);
+      assert.match(r.body.error.message, /outside the storage/, what);
+    }
+    const inside = path.join(server.dataDir, 'warehouse', 'n', 'reg-ok.metadata.json');
+    writeFileSync(
+      inside,
+      JSON.stringify({ ...md, snapshots: [snapshot(`${md.location}/metadata/snap.avro`)], 'last-sequence-number': 1 }),
+    );
+    const ok = await http('POST', `${ice}/namespaces/n/register`, {
+      name: 'regok',
+      'metadata-location': pathToFileURL(inside).href,
+      overwrite: true,
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
   });
 
   it('allowed locations extend the roots, and nothing else', async () => {

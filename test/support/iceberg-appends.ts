@@ -26,11 +26,12 @@ export function newTableState(location: string): AppendState {
 /**
  * One append as a writer makes it on a local file warehouse: a manifest naming one new data file (never written: no
  * catalog reads data files) and a manifest list written next to the table's metadata, and the commit body that adds
- * the snapshot to `main` of the table. Returns the body and the writer's state once the commit is accepted.
+ * the snapshot to `main` of the table (`dataFile` names that data file instead). Returns the body and the writer's
+ * state once the commit is accepted.
  *
  * @example const { body, next } = appendCommit(state); await post(tablePath, body); state = next
  */
-export function appendCommit(t: AppendState): { body: unknown; next: AppendState } {
+export function appendCommit(t: AppendState, opts: { dataFile?: string } = {}): { body: unknown; next: AppendState } {
   const snapshotId = randomInt(1, 2 ** 47);
   const sequence = t.sequence + 1;
   const dir = `${t.location}/metadata`;
@@ -44,7 +45,7 @@ export function appendCommit(t: AppendState): { body: unknown; next: AppendState
         fileSequenceNumber: null,
         dataFile: {
           content: FileContent.DATA,
-          filePath: `${t.location}/data/${randomUUID()}.parquet`,
+          filePath: opts.dataFile ?? `${t.location}/data/${randomUUID()}.parquet`,
           fileFormat: 'PARQUET',
           partition: {},
           recordCount: 1,

@@ -27,6 +27,8 @@ export interface GcReport {
   youngFiles: number;
   deleted: number;
   foreignMetadata: string[];
+  /** Files kept table versions name that could not be read: kept, with the table naming them (absent when none). */
+  unreadable?: Array<{ table: string; metadata: string; location: string; error: string }>;
 }
 
 /** What `gc` may be asked: a dry run, how much history to keep, the grace period of young files, which snapshots. */

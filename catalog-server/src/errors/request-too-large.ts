@@ -1,6 +1,9 @@
 import { RatError } from './rat-error.ts';
 
-/** A request body larger than the server accepts (`LIMITS.requestBodyBytes`); 413 on both APIs. */
+/**
+ * A request body larger than its route accepts: `LIMITS.requestBodyBytes` on the JSON APIs, less on the token endpoint
+ * and the webhooks; `maxBytes` is the limit that applied. 413 everywhere.
+ */
 export class RequestTooLargeError extends RatError {
   readonly code = 'REQUEST_TOO_LARGE' as const;
 

@@ -114,7 +114,9 @@ const ICEBERG_KINDS: Record<IcebergFormatError['kind'], (e: IcebergFormatError) 
  * a media-type mismatch is caught before the parser runs (`requireJsonBody`).
  */
 const BODY_PARSER_TYPES: Record<string, (e: BodyParserError) => errors.RatError> = {
-  'entity.too.large': () => new errors.RequestTooLargeError(LIMITS.requestBodyBytes),
+  // Each route's parser has its own limit (the JSON APIs', the token form's, the webhooks'): name the one that applied.
+  'entity.too.large': (e) =>
+    new errors.RequestTooLargeError(typeof e.limit === 'number' ? e.limit : LIMITS.requestBodyBytes),
   'entity.parse.failed': (e) => new errors.BadRequestError(`Malformed JSON body: ${e.message}`),
   'encoding.unsupported': (e) => new errors.UnsupportedMediaTypeError(`encoding ${e.encoding ?? 'unknown'}`),
   'charset.unsupported': (e) => new errors.UnsupportedMediaTypeError(`charset ${e.charset ?? 'unknown'}`),
@@ -124,6 +126,8 @@ interface BodyParserError {
   type?: unknown;
   status?: unknown;
   message?: string;
+  /** The byte limit of the parser that refused the body (`entity.too.large`). */
+  limit?: unknown;
   encoding?: string;
   charset?: string;
 }

@@ -108,8 +108,21 @@ export class FileWarehouseIO implements WarehouseIO {
     return existsSync(filePathOf(location));
   }
 
+  /**
+   * Deletes one file. A folder is left alone (the catalog never deletes a folder): a client may name one where a file
+   * belongs, e.g. as a manifest list, and purge then asks to delete it.
+   */
   async delete(location: string): Promise<void> {
-    await fs.rm(filePathOf(location), { force: true });
+    const file = filePathOf(location);
+    try {
+      await fs.unlink(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      // Linux answers EISDIR, macOS EPERM for a folder.
+      if (code === 'EISDIR' || (code === 'EPERM' && (await fs.lstat(file)).isDirectory())) return;
+      throw err;
+    }
   }
 
   async list(prefix: string): Promise<StoredObject[]> {

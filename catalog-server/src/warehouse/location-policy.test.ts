@@ -54,6 +54,25 @@ describe('LocationPolicy', () => {
     }
   });
 
+  it('storageForWrite checks the real path of the folder at write time, not the file name itself', async () => {
+    const folder = path.join(dir, 'wh', 'db', 'later');
+    mkdirSync(folder);
+    assert.equal(await policy.storageForWrite(`${wh}/db/later/m.json`), io);
+    assert.equal(
+      await policy.storageForWrite(`${wh}/db/later/new/deeper/m.json`),
+      io,
+      'missing folders are made inside',
+    );
+    assert.equal(await policy.storageForWrite('s3://landing/in/t/m.json'), io);
+    // The folder accepted before becomes a link out: the next write is refused.
+    rmSync(folder, { recursive: true });
+    symlinkSync(path.join(dir, 'outside'), folder);
+    await assert.rejects(policy.storageForWrite(`${wh}/db/later/m.json`), /symbolic link/);
+    await assert.rejects(policy.storageForWrite(`${wh}/dangling/m.json`), LocationNotAllowedError);
+    await assert.rejects(policy.storageForWrite(`${wh}/db/later`, 'Folder', { folder: true }), LocationNotAllowedError);
+    await assert.rejects(policy.storageForWrite('file:///etc/m.json'), LocationNotAllowedError);
+  });
+
   it('owns (for deletion) only files strictly inside, symlinks resolved', async () => {
     assert.equal(await policy.owns(`${wh}/db/t/data/a.parquet`), true);
     assert.equal(await policy.owns(wh), false);

@@ -60,6 +60,26 @@ export class LocationPolicy {
     return io;
   }
 
+  /**
+   * The storage to write the file `location` to (or, with `folder`, to create the folder), checked right before the
+   * write: on a file warehouse the real path of its deepest existing folder (symlinks resolved) must still lie inside
+   * the root. A location is confined when a client names it, but a folder on its path may be replaced by a link
+   * afterwards (a writer with access to the file system can do that), and every later commit would then write through
+   * it. A file's own name is not resolved: the warehouse creates files with O_EXCL or renames over the name, and
+   * neither follows a link there; starting at its folder spares a failing lookup (see docs/storage.md for the cost).
+   * Object stores have no links, so for them this is {@link storageFor}.
+   *
+   * @example await (await policy.storageForWrite(metadataLocation)).write(metadataLocation, bytes)
+   */
+  async storageForWrite(location: string, what = 'Location', opts: { folder?: boolean } = {}): Promise<WarehouseIO> {
+    const at = this.#parse(location, what);
+    const root = this.#match(at, location, what);
+    if (at.family === 'file' && !(await staysInside(at, root, opts.folder ? 0 : 1))) {
+      throw new LocationNotAllowedError(what, location, 'a symbolic link on its path leads outside', this.roots);
+    }
+    return root.io;
+  }
+
   /** True when `location` lies in an owned root (no symlink check: for deciding what to read, not what to delete). */
   contains(location: string): boolean {
     const at = tryParseLocation(location);
@@ -132,12 +152,12 @@ export class LocationPolicy {
 }
 
 /**
- * Resolves symlinks on the existing part of `at`'s path and checks the result is still below the root's real path.
- * Synchronous on purpose: each lookup is a microsecond system call on a local disk, where the asynchronous form costs a
- * thread-pool round trip per path component tried (most of a commit's confinement time before), and every commit
- * confines its new manifest lists.
+ * Resolves symlinks on the existing part of `at`'s path (without its last `skip` names) and checks the result is still
+ * below the root's real path. Synchronous on purpose: each lookup is a microsecond system call on a local disk, where
+ * the asynchronous form costs a thread-pool round trip per path component tried (most of a commit's confinement time
+ * before), and every commit confines its new manifest lists.
  */
-async function staysInside(at: ParsedLocation, root: Root): Promise<boolean> {
+async function staysInside(at: ParsedLocation, root: Root, skip = 0): Promise<boolean> {
   const rootPath = fileURLToPath(root.at.uri);
   // The root's own real path is resolved once it exists: only its parent folders could change it, and they lie outside
   // every root, where no client writes. Below the root, where clients do write, every check resolves the path anew.
@@ -150,6 +170,7 @@ async function staysInside(at: ParsedLocation, root: Root): Promise<boolean> {
   }
   const realRoot = root.realPath;
   let probe = fileURLToPath(at.uri);
+  for (let i = 0; i < skip && probe.length > rootPath.length; i++) probe = path.dirname(probe);
   // The deepest part of the path that exists is where a link could redirect the rest.
   for (;;) {
     try {

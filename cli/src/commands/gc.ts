@@ -52,6 +52,9 @@ export function register(program: Command): void {
       const verb = report.dryRun ? 'would delete' : 'deleted';
       for (const f of report.files)
         process.stdout.write(`${report.dryRun ? 'would delete' : 'deleted'}  ${f.location}  (${human(f.size)})\n`);
+      // Kept because it could not be read: the writer of that table should fix it (the run went on past it).
+      for (const u of report.unreadable ?? [])
+        process.stdout.write(`kept unreadable  ${u.location}  (table ${u.table || '?'}: ${u.error})\n`);
       process.stdout.write(
         `${verb} ${report.files.length} files, ${human(report.bytes)}; kept ${report.reachableFiles} reachable files ` +
           `of ${report.keptCommits} commits (history kept: ${report.keepHistory}); ${report.youngFiles} unreferenced ` +

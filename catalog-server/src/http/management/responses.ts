@@ -183,6 +183,10 @@ export const gcReport = z.object({
   youngFiles: z.number().int(),
   deleted: z.number().int(),
   foreignMetadata: z.array(z.string()),
+  // Files a kept table version names that could not be read (kept, with what they would have listed): only when any.
+  unreadable: z
+    .array(z.object({ table: z.string(), metadata: z.string(), location: z.string(), error: z.string() }))
+    .optional(),
 });
 
 /** Every error: the Iceberg error object plus Nessie's top-level fields (see http/error-handler.ts). */

@@ -21,6 +21,13 @@ const FORGES: readonly Forge[] = ['github', 'gitlab', 'gitea'];
 
 export function webhooksRouter(ctx: AppContext): Router {
   const router = Router();
+  // Anyone may call here without a token. With webhooks disabled nothing can verify, so the refusal comes before the
+  // body (up to 25 MB) is read, and the connection is closed after it so the rest of the body is not read either.
+  router.use((req, res, next) => {
+    if (ctx.webhookSecret || req.method !== 'POST') return next();
+    res.setHeader('Connection', 'close');
+    next(new UnauthorizedError('Webhooks are disabled: set RAT_WEBHOOK_SECRET on the server and on the forge.'));
+  });
   // The signature covers the exact bytes. The app's JSON parser may have run already (it keeps `rawBody`); for any
   // other content type (GitHub's form encoding) this parser keeps the body as a Buffer.
   router.use(express.raw({ type: () => true, limit: '25mb' }));

@@ -16,9 +16,10 @@ export const LOCATION_PROPERTIES = [
 ] as const;
 
 /**
- * Confines the locations a table or view commit sets (its `location` and, for tables, the write-path properties),
- * returning metadata that holds their canonical forms. Values the base metadata already had are not re-checked, so a
- * table created before a policy change stays readable and writable.
+ * Confines the locations a table or view commit sets (its `location` and, for tables, the write-path properties and
+ * new snapshots' manifest lists), returning metadata that holds their canonical forms. Values the base metadata already
+ * had are not re-checked, so a table created before a policy change stays readable and writable. Without a base
+ * (create, register) everything is checked; `suffix` ends each checked value's name in messages.
  *
  * @example md = await confineMetadataLocations(ctx, md, base, 'Table')
  */
@@ -27,20 +28,22 @@ export async function confineMetadataLocations<M extends TableMetadata | ViewMet
   md: M,
   base: M | undefined,
   kind: 'Table' | 'View',
+  suffix = '',
 ): Promise<M> {
+  const named = (what: string) => (suffix ? `${what} ${suffix}` : what);
   let out = md;
   if (!base || md.location !== base.location) {
-    out = { ...out, location: await ctx.locations.confine(md.location, `${kind} location`) };
+    out = { ...out, location: await ctx.locations.confine(md.location, named(`${kind} location`)) };
   }
   const props = { ...(md.properties ?? {}) } as Record<string, string>;
   let changed = false;
   for (const key of kind === 'Table' ? LOCATION_PROPERTIES : []) {
     const value = props[key];
     if (value === undefined || value === base?.properties?.[key]) continue;
-    props[key] = await ctx.locations.confine(value, `Table property ${key}`);
+    props[key] = await ctx.locations.confine(value, named(`Table property ${key}`));
     changed = changed || props[key] !== value;
   }
-  if (kind === 'Table') await confineNewSnapshots(ctx, md as TableMetadata, base as TableMetadata | undefined);
+  if (kind === 'Table') await confineNewSnapshots(ctx, md as TableMetadata, base as TableMetadata | undefined, named);
   return changed ? { ...out, properties: props } : out;
 }
 
@@ -48,10 +51,15 @@ export async function confineMetadataLocations<M extends TableMetadata | ViewMet
  * A snapshot's manifest list must lie in the catalog's storage: GC reads it to know which files the snapshot still
  * needs, and may later delete it. (Data files may come from anywhere; the catalog never deletes outside its roots.)
  */
-async function confineNewSnapshots(ctx: Ctx, md: TableMetadata, base: TableMetadata | undefined): Promise<void> {
+async function confineNewSnapshots(
+  ctx: Ctx,
+  md: TableMetadata,
+  base: TableMetadata | undefined,
+  named: (what: string) => string,
+): Promise<void> {
   for (const s of newSnapshots(md.snapshots, base?.snapshots ?? [])) {
     if (s['manifest-list']) {
-      await ctx.locations.confine(s['manifest-list'], `Manifest list of snapshot ${s['snapshot-id']}`);
+      await ctx.locations.confine(s['manifest-list'], named(`Manifest list of snapshot ${s['snapshot-id']}`));
     }
   }
 }

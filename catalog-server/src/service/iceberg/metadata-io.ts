@@ -164,7 +164,7 @@ export async function writeTableMetadata(
     ),
   };
   const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
-  const io = ioFor(ctx, location);
+  const io = await ctx.locations.storageForWrite(location, 'Metadata file');
   const json = tableMetadataToJson(metadata);
   // The file's bytes, also what the commit's answer embeds.
   const bytes = encodeTableMetadataJson(json);
@@ -183,7 +183,9 @@ export async function writeTableMetadata(
 /**
  * Writes a new file the catalog owns (never overwriting one). With `journal`, where the file journal accepts it (a
  * local file warehouse on SQLite), it is written without waiting for its fsync and returned: the caller hands it to
- * the store write that references it, which journals its bytes. Otherwise it is durable when this returns.
+ * the store write that references it, which journals its bytes. Otherwise it is durable when this returns. `io` must
+ * come from `locations.storageForWrite(location)`, called just before, so no link planted since the location was
+ * confined leads the write outside.
  */
 export async function writeNewFile(
   ctx: Deps,
@@ -203,7 +205,8 @@ export async function writeNewFile(
 /** Writes the next metadata file of a view and returns its location. */
 export async function writeViewMetadata(ctx: Deps, md: ViewMetadata, previous?: string): Promise<string> {
   const location = nextMetadataLocation(md.location, previous, randomUUID(), md.properties);
-  await ioFor(ctx, location).write(location, stringifyJson(md, 2), { ifAbsent: true });
+  const io = await ctx.locations.storageForWrite(location, 'Metadata file');
+  await io.write(location, stringifyJson(md, 2), { ifAbsent: true });
   return location;
 }
 

@@ -329,7 +329,8 @@ class ReplayIO {
   private async put(path: string, buf: Buffer): Promise<void> {
     if (!this.write) return;
     this.written.locations.push(path);
-    const journaled = await writeNewFile(this.ctx, ioFor(this.ctx, path), path, buf, { journal: true });
+    const io = await this.ctx.locations.storageForWrite(path, 'Manifest file');
+    const journaled = await writeNewFile(this.ctx, io, path, buf, { journal: true });
     if (journaled) this.written.journaled.push(journaled);
   }
 }

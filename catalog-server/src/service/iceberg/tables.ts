@@ -6,16 +6,17 @@ import {
   type RegisterTableRequest,
   type TableIdentifier,
 } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
 import type { Operation } from '../../store/types.ts';
 import { NoSuchTableError, NoSuchViewError } from '../../errors/index.ts';
 import { writableRef } from './refs.ts';
 import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { ioFor, namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
+import { namedByClient, readTableMetadata, writeTableMetadata } from './metadata-io.ts';
 import { findTable, type LoadedTable } from './table-reads.ts';
 import { catalogManaged } from './table-policy.ts';
-import { requireOwnFolder } from './confine.ts';
+import { confineMetadataLocations, requireOwnFolder } from './confine.ts';
 import { purgeDroppedTable, type PurgeOutcome } from '../storage/purge.ts';
 import {
   commitOrDiscard,
@@ -53,7 +54,8 @@ export async function createTable(
       undefined,
     );
     if (req['stage-create']) {
-      await ioFor(ctx, md.location).prepareDirectory(`${md.location}/metadata`);
+      const folder = `${md.location}/metadata`;
+      await (await ctx.locations.storageForWrite(folder, 'Table location', { folder: true })).prepareDirectory(folder);
       return { metadataLocation: null, metadata: md };
     }
     const written = await writeTableMetadata(ctx, md, undefined, { journal: true });
@@ -75,10 +77,11 @@ export async function createTable(
 
 /**
  * Drops a table from the branch. With purge, the files of the dropped version that nothing else reaches (no branch or
- * tag head, kept commit or other table) are deleted, one by one; see {@link purgeDroppedTable}.
+ * tag head, kept commit or other table) are deleted, one by one; see {@link purgeDroppedTable}, which never fails the
+ * drop it follows (a failed deletion is logged and left to GC).
  */
 export async function dropTable(
-  ctx: Ctx,
+  ctx: Ctx & Partial<Pick<AppContext, 'logger'>>,
   ref: string,
   ns: string[],
   name: string,
@@ -100,7 +103,11 @@ export async function dropTable(
   return purge ? purgeDroppedTable(ctx, dropped.metadataLocation) : undefined;
 }
 
-/** Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). */
+/**
+ * Registers an existing metadata file as a table (overwrite replaces an existing table's pointer). The file is checked
+ * as a create would check the same metadata: its location, write-path properties and every snapshot's manifest list
+ * must lie in the catalog's storage, since loads hand them to writers and GC reads the manifest lists.
+ */
 export async function registerTable(
   ctx: Ctx,
   ref: string,
@@ -110,7 +117,8 @@ export async function registerTable(
 ): Promise<LoadedTable> {
   const metadataLocation = await ctx.locations.confine(req['metadata-location'], 'Metadata file');
   const metadata = await namedByClient(readTableMetadata(ctx, metadataLocation), metadataLocation);
-  await ctx.locations.confine(metadata.location, 'Table location of the registered metadata');
+  // The file is registered as it is (its canonical forms are not stored): only whether each location is allowed counts.
+  await confineMetadataLocations(ctx, metadata, undefined, 'Table', 'of the registered metadata');
   return withCommitRetry(async () => {
     const head = await writableRef(ctx.store, ref);
     await requireNamespace(ctx, head.hash, ns, ref);

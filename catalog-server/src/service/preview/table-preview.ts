@@ -1,6 +1,11 @@
 import { decodeManifest, decodeManifestList, type DataFile, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
+import {
+  BadRequestError,
+  NoSuchTableError,
+  PreviewUnsupportedError,
+  UnprocessableEntityError,
+} from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
@@ -67,16 +72,18 @@ export async function previewTable(
     totalRecords: snapshot.summary['total-records'] === undefined ? null : String(snapshot.summary['total-records']),
   };
 
-  const files = await liveFiles(ctx, snapshot['manifest-list']);
+  const table = key.elements.join('.');
+  const files = await liveFiles(ctx, table, snapshot['manifest-list']);
   // Avro/ORC data files and v3 deletion vectors (Puffin) would be misread as Parquet: refuse them instead.
   const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET');
-  if (other) throw new PreviewUnsupportedError(key.elements.join('.'), other.file.fileFormat, other.file.filePath);
+  if (other) throw new PreviewUnsupportedError(table, other.file.fileFormat, other.file.filePath);
   const data = files.filter((f) => f.file.content === 0);
   const posDeletes = files.filter((f) => f.file.content === 1);
   const eqDeletes = files.filter((f) => f.file.content === 2);
   // Arrow and the Parquet decoder take ~0.2 s to import: the first preview loads them, not the server's start.
   const { decodeParquet } = await import('./parquet-columns.ts');
-  const read = async (path: string) => decodeParquet(new Uint8Array(await ioFor(ctx, path).read(path)));
+  const read = (path: string) =>
+    readTableFile(ctx, table, 'data or delete file', path, (buf) => decodeParquet(new Uint8Array(buf)));
 
   // Deleted positions per data file path, with the highest delete sequence number that removes each.
   const deletedAt = new Map<string, Map<bigint, bigint>>();
@@ -164,11 +171,11 @@ function currentSnapshot(md: TableMetadata) {
 }
 
 /** Live entries of every manifest of a snapshot, with data sequence numbers inherited per the spec. */
-async function liveFiles(ctx: Deps, manifestList: string): Promise<LiveFile[]> {
-  const { manifests } = decodeManifestList(await ioFor(ctx, manifestList).read(manifestList));
+async function liveFiles(ctx: Deps, table: string, manifestList: string): Promise<LiveFile[]> {
+  const { manifests } = await readTableFile(ctx, table, 'manifest list', manifestList, decodeManifestList);
   const out: LiveFile[] = [];
   for (const m of manifests) {
-    const { entries } = decodeManifest(await ioFor(ctx, m.manifestPath).read(m.manifestPath));
+    const { entries } = await readTableFile(ctx, table, 'manifest', m.manifestPath, decodeManifest);
     for (const e of entries) {
       if (e.status === 2) continue;
       const seq = e.sequenceNumber ?? (e.status === 1 ? m.sequenceNumber : 0);
@@ -176,6 +183,35 @@ async function liveFiles(ctx: Deps, manifestList: string): Promise<LiveFile[]> {
     }
   }
   return out;
+}
+
+/**
+ * Reads and decodes one file of the table. Its files are what its writers put there: a folder where a file belongs, or
+ * bytes that do not decode, are the table's content and not a server fault, so they are a 422 naming the file. Storage
+ * failures keep their own answers (404 for a missing file, 403, 503).
+ */
+async function readTableFile<T>(
+  ctx: Deps,
+  table: string,
+  what: string,
+  path: string,
+  decode: (buf: Buffer) => T,
+): Promise<T> {
+  const refuse = (why: string) =>
+    new UnprocessableEntityError(`Cannot preview "${table}": its ${what} ${path} ${why}.`, { table, path });
+  let buf: Buffer;
+  try {
+    buf = await ioFor(ctx, path).read(path);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EISDIR') throw refuse('is a folder, not a file');
+    throw err;
+  }
+  try {
+    return decode(buf);
+  } catch (err) {
+    // The Parquet decoder (WebAssembly) throws strings as well as errors.
+    throw refuse(`cannot be decoded (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 function tupleKey(values: unknown[]): string {

@@ -80,7 +80,7 @@ export class FileJournal {
       const done: string[] = [];
       for (const f of page) {
         try {
-          await this.locations.storageFor(f.location).write(f.location, f.bytes);
+          await (await this.locations.storageForWrite(f.location)).write(f.location, f.bytes);
           done.push(f.location);
         } catch (err) {
           this.logger?.error({ err, location: f.location }, 'journaled metadata file could not be restored');

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../app-context.ts';
-import type { Content, Reference } from '../../store/types.ts';
-import { TableFileReader, type SnapshotScope } from './table-files.ts';
+import type { Content, ContentKey, Reference } from '../../store/types.ts';
+import { TableFileReader, type SnapshotScope, type UnreadableFile } from './table-files.ts';
 import { locationKey } from '../../warehouse/location.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'>;
@@ -16,6 +16,11 @@ export interface Reachable {
   commits: number;
   /** Content pointing at metadata outside the catalog's storage: not read, so not followed. */
   foreign: string[];
+  /**
+   * Files kept table versions name that could not be read or decoded (see TableFileReader): kept, not followed, and
+   * reported with the table (a key it had in a kept state) whose metadata names them.
+   */
+  unreadable: Array<UnreadableFile & { table: string }>;
 }
 
 /**
@@ -32,18 +37,20 @@ export async function markReachable(
   const reader = opts.reader ?? new TableFileReader(ctx);
   const refs = await ctx.store.listReferences();
   const cutoff = opts.keepHistoryMs === undefined ? -Infinity : opts.now - opts.keepHistoryMs;
-  const tables = new Set<string>();
+  // Table metadata location → a key it was seen under, only to name the table in reports.
+  const tables = new Map<string, ContentKey>();
   const views = new Set<string>();
-  const collect = (c: Content) => {
-    if (c.type === 'ICEBERG_TABLE') tables.add(c.metadataLocation);
-    else if (c.type === 'ICEBERG_VIEW') views.add(c.metadataLocation);
+  const collect = (key: ContentKey, c: Content) => {
+    if (c.type === 'ICEBERG_TABLE') {
+      if (!tables.has(c.metadataLocation)) tables.set(c.metadataLocation, key);
+    } else if (c.type === 'ICEBERG_VIEW') views.add(c.metadataLocation);
   };
   const seen = new Set<string>();
   let commits = 0;
   const stack: string[] = [];
   for (const r of refs) {
     // A head's whole tree is kept whatever its age; younger history adds what its commits wrote.
-    for (const c of await treeContents(ctx, r.hash)) collect(c);
+    for (const e of await treeContents(ctx, r.hash)) collect(e.key, e.content);
     stack.push(r.hash);
   }
   while (stack.length > 0) {
@@ -53,23 +60,27 @@ export async function markReachable(
     const commit = await ctx.store.getCommit(hash);
     if (Date.parse(commit.commitTime) <= cutoff) {
       // The newest commit at or before the cutoff is the state a time-travel read at the cutoff sees: keep its tree.
-      for (const c of await treeContents(ctx, hash)) collect(c);
+      for (const e of await treeContents(ctx, hash)) collect(e.key, e.content);
       continue;
     }
     commits++;
-    for (const op of commit.operations) if (op.type === 'PUT') collect(op.content);
+    for (const op of commit.operations) if (op.type === 'PUT') collect(op.key, op.content);
     stack.push(...commit.parentHashes);
   }
   const files = new Set<string>();
-  for (const location of tables) {
+  for (const location of tables.keys()) {
     for (const f of await reader.filesOf(location, { snapshots: opts.snapshots })) files.add(locationKey(f));
   }
   for (const location of views) files.add(locationKey(location));
-  return { files, refs, metadataFiles: tables.size + views.size, commits, foreign: [...reader.foreign] };
+  const unreadable = [...reader.unreadable.values()].map((u) => ({
+    table: tables.get(u.metadata)?.elements.join('.') ?? '',
+    ...u,
+  }));
+  return { files, refs, metadataFiles: tables.size + views.size, commits, foreign: [...reader.foreign], unreadable };
 }
 
-async function treeContents(ctx: Ctx, hash: string): Promise<Content[]> {
-  const out: Content[] = [];
+async function treeContents(ctx: Ctx, hash: string): Promise<Array<{ key: ContentKey; content: Content }>> {
+  const out: Array<{ key: ContentKey; content: Content }> = [];
   let token: string | undefined;
   do {
     const page = await ctx.store.listEntries(hash, {
@@ -77,7 +88,7 @@ async function treeContents(ctx: Ctx, hash: string): Promise<Content[]> {
       pageToken: token,
       withContent: true,
     });
-    for (const e of page.items) if (e.content) out.push(e.content);
+    for (const e of page.items) if (e.content) out.push({ key: e.key, content: e.content });
     token = page.token;
   } while (token);
   return out;

@@ -10,11 +10,14 @@ type Ctx = Pick<AppContext, 'locations' | 'store'>;
  * still journaled (written moments ago, not yet fsynced; see file-journal.ts) is forgotten before it is deleted, so
  * a restart after a crash does not write it back as an orphan.
  *
+ * `progress.deleted` counts the files deleted so far, for a caller that must report them when a later delete fails.
+ *
  * @example const { deleted, skipped } = await deleteFiles(ctx, ['file:///wh/db/t/data/a.parquet'])
  */
 export async function deleteFiles(
   ctx: Ctx,
   locations: Iterable<string>,
+  progress: { deleted: number } = { deleted: 0 },
 ): Promise<{ deleted: number; skipped: string[] }> {
   const owned: string[] = [];
   const skipped: string[] = [];
@@ -27,6 +30,7 @@ export async function deleteFiles(
     const io = ioFor(ctx, location);
     metadataCacheFor(io).forget(location);
     await io.delete(location);
+    progress.deleted++;
   }
   return { deleted: owned.length, skipped };
 }

@@ -2,17 +2,36 @@ import {
   decodeManifest,
   decodeManifestList,
   EntryStatus,
+  IcebergFormatError,
   type Snapshot,
   type TableMetadata,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
+import { BadRequestError } from '../../errors/index.ts';
 import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
 
 type Ctx = Pick<AppContext, 'locations'>;
 
+/** A file a table's metadata names that could not be read: kept, and reported, rather than failing the whole mark. */
+export interface UnreadableFile {
+  /** The file that could not be read. */
+  location: string;
+  /** The table metadata file through which it was reached (the file itself when the metadata is unreadable). */
+  metadata: string;
+  /** Why: the decoder's or the storage's message. */
+  error: string;
+}
+
 /**
  * Reads the files one table metadata file references, caching by immutable file (manifest lists and manifests never
  * change once written), so marking many versions of a table reads each manifest once.
+ *
+ * Any writer can commit a snapshot whose manifest list is not Avro, or is a folder; one such file must not stop GC
+ * or every other table's purge. A file whose content cannot be decoded, or that is a folder, is therefore kept (it is
+ * in the set like every file the metadata names) and recorded in {@link unreadable}; what it would have named is
+ * unknown, and no reader can reach it through that file either. Storage that fails (unavailable, access denied, an
+ * I/O error) still fails the read: those files may be perfectly good, and marking on without them could delete what
+ * they reference.
  */
 export class TableFileReader {
   readonly #ctx: Ctx;
@@ -23,6 +42,8 @@ export class TableFileReader {
    * commits of the management API): never read, never deleted, reported by GC.
    */
   readonly foreign = new Set<string>();
+  /** Files that could not be read or decoded, by location (see the class comment). */
+  readonly unreadable = new Map<string, UnreadableFile>();
 
   constructor(ctx: Ctx) {
     this.#ctx = ctx;
@@ -43,71 +64,116 @@ export class TableFileReader {
       this.foreign.add(location);
       return out;
     }
-    let md: TableMetadata;
-    try {
-      md = await readTableMetadata(this.#ctx, location, { copy: false });
-    } catch (err) {
-      if (!(await ioFor(this.#ctx, location).exists(location))) return out;
-      throw err;
-    }
+    const md = await this.#readMetadata(location);
+    if (!md) return out;
     for (const f of metadataReferencedFiles(md)) out.add(f);
     const kept = opts.snapshots === 'refs' ? snapshotsAtRefs(md) : md.snapshots;
-    for (const list of manifestListsOf(kept)) {
-      out.add(list);
-      for (const manifest of await this.#readManifestList(list)) {
-        out.add(manifest);
-        const files = await this.#readManifest(manifest);
-        for (const f of files.live) out.add(f);
-        if (opts.removedToo) for (const f of files.removed) out.add(f);
-      }
-    }
-    for (const manifest of v1ManifestsOf(kept)) {
+    const addManifest = async (manifest: string) => {
       out.add(manifest);
-      const files = await this.#readManifest(manifest);
+      const files = await this.#readManifest(manifest, location);
       for (const f of files.live) out.add(f);
       if (opts.removedToo) for (const f of files.removed) out.add(f);
+    };
+    for (const list of manifestListsOf(kept)) {
+      out.add(list);
+      for (const manifest of await this.#readManifestList(list, location)) await addManifest(manifest);
     }
+    for (const manifest of v1ManifestsOf(kept)) await addManifest(manifest);
     return out;
   }
 
-  #readManifestList(location: string): Promise<string[]> {
+  /** The metadata, or undefined when it is gone or unreadable (then recorded); storage failures are thrown. */
+  async #readMetadata(location: string): Promise<TableMetadata | undefined> {
+    try {
+      return await readTableMetadata(this.#ctx, location, { copy: false });
+    } catch (err) {
+      // Typed storage failures (unavailable, access denied) are thrown as they are. Every other read failure the
+      // metadata reader turns into a 400 for register's sake, so the bytes are read again to tell a file that is gone,
+      // a folder or not metadata (recorded) from storage that fails (thrown).
+      if (!(err instanceof BadRequestError || err instanceof IcebergFormatError || isNotFound(err))) throw err;
+      const bytes = await this.#read(location, location);
+      if (bytes) this.#record(location, location, err);
+      return undefined;
+    }
+  }
+
+  #readManifestList(location: string, metadata: string): Promise<string[]> {
     let p = this.#manifestLists.get(location);
     if (!p) {
-      p = this.#read(location).then((buf) => (buf ? decodeManifestList(buf).manifests.map((m) => m.manifestPath) : []));
+      p = this.#decode(location, metadata, (buf) => decodeManifestList(buf).manifests.map((m) => m.manifestPath), []);
       this.#manifestLists.set(location, p);
     }
     return p;
   }
 
-  #readManifest(location: string): Promise<{ live: string[]; removed: string[] }> {
+  #readManifest(location: string, metadata: string): Promise<{ live: string[]; removed: string[] }> {
     let p = this.#manifests.get(location);
     if (!p) {
-      p = this.#read(location).then((buf) => {
-        const live: string[] = [];
-        const removed: string[] = [];
-        for (const e of buf ? decodeManifest(buf).entries : []) {
-          (e.status === EntryStatus.DELETED ? removed : live).push(e.dataFile.filePath);
-        }
-        return { live, removed };
-      });
+      p = this.#decode(
+        location,
+        metadata,
+        (buf) => {
+          const live: string[] = [];
+          const removed: string[] = [];
+          for (const e of decodeManifest(buf).entries) {
+            (e.status === EntryStatus.DELETED ? removed : live).push(e.dataFile.filePath);
+          }
+          return { live, removed };
+        },
+        { live: [], removed: [] },
+      );
       this.#manifests.set(location, p);
     }
     return p;
   }
 
-  /** A file already gone (deleted by a client, or by an earlier interrupted sweep) references nothing more. */
-  async #read(location: string): Promise<Buffer | undefined> {
+  /**
+   * Reads and decodes one Avro file; `none` when it is gone, outside the catalog's storage, a folder or not
+   * decodable (the last three recorded).
+   */
+  async #decode<T>(location: string, metadata: string, decode: (buf: Buffer) => T, none: T): Promise<T> {
+    if (!this.#ctx.locations.contains(location)) {
+      // Only the catalog's own storage is read; a location outside it (stored before confinement covered it) is kept.
+      this.#record(location, metadata, new Error('it is outside the storage this catalog owns, so it was not read'));
+      return none;
+    }
+    const buf = await this.#read(location, metadata);
+    if (!buf) return none;
+    try {
+      return decode(buf);
+    } catch (err) {
+      this.#record(location, metadata, err);
+      return none;
+    }
+  }
+
+  /**
+   * A file already gone (deleted by a client, or by an earlier interrupted sweep) references nothing more; a folder
+   * named as a file is recorded as unreadable. Both give undefined.
+   */
+  async #read(location: string, metadata: string): Promise<Buffer | undefined> {
     try {
       return await ioFor(this.#ctx, location).read(location);
     } catch (err) {
-      if (
-        (err as { code?: string }).code === 'ENOENT' ||
-        (err as { code?: string }).code === 'STORAGE_OBJECT_NOT_FOUND'
-      )
+      if (isNotFound(err)) return undefined;
+      if ((err as { code?: string }).code === 'EISDIR') {
+        this.#record(location, metadata, new Error('it is a folder, not a file'));
         return undefined;
+      }
       throw err;
     }
   }
+
+  #record(location: string, metadata: string, err: unknown): void {
+    if (this.unreadable.has(location)) return;
+    this.unreadable.set(location, { location, metadata, error: (err as Error)?.message ?? String(err) });
+  }
+}
+
+/** A path through a file (ENOTDIR) cannot exist either. */
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'STORAGE_OBJECT_NOT_FOUND';
 }
 
 /** Files named directly in table metadata: earlier metadata files, statistics and partition statistics. */
