@@ -10,8 +10,8 @@ function commands(cmd: Command, prefix: string[] = []): { path: string[]; cmd: C
   });
 }
 
-/** What `rat <path> --help` prints. */
-async function helpOf(path: string[]): Promise<string> {
+/** What `rat <path> --help` prints, and what it threw (commander ends help with an exit it throws here). */
+async function runHelp(path: string[]): Promise<{ out: string; thrown: unknown }> {
   const fresh = await buildProgram();
   let out = '';
   const quiet = (c: Command): void => {
@@ -19,8 +19,15 @@ async function helpOf(path: string[]): Promise<string> {
     c.commands.forEach(quiet);
   };
   quiet(fresh);
-  await fresh.parseAsync(['node', 'rat', ...path, '--help']).catch(() => undefined);
-  return out;
+  const thrown = await fresh.parseAsync(['node', 'rat', ...path, '--help']).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { out, thrown };
+}
+
+async function helpOf(path: string[]): Promise<string> {
+  return (await runHelp(path)).out;
 }
 
 describe('rat --help', function () {
@@ -41,17 +48,7 @@ describe('rat --help', function () {
   it('`rat <command> --help` exits 0 for every command and prints its usage', async () => {
     const program = await buildProgram();
     for (const { path } of [{ path: [] as string[] }, ...commands(program)]) {
-      const fresh = await buildProgram();
-      let out = '';
-      const quiet = (c: Command): void => {
-        c.exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
-        c.commands.forEach(quiet);
-      };
-      quiet(fresh);
-      const thrown = await fresh.parseAsync(['node', 'rat', ...path, '--help']).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const { out, thrown } = await runHelp(path);
       assert.ok(thrown instanceof CommanderError, `rat ${path.join(' ')} --help: ${String(thrown)}`);
       assert.equal(thrown.exitCode, 0, `rat ${path.join(' ')} --help: ${thrown.code}`);
       assert.match(out, new RegExp(`Usage: rat${path.length ? ` ${path.join(' ')}` : ''}\\b`));

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import yaml from 'js-yaml';
 import {
+  configDocument,
   DEFAULT_CATALOG_URL,
-  InvalidProjectConfigError,
   InvalidServerUrlError,
   parseProjectConfig,
   PROJECT_CONFIG_FILES,
@@ -83,15 +82,7 @@ function projectServer(cwd: string): string | undefined {
       const file = path.join(dir, name);
       if (!existsSync(file)) continue;
       const text = readFileSync(file, 'utf8');
-      let doc: unknown;
-      try {
-        doc = name.endsWith('.json') ? JSON.parse(text) : yaml.load(text);
-      } catch (err) {
-        throw new InvalidProjectConfigError(
-          file,
-          `not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
-        );
-      }
+      const doc = configDocument(file, text);
       return parseProjectConfig(doc, file).catalogUrl;
     }
     if (path.dirname(dir) === dir) return undefined;

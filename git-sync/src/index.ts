@@ -15,6 +15,7 @@ export { readProjectConfig } from './config/read-project-config.ts';
 export { writeProjectConfig } from './config/write-project-config.ts';
 export { setCatalogUrl } from './config/set-catalog-url.ts';
 export { parseProjectConfig } from './config/parse-project-config.ts';
+export { configDocument } from './config/config-document.ts';
 export { serverUrlProblem, describeServerUrlProblem, type ServerUrlProblem } from './config/server-url-problem.ts';
 export { defaultProjectConfig, DEFAULT_CATALOG_URL, PROJECT_CONFIG_FILES } from './config/default-project-config.ts';
 

@@ -1,8 +1,7 @@
-import path from 'node:path';
-import yaml from 'js-yaml';
 import { InvalidProjectConfigError } from '../errors/index.ts';
 import type { FsModule } from '../types.ts';
-import { DEFAULT_CATALOG_URL, PROJECT_CONFIG_FILES } from './default-project-config.ts';
+import { DEFAULT_CATALOG_URL } from './default-project-config.ts';
+import { configDocument, readConfigDocument } from './config-document.ts';
 import { parseProjectConfig } from './parse-project-config.ts';
 
 /**
@@ -41,8 +40,7 @@ export async function setCatalogUrl(
       );
   }
   // Checked before the file is touched: an edit that does not parse to the wanted URL is never written.
-  const name = path.basename(cfg.file);
-  const after = parseProjectConfig(name.endsWith('.json') ? JSON.parse(next) : yaml.load(next), cfg.file);
+  const after = parseProjectConfig(configDocument(cfg.file, next), cfg.file);
   if (cfg.catalogUrl === wanted) return { file: cfg.file, previous: cfg.catalogUrl, changed: false };
   if (after.catalogUrl !== wanted)
     throw new InvalidProjectConfigError(
@@ -61,31 +59,9 @@ async function readWrittenCatalogUrl(
   fs: FsModule,
   dir: string,
 ): Promise<{ file: string; text: string; catalogUrl: string }> {
-  for (const name of PROJECT_CONFIG_FILES) {
-    const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = await fs.promises.readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    let doc: unknown;
-    try {
-      doc = name.endsWith('.json') ? JSON.parse(text) : yaml.load(text);
-    } catch (err) {
-      throw new InvalidProjectConfigError(
-        file,
-        `not valid ${name.endsWith('.json') ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]})`,
-      );
-    }
-    const catalog = (doc as { catalog?: unknown } | null)?.catalog;
-    const written = typeof catalog === 'object' && catalog !== null ? (catalog as { url?: unknown }).url : catalog;
-    const catalogUrl = typeof written === 'string' ? written.replace(/\/+$/, '') : DEFAULT_CATALOG_URL;
-    return { file, text, catalogUrl };
-  }
-  throw new InvalidProjectConfigError(
-    PROJECT_CONFIG_FILES.join(' or '),
-    `not found in ${dir}`,
-    'Run `rat init --server <url>` to write one',
-  );
+  const { file, text, doc } = await readConfigDocument(fs, dir);
+  const catalog = (doc as { catalog?: unknown } | null)?.catalog;
+  const written = typeof catalog === 'object' && catalog !== null ? (catalog as { url?: unknown }).url : catalog;
+  const catalogUrl = typeof written === 'string' ? written.replace(/\/+$/, '') : DEFAULT_CATALOG_URL;
+  return { file, text, catalogUrl };
 }
