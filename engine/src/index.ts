@@ -29,6 +29,7 @@ export {
   type RunEvent,
   type StepReport,
 } from './runner/run.ts';
+export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export {
   listRuns,

@@ -19,7 +19,12 @@ export type DeleteDataBranchResult =
  *
  * @example await deleteDataBranch(io, 'feature')
  */
-export async function deleteDataBranch(io: GitSyncIO, codeBranch: string): Promise<DeleteDataBranchResult> {
+export async function deleteDataBranch(
+  io: GitSyncIO,
+  codeBranch: string,
+  /** `archive: false`: never archive, whatever `onBranchDelete` says (a rename keeps the data under the new name). */
+  opts: { archive?: boolean } = {},
+): Promise<DeleteDataBranchResult> {
   const dataBranch = dataBranchFor(codeBranch, io.config);
   if (dataBranch === io.config.defaultDataBranch) return { kind: 'protected', dataBranch };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -31,7 +36,8 @@ export async function deleteDataBranch(io: GitSyncIO, codeBranch: string): Promi
     if (!(await createdHere(io, codeBranch, dataBranch)))
       return { kind: 'not-created-here', dataBranch, hash: ref.hash };
     let archivedAs: string | undefined;
-    if (io.config.onBranchDelete === 'archive') archivedAs = await archive(io, dataBranch, ref.hash);
+    if (io.config.onBranchDelete === 'archive' && opts.archive !== false)
+      archivedAs = await archive(io, dataBranch, ref.hash);
     try {
       await io.catalog.deleteReference(ref);
     } catch (err) {

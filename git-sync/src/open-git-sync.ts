@@ -2,7 +2,7 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { httpDataCatalog } from './catalog/http-data-catalog.ts';
 import { readProjectConfig } from './config/read-project-config.ts';
-import { NotAGitRepositoryError } from './errors/index.ts';
+import { NotAGitRepositoryError, WorktreeNotSupportedError } from './errors/index.ts';
 import type { FsModule, GitSyncIO, Reporter } from './types.ts';
 
 export interface OpenGitSyncOptions {
@@ -29,7 +29,9 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
   } catch {
     throw new NotAGitRepositoryError(cwd);
   }
-  const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : path.join(dir, '.git');
+  const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
+  // A linked worktree's git dir names the main repository's in `commondir`; a submodule's does not.
+  if (opts.fs.existsSync(path.join(gitdir, 'commondir'))) throw new WorktreeNotSupportedError(dir, gitdir);
   const config = await readProjectConfig({ fs: opts.fs, dir, env: opts.env ?? {} });
   return {
     fs: opts.fs,
@@ -54,4 +56,15 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
         ),
     },
   };
+}
+
+/**
+ * `<dir>/.git`, or where it points when it is a file (`gitdir: …`, what a linked worktree or a submodule has), so
+ * that state is never written under a file (the ENOTDIR of `mkdir .git/rat`).
+ */
+async function linkedGitDir(fs: FsModule, dir: string): Promise<string> {
+  const dotGit = path.join(dir, '.git');
+  if (!(await fs.promises.stat(dotGit)).isFile()) return dotGit;
+  const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fs.promises.readFile(dotGit, 'utf8'));
+  return m ? path.resolve(dir, m[1]!) : dotGit;
 }

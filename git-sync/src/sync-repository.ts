@@ -1,7 +1,8 @@
 import { ensureDataBranch, type EnsuredDataBranch } from './ensure-data-branch.ts';
 import { findMergeSource } from './find-merge-source.ts';
 import { finishPendingMerges } from './finish-pending-merges.ts';
-import { currentBranch, firstParentLog, headSha } from './git/repo.ts';
+import { DetachedHeadError } from './errors/detached-head.ts';
+import { currentBranch, firstParentLog, headSha, localBranchTips, remoteBranchTips } from './git/repo.ts';
 import { replayJournal } from './internal/replay-journal.ts';
 import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
 import { mergeHints } from './merge-hints.ts';
@@ -12,7 +13,10 @@ import type { GitSyncIO } from './types.ts';
 export interface SyncOptions {
   /** Merge this code branch's data (a merge request merged on a forge, where no hook ran). */
   merged?: string;
-  /** Target of `merged`; defaults to the checked-out branch. */
+  /**
+   * Target of `merged`; defaults to the checked-out branch. On a detached HEAD (a CI checkout) it is also the branch
+   * the history scan and pending forge merges are for: HEAD's history is taken as that branch's.
+   */
   into?: string;
   /** Settle conflicting tables of journaled or requested merges: `theirs` = source's version, `ours` = target's. */
   resolve?: 'ours' | 'theirs';
@@ -44,6 +48,11 @@ export interface SyncReport {
  * @example await syncRepository(io, { merged: 'feature' })        // squash-merged on the forge
  */
 export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Promise<SyncReport> {
+  const branch = await currentBranch(io);
+  const sha = await headSha(io);
+  // The branch whose data this sync brings in step: the checked-out one, or `--into` on a detached HEAD.
+  const home = branch ?? opts.into;
+  if (!home) throw new DetachedHeadError(sha ?? 'HEAD', await branchAt(io, sha), opts.merged);
   const replay = await replayJournal(io, { resolve: opts.resolve, existing: opts.existing });
   const report: SyncReport = {
     replayed: replay.done.length,
@@ -58,13 +67,11 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     merges: [],
     linked: false,
   };
-  const branch = await currentBranch(io);
-  const sha = await headSha(io);
-  if (branch) report.ensured = await ensureDataBranch(io, branch);
+  if (home) report.ensured = await ensureDataBranch(io, home);
   // Merge shas a pending forge merge covers: the history scan below must not report them a second time.
   const handled = new Set<string>();
-  if (branch) {
-    for (const r of await finishPendingMerges(io, branch, { resolve: opts.resolve })) {
+  if (home) {
+    for (const r of await finishPendingMerges(io, home, { resolve: opts.resolve })) {
       if (r.mergeSha) handled.add(r.mergeSha);
       report.merges.push(r);
       if (r.kind === 'conflict' || r.kind === 'rebuild-failed') report.conflicts.push(describeBlocked(r));
@@ -72,26 +79,25 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   }
 
   if (opts.merged) {
-    const target = opts.into ?? branch;
-    if (!target) throw new Error('`rat sync --merged` needs `--into <branch>` on a detached HEAD');
+    const target = opts.into ?? home;
     const r = await mergeDataBranches(io, { sourceBranch: opts.merged, targetBranch: target, resolve: opts.resolve });
     report.merges.push(r);
     if (r.kind === 'conflict' || r.kind === 'rebuild-failed') report.conflicts.push(describeBlocked(r));
-  } else if (branch && sha) {
+  } else if (home && sha) {
     const log = await firstParentLog(io, sha, opts.depth ?? 50);
     for (const c of log.reverse()) {
       if (c.parents.length < 2 || handled.has(c.sha)) continue;
       const hints = mergeHints(c.message);
-      const source = await findMergeSource(io, c.parents[1], branch, hints);
+      const source = await findMergeSource(io, c.parents[1], home, hints);
       if (!source) continue;
       const r = await mergeDataBranches(io, {
         sourceBranch: source,
-        targetBranch: branch,
+        targetBranch: home,
         mergeSha: c.sha,
         resolve: opts.resolve,
       });
       report.merges.push({ ...r, mergeSha: c.sha });
-      if (r.kind === 'merged') await recordCodeLink(io, c.sha, branch, r.hash);
+      if (r.kind === 'merged') await recordCodeLink(io, c.sha, home, r.hash);
       const blocked = r.kind === 'conflict' || r.kind === 'rebuild-failed';
       const already = report.conflicts.some((c) => c.startsWith(`${blocked ? r.source : ''} → `));
       if (blocked && !already) report.conflicts.push(describeBlocked(r));
@@ -106,6 +112,16 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
     report.linked = true;
   }
   return report;
+}
+
+/**
+ * The branch to suggest on a detached HEAD: a local branch at HEAD, else a remote-tracking one (`origin/main` →
+ * `main`, what CI fetched), else the default data branch's name (the usual code branch of a one-to-one mapping).
+ */
+async function branchAt(io: GitSyncIO, sha: string | undefined): Promise<string> {
+  for (const [name, tip] of await localBranchTips(io)) if (tip === sha) return name;
+  for (const [name, tip] of await remoteBranchTips(io)) if (tip === sha) return name.slice(name.indexOf('/') + 1);
+  return io.config.defaultDataBranch;
 }
 
 /** One line for a merge that needs a decision or a fix. */

@@ -23,6 +23,7 @@ import {
   readJournal,
   resolveDataRef,
   workingTreeChanges,
+  type DataRefResolution,
   type GitSyncIO,
 } from '@ratatouille/git-sync';
 
@@ -55,6 +56,8 @@ export async function resolveEngineTarget(o: {
   branch?: string;
   server?: string;
   project?: string;
+  /** The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do. */
+  read?: boolean;
 }): Promise<EngineTarget> {
   const cwd = process.cwd();
   let branch = o.branch;
@@ -84,6 +87,11 @@ export async function resolveEngineTarget(o: {
       throw new Error(
         `data branch "${r.dataBranch}" existed before code branch "${r.codeBranch}"; decide first: \`rat sync --existing reuse\` or \`rat sync --existing reset\`.`,
       );
+    }
+    if (!branch && r.readOnly && o.read) {
+      // A detached checkout reads the data recorded for its commit as it is; only commands that write refuse.
+      branch = r.ref;
+      why = `read-only: ${detachedWhy(r)}`;
     }
     if (!branch) {
       if (r.readOnly) {
@@ -131,6 +139,15 @@ export async function resolveEngineTarget(o: {
     why,
     keepFailedRuns: configured?.keepFailedRuns,
   };
+}
+
+/** How a detached checkout's data was found, for the `branch:` line. */
+function detachedWhy(r: DataRefResolution): string {
+  const sha = r.codeSha?.slice(0, 12) ?? 'HEAD';
+  if (r.why === 'recorded') return `the data recorded for detached commit ${sha}`;
+  if (r.why === 'recorded-ancestor') return `approximate: the data of the nearest recorded ancestor of ${sha}`;
+  if (r.why === 'default-branch') return `approximate: no data recorded near ${sha}, the default data branch's head`;
+  return 'RAT_DATA_REF';
 }
 
 /** Progress: a live line on a terminal, plain lines otherwise. */
@@ -263,7 +280,7 @@ export function register(program: Command): void {
       const sel = selector.join(' ') || undefined;
       if (o.json) {
         await printJsonOutcome(async () => {
-          const t = await resolveEngineTarget(o);
+          const t = await resolveEngineTarget({ ...o, read: o.dryRun });
           if (!o.dryRun) {
             const warning = uncommittedWarning(t);
             if (warning) console.error(warning);
@@ -290,7 +307,7 @@ export function register(program: Command): void {
         });
         return;
       }
-      const t = await resolveEngineTarget(o);
+      const t = await resolveEngineTarget({ ...o, read: o.dryRun });
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
       if (o.dryRun) {
         const p = dryRun(t.project, sel);

@@ -18,7 +18,7 @@ export function register(program: Command): void {
       examples('rat runs                        # same as rat runs list', 'rat runs list --branch dev --json'),
     )
     .action(async (o: { branch?: string; server?: string; json?: boolean }) => {
-      const t = await resolveEngineTarget({ ...o, project: process.cwd() });
+      const t = await resolveEngineTarget({ ...o, project: process.cwd(), read: true });
       const records = await listRuns(t.server, t.branch);
       if (o.json) {
         console.log(JSON.stringify(records, null, 2));

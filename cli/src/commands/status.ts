@@ -44,6 +44,16 @@ export function statusJson(s: RepositoryStatus) {
   };
 }
 
+/** Why a detached checkout's data is not the data recorded for HEAD itself. */
+function approximateNote(s: RepositoryStatus): string {
+  const sha = s.headSha?.slice(0, 12) ?? 'HEAD';
+  const what =
+    s.data.why === 'default-branch'
+      ? `no data was recorded for ${sha} nor its recent ancestors: showing the head of "${s.data.dataBranch}"`
+      : `no data was recorded for ${sha}: showing its nearest recorded ancestor's`;
+  return `approximate: ${what} (a merge made without hooks? \`rat sync\` on its branch records it)`;
+}
+
 /**
  * `rat status`: the code branch, its data branch and head, ahead/behind its base, and whether they are in step.
  * Exits 1 while they are not (a data merge left conflicting, a missed step, a data branch waiting for a decision).
@@ -72,6 +82,8 @@ export function register(program: Command): void {
       console.log(
         `data:  ${s.data.ref}${s.data.readOnly ? ' (read-only)' : ''}  head ${short(s.dataHead ?? s.data.hash)}`,
       );
+      // The hook said so at checkout time; say it here too, or the data shown passes for this commit's own.
+      if (s.data.approximate) console.log(`note:  ${approximateNote(s)}`);
       if (s.base) console.log(`base:  ${s.base}  ahead ${s.ahead ?? 0}, behind ${s.behind ?? 0}`);
       if (s.headLink) {
         console.log(

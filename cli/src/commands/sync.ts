@@ -28,7 +28,10 @@ export function register(program: Command): void {
     .description('Bring data branches in step with git: replay missed steps, merge data of forge-merged branches')
     .addOption(serverOption())
     .option('--merged <branch>', 'merge the data of this (forge-merged) code branch')
-    .option('--into <branch>', 'target code branch for --merged (default: the checked-out branch)')
+    .option(
+      '--into <branch>',
+      'target code branch for --merged, and on a detached HEAD (CI) the branch whose history HEAD is (default: the checked-out branch)',
+    )
     .addOption(
       new Option(
         '--resolve <side>',
@@ -47,7 +50,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  rat sync                          # replay what the hooks missed\n' +
-        '  rat sync --merged feature/x        # after a merge request was merged on the forge',
+        '  rat sync --merged feature/x        # after a merge request was merged on the forge\n' +
+        '  rat sync --into main               # a detached CI checkout of main',
     )
     .action(async (o: SyncCliOptions) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });

@@ -35,12 +35,12 @@ export function register(program: Command): void {
         });
       if (o.json) {
         await printJsonOutcome(async () => {
-          const r = await testsOf(await resolveEngineTarget(o));
+          const r = await testsOf(await resolveEngineTarget({ ...o, read: true }));
           return { branch: r.branch, status: r.status, tests: r.tests };
         });
         return;
       }
-      const t = await resolveEngineTarget(o);
+      const t = await resolveEngineTarget({ ...o, read: true });
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
       const report = await testsOf(t, progressPrinter());
       const passed = report.tests.filter((x) => x.passed).length;

@@ -1,4 +1,5 @@
-import { ManagementClient, ManagementApiError, type Reference } from '@ratatouille/catalog-client';
+import { ManagementClient, ManagementApiError, refPath, type Reference } from '@ratatouille/catalog-client';
+import { pinnedRef } from './pinned-ref.ts';
 
 export type RefInfo = Reference;
 export { ManagementApiError };
@@ -12,6 +13,19 @@ export class BranchApi {
 
   get(name: string): Promise<Reference> {
     return this.client.getReference(name);
+  }
+
+  /**
+   * What a read-only step reads: a reference's head, or for a pinned `name@hash` that very commit (checked to exist
+   * through its history, since `GET /trees/{name}` refuses a hash). A pinned ref comes back with its full spec as
+   * `name`, so the catalog URL built from it stays pinned.
+   */
+  async read(ref: string): Promise<Reference> {
+    const pinned = pinnedRef(ref);
+    if (!pinned) return this.get(ref);
+    const page = await this.client.log(refPath(pinned.name, pinned.hash), { maxRecords: 1 });
+    const hash = page.logEntries[0]?.commitMeta.hash ?? pinned.hash;
+    return { type: 'BRANCH', name: ref, hash };
   }
 
   createBranch(name: string, from: Reference): Promise<Reference> {

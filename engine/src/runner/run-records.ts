@@ -2,6 +2,7 @@ import { ManagementApiError } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import { BranchApi } from './branches.ts';
+import { pinnedRef } from './pinned-ref.ts';
 import type { TestOutcome } from './data-tests.ts';
 import { RUN_BRANCH_PREFIX, RUNS_TABLE, type RunReport, type StepReport } from './run.ts';
 import { catalogFor, refreshView, sqlName } from './tables.ts';
@@ -47,11 +48,16 @@ const iso = (text: unknown) => (text ? new Date(`${String(text).replace(' ', 'T'
  */
 export async function listRuns(server: string, branch = 'main'): Promise<RunRecord[]> {
   const api = new BranchApi(server);
-  const refs = await api.list();
+  const pinned = pinnedRef(branch);
+  // A pinned ref (`main@<hash>`) is the data as it was at one commit: the runs merged by then. Failed runs' kept
+  // branches are today's, not that commit's, so they are left out. The commit is checked first, so that a wrong
+  // hash is the server's 404 rather than an empty list.
+  const kept = pinned ? [] : (await api.list()).map((r) => r.name).filter((n) => n.startsWith(RUN_BRANCH_PREFIX));
+  if (pinned) await api.read(branch);
   const sql = await DuckDbRunner.open();
   const out: RunRecord[] = [];
   try {
-    const sources = [branch, ...refs.map((r) => r.name).filter((n) => n.startsWith(RUN_BRANCH_PREFIX))];
+    const sources = [branch, ...kept];
     for (const ref of sources) {
       const catalog = catalogFor(server, ref);
       if (!(await refreshView(sql, catalog, RUNS_TABLE).catch(() => null))) continue;

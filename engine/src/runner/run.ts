@@ -11,6 +11,7 @@ import { compileWithSourceMap } from '../pipeline/compile.ts';
 import { plan as planSteps, type Plan } from '../pipeline/planner.ts';
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
+import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { runTests, type TestOutcome } from './data-tests.ts';
@@ -229,7 +230,10 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   const plan = planSteps(o.project, o.selector);
   const budget = o.memoryLimit ? parseMemoryLimit(o.memoryLimit) : undefined;
   const api = new BranchApi(o.server);
-  let target = await api.get(branch).catch(async (err) => {
+  // A pinned ref (`main@<hash>`, a detached checkout's data) can be tested, never built on.
+  const pinned = pinnedRef(branch);
+  if (pinned && !o.testsOnly) throw new ReadOnlyRefError(branch, pinned.name);
+  let target = await (pinned ? api.read(branch) : api.get(branch)).catch(async (err) => {
     if (o.createBranch === false) throw err;
     if ((err as { status?: number }).status !== 404) throw err;
     const created = await api.createBranch(branch, await api.get('main'));

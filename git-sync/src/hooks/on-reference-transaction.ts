@@ -1,5 +1,9 @@
 import { deleteDataBranch } from '../delete-data-branch.ts';
-import { ZERO_SHA } from '../git/repo.ts';
+import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
+import { ancestorCommands, createdInTransaction, moveTarget, renameInProgress } from '../git/branch-rename.ts';
+import { currentBranch, ZERO_SHA } from '../git/repo.ts';
+import { reportRenamed } from '../internal/report-renamed.ts';
+import { renameDataBranch } from '../rename-data-branch.ts';
 import { guarded } from '../internal/guard.ts';
 import { tagData, untagData } from '../internal/tag-data.ts';
 import type { GitSyncIO, HookOutcome } from '../types.ts';
@@ -21,7 +25,8 @@ export function parseRefUpdates(stdin: string): RefUpdate[] {
 
 /**
  * reference-transaction: acts once the update is `committed`. A deleted branch deletes (or archives) its data branch
- * if this clone created it (a teammate's is kept, and the user told how to delete it); a created tag tags the data; a
+ * if this clone created it (a teammate's is kept, and the user told how to delete it); a renamed branch's data moves
+ * to a data branch of the new name first (`renameDataBranch`); a created tag tags the data; a
  * deleted tag deletes the data tag rat created for it (one that was there before is kept). Other updates (commits, HEAD, remotes) are
  * ignored. git may report one deletion twice (packed and loose refs): every step is idempotent. Always exit 0.
  *
@@ -35,6 +40,23 @@ export async function onReferenceTransaction(
   for (const u of args.updates) {
     if (u.ref.startsWith('refs/heads/') && u.newSha === ZERO_SHA) {
       const codeBranch = u.ref.slice('refs/heads/'.length);
+      const rename = await renameOf(io, codeBranch, u.oldSha, args.updates);
+      if (rename.renaming) {
+        const to = rename.to;
+        if (!to) {
+          io.report.warn(
+            `git is renaming "${codeBranch}" but rat could not tell the new name: data branch "${dataBranchFor(codeBranch, io.config)}" is kept. To carry its data over: rat branch create <new data branch> --from ${dataBranchFor(codeBranch, io.config)}`,
+          );
+          continue;
+        }
+        await guarded(
+          io,
+          `moving the data of "${codeBranch}" to "${to}"`,
+          { kind: 'rename-branch', codeBranch, toCodeBranch: to },
+          async () => reportRenamed(io, await renameDataBranch(io, codeBranch, to)),
+        );
+        continue;
+      }
       await guarded(
         io,
         `removing the data branch of "${codeBranch}"`,
@@ -64,4 +86,25 @@ export async function onReferenceTransaction(
     }
   }
   return { exitCode: 0 };
+}
+
+/**
+ * Whether the deletion of `codeBranch` is half of a rename, and its new name when it can be told: created in the same
+ * transaction, else (git's files backend, which writes the new ref after this hook) read from git's command line.
+ */
+async function renameOf(
+  io: GitSyncIO,
+  codeBranch: string,
+  sha: string,
+  updates: RefUpdate[],
+): Promise<{ renaming: boolean; to?: string }> {
+  const inTransaction = createdInTransaction(updates, sha);
+  if (inTransaction) return { renaming: true, to: inTransaction };
+  if (!renameInProgress({ fs: io.fs, commonDir: io.gitdir })) return { renaming: false };
+  const current = await currentBranch(io);
+  for (const words of ancestorCommands()) {
+    const to = moveTarget(words, codeBranch, current);
+    if (to) return { renaming: true, to };
+  }
+  return { renaming: true };
 }

@@ -1,3 +1,5 @@
+import { renameDataBranch } from '../rename-data-branch.ts';
+import { reportRenamed } from './report-renamed.ts';
 import { CatalogRequestFailedError, CatalogUnreachableError } from '../errors/index.ts';
 import { ensureDataBranch } from '../ensure-data-branch.ts';
 import { mergeDataBranches } from '../merge-data-branches.ts';
@@ -116,6 +118,9 @@ async function replayOne(
     }
     case 'delete-branch':
       await deleteDataBranch(io, e.codeBranch);
+      return true;
+    case 'rename-branch':
+      reportRenamed(io, await renameDataBranch(io, e.codeBranch, e.toCodeBranch));
       return true;
     case 'tag':
       await tagData(io, e.tag, e.sha, e.codeBranch);

@@ -11,6 +11,8 @@ export type JournalStep =
   | { kind: 'record-link'; sha: string; codeBranch: string }
   | { kind: 'merge'; sourceBranch: string; targetBranch: string; mergeSha?: string; conflict?: boolean }
   | { kind: 'delete-branch'; codeBranch: string }
+  /** `git branch -m codeBranch toCodeBranch`: the data follows under the new name. */
+  | { kind: 'rename-branch'; codeBranch: string; toCodeBranch: string }
   | { kind: 'tag'; tag: string; sha: string; codeBranch?: string }
   | { kind: 'delete-tag'; tag: string }
   | { kind: 'copy-link'; fromSha: string; toSha: string }
