@@ -1,5 +1,5 @@
 /** Recorded fork points: which data branch and hash a data branch was created from, to recreate it faithfully. */
-import { readJsonFile, writeJsonFile, type StateIO } from './rat-dir.ts';
+import { keyedRecords, type StateIO } from './rat-dir.ts';
 
 export interface ForkRecord {
   dataBranch: string;
@@ -8,21 +8,16 @@ export interface ForkRecord {
   at: string;
 }
 
-const FILE = 'forks.json';
+const forks = keyedRecords<ForkRecord>('forks.json');
 
-export async function readForks(io: StateIO): Promise<Record<string, ForkRecord>> {
-  return readJsonFile<Record<string, ForkRecord>>(io, FILE, {});
+export function readForks(io: StateIO): Promise<Record<string, ForkRecord>> {
+  return forks.read(io);
 }
 
-export async function recordFork(io: StateIO, codeBranch: string, rec: ForkRecord): Promise<void> {
-  const all = await readForks(io);
-  all[codeBranch] = rec;
-  await writeJsonFile(io, FILE, all);
+export function recordFork(io: StateIO, codeBranch: string, rec: ForkRecord): Promise<void> {
+  return forks.put(io, codeBranch, rec);
 }
 
-export async function forgetFork(io: StateIO, codeBranch: string): Promise<void> {
-  const all = await readForks(io);
-  if (!(codeBranch in all)) return;
-  delete all[codeBranch];
-  await writeJsonFile(io, FILE, all);
+export function forgetFork(io: StateIO, codeBranch: string): Promise<void> {
+  return forks.forget(io, codeBranch);
 }

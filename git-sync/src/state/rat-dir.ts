@@ -31,3 +31,31 @@ export async function writeJsonFile(io: StateIO, name: string, value: unknown): 
   await io.fs.promises.writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
   await io.fs.promises.rename(tmp, path.join(dir, name));
 }
+
+/**
+ * A JSON file of records by key under `.git/rat/` (fork points by code branch, created tags by name): read them all,
+ * put one, forget one. Each write rewrites the small file whole.
+ *
+ * @example const forks = keyedRecords<ForkRecord>('forks.json'); await forks.put(io, 'feature', rec)
+ */
+export function keyedRecords<T>(file: string): {
+  read(io: StateIO): Promise<Record<string, T>>;
+  put(io: StateIO, key: string, value: T): Promise<void>;
+  forget(io: StateIO, key: string): Promise<void>;
+} {
+  const read = (io: StateIO) => readJsonFile<Record<string, T>>(io, file, {});
+  return {
+    read,
+    async put(io, key, value) {
+      const all = await read(io);
+      all[key] = value;
+      await writeJsonFile(io, file, all);
+    },
+    async forget(io, key) {
+      const all = await read(io);
+      if (!(key in all)) return;
+      delete all[key];
+      await writeJsonFile(io, file, all);
+    },
+  };
+}
