@@ -1,5 +1,6 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
+import { commitTimestamp } from '../updates/commit-time.ts';
 import type { RowLineage } from './row-lineage.ts';
 
 /** A source snapshot as it lands on the target: possibly a new id, always a new manifest list and parent. */
@@ -50,6 +51,8 @@ export function replayedSummary(
  * @example withReplayedSnapshots(merged, [{ source: s, snapshotId: s['snapshot-id'], manifestList }], Date.now())
  */
 export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnapshot[], now: number): TableMetadata {
+  // Never behind what the target records, as every commit's stamp (Java refuses a table whose clock went back).
+  const at = commitTimestamp(md, now);
   const snapshots = [...md.snapshots];
   const log = [...md['snapshot-log']];
   let parent = md['current-snapshot-id'];
@@ -64,7 +67,7 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
       ...r.source,
       'snapshot-id': r.snapshotId,
       'parent-snapshot-id': parent,
-      'timestamp-ms': now,
+      'timestamp-ms': at,
       'manifest-list': r.manifestList,
       summary,
     };
@@ -80,11 +83,11 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
     }
     if (snapshot['parent-snapshot-id'] === null) delete snapshot['parent-snapshot-id'];
     snapshots.push(snapshot);
-    log.push({ 'snapshot-id': r.snapshotId, 'timestamp-ms': now });
+    log.push({ 'snapshot-id': r.snapshotId, 'timestamp-ms': at });
     parent = r.snapshotId;
     parentSummary = summary;
   }
-  if (replayed.length === 0) return { ...md, 'last-updated-ms': now };
+  if (replayed.length === 0) return { ...md, 'last-updated-ms': at };
   // A table ref the source moved onto one of its new snapshots follows that snapshot to its replayed id.
   const renamed = new Map(replayed.map((r) => [r.source['snapshot-id'], r.snapshotId]));
   const refs = Object.fromEntries(
@@ -101,7 +104,7 @@ export function withReplayedSnapshots(md: TableMetadata, replayed: ReplayedSnaps
     refs: { ...refs, main: { ...(md.refs.main ?? {}), type: 'branch', 'snapshot-id': parent! } },
     'last-sequence-number': sequence,
     ...(nextRowId !== undefined ? { 'next-row-id': nextRowId } : {}),
-    'last-updated-ms': now,
+    'last-updated-ms': at,
   };
 }
 
