@@ -40,6 +40,17 @@ describe('git lockstep in a team: edge cases (real git, real server)', function 
     const sync = await repo.rat(['sync']);
     assert.equal(sync.code, 1, 'rat sync alone waits for the decision');
     assert.equal(await catalog.head('x'), stale);
+    // The decision is x's: on main, status and sync are not held up by it (sync still warns).
+    // (Hooks off for the way there and back: the point is only where status and sync run.)
+    await repo.ok('-c', 'core.hooksPath=/dev/null', 'checkout', 'main');
+    const mainStatus = await repo.rat(['status']);
+    assert.equal(mainStatus.code, 0, mainStatus.stdout);
+    const mainSync = await repo.rat(['sync']);
+    assert.equal(mainSync.code, 0, mainSync.stderr);
+    assert.match(mainSync.stderr, /data branch of "x" existed before the code branch/);
+    // Back on x with the hooks on: still the one decision pending, not a second one.
+    await repo.ok('checkout', 'x');
+    assert.equal(await catalog.head('x'), stale);
 
     const reset = await repo.rat(['sync', '--existing', 'reset']);
     assert.equal(reset.code, 0, reset.stderr);

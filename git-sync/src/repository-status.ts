@@ -65,7 +65,8 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
       problems.push(
         `the data merge of "${e.sourceBranch}" into "${e.targetBranch}" conflicts: the code is merged, the data is not (run \`rat sync\` to see what needs a decision)`,
       );
-    if (e.kind === 'existing-branch')
+    // Another branch's decision waits for that branch: `rat status` there says so.
+    if (e.kind === 'existing-branch' && e.codeBranch === codeBranch)
       problems.push(
         `data branch of "${e.codeBranch}" existed before the code branch: run \`rat sync --existing reuse\` or \`--existing reset\``,
       );

@@ -54,10 +54,12 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   const home = branch ?? opts.into;
   if (!home) throw new DetachedHeadError(sha ?? 'HEAD', await branchAt(io, sha), opts.merged);
   const replay = await replayJournal(io, { resolve: opts.resolve, existing: opts.existing });
+  // Another branch's pending `--existing` decision is that branch's: it is warned about, and waits for its checkout.
+  const blocking = replay.conflicts.filter((e) => e.kind !== 'existing-branch' || e.codeBranch === home);
   const report: SyncReport = {
     replayed: replay.done.length,
     pending: replay.pending.length - replay.conflicts.length,
-    conflicts: replay.conflicts.map((e) =>
+    conflicts: blocking.map((e) =>
       e.kind === 'merge'
         ? `${e.sourceBranch} → ${e.targetBranch}`
         : e.kind === 'existing-branch'

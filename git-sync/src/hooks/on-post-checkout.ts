@@ -7,7 +7,7 @@ import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { reportSettled } from '../internal/report-settled.ts';
 import { settleExistingDataBranch } from '../settle-existing-data-branch.ts';
 import { readForks } from '../state/forks.ts';
-import { appendJournal } from '../state/journal.ts';
+import { appendJournal, readJournal } from '../state/journal.ts';
 import type { GitSyncIO, HookOutcome } from '../types.ts';
 
 export interface PostCheckoutArgs {
@@ -86,12 +86,15 @@ async function onExistingDataBranch(
     reportSettled(io, await settleExistingDataBranch(io, branch, policy, { ...from, expectedHash: existingHash }));
     return;
   }
-  await appendJournal(
-    io,
-    { kind: 'existing-branch', codeBranch: branch, existingHash, ...from },
-    'data branch existed before its code branch',
-    io.now?.(),
-  );
+  // Checked out again before the decision: one pending decision per branch (a second would fail once it is made).
+  const waiting = (await readJournal(io)).some((e) => e.kind === 'existing-branch' && e.codeBranch === branch);
+  if (!waiting)
+    await appendJournal(
+      io,
+      { kind: 'existing-branch', codeBranch: branch, existingHash, ...from },
+      'data branch existed before its code branch',
+      io.now?.(),
+    );
   io.report.warn(
     [
       `the new code is NOT tied to it yet; decide:`,
