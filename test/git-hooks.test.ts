@@ -97,6 +97,7 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     const asked = await repo.rat(['sync', '--resolve', 'theirs']);
     assert.equal(asked.code, 1, asked.stdout + asked.stderr);
     assert.match(asked.stdout, /Forcing c over main drops from main:\n {2}! {2}db\.u: /);
+    assert.equal(asked.stdout.match(/Forcing c over main/g)?.length, 1, 'asked once');
     assert.match(asked.stderr, /not forced \(confirm on a terminal, or pass --yes\)/);
     assert.equal(await catalog.head('main'), dataBefore, 'nothing forced');
     const resolved = await repo.rat(['sync', '--resolve', 'theirs', '--yes']);

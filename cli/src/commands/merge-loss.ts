@@ -55,7 +55,18 @@ export function askBeforeForcing(
   server: string,
   yes: boolean,
 ): (force: { source: string; target: string; tables: string[] }) => Promise<boolean> {
+  // One sync may reach the same forced merge twice (its journaled step, then the history scan): ask once.
+  const answered = new Map<string, boolean>();
   return async ({ source, target, tables }) => {
+    const key = JSON.stringify([source, target, [...tables].sort()]);
+    const earlier = answered.get(key);
+    if (earlier !== undefined) return earlier;
+    const answer = await ask(source, target, tables);
+    answered.set(key, answer);
+    return answer;
+  };
+
+  async function ask(source: string, target: string, tables: string[]): Promise<boolean> {
     const api = new ManagementClient({ server });
     const [into, from] = await Promise.all([api.getReference(target), api.getReference(source)]);
     const losses = await forcedLosses(api, server, target, into, from, (k) => tables.includes(k));
@@ -63,7 +74,7 @@ export function askBeforeForcing(
     process.stdout.write(`Forcing ${source} over ${target} drops from ${target}:\n`);
     for (const l of losses) process.stdout.write(`  !  ${l.key}: ${l.text}\n`);
     return yes || (await confirm('Force anyway?'));
-  };
+  }
 }
 
 /** Asks on the terminal; false when there is no terminal to ask on. */

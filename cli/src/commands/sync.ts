@@ -75,7 +75,9 @@ export function register(program: Command): void {
             console.log(
               `merged data of "${m.source}" into "${m.target}" (${m.hash.slice(0, 12)})${m.rebuilt?.length ? `, rebuilt with the merged code: ${m.rebuilt.join(', ')}` : ''}`,
             );
-          else if (m.kind === 'already-merged') console.log(`data of "${m.source}" already in "${m.target}"`);
+          // Every earlier merge in the history read is found again on each run: named only when asked for.
+          else if (m.kind === 'already-merged' && o.merged)
+            console.log(`data of "${m.source}" already in "${m.target}"`);
           else if (m.kind === 'no-source' && o.merged)
             console.error(
               `rat: ⚠ no data branch "${m.source}" on the server: nothing of it was merged. Deleting a git branch deletes its data branch (or archives it as tag archive/${m.source}, see \`rat tag list\`); merge that with \`rat merge\`, or check the name.`,
