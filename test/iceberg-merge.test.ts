@@ -324,7 +324,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     assert.match(asked.out, /^ {2}! {2}mg\.rewritten: \d+ snapshot\(s\), 1 row\(s\) added on main$/m);
     const forced = await runRat(process.cwd(), ['merge', 'f', '--force', 'mg.rewritten', '--yes', ...server]);
     assert.equal(forced.code, 0, forced.out);
-    assert.match(forced.out, /^ {2}F {2}mg\.rewritten$/m);
+    assert.match(forced.out, /^ {2}F {2}mg\.rewritten: source's version$/m);
   });
 
   it('no request was answered 5xx', () => session.assertNoServerErrors());

@@ -16,7 +16,7 @@ describe('rat merge output', () => {
 
   it('keeps the F/D markers and a blank for keys taken from the source', () => {
     assert.equal(detailLine({ key, mergeBehavior: 'NORMAL', outcome: 'TAKEN' }), '     db.orders');
-    assert.equal(detailLine({ key, mergeBehavior: 'FORCE', outcome: 'TAKEN' }), '  F  db.orders');
-    assert.equal(detailLine({ key, mergeBehavior: 'DROP', outcome: 'KEPT' }), '  D  db.orders');
+    assert.equal(detailLine({ key, mergeBehavior: 'FORCE', outcome: 'TAKEN' }), "  F  db.orders: source's version");
+    assert.equal(detailLine({ key, mergeBehavior: 'DROP', outcome: 'KEPT' }), "  K  db.orders: target's version kept");
   });
 });

@@ -24,8 +24,13 @@ interface MergeOpts extends ServerOpts {
  * // → '  R  db.orders: replayed 1 snapshot'
  */
 export function detailLine(d: MergeResponse['details'][number]): string {
-  const marker = d.outcome === 'RESOLVED' ? 'R' : d.mergeBehavior === 'NORMAL' ? ' ' : d.mergeBehavior[0];
-  return `  ${marker}  ${keyText(d.key)}${d.resolution ? `: ${d.resolution.summary}` : ''}`;
+  // Not `D` for a dropped change: next to `rat diff`'s A/M/D it would read as a deleted table.
+  const marker =
+    d.outcome === 'RESOLVED' ? 'R' : d.mergeBehavior === 'FORCE' ? 'F' : d.mergeBehavior === 'DROP' ? 'K' : ' ';
+  const what =
+    d.resolution?.summary ??
+    (d.mergeBehavior === 'FORCE' ? "source's version" : d.mergeBehavior === 'DROP' ? "target's version kept" : '');
+  return `  ${marker}  ${keyText(d.key)}${what ? `: ${what}` : ''}`;
 }
 
 /** `rat merge <source> [--into <branch>]`: merges a branch (or tag) into a branch as one merge commit. */
