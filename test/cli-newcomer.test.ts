@@ -103,6 +103,35 @@ describe('rat newcomer messages and --json outputs (real binary)', function () {
     assert.equal(json<{ uri: string }>(env).uri, `${server.url}/iceberg/main`);
   });
 
+  it('rat init of a new repository on a server whose main already holds data says it now shares it; on an empty one it does not', async () => {
+    const shared = await startTestServer();
+    try {
+      const init = (repo: string) => runRat(repo, ['init', '--server', shared.url], { RAT_SERVER: '' });
+      const gitRepo = () => {
+        const repo = folder({ 'README.md': 'a project\n' }, dirs);
+        execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+        return repo;
+      };
+      const first = await init(gitRepo());
+      assert.equal(first.code, 0, first.out);
+      assert.doesNotMatch(first.out, /already holds data/);
+      const ns = await fetch(`${shared.url}/iceberg/v1/namespaces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ namespace: ['other_project'] }),
+      });
+      assert.equal(ns.status, 200);
+      const second = await init(gitRepo());
+      assert.equal(second.code, 0, second.out);
+      assert.match(
+        second.out,
+        /data branch "main" already holds data on this server \(newest commit: "[^"]*other_project[^"]*"\); this repository now shares it/,
+      );
+    } finally {
+      await shared.stop();
+    }
+  });
+
   it('rat run --branch with an invalid name is refused by the server (400) before creating anything', async () => {
     const dir = folder(items, dirs);
     const r = await rat(dir, ['run', '--branch', 'bad..name', '--json']);

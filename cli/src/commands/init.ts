@@ -114,6 +114,14 @@ export function register(program: Command): void {
         console.log(
           `data branch "${ensured.dataBranch}" ${ensured.created ? `created from ${ensured.source}` : 'exists'} (${ensured.reference.hash.slice(0, 12)})`,
         );
+        // A first setup that finds data already there: on a server shared by several projects, it is another's.
+        if (cfg.written && !ensured.created) {
+          const [newest] = await io.catalog.history(ensured.dataBranch, 1);
+          if (newest)
+            console.error(
+              `rat: ⚠ data branch "${ensured.dataBranch}" already holds data on this server (newest commit: "${newest.message}"); this repository now shares it. If it is another project's, give this project a server (or --data-dir) of its own.`,
+            );
+        }
         const head = git(['rev-parse', '-q', '--verify', 'HEAD']);
         if (!head) return;
         const link = await recordCodeLink(io, head, current);
