@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { applyTableCommit } from './apply-table-commit.ts';
-import { createTableUpdates } from './create-updates.ts';
-import { parseTableUpdate, TABLE_UPDATE_ACTIONS, type TableUpdate } from './table-update.ts';
-import { parseTableRequirement, TABLE_REQUIREMENT_TYPES, type TableRequirement } from './requirements.ts';
+import { parseTableUpdate, TABLE_UPDATE_ACTIONS } from './table-update.ts';
+import { parseTableRequirement } from './requirements.ts';
 import { tableAppliers } from './table-appliers.ts';
-import type { TableMetadata } from '../model/table-metadata.ts';
 import { parseTableMetadata, tableMetadataToJson } from '../model/table-metadata.ts';
-import { createTableRequest } from '../rest/requests.ts';
-import { deepFreeze } from '../model/frozen.ts';
 import {
   InvalidUpdateError,
   RequirementFailedError,
@@ -16,65 +12,7 @@ import {
   InvalidSchemaError,
 } from '../errors/index.ts';
 import { parseJson, stringifyJson } from '../json.ts';
-
-const NOW = 1_700_000_000_000;
-const S1 = 3051729675574597004n;
-const S2 = 4051729675574597005n;
-
-function newTable(extra: Record<string, unknown> = {}): TableMetadata {
-  const req = createTableRequest.parse({
-    name: 't',
-    location: null,
-    schema: {
-      type: 'struct',
-      'schema-id': 7,
-      fields: [
-        { id: 1, name: 'id', type: 'long', required: true },
-        {
-          id: 2,
-          name: 'tags',
-          type: { type: 'list', 'element-id': 5, element: 'string', 'element-required': false },
-          required: false,
-        },
-      ],
-    },
-    'partition-spec': { fields: [{ 'source-id': 1, transform: 'bucket[4]', name: 'id_bucket' }] },
-    'stage-create': true,
-    ...extra,
-  });
-  return applyTableCommit(undefined, [], createTableUpdates(req, { uuid: 'u-1', location: 'file:///wh/db/t' }), {
-    now: NOW,
-  });
-}
-
-const sortOn = (sourceId: number) => ({
-  'source-id': sourceId,
-  transform: 'identity',
-  direction: 'asc',
-  'null-order': 'nulls-first',
-});
-
-/**
- * Applies to deeply frozen metadata, as the catalog does to what it caches: an applier that changed anything of the
- * base (rather than replacing it in the builder's copy) would throw here.
- */
-function commit(md: TableMetadata | undefined, reqs: unknown[], updates: unknown[]): TableMetadata {
-  const base = md && deepFreeze(md);
-  return applyTableCommit(base, reqs.map(parseTableRequirement), updates.map(parseTableUpdate), { now: NOW + 1 });
-}
-
-const snapshot = (id: bigint, seq: number, parent?: bigint) => ({
-  action: 'add-snapshot',
-  snapshot: {
-    'snapshot-id': id,
-    'parent-snapshot-id': parent ?? null,
-    'sequence-number': seq,
-    'timestamp-ms': NOW + seq,
-    'manifest-list': `file:///wh/db/t/metadata/snap-${id}.avro`,
-    summary: { operation: 'append' },
-  },
-});
-const setMain = (id: bigint) => ({ action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': id });
+import { NOW, S1, S2, commit, newTable, setMain, snapshot, sortOn } from './test-tables.ts';
 
 describe('table updates', () => {
   it('create builds a v2 table with schema 0, fresh field ids, spec 0 (field ids from 1000), unsorted order', () => {
@@ -418,58 +356,5 @@ describe('table updates', () => {
     const copy = structuredClone(base);
     commit(base, [], [snapshot(S1, 1), setMain(S1), { action: 'set-properties', updates: { a: '1' } }]);
     assert.deepEqual(base, copy);
-  });
-});
-
-describe('table requirements', () => {
-  const md = commit(newTable(), [], [snapshot(S1, 1), setMain(S1)]);
-  const holds: TableRequirement[] = [
-    { type: 'assert-table-uuid', uuid: 'u-1' },
-    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': S1 },
-    { type: 'assert-ref-snapshot-id', ref: 'nope', 'snapshot-id': null },
-    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 3 },
-    { type: 'assert-current-schema-id', 'current-schema-id': 0 },
-    { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': 1000 },
-    { type: 'assert-default-spec-id', 'default-spec-id': 0 },
-    { type: 'assert-default-sort-order-id', 'default-sort-order-id': 0 },
-  ];
-  const fails: TableRequirement[] = [
-    { type: 'assert-create' },
-    { type: 'assert-table-uuid', uuid: 'u-2' },
-    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': S2 },
-    { type: 'assert-ref-snapshot-id', ref: 'main', 'snapshot-id': null },
-    { type: 'assert-ref-snapshot-id', ref: 'nope', 'snapshot-id': S1 },
-    { type: 'assert-last-assigned-field-id', 'last-assigned-field-id': 4 },
-    { type: 'assert-current-schema-id', 'current-schema-id': 1 },
-    { type: 'assert-last-assigned-partition-id', 'last-assigned-partition-id': 999 },
-    { type: 'assert-default-spec-id', 'default-spec-id': 1 },
-    { type: 'assert-default-sort-order-id', 'default-sort-order-id': 1 },
-  ];
-
-  it('each requirement type holds on a matching table', () => {
-    for (const r of holds) applyTableCommit(md, [r], [] as TableUpdate[], { now: NOW });
-  });
-
-  it('each requirement type fails with RequirementFailedError on a mismatch', () => {
-    for (const r of fails)
-      assert.throws(() => applyTableCommit(md, [r], [], { now: NOW }), RequirementFailedError, r.type);
-    assert.deepEqual(new Set(fails.map((r) => r.type)), new Set(TABLE_REQUIREMENT_TYPES));
-  });
-
-  it('assert-create holds only for a missing table; other requirements fail on a missing table', () => {
-    const created = commit(
-      undefined,
-      [{ type: 'assert-create' }],
-      createTableUpdates(createTableRequest.parse({ name: 't', schema: newTable().schemas[0] }), {
-        uuid: 'x',
-        location: 'file:///t',
-      }),
-    );
-    assert.equal(created['table-uuid'], 'x');
-    assert.throws(
-      () =>
-        applyTableCommit(undefined, [{ type: 'assert-current-schema-id', 'current-schema-id': 0 }], [], { now: NOW }),
-      RequirementFailedError,
-    );
   });
 });
