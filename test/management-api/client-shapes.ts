@@ -154,6 +154,39 @@ export const clientShapeCases: Case[] = [
     },
   },
   {
+    name: 'content ids as Nessie checks them: a new key may not bring one (400) unless a rename deletes its key in the same commit; another id on an existing key is a 400',
+    async run(t) {
+      const b = await freshBranch(t);
+      const first = await commit(t, b.name, b.hash, [
+        putOp(['db'], namespace('db')),
+        putOp(['db', 't'], table('s3://w/t/1.json')),
+      ]);
+      const id = first.ids['db.t']!;
+      const bare = (ops: unknown[]) =>
+        post(t, `/trees/${seg(b.name)}@${first.hash}/history/commit`, {
+          commitMeta: { message: 'x' },
+          operations: ops,
+        });
+      const newWithId = await bare([
+        putOp(['db', 'u'], table('s3://w/u/1.json', 1, '11111111-0000-0000-0000-000000000000')),
+      ]);
+      expectStatus(newWithId, 400, 'BAD_REQUEST');
+      const otherId = await bare([
+        putOp(['db', 't'], table('s3://w/t/2.json', 2, '22222222-0000-0000-0000-000000000000')),
+      ]);
+      expectStatus(otherId, 400, 'BAD_REQUEST');
+      assert.equal(await head(t, b.name), first.hash);
+      const renamed = ok(
+        await bare([
+          { type: 'DELETE', key: { elements: ['db', 't'] } },
+          putOp(['db', 'r'], table('s3://w/t/1.json', 1, id)),
+        ]),
+      );
+      const after = ok(await get(t, `/trees/${seg(b.name)}@${renamed.targetBranch.hash}/contents/db.r`)).content;
+      assert.equal(after.id, id, 'a rename keeps the content id');
+    },
+  },
+  {
     name: 'max-records=0 means no limit and content=TRUE is true, as JAX-RS reads them',
     async run(t) {
       const b = await freshBranch(t);

@@ -69,6 +69,12 @@ export interface JournaledFile {
 export interface CommitOptions {
   /** Files the commit references that were written without their fsync; only where `journalsFiles` is true. */
   files?: JournaledFile[];
+  /**
+   * Nessie's content-id rules, for clients of its API: a new key may not bring a content id unless the same commit
+   * deletes the key holding it (a rename), and an existing key put with another id is a bad request rather than a
+   * conflict. The store's own writers (renames, catalog copies) keep ids their way.
+   */
+  nessieContentIds?: boolean;
 }
 
 export interface CommitMeta {

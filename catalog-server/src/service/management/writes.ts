@@ -32,7 +32,9 @@ export async function commitOperations(
   operations: Operation[],
 ): Promise<{ branch: string; result: CommitResult }> {
   const target = await writeTarget(store, ref);
-  return { branch: target.name, result: await store.commit(target.name, target.expectedHash, meta, operations) };
+  // Nessie's content-id rules: its clients expect them (and their 400s) on this API.
+  const result = await store.commit(target.name, target.expectedHash, meta, operations, { nessieContentIds: true });
+  return { branch: target.name, result };
 }
 
 /** How a merge or transplant treats keys, and whether it only reports. */

@@ -50,6 +50,7 @@ export async function applyOperations(
   headTree: string,
   branch: string,
   operations: Operation[],
+  rules: { nessieContentIds: boolean } = { nessieContentIds: false },
 ): Promise<{
   changes: Map<string, TreeEntry<Content> | null>;
   stored: StoredOperation[];
@@ -58,6 +59,8 @@ export async function applyOperations(
   const changes = new Map<string, TreeEntry<Content> | null>();
   const stored: StoredOperation[] = [];
   const addedContents: CommitResult['addedContents'] = [];
+  // Ids of the keys this commit deletes: a new key may take one of them (a rename keeps its content id).
+  const deletedIds = rules.nessieContentIds ? await idsDeletedBy(nodes, headTree, operations) : new Set<string>();
   for (const op of operations) {
     if (op.type === 'UNCHANGED') continue;
     const existing = await treeGet(nodes, headTree, op.key.elements);
@@ -74,7 +77,16 @@ export async function applyOperations(
       throw keyConflict(`"${name}" already exists as ${existing.type} on "${branch}".`, op.key, 'KEY_EXISTS');
     }
     if (existing && op.content.id && op.content.id !== existing.id) {
+      if (rules.nessieContentIds)
+        throw new BadRequestError(
+          `Key "${name}" already exists with content id ${existing.id}, not the ${op.content.id} the operation names.`,
+        );
       throw keyConflict(`"${name}" already exists on "${branch}" with another content id.`, op.key, 'KEY_EXISTS');
+    }
+    if (!existing && op.content.id && rules.nessieContentIds && !deletedIds.has(op.content.id)) {
+      throw new BadRequestError(
+        `New value for key "${name}" must not have a content id: the store assigns one (a rename keeps its id only when the same commit deletes the old key).`,
+      );
     }
     const id = existing?.id ?? op.content.id ?? randomUUID();
     if (!existing) addedContents.push({ key: op.key, contentId: id });
@@ -83,6 +95,20 @@ export async function applyOperations(
     stored.push({ type: 'PUT', key: op.key, content });
   }
   return { changes, stored, addedContents };
+}
+
+async function idsDeletedBy(
+  nodes: ObjectReader['nodes'],
+  headTree: string,
+  operations: Operation[],
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const op of operations) {
+    if (op.type !== 'DELETE') continue;
+    const gone = await treeGet(nodes, headTree, op.key.elements);
+    if (gone) ids.add(gone.id);
+  }
+  return ids;
 }
 
 /**

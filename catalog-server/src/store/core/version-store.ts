@@ -209,6 +209,7 @@ export class CoreVersionStore implements VersionStore {
         head.tree,
         branch,
         operations,
+        { nessieContentIds: opts.nessieContentIds === true },
       );
       const draft = new Draft(this.objects);
       const tree = await treeApply(draft.nodes, head.tree, changes);
