@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { parseMergeEvent } from './parse-merge-event.ts';
+import { bodyDigest, parseMergeEvent } from './parse-merge-event.ts';
 
 describe('parseMergeEvent', () => {
-  const raw = Buffer.from('{}');
+  const raw = bodyDigest(Buffer.from('{}'));
   const pr = (action: string, merged: boolean) => ({
     action,
     pull_request: { number: 4, merged, head: { ref: 'feature/x' }, base: { ref: 'main' }, merge_commit_sha: 'abc' },
@@ -67,9 +67,9 @@ describe('parseMergeEvent', () => {
   });
 
   it('without a delivery header, the same body gets the same delivery id', () => {
-    const a = parseMergeEvent('gitlab', {}, {}, Buffer.from('x'));
-    const b = parseMergeEvent('gitlab', {}, {}, Buffer.from('x'));
-    const c = parseMergeEvent('gitlab', {}, {}, Buffer.from('y'));
+    const a = parseMergeEvent('gitlab', {}, {}, bodyDigest(Buffer.from('x')));
+    const b = parseMergeEvent('gitlab', {}, {}, bodyDigest(Buffer.from('x')));
+    const c = parseMergeEvent('gitlab', {}, {}, bodyDigest(Buffer.from('y')));
     assert.equal(a.deliveryId, b.deliveryId);
     assert.notEqual(a.deliveryId, c.deliveryId);
   });

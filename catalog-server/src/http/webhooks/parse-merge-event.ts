@@ -17,6 +17,14 @@ export type ForgeEvent =
   | { kind: 'ping'; forge: Forge; deliveryId: string }
   | { kind: 'ignored'; forge: Forge; deliveryId: string; reason: string };
 
+/**
+ * `sha256:<hex>` of a webhook's signed bytes: the delivery id of a forge that sends none, and what binds the event to
+ * its branch mapping (service/lockstep/event-mapping.ts). Computed once per request.
+ */
+export function bodyDigest(raw: Buffer): string {
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
 const header = (h: Headers, name: string): string | undefined => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
@@ -31,16 +39,16 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
  * forge's (`X-GitHub-Delivery`, `X-Gitea-Delivery`, `X-Gitlab-Event-UUID`), else a digest of the body, so that the
  * same delivery sent twice is recognised.
  *
- * @example parseMergeEvent('github', headers, payload, raw) // { kind: 'merged', pr: { sourceBranch: 'feature', … } }
+ * @example parseMergeEvent('github', headers, payload, bodyDigest(raw)) // { kind: 'merged', pr: { sourceBranch: 'feature', … } }
  */
-export function parseMergeEvent(forge: Forge, headers: Headers, payload: unknown, raw: Buffer): ForgeEvent {
+export function parseMergeEvent(forge: Forge, headers: Headers, payload: unknown, digest: string): ForgeEvent {
   const deliveryId =
     header(
       headers,
       forge === 'github' ? 'x-github-delivery' : forge === 'gitea' ? 'x-gitea-delivery' : 'x-gitlab-event-uuid',
     ) ??
     header(headers, 'idempotency-key') ??
-    `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    digest;
   const p = obj(payload);
   if (forge === 'gitlab') {
     const event = header(headers, 'x-gitlab-event');

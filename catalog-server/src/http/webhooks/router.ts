@@ -7,17 +7,19 @@
  * A bad or missing signature is 401 and changes nothing. The handler checks the signature and reads the event; the
  * merge itself (idempotent per delivery) is `mergeOnForgeEvent` of the lockstep service.
  */
-import { createHash } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, UnauthorizedError } from '../../errors/index.ts';
 import { mergeOnForgeEvent } from '../../service/lockstep/merge-on-forge-event.ts';
-import { parseMergeEvent } from './parse-merge-event.ts';
+import { bodyDigest, parseMergeEvent } from './parse-merge-event.ts';
 import { detectForge, verifySignature, type Forge } from './verify-signature.ts';
 
 const FORGES: readonly Forge[] = ['github', 'gitlab', 'gitea'];
+
+const webhooksDisabled = () =>
+  new UnauthorizedError('Webhooks are disabled: set RAT_WEBHOOK_SECRET on the server and on the forge.');
 
 export function webhooksRouter(ctx: AppContext): Router {
   const router = Router();
@@ -26,7 +28,7 @@ export function webhooksRouter(ctx: AppContext): Router {
   router.use((req, res, next) => {
     if (ctx.webhookSecret || req.method !== 'POST') return next();
     res.setHeader('Connection', 'close');
-    next(new UnauthorizedError('Webhooks are disabled: set RAT_WEBHOOK_SECRET on the server and on the forge.'));
+    next(webhooksDisabled());
   });
   // The signature covers the exact bytes. The app's JSON parser may have run already (it keeps `rawBody`); for any
   // other content type (GitHub's form encoding) this parser keeps the body as a Buffer.
@@ -34,9 +36,8 @@ export function webhooksRouter(ctx: AppContext): Router {
 
   const handle = async (req: Request, forge: Forge | undefined) => {
     if (!forge) throw new BadRequestError('Unknown forge: send X-GitHub-Event, X-Gitlab-Event or X-Gitea-Event.');
-    if (!ctx.webhookSecret) {
-      throw new UnauthorizedError('Webhooks are disabled: set RAT_WEBHOOK_SECRET on the server and on the forge.');
-    }
+    // Refused before the body by the step above; checked again here for the secret's type.
+    if (!ctx.webhookSecret) throw webhooksDisabled();
     const raw = rawBody(req);
     if (!verifySignature(forge, req.headers, raw, ctx.webhookSecret)) {
       throw new UnauthorizedError(
@@ -44,13 +45,13 @@ export function webhooksRouter(ctx: AppContext): Router {
         { forge },
       );
     }
-    const event = parseMergeEvent(forge, req.headers, parsePayload(req, raw), raw);
+    const digest = bodyDigest(raw);
+    const event = parseMergeEvent(forge, req.headers, parsePayload(req, raw), digest);
     if (event.kind === 'ping') return { status: 200, body: { status: 'pong' } };
     if (event.kind === 'ignored') return { status: 202, body: { status: 'ignored', reason: event.reason } };
-    const bodyDigest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
     const result = await mergeOnForgeEvent(
       ctx,
-      { forge, deliveryId: event.deliveryId, bodyDigest, ...event.pr },
+      { forge, deliveryId: event.deliveryId, bodyDigest: digest, ...event.pr },
       mapping(req.query),
     );
     const status = result.status === 'ignored' || result.status === 'pending' ? 202 : 200;
