@@ -56,7 +56,7 @@ export async function resolveEngineTarget(o: {
   branch?: string;
   server?: string;
   project?: string;
-  /** The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do. */
+  /** The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do, and the working tree is not scanned for uncommitted changes. */
   read?: boolean;
 }): Promise<EngineTarget> {
   const cwd = process.cwd();
@@ -77,7 +77,8 @@ export async function resolveEngineTarget(o: {
     };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
-    uncommitted = codeCommit ? await workingTreeChanges(io) : [];
+    // Only a run that writes records whether its code was committed; the scan reads every file of the checkout.
+    uncommitted = codeCommit && !o.read ? await workingTreeChanges(io) : [];
     git = io;
     if (!r.readOnly) codeDataBranch = r.dataBranch;
     const waiting = (await readJournal(io)).find(
@@ -111,7 +112,7 @@ export async function resolveEngineTarget(o: {
       // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
       const gitOut = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
       codeCommit = gitOut('rev-parse', 'HEAD');
-      uncommitted = gitOut('status', '--porcelain').split('\n').filter(Boolean);
+      if (!o.read) uncommitted = gitOut('status', '--porcelain').split('\n').filter(Boolean);
       const codeBranch = gitOut('rev-parse', '--abbrev-ref', 'HEAD');
       if (!branch) {
         if (codeBranch === 'HEAD') throw new Error('The checkout is detached: check out a branch or pass --branch.');
