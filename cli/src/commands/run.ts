@@ -56,7 +56,10 @@ export async function resolveEngineTarget(o: {
   branch?: string;
   server?: string;
   project?: string;
-  /** The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do, and the working tree is not scanned for uncommitted changes. */
+  /**
+   * The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do, and the
+   * working tree is not scanned for uncommitted changes.
+   */
   read?: boolean;
 }): Promise<EngineTarget> {
   const cwd = process.cwd();
