@@ -54,7 +54,7 @@ export { onPostMerge } from './hooks/on-post-merge.ts';
 export { onReferenceTransaction, parseRefUpdates, type RefUpdate } from './hooks/on-reference-transaction.ts';
 export { onPostRewrite, parseRewrites } from './hooks/on-post-rewrite.ts';
 
-export { readJournal, type JournalEntry, type JournalStep } from './state/journal.ts';
+export { awaitsExistingDecision, readJournal, type JournalEntry, type JournalStep } from './state/journal.ts';
 export * from './errors/index.ts';
 export type {
   FsModule,

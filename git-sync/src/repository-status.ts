@@ -7,7 +7,7 @@ import { dataSinceLink } from './head-run-data.ts';
 import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 import { readForks } from './state/forks.ts';
 import { needsDecision } from './internal/replay-journal.ts';
-import { readJournal } from './state/journal.ts';
+import { awaitsExistingDecision, readJournal } from './state/journal.ts';
 import type { GitSyncIO } from './types.ts';
 
 export interface RepositoryStatus {
@@ -66,7 +66,7 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
         `the data merge of "${e.sourceBranch}" into "${e.targetBranch}" conflicts: the code is merged, the data is not (run \`rat sync\` to see what needs a decision)`,
       );
     // Another branch's decision waits for that branch: `rat status` there says so.
-    if (e.kind === 'existing-branch' && e.codeBranch === codeBranch)
+    if (awaitsExistingDecision(e, codeBranch))
       problems.push(
         `data branch of "${e.codeBranch}" existed before the code branch: run \`rat sync --existing reuse\` or \`--existing reset\``,
       );

@@ -4,6 +4,7 @@ import { finishPendingMerges } from './finish-pending-merges.ts';
 import { DetachedHeadError } from './errors/detached-head.ts';
 import { currentBranch, firstParentLog, headSha, localBranchTips, remoteBranchTips } from './git/repo.ts';
 import { replayJournal } from './internal/replay-journal.ts';
+import { awaitsExistingDecision } from './state/journal.ts';
 import { mergeDataBranches, type MergeDataResult } from './merge-data-branches.ts';
 import { mergeHints } from './merge-hints.ts';
 import { recordCodeLink } from './record-code-link.ts';
@@ -55,7 +56,7 @@ export async function syncRepository(io: GitSyncIO, opts: SyncOptions = {}): Pro
   if (!home) throw new DetachedHeadError(sha ?? 'HEAD', await branchAt(io, sha), opts.merged);
   const replay = await replayJournal(io, { resolve: opts.resolve, existing: opts.existing });
   // Another branch's pending `--existing` decision is that branch's: it is warned about, and waits for its checkout.
-  const blocking = replay.conflicts.filter((e) => e.kind !== 'existing-branch' || e.codeBranch === home);
+  const blocking = replay.conflicts.filter((e) => e.kind !== 'existing-branch' || awaitsExistingDecision(e, home));
   const report: SyncReport = {
     replayed: replay.done.length,
     pending: replay.pending.length - replay.conflicts.length,

@@ -21,6 +21,7 @@ import {
   defaultProjectConfig,
   openGitSync,
   readJournal,
+  awaitsExistingDecision,
   resolveDataRef,
   workingTreeChanges,
   type DataRefResolution,
@@ -84,9 +85,7 @@ export async function resolveEngineTarget(o: {
     uncommitted = codeCommit && !o.read ? await workingTreeChanges(io) : [];
     git = io;
     if (!r.readOnly) codeDataBranch = r.dataBranch;
-    const waiting = (await readJournal(io)).find(
-      (e) => e.kind === 'existing-branch' && e.codeBranch === r.codeBranch && !o.branch,
-    );
+    const waiting = (await readJournal(io)).find((e) => awaitsExistingDecision(e, r.codeBranch) && !o.branch);
     if (waiting) {
       throw new Error(
         `data branch "${r.dataBranch}" existed before code branch "${r.codeBranch}"; decide first: \`rat sync --existing reuse\` or \`rat sync --existing reset\`.`,

@@ -7,7 +7,7 @@ import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
 import { reportSettled } from '../internal/report-settled.ts';
 import { settleExistingDataBranch } from '../settle-existing-data-branch.ts';
 import { readForks } from '../state/forks.ts';
-import { appendJournal, readJournal } from '../state/journal.ts';
+import { appendJournal, awaitsExistingDecision, readJournal } from '../state/journal.ts';
 import type { GitSyncIO, HookOutcome } from '../types.ts';
 
 export interface PostCheckoutArgs {
@@ -87,7 +87,7 @@ async function onExistingDataBranch(
     return;
   }
   // Checked out again before the decision: one pending decision per branch (a second would fail once it is made).
-  const waiting = (await readJournal(io)).some((e) => e.kind === 'existing-branch' && e.codeBranch === branch);
+  const waiting = (await readJournal(io)).some((e) => awaitsExistingDecision(e, branch));
   if (!waiting)
     await appendJournal(
       io,

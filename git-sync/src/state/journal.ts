@@ -23,6 +23,17 @@ export type JournalEntry = JournalStep & { id: string; at: string; reason: strin
 
 const FILE = 'journal.jsonl';
 
+/**
+ * Whether `e` is the decision still pending for `codeBranch`'s data branch, which existed before the code branch
+ * (`rat sync --existing reuse|reset` settles it).
+ */
+export function awaitsExistingDecision<E extends JournalStep>(
+  e: E,
+  codeBranch: string | undefined,
+): e is E & Extract<JournalStep, { kind: 'existing-branch' }> {
+  return e.kind === 'existing-branch' && e.codeBranch === codeBranch;
+}
+
 export async function appendJournal(
   io: StateIO,
   step: JournalStep,
