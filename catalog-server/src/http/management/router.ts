@@ -100,7 +100,7 @@ export function managementRouter(ctx: AppContext): Router {
   /** Nessie's "recent changes" of a reference: its current and previous heads, newest first. */
   router.get('/trees/:ref/recent-changes', async (req, res) => {
     s.recentChangesQuery.parse(req.query);
-    res.json(recentChangesJson(await recentChanges(store, ref(req), accessOf(req).readsEverything)));
+    res.json(recentChangesJson(await recentChanges(store, ref(req), accessOf(req).readsEverything())));
   });
 
   router.get('/trees/:ref/entries', async (req, res) => {
