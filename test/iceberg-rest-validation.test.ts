@@ -78,7 +78,7 @@ describe('Iceberg REST metadata validation over HTTP', function () {
     assert.equal(r.status, 200, r.text);
   });
 
-  it('v3 row lineage: first-row-id behind next-row-id is 409, first-row-id without added-rows is 400', async () => {
+  it('v3 row lineage: first-row-id behind next-row-id is 409, first-row-id without added-rows or none at all is 400', async () => {
     await createTable('db', 'lineage', undefined, { properties: { 'format-version': '3' } });
     const url = `${fx.base}/namespaces/db/tables/lineage`;
     const append = (id: string, seq: number, parent: string, lineage: string) =>
@@ -92,6 +92,9 @@ describe('Iceberg REST metadata validation over HTTP', function () {
     r = await append(BIG2, 2, BIG, '"first-row-id":10,');
     assert.deepEqual({ status: r.status, type: r.json.error?.type }, { status: 400, type: 'BadRequestException' });
     assert.match(r.json.error.message, /added-rows/);
+    r = await append(BIG2, 2, BIG, '"added-rows":5,');
+    assert.deepEqual({ status: r.status, type: r.json.error?.type }, { status: 400, type: 'BadRequestException' });
+    assert.match(r.json.error.message, /first-row-id is required/);
     assert.equal(await location('lineage'), before);
     r = await append(BIG2, 2, BIG, '"first-row-id":10,"added-rows":5,');
     assert.equal(r.status, 200, r.text);

@@ -65,9 +65,10 @@ describe('snapshot row lineage', () => {
     assert.equal(md['next-row-id'], 110);
   });
 
-  it('v3: a snapshot without first-row-id starts at next-row-id', () => {
-    const md = add(add(table(3), 1, { 'first-row-id': 0, 'added-rows': 10 }), 2, {});
-    assert.equal(md.snapshots.at(-1)?.['first-row-id'], 10);
-    assert.equal(md['next-row-id'], 10);
+  it('v3: a snapshot without first-row-id is an InvalidUpdateError; v2 needs none', () => {
+    const md = add(table(3), 1, { 'first-row-id': 0, 'added-rows': 10 });
+    assert.throws(() => add(md, 2, {}), InvalidUpdateError);
+    assert.throws(() => add(md, 2, { 'added-rows': 5 }), InvalidUpdateError);
+    assert.equal(add(table(2), 1, {}).snapshots.length, 1);
   });
 });

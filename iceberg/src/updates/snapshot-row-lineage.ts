@@ -12,8 +12,10 @@ import { InvalidUpdateError, RequirementFailedError } from '../errors/index.ts';
  * - On v3 a `first-row-id` behind the table's `next-row-id` means the writer assigned row ids from stale metadata,
  *   ids another snapshot already holds: a conflict (409) the writer resolves by refreshing and retrying, as the
  *   reference catalog answers it (`CommitFailedException`), like a stale sequence number.
- * - A v3 snapshot without `first-row-id` starts at `next-row-id`, the value the spec tells writers to use. Java and
- *   PyIceberg refuse such a snapshot; it is accepted here because its data files then carry no row ids of their own.
+ * - A v3 snapshot must say which row ids it assigns (`first-row-id` and `added-rows`), as Java's and PyIceberg's
+ *   builders require. Without them the table's `next-row-id` cannot move past the rows the snapshot added, so the
+ *   next snapshot would hand out the same row ids again: refused as the client's mistake (400), like Java's reference
+ *   catalog.
  * - `next-row-id` becomes `first-row-id + added-rows`. For a writer that follows the spec (`first-row-id` equal to
  *   `next-row-id`) this is `next-row-id + added-rows`, what Java and PyIceberg compute. For one that starts beyond
  *   `next-row-id` they add `added-rows` to the old value, which leaves ids the snapshot assigned at or above the new
@@ -33,16 +35,20 @@ export function addSnapshotRowLineage(md: TableMetadata, snap: Snapshot): void {
     );
   }
   if (md['format-version'] < 3) return;
+  if (first === undefined) {
+    throw new InvalidUpdateError(
+      `Cannot add snapshot ${id}: first-row-id is required on format version 3 tables (with added-rows), so that its rows get row ids no other snapshot holds.`,
+      { snapshotId: id, field: 'first-row-id' },
+    );
+  }
   const nextRowId = md['next-row-id'] ?? 0;
-  if (first !== undefined && first < nextRowId) {
+  if (first < nextRowId) {
     throw new RequirementFailedError(
       `Cannot add snapshot ${id}: its first-row-id ${first} is behind the table's next-row-id ${nextRowId}. Refresh the table and retry.`,
       { snapshotId: id, firstRowId: first, nextRowId },
     );
   }
-  const start = first ?? nextRowId;
-  snap['first-row-id'] = start;
-  md['next-row-id'] = start + (added ?? 0);
+  md['next-row-id'] = first + added!;
 }
 
 /** A snapshot's row count field: absent, or a non-negative integer (anything else is the client's mistake). */
