@@ -56,6 +56,24 @@ describe('AuthService (own tokens)', () => {
     await assert.rejects(auth.authenticate(`Bearer ${await sign('gone', now + 60)}`), UnauthorizedError);
     assert.equal((await auth.authenticate(`Bearer ${await sign('etl', now + 60)}`)).id, 'etl');
   });
+
+  it('challenges a sent but malformed bearer token with error="invalid_token", a missing one without', async () => {
+    const auth = await AuthService.open(config, dir);
+    const challenge = async (header: string | undefined) => {
+      const err = await auth.authenticate(header).then(
+        () => assert.fail(`${header} was accepted`),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof UnauthorizedError);
+      return String(err.data['wwwAuthenticate']);
+    };
+    for (const header of ['Bearer a b', 'bearer  a\tb ', 'Bearer None', 'Bearer a.b.c']) {
+      assert.match(await challenge(header), /error="invalid_token"/, header);
+    }
+    for (const header of [undefined, '', 'Bearer', 'Bearer  ', 'Basic ZXRsOnMzY3JldA==']) {
+      assert.doesNotMatch(await challenge(header), /error=/, String(header));
+    }
+  });
 });
 
 describe('AuthService (sessions bounded by session-max-seconds)', () => {

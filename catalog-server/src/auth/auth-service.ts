@@ -90,13 +90,15 @@ export class AuthService {
   }
 
   private async verify(authorization: string | undefined): Promise<{ principal: Principal; expiresAt: number }> {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!m)
+    const sent = /^Bearer(?:\s+(.*))?$/is.exec(authorization ?? '')?.[1]?.trim();
+    if (!sent)
       throw unauthorized(
         'missing',
         'No bearer token: obtain one at /iceberg/v1/oauth/tokens (client credentials) or from your identity provider.',
       );
-    const token = m[1]!;
+    // A token was sent, so a malformed one is an invalid token (RFC 6750 §3.1), not a missing one.
+    if (/\s/.test(sent)) throw unauthorized('invalid_token', 'The bearer token is malformed: it contains whitespace.');
+    const token = sent;
     let issuer: string | undefined;
     let exp: number | undefined;
     const { decodeJwt } = await jose();
