@@ -114,6 +114,9 @@ describe('auth: tokens, 401 and 403', function () {
     const pyNone = await http('GET', `${server.url}/iceberg/v1/config`, undefined, { authorization: 'Bearer None' });
     assert.equal(pyNone.status, 401);
     assert.match(pyNone.headers.get('www-authenticate') ?? '', /invalid_token/);
+    const spaced = await http('GET', `${server.url}/iceberg/v1/config`, undefined, { authorization: 'Bearer a b' });
+    assert.equal(spaced.status, 401);
+    assert.match(spaced.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     // Refused before the body is read: malformed JSON gets 401, not 400.
     const unread = await http('POST', `${server.url}/iceberg/v1/namespaces`, '{not json');
     assert.equal(unread.status, 401);

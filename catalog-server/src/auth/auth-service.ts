@@ -1,7 +1,7 @@
 import { OAuthTokenError, UnauthorizedError } from '../errors/index.ts';
 import type { AuthConfig } from './config.ts';
 import { OidcVerifier } from './oidc.ts';
-import { OWN_ISSUER, OwnTokens, type IssuedToken } from './own-tokens.ts';
+import { OWN_ISSUER, OwnTokens, type IssuedToken, type TokenSession } from './own-tokens.ts';
 import { Policy, type Principal } from './policy.ts';
 import { secretMatches } from './secret.ts';
 import { loadOrCreateSharedSigningKey, loadOrCreateSigningKey, type SharedKeySource } from './signing-key.ts';
@@ -37,7 +37,7 @@ export class AuthService {
    */
   static async open(config: AuthConfig, dataDir: string, shared?: SharedKeySource): Promise<AuthService> {
     const key = shared ? await loadOrCreateSharedSigningKey(shared) : loadOrCreateSigningKey(dataDir);
-    return new AuthService(config, new OwnTokens(key, config['token-ttl-seconds']));
+    return new AuthService(config, new OwnTokens(key, config['token-ttl-seconds'], config['session-max-seconds']));
   }
 
   /** The `client_credentials` grant: a token for a configured client whose secret matches its hash. */
@@ -49,17 +49,31 @@ export class AuthService {
     return this.tokens.issue(client.id);
   }
 
-  /** Token exchange (how Java and PyIceberg refresh): a fresh token for the holder of one of our valid tokens. */
-  async exchange(subjectToken: string): Promise<IssuedToken> {
-    let subject: string;
+  /**
+   * Token exchange (how Iceberg's Java client refreshes): a fresh token for the holder of one of our valid tokens, in
+   * the same session, so renewing a token never extends its session past `session-max-seconds`. A request that also
+   * authenticates the client (`client`: HTTP Basic or form fields) is a new sign-in, as `client_credentials` would be:
+   * that is how the Java client, holding its credential, carries on once its session is over or its token expired.
+   */
+  async exchange(subjectToken: string, client?: { id: string; secret: string }): Promise<IssuedToken> {
+    if (client) return this.clientCredentials(client.id, client.secret);
+    let session: TokenSession;
     try {
-      subject = await this.tokens.verify(subjectToken);
+      session = await this.tokens.verify(subjectToken);
     } catch {
       throw new OAuthTokenError('invalid_grant', 'The subject token is not a valid token of this catalog.');
     }
-    if (!this.clients.has(subject))
-      throw new OAuthTokenError('invalid_grant', `Client "${subject}" is not configured.`);
-    return this.tokens.issue(subject);
+    if (!this.clients.has(session.subject))
+      throw new OAuthTokenError('invalid_grant', `Client "${session.subject}" is not configured.`);
+    if (!this.tokens.renewable(session)) {
+      const began = session.authTime === undefined ? 'at an unknown time' : `at ${isoSeconds(session.authTime)}`;
+      throw new OAuthTokenError(
+        'invalid_grant',
+        `The session of this token began ${began}; a renewed token would outlive session-max-seconds. ` +
+          "Sign in again with the client's credentials.",
+      );
+    }
+    return this.tokens.issue(session.subject, session.authTime);
   }
 
   /**
@@ -76,13 +90,15 @@ export class AuthService {
   }
 
   private async verify(authorization: string | undefined): Promise<{ principal: Principal; expiresAt: number }> {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!m)
+    const sent = /^Bearer(?:\s+(.*))?$/is.exec(authorization ?? '')?.[1]?.trim();
+    if (!sent)
       throw unauthorized(
         'missing',
         'No bearer token: obtain one at /iceberg/v1/oauth/tokens (client credentials) or from your identity provider.',
       );
-    const token = m[1]!;
+    // A token was sent, so a malformed one is an invalid token (RFC 6750 §3.1), not a missing one.
+    if (/\s/.test(sent)) throw unauthorized('invalid_token', 'The bearer token is malformed: it contains whitespace.');
+    const token = sent;
     let issuer: string | undefined;
     let exp: number | undefined;
     const { decodeJwt } = await jose();
@@ -96,7 +112,7 @@ export class AuthService {
     if (issuer === OWN_ISSUER) {
       let subject: string;
       try {
-        subject = await this.tokens.verify(token);
+        ({ subject } = await this.tokens.verify(token));
       } catch (err) {
         throw unauthorized('invalid_token', `The token is not valid (${(err as Error).message}): get a new one.`);
       }
@@ -117,6 +133,11 @@ export class AuthService {
 
 /** Verified tokens remembered at most; the map starts over when full (tokens are short-lived anyway). */
 const VERIFIED_CACHE_SIZE = 10_000;
+
+/** Epoch seconds as an ISO timestamp, for messages. */
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
 
 /** A 401 whose `data.wwwAuthenticate` is the challenge the middleware sends (RFC 6750). */
 function unauthorized(kind: 'missing' | 'invalid_token', message: string): UnauthorizedError {

@@ -20,6 +20,12 @@ protected: [main]
     assert.equal(c.oidc!['roles-claim'], 'groups');
     assert.equal(c.oidc!['principal-claim'], 'sub');
     assert.equal(c['token-ttl-seconds'], 3600);
+    assert.equal(c['session-max-seconds'], 86_400);
+    assert.equal(parseAuthConfig('session-max-seconds: 7200')['session-max-seconds'], 7200);
+    assert.throws(
+      () => parseAuthConfig('token-ttl-seconds: 7200\nsession-max-seconds: 3600'),
+      /session-max-seconds: must be at least token-ttl-seconds/,
+    );
     assert.deepEqual(c.protected, ['main']);
   });
 
@@ -30,6 +36,9 @@ protected: [main]
       `clients: [{ id: a, secret-sha256: "${HASH}" }, { id: a, secret-sha256: "${HASH}" }]`,
       'roles: { r: [{ refs: ["*"], allow: [delete] }] }',
       'protectd: [main]',
+      'session-max-seconds: 10',
+      'session-max-seconds: 99999999',
+      'token-ttl-seconds: 7200\nsession-max-seconds: 3600',
       'roles: [',
     ];
     for (const text of bad) assert.throws(() => parseAuthConfig(text), AuthConfigError, text);

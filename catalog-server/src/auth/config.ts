@@ -47,9 +47,21 @@ export const authConfigSchema = z
     protected: z.array(refPattern).default([]),
     /** Lifetime of the tokens `/v1/oauth/tokens` issues. */
     'token-ttl-seconds': z.number().int().min(30).max(86_400).default(3600),
+    /**
+     * Longest a sign-in with client credentials lasts through token exchanges: no exchanged token outlives it, so a
+     * stolen token cannot be renewed for good. Clients that hold the credential sign in again when it ends.
+     */
+    'session-max-seconds': z.number().int().min(60).max(2_592_000).default(86_400),
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c['session-max-seconds'] < c['token-ttl-seconds']) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['session-max-seconds'],
+        message: `must be at least token-ttl-seconds (${c['token-ttl-seconds']}): a session holds at least one token`,
+      });
+    }
     const seen = new Set<string>();
     c.clients.forEach((cl, i) => {
       if (seen.has(cl.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: 'duplicate client id' });

@@ -121,7 +121,10 @@ describe('what a request needs', () => {
     );
     assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
     assert.deepEqual(req('POST', '/api/v2/rat/gc'), acts(['manage', null]));
-    assert.deepEqual(req('PUT', '/api/v2/git/links/abc1234', { dataRef: 'dev' }), acts(['merge', 'dev']));
+    assert.deepEqual(
+      req('PUT', '/api/v2/git/links/abc1234', { dataRef: 'dev' }),
+      acts(['merge', 'dev'], ['read', 'dev']),
+    );
     assert.deepEqual(req('GET', '/api/v2/git/pending-merges', {}, { target: 'main' }), acts(['read', 'main']));
     assert.deepEqual(
       req('DELETE', '/api/v2/git/pending-merges/abcd1234', {}, { target: 'main' }),

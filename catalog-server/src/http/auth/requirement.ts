@@ -121,8 +121,12 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     if (READS.has(m)) return { kind: 'authenticated' };
-    // A code→data link is written by the hook that committed or merged on that data ref.
-    if (m === 'PUT') return of({ kind: 'merge', ref: bodyTarget(body['dataRef']) });
+    // A code→data link is written by the hook that committed or merged on that data ref; reading it too, as the
+    // link's commit is checked against its history, and that answer must not tell an unreading writer anything.
+    if (m === 'PUT') {
+      const dataRef = bodyTarget(body['dataRef']);
+      return of({ kind: 'merge', ref: dataRef }, { kind: 'read', ref: dataRef });
+    }
     return closed;
   }
   if (lower === '/git/pending-merges' && m === 'GET') return of(read(bodyRef(r.query['target'])));

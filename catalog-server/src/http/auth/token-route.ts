@@ -19,7 +19,7 @@ const tokenForm = z.object({
  * `POST /iceberg[/<ref>]/v1/oauth/tokens`, the OAuth2 token endpoint of the Iceberg REST spec, at every base URI a
  * client may be given (clients derive it from their `uri`). Grants: `client_credentials` (form fields or HTTP Basic,
  * what PyIceberg, Spark and DuckDB send for `credential=id:secret`) and token exchange of one of our own tokens
- * (how Java refreshes).
+ * (how Java refreshes; with client authentication too, a new sign-in).
  */
 export function tokenRouter(auth: AuthService): Router {
   const router = Router();
@@ -32,18 +32,18 @@ export function tokenRouter(auth: AuthService): Router {
         throw new OAuthTokenError('invalid_request', 'Send a form-encoded body with grant_type=client_credentials.');
       }
       const f = form.data;
+      const basic = basicCredentials(req);
+      const id = f.client_id ?? basic?.id;
+      const secret = f.client_secret ?? basic?.secret;
+      const client = id && secret !== undefined ? { id, secret } : undefined;
       let issued;
       if (f.grant_type === 'client_credentials') {
-        const basic = basicCredentials(req);
-        const id = f.client_id ?? basic?.id;
-        const secret = f.client_secret ?? basic?.secret;
-        if (!id || secret === undefined) {
-          throw new OAuthTokenError('invalid_client', 'client_id and client_secret are required.');
-        }
-        issued = await auth.clientCredentials(id, secret);
+        if (!client) throw new OAuthTokenError('invalid_client', 'client_id and client_secret are required.');
+        issued = await auth.clientCredentials(client.id, client.secret);
       } else if (f.grant_type === TOKEN_EXCHANGE) {
         if (!f.subject_token) throw new OAuthTokenError('invalid_request', 'subject_token is required.');
-        issued = await auth.exchange(f.subject_token);
+        // Client authentication on an exchange is optional; Java sends it (HTTP Basic) when a plain exchange fails.
+        issued = await auth.exchange(f.subject_token, client);
       } else {
         throw new OAuthTokenError('unsupported_grant_type', `Grant type "${f.grant_type}" is not supported.`);
       }

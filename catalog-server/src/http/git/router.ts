@@ -21,7 +21,11 @@ export function gitRouter(ctx: AppContext): Router {
   router.put('/links/:sha', async (req, res) => {
     const sha = gitSha.parse(req.params['sha']);
     const access = accessOf(req);
-    const caller = { name: access.principal?.id ?? 'anonymous', canMerge: (ref: string) => access.canMerge(ref) };
+    const caller = {
+      name: access.principal?.id ?? 'anonymous',
+      canMerge: (ref: string) => access.canMerge(ref),
+      readsEverything: () => access.readsEverything(),
+    };
     res.json(await putCodeLink(ctx, { sha, ...requireBody(linkBody, req.body) }, caller));
   });
 

@@ -1,0 +1,103 @@
+/**
+ * Writing a code link (`PUT /api/v2/git/links/{sha}`) with auth on tells a writer nothing about commits it may not
+ * read: a data hash that does not exist and one on a branch the writer cannot read get the same answer.
+ */
+import assert from 'node:assert/strict';
+import { hashSecret } from '@ratatouille/catalog-server';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+import { TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+
+/** The team config plus `narrow`, who reads and writes `team/*` only, and `ingest`, who writes there unread. */
+const AUTH = {
+  ...TEAM_AUTH,
+  clients: [
+    ...TEAM_AUTH.clients!,
+    { id: 'narrow', 'secret-sha256': hashSecret('narrow-secret'), roles: ['team-writer'] },
+    { id: 'ingest', 'secret-sha256': hashSecret('ingest-secret'), roles: ['team-ingest'] },
+  ],
+  roles: {
+    ...TEAM_AUTH.roles,
+    'team-writer': [{ refs: ['team/*'], allow: ['read' as const, 'write' as const] }],
+    'team-ingest': [{ refs: ['team/*'], allow: ['write' as const] }],
+  },
+};
+
+describe('auth: code links do not reveal which commits exist', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let ops: Record<string, string>;
+  let etl: Record<string, string>;
+  let narrow: Record<string, string>;
+  let ingest: Record<string, string>;
+  /** The head of `hidden` (a branch `narrow` cannot read) and of `team/a` (one it can). */
+  let hidden: string;
+  let team: string;
+  const UNKNOWN = 'deadbeef'.repeat(8);
+  const api = (p: string) => `${server.url}/api/v2${p}`;
+  const put = (sha: string, body: unknown, who: Record<string, string>) =>
+    http('PUT', api(`/git/links/${sha}`), body, who);
+  /** Status and body of a refusal with the commit hash it names blanked out, to compare two refusals. */
+  const answer = async (r: ReturnType<typeof put>, hash: string) => {
+    const { status, body } = await r;
+    return { status, body: JSON.stringify(body).split(hash).join('<hash>') };
+  };
+
+  before(async () => {
+    server = await startTestServer({ auth: AUTH });
+    const token = async (id: string, secret: string) => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret });
+      const r = await http('POST', `${server.url}/iceberg/v1/oauth/tokens`, form.toString(), {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      return bearer(r.body.access_token);
+    };
+    ops = bearer(await tokenFor(server.url, 'ops'));
+    etl = bearer(await tokenFor(server.url, 'etl'));
+    narrow = await token('narrow', 'narrow-secret');
+    ingest = await token('ingest', 'ingest-secret');
+    const main = (await http('GET', api('/trees/main'), undefined, ops)).body.reference;
+    for (const name of ['team%2Fa', 'hidden']) {
+      assert.equal((await http('POST', api(`/trees?name=${name}&type=BRANCH`), main, ops)).status, 200);
+    }
+    for (const [ref, ns] of [
+      ['hidden', 'secret'],
+      ['team%2Fa', 'open'],
+    ]) {
+      const r = await http('POST', `${server.url}/iceberg/${ref}/v1/namespaces`, { namespace: [ns] }, ops);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    hidden = (await http('GET', api('/trees/hidden'), undefined, ops)).body.reference.hash;
+    team = (await http('GET', api('/trees/team%2Fa'), undefined, ops)).body.reference.hash;
+  });
+  after(async () => server?.stop());
+
+  it('answers a commit of a branch the writer cannot read exactly as one that does not exist', async () => {
+    const sha = 'a1'.repeat(20);
+    for (const [seen, unknown] of [
+      [hidden, UNKNOWN],
+      [hidden.slice(0, 12), UNKNOWN.slice(0, 12)],
+    ] as const) {
+      const other = await answer(put(sha, { dataRef: 'team/a', dataHash: seen }, narrow), seen);
+      const none = await answer(put(sha, { dataRef: 'team/a', dataHash: unknown }, narrow), unknown);
+      assert.deepEqual(other, none);
+      assert.equal(other.status, 400, other.body);
+    }
+    // Nor through a data branch that no longer exists, which has no history to check the commit against.
+    const gone = await answer(put(sha, { dataRef: 'team/gone', dataHash: hidden }, narrow), hidden);
+    assert.deepEqual(gone, await answer(put(sha, { dataRef: 'team/gone', dataHash: UNKNOWN }, narrow), UNKNOWN));
+    assert.notEqual(gone.status, 200, gone.body);
+    // Nor to a caller who may write a branch but not read it, whatever the commit.
+    const unread = await answer(put(sha, { dataRef: 'team/a', dataHash: team }, ingest), team);
+    assert.deepEqual(unread, await answer(put(sha, { dataRef: 'team/a', dataHash: UNKNOWN }, ingest), UNKNOWN));
+    assert.notEqual(unread.status, 200, unread.body);
+  });
+
+  it('still links a commit the writer may read', async () => {
+    const own = await put('b2'.repeat(20), { dataRef: 'team/a', dataHash: team }, narrow);
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.equal(own.body.dataHash, team);
+    // A caller who reads every reference may link any commit to a data branch deleted since (a rewritten commit's).
+    const copied = await put('c3'.repeat(20), { dataRef: 'team/gone', dataHash: hidden }, etl);
+    assert.equal(copied.status, 200, JSON.stringify(copied.body));
+  });
+});
