@@ -1,6 +1,8 @@
 /**
- * Writing a code link (`PUT /api/v2/git/links/{sha}`) with auth on tells a writer nothing about commits it may not
- * read: a data hash that does not exist and one on a branch the writer cannot read get the same answer.
+ * Code links with auth on tell a caller nothing about commits it may not read. Writing one
+ * (`PUT /api/v2/git/links/{sha}`): a data hash that does not exist and one on a branch the writer cannot read get the
+ * same answer. Reading them (`GET /api/v2/git/links/{sha}`, `GET /api/v2/git/links?dataHash=`): a link whose data
+ * commit the caller could not read through its data branch is answered as if it did not exist.
  */
 import assert from 'node:assert/strict';
 import { hashSecret } from '@ratatouille/catalog-server';
@@ -90,6 +92,52 @@ describe('auth: code links do not reveal which commits exist', function () {
     const unread = await answer(put(sha, { dataRef: 'team/a', dataHash: team }, ingest), team);
     assert.deepEqual(unread, await answer(put(sha, { dataRef: 'team/a', dataHash: UNKNOWN }, ingest), UNKNOWN));
     assert.notEqual(unread.status, 200, unread.body);
+  });
+
+  it('shows a caller who may not read every reference only the links whose data commit it may read', async () => {
+    const [onHidden, onTeam, onGone, onMoved, none] = ['e5', 'f6', 'a7', 'b8', '99'].map((x) => x.repeat(20));
+    // A commit made on team/moved, which is then re-pointed back to main: no readable branch has it any more.
+    const main = (await http('GET', api('/trees/main'), undefined, ops)).body.reference;
+    assert.equal((await http('POST', api('/trees?name=team%2Fmoved&type=BRANCH'), main, ops)).status, 200);
+    const ns = await http('POST', `${server.url}/iceberg/team%2Fmoved/v1/namespaces`, { namespace: ['gone'] }, ops);
+    assert.equal(ns.status, 200, JSON.stringify(ns.body));
+    const moved = (await http('GET', api('/trees/team%2Fmoved'), undefined, ops)).body.reference.hash;
+    for (const [sha, dataRef, dataHash] of [
+      [onHidden, 'hidden', hidden],
+      [onTeam, 'team/a', team],
+      [onGone, 'team/gone', hidden],
+      [onMoved, 'team/moved', moved],
+    ] as const) {
+      const r = await put(sha, { dataRef, dataHash }, ops);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const back = { type: 'BRANCH', name: 'main', hash: main.hash };
+    const moveBack = await http('PUT', api(`/trees/${encodeURIComponent(`team/moved@${moved}`)}`), back, ops);
+    assert.equal(moveBack.status, 200, JSON.stringify(moveBack.body));
+    const get = (sha: string, who: Record<string, string>) => http('GET', api(`/git/links/${sha}`), undefined, who);
+    const absent = await answer(get(none, narrow), none);
+    assert.equal(absent.status, 404, absent.body);
+    // A hidden data branch, a deleted one, a commit re-pointed away: each as if no link were recorded.
+    for (const sha of [onHidden, onGone, onMoved]) assert.deepEqual(await answer(get(sha, narrow), sha), absent, sha);
+    assert.equal((await get(onTeam, narrow)).body.dataHash, team);
+    const list = async (dataHash: string, who: Record<string, string>) =>
+      (await http('GET', api(`/git/links?dataHash=${dataHash}`), undefined, who)).body.links
+        .map((l: { sha: string }) => l.sha)
+        .filter((sha: string) => [onHidden, onTeam, onGone, onMoved].includes(sha))
+        .sort();
+    assert.deepEqual(await list(hidden, narrow), []);
+    assert.deepEqual(await list(moved, narrow), []);
+    assert.deepEqual(await list(team, narrow), [onTeam]);
+    // Nor does refusing to re-point such a link name its data branch.
+    const repoint = await put(onHidden, { dataRef: 'team/a', dataHash: team }, narrow);
+    assert.equal(repoint.status, 403, JSON.stringify(repoint.body));
+    assert.ok(!JSON.stringify(repoint.body).includes('hidden'), JSON.stringify(repoint.body));
+    // Callers who read every reference see every link, as without auth.
+    for (const who of [ops, etl]) {
+      for (const sha of [onHidden, onTeam, onGone, onMoved]) assert.equal((await get(sha, who)).status, 200, sha);
+      assert.deepEqual(await list(hidden, who), [onGone, onHidden].sort());
+      assert.deepEqual(await list(moved, who), [onMoved]);
+    }
   });
 
   it('still links a commit the writer may read', async () => {

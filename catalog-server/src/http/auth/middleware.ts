@@ -51,8 +51,10 @@ export function authorize(auth: AuthService, history: HistoryMembership, default
 
 /**
  * 403 for a read of `ref@hash` whose commit is not on `ref`'s history: a reader of one branch must not read any commit
- * by hash. Free for callers that may read every reference (they could read the commit detached) and for a pinned
- * head; otherwise a walk bounded by the commits between the head and the commit, cached per (head, commit).
+ * by hash. A commit that does not exist gets the same 403 (not the 404 the handler would give), or the answer would
+ * tell that reader which commits exist on references it cannot read. Free for callers that may read every reference
+ * (they could read the commit detached, and get Nessie's 404 for an unknown one) and for a pinned head; otherwise a
+ * walk bounded by the commits between the head and the commit, cached per (head, commit).
  */
 async function checkPinnedCommits(
   auth: AuthService,

@@ -120,6 +120,7 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
   if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
+    // Reads name no reference up front: the service leaves out the links whose data commit the caller may not read.
     if (READS.has(m)) return { kind: 'authenticated' };
     // A code→data link is written by the hook that committed or merged on that data ref; reading it too, as the
     // link's commit is checked against its history, and that answer must not tell an unreading writer anything.

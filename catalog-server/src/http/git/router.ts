@@ -15,7 +15,7 @@ export function gitRouter(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/links/:sha', async (req, res) => {
-    res.json(await getCodeLink(ctx, gitSha.parse(req.params['sha'])));
+    res.json(await getCodeLink(ctx, gitSha.parse(req.params['sha']), accessOf(req)));
   });
 
   router.put('/links/:sha', async (req, res) => {
@@ -24,13 +24,14 @@ export function gitRouter(ctx: AppContext): Router {
     const caller = {
       name: access.principal?.id ?? 'anonymous',
       canMerge: (ref: string) => access.canMerge(ref),
+      canRead: (ref: string) => access.canRead(ref),
       readsEverything: () => access.readsEverything(),
     };
     res.json(await putCodeLink(ctx, { sha, ...requireBody(linkBody, req.body) }, caller));
   });
 
   router.get('/links', async (req, res) => {
-    res.json({ links: await codeLinksOf(ctx, linksQuery.parse(req.query).dataHash) });
+    res.json({ links: await codeLinksOf(ctx, linksQuery.parse(req.query).dataHash, accessOf(req)) });
   });
 
   // Forge merges the server could not finish (derived tables to rebuild, conflicts to decide): `rat sync` finishes

@@ -19,22 +19,28 @@ function links(ctx: Deps): CodeLinks {
   return ctx.codeLinks;
 }
 
+/** Who reads links: what it may read (`accessOf(req)` with auth on; everything without). */
+export interface LinkReader {
+  canRead(ref: string): boolean;
+  readsEverything(): boolean;
+}
+
 /**
- * The data commit recorded for a code commit; NoSuchCodeLinkError when none is.
+ * The data commit recorded for a code commit; NoSuchCodeLinkError when none is, or when the caller may not read it
+ * (see `readable`): a link names a data branch and commit, which a reader of other branches must not learn of.
  *
- * @example (await getCodeLink(ctx, '1a2b3c4')).dataHash
+ * @example (await getCodeLink(ctx, '1a2b3c4', { canRead: () => true, readsEverything: () => true })).dataHash
  */
-export async function getCodeLink(ctx: Deps, sha: string): Promise<CodeLinkRecord> {
+export async function getCodeLink(ctx: Deps, sha: string, reader: LinkReader): Promise<CodeLinkRecord> {
   const link = await links(ctx).get(sha);
-  if (!link) throw new NoSuchCodeLinkError(sha);
+  if (!link || !(await readable(ctx, link, reader))) throw new NoSuchCodeLinkError(sha);
   return link;
 }
 
 /** Who writes a link: the caller's name and what it may do (`accessOf(req)` with auth on; everything without). */
-export interface LinkWriter {
+export interface LinkWriter extends LinkReader {
   name: string;
   canMerge(dataRef: string): boolean;
-  readsEverything(): boolean;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface LinkWriter {
  * is replaced only by a caller who may merge into that reference: what a teammate's checkout of a shared commit
  * reads is theirs to change.
  *
- * @example await putCodeLink(ctx, { sha: '1a2b3c4', dataRef: 'main', dataHash: '5e6f7a8b' }, { name: 'ci', canMerge: () => true, readsEverything: () => true })
+ * @example await putCodeLink(ctx, { sha: '1a2b3c4', dataRef: 'main', dataHash: '5e6f7a8b' }, { name: 'ci', canMerge: () => true, canRead: () => true, readsEverything: () => true })
  */
 export async function putCodeLink(
   ctx: Deps,
@@ -55,7 +61,9 @@ export async function putCodeLink(
   const dataHash = await commitOnDataRef(ctx, link, caller);
   const existing = await store.get(link.sha);
   if (existing && existing.dataRef !== link.dataRef && !caller.canMerge(existing.dataRef)) {
-    throw new ForbiddenError(caller.name, 'merge', existing.dataRef, 'missing-permission');
+    // The refusal names the recorded data branch only to a caller who may read that link, as a read of it would.
+    const shown = (await readable(ctx, existing, caller)) ? existing.dataRef : null;
+    throw new ForbiddenError(caller.name, 'merge', shown, 'missing-permission');
   }
   return store.put({ sha: link.sha, dataRef: link.dataRef, dataHash, codeBranch: link.codeBranch });
 }
@@ -93,7 +101,28 @@ async function commitOnDataRef(
   return at.hash;
 }
 
-/** The code commits linked to a data commit. */
-export async function codeLinksOf(ctx: Deps, dataHash: string): Promise<CodeLinkRecord[]> {
-  return links(ctx).byDataHash(dataHash);
+/** The code commits linked to a data commit, those the caller may not read (see `readable`) left out. */
+export async function codeLinksOf(ctx: Deps, dataHash: string, reader: LinkReader): Promise<CodeLinkRecord[]> {
+  const all = await links(ctx).byDataHash(dataHash);
+  const shown = await Promise.all(all.map((link) => readable(ctx, link, reader)));
+  return all.filter((_, i) => shown[i]);
+}
+
+/**
+ * Whether a caller may see a link: one who may read every reference sees all (it could read the commit detached);
+ * any other only links whose data commit it could read as `dataRef@dataHash`, that is with `read` on `dataRef` and the
+ * commit on its history now. A link to a data branch deleted since, or re-pointed away from the commit, is one it could
+ * not follow, and showing it would name a commit (and a branch) it may not read.
+ */
+async function readable(ctx: Deps, link: CodeLinkRecord, reader: LinkReader): Promise<boolean> {
+  if (reader.readsEverything()) return true;
+  if (!reader.canRead(link.dataRef)) return false;
+  try {
+    const head = await ctx.store.resolve(link.dataRef);
+    return (await ctx.store.mergeBase(link.dataHash, head.hash)) === link.dataHash;
+  } catch (err) {
+    // A data branch deleted since, or a data commit no longer stored.
+    if (err instanceof NoSuchReferenceError) return false;
+    throw err;
+  }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { VersionStore } from '../../store/types.ts';
-import { NoSuchReferenceError } from '../../errors/index.ts';
+import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { HistoryMembership } from './on-history.ts';
 
 describe('HistoryMembership: is a commit on a reference’s history', () => {
@@ -45,6 +45,20 @@ describe('HistoryMembership: is a commit on a reference’s history', () => {
     assert.equal(await history.contains('dev', m2), false, 'a main commit after the fork');
     assert.equal(await history.contains('dev', m1), true, 'the fork point');
     await assert.rejects(history.contains('nope', m1), NoSuchReferenceError);
+    // A commit that does not exist is not on it either (rather than the store's 404, which would tell it exists).
+    assert.equal(await history.contains('main', 'deadbeef'.repeat(8)), false, 'no such commit');
+    assert.equal(await history.contains('main', 'deadbeef0'), false, 'no such prefix');
+  });
+
+  it('takes a prefix several commits share as not on it, as the store refuses it', async () => {
+    // Two commits sharing 8 hex digits take ~65,000 commits to come by: a store that finds the prefix ambiguous.
+    const ambiguous = {
+      getReference: async () => ({ hash: 'a'.repeat(64) }),
+      resolve: async () => {
+        throw new BadRequestError('Hash prefix "abcdef01" is ambiguous; give more digits.');
+      },
+    } as unknown as VersionStore;
+    assert.equal(await new HistoryMembership(ambiguous).contains('main', 'abcdef01'), false);
   });
 
   it('gives up (not on it) after its walk limit', async () => {

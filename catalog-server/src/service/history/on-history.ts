@@ -1,3 +1,4 @@
+import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import type { VersionStore } from '../../store/types.ts';
 
 /** Commits a membership walk visits at most; a commit further below the head than this is treated as not on it. */
@@ -24,10 +25,15 @@ export class HistoryMembership {
     private readonly limit = MEMBERSHIP_WALK_LIMIT,
   ) {}
 
-  /** `hash` may be abbreviated (8+ hex digits). Throws the store's errors for a missing reference or commit. */
+  /**
+   * `hash` may be abbreviated (8+ hex digits). Throws the store's error for a missing reference. A commit that does
+   * not exist, or a prefix several commits share, is not on it either: the caller asking may read `refName` only, and
+   * an answer apart from "not on it" would tell it which commits exist on the references it cannot read.
+   */
   async contains(refName: string, hash: string): Promise<boolean> {
     const head = (await this.store.getReference(refName)).hash;
-    const target = (await this.store.resolve(`@${hash}`)).hash;
+    const target = await this.resolve(hash);
+    if (target === undefined) return false;
     if (head === target) return true;
     const key = `${head}:${target}`;
     const cached = this.known.get(key);
@@ -36,6 +42,17 @@ export class HistoryMembership {
     if (this.known.size >= CACHE_SIZE) this.known.clear();
     this.known.set(key, answer);
     return answer;
+  }
+
+  /** The full hash of commit `hash`; undefined when no commit has it, or more than one starts with it. */
+  private async resolve(hash: string): Promise<string | undefined> {
+    try {
+      return (await this.store.resolve(`@${hash}`)).hash;
+    } catch (err) {
+      // The store refuses an unknown hash (NoSuchReferenceError) and an ambiguous prefix (BadRequestError).
+      if (err instanceof NoSuchReferenceError || err instanceof BadRequestError) return undefined;
+      throw err;
+    }
   }
 
   private async walk(head: string, target: string): Promise<boolean> {
