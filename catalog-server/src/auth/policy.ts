@@ -19,12 +19,17 @@ export type Action =
    * which the authorization middleware checks against the store (a pure policy cannot).
    */
   | { kind: 'read'; ref: string | null; at?: string }
-  /** A direct commit (Iceberg writes, `history/commit`). */
-  | { kind: 'commit'; ref: string | null }
-  /** A merge or transplant into `ref`. */
-  | { kind: 'merge'; ref: string | null }
-  /** Create, re-point or delete the reference itself. */
-  | { kind: 'manage'; ref: string | null };
+  /**
+   * A direct commit (Iceberg writes, `history/commit`). On a write, `at` is the commit its path names as `ref@hash`:
+   * the head a management API write expects, or the point in history an Iceberg write cannot land on. The policy
+   * decides on `ref`; the middleware answers one off `ref`'s history itself for callers who may not read every
+   * reference, so that a commit of a reference they cannot read and no commit at all get the same answer.
+   */
+  | { kind: 'commit'; ref: string | null; at?: string }
+  /** A merge or transplant into `ref` (`at`: the expected head, as for a commit). */
+  | { kind: 'merge'; ref: string | null; at?: string }
+  /** Create, re-point or delete the reference itself (`at`: the expected head, as for a commit). */
+  | { kind: 'manage'; ref: string | null; at?: string };
 
 export type Decision =
   | { allow: true }

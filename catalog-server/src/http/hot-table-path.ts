@@ -57,8 +57,8 @@ export function decoded(s: string): string | undefined {
 
 /**
  * With auth on: whether the caller's token verifies and the policy plainly lets it do what the request does, actions
- * of the `kinds` given only and none pinned to a commit (a pinned read walks history, which express's middleware
- * does). When it does, the caller is granted access on `req` as the middleware would (commits name it as author);
+ * of the `kinds` given only and none pinned to a commit (a read or write of `ref@hash` may walk history, which
+ * express's middleware does). When it does, the caller is granted access on `req` as the middleware would (commits name it as author);
  * when not, express answers the request, with its 401 or 403. Without auth, always.
  */
 export async function plainlyAllowed(
@@ -78,7 +78,7 @@ export async function plainlyAllowed(
   const need = requirementOf({ method: req.method ?? '', path, query: {}, body: undefined }, ctx.store.defaultBranch);
   const plain =
     need.kind === 'actions' &&
-    need.actions.every((a) => kinds.includes(a.kind) && (a.kind !== 'read' || a.at === undefined)) &&
+    need.actions.every((a) => kinds.includes(a.kind) && a.at === undefined) &&
     auth.policy.decide(principal, need.actions).allow;
   if (plain) grantAccess(req, principal, auth.policy);
   return plain;

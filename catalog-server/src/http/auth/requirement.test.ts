@@ -32,11 +32,18 @@ describe('what a request needs', () => {
     assert.deepEqual(req('POST', '/iceberg/20261205/v1/namespaces'), acts(['commit', '20261205']));
     // A ref named v1 (`/iceberg/v1/v1/...`), as the router reads it.
     assert.deepEqual(req('POST', '/iceberg/v1/v1/namespaces'), acts(['commit', 'v1']));
+    // A write to a point in history carries its commit as written (the read-only refusal names the spec as given).
+    const UPPER = H.toUpperCase();
+    assert.deepEqual(req('POST', `/iceberg/dev%40${UPPER}/v1/namespaces`), acts(['commit', 'dev', UPPER]));
+    assert.deepEqual(req('POST', `/iceberg/dev@${H}/v1/namespaces/db/tables/t`), acts(['commit', 'dev', H]));
+    assert.deepEqual(req('POST', '/iceberg/dev*2026-01-01T00:00:00Z/v1/namespaces'), acts(['commit', 'dev']));
+    assert.deepEqual(req('POST', `/iceberg/@${H}/v1/namespaces`), acts(['commit', null]));
+    assert.deepEqual(req('POST', '/iceberg/dev@nothex12/v1/namespaces'), acts(['commit', 'dev']));
   });
 
   it('matches paths the way express routes them: any case, one trailing slash', () => {
     assert.deepEqual(req('POST', '/ICEBERG/Dev/V1/namespaces'), acts(['commit', 'Dev']));
-    assert.deepEqual(req('POST', '/API/V2/Trees/main@' + H + '/History/Commit'), acts(['commit', 'main']));
+    assert.deepEqual(req('POST', '/API/V2/Trees/main@' + H + '/History/Commit'), acts(['commit', 'main', H]));
     assert.deepEqual(req('GET', '/api/v2/trees/dev/'), acts(['read', 'dev']));
   });
 
@@ -76,15 +83,21 @@ describe('what a request needs', () => {
     assert.deepEqual(req('GET', '/api/v2/trees/a/diff/b%2Fc'), acts(['read', 'a'], ['read', 'b/c']));
     assert.deepEqual(req('GET', '/api/v2/trees/a/contents/db.t'), acts(['read', 'a']));
     assert.deepEqual(req('POST', '/api/v2/trees/a/contents'), acts(['read', 'a']));
-    assert.deepEqual(req('POST', `/api/v2/trees/main@${H}/history/commit`), acts(['commit', 'main']));
+    // A write's path names the head it expects: `at` on the write (lower case; relative lookups start from it).
+    assert.deepEqual(req('POST', `/api/v2/trees/main@${H}/history/commit`), acts(['commit', 'main', H]));
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/a%2Fb@${H.toUpperCase()}~1/history/commit`),
+      acts(['commit', 'a/b', H]),
+    );
+    assert.deepEqual(req('POST', '/api/v2/trees/main/history/commit'), acts(['commit', 'main']));
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
-      acts(['merge', 'main'], ['read', 'etl', H]),
+      acts(['merge', 'main', H], ['read', 'etl', H]),
     );
     // A hash with relative lookups is pinned to the hash it starts from: that one must be on the source's history.
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: `${H}~1` }),
-      acts(['merge', 'main'], ['read', 'etl', H]),
+      acts(['merge', 'main', H], ['read', 'etl', H]),
     );
     assert.deepEqual(
       req('POST', '/api/v2/trees', { type: 'BRANCH', name: 'etl', hash: `${H}~0` }, { name: 'x', type: 'BRANCH' }),
@@ -92,11 +105,11 @@ describe('what a request needs', () => {
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'DETACHED', fromHash: H }),
-      acts(['merge', 'main'], ['read', null]),
+      acts(['merge', 'main', H], ['read', null]),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/transplant`, { fromRefName: 'etl' }),
-      acts(['merge', 'main'], ['read', 'etl']),
+      acts(['merge', 'main', H], ['read', 'etl']),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main/history/transplant`, { fromRefName: 'etl', hashesToTransplant: [H, 'x'] }),
@@ -105,9 +118,9 @@ describe('what a request needs', () => {
     assert.deepEqual(req('GET', `/api/v2/trees/a@${H}/diff/b%40${H}`), acts(['read', 'a', H], ['read', 'b', H]));
     assert.deepEqual(
       req('PUT', `/api/v2/trees/t@${H}`, { name: 'etl', hash: H }),
-      acts(['manage', 't'], ['read', 'etl', H]),
+      acts(['manage', 't', H], ['read', 'etl', H]),
     );
-    assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't']));
+    assert.deepEqual(req('DELETE', `/api/v2/trees/t@${H}`), acts(['manage', 't', H]));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog', {}, { ref: 'dev' }), acts(['read', 'dev']));
     assert.deepEqual(req('GET', '/api/v2/rat/reflog'), acts(['read', null]));
     assert.deepEqual(req('GET', '/api/v2/rat/whoami', {}, { ref: 'main' }), { kind: 'authenticated' });

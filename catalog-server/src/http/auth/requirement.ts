@@ -64,7 +64,12 @@ function icebergRequirement(method: string, path: string, defaultBranch: string)
   else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
   else return { kind: 'authenticated' };
   const reads = READS.has(method) || (method === 'POST' && isMetricsReport(rest));
-  return { kind: 'actions', actions: [reads ? readOf(ref) : { kind: 'commit', ref: icebergRefName(ref, 'write') }] };
+  return { kind: 'actions', actions: [reads ? readOf(ref) : writeOf(ref)] };
+}
+
+/** Whether a request path (from the app root) is under the Iceberg REST API. */
+export function isIcebergPath(path: string): boolean {
+  return /^\/iceberg(\/|$)/i.test(path);
 }
 
 /**
@@ -138,8 +143,9 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (!lower.startsWith('/trees/')) return closed;
 
   const segs = path.split('/').slice(2);
-  // Only writes use it: the branch or tag written to.
-  const ref = treeRef(segs[0]!, defaultBranch);
+  // Only writes use it: the branch or tag written to, and the head the write expects.
+  const { ref, at } = treeRef(segs[0]!, defaultBranch);
+  const write = (kind: 'commit' | 'merge' | 'manage'): Action => (at === null ? { kind, ref } : { kind, ref, at });
   const readTree = (segment: string) => {
     const p = treePath(segment, defaultBranch);
     return read(p.name, p.hash);
@@ -153,28 +159,32 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     return closed;
   }
   if (m === 'POST' && tail === 'contents') return of(readTree(segs[0]!));
-  if (m === 'POST' && tail === 'history/commit') return of({ kind: 'commit', ref });
+  if (m === 'POST' && tail === 'history/commit') return of(write('commit'));
   if (m === 'POST' && tail === 'history/merge') {
-    return of({ kind: 'merge', ref }, read(bodyRef(body['fromRefName']), body['fromHash']));
+    return of(write('merge'), read(bodyRef(body['fromRefName']), body['fromHash']));
   }
   if (m === 'POST' && tail === 'history/transplant') {
     // Every transplanted commit is read from the source, so each must be on its history.
     const hashes = Array.isArray(body['hashesToTransplant']) ? body['hashesToTransplant'] : [];
     const source = bodyRef(body['fromRefName']);
     const reads = hashes.map((h) => read(source, h)).filter((a) => a.kind === 'read' && a.at !== undefined);
-    return of({ kind: 'merge', ref }, read(source), ...reads);
+    return of(write('merge'), read(source), ...reads);
   }
-  if (m === 'PUT' && tail === '') return of({ kind: 'manage', ref }, read(bodyRef(body['name']), body['hash']));
-  if (m === 'DELETE' && tail === '') return of({ kind: 'manage', ref });
+  if (m === 'PUT' && tail === '') return of(write('manage'), read(bodyRef(body['name']), body['hash']));
+  if (m === 'DELETE' && tail === '') return of(write('manage'));
   return closed;
 }
 
 /**
  * The reference a `{ref}` path element of a write names (`-` is the default branch), by name even when it looks like
- * a hash: a write lands on a reference of that name or nowhere (a detached commit cannot be written to).
+ * a hash: a write lands on a reference of that name or nowhere (a detached commit cannot be written to). `at` is the
+ * commit the write expects as that reference's head (`name@hash`, lower case), the start of any relative lookups
+ * (`name@hash~1`): they go back along its parents, so from a commit on the history they stay on it, and from one off
+ * it (a hidden branch's commit, whose parent may be the fork point) the write is refused before they are followed.
  */
-function treeRef(segment: string, defaultBranch: string): string | null {
-  return parseRefPath(decode(segment), defaultBranch).name;
+function treeRef(segment: string, defaultBranch: string): { ref: string | null; at: string | null } {
+  const p = parseRefPath(decode(segment), defaultBranch);
+  return { ref: p.name, at: p.name === null ? null : p.hash };
 }
 
 /** A `{ref}` path element's reference (null: detached) and the commit it pins (`name@hash`), if any. */
@@ -187,6 +197,21 @@ function treePath(segment: string, defaultBranch: string): { name: string | null
 function readOf(spec: string): Action {
   const at = spec.lastIndexOf('@');
   return pinned(icebergRefName(spec), at > spec.lastIndexOf('*') ? spec.slice(at + 1) : undefined);
+}
+
+/**
+ * Writing through an Iceberg ref spec: to the reference it names, as given. A spec pinned to a commit (`name@hash`)
+ * is read-only whatever the commit; `at` carries the hash as written, so a refusal the middleware gives in the
+ * handler's place names the spec as the handler would.
+ */
+function writeOf(spec: string): Action {
+  const ref = icebergRefName(spec, 'write');
+  const at = spec.lastIndexOf('@');
+  const hash = spec.slice(at + 1);
+  if (ref === null || at < 0 || at < spec.lastIndexOf('*') || !/^[0-9a-fA-F]{8,64}$/.test(hash)) {
+    return { kind: 'commit', ref };
+  }
+  return { kind: 'commit', ref, at: hash };
 }
 
 /**

@@ -48,6 +48,10 @@ describe('HistoryMembership: is a commit on a reference’s history', () => {
     // A commit that does not exist is not on it either (rather than the store's 404, which would tell it exists).
     assert.equal(await history.contains('main', 'deadbeef'.repeat(8)), false, 'no such commit');
     assert.equal(await history.contains('main', 'deadbeef0'), false, 'no such prefix');
+    // The head it answered for comes along, known commit or not (a refused write's expected hash names it).
+    const head = (await store.getReference('dev')).hash;
+    assert.deepEqual(await history.lookup('dev', m1), { head, onHistory: true });
+    assert.deepEqual(await history.lookup('dev', 'deadbeef'.repeat(8)), { head, onHistory: false });
   });
 
   it('takes a prefix several commits share as not on it, as the store refuses it', async () => {

@@ -31,17 +31,26 @@ export class HistoryMembership {
    * an answer apart from "not on it" would tell it which commits exist on the references it cannot read.
    */
   async contains(refName: string, hash: string): Promise<boolean> {
+    return (await this.lookup(refName, hash)).onHistory;
+  }
+
+  /**
+   * `contains`, with the head it was answered for: a write's expected hash off the history is refused naming the head
+   * the reference is at (http/auth/middleware.ts), as the store's refusal does.
+   */
+  async lookup(refName: string, hash: string): Promise<{ head: string; onHistory: boolean }> {
     const head = (await this.store.getReference(refName)).hash;
     const target = await this.resolve(hash);
-    if (target === undefined) return false;
-    if (head === target) return true;
+    if (target === undefined) return { head, onHistory: false };
+    if (head === target) return { head, onHistory: true };
     const key = `${head}:${target}`;
-    const cached = this.known.get(key);
-    if (cached !== undefined) return cached;
-    const answer = await this.walk(head, target);
-    if (this.known.size >= CACHE_SIZE) this.known.clear();
-    this.known.set(key, answer);
-    return answer;
+    let answer = this.known.get(key);
+    if (answer === undefined) {
+      answer = await this.walk(head, target);
+      if (this.known.size >= CACHE_SIZE) this.known.clear();
+      this.known.set(key, answer);
+    }
+    return { head, onHistory: answer };
   }
 
   /** The full hash of commit `hash`; undefined when no commit has it, or more than one starts with it. */

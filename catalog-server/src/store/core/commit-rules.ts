@@ -127,10 +127,7 @@ export async function movedKeys(
 ): Promise<KeyConflict[]> {
   if (expected === head.hash) return [];
   if (!(await isAncestor(objects.loadNode, expected, head.hash))) {
-    throw new ReferenceConflictError(
-      `Expected hash ${expected} is not in the history of "${branch}" (now at ${head.hash}). Reload and retry.`,
-      { ref: branch, expectedHash: expected, currentHash: head.hash },
-    );
+    throw ReferenceConflictError.expectedNotInHistory(branch, expected, head.hash);
   }
   const seen = (await objects.commit(expected)).tree;
   const out: KeyConflict[] = [];
