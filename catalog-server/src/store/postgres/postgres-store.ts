@@ -37,7 +37,10 @@ export class PostgresVersionStore extends CoreVersionStore {
   }
 
   /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
-  static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresVersionStore> {
+  static async open(
+    url: string,
+    opts: { poolSize?: number; connectTimeoutMs?: number } = {},
+  ): Promise<PostgresVersionStore> {
     const store = new PostgresVersionStore(await PostgresPersistence.open(url, opts));
     try {
       await store.bootstrap();

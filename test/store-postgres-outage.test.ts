@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
+import { http } from './support/server.ts';
+import { startServerProcess, type ServerProcess } from './support/server-process.ts';
+
+const schema = { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'id', type: 'long', required: false }] };
+const setProperty = (key: string) => ({
+  requirements: [],
+  updates: [{ action: 'set-properties', updates: { [key]: 'v' } }],
+});
+
+/**
+ * Two `rat serve` replicas on one PostgreSQL that is restarted under them: while it is down, requests are answered
+ * 503 ServiceUnavailableException (nothing was applied, so Iceberg clients may retry; a 500 would tell them the
+ * commit's outcome is unknown), and once it is back the same processes serve again, with every acknowledged commit.
+ */
+describe('replicas: PostgreSQL restarted under them', function () {
+  this.timeout(300_000);
+  let db: TestPostgres;
+  let replicas: ServerProcess[] = [];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-pg-outage-'));
+
+  before(async () => {
+    db = await startTestPostgres();
+    const url = await db.createDatabase();
+    const start = (name: string) =>
+      startServerProcess([
+        '--data-dir',
+        path.join(dir, name),
+        '--store',
+        url,
+        '--warehouse',
+        `file://${path.join(dir, 'warehouse')}`,
+      ]);
+    replicas = [await start('a'), await start('b')];
+  });
+  after(async () => {
+    await Promise.all(replicas.map((r) => r.kill()));
+    await db?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 while the database is down and serves again, without a restart, once it is back', async () => {
+    const [a, b] = replicas.map((r) => `${r.url}/iceberg/v1`);
+    assert.equal((await http('POST', `${a}/namespaces`, { namespace: ['ns'] })).status, 200);
+    assert.equal((await http('POST', `${a}/namespaces/ns/tables`, { name: 't', schema })).status, 200);
+    assert.equal((await http('POST', `${b}/namespaces/ns/tables/t`, setProperty('before'))).status, 200);
+
+    db.halt();
+    try {
+      for (const base of [a, b]) {
+        const commit = await http('POST', `${base}/namespaces/ns/tables/t`, setProperty('during'));
+        assert.equal(commit.status, 503, JSON.stringify(commit.body));
+        assert.equal(commit.body.error.type, 'ServiceUnavailableException');
+        assert.match(commit.body.error.message, /catalog database is unavailable/);
+        const load = await http('GET', `${base}/namespaces/ns/tables/t`);
+        assert.equal(load.status, 503, JSON.stringify(load.body));
+        const refs = await http('GET', base.replace('/iceberg/v1', '/api/v2/trees'));
+        assert.equal(refs.status, 503, JSON.stringify(refs.body));
+        assert.equal(refs.body.catalogCode, 'STORE_UNAVAILABLE');
+      }
+    } finally {
+      db.resume();
+    }
+
+    for (const [i, base] of [a, b].entries()) {
+      const commit = await http('POST', `${base}/namespaces/ns/tables/t`, setProperty(`after${i}`));
+      assert.equal(commit.status, 200, JSON.stringify(commit.body));
+    }
+    for (const base of [a, b]) {
+      const props = (await http('GET', `${base}/namespaces/ns/tables/t`)).body.metadata.properties;
+      assert.equal(props.before, 'v');
+      assert.equal(props.after0, 'v');
+      assert.equal(props.after1, 'v');
+      assert.equal(props.during, undefined, 'a commit answered 503 must not have landed');
+    }
+  });
+});
