@@ -78,4 +78,16 @@ describe('replicas: PostgreSQL restarted under them', function () {
       assert.equal(props.during, undefined, 'a commit answered 503 must not have landed');
     }
   });
+
+  it("shows each replica's connection pool on /metrics", async () => {
+    for (const r of replicas) {
+      const text = await (await fetch(`${r.url}/metrics`)).text();
+      const value = (state: string) =>
+        Number(new RegExp(`^rat_store_pool_connections\\{state="${state}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+      assert.equal(value('max'), 10, text.slice(0, 500));
+      assert.ok(value('open') >= 1 && value('open') <= 10);
+      assert.ok(value('idle') <= value('open'));
+      assert.equal(value('waiting'), 0);
+    }
+  });
 });

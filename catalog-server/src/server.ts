@@ -130,6 +130,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   const store = db.store;
   metrics.watchStoreWrites(() => store.groupCommitStats);
+  metrics.watchStorePool(() => store.poolStats);
   const fileJournal = new FileJournal(store, locations, logger);
   let auth: AuthService | undefined;
   try {
