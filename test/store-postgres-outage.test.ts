@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { PostgresVersionStore, StoreUnavailableError } from '@ratatouille/catalog-server';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { http } from './support/server.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
@@ -88,6 +90,31 @@ describe('replicas: PostgreSQL restarted under them', function () {
       assert.ok(value('open') >= 1 && value('open') <= 10);
       assert.ok(value('idle') <= value('open'));
       assert.equal(value('waiting'), 0);
+    }
+  });
+
+  it('answers a read whose connection the database ended with StoreUnavailableError', async () => {
+    const url = await db.createDatabase();
+    const store = await PostgresVersionStore.open(url, { poolSize: 2 });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const read = store.pool.query('SELECT pg_sleep(30)');
+      let ended = 0;
+      for (let i = 0; ended === 0 && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const r = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND pid <> pg_backend_pid()",
+        );
+        ended = r.rowCount ?? 0;
+      }
+      assert.equal(ended, 1);
+      await assert.rejects(read, (err: unknown) => err instanceof StoreUnavailableError);
+      // The pool replaces the ended connection.
+      assert.equal((await store.getReference('main')).name, 'main');
+    } finally {
+      await admin.end();
+      await store.close();
     }
   });
 });

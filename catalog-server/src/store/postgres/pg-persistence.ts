@@ -20,7 +20,7 @@ import {
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
 import { PgWriteQueue } from './pg-write-queue.ts';
-import { guardConnect, PG_CONNECT_TIMEOUT_MS } from './pg-unavailable.ts';
+import { guardPool, PG_CONNECT_TIMEOUT_MS } from './pg-unavailable.ts';
 
 /**
  * The store's persistence on PostgreSQL (node-postgres pool). Reads run on any pooled connection at READ COMMITTED;
@@ -53,7 +53,7 @@ export class PostgresPersistence implements Persistence {
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
     });
-    guardConnect(pool);
+    guardPool(pool);
     // An idle connection the server dropped must not crash the process; the next query reconnects.
     pool.on('error', (err) => console.error('[catalog] PostgreSQL connection error:', err.message));
     try {

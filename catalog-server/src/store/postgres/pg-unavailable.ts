@@ -28,13 +28,25 @@ export function asUnavailable(err: unknown): unknown {
   return new StoreUnavailableError((err as Error).message || String(err));
 }
 
+/** Statements that only read: losing the connection while one runs changed nothing. */
+const READ_ONLY = /^\s*(SELECT|WITH RECURSIVE)\b/i;
+
 /**
  * Makes every failure to get a connection from `pool` a StoreUnavailableError: no statement was sent, so nothing was
  * applied, and the client may retry. `pool.query` takes its connection through `connect(callback)`, so both paths
- * go through here. Failures of a statement itself keep their error: a connection lost while a single statement ran
- * may or may not have applied it (the write queue tells the two cases apart for its transactions).
+ * go through here. A connection lost while a read ran (`SELECT`, a recursive read) is one too. Other statements keep
+ * their error: a connection lost while a single write ran may or may not have applied it (the write queue tells the
+ * two cases apart for its transactions).
  */
-export function guardConnect(pool: Pool): void {
+export function guardPool(pool: Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (typeof args[0] !== 'string' || !READ_ONLY.test(args[0]) || !(result instanceof Promise)) return result;
+    return result.catch((err: unknown) => {
+      throw asUnavailable(err);
+    });
+  }) as Pool['query'];
   const connect = pool.connect.bind(pool) as (cb?: ConnectCallback) => Promise<PoolClient> | undefined;
   const unavailable = (err: unknown) =>
     err instanceof StoreUnavailableError ? err : new StoreUnavailableError((err as Error)?.message || String(err));
