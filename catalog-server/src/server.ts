@@ -20,6 +20,7 @@ import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth
 import { AuthService } from './auth/auth-service.ts';
 import { isLoopbackHost } from './auth/loopback.ts';
 import { SERVER_DEFAULTS } from './server-settings.ts';
+import { drainable } from './http/drain.ts';
 
 export interface ServerOptions {
   host?: string;
@@ -129,6 +130,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   const store = db.store;
   metrics.watchStoreWrites(() => store.groupCommitStats);
+  metrics.watchStorePool(() => store.poolStats);
   const fileJournal = new FileJournal(store, locations, logger);
   let auth: AuthService | undefined;
   try {
@@ -159,7 +161,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   };
-  const server = http.createServer(plusAsSpace(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx)))));
+  const requests = drainable(plusAsSpace(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx)))));
+  const server = http.createServer(requests.handler);
+  requests.track(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -182,10 +186,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     warehouse: warehouse.root,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await requests.drain(server);
         await fileJournal.drain();
         await store.close();
         for (const w of warehouses.values()) w.close?.();

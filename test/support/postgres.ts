@@ -13,6 +13,10 @@ export interface TestPostgres {
   port: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Shuts the server down (fast: sessions are ended), keeping its data, as a database restart does. */
+  halt(): void;
+  /** Starts a halted server again on the same port. */
+  resume(): void;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -71,21 +75,23 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const data = path.join(dir, 'data');
   asPostgresUser(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   let port = 0;
+  const start = () =>
+    asPostgresUser(path.join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      asPostgresUser(path.join(bin, 'pg_ctl'), [
-        '-D',
-        data,
-        '-l',
-        path.join(dir, 'server.log'),
-        '-w',
-        '-t',
-        '60',
-        '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-        'start',
-      ]);
+      start();
       break;
     } catch (err) {
       if (attempt >= 2) throw err; // the port was taken between probing and binding: try another
@@ -106,6 +112,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       }
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt() {
+      asPostgresUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume: start,
     async stop() {
       try {
         asPostgresUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

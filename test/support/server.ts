@@ -17,9 +17,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(opts: Omit<ServerOptions, 'port' | 'host'> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rat-test-'));
-  const store =
-    opts.store ??
-    (process.env.RAT_TEST_STORE === 'postgresql' ? await (await sharedTestPostgres()).createDatabase() : undefined);
+  const store = opts.store ?? (process.env.RAT_TEST_STORE === 'postgresql' ? await databaseOf(dataDir) : undefined);
   // Request lines would bury mocha's output; RAT_LOG_LEVEL=info shows them when debugging.
   const logLevel = opts.logLevel ?? process.env.RAT_LOG_LEVEL ?? 'warn';
   const server = await startServer({ ...opts, dataDir, store, logLevel, host: '127.0.0.1', port: 0 });
@@ -31,6 +29,20 @@ export async function startTestServer(opts: Omit<ServerOptions, 'port' | 'host'>
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The PostgreSQL database of a data dir in the PostgreSQL lane: a server restarted on the same data dir finds the
+ * catalog it left, as on SQLite (where the catalog is a file in the data dir), instead of a fresh database.
+ */
+const databases = new Map<string, Promise<string>>();
+function databaseOf(dataDir: string): Promise<string> {
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = sharedTestPostgres().then((pg) => pg.createDatabase());
+    databases.set(dataDir, url);
+  }
+  return url;
 }
 
 /** Small JSON-over-HTTP helper for tests: returns status, parsed body (or null) and headers. */

@@ -8,6 +8,7 @@ export { ReferenceAlreadyExistsError } from './reference-already-exists.ts';
 export { ReadOnlyReferenceError } from './read-only-reference.ts';
 export { UnauthorizedError } from './unauthorized.ts';
 export { StorageUnavailableError } from './storage-unavailable.ts';
+export { StoreUnavailableError } from './store-unavailable.ts';
 export { StorageAccessDeniedError } from './storage-access-denied.ts';
 export { StorageObjectNotFoundError } from './storage-object-not-found.ts';
 export { StorageObjectExistsError } from './storage-object-exists.ts';

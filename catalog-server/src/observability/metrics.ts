@@ -1,5 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { WriteStats } from '../store/types.ts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolStats, WriteStats } from '../store/types.ts';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (several servers may share one process in tests).
@@ -104,6 +104,15 @@ export class Metrics {
     (s) => s.walFsyncSeconds ?? 0,
   );
 
+  /** Where the pool gauges below are read from at each scrape (`watchStorePool`); absent on SQLite. */
+  private readStorePool: () => PoolStats | undefined = () => undefined;
+
+  /**
+   * PostgreSQL: the connection pool of this server. `waiting` above zero for long means requests queue for a
+   * connection (a busy database, or `--store-pool-size` too small for the load); past 15 s they are answered 503.
+   */
+  readonly storePool = this.storePoolGauge();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'rat_' });
   }
@@ -111,6 +120,30 @@ export class Metrics {
   /** Reads the store's write counts on every scrape (they are kept by the store, not by each request). */
   watchStoreWrites(read: () => WriteStats | undefined): void {
     this.readStoreWrites = read;
+  }
+
+  /** Reads the database pool's state on every scrape (PostgreSQL). */
+  watchStorePool(read: () => PoolStats | undefined): void {
+    this.readStorePool = read;
+  }
+
+  private storePoolGauge(): Gauge {
+    const read = () => this.readStorePool();
+    return new Gauge({
+      name: 'rat_store_pool_connections',
+      help: 'PostgreSQL connection pool of this server: open, idle and max connections, and requests waiting for one',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = read();
+        this.reset();
+        if (!pool) return;
+        this.set({ state: 'open' }, pool.open);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'max' }, pool.max);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
   }
 
   private storeWriteCounter(name: string, help: string, value: (s: WriteStats) => number): Counter {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CodeLinks, IdempotencyRecords, PendingMerges } from './companions.ts';
+import { DELIVERY_CLAIM_LEASE_MS } from './companions.ts';
 
 /** What a backend hands the companion contract: fresh, empty tables and how to release them. */
 export interface CompanionFixture {
@@ -59,6 +60,18 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
       await links.releaseDelivery('github', 'd1');
       assert.equal(await links.claimDelivery('github', 'd1'), false, 'a finished delivery stays');
       assert.deepEqual((await links.getDelivery('github', 'd1'))?.result, { status: 'merged' });
+    });
+
+    it('takes over a delivery left processing past its lease (its server was killed mid-way), never a finished one', async () => {
+      const { links } = f;
+      const t0 = Date.UTC(2026, 0, 1);
+      assert.equal(await links.claimDelivery('github', 'crashed', t0), true);
+      assert.equal(await links.claimDelivery('github', 'crashed', t0 + DELIVERY_CLAIM_LEASE_MS - 1), false);
+      assert.equal(await links.claimDelivery('github', 'crashed', t0 + DELIVERY_CLAIM_LEASE_MS + 1), true);
+      assert.equal(await links.claimDelivery('github', 'crashed', t0 + DELIVERY_CLAIM_LEASE_MS + 2), false, 'renewed');
+      await links.finishDelivery('github', 'crashed', { status: 'merged' });
+      assert.equal(await links.claimDelivery('github', 'crashed', t0 + 100 * DELIVERY_CLAIM_LEASE_MS), false);
+      assert.deepEqual((await links.getDelivery('github', 'crashed'))?.result, { status: 'merged' });
     });
 
     const outcome = (key: string, createdMs: number, status = 200) => ({

@@ -36,13 +36,23 @@ export interface CodeLinks {
   byDataHash(dataHash: string, limit?: number): Promise<CodeLinkRecord[]>;
   /** All links in sha order, `limit` after `afterSha` (for copying a catalog). */
   list(afterSha: string, limit: number): Promise<CodeLinkRecord[]>;
-  /** Claims a delivery; false when it was seen before (a replay) or is being handled right now. */
-  claimDelivery(forge: string, deliveryId: string): Promise<boolean>;
+  /**
+   * Claims a delivery; false when it was seen before (a replay) or is being handled right now. A claim still
+   * `processing` after `DELIVERY_CLAIM_LEASE_MS` was left by a server that stopped mid-way (killed, crashed) and is
+   * taken over, so the forge's retry is handled instead of being answered as a replay forever.
+   */
+  claimDelivery(forge: string, deliveryId: string, now?: number): Promise<boolean>;
   finishDelivery(forge: string, deliveryId: string, result: unknown): Promise<void>;
   /** Forgets a claimed delivery whose handling failed, so the forge's retry is handled afresh. */
   releaseDelivery(forge: string, deliveryId: string): Promise<void>;
   getDelivery(forge: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined>;
 }
+
+/**
+ * How long a webhook delivery may stay `processing` before another claim takes it over: far longer than any forge
+ * waits for an answer (GitHub 10 s, GitLab 10 s by default) and than a merge takes, so a live handler is never doubled.
+ */
+export const DELIVERY_CLAIM_LEASE_MS = 10 * 60_000;
 
 /** The final outcome of a request sent with an Idempotency-Key. */
 export interface IdempotentOutcome {

@@ -289,6 +289,14 @@ export interface WriteStats {
   readonly walFsyncSeconds?: number;
 }
 
+/** A connection pool's state now (PostgreSQL): connections open and idle, its size, requests waiting for one. */
+export interface PoolStats {
+  readonly open: number;
+  readonly idle: number;
+  readonly max: number;
+  readonly waiting: number;
+}
+
 /**
  * The versioned store. Every write is atomic: it either lands completely (the ref head moves by compare-and-swap) or
  * changes nothing. Async so that a networked backend can implement the same contract.
@@ -297,6 +305,8 @@ export interface VersionStore {
   readonly defaultBranch: string;
   /** How the store's writes were grouped into database transactions so far, where the backend counts it. */
   readonly groupCommitStats?: WriteStats;
+  /** The database connection pool's state, where the backend has one (PostgreSQL). */
+  readonly poolStats?: PoolStats;
   /** The parentless root commit every history starts from (Nessie's "no ancestor" hash); never changes. */
   readonly noAncestorHash: string;
 

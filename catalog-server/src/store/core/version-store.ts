@@ -19,6 +19,7 @@ import type {
   Operation,
   Page,
   PageRequest,
+  PoolStats,
   Reference,
   ReferencePageRequest,
   ReferenceType,
@@ -88,6 +89,11 @@ export class CoreVersionStore implements VersionStore {
 
   /** How writes were grouped into transactions so far; the backends that count it (SQLite, PostgreSQL) say. */
   get groupCommitStats(): WriteStats | undefined {
+    return undefined;
+  }
+
+  /** The database connection pool's state; the backends that have one (PostgreSQL) say. */
+  get poolStats(): PoolStats | undefined {
     return undefined;
   }
 

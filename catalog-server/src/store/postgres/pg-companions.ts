@@ -7,6 +7,7 @@ import type {
   IdempotentOutcome,
   WebhookDeliveryRecord,
 } from '../companions.ts';
+import { DELIVERY_CLAIM_LEASE_MS } from '../companions.ts';
 import {
   fromClaimRow,
   fromDeliveryRow,
@@ -65,11 +66,14 @@ export class PostgresCodeLinks implements CodeLinks {
     return rows.map(fromLinkRow);
   }
 
-  async claimDelivery(forge: string, deliveryId: string): Promise<boolean> {
+  async claimDelivery(forge: string, deliveryId: string, now = Date.now()): Promise<boolean> {
+    // Atomic like the idempotency claims below: of two replicas claiming at once, one wins. A claim left processing
+    // past its lease (its replica was killed mid-way) is taken over; a finished one never. ISO times sort as text.
     const res = await this.pool.query(
       `INSERT INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES ($1, $2, $3, 'processing')
-       ON CONFLICT DO NOTHING`,
-      [forge, deliveryId, new Date().toISOString()],
+       ON CONFLICT (forge, delivery_id) DO UPDATE SET received_at = excluded.received_at
+       WHERE webhook_deliveries.status = 'processing' AND webhook_deliveries.received_at COLLATE "C" < $4`,
+      [forge, deliveryId, new Date(now).toISOString(), new Date(now - DELIVERY_CLAIM_LEASE_MS).toISOString()],
     );
     return res.rowCount === 1;
   }

@@ -20,6 +20,7 @@ import {
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
 import { PgWriteQueue } from './pg-write-queue.ts';
+import { guardPool, PG_CONNECT_TIMEOUT_MS } from './pg-unavailable.ts';
 
 /**
  * The store's persistence on PostgreSQL (node-postgres pool). Reads run on any pooled connection at READ COMMITTED;
@@ -41,10 +42,18 @@ export class PostgresPersistence implements Persistence {
   }
 
   /** Connects, then applies the schema migrations (safe when several servers start at once). */
-  static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresPersistence> {
+  static async open(
+    url: string,
+    opts: { poolSize?: number; connectTimeoutMs?: number } = {},
+  ): Promise<PostgresPersistence> {
     // Loaded here, not with the module: a server on SQLite (the package's API re-exports this store) never needs it.
     const { default: pg } = await import('pg');
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
+    });
+    guardPool(pool);
     // An idle connection the server dropped must not crash the process; the next query reconnects.
     pool.on('error', (err) => console.error('[catalog] PostgreSQL connection error:', err.message));
     try {

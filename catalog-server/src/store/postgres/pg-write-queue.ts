@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { WriteBatch } from '../core/persistence.ts';
+import { asUnavailable, isConnectionLoss } from './pg-unavailable.ts';
 
 /** Deadlock and serialization failures: the transaction did nothing, and planning again from fresh reads is safe. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -101,6 +102,7 @@ export class PgWriteQueue {
     const client = await this.pool.connect();
     const started = performance.now();
     let broken: Error | undefined;
+    let committing = false;
     try {
       await client.query('BEGIN');
       const shared = batches.length > 1;
@@ -119,16 +121,24 @@ export class PgWriteQueue {
           if (shared) await client.query('ROLLBACK TO SAVEPOINT batch');
           else await client.query('ROLLBACK');
           const lost = RETRYABLE.has(code) || code === PARENT_MISSING;
-          outcomes.push(lost ? { ok: true, landed: false } : { ok: false, error });
+          outcomes.push(lost ? { ok: true, landed: false } : { ok: false, error: asUnavailable(error) });
           if (!shared) return outcomes;
         }
       }
+      committing = landed > 0;
       await client.query(landed > 0 ? 'COMMIT' : 'ROLLBACK');
       return outcomes;
     } catch (error) {
       broken = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      // Before COMMIT was sent a lost connection rolled everything back (a 503: retry). During it, the database may
+      // have committed before the connection went: the outcome is unknown, which only a 500 says.
+      if (!committing) throw asUnavailable(error);
+      if (!isConnectionLoss(error)) throw error;
+      throw new Error(
+        `the connection to the catalog database was lost while committing, so whether the commit landed is unknown: read the reference before retrying (${(error as Error).message})`,
+        { cause: error },
+      );
     } finally {
       this.stats.seconds += (performance.now() - started) / 1000;
       // A connection that failed mid-transaction is not handed to the next user.

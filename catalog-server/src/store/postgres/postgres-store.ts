@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { CoreVersionStore } from '../core/version-store.ts';
-import type { WriteStats } from '../types.ts';
+import type { PoolStats, WriteStats } from '../types.ts';
 import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
 import { PostgresPendingMerges } from './pg-pending-merges.ts';
 import { PostgresPersistence } from './pg-persistence.ts';
@@ -32,12 +32,20 @@ export class PostgresVersionStore extends CoreVersionStore {
   }
 
   /** Transactions run, writes they carried (commits to one branch that queue up share one) and seconds spent in them. */
+  override get poolStats(): PoolStats {
+    const p = this.pool;
+    return { open: p.totalCount, idle: p.idleCount, max: p.options.max, waiting: p.waitingCount };
+  }
+
   override get groupCommitStats(): WriteStats & { readonly waiting: number } {
     return { ...this.writes.stats, waiting: this.writes.waiting };
   }
 
   /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
-  static async open(url: string, opts: { poolSize?: number } = {}): Promise<PostgresVersionStore> {
+  static async open(
+    url: string,
+    opts: { poolSize?: number; connectTimeoutMs?: number } = {},
+  ): Promise<PostgresVersionStore> {
     const store = new PostgresVersionStore(await PostgresPersistence.open(url, opts));
     try {
       await store.bootstrap();

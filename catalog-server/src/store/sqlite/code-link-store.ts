@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CodeLinkRecord, CodeLinks, WebhookDeliveryRecord } from '../companions.ts';
+import { DELIVERY_CLAIM_LEASE_MS } from '../companions.ts';
 import { fromDeliveryRow, fromLinkRow, type DeliveryRow, type LinkRow } from '../sql-rows.ts';
 
 export type { CodeLinkRecord, WebhookDeliveryRecord } from '../companions.ts';
@@ -21,8 +22,11 @@ export class CodeLinkStore implements CodeLinks {
         ON CONFLICT(code_sha) DO UPDATE SET data_ref = excluded.data_ref, data_hash = excluded.data_hash,
         code_branch = excluded.code_branch, recorded_at = excluded.recorded_at`),
       byDataHash: p('SELECT * FROM code_links WHERE data_hash = ? ORDER BY recorded_at DESC LIMIT ?'),
+      // A claim left processing past its lease is taken over (DELIVERY_CLAIM_LEASE_MS); a finished one never.
       claim: p(
-        `INSERT OR IGNORE INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES (?, ?, ?, 'processing')`,
+        `INSERT INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES (?, ?, ?, 'processing')
+         ON CONFLICT(forge, delivery_id) DO UPDATE SET received_at = excluded.received_at
+         WHERE webhook_deliveries.status = 'processing' AND webhook_deliveries.received_at < ?`,
       ),
       finish: p(`UPDATE webhook_deliveries SET status = 'done', result = ? WHERE forge = ? AND delivery_id = ?`),
       release: p(`DELETE FROM webhook_deliveries WHERE forge = ? AND delivery_id = ? AND status = 'processing'`),
@@ -56,9 +60,10 @@ export class CodeLinkStore implements CodeLinks {
     return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(fromLinkRow);
   }
 
-  /** Claims a delivery; false when it was seen before (a replay) or is being handled right now. */
-  async claimDelivery(forge: string, deliveryId: string): Promise<boolean> {
-    return this.stmt.claim.run(forge, deliveryId, new Date().toISOString()).changes === 1;
+  /** Claims a delivery; false when it was seen before (a replay) or is being handled right now (see CodeLinks). */
+  async claimDelivery(forge: string, deliveryId: string, now = Date.now()): Promise<boolean> {
+    const lapsed = new Date(now - DELIVERY_CLAIM_LEASE_MS).toISOString();
+    return this.stmt.claim.run(forge, deliveryId, new Date(now).toISOString(), lapsed).changes === 1;
   }
 
   async finishDelivery(forge: string, deliveryId: string, result: unknown): Promise<void> {
