@@ -2,7 +2,8 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { httpDataCatalog } from './catalog/http-data-catalog.ts';
 import { readProjectConfig } from './config/read-project-config.ts';
-import { NotAGitRepositoryError, WorktreeNotSupportedError } from './errors/index.ts';
+import { NotAGitRepositoryError } from './errors/index.ts';
+import { readCommonDir } from './git/git-paths.ts';
 import type { FsModule, GitSyncIO, Reporter } from './types.ts';
 
 export interface OpenGitSyncOptions {
@@ -30,13 +31,15 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
     throw new NotAGitRepositoryError(cwd);
   }
   const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
-  // A linked worktree's git dir names the main repository's in `commondir`; a submodule's does not.
-  if (opts.fs.existsSync(path.join(gitdir, 'commondir'))) throw new WorktreeNotSupportedError(dir, gitdir);
+  // A linked worktree's git dir names the main repository's in `commondir` (refs, objects, hooks and the clone-wide
+  // rat state live there); a submodule's and a main checkout's do not.
+  const commonDir = readCommonDir(gitdir);
   const config = await readProjectConfig({ fs: opts.fs, dir, env: opts.env ?? {} });
   return {
     fs: opts.fs,
     dir,
     gitdir,
+    ...(commonDir ? { commonDir } : {}),
     config,
     catalog: httpDataCatalog(config.catalogUrl),
     report: opts.report ?? {

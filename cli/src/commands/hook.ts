@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import {
   InvalidProjectConfigError,
   NotAGitRepositoryError,
-  WorktreeNotSupportedError,
   onPostCheckout,
   onPostCommit,
   onPostMerge,
@@ -81,11 +80,6 @@ export function register(program: Command): void {
         if (err instanceof InvalidProjectConfigError && !fs.existsSync('rat.yaml') && !fs.existsSync('.rat.json'))
           return;
         if (err instanceof NotAGitRepositoryError) return;
-        // Said as it is: `rat sync` (the usual way out) cannot help in a worktree either.
-        if (err instanceof WorktreeNotSupportedError) {
-          process.stderr.write(`rat: ⚠ ${name} skipped: ${err.message}\nrat: git went ahead; your code is safe.\n`);
-          return;
-        }
         process.stderr.write(
           `rat: ⚠ WARNING: the ${name} hook failed: ${(err as Error).message}\nrat: git went ahead; run \`rat sync\` to reconcile.\n`,
         );

@@ -16,7 +16,7 @@ async function repoRoot(): Promise<{ dir: string; gitdir: string }> {
   const { execFileSync } = await import('node:child_process');
   const run = (args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   const dir = run(['rev-parse', '--show-toplevel']);
-  return { dir, gitdir: path.resolve(dir, run(['rev-parse', '--git-dir'])) };
+  return { dir, gitdir: path.resolve(dir, run(['rev-parse', '--path-format=absolute', '--git-common-dir'])) };
 }
 
 /** Prints what an install did; kept user hooks are reported loudly since lockstep is off for them. */

@@ -65,7 +65,11 @@ export function register(program: Command): void {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'ignore'],
         }).trim();
-        gitdir = path.resolve(dir, execFileSync('git', ['rev-parse', '--git-dir'], { encoding: 'utf8' }).trim());
+        // The hooks and their config go to the common dir: the one hooks folder git runs for every worktree.
+        gitdir = path.resolve(
+          dir,
+          execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { encoding: 'utf8' }).trim(),
+        );
       } catch {
         // A runtime condition, not a usage mistake: one line with the fix, no usage text.
         throw new Error(

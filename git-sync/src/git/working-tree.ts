@@ -3,6 +3,7 @@
  */
 import git from 'isomorphic-git';
 import type { RepoIO } from './repo.ts';
+import { isoGitArgs } from './worktree-fs.ts';
 
 /**
  * The paths whose working-tree or staged content differs from HEAD, new untracked files included (ignored files are
@@ -11,7 +12,7 @@ import type { RepoIO } from './repo.ts';
  * @example if ((await workingTreeChanges(io)).length) io.report.warn('uncommitted changes')
  */
 export async function workingTreeChanges(io: RepoIO): Promise<string[]> {
-  const rows = await git.statusMatrix({ fs: io.fs, dir: io.dir, gitdir: io.gitdir });
+  const rows = await git.statusMatrix(isoGitArgs(io));
   // A row is [path, head, workdir, stage]; 1,1,1 is a file unchanged since HEAD.
   return rows.filter(([, head, workdir, stage]) => head !== 1 || workdir !== 1 || stage !== 1).map(([p]) => p);
 }
