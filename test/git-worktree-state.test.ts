@@ -68,6 +68,26 @@ describe('linked worktrees: per-worktree and shared state (real git, real server
     assert.equal(await catalog.head('feat-e'), await catalog.head('main'));
   });
 
+  it('a data conflict stops a merge in the worktree; the merge state is the worktree’s, main’s checkout is clean', async () => {
+    const wt = worktrees[1]!; // feat-t
+    await catalog.putTable('feat-t', 'db.clash', 'file:///feat-t-clash.json');
+    await wt.commitFile('t.txt', 'on feat-t\n');
+    await catalog.putTable('main', 'db.clash', 'file:///main-clash.json');
+    await main.commitFile('m.txt', 'on main\n');
+    const headBefore = await wt.head();
+    const dataBefore = await catalog.head('feat-t');
+    const r = await wt.git('merge', '--no-ff', '--no-edit', 'main');
+    assert.notEqual(r.code, 0, 'the merge must be stopped');
+    assert.match(r.stderr, /db\.clash/);
+    assert.equal(await wt.head(), headBefore, 'no merge commit was written');
+    assert.equal(await catalog.head('feat-t'), dataBefore, 'the data is untouched');
+    const wtGitDir = path.join(main.dir, '.git', 'worktrees', path.basename(wt.dir));
+    assert.ok(existsSync(path.join(wtGitDir, 'MERGE_HEAD')), "git's merge state is in the worktree's git dir");
+    assert.equal(existsSync(path.join(main.dir, '.git', 'MERGE_HEAD')), false);
+    assert.equal((await main.ok('status', '--porcelain')).stdout.trim(), '');
+    await wt.ok('merge', '--abort');
+  });
+
   it('rat hooks install in a worktree installs into the common hooks folder that serves every worktree', async () => {
     const wt = worktrees[2]!;
     const r = await ratOk(wt, ['hooks', 'install']);
