@@ -39,7 +39,7 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
   const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
   // A linked worktree's git dir names the main repository's in `commondir` (refs, objects, hooks and the clone-wide
   // rat state live there); a submodule's and a main checkout's do not.
-  const commonDir = readCommonDir(gitdir);
+  const commonDir = readCommonDir(opts.fs, gitdir);
   const dirs = { fs: opts.fs, dir, gitdir, ...(commonDir ? { commonDir } : {}) };
   const projectDir =
     (!opts.followedProject && nearestProjectDir(opts.fs, dir, cwd)) || (await followedProjectDir(dirs));

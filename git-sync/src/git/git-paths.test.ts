@@ -58,13 +58,13 @@ describe('linked worktree paths (git dir vs common dir)', () => {
       git(path.join(root, 'wt'), 'add', 'b.txt');
       git(path.join(root, 'wt'), 'commit', '-q', '-m', 'two');
       const gitdir = path.join(repo, '.git', 'worktrees', 'wt');
-      io = { fs, dir: path.join(root, 'wt'), gitdir, commonDir: readCommonDir(gitdir) };
+      io = { fs, dir: path.join(root, 'wt'), gitdir, commonDir: readCommonDir(fs, gitdir) };
     });
     after(() => rmSync(root, { recursive: true, force: true }));
 
     it('reads the common dir from commondir, and none for a main checkout', () => {
       assert.equal(io.commonDir, path.join(root, 'repo', '.git'));
-      assert.equal(readCommonDir(path.join(root, 'repo', '.git')), undefined);
+      assert.equal(readCommonDir(fs, path.join(root, 'repo', '.git')), undefined);
     });
 
     it("reads the worktree's HEAD and index with the repository's refs and objects", async () => {

@@ -4,8 +4,8 @@
  * index and the state of an operation in progress; refs, objects, config and hooks stay in the common dir that its
  * `commondir` file names. The split below is git's own (gitrepository-layout, `common_list` in git's path.c).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FsModule } from '../types.ts';
 
 /** A repository's git dirs: `gitdir` is the checkout's own, `commonDir` (when it differs) holds refs and objects. */
 export interface GitDirs {
@@ -57,10 +57,10 @@ export function gitPath(dirs: GitDirs, name: string): string {
 }
 
 /** The common dir a linked worktree's git dir names in its `commondir` file, or undefined (a main checkout). */
-export function readCommonDir(gitdir: string): string | undefined {
+export function readCommonDir(fs: FsModule, gitdir: string): string | undefined {
   let text: string;
   try {
-    text = readFileSync(path.join(gitdir, 'commondir'), 'utf8');
+    text = fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8');
   } catch {
     return undefined;
   }
