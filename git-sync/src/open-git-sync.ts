@@ -24,7 +24,8 @@ export interface OpenGitSyncOptions {
 
 /**
  * Builds the IO for a repository: finds the working tree and `.git`, reads the project config (the nearest one up
- * from `cwd`, else the one the hooks follow: see config/find-project-dir.ts) and connects to its catalog over HTTP. What the CLI does before calling any other function; the engine can use it the same way.
+ * from `cwd`, else the one the hooks follow: see config/find-project-dir.ts) and connects to its catalog over HTTP.
+ * What the CLI does before calling any other function; the engine can use it the same way.
  *
  * @example const io = await openGitSync({ fs }); const r = await resolveDataRef(io)
  */

@@ -23,6 +23,12 @@ describe('finding the rat project of a repository', () => {
       assert.equal(nearestProjectDir(fs, repo, path.join(repo, 'analytics', 'gold')), path.join(repo, 'analytics'));
       assert.equal(nearestProjectDir(fs, repo, path.join(repo, 'web')), undefined, 'the one above the root is not');
       assert.equal(nearestProjectDir(fs, repo, top), undefined, 'outside the repository');
+      // git gives the root with symlinks resolved; the shell's cwd may go through a link.
+      fs.symlinkSync(repo, path.join(top, 'link'));
+      assert.equal(
+        nearestProjectDir(fs, repo, path.join(top, 'link', 'analytics', 'gold')),
+        path.join(repo, 'analytics'),
+      );
     } finally {
       rmSync(top, { recursive: true, force: true });
     }

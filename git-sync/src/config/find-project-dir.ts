@@ -32,11 +32,20 @@ export function hasProjectConfig(fs: FsModule, dir: string): boolean {
  * @example nearestProjectDir(fs, '/repo', '/repo/analytics/gold') // '/repo/analytics' when it holds rat.yaml
  */
 export function nearestProjectDir(fs: FsModule, root: string, cwd: string): string | undefined {
-  const top = path.resolve(root);
-  let dir = path.resolve(cwd);
+  // git prints the root with symlinks resolved (`/private/tmp` for `/tmp`): compare real paths.
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const top = real(root);
+  let dir = real(cwd);
   if (dir !== top && !dir.startsWith(top + path.sep)) return undefined;
   for (;;) {
-    if (hasProjectConfig(fs, dir)) return dir;
+    // Said under `root` as the caller spelled it, so paths relative to the root stay short.
+    if (hasProjectConfig(fs, dir)) return path.join(path.resolve(root), path.relative(top, dir));
     if (dir === top) return undefined;
     dir = path.dirname(dir);
   }
