@@ -39,6 +39,11 @@ describe('linked worktrees: per-worktree and shared state (real git, real server
     assert.equal(existsSync(journal(path.join(main.dir, '.git'))), false, "not in the main checkout's journal");
     const mainSync = await ratOk(main, ['sync']);
     assert.doesNotMatch(mainSync.stderr, /feat-s/);
+    const mainStatus = await ratOk(main, ['status']);
+    assert.match(
+      mainStatus.stdout,
+      new RegExp(`note: +1 journaled step\\(s\\) wait in the checkout at .*wt-s: \`rat sync\` there`),
+    );
 
     const status = await wt.rat(['status']);
     assert.equal(status.code, 1, status.stdout);
