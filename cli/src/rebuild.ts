@@ -11,7 +11,8 @@ import type { DerivedRebuild, GitSyncIO, RebuildOutcome } from '@ratatouille/git
  */
 export function engineRebuild(io: GitSyncIO): DerivedRebuild {
   const engine = () => import('@ratatouille/engine');
-  const project = async () => (await engine()).loadProject(path.resolve(io.dir, io.config.pipelinesDir));
+  const project = async () =>
+    (await engine()).loadProject(path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir));
   return {
     async classify(tables) {
       const { APPEND_ONLY_TABLES } = await engine();

@@ -9,6 +9,7 @@ import {
   PROJECT_CONFIG_FILES,
   serverUrlProblem,
 } from '@ratatouille/git-sync';
+import { followedProjectSetting } from './followed-project.ts';
 
 /** The one environment variable naming the catalog server, for every command, the hooks and the engine. */
 export const SERVER_ENV = 'RAT_SERVER';
@@ -48,7 +49,8 @@ export function explicitServer(flag?: string, env: NodeJS.ProcessEnv = process.e
 
 /**
  * The catalog server a command talks to: `--server`, else `RAT_SERVER`, else the `catalog.url` of the `rat.yaml`
- * found in this folder or a parent, else `http://127.0.0.1:8181`.
+ * found in this folder or a parent (at a repository's root, the project its hooks follow: `rat.project`), else
+ * `http://127.0.0.1:8181`.
  *
  * @example resolveServer(undefined) // 'http://127.0.0.1:8181' outside a project, with no RAT_SERVER
  */
@@ -78,13 +80,26 @@ export function envWithServer(flag?: string, env: NodeJS.ProcessEnv = process.en
  */
 function projectServer(cwd: string): string | undefined {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    for (const name of PROJECT_CONFIG_FILES) {
-      const file = path.join(dir, name);
-      if (!existsSync(file)) continue;
-      const text = readFileSync(file, 'utf8');
-      const doc = configDocument(file, text);
-      return parseProjectConfig(doc, file).catalogUrl;
+    const url = configServer(dir);
+    if (url) return url;
+    // At a repository's root: the project its hooks follow, when it lives in a folder below (a monorepo).
+    if (existsSync(path.join(dir, '.git'))) {
+      const followed = followedProjectSetting(dir);
+      const below = followed && configServer(path.resolve(dir, followed));
+      if (below) return below;
     }
     if (path.dirname(dir) === dir) return undefined;
   }
+}
+
+/** `catalog.url` of the project config in `dir`, if it has one. */
+function configServer(dir: string): string | undefined {
+  for (const name of PROJECT_CONFIG_FILES) {
+    const file = path.join(dir, name);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const doc = configDocument(file, text);
+    return parseProjectConfig(doc, file).catalogUrl;
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import type { FsModule } from './types.ts';
  * @example const link = await findCodeLink({ fs, gitdir, catalog }, headSha) // { dataRef: 'main', dataHash: '…' }
  */
 export async function findCodeLink(
-  io: { fs: FsModule; gitdir: string; catalog: DataCatalog },
+  io: { fs: FsModule; gitdir: string; commonDir?: string; catalog: DataCatalog },
   sha: string,
 ): Promise<CodeLink | undefined> {
   const cached = await readCachedLink(io, sha);

@@ -12,6 +12,13 @@ export { connectionEnv, type ConnectionSettings } from './connection-env.ts';
 export { openGitSync, type OpenGitSyncOptions } from './open-git-sync.ts';
 
 export { readProjectConfig } from './config/read-project-config.ts';
+export {
+  followedProjectDir,
+  hasProjectConfig,
+  nearestProjectDir,
+  soleProject,
+  PROJECT_CONFIG_KEY,
+} from './config/find-project-dir.ts';
 export { writeProjectConfig } from './config/write-project-config.ts';
 export { setCatalogUrl } from './config/set-catalog-url.ts';
 export { parseProjectConfig } from './config/parse-project-config.ts';

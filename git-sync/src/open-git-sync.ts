@@ -1,8 +1,10 @@
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { httpDataCatalog } from './catalog/http-data-catalog.ts';
+import { followedProjectDir, nearestProjectDir } from './config/find-project-dir.ts';
 import { readProjectConfig } from './config/read-project-config.ts';
-import { NotAGitRepositoryError, WorktreeNotSupportedError } from './errors/index.ts';
+import { NotAGitRepositoryError } from './errors/index.ts';
+import { readCommonDir } from './git/git-paths.ts';
 import type { FsModule, GitSyncIO, Reporter } from './types.ts';
 
 export interface OpenGitSyncOptions {
@@ -13,11 +15,17 @@ export interface OpenGitSyncOptions {
   gitDir?: string;
   env?: Record<string, string | undefined>;
   report?: Reporter;
+  /**
+   * Read the project the hooks follow (`rat.project` in the git config, else the root's), wherever `cwd` is: what a
+   * hook does. Otherwise the nearest project config up from `cwd` comes first.
+   */
+  followedProject?: boolean;
 }
 
 /**
- * Builds the IO for a repository: finds the working tree and `.git`, reads the project config and connects to its
- * catalog over HTTP. What the CLI does before calling any other function; the engine can use it the same way.
+ * Builds the IO for a repository: finds the working tree and `.git`, reads the project config (the nearest one up
+ * from `cwd`, else the one the hooks follow: see config/find-project-dir.ts) and connects to its catalog over HTTP.
+ * What the CLI does before calling any other function; the engine can use it the same way.
  *
  * @example const io = await openGitSync({ fs }); const r = await resolveDataRef(io)
  */
@@ -30,13 +38,19 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
     throw new NotAGitRepositoryError(cwd);
   }
   const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
-  // A linked worktree's git dir names the main repository's in `commondir`; a submodule's does not.
-  if (opts.fs.existsSync(path.join(gitdir, 'commondir'))) throw new WorktreeNotSupportedError(dir, gitdir);
-  const config = await readProjectConfig({ fs: opts.fs, dir, env: opts.env ?? {} });
+  // A linked worktree's git dir names the main repository's in `commondir` (refs, objects, hooks and the clone-wide
+  // rat state live there); a submodule's and a main checkout's do not.
+  const commonDir = readCommonDir(opts.fs, gitdir);
+  const dirs = { fs: opts.fs, dir, gitdir, ...(commonDir ? { commonDir } : {}) };
+  const projectDir =
+    (!opts.followedProject && nearestProjectDir(opts.fs, dir, cwd)) || (await followedProjectDir(dirs));
+  const config = await readProjectConfig({ fs: opts.fs, dir: projectDir, env: opts.env ?? {} });
   return {
     fs: opts.fs,
     dir,
     gitdir,
+    ...(commonDir ? { commonDir } : {}),
+    projectDir,
     config,
     catalog: httpDataCatalog(config.catalogUrl),
     report: opts.report ?? {

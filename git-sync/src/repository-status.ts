@@ -8,6 +8,7 @@ import { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 import { readForks } from './state/forks.ts';
 import { needsDecision } from './internal/replay-journal.ts';
 import { awaitsExistingDecision, readJournal } from './state/journal.ts';
+import { otherCheckoutJournals, type OtherCheckoutJournal } from './state/other-journals.ts';
 import type { GitSyncIO } from './types.ts';
 
 export interface RepositoryStatus {
@@ -27,6 +28,8 @@ export interface RepositoryStatus {
   /** With `dataChangedSinceCommit`: what records the newer data for a commit, in words the user can follow. */
   dataChangeHint?: string;
   pendingJournal: number;
+  /** Steps journaled in the repository's other checkouts (linked worktrees): theirs to sync, not this one's. */
+  otherCheckouts: OtherCheckoutJournal[];
   /** Forge merges into this data branch that the server left for `rat sync` (rebuilds, conflicts). */
   pendingMerges: PendingMerge[];
   /** Code and data are in step: the data branch exists, HEAD's link points at it and nothing is journaled. */
@@ -52,6 +55,7 @@ export async function repositoryStatus(io: GitSyncIO): Promise<RepositoryStatus>
     data,
     dataBranchExists: false,
     pendingJournal: journal.length,
+    otherCheckouts: await otherCheckoutJournals(io),
     pendingMerges: [],
     inStep: false,
     problems,

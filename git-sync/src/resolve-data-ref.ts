@@ -31,7 +31,7 @@ export interface DataRefResolution {
  *   const uri = `${config.catalogUrl}/iceberg/${encodeURIComponent(r.ref)}`;
  */
 export async function resolveDataRef(
-  io: { fs: FsModule; dir: string; gitdir: string; catalog: DataCatalog; config: ProjectConfig },
+  io: { fs: FsModule; dir: string; gitdir: string; commonDir?: string; catalog: DataCatalog; config: ProjectConfig },
   opts: { env?: Record<string, string | undefined>; searchDepth?: number } = {},
 ): Promise<DataRefResolution> {
   const override = opts.env?.['RAT_DATA_REF'];

@@ -77,8 +77,15 @@ export interface GitSyncIO {
   fs: FsModule;
   /** Working tree root. */
   dir: string;
-  /** The `.git` directory (defaults to `<dir>/.git` where a caller builds the IO). */
+  /** The `.git` directory (defaults to `<dir>/.git` where a caller builds the IO); a linked worktree's own git dir. */
   gitdir: string;
+  /** A linked worktree's common dir (`commondir`: refs, objects, hooks, clone-wide rat state); unset otherwise. */
+  commonDir?: string;
+  /**
+   * The folder holding the project config (`rat.yaml`): `dir`, or a folder below it in a monorepo. `pipelinesDir` is
+   * relative to it, and only changes under it make a run's code uncommitted. Unset: `dir`.
+   */
+  projectDir?: string;
   catalog: DataCatalog;
   config: ProjectConfig;
   report: Reporter;

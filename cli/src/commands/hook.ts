@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import {
   InvalidProjectConfigError,
   NotAGitRepositoryError,
-  WorktreeNotSupportedError,
   onPostCheckout,
   onPostCommit,
   onPostMerge,
@@ -71,21 +70,16 @@ export function register(program: Command): void {
       if (name === 'reference-transaction' && args[0] !== 'committed') return;
       if (process.env['RAT_SKIP_HOOKS'] === '1') return;
       try {
-        const io = await openGitSync({ fs, gitDir: process.env['GIT_DIR'], env: process.env });
+        const io = await openGitSync({ fs, gitDir: process.env['GIT_DIR'], env: process.env, followedProject: true });
         // Hooks that merge data may have to rebuild derived tables with the merged code.
         if (MERGING_HOOKS.has(name)) io.rebuild = engineRebuild(io);
         const outcome = await dispatch(io, name, args, stdin);
         process.exitCode = outcome.exitCode;
       } catch (err) {
-        // A repository without rat.yaml (hooks left behind, or a submodule): nothing to keep in step.
-        if (err instanceof InvalidProjectConfigError && !fs.existsSync('rat.yaml') && !fs.existsSync('.rat.json'))
-          return;
+        // A repository without rat.yaml where the hooks look (hooks left behind, or a submodule): nothing to keep in
+        // step. A config that is there but wrong is still said (the hooks may follow a project below the root).
+        if (err instanceof InvalidProjectConfigError && /^not found/.test(String(err.data['reason']))) return;
         if (err instanceof NotAGitRepositoryError) return;
-        // Said as it is: `rat sync` (the usual way out) cannot help in a worktree either.
-        if (err instanceof WorktreeNotSupportedError) {
-          process.stderr.write(`rat: ⚠ ${name} skipped: ${err.message}\nrat: git went ahead; your code is safe.\n`);
-          return;
-        }
         process.stderr.write(
           `rat: ⚠ WARNING: the ${name} hook failed: ${(err as Error).message}\nrat: git went ahead; run \`rat sync\` to reconcile.\n`,
         );

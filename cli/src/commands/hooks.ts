@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { installHooks, uninstallHooks, type InstallReport } from '@ratatouille/hooks';
 import { examples } from '../examples.ts';
+import { followProject, projectToFollow } from '../followed-project.ts';
 
 /** The shell command a hook shim runs: this very CLI with this very node, unless `RAT_HOOK_COMMAND` says otherwise. */
 export function ratCommand(): string {
@@ -16,7 +17,8 @@ async function repoRoot(): Promise<{ dir: string; gitdir: string }> {
   const { execFileSync } = await import('node:child_process');
   const run = (args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   const dir = run(['rev-parse', '--show-toplevel']);
-  return { dir, gitdir: path.resolve(dir, run(['rev-parse', '--git-dir'])) };
+  // The common dir: its hooks folder is the one git runs for every linked worktree too.
+  return { dir, gitdir: path.resolve(dir, run(['rev-parse', '--path-format=absolute', '--git-common-dir'])) };
 }
 
 /** Prints what an install did; kept user hooks are reported loudly since lockstep is off for them. */
@@ -45,6 +47,9 @@ export function register(program: Command): void {
     .action(async (o: { force?: boolean }) => {
       const { dir, gitdir } = await repoRoot();
       printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));
+      // git runs the hooks at the root: they read the project this clone's config names (a monorepo's analytics/).
+      const project = projectToFollow(dir, process.cwd());
+      if (project) followProject(dir, project);
     });
   hooks
     .command('uninstall')

@@ -7,6 +7,9 @@ import { installHooks } from '@ratatouille/hooks';
 import {
   DEFAULT_CATALOG_URL,
   ensureDataBranch,
+  followedProjectDir,
+  hasProjectConfig,
+  nearestProjectDir,
   openGitSync,
   readProjectConfig,
   recordCodeLink,
@@ -14,6 +17,7 @@ import {
   writeProjectConfig,
   type DeletePolicy,
 } from '@ratatouille/git-sync';
+import { followProject } from '../followed-project.ts';
 import { printInstallReport, ratCommand } from './hooks.ts';
 
 interface InitOptions {
@@ -65,7 +69,11 @@ export function register(program: Command): void {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'ignore'],
         }).trim();
-        gitdir = path.resolve(dir, execFileSync('git', ['rev-parse', '--git-dir'], { encoding: 'utf8' }).trim());
+        // The hooks and their config go to the common dir: the one hooks folder git runs for every worktree.
+        gitdir = path.resolve(
+          dir,
+          execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { encoding: 'utf8' }).trim(),
+        );
       } catch {
         // A runtime condition, not a usage mistake: one line with the fix, no usage text.
         throw new Error(
@@ -73,8 +81,14 @@ export function register(program: Command): void {
             'repository: run `git init` (or cd into your code repository) first.',
         );
       }
+      // The project folder: the nearest one up from here, else the one this clone's hooks follow, else here (a
+      // monorepo's data project lives in its own folder: `cd analytics && rat init`).
+      const cwd = process.cwd();
+      const followed = await followedProjectDir({ fs, dir, gitdir });
+      const projectDir =
+        nearestProjectDir(fs, dir, cwd) ?? (hasProjectConfig(fs, followed) ? followed : path.resolve(cwd));
       const cfg = await writeProjectConfig(
-        { fs, dir },
+        { fs, dir: projectDir },
         {
           catalogUrl: url,
           branches: { prefix: o.prefix ?? '', map: {}, unprefixed: ['main'] },
@@ -86,20 +100,21 @@ export function register(program: Command): void {
       if (cfg.written) console.log(`wrote ${rel} (check it in)`);
       else if (given) {
         // An explicit server is what the user wants now: never keep the old URL silently.
-        const r = await setCatalogUrl({ fs, dir }, given);
+        const r = await setCatalogUrl({ fs, dir: projectDir }, given);
         console.log(
           r.changed
             ? `kept existing ${rel}, catalog.url changed: ${r.previous} → ${given} (check it in)`
             : `kept existing ${rel} (catalog ${r.previous})`,
         );
       } else {
-        const existing = await readProjectConfig({ fs, dir });
+        const existing = await readProjectConfig({ fs, dir: projectDir });
         console.log(`kept existing ${rel} (catalog ${existing.catalogUrl}; \`rat init --server URL\` changes it)`);
       }
       if (o.hooks !== false)
         printInstallReport(await installHooks({ dir, gitdir, ratCommand: ratCommand(), force: o.force }));
+      followProject(dir, projectDir);
 
-      const io = await openGitSync({ fs, cwd: dir, env: process.env });
+      const io = await openGitSync({ fs, cwd: projectDir, env: process.env });
       const git = (args: string[]) => {
         try {
           return execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

@@ -76,7 +76,7 @@ export async function resolveEngineTarget(o: {
     configured = {
       catalogUrl: io.config.catalogUrl,
       pipelinesDir: io.config.pipelinesDir,
-      root: io.dir,
+      root: io.projectDir ?? io.dir,
       keepFailedRuns: io.config.keepFailedRuns,
     };
     const r = await resolveDataRef(io, { env: process.env });

@@ -38,6 +38,7 @@ export function statusJson(s: RepositoryStatus) {
       : null,
     dataChangedSinceCommit: s.dataChangedSinceCommit ?? null,
     pendingJournal: s.pendingJournal,
+    otherCheckouts: s.otherCheckouts,
     pendingMerges: s.pendingMerges,
     inStep: s.inStep,
     problems: s.problems,
@@ -90,6 +91,9 @@ export function register(program: Command): void {
           `HEAD saw data ${short(s.headLink.dataHash)}${s.dataChangedSinceCommit ? ` (data changed since, ${s.dataChangeHint})` : ''}`,
         );
       }
+      // Another checkout's journal is synced there (and goes with `git worktree remove`): said, not a problem here.
+      for (const o of s.otherCheckouts)
+        console.log(`note:  ${o.steps} journaled step(s) wait in the checkout at ${o.worktree}: \`rat sync\` there`);
       console.log(s.inStep ? 'in step' : `OUT OF STEP:\n  ${s.problems.join('\n  ')}`);
     });
 }

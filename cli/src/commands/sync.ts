@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { envWithServer, serverOption } from '../server-url.ts';
-import { openGitSync, syncRepository } from '@ratatouille/git-sync';
+import { followedProjectDir, openGitSync, syncRepository, type GitSyncIO } from '@ratatouille/git-sync';
 import { engineRebuild } from '../rebuild.ts';
 import { askBeforeForcing } from './merge-loss.ts';
 import { wholeNumber } from '../options.ts';
@@ -55,6 +56,7 @@ export function register(program: Command): void {
     )
     .action(async (o: SyncCliOptions) => {
       const io = await openGitSync({ fs, env: envWithServer(o.server) });
+      await refuseUnfollowedProject(io);
       io.rebuild = engineRebuild(io);
       if (o.resolve === 'theirs') io.confirmForce = askBeforeForcing(io.config.catalogUrl, o.yes === true);
       const r = await syncRepository(io, {
@@ -99,4 +101,19 @@ export function register(program: Command): void {
       }
       if (r.conflicts.length || r.pending || missingSource) process.exitCode = 1;
     });
+}
+
+/**
+ * `rat sync` records into the clone's one git-sync state (fork points, journal, links) what the hooks do: in a second
+ * project of the repository, one the hooks do not follow, it would mix that project's data into the other's.
+ */
+async function refuseUnfollowedProject(io: GitSyncIO): Promise<void> {
+  const here = path.resolve(io.projectDir ?? io.dir);
+  const followed = path.resolve(await followedProjectDir(io));
+  if (here === followed) return;
+  const name = (dir: string) => (path.relative(io.dir, dir) || '.') + '/';
+  throw new Error(
+    `rat sync keeps in step the rat project the hooks follow (${name(followed)}), not ${name(here)}: run it there, ` +
+      'or run `rat hooks install` here to make the hooks follow this one (one project per repository is kept in step).',
+  );
 }

@@ -6,4 +6,3 @@ export { InvalidProjectConfigError } from './invalid-project-config.ts';
 export { InvalidServerUrlError } from './invalid-server-url.ts';
 export { NotAGitRepositoryError } from './not-a-git-repository.ts';
 export { DetachedHeadError } from './detached-head.ts';
-export { WorktreeNotSupportedError } from './worktree-not-supported.ts';

@@ -2,28 +2,32 @@
  * Internal helpers that read repository state with isomorphic-git (refs, HEAD, commits, merge bases) and the few
  * files git keeps for an operation in progress (reflog, MERGE_HEAD, MERGE_MSG) that isomorphic-git has no API for.
  */
-import path from 'node:path';
 import git from 'isomorphic-git';
 import type { FsModule } from '../types.ts';
+import { gitPath } from './git-paths.ts';
+import { isoGitArgs } from './worktree-fs.ts';
 
 export interface RepoIO {
   fs: FsModule;
   dir: string;
+  /** This checkout's git dir: `.git`, or a linked worktree's `.git/worktrees/<name>`. */
   gitdir: string;
+  /** A linked worktree's common dir (refs, objects, config), when it is not `gitdir`. */
+  commonDir?: string;
 }
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
 /** The checked-out branch's short name, or undefined on a detached HEAD. */
 export async function currentBranch(io: RepoIO): Promise<string | undefined> {
-  const b = await git.currentBranch({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, fullname: false });
+  const b = await git.currentBranch({ ...isoGitArgs(io), fullname: false });
   return b ?? undefined;
 }
 
 /** HEAD's commit sha, or undefined in a repository with no commit yet. */
 export async function headSha(io: RepoIO): Promise<string | undefined> {
   try {
-    return await git.resolveRef({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, ref: 'HEAD' });
+    return await git.resolveRef({ ...isoGitArgs(io), ref: 'HEAD' });
   } catch {
     return undefined;
   }
@@ -31,7 +35,7 @@ export async function headSha(io: RepoIO): Promise<string | undefined> {
 
 export async function resolveSha(io: RepoIO, ref: string): Promise<string | undefined> {
   try {
-    return await git.resolveRef({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, ref });
+    return await git.resolveRef({ ...isoGitArgs(io), ref });
   } catch {
     return undefined;
   }
@@ -41,7 +45,7 @@ export async function resolveSha(io: RepoIO, ref: string): Promise<string | unde
 export async function peelToCommit(io: RepoIO, oid: string): Promise<string> {
   for (let i = 0; i < 10; i++) {
     try {
-      const tag = await git.readTag({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, oid });
+      const tag = await git.readTag({ ...isoGitArgs(io), oid });
       oid = tag.tag.object;
     } catch {
       return oid;
@@ -51,12 +55,12 @@ export async function peelToCommit(io: RepoIO, oid: string): Promise<string> {
 }
 
 export async function commitParents(io: RepoIO, sha: string): Promise<string[]> {
-  const c = await git.readCommit({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, oid: sha });
+  const c = await git.readCommit({ ...isoGitArgs(io), oid: sha });
   return c.commit.parent;
 }
 
 export async function commitMessage(io: RepoIO, sha: string): Promise<string> {
-  const c = await git.readCommit({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, oid: sha });
+  const c = await git.readCommit({ ...isoGitArgs(io), oid: sha });
   return c.commit.message;
 }
 
@@ -69,7 +73,7 @@ export async function firstParentLog(
   const out: Array<{ sha: string; parents: string[]; message: string }> = [];
   let cur: string | undefined = sha;
   while (cur && out.length < depth) {
-    const c = await git.readCommit({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, oid: cur });
+    const c = await git.readCommit({ ...isoGitArgs(io), oid: cur });
     out.push({ sha: cur, parents: c.commit.parent, message: c.commit.message });
     cur = c.commit.parent[0];
   }
@@ -77,13 +81,13 @@ export async function firstParentLog(
 }
 
 export async function mergeBase(io: RepoIO, a: string, b: string): Promise<string | undefined> {
-  const bases = await git.findMergeBase({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, oids: [a, b] });
+  const bases = await git.findMergeBase({ ...isoGitArgs(io), oids: [a, b] });
   return bases[0];
 }
 
 /** Local branch name → tip sha. */
 export async function localBranchTips(io: RepoIO): Promise<Map<string, string>> {
-  const names = await git.listBranches({ fs: io.fs, dir: io.dir, gitdir: io.gitdir });
+  const names = await git.listBranches({ ...isoGitArgs(io) });
   const tips = new Map<string, string>();
   for (const n of names) {
     const sha = await resolveSha(io, `refs/heads/${n}`);
@@ -97,12 +101,12 @@ export async function remoteBranchTips(io: RepoIO): Promise<Map<string, string>>
   const tips = new Map<string, string>();
   let remotes: Array<{ remote: string }> = [];
   try {
-    remotes = await git.listRemotes({ fs: io.fs, dir: io.dir, gitdir: io.gitdir });
+    remotes = await git.listRemotes({ ...isoGitArgs(io) });
   } catch {
     return tips;
   }
   for (const { remote } of remotes) {
-    const names = await git.listBranches({ fs: io.fs, dir: io.dir, gitdir: io.gitdir, remote });
+    const names = await git.listBranches({ ...isoGitArgs(io), remote });
     for (const n of names) {
       if (n === 'HEAD') continue;
       const sha = await resolveSha(io, `refs/remotes/${remote}/${n}`);
@@ -122,7 +126,7 @@ export interface ReflogEntry {
 export async function readReflog(io: RepoIO, ref: string): Promise<ReflogEntry[]> {
   let text: string;
   try {
-    text = await io.fs.promises.readFile(path.join(io.gitdir, 'logs', ref), 'utf8');
+    text = await io.fs.promises.readFile(gitPath(io, `logs/${ref}`), 'utf8');
   } catch {
     return [];
   }
@@ -147,7 +151,7 @@ export async function lastCheckoutMove(io: RepoIO): Promise<{ from: string; to: 
 /** The shas git is merging in (`MERGE_HEAD`), present between the start of a merge and its commit. */
 export async function readMergeHeads(io: RepoIO): Promise<string[]> {
   try {
-    const text = await io.fs.promises.readFile(path.join(io.gitdir, 'MERGE_HEAD'), 'utf8');
+    const text = await io.fs.promises.readFile(gitPath(io, 'MERGE_HEAD'), 'utf8');
     return text
       .split('\n')
       .map((s) => s.trim())
@@ -159,7 +163,7 @@ export async function readMergeHeads(io: RepoIO): Promise<string[]> {
 
 export async function readGitFile(io: RepoIO, name: string): Promise<string | undefined> {
   try {
-    return await io.fs.promises.readFile(path.join(io.gitdir, name), 'utf8');
+    return await io.fs.promises.readFile(gitPath(io, name), 'utf8');
   } catch {
     return undefined;
   }
@@ -167,7 +171,5 @@ export async function readGitFile(io: RepoIO, name: string): Promise<string | un
 
 /** True while git is rebasing (HEAD is detached on purpose; post-checkout and post-commit stay quiet then). */
 export function isRebasing(io: RepoIO): boolean {
-  return (
-    io.fs.existsSync(path.join(io.gitdir, 'rebase-merge')) || io.fs.existsSync(path.join(io.gitdir, 'rebase-apply'))
-  );
+  return io.fs.existsSync(gitPath(io, 'rebase-merge')) || io.fs.existsSync(gitPath(io, 'rebase-apply'));
 }

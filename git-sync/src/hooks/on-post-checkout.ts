@@ -1,5 +1,6 @@
 import { ensureDataBranch } from '../ensure-data-branch.ts';
-import { currentBranch, isRebasing, lastCheckoutMove, readReflog, resolveSha } from '../git/repo.ts';
+import { ZERO_SHA, currentBranch, isRebasing, lastCheckoutMove, readReflog, resolveSha } from '../git/repo.ts';
+import { worktreeAddSource } from '../git/worktree-add-source.ts';
 import { catchUp } from '../internal/catch-up.ts';
 import { guarded } from '../internal/guard.ts';
 import { resolveDataRef } from '../resolve-data-ref.ts';
@@ -19,9 +20,9 @@ export interface PostCheckoutArgs {
 
 /**
  * post-checkout: the data branch follows the code branch. A branch created by this checkout (`checkout -b`,
- * `switch -c`, `branch x && checkout x`) forks its data from the data head of the branch the user came from (read
- * from HEAD's reflog, `checkout: moving from A to B`); an existing branch whose data branch is missing gets it back
- * from its fork point. A detached HEAD only reports which data it reads. Always exit 0: a checkout is never undone.
+ * `switch -c`, `branch x && checkout x`, `worktree add -b`) forks its data from the data head of the branch the user
+ * came from (read from HEAD's reflog, `checkout: moving from A to B`; in a new worktree, from the new branch's
+ * reflog); an existing branch whose data branch is missing gets it back from its fork point. A detached HEAD only reports which data it reads. Always exit 0: a checkout is never undone.
  *
  * @example await onPostCheckout(io, { previousHead, newHead, branchCheckout: true })
  */
@@ -44,6 +45,9 @@ export async function onPostCheckout(io: GitSyncIO, args: PostCheckoutArgs): Pro
   if (move && move.to === branch && move.from !== branch && (await isFreshBranch(io, branch, args.newHead))) {
     if (await resolveSha(io, `refs/heads/${move.from}`)) fromCodeBranch = move.from;
     else if (/^[0-9a-f]{7,40}$/.test(move.from)) fromSha = args.previousHead;
+  } else if (args.previousHead === ZERO_SHA) {
+    // `git worktree add -b` (a new worktree has no HEAD before): the new branch's reflog names its start.
+    ({ fromCodeBranch, fromSha } = (await worktreeAddSource(io, branch, args.newHead)) ?? {});
   }
   const fresh = !!(fromCodeBranch || fromSha);
   const known = fresh ? (await readForks(io))[branch] : undefined;

@@ -100,7 +100,7 @@ async function renameOf(
 ): Promise<{ renaming: boolean; to?: string }> {
   const inTransaction = createdInTransaction(updates, sha);
   if (inTransaction) return { renaming: true, to: inTransaction };
-  if (!renameInProgress({ fs: io.fs, commonDir: io.gitdir })) return { renaming: false };
+  if (!renameInProgress({ fs: io.fs, commonDir: io.commonDir ?? io.gitdir })) return { renaming: false };
   const current = await currentBranch(io);
   for (const words of ancestorCommands()) {
     const to = moveTarget(words, codeBranch, current);

@@ -1,10 +1,12 @@
 /**
  * The journal of steps a hook could not finish (server unreachable, data conflict after a fast-forward). One JSON
- * object per line in `.git/rat/journal.jsonl`; appends are single small writes with O_APPEND so two hooks racing do
- * not interleave. `rat sync` replays it; every step is idempotent, so replaying twice is harmless.
+ * object per line in `.git/rat/journal.jsonl` (a linked worktree keeps its own, `.git/worktrees/<name>/rat/`, so a
+ * decision pending on one worktree's branch never holds up another); appends are single small writes with O_APPEND
+ * so two hooks racing do not interleave. `rat sync` replays it; every step is idempotent, so replaying twice is
+ * harmless.
  */
 import path from 'node:path';
-import { ratDir, type StateIO } from './rat-dir.ts';
+import { worktreeRatDir, type StateIO } from './rat-dir.ts';
 
 export type JournalStep =
   | { kind: 'ensure-branch'; codeBranch: string; fromCodeBranch?: string }
@@ -46,15 +48,15 @@ export async function appendJournal(
     at: now.toISOString(),
     reason,
   } as JournalEntry;
-  await io.fs.promises.mkdir(ratDir(io), { recursive: true });
-  await io.fs.promises.appendFile(path.join(ratDir(io), FILE), JSON.stringify(entry) + '\n');
+  await io.fs.promises.mkdir(worktreeRatDir(io), { recursive: true });
+  await io.fs.promises.appendFile(path.join(worktreeRatDir(io), FILE), JSON.stringify(entry) + '\n');
   return entry;
 }
 
 export async function readJournal(io: StateIO): Promise<JournalEntry[]> {
   let text: string;
   try {
-    text = await io.fs.promises.readFile(path.join(ratDir(io), FILE), 'utf8');
+    text = await io.fs.promises.readFile(path.join(worktreeRatDir(io), FILE), 'utf8');
   } catch {
     return [];
   }
@@ -73,7 +75,7 @@ export async function readJournal(io: StateIO): Promise<JournalEntry[]> {
 /** Drops the entries whose ids are in `done`, keeping anything appended meanwhile. */
 export async function removeJournalEntries(io: StateIO, done: Set<string>): Promise<void> {
   if (done.size === 0) return;
-  const file = path.join(ratDir(io), FILE);
+  const file = path.join(worktreeRatDir(io), FILE);
   const keep = (await readJournal(io)).filter((e) => !done.has(e.id));
   const tmp = `${file}.${process.pid}.tmp`;
   await io.fs.promises.writeFile(tmp, keep.map((e) => JSON.stringify(e) + '\n').join(''));

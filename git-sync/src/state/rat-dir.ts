@@ -1,7 +1,9 @@
 /**
  * Local git-sync state under `.git/rat/` (never checked in, per clone): the journal of missed steps, the recorded fork
  * points of data branches (which data branches this clone created), the data tags it created, and a cache of code
- * sha → data hash links for offline reads.
+ * sha → data hash links for offline reads. In a linked worktree the clone-wide records (fork points, tags, links,
+ * hook config) stay in the common dir's `rat/`, beside the refs they describe, while the journal (pending decisions,
+ * merges in progress) is the worktree's own, in its git dir: two worktrees never replay each other's steps.
  */
 import path from 'node:path';
 import type { FsModule } from '../types.ts';
@@ -9,9 +11,17 @@ import type { FsModule } from '../types.ts';
 export interface StateIO {
   fs: FsModule;
   gitdir: string;
+  /** A linked worktree's common dir, when it is not `gitdir`. */
+  commonDir?: string;
 }
 
+/** The clone-wide state folder: `<common dir>/rat`. */
 export function ratDir(io: StateIO): string {
+  return path.join(io.commonDir ?? io.gitdir, 'rat');
+}
+
+/** This checkout's own state folder: `<git dir>/rat` (the same as {@link ratDir} outside linked worktrees). */
+export function worktreeRatDir(io: StateIO): string {
   return path.join(io.gitdir, 'rat');
 }
 
