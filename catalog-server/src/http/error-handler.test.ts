@@ -64,6 +64,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
     'ServiceUnavailableException',
     'UNKNOWN',
   ],
+  [new errors.StoreUnavailableError('connect ECONNREFUSED'), 503, 'ServiceUnavailableException', 'UNKNOWN'],
 ];
 
 /** Errors of the libraries the server calls, with the catalog error code they must become. */
