@@ -176,4 +176,11 @@ describe('web UI with hostile names and text, in a real browser', function () {
     await page.getByRole('alert').filter({ hasText: 'REFERENCE_NOT_FOUND' }).waitFor();
     await assertClean('errors');
   });
+
+  it('an address that is not valid percent-encoding is a page not found, and the app keeps working', async () => {
+    await page.goto(`${server.url}/history/%E0%A4%A`);
+    await page.getByText('Nothing here: /history/%E0%A4%A').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Branches' }).click();
+    await page.getByRole('heading', { name: 'Branches and tags' }).waitFor();
+  });
 });

@@ -10,6 +10,7 @@ import { TablePage } from './pages/table.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
+import { PageErrorBoundary } from './components/error-boundary.tsx';
 import { errorStatus, whoami } from './api.ts';
 import { useAsync } from './lib/use-async.ts';
 import { setWhoAmI } from './permissions.ts';
@@ -53,6 +54,16 @@ const NAV = [
   { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];
 
+/** A route's path segment, decoded; null when it is not valid percent-encoding (`%E0%A4%A`): no page has it. */
+function decodeSegment(s: string | undefined): string | undefined | null {
+  if (s === undefined) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
   const { path, query } = useLocation();
   const [reason, setReason] = useState<SignedOutReason>('none');
@@ -76,10 +87,8 @@ export function App() {
   for (const r of ROUTES) {
     const m = r.pattern.exec(path);
     if (m) {
-      page = r.render(
-        m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s))),
-        query,
-      );
+      const args = m.slice(1).map(decodeSegment);
+      if (!args.includes(null)) page = r.render(args as string[], query);
       break;
     }
   }
@@ -110,7 +119,9 @@ export function App() {
           </span>
         )}
       </header>
-      <main>{page}</main>
+      <main>
+        <PageErrorBoundary address={`${path}?${query.toString()}`}>{page}</PageErrorBoundary>
+      </main>
     </div>
   );
 }
