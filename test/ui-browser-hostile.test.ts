@@ -90,6 +90,13 @@ describe('web UI with hostile names and text, in a real browser', function () {
       properties: {},
     };
     ok(await http('POST', `${ice(['a.b'])}/views`, view), 'view');
+    // A snapshot time past what a Date holds (Iceberg allows any long there).
+    const future = await http('POST', `${ice(['a.b'])}/tables`, { name: 'future', schema: STRING_SCHEMA });
+    const late = appendCommit(newTableState(future.body.metadata.location)).body as {
+      updates: Array<{ snapshot?: Record<string, unknown> }>;
+    };
+    late.updates[0]!.snapshot!['timestamp-ms'] = 9_000_000_000_000_000;
+    ok(await http('POST', `${ice(['a.b'])}/tables/future`, late), 'future snapshot');
     // A commit whose message, author and properties are markup.
     const head = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
     const commit = await http(
@@ -182,5 +189,12 @@ describe('web UI with hostile names and text, in a real browser', function () {
     await page.getByText('Nothing here: /history/%E0%A4%A').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Branches' }).click();
     await page.getByRole('heading', { name: 'Branches and tags' }).waitFor();
+  });
+
+  it('a snapshot time no Date holds is shown as the number, and the rest of the table page shows', async () => {
+    await page.goto(`${server.url}/tables/main/${encodeURIComponent('.a*.b.future')}`);
+    await page.locator('table.timeline').getByText('9000000000000000 (not a valid time)').waitFor();
+    await page.locator('table.schema tr[data-field="v"]').waitFor();
+    assert.equal(await page.getByText('This page failed to show').count(), 0);
   });
 });

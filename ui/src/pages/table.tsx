@@ -1,6 +1,7 @@
 import { loadTable, previewTable } from '../api.ts';
 import { keyElements } from '../lib/key-text.ts';
 import { icebergRef } from '../lib/ref-arg.ts';
+import { isoTime } from '../lib/time-text.ts';
 import { currentSchema, typeText, type NestedField, type TableMetadataView } from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
@@ -119,7 +120,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
         <tbody>
           {snapshots.map((s) => (
             <tr key={String(s['snapshot-id'])}>
-              <td>{new Date(Number(s['timestamp-ms'])).toISOString()}</td>
+              <td>{isoTime(s['timestamp-ms'])}</td>
               <td>
                 <code>{String(s['snapshot-id'])}</code>
               </td>
