@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureChromium } from './support/browser.ts';
+import { http, startTestServer, type TestServer } from './support/server.ts';
+
+/**
+ * The web UI as a newcomer moves through it: back and forward, deep links and reloads, references that change or
+ * disappear while a page shows them, and a server that goes away.
+ */
+describe('web UI navigation in a real browser', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  const branch = async (name: string, ns?: string) => {
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference;
+    const r = await http('POST', `${server.url}/api/v2/trees?name=${encodeURIComponent(name)}&type=BRANCH`, main);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    if (ns) {
+      const n = await http('POST', `${server.url}/iceberg/${encodeURIComponent(name)}/v1/namespaces`, {
+        namespace: [ns],
+      });
+      assert.equal(n.status, 200, JSON.stringify(n.body));
+    }
+  };
+  const inputs = (a: string, b: string) =>
+    Promise.all([page.getByLabel(a, { exact: true }).inputValue(), page.getByLabel(b, { exact: true }).inputValue()]);
+
+  before(async () => {
+    const executablePath = await ensureChromium();
+    server = await startTestServer();
+    await branch('alpha', 'nsa');
+    await branch('beta', 'nsb');
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('back and forward on the diff page put that address’s refs in the inputs', async () => {
+    await page.goto(`${server.url}/diff?from=main&to=alpha`);
+    await page.getByRole('cell', { name: 'nsa' }).waitFor();
+    await page.getByLabel('to', { exact: true }).fill('beta');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByRole('cell', { name: 'nsb' }).waitFor();
+    await page.goBack();
+    await page.getByRole('cell', { name: 'nsa' }).waitFor();
+    assert.deepEqual(await inputs('from', 'to'), ['main', 'alpha']);
+    await page.goForward();
+    await page.getByRole('cell', { name: 'nsb' }).waitFor();
+    assert.deepEqual(await inputs('from', 'to'), ['main', 'beta']);
+  });
+
+  it('back on the merge page does not offer the preview of another source', async () => {
+    await page.goto(`${server.url}/merge?from=alpha&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.getByRole('button', { name: 'Merge alpha into main' }).waitFor();
+    await page.getByLabel('source', { exact: true }).fill('beta');
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.getByRole('button', { name: 'Merge beta into main' }).waitFor();
+    await page.goBack();
+    await page.waitForURL(/from=alpha/);
+    assert.deepEqual(await inputs('source', 'target'), ['alpha', 'main']);
+    assert.equal(await page.getByRole('button', { name: 'Merge beta into main' }).count(), 0);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.getByRole('button', { name: 'Merge alpha into main' }).waitFor();
+  });
+});
