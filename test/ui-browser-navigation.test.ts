@@ -69,4 +69,16 @@ describe('web UI navigation in a real browser', function () {
     await page.getByRole('button', { name: 'Preview merge' }).click();
     await page.getByRole('button', { name: 'Merge alpha into main' }).waitFor();
   });
+
+  it('a branch deleted while its pages are open says so on reload, on every page', async () => {
+    await branch('gone');
+    await page.goto(`${server.url}/runs/gone`);
+    await page.getByText('0 runs').waitFor();
+    const head = (await http('GET', `${server.url}/api/v2/trees/gone`)).body.reference.hash;
+    assert.equal((await http('DELETE', `${server.url}/api/v2/trees/gone@${head}`)).status, 200);
+    for (const path of ['/runs/gone', '/history/gone', '/tables/gone']) {
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('alert').filter({ hasText: 'REFERENCE_NOT_FOUND' }).waitFor();
+    }
+  });
 });

@@ -228,8 +228,10 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
         truncated ||= p.truncated;
         return runRecords(p, ref, on);
       } catch (e) {
-        // No run has written the table on this reference yet.
-        if (e instanceof ApiError && e.status === 404) return [];
+        // No run has written the table on this reference yet (or a kept run branch was deleted since the listing).
+        // The page's own reference missing is an error to show, not an empty list.
+        const missingRef = e instanceof ApiError && e.errorCode === 'REFERENCE_NOT_FOUND';
+        if (e instanceof ApiError && e.status === 404 && !(missingRef && on === ref)) return [];
         throw e;
       }
     }),
