@@ -14,7 +14,7 @@ import { PageErrorBoundary } from './components/error-boundary.tsx';
 import { errorStatus, whoami } from './api.ts';
 import { useAsync } from './lib/use-async.ts';
 import { setWhoAmI } from './permissions.ts';
-import { onSessionChange, signOut, type SignedOutReason } from './session.ts';
+import { currentSession, onSessionChange, signOut, type SignedOutReason } from './session.ts';
 
 interface Route {
   pattern: RegExp;
@@ -113,6 +113,14 @@ export function App() {
         {principal && (
           <span className="who">
             signed in as <strong data-principal={principal.id}>{principal.id}</strong>{' '}
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </span>
+        )}
+        {/* Holding a token the catalog did not answer for (unreachable, say): signing out is still a way out. */}
+        {!principal && !signedOut && me.error !== undefined && currentSession() && (
+          <span className="who">
             <button type="button" onClick={signOut}>
               Sign out
             </button>
