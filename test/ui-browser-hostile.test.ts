@@ -197,4 +197,11 @@ describe('web UI with hostile names and text, in a real browser', function () {
     await page.locator('table.schema tr[data-field="v"]').waitFor();
     assert.equal(await page.getByText('This page failed to show').count(), 0);
   });
+
+  it('a table without a snapshot (current-snapshot-id -1) reads "none", with dots in its namespace and name', async () => {
+    await page.goto(`${server.url}/tables/main`);
+    await page.getByRole('link', { name: 'c.d' }).click();
+    await page.getByRole('heading', { name: 'main / a.b.c.d' }).waitFor();
+    assert.equal(await page.locator('code.current-snapshot').innerText(), 'none');
+  });
 });

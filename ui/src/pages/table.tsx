@@ -2,7 +2,13 @@ import { loadTable, previewTable } from '../api.ts';
 import { keyElements } from '../lib/key-text.ts';
 import { icebergRef } from '../lib/ref-arg.ts';
 import { isoTime } from '../lib/time-text.ts';
-import { currentSchema, typeText, type NestedField, type TableMetadataView } from '../lib/table-metadata.ts';
+import {
+  currentSchema,
+  currentSnapshotId,
+  typeText,
+  type NestedField,
+  type TableMetadataView,
+} from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
@@ -53,9 +59,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
           <dd>{md.location}</dd>
           <dt>current snapshot</dt>
           <dd>
-            <code className="current-snapshot">
-              {md['current-snapshot-id'] == null ? 'none' : String(md['current-snapshot-id'])}
-            </code>
+            <code className="current-snapshot">{currentSnapshotId(md) ?? 'none'}</code>
           </dd>
         </dl>
       </div>
