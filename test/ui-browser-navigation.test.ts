@@ -32,6 +32,7 @@ describe('web UI navigation in a real browser', function () {
     server = await startTestServer();
     await branch('alpha', 'nsa');
     await branch('beta', 'nsb');
+    await branch('a,b', 'nsc');
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(15_000);
@@ -80,5 +81,19 @@ describe('web UI navigation in a real browser', function () {
       await page.goto(`${server.url}${path}`);
       await page.getByRole('alert').filter({ hasText: 'REFERENCE_NOT_FOUND' }).waitFor();
     }
+  });
+
+  it('adds a branch whose name has a comma to the history graph, and keeps it on reload', async () => {
+    await page.goto(`${server.url}/history/alpha`);
+    await page.getByRole('listitem').filter({ hasText: 'create namespace nsa' }).waitFor();
+    await page.getByLabel('Add ref to graph').fill('beta');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByLabel('Add ref to graph').fill('a,b');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('heading', { name: 'History of alpha with beta, a,b' }).waitFor();
+    await page.reload();
+    await page.getByRole('listitem').filter({ hasText: 'create namespace nsc' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'create namespace nsb' }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
   });
 });

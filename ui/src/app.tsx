@@ -27,7 +27,8 @@ const ROUTES: Route[] = [
   {
     pattern: /^\/history(?:\/([^/]+))?\/?$/,
     render: ([ref], q) => (
-      <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
+      // One `also` per added reference: git accepts commas in branch names, so a list in one parameter would split them.
+      <HistoryPage refName={ref ?? 'main'} also={q.getAll('also').filter(Boolean)} />
     ),
   },
   {
