@@ -96,4 +96,17 @@ describe('web UI navigation in a real browser', function () {
     await page.getByRole('listitem').filter({ hasText: 'create namespace nsb' }).waitFor();
     assert.equal(await page.getByRole('alert').count(), 0);
   });
+
+  it('deleting a branch someone else deleted says so and drops it from the list', async () => {
+    await branch('stale');
+    await page.goto(`${server.url}/`);
+    const row = page.locator('.refrow[data-ref="stale"]');
+    await row.getByText('ahead').waitFor();
+    const head = (await http('GET', `${server.url}/api/v2/trees/stale`)).body.reference.hash;
+    assert.equal((await http('DELETE', `${server.url}/api/v2/trees/stale@${head}`)).status, 200);
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'delete' }).click();
+    await page.getByRole('alert').filter({ hasText: 'REFERENCE_NOT_FOUND' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
 });
