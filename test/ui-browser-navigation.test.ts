@@ -69,6 +69,10 @@ describe('web UI navigation in a real browser', function () {
     assert.equal(await page.getByRole('button', { name: 'Merge beta into main' }).count(), 0);
     await page.getByRole('button', { name: 'Preview merge' }).click();
     await page.getByRole('button', { name: 'Merge alpha into main' }).waitFor();
+    // The namespace nsa is a key the merge takes; it has no table card, nor a card saying it is no table.
+    await page.locator('tr.merge-key').filter({ hasText: 'nsa' }).getByText('taken from source').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.locator('.merge-preview > .card').count(), 1);
   });
 
   it('a branch deleted while its pages are open says so on reload, on every page', async () => {
