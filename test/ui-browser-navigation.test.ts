@@ -113,4 +113,22 @@ describe('web UI navigation in a real browser', function () {
     await page.getByRole('alert').filter({ hasText: 'REFERENCE_NOT_FOUND' }).waitFor();
     await row.waitFor({ state: 'detached' });
   });
+
+  it('an HTML error page from a proxy in front of the catalog is shown as its status, not as a JSON parse error', async () => {
+    await page.route('**/api/v2/rat/whoami*', (route) =>
+      route.fulfill({
+        status: 502,
+        contentType: 'text/html',
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      }),
+    );
+    try {
+      await page.goto(`${server.url}/`);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /^502 HTTP: .*was not JSON/);
+    } finally {
+      await page.unroute('**/api/v2/rat/whoami*');
+    }
+  });
 });
