@@ -181,4 +181,24 @@ describe('web UI with auth on, in a real browser', function () {
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
+
+  it('offers Sign out while signed in to a catalog that cannot be reached', async () => {
+    await page.goto(`${server.url}/`);
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
+    await signIn('bi');
+    await signedInAs('bi');
+    await page.route('**/api/v2/**', (route) => route.abort('connectionrefused'));
+    try {
+      await page.reload();
+      await page.getByRole('alert').filter({ hasText: 'UNREACHABLE' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'detached' });
+      assert.equal(await stored(), null, 'the token is forgotten');
+    } finally {
+      await page.unroute('**/api/v2/**');
+    }
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
 });
