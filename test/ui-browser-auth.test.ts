@@ -155,4 +155,50 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('status').filter({ hasText: 'The catalog refused the token' }).waitFor();
     assert.equal(await stored(), null);
   });
+
+  it('takes a pasted token that a terminal wrapped, and refuses text no header can carry', async () => {
+    await page.goto(`${server.url}/`);
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
+    const form = page.getByRole('form', { name: 'Sign in with a bearer token' });
+    const token = await tokenFor(server.url, 'bi');
+    await form
+      .getByLabel('Token')
+      .fill(`Bearer ${token.slice(0, 30)}\n${token.slice(30, 60)}\u200b${token.slice(60)}\n`);
+    await form.getByRole('button', { name: 'Use token' }).click();
+    await signedInAs('bi');
+    assert.equal(JSON.parse((await stored())!).token, token);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await form.getByLabel('Token').fill(`${token.slice(0, 30)}…`);
+    await form.getByRole('button', { name: 'Use token' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That is not a bearer token' }).waitFor();
+    assert.equal(await stored(), null, 'nothing kept');
+    // One kept before this check (or by hand) is dropped when the page loads rather than failing every request.
+    await page.evaluate(
+      `sessionStorage.setItem("rat.session", ${JSON.stringify(JSON.stringify({ token: 'a\u2026b', via: 'token' }))})`,
+    );
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
+  it('offers Sign out while signed in to a catalog that cannot be reached', async () => {
+    await page.goto(`${server.url}/`);
+    await page.evaluate('sessionStorage.clear()');
+    await page.reload();
+    await signIn('bi');
+    await signedInAs('bi');
+    await page.route('**/api/v2/**', (route) => route.abort('connectionrefused'));
+    try {
+      await page.reload();
+      await page.getByRole('alert').filter({ hasText: 'UNREACHABLE' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'detached' });
+      assert.equal(await stored(), null, 'the token is forgotten');
+    } finally {
+      await page.unroute('**/api/v2/**');
+    }
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
 });

@@ -37,6 +37,20 @@ describe('web UI serving and its read-only endpoints', function () {
     assert.match(js.headers.get('content-type')!, /javascript/);
   });
 
+  it('sends a content security policy and refuses framing on the page, deep links and assets', async () => {
+    const page = await (await html('/')).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(page)![1]!;
+    for (const res of [await html('/'), await html('/tables/main/db.orders'), await fetch(server.url + asset)]) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'(;|$)/, res.url);
+      assert.match(csp, /frame-ancestors 'none'/, res.url);
+      assert.match(csp, /connect-src 'self'/, res.url);
+      assert.equal(res.headers.get('x-frame-options'), 'DENY', res.url);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', res.url);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer', res.url);
+    }
+  });
+
   it('never shadows the APIs or answers a missing file with the page', async () => {
     for (const path of ['/api/v2/nope', '/iceberg/v1/namespaces/nope', '/iceberg/nope/v1/config', '/webhooks/x']) {
       const res = await html(path);

@@ -101,11 +101,21 @@ async function getJson<T>(path: string): Promise<Exact<T>> {
   }
   const text = await res.text();
   noticeUnauthorized(res.status);
-  const body = text ? exactIds(parseJson(text)) : null;
+  let body: unknown = null;
+  let json = true;
+  try {
+    body = text ? exactIds(parseJson(text)) : null;
+  } catch {
+    // Not JSON: typically a proxy's or load balancer's error page while the catalog behind it is down.
+    json = false;
+  }
+  const notJson = `${res.statusText || 'the answer'} was not JSON (a proxy in front of the catalog answering for it?)`;
   if (!res.ok) {
     const b = body as { message?: string; errorCode?: string; error?: { message?: string; type?: string } } | null;
-    throw new ApiError(res.status, b?.errorCode ?? b?.error?.type ?? 'HTTP', b?.message ?? b?.error?.message ?? text);
+    const message = b?.message ?? b?.error?.message ?? (json ? text : notJson);
+    throw new ApiError(res.status, b?.errorCode ?? b?.error?.type ?? 'HTTP', message);
   }
+  if (!json) throw new ApiError(res.status, 'NOT_JSON', notJson);
   return body as Exact<T>;
 }
 
@@ -228,8 +238,10 @@ export async function pipelineRuns(ref: string): Promise<{ runs: RunRecord[]; tr
         truncated ||= p.truncated;
         return runRecords(p, ref, on);
       } catch (e) {
-        // No run has written the table on this reference yet.
-        if (e instanceof ApiError && e.status === 404) return [];
+        // No run has written the table on this reference yet (or a kept run branch was deleted since the listing).
+        // The page's own reference missing is an error to show, not an empty list.
+        const missingRef = e instanceof ApiError && e.errorCode === 'REFERENCE_NOT_FOUND';
+        if (e instanceof ApiError && e.status === 404 && !(missingRef && on === ref)) return [];
         throw e;
       }
     }),

@@ -10,10 +10,11 @@ import { TablePage } from './pages/table.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
+import { PageErrorBoundary } from './components/error-boundary.tsx';
 import { errorStatus, whoami } from './api.ts';
 import { useAsync } from './lib/use-async.ts';
 import { setWhoAmI } from './permissions.ts';
-import { onSessionChange, signOut, type SignedOutReason } from './session.ts';
+import { currentSession, onSessionChange, signOut, type SignedOutReason } from './session.ts';
 
 interface Route {
   pattern: RegExp;
@@ -26,7 +27,8 @@ const ROUTES: Route[] = [
   {
     pattern: /^\/history(?:\/([^/]+))?\/?$/,
     render: ([ref], q) => (
-      <HistoryPage refName={ref ?? 'main'} also={(q.get('also') ?? '').split(',').filter(Boolean)} />
+      // One `also` per added reference: git accepts commas in branch names, so a list in one parameter would split them.
+      <HistoryPage refName={ref ?? 'main'} also={q.getAll('also').filter(Boolean)} />
     ),
   },
   {
@@ -53,6 +55,16 @@ const NAV = [
   { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];
 
+/** A route's path segment, decoded; null when it is not valid percent-encoding (`%E0%A4%A`): no page has it. */
+function decodeSegment(s: string | undefined): string | undefined | null {
+  if (s === undefined) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
   const { path, query } = useLocation();
   const [reason, setReason] = useState<SignedOutReason>('none');
@@ -76,10 +88,8 @@ export function App() {
   for (const r of ROUTES) {
     const m = r.pattern.exec(path);
     if (m) {
-      page = r.render(
-        m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s))),
-        query,
-      );
+      const args = m.slice(1).map(decodeSegment);
+      if (!args.includes(null)) page = r.render(args as string[], query);
       break;
     }
   }
@@ -109,8 +119,18 @@ export function App() {
             </button>
           </span>
         )}
+        {/* Holding a token the catalog did not answer for (unreachable, say): signing out is still a way out. */}
+        {!principal && !signedOut && me.error !== undefined && currentSession() && (
+          <span className="who">
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </span>
+        )}
       </header>
-      <main>{page}</main>
+      <main>
+        <PageErrorBoundary address={`${path}?${query.toString()}`}>{page}</PageErrorBoundary>
+      </main>
     </div>
   );
 }

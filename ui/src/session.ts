@@ -6,6 +6,8 @@
  * to sign in again.
  */
 
+import { bearerToken } from './lib/bearer-token.ts';
+
 const STORAGE_KEY = 'rat.session';
 
 export interface Session {
@@ -24,9 +26,9 @@ function load(): Session | undefined {
   try {
     const raw = window.sessionStorage.getItem(STORAGE_KEY);
     const s = raw ? (JSON.parse(raw) as Partial<Session>) : undefined;
-    return s && typeof s.token === 'string' && (s.via === 'client' || s.via === 'token')
-      ? { token: s.token, via: s.via }
-      : undefined;
+    // A token no header can carry (kept by an older version of the UI) would fail every request: start signed out.
+    const token = s && typeof s.token === 'string' ? bearerToken(s.token) : undefined;
+    return token && (s!.via === 'client' || s!.via === 'token') ? { token, via: s!.via } : undefined;
   } catch {
     return undefined;
   }
@@ -98,9 +100,20 @@ export async function signInWithClient(clientId: string, clientSecret: string): 
   save({ token: body.access_token, via: 'client' }, 'none');
 }
 
-/** Keeps a bearer token obtained elsewhere (an identity provider's, or one `rat` printed); the server checks it. */
-export function signInWithToken(token: string): void {
-  save({ token: token.trim().replace(/^Bearer\s+/i, ''), via: 'token' }, 'none');
+/**
+ * Keeps a bearer token obtained elsewhere (an identity provider's, or one `rat` printed); the server checks it. Text
+ * that is no token (see bearerToken) is refused here, with `invalid_token`, instead of being kept.
+ */
+export function signInWithToken(pasted: string): void {
+  const token = bearerToken(pasted);
+  if (!token) {
+    throw new SignInError(
+      0,
+      'invalid_token',
+      'That is not a bearer token: it has characters no token holds (letters, digits and - . _ ~ + / = only).',
+    );
+  }
+  save({ token, via: 'token' }, 'none');
 }
 
 export function signOut(): void {

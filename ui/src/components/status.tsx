@@ -1,3 +1,4 @@
+import { isoTime } from '../lib/time-text.ts';
 import { errorText } from '../api.ts';
 
 export function Loading({ what }: { what?: string }) {
@@ -18,7 +19,8 @@ export function NotFound({ what }: { what: string }) {
 
 /** Relative time for lists ("3 min ago"), with the exact time on hover. */
 export function When({ iso }: { iso: string | number }) {
-  const d = new Date(typeof iso === 'number' ? iso : iso);
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return <time>{isoTime(iso)}</time>;
   const s = Math.round((Date.now() - d.getTime()) / 1000);
   const text =
     s < 60

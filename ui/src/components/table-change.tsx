@@ -43,7 +43,8 @@ export function TableChange({
   if (change.error) return <ErrorBox error={change.error} />;
   if (!change.data) return <div className="card muted">{name} …</div>;
   const { before, after } = change.data;
-  if (!after && !before) return <div className="card muted">{name}: no table at these refs</div>;
+  // A namespace or view (the merge preview lists every key it takes): the key's own row already says what happens.
+  if (!after && !before) return null;
   if (!after)
     return (
       <div className="card table-change" data-table={name}>

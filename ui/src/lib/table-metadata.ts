@@ -65,6 +65,17 @@ export interface TableMetadataView {
 }
 
 /** The current schema (the one `current-schema-id` names). */
+/**
+ * The table's current snapshot id as text, or undefined for a table without one: the field is absent, null, or -1,
+ * which format v1 and v2 writers (Java's among them) use for "no snapshot yet".
+ *
+ * @example currentSnapshotId({ 'current-snapshot-id': -1, ... }) // undefined
+ */
+export function currentSnapshotId(md: Pick<TableMetadataView, 'current-snapshot-id'>): string | undefined {
+  const id = md['current-snapshot-id'];
+  return id == null || String(id) === '-1' ? undefined : String(id);
+}
+
 export function currentSchema(md: TableMetadataView): SchemaView | undefined {
   return md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0];
 }

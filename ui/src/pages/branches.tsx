@@ -35,6 +35,8 @@ export function BranchesPage() {
       refs.reload();
     } catch (e) {
       setMessage({ ok: false, text: errorText(e) });
+      // The usual cause is a list gone stale (a reference deleted or moved by someone else): show it as it is now.
+      refs.reload();
     }
   };
 

@@ -15,7 +15,14 @@ export function DiffPage({ from, to }: { from: string; to: string }) {
   return (
     <section>
       <h1>Diff</h1>
-      <RefPair from={from} to={to} onGo={(f, t) => navigate(`/diff?from=${seg(f)}&to=${seg(t)}`)} action="Compare" />
+      {/* Keyed by the address: back and forward put the refs of that address back in the inputs. */}
+      <RefPair
+        key={`refs\n${from}\n${to}`}
+        from={from}
+        to={to}
+        onGo={(f, t) => navigate(`/diff?from=${seg(f)}&to=${seg(t)}`)}
+        action="Compare"
+      />
       {from && to && <DiffResult key={`${from}\n${to}`} from={from} to={to} />}
     </section>
   );

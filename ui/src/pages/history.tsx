@@ -125,7 +125,9 @@ function Graph({ refs, references, root }: { refs: string[]; references: Referen
         <button
           type="button"
           disabled={!references.some((r) => r.name === pick)}
-          onClick={() => navigate(`/history/${seg(refs[0]!)}?also=${[...refs.slice(1), pick].map(seg).join(',')}`)}
+          onClick={() =>
+            navigate(`/history/${seg(refs[0]!)}?${[...refs.slice(1), pick].map((r) => `also=${seg(r)}`).join('&')}`)
+          }
         >
           Add
         </button>

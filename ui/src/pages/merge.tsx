@@ -8,6 +8,8 @@ import { Hash } from '../components/status.tsx';
 import { permissionsFor, useRefPermissions } from '../permissions.ts';
 
 interface Preview {
+  /** The source and target as the address named them when the preview ran. */
+  asked: string;
   source: Reference;
   target: Reference;
   result: MergeResponse;
@@ -25,6 +27,8 @@ export function MergePage({ from, into }: { from: string; into: string }) {
   const [busy, setBusy] = useState(false);
   const perms = useRefPermissions(into ? [into] : []);
   const mayMerge = !into || perms?.[into]?.merge !== false;
+  // Back or forward to another source or target: the preview made for other refs is not offered under this address.
+  const shown = preview?.asked === `${from}\n${into}` ? preview : undefined;
 
   const dryRun = async (f: string, t: string) => {
     setError(undefined);
@@ -39,7 +43,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
         management.merge(target.name, target.hash, source, { dryRun: true, returnConflictAsResult: true }),
         compareRefs(`${source.name}@${source.hash}`, `${target.name}@${target.hash}`),
       ]);
-      setPreview({ source, target, result, ahead: cmp.ahead });
+      setPreview({ asked: `${f}\n${t}`, source, target, result, ahead: cmp.ahead });
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -68,6 +72,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
     <section>
       <h1>Merge</h1>
       <RefPair
+        key={`${from}\n${into}`}
         from={from}
         to={into}
         fromLabel="source"
@@ -105,7 +110,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
           <Link href={`/history/${seg(merged.targetBranch)}`}>See the history</Link>
         </p>
       )}
-      {preview && <PreviewView preview={preview} onMerge={merge} busy={busy || !mayMerge} />}
+      {shown && <PreviewView preview={shown} onMerge={merge} busy={busy || !mayMerge} />}
     </section>
   );
 }

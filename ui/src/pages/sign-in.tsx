@@ -39,7 +39,12 @@ export function SignInPage({ reason }: { reason: SignedOutReason }) {
 
   const withToken = (e: FormEvent) => {
     e.preventDefault();
-    if (token.trim()) signInWithToken(token);
+    setError(undefined);
+    try {
+      if (token.trim()) signInWithToken(token);
+    } catch (err) {
+      setError(err instanceof SignInError ? err.message : String(err));
+    }
   };
 
   return (

@@ -1,7 +1,14 @@
 import { loadTable, previewTable } from '../api.ts';
 import { keyElements } from '../lib/key-text.ts';
 import { icebergRef } from '../lib/ref-arg.ts';
-import { currentSchema, typeText, type NestedField, type TableMetadataView } from '../lib/table-metadata.ts';
+import { isoTime } from '../lib/time-text.ts';
+import {
+  currentSchema,
+  currentSnapshotId,
+  typeText,
+  type NestedField,
+  type TableMetadataView,
+} from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
@@ -52,9 +59,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
           <dd>{md.location}</dd>
           <dt>current snapshot</dt>
           <dd>
-            <code className="current-snapshot">
-              {md['current-snapshot-id'] == null ? 'none' : String(md['current-snapshot-id'])}
-            </code>
+            <code className="current-snapshot">{currentSnapshotId(md) ?? 'none'}</code>
           </dd>
         </dl>
       </div>
@@ -119,7 +124,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
         <tbody>
           {snapshots.map((s) => (
             <tr key={String(s['snapshot-id'])}>
-              <td>{new Date(Number(s['timestamp-ms'])).toISOString()}</td>
+              <td>{isoTime(s['timestamp-ms'])}</td>
               <td>
                 <code>{String(s['snapshot-id'])}</code>
               </td>
