@@ -133,6 +133,39 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
         assert.equal(Number(k.n), 2, table);
       }
     });
+
+    it('a branch updated from main (git merge main) keeps its data when merged back after main moved on', async () => {
+      const land = async (branch: string, day: number, order: number) => {
+        await repo.ok('checkout', '-b', branch);
+        await repo.commitFile(
+          `landing/orders/orders_2024-03-0${day}.csv`,
+          `order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n${order},C001,P01,1,19.90,shipped,2024-03-0${day} 09:00:00\n`,
+          `orders of March ${day}`,
+        );
+        await ratOk(repo, ['run']);
+      };
+      await land('feat-g', 6, 1060);
+      await repo.ok('checkout', 'main');
+      await land('feat-h', 7, 1070);
+      await repo.ok('checkout', 'main');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-h', 'feat-h');
+      await repo.ok('checkout', 'feat-g');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch main into feat-g', 'main');
+      await repo.ok('checkout', 'main');
+      await land('feat-i', 8, 1080);
+      await repo.ok('checkout', 'main');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-i', 'feat-i');
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-g', 'feat-g');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      for (const table of ['bronze.orders', 'silver.orders', 'gold.fct_orders']) {
+        const rows = await query(server, 'main', `SELECT order_id FROM ${table} WHERE order_id >= 1060 ORDER BY 1`);
+        assert.deepEqual(
+          rows.map((x) => Number(x.order_id)),
+          [1060, 1070, 1080],
+          table,
+        );
+      }
+    });
   });
 
   describe('on a forge (no hooks ran): rat sync on main', () => {

@@ -9,7 +9,7 @@ import {
   encodeManifestList,
   fieldTypes,
   historyProblem,
-  historySince,
+  historyBeyond,
   fileChangesOf,
   identifierFields,
   filterManifest,
@@ -98,7 +98,7 @@ export async function replayTable(
     // the rows the target added: replayed blindly it would leave two rows for a key (the engine then rebuilds it).
     const key = uniqueKeyFields(s, snapshot);
     if (r.removed.size > 0 || key.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
-      targetChanges ??= await changesSinceBase(io, t, b['current-snapshot-id']);
+      targetChanges ??= await changesSinceBase(io, t, b);
       const live = liveFiles(await io.withEntries(parentManifests));
       // Position deletes on either side are judged by the data files they point at: live on the target or on the
       // source before this snapshot.
@@ -206,9 +206,11 @@ async function planReplay(
 }
 
 /** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
-async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | null): Promise<TargetChanges> {
-  const history = historySince(t, since);
-  if (history.kind !== 'found') throw new ReplayRefusal(historyProblem('target', history, since)!);
+async function changesSinceBase(io: ReplayIO, t: TableMetadata, base: TableMetadata): Promise<TargetChanges> {
+  const history = historyBeyond(t, base);
+  if (history.kind !== 'found') {
+    throw new ReplayRefusal(historyProblem('target', history, base['current-snapshot-id'])!);
+  }
   const out: TargetChanges = { added: [], removed: [] };
   for (const s of history.snapshots) {
     if (!s['manifest-list']) continue;
