@@ -109,6 +109,63 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
       assert.equal(await repo.head(), codeBefore);
       await assertMergedState(server);
     });
+
+    it('two branches that landed the same orders file merge one after the other: one row per order in silver', async () => {
+      const day5 =
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n' +
+        '1020,C001,P01,1,19.90,shipped,2024-03-05 09:00:00\n1021,C002,P02,2,149.00,pending,2024-03-05 11:00:00\n';
+      for (const b of ['feat-e', 'feat-f']) {
+        await repo.ok('checkout', '-b', b);
+        await repo.commitFile('landing/orders/orders_2024-03-05.csv', day5, `orders of March 5 (${b})`);
+        await ratOk(repo, ['run']);
+        await repo.ok('checkout', 'main');
+      }
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-e', 'feat-e');
+      // silver.orders upserted the same keys on both branches: replaying feat-f's upsert would duplicate them, so the
+      // merge rebuilds it (and what reads it) with the merged code instead.
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-f', 'feat-f');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, /rebuilt with the merged code: .*silver\.orders/);
+      for (const table of ['silver.orders', 'gold.fct_orders']) {
+        const [c] = await query(server, 'main', `SELECT count(*) AS n, count(DISTINCT order_id) AS d FROM ${table}`);
+        assert.equal(Number(c.n), Number(c.d), `${table}: one row per order_id`);
+        const [k] = await query(server, 'main', `SELECT count(*) AS n FROM ${table} WHERE order_id IN (1020, 1021)`);
+        assert.equal(Number(k.n), 2, table);
+      }
+    });
+
+    it('a branch updated from main (git merge main) keeps its data when merged back after main moved on', async () => {
+      const land = async (branch: string, day: number, order: number) => {
+        await repo.ok('checkout', '-b', branch);
+        await repo.commitFile(
+          `landing/orders/orders_2024-03-0${day}.csv`,
+          `order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n${order},C001,P01,1,19.90,shipped,2024-03-0${day} 09:00:00\n`,
+          `orders of March ${day}`,
+        );
+        await ratOk(repo, ['run']);
+      };
+      await land('feat-g', 6, 1060);
+      await repo.ok('checkout', 'main');
+      await land('feat-h', 7, 1070);
+      await repo.ok('checkout', 'main');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-h', 'feat-h');
+      await repo.ok('checkout', 'feat-g');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch main into feat-g', 'main');
+      await repo.ok('checkout', 'main');
+      await land('feat-i', 8, 1080);
+      await repo.ok('checkout', 'main');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-i', 'feat-i');
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-g', 'feat-g');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      for (const table of ['bronze.orders', 'silver.orders', 'gold.fct_orders']) {
+        const rows = await query(server, 'main', `SELECT order_id FROM ${table} WHERE order_id >= 1060 ORDER BY 1`);
+        assert.deepEqual(
+          rows.map((x) => Number(x.order_id)),
+          [1060, 1070, 1080],
+          table,
+        );
+      }
+    });
   });
 
   describe('on a forge (no hooks ran): rat sync on main', () => {

@@ -146,6 +146,52 @@ describe('Iceberg REST views over HTTP', function () {
       assert.equal(await fx.mainHash(), hash, 'no catalog commit');
     });
 
+    it('a view both branches replaced with the same SELECT merges; a different SELECT is a 409 naming it', async () => {
+      let r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'both',
+        schema,
+        'view-version': version('select 1'),
+        properties: {},
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const replace = async (ref: string, sql: string) => {
+        const loaded = await http('GET', fx.ice('/namespaces/vw/views/both', ref));
+        const next = loaded.body.metadata['current-version-id'] + 1;
+        const res = await http('POST', fx.ice('/namespaces/vw/views/both', ref), {
+          requirements: [{ type: 'assert-view-uuid', uuid: loaded.body.metadata['view-uuid'] }],
+          updates: [
+            { action: 'add-view-version', 'view-version': { ...version(sql), 'version-id': next } },
+            { action: 'set-current-view-version', 'view-version-id': -1 },
+          ],
+        });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      };
+      const merge = async (from: string) =>
+        http('POST', `${fx.server.url}/api/v2/trees/main@${await fx.mainHash()}/history/merge?rat-details=true`, {
+          fromRefName: from,
+          fromHash: await fx.mainHash(from),
+        });
+      for (const b of ['vw-a', 'vw-b', 'vw-c']) await fx.createRef(b, 'BRANCH');
+      await replace('vw-a', 'select 2');
+      await replace('vw-b', 'select 2');
+      await replace('vw-c', 'select 3');
+      assert.equal((await merge('vw-a')).status, 200);
+      r = await merge('vw-b');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const [detail] = r.body.details.filter((d: { key: { elements: string[] } }) => d.key.elements[1] === 'both');
+      assert.equal(detail.outcome, 'RESOLVED');
+      const before = await fx.mainHash();
+      r = await merge('vw-c');
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /view "vw\.both" was changed differently on both sides/);
+      assert.equal(await fx.mainHash(), before, 'main unchanged');
+      const main = await http('GET', `${fx.base}/namespaces/vw/views/both`);
+      const current = main.body.metadata.versions.find(
+        (v: { 'version-id': number }) => v['version-id'] === main.body.metadata['current-version-id'],
+      );
+      assert.equal(current.representations[0].sql, 'select 2');
+    });
+
     it('a view and a table cannot share a name', async () => {
       await createTable('vw', 'shared');
       const r = await http('POST', `${fx.base}/namespaces/vw/views`, {

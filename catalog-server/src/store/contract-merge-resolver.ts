@@ -71,6 +71,26 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
       assert.equal(discarded.length, 0);
     });
 
+    it('a key resolved but moved since the expected hash asks for a retry on the current head, not FORCE', async () => {
+      await diverge();
+      const seen = await head();
+      await commit('main', [put(key('t'), 'ours2')]);
+      const { resolver } = joiningResolver();
+      await assert.rejects(
+        store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, expectedHash: seen }),
+        (e) => {
+          // FORCE would drop main's change to t; the same merge on the current head joins both sides.
+          assert.ok(e instanceof ReferenceConflictError);
+          assert.match(e.message, /"t" changed on "main" since .*retry with it as the expected hash\.$/);
+          assert.doesNotMatch(e.message, /FORCE/);
+          return true;
+        },
+      );
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, expectedHash: await head() });
+      assert.ok(r.wasApplied);
+      assert.equal(await locationAt(await head(), key('t')), 'ours2+theirs');
+    });
+
     it('journals the files of the landed resolutions with the merge, where the store journals files', async () => {
       await diverge();
       await commit('feature', [put(key('u'), 'theirs')]);

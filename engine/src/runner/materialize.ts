@@ -1,4 +1,5 @@
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { UNIQUE_KEY_PROPERTY } from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
@@ -110,7 +111,11 @@ export async function transform(
       const changed = `SELECT * FROM ${fresh} AS f WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE ${same})`;
       const [{ d }] = await sql.query(`SELECT count(*) AS d FROM (${changed})`);
       if (Number(d) === 0) return null;
-      return await upsert(sql, catalog, o.target, changed, keys, common);
+      // The key in the snapshot summary lets a merge refuse to replay this upsert next to rows another branch
+      // upserted with the same keys: the merge with rebuild then runs the model again over both branches' inputs.
+      // Sources (bronze upserts) do not set it: no rebuild settles them, a conflict there would only block merges.
+      const properties = { ...common.properties, [UNIQUE_KEY_PROPERTY]: JSON.stringify(keys) };
+      return await upsert(sql, catalog, o.target, changed, keys, { ...common, properties });
     } finally {
       await sql.exec(`DROP TABLE IF EXISTS ${fresh}`);
     }

@@ -7,3 +7,4 @@ export * from './manifest-filter.ts';
 export * from './replayed-metadata.ts';
 export * from './table-merge.ts';
 export * from './row-lineage.ts';
+export * from './view-merge.ts';

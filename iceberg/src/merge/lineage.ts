@@ -33,6 +33,68 @@ export function historySince(md: TableMetadata, since: bigint | null): HistorySi
 }
 
 /**
+ * The parent id of every snapshot on a table's `main` lineage, by id; a snapshot expired from the metadata is there
+ * with `undefined` (its id is known from the next one's parent id), and the walk ends at it.
+ */
+function lineageParents(md: TableMetadata): Map<bigint, bigint | null | undefined> {
+  const byId = new Map(md.snapshots.map((s) => [s['snapshot-id'], s]));
+  const parents = new Map<bigint, bigint | null | undefined>();
+  let id = md['current-snapshot-id'];
+  while (id !== null && !parents.has(id)) {
+    const s = byId.get(id);
+    parents.set(id, s ? (s['parent-snapshot-id'] ?? null) : undefined);
+    if (!s) break;
+    id = s['parent-snapshot-id'] ?? null;
+  }
+  return parents;
+}
+
+/**
+ * The snapshots a table's `main` lineage gained over the merge base's, oldest first. Usually the ones above the
+ * base's current snapshot. But a merge replays snapshots keeping their ids, so after merges the other way (the
+ * target merged into this side, "update the feature branch from main", once or more) the base's own snapshots sit
+ * on top of and between this side's: stopping at the first snapshot the base has would lose this side's work below
+ * it. So the walk follows parent ids from the current snapshot down the whole lineage, skips every snapshot of the
+ * base's lineage and keeps the others; it ends at the root, or where the base's known lineage ends (a snapshot the
+ * base expired: older history is not the base's to compare). The base's current snapshot must be on the way (else
+ * `diverged`: rolled back or replaced); a snapshot of this side's own that was expired is `expired`.
+ *
+ * @example historyBeyond(featureAfterUpdateFromMain, base) // → { kind: 'found', snapshots: [the feature's own] }
+ */
+export function historyBeyond(md: TableMetadata, base: TableMetadata): HistorySince {
+  const baseParents = lineageParents(base);
+  const byId = new Map(md.snapshots.map((s) => [s['snapshot-id'], s]));
+  const out: Snapshot[] = [];
+  const seen = new Set<bigint>();
+  let id = md['current-snapshot-id'];
+  while (id !== null) {
+    if (seen.has(id)) return { kind: 'diverged' }; // a cycle is corrupt metadata; refuse rather than loop
+    seen.add(id);
+    const s = byId.get(id);
+    const inBase = baseParents.has(id);
+    if (!s) {
+      if (inBase) break;
+      return { kind: 'expired', snapshotId: id };
+    }
+    if (inBase && baseParents.get(id) === undefined) break;
+    if (!inBase) out.push(s);
+    id = s['parent-snapshot-id'] ?? null;
+  }
+  const head = base['current-snapshot-id'];
+  if (head !== null && !seen.has(head)) return { kind: 'diverged' };
+  return { kind: 'found', snapshots: out.reverse() };
+}
+
+/**
+ * The ids of the snapshots on a table's `main` lineage (an expired one's id included).
+ *
+ * @example lineageIds(mainMetadata).has(snapshotId) // → true when main already has that change
+ */
+export function lineageIds(md: TableMetadata): Set<bigint> {
+  return new Set(lineageParents(md).keys());
+}
+
+/**
  * `historySince` when it is complete, else `undefined`.
  *
  * @example snapshotsSince(sourceMetadata, baseMetadata['current-snapshot-id']) // → [s2, s3]

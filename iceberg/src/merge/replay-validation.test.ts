@@ -4,7 +4,13 @@ import { ManifestContent } from '../avro/manifest-list.ts';
 import { toSingleValue } from '../avro/single-value.ts';
 import { fieldTypes } from './file-bounds.ts';
 import { filterManifest } from './manifest-filter.ts';
-import { isolationLevel, replayConflicts, type TargetChanges } from './replay-validation.ts';
+import {
+  duplicateKeyConflicts,
+  isolationLevel,
+  replayConflicts,
+  uniqueKeyFields,
+  type TargetChanges,
+} from './replay-validation.ts';
 import { planSnapshotReplay, type FileChange, type SnapshotReplay } from './snapshot-replay.ts';
 import { entry, manifest, table, withColumn, withSnapshot } from './test-tables.ts';
 
@@ -111,6 +117,43 @@ describe('replay validation', () => {
     const appended = (lo: bigint, hi: bigint, who = 'main') => ({
       added: changes(entry('new.parquet', EntryStatus.ADDED, {}, ids(lo, hi, who))),
       removed: [],
+    });
+
+    describe('an upsert that declares its unique key (rat.unique-key)', () => {
+      const upsert = (day: typeof DAY1, lo: bigint, hi: bigint) =>
+        source('append', [entry('up.parquet', EntryStatus.ADDED, {}, { ...day, ...ids(lo, hi) })], []);
+      const added = (day: typeof DAY1, lo: bigint, hi: bigint) => ({
+        added: changes(entry('other.parquet', EntryStatus.ADDED, {}, { ...day, ...ids(lo, hi) })),
+        removed: [],
+      });
+      const types = fieldTypes(md);
+
+      it('finds the key by column name in the schema the snapshot was written with', () => {
+        const snap = (key: string) => ({ summary: { operation: 'append', 'rat.unique-key': key }, 'schema-id': 1 });
+        assert.deepEqual([...uniqueKeyFields(md, snap('["ID", "who"]'))], [1, 3]);
+        assert.deepEqual([...uniqueKeyFields(md, snap('["missing"]'))], []);
+        assert.deepEqual([...uniqueKeyFields(md, snap('not json'))], []);
+        assert.deepEqual([...uniqueKeyFields(md, { summary: { operation: 'append' }, 'schema-id': 1 })], []);
+      });
+
+      it('refuses an append of keys the target also added, even in another partition, under any isolation', () => {
+        const why = duplicateKeyConflicts(upsert(DAY1, 4001n, 4002n), new Set([1]), added(DAY1, 4001n, 4002n), types);
+        assert.match(why[0], /the target added rows that may share its unique key with rows it wrote: other\.parquet/);
+        assert.equal(duplicateKeyConflicts(upsert(DAY1, 5n, 5n), new Set([1]), added(DAY2, 1n, 9n), types).length, 1);
+      });
+
+      it('replays it over other keys; a snapshot without a declared key is a plain append', () => {
+        assert.deepEqual(
+          duplicateKeyConflicts(upsert(DAY1, 3001n, 3001n), new Set([1]), added(DAY1, 2001n, 2002n), types),
+          [],
+        );
+        assert.deepEqual(duplicateKeyConflicts(upsert(DAY1, 1n, 2n), new Set(), added(DAY1, 1n, 2n), types), []);
+      });
+
+      it('counts a file without bounds for the key as holding any key', () => {
+        const bare = { added: changes(entry('bare.parquet', EntryStatus.ADDED, {}, DAY1)), removed: [] };
+        assert.equal(duplicateKeyConflicts(upsert(DAY1, 1n, 2n), new Set([1]), bare, types).length, 1);
+      });
     });
 
     it('replays a row-level delete over an append of other rows (by identifier) to the same partition', () => {

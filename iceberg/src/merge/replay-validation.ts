@@ -1,6 +1,8 @@
 import { EntryStatus, FileContent, type ManifestEntry } from '../avro/manifest.ts';
 import type { ManifestFile } from '../avro/manifest-list.ts';
 import { canonical } from '../model/schema-utils.ts';
+import type { Snapshot } from '../model/parts.ts';
+import type { TableMetadata } from '../model/table-metadata.ts';
 import type { FileChange, SnapshotReplay } from './snapshot-replay.ts';
 import { mayOverlap, regionsOf, type FileRegion } from './file-bounds.ts';
 
@@ -139,4 +141,71 @@ export function replayConflicts(
     );
   }
   return reasons;
+}
+
+/**
+ * Snapshot summary property in which a writer declares the columns the rows it wrote are unique by: a JSON array of
+ * column names (`["order_id"]`). The engine's upserts (`incremental` models with `unique_key`) set it: an upsert
+ * that met only new keys is an `append`, and replaying it next to rows the target added with the same keys would
+ * leave two rows per key where the writer promised one.
+ */
+export const UNIQUE_KEY_PROPERTY = 'rat.unique-key';
+
+/**
+ * The field ids of the unique key a snapshot declares (`rat.unique-key`), looked up by name (case-insensitive, as
+ * the engine's SQL names are) in the schema the snapshot was written with, else the current one. Empty when it
+ * declares none, or names a column that schema lacks or does not hold as a top-level primitive (nothing to compare).
+ *
+ * @example uniqueKeyFields(md, snapshot) // → Set { 1 } for summary { 'rat.unique-key': '["order_id"]' }
+ */
+export function uniqueKeyFields(
+  md: Pick<TableMetadata, 'schemas' | 'current-schema-id'>,
+  snapshot: Pick<Snapshot, 'summary' | 'schema-id'>,
+): Set<number> {
+  let names: unknown;
+  try {
+    names = JSON.parse(snapshot.summary[UNIQUE_KEY_PROPERTY] ?? '[]');
+  } catch {
+    return new Set();
+  }
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) return new Set();
+  const schema =
+    md.schemas.find((s) => s['schema-id'] === snapshot['schema-id']) ??
+    md.schemas.find((s) => s['schema-id'] === md['current-schema-id']);
+  const ids = new Set<number>();
+  for (const name of names as string[]) {
+    const f = schema?.fields.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!f || typeof f.type !== 'string') return new Set();
+    ids.add(f.id);
+  }
+  return ids;
+}
+
+/**
+ * Why a snapshot that declares a unique key (see {@link UNIQUE_KEY_PROPERTY}) cannot replay: data files the target
+ * added since the merge base may hold rows with a key it also wrote, judged by the key columns' bounds alone. The
+ * partition does not tell keys apart (a key may move between partitions when its row changes), and missing bounds
+ * count as overlapping. Whatever the isolation level: this is the key's uniqueness, not what the writer read. Empty
+ * when it replays.
+ *
+ * @example duplicateKeyConflicts(plan, new Set([1]), targetChanges, types) // → ['the target added rows that may …']
+ */
+export function duplicateKeyConflicts(
+  plan: SnapshotReplay,
+  key: Set<number>,
+  target: TargetChanges,
+  types: Map<number, string>,
+): string[] {
+  if (key.size === 0) return [];
+  const isData = (c: FileChange) => c.entry.dataFile.content === FileContent.DATA;
+  // One pseudo-partition for both sides: only the key columns' bounds may tell two files apart.
+  const keyRegion = (c: FileChange): FileRegion => ({ ...regionsOf(c, new Map(), key)[0], specId: -1, partition: '' });
+  const written = plan.added.filter(isData).map(keyRegion);
+  const hits = target.added.filter(isData).filter((c) => {
+    const r = keyRegion(c);
+    return written.some((w) => mayOverlap(w, r, types));
+  });
+  if (hits.length === 0) return [];
+  const names = hits.slice(0, 5).map(fileName).join(', ') + (hits.length > 5 ? `, … (${hits.length} files)` : '');
+  return [`the target added rows that may share its unique key with rows it wrote: ${names}`];
 }

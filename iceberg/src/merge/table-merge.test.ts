@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { historyProblem, historySince, lostByReplacing, snapshotsSince } from './lineage.ts';
+import { historyBeyond, historyProblem, historySince, lostByReplacing, snapshotsSince } from './lineage.ts';
 import { mergeByKey, mergeTableFields } from './table-fields.ts';
 import { planTableMerge, replayIds } from './table-merge.ts';
 import { table, withColumn, withSnapshot } from './test-tables.ts';
@@ -88,6 +88,51 @@ describe('table merge planning', () => {
     assert.deepEqual(historySince(withoutTwo, 1n), { kind: 'expired', snapshotId: 2n });
     assert.match(planTableMerge(base, withoutTwo, target).conflicts[0], /source's snapshot 2, .* was expired/);
     assert.equal(historyProblem('target', { kind: 'diverged' }, 1n)?.includes('rolled back'), true);
+  });
+
+  describe('after merges in both directions (replayed snapshots keep their ids)', () => {
+    /** `md` with snapshot `id` replayed on top of its current one: same id and change, new parent. */
+    const replayed = (md: ReturnType<typeof table>, id: bigint) => withSnapshot(md, id);
+
+    it("finds the feature's own snapshots below main's, after the feature branch was updated from main", () => {
+      // base = main when the feature merged it: 1 → 2. The feature: 1 → 10 (its own) → 2 (main's, replayed).
+      const mainThen = withSnapshot(base, 2n);
+      const feature = replayed(withSnapshot(base, 10n), 2n);
+      assert.deepEqual(ids(snapshotsSince(feature, 2n)), [], 'stopping at the base snapshot loses 10');
+      assert.deepEqual(historyBeyond(feature, mainThen), { kind: 'found', snapshots: [feature.snapshots[1]] });
+      // main moved on (1 → 2 → 3): the feature's 10 is replayed, main's own 3 is what the target changed.
+      const mainNow = withSnapshot(mainThen, 3n);
+      assert.deepEqual(ids(planTableMerge(mainThen, feature, mainNow).snapshots), [10n]);
+      assert.deepEqual(historyBeyond(mainNow, mainThen), { kind: 'found', snapshots: [mainNow.snapshots[2]] });
+    });
+
+    it("finds them below main's snapshots after two updates from main", () => {
+      // The feature: 1 → 10 → 2 → 3 (main's 2, then main's 3, each merged in); the base is main's 3 (1 → 2 → 3).
+      const mainThen = withSnapshot(withSnapshot(base, 2n), 3n);
+      const feature = replayed(replayed(withSnapshot(base, 10n), 2n), 3n);
+      assert.deepEqual(ids(planTableMerge(mainThen, feature, withSnapshot(mainThen, 4n)).snapshots), [10n]);
+    });
+
+    it('replays what two branches both merged from a third only once', () => {
+      // c: 1 → 100. a: 1 → 10 → 100 (merged c); b: 1 → 20 → 100 (merged c); main took a; the base is c.
+      const c = withSnapshot(base, 100n);
+      const a = replayed(withSnapshot(base, 10n), 100n);
+      const b = replayed(withSnapshot(base, 20n), 100n);
+      assert.deepEqual(ids(planTableMerge(c, b, a).snapshots), [20n]);
+      // Without a merge commit in between (a transplant to both): the base is older, 100 is on the target already.
+      assert.deepEqual(ids(planTableMerge(base, b, a).snapshots), [20n]);
+      // A snapshot of the same id that is another change (ids chosen by a writer) is still replayed.
+      const other = withSnapshot(withSnapshot(base, 10n), 100n, { 'added-records': '99' });
+      assert.deepEqual(ids(planTableMerge(base, b, other).snapshots), [20n, 100n]);
+    });
+
+    it('still refuses a source rolled back past the base or missing one of its own snapshots', () => {
+      const mainThen = withSnapshot(base, 2n);
+      assert.deepEqual(historyBeyond(withSnapshot(base, 10n), mainThen), { kind: 'diverged' });
+      const feature = replayed(withSnapshot(base, 10n), 2n);
+      const expired = { ...feature, snapshots: feature.snapshots.filter((s) => s['snapshot-id'] !== 10n) };
+      assert.deepEqual(historyBeyond(expired, mainThen), { kind: 'expired', snapshotId: 10n });
+    });
   });
 
   it('keeps source snapshot ids unless the target already uses them', () => {

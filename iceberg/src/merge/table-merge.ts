@@ -1,6 +1,6 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
-import { historyProblem, historySince } from './lineage.ts';
+import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
 import { mergeTableFields } from './table-fields.ts';
 
 /** What merging one table's source changes into its target needs, before any manifest is read. */
@@ -17,7 +17,7 @@ export interface TableMergePlan {
 
 /**
  * Plans the merge of a table changed on both sides since the merge base, the way an Iceberg writer retries a commit
- * on top of a concurrent one: same table (uuid), the source's history must extend the base's, the non-history fields
+ * on top of a concurrent one: same table (uuid), the source's history must extend the base's (see `historyBeyond`), the non-history fields
  * merge three-way (see `mergeTableFields`), and the source's new snapshots are to be replayed on the target's current
  * snapshot.
  *
@@ -34,11 +34,27 @@ export function planTableMerge(base: TableMetadata, source: TableMetadata, targe
   if (source['format-version'] !== target['format-version']) {
     plan.conflicts.push('the format version was upgraded on one side');
   }
-  const since = historySince(source, base['current-snapshot-id']);
+  const since = historyBeyond(source, base);
   const problem = historyProblem('source', since, base['current-snapshot-id']);
   if (problem) plan.conflicts.push(problem);
-  else if (since.kind === 'found') plan.snapshots = since.snapshots;
+  else if (since.kind === 'found') {
+    // A snapshot the target's lineage already has (replays keep ids; same id and same change) is one it holds,
+    // merged or transplanted before along another path: replaying it again would add its rows and files twice.
+    const held = lineageIds(target);
+    const onTarget = new Map(target.snapshots.map((s) => [s['snapshot-id'], s]));
+    plan.snapshots = since.snapshots.filter((s) => {
+      const t = onTarget.get(s['snapshot-id']);
+      return !(held.has(s['snapshot-id']) && t && sameChange(s, t));
+    });
+  }
   return plan;
+}
+
+/** Summary keys a replay copies unchanged (totals are recomputed): equal on two snapshots of one id, one change. */
+const CHANGE_KEYS = ['operation', 'added-data-files', 'added-records', 'deleted-data-files', 'deleted-records'];
+
+function sameChange(a: Snapshot, b: Snapshot): boolean {
+  return CHANGE_KEYS.every((k) => a.summary[k] === b.summary[k]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +57,44 @@ describe('Iceberg merge resolver', () => {
     });
     const clash = await resolve({ base: ns({ owner: 'a' }), source: ns({ owner: 'c' }), target: ns({ owner: 'b' }) });
     assert.equal(clash.kind, 'conflict');
+  });
+
+  it('keeps the target of a view both sides replaced with the same SELECT; another SELECT conflicts', async () => {
+    const file = (n: number, sql: string, at: number) => {
+      const v = (id: number, text: string) => ({
+        'version-id': id,
+        'schema-id': 0,
+        'timestamp-ms': at,
+        summary: {},
+        representations: [{ type: 'sql', sql: text, dialect: 'spark' }],
+        'default-namespace': ['db'],
+      });
+      const md = {
+        'view-uuid': 'u-1',
+        'format-version': 1,
+        location: `${root}/v`,
+        'current-version-id': n,
+        versions: [v(1, 'SELECT 1 AS id'), v(n, sql)],
+        'version-log': [],
+        schemas: [{ type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'id', type: 'long', required: false }] }],
+        properties: {},
+      };
+      writeFileSync(path.join(dir, `v${n}-${at}.metadata.json`), JSON.stringify(md));
+      return { ...view(n), metadataLocation: `${root}/v${n}-${at}.metadata.json` };
+    };
+    const same = await resolve({
+      base: view(1),
+      source: file(2, 'SELECT 4 AS id', 5),
+      target: file(3, 'SELECT 4 AS id', 6),
+    });
+    assert.equal(same.kind, 'resolved');
+    assert.equal(same.kind === 'resolved' && same.value.type === 'ICEBERG_VIEW' && same.value.versionId, 3);
+    const other = await resolve({
+      base: view(1),
+      source: file(2, 'SELECT 4 AS id', 7),
+      target: file(3, 'SELECT 5 AS id', 8),
+    });
+    assert.equal(other.kind === 'conflict' && other.message, 'view "db" was changed differently on both sides');
   });
 
   it('refuses views changed differently and tables that are different tables on each side', async () => {

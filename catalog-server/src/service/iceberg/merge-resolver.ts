@@ -1,8 +1,8 @@
-import { AvroFormatError, IcebergFormatError, mergeByKey } from '@ratatouille/iceberg';
+import { AvroFormatError, IcebergFormatError, mergeByKey, sameViewDefinition } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import type { Content, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
+import type { Content, IcebergViewContent, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
 import { BadRequestError, StorageObjectNotFoundError, LocationNotAllowedError } from '../../errors/index.ts';
-import { discardMetadata, ioFor } from './metadata-io.ts';
+import { discardMetadata, ioFor, readViewMetadata } from './metadata-io.ts';
 import { replayTable, ReplayRefusal, type ReplayWrites } from './table-replay.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'> & Partial<Pick<AppContext, 'fileJournal'>>;
@@ -27,6 +27,9 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
       if (base?.type === 'NAMESPACE' && source?.type === 'NAMESPACE' && target?.type === 'NAMESPACE') {
         return mergeNamespace(base, source, target);
       }
+      if (source?.type === 'ICEBERG_VIEW' && target?.type === 'ICEBERG_VIEW' && source.id === target.id) {
+        return mergeView(ctx, name, source, target);
+      }
       if (base?.type !== 'ICEBERG_TABLE' || source?.type !== 'ICEBERG_TABLE' || target?.type !== 'ICEBERG_TABLE') {
         return { kind: 'conflict', message: `"${name}" was changed on both sides` };
       }
@@ -43,13 +46,7 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
         if (err instanceof ReplayRefusal) return { kind: 'conflict', message: `table "${name}": ${err.message}` };
         // A missing or unreadable metadata file or manifest, or one outside the catalog's storage: this table cannot be
         // replayed, but the merge can still take one side (FORCE/DROP). Storage outages and access errors stay errors.
-        if (
-          err instanceof BadRequestError ||
-          err instanceof IcebergFormatError ||
-          err instanceof AvroFormatError ||
-          err instanceof StorageObjectNotFoundError ||
-          err instanceof LocationNotAllowedError
-        ) {
+        if (unreadable(err)) {
           return { kind: 'conflict', message: `table "${name}" cannot be replayed: ${err.message}` };
         }
         throw err;
@@ -64,6 +61,32 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
       if (r.kind === 'resolved' && r.files?.length) ctx.fileJournal?.settle(r.files);
     },
   };
+}
+
+/** A missing or unreadable metadata file or manifest, or one outside the catalog's storage (not an outage). */
+function unreadable(err: unknown): err is Error {
+  return (
+    err instanceof BadRequestError ||
+    err instanceof IcebergFormatError ||
+    err instanceof AvroFormatError ||
+    err instanceof StorageObjectNotFoundError ||
+    err instanceof LocationNotAllowedError
+  );
+}
+
+/**
+ * A view both sides changed: two branches that replaced it with the same definition wrote different metadata files,
+ * which is not a conflict (the target's is kept); any other difference is.
+ */
+async function mergeView(ctx: Deps, name: string, source: IcebergViewContent, target: IcebergViewContent) {
+  try {
+    const [s, t] = await Promise.all([source, target].map((c) => readViewMetadata(ctx, c.metadataLocation)));
+    if (sameViewDefinition(s, t))
+      return { kind: 'resolved', value: target, summary: 'the same change on both sides' } as const;
+  } catch (err) {
+    if (!unreadable(err)) throw err;
+  }
+  return { kind: 'conflict', message: `view "${name}" was changed differently on both sides` } as const;
 }
 
 function mergeNamespace(base: NamespaceContent, source: NamespaceContent, target: NamespaceContent): KeyResolution {

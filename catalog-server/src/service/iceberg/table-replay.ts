@@ -4,11 +4,12 @@ import {
   danglingRefs,
   decodeManifest,
   decodeManifestList,
+  duplicateKeyConflicts,
   encodeManifest,
   encodeManifestList,
   fieldTypes,
   historyProblem,
-  historySince,
+  historyBeyond,
   fileChangesOf,
   identifierFields,
   filterManifest,
@@ -37,6 +38,7 @@ import {
   type SnapshotReplay,
   type TableMetadata,
   type TargetChanges,
+  uniqueKeyFields,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, IcebergTableContent, JournaledFile, KeyResolution } from '../../store/types.ts';
@@ -92,8 +94,11 @@ export async function replayTable(
     const { plan: r, parentLive } = await planReplay(io, [s, b, t], snapshot, id);
     const seq = t['format-version'] === 1 ? 0 : ++sequence;
     let parent = parentManifests;
-    if (r.removed.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
-      targetChanges ??= await changesSinceBase(io, t, b['current-snapshot-id']);
+    // An upsert that met only new keys is an append, but one that declares its unique key is still checked against
+    // the rows the target added: replayed blindly it would leave two rows for a key (the engine then rebuilds it).
+    const key = uniqueKeyFields(s, snapshot);
+    if (r.removed.size > 0 || key.size > 0 || r.added.some((c) => c.entry.dataFile.content !== FileContent.DATA)) {
+      targetChanges ??= await changesSinceBase(io, t, b);
       const live = liveFiles(await io.withEntries(parentManifests));
       // Position deletes on either side are judged by the data files they point at: live on the target or on the
       // source before this snapshot.
@@ -103,7 +108,10 @@ export async function replayTable(
         files: new Map([...parentLive, ...live]),
       };
       const isolation = isolationLevel(plan.metadata.properties);
-      const why = replayConflicts(r, new Set(live.keys()), targetChanges, isolation, context);
+      const why = [
+        ...replayConflicts(r, new Set(live.keys()), targetChanges, isolation, context),
+        ...duplicateKeyConflicts(r, key, targetChanges, context.types),
+      ];
       if (why.length > 0) {
         throw new ReplayRefusal(`snapshot ${snapshot['snapshot-id']} (${r.operation}): ${why.join('; ')}`);
       }
@@ -198,9 +206,11 @@ async function planReplay(
 }
 
 /** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
-async function changesSinceBase(io: ReplayIO, t: TableMetadata, since: bigint | null): Promise<TargetChanges> {
-  const history = historySince(t, since);
-  if (history.kind !== 'found') throw new ReplayRefusal(historyProblem('target', history, since)!);
+async function changesSinceBase(io: ReplayIO, t: TableMetadata, base: TableMetadata): Promise<TargetChanges> {
+  const history = historyBeyond(t, base);
+  if (history.kind !== 'found') {
+    throw new ReplayRefusal(historyProblem('target', history, base['current-snapshot-id'])!);
+  }
   const out: TargetChanges = { added: [], removed: [] };
   for (const s of history.snapshots) {
     if (!s['manifest-list']) continue;

@@ -65,7 +65,7 @@ export class MergeOrchestrator {
     const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions);
     if (plan.stale.length > 0) return { applied: 'stale' };
     const details: MergeKeyDetail[] = plan.details;
-    await this.flagMovedKeys(
+    const moved = await this.flagMovedKeys(
       ref.name,
       expected,
       target,
@@ -74,7 +74,7 @@ export class MergeOrchestrator {
     );
     const result = { ...base, commonAncestor: ancestor, details };
     const done = (r: MergeResult): MergeAttempt => ({ applied: { result: r, consumed: plan.consumed } });
-    if (details.some((d) => d.conflict)) return done(refuse(result, opts.returnConflictAsResult, 'merge'));
+    if (details.some((d) => d.conflict)) return done(refuse(result, opts.returnConflictAsResult, 'merge', moved));
     if (opts.dryRun) return done(result);
     const meta: CommitMeta = {
       message: opts.meta?.message ?? `Merge ${opts.fromRefName} into ${ref.name}`,
@@ -126,10 +126,10 @@ export class MergeOrchestrator {
       current = await applyPlanned(draft, current, [current.hash], meta, plan.changes);
       addedCommits.push(current.hash);
     }
-    await this.flagMovedKeys(ref.name, expected, target, touched, details);
+    const moved = await this.flagMovedKeys(ref.name, expected, target, touched, details);
     const result: MergeResult = { ...unappliedResult(ref.name, target.hash, opts.expectedHash), details };
     if (details.some((d) => d.conflict)) {
-      return { applied: { result: refuse(result, opts.returnConflictAsResult, 'transplant'), consumed } };
+      return { applied: { result: refuse(result, opts.returnConflictAsResult, 'transplant', moved), consumed } };
     }
     if (opts.dryRun) return { applied: { result, consumed } };
     return {
@@ -171,13 +171,16 @@ export class MergeOrchestrator {
     target: CommitRecord,
     keys: ContentKey[],
     details: MergeKeyDetail[],
-  ): Promise<void> {
+  ): Promise<Set<string>> {
+    const flagged = new Set<string>();
     for (const moved of await movedKeys(this.objects, branch, expected, target, keys)) {
       const conflict = { conflictType: 'VALUE_DIFFERS' as const, key: moved.key, message: moved.message };
       const detail = details.find((d) => keyId(d.key) === keyId(moved.key));
       if (detail) detail.conflict = conflict;
       else details.push({ key: moved.key, mergeBehavior: 'NORMAL', conflict });
+      flagged.add(keyId(moved.key));
     }
+    return flagged;
   }
 }
 
@@ -230,13 +233,21 @@ async function applyPlanned(
   return draft.newCommit(parents, tree, meta, ops);
 }
 
-function refuse(result: MergeResult, asResult: boolean | undefined, what: string): MergeResult {
+/**
+ * The refusal of a merge/transplant with conflicts. Keys that only moved on the target since the caller's expected
+ * hash are not a conflict between the two sides: the remedy is to retry against the current head (which the
+ * content-aware merge may combine), not FORCE, which would drop what the target gained meanwhile.
+ */
+function refuse(result: MergeResult, asResult: boolean | undefined, what: string, moved: Set<string>): MergeResult {
   const failed = { ...result, wasSuccessful: false };
   if (asResult) return failed;
   const conflicts = result.details.filter((d) => d.conflict).map((d) => d.conflict!);
+  const onlyMoved = conflicts.every((c) => moved.has(keyId(c.key)));
+  const remedy = onlyMoved
+    ? `Read "${result.targetBranch}"'s current head and retry with it as the expected hash.`
+    : 'Resolve on the source or retry with mergeBehavior FORCE (take source) or DROP (keep target).';
   throw new ReferenceConflictError(
-    `The ${what} conflicts on ${conflicts.length} key(s): ${conflicts.map((c) => c.message).join('; ')}. ` +
-      'Resolve on the source or retry with mergeBehavior FORCE (take source) or DROP (keep target).',
+    `The ${what} conflicts on ${conflicts.length} key(s): ${conflicts.map((c) => c.message).join('; ')}. ${remedy}`,
     { conflicts: conflictsForError(conflicts), mergeResult: failed },
   );
 }
