@@ -23,9 +23,10 @@ describe('docs/clients.md shows exactly the tested connection snippets', () => {
   const blocks = fencedBlocks(doc);
   const snippets = readdirSync(path.dirname(snippetPath('x'))).filter((f) => !f.startsWith('.'));
 
-  it('has a snippet for PyIceberg, Spark, DuckDB, iceberg-js and Trino', () => {
+  it('has a snippet for PyIceberg, Spark, DuckDB, iceberg-js, Trino and Flink', () => {
     assert.deepEqual(snippets.sort(), [
       'duckdb.sql',
+      'flink.sql',
       'iceberg-js.mjs',
       'pyiceberg.py',
       'spark.py',
@@ -41,6 +42,7 @@ describe('docs/clients.md shows exactly the tested connection snippets', () => {
     'iceberg-js.mjs',
     'trino.properties',
     'trino-s3.properties',
+    'flink.sql',
   ]) {
     it(`includes ${file} verbatim as a fenced block`, () => {
       const src = readFileSync(snippetPath(file), 'utf8');

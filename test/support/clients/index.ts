@@ -38,3 +38,14 @@ export {
   type TrinoResult,
   type StartTrinoOptions,
 } from './trino.ts';
+export {
+  ensureFlinkClasspath,
+  startFlink,
+  flinkSnippetStatements,
+  flinkVersions,
+  FlinkSqlError,
+  FLINK_PROJECT,
+  type FlinkSession,
+  type FlinkResult,
+  type FlinkMode,
+} from './flink.ts';
