@@ -166,6 +166,51 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
         );
       }
     });
+
+    it('two branches that ingested the same landing file merge one after the other: bronze holds its rows once', async () => {
+      const file = 'landing/orders/orders_2024-03-09.csv';
+      const day9 =
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n' +
+        '1090,C001,P01,1,19.90,shipped,2024-03-09 09:00:00\n1091,C002,P02,2,149.00,pending,2024-03-09 11:00:00\n';
+      for (const b of ['feat-j', 'feat-k']) {
+        await repo.ok('checkout', '-b', b);
+        await repo.commitFile(file, day9, `orders of March 9 (${b})`);
+        await ratOk(repo, ['run']);
+        await repo.ok('checkout', 'main');
+      }
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-j', 'feat-j');
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-k', 'feat-k');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const state = async () => {
+        const [b] = await query(
+          server,
+          'main',
+          `SELECT count(*) AS n FROM bronze.orders WHERE _source_file = '${file}'`,
+        );
+        const [all] = await query(server, 'main', 'SELECT count(*) AS n FROM bronze.orders');
+        const [reg] = await query(
+          server,
+          'main',
+          `SELECT count(*) AS n FROM _rat.ingest_files WHERE target = 'bronze.orders' AND path = '${file}' AND status = 'ingested'`,
+        );
+        return { file: Number(b.n), all: Number(all.n), registered: Number(reg.n) };
+      };
+      const merged = await state();
+      assert.deepEqual({ file: merged.file, registered: merged.registered }, { file: 2, registered: 1 });
+      for (const table of ['silver.orders', 'gold.fct_orders']) {
+        const [k] = await query(server, 'main', `SELECT count(*) AS n FROM ${table} WHERE order_id IN (1090, 1091)`);
+        assert.equal(Number(k.n), 2, table);
+      }
+      const [day] = await query(
+        server,
+        'main',
+        "SELECT orders FROM gold.daily_revenue WHERE order_date = DATE '2024-03-09'",
+      );
+      assert.equal(Number(day.orders), 2);
+      // The registry and the table agree: a run on main ingests nothing.
+      await ratOk(repo, ['run']);
+      assert.deepEqual(await state(), merged);
+    });
   });
 
   describe('on a forge (no hooks ran): rat sync on main', () => {
