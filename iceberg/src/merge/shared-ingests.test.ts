@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { INGEST_FILES_PROPERTY, ingestedFiles } from './shared-ingests.ts';
+import { INGEST_FILES_PROPERTY, ingestedFiles, isSharedIngestConflict } from './shared-ingests.ts';
 import { planTableMerge } from './table-merge.ts';
 import { table, withSnapshot } from './test-tables.ts';
 
@@ -40,6 +40,18 @@ describe('merge of ingests of the same landing file on both sides', () => {
       plan.conflicts[0],
       /snapshot 2 ingested landing files the target also ingested .*\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/,
     );
+  });
+
+  it('tells a table conflict that only a re-ingest of the files settles from any other', () => {
+    const source = withSnapshot(base, 2n, files(A, B));
+    const target = withSnapshot(base, 3n, files(A));
+    const why = planTableMerge(base, source, target).conflicts.join('; ');
+    assert.equal(isSharedIngestConflict(`table "bronze.orders": ${why}`), true);
+    assert.equal(
+      isSharedIngestConflict(`table "bronze.orders": ${why}; schema changed differently on both sides`),
+      false,
+    );
+    assert.equal(isSharedIngestConflict('table "bronze.orders": schema changed differently on both sides'), false);
   });
 
   it('reads a malformed property as no files', () => {

@@ -25,6 +25,20 @@ export function ingestedFiles(snapshot: Pick<Snapshot, 'summary'>): string[] {
   }
 }
 
+/** The words naming the conflict of an append holding shared and other files, for whoever settles it by re-ingesting. */
+export const SHARED_INGEST_CONFLICT = 'ingested landing files the target also ingested since the merge base';
+
+/**
+ * Whether a table's conflict message (reasons joined by `; `) gives only the shared-ingest reason: keeping the
+ * target's table and re-ingesting the landing files it lacks then settles it, while any other reason still needs a
+ * person to look.
+ *
+ * @example isSharedIngestConflict('table "bronze.orders": the source\'s snapshot 7 ingested landing files …') // → true
+ */
+export function isSharedIngestConflict(message: string | undefined): boolean {
+  return !!message && message.split('; ').every((part) => part.includes(SHARED_INGEST_CONFLICT));
+}
+
 /** What the target's ingests since the merge base mean for the source's snapshots. */
 export interface SharedIngests {
   /** Source appends whose every file the target ingested too: not replayed, the target holds those rows already. */
@@ -62,7 +76,7 @@ export function sharedIngests(source: Snapshot[], target: Snapshot[]): SharedIng
     }
     const others = files.filter((f) => !held.has(f));
     out.conflicts.push(
-      `the source's snapshot ${s['snapshot-id']} ingested landing files the target also ingested since the merge base (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file; keep one side's version of this table (rat sync --resolve, rat merge --force/--drop), then \`rat run\` ingests the files it lacks`,
+      `the source's snapshot ${s['snapshot-id']} ${SHARED_INGEST_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (keep one side's version of this table, then \`rat run\` ingests the files it lacks)`,
     );
   }
   return out;
