@@ -166,6 +166,100 @@ describe('pipelines on parallel branches: merging code merges data, derived tabl
         );
       }
     });
+
+    it('two branches that ingested the same landing file merge one after the other: bronze holds its rows once', async () => {
+      const file = 'landing/orders/orders_2024-03-09.csv';
+      const day9 =
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n' +
+        '1090,C001,P01,1,19.90,shipped,2024-03-09 09:00:00\n1091,C002,P02,2,149.00,pending,2024-03-09 11:00:00\n';
+      for (const b of ['feat-j', 'feat-k']) {
+        await repo.ok('checkout', '-b', b);
+        await repo.commitFile(file, day9, `orders of March 9 (${b})`);
+        await ratOk(repo, ['run']);
+        await repo.ok('checkout', 'main');
+      }
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-j', 'feat-j');
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-k', 'feat-k');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const state = async () => {
+        const [b] = await query(
+          server,
+          'main',
+          `SELECT count(*) AS n FROM bronze.orders WHERE _source_file = '${file}'`,
+        );
+        const [all] = await query(server, 'main', 'SELECT count(*) AS n FROM bronze.orders');
+        const [reg] = await query(
+          server,
+          'main',
+          `SELECT count(*) AS n FROM _rat.ingest_files WHERE target = 'bronze.orders' AND path = '${file}' AND status = 'ingested'`,
+        );
+        return { file: Number(b.n), all: Number(all.n), registered: Number(reg.n) };
+      };
+      const merged = await state();
+      assert.deepEqual({ file: merged.file, registered: merged.registered }, { file: 2, registered: 1 });
+      for (const table of ['silver.orders', 'gold.fct_orders']) {
+        const [k] = await query(server, 'main', `SELECT count(*) AS n FROM ${table} WHERE order_id IN (1090, 1091)`);
+        assert.equal(Number(k.n), 2, table);
+      }
+      const [day] = await query(
+        server,
+        'main',
+        "SELECT orders FROM gold.daily_revenue WHERE order_date = DATE '2024-03-09'",
+      );
+      assert.equal(Number(day.orders), 2);
+      // The registry and the table agree: a run on main ingests nothing.
+      await ratOk(repo, ['run']);
+      assert.deepEqual(await state(), merged);
+    });
+
+    it('a run that ingested a file both branches landed together with its own: the merge re-ingests, rows once', async () => {
+      const csv = (day: number, order: number) =>
+        'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n' +
+        `${order},C001,P01,1,19.90,shipped,2024-03-${day} 09:00:00\n`;
+      const shared = 'landing/orders/orders_2024-03-10.csv';
+      const own = 'landing/orders/orders_2024-03-11.csv';
+      await repo.ok('checkout', '-b', 'feat-l');
+      await repo.commitFile(shared, csv(10, 1100), 'orders of March 10');
+      await ratOk(repo, ['run']);
+      await repo.ok('checkout', 'main');
+      await repo.ok('checkout', '-b', 'feat-m');
+      await repo.commitFile(shared, csv(10, 1100), 'orders of March 10 (feat-m)');
+      await repo.commitFile(own, csv(11, 1110), 'orders of March 11');
+      await ratOk(repo, ['run']);
+      await repo.ok('checkout', 'main');
+      await repo.ok('merge', '--no-ff', '-m', 'Merge branch feat-l', 'feat-l');
+      // feat-m's bronze append holds both files and cannot be split: main keeps its bronze.orders and the merge
+      // re-ingests the files it lacks (March 11) or holds from another ingest than the registry's latest.
+      const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-m', 'feat-m');
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, /rebuilt with the merged code: .*bronze\.orders/);
+      const byFile = async () =>
+        (
+          await query(
+            server,
+            'main',
+            `SELECT _source_file AS f, count(*) AS n FROM bronze.orders WHERE _source_file IN ('${shared}', '${own}') GROUP BY 1 ORDER BY 1`,
+          )
+        ).map((x) => [String(x.f), Number(x.n)]);
+      const merged = await byFile();
+      assert.deepEqual(merged, [
+        [shared, 1],
+        [own, 1],
+      ]);
+      for (const table of ['silver.orders', 'gold.fct_orders']) {
+        const rows = await query(server, 'main', `SELECT order_id FROM ${table} WHERE order_id >= 1100 ORDER BY 1`);
+        assert.deepEqual(
+          rows.map((x) => Number(x.order_id)),
+          [1100, 1110],
+          table,
+        );
+      }
+      const [all] = await query(server, 'main', 'SELECT count(*) AS n FROM bronze.orders');
+      await ratOk(repo, ['run']);
+      assert.deepEqual(await byFile(), merged);
+      const [again] = await query(server, 'main', 'SELECT count(*) AS n FROM bronze.orders');
+      assert.equal(Number(again.n), Number(all.n), 'a run on main ingests nothing');
+    });
   });
 
   describe('on a forge (no hooks ran): rat sync on main', () => {

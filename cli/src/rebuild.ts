@@ -14,10 +14,18 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
   const project = async () =>
     (await engine()).loadProject(path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir));
   return {
-    async classify(tables) {
+    async classify(tables, reingest = []) {
       const { APPEND_ONLY_TABLES } = await engine();
       const models = (await project()).models;
-      const derived = tables.filter((t) => models.get(t)?.kind === 'sql');
+      // A source whose conflict is only an ingest of shared and other landing files is settled like a derived table:
+      // the target's rows kept, the registries merged, the source step run again re-ingests the files the table lacks
+      // (the registry-drift path). Not an upsert source: there a file whose rows are absent counts as replaced by
+      // later keys, so it would not be read again.
+      const settles = (t: string) => {
+        const m = models.get(t);
+        return m?.kind === 'source' && reingest.includes(t) && !m.config.uniqueKey?.length;
+      };
+      const derived = tables.filter((t) => models.get(t)?.kind === 'sql' || settles(t));
       const appendOnly = tables.filter((t) => APPEND_ONLY_TABLES.includes(t));
       const other = tables.filter((t) => !derived.includes(t) && !appendOnly.includes(t));
       return { derived, appendOnly, other };

@@ -49,6 +49,17 @@ describe('mergeWithRebuild (temporary branch, one merge into the target)', () =>
     assert.ok(![...heads.keys()].some((k) => k.startsWith(MERGE_BRANCH_PREFIX)), 'temporary branch deleted');
   });
 
+  it('a source whose conflict a re-ingest settles is handed to the rebuild with the derived tables', async () => {
+    const { catalog, merges } = recordingCatalog();
+    const calls: string[][] = [];
+    const r = await mergeWithRebuild(ioWith(catalog, { ok: true, rebuilt: ['bronze.orders'] }, calls), {
+      ...request(['bronze.orders', '_rat.ingest_files']),
+      reingest: ['bronze.orders'],
+    });
+    assert.equal(r.kind, 'merged');
+    assert.deepEqual(calls, [[merges[0].target, 'bronze.orders']]);
+  });
+
   it('a conflict on a table no model produces blocks the merge before anything is written', async () => {
     const { catalog, heads, merges } = recordingCatalog();
     const r = await mergeWithRebuild(

@@ -29,6 +29,8 @@ export async function mergeWithRebuild(
     source: MergeSource;
     target: DataReference;
     conflicts: string[][];
+    /** Conflicting tables a source can settle by re-ingesting (see `DerivedRebuild.classify`). */
+    reingest?: string[];
     message: string;
     properties: Record<string, string>;
     codeCommit?: string;
@@ -36,7 +38,7 @@ export async function mergeWithRebuild(
 ): Promise<RebuildMergeResult> {
   const rebuild = io.rebuild!;
   const names = m.conflicts.map((k) => k.join('.'));
-  const { derived, appendOnly, other } = await rebuild.classify(names);
+  const { derived, appendOnly, other } = await rebuild.classify(names, m.reingest);
   if (other.length > 0) return { kind: 'blocked', blocking: other };
   const temp = `${MERGE_BRANCH_PREFIX}${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   await io.catalog.createReference(temp, 'BRANCH', m.target);

@@ -58,8 +58,15 @@ export type RebuildOutcome =
  * engine (the merged working tree's pipelines), and without it a conflict on a derived table stays a conflict.
  */
 export interface DerivedRebuild {
-  /** Splits conflicting tables into derived (a model produces it), append-only engine tables, and the rest. */
-  classify(tables: string[]): Promise<{ derived: string[]; appendOnly: string[]; other: string[] }>;
+  /**
+   * Splits conflicting tables into derived (a model produces it), append-only engine tables, and the rest.
+   * `reingest` names those whose only conflict is an ingest holding landing files both sides ingested together with
+   * others (`isSharedIngestConflict`): a source the engine can settle by re-ingesting counts as derived.
+   */
+  classify(
+    tables: string[],
+    reingest?: string[],
+  ): Promise<{ derived: string[]; appendOnly: string[]; other: string[] }>;
   run(req: RebuildRequest): Promise<RebuildOutcome>;
 }
 

@@ -25,6 +25,11 @@ export interface WriteOptions {
   evolveSchema?: boolean;
   /** Extra snapshot summary properties (run id, code commit). */
   properties?: Record<string, string>;
+  /**
+   * Summary properties known only once the data is written (an ingest's file hashes, computed beside the write):
+   * awaited after the data files are written, before the commit.
+   */
+  lateProperties?: Promise<Record<string, string>>;
   /** Data files (paths as in the manifests) this write replaces (copy-on-write); must all still be live. */
   replaceFiles?: string[];
   /** Table properties when the table is created. */
@@ -143,11 +148,13 @@ export async function writeTable(
   const dataFiles = await written.publish(partitionType);
 
   // 2. Commit, rebasing on conflicts.
+  const late = (await opts.lateProperties) ?? {};
   const maxAttempts = opts.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
       const snapshotId = await commitFiles(catalog, target, md, plan, spec, partitionType, dataFiles, opts, attempt, {
         ...opts.properties,
+        ...late,
         ...(fingerprint ? { [FINGERPRINT_PROPERTY]: fingerprint } : {}),
       });
       return {

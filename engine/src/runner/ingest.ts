@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { INGEST_FILES_PROPERTY } from '@ratatouille/iceberg';
 import type { SqlRow, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { filesTheTableLacks } from './registry-drift.ts';
@@ -231,6 +232,12 @@ async function ingestFiles(
       for (const f of todo) f.hash ??= await sha256(f.abs);
     })();
     hashing.catch(() => {});
+    // The table's, the rejects' and the registry's snapshots name the files they hold (table, content hash, path),
+    // so that a merge does not replay an append of a file the other branch ingested too: its rows would be twice.
+    const ingested = hashing.then(() => ({
+      [INGEST_FILES_PROPERTY]: JSON.stringify(todo.map((f) => `${target} ${f.hash!} ${f.rel}`)),
+    }));
+    ingested.catch(() => {});
     const rejectedSql = rejectedParts.length ? rejectedParts.join(' UNION ALL ') : '';
     result.rejected = [...rejectedBy.values()].reduce((a, b) => a + b, 0);
     if (result.rejected > 0) {
@@ -248,6 +255,7 @@ async function ingestFiles(
       await writeTable(sql, catalog, tableIdent(`${target}_rejected`), rejectedSql, {
         mode: 'append',
         properties: opts.properties,
+        lateProperties: ingested,
       });
     }
     const all = `(${good.join(' UNION ALL BY NAME ')})`;
@@ -257,6 +265,7 @@ async function ingestFiles(
       partitionBy: opts.partitionBy,
       onSchemaChange: opts.onSchemaChange ?? (opts.evolveSchema ? 'append_new_columns' : 'fail'),
       properties: opts.properties,
+      lateProperties: ingested,
     } as const;
     if (opts.uniqueKey?.length) {
       result.write = await upsert(sql, catalog, target, `SELECT * FROM ${all}`, opts.uniqueKey, writeOpts);
@@ -292,7 +301,10 @@ async function ingestFiles(
           }::BIGINT AS rejected, TIMESTAMP ${lit(now)} AS ingested_at, 'ingested' AS status, ${lit(runId)} AS run_id`,
       )
       .join(' UNION ALL ');
-    await writeTable(sql, catalog, tableIdent(REGISTRY_TABLE), reg, { mode: 'append', properties: opts.properties });
+    await writeTable(sql, catalog, tableIdent(REGISTRY_TABLE), reg, {
+      mode: 'append',
+      properties: { ...opts.properties, ...(await ingested) },
+    });
     return result;
   } finally {
     // A failed clean-up must not hide the error that ended the ingest.

@@ -49,11 +49,12 @@ export function recordingCatalog(pending: PendingMerge[] = []) {
 
 export function ioWith(catalog: DataCatalog, outcome: RebuildOutcome, calls: string[][] = []): GitSyncIO {
   const rebuild: DerivedRebuild = {
-    classify: async (tables) => ({
-      derived: tables.filter((t) => t.startsWith('gold.')),
-      appendOnly: tables.filter((t) => t.startsWith('_rat.')),
-      other: tables.filter((t) => !t.startsWith('gold.') && !t.startsWith('_rat.')),
-    }),
+    // Like the engine: a table settled by re-ingesting counts as derived.
+    classify: async (tables, reingest = []) => {
+      const derived = tables.filter((t) => t.startsWith('gold.') || reingest.includes(t));
+      const appendOnly = tables.filter((t) => t.startsWith('_rat.'));
+      return { derived, appendOnly, other: tables.filter((t) => !derived.includes(t) && !appendOnly.includes(t)) };
+    },
     run: async (req) => (calls.push([req.branch, ...req.derived]), outcome),
   };
   return {

@@ -8,3 +8,4 @@ export * from './replayed-metadata.ts';
 export * from './table-merge.ts';
 export * from './row-lineage.ts';
 export * from './view-merge.ts';
+export * from './shared-ingests.ts';

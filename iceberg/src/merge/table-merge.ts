@@ -1,6 +1,7 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
+import { sharedIngests } from './shared-ingests.ts';
 import { mergeTableFields } from './table-fields.ts';
 
 /** What merging one table's source changes into its target needs, before any manifest is read. */
@@ -46,6 +47,13 @@ export function planTableMerge(base: TableMetadata, source: TableMetadata, targe
       const t = onTarget.get(s['snapshot-id']);
       return !(held.has(s['snapshot-id']) && t && sameChange(s, t));
     });
+    // Both sides ingested the same landing file (path and content): the target holds its rows already.
+    const targetSince = historyBeyond(target, base);
+    if (targetSince.kind === 'found') {
+      const shared = sharedIngests(plan.snapshots, targetSince.snapshots);
+      plan.conflicts.push(...shared.conflicts);
+      plan.snapshots = plan.snapshots.filter((s) => !shared.skip.has(s['snapshot-id']));
+    }
   }
   return plan;
 }

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { INGEST_FILES_PROPERTY, ingestedFiles, isSharedIngestConflict } from './shared-ingests.ts';
+import { planTableMerge } from './table-merge.ts';
+import { table, withSnapshot } from './test-tables.ts';
+
+const ids = (snaps: Array<{ 'snapshot-id': bigint }>) => snaps.map((s) => s['snapshot-id']);
+const files = (...f: string[]) => ({ [INGEST_FILES_PROPERTY]: JSON.stringify(f) });
+const A = 'bronze.orders aaaa landing/orders/a.csv';
+const B = 'bronze.orders bbbb landing/orders/b.csv';
+const C = 'bronze.orders cccc landing/orders/c.csv';
+
+describe('merge of ingests of the same landing file on both sides', () => {
+  const base = withSnapshot(table(), 1n);
+
+  it('does not replay an append of files the target ingested too since the base, and replays any other', () => {
+    const otherHash = 'bronze.orders ffff landing/orders/a.csv';
+    const otherTable = 'bronze.returns aaaa landing/orders/a.csv';
+    let source = withSnapshot(base, 2n, files(A));
+    source = withSnapshot(source, 3n, files(B));
+    source = withSnapshot(source, 4n, files(otherHash));
+    source = withSnapshot(source, 5n, files(otherTable));
+    // A re-ingest of a changed file overwrites: judged by the replay's own checks, not here.
+    source = withSnapshot(source, 6n, { ...files(A), operation: 'overwrite' });
+    const target = withSnapshot(base, 9n, files(A, C));
+    const plan = planTableMerge(base, source, target);
+    assert.deepEqual(plan.conflicts, []);
+    assert.deepEqual(ids(plan.snapshots), [3n, 4n, 5n, 6n]);
+    // The base's own ingest of the file is no reason to skip: only what the target ingested since.
+    const base2 = withSnapshot(base, 10n, files(A));
+    const plan2 = planTableMerge(base2, withSnapshot(base2, 11n, files(A)), withSnapshot(base2, 12n));
+    assert.deepEqual(ids(plan2.snapshots), [11n]);
+  });
+
+  it('conflicts, naming the files, on an append holding shared and new files', () => {
+    const source = withSnapshot(base, 2n, files(A, B));
+    const target = withSnapshot(base, 3n, files(A));
+    const plan = planTableMerge(base, source, target);
+    assert.equal(plan.conflicts.length, 1);
+    assert.match(
+      plan.conflicts[0],
+      /snapshot 2 ingested landing files the target also ingested .*\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/,
+    );
+  });
+
+  it('tells a table conflict that only a re-ingest of the files settles from any other', () => {
+    const source = withSnapshot(base, 2n, files(A, B));
+    const target = withSnapshot(base, 3n, files(A));
+    const why = planTableMerge(base, source, target).conflicts.join('; ');
+    assert.equal(isSharedIngestConflict(`table "bronze.orders": ${why}`), true);
+    assert.equal(
+      isSharedIngestConflict(`table "bronze.orders": ${why}; schema changed differently on both sides`),
+      false,
+    );
+    assert.equal(isSharedIngestConflict('table "bronze.orders": schema changed differently on both sides'), false);
+  });
+
+  it('reads a malformed property as no files', () => {
+    assert.deepEqual(ingestedFiles({ summary: { operation: 'append', [INGEST_FILES_PROPERTY]: '{' } }), []);
+    assert.deepEqual(ingestedFiles({ summary: { operation: 'append', [INGEST_FILES_PROPERTY]: '[1]' } }), []);
+    assert.deepEqual(ingestedFiles({ summary: { operation: 'append' } }), []);
+  });
+});
