@@ -58,8 +58,8 @@ export function decoded(s: string): string | undefined {
 /**
  * With auth on: whether the caller's token verifies and the policy plainly lets it do what the request does, actions
  * of the `kinds` given only and none pinned to a commit (a read or write of `ref@hash` may walk history, which
- * express's middleware does). When it does, the caller is granted access on `req` as the middleware would (commits name it as author);
- * when not, express answers the request, with its 401 or 403. Without auth, always.
+ * express's middleware does). When it does, the caller is granted access on `req` as the middleware would (commits
+ * name it as author); when not, express answers the request, with its 401 or 403. Without auth, always.
  */
 export async function plainlyAllowed(
   ctx: AppContext,
