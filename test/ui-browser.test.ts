@@ -152,6 +152,34 @@ describe('web UI in a real browser', function () {
     await shot('table');
   });
 
+  it('shows a view PyIceberg created: its SQL in each dialect, the schema it returns and its versions', async () => {
+    const created = (await py('main', 'view')) as PyRows & { versionId: number; uuid: string };
+    await page.goto(`${server.url}/tables/main`);
+    await page.getByRole('link', { name: /big_orders/ }).click();
+    const current = page.locator('code.current-version');
+    await current.waitFor();
+    assert.equal(await current.innerText(), String(created.versionId));
+    assert.ok(page.url().startsWith(`${server.url}/views/main/`), page.url());
+    await page.getByText(created.uuid).waitFor();
+    assert.deepEqual(await page.locator('.view-sql h3').allInnerTexts(), ['spark', 'trino']);
+    assert.equal(
+      await page.locator('.view-sql pre').first().innerText(),
+      'SELECT name, amount\nFROM shop.orders\nWHERE amount > 1',
+      "the author's line breaks are kept",
+    );
+    assert.deepEqual(await page.locator('table.schema tbody tr').allInnerTexts(), [
+      '1\tname\tstring\toptional\t',
+      '2\tamount\tdouble\toptional\t',
+    ]);
+    const versions = await page.locator('table.versions tbody tr').allInnerTexts();
+    assert.equal(versions.length, 1);
+    assert.match(versions[0]!, /pyiceberg 0\.12\.0\tspark, trino\t0$/);
+    await shot('view');
+    // A view that is not there (or not on this ref) says so instead of showing an empty page.
+    await page.goto(`${server.url}/views/feature/shop.big_orders`);
+    assert.match(await page.getByRole('alert').innerText(), /^404 /);
+  });
+
   it('lists pipeline runs, a failed one with its kept run branch, and opens it', async () => {
     const shop = mkdtempSync(path.join(os.tmpdir(), 'rat-ui-shop-'));
     dirs.push(shop);

@@ -1,6 +1,6 @@
 """PyIceberg side of the browser test (test/ui-browser.test.ts): writes through the catalog and reads back.
 
-Usage: ui_pyiceberg.py <catalog uri for the branch> seed|feature|read|many-runs
+Usage: ui_pyiceberg.py <catalog uri for the branch> seed|feature|read|many-runs|view
 Prints one JSON object on stdout.
 """
 import json
@@ -11,6 +11,7 @@ from pyiceberg.catalog import load_catalog
 from pyiceberg.expressions import EqualTo
 from pyiceberg.schema import Schema
 from pyiceberg.types import DoubleType, LongType, NestedField, StringType
+from pyiceberg.view import SQLViewRepresentation, ViewVersion
 
 uri, action = sys.argv[1], sys.argv[2]
 catalog = load_catalog("rat", type="rest", uri=uri)
@@ -57,3 +58,21 @@ elif action == "many-runs":
         t.append(pa.Table.from_pylist(copies, schema=arrow.schema))
         t = catalog.load_table("_rat.runs")
     print(json.dumps({"rows": [], "count": t.scan().to_arrow().num_rows}))
+elif action == "view":
+    # A view over the orders table, with SQL in two dialects, as an engine that writes views would create it.
+    schema = Schema(
+        NestedField(1, "name", StringType(), required=False),
+        NestedField(2, "amount", DoubleType(), required=False),
+    )
+    sql = "SELECT name, amount\nFROM shop.orders\nWHERE amount > 1"
+    version = ViewVersion(
+        schema_id=0,
+        summary={"engine-name": "pyiceberg", "engine-version": "0.12.0"},
+        representations=[
+            SQLViewRepresentation(type="sql", sql=sql, dialect="spark"),
+            SQLViewRepresentation(type="sql", sql=sql.replace("\n", " "), dialect="trino"),
+        ],
+        default_namespace=["shop"],
+    )
+    view = catalog.create_view("shop.big_orders", schema=schema, view_version=version)
+    print(json.dumps({"rows": [], "versionId": view.metadata.current_version_id, "uuid": view.metadata.view_uuid}))

@@ -9,6 +9,7 @@ import type { CommitMeta, Reference } from '@ratatouille/catalog-client/manageme
 import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
+import type { ViewMetadataView } from './lib/view-metadata.ts';
 import { keyText } from './lib/key-text.ts';
 import { mergeRunRecords, runRecords, type RunRecord } from './lib/run-records.ts';
 import { authorization, currentSession, onSessionChange, sessionExpired } from './session.ts';
@@ -154,15 +155,23 @@ export function compareRefs(from: string, to: string, limit?: number): Promise<C
   return getJson(`/api/v2/rat/compare${query({ from, to, limit })}`);
 }
 
-/** Iceberg REST path of a table at a ref (`main`, `dev@<hash>`, `@<hash>`). */
-function tablePath(ref: string, namespace: string[], name: string): string {
-  return `/iceberg/${encodeURIComponent(ref)}/v1/namespaces/${encodeURIComponent(namespace.join('\x1f'))}/tables/${encodeURIComponent(name)}`;
+/** Iceberg REST path of a table or view at a ref (`main`, `dev@<hash>`, `@<hash>`). */
+function objectPath(kind: 'tables' | 'views', ref: string, namespace: string[], name: string): string {
+  return `/iceberg/${encodeURIComponent(ref)}/v1/namespaces/${encodeURIComponent(namespace.join('\x1f'))}/${kind}/${encodeURIComponent(name)}`;
 }
 
 /** Loads a table's metadata at a ref through the Iceberg REST catalog; snapshot ids stay exact. */
 export async function loadTable(ref: string, namespace: string[], name: string): Promise<TableMetadataView> {
-  const body = await getJson<{ metadata: TableMetadataView }>(`${tablePath(ref, namespace, name)}?snapshots=all`);
+  const body = await getJson<{ metadata: TableMetadataView }>(
+    `${objectPath('tables', ref, namespace, name)}?snapshots=all`,
+  );
   return body.metadata as TableMetadataView;
+}
+
+/** Loads a view's metadata at a ref through the Iceberg REST catalog. */
+export async function loadView(ref: string, namespace: string[], name: string): Promise<ViewMetadataView> {
+  const body = await getJson<{ metadata: ViewMetadataView }>(objectPath('views', ref, namespace, name));
+  return body.metadata as ViewMetadataView;
 }
 
 export interface Preview {

@@ -2,16 +2,11 @@ import { loadTable, previewTable } from '../api.ts';
 import { keyElements } from '../lib/key-text.ts';
 import { icebergRef } from '../lib/ref-arg.ts';
 import { isoTime } from '../lib/time-text.ts';
-import {
-  currentSchema,
-  currentSnapshotId,
-  typeText,
-  type NestedField,
-  type TableMetadataView,
-} from '../lib/table-metadata.ts';
+import { currentSchema, currentSnapshotId, type TableMetadataView } from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
+import { PropertyList, SchemaGrid } from '../components/schema-fields.tsx';
 
 const fmtBytes = (v: string | undefined) => {
   const n = Number(v ?? 0);
@@ -64,18 +59,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
         </dl>
       </div>
       <h2>Schema {schema && <span className="muted">(id {schema['schema-id']})</span>}</h2>
-      <table className="grid schema">
-        <thead>
-          <tr>
-            <th>id</th>
-            <th>name</th>
-            <th>type</th>
-            <th>required</th>
-            <th>doc</th>
-          </tr>
-        </thead>
-        <tbody>{schema && <FieldRows fields={schema.fields} depth={0} />}</tbody>
-      </table>
+      <SchemaGrid schema={schema} />
       <h2>Partition spec</h2>
       {spec && spec.fields.length > 0 ? (
         <ul>
@@ -101,11 +85,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
         <p className="muted">unsorted</p>
       )}
       <h2>Properties</h2>
-      <dl className="props card">
-        {Object.entries(md.properties ?? {}).map(([k, v]) => (
-          <FragmentProp key={k} k={k} v={v} />
-        ))}
-      </dl>
+      <PropertyList properties={md.properties} />
       <h2>Snapshots</h2>
       <table className="grid timeline">
         <thead>
@@ -141,43 +121,6 @@ function TableDetails({ md }: { md: TableMetadataView }) {
           ))}
         </tbody>
       </table>
-    </>
-  );
-}
-
-function FragmentProp({ k, v }: { k: string; v: string }) {
-  return (
-    <>
-      <dt>{k}</dt>
-      <dd>{v}</dd>
-    </>
-  );
-}
-
-function FieldRows({ fields, depth }: { fields: NestedField[]; depth: number }) {
-  return (
-    <>
-      {fields.map((f) => (
-        <FieldRow key={f.id} f={f} depth={depth} />
-      ))}
-    </>
-  );
-}
-
-function FieldRow({ f, depth }: { f: NestedField; depth: number }) {
-  const nested = typeof f.type === 'object' && f.type.type === 'struct' ? f.type.fields : undefined;
-  return (
-    <>
-      <tr data-field={f.name}>
-        <td>{f.id}</td>
-        <td style={{ paddingLeft: 8 + depth * 16 }}>{f.name}</td>
-        <td>
-          <code>{typeText(f.type)}</code>
-        </td>
-        <td>{f.required ? 'required' : 'optional'}</td>
-        <td>{f.doc ?? ''}</td>
-      </tr>
-      {nested && <FieldRows fields={nested} depth={depth + 1} />}
     </>
   );
 }

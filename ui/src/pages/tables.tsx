@@ -66,9 +66,9 @@ function NodeList({ node, refName }: { node: Node; refName: string }) {
           {k.entry?.type === 'ICEBERG_TABLE' ? (
             <Link href={`/tables/${seg(refName)}/${seg(keyText(k.path))}`}>▦ {k.name}</Link>
           ) : k.entry?.type === 'ICEBERG_VIEW' ? (
-            <span>
+            <Link href={`/views/${seg(refName)}/${seg(keyText(k.path))}`}>
               ◫ {k.name} <span className="muted">view</span>
-            </span>
+            </Link>
           ) : (
             <span>▸ {k.name}</span>
           )}

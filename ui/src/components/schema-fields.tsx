@@ -1,0 +1,68 @@
+import { typeText, type NestedField, type SchemaView } from '../lib/table-metadata.ts';
+
+/** A schema as a table of fields, nested struct fields indented under their parent (tables and views alike). */
+export function SchemaGrid({ schema }: { schema: SchemaView | undefined }) {
+  return (
+    <table className="grid schema">
+      <thead>
+        <tr>
+          <th>id</th>
+          <th>name</th>
+          <th>type</th>
+          <th>required</th>
+          <th>doc</th>
+        </tr>
+      </thead>
+      <tbody>{schema && <FieldRows fields={schema.fields} depth={0} />}</tbody>
+    </table>
+  );
+}
+
+function FieldRows({ fields, depth }: { fields: NestedField[]; depth: number }) {
+  return (
+    <>
+      {fields.map((f) => (
+        <FieldRow key={f.id} f={f} depth={depth} />
+      ))}
+    </>
+  );
+}
+
+function FieldRow({ f, depth }: { f: NestedField; depth: number }) {
+  const nested = typeof f.type === 'object' && f.type.type === 'struct' ? f.type.fields : undefined;
+  return (
+    <>
+      <tr data-field={f.name}>
+        <td>{f.id}</td>
+        <td style={{ paddingLeft: 8 + depth * 16 }}>{f.name}</td>
+        <td>
+          <code>{typeText(f.type)}</code>
+        </td>
+        <td>{f.required ? 'required' : 'optional'}</td>
+        <td>{f.doc ?? ''}</td>
+      </tr>
+      {nested && <FieldRows fields={nested} depth={depth + 1} />}
+    </>
+  );
+}
+
+/** Properties as a definition list. */
+export function PropertyList({ properties }: { properties: Record<string, string> | undefined }) {
+  if (Object.keys(properties ?? {}).length === 0) return <p className="muted">none</p>;
+  return (
+    <dl className="props card">
+      {Object.entries(properties ?? {}).map(([k, v]) => (
+        <Property key={k} k={k} v={v} />
+      ))}
+    </dl>
+  );
+}
+
+function Property({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { loadView } from '../api.ts';
+import { keyElements } from '../lib/key-text.ts';
+import { icebergRef } from '../lib/ref-arg.ts';
+import { isoTime } from '../lib/time-text.ts';
+import {
+  currentViewVersion,
+  sqlByDialect,
+  versionEngine,
+  versionSchema,
+  versionsNewestFirst,
+  type ViewMetadataView,
+} from '../lib/view-metadata.ts';
+import { useAsync } from '../lib/use-async.ts';
+import { Link, seg } from '../router.tsx';
+import { ErrorBox, Loading } from '../components/status.tsx';
+import { PropertyList, SchemaGrid } from '../components/schema-fields.tsx';
+
+/** One view at a ref: its SQL in each dialect, the schema it returns, properties, and the versions it went through. */
+export function ViewPage({ refName, keyParam }: { refName: string; keyParam: string }) {
+  const key = keyElements(keyParam);
+  const md = useAsync(() => loadView(icebergRef(refName), key.slice(0, -1), key.at(-1)!), [refName, keyParam]);
+  return (
+    <section>
+      <h1>
+        <Link href={`/tables/${seg(refName)}`}>{refName}</Link> / {key.join('.')} <span className="muted">view</span>
+      </h1>
+      {md.error !== undefined && <ErrorBox error={md.error} />}
+      {!md.data && !md.error && <Loading what="view" />}
+      {md.data && <ViewDetails md={md.data} />}
+    </section>
+  );
+}
+
+function ViewDetails({ md }: { md: ViewMetadataView }) {
+  const current = currentViewVersion(md);
+  const schema = versionSchema(md, current);
+  return (
+    <>
+      <div className="card">
+        <dl className="props">
+          <dt>format</dt>
+          <dd>v{md['format-version']}</dd>
+          <dt>uuid</dt>
+          <dd>{md['view-uuid']}</dd>
+          <dt>location</dt>
+          <dd>{md.location}</dd>
+          <dt>current version</dt>
+          <dd>
+            <code className="current-version">{md['current-version-id']}</code>
+            {current && ` since ${isoTime(current['timestamp-ms'])}`}
+          </dd>
+          {current?.['default-namespace'] && (
+            <>
+              <dt>default namespace</dt>
+              <dd>{current['default-namespace'].join('.') || '(none)'}</dd>
+            </>
+          )}
+        </dl>
+      </div>
+      <h2>SQL</h2>
+      {sqlByDialect(current).map((r) => (
+        <div key={r.dialect} className="view-sql">
+          <h3>{r.dialect || '(no dialect)'}</h3>
+          <pre className="card">
+            <code>{r.sql}</code>
+          </pre>
+        </div>
+      ))}
+      {sqlByDialect(current).length === 0 && <p className="muted">no SQL representation</p>}
+      <h2>Schema {schema && <span className="muted">(id {schema['schema-id']})</span>}</h2>
+      <SchemaGrid schema={schema} />
+      <h2>Properties</h2>
+      <PropertyList properties={md.properties} />
+      <h2>Versions</h2>
+      <table className="grid versions">
+        <thead>
+          <tr>
+            <th>time</th>
+            <th>version</th>
+            <th>engine</th>
+            <th>dialects</th>
+            <th>schema</th>
+          </tr>
+        </thead>
+        <tbody>
+          {versionsNewestFirst(md).map((v) => (
+            <tr key={v['version-id']} className={v === current ? 'current' : ''}>
+              <td>{isoTime(v['timestamp-ms'])}</td>
+              <td>
+                <code>{v['version-id']}</code>
+                {v === current && <span className="muted"> current</span>}
+              </td>
+              <td>{versionEngine(v)}</td>
+              <td>
+                {sqlByDialect(v)
+                  .map((r) => r.dialect)
+                  .join(', ')}
+              </td>
+              <td>{v['schema-id']}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
