@@ -55,6 +55,19 @@ describe('git lockstep webhooks (GitLab, Gitea, conflicts, branch mapping)', fun
     assert.equal((await catalog.link('cc'.padEnd(40, '0')))?.dataHash, await catalog.head('main'));
   });
 
+  it("the same delivery sent twice at once merges once, and the duplicate answers with the first one's outcome", async () => {
+    await branch('twice');
+    await catalog.putTable('twice', 'db.twice', 'file:///twice.json');
+    const answers = await Promise.all([gitlab('twice', SECRET, 'tw'), gitlab('twice', SECRET, 'tw')]);
+    const merged = answers.find((a) => a.body.status === 'merged');
+    const duplicate = answers.find((a) => a.body.status === 'replayed');
+    assert.ok(merged && duplicate, JSON.stringify(answers.map((a) => a.body)));
+    assert.equal(duplicate.status, 200);
+    const { deliveryId: _, ...outcome } = merged.body;
+    assert.deepEqual(duplicate.body.previous, outcome, 'the outcome itself, not a guess');
+    assert.equal(await catalog.head('main'), merged.body.hash);
+  });
+
   it('a signed body that is not JSON, raw or in the payload field of a form, is 400 and changes nothing', async () => {
     const before = await catalog.head('main');
     const send = (body: string, contentType: string) =>

@@ -54,7 +54,8 @@ export function webhooksRouter(ctx: AppContext): Router {
       { forge, deliveryId: event.deliveryId, bodyDigest: digest, ...event.pr },
       mapping(req.query),
     );
-    const status = result.status === 'ignored' || result.status === 'pending' ? 202 : 200;
+    const status =
+      result.status === 'ignored' || result.status === 'pending' || result.status === 'in-progress' ? 202 : 200;
     return { status, body: { ...result, deliveryId: event.deliveryId } };
   };
 

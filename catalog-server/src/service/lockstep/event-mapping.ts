@@ -1,6 +1,7 @@
 import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
 import { UnauthorizedError } from '../../errors/index.ts';
 import type { CodeLinks } from '../../store/companions.ts';
+import { claimOrAwaitDelivery } from './delivery-claims.ts';
 
 /**
  * Binds a signed forge event to the branch mapping it was first handled with. A forge signs the body only; the
@@ -19,11 +20,13 @@ export async function bindEventMapping(
 ): Promise<void> {
   const kind = `${forge}:event-mapping`;
   const wanted = mappingKey(mapping);
-  if (await links.claimDelivery(kind, bodyDigest)) {
+  // The first handler records its mapping right after its claim; a duplicate waits for that record.
+  const claim = await claimOrAwaitDelivery(links, kind, bodyDigest);
+  if (claim.claimed) {
     await links.finishDelivery(kind, bodyDigest, { mapping: wanted });
     return;
   }
-  const first = (await links.getDelivery(kind, bodyDigest))?.result as { mapping?: string } | undefined;
+  const first = (claim.done ? claim.record.result : undefined) as { mapping?: string } | undefined;
   if (first?.mapping !== undefined && first.mapping !== wanted) {
     throw new UnauthorizedError(
       `This signed ${forge} event was handled before with another branch mapping (${first.mapping}); ` +

@@ -6,6 +6,7 @@ import type { MergeResult } from '../../store/types.ts';
 import { icebergMergeResolver } from '../iceberg/index.ts';
 import type { PendingMergeRecord } from '../../store/companions.ts';
 import { bindEventMapping } from './event-mapping.ts';
+import { claimOrAwaitDelivery } from './delivery-claims.ts';
 import { rebuildableTables } from './rebuildable-tables.ts';
 
 /** The commit properties git-sync writes too (git-sync/src/types.ts `PROPS`): both sides recognise each other's merges. */
@@ -45,7 +46,9 @@ export type ForgeMergeResult =
       message: string;
     }
   | { status: 'ignored'; reason: string }
-  | { status: 'replayed'; previous: unknown };
+  | { status: 'replayed'; previous: unknown }
+  /** The same delivery is being handled by another request (a forge's redelivery while the first still runs). */
+  | { status: 'in-progress'; message: string };
 
 type Deps = Pick<AppContext, 'store' | 'codeLinks' | 'pendingMerges' | 'warehouse' | 'warehouses' | 'locations'>;
 
@@ -66,9 +69,16 @@ export async function mergeOnForgeEvent(
 ): Promise<ForgeMergeResult> {
   const links = ctx.codeLinks;
   if (links) await bindEventMapping(links, event.forge, event.bodyDigest, mapping);
-  if (links && !(await links.claimDelivery(event.forge, event.deliveryId))) {
-    const previous = await links.getDelivery(event.forge, event.deliveryId);
-    return { status: 'replayed', previous: previous?.result ?? null };
+  if (links) {
+    const claim = await claimOrAwaitDelivery(links, event.forge, event.deliveryId);
+    if (!claim.claimed && claim.done) return { status: 'replayed', previous: claim.record.result ?? null };
+    if (!claim.claimed)
+      return {
+        status: 'in-progress',
+        message:
+          `Delivery ${event.deliveryId} is still being handled by an earlier request. If that one fails, ` +
+          'redeliver the event (or run `rat sync` on the target branch).',
+      };
   }
   try {
     const result = await mergeData(ctx, event, mapping);
