@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PostgresIdempotency, PostgresVersionStore, ReferenceConflictError } from '@ratatouille/catalog-server';
+import {
+  DatabaseClock,
+  PostgresCodeLinks,
+  PostgresIdempotency,
+  PostgresVersionStore,
+  ReferenceConflictError,
+} from '@ratatouille/catalog-server';
+import { DELIVERY_CLAIM_LEASE_MS } from '@ratatouille/catalog-server/testing';
 import {
   describeColdReadContract,
   describeCompanionContract,
@@ -39,6 +46,53 @@ describe('store on PostgreSQL', function () {
       pending: store.pendingMerges,
       close: () => store.close(),
     };
+  });
+
+  describe('replicas whose clocks disagree', () => {
+    // Replica B's clock runs 15 minutes ahead of A's (no NTP): far past the 30 s Idempotency-Key lease and the
+    // 10 min delivery lease. Each replica passes its own times, as the server does with Date.now().
+    const SKEW = 15 * 60_000;
+    const aNow = () => Date.now();
+    const bNow = () => Date.now() + SKEW;
+    let store: PostgresVersionStore;
+    beforeEach(async () => {
+      store = await PostgresVersionStore.open(await server.createDatabase());
+    });
+    afterEach(() => store.close());
+
+    it("do not take over each other's live Idempotency-Key claims, and agree when one lapsed", async () => {
+      const a = new PostgresIdempotency(store.pool, 60 * 60_000, new DatabaseClock(store.pool, aNow));
+      const b = new PostgresIdempotency(store.pool, 60 * 60_000, new DatabaseClock(store.pool, bNow));
+      const claim = (holder: string, expiresMs: number) => ({ key: 'k', fingerprint: 'POST /x h', holder, expiresMs });
+      assert.equal(await a.claim(claim('a', aNow() + 30_000), aNow()), undefined);
+      const seen = await b.claim(claim('b', bNow() + 30_000), bNow());
+      assert.equal(seen?.holder, 'a', "B sees A's claim as live although B's clock is past its expiry");
+      assert.ok(Math.abs(seen.expiresMs - (bNow() + 30_000)) < 5_000, "and reads its expiry in B's own time");
+      // Once A's lease has lapsed (in the database's time), B takes the key over.
+      assert.equal(await a.claim(claim('a', aNow() + 1), aNow()), undefined, 'A renews with a lease of 1 ms');
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await b.claim(claim('b', bNow() + 30_000), bNow()), undefined, 'lapsed: taken over');
+      // An outcome B records is found by A, within retention by either clock.
+      await b.put({
+        key: 'k',
+        fingerprint: 'POST /x h',
+        status: 200,
+        headers: {},
+        body: Buffer.from('{}'),
+        createdMs: bNow(),
+      });
+      assert.equal((await a.get('k', aNow()))?.status, 200);
+    });
+
+    it('do not take over a webhook delivery the other is still handling', async () => {
+      const a = new PostgresCodeLinks(store.pool, new DatabaseClock(store.pool, aNow));
+      const b = new PostgresCodeLinks(store.pool, new DatabaseClock(store.pool, bNow));
+      assert.ok(SKEW > DELIVERY_CLAIM_LEASE_MS);
+      assert.equal(await a.claimDelivery('github', 'd1', aNow()), true);
+      assert.equal(await b.claimDelivery('github', 'd1', bNow()), false, "A's claim is live in the database's time");
+      const received = Date.parse((await b.getDelivery('github', 'd1'))!.receivedAt);
+      assert.ok(Math.abs(received - bNow()) < 5_000, "B reads when A claimed it in B's own time");
+    });
   });
 
   describe('commits to one branch, pipelined', () => {

@@ -8,6 +8,7 @@ import type {
   WebhookDeliveryRecord,
 } from '../companions.ts';
 import { DELIVERY_CLAIM_LEASE_MS } from '../companions.ts';
+import { DatabaseClock } from './pg-clock.ts';
 import {
   fromClaimRow,
   fromDeliveryRow,
@@ -21,12 +22,16 @@ import {
 
 /**
  * Code links and webhook deliveries on PostgreSQL (migrations 100 and 101). A delivery claim is an insert that only
- * one server can win, so a forge event delivered to two replicas at once is merged once.
+ * one server can win, so a forge event delivered to two replicas at once is merged once; its lease is kept in the
+ * database's time (see DatabaseClock).
  *
  * @example const links = new PostgresCodeLinks(pool); await links.put({ sha, dataRef: 'main', dataHash })
  */
 export class PostgresCodeLinks implements CodeLinks {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock = new DatabaseClock(pool),
+  ) {}
 
   async get(sha: string): Promise<CodeLinkRecord | undefined> {
     const { rows } = await this.pool.query<LinkRow>('SELECT * FROM code_links WHERE code_sha = $1', [
@@ -69,11 +74,12 @@ export class PostgresCodeLinks implements CodeLinks {
   async claimDelivery(forge: string, deliveryId: string, now = Date.now()): Promise<boolean> {
     // Atomic like the idempotency claims below: of two replicas claiming at once, one wins. A claim left processing
     // past its lease (its replica was killed mid-way) is taken over; a finished one never. ISO times sort as text.
+    const at = await this.clock.toDatabase(now);
     const res = await this.pool.query(
       `INSERT INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES ($1, $2, $3, 'processing')
        ON CONFLICT (forge, delivery_id) DO UPDATE SET received_at = excluded.received_at
        WHERE webhook_deliveries.status = 'processing' AND webhook_deliveries.received_at COLLATE "C" < $4`,
-      [forge, deliveryId, new Date(now).toISOString(), new Date(now - DELIVERY_CLAIM_LEASE_MS).toISOString()],
+      [forge, deliveryId, new Date(at).toISOString(), new Date(at - DELIVERY_CLAIM_LEASE_MS).toISOString()],
     );
     return res.rowCount === 1;
   }
@@ -97,7 +103,12 @@ export class PostgresCodeLinks implements CodeLinks {
       'SELECT * FROM webhook_deliveries WHERE forge = $1 AND delivery_id = $2',
       [forge, deliveryId],
     );
-    return rows[0] ? fromDeliveryRow(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    const record = fromDeliveryRow(rows[0]);
+    const received = Date.parse(record.receivedAt);
+    return Number.isNaN(received)
+      ? record
+      : { ...record, receivedAt: new Date(await this.clock.toLocal(received)).toISOString() };
   }
 }
 
@@ -111,6 +122,8 @@ export class PostgresIdempotency implements IdempotencyRecords {
   constructor(
     private readonly pool: Pool,
     readonly retentionMs = 24 * 60 * 60 * 1000,
+    /** Times are kept in the database's clock, so replicas with clocks apart agree on leases and retention. */
+    private readonly clock = new DatabaseClock(pool),
   ) {}
 
   async get(key: string, now = Date.now()): Promise<IdempotentOutcome | undefined> {
@@ -119,25 +132,29 @@ export class PostgresIdempotency implements IdempotencyRecords {
       [key],
     );
     const row = rows[0];
-    if (!row || Number(row.created_ms) < now - this.retentionMs) return undefined;
-    return fromIdempotencyRow(row);
+    if (!row || Number(row.created_ms) < (await this.clock.toDatabase(now)) - this.retentionMs) return undefined;
+    const outcome = fromIdempotencyRow(row);
+    return { ...outcome, createdMs: await this.clock.toLocal(outcome.createdMs) };
   }
 
   async put(o: IdempotentOutcome): Promise<void> {
+    const created = await this.clock.toDatabase(o.createdMs);
     await this.pool.query(
       `INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, headers, body, created_ms)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-      [o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, o.createdMs],
+      [o.key, o.fingerprint, o.status, JSON.stringify(o.headers), o.body, created],
     );
     // After the outcome, so a duplicate that finds the claim gone finds the outcome.
     await this.pool.query('DELETE FROM idempotency_claims WHERE idempotency_key = $1 OR expires_ms < $2', [
       o.key,
-      o.createdMs,
+      created,
     ]);
-    await this.pool.query('DELETE FROM idempotency_keys WHERE created_ms < $1', [o.createdMs - this.retentionMs]);
+    await this.pool.query('DELETE FROM idempotency_keys WHERE created_ms < $1', [created - this.retentionMs]);
   }
 
-  async claim(c: IdempotencyClaim, now = Date.now()): Promise<IdempotencyClaim | undefined> {
+  async claim(local: IdempotencyClaim, localNow = Date.now()): Promise<IdempotencyClaim | undefined> {
+    const c = { ...local, expiresMs: await this.clock.toDatabase(local.expiresMs) };
+    const now = await this.clock.toDatabase(localNow);
     for (;;) {
       // INSERT … ON CONFLICT DO UPDATE … WHERE is atomic: of two replicas claiming at once, one updates (or inserts)
       // the row and the other waits for it, then finds it live and another's.
@@ -153,7 +170,10 @@ export class PostgresIdempotency implements IdempotencyRecords {
         c.key,
       ]);
       // Released or finished between the two statements: try again.
-      if (rows[0]) return fromClaimRow(rows[0]);
+      if (rows[0]) {
+        const other = fromClaimRow(rows[0]);
+        return { ...other, expiresMs: await this.clock.toLocal(other.expiresMs) };
+      }
     }
   }
 

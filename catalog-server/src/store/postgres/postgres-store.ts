@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { CoreVersionStore } from '../core/version-store.ts';
 import type { PoolStats, WriteStats } from '../types.ts';
 import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
+import { DatabaseClock } from './pg-clock.ts';
 import { PostgresPendingMerges } from './pg-pending-merges.ts';
 import { PostgresPersistence } from './pg-persistence.ts';
 import { PostgresSigningKey } from './pg-signing-key.ts';
@@ -25,8 +26,9 @@ export class PostgresVersionStore extends CoreVersionStore {
     super(persistence);
     this.pool = persistence.pool;
     this.writes = persistence.writes;
-    this.codeLinks = new PostgresCodeLinks(persistence.pool);
-    this.idempotency = new PostgresIdempotency(persistence.pool);
+    const clock = new DatabaseClock(persistence.pool);
+    this.codeLinks = new PostgresCodeLinks(persistence.pool, clock);
+    this.idempotency = new PostgresIdempotency(persistence.pool, undefined, clock);
     this.pendingMerges = new PostgresPendingMerges(persistence.pool);
     this.signingKey = new PostgresSigningKey(persistence.pool);
   }
