@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PostgresVersionStore, StoreUnavailableError } from '@ratatouille/catalog-server';
+import { key, put } from '@ratatouille/catalog-server/testing';
 import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
 import { http } from './support/server.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
@@ -114,6 +115,35 @@ describe('replicas: PostgreSQL restarted under them', function () {
       assert.equal((await store.getReference('main')).name, 'main');
     } finally {
       await admin.end();
+      await store.close();
+    }
+  });
+
+  it('answers 503 within its timeouts while the database host is frozen, then serves again with nothing half-done', async () => {
+    const url = await db.createDatabase();
+    const store = await PostgresVersionStore.open(url, { poolSize: 2, connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 });
+    const root = (await store.getReference('main')).hash;
+    const table = (loc: string) => put(key('ns', 't'), loc);
+    // SIGSTOP on every PostgreSQL process: connections stay open and nothing answers, as when the host froze.
+    const pids = db.pids();
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      await assert.rejects(store.getReference('main'), (err: unknown) => err instanceof StoreUnavailableError);
+      await assert.rejects(
+        store.commit('main', root, { message: 'while frozen' }, [table('file:///frozen.json')]),
+        (err: unknown) => err instanceof StoreUnavailableError,
+      );
+      assert.ok(Date.now() - started < 15_000, `answered after ${Date.now() - started} ms`);
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
+    try {
+      // The timed-out connections were dropped, not handed to the next request; the refused commit left nothing.
+      assert.equal((await store.getReference('main')).hash, root);
+      const landed = await store.commit('main', root, { message: 'after' }, [table('file:///after.json')]);
+      assert.equal((await store.getReference('main')).hash, landed.hash);
+    } finally {
       await store.close();
     }
   });

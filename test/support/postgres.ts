@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,8 @@ export interface TestPostgres {
   port: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** The server's processes (postmaster and its children), e.g. to freeze them with SIGSTOP as a frozen host. */
+  pids(): number[];
   /** Shuts the server down (fast: sessions are ended), keeping its data, as a database restart does. */
   halt(): void;
   /** Starts a halted server again on the same port. */
@@ -111,6 +113,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
         await client.end();
       }
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
+    },
+    pids() {
+      const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout;
+      return [postmaster, ...children.split('\n').filter(Boolean).map(Number)];
     },
     halt() {
       asPostgresUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);

@@ -20,7 +20,13 @@ import {
 import type { ReferenceType, ReflogEntry } from '../types.ts';
 import { migratePostgres } from './migrations.ts';
 import { PgWriteQueue } from './pg-write-queue.ts';
-import { guardPool, PG_CONNECT_TIMEOUT_MS } from './pg-unavailable.ts';
+import {
+  guardPool,
+  isConnectionLoss,
+  limitQueryTime,
+  PG_CONNECT_TIMEOUT_MS,
+  PG_QUERY_TIMEOUT_MS,
+} from './pg-unavailable.ts';
 
 /**
  * The store's persistence on PostgreSQL (node-postgres pool). Reads run on any pooled connection at READ COMMITTED;
@@ -44,7 +50,7 @@ export class PostgresPersistence implements Persistence {
   /** Connects, then applies the schema migrations (safe when several servers start at once). */
   static async open(
     url: string,
-    opts: { poolSize?: number; connectTimeoutMs?: number } = {},
+    opts: { poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number } = {},
   ): Promise<PostgresPersistence> {
     // Loaded here, not with the module: a server on SQLite (the package's API re-exports this store) never needs it.
     const { default: pg } = await import('pg');
@@ -62,6 +68,7 @@ export class PostgresPersistence implements Persistence {
       await pool.end();
       throw err;
     }
+    limitQueryTime(pool, opts.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS);
     return new PostgresPersistence(pool);
   }
 
@@ -203,15 +210,18 @@ export class PostgresPersistence implements Persistence {
   /** Runs `work` in one transaction on one pooled connection; an error rolls it back and is rethrown. */
   private async inTransaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       await work(client);
       await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A lost (or unanswered) connection is dropped, not asked to roll back: the database rolls back what it ends.
+      if (isConnectionLoss(err)) broken = err as Error;
+      else await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

@@ -12,6 +12,7 @@ describe('PostgreSQL unavailable', () => {
     assert.ok(isConnectionLoss(Object.assign(new Error('terminating connection'), { code: '57P01' })));
     assert.ok(isConnectionLoss(new Error('Connection terminated unexpectedly')));
     assert.ok(isConnectionLoss(new Error('timeout exceeded when trying to connect')));
+    assert.ok(isConnectionLoss(new Error('Query read timeout')), 'a statement left unanswered past the timeout');
     assert.ok(!isConnectionLoss(Object.assign(new Error('duplicate key'), { code: '23505' })));
     assert.ok(!isConnectionLoss(new Error('some bug')));
   });

@@ -8,6 +8,14 @@ import { StoreUnavailableError } from '../../errors/index.ts';
  */
 export const PG_CONNECT_TIMEOUT_MS = 15_000;
 
+/**
+ * How long one statement may go unanswered before its connection counts as lost: far longer than any statement the
+ * catalog sends takes (each reads or writes a page of rows), so only a database host that froze or a network that
+ * dropped the connection without closing it reaches it. Without it such a request would wait forever: TCP notices a
+ * silent peer only after its keepalive gives up, minutes later.
+ */
+export const PG_QUERY_TIMEOUT_MS = 30_000;
+
 /** SQLSTATEs of a connection the server ended or could not open: admin or crash shutdown, starting up, too many. */
 const GONE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket errors of a connection that is gone (node-postgres passes them on as they are). */
@@ -19,7 +27,10 @@ export function isConnectionLoss(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (GONE_STATES.has(code) || code.startsWith('08') || GONE_ERRNOS.has(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
-  return /^Connection terminated|not queryable|timeout exceeded when trying to connect/.test(message);
+  // `Query read timeout`: no answer within the statement timeout (see limitQueryTime).
+  return /^Connection terminated|not queryable|timeout exceeded when trying to connect|^Query read timeout/.test(
+    message,
+  );
 }
 
 /** `err` as the 503 it is when it says the database is unreachable; anything else unchanged. */
@@ -64,3 +75,35 @@ type ConnectCallback = (
   client: PoolClient | undefined,
   done: (release?: unknown) => void,
 ) => void;
+
+const LIMITED = Symbol('query time limited');
+
+/**
+ * Gives every statement sent through `pool` (by `pool.query` and on checked-out connections) at most `ms` to be
+ * answered; one that is not fails as a lost connection (see isConnectionLoss), and its connection is released with
+ * the error, so the pool replaces it rather than handing a connection stuck behind an unanswered statement to the
+ * next request. Call it after the schema migrations, whose statements may legitimately run longer.
+ */
+export function limitQueryTime(pool: Pool, ms: number): void {
+  const connect = pool.connect.bind(pool) as (cb?: ConnectCallback) => Promise<PoolClient> | undefined;
+  const limited = (client: PoolClient | undefined) => {
+    if (client && !(client as unknown as Record<symbol, boolean>)[LIMITED]) {
+      (client as unknown as Record<symbol, boolean>)[LIMITED] = true;
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      // query(text, values?, callback?) as the catalog and pg-pool's own `pool.query` call it; other forms (query
+      // objects, cursors) pass unchanged.
+      client.query = ((...args: unknown[]) => {
+        if (typeof args[0] !== 'string') return query(...args);
+        const callback = typeof args.at(-1) === 'function' ? args.at(-1) : undefined;
+        const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : undefined;
+        const config = { text: args[0], values, query_timeout: ms };
+        return callback ? query(config, callback) : query(config);
+      }) as PoolClient['query'];
+    }
+    return client;
+  };
+  pool.connect = ((cb?: ConnectCallback) => {
+    if (cb) return connect((err, client, done) => cb(err, limited(client), done));
+    return connect()!.then((client) => limited(client)!);
+  }) as Pool['connect'];
+}

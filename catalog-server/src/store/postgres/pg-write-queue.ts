@@ -116,6 +116,8 @@ export class PgWriteQueue {
           outcomes.push({ ok: true, landed: swapped });
           if (swapped) landed++;
         } catch (error) {
+          // A lost or unanswered connection takes the whole transaction with it: nothing to undo on it.
+          if (isConnectionLoss(error)) throw error;
           const code = (error as { code?: string }).code ?? '';
           // Undo this batch only; when even that fails the connection is gone and the transaction with it.
           if (shared) await client.query('ROLLBACK TO SAVEPOINT batch');
@@ -130,7 +132,8 @@ export class PgWriteQueue {
       return outcomes;
     } catch (error) {
       broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
+      // Not on a lost connection: a ROLLBACK queued behind an unanswered statement would wait its timeout again.
+      if (!isConnectionLoss(error)) await client.query('ROLLBACK').catch(() => undefined);
       // Before COMMIT was sent a lost connection rolled everything back (a 503: retry). During it, the database may
       // have committed before the connection went: the outcome is unknown, which only a 500 says.
       if (!committing) throw asUnavailable(error);

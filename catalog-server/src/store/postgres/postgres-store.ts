@@ -46,7 +46,7 @@ export class PostgresVersionStore extends CoreVersionStore {
   /** Connects (pool of `poolSize`, default 10), migrates the schema, and creates `main` on a fresh database. */
   static async open(
     url: string,
-    opts: { poolSize?: number; connectTimeoutMs?: number } = {},
+    opts: { poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number } = {},
   ): Promise<PostgresVersionStore> {
     const store = new PostgresVersionStore(await PostgresPersistence.open(url, opts));
     try {
