@@ -6,7 +6,7 @@ import { currentSchema, currentSnapshotId, type TableMetadataView } from '../lib
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { PropertyList, SchemaGrid } from '../components/schema-fields.tsx';
+import { IdentityCard, PropertyList, SchemaGrid } from '../components/object-details.tsx';
 
 const fmtBytes = (v: string | undefined) => {
   const n = Number(v ?? 0);
@@ -44,20 +44,12 @@ function TableDetails({ md }: { md: TableMetadataView }) {
   const snapshots = [...(md.snapshots ?? [])].sort((a, b) => Number(b['timestamp-ms']) - Number(a['timestamp-ms']));
   return (
     <>
-      <div className="card">
-        <dl className="props">
-          <dt>format</dt>
-          <dd>v{md['format-version']}</dd>
-          <dt>uuid</dt>
-          <dd>{md['table-uuid']}</dd>
-          <dt>location</dt>
-          <dd>{md.location}</dd>
-          <dt>current snapshot</dt>
-          <dd>
-            <code className="current-snapshot">{currentSnapshotId(md) ?? 'none'}</code>
-          </dd>
-        </dl>
-      </div>
+      <IdentityCard format={md['format-version']} uuid={md['table-uuid']} location={md.location}>
+        <dt>current snapshot</dt>
+        <dd>
+          <code className="current-snapshot">{currentSnapshotId(md) ?? 'none'}</code>
+        </dd>
+      </IdentityCard>
       <h2>Schema {schema && <span className="muted">(id {schema['schema-id']})</span>}</h2>
       <SchemaGrid schema={schema} />
       <h2>Partition spec</h2>

@@ -13,7 +13,7 @@ import {
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { PropertyList, SchemaGrid } from '../components/schema-fields.tsx';
+import { IdentityCard, PropertyList, SchemaGrid } from '../components/object-details.tsx';
 
 /** One view at a ref: its SQL in each dialect, the schema it returns, properties, and the versions it went through. */
 export function ViewPage({ refName, keyParam }: { refName: string; keyParam: string }) {
@@ -36,27 +36,19 @@ function ViewDetails({ md }: { md: ViewMetadataView }) {
   const schema = versionSchema(md, current);
   return (
     <>
-      <div className="card">
-        <dl className="props">
-          <dt>format</dt>
-          <dd>v{md['format-version']}</dd>
-          <dt>uuid</dt>
-          <dd>{md['view-uuid']}</dd>
-          <dt>location</dt>
-          <dd>{md.location}</dd>
-          <dt>current version</dt>
-          <dd>
-            <code className="current-version">{md['current-version-id']}</code>
-            {current && ` since ${isoTime(current['timestamp-ms'])}`}
-          </dd>
-          {current?.['default-namespace'] && (
-            <>
-              <dt>default namespace</dt>
-              <dd>{current['default-namespace'].join('.') || '(none)'}</dd>
-            </>
-          )}
-        </dl>
-      </div>
+      <IdentityCard format={md['format-version']} uuid={md['view-uuid']} location={md.location}>
+        <dt>current version</dt>
+        <dd>
+          <code className="current-version">{md['current-version-id']}</code>
+          {current && ` since ${isoTime(current['timestamp-ms'])}`}
+        </dd>
+        {current?.['default-namespace'] && (
+          <>
+            <dt>default namespace</dt>
+            <dd>{current['default-namespace'].join('.') || '(none)'}</dd>
+          </>
+        )}
+      </IdentityCard>
       <h2>SQL</h2>
       {sqlByDialect(current).map((r) => (
         <div key={r.dialect} className="view-sql">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { typeText, type NestedField, type SchemaView } from '../lib/table-metadata.ts';
 
 /** A schema as a table of fields, nested struct fields indented under their parent (tables and views alike). */
@@ -64,5 +65,22 @@ function Property({ k, v }: { k: string; v: string }) {
       <dt>{k}</dt>
       <dd>{v}</dd>
     </>
+  );
+}
+
+/** The facts every table and view page opens with (format, uuid, location), then the object's own. */
+export function IdentityCard(props: { format: number; uuid: string; location: string; children?: ReactNode }) {
+  return (
+    <div className="card">
+      <dl className="props">
+        <dt>format</dt>
+        <dd>v{props.format}</dd>
+        <dt>uuid</dt>
+        <dd>{props.uuid}</dd>
+        <dt>location</dt>
+        <dd>{props.location}</dd>
+        {props.children}
+      </dl>
+    </div>
   );
 }
