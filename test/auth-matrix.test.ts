@@ -52,6 +52,14 @@ function icebergRoutes(base: string, writers: TeamClient[]): RouteCase[] {
     r('GET', `${ns}/tables/t/credentials`, READERS),
     r('POST', `${ns}/tables/t/metrics`, READERS, {}),
     r('POST', `/wh${ns}/tables/t/metrics`, READERS, {}),
+    // S3 remote signing: a load for reads (GET, HEAD), a commit as well for writes; the body names the method.
+    r('POST', `${ns}/tables/t/sign`, READERS, { method: 'GET' }),
+    r('POST', `${ns}/tables/t/sign`, READERS, { method: 'HEAD' }),
+    r('POST', `${ns}/tables/t/sign`, READERS, {}),
+    r('POST', `${ns}/tables/t/sign`, writers, { method: 'PUT' }),
+    r('POST', `${ns}/tables/t/sign`, writers, { method: 'DELETE' }),
+    r('POST', `/wh${ns}/tables/t/sign`, writers, { method: 'POST' }),
+    r('POST', `${ns}/tables/sign`, writers, { requirements: 1 }),
     // Tables and views named metrics are committed to like any other.
     r('POST', `${ns}/tables/metrics`, writers, { requirements: 1 }),
     r('POST', `${ns}/tables/METRICS`, writers, { requirements: 1 }),

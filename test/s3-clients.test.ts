@@ -10,10 +10,7 @@ import {
   stepValue,
   type ClientRunResult,
 } from './support/clients/index.ts';
-import { sparkClientSetup } from './support/clients/spark.ts';
-
-/** Spark's S3FileIO lives in this bundle (AWS SDK v2), beside the Spark runtime. */
-export const ICEBERG_AWS_BUNDLE = 'org.apache.iceberg:iceberg-aws-bundle:1.11.0';
+import { ICEBERG_AWS_BUNDLE, sparkClientSetup } from './support/clients/spark.ts';
 const BUCKET = 'rat-clients';
 const BRANCH = 's3-feature';
 

@@ -32,3 +32,4 @@ export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 export { NoSuchCodeLinkError } from './no-such-code-link.ts';
 export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';
 export { MethodNotAllowedError } from './method-not-allowed.ts';
+export { SignRequestRefusedError } from './sign-request-refused.ts';

@@ -33,6 +33,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
     'ForbiddenException',
     'FORBIDDEN',
   ],
+  [new errors.SignRequestRefusedError('x', { reason: 'delete' }), 403, 'ForbiddenException', 'FORBIDDEN'],
   [new errors.NoSuchReferenceError('nope'), 404, 'NoSuchReferenceException', 'REFERENCE_NOT_FOUND'],
   [new errors.NoSuchContentError('a.b', 'main'), 404, 'NoSuchTableException', 'CONTENT_NOT_FOUND'],
   [new errors.NoSuchTableError('a.b', 'main'), 404, 'NoSuchTableException', 'CONTENT_NOT_FOUND'],

@@ -52,6 +52,7 @@ export const ERROR_MAP = {
   },
   FORBIDDEN: { status: 403, icebergType: 'ForbiddenException', nessieErrorCode: 'FORBIDDEN' },
   STORAGE_ACCESS_DENIED: { status: 403, icebergType: 'ForbiddenException', nessieErrorCode: 'FORBIDDEN' },
+  SIGN_REQUEST_REFUSED: { status: 403, icebergType: 'ForbiddenException', nessieErrorCode: 'FORBIDDEN' },
   REFERENCE_NOT_FOUND: { status: 404, icebergType: 'NoSuchReferenceException', nessieErrorCode: 'REFERENCE_NOT_FOUND' },
   CONTENT_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   TABLE_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },

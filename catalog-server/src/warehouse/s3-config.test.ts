@@ -4,6 +4,7 @@ import {
   resolveS3Settings,
   s3ClientConfig,
   vendedStorageCredentials,
+  wantsRemoteSigning,
   wantsVendedCredentials,
   S3_ENV,
 } from './s3-config.ts';
@@ -129,6 +130,30 @@ describe('S3 warehouse settings', () => {
     assert.equal(aws['client.region'], 'eu-north-1');
   });
 
+  it('gives no keys under remote-signing, and the signer settings only to clients that asked for them', () => {
+    const env = { ...KEYS, AWS_ENDPOINT_URL: 'http://minio:9000', [S3_ENV.clientCredentials]: 'remote-signing' };
+    const s = resolveS3Settings('s3://lake', {}, env);
+    assert.equal(s.clientCredentials, 'remote-signing');
+    const endpoint = 'v1/namespaces/db/tables/t/sign';
+    const signing = s3ClientConfig(s, { vendCredentials: true, signerEndpoint: endpoint });
+    assert.equal(signing['s3.access-key-id'], undefined);
+    assert.equal(signing['s3.secret-access-key'], undefined);
+    assert.equal(signing['s3.remote-signing-enabled'], 'true');
+    assert.equal(signing['s3.signer'], 'S3V4RestSigner');
+    assert.equal(signing['s3.signer.endpoint'], endpoint);
+    assert.equal(signing['signer.endpoint'], endpoint);
+    assert.equal(signing['s3.signer.uri'], undefined);
+    assert.deepEqual(s3ClientConfig(s, { vendCredentials: true }), s3ClientConfig(s));
+    // The other policies ignore a signer request: their answers are what they were.
+    for (const policy of ['vended', 'static', 'none'] as const) {
+      const other = { ...s, clientCredentials: policy };
+      assert.deepEqual(
+        s3ClientConfig(other, { vendCredentials: true, signerEndpoint: endpoint }),
+        s3ClientConfig(other, { vendCredentials: true }),
+      );
+    }
+  });
+
   it('passes a session token along with vended keys', () => {
     const s = resolveS3Settings('s3://lake', {}, { ...KEYS, AWS_SESSION_TOKEN: 'tok' });
     assert.equal(s3ClientConfig(s, { vendCredentials: true })['s3.session-token'], 'tok');
@@ -139,6 +164,9 @@ describe('S3 warehouse settings', () => {
     assert.equal(wantsVendedCredentials('remote-signing, Vended-Credentials'), true);
     assert.equal(wantsVendedCredentials(['remote-signing']), false);
     assert.equal(wantsVendedCredentials(undefined), false);
+    assert.equal(wantsRemoteSigning('vended-credentials, Remote-Signing'), true);
+    assert.equal(wantsRemoteSigning('vended-credentials'), false);
+    assert.equal(wantsRemoteSigning(undefined), false);
   });
 
   it('lists storage credentials for /credentials only when keys may be given', () => {

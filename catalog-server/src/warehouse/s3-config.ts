@@ -17,7 +17,7 @@ export const S3_ENV = {
   pathStyle: 'RAT_S3_PATH_STYLE',
   /** Endpoint handed to clients when it differs from the server's (e.g. `minio:9000` inside compose vs localhost). */
   clientEndpoint: 'RAT_S3_CLIENT_ENDPOINT',
-  /** `vended` (default), `static` or `none`: see {@link ClientCredentialPolicy}. */
+  /** `vended` (default), `static`, `none` or `remote-signing`: see {@link ClientCredentialPolicy}. */
   clientCredentials: 'RAT_S3_CLIENT_CREDENTIALS',
 } as const;
 
@@ -27,8 +27,13 @@ export const S3_ENV = {
  *   (PyIceberg and DuckDB send it; Spark does with `header.X-Iceberg-Access-Delegation=vended-credentials`);
  * - `static`: the server's static keys in every response, header or not;
  * - `none`: never; clients bring their own credentials.
+ * - `remote-signing`: never any keys; clients that announce `X-Iceberg-Access-Delegation: remote-signing` get a
+ *   per-table signer endpoint instead, which signs each S3 request they send after checking it lies inside the
+ *   table's location and that the caller may read (GET/HEAD) or commit (writes) on the ref.
  */
-export type ClientCredentialPolicy = 'vended' | 'static' | 'none';
+export type ClientCredentialPolicy = 'vended' | 'static' | 'none' | 'remote-signing';
+
+const POLICIES: readonly ClientCredentialPolicy[] = ['vended', 'static', 'none', 'remote-signing'];
 
 /** Whether `ifAbsent` writes use `If-None-Match: *`: `auto` probes the server once, `off` uses check-then-put. */
 export type ConditionalWrites = 'auto' | 'on' | 'off';
@@ -95,8 +100,8 @@ function parseBool(name: string, value: string | undefined): boolean | undefined
 
 function parsePolicy(name: string, value: string | undefined): ClientCredentialPolicy | undefined {
   if (value === undefined || value === '') return undefined;
-  if (value === 'vended' || value === 'static' || value === 'none') return value;
-  throw new BadRequestError(`${name} must be one of vended, static, none; got "${value}".`, { name });
+  if ((POLICIES as readonly string[]).includes(value)) return value as ClientCredentialPolicy;
+  throw new BadRequestError(`${name} must be one of ${POLICIES.join(', ')}; got "${value}".`, { name });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -146,8 +151,8 @@ export function resolveS3Settings(
   );
   const clientCredentials =
     options.clientCredentials ?? parsePolicy(S3_ENV.clientCredentials, env[S3_ENV.clientCredentials]) ?? 'vended';
-  if (!['vended', 'static', 'none'].includes(clientCredentials)) {
-    throw new BadRequestError(`clientCredentials must be one of vended, static, none.`, { clientCredentials });
+  if (!POLICIES.includes(clientCredentials)) {
+    throw new BadRequestError(`clientCredentials must be one of ${POLICIES.join(', ')}.`, { clientCredentials });
   }
 
   // Keys come as a pair from one source: mixing a config key id with an env secret would be a silent misconfiguration.
@@ -182,16 +187,29 @@ export function resolveS3Settings(
   };
 }
 
+/** What a client asked for in `X-Iceberg-Access-Delegation`, as the storage config needs it. */
+export interface ClientAccess {
+  /** It asked for vended credentials. */
+  vendCredentials?: boolean;
+  /**
+   * It asked for remote signing: the table's signer endpoint, relative to the catalog URI the client connected with
+   * (which names the ref), e.g. `v1/namespaces/db/tables/t/sign`.
+   */
+  signerEndpoint?: string;
+}
+
 /**
  * The storage properties Iceberg clients read (PyIceberg, Java S3FileIO, DuckDB, iceberg-js). Always names a region:
  * PyIceberg otherwise asks a region resolver over the network.
  *
+ * Remote signing is switched on with `s3.remote-signing-enabled` (Java's S3FileIO) and `s3.signer` (PyIceberg's
+ * fsspec FileIO); the endpoint goes in `s3.signer.endpoint` (PyIceberg 0.12, Java up to 1.10, and Java 1.11 reads it
+ * first) and `signer.endpoint` (Java 1.11's new name). No signer URI is given: both clients then use the catalog URI
+ * they were configured with, which is the only address of this server they are known to reach.
+ *
  * @example s3ClientConfig(settings, { vendCredentials: true })['s3.access-key-id']
  */
-export function s3ClientConfig(
-  settings: ResolvedS3Settings,
-  opts: { vendCredentials?: boolean } = {},
-): Record<string, string> {
+export function s3ClientConfig(settings: ResolvedS3Settings, opts: ClientAccess = {}): Record<string, string> {
   const config: Record<string, string> = {
     's3.region': settings.region,
     'client.region': settings.region,
@@ -207,18 +225,28 @@ export function s3ClientConfig(
     config['s3.secret-access-key'] = settings.credentials.secretAccessKey;
     if (settings.credentials.sessionToken) config['s3.session-token'] = settings.credentials.sessionToken;
   }
+  if (settings.clientCredentials === 'remote-signing' && opts.signerEndpoint !== undefined) {
+    config['s3.remote-signing-enabled'] = 'true';
+    config['s3.signer'] = 'S3V4RestSigner';
+    config['s3.signer.endpoint'] = opts.signerEndpoint;
+    config['signer.endpoint'] = opts.signerEndpoint;
+  }
   return config;
 }
 
 /** True when an `X-Iceberg-Access-Delegation` header value asks for vended credentials (a comma-separated list). */
 export function wantsVendedCredentials(header: string | string[] | undefined): boolean {
+  return delegationModes(header).includes('vended-credentials');
+}
+
+/** True when an `X-Iceberg-Access-Delegation` header value announces remote signing (a comma-separated list). */
+export function wantsRemoteSigning(header: string | string[] | undefined): boolean {
+  return delegationModes(header).includes('remote-signing');
+}
+
+function delegationModes(header: string | string[] | undefined): string[] {
   const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
-  return values.some((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .includes('vended-credentials'),
-  );
+  return values.flatMap((v) => v.split(',').map((s) => s.trim().toLowerCase()));
 }
 
 /**
@@ -229,7 +257,7 @@ export function wantsVendedCredentials(header: string | string[] | undefined): b
  * @example res.json({ 'storage-credentials': vendedStorageCredentials(ctx.warehouse, table.location) })
  */
 export function vendedStorageCredentials(
-  io: { clientConfig(opts?: { vendCredentials?: boolean }): Record<string, string> },
+  io: { clientConfig(opts?: ClientAccess): Record<string, string> },
   location: string,
 ): Array<{ prefix: string; config: Record<string, string> }> {
   const config = io.clientConfig({ vendCredentials: true });

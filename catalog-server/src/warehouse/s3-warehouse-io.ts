@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type * as AwsS3 from '@aws-sdk/client-s3';
-import type { StoredObject, WarehouseIO } from './warehouse-io.ts';
-import { parseS3Uri, resolveS3Settings, s3ClientConfig, type ResolvedS3Settings, type S3Options } from './s3-config.ts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { RemoteSigner, StoredObject, WarehouseIO } from './warehouse-io.ts';
+import {
+  parseS3Uri,
+  resolveS3Settings,
+  s3ClientConfig,
+  type ClientAccess,
+  type ResolvedS3Settings,
+  type S3Options,
+} from './s3-config.ts';
+import { signS3Request } from './s3-request-signer.ts';
 import { toStorageError, isNotFound, isPreconditionFailed, isNotImplemented } from './s3-errors.ts';
 import { BadRequestError, StorageObjectExistsError, StorageObjectNotFoundError } from '../errors/index.ts';
 
@@ -166,8 +175,30 @@ export class S3WarehouseIO implements WarehouseIO {
   /** S3 has no directories: writers create keys directly. */
   async prepareDirectory(_location: string): Promise<void> {}
 
-  clientConfig(opts: { vendCredentials?: boolean } = {}): Record<string, string> {
+  clientConfig(opts: ClientAccess = {}): Record<string, string> {
     return s3ClientConfig(this.#settings, opts);
+  }
+
+  /**
+   * Signs clients' requests with the warehouse's keys when its policy is `remote-signing`. Requests may go to the
+   * server's endpoint or the one handed to clients; keys from the SDK's default chain (an instance role) are resolved
+   * (and refreshed) by the S3 client.
+   */
+  remoteSigner(): RemoteSigner | undefined {
+    const s = this.#settings;
+    if (s.clientCredentials !== 'remote-signing') return undefined;
+    const endpoints = [s.endpoint, s.clientEndpoint].filter((e): e is string => e !== undefined);
+    return {
+      addressing: { endpoints, region: s.region },
+      sign: (req, extra) =>
+        signS3Request(req, { region: s.region, credentials: () => this.#credentials(), ...(extra ? { extra } : {}) }),
+    };
+  }
+
+  async #credentials(): Promise<AwsCredentialIdentity> {
+    if (this.#settings.credentials) return this.#settings.credentials;
+    const { client } = await this.#sdk();
+    return client.config.credentials();
   }
 
   /** Whether `ifAbsent` writes use `If-None-Match: *` on this store (probed on first use unless configured). */

@@ -1,3 +1,6 @@
+import type { ClientAccess } from './s3-config.ts';
+import type { S3Addressing, S3Request } from './s3-request.ts';
+
 /**
  * Storage behind a warehouse (`file:///abs/path`, `s3://bucket/prefix`). Locations are full URIs. The service writes
  * metadata files through this interface only, so a new backend plugs in without touching Iceberg logic.
@@ -36,7 +39,12 @@ export interface WarehouseIO {
   /** Makes sure writers that expect a directory (DuckDB writes into `<table>/metadata/`) find it. No-op on S3. */
   prepareDirectory(location: string): Promise<void>;
   /** Storage settings handed to clients in loadTable/createTable `config` (endpoint, region, path style, ...). */
-  clientConfig(opts?: { vendCredentials?: boolean }): Record<string, string>;
+  clientConfig(opts?: ClientAccess): Record<string, string>;
+  /**
+   * Signs S3 requests for clients (remote signing), or undefined where the warehouse does not: only S3 warehouses
+   * whose client policy is `remote-signing` sign, with the server's own keys.
+   */
+  remoteSigner?(): RemoteSigner | undefined;
   /** Releases connections (S3 sockets); called once when the server stops. */
   close?(): void;
 }
@@ -46,4 +54,12 @@ export interface StoredObject {
   location: string;
   size: number;
   lastModified?: Date;
+}
+
+/** Signs clients' S3 requests with a warehouse's keys; the caller decides first whether the request may be signed. */
+export interface RemoteSigner {
+  /** Where the warehouse's S3 requests may go, to read a request's bucket and key. */
+  readonly addressing: S3Addressing;
+  /** The headers the client adds to send `req`; `extra` headers are signed and must be sent too. */
+  sign(req: S3Request, extra?: Record<string, string>): Promise<Record<string, string[]>>;
 }

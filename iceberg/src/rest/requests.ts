@@ -121,3 +121,19 @@ export const reportMetricsRequest = z.looseObject({
   'snapshot-id': z.unknown().optional(),
 });
 export type ReportMetricsRequest = z.output<typeof reportMetricsRequest>;
+
+/**
+ * The Iceberg S3 signer request (`s3-signer-open-api.yaml`, `S3SignRequest`): the S3 request a client's FileIO is
+ * about to send, for the catalog to sign. Java's `S3V4RestSignerClient` sends `headers` as lists of values; newer
+ * clients add `provider` (only `s3` exists) and `properties`. `body` is sent for multi-object deletes only.
+ */
+export const s3SignRequest = z.object({
+  region: z.string().min(1),
+  uri: z.string().min(1).max(8192),
+  method: z.enum(['PUT', 'GET', 'HEAD', 'POST', 'DELETE', 'PATCH', 'OPTIONS']),
+  headers: z.record(z.string(), z.array(z.string())),
+  properties: z.record(z.string(), z.string()).nullish(),
+  body: z.string().nullish(),
+  provider: z.literal('s3').nullish(),
+});
+export type S3SignRequest = z.output<typeof s3SignRequest>;

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { findJavaHome } from './java.ts';
 import { ensureIcebergSparkRuntime } from './maven.ts';
 
+/** Spark's S3FileIO lives in this bundle (AWS SDK v2), beside the Spark runtime. */
+export const ICEBERG_AWS_BUNDLE = 'org.apache.iceberg:iceberg-aws-bundle:1.11.0';
+
 export interface SparkClientSetup {
   /** Path of the cached Iceberg Spark runtime jar (pass as `sparkJar` in a client script's config). */
   sparkJar: string;

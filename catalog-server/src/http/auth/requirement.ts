@@ -1,6 +1,7 @@
 import type { Action } from '../../auth/policy.ts';
 import { DETACHED, parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
+import { signPrivilegeOf } from '../../service/signing/s3-scope.ts';
 
 /** What a request needs before its handler runs. */
 export type Requirement =
@@ -47,7 +48,9 @@ export function requirementOf(r: RequestFacts, defaultBranch: string): Requireme
   // while reference names keep their case.
   const path = r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path;
   const lower = path.toLowerCase();
-  if (lower === '/iceberg' || lower.startsWith('/iceberg/')) return icebergRequirement(r.method, path, defaultBranch);
+  if (lower === '/iceberg' || lower.startsWith('/iceberg/')) {
+    return icebergRequirement(r.method, path, defaultBranch, r.body);
+  }
   if (lower.startsWith('/api/v2/')) return managementRequirement(r, path.slice('/api/v2'.length), defaultBranch);
   // Unknown paths answer 404 to an authenticated caller.
   return { kind: 'authenticated' };
@@ -56,15 +59,28 @@ export function requirementOf(r: RequestFacts, defaultBranch: string): Requireme
 const READS = new Set(['GET', 'HEAD']);
 
 /** `/iceberg/v1/...` is the default branch, `/iceberg/<ref>/v1/...` any ref (the router matches in that order). */
-function icebergRequirement(method: string, path: string, defaultBranch: string): Requirement {
+function icebergRequirement(method: string, path: string, defaultBranch: string, body: unknown): Requirement {
   const segs = path.split('/').slice(2);
   let ref: string;
   let rest: string[];
   if (segs[1]?.toLowerCase() === 'v1') [ref, rest] = [decode(segs[0]!), segs.slice(2)];
   else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
   else return { kind: 'authenticated' };
-  const reads = READS.has(method) || (method === 'POST' && isMetricsReport(rest));
+  if (method === 'POST' && isTableSubresource(rest, 'sign')) return signRequirement(ref, body);
+  const reads = READS.has(method) || (method === 'POST' && isTableSubresource(rest, 'metrics'));
   return { kind: 'actions', actions: [reads ? readOf(ref) : writeOf(ref)] };
+}
+
+/**
+ * Signing an S3 request (remote signing) is a load of the table, and for a write also a commit: reading an object
+ * (GET, HEAD) needs `read` on the ref, writing one (every other method) `write` on it as well, with the ref not
+ * protected (no one commits there directly, so nothing writes files for it). A body without a method string reads;
+ * its handler refuses it (400).
+ */
+function signRequirement(ref: string, body: unknown): Requirement {
+  const method = (body as { method?: unknown } | null | undefined)?.method;
+  const writes = typeof method === 'string' && signPrivilegeOf(method) === 'write';
+  return { kind: 'actions', actions: writes ? [readOf(ref), writeOf(ref)] : [readOf(ref)] };
 }
 
 /** Whether a request path (from the app root) is under the Iceberg REST API. */
@@ -73,16 +89,16 @@ export function isIcebergPath(path: string): boolean {
 }
 
 /**
- * Whether the path after `v1/` is the metrics report endpoint, `[<prefix>/]namespaces/<ns>/tables/<table>/metrics`,
- * as the router matches it (literal segments in any case): scan and commit reports carry no data change, and the
- * client reading the table sends them. Only that shape: a commit to a table named `metrics`
- * (`namespaces/db/tables/metrics`) is a commit.
+ * Whether the path after `v1/` is a table's `word` endpoint, `[<prefix>/]namespaces/<ns>/tables/<table>/<word>`, as
+ * the router matches it (literal segments in any case): metrics reports (scan and commit reports carry no data change,
+ * and the client reading the table sends them) and S3 sign requests. Only that shape: a commit to a table named
+ * `metrics` (`namespaces/db/tables/metrics`) is a commit.
  */
-function isMetricsReport(rest: string[]): boolean {
+function isTableSubresource(rest: string[], word: 'metrics' | 'sign'): boolean {
   const at = rest.length === 6 ? 1 : rest.length === 5 ? 0 : -1;
   if (at < 0) return false;
-  const lit = (i: number, word: string) => rest[at + i]?.toLowerCase() === word;
-  return lit(0, 'namespaces') && lit(2, 'tables') && lit(4, 'metrics');
+  const lit = (i: number, w: string) => rest[at + i]?.toLowerCase() === w;
+  return lit(0, 'namespaces') && lit(2, 'tables') && lit(4, word);
 }
 
 function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: string): Requirement {

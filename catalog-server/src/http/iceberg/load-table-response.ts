@@ -2,6 +2,7 @@ import { encodeTableMetadataJson } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { loadTableAnswer, storageConfig, storageCredentials } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
+import { clientAccessOf } from '../../service/signing/client-access.ts';
 import { loadTableResultBytes } from './load-table-body.ts';
 import { tableMetadataFor } from './serialize.ts';
 
@@ -35,25 +36,22 @@ export interface LoadTableResponse {
  */
 export async function loadTableResponse(ctx: AppContext, q: LoadTableQuery): Promise<LoadTableResponse> {
   const mode = snapshotsMode(q.snapshots);
-  const vend = wantsCredentials(q.delegation);
-  const t = await loadTableAnswer(ctx, q.ref, q.namespace, q.table, `${mode}:${vend}`, mode, (md, loc) => {
+  const access = clientAccessOf(q.delegation, q.namespace, q.table);
+  // Per request: the keys (vended), the table's own signer endpoint (which depends on the name, not the file).
+  const perRequest = access.vendCredentials === true || access.signerEndpoint !== undefined;
+  const t = await loadTableAnswer(ctx, q.ref, q.namespace, q.table, `${mode}:${perRequest}`, mode, (md, loc) => {
     const metadata = encodeTableMetadataJson(tableMetadataFor(md, mode));
-    return vend ? metadata : loadTableResultBytes(loc, metadata, storageConfig(ctx, md.location, false), []);
+    return perRequest ? metadata : loadTableResultBytes(loc, metadata, storageConfig(ctx, md.location, {}), []);
   });
   if (etagMatches(q.ifNoneMatch, t.etag)) return { etag: t.etag };
-  if (!vend) return { etag: t.etag, body: t.bytes };
+  if (!perRequest) return { etag: t.etag, body: t.bytes };
   const body = loadTableResultBytes(
     t.metadataLocation,
     t.bytes,
-    storageConfig(ctx, t.tableLocation, true),
-    storageCredentials(ctx, t.tableLocation),
+    storageConfig(ctx, t.tableLocation, access),
+    access.vendCredentials ? storageCredentials(ctx, t.tableLocation) : [],
   );
   return { etag: t.etag, body };
-}
-
-/** Clients ask for vended credentials with `X-Iceberg-Access-Delegation` (PyIceberg and DuckDB send it). */
-export function wantsCredentials(delegation: string | undefined): boolean {
-  return (delegation ?? '').toLowerCase().includes('vended-credentials');
 }
 
 function snapshotsMode(value: string | undefined): 'all' | 'refs' {

@@ -22,7 +22,9 @@ import {
 } from '../../service/iceberg/index.ts';
 import { jsonBody, parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
 import { commitTableResponse } from './commit-table-response.ts';
-import { loadTableResponse, wantsCredentials } from './load-table-response.ts';
+import { loadTableResponse } from './load-table-response.ts';
+import { clientAccessOf } from '../../service/signing/client-access.ts';
+import { signRoute } from './sign-route.ts';
 import { loadTableResult } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
@@ -71,14 +73,18 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const t = await createTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
     // A staged table has no metadata file yet, so nothing a later load could match.
     if (t.metadataLocation) res.setHeader('ETag', tableETag(t.metadataLocation, 'all'));
-    const vend = wantsCredentials(req.header('x-iceberg-access-delegation'));
+    const access = clientAccessOf(
+      req.header('x-iceberg-access-delegation'),
+      namespaceOf(param(req, 'namespace')),
+      body.name,
+    );
     sendJson(
       res,
       loadTableResult(
         t.metadataLocation,
         t.metadata,
-        storageConfig(ctx, t.metadata.location, vend),
-        vend ? storageCredentials(ctx, t.metadata.location) : [],
+        storageConfig(ctx, t.metadata.location, access),
+        access.vendCredentials ? storageCredentials(ctx, t.metadata.location) : [],
       ),
     );
   });
@@ -87,7 +93,7 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const body = parseBody(registerTableRequest, req);
     const t = await registerTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), body, commitInfoOf(req));
     res.setHeader('ETag', tableETag(body['metadata-location'], 'all'));
-    sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storageConfig(ctx, t.metadata.location, false), []));
+    sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storageConfig(ctx, t.metadata.location, {}), []));
   });
 
   r.head(TABLE_PATH, tableExistsHandler(ctx));
@@ -124,6 +130,8 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     const t = await loadTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
     sendJson(res, { 'storage-credentials': storageCredentials(ctx, t.metadata.location) });
   });
+
+  signRoute(r, ctx);
 
   r.post('/namespaces/:namespace/tables/:table/metrics', async (req, res) => {
     // Reports are accepted and dropped: nothing here consumes scan/commit metrics yet.

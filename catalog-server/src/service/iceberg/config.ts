@@ -5,7 +5,9 @@ import { DEFAULT_WAREHOUSE_NAME } from '../../warehouse/registry.ts';
 /**
  * Every Iceberg REST endpoint this catalog implements, in the spec's "<VERB> <path>" form for `GET /v1/config`.
  * Clients decide what to call from this list (DuckDB routes writes through transactions/commit when it is present,
- * Spark posts metrics reports when metrics is), so it lists exactly what the router serves.
+ * Spark posts metrics reports when metrics is), so it lists exactly what the router serves. One exception: S3 remote
+ * signing's `POST …/tables/{table}/sign` is not listed, because it signs only for tables on an S3 warehouse whose
+ * policy is `remote-signing` (elsewhere it refuses), and clients learn it from each table's config, not from here.
  */
 export const ICEBERG_ENDPOINTS: readonly string[] = [
   'GET /v1/{prefix}/namespaces',

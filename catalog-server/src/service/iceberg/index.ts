@@ -18,6 +18,7 @@ export {
   tableExists,
   listObjects,
   tableETag,
+  tableLocation,
   storageConfig,
   storageCredentials,
   type LoadedTable,

@@ -3,6 +3,7 @@ import type { TableIdentifier, TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { IcebergTableContent, VersionStore } from '../../store/types.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
+import type { ClientAccess } from '../../warehouse/s3-config.ts';
 import { NoSuchNamespaceError, NoSuchTableError } from '../../errors/index.ts';
 import { readRef } from './refs.ts';
 import { displayName, objectKey } from './keys.ts';
@@ -59,6 +60,15 @@ export async function loadTable(
     metadata: await readTableMetadata(ctx, content.metadataLocation),
     content,
   };
+}
+
+/**
+ * The table's location at the ref (its current metadata's `location`): the folder its clients' storage access is
+ * scoped to. Reads the metadata from the cache, without a copy.
+ */
+export async function tableLocation(ctx: Ctx, ref: string, ns: string[], name: string): Promise<string> {
+  const { content } = await currentEntry(ctx, ref, ns, name);
+  return (await readTableMetadata(ctx, content.metadataLocation, { copy: false })).location;
 }
 
 /**
@@ -129,9 +139,9 @@ export function tableETag(metadataLocation: string, snapshots: string): string {
   return `"${createHash('sha256').update(`${metadataLocation}\u0000${snapshots}`).digest('hex').slice(0, 40)}"`;
 }
 
-/** Storage settings for clients (region etc.) and, on request, vended credentials. */
-export function storageConfig(ctx: Ctx, location: string, vendCredentials: boolean): Record<string, string> {
-  return ioFor(ctx, location).clientConfig({ vendCredentials });
+/** Storage settings for clients (region etc.) and, on request, vended credentials or a signer endpoint. */
+export function storageConfig(ctx: Ctx, location: string, access: ClientAccess): Record<string, string> {
+  return ioFor(ctx, location).clientConfig(access);
 }
 
 /** The `storage-credentials` of a table: empty when the warehouse vends none (file warehouses). */
