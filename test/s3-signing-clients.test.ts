@@ -110,6 +110,15 @@ describe('Spark through S3 remote signing (versitygw, auth on)', function () {
     assert.deepEqual(stepValue(r, 'spark etl: append and read back'), [1, 2, 3, 4]);
   });
 
+  it('the writer creates a table as select (a staged create): its files are signed before the table exists', () => {
+    const v = stepValue<{ rows: number[]; files: string[] }>(
+      r,
+      'spark etl: create a table as select (a staged create)',
+    );
+    assert.deepEqual(v.rows, [20, 30, 40]);
+    for (const f of v.files) assert.ok(f.startsWith(`s3://${BUCKET}/warehouse/db/big`), f);
+  });
+
   it("a reader of one table cannot have a second table's data file signed through the first table", async () => {
     const guest = bearer(await tokenFor(server.url, 'guest'));
     const uriOf = (location: string) => `${s3.endpoint}/${location.slice('s3://'.length)}`;

@@ -114,6 +114,49 @@ describe('S3 remote signing (versitygw, auth on)', function () {
     assert.deepEqual(creds.body['storage-credentials'], []);
   });
 
+  it('signs the writes of a staged create (CREATE TABLE … AS SELECT) before the table exists, and no reads', async () => {
+    const staged = await http(
+      'POST',
+      `${iceberg(BRANCH)}/namespaces/db/tables`,
+      { name: 'ctas', schema: SCHEMA, 'stage-create': true },
+      { ...as('etl'), 'x-iceberg-access-delegation': 'remote-signing' },
+    );
+    assert.equal(staged.status, 200, JSON.stringify(staged.body));
+    const location = staged.body.metadata.location as string;
+    const endpoint = staged.body.config['s3.signer.endpoint'] as string;
+    assert.match(endpoint, /^v1\/namespaces\/db\/tables\/ctas\/sign\/staged\/[A-Za-z0-9_-]+$/);
+    assert.equal(staged.body.config['signer.endpoint'], endpoint);
+    const signStaged = (client: TeamClient, req: { method: string; uri: string }, at = endpoint) =>
+      http(
+        'POST',
+        `${server.url}/iceberg/${encodeURIComponent(BRANCH)}/${at}`,
+        { region: s3.region, headers: {}, ...req },
+        as(client),
+      );
+    const uri = objectUri(location, 'part-0.parquet');
+    // Iceberg's S3FileIO checks the name is free (HEAD), then writes.
+    const head = await signStaged('etl', { method: 'HEAD', uri });
+    assert.equal(head.status, 200, JSON.stringify(head.body));
+    assert.equal((await send('HEAD', uri, head.body.headers)).status, 404);
+    const put = await signStaged('etl', { method: 'PUT', uri });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.deepEqual(put.body.headers['if-none-match'], ['*'], 'create-only, like every signed write');
+    assert.equal((await send('PUT', uri, put.body.headers, 'PAR1')).status, 200);
+    // Nothing is read through a staged endpoint: a location put in one by hand reveals no content.
+    const get = await signStaged('etl', { method: 'GET', uri });
+    assert.equal(get.status, 403, JSON.stringify(get.body));
+    assert.match(get.body.error.message, /staged table has no files to read/);
+    const elsewhere = await signStaged('etl', { method: 'PUT', uri: objectUri(t1, 'planted.parquet') });
+    assert.equal(elsewhere.status, 403, 'outside the staged location');
+    // A reader may not write, staged or not; a location outside the warehouse or a malformed one is refused.
+    assert.equal((await signStaged('guest', { method: 'PUT', uri })).status, 403);
+    const outside = Buffer.from('s3://other-bucket/x', 'utf8').toString('base64url');
+    const far = await signStaged('etl', { method: 'PUT', uri }, endpoint.replace(/[^/]+$/, outside));
+    assert.equal(far.status, 400, JSON.stringify(far.body));
+    const bad = await signStaged('etl', { method: 'PUT', uri }, endpoint.replace(/[^/]+$/, 'not*base64'));
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  });
+
   it('a writer writes and a narrow reader reads through signed requests; the write is create-only', async () => {
     const uri = objectUri(t1, 'part-0.parquet');
     const put = await sign('etl', 't1', {

@@ -60,6 +60,13 @@ def guest_writes():
     spark.sql("INSERT INTO guest.db.events VALUES (9, 'z')").collect()
 
 
+def etl_ctas():
+    # CREATE TABLE … AS SELECT is a staged create: the files are written before the table exists on the branch, so
+    # they are signed through the endpoint the staged create handed out.
+    spark.sql("CREATE TABLE etl.db.big AS SELECT id * 10 AS id, name FROM etl.db.events WHERE id > 1").collect()
+    return {"rows": [r["id"] for r in sql_rows(spark, "SELECT id FROM etl.db.big ORDER BY id")], "files": files("etl", "big")}
+
+
 def etl_reads_and_appends():
     spark.sql("INSERT INTO etl.db.events VALUES (4, 'd')").collect()
     return [r["id"] for r in sql_rows(spark, "SELECT id FROM etl.db.events ORDER BY id")]
@@ -70,4 +77,5 @@ if spark is not None:
     steps.run("spark guest: read the first table through signed reads", guest_reads)
     steps.expect_error("spark guest: an insert is refused", guest_writes)
     steps.run("spark etl: append and read back", etl_reads_and_appends)
+    steps.run("spark etl: create a table as select (a staged create)", etl_ctas)
     spark.stop()

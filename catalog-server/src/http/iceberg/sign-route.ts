@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { s3SignRequest } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { signS3RequestFor } from '../../service/signing/sign-s3-request.ts';
+import { signS3RequestFor, signStagedS3Request } from '../../service/signing/sign-s3-request.ts';
+import { stagedLocationOf } from '../../service/signing/client-access.ts';
 import { parseBody, sendJson } from './json-io.ts';
 import { namespaceOf, param, refOf } from './params.ts';
 
@@ -24,6 +25,13 @@ export function signRoute(r: Router, ctx: AppContext): void {
       body,
     );
     res.setHeader('Cache-Control', signed.cacheable ? 'private' : 'no-cache');
+    sendJson(res, { uri: signed.uri, headers: signed.headers });
+  });
+  // A staged create's endpoint carries the location it was given (see stagedSignerEndpoint).
+  r.post(`${SIGN_PATH}/staged/:location`, async (req, res) => {
+    const body = parseBody(s3SignRequest, req);
+    const signed = await signStagedS3Request(ctx, refOf(req), stagedLocationOf(param(req, 'location')), body);
+    res.setHeader('Cache-Control', 'no-cache');
     sendJson(res, { uri: signed.uri, headers: signed.headers });
   });
 }

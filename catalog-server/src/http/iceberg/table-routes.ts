@@ -77,6 +77,8 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
       req.header('x-iceberg-access-delegation'),
       namespaceOf(param(req, 'namespace')),
       body.name,
+      // A staged table is not on the ref until its create commits: its signer endpoint carries its location.
+      t.metadataLocation ? undefined : t.metadata.location,
     );
     sendJson(
       res,

@@ -32,7 +32,46 @@ export async function signS3RequestFor(
 ): Promise<SignedS3Request> {
   const write = signPrivilegeOf(body.method) === 'write';
   if (write) await writableRef(ctx.store, ref);
-  const location = await tableLocation(ctx, ref, ns, name);
+  return signWithin(ctx, await tableLocation(ctx, ref, ns, name), body, write);
+}
+
+/**
+ * Signs one S3 request for a table being created in a staged transaction (`stage-create`, what Spark's
+ * `CREATE TABLE … AS SELECT` and dbt's table materializations do): its data files are written before the table exists
+ * on the ref, so there is no table location to look up. The location comes from the signer endpoint the staged
+ * create handed out, checked as a client-named table location is (inside an allowed root), and only what creating
+ * files needs is signed: writes (create-only, like every signed write) and `HEAD`, with which a writer checks that a
+ * new file's name is free. Reads and listings are refused, so a location put in such an endpoint by hand reveals no
+ * file's content. The caller needs commit rights on the branch (the route's authorization) and the ref must be a
+ * branch head.
+ *
+ * @example await signStagedS3Request(ctx, 'dev', 's3://lake/wh/db/t-1a2b', { method: 'PUT', uri, region, headers: {} })
+ */
+export async function signStagedS3Request(
+  ctx: Pick<AppContext, 'store' | 'locations'>,
+  ref: string,
+  stagedLocation: string,
+  body: S3SignRequest,
+): Promise<SignedS3Request> {
+  await writableRef(ctx.store, ref);
+  const location = await ctx.locations.confine(stagedLocation, 'Staged table location');
+  const method = body.method.toUpperCase();
+  if (method === 'GET') {
+    throw new SignRequestRefusedError(
+      'A staged table has no files to read yet: only writes and existence checks (HEAD) are signed until its create commits.',
+      { reason: 'staged-read', location },
+    );
+  }
+  return signWithin(ctx, location, body, method !== 'HEAD');
+}
+
+/** Signs `body` if it lies inside `location` and the location's warehouse signs (policy `remote-signing`). */
+async function signWithin(
+  ctx: Pick<AppContext, 'locations'>,
+  location: string,
+  body: S3SignRequest,
+  write: boolean,
+): Promise<SignedS3Request> {
   const io = ioFor(ctx, location);
   const signer = io.remoteSigner?.();
   if (!signer) {
