@@ -140,6 +140,50 @@ describe('auth: code links do not reveal which commits exist', function () {
     }
   });
 
+  it('fills a listing’s pages with the links a caller may read, however many hidden ones are newer', async () => {
+    // One data commit on two branches: links through team/a are readable to `narrow`, those through `hidden2` not.
+    const r = await http(
+      'POST',
+      api('/trees?name=hidden2&type=BRANCH'),
+      { type: 'BRANCH', name: 'team/a', hash: team },
+      ops,
+    );
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const sha = (prefix: string, i: number) => `${prefix}${String(i).padStart(8, '0')}`.padEnd(40, '0');
+    const readable = [0, 1, 2].map((i) => sha('fa', i));
+    // The readable links first (older), then more hidden ones than one request reads past (1,000 beyond its page).
+    for (const s of readable) assert.equal((await put(s, { dataRef: 'team/a', dataHash: team }, ops)).status, 200);
+    for (let i = 0; i < 1_010; i++) {
+      const h = await put(sha('fb', i), { dataRef: 'hidden2', dataHash: team }, ops);
+      assert.equal(h.status, 200, JSON.stringify(h.body));
+    }
+    /** Every page from the first, following tokens: each page's shas. */
+    const pages = async (who: Record<string, string>, maxRecords: number) => {
+      const out: string[][] = [];
+      let token: string | null = null;
+      do {
+        const q: string = `dataHash=${team}&max-records=${maxRecords}${token ? `&page-token=${token}` : ''}`;
+        const res = await http('GET', api(`/git/links?${q}`), undefined, who);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.equal(res.body.hasMore, res.body.token !== null);
+        out.push(res.body.links.map((l: { sha: string }) => l.sha));
+        token = res.body.token;
+      } while (token !== null && out.length < 50);
+      return out;
+    };
+    // Newest first. A request reads at most its page, the link after it and 1,000 hidden links: the first 1,003 read
+    // are all hidden, so the first page is empty but carries a token, and paging on finds every readable link once
+    // (the last one is the earlier case's link through team/a).
+    const narrowPages = await pages(narrow, 2);
+    assert.deepEqual(narrowPages, [[], [readable[2], readable[1]], [readable[0], 'f6'.repeat(20)]]);
+    // Callers who read every reference page through all of them, none twice.
+    const all = (await pages(ops, 400)).flat();
+    assert.equal(all.length, 1_014);
+    assert.equal(new Set(all).size, all.length);
+    const bad = await http('GET', api(`/git/links?dataHash=${team}&page-token=bm9wZQ`), undefined, narrow);
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  });
+
   it('still links a commit the writer may read', async () => {
     const own = await put('b2'.repeat(20), { dataRef: 'team/a', dataHash: team }, narrow);
     assert.equal(own.status, 200, JSON.stringify(own.body));

@@ -8,6 +8,7 @@ import type { AppContext } from './app-context.ts';
 import { hotCommits } from './http/hot-commits.ts';
 import { plusAsSpace } from './http/iceberg/plus-as-space.ts';
 import { hotReads } from './http/hot-reads.ts';
+import { nosniff } from './http/nosniff.ts';
 import { openCatalogDatabase, parseStoreLocation } from './store/open-store.ts';
 import { parseRetention } from './service/storage/retention.ts';
 import { createLogger, flushLog, LOG_LEVELS } from './observability/logger.ts';
@@ -161,7 +162,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   };
-  const requests = drainable(plusAsSpace(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx)))));
+  const requests = drainable(nosniff(plusAsSpace(hotReads(appCtx, hotCommits(appCtx, createApp(appCtx))))));
   const server = http.createServer(requests.handler);
   requests.track(server);
   try {

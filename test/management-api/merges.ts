@@ -230,4 +230,34 @@ export const mergeCases: Case[] = [
       assert.equal(await head(t, c.target), c.targetHead);
     },
   },
+  {
+    name: 'DIFFERENCE: transplant of a commit that is not on fromRefName is 400 naming it (not a conflict), of an unknown hash 404',
+    async run(t) {
+      const c = await conflicting(t);
+      // A third branch changes db.t1 too: copied onto the target it would conflict, but it is no commit of the source.
+      const other = unique('other');
+      await createRef(t, other, 'BRANCH', { name: c.target, hash: c.base });
+      const elsewhere = await commit(t, other, c.base, [t1(c.ids, 5)]);
+      const transplant = (hashes: string[]) =>
+        post(t, `/trees/${seg(c.target)}@${c.targetHead}/history/transplant`, {
+          fromRefName: c.source,
+          hashesToTransplant: hashes,
+        });
+      for (const hashes of [[elsewhere.hash], [c.sourceHead, elsewhere.hash.slice(0, 16)], [c.targetHead]]) {
+        const res = await transplant(hashes);
+        const named = hashes.at(-1)!;
+        if (t.kind === 'nessie') {
+          // Nessie copies the changes of any commit it is given, whatever fromRefName says: here a conflict on db.t1
+          // (404 for the abbreviated hash, as it takes only full hashes in transplants).
+          expectStatus(res, named.length < 64 ? 404 : 409);
+          continue;
+        }
+        expectStatus(res, 400, 'BAD_REQUEST');
+        assert.equal(res.body.catalogCode, 'COMMIT_NOT_ON_REFERENCE');
+        assert.ok(res.body.message.includes(named) && res.body.message.includes(c.source), res.body.message);
+      }
+      expectStatus(await transplant(['deadbeef'.repeat(8)]), 404, 'REFERENCE_NOT_FOUND');
+      assert.equal(await head(t, c.target), c.targetHead);
+    },
+  },
 ];

@@ -2,6 +2,7 @@ export { RatError } from './rat-error.ts';
 export { BadRequestError } from './bad-request.ts';
 export { InvalidReferenceNameError } from './invalid-reference-name.ts';
 export { NoSuchReferenceError } from './no-such-reference.ts';
+export { CommitNotOnReferenceError } from './commit-not-on-reference.ts';
 export { NoSuchContentError } from './no-such-content.ts';
 export { ReferenceConflictError } from './reference-conflict.ts';
 export { ReferenceAlreadyExistsError } from './reference-already-exists.ts';

@@ -12,6 +12,7 @@ const ERRORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'errors')
 /** One example per error class with the answer both APIs must give: [error, status, Iceberg type, Nessie code]. */
 const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
   [new errors.BadRequestError('x'), 400, 'BadRequestException', 'BAD_REQUEST'],
+  [new errors.CommitNotOnReferenceError('1a2b3c4d', 'dev'), 400, 'BadRequestException', 'BAD_REQUEST'],
   [new errors.InvalidReferenceNameError('a..b', 'two dots'), 400, 'BadRequestException', 'BAD_REQUEST'],
   [new errors.LimitExceededError('x', { limit: 'l', max: 1 }), 400, 'BadRequestException', 'BAD_REQUEST'],
   [

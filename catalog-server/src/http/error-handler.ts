@@ -37,6 +37,7 @@ const badRequest: WireMapping = { status: 400, icebergType: 'BadRequestException
 /** Code → status and error models. `satisfies` makes a new error class without a row a type error. */
 export const ERROR_MAP = {
   BAD_REQUEST: badRequest,
+  COMMIT_NOT_ON_REFERENCE: badRequest,
   INVALID_REFERENCE_NAME: badRequest,
   LIMIT_EXCEEDED: badRequest,
   LOCATION_NOT_ALLOWED: badRequest,

@@ -49,6 +49,30 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
       );
     });
 
+    it('lists links by data hash newest first, ties by sha, a page at a time after a position', async () => {
+      const { links } = f;
+      const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+      // Two links in the same millisecond: the sha orders them, so a page boundary between them resumes exactly.
+      for (const [sha, s] of [
+        ['a1', 1],
+        ['b2', 3],
+        ['c3', 3],
+        ['d4', 2],
+      ] as const) {
+        await links.put({ sha: sha.repeat(20), dataRef: 'main', dataHash: 'h9', recordedAt: at(s) });
+      }
+      await links.put({ sha: 'e5'.repeat(20), dataRef: 'main', dataHash: 'other', recordedAt: at(4) });
+      const shas = (ls: Array<{ sha: string }>) => ls.map((l) => l.sha.slice(0, 2));
+      assert.deepEqual(shas(await links.byDataHash('h9')), ['c3', 'b2', 'd4', 'a1']);
+      const first = await links.byDataHash('h9', { limit: 1 });
+      assert.deepEqual(shas(first), ['c3']);
+      const after = { recordedAt: first[0]!.recordedAt, sha: first[0]!.sha };
+      assert.deepEqual(shas(await links.byDataHash('h9', { limit: 2, after })), ['b2', 'd4']);
+      assert.deepEqual(shas(await links.byDataHash('h9', { after: { recordedAt: at(2), sha: 'd4'.repeat(20) } })), [
+        'a1',
+      ]);
+    });
+
     it('a delivery is claimed once; a released claim can be claimed again', async () => {
       const { links } = f;
       assert.equal(await links.claimDelivery('github', 'd1'), true);

@@ -22,6 +22,12 @@ export interface WebhookDeliveryRecord {
   result?: unknown;
 }
 
+/** Where a listing of links by data hash resumes: after the link recorded at `recordedAt` with code sha `sha`. */
+export interface LinkPosition {
+  recordedAt: string;
+  sha: string;
+}
+
 /**
  * Code commit → data commit links written by git-sync's hook (and forge merges), and the webhook deliveries already
  * handled (claimed before the merge runs, released again if it fails).
@@ -32,8 +38,11 @@ export interface CodeLinks {
   get(sha: string): Promise<CodeLinkRecord | undefined>;
   /** Inserts or replaces the link of `sha` (a re-recorded commit, e.g. after `rat sync`, wins). */
   put(link: Omit<CodeLinkRecord, 'recordedAt'> & { recordedAt?: string }): Promise<CodeLinkRecord>;
-  /** Code commits that saw data commit `dataHash`, newest first. */
-  byDataHash(dataHash: string, limit?: number): Promise<CodeLinkRecord[]>;
+  /**
+   * Code commits that saw data commit `dataHash`, newest first (by `recordedAt`, then by sha, descending), at most
+   * `limit` (default 100) of them after the position `after` (a link's `recordedAt` and `sha`), for paging.
+   */
+  byDataHash(dataHash: string, page?: { limit?: number; after?: LinkPosition }): Promise<CodeLinkRecord[]>;
   /** All links in sha order, `limit` after `afterSha` (for copying a catalog). */
   list(afterSha: string, limit: number): Promise<CodeLinkRecord[]>;
   /**

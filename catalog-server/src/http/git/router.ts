@@ -8,6 +8,8 @@ import { codeLinksOf, getCodeLink, putCodeLink } from '../../service/git/code-li
 import { clearPendingMerge, listPendingMerges } from '../../service/lockstep/pending-merges.ts';
 import { accessOf } from '../auth/access.ts';
 import { requireBody } from '../json-body.ts';
+import { pageOf } from '../management/schemas.ts';
+import { pageJson } from '../management/serialize.ts';
 import { refuseOtherMethods } from '../method-not-allowed.ts';
 import { clearQuery, gitSha, linkBody, linksQuery, pendingId, pendingQuery } from './schemas.ts';
 
@@ -31,7 +33,8 @@ export function gitRouter(ctx: AppContext): Router {
   });
 
   router.get('/links', async (req, res) => {
-    res.json({ links: await codeLinksOf(ctx, linksQuery.parse(req.query).dataHash, accessOf(req)) });
+    const q = linksQuery.parse(req.query);
+    res.json(pageJson('links', await codeLinksOf(ctx, q.dataHash, accessOf(req), pageOf(q)), (l) => l));
   });
 
   // Forge merges the server could not finish (derived tables to rebuild, conflicts to decide): `rat sync` finishes

@@ -1,5 +1,6 @@
 /** Zod schemas of the code-link endpoints (`/api/v2/git/links`). */
 import { z } from 'zod';
+import { paging } from '../management/schemas.ts';
 
 const dataHash = z.string().regex(/^[0-9a-fA-F]{8,64}$/, { message: 'a data commit hash (hex)' });
 
@@ -11,7 +12,8 @@ export const linkBody = z.object({
   codeBranch: z.string().min(1).optional(),
 });
 
-export const linksQuery = z.object({ dataHash });
+/** `dataHash` and Nessie-style paging (`max-records`, `page-token`), as the other listings take it. */
+export const linksQuery = z.object({ dataHash, ...paging });
 
 /** A recorded link, as the endpoints answer it. */
 export const codeLink = z.object({

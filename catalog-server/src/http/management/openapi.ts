@@ -162,9 +162,9 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/git/links',
-    summary: 'Code commits linked to a data commit',
+    summary: 'Code commits linked to a data commit, newest first, a page at a time',
     query: git.linksQuery,
-    response: z.object({ links: z.array(git.codeLink) }),
+    response: z.object({ ...r.paged, links: z.array(git.codeLink) }),
   },
   {
     method: 'get',

@@ -43,7 +43,8 @@ export const content = z.discriminatedUnion('type', [
   }),
 ]);
 
-const paged = { token: z.string().nullable(), hasMore: z.boolean() };
+/** The paging fields of every listing (`pageJson`). */
+export const paged = { token: z.string().nullable(), hasMore: z.boolean() };
 
 export const commitMeta = z.object({
   hash,

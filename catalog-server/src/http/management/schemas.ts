@@ -210,7 +210,7 @@ const maxRecords = z.coerce
  * Paging as Nessie names it (`max-records`, `page-token`); the camelCase spellings are accepted too since the
  * Nessie docs and some clients use them.
  */
-const paging = {
+export const paging = {
   'max-records': maxRecords,
   maxRecords: maxRecords,
   'page-token': z.string().min(1).optional(),

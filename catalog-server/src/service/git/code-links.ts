@@ -10,7 +10,10 @@ import {
   NoSuchCodeLinkError,
   NoSuchReferenceError,
 } from '../../errors/index.ts';
-import type { CodeLinkRecord, CodeLinks } from '../../store/companions.ts';
+import type { CodeLinkRecord, CodeLinks, LinkPosition } from '../../store/companions.ts';
+import { fillPage } from '../../store/core/fill-page.ts';
+import { decodeToken, encodeToken, pageSize } from '../../store/core/paging.ts';
+import type { Page, PageRequest } from '../../store/types.ts';
 
 type Deps = Pick<AppContext, 'store' | 'codeLinks'>;
 
@@ -101,11 +104,54 @@ async function commitOnDataRef(
   return at.hash;
 }
 
-/** The code commits linked to a data commit, those the caller may not read (see `readable`) left out. */
-export async function codeLinksOf(ctx: Deps, dataHash: string, reader: LinkReader): Promise<CodeLinkRecord[]> {
-  const all = await links(ctx).byDataHash(dataHash);
-  const shown = await Promise.all(all.map((link) => readable(ctx, link, reader)));
-  return all.filter((_, i) => shown[i]);
+/** Page size of link listings when the caller names none (what a listing held before it was paged). */
+const DEFAULT_LINK_PAGE = 100;
+/** Hidden links one listing request reads past at most, beyond its page and the link after it. */
+const HIDDEN_LINKS_READ = 1_000;
+
+/**
+ * One page of the code commits linked to a data commit, newest first, those the caller may not read (see `readable`)
+ * left out. Hidden links do not count: reading goes on until the page is full or the list ends (`fillPage`), so a
+ * caller who may not read every reference gets full pages while links it may read follow, and a token only then. The
+ * work per request is bounded: past `HIDDEN_LINKS_READ` hidden links the page ends where reading stopped, possibly
+ * short or empty, and its token resumes after the last link read. All links of one listing share the data commit, so
+ * whether the caller may read one depends on its data branch alone, which is looked up once per request.
+ *
+ * @example await codeLinksOf(ctx, '5e6f7a8b…', reader, { maxRecords: 50 }) // { items: [...], token: '…' } when more follow
+ */
+export async function codeLinksOf(
+  ctx: Deps,
+  dataHash: string,
+  reader: LinkReader,
+  page: PageRequest = {},
+): Promise<Page<CodeLinkRecord>> {
+  const store = links(ctx);
+  const limit = pageSize(page.maxRecords, DEFAULT_LINK_PAGE);
+  const byRef = new Map<string, Promise<boolean>>();
+  const shown = (link: CodeLinkRecord): Promise<boolean> => {
+    let answer = byRef.get(link.dataRef);
+    if (!answer) byRef.set(link.dataRef, (answer = readable(ctx, link, reader)));
+    return answer;
+  };
+  const filled = await fillPage<CodeLinkRecord, LinkPosition>({
+    limit,
+    after: page.pageToken ? decodeLinkPosition(page.pageToken) : undefined,
+    read: (after, count) => store.byDataHash(dataHash, { limit: count, after }),
+    positionOf: (link) => ({ recordedAt: link.recordedAt, sha: link.sha }),
+    keep: (link) => reader.readsEverything() || shown(link),
+    maxRead: limit + 1 + HIDDEN_LINKS_READ,
+  });
+  const token = filled.resumeAfter && encodeToken(`${filled.resumeAfter.recordedAt}\u0000${filled.resumeAfter.sha}`);
+  return token ? { items: filled.items, token } : { items: filled.items };
+}
+
+/** The position a links page token names: `recordedAt NUL sha`. */
+function decodeLinkPosition(token: string): LinkPosition {
+  const [recordedAt, sha, ...rest] = decodeToken(token).split('\u0000');
+  if (!recordedAt || !sha || rest.length > 0 || !/^[0-9a-f]{7,64}$/.test(sha)) {
+    throw new BadRequestError(`Invalid pageToken "${token.slice(0, 200)}": pass the token a previous page returned.`);
+  }
+  return { recordedAt, sha };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import type { VersionStore } from '../../store/types.ts';
+import { unreachedFrom } from './reachable.ts';
 
 /** Commits a membership walk visits at most; a commit further below the head than this is treated as not on it. */
 export const MEMBERSHIP_WALK_LIMIT = 20_000;
@@ -65,23 +66,8 @@ export class HistoryMembership {
   }
 
   private async walk(head: string, target: string): Promise<boolean> {
-    // An ancestor's generation is lower than each of its descendants', so no commit at or below it can lead to it.
-    const floor = (await this.store.getCommit(target)).generation;
-    const seen = new Set<string>([head]);
-    const stack = [head];
-    let visited = 0;
-    while (stack.length > 0) {
-      if (++visited > this.limit) return false;
-      const c = await this.store.getCommit(stack.pop()!);
-      if (c.generation <= floor) continue;
-      for (const p of c.parentHashes) {
-        if (p === target) return true;
-        if (!seen.has(p)) {
-          seen.add(p);
-          stack.push(p);
-        }
-      }
-    }
-    return false;
+    const generation = (await this.store.getCommit(target)).generation;
+    const load = (h: string) => this.store.getCommit(h);
+    return (await unreachedFrom(head, new Map([[target, generation]]), load, this.limit)).hashes.length === 0;
   }
 }

@@ -18,6 +18,7 @@ import type {
   VersionStore,
 } from '../../store/types.ts';
 import { icebergMergeResolver } from '../iceberg/index.ts';
+import { pickedCommits } from './picked-commits.ts';
 import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
 
 /**
@@ -71,8 +72,9 @@ export async function mergeInto(
 }
 
 /**
- * Applies the commits `hashes` of `fromRefName` one by one onto the branch `{ref}` names; they keep their authors,
- * and their messages unless a message is given for a single commit.
+ * Applies the commits `hashes` of `fromRefName` (each its head or reachable from it, see `pickedCommits`) one by one
+ * onto the branch `{ref}` names; they keep their authors, and their messages unless a message is given for a single
+ * commit.
  *
  * @example await transplantInto(ctx, parseRefPath('main@1a2b3c4d', 'main'), { fromRefName: 'dev', hashes: ['5e6f7a8b'], meta: {}, flags })
  */
@@ -82,11 +84,8 @@ export async function transplantInto(
   input: { fromRefName: string; hashes: string[]; meta: Partial<CommitMeta>; flags: MergeFlags },
 ): Promise<MergeResult> {
   const target = await writeTarget(ctx.store, ref);
-  // Relative lookups (`1a2b3c4d~1`) name commits on the source; plain ids go to the store as they are.
-  const plain = /^[0-9a-fA-F]+$/;
-  const hashes = await Promise.all(
-    input.hashes.map((h) => (plain.test(h) ? h.toLowerCase() : resolveBodyCommit(ctx.store, input.fromRefName, h))),
-  );
+  // Commits of the source only (400 naming the hash otherwise), so a mistaken hash is not copied or taken for a conflict.
+  const hashes = await pickedCommits(ctx.store, input.fromRefName, input.hashes);
   return ctx.store.transplant({
     fromRefName: input.fromRefName,
     hashesToTransplant: hashes,

@@ -1,5 +1,6 @@
 import { BadRequestError } from '../../errors/index.ts';
 import type { Page, Reference, ReferencePageRequest, ReferenceType } from '../types.ts';
+import { fillPage } from './fill-page.ts';
 import { decodeToken, encodeToken, pageSize } from './paging.ts';
 import type { Persistence } from './persistence.ts';
 import { toReference } from './refs.ts';
@@ -11,32 +12,26 @@ const DEFAULT_REF_PAGE = 250;
  * One page of references in (type, name) order — branches before tags, as Nessie lists `refs/heads/…` before
  * `refs/tags/…` — read from the database in chunks after the token's position, so a page costs its size rather
  * than the whole list. References `filter` rejects are skipped and reading goes on until the page is full or the
- * list ends; the token (the last returned reference's type and name) is present only when another reference that
- * passes the filter follows, so a caller never gets a token that leads to an empty page.
+ * list ends (`fillPage`); the token (the last returned reference's type and name) is present only when another
+ * reference that passes the filter follows, so a caller never gets a token that leads to an empty page.
  *
  * @example await pageReferences(persist, { maxRecords: 2 }) // { items: [main, dev], token: '…' } when more follow
  */
 export async function pageReferences(persist: Persistence, opts: ReferencePageRequest = {}): Promise<Page<Reference>> {
-  const limit = pageSize(opts.maxRecords, DEFAULT_REF_PAGE);
   const keep = opts.filter ?? (() => true);
-  const items: Reference[] = [];
-  let after = opts.pageToken ? decodePosition(opts.pageToken) : undefined;
-  for (;;) {
-    const rows = await persist.listRefsAfter(after, limit + 1);
-    for (const row of rows) {
-      const ref = toReference(row);
-      if (!keep(ref)) continue;
-      if (items.length === limit) return { items, token: encodePosition(items[limit - 1]) };
-      items.push(ref);
-    }
-    if (rows.length <= limit) return { items };
-    const last = rows[rows.length - 1];
-    after = { type: last.type, name: last.name };
-  }
+  const page = await fillPage({
+    limit: pageSize(opts.maxRecords, DEFAULT_REF_PAGE),
+    after: opts.pageToken ? decodePosition(opts.pageToken) : undefined,
+    read: (after, count) => persist.listRefsAfter(after, count),
+    positionOf: (row): { type: ReferenceType; name: string } => ({ type: row.type, name: row.name }),
+    keep: (row) => keep(toReference(row)),
+  });
+  const items = page.items.map(toReference);
+  return page.resumeAfter ? { items, token: encodePosition(page.resumeAfter) } : { items };
 }
 
 /** The resume position as `TYPE NUL name` (reference names never hold a NUL). */
-function encodePosition(ref: Reference): string {
+function encodePosition(ref: { type: ReferenceType; name: string }): string {
   return encodeToken(`${ref.type}\u0000${ref.name}`);
 }
 

@@ -5,6 +5,7 @@ import type {
   IdempotencyClaim,
   IdempotencyRecords,
   IdempotentOutcome,
+  LinkPosition,
   WebhookDeliveryRecord,
 } from '../companions.ts';
 import { DELIVERY_CLAIM_LEASE_MS } from '../companions.ts';
@@ -55,11 +56,19 @@ export class PostgresCodeLinks implements CodeLinks {
     return rec;
   }
 
-  async byDataHash(dataHash: string, limit = 100): Promise<CodeLinkRecord[]> {
-    const { rows } = await this.pool.query<LinkRow>(
-      'SELECT * FROM code_links WHERE data_hash = $1 ORDER BY recorded_at DESC LIMIT $2',
-      [dataHash, limit],
-    );
+  async byDataHash(dataHash: string, page: { limit?: number; after?: LinkPosition } = {}): Promise<CodeLinkRecord[]> {
+    const { limit = 100, after } = page;
+    // ISO times sort as text in byte order ("C"), as SQLite compares them; the sha breaks ties within a millisecond.
+    const order = 'ORDER BY recorded_at COLLATE "C" DESC, code_sha DESC';
+    const { rows } = after
+      ? await this.pool.query<LinkRow>(
+          `SELECT * FROM code_links WHERE data_hash = $1 AND (recorded_at COLLATE "C", code_sha) < ($2, $3) ${order} LIMIT $4`,
+          [dataHash, after.recordedAt, after.sha, limit],
+        )
+      : await this.pool.query<LinkRow>(`SELECT * FROM code_links WHERE data_hash = $1 ${order} LIMIT $2`, [
+          dataHash,
+          limit,
+        ]);
     return rows.map(fromLinkRow);
   }
 

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { CodeLinkRecord, CodeLinks, WebhookDeliveryRecord } from '../companions.ts';
+import type { CodeLinkRecord, CodeLinks, LinkPosition, WebhookDeliveryRecord } from '../companions.ts';
 import { DELIVERY_CLAIM_LEASE_MS } from '../companions.ts';
 import { fromDeliveryRow, fromLinkRow, type DeliveryRow, type LinkRow } from '../sql-rows.ts';
 
@@ -21,7 +21,12 @@ export class CodeLinkStore implements CodeLinks {
       upsert: p(`INSERT INTO code_links (code_sha, data_ref, data_hash, code_branch, recorded_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(code_sha) DO UPDATE SET data_ref = excluded.data_ref, data_hash = excluded.data_hash,
         code_branch = excluded.code_branch, recorded_at = excluded.recorded_at`),
-      byDataHash: p('SELECT * FROM code_links WHERE data_hash = ? ORDER BY recorded_at DESC LIMIT ?'),
+      // Newest first; the sha breaks ties between links recorded in the same millisecond, so pages resume exactly.
+      byDataHash: p('SELECT * FROM code_links WHERE data_hash = ? ORDER BY recorded_at DESC, code_sha DESC LIMIT ?'),
+      byDataHashAfter: p(
+        `SELECT * FROM code_links WHERE data_hash = ? AND (recorded_at, code_sha) < (?, ?)
+         ORDER BY recorded_at DESC, code_sha DESC LIMIT ?`,
+      ),
       // A claim left processing past its lease is taken over (DELIVERY_CLAIM_LEASE_MS); a finished one never.
       claim: p(
         `INSERT INTO webhook_deliveries (forge, delivery_id, received_at, status) VALUES (?, ?, ?, 'processing')
@@ -55,9 +60,13 @@ export class CodeLinkStore implements CodeLinks {
     return (this.stmt.list.all(afterSha, limit) as LinkRow[]).map(fromLinkRow);
   }
 
-  /** Code commits that saw data commit `dataHash`, newest first. */
-  async byDataHash(dataHash: string, limit = 100): Promise<CodeLinkRecord[]> {
-    return (this.stmt.byDataHash.all(dataHash, limit) as LinkRow[]).map(fromLinkRow);
+  /** Code commits that saw data commit `dataHash`, newest first, `limit` after `after` (see CodeLinks). */
+  async byDataHash(dataHash: string, page: { limit?: number; after?: LinkPosition } = {}): Promise<CodeLinkRecord[]> {
+    const { limit = 100, after } = page;
+    const rows = after
+      ? this.stmt.byDataHashAfter.all(dataHash, after.recordedAt, after.sha, limit)
+      : this.stmt.byDataHash.all(dataHash, limit);
+    return (rows as LinkRow[]).map(fromLinkRow);
   }
 
   /** Claims a delivery; false when it was seen before (a replay) or is being handled right now (see CodeLinks). */

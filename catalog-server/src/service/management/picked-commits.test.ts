@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { CommitNotOnReferenceError, NoSuchReferenceError } from '../../errors/index.ts';
+import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
+import type { VersionStore } from '../../store/types.ts';
+import { pickedCommits } from './picked-commits.ts';
+
+describe('pickedCommits: the commits a transplant takes from its source', () => {
+  let store: VersionStore;
+  let n = 0;
+  const commit = async (branch: string) => {
+    const head = (await store.getReference(branch)).hash;
+    const name = `ns${n++}`;
+    const content = { type: 'NAMESPACE' as const, elements: [name], properties: {} };
+    const put = { type: 'PUT' as const, key: { elements: [name] }, content };
+    return (await store.commit(branch, head, { message: 'c' }, [put])).hash;
+  };
+
+  beforeEach(async () => {
+    store = await SqliteVersionStore.open(':memory:');
+  });
+  afterEach(async () => store.close());
+
+  it('takes the source head, its ancestors and relative lookups from them, as full hashes in the order given', async () => {
+    const m1 = await commit('main');
+    await store.createReference('dev', 'BRANCH', m1);
+    const d1 = await commit('dev');
+    const d2 = await commit('dev');
+    assert.deepEqual(await pickedCommits(store, 'dev', [d2.slice(0, 12), d1, `${d2}~1`, m1.toUpperCase()]), [
+      d2,
+      d1,
+      d1,
+      m1,
+    ]);
+  });
+
+  it('refuses a commit off the source history with a 400 naming the hash as given and the source', async () => {
+    const m1 = await commit('main');
+    await store.createReference('dev', 'BRANCH', m1);
+    const d1 = await commit('dev');
+    const m2 = await commit('main');
+    await assert.rejects(pickedCommits(store, 'dev', [d1, m2.slice(0, 10)]), (err: unknown) => {
+      assert.ok(err instanceof CommitNotOnReferenceError);
+      assert.deepEqual(err.data, { hash: m2.slice(0, 10), ref: 'dev' });
+      return true;
+    });
+  });
+
+  it('answers 404 for a source or a commit that does not exist', async () => {
+    const m1 = await commit('main');
+    await assert.rejects(pickedCommits(store, 'nope', [m1]), NoSuchReferenceError);
+    await assert.rejects(pickedCommits(store, 'main', ['deadbeef'.repeat(8)]), NoSuchReferenceError);
+  });
+
+  it('takes any existing commit from a DETACHED source', async () => {
+    const m1 = await commit('main');
+    await store.createReference('dev', 'BRANCH', m1);
+    const d1 = await commit('dev');
+    assert.deepEqual(await pickedCommits(store, 'DETACHED', [d1]), [d1]);
+  });
+
+  it('walks at most its limit below the source head, and says so when a commit may be further down', async () => {
+    const first = await commit('main');
+    for (let i = 0; i < 5; i++) await commit('main');
+    await assert.rejects(pickedCommits(store, 'main', [first], 3), (err: unknown) => {
+      assert.ok(err instanceof CommitNotOnReferenceError);
+      assert.equal(err.data['searched'], 3);
+      return true;
+    });
+    assert.deepEqual(await pickedCommits(store, 'main', [first], 10), [first]);
+  });
+});
