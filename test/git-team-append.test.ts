@@ -1,8 +1,9 @@
 /**
  * An append-only `incremental` model (no `unique_key`) on parallel branches that both ingested the same landing file:
  * the real git binary, the installed hooks, the `rat` CLI and a real server, with `examples/shop` plus an order log
- * (`silver.order_log`, appended above a watermark) and a gold table reading it. After both branches merge into main,
- * each source row is in the log once, and nothing either branch brought is lost.
+ * (`silver.order_log`, appended above a watermark), a gold table counting it and a gold archive appended from it.
+ * After both branches merge into main, each source row is in the log and the archive once, and nothing either branch
+ * brought is lost.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,13 @@ watermark: ordered_at
 --- */
 -- Every order as it arrived: appended, never rewritten (no unique_key).
 SELECT order_id, trim(customer_id) AS customer_id, quantity, unit_price, ordered_at FROM {{ ref('bronze.orders') }}
+`;
+// Appended from the log, itself append-only: its lineage names the bronze files through the log's.
+const ARCHIVE = `/* ---
+materialized: incremental
+watermark: ordered_at
+--- */
+SELECT order_id, ordered_at FROM {{ ref('silver.order_log') }}
 `;
 const LOG_DAYS = `/* ---
 materialized: table
@@ -42,13 +50,21 @@ async function landAndRun(repo: Repo, branch: string, files: Record<string, stri
   await repo.ok('checkout', 'main');
 }
 
+/** Rows per order in the log, checked to be the same in the archive appended from it. */
 async function logCounts(server: TestServer, ids: number[]): Promise<Record<string, number>> {
-  const rows = await query(
-    server,
-    'main',
-    `SELECT order_id, count(*) AS n FROM silver.order_log WHERE order_id IN (${ids.join(',')}) GROUP BY 1 ORDER BY 1`,
-  );
-  return Object.fromEntries(rows.map((r) => [String(r.order_id), Number(r.n)]));
+  const counts = async (table: string) =>
+    Object.fromEntries(
+      (
+        await query(
+          server,
+          'main',
+          `SELECT order_id, count(*) AS n FROM ${table} WHERE order_id IN (${ids.join(',')}) GROUP BY 1 ORDER BY 1`,
+        )
+      ).map((r) => [String(r.order_id), Number(r.n)]),
+    );
+  const log = await counts('silver.order_log');
+  assert.deepEqual(await counts('gold.order_archive'), log, 'gold.order_archive holds what silver.order_log holds');
+  return log;
 }
 
 /** What a `rat merge --dry-run --json` answer says of one table: its conflict, as JSON text, or nothing. */
@@ -71,6 +87,7 @@ describe('an append-only incremental model on two branches that ingested the sam
     mkdirSync(path.join(repo.dir, 'silver'), { recursive: true });
     await repo.commitFile('silver/order_log.sql', ORDER_LOG, 'order log');
     await repo.commitFile('gold/log_days.sql', LOG_DAYS, 'orders per day from the log');
+    await repo.commitFile('gold/order_archive.sql', ARCHIVE, 'archive of the log');
     await ratOk(repo, ['run']);
   });
 
@@ -88,7 +105,6 @@ describe('an append-only incremental model on two branches that ingested the sam
     const r = await repo.git('merge', '--no-ff', '-m', 'Merge branch feat-f', 'feat-f');
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const counts = await logCounts(server, [1050, 1051]);
-    console.log(`      silver.order_log rows per order after both merges: ${JSON.stringify(counts)}`);
     assert.deepEqual(counts, { '1050': 1, '1051': 1 });
     assert.equal(await dayCount(server, '2024-03-05'), 2);
     // The log and its inputs agree: a run on main appends nothing.
