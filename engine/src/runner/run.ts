@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { derivedLineage, type TableMetadata } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
@@ -18,7 +19,7 @@ import { runTests, type TestOutcome } from './data-tests.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, catalogFor, refreshView, tableIdent } from './tables.ts';
+import { MissingTableError, catalogFor, loadView, refreshView, tableIdent } from './tables.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -167,9 +168,17 @@ async function buildStep(
       note: r.files.length === 0 ? 'no landing files' : undefined,
     };
   }
+  const inputs = new Map<string, TableMetadata>();
   for (const ref of new Set(m.refs.map((r) => r.target))) {
-    if (!(await refreshView(sql, catalog, ref))) throw new MissingTableError(ref, ctx.ref);
+    const view = await loadView(sql, catalog, ref);
+    if (!view) throw new MissingTableError(ref, ctx.ref);
+    inputs.set(ref, view.metadata);
   }
+  // Which input snapshots the model reads and which landing files they gained since its previous write: a merge
+  // then recognises an append another branch made from the same landing files (it does not replay it twice).
+  const own = (await catalog.tryLoadTable(tableIdent(m.id)))?.metadata;
+  const previous = own?.snapshots.find((s) => s['snapshot-id'] === own['current-snapshot-id']);
+  Object.assign(properties, derivedLineage(previous, inputs));
   const compiled = compileWithSourceMap(m.sql, m.id);
   const w = await transform(sql, catalog, {
     sql: compiled.sql,

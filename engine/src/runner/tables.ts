@@ -1,4 +1,5 @@
 import { IcebergRestClient, type TableIdent } from '@ratatouille/catalog-client';
+import type { TableMetadata } from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident } from '../sql/sql-runner.ts';
 import { planScan, registerTableView, scanSql, type ScanPlan } from '../iceberg/reader.ts';
@@ -42,11 +43,24 @@ export class MissingTableError extends EngineError<'MISSING_TABLE', { table: str
  * @example await refreshView(sql, catalog, 'bronze.orders')
  */
 export async function refreshView(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<ScanPlan | null> {
+  return (await loadView(sql, catalog, id))?.plan ?? null;
+}
+
+/**
+ * As {@link refreshView}, also returning the metadata the view reads (its current snapshot is what the SQL sees).
+ *
+ * @example const v = await loadView(sql, catalog, 'bronze.orders'); v?.metadata['current-snapshot-id']
+ */
+export async function loadView(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  id: string,
+): Promise<{ plan: ScanPlan; metadata: TableMetadata } | null> {
   const t = tableIdent(id);
   const loaded = await catalog.tryLoadTable(t);
   if (!loaded) return null;
   rememberStorage(loaded.metadata.location, loaded.config);
-  return registerTableView(sql, loaded.metadata, t.namespace, t.name);
+  return { plan: await registerTableView(sql, loaded.metadata, t.namespace, t.name), metadata: loaded.metadata };
 }
 
 /** The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), or null when missing. */

@@ -9,3 +9,4 @@ export * from './table-merge.ts';
 export * from './row-lineage.ts';
 export * from './view-merge.ts';
 export * from './shared-ingests.ts';
+export * from './derived-lineage.ts';

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { INGEST_FILES_PROPERTY, ingestedFiles, isSharedIngestConflict } from './shared-ingests.ts';
+import {
+  DERIVED_FROM_PROPERTY,
+  INGEST_FILES_PROPERTY,
+  ingestedFiles,
+  isSharedIngestConflict,
+  namedFiles,
+  SHARED_DERIVED_CONFLICT,
+} from './shared-ingests.ts';
 import { planTableMerge } from './table-merge.ts';
 import { table, withSnapshot } from './test-tables.ts';
 
 const ids = (snaps: Array<{ 'snapshot-id': bigint }>) => snaps.map((s) => s['snapshot-id']);
 const files = (...f: string[]) => ({ [INGEST_FILES_PROPERTY]: JSON.stringify(f) });
+const derived = (...f: string[]) => ({ [DERIVED_FROM_PROPERTY]: JSON.stringify(f) });
 const A = 'bronze.orders aaaa landing/orders/a.csv';
 const B = 'bronze.orders bbbb landing/orders/b.csv';
 const C = 'bronze.orders cccc landing/orders/c.csv';
@@ -58,5 +66,45 @@ describe('merge of ingests of the same landing file on both sides', () => {
     assert.deepEqual(ingestedFiles({ summary: { operation: 'append', [INGEST_FILES_PROPERTY]: '{' } }), []);
     assert.deepEqual(ingestedFiles({ summary: { operation: 'append', [INGEST_FILES_PROPERTY]: '[1]' } }), []);
     assert.deepEqual(ingestedFiles({ summary: { operation: 'append' } }), []);
+  });
+  describe("a model's append derived from landing files (rat.derived-from)", () => {
+    it('is not replayed when the target appended what its model derived from the same files since the base', () => {
+      let source = withSnapshot(base, 2n, derived(A));
+      source = withSnapshot(source, 3n, derived(B));
+      // Derived from no new landing file (a code change, say), or unknown: replayed as any append.
+      source = withSnapshot(source, 4n, derived());
+      source = withSnapshot(source, 5n);
+      const target = withSnapshot(withSnapshot(base, 8n, derived(C)), 9n, derived(A));
+      const plan = planTableMerge(base, source, target);
+      assert.deepEqual(plan.conflicts, []);
+      assert.deepEqual(ids(plan.snapshots), [3n, 4n, 5n]);
+    });
+
+    it('conflicts, as one a rebuild settles and not a re-ingest, on an append of shared and other files', () => {
+      const source = withSnapshot(base, 2n, derived(A, B));
+      const target = withSnapshot(base, 3n, derived(A));
+      const why = planTableMerge(base, source, target).conflicts;
+      assert.equal(why.length, 1);
+      assert.ok(why[0].includes(SHARED_DERIVED_CONFLICT), why[0]);
+      assert.match(why[0], /\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/);
+      assert.equal(isSharedIngestConflict(`table "silver.order_log": ${why[0]}`), false);
+    });
+
+    it("leaves an upsert that declares its unique key to the replay's key check", () => {
+      const key = { 'rat.unique-key': '["id"]' };
+      const source = withSnapshot(base, 2n, { ...derived(A), ...key });
+      const target = withSnapshot(base, 3n, { ...derived(A), ...key });
+      const plan = planTableMerge(base, source, target);
+      assert.deepEqual(plan.conflicts, []);
+      assert.deepEqual(ids(plan.snapshots), [2n]);
+    });
+
+    it('reads which files a snapshot holds, an ingest or a derived append, unknown when it names none', () => {
+      assert.deepEqual(namedFiles({ summary: { operation: 'append', ...files(A) } }), [A]);
+      assert.deepEqual(namedFiles({ summary: { operation: 'append', ...derived(B) } }), [B]);
+      assert.deepEqual(namedFiles({ summary: { operation: 'append', ...derived() } }), []);
+      assert.equal(namedFiles({ summary: { operation: 'append' } }), undefined);
+      assert.equal(namedFiles({ summary: { operation: 'append', [DERIVED_FROM_PROPERTY]: '{}' } }), undefined);
+    });
   });
 });

@@ -8,6 +8,16 @@ import type { Snapshot } from '../model/parts.ts';
  */
 export const INGEST_FILES_PROPERTY = 'rat.ingest-files';
 
+function stringArray(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(raw);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The landing files a snapshot declares it ingested (see {@link INGEST_FILES_PROPERTY}); empty when it declares none
  * or the value is not a JSON array of strings (nothing to compare: the snapshot replays as any other).
@@ -15,14 +25,36 @@ export const INGEST_FILES_PROPERTY = 'rat.ingest-files';
  * @example ingestedFiles({ summary: { 'rat.ingest-files': '["bronze.orders ab12… landing/a.csv"]' } }) // → [that]
  */
 export function ingestedFiles(snapshot: Pick<Snapshot, 'summary'>): string[] {
-  const raw = snapshot.summary[INGEST_FILES_PROPERTY];
-  if (!raw) return [];
-  try {
-    const v: unknown = JSON.parse(raw);
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : [];
-  } catch {
-    return [];
-  }
+  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY]) ?? [];
+}
+
+/**
+ * Snapshot summary property in which a model's write names the landing files its inputs gained since the model's
+ * previous write (the same strings an ingest names in {@link INGEST_FILES_PROPERTY}): its rows derive from those
+ * files' rows. Two branches that ingested the same file each append the rows an append-only model derives from it;
+ * a merge recognises the second append by these names and does not replay it. Absent means unknown (the rows'
+ * origin could not be followed, see `derivedLineage`); `[]` means the inputs gained no landing file.
+ */
+export const DERIVED_FROM_PROPERTY = 'rat.derived-from';
+
+/**
+ * The landing files a model's snapshot says its rows derive from (see {@link DERIVED_FROM_PROPERTY}); `undefined`
+ * when it does not say (unknown) or the value is malformed.
+ *
+ * @example derivedFrom({ summary: { 'rat.derived-from': '["bronze.orders ab12 landing/a.csv"]' } }) // → [that]
+ */
+export function derivedFrom(snapshot: Pick<Snapshot, 'summary'>): string[] | undefined {
+  return stringArray(snapshot.summary[DERIVED_FROM_PROPERTY]);
+}
+
+/**
+ * The landing files whose rows a snapshot holds, as an ingest or a model's write names them; `undefined` when it
+ * names none (unknown).
+ *
+ * @example namedFiles(ingestSnapshot) // → ['bronze.orders ab12 landing/a.csv']
+ */
+export function namedFiles(snapshot: Pick<Snapshot, 'summary'>): string[] | undefined {
+  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY]) ?? derivedFrom(snapshot);
 }
 
 /** The words naming the conflict of an append holding shared and other files, for whoever settles it by re-ingesting. */
@@ -53,20 +85,26 @@ const listed = (files: string[]) =>
     .map((f) => f.slice(f.lastIndexOf(' ') + 1))
     .join(', ') + (files.length > 3 ? `, … (${files.length} files)` : '');
 
+/** The words naming the conflict of a model's append derived from shared and other files, settled by a rebuild. */
+export const SHARED_DERIVED_CONFLICT =
+  'derived rows from landing files the target also derived rows from since the merge base';
+
 /**
- * Which of the source's new snapshots ingested only landing files the target's new snapshots ingested too (skipped:
- * replaying them would append the same rows a second time), and which ingested some of those together with others
- * (a conflict: the snapshot's rows cannot be split by file). Only `append` snapshots are judged: a re-ingest of a
- * changed file (an overwrite) or an upsert that replaced rows goes through the replay's own checks.
+ * Which of the source's new snapshots hold only landing files the target's new snapshots hold too (skipped:
+ * replaying them would append the same rows a second time), and which hold some of those together with others (a
+ * conflict: the snapshot's rows cannot be split by file). The files are those an ingest names
+ * (`rat.ingest-files`) or those a model's append derived its rows from (`rat.derived-from`): an append-only model
+ * that ran on the same landing file on both sides appended the same rows twice. Only `append` snapshots are judged:
+ * a re-ingest of a changed file (an overwrite) or an upsert that replaced rows goes through the replay's own checks.
  *
  * @example sharedIngests(sourceSince, targetSince).skip.has(id) // → true when the target ingested the same files
  */
 export function sharedIngests(source: Snapshot[], target: Snapshot[]): SharedIngests {
-  const held = new Set(target.flatMap(ingestedFiles));
+  const held = new Set(target.flatMap((s) => namedFiles(s) ?? []));
   const out: SharedIngests = { skip: new Set(), conflicts: [] };
   if (held.size === 0) return out;
   for (const s of source) {
-    const files = ingestedFiles(s);
+    const files = namedFiles(s) ?? [];
     if (s.summary.operation !== 'append' || files.length === 0) continue;
     const shared = files.filter((f) => held.has(f));
     if (shared.length === 0) continue;
@@ -75,8 +113,11 @@ export function sharedIngests(source: Snapshot[], target: Snapshot[]): SharedIng
       continue;
     }
     const others = files.filter((f) => !held.has(f));
+    const id = s['snapshot-id'];
     out.conflicts.push(
-      `the source's snapshot ${s['snapshot-id']} ${SHARED_INGEST_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (keep one side's version of this table, then \`rat run\` ingests the files it lacks)`,
+      s.summary[INGEST_FILES_PROPERTY] !== undefined
+        ? `the source's snapshot ${id} ${SHARED_INGEST_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (keep one side's version of this table, then \`rat run\` ingests the files it lacks)`
+        : `the source's snapshot ${id} ${SHARED_DERIVED_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (rebuild the table with the merged code: a merge with rebuild does, git merge with the hooks or \`rat sync\`)`,
     );
   }
   return out;

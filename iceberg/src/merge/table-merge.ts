@@ -1,6 +1,7 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
+import { UNIQUE_KEY_PROPERTY } from './replay-validation.ts';
 import { sharedIngests } from './shared-ingests.ts';
 import { mergeTableFields } from './table-fields.ts';
 
@@ -47,10 +48,13 @@ export function planTableMerge(base: TableMetadata, source: TableMetadata, targe
       const t = onTarget.get(s['snapshot-id']);
       return !(held.has(s['snapshot-id']) && t && sameChange(s, t));
     });
-    // Both sides ingested the same landing file (path and content): the target holds its rows already.
+    // Both sides ingested the same landing file (path and content), or appended what a model derived from it: the
+    // target holds those rows already. An upsert that declares its key is left to the replay's key check instead
+    // (its rows also depend on the rows it replaced, so the merge with rebuild runs it again).
     const targetSince = historyBeyond(target, base);
     if (targetSince.kind === 'found') {
-      const shared = sharedIngests(plan.snapshots, targetSince.snapshots);
+      const judged = plan.snapshots.filter((s) => s.summary[UNIQUE_KEY_PROPERTY] === undefined);
+      const shared = sharedIngests(judged, targetSince.snapshots);
       plan.conflicts.push(...shared.conflicts);
       plan.snapshots = plan.snapshots.filter((s) => !shared.skip.has(s['snapshot-id']));
     }

@@ -1,0 +1,80 @@
+import type { Snapshot } from '../model/parts.ts';
+import type { TableMetadata } from '../model/table-metadata.ts';
+import { historySince } from './lineage.ts';
+import { DERIVED_FROM_PROPERTY, namedFiles } from './shared-ingests.ts';
+
+/**
+ * Snapshot summary property in which a model's write names the snapshot of each input table it read: a JSON object
+ * from table name to snapshot id (a decimal string: ids may exceed 2^53), `null` for an input without a snapshot. The
+ * model's next write follows each input's history from there to find the landing files it gained in between.
+ */
+export const INPUT_SNAPSHOTS_PROPERTY = 'rat.input-snapshots';
+
+/**
+ * Above this many landing files a write does not name them (the property would add about 100 bytes per file to
+ * every later metadata file of the table) and counts as unknown: a merge replays it as any append.
+ */
+export const MAX_DERIVED_FILES = 10_000;
+
+/**
+ * The input snapshots a model's write read (see {@link INPUT_SNAPSHOTS_PROPERTY}); empty when it names none.
+ *
+ * @example inputSnapshots({ summary: { 'rat.input-snapshots': '{"bronze.orders":"42"}' } }) // → Map { 'bronze.orders' => 42n }
+ */
+export function inputSnapshots(snapshot: Pick<Snapshot, 'summary'> | undefined): Map<string, bigint | null> {
+  const out = new Map<string, bigint | null>();
+  const raw = snapshot?.summary[INPUT_SNAPSHOTS_PROPERTY];
+  if (!raw) return out;
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
+    for (const [table, id] of Object.entries(v)) {
+      if (id === null) out.set(table, null);
+      else if (typeof id === 'string' && /^-?\d+$/.test(id)) out.set(table, BigInt(id));
+    }
+  } catch {
+    // malformed: no inputs known
+  }
+  return out;
+}
+
+/** The landing files whose rows a snapshot added: an ingest's, or a model's derived ones; undefined when unknown. */
+function filesAdded(s: Snapshot): string[] | undefined {
+  const own = namedFiles(s);
+  if (own) return own;
+  // A snapshot that added no rows (a delete, a compaction with no records) brings no landing file.
+  return s.summary['added-records'] === '0' ? [] : undefined;
+}
+
+/**
+ * The lineage properties a model's write carries (see {@link INPUT_SNAPSHOTS_PROPERTY} and
+ * {@link DERIVED_FROM_PROPERTY}): the snapshot of each input it reads, and the landing files those inputs gained
+ * since the snapshots the model's previous write (`previous`, the table's current snapshot) read. The files are left
+ * out — unknown — when the model had no previous write that named its inputs, when an input's history does not lead
+ * back to the snapshot named (replaced, rolled back, expired), when a snapshot on the way does not say which files
+ * it added (written by another client), or when there are more than {@link MAX_DERIVED_FILES}.
+ *
+ * @example derivedLineage(silverCurrentSnapshot, new Map([['bronze.orders', bronzeMetadata]]))
+ */
+export function derivedLineage(
+  previous: Pick<Snapshot, 'summary'> | undefined,
+  inputs: Map<string, TableMetadata>,
+): Record<string, string> {
+  const read: Record<string, string | null> = {};
+  for (const [table, md] of inputs) read[table] = md['current-snapshot-id']?.toString() ?? null;
+  const out = { [INPUT_SNAPSHOTS_PROPERTY]: JSON.stringify(read) };
+  const before = inputSnapshots(previous);
+  const files = new Set<string>();
+  for (const [table, md] of inputs) {
+    if (!before.has(table)) return out;
+    const since = historySince(md, before.get(table)!);
+    if (since.kind !== 'found') return out;
+    for (const s of since.snapshots) {
+      const added = filesAdded(s);
+      if (!added) return out;
+      for (const f of added) files.add(f);
+    }
+    if (files.size > MAX_DERIVED_FILES) return out;
+  }
+  return { ...out, [DERIVED_FROM_PROPERTY]: JSON.stringify([...files].sort()) };
+}
