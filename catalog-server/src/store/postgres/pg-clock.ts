@@ -27,13 +27,13 @@ export class DatabaseClock {
   /** A time of this replica's clock, in the database's. */
   async toDatabase(localMs: number): Promise<number> {
     await this.fresh();
-    return Math.round(localMs + this.offsetMs);
+    return localMs + this.offsetMs;
   }
 
   /** A time of the database's clock, in this replica's (for what is handed back to callers). */
   async toLocal(databaseMs: number): Promise<number> {
     await this.fresh();
-    return Math.round(databaseMs - this.offsetMs);
+    return databaseMs - this.offsetMs;
   }
 
   private async fresh(): Promise<void> {
@@ -52,7 +52,8 @@ export class DatabaseClock {
       'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms',
     );
     const after = this.localNow();
-    this.offsetMs = Number(rows[0]!.ms) - (before + after) / 2;
+    // Whole milliseconds, so that a time translated there and back is the time it was.
+    this.offsetMs = Math.round(Number(rows[0]!.ms) - (before + after) / 2);
     this.measuredAt = after;
   }
 }
