@@ -143,6 +143,7 @@ describe('S3 warehouse settings', () => {
     assert.equal(signing['s3.signer.endpoint'], endpoint);
     assert.equal(signing['signer.endpoint'], endpoint);
     assert.equal(signing['s3.signer.uri'], undefined);
+    assert.equal(signing['py-io-impl'], 'pyiceberg.io.fsspec.FsspecFileIO', "PyIceberg's FileIO that signs");
     assert.deepEqual(s3ClientConfig(s, { vendCredentials: true }), s3ClientConfig(s));
     // The other policies ignore a signer request: their answers are what they were.
     for (const policy of ['vended', 'static', 'none'] as const) {

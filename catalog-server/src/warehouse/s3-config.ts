@@ -205,7 +205,8 @@ export interface ClientAccess {
  * Remote signing is switched on with `s3.remote-signing-enabled` (Java's S3FileIO) and `s3.signer` (PyIceberg's
  * fsspec FileIO); the endpoint goes in `s3.signer.endpoint` (PyIceberg 0.12, Java up to 1.10, and Java 1.11 reads it
  * first) and `signer.endpoint` (Java 1.11's new name). No signer URI is given: both clients then use the catalog URI
- * they were configured with, which is the only address of this server they are known to reach.
+ * they were configured with, which is the only address of this server they are known to reach. `py-io-impl` makes
+ * PyIceberg use its fsspec FileIO, the one that signs.
  *
  * @example s3ClientConfig(settings, { vendCredentials: true })['s3.access-key-id']
  */
@@ -230,6 +231,9 @@ export function s3ClientConfig(settings: ResolvedS3Settings, opts: ClientAccess 
     config['s3.signer'] = 'S3V4RestSigner';
     config['s3.signer.endpoint'] = opts.signerEndpoint;
     config['signer.endpoint'] = opts.signerEndpoint;
+    // PyIceberg's default FileIO (PyArrow) cannot sign and would send unsigned requests; its fsspec FileIO can, and
+    // PyIceberg loads the FileIO a table's config names. Java and other clients ignore the key.
+    config['py-io-impl'] = 'pyiceberg.io.fsspec.FsspecFileIO';
   }
   return config;
 }
