@@ -5,7 +5,8 @@ import { lineageKey, lineageReference, type LineageLists } from './lineage-files
  * Snapshot summary property in which an ingest names the landing files whose rows it appended: a JSON array of
  * opaque strings, one per file (the engine writes `<table> <content hash> <path>`). Two branches that ingested the
  * same file (same path, same content) each append its rows; replaying one append onto the other would hold them
- * twice, so a merge does not replay an append whose files the target ingested too since the merge base.
+ * twice, so a merge does not replay an append whose files the target ingested too since the merge base. A long list
+ * is kept in a side file and the property holds a reference to it (see `lineage-files.ts`).
  */
 export const INGEST_FILES_PROPERTY = 'rat.ingest-files';
 
