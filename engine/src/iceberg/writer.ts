@@ -9,6 +9,7 @@ import { contentFingerprint, FINGERPRINT_PROPERTY, headFingerprint, parquetRowsS
 import { refSnapshot } from './manifests.ts';
 import { copyToDataFiles, partitionTypeOf } from './data-files.ts';
 import { commitFiles, newSnapshotId, type WriteMode } from './commit.ts';
+import { placeLineage } from './lineage-side-files.ts';
 
 export { newSnapshotId, type WriteMode };
 
@@ -149,14 +150,26 @@ export async function writeTable(
 
   // 2. Commit, rebasing on conflicts.
   const late = (await opts.lateProperties) ?? {};
+  // Long lineage lists go to side files once, before the first attempt: retries commit the same references.
+  const summary = await placeLineage(
+    { ...opts.properties, ...late, ...(fingerprint ? { [FINGERPRINT_PROPERTY]: fingerprint } : {}) },
+    md.location,
+  );
   const maxAttempts = opts.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      const snapshotId = await commitFiles(catalog, target, md, plan, spec, partitionType, dataFiles, opts, attempt, {
-        ...opts.properties,
-        ...late,
-        ...(fingerprint ? { [FINGERPRINT_PROPERTY]: fingerprint } : {}),
-      });
+      const snapshotId = await commitFiles(
+        catalog,
+        target,
+        md,
+        plan,
+        spec,
+        partitionType,
+        dataFiles,
+        opts,
+        attempt,
+        summary,
+      );
       return {
         table: name,
         snapshotId,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
-import { derivedLineage, type TableMetadata } from '@ratatouille/iceberg';
+import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
@@ -20,6 +20,7 @@ import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { modelSqlError } from './model-sql-error.ts';
 import { MissingTableError, catalogFor, loadView, refreshView, tableIdent } from './tables.ts';
+import { sideLists } from '../iceberg/lineage-side-files.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -178,7 +179,9 @@ async function buildStep(
   // then recognises an append another branch made from the same landing files (it does not replay it twice).
   const own = (await catalog.tryLoadTable(tableIdent(m.id)))?.metadata;
   const previous = own?.snapshots.find((s) => s['snapshot-id'] === own['current-snapshot-id']);
-  Object.assign(properties, derivedLineage(previous, inputs));
+  // Lists an input keeps in side files are loaded first (derivedLineage itself reads no file).
+  const lists = await sideLists(lineageToRead(previous, inputs));
+  Object.assign(properties, derivedLineage(previous, inputs, lists));
   const compiled = compileWithSourceMap(m.sql, m.id);
   const w = await transform(sql, catalog, {
     sql: compiled.sql,

@@ -10,3 +10,4 @@ export * from './row-lineage.ts';
 export * from './view-merge.ts';
 export * from './shared-ingests.ts';
 export * from './derived-lineage.ts';
+export * from './lineage-files.ts';

@@ -1,15 +1,23 @@
 import type { Snapshot } from '../model/parts.ts';
+import { lineageKey, lineageReference, type LineageLists } from './lineage-files.ts';
 
 /**
  * Snapshot summary property in which an ingest names the landing files whose rows it appended: a JSON array of
  * opaque strings, one per file (the engine writes `<table> <content hash> <path>`). Two branches that ingested the
  * same file (same path, same content) each append its rows; replaying one append onto the other would hold them
- * twice, so a merge does not replay an append whose files the target ingested too since the merge base.
+ * twice, so a merge does not replay an append whose files the target ingested too since the merge base. A long list
+ * is kept in a side file and the property holds a reference to it (see `lineage-files.ts`).
  */
 export const INGEST_FILES_PROPERTY = 'rat.ingest-files';
 
-function stringArray(raw: string | undefined): string[] | undefined {
+/**
+ * A lineage list: inline (a JSON array of strings), or by reference to a side file, found in `lists` (loaded
+ * beforehand; see `lineage-files.ts`). A reference whose file was not loaded, or did not verify, is unknown.
+ */
+function stringArray(raw: string | undefined, lists: LineageLists | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
+  const ref = lineageReference(raw);
+  if (ref) return lists?.get(lineageKey(ref));
   try {
     const v: unknown = JSON.parse(raw);
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
@@ -24,8 +32,8 @@ function stringArray(raw: string | undefined): string[] | undefined {
  *
  * @example ingestedFiles({ summary: { 'rat.ingest-files': '["bronze.orders ab12… landing/a.csv"]' } }) // → [that]
  */
-export function ingestedFiles(snapshot: Pick<Snapshot, 'summary'>): string[] {
-  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY]) ?? [];
+export function ingestedFiles(snapshot: Pick<Snapshot, 'summary'>, lists?: LineageLists): string[] {
+  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY], lists) ?? [];
 }
 
 /**
@@ -43,8 +51,8 @@ export const DERIVED_FROM_PROPERTY = 'rat.derived-from';
  *
  * @example derivedFrom({ summary: { 'rat.derived-from': '["bronze.orders ab12 landing/a.csv"]' } }) // → [that]
  */
-export function derivedFrom(snapshot: Pick<Snapshot, 'summary'>): string[] | undefined {
-  return stringArray(snapshot.summary[DERIVED_FROM_PROPERTY]);
+export function derivedFrom(snapshot: Pick<Snapshot, 'summary'>, lists?: LineageLists): string[] | undefined {
+  return stringArray(snapshot.summary[DERIVED_FROM_PROPERTY], lists);
 }
 
 /**
@@ -53,9 +61,12 @@ export function derivedFrom(snapshot: Pick<Snapshot, 'summary'>): string[] | und
  *
  * @example namedFiles(ingestSnapshot) // → ['bronze.orders ab12 landing/a.csv']
  */
-export function namedFiles(snapshot: Pick<Snapshot, 'summary'>): string[] | undefined {
-  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY]) ?? derivedFrom(snapshot);
+export function namedFiles(snapshot: Pick<Snapshot, 'summary'>, lists?: LineageLists): string[] | undefined {
+  return stringArray(snapshot.summary[INGEST_FILES_PROPERTY], lists) ?? derivedFrom(snapshot, lists);
 }
+
+/** The summary properties holding lineage lists, inline or by reference to a side file. */
+export const LINEAGE_LIST_PROPERTIES = [INGEST_FILES_PROPERTY, DERIVED_FROM_PROPERTY] as const;
 
 /** The words naming the conflict of an append holding shared and other files, for whoever settles it by re-ingesting. */
 export const SHARED_INGEST_CONFLICT = 'ingested landing files the target also ingested since the merge base';
@@ -97,14 +108,17 @@ export const SHARED_DERIVED_CONFLICT =
  * that ran on the same landing file on both sides appended the same rows twice. Only `append` snapshots are judged:
  * a re-ingest of a changed file (an overwrite) or an upsert that replaced rows goes through the replay's own checks.
  *
+ * Lists kept in side files are looked up in `lists` (loaded beforehand); one missing there is unknown, as a snapshot
+ * that names no files: it adds nothing the target holds, and a source snapshot so is replayed.
+ *
  * @example sharedIngests(sourceSince, targetSince).skip.has(id) // → true when the target ingested the same files
  */
-export function sharedIngests(source: Snapshot[], target: Snapshot[]): SharedIngests {
-  const held = new Set(target.flatMap((s) => namedFiles(s) ?? []));
+export function sharedIngests(source: Snapshot[], target: Snapshot[], lists?: LineageLists): SharedIngests {
+  const held = new Set(target.flatMap((s) => namedFiles(s, lists) ?? []));
   const out: SharedIngests = { skip: new Set(), conflicts: [] };
   if (held.size === 0) return out;
   for (const s of source) {
-    const files = namedFiles(s) ?? [];
+    const files = namedFiles(s, lists) ?? [];
     if (s.summary.operation !== 'append' || files.length === 0) continue;
     const shared = files.filter((f) => held.has(f));
     if (shared.length === 0) continue;

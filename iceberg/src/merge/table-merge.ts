@@ -2,7 +2,8 @@ import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
 import { UNIQUE_KEY_PROPERTY } from './replay-validation.ts';
-import { sharedIngests } from './shared-ingests.ts';
+import { lineageFilesOf, type LineageLists, type LineageReference } from './lineage-files.ts';
+import { LINEAGE_LIST_PROPERTIES, sharedIngests } from './shared-ingests.ts';
 import { mergeTableFields } from './table-fields.ts';
 
 /** What merging one table's source changes into its target needs, before any manifest is read. */
@@ -23,9 +24,17 @@ export interface TableMergePlan {
  * merge three-way (see `mergeTableFields`), and the source's new snapshots are to be replayed on the target's current
  * snapshot.
  *
+ * Lineage lists kept in side files are read from `lists`, loaded beforehand for the references
+ * {@link lineageToJudge} names (a list absent there is unknown lineage).
+ *
  * @example planTableMerge(base, source, target).snapshots.map((s) => s['snapshot-id']) // → [the source's new ids]
  */
-export function planTableMerge(base: TableMetadata, source: TableMetadata, target: TableMetadata): TableMergePlan {
+export function planTableMerge(
+  base: TableMetadata,
+  source: TableMetadata,
+  target: TableMetadata,
+  lists?: LineageLists,
+): TableMergePlan {
   const fields = mergeTableFields(base, source, target);
   const plan: TableMergePlan = { conflicts: [], metadata: fields.metadata, snapshots: [], carried: fields.carried };
   if (source['table-uuid'] !== target['table-uuid'] || base['table-uuid'] !== target['table-uuid']) {
@@ -54,12 +63,29 @@ export function planTableMerge(base: TableMetadata, source: TableMetadata, targe
     const targetSince = historyBeyond(target, base);
     if (targetSince.kind === 'found') {
       const judged = plan.snapshots.filter((s) => s.summary[UNIQUE_KEY_PROPERTY] === undefined);
-      const shared = sharedIngests(judged, targetSince.snapshots);
+      const shared = sharedIngests(judged, targetSince.snapshots, lists);
       plan.conflicts.push(...shared.conflicts);
       plan.snapshots = plan.snapshots.filter((s) => !shared.skip.has(s['snapshot-id']));
     }
   }
   return plan;
+}
+
+/**
+ * The side files of lineage lists that {@link planTableMerge} may judge: those referenced by the snapshots either side
+ * gained since the merge base, each confined to its own side's table folder. The caller loads them (see
+ * `loadLineageLists`) and hands them to the plan, which stays pure.
+ *
+ * @example await loadLineageLists(lineageToJudge(base, source, target), read)
+ */
+export function lineageToJudge(base: TableMetadata, source: TableMetadata, target: TableMetadata): LineageReference[] {
+  const out: LineageReference[] = [];
+  for (const md of [source, target]) {
+    const since = historyBeyond(md, base);
+    if (since.kind !== 'found') continue;
+    for (const s of since.snapshots) out.push(...lineageFilesOf(s, md.location, LINEAGE_LIST_PROPERTIES));
+  }
+  return out;
 }
 
 /** Summary keys a replay copies unchanged (totals are recomputed): equal on two snapshots of one id, one change. */

@@ -11,6 +11,8 @@ import {
   historyProblem,
   historyBeyond,
   fileChangesOf,
+  lineageToJudge,
+  loadLineageLists,
   identifierFields,
   filterManifest,
   isolationLevel,
@@ -77,7 +79,11 @@ export async function replayTable(
   written: ReplayWrites,
 ): Promise<KeyResolution> {
   const [b, s, t] = await Promise.all([base, source, target].map((c) => readTableMetadata(ctx, c.metadataLocation)));
-  const plan = planTableMerge(b, s, t);
+  // Lineage lists kept in side files are read first, so the plan stays pure; ioFor confines each read to the
+  // catalog's storage (and lineageToJudge to the table's folder). A file that is gone or does not verify is unknown
+  // lineage (its snapshot replays as any append), never a failed merge.
+  const lists = await loadLineageLists(lineageToJudge(b, s, t), (location) => ioFor(ctx, location).read(location));
+  const plan = planTableMerge(b, s, t, lists);
   if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts.join('; '));
   const io = new ReplayIO(ctx, t.location, t['format-version'] >= 3 ? 3 : 2, write, written);
   const ids = replayIds(plan.snapshots, t, randomSnapshotId);

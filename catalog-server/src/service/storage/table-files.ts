@@ -3,6 +3,8 @@ import {
   decodeManifestList,
   EntryStatus,
   IcebergFormatError,
+  LINEAGE_LIST_PROPERTIES,
+  lineageFilesOf,
   type Snapshot,
   type TableMetadata,
 } from '@ratatouille/iceberg';
@@ -51,7 +53,9 @@ export class TableFileReader {
 
   /**
    * Every file the table metadata at `location` references: the file itself, earlier metadata files in its log,
-   * statistics, each snapshot's manifest list and manifests, and the data and delete files those hold. Files that
+   * statistics, each snapshot's manifest list and manifests, the side files holding its lineage lists (the engine's
+   * `rat.ingest-files` / `rat.derived-from` when too long to sit in the summary: a merge reads them to judge the
+   * snapshot, so they live exactly as long as it does), and the data and delete files those hold. Files that
    * manifests list as DELETED are only included with `removedToo` (a dropped table's own leftovers), since no
    * reader of a kept snapshot reads them.
    */
@@ -68,6 +72,9 @@ export class TableFileReader {
     if (!md) return out;
     for (const f of metadataReferencedFiles(md)) out.add(f);
     const kept = opts.snapshots === 'refs' ? snapshotsAtRefs(md) : md.snapshots;
+    // Named, not read: only references of the side-file shape inside this table's folder count (see isLineageFileOf).
+    for (const s of kept)
+      for (const ref of lineageFilesOf(s, md.location, LINEAGE_LIST_PROPERTIES)) out.add(ref.location);
     const addManifest = async (manifest: string) => {
       out.add(manifest);
       const files = await this.#readManifest(manifest, location);
