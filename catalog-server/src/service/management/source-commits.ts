@@ -40,8 +40,8 @@ export async function sourceCommits(
   );
   if (head === undefined) return full;
   const targets = new Map<string, number>();
-  for (const h of new Set(full)) targets.set(h, (await store.getCommit(h)).generation);
-  const off = await unreachedFrom(head, targets, (h) => store.getCommit(h), limit);
+  for (const h of new Set(full)) targets.set(h, (await store.commitLinks(h)).generation);
+  const off = await unreachedFrom(head, targets, (h, bounds) => store.commitLinks(h, bounds), limit);
   const first = off.hashes[0];
   if (first !== undefined) {
     throw new CommitNotOnReferenceError(hashes[full.indexOf(first)]!, fromRefName, off.exhausted ? limit : undefined);
