@@ -261,14 +261,17 @@ describe('auth: ref@hash does not reveal which commits exist', function () {
       const none = await http(p.method, `${server.url}${p.path(UNKNOWN)}`, p.body?.(UNKNOWN), ops);
       assert.equal(none.status, 404, `${p.what}: ${JSON.stringify(none.body)}`);
     }
-    // A transplanted hash: 404 when it names no commit, 400 naming it and the source when it is not the source's.
-    const transplant = probes.find((p) => p.what === 'transplant')!;
-    const pick = (hash: string) => http('POST', `${server.url}${transplant.path(hash)}`, transplant.body!(hash), ops);
-    assert.equal((await pick(UNKNOWN)).status, 404);
-    const off = await pick(hidden);
-    assert.equal(off.status, 400, JSON.stringify(off.body));
-    assert.deepEqual([off.body.catalogCode, off.body.errorCode], ['COMMIT_NOT_ON_REFERENCE', 'BAD_REQUEST']);
-    assert.match(off.body.message, new RegExp(`^Commit ${hidden} is not on the history of "team/a"`));
+    // A merge's fromHash and a transplanted hash: 404 when it names no commit, 400 naming it and the source when it
+    // is not the source's (before the merge check, the hidden branch's commit was merged under team/a's name).
+    for (const what of ['merge', 'transplant']) {
+      const p = probes.find((q) => q.what === what)!;
+      const send = (hash: string) => http('POST', `${server.url}${p.path(hash)}`, p.body!(hash), ops);
+      assert.equal((await send(UNKNOWN)).status, 404, what);
+      const off = await send(hidden);
+      assert.equal(off.status, 400, `${what}: ${JSON.stringify(off.body)}`);
+      assert.deepEqual([off.body.catalogCode, off.body.errorCode], ['COMMIT_NOT_ON_REFERENCE', 'BAD_REQUEST']);
+      assert.match(off.body.message, new RegExp(`^Commit ${hidden} is not on the history of "team/a"`));
+    }
     await nothingMoved();
   });
 

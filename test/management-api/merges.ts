@@ -260,4 +260,41 @@ export const mergeCases: Case[] = [
       assert.equal(await head(t, c.target), c.targetHead);
     },
   },
+  {
+    name: 'DIFFERENCE: merge of a fromHash that is not on fromRefName is 400 naming it (Nessie merges it), of an unknown hash 404',
+    async run(t) {
+      const f = await fork(t);
+      const s = await commit(t, f.source, f.base, [putOp(['db', 't3'], table('s3://w/t3.json'))]);
+      // Another branch's commit: merged under the source's name, it would bring db.t4 onto the target.
+      const other = unique('other');
+      await createRef(t, other, 'BRANCH', { name: f.target, hash: f.base });
+      const elsewhere = await commit(t, other, f.base, [putOp(['db', 't4'], table('s3://w/t4.json'))]);
+      const tgt = await commit(t, f.target, f.base, [putOp(['db', 't5'], table('s3://w/t5.json'))]);
+      const mergeFrom = async (fromHash: string, fromRefName = f.source) =>
+        merge(t, f.target, await head(t, f.target), { fromRefName, fromHash });
+      // The target's own head, an abbreviated hash of the other branch's commit, then that commit in full.
+      for (const hash of [tgt.hash, elsewhere.hash.slice(0, 16), elsewhere.hash]) {
+        const res = await mergeFrom(hash);
+        if (t.kind === 'nessie') {
+          // Nessie merges whatever commit it is given (a no-op for the target's head, already contained), whatever
+          // fromRefName says; it takes only full hashes here (404 for the abbreviated one).
+          if (hash.length < 64) expectStatus(res, 404, 'REFERENCE_NOT_FOUND');
+          else assert.equal(ok(res).wasApplied, hash === elsewhere.hash);
+          continue;
+        }
+        expectStatus(res, 400, 'BAD_REQUEST');
+        assert.equal(res.body.catalogCode, 'COMMIT_NOT_ON_REFERENCE');
+        assert.ok(res.body.message.includes(hash) && res.body.message.includes(f.source), res.body.message);
+      }
+      assert.equal(await location(t, f.target, 'db.t4'), t.kind === 'nessie' ? 's3://w/t4.json' : null);
+      expectStatus(await mergeFrom('deadbeef'.repeat(8)), 404, 'REFERENCE_NOT_FOUND');
+      // Commits of the source merge as before: an ancestor (the fork point, already merged), the head.
+      assert.equal(ok(await mergeFrom(`${s.hash}~1`)).wasApplied, false);
+      assert.equal(ok(await mergeFrom(s.hash)).wasApplied, true);
+      assert.equal(await location(t, f.target, 'db.t3'), 's3://w/t3.json');
+      // A DETACHED source takes any commit.
+      ok(await mergeFrom(elsewhere.hash, 'DETACHED'));
+      assert.equal(await location(t, f.target, 'db.t4'), 's3://w/t4.json');
+    },
+  },
 ];

@@ -1,8 +1,8 @@
 import { RatError } from './rat-error.ts';
 
 /**
- * A commit named as one of a reference's (a transplant's `hashesToTransplant`, which come from `fromRefName`) that is
- * neither its head nor reachable from it. `searched` is set when the walk gave up after that many commits, so the
+ * A commit named as one of a reference's (a merge's `fromHash`, a transplant's `hashesToTransplant`: they come from
+ * `fromRefName`) that is neither its head nor reachable from it. `searched` is set when the walk gave up after that many commits, so the
  * commit may lie further down.
  */
 export class CommitNotOnReferenceError extends RatError {

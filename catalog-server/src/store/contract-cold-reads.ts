@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NoSuchReferenceError } from '../errors/index.ts';
 import type { CoreVersionStore } from './core/version-store.ts';
 import { key, put } from './contract-fixture.ts';
 import type { Commit, VersionStore } from './types.ts';
@@ -144,6 +145,87 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
       assert.equal(near[0]!.hash, main);
       for (const p of near[0]!.parents) assert.ok(near.some((n) => n.hash === p));
       assert.deepEqual(await persistence.ancestorNodes('0'.repeat(64), 10), []);
+    });
+
+    it('walks down a history it never read a page of ancestors per round trip, within the walk’s bounds', async () => {
+      const w = fixture.writer;
+      const commit = async (branch: string, i: number) =>
+        (
+          await w.commit(branch, (await w.getReference(branch)).hash, { message: `${branch}${i}` }, [
+            put(key('t', branch), `file:///w/${branch}/${i}`),
+          ])
+        ).hash;
+      // 300 commits on main, with a side branch of three commits merged in half way.
+      const first = await commit('main', 0);
+      for (let i = 1; i < 300; i++) {
+        await commit('main', i);
+        if (i !== 150) continue;
+        await w.createReference('side', 'BRANCH', (await w.getReference('main')).hash);
+        for (let j = 0; j < 3; j++) await commit('side', j);
+        await w.merge({ fromRefName: 'side', toBranch: 'main' });
+      }
+      const head = (await w.getReference('main')).hash;
+      const floor = (await w.getCommit(first)).generation;
+
+      // The persistence read: ancestors above the floor are followed, a commit at it is answered but not followed.
+      const persistence = (w as CoreVersionStore).persistence;
+      const bounded = await persistence.ancestorNodes(head, 1_000, floor);
+      assert.equal(bounded.length, 304, 'main after the first commit, the merge, side, and the first commit');
+      assert.equal(bounded.at(-1)!.hash, first);
+      const above = bounded.filter((n) => n.generation > floor);
+      for (const n of bounded.slice(1))
+        assert.ok(
+          above.some((m) => m.parents.includes(n.hash)),
+          n.hash,
+        );
+      assert.ok((await persistence.ancestorNodes(head, 1_000)).length > bounded.length, 'unbounded goes to the root');
+
+      // A cold reader walking the first-parent line down to `first` reads pages of ancestors, never a whole commit.
+      reader = await fixture.openReader();
+      const cold = (reader as CoreVersionStore).persistence;
+      const pages: number[] = [];
+      let commitReads = 0;
+      const ancestorNodes = cold.ancestorNodes.bind(cold);
+      const getCommit = cold.getCommit.bind(cold);
+      cold.ancestorNodes = async (hash, limit, below) => {
+        const page = await ancestorNodes(hash, limit, below);
+        pages.push(page.length);
+        return page;
+      };
+      cold.getCommit = async (hash) => {
+        commitReads++;
+        return getCommit(hash);
+      };
+      const walk = async (wanted: number) => {
+        const seen: string[] = [];
+        for (let h: string | undefined = head; h !== undefined && h !== first;) {
+          const links = await reader!.commitLinks(h, { floor, wanted: wanted - seen.length });
+          assert.deepEqual(links, {
+            generation: (await w.getCommit(h)).generation,
+            parentHashes: (await w.getCommit(h)).parentHashes,
+          });
+          seen.push(h);
+          h = links.parentHashes[0];
+        }
+        return seen.length;
+      };
+      assert.equal(await walk(20_000), 300);
+      assert.deepEqual([pages, commitReads], [[304], 0]);
+      // Fewer loads left: no page is larger than the walk may still load.
+      await reader.close();
+      reader = await fixture.openReader();
+      const small = (reader as CoreVersionStore).persistence;
+      const smallPages: number[] = [];
+      const smallRead = small.ancestorNodes.bind(small);
+      small.ancestorNodes = async (hash, limit, below) => {
+        const page = await smallRead(hash, limit, below);
+        smallPages.push(page.length);
+        return page;
+      };
+      let left = 50;
+      for (let h = head; left > 0; left--) h = (await reader.commitLinks(h, { floor, wanted: left })).parentHashes[0]!;
+      assert.deepEqual(smallPages, [50]);
+      await assert.rejects(reader.commitLinks('0'.repeat(64)), NoSuchReferenceError);
     });
   });
 }

@@ -100,6 +100,21 @@ export interface Commit {
   generation: number;
 }
 
+/** What a walk down a history reads of a commit (`VersionStore.commitLinks`). */
+export interface CommitLinks {
+  /** Higher than each parent's: no commit at or below a generation can lead to a commit of that generation. */
+  generation: number;
+  parentHashes: readonly string[];
+}
+
+/** How far a walk down a history may still go, so a store reading ahead for it reads no further. */
+export interface WalkBounds {
+  /** The walk does not follow the parents of a commit at or below this generation. */
+  floor: number;
+  /** Commits the walk may still load, this one included. */
+  wanted: number;
+}
+
 export interface CommitWithOperations extends Commit {
   operations: Array<{ type: 'PUT'; key: ContentKey; content: Content } | { type: 'DELETE'; key: ContentKey }>;
 }
@@ -352,6 +367,15 @@ export interface VersionStore {
   forgetFiles(locations: string[]): Promise<void>;
 
   getCommit(hash: string): Promise<CommitWithOperations>;
+  /**
+   * A commit's generation and parents (`hash` in full; 404 error when no commit has it), for walks down a history
+   * (is a commit on a reference?). Cheaper than `getCommit`, and a commit not held in memory is read together with
+   * the ancestors the walk goes on to, within `walk`'s bounds (a page per round trip): a walk thousands of commits
+   * deep costs a few queries on PostgreSQL, not one per commit.
+   *
+   * @example await store.commitLinks(head, { floor: target.generation, wanted: 20_000 }) // { generation, parentHashes }
+   */
+  commitLinks(hash: string, walk?: WalkBounds): Promise<CommitLinks>;
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
   getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
   /**

@@ -1,5 +1,5 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
-import type { VersionStore } from '../../store/types.ts';
+import type { VersionStore, WalkBounds } from '../../store/types.ts';
 import { unreachedFrom } from './reachable.ts';
 
 /** Commits a membership walk visits at most; a commit further below the head than this is treated as not on it. */
@@ -66,8 +66,8 @@ export class HistoryMembership {
   }
 
   private async walk(head: string, target: string): Promise<boolean> {
-    const generation = (await this.store.getCommit(target)).generation;
-    const load = (h: string) => this.store.getCommit(h);
+    const generation = (await this.store.commitLinks(target)).generation;
+    const load = (h: string, bounds: WalkBounds) => this.store.commitLinks(h, bounds);
     return (await unreachedFrom(head, new Map([[target, generation]]), load, this.limit)).hashes.length === 0;
   }
 }

@@ -1,9 +1,6 @@
-/** What a reachability walk reads of a commit. */
-export interface CommitLinks {
-  /** Higher than each parent's: no commit at or below a generation can lead to a commit of that generation. */
-  generation: number;
-  parentHashes: readonly string[];
-}
+import type { CommitLinks, WalkBounds } from '../../store/types.ts';
+
+export type { CommitLinks };
 
 /** The targets a walk did not reach, and whether it stopped at its limit (those might be further down). */
 export interface Unreached {
@@ -16,15 +13,16 @@ export interface Unreached {
  * for all of them, newest first, stopping once every target is found and never going below the lowest generation
  * still sought, so it costs the commits between the head and the oldest target, and at most `limit` commit loads:
  * past that the targets not yet found are reported with `exhausted` (a long history is not walked to its start).
- * Pure over `load`, so the same walk serves the store and an in-memory graph.
+ * Pure over `load`, so the same walk serves the store and an in-memory graph. `load` is told both bounds (the floor,
+ * the loads left), so a store can read the commits the walk goes on to ahead, in pages, and none beyond them.
  *
- * @example await unreachedFrom(head, new Map([[picked.hash, picked.generation]]), (h) => store.getCommit(h), 20_000)
+ * @example await unreachedFrom(head, new Map([[picked.hash, picked.generation]]), (h, b) => store.commitLinks(h, b), 20_000)
  *   // { hashes: [], exhausted: false } when `picked` is the head or one of its ancestors
  */
 export async function unreachedFrom(
   head: string,
   targets: ReadonlyMap<string, number>,
-  load: (hash: string) => Promise<CommitLinks>,
+  load: (hash: string, bounds: WalkBounds) => Promise<CommitLinks>,
   limit: number,
 ): Promise<Unreached> {
   const sought = new Map(targets);
@@ -39,7 +37,7 @@ export async function unreachedFrom(
   let visited = 0;
   while (stack.length > 0 && sought.size > 0) {
     if (++visited > limit) return result(true);
-    const c = await load(stack.pop()!);
+    const c = await load(stack.pop()!, { floor, wanted: limit - visited + 1 });
     // Its parents are all below the lowest target still sought: nothing down there is one or leads to one.
     if (c.generation <= floor) continue;
     for (const p of c.parentHashes) {

@@ -18,8 +18,8 @@ import type {
   VersionStore,
 } from '../../store/types.ts';
 import { icebergMergeResolver } from '../iceberg/index.ts';
-import { pickedCommits } from './picked-commits.ts';
-import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
+import { sourceCommits } from './source-commits.ts';
+import { writeTarget, type RefPath } from './ref-path.ts';
 
 /**
  * One catalog commit of `operations` on the branch `{ref}` names.
@@ -47,7 +47,8 @@ export interface MergeFlags {
 }
 
 /**
- * Merges `fromRefName` at `fromHash` (which must be a commit of that reference) into the branch `{ref}` names.
+ * Merges `fromRefName` at `fromHash` (its head or reachable from it, see `sourceCommits`) into the branch `{ref}`
+ * names.
  *
  * @example await mergeInto(ctx, parseRefPath('main@1a2b3c4d', 'main'), { fromRefName: 'dev', fromHash: '5e6f7a8b', meta: {}, flags })
  */
@@ -58,8 +59,9 @@ export async function mergeInto(
 ): Promise<MergeResult> {
   if (!input.fromHash) throw new BadRequestError('Source hash must be provided: send "fromHash" (the source head).');
   const target = await writeTarget(ctx.store, ref);
-  // The source must name an existing reference (404 otherwise), as in Nessie.
-  const fromHash = await resolveBodyCommit(ctx.store, input.fromRefName, input.fromHash);
+  // An existing source (404 otherwise, as in Nessie), and a commit of it (400 naming the hash otherwise): a hash of
+  // another branch would merge that branch's changes under the source's name.
+  const [fromHash] = await sourceCommits(ctx.store, input.fromRefName, [input.fromHash]);
   return ctx.store.merge({
     fromRefName: input.fromRefName,
     fromHash,
@@ -72,7 +74,7 @@ export async function mergeInto(
 }
 
 /**
- * Applies the commits `hashes` of `fromRefName` (each its head or reachable from it, see `pickedCommits`) one by one
+ * Applies the commits `hashes` of `fromRefName` (each its head or reachable from it, see `sourceCommits`) one by one
  * onto the branch `{ref}` names; they keep their authors, and their messages unless a message is given for a single
  * commit.
  *
@@ -85,7 +87,7 @@ export async function transplantInto(
 ): Promise<MergeResult> {
   const target = await writeTarget(ctx.store, ref);
   // Commits of the source only (400 naming the hash otherwise), so a mistaken hash is not copied or taken for a conflict.
-  const hashes = await pickedCommits(ctx.store, input.fromRefName, input.hashes);
+  const hashes = await sourceCommits(ctx.store, input.fromRefName, input.hashes);
   return ctx.store.transplant({
     fromRefName: input.fromRefName,
     hashesToTransplant: hashes,

@@ -15,6 +15,11 @@ const ANCESTRY_LIMIT = 100_000;
  * parents, theirs, and so on, so reading them together turns one query per commit into one per this many.
  */
 const ANCESTRY_BATCH = 256;
+/**
+ * Ancestors read at once, at most, when a reachability walk (core `commitLinks`) reaches a commit it does not hold:
+ * a walk 20,000 commits deep then costs 20 queries, where one query per commit was 20,000 round trips on PostgreSQL.
+ */
+const WALK_PAGE = 1_000;
 
 /** The root commit every store starts from; fixed fields so that every fresh store has the same root hash. */
 const ROOT_FIELDS = {
@@ -136,16 +141,27 @@ export class ObjectReader {
   };
 
   /** The merge-base walk's view of a commit. */
-  readonly loadNode = async (hash: string): Promise<CommitNode> => {
+  readonly loadNode = (hash: string): Promise<CommitNode> => this.ancestorLinks(hash, -1, ANCESTRY_BATCH);
+
+  /**
+   * A commit's parents and generation (a full hash), from memory when held; otherwise read in one round trip together
+   * with the ancestors a walk from it goes on to, up to `wanted` of them (at most `WALK_PAGE`), not below the parents
+   * of commits at `floor` (see `Persistence.ancestorNodes`). A walk that stops early has read at most one page more
+   * than it needed; one that goes deep reads a page per round trip instead of a commit.
+   */
+  async ancestorLinks(hash: string, floor: number, wanted: number): Promise<CommitNode> {
     const known = this.cachedCommit(hash) ?? this.ancestry.get(hash);
     if (known) return { parents: known.parents, generation: known.generation };
-    for (const n of await this.persist.ancestorNodes(hash, ANCESTRY_BATCH)) {
-      remember(this.ancestry, n.hash, { parents: n.parents, generation: n.generation }, ANCESTRY_LIMIT);
+    const page = Math.max(1, Math.min(wanted, WALK_PAGE));
+    let found: CommitNode | undefined;
+    for (const n of await this.persist.ancestorNodes(hash, page, floor)) {
+      const node = { parents: n.parents, generation: n.generation };
+      remember(this.ancestry, n.hash, node, ANCESTRY_LIMIT);
+      if (n.hash === hash) found = node;
     }
-    const found = this.ancestry.get(hash);
     if (!found) throw new NoSuchReferenceError(hash);
     return found;
-  };
+  }
 
   /** A full hash, or a unique prefix of at least 8 hex digits, to the full hash of an existing commit. */
   async resolveHash(hash: string): Promise<string> {

@@ -101,10 +101,13 @@ export interface Persistence {
   firstParents(hash: string, limit: number): Promise<CommitRecord[]>;
   /**
    * Up to `limit` ancestors of `hash` through both parents (itself included), each once, the nearest ones (breadth
-   * first), answered highest generation first, with only what a merge-base walk needs; one round trip. A walk over a history the server has not read yet (after a restart, on
-   * another replica) reads its commits this way instead of one query per commit.
+   * first), answered highest generation first, with only what a walk down the history needs; one round trip. A walk
+   * over a history the server has not read yet (after a restart, on another replica) reads its commits this way
+   * instead of one query per commit. With `floor`, the parents of a commit at or below that generation are not
+   * followed (the commit itself is answered): a reachability walk looking for a commit of generation `floor` never
+   * goes below it, so reading further would be wasted.
    */
-  ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]>;
+  ancestorNodes(hash: string, limit: number, floor?: number): Promise<AncestorNode[]>;
   /** Up to `limit` full hashes starting with `prefix` (lower-case hex). */
   commitsByPrefix(prefix: string, limit: number): Promise<string[]>;
   /** A trie node's serialized body. */

@@ -5,6 +5,7 @@ import { assertValidReferenceName } from '../ref-name.ts';
 import { treeApply, treeGet } from '../tree/hamt.ts';
 import type {
   Commit,
+  CommitLinks,
   CommitMeta,
   CommitOptions,
   CommitResult,
@@ -27,6 +28,7 @@ import type {
   ResolvedRef,
   TransplantOptions,
   VersionStore,
+  WalkBounds,
   WriteStats,
 } from '../types.ts';
 import { keyId } from '../types.ts';
@@ -235,6 +237,11 @@ export class CoreVersionStore implements VersionStore {
   async getCommit(hash: string): Promise<CommitWithOperations> {
     const c = await this.objects.commit(await this.objects.resolveHash(hash));
     return { ...toCommit(c), operations: structuredClone(c.operations) };
+  }
+
+  async commitLinks(hash: string, walk: WalkBounds = { floor: -1, wanted: 1 }): Promise<CommitLinks> {
+    const node = await this.objects.ancestorLinks(hash, walk.floor, walk.wanted);
+    return { generation: node.generation, parentHashes: node.parents };
   }
 
   async getContent(hash: string, key: ContentKey): Promise<Content | undefined> {

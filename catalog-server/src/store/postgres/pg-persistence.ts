@@ -168,21 +168,21 @@ export class PostgresPersistence implements Persistence {
     return rows.map(fromCommitRow);
   }
 
-  async ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]> {
-    // Both parents of every commit reached, each commit once (UNION), nearest first. PostgreSQL computes a recursive
-    // query only as far as its reader fetches, so the LIMIT bounds the walk.
+  async ancestorNodes(hash: string, limit: number, floor = -1): Promise<AncestorNode[]> {
+    // Both parents of every commit above the floor reached, each commit once (UNION), nearest first. PostgreSQL
+    // computes a recursive query only as far as its reader fetches, so the LIMIT bounds the walk.
     const { rows } = await this.pool.query<AncestorRow>(
       `WITH RECURSIVE anc(hash) AS (
         SELECT $1::text COLLATE "C"
         UNION
         SELECT p.hash FROM anc JOIN commits c ON c.hash = anc.hash
         CROSS JOIN LATERAL (VALUES (c.parent), (c.merge_parent)) AS p(hash)
-        WHERE p.hash IS NOT NULL
+        WHERE p.hash IS NOT NULL AND c.generation > $3
       ),
       first AS (SELECT hash FROM anc LIMIT $2)
       SELECT c.hash, c.parent, c.merge_parent, c.generation FROM first JOIN commits c ON c.hash = first.hash
       ORDER BY c.generation DESC, c.hash`,
-      [hash, limit],
+      [hash, limit, floor],
     );
     return rows.map(fromAncestorRow);
   }

@@ -73,14 +73,15 @@ export class SqlitePersistence implements Persistence {
           WHERE c.parent IS NOT NULL AND chain.n + 1 < ?
         )
         SELECT commits.* FROM chain JOIN commits ON commits.hash = chain.hash ORDER BY chain.n`),
-      // Both parents of every commit reached, each commit once (UNION), nearest first; the LIMIT bounds the walk.
+      // Both parents of every commit above the floor reached, each commit once (UNION), nearest first; the LIMIT
+      // bounds the walk.
       ancestorNodes: p(`WITH RECURSIVE anc(hash) AS (
-          SELECT ?
+          SELECT @hash
           UNION
           SELECT CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END
           FROM anc JOIN commits c ON c.hash = anc.hash JOIN (SELECT 0 AS i UNION ALL SELECT 1) side
-          WHERE (CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END) IS NOT NULL
-          LIMIT ?
+          WHERE (CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END) IS NOT NULL AND c.generation > @floor
+          LIMIT @limit
         )
         SELECT c.hash, c.parent, c.merge_parent, c.generation FROM anc JOIN commits c ON c.hash = anc.hash
         ORDER BY c.generation DESC, c.hash`),
@@ -236,8 +237,8 @@ export class SqlitePersistence implements Persistence {
     return (this.stmt.firstParents.all(hash, limit) as CommitRow[]).map(fromCommitRow);
   }
 
-  async ancestorNodes(hash: string, limit: number): Promise<AncestorNode[]> {
-    return (this.stmt.ancestorNodes.all(hash, limit) as AncestorRow[]).map(fromAncestorRow);
+  async ancestorNodes(hash: string, limit: number, floor = -1): Promise<AncestorNode[]> {
+    return (this.stmt.ancestorNodes.all({ hash, limit, floor }) as AncestorRow[]).map(fromAncestorRow);
   }
 
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {

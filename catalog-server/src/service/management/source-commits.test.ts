@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { CommitNotOnReferenceError, NoSuchReferenceError } from '../../errors/index.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { VersionStore } from '../../store/types.ts';
-import { pickedCommits } from './picked-commits.ts';
+import { sourceCommits } from './source-commits.ts';
 
-describe('pickedCommits: the commits a transplant takes from its source', () => {
+describe('sourceCommits: the commits a merge or transplant takes from its source', () => {
   let store: VersionStore;
   let n = 0;
   const commit = async (branch: string) => {
@@ -25,7 +25,7 @@ describe('pickedCommits: the commits a transplant takes from its source', () => 
     await store.createReference('dev', 'BRANCH', m1);
     const d1 = await commit('dev');
     const d2 = await commit('dev');
-    assert.deepEqual(await pickedCommits(store, 'dev', [d2.slice(0, 12), d1, `${d2}~1`, m1.toUpperCase()]), [
+    assert.deepEqual(await sourceCommits(store, 'dev', [d2.slice(0, 12), d1, `${d2}~1`, m1.toUpperCase()]), [
       d2,
       d1,
       d1,
@@ -38,7 +38,7 @@ describe('pickedCommits: the commits a transplant takes from its source', () => 
     await store.createReference('dev', 'BRANCH', m1);
     const d1 = await commit('dev');
     const m2 = await commit('main');
-    await assert.rejects(pickedCommits(store, 'dev', [d1, m2.slice(0, 10)]), (err: unknown) => {
+    await assert.rejects(sourceCommits(store, 'dev', [d1, m2.slice(0, 10)]), (err: unknown) => {
       assert.ok(err instanceof CommitNotOnReferenceError);
       assert.deepEqual(err.data, { hash: m2.slice(0, 10), ref: 'dev' });
       return true;
@@ -47,25 +47,25 @@ describe('pickedCommits: the commits a transplant takes from its source', () => 
 
   it('answers 404 for a source or a commit that does not exist', async () => {
     const m1 = await commit('main');
-    await assert.rejects(pickedCommits(store, 'nope', [m1]), NoSuchReferenceError);
-    await assert.rejects(pickedCommits(store, 'main', ['deadbeef'.repeat(8)]), NoSuchReferenceError);
+    await assert.rejects(sourceCommits(store, 'nope', [m1]), NoSuchReferenceError);
+    await assert.rejects(sourceCommits(store, 'main', ['deadbeef'.repeat(8)]), NoSuchReferenceError);
   });
 
   it('takes any existing commit from a DETACHED source', async () => {
     const m1 = await commit('main');
     await store.createReference('dev', 'BRANCH', m1);
     const d1 = await commit('dev');
-    assert.deepEqual(await pickedCommits(store, 'DETACHED', [d1]), [d1]);
+    assert.deepEqual(await sourceCommits(store, 'DETACHED', [d1]), [d1]);
   });
 
   it('walks at most its limit below the source head, and says so when a commit may be further down', async () => {
     const first = await commit('main');
     for (let i = 0; i < 5; i++) await commit('main');
-    await assert.rejects(pickedCommits(store, 'main', [first], 3), (err: unknown) => {
+    await assert.rejects(sourceCommits(store, 'main', [first], 3), (err: unknown) => {
       assert.ok(err instanceof CommitNotOnReferenceError);
       assert.equal(err.data['searched'], 3);
       return true;
     });
-    assert.deepEqual(await pickedCommits(store, 'main', [first], 10), [first]);
+    assert.deepEqual(await sourceCommits(store, 'main', [first], 10), [first]);
   });
 });
