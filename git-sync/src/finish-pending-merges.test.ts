@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PendingMerge } from './catalog/data-catalog.ts';
+import { CatalogRequestFailedError } from './errors/index.ts';
 import { finishPendingMerges } from './finish-pending-merges.ts';
 import { ioWith, recordingCatalog } from './testing/recording-catalog.ts';
 import { PROPS } from './types.ts';
@@ -87,6 +88,38 @@ describe('finishPendingMerges (forge merges the webhook left for rat sync)', () 
       for (const m of fromSource) assert.equal(m.req.fromRefName, 'DETACHED', state);
       assert.deepEqual(gone.cleared, ['p1'], state);
     }
+  });
+
+  it('merges the recorded commit detached when the source branch was reset and no longer holds it', async () => {
+    for (const state of ['rebuild', 'conflict'] as const) {
+      const reset = recordingCatalog([pending({ state, sourceHash: 'f0' })]);
+      const merge = reset.catalog.merge;
+      // The server refuses a fromHash that is not on fromRefName (the branch was reset or made anew since).
+      reset.catalog.merge = async (target, req) => {
+        if (req.fromRefName === 'feature' && req.fromHash === 'f0')
+          throw new CatalogRequestFailedError(
+            'POST',
+            '/merge',
+            400,
+            'BAD_REQUEST',
+            'not on',
+            'COMMIT_NOT_ON_REFERENCE',
+          );
+        return merge(target, req);
+      };
+      const [r] = await finishPendingMerges(ioWith(reset.catalog, { ok: true, rebuilt: ['gold.revenue'] }), 'main');
+      assert.equal(r?.kind, 'merged', state);
+      const detachedMerges = reset.merges.filter((m) => m.req.fromHash === 'f0');
+      assert.ok(detachedMerges.length >= 1, state);
+      for (const m of detachedMerges) assert.equal(m.req.fromRefName, 'DETACHED', state);
+      assert.deepEqual(reset.cleared, ['p1'], state);
+    }
+    // Any other refusal is not retried.
+    const other = recordingCatalog([pending({ state: 'conflict' })]);
+    other.catalog.merge = async () => {
+      throw new CatalogRequestFailedError('POST', '/merge', 400, 'BAD_REQUEST', 'bad', 'READ_ONLY_REFERENCE');
+    };
+    await assert.rejects(finishPendingMerges(ioWith(other.catalog, { ok: true, rebuilt: [] }), 'main'));
   });
 
   it('only the merges into the branch being synced', async () => {

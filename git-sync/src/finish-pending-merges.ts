@@ -25,17 +25,26 @@ export async function finishPendingMerges(
   const target = dataBranchFor(codeBranch, io.config);
   const out: FinishedMerge[] = [];
   for (const p of await listPendingMerges(io, target)) {
-    const source = await recordedSource(io, p);
-    const r =
+    const finish = (source: MergeSource) =>
       p.state === 'rebuild'
-        ? await finishRebuild(io, p, source, opts.resolve)
-        : await mergeDataBranches(io, {
+        ? finishRebuild(io, p, source, opts.resolve)
+        : mergeDataBranches(io, {
             sourceBranch: p.sourceBranch,
             targetBranch: p.targetBranch,
             mergeSha: p.mergeSha,
             resolve: opts.resolve,
             sourceAt: source,
           });
+    const source = await recordedSource(io, p);
+    let r: MergeDataResult;
+    try {
+      r = await finish(source);
+    } catch (err) {
+      // The source branch was reset or made anew since the forge event, so the recorded commit is no longer on it:
+      // merge that commit detached (what the forge merged), which needs a reader of every reference.
+      if (!(source.type !== 'DETACHED' && notOnSource(err))) throw err;
+      r = await finish(detached(p.sourceHash));
+    }
     if (r.kind === 'merged' || r.kind === 'already-merged') {
       if (p.mergeSha && r.kind === 'merged') await recordCodeLink(io, p.mergeSha, codeBranch, r.hash);
       await io.catalog.clearPendingMerge(p);
@@ -65,6 +74,9 @@ async function recordedSource(io: GitSyncIO, p: PendingMerge): Promise<MergeSour
 }
 
 const detached = (hash: string): MergeSource => ({ type: 'DETACHED', name: 'DETACHED', hash });
+
+const notOnSource = (err: unknown) =>
+  err instanceof CatalogRequestFailedError && err.catalogCode === 'COMMIT_NOT_ON_REFERENCE';
 
 /** The derived tables of a partly merged forge merge, rebuilt with the merged code on the merged data. */
 async function finishRebuild(

@@ -27,7 +27,7 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
     } catch (e) {
       if (e instanceof ManagementApiError) {
         if (e.status === 0) throw new CatalogUnreachableError(base, String(e.cause ?? e.message));
-        throw new CatalogRequestFailedError(e.method, e.url, e.status, e.errorCode, e.message);
+        throw new CatalogRequestFailedError(e.method, e.url, e.status, e.errorCode, e.message, e.catalogCode);
       }
       throw e;
     }
