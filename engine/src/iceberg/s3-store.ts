@@ -56,9 +56,11 @@ export function s3StoreWith(
         ...(keys.token ? { sessionToken: keys.token } : {}),
       };
     }
-    // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed.
+    // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed. A signing
+    // client is kept per signer endpoint and per identity it signs as (the catalog credentials may change).
+    const signedAs = signer ? [signer.url, signer.auth.server, signer.auth.credentials ?? null] : null;
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token, signer?.url]))
+      .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token, signedAs]))
       .digest('hex');
     let c = clients.get(cacheKey);
     if (!c) {
