@@ -1,7 +1,7 @@
 import type { TableMetadata } from '@ratatouille/iceberg';
 import { parseJson, stringifyJson } from '@ratatouille/iceberg/json';
 import { exchangeJson, NoResponseError, type JsonExchange } from './json-exchange.ts';
-import { defaultCredentials, type CatalogCredentials } from './auth.ts';
+import { defaultCredentials, type CatalogAuth, type CatalogCredentials } from './auth.ts';
 import { LoadCache } from './load-cache.ts';
 
 /**
@@ -92,6 +92,11 @@ export class IcebergRestClient {
     this.baseUrl = opts.ref ? `${root}/iceberg/${encodeURIComponent(opts.ref)}` : `${root}/iceberg`;
   }
 
+  /** The server and credentials this client authenticates with (for requests outside its REST paths: S3 signing). */
+  get auth(): CatalogAuth {
+    return { server: this.opts.server, credentials: this.opts.credentials ?? defaultCredentials(this.opts.server) };
+  }
+
   /** The same client on another ref. */
   withRef(ref: string): IcebergRestClient {
     return new IcebergRestClient({ ...this.opts, ref });
@@ -108,7 +113,7 @@ export class IcebergRestClient {
     try {
       res = await exchangeJson(method, url, {
         headers: headers ? { ...this.opts.headers, ...headers } : this.opts.headers,
-        auth: { server: this.opts.server, credentials: this.opts.credentials ?? defaultCredentials(this.opts.server) },
+        auth: this.auth,
         body: body === undefined ? undefined : stringifyJson(body),
         parse: parseJson,
       });

@@ -75,7 +75,10 @@ export class StorageError extends EngineError<
     super(
       'STORAGE_ERROR',
       `${operation} ${location} failed (${s3Code ?? 'error'}): ${(cause as Error)?.message ?? String(cause)}. ` +
-        'Check the S3 endpoint and keys (the catalog vends them for tables; landing prefixes use the AWS_* variables).',
+        ((cause as { code?: string })?.code === 'S3_SIGN_FAILED'
+          ? "The catalog signs this table's S3 requests (remote signing): check that the engine's catalog client " +
+            '(RAT_CLIENT_ID/RAT_CLIENT_SECRET or RAT_TOKEN) may read the branch, and write it for uploads.'
+          : 'Check the S3 endpoint and keys (the catalog vends them for tables; landing prefixes use the AWS_* variables).'),
       { location, operation, s3Code },
     );
   }

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UnsupportedLocationError } from '../errors/engine-error.ts';
+import { resolveSignerEndpoint, type CatalogAuth } from '@ratatouille/catalog-client';
 import type { S3Store } from './s3-store.ts';
+import { signerOf, type TableSigner } from './s3-signing.ts';
 
 /**
  * Where the engine's files live. Tables and landing files are on `file://` paths or `s3://bucket/key`; DuckDB only
@@ -86,26 +88,55 @@ const fileStore: ObjectStore = {
 export type S3Properties = Record<string, string>;
 
 const bucketSettings = new Map<string, S3Properties>();
+/** Tables whose files the catalog signs (remote signing), by location as `bucket/path`. */
+const tableSigners = new Map<string, TableSigner>();
+
+/** The catalog a table was loaded through: its URI (which names the ref) and how the engine authenticates to it. */
+export interface CatalogOrigin {
+  readonly baseUrl: string;
+  readonly auth: CatalogAuth;
+}
 
 /**
  * Remembers the storage settings the catalog returned with a table (`loadTable`/`createTable` `config`) for the
- * bucket of its location, so that the engine reads and writes that table's files with them.
+ * bucket of its location, so that the engine reads and writes that table's files with them. When the config turns
+ * remote signing on, the table's signer endpoint is remembered for its location, resolved against the catalog URI
+ * it was loaded through (the ref the engine is writing to, when it writes): the last load of a location wins.
  *
- * @example rememberStorage(loaded.metadata.location, loaded.config)
+ * @example rememberStorage(loaded.metadata.location, loaded.config, catalog)
  */
-export function rememberStorage(location: string, config: Record<string, string> | undefined): void {
+export function rememberStorage(
+  location: string,
+  config: Record<string, string> | undefined,
+  catalog: CatalogOrigin,
+): void {
   if (!isS3(location) || !config) return;
   const s3 = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('s3.') || k === 'client.region'));
   if (Object.keys(s3).length === 0) return;
   const { bucket } = splitS3(location);
   bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...s3 });
+  const url = resolveSignerEndpoint(catalog.baseUrl, config);
+  if (url) tableSigners.set(bucketPath(location), { url, auth: catalog.auth });
+}
+
+/** `s3://b/a/t/` → `b/a/t`: one spelling per location whatever its scheme (`s3a://`) or trailing slash. */
+function bucketPath(location: string): string {
+  const { bucket, key } = splitS3(location);
+  return `${bucket}/${key}`.replace(/\/+$/, '');
+}
+
+/** The signer for an S3 location inside a table that the catalog signs for, else undefined. */
+function signingFor(location: string): TableSigner | undefined {
+  return tableSigners.size ? signerOf(tableSigners, bucketPath(location)) : undefined;
 }
 
 let s3Loaded: Promise<S3Store> | undefined;
 
 /** The S3 store, imported on first use: the AWS SDK takes ~150 ms to load, which a run on local files never needs. */
 function s3(): Promise<S3Store> {
-  s3Loaded ??= import('./s3-store.ts').then((m) => m.s3StoreWith((bucket) => bucketSettings.get(bucket) ?? {}));
+  s3Loaded ??= import('./s3-store.ts').then((m) =>
+    m.s3StoreWith((bucket) => bucketSettings.get(bucket) ?? {}, signingFor),
+  );
   return s3Loaded;
 }
 

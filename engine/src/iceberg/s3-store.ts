@@ -11,6 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { StorageError } from '../errors/engine-error.ts';
 import { splitS3, type ObjectStore, type S3Properties } from './files.ts';
+import { remoteSigningConfig } from './s3-remote-signer.ts';
+import type { TableSigner } from './s3-signing.ts';
 
 /** The object store of `s3://` locations, plus streaming an object to a local file. */
 export interface S3Store extends ObjectStore {
@@ -20,11 +22,17 @@ export interface S3Store extends ObjectStore {
 /**
  * The S3 store (files.ts imports this module only when an `s3://` location is used). `settings` gives the catalog's
  * settings for a bucket; without them the standard AWS variables apply, read at each call so that a changed
- * environment takes effect. Clients are shared per distinct settings.
+ * environment takes effect. `signing` names the catalog signer of a location inside a table whose warehouse signs
+ * (remote signing): requests for it are signed by the catalog and no keys are used. Clients are shared per distinct
+ * settings.
  */
-export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store {
+export function s3StoreWith(
+  settings: (bucket: string) => S3Properties,
+  signing: (location: string) => TableSigner | undefined = () => undefined,
+): S3Store {
   const clients = new Map<string, S3Client>();
-  const client = (bucket: string): S3Client => {
+  const client = (location: string): S3Client => {
+    const { bucket } = splitS3(location);
     const p = settings(bucket);
     const env = process.env;
     const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -34,19 +42,25 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
       forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
       ...(endpoint ? { endpoint } : {}),
     };
-    const keys = p['s3.access-key-id']
-      ? { id: p['s3.access-key-id'], secret: p['s3.secret-access-key'], token: p['s3.session-token'] }
-      : { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY, token: env.AWS_SESSION_TOKEN };
-    if (keys.id && keys.secret) {
+    const signer = signing(location);
+    const keys = signer
+      ? { id: undefined, secret: undefined, token: undefined }
+      : p['s3.access-key-id']
+        ? { id: p['s3.access-key-id'], secret: p['s3.secret-access-key'], token: p['s3.session-token'] }
+        : { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY, token: env.AWS_SESSION_TOKEN };
+    if (signer) Object.assign(cfg, remoteSigningConfig(signer, cfg.region as string));
+    else if (keys.id && keys.secret) {
       cfg.credentials = {
         accessKeyId: keys.id,
         secretAccessKey: keys.secret,
         ...(keys.token ? { sessionToken: keys.token } : {}),
       };
     }
-    // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed.
+    // The cache key holds the keys only as a hash, so no secret sits in a map key that could be printed. A signing
+    // client is kept per signer endpoint and per identity it signs as (the catalog credentials may change).
+    const signedAs = signer ? [signer.url, signer.auth.server, signer.auth.credentials ?? null] : null;
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token]))
+      .update(JSON.stringify([cfg.region, cfg.forcePathStyle, endpoint, keys.id, keys.secret, keys.token, signedAs]))
       .digest('hex');
     let c = clients.get(cacheKey);
     if (!c) {
@@ -60,7 +74,7 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
     async get(location) {
       const { bucket, key } = splitS3(location);
       try {
-        const r = await client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const r = await client(location).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return Buffer.from(await r.Body!.transformToByteArray());
       } catch (err) {
         throw new StorageError(location, 'GetObject', err);
@@ -70,7 +84,7 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
       const { bucket, key } = splitS3(location);
       try {
         // Engine file names carry a UUID, so a plain put never replaces another writer's file.
-        await client(bucket).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
+        await client(location).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
       } catch (err) {
         throw new StorageError(location, 'PutObject', err);
       }
@@ -79,7 +93,7 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
       const { bucket, key } = splitS3(location);
       try {
         const { size } = await fs.stat(localFile);
-        await client(bucket).send(
+        await client(location).send(
           new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(localFile), ContentLength: size }),
         );
       } catch (err) {
@@ -92,7 +106,7 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
       let token: string | undefined;
       try {
         do {
-          const r = await client(bucket).send(
+          const r = await client(prefix).send(
             new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
           );
           for (const o of r.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) out.push(`s3://${bucket}/${o.Key}`);
@@ -106,7 +120,7 @@ export function s3StoreWith(settings: (bucket: string) => S3Properties): S3Store
     async download(location, dest) {
       const { bucket, key } = splitS3(location);
       try {
-        const r = await client(bucket).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const r = await client(location).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         await pipeline(r.Body as Readable, createWriteStream(dest));
       } catch (err) {
         await fs.rm(dest, { force: true });

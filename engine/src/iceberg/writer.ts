@@ -101,7 +101,7 @@ export async function writeTable(
       loaded = await catalog.loadTable(target);
     }
   }
-  rememberStorage(loaded.metadata.location, loaded.config);
+  rememberStorage(loaded.metadata.location, loaded.config, catalog);
   let md = loaded.metadata;
   const schemaNow = currentSchema(md);
   const mode = opts.onSchemaChange ?? (opts.evolveSchema ? 'append_new_columns' : 'fail');
@@ -187,7 +187,7 @@ export async function writeTable(
         throw err;
       }
       const reloaded = await catalog.loadTable(target);
-      rememberStorage(reloaded.metadata.location, reloaded.config);
+      rememberStorage(reloaded.metadata.location, reloaded.config, catalog);
       md = reloaded.metadata;
       if (currentSchema(md)['schema-id'] !== schemaNow['schema-id'] && plan.evolved) {
         throw new CommitConflictError(name, attempt, 'the table schema changed concurrently');

@@ -25,15 +25,16 @@ export async function mergeAppendOnly(
   const sql = o.sql ?? (await DuckDbRunner.open());
   try {
     const t = tableIdent(o.table);
-    const source = await catalogFor(server, o.from).tryLoadTable(t);
+    const from = catalogFor(server, o.from);
+    const source = await from.tryLoadTable(t);
     if (!source) return null;
     const into = catalogFor(server, o.into);
     const target = await into.tryLoadTable(t);
-    rememberStorage(source.metadata.location, source.config);
+    rememberStorage(source.metadata.location, source.config, from);
     await registerTableView(sql, source.metadata, ['__rat_from'], 'rows');
     let missing = `SELECT * FROM ${ident('__rat_from')}.${ident('rows')}`;
     if (target) {
-      rememberStorage(target.metadata.location, target.config);
+      rememberStorage(target.metadata.location, target.config, into);
       await registerTableView(sql, target.metadata, ['__rat_into'], 'rows');
       missing = `${missing} EXCEPT ALL SELECT * FROM ${ident('__rat_into')}.${ident('rows')}`;
     }

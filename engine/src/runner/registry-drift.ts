@@ -43,7 +43,7 @@ export async function filesTheTableLacks(
   const writers = runsInAncestry(loaded.metadata);
   const suspects = withRows.filter((e) => !writers.has(e.runId));
   if (!suspects.length) return new Set();
-  rememberStorage(loaded.metadata.location, loaded.config);
+  rememberStorage(loaded.metadata.location, loaded.config, catalog);
   await registerTableView(sql, loaded.metadata, t.namespace, t.name);
   const held = new Map<string, Set<string>>();
   try {

@@ -7,13 +7,19 @@ import { EngineError } from '../errors/engine-error.ts';
 import { rememberStorage } from '../iceberg/files.ts';
 
 /**
- * The engine's Iceberg REST client for a data branch. It asks for vended credentials, so that tables on an S3
- * warehouse come with the keys (and endpoint, region, path style) the engine needs to write and read their files.
+ * The engine's Iceberg REST client for a data branch. It announces both ways it can reach a table's files on S3:
+ * vended credentials (the keys, endpoint, region and path style come with the table) and remote signing (on a
+ * warehouse whose policy is `remote-signing`, the table comes with a signer endpoint and the catalog signs each S3
+ * request the engine makes; see s3-remote-signer.ts). The catalog answers with what the warehouse's policy allows.
  *
  * @example const catalog = catalogFor('http://127.0.0.1:8181', 'dev')
  */
 export function catalogFor(server: string, ref: string): IcebergRestClient {
-  return new IcebergRestClient({ server, ref, headers: { 'X-Iceberg-Access-Delegation': 'vended-credentials' } });
+  return new IcebergRestClient({
+    server,
+    ref,
+    headers: { 'X-Iceberg-Access-Delegation': 'vended-credentials,remote-signing' },
+  });
 }
 
 /** `silver.orders` → `{ namespace: ['silver'], name: 'orders' }`. */
@@ -59,7 +65,7 @@ export async function loadView(
   const t = tableIdent(id);
   const loaded = await catalog.tryLoadTable(t);
   if (!loaded) return null;
-  rememberStorage(loaded.metadata.location, loaded.config);
+  rememberStorage(loaded.metadata.location, loaded.config, catalog);
   return { plan: await registerTableView(sql, loaded.metadata, t.namespace, t.name), metadata: loaded.metadata };
 }
 
@@ -67,6 +73,6 @@ export async function loadView(
 export async function scanWithFiles(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<string | null> {
   const loaded = await catalog.tryLoadTable(tableIdent(id));
   if (!loaded) return null;
-  rememberStorage(loaded.metadata.location, loaded.config);
+  rememberStorage(loaded.metadata.location, loaded.config, catalog);
   return scanSql(sql, await planScan(loaded.metadata), { withFile: true });
 }
