@@ -10,9 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { openEngine } from '@ratatouille/engine';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
-import { SECRETS, TEAM_AUTH, bearer, tokenFor, useAuthEnv } from './support/auth.ts';
+import type { TestServer } from './support/server.ts';
+import type { S3TestServer } from './support/s3/versitygw.ts';
+import { startSigningCatalog } from './support/s3/signing-catalog.ts';
+import { SECRETS, bearer, tokenFor, useAuthEnv } from './support/auth.ts';
 import { runRat as rat } from './support/rat-cli.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,35 +36,20 @@ describe('engine on S3 with remote signing (versitygw, auth on, no keys in the e
   this.timeout(600_000);
   let s3: S3TestServer;
   let server: TestServer;
+  let stop: () => Promise<void>;
   let ops: ManagementClient;
   let dir: string;
   const credentials = useAuthEnv();
 
   before(async () => {
-    s3 = await startS3Server({ buckets: [LAKE] });
-    server = await startTestServer({
-      auth: TEAM_AUTH,
-      warehouses: {
-        default: {
-          uri: `s3://${LAKE}/warehouse`,
-          s3: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            accessKeyId: s3.accessKeyId,
-            secretAccessKey: s3.secretAccessKey,
-            clientCredentials: 'remote-signing',
-          },
-        },
-      },
-    });
+    ({ s3, server, stop } = await startSigningCatalog(LAKE));
     ops = new ManagementClient({ server: server.url, credentials: { clientId: 'ops', clientSecret: SECRETS.ops } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'engsign-shop-'));
     cpSync(path.join(root, 'examples', 'shop'), dir, { recursive: true });
   });
 
   after(async () => {
-    await server?.stop();
-    await s3?.stop();
+    await stop?.();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

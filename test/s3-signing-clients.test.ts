@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { http, startTestServer, type TestServer } from './support/server.ts';
-import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
-import { SECRETS, TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { http, type TestServer } from './support/server.ts';
+import type { S3TestServer } from './support/s3/versitygw.ts';
+import { startSigningCatalog } from './support/s3/signing-catalog.ts';
+import { SECRETS, bearer, tokenFor } from './support/auth.ts';
 import {
   ensureIcebergSparkRuntime,
   ensureMavenArtifact,
@@ -25,6 +26,7 @@ describe('Spark through S3 remote signing (versitygw, auth on)', function () {
   this.timeout(900_000);
   let s3: S3TestServer;
   let server: TestServer;
+  let stop: () => Promise<void>;
   let r: ClientRunResult;
   let written: { events: string[]; secrets: string[] };
 
@@ -35,38 +37,7 @@ describe('Spark through S3 remote signing (versitygw, auth on)', function () {
       ensureMavenArtifact(ICEBERG_AWS_BUNDLE),
       ensureIcebergSparkRuntime(),
     ]);
-    s3 = await startS3Server({ buckets: [BUCKET] });
-    server = await startTestServer({
-      auth: TEAM_AUTH,
-      warehouses: {
-        default: {
-          uri: `s3://${BUCKET}/warehouse`,
-          s3: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            accessKeyId: s3.accessKeyId,
-            secretAccessKey: s3.secretAccessKey,
-            clientCredentials: 'remote-signing',
-          },
-        },
-      },
-    });
-    const ops = bearer(await tokenFor(server.url, 'ops'));
-    const main = await http('GET', `${server.url}/api/v2/trees/main`, undefined, ops);
-    const branch = await http(
-      'POST',
-      `${server.url}/api/v2/trees?name=${encodeURIComponent(BRANCH)}&type=BRANCH`,
-      { type: 'BRANCH', name: 'main', hash: main.body.reference.hash },
-      ops,
-    );
-    assert.ok(branch.status < 300, JSON.stringify(branch.body));
-    const ns = await http(
-      'POST',
-      `${server.url}/iceberg/${encodeURIComponent(BRANCH)}/v1/namespaces`,
-      { namespace: ['db'] },
-      ops,
-    );
-    assert.equal(ns.status, 200, JSON.stringify(ns.body));
+    ({ s3, server, stop } = await startSigningCatalog(BUCKET, { branch: BRANCH }));
     r = await runClientScript(
       path.join('..', 'support', 's3', 's3_signing_spark.py'),
       {
@@ -84,10 +55,7 @@ describe('Spark through S3 remote signing (versitygw, auth on)', function () {
     );
   });
 
-  after(async () => {
-    await server?.stop();
-    await s3?.stop();
-  });
+  after(() => stop?.());
 
   it('a writer creates two tables and inserts: its data files land in S3 through signed writes', () => {
     written = stepValue(r, 'spark etl: create two tables and insert through signed writes');

@@ -4,9 +4,10 @@
  * location. The signed requests are then sent to S3 as a client would send them.
  */
 import assert from 'node:assert/strict';
-import { http, startTestServer, type TestServer } from './support/server.ts';
-import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
-import { TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
+import { http, type TestServer } from './support/server.ts';
+import type { S3TestServer } from './support/s3/versitygw.ts';
+import { startSigningCatalog } from './support/s3/signing-catalog.ts';
+import { bearer, tokenFor, type TeamClient } from './support/auth.ts';
 
 const BUCKET = 'rat-signing';
 const BRANCH = 'team/x';
@@ -20,6 +21,7 @@ describe('S3 remote signing (versitygw, auth on)', function () {
   this.timeout(600_000);
   let s3: S3TestServer;
   let server: TestServer;
+  let stop: () => Promise<void>;
   const tokens: Partial<Record<TeamClient, string>> = {};
   const iceberg = (ref: string) => `${server.url}/iceberg/${encodeURIComponent(ref)}/v1`;
   const as = (client: TeamClient) => bearer(tokens[client]!);
@@ -49,32 +51,8 @@ describe('S3 remote signing (versitygw, auth on)', function () {
   const objectUri = (location: string, file: string) => `${s3.endpoint}/${location.slice('s3://'.length)}/data/${file}`;
 
   before(async () => {
-    s3 = await startS3Server({ buckets: [BUCKET] });
-    server = await startTestServer({
-      auth: TEAM_AUTH,
-      warehouses: {
-        default: {
-          uri: `s3://${BUCKET}/warehouse`,
-          s3: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            accessKeyId: s3.accessKeyId,
-            secretAccessKey: s3.secretAccessKey,
-            clientCredentials: 'remote-signing',
-          },
-        },
-      },
-    });
+    ({ s3, server, stop } = await startSigningCatalog(BUCKET, { branch: BRANCH }));
     for (const c of ['etl', 'bi', 'guest', 'ops'] as const) tokens[c] = await tokenFor(server.url, c);
-    const head = await http('GET', `${server.url}/api/v2/trees/main`, undefined, as('ops'));
-    const branch = await http(
-      'POST',
-      `${server.url}/api/v2/trees?name=${encodeURIComponent(BRANCH)}&type=BRANCH`,
-      { type: 'BRANCH', name: 'main', hash: head.body.reference.hash },
-      as('ops'),
-    );
-    assert.ok(branch.status < 300, JSON.stringify(branch.body));
-    assert.equal((await http('POST', `${iceberg(BRANCH)}/namespaces`, { namespace: ['db'] }, as('etl'))).status, 200);
     const created = [];
     for (const name of ['t1', 't2', 't1x']) {
       const r = await http('POST', `${iceberg(BRANCH)}/namespaces/db/tables`, { name, schema: SCHEMA }, as('etl'));
@@ -84,10 +62,7 @@ describe('S3 remote signing (versitygw, auth on)', function () {
     [t1, t2] = created as [string, string];
   });
 
-  after(async () => {
-    await server?.stop();
-    await s3?.stop();
-  });
+  after(() => stop?.());
 
   it('hands a signer endpoint and no keys to clients that announce remote-signing, nothing to others', async () => {
     const signing = await http('GET', `${iceberg(BRANCH)}/namespaces/db/tables/t1`, undefined, {
