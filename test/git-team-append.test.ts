@@ -6,11 +6,11 @@
  * brought is lost.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { TestServer } from './support/server.ts';
-import { useLockstepRepo, type Repo } from './git-support.ts';
-import { query, ratOk } from './git-team-support.ts';
+import { useLockstepRepo } from './git-support.ts';
+import { landAndRun, query, ratOk } from './git-team-support.ts';
 import { fileURLToPath } from 'node:url';
 import { SHARED_DERIVED_CONFLICT } from '@ratatouille/iceberg';
 
@@ -39,16 +39,6 @@ SELECT CAST(ordered_at AS DATE) AS day, count(*) AS orders FROM {{ ref('silver.o
 const csv = (rows: Array<[number, string]>) =>
   'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n' +
   rows.map(([id, at]) => `${id},C001,P01,1,19.90,shipped,${at}\n`).join('');
-
-/** A branch from main that commits `files` (path → content) in one commit and runs the pipeline once. */
-async function landAndRun(repo: Repo, branch: string, files: Record<string, string>): Promise<void> {
-  await repo.ok('checkout', '-b', branch);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(repo.dir, name), content);
-  await repo.ok('add', '.');
-  await repo.ok('commit', '-q', '-m', `landing files (${branch})`);
-  await ratOk(repo, ['run']);
-  await repo.ok('checkout', 'main');
-}
 
 /** Rows per order in the log, checked to be the same in the archive appended from it. */
 async function logCounts(server: TestServer, ids: number[]): Promise<Record<string, number>> {

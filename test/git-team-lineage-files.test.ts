@@ -15,8 +15,8 @@ import {
   lineageReference,
 } from '@ratatouille/iceberg';
 import { http, type TestServer } from './support/server.ts';
-import { useLockstepRepo, type Repo } from './git-support.ts';
-import { query, ratOk } from './git-team-support.ts';
+import { useLockstepRepo } from './git-support.ts';
+import { landAndRun, query, ratOk } from './git-team-support.ts';
 
 const FILES = 120;
 
@@ -40,15 +40,6 @@ watermark: ordered_at
 SELECT order_id, ordered_at FROM {{ ref('silver.order_log') }}
 `;
 const TABLES = ['bronze.orders', '_rat.ingest_files', 'silver.order_log', 'gold.order_archive'];
-
-async function landAndRun(repo: Repo, branch: string, files: Record<string, string>): Promise<void> {
-  await repo.ok('checkout', '-b', branch);
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(repo.dir, name), content);
-  await repo.ok('add', '.');
-  await repo.ok('commit', '-q', '-m', `landing files (${branch})`);
-  await ratOk(repo, ['run']);
-  await repo.ok('checkout', 'main');
-}
 
 interface Loaded {
   location: string;

@@ -49,6 +49,16 @@ export async function edit(repo: Repo, file: string, f: (s: string) => string): 
   writeFileSync(p, after);
 }
 
+/** A branch from main that commits `files` (path → content) in one commit and runs the pipeline once. */
+export async function landAndRun(repo: Repo, branch: string, files: Record<string, string>): Promise<void> {
+  await repo.ok('checkout', '-b', branch);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(repo.dir, name), content);
+  await repo.ok('add', '.');
+  await repo.ok('commit', '-q', '-m', `landing files (${branch})`);
+  await ratOk(repo, ['run']);
+  await repo.ok('checkout', 'main');
+}
+
 export async function ratOk(repo: Repo, args: string[]): Promise<Run> {
   const r = await repo.rat(args);
   assert.equal(r.code, 0, `rat ${args.join(' ')}\n${r.stdout}\n${r.stderr}`);
