@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeLineageFile, INGEST_FILES_PROPERTY, lineageFileLocation } from '@ratatouille/iceberg';
 import { startTestServer, http, type TestServer } from './support/server.ts';
+import { branchFromMain } from './support/catalog-commits.ts';
 import { appendCommit, APPEND_SCHEMA, newTableState, type AppendState } from './support/iceberg-appends.ts';
 
 /**
@@ -35,16 +36,6 @@ describe('storage: lineage side files are kept while a snapshot names them', fun
     const r = await http('POST', `${ice(ref)}/namespaces/db/tables/${name}`, body);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return next;
-  }
-
-  async function branch(name: string) {
-    const hash = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
-    const r = await http('POST', `${server.url}/api/v2/trees?name=${name}&type=BRANCH`, {
-      type: 'BRANCH',
-      name: 'main',
-      hash,
-    });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
   }
 
   before(async () => {
@@ -97,8 +88,8 @@ describe('storage: lineage side files are kept while a snapshot names them', fun
     const t = await http('POST', `${ice('main')}/namespaces/db/tables`, { name: 'm', schema: APPEND_SCHEMA });
     const location: string = t.body.metadata.location;
     const base = await append('main', 'm', newTableState(location), {});
-    await branch('side-a');
-    await branch('side-b');
+    await branchFromMain(server.url, 'side-a');
+    await branchFromMain(server.url, 'side-b');
     const shared = files(100, 'd');
     // Both branches ingested the same files: main's later append names them by side file, as do both branches'.
     await append('main', 'm', base, { [INGEST_FILES_PROPERTY]: sideFile(location, shared).property });

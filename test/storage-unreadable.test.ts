@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestServer, http, type TestServer } from './support/server.ts';
+import { branchFromMain } from './support/catalog-commits.ts';
 import { appendCommit, APPEND_SCHEMA, newTableState } from './support/iceberg-appends.ts';
 
 /**
@@ -41,16 +42,6 @@ describe('storage: an unreadable file of one table stops neither GC nor purge', 
     });
   }
 
-  async function branch(name: string) {
-    const hash = (await http('GET', `${server.url}/api/v2/trees/main`)).body.reference.hash;
-    const r = await http('POST', `${server.url}/api/v2/trees?name=${name}&type=BRANCH`, {
-      type: 'BRANCH',
-      name: 'main',
-      hash,
-    });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-  }
-
   let junk: string;
   let dir: string;
   let junkMetadata: string;
@@ -60,8 +51,8 @@ describe('storage: an unreadable file of one table stops neither GC nor purge', 
     wh = pathToFileURL(path.join(server.dataDir, 'warehouse')).href;
     assert.equal((await http('POST', `${ice('main')}/namespaces`, { namespace: ['db'] })).status, 200);
     assert.equal((await http('POST', `${ice('main')}/namespaces`, { namespace: ['x'] })).status, 200);
-    await branch('dev');
-    await branch('other');
+    await branchFromMain(server.url, 'dev');
+    await branchFromMain(server.url, 'other');
     mkdirSync(path.join(server.dataDir, 'warehouse', 'db', 'listdir'), { recursive: true });
     junk = `${wh}/db/junk.avro`;
     dir = `${wh}/db/listdir`;

@@ -47,3 +47,13 @@ export async function headOf(base: string, ref = 'main'): Promise<string> {
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.reference.hash;
 }
+
+/** Creates branch `name` at main's head through the management API. */
+export async function branchFromMain(base: string, name: string): Promise<void> {
+  const r = await http('POST', `${base}/api/v2/trees?name=${encodeURIComponent(name)}&type=BRANCH`, {
+    type: 'BRANCH',
+    name: 'main',
+    hash: await headOf(base),
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
