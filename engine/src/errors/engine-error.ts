@@ -85,6 +85,27 @@ export class StorageError extends EngineError<
 }
 
 /**
+ * A create-only upload found a different object under its name (S3 answered 412 to `If-None-Match: *`, and the object
+ * there differs in size or bytes). The engine never replaces a file, since other branches may read it; an identical
+ * object is not an error (it is a retried upload that had landed).
+ */
+export class FileCollisionError extends EngineError<
+  'FILE_COLLISION',
+  { location: string; size: number; existingSize?: number }
+> {
+  constructor(location: string, size: number, existingSize?: number) {
+    super(
+      'FILE_COLLISION',
+      `Uploading ${location} (${size} bytes): a different object` +
+        `${existingSize === undefined ? '' : ` (${existingSize} bytes)`} already has this name, and files are never ` +
+        'replaced (writes are create-only: other branches may read it). Nothing was overwritten and nothing was ' +
+        'committed. The engine names new files with a UUID, so another writer chose the same name: re-run the step.',
+      { location, size, ...(existingSize === undefined ? {} : { existingSize }) },
+    );
+  }
+}
+
+/**
  * A model's SQL failed in the SQL engine. `data.line` and `data.column` point into the model file (past its header
  * and through its `{{ ref() }}` templates), not into the statement the engine built around the model's SELECT.
  */

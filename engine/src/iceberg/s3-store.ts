@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, createReadStream, createWriteStream } from 'node:fs';
+import { promises as fs, createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { StorageError } from '../errors/engine-error.ts';
 import { splitS3, type ObjectStore, type S3Properties } from './files.ts';
+import { putCreateOnly } from './s3-create-only-put.ts';
 import { remoteSigningConfig } from './s3-remote-signer.ts';
 import type { TableSigner } from './s3-signing.ts';
 
@@ -18,6 +13,12 @@ import type { TableSigner } from './s3-signing.ts';
 export interface S3Store extends ObjectStore {
   download(location: string, dest: string): Promise<void>;
 }
+
+/**
+ * The SDK's default logger drops everything, except that a failed streamed upload is told on the console ("non-retryable
+ * streaming request"); the engine retries those itself (s3-create-only-put.ts), so that line would only be noise.
+ */
+const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * The S3 store (files.ts imports this module only when an `s3://` location is used). `settings` gives the catalog's
@@ -41,6 +42,7 @@ export function s3StoreWith(
       region: p['s3.region'] ?? p['client.region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
       forcePathStyle: pathStyle !== undefined ? pathStyle === 'true' : endpoint !== undefined,
       ...(endpoint ? { endpoint } : {}),
+      logger: QUIET,
     };
     const signer = signing(location);
     const keys = signer
@@ -80,26 +82,9 @@ export function s3StoreWith(
         throw new StorageError(location, 'GetObject', err);
       }
     },
-    async put(location, data) {
-      const { bucket, key } = splitS3(location);
-      try {
-        // Engine file names carry a UUID, so a plain put never replaces another writer's file.
-        await client(location).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
-      } catch (err) {
-        throw new StorageError(location, 'PutObject', err);
-      }
-    },
-    async putFile(location, localFile) {
-      const { bucket, key } = splitS3(location);
-      try {
-        const { size } = await fs.stat(localFile);
-        await client(location).send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(localFile), ContentLength: size }),
-        );
-      } catch (err) {
-        throw new StorageError(location, 'PutObject', err);
-      }
-    },
+    // Both uploads are create-only aware: a 412 to a retried attempt that had landed is success (see putCreateOnly).
+    put: async (location, data) => putCreateOnly(client(location), location, { bytes: data }),
+    putFile: async (location, localFile) => putCreateOnly(client(location), location, { file: localFile }),
     async list(prefix) {
       const { bucket, key } = splitS3(prefix);
       const out: string[] = [];

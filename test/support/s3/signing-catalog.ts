@@ -12,11 +12,15 @@ export interface SigningCatalog {
 /**
  * A catalog with auth on (the team config of test/support/auth.ts) whose default warehouse is `s3://<bucket>/warehouse`
  * on a fresh versitygw, with client policy `remote-signing`: clients get no keys, only the tables' signer endpoints.
- * With `branch`, `ops` makes that branch from `main` and a namespace `db` on it.
+ * With `branch`, `ops` makes that branch from `main` and a namespace `db` on it. With `clientEndpoint`, clients are told
+ * to reach S3 at the endpoint it returns for the S3 server (e.g. a proxy in front of it); the catalog still uses S3's.
  *
  * @example const { s3, server, stop } = await startSigningCatalog('rat-signing', { branch: 'team/x' });
  */
-export async function startSigningCatalog(bucket: string, opts: { branch?: string } = {}): Promise<SigningCatalog> {
+export async function startSigningCatalog(
+  bucket: string,
+  opts: { branch?: string; clientEndpoint?: (s3: S3TestServer) => string } = {},
+): Promise<SigningCatalog> {
   const s3 = await startS3Server({ buckets: [bucket] });
   let server: TestServer;
   try {
@@ -31,6 +35,7 @@ export async function startSigningCatalog(bucket: string, opts: { branch?: strin
             accessKeyId: s3.accessKeyId,
             secretAccessKey: s3.secretAccessKey,
             clientCredentials: 'remote-signing',
+            ...(opts.clientEndpoint ? { clientEndpoint: opts.clientEndpoint(s3) } : {}),
           },
         },
       },
