@@ -94,6 +94,48 @@ describe('replicas: PostgreSQL restarted under them', function () {
     }
   });
 
+  it('takes --store-query-timeout: a server started with 1s answers 503 within seconds while the host is frozen', async () => {
+    await assert.rejects(
+      startServerProcess(['--data-dir', path.join(dir, 'bad'), '--store', db.url, '--store-query-timeout', '0']),
+      /Store query timeout "0" must be a duration of at least 1s/,
+    );
+    const quick = await startServerProcess([
+      '--data-dir',
+      path.join(dir, 'quick'),
+      '--store',
+      await db.createDatabase(),
+      '--store-query-timeout',
+      '1s',
+    ]);
+    // A backend may end between listing and signalling it: nothing to freeze or wake then.
+    const signal = (pids: number[], sig: NodeJS.Signals) =>
+      pids.forEach((pid) => {
+        try {
+          process.kill(pid, sig);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+        }
+      });
+    let pids: number[] = [];
+    try {
+      // One answered request first, so the pool holds a connection that the freeze leaves open and silent.
+      assert.equal((await http('GET', `${quick.url}/api/v2/trees/main`)).status, 200);
+      pids = db.pids();
+      signal(pids, 'SIGSTOP');
+      const started = Date.now();
+      const frozen = await http('GET', `${quick.url}/api/v2/trees/main`);
+      const tookMs = Date.now() - started;
+      signal(pids, 'SIGCONT');
+      assert.equal(frozen.status, 503, JSON.stringify(frozen.body));
+      // The default (30s) would hold the request for 30 s; the connect timeout bounds a new connection's part.
+      assert.ok(tookMs < 12_000, `answered after ${tookMs} ms`);
+      assert.equal((await http('GET', `${quick.url}/api/v2/trees/main`)).status, 200);
+    } finally {
+      signal(pids, 'SIGCONT');
+      await quick.kill();
+    }
+  });
+
   it('answers a read whose connection the database ended with StoreUnavailableError', async () => {
     const url = await db.createDatabase();
     const store = await PostgresVersionStore.open(url, { poolSize: 2 });

@@ -11,6 +11,7 @@ export const SERVER_ENV = {
   dataDir: 'RAT_DATA_DIR',
   store: 'RAT_STORE',
   storePoolSize: 'RAT_STORE_POOL_SIZE',
+  storeQueryTimeout: 'RAT_STORE_QUERY_TIMEOUT',
   warehouse: 'RAT_WAREHOUSE',
   warehouses: 'RAT_WAREHOUSES',
   webhookSecret: 'RAT_WEBHOOK_SECRET',

@@ -36,6 +36,12 @@ export interface ServerOptions {
   store?: string;
   /** Connections in the PostgreSQL pool (default 10); ignored for SQLite. */
   storePoolSize?: number;
+  /**
+   * How long a PostgreSQL statement may go unanswered before its connection counts as lost (`30s` default, `2m`; at
+   * least `1s`); ignored for SQLite. A database that is slow on purpose (a huge catalog on a slow disk) needs a longer
+   * one; a shorter one answers 503 sooner when the database host freezes.
+   */
+  storeQueryTimeout?: string;
   /** Default warehouse URI; defaults to `file://<dataDir>/warehouse`. */
   warehouse?: string;
   /**
@@ -106,6 +112,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const metadataRecheckMs = opts.metadataRecheck === undefined ? undefined : parseRetention(opts.metadataRecheck);
   if (opts.metadataRecheck !== undefined && metadataRecheckMs === undefined)
     throw new BadRequestError(`Metadata recheck "${opts.metadataRecheck}" must be a duration such as 2s or 0.`);
+  const queryTimeoutMs = storeQueryTimeoutMs(opts.storeQueryTimeout);
   const { warehouse, warehouses, locations } = buildWarehouses(
     {
       defaultUri: opts.warehouse,
@@ -123,6 +130,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const metrics = new Metrics();
   const db = await openCatalogDatabase(parseStoreLocation(opts.store ?? path.join(dataDir, 'catalog.db')), {
     poolSize: opts.storePoolSize,
+    queryTimeoutMs,
     onCheckpointError: (error) => logger.warn({ error }, 'WAL checkpoint failed; the next one tries again'),
     onMigration: (migration) => {
       logger.info({ migration }, 'migrating the catalog database');
@@ -208,4 +216,17 @@ function makeDataDir(dataDir: string): void {
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `${code ?? String(err)}`;
     throw new Error(`Cannot use ${dataDir} as the data folder (${why}): give another with --data-dir.`, { cause: err });
   }
+}
+
+/**
+ * `--store-query-timeout` in milliseconds: a duration of at least one second (`30s`, `2m`), undefined for the default.
+ * Shorter would count an ordinary slow query (a first listing of a large catalog) as a lost connection.
+ */
+function storeQueryTimeoutMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseRetention(text);
+  if (ms === undefined || ms < 1_000) {
+    throw new BadRequestError(`Store query timeout "${text}" must be a duration of at least 1s, such as 30s or 2m.`);
+  }
+  return ms;
 }

@@ -53,7 +53,7 @@ export function redactStoreLocation(spec: string): string {
  */
 export async function openCatalogDatabase(
   location: StoreLocation,
-  opts: { poolSize?: number } & Pick<SqliteOptions, 'onCheckpointError' | 'onMigration'> = {},
+  opts: { poolSize?: number; queryTimeoutMs?: number } & Pick<SqliteOptions, 'onCheckpointError' | 'onMigration'> = {},
 ): Promise<CatalogDatabase> {
   if (location.backend === 'postgresql') {
     const store = await PostgresVersionStore.open(location.url, opts);

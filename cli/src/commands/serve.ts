@@ -41,6 +41,12 @@ export function register(program: Command): void {
         .default('10'),
     )
     .addOption(
+      new Option(
+        '--store-query-timeout <duration>',
+        'PostgreSQL: how long a statement may go unanswered before its connection counts as lost (default 30s)',
+      ).env(SERVER_ENV.storeQueryTimeout),
+    )
+    .addOption(
       new Option('--warehouse <uri>', 'default warehouse (file:///abs/path or s3://bucket/prefix)').env(
         SERVER_ENV.warehouse,
       ),
@@ -95,6 +101,7 @@ export function register(program: Command): void {
         dataDir: string;
         store?: string;
         storePoolSize: string;
+        storeQueryTimeout?: string;
         warehouse?: string;
         warehouses?: string;
         allowedLocations?: string;
@@ -120,6 +127,7 @@ export function register(program: Command): void {
           dataDir: opts.dataDir,
           store: opts.store,
           storePoolSize: poolSize,
+          storeQueryTimeout: opts.storeQueryTimeout,
           warehouse: opts.warehouse,
           warehouses: opts.warehouses,
           webhookSecret: opts.webhookSecret,
