@@ -40,6 +40,7 @@ import {
   unexpectedHeadError,
   validateCommit,
 } from './commit-rules.ts';
+import { firstParentAsOf, nthFirstParent } from './first-parent.ts';
 import { History } from './history.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { MergeOrchestrator, mergeModes, type MergeAttempt } from './merge.ts';
@@ -241,7 +242,24 @@ export class CoreVersionStore implements VersionStore {
 
   async commitLinks(hash: string, walk: WalkBounds = { floor: -1, wanted: 1 }): Promise<CommitLinks> {
     const node = await this.objects.ancestorLinks(hash, walk.floor, walk.wanted);
-    return { generation: node.generation, parentHashes: node.parents };
+    return { generation: node.generation, parentHashes: node.parents, commitTime: node.commitTime };
+  }
+
+  getCommits(hashes: readonly string[]): Promise<Commit[]>;
+  getCommits(hashes: readonly string[], opts: { withOperations: true }): Promise<CommitWithOperations[]>;
+  async getCommits(hashes: readonly string[], opts?: { withOperations: true }): Promise<Commit[]> {
+    const commits = await this.objects.commits(hashes);
+    if (!opts?.withOperations) return commits.map(toCommit);
+    return commits.map((c) => ({ ...toCommit(c), operations: structuredClone(c.operations) }));
+  }
+
+  async firstParentAncestor(hash: string, n: number): Promise<string | null> {
+    return (await nthFirstParent(this.objects, hash, n)) ?? null;
+  }
+
+  async firstParentAsOf(hash: string, atMs: number): Promise<string | null> {
+    const c = await firstParentAsOf(this.objects, hash, atMs);
+    return c.commitMs <= atMs ? c.hash : null;
   }
 
   async getContent(hash: string, key: ContentKey): Promise<Content | undefined> {
