@@ -54,7 +54,7 @@ export class ObjectReader {
   private readonly ancestry = new Map<string, LinkNode>();
   /**
    * Objects of writes handed to the persistence but not yet durable, for the commits planned on top of them (see
-   * `CoreVersionStore.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
+   * `RefWrites.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
    * need it; counted, since two writes in flight may create the same (content-addressed) object.
    */
   private readonly stagedNodes = new Map<string, { node: TreeNode<Content>; holds: number }>();
