@@ -83,6 +83,53 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
       );
     });
 
+    it('reads a page of commits at once and walks ~N and *time a page per round trip, as the writer does', async () => {
+      const w = fixture.writer;
+      // The first-parent line, head first: 40 commits, then the root.
+      const line: string[] = [(await w.getReference('main')).hash];
+      for (let i = 0; i < 40; i++) {
+        const op = put(key('t', String(i % 4)), `file:///w/${i}`);
+        line.unshift((await w.commit('main', line[0]!, { message: `m${i}` }, [op])).hash);
+      }
+      reader = await fixture.openReader();
+      const persistence = (reader as CoreVersionStore).persistence;
+      const found = await persistence.getCommits([line[3]!, 'f'.repeat(64), line[0]!]);
+      assert.deepEqual(found.map((c) => c.hash).sort(), [line[0]!, line[3]!].sort(), 'unknown hashes are left out');
+      assert.deepEqual(
+        found.find((c) => c.hash === line[3]),
+        await (w as CoreVersionStore).persistence.getCommit(line[3]!),
+      );
+      const counts = { getCommit: 0, getCommits: 0, firstParents: 0 };
+      for (const name of Object.keys(counts) as Array<keyof typeof counts>) {
+        const read = persistence[name].bind(persistence) as (...args: unknown[]) => Promise<unknown>;
+        (persistence as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+          counts[name]++;
+          return read(...args);
+        };
+      }
+      // The store's view: in the order asked (repeats too), as `getCommit` has them without operations.
+      const asked = [line[20]!, line[10]!, line[20]!, line[30]!];
+      const expected = await Promise.all(
+        asked.map(async (h) => ({ ...(await w.getCommit(h)), operations: undefined })),
+      );
+      const got = await reader.getCommits(asked);
+      assert.deepEqual(
+        got.map((c) => ({ ...c, operations: undefined })),
+        expected,
+      );
+      await assert.rejects(reader.getCommits([line[1]!, '0'.repeat(64)]), NoSuchReferenceError);
+      assert.equal(await reader.firstParentAncestor(line[0]!, 39), line[39]);
+      assert.equal(await reader.firstParentAncestor(line[0]!, 40), reader.noAncestorHash);
+      assert.equal(await reader.firstParentAncestor(line[0]!, 41), null);
+      const times = await Promise.all(line.map(async (h) => Date.parse((await w.getCommit(h)).commitTime)));
+      for (const i of [0, 5, 25, 40]) {
+        const expectedAt = line[times.findIndex((t) => t <= times[i]!)];
+        assert.equal(await reader.firstParentAsOf(line[0]!, times[i]!), expectedAt);
+      }
+      // One read for the 40 commits of ~39, one for the root; the *time walks find them all in memory.
+      assert.deepEqual(counts, { getCommit: 0, getCommits: 2, firstParents: 2 });
+    });
+
     it('lists the entries of a trie it never read as the writer does (its nodes read a level at a time)', async () => {
       const w = fixture.writer;
       // Enough keys for a trie of three levels (a leaf holds at most 32), in two namespaces.
@@ -132,7 +179,12 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
       assert.equal(all.length, 2 + 3 * 120, 'the root, the fork point, and 120 rounds of three commits');
       assert.equal(new Set(all.map((n) => n.hash)).size, all.length);
       const head = await w.getCommit(main);
-      assert.deepEqual(all[0], { hash: main, parents: head.parentHashes, generation: head.generation });
+      assert.deepEqual(all[0], {
+        hash: main,
+        parents: head.parentHashes,
+        generation: head.generation,
+        commitTime: head.commitTime,
+      });
       assert.equal(all[0]!.parents.length, 2);
       assert.ok(!all.some((n) => n.hash === old));
       assert.deepEqual(
@@ -200,10 +252,8 @@ export function describeColdReadContract(name: string, open: () => Promise<ColdR
         const seen: string[] = [];
         for (let h: string | undefined = head; h !== undefined && h !== first;) {
           const links = await reader!.commitLinks(h, { floor, wanted: wanted - seen.length });
-          assert.deepEqual(links, {
-            generation: (await w.getCommit(h)).generation,
-            parentHashes: (await w.getCommit(h)).parentHashes,
-          });
+          const c = await w.getCommit(h);
+          assert.deepEqual(links, { generation: c.generation, parentHashes: c.parentHashes, commitTime: c.commitTime });
           seen.push(h);
           h = links.parentHashes[0];
         }

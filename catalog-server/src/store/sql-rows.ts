@@ -68,12 +68,12 @@ function parentsOf(r: { parent: string | null; merge_parent: string | null }): s
   return r.merge_parent ? [r.parent!, r.merge_parent] : r.parent ? [r.parent] : [];
 }
 
-/** An ancestor row (hash, parent, merge_parent, generation), as the merge-base walk reads it. */
+/** An ancestor row (hash, parent, merge_parent, generation, commit_time), as a walk down the history reads it. */
 export function fromAncestorRow(r: AncestorRow): AncestorNode {
-  return { hash: r.hash, parents: parentsOf(r), generation: Number(r.generation) };
+  return { hash: r.hash, parents: parentsOf(r), generation: Number(r.generation), commitTime: r.commit_time };
 }
 
-export type AncestorRow = Pick<CommitRow, 'hash' | 'parent' | 'merge_parent' | 'generation'>;
+export type AncestorRow = Pick<CommitRow, 'hash' | 'parent' | 'merge_parent' | 'generation' | 'commit_time'>;
 
 export function fromCommitRow(r: CommitRow): CommitRecord {
   return {

@@ -105,6 +105,8 @@ export interface CommitLinks {
   /** Higher than each parent's: no commit at or below a generation can lead to a commit of that generation. */
   generation: number;
   parentHashes: readonly string[];
+  /** Orders commits of one generation newest first (as `Commit.commitTime`). */
+  commitTime: string;
 }
 
 /** How far a walk down a history may still go, so a store reading ahead for it reads no further. */
@@ -376,6 +378,26 @@ export interface VersionStore {
    * @example await store.commitLinks(head, { floor: target.generation, wanted: 20_000 }) // { generation, parentHashes }
    */
   commitLinks(hash: string, walk?: WalkBounds): Promise<CommitLinks>;
+  /**
+   * The commits `hashes` name (in full), in that order, with their operations only when asked; those not held in
+   * memory read together (a query per 500 on PostgreSQL), so a page of the commit graph is not a query per commit.
+   *
+   * @example await store.getCommits(page.map((c) => c.hash), { withOperations: true })
+   */
+  getCommits(hashes: readonly string[]): Promise<Commit[]>;
+  getCommits(hashes: readonly string[], opts: { withOperations: true }): Promise<CommitWithOperations[]>;
+  /**
+   * `hash~n`: the commit `n` steps down the first-parent line from `hash` (in full), or null when the line ends
+   * before. The line is read a page per round trip (`main~5000` is a few queries, not 5,000).
+   *
+   * @example await store.firstParentAncestor(head, 2) // the head's grandparent on the branch
+   */
+  firstParentAncestor(hash: string, n: number): Promise<string | null>;
+  /**
+   * `hash*<time>`: the newest commit of the first-parent line from `hash` (in full; itself first) committed at or
+   * before `atMs` (epoch milliseconds), or null when none is. Read a page per round trip, like `firstParentAncestor`.
+   */
+  firstParentAsOf(hash: string, atMs: number): Promise<string | null>;
   getContent(hash: string, key: ContentKey): Promise<Content | undefined>;
   getContents(hash: string, keys: ContentKey[]): Promise<Map<string, Content>>;
   /**

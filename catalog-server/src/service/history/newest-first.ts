@@ -1,5 +1,8 @@
 import type { Commit } from '../../store/types.ts';
 
+/** What the order needs of a commit; walks queue what they read of it (links from `VersionStore.commitLinks`). */
+export type Dated = Pick<Commit, 'hash' | 'generation' | 'commitTime'>;
+
 /**
  * Commits waiting to be visited, newest first: highest generation (longest path to the root), then latest commit
  * time, then hash. Popping in this order visits every child before its parents, so once a commit is popped no later
@@ -8,8 +11,8 @@ import type { Commit } from '../../store/types.ts';
  *
  * @example const q = new NewestFirst(); q.push(head); const next = q.pop();
  */
-export class NewestFirst {
-  private readonly items: Commit[] = [];
+export class NewestFirst<C extends Dated = Dated> {
+  private readonly items: C[] = [];
   private readonly queued = new Set<string>();
 
   get size(): number {
@@ -21,7 +24,7 @@ export class NewestFirst {
   }
 
   /** Adds a commit unless it is already waiting. */
-  push(c: Commit): void {
+  push(c: C): void {
     if (this.queued.has(c.hash)) return;
     this.queued.add(c.hash);
     let i = this.items.length;
@@ -29,7 +32,7 @@ export class NewestFirst {
     this.items.splice(i, 0, c);
   }
 
-  pop(): Commit | undefined {
+  pop(): C | undefined {
     const c = this.items.shift();
     if (c) this.queued.delete(c.hash);
     return c;
@@ -40,12 +43,12 @@ export class NewestFirst {
     return this.items.map((c) => c.hash);
   }
 
-  all(): readonly Commit[] {
+  all(): readonly C[] {
     return this.items;
   }
 }
 
-function before(a: Commit, b: Commit): boolean {
+function before(a: Dated, b: Dated): boolean {
   if (a.generation !== b.generation) return a.generation > b.generation;
   if (a.commitTime !== b.commitTime) return a.commitTime > b.commitTime;
   return a.hash < b.hash;

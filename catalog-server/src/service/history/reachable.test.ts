@@ -8,7 +8,7 @@ function graph(parents: Record<string, string[]>) {
     const known = commits.get(h);
     if (known) return known.generation;
     const ps = parents[h] ?? [];
-    const c = { generation: ps.length === 0 ? 0 : 1 + Math.max(...ps.map(gen)), parentHashes: ps };
+    const c = { generation: ps.length === 0 ? 0 : 1 + Math.max(...ps.map(gen)), parentHashes: ps, commitTime: '' };
     commits.set(h, c);
     return c.generation;
   };

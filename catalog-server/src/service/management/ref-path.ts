@@ -81,8 +81,8 @@ function badRef(text: string): BadRequestError {
 
 /**
  * Resolves a parsed `{ref}` against the store to the commit it names. The name part goes to `store.resolve`
- * (`name`, `name@hash`, `name*time`, `@hash`); relative lookups the store does not know are walked here commit by
- * commit, as they are short by nature. A lookup that runs out of history (`main~10` on a branch of three commits, a
+ * (`name`, `name@hash`, `name*time`, `@hash`); relative lookups after it go to the store's first-parent walks, which
+ * read the line a page per round trip (`main~5000` is a few queries, not 5,000). A lookup that runs out of history (`main~10` on a branch of three commits, a
  * time before its first commit, `^2` of a commit that is not a merge) names the empty state before the first commit,
  * Nessie's "no ancestor", as Nessie does.
  */
@@ -102,24 +102,10 @@ export async function resolveRefPath(store: VersionStore, ref: RefPath): Promise
 
 /** The commit one relative lookup names from `hash`, or the store's no-ancestor state where history runs out. */
 async function relativeOf(store: VersionStore, hash: string, rel: RelativeSpec): Promise<string> {
-  if (rel.kind === '*') {
-    // Newest commit on the first-parent line at or before the time.
-    let commit = await store.getCommit(hash);
-    while (Date.parse(commit.commitTime) > rel.at) {
-      const parent = commit.parentHashes[0];
-      if (!parent) return store.noAncestorHash;
-      commit = await store.getCommit(parent);
-    }
-    return commit.hash;
-  }
-  const steps = rel.kind === '~' ? rel.n : 1;
-  const parentIndex = rel.kind === '^' ? rel.n - 1 : 0;
-  for (let i = 0; i < steps; i++) {
-    const parent = (await store.getCommit(hash)).parentHashes[parentIndex];
-    if (!parent) return store.noAncestorHash;
-    hash = parent;
-  }
-  return hash;
+  // Newest commit on the first-parent line at or before the time.
+  if (rel.kind === '*') return (await store.firstParentAsOf(hash, rel.at)) ?? store.noAncestorHash;
+  if (rel.kind === '~') return (await store.firstParentAncestor(hash, rel.n)) ?? store.noAncestorHash;
+  return (await store.getCommit(hash)).parentHashes[rel.n - 1] ?? store.noAncestorHash;
 }
 
 /**

@@ -5,6 +5,9 @@ import { locationKey } from '../../warehouse/location.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'>;
 
+/** Commits the history walk reads per round trip (their links, then the younger ones' operations). */
+const COMMIT_PAGE = 500;
+
 export interface Reachable {
   /** Every file a kept table or view version references, by {@link locationKey}. */
   files: Set<string>;
@@ -53,19 +56,33 @@ export async function markReachable(
     for (const e of await treeContents(ctx, r.hash)) collect(e.key, e.content);
     stack.push(r.hash);
   }
+  // The walk reads links only (a commit not in memory comes with a page of its ancestors), noting each commit it
+  // visits; the operations of the younger ones are then read a page per query. Both keep the walk's order, so the
+  // same key names a table in the reports as when each commit was read on its own.
+  const visits: Array<{ hash: string; kept: boolean }> = [];
   while (stack.length > 0) {
     const hash = stack.pop()!;
     if (seen.has(hash) || hash === ctx.store.noAncestorHash) continue;
     seen.add(hash);
-    const commit = await ctx.store.getCommit(hash);
-    if (Date.parse(commit.commitTime) <= cutoff) {
-      // The newest commit at or before the cutoff is the state a time-travel read at the cutoff sees: keep its tree.
-      for (const e of await treeContents(ctx, hash)) collect(e.key, e.content);
-      continue;
+    const links = await ctx.store.commitLinks(hash, { floor: -1, wanted: COMMIT_PAGE });
+    // The newest commit at or before the cutoff is the state a time-travel read at the cutoff sees: keep its tree.
+    const atCutoff = Date.parse(links.commitTime) <= cutoff;
+    visits.push({ hash, kept: atCutoff });
+    if (!atCutoff) stack.push(...links.parentHashes);
+  }
+  for (let i = 0; i < visits.length; i += COMMIT_PAGE) {
+    const page = visits.slice(i, i + COMMIT_PAGE);
+    const young = page.filter((v) => !v.kept).map((v) => v.hash);
+    const read = await ctx.store.getCommits(young, { withOperations: true });
+    const operations = new Map(read.map((c) => [c.hash, c.operations]));
+    for (const v of page) {
+      if (v.kept) {
+        for (const e of await treeContents(ctx, v.hash)) collect(e.key, e.content);
+        continue;
+      }
+      commits++;
+      for (const op of operations.get(v.hash)!) if (op.type === 'PUT') collect(op.key, op.content);
     }
-    commits++;
-    for (const op of commit.operations) if (op.type === 'PUT') collect(op.key, op.content);
-    stack.push(...commit.parentHashes);
   }
   const files = new Set<string>();
   for (const location of tables.keys()) {

@@ -5,8 +5,13 @@ import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from
 import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
 
+/** What a walk down the history reads of a commit: the merge-base view plus the commit time (newest-first order). */
+export interface LinkNode extends CommitNode {
+  commitTime: string;
+}
+
 const CACHE_LIMIT = 50_000;
-/** Trie nodes read per query when a walk reads many (a level of a large trie). */
+/** Trie nodes read per query when a walk reads many (a level of a large trie); commits likewise (a graph page). */
 const NODE_BATCH = 500;
 /** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
 const ANCESTRY_LIMIT = 100_000;
@@ -45,11 +50,11 @@ type CommitFields = Omit<CommitRecord, 'hash' | 'generation' | 'commitMs'>;
 export class ObjectReader {
   private readonly nodeCache = new Map<string, TreeNode<Content>>();
   private readonly commitCache = new Map<string, CommitRecord>();
-  /** Parents and generation of commits read for merge-base walks (without their operations). */
-  private readonly ancestry = new Map<string, CommitNode>();
+  /** Parents, generation and time of commits read for walks down the history (without their operations). */
+  private readonly ancestry = new Map<string, LinkNode>();
   /**
    * Objects of writes handed to the persistence but not yet durable, for the commits planned on top of them (see
-   * `CoreVersionStore.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
+   * `RefWrites.landPipelined`). Held outside the bounded cache, so none is evicted while a planner may still
    * need it; counted, since two writes in flight may create the same (content-addressed) object.
    */
   private readonly stagedNodes = new Map<string, { node: TreeNode<Content>; holds: number }>();
@@ -70,6 +75,24 @@ export class ObjectReader {
       remember(this.commitCache, hash, c);
     }
     return c;
+  }
+
+  /**
+   * The commits `hashes` name (full hashes), in that order: the held ones from memory, the rest `NODE_BATCH` per
+   * query, so a page of the commit graph costs a query or two instead of one per commit.
+   */
+  async commits(hashes: readonly string[]): Promise<CommitRecord[]> {
+    const missing = [...new Set(hashes.filter((h) => !this.cachedCommit(h)))];
+    const read = new Map<string, CommitRecord>();
+    for (let i = 0; i < missing.length; i += NODE_BATCH) {
+      for (const c of await this.persist.getCommits(missing.slice(i, i + NODE_BATCH))) read.set(c.hash, c);
+    }
+    return hashes.map((h) => {
+      const c = this.cachedCommit(h) ?? read.get(h);
+      if (!c) throw new NoSuchReferenceError(h);
+      if (read.has(h)) remember(this.commitCache, h, c);
+      return c;
+    });
   }
 
   /** A commit held in memory (cached, or staged by a write in flight), without a persistence read. */
@@ -141,7 +164,7 @@ export class ObjectReader {
   };
 
   /** The merge-base walk's view of a commit. */
-  readonly loadNode = (hash: string): Promise<CommitNode> => this.ancestorLinks(hash, -1, ANCESTRY_BATCH);
+  readonly loadNode = (hash: string): Promise<LinkNode> => this.ancestorLinks(hash, -1, ANCESTRY_BATCH);
 
   /**
    * A commit's parents and generation (a full hash), from memory when held; otherwise read in one round trip together
@@ -149,13 +172,13 @@ export class ObjectReader {
    * of commits at `floor` (see `Persistence.ancestorNodes`). A walk that stops early has read at most one page more
    * than it needed; one that goes deep reads a page per round trip instead of a commit.
    */
-  async ancestorLinks(hash: string, floor: number, wanted: number): Promise<CommitNode> {
+  async ancestorLinks(hash: string, floor: number, wanted: number): Promise<LinkNode> {
     const known = this.cachedCommit(hash) ?? this.ancestry.get(hash);
-    if (known) return { parents: known.parents, generation: known.generation };
+    if (known) return { parents: known.parents, generation: known.generation, commitTime: known.commitTime };
     const page = Math.max(1, Math.min(wanted, WALK_PAGE));
-    let found: CommitNode | undefined;
+    let found: LinkNode | undefined;
     for (const n of await this.persist.ancestorNodes(hash, page, floor)) {
-      const node = { parents: n.parents, generation: n.generation };
+      const node = { parents: n.parents, generation: n.generation, commitTime: n.commitTime };
       remember(this.ancestry, n.hash, node, ANCESTRY_LIMIT);
       if (n.hash === hash) found = node;
     }

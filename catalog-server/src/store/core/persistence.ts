@@ -69,11 +69,12 @@ export interface WriteBatch {
  *
  * @example if (!(await persist.write({ nodes, commits: [c], ref: { kind: 'move', name: 'main', type: 'BRANCH', from, to: c.hash, operation: 'COMMIT' }, at }))) retry()
  */
-/** A commit as the merge-base walk sees it: its parents and generation. */
+/** A commit as a walk down the history sees it: its parents, generation and commit time (newest-first order). */
 export interface AncestorNode {
   hash: string;
   parents: string[];
   generation: number;
+  commitTime: string;
 }
 
 export interface Persistence {
@@ -94,6 +95,8 @@ export interface Persistence {
   /** Forgets journaled files once they are durable in storage. */
   forgetFiles?(locations: string[]): Promise<void>;
   getCommit(hash: string): Promise<CommitRecord | undefined>;
+  /** The commits of those `hashes` that exist, in any order, in one round trip (a page of the commit graph). */
+  getCommits(hashes: readonly string[]): Promise<CommitRecord[]>;
   /**
    * Up to `limit` commits of the first-parent chain that starts at `hash` (itself first, then its first parent, …), in
    * one round trip; empty when `hash` is unknown. The log reads a page this way instead of one query per commit.

@@ -1,6 +1,7 @@
 import { BadRequestError, NoSuchReferenceError, ReadOnlyReferenceError } from '../../errors/index.ts';
 import { parseRefSpec } from '../ref-spec.ts';
 import type { Reference, ReferenceType, ResolvedRef } from '../types.ts';
+import { firstParentAsOf } from './first-parent.ts';
 import type { ObjectReader } from './objects.ts';
 import type { Persistence, RefRecord } from './persistence.ts';
 
@@ -56,9 +57,8 @@ export class Refs {
       return { name: ref?.name ?? null, type: ref?.type ?? null, hash, readOnly: true };
     }
     const ref = await this.get(spec.name);
-    let c = await this.objects.commit(ref.head);
     // First-parent history: the head as the branch itself saw it at that time.
-    while (c.commitMs > spec.at && c.parents.length > 0) c = await this.objects.commit(c.parents[0]);
+    const c = await firstParentAsOf(this.objects, ref.head, spec.at);
     return { name: ref.name, type: ref.type, hash: c.hash, readOnly: true };
   }
 }

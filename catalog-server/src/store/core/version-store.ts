@@ -1,4 +1,4 @@
-import { BadRequestError, ReferenceAlreadyExistsError, ReferenceConflictError } from '../../errors/index.ts';
+import { BadRequestError, ReferenceAlreadyExistsError } from '../../errors/index.ts';
 import { mergeBase } from '../merge/merge-base.ts';
 import { journaledFilesOf, mergeWithResolver, type AppliedMerge, type ResolutionsOf } from '../merge/resolve-steps.ts';
 import { assertValidReferenceName } from '../ref-name.ts';
@@ -40,29 +40,14 @@ import {
   unexpectedHeadError,
   validateCommit,
 } from './commit-rules.ts';
+import { firstParentAsOf, nthFirstParent } from './first-parent.ts';
 import { History } from './history.ts';
-import { KeyedLock } from './keyed-lock.ts';
 import { MergeOrchestrator, mergeModes, type MergeAttempt } from './merge.ts';
 import { Draft, ObjectReader, toCommit } from './objects.ts';
 import type { JournaledFile, Persistence, RefUpdate } from './persistence.ts';
 import { pageReferences } from './ref-pages.ts';
+import { RefWrites } from './ref-writes.ts';
 import { Refs, toReference } from './refs.ts';
-
-/** How often a write re-plans after losing the ref compare-and-swap to another server before it gives up. */
-const MAX_CAS_ATTEMPTS = 30;
-/**
- * How long commits to a ref are planned one at a time after one lost its compare-and-swap (another server moved the
- * ref). Pipelined commits are planned on each other, so one loss costs the whole chain: in the bench's replicas lane
- * (three servers writing to one branch) pipelining without this fallback lowered commits/s by 10–20%, where one server
- * alone gained 10–18%; falling back for 1 s after a loss still lost 6%, for 10 s nothing measurable.
- */
-const CONTENDED_MS = 10_000;
-
-/** What one planned write produces: the caller's answer, and what to persist (nothing for a no-op or dry run). */
-interface Planned<T> {
-  value: T;
-  write?: { draft: Draft; ref: RefUpdate; files?: JournaledFile[] };
-}
 
 /**
  * The versioned store, backend-neutral (Nessie's VersionStore over its Persist): ref-spec and hash-prefix
@@ -83,11 +68,7 @@ export class CoreVersionStore implements VersionStore {
   private readonly refs: Refs;
   private readonly history: History;
   private readonly merges: MergeOrchestrator;
-  private readonly locks = new KeyedLock();
-  /** Per ref, the newest write handed to the persistence and not yet settled (see `landPipelined`). */
-  private readonly inFlight = new Map<string, { head: string; written: Promise<boolean> }>();
-  /** Per ref, when a commit last lost its compare-and-swap to another server (see `CONTENDED_MS`). */
-  private readonly contended = new Map<string, number>();
+  private readonly refWrites: RefWrites;
 
   /** How writes were grouped into transactions so far; the backends that count it (SQLite, PostgreSQL) say. */
   get groupCommitStats(): WriteStats | undefined {
@@ -104,6 +85,7 @@ export class CoreVersionStore implements VersionStore {
     this.refs = new Refs(persistence, this.objects);
     this.history = new History(persistence, this.objects);
     this.merges = new MergeOrchestrator(this.objects, this.refs);
+    this.refWrites = new RefWrites(persistence, this.objects);
   }
 
   /** A store over `persistence`; writes the root commit and `main` on first start (a no-op when they exist). */
@@ -141,7 +123,7 @@ export class CoreVersionStore implements VersionStore {
 
   async createReference(name: string, type: ReferenceType, hash: string): Promise<Reference> {
     assertValidReferenceName(name);
-    return this.land(name, async () => {
+    return this.refWrites.land(name, async () => {
       const target = await this.objects.resolveHash(hash);
       if (await this.persistence.getRef(name)) throw new ReferenceAlreadyExistsError(name);
       const draft = new Draft(this.objects);
@@ -153,7 +135,7 @@ export class CoreVersionStore implements VersionStore {
   }
 
   async deleteReference(name: string, type: ReferenceType | undefined, expectedHash: string): Promise<Reference> {
-    return this.land(name, async () => {
+    return this.refWrites.land(name, async () => {
       const ref = await this.refs.ofType(name, type);
       if (name === this.defaultBranch) throw new BadRequestError(`The default branch "${name}" cannot be deleted.`);
       const expected = await this.objects.resolveHash(expectedHash);
@@ -169,7 +151,7 @@ export class CoreVersionStore implements VersionStore {
     expectedHash: string,
     toHash: string,
   ): Promise<Reference> {
-    return this.land(name, async () => {
+    return this.refWrites.land(name, async () => {
       const ref = await this.refs.ofType(name, type);
       const expected = await this.objects.resolveHash(expectedHash);
       if (expected !== ref.head) throw unexpectedHeadError(name, expected, ref.head);
@@ -203,7 +185,7 @@ export class CoreVersionStore implements VersionStore {
     validateCommit(meta, operations);
     const files = opts.files?.length ? opts.files : undefined;
     if (files && !this.journalsFiles) throw new Error('This store does not journal files: write them durably first.');
-    return this.landPipelined(branch, async (inFlightHead) => {
+    return this.refWrites.landPipelined(branch, async (inFlightHead) => {
       // Behind a commit in flight on this branch (planned under the same lock, so the branch was there) the head is
       // that commit's; otherwise the acknowledged one, read from the database.
       const ref = inFlightHead === undefined ? await this.refs.branch(branch) : undefined;
@@ -241,7 +223,24 @@ export class CoreVersionStore implements VersionStore {
 
   async commitLinks(hash: string, walk: WalkBounds = { floor: -1, wanted: 1 }): Promise<CommitLinks> {
     const node = await this.objects.ancestorLinks(hash, walk.floor, walk.wanted);
-    return { generation: node.generation, parentHashes: node.parents };
+    return { generation: node.generation, parentHashes: node.parents, commitTime: node.commitTime };
+  }
+
+  getCommits(hashes: readonly string[]): Promise<Commit[]>;
+  getCommits(hashes: readonly string[], opts: { withOperations: true }): Promise<CommitWithOperations[]>;
+  async getCommits(hashes: readonly string[], opts?: { withOperations: true }): Promise<Commit[]> {
+    const commits = await this.objects.commits(hashes);
+    if (!opts?.withOperations) return commits.map(toCommit);
+    return commits.map((c) => ({ ...toCommit(c), operations: structuredClone(c.operations) }));
+  }
+
+  async firstParentAncestor(hash: string, n: number): Promise<string | null> {
+    return (await nthFirstParent(this.objects, hash, n)) ?? null;
+  }
+
+  async firstParentAsOf(hash: string, atMs: number): Promise<string | null> {
+    const c = await firstParentAsOf(this.objects, hash, atMs);
+    return c.commitMs <= atMs ? c.hash : null;
   }
 
   async getContent(hash: string, key: ContentKey): Promise<Content | undefined> {
@@ -312,7 +311,7 @@ export class CoreVersionStore implements VersionStore {
   // ---------------------------------------------------------------- the write loop
 
   private landMerge(branch: string, plan: () => Promise<MergeAttempt>): Promise<AppliedMerge> {
-    return this.land(branch, async () => {
+    return this.refWrites.land(branch, async () => {
       const attempt = await plan();
       if (attempt.applied === 'stale' || !attempt.write) return { value: attempt.applied };
       // Files the resolver wrote without their fsync ride in the merge's transaction, like a commit's.
@@ -320,84 +319,4 @@ export class CoreVersionStore implements VersionStore {
       return { value: attempt.applied, write: { ...attempt.write, files: files.length > 0 ? files : undefined } };
     });
   }
-
-  /**
-   * Plans a write to `refName` and persists it in one transaction ending in the ref compare-and-swap; plans again
-   * from fresh reads when another server moved the ref in between.
-   */
-  private land<T>(refName: string, plan: () => Promise<Planned<T>>): Promise<T> {
-    return this.locks.run(refName, async () => {
-      // Plans on the acknowledged head only: commits still in flight on this ref land (or fail) first.
-      await this.inFlight.get(refName)?.written.catch(() => undefined);
-      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-        const planned = await plan();
-        if (!planned.write) return planned.value;
-        const { draft, ref, files } = planned.write;
-        const batch = { ...draft.objectsToWrite(), ref, files, at: new Date().toISOString() };
-        if (await this.persistence.write(batch)) {
-          this.objects.learn(draft);
-          return planned.value;
-        }
-        await backOff(attempt);
-      }
-      throw keptMoving(refName);
-    });
-  }
-
-  /**
-   * `land` for commits, pipelined where the persistence applies writes in order (both backends): the ref's lock is held
-   * while the commit is planned and handed over, not while it becomes durable, and the next commit to the ref plans
-   * on top of it (`plan` gets the head of the write in flight). So concurrent commits to one branch — Iceberg writers
-   * on `main` — meet in the persistence's queue and share one transaction and fsync. Each is still acknowledged only
-   * once durable. Readers never see a write in flight (refs are read from the persistence); only the next planner
-   * does, and when a write fails, the ones planned on it fail their compare-and-swap and plan again (through `land`,
-   * and for `CONTENDED_MS` every commit to the ref does: another server is writing to it).
-   */
-  private async landPipelined<T>(
-    refName: string,
-    plan: (inFlightHead: string | undefined) => Promise<Planned<T>>,
-  ): Promise<T> {
-    if (!this.persistence.appliesWritesInOrder || this.isContended(refName)) {
-      return this.land(refName, () => plan(undefined));
-    }
-    const handed = await this.locks.run(refName, async () => {
-      const planned = await plan(this.inFlight.get(refName)?.head);
-      if (!planned.write) return { value: planned.value };
-      const { draft, ref, files } = planned.write;
-      if (ref.kind !== 'move') throw new Error('Only ref moves are pipelined');
-      this.objects.stage(draft);
-      const written = this.persistence.write({ ...draft.objectsToWrite(), ref, files, at: new Date().toISOString() });
-      const entry = { head: ref.to, written };
-      this.inFlight.set(refName, entry);
-      const settle = () => {
-        if (this.inFlight.get(refName) === entry) this.inFlight.delete(refName);
-        this.objects.settle(draft);
-      };
-      written.then(settle, settle);
-      return { value: planned.value, written };
-    });
-    if (!handed.written || (await handed.written)) return handed.value;
-    // Lost to another server (or planned on a write that failed): this commit, and the others planned on it, plan
-    // again on the acknowledged head, one at a time for a while.
-    this.contended.set(refName, Date.now());
-    await backOff(0);
-    return this.land(refName, () => plan(undefined));
-  }
-
-  private isContended(refName: string): boolean {
-    const at = this.contended.get(refName);
-    if (at === undefined) return false;
-    if (Date.now() - at < CONTENDED_MS) return true;
-    this.contended.delete(refName);
-    return false;
-  }
-}
-
-/** After losing a compare-and-swap to another server: wait a little (growing, jittered) so competing writers spread out. */
-function backOff(attempt: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
-}
-
-function keptMoving(refName: string): ReferenceConflictError {
-  return new ReferenceConflictError(`"${refName}" kept moving concurrently. Reload it and retry.`, { ref: refName });
 }

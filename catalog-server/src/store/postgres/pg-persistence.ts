@@ -77,6 +77,11 @@ export class PostgresPersistence implements Persistence {
     return rows[0] ? fromCommitRow(rows[0]) : undefined;
   }
 
+  async getCommits(hashes: readonly string[]): Promise<CommitRecord[]> {
+    const { rows } = await this.pool.query<CommitRow>('SELECT * FROM commits WHERE hash = ANY($1::text[])', [hashes]);
+    return rows.map(fromCommitRow);
+  }
+
   async commitsByPrefix(prefix: string, limit: number): Promise<string[]> {
     const { rows } = await this.pool.query<{ hash: string }>(
       'SELECT hash FROM commits WHERE hash >= $1 AND hash < $2 ORDER BY hash LIMIT $3',
@@ -180,7 +185,8 @@ export class PostgresPersistence implements Persistence {
         WHERE p.hash IS NOT NULL AND c.generation > $3
       ),
       first AS (SELECT hash FROM anc LIMIT $2)
-      SELECT c.hash, c.parent, c.merge_parent, c.generation FROM first JOIN commits c ON c.hash = first.hash
+      SELECT c.hash, c.parent, c.merge_parent, c.generation, c.commit_time
+      FROM first JOIN commits c ON c.hash = first.hash
       ORDER BY c.generation DESC, c.hash`,
       [hash, limit, floor],
     );

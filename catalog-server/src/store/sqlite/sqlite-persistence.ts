@@ -65,6 +65,7 @@ export class SqlitePersistence implements Persistence {
     const p = (sql: string) => db.prepare(sql);
     this.stmt = {
       getCommit: p('SELECT * FROM commits WHERE hash = ?'),
+      getCommits: p('SELECT * FROM commits WHERE hash IN (SELECT value FROM json_each(?))'),
       commitsByPrefix: p('SELECT hash FROM commits WHERE hash >= ? AND hash < ? ORDER BY hash LIMIT ?'),
       firstParents: p(`WITH RECURSIVE chain(hash, n) AS (
           SELECT hash, 0 FROM commits WHERE hash = ?
@@ -83,7 +84,7 @@ export class SqlitePersistence implements Persistence {
           WHERE (CASE side.i WHEN 0 THEN c.parent ELSE c.merge_parent END) IS NOT NULL AND c.generation > @floor
           LIMIT @limit
         )
-        SELECT c.hash, c.parent, c.merge_parent, c.generation FROM anc JOIN commits c ON c.hash = anc.hash
+        SELECT c.hash, c.parent, c.merge_parent, c.generation, c.commit_time FROM anc JOIN commits c ON c.hash = anc.hash
         ORDER BY c.generation DESC, c.hash`),
       insertCommit: p(`INSERT OR IGNORE INTO commits (hash, parent, merge_parent, tree, generation, author, committer,
         message, author_time, commit_time, commit_ms, properties, operations)
@@ -231,6 +232,10 @@ export class SqlitePersistence implements Persistence {
   async getCommit(hash: string): Promise<CommitRecord | undefined> {
     const row = this.stmt.getCommit.get(hash) as CommitRow | undefined;
     return row ? fromCommitRow(row) : undefined;
+  }
+
+  async getCommits(hashes: readonly string[]): Promise<CommitRecord[]> {
+    return (this.stmt.getCommits.all(JSON.stringify(hashes)) as CommitRow[]).map(fromCommitRow);
   }
 
   async firstParents(hash: string, limit: number): Promise<CommitRecord[]> {
