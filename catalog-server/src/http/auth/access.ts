@@ -8,14 +8,25 @@ import type { Policy, Principal } from '../../auth/policy.ts';
 export interface Access {
   /** Undefined when the catalog runs without an auth config (loopback only). */
   principal?: Principal;
+  /** Whether it may read anything on `ref` (some namespace will do): the reference listing shows it. */
   canRead(ref: string): boolean;
+  /** Whether it may read namespace `levels` on `ref` (null: a detached commit), and the tables and views in it. */
+  canReadNamespace(ref: string | null, levels: readonly string[]): boolean;
+  /** Whether a namespace listing shows namespace `levels`: readable, or on the way to a readable one below it. */
+  showsNamespace(ref: string | null, levels: readonly string[]): boolean;
   /** Whether it may read every reference (and so any commit by hash). */
   readsEverything(): boolean;
   /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
   canMerge(ref: string): boolean;
 }
 
-const OPEN: Access = { canRead: () => true, readsEverything: () => true, canMerge: () => true };
+const OPEN: Access = {
+  canRead: () => true,
+  canReadNamespace: () => true,
+  showsNamespace: () => true,
+  readsEverything: () => true,
+  canMerge: () => true,
+};
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
 
@@ -23,7 +34,9 @@ const byRequest = new WeakMap<IncomingMessage, Access>();
 export function grantAccess(req: IncomingMessage, principal: Principal, policy: Policy): void {
   byRequest.set(req, {
     principal,
-    canRead: (ref) => policy.has(principal, 'read', ref),
+    canRead: (ref) => policy.has(principal, 'read', ref, { under: [] }),
+    canReadNamespace: (ref, levels) => policy.has(principal, 'read', ref, { in: levels }),
+    showsNamespace: (ref, levels) => policy.has(principal, 'read', ref, { under: levels }),
     // Asked by few requests: decided when asked, not on every request the policy lets through.
     readsEverything: () => policy.has(principal, 'read', null),
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,

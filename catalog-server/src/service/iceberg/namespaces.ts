@@ -79,12 +79,17 @@ async function missingParents(ctx: Ctx, at: string, ns: string[]): Promise<Opera
     .map((p) => ({ type: 'PUT', key: namespaceKey(p), content: { type: 'NAMESPACE', elements: p, properties: {} } }));
 }
 
-/** Lists the namespaces directly under `parent` (top-level ones when absent). */
+/**
+ * Lists the namespaces directly under `parent` (top-level ones when absent) that `shown` keeps (with namespace-restricted
+ * auth rules: the ones the caller may read and the ones on its way to them). A page is filtered after it is read, so
+ * it may come out short (even empty) with a token for more.
+ */
 export async function listNamespaces(
   ctx: Ctx,
   ref: string,
   parent: string[] | undefined,
   page: PageParams,
+  shown: (ns: readonly string[]) => boolean = () => true,
 ): Promise<{ namespaces: string[][]; next?: string }> {
   const at = await readRef(ctx.store, ref);
   const prefix = parent ?? [];
@@ -99,7 +104,7 @@ export async function listNamespaces(
     // Iceberg's catalog suites compare this message whole.
     throw new NoSuchNamespaceError(parent, ref, { bare: true });
   }
-  return { namespaces: children, next: entries.token };
+  return { namespaces: children.filter(shown), next: entries.token };
 }
 
 /** Every key under `prefix` of the given types (all pages of the store). */
