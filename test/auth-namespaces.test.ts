@@ -108,6 +108,13 @@ describe('auth: namespace-restricted roles', function () {
     assert.deepEqual((await as('analyst', 'GET', ice('/namespaces'))).body.namespaces, [['sales']]);
     assert.deepEqual((await as('analyst', 'GET', ice('/namespaces?parent=sales'))).body.namespaces, [['sales', 'eu']]);
     forbidden(await as('analyst', 'GET', ice('/namespaces?parent=hr')), 'children of hr');
+    // Hidden namespaces do not count against a page: hr is skipped and sales fills the page of one.
+    const first = await as('analyst', 'GET', ice('/namespaces?pageSize=1'));
+    assert.deepEqual(first.body.namespaces, [['sales']]);
+    const token = first.body['next-page-token'] as string;
+    const rest = await as('analyst', 'GET', ice(`/namespaces?pageSize=1&pageToken=${encodeURIComponent(token)}`));
+    assert.deepEqual(rest.body.namespaces, [], 'staging is hidden');
+    assert.equal(rest.body['next-page-token'], undefined);
     assert.deepEqual((await as('ops', 'GET', ice('/namespaces'))).body.namespaces, [['hr'], ['sales'], ['staging']]);
     // `eu` may read only sales.eu: sales is listed on the way to it, but not readable itself.
     assert.deepEqual((await as('eu', 'GET', ice('/namespaces'))).body.namespaces, [['sales']]);

@@ -35,6 +35,9 @@ describe('namespace-restricted rules', () => {
     assert.equal(allows(who('loader'), write('etl/a', 'sales')), false);
     assert.equal(allows(who('public'), read('dev', 'hr', 'public')), true);
     assert.equal(allows(who('public'), read('dev', 'hr')), false);
+    // A detached commit (ref null) is read in the namespaces of a rule over every ref, as before.
+    assert.equal(allows(who('public'), read(null, 'hr', 'public')), true);
+    assert.equal(allows(who('analyst'), read(null, 'sales')), false);
   });
 
   it('never grant what concerns the whole reference: unscoped reads, merges, managing references', () => {

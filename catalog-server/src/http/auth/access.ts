@@ -10,20 +10,26 @@ export interface Access {
   principal?: Principal;
   /** Whether it may read anything on `ref` (some namespace will do): the reference listing shows it. */
   canRead(ref: string): boolean;
-  /** Whether it may read namespace `levels` on `ref` (null: a detached commit), and the tables and views in it. */
-  canReadNamespace(ref: string | null, levels: readonly string[]): boolean;
-  /** Whether a namespace listing shows namespace `levels`: readable, or on the way to a readable one below it. */
-  showsNamespace(ref: string | null, levels: readonly string[]): boolean;
+  /**
+   * Which namespaces it may read on `ref` (null: a detached commit), tables and views by their namespace; undefined
+   * when it may read the whole reference, so listings skip the per-key check.
+   */
+  readableNamespaces(ref: string | null): NamespaceTest | undefined;
+  /** Which namespaces a namespace listing on `ref` shows: the readable ones and the ones on the way to them. */
+  shownNamespaces(ref: string | null): NamespaceTest | undefined;
   /** Whether it may read every reference (and so any commit by hash). */
   readsEverything(): boolean;
   /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
   canMerge(ref: string): boolean;
 }
 
+/** A test on namespace levels (`['sales', 'eu']`). */
+export type NamespaceTest = (levels: readonly string[]) => boolean;
+
 const OPEN: Access = {
   canRead: () => true,
-  canReadNamespace: () => true,
-  showsNamespace: () => true,
+  readableNamespaces: () => undefined,
+  shownNamespaces: () => undefined,
   readsEverything: () => true,
   canMerge: () => true,
 };
@@ -35,8 +41,12 @@ export function grantAccess(req: IncomingMessage, principal: Principal, policy: 
   byRequest.set(req, {
     principal,
     canRead: (ref) => policy.has(principal, 'read', ref, { under: [] }),
-    canReadNamespace: (ref, levels) => policy.has(principal, 'read', ref, { in: levels }),
-    showsNamespace: (ref, levels) => policy.has(principal, 'read', ref, { under: levels }),
+    readableNamespaces: (ref) =>
+      policy.has(principal, 'read', ref) ? undefined : (levels) => policy.has(principal, 'read', ref, { in: levels }),
+    shownNamespaces: (ref) =>
+      policy.has(principal, 'read', ref)
+        ? undefined
+        : (levels) => policy.has(principal, 'read', ref, { under: levels }),
     // Asked by few requests: decided when asked, not on every request the policy lets through.
     readsEverything: () => policy.has(principal, 'read', null),
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,

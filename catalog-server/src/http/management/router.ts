@@ -47,11 +47,7 @@ export function managementRouter(ctx: AppContext): Router {
   const ref = (req: Request, param = 'ref'): RefPath => parseRefPath(String(req.params[param]), store.defaultBranch);
   const ratDetails = (req: Request) => ({ ratDetails: req.query['rat-details'] === 'true' });
   // The namespaces of one `{ref}` the caller may read: reads keep to them (namespace-restricted auth rules).
-  const visibleOn = (req: Request, at: RefPath) => {
-    const access = accessOf(req);
-    const name = policyRefOf(at);
-    return (ns: readonly string[]) => access.canReadNamespace(name, ns);
-  };
+  const visibleOn = (req: Request, at: RefPath) => accessOf(req).readableNamespaces(policyRefOf(at));
 
   router.use(encodeSlashesInRefs);
 

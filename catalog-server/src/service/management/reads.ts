@@ -112,7 +112,7 @@ export async function diffRefs(
   store: VersionStore,
   fromRef: RefPath,
   toRef: RefPath,
-  q: KeyQuery & { visible?: { from: NamespaceVisibility; to: NamespaceVisibility } },
+  q: KeyQuery & { visible?: { from?: NamespaceVisibility; to?: NamespaceVisibility } },
 ): Promise<{ from: ResolvedRef; to: ResolvedRef; page: Page<DiffEntry> }> {
   const from = await resolveRefPath(store, fromRef);
   const to = await resolveRefPath(store, toRef);
@@ -122,7 +122,7 @@ export async function diffRefs(
     prefix: q.prefix,
   });
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
-  const v = q.visible;
+  const v = q.visible?.from || q.visible?.to ? q.visible : undefined;
   const shown = (d: DiffEntry) =>
     !v || [d.from, d.to].every((c) => !c || (keyVisible(v.from, d.key, c.type) && keyVisible(v.to, d.key, c.type)));
   if (!wanted && !v) return { from, to, page };
