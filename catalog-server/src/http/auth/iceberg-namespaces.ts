@@ -30,14 +30,16 @@ type Reading = NamespaceScope[] | 'no-route' | 'whole-ref';
 function routeScopes(method: string, segs: readonly string[], query: Record<string, unknown>, body: unknown): Reading {
   const lit = (i: number, ...words: string[]) => words.includes(segs[i]?.toLowerCase() ?? '\u0000');
   const b = (body ?? {}) as Record<string, unknown>;
-  if (segs.length === 1 && lit(0, 'config')) return [{ under: [] }];
+  // Only reads take the filtered scope: another method on a listing's path is no listing (express answers 405).
+  const reads = method === 'GET' || method === 'HEAD';
+  if (segs.length === 1 && lit(0, 'config')) return reads ? [{ under: [] }] : 'whole-ref';
   if (segs.length === 1 && lit(0, 'namespaces')) {
-    if (method !== 'POST') {
+    if (reads) {
       const parent = first(query['parent']);
       if (parent === undefined || parent === '') return [{ under: [] }];
       return oneOf(levelsOf(parent), (ns) => ({ under: ns }));
     }
-    return oneOf(stringArray(b['namespace']), (ns) => ({ in: ns }));
+    return method === 'POST' ? oneOf(stringArray(b['namespace']), (ns) => ({ in: ns })) : 'whole-ref';
   }
   if (segs.length === 2 && lit(0, 'tables', 'views') && lit(1, 'rename')) {
     const ends = [b['source'], b['destination']].map((id) => stringArray((id as { namespace?: unknown })?.namespace));

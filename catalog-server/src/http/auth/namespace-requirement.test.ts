@@ -83,6 +83,8 @@ describe('the namespaces a request acts on', () => {
       ['POST', '/iceberg/v1/transactions/commit', { 'table-changes': [] }],
       ['GET', '/iceberg/v1/namespaces/a%1F%1Fb'],
       ['GET', '/iceberg/v1/something/new'],
+      ['DELETE', '/iceberg/v1/namespaces'],
+      ['POST', '/iceberg/v1/config'],
     ] as Array<[string, string, unknown, Record<string, unknown>?]>) {
       assert.deepEqual(scopes(m, p, body, query ?? {}), ['ref-wide'], `${m} ${p}`);
     }
