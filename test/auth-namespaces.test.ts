@@ -233,6 +233,68 @@ describe('auth: namespace-restricted roles', function () {
     assert.equal(allowed.status, 204, JSON.stringify(allowed.body));
   });
 
+  it('leaves choosing where files go (locations, write paths, registrations) to reference-wide writers', async () => {
+    const hr = (await as('ops', 'GET', ice('/namespaces/hr/tables/salaries'))).body;
+    const chooses = (r: { status: number; body: any }, what: string) => {
+      icebergForbidden(r, what);
+      assert.match(r.body.error.message, /Choosing where files go/, what);
+    };
+    // A table of its own pointed at hr's folder would let the loader's credentials (or signed requests) reach hr's files.
+    chooses(
+      await as('loader', 'POST', ice('/namespaces/staging/tables'), {
+        name: 'spy',
+        schema,
+        location: hr.metadata.location,
+      }),
+      'create with a location',
+    );
+    chooses(
+      await as('loader', 'POST', ice('/namespaces/staging/tables'), {
+        name: 'spy',
+        schema,
+        properties: { 'write.data.path': `${hr.metadata.location}/data` },
+      }),
+      'create with a write path',
+    );
+    chooses(
+      await as('loader', 'POST', ice('/namespaces/staging/register'), {
+        name: 'spy',
+        'metadata-location': hr['metadata-location'],
+      }),
+      'register hr.salaries as staging.spy',
+    );
+    const move = { requirements: [], updates: [{ action: 'set-location', location: hr.metadata.location }] };
+    chooses(await as('loader', 'POST', ice('/namespaces/staging/tables/made'), move), 'set-location (fast path)');
+    chooses(
+      await as('loader', 'POST', ice('/transactions/commit'), {
+        'table-changes': [{ identifier: { namespace: ['staging'], name: 'made' }, ...move }],
+      }),
+      'set-location in a transaction',
+    );
+    chooses(
+      await as('loader', 'POST', ice('/namespaces/staging/properties'), { updates: { location: 'file:///x' } }),
+      'namespace location',
+    );
+    const head = (await as('ops', 'GET', api('/trees/main'))).body.reference.hash;
+    const content = { type: 'ICEBERG_TABLE', metadataLocation: hr['metadata-location'], snapshotId: -1 };
+    const put = await as('loader', 'POST', api(`/trees/main@${head}/history/commit`), {
+      commitMeta: { message: 'spy' },
+      operations: [{ type: 'PUT', key: { elements: ['staging', 'spy'] }, content }],
+    });
+    forbidden(put, 'a table put through /api/v2');
+    assert.match(put.body.message, /Choosing where files go/);
+    assert.equal((await as('ops', 'HEAD', ice('/namespaces/staging/tables/spy'))).status, 404, 'nothing was created');
+    // The catalog's own placement stays open to the namespace's writer; a reference-wide writer may choose.
+    const placed = await as('loader', 'POST', ice('/namespaces/staging/tables'), { name: 'placed', schema });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    const chosen = await as('ops', 'POST', ice('/namespaces/staging/tables'), {
+      name: 'chosen',
+      schema,
+      location: `${placed.body.metadata.location}-chosen`,
+    });
+    assert.equal(chosen.status, 200, JSON.stringify(chosen.body));
+  });
+
   it('renames across namespaces only when both sides are writable', async () => {
     const rename = (from: string[], to: string[], name: string, newName = name) =>
       as('loader', 'POST', ice('/tables/rename'), {

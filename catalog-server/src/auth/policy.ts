@@ -29,7 +29,14 @@ export type Action =
    * decides on `ref`; the middleware answers one off `ref`'s history itself for callers who may not read every
    * reference, so that a commit of a reference they cannot read and no commit at all get the same answer.
    */
-  | { kind: 'commit'; ref: string | null; at?: string; ns?: NamespaceScope }
+  | {
+      kind: 'commit';
+      ref: string | null;
+      at?: string;
+      ns?: NamespaceScope;
+      /** The commit chooses where files go (a location, a write path, a registration): reference-wide only. */
+      choosesLocation?: true;
+    }
   /**
    * A merge or transplant into `ref` (`at`: the expected head, as for a commit). It changes any keys the source holds,
    * so it takes no namespace scope: only a reference-wide rule grants it.
@@ -44,7 +51,7 @@ export type Decision =
       allow: false;
       permission: Permission;
       ref: string | null;
-      reason: 'missing-permission' | 'protected';
+      reason: 'missing-permission' | 'protected' | 'chooses-location';
       /** The dotted name of the namespace refused, when the action named one. */
       namespace?: string;
     };
@@ -133,14 +140,20 @@ export class Policy {
     const isProtected = a.ref === null || this.isProtected(a.ref);
     const ns = a.kind === 'read' || a.kind === 'commit' ? a.ns : undefined;
     const namespace = ns && 'in' in ns ? { namespace: namespaceName(ns.in) } : {};
-    const deny = (permission: Permission, reason: 'missing-permission' | 'protected' = 'missing-permission') =>
-      ({ allow: false, permission, ref: a.ref, reason, ...namespace }) as const;
+    const deny = (
+      permission: Permission,
+      reason: 'missing-permission' | 'protected' | 'chooses-location' = 'missing-permission',
+    ) => ({ allow: false, permission, ref: a.ref, reason, ...namespace }) as const;
     switch (a.kind) {
       case 'read':
         return this.has(p, 'read', a.ref, ns) ? { allow: true } : deny('read');
       case 'commit':
         if (a.ref !== null && this.isProtected(a.ref)) return deny('merge', 'protected');
-        return this.has(p, 'write', a.ref, ns) ? { allow: true } : deny('write');
+        if (this.has(p, 'write', a.ref, ns)) return { allow: true };
+        return deny(
+          'write',
+          a.choosesLocation && this.has(p, 'write', a.ref, { under: [] }) ? 'chooses-location' : undefined,
+        );
       case 'merge':
         if (this.has(p, 'merge', a.ref)) return { allow: true };
         if (!isProtected && this.has(p, 'write', a.ref)) return { allow: true };

@@ -21,8 +21,6 @@ describe('the namespaces a request acts on', () => {
       ['GET', '/iceberg/v1/namespaces/db/tables'],
       ['POST', '/iceberg/v1/namespaces/db/tables'],
       ['GET', '/iceberg/v1/namespaces/db/views'],
-      ['POST', '/iceberg/v1/namespaces/db/register'],
-      ['POST', '/iceberg/v1/namespaces/db/register-view'],
       ['GET', '/iceberg/v1/namespaces/db/tables/t'],
       ['HEAD', '/iceberg/v1/namespaces/db/tables/t'],
       ['POST', '/iceberg/v1/namespaces/db/tables/t'],
@@ -38,6 +36,14 @@ describe('the namespaces a request acts on', () => {
     ]) {
       assert.deepEqual(scopes(m!, p!), [{ in: ['db'] }], `${m} ${p}`);
     }
+    // A registration chooses where files are: the namespace's write, and one on the whole reference (location-choice.ts).
+    for (const p of ['/iceberg/v1/namespaces/db/register', '/iceberg/v1/namespaces/db/register-view']) {
+      assert.deepEqual(scopes('POST', p), [{ in: ['db'] }, 'ref-wide'], p);
+    }
+    assert.deepEqual(scopes('POST', '/iceberg/v1/namespaces/db/tables', { name: 't', location: 'file:///x' }), [
+      { in: ['db'] },
+      'ref-wide',
+    ]);
     // Signing a write reads and writes in the table's namespace.
     assert.deepEqual(scopes('POST', '/iceberg/v1/namespaces/db/tables/t/sign', { method: 'PUT' }), [
       { in: ['db'] },
@@ -115,7 +121,8 @@ describe('the namespaces a request acts on', () => {
           { type: 'DELETE', key: { elements: ['hr', 'x'] } },
         ],
       }),
-      [{ in: ['sales'] }, { in: ['sales', 'eu'] }, { in: ['hr'] }, { in: ['hr', 'x'] }],
+      // The table's content names its metadata file: also a write on the whole reference (location-choice.ts).
+      [{ in: ['sales'] }, { in: ['sales', 'eu'] }, { in: ['hr'] }, { in: ['hr', 'x'] }, 'ref-wide'],
     );
     for (const operations of [[], [{ type: 'PUT', key: { elements: ['a', 'b'] } }], [{ type: 'DELETE' }], 'x']) {
       assert.deepEqual(scopes('POST', '/api/v2/trees/main/history/commit', { operations }), ['ref-wide']);

@@ -3,6 +3,7 @@ import { DETACHED, parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
 import { signPrivilegeOf } from '../../service/signing/s3-scope.ts';
 import { icebergNamespaces } from './iceberg-namespaces.ts';
+import { choosesLocation, operationsChooseLocation } from './location-choice.ts';
 import { commitScopes, contentsScope } from './management-namespaces.ts';
 
 /** What a request needs before its handler runs. */
@@ -83,7 +84,13 @@ function icebergRequirement(
   const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions: actions.flatMap(scoped) });
   if (method === 'POST' && isTableSubresource(rest, 'sign')) return of(...signActions(ref, body));
   const reads = READS.has(method) || (method === 'POST' && isTableSubresource(rest, 'metrics'));
-  return of(reads ? readOf(ref) : writeOf(ref));
+  if (reads) return of(readOf(ref));
+  const write = of(writeOf(ref));
+  // Choosing where files go needs `write` on the whole reference (location-choice.ts): unscoped, whatever the path.
+  if (write.kind === 'actions' && choosesLocation(method, rest, body)) {
+    write.actions.push({ ...(writeOf(ref) as Extract<Action, { kind: 'commit' }>), choosesLocation: true });
+  }
+  return write;
 }
 
 /**
@@ -198,7 +205,11 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (m === 'POST' && tail === 'contents') return of(filtered(readTree(segs[0]!)));
   if (m === 'POST' && tail === 'history/commit') {
     const scopes = commitScopes(body['operations']);
-    return of(...(scopes ? scopes.map((ns) => ({ ...write('commit'), ns }) as Action) : [write('commit')]));
+    const actions = scopes ? scopes.map((ns) => ({ ...write('commit'), ns }) as Action) : [write('commit')];
+    // A table's or view's content names its metadata file: reference-wide writers only (location-choice.ts).
+    if (scopes && operationsChooseLocation(body['operations']))
+      actions.push({ ...write('commit'), choosesLocation: true } as Action);
+    return of(...actions);
   }
   if (m === 'POST' && tail === 'history/merge') {
     return of(write('merge'), read(bodyRef(body['fromRefName']), body['fromHash']));
