@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { NAMESPACE_PATTERN } from './namespace-glob.ts';
 
 /** What a role may do on the references its rule names. `admin` implies the other three. */
 export const PERMISSIONS = ['read', 'write', 'merge', 'admin'] as const;
@@ -18,9 +19,18 @@ const client = z
   })
   .strict();
 
+const namespacePattern = z
+  .string()
+  .regex(NAMESPACE_PATTERN, 'a dotted namespace name or pattern, without empty levels (e.g. "sales", "sales.*")');
+
 const rule = z
   .object({
     refs: z.array(refPattern).min(1),
+    /**
+     * Limits the rule to these namespaces (patterns on the dotted name; a table by the namespace holding it). Absent:
+     * every namespace, and what concerns the whole reference (history, merges, managing references).
+     */
+    namespaces: z.array(namespacePattern).min(1).optional(),
     allow: z.array(z.enum(PERMISSIONS)).min(1),
   })
   .strict();

@@ -2,8 +2,9 @@ import type { Policy, Principal } from './policy.ts';
 
 /** What a caller may do to one reference, in the policy's terms (the same decisions the requests get). */
 export interface RefPermissions {
+  /** Reading it, in some namespaces at least (namespace-restricted rules); reads outside them are still refused. */
   read: boolean;
-  /** Direct commits (Iceberg writes, `history/commit`): never on a protected branch. */
+  /** Direct commits (Iceberg writes, `history/commit`), in some namespaces at least: never on a protected branch. */
   commit: boolean;
   /** Merge or transplant into it. */
   merge: boolean;
@@ -31,10 +32,12 @@ export function refPermissions(
       out[ref] = { read: true, commit: true, merge: true, manage: true, protected: false };
       continue;
     }
-    const may = (kind: 'read' | 'commit' | 'merge' | 'manage') => policy.decide(principal, [{ kind, ref }]).allow;
+    const may = (kind: 'merge' | 'manage') => policy.decide(principal, [{ kind, ref }]).allow;
+    // Reading and committing may be granted for some namespaces only; merging and managing are reference-wide.
+    const inSome = (kind: 'read' | 'commit') => policy.decide(principal, [{ kind, ref, ns: { under: [] } }]).allow;
     out[ref] = {
-      read: may('read'),
-      commit: may('commit'),
+      read: inSome('read'),
+      commit: inSome('commit'),
       merge: may('merge'),
       manage: may('manage'),
       protected: policy.isProtected(ref),

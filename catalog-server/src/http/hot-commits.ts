@@ -25,7 +25,8 @@ const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
  * (`runIdempotently`, bound to the same fingerprint, so a retry may reach either front end). Whatever is not the plain
  * case goes to express before anything of it is read: a query or prefix segment, a body that is not plain UTF-8 JSON
  * of a declared length within the limit (express answers 413, 415, or inflates it), a caller the policy does not
- * plainly let commit (express answers 401 or 403). Once the body is read, the request is this front end's to answer,
+ * plainly let commit on the whole reference (express answers 401 or 403, and decides namespace-restricted writers with
+ * the body in hand). Once the body is read, the request is this front end's to answer,
  * errors included.
  *
  * @example http.createServer(hotReads(ctx, hotCommits(ctx, createApp(ctx))))
@@ -39,7 +40,9 @@ export function hotCommits(ctx: AppContext, app: RequestListener): RequestListen
     }
     const started = process.hrtime.bigint();
     const counted = (frontEnd: 'hot' | 'express') => ctx.metrics.tableCommitFrontEnds.inc({ front_end: frontEnd });
-    void plainlyAllowed(ctx, req, target.path, ['commit']).then(
+    // Reference-wide writers only: what a namespace-restricted writer may commit depends on the body (a commit that
+    // moves the table needs a reference-wide rule, http/auth/location-choice.ts), which express's middleware reads.
+    void plainlyAllowed(ctx, req, target.path, ['commit'], { wholeRef: true }).then(
       (allowed) => {
         counted(allowed ? 'hot' : 'express');
         if (allowed) return answer(ctx, req, res, target, started);

@@ -66,6 +66,7 @@ export async function plainlyAllowed(
   req: IncomingMessage,
   path: string,
   kinds: ReadonlyArray<Action['kind']>,
+  opts: { wholeRef?: boolean } = {},
 ): Promise<boolean> {
   const auth = ctx.auth;
   if (!auth) return true;
@@ -76,10 +77,13 @@ export async function plainlyAllowed(
     return false;
   }
   const need = requirementOf({ method: req.method ?? '', path, query: {}, body: undefined }, ctx.store.defaultBranch);
+  // `wholeRef`: decided as if the request named no namespace, so that only reference-wide rules let it through here.
+  const actions =
+    need.kind === 'actions' && opts.wholeRef ? need.actions.map((a) => ({ ...a, ns: undefined }) as Action) : undefined;
   const plain =
     need.kind === 'actions' &&
     need.actions.every((a) => kinds.includes(a.kind) && a.at === undefined) &&
-    auth.policy.decide(principal, need.actions).allow;
+    auth.policy.decide(principal, actions ?? need.actions).allow;
   if (plain) grantAccess(req, principal, auth.policy);
   return plain;
 }

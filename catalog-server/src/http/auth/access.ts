@@ -8,14 +8,31 @@ import type { Policy, Principal } from '../../auth/policy.ts';
 export interface Access {
   /** Undefined when the catalog runs without an auth config (loopback only). */
   principal?: Principal;
+  /** Whether it may read anything on `ref` (some namespace will do): the reference listing shows it. */
   canRead(ref: string): boolean;
+  /**
+   * Which namespaces it may read on `ref` (null: a detached commit), tables and views by their namespace; undefined
+   * when it may read the whole reference, so listings skip the per-key check.
+   */
+  readableNamespaces(ref: string | null): NamespaceTest | undefined;
+  /** Which namespaces a namespace listing on `ref` shows: the readable ones and the ones on the way to them. */
+  shownNamespaces(ref: string | null): NamespaceTest | undefined;
   /** Whether it may read every reference (and so any commit by hash). */
   readsEverything(): boolean;
   /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
   canMerge(ref: string): boolean;
 }
 
-const OPEN: Access = { canRead: () => true, readsEverything: () => true, canMerge: () => true };
+/** A test on namespace levels (`['sales', 'eu']`). */
+export type NamespaceTest = (levels: readonly string[]) => boolean;
+
+const OPEN: Access = {
+  canRead: () => true,
+  readableNamespaces: () => undefined,
+  shownNamespaces: () => undefined,
+  readsEverything: () => true,
+  canMerge: () => true,
+};
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
 
@@ -23,7 +40,13 @@ const byRequest = new WeakMap<IncomingMessage, Access>();
 export function grantAccess(req: IncomingMessage, principal: Principal, policy: Policy): void {
   byRequest.set(req, {
     principal,
-    canRead: (ref) => policy.has(principal, 'read', ref),
+    canRead: (ref) => policy.has(principal, 'read', ref, { under: [] }),
+    readableNamespaces: (ref) =>
+      policy.has(principal, 'read', ref) ? undefined : (levels) => policy.has(principal, 'read', ref, { in: levels }),
+    shownNamespaces: (ref) =>
+      policy.has(principal, 'read', ref)
+        ? undefined
+        : (levels) => policy.has(principal, 'read', ref, { under: levels }),
     // Asked by few requests: decided when asked, not on every request the policy lets through.
     readsEverything: () => policy.has(principal, 'read', null),
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,

@@ -47,7 +47,7 @@ export function authorize(auth: AuthService, history: HistoryMembership, default
     );
     if (need.kind === 'actions') {
       const d = auth.policy.decide(principal, need.actions);
-      if (!d.allow) throw new ForbiddenError(principal.id, d.permission, d.ref, d.reason);
+      if (!d.allow) throw new ForbiddenError(principal.id, d.permission, d.ref, d.reason, undefined, d.namespace);
       await checkPinnedCommits(auth, history, principal, need.actions, isIcebergPath(req.path));
     }
     next();

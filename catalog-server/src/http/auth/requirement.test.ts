@@ -4,30 +4,59 @@ import { requirementOf, type Requirement } from './requirement.ts';
 const H = '1a2b3c4d5e6f7a8b';
 const req = (method: string, path: string, body: unknown = {}, query: Record<string, unknown> = {}): Requirement =>
   requirementOf({ method, path, body, query }, 'main');
-const acts = (...a: Array<[string, string | null] | [string, string | null, string]>): Requirement => ({
+type Scope = { in: string[] } | { under: string[] };
+const acts = (
+  ...a: Array<
+    | [string, string | null]
+    | [string, string | null, string | undefined]
+    | [string, string | null, string | undefined, Scope]
+  >
+): Requirement => ({
   kind: 'actions',
-  actions: a.map(([kind, ref, at]) => (at === undefined ? { kind, ref } : { kind, ref, at }) as never),
+  actions: a.map(
+    ([kind, ref, at, ns]) => ({ kind, ref, ...(at === undefined ? {} : { at }), ...(ns ? { ns } : {}) }) as never,
+  ),
 });
+const ANY: Scope = { under: [] };
+const db: Scope = { in: ['db'] };
 
 describe('what a request needs', () => {
   it('Iceberg routes: the ref in the URL; reads and metrics read, everything else commits', () => {
-    assert.deepEqual(req('GET', '/iceberg/v1/config'), acts(['read', 'main']));
-    assert.deepEqual(req('HEAD', '/iceberg/feature%2Fx/v1/namespaces/db'), acts(['read', 'feature/x']));
-    assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev']));
-    assert.deepEqual(req('DELETE', '/iceberg/v1/wh/namespaces/db'), acts(['commit', 'main']));
-    assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/metrics'), acts(['read', 'dev']));
-    assert.deepEqual(req('POST', '/iceberg/dev/v1/wh/namespaces/db/tables/t/Metrics/'), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/iceberg/v1/config'), acts(['read', 'main', undefined, ANY]));
+    assert.deepEqual(req('HEAD', '/iceberg/feature%2Fx/v1/namespaces/db'), acts(['read', 'feature/x', undefined, db]));
+    assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev', undefined, db]));
+    assert.deepEqual(req('DELETE', '/iceberg/v1/wh/namespaces/db'), acts(['commit', 'main', undefined, db]));
+    assert.deepEqual(
+      req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/metrics'),
+      acts(['read', 'dev', undefined, db]),
+    );
+    assert.deepEqual(
+      req('POST', '/iceberg/dev/v1/wh/namespaces/db/tables/t/Metrics/'),
+      acts(['read', 'dev', undefined, db]),
+    );
     // A table (or view) named metrics is committed to like any other.
-    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/db/tables/metrics'), acts(['commit', 'main']));
-    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/db/tables/Metrics'), acts(['commit', 'main']));
-    assert.deepEqual(req('POST', '/iceberg/main/v1/namespaces/vw/views/metrics'), acts(['commit', 'main']));
-    assert.deepEqual(req('POST', '/iceberg/main/v1/wh/namespaces/db/tables/metrics'), acts(['commit', 'main']));
-    assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev', H]));
-    assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev']));
-    assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null]));
+    assert.deepEqual(
+      req('POST', '/iceberg/main/v1/namespaces/db/tables/metrics'),
+      acts(['commit', 'main', undefined, db]),
+    );
+    assert.deepEqual(
+      req('POST', '/iceberg/main/v1/namespaces/db/tables/Metrics'),
+      acts(['commit', 'main', undefined, db]),
+    );
+    assert.deepEqual(
+      req('POST', '/iceberg/main/v1/namespaces/vw/views/metrics'),
+      acts(['commit', 'main', undefined, { in: ['vw'] }]),
+    );
+    assert.deepEqual(
+      req('POST', '/iceberg/main/v1/wh/namespaces/db/tables/metrics'),
+      acts(['commit', 'main', undefined, db]),
+    );
+    assert.deepEqual(req('GET', `/iceberg/dev@${H}/v1/config`), acts(['read', 'dev', H, ANY]));
+    assert.deepEqual(req('GET', '/iceberg/dev*2026-01-01T00:00:00Z/v1/config'), acts(['read', 'dev', undefined, ANY]));
+    assert.deepEqual(req('GET', `/iceberg/@${H}/v1/config`), acts(['read', null, undefined, ANY]));
     // Nessie's spelling of a bare commit is a detached read too (only for callers who read every reference).
-    assert.deepEqual(req('GET', `/iceberg/DETACHED@${H}/v1/config`), acts(['read', null]));
-    assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null]));
+    assert.deepEqual(req('GET', `/iceberg/DETACHED@${H}/v1/config`), acts(['read', null, undefined, ANY]));
+    assert.deepEqual(req('GET', `/iceberg/${H}/v1/config`), acts(['read', null, undefined, ANY]));
     // A write names its branch as given, even one that looks like a hash (a release branch 20261205).
     assert.deepEqual(req('POST', '/iceberg/20261205/v1/namespaces'), acts(['commit', '20261205']));
     // A ref named v1 (`/iceberg/v1/v1/...`), as the router reads it.
@@ -35,7 +64,7 @@ describe('what a request needs', () => {
     // A write to a point in history carries its commit as written (the read-only refusal names the spec as given).
     const UPPER = H.toUpperCase();
     assert.deepEqual(req('POST', `/iceberg/dev%40${UPPER}/v1/namespaces`), acts(['commit', 'dev', UPPER]));
-    assert.deepEqual(req('POST', `/iceberg/dev@${H}/v1/namespaces/db/tables/t`), acts(['commit', 'dev', H]));
+    assert.deepEqual(req('POST', `/iceberg/dev@${H}/v1/namespaces/db/tables/t`), acts(['commit', 'dev', H, db]));
     assert.deepEqual(req('POST', '/iceberg/dev*2026-01-01T00:00:00Z/v1/namespaces'), acts(['commit', 'dev']));
     assert.deepEqual(req('POST', `/iceberg/@${H}/v1/namespaces`), acts(['commit', null]));
     assert.deepEqual(req('POST', '/iceberg/dev@nothex12/v1/namespaces'), acts(['commit', 'dev']));
@@ -44,7 +73,7 @@ describe('what a request needs', () => {
   it('matches paths the way express routes them: any case, one trailing slash', () => {
     assert.deepEqual(req('POST', '/ICEBERG/Dev/V1/namespaces'), acts(['commit', 'Dev']));
     assert.deepEqual(req('POST', '/API/V2/Trees/main@' + H + '/History/Commit'), acts(['commit', 'main', H]));
-    assert.deepEqual(req('GET', '/api/v2/trees/dev/'), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/api/v2/trees/dev/'), acts(['read', 'dev', undefined, ANY]));
   });
 
   it('public: health, metrics, the API description, the token endpoint, webhooks', () => {
@@ -79,10 +108,13 @@ describe('what a request needs', () => {
     );
     assert.deepEqual(req('POST', '/api/v2/trees', { hash: H }, { name: 'b' }), acts(['manage', 'b'], ['read', null]));
     assert.deepEqual(req('GET', `/api/v2/trees/-/history`), acts(['read', 'main']));
-    assert.deepEqual(req('GET', `/api/v2/trees/feature/x@${H}/entries`), acts(['read', 'feature/x', H]));
-    assert.deepEqual(req('GET', '/api/v2/trees/a/diff/b%2Fc'), acts(['read', 'a'], ['read', 'b/c']));
-    assert.deepEqual(req('GET', '/api/v2/trees/a/contents/db.t'), acts(['read', 'a']));
-    assert.deepEqual(req('POST', '/api/v2/trees/a/contents'), acts(['read', 'a']));
+    assert.deepEqual(req('GET', `/api/v2/trees/feature/x@${H}/entries`), acts(['read', 'feature/x', H, ANY]));
+    assert.deepEqual(
+      req('GET', '/api/v2/trees/a/diff/b%2Fc'),
+      acts(['read', 'a', undefined, ANY], ['read', 'b/c', undefined, ANY]),
+    );
+    assert.deepEqual(req('GET', '/api/v2/trees/a/contents/db.t'), acts(['read', 'a', undefined, { under: ['db'] }]));
+    assert.deepEqual(req('POST', '/api/v2/trees/a/contents'), acts(['read', 'a', undefined, ANY]));
     // A write's path names the head it expects: `at` on the write (lower case; relative lookups start from it).
     assert.deepEqual(req('POST', `/api/v2/trees/main@${H}/history/commit`), acts(['commit', 'main', H]));
     assert.deepEqual(
@@ -115,7 +147,10 @@ describe('what a request needs', () => {
       req('POST', `/api/v2/trees/main/history/transplant`, { fromRefName: 'etl', hashesToTransplant: [H, 'x'] }),
       acts(['merge', 'main'], ['read', 'etl'], ['read', 'etl', H]),
     );
-    assert.deepEqual(req('GET', `/api/v2/trees/a@${H}/diff/b%40${H}`), acts(['read', 'a', H], ['read', 'b', H]));
+    assert.deepEqual(
+      req('GET', `/api/v2/trees/a@${H}/diff/b%40${H}`),
+      acts(['read', 'a', H, ANY], ['read', 'b', H, ANY]),
+    );
     assert.deepEqual(
       req('PUT', `/api/v2/trees/t@${H}`, { name: 'etl', hash: H }),
       acts(['manage', 't', H], ['read', 'etl', H]),

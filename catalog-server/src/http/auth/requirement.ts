@@ -2,6 +2,9 @@ import type { Action } from '../../auth/policy.ts';
 import { DETACHED, parseRefPath } from '../../service/management/ref-path.ts';
 import { normalizeTreesPath } from '../management/router.ts';
 import { signPrivilegeOf } from '../../service/signing/s3-scope.ts';
+import { icebergNamespaces } from './iceberg-namespaces.ts';
+import { choosesLocation, operationsChooseLocation } from './location-choice.ts';
+import { commitScopes, contentsScope } from './management-namespaces.ts';
 
 /** What a request needs before its handler runs. */
 export type Requirement =
@@ -49,7 +52,7 @@ export function requirementOf(r: RequestFacts, defaultBranch: string): Requireme
   const path = r.path.length > 1 ? r.path.replace(/\/$/, '') : r.path;
   const lower = path.toLowerCase();
   if (lower === '/iceberg' || lower.startsWith('/iceberg/')) {
-    return icebergRequirement(r.method, path, defaultBranch, r.body);
+    return icebergRequirement(r.method, path, defaultBranch, r.query, r.body);
   }
   if (lower.startsWith('/api/v2/')) return managementRequirement(r, path.slice('/api/v2'.length), defaultBranch);
   // Unknown paths answer 404 to an authenticated caller.
@@ -58,17 +61,36 @@ export function requirementOf(r: RequestFacts, defaultBranch: string): Requireme
 
 const READS = new Set(['GET', 'HEAD']);
 
-/** `/iceberg/v1/...` is the default branch, `/iceberg/<ref>/v1/...` any ref (the router matches in that order). */
-function icebergRequirement(method: string, path: string, defaultBranch: string, body: unknown): Requirement {
+/**
+ * `/iceberg/v1/...` is the default branch, `/iceberg/<ref>/v1/...` any ref (the router matches in that order). Each
+ * action is scoped to the namespaces the request names (iceberg-namespaces.ts), or to the whole reference.
+ */
+function icebergRequirement(
+  method: string,
+  path: string,
+  defaultBranch: string,
+  query: Record<string, unknown>,
+  body: unknown,
+): Requirement {
   const segs = path.split('/').slice(2);
   let ref: string;
   let rest: string[];
   if (segs[1]?.toLowerCase() === 'v1') [ref, rest] = [decode(segs[0]!), segs.slice(2)];
   else if (segs[0]?.toLowerCase() === 'v1') [ref, rest] = [defaultBranch, segs.slice(1)];
   else return { kind: 'authenticated' };
-  if (method === 'POST' && isTableSubresource(rest, 'sign')) return signRequirement(ref, body);
+  const scopes = icebergNamespaces(method, rest, query, body);
+  const scoped = (a: Action): Action[] =>
+    scopes === undefined || (a.kind !== 'read' && a.kind !== 'commit') ? [a] : scopes.map((ns) => ({ ...a, ns }));
+  const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions: actions.flatMap(scoped) });
+  if (method === 'POST' && isTableSubresource(rest, 'sign')) return of(...signActions(ref, body));
   const reads = READS.has(method) || (method === 'POST' && isTableSubresource(rest, 'metrics'));
-  return { kind: 'actions', actions: [reads ? readOf(ref) : writeOf(ref)] };
+  if (reads) return of(readOf(ref));
+  const write = of(writeOf(ref));
+  // Choosing where files go needs `write` on the whole reference (location-choice.ts): unscoped, whatever the path.
+  if (write.kind === 'actions' && choosesLocation(method, rest, body)) {
+    write.actions.push({ ...(writeOf(ref) as Extract<Action, { kind: 'commit' }>), choosesLocation: true });
+  }
+  return write;
 }
 
 /**
@@ -77,10 +99,10 @@ function icebergRequirement(method: string, path: string, defaultBranch: string,
  * protected (no one commits there directly, so nothing writes files for it). A body without a method string reads;
  * its handler refuses it (400).
  */
-function signRequirement(ref: string, body: unknown): Requirement {
+function signActions(ref: string, body: unknown): Action[] {
   const method = (body as { method?: unknown } | null | undefined)?.method;
   const writes = typeof method === 'string' && signPrivilegeOf(method) === 'write';
-  return { kind: 'actions', actions: writes ? [readOf(ref), writeOf(ref)] : [readOf(ref)] };
+  return writes ? [readOf(ref), writeOf(ref)] : [readOf(ref)];
 }
 
 /** Whether a request path (from the app root) is under the Iceberg REST API. */
@@ -167,15 +189,28 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     return read(p.name, p.hash);
   };
   const tail = segs.slice(1).join('/').toLowerCase();
+  // Reads whose handlers keep to the namespaces the caller may read (entries, diff and contents filter or check each
+  // key; a reference's own head names none): any namespace on the ref will do here.
+  const filtered = (a: Action): Action => ({ ...a, ns: { under: [] } }) as Action;
   if (READS.has(m)) {
-    if (tail.startsWith('diff/') && segs.length === 3) return of(readTree(segs[0]!), readTree(segs[2]!));
-    if (['', 'history', 'recent-changes', 'entries', 'contents'].includes(tail) || /^contents\/[^/]+$/.test(tail)) {
-      return of(readTree(segs[0]!));
+    if (tail.startsWith('diff/') && segs.length === 3) {
+      return of(filtered(readTree(segs[0]!)), filtered(readTree(segs[2]!)));
     }
+    if (['', 'entries', 'contents'].includes(tail)) return of(filtered(readTree(segs[0]!)));
+    if (/^contents\/[^/]+$/.test(tail)) return of(contentsScope(readTree(segs[0]!), segs[2]!));
+    // History (its operations name every key) and recent changes: reference-wide.
+    if (['history', 'recent-changes'].includes(tail)) return of(readTree(segs[0]!));
     return closed;
   }
-  if (m === 'POST' && tail === 'contents') return of(readTree(segs[0]!));
-  if (m === 'POST' && tail === 'history/commit') return of(write('commit'));
+  if (m === 'POST' && tail === 'contents') return of(filtered(readTree(segs[0]!)));
+  if (m === 'POST' && tail === 'history/commit') {
+    const scopes = commitScopes(body['operations']);
+    const actions = scopes ? scopes.map((ns) => ({ ...write('commit'), ns }) as Action) : [write('commit')];
+    // A table's or view's content names its metadata file: reference-wide writers only (location-choice.ts).
+    if (scopes && operationsChooseLocation(body['operations']))
+      actions.push({ ...write('commit'), choosesLocation: true } as Action);
+    return of(...actions);
+  }
   if (m === 'POST' && tail === 'history/merge') {
     return of(write('merge'), read(bodyRef(body['fromRefName']), body['fromHash']));
   }
@@ -206,7 +241,15 @@ function treeRef(segment: string, defaultBranch: string): { ref: string | null; 
 /** A `{ref}` path element's reference (null: detached) and the commit it pins (`name@hash`), if any. */
 function treePath(segment: string, defaultBranch: string): { name: string | null; hash: string | null } {
   const p = parseRefPath(decode(segment), defaultBranch);
-  return { name: p.name === null ? null : authRef(p.name), hash: p.hash };
+  return { name: policyRefOf(p), hash: p.hash };
+}
+
+/**
+ * The reference the policy decides a management API read of `{ref}` on (null: any reference), as the authorization
+ * step read it: handlers that filter by namespace ask about the same one.
+ */
+export function policyRefOf(p: { name: string | null }): string | null {
+  return p.name === null ? null : authRef(p.name);
 }
 
 /** Reading an Iceberg ref spec: `name@hash` reads `name` at a commit that must be on its history. */

@@ -10,14 +10,14 @@ import {
   updateNamespaceProperties,
 } from '../../service/iceberg/index.ts';
 import { parseBody, sendJson } from './json-io.ts';
-import { commitInfoOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
+import { commitInfoOf, namespaceOf, pageOf, param, queryOf, refOf, shownNamespacesOf } from './params.ts';
 
 /** Namespace endpoints: list (with `parent` and paging), create, load, exists, drop, properties. */
 export function namespaceRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces', async (req, res) => {
     const parentRaw = queryOf(req, 'parent');
     const parent = parentRaw ? namespaceOf(parentRaw, 'parent') : undefined;
-    const page = await listNamespaces(ctx, refOf(req), parent, pageOf(req));
+    const page = await listNamespaces(ctx, refOf(req), parent, pageOf(req), shownNamespacesOf(req));
     sendJson(res, { namespaces: page.namespaces, ...(page.next ? { 'next-page-token': page.next } : {}) });
   });
 

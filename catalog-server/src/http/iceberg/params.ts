@@ -3,11 +3,20 @@ import type { Request } from 'express';
 import type { CommitInfo } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { assertPropertiesWithinLimits } from '../../limits.ts';
-import { auditMeta } from '../auth/access.ts';
+import { accessOf, auditMeta, type NamespaceTest } from '../auth/access.ts';
+import { icebergRefName } from '../auth/requirement.ts';
 
 /** The ref this request addresses (set by the router from the URL: `/iceberg/<ref>/v1/...`). */
 export function refOf(req: Request): string {
   return (req as { icebergRef?: string }).icebergRef ?? 'main';
+}
+
+/**
+ * Which namespaces a listing on this request's ref shows the caller: those it may read and those on the way to them
+ * (all without namespace-restricted rules).
+ */
+export function shownNamespacesOf(req: Request): NamespaceTest | undefined {
+  return accessOf(req).shownNamespaces(icebergRefName(refOf(req)));
 }
 
 /** Namespace levels from a path or `parent=` value: levels are joined by the unit separator (`%1F`). */

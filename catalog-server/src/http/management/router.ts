@@ -21,6 +21,7 @@ import { commitLog, diffRefs, getContent, getContents, listEntries } from '../..
 import { commitOperations, mergeInto, refHeadMoves, transplantInto } from '../../service/management/writes.ts';
 import { collectGarbage } from '../../service/storage/gc.ts';
 import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
+import { policyRefOf } from '../auth/requirement.ts';
 import { requireBody } from '../json-body.ts';
 import * as s from './schemas.ts';
 import { managementOpenApi } from './openapi.ts';
@@ -45,6 +46,8 @@ export function managementRouter(ctx: AppContext): Router {
   const router = Router();
   const ref = (req: Request, param = 'ref'): RefPath => parseRefPath(String(req.params[param]), store.defaultBranch);
   const ratDetails = (req: Request) => ({ ratDetails: req.query['rat-details'] === 'true' });
+  // The namespaces of one `{ref}` the caller may read: reads keep to them (namespace-restricted auth rules).
+  const visibleOn = (req: Request, at: RefPath) => accessOf(req).readableNamespaces(policyRefOf(at));
 
   router.use(encodeSlashesInRefs);
 
@@ -111,6 +114,7 @@ export function managementRouter(ctx: AppContext): Router {
       keys: q.key,
       filter: q.filter,
       withContent: q.content,
+      visible: visibleOn(req, ref(req)),
     });
     res.json(entriesJson(entries));
   });
@@ -121,26 +125,28 @@ export function managementRouter(ctx: AppContext): Router {
       ...s.pageOf(q),
       prefix: q['prefix-key']?.elements,
       keys: q.key,
+      visible: { from: visibleOn(req, ref(req, 'from')), to: visibleOn(req, ref(req, 'to')) },
     });
     res.json(diffJson(diff));
   });
 
   router.get('/trees/:ref/contents/:key', async (req, res) => {
     s.contentsQuery.parse(req.query);
-    const { at, content } = await getContent(store, ref(req), parseContentKey(String(req.params['key'])));
+    const key = parseContentKey(String(req.params['key']));
+    const { at, content } = await getContent(store, ref(req), key, visibleOn(req, ref(req)));
     res.json({ content: contentJson(content), effectiveReference: effectiveReference(at) });
   });
 
   router.get('/trees/:ref/contents', async (req, res) => {
     const q = s.contentsQuery.parse(req.query);
     if (q.key.length === 0) throw new BadRequestError('Name at least one key: ?key=<ns>.<name>&key=...');
-    res.json(contentsJson(await getContents(store, ref(req), q.key)));
+    res.json(contentsJson(await getContents(store, ref(req), q.key, visibleOn(req, ref(req)))));
   });
 
   router.post('/trees/:ref/contents', async (req, res) => {
     s.contentsQuery.parse(req.query);
     const body = requireBody(s.multipleContentsBody, req.body);
-    res.json(contentsJson(await getContents(store, ref(req), body.requestedKeys)));
+    res.json(contentsJson(await getContents(store, ref(req), body.requestedKeys, visibleOn(req, ref(req)))));
   });
 
   // ------------------------------------------------------------------------------------------------ writes

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../app-context.ts';
-import type { NamespaceContent, Operation, VersionStore } from '../../store/types.ts';
+import type { NamespaceContent, Operation, PageRequest, VersionStore } from '../../store/types.ts';
 import {
   AlreadyExistsError,
   NamespaceNotEmptyError,
@@ -10,7 +10,7 @@ import { readRef, writableRef } from './refs.ts';
 import { displayName, namespaceKey, pathSegment } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
-import { storePage, type PageParams } from './paging.ts';
+import { keptPage, storePage, type PageParams } from './paging.ts';
 import { confineNamespaceProperties } from './confine.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'>;
@@ -79,22 +79,25 @@ async function missingParents(ctx: Ctx, at: string, ns: string[]): Promise<Opera
     .map((p) => ({ type: 'PUT', key: namespaceKey(p), content: { type: 'NAMESPACE', elements: p, properties: {} } }));
 }
 
-/** Lists the namespaces directly under `parent` (top-level ones when absent). */
+/**
+ * Lists the namespaces directly under `parent` (top-level ones when absent) that `shown` keeps (with namespace-restricted
+ * auth rules: the ones the caller may read and the ones on its way to them); hidden ones do not count against the
+ * page size (keptPage).
+ */
 export async function listNamespaces(
   ctx: Ctx,
   ref: string,
   parent: string[] | undefined,
   page: PageParams,
+  shown?: (ns: readonly string[]) => boolean,
 ): Promise<{ namespaces: string[][]; next?: string }> {
   const at = await readRef(ctx.store, ref);
   const prefix = parent ?? [];
-  const entries = await ctx.store.listEntries(at.hash, {
-    ...storePage(page),
-    prefix,
-    childrenOnly: true,
-    types: ['NAMESPACE'],
-  });
+  const list = (req: PageRequest) =>
+    ctx.store.listEntries(at.hash, { ...req, prefix, childrenOnly: true, types: ['NAMESPACE'] });
+  const entries = shown ? await keptPage(list, (e) => shown(e.key.elements), page) : await list(storePage(page));
   const children = entries.items.map((e) => e.key.elements);
+  // An empty page of an existing parent may be all hidden children: the parent is looked up, not the listing.
   if (parent && children.length === 0 && !(await findNamespace(ctx.store, at.hash, parent))) {
     // Iceberg's catalog suites compare this message whole.
     throw new NoSuchNamespaceError(parent, ref, { bare: true });

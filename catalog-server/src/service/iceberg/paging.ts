@@ -17,3 +17,35 @@ export interface PageParams {
 export function storePage(page: PageParams): PageRequest {
   return { maxRecords: page.pageSize, pageToken: page.pageToken || undefined };
 }
+
+/** Rows one filtered listing reads at most per request, kept or skipped. */
+const MAX_FILTERED_READ = 10_000;
+
+/**
+ * One page of a store listing with the rows `keep` refuses left out, filled from the pages that follow: each further
+ * read asks the store for the number of rows still missing, so every row read is either returned or skipped and the
+ * store's token of the last read resumes right after it. Reading stops once the page is full, the list ends, or
+ * 10,000 rows were read (without a page size, after the store's first page); the page then carries the store's token when more follow (it may be short, even empty, and
+ * the rows after it may all be skipped ones).
+ *
+ * @example await keptPage((req) => store.listEntries(hash, { ...req, prefix }), (e) => visible(e), { pageSize: 10 })
+ */
+export async function keptPage<T>(
+  read: (req: PageRequest) => Promise<{ items: T[]; token?: string }>,
+  keep: (row: T) => boolean,
+  page: PageParams,
+): Promise<{ items: T[]; token?: string }> {
+  const items: T[] = [];
+  let token = page.pageToken || undefined;
+  let readRows = 0;
+  for (;;) {
+    const missing = page.pageSize === undefined ? undefined : page.pageSize - items.length;
+    const got = await read({ maxRecords: missing, pageToken: token });
+    readRows += got.items.length;
+    items.push(...got.items.filter(keep));
+    token = got.token;
+    // Without a page size the store chose the page: it stays as the store gave it, less the skipped rows.
+    const full = page.pageSize === undefined || items.length >= page.pageSize;
+    if (!token || full || readRows >= MAX_FILTERED_READ) return { items, token };
+  }
+}

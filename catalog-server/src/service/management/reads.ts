@@ -17,6 +17,7 @@ import type {
   ResolvedRef,
   VersionStore,
 } from '../../store/types.ts';
+import { keyNamespaces } from '../../auth/namespace-scope.ts';
 import { formatContentKey } from './content-key.ts';
 import { resolveRefPath, type RefPath } from './ref-path.ts';
 
@@ -60,6 +61,17 @@ export interface KeyQuery extends PageRequest {
 }
 
 /**
+ * Which namespaces of one `{ref}` the caller may read (namespace-restricted auth rules); everything when absent.
+ * Keys outside them are left out of listings and answered as missing, so a hidden key and an absent one look alike.
+ */
+export type NamespaceVisibility = (ns: readonly string[]) => boolean;
+
+/** Whether a key holding content of `type` is visible: its namespace (both readings for an unknown type) is. */
+function keyVisible(visible: NamespaceVisibility | undefined, key: ContentKey, type: Content['type']): boolean {
+  return !visible || keyNamespaces(key.elements, type).every(visible);
+}
+
+/**
  * The entries (keys with their type and content id) at `{ref}`, optionally filtered by a CEL expression and with
  * each entry's content.
  *
@@ -68,7 +80,7 @@ export interface KeyQuery extends PageRequest {
 export async function listEntries(
   store: VersionStore,
   ref: RefPath,
-  q: KeyQuery & { filter?: string; withContent?: boolean },
+  q: KeyQuery & { filter?: string; withContent?: boolean; visible?: NamespaceVisibility },
 ): Promise<{ at: ResolvedRef; page: Page<{ entry: EntrySummary; content: Content | null }> }> {
   const at = await resolveRefPath(store, ref);
   const page = await store.listEntries(at.hash, {
@@ -80,7 +92,10 @@ export async function listEntries(
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
   // CEL takes ~0.2 s to import: the first filtered listing loads it, not the server's start.
   const matches = q.filter ? (await import('./entry-filter.ts')).entryFilter(q.filter) : () => true;
-  const items = page.items.filter((e) => (!wanted || wanted.has(keyId(e.key))) && matches(e));
+  // Hidden keys go first: a CEL filter never sees them (its errors would name them).
+  const items = page.items.filter(
+    (e) => keyVisible(q.visible, e.key, e.type) && (!wanted || wanted.has(keyId(e.key))) && matches(e),
+  );
   return {
     at,
     page: { items: items.map((entry) => ({ entry, content: entry.content ?? null })), token: page.token },
@@ -88,7 +103,8 @@ export async function listEntries(
 }
 
 /**
- * What changed between two `{ref}`s, key by key.
+ * What changed between two `{ref}`s, key by key; with `visible`, only the keys the caller may read on both sides (by
+ * each side's content type).
  *
  * @example await diffRefs(store, parseRefPath('main', 'main'), parseRefPath('dev', 'main'), {})
  */
@@ -96,7 +112,7 @@ export async function diffRefs(
   store: VersionStore,
   fromRef: RefPath,
   toRef: RefPath,
-  q: KeyQuery,
+  q: KeyQuery & { visible?: { from?: NamespaceVisibility; to?: NamespaceVisibility } },
 ): Promise<{ from: ResolvedRef; to: ResolvedRef; page: Page<DiffEntry> }> {
   const from = await resolveRefPath(store, fromRef);
   const to = await resolveRefPath(store, toRef);
@@ -106,11 +122,19 @@ export async function diffRefs(
     prefix: q.prefix,
   });
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
-  return { from, to, page: wanted ? { ...page, items: page.items.filter((d) => wanted.has(keyId(d.key))) } : page };
+  const v = q.visible?.from || q.visible?.to ? q.visible : undefined;
+  const shown = (d: DiffEntry) =>
+    !v || [d.from, d.to].every((c) => !c || (keyVisible(v.from, d.key, c.type) && keyVisible(v.to, d.key, c.type)));
+  if (!wanted && !v) return { from, to, page };
+  return {
+    from,
+    to,
+    page: { ...page, items: page.items.filter((d) => (!wanted || wanted.has(keyId(d.key))) && shown(d)) },
+  };
 }
 
 /**
- * One key's content at `{ref}`; a missing key is NoSuchContentError.
+ * One key's content at `{ref}`; a missing key, or one `visible` hides, is NoSuchContentError.
  *
  * @example await getContent(store, parseRefPath('main', 'main'), { elements: ['shop', 'orders'] })
  */
@@ -118,18 +142,24 @@ export async function getContent(
   store: VersionStore,
   ref: RefPath,
   key: ContentKey,
+  visible?: NamespaceVisibility,
 ): Promise<{ at: ResolvedRef; content: Content }> {
   const at = await resolveRefPath(store, ref);
   const content = await store.getContent(at.hash, key);
-  if (!content) throw new NoSuchContentError(formatContentKey(key), describeRef(ref));
+  if (!content || !keyVisible(visible, key, content.type))
+    throw new NoSuchContentError(formatContentKey(key), describeRef(ref));
   return { at, content };
 }
 
-/** The contents of the keys that exist at `{ref}`, in the order asked; missing keys are left out (as in Nessie). */
+/**
+ * The contents of the keys that exist at `{ref}`, in the order asked; missing keys are left out (as in Nessie), and so
+ * are the ones `visible` hides.
+ */
 export async function getContents(
   store: VersionStore,
   ref: RefPath,
   keys: ContentKey[],
+  visible?: NamespaceVisibility,
 ): Promise<{ at: ResolvedRef; contents: Array<{ key: ContentKey; content: Content }> }> {
   const at = await resolveRefPath(store, ref);
   const found = await store.getContents(at.hash, keys);
@@ -137,7 +167,7 @@ export async function getContents(
     at,
     contents: keys.flatMap((key) => {
       const content = found.get(keyId(key));
-      return content ? [{ key, content }] : [];
+      return content && keyVisible(visible, key, content.type) ? [{ key, content }] : [];
     }),
   };
 }
