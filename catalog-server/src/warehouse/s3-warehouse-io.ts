@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type * as AwsS3 from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { RemoteSigner, StoredObject, WarehouseIO } from './warehouse-io.ts';
+import type { CredentialVendor, RemoteSigner, StoredObject, WarehouseIO } from './warehouse-io.ts';
+import { sdkAssumeRole, StsCredentialVendor } from './s3-sts-vendor.ts';
 import {
   parseS3Uri,
   resolveS3Settings,
@@ -42,6 +43,7 @@ export class S3WarehouseIO implements WarehouseIO {
   #s3: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
   #client: S3Client | undefined;
   #conditional: Promise<boolean> | undefined;
+  #vendor: StsCredentialVendor | undefined;
 
   constructor(uri: string, options: S3Options = {}, env: Record<string, string | undefined> = process.env) {
     this.#settings = resolveS3Settings(uri, options, env);
@@ -193,6 +195,21 @@ export class S3WarehouseIO implements WarehouseIO {
       sign: (req, extra) =>
         signS3Request(req, { region: s.region, credentials: () => this.#credentials(), ...(extra ? { extra } : {}) }),
     };
+  }
+
+  /** Vends per-table temporary credentials from STS when the policy is `sts`; one vendor (and cache) per warehouse. */
+  credentialVendor(): CredentialVendor | undefined {
+    const s = this.#settings;
+    if (s.clientCredentials !== 'sts' || !s.sts) return undefined;
+    this.#vendor ??= new StsCredentialVendor(
+      s.bucket,
+      s.sts,
+      sdkAssumeRole(s.sts, () => this.#credentials(), {
+        maxAttempts: s.maxAttempts,
+        connectionTimeoutMs: s.connectionTimeoutMs,
+      }),
+    );
+    return this.#vendor;
   }
 
   async #credentials(): Promise<AwsCredentialIdentity> {

@@ -13,9 +13,16 @@ export interface Access {
   readsEverything(): boolean;
   /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
   canMerge(ref: string): boolean;
+  /** Whether it may commit directly to branch `ref` (never a protected one): what write storage credentials need. */
+  canCommit(ref: string): boolean;
 }
 
-const OPEN: Access = { canRead: () => true, readsEverything: () => true, canMerge: () => true };
+const OPEN: Access = {
+  canRead: () => true,
+  readsEverything: () => true,
+  canMerge: () => true,
+  canCommit: () => true,
+};
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
 
@@ -27,6 +34,7 @@ export function grantAccess(req: IncomingMessage, principal: Principal, policy: 
     // Asked by few requests: decided when asked, not on every request the policy lets through.
     readsEverything: () => policy.has(principal, 'read', null),
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,
+    canCommit: (ref) => policy.decide(principal, [{ kind: 'commit', ref }]).allow,
   });
 }
 
