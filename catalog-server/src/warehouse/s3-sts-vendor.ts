@@ -133,25 +133,26 @@ function unavailable(err: unknown, roleArn: string): CredentialsUnavailableError
 
 /**
  * The `AssumeRole` call through the AWS SDK's STS client, signed with the server's own keys (from its config or the
- * SDK's default chain). The SDK is imported on first use, as the S3 one is.
+ * SDK's default chain). The SDK is imported on first use, as the S3 one is; `close` releases its sockets.
  */
 export function sdkAssumeRole(
   settings: StsSettings,
   credentials: () => Promise<AwsCredentialIdentity>,
   opts: { maxAttempts: number; connectionTimeoutMs: number },
-): AssumeRole {
+): { assume: AssumeRole; close(): void } {
   let loading: Promise<{ sdk: typeof StsSdk; client: StsSdk.STSClient }> | undefined;
-  return async ({ policy, durationSeconds, sessionName }) => {
-    loading ??= import('@aws-sdk/client-sts').then((sdk) => ({
-      sdk,
-      client: new sdk.STSClient({
+  let made: StsSdk.STSClient | undefined;
+  const assume: AssumeRole = async ({ policy, durationSeconds, sessionName }) => {
+    loading ??= import('@aws-sdk/client-sts').then((sdk) => {
+      made = new sdk.STSClient({
         region: settings.region,
         endpoint: settings.endpoint,
         credentials,
         maxAttempts: opts.maxAttempts,
         requestHandler: { connectionTimeout: opts.connectionTimeoutMs, requestTimeout: 30_000 },
-      }),
-    }));
+      });
+      return { sdk, client: made };
+    });
     const { sdk, client } = await loading;
     const out = await client.send(
       new sdk.AssumeRoleCommand({
@@ -172,4 +173,5 @@ export function sdkAssumeRole(
       expiresAtMs: c.Expiration.getTime(),
     };
   };
+  return { assume, close: () => made?.destroy() };
 }

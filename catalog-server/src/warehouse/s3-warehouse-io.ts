@@ -44,6 +44,7 @@ export class S3WarehouseIO implements WarehouseIO {
   #client: S3Client | undefined;
   #conditional: Promise<boolean> | undefined;
   #vendor: StsCredentialVendor | undefined;
+  #closeSts: (() => void) | undefined;
 
   constructor(uri: string, options: S3Options = {}, env: Record<string, string | undefined> = process.env) {
     this.#settings = resolveS3Settings(uri, options, env);
@@ -201,14 +202,14 @@ export class S3WarehouseIO implements WarehouseIO {
   credentialVendor(): CredentialVendor | undefined {
     const s = this.#settings;
     if (s.clientCredentials !== 'sts' || !s.sts) return undefined;
-    this.#vendor ??= new StsCredentialVendor(
-      s.bucket,
-      s.sts,
-      sdkAssumeRole(s.sts, () => this.#credentials(), {
+    if (!this.#vendor) {
+      const sts = sdkAssumeRole(s.sts, () => this.#credentials(), {
         maxAttempts: s.maxAttempts,
         connectionTimeoutMs: s.connectionTimeoutMs,
-      }),
-    );
+      });
+      this.#closeSts = sts.close;
+      this.#vendor = new StsCredentialVendor(s.bucket, s.sts, sts.assume);
+    }
     return this.#vendor;
   }
 
@@ -226,6 +227,7 @@ export class S3WarehouseIO implements WarehouseIO {
   /** Releases sockets; the server calls this on shutdown. */
   close(): void {
     this.#client?.destroy();
+    this.#closeSts?.();
   }
 
   #locate(location: string): { bucket: string; key: string } {
