@@ -8,12 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startStsS3Server, type StsTestServer } from './support/s3/seaweedfs.ts';
@@ -86,6 +90,23 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
     statusOf(() => c.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key })));
   const list = (c: S3Client, prefix: string) =>
     statusOf(() => c.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix })));
+  /** A multipart upload of one part, completed, or aborted when `abort`. */
+  const multipart = (c: S3Client, key: string, abort = false) =>
+    statusOf(async () => {
+      const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+      const part = await c.send(
+        new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: 'part' }),
+      );
+      if (abort) return c.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
+      return c.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: key,
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+        }),
+      );
+    });
   const exists = (key: string) => statusOf(() => s3.admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })));
 
   before(async () => {
@@ -162,6 +183,7 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
     assert.equal(await list(bi, t1.prefix), 403);
     assert.equal(await list(bi, ''), 403);
     assert.equal(await put(bi, `${t1.prefix}/data/new.parquet`), 403);
+    assert.equal(await multipart(bi, `${t1.prefix}/data/big.parquet`), 403);
     assert.equal(await del(bi, t1.metadataKey), 403);
     assert.equal(await exists(t1.metadataKey), 200);
   });
@@ -171,6 +193,10 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
     const t1 = tables.t1!;
     assert.equal(await put(etl, `${t1.prefix}/data/new.parquet`), 200);
     assert.equal(await exists(`${t1.prefix}/data/new.parquet`), 200);
+    assert.equal(await multipart(etl, `${t1.prefix}/data/big.parquet`), 200);
+    assert.equal(await exists(`${t1.prefix}/data/big.parquet`), 200);
+    assert.equal(await multipart(etl, `${t1.prefix}/data/abandoned.parquet`, true), 200);
+    assert.equal(await multipart(etl, `${tables.t2!.prefix}/data/big.parquet`), 403);
     assert.equal(await get(etl, t1.metadataKey), 200);
     assert.equal(await put(etl, `${tables.t2!.prefix}/data/new.parquet`), 403);
     assert.equal(await put(etl, `${tables.t1x!.prefix}/data/new.parquet`), 403);

@@ -36,9 +36,9 @@ describe('STS session policy', () => {
   it('adds put for writers and never delete', () => {
     const json = sessionPolicy({ bucket: 'lake', prefixes: ['wh/db/t1'], write: true });
     const [objects] = statements(json);
-    assert.deepEqual(objects!.Action, ['s3:GetObject', 's3:PutObject']);
+    assert.deepEqual(objects!.Action, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     assert.doesNotMatch(json, /Delete|s3:\*|"\*"/);
-    assert.doesNotMatch(sessionPolicy({ bucket: 'lake', prefixes: ['wh/db/t1'], write: false }), /Put|Delete/);
+    assert.doesNotMatch(sessionPolicy({ bucket: 'lake', prefixes: ['wh/db/t1'], write: false }), /Put|Abort|Delete/);
   });
 
   it('ends every pattern with a slash, so a folder does not grant its longer-named siblings', () => {

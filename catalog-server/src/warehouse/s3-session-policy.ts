@@ -3,7 +3,7 @@ export interface CredentialScope {
   bucket: string;
   /** Folders as S3 keys without a leading or trailing slash (`wh/db/t-1a2b`); each is granted with its subtree. */
   prefixes: readonly string[];
-  /** Adds `s3:PutObject` (new objects and multipart uploads) under the prefixes. */
+  /** Adds `s3:PutObject` (new objects and multipart uploads) and aborting an unfinished upload under the prefixes. */
   write: boolean;
 }
 
@@ -22,8 +22,9 @@ export function escapePolicyKey(key: string): string {
 /**
  * The inline session policy of an STS `AssumeRole` call that limits the returned credentials to a table's folders: read
  * objects (`s3:GetObject`) and list keys (`s3:ListBucket`, only with a `prefix` inside a folder, so a listing names no
- * other table's files), and for writers also create objects (`s3:PutObject`). Nothing else: no delete, no bucket or
- * ACL operations, no other bucket. The credentials can do at most what both this and the role's own policy allow.
+ * other table's files), and for writers also create objects (`s3:PutObject`, which covers multipart uploads) and
+ * abort their unfinished multipart uploads (`s3:AbortMultipartUpload`, which removes no object). Nothing else: no
+ * delete, no bucket or ACL operations, no other bucket. The credentials can do at most what both this and the role's own policy allow.
  *
  * A folder `wh/t` grants `wh/t/…`, never `wh/t2/…`: every pattern ends in `/`.
  *
@@ -36,7 +37,7 @@ export function sessionPolicy(scope: CredentialScope): string {
   if (keys.length === 0 || keys.includes('')) throw new Error('A session policy needs at least one non-empty prefix.');
   const folders = keys.map((k) => `${escapePolicyKey(k)}/`);
   const bucket = escapePolicyKey(scope.bucket);
-  const actions = scope.write ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
+  const actions = scope.write ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'] : ['s3:GetObject'];
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
