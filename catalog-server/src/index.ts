@@ -21,6 +21,7 @@ export {
   FileWarehouseIO,
   S3WarehouseIO,
   S3_ENV,
+  STS_ENV,
   buildWarehouses,
   parseWarehousesConfig,
   resolveS3Settings,

@@ -34,3 +34,4 @@ export { NoSuchCodeLinkError } from './no-such-code-link.ts';
 export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';
 export { MethodNotAllowedError } from './method-not-allowed.ts';
 export { SignRequestRefusedError } from './sign-request-refused.ts';
+export { CredentialsUnavailableError } from './credentials-unavailable.ts';

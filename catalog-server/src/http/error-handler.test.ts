@@ -67,6 +67,12 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
     'UNKNOWN',
   ],
   [new errors.StoreUnavailableError('connect ECONNREFUSED'), 503, 'ServiceUnavailableException', 'UNKNOWN'],
+  [
+    new errors.CredentialsUnavailableError('x', { roleArn: 'arn:aws:iam::1:role/r', stsCode: 'AccessDenied' }),
+    503,
+    'ServiceUnavailableException',
+    'UNKNOWN',
+  ],
 ];
 
 /** Errors of the libraries the server calls, with the catalog error code they must become. */

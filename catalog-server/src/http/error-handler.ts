@@ -96,6 +96,7 @@ export const ERROR_MAP = {
     nessieErrorCode: 'UNKNOWN',
   },
   STORAGE_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
+  CREDENTIALS_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
   // 503, not 500: Iceberg clients read a 500 on a commit as "state unknown", and here nothing was applied.
   STORE_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
 } as const satisfies Record<RatErrorCode, WireMapping>;

@@ -6,6 +6,7 @@ import { sendJsonBytes } from './iceberg/json-io.ts';
 import { headerOf } from './iceberg/params.ts';
 import { TABLE_ROUTE, decoded, plainlyAllowed, tablePathOf } from './hot-table-path.ts';
 import { observeRequest } from './observe-requests.ts';
+import { accessOf } from './auth/access.ts';
 
 const SNAPSHOTS_ONLY = /^snapshots=([^&=]*)$/;
 
@@ -71,7 +72,7 @@ async function answer(
     res.end();
     return true;
   }
-  const load = await loadTableResponse(ctx, q);
+  const load = await loadTableResponse(ctx, q, accessOf(req));
   observeRequest(req, res, ctx.logger, ctx.metrics, started, () => TABLE_ROUTE);
   res.setHeader('ETag', load.etag);
   if (load.body) sendJsonBytes(res, load.body);

@@ -1,6 +1,7 @@
 import { FileWarehouseIO } from './file-warehouse-io.ts';
 import { S3WarehouseIO } from './s3-warehouse-io.ts';
 import type { S3Options } from './s3-config.ts';
+export { STS_ENV, type StsOptions } from './s3-sts-config.ts';
 import type { WarehouseIO } from './warehouse-io.ts';
 import { BadRequestError } from '../errors/index.ts';
 

@@ -33,6 +33,10 @@ const S3_KEYS: Record<keyof S3Options, 'string' | 'boolean' | 'number'> = {
   conditionalWrites: 'string',
   maxAttempts: 'number',
   connectionTimeoutMs: 'number',
+  stsRoleArn: 'string',
+  stsDurationSeconds: 'number',
+  stsEndpoint: 'string',
+  stsRegion: 'string',
 };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -1,4 +1,5 @@
 import { BadRequestError } from '../errors/index.ts';
+import { resolveStsSettings, type StsOptions, type StsSettings } from './s3-sts-config.ts';
 
 /**
  * Environment variables the S3 warehouse reads. The AWS names are the standard ones every AWS SDK and CLI reads, so
@@ -17,7 +18,7 @@ export const S3_ENV = {
   pathStyle: 'RAT_S3_PATH_STYLE',
   /** Endpoint handed to clients when it differs from the server's (e.g. `minio:9000` inside compose vs localhost). */
   clientEndpoint: 'RAT_S3_CLIENT_ENDPOINT',
-  /** `vended` (default), `static`, `none` or `remote-signing`: see {@link ClientCredentialPolicy}. */
+  /** `vended` (default), `static`, `none`, `remote-signing` or `sts`: see {@link ClientCredentialPolicy}. */
   clientCredentials: 'RAT_S3_CLIENT_CREDENTIALS',
 } as const;
 
@@ -30,16 +31,19 @@ export const S3_ENV = {
  * - `remote-signing`: never any keys; clients that announce `X-Iceberg-Access-Delegation: remote-signing` get a
  *   per-table signer endpoint instead, which signs each S3 request they send after checking it lies inside the
  *   table's location and that the caller may read (GET/HEAD) or commit (writes) on the ref.
+ * - `sts`: never the server's keys; clients that ask for vended credentials get temporary ones from STS `AssumeRole`,
+ *   limited by a session policy to the table's folders: read-only, or read and create objects for callers who may
+ *   commit on the ref (see s3-session-policy.ts). Settings in s3-sts-config.ts.
  */
-export type ClientCredentialPolicy = 'vended' | 'static' | 'none' | 'remote-signing';
+export type ClientCredentialPolicy = 'vended' | 'static' | 'none' | 'remote-signing' | 'sts';
 
-const POLICIES: readonly ClientCredentialPolicy[] = ['vended', 'static', 'none', 'remote-signing'];
+const POLICIES: readonly ClientCredentialPolicy[] = ['vended', 'static', 'none', 'remote-signing', 'sts'];
 
 /** Whether `ifAbsent` writes use `If-None-Match: *`: `auto` probes the server once, `off` uses check-then-put. */
 export type ConditionalWrites = 'auto' | 'on' | 'off';
 
 /** S3 settings of one warehouse as written in configuration; everything is optional and falls back to the env. */
-export interface S3Options {
+export interface S3Options extends StsOptions {
   endpoint?: string;
   region?: string;
   pathStyle?: boolean;
@@ -78,6 +82,8 @@ export interface ResolvedS3Settings {
   connectionTimeoutMs: number;
   /** Static keys from config or env; undefined means the SDK's default chain (profile, instance role, ...). */
   credentials?: S3Credentials;
+  /** The role, lifetime and STS endpoint of the `sts` policy; set exactly when that is the policy. */
+  sts?: StsSettings;
 }
 
 /** Splits `s3://bucket/some/prefix/` (also `s3a://`, `s3n://`) into bucket and prefix. */
@@ -184,6 +190,7 @@ export function resolveS3Settings(
     maxAttempts: options.maxAttempts ?? 3,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 5000,
     credentials,
+    ...(clientCredentials === 'sts' ? { sts: resolveStsSettings(options, env, endpoint, region) } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type * as AwsS3 from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import type { RemoteSigner, StoredObject, WarehouseIO } from './warehouse-io.ts';
+import type { CredentialVendor, RemoteSigner, StoredObject, WarehouseIO } from './warehouse-io.ts';
+import { sdkAssumeRole, StsCredentialVendor } from './s3-sts-vendor.ts';
 import {
   parseS3Uri,
   resolveS3Settings,
@@ -42,6 +43,8 @@ export class S3WarehouseIO implements WarehouseIO {
   #s3: Promise<{ client: S3Client; sdk: Sdk }> | undefined;
   #client: S3Client | undefined;
   #conditional: Promise<boolean> | undefined;
+  #vendor: StsCredentialVendor | undefined;
+  #closeSts: (() => void) | undefined;
 
   constructor(uri: string, options: S3Options = {}, env: Record<string, string | undefined> = process.env) {
     this.#settings = resolveS3Settings(uri, options, env);
@@ -195,6 +198,21 @@ export class S3WarehouseIO implements WarehouseIO {
     };
   }
 
+  /** Vends per-table temporary credentials from STS when the policy is `sts`; one vendor (and cache) per warehouse. */
+  credentialVendor(): CredentialVendor | undefined {
+    const s = this.#settings;
+    if (s.clientCredentials !== 'sts' || !s.sts) return undefined;
+    if (!this.#vendor) {
+      const sts = sdkAssumeRole(s.sts, () => this.#credentials(), {
+        maxAttempts: s.maxAttempts,
+        connectionTimeoutMs: s.connectionTimeoutMs,
+      });
+      this.#closeSts = sts.close;
+      this.#vendor = new StsCredentialVendor(s.bucket, s.sts, sts.assume);
+    }
+    return this.#vendor;
+  }
+
   async #credentials(): Promise<AwsCredentialIdentity> {
     if (this.#settings.credentials) return this.#settings.credentials;
     const { client } = await this.#sdk();
@@ -209,6 +227,7 @@ export class S3WarehouseIO implements WarehouseIO {
   /** Releases sockets; the server calls this on shutdown. */
   close(): void {
     this.#client?.destroy();
+    this.#closeSts?.();
   }
 
   #locate(location: string): { bucket: string; key: string } {

@@ -45,6 +45,11 @@ export interface WarehouseIO {
    * whose client policy is `remote-signing` sign, with the server's own keys.
    */
   remoteSigner?(): RemoteSigner | undefined;
+  /**
+   * Vends temporary credentials scoped to a table's folders, or undefined where the warehouse does not: only S3
+   * warehouses whose client policy is `sts` do.
+   */
+  credentialVendor?(): CredentialVendor | undefined;
   /** Releases connections (S3 sockets); called once when the server stops. */
   close?(): void;
 }
@@ -54,6 +59,16 @@ export interface StoredObject {
   location: string;
   size: number;
   lastModified?: Date;
+}
+
+/** Temporary storage credentials limited to some folders of a warehouse (its client credential policy `sts`). */
+export interface CredentialVendor {
+  /**
+   * Storage config keys (`s3.access-key-id`, `s3.secret-access-key`, `s3.session-token`,
+   * `s3.session-token-expires-at-ms`) for credentials that may read under `locations`, and with `write` create
+   * objects there; never delete. Throws CredentialsUnavailable when STS gives none.
+   */
+  credentialsFor(locations: readonly string[], write: boolean): Promise<Record<string, string>>;
 }
 
 /** Signs clients' S3 requests with a warehouse's keys; the caller decides first whether the request may be signed. */

@@ -11,6 +11,8 @@ import {
   publishFile,
   readImmutable,
   readLocation,
+  rememberStorage,
+  s3SettingsFor,
   storeFor,
   writeLocation,
 } from './files.ts';
@@ -53,5 +55,26 @@ describe('engine: object stores (file://, s3://)', () => {
     assert.deepEqual(listed, [dest, loc].sort());
     // Local locations are read in place, never copied.
     assert.deepEqual(await localCopies([loc, dest]), [localPath(loc), localPath(dest)]);
+  });
+
+  it('keeps keys scoped to one table (they carry an expiry) for that table, and shared keys for the bucket', () => {
+    const catalog = { baseUrl: 'http://catalog/iceberg/main', auth: { server: 'http://catalog' } };
+    const scoped = (n: string) => ({
+      's3.endpoint': 'http://s3',
+      's3.access-key-id': `ASIA${n}`,
+      's3.secret-access-key': `secret${n}`,
+      's3.session-token': `token${n}`,
+      's3.session-token-expires-at-ms': '1',
+    });
+    rememberStorage('s3://scoped-bucket/wh/t1', scoped('1'), catalog);
+    rememberStorage('s3://scoped-bucket/wh/t2/', scoped('2'), catalog);
+    assert.equal(s3SettingsFor('s3://scoped-bucket/wh/t1/data/a.parquet')['s3.session-token'], 'token1');
+    assert.equal(s3SettingsFor('s3://scoped-bucket/wh/t2/metadata/m.json')['s3.access-key-id'], 'ASIA2');
+    // Outside both tables (a landing file in the same bucket): the bucket's settings, without either table's keys.
+    const other = s3SettingsFor('s3://scoped-bucket/wh/t1x/a.csv');
+    assert.equal(other['s3.endpoint'], 'http://s3');
+    assert.equal(other['s3.access-key-id'], undefined);
+    rememberStorage('s3://shared-bucket/wh/t1', { 's3.access-key-id': 'AKID', 's3.secret-access-key': 's' }, catalog);
+    assert.equal(s3SettingsFor('s3://shared-bucket/landing/a.csv')['s3.access-key-id'], 'AKID');
   });
 });

@@ -88,6 +88,17 @@ const fileStore: ObjectStore = {
 export type S3Properties = Record<string, string>;
 
 const bucketSettings = new Map<string, S3Properties>();
+/**
+ * Temporary keys the catalog limited to one table's folder (its `sts` policy; they come with an expiry), by location
+ * as `bucket/path`: another table in the same bucket needs its own, so they are not the bucket's.
+ */
+const tableKeys = new Map<string, S3Properties>();
+const KEY_PROPERTIES = [
+  's3.access-key-id',
+  's3.secret-access-key',
+  's3.session-token',
+  's3.session-token-expires-at-ms',
+];
 /** Tables whose files the catalog signs (remote signing), by location as `bucket/path`. */
 const tableSigners = new Map<string, TableSigner>();
 
@@ -114,7 +125,12 @@ export function rememberStorage(
   const s3 = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('s3.') || k === 'client.region'));
   if (Object.keys(s3).length === 0) return;
   const { bucket } = splitS3(location);
-  bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...s3 });
+  if (s3['s3.session-token-expires-at-ms'] !== undefined) {
+    const keys = Object.entries(s3).filter(([k]) => KEY_PROPERTIES.includes(k));
+    tableKeys.set(bucketPath(location), Object.fromEntries(keys));
+    const rest = Object.entries(s3).filter(([k]) => !KEY_PROPERTIES.includes(k));
+    bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...Object.fromEntries(rest) });
+  } else bucketSettings.set(bucket, { ...bucketSettings.get(bucket), ...s3 });
   const url = resolveSignerEndpoint(catalog.baseUrl, config);
   if (url) tableSigners.set(bucketPath(location), { url, auth: catalog.auth });
 }
@@ -123,6 +139,17 @@ export function rememberStorage(
 function bucketPath(location: string): string {
   const { bucket, key } = splitS3(location);
   return `${bucket}/${key}`.replace(/\/+$/, '');
+}
+
+/**
+ * The S3 settings for a location: its bucket's, with the keys of the table holding it when they are scoped to it.
+ *
+ * @example s3SettingsFor('s3://lake/wh/t1/data/a.parquet')['s3.session-token'] // t1's token, not t2's
+ */
+export function s3SettingsFor(location: string): S3Properties {
+  const base = bucketSettings.get(splitS3(location).bucket) ?? {};
+  const scoped = tableKeys.size ? signerOf(tableKeys, bucketPath(location)) : undefined;
+  return scoped ? { ...base, ...scoped } : base;
 }
 
 /** The signer for an S3 location inside a table that the catalog signs for, else undefined. */
@@ -134,9 +161,7 @@ let s3Loaded: Promise<S3Store> | undefined;
 
 /** The S3 store, imported on first use: the AWS SDK takes ~150 ms to load, which a run on local files never needs. */
 function s3(): Promise<S3Store> {
-  s3Loaded ??= import('./s3-store.ts').then((m) =>
-    m.s3StoreWith((bucket) => bucketSettings.get(bucket) ?? {}, signingFor),
-  );
+  s3Loaded ??= import('./s3-store.ts').then((m) => m.s3StoreWith(s3SettingsFor, signingFor));
   return s3Loaded;
 }
 

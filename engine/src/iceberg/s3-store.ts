@@ -22,19 +22,18 @@ const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * The S3 store (files.ts imports this module only when an `s3://` location is used). `settings` gives the catalog's
- * settings for a bucket; without them the standard AWS variables apply, read at each call so that a changed
+ * settings for a location (its bucket's, and keys scoped to the table holding it where the catalog gave such); without them the standard AWS variables apply, read at each call so that a changed
  * environment takes effect. `signing` names the catalog signer of a location inside a table whose warehouse signs
  * (remote signing): requests for it are signed by the catalog and no keys are used. Clients are shared per distinct
  * settings.
  */
 export function s3StoreWith(
-  settings: (bucket: string) => S3Properties,
+  settings: (location: string) => S3Properties,
   signing: (location: string) => TableSigner | undefined = () => undefined,
 ): S3Store {
   const clients = new Map<string, S3Client>();
   const client = (location: string): S3Client => {
-    const { bucket } = splitS3(location);
-    const p = settings(bucket);
+    const p = settings(location);
     const env = process.env;
     const endpoint = p['s3.endpoint'] ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
     const pathStyle = p['s3.path-style-access'] ?? env.RAT_S3_PATH_STYLE;

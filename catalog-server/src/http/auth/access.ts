@@ -21,6 +21,11 @@ export interface Access {
   readsEverything(): boolean;
   /** Whether it may merge into `ref` (what re-pointing another reference's records needs). */
   canMerge(ref: string): boolean;
+  /**
+   * Whether it may commit directly to branch `ref` (never a protected one), in namespace `ns` when given (else on the
+   * whole reference): what write storage credentials need.
+   */
+  canCommit(ref: string, ns?: readonly string[]): boolean;
 }
 
 /** A test on namespace levels (`['sales', 'eu']`). */
@@ -32,6 +37,7 @@ const OPEN: Access = {
   shownNamespaces: () => undefined,
   readsEverything: () => true,
   canMerge: () => true,
+  canCommit: () => true,
 };
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
@@ -50,6 +56,8 @@ export function grantAccess(req: IncomingMessage, principal: Principal, policy: 
     // Asked by few requests: decided when asked, not on every request the policy lets through.
     readsEverything: () => policy.has(principal, 'read', null),
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,
+    canCommit: (ref, ns) =>
+      policy.decide(principal, [{ kind: 'commit', ref, ...(ns ? { ns: { in: ns } } : {}) }]).allow,
   });
 }
 

@@ -1,6 +1,6 @@
 import { encodeTableMetadataJson } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { loadTableAnswer, storageConfig, storageCredentials } from '../../service/iceberg/index.ts';
+import { loadTableAnswer, storageConfig, tableStorage, type CallerRights } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { clientAccessOf } from '../../service/signing/client-access.ts';
 import { loadTableResultBytes } from './load-table-body.ts';
@@ -30,11 +30,15 @@ export interface LoadTableResponse {
  * answer with this, so the two cannot drift apart. The ref's current head names the metadata file (resolved on every
  * load); what is built from that immutable file is cached by its location as bytes. Without vended credentials that
  * is the whole answer (its storage settings are the warehouse's, fixed at startup); with them only the metadata, the
- * credentials added per request.
+ * credentials added per request (they depend on what `caller` may do on the ref).
  *
- * @example const r = await loadTableResponse(ctx, { ref: 'main', namespace: ['db'], table: 't', … })
+ * @example const r = await loadTableResponse(ctx, { ref: 'main', namespace: ['db'], table: 't', … }, accessOf(req))
  */
-export async function loadTableResponse(ctx: AppContext, q: LoadTableQuery): Promise<LoadTableResponse> {
+export async function loadTableResponse(
+  ctx: AppContext,
+  q: LoadTableQuery,
+  caller: CallerRights,
+): Promise<LoadTableResponse> {
   const mode = snapshotsMode(q.snapshots);
   const access = clientAccessOf(q.delegation, q.namespace, q.table);
   // Per request: the keys (vended), the table's own signer endpoint (which depends on the name, not the file).
@@ -45,12 +49,9 @@ export async function loadTableResponse(ctx: AppContext, q: LoadTableQuery): Pro
   });
   if (etagMatches(q.ifNoneMatch, t.etag)) return { etag: t.etag };
   if (!perRequest) return { etag: t.etag, body: t.bytes };
-  const body = loadTableResultBytes(
-    t.metadataLocation,
-    t.bytes,
-    storageConfig(ctx, t.tableLocation, access),
-    access.vendCredentials ? storageCredentials(ctx, t.tableLocation) : [],
-  );
+  const table = { location: t.tableLocation, properties: t.tableProperties };
+  const storage = await tableStorage(ctx, q.ref, table, access, caller, q.namespace);
+  const body = loadTableResultBytes(t.metadataLocation, t.bytes, storage.config, storage.credentials);
   return { etag: t.etag, body };
 }
 

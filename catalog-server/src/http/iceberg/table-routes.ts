@@ -12,14 +12,15 @@ import {
   createTable,
   dropTable,
   listObjects,
-  loadTable,
   registerTable,
   renameObject,
   storageConfig,
-  storageCredentials,
+  tableCredentials,
   tableETag,
   tableExists,
+  tableStorage,
 } from '../../service/iceberg/index.ts';
+import { accessOf } from '../auth/access.ts';
 import { jsonBody, parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
 import { commitTableResponse } from './commit-table-response.ts';
 import { loadTableResponse } from './load-table-response.ts';
@@ -47,14 +48,18 @@ export function tableExistsHandler(ctx: AppContext): (req: Request, res: Respons
  */
 export function loadTableHandler(ctx: AppContext): (req: Request, res: Response) => Promise<void> {
   return async (req, res) => {
-    const r = await loadTableResponse(ctx, {
-      ref: refOf(req),
-      namespace: namespaceOf(param(req, 'namespace')),
-      table: param(req, 'table'),
-      snapshots: queryOf(req, 'snapshots'),
-      delegation: req.header('x-iceberg-access-delegation'),
-      ifNoneMatch: req.header('if-none-match'),
-    });
+    const r = await loadTableResponse(
+      ctx,
+      {
+        ref: refOf(req),
+        namespace: namespaceOf(param(req, 'namespace')),
+        table: param(req, 'table'),
+        snapshots: queryOf(req, 'snapshots'),
+        delegation: req.header('x-iceberg-access-delegation'),
+        ifNoneMatch: req.header('if-none-match'),
+      },
+      accessOf(req),
+    );
     res.setHeader('ETag', r.etag);
     if (r.body) sendJsonBytes(res, r.body);
     else res.status(304).end();
@@ -80,15 +85,15 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
       // A staged table is not on the ref until its create commits: its signer endpoint carries its location.
       t.metadataLocation ? undefined : t.metadata.location,
     );
-    sendJson(
-      res,
-      loadTableResult(
-        t.metadataLocation,
-        t.metadata,
-        storageConfig(ctx, t.metadata.location, access),
-        access.vendCredentials ? storageCredentials(ctx, t.metadata.location) : [],
-      ),
+    const storage = await tableStorage(
+      ctx,
+      refOf(req),
+      t.metadata,
+      access,
+      accessOf(req),
+      namespaceOf(param(req, 'namespace')),
     );
+    sendJson(res, loadTableResult(t.metadataLocation, t.metadata, storage.config, storage.credentials));
   });
 
   r.post('/namespaces/:namespace/register', async (req, res) => {
@@ -129,8 +134,14 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
   });
 
   r.get('/namespaces/:namespace/tables/:table/credentials', async (req, res) => {
-    const t = await loadTable(ctx, refOf(req), namespaceOf(param(req, 'namespace')), param(req, 'table'));
-    sendJson(res, { 'storage-credentials': storageCredentials(ctx, t.metadata.location) });
+    const credentials = await tableCredentials(
+      ctx,
+      refOf(req),
+      namespaceOf(param(req, 'namespace')),
+      param(req, 'table'),
+      accessOf(req),
+    );
+    sendJson(res, { 'storage-credentials': credentials });
   });
 
   signRoute(r, ctx);

@@ -20,9 +20,15 @@ export {
   tableETag,
   tableLocation,
   storageConfig,
-  storageCredentials,
   type LoadedTable,
 } from './table-reads.ts';
+export {
+  tableStorage,
+  tableCredentials,
+  tableFolders,
+  type CallerRights,
+  type TableStorage,
+} from './storage-access.ts';
 export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';
 export { icebergMergeResolver } from './merge-resolver.ts';

@@ -33,7 +33,12 @@ describe('metadata file cache', () => {
 describe('serialized metadata cache (loadTable answers)', () => {
   it('keeps each variant of a file, drops least recently used files past a quarter of its budget, forgets with the file', () => {
     const cache = new MetadataCache(160); // 40 bytes of serialized answers
-    const v = (n: number) => ({ bytes: Buffer.from('x'.repeat(n)), tableLocation: 'file:///w/t', etag: '"e"' });
+    const v = (n: number) => ({
+      bytes: Buffer.from('x'.repeat(n)),
+      tableLocation: 'file:///w/t',
+      tableProperties: {},
+      etag: '"e"',
+    });
     cache.putSerialized('a', 'all', v(5));
     cache.putSerialized('a', 'refs', v(5));
     cache.putSerialized('b', 'all', v(10));

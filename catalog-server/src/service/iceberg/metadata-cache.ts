@@ -13,6 +13,8 @@ import type { ParsedLocation } from '../../warehouse/location.ts';
 export interface SerializedMetadata {
   bytes: Buffer;
   tableLocation: string;
+  /** The metadata's properties (the cached object's own, not a copy): where its files go, for storage credentials. */
+  tableProperties: Record<string, string>;
   etag: string;
 }
 

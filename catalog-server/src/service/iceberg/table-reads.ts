@@ -99,6 +99,7 @@ export async function loadTableAnswer(
   const value = {
     bytes: build(md, metadataLocation),
     tableLocation: md.location,
+    tableProperties: md.properties,
     etag: tableETag(metadataLocation, etagMode),
   };
   cache.putSerialized(metadataLocation, variant, value);
@@ -139,16 +140,10 @@ export function tableETag(metadataLocation: string, snapshots: string): string {
   return `"${createHash('sha256').update(`${metadataLocation}\u0000${snapshots}`).digest('hex').slice(0, 40)}"`;
 }
 
-/** Storage settings for clients (region etc.) and, on request, vended credentials or a signer endpoint. */
+/**
+ * A warehouse's storage settings for clients (region, endpoint, …), without credentials; the answers that may carry
+ * credentials get theirs from `tableStorage` (storage-access.ts).
+ */
 export function storageConfig(ctx: Ctx, location: string, access: ClientAccess): Record<string, string> {
   return ioFor(ctx, location).clientConfig(access);
-}
-
-/** The `storage-credentials` of a table: empty when the warehouse vends none (file warehouses). */
-export function storageCredentials(
-  ctx: Ctx,
-  location: string,
-): Array<{ prefix: string; config: Record<string, string> }> {
-  const config = ioFor(ctx, location).clientConfig({ vendCredentials: true });
-  return config['s3.access-key-id'] === undefined ? [] : [{ prefix: location, config }];
 }
