@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '--store-query-timeout <duration>',
-        'PostgreSQL: how long a statement may go unanswered before its connection counts as lost (default 30s)',
+        'how long a PostgreSQL statement may go unanswered before its connection counts as lost (default 30s)',
       ).env(SERVER_ENV.storeQueryTimeout),
     )
     .addOption(
