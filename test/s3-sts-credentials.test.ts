@@ -108,26 +108,25 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
       );
     });
   const exists = (key: string) => statusOf(() => s3.admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })));
+  /** The catalog's warehouses: the bucket, its keys, and the `sts` policy assuming `roleArn`. */
+  const stsWarehouses = (roleArn: string, durationSeconds?: number) => ({
+    default: {
+      uri: `s3://${BUCKET}/warehouse`,
+      s3: {
+        endpoint: s3.endpoint,
+        region: s3.region,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        clientCredentials: 'sts' as const,
+        stsRoleArn: roleArn,
+        ...(durationSeconds === undefined ? {} : { stsDurationSeconds: durationSeconds }),
+      },
+    },
+  });
 
   before(async () => {
     s3 = await startStsS3Server({ buckets: [BUCKET] });
-    server = await startTestServer({
-      auth: TEAM_AUTH,
-      warehouses: {
-        default: {
-          uri: `s3://${BUCKET}/warehouse`,
-          s3: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            accessKeyId: s3.accessKeyId,
-            secretAccessKey: s3.secretAccessKey,
-            clientCredentials: 'sts',
-            stsRoleArn: s3.roleArn,
-            stsDurationSeconds: 900,
-          },
-        },
-      },
-    });
+    server = await startTestServer({ auth: TEAM_AUTH, warehouses: stsWarehouses(s3.roleArn, 900) });
     for (const c of ['etl', 'bi', 'ops'] as const) tokens[c] = await tokenFor(server.url, c);
     const main = await http('GET', `${server.url}/api/v2/trees/main`, undefined, as('ops'));
     const branch = await http(
@@ -251,21 +250,7 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
   });
 
   it('answers 503 CREDENTIALS_UNAVAILABLE, with no key in it, when STS refuses', async () => {
-    const broken = await startTestServer({
-      warehouses: {
-        default: {
-          uri: `s3://${BUCKET}/warehouse`,
-          s3: {
-            endpoint: s3.endpoint,
-            region: s3.region,
-            accessKeyId: s3.accessKeyId,
-            secretAccessKey: s3.secretAccessKey,
-            clientCredentials: 'sts',
-            stsRoleArn: 'arn:aws:iam::000000000000:role/NoSuchRole',
-          },
-        },
-      },
-    });
+    const broken = await startTestServer({ warehouses: stsWarehouses('arn:aws:iam::000000000000:role/NoSuchRole') });
     try {
       const base = `${broken.url}/iceberg/main/v1`;
       assert.equal((await http('POST', `${base}/namespaces`, { namespace: ['db'] })).status, 200);

@@ -10,7 +10,7 @@
  *   const nessie = await startNessie();
  *   try { await fetch(`${nessie.apiUrl}/config`) } finally { await nessie.stop() }
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
@@ -30,6 +30,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { keepOnExit, killOnExit, removeOnExit } from './tool-process.ts';
 
 export const NESSIE_VERSION = '0.99.0';
 const JAR_NAME = `nessie-quarkus-${NESSIE_VERSION}-runner.jar`;
@@ -157,27 +158,6 @@ export interface RunningNessie {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-const workDirs = new Set<string>();
-let exitHookInstalled = false;
-
-/** A JVM must never outlive the test process, whatever way the test run ends. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const killAll = () => {
-    for (const child of running) child.kill('SIGKILL');
-    for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
-}
-
 /**
  * Options of {@link startNessie}; all optional, so `startNessie()` stays an in-memory server on loopback.
  */
@@ -204,7 +184,7 @@ export async function startNessie(opts: StartNessieOptions = {}): Promise<Runnin
   const jar = await ensureNessieJar();
   const java = findJava21();
   const work = mkdtempSync(path.join(os.tmpdir(), 'rat-nessie-'));
-  workDirs.add(work);
+  removeOnExit(work);
   const logFile = path.join(work, 'nessie.log');
   const props: Record<string, string> = {
     'java.io.tmpdir': work,
@@ -220,13 +200,13 @@ export async function startNessie(opts: StartNessieOptions = {}): Promise<Runnin
   }
   Object.assign(props, opts.systemProperties);
   const args = [`-Xmx${opts.maxHeap ?? '512m'}`, ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`), '-jar', jar];
-  installExitHook();
   const child = spawn(java, args, {
     cwd: work,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ? { ...process.env, ...opts.env } : process.env,
   });
-  running.add(child);
+  // A JVM must never outlive the test process, whatever way the test run ends.
+  killOnExit(child);
   const log = createWriteStream(logFile);
   let output = '';
   const onData = (chunk: Buffer) => {
@@ -246,10 +226,9 @@ export async function startNessie(opts: StartNessieOptions = {}): Promise<Runnin
         await exited;
         clearTimeout(timer);
       }
-      running.delete(child);
       log.end();
       rmSync(work, { recursive: true, force: true });
-      workDirs.delete(work);
+      keepOnExit(work);
     })();
     return stopped;
   };

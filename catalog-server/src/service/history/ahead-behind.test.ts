@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { NoSuchReferenceError } from '../../errors/index.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { Commit, VersionStore } from '../../store/types.ts';
+import { byNewestFirst, testCommitter } from './test-commits.ts';
 import { aheadBehind, compareRefs } from './ahead-behind.ts';
 
 describe('aheadBehind: how far two commits are apart', () => {
   let store: SqliteVersionStore;
-  let n = 0;
-  const commit = async (branch: string) => {
-    const head = (await store.getReference(branch)).hash;
-    const put = {
-      type: 'PUT' as const,
-      key: { elements: ['t', String(n)] },
-      content: { type: 'NAMESPACE' as const, elements: ['t', String(n++)], properties: {} },
-    };
-    return (await store.commit(branch, head, { message: `c${n}` }, [put])).hash;
-  };
+  const commit = testCommitter(() => store);
   const merge = async (from: string, to: string) =>
     (await store.merge({ fromRefName: from, toBranch: to })).resultantTargetHash;
 
@@ -87,17 +79,7 @@ async function ancestors(store: VersionStore, hash: string): Promise<Map<string,
 async function reference(store: VersionStore, a: string, b: string) {
   const [fromA, fromB] = await Promise.all([ancestors(store, a), ancestors(store, b)]);
   const common = [...fromA.values()].filter((c) => fromB.has(c.hash));
-  common.sort((x, y) =>
-    x.generation !== y.generation
-      ? y.generation - x.generation
-      : x.commitTime !== y.commitTime
-        ? x.commitTime < y.commitTime
-          ? 1
-          : -1
-        : x.hash < y.hash
-          ? -1
-          : 1,
-  );
+  common.sort(byNewestFirst);
   return {
     ahead: [...fromA.keys()].filter((h) => !fromB.has(h)).length,
     behind: [...fromB.keys()].filter((h) => !fromA.has(h)).length,

@@ -3,20 +3,12 @@ import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { encodeToken } from '../../store/core/paging.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { Commit, VersionStore } from '../../store/types.ts';
+import { byNewestFirst, testCommitter } from './test-commits.ts';
 import { commitGraph, commitGraphOf } from './graph.ts';
 
 describe('commitGraph: the commits of several references through every parent, newest first', () => {
   let store: SqliteVersionStore;
-  let n = 0;
-  const commit = async (branch: string) => {
-    const head = (await store.getReference(branch)).hash;
-    const put = {
-      type: 'PUT' as const,
-      key: { elements: ['t', String(n)] },
-      content: { type: 'NAMESPACE' as const, elements: ['t', String(n++)], properties: {} },
-    };
-    return (await store.commit(branch, head, { message: `c${n}` }, [put])).hash;
-  };
+  const commit = testCommitter(() => store);
 
   before(async () => {
     store = await SqliteVersionStore.open(':memory:');
@@ -70,15 +62,5 @@ async function newestFirst(store: VersionStore, heads: string[]): Promise<Commit
     seen.set(h, c);
     stack.push(...c.parentHashes);
   }
-  return [...seen.values()].sort((x, y) =>
-    x.generation !== y.generation
-      ? y.generation - x.generation
-      : x.commitTime !== y.commitTime
-        ? x.commitTime < y.commitTime
-          ? 1
-          : -1
-        : x.hash < y.hash
-          ? -1
-          : 1,
-  );
+  return [...seen.values()].sort(byNewestFirst);
 }

@@ -5,6 +5,7 @@ import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import { parseRefPath, resolveRefPath } from '../management/ref-path.ts';
 import { aheadBehind } from './ahead-behind.ts';
 import { commitGraph } from './graph.ts';
+import { testCommitter } from './test-commits.ts';
 
 /**
  * A persistence that counts its calls (each a round trip on PostgreSQL) and forwards them to `inner`.
@@ -35,16 +36,7 @@ describe('history walks over 5,000 commits read them in pages, not a commit per 
 
   before(async () => {
     writer = await SqliteVersionStore.open(':memory:');
-    let n = 0;
-    const commit = async (branch: string) => {
-      const head = (await writer.getReference(branch)).hash;
-      const put = {
-        type: 'PUT' as const,
-        key: { elements: ['t', String(n % 8)] },
-        content: { type: 'NAMESPACE' as const, elements: ['t', String(n++ % 8)], properties: {} },
-      };
-      return (await writer.commit(branch, head, { message: `c${n}` }, [put])).hash;
-    };
+    const commit = testCommitter(() => writer, 8);
     const first = await commit('main');
     await writer.createReference('old', 'BRANCH', first);
     await commit('old');
