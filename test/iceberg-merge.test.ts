@@ -114,6 +114,7 @@ describe('merging Iceberg tables that both branches changed', function () {
     const c = d.i.outcomes['mg.days3'];
     assert.equal(c.outcome, 'CONFLICT');
     assert.match(c.conflict.message, /mg\.days3.*snapshot \d+ \(delete\).*added data files in day=1/);
+    assert.deepEqual(c.conflict.kinds, ['row-level-change-over-new-data']);
     assert.equal(d.i.outcomes['mg.cleanup'].outcome, 'RESOLVED', 'the other table alone would merge');
     assert.equal(d.i.mainUnchanged, true);
     assert.equal(d.cleanupFilesWritten, 0, 'the files written for the refused merge are removed');
@@ -296,6 +297,7 @@ describe('merging Iceberg tables that both branches changed', function () {
       c.conflict.message,
       /mg\.expired2.*source's snapshot \d+, made since the merge base's snapshot \d+, was expired/,
     );
+    assert.deepEqual(c.conflict.kinds, ['history-rewritten']);
   });
 
   it('rat merge --dry-run lists per table what would be replayed; rat merge replays it', async () => {

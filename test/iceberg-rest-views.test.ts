@@ -184,6 +184,11 @@ describe('Iceberg REST views over HTTP', function () {
       r = await merge('vw-c');
       assert.equal(r.status, 409, JSON.stringify(r.body));
       assert.match(r.body.error.message, /view "vw\.both" was changed differently on both sides/);
+      // The 409 names the kind of refusal per key too, for callers that ask with rat-details.
+      const conflict = r.body.errorDetails.conflicts.find(
+        (c: { key: { elements: string[] } }) => c.key.elements.join('.') === 'vw.both',
+      );
+      assert.deepEqual(conflict.kinds, ['view-changed-on-both-sides'], JSON.stringify(r.body.errorDetails));
       assert.equal(await fx.mainHash(), before, 'main unchanged');
       const main = await http('GET', `${fx.base}/namespaces/vw/views/both`);
       const current = main.body.metadata.versions.find(

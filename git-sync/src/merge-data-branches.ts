@@ -1,7 +1,7 @@
 import type { DataMergeOutcome, KeyMergeBehavior, MergeSource } from './catalog/data-catalog.ts';
 import { CatalogRequestFailedError } from './errors/index.ts';
 import { dataBranchFor } from '@ratatouille/iceberg/lockstep';
-import { isSharedIngestConflict } from '@ratatouille/iceberg/shared-ingests';
+import { settledByReingest } from './conflict-kinds.ts';
 import { ensureDataBranch } from './ensure-data-branch.ts';
 import { mergeWithRebuild } from './merge-with-rebuild.ts';
 import { PROPS, type GitSyncIO } from './types.ts';
@@ -94,7 +94,7 @@ export async function mergeDataBranches(io: GitSyncIO, opts: MergeDataOptions): 
           source: srcRef,
           target: tgtRef,
           conflicts: conflicts.map((c) => c.key),
-          reingest: conflicts.filter((c) => isSharedIngestConflict(c.message)).map((c) => tableName(c.key)),
+          reingest: conflicts.filter(settledByReingest).map((c) => tableName(c.key)),
           message,
           properties,
           codeCommit: opts.mergeSha ?? opts.codeCommit,

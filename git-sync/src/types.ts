@@ -61,7 +61,8 @@ export interface DerivedRebuild {
   /**
    * Splits conflicting tables into derived (a model produces it), append-only engine tables, and the rest.
    * `reingest` names those whose only conflict is an ingest holding landing files both sides ingested together with
-   * others (`isSharedIngestConflict`): a source the engine can settle by re-ingesting counts as derived.
+   * others (the catalog's conflict kind `shared-ingest`): a source the engine can settle by re-ingesting counts as
+   * derived.
    */
   classify(
     tables: string[],

@@ -25,7 +25,11 @@ export interface MergeResponse {
   details: Array<{
     key: ContentKey;
     mergeBehavior: MergeBehavior;
-    conflict?: { conflictType: string; key: ContentKey; message: string };
+    /**
+     * `kinds` (Ratatouille): a content-aware merge's refusal, the kind of each `; `-separated part of the message in
+     * order (`shared-ingest`, `unique-key-collision`, …); absent on plain conflicts.
+     */
+    conflict?: { conflictType: string; key: ContentKey; message: string; kinds?: string[] };
     /** Ratatouille: TAKEN (source value), KEPT (target value), IDENTICAL, RESOLVED (content-aware merge), CONFLICT. */
     outcome?: 'TAKEN' | 'KEPT' | 'IDENTICAL' | 'RESOLVED' | 'CONFLICT';
     /** Ratatouille: what the content-aware merge did or why it refused ("replayed 2 snapshots, +3 files, +1,200 rows"). */

@@ -10,7 +10,12 @@ export class ReferenceConflictError extends RatError {
   constructor(
     message: string,
     data: {
-      conflicts?: ReadonlyArray<{ key: { elements: string[] }; conflictType: string; message: string }>;
+      conflicts?: ReadonlyArray<{
+        key: { elements: string[] };
+        conflictType: string;
+        message: string;
+        kinds?: string[];
+      }>;
     } & Record<string, unknown> = {},
   ) {
     super(message, data);

@@ -182,6 +182,18 @@ describe('error map', () => {
     assert.deepEqual(oauth, { error: 'invalid_grant', error_description: 'no' });
   });
 
+  it("keeps a merge conflict's kinds for callers that ask with rat-details only (Nessie's model lacks them)", () => {
+    const conflict = { key: { elements: ['db', 't'] }, conflictType: 'VALUE_DIFFERS', message: 'no' };
+    const d = describeError(
+      new errors.ReferenceConflictError('conflicts', { conflicts: [{ ...conflict, kinds: ['shared-ingest'] }] }),
+    );
+    const details = (url: string) => errorResponseBody(url, d)['errorDetails'] as { conflicts: unknown[] };
+    assert.deepEqual(details('/api/v2/trees/main/history/merge').conflicts, [conflict]);
+    assert.deepEqual(details('/api/v2/trees/main/history/merge?rat-details=true').conflicts, [
+      { ...conflict, kinds: ['shared-ingest'] },
+    ]);
+  });
+
   it('says when a hash names no commit, rather than that the reference is missing', () => {
     assert.equal(new errors.NoSuchReferenceError('0000000000000000').data['kind'], 'commit');
     assert.equal(new errors.NoSuchReferenceError('feature/x').data['kind'], 'reference');

@@ -218,6 +218,19 @@ const REASONS: Record<number, string> = {
 };
 
 /**
+ * A conflict error's conflicts in Nessie's shape. A merge resolver's `kinds` stay only for callers that ask with
+ * `?rat-details=true` (as for the merge response): Nessie's Java client refuses fields its `Conflict` model lacks.
+ */
+function conflictsFor(path: string, conflicts: unknown): unknown {
+  if (!Array.isArray(conflicts)) return conflicts;
+  if (new URL(path, 'http://catalog').searchParams.get('rat-details') === 'true') return conflicts;
+  return conflicts.map((c: Record<string, unknown>) => {
+    const { kinds: _kinds, ...nessie } = c;
+    return nessie;
+  });
+}
+
+/**
  * Iceberg REST routes get the Iceberg error model. The management API gets the same `error` object plus Nessie's
  * top-level fields (`message`, `status`, `reason`, `errorCode`, `errorDetails`) so Nessie clients understand it too.
  */
@@ -227,7 +240,7 @@ export function errorResponseBody(path: string, d: ErrorBody): Record<string, un
   if (typeof oauthError === 'string') return { error: oauthError, error_description: d.message };
   const error = { message: d.message, type: d.type, code: d.status };
   if (!path.startsWith('/api/')) return { error };
-  const conflicts = d.data['conflicts'];
+  const conflicts = conflictsFor(path, d.data['conflicts']);
   return {
     error,
     message: d.message,

@@ -29,7 +29,9 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
           const during = opts.during;
           opts.during = undefined;
           await during?.();
-          if (opts.refuse && loc(k.source).includes(opts.refuse)) return { kind: 'conflict', message: 'refused' };
+          if (opts.refuse && loc(k.source).includes(opts.refuse)) {
+            return { kind: 'conflict', message: 'refused', kinds: ['unique-key-collision'] };
+          }
           const value = { ...k.target!, metadataLocation: `${loc(k.target)}+${loc(k.source)}` } as Content;
           // What a resolver that wrote a file without its fsync hands over, for the merge commit to journal.
           const location = `file:///w/${k.key.elements.join('.')}/${loc(value)}`;
@@ -119,7 +121,16 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
       await commit('main', [put(key('u'), 'ours')]);
       const before = await head();
       const { resolver, discarded } = joiningResolver({ refuse: 'refuse' });
-      await assert.rejects(store.merge({ fromRefName: 'feature', toBranch: 'main', resolver }), ReferenceConflictError);
+      // The error carries the kinds too, for clients that read the 409's conflicts.
+      await assert.rejects(store.merge({ fromRefName: 'feature', toBranch: 'main', resolver }), (err: unknown) => {
+        assert.ok(err instanceof ReferenceConflictError);
+        const conflicts = err.data['conflicts'] as Array<{ kinds?: string[] }>;
+        assert.deepEqual(
+          conflicts.map((c) => c.kinds),
+          [['unique-key-collision']],
+        );
+        return true;
+      });
       assert.equal(await head(), before);
       const r = await store.merge({
         fromRefName: 'feature',
@@ -131,6 +142,7 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
       const u = r.details.find((d) => d.key.elements[0] === 'u');
       assert.equal(u?.outcome, 'CONFLICT');
       assert.equal(u?.conflict?.conflictType, 'VALUE_DIFFERS');
+      assert.deepEqual(u?.conflict?.kinds, ['unique-key-collision']);
       assert.equal(discarded.length, 4); // both answers of both attempts
     });
 

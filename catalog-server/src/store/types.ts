@@ -228,7 +228,13 @@ export type KeyResolution =
       /** Files the resolver wrote without their fsync: journaled with the merge commit that lands this value. */
       files?: JournaledFile[];
     }
-  | { kind: 'conflict'; message: string; stats?: Record<string, number> };
+  | {
+      kind: 'conflict';
+      message: string;
+      /** What kind of refusal each `; `-separated part of the message is, in order (`MergeConflictKind`). */
+      kinds?: string[];
+      stats?: Record<string, number>;
+    };
 
 /**
  * Resolves keys that the source and the target both changed since the merge base (the store stays content-agnostic;
@@ -254,7 +260,8 @@ export type ConflictType = 'KEY_EXISTS' | 'KEY_DOES_NOT_EXIST' | 'VALUE_DIFFERS'
 export interface MergeKeyDetail {
   key: ContentKey;
   mergeBehavior: MergeBehavior;
-  conflict?: { conflictType: ConflictType; key: ContentKey; message: string };
+  /** `kinds`: a resolver's refusal, one kind per `; `-separated part of the message (see `KeyResolution`). */
+  conflict?: { conflictType: ConflictType; key: ContentKey; message: string; kinds?: string[] };
   outcome?: MergeOutcome;
   /** What the resolver did or why it refused, in words and figures ("replayed 2 snapshots, +3 files"). */
   resolution?: { summary: string; stats?: Record<string, number> };

@@ -39,8 +39,11 @@ export interface DataMergeOutcome {
   wasSuccessful: boolean;
   /** Every key the merge touches. */
   keys: string[][];
-  /** Keys that conflict (empty when the merge is clean). */
-  conflicts: Array<{ key: string[]; conflictType: string; message: string }>;
+  /**
+   * Keys that conflict (empty when the merge is clean). `kinds`: why the catalog's content-aware merge refused the key,
+   * one kind per reason (`shared-ingest`, …; empty for a plain conflict); decisions read these, `message` is for people.
+   */
+  conflicts: Array<{ key: string[]; conflictType: string; message: string; kinds: string[] }>;
 }
 
 export interface DataLogEntry {

@@ -72,9 +72,11 @@ export function httpDataCatalog(url: string, opts: HttpDataCatalogOptions = {}):
         wasApplied: r.wasApplied,
         wasSuccessful: r.wasSuccessful,
         keys: r.details.map((d) => d.key.elements),
-        conflicts: r.details
-          .filter((d) => d.conflict)
-          .map((d) => ({ key: d.key.elements, conflictType: d.conflict!.conflictType, message: d.conflict!.message })),
+        conflicts: r.details.flatMap((d) => {
+          if (!d.conflict) return [];
+          const { conflictType, message, kinds = [] } = d.conflict;
+          return [{ key: d.key.elements, conflictType, message, kinds }];
+        }),
       };
     },
     async history(ref, maxRecords) {

@@ -11,3 +11,4 @@ export * from './view-merge.ts';
 export * from './shared-ingests.ts';
 export * from './derived-lineage.ts';
 export * from './lineage-files.ts';
+export * from './conflict-kinds.ts';

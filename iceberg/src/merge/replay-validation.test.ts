@@ -45,15 +45,18 @@ describe('replay validation', () => {
     const target = { added: changes(entry('new.parquet', EntryStatus.ADDED, {}, DAY1)), removed: [] };
     const why = replayConflicts(deleteDay1, live, target, 'serializable');
     assert.equal(why.length, 1);
-    assert.match(why[0], /added data files in day=1 .*new\.parquet/);
+    assert.match(why[0].message, /added data files in day=1 .*new\.parquet/);
+    assert.equal(why[0].kind, 'row-level-change-over-new-data');
     assert.deepEqual(replayConflicts(deleteDay1, live, target, 'snapshot'), []);
   });
 
   it('refuses removing a file the target no longer has, and both sides deleting from one partition', () => {
     const gone = new Set(['file:///wh/db/t/data/old2.parquet']);
-    assert.match(replayConflicts(deleteDay1, gone, none, 'serializable')[0], /old1\.parquet, which the target no/);
+    const [missing] = replayConflicts(deleteDay1, gone, none, 'serializable');
+    assert.match(missing.message, /old1\.parquet, which the target no/);
+    assert.equal(missing.kind, 'removed-file-missing');
     const target = { added: [], removed: changes(entry('old3.parquet', EntryStatus.DELETED, {}, DAY1)) };
-    assert.match(replayConflicts(deleteDay1, live, target, 'snapshot')[0], /removed files in day=1/);
+    assert.match(replayConflicts(deleteDay1, live, target, 'snapshot')[0].message, /removed files in day=1/);
   });
 
   it('refuses any row-level change when the target added delete files to its partitions', () => {
@@ -61,7 +64,7 @@ describe('replay validation', () => {
       added: changes(entry('d.parquet', EntryStatus.ADDED, {}, { ...DAY1, ...EQ_DELETE })),
       removed: [],
     };
-    assert.match(replayConflicts(deleteDay1, live, target, 'snapshot')[0], /added delete files/);
+    assert.match(replayConflicts(deleteDay1, live, target, 'snapshot')[0].message, /added delete files/);
   });
 
   it('lets a compaction replay over appends to the same partition, not over new deletes', () => {
@@ -78,7 +81,7 @@ describe('replay validation', () => {
     };
     assert.equal(replayConflicts(compaction, live, deleted, 'serializable').length, 1);
     const lost = new Set(['file:///wh/db/t/data/old1.parquet']);
-    assert.match(replayConflicts(compaction, lost, none, 'serializable')[0], /old2\.parquet/);
+    assert.match(replayConflicts(compaction, lost, none, 'serializable')[0].message, /old2\.parquet/);
   });
 
   it('checks merge-on-read equality deletes against the data the target added to the partition', () => {
@@ -138,7 +141,11 @@ describe('replay validation', () => {
 
       it('refuses an append of keys the target also added, even in another partition, under any isolation', () => {
         const why = duplicateKeyConflicts(upsert(DAY1, 4001n, 4002n), new Set([1]), added(DAY1, 4001n, 4002n), types);
-        assert.match(why[0], /the target added rows that may share its unique key with rows it wrote: other\.parquet/);
+        assert.equal(why[0].kind, 'unique-key-collision');
+        assert.match(
+          why[0].message,
+          /the target added rows that may share its unique key with rows it wrote: other\.parquet/,
+        );
         assert.equal(duplicateKeyConflicts(upsert(DAY1, 5n, 5n), new Set([1]), added(DAY2, 1n, 9n), types).length, 1);
       });
 
@@ -162,7 +169,7 @@ describe('replay validation', () => {
 
     it('still refuses it when the appended identifiers fall in the rewritten range, whatever other columns hold', () => {
       const why = replayConflicts(cow, live, appended(7n, 7n, 'zed'), 'serializable', context());
-      assert.match(why[0], /added data files in day=19800 .*new\.parquet/);
+      assert.match(why[0].message, /added data files in day=19800 .*new\.parquet/);
       const bare = { added: changes(entry('new.parquet', EntryStatus.ADDED)), removed: [] };
       assert.equal(replayConflicts(cow, live, bare, 'serializable', context()).length, 1, 'no stats');
     });
@@ -186,7 +193,7 @@ describe('replay validation', () => {
       assert.equal(replayConflicts(mor, live, appended(3n, 30n), 'serializable', context(data)).length, 1);
       // The target deleted rows of the file the source rewrote: always a conflict.
       const targetPos = { added: changes(entry('tpos.parquet', EntryStatus.ADDED, {}, pos)), removed: [] };
-      assert.match(replayConflicts(cow, live, targetPos, 'snapshot', context(data))[0], /added delete files/);
+      assert.match(replayConflicts(cow, live, targetPos, 'snapshot', context(data))[0].message, /added delete files/);
     });
 
     it('lets a compaction replay over equality deletes of rows outside its files', () => {

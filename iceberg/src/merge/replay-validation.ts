@@ -5,6 +5,7 @@ import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import type { FileChange, SnapshotReplay } from './snapshot-replay.ts';
 import { mayOverlap, regionsOf, type FileRegion } from './file-bounds.ts';
+import { reason, type MergeConflictReason } from './conflict-kinds.ts';
 
 /** What the target did since the merge base: files its new snapshots added and removed. */
 export interface TargetChanges {
@@ -92,7 +93,7 @@ const NO_CONTEXT: ConflictContext = { types: new Map(), identifiers: new Set(), 
  * isolation), or files it removed; a compaction (`replace`) only conflicts with delete files. Missing stats count as
  * overlapping. Empty when it replays.
  *
- * @example replayConflicts(plan, liveOnTarget, targetChanges, 'serializable', ctx) // → ['the target added data files in day=19800 …']
+ * @example replayConflicts(plan, liveOnTarget, targetChanges, 'serializable', ctx) // → [{ kind: 'row-level-change-over-new-data', … }]
  */
 export function replayConflicts(
   plan: SnapshotReplay,
@@ -100,10 +101,12 @@ export function replayConflicts(
   target: TargetChanges,
   isolation: IsolationLevel,
   context: ConflictContext = NO_CONTEXT,
-): string[] {
-  const reasons: string[] = [];
+): MergeConflictReason[] {
+  const reasons: MergeConflictReason[] = [];
   for (const [path, c] of plan.removed) {
-    if (!live.has(path)) reasons.push(`the source removed ${fileName(c)}, which the target no longer has`);
+    if (!live.has(path)) {
+      reasons.push(reason('removed-file-missing', `the source removed ${fileName(c)}, which the target no longer has`));
+    }
   }
   const isData = (c: FileChange) => c.entry.dataFile.content === FileContent.DATA;
   // Only new data and nothing removed (an append, a compaction that rewrote nothing): nothing the target did matters.
@@ -126,7 +129,10 @@ export function replayConflicts(
     if (hits.length === 0) return;
     const names = hits.slice(0, 5).map(fileName).join(', ') + (hits.length > 5 ? `, … (${hits.length} files)` : '');
     reasons.push(
-      `the target ${what} in ${partitionText(hits[0])} that the source's ${plan.operation} did not see: ${names}`,
+      reason(
+        'row-level-change-over-new-data',
+        `the target ${what} in ${partitionText(hits[0])} that the source's ${plan.operation} did not see: ${names}`,
+      ),
     );
   };
   clash(
@@ -188,14 +194,14 @@ export function uniqueKeyFields(
  * count as overlapping. Whatever the isolation level: this is the key's uniqueness, not what the writer read. Empty
  * when it replays.
  *
- * @example duplicateKeyConflicts(plan, new Set([1]), targetChanges, types) // → ['the target added rows that may …']
+ * @example duplicateKeyConflicts(plan, new Set([1]), targetChanges, types) // → [{ kind: 'unique-key-collision', … }]
  */
 export function duplicateKeyConflicts(
   plan: SnapshotReplay,
   key: Set<number>,
   target: TargetChanges,
   types: Map<number, string>,
-): string[] {
+): MergeConflictReason[] {
   if (key.size === 0) return [];
   const isData = (c: FileChange) => c.entry.dataFile.content === FileContent.DATA;
   // One pseudo-partition for both sides: only the key columns' bounds may tell two files apart.
@@ -207,5 +213,7 @@ export function duplicateKeyConflicts(
   });
   if (hits.length === 0) return [];
   const names = hits.slice(0, 5).map(fileName).join(', ') + (hits.length > 5 ? `, … (${hits.length} files)` : '');
-  return [`the target added rows that may share its unique key with rows it wrote: ${names}`];
+  return [
+    reason('unique-key-collision', `the target added rows that may share its unique key with rows it wrote: ${names}`),
+  ];
 }

@@ -1,12 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  DERIVED_FROM_PROPERTY,
-  INGEST_FILES_PROPERTY,
-  ingestedFiles,
-  isSharedIngestConflict,
-  namedFiles,
-  SHARED_DERIVED_CONFLICT,
-} from './shared-ingests.ts';
+import { DERIVED_FROM_PROPERTY, INGEST_FILES_PROPERTY, ingestedFiles, namedFiles } from './shared-ingests.ts';
 import { planTableMerge } from './table-merge.ts';
 import { table, withSnapshot } from './test-tables.ts';
 
@@ -44,22 +37,18 @@ describe('merge of ingests of the same landing file on both sides', () => {
     const target = withSnapshot(base, 3n, files(A));
     const plan = planTableMerge(base, source, target);
     assert.equal(plan.conflicts.length, 1);
+    assert.equal(plan.conflicts[0].kind, 'shared-ingest');
     assert.match(
-      plan.conflicts[0],
+      plan.conflicts[0].message,
       /snapshot 2 ingested landing files the target also ingested .*\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/,
     );
   });
 
-  it('tells a table conflict that only a re-ingest of the files settles from any other', () => {
-    const source = withSnapshot(base, 2n, files(A, B));
+  it('tells a conflict that only a re-ingest settles from others by its kind, next to the other reasons', () => {
+    const source = { ...withSnapshot(base, 2n, files(A, B)), 'format-version': 3 as const };
     const target = withSnapshot(base, 3n, files(A));
-    const why = planTableMerge(base, source, target).conflicts.join('; ');
-    assert.equal(isSharedIngestConflict(`table "bronze.orders": ${why}`), true);
-    assert.equal(
-      isSharedIngestConflict(`table "bronze.orders": ${why}; schema changed differently on both sides`),
-      false,
-    );
-    assert.equal(isSharedIngestConflict('table "bronze.orders": schema changed differently on both sides'), false);
+    const kinds = planTableMerge(base, source, target).conflicts.map((c) => c.kind);
+    assert.deepEqual(kinds, ['format-version-upgraded', 'shared-ingest']);
   });
 
   it('reads a malformed property as no files', () => {
@@ -85,9 +74,8 @@ describe('merge of ingests of the same landing file on both sides', () => {
       const target = withSnapshot(base, 3n, derived(A));
       const why = planTableMerge(base, source, target).conflicts;
       assert.equal(why.length, 1);
-      assert.ok(why[0].includes(SHARED_DERIVED_CONFLICT), why[0]);
-      assert.match(why[0], /\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/);
-      assert.equal(isSharedIngestConflict(`table "silver.order_log": ${why[0]}`), false);
+      assert.equal(why[0].kind, 'shared-derived');
+      assert.match(why[0].message, /\(landing\/orders\/a\.csv\) together with others \(landing\/orders\/b\.csv\)/);
     });
 
     it("leaves an upsert that declares its unique key to the replay's key check", () => {

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../model/parts.ts';
+import { reason, type MergeConflictReason } from './conflict-kinds.ts';
 import { lineageKey, lineageReference, type LineageLists } from './lineage-files.ts';
 
 /**
@@ -68,26 +69,15 @@ export function namedFiles(snapshot: Pick<Snapshot, 'summary'>, lists?: LineageL
 /** The summary properties holding lineage lists, inline or by reference to a side file. */
 export const LINEAGE_LIST_PROPERTIES = [INGEST_FILES_PROPERTY, DERIVED_FROM_PROPERTY] as const;
 
-/** The words naming the conflict of an append holding shared and other files, for whoever settles it by re-ingesting. */
-export const SHARED_INGEST_CONFLICT = 'ingested landing files the target also ingested since the merge base';
-
-/**
- * Whether a table's conflict message (reasons joined by `; `) gives only the shared-ingest reason: keeping the
- * target's table and re-ingesting the landing files it lacks then settles it, while any other reason still needs a
- * person to look.
- *
- * @example isSharedIngestConflict('table "bronze.orders": the source\'s snapshot 7 ingested landing files …') // → true
- */
-export function isSharedIngestConflict(message: string | undefined): boolean {
-  return !!message && message.split('; ').every((part) => part.includes(SHARED_INGEST_CONFLICT));
-}
-
 /** What the target's ingests since the merge base mean for the source's snapshots. */
 export interface SharedIngests {
   /** Source appends whose every file the target ingested too: not replayed, the target holds those rows already. */
   skip: Set<bigint>;
-  /** Source appends holding some such files and some others: neither replaying nor skipping them is right. */
-  conflicts: string[];
+  /**
+   * Source appends holding some such files and some others: neither replaying nor skipping them is right. Their kind
+   * says how to settle them: `shared-ingest` by re-ingesting, `shared-derived` by rebuilding the model's table.
+   */
+  conflicts: MergeConflictReason[];
 }
 
 const listed = (files: string[]) =>
@@ -95,10 +85,6 @@ const listed = (files: string[]) =>
     .slice(0, 3)
     .map((f) => f.slice(f.lastIndexOf(' ') + 1))
     .join(', ') + (files.length > 3 ? `, … (${files.length} files)` : '');
-
-/** The words naming the conflict of a model's append derived from shared and other files, settled by a rebuild. */
-export const SHARED_DERIVED_CONFLICT =
-  'derived rows from landing files the target also derived rows from since the merge base';
 
 /**
  * Which of the source's new snapshots hold only landing files the target's new snapshots hold too (skipped:
@@ -130,8 +116,14 @@ export function sharedIngests(source: Snapshot[], target: Snapshot[], lists?: Li
     const id = s['snapshot-id'];
     out.conflicts.push(
       s.summary[INGEST_FILES_PROPERTY] !== undefined
-        ? `the source's snapshot ${id} ${SHARED_INGEST_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (keep one side's version of this table, then \`rat run\` ingests the files it lacks)`
-        : `the source's snapshot ${id} ${SHARED_DERIVED_CONFLICT} (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (rebuild the table with the merged code: a merge with rebuild does, git merge with the hooks or \`rat sync\`)`,
+        ? reason(
+            'shared-ingest',
+            `the source's snapshot ${id} ingested landing files the target also ingested since the merge base (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (keep one side's version of this table, then \`rat run\` ingests the files it lacks)`,
+          )
+        : reason(
+            'shared-derived',
+            `the source's snapshot ${id} derived rows from landing files the target also derived rows from since the merge base (${listed(shared)}) together with others (${listed(others)}): its rows cannot be split by file (rebuild the table with the merged code: a merge with rebuild does, git merge with the hooks or \`rat sync\`)`,
+          ),
     );
   }
   return out;

@@ -41,7 +41,7 @@ describe('table merge planning', () => {
     assert.equal(planTableMerge(base, target, source).metadata['current-schema-id'], 1);
     assert.deepEqual(planTableMerge(base, withColumn(base, 'note'), withColumn(base, 'note')).conflicts, []);
     assert.deepEqual(planTableMerge(base, withColumn(base, 'note'), withColumn(base, 'other')).conflicts, [
-      'schema changed differently on both sides',
+      { kind: 'metadata-changed-on-both-sides', message: 'schema changed differently on both sides' },
     ]);
   });
 
@@ -65,15 +65,22 @@ describe('table merge planning', () => {
 
   it('refuses different tables, a format upgrade on one side and a source whose history lost the base', () => {
     const other = { ...withSnapshot(base, 2n), 'table-uuid': 'uuid-2' };
-    assert.match(planTableMerge(base, other, base).conflicts[0], /different tables/);
+    assert.deepEqual(planTableMerge(base, other, base).conflicts[0], {
+      kind: 'different-tables',
+      message: 'the two sides are different tables (table-uuid differs)',
+    });
     const v3 = { ...withSnapshot(base, 2n), 'format-version': 3 as const };
     assert.deepEqual(
       planTableMerge({ ...base, 'format-version': 3 }, v3, { ...base, 'format-version': 3 }).conflicts,
       [],
     );
-    assert.match(planTableMerge(base, v3, withSnapshot(base, 3n)).conflicts[0], /format version/);
+    const upgraded = planTableMerge(base, v3, withSnapshot(base, 3n)).conflicts[0];
+    assert.equal(upgraded.kind, 'format-version-upgraded');
+    assert.match(upgraded.message, /format version/);
     const rolledBack = withSnapshot(table(), 5n);
-    assert.match(planTableMerge(base, rolledBack, withSnapshot(base, 3n)).conflicts[0], /no longer contains/);
+    const lost = planTableMerge(base, rolledBack, withSnapshot(base, 3n)).conflicts[0];
+    assert.equal(lost.kind, 'history-rewritten');
+    assert.match(lost.message, /no longer contains/);
   });
 
   it('replays when only the base snapshot was expired; names the snapshot when a later one was', () => {
@@ -86,7 +93,7 @@ describe('table merge planning', () => {
     assert.deepEqual(historySince(withoutBase, 1n), { kind: 'found', snapshots: withoutBase.snapshots });
     const withoutTwo = { ...source, snapshots: source.snapshots.filter((s) => s['snapshot-id'] !== 2n) };
     assert.deepEqual(historySince(withoutTwo, 1n), { kind: 'expired', snapshotId: 2n });
-    assert.match(planTableMerge(base, withoutTwo, target).conflicts[0], /source's snapshot 2, .* was expired/);
+    assert.match(planTableMerge(base, withoutTwo, target).conflicts[0].message, /source's snapshot 2, .* was expired/);
     assert.equal(historyProblem('target', { kind: 'diverged' }, 1n)?.includes('rolled back'), true);
   });
 

@@ -1,5 +1,6 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
+import { reason, type MergeConflictReason } from './conflict-kinds.ts';
 import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
 import { UNIQUE_KEY_PROPERTY } from './replay-validation.ts';
 import { lineageFilesOf, type LineageLists, type LineageReference } from './lineage-files.ts';
@@ -8,8 +9,8 @@ import { mergeTableFields } from './table-fields.ts';
 
 /** What merging one table's source changes into its target needs, before any manifest is read. */
 export interface TableMergePlan {
-  /** Reasons the table cannot merge; the rest of the plan is meaningless when this is not empty. */
-  conflicts: string[];
+  /** Reasons the table cannot merge, each with its kind; the rest of the plan is meaningless when this is not empty. */
+  conflicts: MergeConflictReason[];
   /** The target's metadata with the source's one-sided field changes (schema, spec, properties, ...) carried over. */
   metadata: TableMetadata;
   /** The source's new `main` snapshots since the merge base, oldest first, to replay onto the target. */
@@ -38,16 +39,16 @@ export function planTableMerge(
   const fields = mergeTableFields(base, source, target);
   const plan: TableMergePlan = { conflicts: [], metadata: fields.metadata, snapshots: [], carried: fields.carried };
   if (source['table-uuid'] !== target['table-uuid'] || base['table-uuid'] !== target['table-uuid']) {
-    plan.conflicts.push('the two sides are different tables (table-uuid differs)');
+    plan.conflicts.push(reason('different-tables', 'the two sides are different tables (table-uuid differs)'));
     return plan;
   }
-  plan.conflicts.push(...fields.conflicts);
+  plan.conflicts.push(...fields.conflicts.map((m) => reason('metadata-changed-on-both-sides', m)));
   if (source['format-version'] !== target['format-version']) {
-    plan.conflicts.push('the format version was upgraded on one side');
+    plan.conflicts.push(reason('format-version-upgraded', 'the format version was upgraded on one side'));
   }
   const since = historyBeyond(source, base);
   const problem = historyProblem('source', since, base['current-snapshot-id']);
-  if (problem) plan.conflicts.push(problem);
+  if (problem) plan.conflicts.push(reason('history-rewritten', problem));
   else if (since.kind === 'found') {
     // A snapshot the target's lineage already has (replays keep ids; same id and same change) is one it holds,
     // merged or transplanted before along another path: replaying it again would add its rows and files twice.

@@ -3,6 +3,7 @@
  * document (`GET /api/v2/openapi.json`); the integration suite validates real responses against that document, so a
  * serializer that drifts from these fails a test. Objects are strict: a field sent but not documented is drift too.
  */
+import { MERGE_CONFLICT_KINDS } from '@ratatouille/iceberg';
 import { z } from 'zod';
 import { int64 } from './schemas.ts';
 
@@ -129,6 +130,13 @@ export const commitResponse = z.object({
 
 const mergeBehavior = z.enum(['NORMAL', 'FORCE', 'DROP']);
 
+/**
+ * A content-aware merge's refusal of a key: what kind each `; `-separated part of the message is, in order. Absent on
+ * the plain conflicts `conflictType` describes (created or deleted on one side, moved since the expected hash).
+ * Decide on these, not on the message, which is for people and may be reworded.
+ */
+const conflictKinds = z.array(z.enum(MERGE_CONFLICT_KINDS)).optional();
+
 export const mergeResponse = z.object({
   wasApplied: z.boolean(),
   wasSuccessful: z.boolean(),
@@ -146,6 +154,7 @@ export const mergeResponse = z.object({
           conflictType: z.enum(['KEY_EXISTS', 'KEY_DOES_NOT_EXIST', 'VALUE_DIFFERS', 'UNKNOWN']),
           key,
           message: z.string(),
+          kinds: conflictKinds,
         })
         .optional(),
       /** With `?rat-details=true` only: what happened to the key, and how a table changed on both sides was merged. */
@@ -202,7 +211,7 @@ export const error = z.object({
   errorDetails: z
     .object({
       type: z.literal('REFERENCE_CONFLICTS'),
-      conflicts: z.array(z.object({ key, conflictType: z.string(), message: z.string() })),
+      conflicts: z.array(z.object({ key, conflictType: z.string(), message: z.string(), kinds: conflictKinds })),
     })
     .nullable(),
   serverStackTrace: z.null(),

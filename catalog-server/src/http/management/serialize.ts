@@ -10,6 +10,7 @@ import type {
   ContentKey,
   DiffEntry,
   EntrySummary,
+  MergeKeyDetail,
   MergeResult,
   Page,
   ReflogEntry,
@@ -83,8 +84,8 @@ export function pageJson<T, K extends string>(field: K, page: Page<T>, map: (t: 
 
 /**
  * A merge or transplant result in Nessie's shape. `ratDetails` (asked for with `?rat-details=true`) adds per key the
- * `outcome` and, for replayed tables, the `resolution`: Nessie's Java client refuses fields its model lacks, so they
- * are only sent to callers that ask.
+ * `outcome`, for replayed tables the `resolution`, and on a content-aware refusal the conflict's `kinds`: Nessie's
+ * Java client refuses fields its model lacks, so they are only sent to callers that ask.
  */
 export function mergeResponseJson(r: MergeResult, opts: { ratDetails?: boolean } = {}): Record<string, unknown> {
   return {
@@ -98,12 +99,18 @@ export function mergeResponseJson(r: MergeResult, opts: { ratDetails?: boolean }
     details: r.details.map((d) => ({
       key: keyJson(d.key),
       mergeBehavior: d.mergeBehavior,
-      ...(d.conflict ? { conflict: { ...d.conflict, key: keyJson(d.conflict.key) } } : {}),
+      ...(d.conflict ? { conflict: conflictJson(d.conflict, opts) } : {}),
       // Ratatouille additions beside Nessie's fields: what happened to the key and, for resolved keys, how.
       ...(opts.ratDetails && d.outcome ? { outcome: d.outcome } : {}),
       ...(opts.ratDetails && d.resolution ? { resolution: d.resolution } : {}),
     })),
   };
+}
+
+/** A key's conflict in Nessie's shape; its `kinds` (what git-sync decides on) only for `ratDetails` callers. */
+function conflictJson(c: NonNullable<MergeKeyDetail['conflict']>, opts: { ratDetails?: boolean }) {
+  const { kinds, ...nessie } = c;
+  return { ...nessie, key: keyJson(c.key), ...(opts.ratDetails && kinds ? { kinds } : {}) };
 }
 
 export function reflogEntryJson(e: ReflogEntry): Record<string, unknown> {

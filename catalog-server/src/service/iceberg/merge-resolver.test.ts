@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Content, KeyToResolve } from '../../store/types.ts';
 import { createWarehouseIO, LocationPolicy } from '../../warehouse/index.ts';
 import { icebergMergeResolver } from './merge-resolver.ts';
+import { ReplayRefusal } from './table-replay.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-merge-resolver-'));
 const root = pathToFileURL(dir).href;
@@ -57,6 +58,7 @@ describe('Iceberg merge resolver', () => {
     });
     const clash = await resolve({ base: ns({ owner: 'a' }), source: ns({ owner: 'c' }), target: ns({ owner: 'b' }) });
     assert.equal(clash.kind, 'conflict');
+    assert.deepEqual(clash.kind === 'conflict' && clash.kinds, ['namespace-changed-on-both-sides']);
   });
 
   it('keeps the target of a view both sides replaced with the same SELECT; another SELECT conflicts', async () => {
@@ -95,6 +97,7 @@ describe('Iceberg merge resolver', () => {
       target: file(3, 'SELECT 5 AS id', 8),
     });
     assert.equal(other.kind === 'conflict' && other.message, 'view "db" was changed differently on both sides');
+    assert.deepEqual(other.kind === 'conflict' && other.kinds, ['view-changed-on-both-sides']);
   });
 
   it('refuses views changed differently and tables that are different tables on each side', async () => {
@@ -105,6 +108,7 @@ describe('Iceberg merge resolver', () => {
       target: table('t2', 'file:///w/c.json'),
     });
     assert.equal(recreated.kind, 'conflict');
+    assert.deepEqual(recreated.kind === 'conflict' && recreated.kinds, ['different-tables']);
   });
 
   it('turns a table whose metadata cannot be read into a conflict, not an error', async () => {
@@ -114,5 +118,15 @@ describe('Iceberg merge resolver', () => {
       target: table('t1', `${root}/c.metadata.json`),
     });
     assert.equal(r.kind, 'conflict');
+    assert.deepEqual(r.kind === 'conflict' && r.kinds, ['unreadable']);
+  });
+
+  it("carries a replay refusal's kinds, one per reason, in the order of the message's parts", () => {
+    const refusal = new ReplayRefusal([
+      { kind: 'format-version-upgraded', message: 'the format version was upgraded on one side' },
+      { kind: 'shared-ingest', message: "the source's snapshot 7 ingested landing files …" },
+    ]);
+    assert.equal(refusal.message.split('; ').length, refusal.kinds.length);
+    assert.deepEqual(refusal.kinds, ['format-version-upgraded', 'shared-ingest']);
   });
 });

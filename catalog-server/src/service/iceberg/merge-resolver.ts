@@ -1,4 +1,10 @@
-import { AvroFormatError, IcebergFormatError, mergeByKey, sameViewDefinition } from '@ratatouille/iceberg';
+import {
+  AvroFormatError,
+  IcebergFormatError,
+  mergeByKey,
+  sameViewDefinition,
+  type MergeConflictKind,
+} from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { Content, IcebergViewContent, KeyResolution, MergeResolver, NamespaceContent } from '../../store/types.ts';
 import { BadRequestError, StorageObjectNotFoundError, LocationNotAllowedError } from '../../errors/index.ts';
@@ -31,10 +37,10 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
         return mergeView(ctx, name, source, target);
       }
       if (base?.type !== 'ICEBERG_TABLE' || source?.type !== 'ICEBERG_TABLE' || target?.type !== 'ICEBERG_TABLE') {
-        return { kind: 'conflict', message: `"${name}" was changed on both sides` };
+        return refusal('changed-on-both-sides', `"${name}" was changed on both sides`);
       }
       if (source.id !== target.id) {
-        return { kind: 'conflict', message: `"${name}" is a different table on each side (dropped and re-created)` };
+        return refusal('different-tables', `"${name}" is a different table on each side (dropped and re-created)`);
       }
       const files: ReplayWrites = { locations: [], journaled: [] };
       try {
@@ -43,11 +49,13 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
         return r;
       } catch (err) {
         await removeAll(ctx, files.locations);
-        if (err instanceof ReplayRefusal) return { kind: 'conflict', message: `table "${name}": ${err.message}` };
+        if (err instanceof ReplayRefusal) {
+          return { kind: 'conflict', message: `table "${name}": ${err.message}`, kinds: err.kinds };
+        }
         // A missing or unreadable metadata file or manifest, or one outside the catalog's storage: this table cannot be
         // replayed, but the merge can still take one side (FORCE/DROP). Storage outages and access errors stay errors.
         if (unreadable(err)) {
-          return { kind: 'conflict', message: `table "${name}" cannot be replayed: ${err.message}` };
+          return refusal('unreadable', `table "${name}" cannot be replayed: ${err.message}`);
         }
         throw err;
       }
@@ -61,6 +69,11 @@ export function icebergMergeResolver(ctx: Deps): MergeResolver {
       if (r.kind === 'resolved' && r.files?.length) ctx.fileJournal?.settle(r.files);
     },
   };
+}
+
+/** A refusal of one reason: its message and its kind (what git-sync and other callers decide on). */
+function refusal(kind: MergeConflictKind, message: string): KeyResolution {
+  return { kind: 'conflict', message, kinds: [kind] };
 }
 
 /** A missing or unreadable metadata file or manifest, or one outside the catalog's storage (not an outage). */
@@ -78,7 +91,12 @@ function unreadable(err: unknown): err is Error {
  * A view both sides changed: two branches that replaced it with the same definition wrote different metadata files,
  * which is not a conflict (the target's is kept); any other difference is.
  */
-async function mergeView(ctx: Deps, name: string, source: IcebergViewContent, target: IcebergViewContent) {
+async function mergeView(
+  ctx: Deps,
+  name: string,
+  source: IcebergViewContent,
+  target: IcebergViewContent,
+): Promise<KeyResolution> {
   try {
     const [s, t] = await Promise.all([source, target].map((c) => readViewMetadata(ctx, c.metadataLocation)));
     if (sameViewDefinition(s, t))
@@ -86,14 +104,14 @@ async function mergeView(ctx: Deps, name: string, source: IcebergViewContent, ta
   } catch (err) {
     if (!unreadable(err)) throw err;
   }
-  return { kind: 'conflict', message: `view "${name}" was changed differently on both sides` } as const;
+  return refusal('view-changed-on-both-sides', `view "${name}" was changed differently on both sides`);
 }
 
 function mergeNamespace(base: NamespaceContent, source: NamespaceContent, target: NamespaceContent): KeyResolution {
   const m = mergeByKey(base.properties, source.properties, target.properties, (a, b) => a === b);
   if (m.conflicts.length > 0) {
     const keys = m.conflicts.map((c) => `"${c}"`).join(', ');
-    return { kind: 'conflict', message: `namespace property ${keys} set differently on both sides` };
+    return refusal('namespace-changed-on-both-sides', `namespace property ${keys} set differently on both sides`);
   }
   const value: Content = { ...target, properties: m.merged };
   return { kind: 'resolved', value, summary: `merged properties (${m.carried.join(', ')} from the source)` };

@@ -26,11 +26,14 @@ import {
   replayIds,
   withReplayedSnapshots,
   withUnrecordedRemovals,
+  joinReasons,
+  reason,
   EntryStatus,
   FileContent,
   ManifestContent,
   type DecodedManifest,
   type FileChange,
+  type MergeConflictReason,
   type ManifestEntry,
   type ManifestFile,
   type ReplayedSnapshot,
@@ -58,8 +61,22 @@ export interface ReplayWrites {
   journaled: JournaledFile[];
 }
 
-/** A table change that cannot be replayed; its message becomes the key's conflict reason. */
-export class ReplayRefusal extends Error {}
+/**
+ * A table change that cannot be replayed: its reasons, each with its kind (what git-sync decides on), joined by `; `
+ * into the message that becomes the key's conflict reason.
+ */
+export class ReplayRefusal extends Error {
+  readonly reasons: MergeConflictReason[];
+
+  constructor(reasons: MergeConflictReason[]) {
+    super(joinReasons(reasons).message);
+    this.reasons = reasons;
+  }
+
+  get kinds(): MergeConflictReason['kind'][] {
+    return this.reasons.map((r) => r.kind);
+  }
+}
 
 /**
  * Replays the source's new snapshots of one table onto the target's current metadata (see `iceberg/src/merge/`):
@@ -84,7 +101,7 @@ export async function replayTable(
   // lineage (its snapshot replays as any append), never a failed merge.
   const lists = await loadLineageLists(lineageToJudge(b, s, t), (location) => ioFor(ctx, location).read(location));
   const plan = planTableMerge(b, s, t, lists);
-  if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts.join('; '));
+  if (plan.conflicts.length > 0) throw new ReplayRefusal(plan.conflicts);
   const io = new ReplayIO(ctx, t.location, t['format-version'] >= 3 ? 3 : 2, write, written);
   const ids = replayIds(plan.snapshots, t, randomSnapshotId);
   const current = t.snapshots.find((x) => x['snapshot-id'] === t['current-snapshot-id']);
@@ -119,7 +136,10 @@ export async function replayTable(
         ...duplicateKeyConflicts(r, key, targetChanges, context.types),
       ];
       if (why.length > 0) {
-        throw new ReplayRefusal(`snapshot ${snapshot['snapshot-id']} (${r.operation}): ${why.join('; ')}`);
+        // The snapshot is named once, before its first reason: the message reads as before, one kind per reason.
+        const [first, ...rest] = why;
+        const head = reason(first.kind, `snapshot ${snapshot['snapshot-id']} (${r.operation}): ${first.message}`);
+        throw new ReplayRefusal([head, ...rest]);
       }
       parent = await withoutRemoved(io, parentManifests, new Set(r.removed.keys()), id, seq);
     }
@@ -144,7 +164,8 @@ export async function replayTable(
   const md = withReplayedSnapshots(plan.metadata, replayed, Date.now());
   const dangling = danglingRefs(md);
   if (dangling.length > 0) {
-    throw new ReplayRefusal(`table refs ${dangling.join(', ')} would point at snapshots that are not merged`);
+    const why = `table refs ${dangling.join(', ')} would point at snapshots that are not merged`;
+    throw new ReplayRefusal([reason('dangling-table-refs', why)]);
   }
   let location = nextMetadataLocation(md.location, target.metadataLocation, randomUUID());
   if (write) {
@@ -183,7 +204,7 @@ async function planReplay(
   id: bigint,
 ): Promise<{ plan: SnapshotReplay; parentLive: Map<string, FileChange> }> {
   const own = snapshot['snapshot-id'];
-  if (!snapshot['manifest-list']) throw new ReplayRefusal(`snapshot ${own} has no manifest list`);
+  if (!snapshot['manifest-list']) unreplayable(`snapshot ${own} has no manifest list`);
   const operation = snapshot.summary['operation'] ?? 'append';
   const list = await io.manifestList(snapshot['manifest-list']);
   // An append changes only its own manifests; anything else may have dropped files anywhere, so read them all.
@@ -196,12 +217,12 @@ async function planReplay(
     ),
   );
   const r = planSnapshotReplay(snapshot, manifests, id);
-  if (r.kind === 'refused') throw new ReplayRefusal(r.reason);
+  if (r.kind === 'refused') unreplayable(r.reason);
   if (!readAll) return { plan: r, parentLive: new Map() };
   const parentId = snapshot['parent-snapshot-id'] ?? null;
   const parent = histories.flatMap((md) => md.snapshots).find((x) => x['snapshot-id'] === parentId);
   if (parentId !== null && !parent?.['manifest-list']) {
-    throw new ReplayRefusal(
+    unreplayable(
       `snapshot ${own} (${operation}): its parent snapshot ${parentId} was expired, so the files it removed cannot be read`,
     );
   }
@@ -211,11 +232,17 @@ async function planReplay(
   return { plan: withUnrecordedRemovals(r, parentLive, live), parentLive };
 }
 
+function unreplayable(message: string): never {
+  throw new ReplayRefusal([reason('unreplayable-snapshot', message)]);
+}
+
 /** The files the target's snapshots since the base added and removed (what a replayed row-level change must not miss). */
 async function changesSinceBase(io: ReplayIO, t: TableMetadata, base: TableMetadata): Promise<TargetChanges> {
   const history = historyBeyond(t, base);
   if (history.kind !== 'found') {
-    throw new ReplayRefusal(historyProblem('target', history, base['current-snapshot-id'])!);
+    throw new ReplayRefusal([
+      reason('history-rewritten', historyProblem('target', history, base['current-snapshot-id'])!),
+    ]);
   }
   const out: TargetChanges = { added: [], removed: [] };
   for (const s of history.snapshots) {

@@ -13,6 +13,8 @@ export interface KeyConflict {
   key: ContentKey;
   conflictType: string;
   message: string;
+  /** A merge resolver's refusal: one kind per `; `-separated part of the message. */
+  kinds?: string[];
 }
 
 /** A content key must have one or more non-empty elements without U+0000 (the key id separator). */
@@ -177,5 +179,6 @@ export function conflictsForError(conflicts: KeyConflict[]): KeyConflict[] {
     key: { elements: [...c.key.elements] },
     conflictType: c.conflictType,
     message: c.message,
+    ...(c.kinds ? { kinds: [...c.kinds] } : {}),
   }));
 }

@@ -87,9 +87,15 @@ describe('merge plan', () => {
     const moved = { ...both, target: v('1', 't2') };
     const stale = planMerge([moved], 'NORMAL', new Map(), eq, new Map([['ns\u0000t', answer]]));
     assert.deepEqual([stale.conflicts, stale.stale, stale.consumed], [1, [k('t')], []]);
-    const refusal: ResolvedKey<V> = { ...both, resolution: { kind: 'conflict', message: 'no' } };
+    const refusal: ResolvedKey<V> = {
+      ...both,
+      resolution: { kind: 'conflict', message: 'no', kinds: ['history-rewritten'] },
+    };
     const refused = planMerge([both], 'NORMAL', new Map(), eq, new Map([['ns\u0000t', refusal]]));
     assert.deepEqual([refused.conflicts, refused.details[0].conflict?.conflictType], [1, 'VALUE_DIFFERS']);
+    // The resolver's kinds reach the conflict entry; a plain conflict has none.
+    assert.deepEqual(refused.details[0].conflict?.kinds, ['history-rewritten']);
+    assert.equal(stale.details[0].conflict?.kinds, undefined);
   });
 
   it('never asks for a resolution of a creation or deletion on one side', () => {

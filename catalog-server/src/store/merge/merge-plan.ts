@@ -17,7 +17,7 @@ export interface PlannedChange<V> {
 export interface PlannedKey {
   key: ContentKey;
   mergeBehavior: MergeBehavior;
-  conflict?: { conflictType: ConflictType; key: ContentKey; message: string };
+  conflict?: { conflictType: ConflictType; key: ContentKey; message: string; kinds?: string[] };
   outcome: MergeOutcome;
   resolution?: { summary: string; stats?: Record<string, number> };
 }
@@ -25,7 +25,7 @@ export interface PlannedKey {
 /** A resolver's answer for one key changed on both sides (see `MergeResolver` in types.ts). */
 export type Resolution<V> =
   | { kind: 'resolved'; value: V; summary: string; stats?: Record<string, number> }
-  | { kind: 'conflict'; message: string; stats?: Record<string, number> };
+  | { kind: 'conflict'; message: string; kinds?: string[]; stats?: Record<string, number> };
 
 /** A resolution together with the three values it was computed from: it only applies while they still hold. */
 export interface ResolvedKey<V> extends ThreeWay<V> {
@@ -95,7 +95,8 @@ export function planMerge<V>(
     detail.outcome = 'CONFLICT';
     if (answer?.resolution.kind === 'conflict') {
       detail.resolution = { summary: answer.resolution.message, ...stats };
-      detail.conflict = { conflictType: 'VALUE_DIFFERS', key: k.key, message: answer.resolution.message };
+      const { message, kinds } = answer.resolution;
+      detail.conflict = { conflictType: 'VALUE_DIFFERS', key: k.key, message, ...(kinds ? { kinds } : {}) };
     } else {
       detail.conflict = { conflictType: conflictTypeOf(k), key: k.key, message: conflictMessage(k) };
     }
