@@ -4,6 +4,8 @@
  * REST API v2 so the management API can serialize these objects as they are.
  */
 
+import type { MergeOptions, MergeResult, TransplantOptions } from './merge-types.ts';
+
 /** A content key: namespace elements followed by the object name (`["db", "sales", "orders"]`). */
 export interface ContentKey {
   elements: string[];
@@ -178,110 +180,18 @@ export interface ReferencePageRequest extends PageRequest {
   filter?: (ref: Reference) => boolean;
 }
 
-export type MergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
-
-export interface MergeOptions {
-  /** Source: a reference name or a hash (`fromHash` pins the source to a commit of `fromRefName`). */
-  fromRefName: string;
-  fromHash?: string;
-  toBranch: string;
-  /** The target head the caller saw; absent = current head. */
-  expectedHash?: string;
-  dryRun?: boolean;
-  returnConflictAsResult?: boolean;
-  defaultKeyMergeMode?: MergeBehavior;
-  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
-  meta?: Partial<CommitMeta>;
-  /** Content-aware resolution of keys both sides changed (NORMAL mode only); without it they conflict. */
-  resolver?: MergeResolver;
-}
-
-export interface TransplantOptions {
-  fromRefName: string;
-  hashesToTransplant: string[];
-  toBranch: string;
-  expectedHash?: string;
-  dryRun?: boolean;
-  returnConflictAsResult?: boolean;
-  defaultKeyMergeMode?: MergeBehavior;
-  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
-  meta?: Partial<CommitMeta>;
-  /** As for merge: applied to each transplanted commit in turn. */
-  resolver?: MergeResolver;
-}
-
-/** One key as a resolver sees it: its content at the merge base, on the source and on the target. */
-export interface KeyToResolve {
-  key: ContentKey;
-  base: Content | undefined;
-  source: Content | undefined;
-  target: Content | undefined;
-}
-
-/** What a resolver did with one key: a new value for the target, or a conflict with its reason. */
-export type KeyResolution =
-  | {
-      kind: 'resolved';
-      value: Content;
-      summary: string;
-      stats?: Record<string, number>;
-      /** Files the resolver wrote without their fsync: journaled with the merge commit that lands this value. */
-      files?: JournaledFile[];
-    }
-  | {
-      kind: 'conflict';
-      message: string;
-      /** What kind of refusal each `; `-separated part of the message is, in order (`MergeConflictKind`). */
-      kinds?: string[];
-      stats?: Record<string, number>;
-    };
-
-/**
- * Resolves keys that the source and the target both changed since the merge base (the store stays content-agnostic;
- * the service layer knows what a table is). Called outside the store's write transaction, possibly more than once
- * per key when the target moves meanwhile. `write: false` (dry run) must not write anything.
- */
-export interface MergeResolver {
-  resolve(key: KeyToResolve, opts: { write: boolean }): Promise<KeyResolution>;
-  /** Undoes what `resolve` wrote for a resolution that the merge did not commit (conflict, dry run, lost race). */
-  discard?(resolution: KeyResolution): Promise<void>;
-  /** Told of each resolution the landed merge references, once it is durable (to make its `files` durable). */
-  landed?(resolution: KeyResolution): void;
-}
-
-/**
- * How one key the source changed ends up: the source's value TAKEN, the target's KEPT (DROP), IDENTICAL on both sides
- * already, RESOLVED by the merge resolver into a new value, or a CONFLICT.
- */
-export type MergeOutcome = 'TAKEN' | 'KEPT' | 'IDENTICAL' | 'RESOLVED' | 'CONFLICT';
-
-export type ConflictType = 'KEY_EXISTS' | 'KEY_DOES_NOT_EXIST' | 'VALUE_DIFFERS' | 'UNKNOWN';
-
-export interface MergeKeyDetail {
-  key: ContentKey;
-  mergeBehavior: MergeBehavior;
-  /** `kinds`: a resolver's refusal, one kind per `; `-separated part of the message (see `KeyResolution`). */
-  conflict?: { conflictType: ConflictType; key: ContentKey; message: string; kinds?: string[] };
-  outcome?: MergeOutcome;
-  /** What the resolver did or why it refused, in words and figures ("replayed 2 snapshots, +3 files"). */
-  resolution?: { summary: string; stats?: Record<string, number> };
-}
-
-export interface MergeResult {
-  /** The target head after the operation (unchanged on dry run, conflict or no-op). */
-  resultantTargetHash: string;
-  commonAncestor: string | null;
-  targetBranch: string;
-  /** The target head the merge was computed against. */
-  effectiveTargetHash: string;
-  expectedHash?: string;
-  wasApplied: boolean;
-  wasSuccessful: boolean;
-  details: MergeKeyDetail[];
-  /** Hashes of the commits created on the target (one for merge, one per source commit for transplant). */
-  addedCommits: string[];
-}
-
+export type {
+  ConflictType,
+  KeyResolution,
+  KeyToResolve,
+  MergeBehavior,
+  MergeKeyDetail,
+  MergeOptions,
+  MergeOutcome,
+  MergeResolver,
+  MergeResult,
+  TransplantOptions,
+} from './merge-types.ts';
 export interface CommitResult {
   hash: string;
   /** Content ids assigned to keys this commit created. */
