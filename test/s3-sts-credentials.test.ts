@@ -249,6 +249,51 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
     assert.equal(await put(etl, `${tables.t1!.prefix}/data/other.parquet`), 403);
   });
 
+  it('gives a writer limited to namespaces write keys in those only, read keys where it may only read', async () => {
+    // etl writes `db` and reads `ref`: commit rights are asked for in the namespace of the table loaded.
+    const auth = {
+      ...TEAM_AUTH,
+      roles: {
+        ...TEAM_AUTH.roles,
+        writer: [
+          { refs: ['*'], namespaces: ['db'], allow: ['read' as const, 'write' as const] },
+          { refs: ['*'], namespaces: ['ref'], allow: ['read' as const] },
+        ],
+      },
+    };
+    const scoped = await startTestServer({ auth, warehouses: stsWarehouses(s3.roleArn, 900) });
+    try {
+      const [ops, etl] = [bearer(await tokenFor(scoped.url, 'ops')), bearer(await tokenFor(scoped.url, 'etl'))];
+      const base = `${scoped.url}/iceberg/${encodeURIComponent(BRANCH)}/v1`;
+      const main = (await http('GET', `${scoped.url}/api/v2/trees/main`, undefined, ops)).body.reference;
+      const made = await http(
+        'POST',
+        `${scoped.url}/api/v2/trees?name=${encodeURIComponent(BRANCH)}&type=BRANCH`,
+        main,
+        ops,
+      );
+      assert.ok(made.status < 300, JSON.stringify(made.body));
+      const prefixes: Record<string, string> = {};
+      for (const ns of ['db', 'ref']) {
+        assert.equal((await http('POST', `${base}/namespaces`, { namespace: [ns] }, ops)).status, 200);
+        const t = await http('POST', `${base}/namespaces/${ns}/tables`, { name: 'n', schema: SCHEMA }, ops);
+        assert.equal(t.status, 200, JSON.stringify(t.body));
+        prefixes[ns] = keyOf(t.body.metadata.location);
+      }
+      const keysFor = async (ns: string) => {
+        const r = await http('GET', `${base}/namespaces/${ns}/tables/n`, undefined, { ...etl, ...VENDED });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return clientFor(r.body.config);
+      };
+      assert.equal(await put(await keysFor('db'), `${prefixes.db}/data/mine.parquet`), 200);
+      const reading = await keysFor('ref');
+      assert.equal(await list(reading, `${prefixes.ref}/`), 200);
+      assert.equal(await put(reading, `${prefixes.ref}/data/not-mine.parquet`), 403);
+    } finally {
+      await scoped.stop();
+    }
+  });
+
   it('answers 503 CREDENTIALS_UNAVAILABLE, with no key in it, when STS refuses', async () => {
     const broken = await startTestServer({ warehouses: stsWarehouses('arn:aws:iam::000000000000:role/NoSuchRole') });
     try {
