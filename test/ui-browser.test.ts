@@ -124,6 +124,35 @@ describe('web UI in a real browser', function () {
     await shot('history-merge');
   });
 
+  it("shows a conflict's reason and the catalog's kind for it in the merge preview", async () => {
+    const api = (method: string, url: string, body?: unknown) =>
+      fetch(`${server.url}${url}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json().catch(() => undefined)) as any }));
+    const main = (await api('GET', '/api/v2/trees/main')).body.reference;
+    for (const [branch, owner] of [
+      ['left', 'sales'],
+      ['right', 'finance'],
+    ]) {
+      assert.equal((await api('POST', `/api/v2/trees?name=${branch}&type=BRANCH`, main)).status, 200);
+      const set = await api('POST', `/iceberg/${branch}/v1/namespaces/shop/properties`, { updates: { owner } });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+    }
+    const left = (await api('GET', '/api/v2/trees/left')).body.reference.hash;
+    const merged = await api('POST', `/api/v2/trees/main@${main.hash}/history/merge`, {
+      fromRefName: 'left',
+      fromHash: left,
+    });
+    assert.equal(merged.status, 200, JSON.stringify(merged.body));
+    await page.goto(`${server.url}/merge?from=right&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    const key = page.locator('tr.merge-key').filter({ hasText: 'shop' });
+    await key.getByText('conflict', { exact: true }).waitFor();
+    assert.equal(await key.locator('.conflict-kinds').innerText(), ' (namespace-changed-on-both-sides)');
+  });
+
   it("shows a table's schema and previews the rows PyIceberg reads", async () => {
     const main = await py('main', 'read');
     await page.goto(`${server.url}/tables/main`);

@@ -153,6 +153,10 @@ function PreviewView({ preview, onMerge, busy }: { preview: Preview; onMerge: ()
                   </td>
                   <td>
                     {d.conflict ? `${d.conflict.conflictType}: ${d.conflict.message}` : 'changed only on the source'}
+                    {/* The catalog's kind of each reason (shared-ingest, history-rewritten, …): what rat sync acts on. */}
+                    {d.conflict?.kinds && d.conflict.kinds.length > 0 && (
+                      <span className="muted conflict-kinds"> ({d.conflict.kinds.join(', ')})</span>
+                    )}
                   </td>
                 </tr>
               ))}
