@@ -7,10 +7,8 @@ import type { CommitMeta, Content, ContentKey, JournaledFile } from './types.ts'
 
 export type MergeBehavior = 'NORMAL' | 'FORCE' | 'DROP';
 
-export interface MergeOptions {
-  /** Source: a reference name or a hash (`fromHash` pins the source to a commit of `fromRefName`). */
-  fromRefName: string;
-  fromHash?: string;
+/** What a merge and a transplant both take: the target, how keys merge, and the commit's meta. */
+interface IntoBranchOptions {
   toBranch: string;
   /** The target head the caller saw; absent = current head. */
   expectedHash?: string;
@@ -19,22 +17,22 @@ export interface MergeOptions {
   defaultKeyMergeMode?: MergeBehavior;
   keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
   meta?: Partial<CommitMeta>;
-  /** Content-aware resolution of keys both sides changed (NORMAL mode only); without it they conflict. */
+  /**
+   * Content-aware resolution of keys both sides changed (NORMAL mode only); without it they conflict. A transplant
+   * applies it to each transplanted commit in turn.
+   */
   resolver?: MergeResolver;
 }
 
-export interface TransplantOptions {
+export interface MergeOptions extends IntoBranchOptions {
+  /** Source: a reference name or a hash (`fromHash` pins the source to a commit of `fromRefName`). */
+  fromRefName: string;
+  fromHash?: string;
+}
+
+export interface TransplantOptions extends IntoBranchOptions {
   fromRefName: string;
   hashesToTransplant: string[];
-  toBranch: string;
-  expectedHash?: string;
-  dryRun?: boolean;
-  returnConflictAsResult?: boolean;
-  defaultKeyMergeMode?: MergeBehavior;
-  keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
-  meta?: Partial<CommitMeta>;
-  /** As for merge: applied to each transplanted commit in turn. */
-  resolver?: MergeResolver;
 }
 
 /** One key as a resolver sees it: its content at the merge base, on the source and on the target. */
