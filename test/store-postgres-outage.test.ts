@@ -107,31 +107,21 @@ describe('replicas: PostgreSQL restarted under them', function () {
       '--store-query-timeout',
       '1s',
     ]);
-    // A backend may end between listing and signalling it: nothing to freeze or wake then.
-    const signal = (pids: number[], sig: NodeJS.Signals) =>
-      pids.forEach((pid) => {
-        try {
-          process.kill(pid, sig);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-        }
-      });
-    let pids: number[] = [];
+    let thaw = () => {};
     try {
       // One answered request first, so the pool holds a connection that the freeze leaves open and silent.
       assert.equal((await http('GET', `${quick.url}/api/v2/trees/main`)).status, 200);
-      pids = db.pids();
-      signal(pids, 'SIGSTOP');
+      thaw = db.freeze();
       const started = Date.now();
       const frozen = await http('GET', `${quick.url}/api/v2/trees/main`);
       const tookMs = Date.now() - started;
-      signal(pids, 'SIGCONT');
+      thaw();
       assert.equal(frozen.status, 503, JSON.stringify(frozen.body));
       // The default (30s) would hold the request for 30 s; the connect timeout bounds a new connection's part.
       assert.ok(tookMs < 12_000, `answered after ${tookMs} ms`);
       assert.equal((await http('GET', `${quick.url}/api/v2/trees/main`)).status, 200);
     } finally {
-      signal(pids, 'SIGCONT');
+      thaw();
       await quick.kill();
     }
   });
@@ -166,9 +156,8 @@ describe('replicas: PostgreSQL restarted under them', function () {
     const store = await PostgresVersionStore.open(url, { poolSize: 2, connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 });
     const root = (await store.getReference('main')).hash;
     const table = (loc: string) => put(key('ns', 't'), loc);
-    // SIGSTOP on every PostgreSQL process: connections stay open and nothing answers, as when the host froze.
-    const pids = db.pids();
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    // Every PostgreSQL process stopped: connections stay open and nothing answers, as when the host froze.
+    const thaw = db.freeze();
     try {
       const started = Date.now();
       await assert.rejects(store.getReference('main'), (err: unknown) => err instanceof StoreUnavailableError);
@@ -178,7 +167,7 @@ describe('replicas: PostgreSQL restarted under them', function () {
       );
       assert.ok(Date.now() - started < 15_000, `answered after ${Date.now() - started} ms`);
     } finally {
-      for (const pid of pids) process.kill(pid, 'SIGCONT');
+      thaw();
     }
     try {
       // The timed-out connections were dropped, not handed to the next request; the refused commit left nothing.

@@ -13,8 +13,11 @@ export interface TestPostgres {
   port: number;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
-  /** The server's processes (postmaster and its children), e.g. to freeze them with SIGSTOP as a frozen host. */
-  pids(): number[];
+  /**
+   * Freezes the server as a frozen host would be (SIGSTOP to the postmaster and its children: connections stay open
+   * and nothing answers); the function returned wakes them (SIGCONT). A backend that ends in between is skipped.
+   */
+  freeze(): () => void;
   /** Shuts the server down (fast: sessions are ended), keeping its data, as a database restart does. */
   halt(): void;
   /** Starts a halted server again on the same port. */
@@ -114,10 +117,20 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       }
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
     },
-    pids() {
+    freeze() {
       const postmaster = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
       const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout;
-      return [postmaster, ...children.split('\n').filter(Boolean).map(Number)];
+      const pids = [postmaster, ...children.split('\n').filter(Boolean).map(Number)];
+      const signal = (sig: NodeJS.Signals) =>
+        pids.forEach((pid) => {
+          try {
+            process.kill(pid, sig);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+          }
+        });
+      signal('SIGSTOP');
+      return () => signal('SIGCONT');
     },
     halt() {
       asPostgresUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
