@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { ManagementClient, type Reference } from '@ratatouille/catalog-client';
 import { loadProject, openEngine, runPipeline, RUN_BRANCH_PREFIX, type RunEvent } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { countOnBranch } from './support/engine-queries.ts';
 import { RAT_BIN, runRat as rat } from './support/rat-cli.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,15 +27,7 @@ describe('engine: run transactions (merge commit properties, killed runs) and Ex
     return dir;
   };
 
-  const count = async (branch: string, sqlText: string) => {
-    const eng = await openEngine({ server: server.url, branch });
-    try {
-      const [{ n }] = await eng.query(sqlText);
-      return Number(n);
-    } finally {
-      await eng.close();
-    }
-  };
+  const count = (branch: string, sqlText: string) => countOnBranch(server, branch, sqlText);
 
   before(async () => {
     server = await startTestServer();

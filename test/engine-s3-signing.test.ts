@@ -13,6 +13,7 @@ import { openEngine } from '@ratatouille/engine';
 import type { TestServer } from './support/server.ts';
 import type { S3TestServer } from './support/s3/versitygw.ts';
 import { startSigningCatalog } from './support/s3/signing-catalog.ts';
+import { countOnBranch } from './support/engine-queries.ts';
 import { SECRETS, bearer, tokenFor, useAuthEnv } from './support/auth.ts';
 import { runRat as rat } from './support/rat-cli.ts';
 
@@ -68,13 +69,7 @@ describe('engine on S3 with remote signing (versitygw, auth on, no keys in the e
   /** A query through the engine in this process, as `bi` (a reader): its reads are signed for bi. */
   const count = async (branch: string, sqlText: string) => {
     credentials({ RAT_CLIENT_ID: 'bi', RAT_CLIENT_SECRET: SECRETS.bi });
-    const eng = await openEngine({ server: server.url, branch });
-    try {
-      const [{ n }] = await eng.query(sqlText);
-      return Number(n);
-    } finally {
-      await eng.close();
-    }
+    return countOnBranch(server, branch, sqlText);
   };
 
   it('runs the shop example on a branch as etl, every table file signed by the catalog', async () => {

@@ -7,6 +7,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { loadProject, openEngine, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { countOnBranch } from './support/engine-queries.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
 import { runClientScript, stepValue } from './support/clients/index.ts';
 import { runRat as rat } from './support/rat-cli.ts';
@@ -86,15 +87,7 @@ describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const count = async (branch: string, sqlText: string) => {
-    const eng = await openEngine({ server: server.url, branch });
-    try {
-      const [{ n }] = await eng.query(sqlText);
-      return Number(n);
-    } finally {
-      await eng.close();
-    }
-  };
+  const count = (branch: string, sqlText: string) => countOnBranch(server, branch, sqlText);
 
   it('runs on a branch: tables and data files on S3, main untouched until the merge', async () => {
     const main = await mgmt.getReference('main');

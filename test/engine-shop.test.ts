@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ManagementClient } from '@ratatouille/catalog-client';
-import { openEngine } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { countOnBranch } from './support/engine-queries.ts';
 import { runRat as rat } from './support/rat-cli.ts';
 
 const run = promisify(execFile);
@@ -40,15 +40,8 @@ describe('engine: the shop example end to end (rat run / test / runs against a r
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const count = async (branch: string, table: string, where = '') => {
-    const eng = await openEngine({ server: server.url, branch });
-    try {
-      const [{ n }] = await eng.query(`SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`);
-      return Number(n);
-    } finally {
-      await eng.close();
-    }
-  };
+  const count = (branch: string, table: string, where = '') =>
+    countOnBranch(server, branch, `SELECT count(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`);
 
   it('shows the plan with --dry-run and changes nothing', async () => {
     const before = await mgmt.getReference('main');

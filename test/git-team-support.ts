@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openEngine } from '@ratatouille/engine';
 import type { TestServer } from './support/server.ts';
+import { queryBranch } from './support/engine-queries.ts';
 import { useLockstepRepo, type LockstepFixture, type Repo, type Run } from './git-support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,14 +65,8 @@ export async function ratOk(repo: Repo, args: string[]): Promise<Run> {
   return r;
 }
 
-export async function query(server: TestServer, branch: string, sql: string): Promise<Record<string, unknown>[]> {
-  const eng = await openEngine({ server: server.url, branch });
-  try {
-    return await eng.query(sql);
-  } finally {
-    await eng.close();
-  }
-}
+/** The team tests' engine reads (see support/engine-queries.ts). */
+export const query = queryBranch;
 
 /** What both merges must leave on main: feat-a's day and feat-b's column, computed by the merged code. */
 export async function assertMergedState(server: TestServer): Promise<void> {
