@@ -3,26 +3,11 @@ import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { VersionStore } from '../../store/types.ts';
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { HistoryMembership } from './on-history.ts';
+import { testCommitter } from './test-commits.ts';
 
 describe('HistoryMembership: is a commit on a reference’s history', () => {
   let store: VersionStore;
-  let n = 0;
-  const commit = async (branch: string) => {
-    const head = (await store.getReference(branch)).hash;
-    const put = {
-      type: 'PUT' as const,
-      key: { elements: [`t${n}`] },
-      content: {
-        type: 'ICEBERG_TABLE' as const,
-        metadataLocation: `m${n++}`,
-        snapshotId: 1,
-        schemaId: 0,
-        specId: 0,
-        sortOrderId: 0,
-      },
-    };
-    return (await store.commit(branch, head, { message: 'c' }, [put])).hash;
-  };
+  const commit = testCommitter(() => store);
 
   beforeEach(async () => {
     store = await SqliteVersionStore.open(':memory:');

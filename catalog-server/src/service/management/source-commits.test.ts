@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { CommitNotOnReferenceError, NoSuchReferenceError } from '../../errors/index.ts';
 import { SqliteVersionStore } from '../../store/sqlite/sqlite-store.ts';
 import type { VersionStore } from '../../store/types.ts';
+import { testCommitter } from '../history/test-commits.ts';
 import { sourceCommits } from './source-commits.ts';
 
 describe('sourceCommits: the commits a merge or transplant takes from its source', () => {
   let store: VersionStore;
-  let n = 0;
-  const commit = async (branch: string) => {
-    const head = (await store.getReference(branch)).hash;
-    const name = `ns${n++}`;
-    const content = { type: 'NAMESPACE' as const, elements: [name], properties: {} };
-    const put = { type: 'PUT' as const, key: { elements: [name] }, content };
-    return (await store.commit(branch, head, { message: 'c' }, [put])).hash;
-  };
+  const commit = testCommitter(() => store);
 
   beforeEach(async () => {
     store = await SqliteVersionStore.open(':memory:');
