@@ -1,0 +1,488 @@
+/**
+ * Manifest files in the JSON shapes of the REST scan planning API (`ContentFile`, `FileScanTask`, `ScanTasks`), as
+ * Apache Iceberg's Java client 1.11 (`ContentFileParser`, `SingleValueParser`, `RESTFileScanTaskParser`) reads them.
+ *
+ * Where the Java client and the OpenAPI text part ways, the client wins, since it is what will read the answers:
+ *
+ * - `lower-bounds` / `upper-bounds`: Java reads them as a `map<int, binary>`, so each value is the bound's single-value
+ *   bytes as upper-case hex (the manifest's bytes, untouched). A typed value (a number, an ISO date) fails to parse.
+ * - `partition`: an array ordered by the spec's fields, `[]` for an unpartitioned spec (Java also reads an object
+ *   keyed by field id, but writes the array). Each value has the JSON form of the field's *result* type, and the
+ *   `day` transform's result type is `date` in Java, so a day partition is an ISO date string, not an int.
+ * - `float` / `double` values must be JSON floating-point literals (`1.0`, not `1`): Java checks
+ *   `isFloatingPointNumber()`. They are returned as {@link JsonDouble}; serialize with {@link stringifyScanJson}.
+ * - `residual-filter`: Java 1.11 builds a residual evaluator from it without a null check, so a task of a partitioned
+ *   spec without one fails when the engine asks for its residual. {@link restFileScanTask} therefore always writes it.
+ */
+import { FileContent, type DataFile } from '../avro/manifest.ts';
+import type { Long } from '../avro/ocf.ts';
+import { primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.ts';
+import { stringifyJson } from '../json.ts';
+
+/** A partition field of a partition spec as table metadata JSON writes it. */
+export interface PartitionFieldJson {
+  'source-id'?: number;
+  /** v3 multi-argument transforms; the first source decides the result type. */
+  'source-ids'?: number[];
+  'field-id'?: number;
+  name: string;
+  transform: string;
+}
+
+/** A partition spec as table metadata JSON writes it. */
+export interface PartitionSpecJson {
+  'spec-id': number;
+  fields: PartitionFieldJson[];
+}
+
+/** A double or float value; serialized by {@link stringifyScanJson} as a floating-point literal (`1.0`). */
+export class JsonDouble {
+  constructor(readonly value: number) {}
+
+  /** Plain `JSON.stringify` / `stringifyJson` fall back to an ordinary number (`1`), which Java rejects. */
+  toJSON(): number {
+    return this.value;
+  }
+}
+
+/** One value in the JSON form of `SingleValueParser` (the spec's `PrimitiveTypeValue`); 64-bit integers as bigint. */
+export type RestPrimitiveJson = boolean | number | bigint | string | JsonDouble | null;
+
+/** The spec's `CountMap`: column ids and their counts (longs). */
+export interface RestCountMap {
+  keys: number[];
+  values: bigint[];
+}
+
+/** Bounds as Java reads them: column ids and the bound's single-value bytes as upper-case hex. */
+export interface RestBoundsMap {
+  keys: number[];
+  values: string[];
+}
+
+export type RestFileContent = 'data' | 'position-deletes' | 'equality-deletes';
+
+/** A `ContentFile` (`DataFile`, `PositionDeleteFile` or `EqualityDeleteFile`) ready for {@link stringifyScanJson}. */
+export interface RestContentFile {
+  'spec-id': number;
+  content: RestFileContent;
+  'file-path': string;
+  'file-format': string;
+  partition: RestPrimitiveJson[];
+  'file-size-in-bytes': bigint;
+  'record-count': bigint;
+  'column-sizes'?: RestCountMap;
+  'value-counts'?: RestCountMap;
+  'null-value-counts'?: RestCountMap;
+  'nan-value-counts'?: RestCountMap;
+  'lower-bounds'?: RestBoundsMap;
+  'upper-bounds'?: RestBoundsMap;
+  'key-metadata'?: string;
+  'split-offsets'?: bigint[];
+  'equality-ids'?: number[];
+  'sort-order-id'?: number;
+  'first-row-id'?: bigint;
+  'referenced-data-file'?: string;
+  'content-offset'?: bigint;
+  'content-size-in-bytes'?: bigint;
+}
+
+/** A `FileScanTask`: the data file, indexes into the response's `delete-files`, and the residual filter. */
+export interface RestFileScanTask {
+  'data-file': RestContentFile;
+  'delete-file-references'?: number[];
+  'residual-filter': unknown;
+}
+
+/** The `delete-files` and `file-scan-tasks` members of a plan or tasks response. */
+export interface RestScanTasks {
+  'delete-files'?: RestContentFile[];
+  'file-scan-tasks': RestFileScanTask[];
+}
+
+/**
+ * Which columns' metrics (column sizes, value/null/NaN counts, bounds) a file carries.
+ *
+ * - `'none'`: no metric maps at all.
+ * - `'all'`: every metric as the manifest has it.
+ * - a set of field ids: only those columns (an empty map stays, as Java's filtered copy does).
+ */
+export type StatsSelection = 'none' | 'all' | ReadonlySet<number>;
+
+/** Field id of the reserved `file_path` column of position delete files. */
+export const DELETE_FILE_PATH_FIELD_ID = 2147483546;
+
+export interface RestContentFileContext {
+  /** The spec the file was written with (its manifest's spec). */
+  spec: PartitionSpecJson;
+  /** Primitive type by field id, from {@link schemaFieldTypes}; used for the partition fields' result types. */
+  fieldTypes: ReadonlyMap<number, string>;
+  /**
+   * Metrics to keep. Default: none for data files; for delete files what Java's `DeleteFileIndex` keeps (the
+   * `file_path` column of position deletes, the equality ids of equality deletes).
+   *
+   * The request's `stats-fields` are column *names* (Java's `RESTTableScan` maps its `includeColumnStats(columns)` to
+   * names); the caller resolves them to ids. Without `stats-fields` Java's reference server
+   * (`CatalogHandlers.planTableScan`) does not call `includeColumnStats`, so its data files carry no metrics: same
+   * default here.
+   */
+  stats?: StatsSelection;
+  /** The file's first row id when it was inherited from the manifest list (v3); else the file's own is used. */
+  firstRowId?: Long | null;
+}
+
+/**
+ * The REST `ContentFile` of a manifest entry's file.
+ *
+ * @example restContentFile(entry.dataFile, { spec, fieldTypes: schemaFieldTypes(schema) })['partition'] // → ['2024-01-15']
+ */
+export function restContentFile(file: DataFile, ctx: RestContentFileContext): RestContentFile {
+  const { spec } = ctx;
+  const out: RestContentFile = {
+    'spec-id': spec['spec-id'],
+    content: restFileContent(file.content),
+    'file-path': file.filePath,
+    'file-format': file.fileFormat.toLowerCase(),
+    partition: restPartition(file.partition, spec, ctx.fieldTypes),
+    'file-size-in-bytes': BigInt(file.fileSizeInBytes),
+    'record-count': BigInt(file.recordCount),
+  };
+  const stats = ctx.stats ?? defaultStats(file);
+  if (stats !== 'none') {
+    const keep = stats === 'all' ? undefined : stats;
+    setIf(out, 'column-sizes', countMap(file.columnSizes, keep));
+    setIf(out, 'value-counts', countMap(file.valueCounts, keep));
+    setIf(out, 'null-value-counts', countMap(file.nullValueCounts, keep));
+    setIf(out, 'nan-value-counts', countMap(file.nanValueCounts, keep));
+    setIf(out, 'lower-bounds', boundsMap(file.lowerBounds, keep));
+    setIf(out, 'upper-bounds', boundsMap(file.upperBounds, keep));
+  }
+  if (file.keyMetadata) out['key-metadata'] = hex(file.keyMetadata);
+  if (file.splitOffsets) out['split-offsets'] = file.splitOffsets.map((o) => BigInt(o));
+  if (file.equalityIds) out['equality-ids'] = [...file.equalityIds];
+  if (file.sortOrderId !== null && file.sortOrderId !== undefined) out['sort-order-id'] = file.sortOrderId;
+  const firstRowId = ctx.firstRowId ?? file.firstRowId;
+  if (firstRowId !== null && firstRowId !== undefined) out['first-row-id'] = BigInt(firstRowId);
+  if (file.content !== FileContent.DATA) {
+    if (file.referencedDataFile) out['referenced-data-file'] = file.referencedDataFile;
+    if (file.contentOffset !== null && file.contentOffset !== undefined)
+      out['content-offset'] = BigInt(file.contentOffset);
+    if (file.contentSizeInBytes !== null && file.contentSizeInBytes !== undefined)
+      out['content-size-in-bytes'] = BigInt(file.contentSizeInBytes);
+  }
+  return out;
+}
+
+/**
+ * A `FileScanTask`. `deleteFileReferences` index the `delete-files` of the same response (written only when
+ * non-empty, as Java does). `residualFilter` is an expression in the REST `Expression` JSON form (`true` when the
+ * partition already decides everything); pass the scan's filter when no residual was computed: Java 1.11 needs one.
+ */
+export function restFileScanTask(
+  dataFile: RestContentFile,
+  deleteFileReferences: readonly number[],
+  residualFilter: unknown,
+): RestFileScanTask {
+  if (dataFile.content !== 'data') throw new Error(`a file scan task reads a data file, not ${dataFile.content}`);
+  if (residualFilter === undefined)
+    throw new Error('a file scan task needs a residual filter (use true or the filter)');
+  const task: RestFileScanTask = { 'data-file': dataFile, 'residual-filter': residualFilter };
+  if (deleteFileReferences.length > 0) task['delete-file-references'] = [...deleteFileReferences];
+  return task;
+}
+
+/** One task before its delete references are numbered for a response. */
+export interface PlannedTask {
+  dataFile: RestContentFile;
+  /** Indexes into the `deleteFiles` passed to {@link restScanTasks} (e.g. from `DeleteIndex.forDataFile`). */
+  deletes: readonly number[];
+  residualFilter: unknown;
+}
+
+/**
+ * The `delete-files` and `file-scan-tasks` of one response (a page of tasks): only the delete files its tasks use,
+ * in their order in `deleteFiles`, with the tasks' references renumbered to them. Java rejects a response that has
+ * delete files but no tasks, so a page without tasks has none.
+ */
+export function restScanTasks(tasks: readonly PlannedTask[], deleteFiles: readonly RestContentFile[]): RestScanTasks {
+  const used = [...new Set(tasks.flatMap((t) => t.deletes))].sort((a, b) => a - b);
+  const renumbered = new Map<number, number>();
+  used.forEach((original, i) => {
+    if (!deleteFiles[original]) throw new Error(`delete file ${original} is not among the ${deleteFiles.length} given`);
+    renumbered.set(original, i);
+  });
+  const out: RestScanTasks = {
+    'file-scan-tasks': tasks.map((t) =>
+      restFileScanTask(
+        t.dataFile,
+        [...new Set(t.deletes)].sort((a, b) => a - b).map((d) => renumbered.get(d) as number),
+        t.residualFilter,
+      ),
+    ),
+  };
+  if (used.length > 0) out['delete-files'] = used.map((i) => deleteFiles[i]);
+  return out;
+}
+
+function restFileContent(content: FileContent): RestFileContent {
+  switch (content) {
+    case FileContent.DATA:
+      return 'data';
+    case FileContent.POSITION_DELETES:
+      return 'position-deletes';
+    case FileContent.EQUALITY_DELETES:
+      return 'equality-deletes';
+    default:
+      throw new Error(`unknown file content ${String(content)}`);
+  }
+}
+
+function defaultStats(file: DataFile): StatsSelection {
+  if (file.content === FileContent.POSITION_DELETES) return new Set([DELETE_FILE_PATH_FIELD_ID]);
+  if (file.content === FileContent.EQUALITY_DELETES) return new Set(file.equalityIds ?? []);
+  return 'none';
+}
+
+function setIf<K extends keyof RestContentFile>(out: RestContentFile, key: K, value: RestContentFile[K] | undefined) {
+  if (value !== undefined) out[key] = value;
+}
+
+function sortedEntries<V>(map: Map<number, V>, keep: ReadonlySet<number> | undefined): [number, V][] {
+  return [...map.entries()].filter(([k]) => keep === undefined || keep.has(k)).sort(([a], [b]) => a - b);
+}
+
+function countMap(map: Map<number, Long> | null | undefined, keep: ReadonlySet<number> | undefined) {
+  if (!map) return undefined;
+  const entries = sortedEntries(map, keep);
+  return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => BigInt(v)) };
+}
+
+function boundsMap(map: Map<number, Uint8Array> | null | undefined, keep: ReadonlySet<number> | undefined) {
+  if (!map) return undefined;
+  const entries = sortedEntries(map, keep);
+  return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => hex(v)) };
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
+}
+
+/**
+ * The partition tuple as an array ordered by the spec's fields, each value in the JSON form of the field's result
+ * type. `partition` is keyed by partition field name, as `decodeManifest` gives it.
+ */
+export function restPartition(
+  partition: Readonly<Record<string, IcebergPrimitiveValue | null>>,
+  spec: PartitionSpecJson,
+  fieldTypes: ReadonlyMap<number, string>,
+): RestPrimitiveJson[] {
+  return spec.fields.map((f) => {
+    if (!Object.prototype.hasOwnProperty.call(partition, f.name))
+      throw new Error(`the file's partition has no field ${f.name} of spec ${spec['spec-id']}`);
+    const value = partition[f.name];
+    if (value === null) return null;
+    const sourceId = f['source-id'] ?? f['source-ids']?.[0];
+    return restValue(
+      partitionResultType(f.transform, sourceId === undefined ? undefined : fieldTypes.get(sourceId)),
+      value,
+    );
+  });
+}
+
+/**
+ * The type of a partition transform's values, as Java's `Transform.getResultType` gives it: `identity`, `truncate[W]`
+ * and `void` keep the source type, `day` gives `date`, `year`/`month`/`hour`/`bucket[N]` give `int`.
+ */
+export function partitionResultType(transform: string, sourceType: string | undefined): string {
+  const t = transform.trim().toLowerCase();
+  if (t === 'day') return 'date';
+  if (t === 'year' || t === 'month' || t === 'hour' || t.startsWith('bucket[')) return 'int';
+  if (t === 'identity' || t === 'void' || t.startsWith('truncate[')) {
+    if (sourceType === undefined) throw new Error(`the source column of a ${transform} partition field is not known`);
+    return sourceType;
+  }
+  throw new Error(`unsupported partition transform ${transform}`);
+}
+
+interface SchemaTypeJson {
+  type?: string;
+  fields?: { id: number; type: unknown }[];
+  'element-id'?: number;
+  element?: unknown;
+  'key-id'?: number;
+  key?: unknown;
+  'value-id'?: number;
+  value?: unknown;
+}
+
+/**
+ * Primitive type by field id over the given schemas (table metadata JSON), nested fields included. When schemas
+ * disagree on a field, the first one listed wins: pass the current schema first.
+ */
+export function schemaFieldTypes(...schemas: unknown[]): Map<number, string> {
+  const out = new Map<number, string>();
+  const visit = (id: number | undefined, type: unknown) => {
+    if (typeof type === 'string') {
+      if (id !== undefined && !out.has(id)) out.set(id, type);
+      return;
+    }
+    const t = type as SchemaTypeJson | null;
+    if (!t || typeof t !== 'object') return;
+    if (t.type === 'struct') for (const f of t.fields ?? []) visit(f.id, f.type);
+    else if (t.type === 'list') visit(t['element-id'], t.element);
+    else if (t.type === 'map') {
+      visit(t['key-id'], t.key);
+      visit(t['value-id'], t.value);
+    }
+  };
+  for (const s of schemas) visit(undefined, s);
+  return out;
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+const NANOS_PER_DAY = 86_400_000_000_000n;
+
+/**
+ * One value of an Iceberg primitive type in the JSON form Java's `SingleValueParser` writes and reads:
+ * boolean; int → number; long → bigint; float/double → {@link JsonDouble}; decimal → plain string with the type's
+ * scale (`"123.45"`); string; uuid → lower-case canonical string; date → `YYYY-MM-DD`; time → `HH:MM:SS.ssssss`;
+ * timestamp → `YYYY-MM-DDTHH:MM:SS.ssssss` (`+00:00` appended for timestamptz), nanosecond types with 9 fraction
+ * digits; fixed/binary → upper-case hex. `value` is in the representation of `single-value.ts`.
+ */
+export function restValue(type: string, value: IcebergPrimitiveValue | null): RestPrimitiveJson {
+  if (value === null) return null;
+  const kind = primitiveKind(type);
+  switch (kind) {
+    case 'boolean':
+      return Boolean(value);
+    case 'int':
+      return Number(value);
+    case 'long':
+      return BigInt(value as number | bigint);
+    case 'float':
+    case 'double':
+      return doubleJson(Number(value));
+    case 'decimal':
+      return decimalString(BigInt(value as number | bigint), decimalScale(type));
+    case 'string':
+      return String(value);
+    case 'uuid':
+      return String(value).toLowerCase();
+    case 'date':
+      return isoDate(Number(value));
+    case 'time':
+      return isoTime(BigInt(value as number | bigint), 6);
+    case 'timestamp':
+    case 'timestamptz':
+      return isoTimestamp(BigInt(value as number | bigint), MICROS_PER_DAY, 6, kind === 'timestamptz');
+    case 'timestamp_ns':
+    case 'timestamptz_ns':
+      return isoTimestamp(BigInt(value as number | bigint), NANOS_PER_DAY, 9, kind === 'timestamptz_ns');
+    case 'fixed':
+    case 'binary':
+      return hex(value as Uint8Array);
+    default:
+      throw new Error(`no REST JSON form for a value of type ${type}`);
+  }
+}
+
+/** Java's Jackson writes non-finite doubles as strings; they do not read back as doubles there either. */
+function doubleJson(v: number): RestPrimitiveJson {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  return new JsonDouble(v);
+}
+
+function decimalScale(type: string): number {
+  const m = /^decimal\(\s*\d+\s*,\s*(\d+)\s*\)$/.exec(type.trim());
+  if (!m) throw new Error(`not a decimal type: ${type}`);
+  return Number(m[1]);
+}
+
+/** `unscaled × 10^-scale` as plain text, like Java's `BigDecimal.toPlainString` (`-5` at scale 2 → `-0.05`). */
+export function decimalString(unscaled: bigint, scale: number): string {
+  const negative = unscaled < 0n;
+  const digits = (negative ? -unscaled : unscaled).toString();
+  if (scale === 0) return (negative ? '-' : '') + digits;
+  const padded = digits.padStart(scale + 1, '0');
+  const text = `${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
+  return (negative ? '-' : '') + text;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+/** Days since 1970-01-01 as an ISO-8601 local date, years past 9999 with `+` as Java's `ISO_LOCAL_DATE` writes. */
+export function isoDate(days: number): string {
+  // Civil-from-days over 400-year eras (proleptic Gregorian), valid for any int day count.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year < 0 ? `-${String(-year).padStart(4, '0')}` : year > 9999 ? `+${year}` : String(year).padStart(4, '0');
+  return `${y}-${two(month)}-${two(day)}`;
+}
+
+function two(n: number | bigint): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Time of day from units (µs or ns) since midnight, with `digits` fraction digits. */
+function isoTime(units: bigint, digits: 6 | 9): string {
+  const perSecond = digits === 6 ? 1_000_000n : 1_000_000_000n;
+  const seconds = units / perSecond;
+  const fraction = units % perSecond;
+  const h = seconds / 3600n;
+  const m = (seconds / 60n) % 60n;
+  const s = seconds % 60n;
+  return `${two(h)}:${two(m)}:${two(s)}.${fraction.toString().padStart(digits, '0')}`;
+}
+
+function isoTimestamp(units: bigint, perDay: bigint, digits: 6 | 9, utc: boolean): string {
+  const days = floorDiv(units, perDay);
+  const ofDay = units - days * perDay;
+  return `${isoDate(Number(days))}T${isoTime(ofDay, digits)}${utc ? '+00:00' : ''}`;
+}
+
+/**
+ * {@link stringifyJson} (bigints as exact numbers) that also writes every {@link JsonDouble} as a JSON
+ * floating-point literal: `1.0` rather than `1`, `-0.0`, `1e+21`.
+ *
+ * @example stringifyScanJson({ v: new JsonDouble(2), n: 9007199254740993n }) // '{"v":2.0,"n":9007199254740993}'
+ */
+export function stringifyScanJson(value: unknown, indent = 0): string {
+  const mark = `rat-double-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}:`;
+  let found = false;
+  const replace = (v: unknown): unknown => {
+    if (v instanceof JsonDouble) {
+      found = true;
+      return mark + doubleLiteral(v.value);
+    }
+    if (Array.isArray(v)) return v.map(replace);
+    if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = replace(x);
+      return o;
+    }
+    return v;
+  };
+  const prepared = replace(value);
+  const text = stringifyJson(prepared, indent);
+  if (!found) return text;
+  const quoted = new RegExp(`"${mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([-+0-9.eE]+)"`, 'g');
+  return text.replace(quoted, '$1');
+}
+
+function doubleLiteral(v: number): string {
+  if (Object.is(v, -0)) return '-0.0';
+  const s = String(v);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}

@@ -1,0 +1,2 @@
+export * from './rest-content-file.ts';
+export * from './delete-index.ts';
