@@ -56,6 +56,11 @@ final class SuiteBranch {
     return new SuiteBranch(name, base + "/iceberg/" + name);
   }
 
+  /** The catalog URI of this branch, {@code <server>/iceberg/<branch>}. */
+  String catalogUri() {
+    return catalogUri;
+  }
+
   /**
    * A location of this case's own under the server's warehouse ({@code -Drat.warehouse}), for the cases that create
    * tables and views at a location they choose. The suites' defaults ({@code file:/tmp/<ns>/<name>}, a JUnit temp
