@@ -1,0 +1,95 @@
+import type { DataFile } from '../avro/manifest.ts';
+import type { Long } from '../avro/ocf.ts';
+import { fromSingleValue, primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.ts';
+import type { BoundExpression, BoundField } from './bind.ts';
+import { rangeMayMatch, type RangePredicate, type ValueRange } from './range.ts';
+import { rewriteNot } from './rewrite-not.ts';
+
+/**
+ * File pruning by column metrics (the manifest entry's value, null and NaN counts and lower/upper bounds), in the
+ * manner of Iceberg's inclusive metrics evaluator: a file is skipped only when its metrics prove that no row in it
+ * can match.
+ */
+
+const TEMPORAL = ['time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamptz_ns'];
+
+/**
+ * Reads one bound; `undefined` when it cannot be trusted as a value of `type`: unreadable bytes, a 4-byte bound on a
+ * temporal column (a promoted `date` column's bound counts days, not microseconds), or a string bound whose bytes are
+ * not valid UTF-8 (a writer cut a character in two; the replacement character would sort above the real value).
+ */
+export function decodeBound(type: string, bytes: Uint8Array | undefined | null): IcebergPrimitiveValue | undefined {
+  if (!bytes) return undefined;
+  const kind = primitiveKind(type);
+  if (TEMPORAL.includes(kind) && bytes.length !== 8) return undefined;
+  try {
+    const v = fromSingleValue(type, bytes);
+    if (kind === 'string' && !Buffer.from(v as string, 'utf8').equals(Buffer.from(bytes))) return undefined;
+    return v;
+  } catch {
+    return undefined;
+  }
+}
+
+const count = (m: Map<number, Long> | null | undefined, id: number): bigint | undefined => {
+  const v = m?.get(id);
+  return v === undefined || v === null ? undefined : BigInt(v);
+};
+
+/** What a data file's metrics prove about one column. */
+function columnRange(file: DataFile, field: BoundField): ValueRange {
+  const floating = ['float', 'double'].includes(primitiveKind(field.type));
+  const values = count(file.valueCounts, field.id);
+  const nulls = count(file.nullValueCounts, field.id);
+  // Only floating-point columns can hold NaN; for them a missing NaN count is unknown.
+  const nans = floating ? count(file.nanValueCounts, field.id) : 0n;
+  return {
+    type: field.type,
+    lower: decodeBound(field.type, file.lowerBounds?.get(field.id)),
+    upper: decodeBound(field.type, file.upperBounds?.get(field.id)),
+    noNulls: nulls === 0n,
+    onlyNulls: values !== undefined && nulls !== undefined && values === nulls,
+    noNaNs: nans === 0n,
+    onlyNaNs: values !== undefined && nans !== undefined && values === nans,
+    noComparable: values !== undefined && nulls !== undefined && nans !== undefined && values - nulls - nans === 0n,
+  };
+}
+
+/**
+ * Whether a data file may hold a row matching the bound filter. `false` only when the file's metrics prove that no
+ * row can match (an empty file, bounds outside the literal, counts showing only nulls or only NaNs); missing metrics,
+ * transform terms and anything in doubt give `true`.
+ *
+ * @example fileMayMatch(bindExpression(parseExpression({ type: 'gt', term: 'id', value: 100 }), schema, true), dataFile)
+ * // false when the file's upper bound for id is 100 or less
+ */
+export function fileMayMatch(bound: BoundExpression, file: DataFile): boolean {
+  // Files written by old imports carry -1 for an unknown count; only a known zero proves the file empty.
+  if (BigInt(file.recordCount) === 0n) return false;
+  const ranges = new Map<number, ValueRange>();
+  const rangeOf = (field: BoundField) => {
+    let r = ranges.get(field.id);
+    if (!r) ranges.set(field.id, (r = columnRange(file, field)));
+    return r;
+  };
+  const evaluate = (e: BoundExpression): boolean => {
+    switch (e.type) {
+      case 'true':
+      case 'unknown':
+        return true;
+      case 'false':
+        return false;
+      case 'and':
+        return evaluate(e.left) && evaluate(e.right);
+      case 'or':
+        return evaluate(e.left) || evaluate(e.right);
+      case 'not':
+        // rewriteNot removed every not; reaching one means a caller skipped it, and "may match" is the safe answer.
+        return true;
+    }
+    // Metrics describe column values, not transformed ones; judging a transform from them is left undone.
+    if (e.term.kind !== 'column') return true;
+    return rangeMayMatch(e as RangePredicate, rangeOf(e.term.field));
+  };
+  return evaluate(rewriteNot(bound));
+}
