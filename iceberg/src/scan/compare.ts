@@ -5,7 +5,11 @@ import { primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.
  * whose order is in doubt must yield `undefined` (and the caller then keeps the file) rather than a guess.
  */
 
-/** Whether a string holds a UTF-16 unit where code-unit order and code-point order can disagree (U+D800 and up). */
+/**
+ * Whether a string holds a UTF-16 unit where code-unit order and code-point order can disagree (U+D800 and up).
+ *
+ * @example hasHighUnits('😀') // true
+ */
 export function hasHighUnits(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
   return false;
@@ -72,7 +76,11 @@ export function startsWith(value: IcebergPrimitiveValue, prefix: IcebergPrimitiv
   return false;
 }
 
-/** Whether upper bounds of this type may be truncated prefixes of the real maximum (Iceberg truncates these). */
+/**
+ * Whether upper bounds of this type may be truncated prefixes of the real maximum (Iceberg truncates these).
+ *
+ * @example mayBeTruncated('string') // true
+ */
 export function mayBeTruncated(type: string): boolean {
   return ['string', 'binary'].includes(primitiveKind(type));
 }

@@ -131,7 +131,11 @@ function decimalFor(type: string, v: JsonLiteral): bigint {
   return d[1] === '-' ? -unscaled : unscaled;
 }
 
-/** Days from 1970-01-01 to a proleptic Gregorian civil date (negative before). */
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian civil date (negative before).
+ *
+ * @example daysFromCivil(2024, 1, 1) // 19723
+ */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);

@@ -132,6 +132,13 @@ describe('scan: inclusive metrics evaluator', () => {
     // -0.0 and 0.0: engines disagree whether they are equal, so neither side of zero is pruned on them.
     assert.equal(may({ type: 'lt', term: 'score', value: 0 }, score({ lower: -0, upper: 1 })), true);
     assert.equal(may({ type: 'gt', term: 'score', value: -0 }, score({ lower: -1, upper: 0 })), true);
+    // NaN fails x > 0, so it satisfies not(x > 0): a NaN-only file may match the negation.
+    assert.equal(may({ type: 'not', child: { type: 'gt', term: 'score', value: 0 } }, score({ nans: 10 })), true);
+    assert.equal(may({ type: 'lt-eq', term: 'score', value: 0 }, score({ nans: 10 })), false);
+    assert.equal(
+      may({ type: 'not', child: { type: 'gt', term: 'score', value: 0 } }, score({ nans: 0, lower: 1, upper: 2 })),
+      false,
+    );
   });
 
   it('narrows double literals on float columns as Iceberg binds them', () => {

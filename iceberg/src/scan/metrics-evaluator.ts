@@ -17,6 +17,8 @@ const TEMPORAL = ['time', 'timestamp', 'timestamptz', 'timestamp_ns', 'timestamp
  * Reads one bound; `undefined` when it cannot be trusted as a value of `type`: unreadable bytes, a 4-byte bound on a
  * temporal column (a promoted `date` column's bound counts days, not microseconds), or a string bound whose bytes are
  * not valid UTF-8 (a writer cut a character in two; the replacement character would sort above the real value).
+ *
+ * @example decodeBound('long', toSingleValue('long', 5n)) // 5n
  */
 export function decodeBound(type: string, bytes: Uint8Array | undefined | null): IcebergPrimitiveValue | undefined {
   if (!bytes) return undefined;

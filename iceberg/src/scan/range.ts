@@ -135,8 +135,3 @@ function notStartsWithMayMatch(prefix: IcebergPrimitiveValue, range: ValueRange)
   if (!range.noNulls || range.lower === undefined || range.upper === undefined) return true;
   return !(startsWith(range.lower, prefix) && startsWith(range.upper, prefix));
 }
-
-/** A range with no facts: every predicate may match it. */
-export function unknownRange(type: string): ValueRange {
-  return { type, noNulls: false, onlyNulls: false, noNaNs: false, onlyNaNs: false, noComparable: false };
-}

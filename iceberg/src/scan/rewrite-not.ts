@@ -1,3 +1,4 @@
+import { primitiveKind } from '../avro/single-value.ts';
 import type { BoundExpression } from './bind.ts';
 import type { ComparisonOp, SetOp, UnaryOp } from './expression.ts';
 
@@ -6,6 +7,10 @@ import type { ComparisonOp, SetOp, UnaryOp } from './expression.ts';
  * "may some row match the negation?" (a file with ids 1..10 may match `id = 5` and may match `not(id = 5)`), so a
  * `not` must be rewritten into the negated predicate before any evaluator sees it.
  */
+
+const ORDERING: string[] = ['lt', 'lt-eq', 'gt', 'gt-eq'];
+
+const isFloating = (type: string) => ['float', 'double'].includes(primitiveKind(type));
 
 const NEGATED: Record<UnaryOp | ComparisonOp | SetOp, UnaryOp | ComparisonOp | SetOp> = {
   'is-null': 'not-null',
@@ -43,6 +48,7 @@ export function rewriteNot(expr: BoundExpression): BoundExpression {
 
 /**
  * The negation of an expression, itself free of `not`. An unknown stays unknown: its negation is just as unknown.
+ * An ordering comparison on a floating-point column also admits NaN, which satisfies the negation of any of them.
  *
  * @example negate({ type: 'and', left: a, right: b }) // { type: 'or', left: negate(a), right: negate(b) }
  */
@@ -60,8 +66,13 @@ export function negate(expr: BoundExpression): BoundExpression {
       return { type: 'or', left: negate(expr.left), right: negate(expr.right) };
     case 'or':
       return { type: 'and', left: negate(expr.left), right: negate(expr.right) };
-    default:
+    default: {
       // The negated op takes the same operands (one term, and the same literal or literal set).
-      return { ...expr, type: NEGATED[expr.type] } as BoundExpression;
+      const negated = { ...expr, type: NEGATED[expr.type] } as BoundExpression;
+      // NaN fails every ordering comparison, so not(x < 1) holds for NaN while x >= 1 does not: keep NaN rows too.
+      if (ORDERING.includes(expr.type) && expr.term.kind === 'column' && isFloating(expr.term.field.type))
+        return { type: 'or', left: negated, right: { type: 'is-nan', term: expr.term } };
+      return negated;
+    }
   }
 }

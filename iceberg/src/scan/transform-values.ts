@@ -11,7 +11,11 @@ const floorDiv = (a: bigint, b: bigint): bigint => {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 };
 
-/** Civil date (proleptic Gregorian) of a day count from 1970-01-01. */
+/**
+ * Civil date (proleptic Gregorian) of a day count from 1970-01-01.
+ *
+ * @example civilFromDays(19723) // { year: 2024, month: 1, day: 1 }
+ */
 export function civilFromDays(days: number): { year: number; month: number; day: number } {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
@@ -79,7 +83,11 @@ export function truncateValue(
   return undefined;
 }
 
-/** The first `width` code points of a string (a surrogate pair counts as one). */
+/**
+ * The first `width` code points of a string (a surrogate pair counts as one).
+ *
+ * @example truncateString('a😀bc', 2) // 'a😀'
+ */
 export function truncateString(s: string, width: number): string {
   let units = 0;
   for (let points = 0; points < width && units < s.length; points++) {
@@ -89,7 +97,11 @@ export function truncateString(s: string, width: number): string {
   return s.slice(0, units);
 }
 
-/** Number of code points of a string. */
+/**
+ * Number of code points of a string.
+ *
+ * @example codePointLength('a😀') // 2
+ */
 export function codePointLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;
