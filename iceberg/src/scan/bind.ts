@@ -48,6 +48,7 @@ interface SchemaIndex {
   byId: Map<number, Lookup>;
 }
 
+/** Name and id lookups per schema object; schemas of table metadata are never changed in place, so this stays valid. */
 const indexes = new WeakMap<object, SchemaIndex>();
 
 function indexSchema(schema: SchemaJson): SchemaIndex {

@@ -173,6 +173,7 @@ describe('scan filter expressions: binding', () => {
     bad('id', 'abc', /expected an integer/);
     bad('price', '1.005', /more than 2 digits after the point/);
     bad('price', '123456789.00', /more than 10 digits/);
+    bad('price', '1e999999999', /exponent out of range/);
     bad('d', '2024-02-30', /no such date/);
     bad('ts', '2024-01-01T00:00:00.0000001', /more than 6 fractional digits/);
     bad('ts', '2024-01-01T00:00:00+02:00', /no UTC offset/);

@@ -127,6 +127,7 @@ function parseComparison(json: Record<string, unknown>, op: ComparisonOp, path: 
   if (leftIsLiteral && rightIsLiteral) return bad(`${path} (${op}) compares two literals; one side must be a column`);
   parseTerm(left, `${path}.${leftKey}`);
   if (!rightIsLiteral) parseTerm(right, `${path}.${rightKey}`);
+  // The value is never read: binding turns an opaque term into an unknown before looking at literals.
   return { type: op, term: { kind: 'opaque', why: `${op} with a non-literal operand` }, value: '' };
 }
 

@@ -118,8 +118,12 @@ function decimalFor(type: string, v: JsonLiteral): bigint {
   const d = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text);
   if (!d || (d[2] === '' && (d[3] ?? '') === '')) return misfit(type, v, 'expected a decimal such as "123.45"');
   const digits = `${d[2]}${d[3] ?? ''}`;
+  if (digits.length > 100) return misfit(type, v, 'too many digits');
   // value = digits × 10^(exponent − fraction length); rescale that to 10^-scale.
-  const shift = scale + Number(d[4] ?? 0) - (d[3] ?? '').length;
+  const exponent = Number(d[4] ?? 0);
+  // Bounded so that "1e999999999" cannot make the multiplication below run for ever.
+  if (Math.abs(exponent) > 2 * 38 + 2) return misfit(type, v, 'exponent out of range');
+  const shift = scale + exponent - (d[3] ?? '').length;
   let unscaled = BigInt(digits);
   if (shift >= 0) unscaled *= 10n ** BigInt(shift);
   else {
