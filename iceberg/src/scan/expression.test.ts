@@ -32,6 +32,7 @@ describe('scan filter expressions: parsing', () => {
     assert.deepEqual(parseExpression(true), { type: 'true' });
     assert.deepEqual(parseExpression(false), { type: 'false' });
     assert.deepEqual(parseExpression({ type: 'true' }), { type: 'true' });
+    assert.equal(parseExpression({ type: 'NOT_EQ', term: 'a', value: 1 }).type, 'not-eq');
     assert.deepEqual(parseExpression({ type: 'is-null', term: 'x' }), {
       type: 'is-null',
       term: { kind: 'column', ref: { kind: 'name', name: 'x' } },

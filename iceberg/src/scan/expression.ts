@@ -69,7 +69,8 @@ function parseAt(json: unknown, path: string): Expression {
   if (!isObject(json)) return bad(`${path} must be true, false or an object with a type, got ${show(json)}`);
   const type = json['type'];
   if (typeof type !== 'string') return bad(`${path} needs a string "type", got ${show(type)}`);
-  const op = type.toLowerCase();
+  // Iceberg's Java reader also takes the enum spelling (`not_eq`, `LT_EQ`); so does this one.
+  const op = type.toLowerCase().replace(/_/g, '-');
   switch (op) {
     case 'true':
     case 'false':
