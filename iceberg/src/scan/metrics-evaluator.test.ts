@@ -260,7 +260,43 @@ describe('scan: inclusive metrics evaluator', () => {
     assert.equal(may({ type: 'not', child: true }, f), false);
   });
 
-  it('treats transform terms and opaque comparisons as may-match', () => {
+  it('compares order-preserving transform terms with the transformed bounds', () => {
+    const day = 86_400_000_000n;
+    const f = dataFile({
+      3: { type: 'timestamp', lower: 19723n * day + 5n, upper: 19725n * day - 1n, values: 5, nulls: 0 },
+    });
+    const onDay = (type: string, value: unknown) => ({
+      type,
+      term: { type: 'transform', transform: 'day', term: 'ts' },
+      value,
+    });
+    assert.equal(may(onDay('eq', '2024-01-01'), f), true);
+    assert.equal(may(onDay('eq', '2024-01-02'), f), true);
+    assert.equal(may(onDay('eq', '2024-01-03'), f), false);
+    assert.equal(may(onDay('lt', '2024-01-01'), f), false);
+    assert.equal(may(onDay('gt', '2024-01-01'), f), true);
+    const onMonth = { type: 'gt', term: { type: 'transform', transform: 'month', term: 'ts' }, value: 648 };
+    assert.equal(may(onMonth, f), false);
+    const n = dataFile({ 9: { type: 'int', lower: 11, upper: 19, values: 5, nulls: 0 } });
+    const onTrunc = (type: string, value: number) => ({
+      type,
+      term: { type: 'transform', transform: 'truncate[10]', term: 'n' },
+      value,
+    });
+    assert.equal(may(onTrunc('eq', 10), n), true);
+    assert.equal(may(onTrunc('eq', 20), n), false);
+    assert.equal(may(onTrunc('eq', 0), n), false);
+    const onIdentity = { type: 'eq', term: { type: 'transform', transform: 'identity', term: 'n' }, value: 25 };
+    assert.equal(may(onIdentity, n), false);
+    const names = dataFile({ 2: { type: 'string', lower: 'abc', upper: 'abd', values: 5, nulls: 0 } });
+    const onName = { type: 'eq', term: { type: 'transform', transform: 'truncate[2]', term: 'name' }, value: 'zz' };
+    assert.equal(may(onName, names), true);
+    const allNull = dataFile({ 9: { type: 'int', values: 5, nulls: 5 } });
+    assert.equal(may(onTrunc('eq', 10), allNull), false);
+    assert.equal(may({ type: 'is-null', term: { type: 'transform', transform: 'truncate[10]', term: 'n' } }, n), false);
+  });
+
+  it('treats bucket terms and opaque comparisons as may-match', () => {
     const f = ID(10n, 20n);
     assert.equal(
       may({ type: 'eq', term: { type: 'transform', transform: 'bucket[4]', term: 'id' }, value: 1 }, f),

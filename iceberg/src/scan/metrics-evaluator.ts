@@ -1,7 +1,9 @@
 import type { DataFile } from '../avro/manifest.ts';
 import type { Long } from '../avro/ocf.ts';
 import { fromSingleValue, primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.ts';
-import type { BoundExpression, BoundField } from './bind.ts';
+import type { BoundExpression, BoundField, BoundTerm } from './bind.ts';
+import { mayBeTruncated } from './compare.ts';
+import { applyTransform } from './transform-values.ts';
 import { rangeMayMatch, type RangePredicate, type ValueRange } from './range.ts';
 import { rewriteNot } from './rewrite-not.ts';
 
@@ -57,10 +59,40 @@ function columnRange(file: DataFile, field: BoundField): ValueRange {
   };
 }
 
+/** Transforms that never decrease: t(lower) and t(upper) bound t(v) for every v between lower and upper. */
+const MONOTONE = ['identity', 'year', 'month', 'day', 'hour'];
+
+/**
+ * What a column's range proves about a transform of it, for order-preserving transforms of non-string columns;
+ * `undefined` (nothing known) otherwise. Strings are left out because their upper bound may be a cut prefix.
+ */
+function transformedRange(term: BoundTerm & { kind: 'transform' }, column: ValueRange): ValueRange | undefined {
+  const { transform, field, resultType } = term;
+  const kind = primitiveKind(field.type);
+  const orderPreserving =
+    MONOTONE.includes(transform.name) || (transform.name === 'truncate' && ['int', 'long', 'decimal'].includes(kind));
+  if (transform.name === 'identity') return column;
+  if (!orderPreserving || mayBeTruncated(field.type)) return undefined;
+  const at = (v: IcebergPrimitiveValue | undefined) =>
+    v === undefined ? undefined : (applyTransform(transform, field.type, v) ?? undefined);
+  // Nulls stay null through every transform, and the results (ints and dates) are never NaN.
+  return {
+    type: resultType,
+    lower: at(column.lower),
+    upper: at(column.upper),
+    noNulls: column.noNulls,
+    onlyNulls: column.onlyNulls,
+    noNaNs: true,
+    onlyNaNs: false,
+    noComparable: column.onlyNulls,
+  };
+}
+
 /**
  * Whether a data file may hold a row matching the bound filter. `false` only when the file's metrics prove that no
  * row can match (an empty file, bounds outside the literal, counts showing only nulls or only NaNs); missing metrics,
- * transform terms and anything in doubt give `true`.
+ * bucket and string transforms, and anything in doubt give `true`. Predicates on order-preserving transforms
+ * (`day(ts) = …`, `truncate[10](n) < …`) compare with the transformed bounds.
  *
  * @example fileMayMatch(bindExpression(parseExpression({ type: 'gt', term: 'id', value: 100 }), schema, true), dataFile)
  * // false when the file's upper bound for id is 100 or less
@@ -89,9 +121,9 @@ export function fileMayMatch(bound: BoundExpression, file: DataFile): boolean {
         // rewriteNot removed every not; reaching one means a caller skipped it, and "may match" is the safe answer.
         return true;
     }
-    // Metrics describe column values, not transformed ones; judging a transform from them is left undone.
-    if (e.term.kind !== 'column') return true;
-    return rangeMayMatch(e as RangePredicate, rangeOf(e.term.field));
+    if (e.term.kind === 'column') return rangeMayMatch(e as RangePredicate, rangeOf(e.term.field));
+    const transformed = transformedRange(e.term, rangeOf(e.term.field));
+    return transformed === undefined || rangeMayMatch(e as RangePredicate, transformed);
   };
   return evaluate(rewriteNot(bound));
 }
