@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from '../errors/index.ts';
 
+// Binding lives in bind.ts (its own concern); re-exported so parse and bind can be imported together from here.
+export { bindExpression } from './bind.ts';
+
 /**
  * The filter expressions of the REST scan-planning request (`filter` of `PlanTableScanRequest`), read into a tagged
  * tree. Both the spec's current shapes (`child`, `left`/`right`, `{"type":"reference","name":…}`, typed literals) and
