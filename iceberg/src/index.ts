@@ -28,3 +28,4 @@ export * from './updates/create-updates.ts';
 export * from './metadata-files.ts';
 export * from './avro/index.ts';
 export * from './merge/index.ts';
+export * from './scan/index.ts';

@@ -1,0 +1,39 @@
+/**
+ * Server-side scan planning logic: filter expressions parsed from the REST `plan` request, bound to a schema, and
+ * evaluated inclusively against data file metrics, partition tuples and manifest partition summaries.
+ */
+export {
+  parseExpression,
+  UNARY_OPS,
+  COMPARISON_OPS,
+  SET_OPS,
+  type Expression,
+  type UnboundTerm,
+  type ColumnRef,
+  type JsonLiteral,
+  type UnaryOp,
+  type ComparisonOp,
+  type SetOp,
+} from './expression.ts';
+export {
+  bindExpression,
+  findFieldById,
+  type BoundExpression,
+  type BoundTerm,
+  type BoundField,
+  type SchemaJson,
+} from './bind.ts';
+export { literalFor } from './literals.ts';
+export { rewriteNot, negate } from './rewrite-not.ts';
+export { compareValues } from './compare.ts';
+export { fileMayMatch } from './metrics-evaluator.ts';
+export { partitionFields, projectToPartition, type PartitionFieldInfo, type PartitionSpecJson } from './projection.ts';
+export { partitionMayMatch, manifestMayMatch, type PartitionTuple } from './partition-evaluator.ts';
+export {
+  applyTransform,
+  bucketHash,
+  bucketValue,
+  murmur3Hash,
+  temporalTransform,
+  truncateValue,
+} from './transform-values.ts';
