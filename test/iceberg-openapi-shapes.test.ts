@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import yaml from 'js-yaml';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { icebergSpecPath } from './support/spec-path.ts';
+import { appendCommit, APPEND_SCHEMA, newTableState } from './support/iceberg-appends.ts';
 
 /**
  * Response-shape check of every Iceberg REST endpoint the server advertises in `GET /v1/config`, against the
@@ -324,6 +325,45 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     const gone = await call('DELETE', `/v1/namespaces/${ns}/tables/t`);
     assert.equal(gone.status, 404);
     ok(gone);
+  });
+
+  it('scan planning: a plan with its files, a plan in plan tasks, their tasks, and a refused task', async () => {
+    const c = await call('POST', `/v1/namespaces/${ns}/tables`, { name: 'scanned', schema: APPEND_SCHEMA });
+    assert.equal(c.status, 200);
+    let state = newTableState(c.body.metadata.location);
+    const path = `/v1/namespaces/${ns}/tables/scanned`;
+    const empty = await call('POST', `${path}/plan`, {});
+    assert.equal(empty.status, 200);
+    assert.deepEqual(empty.body['file-scan-tasks'], []);
+    ok(empty);
+    // Each append adds a manifest: five are more than a plan answers with at once.
+    for (let i = 0; i < 5; i++) {
+      const { body, next } = appendCommit(state);
+      assert.equal((await call('POST', path, body)).status, 200);
+      state = next;
+      if (i === 0) {
+        // A filter without numbers: the spec's PrimitiveTypeValue is a oneOf that any number matches more than once.
+        const inline = await call('POST', `${path}/plan`, { filter: { type: 'not-null', term: 'id' } });
+        assert.equal(inline.status, 200);
+        assert.equal(inline.body.status, 'completed');
+        assert.equal(inline.body['file-scan-tasks'].length, 1);
+        ok(inline);
+      }
+    }
+    const planned = await call('POST', `${path}/plan`, { 'case-sensitive': false, select: ['ID'] });
+    assert.equal(planned.status, 200);
+    assert.equal(planned.body['plan-tasks'].length, 5);
+    ok(planned);
+    const tasks = await call('POST', `${path}/tasks`, { 'plan-task': planned.body['plan-tasks'][0] });
+    assert.equal(tasks.status, 200);
+    assert.equal(tasks.body['file-scan-tasks'].length, 1);
+    ok(tasks);
+    const gone = await call('POST', `${path}/tasks`, { 'plan-task': 'not-a-task' });
+    assert.equal(gone.status, 404);
+    ok(gone);
+    const bad = await call('POST', `${path}/plan`, { filter: { type: 'eq', term: 'nope', value: 1 } });
+    assert.equal(bad.status, 400);
+    ok(bad);
   });
 
   it('views: create, list, load, exists, replace, rename, drop, errors', async () => {

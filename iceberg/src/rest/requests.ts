@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  long,
   namespace,
   partitionSpec,
   properties,
@@ -121,6 +122,38 @@ export const reportMetricsRequest = z.looseObject({
   'snapshot-id': z.unknown().optional(),
 });
 export type ReportMetricsRequest = z.output<typeof reportMetricsRequest>;
+
+/**
+ * A scan to plan on the server (`PlanTableScanRequest`): a point-in-time scan (`snapshot-id`, else the current
+ * snapshot) or an incremental append scan (after `start-snapshot-id`, or from the first snapshot, up to
+ * `end-snapshot-id` inclusive). `filter` is
+ * the spec's expression JSON, checked when it is bound to the table's schema; `select` and `stats-fields` name columns.
+ */
+export const planTableScanRequest = z
+  .object({
+    'snapshot-id': long.nullish(),
+    select: z.array(z.string()).nullish(),
+    filter: z.unknown().optional(),
+    'min-rows-requested': long.nullish(),
+    'case-sensitive': z.boolean().nullish(),
+    'use-snapshot-schema': z.boolean().nullish(),
+    'start-snapshot-id': long.nullish(),
+    'end-snapshot-id': long.nullish(),
+    'stats-fields': z.array(z.string()).nullish(),
+  })
+  .refine((r) => r['start-snapshot-id'] == null || r['end-snapshot-id'] != null, {
+    message: 'end-snapshot-id is required with start-snapshot-id',
+    path: ['end-snapshot-id'],
+  })
+  .refine((r) => r['end-snapshot-id'] == null || r['snapshot-id'] == null, {
+    message: 'snapshot-id cannot be combined with an incremental scan (end-snapshot-id)',
+    path: ['snapshot-id'],
+  });
+export type PlanTableScanRequest = z.output<typeof planTableScanRequest>;
+
+/** `FetchScanTasksRequest`: one plan task a completed plan handed out. */
+export const fetchScanTasksRequest = z.object({ 'plan-task': z.string().min(1) });
+export type FetchScanTasksRequest = z.output<typeof fetchScanTasksRequest>;
 
 /**
  * The Iceberg S3 signer request (`s3-signer-open-api.yaml`, `S3SignRequest`): the S3 request a client's FileIO is

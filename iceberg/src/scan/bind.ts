@@ -40,7 +40,7 @@ export interface SchemaJson {
   [k: string]: unknown;
 }
 
-type Lookup = { field: BoundField } | { problem: string };
+type Lookup = { field: BoundField } | { problem: string; id: number };
 
 interface SchemaIndex {
   byName: Map<string, Lookup>;
@@ -72,13 +72,17 @@ function indexSchema(schema: SchemaJson): SchemaIndex {
       if (typeof type === 'string') {
         add(name, f['id'], { field: { id: f['id'], name, type } });
       } else if (type && typeof type === 'object' && (type as Record<string, unknown>)['type'] === 'struct') {
-        add(name, f['id'], { problem: `column ${name} is a struct; filter on one of its fields (${name}.…)` });
+        add(name, f['id'], {
+          problem: `column ${name} is a struct; filter on one of its fields (${name}.…)`,
+          id: f['id'],
+        });
         walk((type as Record<string, unknown>)['fields'], `${name}.`);
       } else {
         // Values inside lists and maps have no single value per row to compare, so they are not bindable here.
         const kind = type && typeof type === 'object' ? String((type as Record<string, unknown>)['type']) : 'nested';
         add(name, f['id'], {
           problem: `column ${name} is a ${kind}; filters on list or map columns are not supported`,
+          id: f['id'],
         });
       }
     }
@@ -98,20 +102,32 @@ export function findFieldById(schema: SchemaJson, id: number): BoundField | unde
   return found && 'field' in found ? found.field : undefined;
 }
 
-function resolve(ref: ColumnRef, schema: SchemaJson, caseSensitive: boolean): BoundField {
+/**
+ * The field id of a column named by its full dotted path, of any type (struct, list and map columns too): what a scan
+ * request's `select` and `stats-fields` name. Throws `InvalidArgumentError` for a name the schema does not have.
+ *
+ * @example columnFieldId(schema, 'ID', false) // 1
+ */
+export function columnFieldId(schema: SchemaJson, name: string, caseSensitive: boolean): number {
+  const found = lookup({ kind: 'name', name }, schema, caseSensitive, 'column');
+  if (!found) throw new InvalidArgumentError(`Invalid column: cannot find column ${name}`);
+  return 'field' in found ? found.field.id : found.id;
+}
+
+function lookup(ref: ColumnRef, schema: SchemaJson, caseSensitive: boolean, what: string): Lookup | undefined {
   const index = indexSchema(schema);
-  let found: Lookup | undefined;
-  if (ref.kind === 'id') {
-    found = index.byId.get(ref.id);
-    if (!found) throw new InvalidArgumentError(`Invalid filter: no column with field id ${ref.id} in the schema`);
-  } else if (caseSensitive) {
-    found = index.byName.get(ref.name);
-  } else {
-    const matches = index.byLowerName.get(ref.name.toLowerCase()) ?? [];
-    if (matches.length > 1)
-      throw new InvalidArgumentError(`Invalid filter: column name ${ref.name} is ambiguous without case sensitivity`);
-    found = matches[0];
-  }
+  if (ref.kind === 'id') return index.byId.get(ref.id);
+  if (caseSensitive) return index.byName.get(ref.name);
+  const matches = index.byLowerName.get(ref.name.toLowerCase()) ?? [];
+  if (matches.length > 1)
+    throw new InvalidArgumentError(`Invalid ${what}: column name ${ref.name} is ambiguous without case sensitivity`);
+  return matches[0];
+}
+
+function resolve(ref: ColumnRef, schema: SchemaJson, caseSensitive: boolean): BoundField {
+  const found = lookup(ref, schema, caseSensitive, 'filter');
+  if (!found && ref.kind === 'id')
+    throw new InvalidArgumentError(`Invalid filter: no column with field id ${ref.id} in the schema`);
   if (!found && ref.kind === 'name') throw new InvalidArgumentError(`Invalid filter: cannot find column ${ref.name}`);
   if (!found || 'problem' in found) throw new InvalidArgumentError(`Invalid filter: ${found ? found.problem : ''}`);
   return found.field;

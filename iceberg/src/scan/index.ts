@@ -17,6 +17,7 @@ export {
 } from './expression.ts';
 export {
   bindExpression,
+  columnFieldId,
   findFieldById,
   type BoundExpression,
   type BoundTerm,
@@ -27,7 +28,7 @@ export { literalFor } from './literals.ts';
 export { rewriteNot, negate } from './rewrite-not.ts';
 export { compareValues } from './compare.ts';
 export { fileMayMatch } from './metrics-evaluator.ts';
-export { partitionFields, projectToPartition, type PartitionFieldInfo, type PartitionSpecJson } from './projection.ts';
+export { partitionFields, projectToPartition, type PartitionFieldInfo } from './projection.ts';
 export { partitionMayMatch, manifestMayMatch, type PartitionTuple } from './partition-evaluator.ts';
 export {
   applyTransform,
@@ -37,3 +38,5 @@ export {
   temporalTransform,
   truncateValue,
 } from './transform-values.ts';
+export * from './rest-content-file.ts';
+export * from './delete-index.ts';

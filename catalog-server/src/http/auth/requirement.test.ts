@@ -21,7 +21,7 @@ const ANY: Scope = { under: [] };
 const db: Scope = { in: ['db'] };
 
 describe('what a request needs', () => {
-  it('Iceberg routes: the ref in the URL; reads and metrics read, everything else commits', () => {
+  it('Iceberg routes: the ref in the URL; reads, metrics and scan plans read, everything else commits', () => {
     assert.deepEqual(req('GET', '/iceberg/v1/config'), acts(['read', 'main', undefined, ANY]));
     assert.deepEqual(req('HEAD', '/iceberg/feature%2Fx/v1/namespaces/db'), acts(['read', 'feature/x', undefined, db]));
     assert.deepEqual(req('POST', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev', undefined, db]));
@@ -33,6 +33,18 @@ describe('what a request needs', () => {
     assert.deepEqual(
       req('POST', '/iceberg/dev/v1/wh/namespaces/db/tables/t/Metrics/'),
       acts(['read', 'dev', undefined, db]),
+    );
+    // Planning a scan and fetching its tasks read the table, like a load.
+    for (const word of ['plan', 'tasks', 'Plan'])
+      assert.deepEqual(
+        req('POST', `/iceberg/dev/v1/namespaces/db/tables/t/${word}`),
+        acts(['read', 'dev', undefined, db]),
+        word,
+      );
+    assert.deepEqual(
+      req('POST', '/iceberg/main/v1/namespaces/db/tables/plan'),
+      acts(['commit', 'main', undefined, db]),
+      'a table named plan is committed to',
     );
     // A table (or view) named metrics is committed to like any other.
     assert.deepEqual(

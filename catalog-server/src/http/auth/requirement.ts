@@ -83,7 +83,9 @@ function icebergRequirement(
     scopes === undefined || (a.kind !== 'read' && a.kind !== 'commit') ? [a] : scopes.map((ns) => ({ ...a, ns }));
   const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions: actions.flatMap(scoped) });
   if (method === 'POST' && isTableSubresource(rest, 'sign')) return of(...signActions(ref, body));
-  const reads = READS.has(method) || (method === 'POST' && isTableSubresource(rest, 'metrics'));
+  const reads =
+    READS.has(method) ||
+    (method === 'POST' && (['metrics', 'plan', 'tasks'] as const).some((w) => isTableSubresource(rest, w)));
   if (reads) return of(readOf(ref));
   const write = of(writeOf(ref));
   // Choosing where files go needs `write` on the whole reference (location-choice.ts): unscoped, whatever the path.
@@ -113,10 +115,10 @@ export function isIcebergPath(path: string): boolean {
 /**
  * Whether the path after `v1/` is a table's `word` endpoint, `[<prefix>/]namespaces/<ns>/tables/<table>/<word>`, as
  * the router matches it (literal segments in any case): metrics reports (scan and commit reports carry no data change,
- * and the client reading the table sends them) and S3 sign requests. Only that shape: a commit to a table named
+ * and the client reading the table sends them), scan plans and their tasks (reads), and S3 sign requests. Only that shape: a commit to a table named
  * `metrics` (`namespaces/db/tables/metrics`) is a commit.
  */
-function isTableSubresource(rest: string[], word: 'metrics' | 'sign'): boolean {
+function isTableSubresource(rest: string[], word: 'metrics' | 'sign' | 'plan' | 'tasks'): boolean {
   const at = rest.length === 6 ? 1 : rest.length === 5 ? 0 : -1;
   if (at < 0) return false;
   const lit = (i: number, w: string) => rest[at + i]?.toLowerCase() === w;

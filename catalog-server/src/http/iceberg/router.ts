@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context.ts';
 import { namespaceRoutes } from './namespace-routes.ts';
 import { TABLE_PATH, loadTableHandler, tableExistsHandler, tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
+import { scanRoutes } from './scan-routes.ts';
 import { catalogConfig, readRef, warehousePrefix } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
 import { IDEMPOTENCY_KEY_LIFETIME, idempotentMutations } from './idempotency.ts';
@@ -33,6 +34,7 @@ export function icebergRouter(ctx: AppContext): Router {
     const routes = Router({ mergeParams: true });
     namespaceRoutes(routes, c);
     tableRoutes(routes, c);
+    scanRoutes(routes, c);
     viewRoutes(routes, c);
     refuseOtherMethods(routes);
     return routes;

@@ -24,6 +24,8 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
   'DELETE /v1/{prefix}/namespaces/{namespace}/tables/{table}',
   'GET /v1/{prefix}/namespaces/{namespace}/tables/{table}/credentials',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/metrics',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
   'POST /v1/{prefix}/namespaces/{namespace}/register',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',

@@ -1,13 +1,9 @@
 import { decodeManifest, decodeManifestList, type DataFile, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import {
-  BadRequestError,
-  NoSuchTableError,
-  PreviewUnsupportedError,
-  UnprocessableEntityError,
-} from '../../errors/index.ts';
+import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
-import { ioFor, readTableMetadata } from '../iceberg/metadata-io.ts';
+import { readTableMetadata } from '../iceberg/metadata-io.ts';
+import { readTableFile } from '../iceberg/read-table-file.ts';
 import { cellText } from './cell-text.ts';
 import { decodePreviewToken, encodePreviewToken } from './preview-page-token.ts';
 
@@ -83,7 +79,9 @@ export async function previewTable(
   // Arrow and the Parquet decoder take ~0.2 s to import: the first preview loads them, not the server's start.
   const { decodeParquet } = await import('./parquet-columns.ts');
   const read = (path: string) =>
-    readTableFile(ctx, table, 'data or delete file', path, (buf) => decodeParquet(new Uint8Array(buf)));
+    readTableFile(ctx, { doing: 'preview', table, what: 'data or delete file', path }, (buf) =>
+      decodeParquet(new Uint8Array(buf)),
+    );
 
   // Deleted positions per data file path, with the highest delete sequence number that removes each.
   const deletedAt = new Map<string, Map<bigint, bigint>>();
@@ -172,10 +170,18 @@ function currentSnapshot(md: TableMetadata) {
 
 /** Live entries of every manifest of a snapshot, with data sequence numbers inherited per the spec. */
 async function liveFiles(ctx: Deps, table: string, manifestList: string): Promise<LiveFile[]> {
-  const { manifests } = await readTableFile(ctx, table, 'manifest list', manifestList, decodeManifestList);
+  const { manifests } = await readTableFile(
+    ctx,
+    { doing: 'preview', table, what: 'manifest list', path: manifestList },
+    decodeManifestList,
+  );
   const out: LiveFile[] = [];
   for (const m of manifests) {
-    const { entries } = await readTableFile(ctx, table, 'manifest', m.manifestPath, decodeManifest);
+    const { entries } = await readTableFile(
+      ctx,
+      { doing: 'preview', table, what: 'manifest', path: m.manifestPath },
+      decodeManifest,
+    );
     for (const e of entries) {
       if (e.status === 2) continue;
       const seq = e.sequenceNumber ?? (e.status === 1 ? m.sequenceNumber : 0);
@@ -183,35 +189,6 @@ async function liveFiles(ctx: Deps, table: string, manifestList: string): Promis
     }
   }
   return out;
-}
-
-/**
- * Reads and decodes one file of the table. Its files are what its writers put there: a folder where a file belongs, or
- * bytes that do not decode, are the table's content and not a server fault, so they are a 422 naming the file. Storage
- * failures keep their own answers (404 for a missing file, 403, 503).
- */
-async function readTableFile<T>(
-  ctx: Deps,
-  table: string,
-  what: string,
-  path: string,
-  decode: (buf: Buffer) => T,
-): Promise<T> {
-  const refuse = (why: string) =>
-    new UnprocessableEntityError(`Cannot preview "${table}": its ${what} ${path} ${why}.`, { table, path });
-  let buf: Buffer;
-  try {
-    buf = await ioFor(ctx, path).read(path);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EISDIR') throw refuse('is a folder, not a file');
-    throw err;
-  }
-  try {
-    return decode(buf);
-  } catch (err) {
-    // The Parquet decoder (WebAssembly) throws strings as well as errors.
-    throw refuse(`cannot be decoded (${err instanceof Error ? err.message : String(err)})`);
-  }
 }
 
 function tupleKey(values: unknown[]): string {

@@ -1,0 +1,2 @@
+export { planTableScan, INLINE_MANIFESTS, type PlanTableScanResult } from './plan-table-scan.ts';
+export { fetchScanTasks } from './fetch-scan-tasks.ts';

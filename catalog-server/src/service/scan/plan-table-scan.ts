@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ManifestContent,
+  type ManifestFile,
+  type PlannedTask,
+  type RestScanTasks,
+  type PlanTableScanRequest,
+  type Snapshot,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import { BadRequestError } from '../../errors/index.ts';
+import { displayName } from '../iceberg/keys.ts';
+import { tableStorage, type CallerRights } from '../iceberg/storage-access.ts';
+import type { ClientAccess } from '../signing/client-access.ts';
+import { loadTable } from '../iceberg/table-reads.ts';
+import { encodePlanTask } from './plan-task-token.ts';
+import {
+  bindTableScan,
+  NO_DELETES,
+  manifestTasks,
+  manifestsToScan,
+  scanTasksAnswer,
+  snapshotById,
+  snapshotDeletes,
+  snapshotManifests,
+  type ScanOptions,
+  type TableScan,
+} from './table-scan.ts';
+
+type Deps = Pick<AppContext, 'store' | 'locations' | 'warehouse' | 'warehouses'> & Parameters<typeof tableStorage>[0];
+
+/**
+ * Up to this many data manifests a plan answers with its file scan tasks at once; past it, with one plan task per
+ * manifest, which the client fetches (in parallel, Java's client does) from `POST …/tasks`, so that no one answer
+ * holds a large table's every file.
+ */
+export const INLINE_MANIFESTS = 4;
+
+/** `CompletedPlanningWithIDResult`: planning here is synchronous, so a plan is complete when it is answered. */
+export type PlanTableScanResult = { status: 'completed'; 'plan-id': string } & Partial<RestScanTasks> & {
+    'plan-tasks'?: string[];
+    'storage-credentials'?: unknown[];
+  };
+
+/**
+ * Plans a scan of a table at a reference on the server (`POST …/tables/{table}/plan`): a point-in-time scan of
+ * `snapshot-id` (the current snapshot by default), or an incremental append scan of the files the append snapshots
+ * after `start-snapshot-id` up to `end-snapshot-id` added. Manifests and files are kept when their partitions and
+ * column bounds may hold rows the filter matches (a superset: the client still applies the filter to rows), each data
+ * file with the delete files that apply to it. `storage-credentials` come with it when the client asked for vended
+ * credentials (as with a load).
+ *
+ * @example await planTableScan(ctx, 'main', ['shop'], 'orders', { filter: { type: 'eq', term: 'id', value: 1 } }, access)
+ */
+export async function planTableScan(
+  ctx: Deps,
+  ref: string,
+  ns: string[],
+  name: string,
+  req: PlanTableScanRequest,
+  access: { client: ClientAccess; caller: CallerRights },
+): Promise<PlanTableScanResult> {
+  const table = displayName(ns, name);
+  const t = await loadTable(ctx, ref, ns, name);
+  const md = t.metadata;
+  const opts: ScanOptions = {
+    filter: req.filter,
+    caseSensitive: req['case-sensitive'] ?? true,
+    useSnapshotSchema: req['use-snapshot-schema'] ?? false,
+    select: req.select ?? undefined,
+    statsFields: req['stats-fields'] ?? undefined,
+  };
+  const planId = randomUUID();
+  const credentials = (await tableStorage(ctx, ref, md, access.client, access.caller, ns)).credentials;
+  const done = (answer: Partial<RestScanTasks> & { 'plan-tasks'?: string[] }): PlanTableScanResult => ({
+    status: 'completed',
+    'plan-id': planId,
+    ...answer,
+    ...(credentials.length ? { 'storage-credentials': credentials } : {}),
+  });
+
+  // Each unit: a manifest of a snapshot, and for an incremental scan the snapshot whose additions are wanted.
+  let units: Array<{ snapshot: Snapshot; manifest: ManifestFile; addedOnly: boolean }>;
+  let scan: TableScan;
+  let deleteManifests: ManifestFile[] = [];
+  if (req['end-snapshot-id'] != null) {
+    const end = snapshotById(md, req['end-snapshot-id'], 'end snapshot');
+    scan = bindTableScan(table, md, end, opts);
+    units = [];
+    for (const s of appendsBetween(md, req['start-snapshot-id'] ?? undefined, end)) {
+      const manifests = manifestsToScan(scan, await snapshotManifests(ctx, scan, s), ManifestContent.DATA);
+      for (const m of manifests)
+        if (BigInt(m.addedSnapshotId) === s['snapshot-id']) units.push({ snapshot: s, manifest: m, addedOnly: true });
+    }
+  } else {
+    const id = req['snapshot-id'] ?? md['current-snapshot-id'];
+    const snapshot = id === null || id === undefined ? undefined : snapshotById(md, id);
+    scan = bindTableScan(table, md, snapshot, opts);
+    if (!snapshot) return done({ 'file-scan-tasks': [] });
+    const manifests = await snapshotManifests(ctx, scan, snapshot);
+    units = manifestsToScan(scan, manifests, ManifestContent.DATA).map((manifest) => ({
+      snapshot,
+      manifest,
+      addedOnly: false,
+    }));
+    deleteManifests = manifestsToScan(scan, manifests, ManifestContent.DELETES);
+  }
+
+  if (units.length > INLINE_MANIFESTS) {
+    return done({
+      'plan-tasks': units.map((u) =>
+        encodePlanTask({
+          metadataLocation: t.metadataLocation!,
+          snapshotId: String(u.snapshot['snapshot-id']),
+          manifestPath: u.manifest.manifestPath,
+          addedOnly: u.addedOnly,
+          filter: opts.filter,
+          caseSensitive: opts.caseSensitive,
+          useSnapshotSchema: opts.useSnapshotSchema,
+          statsFields: opts.statsFields,
+        }),
+      ),
+    });
+  }
+  const deletes = deleteManifests.length ? await snapshotDeletes(ctx, scan, deleteManifests) : NO_DELETES;
+  const tasks: PlannedTask[] = [];
+  for (const u of units)
+    tasks.push(
+      ...(await manifestTasks(ctx, scan, u.manifest, deletes, u.addedOnly ? u.snapshot['snapshot-id'] : undefined)),
+    );
+  return done(scanTasksAnswer(scan, tasks, deletes));
+}
+
+/**
+ * The append snapshots after `start` (exclusive; without it, from the first ancestor) up to `end` (inclusive), oldest
+ * first: what an incremental append scan reads. `start` must be an ancestor of `end` (400 otherwise, as Java's scan
+ * refuses it).
+ */
+function appendsBetween(md: TableMetadata, start: bigint | undefined, end: Snapshot): Snapshot[] {
+  const byId = new Map(md.snapshots.map((s) => [s['snapshot-id'], s]));
+  const out: Snapshot[] = [];
+  for (let s: Snapshot | undefined = end; ; s = byId.get(s['parent-snapshot-id'] ?? -1n)) {
+    if (!s && start === undefined) break;
+    if (!s)
+      throw new BadRequestError(
+        `Cannot plan the incremental scan: start snapshot ${start} is not an ancestor of end snapshot ${end['snapshot-id']}.`,
+      );
+    if (s['snapshot-id'] === start) break;
+    if ((s.summary['operation'] ?? 'append') === 'append') out.push(s);
+  }
+  return out.reverse();
+}

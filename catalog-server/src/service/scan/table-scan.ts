@@ -1,0 +1,203 @@
+import type { ManifestContent } from '@ratatouille/iceberg';
+import {
+  DeleteIndex,
+  bindExpression,
+  columnFieldId,
+  decodeManifest,
+  decodeManifestList,
+  fileMayMatch,
+  liveEntries,
+  manifestMayMatch,
+  parseExpression,
+  partitionMayMatch,
+  restContentFile,
+  restScanTasks,
+  schemaFieldTypes,
+  type BoundExpression,
+  type DataFile,
+  type DeleteEntry,
+  type ManifestFile,
+  type PlannedTask,
+  type RestContentFile,
+  type RestScanTasks,
+  type Schema,
+  type Snapshot,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts';
+import { readTableFile } from '../iceberg/read-table-file.ts';
+
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
+
+/** A scan bound to one table's metadata: what every manifest of the scan is read with. */
+export interface TableScan {
+  /** `ns.table`, for messages. */
+  table: string;
+  metadata: TableMetadata;
+  /** The schema the filter and the names are bound to. */
+  schema: Schema;
+  filter: BoundExpression | undefined;
+  /** The filter as the request sent it: each task's residual (Java needs one; rows are filtered again with it). */
+  residual: unknown;
+  /** Field ids whose stats the tasks carry; none when the request named none. */
+  statsFieldIds: ReadonlySet<number>;
+  /** Every field's type by id over all the table's schemas (current first): partition fields of older specs too. */
+  fieldTypes: ReadonlyMap<number, string>;
+}
+
+/** The options of a scan request, as the plan request or a plan task carries them. */
+export interface ScanOptions {
+  filter: unknown;
+  caseSensitive: boolean;
+  useSnapshotSchema: boolean;
+  select?: string[] | undefined;
+  statsFields?: string[] | undefined;
+}
+
+/** The live delete files of a snapshot, indexed for finding those that apply to a data file. */
+export interface SnapshotDeletes {
+  files: DeleteEntry[];
+  index: DeleteIndex;
+}
+
+/**
+ * Binds a request's filter and column names to the table: the snapshot's schema when `useSnapshotSchema` (time travel),
+ * else the current one. An unknown column or a literal that does not fit its column is a 400.
+ *
+ * @example const scan = bindTableScan('shop.orders', md, snapshot, { filter: { type: 'eq', term: 'id', value: 1 }, caseSensitive: true, useSnapshotSchema: false })
+ */
+export function bindTableScan(
+  table: string,
+  metadata: TableMetadata,
+  snapshot: Snapshot | undefined,
+  opts: ScanOptions,
+): TableScan {
+  const schemaId =
+    opts.useSnapshotSchema && snapshot?.['schema-id'] !== undefined
+      ? snapshot['schema-id']
+      : metadata['current-schema-id'];
+  const schema = metadata.schemas.find((s) => s['schema-id'] === schemaId) ?? metadata.schemas.at(-1)!;
+  const field = (name: string) => columnFieldId(schema, name, opts.caseSensitive);
+  for (const name of opts.select ?? []) field(name);
+  const statsFieldIds = new Set((opts.statsFields ?? []).map(field));
+  const given = opts.filter !== undefined && opts.filter !== null;
+  const filter = given ? bindExpression(parseExpression(opts.filter), schema, opts.caseSensitive) : undefined;
+  const others = metadata.schemas.filter((s) => s !== schema);
+  const fieldTypes = schemaFieldTypes(schema, ...others);
+  return { table, metadata, schema, filter, residual: given ? opts.filter : true, statsFieldIds, fieldTypes };
+}
+
+/** A snapshot of the table by id: 400 when the table has none such (expired, or never there). */
+export function snapshotById(md: TableMetadata, id: bigint, what = 'snapshot'): Snapshot {
+  const s = md.snapshots.find((x) => x['snapshot-id'] === id);
+  if (!s)
+    throw new BadRequestError(`Cannot plan the scan: the table has no ${what} ${id}.`, { snapshotId: String(id) });
+  return s;
+}
+
+/** The manifests of a snapshot. */
+export async function snapshotManifests(ctx: Deps, scan: TableScan, snapshot: Snapshot): Promise<ManifestFile[]> {
+  const path = snapshot['manifest-list'];
+  if (!path)
+    throw new UnprocessableEntityError(
+      `Cannot plan a scan of "${scan.table}": snapshot ${snapshot['snapshot-id']} lists its manifests inline (format v1 without a manifest list).`,
+      { table: scan.table },
+    );
+  const list = await readTableFile(
+    ctx,
+    { doing: 'plan a scan of', table: scan.table, what: 'manifest list', path },
+    decodeManifestList,
+  );
+  return list.manifests;
+}
+
+/** The manifests of `content` whose partition summaries may hold rows the filter matches. */
+export function manifestsToScan(scan: TableScan, manifests: ManifestFile[], content: ManifestContent): ManifestFile[] {
+  return manifests.filter(
+    (m) =>
+      m.content === content &&
+      (!scan.filter || manifestMayMatch(scan.filter, specOf(scan, m.partitionSpecId), scan.schema, m.partitions ?? [])),
+  );
+}
+
+/** The live delete files of a snapshot's delete manifests, those in partitions the filter may match, indexed. */
+export async function snapshotDeletes(
+  ctx: Deps,
+  scan: TableScan,
+  deleteManifests: ManifestFile[],
+): Promise<SnapshotDeletes> {
+  const files: DeleteEntry[] = [];
+  for (const m of deleteManifests) {
+    const inPartition = partitionTest(scan, m.partitionSpecId);
+    for (const e of liveEntries(await manifestEntries(ctx, scan, m), m)) {
+      if (inPartition(e.file.partition))
+        files.push({ file: e.file, dataSequenceNumber: e.dataSequenceNumber, specId: m.partitionSpecId });
+    }
+  }
+  const specs = new Map(scan.metadata['partition-specs'].map((p) => [p['spec-id'], p]));
+  return { files, index: new DeleteIndex(files, { specs }) };
+}
+
+/** No deletes: what an incremental append scan applies. */
+export const NO_DELETES: SnapshotDeletes = { files: [], index: new DeleteIndex([]) };
+
+/**
+ * The file scan tasks of one data manifest: its live files (with `addedBy`, only those that snapshot added) in
+ * partitions and with column bounds the filter may match, each with the deletes that apply to it.
+ */
+export async function manifestTasks(
+  ctx: Deps,
+  scan: TableScan,
+  manifest: ManifestFile,
+  deletes: SnapshotDeletes,
+  addedBy?: bigint,
+): Promise<PlannedTask[]> {
+  const spec = specOf(scan, manifest.partitionSpecId);
+  const inPartition = partitionTest(scan, manifest.partitionSpecId);
+  const out: PlannedTask[] = [];
+  for (const e of liveEntries(await manifestEntries(ctx, scan, manifest), manifest)) {
+    if (addedBy !== undefined && (e.status !== 1 || e.snapshotId !== addedBy)) continue;
+    if (!inPartition(e.file.partition) || (scan.filter && !fileMayMatch(scan.filter, e.file))) continue;
+    out.push({
+      dataFile: restContentFile(e.file, { spec, fieldTypes: scan.fieldTypes, stats: scan.statsFieldIds }),
+      deletes: deletes.index.forDataFile(e.file, e.dataSequenceNumber, manifest.partitionSpecId),
+      residualFilter: scan.residual,
+    });
+  }
+  return out;
+}
+
+/** The spec's `ScanTasks` of some tasks: only the delete files they refer to are sent (and converted). */
+export function scanTasksAnswer(scan: TableScan, tasks: PlannedTask[], deletes: SnapshotDeletes): RestScanTasks {
+  const converted: RestContentFile[] = [];
+  for (const i of new Set(tasks.flatMap((t) => t.deletes))) {
+    const d = deletes.files[i]!;
+    converted[i] = restContentFile(d.file, { spec: specOf(scan, d.specId), fieldTypes: scan.fieldTypes });
+  }
+  return restScanTasks(tasks, converted);
+}
+
+async function manifestEntries(ctx: Deps, scan: TableScan, m: ManifestFile) {
+  const decoded = await readTableFile(
+    ctx,
+    { doing: 'plan a scan of', table: scan.table, what: 'manifest', path: m.manifestPath },
+    decodeManifest,
+  );
+  return decoded.entries;
+}
+
+function specOf(scan: TableScan, specId: number) {
+  const spec = scan.metadata['partition-specs'].find((s) => s['spec-id'] === specId);
+  if (!spec)
+    throw new UnprocessableEntityError(
+      `Cannot plan a scan of "${scan.table}": a manifest names partition spec ${specId}, which the table does not have.`,
+      { table: scan.table },
+    );
+  return spec;
+}
+
+function partitionTest(scan: TableScan, specId: number): (p: DataFile['partition']) => boolean {
+  if (!scan.filter) return () => true;
+  return partitionMayMatch(scan.filter, specOf(scan, specId), scan.schema);
+}

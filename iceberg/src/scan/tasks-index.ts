@@ -1,2 +1,0 @@
-export * from './rest-content-file.ts';
-export * from './delete-index.ts';
