@@ -5,6 +5,7 @@ import { canTransform, parseTransform, type Transform } from '../model/transform
 import { parsePrimitiveType } from '../model/types.ts';
 import type { ColumnRef, ComparisonOp, Expression, SetOp, UnaryOp, UnboundTerm } from './expression.ts';
 import { literalFor } from './literals.ts';
+import { partitionResultType } from './transform-values.ts';
 
 /**
  * Binding resolves each column of a parsed filter against the table schema (to its field id and primitive type) and
@@ -133,19 +134,6 @@ function resolve(ref: ColumnRef, schema: SchemaJson, caseSensitive: boolean): Bo
   return found.field;
 }
 
-/** The type of a transform's values for a source type (Iceberg's result types). */
-function transformResultType(transform: Transform, sourceType: string): string {
-  switch (transform.name) {
-    case 'identity':
-    case 'truncate':
-      return sourceType;
-    case 'day':
-      return 'date';
-    default:
-      return 'int';
-  }
-}
-
 function bindTerm(term: UnboundTerm & { kind: 'column' | 'transform' }, schema: SchemaJson, cs: boolean): BoundTerm {
   const field = resolve(term.ref, schema, cs);
   if (term.kind === 'column') return { kind: 'column', field };
@@ -154,7 +142,7 @@ function bindTerm(term: UnboundTerm & { kind: 'column' | 'transform' }, schema: 
   const source = parsePrimitiveType(field.type);
   if (typeof source === 'string' || !canTransform(transform, source))
     throw new InvalidArgumentError(`Invalid filter: transform ${term.transform} cannot apply to ${field.type}`);
-  return { kind: 'transform', transform, field, resultType: transformResultType(transform, field.type) };
+  return { kind: 'transform', transform, field, resultType: partitionResultType(term.transform, field.type) };
 }
 
 const typeOf = (t: BoundTerm) => (t.kind === 'column' ? t.field.type : t.resultType);

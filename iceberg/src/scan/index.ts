@@ -35,8 +35,10 @@ export {
   bucketHash,
   bucketValue,
   murmur3Hash,
+  partitionResultType,
   temporalTransform,
   truncateValue,
 } from './transform-values.ts';
 export * from './rest-content-file.ts';
+export * from './rest-values.ts';
 export * from './delete-index.ts';

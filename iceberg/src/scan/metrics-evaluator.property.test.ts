@@ -2,25 +2,9 @@ import assert from 'node:assert/strict';
 import { FileContent, type DataFile } from '../avro/manifest.ts';
 import { toSingleValue, type IcebergPrimitiveValue } from '../avro/single-value.ts';
 import { fileMayMatch } from './metrics-evaluator.ts';
-import { bindJson } from './test-schema.ts';
+import { bindJson, int, pick, rng, type Gen } from './test-schema.ts';
 import { parseTransform } from '../model/transforms.ts';
 import { applyTransform, truncateString } from './transform-values.ts';
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Gen = () => number;
-const pick = <T>(r: Gen, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-const int = (r: Gen, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
 interface Column {
   name: string;

@@ -5,7 +5,7 @@ import { toSingleValue, type IcebergPrimitiveValue } from '../avro/single-value.
 import type { BoundExpression } from './bind.ts';
 import { manifestMayMatch, partitionMayMatch, type PartitionTuple } from './partition-evaluator.ts';
 import { partitionFields, projectToPartition } from './projection.ts';
-import { bindJson, SCHEMA } from './test-schema.ts';
+import { bindJson, int, pick, rng, SCHEMA, type Gen } from './test-schema.ts';
 import { applyTransform } from './transform-values.ts';
 
 const DAY_US = 86_400_000_000n;
@@ -188,22 +188,6 @@ describe('scan: manifest pruning by partition summaries', () => {
     );
   });
 });
-
-/** mulberry32: a small seeded generator, so a failure replays. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Gen = () => number;
-const pick = <T>(r: Gen, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-const int = (r: Gen, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
 /** Random values of a source column, dense around 1970 and around unit boundaries so edges are hit. */
 const GENERATORS: Record<string, (r: Gen) => IcebergPrimitiveValue> = {

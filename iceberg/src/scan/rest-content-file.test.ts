@@ -4,19 +4,15 @@ import { toSingleValue } from '../avro/single-value.ts';
 import { parseJson } from '../json.ts';
 import {
   DELETE_FILE_PATH_FIELD_ID,
-  JsonDouble,
-  decimalString,
-  isoDate,
-  partitionResultType,
   restContentFile,
   restFileScanTask,
   restPartition,
   restScanTasks,
-  restValue,
   schemaFieldTypes,
-  stringifyScanJson,
   type PartitionSpecJson,
 } from './rest-content-file.ts';
+import { JsonDouble, decimalString, isoDate, restValue, stringifyScanJson } from './rest-values.ts';
+import { partitionResultType } from './transform-values.ts';
 
 const schema = {
   type: 'struct',

@@ -10,14 +10,15 @@
  *   keyed by field id, but writes the array). Each value has the JSON form of the field's *result* type, and the
  *   `day` transform's result type is `date` in Java, so a day partition is an ISO date string, not an int.
  * - `float` / `double` values must be JSON floating-point literals (`1.0`, not `1`): Java checks
- *   `isFloatingPointNumber()`. They are returned as {@link JsonDouble}; serialize with {@link stringifyScanJson}.
+ *   `isFloatingPointNumber()`. They are returned as `JsonDouble`s; serialize with `stringifyScanJson` (rest-values.ts).
  * - `residual-filter`: Java 1.11 builds a residual evaluator from it without a null check, so a task of a partitioned
  *   spec without one fails when the engine asks for its residual. {@link restFileScanTask} therefore always writes it.
  */
 import { FileContent, type DataFile } from '../avro/manifest.ts';
 import type { Long } from '../avro/ocf.ts';
-import { primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.ts';
-import { stringifyJson } from '../json.ts';
+import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
+import { hex, restValue, type RestPrimitiveJson } from './rest-values.ts';
+import { partitionResultType } from './transform-values.ts';
 
 /** A partition field of a partition spec as table metadata JSON writes it. */
 export interface PartitionFieldJson {
@@ -35,19 +36,6 @@ export interface PartitionSpecJson {
   fields: PartitionFieldJson[];
 }
 
-/** A double or float value; serialized by {@link stringifyScanJson} as a floating-point literal (`1.0`). */
-export class JsonDouble {
-  constructor(readonly value: number) {}
-
-  /** Plain `JSON.stringify` / `stringifyJson` fall back to an ordinary number (`1`), which Java rejects. */
-  toJSON(): number {
-    return this.value;
-  }
-}
-
-/** One value in the JSON form of `SingleValueParser` (the spec's `PrimitiveTypeValue`); 64-bit integers as bigint. */
-export type RestPrimitiveJson = boolean | number | bigint | string | JsonDouble | null;
-
 /** The spec's `CountMap`: column ids and their counts (longs). */
 export interface RestCountMap {
   keys: number[];
@@ -62,7 +50,7 @@ export interface RestBoundsMap {
 
 export type RestFileContent = 'data' | 'position-deletes' | 'equality-deletes';
 
-/** A `ContentFile` (`DataFile`, `PositionDeleteFile` or `EqualityDeleteFile`) ready for {@link stringifyScanJson}. */
+/** A `ContentFile` (`DataFile`, `PositionDeleteFile` or `EqualityDeleteFile`) ready for `stringifyScanJson`. */
 export interface RestContentFile {
   'spec-id': number;
   content: RestFileContent;
@@ -263,10 +251,6 @@ function boundsMap(map: Map<number, Uint8Array> | null | undefined, keep: Readon
   return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => hex(v)) };
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
-}
-
 /**
  * The partition tuple as an array ordered by the spec's fields, each value in the JSON form of the field's result
  * type. `partition` is keyed by partition field name, as `decodeManifest` gives it.
@@ -287,21 +271,6 @@ export function restPartition(
       value,
     );
   });
-}
-
-/**
- * The type of a partition transform's values, as Java's `Transform.getResultType` gives it: `identity`, `truncate[W]`
- * and `void` keep the source type, `day` gives `date`, `year`/`month`/`hour`/`bucket[N]` give `int`.
- */
-export function partitionResultType(transform: string, sourceType: string | undefined): string {
-  const t = transform.trim().toLowerCase();
-  if (t === 'day') return 'date';
-  if (t === 'year' || t === 'month' || t === 'hour' || t.startsWith('bucket[')) return 'int';
-  if (t === 'identity' || t === 'void' || t.startsWith('truncate[')) {
-    if (sourceType === undefined) throw new Error(`the source column of a ${transform} partition field is not known`);
-    return sourceType;
-  }
-  throw new Error(`unsupported partition transform ${transform}`);
 }
 
 interface SchemaTypeJson {
@@ -337,152 +306,4 @@ export function schemaFieldTypes(...schemas: unknown[]): Map<number, string> {
   };
   for (const s of schemas) visit(undefined, s);
   return out;
-}
-
-const MICROS_PER_DAY = 86_400_000_000n;
-const NANOS_PER_DAY = 86_400_000_000_000n;
-
-/**
- * One value of an Iceberg primitive type in the JSON form Java's `SingleValueParser` writes and reads:
- * boolean; int → number; long → bigint; float/double → {@link JsonDouble}; decimal → plain string with the type's
- * scale (`"123.45"`); string; uuid → lower-case canonical string; date → `YYYY-MM-DD`; time → `HH:MM:SS.ssssss`;
- * timestamp → `YYYY-MM-DDTHH:MM:SS.ssssss` (`+00:00` appended for timestamptz), nanosecond types with 9 fraction
- * digits; fixed/binary → upper-case hex. `value` is in the representation of `single-value.ts`.
- */
-export function restValue(type: string, value: IcebergPrimitiveValue | null): RestPrimitiveJson {
-  if (value === null) return null;
-  const kind = primitiveKind(type);
-  switch (kind) {
-    case 'boolean':
-      return Boolean(value);
-    case 'int':
-      return Number(value);
-    case 'long':
-      return BigInt(value as number | bigint);
-    case 'float':
-    case 'double':
-      return doubleJson(Number(value));
-    case 'decimal':
-      return decimalString(BigInt(value as number | bigint), decimalScale(type));
-    case 'string':
-      return String(value);
-    case 'uuid':
-      return String(value).toLowerCase();
-    case 'date':
-      return isoDate(Number(value));
-    case 'time':
-      return isoTime(BigInt(value as number | bigint), 6);
-    case 'timestamp':
-    case 'timestamptz':
-      return isoTimestamp(BigInt(value as number | bigint), MICROS_PER_DAY, 6, kind === 'timestamptz');
-    case 'timestamp_ns':
-    case 'timestamptz_ns':
-      return isoTimestamp(BigInt(value as number | bigint), NANOS_PER_DAY, 9, kind === 'timestamptz_ns');
-    case 'fixed':
-    case 'binary':
-      return hex(value as Uint8Array);
-    default:
-      throw new Error(`no REST JSON form for a value of type ${type}`);
-  }
-}
-
-/** Java's Jackson writes non-finite doubles as strings; they do not read back as doubles there either. */
-function doubleJson(v: number): RestPrimitiveJson {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  return new JsonDouble(v);
-}
-
-function decimalScale(type: string): number {
-  const m = /^decimal\(\s*\d+\s*,\s*(\d+)\s*\)$/.exec(type.trim());
-  if (!m) throw new Error(`not a decimal type: ${type}`);
-  return Number(m[1]);
-}
-
-/** `unscaled × 10^-scale` as plain text, like Java's `BigDecimal.toPlainString` (`-5` at scale 2 → `-0.05`). */
-export function decimalString(unscaled: bigint, scale: number): string {
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString();
-  if (scale === 0) return (negative ? '-' : '') + digits;
-  const padded = digits.padStart(scale + 1, '0');
-  const text = `${padded.slice(0, padded.length - scale)}.${padded.slice(padded.length - scale)}`;
-  return (negative ? '-' : '') + text;
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-}
-
-/** Days since 1970-01-01 as an ISO-8601 local date, years past 9999 with `+` as Java's `ISO_LOCAL_DATE` writes. */
-export function isoDate(days: number): string {
-  // Civil-from-days over 400-year eras (proleptic Gregorian), valid for any int day count.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const y = year < 0 ? `-${String(-year).padStart(4, '0')}` : year > 9999 ? `+${year}` : String(year).padStart(4, '0');
-  return `${y}-${two(month)}-${two(day)}`;
-}
-
-function two(n: number | bigint): string {
-  return String(n).padStart(2, '0');
-}
-
-/** Time of day from units (µs or ns) since midnight, with `digits` fraction digits. */
-function isoTime(units: bigint, digits: 6 | 9): string {
-  const perSecond = digits === 6 ? 1_000_000n : 1_000_000_000n;
-  const seconds = units / perSecond;
-  const fraction = units % perSecond;
-  const h = seconds / 3600n;
-  const m = (seconds / 60n) % 60n;
-  const s = seconds % 60n;
-  return `${two(h)}:${two(m)}:${two(s)}.${fraction.toString().padStart(digits, '0')}`;
-}
-
-function isoTimestamp(units: bigint, perDay: bigint, digits: 6 | 9, utc: boolean): string {
-  const days = floorDiv(units, perDay);
-  const ofDay = units - days * perDay;
-  return `${isoDate(Number(days))}T${isoTime(ofDay, digits)}${utc ? '+00:00' : ''}`;
-}
-
-/**
- * {@link stringifyJson} (bigints as exact numbers) that also writes every {@link JsonDouble} as a JSON
- * floating-point literal: `1.0` rather than `1`, `-0.0`, `1e+21`.
- *
- * @example stringifyScanJson({ v: new JsonDouble(2), n: 9007199254740993n }) // '{"v":2.0,"n":9007199254740993}'
- */
-export function stringifyScanJson(value: unknown, indent = 0): string {
-  const mark = `rat-double-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}:`;
-  let found = false;
-  const replace = (v: unknown): unknown => {
-    if (v instanceof JsonDouble) {
-      found = true;
-      return mark + doubleLiteral(v.value);
-    }
-    if (Array.isArray(v)) return v.map(replace);
-    if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = replace(x);
-      return o;
-    }
-    return v;
-  };
-  const prepared = replace(value);
-  const text = stringifyJson(prepared, indent);
-  if (!found) return text;
-  const quoted = new RegExp(`"${mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([-+0-9.eE]+)"`, 'g');
-  return text.replace(quoted, '$1');
-}
-
-function doubleLiteral(v: number): string {
-  if (Object.is(v, -0)) return '-0.0';
-  const s = String(v);
-  return /[.eE]/.test(s) ? s : `${s}.0`;
 }

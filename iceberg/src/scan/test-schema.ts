@@ -45,3 +45,19 @@ export const SCHEMA = {
 /** Parses and binds a JSON filter against SCHEMA. */
 export const bindJson = (json: unknown, caseSensitive = true): BoundExpression =>
   bindExpression(parseExpression(json), SCHEMA, caseSensitive);
+
+/** mulberry32: a small seeded generator, so a failure replays. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Gen = () => number;
+export const pick = <T>(r: Gen, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+export const int = (r: Gen, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

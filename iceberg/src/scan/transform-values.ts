@@ -199,3 +199,18 @@ export function applyTransform(
       return undefined;
   }
 }
+
+/**
+ * The type of a partition transform's values, as Java's `Transform.getResultType` gives it: `identity`, `truncate[W]`
+ * and `void` keep the source type, `day` gives `date`, `year`/`month`/`hour`/`bucket[N]` give `int`.
+ */
+export function partitionResultType(transform: string, sourceType: string | undefined): string {
+  const t = transform.trim().toLowerCase();
+  if (t === 'day') return 'date';
+  if (t === 'year' || t === 'month' || t === 'hour' || t.startsWith('bucket[')) return 'int';
+  if (t === 'identity' || t === 'void' || t.startsWith('truncate[')) {
+    if (sourceType === undefined) throw new Error(`the source column of a ${transform} partition field is not known`);
+    return sourceType;
+  }
+  throw new Error(`unsupported partition transform ${transform}`);
+}
