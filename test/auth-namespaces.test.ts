@@ -79,6 +79,8 @@ describe('auth: namespace-restricted roles', function () {
     assert.equal((await as('analyst', 'GET', ice('/namespaces/sales%1Feu/tables/returns', 'dev'))).status, 200);
     assert.equal((await as('analyst', 'GET', ice('/namespaces/sales%1Feu/tables/returns'))).status, 200);
     assert.equal((await as('analyst', 'GET', ice('/namespaces/sales/tables/orders/credentials'))).status, 200);
+    // Planning a scan on the server is a read of the table.
+    assert.equal((await as('analyst', 'POST', ice('/namespaces/sales/tables/orders/plan'), {})).status, 200);
     assert.equal((await as('analyst', 'GET', ice('/namespaces/sales'))).status, 200);
     assert.equal((await as('analyst', 'GET', ice('/config'))).status, 200);
   });
@@ -93,6 +95,8 @@ describe('auth: namespace-restricted roles', function () {
       ['GET', '/namespaces/hr/tables'],
       ['GET', '/namespaces/hr/views'],
       ['POST', '/namespaces/hr/tables/salaries/metrics'],
+      ['POST', '/namespaces/hr/tables/salaries/plan'],
+      ['POST', '/namespaces/hr/tables/salaries/tasks'],
       ['GET', '/wh/namespaces/hr/tables/salaries'],
     ] as const) {
       icebergForbidden(await as('analyst', m, ice(p), m === 'POST' ? {} : undefined), `${m} ${p}`, 'hr');
