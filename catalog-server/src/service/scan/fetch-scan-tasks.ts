@@ -47,12 +47,13 @@ export async function fetchScanTasks(
       : await readTableMetadata(ctx, task.metadataLocation, { copy: false });
   const snapshot = md.snapshots.find((s) => String(s['snapshot-id']) === task.snapshotId);
   if (!snapshot) throw new NoSuchPlanTaskError(table, `its snapshot ${task.snapshotId} is gone`);
-  const scan = bindTableScan(table, md, snapshot, {
+  const scan = bindTableScan(table, md, {
     filter: task.filter,
     caseSensitive: task.caseSensitive,
-    useSnapshotSchema: task.useSnapshotSchema,
+    schemaId: task.schemaId,
     statsFields: task.statsFields,
   });
+  if (!scan) throw new NoSuchPlanTaskError(table, `its schema ${task.schemaId} is gone`);
   const manifests = await snapshotManifests(ctx, scan, snapshot);
   const manifest = manifests.find((m) => m.manifestPath === task.manifestPath && m.content === ManifestContent.DATA);
   if (!manifest) throw new NoSuchPlanTaskError(table, `its manifest is not in snapshot ${task.snapshotId}`);

@@ -9,7 +9,7 @@ import {
   type TableMetadata,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { BadRequestError } from '../../errors/index.ts';
+import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts';
 import { displayName } from '../iceberg/keys.ts';
 import { tableStorage, type CallerRights } from '../iceberg/storage-access.ts';
 import type { ClientAccess } from '../signing/client-access.ts';
@@ -24,6 +24,7 @@ import {
   snapshotById,
   snapshotDeletes,
   snapshotManifests,
+  scanSchemaId,
   type ScanOptions,
   type TableScan,
 } from './table-scan.ts';
@@ -61,75 +62,89 @@ export async function planTableScan(
   req: PlanTableScanRequest,
   access: { client: ClientAccess; caller: CallerRights },
 ): Promise<PlanTableScanResult> {
-  const table = displayName(ns, name);
   const t = await loadTable(ctx, ref, ns, name);
-  const md = t.metadata;
-  const opts: ScanOptions = {
+  const planned = await scanUnits(ctx, displayName(ns, name), t.metadata, req);
+  const credentials = (await tableStorage(ctx, ref, t.metadata, access.client, access.caller, ns)).credentials;
+  const answer: PlanTableScanResult = { status: 'completed', 'plan-id': randomUUID() };
+  if (credentials.length) answer['storage-credentials'] = credentials;
+  const { scan, units, options } = planned;
+  if (units.length > INLINE_MANIFESTS) {
+    const task = (u: ScanUnit) =>
+      encodePlanTask({
+        filter: options.filter,
+        caseSensitive: options.caseSensitive,
+        schemaId: options.schemaId,
+        statsFields: options.statsFields,
+        metadataLocation: t.metadataLocation!,
+        snapshotId: String(u.snapshot['snapshot-id']),
+        manifestPath: u.manifest.manifestPath,
+        addedOnly: u.addedOnly,
+      });
+    return { ...answer, 'plan-tasks': units.map(task) };
+  }
+  const deletes = planned.deleteManifests.length
+    ? await snapshotDeletes(ctx, scan, planned.deleteManifests)
+    : NO_DELETES;
+  const tasks: PlannedTask[] = [];
+  for (const u of units) {
+    const addedBy = u.addedOnly ? u.snapshot['snapshot-id'] : undefined;
+    tasks.push(...(await manifestTasks(ctx, scan, u.manifest, deletes, addedBy)));
+  }
+  return { ...answer, ...scanTasksAnswer(scan, tasks, deletes) };
+}
+
+/** One data manifest a scan reads, of the snapshot that lists it; `addedOnly`: only the files that snapshot added. */
+interface ScanUnit {
+  snapshot: Snapshot;
+  manifest: ManifestFile;
+  addedOnly: boolean;
+}
+
+/**
+ * What a plan request reads: the data manifests (of the snapshot scanned, or of each append snapshot of an
+ * incremental scan) and the delete manifests whose partitions the filter may match, with the scan bound to the schema
+ * of the snapshot (time travel with `use-snapshot-schema`) or the current one.
+ */
+async function scanUnits(
+  ctx: Deps,
+  table: string,
+  md: TableMetadata,
+  req: PlanTableScanRequest,
+): Promise<{ scan: TableScan; options: ScanOptions; units: ScanUnit[]; deleteManifests: ManifestFile[] }> {
+  const incremental = req['end-snapshot-id'] != null;
+  const id = incremental ? req['end-snapshot-id'] : (req['snapshot-id'] ?? md['current-snapshot-id']);
+  const snapshot =
+    id === null || id === undefined ? undefined : snapshotById(md, id, incremental ? 'end snapshot' : 'snapshot');
+  const options: ScanOptions = {
     filter: req.filter,
     caseSensitive: req['case-sensitive'] ?? true,
-    useSnapshotSchema: req['use-snapshot-schema'] ?? false,
+    schemaId: scanSchemaId(md, snapshot, req['use-snapshot-schema'] ?? false),
     select: req.select ?? undefined,
     statsFields: req['stats-fields'] ?? undefined,
   };
-  const planId = randomUUID();
-  const credentials = (await tableStorage(ctx, ref, md, access.client, access.caller, ns)).credentials;
-  const done = (answer: Partial<RestScanTasks> & { 'plan-tasks'?: string[] }): PlanTableScanResult => ({
-    status: 'completed',
-    'plan-id': planId,
-    ...answer,
-    ...(credentials.length ? { 'storage-credentials': credentials } : {}),
-  });
-
-  // Each unit: a manifest of a snapshot, and for an incremental scan the snapshot whose additions are wanted.
-  let units: Array<{ snapshot: Snapshot; manifest: ManifestFile; addedOnly: boolean }>;
-  let scan: TableScan;
-  let deleteManifests: ManifestFile[] = [];
-  if (req['end-snapshot-id'] != null) {
-    const end = snapshotById(md, req['end-snapshot-id'], 'end snapshot');
-    scan = bindTableScan(table, md, end, opts);
-    units = [];
-    for (const s of appendsBetween(md, req['start-snapshot-id'] ?? undefined, end)) {
-      const manifests = manifestsToScan(scan, await snapshotManifests(ctx, scan, s), ManifestContent.DATA);
-      for (const m of manifests)
+  const scan = bindTableScan(table, md, options);
+  if (!scan)
+    throw new UnprocessableEntityError(`Cannot plan a scan of "${table}": schema ${options.schemaId} is missing.`);
+  if (!snapshot) return { scan, options, units: [], deleteManifests: [] };
+  if (incremental) {
+    const units: ScanUnit[] = [];
+    for (const s of appendsBetween(md, req['start-snapshot-id'] ?? undefined, snapshot)) {
+      for (const m of manifestsToScan(scan, await snapshotManifests(ctx, scan, s), ManifestContent.DATA))
         if (BigInt(m.addedSnapshotId) === s['snapshot-id']) units.push({ snapshot: s, manifest: m, addedOnly: true });
     }
-  } else {
-    const id = req['snapshot-id'] ?? md['current-snapshot-id'];
-    const snapshot = id === null || id === undefined ? undefined : snapshotById(md, id);
-    scan = bindTableScan(table, md, snapshot, opts);
-    if (!snapshot) return done({ 'file-scan-tasks': [] });
-    const manifests = await snapshotManifests(ctx, scan, snapshot);
-    units = manifestsToScan(scan, manifests, ManifestContent.DATA).map((manifest) => ({
+    return { scan, options, units, deleteManifests: [] };
+  }
+  const manifests = await snapshotManifests(ctx, scan, snapshot);
+  return {
+    scan,
+    options,
+    units: manifestsToScan(scan, manifests, ManifestContent.DATA).map((manifest) => ({
       snapshot,
       manifest,
       addedOnly: false,
-    }));
-    deleteManifests = manifestsToScan(scan, manifests, ManifestContent.DELETES);
-  }
-
-  if (units.length > INLINE_MANIFESTS) {
-    return done({
-      'plan-tasks': units.map((u) =>
-        encodePlanTask({
-          metadataLocation: t.metadataLocation!,
-          snapshotId: String(u.snapshot['snapshot-id']),
-          manifestPath: u.manifest.manifestPath,
-          addedOnly: u.addedOnly,
-          filter: opts.filter,
-          caseSensitive: opts.caseSensitive,
-          useSnapshotSchema: opts.useSnapshotSchema,
-          statsFields: opts.statsFields,
-        }),
-      ),
-    });
-  }
-  const deletes = deleteManifests.length ? await snapshotDeletes(ctx, scan, deleteManifests) : NO_DELETES;
-  const tasks: PlannedTask[] = [];
-  for (const u of units)
-    tasks.push(
-      ...(await manifestTasks(ctx, scan, u.manifest, deletes, u.addedOnly ? u.snapshot['snapshot-id'] : undefined)),
-    );
-  return done(scanTasksAnswer(scan, tasks, deletes));
+    })),
+    deleteManifests: manifestsToScan(scan, manifests, ManifestContent.DELETES),
+  };
 }
 
 /**

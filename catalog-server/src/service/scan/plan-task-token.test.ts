@@ -9,7 +9,7 @@ describe('plan task tokens', () => {
     addedOnly: false,
     filter: { type: 'eq', term: 'id', value: 9007199254740993n },
     caseSensitive: true,
-    useSnapshotSchema: false,
+    schemaId: 3,
     statsFields: ['id'],
   };
 

@@ -18,8 +18,8 @@ export interface PlanTask {
   /** The request's filter as sent (expression JSON), or undefined for none. */
   filter: unknown;
   caseSensitive: boolean;
-  /** Bind the filter to the snapshot's schema rather than the table's current one. */
-  useSnapshotSchema: boolean;
+  /** The schema the plan bound the filter and names to. */
+  schemaId: number;
   /** Columns whose stats the tasks carry (the request's `stats-fields`). */
   statsFields: string[] | undefined;
 }
@@ -32,7 +32,7 @@ const shape = z.object({
   a: z.boolean(),
   f: z.unknown().optional(),
   c: z.boolean(),
-  u: z.boolean(),
+  i: z.number().int(),
   x: z.array(z.string()).optional(),
 });
 
@@ -46,7 +46,7 @@ export function encodePlanTask(t: PlanTask): string {
     a: t.addedOnly,
     ...(t.filter === undefined ? {} : { f: t.filter }),
     c: t.caseSensitive,
-    u: t.useSnapshotSchema,
+    i: t.schemaId,
     ...(t.statsFields ? { x: t.statsFields } : {}),
   };
   return Buffer.from(stringifyJson(body)).toString('base64url');
@@ -70,7 +70,7 @@ export function decodePlanTask(token: string): PlanTask | undefined {
     addedOnly: d.a,
     filter: d.f,
     caseSensitive: d.c,
-    useSnapshotSchema: d.u,
+    schemaId: d.i,
     statsFields: d.x,
   };
 }

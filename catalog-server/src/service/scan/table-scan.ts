@@ -50,7 +50,8 @@ export interface TableScan {
 export interface ScanOptions {
   filter: unknown;
   caseSensitive: boolean;
-  useSnapshotSchema: boolean;
+  /** The schema the filter and names bind to (see scanSchemaId). */
+  schemaId: number;
   select?: string[] | undefined;
   statsFields?: string[] | undefined;
 }
@@ -62,22 +63,23 @@ export interface SnapshotDeletes {
 }
 
 /**
- * Binds a request's filter and column names to the table: the snapshot's schema when `useSnapshotSchema` (time travel),
- * else the current one. An unknown column or a literal that does not fit its column is a 400.
- *
- * @example const scan = bindTableScan('shop.orders', md, snapshot, { filter: { type: 'eq', term: 'id', value: 1 }, caseSensitive: true, useSnapshotSchema: false })
+ * The schema a scan binds to: the snapshot's when `useSnapshotSchema` (time travel, as the spec asks), else the
+ * table's current one.
  */
-export function bindTableScan(
-  table: string,
-  metadata: TableMetadata,
-  snapshot: Snapshot | undefined,
-  opts: ScanOptions,
-): TableScan {
-  const schemaId =
-    opts.useSnapshotSchema && snapshot?.['schema-id'] !== undefined
-      ? snapshot['schema-id']
-      : metadata['current-schema-id'];
-  const schema = metadata.schemas.find((s) => s['schema-id'] === schemaId) ?? metadata.schemas.at(-1)!;
+export function scanSchemaId(md: TableMetadata, snapshot: Snapshot | undefined, useSnapshotSchema: boolean): number {
+  const own = snapshot?.['schema-id'];
+  return useSnapshotSchema && own !== undefined ? own : md['current-schema-id'];
+}
+
+/**
+ * Binds a request's filter and column names to one of the table's schemas. An unknown column or a literal that does
+ * not fit its column is a 400; a schema the table lacks is undefined (a plan task of metadata it no longer has).
+ *
+ * @example const scan = bindTableScan('shop.orders', md, { filter: { type: 'eq', term: 'id', value: 1 }, caseSensitive: true, schemaId: 0 })
+ */
+export function bindTableScan(table: string, metadata: TableMetadata, opts: ScanOptions): TableScan | undefined {
+  const schema = metadata.schemas.find((s) => s['schema-id'] === opts.schemaId);
+  if (!schema) return undefined;
   const field = (name: string) => columnFieldId(schema, name, opts.caseSensitive);
   for (const name of opts.select ?? []) field(name);
   const statsFieldIds = new Set((opts.statsFields ?? []).map(field));
