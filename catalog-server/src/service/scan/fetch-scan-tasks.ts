@@ -62,5 +62,6 @@ export async function fetchScanTasks(
     ? NO_DELETES
     : await snapshotDeletes(ctx, scan, manifestsToScan(scan, manifests, ManifestContent.DELETES));
   const addedBy = task.addedOnly ? snapshot['snapshot-id'] : undefined;
-  return scanTasksAnswer(scan, await manifestTasks(ctx, scan, manifest, deletes, addedBy), deletes);
+  const tasks = await manifestTasks(ctx, scan, manifest, deletes, { addedBy, range: task.entries });
+  return scanTasksAnswer(scan, tasks, deletes);
 }

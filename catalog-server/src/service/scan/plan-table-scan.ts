@@ -32,11 +32,14 @@ import {
 type Deps = Pick<AppContext, 'store' | 'locations' | 'warehouse' | 'warehouses'> & Parameters<typeof tableStorage>[0];
 
 /**
- * Up to this many data manifests a plan answers with its file scan tasks at once; past it, with one plan task per
- * manifest, which the client fetches (in parallel, Java's client does) from `POST …/tasks`, so that no one answer
- * holds a large table's every file.
+ * How big a plan may be to be answered with its file scan tasks at once: up to this many data manifests holding up to
+ * `INLINE_FILES` files. A larger plan answers with plan tasks, which the client fetches (in parallel, Java's client
+ * does) from `POST …/tasks`, one per manifest and per `TASK_ENTRIES` entries of a larger manifest, so that no one
+ * answer holds more than a few thousand files (a task is a few hundred bytes of JSON, more with column stats).
  */
 export const INLINE_MANIFESTS = 4;
+export const INLINE_FILES = 1_000;
+export const TASK_ENTRIES = 10_000;
 
 /** `CompletedPlanningWithIDResult`: planning here is synchronous, so a plan is complete when it is answered. */
 export type PlanTableScanResult = { status: 'completed'; 'plan-id': string } & Partial<RestScanTasks> & {
@@ -68,19 +71,24 @@ export async function planTableScan(
   const answer: PlanTableScanResult = { status: 'completed', 'plan-id': randomUUID() };
   if (credentials.length) answer['storage-credentials'] = credentials;
   const { scan, units, options } = planned;
-  if (units.length > INLINE_MANIFESTS) {
-    const task = (u: ScanUnit) =>
-      encodePlanTask({
-        filter: options.filter,
-        caseSensitive: options.caseSensitive,
-        schemaId: options.schemaId,
-        statsFields: options.statsFields,
-        metadataLocation: t.metadataLocation!,
-        snapshotId: String(u.snapshot['snapshot-id']),
-        manifestPath: u.manifest.manifestPath,
-        addedOnly: u.addedOnly,
-      });
-    return { ...answer, 'plan-tasks': units.map(task) };
+  const files = units.reduce((n, u) => n + liveFiles(u.manifest), 0);
+  if (units.length > INLINE_MANIFESTS || files > INLINE_FILES) {
+    const tasks = units.flatMap((u) =>
+      entryRanges(u.manifest, TASK_ENTRIES).map((entries) =>
+        encodePlanTask({
+          filter: options.filter,
+          caseSensitive: options.caseSensitive,
+          schemaId: options.schemaId,
+          statsFields: options.statsFields,
+          metadataLocation: t.metadataLocation!,
+          snapshotId: String(u.snapshot['snapshot-id']),
+          manifestPath: u.manifest.manifestPath,
+          entries,
+          addedOnly: u.addedOnly,
+        }),
+      ),
+    );
+    return { ...answer, 'plan-tasks': tasks };
   }
   const deletes = planned.deleteManifests.length
     ? await snapshotDeletes(ctx, scan, planned.deleteManifests)
@@ -88,9 +96,34 @@ export async function planTableScan(
   const tasks: PlannedTask[] = [];
   for (const u of units) {
     const addedBy = u.addedOnly ? u.snapshot['snapshot-id'] : undefined;
-    tasks.push(...(await manifestTasks(ctx, scan, u.manifest, deletes, addedBy)));
+    tasks.push(...(await manifestTasks(ctx, scan, u.manifest, deletes, { addedBy })));
   }
   return { ...answer, ...scanTasksAnswer(scan, tasks, deletes) };
+}
+
+/** Live files of a manifest as its manifest list entry counts them. */
+function liveFiles(m: ManifestFile): number {
+  return (m.addedFilesCount ?? 0) + (m.existingFilesCount ?? 0);
+}
+
+/**
+ * The entry ranges of a manifest's plan tasks: the whole manifest (no range) up to `size` entries, else `[0, size)`,
+ * `[size, 2·size)`, … over every entry the manifest list counts (deleted ones too: ranges are over the file's entries).
+ * The last range runs to the end of the file whatever the counts say, so a manifest list that counts short loses
+ * no file.
+ *
+ * @example entryRanges({ addedFilesCount: 25_000, existingFilesCount: 0, deletedFilesCount: 0 }, 10_000) // [[0, 10000], [10000, 20000], [20000, MAX_SAFE_INTEGER]]
+ */
+export function entryRanges(
+  m: Pick<ManifestFile, 'addedFilesCount' | 'existingFilesCount' | 'deletedFilesCount'>,
+  size: number,
+): Array<[number, number] | undefined> {
+  const total = (m.addedFilesCount ?? 0) + (m.existingFilesCount ?? 0) + (m.deletedFilesCount ?? 0);
+  if (total <= size) return [undefined];
+  const out: Array<[number, number]> = [];
+  for (let start = 0; start < total; start += size) out.push([start, start + size]);
+  out[out.length - 1]![1] = Number.MAX_SAFE_INTEGER;
+  return out;
 }
 
 /** One data manifest a scan reads, of the snapshot that lists it; `addedOnly`: only the files that snapshot added. */

@@ -6,6 +6,7 @@ describe('plan task tokens', () => {
     metadataLocation: 'file:///w/shop/orders/metadata/00003-x.metadata.json',
     snapshotId: '9223372036854775807',
     manifestPath: 'file:///w/shop/orders/metadata/m1.avro',
+    entries: [10_000, 20_000],
     addedOnly: false,
     filter: { type: 'eq', term: 'id', value: 9007199254740993n },
     caseSensitive: true,
@@ -18,7 +19,7 @@ describe('plan task tokens', () => {
   });
 
   it('leaves out what the request left out', () => {
-    const bare = { ...task, filter: undefined, statsFields: undefined };
+    const bare = { ...task, filter: undefined, statsFields: undefined, entries: undefined };
     assert.deepEqual(decodePlanTask(encodePlanTask(bare)), bare);
   });
 

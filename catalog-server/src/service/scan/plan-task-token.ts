@@ -13,6 +13,8 @@ export interface PlanTask {
   /** Exact decimal id of the snapshot whose manifest list holds the manifest. */
   snapshotId: string;
   manifestPath: string;
+  /** Only the manifest's entries `[start, end)` (a large manifest is split over several tasks); all without it. */
+  entries?: readonly [number, number] | undefined;
   /** Incremental append scans: only the entries this snapshot added, and no deletes. */
   addedOnly: boolean;
   /** The request's filter as sent (expression JSON), or undefined for none. */
@@ -29,6 +31,7 @@ const shape = z.object({
   m: z.string().min(1),
   s: z.string().regex(/^-?\d+$/),
   p: z.string().min(1),
+  r: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
   a: z.boolean(),
   f: z.unknown().optional(),
   c: z.boolean(),
@@ -43,6 +46,7 @@ export function encodePlanTask(t: PlanTask): string {
     m: t.metadataLocation,
     s: t.snapshotId,
     p: t.manifestPath,
+    ...(t.entries ? { r: t.entries } : {}),
     a: t.addedOnly,
     ...(t.filter === undefined ? {} : { f: t.filter }),
     c: t.caseSensitive,
@@ -67,6 +71,7 @@ export function decodePlanTask(token: string): PlanTask | undefined {
     metadataLocation: d.m,
     snapshotId: d.s,
     manifestPath: d.p,
+    entries: d.r,
     addedOnly: d.a,
     filter: d.f,
     caseSensitive: d.c,

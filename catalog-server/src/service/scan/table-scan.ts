@@ -16,6 +16,7 @@ import {
   type BoundExpression,
   type DataFile,
   type DeleteEntry,
+  type ManifestEntry,
   type ManifestFile,
   type PlannedTask,
   type RestContentFile,
@@ -27,6 +28,7 @@ import {
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts';
 import { readTableFile } from '../iceberg/read-table-file.ts';
+import { decodedManifests } from './decoded-manifests.ts';
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
 
@@ -144,21 +146,27 @@ export async function snapshotDeletes(
 /** No deletes: what an incremental append scan applies. */
 export const NO_DELETES: SnapshotDeletes = { files: [], index: new DeleteIndex([]) };
 
+/** Entries `[start, end)` of a manifest, in file order (deleted entries count too). */
+export type EntryRange = readonly [start: number, end: number];
+
 /**
- * The file scan tasks of one data manifest: its live files (with `addedBy`, only those that snapshot added) in
- * partitions and with column bounds the filter may match, each with the deletes that apply to it.
+ * The file scan tasks of one data manifest (of its entries in `range`, when given): its live files (with `addedBy`,
+ * only those that snapshot added) in partitions and with column bounds the filter may match, each with the deletes
+ * that apply to it.
  */
 export async function manifestTasks(
   ctx: Deps,
   scan: TableScan,
   manifest: ManifestFile,
   deletes: SnapshotDeletes,
-  addedBy?: bigint,
+  opts: { addedBy?: bigint | undefined; range?: EntryRange | undefined } = {},
 ): Promise<PlannedTask[]> {
+  const { addedBy, range } = opts;
   const spec = specOf(scan, manifest.partitionSpecId);
   const inPartition = partitionTest(scan, manifest.partitionSpecId);
   const out: PlannedTask[] = [];
-  for (const e of liveEntries(await manifestEntries(ctx, scan, manifest), manifest)) {
+  const entries = await manifestEntries(ctx, scan, manifest);
+  for (const e of liveEntries(range ? entries.slice(range[0], range[1]) : entries, manifest)) {
     if (addedBy !== undefined && (e.status !== 1 || e.snapshotId !== addedBy)) continue;
     if (!inPartition(e.file.partition) || (scan.filter && !fileMayMatch(scan.filter, e.file))) continue;
     out.push({
@@ -180,13 +188,16 @@ export function scanTasksAnswer(scan: TableScan, tasks: PlannedTask[], deletes: 
   return restScanTasks(tasks, converted);
 }
 
-async function manifestEntries(ctx: Deps, scan: TableScan, m: ManifestFile) {
-  const decoded = await readTableFile(
-    ctx,
-    { doing: 'plan a scan of', table: scan.table, what: 'manifest', path: m.manifestPath },
-    decodeManifest,
-  );
-  return decoded.entries;
+async function manifestEntries(ctx: Deps, scan: TableScan, m: ManifestFile): Promise<ManifestEntry[]> {
+  const read = async () =>
+    (
+      await readTableFile(
+        ctx,
+        { doing: 'plan a scan of', table: scan.table, what: 'manifest', path: m.manifestPath },
+        decodeManifest,
+      )
+    ).entries;
+  return decodedManifests.get(m.manifestPath, m.manifestLength, read);
 }
 
 function specOf(scan: TableScan, specId: number) {
