@@ -228,6 +228,24 @@ describe('Flink through the Iceberg REST catalog', function () {
     }
   });
 
+  it('scans planned by the catalog (scan-planning-mode=server) read the same rows, equality deletes applied', async () => {
+    await batch(`CREATE CATALOG rat_srv WITH ('type' = 'iceberg', 'catalog-type' = 'rest',
+      'uri' = '${server.url}/iceberg/main', 'scan-planning-mode' = 'server')`);
+    for (const query of [
+      'SELECT id, owner, balance FROM %s.flink.accounts ORDER BY id',
+      "SELECT id FROM %s.flink.events WHERE category = 'click' ORDER BY id",
+      'SELECT category, COUNT(*), SUM(v) FROM %s.flink.events GROUP BY category ORDER BY category',
+    ]) {
+      const planned = await batch(query.replace('%s', 'rat_srv'));
+      assert.ok(planned.length > 0, query);
+      assert.deepEqual(planned, await batch(query.replace('%s', 'rat')), query);
+    }
+    const plans = (await (await fetch(`${server.url}/metrics`)).text())
+      .split('\n')
+      .filter((l) => l.startsWith('rat_http_requests_total{') && l.includes('/plan"') && l.includes('status="200"'));
+    assert.ok(plans.length > 0, 'POST …/plan answered');
+  });
+
   it('ALTER TABLE ADD column evolves the schema; old rows read the new column as NULL', async () => {
     const before = (await restTable('main', 'orders'))['current-schema-id'];
     await batch('ALTER TABLE rat.flink.orders ADD note STRING');
