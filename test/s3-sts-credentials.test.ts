@@ -170,6 +170,24 @@ describe('S3 STS down-scoped credentials (SeaweedFS, auth on)', function () {
     );
   });
 
+  it('hands the same scoped keys with a scan the catalog plans, and none unless asked', async () => {
+    const plan = (headers: Record<string, string>) =>
+      http('POST', `${iceberg(BRANCH)}/namespaces/db/tables/t1/plan`, {}, { ...as('bi'), ...headers });
+    const plain = await plan({});
+    assert.equal(plain.status, 200, JSON.stringify(plain.body));
+    assert.equal(plain.body.status, 'completed');
+    assert.equal(plain.body['storage-credentials'], undefined);
+    const vended = await plan({ 'x-iceberg-access-delegation': 'vended-credentials' });
+    assert.equal(vended.status, 200);
+    const [creds] = vended.body['storage-credentials'] as Array<{ prefix: string; config: Record<string, string> }>;
+    assert.equal(creds!.prefix, `s3://${BUCKET}/${tables.t1!.prefix}`);
+    assert.ok(creds!.config['s3.session-token']);
+    const bi = clientFor(creds!.config);
+    assert.equal(await get(bi, tables.t1!.metadataKey), 200);
+    assert.equal(await get(bi, tables.t2!.metadataKey), 403);
+    assert.equal(await put(bi, `${tables.t1!.prefix}/data/new.parquet`), 403);
+  });
+
   it("lets a reader's keys read and list its table only, never write or delete", async () => {
     const bi = clientFor((await load('bi', 't1')).config);
     const t1 = tables.t1!;
