@@ -10,6 +10,7 @@ import { startOurs } from './servers.ts';
 import { guarded } from './guarded.ts';
 import type { LaneContext } from './lane-context.ts';
 import { FULL_MERGE, QUICK_MERGE, runMergeLane } from './merge-lane.ts';
+import { FULL_PLANNING, QUICK_PLANNING, runPlanningLane } from './planning-lane.ts';
 import { FULL_REPLICAS, QUICK_REPLICAS, runReplicasLane } from './replicas-lane.ts';
 import { log, type Recorder } from './report.ts';
 import { FULL_SCALE, QUICK_SCALE, runScaleLane } from './scale-lane.ts';
@@ -100,6 +101,10 @@ export async function runLanes(ctx: LaneContext): Promise<void> {
     await guarded(rec, 'at-scale', 'store+http', () =>
       runAtScaleLane(opts.quick ? QUICK_AT_SCALE : FULL_AT_SCALE, rec),
     );
+
+  // ---- 3b. scans planned by the catalog
+  if (want('planning'))
+    await guarded(rec, 'planning', 'ours', () => runPlanningLane(opts.quick ? QUICK_PLANNING : FULL_PLANNING, rec));
 
   // ---- 4. content-aware merge
   if (want('merge'))

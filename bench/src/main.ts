@@ -16,7 +16,7 @@
  * A lane whose external server cannot start is reported as skipped with the reason. Writes every figure with the
  * machine and versions to `bench/results/<time>-<mode>.json`.
  *
- * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,merge,group,replicas,engine`,
+ * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,planning,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
  * goes), `--fsync-latency-ms=N` (the whole run again under strace, every fsync N ms slower: `disk-latency.ts`).
