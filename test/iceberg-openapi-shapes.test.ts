@@ -354,6 +354,11 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     assert.equal(planned.status, 200);
     assert.equal(planned.body['plan-tasks'].length, 5);
     ok(planned);
+    // A pushed-down LIMIT: the first manifest holds enough rows, so the plan needs it alone.
+    const limited = await call('POST', `${path}/plan`, { 'min-rows-requested': 1 });
+    assert.equal(limited.status, 200);
+    assert.equal(limited.body['file-scan-tasks'].length, 1);
+    ok(limited);
     const tasks = await call('POST', `${path}/tasks`, { 'plan-task': planned.body['plan-tasks'][0] });
     assert.equal(tasks.status, 200);
     assert.equal(tasks.body['file-scan-tasks'].length, 1);

@@ -70,7 +70,8 @@ export async function planTableScan(
   const credentials = (await tableStorage(ctx, ref, t.metadata, access.client, access.caller, ns)).credentials;
   const answer: PlanTableScanResult = { status: 'completed', 'plan-id': randomUUID() };
   if (credentials.length) answer['storage-credentials'] = credentials;
-  const { scan, units, options } = planned;
+  const { scan, options } = planned;
+  const units = enoughFor(req['min-rows-requested'] ?? undefined, planned);
   const files = units.reduce((n, u) => n + liveFiles(u.manifest), 0);
   if (units.length > INLINE_MANIFESTS || files > INLINE_FILES) {
     const tasks = units.flatMap((u) =>
@@ -101,6 +102,33 @@ export async function planTableScan(
   return { ...answer, ...scanTasksAnswer(scan, tasks, deletes) };
 }
 
+/**
+ * The units a scan needs for `minRows` rows (a `LIMIT` the client pushed down): the first manifests whose rows, as
+ * the manifest list counts them, reach it. Only where those counts are the scan's rows: no filter (which would drop
+ * some) and no delete files (which would remove some); otherwise, or when the counts are missing, every unit.
+ *
+ * @example enoughFor(10n, planned) // the first manifest alone, when it holds 10 rows or more
+ */
+export function enoughFor(
+  minRows: bigint | undefined,
+  planned: { scan: { filter: unknown }; units: ScanUnit[]; deleteManifests: unknown[] },
+): ScanUnit[] {
+  const { units } = planned;
+  if (minRows === undefined || planned.scan.filter !== undefined || planned.deleteManifests.length > 0) return units;
+  let rows = 0n;
+  for (let i = 0; i < units.length; i++) {
+    const m = units[i]!.manifest;
+    // An incremental scan counts only what each snapshot added.
+    const live = units[i]!.addedOnly
+      ? m.addedRowsCount
+      : BigInt(m.addedRowsCount ?? 0) + BigInt(m.existingRowsCount ?? 0);
+    if (live === null || live === undefined) return units;
+    rows += BigInt(live);
+    if (rows >= minRows) return units.slice(0, i + 1);
+  }
+  return units;
+}
+
 /** Live files of a manifest as its manifest list entry counts them. */
 function liveFiles(m: ManifestFile): number {
   return (m.addedFilesCount ?? 0) + (m.existingFilesCount ?? 0);
@@ -127,7 +155,7 @@ export function entryRanges(
 }
 
 /** One data manifest a scan reads, of the snapshot that lists it; `addedOnly`: only the files that snapshot added. */
-interface ScanUnit {
+export interface ScanUnit {
   snapshot: Snapshot;
   manifest: ManifestFile;
   addedOnly: boolean;
