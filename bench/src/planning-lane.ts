@@ -1,17 +1,8 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  decodeManifest,
-  encodeManifest,
-  encodeManifestList,
-  EntryStatus,
-  FileContent,
-  stringifyJson,
-  toSingleValue,
-  type ManifestEntry,
-  type ManifestFile,
-} from '@ratatouille/iceberg';
+import { decodeManifest, FileContent, toSingleValue, type DataFile } from '@ratatouille/iceberg';
+import { appendCommit, newTableState } from '../../test/support/iceberg-appends.ts';
 import { BenchClient } from './http.ts';
 import { summarize } from './measure.ts';
 import type { Recorder } from './report.ts';
@@ -51,10 +42,15 @@ export async function runPlanningLane(w: PlanningWorkload, rec: Recorder): Promi
     const ns = `plan${Date.now().toString(36)}`;
     await client.json('POST', '/namespaces', { namespace: [ns] });
     const created = await client.json('POST', `/namespaces/${ns}/tables`, { name: 't', schema: SCHEMA });
-    const manifests = writeTable(created.metadata.location as string, w);
     const table = `/namespaces/${ns}/tables/t`;
-    // 64-bit snapshot ids: the body is written with the exact JSON writer.
-    await client.json('POST', table, stringifyJson(commitBody(manifests)));
+    // One append per manifest: the last snapshot lists them all.
+    let state = newTableState(created.metadata.location as string);
+    for (let m = 0; m < w.manifests; m++) {
+      const { body, next } = appendCommit(state, { files: manifestFiles(state.location, m, w), schema: SCHEMA });
+      await client.json('POST', table, body);
+      state = next;
+    }
+    const manifests = state.manifests;
 
     const scan = async (body: unknown) => {
       const plan = await client.json('POST', `${table}/plan`, body);
@@ -121,94 +117,26 @@ export async function runPlanningLane(w: PlanningWorkload, rec: Recorder): Promi
   }
 }
 
-/** Writes the table's manifests and manifest list next to its metadata; returns the list's entries. */
-function writeTable(location: string, w: PlanningWorkload): ManifestFile[] {
-  const snapshotId = BigInt(randomInt(1, 2 ** 47));
-  const out: ManifestFile[] = [];
-  for (let m = 0; m < w.manifests; m++) {
-    const entries: ManifestEntry[] = [];
-    for (let f = 0; f < w.filesPerManifest; f++) {
-      const lo = BigInt((m * w.filesPerManifest + f) * 100);
-      entries.push({
-        status: EntryStatus.ADDED,
-        snapshotId,
-        sequenceNumber: null,
-        fileSequenceNumber: null,
-        dataFile: {
-          content: FileContent.DATA,
-          filePath: `${location}/data/${randomUUID()}.parquet`,
-          fileFormat: 'PARQUET',
-          partition: {},
-          recordCount: 100,
-          fileSizeInBytes: 4000,
-          valueCounts: new Map([
-            [1, 100],
-            [2, 100],
-          ]),
-          nullValueCounts: new Map([
-            [1, 0],
-            [2, 0],
-          ]),
-          lowerBounds: new Map([
-            [1, toSingleValue('long', lo)],
-            [2, toSingleValue('string', 'aaa')],
-          ]),
-          upperBounds: new Map([
-            [1, toSingleValue('long', lo + 99n)],
-            [2, toSingleValue('string', 'zzz')],
-          ]),
-        },
-      });
-    }
-    const bytes = encodeManifest(entries, {
-      schema: SCHEMA,
-      partitionSpec: { 'spec-id': 0, fields: [] },
-      partitionType: [],
-      content: 'data',
-    });
-    const manifestPath = `${location}/metadata/${randomUUID()}-m${m}.avro`;
-    writeFileSync(fileURLToPath(manifestPath), bytes);
-    out.push({
-      manifestPath,
-      manifestLength: bytes.length,
-      partitionSpecId: 0,
-      content: 0,
-      sequenceNumber: 1,
-      minSequenceNumber: 1,
-      addedSnapshotId: snapshotId,
-      addedFilesCount: w.filesPerManifest,
-      existingFilesCount: 0,
-      deletedFilesCount: 0,
-      addedRowsCount: w.filesPerManifest * 100,
-      existingRowsCount: 0,
-      deletedRowsCount: 0,
-    });
-  }
-  return out;
-}
-
-/** The commit adding one snapshot whose manifest list names `manifests`. */
-function commitBody(manifests: ManifestFile[]): unknown {
-  const snapshotId = manifests[0]!.addedSnapshotId;
-  const location = manifests[0]!.manifestPath.replace(/\/metadata\/[^/]+$/, '');
-  const listPath = `${location}/metadata/snap-${snapshotId}-1-${randomUUID()}.avro`;
-  writeFileSync(
-    fileURLToPath(listPath),
-    encodeManifestList(manifests, { snapshotId, parentSnapshotId: null, sequenceNumber: 1 }),
-  );
-  const snapshot = {
-    'snapshot-id': snapshotId,
-    'sequence-number': 1,
-    'timestamp-ms': Date.now(),
-    'manifest-list': listPath,
-    summary: { operation: 'append' },
-    'schema-id': 0,
-  };
-  return {
-    requirements: [],
-    updates: [
-      { action: 'add-snapshot', snapshot },
-      { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
-    ],
-  };
+/** The data files of manifest `m` of the table: ids `[100·k, 100·k + 99]` for its `k`-th file, names a to z. */
+function manifestFiles(location: string, m: number, w: PlanningWorkload): DataFile[] {
+  return Array.from({ length: w.filesPerManifest }, (_, f) => {
+    const lo = BigInt((m * w.filesPerManifest + f) * 100);
+    const both = <V>(a: V, b: V) =>
+      new Map([
+        [1, a],
+        [2, b],
+      ]);
+    return {
+      content: FileContent.DATA,
+      filePath: `${location}/data/${randomUUID()}.parquet`,
+      fileFormat: 'PARQUET',
+      partition: {},
+      recordCount: 100,
+      fileSizeInBytes: 4000,
+      valueCounts: both(100, 100),
+      nullValueCounts: both(0, 0),
+      lowerBounds: both(toSingleValue('long', lo), toSingleValue('string', 'aaa')),
+      upperBounds: both(toSingleValue('long', lo + 99n), toSingleValue('string', 'zzz')),
+    };
+  });
 }
