@@ -74,6 +74,9 @@ QUERIES = [
     "SELECT count(*) AS n, sum(amount) AS s FROM {c}.sp.events",
     "SELECT * FROM {c}.sp.small",
     "SELECT * FROM {c}.sp.small WHERE name IS NOT NULL AND id > 1",
+    # A LIMIT Spark may push down as min-rows-requested: the count, not which rows, is determined.
+    "SELECT count(*) AS n FROM (SELECT * FROM {c}.sp.small LIMIT 2)",
+    "SELECT count(*) AS n FROM (SELECT * FROM {c}.sp.events LIMIT 5)",
 ]
 
 
