@@ -15,11 +15,19 @@ const client = (id: string, ...roles: string[]) => ({ id, 'secret-sha256': hashS
 
 /** `analyst` reads sales on main and dev, `eu` only sales.eu, `loader` reads and writes sales and staging on main. */
 const NAMESPACE_AUTH: AuthConfigInput = {
-  clients: [client('ops', 'admin'), client('analyst', 'analyst'), client('eu', 'eu'), client('loader', 'loader')],
+  clients: [
+    client('ops', 'admin'),
+    client('analyst', 'analyst'),
+    client('eu', 'eu'),
+    client('loader', 'loader'),
+    client('regional', 'regional'),
+  ],
   roles: {
     admin: [{ refs: ['*'], allow: ['admin'] }],
     analyst: [{ refs: ['main', 'dev'], namespaces: ['sales', 'sales.*'], allow: ['read'] }],
     eu: [{ refs: ['main'], namespaces: ['sales.eu'], allow: ['read'] }],
+    // A pattern that could lie below any namespace: `eu` under whichever one has it.
+    regional: [{ refs: ['main'], namespaces: ['*.eu'], allow: ['read'] }],
     loader: [{ refs: ['main'], namespaces: ['sales', 'sales.*', 'staging', 'staging.*'], allow: ['read', 'write'] }],
   },
 };
@@ -51,7 +59,7 @@ describe('auth: namespace-restricted roles', function () {
 
   before(async () => {
     server = await startTestServer({ auth: NAMESPACE_AUTH });
-    for (const id of ['ops', 'analyst', 'eu', 'loader']) {
+    for (const id of ['ops', 'analyst', 'eu', 'loader', 'regional']) {
       const r = await http(
         'POST',
         `${server.url}/iceberg/v1/oauth/tokens`,
@@ -123,6 +131,9 @@ describe('auth: namespace-restricted roles', function () {
     // `eu` may read only sales.eu: sales is listed on the way to it, but not readable itself.
     assert.deepEqual((await as('eu', 'GET', ice('/namespaces'))).body.namespaces, [['sales']]);
     assert.deepEqual((await as('eu', 'GET', ice('/namespaces?parent=sales'))).body.namespaces, [['sales', 'eu']]);
+    // `*.eu` could be below any namespace, but only sales has an eu: hr and staging are not named to this caller.
+    assert.deepEqual((await as('regional', 'GET', ice('/namespaces'))).body.namespaces, [['sales']]);
+    assert.deepEqual((await as('regional', 'GET', ice('/namespaces?parent=sales'))).body.namespaces, [['sales', 'eu']]);
     forbidden(await as('eu', 'GET', ice('/namespaces/sales')), 'load sales');
     forbidden(await as('eu', 'GET', ice('/namespaces/sales/tables')), 'tables of sales');
     const tables = await as('eu', 'GET', ice('/namespaces/sales%1Feu/tables'));

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
-import type { CommitInfo } from '../../service/iceberg/index.ts';
+import type { CommitInfo, NamespaceVisibility } from '../../service/iceberg/index.ts';
 import { BadRequestError } from '../../errors/index.ts';
 import { assertPropertiesWithinLimits } from '../../limits.ts';
-import { accessOf, auditMeta, type NamespaceTest } from '../auth/access.ts';
+import { accessOf, auditMeta } from '../auth/access.ts';
 import { icebergRefName } from '../auth/requirement.ts';
 
 /** The ref this request addresses (set by the router from the URL: `/iceberg/<ref>/v1/...`). */
@@ -12,11 +12,16 @@ export function refOf(req: Request): string {
 }
 
 /**
- * Which namespaces a listing on this request's ref shows the caller: those it may read and those on the way to them
- * (all without namespace-restricted rules).
+ * Which namespaces a listing on this request's ref shows the caller: those it may read, and those a rule's pattern
+ * could reach below (`sales` for `sales.eu`), which the listing shows only where a readable one exists below them
+ * (undefined without namespace-restricted rules: all).
  */
-export function shownNamespacesOf(req: Request): NamespaceTest | undefined {
-  return accessOf(req).shownNamespaces(icebergRefName(refOf(req)));
+export function shownNamespacesOf(req: Request): NamespaceVisibility | undefined {
+  const ref = icebergRefName(refOf(req));
+  const access = accessOf(req);
+  const readable = access.readableNamespaces(ref);
+  const onTheWay = access.shownNamespaces(ref);
+  return readable && onTheWay ? { readable, onTheWay } : undefined;
 }
 
 /** Namespace levels from a path or `parent=` value: levels are joined by the unit separator (`%1F`). */

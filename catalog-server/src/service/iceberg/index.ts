@@ -9,6 +9,7 @@ export {
   namespaceExists,
   dropNamespace,
   updateNamespaceProperties,
+  type NamespaceVisibility,
 } from './namespaces.ts';
 export { createTable, dropTable, registerTable, renameObject } from './tables.ts';
 export { commitTable, commitTransaction } from './table-commits.ts';

@@ -89,13 +89,17 @@ export async function listNamespaces(
   ref: string,
   parent: string[] | undefined,
   page: PageParams,
-  shown?: (ns: readonly string[]) => boolean,
+  visible?: NamespaceVisibility,
 ): Promise<{ namespaces: string[][]; next?: string }> {
   const at = await readRef(ctx.store, ref);
   const prefix = parent ?? [];
   const list = (req: PageRequest) =>
     ctx.store.listEntries(at.hash, { ...req, prefix, childrenOnly: true, types: ['NAMESPACE'] });
-  const entries = shown ? await keptPage(list, (e) => shown(e.key.elements), page) : await list(storePage(page));
+  const shown = async (levels: string[]) =>
+    !visible ||
+    visible.readable(levels) ||
+    (visible.onTheWay(levels) && (await readableBelow(ctx.store, at.hash, levels, visible.readable)));
+  const entries = visible ? await keptPage(list, (e) => shown(e.key.elements), page) : await list(storePage(page));
   const children = entries.items.map((e) => e.key.elements);
   // An empty page of an existing parent may be all hidden children: the parent is looked up, not the listing.
   if (parent && children.length === 0 && !(await findNamespace(ctx.store, at.hash, parent))) {
@@ -103,6 +107,33 @@ export async function listNamespaces(
     throw new NoSuchNamespaceError(parent, ref, { bare: true });
   }
   return { namespaces: children, next: entries.token };
+}
+
+/**
+ * What a caller restricted to some namespaces sees of a listing: those it may read, and those on the way to them. A
+ * rule's pattern says which names could lead to a readable one (`*.public` could be below any namespace), so a
+ * namespace on the way is shown only where one below it that exists is readable: a pattern does not reveal the
+ * names of namespaces with nothing readable in them.
+ */
+export interface NamespaceVisibility {
+  readable: (levels: readonly string[]) => boolean;
+  onTheWay: (levels: readonly string[]) => boolean;
+}
+
+/** Whether some namespace below `levels` at `hash` is readable (stops at the first). */
+async function readableBelow(
+  store: VersionStore,
+  hash: string,
+  levels: string[],
+  readable: (levels: readonly string[]) => boolean,
+): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const page = await store.listEntries(hash, { prefix: levels, types: ['NAMESPACE'], pageToken: token });
+    if (page.items.some((e) => e.key.elements.length > levels.length && readable(e.key.elements))) return true;
+    token = page.token;
+  } while (token);
+  return false;
 }
 
 /** Every key under `prefix` of the given types (all pages of the store). */

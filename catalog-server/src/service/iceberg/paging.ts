@@ -32,7 +32,7 @@ const MAX_FILTERED_READ = 10_000;
  */
 export async function keptPage<T>(
   read: (req: PageRequest) => Promise<{ items: T[]; token?: string }>,
-  keep: (row: T) => boolean,
+  keep: (row: T) => boolean | Promise<boolean>,
   page: PageParams,
 ): Promise<{ items: T[]; token?: string }> {
   const items: T[] = [];
@@ -42,7 +42,7 @@ export async function keptPage<T>(
     const missing = page.pageSize === undefined ? undefined : page.pageSize - items.length;
     const got = await read({ maxRecords: missing, pageToken: token });
     readRows += got.items.length;
-    items.push(...got.items.filter(keep));
+    for (const row of got.items) if (await keep(row)) items.push(row);
     token = got.token;
     // Without a page size the store chose the page: it stays as the store gave it, less the skipped rows.
     const full = page.pageSize === undefined || items.length >= page.pageSize;
