@@ -1,6 +1,7 @@
 import {
   decodeManifest,
   decodeManifestList,
+  liveEntries,
   type DataFile,
   type Long,
   type ManifestFile,
@@ -31,24 +32,13 @@ export async function readManifestList(location: string): Promise<ManifestFile[]
 /** Reads one manifest's live entries (status ≠ DELETED), applying the spec's inheritance rules. */
 export async function readLiveEntries(m: ManifestFile): Promise<LiveFile[]> {
   const { entries } = decodeManifest(await readImmutable(m.manifestPath));
-  const out: LiveFile[] = [];
-  for (const e of entries) {
-    if (e.status === 2) continue;
-    const seq =
-      e.sequenceNumber !== null && e.sequenceNumber !== undefined
-        ? BigInt(e.sequenceNumber)
-        : e.status === 1
-          ? BigInt(m.sequenceNumber)
-          : 0n;
-    out.push({
-      file: e.dataFile,
-      dataSequenceNumber: seq,
-      snapshotId: e.snapshotId ?? m.addedSnapshotId,
-      specId: m.partitionSpecId,
-      manifestPath: m.manifestPath,
-    });
-  }
-  return out;
+  return liveEntries(entries, m).map((e) => ({
+    file: e.file,
+    dataSequenceNumber: e.dataSequenceNumber,
+    snapshotId: e.snapshotId,
+    specId: m.partitionSpecId,
+    manifestPath: m.manifestPath,
+  }));
 }
 
 /** All live data and delete files of a table branch's current snapshot. */

@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
-import { EntryStatus, FileContent, type DataFile, type ManifestEntry } from '../avro/manifest.ts';
-import {
-  DeleteIndex,
-  inheritEntry,
-  isDeletionVector,
-  liveEntries,
-  partitionKey,
-  referencedDataFile,
-  type DeleteEntry,
-} from './delete-index.ts';
+import { FileContent, type DataFile } from '../avro/manifest.ts';
+import { DeleteIndex, isDeletionVector, partitionKey, referencedDataFile, type DeleteEntry } from './delete-index.ts';
 import { DELETE_FILE_PATH_FIELD_ID, type PartitionSpecJson } from './rest-content-file.ts';
 
 function file(path: string, over: Partial<DataFile> = {}): DataFile {
@@ -154,42 +146,5 @@ describe('DeleteIndex', () => {
       entry(eq('e8', day(10)), 8n),
     ]);
     assert.deepEqual(index.forDataFile(a, 1n, 1), [0, 1, 2, 3]);
-  });
-});
-
-describe('inheritEntry', () => {
-  const m = { sequenceNumber: 7, addedSnapshotId: 3051729675574597004n };
-  const e = (status: EntryStatus, seq: bigint | null, snap: bigint | null = null): ManifestEntry => ({
-    status,
-    snapshotId: snap,
-    sequenceNumber: seq,
-    fileSequenceNumber: seq,
-    dataFile: file('a.parquet'),
-  });
-
-  it('fills an ADDED entry from the manifest list entry', () => {
-    const got = inheritEntry(e(EntryStatus.ADDED, null), m);
-    assert.equal(got.snapshotId, 3051729675574597004n);
-    assert.equal(got.dataSequenceNumber, 7n);
-    assert.equal(got.fileSequenceNumber, 7n);
-  });
-
-  it('keeps the numbers an entry carries', () => {
-    const got = inheritEntry(e(EntryStatus.EXISTING, 2n, 5n), m);
-    assert.equal(got.snapshotId, 5n);
-    assert.equal(got.dataSequenceNumber, 2n);
-    assert.equal(inheritEntry(e(EntryStatus.ADDED, 4n), m).dataSequenceNumber, 4n);
-    assert.equal(inheritEntry(e(EntryStatus.EXISTING, null), m).dataSequenceNumber, 0n);
-  });
-
-  it('lists live entries only', () => {
-    const live = liveEntries([e(EntryStatus.ADDED, null), e(EntryStatus.DELETED, 1n), e(EntryStatus.EXISTING, 1n)], m);
-    assert.deepEqual(
-      live.map((x) => [x.status, x.dataSequenceNumber]),
-      [
-        [EntryStatus.ADDED, 7n],
-        [EntryStatus.EXISTING, 1n],
-      ],
-    );
   });
 });

@@ -16,7 +16,7 @@
  * Equality deletes are not pruned by column bounds here (Java does it as an optimisation): the answer is a superset
  * that is still correct.
  */
-import { EntryStatus, FileContent, type DataFile, type ManifestEntry } from '../avro/manifest.ts';
+import { FileContent, type DataFile } from '../avro/manifest.ts';
 import type { Long } from '../avro/ocf.ts';
 import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
 import type { PartitionSpecJson } from './rest-content-file.ts';
@@ -170,41 +170,4 @@ export function partitionKey(
     return `b${Buffer.from(v).toString('hex')}`;
   });
   return JSON.stringify([specId, ...parts]);
-}
-
-/** The manifest list entry fields an entry inherits from. */
-export interface InheritFrom {
-  sequenceNumber: Long;
-  addedSnapshotId: Long;
-}
-
-/** A manifest entry with the numbers it inherits filled in. */
-export interface InheritedEntry {
-  status: EntryStatus;
-  snapshotId: bigint;
-  dataSequenceNumber: bigint;
-  fileSequenceNumber: bigint;
-  file: DataFile;
-}
-
-/**
- * An entry's snapshot id and sequence numbers per the spec's inheritance rules: a null snapshot id is the manifest
- * list entry's `added_snapshot_id`; a null sequence number of an ADDED entry is the list entry's sequence number. An
- * EXISTING or DELETED entry carries its own; a null there (v1 manifests) counts as 0, as v1 data has sequence number 0.
- */
-export function inheritEntry(entry: ManifestEntry, manifest: InheritFrom): InheritedEntry {
-  const added = entry.status === EntryStatus.ADDED;
-  const seq = (v: Long | null) => BigInt(v ?? (added ? manifest.sequenceNumber : 0));
-  return {
-    status: entry.status,
-    snapshotId: BigInt(entry.snapshotId ?? manifest.addedSnapshotId),
-    dataSequenceNumber: seq(entry.sequenceNumber),
-    fileSequenceNumber: seq(entry.fileSequenceNumber),
-    file: entry.dataFile,
-  };
-}
-
-/** The live (ADDED or EXISTING) entries of a manifest, with inherited numbers. */
-export function liveEntries(entries: readonly ManifestEntry[], manifest: InheritFrom): InheritedEntry[] {
-  return entries.filter((e) => e.status !== EntryStatus.DELETED).map((e) => inheritEntry(e, manifest));
 }

@@ -1,4 +1,10 @@
-import { decodeManifest, decodeManifestList, type DataFile, type TableMetadata } from '@ratatouille/iceberg';
+import {
+  decodeManifest,
+  decodeManifestList,
+  liveEntries,
+  type DataFile,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
@@ -182,11 +188,7 @@ async function liveFiles(ctx: Deps, table: string, manifestList: string): Promis
       { doing: 'preview', table, what: 'manifest', path: m.manifestPath },
       decodeManifest,
     );
-    for (const e of entries) {
-      if (e.status === 2) continue;
-      const seq = e.sequenceNumber ?? (e.status === 1 ? m.sequenceNumber : 0);
-      out.push({ file: e.dataFile, seq: BigInt(seq) });
-    }
+    for (const e of liveEntries(entries, m)) out.push({ file: e.file, seq: e.dataSequenceNumber });
   }
   return out;
 }
