@@ -47,17 +47,21 @@ async function currentEntry(
   return { content, io: await requireMetadataFile(ctx, content.metadataLocation) };
 }
 
-/** Loads a table's current metadata at a ref (a parsed copy the caller may change). */
+/**
+ * Loads a table's current metadata at a ref: a parsed copy the caller may change, or with `copy: false` the cached
+ * object itself, for a caller that only reads it (see readTableMetadata).
+ */
 export async function loadTable(
   ctx: Ctx,
   ref: string,
   ns: string[],
   name: string,
+  opts: { copy?: boolean } = {},
 ): Promise<LoadedTable & { content: IcebergTableContent }> {
   const { content } = await currentEntry(ctx, ref, ns, name);
   return {
     metadataLocation: content.metadataLocation,
-    metadata: await readTableMetadata(ctx, content.metadataLocation),
+    metadata: await readTableMetadata(ctx, content.metadataLocation, opts),
     content,
   };
 }

@@ -36,7 +36,7 @@ export async function fetchScanTasks(
   const table = displayName(ns, name);
   const task = decodePlanTask(req['plan-task']);
   if (!task) throw new NoSuchPlanTaskError(table, 'this catalog did not hand out that plan task');
-  const current = await loadTable(ctx, ref, ns, name);
+  const current = await loadTable(ctx, ref, ns, name, { copy: false });
   const known =
     current.metadataLocation === task.metadataLocation ||
     current.metadata['metadata-log'].some((e) => e['metadata-file'] === task.metadataLocation);

@@ -65,7 +65,7 @@ export async function planTableScan(
   req: PlanTableScanRequest,
   access: { client: ClientAccess; caller: CallerRights },
 ): Promise<PlanTableScanResult> {
-  const t = await loadTable(ctx, ref, ns, name);
+  const t = await loadTable(ctx, ref, ns, name, { copy: false });
   const planned = await scanUnits(ctx, displayName(ns, name), t.metadata, req);
   const credentials = (await tableStorage(ctx, ref, t.metadata, access.client, access.caller, ns)).credentials;
   const answer: PlanTableScanResult = { status: 'completed', 'plan-id': randomUUID() };
