@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { avroType, decodeOcf, encodeOcf, AvroFormatError } from './ocf.ts';
+import avro from 'avsc';
+import { avroType, decodeOcf, encodeOcf, longFromVarint, longToVarint, AvroFormatError } from './ocf.ts';
 import { fromSingleValue, toSingleValue } from './single-value.ts';
 import { decodeManifest, encodeManifest, decimalBytes, type ManifestEntry } from './manifest.ts';
 import { decodeManifestList, encodeManifestList } from './manifest-list.ts';
@@ -28,6 +29,50 @@ describe('avro: single-value binary encoding', () => {
   });
   it('rejects unknown types with a code', () => {
     assert.throws(() => toSingleValue('struct', 1), { code: 'UNSUPPORTED_TYPE' });
+  });
+});
+
+describe('avro: longs', () => {
+  const edges: (number | bigint)[] = [0, 1, -1, 63, -64, 64, -65, 2 ** 31, -(2 ** 31) - 1, 2 ** 48 - 1, -(2 ** 48)];
+  edges.push(
+    2 ** 48,
+    2 ** 52 - 1,
+    -(2 ** 52) + 1,
+    2 ** 52,
+    -(2 ** 52),
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_SAFE_INTEGER,
+  );
+  edges.push(2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 3051729675574597004n);
+  it('writes the zigzag varints Avro specifies and reads them back exactly (number when safe, bigint otherwise)', () => {
+    const plain = avro.Type.forSchema('long');
+    for (const v of edges) {
+      const bytes = longToVarint(v);
+      if (plain.isValid(v)) assert.deepEqual([...bytes], [...plain.toBuffer(v)], `${v}`);
+      const back = longFromVarint(bytes);
+      assert.equal(BigInt(back), BigInt(v), `${v}`);
+      assert.equal(
+        typeof back,
+        Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === BigInt(v) ? 'number' : 'bigint',
+      );
+    }
+  });
+  it('reads random 64-bit values written as bigints or numbers', () => {
+    let seed = 7n;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) & (2n ** 64n - 1n);
+      const v = BigInt.asIntN(64, seed >> BigInt(i % 64));
+      const back = longFromVarint(longToVarint(v));
+      assert.equal(BigInt(back), v);
+      if (Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v) {
+        assert.equal(longFromVarint(longToVarint(Number(v))), Number(v));
+      }
+    }
+  });
+  it('reads a truncated long in a file as truncated', () => {
+    const schema = { type: 'record', name: 'r', fields: [{ name: 'id', type: 'long' }] };
+    const body = avroType(schema).toBuffer({ id: 2n ** 60n });
+    assert.equal(avroType(schema).decode(body.subarray(0, body.length - 1), 0).offset, -1);
   });
 });
 

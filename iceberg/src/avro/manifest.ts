@@ -1,5 +1,5 @@
 import { avroForPrimitive, fromAvroValue, icebergTypeOfAvro, toAvroValue } from './avro-values.ts';
-import { decodeOcf, encodeOcf, type Long } from './ocf.ts';
+import { encodeOcf, openOcf, type Long } from './ocf.ts';
 import type { IcebergPrimitiveValue } from './single-value.ts';
 
 export { decimalBytes, decimalParams } from './avro-values.ts';
@@ -167,8 +167,13 @@ export function manifestEntrySchema(partitionType: PartitionFieldType[], formatV
 type KV<V> = { key: number; value: V }[] | null;
 const toKV = <V>(m: Map<number, V> | null | undefined, f: (v: V) => unknown = (v) => v): unknown =>
   m ? [...m.entries()].map(([key, value]) => ({ key, value: f(value) })) : null;
-const fromKV = <V, O>(kv: KV<V> | undefined, f: (v: V) => O): Map<number, O> | null =>
-  kv ? new Map(kv.map((e) => [e.key, f(e.value)])) : null;
+const fromKV = <V, O>(kv: KV<V> | undefined, f: (v: V) => O): Map<number, O> | null => {
+  if (!kv) return null;
+  // A loop rather than `new Map(kv.map(…))`: no pair array per entry (a manifest holds six such maps per file).
+  const map = new Map<number, O>();
+  for (const e of kv) map.set(e.key, f(e.value));
+  return map;
+};
 
 /**
  * Encodes a v2 manifest (an Avro file of `manifest_entry` records) with the key-value metadata readers expect; a v3
@@ -248,15 +253,18 @@ function partitionTypeFromWriterSchema(schema: unknown): PartitionFieldType[] {
 
 /** Decodes a v2 or v3 manifest file. Inherited fields (snapshot id, sequence numbers) are left `null` as written. */
 export function decodeManifest(buf: Buffer): DecodedManifest {
-  const { schema, metadata, records } = decodeOcf(buf);
+  const { schema, metadata, forEachRecord } = openOcf(buf);
   const partitionType = partitionTypeFromWriterSchema(schema);
-  const entries = (records as AvroRecord[]).map((r): ManifestEntry => {
+  // avsc hands out bytes as a view into its own pool, already a copy of the file's: kept as they are.
+  const bytes = (b: Buffer): Uint8Array => b;
+  const same = <T>(x: T) => x;
+  const entries: ManifestEntry[] = [];
+  forEachRecord((record) => {
+    const r = record as AvroRecord;
     const d = r.data_file as AvroRecord;
     const partition: Record<string, IcebergPrimitiveValue | null> = {};
     for (const p of partitionType) partition[p.name] = fromAvroValue(p.type, d.partition?.[p.name]);
-    const bytes = (b: Buffer) => new Uint8Array(b);
-    const same = <T>(x: T) => x;
-    return {
+    entries.push({
       status: r.status as EntryStatus,
       snapshotId: r.snapshot_id ?? null,
       sequenceNumber: r.sequence_number ?? null,
@@ -274,7 +282,7 @@ export function decodeManifest(buf: Buffer): DecodedManifest {
         nanValueCounts: fromKV<Long, Long>(d.nan_value_counts, same),
         lowerBounds: fromKV(d.lower_bounds, bytes),
         upperBounds: fromKV(d.upper_bounds, bytes),
-        keyMetadata: d.key_metadata ? new Uint8Array(d.key_metadata) : null,
+        keyMetadata: d.key_metadata ?? null,
         splitOffsets: d.split_offsets ?? null,
         equalityIds: d.equality_ids ?? null,
         sortOrderId: d.sort_order_id ?? null,
@@ -283,7 +291,7 @@ export function decodeManifest(buf: Buffer): DecodedManifest {
         contentOffset: d.content_offset ?? null,
         contentSizeInBytes: d.content_size_in_bytes ?? null,
       },
-    };
+    });
   });
   return { metadata, partitionType, entries };
 }

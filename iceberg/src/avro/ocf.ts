@@ -8,21 +8,63 @@ import { randomBytes } from 'node:crypto';
  */
 export type Long = number | bigint;
 
-const LongType = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer): Long => {
-    const v = buf.readBigInt64LE(0);
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+/** Below 2^52 a zigzag-encoded long (at most 2^53) is exact in a double, so such values skip bigint arithmetic. */
+const NUMBER_LIMIT = 2 ** 52;
+
+/**
+ * The value of one long's zigzag varint bytes. A manifest holds dozens of longs per file (counts and sizes by column),
+ * so a value of up to seven bytes (below 2^48) is read with number arithmetic and allocates nothing beyond its result.
+ */
+export function longFromVarint(buf: Uint8Array): Long {
+  if (buf.length <= 7) {
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < buf.length; i++) {
+      n += (buf[i]! & 0x7f) * scale;
+      scale *= 128;
+    }
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+  let n = 0n;
+  for (let i = buf.length - 1; i >= 0; i--) n = (n << 7n) | BigInt(buf[i]! & 0x7f);
+  const v = BigInt.asIntN(64, (n >> 1n) ^ -(n & 1n));
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/** The zigzag varint bytes of one long (the inverse of {@link longFromVarint}). */
+export function longToVarint(value: Long): Buffer {
+  const bytes: number[] = [];
+  if (typeof value === 'number' && Math.abs(value) < NUMBER_LIMIT) {
+    let n = value >= 0 ? value * 2 : -value * 2 - 1;
+    while (n >= 128) {
+      bytes.push((n % 128) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    bytes.push(n);
+  } else {
+    const v = BigInt.asIntN(64, BigInt(value));
+    let n = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+    while (n >= 128n) {
+      bytes.push(Number(n & 0x7fn) | 0x80);
+      n >>= 7n;
+    }
+    bytes.push(Number(n));
+  }
+  return Buffer.from(bytes);
+}
+
+// `noUnpack`: avsc hands over each varint's bytes as they are (a view), not unpacked into a new 8-byte buffer.
+const LongType = avro.types.LongType.__with(
+  {
+    fromBuffer: longFromVarint,
+    toBuffer: longToVarint,
+    fromJSON: (v: unknown): Long => (typeof v === 'string' ? BigInt(v) : (v as number)),
+    toJSON: (n: Long): number => Number(n),
+    isValid: (n: unknown): boolean => typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n)),
+    compare: (a: Long, b: Long): number => (a < b ? -1 : a > b ? 1 : 0),
   },
-  toBuffer: (n: Long): Buffer => {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64LE(BigInt(n), 0);
-    return b;
-  },
-  fromJSON: (v: unknown): Long => (typeof v === 'string' ? BigInt(v) : (v as number)),
-  toJSON: (n: Long): number => Number(n),
-  isValid: (n: unknown): boolean => typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n)),
-  compare: (a: Long, b: Long): number => (a < b ? -1 : a > b ? 1 : 0),
-});
+  true,
+);
 
 /**
  * Types built so far, by their schema's JSON text. Building one generates and compiles its reader and writer (about a
@@ -101,8 +143,21 @@ export function encodeOcf(
   return Buffer.concat(parts);
 }
 
-/** Reads an Avro object container file with its own writer schema (codecs `null` and `deflate`). */
-export function decodeOcf(buf: Buffer): OcfContents {
+/** An object container file whose header is read, its records still to decode. */
+export interface OpenedOcf {
+  /** The writer schema, parsed from `avro.schema`. */
+  schema: unknown;
+  /** Key-value metadata other than `avro.schema` / `avro.codec`, decoded as UTF-8. */
+  metadata: Record<string, string>;
+  /**
+   * Decodes the records in order, handing each to `each` as soon as it is read: a caller that turns records into
+   * its own objects lets each decoded record die young, instead of holding all of them until the last is read.
+   */
+  forEachRecord(each: (record: unknown) => void): void;
+}
+
+/** Reads an Avro object container file's header (codecs `null` and `deflate`); its records are read on demand. */
+export function openOcf(buf: Buffer): OpenedOcf {
   if (buf.length < 4 || !buf.subarray(0, 4).equals(MAGIC))
     throw new AvroFormatError('Not an Avro object container file');
   const { value: header, offset: start } = headerType.decode(buf, 0) as {
@@ -118,25 +173,34 @@ export function decodeOcf(buf: Buffer): OcfContents {
   const type = avroType(schema, schemaText);
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(header.meta)) if (!k.startsWith('avro.')) metadata[k] = v.toString('utf8');
-  const records: unknown[] = [];
-  let pos = start;
-  while (pos < buf.length) {
-    const count = plainLong.decode(buf, pos);
-    const size = plainLong.decode(buf, count.offset);
-    if (count.offset < 0 || size.offset < 0) throw new AvroFormatError('Truncated Avro block header');
-    const end = size.offset + (size.value as number);
-    if (end + 16 > buf.length) throw new AvroFormatError('Truncated Avro block');
-    let block = buf.subarray(size.offset, end);
-    if (codec === 'deflate') block = inflateRawSync(block);
-    let p = 0;
-    for (let i = 0; i < (count.value as number); i++) {
-      const r = type.decode(block, p);
-      if (r.offset < 0) throw new AvroFormatError('Truncated Avro record');
-      records.push(r.value);
-      p = r.offset;
+  const forEachRecord = (each: (record: unknown) => void): void => {
+    let pos = start;
+    while (pos < buf.length) {
+      const count = plainLong.decode(buf, pos);
+      const size = plainLong.decode(buf, count.offset);
+      if (count.offset < 0 || size.offset < 0) throw new AvroFormatError('Truncated Avro block header');
+      const end = size.offset + (size.value as number);
+      if (end + 16 > buf.length) throw new AvroFormatError('Truncated Avro block');
+      let block = buf.subarray(size.offset, end);
+      if (codec === 'deflate') block = inflateRawSync(block);
+      let p = 0;
+      for (let i = 0; i < (count.value as number); i++) {
+        const r = type.decode(block, p);
+        if (r.offset < 0) throw new AvroFormatError('Truncated Avro record');
+        each(r.value);
+        p = r.offset;
+      }
+      if (!buf.subarray(end, end + 16).equals(header.sync)) throw new AvroFormatError('Avro sync marker mismatch');
+      pos = end + 16;
     }
-    if (!buf.subarray(end, end + 16).equals(header.sync)) throw new AvroFormatError('Avro sync marker mismatch');
-    pos = end + 16;
-  }
+  };
+  return { schema, metadata, forEachRecord };
+}
+
+/** Reads an Avro object container file with its own writer schema (codecs `null` and `deflate`). */
+export function decodeOcf(buf: Buffer): OcfContents {
+  const { schema, metadata, forEachRecord } = openOcf(buf);
+  const records: unknown[] = [];
+  forEachRecord((r) => records.push(r));
   return { schema, metadata, records };
 }
