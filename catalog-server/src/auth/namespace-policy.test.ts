@@ -40,6 +40,33 @@ describe('namespace-restricted rules', () => {
     assert.equal(allows(who('analyst'), read(null, 'sales')), false);
   });
 
+  it('grant a merge key by key: in a namespace where they may write (merge, into a protected branch)', () => {
+    const protectedPolicy = new Policy(
+      parseAuthConfig(`
+protected: ["main"]
+roles:
+  loader:   [{ refs: ["main", "etl/*"], namespaces: ["sales.*"], allow: [read, write] }]
+  releaser: [{ refs: ["main"], namespaces: ["sales.*"], allow: [read, merge] }]
+`),
+    );
+    const merge = (ref: string, ...levels: string[]): Action => ({ kind: 'merge', ref, ns: { in: levels } });
+    const decide = (roles: string[], a: Action) => protectedPolicy.decide(who(...roles), [a]);
+    assert.equal(decide(['loader'], merge('etl/a', 'sales', 'eu')).allow, true);
+    assert.equal(decide(['loader'], merge('etl/a', 'hr')).allow, false);
+    assert.deepEqual(decide(['loader'], merge('main', 'sales', 'eu')), {
+      allow: false,
+      permission: 'merge',
+      ref: 'main',
+      reason: 'missing-permission',
+      namespace: 'sales.eu',
+    });
+    assert.equal(decide(['releaser'], merge('main', 'sales', 'eu')).allow, true);
+    assert.equal(decide(['releaser'], merge('main', 'hr')).allow, false);
+    // Some namespace of the reference (the authorization step's first question) is not the whole of it.
+    assert.equal(decide(['releaser'], { kind: 'merge', ref: 'main', ns: { under: [] } }).allow, true);
+    assert.equal(decide(['releaser'], { kind: 'merge', ref: 'main' }).allow, false);
+  });
+
   it('never grant what concerns the whole reference: unscoped reads, merges, managing references', () => {
     for (const roles of [['analyst'], ['loader'], ['nsadmin']]) {
       const p = who(...roles);

@@ -38,10 +38,11 @@ export type Action =
       choosesLocation?: true;
     }
   /**
-   * A merge or transplant into `ref` (`at`: the expected head, as for a commit). It changes any keys the source holds,
-   * so it takes no namespace scope: only a reference-wide rule grants it.
+   * A merge or transplant into `ref` (`at`: the expected head, as for a commit). Without `ns` it may change any key,
+   * which only a reference-wide rule grants; a caller whose rules name namespaces merges key by key (`ns` of each
+   * changed key, checked once the merge knows its keys).
    */
-  | { kind: 'merge'; ref: string | null; at?: string }
+  | { kind: 'merge'; ref: string | null; at?: string; ns?: NamespaceScope }
   /** Create, re-point or delete the reference itself (`at`: the expected head, as for a commit). */
   | { kind: 'manage'; ref: string | null; at?: string };
 
@@ -138,7 +139,7 @@ export class Policy {
 
   private decideOne(p: Principal, a: Action): Decision {
     const isProtected = a.ref === null || this.isProtected(a.ref);
-    const ns = a.kind === 'read' || a.kind === 'commit' ? a.ns : undefined;
+    const ns = a.kind === 'manage' ? undefined : a.ns;
     const namespace = ns && 'in' in ns ? { namespace: namespaceName(ns.in) } : {};
     const deny = (
       permission: Permission,
@@ -155,8 +156,8 @@ export class Policy {
           a.choosesLocation && this.has(p, 'write', a.ref, { under: [] }) ? 'chooses-location' : undefined,
         );
       case 'merge':
-        if (this.has(p, 'merge', a.ref)) return { allow: true };
-        if (!isProtected && this.has(p, 'write', a.ref)) return { allow: true };
+        if (this.has(p, 'merge', a.ref, ns)) return { allow: true };
+        if (!isProtected && this.has(p, 'write', a.ref, ns)) return { allow: true };
         return deny('merge');
       case 'manage':
         if (isProtected) return this.has(p, 'admin', a.ref) ? { allow: true } : deny('admin');

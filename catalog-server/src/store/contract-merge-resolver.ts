@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { ReferenceConflictError } from '../errors/index.ts';
+import { ForbiddenError, ReferenceConflictError } from '../errors/index.ts';
 import { key, put, storeSteps } from './contract-fixture.ts';
-import type { Content, KeyResolution, KeyToResolve, MergeResolver, VersionStore } from './types.ts';
+import type { ChangedKey, Content, KeyResolution, KeyToResolve, MergeResolver, VersionStore } from './types.ts';
 
 /**
  * Contract cases for merge and transplant with a content-aware resolver: resolved keys, refusals, dry runs, a target
@@ -183,6 +183,41 @@ export function describeResolverMergeCases(current: () => VersionStore): void {
       assert.ok(r.wasApplied);
       assert.equal(calls.length, 0);
       assert.equal(await locationAt(await head(), key('t')), 'theirs');
+    });
+
+    it('asks the caller about every key the source changed before the resolver, and writes nothing when refused', async () => {
+      await diverge();
+      const { resolver, calls } = joiningResolver();
+      const asked: string[][] = [];
+      const refuse = (keys: readonly ChangedKey[]) => {
+        asked.push(keys.map((k) => `${k.key.elements.join('.')}:${k.type}`));
+        if (keys.some((k) => k.key.elements[0] === 'n'))
+          throw new ForbiddenError('c', 'merge', 'main', 'missing-permission');
+      };
+      const before = await head();
+      for (const dryRun of [false, true]) {
+        await assert.rejects(
+          store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, authorizeKeys: refuse, dryRun }),
+          ForbiddenError,
+        );
+      }
+      const picked = await head('feature');
+      await assert.rejects(
+        store.transplant({
+          fromRefName: 'feature',
+          hashesToTransplant: [picked],
+          toBranch: 'main',
+          resolver,
+          authorizeKeys: refuse,
+        }),
+        ForbiddenError,
+      );
+      assert.equal(await head(), before, 'nothing written');
+      assert.equal(calls.length, 0, 'the resolver was not asked');
+      assert.deepEqual([...asked[0]!].sort(), ['n:ICEBERG_TABLE', 't:ICEBERG_TABLE']);
+      // Accepted: the merge goes on as without the check.
+      const r = await store.merge({ fromRefName: 'feature', toBranch: 'main', resolver, authorizeKeys: () => {} });
+      assert.ok(r.wasApplied);
     });
 
     it('keeps FORCE and DROP ahead of the resolver', async () => {

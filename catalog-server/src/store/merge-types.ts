@@ -1,4 +1,4 @@
-import type { CommitMeta, Content, ContentKey, JournaledFile } from './types.ts';
+import type { CommitMeta, Content, ContentKey, ContentType, JournaledFile } from './types.ts';
 
 /*
  * The store's merge and transplant contract: options, the content-aware resolver a merge may call for keys both
@@ -22,7 +22,22 @@ interface IntoBranchOptions {
    * applies it to each transplanted commit in turn.
    */
   resolver?: MergeResolver;
+  /**
+   * Asked with every key the source changed (a transplant: each picked commit's keys), before anything is resolved,
+   * planned or written; throws to refuse the whole merge. How a caller whose rights end at some namespaces merges
+   * only what lies inside them.
+   */
+  authorizeKeys?: KeyAuthorizer;
 }
+
+/** A key a merge would change and its content's type (at the source, or at the base where the source deleted it). */
+export interface ChangedKey {
+  key: ContentKey;
+  type: ContentType | undefined;
+}
+
+/** Throws (e.g. a 403) when the caller may not merge one of `keys`. */
+export type KeyAuthorizer = (keys: readonly ChangedKey[]) => void;
 
 export interface MergeOptions extends IntoBranchOptions {
   /** Source: a reference name or a hash (`fromHash` pins the source to a commit of `fromRefName`). */

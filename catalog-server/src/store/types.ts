@@ -181,7 +181,9 @@ export interface ReferencePageRequest extends PageRequest {
 }
 
 export type {
+  ChangedKey,
   ConflictType,
+  KeyAuthorizer,
   KeyResolution,
   KeyToResolve,
   MergeBehavior,

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Policy, Principal } from '../../auth/policy.ts';
+import type { KeyAuthorizer } from '../../store/types.ts';
+import { keyAuthorizer } from './merge-keys.ts';
 
 /**
  * What a handler may know about the caller once the authorization middleware let the request through: who it is
@@ -26,6 +28,11 @@ export interface Access {
    * whole reference): what write storage credentials need.
    */
   canCommit(ref: string, ns?: readonly string[]): boolean;
+  /**
+   * For a merge or transplant: the check of each key it changes, for a caller whose rules name namespaces (merge-keys.ts);
+   * undefined when it may merge any key.
+   */
+  mergeKeys(): KeyAuthorizer | undefined;
 }
 
 /** A test on namespace levels (`['sales', 'eu']`). */
@@ -38,6 +45,7 @@ const OPEN: Access = {
   readsEverything: () => true,
   canMerge: () => true,
   canCommit: () => true,
+  mergeKeys: () => undefined,
 };
 // Keyed by node's request object, which express's `Request` is: the front ends ahead of express grant access too.
 const byRequest = new WeakMap<IncomingMessage, Access>();
@@ -58,6 +66,7 @@ export function grantAccess(req: IncomingMessage, principal: Principal, policy: 
     canMerge: (ref) => policy.decide(principal, [{ kind: 'merge', ref }]).allow,
     canCommit: (ref, ns) =>
       policy.decide(principal, [{ kind: 'commit', ref, ...(ns ? { ns: { in: ns } } : {}) }]).allow,
+    mergeKeys: () => keyAuthorizer(req, policy, principal),
   });
 }
 

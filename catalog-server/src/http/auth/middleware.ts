@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
 } from '../../errors/index.ts';
 import { accessOf, grantAccess } from './access.ts';
+import { requireKeyChecks } from './merge-keys.ts';
 import { isIcebergPath, isPublicRoute, requirementOf } from './requirement.ts';
 
 /**
@@ -49,6 +50,7 @@ export function authorize(auth: AuthService, history: HistoryMembership, default
       const d = auth.policy.decide(principal, need.actions);
       if (!d.allow) throw new ForbiddenError(principal.id, d.permission, d.ref, d.reason, undefined, d.namespace);
       await checkPinnedCommits(auth, history, principal, need.actions, isIcebergPath(req.path));
+      if (need.perKey) requireKeyChecks(req, need.perKey);
     }
     next();
   };

@@ -127,8 +127,24 @@ describe('the namespaces a request acts on', () => {
     for (const operations of [[], [{ type: 'PUT', key: { elements: ['a', 'b'] } }], [{ type: 'DELETE' }], 'x']) {
       assert.deepEqual(scopes('POST', '/api/v2/trees/main/history/commit', { operations }), ['ref-wide']);
     }
-    // Merges, transplants and references stay reference-wide.
-    assert.deepEqual(scopes('POST', '/api/v2/trees/main/history/merge', { fromRefName: 'dev' }), [
+    // Merges and transplants: some namespace of both references up front, then each changed key (perKey).
+    for (const [path, body] of [
+      ['/api/v2/trees/main/history/merge', { fromRefName: 'dev', fromHash: H }],
+      ['/api/v2/trees/main/history/transplant', { fromRefName: 'dev', hashesToTransplant: [H] }],
+    ] as const) {
+      const r = requirementOf({ method: 'POST', path, body, query: {} }, 'main');
+      assert.ok(r.kind === 'actions' && r.perKey, path);
+      assert.deepEqual(
+        r.actions.map((a) => ('ns' in a ? a.ns : 'ref-wide')),
+        r.actions.map(() => ({ under: [] })),
+      );
+      assert.deepEqual(
+        r.perKey.map((a) => [a.kind, a.ref, 'ns' in a ? a.ns : 'ref-wide']),
+        r.perKey.map((a) => [a.kind, a.kind === 'merge' ? 'main' : 'dev', 'ref-wide']),
+      );
+    }
+    // References stay reference-wide.
+    assert.deepEqual(scopes('PUT', '/api/v2/trees/main', { name: 'dev', type: 'BRANCH', hash: H }), [
       'ref-wide',
       'ref-wide',
     ]);

@@ -18,6 +18,15 @@ const acts = (
   ),
 });
 const ANY: Scope = { under: [] };
+type Plain = [string, string | null] | [string, string | null, string | undefined];
+/** A merge's or transplant's: its actions in some namespace up front, and each again per changed key. */
+const byKey = (...a: Plain[]): Requirement => {
+  const plain = acts(...a) as unknown as { actions: never[] };
+  const scoped = acts(
+    ...a.map(([kind, ref, at]): [string, string | null, string | undefined, Scope] => [kind, ref, at, ANY]),
+  );
+  return { ...scoped, perKey: plain.actions } as Requirement;
+};
 const db: Scope = { in: ['db'] };
 
 describe('what a request needs', () => {
@@ -136,12 +145,12 @@ describe('what a request needs', () => {
     assert.deepEqual(req('POST', '/api/v2/trees/main/history/commit'), acts(['commit', 'main']));
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
-      acts(['merge', 'main', H], ['read', 'etl', H]),
+      byKey(['merge', 'main', H], ['read', 'etl', H]),
     );
     // A hash with relative lookups is pinned to the hash it starts from: that one must be on the source's history.
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: `${H}~1` }),
-      acts(['merge', 'main', H], ['read', 'etl', H]),
+      byKey(['merge', 'main', H], ['read', 'etl', H]),
     );
     assert.deepEqual(
       req('POST', '/api/v2/trees', { type: 'BRANCH', name: 'etl', hash: `${H}~0` }, { name: 'x', type: 'BRANCH' }),
@@ -149,15 +158,15 @@ describe('what a request needs', () => {
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'DETACHED', fromHash: H }),
-      acts(['merge', 'main', H], ['read', null]),
+      byKey(['merge', 'main', H], ['read', null]),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/transplant`, { fromRefName: 'etl' }),
-      acts(['merge', 'main', H], ['read', 'etl']),
+      byKey(['merge', 'main', H], ['read', 'etl']),
     );
     assert.deepEqual(
       req('POST', `/api/v2/trees/main/history/transplant`, { fromRefName: 'etl', hashesToTransplant: [H, 'x'] }),
-      acts(['merge', 'main'], ['read', 'etl'], ['read', 'etl', H]),
+      byKey(['merge', 'main'], ['read', 'etl'], ['read', 'etl', H]),
     );
     assert.deepEqual(
       req('GET', `/api/v2/trees/a@${H}/diff/b%40${H}`),

@@ -11,7 +11,16 @@ export type Requirement =
   | { kind: 'public' }
   /** Any valid token (server config, the reference listing, which is filtered per reference). */
   | { kind: 'authenticated' }
-  | { kind: 'actions'; actions: Action[] };
+  | {
+      kind: 'actions';
+      actions: Action[];
+      /**
+       * Merges and transplants: what the merge needs on the target and the source, asked again for each key it changes
+       * (scoped to that key's namespace) by a caller whose rules name namespaces; `actions` then only asks for those
+       * rights in some namespace (merge-keys.ts).
+       */
+      perKey?: Action[];
+    };
 
 export interface RequestFacts {
   method: string;
@@ -213,15 +222,22 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
       actions.push({ ...write('commit'), choosesLocation: true } as Action);
     return of(...actions);
   }
+  // A merge changes the keys the source changed: any namespace on both references will do here, and a caller whose
+  // rules name namespaces has each key checked once the merge knows them (`perKey`).
+  const byKey = (...actions: Action[]): Requirement => ({
+    kind: 'actions',
+    actions: actions.map(filtered),
+    perKey: actions,
+  });
   if (m === 'POST' && tail === 'history/merge') {
-    return of(write('merge'), read(bodyRef(body['fromRefName']), body['fromHash']));
+    return byKey(write('merge'), read(bodyRef(body['fromRefName']), body['fromHash']));
   }
   if (m === 'POST' && tail === 'history/transplant') {
     // Every transplanted commit is read from the source, so each must be on its history.
     const hashes = Array.isArray(body['hashesToTransplant']) ? body['hashesToTransplant'] : [];
     const source = bodyRef(body['fromRefName']);
     const reads = hashes.map((h) => read(source, h)).filter((a) => a.kind === 'read' && a.at !== undefined);
-    return of(write('merge'), read(source), ...reads);
+    return byKey(write('merge'), read(source), ...reads);
   }
   if (m === 'PUT' && tail === '') return of(write('manage'), read(bodyRef(body['name']), body['hash']));
   if (m === 'DELETE' && tail === '') return of(write('manage'));

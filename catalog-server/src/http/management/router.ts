@@ -167,6 +167,7 @@ export function managementRouter(ctx: AppContext): Router {
       fromHash: body.fromHash,
       meta: auditMeta(req, commitMeta.message ? meta : { ...meta, message: undefined }),
       flags: mergeFlags(body),
+      authorizeKeys: accessOf(req).mergeKeys(),
     });
     res.json(mergeResponseJson(result, ratDetails(req)));
   });
@@ -180,6 +181,7 @@ export function managementRouter(ctx: AppContext): Router {
       // Transplanted commits keep their authors; the property records who transplanted them.
       meta: { ...(message ? { message } : {}), properties: principalProperties(req) },
       flags: mergeFlags(body),
+      authorizeKeys: accessOf(req).mergeKeys(),
     });
     res.json(mergeResponseJson(result, ratDetails(req)));
   });

@@ -9,6 +9,7 @@ import type {
   CommitMeta,
   CommitResult,
   ContentKey,
+  KeyAuthorizer,
   MergeBehavior,
   MergeResult,
   Operation,
@@ -46,6 +47,15 @@ export interface MergeFlags {
   keyMergeModes?: Array<{ key: ContentKey; mergeBehavior: MergeBehavior }>;
 }
 
+/** What a merge and a transplant both take from their request. */
+interface MergeInput {
+  fromRefName: string;
+  meta: Partial<CommitMeta>;
+  flags: MergeFlags;
+  /** The caller's check of each key the merge changes, when its rights end at some namespaces. */
+  authorizeKeys?: KeyAuthorizer;
+}
+
 /**
  * Merges `fromRefName` at `fromHash` (its head or reachable from it, see `sourceCommits`) into the branch `{ref}`
  * names.
@@ -55,7 +65,7 @@ export interface MergeFlags {
 export async function mergeInto(
   ctx: AppContext,
   ref: RefPath,
-  input: { fromRefName: string; fromHash?: string; meta: Partial<CommitMeta>; flags: MergeFlags },
+  input: MergeInput & { fromHash?: string },
 ): Promise<MergeResult> {
   if (!input.fromHash) throw new BadRequestError('Source hash must be provided: send "fromHash" (the source head).');
   const target = await writeTarget(ctx.store, ref);
@@ -70,6 +80,7 @@ export async function mergeInto(
     ...input.flags,
     meta: input.meta,
     resolver: icebergMergeResolver(ctx),
+    authorizeKeys: input.authorizeKeys,
   });
 }
 
@@ -83,7 +94,7 @@ export async function mergeInto(
 export async function transplantInto(
   ctx: AppContext,
   ref: RefPath,
-  input: { fromRefName: string; hashes: string[]; meta: Partial<CommitMeta>; flags: MergeFlags },
+  input: MergeInput & { hashes: string[] },
 ): Promise<MergeResult> {
   const target = await writeTarget(ctx.store, ref);
   // Commits of the source only (400 naming the hash otherwise), so a mistaken hash is not copied or taken for a conflict.
@@ -97,6 +108,7 @@ export async function transplantInto(
     // One message cannot stand for several commits: Nessie keeps each commit's own then, and so do we.
     meta: hashes.length > 1 ? withoutMessage(input.meta) : input.meta,
     resolver: icebergMergeResolver(ctx),
+    authorizeKeys: input.authorizeKeys,
   });
 }
 

@@ -50,7 +50,7 @@ export class MergeOrchestrator {
     const steps: Array<ThreeWay<Content>[]> = [];
     for (const h of opts.hashesToTransplant) {
       const picked = await this.objects.commit(await this.objects.resolveHash(h));
-      steps.push(await this.pickedKeys(this.objects.nodes, picked, target.tree));
+      steps.push(await this.pickedKeys(opts, this.objects.nodes, picked, target.tree));
     }
     return steps;
   }
@@ -110,7 +110,7 @@ export class MergeOrchestrator {
     let current = target;
     for (const [i, h] of opts.hashesToTransplant.entries()) {
       const picked = await this.objects.commit(await this.objects.resolveHash(h));
-      const keys = await this.pickedKeys(draft.nodes, picked, current.tree);
+      const keys = await this.pickedKeys(opts, draft.nodes, picked, current.tree);
       const plan = planMerge(keys, modes.defaultBehavior, modes.perKey, jsonEquals, resolutions?.(i));
       if (plan.stale.length > 0) return { applied: 'stale' };
       details.push(...plan.details);
@@ -154,14 +154,22 @@ export class MergeOrchestrator {
     }
     const ancestor = await mergeBase(this.objects.loadNode, source.hash, target.hash);
     const ancestorTree = ancestor ? (await this.objects.commit(ancestor)).tree : EMPTY_TREE;
-    const keys = await threeWay(this.objects.nodes, ancestorTree, source.tree, target.tree);
+    const keys = authorized(opts, await threeWay(this.objects.nodes, ancestorTree, source.tree, target.tree));
     return { ref, target, source, ancestor, upToDate: false, keys };
   }
 
-  /** The keys a picked commit changed (against its first parent), as three-way values against the tree `on`. */
-  private async pickedKeys(nodes: NodeIO<Content>, picked: CommitRecord, on: string): Promise<ThreeWay<Content>[]> {
+  /**
+   * The keys a picked commit changed (against its first parent), as three-way values against the tree `on`, once
+   * `opts.authorizeKeys` accepts them.
+   */
+  private async pickedKeys(
+    opts: TransplantOptions,
+    nodes: NodeIO<Content>,
+    picked: CommitRecord,
+    on: string,
+  ): Promise<ThreeWay<Content>[]> {
     const parentTree = picked.parents[0] ? (await this.objects.commit(picked.parents[0])).tree : EMPTY_TREE;
-    return threeWay(nodes, parentTree, picked.tree, on);
+    return authorized(opts, await threeWay(nodes, parentTree, picked.tree, on));
   }
 
   /** For merges/transplants based on an older target head: keys they would write must not have moved since. */
@@ -204,6 +212,15 @@ export async function threeWay(
     });
   }
   return out;
+}
+
+/**
+ * `keys` once the caller's `authorizeKeys` (if any) accepts every key they change: it throws to refuse. Asked where
+ * the keys are assembled, so the refusal comes before a resolver writes or a conflict is reported.
+ */
+function authorized(opts: MergeOptions | TransplantOptions, keys: ThreeWay<Content>[]): ThreeWay<Content>[] {
+  opts.authorizeKeys?.(keys.map((k) => ({ key: k.key, type: (k.source ?? k.base)?.type })));
+  return keys;
 }
 
 export function mergeModes(opts: Pick<MergeOptions, 'defaultKeyMergeMode' | 'keyMergeModes'>): {
