@@ -4,7 +4,8 @@ import { primitiveKind } from '../avro/single-value.ts';
 import { canTransform, parseTransform, type Transform } from '../model/transforms.ts';
 import { parsePrimitiveType } from '../model/types.ts';
 import type { ColumnRef, ComparisonOp, Expression, SetOp, UnaryOp, UnboundTerm } from './expression.ts';
-import { literalFor } from './literals.ts';
+import { decidedComparison, literalsInRange } from './beyond-range.ts';
+import { LiteralBeyondRange, literalFor } from './literals.ts';
 import { partitionResultType } from './transform-values.ts';
 
 /**
@@ -151,7 +152,8 @@ const isFloating = (type: string) => ['float', 'double'].includes(primitiveKind(
 /**
  * Binds a parsed filter to a schema. Names are full dotted paths for nested struct fields (`location.city`);
  * `caseSensitive: false` matches them ignoring case. Throws `InvalidArgumentError` for an unknown column, a list or
- * map column, or a literal that does not fit the column's type.
+ * map column, or a literal that does not fit the column's type; an integer literal beyond its column's range decides
+ * its predicate instead, as Iceberg's binders do (`n < 2^40` on an int column is true).
  *
  * @example bindExpression(parseExpression({ type: 'eq', term: 'ID', value: 7 }), schema, false)
  * // { type: 'eq', term: { kind: 'column', field: { id: 1, name: 'id', type: 'long' } }, literal: 7n }
@@ -176,10 +178,13 @@ export function bindExpression(expr: Expression, schema: SchemaJson, caseSensiti
       try {
         return literalFor(type, v);
       } catch (err) {
+        // Kept as it is: the predicate may be decided from it (beyond-range.ts); named below when it is not.
+        if (err instanceof LiteralBeyondRange) throw err;
         if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`${err.message} (column ${where})`);
         throw err;
       }
     };
+    const undecided = (err: LiteralBeyondRange) => new InvalidArgumentError(`${err.message} (column ${where})`);
     switch (e.type) {
       case 'is-nan':
       case 'not-nan':
@@ -190,15 +195,24 @@ export function bindExpression(expr: Expression, schema: SchemaJson, caseSensiti
       case 'not-null':
         return { type: e.type, term };
       case 'in':
-      case 'not-in':
-        return { type: e.type, term, literals: e.values.map(convert) };
+      case 'not-in': {
+        const inRange = literalsInRange(e.type, e.values, convert);
+        return 'decided' in inRange ? inRange.decided : { type: e.type, term, literals: inRange.literals };
+      }
       case 'starts-with':
       case 'not-starts-with':
         if (primitiveKind(type) !== 'string')
           throw new InvalidArgumentError(`Invalid filter: ${e.type} needs a string column, ${where} is ${type}`);
         return { type: e.type, term, literal: convert(e.value) };
       default:
-        return { type: e.type, term, literal: convert(e.value) };
+        try {
+          return { type: e.type, term, literal: convert(e.value) };
+        } catch (err) {
+          if (!(err instanceof LiteralBeyondRange)) throw err;
+          const decided = decidedComparison(e.type, err.side);
+          if (!decided) throw undecided(err);
+          return decided;
+        }
     }
   };
   return bind(expr);

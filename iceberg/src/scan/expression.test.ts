@@ -169,7 +169,7 @@ describe('scan filter expressions: binding', () => {
   it('refuses literals that do not fit, naming the column', () => {
     const bad = (term: string, value: unknown, pattern: RegExp) =>
       invalid(() => bindJson({ type: 'eq', term, value }), pattern);
-    bad('n', 2147483648, /out of range.*column n/);
+    bad('d', 2147483648, /out of range.*column d/);
     bad('n', 1.5, /expected an integer/);
     bad('id', 'abc', /expected an integer/);
     bad('price', '1.005', /more than 2 digits after the point/);

@@ -23,6 +23,22 @@ const misfit = (type: string, v: JsonLiteral, why: string): never => {
 const showLiteral = (v: JsonLiteral) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
 /**
+ * An integer literal beyond the range of its `int` or `long` column (an int column compared with 2^40). Unlike other
+ * misfits it has a meaning: no value of the column reaches it, and Iceberg's binders (Java's `Literals.aboveMax()`,
+ * PyIceberg's `IntAboveMax`) decide the predicate from that instead of refusing the filter, so clients send such
+ * filters expecting an answer (see `beyond-range.ts`). A caller that does not decide it still gets a 400.
+ */
+export class LiteralBeyondRange extends InvalidArgumentError {
+  constructor(
+    message: string,
+    /** Which end of the type's range the literal is past. */
+    readonly side: 'above' | 'below',
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Converts one literal to the value form of `type` (an Iceberg primitive type string).
  *
  * @example literalFor('decimal(10,2)', '12.5') // 1250n
@@ -36,9 +52,9 @@ export function literalFor(type: string, v: JsonLiteral): IcebergPrimitiveValue 
       if (v === 'true' || v === 'false') return v === 'true';
       return misfit(type, v, 'expected true or false');
     case 'int':
-      return Number(integerIn(type, v, INT_MIN, INT_MAX));
+      return Number(integerIn(type, v, INT_MIN, INT_MAX, true));
     case 'long':
-      return integerIn(type, v, LONG_MIN, LONG_MAX);
+      return integerIn(type, v, LONG_MIN, LONG_MAX, true);
     case 'float':
     case 'double': {
       const n = floating(type, v);
@@ -83,13 +99,21 @@ export function literalFor(type: string, v: JsonLiteral): IcebergPrimitiveValue 
   }
 }
 
-/** An integer literal: a JSON number, a bigint (from lossless JSON) or a string of digits. */
-function integerIn(type: string, v: JsonLiteral, min: bigint, max: bigint): bigint {
+/**
+ * An integer literal: a JSON number, a bigint (from lossless JSON) or a string of digits. Out of `[min, max]` it is a
+ * misfit, or with `beyondRange` (the integer types, whose binders decide such predicates) a {@link LiteralBeyondRange}.
+ */
+function integerIn(type: string, v: JsonLiteral, min: bigint, max: bigint, beyondRange = false): bigint {
   let n: bigint | undefined;
   if (typeof v === 'bigint') n = v;
   else if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
   else if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) n = BigInt(v.trim());
   if (n === undefined) return misfit(type, v, 'expected an integer');
+  if (beyondRange && (n < min || n > max))
+    throw new LiteralBeyondRange(
+      `Invalid filter literal ${showLiteral(v)} for type ${type}: out of range [${min}, ${max}]`,
+      n > max ? 'above' : 'below',
+    );
   if (n < min || n > max) return misfit(type, v, `out of range [${min}, ${max}]`);
   return n;
 }

@@ -125,6 +125,13 @@ describe('scan: inclusive metrics evaluator', () => {
     assert.equal(may({ type: 'not-nan', term: 'score' }, score({ nans: 9 })), true);
     assert.equal(may({ type: 'lt', term: 'score', value: 1 }, score({ nans: 10 })), false);
     assert.equal(may({ type: 'lt', term: 'score', value: 1 }, score({ nans: 4, nulls: 6 })), false);
+    // Only nulls and no NaN count (as PyIceberg writes a float column of nulls): nothing to compare either.
+    assert.equal(may({ type: 'lt', term: 'score', value: 1 }, score({ nulls: 10 })), false);
+    assert.equal(
+      may({ type: 'eq', term: 'ratio', value: 1 }, dataFile({ 8: { type: 'float', values: 1, nulls: 1 } })),
+      false,
+    );
+    assert.equal(may({ type: 'lt', term: 'score', value: 1 }, score({ nulls: 9 })), true);
     assert.equal(may({ type: 'lt', term: 'score', value: 1 }, score({ lower: Number.NaN, upper: Number.NaN })), true);
     assert.equal(may({ type: 'gt', term: 'score', value: 1 }, score({ lower: 0, upper: Number.NaN })), true);
     assert.equal(may({ type: 'gt', term: 'score', value: 1 }, score({ lower: 0, upper: 0.5 })), false);

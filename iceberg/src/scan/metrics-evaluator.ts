@@ -47,15 +47,19 @@ function columnRange(file: DataFile, field: BoundField): ValueRange {
   const nulls = count(file.nullValueCounts, field.id);
   // Only floating-point columns can hold NaN; for them a missing NaN count is unknown.
   const nans = floating ? count(file.nanValueCounts, field.id) : 0n;
+  const onlyNulls = values !== undefined && nulls !== undefined && values === nulls;
   return {
     type: field.type,
     lower: decodeBound(field.type, file.lowerBounds?.get(field.id)),
     upper: decodeBound(field.type, file.upperBounds?.get(field.id)),
     noNulls: nulls === 0n,
-    onlyNulls: values !== undefined && nulls !== undefined && values === nulls,
+    onlyNulls,
     noNaNs: nans === 0n,
     onlyNaNs: values !== undefined && nans !== undefined && values === nans,
-    noComparable: values !== undefined && nulls !== undefined && nans !== undefined && values - nulls - nans === 0n,
+    // A column of nulls only holds no NaN either, whatever the NaN count says: PyIceberg writes none for such a
+    // float column, and Iceberg's evaluator prunes it all the same.
+    noComparable:
+      onlyNulls || (values !== undefined && nulls !== undefined && nans !== undefined && values - nulls - nans === 0n),
   };
 }
 
