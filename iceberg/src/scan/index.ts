@@ -42,3 +42,11 @@ export {
 export * from './rest-content-file.ts';
 export * from './rest-values.ts';
 export * from './delete-index.ts';
+export {
+  equalityDeleteMayApply,
+  equalityDeleteMayMatchFilter,
+  equalityFields,
+  type EqualityField,
+  type EqualityFields,
+  type FileMetrics,
+} from './equality-overlap.ts';

@@ -5,6 +5,9 @@ import {
   columnFieldId,
   decodeManifest,
   decodeManifestList,
+  equalityDeleteMayMatchFilter,
+  equalityFields,
+  FileContent,
   fileMayMatch,
   liveEntries,
   manifestMayMatch,
@@ -125,7 +128,11 @@ export function manifestsToScan(scan: TableScan, manifests: ManifestFile[], cont
   );
 }
 
-/** The live delete files of a snapshot's delete manifests, those in partitions the filter may match, indexed. */
+/**
+ * The live delete files of a snapshot's delete manifests, indexed: those in partitions the filter may match, and of
+ * equality deletes those whose equality columns may hold values the filter selects (the rows they delete would be
+ * filtered out anyway), as Java's `DeleteFileIndex` filters them.
+ */
 export async function snapshotDeletes(
   ctx: Deps,
   scan: TableScan,
@@ -135,12 +142,14 @@ export async function snapshotDeletes(
   for (const m of deleteManifests) {
     const inPartition = partitionTest(scan, m.partitionSpecId);
     for (const e of liveEntries(await manifestEntries(ctx, scan, m), m)) {
-      if (inPartition(e.file.partition))
-        files.push({ file: e.file, dataSequenceNumber: e.dataSequenceNumber, specId: m.partitionSpecId });
+      if (!inPartition(e.file.partition)) continue;
+      if (scan.filter && e.file.content === FileContent.EQUALITY_DELETES)
+        if (!equalityDeleteMayMatchFilter(scan.filter, e.file)) continue;
+      files.push({ file: e.file, dataSequenceNumber: e.dataSequenceNumber, specId: m.partitionSpecId });
     }
   }
   const specs = new Map(scan.metadata['partition-specs'].map((p) => [p['spec-id'], p]));
-  return { files, index: new DeleteIndex(files, { specs }) };
+  return { files, index: new DeleteIndex(files, { specs, fields: equalityFields(scan.metadata.schemas) }) };
 }
 
 /** No deletes: what an incremental append scan applies. */

@@ -38,8 +38,8 @@ import org.apache.iceberg.types.Type;
  *       of the same scan without a filter (anything else, say a deleted or a newer file, is wrong data);
  *   <li>a file in both plans must be described the same: record count, size, format, spec, partition tuple, and the
  *       same delete files attached (a missing delete resurrects rows; an extra one, say an equality delete older than
- *       the file, removes rows that should be there: the fixtures' deletes carry no stats, so which files they apply
- *       to follows from partition, sequence number and referenced file alone, with no room for legitimate difference);
+ *       the file, removes rows that should be there; an equality delete whose column stats prove it cannot match a
+ *       file's rows, or any row the filter selects, is one the client leaves off, and so must the server);
  *   <li>with {@code includeColumnStats()}, the same counts and bounds;
  *   <li>extra files (in the server's plan, not the client's) only fail the cases marked {@code exact}.
  * </ul>
@@ -98,12 +98,15 @@ final class PlanComparison {
       }
     }
 
+    int deleteDifferences = 0;
     for (Map.Entry<String, FileScanTask> e : client.entrySet()) {
       FileScanTask s = server.get(e.getKey());
-      if (s != null) compareTask(e.getKey(), schema, specs, e.getValue(), s, statsFields, problems);
+      if (s == null) continue;
+      compareTask(e.getKey(), schema, specs, e.getValue(), s, statsFields, problems);
+      if (!deletes(e.getValue()).equals(deletes(s))) deleteDifferences += 1;
     }
 
-    report(caseName, client.size(), server.size(), extra.size());
+    report(caseName, client.size(), server.size(), extra.size(), deleteDifferences);
   }
 
   private static void compareTask(
@@ -184,8 +187,11 @@ final class PlanComparison {
    * Prints, and appends to {@code -Drat.scan.report} when set, how many files each side planned: extra files are
    * legal for most filters, but how many a server returns is worth seeing.
    */
-  private static void report(String caseName, int client, int server, int extra) {
-    String line = String.format("%s: client %d, server %d, extra %d", caseName, client, server, extra);
+  private static void report(String caseName, int client, int server, int extra, int deleteDifferences) {
+    String line =
+        String.format(
+            "%s: client %d, server %d, extra %d, delete sets differing %d",
+            caseName, client, server, extra, deleteDifferences);
     System.out.println("[scan-planning] " + line);
     String file = System.getProperty("rat.scan.report");
     if (file == null || file.isEmpty()) return;

@@ -55,6 +55,7 @@ public class ScanPlanningTest {
   private static final TableIdentifier FLAT = ScanFixtures.FLAT;
   private static final TableIdentifier EVENTS = ScanFixtures.EVENTS;
   private static final TableIdentifier EVOLVED = ScanFixtures.EVOLVED;
+  private static final TableIdentifier EQ_DELETES = ScanFixtures.EQ_DELETES;
 
   private SuiteBranch branch;
   private RESTCatalog clientCatalog;
@@ -105,6 +106,21 @@ public class ScanPlanningTest {
     // Equality deletes (sequence 4) apply to strictly older files only: eu/day 2's first file, not the one after.
     long withEqDay2 = events.values().stream().filter(t -> deletesOf(t).contains(fx.eqDeletesEuDay2)).count();
     assertThat(withEqDay2).as("files the older eu/day 2 equality delete applies to").isEqualTo(1);
+
+    // Equality deletes with stats: the client leaves them off files whose stats prove no row can match.
+    Map<String, FileScanTask> eq = plan(clientTable(EQ_DELETES).newScan());
+    assertThat(eq).hasSize(8);
+    assertThat(deletesNamed(eq, "eq-d0")).containsExactly("eq-del-id-nostats");
+    assertThat(deletesNamed(eq, "eq-d1"))
+        .containsExactly("eq-del-id-150", "eq-del-id-nostats", "eq-del-name-null", "eq-del-v");
+    assertThat(deletesNamed(eq, "eq-d2-null-names")).containsExactly("eq-del-id-nostats", "eq-del-name-null");
+    assertThat(deletesNamed(eq, "eq-d3-nostats"))
+        .containsExactly(
+            "eq-del-id-150", "eq-del-id-name", "eq-del-id-nostats", "eq-del-late-global", "eq-del-name-null",
+            "eq-del-v");
+    assertThat(deletesNamed(eq, "eq-eu-1000")).containsExactly("eq-del-eu-id");
+    assertThat(deletesNamed(eq, "eq-eu-2000")).isEmpty();
+    assertThat(deletesNamed(eq, "eq-us-2500")).containsExactly("eq-del-late-global");
   }
 
   @Test
@@ -421,6 +437,39 @@ public class ScanPlanningTest {
     compare(EVOLVED, scan -> scan.useSnapshot(fx.evolvedOldSpec), equal("category", "c"), null, false);
   }
 
+  // ---- eqdeletes: equality deletes with stats, pruned by them ----------------------------------------------------
+
+  @Test
+  void eqDeletesNoFilter() {
+    compare(EQ_DELETES, alwaysTrue());
+  }
+
+  @Test
+  void eqDeletesAtGlobalDeletes() {
+    compare(EQ_DELETES, scan -> scan.useSnapshot(fx.eqGlobalDeletes), alwaysTrue(), null, false);
+  }
+
+  @Test
+  void eqDeletesEqualRegion() {
+    compare(EQ_DELETES, equal("region", "eu"));
+  }
+
+  /** The filter on id also rules out the deletes whose ids cannot satisfy it (Java drops them from its index). */
+  @Test
+  void eqDeletesIdRange() {
+    compare(EQ_DELETES, and(greaterThanOrEqual("id", 1000L), lessThan("id", 2100L)));
+  }
+
+  @Test
+  void eqDeletesNotRegionOrName() {
+    compare(EQ_DELETES, not(or(equal("region", "us"), startsWith("name", "x"))));
+  }
+
+  @Test
+  void eqDeletesNullNames() {
+    compare(EQ_DELETES, and(isNull("name"), notEqual("region", "us")));
+  }
+
   // ---- plumbing -----------------------------------------------------------------------------------------------------
 
   private void compare(TableIdentifier id, Expression filter) {
@@ -506,6 +555,21 @@ public class ScanPlanningTest {
     FileScanTask task = plan.get(dataFile);
     assertThat(task).as("planned task of " + dataFile).isNotNull();
     return deletesOf(task);
+  }
+
+  /** The names of the deletes attached to the data file named {@code name} (no folder, no extension). */
+  private static List<String> deletesNamed(Map<String, FileScanTask> plan, String name) {
+    String location =
+        plan.keySet().stream().filter(l -> l.endsWith("/" + name + ".parquet")).findFirst().orElse(name);
+    return names(deletesOf(plan, location));
+  }
+
+  /** Delete file names without folder and extension: the fixture's names. */
+  private static List<String> names(Set<String> locations) {
+    List<String> out = new ArrayList<>();
+    for (String l : locations) out.add(l.substring(l.lastIndexOf('/') + 1).replace(".parquet", ""));
+    java.util.Collections.sort(out);
+    return out;
   }
 
   private static Set<String> deletesOf(FileScanTask task) {
