@@ -30,6 +30,7 @@ export { compareValues } from './compare.ts';
 export { fileMayMatch } from './metrics-evaluator.ts';
 export { partitionFields, projectToPartition, type PartitionFieldInfo } from './projection.ts';
 export { partitionMayMatch, manifestMayMatch, type PartitionTuple } from './partition-evaluator.ts';
+export { residualFor, residualJson } from './residual.ts';
 export {
   applyTransform,
   bucketHash,

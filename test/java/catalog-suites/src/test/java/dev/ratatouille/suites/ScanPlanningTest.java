@@ -437,7 +437,7 @@ public class ScanPlanningTest {
     compare(EVOLVED, scan -> scan.useSnapshot(fx.evolvedOldSpec), equal("category", "c"), null, false);
   }
 
-  // ---- eqdeletes: equality deletes with stats, pruned by them ----------------------------------------------------
+  // ---- eqdeletes: equality deletes with stats, pruned by them; residuals of an identity partition ----------------
 
   @Test
   void eqDeletesNoFilter() {
@@ -449,6 +449,7 @@ public class ScanPlanningTest {
     compare(EQ_DELETES, scan -> scan.useSnapshot(fx.eqGlobalDeletes), alwaysTrue(), null, false);
   }
 
+  /** Residual true for eu files of the region spec; the whole filter for files of the unpartitioned spec. */
   @Test
   void eqDeletesEqualRegion() {
     compare(EQ_DELETES, equal("region", "eu"));
@@ -468,6 +469,32 @@ public class ScanPlanningTest {
   @Test
   void eqDeletesNullNames() {
     compare(EQ_DELETES, and(isNull("name"), notEqual("region", "us")));
+  }
+
+  // ---- residuals through day and bucket transforms -------------------------------------------------------------
+
+  /** Day 0's rows from noon on: kept for day 0, true for day 1, the day 2 files pruned. */
+  @Test
+  void eventsTsWithinDays() {
+    compare(
+        EVENTS,
+        and(greaterThanOrEqual("ts", "2024-01-01T12:00:00+00:00"), lessThan("ts", "2024-01-03T00:00:00+00:00")));
+  }
+
+  /** A bucket other than id 2000's proves id != 2000 (strict projection); in the bucket of 2000 it stays. */
+  @Test
+  void eventsNotEqualIdBucket() {
+    compare(EVENTS, notEqual("id", 2000L));
+  }
+
+  @Test
+  void eventsInIdsAndRegions() {
+    compare(EVENTS, and(in("id", 0L, 1100L, 2050L), in("region", "eu", "us")));
+  }
+
+  @Test
+  void eventsNotInRegionOrLate() {
+    compare(EVENTS, or(not(in("region", "eu", "apac")), greaterThanOrEqual("ts", "2024-01-04T00:00:00+00:00")));
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------------------------
@@ -493,8 +520,15 @@ public class ScanPlanningTest {
     List<String> problems = new ArrayList<>();
     Map<String, FileScanTask> reference = plan(options.apply(client.newScan()).filter(filter));
     Map<String, FileScanTask> universe = plan(options.apply(client.newScan()));
-    Map<String, FileScanTask> planned =
-        PlanComparison.byLocation(options.apply(server.newScan()).filter(filter).planFiles(), problems, "the server");
+    TableScan serverScan = options.apply(server.newScan()).filter(filter);
+    Map<String, FileScanTask> planned = PlanComparison.byLocation(serverScan.planFiles(), problems, "the server");
+    Map<String, Expression> residuals;
+    try {
+      Long snapshotId = serverScan.snapshot() == null ? null : serverScan.snapshot().snapshotId();
+      residuals = ServerResiduals.of(branch.catalogUri(), id, snapshotId, filter, serverScan.isCaseSensitive());
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the server's residuals", e);
+    }
     PlanComparison.check(
         caseName,
         client.schema(),
@@ -504,7 +538,9 @@ public class ScanPlanningTest {
         planned,
         problems,
         fieldIds(client, statsColumns),
-        exact);
+        exact,
+        residuals,
+        serverScan.isCaseSensitive());
     assertThat(problems).as(caseName + " (" + filter + ")").isEmpty();
   }
 
