@@ -19,8 +19,11 @@ const CASES = [...readFileSync(SOURCE, 'utf8').matchAll(/@Test\s+void (\w+)\(/g)
  * client's own planning of the same scan (test/java/catalog-suites, class ScanPlanningTest; run on its own with
  * `-Drat.suites=ScanPlanningTest`, and left out of the catalog suites' run by its name). The tables are built
  * without data files: unpartitioned with stats of every primitive kind, partitioned by day/identity/bucket with
- * position and equality deletes across sequence numbers, and an evolved partition spec. The server may return extra
- * files but never miss one, and must describe common files (partition, counts, attached deletes, stats) the same.
+ * position and equality deletes across sequence numbers, an evolved partition spec, and equality deletes with column
+ * stats that rule them out for some data files. The server may return extra files but never miss one, and must
+ * describe common files (partition, counts, attached deletes, stats) the same; each task's residual filter, as the
+ * server wrote it, must be equivalent to the client's for that file. The report counts, per case, the files whose
+ * delete sets or residuals differ (all zero when every case passes).
  * The Java client never asks the server for an incremental scan, so those cases send `start-snapshot-id` (exclusive)
  * and `end-snapshot-id` themselves with Iceberg's request and response classes. The Java requests go through a
  * recording proxy, to check that planning really happened on the server.

@@ -11,16 +11,16 @@
  *   tuple. Position deletes are never global: one written in an unpartitioned spec applies to the data files of that
  *   spec only.
  * - An equality delete file applies when its data sequence number is strictly greater than the data file's and it
- *   has the same spec id and an equal partition tuple, or its spec is unpartitioned (global).
- *
- * Equality deletes are not pruned by column bounds here (Java does it as an optimisation): the answer is a superset
- * that is still correct.
+ *   has the same spec id and an equal partition tuple, or its spec is unpartitioned (global), unless the two files'
+ *   column metrics on its equality fields prove that no row can match (as Java prunes them; see equality-overlap.ts,
+ *   which is more careful than Java where metrics are in doubt). Without `fields` no equality delete is pruned.
  */
 import { FileContent, type DataFile } from '../avro/manifest.ts';
 import type { Long } from '../avro/ocf.ts';
 import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
 import type { PartitionSpecJson } from './rest-content-file.ts';
 import { DELETE_FILE_PATH_FIELD_ID } from './rest-content-file.ts';
+import { equalityDeleteTest, type EqualityFields, type FileMetrics } from './equality-overlap.ts';
 
 /** A live delete file of a snapshot with its inherited data sequence number and its manifest's spec id. */
 export interface DeleteEntry {
@@ -35,6 +35,11 @@ export interface DeleteIndexOptions {
    * Without them a spec is unpartitioned when the delete file's partition tuple has no fields.
    */
   specs?: ReadonlyMap<number, PartitionSpecJson>;
+  /**
+   * The table's fields by id over all its schemas (`equalityFields(metadata.schemas)`), to prune equality deletes by
+   * column metrics; without them every equality delete in scope applies.
+   */
+  fields?: EqualityFields;
 }
 
 /** Delete files of one group, sorted by data sequence number, with their indexes in the input. */
@@ -68,6 +73,8 @@ export class DeleteIndex {
   private readonly posByPartition = new Map<string, Group>();
   private readonly eqByPartition = new Map<string, Group>();
   private readonly eqGlobal: Group;
+  /** Per delete index, the metrics test of an equality delete file (made when first needed). */
+  private readonly eqTests = new Map<number, (data: FileMetrics) => boolean>();
 
   constructor(
     readonly deletes: readonly DeleteEntry[],
@@ -117,13 +124,18 @@ export class DeleteIndex {
    * Indexes into `deletes` of the delete files that apply to a data file with the given data sequence number,
    * written in spec `specId`; ascending, so the answer is stable.
    */
-  forDataFile(file: Pick<DataFile, 'filePath' | 'partition'>, dataSequenceNumber: Long, specId: number): number[] {
+  forDataFile(
+    file: Pick<DataFile, 'filePath' | 'partition'> & FileMetrics,
+    dataSequenceNumber: Long,
+    specId: number,
+  ): number[] {
     const seq = BigInt(dataSequenceNumber);
-    const out: number[] = [];
     const key = partitionKey(specId, file.partition);
-    // Equality deletes: strictly newer, i.e. a sequence number >= seq + 1.
-    atLeast(this.eqGlobal, seq + 1n, out);
-    atLeast(this.eqByPartition.get(key), seq + 1n, out);
+    // Equality deletes: strictly newer, i.e. a sequence number >= seq + 1, and not ruled out by column metrics.
+    const eq: number[] = [];
+    atLeast(this.eqGlobal, seq + 1n, eq);
+    atLeast(this.eqByPartition.get(key), seq + 1n, eq);
+    const out = this.options.fields ? eq.filter((i) => this.eqTest(i)(file)) : eq;
     const dv = this.dvByPath.get(file.filePath);
     if (dv && dv.seq >= seq) {
       out.push(dv.index);
@@ -132,6 +144,12 @@ export class DeleteIndex {
       atLeast(this.posByPath.get(file.filePath), seq, out);
     }
     return out.sort((a, b) => a - b);
+  }
+
+  private eqTest(index: number): (data: FileMetrics) => boolean {
+    let test = this.eqTests.get(index);
+    if (!test) this.eqTests.set(index, (test = equalityDeleteTest(this.deletes[index].file, this.options.fields)));
+    return test;
   }
 }
 

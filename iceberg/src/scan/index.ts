@@ -30,6 +30,7 @@ export { compareValues } from './compare.ts';
 export { fileMayMatch } from './metrics-evaluator.ts';
 export { partitionFields, projectToPartition, type PartitionFieldInfo } from './projection.ts';
 export { partitionMayMatch, manifestMayMatch, type PartitionTuple } from './partition-evaluator.ts';
+export { residualFor, residualJson } from './residual.ts';
 export {
   applyTransform,
   bucketHash,
@@ -42,3 +43,11 @@ export {
 export * from './rest-content-file.ts';
 export * from './rest-values.ts';
 export * from './delete-index.ts';
+export {
+  equalityDeleteMayApply,
+  equalityDeleteMayMatchFilter,
+  equalityFields,
+  type EqualityField,
+  type EqualityFields,
+  type FileMetrics,
+} from './equality-overlap.ts';

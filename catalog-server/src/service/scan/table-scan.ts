@@ -5,11 +5,18 @@ import {
   columnFieldId,
   decodeManifest,
   decodeManifestList,
+  equalityDeleteMayMatchFilter,
+  equalityFields,
+  FileContent,
   fileMayMatch,
   liveEntries,
   manifestMayMatch,
   parseExpression,
+  partitionFields,
+  partitionKey,
   partitionMayMatch,
+  residualFor,
+  residualJson,
   restContentFile,
   restScanTasks,
   schemaFieldTypes,
@@ -40,7 +47,10 @@ export interface TableScan {
   /** The schema the filter and the names are bound to. */
   schema: Schema;
   filter: BoundExpression | undefined;
-  /** The filter as the request sent it: each task's residual (Java needs one; rows are filtered again with it). */
+  /**
+   * The filter as the request sent it (`true` without one): what each task's residual is cut down from, per partition
+   * (Java needs a residual on every task; engines filter rows with it).
+   */
   residual: unknown;
   /** Field ids whose stats the tasks carry; none when the request named none. */
   statsFieldIds: ReadonlySet<number>;
@@ -125,7 +135,11 @@ export function manifestsToScan(scan: TableScan, manifests: ManifestFile[], cont
   );
 }
 
-/** The live delete files of a snapshot's delete manifests, those in partitions the filter may match, indexed. */
+/**
+ * The live delete files of a snapshot's delete manifests, indexed: those in partitions the filter may match, and of
+ * equality deletes those whose equality columns may hold values the filter selects (the rows they delete would be
+ * filtered out anyway), as Java's `DeleteFileIndex` filters them.
+ */
 export async function snapshotDeletes(
   ctx: Deps,
   scan: TableScan,
@@ -135,12 +149,14 @@ export async function snapshotDeletes(
   for (const m of deleteManifests) {
     const inPartition = partitionTest(scan, m.partitionSpecId);
     for (const e of liveEntries(await manifestEntries(ctx, scan, m), m)) {
-      if (inPartition(e.file.partition))
-        files.push({ file: e.file, dataSequenceNumber: e.dataSequenceNumber, specId: m.partitionSpecId });
+      if (!inPartition(e.file.partition)) continue;
+      if (scan.filter && e.file.content === FileContent.EQUALITY_DELETES)
+        if (!equalityDeleteMayMatchFilter(scan.filter, e.file)) continue;
+      files.push({ file: e.file, dataSequenceNumber: e.dataSequenceNumber, specId: m.partitionSpecId });
     }
   }
   const specs = new Map(scan.metadata['partition-specs'].map((p) => [p['spec-id'], p]));
-  return { files, index: new DeleteIndex(files, { specs }) };
+  return { files, index: new DeleteIndex(files, { specs, fields: equalityFields(scan.metadata.schemas) }) };
 }
 
 /** No deletes: what an incremental append scan applies. */
@@ -164,6 +180,7 @@ export async function manifestTasks(
   const { addedBy, range } = opts;
   const spec = specOf(scan, manifest.partitionSpecId);
   const inPartition = partitionTest(scan, manifest.partitionSpecId);
+  const residualOf = residualTest(scan, manifest.partitionSpecId);
   const out: PlannedTask[] = [];
   const entries = await manifestEntries(ctx, scan, manifest);
   for (const e of liveEntries(range ? entries.slice(range[0], range[1]) : entries, manifest)) {
@@ -172,7 +189,7 @@ export async function manifestTasks(
     out.push({
       dataFile: restContentFile(e.file, { spec, fieldTypes: scan.fieldTypes, stats: scan.statsFieldIds }),
       deletes: deletes.index.forDataFile(e.file, e.dataSequenceNumber, manifest.partitionSpecId),
-      residualFilter: scan.residual,
+      residualFilter: residualOf(e.file.partition),
     });
   }
   return out;
@@ -208,6 +225,24 @@ function specOf(scan: TableScan, specId: number) {
       { table: scan.table },
     );
   return spec;
+}
+
+/**
+ * The residual filter (JSON) of a data file of spec `specId` by its partition tuple: the filter reduced by what the
+ * partition decides (see residual.ts), `true` when it decides everything; the whole filter for an unpartitioned spec,
+ * as Java's `ResidualEvaluator` has it. Files of one partition share their residual, computed once.
+ */
+function residualTest(scan: TableScan, specId: number): (p: DataFile['partition']) => unknown {
+  const { filter, residual } = scan;
+  const spec = specOf(scan, specId);
+  if (!filter || spec.fields.length === 0) return () => residual;
+  const fields = partitionFields(spec, scan.schema);
+  const known = new Map<string, unknown>();
+  return (partition) => {
+    const key = partitionKey(specId, partition);
+    if (!known.has(key)) known.set(key, residualJson(residual, filter, residualFor(filter, fields, partition)));
+    return known.get(key);
+  };
 }
 
 function partitionTest(scan: TableScan, specId: number): (p: DataFile['partition']) => boolean {

@@ -22,6 +22,8 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.ExpressionUtil;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
@@ -38,8 +40,10 @@ import org.apache.iceberg.types.Type;
  *       of the same scan without a filter (anything else, say a deleted or a newer file, is wrong data);
  *   <li>a file in both plans must be described the same: record count, size, format, spec, partition tuple, and the
  *       same delete files attached (a missing delete resurrects rows; an extra one, say an equality delete older than
- *       the file, removes rows that should be there: the fixtures' deletes carry no stats, so which files they apply
- *       to follows from partition, sequence number and referenced file alone, with no room for legitimate difference);
+ *       the file, removes rows that should be there; an equality delete whose column stats prove it cannot match a
+ *       file's rows, or any row the filter selects, is one the client leaves off, and so must the server);
+ *   <li>the residual filter the server wrote for a file (read from its JSON, see {@link ServerResiduals}) must be
+ *       equivalent to the client's residual for that file ({@code ExpressionUtil.equivalent} after binding);
  *   <li>with {@code includeColumnStats()}, the same counts and bounds;
  *   <li>extra files (in the server's plan, not the client's) only fail the cases marked {@code exact}.
  * </ul>
@@ -84,6 +88,25 @@ final class PlanComparison {
       List<String> problems,
       Set<Integer> statsFields,
       boolean exact) {
+    check(caseName, schema, specs, client, universe, server, problems, statsFields, exact, null, true);
+  }
+
+  /**
+   * As above, and with {@code serverResiduals} (the residual the server wrote for each data file) each file's residual
+   * compared with the client's.
+   */
+  static void check(
+      String caseName,
+      Schema schema,
+      Map<Integer, PartitionSpec> specs,
+      Map<String, FileScanTask> client,
+      Map<String, FileScanTask> universe,
+      Map<String, FileScanTask> server,
+      List<String> problems,
+      Set<Integer> statsFields,
+      boolean exact,
+      Map<String, Expression> serverResiduals,
+      boolean caseSensitive) {
     Set<String> missing = new TreeSet<>(client.keySet());
     missing.removeAll(server.keySet());
     for (String path : missing) problems.add("missing from the server's plan: " + path);
@@ -98,12 +121,27 @@ final class PlanComparison {
       }
     }
 
+    int deleteDifferences = 0;
+    int residualDifferences = 0;
     for (Map.Entry<String, FileScanTask> e : client.entrySet()) {
       FileScanTask s = server.get(e.getKey());
-      if (s != null) compareTask(e.getKey(), schema, specs, e.getValue(), s, statsFields, problems);
+      if (s == null) continue;
+      compareTask(e.getKey(), schema, specs, e.getValue(), s, statsFields, problems);
+      if (!deletes(e.getValue()).equals(deletes(s))) deleteDifferences += 1;
+      if (serverResiduals != null) {
+        Expression theirs = e.getValue().residual();
+        Expression ours = serverResiduals.get(e.getKey());
+        if (ours == null) {
+          problems.add("no residual read from the server's plan for " + e.getKey());
+          residualDifferences += 1;
+        } else if (!ExpressionUtil.equivalent(theirs, ours, schema.asStruct(), caseSensitive)) {
+          problems.add("residual of " + e.getKey() + ": client " + theirs + ", server " + ours);
+          residualDifferences += 1;
+        }
+      }
     }
 
-    report(caseName, client.size(), server.size(), extra.size());
+    report(caseName, client.size(), server.size(), extra.size(), deleteDifferences, residualDifferences);
   }
 
   private static void compareTask(
@@ -184,8 +222,12 @@ final class PlanComparison {
    * Prints, and appends to {@code -Drat.scan.report} when set, how many files each side planned: extra files are
    * legal for most filters, but how many a server returns is worth seeing.
    */
-  private static void report(String caseName, int client, int server, int extra) {
-    String line = String.format("%s: client %d, server %d, extra %d", caseName, client, server, extra);
+  private static void report(
+      String caseName, int client, int server, int extra, int deleteDifferences, int residualDifferences) {
+    String line =
+        String.format(
+            "%s: client %d, server %d, extra %d, delete sets differing %d, residuals differing %d",
+            caseName, client, server, extra, deleteDifferences, residualDifferences);
     System.out.println("[scan-planning] " + line);
     String file = System.getProperty("rat.scan.report");
     if (file == null || file.isEmpty()) return;

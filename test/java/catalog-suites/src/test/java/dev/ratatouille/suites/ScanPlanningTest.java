@@ -55,6 +55,7 @@ public class ScanPlanningTest {
   private static final TableIdentifier FLAT = ScanFixtures.FLAT;
   private static final TableIdentifier EVENTS = ScanFixtures.EVENTS;
   private static final TableIdentifier EVOLVED = ScanFixtures.EVOLVED;
+  private static final TableIdentifier EQ_DELETES = ScanFixtures.EQ_DELETES;
 
   private SuiteBranch branch;
   private RESTCatalog clientCatalog;
@@ -105,6 +106,21 @@ public class ScanPlanningTest {
     // Equality deletes (sequence 4) apply to strictly older files only: eu/day 2's first file, not the one after.
     long withEqDay2 = events.values().stream().filter(t -> deletesOf(t).contains(fx.eqDeletesEuDay2)).count();
     assertThat(withEqDay2).as("files the older eu/day 2 equality delete applies to").isEqualTo(1);
+
+    // Equality deletes with stats: the client leaves them off files whose stats prove no row can match.
+    Map<String, FileScanTask> eq = plan(clientTable(EQ_DELETES).newScan());
+    assertThat(eq).hasSize(8);
+    assertThat(deletesNamed(eq, "eq-d0")).containsExactly("eq-del-id-nostats");
+    assertThat(deletesNamed(eq, "eq-d1"))
+        .containsExactly("eq-del-id-150", "eq-del-id-nostats", "eq-del-name-null", "eq-del-v");
+    assertThat(deletesNamed(eq, "eq-d2-null-names")).containsExactly("eq-del-id-nostats", "eq-del-name-null");
+    assertThat(deletesNamed(eq, "eq-d3-nostats"))
+        .containsExactly(
+            "eq-del-id-150", "eq-del-id-name", "eq-del-id-nostats", "eq-del-late-global", "eq-del-name-null",
+            "eq-del-v");
+    assertThat(deletesNamed(eq, "eq-eu-1000")).containsExactly("eq-del-eu-id");
+    assertThat(deletesNamed(eq, "eq-eu-2000")).isEmpty();
+    assertThat(deletesNamed(eq, "eq-us-2500")).containsExactly("eq-del-late-global");
   }
 
   @Test
@@ -421,6 +437,66 @@ public class ScanPlanningTest {
     compare(EVOLVED, scan -> scan.useSnapshot(fx.evolvedOldSpec), equal("category", "c"), null, false);
   }
 
+  // ---- eqdeletes: equality deletes with stats, pruned by them; residuals of an identity partition ----------------
+
+  @Test
+  void eqDeletesNoFilter() {
+    compare(EQ_DELETES, alwaysTrue());
+  }
+
+  @Test
+  void eqDeletesAtGlobalDeletes() {
+    compare(EQ_DELETES, scan -> scan.useSnapshot(fx.eqGlobalDeletes), alwaysTrue(), null, false);
+  }
+
+  /** Residual true for eu files of the region spec; the whole filter for files of the unpartitioned spec. */
+  @Test
+  void eqDeletesEqualRegion() {
+    compare(EQ_DELETES, equal("region", "eu"));
+  }
+
+  /** The filter on id also rules out the deletes whose ids cannot satisfy it (Java drops them from its index). */
+  @Test
+  void eqDeletesIdRange() {
+    compare(EQ_DELETES, and(greaterThanOrEqual("id", 1000L), lessThan("id", 2100L)));
+  }
+
+  @Test
+  void eqDeletesNotRegionOrName() {
+    compare(EQ_DELETES, not(or(equal("region", "us"), startsWith("name", "x"))));
+  }
+
+  @Test
+  void eqDeletesNullNames() {
+    compare(EQ_DELETES, and(isNull("name"), notEqual("region", "us")));
+  }
+
+  // ---- residuals through day and bucket transforms -------------------------------------------------------------
+
+  /** Day 0's rows from noon on: kept for day 0, true for day 1, the day 2 files pruned. */
+  @Test
+  void eventsTsWithinDays() {
+    compare(
+        EVENTS,
+        and(greaterThanOrEqual("ts", "2024-01-01T12:00:00+00:00"), lessThan("ts", "2024-01-03T00:00:00+00:00")));
+  }
+
+  /** A bucket other than id 2000's proves id != 2000 (strict projection); in the bucket of 2000 it stays. */
+  @Test
+  void eventsNotEqualIdBucket() {
+    compare(EVENTS, notEqual("id", 2000L));
+  }
+
+  @Test
+  void eventsInIdsAndRegions() {
+    compare(EVENTS, and(in("id", 0L, 1100L, 2050L), in("region", "eu", "us")));
+  }
+
+  @Test
+  void eventsNotInRegionOrLate() {
+    compare(EVENTS, or(not(in("region", "eu", "apac")), greaterThanOrEqual("ts", "2024-01-04T00:00:00+00:00")));
+  }
+
   // ---- plumbing -----------------------------------------------------------------------------------------------------
 
   private void compare(TableIdentifier id, Expression filter) {
@@ -444,8 +520,15 @@ public class ScanPlanningTest {
     List<String> problems = new ArrayList<>();
     Map<String, FileScanTask> reference = plan(options.apply(client.newScan()).filter(filter));
     Map<String, FileScanTask> universe = plan(options.apply(client.newScan()));
-    Map<String, FileScanTask> planned =
-        PlanComparison.byLocation(options.apply(server.newScan()).filter(filter).planFiles(), problems, "the server");
+    TableScan serverScan = options.apply(server.newScan()).filter(filter);
+    Map<String, FileScanTask> planned = PlanComparison.byLocation(serverScan.planFiles(), problems, "the server");
+    Map<String, Expression> residuals;
+    try {
+      Long snapshotId = serverScan.snapshot() == null ? null : serverScan.snapshot().snapshotId();
+      residuals = ServerResiduals.of(branch.catalogUri(), id, snapshotId, filter, serverScan.isCaseSensitive());
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the server's residuals", e);
+    }
     PlanComparison.check(
         caseName,
         client.schema(),
@@ -455,7 +538,9 @@ public class ScanPlanningTest {
         planned,
         problems,
         fieldIds(client, statsColumns),
-        exact);
+        exact,
+        residuals,
+        serverScan.isCaseSensitive());
     assertThat(problems).as(caseName + " (" + filter + ")").isEmpty();
   }
 
@@ -506,6 +591,21 @@ public class ScanPlanningTest {
     FileScanTask task = plan.get(dataFile);
     assertThat(task).as("planned task of " + dataFile).isNotNull();
     return deletesOf(task);
+  }
+
+  /** The names of the deletes attached to the data file named {@code name} (no folder, no extension). */
+  private static List<String> deletesNamed(Map<String, FileScanTask> plan, String name) {
+    String location =
+        plan.keySet().stream().filter(l -> l.endsWith("/" + name + ".parquet")).findFirst().orElse(name);
+    return names(deletesOf(plan, location));
+  }
+
+  /** Delete file names without folder and extension: the fixture's names. */
+  private static List<String> names(Set<String> locations) {
+    List<String> out = new ArrayList<>();
+    for (String l : locations) out.add(l.substring(l.lastIndexOf('/') + 1).replace(".parquet", ""));
+    java.util.Collections.sort(out);
+    return out;
   }
 
   private static Set<String> deletesOf(FileScanTask task) {
