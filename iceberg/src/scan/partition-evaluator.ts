@@ -1,10 +1,11 @@
 import type { FieldSummary } from '../avro/manifest-list.ts';
 import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
 import type { BoundExpression, SchemaJson } from './bind.ts';
-import { compareValues, startsWith } from './compare.ts';
+
 import { decodeBound } from './metrics-evaluator.ts';
 import { partitionFields, projectToPartition, type PartitionSpecJson } from './projection.ts';
 import { rangeMayMatch, type RangePredicate, type ValueRange } from './range.ts';
+import { valueSatisfies, type Predicate } from './value-predicate.ts';
 
 /**
  * Partition pruning: the filter projected onto a spec's partition fields (see projection.ts), evaluated on one data
@@ -12,8 +13,6 @@ import { rangeMayMatch, type RangePredicate, type ValueRange } from './range.ts'
  */
 
 export type PartitionTuple = Record<string, IcebergPrimitiveValue | null>;
-
-type Predicate = Exclude<BoundExpression, { type: 'true' | 'false' | 'unknown' | 'and' | 'or' | 'not' }>;
 
 /**
  * Whether one partition value may satisfy a projected predicate. Exact where the answer is certain; `true` where
@@ -36,45 +35,7 @@ function valueMayMatch(p: Predicate, v: IcebergPrimitiveValue | null | undefined
         return true;
     }
   }
-  const cmp = (lit: IcebergPrimitiveValue) => compareValues(type, v, lit);
-  const isNaN = typeof v === 'number' && Number.isNaN(v);
-  switch (p.type) {
-    case 'is-null':
-      return false;
-    case 'not-null':
-      return true;
-    case 'is-nan':
-      return isNaN;
-    case 'not-nan':
-      return !isNaN;
-    case 'starts-with':
-      return startsWith(v, p.literal);
-    case 'not-starts-with':
-      return !startsWith(v, p.literal);
-    case 'in':
-      return p.literals.some((lit) => {
-        const c = cmp(lit);
-        return c === undefined || c === 0;
-      });
-    case 'not-in':
-      return p.literals.every((lit) => cmp(lit) !== 0);
-  }
-  const c = cmp(p.literal);
-  if (c === undefined) return true;
-  switch (p.type) {
-    case 'lt':
-      return c < 0;
-    case 'lt-eq':
-      return c <= 0;
-    case 'gt':
-      return c > 0;
-    case 'gt-eq':
-      return c >= 0;
-    case 'eq':
-      return c === 0;
-    case 'not-eq':
-      return c !== 0;
-  }
+  return valueSatisfies(p, type, v) ?? true;
 }
 
 function evaluate(e: BoundExpression, leaf: (p: Predicate) => boolean): boolean {

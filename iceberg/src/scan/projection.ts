@@ -3,6 +3,7 @@ import { parseTransform, type Transform } from '../model/transforms.ts';
 import { findFieldById, type BoundExpression, type BoundTerm, type SchemaJson } from './bind.ts';
 import { rewriteNot } from './rewrite-not.ts';
 import { bucketValue, codePointLength, temporalTransform, truncateString, truncateValue } from './transform-values.ts';
+import type { Predicate } from './value-predicate.ts';
 
 /**
  * Inclusive projection: a filter on table columns rewritten into a filter on partition values that holds for the
@@ -113,8 +114,6 @@ const partitionTerm = (f: PartitionFieldInfo): BoundTerm => ({
   kind: 'column',
   field: { id: f.fieldId, name: f.name, type: f.resultType },
 });
-
-type Predicate = Exclude<BoundExpression, { type: 'true' | 'false' | 'unknown' | 'and' | 'or' | 'not' }>;
 
 /** One predicate through one partition field; `undefined` when the transform cannot carry it. */
 function projectOne(e: Predicate, f: PartitionFieldInfo): BoundExpression | undefined {

@@ -1,10 +1,10 @@
 import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
 import type { Transform } from '../model/transforms.ts';
 import type { BoundExpression, BoundTerm } from './bind.ts';
-import { compareValues, startsWith } from './compare.ts';
 import type { PartitionTuple } from './partition-evaluator.ts';
 import { projectToPartition, type PartitionFieldInfo } from './projection.ts';
 import { bucketValue, codePointLength, temporalTransform, truncateString, truncateValue } from './transform-values.ts';
+import { valueSatisfies, type Predicate } from './value-predicate.ts';
 
 /**
  * Residual filters: a scan's filter reduced against one partition tuple, what is left for an engine to test on the
@@ -24,7 +24,6 @@ import { bucketValue, codePointLength, temporalTransform, truncateString, trunca
  * order differs between UTF-16 units and code points) leaves the predicate as it is.
  */
 
-type Predicate = Exclude<BoundExpression, { type: 'true' | 'false' | 'unknown' | 'and' | 'or' | 'not' }>;
 type Value = IcebergPrimitiveValue;
 
 const TRUE: BoundExpression = { type: 'true' };
@@ -102,17 +101,17 @@ function decide(p: Predicate, fields: readonly PartitionFieldInfo[], partition: 
     if (v === null) continue;
     if (term.kind === 'transform') {
       if (!sameTransform(term.transform, f.transform)) continue;
-      const found = exact(p, f.resultType, v);
+      const found = valueSatisfies(p, f.resultType, v);
       if (found !== undefined) return found;
       continue;
     }
     if (f.transform.name === 'identity') {
-      const found = exact(p, f.resultType, v);
+      const found = valueSatisfies(p, f.resultType, v);
       if (found !== undefined) return found;
       continue;
     }
     const strict = strictProjection(p, f);
-    if (strict && exact(strict, f.resultType, v) === true) return true;
+    if (strict && valueSatisfies(strict, f.resultType, v) === true) return true;
     const inclusive = projectToPartition(p, [f]);
     if (holds(inclusive, f.resultType, v) === false) return false;
   }
@@ -140,50 +139,7 @@ function holds(e: BoundExpression, type: string, v: Value): boolean | undefined 
     case 'not':
       return undefined;
     default:
-      return exact(e, type, v);
-  }
-}
-
-const isNaNValue = (v: Value) => typeof v === 'number' && Number.isNaN(v);
-
-/** A predicate on one non-null value of `type`; `undefined` where the order is in doubt. */
-function exact(p: Predicate, type: string, v: Value): boolean | undefined {
-  const cmp = (lit: Value) => compareValues(type, v, lit);
-  switch (p.type) {
-    case 'is-null':
-      return false;
-    case 'not-null':
-      return true;
-    case 'is-nan':
-      return isNaNValue(v);
-    case 'not-nan':
-      return !isNaNValue(v);
-    case 'starts-with':
-      return typeof v === 'string' ? startsWith(v, p.literal) : undefined;
-    case 'not-starts-with':
-      return typeof v === 'string' ? !startsWith(v, p.literal) : undefined;
-    case 'in':
-    case 'not-in': {
-      const cs = p.literals.map(cmp);
-      const found = cs.some((c) => c === 0) ? true : cs.every((c) => c !== undefined) ? false : undefined;
-      return found === undefined ? undefined : p.type === 'in' ? found : !found;
-    }
-  }
-  const c = cmp(p.literal);
-  if (c === undefined) return undefined;
-  switch (p.type) {
-    case 'lt':
-      return c < 0;
-    case 'lt-eq':
-      return c <= 0;
-    case 'gt':
-      return c > 0;
-    case 'gt-eq':
-      return c >= 0;
-    case 'eq':
-      return c === 0;
-    case 'not-eq':
-      return c !== 0;
+      return valueSatisfies(e, type, v);
   }
 }
 
