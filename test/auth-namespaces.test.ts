@@ -385,10 +385,10 @@ describe('auth: namespace-restricted roles', function () {
     assert.equal((await as('ops', 'HEAD', ice('/namespaces/hr/tables/leak'))).status, 404);
   });
 
-  it('tells the web UI read and commit per reference, never merge or manage', async () => {
+  it('tells the web UI read, commit and merge per reference, never manage', async () => {
     const who = await as('loader', 'GET', api('/rat/whoami?ref=main&ref=dev'));
     assert.equal(who.status, 200);
-    assert.deepEqual(who.body.refs.main, { read: true, commit: true, merge: false, manage: false, protected: false });
+    assert.deepEqual(who.body.refs.main, { read: true, commit: true, merge: true, manage: false, protected: false });
     assert.equal(who.body.refs.dev.read, false);
     assert.equal(who.body.mayCreate, false);
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureChromium } from './support/browser.ts';
+import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
 
@@ -13,9 +14,19 @@ const SHOTS = process.env.RAT_UI_SCREENSHOTS ?? path.join(ROOT, 'docs', 'ui');
 
 /**
  * The web UI against a catalog with auth on (the security docs' team config: `bi` reads, `etl` writes anywhere but
- * protected `main`, `rel` merges into `main`): signing in with client credentials or a bearer token, actions offered
- * only as the policy allows them, a refused token sending the user back to the sign-in page.
+ * protected `main`, `rel` merges into `main`; here also `shop`, who merges into `main` inside the `shop` namespace
+ * only): signing in with client credentials or a bearer token, actions offered only as the policy allows them, a
+ * refused token sending the user back to the sign-in page.
  */
+const SHOP_SECRET = 'shop-secret';
+const AUTH: AuthConfigInput = {
+  ...TEAM_AUTH,
+  clients: [...(TEAM_AUTH.clients ?? []), { id: 'shop', 'secret-sha256': hashSecret(SHOP_SECRET), roles: ['shoprel'] }],
+  roles: {
+    ...TEAM_AUTH.roles,
+    shoprel: [{ refs: ['main', 'shop/*'], namespaces: ['shop', 'shop.*'], allow: ['read', 'merge'] }],
+  },
+};
 describe('web UI with auth on, in a real browser', function () {
   this.timeout(180_000);
   let server: TestServer;
@@ -24,7 +35,10 @@ describe('web UI with auth on, in a real browser', function () {
   let etl: Record<string, string>;
 
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  const signIn = async (client: TeamClient, secret: string = SECRETS[client]) => {
+  const signIn = async (
+    client: TeamClient | 'shop',
+    secret: string = client === 'shop' ? SHOP_SECRET : SECRETS[client],
+  ) => {
     const form = page.getByRole('form', { name: 'Sign in with client credentials' });
     await form.getByLabel('Client id').fill(client);
     await form.getByLabel('Client secret').fill(secret);
@@ -37,7 +51,7 @@ describe('web UI with auth on, in a real browser', function () {
   before(async () => {
     const executablePath = await ensureChromium();
     mkdirSync(SHOTS, { recursive: true });
-    server = await startTestServer({ auth: TEAM_AUTH });
+    server = await startTestServer({ auth: AUTH });
     etl = bearer(await tokenFor(server.url, 'etl'));
     // etl branches off main and commits there: something for the releaser to merge.
     const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, etl)).body.reference;
@@ -118,6 +132,30 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
     const log = await http('GET', `${server.url}/api/v2/trees/main/history?max-records=1`, undefined, etl);
     assert.deepEqual(log.body.logEntries[0].commitMeta.authors, ['rel'], 'the merge is recorded as the releaser’s');
+  });
+
+  it('a merger of one namespace merges a branch that changed only it, and is refused one that reaches beyond', async () => {
+    const main = (await http('GET', `${server.url}/api/v2/trees/main`, undefined, etl)).body.reference;
+    assert.equal((await http('POST', `${server.url}/api/v2/trees?name=shop%2Fa&type=BRANCH`, main, etl)).status, 200);
+    const shopNs = await http('POST', `${server.url}/iceberg/shop%2Fa/v1/namespaces`, { namespace: ['shop'] }, etl);
+    assert.equal(shopNs.status, 200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('shop');
+    await signedInAs('shop');
+    await page.goto(`${server.url}/merge?from=shop%2Fa&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.locator('tr.merge-key').filter({ hasText: 'shop' }).getByText('taken from source').waitFor();
+    assert.equal(await page.locator('[data-test="merge-denied"]').count(), 0);
+    await page.getByRole('button', { name: 'Merge shop/a into main' }).click();
+    await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
+
+    // Someone else's namespace on the same branch: the preview is refused, naming it, and nothing is offered.
+    const other = await http('POST', `${server.url}/iceberg/shop%2Fa/v1/namespaces`, { namespace: ['hr'] }, etl);
+    assert.equal(other.status, 200);
+    await page.goto(`${server.url}/merge?from=shop%2Fa&into=main`);
+    await page.getByRole('button', { name: 'Preview merge' }).click();
+    await page.getByRole('alert').filter({ hasText: 'namespace "hr"' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Merge shop/a into main' }).count(), 0);
   });
 
   it('a reader of team/* only opens a commit of its branch (read through the branch, not as a detached hash)', async () => {

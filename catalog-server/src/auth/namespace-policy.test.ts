@@ -108,10 +108,17 @@ roles:
     });
   });
 
-  it('tell the web UI read and commit in some namespaces, merge and manage reference-wide', () => {
+  it('tell the web UI read, commit and merge in some namespaces, manage reference-wide', () => {
     assert.deepEqual(refPermissions(policy, who('loader'), ['main', 'dev']), {
-      main: { read: true, commit: true, merge: false, manage: false, protected: false },
+      main: { read: true, commit: true, merge: true, manage: false, protected: false },
       dev: { read: false, commit: false, merge: false, manage: false, protected: false },
+    });
+    assert.deepEqual(refPermissions(policy, who('analyst'), ['main']).main, {
+      read: true,
+      commit: false,
+      merge: false,
+      manage: false,
+      protected: false,
     });
   });
 });

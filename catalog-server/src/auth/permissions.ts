@@ -6,7 +6,10 @@ export interface RefPermissions {
   read: boolean;
   /** Direct commits (Iceberg writes, `history/commit`), in some namespaces at least: never on a protected branch. */
   commit: boolean;
-  /** Merge or transplant into it. */
+  /**
+   * Merge or transplant into it, of keys in some namespaces at least (namespace-restricted rules): a merge that changes
+   * a key outside them is still refused.
+   */
   merge: boolean;
   /** Create, re-point or delete it. */
   manage: boolean;
@@ -32,14 +35,14 @@ export function refPermissions(
       out[ref] = { read: true, commit: true, merge: true, manage: true, protected: false };
       continue;
     }
-    const may = (kind: 'merge' | 'manage') => policy.decide(principal, [{ kind, ref }]).allow;
-    // Reading and committing may be granted for some namespaces only; merging and managing are reference-wide.
-    const inSome = (kind: 'read' | 'commit') => policy.decide(principal, [{ kind, ref, ns: { under: [] } }]).allow;
+    // Reading, committing and merging may be granted for some namespaces only; managing is reference-wide.
+    const inSome = (kind: 'read' | 'commit' | 'merge') =>
+      policy.decide(principal, [{ kind, ref, ns: { under: [] } }]).allow;
     out[ref] = {
       read: inSome('read'),
       commit: inSome('commit'),
-      merge: may('merge'),
-      manage: may('manage'),
+      merge: inSome('merge'),
+      manage: policy.decide(principal, [{ kind: 'manage', ref }]).allow,
       protected: policy.isProtected(ref),
     };
   }
