@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -7,17 +7,29 @@ import { runMavenTests, startRecordingProxy, type MavenTestRun, type RecordingPr
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const PROJECT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'java', 'catalog-suites');
-const CLASS = 'ScanPlanningTest';
-const SOURCE = path.join(PROJECT, 'src', 'test', 'java', 'dev', 'ratatouille', 'suites', `${CLASS}.java`);
+/** The surefire include pattern (`-Drat.suites`) of the scan-planning classes, split by what they check. */
+const SUITES = 'ScanPlanning*Test';
+const SOURCES = path.join(PROJECT, 'src', 'test', 'java', 'dev', 'ratatouille', 'suites');
+const SUITE_FILE = new RegExp(`^${SUITES.replace('*', '\\w*')}\\.java$`);
 
-/** Every case of the Java class, from its source: a case that did not run (say, its setup failed) fails here too. */
-const CASES = [...readFileSync(SOURCE, 'utf8').matchAll(/@Test\s+void (\w+)\(/g)].map((m) => m[1]);
+/**
+ * Every case of the Java classes, with its class, from their sources: a case that did not run (say, its setup failed)
+ * fails here too.
+ */
+const CASES = readdirSync(SOURCES)
+  .filter((file) => SUITE_FILE.test(file))
+  .flatMap((file) =>
+    [...readFileSync(path.join(SOURCES, file), 'utf8').matchAll(/@Test\s+void (\w+)\(/g)].map((m) => ({
+      className: `dev.ratatouille.suites.${file.replace(/\.java$/, '')}`,
+      name: m[1],
+    })),
+  );
 
 /**
  * Server-side scan planning (`POST .../plan`, `POST .../tasks`) through the Java client of Iceberg 1.11: its
  * `RESTCatalog` with `scan-planning-mode=server` plans each scan on the server, and every plan is compared with the
- * client's own planning of the same scan (test/java/catalog-suites, class ScanPlanningTest; run on its own with
- * `-Drat.suites=ScanPlanningTest`, and left out of the catalog suites' run by its name). The tables are built
+ * client's own planning of the same scan (test/java/catalog-suites, classes ScanPlanning*Test, one JVM run of them
+ * all with `-Drat.suites=ScanPlanning*Test`, left out of the catalog suites' run by their names). The tables are built
  * without data files: unpartitioned with stats of every primitive kind, partitioned by day/identity/bucket with
  * position and equality deletes across sequence numbers, an evolved partition spec, and equality deletes with column
  * stats that rule them out for some data files. The server may return extra files but never miss one, and must
@@ -46,7 +58,7 @@ describe('Server-side scan planning through the Java RESTCatalog', function () {
       {
         'rat.url': proxy.url,
         'rat.warehouse': pathToFileURL(path.join(server.dataDir, 'warehouse')).href,
-        'rat.suites': CLASS,
+        'rat.suites': SUITES,
         'rat.scan.report': reportFile,
       },
       buildDir,
@@ -63,21 +75,22 @@ describe('Server-side scan planning through the Java RESTCatalog', function () {
     if (buildDir) rmSync(buildDir, { recursive: true, force: true });
   });
 
-  it('runs only the scan-planning class, every case of it', () => {
-    assert.ok(CASES.length >= 40, `${CASES.length} cases found in ${SOURCE}`);
-    const classes = new Set(run.cases.map((c) => c.className));
-    assert.deepEqual([...classes], [`dev.ratatouille.suites.${CLASS}`], `classes run:\n${run.outputTail}`);
-    const ran = new Set(run.cases.map((c) => c.name));
+  it('runs only the scan-planning classes, every case of them', () => {
+    assert.ok(CASES.length >= 40, `${CASES.length} cases found in ${SOURCES}`);
+    const classes = [...new Set(run.cases.map((c) => c.className))].sort();
+    const expected = [...new Set(CASES.map((c) => c.className))].sort();
+    assert.deepEqual(classes, expected, `classes run:\n${run.outputTail}`);
+    const ran = new Set(run.cases.map((c) => `${c.className}#${c.name}`));
     assert.deepEqual(
-      CASES.filter((name) => !ran.has(name)),
+      CASES.filter((c) => !ran.has(`${c.className}#${c.name}`)).map((c) => c.name),
       [],
       'cases that did not run',
     );
   });
 
-  for (const name of CASES) {
+  for (const { className, name } of CASES) {
     it(name, () => {
-      const c = run.cases.find((x) => x.name === name);
+      const c = run.cases.find((x) => x.className === className && x.name === name);
       assert.ok(c, `${name} did not run`);
       assert.equal(c.status, 'passed', `${name}: ${c.message ?? ''}`);
     });
