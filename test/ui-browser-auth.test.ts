@@ -142,6 +142,12 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn('shop');
     await signedInAs('shop');
+    // The references page: history is not the merger's to read (no head message, no counts), merging is offered.
+    await page.goto(`${server.url}/branches`);
+    const row = page.locator('.refrow[data-ref="shop/a"]');
+    await row.getByRole('link', { name: 'merge' }).waitFor();
+    await row.locator('[title="reading history needs read on the whole reference"]').waitFor();
+    assert.equal(await row.getByText('no commits').count(), 0);
     await page.goto(`${server.url}/merge?from=shop%2Fa&into=main`);
     await page.getByRole('button', { name: 'Preview merge' }).click();
     await page.locator('tr.merge-key').filter({ hasText: 'shop' }).getByText('taken from source').waitFor();

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Reference, ReferenceType } from '@ratatouille/catalog-client/management';
-import { compareRefs, errorText, management, allReferences } from '../api.ts';
+import { compareRefs, errorStatus, errorText, management, allReferences } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { mayCreateReferences, useRefPermissions } from '../permissions.ts';
@@ -187,6 +187,17 @@ function RefList(props: {
   );
 }
 
+/**
+ * `undefined` for a call the policy refuses (403): a caller whose rules name namespaces reads no history (it names
+ * every key), and its reference rows go without the head's message and the ahead/behind counts.
+ */
+function unlessRefused<T>(call: Promise<T>): Promise<T | undefined> {
+  return call.catch((e: unknown) => {
+    if (errorStatus(e) === 403) return undefined;
+    throw e;
+  });
+}
+
 function RefRow(props: {
   reference: Reference;
   defaultBranch: string;
@@ -197,12 +208,12 @@ function RefRow(props: {
   const perms = useRefPermissions([r.name, props.defaultBranch]);
   const info = useAsync(async () => {
     const [log, cmp] = await Promise.all([
-      management.log(`${seg(r.name)}@${r.hash}`, { maxRecords: 1 }),
+      unlessRefused(management.log(`${seg(r.name)}@${r.hash}`, { maxRecords: 1 })),
       r.name === props.defaultBranch
         ? Promise.resolve(undefined)
-        : compareRefs(`${r.name}@${r.hash}`, props.defaultBranch, COMPARE_LIMIT),
+        : unlessRefused(compareRefs(`${r.name}@${r.hash}`, props.defaultBranch, COMPARE_LIMIT)),
     ]);
-    return { head: log.logEntries[0]?.commitMeta, cmp };
+    return { head: log?.logEntries[0]?.commitMeta, historyHidden: log === undefined, cmp };
   }, [r.name, r.hash, props.defaultBranch]);
   const head = info.data?.head;
   const codeCommit = head?.allProperties?.['rat.code-commit']?.[0];
@@ -221,7 +232,17 @@ function RefRow(props: {
         </Link>
       </span>
       <span role="cell" className="message" title={head?.message}>
-        {head ? head.message : info.loading ? '…' : 'no commits'}
+        {head ? (
+          head.message
+        ) : info.loading ? (
+          '…'
+        ) : info.data?.historyHidden ? (
+          <span className="muted" title="reading history needs read on the whole reference">
+            —
+          </span>
+        ) : (
+          'no commits'
+        )}
       </span>
       <span role="cell" className="muted">
         {head && <When iso={head.commitTime} />}
