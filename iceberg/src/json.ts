@@ -109,8 +109,8 @@ function parseSlowly(text: string): unknown {
 }
 
 /**
- * Serializes like `JSON.stringify` (drops `undefined` object members, no `toJSON` support beyond Date), writing
- * `bigint` as digits. `indent` adds pretty printing.
+ * Serializes like `JSON.stringify` (drops `undefined` object members, writes what `toJSON` gives), writing `bigint` as
+ * digits. `indent` adds pretty printing.
  *
  * @example stringifyJson({ id: 3051729675574597004n }) // '{"id":3051729675574597004}'
  */
@@ -149,7 +149,9 @@ export function stringifyJsonSlowly(value: unknown, indent = 0): string {
   return write(value, indent > 0 ? ' '.repeat(indent) : '', '') ?? 'null';
 }
 
-function write(value: unknown, step: string, pad: string): string | undefined {
+function write(raw: unknown, step: string, pad: string): string | undefined {
+  // As JSON.stringify does: an object with `toJSON` (a Date, say) is written as what that gives.
+  const value = hasToJson(raw) ? raw.toJSON() : raw;
   if (value === null) return 'null';
   switch (typeof value) {
     case 'bigint':
@@ -165,7 +167,6 @@ function write(value: unknown, step: string, pad: string): string | undefined {
     case 'symbol':
       return undefined;
   }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
   const inner = pad + step;
   const nl = step ? '\n' : '';
   const sep = step ? ': ' : ':';
@@ -181,6 +182,10 @@ function write(value: unknown, step: string, pad: string): string | undefined {
   }
   if (parts.length === 0) return '{}';
   return `{${nl}${parts.join(`,${nl}`)}${nl}${pad}}`;
+}
+
+function hasToJson(v: unknown): v is { toJSON(): unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function';
 }
 
 class Parser {

@@ -67,7 +67,9 @@ describe('restValue (the JSON form Java SingleValueParser reads)', () => {
     assert.equal(restValue('boolean', true), true);
     assert.equal(restValue('int', -7), -7);
     assert.equal(restValue('long', 9007199254740993n), 9007199254740993n);
-    assert.equal(restValue('long', 5), 5n);
+    // Exact as a number, so written by the native JSON writer.
+    assert.equal(restValue('long', 5), 5);
+    assert.equal(restValue('long', 5n), 5);
     assert.equal(restValue('string', 'héllo'), 'héllo');
     assert.equal(restValue('uuid', 'EB26BDB1-A1D8-4AA6-990E-DA940875492C'), 'eb26bdb1-a1d8-4aa6-990e-da940875492c');
   });
@@ -164,12 +166,12 @@ describe('restContentFile', () => {
       'file-path': 's3://b/t/data/a.parquet',
       'file-format': 'parquet',
       partition: ['2024-01-15'],
-      'file-size-in-bytes': 1234n,
-      'record-count': 10n,
+      'file-size-in-bytes': 1234,
+      'record-count': 10,
       'key-metadata': 'AB01',
-      'split-offsets': [4n, 9007199254740993n],
+      'split-offsets': [4, 9007199254740993n],
       'sort-order-id': 0,
-      'first-row-id': 100n,
+      'first-row-id': 100,
     });
   });
 
@@ -210,16 +212,16 @@ describe('restContentFile', () => {
     assert.equal(none['lower-bounds'], undefined);
 
     const all = restContentFile(f, { spec: unpartitioned, fieldTypes, stats: 'all' });
-    assert.deepEqual(all['column-sizes'], { keys: [1, 3], values: [80n, 40n] });
-    assert.deepEqual(all['value-counts'], { keys: [1, 3], values: [10n, 10n] });
-    assert.deepEqual(all['null-value-counts'], { keys: [1, 3], values: [0n, 2n] });
+    assert.deepEqual(all['column-sizes'], { keys: [1, 3], values: [80, 40] });
+    assert.deepEqual(all['value-counts'], { keys: [1, 3], values: [10, 10] });
+    assert.deepEqual(all['null-value-counts'], { keys: [1, 3], values: [0, 2] });
     assert.deepEqual(all['nan-value-counts'], { keys: [], values: [] });
     // Bounds are the manifest's single-value bytes as hex: Java reads them as map<int, binary>.
     assert.deepEqual(all['lower-bounds'], { keys: [1, 3], values: ['0100000000000000', '61'] });
     assert.deepEqual(all['upper-bounds'], { keys: [1, 3], values: ['0100000000002000', '7A7A'] });
 
     const some = restContentFile(f, { spec: unpartitioned, fieldTypes, stats: new Set([3]) });
-    assert.deepEqual(some['column-sizes'], { keys: [3], values: [40n] });
+    assert.deepEqual(some['column-sizes'], { keys: [3], values: [40] });
     assert.deepEqual(some['lower-bounds'], { keys: [3], values: ['61'] });
     assert.deepEqual(some['nan-value-counts'], { keys: [], values: [] });
   });
@@ -255,8 +257,8 @@ describe('restContentFile', () => {
     });
     const dvJson = restContentFile(dv, { spec: unpartitioned, fieldTypes });
     assert.equal(dvJson['file-format'], 'puffin');
-    assert.equal(dvJson['content-offset'], 4n);
-    assert.equal(dvJson['content-size-in-bytes'], 40n);
+    assert.equal(dvJson['content-offset'], 4);
+    assert.equal(dvJson['content-size-in-bytes'], 40);
 
     const eq = dataFile({
       content: FileContent.EQUALITY_DELETES,
@@ -338,5 +340,19 @@ describe('scan tasks', () => {
 
   it('leaves strings that look like its marker alone', () => {
     assert.equal(stringifyScanJson({ s: 'rat-double-x:1', d: new JsonDouble(3) }), '{"s":"rat-double-x:1","d":3.0}');
+    const lookalike = '\u0000rat-double-000000000000000000000000:1';
+    assert.equal(stringifyScanJson([lookalike, new JsonDouble(1)]), `[${JSON.stringify(lookalike)},1.0]`);
+    // The same through the writer that answers with a bigint, and with the integer marker of that writer.
+    const big = [lookalike, '\u0000rat-int:7', 2n ** 60n, new JsonDouble(0.5)];
+    assert.deepEqual(parseJson(stringifyScanJson(big)), [lookalike, '\u0000rat-int:7', 2n ** 60n, 0.5]);
+    assert.match(stringifyScanJson(big), /,0\.5\]$/);
+  });
+
+  it('writes the same text with and without a bigint in the answer, indented too', () => {
+    const tasks = (n: number | bigint) => ({ a: [1, new JsonDouble(2), 'x'], n, d: { v: new JsonDouble(-0) } });
+    const plain = stringifyScanJson(tasks(5), 2);
+    const big = stringifyScanJson(tasks(5n), 2);
+    assert.equal(plain, big);
+    assert.match(plain, /"v": -0\.0/);
   });
 });

@@ -17,7 +17,7 @@
 import { FileContent, type DataFile } from '../avro/manifest.ts';
 import type { Long } from '../avro/ocf.ts';
 import type { IcebergPrimitiveValue } from '../avro/single-value.ts';
-import { hex, restValue, type RestPrimitiveJson } from './rest-values.ts';
+import { hex, jsonLong, restValue, type RestPrimitiveJson } from './rest-values.ts';
 import { partitionResultType } from './transform-values.ts';
 
 /** A partition field of a partition spec as table metadata JSON writes it. */
@@ -39,7 +39,7 @@ export interface PartitionSpecJson {
 /** The spec's `CountMap`: column ids and their counts (longs). */
 export interface RestCountMap {
   keys: number[];
-  values: bigint[];
+  values: Array<number | bigint>;
 }
 
 /** Bounds as Java reads them: column ids and the bound's single-value bytes as upper-case hex. */
@@ -57,8 +57,8 @@ export interface RestContentFile {
   'file-path': string;
   'file-format': string;
   partition: RestPrimitiveJson[];
-  'file-size-in-bytes': bigint;
-  'record-count': bigint;
+  'file-size-in-bytes': number | bigint;
+  'record-count': number | bigint;
   'column-sizes'?: RestCountMap;
   'value-counts'?: RestCountMap;
   'null-value-counts'?: RestCountMap;
@@ -66,13 +66,13 @@ export interface RestContentFile {
   'lower-bounds'?: RestBoundsMap;
   'upper-bounds'?: RestBoundsMap;
   'key-metadata'?: string;
-  'split-offsets'?: bigint[];
+  'split-offsets'?: Array<number | bigint>;
   'equality-ids'?: number[];
   'sort-order-id'?: number;
-  'first-row-id'?: bigint;
+  'first-row-id'?: number | bigint;
   'referenced-data-file'?: string;
-  'content-offset'?: bigint;
-  'content-size-in-bytes'?: bigint;
+  'content-offset'?: number | bigint;
+  'content-size-in-bytes'?: number | bigint;
 }
 
 /** A `FileScanTask`: the data file, indexes into the response's `delete-files`, and the residual filter. */
@@ -132,8 +132,8 @@ export function restContentFile(file: DataFile, ctx: RestContentFileContext): Re
     'file-path': file.filePath,
     'file-format': file.fileFormat.toLowerCase(),
     partition: restPartition(file.partition, spec, ctx.fieldTypes),
-    'file-size-in-bytes': BigInt(file.fileSizeInBytes),
-    'record-count': BigInt(file.recordCount),
+    'file-size-in-bytes': jsonLong(file.fileSizeInBytes),
+    'record-count': jsonLong(file.recordCount),
   };
   const stats = ctx.stats ?? defaultStats(file);
   if (stats !== 'none') {
@@ -146,17 +146,17 @@ export function restContentFile(file: DataFile, ctx: RestContentFileContext): Re
     setIf(out, 'upper-bounds', boundsMap(file.upperBounds, keep));
   }
   if (file.keyMetadata) out['key-metadata'] = hex(file.keyMetadata);
-  if (file.splitOffsets) out['split-offsets'] = file.splitOffsets.map((o) => BigInt(o));
+  if (file.splitOffsets) out['split-offsets'] = file.splitOffsets.map(jsonLong);
   if (file.equalityIds) out['equality-ids'] = [...file.equalityIds];
   if (file.sortOrderId !== null && file.sortOrderId !== undefined) out['sort-order-id'] = file.sortOrderId;
   const firstRowId = ctx.firstRowId ?? file.firstRowId;
-  if (firstRowId !== null && firstRowId !== undefined) out['first-row-id'] = BigInt(firstRowId);
+  if (firstRowId !== null && firstRowId !== undefined) out['first-row-id'] = jsonLong(firstRowId);
   if (file.content !== FileContent.DATA) {
     if (file.referencedDataFile) out['referenced-data-file'] = file.referencedDataFile;
     if (file.contentOffset !== null && file.contentOffset !== undefined)
-      out['content-offset'] = BigInt(file.contentOffset);
+      out['content-offset'] = jsonLong(file.contentOffset);
     if (file.contentSizeInBytes !== null && file.contentSizeInBytes !== undefined)
-      out['content-size-in-bytes'] = BigInt(file.contentSizeInBytes);
+      out['content-size-in-bytes'] = jsonLong(file.contentSizeInBytes);
   }
   return out;
 }
@@ -242,7 +242,7 @@ function sortedEntries<V>(map: Map<number, V>, keep: ReadonlySet<number> | undef
 function countMap(map: Map<number, Long> | null | undefined, keep: ReadonlySet<number> | undefined) {
   if (!map) return undefined;
   const entries = sortedEntries(map, keep);
-  return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => BigInt(v)) };
+  return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => jsonLong(v)) };
 }
 
 function boundsMap(map: Map<number, Uint8Array> | null | undefined, keep: ReadonlySet<number> | undefined) {

@@ -3,22 +3,46 @@
  * reads them: dates, times and timestamps as ISO strings, decimals as strings at their scale, binary and fixed as
  * upper-case hex, and floats and doubles as floating-point literals (`2.0`), which plain JSON writers do not produce.
  */
+import { randomBytes } from 'node:crypto';
 import { primitiveKind, type IcebergPrimitiveValue } from '../avro/single-value.ts';
 import { stringifyJson } from '../json.ts';
 import { civilFromDays } from './transform-values.ts';
 
-/** A double or float value; serialized by {@link stringifyScanJson} as a floating-point literal (`1.0`). */
+/**
+ * Marks a double's literal inside a JSON string until {@link stringifyScanJson} unquotes it. U+0000 and a random part
+ * drawn once per process: a string of the data cannot spell it, as it never leaves the process.
+ */
+const DOUBLE_MARK = `\u0000rat-double-${randomBytes(12).toString('hex')}:`;
+const DOUBLE_OUTPUT = new RegExp(`"\\\\u0000${DOUBLE_MARK.slice(1)}([-+0-9.eE]+)"`, 'g');
+
+/**
+ * A double or float value, written by {@link stringifyScanJson} as a floating-point literal (`1.0`, which plain JSON
+ * writers give as `1` and Java rejects). Only that writer reads its JSON form.
+ */
 export class JsonDouble {
   constructor(readonly value: number) {}
 
-  /** Plain `JSON.stringify` / `stringifyJson` fall back to an ordinary number (`1`), which Java rejects. */
-  toJSON(): number {
-    return this.value;
+  toJSON(): string {
+    return DOUBLE_MARK + doubleLiteral(this.value);
   }
 }
 
-/** One value in the JSON form of `SingleValueParser` (the spec's `PrimitiveTypeValue`); 64-bit integers as bigint. */
+/**
+ * One value in the JSON form of `SingleValueParser` (the spec's `PrimitiveTypeValue`); 64-bit integers as numbers
+ * when exact, else as bigint.
+ */
 export type RestPrimitiveJson = boolean | number | bigint | string | JsonDouble | null;
+
+/**
+ * A 64-bit integer for a scan answer: a number when it is exact as one (nearly always), so that the answer is written
+ * by the native JSON writer; a bigint otherwise.
+ *
+ * @example jsonLong(5n) // 5
+ */
+export function jsonLong(v: number | bigint): number | bigint {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : BigInt(v);
+}
 
 const MICROS_PER_DAY = 86_400_000_000n;
 const NANOS_PER_DAY = 86_400_000_000_000n;
@@ -39,7 +63,7 @@ export function restValue(type: string, value: IcebergPrimitiveValue | null): Re
     case 'int':
       return Number(value);
     case 'long':
-      return BigInt(value as number | bigint);
+      return jsonLong(value as number | bigint);
     case 'float':
     case 'double':
       return doubleJson(Number(value));
@@ -125,32 +149,22 @@ function isoTimestamp(units: bigint, perDay: bigint, digits: 6 | 9, utc: boolean
 }
 
 /**
- * {@link stringifyJson} (bigints as exact numbers) that also writes every {@link JsonDouble} as a JSON
- * floating-point literal: `1.0` rather than `1`, `-0.0`, `1e+21`.
+ * The JSON text of a scan answer: every {@link JsonDouble} as a floating-point literal (`1.0`, `-0.0`, `1e+21`),
+ * 64-bit integers exact. Answers hold thousands of files, so they are written by the native writer; only an answer
+ * with a bigint (an integer beyond 2^53) takes {@link stringifyJson}, whose replacer costs several times as much.
  *
  * @example stringifyScanJson({ v: new JsonDouble(2), n: 9007199254740993n }) // '{"v":2.0,"n":9007199254740993}'
  */
 export function stringifyScanJson(value: unknown, indent = 0): string {
-  const mark = `rat-double-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}:`;
-  let found = false;
-  const replace = (v: unknown): unknown => {
-    if (v instanceof JsonDouble) {
-      found = true;
-      return mark + doubleLiteral(v.value);
-    }
-    if (Array.isArray(v)) return v.map(replace);
-    if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) o[k] = replace(x);
-      return o;
-    }
-    return v;
-  };
-  const prepared = replace(value);
-  const text = stringifyJson(prepared, indent);
-  if (!found) return text;
-  const quoted = new RegExp(`"${mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([-+0-9.eE]+)"`, 'g');
-  return text.replace(quoted, '$1');
+  let text: string;
+  try {
+    text = JSON.stringify(value, undefined, indent > 0 ? indent : undefined) ?? 'null';
+  } catch (err) {
+    // "Do not know how to serialize a BigInt": the native writer refuses bigints.
+    if (!(err instanceof TypeError)) throw err;
+    text = stringifyJson(value, indent);
+  }
+  return text.includes(DOUBLE_MARK.slice(1)) ? text.replace(DOUBLE_OUTPUT, '$1') : text;
 }
 
 function doubleLiteral(v: number): string {
