@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { hashSecret } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-import { TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { TEAM_AUTH, bearer, clientToken, tokenFor } from './support/auth.ts';
 
 /** The team config plus `narrow`, who reads and writes `team/*` only, and `ingest`, who writes there unread. */
 const AUTH = {
@@ -46,17 +46,10 @@ describe('auth: code links do not reveal which commits exist', function () {
 
   before(async () => {
     server = await startTestServer({ auth: AUTH });
-    const token = async (id: string, secret: string) => {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret });
-      const r = await http('POST', `${server.url}/iceberg/v1/oauth/tokens`, form.toString(), {
-        'content-type': 'application/x-www-form-urlencoded',
-      });
-      return bearer(r.body.access_token);
-    };
     ops = bearer(await tokenFor(server.url, 'ops'));
     etl = bearer(await tokenFor(server.url, 'etl'));
-    narrow = await token('narrow', 'narrow-secret');
-    ingest = await token('ingest', 'ingest-secret');
+    narrow = bearer(await clientToken(server.url, 'narrow', 'narrow-secret'));
+    ingest = bearer(await clientToken(server.url, 'ingest', 'ingest-secret'));
     const main = (await http('GET', api('/trees/main'), undefined, ops)).body.reference;
     for (const name of ['team%2Fa', 'hidden']) {
       assert.equal((await http('POST', api(`/trees?name=${name}&type=BRANCH`), main, ops)).status, 200);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { hashSecret } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-import { TEAM_AUTH, bearer, tokenFor } from './support/auth.ts';
+import { TEAM_AUTH, bearer, clientToken, tokenFor } from './support/auth.ts';
 
 /** The team config plus `narrow`, who reads and writes `team/*` only. */
 const AUTH = {
@@ -210,15 +210,7 @@ describe('auth: ref@hash does not reveal which commits exist', function () {
   before(async () => {
     server = await startTestServer({ auth: AUTH });
     ops = bearer(await tokenFor(server.url, 'ops'));
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: 'narrow',
-      client_secret: 'narrow-secret',
-    });
-    const token = await http('POST', `${server.url}/iceberg/v1/oauth/tokens`, form.toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
-    narrow = bearer(token.body.access_token);
+    narrow = bearer(await clientToken(server.url, 'narrow', 'narrow-secret'));
     const main = (await http('GET', api('/trees/main'), undefined, ops)).body.reference;
     for (const name of ['team%2Fa', 'team%2Fb', 'team%2Fs', 'hidden']) {
       assert.equal((await http('POST', api(`/trees?name=${name}&type=BRANCH`), main, ops)).status, 200);

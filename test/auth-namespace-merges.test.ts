@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-import { bearer } from './support/auth.ts';
+import { bearer, clientToken } from './support/auth.ts';
 import { schema } from './support/iceberg-http.ts';
 
 const SECRET = 'merge-secret';
@@ -69,15 +69,7 @@ describe('auth: merges key by key for namespace-restricted roles', function () {
 
   before(async () => {
     server = await startTestServer({ auth: AUTH });
-    for (const id of ['ops', 'team', 'shipper']) {
-      const r = await http(
-        'POST',
-        `${server.url}/iceberg/v1/oauth/tokens`,
-        new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: SECRET }).toString(),
-        { 'content-type': 'application/x-www-form-urlencoded' },
-      );
-      h[id] = bearer(r.body.access_token as string);
-    }
+    for (const id of ['ops', 'team', 'shipper']) h[id] = bearer(await clientToken(server.url, id, SECRET));
     for (const ns of ['sales', 'hr']) {
       assert.equal((await as('ops', 'POST', ice('/namespaces'), { namespace: [ns] })).status, 200);
     }

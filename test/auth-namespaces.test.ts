@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
-import { bearer } from './support/auth.ts';
+import { bearer, clientToken } from './support/auth.ts';
 import { schema } from './support/iceberg-http.ts';
 import { useClientSession } from './support/clients/index.ts';
 
@@ -60,15 +60,8 @@ describe('auth: namespace-restricted roles', function () {
 
   before(async () => {
     server = await startTestServer({ auth: NAMESPACE_AUTH });
-    for (const id of ['ops', 'analyst', 'eu', 'loader', 'regional']) {
-      const r = await http(
-        'POST',
-        `${server.url}/iceberg/v1/oauth/tokens`,
-        new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: SECRET }).toString(),
-        { 'content-type': 'application/x-www-form-urlencoded' },
-      );
-      h[id] = bearer(r.body.access_token as string);
-    }
+    for (const id of ['ops', 'analyst', 'eu', 'loader', 'regional'])
+      h[id] = bearer(await clientToken(server.url, id, SECRET));
     for (const ns of [['sales'], ['sales', 'eu'], ['hr'], ['staging']]) await createNs(ns);
     await createTable('sales', 'orders');
     await createTable('sales%1Feu', 'returns');

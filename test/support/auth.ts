@@ -34,19 +34,24 @@ export const TEAM_AUTH: AuthConfigInput = {
 };
 
 /** A bearer token for one of the team's clients, from the server's token endpoint (client credentials grant). */
-export async function tokenFor(serverUrl: string, client: TeamClient): Promise<string> {
+export function tokenFor(serverUrl: string, client: TeamClient): Promise<string> {
+  return clientToken(serverUrl, client, SECRETS[client]);
+}
+
+/** A bearer token for any configured client, from the server's token endpoint (client credentials grant). */
+export async function clientToken(serverUrl: string, clientId: string, secret: string): Promise<string> {
   const r = await http(
     'POST',
     `${serverUrl}/iceberg/v1/oauth/tokens`,
     new URLSearchParams({
       grant_type: 'client_credentials',
-      client_id: client,
-      client_secret: SECRETS[client],
+      client_id: clientId,
+      client_secret: secret,
       scope: 'catalog',
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
   );
-  if (r.status !== 200) throw new Error(`token for ${client}: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 200) throw new Error(`token for ${clientId}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.access_token as string;
 }
 
