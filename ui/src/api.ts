@@ -74,6 +74,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What `call` answers, or `undefined` where the policy refuses it (403): for views that go on without what the caller
+ * may not read. Any other failure still fails.
+ */
+export function unlessRefused<T>(call: Promise<T>): Promise<T | undefined> {
+  return call.catch((e: unknown) => {
+    if (errorStatus(e) === 403) return undefined;
+    throw e;
+  });
+}
+
 /** The HTTP status of an error the API layer threw (0: no answer or not an API error). */
 export function errorStatus(e: unknown): number {
   return e instanceof ManagementApiError || e instanceof ApiError ? e.status : 0;

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Reference, ReferenceType } from '@ratatouille/catalog-client/management';
-import { compareRefs, errorStatus, errorText, management, allReferences } from '../api.ts';
+import { compareRefs, errorText, management, allReferences, unlessRefused } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { mayCreateReferences, useRefPermissions } from '../permissions.ts';
@@ -187,17 +187,6 @@ function RefList(props: {
   );
 }
 
-/**
- * `undefined` for a call the policy refuses (403): a caller whose rules name namespaces reads no history (it names
- * every key), and its reference rows go without the head's message and the ahead/behind counts.
- */
-function unlessRefused<T>(call: Promise<T>): Promise<T | undefined> {
-  return call.catch((e: unknown) => {
-    if (errorStatus(e) === 403) return undefined;
-    throw e;
-  });
-}
-
 function RefRow(props: {
   reference: Reference;
   defaultBranch: string;
@@ -207,6 +196,8 @@ function RefRow(props: {
   const r = props.reference;
   const perms = useRefPermissions([r.name, props.defaultBranch]);
   const info = useAsync(async () => {
+    // Namespace-restricted roles read no history (it names every key): their rows go without the head's message and
+    // the ahead/behind counts.
     const [log, cmp] = await Promise.all([
       unlessRefused(management.log(`${seg(r.name)}@${r.hash}`, { maxRecords: 1 })),
       r.name === props.defaultBranch

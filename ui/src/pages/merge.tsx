@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { MergeResponse, Reference } from '@ratatouille/catalog-client/management';
-import { compareRefs, errorStatus, errorText, management } from '../api.ts';
+import { compareRefs, errorText, management, unlessRefused } from '../api.ts';
 import { Link, navigate, seg } from '../router.tsx';
 import { RefPair } from './diff.tsx';
 import { TableChange } from '../components/table-change.tsx';
@@ -42,12 +42,9 @@ export function MergePage({ from, into }: { from: string; into: string }) {
       const [source, target] = await Promise.all([management.getReference(f), management.getReference(t)]);
       const [result, cmp] = await Promise.all([
         management.merge(target.name, target.hash, source, { dryRun: true, returnConflictAsResult: true }),
-        compareRefs(`${source.name}@${source.hash}`, `${target.name}@${target.hash}`).catch((e: unknown) => {
-          // Counting commits reads both histories, which namespace-restricted roles may not; their merge still runs
-          // key by key.
-          if (errorStatus(e) === 403) return undefined;
-          throw e;
-        }),
+        // Counting commits reads both histories, which namespace-restricted roles may not; their merge still runs
+        // key by key.
+        unlessRefused(compareRefs(`${source.name}@${source.hash}`, `${target.name}@${target.hash}`)),
       ]);
       setPreview({ asked: `${f}\n${t}`, source, target, result, ahead: cmp?.ahead });
     } catch (e) {
