@@ -1,5 +1,5 @@
 import type { VersionStore } from './store/types.ts';
-import type { CodeLinks, IdempotencyRecords, PendingMerges } from './store/companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges, ReleasedTables } from './store/companions.ts';
 import type { WarehouseIO } from './warehouse/warehouse-io.ts';
 import type { LocationPolicy } from './warehouse/location-policy.ts';
 import type { Logger } from './observability/logger.ts';
@@ -38,6 +38,11 @@ export interface AppContext {
   codeLinks?: CodeLinks;
   /** Forge merges the server could not finish alone, for `rat sync` (git lockstep); absent with `codeLinks`. */
   pendingMerges?: PendingMerges;
+  /**
+   * Tables unregistered to other catalogs, whose files GC and purges leave alone; absent: `unregister` answers 503
+   * (a catalog without the record could later collect files another catalog owns).
+   */
+  releasedTables?: ReleasedTables;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
   idempotency?: IdempotencyRecords;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */

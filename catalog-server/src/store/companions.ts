@@ -171,3 +171,38 @@ export interface StoredSigningKey {
 export interface SharedSigningKey {
   loadOrCreate(fresh: StoredSigningKey): Promise<StoredSigningKey>;
 }
+
+/**
+ * A table unregistered from a branch (Iceberg REST `unregister`): its files now belong to whoever registers its last
+ * metadata file next, so the catalog's GC and purges leave them alone from then on.
+ */
+export interface ReleasedTableRecord {
+  /** The table's metadata file when it was unregistered (what the answer named, and another catalog registers). */
+  metadataLocation: string;
+  /**
+   * Folders under which the catalog no longer collects any file, written before or after the release (the table's
+   * location and the write paths its properties named), as locations with a trailing slash.
+   */
+  prefixes: string[];
+  /** The branch it was unregistered from. */
+  ref: string;
+  /** The table's name there, namespace levels and name (`["sales", "orders"]`). */
+  table: string[];
+  /** ISO-8601. */
+  releasedAt: string;
+}
+
+/**
+ * Tables released to other catalogs. A record is written before the commit that removes the table from its branch and
+ * forgotten again only when that commit failed; nothing else removes one (the files' new owner decides about them).
+ *
+ * @example for (const r of await released.list(undefined, 1000)) keep(r.prefixes)
+ */
+export interface ReleasedTables {
+  /** Records a release (replacing one of the same `metadataLocation`). */
+  put(rec: Omit<ReleasedTableRecord, 'releasedAt'> & { releasedAt?: string }): Promise<ReleasedTableRecord>;
+  /** Forgets the release of `metadataLocation` (its commit did not land); false when there was none. */
+  delete(metadataLocation: string): Promise<boolean>;
+  /** Up to `limit` releases in `metadataLocation` order, after `after` when given (GC and copies read them all). */
+  list(after: string | undefined, limit: number): Promise<ReleasedTableRecord[]>;
+}
