@@ -219,6 +219,7 @@ describe('store on PostgreSQL', function () {
             ['104-idempotency-claims', 1],
             ['105-token-signing-key', 1],
             ['107-drop-commits-parent', 1],
+            ['108-released-tables', 1],
           ],
         );
       } finally {
