@@ -38,12 +38,13 @@ describe('store on PostgreSQL', function () {
 
   describePipelinedCommitContract('PostgreSQL', async () => PostgresVersionStore.open(await server.createDatabase()));
 
-  describeCompanionContract('PostgreSQL (migrations 100-104)', async () => {
+  describeCompanionContract('PostgreSQL (migrations 100-108)', async () => {
     const store = await PostgresVersionStore.open(await server.createDatabase());
     return {
       links: store.codeLinks,
       keys: new PostgresIdempotency(store.pool, 60 * 60 * 1000),
       pending: store.pendingMerges,
+      released: store.releasedTables,
       close: () => store.close(),
     };
   });
@@ -219,6 +220,7 @@ describe('store on PostgreSQL', function () {
             ['104-idempotency-claims', 1],
             ['105-token-signing-key', 1],
             ['107-drop-commits-parent', 1],
+            ['108-released-tables', 1],
           ],
         );
       } finally {

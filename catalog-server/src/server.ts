@@ -167,6 +167,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     codeLinks: db.codeLinks,
     idempotency: db.idempotency,
     pendingMerges: db.pendingMerges,
+    releasedTables: db.releasedTables,
     auth,
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
   };

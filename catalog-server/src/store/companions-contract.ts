@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CodeLinks, IdempotencyRecords, PendingMerges } from './companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges, ReleasedTables } from './companions.ts';
 import { DELIVERY_CLAIM_LEASE_MS } from './companions.ts';
 
 /** What a backend hands the companion contract: fresh, empty tables and how to release them. */
@@ -8,6 +8,7 @@ export interface CompanionFixture {
   /** Idempotency records with a one-hour retention. */
   keys: IdempotencyRecords;
   pending: PendingMerges;
+  released: ReleasedTables;
   close(): Promise<void>;
 }
 
@@ -224,6 +225,71 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
         (await pending.list('main')).map((p) => p.id),
         ['b'],
       );
+    });
+
+    const release = (metadataLocation: string, table: string[] = ['sales', 'orders']) => ({
+      metadataLocation,
+      prefixes: [metadataLocation.replace(/metadata\/[^/]*$/, ''), 's3://other/writes/'],
+      ref: 'main',
+      table,
+    });
+
+    it('released tables: recorded with the time of release, replaced by metadata location, deleted once', async () => {
+      const { released } = f;
+      const location = 's3://wh/sales/orders/metadata/00003-x.metadata.json';
+      const before = Date.now();
+      const first = await released.put(release(location));
+      assert.ok(Date.parse(first.releasedAt) >= before - 1000, 'releasedAt defaults to now');
+      assert.equal(new Date(first.releasedAt).toISOString(), first.releasedAt, 'as ISO-8601');
+      assert.deepEqual(await released.list(undefined, 10), [first]);
+
+      const again = await released.put({ ...release(location, ['sales', 'orders_v2']), ref: 'dev' });
+      const listed = await released.list(undefined, 10);
+      assert.equal(listed.length, 1, 'one record per metadata location');
+      assert.deepEqual(listed[0], again);
+      assert.equal(listed[0].ref, 'dev');
+
+      assert.equal(await released.delete(location), true);
+      assert.equal(await released.delete(location), false, 'nothing left to forget');
+      assert.equal(await released.delete('s3://wh/never/released.metadata.json'), false);
+      assert.deepEqual(await released.list(undefined, 10), []);
+    });
+
+    it('released tables: keep a given releasedAt, and their prefixes and name parts exactly', async () => {
+      const { released } = f;
+      const rec = {
+        metadataLocation: 'file:///wh/a b/ünï/metadata/v1.metadata.json',
+        // Order, duplicates, dots and quotes survive: the arrays are stored as given, not normalised.
+        prefixes: ['file:///wh/a b/ünï/', 's3://b/"q"/', 'file:///wh/a b/ünï/'],
+        ref: 'feature/x',
+        table: ['a.b', 'c', 'd"e'],
+        releasedAt: '2026-01-02T03:04:05.678Z',
+      };
+      assert.deepEqual(await released.put(rec), rec);
+      assert.deepEqual(await released.list(undefined, 10), [rec]);
+      const bare = { ...rec, metadataLocation: 'file:///wh/t/metadata/v2.metadata.json', prefixes: [], table: ['t'] };
+      await released.put(bare);
+      assert.deepEqual((await released.list(rec.metadataLocation, 10))[0], bare, 'empty prefixes stay empty');
+    });
+
+    it('released tables: listed a page at a time in metadata location order', async () => {
+      const { released } = f;
+      // Put out of order; 'B' sorts before 'a' (by code point, whatever the database's locale).
+      const locations = ['s3://wh/c.json', 's3://wh/a.json', 's3://wh/B.json', 's3://wh/b.json', 's3://wh/a0.json'];
+      for (const l of locations) await released.put(release(l));
+      const sorted = ['s3://wh/B.json', 's3://wh/a.json', 's3://wh/a0.json', 's3://wh/b.json', 's3://wh/c.json'];
+      const where = (rs: Array<{ metadataLocation: string }>) => rs.map((r) => r.metadataLocation);
+      assert.deepEqual(where(await released.list(undefined, 100)), sorted);
+      const pages: string[][] = [];
+      for (let after: string | undefined; ;) {
+        const page = await released.list(after, 2);
+        if (page.length === 0) break;
+        pages.push(where(page));
+        after = page[page.length - 1].metadataLocation;
+      }
+      assert.deepEqual(pages, [sorted.slice(0, 2), sorted.slice(2, 4), sorted.slice(4)]);
+      assert.deepEqual(where(await released.list('s3://wh/a', 2)), ['s3://wh/a.json', 's3://wh/a0.json']);
+      assert.deepEqual(await released.list('s3://wh/c.json', 2), [], 'nothing after the last');
     });
   });
 }

@@ -21,7 +21,7 @@ describe('copying a catalog between databases', () => {
     for (const db of open.splice(0)) await db.store.close();
   });
 
-  it('copies commits, refs and code links and the copy reads the same', async () => {
+  it('copies commits, refs, code links and released tables and the copy reads the same', async () => {
     const from = await memory();
     let head = (await from.store.getReference('main')).hash;
     for (let i = 0; i < 50; i++)
@@ -32,6 +32,14 @@ describe('copying a catalog between databases', () => {
     const gone = await from.store.createReference('gone', 'BRANCH', head);
     await from.store.deleteReference('gone', 'BRANCH', gone.hash);
     await from.codeLinks.put({ sha: 'c0ffee00', dataRef: 'main', dataHash: head });
+    for (let i = 0; i < 3; i++) {
+      await from.releasedTables.put({
+        metadataLocation: `file:///wh/db/r${i}/metadata/v1.metadata.json`,
+        prefixes: [`file:///wh/db/r${i}/`],
+        ref: 'main',
+        table: ['db', `r${i}`],
+      });
+    }
 
     const to = await memory();
     const report = await copyCatalog(from, to);
@@ -42,6 +50,7 @@ describe('copying a catalog between databases', () => {
       refs: 3,
       codeLinks: 1,
       pendingMerges: 0,
+      releasedTables: 3,
       reflog: 56,
     });
     assert.deepEqual(await to.store.listReferences(), await from.store.listReferences());
@@ -51,6 +60,7 @@ describe('copying a catalog between databases', () => {
       await from.store.listEntries((await from.store.getReference('dev')).hash),
     );
     assert.equal((await to.codeLinks.get('c0ffee00'))?.dataHash, head);
+    assert.deepEqual(await to.releasedTables.list(undefined, 10), await from.releasedTables.list(undefined, 10));
   });
 
   it('copies the reflog in order with its times; pages and later lines continue from it', async () => {

@@ -10,6 +10,8 @@ export interface CopyReport {
   refs: number;
   codeLinks: number;
   pendingMerges: number;
+  /** Tables released to other catalogs (whose files GC must keep leaving alone on the target too). */
+  releasedTables: number;
   /** Reflog lines (ref creations, moves and deletions), with their order and times. */
   reflog: number;
 }
@@ -17,11 +19,11 @@ export interface CopyReport {
 const BATCH = 1000;
 
 /**
- * Copies a whole catalog (every commit and trie node, every branch and tag, the reflog, every code link and pending
- * forge merge) from one database to a fresh one, e.g. SQLite to PostgreSQL, then verifies the target: each commit's
- * hash matches its content, each node's id matches its body, the counts match, every ref points at the same hash and
- * the reflog reads line for line as the source's (same order, times and ids, so reflog page tokens stay valid). The
- * target must be fresh (nothing but `main` at the root commit) and not served during the copy.
+ * Copies a whole catalog (every commit and trie node, every branch and tag, the reflog, every code link, pending forge
+ * merge and released table) from one database to a fresh one, e.g. SQLite to PostgreSQL, then verifies the target:
+ * each commit's hash matches its content, each node's id matches its body, the counts match, every ref points at the
+ * same hash and the reflog reads line for line as the source's (same order, times and ids, so reflog page tokens stay
+ * valid). The target must be fresh (nothing but `main` at the root commit) and not served during the copy.
  *
  * @example const report = await copyCatalog(await openCatalogDatabase(from), await openCatalogDatabase(to))
  */
@@ -103,8 +105,26 @@ export async function copyCatalog(
   const pending = await from.pendingMerges.list();
   for (const p of pending) await to.pendingMerges.put(p);
   progress('pending merges', pending.length);
+  // Released tables are never forgotten (one per table ever unregistered), so they are read in pages.
+  let releasedTables = 0;
+  for (let after: string | undefined; ;) {
+    const page = await from.releasedTables.list(after, BATCH);
+    if (page.length === 0) break;
+    for (const r of page) await to.releasedTables.put(r);
+    releasedTables += page.length;
+    after = page[page.length - 1].metadataLocation;
+  }
+  progress('released tables', releasedTables);
 
-  const report = { commits, nodes, refs: refs.length, codeLinks, pendingMerges: pending.length, reflog };
+  const report = {
+    commits,
+    nodes,
+    refs: refs.length,
+    codeLinks,
+    pendingMerges: pending.length,
+    releasedTables,
+    reflog,
+  };
   await verifyCopy(from, to, report, refs);
   return report;
 }
@@ -164,5 +184,15 @@ async function verifyCopy(
   const pending = (await to.pendingMerges.list()).length;
   if (pending !== expected.pendingMerges) {
     fail(`${pending} pending merges on the target, ${expected.pendingMerges} copied`);
+  }
+  let released = 0;
+  for (let after: string | undefined; ;) {
+    const page = await to.releasedTables.list(after, BATCH);
+    if (page.length === 0) break;
+    released += page.length;
+    after = page[page.length - 1].metadataLocation;
+  }
+  if (released !== expected.releasedTables) {
+    fail(`${released} released tables on the target, ${expected.releasedTables} copied`);
   }
 }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { BadRequestError } from '../errors/index.ts';
-import type { CodeLinks, IdempotencyRecords, PendingMerges, SharedSigningKey } from './companions.ts';
+import type { CodeLinks, IdempotencyRecords, PendingMerges, ReleasedTables, SharedSigningKey } from './companions.ts';
 import { PostgresVersionStore } from './postgres/postgres-store.ts';
 import { CodeLinkStore } from './sqlite/code-link-store.ts';
 import { IdempotencyStore } from './sqlite/idempotency-store.ts';
 import { PendingMergeStore } from './sqlite/pending-merge-store.ts';
+import { ReleasedTableStore } from './sqlite/released-table-store.ts';
 import type { SqliteOptions } from './sqlite/sqlite-persistence.ts';
 import { SqliteVersionStore } from './sqlite/sqlite-store.ts';
 import type { CoreVersionStore } from './core/version-store.ts';
@@ -15,6 +16,7 @@ export interface CatalogDatabase {
   codeLinks: CodeLinks;
   idempotency: IdempotencyRecords;
   pendingMerges: PendingMerges;
+  releasedTables: ReleasedTables;
   /**
    * Where the replicas of a shared database keep their token signing key (PostgreSQL); absent for SQLite, whose one
    * server keeps it in its data dir.
@@ -62,6 +64,7 @@ export async function openCatalogDatabase(
       codeLinks: store.codeLinks,
       idempotency: store.idempotency,
       pendingMerges: store.pendingMerges,
+      releasedTables: store.releasedTables,
       signingKey: store.signingKey,
       backend: 'postgresql',
     };
@@ -72,6 +75,7 @@ export async function openCatalogDatabase(
     codeLinks: new CodeLinkStore(store.db),
     idempotency: new IdempotencyStore(store.db),
     pendingMerges: new PendingMergeStore(store.db),
+    releasedTables: new ReleasedTableStore(store.db),
     backend: 'sqlite',
   };
 }

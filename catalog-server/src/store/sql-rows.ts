@@ -3,6 +3,7 @@ import type {
   IdempotencyClaim,
   IdempotentOutcome,
   PendingMergeRecord,
+  ReleasedTableRecord,
   WebhookDeliveryRecord,
 } from './companions.ts';
 import type { AncestorNode, CommitRecord } from './core/persistence.ts';
@@ -256,5 +257,42 @@ export function fromPendingMergeRow(r: PendingMergeRow): PendingMergeRecord {
     blocking: JSON.parse(r.blocking) as string[],
     ...(r.merged_hash ? { mergedHash: r.merged_hash } : {}),
     recordedAt: r.recorded_at,
+  };
+}
+
+export interface ReleasedTableRow {
+  metadata_location: string;
+  prefixes: string;
+  ref: string;
+  table_name: string;
+  released_at: string;
+}
+
+/** The columns of `released_tables` in insert order (both backends). */
+export const RELEASED_TABLE_COLUMNS = [
+  'metadata_location',
+  'prefixes',
+  'ref',
+  'table_name',
+  'released_at',
+] as const satisfies ReadonlyArray<keyof ReleasedTableRow>;
+
+export function toReleasedTableRow(r: ReleasedTableRecord): ReleasedTableRow {
+  return {
+    metadata_location: r.metadataLocation,
+    prefixes: JSON.stringify(r.prefixes),
+    ref: r.ref,
+    table_name: JSON.stringify(r.table),
+    released_at: r.releasedAt,
+  };
+}
+
+export function fromReleasedTableRow(r: ReleasedTableRow): ReleasedTableRecord {
+  return {
+    metadataLocation: r.metadata_location,
+    prefixes: JSON.parse(r.prefixes) as string[],
+    ref: r.ref,
+    table: JSON.parse(r.table_name) as string[],
+    releasedAt: r.released_at,
   };
 }

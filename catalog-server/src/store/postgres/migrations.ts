@@ -139,6 +139,19 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
     name: '107-drop-commits-parent',
     sql: 'DROP INDEX IF EXISTS commits_parent;',
   },
+  {
+    // Tables unregistered to another catalog (store/sqlite's 108), whose files GC leaves alone. The "C" collation
+    // pages them in the same (code point) order as SQLite.
+    name: '108-released-tables',
+    sql: `
+      CREATE TABLE released_tables (
+        metadata_location TEXT COLLATE "C" PRIMARY KEY,
+        prefixes          TEXT NOT NULL,
+        ref               TEXT NOT NULL,
+        table_name        TEXT NOT NULL,
+        released_at       TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** Session-level advisory lock key ("rat-migr" in ASCII) that serializes migrations across servers. */

@@ -5,6 +5,7 @@ import { PostgresCodeLinks, PostgresIdempotency } from './pg-companions.ts';
 import { DatabaseClock } from './pg-clock.ts';
 import { PostgresPendingMerges } from './pg-pending-merges.ts';
 import { PostgresPersistence } from './pg-persistence.ts';
+import { PostgresReleasedTables } from './pg-released-tables.ts';
 import { PostgresSigningKey } from './pg-signing-key.ts';
 
 /**
@@ -17,6 +18,7 @@ export class PostgresVersionStore extends CoreVersionStore {
   readonly codeLinks: PostgresCodeLinks;
   readonly idempotency: PostgresIdempotency;
   readonly pendingMerges: PostgresPendingMerges;
+  readonly releasedTables: PostgresReleasedTables;
   readonly signingKey: PostgresSigningKey;
   /** The connection pool, for companion tables with other settings (e.g. a shorter idempotency retention). */
   readonly pool: Pool;
@@ -30,6 +32,7 @@ export class PostgresVersionStore extends CoreVersionStore {
     this.codeLinks = new PostgresCodeLinks(persistence.pool, clock);
     this.idempotency = new PostgresIdempotency(persistence.pool, undefined, clock);
     this.pendingMerges = new PostgresPendingMerges(persistence.pool);
+    this.releasedTables = new PostgresReleasedTables(persistence.pool);
     this.signingKey = new PostgresSigningKey(persistence.pool);
   }
 

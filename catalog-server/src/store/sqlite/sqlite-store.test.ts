@@ -7,6 +7,7 @@ import { describeVersionStoreContract } from '../contract.ts';
 import { CodeLinkStore } from './code-link-store.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 import { PendingMergeStore } from './pending-merge-store.ts';
+import { ReleasedTableStore } from './released-table-store.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
 
 describeVersionStoreContract('SQLite in memory', () => SqliteVersionStore.open(':memory:'));
@@ -31,12 +32,13 @@ describeColdReadContract('SQLite on disk, reopened', async () => {
   };
 });
 
-describeCompanionContract('SQLite (migrations 100-104)', async () => {
+describeCompanionContract('SQLite (migrations 100-108)', async () => {
   const store = await SqliteVersionStore.open(':memory:');
   return {
     links: new CodeLinkStore(store.db),
     keys: new IdempotencyStore(store.db, 60 * 60 * 1000),
     pending: new PendingMergeStore(store.db),
+    released: new ReleasedTableStore(store.db),
     close: () => store.close(),
   };
 });

@@ -8,6 +8,7 @@ import * as m103 from './103-pending-merges.ts';
 import * as m104 from './104-idempotency-claims.ts';
 import * as m106 from './106-file-journal.ts';
 import * as m107 from './107-rowid-objects.ts';
+import * as m108 from './108-released-tables.ts';
 
 export interface Migration {
   up(db: Database): void;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly (readonly [name: string, migration: Migration]
   ['104-idempotency-claims', m104],
   ['106-file-journal', m106],
   ['107-rowid-objects', m107],
+  ['108-released-tables', m108],
 ];
