@@ -292,7 +292,7 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     ok(conflict);
   });
 
-  it('register, rename, transactions/commit, drop (plain and purge)', async () => {
+  it('register, rename, transactions/commit, unregister, drop (plain and purge)', async () => {
     const reg = await call('POST', `/v1/namespaces/${ns}/register`, {
       name: 'reg',
       'metadata-location': metadataLocation,
@@ -316,6 +316,17 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     });
     assert.equal(txn.status, 204);
     ok(txn);
+    const unregistered = await call('POST', '/v1/namespaces/other/tables/reg2/unregister');
+    assert.equal(unregistered.status, 200);
+    ok(unregistered);
+    const notThere = await call('POST', '/v1/namespaces/other/tables/reg2/unregister');
+    assert.equal(notThere.status, 404);
+    ok(notThere);
+    const back = await call('POST', '/v1/namespaces/other/register', {
+      name: 'reg2',
+      'metadata-location': unregistered.body['metadata-location'],
+    });
+    assert.equal(back.status, 200);
     const drop = await call('DELETE', '/v1/namespaces/other/tables/reg2');
     assert.equal(drop.status, 204);
     ok(drop);

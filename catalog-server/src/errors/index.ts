@@ -31,6 +31,7 @@ export { ForbiddenError } from './forbidden.ts';
 export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';
 export { PreviewUnsupportedError } from './preview-unsupported.ts';
 export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
+export { ReleasedTablesUnavailableError } from './released-tables-unavailable.ts';
 export { NoSuchCodeLinkError } from './no-such-code-link.ts';
 export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';
 export { MethodNotAllowedError } from './method-not-allowed.ts';

@@ -96,6 +96,11 @@ export const ERROR_MAP = {
     icebergType: 'UnsupportedOperationException',
     nessieErrorCode: 'UNKNOWN',
   },
+  RELEASED_TABLES_UNAVAILABLE: {
+    status: 501,
+    icebergType: 'UnsupportedOperationException',
+    nessieErrorCode: 'UNKNOWN',
+  },
   STORAGE_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
   CREDENTIALS_UNAVAILABLE: { status: 503, icebergType: 'ServiceUnavailableException', nessieErrorCode: 'UNKNOWN' },
   // 503, not 500: Iceberg clients read a 500 on a commit as "state unknown", and here nothing was applied.

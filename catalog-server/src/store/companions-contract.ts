@@ -248,8 +248,11 @@ export function describeCompanionContract(name: string, open: () => Promise<Comp
       assert.equal(listed.length, 1, 'one record per metadata location');
       assert.deepEqual(listed[0], again);
       assert.equal(listed[0].ref, 'dev');
+      assert.deepEqual(await released.get(location), again);
+      assert.equal(await released.get('s3://wh/never/released.metadata.json'), undefined);
 
       assert.equal(await released.delete(location), true);
+      assert.equal(await released.get(location), undefined, 'forgotten');
       assert.equal(await released.delete(location), false, 'nothing left to forget');
       assert.equal(await released.delete('s3://wh/never/released.metadata.json'), false);
       assert.deepEqual(await released.list(undefined, 10), []);

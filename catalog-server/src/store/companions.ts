@@ -181,7 +181,7 @@ export interface ReleasedTableRecord {
   metadataLocation: string;
   /**
    * Folders under which the catalog no longer collects any file, written before or after the release (the table's
-   * location and the write paths its properties named), as locations with a trailing slash.
+   * location and the write paths its properties named), as locations.
    */
   prefixes: string[];
   /** The branch it was unregistered from. */
@@ -201,6 +201,8 @@ export interface ReleasedTableRecord {
 export interface ReleasedTables {
   /** Records a release (replacing one of the same `metadataLocation`). */
   put(rec: Omit<ReleasedTableRecord, 'releasedAt'> & { releasedAt?: string }): Promise<ReleasedTableRecord>;
+  /** The release of `metadataLocation`, if it was released. */
+  get(metadataLocation: string): Promise<ReleasedTableRecord | undefined>;
   /** Forgets the release of `metadataLocation` (its commit did not land); false when there was none. */
   delete(metadataLocation: string): Promise<boolean>;
   /** Up to `limit` releases in `metadataLocation` order, after `after` when given (GC and copies read them all). */

@@ -35,7 +35,8 @@ export function register(program: Command): void {
             `Copied ${redactStoreLocation(opts.from)} to ${redactStoreLocation(opts.to)} in ` +
               `${((Date.now() - started) / 1000).toFixed(1)} s and verified it: ${report.commits} commits, ` +
               `${report.nodes} tree nodes, ${report.refs} branches and tags, ${report.reflog} reflog lines, ` +
-              `${report.codeLinks} code links, ${report.pendingMerges} pending merges.`,
+              `${report.codeLinks} code links, ${report.pendingMerges} pending merges, ` +
+              `${report.releasedTables} released tables.`,
           );
         } finally {
           await to.store.close();

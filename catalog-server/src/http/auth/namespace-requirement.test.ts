@@ -30,6 +30,7 @@ describe('the namespaces a request acts on', () => {
       ['POST', '/iceberg/v1/namespaces/db/tables/t/plan'],
       ['GET', '/iceberg/v1/namespaces/db/tables/t/plan/p1'],
       ['POST', '/iceberg/v1/namespaces/db/tables/t/tasks'],
+      ['POST', '/iceberg/v1/namespaces/db/tables/t/unregister'],
       ['GET', '/iceberg/v1/namespaces/db/views/v'],
       ['POST', '/iceberg/v1/wh/namespaces/db/views/v'],
       ['GET', '/iceberg/main/v1/WH/Namespaces/db/Tables/t/'],

@@ -55,6 +55,11 @@ describe('what a request needs', () => {
       acts(['commit', 'main', undefined, db]),
       'a table named plan is committed to',
     );
+    // Unregistering a table takes it off the branch, as a drop does.
+    assert.deepEqual(
+      req('POST', '/iceberg/dev/v1/namespaces/db/tables/t/unregister'),
+      acts(['commit', 'dev', undefined, db]),
+    );
     // A table (or view) named metrics is committed to like any other.
     assert.deepEqual(
       req('POST', '/iceberg/main/v1/namespaces/db/tables/metrics'),

@@ -27,6 +27,11 @@ export function loadTableResult(
   };
 }
 
+/** The UnregisterTableResult body: what another catalog registers. */
+export function unregisterTableResult(metadataLocation: string, md: TableMetadata): Record<string, unknown> {
+  return { 'metadata-location': metadataLocation, metadata: tableMetadataToJson(md) };
+}
+
 /** The LoadViewResult body. */
 export function loadViewResult(metadataLocation: string, md: ViewMetadata): Record<string, unknown> {
   return { 'metadata-location': metadataLocation, metadata: md, config: {} };

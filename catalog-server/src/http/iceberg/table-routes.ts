@@ -16,6 +16,7 @@ import {
   renameObject,
   storageConfig,
   tableCredentials,
+  unregisterTable,
   tableETag,
   tableExists,
   tableStorage,
@@ -26,7 +27,7 @@ import { commitTableResponse } from './commit-table-response.ts';
 import { loadTableResponse } from './load-table-response.ts';
 import { clientAccessOf } from '../../service/signing/client-access.ts';
 import { signRoute } from './sign-route.ts';
-import { loadTableResult } from './serialize.ts';
+import { loadTableResult, unregisterTableResult } from './serialize.ts';
 import { commitInfoOf, flagOf, namespaceOf, pageOf, param, queryOf, refOf } from './params.ts';
 
 /** The path of one table, relative to the catalog's `/v1[/<prefix>]`. */
@@ -66,7 +67,7 @@ export function loadTableHandler(ctx: AppContext): (req: Request, res: Response)
   };
 }
 
-/** Table endpoints: list, create (and stage-create), load, exists, commit, drop, register, rename, transactions, credentials, metrics. */
+/** Table endpoints: list, create (and stage-create), load, exists, commit, drop, register, unregister, rename, transactions, credentials, metrics. */
 export function tableRoutes(r: Router, ctx: AppContext): void {
   r.get('/namespaces/:namespace/tables', async (req, res) => {
     const page = await listObjects(ctx, refOf(req), namespaceOf(param(req, 'namespace')), 'ICEBERG_TABLE', pageOf(req));
@@ -131,6 +132,13 @@ export function tableRoutes(r: Router, ctx: AppContext): void {
     // Purge deletes only files nothing else reaches; the rest wait for `rat gc`. Say which happened.
     if (purged) res.setHeader('X-Rat-Purge', `deleted=${purged.deleted}; retained=${purged.retained}`);
     res.status(204).end();
+  });
+
+  // The request has no body (a client's `{}` is ignored alike).
+  r.post('/namespaces/:namespace/tables/:table/unregister', async (req, res) => {
+    const ns = namespaceOf(param(req, 'namespace'));
+    const t = await unregisterTable(ctx, refOf(req), ns, param(req, 'table'), commitInfoOf(req));
+    sendJson(res, unregisterTableResult(t.metadataLocation, t.metadata));
   });
 
   r.get('/namespaces/:namespace/tables/:table/credentials', async (req, res) => {

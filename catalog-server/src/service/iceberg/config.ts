@@ -27,6 +27,7 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/plan',
   'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/tasks',
   'POST /v1/{prefix}/namespaces/{namespace}/register',
+  'POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister',
   'POST /v1/{prefix}/tables/rename',
   'POST /v1/{prefix}/transactions/commit',
   'GET /v1/{prefix}/namespaces/{namespace}/views',

@@ -12,6 +12,7 @@ export {
   type NamespaceVisibility,
 } from './namespaces.ts';
 export { createTable, dropTable, registerTable, renameObject } from './tables.ts';
+export { unregisterTable } from './unregister.ts';
 export { commitTable, commitTransaction } from './table-commits.ts';
 export {
   loadTable,

@@ -1,11 +1,10 @@
 import type { AppContext } from '../../app-context.ts';
-import { markStable } from './reachability.ts';
+import { isKept, markStable } from './reachability.ts';
 import { deleteFiles } from './sweep.ts';
 import type { SnapshotScope } from './table-files.ts';
-import { locationKey } from '../../warehouse/location.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations' | 'warehouses' | 'keepHistoryMs'> &
-  Partial<Pick<AppContext, 'logger'>>;
+  Partial<Pick<AppContext, 'logger' | 'releasedTables'>>;
 
 export interface GcOptions {
   /** List what would be deleted, delete nothing. */
@@ -72,7 +71,7 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
     roots.add(io.root);
     for (const o of await io.list(io.root)) {
       scanned++;
-      if (mark.files.has(locationKey(o.location))) continue;
+      if (isKept(mark, o.location)) continue;
       if (o.lastModified && now - o.lastModified.getTime() < graceMs) {
         young++;
         continue;
@@ -84,7 +83,7 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
   if (!opts.dryRun) {
     // Commits that landed while listing may reference listed files: mark again before deleting anything.
     const again = await markStable(ctx, { keepHistoryMs, now, snapshots });
-    const doomed = files.filter((f) => !again.files.has(locationKey(f.location)));
+    const doomed = files.filter((f) => !isKept(again, f.location));
     files.splice(0, files.length, ...doomed);
     deleted = (
       await deleteFiles(

@@ -1,10 +1,10 @@
 import type { AppContext } from '../../app-context.ts';
-import { markStable } from './reachability.ts';
+import { isKept, markStable } from './reachability.ts';
 import { deleteFiles } from './sweep.ts';
 import { TableFileReader } from './table-files.ts';
-import { locationKey } from '../../warehouse/location.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'locations' | 'keepHistoryMs'> & Partial<Pick<AppContext, 'logger'>>;
+type Ctx = Pick<AppContext, 'store' | 'locations' | 'keepHistoryMs'> &
+  Partial<Pick<AppContext, 'logger' | 'releasedTables'>>;
 
 export interface PurgeOutcome {
   /** Files of the dropped table that were deleted. */
@@ -37,8 +37,8 @@ export async function purgeDroppedTable(ctx: Ctx, metadataLocation: string): Pro
   try {
     const reader = new TableFileReader(ctx);
     const own = await reader.filesOf(metadataLocation, { removedToo: true });
-    const { files: live } = await markStable(ctx, { keepHistoryMs: ctx.keepHistoryMs, now: Date.now(), reader });
-    const doomed = [...own].filter((f) => !live.has(locationKey(f)));
+    const live = await markStable(ctx, { keepHistoryMs: ctx.keepHistoryMs, now: Date.now(), reader });
+    const doomed = [...own].filter((f) => !isKept(live, f));
     await deleteFiles(ctx, doomed, progress);
     return { deleted: progress.deleted, retained: own.size - progress.deleted };
   } catch (err) {

@@ -1,16 +1,22 @@
 import type { AppContext } from '../../app-context.ts';
 import type { Content, ContentKey, Reference } from '../../store/types.ts';
 import { TableFileReader, type SnapshotScope, type UnreadableFile } from './table-files.ts';
-import { locationKey } from '../../warehouse/location.ts';
+import { isWithin, locationKey, tryParseLocation, type ParsedLocation } from '../../warehouse/location.ts';
+import type { ReleasedTableRecord } from '../../store/companions.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'locations'>;
+type Ctx = Pick<AppContext, 'store' | 'locations'> & Partial<Pick<AppContext, 'releasedTables'>>;
+
+/** Released tables read per round trip. */
+const RELEASED_PAGE = 1_000;
 
 /** Commits the history walk reads per round trip (their links, then the younger ones' operations). */
 const COMMIT_PAGE = 500;
 
 export interface Reachable {
-  /** Every file a kept table or view version references, by {@link locationKey}. */
+  /** Every file a kept table or view version or a released table's last metadata references, by {@link locationKey}. */
   files: Set<string>;
+  /** The folders of tables released to other catalogs (unregistered): nothing under them is the catalog's to delete. */
+  released: ParsedLocation[];
   /** The references as they were when marking started: a sweep re-marks if any moved meanwhile. */
   refs: Reference[];
   /** How many distinct table and view metadata files were read. */
@@ -29,7 +35,8 @@ export interface Reachable {
 /**
  * Marks what the catalog still needs: every file reachable from the content of every branch and tag head and of every
  * commit younger than the retention (all commits when `keepHistoryMs` is undefined), following all parents of merge
- * commits. Deletion is decided against this set only, never by path prefix.
+ * commits, and from the last metadata of every table released to another catalog. Deletion is decided against this
+ * set (see {@link isKept}), never by path prefix; the one prefix rule only keeps more: the released tables' folders.
  *
  * @example const { files } = await markReachable(ctx, { keepHistoryMs: 7 * 86_400_000, now: Date.now() })
  */
@@ -48,6 +55,8 @@ export async function markReachable(
       if (!tables.has(c.metadataLocation)) tables.set(c.metadataLocation, key);
     } else if (c.type === 'ICEBERG_VIEW') views.add(c.metadataLocation);
   };
+  const released = await releasedTables(ctx);
+  for (const r of released) if (!tables.has(r.metadataLocation)) tables.set(r.metadataLocation, { elements: r.table });
   const seen = new Set<string>();
   let commits = 0;
   const stack: string[] = [];
@@ -93,7 +102,33 @@ export async function markReachable(
     table: tables.get(u.metadata)?.elements.join('.') ?? '',
     ...u,
   }));
-  return { files, refs, metadataFiles: tables.size + views.size, commits, foreign: [...reader.foreign], unreadable };
+  return {
+    files,
+    released: released.flatMap((r) => r.prefixes.flatMap((p) => tryParseLocation(p) ?? [])),
+    refs,
+    metadataFiles: tables.size + views.size,
+    commits,
+    foreign: [...reader.foreign],
+    unreadable,
+  };
+}
+
+/** True when the mark keeps the file at `location`: a kept version reaches it, or it lies in a released table's folder. */
+export function isKept(mark: Pick<Reachable, 'files' | 'released'>, location: string): boolean {
+  if (mark.files.has(locationKey(location))) return true;
+  const at = tryParseLocation(location);
+  return at !== undefined && mark.released.some((folder) => isWithin(at, folder, false));
+}
+
+async function releasedTables(ctx: Ctx): Promise<ReleasedTableRecord[]> {
+  const out: ReleasedTableRecord[] = [];
+  if (!ctx.releasedTables) return out;
+  for (let after: string | undefined; ;) {
+    const page = await ctx.releasedTables.list(after, RELEASED_PAGE);
+    out.push(...page);
+    if (page.length < RELEASED_PAGE) return out;
+    after = page[page.length - 1]!.metadataLocation;
+  }
 }
 
 async function treeContents(ctx: Ctx, hash: string): Promise<Array<{ key: ContentKey; content: Content }>> {

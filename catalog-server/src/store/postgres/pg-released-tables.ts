@@ -29,6 +29,14 @@ export class PostgresReleasedTables implements ReleasedTables {
     return full;
   }
 
+  async get(metadataLocation: string): Promise<ReleasedTableRecord | undefined> {
+    const { rows } = await this.pool.query<ReleasedTableRow>(
+      'SELECT * FROM released_tables WHERE metadata_location = $1',
+      [metadataLocation],
+    );
+    return rows[0] ? fromReleasedTableRow(rows[0]) : undefined;
+  }
+
   async delete(metadataLocation: string): Promise<boolean> {
     const res = await this.pool.query('DELETE FROM released_tables WHERE metadata_location = $1', [metadataLocation]);
     return res.rowCount === 1;

@@ -22,6 +22,7 @@ export class ReleasedTableStore implements ReleasedTables {
         `INSERT OR REPLACE INTO released_tables (${RELEASED_TABLE_COLUMNS.join(', ')})
          VALUES (${RELEASED_TABLE_COLUMNS.map((c) => `@${c}`).join(', ')})`,
       ),
+      get: p('SELECT * FROM released_tables WHERE metadata_location = ?'),
       delete: p('DELETE FROM released_tables WHERE metadata_location = ?'),
       first: p('SELECT * FROM released_tables ORDER BY metadata_location LIMIT ?'),
       after: p('SELECT * FROM released_tables WHERE metadata_location > ? ORDER BY metadata_location LIMIT ?'),
@@ -32,6 +33,11 @@ export class ReleasedTableStore implements ReleasedTables {
     const full: ReleasedTableRecord = { ...rec, releasedAt: rec.releasedAt ?? new Date().toISOString() };
     this.stmt.put.run(toReleasedTableRow(full));
     return full;
+  }
+
+  async get(metadataLocation: string): Promise<ReleasedTableRecord | undefined> {
+    const row = this.stmt.get.get(metadataLocation) as ReleasedTableRow | undefined;
+    return row ? fromReleasedTableRow(row) : undefined;
   }
 
   async delete(metadataLocation: string): Promise<boolean> {

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startTestServer, http, type TestServer } from './support/server.ts';
+import { branchFromMain, headOf } from './support/catalog-commits.ts';
+import { appendCommit, APPEND_SCHEMA, newTableState, type AppendState } from './support/iceberg-appends.ts';
+
+/**
+ * Iceberg REST `unregister`: a table leaves the branch and its files stay for the catalog that registers its last
+ * metadata next. Retention 0, so nothing in the catalog's history keeps the files: only the release does. A second
+ * catalog (another server, allowed to read the first one's warehouse) registers the table from the answer.
+ */
+describe('Iceberg REST: unregistering a table releases its files to another catalog', function () {
+  let server: TestServer;
+  let other: TestServer;
+  let wh: string;
+  const ice = (s: TestServer, ref: string) => `${s.url}/iceberg/${ref}/v1`;
+  const table = (s: TestServer, ref: string, name: string) => `${ice(s, ref)}/namespaces/db/tables/${name}`;
+  const exists = (location: string) => existsSync(fileURLToPath(location));
+  /** Writes a file (a data file a manifest names, or one the new owner adds) so GC finds it when listing. */
+  const put = (location: string) => {
+    mkdirSync(path.dirname(fileURLToPath(location)), { recursive: true });
+    writeFileSync(fileURLToPath(location), 'bytes');
+    return location;
+  };
+
+  /** Creates `db.<name>` on main with two appends: one data file in its folder, one elsewhere in the warehouse. */
+  async function tableWithFiles(name: string) {
+    const created = await http('POST', `${ice(server, 'main')}/namespaces/db/tables`, { name, schema: APPEND_SCHEMA });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    let state: AppendState = newTableState(created.body.metadata.location);
+    const inside = put(`${state.location}/data/in.parquet`);
+    const outside = put(`${wh}/shared/${name}-out.parquet`);
+    let last = '';
+    for (const dataFile of [inside, outside]) {
+      const { body, next } = appendCommit(state, { dataFile });
+      const c = await http('POST', table(server, 'main', name), body);
+      assert.equal(c.status, 200, JSON.stringify(c.body));
+      state = next;
+      last = c.body['metadata-location'];
+    }
+    return { state, inside, outside, metadata: last };
+  }
+
+  before(async () => {
+    server = await startTestServer({ keepHistory: '0' });
+    wh = pathToFileURL(path.join(server.dataDir, 'warehouse')).href;
+    other = await startTestServer({ allowedLocations: [wh] });
+    for (const s of [server, other]) {
+      assert.equal((await http('POST', `${ice(s, 'main')}/namespaces`, { namespace: ['db'] })).status, 200);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+    await other?.stop();
+  });
+
+  it('answers the last metadata; the table is gone from the branch and commits to it fail', async () => {
+    const t = await tableWithFiles('orders');
+    const config = await http('GET', `${ice(server, 'main')}/config`);
+    assert.ok(config.body.endpoints.includes('POST /v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister'));
+
+    const r = await http('POST', `${table(server, 'main', 'orders')}/unregister`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body['metadata-location'], t.metadata);
+    assert.equal(r.body.metadata.snapshots.length, 2);
+    assert.equal(r.body.metadata['current-snapshot-id'], t.state.snapshotId);
+
+    assert.equal((await http('GET', table(server, 'main', 'orders'))).status, 404);
+    const late = await http('POST', table(server, 'main', 'orders'), appendCommit(t.state).body);
+    assert.equal(late.status, 404, JSON.stringify(late.body));
+    assert.equal(late.body.error.type, 'NoSuchTableException');
+    const again = await http('POST', `${table(server, 'main', 'orders')}/unregister`);
+    assert.equal(again.status, 404);
+    assert.equal(again.body.error.type, 'NoSuchTableException');
+
+    // Another catalog takes the table over from the answer, history included.
+    const registered = await http('POST', `${ice(other, 'main')}/namespaces/db/register`, {
+      name: 'orders',
+      'metadata-location': r.body['metadata-location'],
+    });
+    assert.equal(registered.status, 200, JSON.stringify(registered.body));
+    assert.equal(registered.body.metadata['table-uuid'], r.body.metadata['table-uuid']);
+    assert.equal(registered.body.metadata.snapshots.length, 2);
+  });
+
+  it('GC keeps every file of a released table, and files its new owner writes into its folder later', async () => {
+    const t = await tableWithFiles('events');
+    const r = await http('POST', `${table(server, 'main', 'events')}/unregister`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const laterWrite = put(`${t.state.location}/data/written-by-the-new-owner.parquet`);
+    const orphan = put(`${wh}/db/orphan.parquet`);
+
+    const gc = await http('POST', `${server.url}/api/v2/rat/gc`, { gracePeriod: '0' });
+    assert.equal(gc.status, 200, JSON.stringify(gc.body));
+    const deleted = gc.body.files.map((f: { location: string }) => f.location);
+    assert.ok(deleted.includes(orphan), 'GC ran and collected a file nothing keeps');
+    assert.ok(!exists(orphan));
+    const kept = [t.metadata, t.inside, t.outside, laterWrite, ...t.state.manifests.map((m) => m.manifestPath)];
+    for (const f of kept) assert.ok(exists(f), `${f} is kept`);
+    assert.ok(!deleted.some((f: string) => f.startsWith(t.state.location)), 'nothing under the released folder');
+  });
+
+  it('a purge of the same table on another branch deletes nothing the release keeps', async () => {
+    const t = await tableWithFiles('items');
+    await branchFromMain(server.url, 'dev');
+    assert.equal((await http('POST', `${table(server, 'main', 'items')}/unregister`)).status, 200);
+
+    const purge = await http('DELETE', `${table(server, 'dev', 'items')}?purgeRequested=true`);
+    assert.equal(purge.status, 204);
+    assert.match(purge.headers.get('x-rat-purge') ?? '', /^deleted=0; /);
+    for (const f of [t.metadata, t.inside, t.outside]) assert.ok(exists(f), `${f} is kept`);
+  });
+
+  it('refuses what cannot be released: a tag, a missing table', async () => {
+    await tableWithFiles('fixed');
+    const tag = await http('POST', `${server.url}/api/v2/trees?name=v1&type=TAG`, {
+      type: 'BRANCH',
+      name: 'main',
+      hash: await headOf(server.url),
+    });
+    assert.equal(tag.status, 200, JSON.stringify(tag.body));
+    const onTag = await http('POST', `${table(server, 'v1', 'fixed')}/unregister`);
+    assert.equal(onTag.status, 400, JSON.stringify(onTag.body));
+    assert.equal((await http('GET', table(server, 'main', 'fixed'))).status, 200);
+    const missing = await http('POST', `${table(server, 'main', 'nope')}/unregister`);
+    assert.equal(missing.status, 404);
+  });
+});
