@@ -119,6 +119,18 @@ describe('management API OpenAPI document against real responses', function () {
     });
     assert.equal(merged.body.wasApplied, true);
 
+    // A table unregistered through the Iceberg REST API is listed as released, then taken back.
+    assert.equal((await http('POST', `${ice}/namespaces/shop/tables`, { name: 'moved', schema })).status, 200);
+    const unregistered = await http('POST', `${ice}/namespaces/shop/tables/moved/unregister`);
+    assert.equal(unregistered.status, 200);
+    const released = await call('GET', '/rat/released-tables', '/rat/released-tables?maxRecords=10');
+    assert.deepEqual(
+      released.body.releasedTables.map((r: Json) => r.metadataLocation),
+      [unregistered.body['metadata-location']],
+    );
+    const where = encodeURIComponent(unregistered.body['metadata-location']);
+    await call('DELETE', '/rat/released-tables', `/rat/released-tables?metadataLocation=${where}`);
+
     await call('GET', '/rat/reflog', '/rat/reflog?ref=main');
     await call('POST', '/rat/gc', '/rat/gc', { dryRun: true, gracePeriod: '0' });
 

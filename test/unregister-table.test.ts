@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestServer, http, type TestServer } from './support/server.ts';
 import { branchFromMain, headOf } from './support/catalog-commits.ts';
 import { appendCommit, APPEND_SCHEMA, newTableState, type AppendState } from './support/iceberg-appends.ts';
+import { runRat } from './support/rat-cli.ts';
 
 /**
  * Iceberg REST `unregister`: a table leaves the branch and its files stay for the catalog that registers its last
@@ -111,6 +112,37 @@ describe('Iceberg REST: unregistering a table releases its files to another cata
     assert.equal(purge.status, 204);
     assert.match(purge.headers.get('x-rat-purge') ?? '', /^deleted=0; /);
     for (const f of [t.metadata, t.inside, t.outside]) assert.ok(exists(f), `${f} is kept`);
+  });
+
+  it('an operator lists the releases and takes one back (API and rat CLI); GC then collects what nothing reaches', async () => {
+    const t = await tableWithFiles('loans');
+    const r = await http('POST', `${table(server, 'main', 'loans')}/unregister`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+
+    const listed = await runRat(server.dataDir, ['released', '--server', server.url, '--json']);
+    assert.equal(listed.code, 0, listed.out);
+    const releases = JSON.parse(listed.stdout) as Array<{ metadataLocation: string; table: string[]; ref: string }>;
+    const mine = releases.find((x) => x.metadataLocation === t.metadata);
+    assert.deepEqual(mine && { table: mine.table, ref: mine.ref }, { table: ['db', 'loans'], ref: 'main' });
+    const first = await http('GET', `${server.url}/api/v2/rat/released-tables?maxRecords=1`);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.releasedTables.length, 1);
+    assert.equal(first.body.hasMore, releases.length > 1);
+
+    const reclaimed = await runRat(server.dataDir, ['released', '--server', server.url, '--reclaim', t.metadata]);
+    assert.equal(reclaimed.code, 0, reclaimed.out);
+    assert.match(reclaimed.out, /reclaimed/);
+    const again = await http(
+      'DELETE',
+      `${server.url}/api/v2/rat/released-tables?metadataLocation=${encodeURIComponent(t.metadata)}`,
+    );
+    assert.equal(again.status, 404, JSON.stringify(again.body));
+    assert.equal(again.body.errorCode, 'CONTENT_NOT_FOUND');
+
+    const gc = await http('POST', `${server.url}/api/v2/rat/gc`, { gracePeriod: '0' });
+    assert.equal(gc.status, 200, JSON.stringify(gc.body));
+    for (const f of [t.metadata, t.inside, t.outside])
+      assert.ok(!exists(f), `${f} is the catalog's again, and collected`);
   });
 
   it('refuses what cannot be released: a tag, a missing table', async () => {

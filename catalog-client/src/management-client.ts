@@ -2,7 +2,7 @@ import { commit, log } from './management/commits.ts';
 import { entries, getContent, getContents } from './management/contents.ts';
 import { diff } from './management/diff.ts';
 import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from './management/git-lockstep.ts';
-import { gc, reflog } from './management/maintenance.ts';
+import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/maintenance.ts';
 import { merge, transplant } from './management/merge.ts';
 import {
   assignReference,
@@ -23,7 +23,7 @@ export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { CodeLink, PendingMerge } from './management/git-lockstep.ts';
-export type { GcReport, ReflogEntry } from './management/maintenance.ts';
+export type { GcReport, ReflogEntry, ReleasedTable } from './management/maintenance.ts';
 
 /** A resource request's parameters after the transport: what the facade method of that request takes. */
 type Args<F> = F extends (t: ManagementTransport, ...rest: infer R) => unknown ? R : never;
@@ -143,5 +143,15 @@ export class ManagementClient {
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */
   gc(...a: Args<typeof gc>) {
     return gc(this.transport, ...a);
+  }
+
+  /** Tables unregistered to other catalogs, whose folders GC leaves alone, a page at a time. */
+  releasedTables(...a: Args<typeof releasedTables>) {
+    return releasedTables(this.transport, ...a);
+  }
+
+  /** Takes a release back, so that GC may collect the table's files again. */
+  reclaimReleasedTable(...a: Args<typeof reclaimReleasedTable>) {
+    return reclaimReleasedTable(this.transport, ...a);
   }
 }

@@ -1,7 +1,10 @@
 import type { Paged, PageOptions, ReferenceType } from './shapes.ts';
 import { paging, query, type ManagementTransport } from './transport.ts';
 
-/** Ratatouille's maintenance extensions of the management API (`/api/v2/rat/…`): the reflog and garbage collection. */
+/**
+ * Ratatouille's maintenance extensions of the management API (`/api/v2/rat/…`): the reflog, garbage collection and the
+ * tables released to other catalogs.
+ */
 
 export interface ReflogEntry {
   refName: string;
@@ -58,4 +61,34 @@ export function reflog(
  */
 export function gc(t: ManagementTransport, opts: GcOptions = {}): Promise<GcReport> {
   return t.request('POST', '/rat/gc', opts);
+}
+
+/** A table unregistered to another catalog: GC and purges leave its folders (`prefixes`) alone. */
+export interface ReleasedTable {
+  metadataLocation: string;
+  prefixes: string[];
+  ref: string;
+  table: string[];
+  releasedAt: string;
+}
+
+/**
+ * Tables unregistered to other catalogs, a page at a time, in metadata-location order.
+ *
+ * @example (await releasedTables(transport)).releasedTables.map((r) => r.table.join('.'))
+ */
+export function releasedTables(
+  t: ManagementTransport,
+  opts: PageOptions = {},
+): Promise<Paged & { releasedTables: ReleasedTable[] }> {
+  return t.request('GET', `/rat/released-tables${query(paging(opts))}`);
+}
+
+/**
+ * Takes the release of `metadataLocation` back: GC may collect the table's files again once nothing reaches them.
+ *
+ * @example await reclaimReleasedTable(transport, 'file:///wh/db/t-1/metadata/00003-….metadata.json')
+ */
+export async function reclaimReleasedTable(t: ManagementTransport, metadataLocation: string): Promise<void> {
+  await t.request('DELETE', `/rat/released-tables${query({ metadataLocation })}`);
 }

@@ -32,6 +32,7 @@ export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';
 export { PreviewUnsupportedError } from './preview-unsupported.ts';
 export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 export { ReleasedTablesUnavailableError } from './released-tables-unavailable.ts';
+export { NoSuchReleasedTableError } from './no-such-released-table.ts';
 export { NoSuchCodeLinkError } from './no-such-code-link.ts';
 export { UnsupportedMediaTypeError } from './unsupported-media-type.ts';
 export { MethodNotAllowedError } from './method-not-allowed.ts';

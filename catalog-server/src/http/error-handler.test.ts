@@ -62,6 +62,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
   [new errors.PreviewUnsupportedError('a.b', 'ORC', 'x.orc'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],
   [new errors.CodeLinksUnavailableError(), 501, 'UnsupportedOperationException', 'UNKNOWN'],
   [new errors.ReleasedTablesUnavailableError(), 501, 'UnsupportedOperationException', 'UNKNOWN'],
+  [new errors.NoSuchReleasedTableError('file:///wh/t/m.json'), 404, 'NotFoundException', 'CONTENT_NOT_FOUND'],
   [
     new errors.StorageUnavailableError('x', { warehouse: 'w', operation: 'read', reason: 'unreachable' }),
     503,

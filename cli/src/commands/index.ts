@@ -24,6 +24,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   login: () => import('./login.ts'),
   merge: () => import('./merge.ts'),
   migrate: () => import('./migrate.ts'),
+  released: () => import('./released.ts'),
   run: () => import('./run.ts'),
   runs: () => import('./runs.ts'),
   serve: () => import('./serve.ts'),

@@ -195,6 +195,12 @@ describe('what a request needs', () => {
     );
     assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
     assert.deepEqual(req('POST', '/api/v2/rat/gc'), acts(['manage', null]));
+    // Releases decide what GC may delete: listing and taking one back are an administrator's, like GC.
+    assert.deepEqual(req('GET', '/api/v2/rat/released-tables'), acts(['manage', null]));
+    assert.deepEqual(
+      req('DELETE', '/api/v2/rat/released-tables', {}, { metadataLocation: 'x' }),
+      acts(['manage', null]),
+    );
     assert.deepEqual(
       req('PUT', '/api/v2/git/links/abc1234', { dataRef: 'dev' }),
       acts(['merge', 'dev'], ['read', 'dev']),

@@ -148,6 +148,19 @@ const OPERATIONS: Operation[] = [
   },
   {
     method: 'get',
+    path: '/rat/released-tables',
+    summary: 'Tables unregistered to other catalogs, whose folders GC leaves alone, a page at a time',
+    query: s.releasedTablesQuery,
+    response: r.releasedTables,
+  },
+  {
+    method: 'delete',
+    path: '/rat/released-tables',
+    summary: 'Take a release back: GC may collect the table’s files again once nothing reaches them',
+    query: s.reclaimQuery,
+  },
+  {
+    method: 'get',
     path: '/git/links/{sha}',
     summary: 'The data commit linked to a code commit',
     response: git.codeLink,

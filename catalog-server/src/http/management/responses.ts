@@ -178,6 +178,16 @@ export const reflog = z.object({
   ),
 });
 
+export const releasedTable = z.object({
+  metadataLocation: z.string(),
+  prefixes: z.array(z.string()),
+  ref: z.string(),
+  table: z.array(z.string()),
+  releasedAt: z.string(),
+});
+
+export const releasedTables = z.object({ ...paged, releasedTables: z.array(releasedTable) });
+
 export const gcReport = z.object({
   dryRun: z.boolean(),
   keepHistory: z.string(),

@@ -20,6 +20,7 @@ import {
 import { commitLog, diffRefs, getContent, getContents, listEntries } from '../../service/management/reads.ts';
 import { commitOperations, mergeInto, refHeadMoves, transplantInto } from '../../service/management/writes.ts';
 import { collectGarbage } from '../../service/storage/gc.ts';
+import { listReleasedTables, reclaimReleasedTable } from '../../service/storage/released-tables.ts';
 import { accessOf, auditMeta, principalProperties } from '../auth/access.ts';
 import { policyRefOf } from '../auth/requirement.ts';
 import { requireBody } from '../json-body.ts';
@@ -201,6 +202,16 @@ export function managementRouter(ctx: AppContext): Router {
    */
   router.post('/rat/gc', async (req, res) => {
     res.json(await collectGarbage(ctx, gcOptions(requireBody(s.gcBody, req.body))));
+  });
+
+  /** Tables unregistered to other catalogs (GC leaves their folders alone), and taking a release back. */
+  router.get('/rat/released-tables', async (req, res) => {
+    const page = await listReleasedTables(ctx, s.pageOf(s.releasedTablesQuery.parse(req.query)));
+    res.json(pageJson('releasedTables', page, (r) => r));
+  });
+  router.delete('/rat/released-tables', async (req, res) => {
+    await reclaimReleasedTable(ctx, s.reclaimQuery.parse(req.query).metadataLocation);
+    res.status(204).end();
   });
 
   refuseOtherMethods(router);

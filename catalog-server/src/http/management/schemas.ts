@@ -272,6 +272,11 @@ export const recentChangesQuery = z.object({ 'scan-commits': z.coerce.number().i
 
 export const reflogQuery = z.object({ ...paging, ref: z.string().min(1).optional() });
 
+export const releasedTablesQuery = z.object({ ...paging });
+
+/** `DELETE /rat/released-tables`: the release to take back, by the metadata file it released. */
+export const reclaimQuery = z.object({ metadataLocation: z.string().min(1).max(4096) });
+
 /** `POST /rat/gc`: durations as `7d`, `12h`, `30m`, `0`, or `all` for keepHistory. */
 export const gcBody = z
   .object({
