@@ -103,6 +103,26 @@ describe('Iceberg REST: unregistering a table releases its files to another cata
     assert.ok(!deleted.some((f: string) => f.startsWith(t.state.location)), 'nothing under the released folder');
   });
 
+  it("GC keeping only the ref heads' snapshots of other tables still keeps every snapshot of a released one", async () => {
+    const created = await http('POST', `${ice(server, 'main')}/namespaces/db/tables`, {
+      name: 'history',
+      schema: APPEND_SCHEMA,
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const location = created.body.metadata.location as string;
+    // The first snapshot names a data file outside the table's folder; the second (the head) names none of its files.
+    const older = put(`${wh}/shared/history-older.parquet`);
+    const first = appendCommit(newTableState(location), { dataFile: older });
+    assert.equal((await http('POST', table(server, 'main', 'history'), first.body)).status, 200);
+    const head = appendCommit({ ...first.next, manifests: [] }, { dataFile: put(`${location}/data/new.parquet`) });
+    assert.equal((await http('POST', table(server, 'main', 'history'), head.body)).status, 200);
+    assert.equal((await http('POST', `${table(server, 'main', 'history')}/unregister`)).status, 200);
+
+    const gc = await http('POST', `${server.url}/api/v2/rat/gc`, { gracePeriod: '0', snapshots: 'refs' });
+    assert.equal(gc.status, 200, JSON.stringify(gc.body));
+    assert.ok(exists(older), 'a file of an older snapshot of the released table is kept');
+  });
+
   it('a purge of the same table on another branch deletes nothing the release keeps', async () => {
     const t = await tableWithFiles('items');
     await branchFromMain(server.url, 'dev');

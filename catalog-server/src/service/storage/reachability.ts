@@ -94,8 +94,11 @@ export async function markReachable(
     }
   }
   const files = new Set<string>();
+  // A released table's every snapshot stays readable for its new owner, whichever snapshots the run keeps of others.
+  const releasedRoots = new Set(released.map((r) => r.metadataLocation));
   for (const location of tables.keys()) {
-    for (const f of await reader.filesOf(location, { snapshots: opts.snapshots })) files.add(locationKey(f));
+    const snapshots = releasedRoots.has(location) ? 'all' : opts.snapshots;
+    for (const f of await reader.filesOf(location, { snapshots })) files.add(locationKey(f));
   }
   for (const location of views) files.add(locationKey(location));
   const unreadable = [...reader.unreadable.values()].map((u) => ({
