@@ -28,6 +28,7 @@ export const RATIO_PAIRS: RatioPairs = {
     ['ours', 'nessie-mem'],
   ],
   group: [['group commit', 'one tx per commit']],
+  planning: [['ours', 'ours, 64 MB manifest cache']],
 };
 
 export interface Skipped {

@@ -6,6 +6,7 @@ import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { FileJournal } from './service/storage/file-journal.ts';
+import type { DecodedManifests } from './service/scan/decoded-manifests.ts';
 
 /** Everything the HTTP layer and services need, built once at startup and passed down (no globals). */
 export interface AppContext {
@@ -45,6 +46,8 @@ export interface AppContext {
   releasedTables?: ReleasedTables;
   /** Outcomes of Iceberg REST mutations by Idempotency-Key; without it the header is ignored and not advertised. */
   idempotency?: IdempotencyRecords;
+  /** Manifests decoded for scan plans, kept up to the server's budget; absent: a process-wide default cache. */
+  manifestCache?: DecodedManifests;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
   auth?: AuthService;
   /** The built web UI (`ui/dist`) served at `/`; absent: no UI. */

@@ -18,6 +18,7 @@ export const SERVER_ENV = {
   allowedLocations: 'RAT_ALLOWED_LOCATIONS',
   keepHistory: 'RAT_KEEP_HISTORY',
   metadataRecheck: 'RAT_METADATA_RECHECK',
+  manifestCacheMb: 'RAT_MANIFEST_CACHE_MB',
   logLevel: 'RAT_LOG_LEVEL',
   auth: 'RAT_AUTH_CONFIG',
   insecureNoAuth: 'RAT_INSECURE_NO_AUTH',

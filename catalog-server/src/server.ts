@@ -15,6 +15,7 @@ import { createLogger, flushLog, LOG_LEVELS } from './observability/logger.ts';
 import { Metrics } from './observability/metrics.ts';
 import { instrumentStore } from './observability/instrumented-store.ts';
 import { FileJournal } from './service/storage/file-journal.ts';
+import { DecodedManifests, defaultManifestCacheBytes } from './service/scan/decoded-manifests.ts';
 import { BadRequestError } from './errors/index.ts';
 import { buildWarehouses, createWarehouseIO, type WarehousesConfig } from './warehouse/index.ts';
 import { loadAuthConfig, validateAuthConfig, type AuthConfigInput } from './auth/config.ts';
@@ -63,6 +64,11 @@ export interface ServerOptions {
    * File warehouses are checked on every load.
    */
   metadataRecheck?: string;
+  /**
+   * Megabytes of decoded manifests kept for scan planning (default: an eighth of the process's heap limit, at least
+   * 64); 0 decodes every manifest on every plan. Plans of a table whose manifests all fit decode nothing.
+   */
+  manifestCacheMb?: number;
   /** pino level: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel?: string;
   /**
@@ -112,6 +118,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const metadataRecheckMs = opts.metadataRecheck === undefined ? undefined : parseRetention(opts.metadataRecheck);
   if (opts.metadataRecheck !== undefined && metadataRecheckMs === undefined)
     throw new BadRequestError(`Metadata recheck "${opts.metadataRecheck}" must be a duration such as 2s or 0.`);
+  const manifestCache = new DecodedManifests(manifestCacheBytes(opts.manifestCacheMb));
   const queryTimeoutMs = storeQueryTimeoutMs(opts.storeQueryTimeout);
   const { warehouse, warehouses, locations } = buildWarehouses(
     {
@@ -163,6 +170,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     fileJournal,
     keepHistoryMs,
     metadataRecheckMs,
+    manifestCache,
     webhookSecret: opts.webhookSecret,
     codeLinks: db.codeLinks,
     idempotency: db.idempotency,
@@ -223,6 +231,15 @@ function makeDataDir(dataDir: string): void {
  * `--store-query-timeout` in milliseconds: a duration of at least one second (`30s`, `2m`), undefined for the default.
  * Shorter would count an ordinary slow query (a first listing of a large catalog) as a lost connection.
  */
+/** The manifest cache's budget in bytes: `mb` megabytes (a whole number, 0 keeps nothing), else the default. */
+function manifestCacheBytes(mb: number | undefined): number {
+  if (mb === undefined) return defaultManifestCacheBytes();
+  if (!Number.isInteger(mb) || mb < 0) {
+    throw new BadRequestError(`Manifest cache "${mb}" must be a whole number of megabytes, such as 512 or 0.`);
+  }
+  return mb * 1024 * 1024;
+}
+
 function storeQueryTimeoutMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseRetention(text);

@@ -4,6 +4,7 @@ import { SERVER_DEFAULTS, SERVER_ENV } from '@ratatouille/catalog-server/setting
 import { DEFAULT_CATALOG_URL } from '@ratatouille/git-sync';
 import { explicitServer } from '../server-url.ts';
 import { examples } from '../examples.ts';
+import { wholeNumber } from '../options.ts';
 
 /** `rat serve`: the catalog server in the foreground until SIGTERM/SIGINT. */
 export function register(program: Command): void {
@@ -75,6 +76,14 @@ export function register(program: Command): void {
       ).env(SERVER_ENV.metadataRecheck),
     )
     .addOption(
+      new Option(
+        '--manifest-cache-mb <mb>',
+        'megabytes of decoded manifests kept for scan planning (default: an eighth of the heap limit, at least 64; 0: none)',
+      )
+        .env(SERVER_ENV.manifestCacheMb)
+        .argParser(wholeNumber(0)),
+    )
+    .addOption(
       new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
         .env(SERVER_ENV.logLevel)
         .default('info'),
@@ -107,6 +116,7 @@ export function register(program: Command): void {
         allowedLocations?: string;
         keepHistory?: string;
         metadataRecheck?: string;
+        manifestCacheMb?: number;
         logLevel: string;
         webhookSecret?: string;
         auth?: string;
@@ -137,6 +147,7 @@ export function register(program: Command): void {
             .filter(Boolean),
           keepHistory: opts.keepHistory,
           metadataRecheck: opts.metadataRecheck,
+          manifestCacheMb: opts.manifestCacheMb,
           logLevel: opts.logLevel,
           auth: opts.auth,
           insecureNoAuth: opts.insecureNoAuth === true,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ManifestEntry } from '@ratatouille/iceberg';
-import { DecodedManifests, estimatedBytes } from './decoded-manifests.ts';
+import { DecodedManifests, defaultManifestCacheBytes, estimatedBytes } from './decoded-manifests.ts';
 
 /** Entries of 1,000 estimated bytes each: no stats, a 200-character path. */
 const entries = (n: number) =>
@@ -41,6 +41,24 @@ describe('decoded manifests for scan plans', () => {
     assert.equal(reads, 3);
     await cache.get('b', 1, load(4));
     assert.equal(reads, 4);
+  });
+
+  it('with no budget keeps nothing, yet concurrent requests still share one read', async () => {
+    const cache = new DecodedManifests(0);
+    let reads = 0;
+    const load = async () => (reads++, entries(1));
+    await Promise.all([cache.get('m', 1, load), cache.get('m', 1, load)]);
+    assert.equal(reads, 1);
+    await cache.get('m', 1, load);
+    assert.equal(reads, 2);
+    assert.equal(cache.size, 0);
+  });
+
+  it("defaults to an eighth of the process's heap limit, at least 64 MB", () => {
+    const MB = 1024 * 1024;
+    assert.equal(defaultManifestCacheBytes(4096 * MB), 512 * MB);
+    assert.equal(defaultManifestCacheBytes(4144 * MB), 518 * MB);
+    assert.equal(defaultManifestCacheBytes(256 * MB), 64 * MB);
   });
 
   it('does not remember a failed read', async () => {

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { ManifestEntry } from '@ratatouille/iceberg';
 
 /**
@@ -69,5 +70,17 @@ export function estimatedBytes(entries: readonly ManifestEntry[]): number {
   return bytes;
 }
 
-/** The server's one cache: 64 MB of decoded manifests (some 40,000 entries of a narrow table's files). */
-export const decodedManifests = new DecodedManifests(64 * 1024 * 1024);
+const MB = 1024 * 1024;
+
+/**
+ * The budget a server gets unless told otherwise (`--manifest-cache-mb`): an eighth of the JavaScript heap the process
+ * may grow to (Node sizes that by the machine's or container's memory: 4 GB heaps give 512 MB), at least 64 MB. A
+ * table's plans stop decoding its manifests once all of them fit: 100,000 entries of a two-column table take about
+ * 180 MB (docs/performance.md, "A manifest cache the size of the table").
+ */
+export function defaultManifestCacheBytes(heapLimitBytes = getHeapStatistics().heap_size_limit): number {
+  return Math.max(64 * MB, Math.floor(heapLimitBytes / 8 / MB) * MB);
+}
+
+/** The cache of callers that bring none of their own (a server brings its own, sized by its settings). */
+export const decodedManifests = new DecodedManifests(defaultManifestCacheBytes());

@@ -37,7 +37,7 @@ import { BadRequestError, UnprocessableEntityError } from '../../errors/index.ts
 import { readTableFile } from '../iceberg/read-table-file.ts';
 import { decodedManifests } from './decoded-manifests.ts';
 
-type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
+type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'> & Partial<Pick<AppContext, 'manifestCache'>>;
 
 /** A scan bound to one table's metadata: what every manifest of the scan is read with. */
 export interface TableScan {
@@ -214,7 +214,7 @@ async function manifestEntries(ctx: Deps, scan: TableScan, m: ManifestFile): Pro
         decodeManifest,
       )
     ).entries;
-  return decodedManifests.get(m.manifestPath, m.manifestLength, read);
+  return (ctx.manifestCache ?? decodedManifests).get(m.manifestPath, m.manifestLength, read);
 }
 
 function specOf(scan: TableScan, specId: number) {
