@@ -138,6 +138,15 @@ describe('Iceberg REST with PyIceberg (real client)', function () {
     assert.deepEqual(v.inSub, ['pyi.sub.renamed']);
   });
 
+  it('writes gzip metadata files for a table that asks, which PyIceberg reads from storage and registers', () => {
+    assert.deepEqual(step('gzip metadata files: written, read from storage, registered'), {
+      suffix: true,
+      gzip: true,
+      fromFile: [1, 2],
+      registered: [1, 2],
+    });
+  });
+
   it('drops a table and registers it again from its metadata file', () => {
     const v = step('drop table (no purge), register it again from its metadata file');
     assert.equal(v.droppedGone, true);

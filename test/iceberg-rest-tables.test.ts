@@ -18,6 +18,36 @@ describe('Iceberg REST tables over HTTP', function () {
       assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['other'] })).status, 200);
     });
 
+    it('write.metadata.compression-codec: gzip files for a table that asks, a 400 for a codec Iceberg lacks', async () => {
+      assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['codec'] })).status, 200);
+      const gz = await createTable('codec', 'gz', undefined, {
+        properties: { 'write.metadata.compression-codec': 'GZIP' },
+      });
+      assert.match(gz['metadata-location'], /\/00000-[0-9a-f-]{36}\.gz\.metadata\.json$/);
+      assert.equal(
+        (await http('GET', `${fx.base}/namespaces/codec/tables/gz`)).body.metadata['table-uuid'],
+        gz.metadata['table-uuid'],
+      );
+      const zstd = await http('POST', `${fx.base}/namespaces/codec/tables`, {
+        name: 'zstd',
+        schema,
+        properties: { 'write.metadata.compression-codec': 'zstd' },
+      });
+      assert.equal(zstd.status, 400, JSON.stringify(zstd.body));
+      assert.match(zstd.body.error.message, /must be "none" or "gzip"/);
+      const back = await http('POST', `${fx.base}/namespaces/codec/tables/gz`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { 'write.metadata.compression-codec': 'none' } }],
+      });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      assert.match(back.body['metadata-location'], /\/00001-[0-9a-f-]{36}\.metadata\.json$/);
+      const snappy = await http('POST', `${fx.base}/namespaces/codec/tables/gz`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { 'write.metadata.compression-codec': 'snappy' } }],
+      });
+      assert.equal(snappy.status, 400, JSON.stringify(snappy.body));
+    });
+
     it('create writes metadata under the warehouse; load, exists, list, ETag', async () => {
       const created = await createTable('db', 't1', undefined, { properties: { 'format-version': '2', owner: 'me' } });
       assert.match(created['metadata-location'], /\/metadata\/00000-[0-9a-f-]{36}\.metadata\.json$/);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import {
   appendMetadataLog,
+  MAX_METADATA_BYTES,
+  metadataCodecOf,
+  metadataJsonBytes,
   metadataVersionOf,
   nextMetadataLocation,
   PREVIOUS_VERSIONS_MAX,
@@ -21,6 +25,32 @@ describe('metadata files', () => {
       nextMetadataLocation('file:///wh/t', 'file:///elsewhere/odd-name.json', 'c'),
       'file:///wh/t/metadata/00000-c.metadata.json',
     );
+  });
+
+  it('names a gzip-compressed file as Iceberg does, and still reads its version from the name', () => {
+    const gz = nextMetadataLocation('file:///wh/t', 'file:///wh/t/metadata/00004-x.gz.metadata.json', 'b', {}, 'gzip');
+    assert.equal(gz, 'file:///wh/t/metadata/00005-b.gz.metadata.json');
+    assert.equal(metadataVersionOf(gz), 5);
+  });
+
+  it("reads the metadata codec as Iceberg's writers do: none by default, any case, nothing else", () => {
+    assert.equal(metadataCodecOf({}), 'none');
+    assert.equal(metadataCodecOf({ 'write.metadata.compression-codec': 'GZIP' }), 'gzip');
+    assert.equal(metadataCodecOf({ 'write.metadata.compression-codec': ' none ' }), 'none');
+    assert.equal(metadataCodecOf({ 'write.metadata.compression-codec': 'zstd' }), undefined);
+  });
+
+  it('decompresses a gzip-compressed metadata file by its magic bytes, and leaves JSON as it is', () => {
+    const json = Buffer.from('{"format-version":2}');
+    assert.equal(metadataJsonBytes(gzipSync(json)).toString(), json.toString());
+    assert.equal(metadataJsonBytes(json), json);
+    assert.equal(metadataJsonBytes(Buffer.alloc(0)).length, 0);
+    assert.throws(() => metadataJsonBytes(Buffer.from([0x1f, 0x8b, 1, 2, 3])));
+    // A small file that would expand past the limit is refused, not inflated.
+    const bomb = gzipSync(Buffer.alloc(1024 * 1024 + 1));
+    assert.ok(bomb.length < 4096);
+    assert.throws(() => metadataJsonBytes(bomb, 1024 * 1024), /larger than|maxOutputLength|buffer/i);
+    assert.equal(MAX_METADATA_BYTES, 512 * 1024 * 1024);
   });
 
   it('puts files under write.metadata.path when the property is set', () => {

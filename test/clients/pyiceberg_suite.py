@@ -368,6 +368,28 @@ steps.run("drop table (no purge), register it again from its metadata file", dro
 steps.expect_error("register over an existing table -> TableAlreadyExistsError", lambda: cat.register_table(NS + ("registered",), cat.load_table(NS + ("registered",)).metadata_location))
 
 
+def gzip_metadata():
+    """write.metadata.compression-codec=gzip: the catalog writes .gz.metadata.json files, which PyIceberg reads
+    directly from storage, and registers such a file as a table."""
+    from pyiceberg.table import StaticTable
+
+    t = cat.create_table(NS + ("gz",), schema=SCHEMA, properties={"write.metadata.compression-codec": "gzip"})
+    t.append(rows((1, "a", 1, 1.0), (2, "b", 2, 2.0)))
+    loc = cat.load_table(NS + ("gz",)).metadata_location
+    with open(loc.removeprefix("file://"), "rb") as f:
+        magic = f.read(2)
+    registered = cat.register_table(NS + ("gz_registered",), loc)
+    return {
+        "suffix": loc.endswith(".gz.metadata.json"),
+        "gzip": magic == b"\x1f\x8b",
+        "fromFile": ids(StaticTable.from_metadata(loc)),
+        "registered": ids(registered),
+    }
+
+
+steps.run("gzip metadata files: written, read from storage, registered", gzip_metadata)
+
+
 def purge():
     t = cat.load_table(NS + ("conc",))
     cat.purge_table(NS + ("conc",))

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import {
   appendMetadataLog,
+  metadataCodecOf,
+  metadataJsonBytes,
   nextMetadataLocation,
   parseJson,
   parseTableMetadata,
@@ -49,7 +52,8 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
   countLookup(ctx, 'text', file !== undefined);
   try {
     if (file === undefined) {
-      file = await io.read(location);
+      // Kept as JSON: loads answer with these bytes.
+      file = await readMetadataJson(io, location);
       cache.put(location, file);
       cache.markVerified(location, Date.now());
     }
@@ -63,6 +67,16 @@ async function readJson(ctx: Deps, location: string): Promise<unknown> {
     return parseJson(file.toString('utf8'));
   } catch (err) {
     throw new BadRequestError(`Metadata file "${location}" is not JSON: ${(err as Error).message}`, { location });
+  }
+}
+
+/** A metadata file's JSON bytes, decompressed when gzip-compressed; an unreadable compressed file is a 400. */
+async function readMetadataJson(io: WarehouseIO, location: string): Promise<Buffer> {
+  const file = await io.read(location);
+  try {
+    return metadataJsonBytes(file);
+  } catch (err) {
+    throw new BadRequestError(`Metadata file "${location}" is not valid gzip: ${(err as Error).message}`, { location });
   }
 }
 
@@ -139,9 +153,10 @@ export async function readViewMetadata(ctx: Deps, location: string): Promise<Vie
 
 /**
  * Writes the next metadata file of a table (`<location>/metadata/NNNNN-<uuid>.metadata.json`), with the previous file
- * appended to the metadata-log, and returns its location, the metadata as written and the file's bytes (compact JSON,
- * as Iceberg's own writers produce; a commit's answer embeds it rather than serializing the metadata again). Never
- * overwrites a file.
+ * appended to the metadata-log, and returns its location, the metadata as written and its JSON bytes (compact, as
+ * Iceberg's own writers produce; a commit's answer embeds them rather than serializing the metadata again; the file
+ * holds them gzip-compressed, named `….gz.metadata.json`, when the table's `write.metadata.compression-codec` asks).
+ * Never overwrites a file.
  *
  * With `journal`, where the storage and the store allow it (a local file warehouse on SQLite), the file is written
  * without waiting for its fsync and comes back as `journaled`: the caller must pass it to the store commit that
@@ -163,12 +178,15 @@ export async function writeTableMetadata(
       md.properties,
     ),
   };
-  const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties);
+  // catalogManaged refused any other codec.
+  const codec = metadataCodecOf(md.properties) ?? 'none';
+  const location = nextMetadataLocation(md.location, previous?.location, randomUUID(), md.properties, codec);
   const io = await ctx.locations.storageForWrite(location, 'Metadata file');
   const json = tableMetadataToJson(metadata);
-  // The file's bytes, also what the commit's answer embeds.
+  // The JSON, also what the commit's answer embeds; the file holds it compressed when the table asks for that.
   const bytes = encodeTableMetadataJson(json);
-  const journaled = await writeNewFile(ctx, io, location, bytes, { journal: opts.journal });
+  const file = codec === 'gzip' ? gzipSync(bytes) : bytes;
+  const journaled = await writeNewFile(ctx, io, location, file, { journal: opts.journal });
   const cache = metadataCacheFor(io);
   cache.put(location, bytes);
   cache.markVerified(location, Date.now());
