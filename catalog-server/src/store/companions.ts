@@ -194,7 +194,8 @@ export interface ReleasedTableRecord {
 
 /**
  * Tables released to other catalogs. A record is written before the commit that removes the table from its branch and
- * forgotten again only when that commit failed; nothing else removes one (the files' new owner decides about them).
+ * forgotten again when that commit failed, or when an administrator takes the release back (`rat released --reclaim`,
+ * once no other catalog uses the table); nothing else removes one (the files' new owner decides about them).
  *
  * @example for (const r of await released.list(undefined, 1000)) keep(r.prefixes)
  */
@@ -203,7 +204,7 @@ export interface ReleasedTables {
   put(rec: Omit<ReleasedTableRecord, 'releasedAt'> & { releasedAt?: string }): Promise<ReleasedTableRecord>;
   /** The release of `metadataLocation`, if it was released. */
   get(metadataLocation: string): Promise<ReleasedTableRecord | undefined>;
-  /** Forgets the release of `metadataLocation` (its commit did not land); false when there was none. */
+  /** Forgets the release of `metadataLocation` (its commit did not land, or it was taken back); false when none. */
   delete(metadataLocation: string): Promise<boolean>;
   /** Up to `limit` releases in `metadataLocation` order, after `after` when given (GC and copies read them all). */
   list(after: string | undefined, limit: number): Promise<ReleasedTableRecord[]>;

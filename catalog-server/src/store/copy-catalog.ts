@@ -105,7 +105,7 @@ export async function copyCatalog(
   const pending = await from.pendingMerges.list();
   for (const p of pending) await to.pendingMerges.put(p);
   progress('pending merges', pending.length);
-  // Released tables are never forgotten (one per table ever unregistered), so they are read in pages.
+  // Released tables stay until an administrator takes one back (one per table unregistered), so they are read in pages.
   let releasedTables = 0;
   for (let after: string | undefined; ;) {
     const page = await from.releasedTables.list(after, BATCH);
