@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { isKept } from './reachability.ts';
-import { locationKey, parseLocation } from '../../warehouse/location.ts';
+import { locationKey } from '../../warehouse/location.ts';
 
 describe('isKept: what GC and purges leave', () => {
   const mark = {
     files: new Set([locationKey('file:///wh/db/t/metadata/00001.metadata.json')]),
-    released: [parseLocation('file:///wh/db/gone-1234'), parseLocation('s3://lake/data/gone')],
+    released: new Set([locationKey('file:///wh/db/gone-1234'), locationKey('s3://lake/data/gone/')]),
   };
 
   it('keeps a file a kept version reaches, in any spelling of its location', () => {
@@ -19,5 +19,6 @@ describe('isKept: what GC and purges leave', () => {
     assert.equal(isKept(mark, 'file:///wh/db/gone-12345/data/a.parquet'), false, 'a sibling folder sharing a prefix');
     assert.equal(isKept(mark, 'file:///wh/db/gone-1234'), false, 'the folder itself is no file');
     assert.equal(isKept(mark, 's3://other/data/gone/x.parquet'), false);
+    assert.equal(isKept({ ...mark, released: new Set() }, 'file:///wh/db/gone-1234/data/a.parquet'), false);
   });
 });

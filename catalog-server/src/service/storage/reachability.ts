@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.ts';
 import type { Content, ContentKey, Reference } from '../../store/types.ts';
 import { TableFileReader, type SnapshotScope, type UnreadableFile } from './table-files.ts';
-import { isWithin, locationKey, tryParseLocation, type ParsedLocation } from '../../warehouse/location.ts';
+import { locationKey, tryParseLocation } from '../../warehouse/location.ts';
 import type { ReleasedTableRecord } from '../../store/companions.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'> & Partial<Pick<AppContext, 'releasedTables'>>;
@@ -15,8 +15,11 @@ const COMMIT_PAGE = 500;
 export interface Reachable {
   /** Every file a kept table or view version or a released table's last metadata references, by {@link locationKey}. */
   files: Set<string>;
-  /** The folders of tables released to other catalogs (unregistered): nothing under them is the catalog's to delete. */
-  released: ParsedLocation[];
+  /**
+   * The folders of tables released to other catalogs (unregistered), by {@link locationKey}: nothing under them is the
+   * catalog's to delete.
+   */
+  released: Set<string>;
   /** The references as they were when marking started: a sweep re-marks if any moved meanwhile. */
   refs: Reference[];
   /** How many distinct table and view metadata files were read. */
@@ -107,7 +110,7 @@ export async function markReachable(
   }));
   return {
     files,
-    released: released.flatMap((r) => r.prefixes.flatMap((p) => tryParseLocation(p) ?? [])),
+    released: new Set(released.flatMap((r) => r.prefixes.map(locationKey))),
     refs,
     metadataFiles: tables.size + views.size,
     commits,
@@ -119,8 +122,14 @@ export async function markReachable(
 /** True when the mark keeps the file at `location`: a kept version reaches it, or it lies in a released table's folder. */
 export function isKept(mark: Pick<Reachable, 'files' | 'released'>, location: string): boolean {
   if (mark.files.has(locationKey(location))) return true;
+  if (mark.released.size === 0) return false;
   const at = tryParseLocation(location);
-  return at !== undefined && mark.released.some((folder) => isWithin(at, folder, false));
+  if (!at) return false;
+  // Each folder above the file, nearest last: a look-up per level, however many tables were released.
+  for (let depth = 1; depth < at.segments.length; depth++) {
+    if (mark.released.has(`${at.family}://${at.authority}/${at.segments.slice(0, depth).join('/')}`)) return true;
+  }
+  return false;
 }
 
 async function releasedTables(ctx: Ctx): Promise<ReleasedTableRecord[]> {
