@@ -93,8 +93,12 @@ describe('Iceberg REST: unregistering a table releases its files to another cata
     const laterWrite = put(`${t.state.location}/data/written-by-the-new-owner.parquet`);
     const orphan = put(`${wh}/db/orphan.parquet`);
 
+    const dry = await runRat(server.dataDir, ['gc', '--server', server.url, '--dry-run', '--grace', '0']);
+    assert.equal(dry.code, 0, dry.out);
+    assert.match(dry.out, /kept [1-9]\d* unreferenced files in the folders of tables released to other catalogs/);
     const gc = await http('POST', `${server.url}/api/v2/rat/gc`, { gracePeriod: '0' });
     assert.equal(gc.status, 200, JSON.stringify(gc.body));
+    assert.ok(gc.body.releasedFiles >= 1, 'the new owner’s file is counted as kept for a release');
     const deleted = gc.body.files.map((f: { location: string }) => f.location);
     assert.ok(deleted.includes(orphan), 'GC ran and collected a file nothing keeps');
     assert.ok(!exists(orphan));

@@ -28,6 +28,8 @@ export interface GcReport {
   files: Array<{ location: string; size: number }>;
   bytes: number;
   youngFiles: number;
+  /** Unreachable files left in the folders of tables released to other catalogs (unregistered). */
+  releasedFiles: number;
   deleted: number;
   foreignMetadata: string[];
   /** Files kept table versions name that could not be read: kept, with the table naming them (absent when none). */

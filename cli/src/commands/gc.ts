@@ -60,6 +60,13 @@ export function register(program: Command): void {
           `of ${report.keptCommits} commits (history kept: ${report.keepHistory}); ${report.youngFiles} unreferenced ` +
           `files are younger than the grace period.\n`,
       );
+      // A server older than the field reports none.
+      if (report.releasedFiles > 0) {
+        process.stdout.write(
+          `kept ${report.releasedFiles} unreferenced files in the folders of tables released to other catalogs ` +
+            '(rat released).\n',
+        );
+      }
     },
   );
 }

@@ -201,6 +201,8 @@ export const gcReport = z.object({
   files: z.array(z.object({ location: z.string(), size: z.number() })),
   bytes: z.number(),
   youngFiles: z.number().int(),
+  // Unreachable files left in the folders of tables released to other catalogs (unregistered).
+  releasedFiles: z.number().int(),
   deleted: z.number().int(),
   foreignMetadata: z.array(z.string()),
   // Files a kept table version names that could not be read (kept, with what they would have listed): only when any.

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.ts';
 import { isKept, markStable } from './reachability.ts';
+import { locationKey } from '../../warehouse/location.ts';
 import { deleteFiles } from './sweep.ts';
 import type { SnapshotScope } from './table-files.ts';
 
@@ -34,6 +35,8 @@ export interface GcReport {
   bytes: number;
   /** Unreachable files left because they are younger than the grace period. */
   youngFiles: number;
+  /** Files nothing here reaches, left because they lie in the folder of a table released to another catalog. */
+  releasedFiles: number;
   deleted: number;
   /** Table metadata some content points at outside the catalog's storage: not followed, listed for a look. */
   foreignMetadata: string[];
@@ -65,13 +68,17 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
   const files: Array<{ location: string; size: number }> = [];
   let scanned = 0;
   let young = 0;
+  let released = 0;
   const roots = new Set<string>();
   for (const io of ctx.warehouses.values()) {
     if (roots.has(io.root)) continue;
     roots.add(io.root);
     for (const o of await io.list(io.root)) {
       scanned++;
-      if (isKept(mark, o.location)) continue;
+      if (isKept(mark, o.location)) {
+        if (!mark.files.has(locationKey(o.location))) released++;
+        continue;
+      }
       if (o.lastModified && now - o.lastModified.getTime() < graceMs) {
         young++;
         continue;
@@ -104,6 +111,7 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
     files,
     bytes: files.reduce((n, f) => n + f.size, 0),
     youngFiles: young,
+    releasedFiles: released,
     deleted,
     foreignMetadata: mark.foreign,
     ...(mark.unreadable.length > 0 ? { unreadable: mark.unreadable } : {}),
