@@ -16,10 +16,10 @@ import {
   renameObject,
   storageConfig,
   tableCredentials,
-  unregisterTable,
   tableETag,
   tableExists,
   tableStorage,
+  unregisterTable,
 } from '../../service/iceberg/index.ts';
 import { accessOf } from '../auth/access.ts';
 import { jsonBody, parseBody, sendJson, sendJsonBytes, sendJsonPieces } from './json-io.ts';
