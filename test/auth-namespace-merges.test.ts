@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
-import { http, startTestServer, type TestServer } from './support/server.ts';
-import { bearer, clientToken } from './support/auth.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { asClients } from './support/auth.ts';
 import { schema } from './support/iceberg-http.ts';
 
 const SECRET = 'merge-secret';
@@ -28,11 +28,7 @@ const AUTH: AuthConfigInput = {
 describe('auth: merges key by key for namespace-restricted roles', function () {
   this.timeout(60_000);
   let server: TestServer;
-  const h: Record<string, Record<string, string>> = {};
-  const ice = (p: string, ref?: string) =>
-    `${server.url}/iceberg${ref === undefined ? '' : `/${encodeURIComponent(ref)}`}/v1${p}`;
-  const api = (p: string) => `${server.url}/api/v2${p}`;
-  const as = (who: string, method: string, url: string, body?: unknown) => http(method, url, body, h[who]);
+  const { ice, api, as, signIn } = asClients(() => server.url);
   const head = async (ref: string) =>
     (await as('ops', 'GET', api(`/trees/${encodeURIComponent(ref)}`))).body.reference.hash as string;
   const createTable = async (ns: string, name: string, ref: string, who = 'ops') => {
@@ -69,7 +65,7 @@ describe('auth: merges key by key for namespace-restricted roles', function () {
 
   before(async () => {
     server = await startTestServer({ auth: AUTH });
-    for (const id of ['ops', 'team', 'shipper']) h[id] = bearer(await clientToken(server.url, id, SECRET));
+    await signIn(['ops', 'team', 'shipper'], SECRET);
     for (const ns of ['sales', 'hr']) {
       assert.equal((await as('ops', 'POST', ice('/namespaces'), { namespace: [ns] })).status, 200);
     }

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
-import { http, startTestServer, type TestServer } from './support/server.ts';
-import { bearer, clientToken } from './support/auth.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { asClients } from './support/auth.ts';
 import { schema } from './support/iceberg-http.ts';
 import { useClientSession } from './support/clients/index.ts';
 
@@ -36,11 +36,7 @@ const NAMESPACE_AUTH: AuthConfigInput = {
 describe('auth: namespace-restricted roles', function () {
   this.timeout(60_000);
   let server: TestServer;
-  const h: Record<string, Record<string, string>> = {};
-  const ice = (p: string, ref?: string) =>
-    `${server.url}/iceberg${ref === undefined ? '' : `/${encodeURIComponent(ref)}`}/v1${p}`;
-  const api = (p: string) => `${server.url}/api/v2${p}`;
-  const as = (who: string, method: string, url: string, body?: unknown) => http(method, url, body, h[who]);
+  const { ice, api, as, signIn } = asClients(() => server.url);
   const createNs = async (ns: string[], ref?: string) =>
     assert.equal((await as('ops', 'POST', ice('/namespaces', ref), { namespace: ns })).status, 200);
   const createTable = async (ns: string, name: string, ref?: string) => {
@@ -60,8 +56,7 @@ describe('auth: namespace-restricted roles', function () {
 
   before(async () => {
     server = await startTestServer({ auth: NAMESPACE_AUTH });
-    for (const id of ['ops', 'analyst', 'eu', 'loader', 'regional'])
-      h[id] = bearer(await clientToken(server.url, id, SECRET));
+    await signIn(['ops', 'analyst', 'eu', 'loader', 'regional'], SECRET);
     for (const ns of [['sales'], ['sales', 'eu'], ['hr'], ['staging']]) await createNs(ns);
     await createTable('sales', 'orders');
     await createTable('sales%1Feu', 'returns');

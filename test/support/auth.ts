@@ -57,6 +57,26 @@ export async function clientToken(serverUrl: string, clientId: string, secret: s
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/**
+ * Requests as named clients of a test server with auth on (its URL known once started): URL builders for the Iceberg
+ * REST API on a ref and the management API, and `as(client, …)` sending a request with that client's token.
+ *
+ * @example const c = asClients(() => server.url); await c.signIn(['ops'], SECRET); await c.as('ops', 'GET', c.api('/trees'))
+ */
+export function asClients(serverUrl: () => string) {
+  const headers: Record<string, Record<string, string>> = {};
+  return {
+    ice: (p: string, ref?: string) =>
+      `${serverUrl()}/iceberg${ref === undefined ? '' : `/${encodeURIComponent(ref)}`}/v1${p}`,
+    api: (p: string) => `${serverUrl()}/api/v2${p}`,
+    as: (who: string, method: string, url: string, body?: unknown) => http(method, url, body, headers[who]),
+    /** Gets a token for each client (all with the same secret). */
+    async signIn(clients: string[], secret: string): Promise<void> {
+      for (const id of clients) headers[id] = bearer(await clientToken(serverUrl(), id, secret));
+    },
+  };
+}
+
 const AUTH_ENV = ['RAT_TOKEN', 'RAT_CLIENT_ID', 'RAT_CLIENT_SECRET'] as const;
 export type AuthEnv = Partial<Record<(typeof AUTH_ENV)[number], string>>;
 
