@@ -126,5 +126,10 @@ export function isWithin(inner: ParsedLocation, outer: ParsedLocation, orEqual: 
  */
 export function locationKey(location: string): string {
   const at = tryParseLocation(location);
-  return at ? `${at.family}://${at.authority}/${at.segments.join('/')}` : location;
+  return at ? parsedLocationKey(at) : location;
+}
+
+/** {@link locationKey} of a location parsed already, or of the folder of its first `depth` segments. */
+export function parsedLocationKey(at: ParsedLocation, depth = at.segments.length): string {
+  return `${at.family}://${at.authority}/${at.segments.slice(0, depth).join('/')}`;
 }

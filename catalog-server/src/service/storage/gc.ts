@@ -1,6 +1,5 @@
 import type { AppContext } from '../../app-context.ts';
-import { isKept, markStable } from './reachability.ts';
-import { locationKey } from '../../warehouse/location.ts';
+import { isKept, keptBy, markStable } from './reachability.ts';
 import { deleteFiles } from './sweep.ts';
 import type { SnapshotScope } from './table-files.ts';
 
@@ -75,8 +74,9 @@ export async function collectGarbage(ctx: Ctx, opts: GcOptions = {}): Promise<Gc
     roots.add(io.root);
     for (const o of await io.list(io.root)) {
       scanned++;
-      if (isKept(mark, o.location)) {
-        if (!mark.files.has(locationKey(o.location))) released++;
+      const kept = keptBy(mark, o.location);
+      if (kept) {
+        if (kept === 'released') released++;
         continue;
       }
       if (o.lastModified && now - o.lastModified.getTime() < graceMs) {

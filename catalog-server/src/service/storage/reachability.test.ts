@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isKept } from './reachability.ts';
+import { isKept, keptBy } from './reachability.ts';
 import { locationKey } from '../../warehouse/location.ts';
 
 describe('isKept: what GC and purges leave', () => {
@@ -20,5 +20,11 @@ describe('isKept: what GC and purges leave', () => {
     assert.equal(isKept(mark, 'file:///wh/db/gone-1234'), false, 'the folder itself is no file');
     assert.equal(isKept(mark, 's3://other/data/gone/x.parquet'), false);
     assert.equal(isKept({ ...mark, released: new Set() }, 'file:///wh/db/gone-1234/data/a.parquet'), false);
+  });
+
+  it('says why: reached by a kept version, or lying in a released folder', () => {
+    assert.equal(keptBy(mark, 'file:/wh/db/t/metadata/00001.metadata.json'), 'reached');
+    assert.equal(keptBy(mark, 'file:///wh/db/gone-1234/data/new-owner.parquet'), 'released');
+    assert.equal(keptBy(mark, 'not a location'), undefined);
   });
 });

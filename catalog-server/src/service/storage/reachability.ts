@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app-context.ts';
 import type { Content, ContentKey, Reference } from '../../store/types.ts';
 import { TableFileReader, type SnapshotScope, type UnreadableFile } from './table-files.ts';
-import { locationKey, tryParseLocation } from '../../warehouse/location.ts';
+import { locationKey, parsedLocationKey, tryParseLocation } from '../../warehouse/location.ts';
 import type { ReleasedTableRecord } from '../../store/companions.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'locations'> & Partial<Pick<AppContext, 'releasedTables'>>;
@@ -121,15 +121,25 @@ export async function markReachable(
 
 /** True when the mark keeps the file at `location`: a kept version reaches it, or it lies in a released table's folder. */
 export function isKept(mark: Pick<Reachable, 'files' | 'released'>, location: string): boolean {
-  if (mark.files.has(locationKey(location))) return true;
-  if (mark.released.size === 0) return false;
+  return keptBy(mark, location) !== undefined;
+}
+
+/**
+ * Why the mark keeps the file at `location`: a kept version (or a released table's metadata) reaches it, or it lies in
+ * a released table's folder; undefined when nothing keeps it. The location is parsed once for both.
+ */
+export function keptBy(
+  mark: Pick<Reachable, 'files' | 'released'>,
+  location: string,
+): 'reached' | 'released' | undefined {
   const at = tryParseLocation(location);
-  if (!at) return false;
-  // Each folder above the file, nearest last: a look-up per level, however many tables were released.
+  if (mark.files.has(at ? parsedLocationKey(at) : location)) return 'reached';
+  if (!at || mark.released.size === 0) return undefined;
+  // Each folder above the file: a look-up per level, however many tables were released.
   for (let depth = 1; depth < at.segments.length; depth++) {
-    if (mark.released.has(`${at.family}://${at.authority}/${at.segments.slice(0, depth).join('/')}`)) return true;
+    if (mark.released.has(parsedLocationKey(at, depth))) return 'released';
   }
-  return false;
+  return undefined;
 }
 
 async function releasedTables(ctx: Ctx): Promise<ReleasedTableRecord[]> {
