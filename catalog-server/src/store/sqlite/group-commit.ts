@@ -6,9 +6,9 @@
  * flushed at the end of that turn (`setImmediate`, no timer), so a lone write waits for nothing but the current turn,
  * and under load every flush takes whatever queued while the previous one was being written.
  *
- * Inside the shared transaction each item runs through `apply` on its own: `apply` is expected to open its own
- * savepoint (a nested better-sqlite3 transaction does), so an item that throws is rolled back alone and only its
- * promise rejects. Every promise settles only after the shared transaction is durable (or failed as a whole), so
+ * Inside the shared transaction an item that fails is rolled back alone and only its promise rejects: `runShared` runs
+ * each item through `each`, whose `applyOne` is expected to open its own savepoint (a nested better-sqlite3
+ * transaction does), or writes the items its own way and falls back to `each` when one of them throws. Every promise settles only after the shared transaction is durable (or failed as a whole), so
  * nothing is acknowledged before it is: either the commit waited for the disk, or `durable` (given to the
  * constructor) made it durable off the event loop while the next groups were already being written.
  *
@@ -25,7 +25,8 @@ export class GroupCommit<T, R> {
   readonly stats = { transactions: 0, items: 0, seconds: 0 };
 
   /**
-   * @param runShared runs `each` for every item inside ONE transaction and commits it; returns what `each` returned.
+   * @param runShared writes every item inside ONE transaction and commits it (through `each`, or as said above);
+   *   returns each item's outcome.
    * @param applyOne applies one item (inside its own savepoint); throws to roll that item back alone.
    * @param grouped false writes every item at once in a transaction of its own (the comparison point for benchmarks).
    * @param durable when given, `runShared` commits without waiting for the disk and this makes what it committed

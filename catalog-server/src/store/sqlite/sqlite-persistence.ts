@@ -29,8 +29,9 @@ import { WalSync } from './wal-sync.ts';
  * The store's persistence on SQLite (better-sqlite3, WAL, synchronous=FULL). A write batch ends with the ref
  * compare-and-swap, so a crash at any point leaves the last acknowledged state and several processes sharing the file
  * serialize their writes. Batches that arrive together are group-committed (group-commit.ts): one IMMEDIATE
- * transaction and one fsync for all of them, each batch in its own savepoint so a lost compare-and-swap or an error
- * rolls back that batch alone, and every `write` answers only once the shared transaction is durable.
+ * transaction and one fsync for all of them, and every `write` answers only once the shared transaction is durable. A
+ * batch checks its compare-and-swap before it writes, so a lost one writes nothing; a batch that fails otherwise
+ * sends the group again with a savepoint per batch, which rolls back that batch alone.
  *
  * On disk that fsync runs on libuv's thread pool (wal-sync.ts): the shared transaction commits with
  * synchronous=NORMAL, the event loop goes on (the next group is planned and written meanwhile), and the group's
@@ -126,44 +127,40 @@ export class SqlitePersistence implements Persistence {
         this.stmt.importLog.run(l.id, l.refName, l.refType, l.previousHash, l.newHash, l.operation, l.at);
       }
     });
-    this.writeTx = db.transaction((batch: WriteBatch): boolean => {
-      // A batch planned on a head that is no longer (or never became) the ref's: lost before it inserts anything, so
-      // its commits cannot trip the parent foreign key when that head was a write rolled back in the same group.
-      if (batch.ref.kind === 'move' && this.headOf(batch.ref.name) !== batch.ref.from) throw LOST;
+    // One batch's statements. It checks its compare-and-swap before inserting anything, so a lost one writes nothing,
+    // and a batch planned on a head that is no longer (or never became) the ref's cannot trip the parent foreign key
+    // when that head was a write rolled back in the same group.
+    const applyBatch = (batch: WriteBatch): boolean => {
+      const ref = batch.ref;
+      const head = this.headOf(ref.name);
+      if (ref.kind === 'create' ? head !== undefined : head !== ref.from) return false;
       for (const n of batch.nodes) this.stmt.putNode.run(n.id, n.body);
       for (const c of batch.commits) this.stmt.insertCommit.run(toCommitRow(c));
       for (const f of batch.files ?? []) this.stmt.journalFile.run(f.location, f.bytes);
-      const ref = batch.ref;
-      let moved: boolean;
+      let changes: number;
       let previous: string | null = null;
       let next: string | null = null;
       let operation: ReflogEntry['operation'];
       if (ref.kind === 'create') {
-        moved = this.stmt.insertRef.run(ref.name, ref.type, ref.head).changes === 1;
+        changes = this.stmt.insertRef.run(ref.name, ref.type, ref.head).changes;
         [next, operation] = [ref.head, 'CREATE'];
       } else if (ref.kind === 'move') {
-        moved = this.stmt.casRef.run(ref.to, ref.name, ref.from).changes === 1;
+        changes = this.stmt.casRef.run(ref.to, ref.name, ref.from).changes;
         [previous, next, operation] = [ref.from, ref.to, ref.operation];
       } else {
-        moved = this.stmt.deleteRef.run(ref.name, ref.from).changes === 1;
+        changes = this.stmt.deleteRef.run(ref.name, ref.from).changes;
         [previous, operation] = [ref.from, 'DELETE'];
       }
-      // Lost the compare-and-swap: undo the object inserts too, so a failed write leaves no trace.
-      if (!moved) throw LOST;
+      // Checked above, in this transaction: a ref that did not move now is a broken invariant, not a lost race.
+      if (changes !== 1) throw new Error(`ref ${ref.name} did not move after its compare-and-swap held`);
       this.stmt.insertLog.run(ref.name, ref.type, previous, next, operation, batch.at);
-      const record = (head: string | null) => (head === null ? null : { name: ref.name, type: ref.type, head });
+      const record = (h: string | null) => (h === null ? null : { name: ref.name, type: ref.type, head: h });
       this.unsynced?.changed(ref.name, record(previous), record(next));
       return true;
-    });
-    // Called inside the shared transaction, `writeTx` runs as a savepoint: a throw undoes this batch only.
-    const applyOne = (batch: WriteBatch): boolean => {
-      try {
-        return this.writeTx(batch);
-      } catch (err) {
-        if (err === LOST) return false;
-        throw err;
-      }
     };
+    // In its own savepoint (a nested transaction): a batch that throws is undone alone.
+    this.writeTx = db.transaction(applyBatch);
+    const applyOne = (batch: WriteBatch): boolean => this.writeTx(batch);
     const shared = db.transaction((items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
       const outcomes: Array<Outcome<boolean>> = [];
       for (const item of items) {
@@ -175,6 +172,30 @@ export class SqlitePersistence implements Persistence {
       }
       return outcomes;
     });
+    // The usual group: every batch's statements straight in the shared transaction, without a savepoint each (two
+    // statements a batch less). A batch that throws rolls the whole transaction back, and the group is written again
+    // batch by batch in savepoints (`shared`), where that batch fails alone.
+    let batchFailed = false;
+    const sharedFast = db.transaction((items: WriteBatch[]): Array<Outcome<boolean>> => {
+      batchFailed = false;
+      return items.map((item) => {
+        try {
+          return { ok: true, value: applyBatch(item) };
+        } catch (error) {
+          batchFailed = true;
+          throw error;
+        }
+      });
+    });
+    const writeGroup = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
+      try {
+        return sharedFast.immediate(items);
+      } catch (error) {
+        if (!batchFailed) throw error;
+        this.unsynced?.begin();
+        return shared.immediate(items, each);
+      }
+    };
     const grouped = opts.groupCommit ?? true;
     if (grouped && wal) {
       const unsynced = (this.unsynced = new UnsyncedRefs());
@@ -188,10 +209,10 @@ export class SqlitePersistence implements Persistence {
       const runShared = (items: WriteBatch[], each: (b: WriteBatch) => Outcome<boolean>) => {
         unsynced.begin();
         fsynced = items.length === 1 && wal.idle();
-        if (fsynced) return shared.immediate(items, each);
+        if (fsynced) return writeGroup(items, each);
         normal.run();
         try {
-          return shared.immediate(items, each);
+          return writeGroup(items, each);
         } finally {
           full.run();
         }
@@ -207,7 +228,7 @@ export class SqlitePersistence implements Persistence {
       };
       this.group = new GroupCommit(runShared, applyOne, true, durable);
     } else {
-      this.group = new GroupCommit((items, each) => shared.immediate(items, each), applyOne, grouped);
+      this.group = new GroupCommit(writeGroup, applyOne, grouped);
     }
   }
 
@@ -383,6 +404,3 @@ function approximateBytes(batch: WriteBatch): number {
   for (const f of batch.files ?? []) bytes += f.bytes.length;
   return bytes;
 }
-
-/** Thrown inside the write transaction to roll it back when the ref compare-and-swap fails. */
-const LOST = Symbol('lost compare-and-swap');
