@@ -7,17 +7,8 @@ sides conflict with a reason and change nothing."""
 
 from __future__ import annotations
 
-import urllib.parse
-
 import pyarrow as pa
-import os
-
-from pyiceberg.catalog import load_catalog
 from pyiceberg.expressions import EqualTo
-from pyiceberg.partitioning import PartitionField, PartitionSpec
-from pyiceberg.schema import Schema
-from pyiceberg.transforms import IdentityTransform
-from pyiceberg.types import LongType, NestedField, StringType
 
 from harness import (
     Steps,
@@ -30,75 +21,30 @@ from harness import (
     ref_hash,
     spark_catalog,
     spark_from_snippet,
-    sql_rows,
 )
+from merge_fixtures import (
+    BY_DAY,
+    DAYS,
+    KEYED,
+    KEYED_ARROW,
+    MERGE_APPEND,
+    SCHEMA,
+    WIDE,
+    add_note_and_append,
+    cat,
+    day_rows,
+    ids,
+    merge,
+    metadata_files,
+    outcomes,
+    refused_merge,
+    rows,
+    spark_rows,
+    table,
+)
+from merge_spark_cases import spark_delete_and_insert, spark_delete_and_insert_same_day, spark_merge_into_same_rows
 
 steps = Steps()
-SCHEMA = Schema(NestedField(1, "id", LongType(), required=False), NestedField(2, "who", StringType(), required=False))
-ARROW = pa.schema([("id", pa.int64()), ("who", pa.string())])
-WIDE = pa.schema([("id", pa.int64()), ("who", pa.string()), ("note", pa.string())])
-DAYS = Schema(
-    NestedField(1, "id", LongType(), required=False),
-    NestedField(2, "who", StringType(), required=False),
-    NestedField(3, "day", LongType(), required=False),
-)
-DAYS_ARROW = pa.schema([("id", pa.int64()), ("who", pa.string()), ("day", pa.int64())])
-# The same columns with `id` as the row identity (identifier field): row-level changes are told apart by it.
-KEYED = Schema(
-    NestedField(1, "id", LongType(), required=True),
-    NestedField(2, "who", StringType(), required=False),
-    NestedField(3, "day", LongType(), required=False),
-    identifier_field_ids=[1],
-)
-KEYED_ARROW = pa.schema([pa.field("id", pa.int64(), nullable=False), ("who", pa.string()), ("day", pa.int64())])
-BY_DAY = PartitionSpec(PartitionField(source_id=3, field_id=1000, transform=IdentityTransform(), name="day"))
-MERGE_APPEND = {"commit.manifest-merge.enabled": "true", "commit.manifest.min-count-to-merge": "2"}
-
-
-def rows(who: str, *ids: int) -> pa.Table:
-    return pa.Table.from_pylist([{"id": i, "who": who} for i in ids], schema=ARROW)
-
-
-def cat(ref: str):
-    return load_catalog(ref, type="rest", uri=catalog_uri(ref))
-
-
-def table(ref: str, name: str):
-    return cat(ref).load_table(("mg", name))
-
-
-def ids(ref: str, name: str) -> list[int]:
-    return sorted(table(ref, name).scan().to_arrow().column("id").to_pylist())
-
-
-def outcomes(result) -> dict[str, dict]:
-    return {
-        ".".join(d["key"]["elements"]): {k: d[k] for k in ("outcome", "resolution", "conflict") if k in d}
-        for d in result["details"]
-    }
-
-
-def merge(from_ref: str, into: str = "main", **flags):
-    path = f"/api/v2/trees/{urllib.parse.quote(into, safe='')}@{ref_hash(into)}/history/merge?rat-details=true"
-    status, body = api("POST", path, {"fromRefName": from_ref, "fromHash": ref_hash(from_ref), **flags})
-    return {"status": status, "body": body}
-
-
-def refused_merge(from_ref: str):
-    """Merges with conflicts returned as the result; says whether main stayed where it was."""
-    before = ref_hash("main")
-    r = merge(from_ref, isReturnConflictAsResult=True)
-    return {
-        "wasSuccessful": r["body"]["wasSuccessful"],
-        "outcomes": outcomes(r["body"]),
-        "mainUnchanged": ref_hash("main") == before,
-    }
-
-
-def add_note_and_append(t, who: str, i: int) -> None:
-    with t.update_schema() as u:
-        u.add_column("note", StringType())
-    t.append(pa.Table.from_pylist([{"id": i, "who": who, "note": f"from {who}"}], schema=WIDE))
 
 
 def setup():
@@ -135,26 +81,11 @@ def setup():
         create_branch(b)
 
 
-def day_rows(who: str, *id_day: tuple[int, int]) -> pa.Table:
-    return pa.Table.from_pylist([{"id": i, "who": who, "day": d} for i, d in id_day], schema=DAYS_ARROW)
-
-
-def metadata_files(ref: str, name: str) -> int:
-    location = table(ref, name).metadata.location.removeprefix("file://")
-    return len(os.listdir(os.path.join(location, "metadata")))
-
-
 steps.run("setup on main, branches a to w", setup)
 spark = steps.run("start Spark (catalogs rat=main, k, l, m, n, q, r)", lambda: spark_from_snippet(catalog_uri("main")))
 if spark is not None:
     for b in ("k", "l", "m", "n", "q", "r"):
         spark_catalog(spark, b, catalog_uri(b))
-
-
-def spark_rows(sql: str, *tables: str) -> list[list]:
-    for t in tables:
-        spark.sql(f"REFRESH TABLE {t}")
-    return [list(r.values()) for r in sql_rows(spark, sql)]
 
 
 def write_a_and_b():
@@ -304,81 +235,12 @@ def delete_and_insert_same_day():
 steps.run("a delete and an insert into the same day conflict; nothing is left behind", delete_and_insert_same_day)
 
 
-def spark_delete_and_insert():
-    # sdays: k deletes day 1 (whole partition, copy-on-write), l inserts into day 3; sdays2: the other way round;
-    # smor: k deletes one row of day 1 with a merge-on-read position delete, l inserts into day 3. l merges first,
-    # then k: k's delete is replayed onto l's insert (sdays, smor) and k's insert onto l's delete (sdays2).
-    spark.sql("DELETE FROM k.mg.sdays WHERE day = 1")
-    spark.sql("INSERT INTO l.mg.sdays VALUES (4, 'l', 3)")
-    spark.sql("INSERT INTO k.mg.sdays2 VALUES (4, 'k', 3)")
-    spark.sql("DELETE FROM l.mg.sdays2 WHERE day = 1")
-    spark.sql("DELETE FROM k.mg.smor WHERE id = 1")
-    spark.sql("INSERT INTO l.mg.smor VALUES (4, 'l', 3)")
-    l = merge("l")
-    k = merge("k")
-    return {
-        "l": l["status"],
-        "k": {"status": k["status"], "outcomes": outcomes(k["body"]) if k["status"] == 200 else k["body"]},
-        "sdays": spark_rows("SELECT id, day FROM rat.mg.sdays ORDER BY id", "rat.mg.sdays"),
-        "sdays2": spark_rows("SELECT id, day FROM rat.mg.sdays2 ORDER BY id", "rat.mg.sdays2"),
-        "smor": spark_rows("SELECT id, day FROM rat.mg.smor ORDER BY id", "rat.mg.smor"),
-        "smorPy": sorted([r["id"], r["day"]] for r in table("main", "smor").scan().to_arrow().to_pylist()),
-        "smorDeleteFiles": spark_rows(
-            "SELECT count(*) FROM rat.mg.smor.delete_files", "rat.mg.smor"
-        )[0][0],
-    }
-
-
-steps.run("Spark DELETE of one day and INSERT into another merge", spark_delete_and_insert)
-
-
-def spark_merge_into_same_rows():
-    for b, who in (("m", "m"), ("n", "n")):
-        spark.sql(
-            f"MERGE INTO {b}.mg.smerge t USING (SELECT 1 AS id, '{who}' AS who, 1 AS day) s "
-            "ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.who = s.who"
-        )
-    n = merge("n")
-    return {
-        "n": n["status"],
-        "m": refused_merge("m"),
-        "rows": spark_rows("SELECT id, who FROM rat.mg.smerge ORDER BY id", "rat.mg.smerge"),
-    }
-
-
-steps.run("Spark MERGE INTO the same rows on both branches conflicts", spark_merge_into_same_rows)
-
-
-def spark_delete_and_insert_same_day():
-    # The tables have `id` as identifier field; day 1 holds ids 1 and 2 in one file. q deletes id 1 (copy-on-write in sbounds and sbclash, merge-on-read in
-    # sbmor); r inserts into day 1 as well: ids 100 and 101 in sbounds and sbmor, outside the rewritten file's id range,
-    # so the delete could not have matched them; id 1 again in sbclash, which the delete would have removed.
-    for t in ("sbounds", "sbmor", "sbclash"):
-        spark.sql(f"DELETE FROM q.mg.{t} WHERE id = 1")
-    for t in ("sbounds", "sbmor"):
-        spark.sql(f"INSERT INTO r.mg.{t} VALUES (100, 'r', 1), (101, 'r', 1)")
-    spark.sql("INSERT INTO r.mg.sbclash VALUES (1, 'r', 1)")
-    r = merge("r")
-    q = refused_merge("q")
-    keep_main = [{"key": {"elements": ["mg", "sbclash"]}, "mergeBehavior": "DROP"}]
-    q_without_clash = merge("q", keyMergeModes=keep_main)
-    read = lambda t: spark_rows(f"SELECT id, day FROM rat.mg.{t} ORDER BY id", f"rat.mg.{t}")  # noqa: E731
-    con = duckdb_connection()
-    duckdb_attach(con, "rat", catalog_uri("main"))
-    duck = lambda t: [[x["id"], x["day"]] for x in duckdb_rows(con, f"SELECT id, day FROM rat.mg.{t} ORDER BY id")]  # noqa: E731
-    return {
-        "r": r["status"],
-        "q": q,
-        "qWithoutClash": q_without_clash["status"],
-        "sbounds": read("sbounds"),
-        "sbmor": read("sbmor"),
-        "sbclash": read("sbclash"),
-        "sboundsDuck": duck("sbounds"),
-        "sbmorDuck": duck("sbmor"),
-    }
-
-
-steps.run("Spark DELETE of one row and INSERT of other rows into the same day", spark_delete_and_insert_same_day)
+steps.run("Spark DELETE of one day and INSERT into another merge", lambda: spark_delete_and_insert(spark))
+steps.run("Spark MERGE INTO the same rows on both branches conflicts", lambda: spark_merge_into_same_rows(spark))
+steps.run(
+    "Spark DELETE of one row and INSERT of other rows into the same day",
+    lambda: spark_delete_and_insert_same_day(spark),
+)
 
 
 def partition_summaries_as_pyiceberg_computes():
@@ -405,12 +267,12 @@ steps.run("merged manifests carry the partition summaries PyIceberg computes", p
 
 def spark_reads_merged():
     return {
-        "events": spark_rows("SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
-        "v1": spark_rows("SELECT id FROM rat.mg.v1 ORDER BY id", "rat.mg.v1"),
-        "eventsSnapshots": spark_rows("SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
-        "evolve": spark_rows("SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
-        "days1": spark_rows("SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
-        "pmergedDay2": spark_rows("SELECT id FROM rat.mg.pmerged WHERE day = 2 ORDER BY id", "rat.mg.pmerged"),
+        "events": spark_rows(spark, "SELECT id FROM rat.mg.events ORDER BY id", "rat.mg.events"),
+        "v1": spark_rows(spark, "SELECT id FROM rat.mg.v1 ORDER BY id", "rat.mg.v1"),
+        "eventsSnapshots": spark_rows(spark, "SELECT count(*) FROM rat.mg.events.snapshots", "rat.mg.events")[0][0],
+        "evolve": spark_rows(spark, "SELECT id, note FROM rat.mg.evolve ORDER BY id", "rat.mg.evolve"),
+        "days1": spark_rows(spark, "SELECT id, day FROM rat.mg.days1 ORDER BY id", "rat.mg.days1"),
+        "pmergedDay2": spark_rows(spark, "SELECT id FROM rat.mg.pmerged WHERE day = 2 ORDER BY id", "rat.mg.pmerged"),
     }
 
 
@@ -465,16 +327,16 @@ def v3_appends_on_both_branches():
     spark.sql("INSERT INTO t.mg.v3merged VALUES (3)")
     spark.sql("INSERT INTO t.mg.v3merged VALUES (4)")
     s = merge("s")
-    read_merged = lambda: spark_rows("SELECT id, _row_id FROM rat.mg.v3merged ORDER BY id", "rat.mg.v3merged")  # noqa: E731
+    read_merged = lambda: spark_rows(spark, "SELECT id, _row_id FROM rat.mg.v3merged ORDER BY id", "rat.mg.v3merged")  # noqa: E731
     merged_before = read_merged()
-    read_del = lambda: spark_rows("SELECT id, _row_id FROM rat.mg.v3del ORDER BY id", "rat.mg.v3del")  # noqa: E731
+    read_del = lambda: spark_rows(spark, "SELECT id, _row_id FROM rat.mg.v3del ORDER BY id", "rat.mg.v3del")  # noqa: E731
     del_before = read_del()
     t = merge("t")
     md = table("main", "v3rows").metadata
     return {
         "s": outcomes(s["body"]).get("mg.v3rows") if s["status"] == 200 else s["body"],
         "t": outcomes(t["body"]) if t["status"] == 200 else t["body"],
-        "rows": spark_rows("SELECT id, _row_id FROM rat.mg.v3rows ORDER BY id", "rat.mg.v3rows"),
+        "rows": spark_rows(spark, "SELECT id, _row_id FROM rat.mg.v3rows ORDER BY id", "rat.mg.v3rows"),
         "formatVersion": md.format_version,
         "nextRowId": md.next_row_id,
         "firstRowIds": [[x.first_row_id, x.added_rows] for x in md.snapshots],
