@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { ManifestEntry } from '@ratatouille/iceberg';
 import { DecodedManifests, defaultManifestCacheBytes, estimatedBytes } from './decoded-manifests.ts';
 
-/** Entries of 1,000 estimated bytes each: no stats, a 200-character path. */
+/** Entries of 1,000 estimated bytes each: no stats, a 50-character path. */
 const entries = (n: number) =>
-  Array.from({ length: n }, () => ({ dataFile: { filePath: 'p'.repeat(200) } }) as unknown as ManifestEntry);
+  Array.from({ length: n }, () => ({ dataFile: { filePath: 'p'.repeat(50) } }) as unknown as ManifestEntry);
 const KB = 1000;
 
 describe('decoded manifests for scan plans', () => {
@@ -77,6 +77,6 @@ describe('decoded manifests for scan plans', () => {
       [2, 2],
     ]);
     const e = { dataFile: { filePath: 'abc', valueCounts: stats, lowerBounds: stats } } as unknown as ManifestEntry;
-    assert.equal(estimatedBytes([e, e]), 2 * (600 + 6 + 80 * 4));
+    assert.equal(estimatedBytes([e, e]), 2 * (900 + 6 + 80 * 4));
   });
 });
