@@ -124,6 +124,37 @@ describe('SQLite group commit', () => {
     );
   });
 
+  it('writes nothing of a batch that lost its compare-and-swap, nor of one that failed, in a shared transaction', async () => {
+    const p = persistence();
+    const root = (await p.getRef('main'))!.head;
+    const rootCommit = (await p.getCommit(root))!;
+    const at = new Date().toISOString();
+    // A commit on `root` with a trie node of its own: what a store commit hands to the persistence.
+    const batch = (n: number, ref: RefUpdate) => {
+      const hash = `${n}`.repeat(64).slice(0, 64);
+      const node = { id: `n${n}`.padEnd(64, '0'), body: `{"node":${n}}` };
+      const commit = { ...rootCommit, hash, parents: [root], tree: node.id, generation: rootCommit.generation + 1 };
+      return { hash, node, write: () => p.write({ nodes: [node], commits: [commit], ref: ref(hash), at }) };
+    };
+    const move = (from: string) => (to: string) =>
+      ({ kind: 'move', name: 'main', type: 'BRANCH', from, to, operation: 'COMMIT' }) as const;
+    const lands = batch(1, move(root));
+    const lost = batch(2, move('e'.repeat(64))); // planned on a head main never had
+    const failed = batch(3, (h) => ({ kind: 'create', name: 'x', type: 'BRANCH', head: h.replace(/./g, 'f') }));
+    const results = await Promise.allSettled([lands.write(), lost.write(), failed.write()]);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : 'error')),
+      [true, false, 'error'],
+    );
+    assert.equal((await p.getRef('main'))!.head, lands.hash);
+    assert.ok(await p.getCommit(lands.hash));
+    assert.equal(await p.getNode(lands.node.id), lands.node.body);
+    for (const gone of [lost, failed]) {
+      assert.equal(await p.getCommit(gone.hash), undefined);
+      assert.equal(await p.getNode(gone.node.id), undefined);
+    }
+  });
+
   it('writes every commit in a transaction of its own when grouping is off', async () => {
     const single = await SqliteVersionStore.open(path.join(dir, 'single.db'), { groupCommit: false });
     try {
