@@ -130,7 +130,7 @@ describe('SQLite group commit', () => {
     const rootCommit = (await p.getCommit(root))!;
     const at = new Date().toISOString();
     // A commit on `root` with a trie node of its own: what a store commit hands to the persistence.
-    const batch = (n: number, ref: RefUpdate) => {
+    const batch = (n: number, ref: (hash: string) => RefUpdate) => {
       const hash = `${n}`.repeat(64).slice(0, 64);
       const node = { id: `n${n}`.padEnd(64, '0'), body: `{"node":${n}}` };
       const commit = { ...rootCommit, hash, parents: [root], tree: node.id, generation: rootCommit.generation + 1 };
