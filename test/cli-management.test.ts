@@ -163,6 +163,67 @@ describe('rat management commands (real binary)', function () {
     assert.equal(now.body.content.metadataLocation, 's3://w/orders/work.json');
   });
 
+  it('branch reset: moves a branch back and keeps what left it as a tag; fast-forwards; refuses a moved head', async () => {
+    assert.equal((await rat(['branch', 'create', 'undo', ...s])).code, 0);
+    await put('undo', ['undo1'], 's3://w/undo/1.json');
+    const good = await headOf('undo');
+    await put('undo', ['undo2'], 's3://w/undo/2.json');
+    await put('undo', ['undo3'], 's3://w/undo/3.json');
+    const bad = await headOf('undo');
+    const tags = async () =>
+      (JSON.parse((await rat(['tag', 'list', '--json', ...s])).stdout) as Array<{ name: string; hash: string }>).map(
+        (t) => [t.name, t.hash],
+      );
+    const before = await tags();
+
+    // A head that moved since it was read: nothing changes, no tag is left behind (the server's compare-and-swap
+    // refuses the move; where there is nothing to move, the command checks the head itself).
+    const stale = await rat(['branch', 'reset', 'undo', '--to', 'main', '--expect', good, ...s]);
+    assert.equal(stale.code, 2, stale.stdout + stale.stderr);
+    assert.match(stale.stderr, /409 REFERENCE_CONFLICT/);
+    const staleNoMove = await rat(['branch', 'reset', 'undo', '--hash', good, '--expect', good, '--json', ...s]);
+    assert.equal(staleNoMove.code, 2, staleNoMove.stdout + staleNoMove.stderr);
+    assert.equal(JSON.parse(staleNoMove.stdout).error.code, 'REFERENCE_CONFLICT');
+    assert.equal(await headOf('undo'), bad);
+
+    const reset = await rat(['branch', 'reset', 'undo', '--hash', good, '--json', ...s]);
+    assert.equal(reset.code, 0, reset.stderr);
+    const keptAs = `archive/undo-${bad.slice(0, 12)}`;
+    assert.deepEqual(JSON.parse(reset.stdout), {
+      name: 'undo',
+      from: bad,
+      to: good,
+      left: 2,
+      truncated: false,
+      keptAs,
+    });
+    assert.equal(await headOf('undo'), good);
+    assert.deepEqual(await tags(), [...before, [keptAs, bad]].sort());
+    const gone = await http('GET', api('/trees/undo/contents/undo3'));
+    assert.equal(gone.status, 404, 'the branch reads as it did at the commit it was reset to');
+
+    // Back to the kept head: a fast-forward, so no second tag.
+    const back = await rat(['branch', 'reset', 'undo', '--to', keptAs, ...s]);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /^Reset branch undo from [0-9a-f]{12} to [0-9a-f]{12} \(archive\/undo-/m);
+    assert.match(back.stdout, /Fast-forward: no commit left the branch/);
+    assert.equal(await headOf('undo'), bad);
+    assert.equal((await tags()).length, before.length + 1);
+    const again = await rat(['branch', 'reset', 'undo', '--to', keptAs, ...s]);
+    assert.match(again.stdout, /already at/);
+
+    const notBranch = await rat(['branch', 'reset', keptAs, '--to', 'main', ...s]);
+    assert.equal(notBranch.code, 1);
+    assert.match(notBranch.stderr, /is a tag, not a branch/);
+    const nowhere = await rat(['branch', 'reset', 'undo', ...s]);
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /say where to move it: --to <ref>, --hash <hash>/);
+    const unknown = await rat(['branch', 'reset', 'undo', '--hash', 'f'.repeat(64), ...s]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /404 REFERENCE_NOT_FOUND/);
+    assert.equal(await headOf('undo'), bad);
+  });
+
   it('gc: a dry run lists and deletes nothing; the real run deletes what it listed; --json for scripts', async () => {
     const iceberg = `${server.url}/iceberg/v1`;
     assert.equal((await http('POST', `${iceberg}/namespaces`, { namespace: ['gcns'] })).status, 200);

@@ -1,6 +1,7 @@
 import { commit, log } from './management/commits.ts';
 import { entries, getContent, getContents } from './management/contents.ts';
 import { diff } from './management/diff.ts';
+import { compare } from './management/history.ts';
 import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from './management/git-lockstep.ts';
 import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/maintenance.ts';
 import { merge, transplant } from './management/merge.ts';
@@ -21,6 +22,7 @@ export type * from './management/shapes.ts';
 export type { CommitMeta, CommitMetaInput, CommitResponse, LogEntry, Operation } from './management/commits.ts';
 export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
+export type { Comparison } from './management/history.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { CodeLink, PendingMerge } from './management/git-lockstep.ts';
 export type { GcReport, ReflogEntry, ReleasedTable } from './management/maintenance.ts';
@@ -31,7 +33,7 @@ type Args<F> = F extends (t: ManagementTransport, ...rest: infer R) => unknown ?
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
  * a real Nessie server alike. Used by the `rat` CLI and git-sync. One method per endpoint, each the request of its
- * resource in `management/` (references, contents, commits, diff, merge, git lockstep, maintenance) on this client's
+ * resource in `management/` (references, contents, commits, diff, history, merge, git lockstep, maintenance) on this client's
  * connection, with that request's parameters and answer.
  *
  * @example
@@ -138,6 +140,11 @@ export class ManagementClient {
   /** Ratatouille extension (not in Nessie): ref head moves, newest first. */
   reflog(...a: Args<typeof reflog>) {
     return reflog(this.transport, ...a);
+  }
+
+  /** Commits reachable from one reference and not the other, both ways, and their merge base. */
+  compare(...a: Args<typeof compare>) {
+    return compare(this.transport, ...a);
   }
 
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */

@@ -34,8 +34,8 @@ export const short = (hash: string | null | undefined) => (hash ? hash.slice(0, 
 export const keyText = formatKeyText;
 export const keyOption = (text: string) => parseKeyText(text);
 
-/** `rat branch …` and `rat tag …` differ only in the reference type. */
-export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TAG'): void {
+/** `rat branch …` and `rat tag …` differ only in the reference type; returns the command group. */
+export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TAG'): Command {
   const noun = type === 'BRANCH' ? 'branch' : 'tag';
   const plural = type === 'BRANCH' ? 'branches' : 'tags';
   const group = program.command(noun).description(`List, create and delete data ${plural}`);
@@ -102,4 +102,5 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
     if (opts.json) return printJson(deleted);
     process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
   });
+  return group;
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { registerBranchReset } from '../branch-reset.ts';
 import { registerReferenceCommands } from '../management.ts';
 
-/** `rat branch [list|create|delete]` over the management API. */
+/** `rat branch [list|create|delete|reset]` over the management API. */
 export function register(program: Command): void {
-  registerReferenceCommands(program, 'BRANCH');
+  registerBranchReset(registerReferenceCommands(program, 'BRANCH'));
 }
