@@ -224,6 +224,82 @@ describe('rat management commands (real binary)', function () {
     assert.equal(await headOf('undo'), bad);
   });
 
+  it('revert: undoes one commit of a branch with a new commit; a key changed since is a conflict', async () => {
+    assert.equal((await rat(['branch', 'create', 'rv', ...s])).code, 0);
+    await put('rv', ['rva'], 's3://w/rva/1.json');
+    const table = (loc: string) => ({
+      type: 'ICEBERG_TABLE',
+      metadataLocation: loc,
+      snapshotId: 1,
+      schemaId: 0,
+      specId: 0,
+      sortOrderId: 0,
+    });
+    const run = await http('POST', api(`/trees/rv@${await headOf('rv')}/history/commit`), {
+      commitMeta: { message: 'bad run' },
+      operations: [
+        { type: 'PUT', key: { elements: ['rva'] }, content: table('s3://w/rva/2.json') },
+        { type: 'PUT', key: { elements: ['rvc'] }, content: table('s3://w/rvc/1.json') },
+      ],
+    });
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    const bad = run.body.targetBranch.hash as string;
+    await put('rv', ['rvb'], 's3://w/rvb/1.json'); // a later commit on another key
+    const location = async (k: string) => {
+      const res = await http('GET', api(`/trees/rv/contents/${k}`));
+      return res.status === 200 ? res.body.content.metadataLocation : res.status;
+    };
+
+    const before = await headOf('rv');
+    const dry = await rat(['revert', bad.slice(0, 12), '--on', 'rv', '--dry-run', ...s]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^Would revert [0-9a-f]{12} on rv \(2 key\(s\)\):$/m);
+    assert.match(dry.stdout, /^ {2}restored {2}rva$/m);
+    assert.match(dry.stdout, /^ {2}removed {3}rvc$/m);
+    assert.equal(await headOf('rv'), before);
+
+    const done = await rat(['revert', bad.slice(0, 12), '--on', 'rv', '--json', ...s]);
+    assert.equal(done.code, 0, done.stderr);
+    const r = JSON.parse(done.stdout);
+    assert.equal(r.reverted, bad);
+    assert.equal(r.from, before);
+    assert.equal(r.to, await headOf('rv'));
+    assert.deepEqual(
+      [await location('rva'), await location('rvc'), await location('rvb')],
+      ['s3://w/rva/1.json', 404, 's3://w/rvb/1.json'],
+    );
+    const log = JSON.parse((await rat(['log', 'rv', '-n', '1', '--json', ...s])).stdout);
+    assert.equal(log[0].commitMeta.message, `Revert "bad run"\n\nThis reverts commit ${bad}.`);
+
+    // The later commit, after its key changed again: nothing is reverted.
+    const putB = JSON.parse((await rat(['log', 'rv', '-n', '2', '--json', ...s])).stdout)[1].commitMeta.hash;
+    await put('rv', ['rvb'], 's3://w/rvb/2.json');
+    const head = await headOf('rv');
+    const conflict = await rat(['revert', putB, '--on', 'rv', ...s]);
+    assert.equal(conflict.code, 2, conflict.stdout + conflict.stderr);
+    assert.match(conflict.stderr, /1 key\(s\) changed after it: rvb \(changed since\); nothing changed/);
+    assert.equal(await headOf('rv'), head);
+
+    // A merge commit is undone against its first parent: what the merge brought in goes.
+    assert.equal((await rat(['branch', 'create', 'rvm', '--from', 'rv', ...s])).code, 0);
+    await put('rvm', ['rvx'], 's3://w/rvx/1.json');
+    assert.equal((await rat(['merge', 'rvm', '--into', 'rv', ...s])).code, 0);
+    const merged = await headOf('rv');
+    const undoMerge = await rat(['revert', merged, '--on', 'rv', ...s]);
+    assert.equal(undoMerge.code, 0, undoMerge.stderr);
+    assert.match(undoMerge.stdout, /^ {2}removed {3}rvx$/m);
+    assert.equal(await location('rvx'), 404);
+    assert.equal(await location('rvb'), 's3://w/rvb/2.json');
+    const head2 = await headOf('rv');
+
+    // A commit that is not on the branch's history (main moved on after rv was made).
+    await put('main', ['elsewhere'], 's3://w/elsewhere/1.json');
+    const foreign = await rat(['revert', await headOf('main'), '--on', 'rv', ...s]);
+    assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
+    assert.match(foreign.stderr, /is not a commit of rv's history/);
+    assert.equal(await headOf('rv'), head2);
+  });
+
   it('gc: a dry run lists and deletes nothing; the real run deletes what it listed; --json for scripts', async () => {
     const iceberg = `${server.url}/iceberg/v1`;
     assert.equal((await http('POST', `${iceberg}/namespaces`, { namespace: ['gcns'] })).status, 200);

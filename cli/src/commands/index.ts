@@ -25,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   merge: () => import('./merge.ts'),
   migrate: () => import('./migrate.ts'),
   released: () => import('./released.ts'),
+  revert: () => import('./revert.ts'),
   run: () => import('./run.ts'),
   runs: () => import('./runs.ts'),
   serve: () => import('./serve.ts'),

@@ -1,0 +1,75 @@
+import type { Content, DiffEntry, ManagementClient, Operation } from '@ratatouille/catalog-client';
+import { formatKeyText } from '@ratatouille/catalog-client';
+import { RatError } from '../errors.ts';
+import { planRevert, type RevertConflict } from './plan-revert.ts';
+
+/** What `rat revert` did, or would do (`dryRun`), or why it could not. */
+export interface RevertResult {
+  branch: string;
+  /** The commit undone, and the parent whose content its keys go back to. */
+  reverted: string;
+  parent: string;
+  /** The branch head the revert was planned on, and the head after it (null: nothing committed). */
+  from: string;
+  to: string | null;
+  /** Each key the commit changed: PUT back to the parent's content, or DELETE where the commit added it. */
+  operations: Operation[];
+  conflicts: RevertConflict[];
+  dryRun: boolean;
+}
+
+/** Contents are read this many keys a request. */
+const KEYS_PER_READ = 500;
+
+/**
+ * Undoes commit `hash` of `branch`'s history with one new commit on the branch (see `planRevert`); a merge commit is
+ * undone against its first parent, the branch it merged into. Planned on the head read first (or `expect`) and
+ * committed with it as the expected hash, so a commit that changes the same keys meanwhile makes this one a conflict
+ * rather than undoing what it did. A key changed since the reverted commit is a conflict too, and nothing is
+ * committed (`conflicts`, exit code 2 in the CLI).
+ *
+ * @example await revertCommit(api, 'main', '9bc2…', { message: 'undo the bad run' })
+ */
+export async function revertCommit(
+  api: ManagementClient,
+  branch: string,
+  hash: string,
+  opts: { dryRun?: boolean; message?: string; expect?: string } = {},
+): Promise<RevertResult> {
+  const head = opts.expect ?? (await api.getReference(branch)).hash;
+  // Reachable from the head: the commit is on the branch's history (the walk is bounded; past it, refused).
+  const place = await api.compare(`@${hash}`, `${branch}@${head}`, 100_000);
+  if (place.ahead > 0 || place.truncated) {
+    const why = place.truncated ? 'or more than 100,000 commits back' : '';
+    throw new RatError('NOT_ON_BRANCH', `${hash} is not a commit of ${branch}'s history ${why}`.trim(), 1, {
+      branch,
+      hash,
+    });
+  }
+  const reverted = place.fromHash;
+  const entry = (await api.log(`@${reverted}`, { maxRecords: 1 })).logEntries[0];
+  const parent = entry?.commitMeta.parentCommitHashes[0];
+  if (!entry || !parent) {
+    throw new RatError('NOTHING_TO_REVERT', `${reverted} is the catalog's first commit: there is nothing before it`);
+  }
+  const changes: DiffEntry[] = [];
+  for (let token: string | undefined; ;) {
+    const page = await api.diff(`@${parent}`, `@${reverted}`, { pageToken: token });
+    changes.push(...page.diffs);
+    if (!page.hasMore || !page.token) break;
+    token = page.token;
+  }
+  const now = new Map<string, Content>();
+  for (let i = 0; i < changes.length; i += KEYS_PER_READ) {
+    const keys = changes.slice(i, i + KEYS_PER_READ).map((c) => c.key);
+    for (const c of (await api.getContents(`${branch}@${head}`, keys)).contents)
+      now.set(formatKeyText(c.key), c.content);
+  }
+  const plan = planRevert(changes, now);
+  const result = { branch, reverted, parent, from: head, to: null, ...plan, dryRun: opts.dryRun ?? false };
+  if (plan.conflicts.length > 0 || plan.operations.length === 0 || opts.dryRun) return result;
+  const subject = entry.commitMeta.message.split('\n')[0];
+  const message = opts.message ?? `Revert "${subject}"\n\nThis reverts commit ${reverted}.`;
+  const done = await api.commit(branch, head, { message, properties: { 'rat.reverts': reverted } }, plan.operations);
+  return { ...result, to: done.targetBranch.hash };
+}
