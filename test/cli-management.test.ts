@@ -3,6 +3,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { RAT_BIN } from './support/rat-cli.ts';
@@ -225,79 +227,95 @@ describe('rat management commands (real binary)', function () {
   });
 
   it('revert: undoes one commit of a branch with a new commit; a key changed since is a conflict', async () => {
+    const schema = { type: 'struct', fields: [{ id: 1, name: 'x', required: false, type: 'int' }] };
+    const iceberg = async (branch: string, path: string, body: unknown) => {
+      const res = await http('POST', `${server.url}/iceberg/${branch}/v1${path}`, body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body['metadata-location'] as string;
+    };
+    const createTable = (branch: string, name: string) => iceberg(branch, '/namespaces/rvn/tables', { name, schema });
+    const setProperty = (branch: string, name: string, value: string) =>
+      iceberg(branch, `/namespaces/rvn/tables/${name}`, {
+        requirements: [],
+        updates: [{ action: 'set-properties', updates: { v: value } }],
+      });
+    const location = async (name: string) => {
+      const res = await http('GET', api(`/trees/rv/contents/rvn.${name}`));
+      return res.status === 200 ? res.body.content.metadataLocation : res.status;
+    };
+
     assert.equal((await rat(['branch', 'create', 'rv', ...s])).code, 0);
-    await put('rv', ['rva'], 's3://w/rva/1.json');
-    const table = (loc: string) => ({
-      type: 'ICEBERG_TABLE',
-      metadataLocation: loc,
-      snapshotId: 1,
-      schemaId: 0,
-      specId: 0,
-      sortOrderId: 0,
-    });
+    assert.equal((await http('POST', `${server.url}/iceberg/rv/v1/namespaces`, { namespace: ['rvn'] })).status, 200);
+    const a1 = await createTable('rv', 'rva');
+    // One catalog commit that changes rva and adds rvc, with contents (and metadata files) made on a side branch.
+    assert.equal((await rat(['branch', 'create', 'rvs', '--from', 'rv', ...s])).code, 0);
+    await setProperty('rvs', 'rva', '2');
+    await createTable('rvs', 'rvc');
+    const contentOn = async (branch: string, name: string) => {
+      const { id: _id, ...content } = (await http('GET', api(`/trees/${branch}/contents/rvn.${name}`))).body.content;
+      return content;
+    };
     const run = await http('POST', api(`/trees/rv@${await headOf('rv')}/history/commit`), {
       commitMeta: { message: 'bad run' },
       operations: [
-        { type: 'PUT', key: { elements: ['rva'] }, content: table('s3://w/rva/2.json') },
-        { type: 'PUT', key: { elements: ['rvc'] }, content: table('s3://w/rvc/1.json') },
+        { type: 'PUT', key: { elements: ['rvn', 'rva'] }, content: await contentOn('rvs', 'rva') },
+        { type: 'PUT', key: { elements: ['rvn', 'rvc'] }, content: await contentOn('rvs', 'rvc') },
       ],
     });
     assert.equal(run.status, 200, JSON.stringify(run.body));
     const bad = run.body.targetBranch.hash as string;
-    await put('rv', ['rvb'], 's3://w/rvb/1.json'); // a later commit on another key
-    const location = async (k: string) => {
-      const res = await http('GET', api(`/trees/rv/contents/${k}`));
-      return res.status === 200 ? res.body.content.metadataLocation : res.status;
-    };
+    const b1 = await createTable('rv', 'rvb'); // a later commit, on another table
 
     const before = await headOf('rv');
     const dry = await rat(['revert', bad.slice(0, 12), '--on', 'rv', '--dry-run', ...s]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^Would revert [0-9a-f]{12} on rv \(2 key\(s\)\):$/m);
-    assert.match(dry.stdout, /^ {2}restored {2}rva$/m);
-    assert.match(dry.stdout, /^ {2}removed {3}rvc$/m);
+    assert.match(dry.stdout, /^ {2}restored {2}rvn\.rva$/m);
+    assert.match(dry.stdout, /^ {2}removed {3}rvn\.rvc$/m);
     assert.equal(await headOf('rv'), before);
 
     const done = await rat(['revert', bad.slice(0, 12), '--on', 'rv', '--json', ...s]);
     assert.equal(done.code, 0, done.stderr);
     const r = JSON.parse(done.stdout);
-    assert.equal(r.reverted, bad);
-    assert.equal(r.from, before);
-    assert.equal(r.to, await headOf('rv'));
-    assert.deepEqual(
-      [await location('rva'), await location('rvc'), await location('rvb')],
-      ['s3://w/rva/1.json', 404, 's3://w/rvb/1.json'],
-    );
+    assert.deepEqual([r.reverted, r.from, r.to], [bad, before, await headOf('rv')]);
+    assert.deepEqual([await location('rva'), await location('rvc'), await location('rvb')], [a1, 404, b1]);
+    const loaded = await http('GET', `${server.url}/iceberg/rv/v1/namespaces/rvn/tables/rva`);
+    assert.equal(loaded.status, 200, 'the restored table loads');
     const log = JSON.parse((await rat(['log', 'rv', '-n', '1', '--json', ...s])).stdout);
     assert.equal(log[0].commitMeta.message, `Revert "bad run"\n\nThis reverts commit ${bad}.`);
 
-    // The later commit, after its key changed again: nothing is reverted.
-    const putB = JSON.parse((await rat(['log', 'rv', '-n', '2', '--json', ...s])).stdout)[1].commitMeta.hash;
-    await put('rv', ['rvb'], 's3://w/rvb/2.json');
-    const head = await headOf('rv');
-    const conflict = await rat(['revert', putB, '--on', 'rv', ...s]);
+    // rvb's creation, after rvb changed again: nothing is reverted.
+    const created = JSON.parse((await rat(['log', 'rv', '-n', '2', '--json', ...s])).stdout)[1].commitMeta.hash;
+    const b2 = await setProperty('rv', 'rvb', '2');
+    const conflict = await rat(['revert', created, '--on', 'rv', ...s]);
     assert.equal(conflict.code, 2, conflict.stdout + conflict.stderr);
-    assert.match(conflict.stderr, /1 key\(s\) changed after it: rvb \(changed since\); nothing changed/);
-    assert.equal(await headOf('rv'), head);
+    assert.match(conflict.stderr, /1 key\(s\) changed after it: rvn\.rvb \(changed since\); nothing changed/);
 
     // A merge commit is undone against its first parent: what the merge brought in goes.
     assert.equal((await rat(['branch', 'create', 'rvm', '--from', 'rv', ...s])).code, 0);
-    await put('rvm', ['rvx'], 's3://w/rvx/1.json');
+    await createTable('rvm', 'rvx');
     assert.equal((await rat(['merge', 'rvm', '--into', 'rv', ...s])).code, 0);
-    const merged = await headOf('rv');
-    const undoMerge = await rat(['revert', merged, '--on', 'rv', ...s]);
+    const undoMerge = await rat(['revert', await headOf('rv'), '--on', 'rv', ...s]);
     assert.equal(undoMerge.code, 0, undoMerge.stderr);
-    assert.match(undoMerge.stdout, /^ {2}removed {3}rvx$/m);
-    assert.equal(await location('rvx'), 404);
-    assert.equal(await location('rvb'), 's3://w/rvb/2.json');
-    const head2 = await headOf('rv');
+    assert.match(undoMerge.stdout, /^ {2}removed {3}rvn\.rvx$/m);
+    assert.deepEqual([await location('rvx'), await location('rvb')], [404, b2]);
+
+    // A table whose earlier metadata file is gone (as GC collects it) is not restored to it.
+    const changed = await setProperty('rv', 'rvb', '3');
+    const change = JSON.parse((await rat(['log', 'rv', '-n', '1', '--json', ...s])).stdout)[0].commitMeta.hash;
+    rmSync(fileURLToPath(b2));
+    const head = await headOf('rv');
+    const gone = await rat(['revert', change, '--on', 'rv', ...s]);
+    assert.equal(gone.code, 1, gone.stdout + gone.stderr);
+    assert.match(gone.stderr, /the metadata file rvn\.rvb had before it no longer loads/);
+    assert.equal(await location('rvb'), changed);
 
     // A commit that is not on the branch's history (main moved on after rv was made).
     await put('main', ['elsewhere'], 's3://w/elsewhere/1.json');
     const foreign = await rat(['revert', await headOf('main'), '--on', 'rv', ...s]);
     assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
     assert.match(foreign.stderr, /is not a commit of rv's history/);
-    assert.equal(await headOf('rv'), head2);
+    assert.equal(await headOf('rv'), head);
   });
 
   it('gc: a dry run lists and deletes nothing; the real run deletes what it listed; --json for scripts', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { IcebergRestClient, type ContentKey } from '@ratatouille/catalog-client';
 import { RatError } from '../errors.ts';
 import { examples } from '../examples.ts';
 import { client, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
@@ -34,7 +35,12 @@ export function register(program: Command): void {
   ).action(async (hash: string, opts: RevertOpts) => {
     const api = client(opts);
     const branch = opts.on ?? (await api.getConfig()).defaultBranch;
-    const r = await revertCommit(api, branch, hash, opts);
+    const iceberg = new IcebergRestClient({ server: opts.server });
+    const tableLoads = async (ref: string, key: ContentKey) =>
+      (await iceberg
+        .withRef(ref)
+        .tryLoadTable({ namespace: key.elements.slice(0, -1), name: key.elements.at(-1)! })) !== null;
+    const r = await revertCommit(api, branch, hash, { ...opts, tableLoads });
     if (r.conflicts.length > 0) {
       const keys = r.conflicts.map((c) => `${keyText(c.key)} (${c.reason} since)`).join(', ');
       throw new RatError(

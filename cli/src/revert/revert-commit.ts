@@ -1,4 +1,4 @@
-import type { Content, DiffEntry, ManagementClient, Operation } from '@ratatouille/catalog-client';
+import type { Content, ContentKey, DiffEntry, ManagementClient, Operation } from '@ratatouille/catalog-client';
 import { formatKeyText } from '@ratatouille/catalog-client';
 import { RatError } from '../errors.ts';
 import { planRevert, type RevertConflict } from './plan-revert.ts';
@@ -34,7 +34,16 @@ export async function revertCommit(
   api: ManagementClient,
   branch: string,
   hash: string,
-  opts: { dryRun?: boolean; message?: string; expect?: string } = {},
+  opts: {
+    dryRun?: boolean;
+    message?: string;
+    expect?: string;
+    /**
+     * Whether the table at `key` loads at `ref` (its metadata file is still there): a table is restored only to
+     * content that still reads, not to a metadata file GC has collected since.
+     */
+    tableLoads?: (ref: string, key: ContentKey) => Promise<boolean>;
+  } = {},
 ): Promise<RevertResult> {
   const head = opts.expect ?? (await api.getReference(branch)).hash;
   // Reachable from the head: the commit is on the branch's history (the walk is bounded; past it, refused).
@@ -67,7 +76,22 @@ export async function revertCommit(
   }
   const plan = planRevert(changes, now);
   const result = { branch, reverted, parent, from: head, to: null, ...plan, dryRun: opts.dryRun ?? false };
-  if (plan.conflicts.length > 0 || plan.operations.length === 0 || opts.dryRun) return result;
+  if (plan.conflicts.length > 0 || plan.operations.length === 0) return result;
+  const gone: string[] = [];
+  for (const op of plan.operations) {
+    if (op.type !== 'PUT' || op.content['type'] !== 'ICEBERG_TABLE' || !opts.tableLoads) continue;
+    if (!(await opts.tableLoads(`${branch}@${parent}`, op.key))) gone.push(formatKeyText(op.key));
+  }
+  if (gone.length > 0) {
+    throw new RatError(
+      'METADATA_GONE',
+      `cannot revert ${reverted.slice(0, 12)} on ${branch}: the metadata file ${gone.join(', ')} had before it no ` +
+        'longer loads (collected by GC?), so restoring would point at a missing file; nothing changed',
+      1,
+      { branch, reverted, tables: gone },
+    );
+  }
+  if (opts.dryRun) return result;
   const subject = entry.commitMeta.message.split('\n')[0];
   const message = opts.message ?? `Revert "${subject}"\n\nThis reverts commit ${reverted}.`;
   const done = await api.commit(branch, head, { message, properties: { 'rat.reverts': reverted } }, plan.operations);
