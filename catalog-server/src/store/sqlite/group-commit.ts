@@ -8,9 +8,10 @@
  *
  * Inside the shared transaction an item that fails is rolled back alone and only its promise rejects: `runShared` runs
  * each item through `each`, whose `applyOne` is expected to open its own savepoint (a nested better-sqlite3
- * transaction does), or writes the items its own way and falls back to `each` when one of them throws. Every promise settles only after the shared transaction is durable (or failed as a whole), so
- * nothing is acknowledged before it is: either the commit waited for the disk, or `durable` (given to the
- * constructor) made it durable off the event loop while the next groups were already being written.
+ * transaction does), or writes the items its own way and falls back to `each` when one of them throws. Every promise
+ * settles only after the shared transaction is durable (or failed as a whole), so nothing is acknowledged before it
+ * is: either the commit waited for the disk, or `durable` (given to the constructor) made it durable off the event
+ * loop while the next groups were already being written.
  *
  * @example const group = new GroupCommit((items, apply) => db.transaction(() => items.map(apply)).immediate(), (b) => writeOne(b))
  */
