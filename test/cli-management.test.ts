@@ -309,13 +309,42 @@ describe('rat management commands (real binary)', function () {
     assert.equal(gone.code, 1, gone.stdout + gone.stderr);
     assert.match(gone.stderr, /the metadata file rvn\.rvb had before it no longer loads/);
     assert.equal(await location('rvb'), changed);
+    assert.equal(await headOf('rv'), head);
+
+    // Likewise a view.
+    const version = (sql: string) => ({
+      'version-id': 1,
+      'timestamp-ms': 1_700_000_000_000,
+      'schema-id': 0,
+      summary: {},
+      representations: [{ type: 'sql', sql, dialect: 'spark' }],
+      'default-namespace': ['rvn'],
+    });
+    const v1 = await iceberg('rv', '/namespaces/rvn/views', {
+      name: 'rvv',
+      schema,
+      'view-version': version('select 1'),
+    });
+    await iceberg('rv', '/namespaces/rvn/views/rvv', {
+      requirements: [],
+      updates: [
+        { action: 'add-view-version', 'view-version': { ...version('select 2'), 'version-id': 2 } },
+        { action: 'set-current-view-version', 'view-version-id': -1 },
+      ],
+    });
+    const replaced = JSON.parse((await rat(['log', 'rv', '-n', '1', '--json', ...s])).stdout)[0].commitMeta.hash;
+    rmSync(fileURLToPath(v1));
+    const viewGone = await rat(['revert', replaced, '--on', 'rv', ...s]);
+    assert.equal(viewGone.code, 1, viewGone.stdout + viewGone.stderr);
+    assert.match(viewGone.stderr, /the metadata file rvn\.rvv had before it no longer loads/);
+    const head3 = await headOf('rv');
 
     // A commit that is not on the branch's history (main moved on after rv was made).
     await put('main', ['elsewhere'], 's3://w/elsewhere/1.json');
     const foreign = await rat(['revert', await headOf('main'), '--on', 'rv', ...s]);
     assert.equal(foreign.code, 1, foreign.stdout + foreign.stderr);
     assert.match(foreign.stderr, /is not a commit of rv's history/);
-    assert.equal(await headOf('rv'), head);
+    assert.equal(await headOf('rv'), head3);
   });
 
   it('gc: a dry run lists and deletes nothing; the real run deletes what it listed; --json for scripts', async () => {

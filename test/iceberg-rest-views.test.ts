@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { unlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { http } from './support/server.ts';
 import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
 
@@ -195,6 +197,19 @@ describe('Iceberg REST views over HTTP', function () {
         (v: { 'version-id': number }) => v['version-id'] === main.body.metadata['current-version-id'],
       );
       assert.equal(current.representations[0].sql, 'select 2');
+    });
+
+    it('a metadata file deleted behind the catalog makes a view load 404 NotFoundException, also when cached', async () => {
+      const r = await http('POST', `${fx.base}/namespaces/vw/views`, {
+        name: 'gone',
+        schema,
+        'view-version': version('select 1'),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const url = `${fx.base}/namespaces/vw/views/gone`;
+      assert.equal((await http('GET', url)).status, 200);
+      unlinkSync(fileURLToPath(r.body['metadata-location']));
+      assert.deepEqual(errorOf(await http('GET', url)), { status: 404, type: 'NotFoundException' });
     });
 
     it('a view and a table cannot share a name', async () => {

@@ -36,11 +36,12 @@ export function register(program: Command): void {
     const api = client(opts);
     const branch = opts.on ?? (await api.getConfig()).defaultBranch;
     const iceberg = new IcebergRestClient({ server: opts.server });
-    const tableLoads = async (ref: string, key: ContentKey) =>
-      (await iceberg
-        .withRef(ref)
-        .tryLoadTable({ namespace: key.elements.slice(0, -1), name: key.elements.at(-1)! })) !== null;
-    const r = await revertCommit(api, branch, hash, { ...opts, tableLoads });
+    const contentLoads = async (ref: string, key: ContentKey, type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW') => {
+      const ident = { namespace: key.elements.slice(0, -1), name: key.elements.at(-1)! };
+      const at = iceberg.withRef(ref);
+      return type === 'ICEBERG_VIEW' ? at.viewLoads(ident) : (await at.tryLoadTable(ident)) !== null;
+    };
+    const r = await revertCommit(api, branch, hash, { ...opts, contentLoads });
     if (r.conflicts.length > 0) {
       const keys = r.conflicts.map((c) => `${keyText(c.key)} (${c.reason} since)`).join(', ');
       throw new RatError(

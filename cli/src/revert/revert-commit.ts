@@ -39,10 +39,10 @@ export async function revertCommit(
     message?: string;
     expect?: string;
     /**
-     * Whether the table at `key` loads at `ref` (its metadata file is still there): a table is restored only to
+     * Whether the table or view at `key` loads at `ref` (its metadata file is still there): one is restored only to
      * content that still reads, not to a metadata file GC has collected since.
      */
-    tableLoads?: (ref: string, key: ContentKey) => Promise<boolean>;
+    contentLoads?: (ref: string, key: ContentKey, type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW') => Promise<boolean>;
   } = {},
 ): Promise<RevertResult> {
   const head = opts.expect ?? (await api.getReference(branch)).hash;
@@ -79,8 +79,9 @@ export async function revertCommit(
   if (plan.conflicts.length > 0 || plan.operations.length === 0) return result;
   const gone: string[] = [];
   for (const op of plan.operations) {
-    if (op.type !== 'PUT' || op.content['type'] !== 'ICEBERG_TABLE' || !opts.tableLoads) continue;
-    if (!(await opts.tableLoads(`${branch}@${parent}`, op.key))) gone.push(formatKeyText(op.key));
+    const type = op.type === 'PUT' ? op.content['type'] : undefined;
+    if ((type !== 'ICEBERG_TABLE' && type !== 'ICEBERG_VIEW') || !opts.contentLoads) continue;
+    if (!(await opts.contentLoads(`${branch}@${parent}`, op.key, type))) gone.push(formatKeyText(op.key));
   }
   if (gone.length > 0) {
     throw new RatError(

@@ -16,7 +16,7 @@ import { displayName, namespaceKey, objectKey } from './keys.ts';
 import { withCommitRetry } from './retry.ts';
 import { commitMeta, type CommitInfo } from './commit-info.ts';
 import { confineMetadataLocations } from './confine.ts';
-import { namedByClient, readViewMetadata, writeViewMetadata } from './metadata-io.ts';
+import { namedByClient, readViewMetadata, requireMetadataFile, writeViewMetadata } from './metadata-io.ts';
 import { commitOrDiscard, defaultObjectLocation, requireFreeName, requireNamespace } from './object-writes.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'warehouse' | 'locations' | 'keepHistoryMs'>;
@@ -59,6 +59,8 @@ export async function loadView(ctx: Ctx, ref: string, ns: string[], name: string
   const at = await readRef(ctx.store, ref);
   const content = await findView(ctx.store, at.hash, ns, name);
   if (!content) throw new NoSuchViewError(displayName(ns, name), ref);
+  // As a table's load does: a view whose metadata file vanished is reported (404), not served from the cache.
+  await requireMetadataFile(ctx, content.metadataLocation);
   return {
     metadataLocation: content.metadataLocation,
     metadata: await readViewMetadata(ctx, content.metadataLocation),
