@@ -227,10 +227,6 @@ function makeDataDir(dataDir: string): void {
   }
 }
 
-/**
- * `--store-query-timeout` in milliseconds: a duration of at least one second (`30s`, `2m`), undefined for the default.
- * Shorter would count an ordinary slow query (a first listing of a large catalog) as a lost connection.
- */
 /** The manifest cache's budget in bytes: `mb` megabytes (a whole number, 0 keeps nothing), else the default. */
 function manifestCacheBytes(mb: number | undefined): number {
   if (mb === undefined) return defaultManifestCacheBytes();
@@ -240,6 +236,10 @@ function manifestCacheBytes(mb: number | undefined): number {
   return mb * 1024 * 1024;
 }
 
+/**
+ * `--store-query-timeout` in milliseconds: a duration of at least one second (`30s`, `2m`), undefined for the default.
+ * Shorter would count an ordinary slow query (a first listing of a large catalog) as a lost connection.
+ */
 function storeQueryTimeoutMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseRetention(text);
