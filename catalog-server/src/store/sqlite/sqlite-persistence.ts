@@ -129,10 +129,6 @@ export class SqlitePersistence implements Persistence {
     return new Map(rows.map((r) => [r.id, r.body]));
   }
 
-  private headOf(name: string): string | undefined {
-    return (this.stmt.getRef.get(name) as RefRecord | undefined)?.head;
-  }
-
   /** Never waits: a ref changed by a transaction still being fsynced is shown as the last durable one left it. */
   async getRef(name: string): Promise<RefRecord | undefined> {
     const shown = this.unsynced?.shown(name);
