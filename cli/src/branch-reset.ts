@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { ManagementApiError, type ManagementClient, type Reference } from '@ratatouille/catalog-client';
+import { defaultProjectConfig } from '@ratatouille/git-sync';
 import { RatError } from './errors.ts';
 import { examples } from './examples.ts';
 import { client, printJson, short, withServer, type ServerOpts } from './management.ts';
 
-/** The tag a reset keeps the commits it takes off a branch under, as git-sync's `--existing reset` does. */
-export const ARCHIVE_PREFIX = 'archive/';
+/** The tag a reset keeps the commits it takes off a branch under: git-sync's default, as its `--existing reset` does. */
+const ARCHIVE_PREFIX = defaultProjectConfig().archivePrefix;
 
 /** What `rat branch reset` did. */
 export interface BranchReset {
