@@ -1,6 +1,6 @@
 import { commit, log } from './management/commits.ts';
 import { entries, getContent, getContents } from './management/contents.ts';
-import { diff } from './management/diff.ts';
+import { allDiffs, diff } from './management/diff.ts';
 import { compare } from './management/history.ts';
 import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from './management/git-lockstep.ts';
 import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/maintenance.ts';
@@ -91,6 +91,11 @@ export class ManagementClient {
   /** Key-level differences from `from` to `to` (both `{ref}` path elements). */
   diff(...a: Args<typeof diff>) {
     return diff(this.transport, ...a);
+  }
+
+  /** Every key-level difference between two refs (follows paging to the end). */
+  allDiffs(...a: Args<typeof allDiffs>) {
+    return allDiffs(this.transport, ...a);
   }
 
   /** The content at `key`, or undefined when there is none. */

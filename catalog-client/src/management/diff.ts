@@ -27,3 +27,23 @@ export function diff(
   });
   return t.request('GET', `/trees/${from}/diff/${to}${q}`);
 }
+
+/**
+ * Every key-level difference from `from` to `to`, following page tokens to the end.
+ *
+ * @example (await allDiffs(transport, '@a1b2…', '@c3d4…')).length
+ */
+export async function allDiffs(
+  t: ManagementTransport,
+  from: string,
+  to: string,
+  opts: { prefix?: ContentKey } = {},
+): Promise<DiffEntry[]> {
+  const out: DiffEntry[] = [];
+  for (let pageToken: string | undefined; ;) {
+    const page = await diff(t, from, to, { ...opts, pageToken });
+    out.push(...page.diffs);
+    if (!page.hasMore || !page.token) return out;
+    pageToken = page.token;
+  }
+}

@@ -45,14 +45,7 @@ export function register(program: Command): void {
     const toRef = to ?? (await checkedOutRef(api, opts.server));
     const seg = (r: string) => encodeURIComponent(r).replace(/%40/g, '@');
     const prefix = opts.prefix ? keyOption(opts.prefix) : undefined;
-    const diffs = [];
-    let pageToken: string | undefined;
-    for (;;) {
-      const page = await api.diff(seg(from), seg(toRef), { pageToken, prefix });
-      diffs.push(...page.diffs);
-      if (!page.hasMore || !page.token) break;
-      pageToken = page.token;
-    }
+    const diffs = await api.allDiffs(seg(from), seg(toRef), { prefix });
     if (opts.json) return printJson(diffs);
     if (diffs.length === 0) process.stdout.write(`No differences between ${from} and ${toRef}.\n`);
     for (const d of diffs) {

@@ -1,4 +1,4 @@
-import type { Content, ContentKey, DiffEntry, ManagementClient, Operation } from '@ratatouille/catalog-client';
+import type { Content, ContentKey, ManagementClient, Operation } from '@ratatouille/catalog-client';
 import { formatKeyText } from '@ratatouille/catalog-client';
 import { RatError } from '../errors.ts';
 import { planRevert, type RevertConflict } from './plan-revert.ts';
@@ -61,13 +61,7 @@ export async function revertCommit(
   if (!entry || !parent) {
     throw new RatError('NOTHING_TO_REVERT', `${reverted} is the catalog's first commit: there is nothing before it`);
   }
-  const changes: DiffEntry[] = [];
-  for (let token: string | undefined; ;) {
-    const page = await api.diff(`@${parent}`, `@${reverted}`, { pageToken: token });
-    changes.push(...page.diffs);
-    if (!page.hasMore || !page.token) break;
-    token = page.token;
-  }
+  const changes = await api.allDiffs(`@${parent}`, `@${reverted}`);
   const now = new Map<string, Content>();
   for (let i = 0; i < changes.length; i += KEYS_PER_READ) {
     const keys = changes.slice(i, i + KEYS_PER_READ).map((c) => c.key);
