@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { RAT_BIN } from './support/rat-cli.ts';
+import { viewVersion } from './support/iceberg-http.ts';
 
 interface Run {
   code: number;
@@ -312,14 +313,7 @@ describe('rat management commands (real binary)', function () {
     assert.equal(await headOf('rv'), head);
 
     // Likewise a view.
-    const version = (sql: string) => ({
-      'version-id': 1,
-      'timestamp-ms': 1_700_000_000_000,
-      'schema-id': 0,
-      summary: {},
-      representations: [{ type: 'sql', sql, dialect: 'spark' }],
-      'default-namespace': ['rvn'],
-    });
+    const version = (sql: string) => viewVersion(sql, ['rvn']);
     const v1 = await iceberg('rv', '/namespaces/rvn/views', {
       name: 'rvv',
       schema,

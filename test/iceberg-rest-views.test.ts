@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { http } from './support/server.ts';
-import { errorOf, icebergHttpServer, schema } from './support/iceberg-http.ts';
+import { errorOf, icebergHttpServer, schema, viewVersion } from './support/iceberg-http.ts';
 
 /**
  * Iceberg REST views over real HTTP.
@@ -15,14 +15,7 @@ describe('Iceberg REST views over HTTP', function () {
     before(async () => {
       assert.equal((await http('POST', `${fx.base}/namespaces`, { namespace: ['vw'] })).status, 200);
     });
-    const version = (sql: string) => ({
-      'version-id': 1,
-      'timestamp-ms': 1_700_000_000_000,
-      'schema-id': 0,
-      summary: { 'engine-name': 'spark' },
-      representations: [{ type: 'sql', sql, dialect: 'spark' }],
-      'default-namespace': ['vw'],
-    });
+    const version = (sql: string) => viewVersion(sql, ['vw']);
 
     it('create, load, exists, list, replace, rename, drop', async () => {
       let r = await http('POST', `${fx.base}/namespaces/vw/views`, {

@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { startTestServer, http, type TestServer } from './server.ts';
 
 /**
- * What the Iceberg REST suites over plain HTTP (`test/iceberg-rest-*.test.ts`) share: a table schema, 64-bit ids,
- * raw JSON posting (so ids go over the wire exactly as clients write them), and a real server per suite with
- * helpers for its URLs, refs and tables.
+ * What the Iceberg REST suites over plain HTTP (`test/iceberg-rest-*.test.ts`) share: a table schema, a view version,
+ * 64-bit ids, raw JSON posting (so ids go over the wire exactly as clients write them), and a real server per suite
+ * with helpers for its URLs, refs and tables.
  */
 
 export const schema = {
@@ -17,6 +17,18 @@ export const schema = {
     { id: 2, name: 'data', type: 'string', required: false },
   ],
 };
+
+/** A view version of one Spark SQL query over `schema` (id 1), resolving names in `namespace`. */
+export function viewVersion(sql: string, namespace: string[]) {
+  return {
+    'version-id': 1,
+    'timestamp-ms': 1_700_000_000_000,
+    'schema-id': 0,
+    summary: { 'engine-name': 'spark' },
+    representations: [{ type: 'sql', sql, dialect: 'spark' }],
+    'default-namespace': namespace,
+  };
+}
 
 /** Snapshot ids past 2^53: a JSON.parse anywhere on their way would round them. */
 export const BIG = '3051729675574597004';
