@@ -2,7 +2,7 @@
  * Merges and transplants by roles whose rules name namespaces, over HTTP: such a caller merges what lies inside its
  * namespaces, key by key (each key the source changed, in its namespace, on the target and the source), and a merge
  * that reaches beyond them is refused whole, dry runs too, with nothing written. Into a protected branch it needs
- * `merge` there, not `write`.
+ * `merge` there, not `write`. A revert (`history/revert`) is checked key by key the same way, as a commit.
  */
 import assert from 'node:assert/strict';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
@@ -116,5 +116,27 @@ describe('auth: merges key by key for namespace-restricted roles', function () {
     const shipped = await merge('shipper', 'team/b', 'release');
     assert.equal(shipped.status, 200, JSON.stringify(shipped.body));
     assert.ok(await exists('sales', 'shipped', 'release'));
+  });
+
+  it('reverts like a commit: key by key inside its namespaces, never on a protected branch', async () => {
+    const revert = async (who: string, ref: string, hash: string) =>
+      as(who, 'POST', api(`/trees/${encodeURIComponent(ref)}@${await head(ref)}/history/revert`), { hash });
+    await branch('team/r');
+    await createTable('sales', 'undo_me', 'team/r', 'team');
+    const mine = await head('team/r');
+    await createTable('hr', 'theirs', 'team/r');
+    const theirs = await head('team/r');
+    refused(await revert('team', 'team/r', theirs), 'revert of an hr commit', 'hr');
+    assert.equal(await exists('hr', 'theirs', 'team/r'), true, 'nothing reverted');
+    const undone = await revert('team', 'team/r', mine);
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.equal(await exists('sales', 'undo_me', 'team/r'), false);
+    // release changes by merge only: neither its writer nor its merger reverts there.
+    const merged = await head('release');
+    refused(await revert('team', 'release', merged), 'a writer on protected release');
+    const byMerger = await revert('shipper', 'release', merged);
+    refused(byMerger, 'a merger on protected release');
+    assert.match(byMerger.body.message, /protected branch: direct commits are refused/);
+    assert.equal(await head('release'), merged);
   });
 });

@@ -118,6 +118,11 @@ describe('management API OpenAPI document against real responses', function () {
       message: 'merge dev',
     });
     assert.equal(merged.body.wasApplied, true);
+    const reverted = await call('POST', '/trees/{ref}/history/revert', `/trees/dev@${dev}/history/revert`, {
+      hash: dev,
+      dryRun: true,
+    });
+    assert.deepEqual(reverted.body.operations, [{ type: 'DELETE', key: { elements: ['b'] } }]);
 
     // A table unregistered through the Iceberg REST API is listed as released, then taken back.
     assert.equal((await http('POST', `${ice}/namespaces/shop/tables`, { name: 'moved', schema })).status, 200);

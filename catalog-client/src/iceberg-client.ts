@@ -240,20 +240,6 @@ export class IcebergRestClient {
     return result;
   }
 
-  /** Whether the view loads (the catalog reads its metadata file): false when it, or that file, is gone. */
-  async viewLoads(v: TableIdent): Promise<boolean> {
-    try {
-      await this.request(
-        'GET',
-        await this.v1(`/namespaces/${encodeNamespace(v.namespace)}/views/${encodeURIComponent(v.name)}`),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof IcebergRestError && err.isNotFound) return false;
-      throw err;
-    }
-  }
-
   /** `null` when the table does not exist. */
   async tryLoadTable(t: TableIdent): Promise<LoadTableResult | null> {
     try {

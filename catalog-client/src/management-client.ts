@@ -5,6 +5,7 @@ import { compare } from './management/history.ts';
 import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from './management/git-lockstep.ts';
 import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/maintenance.ts';
 import { merge, transplant } from './management/merge.ts';
+import { revert } from './management/revert.ts';
 import {
   assignReference,
   createReference,
@@ -24,6 +25,7 @@ export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { Comparison } from './management/history.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
+export type { RevertOptions, RevertResponse } from './management/revert.ts';
 export type { CodeLink, PendingMerge } from './management/git-lockstep.ts';
 export type { GcReport, ReflogEntry, ReleasedTable } from './management/maintenance.ts';
 
@@ -33,7 +35,7 @@ type Args<F> = F extends (t: ManagementTransport, ...rest: infer R) => unknown ?
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
  * a real Nessie server alike. Used by the `rat` CLI and git-sync. One method per endpoint, each the request of its
- * resource in `management/` (references, contents, commits, diff, history, merge, git lockstep, maintenance) on this client's
+ * resource in `management/` (references, contents, commits, diff, history, merge, revert, git lockstep, maintenance) on this client's
  * connection, with that request's parameters and answer.
  *
  * @example
@@ -120,6 +122,11 @@ export class ManagementClient {
   /** Copies the commits `hashes` (oldest first) of `fromRefName` onto `branch`. */
   transplant(...a: Args<typeof transplant>) {
     return transplant(this.transport, ...a);
+  }
+
+  /** Ratatouille extension: undoes commit `hash` of `branch` (expected at `expectedHash`) with a new commit. */
+  revert(...a: Args<typeof revert>) {
+    return revert(this.transport, ...a);
   }
 
   /** Ratatouille extension (git lockstep): the data commit code commit `sha` saw, or undefined when none is recorded. */

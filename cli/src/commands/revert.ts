@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { IcebergRestClient, type ContentKey } from '@ratatouille/catalog-client';
-import { RatError } from '../errors.ts';
 import { examples } from '../examples.ts';
 import { client, keyText, printJson, short, withServer, type ServerOpts } from '../management.ts';
 import { revertCommit } from '../revert/revert-commit.ts';
@@ -35,22 +33,7 @@ export function register(program: Command): void {
   ).action(async (hash: string, opts: RevertOpts) => {
     const api = client(opts);
     const branch = opts.on ?? (await api.getConfig()).defaultBranch;
-    const iceberg = new IcebergRestClient({ server: opts.server });
-    const contentLoads = async (ref: string, key: ContentKey, type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW') => {
-      const ident = { namespace: key.elements.slice(0, -1), name: key.elements.at(-1)! };
-      const at = iceberg.withRef(ref);
-      return type === 'ICEBERG_VIEW' ? at.viewLoads(ident) : (await at.tryLoadTable(ident)) !== null;
-    };
-    const r = await revertCommit(api, branch, hash, { ...opts, contentLoads });
-    if (r.conflicts.length > 0) {
-      const keys = r.conflicts.map((c) => `${keyText(c.key)} (${c.reason} since)`).join(', ');
-      throw new RatError(
-        'REVERT_CONFLICT',
-        `cannot revert ${short(r.reverted)} on ${branch}: ${r.conflicts.length} key(s) changed after it: ${keys}; nothing changed`,
-        2,
-        { ...r },
-      );
-    }
+    const r = await revertCommit(api, branch, hash, opts);
     if (opts.json) return printJson(r);
     const n = r.operations.length;
     if (n === 0) {

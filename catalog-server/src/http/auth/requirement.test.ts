@@ -152,6 +152,11 @@ describe('what a request needs', () => {
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: H }),
       byKey(['merge', 'main', H], ['read', 'etl', H]),
     );
+    // A revert commits to the branch (not a merge: protected branches refuse it) and reads it at the reverted commit.
+    assert.deepEqual(
+      req('POST', `/api/v2/trees/main@${H}/history/revert`, { hash: `${H}~2` }),
+      byKey(['commit', 'main', H], ['read', 'main', H]),
+    );
     // A hash with relative lookups is pinned to the hash it starts from: that one must be on the source's history.
     assert.deepEqual(
       req('POST', `/api/v2/trees/main@${H}/history/merge`, { fromRefName: 'etl', fromHash: `${H}~1` }),

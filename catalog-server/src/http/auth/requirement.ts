@@ -239,6 +239,11 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     const reads = hashes.map((h) => read(source, h)).filter((a) => a.kind === 'read' && a.at !== undefined);
     return byKey(write('merge'), read(source), ...reads);
   }
+  if (m === 'POST' && tail === 'history/revert') {
+    // A revert commits the keys the reverted commit changed, back to what the branch held before it: the right to
+    // commit to the branch and to read it at that commit, checked per key for a caller whose rules name namespaces.
+    return byKey(write('commit'), read(ref === null ? null : authRef(ref), body['hash']));
+  }
   if (m === 'PUT' && tail === '') return of(write('manage'), read(bodyRef(body['name']), body['hash']));
   if (m === 'DELETE' && tail === '') return of(write('manage'));
   return closed;

@@ -133,6 +133,13 @@ const OPERATIONS: Operation[] = [
     response: r.mergeResponse,
   },
   {
+    method: 'post',
+    path: '/trees/{ref}/history/revert',
+    summary: 'Undo a commit of a branch with a new commit ({ref} = branch@expected-hash; Ratatouille)',
+    body: s.revertBody,
+    response: r.revertResponse,
+  },
+  {
     method: 'get',
     path: '/rat/reflog',
     summary: 'Reference head moves, newest first',

@@ -128,6 +128,24 @@ export const commitResponse = z.object({
   addedContents: z.array(z.object({ key, contentId: z.string() })).nullable(),
 });
 
+/** A revert (`history/revert`): what it undid or would undo, or the keys changed since (then `to` is null). */
+export const revertResponse = z.object({
+  branch: z.string(),
+  reverted: hash,
+  parent: hash,
+  from: hash,
+  to: hash.nullable(),
+  dryRun: z.boolean(),
+  /** A PUT's content is the parent's without its content id (the key keeps its own, or a new key gets one). */
+  operations: z.array(
+    z.discriminatedUnion('type', [
+      z.object({ type: z.literal('PUT'), key, content: z.record(z.string(), z.unknown()) }),
+      z.object({ type: z.literal('DELETE'), key }),
+    ]),
+  ),
+  conflicts: z.array(z.object({ key, reason: z.enum(['changed', 'deleted', 'created', 'not-empty']) })),
+});
+
 const mergeBehavior = z.enum(['NORMAL', 'FORCE', 'DROP']);
 
 /**

@@ -18,6 +18,7 @@ import {
   recentChanges,
 } from '../../service/management/references.ts';
 import { commitLog, diffRefs, getContent, getContents, listEntries } from '../../service/management/reads.ts';
+import { revertCommit } from '../../service/management/revert.ts';
 import { commitOperations, mergeInto, refHeadMoves, transplantInto } from '../../service/management/writes.ts';
 import { collectGarbage } from '../../service/storage/gc.ts';
 import { listReleasedTables, reclaimReleasedTable } from '../../service/storage/released-tables.ts';
@@ -185,6 +186,20 @@ export function managementRouter(ctx: AppContext): Router {
       authorizeKeys: accessOf(req).mergeKeys(),
     });
     res.json(mergeResponseJson(result, ratDetails(req)));
+  });
+
+  /** Undo one commit of the branch with a new commit (Ratatouille's; Nessie has no revert). */
+  router.post('/trees/:ref/history/revert', async (req, res) => {
+    const body = requireBody(s.revertBody, req.body);
+    const meta = auditMeta(req, toStoreMeta(withCommitHeaders(body.commitMeta ?? {}, req.headers)));
+    const result = await revertCommit(ctx, ref(req), {
+      hash: body.hash,
+      meta,
+      dryRun: body.dryRun,
+      returnConflictAsResult: body.returnConflictAsResult,
+      authorizeKeys: accessOf(req).mergeKeys(),
+    });
+    res.json(result);
   });
 
   // ------------------------------------------------------------------------------------------------ rat extensions

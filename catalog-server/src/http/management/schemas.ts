@@ -195,6 +195,17 @@ export const transplantBody = z.object({
   ...mergeFlags,
 });
 
+/**
+ * `POST /trees/{branch}@{hash}/history/revert`: the commit of the branch to undo. Without `returnConflictAsResult` a
+ * key changed after it answers 409 (as a merge conflict does).
+ */
+export const revertBody = z.object({
+  hash: hashOrRelative('hash'),
+  commitMeta: commitMetaInput.partial({ message: true }).optional(),
+  dryRun: z.boolean().default(false),
+  returnConflictAsResult: z.boolean().default(false),
+});
+
 export const multipleContentsBody = z.object({
   requestedKeys: z.array(contentKey).min(1, { message: 'requestedKeys needs at least one key' }),
 });

@@ -55,11 +55,11 @@ describe('sourceCommits: the commits a merge or transplant takes from its source
   it('walks at most its limit below the source head, and says so when a commit may be further down', async () => {
     const first = await commit('main');
     for (let i = 0; i < 5; i++) await commit('main');
-    await assert.rejects(sourceCommits(store, 'main', [first], 3), (err: unknown) => {
+    await assert.rejects(sourceCommits(store, 'main', [first], { limit: 3 }), (err: unknown) => {
       assert.ok(err instanceof CommitNotOnReferenceError);
       assert.equal(err.data['searched'], 3);
       return true;
     });
-    assert.deepEqual(await sourceCommits(store, 'main', [first], 10), [first]);
+    assert.deepEqual(await sourceCommits(store, 'main', [first], { limit: 10 }), [first]);
   });
 });

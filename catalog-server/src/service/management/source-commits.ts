@@ -15,8 +15,8 @@ const PLAIN_HASH = /^[0-9a-fA-F]+$/;
  * ambiguous prefix), and `CommitNotOnReferenceError` (400) naming the hash as given and the reference for a commit
  * off its history. A `DETACHED` source names bare commits, which only need to exist.
  *
- * The check is one walk from the source head for all the hashes, down to the oldest of them and at most `limit`
- * commits (see `unreachedFrom`), so picking recent commits of a long history stays cheap; a commit further down is
+ * The check is one walk from the source head (or `opts.head`, a commit the caller read it at) for all the hashes, down
+ * to the oldest of them and at most `opts.limit` commits (see `unreachedFrom`), so picking recent commits of a long history stays cheap; a commit further down is
  * refused, and the message says to name a reference at it. With auth on, a caller who may not read every reference
  * never gets here with a hash off the source's history: the authorization step refuses it first, a hash that names
  * no commit alike (http/auth/middleware.ts), so these answers tell it nothing about other references' commits.
@@ -27,11 +27,13 @@ export async function sourceCommits(
   store: VersionStore,
   fromRefName: string,
   hashes: readonly string[],
-  limit = MEMBERSHIP_WALK_LIMIT,
+  opts: { limit?: number; head?: string } = {},
 ): Promise<string[]> {
+  const limit = opts.limit ?? MEMBERSHIP_WALK_LIMIT;
   const detached = fromRefName === DETACHED;
   // The source first: a reference that does not exist is its own 404, whatever the hashes.
-  const head = detached ? undefined : (await store.getReference(fromRefName)).hash;
+  const current = detached ? undefined : (await store.getReference(fromRefName)).hash;
+  const head = current === undefined ? undefined : (opts.head ?? current);
   // Relative lookups (`1a2b3c4d~1`) walk back from a commit of the source; plain ids are looked up as they are.
   const full = await Promise.all(
     hashes.map(async (h) =>

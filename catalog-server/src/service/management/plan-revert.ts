@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Content, ContentKey, DiffEntry, Operation } from '@ratatouille/catalog-client';
-import { formatKeyText } from '@ratatouille/catalog-client';
+import { keyId, type Content, type ContentKey, type DiffEntry, type Operation } from '../../store/types.ts';
 
 /** A key a revert cannot undo: the branch changed it again after the commit being reverted. */
 export interface RevertConflict {
   key: ContentKey;
-  /** `changed`: it holds other content now; `deleted`: it is gone; `created`: the commit deleted it, it is back. */
-  reason: 'changed' | 'deleted' | 'created';
+  /**
+   * `changed`: it holds other content now; `deleted`: it is gone; `created`: the commit deleted it, it is back;
+   * `not-empty`: a namespace the commit created that now holds tables, views or namespaces made after it.
+   */
+  reason: 'changed' | 'deleted' | 'created' | 'not-empty';
 }
 
 /**
@@ -14,9 +16,9 @@ export interface RevertConflict {
  * its first parent) goes back to the parent's content, or is deleted where the commit added it, provided the branch
  * still holds what the commit left there; a key changed since is a conflict, and then nothing is reverted. Content
  * goes back without its content id: a key that exists keeps its own, one that comes back gets a new one (the store's
- * rule for a new key). Pure: `changes` is the commit's diff, `head` the branch's content at those keys (by key text).
+ * rule for a new key). Pure: `changes` is the commit's diff, `head` the branch's content at those keys (by `keyId`).
  *
- * @example planRevert([{ key, from: before, to: after }], new Map([['db.t', after]])) // { operations: [PUT db.t before] }
+ * @example planRevert([{ key, from: before, to: after }], new Map([[keyId(key), after]])) // { operations: [PUT key before] }
  */
 export function planRevert(
   changes: readonly DiffEntry[],
@@ -25,14 +27,14 @@ export function planRevert(
   const operations: Operation[] = [];
   const conflicts: RevertConflict[] = [];
   for (const { key, from, to } of changes) {
-    const now = head.get(formatKeyText(key)) ?? null;
+    const now = head.get(keyId(key)) ?? null;
     if (!isDeepStrictEqual(now, to)) {
       conflicts.push({ key, reason: now === null ? 'deleted' : to === null ? 'created' : 'changed' });
       continue;
     }
     if (from === null) operations.push({ type: 'DELETE', key });
     else {
-      const { id: _id, ...content } = from as Content & { id?: string };
+      const { id: _id, ...content } = from;
       operations.push({ type: 'PUT', key, content });
     }
   }

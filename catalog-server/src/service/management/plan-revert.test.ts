@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Content, ContentKey } from '@ratatouille/catalog-client';
+import { keyId, type Content, type ContentKey } from '../../store/types.ts';
 import { planRevert } from './plan-revert.ts';
 
 const key = (...elements: string[]): ContentKey => ({ elements });
@@ -8,7 +8,11 @@ const table = (id: string, loc: string): Content => ({
   id,
   metadataLocation: loc,
   snapshotId: 1,
+  schemaId: 0,
+  specId: 0,
+  sortOrderId: 0,
 });
+const at = (...entries: Array<[ContentKey, Content]>) => new Map(entries.map(([k, c]) => [keyId(k), c]));
 
 describe('planning a revert', () => {
   it('puts changed keys back (without their content id), deletes added ones, re-creates deleted ones', () => {
@@ -23,23 +27,48 @@ describe('planning a revert', () => {
         { key: key('db', 'old'), from: dropped, to: null },
       ],
       // Key order in the content does not matter, only its value.
-      new Map([
-        ['db.orders', { snapshotId: 1, metadataLocation: 'm/2.json', id: 't1', type: 'ICEBERG_TABLE' }],
-        ['db.tmp', added],
-      ]),
+      at(
+        [
+          key('db', 'orders'),
+          {
+            sortOrderId: 0,
+            specId: 0,
+            schemaId: 0,
+            snapshotId: 1,
+            metadataLocation: 'm/2.json',
+            id: 't1',
+            type: 'ICEBERG_TABLE',
+          },
+        ],
+        [key('db', 'tmp'), added],
+      ),
     );
     assert.deepEqual(plan.conflicts, []);
     assert.deepEqual(plan.operations, [
       {
         type: 'PUT',
         key: key('db', 'orders'),
-        content: { type: 'ICEBERG_TABLE', metadataLocation: 'm/1.json', snapshotId: 1 },
+        content: {
+          type: 'ICEBERG_TABLE',
+          metadataLocation: 'm/1.json',
+          snapshotId: 1,
+          schemaId: 0,
+          specId: 0,
+          sortOrderId: 0,
+        },
       },
       { type: 'DELETE', key: key('db', 'tmp') },
       {
         type: 'PUT',
         key: key('db', 'old'),
-        content: { type: 'ICEBERG_TABLE', metadataLocation: 'o/1.json', snapshotId: 1 },
+        content: {
+          type: 'ICEBERG_TABLE',
+          metadataLocation: 'o/1.json',
+          snapshotId: 1,
+          schemaId: 0,
+          specId: 0,
+          sortOrderId: 0,
+        },
       },
     ]);
   });
@@ -53,11 +82,7 @@ describe('planning a revert', () => {
         { key: key('d'), from: table('4', 'd/1'), to: null },
         { key: key('e'), from: null, to: table('5', 'e/1') },
       ],
-      new Map([
-        ['a', table('1', 'a/2')],
-        ['b', table('2', 'b/3')],
-        ['d', table('9', 'd/9')],
-      ]),
+      at([key('a'), table('1', 'a/2')], [key('b'), table('2', 'b/3')], [key('d'), table('9', 'd/9')]),
     );
     assert.deepEqual(plan.operations, []);
     assert.deepEqual(plan.conflicts, [
@@ -71,7 +96,7 @@ describe('planning a revert', () => {
   it('keys with a dot in a name are told apart from nested ones', () => {
     const plan = planRevert(
       [{ key: key('a.b', 't'), from: null, to: table('1', 'x') }],
-      new Map([['a.b.t', table('1', 'x')]]), // the key text of a → b → t, another key
+      at([key('a', 'b', 't'), table('1', 'x')]), // the same dotted text, another key
     );
     assert.deepEqual(plan.conflicts, [{ key: key('a.b', 't'), reason: 'deleted' }]);
   });
