@@ -132,6 +132,10 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('status').filter({ hasText: 'Merged into main' }).waitFor();
     const log = await http('GET', `${server.url}/api/v2/trees/main/history?max-records=1`, undefined, etl);
     assert.deepEqual(log.body.logEntries[0].commitMeta.authors, ['rel'], 'the merge is recorded as the releaser’s');
+    // Its commit page: protected main takes no revert, and says how to undo it instead.
+    await page.getByRole('status').getByRole('link').first().click();
+    await page.locator('[data-test="revert-protected"]').waitFor();
+    assert.equal(await page.locator('[data-test="revert"]').count(), 0);
   });
 
   it('a merger of one namespace merges a branch that changed only it, and is refused one that reaches beyond', async () => {
@@ -174,6 +178,8 @@ describe('web UI with auth on, in a real browser', function () {
     await page.locator('h1.commit-message').waitFor();
     await page.getByText('Other changes').waitFor();
     assert.equal(await page.getByRole('alert').count(), 0);
+    // A reader is offered no revert.
+    assert.equal(await page.locator('[data-test="revert"]').count(), 0);
     // The same commit as a detached hash needs read on every reference: refused, and said so.
     const hash = new URL(page.url()).pathname.split('/').pop()!;
     await page.goto(`${server.url}/commits/${hash}`);

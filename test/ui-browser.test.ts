@@ -268,4 +268,31 @@ describe('web UI in a real browser', function () {
     assert.equal(await page.locator('tr.run').count(), 1102);
     assert.match(await page.locator('section > p.muted').first().innerText(), /^1102 runs$/);
   });
+
+  it("reverts PyIceberg's delete on its branch from the commit page, with a preview; a second revert is a conflict", async () => {
+    await page.goto(`${server.url}/history/feature`);
+    const overwrite = page.getByRole('listitem').filter({ hasText: 'overwrite shop.orders' }).first();
+    await overwrite.getByRole('link', { name: 'overwrite shop.orders' }).click();
+    const revert = page.locator('[data-test="revert"]');
+    await revert.getByRole('button', { name: 'Preview revert' }).click();
+    await revert.locator('li.revert-key').filter({ hasText: 'restore shop.orders' }).waitFor();
+    const before: any = await (await fetch(`${server.url}/api/v2/trees/feature`)).json();
+    await revert.getByRole('button', { name: 'Revert on feature' }).click();
+    await revert.getByRole('status').filter({ hasText: 'Reverted on feature at' }).waitFor();
+    const after: any = await (await fetch(`${server.url}/api/v2/trees/feature`)).json();
+    assert.notEqual(after.reference.hash, before.reference.hash);
+    assert.deepEqual(
+      (await py('feature', 'read')).rows.map((r) => r.id),
+      [1, 2, 3, 4, 5],
+      'PyIceberg reads the deleted row again',
+    );
+    await shot('commit-revert');
+    // The same commit again: the table changed since (the revert itself), so nothing is reverted.
+    await revert.getByRole('button', { name: 'Preview revert' }).click();
+    await revert
+      .locator('li.revert-conflict')
+      .filter({ hasText: 'shop.orders changed again after this commit' })
+      .waitFor();
+    assert.equal(await revert.getByRole('button', { name: 'Revert on feature' }).isDisabled(), true);
+  });
 });

@@ -1,27 +1,30 @@
 import { management } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
+import { RevertCommit } from '../components/revert-commit.tsx';
 import { TableChange } from '../components/table-change.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 
 /**
  * One commit: message, author, times, parents, properties, and the tables and other keys it changed. `via` is a
  * reference whose history holds the commit (the page it was opened from): it is read as `via@hash`, which a reader of
- * that reference may read, where a detached `@hash` needs the right to read every reference.
+ * that reference may read, where a detached `@hash` needs the right to read every reference. Opened from a branch, it
+ * offers to revert the commit there.
  */
 export function CommitPage({ hash, via }: { hash: string; via?: string }) {
   const at = (h: string) => (via ? `${via}@${h}` : `@${h}`);
   const link = (h: string) => `/commits/${h}${via ? `?ref=${seg(via)}` : ''}`;
   const commit = useAsync(async () => {
-    const [config, log] = await Promise.all([
+    const [config, log, ref] = await Promise.all([
       management.getConfig(),
       management.log(via ? `${seg(via)}@${hash}` : `@${hash}`, { maxRecords: 1, fetchAll: true }),
+      via ? management.getReference(via) : undefined,
     ]);
-    return { root: config.noAncestorHash, entry: log.logEntries[0] };
+    return { root: config.noAncestorHash, entry: log.logEntries[0], branch: ref?.type === 'BRANCH' ? ref.name : null };
   }, [hash, via]);
   if (commit.error) return <ErrorBox error={commit.error} />;
   if (!commit.data) return <Loading what="commit" />;
-  const { entry, root } = commit.data;
+  const { entry, root, branch } = commit.data;
   if (!entry) return <p className="muted">The root commit: an empty catalog every history starts from.</p>;
   const m = entry.commitMeta;
   const parent = m.parentCommitHashes[0];
@@ -72,6 +75,8 @@ export function CommitPage({ hash, via }: { hash: string; via?: string }) {
           </p>
         )}
       </div>
+      {/* Only from a branch's history: the commit is undone on that branch. */}
+      {branch && <RevertCommit key={`${branch}\n${m.hash}`} hash={m.hash} branch={branch} />}
       <h2>Tables changed</h2>
       {tables.length === 0 && <p className="muted">none</p>}
       {tables.map((o) => (
