@@ -4,8 +4,10 @@
  * `rat revert` over the same endpoint is in test/cli-management.test.ts; who may revert in test/auth-namespace-merges.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { http } from './support/server.ts';
-import { icebergHttpServer } from './support/iceberg-http.ts';
+import { icebergHttpServer, schema, viewVersion } from './support/iceberg-http.ts';
 
 describe('management API: revert a commit of a branch', function () {
   this.timeout(60_000);
@@ -114,6 +116,41 @@ describe('management API: revert a commit of a branch', function () {
     const undone = await revert(created);
     assert.equal(undone.status, 200, JSON.stringify(undone.body));
     assert.equal((await http('HEAD', fx.ice('/namespaces/later', 'rv'))).status, 404);
+  });
+
+  it('a table or view whose earlier metadata file is gone (as GC collects it) is not restored to it: 422', async () => {
+    const before1 = await setProperty('a', '6');
+    await setProperty('a', '7');
+    const change = await head();
+    rmSync(fileURLToPath(before1));
+    const table = await revert(change);
+    assert.equal(table.status, 422, JSON.stringify(table.body));
+    assert.match(table.body.message, /the metadata file rvn\.a had before it is gone/);
+    assert.deepEqual(table.body.error.type, 'UnprocessableEntityException');
+    const dry = await revert(change, { dryRun: true });
+    assert.equal(dry.status, 422, 'a dry run says so too');
+
+    const version = (sql: string, id: number) => ({ ...viewVersion(sql, ['rvn']), 'version-id': id });
+    const created = await http('POST', fx.ice('/namespaces/rvn/views', 'rv'), {
+      name: 'v',
+      schema,
+      'view-version': version('select 1', 1),
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const replaced = await http('POST', fx.ice('/namespaces/rvn/views/v', 'rv'), {
+      requirements: [],
+      updates: [
+        { action: 'add-view-version', 'view-version': version('select 2', 2) },
+        { action: 'set-current-view-version', 'view-version-id': -1 },
+      ],
+    });
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    const replacing = await head();
+    rmSync(fileURLToPath(created.body['metadata-location']));
+    const view = await revert(replacing);
+    assert.equal(view.status, 422, JSON.stringify(view.body));
+    assert.match(view.body.message, /the metadata file rvn\.v had before it is gone/);
+    assert.equal(await head(), replacing);
   });
 
   it('refuses a write without the head seen, a commit off the history, the root, with 400s; an unknown branch 404', async () => {
