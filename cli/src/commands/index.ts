@@ -14,6 +14,7 @@ export interface CommandModule {
 export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   auth: () => import('./auth.ts'),
   branch: () => import('./branch.ts'),
+  'cherry-pick': () => import('./cherry-pick.ts'),
   diff: () => import('./diff.ts'),
   env: () => import('./env.ts'),
   gc: () => import('./gc.ts'),
