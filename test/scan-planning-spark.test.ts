@@ -5,18 +5,19 @@ import { http } from './support/server.ts';
 /**
  * Server-side scan planning with Spark 4.1 and Iceberg 1.11's `RESTTableScan` (test/clients/scan_planning_spark.py):
  * the same queries through a catalog that plans in Spark and one with `scan-planning-mode=server` read the same rows,
- * over a partitioned merge-on-read table with position deletes (planned in plan tasks: more manifests than one
- * answer carries) and a small table (planned in one answer), with filters and time travel; and
- * what the endpoints refuse.
+ * over a partitioned merge-on-read table with position deletes per data file and per partition (planned in plan
+ * tasks: more manifests than one answer carries) and a small table (planned in one answer), with filters and time
+ * travel; and what the endpoints refuse.
  */
 describe('server-side scan planning with Spark', function () {
   const session = useClientSession('scan_planning_spark.py', { spark: true });
 
   it('wrote a table of many manifests with delete files', () => {
-    const w = session.step<{ deleteFiles: number; manifests: number }>(
+    const w = session.step<{ deleteFiles: number; partitionDeleteFiles: number; manifests: number }>(
       'write a partitioned merge-on-read table and a small one',
     );
     assert.ok(w.deleteFiles > 0, 'position delete files');
+    assert.ok(w.partitionDeleteFiles > 0, 'partition-scoped ones, which name no one data file');
     assert.ok(w.manifests > 4, `more manifests (${w.manifests}) than a plan answers with at once`);
   });
 

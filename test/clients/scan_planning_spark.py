@@ -43,6 +43,9 @@ def write():
         )
         q(f"INSERT INTO sp.events VALUES {rows}")
     q("DELETE FROM sp.events WHERE id % 7 = 0")
+    # The delete wrote a position delete file per data file; the update writes one per partition, which applies to
+    # every data file of its partition older than it.
+    q("ALTER TABLE sp.events SET TBLPROPERTIES ('write.delete.granularity' = 'partition')")
     q("UPDATE sp.events SET note = 'updated' WHERE region = 'us' AND id > 40")
     q("INSERT INTO sp.events VALUES (900, 'eu', TIMESTAMP '2026-01-02 09:00:00', 9.99, 'late', 1)")
     q("CREATE TABLE sp.small (id BIGINT, name STRING) USING iceberg TBLPROPERTIES ('format-version' = '2')")
@@ -51,6 +54,12 @@ def write():
     snaps = q("SELECT snapshot_id FROM sp.events.snapshots ORDER BY committed_at")
     return {
         "deleteFiles": q("SELECT count(*) AS n FROM sp.events.delete_files")[0]["n"],
+        # Partition-scoped: file_path bounds that are not one path (2147483546 is the file_path field id); Iceberg's
+        # writers leave them out then.
+        "partitionDeleteFiles": q(
+            "SELECT count(*) AS n FROM sp.events.delete_files WHERE lower_bounds[2147483546] IS NULL"
+            " OR lower_bounds[2147483546] <> upper_bounds[2147483546]"
+        )[0]["n"],
         "manifests": q("SELECT count(*) AS n FROM sp.events.manifests")[0]["n"],
         "snapshots": [str(s["snapshot_id"]) for s in snaps],
     }

@@ -110,6 +110,23 @@ describe('DeleteIndex', () => {
     assert.deepEqual(index.forDataFile(a, 1n, 1), [0, 1]);
   });
 
+  it("skips a partition's position delete file whose file_path bounds leave out the data file's path", () => {
+    const bounds = (p: string) => new Map([[DELETE_FILE_PATH_FIELD_ID, new Uint8Array(Buffer.from(p))]]);
+    const inPart = (p: string) => file(p, { partition: day(10) });
+    const index = new DeleteIndex([
+      entry(pos('b-to-d', day(10), { lowerBounds: bounds('s3://w/t/b'), upperBounds: bounds('s3://w/t/d') }), 5n),
+      entry(pos('unbounded', day(10)), 5n),
+      entry(pos('from-c', day(10), { lowerBounds: bounds('s3://w/t/c') }), 5n),
+      // A truncated upper bound: the prefix of the longest path ('s3://w/t/b…') with its last character raised.
+      entry(pos('to-trunc', day(10), { upperBounds: bounds('s3://w/t/c') }), 5n),
+    ]);
+    assert.deepEqual(index.forDataFile(inPart('s3://w/t/a.parquet'), 1n, 1), [1, 3]);
+    assert.deepEqual(index.forDataFile(inPart('s3://w/t/b.parquet'), 1n, 1), [0, 1, 3]);
+    assert.deepEqual(index.forDataFile(inPart('s3://w/t/c.parquet'), 1n, 1), [0, 1, 2]);
+    assert.deepEqual(index.forDataFile(inPart('s3://w/t/d'), 1n, 1), [0, 1, 2]);
+    assert.deepEqual(index.forDataFile(inPart('s3://w/t/d.parquet'), 1n, 1), [1, 2]);
+  });
+
   it('applies a deletion vector to its data file only, instead of the position delete files', () => {
     const deletes = [
       entry(pos('p-part', day(10)), 5n),

@@ -8,8 +8,9 @@
  * - A position delete file applies when its data sequence number is >= the data file's and either it references that
  *   file (its `referenced_data_file`, or in v2 a `file_path` column whose lower and upper bounds are the same path,
  *   as Java reads it) — then no other file — or it references none and has the same spec id and an equal partition
- *   tuple. Position deletes are never global: one written in an unpartitioned spec applies to the data files of that
- *   spec only.
+ *   tuple, and its `file_path` bounds, where it has them, take in the data file's path (compared as UTF-8 bytes, code
+ *   point order; a truncated bound still holds the paths it stood for). Position deletes are never global: one
+ *   written in an unpartitioned spec applies to the data files of that spec only.
  * - An equality delete file applies when its data sequence number is strictly greater than the data file's and it
  *   has the same spec id and an equal partition tuple, or its spec is unpartitioned (global), unless the two files'
  *   column metrics on its equality fields prove that no row can match (as Java prunes them; see equality-overlap.ts,
@@ -73,6 +74,8 @@ export class DeleteIndex {
   private readonly posByPartition = new Map<string, Group>();
   private readonly eqByPartition = new Map<string, Group>();
   private readonly eqGlobal: Group;
+  /** Per delete index, the `file_path` bounds of a partition-scoped position delete file (read when first needed). */
+  private readonly pathBounds = new Map<number, { lower?: Buffer; upper?: Buffer }>();
   /** Per delete index, the metrics test of an equality delete file (made when first needed). */
   private readonly eqTests = new Map<number, (data: FileMetrics) => boolean>();
 
@@ -140,10 +143,28 @@ export class DeleteIndex {
     if (dv && dv.seq >= seq) {
       out.push(dv.index);
     } else {
-      atLeast(this.posByPartition.get(key), seq, out);
+      const scoped: number[] = [];
+      atLeast(this.posByPartition.get(key), seq, scoped);
+      if (scoped.length > 0) {
+        const path = Buffer.from(file.filePath, 'utf8');
+        for (const i of scoped) if (this.mayReference(i, path)) out.push(i);
+      }
       atLeast(this.posByPath.get(file.filePath), seq, out);
     }
     return out.sort((a, b) => a - b);
+  }
+
+  /** Whether position delete file `index` may hold rows of the data file at `path`, by its `file_path` bounds. */
+  private mayReference(index: number, path: Buffer): boolean {
+    let b = this.pathBounds.get(index);
+    if (!b) {
+      const f = this.deletes[index].file;
+      const lower = f.lowerBounds?.get(DELETE_FILE_PATH_FIELD_ID);
+      const upper = f.upperBounds?.get(DELETE_FILE_PATH_FIELD_ID);
+      b = { lower: lower && Buffer.from(lower), upper: upper && Buffer.from(upper) };
+      this.pathBounds.set(index, b);
+    }
+    return !(b.lower && Buffer.compare(path, b.lower) < 0) && !(b.upper && Buffer.compare(path, b.upper) > 0);
   }
 
   private eqTest(index: number): (data: FileMetrics) => boolean {
