@@ -295,4 +295,42 @@ describe('web UI in a real browser', function () {
       .waitFor();
     assert.equal(await revert.getByRole('button', { name: 'Revert on feature' }).isDisabled(), true);
   });
+
+  it("copies feature's revert onto main from the commit page, with a preview, and PyIceberg reads it there", async () => {
+    // The page the revert linked to: its new commit on feature.
+    await page.goto(`${server.url}/history/feature`);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'Revert "overwrite shop.orders"' })
+      .getByRole('link')
+      .first()
+      .click();
+    const pick = page.locator('[data-test="cherry-pick"]');
+    // The message's first line is the title, the rest its body; the table went back a snapshot.
+    assert.equal(await page.locator('h1.commit-message').innerText(), 'Revert "overwrite shop.orders"');
+    assert.match(await page.locator('pre.commit-body').innerText(), /^This reverts commit [0-9a-f]{64}\.$/);
+    await page
+      .locator('.table-change[data-table="shop.orders"] .lost')
+      .filter({ hasText: '1 snapshot rolled back (overwrite)' })
+      .waitFor();
+    assert.equal(await pick.getByLabel('Target branch').inputValue(), 'main', 'the default branch is suggested');
+    await pick.getByRole('button', { name: 'Preview copy' }).click();
+    await pick.locator('li.pick-key').filter({ hasText: 'shop.orders' }).waitFor();
+    const before: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
+    await pick.getByRole('button', { name: 'Copy onto main' }).click();
+    await pick.getByRole('status').filter({ hasText: 'Copied onto main at' }).waitFor();
+    const log: any = await (await fetch(`${server.url}/api/v2/trees/main/history?max-records=1`)).json();
+    assert.deepEqual(log.logEntries[0].commitMeta.parentCommitHashes, [before.reference.hash]);
+    assert.match(log.logEntries[0].commitMeta.message, /^Revert "overwrite shop\.orders"/);
+    assert.deepEqual(
+      (await py('main', 'read')).rows.map((r) => r.id),
+      [1, 2, 3, 4, 5],
+      'main reads the row feature restored',
+    );
+    await shot('commit-cherry-pick');
+    // A branch that does not exist is said so, and nothing is copied.
+    await pick.getByLabel('Target branch').fill('nope');
+    await pick.getByRole('button', { name: 'Preview copy' }).click();
+    await pick.getByRole('alert').filter({ hasText: '404' }).waitFor();
+  });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RevertResponse } from '@ratatouille/catalog-client/management';
-import { errorText, management } from '../api.ts';
+import { management } from '../api.ts';
+import { useAction } from '../lib/use-action.ts';
 import { Link, seg } from '../router.tsx';
 import { useRefPermissions } from '../permissions.ts';
 import { Hash } from './status.tsx';
@@ -22,29 +23,16 @@ export function RevertCommit({ hash, branch }: { hash: string; branch: string })
   const perms = useRefPermissions([branch]);
   const [preview, setPreview] = useState<RevertResponse>();
   const [done, setDone] = useState<RevertResponse>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const step = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
   const dryRun = () =>
-    step(async () => {
+    run(async () => {
       setDone(undefined);
       setPreview(undefined);
       const head = await management.getReference(branch);
       setPreview(await management.revert(branch, head.hash, hash, { dryRun: true, returnConflictAsResult: true }));
     });
   const revert = (planned: RevertResponse) =>
-    step(async () => {
+    run(async () => {
       const r = await management.revert(branch, planned.from, hash, { returnConflictAsResult: true });
       if (r.conflicts.length > 0) setPreview(r);
       else {

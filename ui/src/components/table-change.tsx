@@ -1,5 +1,5 @@
 import { loadTable, ApiError } from '../api.ts';
-import { snapshotsAdded, schemaChanges, totals } from '../lib/table-changes.ts';
+import { snapshotsAdded, snapshotsLost, schemaChanges, totals } from '../lib/table-changes.ts';
 import type { TableMetadataView } from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
@@ -52,6 +52,7 @@ export function TableChange({
       </div>
     );
   const snaps = snapshotsAdded(before, after);
+  const lost = snapshotsLost(before, after);
   const t = totals(snaps);
   const schema = schemaChanges(before, after);
   return (
@@ -68,6 +69,14 @@ export function TableChange({
           <span className="removed">−{fmt(t.deletedRecords)} rows</span>, +{t.addedDataFiles} / −{t.deletedDataFiles}{' '}
           data files{t.addedDeleteFiles ? `, +${t.addedDeleteFiles} delete files` : ''}, +{bytes(t.addedBytes)}
         </span>
+        {lost && (
+          <span className="lost">
+            {' · '}
+            {lost.snapshots.length} snapshot{lost.snapshots.length === 1 ? '' : 's'}{' '}
+            {lost.kind === 'rolled-back' ? 'rolled back' : 'expired'} (
+            {lost.snapshots.map((s) => s.summary.operation).join(', ')})
+          </span>
+        )}
       </div>
       {snaps.length > 0 && (
         <table className="grid snapshots">

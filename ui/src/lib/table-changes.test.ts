@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { schemaChanges, snapshotsAdded, totals } from './table-changes.ts';
+import { schemaChanges, snapshotsAdded, snapshotsLost, totals } from './table-changes.ts';
 import type { TableMetadataView } from './table-metadata.ts';
 
 const md = (snapshots: Array<[string, number, Record<string, string>]>, fields: any[]): TableMetadataView =>
@@ -51,6 +51,22 @@ describe('table changes from snapshot summaries', () => {
       removedBytes: 0,
     });
     assert.equal(snapshotsAdded(undefined, after).length, 3);
+  });
+
+  it('tells a table that went back to an earlier snapshot from one whose old snapshots were expired', () => {
+    const at = (m: TableMetadataView, current: string) => ({ ...m, 'current-snapshot-id': current });
+    const reverted = snapshotsLost(at(after, '9007199254740995'), at(before, '9007199254740993'));
+    assert.equal(reverted?.kind, 'rolled-back');
+    assert.deepEqual(
+      reverted?.snapshots.map((s) => s['snapshot-id']),
+      ['9007199254740994', '9007199254740995'],
+    );
+    const expired = md([['9007199254740995', 3, { operation: 'delete' }]], [f(1, 'key')]);
+    const lost = snapshotsLost(at(after, '9007199254740995'), at(expired, '9007199254740995'));
+    assert.equal(lost?.kind, 'expired');
+    assert.equal(lost?.snapshots.length, 2);
+    assert.equal(snapshotsLost(after, after), undefined);
+    assert.equal(snapshotsLost(undefined, after), undefined);
   });
 
   it('diffs schemas by field id', () => {

@@ -1,5 +1,6 @@
 import {
   currentSchema,
+  currentSnapshotId,
   typeText,
   type NestedField,
   type SnapshotView,
@@ -35,6 +36,26 @@ export function snapshotsAdded(before: TableMetadataView | undefined, after: Tab
         Number(a['sequence-number'] ?? 0) - Number(b['sequence-number'] ?? 0) ||
         Number(a['timestamp-ms']) - Number(b['timestamp-ms']),
     );
+}
+
+/**
+ * The snapshots `before` had and `after` lost, oldest first, and why: `rolled-back` when the table's current snapshot
+ * went back to one of `before`'s (a revert, `rollback_to_snapshot`), `expired` when it stayed and older ones went
+ * (`expire_snapshots`); undefined when none was lost.
+ *
+ * @example snapshotsLost(mdAtCommit, mdAfterRevert)?.kind // 'rolled-back'
+ */
+export function snapshotsLost(
+  before: TableMetadataView | undefined,
+  after: TableMetadataView,
+): { kind: 'rolled-back' | 'expired'; snapshots: SnapshotView[] } | undefined {
+  if (!before) return undefined;
+  const lost = snapshotsAdded(after, before);
+  if (lost.length === 0) return undefined;
+  const [was, now] = [currentSnapshotId(before), currentSnapshotId(after)];
+  const wentBack =
+    was !== now && (now === undefined || (before.snapshots ?? []).some((s) => id(s['snapshot-id']) === now));
+  return { kind: wentBack ? 'rolled-back' : 'expired', snapshots: lost };
 }
 
 /** Sums the standard summary fields of `snapshots`. */
