@@ -113,6 +113,37 @@ describe('git lockstep hooks, one by one (real git, real server)', function () {
     assert.equal(await catalog.head('main'), head, 'running sync twice does nothing the second time');
   });
 
+  it('git revert of a code merge names the rat revert that undoes its data merge; the data stays until then', async () => {
+    await repo.ok('checkout', 'main');
+    await repo.ok('checkout', '-b', 'rv');
+    await catalog.putTable('rv', 'db.rv', 'file:///rv.json');
+    await repo.commitFile('rv.txt', 'rv');
+    await repo.ok('checkout', 'main');
+    await repo.ok('merge', '--no-ff', '-q', '-m', 'merge rv', 'rv');
+    const merge = await repo.head();
+    const dataMerge = (await catalog.link(merge))!.dataHash.slice(0, 12);
+    assert.ok((await catalog.tables('main')).includes('db.rv'), 'the merge brought the data');
+
+    const reverted = await repo.ok('revert', '--no-edit', '-m', '1', merge);
+    const said = reverted.stdout + reverted.stderr;
+    assert.match(
+      said,
+      new RegExp(
+        `this reverts code merge ${merge.slice(0, 12)}; the data it merged \\(commit ${dataMerge} on "main"\\) stays`,
+      ),
+    );
+    assert.match(said, new RegExp(`To undo that data too: rat revert ${dataMerge} --on main`));
+    assert.ok((await catalog.tables('main')).includes('db.rv'), 'reverting code moves code only');
+
+    const undone = await repo.rat(['revert', dataMerge, '--on', 'main']);
+    assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+    assert.ok(!(await catalog.tables('main')).includes('db.rv'));
+    // A revert of a commit that merged no data says nothing.
+    await repo.commitFile('after.txt', 'x');
+    const other = await repo.ok('revert', '--no-edit', 'HEAD');
+    assert.doesNotMatch(other.stdout + other.stderr, /rat revert/);
+  });
+
   it('rat sync merges the data of a merge made where no hook ran (forge), once', async () => {
     await repo.ok('checkout', '-b', 'd');
     await catalog.putTable('d', 'db.d', 'file:///d.json');

@@ -4,11 +4,13 @@ import { guarded } from '../internal/guard.ts';
 import { recordCodeLink } from '../record-code-link.ts';
 import type { GitSyncIO, HookOutcome } from '../types.ts';
 import { applyCodeMerge } from './apply-code-merge.ts';
+import { hintDataRevert } from './revert-hint.ts';
 
 /**
  * post-commit: records code sha → the data head it saw, on the server. A merge commit made by `git commit` after
- * resolving code conflicts (git runs post-commit, not post-merge, then) also merges the data. Detached commits and
- * rebase picks are left to post-rewrite. Always exit 0.
+ * resolving code conflicts (git runs post-commit, not post-merge, then) also merges the data. A `git revert` of a code
+ * merge names the `rat revert` of its data merge. Detached commits and rebase picks are left to post-rewrite. Always
+ * exit 0.
  *
  * @example await onPostCommit(io)
  */
@@ -37,5 +39,6 @@ export async function onPostCommit(io: GitSyncIO): Promise<HookOutcome> {
       io.report.info(`commit ${sha.slice(0, 12)} ↔ data ${link.dataRef}@${link.dataHash.slice(0, 12)}`);
     },
   );
+  await hintDataRevert(io, await commitMessage(io, sha));
   return { exitCode: 0 };
 }
