@@ -3,8 +3,8 @@ import type { MergeResponse, Reference } from '@ratatouille/catalog-client/manag
 import { management } from '../api.ts';
 import { useAction } from '../lib/use-action.ts';
 import { permissionsFor } from '../permissions.ts';
-import { Link, seg } from '../router.tsx';
 import { Hash } from './status.tsx';
+import { Landed } from './landed.tsx';
 
 interface Preview {
   target: Reference;
@@ -82,15 +82,7 @@ export function CherryPickCommit({ hash, source, suggested }: { hash: string; so
           {denied ?? error}
         </p>
       )}
-      {done?.resultantTargetHash && (
-        <p className="ok" role="status">
-          Copied onto {done.targetBranch} at{' '}
-          <Link href={`/commits/${done.resultantTargetHash}?ref=${seg(done.targetBranch)}`}>
-            <Hash hash={done.resultantTargetHash} />
-          </Link>
-          . <Link href={`/history/${seg(done.targetBranch)}`}>See the history</Link>
-        </p>
-      )}
+      {done && <Landed what="Copied onto" branch={done.targetBranch} hash={done.resultantTargetHash} />}
       {preview && (
         <div className="cherry-pick-preview">
           <p>

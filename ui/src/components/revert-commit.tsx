@@ -2,9 +2,9 @@ import { useState } from 'react';
 import type { RevertResponse } from '@ratatouille/catalog-client/management';
 import { management } from '../api.ts';
 import { useAction } from '../lib/use-action.ts';
-import { Link, seg } from '../router.tsx';
 import { useRefPermissions } from '../permissions.ts';
 import { Hash } from './status.tsx';
+import { Landed } from './landed.tsx';
 
 const WHY: Record<RevertResponse['conflicts'][number]['reason'], string> = {
   changed: 'changed again after this commit',
@@ -67,21 +67,12 @@ export function RevertCommit({ hash, branch }: { hash: string; branch: string })
         </p>
       )}
       {done && (
-        <p className="ok" role="status">
-          Reverted on {done.branch}
-          {done.to ? (
-            <>
-              {' '}
-              at{' '}
-              <Link href={`/commits/${done.to}?ref=${seg(done.branch)}`}>
-                <Hash hash={done.to} />
-              </Link>
-            </>
-          ) : (
-            ' (this commit changed nothing)'
-          )}
-          . <Link href={`/history/${seg(done.branch)}`}>See the history</Link>
-        </p>
+        <Landed
+          what="Reverted on"
+          branch={done.branch}
+          hash={done.to}
+          note={done.to ? undefined : ' (this commit changed nothing)'}
+        />
       )}
       {preview && <RevertPreview preview={preview} busy={busy} onRevert={() => void revert(preview)} />}
     </div>

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import type { MergeResponse, Reference } from '@ratatouille/catalog-client/management';
 import { compareRefs, errorText, management, unlessRefused } from '../api.ts';
-import { Link, navigate, seg } from '../router.tsx';
+import { navigate, seg } from '../router.tsx';
 import { RefPair } from './diff.tsx';
+import { Landed } from '../components/landed.tsx';
 import { TableChange } from '../components/table-change.tsx';
 import { Hash } from '../components/status.tsx';
 import { permissionsFor, useRefPermissions } from '../permissions.ts';
@@ -98,20 +99,12 @@ export function MergePage({ from, into }: { from: string; into: string }) {
         </p>
       )}
       {merged && (
-        <p className="ok" role="status">
-          Merged into {merged.targetBranch}
-          {merged.resultantTargetHash && (
-            <>
-              {' '}
-              at{' '}
-              <Link href={`/commits/${merged.resultantTargetHash}?ref=${seg(merged.targetBranch)}`}>
-                <Hash hash={merged.resultantTargetHash} />
-              </Link>
-            </>
-          )}
-          {!merged.wasApplied && ' (nothing to merge: already up to date)'}.{' '}
-          <Link href={`/history/${seg(merged.targetBranch)}`}>See the history</Link>
-        </p>
+        <Landed
+          what="Merged into"
+          branch={merged.targetBranch}
+          hash={merged.resultantTargetHash}
+          note={merged.wasApplied ? undefined : ' (nothing to merge: already up to date)'}
+        />
       )}
       {shown && <PreviewView preview={shown} onMerge={merge} busy={busy || !mayMerge} />}
     </section>
