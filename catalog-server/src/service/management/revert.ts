@@ -9,7 +9,14 @@ import {
   StorageObjectNotFoundError,
   UnprocessableEntityError,
 } from '../../errors/index.ts';
-import { keyId, type CommitMeta, type DiffEntry, type KeyAuthorizer, type Operation } from '../../store/types.ts';
+import {
+  keyId,
+  type CommitMeta,
+  type Content,
+  type DiffEntry,
+  type KeyAuthorizer,
+  type Operation,
+} from '../../store/types.ts';
 import { requireMetadataFile } from '../iceberg/metadata-io.ts';
 import { formatContentKey } from './content-key.ts';
 import { planRevert, type RevertConflict } from './plan-revert.ts';
@@ -45,6 +52,8 @@ export interface RevertInput {
 
 /** A revert's diff is read this many keys a page. */
 const DIFF_PAGE = 1_000;
+/** Metadata files checked at once before a revert restores tables and views to them. */
+const CHECKS_AT_ONCE = 16;
 
 /**
  * Undoes commit `input.hash` of the branch `{ref}` names (its head as the caller saw it, `main@<hash>`): the keys the
@@ -72,7 +81,8 @@ export async function revertCommit(ctx: AppContext, ref: RefPath, input: RevertI
     changes.map((c) => c.key),
   );
   const planned = planRevert(changes, now);
-  const plan = planned.conflicts.length > 0 ? planned : { ...planned, conflicts: await stillHeld(ctx, head, planned) };
+  const plan =
+    planned.conflicts.length > 0 ? planned : { ...planned, conflicts: await stillHeld(ctx, head, planned, now) };
   const result: RevertResult = {
     branch: target.name,
     reverted,
@@ -113,12 +123,17 @@ async function wholeDiff(ctx: AppContext, from: string, to: string): Promise<Dif
  * A namespace the revert would delete that holds keys made after the reverted commit (which it leaves): deleting it
  * would leave them in a namespace that no longer exists, so it is a conflict, as a key changed since is.
  */
-async function stillHeld(ctx: AppContext, head: string, plan: { operations: Operation[] }): Promise<RevertConflict[]> {
+async function stillHeld(
+  ctx: AppContext,
+  head: string,
+  plan: { operations: Operation[] },
+  now: ReadonlyMap<string, Content>,
+): Promise<RevertConflict[]> {
   const deleted = new Set(plan.operations.filter((op) => op.type === 'DELETE').map((op) => keyId(op.key)));
   const conflicts: RevertConflict[] = [];
   for (const op of plan.operations) {
-    if (op.type !== 'DELETE') continue;
     // Only a namespace has keys below it; the pages are read until one stays (most answer in the first).
+    if (op.type !== 'DELETE' || now.get(keyId(op.key))?.type !== 'NAMESPACE') continue;
     let token: string | undefined;
     do {
       const below = await ctx.store.listEntries(head, { prefix: op.key.elements, maxRecords: 500, pageToken: token });
@@ -137,15 +152,27 @@ async function stillHeld(ctx: AppContext, head: string, plan: { operations: Oper
 
 /** 422 when a table or view would go back to a metadata file that is gone (GC collected it, or it was deleted). */
 async function requireRestorable(ctx: AppContext, r: RevertResult): Promise<void> {
+  const restored = r.operations.flatMap((op) =>
+    op.type === 'PUT' && op.content.type !== 'NAMESPACE'
+      ? [{ key: op.key, location: op.content.metadataLocation }]
+      : [],
+  );
   const gone: string[] = [];
-  for (const op of r.operations) {
-    if (op.type !== 'PUT' || op.content.type === 'NAMESPACE') continue;
-    try {
-      await requireMetadataFile(ctx, op.content.metadataLocation);
-    } catch (err) {
-      if (!(err instanceof StorageObjectNotFoundError)) throw err;
-      gone.push(formatContentKey(op.key));
-    }
+  // A few checks at a time: on an object store each is a HEAD request.
+  for (let i = 0; i < restored.length; i += CHECKS_AT_ONCE) {
+    const batch = restored.slice(i, i + CHECKS_AT_ONCE);
+    const found = await Promise.all(
+      batch.map((t) =>
+        requireMetadataFile(ctx, t.location).then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof StorageObjectNotFoundError) return false;
+            throw err;
+          },
+        ),
+      ),
+    );
+    for (const [j, t] of batch.entries()) if (!found[j]) gone.push(formatContentKey(t.key));
   }
   if (gone.length === 0) return;
   throw new UnprocessableEntityError(
