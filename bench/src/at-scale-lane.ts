@@ -70,9 +70,9 @@ async function batched(store: SqliteVersionStore, n: number, fn: (i: number) => 
 /**
  * Versioning where Nessie's users report trouble (4–5 s to list branches next to 38k tags, ~5 s for a 10k-key diff,
  * minutes for a merge over thousands of merge commits): listing references next to 100,000 tags, the merge base of a
- * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys. Fixtures are built
- * through the store API in a temp folder (synchronous=OFF while populating), then measured on the store (FULL) and
- * over HTTP on the same database. Then, each on a fresh server, listing tables in a large catalog
+ * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys and the revert (dry run)
+ * of a merge that brought them. Fixtures are built through the store API in a temp folder (synchronous=OFF while
+ * populating), then measured on the store (FULL) and over HTTP on the same database. Then, each on a fresh server, listing tables in a large catalog
  * (`runCatalogListing`) and commit cost against a table's history length (`runCommitHistory`).
  *
  * @example await runAtScaleLane(QUICK_AT_SCALE, rec)
@@ -93,6 +93,7 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
     let forkHead = '';
     let diffFrom = '';
     let diffTo = '';
+    let wideMerge = '';
     try {
       store.db.pragma('synchronous = OFF');
       const t0 = performance.now();
@@ -133,6 +134,16 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
         wide = (await store.commit('wide', wide, { message: 'wide' }, ops)).hash;
       }
       diffTo = wide;
+      // One commit that brings all of them: `wide` merged into a branch of its own, for the revert below.
+      await store.createReference('undo', 'BRANCH', diffFrom);
+      const merged = await store.merge({
+        fromRefName: 'wide',
+        fromHash: wide,
+        toBranch: 'undo',
+        meta: { message: 'wide' },
+      });
+      if (!merged.wasApplied) throw new Error('the fixture merge of wide was not applied');
+      wideMerge = merged.resultantTargetHash;
 
       const t1 = performance.now();
       await batched(store, w.tags, (i) => store.createReference(`v${i}`, 'TAG', main));
@@ -206,6 +217,14 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
       await firstAndWarm('http', `diff of ${w.diffKeys} keys`, async () => {
         const n = await api.diffAll(`main@${diffFrom}`, `wide@${diffTo}`);
         if (n !== w.diffKeys) throw new Error(`diff has ${n} entries, expected ${w.diffKeys}`);
+      });
+      // Undoing that merge (its diff, the branch's content at every key, the plan) as a dry run, so it repeats.
+      await firstAndWarm('http', `revert of a ${w.diffKeys}-key merge`, async () => {
+        const r = await api.client.json('POST', `/trees/${encodeURIComponent(`undo@${wideMerge}`)}/history/revert`, {
+          hash: wideMerge,
+          dryRun: true,
+        });
+        if (r.operations.length !== w.diffKeys) throw new Error(`the revert plans ${r.operations.length} operations`);
       });
     } finally {
       api.close();
