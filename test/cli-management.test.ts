@@ -310,7 +310,7 @@ describe('rat management commands (real binary)', function () {
     assert.equal(gone.code, 1, gone.stdout + gone.stderr);
     assert.match(
       gone.stderr,
-      /^rat: 422 [A-Z_]+: Cannot revert [0-9a-f]{12} on rv: the metadata file rvn\.rvb had before it is gone/,
+      /^rat: 422 [A-Z_]+: Cannot revert [0-9a-f]{12} on rv: the earlier metadata file of rvn\.rvb is gone/,
     );
     assert.equal(await location('rvb'), changed);
 

@@ -125,7 +125,7 @@ describe('management API: revert a commit of a branch', function () {
     rmSync(fileURLToPath(before1));
     const table = await revert(change);
     assert.equal(table.status, 422, JSON.stringify(table.body));
-    assert.match(table.body.message, /the metadata file rvn\.a had before it is gone/);
+    assert.match(table.body.message, /the earlier metadata file of rvn\.a is gone/);
     assert.deepEqual(table.body.error.type, 'UnprocessableEntityException');
     const dry = await revert(change, { dryRun: true });
     assert.equal(dry.status, 422, 'a dry run says so too');
@@ -149,7 +149,7 @@ describe('management API: revert a commit of a branch', function () {
     rmSync(fileURLToPath(created.body['metadata-location']));
     const view = await revert(replacing);
     assert.equal(view.status, 422, JSON.stringify(view.body));
-    assert.match(view.body.message, /the metadata file rvn\.v had before it is gone/);
+    assert.match(view.body.message, /the earlier metadata file of rvn\.v is gone/);
     assert.equal(await head(), replacing);
   });
 

@@ -176,8 +176,8 @@ async function requireRestorable(ctx: AppContext, r: RevertResult): Promise<void
   }
   if (gone.length === 0) return;
   throw new UnprocessableEntityError(
-    `Cannot revert ${r.reverted.slice(0, 12)} on ${r.branch}: the metadata file ${gone.join(', ')} had before it is ` +
-      'gone (collected by GC?), so restoring would point at a missing file; nothing changed.',
+    `Cannot revert ${r.reverted.slice(0, 12)} on ${r.branch}: the earlier metadata file of ${gone.join(', ')} is gone ` +
+      '(collected by GC?), so restoring it would point at a missing file; nothing changed.',
     { branch: r.branch, reverted: r.reverted, keys: gone },
   );
 }
