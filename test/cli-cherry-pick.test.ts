@@ -79,6 +79,10 @@ describe('rat cherry-pick (real binary)', function () {
     const meta = log.body.logEntries[0].commitMeta;
     assert.deepEqual([meta.hash, meta.message, meta.authors], [after, 'put hotfix', ['bo']]);
     assert.deepEqual(meta.parentCommitHashes, [before], 'a commit of its own on main, not a merge');
+    // The same commit again: its change is there already, and the output says so.
+    const again = await rat('cherry-pick', fix.slice(0, 12), '--from', 'fix');
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.stdout, /^ {5}hotfix: already the same on the target$/m);
   });
 
   it('a key both branches changed is a conflict: exit code 2, nothing copied; --json gives the answer', async () => {

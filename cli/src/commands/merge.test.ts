@@ -18,5 +18,9 @@ describe('rat merge output', () => {
     assert.equal(detailLine({ key, mergeBehavior: 'NORMAL', outcome: 'TAKEN' }), '     db.orders');
     assert.equal(detailLine({ key, mergeBehavior: 'FORCE', outcome: 'TAKEN' }), "  F  db.orders: source's version");
     assert.equal(detailLine({ key, mergeBehavior: 'DROP', outcome: 'KEPT' }), "  K  db.orders: target's version kept");
+    assert.equal(
+      detailLine({ key, mergeBehavior: 'NORMAL', outcome: 'IDENTICAL' }),
+      '     db.orders: already the same on the target',
+    );
   });
 });

@@ -18,7 +18,8 @@ interface MergeOpts extends ServerOpts {
 
 /**
  * One line per key: a marker (R = both sides changed it and the catalog merged the content, F = forced to the
- * source, D = dropped, blank = taken from the source) and, for merged tables, what was replayed.
+ * source, K = the target's kept, blank = taken from the source, or already the same there) and, for merged tables,
+ * what was replayed.
  *
  * @example detailLine({ key, mergeBehavior: 'NORMAL', outcome: 'RESOLVED', resolution: { summary: 'replayed 1 snapshot' } })
  * // → '  R  db.orders: replayed 1 snapshot'
@@ -29,7 +30,13 @@ export function detailLine(d: MergeResponse['details'][number]): string {
     d.outcome === 'RESOLVED' ? 'R' : d.mergeBehavior === 'FORCE' ? 'F' : d.mergeBehavior === 'DROP' ? 'K' : ' ';
   const what =
     d.resolution?.summary ??
-    (d.mergeBehavior === 'FORCE' ? "source's version" : d.mergeBehavior === 'DROP' ? "target's version kept" : '');
+    (d.mergeBehavior === 'FORCE'
+      ? "source's version"
+      : d.mergeBehavior === 'DROP'
+        ? "target's version kept"
+        : d.outcome === 'IDENTICAL'
+          ? 'already the same on the target'
+          : '');
   return `  ${marker}  ${keyText(d.key)}${what ? `: ${what}` : ''}`;
 }
 
