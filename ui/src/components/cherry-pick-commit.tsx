@@ -95,7 +95,11 @@ export function CherryPickCommit({ hash, source, suggested }: { hash: string; so
               {preview.result.details.map((d) => (
                 <li key={d.key.elements.join('\x1f')} className={d.conflict ? 'pick-conflict' : 'pick-key'}>
                   <code>{d.key.elements.join('.')}</code>{' '}
-                  {d.conflict ? `conflict: ${d.conflict.message}` : (d.resolution?.summary ?? 'copied')}
+                  {d.conflict
+                    ? `conflict: ${d.conflict.message}`
+                    : d.outcome === 'IDENTICAL'
+                      ? 'already the same there'
+                      : (d.resolution?.summary ?? 'copied')}
                 </li>
               ))}
             </ul>
