@@ -16,10 +16,11 @@ const PLAIN_HASH = /^[0-9a-fA-F]+$/;
  * off its history. A `DETACHED` source names bare commits, which only need to exist.
  *
  * The check is one walk from the source head (or `opts.head`, a commit the caller read it at) for all the hashes, down
- * to the oldest of them and at most `opts.limit` commits (see `unreachedFrom`), so picking recent commits of a long history stays cheap; a commit further down is
- * refused, and the message says to name a reference at it. With auth on, a caller who may not read every reference
- * never gets here with a hash off the source's history: the authorization step refuses it first, a hash that names
- * no commit alike (http/auth/middleware.ts), so these answers tell it nothing about other references' commits.
+ * to the oldest of them and at most `opts.limit` commits (see `unreachedFrom`), so picking recent commits of a long
+ * history stays cheap; a commit further down is refused, and the message says to name a reference at it. With auth
+ * on, a caller who may not read every reference never gets here with a hash off the source's history: the
+ * authorization step refuses it first, a hash that names no commit alike (http/auth/middleware.ts), so these answers
+ * tell it nothing about other references' commits.
  *
  * @example await sourceCommits(store, 'dev', ['5e6f7a8b', '5e6f7a8b~1']) // ['5e6f7a8b…', '<its parent>…']
  */
