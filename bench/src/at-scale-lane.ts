@@ -72,8 +72,9 @@ async function batched(store: SqliteVersionStore, n: number, fn: (i: number) => 
  * minutes for a merge over thousands of merge commits): listing references next to 100,000 tags, the merge base of a
  * branch forked before 10,000 merge commits (and the merge itself), a diff of 10,000 keys and the revert (dry run)
  * of a merge that brought them. Fixtures are built through the store API in a temp folder (synchronous=OFF while
- * populating), then measured on the store (FULL) and over HTTP on the same database. Then, each on a fresh server, listing tables in a large catalog
- * (`runCatalogListing`) and commit cost against a table's history length (`runCommitHistory`).
+ * populating), then measured on the store (FULL) and over HTTP on the same database. Then, each on a fresh server,
+ * listing tables in a large catalog (`runCatalogListing`) and commit cost against a table's history length
+ * (`runCommitHistory`).
  *
  * @example await runAtScaleLane(QUICK_AT_SCALE, rec)
  */

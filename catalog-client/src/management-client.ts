@@ -35,8 +35,8 @@ type Args<F> = F extends (t: ManagementTransport, ...rest: infer R) => unknown ?
 /**
  * Typed client for the management API (`/api/v2`, Nessie REST v2 shapes). It works against Ratatouille and against
  * a real Nessie server alike. Used by the `rat` CLI and git-sync. One method per endpoint, each the request of its
- * resource in `management/` (references, contents, commits, diff, history, merge, revert, git lockstep, maintenance) on this client's
- * connection, with that request's parameters and answer.
+ * resource in `management/` (references, contents, commits, diff, history, merge, revert, git lockstep, maintenance)
+ * on this client's connection, with that request's parameters and answer.
  *
  * @example
  *   const api = new ManagementClient({ server: 'http://127.0.0.1:8181' });

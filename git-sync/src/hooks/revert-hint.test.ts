@@ -7,7 +7,7 @@ const CODE_MERGE = 'a'.repeat(40);
 const DATA_MERGE = 'd'.repeat(64);
 const message = `Revert "merge rv"\n\nThis reverts commit ${CODE_MERGE}, reversing\nchanges made to ${'b'.repeat(40)}.\n`;
 
-/** An IO whose catalog links CODE_MERGE to `dataCommit` on main and answers `history` with that commit and `mainLog`. */
+/** An IO whose catalog links CODE_MERGE to `dataCommit` on main; `history` answers that commit, and `mainLog`. */
 function setup(dataCommit: DataLogEntry, mainLog: DataLogEntry[] = []) {
   const { catalog } = recordingCatalog();
   catalog.getLink = async (sha) =>
