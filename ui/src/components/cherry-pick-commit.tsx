@@ -3,7 +3,7 @@ import type { MergeResponse, Reference } from '@ratatouille/catalog-client/manag
 import { management } from '../api.ts';
 import { useAction } from '../lib/use-action.ts';
 import { permissionsFor } from '../permissions.ts';
-import { Hash } from './status.tsx';
+import { Hash, StepStatus } from './status.tsx';
 import { Landed } from './landed.tsx';
 
 interface Preview {
@@ -76,12 +76,7 @@ export function CherryPickCommit({ hash, source, suggested }: { hash: string; so
           Preview copy
         </button>
       </form>
-      {busy && <p className="muted">Working…</p>}
-      {(denied ?? error) && (
-        <p className="error" role="alert">
-          {denied ?? error}
-        </p>
-      )}
+      <StepStatus busy={busy} error={denied ?? error} />
       {done && <Landed what="Copied onto" branch={done.targetBranch} hash={done.resultantTargetHash} />}
       {preview && (
         <div className="cherry-pick-preview">

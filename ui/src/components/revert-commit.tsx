@@ -3,7 +3,7 @@ import type { RevertResponse } from '@ratatouille/catalog-client/management';
 import { management } from '../api.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useRefPermissions } from '../permissions.ts';
-import { Hash } from './status.tsx';
+import { Hash, StepStatus } from './status.tsx';
 import { Landed } from './landed.tsx';
 
 const WHY: Record<RevertResponse['conflicts'][number]['reason'], string> = {
@@ -60,12 +60,7 @@ export function RevertCommit({ hash, branch }: { hash: string; branch: string })
       <button type="button" disabled={busy} onClick={() => void dryRun()}>
         Preview revert
       </button>
-      {busy && <p className="muted">Working…</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StepStatus busy={busy} error={error} />
       {done && (
         <Landed
           what="Reverted on"

@@ -13,6 +13,20 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
+/** A write action's state under its buttons (see `useAction`): "Working…" while a step runs, its failure after. */
+export function StepStatus({ busy, error }: { busy: boolean; error?: string }) {
+  return (
+    <>
+      {busy && <p className="muted">Working…</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
 export function NotFound({ what }: { what: string }) {
   return <p className="error">Nothing here: {what}</p>;
 }

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { MergeResponse, Reference } from '@ratatouille/catalog-client/management';
-import { compareRefs, errorText, management, unlessRefused } from '../api.ts';
+import { compareRefs, management, unlessRefused } from '../api.ts';
+import { useAction } from '../lib/use-action.ts';
 import { navigate, seg } from '../router.tsx';
 import { RefPair } from './diff.tsx';
 import { Landed } from '../components/landed.tsx';
 import { TableChange } from '../components/table-change.tsx';
-import { Hash } from '../components/status.tsx';
+import { Hash, StepStatus } from '../components/status.tsx';
 import { permissionsFor, useRefPermissions } from '../permissions.ts';
 
 interface Preview {
@@ -24,20 +25,17 @@ interface Preview {
  */
 export function MergePage({ from, into }: { from: string; into: string }) {
   const [preview, setPreview] = useState<Preview>();
-  const [error, setError] = useState<string>();
   const [merged, setMerged] = useState<MergeResponse>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const perms = useRefPermissions(into ? [into] : []);
   const mayMerge = !into || perms?.[into]?.merge !== false;
   // Back or forward to another source or target: the preview made for other refs is not offered under this address.
   const shown = preview?.asked === `${from}\n${into}` ? preview : undefined;
 
-  const dryRun = async (f: string, t: string) => {
-    setError(undefined);
-    setMerged(undefined);
-    setPreview(undefined);
-    setBusy(true);
-    try {
+  const dryRun = (f: string, t: string) =>
+    run(async () => {
+      setMerged(undefined);
+      setPreview(undefined);
       // The dry run needs the merge permission too: the page already says it is missing (the URL names `t` now).
       if (!(await permissionsFor(t)).merge) return;
       const [source, target] = await Promise.all([management.getReference(f), management.getReference(t)]);
@@ -48,29 +46,18 @@ export function MergePage({ from, into }: { from: string; into: string }) {
         unlessRefused(compareRefs(`${source.name}@${source.hash}`, `${target.name}@${target.hash}`)),
       ]);
       setPreview({ asked: `${f}\n${t}`, source, target, result, ahead: cmp?.ahead });
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const merge = async () => {
-    if (!preview) return;
-    setBusy(true);
-    try {
+  const merge = () =>
+    run(async () => {
+      if (!preview) return;
       const { source, target } = preview;
       const result = await management.merge(target.name, target.hash, source, {
         message: `Merge ${source.name} into ${target.name}`,
       });
       setMerged(result);
       setPreview(undefined);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section>
@@ -92,12 +79,7 @@ export function MergePage({ from, into }: { from: string; into: string }) {
           {notAllowed(into)}
         </p>
       )}
-      {busy && <p className="muted">Working…</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <StepStatus busy={busy} error={error} />
       {merged && (
         <Landed
           what="Merged into"
