@@ -122,6 +122,30 @@ describe('rat management commands (real binary)', function () {
     const one = await rat(['log', 'work', '-n', '1', '--stat', ...s]);
     assert.match(one.stdout, /put db\.orders/);
     assert.doesNotMatch(one.stdout, /namespace db/);
+    // git log's narrowing options, evaluated by the server's log filter.
+    const selected = async (...args: string[]) => {
+      const r = await rat(['log', 'work', '--json', ...args, ...s]);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as Array<{ commitMeta: { message: string } }>).map((e) => e.commitMeta.message);
+    };
+    assert.deepEqual(await selected('--touching', 'db.orders'), ['put db.orders']);
+    assert.deepEqual(await selected('--touching', 'db'), ['put db.orders', 'namespace db']);
+    assert.deepEqual(await selected('--grep', '^namespace'), ['namespace db']);
+    assert.deepEqual(await selected('--since', '1h', '--until', '2099-01-01'), ['put db.orders', 'namespace db']);
+    assert.deepEqual(await selected('--until', '2000-01-01'), []);
+    assert.deepEqual(await selected('--filter', "commit.message.endsWith('orders')", '--author', '.*'), [
+      'put db.orders',
+    ]);
+    const badTime = await rat(['log', 'work', '--since', 'soonish', ...s]);
+    assert.equal(badTime.code, 1);
+    assert.match(badTime.stderr, /--since/);
+    const badFilter = await rat(['log', 'work', '--filter', 'commit.author ==', ...s]);
+    assert.equal(badFilter.code, 1);
+    assert.match(badFilter.stderr, /400.*CEL filter/);
+    // -v: each branch's head commit and where it stands against the default branch.
+    const verbose = await rat(['branch', '-v', ...s]);
+    assert.equal(verbose.code, 0, verbose.stderr);
+    assert.match(verbose.stdout, /^work\s+[0-9a-f]{12} {2}\[ahead 2\] put db\.orders$/m);
     const diff = await rat(['diff', 'main', 'work', '--json', ...s]);
     assert.equal(diff.code, 0, diff.stderr);
     const keys = (JSON.parse(diff.stdout) as Array<{ key: { elements: string[] } }>).map((d) =>

@@ -8,12 +8,20 @@ import { http, startTestServer, type TestServer } from './support/server.ts';
 import { startNessie, type RunningNessie } from './support/nessie.ts';
 import { clientShapeCases } from './management-api/client-shapes.ts';
 import { commitCases } from './management-api/commits.ts';
+import { filterCases } from './management-api/filters.ts';
 import { mergeCases } from './management-api/merges.ts';
 import { readCases } from './management-api/reads.ts';
 import { referenceCases } from './management-api/references.ts';
 import type { Case, ServerKind, Target } from './management-api/target.ts';
 
-const cases: Case[] = [...referenceCases, ...commitCases, ...readCases, ...mergeCases, ...clientShapeCases];
+const cases: Case[] = [
+  ...referenceCases,
+  ...commitCases,
+  ...readCases,
+  ...mergeCases,
+  ...clientShapeCases,
+  ...filterCases,
+];
 
 async function targetFor(kind: ServerKind, api: string): Promise<Target> {
   const config = await http('GET', `${api}/config`);

@@ -84,6 +84,13 @@ describe('management API OpenAPI document against real responses', function () {
 
     await call('GET', '/trees/{ref}/history', '/trees/dev/history');
     await call('GET', '/trees/{ref}/history', '/trees/dev/history?fetch=ALL');
+    await call('GET', '/trees', '/trees?fetch=ALL');
+    await call('GET', '/trees/{ref}', '/trees/dev?fetch=ALL');
+    await call(
+      'GET',
+      '/trees/{ref}/history',
+      `/trees/dev/history?filter=${encodeURIComponent("commit.message != ''")}`,
+    );
     await call('GET', '/trees/{ref}/recent-changes', '/trees/dev/recent-changes');
     await call('GET', '/trees/{ref}/entries', '/trees/main/entries?content=true');
     await call('GET', '/trees/{ref}/entries', `/trees/dev@${dev}/entries`);

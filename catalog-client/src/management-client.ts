@@ -24,6 +24,7 @@ export type { CommitMeta, CommitMetaInput, CommitResponse, LogEntry, Operation }
 export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { Comparison } from './management/history.ts';
+export type { ReferenceListing, ReferenceMetadata } from './management/references.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { RevertOptions, RevertResponse } from './management/revert.ts';
 export type { CodeLink, PendingMerge } from './management/git-lockstep.ts';
@@ -58,8 +59,8 @@ export class ManagementClient {
   }
 
   /** Every branch and tag (follows paging to the end). */
-  listReferences() {
-    return listReferences(this.transport);
+  listReferences(...a: Args<typeof listReferences>) {
+    return listReferences(this.transport, ...a);
   }
 
   getReference(...a: Args<typeof getReference>) {

@@ -3,7 +3,7 @@
  * client, and turning API errors into one readable line and exit code 1.
  */
 import type { Command } from 'commander';
-import { ManagementClient, formatKeyText, parseKeyText } from '@ratatouille/catalog-client';
+import { ManagementClient, formatKeyText, parseKeyText, type ReferenceMetadata } from '@ratatouille/catalog-client';
 import { withServerOption } from './server-url.ts';
 import { examples } from './examples.ts';
 
@@ -44,16 +44,27 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
     group
       .command('list', { isDefault: true })
       .description(`List ${plural} with their head commits`)
+      .option(
+        '-v, --verbose',
+        type === 'BRANCH'
+          ? "also each head commit's message, and how far each branch is ahead of and behind the default branch"
+          : "also each head commit's message",
+      )
       .addHelpText(
         'after',
-        examples(`rat ${noun}                  # same as rat ${noun} list`, `rat ${noun} list --json`),
+        examples(
+          `rat ${noun}                  # same as rat ${noun} list`,
+          `rat ${noun} -v`,
+          `rat ${noun} list --json`,
+        ),
       ),
-  ).action(async (opts: ServerOpts) => {
-    const refs = (await client(opts).listReferences()).filter((r) => r.type === type);
+  ).action(async (opts: ServerOpts & { verbose?: boolean }) => {
+    const refs = await client(opts).listReferences({ fetchAll: opts.verbose, filter: `refType == '${type}'` });
     if (opts.json) return printJson(refs);
     if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
     const width = Math.max(0, ...refs.map((r) => r.name.length));
-    for (const r of refs) process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}\n`);
+    for (const r of refs)
+      process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}${opts.verbose ? headLine(r.metadata) : ''}\n`);
   });
 
   withServer(
@@ -103,4 +114,20 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
     process.stdout.write(`Deleted ${noun} ${deleted.name} (was ${short(deleted.hash)})\n`);
   });
   return group;
+}
+
+/**
+ * What `rat branch -v` adds after a reference's hash: `[ahead 2, behind 1]` against the default branch (left out where
+ * the server gives no counts: the default branch, tags, a branch that parted too long ago) and the head's subject.
+ *
+ * @example headLine({ numCommitsAhead: 2, numCommitsBehind: 0, commitMetaOfHEAD: { message: 'fix\n…' } }) // '  [ahead 2] fix'
+ */
+export function headLine(m: ReferenceMetadata | undefined): string {
+  if (!m) return '  (no commits)';
+  const counts = [
+    m.numCommitsAhead ? `ahead ${m.numCommitsAhead}` : '',
+    m.numCommitsBehind ? `behind ${m.numCommitsBehind}` : '',
+  ].filter(Boolean);
+  const standing = counts.length > 0 ? `[${counts.join(', ')}] ` : '';
+  return `  ${standing}${m.commitMetaOfHEAD?.message.split('\n')[0] ?? ''}`;
 }

@@ -37,18 +37,19 @@ export interface CommitResponse {
 }
 
 /**
- * One page of history, newest first. `ref` is a `{ref}` path element (see refPath).
+ * One page of history, newest first, only the commits a CEL `filter` keeps when given. `ref` is a `{ref}` path element
+ * (see refPath).
  *
  * @example (await log(transport, 'main', { maxRecords: 10 })).logEntries
  */
 export function log(
   t: ManagementTransport,
   ref: string,
-  opts: PageOptions & { fetchAll?: boolean } = {},
+  opts: PageOptions & { fetchAll?: boolean; filter?: string } = {},
 ): Promise<Paged & { logEntries: LogEntry[] }> {
   return t.request(
     'GET',
-    `/trees/${ref}/history${query({ ...paging(opts), fetch: opts.fetchAll ? 'ALL' : undefined })}`,
+    `/trees/${ref}/history${query({ ...paging(opts), fetch: opts.fetchAll ? 'ALL' : undefined, filter: opts.filter })}`,
   );
 }
 

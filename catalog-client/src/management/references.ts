@@ -1,6 +1,7 @@
 import { refPath } from './key-text.ts';
 import type { Reference, ReferenceType } from './shapes.ts';
-import type { ManagementTransport } from './transport.ts';
+import { withQuery, type ManagementTransport } from './transport.ts';
+import type { CommitMeta } from './commits.ts';
 
 /** The server's configuration (`GET /config`). */
 export interface ManagementConfig {
@@ -18,13 +19,32 @@ export function getConfig(t: ManagementTransport): Promise<ManagementConfig> {
   return t.request('GET', '/config');
 }
 
+/** What `fetch=ALL` adds to a reference: its HEAD commit and how it stands against the default branch. */
+export interface ReferenceMetadata {
+  numCommitsAhead: number | null;
+  numCommitsBehind: number | null;
+  commitMetaOfHEAD: CommitMeta | null;
+  commonAncestorHash: string | null;
+  numTotalCommits: number | null;
+}
+
+/** How to list references: with their metadata (`fetchAll`), only those a CEL `filter` keeps (server side). */
+export interface ReferenceListing {
+  fetchAll?: boolean;
+  filter?: string;
+}
+
 /**
- * Every branch and tag (follows paging to the end).
+ * Every branch and tag (follows paging to the end); with `fetchAll` each carries its `metadata`.
  *
- * @example (await listReferences(transport)).map((r) => r.name) // ['main', 'v1']
+ * @example (await listReferences(transport, { filter: "refType == 'TAG'" })).map((r) => r.name) // ['v1']
  */
-export function listReferences(t: ManagementTransport): Promise<Reference[]> {
-  return t.collect<Reference>((q) => t.request('GET', `/trees${q}`), 'references');
+export function listReferences(
+  t: ManagementTransport,
+  listing: ReferenceListing = {},
+): Promise<Array<Reference & { metadata?: ReferenceMetadata }>> {
+  const extra = { fetch: listing.fetchAll ? 'ALL' : undefined, filter: listing.filter };
+  return t.collect((q) => t.request('GET', `/trees${withQuery(q, extra)}`), 'references');
 }
 
 /**

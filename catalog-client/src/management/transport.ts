@@ -106,6 +106,16 @@ export function paging(o: PageOptions): Record<string, string | undefined> {
  *
  * @example query({ target: 'main', ref: undefined }) // '?target=main'
  */
+/**
+ * `q` (a query string from {@link query}, possibly empty) with `params` added.
+ *
+ * @example withQuery('?page-token=abc', { fetch: 'ALL' }) // '?page-token=abc&fetch=ALL'
+ */
+export function withQuery(q: string, params: Record<string, string | undefined>): string {
+  const more = query(params);
+  return q && more ? `${q}&${more.slice(1)}` : q || more;
+}
+
 export function query(params: Record<string, string | undefined>): string {
   const parts = Object.entries(params)
     .filter(([, v]) => v !== undefined)

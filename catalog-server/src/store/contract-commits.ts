@@ -154,6 +154,35 @@ export function describeCommitCases(current: () => VersionStore): void {
       assert.equal(a2.token, undefined);
     });
 
+    it('lists entries and diffs within a key range, both ends included and children after their key', async () => {
+      const h0 = await head();
+      await commit('main', [
+        put(key('a'), '1'),
+        put(key('a', 'x'), '1'),
+        put(key('a', 'x', 'deep'), '1'),
+        put(key('a', 'y'), '1'),
+        put(key('a-b'), '1'),
+        put(key('b', 'z'), '1'),
+      ]);
+      const names = (items: Array<{ key: { elements: string[] } }>) => items.map((e) => e.key.elements.join('.'));
+      const range = { minKey: ['a', 'x'], maxKey: ['a', 'y'] };
+      assert.deepEqual(names((await store.listEntries(await head(), range)).items), ['a.x', 'a.x.deep', 'a.y']);
+      // A key's children sort after it and before its next sibling: a range ending at a.x leaves a.x.deep out.
+      assert.deepEqual(names((await store.listEntries(await head(), { maxKey: ['a', 'x'] })).items), ['a', 'a.x']);
+      assert.deepEqual(names((await store.listEntries(await head(), { minKey: ['a-b'] })).items), ['a-b', 'b.z']);
+      // Bounds need not be keys; an empty range is an empty page.
+      assert.deepEqual(names((await store.listEntries(await head(), { minKey: ['a', 'xa'] })).items).slice(0, 1), [
+        'a.y',
+      ]);
+      assert.deepEqual((await store.listEntries(await head(), { minKey: ['b'], maxKey: ['a'] })).items, []);
+      const p1 = await store.listEntries(await head(), { ...range, maxRecords: 2 });
+      const p2 = await store.listEntries(await head(), { ...range, maxRecords: 2, pageToken: p1.token });
+      assert.deepEqual(names([...p1.items, ...p2.items]), ['a.x', 'a.x.deep', 'a.y']);
+      assert.equal(p2.token, undefined);
+      assert.deepEqual(names((await store.diff(h0, await head(), range)).items), ['a.x', 'a.x.deep', 'a.y']);
+      assert.deepEqual(names((await store.diff(h0, await head(), { minKey: ['a-b'] })).items), ['a-b', 'b.z']);
+    });
+
     it('lists only the keys directly under a prefix, in pages', async () => {
       await commit('main', [put(key('a', 'x'), '1'), put(key('a', 'y'), '1')]);
       // A key below `a.x` is under the prefix `a` but not directly in it.

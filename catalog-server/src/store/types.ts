@@ -143,12 +143,19 @@ export interface ResolvedRef {
 }
 
 /** What `listEntries` lists (see there). */
-export type EntryQuery = PageRequest & {
-  prefix?: string[];
-  childrenOnly?: boolean;
-  types?: ContentType[];
-  withContent?: boolean;
-};
+export type EntryQuery = PageRequest &
+  KeyRange & {
+    prefix?: string[];
+    childrenOnly?: boolean;
+    types?: ContentType[];
+    withContent?: boolean;
+  };
+
+/** Keys from `minKey` to `maxKey`, both included, in key order (a key's children come after it). */
+export interface KeyRange {
+  minKey?: readonly string[];
+  maxKey?: readonly string[];
+}
 
 export interface EntrySummary {
   key: ContentKey;
@@ -177,7 +184,7 @@ export interface PageRequest {
 
 /** A page of references: `filter` keeps only the ones the caller may see (a page then holds the next ones that pass). */
 export interface ReferencePageRequest extends PageRequest {
-  filter?: (ref: Reference) => boolean;
+  filter?: (ref: Reference) => boolean | Promise<boolean>;
 }
 
 export type {
@@ -327,7 +334,11 @@ export interface VersionStore {
   listEntries(hash: string, opts?: EntryQuery): Promise<Page<EntrySummary>>;
   /** First-parent history from `hash`, newest first. */
   log(hash: string, opts?: PageRequest): Promise<Page<Commit>>;
-  diff(fromHash: string, toHash: string, opts?: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>>;
+  diff(
+    fromHash: string,
+    toHash: string,
+    opts?: PageRequest & KeyRange & { prefix?: string[] },
+  ): Promise<Page<DiffEntry>>;
   mergeBase(hashA: string, hashB: string): Promise<string | null>;
   merge(opts: MergeOptions): Promise<MergeResult>;
   transplant(opts: TransplantOptions): Promise<MergeResult>;

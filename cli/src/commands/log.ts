@@ -2,8 +2,14 @@ import type { Command } from 'commander';
 import { wholeNumber } from '../options.ts';
 import { client, printJson, short, withServer, type ServerOpts } from '../management.ts';
 import { examples } from '../examples.ts';
+import { logFilterExpression, pointInTime, type LogSelection } from '../log/log-filter.ts';
 
-/** `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first. */
+type LogOpts = ServerOpts & LogSelection & { maxCount: number; stat?: boolean };
+
+/**
+ * `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first; `--author`, `--grep`, `--since`,
+ * `--until`, `--touching` and `--filter` narrow it on the server (log/log-filter.ts), as git log's options do.
+ */
 export function register(program: Command): void {
   withServer(
     program
@@ -11,11 +17,35 @@ export function register(program: Command): void {
       .description('Show the commit history of a data branch or tag (default: the default branch), newest first')
       .option('-n, --max-count <n>', 'show at most n commits', wholeNumber(1), 20)
       .option('--stat', 'list the keys each commit changed')
-      .addHelpText('after', examples('rat log', 'rat log feature/x -n 5 --stat', 'rat log v1 --json')),
-  ).action(async (ref: string | undefined, opts: ServerOpts & { maxCount: number; stat?: boolean }) => {
+      .option('--author <regex>', 'only commits whose author matches')
+      .option('--grep <regex>', 'only commits whose message matches')
+      .option('--since <when>', 'only commits at or after a date, a time or a span back (7d, 12h)', (v) =>
+        pointInTime(v),
+      )
+      .option('--until <when>', 'only commits at or before a date, a time or a span back', (v) => pointInTime(v))
+      .option(
+        '--touching <key>',
+        'only commits that changed this table or namespace or a key below it (repeatable)',
+        (v: string, all: string[]) => [...all, v],
+        [] as string[],
+      )
+      .option('--filter <cel>', "only commits a CEL expression over commit and operations keeps (the server's filter)")
+      .addHelpText(
+        'after',
+        examples(
+          'rat log',
+          'rat log feature/x -n 5 --stat',
+          'rat log v1 --json',
+          "rat log --author '^ci' --since 7d",
+          'rat log main --touching sales.orders --stat',
+          `rat log --filter "'git.sha' in commit.properties"`,
+        ),
+      ),
+  ).action(async (ref: string | undefined, opts: LogOpts) => {
     const api = client(opts);
     const limit = opts.maxCount;
     const path = encodeURIComponent(ref ?? (await api.getConfig()).defaultBranch).replace(/%40/g, '@');
+    const filter = logFilterExpression(opts);
     const entries = [];
     let pageToken: string | undefined;
     while (entries.length < limit) {
@@ -23,6 +53,7 @@ export function register(program: Command): void {
         maxRecords: Math.min(limit - entries.length, 100),
         pageToken,
         fetchAll: opts.stat,
+        filter,
       });
       entries.push(...page.logEntries);
       if (!page.hasMore || !page.token) break;

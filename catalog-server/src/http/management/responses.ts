@@ -10,8 +10,6 @@ import { int64 } from './schemas.ts';
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 const key = z.object({ elements: z.array(z.string()) });
 
-export const reference = z.object({ type: z.enum(['BRANCH', 'TAG']), name: z.string(), hash });
-
 const effectiveReference = z.union([
   z.object({ type: z.enum(['BRANCH', 'TAG']), name: z.string(), hash }),
   z.object({ type: z.literal('DETACHED'), hash }),
@@ -71,6 +69,22 @@ export const config = z.object({
   actualApiVersion: z.number().int(),
   specVersion: z.string(),
   noAncestorHash: hash,
+});
+
+/** What `fetch=ALL` adds to a reference (service/management/reference-metadata.ts). */
+const referenceMetadata = z.object({
+  numCommitsAhead: z.number().int().nullable(),
+  numCommitsBehind: z.number().int().nullable(),
+  commitMetaOfHEAD: commitMeta.nullable(),
+  commonAncestorHash: hash.nullable(),
+  numTotalCommits: z.number().int().nullable(),
+});
+
+export const reference = z.object({
+  type: z.enum(['BRANCH', 'TAG']),
+  name: z.string(),
+  hash,
+  metadata: referenceMetadata.optional(),
 });
 
 export const references = z.object({ ...paged, references: z.array(reference) });

@@ -39,6 +39,7 @@ import {
   mergeResponseJson,
   pageJson,
   recentChangesJson,
+  referenceJson,
   reflogEntryJson,
 } from './serialize.ts';
 import { refuseOtherMethods } from '../method-not-allowed.ts';
@@ -67,8 +68,9 @@ export function managementRouter(ctx: AppContext): Router {
   router.get('/trees', async (req, res) => {
     const q = s.listReferencesQuery.parse(req.query);
     // Only the references the caller may read (all of them without auth).
-    const page = await listReferences(store, (name) => accessOf(req).canRead(name), s.pageOf(q));
-    res.json(pageJson('references', page, (r) => r));
+    const listing = { fetchAll: q.fetch === 'ALL', filter: q.filter };
+    const page = await listReferences(store, (name) => accessOf(req).canRead(name), s.pageOf(q), listing);
+    res.json(pageJson('references', page, referenceJson));
   });
 
   router.post('/trees', async (req, res) => {
@@ -78,8 +80,8 @@ export function managementRouter(ctx: AppContext): Router {
   });
 
   router.get('/trees/:ref', async (req, res) => {
-    s.getReferenceQuery.parse(req.query);
-    res.json({ reference: await getReference(store, ref(req)) });
+    const q = s.getReferenceQuery.parse(req.query);
+    res.json({ reference: referenceJson(await getReference(store, ref(req), q.fetch === 'ALL')) });
   });
 
   router.put('/trees/:ref', async (req, res) => {
@@ -98,7 +100,12 @@ export function managementRouter(ctx: AppContext): Router {
   router.get('/trees/:ref/history', async (req, res) => {
     const q = s.historyQuery.parse(req.query);
     const withOperations = q.fetch === 'ALL';
-    const page = await commitLog(store, ref(req), { ...s.pageOf(q), limitHash: q['limit-hash'], withOperations });
+    const page = await commitLog(store, ref(req), {
+      ...s.pageOf(q),
+      limitHash: q['limit-hash'],
+      withOperations,
+      filter: q.filter,
+    });
     res.json(pageJson('logEntries', page, (c) => logEntryJson(c, withOperations)));
   });
 
@@ -112,9 +119,7 @@ export function managementRouter(ctx: AppContext): Router {
     const q = s.entriesQuery.parse(req.query);
     const entries = await listEntries(store, ref(req), {
       ...s.pageOf(q),
-      prefix: q['prefix-key']?.elements,
-      keys: q.key,
-      filter: q.filter,
+      ...s.keysOf(q),
       withContent: q.content,
       visible: visibleOn(req, ref(req)),
     });
@@ -125,8 +130,7 @@ export function managementRouter(ctx: AppContext): Router {
     const q = s.diffQuery.parse(req.query);
     const diff = await diffRefs(store, ref(req, 'from'), ref(req, 'to'), {
       ...s.pageOf(q),
-      prefix: q['prefix-key']?.elements,
-      keys: q.key,
+      ...s.keysOf(q),
       visible: { from: visibleOn(req, ref(req, 'from')), to: visibleOn(req, ref(req, 'to')) },
     });
     res.json(diffJson(diff));

@@ -228,16 +228,13 @@ export const paging = {
   pageToken: z.string().min(1).optional(),
 };
 
-/**
- * CEL filters are implemented for entries only (`entry-filter.ts`); elsewhere they are refused instead of returning
- * unfiltered results.
- */
-const noFilter = z.undefined({ message: 'CEL "filter" is not supported by this server; use prefix-key / key' });
+/** A CEL expression (service/management/cel-filters.ts names each listing's variables). */
+const celFilter = z.string().min(1).max(4096);
 
 export const listReferencesQuery = z.object({
   ...paging,
   fetch: z.enum(['MINIMAL', 'ALL']).optional(),
-  filter: noFilter.optional(),
+  filter: celFilter.optional(),
 });
 
 export const getReferenceQuery = z.object({ fetch: z.enum(['MINIMAL', 'ALL']).optional() });
@@ -249,21 +246,21 @@ export const historyQuery = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{8,64}$/)
     .optional(),
-  filter: noFilter.optional(),
+  filter: celFilter.optional(),
 });
 
+/** Keys by prefix, by range (`min-key` to `max-key`, both included) or by name; with a CEL `filter`. */
 const keyRange = {
   'prefix-key': keyParam.optional(),
-  'min-key': z.undefined({ message: 'min-key is not supported; use prefix-key' }).optional(),
-  'max-key': z.undefined({ message: 'max-key is not supported; use prefix-key' }).optional(),
+  'min-key': keyParam.optional(),
+  'max-key': keyParam.optional(),
   key: many(keyParam),
-  filter: noFilter.optional(),
+  filter: celFilter.optional(),
 };
 
 export const entriesQuery = z.object({
   ...paging,
   ...keyRange,
-  filter: z.string().min(1).optional(),
   // A JAX-RS boolean, as Nessie reads it: "true" in any case is true, anything else false.
   content: z
     .string()
@@ -297,6 +294,23 @@ export const gcBody = z
     snapshots: z.enum(['all', 'refs']).optional(),
   })
   .strict();
+
+/** The key selection of an entries or diff query, as the service takes it. */
+export function keysOf(q: {
+  'prefix-key'?: ContentKey;
+  'min-key'?: ContentKey;
+  'max-key'?: ContentKey;
+  key: ContentKey[];
+  filter?: string;
+}) {
+  return {
+    prefix: q['prefix-key']?.elements,
+    minKey: q['min-key']?.elements,
+    maxKey: q['max-key']?.elements,
+    keys: q.key,
+    filter: q.filter,
+  };
+}
 
 /** `maxRecords`/`pageToken` from either spelling. */
 export function pageOf(q: { 'max-records'?: number; maxRecords?: number; 'page-token'?: string; pageToken?: string }): {

@@ -16,7 +16,7 @@ import type {
   ReflogEntry,
   ResolvedRef,
 } from '../../store/types.ts';
-import type { HeadPointer } from '../../service/management/references.ts';
+import type { HeadPointer, ListedReference } from '../../service/management/references.ts';
 
 export interface NessieReference {
   type: 'BRANCH' | 'TAG' | 'DETACHED';
@@ -60,6 +60,25 @@ export function commitMetaJson(c: Commit): Record<string, unknown> {
     out['allProperties'] = Object.fromEntries(props.map(([k, v]) => [k, [v]]));
   }
   out['parentCommitHashes'] = c.parentHashes;
+  return out;
+}
+
+/**
+ * A reference in Nessie's shape; with its metadata (`fetch=ALL`) as Nessie's `ReferenceMetadata`, absent counts and
+ * ancestor as null.
+ */
+export function referenceJson(r: ListedReference): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: r.type, name: r.name, hash: r.hash };
+  if (r.metadata) {
+    const m = r.metadata;
+    out['metadata'] = {
+      numCommitsAhead: m.numCommitsAhead,
+      numCommitsBehind: m.numCommitsBehind,
+      commitMetaOfHEAD: m.commitMetaOfHEAD ? commitMetaJson(m.commitMetaOfHEAD) : null,
+      commonAncestorHash: m.commonAncestorHash,
+      numTotalCommits: m.numTotalCommits,
+    };
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
  * `{ref}` (hash, relative lookups) and answers store objects together with the commit actually read (Nessie's
  * `effectiveReference`).
  */
-import { NoSuchContentError } from '../../errors/index.ts';
+import { BadRequestError, NoSuchContentError } from '../../errors/index.ts';
+import { fillPage } from '../../store/core/fill-page.ts';
+import { decodeToken, encodeToken, pageSize } from '../../store/core/paging.ts';
 import { keyId } from '../../store/types.ts';
 import type {
   Commit,
@@ -12,12 +14,14 @@ import type {
   ContentKey,
   DiffEntry,
   EntrySummary,
+  KeyRange,
   Page,
   PageRequest,
   ResolvedRef,
   VersionStore,
 } from '../../store/types.ts';
 import { keyNamespaces } from '../../auth/namespace-scope.ts';
+import { diffFilter, entryFilter, logFilter } from './cel-filters.ts';
 import { formatContentKey } from './content-key.ts';
 import { resolveRefPath, type RefPath } from './ref-path.ts';
 
@@ -26,13 +30,22 @@ export interface LogQuery extends PageRequest {
   limitHash?: string;
   /** Include each commit's operations (Nessie's `fetch=ALL`). */
   withOperations?: boolean;
+  /** A CEL expression over `commit` and `operations` (cel-filters.ts). */
+  filter?: string;
 }
 
 /**
+ * Commits or keys one filtered page reads at most: a filter that keeps few of a long history (or a large diff) ends
+ * its page there, short or empty, with a token to read on.
+ */
+const FILTERED_READ_LIMIT = 20_000;
+
+/**
  * The commits reachable from `{ref}` on the first-parent line, newest first, without the root commit (Nessie's "no
- * ancestor" hash, which no one made).
+ * ancestor" hash, which no one made). A `filter` skips commits without shortening the page while commits it keeps
+ * follow (up to {@link FILTERED_READ_LIMIT} commits read per page); the page token names the next commit to read.
  *
- * @example await commitLog(store, parseRefPath('main', 'main'), { maxRecords: 20 })
+ * @example await commitLog(store, parseRefPath('main', 'main'), { maxRecords: 20, filter: "commit.author == 'ci'" })
  */
 export async function commitLog(
   store: VersionStore,
@@ -40,24 +53,43 @@ export async function commitLog(
   q: LogQuery,
 ): Promise<Page<Commit | CommitWithOperations>> {
   const at = await resolveRefPath(store, ref);
-  const page = await store.log(at.hash, { maxRecords: q.maxRecords, pageToken: q.pageToken });
-  let items = page.items.filter((c) => c.parentHashes.length > 0);
-  let token = page.token;
+  const filter = q.filter ? await logFilter(q.filter) : undefined;
   const limit = q.limitHash?.toLowerCase();
-  if (limit) {
-    const i = items.findIndex((c) => c.hash.startsWith(limit));
-    if (i >= 0) [items, token] = [items.slice(0, i + 1), undefined];
-  }
-  if (items.length < page.items.length) token = undefined;
-  const commits = q.withOperations ? await Promise.all(items.map((c) => store.getCommit(c.hash))) : items;
-  return { items: commits, token };
+  let stopped = false;
+  const page = await fillPage<Commit | CommitWithOperations, string>({
+    limit: pageSize(q.maxRecords),
+    // A position is the next commit to read: the token's, or the parent of the last commit read.
+    after: q.pageToken ? decodeToken(q.pageToken) : undefined,
+    read: async (next, count) => {
+      if (stopped) return [];
+      let rows: Array<Commit | CommitWithOperations> = (await store.log(next ?? at.hash, { maxRecords: count })).items;
+      const i = limit ? rows.findIndex((c) => c.hash.startsWith(limit)) : -1;
+      if (i >= 0) [rows, stopped] = [rows.slice(0, i + 1), true];
+      if (filter?.withOperations) rows = await store.getCommits(hashesOf(rows), { withOperations: true });
+      return rows;
+    },
+    positionOf: (c) => c.parentHashes[0]!,
+    keep: filter?.keep ?? (() => true),
+    maxRead: filter ? FILTERED_READ_LIMIT : undefined,
+  });
+  const items =
+    q.withOperations && !filter?.withOperations
+      ? await store.getCommits(hashesOf(page.items), { withOperations: true })
+      : page.items;
+  return { items, token: page.resumeAfter === undefined ? undefined : encodeToken(page.resumeAfter) };
 }
 
-export interface KeyQuery extends PageRequest {
+function hashesOf(commits: readonly Commit[]): string[] {
+  return commits.map((c) => c.hash);
+}
+
+export interface KeyQuery extends PageRequest, KeyRange {
   /** Only keys under this prefix (whole elements). */
   prefix?: string[];
   /** Only these keys (none: all). */
   keys?: ContentKey[];
+  /** A CEL expression (cel-filters.ts): over `entry` for entries, over `key` for a diff. */
+  filter?: string;
 }
 
 /**
@@ -72,39 +104,81 @@ function keyVisible(visible: NamespaceVisibility | undefined, key: ContentKey, t
 }
 
 /**
- * The entries (keys with their type and content id) at `{ref}`, optionally filtered by a CEL expression and with
- * each entry's content.
+ * One page of a key-ordered store listing (entries or a diff) keeping only the keys `keep` accepts: a filter never
+ * shortens a page while keys it keeps follow (up to {@link FILTERED_READ_LIMIT} keys read per page). The store's page
+ * token is the last key's id, so pages of the filtered listing continue the store's.
+ */
+async function keyPage<T extends { key: ContentKey }>(
+  q: PageRequest,
+  read: (page: PageRequest) => Promise<Page<T>>,
+  keep: ((item: T) => boolean) | undefined,
+): Promise<Page<T>> {
+  if (!keep) return read(q);
+  // No page size: the whole listing in one page, as unfiltered.
+  if (q.maxRecords === undefined) {
+    const all = await read({ pageToken: q.pageToken });
+    return { items: all.items.filter(keep) };
+  }
+  const page = await fillPage<T, string>({
+    limit: pageSize(q.maxRecords),
+    after: q.pageToken ? decodeToken(q.pageToken) : undefined,
+    read: async (after, count) =>
+      (await read({ maxRecords: count, pageToken: after === undefined ? undefined : encodeToken(after) })).items,
+    positionOf: (item) => keyId(item.key),
+    keep,
+    maxRead: FILTERED_READ_LIMIT,
+  });
+  return { items: page.items, token: page.resumeAfter === undefined ? undefined : encodeToken(page.resumeAfter) };
+}
+
+/** Nessie refuses a prefix together with a key range (a prefix is a range of its own). */
+function assertOneRange(q: KeyQuery): void {
+  if (q.prefix?.length && (q.minKey || q.maxKey))
+    throw new BadRequestError('Combining prefix-key with min-key or max-key is not supported: give one or the other.');
+}
+
+/**
+ * The entries (keys with their type and content id) at `{ref}`, optionally within a key range or a prefix, filtered
+ * by a CEL expression, and with each entry's content.
  *
  * @example await listEntries(store, parseRefPath('main', 'main'), { filter: "entry.contentType == 'ICEBERG_TABLE'" })
  */
 export async function listEntries(
   store: VersionStore,
   ref: RefPath,
-  q: KeyQuery & { filter?: string; withContent?: boolean; visible?: NamespaceVisibility },
+  q: KeyQuery & { withContent?: boolean; visible?: NamespaceVisibility },
 ): Promise<{ at: ResolvedRef; page: Page<{ entry: EntrySummary; content: Content | null }> }> {
+  assertOneRange(q);
   const at = await resolveRefPath(store, ref);
-  const page = await store.listEntries(at.hash, {
-    maxRecords: q.maxRecords,
-    pageToken: q.pageToken,
-    prefix: q.prefix,
-    withContent: q.withContent,
-  });
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
-  // CEL takes ~0.2 s to import: the first filtered listing loads it, not the server's start.
-  const matches = q.filter ? (await import('./entry-filter.ts')).entryFilter(q.filter) : () => true;
+  const matches = q.filter ? await entryFilter(q.filter) : undefined;
   // Hidden keys go first: a CEL filter never sees them (its errors would name them).
-  const items = page.items.filter(
-    (e) => keyVisible(q.visible, e.key, e.type) && (!wanted || wanted.has(keyId(e.key))) && matches(e),
+  const keep =
+    q.visible || wanted || matches
+      ? (e: EntrySummary) =>
+          keyVisible(q.visible, e.key, e.type) && (!wanted || wanted.has(keyId(e.key))) && (!matches || matches(e))
+      : undefined;
+  const page = await keyPage(
+    q,
+    (p) =>
+      store.listEntries(at.hash, {
+        ...p,
+        prefix: q.prefix,
+        minKey: q.minKey,
+        maxKey: q.maxKey,
+        withContent: q.withContent,
+      }),
+    keep,
   );
   return {
     at,
-    page: { items: items.map((entry) => ({ entry, content: entry.content ?? null })), token: page.token },
+    page: { items: page.items.map((entry) => ({ entry, content: entry.content ?? null })), token: page.token },
   };
 }
 
 /**
- * What changed between two `{ref}`s, key by key; with `visible`, only the keys the caller may read on both sides (by
- * each side's content type).
+ * What changed between two `{ref}`s, key by key, optionally within a key range or a prefix and filtered by a CEL
+ * expression over `key`; with `visible`, only the keys the caller may read on both sides (by each side's content type).
  *
  * @example await diffRefs(store, parseRefPath('main', 'main'), parseRefPath('dev', 'main'), {})
  */
@@ -114,23 +188,24 @@ export async function diffRefs(
   toRef: RefPath,
   q: KeyQuery & { visible?: { from?: NamespaceVisibility; to?: NamespaceVisibility } },
 ): Promise<{ from: ResolvedRef; to: ResolvedRef; page: Page<DiffEntry> }> {
+  assertOneRange(q);
   const from = await resolveRefPath(store, fromRef);
   const to = await resolveRefPath(store, toRef);
-  const page = await store.diff(from.hash, to.hash, {
-    maxRecords: q.maxRecords,
-    pageToken: q.pageToken,
-    prefix: q.prefix,
-  });
   const wanted = q.keys?.length ? new Set(q.keys.map(keyId)) : null;
   const v = q.visible?.from || q.visible?.to ? q.visible : undefined;
+  const matches = q.filter ? await diffFilter(q.filter) : undefined;
   const shown = (d: DiffEntry) =>
     !v || [d.from, d.to].every((c) => !c || (keyVisible(v.from, d.key, c.type) && keyVisible(v.to, d.key, c.type)));
-  if (!wanted && !v) return { from, to, page };
-  return {
-    from,
-    to,
-    page: { ...page, items: page.items.filter((d) => (!wanted || wanted.has(keyId(d.key))) && shown(d)) },
-  };
+  const keep =
+    wanted || v || matches
+      ? (d: DiffEntry) => (!wanted || wanted.has(keyId(d.key))) && shown(d) && (!matches || matches(d))
+      : undefined;
+  const page = await keyPage(
+    q,
+    (p) => store.diff(from.hash, to.hash, { ...p, prefix: q.prefix, minKey: q.minKey, maxKey: q.maxKey }),
+    keep,
+  );
+  return { from, to, page };
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, Page, PageRequest, Reference, ReferenceType, VersionStore } from '../../store/types.ts';
+import { referenceFilter } from './cel-filters.ts';
+import { referenceMetadataReader, type ReferenceMetadata } from './reference-metadata.ts';
 import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
 
 /** What `GET /api/v2/config` reports: Nessie's API version fields and the store's default branch and root hash. */
@@ -29,18 +31,58 @@ export function managementConfig(store: VersionStore): ManagementConfig {
   };
 }
 
+/** A listed reference, with its metadata when the listing fetched it (`fetch=ALL`). */
+export type ListedReference = Reference & { metadata?: ReferenceMetadata };
+
+/** How references are listed: Nessie's `fetch=ALL` (each with its metadata) and CEL `filter`. */
+export interface ReferenceListing {
+  fetchAll?: boolean;
+  filter?: string;
+}
+
 /**
  * The references the caller may read, branches before tags, each by name (Nessie's order: its internal names are
- * refs/heads/… and refs/tags/…), one page at a time, paged in the database.
+ * refs/heads/… and refs/tags/…), one page at a time, paged in the database; with `fetchAll` each carries its metadata
+ * (reference-metadata.ts), and a `filter` (cel-filters.ts) keeps the ones it accepts — a page still holds the next
+ * references that pass.
  *
- * @example await listReferences(store, () => true, { maxRecords: 10 })
+ * @example await listReferences(store, () => true, { maxRecords: 10 }, { fetchAll: true })
  */
 export async function listReferences(
   store: VersionStore,
   canRead: (name: string) => boolean,
   page: PageRequest,
-): Promise<Page<Reference>> {
-  return store.listReferencesPage({ ...page, filter: (r) => canRead(r.name) });
+  listing: ReferenceListing = {},
+): Promise<Page<ListedReference>> {
+  const matches = listing.filter ? await referenceFilter(listing.filter) : undefined;
+  const metadataOf = listing.fetchAll ? memoized(referenceMetadataReader(store)) : undefined;
+  const refs = await store.listReferencesPage({
+    ...page,
+    filter: async (r) => canRead(r.name) && (!matches || matches(r, await metadataOf?.(r))),
+  });
+  if (!metadataOf) return refs;
+  const items = await Promise.all(refs.items.map(async (r) => withMetadata(r, await metadataOf(r))));
+  return { ...refs, items };
+}
+
+/** A reference by plain name (no hash, no relative part), with its metadata when `fetchAll`. */
+export async function getReference(store: VersionStore, ref: RefPath, fetchAll = false): Promise<ListedReference> {
+  const found = await store.getReference(plainName(ref, 'fetching a reference by name'));
+  return fetchAll ? withMetadata(found, await referenceMetadataReader(store)(found)) : found;
+}
+
+function withMetadata(ref: Reference, metadata: ReferenceMetadata | undefined): ListedReference {
+  return metadata ? { ...ref, metadata } : ref;
+}
+
+/** The reader's answers by reference name: a filtered listing reads a reference's metadata once, not twice. */
+function memoized(read: (r: Reference) => Promise<ReferenceMetadata | undefined>) {
+  const known = new Map<string, Promise<ReferenceMetadata | undefined>>();
+  return (r: Reference) => {
+    let m = known.get(r.name);
+    if (!m) known.set(r.name, (m = read(r)));
+    return m;
+  };
 }
 
 /**
@@ -70,11 +112,6 @@ export async function createReference(
 ): Promise<Reference> {
   if (!from.hash) throw new BadRequestError('Target hash must be provided: send {"type","name","hash"} of the source.');
   return store.createReference(ref.name, ref.type, await targetCommit(store, { ...from, hash: from.hash }));
-}
-
-/** A reference by plain name (no hash, no relative part). */
-export async function getReference(store: VersionStore, ref: RefPath): Promise<Reference> {
-  return store.getReference(plainName(ref, 'fetching a reference by name'));
 }
 
 /**

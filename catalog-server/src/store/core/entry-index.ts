@@ -114,8 +114,24 @@ export function prefixRange<V>(sorted: readonly TreeEntry<V>[], prefix: readonly
   return [lowerBound(sorted, own), lowerBound(sorted, `${own}\u0001`)];
 }
 
+/**
+ * `[from, to)` narrowed to the keys from `range.minKey` to `range.maxKey`, both included: a key's children sort after
+ * it (their ids continue it after a NUL), so they fall outside a range that ends at the key.
+ *
+ * @example keyRangeOf(sorted, { minKey: ['db', 'b'] }, [0, sorted.length]) // from the first key not below db.b
+ */
+export function keyRangeOf(
+  sorted: readonly { id: string }[],
+  range: { minKey?: readonly string[]; maxKey?: readonly string[] },
+  [from, to]: [number, number],
+): [number, number] {
+  const lo = range.minKey ? Math.max(from, lowerBound(sorted, range.minKey.join('\u0000'))) : from;
+  const hi = range.maxKey ? Math.min(to, lowerBound(sorted, `${range.maxKey.join('\u0000')}\u0000`)) : to;
+  return [lo, Math.max(lo, hi)];
+}
+
 /** The first position from `from` on whose id is not below `id`. */
-export function lowerBound<V>(sorted: readonly TreeEntry<V>[], id: string, from = 0): number {
+export function lowerBound(sorted: readonly { id: string }[], id: string, from = 0): number {
   let lo = from;
   let hi = sorted.length;
   while (lo < hi) {

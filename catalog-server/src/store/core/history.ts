@@ -1,11 +1,21 @@
 import { BadRequestError } from '../../errors/index.ts';
 import { jsonEquals } from '../canonical-json.ts';
 import { treeDiff, type TreeDiffEntry, type TreeEntry } from '../tree/hamt.ts';
-import type { Commit, Content, DiffEntry, EntryQuery, EntrySummary, Page, PageRequest, ReflogEntry } from '../types.ts';
+import type {
+  Commit,
+  Content,
+  DiffEntry,
+  EntryQuery,
+  EntrySummary,
+  KeyRange,
+  Page,
+  PageRequest,
+  ReflogEntry,
+} from '../types.ts';
 import { toCommit, type ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
 import { ListCache } from './list-cache.ts';
-import { EntryIndexes, lowerBound, prefixRange } from './entry-index.ts';
+import { EntryIndexes, keyRangeOf, lowerBound, prefixRange } from './entry-index.ts';
 import type { Persistence } from './persistence.ts';
 
 /** Most entries all kept diffs may hold together (~50 MB at worst); a larger diff is computed again for every page. */
@@ -39,7 +49,7 @@ export class History {
     const first = commit.parents[0];
     const parentTree = async () => (first === undefined ? undefined : (await this.objects.commit(first)).tree);
     const sorted = await indexes.sortedEntries(this.objects.nodes, commit.tree, parentTree);
-    const [from, to] = prefixRange(sorted, opts.prefix ?? []);
+    const [from, to] = keyRangeOf(sorted, opts, prefixRange(sorted, opts.prefix ?? []));
     let i = from;
     if (opts.pageToken) {
       const after = decodeToken(opts.pageToken);
@@ -78,14 +88,20 @@ export class History {
     return { items, token: next?.parents[0] ? encodeToken(next.hash) : undefined };
   }
 
-  async diff(fromHash: string, toHash: string, opts: PageRequest & { prefix?: string[] }): Promise<Page<DiffEntry>> {
+  async diff(
+    fromHash: string,
+    toHash: string,
+    opts: PageRequest & KeyRange & { prefix?: string[] },
+  ): Promise<Page<DiffEntry>> {
     const from = (await this.objects.commit(await this.objects.resolveHash(fromHash))).tree;
     const to = (await this.objects.commit(await this.objects.resolveHash(toHash))).tree;
     const prefix = opts.prefix ?? [];
     const all = await this.diffs.get(`${from}:${to}`, async () =>
       (await treeDiff(this.objects.nodes, from, to, jsonEquals)).sort((a, b) => compareText(a.id, b.id)),
     );
-    const entries = prefix.length ? all.filter((d) => startsWith(d.elements, prefix)) : all;
+    const [first, end] = keyRangeOf(all, opts, [0, all.length]);
+    const ranged = first === 0 && end === all.length ? all : all.slice(first, end);
+    const entries = prefix.length ? ranged.filter((d) => startsWith(d.elements, prefix)) : ranged;
     const page = pageSorted(entries, (d) => d.id, {
       limit: pageSize(opts.maxRecords, Math.max(entries.length, 1)),
       pageToken: opts.pageToken,

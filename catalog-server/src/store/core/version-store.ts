@@ -15,6 +15,7 @@ import type {
   DiffEntry,
   EntryQuery,
   EntrySummary,
+  KeyRange,
   MergeOptions,
   MergeResult,
   Operation,
@@ -271,7 +272,7 @@ export class CoreVersionStore implements VersionStore {
   async diff(
     fromHash: string,
     toHash: string,
-    opts: PageRequest & { prefix?: string[] } = {},
+    opts: PageRequest & KeyRange & { prefix?: string[] } = {},
   ): Promise<Page<DiffEntry>> {
     return this.history.diff(fromHash, toHash, opts);
   }

@@ -286,4 +286,38 @@ public class NessieClientScenariosTest {
     api.deleteNamespace().refName(b.getName()).namespace(Namespace.of("client_ns", "child")).delete();
     api.deleteNamespace().refName(b.getName()).namespace(Namespace.of("client_ns")).delete();
   }
+
+  @Test
+  void referencesWithMetadataAndFilters() throws Exception {
+    // What a team dashboard asks: each branch's HEAD and how far it is ahead of and behind main.
+    Branch b = branchWithTable("meta", "mns");
+    Reference got = api.getReference().refName(b.getName()).fetch(org.projectnessie.model.FetchOption.ALL).get();
+    org.projectnessie.model.ReferenceMetadata m = got.getMetadata();
+    assertThat(m).isNotNull();
+    assertThat(m.getNumCommitsAhead()).isEqualTo(2);
+    assertThat(m.getNumCommitsBehind()).isEqualTo(0);
+    assertThat(m.getCommonAncestorHash()).isEqualTo(main().getHash());
+    assertThat(m.getCommitMetaOfHEAD().getMessage()).isEqualTo("create table");
+    List<Reference> ahead =
+        api.getAllReferences()
+            .fetch(org.projectnessie.model.FetchOption.ALL)
+            .filter("ref.name == '" + b.getName() + "' && refMeta.numCommitsAhead == 2 && commit.message == 'create table'")
+            .get()
+            .getReferences();
+    assertThat(ahead).extracting(Reference::getName).containsExactly(b.getName());
+    assertThatThrownBy(() -> api.getAllReferences().filter("ref.name ==").get()).isInstanceOf(NessieBadRequestException.class);
+  }
+
+  @Test
+  void logFilterAndEntriesKeyRange() throws Exception {
+    Branch b = branchWithTable("range", "rns");
+    b = commit(b, "more", Operation.Put.of(ContentKey.of("rns", "u"), IcebergTable.of("file:///wh/rns/u/metadata/00000.metadata.json", 1, 0, 0, 0)));
+    LogResponse log = api.getCommitLog().refName(b.getName()).filter("commit.message.startsWith('create')").get();
+    assertThat(log.getLogEntries()).extracting(e -> e.getCommitMeta().getMessage()).containsExactly("create table", "create namespace");
+    List<String> keys =
+        api.getEntries().refName(b.getName()).minKey(ContentKey.of("rns", "t")).maxKey(ContentKey.of("rns", "u")).get().getEntries().stream()
+            .map(e -> e.getName().toString())
+            .collect(Collectors.toList());
+    assertThat(keys).containsExactly("rns.t", "rns.u");
+  }
 }
