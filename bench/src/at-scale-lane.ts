@@ -206,6 +206,19 @@ export async function runAtScaleLane(w: AtScaleWorkload, rec: Recorder): Promise
         const r = await api.client.json('GET', '/trees');
         if ((r.references as unknown[]).length !== 250 || !r.hasMore) throw new Error('expected a full first page');
       });
+      // What a team's dashboard (Nessie's web UI among them) asks: the branches only, each with its HEAD's commit and
+      // how far it is ahead of and behind main, while the tags beside them are many.
+      await firstAndWarm('http', `branches with ahead/behind (fetch=ALL, refType filter), ${w.tags} tags`, async () => {
+        const r = await api.client.json('GET', `/trees?fetch=ALL&filter=${encodeURIComponent("refType == 'BRANCH'")}`);
+        const branches = r.references as Array<{ name: string; metadata?: { numCommitsAhead: number | null } }>;
+        if (branches.length < 2 || r.hasMore) throw new Error('expected every branch on one page');
+        if (branches.find((b) => b.name === 'fork')?.metadata?.numCommitsAhead == null)
+          throw new Error('expected the fork branch ahead of main');
+      });
+      await firstAndWarm('http', `first page of references with metadata (fetch=ALL), ${w.tags} tags`, async () => {
+        const r = await api.client.json('GET', '/trees?fetch=ALL');
+        if ((r.references as unknown[]).length !== 250 || !r.hasMore) throw new Error('expected a full first page');
+      });
       // The merge (merge base, diff, resolution) as a dry run, so that it can be repeated.
       await firstAndWarm('http', `merge across ${w.mergeCommits} merge commits`, async () => {
         const r = await api.client.json('POST', `/trees/${encodeURIComponent(`main@${main}`)}/history/merge`, {
