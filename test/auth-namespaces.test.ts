@@ -174,6 +174,26 @@ describe('auth: namespace-restricted roles', function () {
     assert.equal((await as('analyst', 'GET', api('/trees/main'))).status, 200);
     const refs = await as('analyst', 'GET', api('/trees'));
     assert.deepEqual(refs.body.references.map((r: { name: string }) => r.name).sort(), ['dev', 'main']);
+    // fetch=ALL describes only what the caller may read the history of: a HEAD's message and the ahead/behind counts
+    // tell of keys outside the analyst's namespaces (hr.bonus on dev), so it gets the references without metadata,
+    // and a filter over commit meta sees none.
+    type Listed = { name: string; metadata?: { commitMetaOfHEAD: { message: string }; numCommitsAhead: number } };
+    const described = async (who: string, q = '') =>
+      new Map(
+        ((await as(who, 'GET', api(`/trees?fetch=ALL${q}`))).body.references as Listed[]).map((r) => [
+          r.name,
+          r.metadata,
+        ]),
+      );
+    assert.deepEqual([...(await described('analyst')).values()], [undefined, undefined]);
+    assert.equal((await as('analyst', 'GET', api('/trees/dev?fetch=ALL'))).body.reference.metadata, undefined);
+    assert.deepEqual(
+      [...(await described('analyst', `&filter=${encodeURIComponent("commit.message != ''")}`)).keys()],
+      [],
+    );
+    const full = await described('ops');
+    assert.equal(full.get('dev')?.numCommitsAhead, 2);
+    assert.ok(full.get('main')?.commitMetaOfHEAD.message);
   });
 
   it('refuses writes outside the writable namespaces, on Iceberg and on /api/v2', async () => {

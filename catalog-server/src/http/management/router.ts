@@ -51,6 +51,8 @@ export function managementRouter(ctx: AppContext): Router {
   const ratDetails = (req: Request) => ({ ratDetails: req.query['rat-details'] === 'true' });
   // The namespaces of one `{ref}` the caller may read: reads keep to them (namespace-restricted auth rules).
   const visibleOn = (req: Request, at: RefPath) => accessOf(req).readableNamespaces(policyRefOf(at));
+  // Whose history the caller may read (the whole reference): the references `fetch=ALL` describes.
+  const readsHistory = (req: Request) => (name: string) => accessOf(req).readableNamespaces(name) === undefined;
 
   router.use(encodeSlashesInRefs);
 
@@ -68,7 +70,7 @@ export function managementRouter(ctx: AppContext): Router {
   router.get('/trees', async (req, res) => {
     const q = s.listReferencesQuery.parse(req.query);
     // Only the references the caller may read (all of them without auth).
-    const listing = { fetchAll: q.fetch === 'ALL', filter: q.filter };
+    const listing = { fetchAll: q.fetch === 'ALL', filter: q.filter, readsHistory: readsHistory(req) };
     const page = await listReferences(store, (name) => accessOf(req).canRead(name), s.pageOf(q), listing);
     res.json(pageJson('references', page, referenceJson));
   });
@@ -81,7 +83,8 @@ export function managementRouter(ctx: AppContext): Router {
 
   router.get('/trees/:ref', async (req, res) => {
     const q = s.getReferenceQuery.parse(req.query);
-    res.json({ reference: referenceJson(await getReference(store, ref(req), q.fetch === 'ALL')) });
+    const listing = { fetchAll: q.fetch === 'ALL', readsHistory: readsHistory(req) };
+    res.json({ reference: referenceJson(await getReference(store, ref(req), listing)) });
   });
 
   router.put('/trees/:ref', async (req, res) => {

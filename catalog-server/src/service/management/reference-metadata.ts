@@ -27,18 +27,21 @@ export interface ReferenceMetadata {
 
 /**
  * Reads references' metadata, one reference at a time as a listing pages through them: undefined for a reference
- * still at the beginning of history (no commit to describe, as Nessie answers it). The default branch's head is read
- * once, at the first branch to compare; each other branch costs a walk of the commits since it and the default branch
- * parted (at most {@link COUNT_LIMIT}).
+ * still at the beginning of history (no commit to describe, as Nessie answers it) and for one whose history the caller
+ * may not read (`readsHistory`: a commit's message and the counts tell of keys beyond a namespace-restricted caller's
+ * namespaces, which is why such callers read no log); a branch is compared with the default branch only when that
+ * history is readable too. The default branch's head is read once, at the first branch to compare; each other branch
+ * costs a walk of the commits since it and the default branch parted (at most {@link COUNT_LIMIT}).
  *
  * @example const metadataOf = referenceMetadataReader(store); (await metadataOf(feature))?.numCommitsAhead // 3
  */
 export function referenceMetadataReader(
   store: VersionStore,
+  readsHistory: (name: string) => boolean = () => true,
 ): (ref: Reference) => Promise<ReferenceMetadata | undefined> {
   let base: Promise<string | undefined> | undefined;
   return async (ref) => {
-    if (ref.hash === store.noAncestorHash) return undefined;
+    if (ref.hash === store.noAncestorHash || !readsHistory(ref.name)) return undefined;
     const [head] = await store.getCommits([ref.hash]);
     if (!head || head.parentHashes.length === 0) return undefined;
     const meta: ReferenceMetadata = {
@@ -48,7 +51,7 @@ export function referenceMetadataReader(
       commonAncestorHash: null,
       numTotalCommits: head.generation,
     };
-    if (ref.type !== 'BRANCH' || ref.name === store.defaultBranch) return meta;
+    if (ref.type !== 'BRANCH' || ref.name === store.defaultBranch || !readsHistory(store.defaultBranch)) return meta;
     const defaultHash = await (base ??= defaultHead(store));
     if (defaultHash === undefined) return meta;
     const counts = await aheadBehind(store, ref.hash, defaultHash, COUNT_LIMIT);

@@ -38,6 +38,8 @@ export type ListedReference = Reference & { metadata?: ReferenceMetadata };
 export interface ReferenceListing {
   fetchAll?: boolean;
   filter?: string;
+  /** Whether the caller may read a reference's history: only those get metadata (see referenceMetadataReader). */
+  readsHistory?: (name: string) => boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function listReferences(
   listing: ReferenceListing = {},
 ): Promise<Page<ListedReference>> {
   const matches = listing.filter ? await referenceFilter(listing.filter) : undefined;
-  const metadataOf = listing.fetchAll ? memoized(referenceMetadataReader(store)) : undefined;
+  const metadataOf = listing.fetchAll ? memoized(referenceMetadataReader(store, listing.readsHistory)) : undefined;
   const refs = await store.listReferencesPage({
     ...page,
     filter: async (r) => canRead(r.name) && (!matches || matches(r, await metadataOf?.(r))),
@@ -65,10 +67,15 @@ export async function listReferences(
   return { ...refs, items };
 }
 
-/** A reference by plain name (no hash, no relative part), with its metadata when `fetchAll`. */
-export async function getReference(store: VersionStore, ref: RefPath, fetchAll = false): Promise<ListedReference> {
+/** A reference by plain name (no hash, no relative part), with its metadata when `fetchAll` (as in the listing). */
+export async function getReference(
+  store: VersionStore,
+  ref: RefPath,
+  listing: Pick<ReferenceListing, 'fetchAll' | 'readsHistory'> = {},
+): Promise<ListedReference> {
   const found = await store.getReference(plainName(ref, 'fetching a reference by name'));
-  return fetchAll ? withMetadata(found, await referenceMetadataReader(store)(found)) : found;
+  if (!listing.fetchAll) return found;
+  return withMetadata(found, await referenceMetadataReader(store, listing.readsHistory)(found));
 }
 
 function withMetadata(ref: Reference, metadata: ReferenceMetadata | undefined): ListedReference {
