@@ -79,10 +79,13 @@ describe('rat cherry-pick (real binary)', function () {
     const meta = log.body.logEntries[0].commitMeta;
     assert.deepEqual([meta.hash, meta.message, meta.authors], [after, 'put hotfix', ['bo']]);
     assert.deepEqual(meta.parentCommitHashes, [before], 'a commit of its own on main, not a merge');
-    // The same commit again: its change is there already, and the output says so.
+    // The same commit again: its change is there already, so nothing is committed (as Nessie and git's cherry-pick
+    // make no empty commit), and the output says so.
     const again = await rat('cherry-pick', fix.slice(0, 12), '--from', 'fix');
     assert.equal(again.code, 0, again.out);
+    assert.match(again.stdout, /^Nothing to copy: main already holds every change of 1 commit\(s\) of fix/m);
     assert.match(again.stdout, /^ {5}hotfix: already the same on the target$/m);
+    assert.equal(await headOf('main'), after, 'no empty commit on main');
   });
 
   it('a key both branches changed is a conflict: exit code 2, nothing copied; --json gives the answer', async () => {

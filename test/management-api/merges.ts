@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {
   branchWithTables,
+  freshBranch,
+  namespace,
   commit,
   createRef,
   expectStatus,
@@ -298,3 +300,31 @@ export const mergeCases: Case[] = [
     },
   },
 ];
+
+mergeCases.push({
+  name: 'transplanting a commit whose changes the target already holds is not applied and makes no commit',
+  async run(t) {
+    const src = await freshBranch(t, 'src');
+    const c = await commit(t, src.name, src.hash, [putOp(['db'], namespace('db'))], 'ns');
+    const dst = await freshBranch(t, 'dst');
+    const first = ok(
+      await post(t, `/trees/${seg(dst.name)}@${dst.hash}/history/transplant`, {
+        fromRefName: src.name,
+        hashesToTransplant: [c.hash],
+      }),
+    );
+    assert.equal(first.wasApplied, true);
+    const head1 = first.resultantTargetHash as string;
+    assert.equal(await head(t, dst.name), head1);
+    const again = ok(
+      await post(t, `/trees/${seg(dst.name)}@${head1}/history/transplant`, {
+        fromRefName: src.name,
+        hashesToTransplant: [c.hash],
+      }),
+    );
+    assert.equal(again.wasApplied, false);
+    assert.equal(again.wasSuccessful, true);
+    assert.equal(again.resultantTargetHash, head1);
+    assert.equal(await head(t, dst.name), head1);
+  },
+});

@@ -63,7 +63,9 @@ export function register(program: Command): void {
     process.stdout.write(
       opts.dryRun
         ? `Would copy ${what} onto ${onto}\n`
-        : `Copied ${what} onto ${onto}: ${short(target.hash)} → ${short(result.resultantTargetHash)}\n`,
+        : result.wasApplied
+          ? `Copied ${what} onto ${onto}: ${short(target.hash)} → ${short(result.resultantTargetHash)}\n`
+          : `Nothing to copy: ${onto} already holds every change of ${what} (no commit made)\n`,
     );
     for (const d of result.details) process.stdout.write(`${detailLine(d)}\n`);
   });

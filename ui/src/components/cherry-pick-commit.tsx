@@ -77,7 +77,16 @@ export function CherryPickCommit({ hash, source, suggested }: { hash: string; so
         </button>
       </form>
       <StepStatus busy={busy} error={denied ?? error} />
-      {done && <Landed what="Copied onto" branch={done.targetBranch} hash={done.resultantTargetHash} />}
+      {done && (
+        <Landed
+          what="Copied onto"
+          branch={done.targetBranch}
+          hash={done.wasApplied ? done.resultantTargetHash : null}
+          note={
+            done.wasApplied ? undefined : ' (nothing to copy: the branch already holds every change, no commit made)'
+          }
+        />
+      )}
       {preview && (
         <div className="cherry-pick-preview">
           <p>

@@ -116,7 +116,9 @@ export class MergeOrchestrator {
       details.push(...plan.details);
       consumed.push(...plan.consumed);
       touched.push(...plan.changes.map((c) => c.key));
-      if (plan.conflicts > 0 || opts.dryRun) continue;
+      // A commit whose every change the target already holds adds nothing (Nessie, like git's cherry-pick, makes no
+      // empty commit): it is left out, and a transplant that adds nothing is not applied.
+      if (plan.conflicts > 0 || opts.dryRun || plan.changes.length === 0) continue;
       const meta: CommitMeta = {
         message: opts.meta?.message ?? picked.message,
         author: picked.author,
@@ -131,7 +133,7 @@ export class MergeOrchestrator {
     if (details.some((d) => d.conflict)) {
       return { applied: { result: refuse(result, opts.returnConflictAsResult, 'transplant', moved), consumed } };
     }
-    if (opts.dryRun) return { applied: { result, consumed } };
+    if (opts.dryRun || addedCommits.length === 0) return { applied: { result, consumed } };
     return {
       applied: { result: { ...result, resultantTargetHash: current.hash, wasApplied: true, addedCommits }, consumed },
       write: {
