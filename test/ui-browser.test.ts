@@ -85,6 +85,36 @@ describe('web UI in a real browser', function () {
     await shot('commit');
   });
 
+  it("finds the commits that changed a table on a branch's history, by message and date, with the server's log filter", async () => {
+    await page.goto(`${server.url}/history/feature`);
+    await page.getByText('Find commits').click();
+    await page.getByLabel('Changed table or namespace').fill('shop.orders');
+    await page.getByLabel('Message matches').fill('^overwrite');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const results = page.getByRole('list', { name: 'Matching commits' });
+    await page.getByRole('status').filter({ hasText: '1 matching commit on feature' }).waitFor();
+    assert.deepEqual(await results.getByRole('link').allInnerTexts(), ['overwrite shop.orders']);
+    await shot('history-search');
+    // Every change of the table, newest first: each result changed it.
+    await page.getByLabel('Message matches').fill('');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^[2-9] matching commits on feature$/ })
+      .waitFor();
+    const messages = await results.getByRole('link').allInnerTexts();
+    assert.equal(messages[0], 'overwrite shop.orders');
+    assert.ok(
+      messages.every((m) => m.includes('shop.orders')),
+      messages.join(' | '),
+    );
+    // Nothing was committed after tomorrow.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Since').fill(tomorrow);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('status').filter({ hasText: '0 matching commits on feature' }).waitFor();
+  });
+
   it('diffs two refs with the table change inside', async () => {
     await page.goto(`${server.url}/diff?from=main&to=feature`);
     const change = page.locator('.table-change[data-table="shop.orders"]');

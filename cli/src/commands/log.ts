@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { wholeNumber } from '../options.ts';
+import { logFilterExpression, type LogSelection } from '@ratatouille/catalog-client';
 import { client, printJson, short, withServer, type ServerOpts } from '../management.ts';
 import { examples } from '../examples.ts';
-import { logFilterExpression, pointInTime, type LogSelection } from '../log/log-filter.ts';
+import { pointInTime } from '../log/point-in-time.ts';
 
 type LogOpts = ServerOpts & LogSelection & { maxCount: number; stat?: boolean };
 
 /**
  * `rat log [ref]`: commit history of a branch, tag or `ref@hash`, newest first; `--author`, `--grep`, `--since`,
- * `--until`, `--touching` and `--filter` narrow it on the server (log/log-filter.ts), as git log's options do.
+ * `--until`, `--touching` and `--filter` narrow it on the server (the client's `logFilterExpression`), as git log's options do.
  */
 export function register(program: Command): void {
   withServer(

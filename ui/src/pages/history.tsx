@@ -5,6 +5,7 @@ import { commitGraph, management, allReferences } from '../api.ts';
 import { LaneLayout, type GraphRow } from '../lib/lanes.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, navigate, seg } from '../router.tsx';
+import { CommitSearch } from '../components/commit-search.tsx';
 import { GraphCell, ROW_HEIGHT } from '../components/graph-cell.tsx';
 import { ErrorBox, Hash, Loading, When } from '../components/status.tsx';
 
@@ -136,6 +137,7 @@ function Graph({ refs, references, root }: { refs: string[]; references: Referen
           {loading && ' …'}
         </span>
       </div>
+      <CommitSearch refName={refs[0]!} />
       {error !== undefined && <ErrorBox error={error} />}
       <div className="graph scroll" ref={parent} role="list" aria-label="Commit graph" style={{ height: '70vh' }}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
