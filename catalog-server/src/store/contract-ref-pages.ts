@@ -53,6 +53,24 @@ export function describeReferencePages(current: () => VersionStore): void {
       assert.equal(one.token, undefined);
     });
 
+    it('lists branches only, in pages, ending where the tags begin', async () => {
+      const store = current();
+      const h = (await store.getReference('main')).hash;
+      for (const n of ['b', 'z']) await store.createReference(n, 'BRANCH', h);
+      for (const n of ['a', 'v1', 'v2']) await store.createReference(n, 'TAG', h);
+      const first = await store.listReferencesPage({ maxRecords: 2, branchesOnly: true });
+      assert.deepEqual(
+        first.items.map((r) => r.name),
+        ['b', 'main'],
+      );
+      const rest = await store.listReferencesPage({ maxRecords: 2, branchesOnly: true, pageToken: first.token });
+      assert.deepEqual(
+        rest.items.map((r) => [r.type, r.name]),
+        [['BRANCH', 'z']],
+      );
+      assert.equal(rest.token, undefined);
+    });
+
     it('resumes after the last returned reference when references come and go between pages', async () => {
       const store = current();
       const h = (await store.getReference('main')).hash;

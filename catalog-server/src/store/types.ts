@@ -185,6 +185,8 @@ export interface PageRequest {
 /** A page of references: `filter` keeps only the ones the caller may see (a page then holds the next ones that pass). */
 export interface ReferencePageRequest extends PageRequest {
   filter?: (ref: Reference) => boolean | Promise<boolean>;
+  /** Only branches: the listing stops where the tags begin (references are in type order), however many they are. */
+  branchesOnly?: boolean;
 }
 
 export type {

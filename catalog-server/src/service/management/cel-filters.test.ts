@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, CommitWithOperations, Content, DiffEntry, EntrySummary, Reference } from '../../store/types.ts';
-import { diffFilter, entryFilter, logFilter, referenceFilter } from './cel-filters.ts';
+import { diffFilter, entryFilter, keepsOnlyBranches, logFilter, referenceFilter } from './cel-filters.ts';
 import type { ReferenceMetadata } from './reference-metadata.ts';
 
 const entry = (type: EntrySummary['type'], ...elements: string[]): EntrySummary => ({
@@ -171,3 +171,16 @@ function table(id: string): Content {
     sortOrderId: 0,
   };
 }
+
+describe('reference filters that keep only branches', () => {
+  it('are recognized by their leading conjunct, in either quote', async () => {
+    assert.equal(keepsOnlyBranches("refType == 'BRANCH'"), true);
+    assert.equal(keepsOnlyBranches("refType == 'BRANCH' && ref.name == 'a' || refType == 'TAG'"), false);
+    assert.equal(keepsOnlyBranches("refType == 'BRANCH' && (ref.name == 'a' ? true : false)"), false);
+    assert.equal(keepsOnlyBranches(' refType=="BRANCH" && ref.name.startsWith(\'f\')'), true);
+    assert.equal(keepsOnlyBranches("refType == 'BRANCH' || refType == 'TAG'"), false);
+    assert.equal(keepsOnlyBranches("refType == 'TAG'"), false);
+    assert.equal(keepsOnlyBranches("ref.name == 'x' && refType == 'BRANCH'"), false);
+    assert.equal(keepsOnlyBranches("refType == 'BRANCHES'"), false);
+  });
+});

@@ -201,3 +201,17 @@ export async function referenceFilter(
     );
   };
 }
+
+/**
+ * True when a reference filter can only keep branches: it is `refType == 'BRANCH'` or that conjunct `&&` more, without
+ * `||` or a conditional (what `rat branch` and dashboards send). A listing may then stop where the tags begin instead
+ * of evaluating the filter on every tag: `false && …` is false in CEL whatever follows.
+ *
+ * @example keepsOnlyBranches("refType == 'BRANCH' && refMeta.numCommitsAhead > 0") // true
+ */
+export function keepsOnlyBranches(expression: string): boolean {
+  // `A && x || y` is `(A && x) || y`, and a conditional may pick another branch: with either anywhere (even inside a
+  // string, to keep this simple), the whole filter runs on every reference.
+  if (/\|\||\?/.test(expression)) return false;
+  return /^\s*refType\s*==\s*(['"])BRANCH\1\s*(?:&&|$)/.test(expression);
+}

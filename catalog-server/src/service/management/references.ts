@@ -5,7 +5,7 @@
  */
 import { BadRequestError } from '../../errors/index.ts';
 import type { Commit, Page, PageRequest, Reference, ReferenceType, VersionStore } from '../../store/types.ts';
-import { referenceFilter } from './cel-filters.ts';
+import { keepsOnlyBranches, referenceFilter } from './cel-filters.ts';
 import { referenceMetadataReader, type ReferenceMetadata } from './reference-metadata.ts';
 import { resolveBodyCommit, writeTarget, type RefPath } from './ref-path.ts';
 
@@ -60,6 +60,7 @@ export async function listReferences(
   const metadataOf = listing.fetchAll ? memoized(referenceMetadataReader(store, listing.readsHistory)) : undefined;
   const refs = await store.listReferencesPage({
     ...page,
+    branchesOnly: listing.filter !== undefined && keepsOnlyBranches(listing.filter),
     filter: async (r) => canRead(r.name) && (!matches || matches(r, await metadataOf?.(r))),
   });
   if (!metadataOf) return refs;

@@ -13,7 +13,8 @@ const DEFAULT_REF_PAGE = 250;
  * `refs/tags/…` — read from the database in chunks after the token's position, so a page costs its size rather
  * than the whole list. References `filter` rejects are skipped and reading goes on until the page is full or the
  * list ends (`fillPage`); the token (the last returned reference's type and name) is present only when another
- * reference that passes the filter follows, so a caller never gets a token that leads to an empty page.
+ * reference that passes the filter follows, so a caller never gets a token that leads to an empty page. With
+ * `branchesOnly` the listing ends at the first tag.
  *
  * @example await pageReferences(persist, { maxRecords: 2 }) // { items: [main, dev], token: '…' } when more follow
  */
@@ -22,7 +23,11 @@ export async function pageReferences(persist: Persistence, opts: ReferencePageRe
   const page = await fillPage({
     limit: pageSize(opts.maxRecords, DEFAULT_REF_PAGE),
     after: opts.pageToken ? decodePosition(opts.pageToken) : undefined,
-    read: (after, count) => persist.listRefsAfter(after, count),
+    read: async (after, count) => {
+      const rows = await persist.listRefsAfter(after, count);
+      // Fewer rows than asked for end the listing.
+      return opts.branchesOnly ? rows.filter((r) => r.type === 'BRANCH') : rows;
+    },
     positionOf: (row): { type: ReferenceType; name: string } => ({ type: row.type, name: row.name }),
     keep: (row) => keep(toReference(row)),
   });
