@@ -60,6 +60,8 @@ describe('README tour on a server on another port, with only what rat serve prin
         assert.fail(`tour failed (${e.code}):\n${e.stdout}${e.stderr}`),
     );
     assert.match(r.stdout, /^A {2}sales {2}\(NAMESPACE\)$/m);
+    // rat branch -v after the merge: feature's change is on main, in main's merge commit, which feature lacks.
+    assert.match(r.stdout, /^feature\s+[0-9a-f]{12} {2}\[behind 1\] /m);
     const api = new ManagementClient({ server: server.url });
     const names = (await api.listReferences()).map((x) => `${x.type} ${x.name}`).sort();
     assert.deepEqual(names, ['BRANCH feature', 'BRANCH main', 'TAG v1']);
