@@ -31,13 +31,14 @@ export interface ReferenceMetadata {
  * may not read (`readsHistory`: a commit's message and the counts tell of keys beyond a namespace-restricted caller's
  * namespaces, which is why such callers read no log); a branch is compared with the default branch only when that
  * history is readable too. The default branch's head is read once, at the first branch to compare; each other branch
- * costs a walk of the commits since it and the default branch parted (at most {@link COUNT_LIMIT}).
+ * costs a walk of the commits since it and the default branch parted (at most `countLimit`, {@link COUNT_LIMIT}).
  *
  * @example const metadataOf = referenceMetadataReader(store); (await metadataOf(feature))?.numCommitsAhead // 3
  */
 export function referenceMetadataReader(
   store: VersionStore,
   readsHistory: (name: string) => boolean = () => true,
+  countLimit = COUNT_LIMIT,
 ): (ref: Reference) => Promise<ReferenceMetadata | undefined> {
   let base: Promise<string | undefined> | undefined;
   return async (ref) => {
@@ -54,7 +55,7 @@ export function referenceMetadataReader(
     if (ref.type !== 'BRANCH' || ref.name === store.defaultBranch || !readsHistory(store.defaultBranch)) return meta;
     const defaultHash = await (base ??= defaultHead(store));
     if (defaultHash === undefined) return meta;
-    const counts = await aheadBehind(store, ref.hash, defaultHash, COUNT_LIMIT);
+    const counts = await aheadBehind(store, ref.hash, defaultHash, countLimit);
     if (counts.truncated) return meta;
     return {
       ...meta,
