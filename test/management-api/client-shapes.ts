@@ -47,6 +47,32 @@ export const clientShapeCases: Case[] = [
     },
   },
   {
+    name: "a 63-bit snapshot id is kept exact, digit for digit (Iceberg's NessieCatalog sets the current snapshot from it)",
+    async run(t) {
+      const b = await freshBranch(t);
+      await commit(t, b.name, b.hash, [putOp(['db'], namespace('db'))]);
+      const at = ok(await get(t, `/trees/${seg(b.name)}`)).reference.hash;
+      // Raw JSON text both ways: a JavaScript number cannot hold the id.
+      const id = '8744736658442914487';
+      const put = JSON.stringify({
+        commitMeta: { message: 'exact id' },
+        operations: [putOp(['db', 't'], table('s3://w/t/1.json', 0))],
+      }).replace('"snapshotId":0', `"snapshotId":${id}`);
+      const res = await fetch(`${t.api}/trees/${seg(b.name)}@${at}/history/commit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: put,
+      });
+      assert.equal(res.status, 200, await res.text());
+      for (const path of [`/trees/${seg(b.name)}/contents/db.t`, `/trees/${seg(b.name)}/entries?content=true`]) {
+        const text = await (await fetch(`${t.api}${path}`)).text();
+        assert.match(text, new RegExp(`"snapshotId"\\s*:\\s*${id}\\s*[,}]`), `${path}: ${text}`);
+      }
+      const log = await (await fetch(`${t.api}/trees/${seg(b.name)}/history?fetch=ALL&max-records=1`)).text();
+      assert.match(log, new RegExp(`"snapshotId"\\s*:\\s*${id}\\s*[,}]`), log);
+    },
+  },
+  {
     name: 'a reference created or assigned from a DETACHED source (what the Java client sends without a source name)',
     async run(t) {
       const src = await twoCommits(t);

@@ -18,11 +18,18 @@ export interface NamespaceContent {
   properties: Record<string, string>;
 }
 
+/**
+ * A 64-bit id in content (a table's `snapshotId`, a view's `versionId`): a JSON number when it is exact as one, else
+ * its decimal text (service/int64.ts). Content is plain JSON here (canonical JSON for hashes, `JSON.parse` on reads),
+ * and a 63-bit snapshot id would round as a number.
+ */
+export type StoredInt64 = number | string;
+
 export interface IcebergTableContent {
   type: 'ICEBERG_TABLE';
   id: string;
   metadataLocation: string;
-  snapshotId: number;
+  snapshotId: StoredInt64;
   schemaId: number;
   specId: number;
   sortOrderId: number;
@@ -32,7 +39,7 @@ export interface IcebergViewContent {
   type: 'ICEBERG_VIEW';
   id: string;
   metadataLocation: string;
-  versionId: number;
+  versionId: StoredInt64;
   schemaId: number;
   sqlText?: string;
   dialect?: string;

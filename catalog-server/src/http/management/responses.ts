@@ -5,9 +5,10 @@
  */
 import { MERGE_CONFLICT_KINDS } from '@ratatouille/iceberg';
 import { z } from 'zod';
-import { int64 } from './schemas.ts';
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
+/** A Java `long`, written exactly (a 63-bit snapshot id is a plain JSON number of 19 digits). */
+const int64 = z.number().int().meta({ type: 'integer', format: 'int64' });
 const key = z.object({ elements: z.array(z.string()) });
 
 const effectiveReference = z.union([

@@ -43,6 +43,7 @@ import {
   reflogEntryJson,
 } from './serialize.ts';
 import { refuseOtherMethods } from '../method-not-allowed.ts';
+import { jsonBody, sendJson } from '../iceberg/json-io.ts';
 
 export function managementRouter(ctx: AppContext): Router {
   const { store } = ctx;
@@ -109,7 +110,10 @@ export function managementRouter(ctx: AppContext): Router {
       withOperations,
       filter: q.filter,
     });
-    res.json(pageJson('logEntries', page, (c) => logEntryJson(c, withOperations)));
+    sendJson(
+      res,
+      pageJson('logEntries', page, (c) => logEntryJson(c, withOperations)),
+    );
   });
 
   /** Nessie's "recent changes" of a reference: its current and previous heads, newest first. */
@@ -126,7 +130,7 @@ export function managementRouter(ctx: AppContext): Router {
       withContent: q.content,
       visible: visibleOn(req, ref(req)),
     });
-    res.json(entriesJson(entries));
+    sendJson(res, entriesJson(entries));
   });
 
   router.get('/trees/:from/diff/:to', async (req, res) => {
@@ -136,32 +140,33 @@ export function managementRouter(ctx: AppContext): Router {
       ...s.keysOf(q),
       visible: { from: visibleOn(req, ref(req, 'from')), to: visibleOn(req, ref(req, 'to')) },
     });
-    res.json(diffJson(diff));
+    sendJson(res, diffJson(diff));
   });
 
   router.get('/trees/:ref/contents/:key', async (req, res) => {
     s.contentsQuery.parse(req.query);
     const key = parseContentKey(String(req.params['key']));
     const { at, content } = await getContent(store, ref(req), key, visibleOn(req, ref(req)));
-    res.json({ content: contentJson(content), effectiveReference: effectiveReference(at) });
+    sendJson(res, { content: contentJson(content), effectiveReference: effectiveReference(at) });
   });
 
   router.get('/trees/:ref/contents', async (req, res) => {
     const q = s.contentsQuery.parse(req.query);
     if (q.key.length === 0) throw new BadRequestError('Name at least one key: ?key=<ns>.<name>&key=...');
-    res.json(contentsJson(await getContents(store, ref(req), q.key, visibleOn(req, ref(req)))));
+    sendJson(res, contentsJson(await getContents(store, ref(req), q.key, visibleOn(req, ref(req)))));
   });
 
   router.post('/trees/:ref/contents', async (req, res) => {
     s.contentsQuery.parse(req.query);
     const body = requireBody(s.multipleContentsBody, req.body);
-    res.json(contentsJson(await getContents(store, ref(req), body.requestedKeys, visibleOn(req, ref(req)))));
+    sendJson(res, contentsJson(await getContents(store, ref(req), body.requestedKeys, visibleOn(req, ref(req)))));
   });
 
   // ------------------------------------------------------------------------------------------------ writes
 
   router.post('/trees/:ref/history/commit', async (req, res) => {
-    const body = requireBody(s.commitBody, req.body);
+    // Read without rounding: a table's snapshotId is a 63-bit id (store/int64.ts).
+    const body = requireBody(s.commitBody, jsonBody(req));
     const meta = auditMeta(req, toStoreMeta(withCommitHeaders(body.commitMeta, req.headers)));
     res.json(commitResponseJson(await commitOperations(store, ref(req), meta, toOperations(body.operations))));
   });

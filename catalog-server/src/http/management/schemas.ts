@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { assertValidContentKey, parseContentKey } from '../../service/management/content-key.ts';
 import type { ContentKey } from '../../store/types.ts';
+import { storedInt64 } from '../../service/int64.ts';
 import { assertKeyWithinLimits, assertPropertiesWithinLimits } from '../../limits.ts';
 
 /** Runs a limits.ts check inside zod, so a value over a limit is a 400 naming the field like any other. */
@@ -41,13 +42,13 @@ const many = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 
 /**
- * A Java `long` (Iceberg snapshot and view version ids: random 63-bit numbers, nearly all above 2^53). JSON.parse
- * reads them rounded to the nearest double and the store keeps them so (see docs/api/management.md: informational,
- * the metadata file keeps the exact id); refusing them, as zod's safe-integer check would, refuses real tables.
+ * A Java `long` (Iceberg snapshot and view version ids: random 63-bit numbers, nearly all above 2^53), read from the
+ * body with the lossless JSON reader (a bigint beyond 2^53) and kept exact in the store (store/int64.ts): Iceberg's
+ * NessieCatalog sets a table's current snapshot from it.
  */
 export const int64 = z
-  .number()
-  .refine(Number.isInteger, { message: 'must be an integer' })
+  .union([z.number().int({ message: 'must be an integer' }), z.bigint()])
+  .transform(storedInt64)
   .meta({ type: 'integer', format: 'int64' });
 const referenceType = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),

@@ -17,6 +17,7 @@ import type {
   ResolvedRef,
 } from '../../store/types.ts';
 import type { HeadPointer, ListedReference } from '../../service/management/references.ts';
+import { exactInt64 } from '../../service/int64.ts';
 
 export interface NessieReference {
   type: 'BRANCH' | 'TAG' | 'DETACHED';
@@ -31,14 +32,19 @@ export function effectiveReference(r: ResolvedRef): NessieReference {
 }
 
 /** Nessie omits a namespace's `properties` when empty and a view's optional `sqlText`/`dialect` when unset. */
+/** A content in Nessie's shape; its 64-bit ids as bigints beyond 2^53, so send it with `sendJson` (exact numbers). */
 export function contentJson(c: Content): Record<string, unknown> {
   if (c.type === 'NAMESPACE') {
     const out: Record<string, unknown> = { type: c.type, id: c.id, elements: c.elements };
     if (c.properties && Object.keys(c.properties).length > 0) out['properties'] = c.properties;
     return out;
   }
+  if (c.type === 'ICEBERG_TABLE') {
+    const { type, id, ...rest } = c;
+    return { type, id, ...rest, snapshotId: exactInt64(c.snapshotId) };
+  }
   const { type, id, ...rest } = c;
-  return { type, id, ...rest };
+  return { type, id, ...rest, versionId: exactInt64(c.versionId) };
 }
 
 export function keyJson(k: ContentKey): { elements: string[] } {

@@ -3,6 +3,7 @@ import type { TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { IcebergTableContent, JournaledFile, Operation, VersionStore } from '../../store/types.ts';
 import { AlreadyExistsError, NoSuchNamespaceError } from '../../errors/index.ts';
+import { storedInt64 } from '../int64.ts';
 import type { WritableRef } from './refs.ts';
 import { displayName, objectKey, pathSegment } from './keys.ts';
 import type { commitMeta } from './commit-info.ts';
@@ -30,9 +31,8 @@ export function tableContent(
     type: 'ICEBERG_TABLE',
     ...(id ? { id } : {}),
     metadataLocation: location,
-    // The store keeps JSON numbers; a 63-bit id loses precision here, which is fine for display. The metadata
-    // file (read through metadataLocation) stays the exact source of truth.
-    snapshotId: current === null ? -1 : Number(current),
+    // Exact (Iceberg's NessieCatalog sets the table's current snapshot from it), as the store keeps 63-bit ids.
+    snapshotId: current === null ? -1 : storedInt64(current),
     schemaId: md['current-schema-id'],
     specId: md['default-spec-id'],
     sortOrderId: md['default-sort-order-id'],
