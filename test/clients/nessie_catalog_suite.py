@@ -62,7 +62,11 @@ steps.run("CREATE NAMESPACE, CREATE TABLE, INSERT through NessieCatalog", create
 
 def read_through_rest():
     spark_catalog(spark, "rest", catalog_uri("main"))
-    return {"ids": [r["id"] for r in q("SELECT id FROM rest.shop.orders ORDER BY id")]}
+    props = api_ok("GET", "/iceberg/v1/namespaces/shop/tables/orders")["metadata"]["properties"]
+    return {
+        "ids": [r["id"] for r in q("SELECT id FROM rest.shop.orders ORDER BY id")],
+        "gcEnabled": props.get("gc.enabled"),
+    }
 
 
 steps.run("the same table read through the Iceberg REST catalog", read_through_rest)
