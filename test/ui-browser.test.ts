@@ -358,6 +358,13 @@ describe('web UI in a real browser', function () {
       'main reads the row feature restored',
     );
     await shot('commit-cherry-pick');
+    // The same commit again: main holds its change already, so nothing is committed and the page says so.
+    const head = (await (await fetch(`${server.url}/api/v2/trees/main`)).json()) as any;
+    await pick.getByRole('button', { name: 'Preview copy' }).click();
+    await pick.getByRole('button', { name: 'Copy onto main' }).click();
+    await pick.getByRole('status').filter({ hasText: 'nothing to copy' }).waitFor();
+    const after = (await (await fetch(`${server.url}/api/v2/trees/main`)).json()) as any;
+    assert.equal(after.reference.hash, head.reference.hash, 'no empty commit on main');
     // A branch that does not exist is said so, and nothing is copied.
     await pick.getByLabel('Target branch').fill('nope');
     await pick.getByRole('button', { name: 'Preview copy' }).click();
