@@ -23,6 +23,7 @@ describe("Iceberg's NessieCatalog in Spark against /api/v2 (real client)", funct
     assert.deepEqual(rest.ids, [1, 2, 3]);
     // NessieCatalog marks its tables as the REST catalog does: no client deletes files other branches may read.
     assert.equal(rest.gcEnabled, 'false');
+    assert.notEqual(rest.deleteAfterCommit, 'true', 'no client deletes metadata files other branches may name');
     assert.ok(step("NessieCatalog's commits in the log").messages.length >= 3);
   });
 

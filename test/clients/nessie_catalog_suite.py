@@ -66,6 +66,7 @@ def read_through_rest():
     return {
         "ids": [r["id"] for r in q("SELECT id FROM rest.shop.orders ORDER BY id")],
         "gcEnabled": props.get("gc.enabled"),
+        "deleteAfterCommit": props.get("write.metadata.delete-after-commit.enabled"),
     }
 
 
