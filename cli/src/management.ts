@@ -59,12 +59,16 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
         ),
       ),
   ).action(async (opts: ServerOpts & { verbose?: boolean }) => {
-    const refs = await client(opts).listReferences({ fetchAll: opts.verbose, filter: `refType == '${type}'` });
+    const api = client(opts);
+    const refs = await api.listReferences({ fetchAll: opts.verbose, filter: `refType == '${type}'` });
+    const root = opts.verbose ? (await api.getConfig()).noAncestorHash : '';
     if (opts.json) return printJson(refs);
     if (refs.length === 0) process.stdout.write(`(no ${plural})\n`);
     const width = Math.max(0, ...refs.map((r) => r.name.length));
     for (const r of refs)
-      process.stdout.write(`${r.name.padEnd(width)}  ${short(r.hash)}${opts.verbose ? headLine(r.metadata) : ''}\n`);
+      process.stdout.write(
+        `${r.name.padEnd(width)}  ${short(r.hash)}${opts.verbose ? headLine(r.metadata, r.hash === root) : ''}\n`,
+      );
   });
 
   withServer(
@@ -119,11 +123,12 @@ export function registerReferenceCommands(program: Command, type: 'BRANCH' | 'TA
 /**
  * What `rat branch -v` adds after a reference's hash: `[ahead 2, behind 1]` against the default branch (left out where
  * the server gives no counts: the default branch, tags, a branch that parted too long ago) and the head's subject.
+ * Without metadata the reference has no commit yet (`atRoot`), or its history is not the caller's to read.
  *
- * @example headLine({ numCommitsAhead: 2, numCommitsBehind: 0, commitMetaOfHEAD: { message: 'fix\n…' } }) // '  [ahead 2] fix'
+ * @example headLine({ numCommitsAhead: 2, numCommitsBehind: 0, commitMetaOfHEAD: { message: 'fix\n…' } }, false) // '  [ahead 2] fix'
  */
-export function headLine(m: ReferenceMetadata | undefined): string {
-  if (!m) return '  (no commits)';
+export function headLine(m: ReferenceMetadata | undefined, atRoot: boolean): string {
+  if (!m) return atRoot ? '  (no commits)' : '  (history not readable with your permissions)';
   const counts = [
     m.numCommitsAhead ? `ahead ${m.numCommitsAhead}` : '',
     m.numCommitsBehind ? `behind ${m.numCommitsBehind}` : '',
