@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   FlinkSqlError,
   flinkSnippetStatements,
@@ -365,6 +366,31 @@ describe('Flink through the Iceberg REST catalog', function () {
       'orders',
     ]);
     assert.deepEqual(await batch('SELECT COUNT(*) FROM rat_feature.flink.events'), [[6]]);
+  });
+
+  it("Iceberg's NessieCatalog in Flink on /api/v2 writes a table the REST catalog reads, and reads what it wrote", async () => {
+    // A Flink job configured for Nessie keeps its catalog and points it here; it writes metadata files itself, into
+    // the server's warehouse.
+    await batch(`CREATE CATALOG nessie WITH (
+      'type' = 'iceberg',
+      'catalog-impl' = 'org.apache.iceberg.nessie.NessieCatalog',
+      'uri' = '${server.url}/api/v2',
+      'ref' = 'main',
+      'warehouse' = '${pathToFileURL(path.join(dataDir, 'warehouse')).href}'
+    )`);
+    await batch('CREATE DATABASE nessie.flink_nessie');
+    await batch('CREATE TABLE nessie.flink_nessie.items (id BIGINT, name STRING)');
+    await batch("INSERT INTO nessie.flink_nessie.items VALUES (1, 'one'), (2, 'two')");
+    assert.deepEqual(await batch('SELECT id, name FROM rat.flink_nessie.items ORDER BY id'), [
+      [1, 'one'],
+      [2, 'two'],
+    ]);
+    await batch("INSERT INTO rat.flink_nessie.items VALUES (3, 'three')");
+    assert.deepEqual(await batch('SELECT COUNT(*) FROM nessie.flink_nessie.items'), [[3]]);
+    assert.deepEqual(
+      await batch('SELECT COUNT(*) FROM nessie.flink.orders'),
+      await batch('SELECT COUNT(*) FROM rat.flink.orders'),
+    );
   });
 
   it("the catalog refused none of Flink's requests: no 5xx, and every 4xx is a 404 for something absent", async () => {
