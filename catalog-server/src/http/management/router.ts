@@ -165,7 +165,7 @@ export function managementRouter(ctx: AppContext): Router {
   // ------------------------------------------------------------------------------------------------ writes
 
   router.post('/trees/:ref/history/commit', async (req, res) => {
-    // Read without rounding: a table's snapshotId is a 63-bit id (store/int64.ts).
+    // Read without rounding: a table's snapshotId is a 63-bit id (service/int64.ts).
     const body = requireBody(s.commitBody, jsonBody(req));
     const meta = auditMeta(req, toStoreMeta(withCommitHeaders(body.commitMeta, req.headers)));
     res.json(commitResponseJson(await commitOperations(store, ref(req), meta, toOperations(body.operations))));

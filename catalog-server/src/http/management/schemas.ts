@@ -43,7 +43,7 @@ const many = <T extends z.ZodType>(item: T) =>
 
 /**
  * A Java `long` (Iceberg snapshot and view version ids: random 63-bit numbers, nearly all above 2^53), read from the
- * body with the lossless JSON reader (a bigint beyond 2^53) and kept exact in the store (store/int64.ts): Iceberg's
+ * body with the lossless JSON reader (a bigint beyond 2^53) and kept exact in the store (service/int64.ts): Iceberg's
  * NessieCatalog sets a table's current snapshot from it.
  */
 export const int64 = z
