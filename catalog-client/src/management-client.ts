@@ -19,7 +19,7 @@ import { ManagementTransport, type ManagementClientOptions } from './management/
 export { ManagementApiError } from './management/management-api-error.ts';
 export { encodeKey, formatKeyText, parseKeyText, refPath } from './management/key-text.ts';
 export type { ManagementClientOptions } from './management/transport.ts';
-export { celString, logFilterExpression, type LogSelection } from './management/log-filter.ts';
+export { logFilterExpression, type LogSelection } from './management/log-filter.ts';
 export type * from './management/shapes.ts';
 export type { CommitMeta, CommitMetaInput, CommitResponse, LogEntry, Operation } from './management/commits.ts';
 export type { Entry } from './management/contents.ts';

@@ -61,7 +61,7 @@ export async function listReferences(
   const refs = await store.listReferencesPage({
     ...page,
     branchesOnly: listing.filter !== undefined && keepsOnlyBranches(listing.filter),
-    // Synchronous unless the filter needs a reference's metadata: a listing of 100,000 tags awaits nothing per tag.
+    // Synchronous without a CEL filter: a plain listing of 100,000 tags awaits nothing per tag.
     filter: matches ? async (r) => canRead(r.name) && matches(r, await metadataOf?.(r)) : (r) => canRead(r.name),
   });
   if (!metadataOf) return refs;
