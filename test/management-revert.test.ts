@@ -67,6 +67,32 @@ describe('management API: revert a commit of a branch', function () {
     assert.equal(loaded.status, 200, 'the restored table loads');
   });
 
+  it('keeps a 63-bit snapshot id exact in the content it puts back', async () => {
+    const id = '8744736658442914487';
+    const put = async (snapshotId: string) => {
+      const at = await head();
+      const content = `{"type":"ICEBERG_TABLE","metadataLocation":${JSON.stringify(await location('a'))},"snapshotId":${snapshotId},"schemaId":0,"specId":0,"sortOrderId":0}`;
+      const body = `{"commitMeta":{"message":"big ${snapshotId}"},"operations":[{"type":"PUT","key":{"elements":["rvn","big"]},"content":${content}}]}`;
+      const r = await fetch(api(`/trees/rv@${at}/history/commit`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(r.status, 200, await r.text());
+      return head();
+    };
+    await put(id);
+    const changed = await put('1');
+    const r = await fetch(api(`/trees/rv@${await head()}/history/revert`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hash: changed, dryRun: true }),
+    });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    assert.match(text, new RegExp(`"snapshotId":${id}[,}]`), text);
+  });
+
   it('a key changed since is a 409 naming it (or the result, asked for), and nothing changes', async () => {
     await setProperty('a', '2');
     const change = await head();

@@ -41,6 +41,7 @@ import {
   recentChangesJson,
   referenceJson,
   reflogEntryJson,
+  revertJson,
 } from './serialize.ts';
 import { refuseOtherMethods } from '../method-not-allowed.ts';
 import { jsonBody, sendJson } from '../iceberg/json-io.ts';
@@ -211,7 +212,7 @@ export function managementRouter(ctx: AppContext): Router {
       returnConflictAsResult: body.returnConflictAsResult,
       authorizeKeys: accessOf(req).mergeKeys(),
     });
-    res.json(result);
+    sendJson(res, revertJson(result));
   });
 
   // ------------------------------------------------------------------------------------------------ rat extensions

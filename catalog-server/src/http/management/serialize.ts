@@ -7,6 +7,7 @@ import type {
   CommitResult,
   CommitWithOperations,
   Content,
+  ContentInput,
   ContentKey,
   DiffEntry,
   EntrySummary,
@@ -17,6 +18,7 @@ import type {
   ResolvedRef,
 } from '../../store/types.ts';
 import type { HeadPointer, ListedReference } from '../../service/management/references.ts';
+import type { RevertResult } from '../../service/management/revert.ts';
 import { exactInt64 } from '../../service/int64.ts';
 
 export interface NessieReference {
@@ -39,12 +41,23 @@ export function contentJson(c: Content): Record<string, unknown> {
     if (c.properties && Object.keys(c.properties).length > 0) out['properties'] = c.properties;
     return out;
   }
-  if (c.type === 'ICEBERG_TABLE') {
-    const { type, id, ...rest } = c;
-    return { type, id, ...rest, snapshotId: exactInt64(c.snapshotId) };
-  }
-  const { type, id, ...rest } = c;
-  return { type, id, ...rest, versionId: exactInt64(c.versionId) };
+  const { type, id, ...rest } = withExactIds(c);
+  return { type, id, ...rest };
+}
+
+/** A content, with or without its id, whose 64-bit ids are numbers or bigints (service/int64.ts). */
+function withExactIds(c: Content | ContentInput): Record<string, unknown> {
+  if (c.type === 'ICEBERG_TABLE') return { ...c, snapshotId: exactInt64(c.snapshotId) };
+  if (c.type === 'ICEBERG_VIEW') return { ...c, versionId: exactInt64(c.versionId) };
+  return { ...c };
+}
+
+/** A revert's answer, its restored contents' ids exact (send with `sendJson`). */
+export function revertJson(r: RevertResult): Record<string, unknown> {
+  return {
+    ...r,
+    operations: r.operations.map((op) => (op.type === 'PUT' ? { ...op, content: withExactIds(op.content) } : op)),
+  };
 }
 
 export function keyJson(k: ContentKey): { elements: string[] } {
