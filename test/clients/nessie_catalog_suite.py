@@ -4,7 +4,7 @@ Iceberg REST catalog. See harness.py for the step model."""
 
 from __future__ import annotations
 
-from harness import CONFIG, Steps, api, api_ok, catalog_uri, spark_catalog, sql_rows
+from harness import CONFIG, Steps, api, api_ok, catalog_uri, spark_from_snippet, sql_rows
 
 steps = Steps()
 BASE = CONFIG["baseUrl"].rstrip("/")
@@ -19,20 +19,18 @@ def warehouse() -> str:
 
 
 def start():
-    from pyspark.sql import SparkSession
-
-    spark = (
-        SparkSession.builder.appName("nessie-catalog")
-        .config("spark.jars", CONFIG["sparkJar"])
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-        .config("spark.sql.catalog.nessie", "org.apache.iceberg.spark.SparkCatalog")
-        .config("spark.sql.catalog.nessie.catalog-impl", "org.apache.iceberg.nessie.NessieCatalog")
-        .config("spark.sql.catalog.nessie.uri", f"{BASE}/api/v2")
-        .config("spark.sql.catalog.nessie.ref", "main")
-        .config("spark.sql.catalog.nessie.warehouse", warehouse())
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    # The documented snippet's session (its catalog `rat` is the REST catalog on main), with Iceberg's NessieCatalog
+    # beside it as a Nessie team's settings name it; Spark reads a catalog's settings when it is first used.
+    spark = spark_from_snippet(catalog_uri("main"))
+    nessie = {
+        "": "org.apache.iceberg.spark.SparkCatalog",
+        ".catalog-impl": "org.apache.iceberg.nessie.NessieCatalog",
+        ".uri": f"{BASE}/api/v2",
+        ".ref": "main",
+        ".warehouse": warehouse(),
+    }
+    for suffix, value in nessie.items():
+        spark.conf.set(f"spark.sql.catalog.nessie{suffix}", value)
     return spark
 
 
@@ -61,10 +59,9 @@ steps.run("CREATE NAMESPACE, CREATE TABLE, INSERT through NessieCatalog", create
 
 
 def read_through_rest():
-    spark_catalog(spark, "rest", catalog_uri("main"))
     props = api_ok("GET", "/iceberg/v1/namespaces/shop/tables/orders")["metadata"]["properties"]
     return {
-        "ids": [r["id"] for r in q("SELECT id FROM rest.shop.orders ORDER BY id")],
+        "ids": [r["id"] for r in q("SELECT id FROM rat.shop.orders ORDER BY id")],
         "gcEnabled": props.get("gc.enabled"),
         "deleteAfterCommit": props.get("write.metadata.delete-after-commit.enabled"),
     }
@@ -104,7 +101,7 @@ steps.run("a branch written through NessieCatalog and merged into main", branch_
 
 
 def rest_write_seen_by_nessie():
-    q("INSERT INTO rest.shop.orders VALUES (5, 'plum')")
+    q("INSERT INTO rat.shop.orders VALUES (5, 'plum')")
     spark.sql("REFRESH TABLE nessie.shop.orders")
     return {"ids": [r["id"] for r in q("SELECT id FROM nessie.shop.orders ORDER BY id")]}
 
