@@ -192,6 +192,51 @@ describe('store on PostgreSQL', function () {
     });
   });
 
+  it('writes trie leaves whole, and reads leaves stored as deltas (a catalog copied from SQLite)', async () => {
+    const url = await server.createDatabase();
+    const store = await PostgresVersionStore.open(url);
+    try {
+      let head = (await store.getReference('main')).hash;
+      const tables = Array.from({ length: 20 }, (_, i) =>
+        put(key('ns', `t${i}`), `file:///w/ns/t${i}/v1.metadata.json`),
+      );
+      head = (await store.commit('main', head, { message: 'tables' }, tables)).hash;
+      head = (await store.commit('main', head, { message: 'one' }, [put(key('ns', 't3'), 'file:///w/ns/t3/v2.json')]))
+        .hash;
+      const rows = await store.persistence.scanNodes('', 100);
+      assert.equal(rows.length, 2);
+      assert.ok(
+        rows.every((r) => r.body.startsWith('{"l":')),
+        'whole leaves',
+      );
+      // The second leaf as SQLite stores it: a delta of the first, which a copied catalog carries as it is.
+      const [whole, changed] = [
+        rows.find((r) => r.body.includes('t3/v1'))!,
+        rows.find((r) => r.body.includes('t3/v2'))!,
+      ];
+      const delta = `{"d":"${whole.id}","k":1,"s":[[["ns","t3"],${JSON.stringify(
+        await store.getContent(head, key('ns', 't3')),
+      )}]],"r":[]}`;
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        await db.query('UPDATE tree_nodes SET body = $1 WHERE id = $2', [delta, changed.id]);
+      } finally {
+        await db.end();
+      }
+      const reader = await PostgresVersionStore.open(url);
+      try {
+        const { locationAt } = storeSteps(() => reader);
+        assert.equal(await locationAt(head, key('ns', 't3')), 'file:///w/ns/t3/v2.json');
+        assert.equal(await locationAt(head, key('ns', 't7')), 'file:///w/ns/t7/v1.metadata.json');
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrates once when several servers open a fresh database at the same moment', async () => {
     const url = await server.createDatabase();
     const stores = await Promise.all(Array.from({ length: 6 }, () => PostgresVersionStore.open(url)));

@@ -2,6 +2,15 @@ import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 import type { CommitNode } from '../merge/merge-base.ts';
 import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
+import {
+  MAX_CHAIN,
+  applyLeafDelta,
+  chainOf,
+  encodeLeafDelta,
+  isLeafDelta,
+  parseLeafDelta,
+  setChain,
+} from '../tree/leaf-delta.ts';
 import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
 
@@ -120,6 +129,11 @@ export class ObjectReader {
     return chain.concat(rest);
   }
 
+  /** True when new trie leaves may be stored as deltas of the leaves they were built from (tree/leaf-delta.ts). */
+  get storesLeafDeltas(): boolean {
+    return this.persist.storesLeafDeltas === true;
+  }
+
   async node(id: string): Promise<TreeNode<Content>> {
     return this.heldNode(id) ?? this.parsedNode(id, await this.persist.getNode(id));
   }
@@ -138,7 +152,9 @@ export class ObjectReader {
       if (this.persist.getNodes) for (const [id, body] of await this.persist.getNodes(batch)) read.set(id, body);
       else for (const id of batch) read.set(id, await this.persist.getNode(id));
     }
-    return ids.map((id, i) => held[i] ?? this.parsedNode(id, read.get(id)));
+    const out: Array<TreeNode<Content>> = [];
+    for (let i = 0; i < ids.length; i++) out.push(held[i] ?? (await this.parsedNode(ids[i], read.get(ids[i]))));
+    return out;
   }
 
   /** A node in memory: cached, or staged by a write in flight. */
@@ -146,10 +162,21 @@ export class ObjectReader {
     return this.nodeCache.get(id) ?? this.stagedNodes.get(id)?.node;
   }
 
-  /** A node read from the persistence (`body` undefined: it has none by that id), parsed and cached. */
-  private parsedNode(id: string, body: string | undefined): TreeNode<Content> {
+  /**
+   * A node read from the persistence (`body` undefined: it has none by that id), parsed and cached; a leaf stored as
+   * a delta is rebuilt from its base, read the same way (at most `MAX_CHAIN` rows further).
+   */
+  private async parsedNode(id: string, body: string | undefined): Promise<TreeNode<Content>> {
     if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
-    const node = parseNode<Content>(body);
+    let node: TreeNode<Content>;
+    if (isLeafDelta(body)) {
+      const delta = parseLeafDelta<Content>(body);
+      if (delta.base === id || delta.chain > MAX_CHAIN)
+        throw new Error(`Corrupt store: tree node ${id} is a bad delta`);
+      node = applyLeafDelta(await this.node(delta.base), delta);
+    } else {
+      node = parseNode<Content>(body);
+    }
     remember(this.nodeCache, id, node);
     return node;
   }
@@ -231,12 +258,29 @@ export class ObjectReader {
 export class Draft {
   readonly newNodes = new Map<string, TreeNode<Content>>();
   readonly newCommits: CommitRecord[] = [];
+  /** New leaves that may be stored as deltas, by id: the leaf each was built from. */
+  private readonly bases = new Map<string, { id: string; node: TreeNode<Content> }>();
 
   constructor(private readonly objects: ObjectReader) {}
 
   readonly nodes: NodeIO<Content> = {
     get: (id) => this.newNodes.get(id) ?? this.objects.node(id),
-    put: (id, node) => void this.newNodes.set(id, node),
+    put: (id, node, base) => {
+      // A node built again in one draft (a transplant that sets a table back) keeps its first base: every new leaf's
+      // base is then older than it (stored, or put before it here), so no two rows can name each other.
+      if (this.newNodes.has(id)) return;
+      this.newNodes.set(id, node);
+      // The chain length is settled here, before a commit planned on this one (in flight) builds on the leaf; if the
+      // row is then stored whole (objectsToWrite), the next delta's length only overstates its chain, which is safe.
+      const chain = base && this.objects.storesLeafDeltas ? chainOf(base.node) + 1 : 0;
+      if (base && chain >= 1 && chain <= MAX_CHAIN) {
+        this.bases.set(id, base);
+        setChain(node, chain);
+      } else {
+        this.bases.delete(id);
+        setChain(node, 0);
+      }
+    },
   };
 
   async commit(hash: string): Promise<CommitRecord> {
@@ -274,9 +318,19 @@ export class Draft {
   /** The batch parts for `Persistence.write`. */
   objectsToWrite(): { nodes: Array<{ id: string; body: string }>; commits: CommitRecord[] } {
     return {
-      nodes: [...this.newNodes].map(([id, node]) => ({ id, body: serializeNode(node) })),
+      nodes: [...this.newNodes].map(([id, node]) => ({ id, body: this.bodyOf(id, node) })),
       commits: this.newCommits,
     };
+  }
+
+  /** A new node's row: a delta of the leaf it was built from where that is at most half the size, else the node. */
+  private bodyOf(id: string, node: TreeNode<Content>): string {
+    const full = serializeNode(node);
+    const base = this.bases.get(id);
+    const delta = base && encodeLeafDelta(base.id, base.node, node, full, chainOf(node));
+    if (delta !== undefined) return delta;
+    setChain(node, 0);
+    return full;
   }
 }
 

@@ -90,6 +90,12 @@ export interface Persistence {
    * `forgetFiles`. Elsewhere the catalog makes each file durable before committing.
    */
   readonly journalsFiles?: boolean;
+  /**
+   * True when new trie leaves may be written as deltas of the leaves they were built from (tree/leaf-delta.ts): a
+   * leaf read cold then costs up to `MAX_CHAIN + 1` reads one after the other, microseconds each on SQLite. Off on
+   * PostgreSQL, where each would be a round trip; both read deltas (a catalog copied from SQLite holds them).
+   */
+  readonly storesLeafDeltas?: boolean;
   /** Up to `limit` journaled files not yet forgotten, in location order after `after` (recovery after a crash). */
   pendingFiles?(limit: number, after?: string): Promise<JournaledFile[]>;
   /** Forgets journaled files once they are durable in storage. */

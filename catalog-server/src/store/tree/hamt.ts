@@ -34,7 +34,11 @@ export interface NodeIO<V> {
   get(id: string): Promise<TreeNode<V>> | TreeNode<V>;
   /** Several nodes, in the order asked; where a store reads them in one round trip, a walk costs one per level. */
   getMany?(ids: readonly string[]): Promise<Array<TreeNode<V>>>;
-  put(id: string, node: TreeNode<V>): void;
+  /**
+   * `base`, when given, is the leaf `node` was built from by changing a few entries (a store may keep `node` as that
+   * change: leaf-delta.ts).
+   */
+  put(id: string, node: TreeNode<V>, base?: { id: string; node: TreeNode<V> }): void;
 }
 
 /**
@@ -65,10 +69,13 @@ function entryJson<V>(entry: TreeEntry<V>): string {
 
 export function parseNode<V>(text: string): TreeNode<V> {
   const raw = JSON.parse(text) as { l?: Array<[string[], V]>; b?: Array<string | null>; n?: number };
-  if (raw.l) {
+  if (Array.isArray(raw.l)) {
     return { kind: 'leaf', entries: raw.l.map(([elements, value]) => ({ id: entryId(elements), elements, value })) };
   }
-  return { kind: 'branch', count: raw.n ?? 0, children: raw.b ?? [] };
+  // Anything else is refused rather than read as an empty branch (a row of a shape this version does not know).
+  if (!Array.isArray(raw.b) || typeof raw.n !== 'number')
+    throw new Error('Corrupt store: a trie node of no known shape');
+  return { kind: 'branch', count: raw.n, children: raw.b };
 }
 
 export function entryId(elements: string[]): string {
@@ -116,10 +123,10 @@ async function load<V>(io: NodeIO<V>, id: string): Promise<TreeNode<V>> {
   return id === EMPTY_TREE ? (EMPTY_LEAF as TreeNode<V>) : io.get(id);
 }
 
-function store<V>(io: NodeIO<V>, node: TreeNode<V>): string {
+function store<V>(io: NodeIO<V>, node: TreeNode<V>, base?: { id: string; node: TreeNode<V> }): string {
   const text = serializeNode(node);
   const id = nodeId(text);
-  if (id !== EMPTY_TREE) io.put(id, node);
+  if (id !== EMPTY_TREE) io.put(id, node, base && base.id !== id && base.id !== EMPTY_TREE ? base : undefined);
   return id;
 }
 
@@ -162,10 +169,15 @@ function countOf<V>(node: TreeNode<V>): number {
   return node.kind === 'leaf' ? node.entries.length : node.count;
 }
 
-/** Builds the canonical subtree for a set of entries at `depth`; returns its id. */
-function build<V>(io: NodeIO<V>, entries: TreeEntry<V>[], depth: number): string {
+/** Builds the canonical subtree for a set of entries at `depth` (a leaf built from the leaf `base`); returns its id. */
+function build<V>(
+  io: NodeIO<V>,
+  entries: TreeEntry<V>[],
+  depth: number,
+  base?: { id: string; node: TreeNode<V> },
+): string {
   if (entries.length <= LEAF_MAX || depth >= MAX_DEPTH) {
-    return store(io, { kind: 'leaf', entries: [...entries].sort((a, b) => compareIds(a.id, b.id)) });
+    return store(io, { kind: 'leaf', entries: [...entries].sort((a, b) => compareIds(a.id, b.id)) }, base);
   }
   const buckets: TreeEntry<V>[][] = Array.from({ length: FANOUT }, () => []);
   for (const e of entries) buckets[slotOf(e.id, depth)].push(e);
@@ -200,7 +212,7 @@ async function applyAt<V>(
       else map.delete(k);
     }
     const entries = [...map.values()];
-    return { id: build(io, entries, depth), count: entries.length };
+    return { id: build(io, entries, depth, { id, node }), count: entries.length };
   }
   const bySlot = new Map<number, Array<[string, TreeEntry<V> | null]>>();
   for (const change of changes) {
