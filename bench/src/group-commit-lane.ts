@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteVersionStore, type Operation } from '@ratatouille/catalog-server';
@@ -40,7 +40,7 @@ function put(name: string, version: number): Operation {
  *  - `own branches`: writer w commits to branch `w<w>`, so commits that arrive together can share a transaction;
  *  - `main, <n> tables`: every writer commits to `main` (as Iceberg writers on one branch do), each to tables of its
  *    own; each commit plans on the one still in flight before it, so these share transactions too.
- * Each figure also records writes per transaction (the grouping achieved).
+ * Each figure also records writes per transaction (the grouping achieved) and what `catalog.db` grew by per commit.
  */
 export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder): Promise<void> {
   // Modes innermost, so the figures a ratio compares are measured one right after the other (this machine's speed
@@ -54,6 +54,13 @@ export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder):
           const ownBranches = shape === 'own branches';
           const root = (await store.getReference('main')).hash;
           if (ownBranches) for (let i = 0; i < writers; i++) await store.createReference(`w${i}`, 'BRANCH', root);
+          // What the catalog file grows by per commit: its size with the WAL copied in, before and after the run.
+          const file = path.join(dir, 'catalog.db');
+          const fileBytes = () => {
+            store.db.pragma('wal_checkpoint(TRUNCATE)');
+            return statSync(file).size;
+          };
+          const bytesBefore = fileBytes();
           const next = new Array<number>(writers).fill(0);
           let left = w.commits;
           const before = store.groupCommitStats;
@@ -71,6 +78,7 @@ export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder):
             },
           );
           const after = store.groupCommitStats;
+          const catalogBytesPerCommit = Math.round((fileBytes() - bytesBefore) / w.commits);
           rec.add({
             lane: 'group',
             name: `commits/s ${shape} ${writers}w`,
@@ -80,6 +88,7 @@ export async function runGroupCommitLane(w: GroupCommitWorkload, rec: Recorder):
             better: 'higher',
             detail: {
               writesPerTx: (after.items - before.items) / Math.max(1, after.transactions - before.transactions),
+              catalogBytesPerCommit,
               p50ms: r.latency.p50,
               p99ms: r.latency.p99,
             },

@@ -1,7 +1,7 @@
 import { BadRequestError } from '../errors/index.ts';
 import { ObjectReader, hasValidHash } from './core/objects.ts';
 import { nodeId, serializeNode } from './tree/hamt.ts';
-import { isLeafDelta } from './tree/leaf-delta.ts';
+import { isNodeDelta } from './tree/node-delta.ts';
 import type { CatalogDatabase } from './open-store.ts';
 
 /** What a copy moved; every figure checked on the target after the copy. */
@@ -142,10 +142,10 @@ async function verifyCopy(
     throw new Error(`Copy verification failed: ${what}.`);
   };
   let nodes = 0;
-  // A leaf stored as a delta is checked as the leaf it stands for, rebuilt from its base on the target.
+  // A node stored as a delta is checked as the node it stands for, rebuilt from its base on the target.
   const objects = new ObjectReader(dst);
   const textOf = async (n: { id: string; body: string }) =>
-    isLeafDelta(n.body) ? serializeNode(await objects.node(n.id)) : n.body;
+    isNodeDelta(n.body) ? serializeNode(await objects.node(n.id)) : n.body;
   for (let after = ''; ;) {
     const page = await dst.scanNodes(after, BATCH);
     if (page.length === 0) break;

@@ -4,13 +4,13 @@ import type { CommitNode } from '../merge/merge-base.ts';
 import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
 import {
   MAX_CHAIN,
-  applyLeafDelta,
+  applyNodeDelta,
   chainOf,
-  encodeLeafDelta,
-  isLeafDelta,
-  parseLeafDelta,
+  encodeNodeDelta,
+  isNodeDelta,
+  parseNodeDelta,
   setChain,
-} from '../tree/leaf-delta.ts';
+} from '../tree/node-delta.ts';
 import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
 
@@ -129,9 +129,9 @@ export class ObjectReader {
     return chain.concat(rest);
   }
 
-  /** True when new trie leaves may be stored as deltas of the leaves they were built from (tree/leaf-delta.ts). */
-  get storesLeafDeltas(): boolean {
-    return this.persist.storesLeafDeltas === true;
+  /** True when new trie nodes may be stored as deltas of the nodes they were built from (tree/node-delta.ts). */
+  get storesNodeDeltas(): boolean {
+    return this.persist.storesNodeDeltas === true;
   }
 
   async node(id: string): Promise<TreeNode<Content>> {
@@ -163,17 +163,17 @@ export class ObjectReader {
   }
 
   /**
-   * A node read from the persistence (`body` undefined: it has none by that id), parsed and cached; a leaf stored as
+   * A node read from the persistence (`body` undefined: it has none by that id), parsed and cached; a node stored as
    * a delta is rebuilt from its base, read the same way (at most `MAX_CHAIN` rows further).
    */
   private async parsedNode(id: string, body: string | undefined): Promise<TreeNode<Content>> {
     if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
     let node: TreeNode<Content>;
-    if (isLeafDelta(body)) {
-      const delta = parseLeafDelta<Content>(body);
+    if (isNodeDelta(body)) {
+      const delta = parseNodeDelta<Content>(body);
       if (delta.base === id || delta.chain > MAX_CHAIN)
         throw new Error(`Corrupt store: tree node ${id} is a bad delta`);
-      node = applyLeafDelta(await this.node(delta.base), delta);
+      node = applyNodeDelta(await this.node(delta.base), delta);
     } else {
       node = parseNode<Content>(body);
     }
@@ -258,7 +258,7 @@ export class ObjectReader {
 export class Draft {
   readonly newNodes = new Map<string, TreeNode<Content>>();
   readonly newCommits: CommitRecord[] = [];
-  /** New leaves that may be stored as deltas, by id: the leaf each was built from. */
+  /** New nodes that may be stored as deltas, by id: the node each was built from. */
   private readonly bases = new Map<string, { id: string; node: TreeNode<Content> }>();
 
   constructor(private readonly objects: ObjectReader) {}
@@ -266,13 +266,13 @@ export class Draft {
   readonly nodes: NodeIO<Content> = {
     get: (id) => this.newNodes.get(id) ?? this.objects.node(id),
     put: (id, node, base) => {
-      // A node built again in one draft (a transplant that sets a table back) keeps its first base: every new leaf's
+      // A node built again in one draft (a transplant that sets a table back) keeps its first base: every new node's
       // base is then older than it (stored, or put before it here), so no two rows can name each other.
       if (this.newNodes.has(id)) return;
       this.newNodes.set(id, node);
-      // The chain length is settled here, before a commit planned on this one (in flight) builds on the leaf; if the
+      // The chain length is settled here, before a commit planned on this one (in flight) builds on the node; if the
       // row is then stored whole (objectsToWrite), the next delta's length only overstates its chain, which is safe.
-      const chain = base && this.objects.storesLeafDeltas ? chainOf(base.node) + 1 : 0;
+      const chain = base && this.objects.storesNodeDeltas ? chainOf(base.node) + 1 : 0;
       if (base && chain >= 1 && chain <= MAX_CHAIN) {
         this.bases.set(id, base);
         setChain(node, chain);
@@ -323,11 +323,11 @@ export class Draft {
     };
   }
 
-  /** A new node's row: a delta of the leaf it was built from where that is at most half the size, else the node. */
+  /** A new node's row: a delta of the node it was built from where that is at most half the size, else the node. */
   private bodyOf(id: string, node: TreeNode<Content>): string {
     const full = serializeNode(node);
     const base = this.bases.get(id);
-    const delta = base && encodeLeafDelta(base.id, base.node, node, full, chainOf(node));
+    const delta = base && encodeNodeDelta(base.id, base.node, node, full, chainOf(node));
     if (delta !== undefined) return delta;
     setChain(node, 0);
     return full;

@@ -91,11 +91,11 @@ export interface Persistence {
    */
   readonly journalsFiles?: boolean;
   /**
-   * True when new trie leaves may be written as deltas of the leaves they were built from (tree/leaf-delta.ts): a
-   * leaf read cold then costs up to `MAX_CHAIN + 1` reads one after the other, microseconds each on SQLite. Off on
+   * True when new trie nodes may be written as deltas of the nodes they were built from (tree/node-delta.ts): a node
+   * read cold then costs up to `MAX_CHAIN + 1` reads one after the other, microseconds each on SQLite. Off on
    * PostgreSQL, where each would be a round trip; both read deltas (a catalog copied from SQLite holds them).
    */
-  readonly storesLeafDeltas?: boolean;
+  readonly storesNodeDeltas?: boolean;
   /** Up to `limit` journaled files not yet forgotten, in location order after `after` (recovery after a crash). */
   pendingFiles?(limit: number, after?: string): Promise<JournaledFile[]>;
   /** Forgets journaled files once they are durable in storage. */

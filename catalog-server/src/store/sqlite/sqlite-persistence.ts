@@ -47,7 +47,7 @@ export class SqlitePersistence implements Persistence {
   readonly appliesWritesInOrder = true;
   /** Journaled files ride in the write's transaction (migration 106). */
   readonly journalsFiles = true;
-  readonly storesLeafDeltas = true;
+  readonly storesNodeDeltas = true;
   private readonly stmt: ReturnType<typeof prepareStatements>;
   private readonly putTx: Transaction<(objects: Pick<WriteBatch, 'nodes' | 'commits'>) => void>;
   private readonly importLogTx: Transaction<(lines: ReflogRecord[]) => void>;

@@ -35,8 +35,8 @@ export interface NodeIO<V> {
   /** Several nodes, in the order asked; where a store reads them in one round trip, a walk costs one per level. */
   getMany?(ids: readonly string[]): Promise<Array<TreeNode<V>>>;
   /**
-   * `base`, when given, is the leaf `node` was built from by changing a few entries (a store may keep `node` as that
-   * change: leaf-delta.ts).
+   * `base`, when given, is the node (of the same kind) `node` was built from by changing a few entries or children (a
+   * store may keep `node` as that change: node-delta.ts).
    */
   put(id: string, node: TreeNode<V>, base?: { id: string; node: TreeNode<V> }): void;
 }
@@ -236,7 +236,7 @@ async function applyAt<V>(
     for (const c of children) if (c) entries.push(...(await treeEntries(io, c)));
     return { id: build(io, entries, depth), count: entries.length };
   }
-  return { id: store(io, { kind: 'branch', count, children }), count };
+  return { id: store(io, { kind: 'branch', count, children }, { id, node }), count };
 }
 
 export interface TreeDiffEntry<V> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { key, put } from '../contract-fixture.ts';
-import { MAX_CHAIN, isLeafDelta, parseLeafDelta } from '../tree/leaf-delta.ts';
+import { MAX_CHAIN, isNodeDelta, parseNodeDelta } from '../tree/node-delta.ts';
 import type { Operation } from '../types.ts';
 import { SqliteVersionStore } from './sqlite-store.ts';
 
@@ -11,7 +11,7 @@ const TABLES = 30;
 const location = (t: number, v: number) =>
   `file:///warehouse/db/t${t}/metadata/${String(v).padStart(5, '0')}-0d1e.metadata.json`;
 
-describe('SQLite stores trie leaves as deltas', () => {
+describe('SQLite stores trie nodes as deltas', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'rat-leaf-deltas-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,12 +41,12 @@ describe('SQLite stores trie leaves as deltas', () => {
     }
 
     const rows = await writer.persistence.scanNodes('', 10_000);
-    const deltas = rows.filter((r) => isLeafDelta(r.body));
-    const whole = rows.filter((r) => !isLeafDelta(r.body));
+    const deltas = rows.filter((r) => isNodeDelta(r.body));
+    const whole = rows.filter((r) => !isNodeDelta(r.body));
     // One leaf per commit (30 tables fit one leaf): a chain of MAX_CHAIN deltas, then the leaf whole again.
     assert.equal(rows.length, 101);
     assert.ok(deltas.length >= 90, `${deltas.length} of ${rows.length} rows are deltas`);
-    assert.ok(Math.max(...deltas.map((r) => parseLeafDelta(r.body).chain)) === MAX_CHAIN);
+    assert.ok(Math.max(...deltas.map((r) => parseNodeDelta(r.body).chain)) === MAX_CHAIN);
     const deltaBytes = deltas.reduce((n, r) => n + r.body.length, 0) / deltas.length;
     const wholeBytes = whole.reduce((n, r) => n + r.body.length, 0) / whole.length;
     assert.ok(deltaBytes * 10 < wholeBytes, `a delta row ${deltaBytes} bytes on average, a whole leaf ${wholeBytes}`);
@@ -73,7 +73,52 @@ describe('SQLite stores trie leaves as deltas', () => {
     }
   });
 
-  it('chains the leaves of commits planned on writes still in flight, each readable after a restart', async () => {
+  it('writes a commit to one table of 300 as small rows for its leaf and its branch, read back after a restart', async () => {
+    const file = path.join(dir, 'catalog.db');
+    const writer = await SqliteVersionStore.open(file);
+    const keys = Array.from({ length: 300 }, (_, t) => key('db', `t${t}`));
+    let head = (await writer.getReference('main')).hash;
+    head = (
+      await writer.commit(
+        'main',
+        head,
+        { message: 'tables' },
+        keys.map((k, t) => put(k, location(t, 0))),
+      )
+    ).hash;
+    const hashes = [head];
+    for (let i = 1; i <= 60; i++) {
+      const t = (i * 37) % keys.length;
+      head = (await writer.commit('main', head, { message: 'one' }, [put(keys[t]!, location(t, i))])).hash;
+      hashes.push(head);
+    }
+    const expected = new Map<string, Map<string, unknown>>();
+    for (const h of hashes) expected.set(h, await writer.getContents(h, keys));
+    const rows = await writer.persistence.scanNodes('', 10_000);
+    const kinds = rows.filter((r) => isNodeDelta(r.body)).map((r) => parseNodeDelta(r.body).kind);
+    // Each commit: one leaf and the root branch, nearly all as deltas.
+    assert.ok(
+      kinds.filter((k) => k === 'branch').length >= 50,
+      `${kinds.filter((k) => k === 'branch').length} branch deltas`,
+    );
+    assert.ok(
+      kinds.filter((k) => k === 'leaf').length >= 40,
+      `${kinds.filter((k) => k === 'leaf').length} leaf deltas`,
+    );
+    await writer.close();
+
+    const reader = await SqliteVersionStore.open(file);
+    try {
+      for (const h of hashes.reverse())
+        assert.deepEqual(await reader.getContents(h, keys), expected.get(h), `contents at ${h}`);
+      const touched = new Set(Array.from({ length: 60 }, (_, i) => ((i + 1) * 37) % keys.length));
+      assert.equal((await reader.diff(hashes.at(-1)!, hashes[0]!)).items.length, touched.size);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('chains the nodes of commits planned on writes still in flight, each readable after a restart', async () => {
     const file = path.join(dir, 'catalog.db');
     const writer = await SqliteVersionStore.open(file, { groupCommit: true });
     const keys = Array.from({ length: TABLES }, (_, t) => key('db', `t${t}`));
@@ -106,7 +151,7 @@ describe('SQLite stores trie leaves as deltas', () => {
     );
     const expected = new Map<string, Map<string, unknown>>();
     for (const h of hashes) expected.set(h, await writer.getContents(h, keys));
-    assert.ok((await writer.persistence.scanNodes('', 10_000)).filter((r) => isLeafDelta(r.body)).length > 200);
+    assert.ok((await writer.persistence.scanNodes('', 10_000)).filter((r) => isNodeDelta(r.body)).length > 200);
     await writer.close();
 
     const reader = await SqliteVersionStore.open(file);

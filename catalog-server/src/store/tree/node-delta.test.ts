@@ -10,7 +10,7 @@ import {
   type TreeEntry,
   type TreeNode,
 } from './hamt.ts';
-import { applyLeafDelta, chainOf, encodeLeafDelta, isLeafDelta, parseLeafDelta } from './leaf-delta.ts';
+import { applyNodeDelta, chainOf, encodeNodeDelta, isNodeDelta, parseNodeDelta } from './node-delta.ts';
 
 type Value = { loc: string };
 
@@ -30,51 +30,76 @@ function tables(n: number): Array<TreeEntry<Value>> {
   );
 }
 
-describe('trie leaf deltas', () => {
+describe('trie node deltas', () => {
   it('stands for the leaf it was built from: changed, added and removed entries', () => {
     const before = tables(30);
     const base = leaf(before);
     // A commit's leaf shares the base's entry objects, replacing the ones it changes.
     const next = leaf([...before.slice(1, 29), entry('t29', 'file:///changed.json'), entry('new', 'file:///new.json')]);
     const full = serializeNode(next);
-    const body = encodeLeafDelta('base-id', base, next, full, 3);
-    assert.ok(body && isLeafDelta(body));
+    const body = encodeNodeDelta('base-id', base, next, full, 3);
+    assert.ok(body && isNodeDelta(body));
     assert.ok(body.length * 4 < full.length, `${body.length} bytes against the leaf's ${full.length}`);
-    const delta = parseLeafDelta<Value>(body);
+    const delta = parseNodeDelta<Value>(body);
     assert.equal(delta.base, 'base-id');
     assert.equal(delta.chain, 3);
+    assert.ok(delta.kind === 'leaf');
     assert.deepEqual(
       delta.set.map((e) => e.elements[1]),
       ['new', 't29'],
     );
     assert.deepEqual(delta.removed, [['ns', 't0']]);
-    const rebuilt = applyLeafDelta(base, delta);
+    const rebuilt = applyNodeDelta(base, delta);
     // The same canonical text, so the same id as the leaf itself.
     assert.equal(serializeNode(rebuilt), full);
     assert.equal(nodeId(serializeNode(rebuilt)), nodeId(full));
     assert.equal(chainOf(rebuilt), 3);
   });
 
+  it('stands for the branch it was built from: children replaced, added and emptied, and the new count', () => {
+    const ids = Array.from({ length: 32 }, (_, i) => (i % 3 === 0 ? null : `child-${i}-`.padEnd(64, 'a')));
+    const base: TreeNode<Value> = { kind: 'branch', count: 700, children: ids };
+    const children = [...ids];
+    children[1] = 'changed-'.padEnd(64, 'b');
+    children[3] = 'added-'.padEnd(64, 'c');
+    children[2] = null;
+    const next: TreeNode<Value> = { kind: 'branch', count: 699, children };
+    const full = serializeNode(next);
+    const body = encodeNodeDelta('base-id', base, next, full, 1);
+    assert.ok(body && isNodeDelta(body) && body.length * 5 < full.length, `${body?.length} against ${full.length}`);
+    const delta = parseNodeDelta<Value>(body);
+    assert.ok(delta.kind === 'branch');
+    assert.deepEqual(
+      delta.children.map(([slot]) => slot),
+      [1, 2, 3],
+    );
+    const rebuilt = applyNodeDelta(base, delta);
+    assert.equal(serializeNode(rebuilt), full);
+    assert.equal(chainOf(rebuilt), 1);
+    assert.throws(() => applyNodeDelta(leaf(tables(2)), delta), /is a leaf/);
+  });
+
   it('keeps a leaf whole where its delta would not be at most half its size', () => {
     const base = leaf(tables(3));
     const next = leaf([entry('t0', 'file:///a.json'), entry('t1', 'file:///b.json'), ...tables(3).slice(2)]);
-    assert.equal(encodeLeafDelta('base-id', base, next, serializeNode(next), 1), undefined);
-    assert.equal(encodeLeafDelta('base-id', base, { kind: 'branch', count: 40, children: [] }, '{}', 1), undefined);
+    assert.equal(encodeNodeDelta('base-id', base, next, serializeNode(next), 1), undefined);
+    assert.equal(encodeNodeDelta('base-id', base, { kind: 'branch', count: 40, children: [] }, '{}', 1), undefined);
   });
 
-  it('refuses a delta row without its parts and a base that is not a leaf', () => {
-    assert.throws(() => parseLeafDelta('{"d":"x","s":[],"r":[]}'), /Corrupt store/);
-    const delta = parseLeafDelta<Value>('{"d":"x","k":1,"s":[],"r":[]}');
-    assert.throws(() => applyLeafDelta({ kind: 'branch', count: 40, children: [] }, delta), /not a leaf/);
+  it('refuses a delta row without its parts and a base of the other kind', () => {
+    assert.throws(() => parseNodeDelta('{"d":"x","s":[],"r":[]}'), /Corrupt store/);
+    assert.throws(() => parseNodeDelta('{"d":"x","k":1,"s":[]}'), /no known shape/);
+    const delta = parseNodeDelta<Value>('{"d":"x","k":1,"s":[],"r":[]}');
+    assert.throws(() => applyNodeDelta({ kind: 'branch', count: 40, children: [] }, delta), /is a branch/);
   });
 
   it('is never mistaken for a node, and a node of no known shape is refused', () => {
-    assert.equal(isLeafDelta(serializeNode(leaf(tables(2)))), false);
-    assert.equal(isLeafDelta(JSON.stringify({ b: [null], n: 40 })), false);
+    assert.equal(isNodeDelta(serializeNode(leaf(tables(2)))), false);
+    assert.equal(isNodeDelta(JSON.stringify({ b: [null], n: 40 })), false);
     assert.throws(() => parseNode('{"d":"x","k":1,"s":[],"r":[]}'), /no known shape/);
   });
 
-  it('gets the leaf it was built from from the trie, for a change that keeps one leaf', async () => {
+  it('gets from the trie the node each new one was built from: a leaf for a leaf, a branch for a branch', async () => {
     const puts: Array<{ id: string; base?: string }> = [];
     const nodes = new Map<string, TreeNode<Value>>();
     const io: NodeIO<Value> = {
@@ -91,7 +116,16 @@ describe('trie leaf deltas', () => {
     assert.deepEqual(puts.at(-1), { id: second, base: first });
     // Past 32 entries the leaf splits into a branch: its new leaves name no base.
     puts.length = 0;
-    await treeApply(io, second, new Map(tables(40).map((e) => [e.id, e])));
+    const third = await treeApply(io, second, new Map(tables(40).map((e) => [e.id, e])));
     assert.ok(puts.length > 2 && puts.every((p) => p.base === undefined));
+    // A change below a branch: the leaf names the leaf it replaced, the branch the branch.
+    puts.length = 0;
+    const again = entry('t3', 'file:///t3-3.json');
+    const fourth = await treeApply(io, third, new Map([[again.id, again]]));
+    assert.deepEqual(
+      puts.map((p) => nodes.get(p.id)!.kind + (p.base ? ` from ${nodes.get(p.base)!.kind}` : '')),
+      ['leaf from leaf', 'branch from branch'],
+    );
+    assert.deepEqual(puts.at(-1), { id: fourth, base: third });
   });
 });

@@ -1,0 +1,138 @@
+import { entryId, type TreeEntry, type TreeNode } from './hamt.ts';
+
+/**
+ * How a trie node may be stored as what changed since the node it was built from (its base), instead of whole.
+ *
+ * Why: a commit rewrites every node on the path to each key it changes. A leaf holds up to 32 tables and a branch
+ * names up to 32 children, so a commit to one table of a catalog of 30 wrote a 7 KB row (the leaf), and of a catalog
+ * of 1,000 that leaf and a 2 KB branch, for a change of one entry of about 230 bytes: most of what a commit's
+ * transaction wrote and most of what the catalog grew by. A delta row names its base and carries only the change: a
+ * leaf's entries set and keys removed, a branch's children replaced and its count. The node's id is still the hash of
+ * its full canonical text (hamt.ts), so commits, their hashes and diffs are unchanged; only the row's body differs.
+ * Chains are bounded: a delta's base is at most `MAX_CHAIN - 1` deltas away from a whole node, so a node read cold
+ * costs at most `MAX_CHAIN + 1` row reads.
+ *
+ * Bodies: a leaf `{"d":<base id>,"k":<chain length>,"s":[[elements, value], …],"r":[elements, …]}`, a branch
+ * `{"d":<base id>,"k":<chain length>,"c":[[slot, child id or null], …],"n":<entries below>}`.
+ */
+
+/** Deltas in a row before a node is stored whole again. */
+export const MAX_CHAIN = 16;
+
+/** A delta row's parts. */
+export type NodeDelta<V> = {
+  base: string;
+  /** This node's place in its chain: 1 for a delta of a whole node. */
+  chain: number;
+} & (
+  | { kind: 'leaf'; set: Array<TreeEntry<V>>; removed: string[][] }
+  | { kind: 'branch'; children: Array<[number, string | null]>; count: number }
+);
+
+/** Chain lengths of nodes read from or written as deltas (whole nodes are absent: 0). */
+const chains = new WeakMap<object, number>();
+
+/** How many deltas lie between `node` and a whole node (0 for a whole one). */
+export function chainOf(node: TreeNode<unknown>): number {
+  return chains.get(node) ?? 0;
+}
+
+/** Records that `node` will be (or was) stored as the `chain`-th delta of a chain. */
+export function setChain(node: TreeNode<unknown>, chain: number): void {
+  if (chain > 0) chains.set(node, chain);
+  else chains.delete(node);
+}
+
+/** True when `body` is a delta row rather than a whole node. */
+export function isNodeDelta(body: string): boolean {
+  return body.startsWith('{"d":');
+}
+
+/**
+ * The delta that turns `base` into `next` (nodes of one kind), as a row's body; undefined when it would not be at most
+ * half the size of `full` (`next`'s own body), where storing the node whole costs about as much and ends the chain.
+ * Entries `next` shares with a base leaf are the same objects (a commit copies the base's entries and replaces the
+ * ones it changes), so an unchanged entry is found without comparing values; an equal value in a new object is
+ * written again.
+ *
+ * @example encodeNodeDelta(baseId, base, next, serializeNode(next), chainOf(base) + 1)
+ */
+export function encodeNodeDelta<V>(
+  baseId: string,
+  base: TreeNode<V>,
+  next: TreeNode<V>,
+  full: string,
+  chain: number,
+): string | undefined {
+  const head = `{"d":${JSON.stringify(baseId)},"k":${chain},`;
+  let body: string;
+  if (base.kind === 'leaf' && next.kind === 'leaf') {
+    const before = new Map(base.entries.map((e) => [e.id, e]));
+    const set: string[] = [];
+    for (const e of next.entries) {
+      if (before.get(e.id) !== e) set.push(JSON.stringify([e.elements, e.value]));
+      before.delete(e.id);
+    }
+    const removed = [...before.values()].map((e) => JSON.stringify(e.elements));
+    body = `${head}"s":[${set.join(',')}],"r":[${removed.join(',')}]}`;
+  } else if (base.kind === 'branch' && next.kind === 'branch') {
+    const changed: Array<[number, string | null]> = [];
+    const slots = Math.max(base.children.length, next.children.length);
+    for (let i = 0; i < slots; i++) {
+      const child = next.children[i] ?? null;
+      if ((base.children[i] ?? null) !== child) changed.push([i, child]);
+    }
+    body = `${head}"c":${JSON.stringify(changed)},"n":${next.count}}`;
+  } else {
+    return undefined;
+  }
+  return body.length * 2 <= full.length ? body : undefined;
+}
+
+/** Reads a delta row's parts (see {@link isNodeDelta}). */
+export function parseNodeDelta<V>(body: string): NodeDelta<V> {
+  const raw = JSON.parse(body) as { d?: unknown; k?: unknown; s?: unknown; r?: unknown; c?: unknown; n?: unknown };
+  if (typeof raw.d !== 'string' || typeof raw.k !== 'number') {
+    throw new Error('Corrupt store: a trie node delta without its base or chain');
+  }
+  if (Array.isArray(raw.s) && Array.isArray(raw.r)) {
+    return {
+      kind: 'leaf',
+      base: raw.d,
+      chain: raw.k,
+      set: (raw.s as Array<[string[], V]>).map(([elements, value]) => ({ id: entryId(elements), elements, value })),
+      removed: raw.r as string[][],
+    };
+  }
+  if (Array.isArray(raw.c) && typeof raw.n === 'number') {
+    return {
+      kind: 'branch',
+      base: raw.d,
+      chain: raw.k,
+      children: raw.c as Array<[number, string | null]>,
+      count: raw.n,
+    };
+  }
+  throw new Error('Corrupt store: a trie node delta of no known shape');
+}
+
+/** The whole node a delta stands for, given its base (a node of the same kind): as hamt.ts builds it. */
+export function applyNodeDelta<V>(base: TreeNode<V>, delta: NodeDelta<V>): TreeNode<V> {
+  if (base.kind !== delta.kind) {
+    throw new Error(`Corrupt store: the base ${delta.base} of a ${delta.kind} delta is a ${base.kind}`);
+  }
+  let node: TreeNode<V>;
+  if (delta.kind === 'leaf') {
+    const entries = new Map((base as Extract<TreeNode<V>, { kind: 'leaf' }>).entries.map((e) => [e.id, e]));
+    for (const elements of delta.removed) entries.delete(entryId(elements));
+    for (const e of delta.set) entries.set(e.id, e);
+    const sorted = [...entries.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    node = { kind: 'leaf', entries: sorted };
+  } else {
+    const children = [...(base as Extract<TreeNode<V>, { kind: 'branch' }>).children];
+    for (const [slot, child] of delta.children) children[slot] = child;
+    node = { kind: 'branch', count: delta.count, children };
+  }
+  setChain(node, delta.chain);
+  return node;
+}
