@@ -192,7 +192,7 @@ describe('store on PostgreSQL', function () {
     });
   });
 
-  it('writes trie leaves whole, and reads leaves stored as deltas (a catalog copied from SQLite)', async () => {
+  it('writes trie nodes whole, and reads nodes stored as deltas (a catalog copied from SQLite)', async () => {
     const url = await server.createDatabase();
     const store = await PostgresVersionStore.open(url);
     try {
@@ -214,7 +214,7 @@ describe('store on PostgreSQL', function () {
         rows.find((r) => r.body.includes('t3/v1'))!,
         rows.find((r) => r.body.includes('t3/v2'))!,
       ];
-      const delta = `{"d":"${whole.id}","k":1,"s":[[["ns","t3"],${JSON.stringify(
+      const delta = `{"d":"${whole.id}","s":[[["ns","t3"],${JSON.stringify(
         await store.getContent(head, key('ns', 't3')),
       )}]],"r":[]}`;
       const db = new pg.Client({ connectionString: url });

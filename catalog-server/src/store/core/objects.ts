@@ -3,16 +3,16 @@ import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 import type { CommitNode } from '../merge/merge-base.ts';
 import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
 import {
-  MAX_CHAIN,
   applyNodeDelta,
-  chainOf,
   encodeNodeDelta,
   isNodeDelta,
   parseNodeDelta,
-  setChain,
+  setWholeBase,
+  wholeBaseOf,
+  type IdentifiedNode,
 } from '../tree/node-delta.ts';
 import type { Commit, CommitMeta, Content } from '../types.ts';
-import type { CommitRecord, Persistence, StoredOperation } from './persistence.ts';
+import type { CommitRecord, Persistence, StoredOperation, WriteBatch } from './persistence.ts';
 
 /** What a walk down the history reads of a commit: the merge-base view plus the commit time (newest-first order). */
 export interface LinkNode extends CommitNode {
@@ -22,6 +22,8 @@ export interface LinkNode extends CommitNode {
 const CACHE_LIMIT = 50_000;
 /** Trie nodes read per query when a walk reads many (a level of a large trie); commits likewise (a graph page). */
 const NODE_BATCH = 500;
+/** Rows read to rebuild one node stored as a delta: its base is stored whole unless rows of equal content met. */
+const MAX_DELTA_DEPTH = 32;
 /** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
 const ANCESTRY_LIMIT = 100_000;
 /**
@@ -164,16 +166,20 @@ export class ObjectReader {
 
   /**
    * A node read from the persistence (`body` undefined: it has none by that id), parsed and cached; a node stored as
-   * a delta is rebuilt from its base, read the same way (at most `MAX_CHAIN` rows further).
+   * a delta is rebuilt from its base, read the same way (a node stored whole, one row further; `depth` only guards
+   * against a store whose rows name each other, which no write of this store produces).
    */
-  private async parsedNode(id: string, body: string | undefined): Promise<TreeNode<Content>> {
+  private async parsedNode(id: string, body: string | undefined, depth = 0): Promise<TreeNode<Content>> {
     if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
     let node: TreeNode<Content>;
     if (isNodeDelta(body)) {
       const delta = parseNodeDelta<Content>(body);
-      if (delta.base === id || delta.chain > MAX_CHAIN)
-        throw new Error(`Corrupt store: tree node ${id} is a bad delta`);
-      node = applyNodeDelta(await this.node(delta.base), delta);
+      if (depth >= MAX_DELTA_DEPTH)
+        throw new Error(`Corrupt store: tree node ${id} is a delta of deltas past its bound`);
+      const base =
+        this.heldNode(delta.base) ??
+        (await this.parsedNode(delta.base, await this.persist.getNode(delta.base), depth + 1));
+      node = applyNodeDelta(base, delta);
     } else {
       node = parseNode<Content>(body);
     }
@@ -259,7 +265,7 @@ export class Draft {
   readonly newNodes = new Map<string, TreeNode<Content>>();
   readonly newCommits: CommitRecord[] = [];
   /** New nodes that may be stored as deltas, by id: the node each was built from. */
-  private readonly bases = new Map<string, { id: string; node: TreeNode<Content> }>();
+  private readonly builtFrom = new Map<string, IdentifiedNode<Content>>();
 
   constructor(private readonly objects: ObjectReader) {}
 
@@ -270,16 +276,7 @@ export class Draft {
       // base is then older than it (stored, or put before it here), so no two rows can name each other.
       if (this.newNodes.has(id)) return;
       this.newNodes.set(id, node);
-      // The chain length is settled here, before a commit planned on this one (in flight) builds on the node; if the
-      // row is then stored whole (objectsToWrite), the next delta's length only overstates its chain, which is safe.
-      const chain = base && this.objects.storesNodeDeltas ? chainOf(base.node) + 1 : 0;
-      if (base && chain >= 1 && chain <= MAX_CHAIN) {
-        this.bases.set(id, base);
-        setChain(node, chain);
-      } else {
-        this.bases.delete(id);
-        setChain(node, 0);
-      }
+      if (base && this.objects.storesNodeDeltas) this.builtFrom.set(id, base);
     },
   };
 
@@ -316,21 +313,29 @@ export class Draft {
   }
 
   /** The batch parts for `Persistence.write`. */
-  objectsToWrite(): { nodes: Array<{ id: string; body: string }>; commits: CommitRecord[] } {
+  objectsToWrite(): { nodes: WriteBatch['nodes']; commits: CommitRecord[] } {
     return {
-      nodes: [...this.newNodes].map(([id, node]) => ({ id, body: this.bodyOf(id, node) })),
+      nodes: [...this.newNodes].map(([id, node]) => this.rowOf(id, node)),
       commits: this.newCommits,
     };
   }
 
-  /** A new node's row: a delta of the node it was built from where that is at most half the size, else the node. */
-  private bodyOf(id: string, node: TreeNode<Content>): string {
-    const full = serializeNode(node);
-    const base = this.bases.get(id);
-    const delta = base && encodeNodeDelta(base.id, base.node, node, full, chainOf(node));
-    if (delta !== undefined) return delta;
-    setChain(node, 0);
-    return full;
+  /**
+   * A new node's row: a delta of the node stored whole that the node it was built from is (or is a delta of), where
+   * that is at most half the size; else the node whole. Rows are decided in the order the nodes were built, and before
+   * a commit planned on this one builds on them (`RefWrites.landPipelined` takes the batch as it stages the draft), so
+   * the base a later delta is taken against is known by then. The persistence stores a delta only beside its base
+   * (see `WriteBatch.nodes`): a node learned from a write that failed may name a base that was never stored.
+   */
+  private rowOf(id: string, node: TreeNode<Content>): WriteBatch['nodes'][number] {
+    const whole = serializeNode(node);
+    const from = this.builtFrom.get(id);
+    if (!from) return { id, body: whole };
+    const base = wholeBaseOf(from.id, from.node);
+    const delta = encodeNodeDelta(base.id, base.node, node, whole);
+    if (delta === undefined) return { id, body: whole };
+    setWholeBase(node, base);
+    return { id, body: delta, base: base.id, whole };
   }
 }
 

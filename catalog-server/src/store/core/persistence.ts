@@ -48,8 +48,12 @@ export type RefUpdate =
 export interface WriteBatch {
   /** Files whose durability this write carries (see `JournaledFile`); only where `journalsFiles` is true. */
   files?: JournaledFile[];
-  /** Serialized trie nodes by id; a node already present is left as it is. */
-  nodes: Array<{ id: string; body: string }>;
+  /**
+   * Serialized trie nodes by id; a node already present is left as it is. A node whose `body` is a delta
+   * (tree/node-delta.ts) names its `base` and carries its `whole` text: the backend stores the whole text instead when
+   * it holds no row by that id, so a delta is only ever stored beside its base (never deleted, like every object).
+   */
+  nodes: Array<{ id: string; body: string; base?: string; whole?: string }>;
   /** New commits, parents before children; a commit already present is left as it is. */
   commits: CommitRecord[];
   ref: RefUpdate;

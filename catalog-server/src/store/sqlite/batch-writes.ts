@@ -8,7 +8,15 @@ import type { WalSync } from './wal-sync.ts';
 
 /** The prepared statements a write batch runs (sqlite-persistence.ts prepares them with the rest). */
 export type BatchStatements = Record<
-  'getRef' | 'putNode' | 'insertCommit' | 'journalFile' | 'insertRef' | 'casRef' | 'deleteRef' | 'insertLog',
+  | 'getRef'
+  | 'hasNode'
+  | 'putNode'
+  | 'insertCommit'
+  | 'journalFile'
+  | 'insertRef'
+  | 'casRef'
+  | 'deleteRef'
+  | 'insertLog',
   Statement
 >;
 
@@ -38,7 +46,12 @@ export function batchWrites(
     const ref = batch.ref;
     const head = headOf(ref.name);
     if (ref.kind === 'create' ? head !== undefined : head !== ref.from) return false;
-    for (const n of batch.nodes) stmt.putNode.run(n.id, n.body);
+    for (const n of batch.nodes) {
+      // A delta whose base is not stored (it came from a write that failed, or one still in flight on another ref) is
+      // stored whole: the check runs in this transaction, before the insert, so a delta row never outlives its base.
+      const body = n.base !== undefined && !stmt.hasNode.get(n.base) ? n.whole : n.body;
+      stmt.putNode.run(n.id, body);
+    }
     for (const c of batch.commits) stmt.insertCommit.run(toCommitRow(c));
     for (const f of batch.files ?? []) stmt.journalFile.run(f.location, f.bytes);
     let changes: number;

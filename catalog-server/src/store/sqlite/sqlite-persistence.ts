@@ -297,6 +297,7 @@ function prepareStatements(db: Database) {
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
     getNode: p('SELECT body FROM tree_nodes WHERE id = ?'),
     getNodes: p('SELECT id, body FROM tree_nodes WHERE id IN (SELECT value FROM json_each(?))'),
+    hasNode: p('SELECT 1 FROM tree_nodes WHERE id = ?'),
     putNode: p('INSERT OR IGNORE INTO tree_nodes (id, body) VALUES (?, ?)'),
     scanCommits: p('SELECT * FROM commits WHERE (generation, hash) > (?, ?) ORDER BY generation, hash LIMIT ?'),
     scanNodes: p('SELECT id, body FROM tree_nodes WHERE id > ? ORDER BY id LIMIT ?'),

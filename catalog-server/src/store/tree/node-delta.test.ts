@@ -10,7 +10,7 @@ import {
   type TreeEntry,
   type TreeNode,
 } from './hamt.ts';
-import { applyNodeDelta, chainOf, encodeNodeDelta, isNodeDelta, parseNodeDelta } from './node-delta.ts';
+import { applyNodeDelta, encodeNodeDelta, isNodeDelta, parseNodeDelta, wholeBaseOf } from './node-delta.ts';
 
 type Value = { loc: string };
 
@@ -37,12 +37,11 @@ describe('trie node deltas', () => {
     // A commit's leaf shares the base's entry objects, replacing the ones it changes.
     const next = leaf([...before.slice(1, 29), entry('t29', 'file:///changed.json'), entry('new', 'file:///new.json')]);
     const full = serializeNode(next);
-    const body = encodeNodeDelta('base-id', base, next, full, 3);
+    const body = encodeNodeDelta('base-id', base, next, full);
     assert.ok(body && isNodeDelta(body));
     assert.ok(body.length * 4 < full.length, `${body.length} bytes against the leaf's ${full.length}`);
     const delta = parseNodeDelta<Value>(body);
     assert.equal(delta.base, 'base-id');
-    assert.equal(delta.chain, 3);
     assert.ok(delta.kind === 'leaf');
     assert.deepEqual(
       delta.set.map((e) => e.elements[1]),
@@ -53,7 +52,9 @@ describe('trie node deltas', () => {
     // The same canonical text, so the same id as the leaf itself.
     assert.equal(serializeNode(rebuilt), full);
     assert.equal(nodeId(serializeNode(rebuilt)), nodeId(full));
-    assert.equal(chainOf(rebuilt), 3);
+    // A delta of the rebuilt leaf is taken against the same whole leaf, not against the delta.
+    assert.deepEqual(wholeBaseOf('next-id', rebuilt), { id: 'base-id', node: base });
+    assert.deepEqual(wholeBaseOf('base-id', base), { id: 'base-id', node: base });
   });
 
   it('stands for the branch it was built from: children replaced, added and emptied, and the new count', () => {
@@ -65,7 +66,7 @@ describe('trie node deltas', () => {
     children[2] = null;
     const next: TreeNode<Value> = { kind: 'branch', count: 699, children };
     const full = serializeNode(next);
-    const body = encodeNodeDelta('base-id', base, next, full, 1);
+    const body = encodeNodeDelta('base-id', base, next, full);
     assert.ok(body && isNodeDelta(body) && body.length * 5 < full.length, `${body?.length} against ${full.length}`);
     const delta = parseNodeDelta<Value>(body);
     assert.ok(delta.kind === 'branch');
@@ -75,28 +76,27 @@ describe('trie node deltas', () => {
     );
     const rebuilt = applyNodeDelta(base, delta);
     assert.equal(serializeNode(rebuilt), full);
-    assert.equal(chainOf(rebuilt), 1);
     assert.throws(() => applyNodeDelta(leaf(tables(2)), delta), /is a leaf/);
   });
 
   it('keeps a leaf whole where its delta would not be at most half its size', () => {
     const base = leaf(tables(3));
     const next = leaf([entry('t0', 'file:///a.json'), entry('t1', 'file:///b.json'), ...tables(3).slice(2)]);
-    assert.equal(encodeNodeDelta('base-id', base, next, serializeNode(next), 1), undefined);
-    assert.equal(encodeNodeDelta('base-id', base, { kind: 'branch', count: 40, children: [] }, '{}', 1), undefined);
+    assert.equal(encodeNodeDelta('base-id', base, next, serializeNode(next)), undefined);
+    assert.equal(encodeNodeDelta('base-id', base, { kind: 'branch', count: 40, children: [] }, '{}'), undefined);
   });
 
   it('refuses a delta row without its parts and a base of the other kind', () => {
-    assert.throws(() => parseNodeDelta('{"d":"x","s":[],"r":[]}'), /Corrupt store/);
-    assert.throws(() => parseNodeDelta('{"d":"x","k":1,"s":[]}'), /no known shape/);
-    const delta = parseNodeDelta<Value>('{"d":"x","k":1,"s":[],"r":[]}');
+    assert.throws(() => parseNodeDelta('{"s":[],"r":[]}'), /Corrupt store/);
+    assert.throws(() => parseNodeDelta('{"d":"x","s":[]}'), /no known shape/);
+    const delta = parseNodeDelta<Value>('{"d":"x","s":[],"r":[]}');
     assert.throws(() => applyNodeDelta({ kind: 'branch', count: 40, children: [] }, delta), /is a branch/);
   });
 
   it('is never mistaken for a node, and a node of no known shape is refused', () => {
     assert.equal(isNodeDelta(serializeNode(leaf(tables(2)))), false);
     assert.equal(isNodeDelta(JSON.stringify({ b: [null], n: 40 })), false);
-    assert.throws(() => parseNode('{"d":"x","k":1,"s":[],"r":[]}'), /no known shape/);
+    assert.throws(() => parseNode('{"d":"x","s":[],"r":[]}'), /no known shape/);
   });
 
   it('gets from the trie the node each new one was built from: a leaf for a leaf, a branch for a branch', async () => {

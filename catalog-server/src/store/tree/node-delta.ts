@@ -1,46 +1,51 @@
 import { entryId, type TreeEntry, type TreeNode } from './hamt.ts';
 
 /**
- * How a trie node may be stored as what changed since the node it was built from (its base), instead of whole.
+ * How a trie node may be stored as what changed since a node stored whole (its base), instead of whole itself.
  *
  * Why: a commit rewrites every node on the path to each key it changes. A leaf holds up to 32 tables and a branch
  * names up to 32 children, so a commit to one table of a catalog of 30 wrote a 7 KB row (the leaf), and of a catalog
  * of 1,000 that leaf and a 2 KB branch, for a change of one entry of about 230 bytes: most of what a commit's
- * transaction wrote and most of what the catalog grew by. A delta row names its base and carries only the change: a
- * leaf's entries set and keys removed, a branch's children replaced and its count. The node's id is still the hash of
- * its full canonical text (hamt.ts), so commits, their hashes and diffs are unchanged; only the row's body differs.
- * Chains are bounded: a delta's base is at most `MAX_CHAIN - 1` deltas away from a whole node, so a node read cold
- * costs at most `MAX_CHAIN + 1` row reads.
+ * transaction wrote and most of what the catalog grew by. A delta row names its base and carries only the difference:
+ * a leaf's entries set and keys removed, a branch's children replaced and its count. The node's id is still the hash
+ * of its full canonical text (hamt.ts), so commits, their hashes and diffs are unchanged; only the row's body differs.
  *
- * Bodies: a leaf `{"d":<base id>,"k":<chain length>,"s":[[elements, value], …],"r":[elements, …]}`, a branch
- * `{"d":<base id>,"k":<chain length>,"c":[[slot, child id or null], …],"n":<entries below>}`.
+ * The base is the last node of its line stored whole, never another delta, so a node read cold costs two row reads
+ * (and holds one more node in the cache), however long its history: a chain of deltas, each on the one before, was
+ * smaller on disk but made a cold walk of a much-changed 10,000-table catalog 4–5 times slower. A delta grows with the
+ * entries changed since its base, so once it would pass half the node's size the node is stored whole and becomes the
+ * base of the next ones. A table committed to again and again keeps its deltas one entry long.
+ *
+ * Bodies: a leaf `{"d":<base id>,"s":[[elements, value], …],"r":[elements, …]}`, a branch
+ * `{"d":<base id>,"c":[[slot, child id or null], …],"n":<entries below>}`.
  */
 
-/** Deltas in a row before a node is stored whole again. */
-export const MAX_CHAIN = 16;
-
 /** A delta row's parts. */
-export type NodeDelta<V> = {
-  base: string;
-  /** This node's place in its chain: 1 for a delta of a whole node. */
-  chain: number;
-} & (
+export type NodeDelta<V> = { base: string } & (
   | { kind: 'leaf'; set: Array<TreeEntry<V>>; removed: string[][] }
   | { kind: 'branch'; children: Array<[number, string | null]>; count: number }
 );
 
-/** Chain lengths of nodes read from or written as deltas (whole nodes are absent: 0). */
-const chains = new WeakMap<object, number>();
-
-/** How many deltas lie between `node` and a whole node (0 for a whole one). */
-export function chainOf(node: TreeNode<unknown>): number {
-  return chains.get(node) ?? 0;
+/** A node and its id. */
+export interface IdentifiedNode<V> {
+  id: string;
+  node: TreeNode<V>;
 }
 
-/** Records that `node` will be (or was) stored as the `chain`-th delta of a chain. */
-export function setChain(node: TreeNode<unknown>, chain: number): void {
-  if (chain > 0) chains.set(node, chain);
-  else chains.delete(node);
+/** For nodes read from or written as deltas: the node stored whole their row is a delta of. */
+const bases = new WeakMap<object, IdentifiedNode<unknown>>();
+
+/**
+ * The node stored whole that a delta of `node` (known by `id`) should be taken against: the base of `node`'s own row
+ * when that is a delta, else `node` itself.
+ */
+export function wholeBaseOf<V>(id: string, node: TreeNode<V>): IdentifiedNode<V> {
+  return (bases.get(node) as IdentifiedNode<V> | undefined) ?? { id, node };
+}
+
+/** Records that `node`'s row is a delta of `base` (a node stored whole). */
+export function setWholeBase<V>(node: TreeNode<V>, base: IdentifiedNode<V>): void {
+  bases.set(node, base);
 }
 
 /** True when `body` is a delta row rather than a whole node. */
@@ -50,21 +55,20 @@ export function isNodeDelta(body: string): boolean {
 
 /**
  * The delta that turns `base` into `next` (nodes of one kind), as a row's body; undefined when it would not be at most
- * half the size of `full` (`next`'s own body), where storing the node whole costs about as much and ends the chain.
+ * half the size of `full` (`next`'s own body), where storing the node whole costs about as much and starts a new line.
  * Entries `next` shares with a base leaf are the same objects (a commit copies the base's entries and replaces the
  * ones it changes), so an unchanged entry is found without comparing values; an equal value in a new object is
  * written again.
  *
- * @example encodeNodeDelta(baseId, base, next, serializeNode(next), chainOf(base) + 1)
+ * @example encodeNodeDelta(base.id, base.node, next, serializeNode(next))
  */
 export function encodeNodeDelta<V>(
   baseId: string,
   base: TreeNode<V>,
   next: TreeNode<V>,
   full: string,
-  chain: number,
 ): string | undefined {
-  const head = `{"d":${JSON.stringify(baseId)},"k":${chain},`;
+  const head = `{"d":${JSON.stringify(baseId)},`;
   let body: string;
   if (base.kind === 'leaf' && next.kind === 'leaf') {
     const before = new Map(base.entries.map((e) => [e.id, e]));
@@ -91,15 +95,12 @@ export function encodeNodeDelta<V>(
 
 /** Reads a delta row's parts (see {@link isNodeDelta}). */
 export function parseNodeDelta<V>(body: string): NodeDelta<V> {
-  const raw = JSON.parse(body) as { d?: unknown; k?: unknown; s?: unknown; r?: unknown; c?: unknown; n?: unknown };
-  if (typeof raw.d !== 'string' || typeof raw.k !== 'number') {
-    throw new Error('Corrupt store: a trie node delta without its base or chain');
-  }
+  const raw = JSON.parse(body) as { d?: unknown; s?: unknown; r?: unknown; c?: unknown; n?: unknown };
+  if (typeof raw.d !== 'string') throw new Error('Corrupt store: a trie node delta without its base');
   if (Array.isArray(raw.s) && Array.isArray(raw.r)) {
     return {
       kind: 'leaf',
       base: raw.d,
-      chain: raw.k,
       set: (raw.s as Array<[string[], V]>).map(([elements, value]) => ({ id: entryId(elements), elements, value })),
       removed: raw.r as string[][],
     };
@@ -108,7 +109,6 @@ export function parseNodeDelta<V>(body: string): NodeDelta<V> {
     return {
       kind: 'branch',
       base: raw.d,
-      chain: raw.k,
       children: raw.c as Array<[number, string | null]>,
       count: raw.n,
     };
@@ -116,7 +116,10 @@ export function parseNodeDelta<V>(body: string): NodeDelta<V> {
   throw new Error('Corrupt store: a trie node delta of no known shape');
 }
 
-/** The whole node a delta stands for, given its base (a node of the same kind): as hamt.ts builds it. */
+/**
+ * The whole node a delta stands for, given its base (a node of the same kind, by `delta.base`): as hamt.ts builds it,
+ * remembering the base a delta of it is to be taken against.
+ */
 export function applyNodeDelta<V>(base: TreeNode<V>, delta: NodeDelta<V>): TreeNode<V> {
   if (base.kind !== delta.kind) {
     throw new Error(`Corrupt store: the base ${delta.base} of a ${delta.kind} delta is a ${base.kind}`);
@@ -133,6 +136,6 @@ export function applyNodeDelta<V>(base: TreeNode<V>, delta: NodeDelta<V>): TreeN
     for (const [slot, child] of delta.children) children[slot] = child;
     node = { kind: 'branch', count: delta.count, children };
   }
-  setChain(node, delta.chain);
+  setWholeBase(node, wholeBaseOf(delta.base, base));
   return node;
 }
