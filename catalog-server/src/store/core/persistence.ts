@@ -53,7 +53,9 @@ export interface WriteBatch {
    * (tree/node-delta.ts) names its `base` and carries its `whole` text: the backend stores the whole text instead when
    * it holds no row by that id, so a delta is only ever stored beside its base (never deleted, like every object).
    */
-  nodes: Array<{ id: string; body: string; base?: string; whole?: string }>;
+  nodes: Array<
+    { id: string; body: string; base?: undefined } | { id: string; body: string; base: string; whole: string }
+  >;
   /** New commits, parents before children; a commit already present is left as it is. */
   commits: CommitRecord[];
   ref: RefUpdate;
@@ -95,9 +97,9 @@ export interface Persistence {
    */
   readonly journalsFiles?: boolean;
   /**
-   * True when new trie nodes may be written as deltas of the nodes they were built from (tree/node-delta.ts): a node
-   * read cold then costs up to `MAX_CHAIN + 1` reads one after the other, microseconds each on SQLite. Off on
-   * PostgreSQL, where each would be a round trip; both read deltas (a catalog copied from SQLite holds them).
+   * True when new trie nodes may be written as deltas (tree/node-delta.ts): a node read cold then costs two reads one
+   * after the other, microseconds each on SQLite. Off on PostgreSQL, where the second would be another round trip;
+   * both read deltas (a catalog copied from SQLite holds them).
    */
   readonly storesNodeDeltas?: boolean;
   /** Up to `limit` journaled files not yet forgotten, in location order after `after` (recovery after a crash). */

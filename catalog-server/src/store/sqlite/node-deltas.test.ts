@@ -13,7 +13,7 @@ const location = (t: number, v: number) =>
 
 describe('SQLite stores trie nodes as deltas', () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'rat-leaf-deltas-'))));
+  beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'rat-node-deltas-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a commit to one table of 30 as a small row, and a reopened store reads every commit as written', async () => {
