@@ -22,6 +22,11 @@ export interface LinkNode extends CommitNode {
 const CACHE_LIMIT = 50_000;
 /** Trie nodes read per query when a walk reads many (a level of a large trie); commits likewise (a graph page). */
 const NODE_BATCH = 500;
+/**
+ * Nodes shorter than this are stored whole without trying a delta: a delta's row names its base (a 64-digit id) and
+ * carries whole entries, so it would save a few hundred bytes at most (a leaf of one or two tables).
+ */
+const SMALL_NODE_BYTES = 512;
 /** Rows read to rebuild one node stored as a delta: its base is stored whole unless rows of equal content met. */
 const MAX_DELTA_DEPTH = 32;
 /** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
@@ -330,7 +335,7 @@ export class Draft {
   private rowOf(id: string, node: TreeNode<Content>): WriteBatch['nodes'][number] {
     const whole = serializeNode(node);
     const from = this.builtFrom.get(id);
-    if (!from) return { id, body: whole };
+    if (!from || whole.length < SMALL_NODE_BYTES) return { id, body: whole };
     const base = wholeBaseOf(from.id, from.node);
     const delta = encodeNodeDelta(base.id, base.node, node, whole);
     if (delta === undefined) return { id, body: whole };
