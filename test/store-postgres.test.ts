@@ -192,7 +192,7 @@ describe('store on PostgreSQL', function () {
     });
   });
 
-  it('writes trie nodes whole, and reads nodes stored as deltas (a catalog copied from SQLite)', async () => {
+  it('stores trie nodes as deltas where their base is stored, and a second store reads them', async () => {
     const url = await server.createDatabase();
     const store = await PostgresVersionStore.open(url);
     try {
@@ -201,34 +201,34 @@ describe('store on PostgreSQL', function () {
         put(key('ns', `t${i}`), `file:///w/ns/t${i}/v1.metadata.json`),
       );
       head = (await store.commit('main', head, { message: 'tables' }, tables)).hash;
-      head = (await store.commit('main', head, { message: 'one' }, [put(key('ns', 't3'), 'file:///w/ns/t3/v2.json')]))
-        .hash;
-      const rows = await store.persistence.scanNodes('', 100);
-      assert.equal(rows.length, 2);
-      assert.ok(
-        rows.every((r) => r.body.startsWith('{"l":')),
-        'whole leaves',
-      );
-      // The second leaf as SQLite stores it: a delta of the first, which a copied catalog carries as it is.
-      const [whole, changed] = [
-        rows.find((r) => r.body.includes('t3/v1'))!,
-        rows.find((r) => r.body.includes('t3/v2'))!,
-      ];
-      const delta = `{"d":"${whole.id}","s":[[["ns","t3"],${JSON.stringify(
-        await store.getContent(head, key('ns', 't3')),
-      )}]],"r":[]}`;
-      const db = new pg.Client({ connectionString: url });
-      await db.connect();
-      try {
-        await db.query('UPDATE tree_nodes SET body = $1 WHERE id = $2', [delta, changed.id]);
-      } finally {
-        await db.end();
+      const before = head;
+      for (let v = 2; v <= 4; v++) {
+        head = (
+          await store.commit('main', head, { message: 'one' }, [put(key('ns', 't3'), `file:///w/ns/t3/v${v}.json`)])
+        ).hash;
       }
+      const rows = await store.persistence.scanNodes('', 100);
+      const deltas = rows.filter((r) => r.body.startsWith('{"d":'));
+      assert.equal(deltas.length, 3, 'each commit of one table a delta of the first leaf');
+      // A delta whose base the database does not hold is stored whole, checked in the write's transaction.
+      const whole = '{"l":[]}';
+      await store.persistence.write({
+        nodes: [{ id: 'a-delta-of-nothing', body: '{"d":"no-such-node","s":[],"r":[]}', base: 'no-such-node', whole }],
+        commits: [],
+        ref: { kind: 'create', name: 'side', type: 'BRANCH', head: before },
+        at: new Date().toISOString(),
+      });
+      assert.equal(
+        (await store.persistence.scanNodes('', 100)).find((r) => r.id === 'a-delta-of-nothing')?.body,
+        whole,
+      );
       const reader = await PostgresVersionStore.open(url);
       try {
         const { locationAt } = storeSteps(() => reader);
-        assert.equal(await locationAt(head, key('ns', 't3')), 'file:///w/ns/t3/v2.json');
+        assert.equal(await locationAt(head, key('ns', 't3')), 'file:///w/ns/t3/v4.json');
         assert.equal(await locationAt(head, key('ns', 't7')), 'file:///w/ns/t7/v1.metadata.json');
+        assert.equal(await locationAt(before, key('ns', 't3')), 'file:///w/ns/t3/v1.metadata.json');
+        assert.equal((await reader.listEntries(head)).items.length, 20);
       } finally {
         await reader.close();
       }

@@ -4,6 +4,7 @@ import type { CommitNode } from '../merge/merge-base.ts';
 import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
 import {
   applyNodeDelta,
+  deltaBaseOf,
   encodeNodeDelta,
   isNodeDelta,
   parseNodeDelta,
@@ -153,15 +154,29 @@ export class ObjectReader {
   async nodesOf(ids: readonly string[]): Promise<Array<TreeNode<Content>>> {
     const held = ids.map((id) => this.heldNode(id));
     const missing = ids.filter((_, i) => held[i] === undefined);
+    const read = await this.bodiesOf(missing);
+    // The bases of the nodes stored as deltas, read together too: on PostgreSQL one query per level of a walk rather
+    // than a round trip per node.
+    const bases = new Set<string>();
+    for (const body of read.values()) {
+      const base = body === undefined ? undefined : deltaBaseOf(body);
+      if (base !== undefined && !read.has(base) && !this.heldNode(base)) bases.add(base);
+    }
+    for (const [id, body] of await this.bodiesOf([...bases])) read.set(id, body);
+    const out: Array<TreeNode<Content>> = [];
+    for (let i = 0; i < ids.length; i++) out.push(held[i] ?? (await this.parsedNode(ids[i], read.get(ids[i]), read)));
+    return out;
+  }
+
+  /** Rows by id, `NODE_BATCH` per query where the persistence reads several at once. */
+  private async bodiesOf(ids: readonly string[]): Promise<Map<string, string | undefined>> {
     const read = new Map<string, string | undefined>();
-    for (let i = 0; i < missing.length; i += NODE_BATCH) {
-      const batch = missing.slice(i, i + NODE_BATCH);
+    for (let i = 0; i < ids.length; i += NODE_BATCH) {
+      const batch = ids.slice(i, i + NODE_BATCH);
       if (this.persist.getNodes) for (const [id, body] of await this.persist.getNodes(batch)) read.set(id, body);
       else for (const id of batch) read.set(id, await this.persist.getNode(id));
     }
-    const out: Array<TreeNode<Content>> = [];
-    for (let i = 0; i < ids.length; i++) out.push(held[i] ?? (await this.parsedNode(ids[i], read.get(ids[i]))));
-    return out;
+    return read;
   }
 
   /** A node in memory: cached, or staged by a write in flight. */
@@ -172,9 +187,15 @@ export class ObjectReader {
   /**
    * A node read from the persistence (`body` undefined: it has none by that id), parsed and cached; a node stored as
    * a delta is rebuilt from its base, read the same way (a node stored whole, one row further; `depth` only guards
-   * against a store whose rows name each other, which no write of this store produces).
+   * against a store whose rows name each other, which no write of this store produces). `read` holds rows read
+   * already.
    */
-  private async parsedNode(id: string, body: string | undefined, depth = 0): Promise<TreeNode<Content>> {
+  private async parsedNode(
+    id: string,
+    body: string | undefined,
+    read?: ReadonlyMap<string, string | undefined>,
+    depth = 0,
+  ): Promise<TreeNode<Content>> {
     if (body === undefined) throw new Error(`Corrupt store: tree node ${id} is missing`);
     let node: TreeNode<Content>;
     if (isNodeDelta(body)) {
@@ -183,7 +204,12 @@ export class ObjectReader {
         throw new Error(`Corrupt store: tree node ${id} is a delta of deltas past its bound`);
       const base =
         this.heldNode(delta.base) ??
-        (await this.parsedNode(delta.base, await this.persist.getNode(delta.base), depth + 1));
+        (await this.parsedNode(
+          delta.base,
+          read?.get(delta.base) ?? (await this.persist.getNode(delta.base)),
+          read,
+          depth + 1,
+        ));
       node = applyNodeDelta(base, delta);
     } else {
       node = parseNode<Content>(body);

@@ -98,8 +98,8 @@ export interface Persistence {
   readonly journalsFiles?: boolean;
   /**
    * True when new trie nodes may be written as deltas (tree/node-delta.ts): a node read cold then costs two reads one
-   * after the other, microseconds each on SQLite. Off on PostgreSQL, where the second would be another round trip;
-   * both read deltas (a catalog copied from SQLite holds them).
+   * after the other (a walk reads a level's bases in one more query). Such a backend stores a delta only where its
+   * base is stored, checked in the write's transaction (see `WriteBatch.nodes`).
    */
   readonly storesNodeDeltas?: boolean;
   /** Up to `limit` journaled files not yet forgotten, in location order after `after` (recovery after a crash). */

@@ -40,6 +40,7 @@ import {
 export class PostgresPersistence implements Persistence {
   /** Per ref, writes apply in the order they were handed over (pg-write-queue.ts). */
   readonly appliesWritesInOrder = true;
+  readonly storesNodeDeltas = true;
   /** Queues write batches per ref and writes each group in one transaction; `writes.stats` counts the grouping. */
   readonly writes: PgWriteQueue;
 
@@ -245,10 +246,11 @@ export class PostgresPersistence implements Persistence {
     // Sorted, so two transactions inserting overlapping nodes lock them in the same order (no deadlock).
     const nodes = [...batch.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (nodes.length > 0) {
+      const stored = await storedBases(client, nodes);
       await client.query(
         `INSERT INTO tree_nodes (id, body) SELECT * FROM unnest($1::text[], $2::text[])
          ON CONFLICT (id) DO NOTHING`,
-        [nodes.map((n) => n.id), nodes.map((n) => n.body)],
+        [nodes.map((n) => n.id), nodes.map((n) => (n.base === undefined || stored.has(n.base) ? n.body : n.whole))],
       );
     }
     for (const c of batch.commits) {
@@ -295,4 +297,21 @@ export class PostgresPersistence implements Persistence {
     );
     return true;
   }
+}
+
+/**
+ * The bases of a batch's delta rows that will be stored when its nodes are: those in the batch itself and those the
+ * database holds, read in this transaction (a base another transaction has not committed yet is not one: its row is
+ * then stored whole). Rows are never deleted, so a base seen here outlives the delta.
+ */
+async function storedBases(client: PoolClient, nodes: WriteBatch['nodes']): Promise<Set<string>> {
+  const stored = new Set(nodes.map((n) => n.id));
+  const wanted = [...new Set(nodes.flatMap((n) => (n.base !== undefined && !stored.has(n.base) ? [n.base] : [])))];
+  if (wanted.length > 0) {
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM tree_nodes WHERE id = ANY($1::text[])', [
+      wanted,
+    ]);
+    for (const r of rows) stored.add(r.id);
+  }
+  return stored;
 }

@@ -10,7 +10,14 @@ import {
   type TreeEntry,
   type TreeNode,
 } from './hamt.ts';
-import { applyNodeDelta, encodeNodeDelta, isNodeDelta, parseNodeDelta, wholeBaseOf } from './node-delta.ts';
+import {
+  applyNodeDelta,
+  deltaBaseOf,
+  encodeNodeDelta,
+  isNodeDelta,
+  parseNodeDelta,
+  wholeBaseOf,
+} from './node-delta.ts';
 
 type Value = { loc: string };
 
@@ -39,6 +46,8 @@ describe('trie node deltas', () => {
     const full = serializeNode(next);
     const body = encodeNodeDelta('base-id', base, next, full);
     assert.ok(body && isNodeDelta(body));
+    assert.equal(deltaBaseOf(body), 'base-id');
+    assert.equal(deltaBaseOf(full), undefined);
     assert.ok(body.length * 4 < full.length, `${body.length} bytes against the leaf's ${full.length}`);
     const delta = parseNodeDelta<Value>(body);
     assert.equal(delta.base, 'base-id');

@@ -53,6 +53,13 @@ export function isNodeDelta(body: string): boolean {
   return body.startsWith('{"d":');
 }
 
+/** The base a delta row names, without parsing the rest (ids are hex digits); undefined for a whole node. */
+export function deltaBaseOf(body: string): string | undefined {
+  if (!isNodeDelta(body)) return undefined;
+  const end = body.indexOf('"', 6);
+  return end > 6 ? body.slice(6, end) : undefined;
+}
+
 /**
  * The delta that turns `base` into `next` (nodes of one kind), as a row's body; undefined when it would not be at most
  * half the size of `full` (`next`'s own body), where storing the node whole costs about as much and starts a new line.
