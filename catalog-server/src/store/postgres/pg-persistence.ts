@@ -246,11 +246,23 @@ export class PostgresPersistence implements Persistence {
     // Sorted, so two transactions inserting overlapping nodes lock them in the same order (no deadlock).
     const nodes = [...batch.nodes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     if (nodes.length > 0) {
-      const stored = await storedBases(client, nodes);
+      // A delta row only where its base is stored: in this batch, or a row the statement can see (committed, or
+      // written earlier in this transaction; rows are never deleted, so a base seen here outlives the delta). Any
+      // other is stored whole: a node learned from a write that failed may name a base that never was.
       await client.query(
-        `INSERT INTO tree_nodes (id, body) SELECT * FROM unnest($1::text[], $2::text[])
+        `INSERT INTO tree_nodes (id, body)
+         SELECT u.id,
+                CASE WHEN u.base IS NULL OR u.base = ANY($1::text[])
+                       OR EXISTS (SELECT 1 FROM tree_nodes t WHERE t.id = u.base)
+                     THEN u.body ELSE u.whole END
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(id, body, base, whole)
          ON CONFLICT (id) DO NOTHING`,
-        [nodes.map((n) => n.id), nodes.map((n) => (n.base === undefined || stored.has(n.base) ? n.body : n.whole))],
+        [
+          nodes.map((n) => n.id),
+          nodes.map((n) => n.body),
+          nodes.map((n) => n.base ?? null),
+          nodes.map((n) => (n.base === undefined ? null : n.whole)),
+        ],
       );
     }
     for (const c of batch.commits) {
@@ -297,21 +309,4 @@ export class PostgresPersistence implements Persistence {
     );
     return true;
   }
-}
-
-/**
- * The bases of a batch's delta rows that will be stored when its nodes are: those in the batch itself and those the
- * database holds, read in this transaction (a base another transaction has not committed yet is not one: its row is
- * then stored whole). Rows are never deleted, so a base seen here outlives the delta.
- */
-async function storedBases(client: PoolClient, nodes: WriteBatch['nodes']): Promise<Set<string>> {
-  const stored = new Set(nodes.map((n) => n.id));
-  const wanted = [...new Set(nodes.flatMap((n) => (n.base !== undefined && !stored.has(n.base) ? [n.base] : [])))];
-  if (wanted.length > 0) {
-    const { rows } = await client.query<{ id: string }>('SELECT id FROM tree_nodes WHERE id = ANY($1::text[])', [
-      wanted,
-    ]);
-    for (const r of rows) stored.add(r.id);
-  }
-  return stored;
 }
