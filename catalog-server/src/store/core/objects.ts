@@ -1,7 +1,7 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
 import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 import type { CommitNode } from '../merge/merge-base.ts';
-import { EMPTY_TREE, parseNode, serializeNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
+import { EMPTY_TREE, parseNode, serializeNode, type IdentifiedNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
 import {
   applyNodeDelta,
   deltaBaseOf,
@@ -10,7 +10,6 @@ import {
   parseNodeDelta,
   setWholeBase,
   wholeBaseOf,
-  type IdentifiedNode,
 } from '../tree/node-delta.ts';
 import type { Commit, CommitMeta, Content } from '../types.ts';
 import type { CommitRecord, Persistence, StoredOperation, WriteBatch } from './persistence.ts';

@@ -26,6 +26,12 @@ export interface TreeEntry<V> {
 export type TreeNode<V> =
   { kind: 'leaf'; entries: TreeEntry<V>[] } | { kind: 'branch'; count: number; children: Array<string | null> };
 
+/** A node and its id. */
+export interface IdentifiedNode<V> {
+  id: string;
+  node: TreeNode<V>;
+}
+
 /**
  * Where nodes live. `get` may read a database (async); `put` only records a new node (a store buffers them and writes
  * them in the commit's transaction) and must be idempotent (nodes are immutable and named by their hash).
@@ -38,7 +44,7 @@ export interface NodeIO<V> {
    * `base`, when given, is the node (of the same kind) `node` was built from by changing a few entries or children (a
    * store may keep `node` as that change: node-delta.ts).
    */
-  put(id: string, node: TreeNode<V>, base?: { id: string; node: TreeNode<V> }): void;
+  put(id: string, node: TreeNode<V>, base?: IdentifiedNode<V>): void;
 }
 
 /**
@@ -114,7 +120,8 @@ function slotOf(id: string, depth: number): number {
 
 const MAX_DEPTH = Math.floor(256 / BITS);
 
-function compareIds(a: string, b: string): number {
+/** The order of a leaf's entries (by entry id), which the canonical text depends on. */
+export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -123,7 +130,7 @@ async function load<V>(io: NodeIO<V>, id: string): Promise<TreeNode<V>> {
   return id === EMPTY_TREE ? (EMPTY_LEAF as TreeNode<V>) : io.get(id);
 }
 
-function store<V>(io: NodeIO<V>, node: TreeNode<V>, base?: { id: string; node: TreeNode<V> }): string {
+function store<V>(io: NodeIO<V>, node: TreeNode<V>, base?: IdentifiedNode<V>): string {
   const text = serializeNode(node);
   const id = nodeId(text);
   if (id !== EMPTY_TREE) io.put(id, node, base && base.id !== id && base.id !== EMPTY_TREE ? base : undefined);
@@ -170,12 +177,7 @@ function countOf<V>(node: TreeNode<V>): number {
 }
 
 /** Builds the canonical subtree for a set of entries at `depth` (a leaf built from the leaf `base`); returns its id. */
-function build<V>(
-  io: NodeIO<V>,
-  entries: TreeEntry<V>[],
-  depth: number,
-  base?: { id: string; node: TreeNode<V> },
-): string {
+function build<V>(io: NodeIO<V>, entries: TreeEntry<V>[], depth: number, base?: IdentifiedNode<V>): string {
   if (entries.length <= LEAF_MAX || depth >= MAX_DEPTH) {
     return store(io, { kind: 'leaf', entries: [...entries].sort((a, b) => compareIds(a.id, b.id)) }, base);
   }

@@ -1,4 +1,4 @@
-import { entryId, type TreeEntry, type TreeNode } from './hamt.ts';
+import { compareIds, entryId, type IdentifiedNode, type TreeEntry, type TreeNode } from './hamt.ts';
 
 /**
  * How a trie node may be stored as what changed since a node stored whole (its base), instead of whole itself.
@@ -25,12 +25,6 @@ export type NodeDelta<V> = { base: string } & (
   | { kind: 'leaf'; set: Array<TreeEntry<V>>; removed: string[][] }
   | { kind: 'branch'; children: Array<[number, string | null]>; count: number }
 );
-
-/** A node and its id. */
-export interface IdentifiedNode<V> {
-  id: string;
-  node: TreeNode<V>;
-}
 
 /** For nodes read from or written as deltas: the node stored whole their row is a delta of. */
 const bases = new WeakMap<object, IdentifiedNode<unknown>>();
@@ -136,7 +130,7 @@ export function applyNodeDelta<V>(base: TreeNode<V>, delta: NodeDelta<V>): TreeN
     const entries = new Map((base as Extract<TreeNode<V>, { kind: 'leaf' }>).entries.map((e) => [e.id, e]));
     for (const elements of delta.removed) entries.delete(entryId(elements));
     for (const e of delta.set) entries.set(e.id, e);
-    const sorted = [...entries.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const sorted = [...entries.values()].sort((a, b) => compareIds(a.id, b.id));
     node = { kind: 'leaf', entries: sorted };
   } else {
     const children = [...(base as Extract<TreeNode<V>, { kind: 'branch' }>).children];
