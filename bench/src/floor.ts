@@ -83,7 +83,7 @@ export function sqliteCommitFloor(
  * What creating one file costs here, in a new folder like the ones a run's servers create theirs in: microseconds of
  * wall time and of the process's kernel CPU per empty file created with `O_EXCL`. Every commit creates one metadata
  * file, and so does every iteration of the floor; on this machine's ext4 the kernel's inode allocation took from 20 to
- * 850 µs of CPU depending on where on the disk the folder landed (docs/performance.md, "What creating a file costs").
+ * 850 µs of CPU depending on where on the disk the folder landed (docs/performance-log.md, "What creating a file costs").
  */
 export function fileCreateCost(files: number): { wallUs: number; kernelUs: number } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-bench-create-'));

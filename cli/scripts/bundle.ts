@@ -2,7 +2,7 @@
  * Bundles the `rat` CLI with the workspace packages it imports into `cli/dist/<build>/` (run by `npm install` through
  * `prepare`, and by `npm test`). Git hooks start `rat` on every checkout, commit and merge: through tsx, which
  * compiles and resolves every module on each start, `rat hook post-commit` took 0.74–0.91 s; from the bundle about a
- * third of that (docs/performance.md, "Starting `rat`"). `bin/rat.js` uses the bundle while no source it was built
+ * third of that (docs/performance-log.md, "Starting `rat`"). `bin/rat.js` uses the bundle while no source it was built
  * from has changed since (`cli/dist/current.json` lists them), and runs the sources through tsx otherwise, so an edit
  * is never hidden behind a stale bundle; it then starts this script in the background, so the next `rat` is fast.
  *

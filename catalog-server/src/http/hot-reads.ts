@@ -17,7 +17,7 @@ const SNAPSHOTS_ONLY = /^snapshots=([^&=]*)$/;
  * Query engines load a table before every read and every commit, and on that path express cost more than the
  * catalog's work: the server spent 385–400 µs of CPU per load through express, 220–230 µs here, where express's empty
  * handler spends 210–230 (its per-request setup: two prototype swaps, a final handler, a walk over the app's layers;
- * docs/performance.md, "loadTable ahead of express"). The answers are the express routes' own (`loadTableResponse`,
+ * docs/performance-log.md, "loadTable ahead of express"). The answers are the express routes' own (`loadTableResponse`,
  * `tableExists`), with the same request id, log line and metrics. Whatever is not the plain case goes to express
  * untouched, which answers it as before: a prefix segment, another query, a body, a caller the policy does not plainly
  * let read (missing or bad token, a denied or pinned `ref@hash` read), and any error (a missing table or ref, a bad

@@ -80,7 +80,7 @@ const MB = 1024 * 1024;
  * The budget a server gets unless told otherwise (`--manifest-cache-mb`): an eighth of the JavaScript heap the process
  * may grow to (Node sizes that by the machine's or container's memory: 4 GB heaps give 512 MB), at least 64 MB. A
  * table's plans stop decoding its manifests once all of them fit: 100,000 entries of a two-column table take about
- * 190 MB (docs/performance.md, "A manifest cache the size of the table").
+ * 190 MB (docs/performance-log.md, "A manifest cache the size of the table").
  */
 export function defaultManifestCacheBytes(heapLimitBytes = getHeapStatistics().heap_size_limit): number {
   return Math.max(64 * MB, Math.floor(heapLimitBytes / 8 / MB) * MB);

@@ -13,7 +13,7 @@ const FORGET_AFTER_MS = 250;
 /**
  * The largest metadata file journaled. A journaled file's bytes go through the database twice (its WAL, then the
  * checkpoint) on the serving thread, and a table's metadata file grows by about 430 bytes per snapshot it keeps. One
- * writer on one table (docs/performance.md, "A commit's cost and the table's history"): journaling every file is
+ * writer on one table (docs/performance-log.md, "A commit's cost and the table's history"): journaling every file is
  * faster up to about a hundred KB (3.0 against 3.5 ms per commit on small tables), writing larger files durably
  * instead (fsync of file and folder on the thread pool) is faster past a few hundred KB (6.7 against 5.9 ms per
  * commit on average over 2,000 snapshots).

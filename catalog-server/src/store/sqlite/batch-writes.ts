@@ -91,7 +91,7 @@ export function batchWrites(
     return outcomes;
   });
   // The usual group, without savepoints (two statements a batch less: 242 → 213 µs of CPU per commit with 16
-  // writers on one branch, docs/performance.md).
+  // writers on one branch, docs/performance-log.md).
   let batchFailed = false;
   const straight = db.transaction((items: WriteBatch[]): Array<Outcome<boolean>> =>
     items.map((item) => {

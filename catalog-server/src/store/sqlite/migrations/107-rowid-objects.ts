@@ -7,9 +7,10 @@ import type { Database } from 'better-sqlite3';
  * row itself sits in that B-tree, and a node of a few KB fills a leaf page with one row (plus overflow pages), so a
  * commit dirtied and split several random pages and wrote them all to the WAL. In a rowid table the random insert is
  * a 70-byte key in the primary-key index, and the row is appended in insertion order, where the commits of one group
- * share pages. Measured on the store with 16 writers on one branch (docs/performance.md): a third of the pages written
- * per commit, and half the time spent in the shared transaction. `commits_parent` served no query (commits are never
- * deleted, so no foreign-key check reads it) and cost one more random page per commit.
+ * share pages. Measured on the store with 16 writers on one branch (docs/performance-log.md, "Commits and trie nodes
+ * in rowid tables"): a third of the pages written per commit, and half the time spent in the shared transaction.
+ * `commits_parent` served no query (commits are never deleted, so no foreign-key check reads it) and cost one more
+ * random page per commit.
  *
  * Runs with foreign keys off (the rebuild drops the tables other rows reference), and is checked before it commits.
  */
