@@ -1,5 +1,6 @@
 import { BadRequestError } from '../errors/index.ts';
-import { ObjectReader, hasValidHash } from './core/objects.ts';
+import { hasValidHash } from './core/commit-records.ts';
+import { ObjectReader } from './core/objects.ts';
 import { nodeId, serializeNode } from './tree/hamt.ts';
 import { isNodeDelta } from './tree/node-delta.ts';
 import type { CatalogDatabase } from './open-store.ts';

@@ -12,7 +12,8 @@ import type {
   PageRequest,
   ReflogEntry,
 } from '../types.ts';
-import { toCommit, type ObjectReader } from './objects.ts';
+import { toCommit } from './commit-records.ts';
+import type { ObjectReader } from './objects.ts';
 import { compareText, decodeToken, encodeToken, pageSize, pageSorted } from './paging.ts';
 import { ListCache } from './list-cache.ts';
 import { EntryIndexes, keyRangeOf, lowerBound, prefixRange } from './entry-index.ts';

@@ -16,7 +16,8 @@ import type {
 } from '../types.ts';
 import { keyId } from '../types.ts';
 import { conflictsForError, movedKeys } from './commit-rules.ts';
-import { Draft, type ObjectReader } from './objects.ts';
+import { Draft } from './draft.ts';
+import type { ObjectReader } from './objects.ts';
 import type { CommitRecord, RefUpdate, StoredOperation } from './persistence.ts';
 import type { Refs } from './refs.ts';
 

@@ -1,18 +1,11 @@
 import { BadRequestError, NoSuchReferenceError } from '../../errors/index.ts';
-import { canonicalJson, sha256Hex } from '../canonical-json.ts';
 import type { CommitNode } from '../merge/merge-base.ts';
-import { EMPTY_TREE, parseNode, serializeNode, type IdentifiedNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
-import {
-  applyNodeDelta,
-  deltaBaseOf,
-  encodeNodeDelta,
-  isNodeDelta,
-  parseNodeDelta,
-  setWholeBase,
-  wholeBaseOf,
-} from '../tree/node-delta.ts';
-import type { Commit, CommitMeta, Content } from '../types.ts';
-import type { CommitRecord, Persistence, StoredOperation, WriteBatch } from './persistence.ts';
+import { EMPTY_TREE, parseNode, type NodeIO, type TreeNode } from '../tree/hamt.ts';
+import { applyNodeDelta, deltaBaseOf, isNodeDelta, parseNodeDelta } from '../tree/node-delta.ts';
+import type { Content } from '../types.ts';
+import { sealCommit } from './commit-records.ts';
+import type { Draft } from './draft.ts';
+import type { CommitRecord, Persistence } from './persistence.ts';
 
 /** What a walk down the history reads of a commit: the merge-base view plus the commit time (newest-first order). */
 export interface LinkNode extends CommitNode {
@@ -22,11 +15,6 @@ export interface LinkNode extends CommitNode {
 const CACHE_LIMIT = 50_000;
 /** Trie nodes read per query when a walk reads many (a level of a large trie); commits likewise (a graph page). */
 const NODE_BATCH = 500;
-/**
- * Nodes shorter than this are stored whole without trying a delta: a delta's row names its base (a 64-digit id) and
- * carries whole entries, so it would save a few hundred bytes at most (a leaf of one or two tables).
- */
-const SMALL_NODE_BYTES = 512;
 /** Rows read to rebuild one node stored as a delta: its base is stored whole unless rows of equal content met. */
 const MAX_DELTA_DEPTH = 32;
 /** Ancestry entries kept (a hash, its parents and generation: about 250 bytes each). */
@@ -53,8 +41,6 @@ const ROOT_FIELDS = {
   commitTime: '1970-01-01T00:00:00.000Z',
   properties: {} as Record<string, string>,
 };
-
-type CommitFields = Omit<CommitRecord, 'hash' | 'generation' | 'commitMs'>;
 
 /**
  * Reads the immutable objects (commits, trie nodes) through a bounded cache. Caching them is always safe, also with
@@ -283,130 +269,6 @@ export class ObjectReader {
     for (const [id, node] of draft.newNodes) remember(this.nodeCache, id, node);
     for (const c of draft.newCommits) remember(this.commitCache, c.hash, c);
   }
-}
-
-/**
- * The objects one store operation creates before its write transaction: new trie nodes and commits, readable (by the
- * operation itself) before they are persisted, and handed to `Persistence.write` in one batch.
- *
- * @example const draft = new Draft(objects); const tree = await treeApply(draft.nodes, head.tree, changes)
- */
-export class Draft {
-  readonly newNodes = new Map<string, TreeNode<Content>>();
-  readonly newCommits: CommitRecord[] = [];
-  /** New nodes that may be stored as deltas, by id: the node each was built from. */
-  private readonly builtFrom = new Map<string, IdentifiedNode<Content>>();
-
-  constructor(private readonly objects: ObjectReader) {}
-
-  readonly nodes: NodeIO<Content> = {
-    get: (id) => this.newNodes.get(id) ?? this.objects.node(id),
-    put: (id, node, base) => {
-      // A node built again in one draft (a transplant that sets a table back) keeps its first base: every new node's
-      // base is then older than it (stored, or put before it here), so no two rows can name each other.
-      if (this.newNodes.has(id)) return;
-      this.newNodes.set(id, node);
-      if (base && this.objects.storesNodeDeltas) this.builtFrom.set(id, base);
-    },
-  };
-
-  async commit(hash: string): Promise<CommitRecord> {
-    return this.newCommits.find((c) => c.hash === hash) ?? this.objects.commit(hash);
-  }
-
-  /** Creates a commit on `parents` with the given tree (commit time now) and returns it. */
-  async newCommit(
-    parents: string[],
-    tree: string,
-    meta: CommitMeta,
-    operations: StoredOperation[],
-  ): Promise<CommitRecord> {
-    const now = new Date().toISOString();
-    let generation = 0;
-    for (const p of parents) generation = Math.max(generation, (await this.commit(p)).generation + 1);
-    const c = sealCommit(
-      {
-        parents,
-        tree,
-        author: meta.author ?? 'rat',
-        committer: meta.author ?? 'rat',
-        message: meta.message,
-        authorTime: meta.authorTime ?? now,
-        commitTime: now,
-        properties: meta.properties ?? {},
-        operations,
-      },
-      generation,
-    );
-    this.newCommits.push(c);
-    return c;
-  }
-
-  /** The batch parts for `Persistence.write`. */
-  objectsToWrite(): { nodes: WriteBatch['nodes']; commits: CommitRecord[] } {
-    return {
-      nodes: [...this.newNodes].map(([id, node]) => this.rowOf(id, node)),
-      commits: this.newCommits,
-    };
-  }
-
-  /**
-   * A new node's row: a delta of the node stored whole that the node it was built from is (or is a delta of), where
-   * that is at most half the size; else the node whole. Rows are decided in the order the nodes were built, and before
-   * a commit planned on this one builds on them (`RefWrites.landPipelined` takes the batch as it stages the draft), so
-   * the base a later delta is taken against is known by then. The persistence stores a delta only beside its base
-   * (see `WriteBatch.nodes`): a node learned from a write that failed may name a base that was never stored.
-   */
-  private rowOf(id: string, node: TreeNode<Content>): WriteBatch['nodes'][number] {
-    const whole = serializeNode(node);
-    const from = this.builtFrom.get(id);
-    if (!from || whole.length < SMALL_NODE_BYTES) return { id, body: whole };
-    const base = wholeBaseOf(from.id, from.node);
-    const delta = encodeNodeDelta(base.id, base.node, node, whole);
-    if (delta === undefined) return { id, body: whole };
-    setWholeBase(node, base);
-    return { id, body: delta, base: base.id, whole };
-  }
-}
-
-/**
- * A commit's hash: SHA-256 of the canonical JSON of its parents, tree, people, times, message and properties
- * (operations and generation follow from those, so they are not hashed).
- */
-function sealCommit(f: CommitFields, generation: number): CommitRecord {
-  const hash = sha256Hex(
-    canonicalJson({
-      parents: f.parents,
-      tree: f.tree,
-      author: f.author,
-      committer: f.committer,
-      message: f.message,
-      authorTime: f.authorTime,
-      commitTime: f.commitTime,
-      properties: f.properties,
-    }),
-  );
-  return { ...f, hash, generation, commitMs: Date.parse(f.commitTime) };
-}
-
-/** True when `c.hash` is the hash of its fields (a commit read back from a copy is what was written). */
-export function hasValidHash(c: CommitRecord): boolean {
-  return sealCommit(c, c.generation).hash === c.hash;
-}
-
-/** The public view of a commit record. */
-export function toCommit(c: CommitRecord): Commit {
-  return {
-    hash: c.hash,
-    parentHashes: [...c.parents],
-    message: c.message,
-    author: c.author,
-    committer: c.committer,
-    authorTime: c.authorTime,
-    commitTime: c.commitTime,
-    properties: { ...c.properties },
-    generation: c.generation,
-  };
 }
 
 function remember<V>(cache: Map<string, V>, key: string, value: V, limit = CACHE_LIMIT): void {

@@ -5,7 +5,7 @@ export type { JournaledFile };
 /** An operation as a commit records it (content ids assigned). */
 export type StoredOperation = CommitWithOperations['operations'][number];
 
-/** A commit as persisted. Immutable once written; named by the hash of its fields (see core/objects.ts). */
+/** A commit as persisted. Immutable once written; named by the hash of its fields (see core/commit-records.ts). */
 export interface CommitRecord {
   hash: string;
   /** First parent, then the merged source head for a merge commit; empty for the root. */

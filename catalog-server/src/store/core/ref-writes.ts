@@ -1,6 +1,7 @@
 import { ReferenceConflictError } from '../../errors/index.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import type { Draft, ObjectReader } from './objects.ts';
+import type { Draft } from './draft.ts';
+import type { ObjectReader } from './objects.ts';
 import type { JournaledFile, Persistence, RefUpdate } from './persistence.ts';
 
 /** How often a write re-plans after losing the ref compare-and-swap to another server before it gives up. */

@@ -44,7 +44,9 @@ import {
 import { firstParentAsOf, nthFirstParent } from './first-parent.ts';
 import { History } from './history.ts';
 import { MergeOrchestrator, mergeModes, type MergeAttempt } from './merge.ts';
-import { Draft, ObjectReader, toCommit } from './objects.ts';
+import { toCommit } from './commit-records.ts';
+import { Draft } from './draft.ts';
+import { ObjectReader } from './objects.ts';
 import type { JournaledFile, Persistence, RefUpdate } from './persistence.ts';
 import { pageReferences } from './ref-pages.ts';
 import { RefWrites } from './ref-writes.ts';
