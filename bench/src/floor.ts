@@ -135,34 +135,41 @@ export async function startFloorServer(): Promise<{ url: string; stop(): void }>
 
 /**
  * The loopback HTTP floor: an express 5 app with the same settings as ours and an empty JSON handler, in its own
- * process, driven by the same client. Records round-trip p50 and requests/s with 1 and 16 concurrent clients.
+ * process, driven by the same client. Records round-trip p50 and requests/s with 1 and 16 concurrent clients; and the
+ * same requests/s answered by node:http alone (`node:http` in the name), the floor of the catalog's commits and
+ * loads, which are answered ahead of express.
  */
 export async function httpFloor(lane: string, requests: number, rec: Recorder): Promise<void> {
   const floor = await startFloorServer();
   try {
     const client = new BenchClient(floor.url);
     try {
-      await latencies(200, () => client.send('POST', '/floor', { a: 1 }));
+      for (const path of ['/floor', '/bare']) await latencies(200, () => client.send('POST', path, { a: 1 }));
       const lat = await latencies(requests, () => client.send('GET', '/floor'));
       rec.add({ lane, name: 'empty handler p50', system: 'http floor', value: lat.p50, unit: 'ms', better: 'lower' });
-      for (const writers of [1, 16]) {
-        let left = requests;
-        const r = await throughput(
-          writers,
-          () => left-- > 0,
-          async () => {
-            await client.send('POST', '/floor', { a: 1 });
-            return 0;
-          },
-        );
-        rec.add({
-          lane,
-          name: `empty POST/s ${writers}c`,
-          system: 'http floor',
-          value: r.perSecond,
-          unit: 'req/s',
-          better: 'higher',
-        });
+      for (const [path, suffix] of [
+        ['/floor', ''],
+        ['/bare', ', node:http'],
+      ] as const) {
+        for (const writers of [1, 16]) {
+          let left = requests;
+          const r = await throughput(
+            writers,
+            () => left-- > 0,
+            async () => {
+              await client.send('POST', path, { a: 1 });
+              return 0;
+            },
+          );
+          rec.add({
+            lane,
+            name: `empty POST/s ${writers}c${suffix}`,
+            system: 'http floor',
+            value: r.perSecond,
+            unit: 'req/s',
+            better: 'higher',
+          });
+        }
       }
     } finally {
       client.close();
