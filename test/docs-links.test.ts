@@ -35,13 +35,14 @@ function anchorsOf(file: string): Set<string> {
   let anchors = anchorsByFile.get(file);
   if (!anchors) {
     const slugger = new GithubSlugger();
+    const markdown = readFileSync(file, 'utf8');
     anchors = new Set();
-    for (const m of withoutFences(readFileSync(file, 'utf8')).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    for (const m of withoutFences(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
       // GitHub slugs the heading's rendered text: link targets and emphasis marks are not part of it.
       const text = m[1]!.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_]{1,2}([^*_]+)[*_]{1,2}/g, '$1');
       anchors.add(slugger.slug(text));
     }
-    for (const m of readFileSync(file, 'utf8').matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(m[1]!);
+    for (const m of markdown.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(m[1]!);
     anchorsByFile.set(file, anchors);
   }
   return anchors;
