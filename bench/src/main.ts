@@ -19,7 +19,8 @@
  * Flags: `--quick`, `--only=floor,loadfloor,iceberg,api,scale,atscale,planning,merge,group,replicas,engine`,
  * `--systems=ours,ours-auth,ours-s3,reference,nessie-rocksdb,nessie-mem`,
  * `--profile` (CPU-profile our file-warehouse server during its Iceberg + api-v2 workload and print where the time
- * goes), `--fsync-latency-ms=N` (the whole run again under strace, every fsync N ms slower: `disk-latency.ts`).
+ * goes), `--perf` (the same with Linux `perf`: every thread, the kernel by system call: `perf-profile.ts`),
+ * `--fsync-latency-ms=N` (the whole run again under strace, every fsync N ms slower: `disk-latency.ts`).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ import { runLanes } from './lanes.ts';
 import { machine } from './machine.ts';
 import { RATIO_PAIRS, Recorder, log } from './report.ts';
 import { writeResults } from './results-file.ts';
-import { printProfile, summarize } from './summary.ts';
+import { printPerf, printProfile, summarize } from './summary.ts';
 
 function parseArgs(argv: string[]): BenchOptions {
   const only = argv.find((a) => a.startsWith('--only='));
@@ -39,6 +40,7 @@ function parseArgs(argv: string[]): BenchOptions {
     only: only ? new Set(only.slice('--only='.length).split(',')) : null,
     systems: systems ? new Set(systems.slice('--systems='.length).split(',')) : null,
     profile: argv.includes('--profile'),
+    perf: argv.includes('--perf'),
     fsyncLatencyMs: emulatedFsyncLatencyMs(),
   };
 }
@@ -70,6 +72,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   rec.printTables(RATIO_PAIRS);
   for (const n of rec.notes) log(`note: ${n}`);
   if (ctx.profile) printProfile(ctx.profile);
+  if (ctx.perf) printPerf(ctx.perf);
   const summary = summarize(rec, opts.fsyncLatencyMs);
   const elapsed = (performance.now() - t0) / 1000;
   const outFile = await writeResults({
@@ -81,6 +84,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     rec,
     summary,
     profile: ctx.profile,
+    perf: ctx.perf,
   });
   log('');
   log(

@@ -6,6 +6,7 @@ import { FULL_API, QUICK_API } from './api-v2-lane.ts';
 import { FULL_GROUP, QUICK_GROUP } from './group-commit-lane.ts';
 import { FULL_ICEBERG, QUICK_ICEBERG } from './iceberg-lane.ts';
 import type { MachineInfo } from './machine.ts';
+import type { PerfSummary } from './perf-profile.ts';
 import type { ProfileSummary } from './profile.ts';
 import { RATIO_PAIRS, type Recorder } from './report.ts';
 import { FULL_SCALE, QUICK_SCALE } from './scale-lane.ts';
@@ -24,6 +25,7 @@ export interface BenchRun {
   rec: Recorder;
   summary: BenchSummary;
   profile?: ProfileSummary;
+  perf?: PerfSummary;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function writeResults(run: BenchRun): Promise<string> {
         skipped: rec.skipped,
         notes: rec.notes,
         profile: run.profile,
+        perf: run.perf,
       },
       null,
       2,

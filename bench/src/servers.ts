@@ -8,6 +8,8 @@ import type { S3TestServer } from '../../test/support/s3/versitygw.ts';
 export interface RunningOurs {
   url: string;
   dataDir: string;
+  /** The `rat serve` process's id (its main thread's too: the serving thread). */
+  pid: number | undefined;
   /** The server process's peak resident memory so far in MB (Linux's VmHWM), undefined where /proc has none. */
   peakRssMb(): number | undefined;
   /** CPU time the server process has used so far, undefined where /proc has none (see {@link cpuMsOf}). */
@@ -53,6 +55,7 @@ export async function startOurs(
   return {
     url: server.url,
     dataDir,
+    pid: server.child.pid,
     peakRssMb: () => peakRssMbOf(server.child.pid),
     cpuMs: () => cpuMsOf(server.child.pid),
     async stop() {

@@ -1,4 +1,5 @@
 import { fmt } from './measure.ts';
+import type { PerfSummary } from './perf-profile.ts';
 import type { ProfileSummary } from './profile.ts';
 import { log, type Recorder } from './report.ts';
 
@@ -52,6 +53,22 @@ export function printProfile(profile: ProfileSummary): void {
   for (const a of profile.areas.slice(0, 10)) log(`${a.area.padEnd(40)} ${fmt(a.pct)}%`);
   log('top functions (self time):');
   for (const f of profile.functions.slice(0, 12)) log(`  ${fmt(f.pct).padStart(5)}%  ${f.name}`);
+}
+
+/**
+ * Prints what Linux `perf` recorded of our server during the Iceberg + api-v2 workload (`--perf`): its threads'
+ * shares, and where its serving thread was, the kernel included.
+ *
+ * @example if (ctx.perf) printPerf(ctx.perf)
+ */
+export function printPerf(perf: PerfSummary): void {
+  log('');
+  log(`== perf of our server during the Iceberg + api-v2 workload (${perf.samples} samples, every thread)`);
+  for (const t of perf.threads) log(`${t.name.padEnd(48)} ${fmt(t.pct)}%`);
+  log('the serving thread, by where it was:');
+  for (const w of perf.servingThread.slice(0, 14)) log(`  ${fmt(w.pct).padStart(5)}%  ${w.name}`);
+  log('the serving thread, by JS function (inclusive):');
+  for (const f of perf.jsFunctions) log(`  ${fmt(f.pct).padStart(5)}%  ${f.name}`);
 }
 
 /** Engine rows/s over DuckDB's on the same work, from the engine lane's figures (NaN when it did not run). */

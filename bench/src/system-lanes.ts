@@ -8,6 +8,7 @@ import { FULL_API, QUICK_API, runApiLane } from './api-v2-lane.ts';
 import { guarded } from './guarded.ts';
 import { FULL_ICEBERG, QUICK_ICEBERG, runIcebergLane, type IcebergWorkload } from './iceberg-lane.ts';
 import type { LaneContext } from './lane-context.ts';
+import { perfUnavailable, startPerf, summarizePerf } from './perf-profile.ts';
 import { summarizeProfile } from './profile.ts';
 import { startReference } from './reference-server.ts';
 import { startNessieFor, startOurs } from './servers.ts';
@@ -18,8 +19,8 @@ export const BUCKET = 'bench';
 /**
  * The Iceberg REST lane and the /api/v2 lane against every system the run wants: ours (file warehouse, with auth, on
  * S3), Apache Iceberg's reference REST server, and Nessie (RocksDB and in memory). Each system is started, measured
- * and stopped in turn; one that cannot start is a skipped row. With `--profile`, leaves the CPU profile of our
- * file-warehouse server in `ctx.profile`.
+ * and stopped in turn; one that cannot start is a skipped row. With `--profile`, leaves the V8 CPU profile of our
+ * file-warehouse server in `ctx.profile`, with `--perf` what Linux `perf` recorded of it in `ctx.perf`.
  *
  * @example await runSystemLanes(ctx)
  */
@@ -41,9 +42,14 @@ export async function runSystemLanes(ctx: LaneContext): Promise<void> {
       if (wantSystem('ours'))
         await guarded(rec, 'iceberg', 'ours', async () => {
           const profDir = opts.profile ? mkdtempSync(path.join(os.tmpdir(), 'rat-bench-prof-')) : undefined;
+          const perfFile = opts.perf ? perfRecordingFile(ctx) : undefined;
           const ours = await startOurs({
-            nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : undefined,
+            nodeFlags: [
+              ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+              ...(perfFile ? ['--perf-basic-prof'] : []),
+            ],
           });
+          const perf = perfFile && ours.pid !== undefined ? startPerf(ours.pid, perfFile) : undefined;
           try {
             if (want('iceberg'))
               await runIcebergLane(
@@ -57,7 +63,14 @@ export async function runSystemLanes(ctx: LaneContext): Promise<void> {
                 runApiLane('api-v2', { system: 'ours', apiUrl: `${ours.url}/api/v2` }, apiW, rec),
               );
           } finally {
+            await perf?.stop();
             await ours.stop();
+            if (perfFile && ours.pid !== undefined) {
+              ctx.perf = await summarizePerf(perfFile, ours.pid);
+              if (!ctx.perf)
+                ctx.rec.notes.push('perf: the recording of our server could not be read (perf script failed)');
+              rmSync(path.dirname(perfFile), { recursive: true, force: true });
+            }
             if (profDir) {
               ctx.profile = summarizeProfile(profDir);
               rmSync(profDir, { recursive: true, force: true });
@@ -157,4 +170,17 @@ export async function runSystemLanes(ctx: LaneContext): Promise<void> {
       await s3?.stop();
     }
   }
+}
+
+/**
+ * A file for `perf record` in a folder of its own, or undefined (with a note) where `perf` cannot record here: the
+ * run goes on without it.
+ */
+function perfRecordingFile(ctx: LaneContext): string | undefined {
+  const why = perfUnavailable();
+  if (why) {
+    ctx.rec.notes.push(`--perf: not recorded (${why})`);
+    return undefined;
+  }
+  return path.join(mkdtempSync(path.join(os.tmpdir(), 'rat-bench-perf-')), 'perf.data');
 }
