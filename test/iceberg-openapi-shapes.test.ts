@@ -6,6 +6,7 @@ import yaml from 'js-yaml';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { icebergSpecPath } from './support/spec-path.ts';
 import { appendCommit, APPEND_SCHEMA, newTableState } from './support/iceberg-appends.ts';
+import { putUdf, udfMetadata, writeWarehouseJson } from './support/udf.ts';
 
 /**
  * Response-shape check of every Iceberg REST endpoint the server advertises in `GET /v1/config`, against the
@@ -438,6 +439,30 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     });
     assert.equal(dup.status, 409);
     ok(dup);
+  });
+
+  it('functions: list (paged), load, errors', async () => {
+    for (const name of ['add_one', 'add_two']) {
+      const location = writeWarehouseJson(server.dataDir, `${ns}/${name}/metadata/00000.metadata.json`, udfMetadata());
+      const put = await putUdf(server.url, 'main', [ns, name], { metadataLocation: location });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+    }
+    const page1 = await call('GET', `/v1/namespaces/${ns}/functions?pageSize=1`);
+    assert.equal(page1.status, 200);
+    ok(page1);
+    assert.deepEqual(page1.body.identifiers, [[ns, 'add_one']]);
+    const token = encodeURIComponent(page1.body['next-page-token']);
+    const page2 = await call('GET', `/v1/namespaces/${ns}/functions?pageSize=1&pageToken=${token}`);
+    ok(page2);
+    assert.deepEqual(page2.body.identifiers, [[ns, 'add_two']]);
+    const load = await call('GET', `/v1/namespaces/${ns}/functions/add_one`);
+    assert.equal(load.status, 200);
+    ok(load);
+    for (const path of [`/v1/namespaces/${ns}/functions/nope`, '/v1/namespaces/nope/functions']) {
+      const missing = await call('GET', path);
+      assert.equal(missing.status, 404);
+      ok(missing);
+    }
   });
 
   it('every advertised endpoint was exercised with a conforming response', () => {

@@ -11,6 +11,7 @@ export * from './model/table-metadata.ts';
 export * from './model/metadata-encoding.ts';
 export * from './model/frozen.ts';
 export * from './model/view-metadata.ts';
+export * from './model/function-metadata.ts';
 export * from './model/types.ts';
 export * from './model/transforms.ts';
 export * from './model/validate-schema.ts';

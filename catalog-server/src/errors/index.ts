@@ -16,6 +16,7 @@ export { StorageObjectExistsError } from './storage-object-exists.ts';
 export { NoSuchNamespaceError } from './no-such-namespace.ts';
 export { NoSuchTableError } from './no-such-table.ts';
 export { NoSuchViewError } from './no-such-view.ts';
+export { NoSuchFunctionError } from './no-such-function.ts';
 export { NoSuchPlanTaskError } from './no-such-plan-task.ts';
 export { AlreadyExistsError } from './already-exists.ts';
 export { NamespaceNotEmptyError } from './namespace-not-empty.ts';

@@ -58,6 +58,7 @@ export const ERROR_MAP = {
   CONTENT_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   TABLE_NOT_FOUND: { status: 404, icebergType: 'NoSuchTableException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   VIEW_NOT_FOUND: { status: 404, icebergType: 'NoSuchViewException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
+  FUNCTION_NOT_FOUND: { status: 404, icebergType: 'NoSuchFunctionException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   PLAN_TASK_NOT_FOUND: { status: 404, icebergType: 'NoSuchPlanTaskException', nessieErrorCode: 'UNKNOWN' },
   NAMESPACE_NOT_FOUND: { status: 404, icebergType: 'NoSuchNamespaceException', nessieErrorCode: 'NAMESPACE_NOT_FOUND' },
   RELEASED_TABLE_NOT_FOUND: { status: 404, icebergType: 'NotFoundException', nessieErrorCode: 'CONTENT_NOT_FOUND' },

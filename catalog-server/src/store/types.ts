@@ -45,7 +45,19 @@ export interface IcebergViewContent {
   dialect?: string;
 }
 
-export type Content = NamespaceContent | IcebergTableContent | IcebergViewContent;
+/**
+ * A user-defined function (Nessie's `UDF` content): its metadata file in Iceberg's UDF format, served by the Iceberg
+ * REST functions endpoints. `versionId` and `signatureId` are the writer's own markers, kept as given.
+ */
+export interface UdfContent {
+  type: 'UDF';
+  id: string;
+  metadataLocation: string;
+  versionId?: string;
+  signatureId?: string;
+}
+
+export type Content = NamespaceContent | IcebergTableContent | IcebergViewContent | UdfContent;
 export type ContentType = Content['type'];
 
 /**

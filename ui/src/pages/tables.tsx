@@ -69,6 +69,10 @@ function NodeList({ node, refName }: { node: Node; refName: string }) {
             <Link href={`/views/${seg(refName)}/${seg(keyText(k.path))}`}>
               ◫ {k.name} <span className="muted">view</span>
             </Link>
+          ) : k.entry?.type === 'UDF' ? (
+            <span>
+              ƒ {k.name} <span className="muted">function</span>
+            </span>
           ) : (
             <span>▸ {k.name}</span>
           )}

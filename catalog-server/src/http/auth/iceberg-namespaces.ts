@@ -52,12 +52,13 @@ function routeScopes(method: string, segs: readonly string[], query: Record<stri
     return all.some((e) => e === undefined) ? 'whole-ref' : all.map((ns) => ({ in: ns! }));
   }
   if (!lit(0, 'namespaces') || segs.length < 2) return 'no-route';
-  // `namespaces/<ns>`, `…/properties`, `…/tables`, `…/views`, `…/register`, `…/register-view`, and everything under
-  // one table or view (load, exists, commit, drop, credentials, sign, metrics, plan and its tasks): its namespace.
+  // `namespaces/<ns>`, `…/properties`, `…/tables`, `…/views`, `…/functions`, `…/register`, `…/register-view`, and
+  // everything under one table, view or function (load, exists, commit, drop, credentials, sign, metrics, plan and its
+  // tasks): its namespace.
   const shape =
     segs.length === 2 ||
-    (segs.length === 3 && lit(2, 'properties', 'tables', 'views', 'register', 'register-view')) ||
-    (segs.length >= 4 && lit(2, 'tables', 'views'));
+    (segs.length === 3 && lit(2, 'properties', 'tables', 'views', 'functions', 'register', 'register-view')) ||
+    (segs.length >= 4 && lit(2, 'tables', 'views', 'functions'));
   return shape ? oneOf(levelsOf(decode(segs[1]!)), (ns) => ({ in: ns })) : 'no-route';
 }
 

@@ -27,7 +27,7 @@ export function commitScopes(operations: unknown): NamespaceScope[] | undefined 
   return scopes;
 }
 
-const CONTENT_TYPES: readonly ContentType[] = ['NAMESPACE', 'ICEBERG_TABLE', 'ICEBERG_VIEW'];
+const CONTENT_TYPES: readonly ContentType[] = ['NAMESPACE', 'ICEBERG_TABLE', 'ICEBERG_VIEW', 'UDF'];
 
 function contentType(content: unknown): ContentType | undefined {
   const t = (content as { type?: unknown } | null | undefined)?.type;

@@ -12,7 +12,7 @@ const scopes = (method: string, path: string, body: unknown = {}, query: Record<
 const t = (namespace: string[], name = 't') => ({ namespace, name });
 
 describe('the namespaces a request acts on', () => {
-  it('Iceberg: the namespace in the path, with or without a prefix, for every table and view endpoint', () => {
+  it('Iceberg: the namespace in the path, with or without a prefix, for every table, view and function endpoint', () => {
     for (const [m, p] of [
       ['GET', '/iceberg/v1/namespaces/db'],
       ['HEAD', '/iceberg/v1/namespaces/db'],
@@ -33,6 +33,8 @@ describe('the namespaces a request acts on', () => {
       ['POST', '/iceberg/v1/namespaces/db/tables/t/unregister'],
       ['GET', '/iceberg/v1/namespaces/db/views/v'],
       ['POST', '/iceberg/v1/wh/namespaces/db/views/v'],
+      ['GET', '/iceberg/v1/namespaces/db/functions'],
+      ['GET', '/iceberg/dev/v1/wh/namespaces/db/functions/add_one'],
       ['GET', '/iceberg/main/v1/WH/Namespaces/db/Tables/t/'],
     ]) {
       assert.deepEqual(scopes(m!, p!), [{ in: ['db'] }], `${m} ${p}`);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context.ts';
 import { namespaceRoutes } from './namespace-routes.ts';
 import { TABLE_PATH, loadTableHandler, tableExistsHandler, tableRoutes } from './table-routes.ts';
 import { viewRoutes } from './view-routes.ts';
+import { functionRoutes } from './function-routes.ts';
 import { scanRoutes } from './scan-routes.ts';
 import { catalogConfig, readRef, warehousePrefix } from '../../service/iceberg/index.ts';
 import { queryOf, refOf } from './params.ts';
@@ -36,6 +37,7 @@ export function icebergRouter(ctx: AppContext): Router {
     tableRoutes(routes, c);
     scanRoutes(routes, c);
     viewRoutes(routes, c);
+    functionRoutes(routes, c);
     refuseOtherMethods(routes);
     return routes;
   };

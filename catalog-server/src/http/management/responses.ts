@@ -41,6 +41,13 @@ export const content = z.discriminatedUnion('type', [
     sqlText: z.string().optional(),
     dialect: z.string().optional(),
   }),
+  z.object({
+    type: z.literal('UDF'),
+    id: z.string(),
+    metadataLocation: z.string(),
+    versionId: z.string().optional(),
+    signatureId: z.string().optional(),
+  }),
 ]);
 
 /** The paging fields of every listing (`pageJson`). */
@@ -115,7 +122,7 @@ export const entries = z.object({
   ...paged,
   entries: z.array(
     z.object({
-      type: z.enum(['NAMESPACE', 'ICEBERG_TABLE', 'ICEBERG_VIEW']),
+      type: z.enum(['NAMESPACE', 'ICEBERG_TABLE', 'ICEBERG_VIEW', 'UDF']),
       name: key,
       contentId: z.string(),
       content: content.nullable(),

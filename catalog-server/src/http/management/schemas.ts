@@ -83,6 +83,20 @@ export const contentInput = z.discriminatedUnion('type', [
     sqlText: z.string().nullish(),
     dialect: z.string().nullish(),
   }),
+  z.object({
+    type: z.literal('UDF'),
+    id: z.string().nullish(),
+    metadataLocation: z.string().min(1),
+    versionId: z.string().nullish(),
+    signatureId: z.string().nullish(),
+    // Nessie's older UDFs carried their SQL in the content; here a function is its Iceberg UDF metadata file.
+    sqlText: z
+      .never({ message: 'A UDF is stored as an Iceberg UDF metadata file: send its metadataLocation.' })
+      .optional(),
+    dialect: z
+      .never({ message: 'A UDF is stored as an Iceberg UDF metadata file: send its metadataLocation.' })
+      .optional(),
+  }),
 ]);
 
 const operation = z.discriminatedUnion('type', [

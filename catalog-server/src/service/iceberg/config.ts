@@ -38,6 +38,8 @@ export const ICEBERG_ENDPOINTS: readonly string[] = [
   'DELETE /v1/{prefix}/namespaces/{namespace}/views/{view}',
   'POST /v1/{prefix}/views/rename',
   'POST /v1/{prefix}/namespaces/{namespace}/register-view',
+  'GET /v1/{prefix}/namespaces/{namespace}/functions',
+  'GET /v1/{prefix}/namespaces/{namespace}/functions/{function}',
 ];
 
 /**

@@ -1,4 +1,4 @@
-/** Iceberg REST semantics over the versioned store: namespaces, tables, views, commits, transactions. */
+/** Iceberg REST semantics over the versioned store: namespaces, tables, views, functions, commits, transactions. */
 export type { CommitInfo } from './commit-info.ts';
 export { catalogConfig, ICEBERG_ENDPOINTS, warehousePrefix } from './config.ts';
 export { readRef, writableRef } from './refs.ts';
@@ -32,5 +32,6 @@ export {
   type TableStorage,
 } from './storage-access.ts';
 export { createView, loadView, viewExists, commitView, dropView, registerView, type LoadedView } from './views.ts';
+export { listFunctions, loadFunction, type LoadedFunction } from './functions.ts';
 export { withCommitRetry, MAX_COMMIT_ATTEMPTS } from './retry.ts';
 export { icebergMergeResolver } from './merge-resolver.ts';

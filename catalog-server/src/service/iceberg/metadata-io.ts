@@ -8,11 +8,13 @@ import {
   parseJson,
   parseTableMetadata,
   parseViewMetadata,
+  parseFunctionMetadata,
   stringifyJson,
   encodeTableMetadataJson,
   tableMetadataToJson,
   type TableMetadata,
   type ViewMetadata,
+  type FunctionMetadata,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import type { WarehouseIO } from '../../warehouse/warehouse-io.ts';
@@ -149,6 +151,12 @@ export async function readTableMetadata(
 export async function readViewMetadata(ctx: Deps, location: string): Promise<ViewMetadata> {
   const json = await readJson(ctx, location);
   return parseViewMetadata(json);
+}
+
+/** Reads a function's (UDF) metadata file. */
+export async function readFunctionMetadata(ctx: Deps, location: string): Promise<FunctionMetadata> {
+  const json = await readJson(ctx, location);
+  return parseFunctionMetadata(json);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import type { IcebergTableContent, JournaledFile, Operation, VersionStore } from '../../store/types.ts';
+import type { ContentType, IcebergTableContent, JournaledFile, Operation, VersionStore } from '../../store/types.ts';
 import { AlreadyExistsError, NoSuchNamespaceError } from '../../errors/index.ts';
 import { storedInt64 } from '../int64.ts';
 import type { WritableRef } from './refs.ts';
@@ -55,6 +55,14 @@ export async function requireNamespace(ctx: Ctx, hash: string, ns: string[], ref
   if (!(await findNamespace(ctx.store, hash, ns))) throw new NoSuchNamespaceError(ns, ref);
 }
 
+/** How an error message names an object of each content type. */
+const KIND_OF: Record<ContentType, string> = {
+  NAMESPACE: 'namespace',
+  ICEBERG_TABLE: 'table',
+  ICEBERG_VIEW: 'view',
+  UDF: 'function',
+};
+
 export async function requireFreeName(
   ctx: Ctx,
   hash: string,
@@ -66,8 +74,7 @@ export async function requireFreeName(
 ): Promise<void> {
   const existing = await ctx.store.getContent(hash, objectKey(ns, name));
   if (existing) {
-    const existingKind =
-      existing.type === 'ICEBERG_VIEW' ? 'view' : existing.type === 'ICEBERG_TABLE' ? 'table' : 'namespace';
+    const existingKind = KIND_OF[existing.type];
     throw new AlreadyExistsError(kind, displayName(ns, name), ref, existingKind, renamedFrom);
   }
 }

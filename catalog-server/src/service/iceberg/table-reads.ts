@@ -121,7 +121,7 @@ export async function listObjects(
   ctx: Ctx,
   ref: string,
   ns: string[],
-  type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW',
+  type: 'ICEBERG_TABLE' | 'ICEBERG_VIEW' | 'UDF',
   page: PageParams,
 ): Promise<{ identifiers: TableIdentifier[]; next?: string }> {
   const at = await readRef(ctx.store, ref);

@@ -13,7 +13,10 @@ const RELEASED_PAGE = 1_000;
 const COMMIT_PAGE = 500;
 
 export interface Reachable {
-  /** Every file a kept table or view version or a released table's last metadata references, by {@link locationKey}. */
+  /**
+   * Every file a kept table, view or function version or a released table's last metadata references, by
+   * {@link locationKey}.
+   */
   files: Set<string>;
   /**
    * The folders of tables released to other catalogs (unregistered), by {@link locationKey}: nothing under them is the
@@ -22,7 +25,7 @@ export interface Reachable {
   released: Set<string>;
   /** The references as they were when marking started: a sweep re-marks if any moved meanwhile. */
   refs: Reference[];
-  /** How many distinct table and view metadata files were read. */
+  /** How many distinct table, view and function metadata files were kept. */
   metadataFiles: number;
   /** How many catalog commits were kept by the retention. */
   commits: number;
@@ -52,11 +55,12 @@ export async function markReachable(
   const cutoff = opts.keepHistoryMs === undefined ? -Infinity : opts.now - opts.keepHistoryMs;
   // Table metadata location → a key it was seen under, only to name the table in reports.
   const tables = new Map<string, ContentKey>();
-  const views = new Set<string>();
+  // View and function metadata files: kept as they are (nothing else of theirs lies in the catalog's storage).
+  const others = new Set<string>();
   const collect = (key: ContentKey, c: Content) => {
     if (c.type === 'ICEBERG_TABLE') {
       if (!tables.has(c.metadataLocation)) tables.set(c.metadataLocation, key);
-    } else if (c.type === 'ICEBERG_VIEW') views.add(c.metadataLocation);
+    } else if (c.type === 'ICEBERG_VIEW' || c.type === 'UDF') others.add(c.metadataLocation);
   };
   const released = await releasedTables(ctx);
   for (const r of released) if (!tables.has(r.metadataLocation)) tables.set(r.metadataLocation, { elements: r.table });
@@ -103,7 +107,7 @@ export async function markReachable(
     const snapshots = releasedRoots.has(location) ? 'all' : opts.snapshots;
     for (const f of await reader.filesOf(location, { snapshots })) files.add(locationKey(f));
   }
-  for (const location of views) files.add(locationKey(location));
+  for (const location of others) files.add(locationKey(location));
   const unreadable = [...reader.unreadable.values()].map((u) => ({
     table: tables.get(u.metadata)?.elements.join('.') ?? '',
     ...u,
@@ -112,7 +116,7 @@ export async function markReachable(
     files,
     released: new Set(released.flatMap((r) => r.prefixes.map(locationKey))),
     refs,
-    metadataFiles: tables.size + views.size,
+    metadataFiles: tables.size + others.size,
     commits,
     foreign: [...reader.foreign],
     unreadable,
@@ -158,7 +162,7 @@ async function treeContents(ctx: Ctx, hash: string): Promise<Array<{ key: Conten
   let token: string | undefined;
   do {
     const page = await ctx.store.listEntries(hash, {
-      types: ['ICEBERG_TABLE', 'ICEBERG_VIEW'],
+      types: ['ICEBERG_TABLE', 'ICEBERG_VIEW', 'UDF'],
       pageToken: token,
       withContent: true,
     });

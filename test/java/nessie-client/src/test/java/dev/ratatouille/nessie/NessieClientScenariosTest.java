@@ -33,6 +33,7 @@ import org.projectnessie.model.NessieConfiguration;
 import org.projectnessie.model.Operation;
 import org.projectnessie.model.Reference;
 import org.projectnessie.model.Tag;
+import org.projectnessie.model.UDF;
 
 /**
  * Scenarios a Nessie-client user runs (the calls Iceberg's NessieCatalog, the Nessie CLI and tools make), each on its
@@ -268,6 +269,25 @@ public class NessieClientScenariosTest {
     commit(b, "drop", Operation.Delete.of(ContentKey.of("hns", "t")));
     assertThat(api.getContent().refName(b.getName()).hashOnRef(hash).key(ContentKey.of("hns", "t")).get()).hasSize(1);
     assertThat(api.getContent().refName(b.getName()).key(ContentKey.of("hns", "t")).get()).isEmpty();
+  }
+
+  @Test
+  void udfContentRoundTrips() throws Exception {
+    // A function as Nessie's clients record it: its metadata file's location and the writer's version and signature.
+    Branch b = branchFromMain("udf");
+    b = commit(b, "create namespace", Operation.Put.of(ContentKey.of("fns"), Namespace.of("fns")));
+    ContentKey key = ContentKey.of("fns", "add_one");
+    b = commit(b, "create function", Operation.Put.of(key, UDF.udf("file:///wh/fns/add_one/metadata/00000.metadata.json", "v1", "s1")));
+    Content c = api.getContent().reference(b).getSingle(key).getContent();
+    assertThat(c).isInstanceOf(UDF.class);
+    UDF udf = (UDF) c;
+    assertThat(udf.getMetadataLocation()).isEqualTo("file:///wh/fns/add_one/metadata/00000.metadata.json");
+    assertThat(udf.getVersionId()).isEqualTo("v1");
+    assertThat(udf.getSignatureId()).isEqualTo("s1");
+    assertThat(udf.getId()).isNotEmpty();
+    List<Content.Type> types = api.getEntries().reference(b).get().getEntries().stream()
+        .filter(e -> e.getName().equals(key)).map(e -> e.getType()).collect(Collectors.toList());
+    assertThat(types).containsExactly(Content.Type.UDF);
   }
 
   @Test
