@@ -8,6 +8,7 @@ import { loadProject, runPipeline } from '@ratatouille/engine';
 import { ensureChromium } from './support/browser.ts';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { putUdf, udfMetadata, writeWarehouseJson } from './support/udf.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Screenshots of each page, linked from docs/ui.md. */
@@ -236,6 +237,28 @@ describe('web UI in a real browser', function () {
     await shot('view');
     // A view that is not there (or not on this ref) says so instead of showing an empty page.
     await page.goto(`${server.url}/views/feature/shop.big_orders`);
+    assert.match(await page.getByRole('alert').innerText(), /^404 /);
+  });
+
+  it("shows a function: each definition's signature, its current SQL and versions, and the definition log", async () => {
+    const location = writeWarehouseJson(server.dataDir, 'shop/add_one/metadata/00000.metadata.json', udfMetadata());
+    const put = await putUdf(server.url, 'main', ['shop', 'add_one'], { metadataLocation: location });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await page.goto(`${server.url}/tables/main`);
+    await page.getByRole('link', { name: /add_one/ }).click();
+    await page.locator('code.signature').first().waitFor();
+    assert.ok(page.url().startsWith(`${server.url}/functions/main/`), page.url());
+    assert.deepEqual(await page.locator('code.signature').allInnerTexts(), [
+      'add_one(x int) → int',
+      'add_one(x decimal(9,2)) → decimal(9,2)',
+    ]);
+    assert.deepEqual(await page.locator('code.current-version').allInnerTexts(), ['1', '2']);
+    assert.deepEqual(await page.locator('.view-sql pre').allInnerTexts(), ['x + 1', 'x + 1.00']);
+    assert.equal(await page.locator('table.versions').nth(1).locator('tbody tr').count(), 2);
+    assert.match(await page.locator('table.definition-log tbody tr').first().innerText(), /int: 1 · decimal\(9,2\): 2/);
+    await shot('function');
+    // Not on this ref: the page says so.
+    await page.goto(`${server.url}/functions/feature/shop.add_one`);
     assert.match(await page.getByRole('alert').innerText(), /^404 /);
   });
 

@@ -10,6 +10,7 @@ import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
 import type { ViewMetadataView } from './lib/view-metadata.ts';
+import type { FunctionMetadataView } from './lib/function-metadata.ts';
 import { keyText } from './lib/key-text.ts';
 import { mergeRunRecords, runRecords, type RunRecord } from './lib/run-records.ts';
 import { authorization, currentSession, onSessionChange, sessionExpired } from './session.ts';
@@ -166,8 +167,8 @@ export function compareRefs(from: string, to: string, limit?: number): Promise<C
   return getJson(`/api/v2/rat/compare${query({ from, to, limit })}`);
 }
 
-/** Iceberg REST path of a table or view at a ref (`main`, `dev@<hash>`, `@<hash>`). */
-function objectPath(kind: 'tables' | 'views', ref: string, namespace: string[], name: string): string {
+/** Iceberg REST path of a table, view or function at a ref (`main`, `dev@<hash>`, `@<hash>`). */
+function objectPath(kind: 'tables' | 'views' | 'functions', ref: string, namespace: string[], name: string): string {
   return `/iceberg/${encodeURIComponent(ref)}/v1/namespaces/${encodeURIComponent(namespace.join('\x1f'))}/${kind}/${encodeURIComponent(name)}`;
 }
 
@@ -183,6 +184,18 @@ export async function loadTable(ref: string, namespace: string[], name: string):
 export async function loadView(ref: string, namespace: string[], name: string): Promise<ViewMetadataView> {
   const body = await getJson<{ metadata: ViewMetadataView }>(objectPath('views', ref, namespace, name));
   return body.metadata as ViewMetadataView;
+}
+
+/** Loads a function's (UDF) metadata at a ref through the Iceberg REST catalog, every overloaded definition in it. */
+export async function loadFunction(
+  ref: string,
+  namespace: string[],
+  name: string,
+): Promise<{ location: string; metadata: FunctionMetadataView }> {
+  const body = await getJson<{ 'metadata-location': string; metadata: FunctionMetadataView }>(
+    objectPath('functions', ref, namespace, name),
+  );
+  return { location: body['metadata-location'], metadata: body.metadata as FunctionMetadataView };
 }
 
 export interface Preview {

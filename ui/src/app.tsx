@@ -8,6 +8,7 @@ import { MergePage } from './pages/merge.tsx';
 import { TablesPage } from './pages/tables.tsx';
 import { TablePage } from './pages/table.tsx';
 import { ViewPage } from './pages/view.tsx';
+import { FunctionPage } from './pages/function.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
@@ -39,6 +40,10 @@ const ROUTES: Route[] = [
   { pattern: /^\/tables(?:\/([^/]+))?\/?$/, render: ([ref]) => <TablesPage refName={ref ?? 'main'} /> },
   { pattern: /^\/tables\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <TablePage refName={ref!} keyParam={key!} /> },
   { pattern: /^\/views\/([^/]+)\/([^/]+)\/?$/, render: ([ref, key]) => <ViewPage refName={ref!} keyParam={key!} /> },
+  {
+    pattern: /^\/functions\/([^/]+)\/([^/]+)\/?$/,
+    render: ([ref, key]) => <FunctionPage refName={ref!} keyParam={key!} />,
+  },
   { pattern: /^\/runs(?:\/([^/]+))?\/?$/, render: ([ref]) => <RunsPage refName={ref ?? 'main'} /> },
   { pattern: /^\/runs\/([^/]+)\/([^/]+)\/?$/, render: ([ref, id]) => <RunPage refName={ref!} runId={id!} /> },
   { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
@@ -51,7 +56,7 @@ const ROUTES: Route[] = [
 const NAV = [
   { href: '/branches', label: 'Branches', match: /^\/(branches)?$/ },
   { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
-  { href: '/tables/main', label: 'Tables', match: /^\/(tables|views)/ },
+  { href: '/tables/main', label: 'Tables', match: /^\/(tables|views|functions)/ },
   { href: '/runs/main', label: 'Runs', match: /^\/runs/ },
   { href: '/diff', label: 'Diff', match: /^\/diff/ },
   { href: '/merge', label: 'Merge', match: /^\/merge/ },

@@ -80,8 +80,15 @@ export function currentSchema(md: TableMetadataView): SchemaView | undefined {
   return md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0];
 }
 
+/** What {@link typeText} reads of a type: a table schema's types and a function's parameter types alike. */
+export type TypeShape =
+  | string
+  | { type: 'struct'; fields: Array<{ name: string; type: TypeShape }> }
+  | { type: 'list'; element: TypeShape }
+  | { type: 'map'; key: TypeShape; value: TypeShape };
+
 /** A type as Iceberg writes it in text: `long`, `list<string>`, `map<string, int>`, `struct<…>`. */
-export function typeText(t: IcebergType): string {
+export function typeText(t: TypeShape): string {
   if (typeof t === 'string') return t;
   if (t.type === 'list') return `list<${typeText(t.element)}>`;
   if (t.type === 'map') return `map<${typeText(t.key)}, ${typeText(t.value)}>`;

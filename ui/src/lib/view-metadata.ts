@@ -41,8 +41,13 @@ export function versionSchema(md: ViewMetadataView, v: ViewVersionView | undefin
   return v ? md.schemas.find((s) => s['schema-id'] === v['schema-id']) : undefined;
 }
 
-/** The SQL representations of a version, one per dialect (the spec allows one each), dialects in name order. */
-export function sqlByDialect(v: ViewVersionView | undefined): Array<{ dialect: string; sql: string }> {
+/**
+ * The SQL representations of a version (of a view, or of a function's definition), one per dialect (the specs allow
+ * one each), dialects in name order.
+ */
+export function sqlByDialect(
+  v: { representations: ViewRepresentationView[] } | undefined,
+): Array<{ dialect: string; sql: string }> {
   return (v?.representations ?? [])
     .filter((r) => r.type === 'sql' && typeof r.sql === 'string')
     .map((r) => ({ dialect: r.dialect ?? '', sql: r.sql! }))
@@ -54,7 +59,12 @@ export function sqlByDialect(v: ViewVersionView | undefined): Array<{ dialect: s
  * in one millisecond). Versions expired from the metadata are gone from the history too.
  */
 export function versionsNewestFirst(md: ViewMetadataView): ViewVersionView[] {
-  return [...md.versions].sort(
+  return newestFirst(md.versions);
+}
+
+/** Versions (of a view, or of a function's definition) by timestamp, newest first, then by version id. */
+export function newestFirst<V extends { 'version-id': number; 'timestamp-ms': Id }>(versions: readonly V[]): V[] {
+  return [...versions].sort(
     (a, b) => Number(b['timestamp-ms']) - Number(a['timestamp-ms']) || b['version-id'] - a['version-id'],
   );
 }

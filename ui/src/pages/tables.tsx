@@ -70,9 +70,9 @@ function NodeList({ node, refName }: { node: Node; refName: string }) {
               ◫ {k.name} <span className="muted">view</span>
             </Link>
           ) : k.entry?.type === 'UDF' ? (
-            <span>
+            <Link href={`/functions/${seg(refName)}/${seg(keyText(k.path))}`}>
               ƒ {k.name} <span className="muted">function</span>
-            </span>
+            </Link>
           ) : (
             <span>▸ {k.name}</span>
           )}
