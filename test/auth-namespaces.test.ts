@@ -308,6 +308,24 @@ describe('auth: namespace-restricted roles', function () {
     forbidden(put, 'a table put through /api/v2');
     assert.match(put.body.message, /Choosing where files go/);
     assert.equal((await as('ops', 'HEAD', ice('/namespaces/staging/tables/spy'))).status, 404, 'nothing was created');
+    // A function's content names its metadata file too: one of hr's files served as a function of staging.
+    const udf = await as('loader', 'POST', api(`/trees/main@${head}/history/commit`), {
+      commitMeta: { message: 'spy function' },
+      operations: [
+        {
+          type: 'PUT',
+          key: { elements: ['staging', 'spy_fn'] },
+          content: { type: 'UDF', metadataLocation: hr['metadata-location'] },
+        },
+      ],
+    });
+    forbidden(udf, 'a function put through /api/v2');
+    assert.match(udf.body.message, /Choosing where files go/);
+    assert.equal(
+      (await as('ops', 'GET', ice('/namespaces/staging/functions/spy_fn'))).status,
+      404,
+      'nothing was created',
+    );
     // The catalog's own placement stays open to the namespace's writer; a reference-wide writer may choose.
     const placed = await as('loader', 'POST', ice('/namespaces/staging/tables'), { name: 'placed', schema });
     assert.equal(placed.status, 200, JSON.stringify(placed.body));

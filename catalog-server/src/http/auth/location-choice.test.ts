@@ -35,6 +35,7 @@ describe('choosesLocation', () => {
     const put = (content: unknown) => [{ type: 'PUT', key: { elements: ['a', 'b'] }, content }];
     assert.equal(operationsChooseLocation(put({ type: 'ICEBERG_TABLE', metadataLocation: 'x' })), true);
     assert.equal(operationsChooseLocation(put({ type: 'ICEBERG_VIEW', metadataLocation: 'x' })), true);
+    assert.equal(operationsChooseLocation(put({ type: 'UDF', metadataLocation: 'x' })), true);
     assert.equal(operationsChooseLocation(put({ type: 'NAMESPACE', properties: { location: 'x' } })), true);
     assert.equal(operationsChooseLocation(put({ type: 'NAMESPACE', properties: { owner: 'x' } })), false);
     assert.equal(operationsChooseLocation([{ type: 'DELETE', key: { elements: ['a', 'b'] } }]), false);

@@ -55,8 +55,8 @@ function asRecord(v: unknown): Record<string, unknown> {
 }
 
 /**
- * Whether a management API commit (`history/commit`) chooses where files are: a `PUT` of a table or a view names its
- * metadata file (as a registration does), and one of a namespace may name its `location`.
+ * Whether a management API commit (`history/commit`) chooses where files are: a `PUT` of a table, a view or a function
+ * names its metadata file (as a registration does), and one of a namespace may name its `location`.
  *
  * @example operationsChooseLocation([{ type: 'PUT', key: { elements: ['s', 't'] }, content: { type: 'ICEBERG_TABLE' } }]) // true
  */

@@ -217,7 +217,7 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (m === 'POST' && tail === 'history/commit') {
     const scopes = commitScopes(body['operations']);
     const actions = scopes ? scopes.map((ns) => ({ ...write('commit'), ns }) as Action) : [write('commit')];
-    // A table's or view's content names its metadata file: reference-wide writers only (location-choice.ts).
+    // Table, view and function content names a metadata file: reference-wide writers only (location-choice.ts).
     if (scopes && operationsChooseLocation(body['operations']))
       actions.push({ ...write('commit'), choosesLocation: true } as Action);
     return of(...actions);
