@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { typeText, type NestedField, type SchemaView } from '../lib/table-metadata.ts';
+import { sqlByDialect, type ViewRepresentationView } from '../lib/view-metadata.ts';
 
 /** A schema as a table of fields, nested struct fields indented under their parent (tables and views alike). */
 export function SchemaGrid({ schema }: { schema: SchemaView | undefined }) {
@@ -82,5 +83,26 @@ export function IdentityCard(props: { format: number; uuid: string; location: st
         {props.children}
       </dl>
     </div>
+  );
+}
+
+/**
+ * A version's SQL in each dialect it carries (a view's version, or one of a function's definitions), the author's line
+ * breaks kept.
+ */
+export function SqlByDialect({ version }: { version: { representations: ViewRepresentationView[] } | undefined }) {
+  const sql = sqlByDialect(version);
+  if (sql.length === 0) return <p className="muted">no SQL representation</p>;
+  return (
+    <>
+      {sql.map((r) => (
+        <div key={r.dialect} className="view-sql">
+          <h3>{r.dialect || '(no dialect)'}</h3>
+          <pre className="card">
+            <code>{r.sql}</code>
+          </pre>
+        </div>
+      ))}
+    </>
   );
 }

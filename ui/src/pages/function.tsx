@@ -12,7 +12,7 @@ import { newestFirst, sqlByDialect } from '../lib/view-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { IdentityCard, PropertyList } from '../components/object-details.tsx';
+import { IdentityCard, PropertyList, SqlByDialect } from '../components/object-details.tsx';
 
 /**
  * One function (UDF) at a ref: each overloaded definition with its signature and the SQL of its current version in
@@ -78,7 +78,6 @@ function FunctionDetails({ name, location, md }: { name: string; location: strin
 
 function Definition({ name, d }: { name: string; d: FunctionDefinitionView }) {
   const current = currentFunctionVersion(d);
-  const sql = sqlByDialect(current);
   return (
     <div className="function-definition">
       <h2>
@@ -92,15 +91,7 @@ function Definition({ name, d }: { name: string; d: FunctionDefinitionView }) {
         {current?.deterministic ? ' · deterministic' : ''}
         {current?.['on-null-input'] === 'return-null' ? ' · null on null input' : ''}
       </p>
-      {sql.map((r) => (
-        <div key={r.dialect} className="view-sql">
-          <h3>{r.dialect || '(no dialect)'}</h3>
-          <pre className="card">
-            <code>{r.sql}</code>
-          </pre>
-        </div>
-      ))}
-      {sql.length === 0 && <p className="muted">no SQL representation</p>}
+      <SqlByDialect version={current} />
       <table className="grid versions">
         <thead>
           <tr>

@@ -13,7 +13,7 @@ import {
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { IdentityCard, PropertyList, SchemaGrid } from '../components/object-details.tsx';
+import { IdentityCard, PropertyList, SchemaGrid, SqlByDialect } from '../components/object-details.tsx';
 
 /** One view at a ref: its SQL in each dialect, the schema it returns, properties, and the versions it went through. */
 export function ViewPage({ refName, keyParam }: { refName: string; keyParam: string }) {
@@ -50,15 +50,7 @@ function ViewDetails({ md }: { md: ViewMetadataView }) {
         )}
       </IdentityCard>
       <h2>SQL</h2>
-      {sqlByDialect(current).map((r) => (
-        <div key={r.dialect} className="view-sql">
-          <h3>{r.dialect || '(no dialect)'}</h3>
-          <pre className="card">
-            <code>{r.sql}</code>
-          </pre>
-        </div>
-      ))}
-      {sqlByDialect(current).length === 0 && <p className="muted">no SQL representation</p>}
+      <SqlByDialect version={current} />
       <h2>Schema {schema && <span className="muted">(id {schema['schema-id']})</span>}</h2>
       <SchemaGrid schema={schema} />
       <h2>Properties</h2>
