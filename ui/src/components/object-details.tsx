@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { typeText, type NestedField, type SchemaView } from '../lib/table-metadata.ts';
+import { typeText, type Id, type NestedField, type SchemaView } from '../lib/table-metadata.ts';
+import { isoTime } from '../lib/time-text.ts';
 import { sqlByDialect, type ViewRepresentationView } from '../lib/view-metadata.ts';
 
 /** A schema as a table of fields, nested struct fields indented under their parent (tables and views alike). */
@@ -103,6 +104,19 @@ export function SqlByDialect({ version }: { version: { representations: ViewRepr
           </pre>
         </div>
       ))}
+    </>
+  );
+}
+
+/** The time and id cells of a row of a versions table (a view's, or a function definition's), the current one marked. */
+export function VersionCells({ time, id, current }: { time: Id; id: number; current: boolean }) {
+  return (
+    <>
+      <td>{isoTime(time)}</td>
+      <td>
+        <code>{id}</code>
+        {current && <span className="muted"> current</span>}
+      </td>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { currentFunctionVersion, signatureText, type FunctionDefinitionView } from './function-metadata.ts';
 import { typeText } from './table-metadata.ts';
-import { newestFirst, sqlByDialect } from './view-metadata.ts';
+import { dialectsText, newestFirst, sqlByDialect } from './view-metadata.ts';
 
 const definition: FunctionDefinitionView = {
   'definition-id': 'int,map<string,int>',
@@ -45,6 +45,7 @@ describe('function metadata in the UI', () => {
       sqlByDialect(current).map((r) => r.dialect),
       ['spark', 'trino'],
     );
+    assert.equal(dialectsText(current), 'spark, trino');
     assert.deepEqual(
       newestFirst(definition.versions).map((v) => v['version-id']),
       [2, 1],

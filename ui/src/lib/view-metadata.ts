@@ -54,6 +54,13 @@ export function sqlByDialect(
     .sort((a, b) => a.dialect.localeCompare(b.dialect));
 }
 
+/** The dialects a version's SQL is written in, as one line: `spark, trino`. */
+export function dialectsText(v: { representations: ViewRepresentationView[] } | undefined): string {
+  return sqlByDialect(v)
+    .map((r) => r.dialect)
+    .join(', ');
+}
+
 /**
  * Every version the metadata keeps, newest first: by timestamp, then by version id (a writer may produce two versions
  * in one millisecond). Versions expired from the metadata are gone from the history too.

@@ -8,11 +8,11 @@ import {
   type FunctionDefinitionView,
   type FunctionMetadataView,
 } from '../lib/function-metadata.ts';
-import { newestFirst, sqlByDialect } from '../lib/view-metadata.ts';
+import { dialectsText, newestFirst } from '../lib/view-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { IdentityCard, PropertyList, SqlByDialect } from '../components/object-details.tsx';
+import { IdentityCard, PropertyList, SqlByDialect, VersionCells } from '../components/object-details.tsx';
 
 /**
  * One function (UDF) at a ref: each overloaded definition with its signature and the SQL of its current version in
@@ -103,16 +103,8 @@ function Definition({ name, d }: { name: string; d: FunctionDefinitionView }) {
         <tbody>
           {newestFirst(d.versions).map((v) => (
             <tr key={v['version-id']} className={v === current ? 'current' : ''}>
-              <td>{isoTime(v['timestamp-ms'])}</td>
-              <td>
-                <code>{v['version-id']}</code>
-                {v === current && <span className="muted"> current</span>}
-              </td>
-              <td>
-                {sqlByDialect(v)
-                  .map((r) => r.dialect)
-                  .join(', ')}
-              </td>
+              <VersionCells time={v['timestamp-ms']} id={v['version-id']} current={v === current} />
+              <td>{dialectsText(v)}</td>
             </tr>
           ))}
         </tbody>

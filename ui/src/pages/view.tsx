@@ -4,7 +4,7 @@ import { icebergRef } from '../lib/ref-arg.ts';
 import { isoTime } from '../lib/time-text.ts';
 import {
   currentViewVersion,
-  sqlByDialect,
+  dialectsText,
   versionEngine,
   versionSchema,
   versionsNewestFirst,
@@ -13,7 +13,7 @@ import {
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
-import { IdentityCard, PropertyList, SchemaGrid, SqlByDialect } from '../components/object-details.tsx';
+import { IdentityCard, PropertyList, SchemaGrid, SqlByDialect, VersionCells } from '../components/object-details.tsx';
 
 /** One view at a ref: its SQL in each dialect, the schema it returns, properties, and the versions it went through. */
 export function ViewPage({ refName, keyParam }: { refName: string; keyParam: string }) {
@@ -69,17 +69,9 @@ function ViewDetails({ md }: { md: ViewMetadataView }) {
         <tbody>
           {versionsNewestFirst(md).map((v) => (
             <tr key={v['version-id']} className={v === current ? 'current' : ''}>
-              <td>{isoTime(v['timestamp-ms'])}</td>
-              <td>
-                <code>{v['version-id']}</code>
-                {v === current && <span className="muted"> current</span>}
-              </td>
+              <VersionCells time={v['timestamp-ms']} id={v['version-id']} current={v === current} />
               <td>{versionEngine(v)}</td>
-              <td>
-                {sqlByDialect(v)
-                  .map((r) => r.dialect)
-                  .join(', ')}
-              </td>
+              <td>{dialectsText(v)}</td>
               <td>{v['schema-id']}</td>
             </tr>
           ))}
