@@ -47,9 +47,8 @@ export function startPerf(pid: number, file: string): { stop(): Promise<void> } 
   const child: ChildProcess = spawn(
     'perf',
     ['record', '-q', '-F', String(PERF_HZ), '-g', '-o', file, '-p', String(pid)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    // Nothing reads its output: a pipe left unread could fill and stop the recording.
+    { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
