@@ -55,6 +55,11 @@ const referenceType = z.preprocess(
   z.enum(['BRANCH', 'TAG'], { message: "Reference type must be either 'branch' or 'tag'" }),
 );
 
+/** Refuses a field of Nessie's older inline-SQL UDFs. */
+const inlineUdfSql = z
+  .never({ message: 'A UDF is stored as an Iceberg UDF metadata file: send its metadataLocation.' })
+  .optional();
+
 export const contentInput = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('NAMESPACE'),
@@ -90,12 +95,8 @@ export const contentInput = z.discriminatedUnion('type', [
     versionId: z.string().nullish(),
     signatureId: z.string().nullish(),
     // Nessie's older UDFs carried their SQL in the content; here a function is its Iceberg UDF metadata file.
-    sqlText: z
-      .never({ message: 'A UDF is stored as an Iceberg UDF metadata file: send its metadataLocation.' })
-      .optional(),
-    dialect: z
-      .never({ message: 'A UDF is stored as an Iceberg UDF metadata file: send its metadataLocation.' })
-      .optional(),
+    sqlText: inlineUdfSql,
+    dialect: inlineUdfSql,
   }),
 ]);
 
