@@ -31,6 +31,7 @@ export { InvalidArgumentError } from './invalid-argument.ts';
 export { ForbiddenError } from './forbidden.ts';
 export { OAuthTokenError, type OAuthErrorCode } from './oauth-token.ts';
 export { PreviewUnsupportedError } from './preview-unsupported.ts';
+export { RowDiffTooLargeError } from './row-diff-too-large.ts';
 export { CodeLinksUnavailableError } from './code-links-unavailable.ts';
 export { ReleasedTablesUnavailableError } from './released-tables-unavailable.ts';
 export { NoSuchReleasedTableError } from './no-such-released-table.ts';

@@ -61,6 +61,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
   [new errors.UnsupportedMediaTypeError('text/plain'), 415, 'UnsupportedMediaTypeException', 'UNSUPPORTED_MEDIA_TYPE'],
   [new errors.UnprocessableEntityError('x'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],
   [new errors.PreviewUnsupportedError('a.b', 'ORC', 'x.orc'), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],
+  [new errors.RowDiffTooLargeError('a.b', 300_000, 250_000), 422, 'UnprocessableEntityException', 'BAD_REQUEST'],
   [new errors.CodeLinksUnavailableError(), 501, 'UnsupportedOperationException', 'UNKNOWN'],
   [new errors.ReleasedTablesUnavailableError(), 501, 'UnsupportedOperationException', 'UNKNOWN'],
   [new errors.NoSuchReleasedTableError('file:///wh/t/m.json'), 404, 'NotFoundException', 'CONTENT_NOT_FOUND'],

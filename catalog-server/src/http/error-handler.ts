@@ -93,6 +93,7 @@ export const ERROR_MAP = {
   },
   UNPROCESSABLE_ENTITY: { status: 422, icebergType: 'UnprocessableEntityException', nessieErrorCode: 'BAD_REQUEST' },
   PREVIEW_UNSUPPORTED: { status: 422, icebergType: 'UnprocessableEntityException', nessieErrorCode: 'BAD_REQUEST' },
+  ROW_DIFF_TOO_LARGE: { status: 422, icebergType: 'UnprocessableEntityException', nessieErrorCode: 'BAD_REQUEST' },
   CODE_LINKS_UNAVAILABLE: {
     status: 501,
     icebergType: 'UnsupportedOperationException',

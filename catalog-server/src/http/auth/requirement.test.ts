@@ -199,6 +199,10 @@ describe('what a request needs', () => {
       acts(['read', 'dev'], ['read', 'main']),
     );
     assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
+    assert.deepEqual(
+      req('GET', '/api/v2/rat/row-diff', {}, { from: 'main', to: 'dev', key: 'a.b' }),
+      acts(['read', 'main'], ['read', 'dev']),
+    );
     assert.deepEqual(req('POST', '/api/v2/rat/gc'), acts(['manage', null]));
     // Releases decide what GC may delete: listing and taking one back are an administrator's, like GC.
     assert.deepEqual(req('GET', '/api/v2/rat/released-tables'), acts(['manage', null]));

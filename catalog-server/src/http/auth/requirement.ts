@@ -173,6 +173,7 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (lower === '/rat/graph' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
   if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
+  if (lower === '/rat/row-diff' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     // Reads name no reference up front: the service leaves out the links whose data commit the caller may not read.
     if (READS.has(m)) return { kind: 'authenticated' };

@@ -1,6 +1,7 @@
 /**
  * Read-only endpoints under `/api/v2/rat/` that the web UI needs beyond Nessie's API: the commit graph across
- * parents and branches, ahead/behind counts between two references, and a table's first rows. References go in the query string
+ * parents and branches, ahead/behind counts between two references, a table's first rows and the rows two
+ * references' versions of a table differ in. References go in the query string
  * (`ref=feature%2Fx`, `main@<hash>`, a bare hash), resolved like every `{ref}`.
  */
 import { Router } from 'express';
@@ -9,6 +10,7 @@ import type { AppContext } from '../../app-context.ts';
 import { commitGraphOf } from '../../service/history/graph.ts';
 import { compareRefs } from '../../service/history/ahead-behind.ts';
 import { previewTable } from '../../service/preview/table-preview.ts';
+import { diffTableRows } from '../../service/preview/table-row-diff.ts';
 import { commitMetaJson } from '../management/serialize.ts';
 import { parseContentKey } from '../../service/management/content-key.ts';
 
@@ -35,6 +37,19 @@ const previewQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** A previous page's `nextPageToken`: the rows after it, from the same snapshot. */
   'page-token': z.string().min(1).optional(),
+});
+
+const rowDiffQuery = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  key: z.string().min(1),
+  /** Rows listed at most in each of added, removed and changed. */
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Comma-separated column names pairing removed and added rows into changes (default: the identifier fields). */
+  'key-columns': z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').filter((c) => c.length > 0))),
 });
 
 export function uiSupportRouter(ctx: AppContext): Router {
@@ -65,6 +80,16 @@ export function uiSupportRouter(ctx: AppContext): Router {
   router.get('/preview', async (req, res) => {
     const q = previewQuery.parse(req.query);
     res.json(await previewTable(ctx, q.ref, parseContentKey(q.key), q.limit, q['page-token']));
+  });
+
+  /**
+   * `GET /rat/row-diff?from=main&to=feature&key=shop.orders[&limit=50][&key-columns=id]` — the rows `to` added,
+   * removed and changed in the table since `from`, reading only the data files that differ.
+   */
+  router.get('/row-diff', async (req, res) => {
+    const q = rowDiffQuery.parse(req.query);
+    const opts = { limit: q.limit, keyColumns: q['key-columns'] };
+    res.json(await diffTableRows(ctx, q.from, q.to, parseContentKey(q.key), opts));
   });
 
   return router;

@@ -1,26 +1,16 @@
-import {
-  decodeManifest,
-  decodeManifestList,
-  liveEntries,
-  type DataFile,
-  type TableMetadata,
-} from '@ratatouille/iceberg';
+import type { TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
-import { BadRequestError, NoSuchTableError, PreviewUnsupportedError } from '../../errors/index.ts';
+import { BadRequestError, NoSuchTableError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
-import { readTableFile } from '../iceberg/read-table-file.ts';
 import { cellText } from './cell-text.ts';
 import { decodePreviewToken, encodePreviewToken } from './preview-page-token.ts';
-
-/** Field ids the spec reserves for a position delete file's columns. */
-const DELETE_FILE_PATH_ID = 2147483546;
-const DELETE_POS_ID = 2147483545;
+import { SnapshotRows, columnsOf, currentSchema, type ColumnInfo, type SchemaField } from './snapshot-rows.ts';
 
 export interface TablePreview {
   /** The snapshot read, as an exact decimal string; null for a table without data. */
   snapshotId: string | null;
-  columns: Array<{ id: number; name: string; type: string; required: boolean }>;
+  columns: ColumnInfo[];
   /** Values as text (see cellText), in column order. */
   rows: Array<Array<string | null>>;
   /** `total-records` of the snapshot summary: records in the data files, delete files not applied (when recorded). */
@@ -31,11 +21,6 @@ export interface TablePreview {
   nextPageToken: string | null;
   dataFiles: number;
   deleteFiles: number;
-}
-
-interface LiveFile {
-  file: DataFile;
-  seq: bigint;
 }
 
 type Deps = Pick<AppContext, 'store' | 'warehouse' | 'warehouses' | 'locations'>;
@@ -63,9 +48,8 @@ export async function previewTable(
   if (!content || content.type !== 'ICEBERG_TABLE') throw new NoSuchTableError(key.elements.join('.'), refSpec);
   // Only read: the cached metadata itself, not a copy of its history.
   const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
-  const schema = md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0]!;
-  const fields = schema.fields as Array<{ id: number; name: string; type: unknown; required: boolean }>;
-  const columns = fields.map((f) => ({ id: f.id, name: f.name, type: typeName(f.type), required: f.required }));
+  const fields = currentSchema(md).fields as SchemaField[];
+  const columns = columnsOf(fields);
   const snapshot = from ? pinnedSnapshot(md, from.snapshotId) : currentSnapshot(md);
   const empty = { columns, rows: [], truncated: false, nextPageToken: null, dataFiles: 0, deleteFiles: 0 };
   if (!snapshot?.['manifest-list']) return { ...empty, snapshotId: null, totalRecords: null };
@@ -75,68 +59,25 @@ export async function previewTable(
   };
 
   const table = key.elements.join('.');
-  const files = await liveFiles(ctx, table, snapshot['manifest-list']);
-  // Avro/ORC data files and v3 deletion vectors (Puffin) would be misread as Parquet: refuse them instead.
-  const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET');
-  if (other) throw new PreviewUnsupportedError(table, other.file.fileFormat, other.file.filePath);
-  const data = files.filter((f) => f.file.content === 0);
-  const posDeletes = files.filter((f) => f.file.content === 1);
-  const eqDeletes = files.filter((f) => f.file.content === 2);
-  // Arrow and the Parquet decoder take ~0.2 s to import: the first preview loads them, not the server's start.
-  const { decodeParquet } = await import('./parquet-columns.ts');
-  const read = (path: string) =>
-    readTableFile(ctx, { doing: 'preview', table, what: 'data or delete file', path }, (buf) =>
-      decodeParquet(new Uint8Array(buf)),
-    );
-
-  // Deleted positions per data file path, with the highest delete sequence number that removes each.
-  const deletedAt = new Map<string, Map<bigint, bigint>>();
-  for (const d of posDeletes) {
-    const cols = await read(d.file.filePath);
-    const path = cols.column(DELETE_FILE_PATH_ID, 'file_path');
-    const pos = cols.column(DELETE_POS_ID, 'pos');
-    if (!path || !pos) continue;
-    for (let i = 0; i < cols.rows; i++) {
-      const forFile = deletedAt.get(String(path(i))) ?? new Map<bigint, bigint>();
-      deletedAt.set(String(path(i)), forFile);
-      const p = BigInt(pos(i) as bigint | number);
-      if ((forFile.get(p) ?? -1n) < d.seq) forFile.set(p, d.seq);
-    }
-  }
-  // Equality deletes: the deleted value tuples per set of equality field ids.
-  const eqSets: Array<{ ids: number[]; seq: bigint; tuples: Set<string> }> = [];
-  for (const d of eqDeletes) {
-    const ids = d.file.equalityIds ?? [];
-    const cols = await read(d.file.filePath);
-    const readers = ids.map((id) => cols.column(id, fields.find((f) => f.id === id)?.name ?? ''));
-    const tuples = new Set<string>();
-    for (let i = 0; i < cols.rows; i++) tuples.add(tupleKey(readers.map((r) => r?.(i))));
-    eqSets.push({ ids, seq: d.seq, tuples });
-  }
+  const snap = await SnapshotRows.open(ctx, 'preview', table, snapshot['manifest-list']);
+  await snap.loadDeletes(fields);
 
   const rows: Array<Array<string | null>> = [];
   let truncated = false;
   let skip = from?.offset ?? 0;
-  for (const f of data) {
+  for (const f of snap.data) {
     if (rows.length >= limit) {
       truncated = true;
       break;
     }
-    const untouched = !deletedAt.has(f.file.filePath) && !eqSets.some((e) => e.seq > f.seq);
     const count = Number(f.file.recordCount);
-    if (untouched && skip >= count) {
+    if (snap.untouched(f) && skip >= count) {
       skip -= count;
       continue;
     }
-    const cols = await read(f.file.filePath);
+    const { cols, live } = await snap.liveRows(f, fields);
     const readers = fields.map((c) => cols.column(c.id, c.name));
-    const deleted = deletedAt.get(f.file.filePath);
-    const eq = eqSets
-      .filter((e) => e.seq > f.seq)
-      .map((e) => ({ ...e, readers: e.ids.map((id) => cols.column(id, fields.find((c) => c.id === id)?.name ?? '')) }));
-    for (let i = 0; i < cols.rows; i++) {
-      if ((deleted?.get(BigInt(i)) ?? -1n) >= f.seq) continue;
-      if (eq.some((e) => e.tuples.has(tupleKey(e.readers.map((r) => r?.(i)))))) continue;
+    for (const i of live) {
       if (skip > 0) {
         skip--;
         continue;
@@ -155,8 +96,8 @@ export async function previewTable(
     rows,
     truncated,
     nextPageToken: truncated ? encodePreviewToken(next) : null,
-    dataFiles: data.length,
-    deleteFiles: posDeletes.length + eqDeletes.length,
+    dataFiles: snap.data.length,
+    deleteFiles: snap.deleteFiles,
   };
 }
 
@@ -172,33 +113,4 @@ function currentSnapshot(md: TableMetadata) {
   const id = md['current-snapshot-id'];
   if (id === null || id === undefined) return undefined;
   return md.snapshots.find((s) => BigInt(s['snapshot-id']) === BigInt(id));
-}
-
-/** Live entries of every manifest of a snapshot, with data sequence numbers inherited per the spec. */
-async function liveFiles(ctx: Deps, table: string, manifestList: string): Promise<LiveFile[]> {
-  const { manifests } = await readTableFile(
-    ctx,
-    { doing: 'preview', table, what: 'manifest list', path: manifestList },
-    decodeManifestList,
-  );
-  const out: LiveFile[] = [];
-  for (const m of manifests) {
-    const { entries } = await readTableFile(
-      ctx,
-      { doing: 'preview', table, what: 'manifest', path: m.manifestPath },
-      decodeManifest,
-    );
-    for (const e of liveEntries(entries, m)) out.push({ file: e.file, seq: e.dataSequenceNumber });
-  }
-  return out;
-}
-
-function tupleKey(values: unknown[]): string {
-  return JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-}
-
-function typeName(t: unknown): string {
-  if (typeof t === 'string') return t;
-  const o = t as { type?: string };
-  return o?.type ?? 'unknown';
 }
