@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
+import { runRat } from './support/rat-cli.ts';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 
 const PY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients', 'row_diff_pyiceberg.py');
@@ -94,6 +96,47 @@ describe('row diff of a table between two references', function () {
     assert.equal(r.status, 422, JSON.stringify(r.body));
     assert.equal(r.body.error.type, 'UnprocessableEntityException');
     assert.match(r.body.error.message, /260000 rows/);
+  });
+
+  it('rat diff --rows prints the same changes', async () => {
+    const r = await runRat(os.tmpdir(), ['diff', 'main', 'feature', '--rows', 'shop.orders', '--server', server.url]);
+    assert.equal(r.code, 0, r.out);
+    assert.equal(
+      r.stdout,
+      'shop.orders: 3 added, 2 removed, 1 changed (key: id); read 6 of 6 data files (0 unchanged)\n' +
+        '+ id=4  name=kiwi  amount=4  note=NULL\n' +
+        '+ id=5  name=plum  amount=0.5  note=NULL\n' +
+        '+ id=7  name=lime  amount=0.25  note=new\n' +
+        '- id=2  name=pear  amount=2.25  note=NULL\n' +
+        '- id=6  name=date  amount=6  note=NULL\n' +
+        '~ id=3  amount: NULL → 9\n',
+    );
+    const json = await runRat(os.tmpdir(), [
+      'diff',
+      'main',
+      'feature',
+      '--rows',
+      'shop.orders',
+      '--key',
+      '',
+      '--json',
+      '--server',
+      server.url,
+    ]);
+    assert.deepEqual(JSON.parse(json.stdout).counts, { added: 4, removed: 3, changed: 0 });
+    const bad = await runRat(os.tmpdir(), [
+      'diff',
+      'main',
+      'feature',
+      '--rows',
+      'shop.orders',
+      '--limit',
+      '0',
+      '--server',
+      server.url,
+    ]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.out, /--limit/);
   });
 
   it('answers bad input with 400 and 404', async () => {

@@ -6,6 +6,7 @@ import { clearPendingMerge, getCodeLink, listPendingMerges, putCodeLink } from '
 import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/maintenance.ts';
 import { merge, transplant } from './management/merge.ts';
 import { revert } from './management/revert.ts';
+import { rowDiff } from './management/row-diff.ts';
 import {
   assignReference,
   createReference,
@@ -25,6 +26,7 @@ export type { CommitMeta, CommitMetaInput, CommitResponse, LogEntry, Operation }
 export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { Comparison } from './management/history.ts';
+export type { RowDiff, RowDiffSide, RowText } from './management/row-diff.ts';
 export type { ReferenceListing, ReferenceMetadata } from './management/references.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { RevertOptions, RevertResponse } from './management/revert.ts';
@@ -159,6 +161,11 @@ export class ManagementClient {
   /** Commits reachable from one reference and not the other, both ways, and their merge base. */
   compare(...a: Args<typeof compare>) {
     return compare(this.transport, ...a);
+  }
+
+  /** Ratatouille extension: the rows of one table that differ between two references. */
+  rowDiff(...a: Args<typeof rowDiff>) {
+    return rowDiff(this.transport, ...a);
   }
 
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */
