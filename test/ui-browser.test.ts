@@ -126,6 +126,26 @@ describe('web UI in a real browser', function () {
     await shot('diff');
   });
 
+  it("shows the rows a table's change added and removed between two refs", async () => {
+    await page.goto(`${server.url}/diff?from=main&to=feature`);
+    const rows = page.locator('.row-changes[data-table="shop.orders"]');
+    await rows.getByRole('button', { name: 'Show row changes' }).click();
+    const summary = rows.locator('.row-summary .counts');
+    await summary.waitFor();
+    // main holds ids 1 (apple), 2 (pear), 3 (fig); feature appended 4 (kiwi), 5 (plum) and deleted 2. Without
+    // identifier fields rows are compared whole, so nothing pairs into a change.
+    assert.equal(await summary.innerText(), '2 added · 1 removed · 0 changed (rows compared whole)');
+    assert.deepEqual(await rows.locator('table.added-rows thead th').allInnerTexts(), [
+      'id long',
+      'name string',
+      'amount double',
+    ]);
+    assert.deepEqual(await rows.locator('table.added-rows tbody tr').allInnerTexts(), ['4\tkiwi\t4', '5\tplum\t0.5']);
+    assert.deepEqual(await rows.locator('table.removed-rows tbody tr').allInnerTexts(), ['2\tpear\t2.25']);
+    assert.equal(await rows.locator('table.changed-rows').count(), 0);
+    await shot('diff-rows');
+  });
+
   it('merges with a dry-run preview, then for real', async () => {
     await page.goto(`${server.url}/merge?from=feature&into=main`);
     await page.getByRole('button', { name: 'Preview merge' }).click();

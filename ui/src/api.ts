@@ -5,7 +5,8 @@
  * session (back to the sign-in page).
  */
 import { ManagementClient, ManagementApiError } from '@ratatouille/catalog-client/management';
-import type { CommitMeta, Reference } from '@ratatouille/catalog-client/management';
+import type { CommitMeta, Reference, RowDiff } from '@ratatouille/catalog-client/management';
+export type { RowDiff, RowText } from '@ratatouille/catalog-client/management';
 import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
@@ -216,6 +217,20 @@ export interface Preview {
  */
 export function previewTable(ref: string, key: string[], limit = 50, pageToken?: string): Promise<Preview> {
   return getJson(`/api/v2/rat/preview${query({ ref, key: keyText(key), limit, 'page-token': pageToken })}`);
+}
+
+/**
+ * The rows of a table that differ between two refs: added, removed and (by `keyColumns`, default the table's
+ * identifier fields) changed, at most `limit` of each. The server reads only the data files that differ and refuses
+ * (422) a comparison of more than 250,000 rows.
+ */
+export function rowDiff(
+  from: string,
+  to: string,
+  key: string[],
+  opts: { limit?: number; keyColumns?: string[] } = {},
+): Promise<RowDiff> {
+  return management.rowDiff(from, to, { elements: key }, opts);
 }
 
 /** Every branch and tag, in pages of 5,000 (the typed client's default pages of 250 take 40 round trips for 10,000). */

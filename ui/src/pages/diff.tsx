@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import type { DiffEntry } from '@ratatouille/catalog-client/management';
 import { management, allReferences } from '../api.ts';
 import { icebergRef, refArg } from '../lib/ref-arg.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { navigate, seg } from '../router.tsx';
 import { TableChange } from '../components/table-change.tsx';
+import { RowChanges } from '../components/row-changes.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 
 /** Keys shown per diff; a larger diff says how many more there are. */
@@ -101,21 +102,23 @@ function DiffResult({ from, to }: { from: string; to: string }) {
         {diffs.length}
         {more ? '+' : ''} keys differ: {tables.length} tables, {others.length} namespaces and views.
       </p>
-      {tables.map((d) =>
-        d.to ? (
-          <TableChange
-            key={d.key.elements.join('\x1f')}
-            tableKey={d.key.elements}
-            from={d.from ? icebergRef(from) : null}
-            to={icebergRef(to)}
-            toRef={to}
-          />
-        ) : (
-          <div key={d.key.elements.join('\x1f')} className="card table-change" data-table={d.key.elements.join('.')}>
-            <strong>{d.key.elements.join('.')}</strong> <span className="removed">removed</span>
-          </div>
-        ),
-      )}
+      {tables.map((d) => (
+        <Fragment key={d.key.elements.join('\x1f')}>
+          {d.to ? (
+            <TableChange
+              tableKey={d.key.elements}
+              from={d.from ? icebergRef(from) : null}
+              to={icebergRef(to)}
+              toRef={to}
+            />
+          ) : (
+            <div className="card table-change" data-table={d.key.elements.join('.')}>
+              <strong>{d.key.elements.join('.')}</strong> <span className="removed">removed</span>
+            </div>
+          )}
+          <RowChanges from={from} to={to} tableKey={d.key.elements} />
+        </Fragment>
+      ))}
       {others.length > 0 && (
         <table className="grid">
           <thead>
