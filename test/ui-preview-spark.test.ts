@@ -66,6 +66,39 @@ describe('data preview of a merge-on-read table written by Spark', function () {
     assert.equal(bad.body.errorCode, 'BAD_REQUEST');
   });
 
+  it("diffs the rows of two versions: a shared data file read on both sides with each side's position deletes", async () => {
+    const base = session.server.url;
+    // The catalog commits that changed ui.mor, newest first: the update, the delete, the second insert, ….
+    const log = await http('GET', `${base}/api/v2/trees/main/history?fetch=ALL&max-records=100`);
+    const touching = log.body.logEntries.filter((e: any) =>
+      (e.operations ?? []).some((o: any) => o.key.elements.join('.') === 'ui.mor'),
+    );
+    const beforeDeletes = `main@${touching[2].commitMeta.hash}`;
+    const diff = (q: string) =>
+      http('GET', `${base}/api/v2/rat/row-diff?from=${encodeURIComponent(beforeDeletes)}&to=main&key=ui.mor&${q}`);
+    const whole = await diff('');
+    assert.equal(whole.status, 200, JSON.stringify(whole.body));
+    assert.deepEqual(whole.body.keyColumns, [], 'Spark set no identifier fields');
+    assert.deepEqual(whole.body.removed, [
+      ['2', 'b', null, '2026-01-02', '-9007199254740995'],
+      ['3', null, '3.25', null, '1'],
+      ['5', 'e', '5.5', '2026-01-05', '5'],
+    ]);
+    assert.deepEqual(whole.body.added, [['3', 'c!', '3.25', null, '1']]);
+    // Every file of the two inserts is on both sides with other deletes: read on each; the update's new files once.
+    const dataFiles = async (ref: string) =>
+      (await http('GET', `${base}/api/v2/rat/preview?ref=${encodeURIComponent(ref)}&key=ui.mor&limit=1`)).body
+        .dataFiles as number;
+    const [before, after] = [await dataFiles(beforeDeletes), await dataFiles('main')];
+    assert.ok(after > before, 'the update added a data file');
+    assert.deepEqual([whole.body.filesRead, whole.body.filesSkipped], [before + after, 0]);
+    const byId = await diff('key-columns=id');
+    assert.deepEqual(byId.body.changed, [
+      { before: ['3', null, '3.25', null, '1'], after: ['3', 'c!', '3.25', null, '1'] },
+    ]);
+    assert.deepEqual(byId.body.counts, { added: 0, removed: 2, changed: 1 });
+  });
+
   it('refuses (422) a table whose data files it cannot read as Parquet, rather than show wrong rows', async () => {
     assert.deepEqual(session.step<{ formats: string[] }>('write a table with Avro data files').formats, ['AVRO']);
     const res = await http('GET', `${session.server.url}/api/v2/rat/preview?ref=main&key=ui.avro`);

@@ -17,6 +17,10 @@ const DELETE_POS_ID = 2147483545;
 
 type Deps = Pick<AppContext, 'warehouse' | 'warehouses' | 'locations'>;
 
+/** What reads a snapshot's rows, and its verb in a refusal: `Cannot <verb> "<table>": its manifest …`. */
+type Reader = 'preview' | 'row diff';
+const VERB: Record<Reader, string> = { preview: 'preview', 'row diff': 'compare the rows of' };
+
 /** A live file of a snapshot with its data sequence number (inherited per the spec). */
 export interface LiveFile {
   file: DataFile;
@@ -70,18 +74,18 @@ export class SnapshotRows {
 
   private constructor(
     private readonly ctx: Deps,
-    private readonly doing: string,
+    private readonly doing: Reader,
     readonly table: string,
     readonly data: LiveFile[],
     private readonly posDeletes: LiveFile[],
     private readonly eqDeletes: LiveFile[],
   ) {}
 
-  /** Reads the snapshot's manifest list and manifests (`doing` names the work in refusals: `preview`, `diff`). */
-  static async open(ctx: Deps, doing: string, table: string, manifestList: string): Promise<SnapshotRows> {
+  /** Reads the snapshot's manifest list and manifests (`doing` names the work in refusals). */
+  static async open(ctx: Deps, doing: Reader, table: string, manifestList: string): Promise<SnapshotRows> {
     const files = await liveFiles(ctx, doing, table, manifestList);
     const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET');
-    if (other) throw new PreviewUnsupportedError(table, other.file.fileFormat, other.file.filePath);
+    if (other) throw new PreviewUnsupportedError(table, other.file.fileFormat, other.file.filePath, doing);
     return new SnapshotRows(
       ctx,
       doing,
@@ -168,14 +172,17 @@ export class SnapshotRows {
   private async read(path: string): Promise<ParquetColumns> {
     // Arrow and the Parquet decoder take ~0.2 s to import: the first read loads them, not the server's start.
     const { decodeParquet } = await import('./parquet-columns.ts');
-    return readTableFile(this.ctx, { doing: this.doing, table: this.table, what: 'data or delete file', path }, (buf) =>
-      decodeParquet(new Uint8Array(buf)),
+    return readTableFile(
+      this.ctx,
+      { doing: VERB[this.doing], table: this.table, what: 'data or delete file', path },
+      (buf) => decodeParquet(new Uint8Array(buf)),
     );
   }
 }
 
 /** Live entries of every manifest of a snapshot, with data sequence numbers inherited per the spec. */
-async function liveFiles(ctx: Deps, doing: string, table: string, manifestList: string): Promise<LiveFile[]> {
+async function liveFiles(ctx: Deps, reader: Reader, table: string, manifestList: string): Promise<LiveFile[]> {
+  const doing = VERB[reader];
   const { manifests } = await readTableFile(
     ctx,
     { doing, table, what: 'manifest list', path: manifestList },

@@ -139,7 +139,7 @@ async function openSide(ctx: Deps, refSpec: string, key: ContentKey): Promise<Si
   const snapshot =
     id === null || id === undefined ? undefined : md.snapshots.find((s) => BigInt(s['snapshot-id']) === BigInt(id));
   if (!snapshot?.['manifest-list']) return { info: { ...info, table: true }, md, fields };
-  const rows = await SnapshotRows.open(ctx, 'diff', key.elements.join('.'), snapshot['manifest-list']);
+  const rows = await SnapshotRows.open(ctx, 'row diff', key.elements.join('.'), snapshot['manifest-list']);
   return { info: { ...info, table: true, snapshotId: String(snapshot['snapshot-id']) }, md, fields, rows };
 }
 
