@@ -98,7 +98,7 @@ describe('row diff of a table between two references', function () {
     assert.match(r.body.error.message, /260000 rows/);
   });
 
-  it('rat diff --rows prints the same changes', async () => {
+  it('rat diff --rows prints the same changes, and --stats the counts of every table', async () => {
     const r = await runRat(os.tmpdir(), ['diff', 'main', 'feature', '--rows', 'shop.orders', '--server', server.url]);
     assert.equal(r.code, 0, r.out);
     assert.equal(
@@ -124,6 +124,16 @@ describe('row diff of a table between two references', function () {
       server.url,
     ]);
     assert.deepEqual(JSON.parse(json.stdout).counts, { added: 4, removed: 3, changed: 0 });
+    // Every table that differs with its row counts; one too large to compare says so instead.
+    const stats = await runRat(os.tmpdir(), ['diff', 'main', 'feature', '--stats', '--server', server.url]);
+    assert.equal(stats.code, 0, stats.out);
+    const lines = stats.stdout.trim().split('\n').sort();
+    assert.deepEqual(lines, [
+      'M  shop.big  (ICEBERG_TABLE)  rows not compared: Comparing the rows of "shop.big" would read 260000 rows of ' +
+        'the files that differ; the server compares at most 250000',
+      'M  shop.events  (ICEBERG_TABLE)  +1 −0 ~0 rows',
+      'M  shop.orders  (ICEBERG_TABLE)  +3 −2 ~1 rows',
+    ]);
     const bad = await runRat(os.tmpdir(), [
       'diff',
       'main',

@@ -122,6 +122,13 @@ export function describeError(err: unknown): CliError {
 const stripRequest = (message: string) => message.replace(/^[A-Z]+ \S+ → /, '');
 
 /**
+ * A server's own sentence of a refusal, without the request, status and code its error's message starts with.
+ *
+ * @example serverMessage('GET http://h/api/v2/x → 422 BAD_REQUEST: Too many rows.') // 'Too many rows.'
+ */
+export const serverMessage = (message: string) => stripRequest(message).replace(/^\d+ \S+: /, '');
+
+/**
  * Prints `err` as `rat: <message>` on stderr, or with `json` as `{"error": …}` on stdout, and sets the exit code.
  * RAT_DEBUG=1 adds the stack for bug reports.
  */

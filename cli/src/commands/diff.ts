@@ -1,8 +1,15 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { ManagementClient } from '@ratatouille/catalog-client';
+import {
+  ManagementApiError,
+  type ContentKey,
+  type DiffEntry,
+  type ManagementClient,
+  type RowDiff,
+} from '@ratatouille/catalog-client';
 import { openGitSync, resolveDataRef } from '@ratatouille/git-sync';
 import { client, keyOption, keyText, printJson, withServer, type ServerOpts } from '../management.ts';
+import { serverMessage } from '../errors.ts';
 import { wholeNumber } from '../options.ts';
 import { envWithServer } from '../server-url.ts';
 import { rowDiffText } from './row-diff-text.ts';
@@ -26,13 +33,33 @@ async function checkedOutRef(api: ManagementClient, server: string): Promise<str
   }
 }
 
-type DiffOpts = ServerOpts & { prefix?: string; rows?: string; key?: string; limit?: number };
+type DiffOpts = ServerOpts & { prefix?: string; rows?: string; key?: string; limit?: number; stats?: boolean };
 
 async function printRowDiff(api: ManagementClient, from: string, to: string, opts: DiffOpts): Promise<void> {
   const keyColumns = opts.key === undefined ? undefined : opts.key.split(',').filter((c) => c.length > 0);
   const d = await api.rowDiff(from, to, keyOption(opts.rows!), { limit: opts.limit, keyColumns });
   if (opts.json) return printJson(d);
   process.stdout.write(rowDiffText(opts.rows!, d));
+}
+
+/**
+ * Each table's row counts for `--stats`: `+added −removed ~changed`, or why the server would not compare its rows
+ * (a 422: too many rows in the files that differ, files it cannot read).
+ */
+async function rowStats(api: ManagementClient, from: string, to: string, key: ContentKey): Promise<RowStats> {
+  try {
+    return { counts: (await api.rowDiff(from, to, key, { limit: 1 })).counts };
+  } catch (err) {
+    if (err instanceof ManagementApiError && err.status === 422) return { notCompared: serverMessage(err.message) };
+    throw err;
+  }
+}
+
+type RowStats = { counts: RowDiff['counts'] } | { notCompared: string };
+
+function statsText(s: RowStats): string {
+  if ('notCompared' in s) return `rows not compared: ${s.notCompared.split('. ')[0]}`;
+  return `+${s.counts.added} −${s.counts.removed} ~${s.counts.changed} rows`;
 }
 
 /** `rat diff <from> [to]`: which keys differ between two refs (`to` defaults to the checked-out data ref). */
@@ -48,6 +75,7 @@ export function register(program: Command): void {
         'with --rows: columns pairing removed and added rows into changes (default: the identifier fields; "" for none)',
       )
       .option('--limit <n>', 'with --rows: rows shown at most of each kind (default 50)', wholeNumber(1, 500))
+      .option('--stats', 'with each table that differs, its rows added, removed and changed (by its identifier fields)')
       .addHelpText(
         'after',
         '\n`to` defaults to the data branch of the checked-out git branch (outside a git repository with rat.yaml: the\n' +
@@ -55,6 +83,7 @@ export function register(program: Command): void {
           'Examples:\n' +
           '  rat diff main                      # what this branch changed since main\n' +
           '  rat diff main feature/x --prefix sales\n' +
+          '  rat diff main --stats                  # with each table, +added −removed ~changed rows\n' +
           '  rat diff main --rows shop.orders       # the rows this branch added, removed and changed\n' +
           '  rat diff v1 main --json',
       ),
@@ -65,12 +94,16 @@ export function register(program: Command): void {
     const seg = (r: string) => encodeURIComponent(r).replace(/%40/g, '@');
     const prefix = opts.prefix ? keyOption(opts.prefix) : undefined;
     const diffs = await api.allDiffs(seg(from), seg(toRef), { prefix });
-    if (opts.json) return printJson(diffs);
+    const isTable = (d: DiffEntry) => (d.to ?? d.from)?.type === 'ICEBERG_TABLE';
+    const stats = new Map<DiffEntry, RowStats>();
+    if (opts.stats) for (const d of diffs.filter(isTable)) stats.set(d, await rowStats(api, from, toRef, d.key));
+    if (opts.json) return printJson(opts.stats ? diffs.map((d) => ({ ...d, rows: stats.get(d) ?? null })) : diffs);
     if (diffs.length === 0) process.stdout.write(`No differences between ${from} and ${toRef}.\n`);
     for (const d of diffs) {
       const mark = d.from === null ? 'A' : d.to === null ? 'D' : 'M';
       const type = (d.to ?? d.from)?.type ?? '';
-      process.stdout.write(`${mark}  ${keyText(d.key)}  (${type})\n`);
+      const rows = stats.get(d);
+      process.stdout.write(`${mark}  ${keyText(d.key)}  (${type})${rows ? `  ${statsText(rows)}` : ''}\n`);
     }
   });
 }
