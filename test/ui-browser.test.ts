@@ -152,6 +152,12 @@ describe('web UI in a real browser', function () {
     const key = page.locator('tr.merge-key').filter({ hasText: 'shop.orders' });
     await key.getByText('taken from source').waitFor();
     await page.getByText('2 commits to bring over').waitFor();
+    // What the merge brings, row by row: the same rows as the diff page's.
+    const rows = page.locator('.merge-preview .row-changes[data-table="shop.orders"]');
+    await rows.getByRole('button', { name: 'Show row changes' }).click();
+    const counts = rows.locator('.row-summary .counts');
+    await counts.waitFor();
+    assert.equal(await counts.innerText(), '2 added · 1 removed · 0 changed (rows compared whole)');
     await shot('merge-preview');
     const before: any = await (await fetch(`${server.url}/api/v2/trees/main`)).json();
     await page.getByRole('button', { name: 'Merge feature into main' }).click();

@@ -4,6 +4,7 @@ import type { TableMetadataView } from '../lib/table-metadata.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { keyText } from '../lib/key-text.ts';
+import { RowChanges } from './row-changes.tsx';
 import { ErrorBox } from './status.tsx';
 
 /** A table as loaded at a ref, or undefined when it does not exist there. */
@@ -22,18 +23,21 @@ const bytes = (n: number) =>
 
 /**
  * What happened to one table between two refs or commits: created / dropped / changed, the snapshots in between with
- * their operations, row and file deltas summed from the snapshot summaries, and schema changes.
+ * their operations, row and file deltas summed from the snapshot summaries, and schema changes. With `rows` (the two
+ * refs to compare, also where the table is on one side only), it offers the rows that differ.
  */
 export function TableChange({
   from,
   to,
   tableKey,
   toRef,
+  rows,
 }: {
   from: string | null;
   to: string;
   tableKey: string[];
   toRef: string;
+  rows?: { from: string; to: string };
 }) {
   const change = useAsync(async () => {
     const [before, after] = await Promise.all([from ? tableAt(from, tableKey) : undefined, tableAt(to, tableKey)]);
@@ -49,6 +53,7 @@ export function TableChange({
     return (
       <div className="card table-change" data-table={name}>
         <strong>{name}</strong> <span className="removed">dropped</span>
+        {rows && <RowChanges from={rows.from} to={rows.to} tableKey={tableKey} />}
       </div>
     );
   const snaps = snapshotsAdded(before, after);
@@ -120,6 +125,7 @@ export function TableChange({
           ))}
         </ul>
       )}
+      {rows && <RowChanges from={rows.from} to={rows.to} tableKey={tableKey} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Fragment, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { DiffEntry } from '@ratatouille/catalog-client/management';
 import { management, allReferences } from '../api.ts';
 import { icebergRef, refArg } from '../lib/ref-arg.ts';
@@ -102,23 +102,23 @@ function DiffResult({ from, to }: { from: string; to: string }) {
         {diffs.length}
         {more ? '+' : ''} keys differ: {tables.length} tables, {others.length} namespaces and views.
       </p>
-      {tables.map((d) => (
-        <Fragment key={d.key.elements.join('\x1f')}>
-          {d.to ? (
-            <TableChange
-              tableKey={d.key.elements}
-              from={d.from ? icebergRef(from) : null}
-              to={icebergRef(to)}
-              toRef={to}
-            />
-          ) : (
-            <div className="card table-change" data-table={d.key.elements.join('.')}>
-              <strong>{d.key.elements.join('.')}</strong> <span className="removed">removed</span>
-            </div>
-          )}
-          <RowChanges from={from} to={to} tableKey={d.key.elements} />
-        </Fragment>
-      ))}
+      {tables.map((d) =>
+        d.to ? (
+          <TableChange
+            key={d.key.elements.join('\x1f')}
+            tableKey={d.key.elements}
+            from={d.from ? icebergRef(from) : null}
+            to={icebergRef(to)}
+            toRef={to}
+            rows={{ from, to }}
+          />
+        ) : (
+          <div key={d.key.elements.join('\x1f')} className="card table-change" data-table={d.key.elements.join('.')}>
+            <strong>{d.key.elements.join('.')}</strong> <span className="removed">removed</span>
+            <RowChanges from={from} to={to} tableKey={d.key.elements} />
+          </div>
+        ),
+      )}
       {others.length > 0 && (
         <table className="grid">
           <thead>

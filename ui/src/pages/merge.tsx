@@ -181,6 +181,7 @@ function PreviewView({ preview, onMerge, busy }: { preview: Preview; onMerge: ()
               from={`${target.name}@${target.hash}`}
               to={`${source.name}@${source.hash}`}
               toRef={source.name}
+              rows={{ from: `${target.name}@${target.hash}`, to: `${source.name}@${source.hash}` }}
             />
           ))}
     </div>
