@@ -84,6 +84,18 @@ describe('row diff of a table between two references', function () {
     assert.equal(r.body.rowsRead, 1);
   });
 
+  it('shows decimals exactly at their scale, as the preview does', async () => {
+    const r = await diff('from=main&to=feature&key=shop.prices');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.removed, [['a', '12.50']]);
+    assert.deepEqual(r.body.added, [['a', '-0.05']]);
+    const preview = await http('GET', `${server.url}/api/v2/rat/preview?ref=main&key=shop.prices`);
+    assert.deepEqual(preview.body.rows, [
+      ['a', '12.50'],
+      ['b', '1234567.01'],
+    ]);
+  });
+
   it('finds nothing between a reference and itself, reading nothing', async () => {
     const r = await diff('from=feature&to=feature&key=shop.orders');
     assert.deepEqual(r.body.counts, { added: 0, removed: 0, changed: 0 });
@@ -133,6 +145,7 @@ describe('row diff of a table between two references', function () {
         'the files that differ; the server compares at most 250000',
       'M  shop.events  (ICEBERG_TABLE)  +1 −0 ~0 rows',
       'M  shop.orders  (ICEBERG_TABLE)  +3 −2 ~1 rows',
+      'M  shop.prices  (ICEBERG_TABLE)  +1 −1 ~0 rows',
     ]);
     const bad = await runRat(os.tmpdir(), [
       'diff',

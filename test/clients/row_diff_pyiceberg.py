@@ -10,7 +10,9 @@ import pyarrow as pa
 from pyiceberg.catalog import load_catalog
 from pyiceberg.expressions import EqualTo
 from pyiceberg.schema import Schema
-from pyiceberg.types import DoubleType, LongType, NestedField, StringType
+from decimal import Decimal
+
+from pyiceberg.types import DecimalType, DoubleType, LongType, NestedField, StringType
 
 uri, action = sys.argv[1], sys.argv[2]
 catalog = load_catalog("rat", type="rest", uri=uri)
@@ -22,6 +24,7 @@ ORDERS = pa.schema(
     ]
 )
 EVENTS = pa.schema([pa.field("kind", pa.string()), pa.field("n", pa.int64())])
+PRICES = pa.schema([pa.field("sku", pa.string()), pa.field("price", pa.decimal128(9, 2))])
 
 
 def orders(rows, schema=ORDERS):
@@ -41,6 +44,8 @@ if action == "seed":
     e = catalog.create_table("shop.events", schema=EVENTS)
     e.append(pa.Table.from_pylist([{"kind": "click", "n": 1}, {"kind": "view", "n": 2}], schema=EVENTS))
     catalog.create_table("shop.big", schema=EVENTS)
+    p = catalog.create_table("shop.prices", schema=PRICES)
+    p.append(pa.Table.from_pylist([{"sku": "a", "price": Decimal("12.50")}, {"sku": "b", "price": Decimal("1234567.01")}], schema=PRICES))
 elif action == "feature":
     t = catalog.load_table("shop.orders")
     t.append(orders([{"id": 4, "name": "kiwi", "amount": 4.0}, {"id": 5, "name": "plum", "amount": 0.5}]))
@@ -57,6 +62,8 @@ elif action == "feature":
     e = catalog.load_table("shop.events")
     # The same row again: a multiset difference of one.
     e.append(pa.Table.from_pylist([{"kind": "click", "n": 1}], schema=EVENTS))
+    p = catalog.load_table("shop.prices")
+    p.overwrite(pa.Table.from_pylist([{"sku": "a", "price": Decimal("-0.05")}], schema=PRICES), overwrite_filter=EqualTo("sku", "a"))
 elif action == "main-later":
     t = catalog.load_table("shop.orders")
     t.append(orders([{"id": 6, "name": "date", "amount": 6.0}]))

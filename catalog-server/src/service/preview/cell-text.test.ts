@@ -12,4 +12,19 @@ describe('cellText', () => {
     assert.equal(cellText(new Uint8Array([0, 255]), 'binary'), '00ff');
     assert.equal(cellText('x', 'string'), 'x');
   });
+
+  it("renders decimals exactly at their scale, from Arrow's 128-bit words or from integers", () => {
+    // Little-endian 32-bit words of a 128-bit two's complement integer, as Arrow's Decimal128 vectors hand them out.
+    const words = (n: bigint) => {
+      const u = BigInt.asUintN(128, n);
+      return new Uint32Array([0, 1, 2, 3].map((i) => Number((u >> BigInt(32 * i)) & 0xffffffffn)));
+    };
+    assert.equal(cellText(words(1250n), 'decimal(9,2)'), '12.50');
+    assert.equal(cellText(words(-5n), 'decimal(9,2)'), '-0.05');
+    assert.equal(cellText(words(12345678901234567n), 'decimal(38,2)'), '123456789012345.67');
+    assert.equal(cellText(words(-(10n ** 37n) - 1n), 'decimal(38,0)'), '-10000000000000000000000000000000000001');
+    assert.equal(cellText(words(0n), 'decimal(5, 3)'), '0.000');
+    assert.equal(cellText(7n, 'decimal(10,1)'), '0.7');
+    assert.equal(cellText(-42, 'decimal(4,0)'), '-42');
+  });
 });
