@@ -11,6 +11,10 @@ describe('cellText', () => {
     assert.equal(cellText(86400000, 'date'), '1970-01-02');
     assert.equal(cellText(new Uint8Array([0, 255]), 'binary'), '00ff');
     assert.equal(cellText('x', 'string'), 'x');
+    assert.equal(cellText(45296789012n, 'time'), '12:34:56.789012');
+    assert.equal(cellText(0, 'time'), '00:00:00.000000');
+    const uuid = Uint8Array.from(Buffer.from('5f0c8e2a1b3c4d5e8f90123456789abc', 'hex'));
+    assert.equal(cellText(uuid, 'uuid'), '5f0c8e2a-1b3c-4d5e-8f90-123456789abc');
   });
 
   it("renders decimals exactly at their scale, from Arrow's 128-bit words or from integers", () => {

@@ -3,7 +3,7 @@ const DECIMAL = /^decimal\(\s*\d+\s*,\s*(\d+)\s*\)$/;
 /**
  * A value read from Parquet (through Arrow) as the text a preview shows for its Iceberg type: integers of any size
  * exactly, decimals exactly at their scale (`12.50`), timestamps as ISO-8601 with microseconds, dates as
- * `YYYY-MM-DD`, binary as hex. `null` stays null.
+ * `YYYY-MM-DD`, times as `HH:MM:SS.ffffff`, UUIDs in their dashed form, other binary as hex. `null` stays null.
  *
  * @example cellText(9007199254740993n, 'long') // '9007199254740993'; cellText(0.002, 'timestamp') // '1970-01-01T00:00:00.000002'
  */
@@ -23,6 +23,11 @@ export function cellText(value: unknown, icebergType: unknown): string | null {
     return `${iso}${String(micros).padStart(3, '0')}${type === 'timestamptz' ? '+00:00' : ''}`;
   }
   if (type === 'date' && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  if (type === 'time' && (typeof value === 'bigint' || typeof value === 'number')) return timeText(BigInt(value));
+  if (type === 'uuid' && value instanceof Uint8Array && value.length === 16) {
+    const hex = Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
   if (value instanceof Uint8Array) return Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('');
   if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return value;
@@ -58,4 +63,12 @@ function scaledText(unscaled: bigint, scale: number): string {
     digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   }
   return negative ? `-${digits}` : digits;
+}
+
+/** A time of day from its microseconds since midnight (Iceberg's `time`). @example timeText(45296789012n) // '12:34:56.789012' */
+function timeText(micros: bigint): string {
+  const two = (n: bigint) => String(n).padStart(2, '0');
+  const seconds = micros / 1_000_000n;
+  const fraction = String(micros % 1_000_000n).padStart(6, '0');
+  return `${two(seconds / 3600n)}:${two((seconds / 60n) % 60n)}:${two(seconds % 60n)}.${fraction}`;
 }
