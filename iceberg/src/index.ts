@@ -30,3 +30,4 @@ export * from './metadata-files.ts';
 export * from './avro/index.ts';
 export * from './merge/index.ts';
 export * from './scan/index.ts';
+export * from './puffin/deletion-vector.ts';

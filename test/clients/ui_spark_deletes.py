@@ -1,7 +1,8 @@
 """Spark writes a merge-on-read table (position delete files) for the UI's data preview (test/ui-preview-spark.test.ts).
 
 Steps: create and fill the table, delete and update rows (both as delete files), and Spark's own read of the result;
-then a table whose data files are Avro, which the preview must refuse rather than misread.
+the same on a format v3 table, whose deletes are deletion vectors in Puffin files; then a table whose data files are
+Avro, which the preview must refuse rather than misread.
 """
 
 from __future__ import annotations
@@ -41,6 +42,22 @@ def write():
 steps.run("write a merge-on-read table with deletes and an update", write)
 # 64-bit values as text: the JSON the test reads back would round them.
 steps.run("Spark reads the table", lambda: q("SELECT id, name, amount, day, CAST(big AS STRING) AS big FROM ui.mor ORDER BY id"))
+
+
+def write_v3():
+    q(
+        """CREATE TABLE ui.dv (id BIGINT NOT NULL, name STRING) USING iceberg
+           TBLPROPERTIES ('format-version' = '3', 'write.delete.mode' = 'merge-on-read',
+                          'write.update.mode' = 'merge-on-read')"""
+    )
+    q("INSERT INTO ui.dv VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')")
+    q("DELETE FROM ui.dv WHERE id = 2")
+    q("UPDATE ui.dv SET name = 'c!' WHERE id = 3")
+    return {"formats": sorted({r["file_format"] for r in q("SELECT file_format FROM ui.dv.delete_files")})}
+
+
+steps.run("write a v3 table whose deletes are deletion vectors", write_v3)
+steps.run("Spark reads the v3 table", lambda: q("SELECT id, name FROM ui.dv ORDER BY id"))
 
 
 def write_avro():

@@ -22,22 +22,32 @@ export interface TableFileRead {
  * @example const list = await readTableFile(ctx, { doing: 'preview', table: 'shop.orders', what: 'manifest list', path }, decodeManifestList)
  */
 export async function readTableFile<T>(ctx: Deps, file: TableFileRead, decode: (buf: Buffer) => T): Promise<T> {
-  const refuse = (why: string) =>
-    new UnprocessableEntityError(`Cannot ${file.doing} "${file.table}": its ${file.what} ${file.path} ${why}.`, {
-      table: file.table,
-      path: file.path,
-    });
   let buf: Buffer;
   try {
     buf = await ioFor(ctx, file.path).read(file.path);
   } catch (err) {
-    if ((err as { code?: string }).code === 'EISDIR') throw refuse('is a folder, not a file');
+    if ((err as { code?: string }).code === 'EISDIR') throw refusal(file, 'is a folder, not a file');
     throw err;
   }
+  return decodeTableFile(file, buf, decode);
+}
+
+/**
+ * Decodes bytes of a table file read before (a Puffin file holding several deletion vectors is read once): bytes
+ * that do not decode are a 422 naming the file, as in {@link readTableFile}.
+ */
+export function decodeTableFile<T>(file: TableFileRead, buf: Buffer, decode: (buf: Buffer) => T): T {
   try {
     return decode(buf);
   } catch (err) {
     // The Parquet decoder (WebAssembly) throws strings as well as errors.
-    throw refuse(`cannot be decoded (${err instanceof Error ? err.message : String(err)})`);
+    throw refusal(file, `cannot be decoded (${err instanceof Error ? err.message : String(err)})`);
   }
+}
+
+function refusal(file: TableFileRead, why: string): UnprocessableEntityError {
+  return new UnprocessableEntityError(`Cannot ${file.doing} "${file.table}": its ${file.what} ${file.path} ${why}.`, {
+    table: file.table,
+    path: file.path,
+  });
 }

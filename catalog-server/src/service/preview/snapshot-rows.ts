@@ -1,14 +1,17 @@
 import {
+  decodeDeletionVector,
   decodeManifest,
   decodeManifestList,
+  isDeletionVector,
   liveEntries,
+  referencedDataFile,
   type DataFile,
   type Schema,
   type TableMetadata,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { PreviewUnsupportedError } from '../../errors/index.ts';
-import { readTableFile } from '../iceberg/read-table-file.ts';
+import { decodeTableFile, readTableFile } from '../iceberg/read-table-file.ts';
 import type { ParquetColumns } from './parquet-columns.ts';
 
 /** Field ids the spec reserves for a position delete file's columns. */
@@ -59,10 +62,10 @@ function typeName(t: unknown): string {
 
 /**
  * The rows of one snapshot of a table as a reader sees them: its live data files, with position deletes (same file
- * and position, delete sequence number ≥ the data file's) and equality deletes (equal on the delete's columns, delete
- * sequence number > the data file's) applied. Shared by the data preview and the row diff, which read a snapshot the
- * same way. Parquet files only: Avro/ORC data files and v3 deletion vectors (Puffin) would be misread, so a snapshot
- * holding one is refused (422) when opened.
+ * and position, delete sequence number ≥ the data file's; v3 deletion vectors, read from their Puffin files, for the
+ * one data file each names) and equality deletes (equal on the delete's columns, delete sequence number > the data
+ * file's) applied. Shared by the data preview and the row diff, which read a snapshot the same way. Parquet data and
+ * delete files only: Avro/ORC files would be misread, so a snapshot holding one is refused (422) when opened.
  *
  * @example const s = await SnapshotRows.open(ctx, 'preview', 'shop.orders', list); await s.loadDeletes(fields); const { cols, live } = await s.liveRows(s.data[0]!, fields);
  */
@@ -84,7 +87,7 @@ export class SnapshotRows {
   /** Reads the snapshot's manifest list and manifests (`doing` names the work in refusals). */
   static async open(ctx: Deps, doing: Reader, table: string, manifestList: string): Promise<SnapshotRows> {
     const files = await liveFiles(ctx, doing, table, manifestList);
-    const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET');
+    const other = files.find((f) => f.file.fileFormat.toUpperCase() !== 'PARQUET' && !isDeletionVector(f.file));
     if (other) throw new PreviewUnsupportedError(table, other.file.fileFormat, other.file.filePath, doing);
     return new SnapshotRows(
       ctx,
@@ -100,7 +103,7 @@ export class SnapshotRows {
     return this.posDeletes.length + this.eqDeletes.length;
   }
 
-  /** Rows in the delete files, all of which {@link loadDeletes} reads. */
+  /** Rows in the delete files (deleted positions of deletion vectors), all of which {@link loadDeletes} reads. */
   get deleteRows(): number {
     return [...this.posDeletes, ...this.eqDeletes].reduce((n, d) => n + Number(d.file.recordCount), 0);
   }
@@ -120,17 +123,36 @@ export class SnapshotRows {
   async loadDeletes(fields: SchemaField[]): Promise<void> {
     if (this.deletedAt) return;
     const deletedAt = new Map<string, Map<bigint, bigint>>();
+    const deleted = (path: string, position: bigint, seq: bigint) => {
+      const forFile = deletedAt.get(path) ?? new Map<bigint, bigint>();
+      deletedAt.set(path, forFile);
+      if ((forFile.get(position) ?? -1n) < seq) forFile.set(position, seq);
+    };
+    // A Puffin file holds the deletion vectors of several data files: read once.
+    const puffins = new Map<string, Promise<Buffer>>();
     for (const d of this.posDeletes) {
+      if (isDeletionVector(d.file)) {
+        const path = d.file.filePath;
+        const file = { doing: VERB[this.doing], table: this.table, what: 'deletion vector file', path };
+        if (!puffins.has(path))
+          puffins.set(
+            path,
+            readTableFile(this.ctx, file, (buf) => buf),
+          );
+        const start = Number(d.file.contentOffset ?? 0);
+        const end = start + Number(d.file.contentSizeInBytes ?? 0);
+        const positions = decodeTableFile(file, await puffins.get(path)!, (buf) =>
+          decodeDeletionVector(buf.subarray(start, end)),
+        );
+        const target = referencedDataFile(d.file);
+        if (target !== null) for (const p of positions) deleted(target, BigInt(p), d.seq);
+        continue;
+      }
       const cols = await this.read(d.file.filePath);
       const path = cols.column(DELETE_FILE_PATH_ID, 'file_path');
       const pos = cols.column(DELETE_POS_ID, 'pos');
       if (!path || !pos) continue;
-      for (let i = 0; i < cols.rows; i++) {
-        const forFile = deletedAt.get(String(path(i))) ?? new Map<bigint, bigint>();
-        deletedAt.set(String(path(i)), forFile);
-        const p = BigInt(pos(i) as bigint | number);
-        if ((forFile.get(p) ?? -1n) < d.seq) forFile.set(p, d.seq);
-      }
+      for (let i = 0; i < cols.rows; i++) deleted(String(path(i)), BigInt(pos(i) as bigint | number), d.seq);
     }
     for (const d of this.eqDeletes) {
       const ids = d.file.equalityIds ?? [];
