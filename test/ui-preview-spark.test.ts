@@ -85,13 +85,16 @@ describe('data preview of a merge-on-read table written by Spark', function () {
       ['5', 'e', '5.5', '2026-01-05', '5'],
     ]);
     assert.deepEqual(whole.body.added, [['3', 'c!', '3.25', null, '1']]);
-    // Every file of the two inserts is on both sides with other deletes: read on each; the update's new files once.
+    // The inserts' files are on both sides: read on each where a delete names them since (Spark's deletes name one
+    // data file each), skipped where none does; the update's new files read once.
     const dataFiles = async (ref: string) =>
       (await http('GET', `${base}/api/v2/rat/preview?ref=${encodeURIComponent(ref)}&key=ui.mor&limit=1`)).body
         .dataFiles as number;
     const [before, after] = [await dataFiles(beforeDeletes), await dataFiles('main')];
     assert.ok(after > before, 'the update added a data file');
-    assert.deepEqual([whole.body.filesRead, whole.body.filesSkipped], [before + after, 0]);
+    const { filesRead, filesSkipped } = whole.body;
+    assert.equal(filesRead, before + after - 2 * filesSkipped);
+    assert.ok(filesSkipped < before, 'the files the deletes name are read');
     const byId = await diff('key-columns=id');
     assert.deepEqual(byId.body.changed, [
       { before: ['3', null, '3.25', null, '1'], after: ['3', 'c!', '3.25', null, '1'] },

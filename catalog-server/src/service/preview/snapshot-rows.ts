@@ -109,12 +109,17 @@ export class SnapshotRows {
   }
 
   /**
-   * The delete files that may remove rows of `f` by their sequence numbers, as `path@seq`, sorted: a superset (a
-   * position delete file may name only other data files), so two snapshots whose lists agree for a data file read the
-   * same rows from it.
+   * The delete files that may remove rows of `f` by their sequence numbers (and, for position deletes that name one
+   * data file, by that name), as `path@seq`, sorted: a superset (a partition's position delete file may name only
+   * other data files), so two snapshots whose lists agree for a data file read the same rows from it.
    */
   deletesThatMayApply(f: LiveFile): string[] {
-    const pos = this.posDeletes.filter((d) => d.seq >= f.seq);
+    // A position delete file or deletion vector that names one data file applies to that file only.
+    const mayName = (d: LiveFile) => {
+      const only = referencedDataFile(d.file);
+      return only === null || only === f.file.filePath;
+    };
+    const pos = this.posDeletes.filter((d) => d.seq >= f.seq && mayName(d));
     const eq = this.eqDeletes.filter((d) => d.seq > f.seq);
     return [...pos, ...eq].map((d) => `${d.file.filePath}@${d.seq}`).sort();
   }
