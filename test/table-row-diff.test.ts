@@ -23,7 +23,8 @@ describe('row diff of a table between two references', function () {
 
   before(async () => {
     python = (await ensurePythonVenv()).python;
-    server = await startTestServer();
+    // A lower limit than the default 250,000, so the refusal below also shows the setting applies.
+    server = await startTestServer({ rowDiffMaxRows: 100_000 });
     await py('main', 'seed');
     const api = new ManagementClient({ server: server.url });
     await api.createReference('feature', 'BRANCH', await api.getReference('main'));
@@ -107,7 +108,7 @@ describe('row diff of a table between two references', function () {
     const r = await diff('from=main&to=feature&key=shop.big');
     assert.equal(r.status, 422, JSON.stringify(r.body));
     assert.equal(r.body.error.type, 'UnprocessableEntityException');
-    assert.match(r.body.error.message, /260000 rows/);
+    assert.match(r.body.error.message, /150000 rows of the files that differ; the server compares at most 100000/);
   });
 
   it('rat diff --rows prints the same changes, and --stats the counts of every table', async () => {
@@ -141,8 +142,8 @@ describe('row diff of a table between two references', function () {
     assert.equal(stats.code, 0, stats.out);
     const lines = stats.stdout.trim().split('\n').sort();
     assert.deepEqual(lines, [
-      'M  shop.big  (ICEBERG_TABLE)  rows not compared: Comparing the rows of "shop.big" would read 260000 rows of ' +
-        'the files that differ; the server compares at most 250000',
+      'M  shop.big  (ICEBERG_TABLE)  rows not compared: Comparing the rows of "shop.big" would read 150000 rows of ' +
+        'the files that differ; the server compares at most 100000',
       'M  shop.events  (ICEBERG_TABLE)  +1 −0 ~0 rows',
       'M  shop.orders  (ICEBERG_TABLE)  +3 −2 ~1 rows',
       'M  shop.prices  (ICEBERG_TABLE)  +1 −1 ~0 rows',

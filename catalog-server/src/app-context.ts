@@ -48,6 +48,8 @@ export interface AppContext {
   idempotency?: IdempotencyRecords;
   /** Manifests decoded for scan plans, kept up to the server's budget; absent: a process-wide default cache. */
   manifestCache?: DecodedManifests;
+  /** Rows a row diff may read at the most; absent: `ROW_DIFF_MAX_ROWS`. */
+  rowDiffMaxRows?: number;
   /** Authentication and the authorization policy; absent when the server runs without auth (loopback only). */
   auth?: AuthService;
   /** The built web UI (`ui/dist`) served at `/`; absent: no UI. */

@@ -19,6 +19,7 @@ export const SERVER_ENV = {
   keepHistory: 'RAT_KEEP_HISTORY',
   metadataRecheck: 'RAT_METADATA_RECHECK',
   manifestCacheMb: 'RAT_MANIFEST_CACHE_MB',
+  rowDiffMaxRows: 'RAT_ROW_DIFF_MAX_ROWS',
   logLevel: 'RAT_LOG_LEVEL',
   auth: 'RAT_AUTH_CONFIG',
   insecureNoAuth: 'RAT_INSECURE_NO_AUTH',

@@ -69,6 +69,8 @@ export interface ServerOptions {
    * 64); 0 decodes every manifest on every plan. Plans of a table whose manifests all fit decode nothing.
    */
   manifestCacheMb?: number;
+  /** Rows a row diff may read at the most (the files that differ, delete files included); default 250,000. */
+  rowDiffMaxRows?: number;
   /** pino level: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel?: string;
   /**
@@ -171,6 +173,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     keepHistoryMs,
     metadataRecheckMs,
     manifestCache,
+    rowDiffMaxRows: opts.rowDiffMaxRows,
     webhookSecret: opts.webhookSecret,
     codeLinks: db.codeLinks,
     idempotency: db.idempotency,

@@ -69,5 +69,5 @@ elif action == "main-later":
     t.append(orders([{"id": 6, "name": "date", "amount": 6.0}]))
 elif action == "big":
     b = catalog.load_table("shop.big")
-    b.append(pa.Table.from_pydict({"kind": ["x"] * 260_000, "n": list(range(260_000))}, schema=EVENTS))
+    b.append(pa.Table.from_pydict({"kind": ["x"] * 150_000, "n": list(range(150_000))}, schema=EVENTS))
 print(json.dumps({"ok": True}))

@@ -84,6 +84,14 @@ export function register(program: Command): void {
         .argParser(wholeNumber(0)),
     )
     .addOption(
+      new Option(
+        '--row-diff-max-rows <n>',
+        'rows a row diff (rat diff --rows, the UI) may read at the most before it is refused (default 250000)',
+      )
+        .env(SERVER_ENV.rowDiffMaxRows)
+        .argParser(wholeNumber(1)),
+    )
+    .addOption(
       new Option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
         .env(SERVER_ENV.logLevel)
         .default('info'),
@@ -117,6 +125,7 @@ export function register(program: Command): void {
         keepHistory?: string;
         metadataRecheck?: string;
         manifestCacheMb?: number;
+        rowDiffMaxRows?: number;
         logLevel: string;
         webhookSecret?: string;
         auth?: string;
@@ -148,6 +157,7 @@ export function register(program: Command): void {
           keepHistory: opts.keepHistory,
           metadataRecheck: opts.metadataRecheck,
           manifestCacheMb: opts.manifestCacheMb,
+          rowDiffMaxRows: opts.rowDiffMaxRows,
           logLevel: opts.logLevel,
           auth: opts.auth,
           insecureNoAuth: opts.insecureNoAuth === true,

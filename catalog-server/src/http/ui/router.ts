@@ -88,7 +88,7 @@ export function uiSupportRouter(ctx: AppContext): Router {
    */
   router.get('/row-diff', async (req, res) => {
     const q = rowDiffQuery.parse(req.query);
-    const opts = { limit: q.limit, keyColumns: q['key-columns'] };
+    const opts = { limit: q.limit, keyColumns: q['key-columns'], maxRows: ctx.rowDiffMaxRows };
     res.json(await diffTableRows(ctx, q.from, q.to, parseContentKey(q.key), opts));
   });
 
