@@ -143,6 +143,10 @@ describe('web UI in a real browser', function () {
     assert.deepEqual(await rows.locator('table.added-rows tbody tr').allInnerTexts(), ['4\tkiwi\t4', '5\tplum\t0.5']);
     assert.deepEqual(await rows.locator('table.removed-rows tbody tr').allInnerTexts(), ['2\tpear\t2.25']);
     assert.equal(await rows.locator('table.changed-rows').count(), 0);
+    // Paired by a column the user picks: the same rows, now counted by id (pear's id is gone, kiwi's and plum's new).
+    await rows.getByLabel('pair rows by').selectOption({ label: 'id' });
+    await rows.locator('.row-summary .counts').filter({ hasText: '(by id)' }).waitFor();
+    assert.equal(await summary.innerText(), '2 added · 1 removed · 0 changed (by id)');
     await shot('diff-rows');
   });
 

@@ -28,13 +28,19 @@ export function RowChanges({ from, to, tableKey }: { from: string; to: string; t
 }
 
 function RowChangesResult({ from, to, tableKey }: { from: string; to: string; tableKey: string[] }) {
-  const diff = useAsync(() => rowDiff(from, to, tableKey, { limit: LIMIT }), [from, to, tableKey.join('\x1f')]);
+  // The columns pairing removed and added rows into changes: the table's identifier fields until the user picks.
+  const [pairBy, setPairBy] = useState<string[] | undefined>(undefined);
+  const diff = useAsync(
+    () => rowDiff(from, to, tableKey, { limit: LIMIT, keyColumns: pairBy }),
+    [from, to, tableKey.join('\x1f'), pairBy?.join('\x1f') ?? '\x00'],
+  );
   if (diff.error) return <ErrorBox error={diff.error} />;
   if (!diff.data) return <Loading what="row changes" />;
   const d = diff.data;
   const { counts } = d;
   return (
     <>
+      <PairBy columns={d.columns} current={d.keyColumns} onPick={setPairBy} />
       <p className="row-summary">
         <span className="counts">
           {fmt(counts.added)} added · {fmt(counts.removed)} removed · {fmt(counts.changed)} changed{' '}
@@ -49,6 +55,39 @@ function RowChangesResult({ from, to, tableKey }: { from: string; to: string; ta
       {d.removed.length > 0 && <Rows caption="removed" columns={d.columns} rows={d.removed} />}
       {d.changed.length > 0 && <ChangedRows columns={d.columns} changes={d.changed} />}
     </>
+  );
+}
+
+/**
+ * The choice of columns that pair a removed and an added row into one change: none (rows compared whole), one column,
+ * or the identifier fields the table declares.
+ */
+function PairBy({
+  columns,
+  current,
+  onPick,
+}: {
+  columns: RowDiff['columns'];
+  current: string[];
+  onPick: (keyColumns: string[]) => void;
+}) {
+  // Each choice is a list of columns, as JSON (a column's name may hold any character).
+  const choices = [[], ...(current.length > 1 ? [current] : []), ...columns.map((c) => [c.name])];
+  const values = [...new Set(choices.map((c) => JSON.stringify(c)))];
+  return (
+    <label className="pair-by">
+      pair rows by{' '}
+      <select value={JSON.stringify(current)} onChange={(e) => onPick(JSON.parse(e.target.value) as string[])}>
+        {values.map((v) => {
+          const names = JSON.parse(v) as string[];
+          return (
+            <option key={v} value={v}>
+              {names.length === 0 ? 'nothing (compare whole rows)' : names.join(', ')}
+            </option>
+          );
+        })}
+      </select>
+    </label>
   );
 }
 
