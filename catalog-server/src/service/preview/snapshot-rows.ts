@@ -6,12 +6,11 @@ import {
   liveEntries,
   referencedDataFile,
   type DataFile,
-  type Schema,
-  type TableMetadata,
 } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { PreviewUnsupportedError } from '../../errors/index.ts';
 import { decodeTableFile, readTableFile } from '../iceberg/read-table-file.ts';
+import type { SchemaField } from './columns.ts';
 import type { ParquetColumns } from './parquet-columns.ts';
 
 /** Field ids the spec reserves for a position delete file's columns. */
@@ -28,36 +27,6 @@ const VERB: Record<Reader, string> = { preview: 'preview', 'row diff': 'compare 
 export interface LiveFile {
   file: DataFile;
   seq: bigint;
-}
-
-/** A column of a schema as the row readers need it: found in a file by id (by name where the file has no ids). */
-export interface SchemaField {
-  id: number;
-  name: string;
-  type: unknown;
-  required: boolean;
-}
-
-/** A column as the preview and the row diff answer it: the type's name for nested types (`struct`, `list`, `map`). */
-export interface ColumnInfo {
-  id: number;
-  name: string;
-  type: string;
-  required: boolean;
-}
-
-export function currentSchema(md: TableMetadata): Schema {
-  return md.schemas.find((s) => s['schema-id'] === md['current-schema-id']) ?? md.schemas[0]!;
-}
-
-export function columnsOf(fields: SchemaField[]): ColumnInfo[] {
-  return fields.map((f) => ({ id: f.id, name: f.name, type: typeName(f.type), required: f.required }));
-}
-
-function typeName(t: unknown): string {
-  if (typeof t === 'string') return t;
-  const o = t as { type?: string };
-  return o?.type ?? 'unknown';
 }
 
 /**
@@ -137,19 +106,8 @@ export class SnapshotRows {
     const puffins = new Map<string, Promise<Buffer>>();
     for (const d of this.posDeletes) {
       if (isDeletionVector(d.file)) {
-        const path = d.file.filePath;
-        const file = { doing: VERB[this.doing], table: this.table, what: 'deletion vector file', path };
-        if (!puffins.has(path))
-          puffins.set(
-            path,
-            readTableFile(this.ctx, file, (buf) => buf),
-          );
-        const start = Number(d.file.contentOffset ?? 0);
-        const end = start + Number(d.file.contentSizeInBytes ?? 0);
-        const positions = decodeTableFile(file, await puffins.get(path)!, (buf) =>
-          decodeDeletionVector(buf.subarray(start, end)),
-        );
         const target = referencedDataFile(d.file);
+        const positions = await this.deletionVector(d.file, puffins);
         if (target !== null) for (const p of positions) deleted(target, BigInt(p), d.seq);
         continue;
       }
@@ -189,6 +147,20 @@ export class SnapshotRows {
       live.push(i);
     }
     return { cols, live };
+  }
+
+  /** The positions a deletion vector deletes: its blob in its Puffin file (read once per file into `puffins`). */
+  private async deletionVector(file: DataFile, puffins: Map<string, Promise<Buffer>>): Promise<number[]> {
+    const path = file.filePath;
+    const read = { doing: VERB[this.doing], table: this.table, what: 'deletion vector file', path };
+    if (!puffins.has(path))
+      puffins.set(
+        path,
+        readTableFile(this.ctx, read, (buf) => buf),
+      );
+    const start = Number(file.contentOffset ?? 0);
+    const end = start + Number(file.contentSizeInBytes ?? 0);
+    return decodeTableFile(read, await puffins.get(path)!, (buf) => decodeDeletionVector(buf.subarray(start, end)));
   }
 
   private deletes(): Map<string, Map<bigint, bigint>> {

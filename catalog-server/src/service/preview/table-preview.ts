@@ -5,7 +5,8 @@ import type { ContentKey } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
 import { decodePreviewToken, encodePreviewToken } from './preview-page-token.ts';
-import { SnapshotRows, columnsOf, currentSchema, type ColumnInfo, type SchemaField } from './snapshot-rows.ts';
+import { columnsOf, currentSchema, type ColumnInfo, type SchemaField } from './columns.ts';
+import { SnapshotRows } from './snapshot-rows.ts';
 
 export interface TablePreview {
   /** The snapshot read, as an exact decimal string; null for a table without data. */

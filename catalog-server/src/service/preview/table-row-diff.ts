@@ -5,14 +5,8 @@ import type { ContentKey } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
 import { cellText } from './cell-text.ts';
 import { RowTally, type RowChanges, type RowText } from './row-changes.ts';
-import {
-  SnapshotRows,
-  columnsOf,
-  currentSchema,
-  type ColumnInfo,
-  type LiveFile,
-  type SchemaField,
-} from './snapshot-rows.ts';
+import { columnsOf, currentSchema, type ColumnInfo, type SchemaField } from './columns.ts';
+import { SnapshotRows, type LiveFile } from './snapshot-rows.ts';
 
 /** Rows (of the files that differ, delete files included) one row diff reads at the most. */
 export const ROW_DIFF_MAX_ROWS = 250_000;
