@@ -222,7 +222,7 @@ export function previewTable(ref: string, key: string[], limit = 50, pageToken?:
 /**
  * The rows of a table that differ between two refs: added, removed and (by `keyColumns`, default the table's
  * identifier fields) changed, at most `limit` of each. The server reads only the data files that differ and refuses
- * (422) a comparison of more than 250,000 rows.
+ * (422) a comparison of more rows than it allows (250,000 unless configured).
  */
 export function rowDiff(
   from: string,
