@@ -5,10 +5,9 @@ import { IcebergRestClient, ManagementClient } from '@ratatouille/catalog-client
 import { startServer } from '@ratatouille/catalog-server';
 import { DuckDbRunner, planScan, scanSql, writeTable } from '@ratatouille/engine';
 import type { Fig } from './engine-throughput.ts';
+import { median } from './measure.ts';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Calls timed per side, alternating; figures are medians. */
+/** Calls timed per side, alternating (an odd count: each median is one call's time); figures are medians. */
 const REPS = 5;
 
 /**

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { startServer } from '@ratatouille/catalog-server';
 import { DuckDbRunner } from '@ratatouille/engine';
+import { median } from './measure.ts';
 import type { ChildResult, ChildTask } from './throughput-child.ts';
 
 const run = promisify(execFile);
@@ -49,11 +50,6 @@ function logPhases(log: (s: string) => void, rows: number, steps: Record<string,
       log(`    ${p.ms.toFixed(1).padStart(8)} ms ${String(p.calls).padStart(3)}× ${p.phase}`);
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const label = (rows: number) => (rows >= 1e6 ? `${rows / 1e6}M` : rows.toLocaleString());
 

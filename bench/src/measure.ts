@@ -14,6 +14,12 @@ export function summarize(samples: number[]): LatencySummary {
   return { n: sorted.length, p50: at(0.5), p99: at(0.99), mean };
 }
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 /** Runs `fn` `n` times one after another and returns the latency summary (after `warmup` unmeasured calls). */
 export async function latencies(n: number, fn: (i: number) => Promise<unknown>, warmup = 0): Promise<LatencySummary> {
   // Warm-up calls get indices after the measured ones, so callers can use `i` for unique names.
