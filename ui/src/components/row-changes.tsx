@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { rowDiff, type RowDiff, type RowText } from '../api.ts';
 import { useAsync } from '../lib/use-async.ts';
 import { ErrorBox, Loading } from './status.tsx';
+import { ValueCell } from './value-cell.tsx';
 
 /** Rows listed at most in each of added, removed and changed. */
 const LIMIT = 50;
@@ -91,12 +92,6 @@ function PairBy({
   );
 }
 
-/** A value as the data preview shows it: NULL as a muted `null`. */
-function Cell({ value, className }: { value: string | null; className?: string }) {
-  const classes = [value === null ? 'muted' : '', className ?? ''].filter(Boolean).join(' ');
-  return <td className={classes || undefined}>{value ?? 'null'}</td>;
-}
-
 function Head({ columns }: { columns: RowDiff['columns'] }) {
   return (
     <thead>
@@ -128,7 +123,7 @@ function Rows({
         {rows.map((r, i) => (
           <tr key={i}>
             {r.map((v, j) => (
-              <Cell key={j} value={v} />
+              <ValueCell key={j} value={v} />
             ))}
           </tr>
         ))}
@@ -149,7 +144,7 @@ function ChangedRows({ columns, changes }: { columns: RowDiff['columns']; change
             {columns.map((c, j) => {
               const a = before[j] ?? null;
               const b = after[j] ?? null;
-              if (a === b) return <Cell key={c.id} value={a} />;
+              if (a === b) return <ValueCell key={c.id} value={a} />;
               return (
                 <td key={c.id} className="differs">
                   <span className={a === null ? 'muted' : undefined}>{a ?? 'null'}</span> →{' '}

@@ -7,6 +7,7 @@ import { useAsync } from '../lib/use-async.ts';
 import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { IdentityCard, PropertyList, SchemaGrid } from '../components/object-details.tsx';
+import { ValueCell } from '../components/value-cell.tsx';
 
 const fmtBytes = (v: string | undefined) => {
   const n = Number(v ?? 0);
@@ -145,9 +146,7 @@ function DataPreview({ refName, tableKey }: { refName: string; tableKey: string[
             {p.rows.map((r, i) => (
               <tr key={i}>
                 {r.map((v, j) => (
-                  <td key={j} className={v === null ? 'muted' : ''}>
-                    {v ?? 'null'}
-                  </td>
+                  <ValueCell key={j} value={v} />
                 ))}
               </tr>
             ))}
