@@ -1,4 +1,4 @@
-import type { TableMetadata } from '@ratatouille/iceberg';
+import { currentSnapshot, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NoSuchTableError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
@@ -108,10 +108,4 @@ function pinnedSnapshot(md: TableMetadata, id: string) {
   if (!s)
     throw new BadRequestError(`Snapshot ${id} of the page token is not in the table here: start from the first page.`);
   return s;
-}
-
-function currentSnapshot(md: TableMetadata) {
-  const id = md['current-snapshot-id'];
-  if (id === null || id === undefined) return undefined;
-  return md.snapshots.find((s) => BigInt(s['snapshot-id']) === BigInt(id));
 }

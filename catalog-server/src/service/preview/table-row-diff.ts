@@ -1,4 +1,4 @@
-import type { TableMetadata } from '@ratatouille/iceberg';
+import { currentSnapshot, type TableMetadata } from '@ratatouille/iceberg';
 import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NoSuchTableError, RowDiffTooLargeError } from '../../errors/index.ts';
 import type { ContentKey } from '../../store/types.ts';
@@ -129,9 +129,7 @@ async function openSide(ctx: Deps, refSpec: string, key: ContentKey): Promise<Si
   // Only read: the cached metadata itself, not a copy of its history.
   const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
   const fields = currentSchema(md).fields as SchemaField[];
-  const id = md['current-snapshot-id'];
-  const snapshot =
-    id === null || id === undefined ? undefined : md.snapshots.find((s) => BigInt(s['snapshot-id']) === BigInt(id));
+  const snapshot = currentSnapshot(md);
   if (!snapshot?.['manifest-list']) return { info: { ...info, table: true }, md, fields };
   const rows = await SnapshotRows.open(ctx, 'row diff', key.elements.join('.'), snapshot['manifest-list']);
   return { info: { ...info, table: true, snapshotId: String(snapshot['snapshot-id']) }, md, fields, rows };
