@@ -68,8 +68,11 @@ export class RowTally {
           paired.add(k);
         }
       }
-      added = added.filter((r) => !paired.has(keyOf(r)));
-      removed = removed.filter((r) => !paired.has(keyOf(r)));
+      // The groups already hold each row under its key: the unpaired ones, without taking their keys again.
+      const unpaired = (groups: Map<string, RowText[]>) =>
+        [...groups].flatMap(([k, rows]) => (paired.has(k) ? [] : rows));
+      added = unpaired(come);
+      removed = unpaired(gone);
     }
     const order = rowOrder(keyIndexes);
     added.sort(order);
