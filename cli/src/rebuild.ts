@@ -31,12 +31,18 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       return { derived, appendOnly, other };
     },
     async run(req): Promise<RebuildOutcome> {
-      const { mergeAppendOnly, runPipeline } = await engine();
+      const { mergeAppendOnly, refreshedBySource, runPipeline } = await engine();
       const server = io.catalog.url;
+      const from = `${req.source.name}@${req.source.hash}`;
       for (const table of req.appendOnly) {
-        await mergeAppendOnly(server, { table, from: `${req.source.name}@${req.source.hash}`, into: req.branch });
+        await mergeAppendOnly(server, { table, from, into: req.branch });
       }
       if (req.derived.length === 0) return { ok: true, rebuilt: [] };
+      // A model the source refreshed in full is refreshed again: built incrementally on the target's version it
+      // would keep the target's rows as the old SQL computed them (or fail on the refresh's new columns).
+      const fullRefresh = await refreshedBySource(server, { from, into: req.branch, tables: req.derived });
+      if (fullRefresh.length)
+        io.report.info(`  ${fullRefresh.join(', ')}: refreshed in full on ${req.source.name}, so here too`);
       const report = await runPipeline({
         project: await project(),
         server,
@@ -44,6 +50,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         selector: req.derived.map((t) => `${t}+`).join(' '),
         codeCommit: req.codeCommit,
         createBranch: false,
+        fullRefresh,
         onEvent: (e) => {
           if (e.type === 'step-end') io.report.info(`  rebuilt ${e.step}${e.note ? ` (${e.note})` : ''}`);
         },

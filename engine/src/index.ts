@@ -24,6 +24,7 @@ export {
   RUN_BRANCH_PREFIX,
   PROVENANCE,
   CODE_DIRTY,
+  FULL_REFRESH_NOTE,
   type RunOptions,
   type RunReport,
   type RunEvent,
@@ -41,3 +42,4 @@ export {
 export { refreshView, tableIdent, sqlName, catalogFor, MissingTableError } from './runner/tables.ts';
 export { openEngine, type EngineSession } from './api.ts';
 export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';
+export { refreshesModel, refreshedBySource, type FullRefresh } from './runner/full-refresh.ts';

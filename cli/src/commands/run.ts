@@ -7,6 +7,7 @@ import {
   dryRun,
   loadProject,
   parseMemoryLimit,
+  refreshesModel,
   runPipeline,
   type Project,
   type RunEvent,
@@ -245,6 +246,7 @@ interface RunFlags {
   project?: string;
   threads?: number;
   memoryLimit?: string;
+  fullRefresh?: boolean;
   json?: boolean;
 }
 
@@ -273,11 +275,15 @@ export function register(program: Command): void {
       'memory budget of DuckDB for the run (e.g. 4GB); larger work spills to a temporary folder',
       memoryOption,
     )
+    .option(
+      '--full-refresh',
+      'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
+    )
     .option('--json', 'print the run report (or the plan, with --dry-run) as JSON for scripts')
     .addHelpText(
       'after',
       '\nExamples:\n  rat run                      # everything, on the data branch of this git branch\n' +
-        '  rat run +gold.revenue --dry-run\n  rat run --branch dev --json',
+        '  rat run +gold.revenue --dry-run\n  rat run silver.orders+ --full-refresh\n  rat run --branch dev --json',
     )
     .action(async (selector: string[], o: RunFlags) => {
       const sel = selector.join(' ') || undefined;
@@ -296,6 +302,7 @@ export function register(program: Command): void {
               codeDirty: !!warning,
               threads: o.threads,
               memoryLimit: o.memoryLimit,
+              fullRefresh: o.fullRefresh,
             });
             const { result } = await linkRunToHead(t, report);
             return { ...report, codeLink: result, cleanedRunBranches: await cleanKeptRuns(t) };
@@ -304,7 +311,12 @@ export function register(program: Command): void {
           return {
             branch: t.branch,
             server: t.server,
-            steps: p.steps.map((m) => ({ id: m.id, kind: m.kind, file: m.file })),
+            steps: p.steps.map((m) => ({
+              id: m.id,
+              kind: m.kind,
+              file: m.file,
+              ...(refreshesModel(m, o.fullRefresh) ? { fullRefresh: true } : {}),
+            })),
             external: p.external,
           };
         });
@@ -316,7 +328,7 @@ export function register(program: Command): void {
         const p = dryRun(t.project, sel);
         p.steps.forEach((m, i) =>
           console.log(
-            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}  (${m.file})`,
+            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}${refreshesModel(m, o.fullRefresh) ? ' (full refresh)' : ''}  (${m.file})`,
           ),
         );
         if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
@@ -334,6 +346,7 @@ export function register(program: Command): void {
         onEvent: progressPrinter(),
         threads: o.threads,
         memoryLimit: o.memoryLimit,
+        fullRefresh: o.fullRefresh,
       });
       printReport(report);
       const { message } = await linkRunToHead(t, report);

@@ -125,8 +125,29 @@ function parseConfig(
     checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
     onSchemaChange: parseOnSchemaChange(raw, file, line),
     renamed: parseRenamed(raw.renamed, file, line),
+    ...parseFullRefresh(raw.full_refresh, materialized, file, line),
     tests: parseTests(raw.tests, file, line),
   };
+}
+
+/** `full_refresh: true | false` (dbt's name), for `incremental` models only: the others have nothing to refresh. */
+function parseFullRefresh(
+  v: unknown,
+  materialized: ModelConfig['materialized'],
+  file: string,
+  line: number,
+): Pick<ModelConfig, 'fullRefresh'> {
+  if (v === undefined || v === null) return {};
+  const fail = (why: string) => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
+  };
+  if (typeof v !== 'boolean') fail(`full_refresh must be true or false (got ${JSON.stringify(v)})`);
+  if (materialized !== 'incremental') {
+    fail(
+      `full_refresh applies to incremental models only: a table model is replaced on every run, and an scd2 model's history cannot be recomputed from its inputs`,
+    );
+  }
+  return { fullRefresh: v as boolean };
 }
 
 /** `renamed: { old_name: new_name }`: column renames to apply by field id (`sync_all_columns`). */
@@ -202,6 +223,13 @@ function loadSource(file: string, rel: string, layer: Layer, name: string): Mode
   const format = String(src.format ?? (ext === 'jsonl' ? 'ndjson' : ext)) as SourceConfig['format'];
   if (!['csv', 'json', 'ndjson', 'parquet', 'xlsx'].includes(format)) {
     throw new PipelineError('PIPELINE_INVALID', `${rel}:1: unknown source format ${format}`, { file: rel, line: 1 });
+  }
+  if (raw.full_refresh !== undefined) {
+    // Each landing file is ingested once (and again when it changes, see on_change): there is nothing to recompute.
+    throw new PipelineError('PIPELINE_INVALID', `${rel}:1: full_refresh applies to incremental models, not sources`, {
+      file: rel,
+      line: 1,
+    });
   }
   const config = parseConfig(raw, rel, 1, { materialized: 'incremental' });
   return {

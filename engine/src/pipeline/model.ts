@@ -49,6 +49,12 @@ export interface ModelConfig {
    * place (same Iceberg field id, data kept). A bare `old AS new` in the SELECT list is recognised without it.
    */
   renamed: Record<string, string>;
+  /**
+   * `incremental` models, dbt's `full_refresh`: `false` keeps the model incremental under `rat run --full-refresh` (a
+   * table too large to recompute, or whose inputs no longer hold its history); `true` replaces the table on every
+   * run. Unset, the run's `--full-refresh` decides.
+   */
+  fullRefresh?: boolean;
   tests: DataTest[];
 }
 

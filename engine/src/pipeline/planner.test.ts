@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { compileSql, findRefs, loadProject, splitHeader } from './loader.ts';
 import { plan } from './planner.ts';
+import { refreshesModel } from '../runner/full-refresh.ts';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rat-plan-'));
@@ -107,6 +108,38 @@ describe('engine: pipeline loader and planner', () => {
         return true;
       },
     );
+  });
+
+  it("reads full_refresh on incremental models; a run's --full-refresh takes incremental models whose own setting allows", () => {
+    const p = mk({
+      'bronze/orders.yml': 'source:\n  path: landing/orders/*.csv\n',
+      'silver/inc.sql': "-- materialized: incremental\nSELECT * FROM {{ ref('bronze.orders') }}",
+      'silver/never.sql':
+        "-- materialized: incremental\n-- full_refresh: false\nSELECT * FROM {{ ref('bronze.orders') }}",
+      'silver/always.sql':
+        "-- materialized: incremental\n-- full_refresh: true\nSELECT * FROM {{ ref('bronze.orders') }}",
+      'silver/tbl.sql': "SELECT * FROM {{ ref('bronze.orders') }}",
+      'silver/hist.sql': "-- materialized: scd2\n-- unique_key: id\nSELECT * FROM {{ ref('bronze.orders') }}",
+    });
+    const m = (id: string) => p.models.get(id)!;
+    const refreshed = (asked: Parameters<typeof refreshesModel>[1]) =>
+      [...p.models.keys()].filter((id) => refreshesModel(m(id), asked)).sort();
+    assert.deepEqual(refreshed(undefined), ['silver.always']);
+    assert.deepEqual(refreshed(false), ['silver.always']);
+    assert.deepEqual(refreshed(true), ['silver.always', 'silver.inc']);
+    assert.deepEqual(refreshed(['silver.never', 'silver.inc', 'silver.tbl']), ['silver.always', 'silver.inc']);
+    for (const [file, text, why] of [
+      ['silver/a.sql', '-- full_refresh: yes\n-- materialized: incremental\nSELECT 1', /must be true or false/],
+      ['silver/a.sql', '-- full_refresh: false\nSELECT 1', /incremental models only/],
+      ['silver/a.sql', '-- materialized: scd2\n-- unique_key: id\n-- full_refresh: false\nSELECT 1', /scd2/],
+      ['bronze/a.yml', 'full_refresh: true\nsource:\n  path: x/*.csv\n', /not sources/],
+    ] as const) {
+      assert.throws(
+        () => mk({ [file]: text }),
+        (err: Error & { code?: string; data?: { file: string } }) =>
+          err.code === 'PIPELINE_INVALID' && why.test(err.message) && err.data?.file === path.join(...file.split('/')),
+      );
+    }
   });
 
   it('a folder without models is NO_PIPELINES, not an empty plan', () => {

@@ -1,5 +1,5 @@
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
-import { UNIQUE_KEY_PROPERTY } from '@ratatouille/iceberg';
+import { DERIVED_FROM_PROPERTY, FULL_REFRESH_PROPERTY, UNIQUE_KEY_PROPERTY } from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
@@ -30,6 +30,11 @@ export interface TransformOptions {
   properties?: Record<string, string>;
   /** Run start time used as `valid_from` / `valid_to` for scd2 without `updatedAt`. */
   now?: Date;
+  /**
+   * `incremental`: replace the table with the SELECT's whole result, columns included, as a `table` model does (dbt's
+   * `--full-refresh`); the snapshot says so in `rat.full-refresh`. Ignored by the other materializations.
+   */
+  fullRefresh?: boolean;
 }
 
 let counter = 0;
@@ -50,18 +55,20 @@ export async function transform(
   const keys = o.mergeKeys ?? [];
   const onSchemaChange = o.onSchemaChange ?? (o.evolveSchema ? 'append_new_columns' : 'fail');
   const common = { partitionBy: o.partitionBy, onSchemaChange, properties: o.properties };
+  const refresh = materialized === 'incremental' && o.fullRefresh === true;
   let existing = await refreshView(sql, catalog, o.target);
-  if (existing && onSchemaChange === 'sync_all_columns' && materialized !== 'table') {
+  if (existing && onSchemaChange === 'sync_all_columns' && materialized !== 'table' && !refresh) {
     // A renamed column keeps its field id and its data (Iceberg renames by id), instead of a drop and an add.
     if ((await renameColumns(sql, catalog, o.target, o.sql, o.renamed ?? {})).length > 0)
       existing = await refreshView(sql, catalog, o.target);
   }
   const exists = existing !== null;
   const self = sqlName(o.target);
-  if (materialized === 'table') {
+  if (materialized === 'table' || refresh) {
     // The result is the table, columns included (dbt's table materialization): no schema check.
     return writeTable(sql, catalog, tableIdent(o.target), o.sql, {
       ...common,
+      ...(refresh ? { properties: refreshProperties(common.properties) } : {}),
       mode: 'overwrite',
       onSchemaChange: 'replace',
     });
@@ -128,6 +135,17 @@ export async function transform(
     common,
     existing!.schema.fields.map((f) => f.name),
   );
+}
+
+/**
+ * A full refresh's snapshot properties: marked as one (a merge that rebuilds the table refreshes it too), and naming no
+ * landing files its rows derive from: it rewrote every row from all of its inputs, so it is no append a merge could
+ * match to another branch's, and a model reading it counts what it gained as unknown.
+ */
+function refreshProperties(properties: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = { ...properties, [FULL_REFRESH_PROPERTY]: 'true' };
+  delete out[DERIVED_FROM_PROPERTY];
+  return out;
 }
 
 /** The columns SCD2 adds to a model's result. */

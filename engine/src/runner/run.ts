@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
-import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
+import { FULL_REFRESH_PROPERTY, derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
@@ -21,6 +21,7 @@ import { parseMemoryLimit } from './memory-limit.ts';
 import { modelSqlError } from './model-sql-error.ts';
 import { MissingTableError, catalogFor, loadView, refreshView, tableIdent } from './tables.ts';
 import { sideLists } from '../iceberg/lineage-side-files.ts';
+import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -89,6 +90,12 @@ export interface RunOptions {
    * operators spill to a temporary folder of the run, removed at its end.
    */
   memoryLimit?: string;
+  /**
+   * dbt's `--full-refresh`: `true` replaces every selected `incremental` model's table with its SELECT's whole result
+   * (columns included) instead of appending or upserting; a list, only the models named. A model's own
+   * `full_refresh` setting wins. The run's merge commit names the refreshed models in `rat.full-refresh`.
+   */
+  fullRefresh?: FullRefresh;
 }
 
 export interface StepReport {
@@ -131,7 +138,7 @@ async function buildStep(
   catalog: IcebergRestClient,
   project: Project,
   m: Model,
-  ctx: { runId: string; properties: Record<string, string>; now: Date; ref: string },
+  ctx: { runId: string; properties: Record<string, string>; now: Date; ref: string; fullRefresh?: FullRefresh },
 ): Promise<StepReport> {
   const t0 = Date.now();
   // Provenance on every snapshot the step writes: which model, from which code commit, reading which tables. It is
@@ -183,6 +190,7 @@ async function buildStep(
   const lists = await sideLists(lineageToRead(previous, inputs));
   Object.assign(properties, derivedLineage(previous, inputs, lists));
   const compiled = compileWithSourceMap(m.sql, m.id);
+  const refresh = refreshesModel(m, ctx.fullRefresh);
   const w = await transform(sql, catalog, {
     sql: compiled.sql,
     target: m.id,
@@ -196,6 +204,7 @@ async function buildStep(
     renamed: m.config.renamed,
     properties,
     now: ctx.now,
+    fullRefresh: refresh,
   }).catch((err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   });
@@ -207,9 +216,12 @@ async function buildStep(
     skipped: 0,
     rejected: 0,
     ms: Date.now() - t0,
-    note: w && !w.unchanged ? undefined : 'unchanged',
+    note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
   };
 }
+
+/** The note of a step whose table a full refresh replaced. */
+export const FULL_REFRESH_NOTE = 'full refresh';
 
 async function recordRun(sql: SqlRunner, catalog: IcebergRestClient, r: RunReport, o: RunOptions, started: Date) {
   const j = (v: unknown) => lit(JSON.stringify(v));
@@ -305,6 +317,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
             properties,
             now: started,
             ref: runBranch,
+            fullRefresh: o.fullRefresh,
           });
           built.set(m.id, s);
           emit({ type: 'step-end', ...s });
@@ -340,11 +353,12 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     );
     if (report.status === 'success') {
       const head = await api.get(runBranch);
+      const refreshed = report.steps.filter((s) => s.note === FULL_REFRESH_NOTE).map((s) => s.step);
       report.dataHash = await api.merge(
         branch,
         head,
         `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)}${o.codeDirty ? ', uncommitted changes' : ''})` : ''}`,
-        properties,
+        refreshed.length ? { ...properties, [FULL_REFRESH_PROPERTY]: refreshed.join(',') } : properties,
       );
       emit({ type: 'merge', into: branch });
       await api.deleteBranch(runBranch);

@@ -21,6 +21,8 @@ export const MERGE_CONFLICT_KINDS = [
   'row-level-change-over-new-data',
   /** An upsert whose unique key may collide with rows the target added. */
   'unique-key-collision',
+  /** One side refreshed a model's table in full while the other changed its rows: a rebuild settles it. */
+  'full-refresh-over-changes',
   /** A source snapshot that cannot be replayed (no manifest list, expired parent, unsupported change). */
   'unreplayable-snapshot',
   /** Table refs would point at snapshots the merge does not bring. */

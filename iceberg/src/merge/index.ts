@@ -12,3 +12,4 @@ export * from './shared-ingests.ts';
 export * from './derived-lineage.ts';
 export * from './lineage-files.ts';
 export * from './conflict-kinds.ts';
+export * from './full-refresh.ts';

@@ -36,7 +36,7 @@ export function historySince(md: TableMetadata, since: bigint | null): HistorySi
  * The parent id of every snapshot on a table's `main` lineage, by id; a snapshot expired from the metadata is there
  * with `undefined` (its id is known from the next one's parent id), and the walk ends at it.
  */
-function lineageParents(md: TableMetadata): Map<bigint, bigint | null | undefined> {
+export function lineageParents(md: TableMetadata): Map<bigint, bigint | null | undefined> {
   const byId = new Map(md.snapshots.map((s) => [s['snapshot-id'], s]));
   const parents = new Map<bigint, bigint | null | undefined>();
   let id = md['current-snapshot-id'];

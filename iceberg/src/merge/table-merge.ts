@@ -1,6 +1,7 @@
 import type { Snapshot } from '../model/parts.ts';
 import type { TableMetadata } from '../model/table-metadata.ts';
 import { reason, type MergeConflictReason } from './conflict-kinds.ts';
+import { fullRefreshConflicts } from './full-refresh.ts';
 import { historyBeyond, historyProblem, lineageIds } from './lineage.ts';
 import { UNIQUE_KEY_PROPERTY } from './replay-validation.ts';
 import { lineageFilesOf, type LineageLists, type LineageReference } from './lineage-files.ts';
@@ -67,6 +68,7 @@ export function planTableMerge(
       const shared = sharedIngests(judged, targetSince.snapshots, lists);
       plan.conflicts.push(...shared.conflicts);
       plan.snapshots = plan.snapshots.filter((s) => !shared.skip.has(s['snapshot-id']));
+      plan.conflicts.push(...fullRefreshConflicts(plan.snapshots, targetSince.snapshots));
     }
   }
   return plan;
