@@ -22,7 +22,6 @@ export {
   newRunId,
   RUNS_TABLE,
   RUN_BRANCH_PREFIX,
-  PROVENANCE,
   CODE_DIRTY,
   FULL_REFRESH_NOTE,
   type RunOptions,
@@ -30,6 +29,7 @@ export {
   type RunEvent,
   type StepReport,
 } from './runner/run.ts';
+export { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export {

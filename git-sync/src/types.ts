@@ -1,5 +1,5 @@
 import type * as nodeFs from 'node:fs';
-import type { BranchMapping } from '@ratatouille/iceberg/lockstep';
+import { PROVENANCE, type BranchMapping } from '@ratatouille/iceberg/lockstep';
 import type { DataCatalog, MergeSource } from './catalog/data-catalog.ts';
 
 /** The node `fs` module (isomorphic-git takes the same object). Injected so tests can swap it. */
@@ -124,8 +124,8 @@ export const PROPS = {
 
 /** Commit properties the engine writes on the merge commit of each `rat run`: which code produced the data. */
 export const RUN_PROPS = {
-  runId: 'rat.run-id',
-  codeCommit: 'rat.code-commit',
+  runId: PROVENANCE.runId,
+  codeCommit: PROVENANCE.codeCommit,
   /** `true` when the run's working tree had uncommitted changes: its data is not `codeCommit`'s. */
-  codeDirty: 'rat.code-dirty',
+  codeDirty: PROVENANCE.codeDirty,
 } as const;

@@ -6,6 +6,7 @@
  */
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import type { TableMetadata } from '@ratatouille/iceberg';
+import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import { rememberStorage } from '../iceberg/files.ts';
 import { registerTableView } from '../iceberg/reader.ts';
 import { lit, type SqlRunner } from '../sql/sql-runner.ts';
@@ -75,7 +76,7 @@ function runsInAncestry(md: TableMetadata): Set<string> {
   for (let guard = 0; id !== null && id !== undefined && guard < byId.size; guard++) {
     const s = byId.get(String(id));
     if (!s) break;
-    const run = s.summary['rat.run-id'];
+    const run = s.summary[PROVENANCE.runId];
     if (run) runs.add(String(run));
     id = s['parent-snapshot-id'] ?? null;
   }

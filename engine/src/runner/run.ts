@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import { FULL_REFRESH_PROPERTY, derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
@@ -27,20 +28,14 @@ import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 export const RUNS_TABLE = '_rat.runs';
 /** Prefix of the temporary branch each run builds on. */
 export const RUN_BRANCH_PREFIX = 'rat-run-';
-/**
- * Snapshot summary properties of the tables a run writes, beside `rat.run-id` and `rat.code-commit`: the model
- * (`silver.orders`), its file, and its inputs (the tables a SQL model reads, comma-separated; a source's landing path).
- */
-export const PROVENANCE = { model: 'rat.model', modelFile: 'rat.model-file', inputs: 'rat.inputs' } as const;
-
 /** Set to `true` beside `rat.code-commit` when the run's working tree differed from that commit. */
-export const CODE_DIRTY = 'rat.code-dirty';
+export const CODE_DIRTY = PROVENANCE.codeDirty;
 
 /** The provenance every snapshot and the merge commit of a run carry. */
 function runProperties(runId: string, o: RunOptions): Record<string, string> {
   return {
-    'rat.run-id': runId,
-    'rat.code-commit': o.codeCommit ?? '',
+    [PROVENANCE.runId]: runId,
+    [PROVENANCE.codeCommit]: o.codeCommit ?? '',
     ...(o.codeDirty ? { [CODE_DIRTY]: 'true' } : {}),
   };
 }

@@ -1,12 +1,9 @@
 import { currentSnapshot } from '@ratatouille/iceberg';
+import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import type { AppContext } from '../../app-context.ts';
 import type { ContentKey, VersionStore } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
 
-/** Snapshot summary properties the engine writes on every table a model produces (engine/src/runner/run.ts). */
-export const MODEL_PROPERTY = 'rat.model';
-/** Comma-separated tables a SQL model read; for an ingested source, its landing path instead. */
-export const INPUTS_PROPERTY = 'rat.inputs';
 /** The engine's own append-only tables (run records, file registry): a rebuild appends the source's rows. */
 export const ENGINE_NAMESPACE = '_rat';
 
@@ -43,9 +40,9 @@ async function isDerived(ctx: Deps, sourceHash: string, key: ContentKey): Promis
   try {
     const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
     const summary = currentSnapshot(md)?.summary ?? {};
-    if (summary[MODEL_PROPERTY] === undefined) return false;
+    if (summary[PROVENANCE.model] === undefined) return false;
     // An ingested source records its landing path as input: its data is not recomputable from tables.
-    const inputs = (summary[INPUTS_PROPERTY] ?? '').split(',').filter(Boolean);
+    const inputs = (summary[PROVENANCE.inputs] ?? '').split(',').filter(Boolean);
     for (const input of inputs) {
       const read = await ctx.store.getContent(sourceHash, { elements: input.split('.') });
       if (read?.type !== 'ICEBERG_TABLE') return false;
