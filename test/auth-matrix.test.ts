@@ -144,6 +144,8 @@ function pinnedCommitRoutes(teamHash: string, devHash: string): RouteCase[] {
     r('GET', `/api/v2/rat/graph?ref=${team(teamHash)}`, AUTHENTICATED),
     r('GET', `/api/v2/rat/graph?ref=${team(devHash)}`, READERS),
     r('GET', `/api/v2/rat/preview?ref=${team(devHash)}&key=db.t`, READERS),
+    r('GET', `/api/v2/rat/lineage?ref=${team(teamHash)}`, AUTHENTICATED),
+    r('GET', `/api/v2/rat/lineage?ref=${team(devHash)}`, READERS),
     // Both sides are read: guest may read team/x, not dev's head through it.
     r('GET', `/api/v2/rat/row-diff?from=${team(teamHash)}&to=${team(teamHash)}&key=db.t`, AUTHENTICATED),
     r('GET', `/api/v2/rat/row-diff?from=${team(teamHash)}&to=${team(devHash)}&key=db.t`, READERS),

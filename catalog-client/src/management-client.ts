@@ -7,6 +7,7 @@ import { gc, reclaimReleasedTable, reflog, releasedTables } from './management/m
 import { merge, transplant } from './management/merge.ts';
 import { revert } from './management/revert.ts';
 import { rowDiff } from './management/row-diff.ts';
+import { lineage } from './management/lineage.ts';
 import {
   assignReference,
   createReference,
@@ -27,6 +28,7 @@ export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { Comparison } from './management/history.ts';
 export type { RowDiff, RowDiffSide, RowText } from './management/row-diff.ts';
+export type { Lineage, LineageTable } from './management/lineage.ts';
 export type { ReferenceListing, ReferenceMetadata } from './management/references.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { RevertOptions, RevertResponse } from './management/revert.ts';
@@ -166,6 +168,11 @@ export class ManagementClient {
   /** Ratatouille extension: the rows of one table that differ between two references. */
   rowDiff(...a: Args<typeof rowDiff>) {
     return rowDiff(this.transport, ...a);
+  }
+
+  /** Ratatouille extension: which models produced the tables of a reference, from what, and what reads them. */
+  lineage(...a: Args<typeof lineage>) {
+    return lineage(this.transport, ...a);
   }
 
   /** Branch-aware garbage collection of the warehouses (`rat gc`); `dryRun` lists without deleting. */

@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   hook: () => import('./hook.ts'),
   hooks: () => import('./hooks.ts'),
   init: () => import('./init.ts'),
+  lineage: () => import('./lineage.ts'),
   log: () => import('./log.ts'),
   login: () => import('./login.ts'),
   merge: () => import('./merge.ts'),

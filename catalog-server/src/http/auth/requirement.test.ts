@@ -199,6 +199,7 @@ describe('what a request needs', () => {
       acts(['read', 'dev'], ['read', 'main']),
     );
     assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/api/v2/rat/lineage', {}, { ref: 'dev' }), acts(['read', 'dev']));
     assert.deepEqual(
       req('GET', '/api/v2/rat/row-diff', {}, { from: 'main', to: 'dev', key: 'a.b' }),
       acts(['read', 'main'], ['read', 'dev']),

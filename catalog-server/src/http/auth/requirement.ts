@@ -174,6 +174,8 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
   if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
   if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/rat/row-diff' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
+  // Reads every table's metadata on the reference: reference-wide, as the preview.
+  if (lower === '/rat/lineage' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     // Reads name no reference up front: the service leaves out the links whose data commit the caller may not read.
     if (READS.has(m)) return { kind: 'authenticated' };

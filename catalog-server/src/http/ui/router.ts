@@ -1,7 +1,7 @@
 /**
  * Read-only endpoints under `/api/v2/rat/` that the web UI needs beyond Nessie's API: the commit graph across
- * parents and branches, ahead/behind counts between two references, a table's first rows and the rows two
- * references' versions of a table differ in. References go in the query string
+ * parents and branches, ahead/behind counts between two references, a table's first rows, the rows two
+ * references' versions of a table differ in, and which pipeline models produced a reference's tables from what. References go in the query string
  * (`ref=feature%2Fx`, `main@<hash>`, a bare hash), resolved like every `{ref}`.
  */
 import { Router } from 'express';
@@ -11,6 +11,7 @@ import { commitGraphOf } from '../../service/history/graph.ts';
 import { compareRefs } from '../../service/history/ahead-behind.ts';
 import { previewTable } from '../../service/preview/table-preview.ts';
 import { diffTableRows } from '../../service/preview/table-row-diff.ts';
+import { tableLineage } from '../../service/lineage/table-lineage.ts';
 import { commitMetaJson } from '../management/serialize.ts';
 import { parseContentKey } from '../../service/management/content-key.ts';
 
@@ -52,6 +53,8 @@ const rowDiffQuery = z.object({
     .transform((v) => (v === undefined ? undefined : v.split(',').filter((c) => c.length > 0))),
 });
 
+const lineageQuery = z.object({ ref: z.string().min(1) });
+
 export function uiSupportRouter(ctx: AppContext): Router {
   const { store } = ctx;
   const router = Router();
@@ -90,6 +93,12 @@ export function uiSupportRouter(ctx: AppContext): Router {
     const q = rowDiffQuery.parse(req.query);
     const opts = { limit: q.limit, keyColumns: q['key-columns'], maxRows: ctx.rowDiffMaxRows };
     res.json(await diffTableRows(ctx, q.from, q.to, parseContentKey(q.key), opts));
+  });
+
+  /** `GET /rat/lineage?ref=main` — which models wrote the reference's tables, what they read, what reads them. */
+  router.get('/lineage', async (req, res) => {
+    const q = lineageQuery.parse(req.query);
+    res.json(await tableLineage(ctx, q.ref));
   });
 
   return router;

@@ -1,0 +1,76 @@
+import { currentSnapshot } from '@ratatouille/iceberg';
+import type { AppContext } from '../../app-context.ts';
+import type { Content, ContentKey } from '../../store/types.ts';
+import { readTableMetadata } from '../iceberg/metadata-io.ts';
+import { formatContentKey } from '../management/content-key.ts';
+import { lineageGraph, type LineageNode, type TableRecord } from './lineage-graph.ts';
+
+/** Tables one answer reads at most: a reference with more is answered for the first ones in key order. */
+export const LINEAGE_MAX_TABLES = 10_000;
+/** Metadata files read at once (each from the parsed-metadata cache when it holds them). */
+const READS_AT_ONCE = 16;
+
+export interface TableLineage {
+  ref: string;
+  hash: string;
+  tables: LineageNode[];
+  truncated: boolean;
+  /** Tables whose metadata could not be read (moved, deleted behind the catalog): their provenance is unknown. */
+  unreadable: string[];
+}
+
+type Deps = Pick<AppContext, 'store' | 'warehouse' | 'warehouses' | 'locations'>;
+
+/**
+ * The lineage of the tables on a reference (see `lineageGraph`): lists its Iceberg tables (at most
+ * {@link LINEAGE_MAX_TABLES}, then `truncated`) and reads each one's current snapshot summary from its metadata file,
+ * through the catalog's storage and metadata cache. Only reads.
+ *
+ * @example (await tableLineage(ctx, 'main')).tables.map((t) => t.key) // ['bronze.orders', 'silver.orders', …]
+ */
+export async function tableLineage(ctx: Deps, refSpec: string): Promise<TableLineage> {
+  const at = await ctx.store.resolve(refSpec);
+  const entries: Array<{ key: ContentKey; content: Content }> = [];
+  let token: string | undefined;
+  let truncated = false;
+  do {
+    const page = await ctx.store.listEntries(at.hash, {
+      types: ['ICEBERG_TABLE'],
+      withContent: true,
+      maxRecords: 1000,
+      pageToken: token,
+    });
+    for (const e of page.items) {
+      if (entries.length === LINEAGE_MAX_TABLES) {
+        truncated = true;
+        break;
+      }
+      if (e.content) entries.push({ key: e.key, content: e.content });
+    }
+    token = truncated ? undefined : page.token;
+  } while (token);
+
+  const records: TableRecord[] = [];
+  const unreadable: string[] = [];
+  for (let i = 0; i < entries.length; i += READS_AT_ONCE) {
+    const batch = entries.slice(i, i + READS_AT_ONCE);
+    records.push(
+      ...(await Promise.all(
+        batch.map(async ({ key, content }): Promise<TableRecord> => {
+          const text = formatContentKey(key);
+          const record: TableRecord = { key: text, elements: key.elements, snapshot: null };
+          if (content.type !== 'ICEBERG_TABLE') return record;
+          try {
+            const s = currentSnapshot(await readTableMetadata(ctx, content.metadataLocation, { copy: false }));
+            if (s)
+              record.snapshot = { id: String(s['snapshot-id']), timestampMs: s['timestamp-ms'], summary: s.summary };
+          } catch {
+            unreadable.push(text);
+          }
+          return record;
+        }),
+      )),
+    );
+  }
+  return { ref: refSpec, hash: at.hash, tables: lineageGraph(records), truncated, unreadable: unreadable.sort() };
+}
