@@ -28,7 +28,7 @@ export type { Entry } from './management/contents.ts';
 export type { DiffEntry } from './management/diff.ts';
 export type { Comparison } from './management/history.ts';
 export type { RowDiff, RowDiffSide, RowText } from './management/row-diff.ts';
-export type { Lineage, LineageTable } from './management/lineage.ts';
+export { lineageDepths, type Lineage, type LineageTable } from './management/lineage.ts';
 export type { ReferenceListing, ReferenceMetadata } from './management/references.ts';
 export type { MergeBehavior, MergeOptions, MergeResponse } from './management/merge.ts';
 export type { RevertOptions, RevertResponse } from './management/revert.ts';

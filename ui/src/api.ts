@@ -5,8 +5,8 @@
  * session (back to the sign-in page).
  */
 import { ManagementClient, ManagementApiError } from '@ratatouille/catalog-client/management';
-import type { CommitMeta, Reference, RowDiff } from '@ratatouille/catalog-client/management';
-export type { RowDiff, RowText } from '@ratatouille/catalog-client/management';
+import type { CommitMeta, Lineage, Reference, RowDiff } from '@ratatouille/catalog-client/management';
+export type { Lineage, LineageTable, RowDiff, RowText } from '@ratatouille/catalog-client/management';
 import { parseJson } from '@ratatouille/iceberg/json';
 import { exactIds, type Exact } from './lib/exact-json.ts';
 import type { TableMetadataView } from './lib/table-metadata.ts';
@@ -231,6 +231,14 @@ export function rowDiff(
   opts: { limit?: number; keyColumns?: string[] } = {},
 ): Promise<RowDiff> {
   return management.rowDiff(from, to, { elements: key }, opts);
+}
+
+/**
+ * Which pipeline models wrote the tables of `ref`, from which tables and landing paths, and which tables read them:
+ * the whole reference in one answer (`truncated` when it holds more tables than the server reads for one).
+ */
+export function lineage(ref: string): Promise<Lineage> {
+  return management.lineage(ref);
 }
 
 /** Every branch and tag, in pages of 5,000 (the typed client's default pages of 250 take 40 round trips for 10,000). */

@@ -10,6 +10,7 @@ import { TablePage } from './pages/table.tsx';
 import { ViewPage } from './pages/view.tsx';
 import { FunctionPage } from './pages/function.tsx';
 import { RunPage, RunsPage } from './pages/runs.tsx';
+import { LineagePage } from './pages/lineage.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { ErrorBox, Loading, NotFound } from './components/status.tsx';
 import { PageErrorBoundary } from './components/error-boundary.tsx';
@@ -46,6 +47,7 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/runs(?:\/([^/]+))?\/?$/, render: ([ref]) => <RunsPage refName={ref ?? 'main'} /> },
   { pattern: /^\/runs\/([^/]+)\/([^/]+)\/?$/, render: ([ref, id]) => <RunPage refName={ref!} runId={id!} /> },
+  { pattern: /^\/lineage(?:\/([^/]+))?\/?$/, render: ([ref]) => <LineagePage refName={ref ?? 'main'} /> },
   { pattern: /^\/diff\/?$/, render: (_m, q) => <DiffPage from={q.get('from') ?? 'main'} to={q.get('to') ?? ''} /> },
   {
     pattern: /^\/merge\/?$/,
@@ -58,6 +60,7 @@ const NAV = [
   { href: '/history/main', label: 'History', match: /^\/(history|commits)/ },
   { href: '/tables/main', label: 'Tables', match: /^\/(tables|views|functions)/ },
   { href: '/runs/main', label: 'Runs', match: /^\/runs/ },
+  { href: '/lineage/main', label: 'Lineage', match: /^\/lineage/ },
   { href: '/diff', label: 'Diff', match: /^\/diff/ },
   { href: '/merge', label: 'Merge', match: /^\/merge/ },
 ];

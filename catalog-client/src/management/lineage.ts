@@ -49,3 +49,32 @@ export interface Lineage {
 export function lineage(t: ManagementTransport, ref: string): Promise<Lineage> {
   return t.request('GET', `/rat/lineage${query({ ref })}`);
 }
+
+/**
+ * Each table's depth in a lineage: 0 for a table that reads no listed table, else one more than the deepest listed
+ * table it reads; what the CLI orders by and the web UI draws columns by. Inputs that are not listed and a table's
+ * reads of itself add nothing; a cycle (no pipeline writes one, but a summary could claim it) adds no depth where it
+ * closes, so the walk ends. Pure.
+ *
+ * @example lineageDepths([{ key: 'a', inputs: [] }, { key: 'b', inputs: ['a'] }]) // Map { 'a' => 0, 'b' => 1 }
+ */
+export function lineageDepths(tables: ReadonlyArray<Pick<LineageTable, 'key' | 'inputs'>>): Map<string, number> {
+  const byKey = new Map(tables.map((t) => [t.key, t]));
+  const depths = new Map<string, number>();
+  const onPath = new Set<string>();
+  const depth = (key: string): number => {
+    const known = depths.get(key);
+    if (known !== undefined) return known;
+    if (onPath.has(key)) return -1;
+    onPath.add(key);
+    let d = 0;
+    for (const input of byKey.get(key)!.inputs) {
+      if (input !== key && byKey.has(input)) d = Math.max(d, depth(input) + 1);
+    }
+    onPath.delete(key);
+    depths.set(key, d);
+    return d;
+  };
+  for (const key of [...byKey.keys()].sort()) depth(key);
+  return depths;
+}

@@ -1,4 +1,4 @@
-import type { LineageTable } from '@ratatouille/catalog-client';
+import { lineageDepths, type LineageTable } from '@ratatouille/catalog-client';
 import { short } from '../management.ts';
 
 /**
@@ -8,7 +8,7 @@ import { short } from '../management.ts';
  * @example lineageText(lineage.tables) // "bronze.orders  bronze/orders.yml  run … code 1a2b3c4d5e6f\n  from  landing/…"
  */
 export function lineageText(tables: readonly LineageTable[]): string {
-  const depth = depths(tables);
+  const depth = lineageDepths(tables);
   const ordered = [...tables].sort((a, b) => depth.get(a.key)! - depth.get(b.key)! || (a.key < b.key ? -1 : 1));
   return ordered
     .map((t) => {
@@ -22,27 +22,6 @@ export function lineageText(tables: readonly LineageTable[]): string {
       return `${lines.join('\n')}\n`;
     })
     .join('');
-}
-
-/** How far each table is from the tables that read nothing here (0), along its deepest input. */
-function depths(tables: readonly LineageTable[]): Map<string, number> {
-  const byKey = new Map(tables.map((t) => [t.key, t]));
-  const out = new Map<string, number>();
-  const visiting = new Set<string>();
-  const depthOf = (key: string): number => {
-    const known = out.get(key);
-    if (known !== undefined) return known;
-    // A cycle (two models reading each other through renamed tables) is cut rather than followed forever.
-    if (visiting.has(key)) return 0;
-    visiting.add(key);
-    const inputs = byKey.get(key)?.inputs ?? [];
-    const d = inputs.length ? 1 + Math.max(...inputs.map(depthOf)) : 0;
-    visiting.delete(key);
-    out.set(key, d);
-    return d;
-  };
-  for (const t of tables) depthOf(t.key);
-  return out;
 }
 
 /**

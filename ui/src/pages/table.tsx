@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { loadTable, previewTable } from '../api.ts';
 import { keyElements } from '../lib/key-text.ts';
 import { icebergRef } from '../lib/ref-arg.ts';
@@ -8,13 +9,17 @@ import { Link, seg } from '../router.tsx';
 import { ErrorBox, Loading } from '../components/status.tsx';
 import { IdentityCard, PropertyList, SchemaGrid } from '../components/object-details.tsx';
 import { ValueCell } from '../components/value-cell.tsx';
+import { TableLineage } from '../components/table-lineage.tsx';
 
 const fmtBytes = (v: string | undefined) => {
   const n = Number(v ?? 0);
   return n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 };
 
-/** One table at a ref: schema, partition spec, sort order, properties, snapshot timeline, and a data preview. */
+/**
+ * One table at a ref: its lineage (when a pipeline model wrote or reads it), schema, partition spec, sort order,
+ * properties, snapshot timeline, and a data preview.
+ */
 export function TablePage({ refName, keyParam }: { refName: string; keyParam: string }) {
   const key = keyElements(keyParam);
   const md = useAsync(() => loadTable(icebergRef(refName), key.slice(0, -1), key.at(-1)!), [refName, keyParam]);
@@ -25,14 +30,19 @@ export function TablePage({ refName, keyParam }: { refName: string; keyParam: st
       </h1>
       {md.error !== undefined && <ErrorBox error={md.error} />}
       {!md.data && !md.error && <Loading what="table" />}
-      {md.data && <TableDetails md={md.data} />}
+      {md.data && (
+        <TableDetails md={md.data}>
+          <TableLineage refName={refName} tableKey={key} />
+        </TableDetails>
+      )}
       <h2>Data preview</h2>
       <DataPreview refName={refName} tableKey={key} />
     </section>
   );
 }
 
-function TableDetails({ md }: { md: TableMetadataView }) {
+/** The table's metadata; `children` (its lineage) go right below its identity. */
+function TableDetails({ md, children }: { md: TableMetadataView; children?: ReactNode }) {
   const schema = currentSchema(md);
   const spec = md['partition-specs'].find((s) => s['spec-id'] === md['default-spec-id']);
   const order = md['sort-orders'].find((o) => o['order-id'] === md['default-sort-order-id']);
@@ -51,6 +61,7 @@ function TableDetails({ md }: { md: TableMetadataView }) {
           <code className="current-snapshot">{currentSnapshotId(md) ?? 'none'}</code>
         </dd>
       </IdentityCard>
+      {children}
       <h2>Schema {schema && <span className="muted">(id {schema['schema-id']})</span>}</h2>
       <SchemaGrid schema={schema} />
       <h2>Partition spec</h2>

@@ -47,7 +47,8 @@ export function TablesPage({ refName }: { refName: string }) {
       <h1>Tables on {refName}</h1>
       <p className="muted">
         {tree.data.count}
-        {tree.data.more ? '+' : ''} namespaces, tables and views
+        {tree.data.more ? '+' : ''} namespaces, tables and views ·{' '}
+        <Link href={`/lineage/${seg(refName)}`}>lineage</Link>
       </p>
       <div className="card tree" aria-label="Namespace tree">
         <NodeList node={tree.data.root} refName={refName} />
