@@ -9,7 +9,7 @@
 export { resolveDataRef, type DataRefResolution } from './resolve-data-ref.ts';
 export { dataBranchFor, type BranchMapping } from '@ratatouille/iceberg/lockstep';
 export { connectionEnv, type ConnectionSettings } from './connection-env.ts';
-export { openGitSync, type OpenGitSyncOptions } from './open-git-sync.ts';
+export { openGitSync, openRepo, type OpenGitSyncOptions } from './open-git-sync.ts';
 
 export { readProjectConfig } from './config/read-project-config.ts';
 export {

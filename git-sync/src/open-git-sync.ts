@@ -6,6 +6,7 @@ import { readProjectConfig } from './config/read-project-config.ts';
 import { NotAGitRepositoryError } from './errors/index.ts';
 import { readCommonDir } from './git/git-paths.ts';
 import type { FsModule, GitSyncIO, Reporter } from './types.ts';
+import type { RepoIO } from './git/repo.ts';
 
 export interface OpenGitSyncOptions {
   fs: FsModule;
@@ -31,17 +32,8 @@ export interface OpenGitSyncOptions {
  */
 export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> {
   const cwd = path.resolve(opts.cwd ?? process.cwd());
-  let dir: string;
-  try {
-    dir = await git.findRoot({ fs: opts.fs, filepath: cwd });
-  } catch {
-    throw new NotAGitRepositoryError(cwd);
-  }
-  const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
-  // A linked worktree's git dir names the main repository's in `commondir` (refs, objects, hooks and the clone-wide
-  // rat state live there); a submodule's and a main checkout's do not.
-  const commonDir = readCommonDir(opts.fs, gitdir);
-  const dirs = { fs: opts.fs, dir, gitdir, ...(commonDir ? { commonDir } : {}) };
+  const dirs = await openRepo(opts);
+  const { dir, gitdir, commonDir } = dirs;
   const projectDir =
     (!opts.followedProject && nearestProjectDir(opts.fs, dir, cwd)) || (await followedProjectDir(dirs));
   const config = await readProjectConfig({ fs: opts.fs, dir: projectDir, env: opts.env ?? {} });
@@ -70,6 +62,28 @@ export async function openGitSync(opts: OpenGitSyncOptions): Promise<GitSyncIO> 
         ),
     },
   };
+}
+
+/**
+ * The git repository around `cwd` (default the process's), without the project's config: its work tree's root, its
+ * git dir and, for a linked worktree, the common dir. For what needs only git (a repository without `rat.yaml`
+ * included); `openGitSync` adds the project.
+ *
+ * @example const repo = await openRepo({ fs }); await workingTreeChanges(repo, 'main')
+ */
+export async function openRepo(opts: Pick<OpenGitSyncOptions, 'fs' | 'cwd' | 'gitDir'>): Promise<RepoIO> {
+  const cwd = path.resolve(opts.cwd ?? process.cwd());
+  let dir: string;
+  try {
+    dir = await git.findRoot({ fs: opts.fs, filepath: cwd });
+  } catch {
+    throw new NotAGitRepositoryError(cwd);
+  }
+  const gitdir = opts.gitDir ? path.resolve(cwd, opts.gitDir) : await linkedGitDir(opts.fs, dir);
+  // A linked worktree's git dir names the main repository's in `commondir` (refs, objects, hooks and the clone-wide
+  // rat state live there); a submodule's and a main checkout's do not.
+  const commonDir = readCommonDir(opts.fs, gitdir);
+  return { fs: opts.fs, dir, gitdir, ...(commonDir ? { commonDir } : {}) };
 }
 
 /**

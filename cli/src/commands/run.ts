@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
 import { wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
+import { selectorState } from './run-state.ts';
 import {
   dataBranchFor,
   defaultProjectConfig,
@@ -247,6 +248,7 @@ interface RunFlags {
   threads?: number;
   memoryLimit?: string;
   fullRefresh?: boolean;
+  state?: string;
   json?: boolean;
 }
 
@@ -279,17 +281,28 @@ export function register(program: Command): void {
       '--full-refresh',
       'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
     )
+    .option(
+      '--state <rev>',
+      'what state:modified compares the models with: a git branch, tag or commit (default: the code of the last run)',
+    )
     .option('--json', 'print the run report (or the plan, with --dry-run) as JSON for scripts')
     .addHelpText(
       'after',
       '\nExamples:\n  rat run                      # everything, on the data branch of this git branch\n' +
-        '  rat run +gold.revenue --dry-run\n  rat run silver.orders+ --full-refresh\n  rat run --branch dev --json',
+        '  rat run +gold.revenue --dry-run\n  rat run silver.orders+ --full-refresh\n' +
+        '  rat run state:modified+            # models changed since the last run, and what reads them\n' +
+        '  rat run state:modified+ --state main\n  rat run --branch dev --json',
     )
     .action(async (selector: string[], o: RunFlags) => {
       const sel = selector.join(' ') || undefined;
       if (o.json) {
         await printJsonOutcome(async () => {
           const t = await resolveEngineTarget({ ...o, read: o.dryRun });
+          const rs = await selectorState(t, sel, o.state);
+          const stateJson = rs && { baseline: rs.baseline, modified: [...rs.state.modified].sort() };
+          const p = dryRun(t.project, sel, rs?.state);
+          if (!o.dryRun && p.steps.length === 0)
+            return { branch: t.branch, status: 'nothing-to-run', state: stateJson };
           if (!o.dryRun) {
             const warning = uncommittedWarning(t);
             if (warning) console.error(warning);
@@ -298,6 +311,7 @@ export function register(program: Command): void {
               server: t.server,
               branch: t.branch,
               selector: sel,
+              state: rs?.state,
               codeCommit: t.codeCommit,
               codeDirty: !!warning,
               threads: o.threads,
@@ -307,10 +321,10 @@ export function register(program: Command): void {
             const { result } = await linkRunToHead(t, report);
             return { ...report, codeLink: result, cleanedRunBranches: await cleanKeptRuns(t) };
           }
-          const p = dryRun(t.project, sel);
           return {
             branch: t.branch,
             server: t.server,
+            ...(stateJson ? { state: stateJson } : {}),
             steps: p.steps.map((m) => ({
               id: m.id,
               kind: m.kind,
@@ -324,8 +338,17 @@ export function register(program: Command): void {
       }
       const t = await resolveEngineTarget({ ...o, read: o.dryRun });
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
+      const rs = await selectorState(t, sel, o.state);
+      if (rs) {
+        const names = [...rs.state.modified].sort();
+        console.log(`state:modified since ${rs.baseline}: ${names.length ? names.join(', ') : 'no model changed'}`);
+      }
+      const p = dryRun(t.project, sel, rs?.state);
+      if (p.steps.length === 0) {
+        console.log('nothing to run: the selection is empty');
+        return;
+      }
       if (o.dryRun) {
-        const p = dryRun(t.project, sel);
         p.steps.forEach((m, i) =>
           console.log(
             `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}${refreshesModel(m, o.fullRefresh) ? ' (full refresh)' : ''}  (${m.file})`,
@@ -341,6 +364,7 @@ export function register(program: Command): void {
         server: t.server,
         branch: t.branch,
         selector: sel,
+        state: rs?.state,
         codeCommit: t.codeCommit,
         codeDirty: !!warning,
         onEvent: progressPrinter(),

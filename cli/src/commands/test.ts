@@ -3,6 +3,15 @@ import { serverOption } from '../server-url.ts';
 import { runPipeline, type RunEvent } from '@ratatouille/engine';
 import { printJsonOutcome, progressPrinter, resolveEngineTarget, type EngineTarget } from './run.ts';
 import { examples } from '../examples.ts';
+import { selectorState } from './run-state.ts';
+
+interface TestFlags {
+  branch?: string;
+  server?: string;
+  project?: string;
+  state?: string;
+  json?: boolean;
+}
 
 /** `rat test [selector]`: run only the data tests of the selected models on the data branch. */
 export function register(program: Command): void {
@@ -13,22 +22,26 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
+    .option('--state <rev>', 'what state:modified compares the models with (default: the code of the last run)')
     .option('--json', 'print the test outcomes as JSON for scripts')
     .addHelpText(
       'after',
       examples(
         'rat test                        # every model, on the data branch of this git branch',
         'rat test silver.orders --branch dev',
+        'rat test state:modified+         # models changed since the last run, and what reads them',
         'rat test --json',
       ),
     )
-    .action(async (selector: string[], o: { branch?: string; server?: string; project?: string; json?: boolean }) => {
+    .action(async (selector: string[], o: TestFlags) => {
+      const sel = selector.join(' ') || undefined;
       const testsOf = async (t: EngineTarget, onEvent?: (e: RunEvent) => void) =>
         runPipeline({
           project: t.project,
           server: t.server,
           branch: t.branch,
-          selector: selector.join(' ') || undefined,
+          selector: sel,
+          state: (await selectorState(t, sel, o.state))?.state,
           testsOnly: true,
           createBranch: false,
           onEvent,

@@ -81,6 +81,21 @@ describe('engine: pipeline loader and planner', () => {
     assert.throws(() => plan(p, 'nope.x'), { code: 'UNKNOWN_SELECTOR' });
   });
 
+  it('state:modified selects the models the state names, with + for up- and downstream; nothing changed is no error', () => {
+    const p = mk(shop);
+    const ids = (sel: string, modified: string[]) =>
+      plan(p, sel, { modified: new Set(modified) }).steps.map((m) => m.id);
+    assert.deepEqual(ids('state:modified', ['silver.orders']), ['silver.orders']);
+    assert.deepEqual(ids('state:modified+', ['silver.orders']), ['silver.orders', 'gold.revenue']);
+    assert.deepEqual(ids('+state:modified', ['silver.orders']), ['bronze.orders', 'silver.orders']);
+    assert.deepEqual(ids('state:modified bronze.customers', ['silver.orders']), ['bronze.customers', 'silver.orders']);
+    assert.deepEqual(ids('state:modified+', []), []);
+    assert.throws(
+      () => plan(p, 'state:modified+'),
+      (err: Error & { code?: string }) => err.code === 'UNKNOWN_SELECTOR' && /needs a baseline/.test(err.message),
+    );
+  });
+
   it('reports unknown refs with file and line', () => {
     const p = mk({ 'silver/a.sql': "SELECT 1\nFROM {{ ref('bronze.missing') }}" });
     assert.throws(

@@ -66,13 +66,22 @@ function globToRe(glob: string): RegExp {
   );
 }
 
+/** The selector term of the models whose files changed since a baseline (dbt's `state:modified`). */
+export const STATE_MODIFIED = 'state:modified';
+
+/** What `state:modified` selects: the models whose files changed since the baseline the caller compared against. */
+export interface SelectorState {
+  modified: ReadonlySet<string>;
+}
+
 /**
  * Selects models: `silver.orders` (one), `+gold.revenue` (with everything upstream), `bronze.orders+` (with
- * everything downstream), `bronze.*` / `bronze` (a layer, globs), several separated by spaces or commas; none = all.
+ * everything downstream), `bronze.*` / `bronze` (a layer, globs), `state:modified` (the models `state` names, dbt's
+ * name; none is no error), several separated by spaces or commas; none = all.
  *
  * @example plan(project, '+gold.revenue').steps.map((m) => m.id)
  */
-export function plan(project: Project, selector?: string): Plan {
+export function plan(project: Project, selector?: string, state?: SelectorState): Plan {
   if (project.models.size === 0) {
     // An empty plan would still commit a run record: a folder without models is a mistake to report, not a no-op.
     throw new PipelineError(
@@ -107,9 +116,19 @@ export function plan(project: Project, selector?: string): Plan {
       const up = term.startsWith('+');
       const down = term.endsWith('+') && term.length > 1;
       const core = term.replace(/^\+/, '').replace(/\+$/, '');
+      if (core === STATE_MODIFIED && !state) {
+        throw new PipelineError('UNKNOWN_SELECTOR', `${term} needs a baseline to compare the models' files with`, {
+          file: '',
+          line: 0,
+          detail: term,
+        });
+      }
       const re = globToRe(core.includes('.') ? core : `${core}.*`);
-      const matches = order.filter((m) => re.test(m.id) || m.id === core);
-      if (matches.length === 0) {
+      const matches =
+        core === STATE_MODIFIED
+          ? order.filter((m) => state!.modified.has(m.id))
+          : order.filter((m) => re.test(m.id) || m.id === core);
+      if (matches.length === 0 && core !== STATE_MODIFIED) {
         throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
           file: '',
           line: 0,

@@ -10,7 +10,7 @@ import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import { writeTable } from '../iceberg/writer.ts';
 import { compileWithSourceMap } from '../pipeline/compile.ts';
-import { plan as planSteps, type Plan } from '../pipeline/planner.ts';
+import { plan as planSteps, type Plan, type SelectorState } from '../pipeline/planner.ts';
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
@@ -63,6 +63,8 @@ export interface RunOptions {
   /** Target data branch (default `main`). */
   branch?: string;
   selector?: string;
+  /** What the selector's `state:modified` selects (the models whose files changed since a baseline). */
+  state?: SelectorState;
   /** Only run the data tests of the selected models (no build, no merge). */
   testsOnly?: boolean;
   codeCommit?: string;
@@ -124,8 +126,8 @@ export function newRunId(): string {
 }
 
 /** Plans without touching anything (for `--dry-run`). */
-export function dryRun(project: Project, selector?: string): Plan {
-  return planSteps(project, selector);
+export function dryRun(project: Project, selector?: string, state?: SelectorState): Plan {
+  return planSteps(project, selector, state);
 }
 
 async function buildStep(
@@ -246,7 +248,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   const branch = o.branch ?? 'main';
   const runId = newRunId();
   const started = new Date();
-  const plan = planSteps(o.project, o.selector);
+  const plan = planSteps(o.project, o.selector, o.state);
   const budget = o.memoryLimit ? parseMemoryLimit(o.memoryLimit) : undefined;
   const api = new BranchApi(o.server);
   // A pinned ref (`main@<hash>`, a detached checkout's data) can be tested, never built on.

@@ -1,0 +1,133 @@
+/**
+ * `rat run state:modified+` (dbt's slim CI) with the real CLI, real git and a real server: the models whose files
+ * changed since the code of the branch's last run (or since `--state <rev>`), and what reads them, are all a run
+ * builds; edits, staged or not, and new files count; nothing changed runs nothing.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManagementClient } from '@ratatouille/catalog-client';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { runRat } from './support/rat-cli.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+describe('engine: rat run state:modified+ (real git, real CLI, real server)', function () {
+  this.timeout(600_000);
+  let server: TestServer;
+  let dir: string;
+  let first = '';
+
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, ...IDENTITY }, encoding: 'utf8' }).trim();
+  const rat = (...args: string[]) => runRat(dir, [...args, '--server', server.url]);
+  const plan = async (...args: string[]) => {
+    const r = await rat('run', '--dry-run', '--json', ...args);
+    assert.equal(r.code, 0, r.out);
+    const json = JSON.parse(r.stdout) as {
+      steps: Array<{ id: string }>;
+      state?: { baseline: string; modified: string[] };
+    };
+    return { steps: json.steps.map((s) => s.id), state: json.state };
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-state-'));
+    cpSync(path.join(root, 'examples', 'shop'), dir, { recursive: true });
+    rmSync(path.join(dir, 'rat.yaml'));
+    git('init', '-q', '-b', 'sm');
+    git('add', '.');
+    git('commit', '-q', '-m', 'shop');
+    first = git('rev-parse', 'HEAD');
+    const r = await rat('run');
+    assert.equal(r.code, 0, r.out);
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nothing changed since the last run: an empty selection, and a run that runs nothing', async () => {
+    const p = await plan('state:modified+');
+    assert.deepEqual(p.steps, []);
+    assert.deepEqual(p.state?.modified, []);
+    assert.match(p.state!.baseline, new RegExp(`the code of run \\S+ on sm \\(${first.slice(0, 12)}\\)`));
+    const heads = (await new ManagementClient({ server: server.url }).getReference('sm')).hash;
+    const r = await rat('run', 'state:modified+');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /no model changed[\s\S]*nothing to run/);
+    assert.equal(
+      (await new ManagementClient({ server: server.url }).getReference('sm')).hash,
+      heads,
+      'no run recorded',
+    );
+  });
+
+  it('an edited model and everything that reads it, built and nothing else', async () => {
+    appendFileSync(path.join(dir, 'silver', 'orders.sql'), '-- reviewed\n');
+    const p = await plan('state:modified+');
+    assert.deepEqual(p.state?.modified, ['silver.orders']);
+    assert.deepEqual(p.steps, ['silver.orders', 'gold.fct_orders', 'gold.daily_revenue']);
+    assert.deepEqual((await plan('state:modified')).steps, ['silver.orders']);
+    const r = await rat('run', 'state:modified+', '--json');
+    assert.equal(r.code, 0, r.out);
+    const report = JSON.parse(r.stdout) as { status: string; steps: Array<{ step: string }> };
+    assert.equal(report.status, 'success');
+    assert.deepEqual(
+      report.steps.map((s) => s.step),
+      ['silver.orders', 'gold.fct_orders', 'gold.daily_revenue'],
+    );
+  });
+
+  it("compares with the last run's code once committed, counts new files, and with --state any revision", async () => {
+    git('commit', '-q', '-am', 'reviewed');
+    assert.equal((await rat('run')).code, 0);
+    assert.deepEqual((await plan('state:modified+')).steps, []);
+    writeFileSync(
+      path.join(dir, 'gold', 'big_orders.sql'),
+      "SELECT * FROM {{ ref('silver.orders') }} WHERE quantity > 2\n",
+    );
+    assert.deepEqual((await plan('state:modified+')).state?.modified, ['gold.big_orders']);
+    const since = await plan('state:modified+', '--state', first);
+    assert.deepEqual(since.state?.modified, ['gold.big_orders', 'silver.orders']);
+    assert.equal(since.state?.baseline, `git ${first}`);
+    assert.deepEqual(since.steps, ['silver.orders', 'gold.big_orders', 'gold.fct_orders', 'gold.daily_revenue']);
+    assert.deepEqual((await plan('state:modified', '--state', first.slice(0, 8))).steps, [
+      'silver.orders',
+      'gold.big_orders',
+    ]);
+    assert.deepEqual((await plan('+state:modified', '--state', 'sm')).steps, [
+      'bronze.orders',
+      'silver.orders',
+      'gold.big_orders',
+    ]);
+  });
+
+  it('a branch without a recorded run counts every model; a revision git lacks and --state alone are refused', async () => {
+    await new ManagementClient({ server: server.url }).createReference(
+      'fresh',
+      'BRANCH',
+      await new ManagementClient({ server: server.url }).getReference('main'),
+    );
+    const fresh = await plan('state:modified', '--branch', 'fresh');
+    assert.match(fresh.state!.baseline, /no successful run on fresh/);
+    assert.deepEqual(fresh.steps.slice().sort(), fresh.state!.modified);
+    assert.ok(fresh.state!.modified.includes('bronze.orders') && fresh.state!.modified.includes('gold.big_orders'));
+    const missing = await rat('run', 'state:modified+', '--state', 'nope', '--dry-run');
+    assert.equal(missing.code, 1, missing.out);
+    assert.match(missing.out, /git revision nope is not a commit of this repository/);
+    const alone = await rat('run', '--state', 'sm', '--dry-run');
+    assert.equal(alone.code, 1, alone.out);
+    assert.match(alone.out, /--state is the baseline of the state:modified selector/);
+  });
+});
