@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import yaml from 'js-yaml';
 
 /**
  * A commander parser for a whole-number option, so that `--depth abc` is refused as a usage error naming the option
@@ -16,4 +17,22 @@ export function wholeNumber(min: number, max?: number): (value: string) => numbe
     }
     return n;
   };
+}
+
+/**
+ * A commander parser for `--vars`: a YAML (or JSON) mapping of variable names to values, as dbt's `--vars` takes it.
+ *
+ * @example runVarsOption("{start: '2024-01-01', limit: 10}") // → { start: '2024-01-01', limit: 10 }
+ */
+export function runVarsOption(value: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = yaml.load(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`Not YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new InvalidArgumentError("Give a mapping of names to values, such as '{start: 2024-01-01, limit: 10}'.");
+  }
+  return doc as Record<string, unknown>;
 }

@@ -51,6 +51,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         codeCommit: req.codeCommit,
         createBranch: false,
         fullRefresh,
+        vars: io.config.vars,
         onEvent: (e) => {
           if (e.type === 'step-end') io.report.info(`  rebuilt ${e.step}${e.note ? ` (${e.note})` : ''}`);
         },

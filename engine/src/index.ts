@@ -10,6 +10,7 @@ export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/r
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
+export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
 export { plan, buildOrder, STATE_MODIFIED, type Plan, type SelectorState } from './pipeline/planner.ts';
 export { ingest, REGISTRY_TABLE, RejectedRowsError, ChangedFileError } from './runner/ingest.ts';
 export { listFiles } from './runner/landing-files.ts';
@@ -23,13 +24,14 @@ export {
   RUNS_TABLE,
   RUN_BRANCH_PREFIX,
   CODE_DIRTY,
-  FULL_REFRESH_NOTE,
+  VARS_PROPERTY,
   type RunOptions,
   type RunReport,
   type RunEvent,
   type StepReport,
 } from './runner/run.ts';
 export { PROVENANCE } from '@ratatouille/iceberg/lockstep';
+export { FULL_REFRESH_NOTE } from './runner/build-step.ts';
 export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export {

@@ -35,6 +35,8 @@ export interface ProjectConfig {
    * `rat run` deletes older ones. Unset: kept until `rat runs clean`.
    */
   keepFailedRuns?: string;
+  /** `vars` in rat.yaml: the pipelines' variables (`{{ var('name') }}`), which `rat run --vars` overrides. */
+  vars: Record<string, unknown>;
 }
 
 /** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */

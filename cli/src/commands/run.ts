@@ -15,7 +15,7 @@ import {
 } from '@ratatouille/engine';
 import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
-import { wholeNumber } from '../options.ts';
+import { runVarsOption, wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
 import { selectorState } from './run-state.ts';
 import {
@@ -45,6 +45,8 @@ export interface EngineTarget {
   why: string;
   /** `runs.keepFailed` of the project config, when set. */
   keepFailedRuns?: string;
+  /** `vars` of the project config (none without one). */
+  vars: Record<string, unknown>;
 }
 
 const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
@@ -71,7 +73,9 @@ export async function resolveEngineTarget(o: {
   let uncommitted: string[] = [];
   let git: GitSyncIO | undefined;
   let codeDataBranch: string | undefined;
-  let configured: { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string } | undefined;
+  let configured:
+    | { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string; vars: Record<string, unknown> }
+    | undefined;
   let why = '--branch';
   try {
     const io = await openGitSync({ fs, env: process.env });
@@ -80,6 +84,7 @@ export async function resolveEngineTarget(o: {
       pipelinesDir: io.config.pipelinesDir,
       root: io.projectDir ?? io.dir,
       keepFailedRuns: io.config.keepFailedRuns,
+      vars: io.config.vars,
     };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
@@ -143,6 +148,7 @@ export async function resolveEngineTarget(o: {
     project: loadProject(dir),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
+    vars: configured?.vars ?? {},
   };
 }
 
@@ -249,6 +255,7 @@ interface RunFlags {
   memoryLimit?: string;
   fullRefresh?: boolean;
   state?: string;
+  vars?: Record<string, unknown>;
   json?: boolean;
 }
 
@@ -280,6 +287,11 @@ export function register(program: Command): void {
     .option(
       '--full-refresh',
       'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
+    )
+    .option(
+      '--vars <yaml>',
+      "the pipelines' variables, over rat.yaml's vars: a YAML mapping such as '{start: 2024-01-01}'",
+      runVarsOption,
     )
     .option(
       '--state <rev>',
@@ -317,6 +329,7 @@ export function register(program: Command): void {
               threads: o.threads,
               memoryLimit: o.memoryLimit,
               fullRefresh: o.fullRefresh,
+              vars: { ...t.vars, ...o.vars },
             });
             const { result } = await linkRunToHead(t, report);
             return { ...report, codeLink: result, cleanedRunBranches: await cleanKeptRuns(t) };
@@ -371,6 +384,7 @@ export function register(program: Command): void {
         threads: o.threads,
         memoryLimit: o.memoryLimit,
         fullRefresh: o.fullRefresh,
+        vars: { ...t.vars, ...o.vars },
       });
       printReport(report);
       const { message } = await linkRunToHead(t, report);

@@ -4,12 +4,14 @@ import { runPipeline, type RunEvent } from '@ratatouille/engine';
 import { printJsonOutcome, progressPrinter, resolveEngineTarget, type EngineTarget } from './run.ts';
 import { examples } from '../examples.ts';
 import { selectorState } from './run-state.ts';
+import { runVarsOption } from '../options.ts';
 
 interface TestFlags {
   branch?: string;
   server?: string;
   project?: string;
   state?: string;
+  vars?: Record<string, unknown>;
   json?: boolean;
 }
 
@@ -23,6 +25,7 @@ export function register(program: Command): void {
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .option('--state <rev>', 'what state:modified compares the models with (default: the code of the last run)')
+    .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
     .option('--json', 'print the test outcomes as JSON for scripts')
     .addHelpText(
       'after',
@@ -42,6 +45,7 @@ export function register(program: Command): void {
           branch: t.branch,
           selector: sel,
           state: (await selectorState(t, sel, o.state))?.state,
+          vars: { ...t.vars, ...o.vars },
           testsOnly: true,
           createBranch: false,
           onEvent,

@@ -12,7 +12,7 @@ import {
   type RefUse,
   type SourceConfig,
 } from './model.ts';
-import { compileWithSourceMap, REF_RE } from './compile.ts';
+import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 
 function lineAt(text: string, offset: number): number {
   let n = 1;
@@ -55,9 +55,9 @@ export function findRefs(sql: string, firstLine = 1): RefUse[] {
   return out;
 }
 
-/** Replaces `{{ ref(...) }}` with quoted identifiers and `{{ this }}` with the model's own table. */
-export function compileSql(sql: string, self: string): string {
-  return compileWithSourceMap(sql, self).sql;
+/** Replaces `{{ ref(...) }}` with quoted identifiers, `{{ this }}` with the model's own table and vars with values. */
+export function compileSql(sql: string, self: string, vars?: RunVars): string {
+  return compileWithSourceMap(sql, self, vars).sql;
 }
 
 const asList = (v: unknown): string[] =>

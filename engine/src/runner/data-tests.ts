@@ -1,6 +1,7 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { compileSql } from '../pipeline/loader.ts';
+import type { RunVars } from '../pipeline/compile.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { sqlName } from './tables.ts';
 
@@ -29,7 +30,7 @@ export function testName(t: DataTest): string {
 }
 
 /** The SELECT whose rows are a test's failures. */
-export function testSql(model: Model, t: DataTest): string {
+export function testSql(model: Model, t: DataTest, vars?: RunVars): string {
   const self = sqlName(model.id);
   const where = 'where' in t && t.where ? ` AND (${t.where})` : '';
   const whereOnly = 'where' in t && t.where ? ` WHERE ${t.where}` : '';
@@ -49,15 +50,15 @@ export function testSql(model: Model, t: DataTest): string {
         t.to,
       )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`;
     case 'sql':
-      return compileSql(t.sql, model.id);
+      return compileSql(t.sql, model.id, vars);
   }
 }
 
 /** Runs a model's data tests against the current views; never throws for a failing test. */
-export async function runTests(sql: SqlRunner, model: Model): Promise<TestOutcome[]> {
+export async function runTests(sql: SqlRunner, model: Model, vars?: RunVars): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
   for (const t of model.config.tests) {
-    const q = testSql(model, t);
+    const q = testSql(model, t, vars);
     try {
       const [{ n }] = await sql.query(`SELECT count(*) AS n FROM (${q})`);
       const failing = Number(n);

@@ -1,28 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
-import { FULL_REFRESH_PROPERTY, derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
+import { FULL_REFRESH_PROPERTY } from '@ratatouille/iceberg';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import { writeTable } from '../iceberg/writer.ts';
-import { compileWithSourceMap } from '../pipeline/compile.ts';
+import { runVarsJson, type RunVars } from '../pipeline/compile.ts';
 import { plan as planSteps, type Plan, type SelectorState } from '../pipeline/planner.ts';
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
-import { ingest } from './ingest.ts';
-import { transform } from './materialize.ts';
 import { runTests, type TestOutcome } from './data-tests.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
-import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, catalogFor, loadView, refreshView, tableIdent } from './tables.ts';
-import { sideLists } from '../iceberg/lineage-side-files.ts';
-import { refreshesModel, type FullRefresh } from './full-refresh.ts';
+import { catalogFor, refreshView, tableIdent } from './tables.ts';
+import type { FullRefresh } from './full-refresh.ts';
+import { buildStep, FULL_REFRESH_NOTE } from './build-step.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -63,6 +60,11 @@ export interface RunOptions {
   /** Target data branch (default `main`). */
   branch?: string;
   selector?: string;
+  /**
+   * The run's variables (`{{ var('name') }}` in models and SQL tests): `vars:` of rat.yaml under `--vars`. The run's
+   * merge commit records them in `rat.vars` (JSON).
+   */
+  vars?: RunVars;
   /** What the selector's `state:modified` selects (the models whose files changed since a baseline). */
   state?: SelectorState;
   /** Only run the data tests of the selected models (no build, no merge). */
@@ -130,95 +132,8 @@ export function dryRun(project: Project, selector?: string, state?: SelectorStat
   return planSteps(project, selector, state);
 }
 
-async function buildStep(
-  sql: SqlRunner,
-  catalog: IcebergRestClient,
-  project: Project,
-  m: Model,
-  ctx: { runId: string; properties: Record<string, string>; now: Date; ref: string; fullRefresh?: FullRefresh },
-): Promise<StepReport> {
-  const t0 = Date.now();
-  // Provenance on every snapshot the step writes: which model, from which code commit, reading which tables. It is
-  // what tells a merge that a table is derived (rebuilt from its inputs) rather than source data.
-  const properties = {
-    ...ctx.properties,
-    [PROVENANCE.model]: m.id,
-    [PROVENANCE.modelFile]: m.file,
-    [PROVENANCE.inputs]:
-      m.kind === 'source' ? m.source.path : [...new Set(m.refs.map((r) => r.target))].sort().join(','),
-  };
-  if (m.kind === 'source') {
-    const r = await ingest(sql, catalog, m.source.path, m.id, {
-      parser: m.source.format,
-      options: m.source.options,
-      columns: m.source.columns,
-      rename: m.source.rename,
-      onChange: m.source.onChange,
-      rejects: m.source.rejects,
-      uniqueKey: m.config.uniqueKey,
-      partitionBy: m.config.partitionBy,
-      onSchemaChange: m.config.onSchemaChange,
-      baseDir: project.dir,
-      runId: ctx.runId,
-      properties,
-    });
-    await refreshView(sql, catalog, m.id);
-    return {
-      step: m.id,
-      rows: r.rows,
-      files: r.files.filter((f) => f.status !== 'skipped').length,
-      skipped: r.files.filter((f) => f.status === 'skipped').length,
-      rejected: r.rejected,
-      ms: Date.now() - t0,
-      note: r.files.length === 0 ? 'no landing files' : undefined,
-    };
-  }
-  const inputs = new Map<string, TableMetadata>();
-  for (const ref of new Set(m.refs.map((r) => r.target))) {
-    const view = await loadView(sql, catalog, ref);
-    if (!view) throw new MissingTableError(ref, ctx.ref);
-    inputs.set(ref, view.metadata);
-  }
-  // Which input snapshots the model reads and which landing files they gained since its previous write: a merge
-  // then recognises an append another branch made from the same landing files (it does not replay it twice).
-  const own = (await catalog.tryLoadTable(tableIdent(m.id)))?.metadata;
-  const previous = own?.snapshots.find((s) => s['snapshot-id'] === own['current-snapshot-id']);
-  // Lists an input keeps in side files are loaded first (derivedLineage itself reads no file).
-  const lists = await sideLists(lineageToRead(previous, inputs));
-  Object.assign(properties, derivedLineage(previous, inputs, lists));
-  const compiled = compileWithSourceMap(m.sql, m.id);
-  const refresh = refreshesModel(m, ctx.fullRefresh);
-  const w = await transform(sql, catalog, {
-    sql: compiled.sql,
-    target: m.id,
-    materialized: m.config.materialized,
-    mergeKeys: m.config.uniqueKey,
-    partitionBy: m.config.partitionBy,
-    watermark: m.config.watermark,
-    updatedAt: m.config.updatedAt,
-    checkCols: m.config.checkCols,
-    onSchemaChange: m.config.onSchemaChange,
-    renamed: m.config.renamed,
-    properties,
-    now: ctx.now,
-    fullRefresh: refresh,
-  }).catch((err: unknown) => {
-    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
-  });
-  await refreshView(sql, catalog, m.id);
-  return {
-    step: m.id,
-    rows: w?.addedRows ?? 0,
-    files: w?.addedFiles ?? 0,
-    skipped: 0,
-    rejected: 0,
-    ms: Date.now() - t0,
-    note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
-  };
-}
-
-/** The note of a step whose table a full refresh replaced. */
-export const FULL_REFRESH_NOTE = 'full refresh';
+/** Commit property of a run's merge: the variables the run was given, as JSON. */
+export const VARS_PROPERTY = 'rat.vars';
 
 async function recordRun(sql: SqlRunner, catalog: IcebergRestClient, r: RunReport, o: RunOptions, started: Date) {
   const j = (v: unknown) => lit(JSON.stringify(v));
@@ -288,7 +203,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });
       for (const m of plan.steps) {
         for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m)) {
+        for (const t of await runTests(sql, m, o.vars)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
         }
@@ -315,6 +230,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
             now: started,
             ref: runBranch,
             fullRefresh: o.fullRefresh,
+            vars: o.vars,
           });
           built.set(m.id, s);
           emit({ type: 'step-end', ...s });
@@ -338,7 +254,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       for (const m of plan.steps) {
         // Models built in another DuckDB (--threads) are made visible to this one first.
         for (const id of threads > 1 ? [m.id, ...testTargets(m)] : testTargets(m)) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m)) {
+        for (const t of await runTests(sql, m, o.vars)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
         }
@@ -355,7 +271,11 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
         branch,
         head,
         `rat run ${runId}${o.codeCommit ? ` (code ${o.codeCommit.slice(0, 12)}${o.codeDirty ? ', uncommitted changes' : ''})` : ''}`,
-        refreshed.length ? { ...properties, [FULL_REFRESH_PROPERTY]: refreshed.join(',') } : properties,
+        {
+          ...properties,
+          ...(refreshed.length ? { [FULL_REFRESH_PROPERTY]: refreshed.join(',') } : {}),
+          ...(o.vars && Object.keys(o.vars).length ? { [VARS_PROPERTY]: runVarsJson(o.vars) } : {}),
+        },
       );
       emit({ type: 'merge', into: branch });
       await api.deleteBranch(runBranch);
@@ -374,15 +294,6 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
 class StepFailure extends Error {
   constructor(readonly step: string) {
     super(`step ${step} failed`);
-  }
-}
-
-/** A file's text, or undefined when it cannot be read (a project built in memory). */
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

@@ -21,6 +21,7 @@ export function defaultProjectConfig(overrides: Partial<ProjectConfig> = {}): Pr
     onBranchDelete: 'delete',
     archivePrefix: 'archive/',
     onExisting: 'fail',
+    vars: {},
     ...overrides,
   };
 }

@@ -63,6 +63,18 @@ describe('project config', () => {
     }
   });
 
+  it('reads vars (none by default) and refuses what is not a mapping', () => {
+    assert.deepEqual(parseProjectConfig({}, 'rat.yaml').vars, {});
+    assert.deepEqual(parseProjectConfig({ vars: { start: '2024-01-01', n: 3 } }, 'rat.yaml').vars, {
+      start: '2024-01-01',
+      n: 3,
+    });
+    assert.deepEqual(parseProjectConfig({ vars: null }, 'rat.yaml').vars, {});
+    for (const vars of [['a'], 'x', 3]) {
+      assert.throws(() => parseProjectConfig({ vars }, 'rat.yaml'), /"vars" must be a mapping/);
+    }
+  });
+
   it('reads runs.keepFailed (unset by default) and refuses what is not an age', () => {
     assert.equal(parseProjectConfig({}, 'rat.yaml').keepFailedRuns, undefined);
     assert.equal(parseProjectConfig({ runs: { keepFailed: '14d' } }, 'rat.yaml').keepFailedRuns, '14d');

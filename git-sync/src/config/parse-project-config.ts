@@ -6,7 +6,7 @@ import { describeServerUrlProblem, serverUrlProblem } from './server-url-problem
 type Json = Record<string, unknown>;
 
 /** The top-level fields, for the message about one that is not (`pipelinesDir` for `pipelines`, a typo). */
-const FIELDS = ['catalog', 'branches', 'pipelines', 'onBranchDelete', 'archivePrefix', 'on_existing', 'runs'];
+const FIELDS = ['catalog', 'branches', 'pipelines', 'onBranchDelete', 'archivePrefix', 'on_existing', 'runs', 'vars'];
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -80,6 +80,11 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         }
         break;
       }
+      case 'vars':
+        if (value === null) break;
+        if (!isObject(value)) fail('"vars" must be a mapping of variable names to values', 'vars');
+        cfg.vars = { ...(value as Json) };
+        break;
       case 'archivePrefix':
         cfg.archivePrefix = str(value, 'archivePrefix');
         break;

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
+import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
+import type { SqlRunner } from '../sql/sql-runner.ts';
+import { compileModel, type RunVars } from '../pipeline/compile.ts';
+import type { Model, Project } from '../pipeline/model.ts';
+import { sideLists } from '../iceberg/lineage-side-files.ts';
+import { refreshesModel, type FullRefresh } from './full-refresh.ts';
+import { ingest } from './ingest.ts';
+import { transform } from './materialize.ts';
+import { modelSqlError } from './model-sql-error.ts';
+import type { StepReport } from './run.ts';
+import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
+
+/** The note of a step whose table a full refresh replaced. */
+export const FULL_REFRESH_NOTE = 'full refresh';
+
+/**
+ * Builds one step of a run on the run branch: a source's ingest of its landing files, or a model's SELECT
+ * materialized into its table, every snapshot carrying the run's provenance (which model, file, inputs, run and code
+ * commit) and, for a model, its inputs' lineage. Returns the step's report; throws the step's own error.
+ */
+export async function buildStep(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  project: Project,
+  m: Model,
+  ctx: {
+    runId: string;
+    properties: Record<string, string>;
+    now: Date;
+    ref: string;
+    fullRefresh?: FullRefresh;
+    vars?: RunVars;
+  },
+): Promise<StepReport> {
+  const t0 = Date.now();
+  // Provenance on every snapshot the step writes: which model, from which code commit, reading which tables. It is
+  // what tells a merge that a table is derived (rebuilt from its inputs) rather than source data.
+  const properties = {
+    ...ctx.properties,
+    [PROVENANCE.model]: m.id,
+    [PROVENANCE.modelFile]: m.file,
+    [PROVENANCE.inputs]:
+      m.kind === 'source' ? m.source.path : [...new Set(m.refs.map((r) => r.target))].sort().join(','),
+  };
+  if (m.kind === 'source') {
+    const r = await ingest(sql, catalog, m.source.path, m.id, {
+      parser: m.source.format,
+      options: m.source.options,
+      columns: m.source.columns,
+      rename: m.source.rename,
+      onChange: m.source.onChange,
+      rejects: m.source.rejects,
+      uniqueKey: m.config.uniqueKey,
+      partitionBy: m.config.partitionBy,
+      onSchemaChange: m.config.onSchemaChange,
+      baseDir: project.dir,
+      runId: ctx.runId,
+      properties,
+    });
+    await refreshView(sql, catalog, m.id);
+    return {
+      step: m.id,
+      rows: r.rows,
+      files: r.files.filter((f) => f.status !== 'skipped').length,
+      skipped: r.files.filter((f) => f.status === 'skipped').length,
+      rejected: r.rejected,
+      ms: Date.now() - t0,
+      note: r.files.length === 0 ? 'no landing files' : undefined,
+    };
+  }
+  const inputs = new Map<string, TableMetadata>();
+  for (const ref of new Set(m.refs.map((r) => r.target))) {
+    const view = await loadView(sql, catalog, ref);
+    if (!view) throw new MissingTableError(ref, ctx.ref);
+    inputs.set(ref, view.metadata);
+  }
+  // Which input snapshots the model reads and which landing files they gained since its previous write: a merge
+  // then recognises an append another branch made from the same landing files (it does not replay it twice).
+  const own = (await catalog.tryLoadTable(tableIdent(m.id)))?.metadata;
+  const previous = own?.snapshots.find((s) => s['snapshot-id'] === own['current-snapshot-id']);
+  // Lists an input keeps in side files are loaded first (derivedLineage itself reads no file).
+  const lists = await sideLists(lineageToRead(previous, inputs));
+  Object.assign(properties, derivedLineage(previous, inputs, lists));
+  const compiled = compileModel(m, ctx.vars);
+  const refresh = refreshesModel(m, ctx.fullRefresh);
+  const w = await transform(sql, catalog, {
+    sql: compiled.sql,
+    target: m.id,
+    materialized: m.config.materialized,
+    mergeKeys: m.config.uniqueKey,
+    partitionBy: m.config.partitionBy,
+    watermark: m.config.watermark,
+    updatedAt: m.config.updatedAt,
+    checkCols: m.config.checkCols,
+    onSchemaChange: m.config.onSchemaChange,
+    renamed: m.config.renamed,
+    properties,
+    now: ctx.now,
+    fullRefresh: refresh,
+  }).catch((err: unknown) => {
+    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
+  });
+  await refreshView(sql, catalog, m.id);
+  return {
+    step: m.id,
+    rows: w?.addedRows ?? 0,
+    files: w?.addedFiles ?? 0,
+    skipped: 0,
+    rejected: 0,
+    ms: Date.now() - t0,
+    note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
+  };
+}
+
+/** A file's text, or undefined when it cannot be read (a project built in memory). */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
