@@ -4,31 +4,22 @@
  * again; an unchanged refresh writes nothing; `full_refresh: false` keeps a model incremental.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { IcebergRestClient, ManagementClient } from '@ratatouille/catalog-client';
-import { startTestServer, type TestServer } from './support/server.ts';
 import { queryBranch } from './support/engine-queries.ts';
-import { runRat } from './support/rat-cli.ts';
+import { useEventsProject } from './support/events-project.ts';
 
 const BRANCH = 'refresh';
 
 describe('engine: rat run --full-refresh (real CLI, real server)', function () {
   this.timeout(600_000);
-  let server: TestServer;
-  let dir: string;
+  const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n3,3.5,2024-01-03 10:00:00\n');
 
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
   const model = (select: string, header = '') =>
-    write('silver/events.sql', `-- materialized: incremental\n-- watermark: ts\n${header}${select}\n`);
-  const rat = (...args: string[]) => runRat(dir, [...args, '--branch', BRANCH, '--server', server.url]);
-  const rows = () => queryBranch(server, BRANCH, 'SELECT * FROM silver.events ORDER BY id');
+    p.write('silver/events.sql', `-- materialized: incremental\n-- watermark: ts\n${header}${select}\n`);
+  const rat = (...args: string[]) => p.rat(...args, '--branch', BRANCH);
+  const rows = () => queryBranch(p.server, BRANCH, 'SELECT * FROM silver.events ORDER BY id');
   const table = async () =>
-    (await new IcebergRestClient({ server: server.url, ref: BRANCH }).loadTable({
+    (await new IcebergRestClient({ server: p.server.url, ref: BRANCH }).loadTable({
       namespace: ['silver'],
       name: 'events',
     }))!.metadata;
@@ -38,23 +29,9 @@ describe('engine: rat run --full-refresh (real CLI, real server)', function () {
   };
 
   before(async () => {
-    server = await startTestServer();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-full-refresh-'));
-    write(
-      'bronze/events.yml',
-      'source:\n  path: landing/*.csv\n  format: csv\ncolumns:\n  id: BIGINT\n  amount: DOUBLE\n  ts: TIMESTAMP\n',
-    );
-    write(
-      'landing/a.csv',
-      'id,amount,ts\n1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n3,3.5,2024-01-03 10:00:00\n',
-    );
     model("SELECT id, amount, ts FROM {{ ref('bronze.events') }}");
     const first = await rat('run');
     assert.equal(first.code, 0, first.out);
-  });
-  after(async () => {
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('an incremental run keeps rows the old SQL computed, and refuses a new column', async () => {
@@ -104,12 +81,12 @@ describe('engine: rat run --full-refresh (real CLI, real server)', function () {
     assert.equal(summary['rat.full-refresh'], 'true');
     assert.equal(summary['rat.derived-from'], undefined, 'a refresh is no append of particular landing files');
     assert.ok(summary['rat.input-snapshots'], 'the next incremental run follows the inputs from here');
-    const head = (await new ManagementClient({ server: server.url }).log(BRANCH)).logEntries[0]!.commitMeta;
+    const head = (await new ManagementClient({ server: p.server.url }).log(BRANCH)).logEntries[0]!.commitMeta;
     assert.deepEqual(head.allProperties?.['rat.full-refresh'], ['silver.events']);
   });
 
   it('the next run is incremental again, and a refresh that changes nothing writes no snapshot', async () => {
-    write('landing/b.csv', 'id,amount,ts\n4,4.5,2024-01-04 10:00:00\n');
+    p.write('landing/b.csv', 'id,amount,ts\n4,4.5,2024-01-04 10:00:00\n');
     const run = await rat('run');
     assert.equal(run.code, 0, run.out);
     assert.deepEqual(

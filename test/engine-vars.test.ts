@@ -5,38 +5,22 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ManagementClient } from '@ratatouille/catalog-client';
-import { startTestServer, type TestServer } from './support/server.ts';
 import { queryBranch } from './support/engine-queries.ts';
-import { runRat } from './support/rat-cli.ts';
+import { useEventsProject } from './support/events-project.ts';
 
 describe('engine: run variables (real CLI, real server)', function () {
   this.timeout(600_000);
-  let server: TestServer;
-  let dir: string;
-
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  const rat = (...args: string[]) => runRat(dir, [...args, '--server', server.url]);
+  const p = useEventsProject(
+    '1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n3,3.5,2024-01-03 10:00:00\n4,9.5,2024-01-04 10:00:00\n',
+  );
+  const { rat, write } = p;
   const ids = async (branch: string) =>
-    (await queryBranch(server, branch, 'SELECT id FROM silver.events ORDER BY id')).map((r) => Number(r.id));
+    (await queryBranch(p.server, branch, 'SELECT id FROM silver.events ORDER BY id')).map((r) => Number(r.id));
 
-  before(async () => {
-    server = await startTestServer();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-vars-'));
-    write(
-      'bronze/events.yml',
-      'source:\n  path: landing/*.csv\n  format: csv\ncolumns:\n  id: BIGINT\n  amount: DOUBLE\n  ts: TIMESTAMP\n',
-    );
-    write(
-      'landing/a.csv',
-      'id,amount,ts\n1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n3,3.5,2024-01-03 10:00:00\n4,9.5,2024-01-04 10:00:00\n',
-    );
+  before(() => {
     write(
       'silver/events.sql',
       [
@@ -50,10 +34,6 @@ describe('engine: run variables (real CLI, real server)', function () {
       ].join('\n'),
     );
   });
-  after(async () => {
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it("uses a var's default, and --vars over it; the merge commit records the vars given", async () => {
     const plain = await rat('run', '--branch', 'v1');
@@ -62,7 +42,7 @@ describe('engine: run variables (real CLI, real server)', function () {
     const given = await rat('run', '--branch', 'v2', '--vars', '{since: 2024-01-01, max_amount: 3}');
     assert.equal(given.code, 0, given.out);
     assert.deepEqual(await ids('v2'), [1, 2]);
-    const head = (await new ManagementClient({ server: server.url }).log('v2')).logEntries[0]!.commitMeta;
+    const head = (await new ManagementClient({ server: p.server.url }).log('v2')).logEntries[0]!.commitMeta;
     assert.deepEqual(head.allProperties?.['rat.vars'], [JSON.stringify({ since: '2024-01-01', max_amount: 3 })]);
   });
 
@@ -87,10 +67,10 @@ describe('engine: run variables (real CLI, real server)', function () {
     const picked = await rat('run', '--branch', 'v3', '--vars', '{pick: 2}');
     assert.equal(picked.code, 0, picked.out);
     assert.deepEqual(
-      (await queryBranch(server, 'v3', 'SELECT id FROM silver.needs')).map((r) => Number(r.id)),
+      (await queryBranch(p.server, 'v3', 'SELECT id FROM silver.needs')).map((r) => Number(r.id)),
       [2],
     );
-    rmSync(path.join(dir, 'silver', 'needs.sql'));
+    rmSync(path.join(p.dir, 'silver', 'needs.sql'));
     const list = await rat('run', '--branch', 'v4', '--vars', '[1, 2]');
     assert.equal(list.code, 1, list.out);
     assert.match(list.out, /Give a mapping of names to values/);
@@ -99,7 +79,7 @@ describe('engine: run variables (real CLI, real server)', function () {
   it("takes rat.yaml's vars under --vars", async () => {
     const git = (...args: string[]) =>
       execFileSync('git', args, {
-        cwd: dir,
+        cwd: p.dir,
         encoding: 'utf8',
         env: {
           ...process.env,
@@ -109,7 +89,7 @@ describe('engine: run variables (real CLI, real server)', function () {
           GIT_COMMITTER_EMAIL: 't@e',
         },
       });
-    write('rat.yaml', `catalog:\n  url: ${server.url}\npipelines: .\nvars:\n  since: 2024-01-03\n`);
+    write('rat.yaml', `catalog:\n  url: ${p.server.url}\npipelines: .\nvars:\n  since: 2024-01-03\n`);
     git('init', '-q', '-b', 'v5');
     git('add', '.');
     git('commit', '-q', '-m', 'events');
