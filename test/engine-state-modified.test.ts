@@ -79,6 +79,10 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     assert.deepEqual(p.state?.modified, ['silver.orders']);
     assert.deepEqual(p.steps, ['silver.orders', 'gold.fct_orders', 'gold.daily_revenue']);
     assert.deepEqual((await plan('state:modified')).steps, ['silver.orders']);
+    assert.deepEqual((await plan('state:modified+', '--exclude', 'gold.daily_revenue')).steps, [
+      'silver.orders',
+      'gold.fct_orders',
+    ]);
     const r = await rat('run', 'state:modified+', '--json');
     assert.equal(r.code, 0, r.out);
     const report = JSON.parse(r.stdout) as { status: string; steps: Array<{ step: string }> };

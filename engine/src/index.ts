@@ -11,7 +11,14 @@ export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
-export { plan, buildOrder, STATE_MODIFIED, type Plan, type SelectorState } from './pipeline/planner.ts';
+export {
+  plan,
+  buildOrder,
+  STATE_MODIFIED,
+  type Plan,
+  type PlanOptions,
+  type SelectorState,
+} from './pipeline/planner.ts';
 export { ingest, REGISTRY_TABLE, RejectedRowsError, ChangedFileError } from './runner/ingest.ts';
 export { listFiles } from './runner/landing-files.ts';
 export type { IngestOptions, IngestResult } from './runner/ingest.ts';

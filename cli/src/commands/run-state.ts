@@ -65,3 +65,12 @@ export async function selectorState(
   const modified = new Set([...t.project.models.values()].filter((m) => paths.has(fromRoot(m.file))).map((m) => m.id));
   return { state: { modified }, baseline };
 }
+
+/**
+ * The terms of a selector and of `--exclude` together: what decides whether `state:modified` needs a baseline.
+ *
+ * @example withExcluded('silver.orders+', 'state:modified') // 'silver.orders+ state:modified'
+ */
+export function withExcluded(selector: string | undefined, exclude: string | undefined): string | undefined {
+  return [selector, exclude].filter(Boolean).join(' ') || undefined;
+}

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
 import { runVarsOption, wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
-import { selectorState } from './run-state.ts';
+import { selectorState, withExcluded } from './run-state.ts';
 import {
   dataBranchFor,
   defaultProjectConfig,
@@ -256,6 +256,7 @@ interface RunFlags {
   fullRefresh?: boolean;
   state?: string;
   vars?: Record<string, unknown>;
+  exclude?: string;
   json?: boolean;
 }
 
@@ -288,6 +289,7 @@ export function register(program: Command): void {
       '--full-refresh',
       'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
     )
+    .option('--exclude <selector>', 'leave these models out of the selection (same syntax, e.g. "gold.big+")')
     .option(
       '--vars <yaml>',
       "the pipelines' variables, over rat.yaml's vars: a YAML mapping such as '{start: 2024-01-01}'",
@@ -310,9 +312,9 @@ export function register(program: Command): void {
       if (o.json) {
         await printJsonOutcome(async () => {
           const t = await resolveEngineTarget({ ...o, read: o.dryRun });
-          const rs = await selectorState(t, sel, o.state);
+          const rs = await selectorState(t, withExcluded(sel, o.exclude), o.state);
           const stateJson = rs && { baseline: rs.baseline, modified: [...rs.state.modified].sort() };
-          const p = dryRun(t.project, sel, rs?.state);
+          const p = dryRun(t.project, sel, { state: rs?.state, exclude: o.exclude });
           if (!o.dryRun && p.steps.length === 0)
             return { branch: t.branch, status: 'nothing-to-run', state: stateJson };
           if (!o.dryRun) {
@@ -324,6 +326,7 @@ export function register(program: Command): void {
               branch: t.branch,
               selector: sel,
               state: rs?.state,
+              exclude: o.exclude,
               codeCommit: t.codeCommit,
               codeDirty: !!warning,
               threads: o.threads,
@@ -351,12 +354,12 @@ export function register(program: Command): void {
       }
       const t = await resolveEngineTarget({ ...o, read: o.dryRun });
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
-      const rs = await selectorState(t, sel, o.state);
+      const rs = await selectorState(t, withExcluded(sel, o.exclude), o.state);
       if (rs) {
         const names = [...rs.state.modified].sort();
         console.log(`state:modified since ${rs.baseline}: ${names.length ? names.join(', ') : 'no model changed'}`);
       }
-      const p = dryRun(t.project, sel, rs?.state);
+      const p = dryRun(t.project, sel, { state: rs?.state, exclude: o.exclude });
       if (p.steps.length === 0) {
         console.log('nothing to run: the selection is empty');
         return;
@@ -378,6 +381,7 @@ export function register(program: Command): void {
         branch: t.branch,
         selector: sel,
         state: rs?.state,
+        exclude: o.exclude,
         codeCommit: t.codeCommit,
         codeDirty: !!warning,
         onEvent: progressPrinter(),

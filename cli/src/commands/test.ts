@@ -3,7 +3,7 @@ import { serverOption } from '../server-url.ts';
 import { runPipeline, type RunEvent } from '@ratatouille/engine';
 import { printJsonOutcome, progressPrinter, resolveEngineTarget, type EngineTarget } from './run.ts';
 import { examples } from '../examples.ts';
-import { selectorState } from './run-state.ts';
+import { selectorState, withExcluded } from './run-state.ts';
 import { runVarsOption } from '../options.ts';
 
 interface TestFlags {
@@ -12,6 +12,7 @@ interface TestFlags {
   project?: string;
   state?: string;
   vars?: Record<string, unknown>;
+  exclude?: string;
   json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
+    .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
     .option('--state <rev>', 'what state:modified compares the models with (default: the code of the last run)')
     .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
     .option('--json', 'print the test outcomes as JSON for scripts')
@@ -44,7 +46,8 @@ export function register(program: Command): void {
           server: t.server,
           branch: t.branch,
           selector: sel,
-          state: (await selectorState(t, sel, o.state))?.state,
+          state: (await selectorState(t, withExcluded(sel, o.exclude), o.state))?.state,
+          exclude: o.exclude,
           vars: { ...t.vars, ...o.vars },
           testsOnly: true,
           createBranch: false,

@@ -84,7 +84,7 @@ describe('engine: pipeline loader and planner', () => {
   it('state:modified selects the models the state names, with + for up- and downstream; nothing changed is no error', () => {
     const p = mk(shop);
     const ids = (sel: string, modified: string[]) =>
-      plan(p, sel, { modified: new Set(modified) }).steps.map((m) => m.id);
+      plan(p, sel, { state: { modified: new Set(modified) } }).steps.map((m) => m.id);
     assert.deepEqual(ids('state:modified', ['silver.orders']), ['silver.orders']);
     assert.deepEqual(ids('state:modified+', ['silver.orders']), ['silver.orders', 'gold.revenue']);
     assert.deepEqual(ids('+state:modified', ['silver.orders']), ['bronze.orders', 'silver.orders']);
@@ -93,6 +93,28 @@ describe('engine: pipeline loader and planner', () => {
     assert.throws(
       () => plan(p, 'state:modified+'),
       (err: Error & { code?: string }) => err.code === 'UNKNOWN_SELECTOR' && /needs a baseline/.test(err.message),
+    );
+  });
+
+  it('--exclude leaves out what its terms select, from the selection or from every model', () => {
+    const p = mk(shop);
+    const ids = (sel: string | undefined, exclude: string) => plan(p, sel, { exclude }).steps.map((m) => m.id);
+    assert.deepEqual(ids(undefined, 'gold'), [
+      'bronze.customers',
+      'bronze.orders',
+      'silver.customers',
+      'silver.orders',
+    ]);
+    assert.deepEqual(ids('+gold.revenue', 'bronze.orders+'), ['bronze.customers', 'silver.customers']);
+    assert.deepEqual(ids('silver.orders+', 'gold.revenue'), ['silver.orders']);
+    const modified = { modified: new Set(['silver.orders']) };
+    assert.deepEqual(
+      plan(p, 'bronze.orders+', { state: modified, exclude: 'state:modified+' }).steps.map((m) => m.id),
+      ['bronze.orders'],
+    );
+    assert.throws(
+      () => ids(undefined, 'gold.nothing'),
+      (err: Error & { code?: string }) => err.code === 'UNKNOWN_SELECTOR',
     );
   });
 

@@ -74,14 +74,22 @@ export interface SelectorState {
   modified: ReadonlySet<string>;
 }
 
+/** What else a selection takes. */
+export interface PlanOptions {
+  /** What `state:modified` selects. */
+  state?: SelectorState;
+  /** Models left out of the selection, in the selector's syntax (dbt's `--exclude`): `gold.big+`, `state:modified`. */
+  exclude?: string;
+}
+
 /**
  * Selects models: `silver.orders` (one), `+gold.revenue` (with everything upstream), `bronze.orders+` (with
  * everything downstream), `bronze.*` / `bronze` (a layer, globs), `state:modified` (the models `state` names, dbt's
- * name; none is no error), several separated by spaces or commas; none = all.
+ * name; none is no error), several separated by spaces or commas; none = all; then leaves out what `exclude` selects.
  *
  * @example plan(project, '+gold.revenue').steps.map((m) => m.id)
  */
-export function plan(project: Project, selector?: string, state?: SelectorState): Plan {
+export function plan(project: Project, selector?: string, o: PlanOptions = {}): Plan {
   if (project.models.size === 0) {
     // An empty plan would still commit a run record: a folder without models is a mistake to report, not a no-op.
     throw new PipelineError(
@@ -93,58 +101,69 @@ export function plan(project: Project, selector?: string, state?: SelectorState)
     );
   }
   const order = buildOrder(project);
-  const terms = (selector ?? '').split(/[\s,]+/).filter(Boolean);
-  let selected: Set<string>;
-  if (terms.length === 0) selected = new Set(order.map((m) => m.id));
-  else {
-    selected = new Set();
-    const downstream = new Map<string, string[]>();
-    for (const m of order)
-      for (const r of m.refs) downstream.set(r.target, [...(downstream.get(r.target) ?? []), m.id]);
-    const walk = (id: string, next: (id: string) => string[]) => {
-      const seen = new Set<string>();
-      const todo = [id];
-      while (todo.length) {
-        const x = todo.pop()!;
-        if (seen.has(x)) continue;
-        seen.add(x);
-        todo.push(...next(x));
-      }
-      return seen;
-    };
-    for (const term of terms) {
-      const up = term.startsWith('+');
-      const down = term.endsWith('+') && term.length > 1;
-      const core = term.replace(/^\+/, '').replace(/\+$/, '');
-      if (core === STATE_MODIFIED && !state) {
-        throw new PipelineError('UNKNOWN_SELECTOR', `${term} needs a baseline to compare the models' files with`, {
-          file: '',
-          line: 0,
-          detail: term,
-        });
-      }
-      const re = globToRe(core.includes('.') ? core : `${core}.*`);
-      const matches =
-        core === STATE_MODIFIED
-          ? order.filter((m) => state!.modified.has(m.id))
-          : order.filter((m) => re.test(m.id) || m.id === core);
-      if (matches.length === 0 && core !== STATE_MODIFIED) {
-        throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
-          file: '',
-          line: 0,
-          detail: term,
-        });
-      }
-      for (const m of matches) {
-        selected.add(m.id);
-        if (up) for (const x of walk(m.id, (id) => project.models.get(id)!.refs.map((r) => r.target))) selected.add(x);
-        if (down) for (const x of walk(m.id, (id) => downstream.get(id) ?? [])) selected.add(x);
-      }
-    }
-  }
+  const selected = selectedBy(project, order, selector, o.state) ?? new Set(order.map((m) => m.id));
+  for (const id of selectedBy(project, order, o.exclude, o.state) ?? []) selected.delete(id);
   const steps = order.filter((m) => selected.has(m.id));
   const external = [
     ...new Set(steps.flatMap((m) => m.refs.map((r) => r.target)).filter((t) => !selected.has(t))),
   ].sort();
   return { steps, external };
+}
+
+/**
+ * The models a selector's terms select (see {@link plan}), or undefined for a selector without terms. A term that
+ * matches no model is `UNKNOWN_SELECTOR`, except `state:modified`, which may select none.
+ */
+function selectedBy(
+  project: Project,
+  order: Model[],
+  selector: string | undefined,
+  state: SelectorState | undefined,
+): Set<string> | undefined {
+  const terms = (selector ?? '').split(/[\s,]+/).filter(Boolean);
+  if (terms.length === 0) return undefined;
+  const selected = new Set<string>();
+  const downstream = new Map<string, string[]>();
+  for (const m of order) for (const r of m.refs) downstream.set(r.target, [...(downstream.get(r.target) ?? []), m.id]);
+  const walk = (id: string, next: (id: string) => string[]) => {
+    const seen = new Set<string>();
+    const todo = [id];
+    while (todo.length) {
+      const x = todo.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      todo.push(...next(x));
+    }
+    return seen;
+  };
+  for (const term of terms) {
+    const up = term.startsWith('+');
+    const down = term.endsWith('+') && term.length > 1;
+    const core = term.replace(/^\+/, '').replace(/\+$/, '');
+    if (core === STATE_MODIFIED && !state) {
+      throw new PipelineError('UNKNOWN_SELECTOR', `${term} needs a baseline to compare the models' files with`, {
+        file: '',
+        line: 0,
+        detail: term,
+      });
+    }
+    const re = globToRe(core.includes('.') ? core : `${core}.*`);
+    const matches =
+      core === STATE_MODIFIED
+        ? order.filter((m) => state!.modified.has(m.id))
+        : order.filter((m) => re.test(m.id) || m.id === core);
+    if (matches.length === 0 && core !== STATE_MODIFIED) {
+      throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
+        file: '',
+        line: 0,
+        detail: term,
+      });
+    }
+    for (const m of matches) {
+      selected.add(m.id);
+      if (up) for (const x of walk(m.id, (id) => project.models.get(id)!.refs.map((r) => r.target))) selected.add(x);
+      if (down) for (const x of walk(m.id, (id) => downstream.get(id) ?? [])) selected.add(x);
+    }
+  }
+  return selected;
 }

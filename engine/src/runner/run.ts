@@ -10,7 +10,7 @@ import type { SqlRunner } from '../sql/sql-runner.ts';
 import { lit } from '../sql/sql-runner.ts';
 import { writeTable } from '../iceberg/writer.ts';
 import { runVarsJson, type RunVars } from '../pipeline/compile.ts';
-import { plan as planSteps, type Plan, type SelectorState } from '../pipeline/planner.ts';
+import { plan as planSteps, type Plan, type PlanOptions, type SelectorState } from '../pipeline/planner.ts';
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
@@ -67,6 +67,8 @@ export interface RunOptions {
   vars?: RunVars;
   /** What the selector's `state:modified` selects (the models whose files changed since a baseline). */
   state?: SelectorState;
+  /** Models left out of the selection, in the selector's syntax (dbt's `--exclude`). */
+  exclude?: string;
   /** Only run the data tests of the selected models (no build, no merge). */
   testsOnly?: boolean;
   codeCommit?: string;
@@ -128,8 +130,8 @@ export function newRunId(): string {
 }
 
 /** Plans without touching anything (for `--dry-run`). */
-export function dryRun(project: Project, selector?: string, state?: SelectorState): Plan {
-  return planSteps(project, selector, state);
+export function dryRun(project: Project, selector?: string, o: PlanOptions = {}): Plan {
+  return planSteps(project, selector, o);
 }
 
 /** Commit property of a run's merge: the variables the run was given, as JSON. */
@@ -163,7 +165,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   const branch = o.branch ?? 'main';
   const runId = newRunId();
   const started = new Date();
-  const plan = planSteps(o.project, o.selector, o.state);
+  const plan = planSteps(o.project, o.selector, { state: o.state, exclude: o.exclude });
   const budget = o.memoryLimit ? parseMemoryLimit(o.memoryLimit) : undefined;
   const api = new BranchApi(o.server);
   // A pinned ref (`main@<hash>`, a detached checkout's data) can be tested, never built on.
