@@ -122,6 +122,20 @@ describe("table lineage: which models wrote a reference's tables, from what (rea
     );
     const json = JSON.parse((await runRat(root, ['lineage', '--ref', 'lin', '--json', '--server', server.url])).stdout);
     assert.deepEqual(json, await mgmt.lineage('lin'));
+    const mermaid = await runRat(root, [
+      'lineage',
+      'silver.orders',
+      '--ref',
+      'lin',
+      '--format',
+      'mermaid',
+      '--server',
+      server.url,
+    ]);
+    assert.equal(mermaid.code, 0, mermaid.out);
+    assert.match(mermaid.stdout, /^flowchart LR\n/);
+    assert.match(mermaid.stdout, /l0\(\["landing\/orders\/\*\.csv"\]\)/);
+    assert.equal(mermaid.stdout.split('\n').filter((l) => l.includes('-->')).length, 4);
     const none = await runRat(root, ['lineage', 'silver.nope', '--ref', 'lin', '--server', server.url]);
     assert.equal(none.code, 1, none.out);
     assert.match(none.out, /silver\.nope is not in the lineage of lin/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LineageTable } from '@ratatouille/catalog-client';
-import { around, lineageText } from './lineage-text.ts';
+import { around, lineageDot, lineageMermaid, lineageText } from './lineage-text.ts';
 
 const t = (key: string, inputs: string[], readBy: string[], extra: Partial<LineageTable> = {}): LineageTable => ({
   key,
@@ -57,6 +57,39 @@ describe('rat lineage text', () => {
       ['gold.rev', 'silver.a', 'silver.b', 'bronze.a'],
     );
     assert.equal(around(tables, 'nope.x'), undefined);
+  });
+
+  it('draws the same as a Mermaid flowchart and as DOT, landing paths apart, quotes escaped', () => {
+    const few = [
+      t('bronze.a', [], ['silver.a'], { otherInputs: ['landing/"a"/*.csv'] }),
+      t('silver.a', ['bronze.a'], []),
+    ];
+    assert.equal(
+      lineageMermaid(few),
+      [
+        'flowchart LR',
+        '  t0["bronze.a"]',
+        '  t1["silver.a"]',
+        '  l0(["landing/#quot;a#quot;/*.csv"])',
+        '  l0 --> t0',
+        '  t0 --> t1',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(
+      lineageDot(few),
+      [
+        'digraph lineage {',
+        '  rankdir=LR;',
+        '  "bronze.a" [shape=box];',
+        '  "silver.a" [shape=box];',
+        '  "landing/\\"a\\"/*.csv" [shape=note];',
+        '  "landing/\\"a\\"/*.csv" -> "bronze.a";',
+        '  "bronze.a" -> "silver.a";',
+        '}',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('survives a cycle in what the server answers', () => {

@@ -45,3 +45,53 @@ export function around(tables: readonly LineageTable[], key: string): LineageTab
   walk(key, (t) => t.readBy);
   return tables.filter((t) => keep.has(t.key));
 }
+
+/** The tables and their edges as a diagram's nodes: tables by key, landing paths (other inputs) apart. */
+function diagram(tables: readonly LineageTable[]) {
+  const keys = new Set(tables.map((t) => t.key));
+  const others = [...new Set(tables.flatMap((t) => t.otherInputs))].sort();
+  const edges: Array<[from: string, to: string, landing: boolean]> = [];
+  for (const t of tables) {
+    for (const o of t.otherInputs) edges.push([o, t.key, true]);
+    for (const i of t.inputs) if (keys.has(i)) edges.push([i, t.key, false]);
+  }
+  return { keys: [...keys].sort(), others, edges };
+}
+
+/**
+ * The lineage as a Mermaid flowchart, left to right (for a pull request's description or a wiki page): a box per table,
+ * a rounded box per landing path, an arrow per input. Labels are quoted, `"` written as Mermaid's `#quot;`.
+ *
+ * @example lineageMermaid(tables) // 'flowchart LR\n  t0["bronze.orders"]\n  …\n  l0 --> t0\n'
+ */
+export function lineageMermaid(tables: readonly LineageTable[]): string {
+  const { keys, others, edges } = diagram(tables);
+  const label = (s: string) => `"${s.replace(/"/g, '#quot;')}"`;
+  const id = (name: string, landing: boolean) => (landing ? `l${others.indexOf(name)}` : `t${keys.indexOf(name)}`);
+  return [
+    'flowchart LR',
+    ...keys.map((k, i) => `  t${i}[${label(k)}]`),
+    ...others.map((o, i) => `  l${i}([${label(o)}])`),
+    ...edges.map(([from, to, landing]) => `  ${id(from, landing)} --> ${id(to, false)}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The lineage in Graphviz's DOT language, left to right: tables as boxes, landing paths as notes.
+ *
+ * @example lineageDot(tables) // 'digraph lineage {\n  rankdir=LR;\n  "bronze.orders" [shape=box];\n  …'
+ */
+export function lineageDot(tables: readonly LineageTable[]): string {
+  const { keys, others, edges } = diagram(tables);
+  const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [
+    'digraph lineage {',
+    '  rankdir=LR;',
+    ...keys.map((k) => `  ${q(k)} [shape=box];`),
+    ...others.map((o) => `  ${q(o)} [shape=note];`),
+    ...edges.map(([from, to]) => `  ${q(from)} -> ${q(to)};`),
+    '}',
+    '',
+  ].join('\n');
+}
