@@ -12,6 +12,7 @@ import {
   type RefUse,
   type SourceConfig,
 } from './model.ts';
+import type { TableDocs } from '../iceberg/docs.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 
 function lineAt(text: string, offset: number): number {
@@ -126,9 +127,49 @@ function parseConfig(
     onSchemaChange: parseOnSchemaChange(raw, file, line),
     renamed: parseRenamed(raw.renamed, file, line),
     ...parseFullRefresh(raw.full_refresh, materialized, file, line),
+    docs: { ...parseDescription(raw.description, file, line), columns: {} },
     tests: parseTests(raw.tests, file, line),
   };
 }
+
+/** `description: …` (dbt's): text. */
+function parseDescription(v: unknown, file: string, line: number): Pick<TableDocs, 'description'> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'string') {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: description must be text`, { file, line });
+  }
+  return { description: v.trim() };
+}
+
+/**
+ * A SQL model's `columns:` (dbt's column descriptions): a list of `{ name, description }` as in dbt's schema files,
+ * or a mapping of column name to its description (text, or `{ description }`). Column name → description.
+ */
+function parseColumnDocs(v: unknown, file: string, line: number): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  const fail = (): never => {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: columns must list { name, description } or map column names to descriptions`,
+      { file, line },
+    );
+  };
+  const text = (d: unknown) =>
+    typeof d === 'string' ? d : isRecord(d) && typeof d.description === 'string' ? d.description : fail();
+  const out: Record<string, string> = {};
+  if (Array.isArray(v)) {
+    for (const c of v) {
+      if (!isRecord(c) || typeof c.name !== 'string' || !c.name) fail();
+      const col = c as Record<string, unknown>;
+      if (col.description !== undefined) out[col.name as string] = text(col.description).trim();
+    }
+  } else if (isRecord(v)) {
+    for (const [name, d] of Object.entries(v)) out[name] = text(d).trim();
+  } else fail();
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `full_refresh: true | false` (dbt's name), for `incremental` models only: the others have nothing to refresh. */
 function parseFullRefresh(
@@ -262,6 +303,7 @@ function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
     throw new PipelineError('PIPELINE_INVALID', `${rel}:${line}: ${(err as Error).message}`, { file: rel, line });
   }
   const config = parseConfig(parts.header, rel, parts.headerLine, {});
+  config.docs.columns = parseColumnDocs(parts.header.columns, rel, parts.headerLine);
   return {
     kind: 'sql',
     id: `${layer}.${name}`,

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors/engine-error.ts';
+import type { TableDocs } from '../iceberg/docs.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
@@ -55,6 +56,11 @@ export interface ModelConfig {
    * run. Unset, the run's `--full-refresh` decides.
    */
   fullRefresh?: boolean;
+  /**
+   * dbt's `description` (any model) and column descriptions (`columns:` of a SQL model), written into the table: its
+   * `comment` property and its columns' `doc`.
+   */
+  docs: TableDocs;
   tests: DataTest[];
 }
 

@@ -179,6 +179,19 @@ describe('engine: pipeline loader and planner', () => {
     }
   });
 
+  it("reads a model's description and its columns' descriptions, as dbt's list or as a mapping", () => {
+    const p = mk({
+      'bronze/orders.yml':
+        'description: Orders as they land\nsource:\n  path: landing/orders/*.csv\ncolumns:\n  id: BIGINT\n',
+      'silver/a.sql':
+        "/* ---\ndescription: ' Cleaned '\ncolumns:\n  - name: id\n    description: The id\n  - name: x\n--- */\nSELECT 1",
+      'silver/b.sql': '/* ---\ncolumns:\n  id: The id\n  n: { description: A count }\n--- */\nSELECT 1',
+    });
+    assert.deepEqual(p.models.get('bronze.orders')!.config.docs, { description: 'Orders as they land', columns: {} });
+    assert.deepEqual(p.models.get('silver.a')!.config.docs, { description: 'Cleaned', columns: { id: 'The id' } });
+    assert.deepEqual(p.models.get('silver.b')!.config.docs, { columns: { id: 'The id', n: 'A count' } });
+  });
+
   it('a folder without models is NO_PIPELINES, not an empty plan', () => {
     assert.throws(
       () => plan(mk({ 'README.md': 'no layers here' })),

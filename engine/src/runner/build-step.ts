@@ -13,6 +13,7 @@ import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
 import type { StepReport } from './run.ts';
 import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
+import { persistDocs } from './persist-docs.ts';
 
 /** The note of a step whose table a full refresh replaced. */
 export const FULL_REFRESH_NOTE = 'full refresh';
@@ -61,6 +62,7 @@ export async function buildStep(
       runId: ctx.runId,
       properties,
     });
+    await persistModelDocs(catalog, m);
     await refreshView(sql, catalog, m.id);
     return {
       step: m.id,
@@ -104,6 +106,7 @@ export async function buildStep(
   }).catch((err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   });
+  await persistModelDocs(catalog, m);
   await refreshView(sql, catalog, m.id);
   return {
     step: m.id,
@@ -123,4 +126,10 @@ function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A model's descriptions written into its table, when it has any (see `persistDocs`). */
+async function persistModelDocs(catalog: IcebergRestClient, m: Model): Promise<void> {
+  const { docs } = m.config;
+  if (docs.description !== undefined || Object.keys(docs.columns).length > 0) await persistDocs(catalog, m.id, docs);
 }
