@@ -20,7 +20,7 @@ interface TestFlags {
 export function register(program: Command): void {
   program
     .command('test')
-    .description('Run the data tests of the pipelines against the data branch (builds nothing)')
+    .description("Run the pipelines' unit tests and their data tests against the data branch (builds nothing)")
     .argument('[selector...]', 'models (default: all)')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())

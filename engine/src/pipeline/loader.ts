@@ -13,6 +13,7 @@ import {
   type SourceConfig,
 } from './model.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
+import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 
 function lineAt(text: string, offset: number): number {
@@ -314,6 +315,7 @@ function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
     sql: parts.sql,
     sqlLine: parts.sqlLine,
     refs: findRefs(parts.sql, parts.sqlLine).filter((r) => r.target !== `${layer}.${name}`),
+    unitTests: parseUnitTests(parts.header.unit_tests, `${layer}.${name}`, rel, parts.headerLine),
   };
 }
 

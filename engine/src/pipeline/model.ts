@@ -1,5 +1,6 @@
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
+import type { UnitTest } from './unit-tests.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
@@ -88,6 +89,8 @@ export interface SourceModel extends ModelBase {
 
 export interface SqlModel extends ModelBase {
   kind: 'sql';
+  /** dbt's unit tests: the SELECT run on fixed input rows, compared with the rows expected. */
+  unitTests: UnitTest[];
   /** The SELECT as written (refs unresolved). */
   sql: string;
   /** Line of the SELECT's first line in the file (after the header). */

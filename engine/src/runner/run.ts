@@ -20,6 +20,7 @@ import { parseMemoryLimit } from './memory-limit.ts';
 import { catalogFor, refreshView, tableIdent } from './tables.ts';
 import type { FullRefresh } from './full-refresh.ts';
 import { buildStep, FULL_REFRESH_NOTE } from './build-step.ts';
+import { columnsOn, runUnitTests } from './unit-tests.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -200,6 +201,16 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     keptRunBranch: false,
   };
   try {
+    // Unit tests first: they need no data, and a failing one stops a run before anything is written.
+    const columnsOf = columnsOn(sql, catalogFor(o.server, branch));
+    for (const t of await runUnitTests(plan.steps, { columnsOf, vars: o.vars })) {
+      report.tests.push(t);
+      emit({ type: 'test', outcome: t });
+    }
+    if (!o.testsOnly && report.tests.some((t) => !t.passed)) {
+      report.status = 'failed';
+      return report;
+    }
     if (o.testsOnly) {
       const catalog = catalogFor(o.server, branch);
       emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });

@@ -1,0 +1,145 @@
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+import { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import type { SqlColumn, SqlRunner } from '../sql/sql-runner.ts';
+import { ident, lit } from '../sql/sql-runner.ts';
+import { compileModel, type RunVars } from '../pipeline/compile.ts';
+import type { Model, SqlModel } from '../pipeline/model.ts';
+import type { UnitRow, UnitTest } from '../pipeline/unit-tests.ts';
+import type { TestOutcome } from './data-tests.ts';
+import { refreshView, sqlName } from './tables.ts';
+
+/** A table's columns where the run reads it (its branch), or undefined when the branch has no such table. */
+export type ColumnsOf = (table: string) => Promise<SqlColumn[] | undefined>;
+
+/**
+ * {@link ColumnsOf} for the tables of `catalog`'s reference, through the run's DuckDB (a table's view is registered
+ * there as a step would).
+ */
+export function columnsOn(sql: SqlRunner, catalog: IcebergRestClient): ColumnsOf {
+  return async (table) =>
+    (await refreshView(sql, catalog, table)) ? sql.describe(`SELECT * FROM ${sqlName(table)}`) : undefined;
+}
+
+/** A unit test that could not be set up (an input without rows or columns, an expected column the model lacks). */
+class UnitTestSetupError extends Error {}
+
+/** A YAML value as a SQL literal. */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return lit(iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace('Z', ''));
+  }
+  return lit(typeof v === 'string' ? v : JSON.stringify(v));
+}
+
+/** `VALUES (…), (…)` of the rows' values for `names` (NULL where a row lacks one), or undefined for no rows. */
+function valuesOf(rows: UnitRow[], names: string[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  return `VALUES ${rows.map((r) => `(${names.map((n) => literal(r[n])).join(', ')})`).join(', ')}`;
+}
+
+/**
+ * A unit test's table `table` (`layer.name`) in the test's own DuckDB: the given rows, with the columns and types
+ * the table has on the branch where it exists (columns the rows leave out are NULL, as in dbt), else the rows' own
+ * columns and the types DuckDB reads in their values.
+ */
+async function createInput(db: SqlRunner, table: string, rows: UnitRow[], columns: SqlColumn[] | undefined) {
+  const [schema, name] = table.split('.') as [string, string];
+  const target = `${ident(schema)}.${ident(name)}`;
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+  const given = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (columns) {
+    const known = new Set(columns.map((c) => c.name));
+    const unknown = given.filter((g) => !known.has(g));
+    if (unknown.length) throw new UnitTestSetupError(`${table} has no column ${unknown.join(', ')}`);
+  } else if (given.length === 0) {
+    throw new UnitTestSetupError(
+      `give ${table} rows, or run the test on a branch that has the table (its columns are taken from there)`,
+    );
+  }
+  const names = columns ? columns.map((c) => c.name) : given;
+  const values = valuesOf(rows, names);
+  if (!values) {
+    await db.exec(`CREATE TABLE ${target} (${columns!.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
+    return;
+  }
+  const select = columns
+    ? columns.map((c) => `CAST(v.${ident(c.name)} AS ${c.type}) AS ${ident(c.name)}`).join(', ')
+    : '*';
+  await db.exec(`CREATE TABLE ${target} AS SELECT ${select} FROM (${values}) AS v(${names.map(ident).join(', ')})`);
+}
+
+/**
+ * Runs one unit test in a DuckDB of its own: the inputs as tables named like the model's refs (so the compiled SELECT
+ * runs unchanged), the SELECT into `actual`, the expected rows cast to its column types, and both compared as
+ * multisets on the columns `expect` names (all of them when it expects no row). A failing row is in `sample` with
+ * `_diff`: `+` returned but not expected, `-` expected but not returned.
+ */
+async function runUnitTest(
+  m: SqlModel,
+  t: UnitTest,
+  vars: RunVars | undefined,
+  columnsOf: ColumnsOf,
+): Promise<TestOutcome> {
+  const outcome = (o: Partial<TestOutcome>): TestOutcome => ({
+    model: m.id,
+    test: `unit:${t.name}`,
+    passed: false,
+    failingRows: 0,
+    sample: [],
+    ...o,
+  });
+  const db = await DuckDbRunner.open();
+  try {
+    const given = new Map(t.given.map((g) => [g.input, g.rows]));
+    const tables = new Set([...m.refs.map((r) => r.target), ...given.keys()]);
+    if (/\{\{\s*this\s*\}\}/.test(m.sql)) tables.add(m.id);
+    for (const table of tables) await createInput(db, table, given.get(table) ?? [], await columnsOf(table));
+    await db.exec(`CREATE TABLE __rat_actual AS ${compileModel(m, vars).sql}`);
+    const actual = await db.describe('SELECT * FROM __rat_actual');
+    const typeOf = new Map(actual.map((c) => [c.name, c.type]));
+    const expected = [...new Set(t.expect.flatMap((r) => Object.keys(r)))];
+    const missing = expected.filter((c) => !typeOf.has(c));
+    if (missing.length)
+      throw new UnitTestSetupError(`expect names ${missing.join(', ')}, which the model does not return`);
+    const cols = expected.length ? expected : actual.map((c) => c.name);
+    const values = valuesOf(t.expect, cols);
+    await db.exec(
+      values
+        ? `CREATE TABLE __rat_expected AS SELECT ${cols.map((c) => `CAST(v.${ident(c)} AS ${typeOf.get(c)}) AS ${ident(c)}`).join(', ')} FROM (${values}) AS v(${cols.map(ident).join(', ')})`
+        : `CREATE TABLE __rat_expected AS SELECT ${cols.map(ident).join(', ')} FROM __rat_actual LIMIT 0`,
+    );
+    const list = cols.map(ident).join(', ');
+    const diff = `SELECT '+' AS _diff, * FROM (SELECT ${list} FROM __rat_actual EXCEPT ALL SELECT ${list} FROM __rat_expected)
+      UNION ALL SELECT '-' AS _diff, * FROM (SELECT ${list} FROM __rat_expected EXCEPT ALL SELECT ${list} FROM __rat_actual)`;
+    const [{ n }] = await db.query(`SELECT count(*) AS n FROM (${diff})`);
+    const failing = Number(n);
+    const sample = failing ? await db.query(`SELECT * FROM (${diff}) ORDER BY _diff LIMIT 5`) : [];
+    return outcome({ passed: failing === 0, failingRows: failing, sample });
+  } catch (err) {
+    return outcome({ error: (err as Error).message });
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * The unit tests of the SQL models among `models` (dbt's `unit_tests`), each on its own fixed rows; never throws for
+ * a failing test. Input columns and types come from `columnsOf` (the run's branch).
+ *
+ * @example await runUnitTests(plan.steps, { columnsOf, vars }) // [{ model: 'silver.orders', test: 'unit:drops_cancelled', passed: true, … }]
+ */
+export async function runUnitTests(
+  models: Model[],
+  o: { columnsOf: ColumnsOf; vars?: RunVars },
+): Promise<TestOutcome[]> {
+  const out: TestOutcome[] = [];
+  for (const m of models) {
+    if (m.kind !== 'sql') continue;
+    for (const t of m.unitTests) out.push(await runUnitTest(m, t, o.vars, o.columnsOf));
+  }
+  return out;
+}

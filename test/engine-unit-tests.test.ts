@@ -1,0 +1,103 @@
+/**
+ * Model unit tests (dbt's `unit_tests`) with the real CLI and a real server: a model's SELECT run on fixed input rows
+ * and compared with the rows expected, before anything is built; input types from the branch's tables when it has
+ * them; a failing one stops `rat run` and shows the rows that differ.
+ */
+import assert from 'node:assert/strict';
+import { ManagementClient } from '@ratatouille/catalog-client';
+import { useEventsProject } from './support/events-project.ts';
+
+const MODEL = (expectDoubled: string, extra = '') => `/* ---
+unit_tests:
+  - name: doubles_amounts
+    given:
+      - input: ref('bronze.events')
+        rows:
+          - { id: 1, amount: 2.5, ts: '2024-01-01 10:00:00'${extra} }
+          - { id: 2, amount: null }
+    expect:
+      rows:
+        - { id: 1, doubled: ${expectDoubled} }
+        - { id: 2, doubled: null }
+--- */
+SELECT id, amount * 2 AS doubled, ts FROM {{ ref('bronze.events') }}
+`;
+
+interface Outcome {
+  model: string;
+  test: string;
+  passed: boolean;
+  failingRows: number;
+  sample: Array<Record<string, unknown>>;
+  error?: string;
+}
+
+describe('engine: model unit tests (real CLI, real server)', function () {
+  this.timeout(600_000);
+  const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n');
+  const tests = async (...args: string[]) => {
+    const r = await p.rat('test', '--json', ...args);
+    return { code: r.code, tests: (JSON.parse(r.stdout) as { tests: Outcome[] }).tests };
+  };
+  const unit = (list: Outcome[]) => list.filter((t) => t.test.startsWith('unit:'));
+
+  it('passes on the given rows alone, with no table on the branch', async () => {
+    p.write('silver/events.sql', MODEL('5.0'));
+    const r = await tests('--branch', 'main');
+    assert.equal(r.code, 0, JSON.stringify(r.tests));
+    assert.deepEqual(
+      unit(r.tests).map((t) => [t.model, t.test, t.passed]),
+      [['silver.events', 'unit:doubles_amounts', true]],
+    );
+  });
+
+  it('runs before a build, then takes the columns and types of the tables the branch has', async () => {
+    const run = await p.rat('run', '--branch', 'u1');
+    assert.equal(run.code, 0, run.out);
+    const r = await tests('--branch', 'u1');
+    assert.equal(r.code, 0, JSON.stringify(r.tests));
+    assert.equal(unit(r.tests)[0]!.passed, true);
+    // A given column the branch's table lacks is a mistake in the test, not a silent extra column.
+    p.write('silver/events.sql', MODEL('5.0', ', bogus: 1'));
+    const bogus = unit((await tests('--branch', 'u1')).tests)[0]!;
+    assert.equal(bogus.passed, false);
+    assert.match(bogus.error!, /bronze\.events has no column bogus/);
+  });
+
+  it('a failing unit test stops rat run before anything is built and shows the rows that differ', async () => {
+    p.write('silver/events.sql', MODEL('6.0'));
+    const run = await p.rat('run', '--branch', 'u2', '--json');
+    assert.equal(run.code, 1, run.out);
+    const report = JSON.parse(run.stdout) as { status: string; tests: Outcome[]; steps: unknown[] };
+    assert.equal(report.status, 'failed');
+    assert.deepEqual(report.steps, []);
+    const failed = unit(report.tests)[0]!;
+    assert.equal(failed.failingRows, 2);
+    assert.deepEqual(
+      failed.sample.map((r) => [r._diff, Number(r.id), Number(r.doubled)]),
+      [
+        ['+', 1, 5],
+        ['-', 1, 6],
+      ],
+    );
+    const api = new ManagementClient({ server: p.server.url });
+    const entries = await api.entries('u2');
+    assert.ok(!entries.entries.some((e) => e.name.elements.join('.') === 'silver.events'), 'nothing built');
+    const text = await p.rat('run', '--branch', 'u2');
+    assert.equal(text.code, 1);
+    assert.match(text.out, /unit:doubles_amounts/);
+  });
+
+  it('an expected column the model does not return, and a malformed unit_tests, are said', async () => {
+    p.write('silver/events.sql', MODEL('5.0').replace('doubled: null', 'tripled: null'));
+    const missing = unit((await tests('--branch', 'main')).tests)[0]!;
+    assert.match(missing.error!, /expect names tripled, which the model does not return/);
+    p.write(
+      'silver/events.sql',
+      "/* ---\nunit_tests: { name: x }\n--- */\nSELECT 1 AS one FROM {{ ref('bronze.events') }}\n",
+    );
+    const bad = await p.rat('test', '--branch', 'main');
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /silver\/events\.sql:\d+: unit_tests: must be a list/);
+  });
+});
