@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHOTS = process.env.RAT_UI_SCREENSHOTS ?? path.join(ROOT, 'docs', 'ui');
 /** The code commit the run records (a run from a working tree with uncommitted changes). */
 const CODE_COMMIT = 'c0ffee'.padEnd(40, '0');
+const DESCRIPTION = 'Cleaned orders, one row per order';
 
 /**
  * The lineage page and the table page's lineage section in headless Chromium, on the lineage a real pipeline run
@@ -49,6 +50,9 @@ describe('web UI lineage in a real browser', function () {
     const shop = mkdtempSync(path.join(os.tmpdir(), 'ui-lineage-'));
     dirs.push(shop);
     cpSync(path.join(ROOT, 'examples', 'shop'), shop, { recursive: true });
+    // A model's description, which the run writes into its table and the lineage shows.
+    const orders = path.join(shop, 'silver', 'orders.sql');
+    writeFileSync(orders, readFileSync(orders, 'utf8').replace('/* ---\n', `/* ---\ndescription: ${DESCRIPTION}\n`));
     run = await runPipeline({
       project: loadProject(shop),
       server: server.url,
@@ -119,6 +123,7 @@ describe('web UI lineage in a real browser', function () {
     );
 
     assert.match(await box('bronze.orders').innerText(), /from landing\/orders\/\*\.csv/);
+    assert.equal(await box('silver.orders').locator('.lineage-description').innerText(), DESCRIPTION);
     const fctText = await box('gold.fct_orders').innerText();
     assert.match(fctText, /gold\/fct_orders\.sql/);
     assert.ok(fctText.includes(`run ${run.runId}`), fctText);
@@ -154,6 +159,7 @@ describe('web UI lineage in a real browser', function () {
     await page.locator('h1').filter({ hasText: 'silver.orders' }).waitFor();
     await section.locator('.read-by').filter({ hasText: 'gold.fct_orders' }).waitFor();
     assert.equal(await section.locator('.reads').innerText(), 'Reads: bronze.orders');
+    assert.equal(await section.locator('.lineage-description').innerText(), DESCRIPTION);
     await section.locator('.reads').getByRole('link', { name: 'bronze.orders' }).click();
     await section.locator('.reads').filter({ hasText: 'landing/orders/*.csv' }).waitFor();
     assert.equal(await section.locator('.read-by').innerText(), 'Read by: silver.orders');

@@ -14,6 +14,8 @@ export interface LineageTable {
   model: string | null;
   /** The model's file in its project (`silver/orders.sql`, `bronze/orders.yml`). */
   modelFile: string | null;
+  /** The table's `comment` property: its model's description (`description:` in the model). */
+  description: string | null;
   /** Tables of this reference the model read, by key. */
   inputs: string[];
   /** Inputs that are no table here: a source's landing path, or a table the reference no longer has. */

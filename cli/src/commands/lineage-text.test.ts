@@ -7,6 +7,7 @@ const t = (key: string, inputs: string[], readBy: string[], extra: Partial<Linea
   elements: key.split('.'),
   model: key,
   modelFile: `${key.replace('.', '/')}.sql`,
+  description: null,
   inputs,
   otherInputs: [],
   readBy,
@@ -23,7 +24,11 @@ describe('rat lineage text', () => {
     t('gold.rev', ['silver.a', 'silver.b'], []),
     t('silver.a', ['bronze.a'], ['gold.rev'], { codeDirty: true }),
     t('silver.b', [], ['gold.rev'], { model: null, modelFile: null }),
-    t('bronze.a', [], ['silver.a'], { otherInputs: ['landing/a/*.csv'], modelFile: 'bronze/a.yml' }),
+    t('bronze.a', [], ['silver.a'], {
+      otherInputs: ['landing/a/*.csv'],
+      modelFile: 'bronze/a.yml',
+      description: 'Raw a',
+    }),
     t('bronze.other', [], []),
   ];
 
@@ -32,6 +37,7 @@ describe('rat lineage text', () => {
       lineageText(tables),
       [
         'bronze.a  bronze/a.yml  run r1 code 0123456789ab',
+        '  about    Raw a',
         '  from     landing/a/*.csv',
         '  read by  silver.a',
         'bronze.other  bronze/other.sql  run r1 code 0123456789ab',

@@ -16,6 +16,7 @@ export function lineageText(tables: readonly LineageTable[]): string {
         ? `  ${t.modelFile ?? t.model}  run ${t.runId ?? '-'} code ${short(t.codeCommit)}${t.codeDirty ? ' (uncommitted changes)' : ''}`
         : '  (no model wrote it)';
       const lines = [`${t.key}${written}`];
+      if (t.description) lines.push(`  about    ${t.description}`);
       if (t.otherInputs.length) lines.push(`  from     ${t.otherInputs.join(', ')}`);
       if (t.inputs.length) lines.push(`  reads    ${t.inputs.join(', ')}`);
       if (t.readBy.length) lines.push(`  read by  ${t.readBy.join(', ')}`);

@@ -5,8 +5,8 @@ import { Link, seg } from '../router.tsx';
 import { Hash } from './status.tsx';
 
 /**
- * The text lines of one table's box: its key (linked to the table page), its model's file, the landing paths it
- * ingests, its run and code commit. The layout sizes each box by how many there are.
+ * The text lines of one table's box: its key (linked to the table page), its model's file, its description, the
+ * landing paths it ingests, its run and code commit. The layout sizes each box by how many there are.
  */
 function boxLines(refName: string, t: LineageTable): ReactNode[] {
   const lines: ReactNode[] = [
@@ -19,6 +19,12 @@ function boxLines(refName: string, t: LineageTable): ReactNode[] {
       <span className="muted">{t.model ? `model ${t.model}` : 'no model wrote it'}</span>
     ),
   ];
+  if (t.description)
+    lines.push(
+      <span className="muted lineage-description" title={t.description}>
+        {t.description}
+      </span>,
+    );
   for (const path of t.otherInputs) lines.push(<span title={path}>from {path}</span>);
   if (t.runId)
     lines.push(

@@ -41,6 +41,7 @@ export function TableLineage({ refName, tableKey }: { refName: string; tableKey:
     <section className="table-lineage" aria-label="Lineage">
       <h2>Lineage</h2>
       <div className="card">
+        {t.description && <p className="lineage-description">{t.description}</p>}
         <p className="written-by">
           <WrittenBy refName={refName} t={t} />
         </p>

@@ -22,7 +22,7 @@ describe('lineage graph', () => {
       table('gold.revenue', model('gold.revenue', 'silver.orders,silver.customers')),
       table('silver.orders', model('silver.orders', 'bronze.orders', { 'rat.code-dirty': 'true' })),
       table('bronze.orders', model('bronze.orders', 'landing/orders/*.csv'), '42'),
-      table('silver.customers', { operation: 'append' }),
+      { ...table('silver.customers', { operation: 'append' }), comment: 'Customers, cleaned' },
       table('scratch.unrelated', { operation: 'append' }),
       table('empty.table'),
       // Written by the bronze.orders step beside its table: the file registry and the quarantine.
@@ -47,6 +47,8 @@ describe('lineage graph', () => {
     assert.equal(bronze.codeDirty, false);
     assert.equal(nodes[3]!.codeDirty, true);
     assert.equal(nodes[2]!.model, null, 'a table a model reads but none wrote');
+    assert.equal(nodes[2]!.description, 'Customers, cleaned');
+    assert.equal(bronze.description, null);
   });
 
   it('keeps a landing path with commas whole, and names inputs the reference lacks', () => {

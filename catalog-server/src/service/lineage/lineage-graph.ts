@@ -4,6 +4,8 @@ import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 export interface TableRecord {
   key: string;
   elements: string[];
+  /** The table's `comment` property (a model's description, written by the engine). */
+  comment?: string;
   snapshot: { id: string; timestampMs: number; summary: Record<string, string> } | null;
 }
 
@@ -13,6 +15,8 @@ export interface LineageNode {
   elements: string[];
   model: string | null;
   modelFile: string | null;
+  /** The table's comment: its model's description. */
+  description: string | null;
   inputs: string[];
   otherInputs: string[];
   readBy: string[];
@@ -43,6 +47,7 @@ export function lineageGraph(records: readonly TableRecord[]): LineageNode[] {
         elements: r.elements,
         model: null,
         modelFile: null,
+        description: r.comment ?? null,
         inputs: [],
         otherInputs: [],
         readBy: [],

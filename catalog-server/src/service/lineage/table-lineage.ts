@@ -61,7 +61,9 @@ export async function tableLineage(ctx: Deps, refSpec: string): Promise<TableLin
           const record: TableRecord = { key: text, elements: key.elements, snapshot: null };
           if (content.type !== 'ICEBERG_TABLE') return record;
           try {
-            const s = currentSnapshot(await readTableMetadata(ctx, content.metadataLocation, { copy: false }));
+            const md = await readTableMetadata(ctx, content.metadataLocation, { copy: false });
+            if (md.properties.comment) record.comment = md.properties.comment;
+            const s = currentSnapshot(md);
             if (s)
               record.snapshot = { id: String(s['snapshot-id']), timestampMs: s['timestamp-ms'], summary: s.summary };
           } catch {
