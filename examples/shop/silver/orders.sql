@@ -8,6 +8,19 @@ tests:
   - accepted_values: { column: status, values: [pending, shipped, cancelled] }
   - relationships: { column: customer_id, to: silver.customers, field: customer_id }
   - sql: { name: positive_quantity, sql: "SELECT * FROM {{ this }} WHERE quantity <= 0" }
+unit_tests:
+  # An order corrected by a later landing file keeps only its latest version, cleaned.
+  - name: latest_version_wins
+    given:
+      - input: ref('bronze.orders')
+        rows:
+          - { order_id: 1, customer_id: ' C001', product_id: P01, quantity: 2, unit_price: 3.5, status: ' PENDING',
+              ordered_at: '2024-03-01 10:00:00', _ingested_at: '2024-03-01 11:00:00', _source_file: a.csv }
+          - { order_id: 1, customer_id: ' C001', product_id: P01, quantity: 3, unit_price: 3.5, status: 'Shipped ',
+              ordered_at: '2024-03-01 10:00:00', _ingested_at: '2024-03-02 11:00:00', _source_file: b.csv }
+    expect:
+      rows:
+        - { order_id: 1, customer_id: C001, quantity: 3, amount: 10.5, status: shipped }
 --- */
 -- Cleaned and deduplicated orders: one row per order_id (the latest ingested), normalized status.
 SELECT
