@@ -127,6 +127,11 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     assert.match(fresh.state!.baseline, /no successful run on fresh/);
     assert.deepEqual(fresh.steps.slice().sort(), fresh.state!.modified);
     assert.ok(fresh.state!.modified.includes('bronze.orders') && fresh.state!.modified.includes('gold.big_orders'));
+    // A branch the run would create has no runs either.
+    assert.match(
+      (await plan('state:modified', '--branch', 'brand-new')).state!.baseline,
+      /no successful run on brand-new/,
+    );
     const missing = await rat('run', 'state:modified+', '--state', 'nope', '--dry-run');
     assert.equal(missing.code, 1, missing.out);
     assert.match(missing.out, /git revision nope is not a commit of this repository/);

@@ -70,7 +70,7 @@ export interface RunOptions {
   state?: SelectorState;
   /** Models left out of the selection, in the selector's syntax (dbt's `--exclude`). */
   exclude?: string;
-  /** Only run the data tests of the selected models (no build, no merge). */
+  /** Only run the unit tests and data tests of the selected models (no build, no merge). */
   testsOnly?: boolean;
   codeCommit?: string;
   /**
