@@ -27,6 +27,14 @@ describe('engine: compiling a model with refs, this and vars', () => {
     );
   });
 
+  it("reads dbt's source('layer', 'name') as a ref", () => {
+    assert.equal(
+      compileWithSourceMap("SELECT * FROM {{ source('bronze', 'orders') }} JOIN {{ source('bronze.customers') }}", 't')
+        .sql,
+      'SELECT * FROM "bronze"."orders" JOIN "bronze"."customers"',
+    );
+  });
+
   it('a var without a value or default is UNDEFINED_VAR, with where it is', () => {
     const sql = 'SELECT 1\nWHERE {{ var("missing") }}';
     assert.throws(

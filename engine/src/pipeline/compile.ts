@@ -2,8 +2,12 @@ import yaml from 'js-yaml';
 import { EngineError } from '../errors/engine-error.ts';
 import type { SqlModel } from './model.ts';
 
-/** `{{ ref('silver.orders') }}` / `{{ ref('silver', 'orders') }}`: a model's reference to another table. */
-export const REF_RE = /\{\{\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*\}\}/g;
+/**
+ * `{{ ref('silver.orders') }}` / `{{ ref('silver', 'orders') }}`: a model's reference to another table. dbt's
+ * `{{ source('bronze', 'orders') }}` is the same here (a source is a table of the pipeline), so models move over as
+ * they are written.
+ */
+export const REF_RE = /\{\{\s*(?:ref|source)\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?\)\s*\}\}/g;
 
 /** `{{ var('start_date') }}` / `{{ var('start_date', '2024-01-01') }}`: a run variable (dbt's), with a default. */
 // No backreference: it is joined to REF_RE's below, where group numbers would shift.

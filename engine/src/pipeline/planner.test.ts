@@ -48,6 +48,12 @@ describe('engine: pipeline loader and planner', () => {
     );
   });
 
+  it("counts dbt's source() as a ref", () => {
+    assert.deepEqual(findRefs("SELECT * FROM {{ source('bronze', 'orders') }}", 3), [
+      { target: 'bronze.orders', line: 3 },
+    ]);
+  });
+
   it('finds refs after a string literal of megabytes, escaped quotes included', () => {
     const literal = `'${"it''s ".repeat(10).padEnd(12_000_000, 'x')}'`;
     assert.deepEqual(findRefs(`SELECT ${literal} AS note\nFROM silver.orders`, 1), [
