@@ -39,12 +39,19 @@ function varText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  // YAML reads an unquoted 2024-01-01 as a date: it stands for the same text, and a time as a SQL timestamp's.
-  if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/(\.000)?Z$/, '');
-  }
+  if (value instanceof Date) return yamlDateText(value);
   return JSON.stringify(value);
+}
+
+/**
+ * YAML reads an unquoted `2024-01-01` as a date: it stands for that text, and a date with a time for a SQL
+ * timestamp's (`2024-01-01 10:30:00`).
+ *
+ * @example yamlDateText(new Date('2024-01-01T00:00:00Z')) // '2024-01-01'
+ */
+export function yamlDateText(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/(\.000)?Z$/, '');
 }
 
 /** A model's SQL with its templates replaced, and the way back from a position in it to the SQL as written. */

@@ -2,7 +2,7 @@ import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlColumn, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { compileModel, type RunVars } from '../pipeline/compile.ts';
+import { compileModel, yamlDateText, type RunVars } from '../pipeline/compile.ts';
 import type { Model, SqlModel } from '../pipeline/model.ts';
 import type { UnitRow, UnitTest } from '../pipeline/unit-tests.ts';
 import type { TestOutcome } from './data-tests.ts';
@@ -28,10 +28,7 @@ function literal(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (v instanceof Date) {
-    const iso = v.toISOString();
-    return lit(iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace('Z', ''));
-  }
+  if (v instanceof Date) return lit(yamlDateText(v));
   return lit(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
