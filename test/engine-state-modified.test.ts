@@ -110,6 +110,11 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
       'silver.orders',
       'gold.big_orders',
     ]);
+    git('tag', '-a', 'v1', '-m', 'first', first);
+    assert.deepEqual((await plan('state:modified', '--state', 'v1')).state?.modified, [
+      'gold.big_orders',
+      'silver.orders',
+    ]);
     assert.deepEqual((await plan('+state:modified', '--state', 'sm')).steps, [
       'bronze.orders',
       'silver.orders',

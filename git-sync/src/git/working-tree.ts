@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import git from 'isomorphic-git';
-import type { RepoIO } from './repo.ts';
+import { peelToCommit, resolveSha, type RepoIO } from './repo.ts';
 import { isoGitArgs } from './worktree-fs.ts';
 
 /**
@@ -25,17 +25,14 @@ export async function workingTreeChanges(io: RepoIO & { projectDir?: string }, s
 /** The commit a revision names (a branch, tag or full or abbreviated hash), or a clear error when the clone lacks it. */
 async function commitOf(io: RepoIO, rev: string): Promise<string> {
   const args = isoGitArgs(io);
-  let oid: string | undefined;
-  try {
-    oid = await git.resolveRef({ ...args, ref: rev });
-  } catch {
-    if (/^[0-9a-f]{4,40}$/i.test(rev))
-      oid = await git.expandOid({ ...args, oid: rev.toLowerCase() }).catch(() => undefined);
+  let oid = await resolveSha(io, rev);
+  if (!oid && /^[0-9a-f]{4,40}$/i.test(rev)) {
+    oid = await git.expandOid({ ...args, oid: rev.toLowerCase() }).catch(() => undefined);
   }
   try {
-    if (oid) return (await git.readCommit({ ...args, oid })).oid;
+    if (oid) return (await git.readCommit({ ...args, oid: await peelToCommit(io, oid) })).oid;
   } catch {
-    // a tag or tree rather than a commit, or an object this clone lacks: said below
+    // a tree or blob rather than a commit, or an object this clone lacks: said below
   }
   throw new Error(`git revision ${rev} is not a commit of this repository (fetch it, or name another)`);
 }
