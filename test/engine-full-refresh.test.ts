@@ -47,6 +47,10 @@ describe('engine: rat run --full-refresh (real CLI, real server)', function () {
     const refused = await rat('run');
     assert.equal(refused.code, 1, refused.out);
     assert.match(refused.out, /SCHEMA_MISMATCH/);
+    assert.match(
+      refused.out,
+      /Or replace the table with the new SQL's result: rat run silver\.events\+ --full-refresh/,
+    );
   });
 
   it('--dry-run names the models a full refresh replaces', async () => {

@@ -4,6 +4,7 @@ import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
 import { planSchema } from '../iceberg/types.ts';
+import { SchemaMismatchError } from '../errors/engine-error.ts';
 import type { ModelConfig } from '../pipeline/model.ts';
 import { renameColumns } from './rename-columns.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
@@ -76,7 +77,15 @@ export async function transform(
   if (existing) {
     // Checked before comparing rows, so that a new column fails with the option that allows it, not a SQL error.
     const check = onSchemaChange === 'sync_all_columns' ? 'append_new_columns' : onSchemaChange;
-    planSchema(o.target, existing.schema, existing.schema.fields.length, await sql.describe(o.sql), check);
+    try {
+      planSchema(o.target, existing.schema, existing.schema.fields.length, await sql.describe(o.sql), check);
+    } catch (err) {
+      // An incremental model's table can also be rebuilt from the changed SQL: say how.
+      if (err instanceof SchemaMismatchError && materialized === 'incremental') {
+        err.message += ` Or replace the table with the new SQL's result: rat run ${o.target}+ --full-refresh.`;
+      }
+      throw err;
+    }
   }
   if (!exists) {
     if (materialized === 'scd2') {
