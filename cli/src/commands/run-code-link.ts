@@ -5,7 +5,7 @@
  */
 import type { RunReport } from '@ratatouille/engine';
 import { recordHeadRunData, type HeadRunDataResult } from '@ratatouille/git-sync';
-import type { EngineTarget } from './run.ts';
+import type { EngineTarget } from './engine-target.ts';
 
 const short = (h: string) => h.slice(0, 12);
 

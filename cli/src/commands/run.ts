@@ -1,165 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { explicitServer, resolveServer, serverOption } from '../server-url.ts';
+import { serverOption } from '../server-url.ts';
 import {
   cleanRunBranches,
   dryRun,
-  loadProject,
   parseMemoryLimit,
   refreshesModel,
   runPipeline,
-  type Project,
   type RunEvent,
+  type RunOptions,
   type RunReport,
 } from '@ratatouille/engine';
-import { execFileSync } from 'node:child_process';
 import { reportError } from '../errors.ts';
 import { runVarsOption, wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
-import { selectorState, withExcluded } from './run-state.ts';
-import {
-  dataBranchFor,
-  defaultProjectConfig,
-  openGitSync,
-  readJournal,
-  awaitsExistingDecision,
-  resolveDataRef,
-  workingTreeChanges,
-  type DataRefResolution,
-  type GitSyncIO,
-} from '@ratatouille/git-sync';
-
-export interface EngineTarget {
-  server: string;
-  branch: string;
-  codeCommit?: string;
-  /** Files that differ from `codeCommit` (edited, staged, untracked): the run's code is not that commit's. */
-  uncommitted: string[];
-  /** The repository, when the project has a rat.yaml: HEAD's code link follows the runs of its committed code. */
-  git?: GitSyncIO;
-  /** The data branch of the checked-out code branch (a run elsewhere, `--branch`, is not HEAD's data). */
-  codeDataBranch?: string;
-  project: Project;
-  /** How the branch was chosen, for the user. */
-  why: string;
-  /** `runs.keepFailed` of the project config, when set. */
-  keepFailedRuns?: string;
-  /** `vars` of the project config (none without one). */
-  vars: Record<string, unknown>;
-}
-
-const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
-
-/**
- * Where `rat run` / `rat test` act: `--branch`, else the data branch mapped to the checked-out git branch
- * (git-sync), else `main` outside a git repository; `--server`, else `RAT_SERVER`, else the project config's
- * catalog URL. Pipelines come from `--project`, the current folder when it has bronze/silver/gold, else the
- * project config's `pipelinesDir`.
- */
-export async function resolveEngineTarget(o: {
-  branch?: string;
-  server?: string;
-  project?: string;
-  /**
-   * The command only reads (`rat test`, `rat runs`, `--dry-run`): a detached checkout's pinned data will do, and the
-   * working tree is not scanned for uncommitted changes.
-   */
-  read?: boolean;
-}): Promise<EngineTarget> {
-  const cwd = process.cwd();
-  let branch = o.branch;
-  let codeCommit: string | undefined;
-  let uncommitted: string[] = [];
-  let git: GitSyncIO | undefined;
-  let codeDataBranch: string | undefined;
-  let configured:
-    | { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string; vars: Record<string, unknown> }
-    | undefined;
-  let why = '--branch';
-  try {
-    const io = await openGitSync({ fs, env: process.env });
-    configured = {
-      catalogUrl: io.config.catalogUrl,
-      pipelinesDir: io.config.pipelinesDir,
-      root: io.projectDir ?? io.dir,
-      keepFailedRuns: io.config.keepFailedRuns,
-      vars: io.config.vars,
-    };
-    const r = await resolveDataRef(io, { env: process.env });
-    codeCommit = r.codeSha;
-    // Only a run that writes records whether its code was committed; the scan reads every file of the checkout.
-    uncommitted = codeCommit && !o.read ? await workingTreeChanges(io) : [];
-    git = io;
-    if (!r.readOnly) codeDataBranch = r.dataBranch;
-    const waiting = (await readJournal(io)).find((e) => awaitsExistingDecision(e, r.codeBranch) && !o.branch);
-    if (waiting) {
-      throw new Error(
-        `data branch "${r.dataBranch}" existed before code branch "${r.codeBranch}"; decide first: \`rat sync --existing reuse\` or \`rat sync --existing reset\`.`,
-      );
-    }
-    if (!branch && r.readOnly && o.read) {
-      // A detached checkout reads the data recorded for its commit as it is; only commands that write refuse.
-      branch = r.ref;
-      why = `read-only: ${detachedWhy(r)}`;
-    }
-    if (!branch) {
-      if (r.readOnly) {
-        throw new Error(
-          `The checkout is detached (data ref ${r.ref} is read-only): check out a branch or pass --branch.`,
-        );
-      }
-      branch = r.dataBranch;
-      why = r.codeBranch ? `data branch of git branch ${r.codeBranch}` : `git-sync (${r.why})`;
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (
-      code === 'INVALID_PROJECT_CONFIG' &&
-      /not found/.test(String((err as { data?: { reason?: string } }).data?.reason))
-    ) {
-      // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
-      const gitOut = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-      codeCommit = gitOut('rev-parse', 'HEAD');
-      if (!o.read) uncommitted = gitOut('status', '--porcelain').split('\n').filter(Boolean);
-      const codeBranch = gitOut('rev-parse', '--abbrev-ref', 'HEAD');
-      if (!branch) {
-        if (codeBranch === 'HEAD') throw new Error('The checkout is detached: check out a branch or pass --branch.');
-        branch = dataBranchFor(codeBranch, defaultProjectConfig());
-        why = `data branch of git branch ${codeBranch} (no rat.yaml: default mapping)`;
-      }
-    } else if (code !== 'NOT_A_GIT_REPOSITORY') {
-      if (!o.branch) throw err;
-    } else if (!branch) {
-      branch = 'main';
-      why = 'not in a git repository: using main';
-    }
-  }
-  const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
-  let dir = o.project ? path.resolve(o.project) : cwd;
-  if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
-  return {
-    server,
-    branch: branch ?? 'main',
-    codeCommit,
-    uncommitted,
-    git,
-    codeDataBranch,
-    project: loadProject(dir),
-    why,
-    keepFailedRuns: configured?.keepFailedRuns,
-    vars: configured?.vars ?? {},
-  };
-}
-
-/** How a detached checkout's data was found, for the `branch:` line. */
-function detachedWhy(r: DataRefResolution): string {
-  const sha = r.codeSha?.slice(0, 12) ?? 'HEAD';
-  if (r.why === 'recorded') return `the data recorded for detached commit ${sha}`;
-  if (r.why === 'recorded-ancestor') return `approximate: the data of the nearest recorded ancestor of ${sha}`;
-  if (r.why === 'default-branch') return `approximate: no data recorded near ${sha}, the default data branch's head`;
-  return 'RAT_DATA_REF';
-}
+import { selectorState, withExcluded, type ResolvedState } from './run-state.ts';
+import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
 
 /** Progress: a live line on a terminal, plain lines otherwise. */
 export function progressPrinter(): (e: RunEvent) => void {
@@ -269,6 +124,30 @@ function memoryOption(v: string): string {
   return v;
 }
 
+/** What `rat run` asks of the engine, from the target, the selector and the flags (`--json` or not). */
+function pipelineOptions(
+  t: EngineTarget,
+  selector: string | undefined,
+  o: RunFlags,
+  rs: ResolvedState | undefined,
+  codeDirty: boolean,
+): RunOptions {
+  return {
+    project: t.project,
+    server: t.server,
+    branch: t.branch,
+    selector,
+    state: rs?.state,
+    exclude: o.exclude,
+    codeCommit: t.codeCommit,
+    codeDirty,
+    threads: o.threads,
+    memoryLimit: o.memoryLimit,
+    fullRefresh: o.fullRefresh,
+    vars: { ...t.vars, ...o.vars },
+  };
+}
+
 /** `rat run [selector]`: build the selected tables on a run branch, test, merge into the data branch. */
 export function register(program: Command): void {
   program
@@ -320,20 +199,7 @@ export function register(program: Command): void {
           if (!o.dryRun) {
             const warning = uncommittedWarning(t);
             if (warning) console.error(warning);
-            const report = await runPipeline({
-              project: t.project,
-              server: t.server,
-              branch: t.branch,
-              selector: sel,
-              state: rs?.state,
-              exclude: o.exclude,
-              codeCommit: t.codeCommit,
-              codeDirty: !!warning,
-              threads: o.threads,
-              memoryLimit: o.memoryLimit,
-              fullRefresh: o.fullRefresh,
-              vars: { ...t.vars, ...o.vars },
-            });
+            const report = await runPipeline(pipelineOptions(t, sel, o, rs, !!warning));
             const { result } = await linkRunToHead(t, report);
             return { ...report, codeLink: result, cleanedRunBranches: await cleanKeptRuns(t) };
           }
@@ -375,21 +241,7 @@ export function register(program: Command): void {
       }
       // Said after the run's report, where it is read, rather than scrolled away above the progress lines.
       const warning = uncommittedWarning(t);
-      const report = await runPipeline({
-        project: t.project,
-        server: t.server,
-        branch: t.branch,
-        selector: sel,
-        state: rs?.state,
-        exclude: o.exclude,
-        codeCommit: t.codeCommit,
-        codeDirty: !!warning,
-        onEvent: progressPrinter(),
-        threads: o.threads,
-        memoryLimit: o.memoryLimit,
-        fullRefresh: o.fullRefresh,
-        vars: { ...t.vars, ...o.vars },
-      });
+      const report = await runPipeline({ ...pipelineOptions(t, sel, o, rs, !!warning), onEvent: progressPrinter() });
       printReport(report);
       const { message } = await linkRunToHead(t, report);
       if (message) console.log(message);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { serverOption } from '../server-url.ts';
 import { cleanRunBranches, listRuns } from '@ratatouille/engine';
-import { resolveEngineTarget } from './run.ts';
+import { resolveEngineTarget } from './engine-target.ts';
 import { examples } from '../examples.ts';
 
 /** `rat runs`: past pipeline runs on the data branch (merged ones) and kept failed run branches. */

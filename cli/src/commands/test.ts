@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { serverOption } from '../server-url.ts';
 import { runPipeline, type RunEvent } from '@ratatouille/engine';
-import { printJsonOutcome, progressPrinter, resolveEngineTarget, type EngineTarget } from './run.ts';
+import { printJsonOutcome, progressPrinter } from './run.ts';
+import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
 import { examples } from '../examples.ts';
 import { selectorState, withExcluded } from './run-state.ts';
 import { runVarsOption } from '../options.ts';
