@@ -35,10 +35,9 @@ export {
   type RunOptions,
   type RunReport,
   type RunEvent,
-  type StepReport,
 } from './runner/run.ts';
 export { PROVENANCE } from '@ratatouille/iceberg/lockstep';
-export { FULL_REFRESH_NOTE } from './runner/build-step.ts';
+export { FULL_REFRESH_NOTE, type StepReport } from './runner/build-step.ts';
 export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export {

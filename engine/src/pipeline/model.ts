@@ -1,6 +1,5 @@
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
-import type { UnitTest } from './unit-tests.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
@@ -63,6 +62,21 @@ export interface ModelConfig {
    */
   docs: TableDocs;
   tests: DataTest[];
+}
+
+/** A row of a unit test: column name → value (YAML's: text, number, boolean, null, date). */
+export type UnitRow = Record<string, unknown>;
+
+/**
+ * A model's unit test (dbt's `unit_tests`): fixed rows for the tables it reads, and the rows its SELECT must return
+ * from them. It needs no data on a branch: the SELECT runs on the given rows alone.
+ */
+export interface UnitTest {
+  name: string;
+  /** Each input by table id (`bronze.orders`; `this` is the model's own table, for an incremental model). */
+  given: Array<{ input: string; rows: UnitRow[] }>;
+  /** The rows expected, compared as a multiset on the columns they name. */
+  expect: UnitRow[];
 }
 
 /** A reference from a model's SQL to another table, with where it was written. */

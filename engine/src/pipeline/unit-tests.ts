@@ -1,19 +1,4 @@
-import { PipelineError } from './model.ts';
-
-/** A row of a unit test: column name → value (YAML's: text, number, boolean, null, date). */
-export type UnitRow = Record<string, unknown>;
-
-/**
- * A model's unit test (dbt's `unit_tests`): fixed rows for the tables it reads, and the rows its SELECT must return
- * from them. It needs no data on a branch: the SELECT runs on the given rows alone.
- */
-export interface UnitTest {
-  name: string;
-  /** Each input by table id (`bronze.orders`; `this` is the model's own table, for an incremental model). */
-  given: Array<{ input: string; rows: UnitRow[] }>;
-  /** The rows expected, compared as a multiset on the columns they name. */
-  expect: UnitRow[];
-}
+import { PipelineError, type UnitRow, type UnitTest } from './model.ts';
 
 /** `ref('bronze.orders')`, `ref('bronze', 'orders')`, `this` or a bare `bronze.orders`: the table id. */
 function inputId(v: unknown, self: string): string | undefined {

@@ -11,9 +11,19 @@ import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import type { StepReport } from './run.ts';
 import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
 import { persistDocs } from './persist-docs.ts';
+
+/** What one step of a run did. */
+export interface StepReport {
+  step: string;
+  rows: number;
+  files: number;
+  skipped: number;
+  rejected: number;
+  ms: number;
+  note?: string;
+}
 
 /** The note of a step whose table a full refresh replaced. */
 export const FULL_REFRESH_NOTE = 'full refresh';

@@ -4,7 +4,8 @@ import { lit } from '../sql/sql-runner.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef } from './pinned-ref.ts';
 import type { TestOutcome } from './data-tests.ts';
-import { RUN_BRANCH_PREFIX, RUNS_TABLE, type RunReport, type StepReport } from './run.ts';
+import { RUN_BRANCH_PREFIX, RUNS_TABLE, type RunReport } from './run.ts';
+import type { StepReport } from './build-step.ts';
 import { catalogFor, refreshView, sqlName } from './tables.ts';
 
 /** One pipeline run as `_rat.runs` records it, with its JSON columns parsed. */

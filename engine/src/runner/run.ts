@@ -19,7 +19,7 @@ import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { catalogFor, refreshView, tableIdent } from './tables.ts';
 import type { FullRefresh } from './full-refresh.ts';
-import { buildStep, FULL_REFRESH_NOTE } from './build-step.ts';
+import { buildStep, FULL_REFRESH_NOTE, type StepReport } from './build-step.ts';
 import { columnsOn, runUnitTests } from './unit-tests.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
@@ -98,16 +98,6 @@ export interface RunOptions {
    * `full_refresh` setting wins. The run's merge commit names the refreshed models in `rat.full-refresh`.
    */
   fullRefresh?: FullRefresh;
-}
-
-export interface StepReport {
-  step: string;
-  rows: number;
-  files: number;
-  skipped: number;
-  rejected: number;
-  ms: number;
-  note?: string;
 }
 
 export interface RunReport {

@@ -3,8 +3,7 @@ import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlColumn, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { compileModel, yamlDateText, type RunVars } from '../pipeline/compile.ts';
-import type { Model, SqlModel } from '../pipeline/model.ts';
-import type { UnitRow, UnitTest } from '../pipeline/unit-tests.ts';
+import type { Model, SqlModel, UnitRow, UnitTest } from '../pipeline/model.ts';
 import type { TestOutcome } from './data-tests.ts';
 import { refreshView, sqlName } from './tables.ts';
 
