@@ -41,16 +41,7 @@ function runProperties(runId: string, o: RunOptions): Record<string, string> {
 export type RunEvent =
   | { type: 'plan'; steps: string[]; branch: string; runBranch: string }
   | { type: 'step-start'; step: string; index: number; total: number }
-  | {
-      type: 'step-end';
-      step: string;
-      rows: number;
-      files: number;
-      skipped: number;
-      rejected: number;
-      ms: number;
-      note?: string;
-    }
+  | ({ type: 'step-end' } & StepReport)
   | { type: 'test'; outcome: TestOutcome }
   | { type: 'merge'; into: string }
   | { type: 'info'; message: string };
