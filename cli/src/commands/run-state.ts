@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listRuns, STATE_MODIFIED, type Project, type SelectorState } from '@ratatouille/engine';
+import { listRuns, STATE_MODIFIED, type Model, type Project, type SelectorState } from '@ratatouille/engine';
 import { openRepo, workingTreeChanges } from '@ratatouille/git-sync';
 import { RatError } from '../errors.ts';
 
@@ -62,8 +62,20 @@ export async function selectorState(
   });
   const paths = new Set(changed);
   const fromRoot = (file: string) => path.relative(repo.dir, path.join(t.project.dir, file)).split(path.sep).join('/');
-  const modified = new Set([...t.project.models.values()].filter((m) => paths.has(fromRoot(m.file))).map((m) => m.id));
+  const modified = new Set(
+    [...t.project.models.values()].filter((m) => modelFiles(m).some((f) => paths.has(fromRoot(f)))).map((m) => m.id),
+  );
   return { state: { modified }, baseline };
+}
+
+/**
+ * The files a model is written in: its own and the property files (dbt's schema.yml) that describe it, whose
+ * descriptions, tests and config are part of it.
+ *
+ * @example modelFiles(project.models.get('silver.orders')!) // ['silver/orders.sql', 'silver/schema.yml']
+ */
+function modelFiles(m: Model): string[] {
+  return [m.file, ...(m.kind === 'sql' ? (m.propertyFiles ?? []) : [])];
 }
 
 /**

@@ -5,19 +5,21 @@ describe('engine: compiling a model with refs, this and vars', () => {
   it("replaces var('x') with the run's value, else its default, as dbt renders it", () => {
     const sql = `SELECT * FROM {{ ref('bronze.a') }} WHERE day >= '{{ var("start") }}' AND n < {{ var('limit', 10) }} AND {{var('flag',true)}} AND x = '{{ var('who', 'it''s') }}'`;
     assert.equal(
-      compileWithSourceMap(sql, 'silver.t', { start: '2024-01-01' }).sql,
+      compileWithSourceMap(sql, 'silver.t', { vars: { start: '2024-01-01' } }).sql,
       `SELECT * FROM "bronze"."a" WHERE day >= '2024-01-01' AND n < 10 AND true AND x = 'it's'`,
     );
-    const given = compileWithSourceMap(sql, 'silver.t', { start: '2024-02-01', limit: 3, flag: false, who: 'me' }).sql;
+    const given = compileWithSourceMap(sql, 'silver.t', {
+      vars: { start: '2024-02-01', limit: 3, flag: false, who: 'me' },
+    }).sql;
     assert.match(given, /day >= '2024-02-01' AND n < 3 AND false AND x = 'me'/);
-    assert.equal(compileWithSourceMap('{{ var("v") }}', 't', { v: null }).sql, 'NULL');
+    assert.equal(compileWithSourceMap('{{ var("v") }}', 't', { vars: { v: null } }).sql, 'NULL');
     // YAML's dates (an unquoted 2024-01-01 in rat.yaml or --vars) stand for their text.
     assert.equal(compileWithSourceMap('{{ var("v", 2024-03-01) }}', 't').sql, '2024-03-01');
     assert.equal(
-      compileWithSourceMap('{{ var("v") }}', 't', { v: new Date('2024-03-01T10:30:00Z') }).sql,
+      compileWithSourceMap('{{ var("v") }}', 't', { vars: { v: new Date('2024-03-01T10:30:00Z') } }).sql,
       '2024-03-01 10:30:00',
     );
-    assert.equal(compileWithSourceMap('{{ var("v") }}', 't', { v: ['a', 1] }).sql, '["a",1]');
+    assert.equal(compileWithSourceMap('{{ var("v") }}', 't', { vars: { v: ['a', 1] } }).sql, '["a",1]');
   });
 
   it('records the vars as JSON, a YAML date as its text', () => {
@@ -38,7 +40,7 @@ describe('engine: compiling a model with refs, this and vars', () => {
   it('a var without a value or default is UNDEFINED_VAR, with where it is', () => {
     const sql = 'SELECT 1\nWHERE {{ var("missing") }}';
     assert.throws(
-      () => compileWithSourceMap(sql, 't', { other: 1 }),
+      () => compileWithSourceMap(sql, 't', { vars: { other: 1 } }),
       (err: unknown) =>
         err instanceof UndefinedVarError &&
         err.code === 'UNDEFINED_VAR' &&
@@ -47,12 +49,12 @@ describe('engine: compiling a model with refs, this and vars', () => {
         /--vars/.test(err.message),
     );
     // A value inherited from Object.prototype is no value.
-    assert.throws(() => compileWithSourceMap('{{ var("toString") }}', 't', {}), UndefinedVarError);
+    assert.throws(() => compileWithSourceMap('{{ var("toString") }}', 't', { vars: {} }), UndefinedVarError);
   });
 
   it('maps positions after a var back to the SQL as written', () => {
     const sql = "SELECT {{ var('n') }} AS n, bad_col FROM {{ this }}";
-    const c = compileWithSourceMap(sql, 'gold.t', { n: 12345 });
+    const c = compileWithSourceMap(sql, 'gold.t', { vars: { n: 12345 } });
     assert.equal(c.sql, 'SELECT 12345 AS n, bad_col FROM "gold"."t"');
     assert.equal(c.sourceOffset(c.sql.indexOf('bad_col')), sql.indexOf('bad_col'));
     assert.equal(c.sourceOffset(c.sql.indexOf('12345') + 2), sql.indexOf('{{'));

@@ -15,6 +15,14 @@ import {
 import type { TableDocs } from '../iceberg/docs.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
+import { sqlFileSettings } from './config-call.ts';
+import {
+  checkDescribed,
+  layerProperties,
+  readPropertyFile,
+  withProperties,
+  type ModelProperties,
+} from './properties.ts';
 
 function lineAt(text: string, offset: number): number {
   let n = 1;
@@ -59,7 +67,7 @@ export function findRefs(sql: string, firstLine = 1): RefUse[] {
 
 /** Replaces `{{ ref(...) }}` with quoted identifiers, `{{ this }}` with the model's own table and vars with values. */
 export function compileSql(sql: string, self: string, vars?: RunVars): string {
-  return compileWithSourceMap(sql, self, vars).sql;
+  return compileWithSourceMap(sql, self, { vars }).sql;
 }
 
 const asList = (v: unknown): string[] =>
@@ -118,6 +126,7 @@ function parseConfig(
   if (materialized === 'scd2' && uniqueKey.length === 0) {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });
   }
+  if (materialized === 'incremental') checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
   return {
     materialized,
     uniqueKey,
@@ -131,6 +140,28 @@ function parseConfig(
     docs: { ...parseDescription(raw.description, file, line), columns: {} },
     tests: parseTests(raw.tests, file, line),
   };
+}
+
+/**
+ * dbt's `incremental_strategy`, for models moved over from dbt: the engine appends a model without `unique_key` and
+ * upserts one with it (rows replaced by key: dbt's `merge` and `delete+insert` alike), so a strategy that says
+ * otherwise is refused rather than run differently.
+ */
+function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string, line: number): void {
+  if (v === undefined || v === null) return;
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: incremental_strategy ${String(v)}: ${why}`, {
+      file,
+      line,
+    });
+  };
+  if (v === 'append') {
+    if (uniqueKey.length) fail('appends rows without looking at unique_key; remove one of them');
+  } else if (v === 'merge' || v === 'delete+insert') {
+    if (!uniqueKey.length) fail('replaces rows by unique_key, which the model does not set');
+  } else {
+    fail('is not supported: use append (no unique_key) or merge / delete+insert (rows replaced by unique_key)');
+  }
 }
 
 /** `description: …` (dbt's): text. */
@@ -294,7 +325,13 @@ function loadSource(file: string, rel: string, layer: Layer, name: string): Mode
   };
 }
 
-function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
+function loadSql(
+  file: string,
+  rel: string,
+  layer: Layer,
+  name: string,
+  propertyConfig: Record<string, unknown> = {},
+): Model | undefined {
   const text = readFileSync(file, 'utf8');
   let parts: ReturnType<typeof splitHeader>;
   try {
@@ -303,8 +340,16 @@ function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
     const line = ((err as { mark?: { line?: number } }).mark?.line ?? 0) + 1;
     throw new PipelineError('PIPELINE_INVALID', `${rel}:${line}: ${(err as Error).message}`, { file: rel, line });
   }
-  const config = parseConfig(parts.header, rel, parts.headerLine, {});
-  config.docs.columns = parseColumnDocs(parts.header.columns, rel, parts.headerLine);
+  const settings = sqlFileSettings(parts.header, parts.sql, (offset) => ({
+    file: rel,
+    line: parts.sqlLine - 1 + lineAt(parts.sql, offset),
+  }));
+  // dbt's precedence: the `config:` of the model's property file (schema.yml) applies beneath the SQL file's own.
+  const configured = { ...propertyConfig, ...settings };
+  // dbt's `enabled: false`: the model is left out of the project, as if its file were not there.
+  if (configured.enabled === false) return undefined;
+  const config = parseConfig(configured, rel, parts.headerLine, {});
+  config.docs.columns = parseColumnDocs(settings.columns, rel, parts.headerLine);
   return {
     kind: 'sql',
     id: `${layer}.${name}`,
@@ -315,13 +360,13 @@ function loadSql(file: string, rel: string, layer: Layer, name: string): Model {
     sql: parts.sql,
     sqlLine: parts.sqlLine,
     refs: findRefs(parts.sql, parts.sqlLine).filter((r) => r.target !== `${layer}.${name}`),
-    unitTests: parseUnitTests(parts.header.unit_tests, `${layer}.${name}`, rel, parts.headerLine),
+    unitTests: parseUnitTests(settings.unit_tests, `${layer}.${name}`, rel, parts.headerLine),
   };
 }
 
 /**
  * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
- * and `.yml` sources anywhere).
+ * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models.
  *
  * @example const project = loadProject('examples/shop')
  */
@@ -330,20 +375,61 @@ export function loadProject(dir: string, pipelinesDir = dir): Project {
   for (const layer of LAYERS) {
     const folder = path.join(pipelinesDir, layer);
     if (!existsSync(folder)) continue;
-    for (const f of readdirSync(folder).sort()) {
-      const full = path.join(folder, f);
-      const rel = path.relative(dir, full);
-      const ext = path.extname(f);
-      const name = path.basename(f, ext);
+    const files = readdirSync(folder)
+      .sort()
+      .map((f) => {
+        const full = path.join(folder, f);
+        const ext = path.extname(f);
+        return { full, rel: path.relative(dir, full), ext, name: path.basename(f, ext) };
+      });
+    // A layer's property files first: they add to the SQL models read after them.
+    const propertyFiles = files.flatMap((f) => {
+      if (f.ext !== '.yml' && f.ext !== '.yaml') return [];
+      const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer);
+      return read ? [read] : [];
+    });
+    const described = layerProperties(propertyFiles);
+    const isPropertyFile = new Set(propertyFiles.map((p) => p.file));
+    for (const { full, rel, ext, name } of files) {
+      if (isPropertyFile.has(rel)) continue;
       let m: Model | undefined;
       if (ext === '.yml' || ext === '.yaml') m = loadSource(full, rel, layer, name);
-      else if (ext === '.sql') m = loadSql(full, rel, layer, name);
+      else if (ext === '.sql') m = loadDescribedSql(full, rel, layer, name, described.get(name));
       if (!m) continue;
       if (models.has(m.id)) {
         throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice`, { file: rel, line: 1 });
       }
       models.set(m.id, m);
     }
+    const sqlFiles = new Set(files.filter((f) => f.ext === '.sql').map((f) => f.name));
+    checkDescribed(described, layer, sqlFiles, models);
   }
   return { dir, pipelinesDir, models };
+}
+
+/**
+ * A SQL model with what its property files say. A setting of the entry's `config:` that the model refuses (an
+ * unknown materialization, say) is said at the entry, where it is written, rather than at the SQL file.
+ */
+function loadDescribedSql(
+  file: string,
+  rel: string,
+  layer: Layer,
+  name: string,
+  properties: ModelProperties | undefined,
+): Model | undefined {
+  if (!properties) return loadSql(file, rel, layer, name);
+  let m: Model | undefined;
+  try {
+    m = loadSql(file, rel, layer, name, properties.config);
+  } catch (err) {
+    if (!(err instanceof PipelineError) || Object.keys(properties.config).length === 0) throw err;
+    // Only when the file loads without the entry's config is the entry the cause.
+    loadSql(file, rel, layer, name);
+    const prefix = `${err.data.file}:${err.data.line}: `;
+    const why = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+    const at = { file: properties.file, line: properties.line };
+    throw new PipelineError(err.code, `${at.file}:${at.line}: config of ${name}: ${why}`, at);
+  }
+  return m?.kind === 'sql' ? withProperties(m, properties) : m;
 }

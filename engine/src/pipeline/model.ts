@@ -77,6 +77,8 @@ export interface UnitTest {
   given: Array<{ input: string; rows: UnitRow[] }>;
   /** The rows expected, compared as a multiset on the columns they name. */
   expect: UnitRow[];
+  /** What `is_incremental()` is in the test (dbt's `overrides: { macros: { is_incremental: true } }`); false unless set. */
+  incremental: boolean;
 }
 
 /** A reference from a model's SQL to another table, with where it was written. */
@@ -109,6 +111,11 @@ export interface SqlModel extends ModelBase {
   sql: string;
   /** Line of the SELECT's first line in the file (after the header). */
   sqlLine: number;
+  /**
+   * The layer's property files (dbt's `schema.yml`) that describe the model, relative to the project folder: its
+   * definition is spread over `file` and these.
+   */
+  propertyFiles?: string[];
 }
 
 export type Model = SourceModel | SqlModel;

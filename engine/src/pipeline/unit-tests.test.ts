@@ -26,8 +26,12 @@ describe('engine: unit_tests in a model header', () => {
         { input: 'silver.products', rows: [] },
       ],
       expect: [{ id: 1 }],
+      incremental: false,
     });
-    assert.deepEqual(parse([{ name: 'b', expect: [] }]), [{ name: 'b', given: [], expect: [] }]);
+    assert.deepEqual(parse([{ name: 'b', expect: [] }]), [{ name: 'b', given: [], expect: [], incremental: false }]);
+    // dbt's override renders the model's is_incremental() branch.
+    const [inc] = parse([{ name: 'c', overrides: { macros: { is_incremental: true } }, expect: [] }]);
+    assert.equal(inc!.incremental, true);
     assert.deepEqual(parse(undefined), []);
   });
 
@@ -35,6 +39,10 @@ describe('engine: unit_tests in a model header', () => {
     const wrong: Array<[unknown, RegExp]> = [
       [{ name: 'x' }, /must be a list/],
       [[{ given: [] }], /needs a name/],
+      [
+        [{ name: 'x', expect: [], overrides: { macros: { is_incremental: 'yes' } } }],
+        /is_incremental must be true or false/,
+      ],
       [
         [
           { name: 'x', expect: [] },

@@ -12,6 +12,15 @@ function inputId(v: unknown, self: string): string | undefined {
 
 const isRow = (v: unknown): v is UnitRow => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** dbt's `overrides: { macros: { is_incremental: true } }`: the test renders the model's incremental branch. */
+function incrementalOverride(overrides: unknown, fail: (why: string) => never): boolean {
+  if (overrides === undefined || overrides === null) return false;
+  const macros = isRow(overrides) ? overrides.macros : undefined;
+  const v = isRow(macros) ? macros.is_incremental : undefined;
+  if (v === undefined) return false;
+  return typeof v === 'boolean' ? v : fail('overrides.macros.is_incremental must be true or false');
+}
+
 /**
  * A SQL model's `unit_tests:`, in dbt's shape:
  * `[{ name, given: [{ input: ref('bronze.orders'), rows: [{…}] }], expect: { rows: [{…}] } }]`.
@@ -42,6 +51,7 @@ export function parseUnitTests(raw: unknown, self: string, file: string, line: n
         return { input, rows: rowsOf((g as UnitRow).rows ?? [], `the rows of ${input}`) };
       }),
       expect: t.expect === undefined ? fail(`${name}: expect is required`) : rowsOf(t.expect, 'expect'),
+      incremental: incrementalOverride(t.overrides, (why) => fail(`${name}: ${why}`)),
     };
   });
 }

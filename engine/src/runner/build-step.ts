@@ -97,8 +97,13 @@ export async function buildStep(
   // Lists an input keeps in side files are loaded first (derivedLineage itself reads no file).
   const lists = await sideLists(lineageToRead(previous, inputs));
   Object.assign(properties, derivedLineage(previous, inputs, lists));
-  const compiled = compileModel(m, ctx.vars);
   const refresh = refreshesModel(m, ctx.fullRefresh);
+  // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
+  const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
+  const compiled = compileModel(m, { vars: ctx.vars, incremental });
+  const sqlError = (err: unknown) => {
+    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
+  };
   const w = await transform(sql, catalog, {
     sql: compiled.sql,
     target: m.id,
@@ -113,9 +118,7 @@ export async function buildStep(
     properties,
     now: ctx.now,
     fullRefresh: refresh,
-  }).catch((err: unknown) => {
-    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
-  });
+  }).catch(sqlError);
   await persistModelDocs(catalog, m);
   await refreshView(sql, catalog, m.id);
   return {

@@ -92,9 +92,10 @@ async function runUnitTest(
   try {
     const given = new Map(t.given.map((g) => [g.input, g.rows]));
     const tables = new Set([...m.refs.map((r) => r.target), ...given.keys()]);
-    if (/\{\{\s*this\s*\}\}/.test(m.sql)) tables.add(m.id);
+    const compiled = compileModel(m, { vars, incremental: t.incremental });
+    if (compiled.readsSelf) tables.add(m.id);
     for (const table of tables) await createInput(db, table, given.get(table) ?? [], await columnsOf(table));
-    await db.exec(`CREATE TABLE __rat_actual AS ${compileModel(m, vars).sql}`);
+    await db.exec(`CREATE TABLE __rat_actual AS ${compiled.sql}`);
     const actual = await db.describe('SELECT * FROM __rat_actual');
     const typeOf = new Map(actual.map((c) => [c.name, c.type]));
     const expected = [...new Set(t.expect.flatMap((r) => Object.keys(r)))];

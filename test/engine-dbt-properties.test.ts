@@ -1,0 +1,157 @@
+/**
+ * dbt's property files (`schema.yml`) in a layer folder, with the real CLI and a real server: the descriptions, data
+ * tests, unit tests and config they give a layer's SQL models are those of the models; a test they give fails a run
+ * whose data breaks it; a file naming a model the layer lacks is said with its line; `state:modified` selects the
+ * models of a changed property file.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { IcebergRestClient } from '@ratatouille/catalog-client';
+import { queryBranch } from './support/engine-queries.ts';
+import { useEventsProject } from './support/events-project.ts';
+
+const MODEL = `SELECT id, amount, CASE WHEN amount > 100 THEN 'huge' WHEN amount > 2 THEN 'big' ELSE 'small' END AS size, ts
+FROM {{ ref('bronze.events') }}
+`;
+
+const PROPERTIES = `version: 2
+
+models:
+  - name: events
+    description: One row per event, sized
+    config: { materialized: incremental, unique_key: id }
+    columns:
+      - name: id
+        description: The event id
+        data_tests: [unique, not_null]
+      - name: size
+        description: small, big
+        data_tests:
+          - accepted_values:
+              arguments: { values: [small, big] }
+              config: { where: "id > 0" }
+      - name: amount
+        tests:
+          - not_null
+
+unit_tests:
+  - name: sizes_by_amount
+    model: events
+    given:
+      - input: ref('bronze.events')
+        rows:
+          - { id: 1, amount: 1, ts: '2024-01-01 10:00:00' }
+          - { id: 2, amount: 5, ts: '2024-01-02 10:00:00' }
+    expect:
+      rows:
+        - { id: 1, size: small }
+        - { id: 2, size: big }
+`;
+
+interface Outcome {
+  model: string;
+  test: string;
+  passed: boolean;
+  failingRows: number;
+}
+
+describe("engine: dbt's property files, schema.yml (real CLI, real server)", function () {
+  this.timeout(600_000);
+  const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n');
+  const metadata = async (branch: string) =>
+    (await new IcebergRestClient({ server: p.server.url, ref: branch }).loadTable({
+      namespace: ['silver'],
+      name: 'events',
+    }))!.metadata;
+
+  before(() => {
+    p.write('silver/events.sql', MODEL);
+    p.write('silver/schema.yml', PROPERTIES);
+  });
+
+  it("runs the model with the file's config, unit test and data tests, and writes its docs", async () => {
+    const r = await p.rat('run', '--branch', 'props', '--json');
+    assert.equal(r.code, 0, r.out);
+    const report = JSON.parse(r.stdout) as { status: string; tests: Outcome[] };
+    assert.equal(report.status, 'success');
+    assert.deepEqual(report.tests.map((t) => [t.model, t.test, t.passed]).sort(), [
+      ['silver.events', 'accepted_values(size)', true],
+      ['silver.events', 'not_null(amount)', true],
+      ['silver.events', 'not_null(id)', true],
+      ['silver.events', 'unique(id)', true],
+      ['silver.events', 'unit:sizes_by_amount', true],
+    ]);
+    const m = await metadata('props');
+    assert.equal(m.properties?.comment, 'One row per event, sized');
+    const schema = m.schemas.find((s) => s['schema-id'] === m['current-schema-id'])!;
+    assert.deepEqual(Object.fromEntries(schema.fields.map((f) => [f.name, f.doc ?? null])), {
+      id: 'The event id',
+      amount: null,
+      size: 'small, big',
+      ts: null,
+    });
+    // The entry's config makes it an upsert by id: an event landing again replaces its row.
+    p.write('landing/b.csv', 'id,amount,ts\n2,7.5,2024-01-02 11:00:00\n');
+    const upsert = await p.rat('run', '--branch', 'props');
+    assert.equal(upsert.code, 0, upsert.out);
+    const rows = await queryBranch(p.server, 'props', 'SELECT id, size FROM silver.events ORDER BY id');
+    assert.deepEqual(
+      rows.map((row) => [Number(row.id), row.size]),
+      [
+        [1, 'small'],
+        [2, 'big'],
+      ],
+    );
+    const after = await metadata('props');
+    const current = after.snapshots.find((s) => s['snapshot-id'] === after['current-snapshot-id'])!;
+    assert.equal(current.summary['rat.unique-key'], '["id"]');
+  });
+
+  it('a row its accepted_values refuses fails the run, naming the test', async () => {
+    p.write('landing/c.csv', 'id,amount,ts\n3,500,2024-01-03 10:00:00\n');
+    const r = await p.rat('run', '--branch', 'props', '--json');
+    assert.equal(r.code, 1, r.out);
+    const report = JSON.parse(r.stdout) as { status: string; tests: Outcome[] };
+    assert.equal(report.status, 'failed');
+    const failed = report.tests.filter((t) => !t.passed);
+    assert.deepEqual(
+      failed.map((t) => [t.model, t.test, t.failingRows]),
+      [['silver.events', 'accepted_values(size)', 1]],
+    );
+    const text = await p.rat('run', '--branch', 'props');
+    assert.equal(text.code, 1);
+    assert.match(text.out, /accepted_values\(size\)/);
+  });
+
+  it('state:modified selects the models of a changed property file', async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: p.dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'T',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 'T',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        },
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'events');
+    p.write('silver/schema.yml', PROPERTIES.replace('One row per event, sized', 'One row per event'));
+    const r = await p.rat('run', 'state:modified', '--state', 'HEAD', '--dry-run', '--json', '--branch', 'props');
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual((JSON.parse(r.stdout) as { state: { modified: string[] } }).state.modified, ['silver.events']);
+  });
+
+  it('a property file naming a model the layer has no SQL file for fails with its file and line', async () => {
+    p.write('silver/schema.yml', PROPERTIES.replace('model: events', 'model: event'));
+    const r = await p.rat('run', '--branch', 'props', '--dry-run', '--json');
+    assert.equal(r.code, 1, r.out);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string; data: unknown } };
+    assert.equal(error.code, 'PIPELINE_INVALID');
+    assert.deepEqual(error.data, { file: 'silver/schema.yml', line: 22 });
+    assert.equal(error.message, 'silver/schema.yml:22: silver has no model event (no silver/event.sql)');
+  });
+});
