@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadProject } from './loader.ts';
 import type { SqlModel } from './model.ts';
-import { checkDescribed, layerProperties, readPropertyFile, tableOf, withProperties } from './properties.ts';
+import { checkDescribed, layerProperties, readPropertyFile, withProperties } from './properties.ts';
+import { tableOf } from './property-tests.ts';
 
 const FILE = 'silver/schema.yml';
 const read = (text: string) => readPropertyFile(text, FILE, 'silver');

@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { PipelineError, type DataTest, type Layer, type Model, type SqlModel, type UnitTest } from './model.ts';
 import { parseUnitTests } from './unit-tests.ts';
+import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
 
 /**
  * What a layer's property files (dbt's `schema.yml`) say about one SQL model of that layer: its `models:` entry and
@@ -28,27 +29,13 @@ export interface PropertyFile {
   unitTests: Array<{ model: string; test: UnitTest; line: number }>;
 }
 
-type Raw = Record<string, unknown>;
-const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
 const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
 const IGNORED_MODEL_KEYS = ['meta', 'tags', 'docs', 'access', 'group', 'deprecation_date'];
 const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'data_type', 'docs'];
-const TEST_KINDS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
-const TEST_ARGS: Record<(typeof TEST_KINDS)[number], string[]> = {
-  unique: [],
-  not_null: [],
-  accepted_values: ['values', 'quote'],
-  relationships: ['to', 'field'],
-};
 /** Model properties of dbt that are not configs: in `config:` the engine would read them as a SQL header's. */
 const NOT_CONFIG = ['description', 'columns', 'tests', 'data_tests', 'unit_tests'];
-/** A test's settings that are read (`where`, `enabled`) or do not change whether it passes. */
-const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'limit', 'store_failures'];
-/** A test's settings that decide whether its failing rows fail it. */
-const OUTCOME_CONFIG = ['severity', 'error_if', 'warn_if', 'fail_calc'];
 
 /**
  * Parses a YAML file of a layer folder if it is a property file: a mapping with dbt's `models:`, `unit_tests:` (or
@@ -101,7 +88,7 @@ export function readPropertyFile(text: string, file: string, layer: Layer): Prop
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
-  const ctx: Ctx = { file, layer, lineOf, fail };
+  const ctx: PropertyContext = { file, layer, lineOf, fail };
   return {
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),
@@ -109,43 +96,26 @@ export function readPropertyFile(text: string, file: string, layer: Layer): Prop
   };
 }
 
-interface Ctx {
-  file: string;
-  layer: Layer;
-  lineOf(v: unknown, fallback: number): number;
-  fail(line: number, why: string): never;
-}
-
-function listOf(v: unknown, what: string, line: number, ctx: Ctx): unknown[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : ctx.fail(ctx.lineOf(v, line), `${what} must be a list`);
-}
-
-const nameOf = (entry: unknown, what: string, line: number, ctx: Ctx): string =>
+const nameOf = (entry: unknown, what: string, line: number, ctx: PropertyContext): string =>
   isRaw(entry) && typeof entry.name === 'string' && entry.name.trim()
     ? entry.name.trim()
     : ctx.fail(line, `each entry of ${what} needs a name`);
 
-function checkKeys(entry: Raw, used: string[], ignored: string[], where: string, line: number, ctx: Ctx) {
+function checkKeys(entry: Raw, used: string[], ignored: string[], where: string, line: number, ctx: PropertyContext) {
   for (const key of Object.keys(entry)) {
     if (!used.includes(key) && !ignored.includes(key)) ctx.fail(line, `${where}: ${key} is not supported`);
   }
   if ('tests' in entry && 'data_tests' in entry) ctx.fail(line, `${where}: give data_tests or tests, not both`);
 }
 
-function text(v: unknown, what: string, line: number, ctx: Ctx): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  return typeof v === 'string' ? v.trim() : ctx.fail(line, `${what} must be text`);
-}
-
 /** A description; dbt's `{{ doc('…') }}` blocks live in markdown files the engine does not read. */
-function description(v: unknown, what: string, line: number, ctx: Ctx): string | undefined {
+function description(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
   const d = text(v, what, line, ctx);
   if (d !== undefined && /\{\{\s*doc\s*\(/.test(d)) ctx.fail(line, `${what}: doc() blocks are not supported`);
   return d;
 }
 
-function parseModelEntry(entry: unknown, ctx: Ctx): PropertyFile['models'][number] {
+function parseModelEntry(entry: unknown, ctx: PropertyContext): PropertyFile['models'][number] {
   const line = ctx.lineOf(entry, 1);
   const name = nameOf(entry, 'models', line, ctx);
   const m = entry as Raw;
@@ -187,116 +157,7 @@ function parseModelEntry(entry: unknown, ctx: Ctx): PropertyFile['models'][numbe
   };
 }
 
-function testsOf(v: unknown, column: string | undefined, where: string, line: number, ctx: Ctx): DataTest[] {
-  return listOf(v, `${where}: data_tests`, line, ctx).flatMap((t) => {
-    const test = parseTest(t, column, where, ctx.lineOf(t, line), ctx);
-    return test ? [test] : [];
-  });
-}
-
-/**
- * A generic data test in dbt's shapes: `unique`, `{ unique: { config: { where } } }`, the older flat
- * `{ accepted_values: { values, where } }` and dbt 1.10's `{ accepted_values: { arguments: { values }, config } }`;
- * at the model level with `column_name`. Undefined for a test set `enabled: false`.
- */
-function parseTest(
-  t: unknown,
-  column: string | undefined,
-  where: string,
-  line: number,
-  ctx: Ctx,
-): DataTest | undefined {
-  const [kind, spec] =
-    typeof t === 'string' ? [t, undefined] : isRaw(t) && Object.keys(t).length === 1 ? Object.entries(t)[0]! : [];
-  if (kind === undefined) {
-    return ctx.fail(line, `${where}: a data test is a name or a mapping of one test name to its settings`);
-  }
-  if (!(TEST_KINDS as readonly string[]).includes(kind)) {
-    return ctx.fail(line, `${where}: unknown test ${kind} (supported: ${TEST_KINDS.join(', ')})`);
-  }
-  const k = kind as (typeof TEST_KINDS)[number];
-  if (spec !== undefined && spec !== null && !isRaw(spec))
-    ctx.fail(line, `${where}: ${k}'s settings must be a mapping`);
-  const s: Raw = { ...((spec as Raw | undefined) ?? {}) };
-  if ((s.arguments !== undefined && !isRaw(s.arguments)) || (s.config !== undefined && !isRaw(s.config))) {
-    ctx.fail(line, `${where}: ${k}'s arguments and config must be mappings`);
-  }
-  const args: Raw = { ...((s.arguments as Raw | undefined) ?? {}) };
-  const config: Raw = { ...((s.config as Raw | undefined) ?? {}) };
-  const named = `${where}: ${k}`;
-  // Before dbt 1.10 arguments and settings sat side by side in the test's mapping.
-  for (const [key, value] of Object.entries(s)) {
-    if (key === 'arguments' || key === 'config') continue;
-    if (key === 'column_name' || TEST_ARGS[k].includes(key)) args[key] ??= value;
-    else if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
-    else ctx.fail(line, `${named}: ${key} is not supported`);
-  }
-  for (const key of Object.keys(args)) {
-    if (key !== 'column_name' && !TEST_ARGS[k].includes(key)) {
-      ctx.fail(line, `${named}: argument ${key} is not supported`);
-    }
-  }
-  for (const [key, value] of Object.entries(config)) {
-    if (TEST_CONFIG.includes(key) || (key === 'severity' && String(value).toLowerCase() === 'error')) continue;
-    if (!OUTCOME_CONFIG.includes(key)) ctx.fail(line, `${named}: setting ${key} is not supported`);
-    // The engine has no warnings: a failing test fails the run, so settings that would let it pass are refused.
-    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing test fails)`);
-  }
-  if (config.enabled === false) return undefined;
-  const filter = config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! };
-  const col = columnOf(args.column_name, column, named, line, ctx);
-  switch (k) {
-    case 'unique':
-    case 'not_null':
-      return { kind: k, columns: [col], ...filter };
-    case 'accepted_values': {
-      const values = args.values;
-      const scalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
-      if (!Array.isArray(values) || values.length === 0 || !values.every(scalar)) {
-        ctx.fail(line, `${named}: values must be a list of texts, numbers or booleans`);
-      }
-      return { kind: k, column: col, values: values as (string | number | boolean)[], ...filter };
-    }
-    case 'relationships': {
-      const to = tableOf(args.to, ctx.layer);
-      if (!to) {
-        const forms = `ref('name'), ref('layer.name'), ref('layer', 'name') or source('layer', 'name')`;
-        return ctx.fail(line, `${named}: to must be ${forms}`);
-      }
-      const field = text(args.field, `${named}: field`, line, ctx);
-      if (!field) return ctx.fail(line, `${named}: field is required (the column of ${to})`);
-      return { kind: k, column: col, to, field, ...filter };
-    }
-  }
-}
-
-/** The tested column: the column the test is listed under, or a model-level test's `column_name`. */
-function columnOf(columnName: unknown, column: string | undefined, named: string, line: number, ctx: Ctx): string {
-  if (columnName === undefined) return column ?? ctx.fail(line, `${named}: a model-level test needs column_name`);
-  const s = typeof columnName === 'string' ? columnName.trim() : '';
-  // dbt pastes column_name into its SQL, so it may be an expression: only a column is a column here.
-  const m = /^(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"]|"")+)")$/.exec(s);
-  if (!m) return ctx.fail(line, `${named}: column_name must name one column (got ${JSON.stringify(columnName)})`);
-  return m[1] ?? m[2]!.replace(/""/g, '"');
-}
-
-/**
- * A relationships test's `to`, as a table id. `ref('customers')` is a model of the same layer (dbt's names are
- * unique across a project; a layer's are unique within it); `ref('silver', 'customers')` and `source(…)` read as in
- * a model's SQL.
- *
- * @example tableOf("ref('customers')", 'silver') // 'silver.customers'
- */
-export function tableOf(v: unknown, layer: Layer): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  const call = /^(ref|source)\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)$/.exec(s);
-  const id = call ? (call[5] ? `${call[3]}.${call[5]}` : call[3]!) : s;
-  if (/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(id)) return id;
-  return (!call || call[1] === 'ref') && /^[A-Za-z_][\w]*$/.test(id) ? `${layer}.${id}` : undefined;
-}
-
-function parseUnitTestEntry(entry: unknown, ctx: Ctx): PropertyFile['unitTests'][number] {
+function parseUnitTestEntry(entry: unknown, ctx: PropertyContext): PropertyFile['unitTests'][number] {
   const line = ctx.lineOf(entry, 1);
   const name = nameOf(entry, 'unit_tests', line, ctx);
   const model = (entry as Raw).model;

@@ -1,0 +1,191 @@
+import type { TableDocs } from '../iceberg/docs.ts';
+import { PipelineError, type DataTest, type ModelConfig } from './model.ts';
+
+const asList = (v: unknown): string[] =>
+  v === undefined || v === null
+    ? []
+    : Array.isArray(v)
+      ? v.map(String)
+      : String(v)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+
+function parseTests(raw: unknown, file: string, line: number): DataTest[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw))
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: tests must be a list`, { file, line });
+  return raw.map((t, i): DataTest => {
+    const [kind, arg] = Object.entries(t as Record<string, unknown>)[0] ?? [];
+    const a = (arg ?? {}) as Record<string, unknown>;
+    const plain = typeof arg === 'string' || Array.isArray(arg);
+    const where = plain ? undefined : (a.where as string | undefined);
+    switch (kind) {
+      case 'not_null':
+      case 'unique':
+        return { kind, columns: plain ? asList(arg) : asList(a.columns ?? a.column), where };
+      case 'accepted_values':
+        return { kind, column: String(a.column), values: (a.values as (string | number | boolean)[]) ?? [], where };
+      case 'relationships':
+        return { kind, column: String(a.column), to: String(a.to), field: String(a.field ?? a.column), where };
+      case 'sql':
+        return {
+          kind: 'sql',
+          name: plain ? `sql_${i + 1}` : String(a.name ?? `sql_${i + 1}`),
+          sql: plain ? String(arg) : String(a.sql),
+        };
+      default:
+        throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: unknown test ${String(kind)}`, { file, line });
+    }
+  });
+}
+
+/**
+ * A model's settings (a SQL header with its config() calls and its property file's config:, or a source's YAML)
+ * read into its {@link ModelConfig}, with dbt's names; a setting that cannot apply is PIPELINE_INVALID naming the
+ * file and line.
+ */
+export function parseConfig(
+  raw: Record<string, unknown>,
+  file: string,
+  line: number,
+  defaults: Partial<ModelConfig>,
+): ModelConfig {
+  const materialized = (raw.materialized ?? defaults.materialized ?? 'table') as ModelConfig['materialized'];
+  if (!['table', 'incremental', 'scd2'].includes(materialized)) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: materialized must be table, incremental or scd2`, {
+      file,
+      line,
+    });
+  }
+  const uniqueKey = asList(raw.unique_key ?? raw.merge_keys);
+  if (materialized === 'scd2' && uniqueKey.length === 0) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });
+  }
+  if (materialized === 'incremental') checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
+  return {
+    materialized,
+    uniqueKey,
+    partitionBy: asList(raw.partition_by),
+    watermark: raw.watermark as string | undefined,
+    updatedAt: raw.updated_at as string | undefined,
+    checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
+    onSchemaChange: parseOnSchemaChange(raw, file, line),
+    renamed: parseRenamed(raw.renamed, file, line),
+    ...parseFullRefresh(raw.full_refresh, materialized, file, line),
+    docs: { ...parseDescription(raw.description, file, line), columns: {} },
+    tests: parseTests(raw.tests, file, line),
+  };
+}
+
+/**
+ * dbt's `incremental_strategy`, for models moved over from dbt: the engine appends a model without `unique_key` and
+ * upserts one with it (rows replaced by key: dbt's `merge` and `delete+insert` alike), so a strategy that says
+ * otherwise is refused rather than run differently.
+ */
+function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string, line: number): void {
+  if (v === undefined || v === null) return;
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: incremental_strategy ${String(v)}: ${why}`, {
+      file,
+      line,
+    });
+  };
+  if (v === 'append') {
+    if (uniqueKey.length) fail('appends rows without looking at unique_key; remove one of them');
+  } else if (v === 'merge' || v === 'delete+insert') {
+    if (!uniqueKey.length) fail('replaces rows by unique_key, which the model does not set');
+  } else {
+    fail('is not supported: use append (no unique_key) or merge / delete+insert (rows replaced by unique_key)');
+  }
+}
+
+/** `description: …` (dbt's): text. */
+function parseDescription(v: unknown, file: string, line: number): Pick<TableDocs, 'description'> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'string') {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: description must be text`, { file, line });
+  }
+  return { description: v.trim() };
+}
+
+/**
+ * A SQL model's `columns:` (dbt's column descriptions): a list of `{ name, description }` as in dbt's schema files,
+ * or a mapping of column name to its description (text, or `{ description }`). Column name → description.
+ */
+export function parseColumnDocs(v: unknown, file: string, line: number): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  const fail = (): never => {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: columns must list { name, description } or map column names to descriptions`,
+      { file, line },
+    );
+  };
+  const text = (d: unknown) =>
+    typeof d === 'string' ? d : isRecord(d) && typeof d.description === 'string' ? d.description : fail();
+  const out: Record<string, string> = {};
+  if (Array.isArray(v)) {
+    for (const c of v) {
+      if (!isRecord(c) || typeof c.name !== 'string' || !c.name) fail();
+      const col = c as Record<string, unknown>;
+      if (col.description !== undefined) out[col.name as string] = text(col.description).trim();
+    }
+  } else if (isRecord(v)) {
+    for (const [name, d] of Object.entries(v)) out[name] = text(d).trim();
+  } else fail();
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `full_refresh: true | false` (dbt's name), for `incremental` models only: the others have nothing to refresh. */
+function parseFullRefresh(
+  v: unknown,
+  materialized: ModelConfig['materialized'],
+  file: string,
+  line: number,
+): Pick<ModelConfig, 'fullRefresh'> {
+  if (v === undefined || v === null) return {};
+  const fail = (why: string) => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
+  };
+  if (typeof v !== 'boolean') fail(`full_refresh must be true or false (got ${JSON.stringify(v)})`);
+  if (materialized !== 'incremental') {
+    fail(
+      `full_refresh applies to incremental models only: a table model is replaced on every run, and an scd2 model's history cannot be recomputed from its inputs`,
+    );
+  }
+  return { fullRefresh: v as boolean };
+}
+
+/** `renamed: { old_name: new_name }`: column renames to apply by field id (`sync_all_columns`). */
+function parseRenamed(v: unknown, file: string, line: number): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  const ok =
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.entries(v).every(([k, x]) => k.length > 0 && typeof x === 'string' && x.length > 0);
+  if (!ok) {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: renamed must map old column names to new ones`, {
+      file,
+      line,
+    });
+  }
+  return { ...(v as Record<string, string>) };
+}
+
+const ON_SCHEMA_CHANGE = ['fail', 'append_new_columns', 'sync_all_columns'] as const;
+
+/** `on_schema_change` (dbt's name); the older `schema_evolution: allow` means `append_new_columns`. */
+function parseOnSchemaChange(raw: Record<string, unknown>, file: string, line: number): ModelConfig['onSchemaChange'] {
+  const v = raw.on_schema_change ?? (raw.schema_evolution === 'allow' ? 'append_new_columns' : 'fail');
+  if (!(ON_SCHEMA_CHANGE as readonly unknown[]).includes(v)) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: on_schema_change must be ${ON_SCHEMA_CHANGE.join(', ')} (got ${String(v)})`,
+      { file, line },
+    );
+  }
+  return v as ModelConfig['onSchemaChange'];
+}

@@ -1,0 +1,158 @@
+import type { DataTest, Layer } from './model.ts';
+
+/** What reading a property file carries along: where it is, and how to fail at a line of it. */
+export interface PropertyContext {
+  file: string;
+  layer: Layer;
+  lineOf(v: unknown, fallback: number): number;
+  fail(line: number, why: string): never;
+}
+
+/** A YAML list, or nothing when absent; anything else fails at its line. */
+export function listOf(v: unknown, what: string, line: number, ctx: PropertyContext): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : ctx.fail(ctx.lineOf(v, line), `${what} must be a list`);
+}
+
+export type Raw = Record<string, unknown>;
+export const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A YAML text, trimmed, or nothing when absent. */
+export function text(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' ? v.trim() : ctx.fail(line, `${what} must be text`);
+}
+
+const TEST_KINDS = ['unique', 'not_null', 'accepted_values', 'relationships'] as const;
+const TEST_ARGS: Record<(typeof TEST_KINDS)[number], string[]> = {
+  unique: [],
+  not_null: [],
+  accepted_values: ['values', 'quote'],
+  relationships: ['to', 'field'],
+};
+/** A test's settings that are read (`where`, `enabled`) or do not change whether it passes. */
+const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'limit', 'store_failures'];
+/** A test's settings that decide whether its failing rows fail it. */
+const OUTCOME_CONFIG = ['severity', 'error_if', 'warn_if', 'fail_calc'];
+
+/** The data tests listed under a model or (with `column`) one of its columns, in dbt's shapes. */
+export function testsOf(
+  v: unknown,
+  column: string | undefined,
+  where: string,
+  line: number,
+  ctx: PropertyContext,
+): DataTest[] {
+  return listOf(v, `${where}: data_tests`, line, ctx).flatMap((t) => {
+    const test = parseTest(t, column, where, ctx.lineOf(t, line), ctx);
+    return test ? [test] : [];
+  });
+}
+
+/**
+ * A generic data test in dbt's shapes: `unique`, `{ unique: { config: { where } } }`, the older flat
+ * `{ accepted_values: { values, where } }` and dbt 1.10's `{ accepted_values: { arguments: { values }, config } }`;
+ * at the model level with `column_name`. Undefined for a test set `enabled: false`.
+ */
+function parseTest(
+  t: unknown,
+  column: string | undefined,
+  where: string,
+  line: number,
+  ctx: PropertyContext,
+): DataTest | undefined {
+  const [kind, spec] =
+    typeof t === 'string' ? [t, undefined] : isRaw(t) && Object.keys(t).length === 1 ? Object.entries(t)[0]! : [];
+  if (kind === undefined) {
+    return ctx.fail(line, `${where}: a data test is a name or a mapping of one test name to its settings`);
+  }
+  if (!(TEST_KINDS as readonly string[]).includes(kind)) {
+    return ctx.fail(line, `${where}: unknown test ${kind} (supported: ${TEST_KINDS.join(', ')})`);
+  }
+  const k = kind as (typeof TEST_KINDS)[number];
+  if (spec !== undefined && spec !== null && !isRaw(spec))
+    ctx.fail(line, `${where}: ${k}'s settings must be a mapping`);
+  const s: Raw = { ...((spec as Raw | undefined) ?? {}) };
+  if ((s.arguments !== undefined && !isRaw(s.arguments)) || (s.config !== undefined && !isRaw(s.config))) {
+    ctx.fail(line, `${where}: ${k}'s arguments and config must be mappings`);
+  }
+  const args: Raw = { ...((s.arguments as Raw | undefined) ?? {}) };
+  const config: Raw = { ...((s.config as Raw | undefined) ?? {}) };
+  const named = `${where}: ${k}`;
+  // Before dbt 1.10 arguments and settings sat side by side in the test's mapping.
+  for (const [key, value] of Object.entries(s)) {
+    if (key === 'arguments' || key === 'config') continue;
+    if (key === 'column_name' || TEST_ARGS[k].includes(key)) args[key] ??= value;
+    else if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
+    else ctx.fail(line, `${named}: ${key} is not supported`);
+  }
+  for (const key of Object.keys(args)) {
+    if (key !== 'column_name' && !TEST_ARGS[k].includes(key)) {
+      ctx.fail(line, `${named}: argument ${key} is not supported`);
+    }
+  }
+  for (const [key, value] of Object.entries(config)) {
+    if (TEST_CONFIG.includes(key) || (key === 'severity' && String(value).toLowerCase() === 'error')) continue;
+    if (!OUTCOME_CONFIG.includes(key)) ctx.fail(line, `${named}: setting ${key} is not supported`);
+    // The engine has no warnings: a failing test fails the run, so settings that would let it pass are refused.
+    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing test fails)`);
+  }
+  if (config.enabled === false) return undefined;
+  const filter = config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! };
+  const col = columnOf(args.column_name, column, named, line, ctx);
+  switch (k) {
+    case 'unique':
+    case 'not_null':
+      return { kind: k, columns: [col], ...filter };
+    case 'accepted_values': {
+      const values = args.values;
+      const scalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+      if (!Array.isArray(values) || values.length === 0 || !values.every(scalar)) {
+        ctx.fail(line, `${named}: values must be a list of texts, numbers or booleans`);
+      }
+      return { kind: k, column: col, values: values as (string | number | boolean)[], ...filter };
+    }
+    case 'relationships': {
+      const to = tableOf(args.to, ctx.layer);
+      if (!to) {
+        const forms = `ref('name'), ref('layer.name'), ref('layer', 'name') or source('layer', 'name')`;
+        return ctx.fail(line, `${named}: to must be ${forms}`);
+      }
+      const field = text(args.field, `${named}: field`, line, ctx);
+      if (!field) return ctx.fail(line, `${named}: field is required (the column of ${to})`);
+      return { kind: k, column: col, to, field, ...filter };
+    }
+  }
+}
+
+/** The tested column: the column the test is listed under, or a model-level test's `column_name`. */
+function columnOf(
+  columnName: unknown,
+  column: string | undefined,
+  named: string,
+  line: number,
+  ctx: PropertyContext,
+): string {
+  if (columnName === undefined) return column ?? ctx.fail(line, `${named}: a model-level test needs column_name`);
+  const s = typeof columnName === 'string' ? columnName.trim() : '';
+  // dbt pastes column_name into its SQL, so it may be an expression: only a column is a column here.
+  const m = /^(?:([A-Za-z_][A-Za-z0-9_]*)|"((?:[^"]|"")+)")$/.exec(s);
+  if (!m) return ctx.fail(line, `${named}: column_name must name one column (got ${JSON.stringify(columnName)})`);
+  return m[1] ?? m[2]!.replace(/""/g, '"');
+}
+
+/**
+ * A relationships test's `to`, as a table id. `ref('customers')` is a model of the same layer (dbt's names are
+ * unique across a project; a layer's are unique within it); `ref('silver', 'customers')` and `source(…)` read as in
+ * a model's SQL.
+ *
+ * @example tableOf("ref('customers')", 'silver') // 'silver.customers'
+ */
+export function tableOf(v: unknown, layer: Layer): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  const call = /^(ref|source)\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)$/.exec(s);
+  const id = call ? (call[5] ? `${call[3]}.${call[5]}` : call[3]!) : s;
+  if (/^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(id)) return id;
+  return (!call || call[1] === 'ref') && /^[A-Za-z_][\w]*$/.test(id) ? `${layer}.${id}` : undefined;
+}
