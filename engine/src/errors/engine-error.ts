@@ -118,3 +118,37 @@ export class ModelSqlError extends EngineError<
     super('MODEL_SQL_ERROR', `${where}: ${data.detail}${excerpt}`, data);
   }
 }
+
+/** How a model's result differs from its contract's columns: one missing, extra, or of another type. */
+export interface ContractMismatch {
+  column: string;
+  /** The contract's type (normalized by DuckDB); absent for a column the contract does not declare. */
+  declared?: string;
+  /** The result's type; absent for a declared column the result lacks. */
+  actual?: string;
+}
+
+/**
+ * A model's result breaks its enforced contract (dbt's): columns or types other than declared, or a null in a
+ * `not_null` column. Nothing was committed.
+ */
+export class ContractViolationError extends EngineError<
+  'CONTRACT_VIOLATION',
+  { model: string; mismatches: ContractMismatch[]; nullColumns: string[] }
+> {
+  constructor(model: string, data: { mismatches?: ContractMismatch[]; nullColumns?: Record<string, number> }) {
+    const lines = [
+      ...(data.mismatches ?? []).map(
+        (m) =>
+          `  ${m.column}: ${m.declared ? `declared ${m.declared}` : 'not declared'}, ${m.actual ?? 'missing'} in the result`,
+      ),
+      ...Object.entries(data.nullColumns ?? {}).map(([c, n]) => `  ${c}: not_null, ${n} null value(s) in the result`),
+    ];
+    super(
+      'CONTRACT_VIOLATION',
+      `${model} breaks its contract; nothing was written:\n${lines.join('\n')}\n` +
+        'Change the SELECT (cast a column to its declared type, filter or fill its nulls) or the contract.',
+      { model, mismatches: data.mismatches ?? [], nullColumns: Object.keys(data.nullColumns ?? {}) },
+    );
+  }
+}

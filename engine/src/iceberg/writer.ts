@@ -10,6 +10,7 @@ import { refSnapshot } from './manifests.ts';
 import { copyToDataFiles, partitionTypeOf } from './data-files.ts';
 import { commitFiles, newSnapshotId, type WriteMode } from './commit.ts';
 import { placeLineage } from './lineage-side-files.ts';
+import { requireNoNulls } from './not-null.ts';
 
 export { newSnapshotId, type WriteMode };
 
@@ -35,6 +36,8 @@ export interface WriteOptions {
   replaceFiles?: string[];
   /** Table properties when the table is created. */
   tableProperties?: Record<string, string>;
+  /** Columns that must hold no null (a model's contract): a write with one fails before its commit. */
+  notNull?: string[];
   /** Maximum commit attempts when the table moved (409). Default 5. */
   maxAttempts?: number;
 }
@@ -116,6 +119,7 @@ export async function writeTable(
 
   // 1. Data files, written by one COPY.
   const written = await copyToDataFiles(sql, md, plan, spec, selectSql);
+  await requireNoNulls(sql, name, written, opts.notNull ?? []);
   // A write that replaces the whole table and would leave exactly the content it has is not committed: the files
   // just written are dropped and the table keeps its snapshot (no-op runs write nothing). Reading the files back
   // for the fingerprint is a second pass over the data, so it is paid only when the write could be a no-op: the

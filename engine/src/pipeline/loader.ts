@@ -10,7 +10,7 @@ import {
   type RefUse,
   type SourceConfig,
 } from './model.ts';
-import { parseColumnDocs, parseConfig } from './model-config.ts';
+import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from './model-config.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
@@ -144,7 +144,7 @@ function loadSql(
   rel: string,
   layer: Layer,
   name: string,
-  propertyConfig: Record<string, unknown> = {},
+  described: Pick<ModelProperties, 'config' | 'declared'> = { config: {}, declared: [] },
 ): Model | undefined {
   const text = readFileSync(file, 'utf8');
   let parts: ReturnType<typeof splitHeader>;
@@ -159,11 +159,14 @@ function loadSql(
     line: parts.sqlLine - 1 + lineAt(parts.sql, offset),
   }));
   // dbt's precedence: the `config:` of the model's property file (schema.yml) applies beneath the SQL file's own.
-  const configured = { ...propertyConfig, ...settings };
+  const configured = { ...described.config, ...settings };
   // dbt's `enabled: false`: the model is left out of the project, as if its file were not there.
   if (configured.enabled === false) return undefined;
   const config = parseConfig(configured, rel, parts.headerLine, {});
   config.docs.columns = parseColumnDocs(settings.columns, rel, parts.headerLine);
+  const declared = [...columnDeclarations(settings.columns, rel, parts.headerLine), ...described.declared];
+  const contract = modelContract(configured.contract, config.materialized, declared, rel, parts.headerLine);
+  if (contract) config.contract = contract;
   return {
     kind: 'sql',
     id: `${layer}.${name}`,
@@ -235,7 +238,7 @@ function loadDescribedSql(
   if (!properties) return loadSql(file, rel, layer, name);
   let m: Model | undefined;
   try {
-    m = loadSql(file, rel, layer, name, properties.config);
+    m = loadSql(file, rel, layer, name, properties);
   } catch (err) {
     if (!(err instanceof PipelineError) || Object.keys(properties.config).length === 0) throw err;
     // Only when the file loads without the entry's config is the entry the cause.

@@ -1,5 +1,5 @@
 import type { TableDocs } from '../iceberg/docs.ts';
-import { PipelineError, type DataTest, type ModelConfig } from './model.ts';
+import { PipelineError, type DataTest, type ModelConfig, type ModelContract } from './model.ts';
 
 const asList = (v: unknown): string[] =>
   v === undefined || v === null
@@ -188,4 +188,76 @@ function parseOnSchemaChange(raw: Record<string, unknown>, file: string, line: n
     );
   }
   return v as ModelConfig['onSchemaChange'];
+}
+
+/** A column a model declares (dbt's `columns:` with `data_type` and `constraints`), for its contract. */
+export interface ColumnDeclaration {
+  name: string;
+  dataType?: string;
+  notNull: boolean;
+}
+
+/** Constraints a contract accepts: `not_null` (and `primary_key`, which implies it) is checked on every write. */
+const CONSTRAINTS = ['not_null', 'primary_key', 'unique', 'foreign_key', 'check', 'custom'];
+
+/**
+ * The columns of a `columns:` list, with their `data_type` and `constraints` (the mapping form of `columns:`
+ * declares none). A constraint is `{ type: not_null }`; only `not_null` and `primary_key` are enforced,
+ * the others (as on most of dbt's warehouses) are left to data tests.
+ */
+export function columnDeclarations(v: unknown, file: string, line: number): ColumnDeclaration[] {
+  if (!Array.isArray(v)) return [];
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
+  };
+  return v.flatMap((c): ColumnDeclaration[] => {
+    if (!isRecord(c) || typeof c.name !== 'string') return [];
+    if (c.data_type !== undefined && (typeof c.data_type !== 'string' || !c.data_type.trim()))
+      fail(`column ${c.name}: data_type must be a SQL type (bigint, varchar, decimal(10, 2), …)`);
+    const constraints = c.constraints ?? [];
+    if (!Array.isArray(constraints)) fail(`column ${c.name}: constraints must be a list of { type: … }`);
+    const types = (constraints as unknown[]).map((k) =>
+      isRecord(k) && typeof k.type === 'string' && CONSTRAINTS.includes(k.type)
+        ? k.type
+        : fail(`column ${c.name}: a constraint is { type: ${CONSTRAINTS.join(' | ')} }`),
+    );
+    return [
+      {
+        name: c.name,
+        ...(c.data_type === undefined ? {} : { dataType: (c.data_type as string).trim() }),
+        notNull: types.includes('not_null') || types.includes('primary_key'),
+      },
+    ];
+  });
+}
+
+/**
+ * dbt's `contract: { enforced: true }` over the columns declared (the first declaration of a name wins: the SQL
+ * file's over its property file's): every one needs its `data_type`, and there must be at least one. Undefined
+ * when the contract is not enforced; scd2 models add history columns of their own and take none.
+ */
+export function modelContract(
+  v: unknown,
+  materialized: ModelConfig['materialized'],
+  declared: ColumnDeclaration[],
+  file: string,
+  line: number,
+): ModelContract | undefined {
+  if (v === undefined || v === null) return undefined;
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: contract: ${why}`, { file, line });
+  };
+  if (!isRecord(v) || (v.enforced !== undefined && typeof v.enforced !== 'boolean'))
+    fail('must be { enforced: true | false }');
+  if ((v as Record<string, unknown>).enforced !== true) return undefined;
+  if (materialized === 'scd2') fail('scd2 models add valid_from, valid_to and is_current: they take no contract');
+  const byName = new Map<string, ColumnDeclaration>();
+  for (const d of declared) if (!byName.has(d.name)) byName.set(d.name, d);
+  if (byName.size === 0) fail('an enforced contract needs columns: each with its name and data_type');
+  const columns = [...byName.values()].map((d) => ({
+    name: d.name,
+    dataType: d.dataType ?? fail(`column ${d.name} needs a data_type under an enforced contract`),
+    notNull: d.notNull,
+  }));
+  return { columns };
 }

@@ -62,6 +62,20 @@ export interface ModelConfig {
    */
   docs: TableDocs;
   tests: DataTest[];
+  /** dbt's enforced model contract: the columns and types the model's result must have, checked before it is written. */
+  contract?: ModelContract;
+}
+
+/** A column a model's contract declares: its name, its SQL type as written, and whether it may hold nulls. */
+export interface ContractColumn {
+  name: string;
+  dataType: string;
+  notNull: boolean;
+}
+
+/** dbt's `contract: { enforced: true }` with the `columns:` (and their `data_type`) it holds the result to. */
+export interface ModelContract {
+  columns: ContractColumn[];
 }
 
 /** A row of a unit test: column name → value (YAML's: text, number, boolean, null, date). */

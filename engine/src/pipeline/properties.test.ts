@@ -70,6 +70,11 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       config: { materialized: 'incremental', unique_key: 'order_id' },
       description: 'One row per order',
       columns: { order_id: "The order's id" },
+      declared: [
+        { name: 'order_id', notNull: false },
+        { name: 'status', notNull: false },
+        { name: 'customer_id', notNull: false },
+      ],
       tests: [
         { kind: 'unique', columns: ['Order Line'] },
         { kind: 'not_null', columns: ['customer_id'] },

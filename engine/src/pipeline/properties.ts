@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { PipelineError, type DataTest, type Layer, type Model, type SqlModel, type UnitTest } from './model.ts';
 import { parseUnitTests } from './unit-tests.ts';
+import { columnDeclarations, type ColumnDeclaration } from './model-config.ts';
 import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface ModelProperties {
   description?: string;
   /** Column name → description. */
   columns: Record<string, string>;
+  /** The columns with their `data_type` and `constraints`, for the model's contract. */
+  declared: ColumnDeclaration[];
   tests: DataTest[];
   unitTests: Array<{ test: UnitTest; file: string; line: number }>;
 }
@@ -33,7 +36,7 @@ export interface PropertyFile {
 const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
 const IGNORED_MODEL_KEYS = ['meta', 'tags', 'docs', 'access', 'group', 'deprecation_date'];
-const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'data_type', 'docs'];
+const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'docs'];
 /** Model properties of dbt that are not configs: in `config:` the engine would read them as a SQL header's. */
 const NOT_CONFIG = ['description', 'columns', 'tests', 'data_tests', 'unit_tests'];
 
@@ -135,12 +138,15 @@ function parseModelEntry(entry: unknown, ctx: PropertyContext): PropertyFile['mo
   const misplaced = NOT_CONFIG.find((key) => isRaw(m.config) && key in m.config);
   if (misplaced) ctx.fail(line, `${where}: ${misplaced} belongs to the model's entry, not to its config`);
   const columns: Record<string, string> = {};
+  const declared: ColumnDeclaration[] = [];
   const tests = testsOf(m.data_tests ?? m.tests, undefined, where, line, ctx);
   for (const c of listOf(m.columns, `${where}: columns`, line, ctx)) {
     const at = ctx.lineOf(c, line);
     const column = nameOf(c, `${where}: columns`, at, ctx);
     const col = c as Raw;
-    checkKeys(col, ['name', 'description', 'data_tests', 'tests'], IGNORED_COLUMN_KEYS, `column ${column}`, at, ctx);
+    const keys = ['name', 'description', 'data_type', 'constraints', 'data_tests', 'tests'];
+    checkKeys(col, keys, IGNORED_COLUMN_KEYS, `column ${column}`, at, ctx);
+    declared.push(...columnDeclarations([col], ctx.file, at));
     const d = description(col.description, `column ${column}: description`, at, ctx);
     if (d !== undefined) columns[column] = d;
     tests.push(...testsOf(col.data_tests ?? col.tests, column, `column ${column}`, at, ctx));
@@ -153,6 +159,7 @@ function parseModelEntry(entry: unknown, ctx: PropertyContext): PropertyFile['mo
     config: { ...((m.config as Raw | undefined) ?? {}) },
     ...(d === undefined ? {} : { description: d }),
     columns,
+    declared,
     tests,
   };
 }
@@ -181,7 +188,7 @@ export function layerProperties(files: PropertyFile[]): Map<string, ModelPropert
   const entry = (name: string, file: string, line: number): ModelProperties => {
     let p = out.get(name);
     if (!p) {
-      p = { file, line, files: [], config: {}, columns: {}, tests: [], unitTests: [] };
+      p = { file, line, files: [], config: {}, columns: {}, declared: [], tests: [], unitTests: [] };
       out.set(name, p);
     }
     if (!p.files.includes(file)) p.files.push(file);

@@ -13,6 +13,7 @@ import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
 import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
 import { persistDocs } from './persist-docs.ts';
+import { checkContract, notNullColumns } from './contract.ts';
 
 /** What one step of a run did. */
 export interface StepReport {
@@ -104,6 +105,8 @@ export async function buildStep(
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   };
+  const { contract } = m.config;
+  if (contract) await checkContract(sql, { id: m.id, file: m.file, contract }, compiled.sql).catch(sqlError);
   const w = await transform(sql, catalog, {
     sql: compiled.sql,
     target: m.id,
@@ -118,6 +121,7 @@ export async function buildStep(
     properties,
     now: ctx.now,
     fullRefresh: refresh,
+    notNull: notNullColumns(contract),
   }).catch(sqlError);
   await persistModelDocs(catalog, m);
   await refreshView(sql, catalog, m.id);

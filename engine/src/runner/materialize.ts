@@ -36,6 +36,8 @@ export interface TransformOptions {
    * `--full-refresh`); the snapshot says so in `rat.full-refresh`. Ignored by the other materializations.
    */
   fullRefresh?: boolean;
+  /** Columns the result must hold no null in (a model's contract), checked on the written files before the commit. */
+  notNull?: string[];
 }
 
 let counter = 0;
@@ -55,7 +57,7 @@ export async function transform(
   const materialized = o.materialized ?? (o.mergeKeys?.length ? 'incremental' : 'table');
   const keys = o.mergeKeys ?? [];
   const onSchemaChange = o.onSchemaChange ?? (o.evolveSchema ? 'append_new_columns' : 'fail');
-  const common = { partitionBy: o.partitionBy, onSchemaChange, properties: o.properties };
+  const common = { partitionBy: o.partitionBy, onSchemaChange, properties: o.properties, notNull: o.notNull };
   const refresh = materialized === 'incremental' && o.fullRefresh === true;
   let existing = await refreshView(sql, catalog, o.target);
   if (existing && onSchemaChange === 'sync_all_columns' && materialized !== 'table' && !refresh) {
@@ -169,7 +171,7 @@ async function scd2(
   catalog: IcebergRestClient,
   o: TransformOptions,
   keys: string[],
-  common: Pick<WriteOptions, 'partitionBy' | 'onSchemaChange' | 'properties'>,
+  common: Pick<WriteOptions, 'partitionBy' | 'onSchemaChange' | 'properties' | 'notNull'>,
   tableColumns: string[],
 ): Promise<WriteResult | null> {
   const n = ++counter;
