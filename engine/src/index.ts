@@ -40,6 +40,7 @@ export { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 export { FULL_REFRESH_NOTE, type StepReport } from './runner/build-step.ts';
 export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
+export { compactTables, type CompactOptions, type TableCompaction } from './runner/compact.ts';
 export {
   listRuns,
   cleanRunBranches,

@@ -15,6 +15,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   auth: () => import('./auth.ts'),
   branch: () => import('./branch.ts'),
   'cherry-pick': () => import('./cherry-pick.ts'),
+  compact: () => import('./compact.ts'),
   diff: () => import('./diff.ts'),
   env: () => import('./env.ts'),
   gc: () => import('./gc.ts'),

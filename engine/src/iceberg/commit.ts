@@ -18,8 +18,12 @@ import { partitionTypeOf } from './data-files.ts';
 import { writeLocation } from './files.ts';
 import { readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 
-/** `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written. */
-export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions';
+/**
+ * `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written;
+ * `replace` puts the files written in place of `replaceFiles`, holding the same rows (a compaction: Iceberg's
+ * `replace` operation, which readers and merges know changes no data).
+ */
+export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions' | 'replace';
 
 type Plan = ReturnType<typeof planSchema>;
 
@@ -160,9 +164,14 @@ export async function commitFiles(
   const total = (content: number, f: (m: ManifestFile) => number) =>
     manifests.filter((m) => m.content === content).reduce((a, m) => a + f(m), 0);
   const addedRows = dataFiles.reduce((a, f) => a + Number(f.recordCount), 0);
+  if (opts.mode === 'replace' && addedRows !== deletedRows) {
+    // A rewrite that would change the table's rows is a defect of its reader, never a commit.
+    throw new Error(`${name}: the rewrite holds ${addedRows} rows for ${deletedRows} replaced; nothing was committed`);
+  }
   const addedBytes = dataFiles.reduce((a, f) => a + Number(f.fileSizeInBytes), 0);
   const summary: Record<string, string> = {
-    operation: opts.mode === 'append' && deletedFiles === 0 ? 'append' : 'overwrite',
+    operation:
+      opts.mode === 'replace' ? 'replace' : opts.mode === 'append' && deletedFiles === 0 ? 'append' : 'overwrite',
     'added-data-files': String(dataFiles.length),
     'added-records': String(addedRows),
     'added-files-size': String(addedBytes),

@@ -15,7 +15,7 @@ import { requireNoNulls } from './not-null.ts';
 export { newSnapshotId, type WriteMode };
 
 export interface WriteOptions {
-  /** `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written. */
+  /** How the files written join the table (see {@link WriteMode}). */
   mode: WriteMode;
   /** Partition expressions for a table created by this write (`day(ts)`, `bucket(16, id)`, `region`). */
   partitionBy?: string[];

@@ -44,8 +44,9 @@ export function inputSnapshots(snapshot: Pick<Snapshot, 'summary'> | undefined):
 function filesAdded(s: Snapshot, lists: LineageLists | undefined): string[] | undefined {
   const own = namedFiles(s, lists);
   if (own) return own;
-  // A snapshot that added no rows (a delete, a compaction with no records) brings no landing file.
-  return s.summary['added-records'] === '0' ? [] : undefined;
+  // A snapshot that added no rows (a delete) brings no landing file, and neither does a compaction (`replace`): the
+  // rows it writes are rows the table had.
+  return s.summary['added-records'] === '0' || s.summary.operation === 'replace' ? [] : undefined;
 }
 
 /**

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { compactTables, parseMemoryLimit, plan, type TableCompaction } from '@ratatouille/engine';
+import { serverOption } from '../server-url.ts';
+import { examples } from '../examples.ts';
+import { wholeNumber } from '../options.ts';
+import { printJsonOutcome, sizeOption } from './run.ts';
+import { resolveEngineTarget } from './engine-target.ts';
+
+interface CompactFlags {
+  branch?: string;
+  server?: string;
+  project?: string;
+  exclude?: string;
+  minInputFiles?: number;
+  targetFileSize?: string;
+  memoryLimit?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** One table's line: what was (or would be) rewritten, or why not. */
+function describe(c: TableCompaction, dryRun: boolean): string {
+  switch (c.status) {
+    case 'compacted':
+    case 'would-compact':
+      return (
+        `${c.table}: ${c.filesRewritten} small files in ${c.partitions} partition(s) (${mb(c.bytesRewritten)}, ` +
+        `${c.rows} rows) ${dryRun ? 'would be rewritten' : `rewritten into ${c.filesWritten}`}; ` +
+        `${c.filesBefore} data files before`
+      );
+    case 'nothing-to-compact':
+      return `${c.table}: nothing to compact (${c.filesBefore} data files)`;
+    case 'missing':
+      return `${c.table}: not on this branch (run its model first)`;
+    case 'skipped':
+      return `${c.table}: skipped, ${c.reason}`;
+  }
+}
+
+/** `rat compact [selector]`: rewrite the small data files of the selected models' tables on the data branch. */
+export function register(program: Command): void {
+  program
+    .command('compact')
+    .description(
+      "Rewrite the small data files of the pipelines' tables into larger ones (one Iceberg replace snapshot per table; the rows do not change)",
+    )
+    .argument('[selector...]', 'models whose tables to compact, as for rat run (default: all)')
+    .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
+    .addOption(serverOption())
+    .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
+    .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
+    .option(
+      '--min-input-files <n>',
+      'small files a partition needs before it is rewritten (default 5)',
+      wholeNumber(2, 1_000_000),
+    )
+    .option(
+      '--target-file-size <size>',
+      "size a rewritten file aims at (default: the table's write.target-file-size-bytes, else 512MiB); files under three quarters of it are small",
+      sizeOption,
+    )
+    .option('--memory-limit <size>', 'memory budget of DuckDB for the rewrite (e.g. 4GB)', sizeOption)
+    .option('--dry-run', 'say what would be rewritten; write nothing')
+    .option('--json', 'print what was done to each table as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'rat compact                        # every table of the project, on the data branch of this git branch',
+        'rat compact silver.orders --dry-run',
+        'rat compact --branch main --target-file-size 128MB --min-input-files 10',
+      ),
+    )
+    .action(async (selector: string[], o: CompactFlags) => {
+      const compact = async () => {
+        const t = await resolveEngineTarget(o);
+        const tables = plan(t.project, selector.join(' ') || undefined, { exclude: o.exclude }).steps.map((m) => m.id);
+        const results = await compactTables({
+          server: t.server,
+          branch: t.branch,
+          tables,
+          minInputFiles: o.minInputFiles,
+          targetFileSizeBytes: o.targetFileSize ? parseMemoryLimit(o.targetFileSize) : undefined,
+          memoryLimit: o.memoryLimit,
+          dryRun: o.dryRun,
+        });
+        return { branch: t.branch, why: t.why, server: t.server, results };
+      };
+      if (o.json) {
+        await printJsonOutcome(async () => {
+          const { branch, results } = await compact();
+          return { branch, dryRun: o.dryRun === true, tables: results };
+        });
+        return;
+      }
+      const { branch, why, server, results } = await compact();
+      console.log(`branch: ${branch} (${why}), server: ${server}`);
+      for (const c of results) console.log(describe(c, o.dryRun === true));
+      const done = results.filter((c) => c.status === 'compacted');
+      if (!o.dryRun) {
+        const files = done.reduce((a, c) => a + c.filesRewritten, 0);
+        console.log(`compacted ${done.length} table(s): ${files} files rewritten`);
+      }
+    });
+}
