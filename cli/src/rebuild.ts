@@ -11,8 +11,10 @@ import type { DerivedRebuild, GitSyncIO, RebuildOutcome } from '@ratatouille/git
  */
 export function engineRebuild(io: GitSyncIO): DerivedRebuild {
   const engine = () => import('@ratatouille/engine');
-  const project = async () =>
-    (await engine()).loadProject(path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir));
+  const project = async () => {
+    const dir = path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir);
+    return (await engine()).loadProject(dir, dir, { settings: io.config.models });
+  };
   return {
     async classify(tables, reingest = []) {
       const { APPEND_ONLY_TABLES } = await engine();

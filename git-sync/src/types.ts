@@ -37,6 +37,11 @@ export interface ProjectConfig {
   keepFailedRuns?: string;
   /** `vars` in rat.yaml: the pipelines' variables (`{{ var('name') }}`), which `rat run --vars` overrides. */
   vars: Record<string, unknown>;
+  /**
+   * `models` in rat.yaml (dbt_project.yml's `models:`): settings for every model of a layer, or one model, as
+   * `+materialized: incremental` under `silver:` (or `silver: { orders: { … } }`); the engine reads them.
+   */
+  models: Record<string, unknown>;
 }
 
 /** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */

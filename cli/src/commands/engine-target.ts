@@ -12,6 +12,7 @@ import {
   workingTreeChanges,
   type DataRefResolution,
   type GitSyncIO,
+  type ProjectConfig,
 } from '@ratatouille/git-sync';
 import { explicitServer, resolveServer } from '../server-url.ts';
 
@@ -59,7 +60,7 @@ export async function resolveEngineTarget(o: {
   let git: GitSyncIO | undefined;
   let codeDataBranch: string | undefined;
   let configured:
-    | { catalogUrl: string; pipelinesDir: string; root: string; keepFailedRuns?: string; vars: Record<string, unknown> }
+    | (Pick<ProjectConfig, 'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'vars' | 'models'> & { root: string })
     | undefined;
   let why = '--branch';
   try {
@@ -70,6 +71,7 @@ export async function resolveEngineTarget(o: {
       root: io.projectDir ?? io.dir,
       keepFailedRuns: io.config.keepFailedRuns,
       vars: io.config.vars,
+      models: io.config.models,
     };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
@@ -130,7 +132,7 @@ export async function resolveEngineTarget(o: {
     uncommitted,
     git,
     codeDataBranch,
-    project: loadProject(dir),
+    project: loadProject(dir, dir, { settings: configured?.models }),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
     vars: configured?.vars ?? {},

@@ -14,6 +14,7 @@ import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from 
 import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
+import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
   layerProperties,
@@ -184,10 +185,12 @@ function loadSql(
 /**
  * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
  * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models.
+ * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own.
  *
  * @example const project = loadProject('examples/shop')
  */
-export function loadProject(dir: string, pipelinesDir = dir): Project {
+export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
+  const settings = projectSettings(o.settings);
   const models = new Map<string, Model>();
   for (const layer of LAYERS) {
     const folder = path.join(pipelinesDir, layer);
@@ -211,7 +214,9 @@ export function loadProject(dir: string, pipelinesDir = dir): Project {
       if (isPropertyFile.has(rel)) continue;
       let m: Model | undefined;
       if (ext === '.yml' || ext === '.yaml') m = loadSource(full, rel, layer, name);
-      else if (ext === '.sql') m = loadDescribedSql(full, rel, layer, name, described.get(name));
+      else if (ext === '.sql') {
+        m = loadDescribedSql(full, rel, layer, name, described.get(name), settingsFor(settings, layer, name));
+      }
       if (!m) continue;
       if (models.has(m.id)) {
         throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice`, { file: rel, line: 1 });
@@ -220,13 +225,15 @@ export function loadProject(dir: string, pipelinesDir = dir): Project {
     }
     const sqlFiles = new Set(files.filter((f) => f.ext === '.sql').map((f) => f.name));
     checkDescribed(described, layer, sqlFiles, models);
+    checkSettingsNameModels(settings, layer, sqlFiles);
   }
   return { dir, pipelinesDir, models };
 }
 
 /**
- * A SQL model with what its property files say. A setting of the entry's `config:` that the model refuses (an
- * unknown materialization, say) is said at the entry, where it is written, rather than at the SQL file.
+ * A SQL model with what its property files and rat.yaml's `models:` say, beneath its own settings. A setting the
+ * model refuses (an unknown materialization, say) is said where it is written: the SQL file when it fails alone,
+ * else the property file's entry when it fails with the entry's config, else rat.yaml.
  */
 function loadDescribedSql(
   file: string,
@@ -234,19 +241,28 @@ function loadDescribedSql(
   layer: Layer,
   name: string,
   properties: ModelProperties | undefined,
+  project: Record<string, unknown>,
 ): Model | undefined {
-  if (!properties) return loadSql(file, rel, layer, name);
+  const declared = properties?.declared ?? [];
+  const load = (config: Record<string, unknown>) => loadSql(file, rel, layer, name, { config, declared });
   let m: Model | undefined;
   try {
-    m = loadSql(file, rel, layer, name, properties);
+    m = load({ ...project, ...properties?.config });
   } catch (err) {
-    if (!(err instanceof PipelineError) || Object.keys(properties.config).length === 0) throw err;
-    // Only when the file loads without the entry's config is the entry the cause.
-    loadSql(file, rel, layer, name);
+    if (!(err instanceof PipelineError)) throw err;
     const prefix = `${err.data.file}:${err.data.line}: `;
     const why = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-    const at = { file: properties.file, line: properties.line };
-    throw new PipelineError(err.code, `${at.file}:${at.line}: config of ${name}: ${why}`, at);
+    const blame = (at: { file: string; line: number }, what: string) =>
+      new PipelineError(err.code, `${at.file}${at.line ? `:${at.line}` : ''}: ${what}: ${why}`, at);
+    load({});
+    if (properties && Object.keys(properties.config).length) {
+      try {
+        load(properties.config);
+      } catch {
+        throw blame({ file: properties.file, line: properties.line }, `config of ${name}`);
+      }
+    }
+    throw blame({ file: PROJECT_SETTINGS_FILE, line: 0 }, `models settings of ${layer}.${name}`);
   }
-  return m?.kind === 'sql' ? withProperties(m, properties) : m;
+  return m?.kind === 'sql' && properties ? withProperties(m, properties) : m;
 }

@@ -22,6 +22,7 @@ export function defaultProjectConfig(overrides: Partial<ProjectConfig> = {}): Pr
     archivePrefix: 'archive/',
     onExisting: 'fail',
     vars: {},
+    models: {},
     ...overrides,
   };
 }

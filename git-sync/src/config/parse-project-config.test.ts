@@ -75,6 +75,15 @@ describe('project config', () => {
     }
   });
 
+  it("reads models (the engine's per-layer settings, none by default) and refuses what is not a mapping", () => {
+    assert.deepEqual(parseProjectConfig({}, 'rat.yaml').models, {});
+    const models = { silver: { '+materialized': 'incremental' } };
+    assert.deepEqual(parseProjectConfig({ models }, 'rat.yaml').models, models);
+    for (const m of [['silver'], 'table']) {
+      assert.throws(() => parseProjectConfig({ models: m }, 'rat.yaml'), /"models" must be a mapping of layers/);
+    }
+  });
+
   it('reads runs.keepFailed (unset by default) and refuses what is not an age', () => {
     assert.equal(parseProjectConfig({}, 'rat.yaml').keepFailedRuns, undefined);
     assert.equal(parseProjectConfig({ runs: { keepFailed: '14d' } }, 'rat.yaml').keepFailedRuns, '14d');

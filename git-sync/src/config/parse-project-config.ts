@@ -6,7 +6,17 @@ import { describeServerUrlProblem, serverUrlProblem } from './server-url-problem
 type Json = Record<string, unknown>;
 
 /** The top-level fields, for the message about one that is not (`pipelinesDir` for `pipelines`, a typo). */
-const FIELDS = ['catalog', 'branches', 'pipelines', 'onBranchDelete', 'archivePrefix', 'on_existing', 'runs', 'vars'];
+const FIELDS = [
+  'catalog',
+  'branches',
+  'pipelines',
+  'onBranchDelete',
+  'archivePrefix',
+  'on_existing',
+  'runs',
+  'vars',
+  'models',
+];
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -84,6 +94,13 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         if (value === null) break;
         if (!isObject(value)) fail('"vars" must be a mapping of variable names to values', 'vars');
         cfg.vars = { ...(value as Json) };
+        break;
+      case 'models':
+        // The engine reads the settings themselves (dbt's names, as in a model's header) when it loads the models.
+        if (value === null) break;
+        if (!isObject(value))
+          fail('"models" must be a mapping of layers to settings (+materialized: table, …)', 'models');
+        cfg.models = { ...(value as Json) };
         break;
       case 'archivePrefix':
         cfg.archivePrefix = str(value, 'archivePrefix');
