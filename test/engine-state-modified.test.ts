@@ -144,4 +144,43 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     assert.equal(alone.code, 1, alone.out);
     assert.match(alone.out, /--state is the baseline of the state:modified selector/);
   });
+
+  it('selects a source whose landing files changed, and the models whose rat.yaml settings changed', async () => {
+    git('add', '.');
+    git('commit', '-q', '-m', 'big orders');
+    assert.equal((await rat('run')).code, 0);
+    assert.deepEqual((await plan('state:modified+')).steps, []);
+    writeFileSync(
+      path.join(dir, 'landing', 'orders', 'orders_2024-03-03.csv'),
+      'order_id,customer_id,product_id,quantity,unit_price,status,ordered_at\n1009,C004,P03,4,4.50,shipped,2024-03-03 10:00:00\n',
+    );
+    const landing = await plan('state:modified');
+    assert.deepEqual(landing.state?.modified, ['bronze.orders']);
+    git('add', '.');
+    git('commit', '-q', '-m', 'orders of March 3');
+    assert.equal((await rat('run')).code, 0);
+    // A layer's settings in rat.yaml: every model of the layer; one model's: that model.
+    writeFileSync(
+      path.join(dir, 'rat.yaml'),
+      'pipelines: .\nmodels:\n  silver:\n    orders:\n      +full_refresh: false\n',
+    );
+    assert.deepEqual((await plan('state:modified')).state?.modified, ['silver.orders']);
+    git('add', '.');
+    git('commit', '-q', '-m', 'settings');
+    {
+      const r = await rat('run');
+      assert.equal(r.code, 0, r.out);
+    }
+    writeFileSync(
+      path.join(dir, 'rat.yaml'),
+      'pipelines: .\nmodels:\n  silver:\n    orders:\n      +full_refresh: false\n  gold:\n    +on_schema_change: fail\n',
+    );
+    assert.deepEqual((await plan('state:modified')).state?.modified.sort(), [
+      'gold.big_orders',
+      'gold.daily_revenue',
+      'gold.dim_customer',
+      'gold.dim_product',
+      'gold.fct_orders',
+    ]);
+  });
 });

@@ -10,6 +10,7 @@ export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/r
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
+export { projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
 export {
   plan,
@@ -20,7 +21,7 @@ export {
   type SelectorState,
 } from './pipeline/planner.ts';
 export { ingest, REGISTRY_TABLE, RejectedRowsError, ChangedFileError } from './runner/ingest.ts';
-export { listFiles } from './runner/landing-files.ts';
+export { listFiles, isLandingFile } from './runner/landing-files.ts';
 export type { IngestOptions, IngestResult } from './runner/ingest.ts';
 export { transform, type TransformOptions } from './runner/materialize.ts';
 export { runTests, testSql, testName, type TestOutcome } from './runner/data-tests.ts';

@@ -46,7 +46,7 @@ export { mergeWithRebuild, MERGE_BRANCH_PREFIX, type RebuildMergeResult } from '
 export { deleteDataBranch, type DeleteDataBranchResult } from './delete-data-branch.ts';
 export { recordCodeLink } from './record-code-link.ts';
 export { recordHeadRunData, dataSinceLink, type HeadRunDataResult, type DataSinceLink } from './head-run-data.ts';
-export { workingTreeChanges } from './git/working-tree.ts';
+export { workingTreeChanges, fileAtCommit } from './git/working-tree.ts';
 export { findCodeLink } from './find-code-link.ts';
 export { findMergeSource } from './find-merge-source.ts';
 export { mergeHints } from './merge-hints.ts';

@@ -64,7 +64,9 @@ export async function resolveEngineTarget(o: {
     | undefined;
   let why = '--branch';
   try {
-    const io = await openGitSync({ fs, env: process.env });
+    // `--server` wins over rat.yaml for git-sync too: a run's code link goes to the catalog the run wrote to.
+    const server = explicitServer(o.server);
+    const io = await openGitSync({ fs, env: server ? { ...process.env, RAT_SERVER: server } : process.env });
     configured = {
       catalogUrl: io.config.catalogUrl,
       pipelinesDir: io.config.pipelinesDir,

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listRuns, STATE_MODIFIED, type Model, type Project, type SelectorState } from '@ratatouille/engine';
-import { openRepo, workingTreeChanges } from '@ratatouille/git-sync';
+import yaml from 'js-yaml';
+import {
+  isLandingFile,
+  listRuns,
+  projectSettings,
+  settingsFor,
+  STATE_MODIFIED,
+  type Model,
+  type Project,
+  type SelectorState,
+} from '@ratatouille/engine';
+import { fileAtCommit, openRepo, workingTreeChanges } from '@ratatouille/git-sync';
 import { RatError } from '../errors.ts';
 
 /** What `state:modified` compares with, and what it selects. */
@@ -15,8 +25,9 @@ const usesState = (selector: string | undefined) =>
   (selector ?? '').split(/[\s,]+/).some((t) => t.replace(/^\+/, '').replace(/\+$/, '') === STATE_MODIFIED);
 
 /**
- * The models `state:modified` selects (dbt's slim CI): those whose file differs between a baseline commit and the
- * working tree (edits, staged or not, and new files). The baseline is `--state <rev>` (a branch, tag or hash: `rat run
+ * The models `state:modified` selects (dbt's slim CI): those whose file (or property file) differs between a
+ * baseline commit and the working tree (edits, staged or not, and new files), the sources whose landing files do, and
+ * the SQL models whose rat.yaml `models:` settings do. The baseline is `--state <rev>` (a branch, tag or hash: `rat run
  * state:modified+ --state main` builds what a feature branch changed), else the code commit of the newest successful
  * run whose record the data branch holds: the code its data was last built with. Without a recorded run every model
  * counts as modified. Undefined when the selector does not use `state:modified`.
@@ -65,6 +76,8 @@ export async function selectorState(
   const modified = new Set(
     [...t.project.models.values()].filter((m) => modelFiles(m).some((f) => paths.has(fromRoot(f)))).map((m) => m.id),
   );
+  for (const id of landingChanged(t.project, repo.dir, changed)) modified.add(id);
+  for (const id of await settingsChanged(t.project, repo, since, changed)) modified.add(id);
   return { state: { modified }, baseline };
 }
 
@@ -76,6 +89,51 @@ export async function selectorState(
  */
 function modelFiles(m: Model): string[] {
   return [m.file, ...(m.kind === 'sql' ? (m.propertyFiles ?? []) : [])];
+}
+
+/**
+ * The sources whose landing files changed (added, edited or removed in the working tree), as dbt's state:modified
+ * selects a seed whose file changed: their tables would be ingested differently.
+ */
+function landingChanged(project: Project, root: string, changed: string[]): string[] {
+  return [...project.models.values()]
+    .filter((m) => m.kind === 'source')
+    .filter((m) => changed.some((p) => isLandingFile(project.dir, m.source.path, path.join(root, p))))
+    .map((m) => m.id);
+}
+
+/**
+ * The SQL models whose rat.yaml `models:` settings differ from the baseline's (a changed layer setting changes every
+ * model of the layer that does not set it itself).
+ */
+async function settingsChanged(
+  project: Project,
+  repo: Awaited<ReturnType<typeof openRepo>>,
+  since: string,
+  changed: string[],
+): Promise<string[]> {
+  const configs = changed.filter((p) => ['rat.yaml', '.rat.json'].includes(path.posix.basename(p)));
+  const out: string[] = [];
+  for (const p of configs) {
+    const settingsOf = (text: string | undefined) => {
+      try {
+        const doc = yaml.load(text ?? '') as { models?: unknown } | null;
+        return projectSettings(doc?.models);
+      } catch {
+        return projectSettings(undefined);
+      }
+    };
+    const now = settingsOf(
+      fs.existsSync(path.join(repo.dir, p)) ? fs.readFileSync(path.join(repo.dir, p), 'utf8') : '',
+    );
+    const before = settingsOf(await fileAtCommit(repo, since, p));
+    for (const m of project.models.values()) {
+      if (m.kind !== 'sql') continue;
+      const [a, b] = [settingsFor(now, m.layer, m.name), settingsFor(before, m.layer, m.name)];
+      if (JSON.stringify(Object.entries(a).sort()) !== JSON.stringify(Object.entries(b).sort())) out.push(m.id);
+    }
+  }
+  return out;
 }
 
 /**

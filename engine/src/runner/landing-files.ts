@@ -26,6 +26,21 @@ function globToRe(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * Whether a local file is one of a source's landing files: its path matches the source's glob (relative to the
+ * project folder, or absolute). An S3 source has no local files.
+ *
+ * @example isLandingFile('/repo/shop', 'landing/orders/*.csv', '/repo/shop/landing/orders/a.csv') // true
+ */
+export function isLandingFile(baseDir: string, pattern: string, file: string): boolean {
+  if (isS3(pattern)) return false;
+  const abs = path.resolve(baseDir, pattern);
+  const f = path.resolve(file);
+  // A plain path is a file, or a folder whose files are read (as listFiles does).
+  if (!/[*?]/.test(pattern)) return f === abs || path.dirname(f) === abs;
+  return globToRe(abs).test(f);
+}
+
 /** Files matching a glob (`landing/orders/*.csv`, `landing/**\/*.json`), sorted; a plain path matches itself. */
 export function listFiles(baseDir: string, pattern: string): string[] {
   const abs = path.resolve(baseDir, pattern);

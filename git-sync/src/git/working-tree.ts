@@ -22,6 +22,22 @@ export async function workingTreeChanges(io: RepoIO & { projectDir?: string }, s
   return rows.filter(([, head, workdir, stage]) => head !== 1 || workdir !== 1 || stage !== 1).map(([p]) => p);
 }
 
+/**
+ * A file's text at commit `since` (as {@link workingTreeChanges} names it), path from the repository's root;
+ * undefined when that commit has no such file. What `state:modified` compares a changed configuration with.
+ *
+ * @example await fileAtCommit(io, 'main', 'rat.yaml')
+ */
+export async function fileAtCommit(io: RepoIO, since: string, filepath: string): Promise<string | undefined> {
+  const oid = await commitOf(io, since);
+  try {
+    const { blob } = await git.readBlob({ ...isoGitArgs(io), oid, filepath });
+    return Buffer.from(blob).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The commit a revision names (a branch, tag or full or abbreviated hash), or a clear error when the clone lacks it. */
 async function commitOf(io: RepoIO, rev: string): Promise<string> {
   const args = isoGitArgs(io);
