@@ -5,7 +5,6 @@
  * models of a changed property file.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { IcebergRestClient } from '@ratatouille/catalog-client';
 import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
@@ -124,18 +123,7 @@ describe("engine: dbt's property files, schema.yml (real CLI, real server)", fun
   });
 
   it('state:modified selects the models of a changed property file', async () => {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: p.dir,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 'T',
-          GIT_AUTHOR_EMAIL: 't@example.com',
-          GIT_COMMITTER_NAME: 'T',
-          GIT_COMMITTER_EMAIL: 't@example.com',
-        },
-      });
+    const { git } = p;
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-q', '-m', 'events');

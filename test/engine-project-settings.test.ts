@@ -4,7 +4,6 @@
  * header's); a wrong setting or a model the layer lacks names rat.yaml.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { IcebergRestClient } from '@ratatouille/catalog-client';
 import { useEventsProject } from './support/events-project.ts';
 
@@ -25,17 +24,7 @@ describe("engine: rat.yaml's models: settings for a layer and a model (real CLI,
     p.write('silver/events.sql', "SELECT * FROM {{ ref('bronze.events') }}\n");
     p.write('silver/kept.sql', "/* ---\nmaterialized: table\n--- */\nSELECT * FROM {{ ref('bronze.events') }}\n");
     ratYaml('  silver:\n    +materialized: incremental\n    +watermark: id\n    events:\n      +full_refresh: false\n');
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: p.dir,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@e',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@e',
-        },
-      });
+    const { git } = p;
     git('init', '-q', '-b', 'settings');
     git('add', '.');
     git('commit', '-q', '-m', 'events');

@@ -4,7 +4,6 @@
  * variable without a value names the model's file and line.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ManagementClient } from '@ratatouille/catalog-client';
@@ -77,18 +76,7 @@ describe('engine: run variables (real CLI, real server)', function () {
   });
 
   it("takes rat.yaml's vars under --vars", async () => {
-    const git = (...args: string[]) =>
-      execFileSync('git', args, {
-        cwd: p.dir,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: 't',
-          GIT_AUTHOR_EMAIL: 't@e',
-          GIT_COMMITTER_NAME: 't',
-          GIT_COMMITTER_EMAIL: 't@e',
-        },
-      });
+    const { git } = p;
     write('rat.yaml', `catalog:\n  url: ${p.server.url}\npipelines: .\nvars:\n  since: 2024-01-03\n`);
     git('init', '-q', '-b', 'v5');
     git('add', '.');

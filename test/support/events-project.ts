@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,11 @@ export interface EventsProject {
   write(file: string, text: string): void;
   /** `rat <args> --server <the test server>` in the project's folder. */
   rat(...args: string[]): ReturnType<typeof runRat>;
+  /** `git <args>` in the project's folder, as a test identity; its output. */
+  git(...args: string[]): string;
 }
+
+const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
 
 /**
  * A real server on port 0 and a project whose source `bronze.events` ingests `landing/*.csv` (`id BIGINT, amount
@@ -27,6 +32,8 @@ export function useEventsProject(rows: string): EventsProject {
       writeFileSync(path.join(p.dir, file), text);
     },
     rat: (...args: string[]) => runRat(p.dir, [...args, '--server', p.server.url]),
+    git: (...args: string[]) =>
+      execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }),
   } as EventsProject;
   before(async () => {
     p.server = await startTestServer();
