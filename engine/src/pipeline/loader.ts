@@ -9,11 +9,13 @@ import {
   type Project,
   type RefUse,
   type SourceConfig,
+  type SqlModel,
 } from './model.ts';
 import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from './model-config.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
+import { isEphemeral } from './ephemeral.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
@@ -120,6 +122,16 @@ function loadSource(file: string, rel: string, layer: Layer, name: string): Mode
     });
   }
   const config = parseConfig(raw, rel, 1, { materialized: 'incremental' });
+  if (config.materialized === 'ephemeral') {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${rel}:1: a source is ingested into its table: it cannot be ephemeral`,
+      {
+        file: rel,
+        line: 1,
+      },
+    );
+  }
   return {
     kind: 'source',
     id: `${layer}.${name}`,
@@ -264,5 +276,25 @@ function loadDescribedSql(
     }
     throw blame({ file: PROJECT_SETTINGS_FILE, line: 0 }, `models settings of ${layer}.${name}`);
   }
-  return m?.kind === 'sql' && properties ? withProperties(m, properties) : m;
+  const described = m?.kind === 'sql' && properties ? withProperties(m, properties) : m;
+  if (described && isEphemeral(described)) checkEphemeral(described);
+  return described;
+}
+
+/** An ephemeral model has no table: settings about a table (and tests of one) are mistakes, not silently ignored. */
+function checkEphemeral(m: SqlModel): void {
+  const c = m.config;
+  const tableOnly = [
+    c.uniqueKey.length && 'unique_key',
+    c.partitionBy.length && 'partition_by',
+    c.watermark && 'watermark',
+    c.tests.length && 'data tests',
+  ].filter(Boolean);
+  if (tableOnly.length) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${m.file}:1: ${m.id} is ephemeral (no table: its SELECT is read inside the models that ref it), so it takes no ${tableOnly.join(', ')}: test the models that read it, or make it a table`,
+      { file: m.file, line: 1 },
+    );
+  }
 }

@@ -52,11 +52,12 @@ export function parseConfig(
   defaults: Partial<ModelConfig>,
 ): ModelConfig {
   const materialized = (raw.materialized ?? defaults.materialized ?? 'table') as ModelConfig['materialized'];
-  if (!['table', 'incremental', 'scd2'].includes(materialized)) {
-    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: materialized must be table, incremental or scd2`, {
-      file,
-      line,
-    });
+  if (!['table', 'incremental', 'scd2', 'ephemeral'].includes(materialized)) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: materialized must be table, incremental, scd2 or ephemeral`,
+      { file, line },
+    );
   }
   const uniqueKey = asList(raw.unique_key ?? raw.merge_keys);
   if (materialized === 'scd2' && uniqueKey.length === 0) {
@@ -251,6 +252,7 @@ export function modelContract(
     fail('must be { enforced: true | false }');
   if ((v as Record<string, unknown>).enforced !== true) return undefined;
   if (materialized === 'scd2') fail('scd2 models add valid_from, valid_to and is_current: they take no contract');
+  if (materialized === 'ephemeral') fail('an ephemeral model has no table to hold to a contract');
   const byName = new Map<string, ColumnDeclaration>();
   for (const d of declared) if (!byName.has(d.name)) byName.set(d.name, d);
   if (byName.size === 0) fail('an enforced contract needs columns: each with its name and data_type');

@@ -28,7 +28,8 @@ export interface SourceConfig {
   rejects: 'quarantine' | 'fail';
 }
 
-export type Materialization = 'table' | 'incremental' | 'scd2';
+/** `ephemeral` (dbt's): no table; the SELECT is read inside the models that ref it. */
+export type Materialization = 'table' | 'incremental' | 'scd2' | 'ephemeral';
 
 export interface ModelConfig {
   materialized: Materialization;

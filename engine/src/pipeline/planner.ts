@@ -1,8 +1,11 @@
 import { PipelineError, type Model, type Project } from './model.ts';
+import { isEphemeral, tableInputs } from './ephemeral.ts';
 
 export interface Plan {
-  /** Selected models in a dependency-respecting order (stable: layer, then name). */
+  /** Selected models in a dependency-respecting order (stable: layer, then name); ephemeral models are not steps. */
   steps: Model[];
+  /** Selected ephemeral models (no table to build; their unit tests run). */
+  ephemeral: Model[];
   /** Tables the selected steps read that are not built in this run (must exist on the branch). */
   external: string[];
 }
@@ -103,11 +106,9 @@ export function plan(project: Project, selector?: string, o: PlanOptions = {}): 
   const order = buildOrder(project);
   const selected = selectedBy(project, order, selector, o.state) ?? new Set(order.map((m) => m.id));
   for (const id of selectedBy(project, order, o.exclude, o.state) ?? []) selected.delete(id);
-  const steps = order.filter((m) => selected.has(m.id));
-  const external = [
-    ...new Set(steps.flatMap((m) => m.refs.map((r) => r.target)).filter((t) => !selected.has(t))),
-  ].sort();
-  return { steps, external };
+  const steps = order.filter((m) => selected.has(m.id) && !isEphemeral(m));
+  const external = [...new Set(steps.flatMap((m) => tableInputs(project, m)).filter((t) => !selected.has(t)))].sort();
+  return { steps, ephemeral: order.filter((m) => selected.has(m.id) && isEphemeral(m)), external };
 }
 
 /**

@@ -279,9 +279,18 @@ describe('engine: a project with property files', () => {
   it("says a config the model refuses at the entry, and the SQL file's own mistakes at the SQL file", () => {
     write('silver/schema.yml', 'version: 2\nmodels:\n  - name: orders\n    config: { materialized: view }\n');
     write('silver/orders.sql', "SELECT * FROM {{ ref('bronze.orders') }}\n");
-    invalidAt(() => loadProject(dir), 3, /config of orders: materialized must be table, incremental or scd2/);
-    write('silver/orders.sql', "-- materialized: ephemeral\nSELECT * FROM {{ ref('bronze.orders') }}\n");
-    invalidAt(() => loadProject(dir), 1, /materialized must be table, incremental or scd2/, 'silver/orders.sql');
+    invalidAt(
+      () => loadProject(dir),
+      3,
+      /config of orders: materialized must be table, incremental, scd2 or ephemeral/,
+    );
+    write('silver/orders.sql', "-- materialized: view\nSELECT * FROM {{ ref('bronze.orders') }}\n");
+    invalidAt(
+      () => loadProject(dir),
+      1,
+      /materialized must be table, incremental, scd2 or ephemeral/,
+      'silver/orders.sql',
+    );
   });
 
   it('a property file naming a model the layer lacks fails the load; a disabled model may be described', () => {

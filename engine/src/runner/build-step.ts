@@ -11,7 +11,9 @@ import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
+import { MissingTableError, loadView, refreshView, sqlName, tableIdent } from './tables.ts';
+import { ephemeralsOf, tableInputs } from '../pipeline/ephemeral.ts';
+import { ident } from '../sql/sql-runner.ts';
 import { persistDocs } from './persist-docs.ts';
 import { checkContract, notNullColumns } from './contract.ts';
 
@@ -55,8 +57,7 @@ export async function buildStep(
     ...ctx.properties,
     [PROVENANCE.model]: m.id,
     [PROVENANCE.modelFile]: m.file,
-    [PROVENANCE.inputs]:
-      m.kind === 'source' ? m.source.path : [...new Set(m.refs.map((r) => r.target))].sort().join(','),
+    [PROVENANCE.inputs]: m.kind === 'source' ? m.source.path : tableInputs(project, m).join(','),
   };
   if (m.kind === 'source') {
     const r = await ingest(sql, catalog, m.source.path, m.id, {
@@ -86,7 +87,7 @@ export async function buildStep(
     };
   }
   const inputs = new Map<string, TableMetadata>();
-  for (const ref of new Set(m.refs.map((r) => r.target))) {
+  for (const ref of tableInputs(project, m)) {
     const view = await loadView(sql, catalog, ref);
     if (!view) throw new MissingTableError(ref, ctx.ref);
     inputs.set(ref, view.metadata);
@@ -101,6 +102,7 @@ export async function buildStep(
   const refresh = refreshesModel(m, ctx.fullRefresh);
   // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
   const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
+  await defineEphemerals(sql, project, m, ctx.vars);
   const compiled = compileModel(m, { vars: ctx.vars, incremental });
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
@@ -134,6 +136,20 @@ export async function buildStep(
     ms: Date.now() - t0,
     note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
   };
+}
+
+/**
+ * The ephemeral models `m` reads, defined as views of the runner under their names, after the tables they read (so
+ * the model's compiled SELECT runs as written). An error in one's SQL points at its own file.
+ */
+async function defineEphemerals(sql: SqlRunner, project: Project, m: Model, vars: RunVars | undefined): Promise<void> {
+  for (const e of ephemeralsOf(project, m)) {
+    const compiled = compileModel(e, { vars });
+    await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(tableIdent(e.id).namespace.join('_'))}`);
+    await sql.exec(`CREATE OR REPLACE VIEW ${sqlName(e.id)} AS ${compiled.sql}`).catch((err: unknown) => {
+      throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));
+    });
+  }
 }
 
 /** A file's text, or undefined when it cannot be read (a project built in memory). */

@@ -21,6 +21,7 @@ import { catalogFor, refreshView, tableIdent } from './tables.ts';
 import type { FullRefresh } from './full-refresh.ts';
 import { buildStep, FULL_REFRESH_NOTE, type StepReport } from './build-step.ts';
 import { columnsOn, runUnitTests } from './unit-tests.ts';
+import { tableInputs } from '../pipeline/ephemeral.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -184,7 +185,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   try {
     // Unit tests first: they need no data, and a failing one stops a run before anything is written.
     const columnsOf = columnsOn(sql, catalogFor(o.server, branch));
-    for (const t of await runUnitTests(plan.steps, { columnsOf, vars: o.vars })) {
+    for (const t of await runUnitTests([...plan.ephemeral, ...plan.steps], { columnsOf, vars: o.vars })) {
       report.tests.push(t);
       emit({ type: 'test', outcome: t });
     }
@@ -212,7 +213,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     const catalog = catalogFor(o.server, runBranch);
     const properties = runProperties(runId, o);
     const built = new Map<string, StepReport>();
-    const steps = plan.steps.map((m, index) => ({ id: m.id, after: m.refs.map((r) => r.target), m, index }));
+    const steps = plan.steps.map((m, index) => ({ id: m.id, after: tableInputs(o.project, m), m, index }));
     try {
       await runScheduled(steps, threads, async ({ m, index }, worker) => {
         runners[worker] ??= await openRunner(worker);
