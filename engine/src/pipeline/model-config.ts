@@ -53,9 +53,14 @@ export function parseConfig(
 ): ModelConfig {
   const materialized = (raw.materialized ?? defaults.materialized ?? 'table') as ModelConfig['materialized'];
   if (!['table', 'incremental', 'scd2', 'ephemeral'].includes(materialized)) {
+    // dbt's default, `view`, has no counterpart: a view's SQL in DuckDB's dialect would not be read by Spark or Trino.
+    const hint =
+      materialized === 'view'
+        ? ' (the engine writes tables: use table, or ephemeral for logic read inside the models that ref it)'
+        : '';
     throw new PipelineError(
       'PIPELINE_INVALID',
-      `${file}:${line}: materialized must be table, incremental, scd2 or ephemeral`,
+      `${file}:${line}: materialized must be table, incremental, scd2 or ephemeral${hint}`,
       { file, line },
     );
   }

@@ -288,7 +288,7 @@ describe('engine: a project with property files', () => {
     invalidAt(
       () => loadProject(dir),
       1,
-      /materialized must be table, incremental, scd2 or ephemeral/,
+      /materialized must be table, incremental, scd2 or ephemeral \(the engine writes tables: use table, or ephemeral/,
       'silver/orders.sql',
     );
   });
