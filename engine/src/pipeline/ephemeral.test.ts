@@ -68,6 +68,8 @@ describe("engine: dbt's ephemeral models", () => {
     );
     write('silver/paid.sql', '/* ---\nmaterialized: ephemeral\ntests: [{ unique: id }]\n--- */\nSELECT 1 AS id\n');
     assert.throws(() => loadProject(dir), /so it takes no data tests/);
+    write('silver/paid.sql', '-- materialized: ephemeral\nSELECT * FROM {{ this }}\n');
+    assert.throws(() => loadProject(dir), /so it takes no \{\{ this \}\}/);
     write('silver/paid.sql', 'SELECT 1 AS id\n');
     write('bronze/orders.yml', 'materialized: ephemeral\nsource:\n  path: landing/*.csv\n');
     assert.throws(

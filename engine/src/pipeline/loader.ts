@@ -289,6 +289,7 @@ function checkEphemeral(m: SqlModel): void {
     c.partitionBy.length && 'partition_by',
     c.watermark && 'watermark',
     c.tests.length && 'data tests',
+    /\{\{-?\s*this\s*-?\}\}/.test(m.sql) && '{{ this }}',
   ].filter(Boolean);
   if (tableOnly.length) {
     throw new PipelineError(
