@@ -55,7 +55,7 @@ export function parseConfig(
   if (!['table', 'incremental', 'scd2', 'ephemeral'].includes(materialized)) {
     // dbt's default, `view`, has no counterpart: a view's SQL in DuckDB's dialect would not be read by Spark or Trino.
     const hint =
-      materialized === 'view'
+      (materialized as string) === 'view'
         ? ' (the engine writes tables: use table, or ephemeral for logic read inside the models that ref it)'
         : '';
     throw new PipelineError(
