@@ -33,7 +33,8 @@ describe('engine: rat compact rewrites small files (real CLI, real server, PyIce
     assert.equal(r.code, 0, r.out);
     return JSON.parse(r.stdout) as { tables: Array<Record<string, unknown>> };
   };
-  const landing = (n: number) => p.write(`landing/${n}.csv`, `id,amount,ts\n${n},${n}.5,2024-01-0${n} 10:00:00\n`);
+  const landing = (n: number) =>
+    p.write(`landing/${n}.csv`, `id,amount,ts\n${n},${n}.5,2024-01-${String(n).padStart(2, '0')} 10:00:00\n`);
 
   before(async () => {
     p.write(
@@ -110,5 +111,27 @@ describe('engine: rat compact rewrites small files (real CLI, real server, PyIce
     // Both sides ingested landing/7.csv: the merge keeps it once.
     assert.deepEqual(await ids('main', 'silver.events'), [1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(await ids('main', 'bronze.events'), [1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("rat run --compact compacts the tables the run built, reaching the branch in the run's one merge", async () => {
+    for (let n = 8; n <= 11; n++) {
+      landing(n);
+      assert.equal((await p.rat('run', '--branch', 'main')).code, 0);
+    }
+    landing(12);
+    const r = await p.rat('run', '--branch', 'main', '--compact', '--json');
+    assert.equal(r.code, 0, r.out);
+    const report = JSON.parse(r.stdout) as { status: string; compactions: Array<Record<string, unknown>> };
+    assert.deepEqual(
+      report.compactions.map((c) => [c.table, c.status, c.filesWritten]),
+      [
+        ['bronze.events', 'compacted', 1],
+        ['silver.events', 'compacted', 1],
+      ],
+    );
+    const s = await current('main', 'silver.events');
+    assert.equal(s.summary.operation, 'replace');
+    assert.equal(s.summary['total-data-files'], '1');
+    assert.deepEqual(await ids('main', 'silver.events'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 });

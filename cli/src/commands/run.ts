@@ -123,6 +123,7 @@ interface RunFlags {
   threads?: number;
   memoryLimit?: string;
   fullRefresh?: boolean;
+  compact?: boolean;
   state?: string;
   vars?: Record<string, unknown>;
   exclude?: string;
@@ -149,6 +150,7 @@ function pipelineOptions(
     threads: o.threads,
     memoryLimit: o.memoryLimit,
     fullRefresh: o.fullRefresh,
+    compact: o.compact,
     vars: { ...t.vars, ...o.vars },
   };
 }
@@ -174,6 +176,10 @@ export function register(program: Command): void {
       'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
     )
     .option('--exclude <selector>', 'leave these models out of the selection (same syntax, e.g. "gold.big+")')
+    .option(
+      '--compact',
+      'once the steps and tests pass, rewrite the small files of the tables the run built (as rat compact), in the same merge',
+    )
     .option(
       '--vars <yaml>',
       "the pipelines' variables, over rat.yaml's vars: a YAML mapping such as '{start: 2024-01-01}'",

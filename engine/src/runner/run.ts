@@ -22,6 +22,7 @@ import type { FullRefresh } from './full-refresh.ts';
 import { buildStep, FULL_REFRESH_NOTE, type StepReport } from './build-step.ts';
 import { columnsOn, runUnitTests } from './unit-tests.ts';
 import { tableInputs } from '../pipeline/ephemeral.ts';
+import { compactTables, type TableCompaction } from './compact.ts';
 
 /** Table of run records, on the data branch (a failed run's record stays on its kept run branch). */
 export const RUNS_TABLE = '_rat.runs';
@@ -90,6 +91,11 @@ export interface RunOptions {
    * `full_refresh` setting wins. The run's merge commit names the refreshed models in `rat.full-refresh`.
    */
   fullRefresh?: FullRefresh;
+  /**
+   * After the steps and their tests pass, compact the tables the run wrote (see `compactTables`), on the run branch:
+   * the compactions reach the target in the run's one merge.
+   */
+  compact?: boolean;
 }
 
 export interface RunReport {
@@ -105,6 +111,8 @@ export interface RunReport {
   keptRunBranch: boolean;
   /** The target branch's head right after the run's merge (a successful run only): the data this run produced. */
   dataHash?: string;
+  /** With `compact`: what compaction did to each table the run built. */
+  compactions?: TableCompaction[];
 }
 
 export function newRunId(): string {
@@ -255,6 +263,18 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
         }
       }
       if (report.tests.some((t) => !t.passed)) report.status = 'failed';
+    }
+    if (report.status === 'success' && o.compact) {
+      const tables = report.steps.map((x) => x.step);
+      report.compactions = await compactTables({
+        server: o.server,
+        branch: runBranch,
+        tables,
+        memoryLimit: o.memoryLimit,
+      });
+      for (const c of report.compactions.filter((x) => x.status === 'compacted')) {
+        emit({ type: 'info', message: `compacted ${c.table}: ${c.filesRewritten} small files into ${c.filesWritten}` });
+      }
     }
     await recordRun(sql, catalog, report, o, started).catch((err) =>
       emit({ type: 'info', message: `could not record the run: ${(err as Error).message}` }),
