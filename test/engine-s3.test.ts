@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ManagementClient } from '@ratatouille/catalog-client';
-import { loadProject, openEngine, runPipeline } from '@ratatouille/engine';
+import { compactTables, loadProject, openEngine, runPipeline } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { countOnBranch } from './support/engine-queries.ts';
 import { startS3Server, type S3TestServer } from './support/s3/versitygw.ts';
@@ -176,6 +176,34 @@ describe('engine on S3: landing prefix → bronze/silver/gold on an S3 warehouse
       await eng.close();
     }
     assert.ok(keysUnder(s3, LAKE, 'warehouse').some((k) => /s3_upsert.*\/data\/.*=.*\.parquet$/.test(k)));
+  });
+
+  it('compacts a partitioned table on S3: one file per partition, the same rows', async () => {
+    const eng = await openEngine({ server: server.url, branch: 'feature' });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await eng.transform({
+          sql: `SELECT (r + ${i * 10})::BIGINT AS id, DATE '2024-03-01' + (r % 2)::INTEGER AS d FROM range(0, 4) t(r)`,
+          target: 'silver.s3_compact',
+          partitionBy: ['day(d)'],
+          materialized: 'incremental',
+        });
+      }
+    } finally {
+      await eng.close();
+    }
+    const [c] = await compactTables({
+      server: server.url,
+      branch: 'feature',
+      tables: ['silver.s3_compact'],
+      minInputFiles: 2,
+    });
+    assert.deepEqual(
+      [c!.status, c!.partitions, c!.filesRewritten, c!.filesWritten, c!.rows],
+      ['compacted', 2, 6, 2, 12],
+    );
+    assert.equal(await count('feature', 'SELECT count(DISTINCT id) AS n FROM silver.s3_compact'), 12);
+    assert.ok(keysUnder(s3, LAKE, 'warehouse').some((k) => /s3_compact.*\/data\/.*=.*\.parquet$/.test(k)));
   });
 
   it('wrong keys for the landing prefix: the run fails with STORAGE_ERROR and the branch is unchanged', async () => {
