@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IcebergRestClient, ManagementClient } from '@ratatouille/catalog-client';
-import { PROVENANCE } from '@ratatouille/engine';
+import { openEngine, PROVENANCE } from '@ratatouille/engine';
 import { DERIVED_FROM_PROPERTY } from '@ratatouille/iceberg';
 import { queryBranch } from './support/engine-queries.ts';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
@@ -133,5 +133,29 @@ describe('engine: rat compact rewrites small files (real CLI, real server, PyIce
     assert.equal(s.summary.operation, 'replace');
     assert.equal(s.summary['total-data-files'], '1');
     assert.deepEqual(await ids('main', 'silver.events'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('--table compacts a table the pipelines did not write (appends by another client)', async () => {
+    const eng = await openEngine({ server: p.server.url, branch: 'main' });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await eng.transform({
+          sql: `SELECT ${i}::BIGINT AS id`,
+          target: 'silver.appended',
+          materialized: 'incremental',
+        });
+      }
+    } finally {
+      await eng.close();
+    }
+    const { tables } = await compact('--branch', 'main', '--table', 'silver.appended');
+    assert.deepEqual(
+      tables.map((t) => [t.table, t.status, t.filesRewritten, t.filesWritten]),
+      [['silver.appended', 'compacted', 5, 1]],
+    );
+    assert.deepEqual(await ids('main', 'silver.appended'), [0, 1, 2, 3, 4]);
+    const both = await p.rat('compact', 'silver.events', '--table', 'silver.appended', '--json');
+    assert.equal(both.code, 1, both.out);
+    assert.match(JSON.parse(both.stdout).error.message, /--table names the tables itself/);
   });
 });

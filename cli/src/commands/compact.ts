@@ -5,8 +5,10 @@ import { examples } from '../examples.ts';
 import { wholeNumber } from '../options.ts';
 import { printJsonOutcome, sizeOption } from './run.ts';
 import { resolveEngineTarget } from './engine-target.ts';
+import { RatError } from '../errors.ts';
 
 interface CompactFlags {
+  table?: string[];
   branch?: string;
   server?: string;
   project?: string;
@@ -52,6 +54,10 @@ export function register(program: Command): void {
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
     .option(
+      '--table <name...>',
+      'compact these tables instead (namespace.table), whoever wrote them: PyIceberg appends, other engines',
+    )
+    .option(
       '--min-input-files <n>',
       'small files a partition needs before it is rewritten (default 5)',
       wholeNumber(2, 1_000_000),
@@ -70,12 +76,17 @@ export function register(program: Command): void {
         'rat compact                        # every table of the project, on the data branch of this git branch',
         'rat compact silver.orders --dry-run',
         'rat compact --branch main --target-file-size 128MB --min-input-files 10',
+        'rat compact --table sales.events --branch main   # a table written by PyIceberg or another engine',
       ),
     )
     .action(async (selector: string[], o: CompactFlags) => {
       const compact = async () => {
         const t = await resolveEngineTarget(o);
-        const tables = plan(t.project, selector.join(' ') || undefined, { exclude: o.exclude }).steps.map((m) => m.id);
+        if (o.table && (selector.length || o.exclude)) {
+          throw new RatError('USAGE', '--table names the tables itself: give it, or a selector of models, not both');
+        }
+        const tables =
+          o.table ?? plan(t.project, selector.join(' ') || undefined, { exclude: o.exclude }).steps.map((m) => m.id);
         const results = await compactTables({
           server: t.server,
           branch: t.branch,
