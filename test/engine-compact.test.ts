@@ -13,7 +13,9 @@ import { queryBranch } from './support/engine-queries.ts';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
 import { useEventsProject } from './support/events-project.ts';
 
-const PY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients', 'table_docs_pyiceberg.py');
+const CLIENTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients');
+const PY = path.join(CLIENTS, 'table_docs_pyiceberg.py');
+const PY_COMPACT = path.join(CLIENTS, 'compact_pyiceberg.py');
 
 describe('engine: rat compact rewrites small files (real CLI, real server, PyIceberg)', function () {
   this.timeout(600_000);
@@ -157,5 +159,24 @@ describe('engine: rat compact rewrites small files (real CLI, real server, PyIce
     const both = await p.rat('compact', 'silver.events', '--table', 'silver.appended', '--json');
     assert.equal(both.code, 1, both.out);
     assert.match(JSON.parse(both.stdout).error.message, /--table names the tables itself/);
+  });
+
+  it('compacts a table PyIceberg appended to, which PyIceberg then reads from one file', async () => {
+    const { python } = await ensurePythonVenv();
+    const py = async (mode: string) =>
+      JSON.parse(
+        (await runChecked(python, [PY_COMPACT, `${p.server.url}/iceberg/main`, mode, 'sales.events'])).stdout,
+      ) as {
+        ids: number[];
+        files: number;
+        operation: string;
+      };
+    assert.deepEqual(await py('write'), { ids: [0, 1, 2, 3, 4, 5], files: 6, operation: 'append' });
+    const { tables } = await compact('--branch', 'main', '--table', 'sales.events');
+    assert.deepEqual(
+      tables.map((t) => [t.status, t.filesRewritten, t.filesWritten]),
+      [['compacted', 6, 1]],
+    );
+    assert.deepEqual(await py('read'), { ids: [0, 1, 2, 3, 4, 5], files: 1, operation: 'replace' });
   });
 });
