@@ -69,13 +69,15 @@ export function parseConfig(
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });
   }
   if (materialized === 'incremental') checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
+  if (materialized === 'scd2') checkSnapshotStrategy(raw, file, line);
   return {
     materialized,
     uniqueKey,
     partitionBy: asList(raw.partition_by),
     watermark: raw.watermark as string | undefined,
     updatedAt: raw.updated_at as string | undefined,
-    checkCols: raw.check_cols === undefined ? undefined : asList(raw.check_cols),
+    // dbt's snapshots say `check_cols: all` for what is the default here: every column but the key.
+    checkCols: raw.check_cols === undefined || raw.check_cols === 'all' ? undefined : asList(raw.check_cols),
     onSchemaChange: parseOnSchemaChange(raw, file, line),
     renamed: parseRenamed(raw.renamed, file, line),
     ...parseFullRefresh(raw.full_refresh, materialized, file, line),
@@ -104,6 +106,22 @@ function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string,
   } else {
     fail('is not supported: use append (no unique_key) or merge / delete+insert (rows replaced by unique_key)');
   }
+}
+
+/**
+ * dbt's snapshot `strategy`, for scd2 models moved over from dbt snapshots: `timestamp` needs the `updated_at`
+ * column it compares; `check` compares `check_cols` (or every column), which is what an scd2 model without
+ * `updated_at` does. Anything else is refused.
+ */
+function checkSnapshotStrategy(raw: Record<string, unknown>, file: string, line: number): void {
+  const v = raw.strategy;
+  if (v === undefined || v === null || v === 'check') return;
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: strategy ${String(v)}: ${why}`, { file, line });
+  };
+  if (v !== 'timestamp') fail('must be timestamp (with updated_at) or check (with check_cols, or all columns)');
+  if (typeof raw.updated_at !== 'string' || !raw.updated_at)
+    fail('needs updated_at: the column that says when a row changed');
 }
 
 /** `description: …` (dbt's): text. */

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { parseConfig } from './model-config.ts';
+
+const parse = (raw: Record<string, unknown>) => parseConfig(raw, 'silver/t.sql', 2, {});
+
+describe("engine: a model's settings with dbt's names", () => {
+  it("checks dbt's incremental_strategy against what the engine does", () => {
+    assert.equal(parse({ materialized: 'incremental', incremental_strategy: 'append' }).materialized, 'incremental');
+    parse({ materialized: 'incremental', unique_key: 'id', incremental_strategy: 'merge' });
+    parse({ materialized: 'incremental', unique_key: 'id', incremental_strategy: 'delete+insert' });
+    assert.throws(
+      () => parse({ materialized: 'incremental', unique_key: 'id', incremental_strategy: 'append' }),
+      /silver\/t\.sql:2: incremental_strategy append: appends rows without looking at unique_key/,
+    );
+    assert.throws(
+      () => parse({ materialized: 'incremental', incremental_strategy: 'merge' }),
+      /which the model does not set/,
+    );
+    assert.throws(
+      () => parse({ materialized: 'incremental', incremental_strategy: 'insert_overwrite' }),
+      /insert_overwrite: is not supported/,
+    );
+  });
+
+  it("reads dbt snapshots' strategy and check_cols: all on scd2 models", () => {
+    const scd2 = { materialized: 'scd2', unique_key: 'id' };
+    assert.equal(parse({ ...scd2, strategy: 'check', check_cols: 'all' }).checkCols, undefined);
+    assert.deepEqual(parse({ ...scd2, strategy: 'check', check_cols: ['a', 'b'] }).checkCols, ['a', 'b']);
+    assert.equal(parse({ ...scd2, strategy: 'timestamp', updated_at: 'changed_at' }).updatedAt, 'changed_at');
+    assert.throws(() => parse({ ...scd2, strategy: 'timestamp' }), /strategy timestamp: needs updated_at/);
+    assert.throws(() => parse({ ...scd2, strategy: 'newest' }), /must be timestamp \(with updated_at\) or check/);
+  });
+
+  it("refuses dbt's view with what to use instead", () => {
+    assert.throws(() => parse({ materialized: 'view' }), /use table, or ephemeral for logic read inside the models/);
+  });
+});
