@@ -63,4 +63,19 @@ describe("engine: rat.yaml's models: settings for a layer and a model (real CLI,
     ratYaml('  silvr:\n    +materialized: table\n');
     assert.match((await error()).message, /models\.silvr: not a layer/);
   });
+
+  it("rat.yaml's runs.compact compacts after every run; --no-compact skips it for one", async () => {
+    p.write('rat.yaml', `catalog:\n  url: ${p.server.url}\npipelines: .\nruns:\n  compact: true\n`);
+    const run = async (...args: string[]) => {
+      const r = await p.rat('run', '--json', ...args);
+      assert.equal(r.code, 0, r.out);
+      return JSON.parse(r.stdout) as { compactions?: Array<{ table: string; status: string }> };
+    };
+    const compacted = await run();
+    assert.deepEqual(
+      compacted.compactions?.map((c) => c.table),
+      ['bronze.events', 'silver.events', 'silver.kept'],
+    );
+    assert.equal((await run('--no-compact')).compactions, undefined);
+  });
 });

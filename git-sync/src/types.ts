@@ -35,6 +35,8 @@ export interface ProjectConfig {
    * `rat run` deletes older ones. Unset: kept until `rat runs clean`.
    */
   keepFailedRuns?: string;
+  /** `runs.compact` in rat.yaml: every `rat run` compacts the tables it built (as `rat run --compact`). */
+  compactRuns?: boolean;
   /** `vars` in rat.yaml: the pipelines' variables (`{{ var('name') }}`), which `rat run --vars` overrides. */
   vars: Record<string, unknown>;
   /**

@@ -31,6 +31,8 @@ export interface EngineTarget {
   why: string;
   /** `runs.keepFailed` of the project config, when set. */
   keepFailedRuns?: string;
+  /** `runs.compact` of the project config: runs compact the tables they built. */
+  compactRuns?: boolean;
   /** `vars` of the project config (none without one). */
   vars: Record<string, unknown>;
 }
@@ -60,7 +62,9 @@ export async function resolveEngineTarget(o: {
   let git: GitSyncIO | undefined;
   let codeDataBranch: string | undefined;
   let configured:
-    | (Pick<ProjectConfig, 'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'vars' | 'models'> & { root: string })
+    | (Pick<ProjectConfig, 'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models'> & {
+        root: string;
+      })
     | undefined;
   let why = '--branch';
   try {
@@ -72,6 +76,7 @@ export async function resolveEngineTarget(o: {
       pipelinesDir: io.config.pipelinesDir,
       root: io.projectDir ?? io.dir,
       keepFailedRuns: io.config.keepFailedRuns,
+      compactRuns: io.config.compactRuns,
       vars: io.config.vars,
       models: io.config.models,
     };
@@ -137,6 +142,7 @@ export async function resolveEngineTarget(o: {
     project: loadProject(dir, dir, { settings: configured?.models }),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
+    compactRuns: configured?.compactRuns,
     vars: configured?.vars ?? {},
   };
 }

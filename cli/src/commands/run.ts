@@ -150,7 +150,7 @@ function pipelineOptions(
     threads: o.threads,
     memoryLimit: o.memoryLimit,
     fullRefresh: o.fullRefresh,
-    compact: o.compact,
+    compact: o.compact ?? t.compactRuns,
     vars: { ...t.vars, ...o.vars },
   };
 }
@@ -180,6 +180,7 @@ export function register(program: Command): void {
       '--compact',
       'once the steps and tests pass, rewrite the small files of the tables the run built (as rat compact), in the same merge',
     )
+    .option('--no-compact', "do not compact, whatever rat.yaml's runs.compact says")
     .option(
       '--vars <yaml>',
       "the pipelines' variables, over rat.yaml's vars: a YAML mapping such as '{start: 2024-01-01}'",

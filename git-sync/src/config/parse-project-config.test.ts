@@ -84,6 +84,15 @@ describe('project config', () => {
     }
   });
 
+  it('reads runs.compact (unset by default) and refuses what is not a boolean', () => {
+    assert.equal(parseProjectConfig({}, 'rat.yaml').compactRuns, undefined);
+    assert.equal(parseProjectConfig({ runs: { compact: true } }, 'rat.yaml').compactRuns, true);
+    assert.throws(
+      () => parseProjectConfig({ runs: { compact: 'yes' } }, 'rat.yaml'),
+      /"runs.compact" must be true or false/,
+    );
+  });
+
   it('reads runs.keepFailed (unset by default) and refuses what is not an age', () => {
     assert.equal(parseProjectConfig({}, 'rat.yaml').keepFailedRuns, undefined);
     assert.equal(parseProjectConfig({ runs: { keepFailed: '14d' } }, 'rat.yaml').keepFailedRuns, '14d');

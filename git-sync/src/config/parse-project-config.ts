@@ -81,6 +81,11 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
       case 'runs': {
         if (!isObject(value)) fail('"runs" must be a mapping', 'runs');
         for (const [k, v] of Object.entries(value as Json)) {
+          if (k === 'compact') {
+            if (typeof v !== 'boolean') fail('"runs.compact" must be true or false', 'runs.compact');
+            cfg.compactRuns = v as boolean;
+            continue;
+          }
           if (k !== 'keepFailed') fail(`unknown field "runs.${k}"`, `runs.${k}`);
           // The same ages as `rat runs clean --older-than`; the CLI turns it into milliseconds.
           const age = String(v);
