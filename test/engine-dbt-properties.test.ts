@@ -122,6 +122,24 @@ describe("engine: dbt's property files, schema.yml (real CLI, real server)", fun
     assert.match(text.out, /accepted_values\(size\)/);
   });
 
+  it('with severity: warn the same row warns: the run succeeds and merges, and the test is reported as warned', async () => {
+    const warn = PROPERTIES.replace('config: { where: "id > 0" }', 'config: { where: "id > 0", severity: warn }');
+    p.write('silver/schema.yml', warn);
+    const r = await p.rat('run', '--branch', 'props', '--json');
+    assert.equal(r.code, 0, r.out);
+    const report = JSON.parse(r.stdout) as { status: string; tests: Array<Outcome & { severity?: string }> };
+    assert.equal(report.status, 'success');
+    assert.deepEqual(
+      report.tests.filter((t) => !t.passed).map((t) => [t.test, t.failingRows, t.severity]),
+      [['accepted_values(size)', 1, 'warn']],
+    );
+    const text = await p.rat('test', '--branch', 'props');
+    assert.equal(text.code, 0, text.out);
+    assert.match(text.out, /⚠ warn: test silver\.events accepted_values\(size\): 1 failing row/);
+    assert.match(text.out, /tests: \d+\/\d+ passed, 1 warned/);
+    p.write('silver/schema.yml', PROPERTIES);
+  });
+
   it('state:modified selects the models of a changed property file', async () => {
     const { git } = p;
     git('init', '-q', '-b', 'main');

@@ -33,7 +33,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       return { derived, appendOnly, other };
     },
     async run(req): Promise<RebuildOutcome> {
-      const { mergeAppendOnly, refreshedBySource, runPipeline } = await engine();
+      const { failsRun, mergeAppendOnly, refreshedBySource, runPipeline } = await engine();
       const server = io.catalog.url;
       const from = `${req.source.name}@${req.source.hash}`;
       for (const table of req.appendOnly) {
@@ -59,7 +59,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         },
       });
       if (report.status === 'success') return { ok: true, rebuilt: report.steps.map((s) => s.step) };
-      const failed = report.tests.filter((t) => !t.passed);
+      const failed = report.tests.filter(failsRun);
       const model = report.error?.step ?? failed[0]?.model ?? req.derived[0];
       const message =
         report.error?.message ??

@@ -48,8 +48,9 @@ export function progressPrinter(): (e: RunEvent) => void {
       }
       case 'test':
         if (!e.outcome.passed) {
+          const mark = e.outcome.severity === 'warn' ? '⚠ warn:' : '✗';
           console.log(
-            `  ✗ test ${e.outcome.model} ${e.outcome.test}: ${e.outcome.error ?? `${e.outcome.failingRows} failing row(s)`}`,
+            `  ${mark} test ${e.outcome.model} ${e.outcome.test}: ${e.outcome.error ?? `${e.outcome.failingRows} failing row(s)`}`,
           );
           for (const row of e.outcome.sample) console.log(`      ${JSON.stringify(row)}`);
         }
@@ -75,9 +76,15 @@ export async function cleanKeptRuns(t: EngineTarget): Promise<string[]> {
   return report.deleted.map((d) => d.name);
 }
 
+/** `tests: 18/20 passed, 2 warned`: tests of severity warn that failed are counted apart (they fail nothing). */
+export function testsLine(tests: RunReport['tests']): string {
+  const passed = tests.filter((t) => t.passed).length;
+  const warned = tests.filter((t) => !t.passed && t.severity === 'warn').length;
+  return `tests: ${passed}/${tests.length} passed${warned ? `, ${warned} warned` : ''}`;
+}
+
 export function printReport(r: RunReport): void {
-  const passed = r.tests.filter((t) => t.passed).length;
-  if (r.tests.length) console.log(`tests: ${passed}/${r.tests.length} passed`);
+  if (r.tests.length) console.log(testsLine(r.tests));
   if (r.error) console.log(`step ${r.error.step} failed [${r.error.code}]: ${r.error.message}`);
   if (r.status === 'success') console.log(`run ${r.runId}: success`);
   else {

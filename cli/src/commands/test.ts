@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { serverOption } from '../server-url.ts';
 import { runPipeline, type RunEvent } from '@ratatouille/engine';
-import { printJsonOutcome, progressPrinter } from './run.ts';
+import { printJsonOutcome, progressPrinter, testsLine } from './run.ts';
 import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
 import { examples } from '../examples.ts';
 import { selectorState, withExcluded } from './run-state.ts';
@@ -64,8 +64,7 @@ export function register(program: Command): void {
       const t = await resolveEngineTarget({ ...o, read: true });
       console.log(`branch: ${t.branch} (${t.why}), server: ${t.server}`);
       const report = await testsOf(t, progressPrinter());
-      const passed = report.tests.filter((x) => x.passed).length;
-      console.log(`tests: ${passed}/${report.tests.length} passed`);
+      console.log(testsLine(report.tests));
       if (report.status !== 'success') process.exitCode = 1;
     });
 }

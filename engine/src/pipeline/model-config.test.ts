@@ -31,6 +31,18 @@ describe("engine: a model's settings with dbt's names", () => {
     assert.throws(() => parse({ ...scd2, strategy: 'newest' }), /must be timestamp \(with updated_at\) or check/);
   });
 
+  it("reads a header test's severity: warn", () => {
+    const tests = parse({ tests: [{ unique: { columns: ['id'], severity: 'warn' } }, { not_null: 'id' }] }).tests;
+    assert.deepEqual(tests, [
+      { kind: 'unique', columns: ['id'], where: undefined, severity: 'warn' },
+      { kind: 'not_null', columns: ['id'], where: undefined },
+    ]);
+    assert.throws(
+      () => parse({ tests: [{ unique: { columns: ['id'], severity: 'fatal' } }] }),
+      /severity must be warn/,
+    );
+  });
+
   it("refuses dbt's view with what to use instead", () => {
     assert.throws(() => parse({ materialized: 'view' }), /use table, or ephemeral for logic read inside the models/);
   });

@@ -19,25 +19,47 @@ function parseTests(raw: unknown, file: string, line: number): DataTest[] {
     const [kind, arg] = Object.entries(t as Record<string, unknown>)[0] ?? [];
     const a = (arg ?? {}) as Record<string, unknown>;
     const plain = typeof arg === 'string' || Array.isArray(arg);
-    const where = plain ? undefined : (a.where as string | undefined);
-    switch (kind) {
-      case 'not_null':
-      case 'unique':
-        return { kind, columns: plain ? asList(arg) : asList(a.columns ?? a.column), where };
-      case 'accepted_values':
-        return { kind, column: String(a.column), values: (a.values as (string | number | boolean)[]) ?? [], where };
-      case 'relationships':
-        return { kind, column: String(a.column), to: String(a.to), field: String(a.field ?? a.column), where };
-      case 'sql':
-        return {
-          kind: 'sql',
-          name: plain ? `sql_${i + 1}` : String(a.name ?? `sql_${i + 1}`),
-          sql: plain ? String(arg) : String(a.sql),
-        };
-      default:
-        throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: unknown test ${String(kind)}`, { file, line });
-    }
+    return {
+      ...parseTest(kind, arg, a, plain, i, file, line),
+      ...severityOf(plain ? undefined : a.severity, file, line),
+    };
   });
+}
+
+/** dbt's `severity`: `warn` reports a failing test without failing the run; `error` (the default) fails it. */
+export function severityOf(v: unknown, file: string, line: number): Pick<DataTest, 'severity'> {
+  if (v === undefined || v === null || String(v).toLowerCase() === 'error') return {};
+  if (String(v).toLowerCase() === 'warn') return { severity: 'warn' };
+  throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: severity must be warn or error`, { file, line });
+}
+
+function parseTest(
+  kind: string | undefined,
+  arg: unknown,
+  a: Record<string, unknown>,
+  plain: boolean,
+  i: number,
+  file: string,
+  line: number,
+): DataTest {
+  const where = plain ? undefined : (a.where as string | undefined);
+  switch (kind) {
+    case 'not_null':
+    case 'unique':
+      return { kind, columns: plain ? asList(arg) : asList(a.columns ?? a.column), where };
+    case 'accepted_values':
+      return { kind, column: String(a.column), values: (a.values as (string | number | boolean)[]) ?? [], where };
+    case 'relationships':
+      return { kind, column: String(a.column), to: String(a.to), field: String(a.field ?? a.column), where };
+    case 'sql':
+      return {
+        kind: 'sql',
+        name: plain ? `sql_${i + 1}` : String(a.name ?? `sql_${i + 1}`),
+        sql: plain ? String(arg) : String(a.sql),
+      };
+    default:
+      throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: unknown test ${String(kind)}`, { file, line });
+  }
 }
 
 /**

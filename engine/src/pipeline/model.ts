@@ -4,13 +4,17 @@ import type { TableDocs } from '../iceberg/docs.ts';
 export type Layer = 'bronze' | 'silver' | 'gold';
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
 
-/** A data test on a model's table; each compiles to a SELECT whose rows are the failures. */
-export type DataTest =
+/**
+ * A data test on a model's table; each compiles to a SELECT whose rows are the failures. dbt's `severity: warn`
+ * reports its failures without failing the run.
+ */
+export type DataTest = (
   | { kind: 'not_null'; columns: string[]; where?: string }
   | { kind: 'unique'; columns: string[]; where?: string }
   | { kind: 'accepted_values'; column: string; values: (string | number | boolean)[]; where?: string }
   | { kind: 'relationships'; column: string; to: string; field: string; where?: string }
-  | { kind: 'sql'; name: string; sql: string };
+  | { kind: 'sql'; name: string; sql: string }
+) & { severity?: 'warn' };
 
 export interface SourceConfig {
   /** Glob of landing files, relative to the project folder (or absolute). */

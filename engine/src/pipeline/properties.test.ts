@@ -137,11 +137,22 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       4,
       /column_name must name one column/,
     );
+    // severity: warn is read (a failing test warns); thresholds on the failing rows are not.
+    const warned = read(
+      model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { severity: warn }\n'),
+    );
+    assert.deepEqual(warned!.models[0]!.tests, [{ kind: 'not_null', columns: ['a'], severity: 'warn' }]);
     invalidAt(
       () =>
-        read(model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { severity: warn }\n')),
+        read(model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { warn_if: ">10" }\n')),
       6,
-      /not_null: severity: "warn" is not supported/,
+      /not_null: warn_if: ">10" is not supported \(a failing row fails the test\)/,
+    );
+    invalidAt(
+      () =>
+        read(model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { severity: info }\n')),
+      6,
+      /severity must be warn or error/,
     );
     invalidAt(
       () =>

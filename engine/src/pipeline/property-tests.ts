@@ -1,4 +1,5 @@
 import type { DataTest, Layer } from './model.ts';
+import { severityOf } from './model-config.ts';
 
 /** What reading a property file carries along: where it is, and how to fail at a line of it. */
 export interface PropertyContext {
@@ -92,13 +93,16 @@ function parseTest(
     }
   }
   for (const [key, value] of Object.entries(config)) {
-    if (TEST_CONFIG.includes(key) || (key === 'severity' && String(value).toLowerCase() === 'error')) continue;
+    if (TEST_CONFIG.includes(key) || key === 'severity') continue;
     if (!OUTCOME_CONFIG.includes(key)) ctx.fail(line, `${named}: setting ${key} is not supported`);
-    // The engine has no warnings: a failing test fails the run, so settings that would let it pass are refused.
-    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing test fails)`);
+    // A test fails on any failing row (or warns, with severity: warn): thresholds on their count are not read.
+    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing row fails the test)`);
   }
   if (config.enabled === false) return undefined;
-  const filter = config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! };
+  const filter = {
+    ...(config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! }),
+    ...severityOf(config.severity, ctx.file, line),
+  };
   const col = columnOf(args.column_name, column, named, line, ctx);
   switch (k) {
     case 'unique':

@@ -9,6 +9,8 @@ export interface TestOutcome {
   model: string;
   test: string;
   passed: boolean;
+  /** A test of severity `warn` (dbt's): its failure is reported and does not fail the run. */
+  severity?: 'warn';
   failingRows: number;
   /** Up to 5 failing rows. */
   sample: Record<string, unknown>[];
@@ -54,6 +56,11 @@ export function testSql(model: Model, t: DataTest, vars?: RunVars): string {
   }
 }
 
+const warn = (t: DataTest): Pick<TestOutcome, 'severity'> => (t.severity ? { severity: t.severity } : {});
+
+/** Whether a test's outcome fails the run: it did not pass and is not a warning. */
+export const failsRun = (t: TestOutcome): boolean => !t.passed && t.severity !== 'warn';
+
 /** Runs a model's data tests against the current views; never throws for a failing test. */
 export async function runTests(sql: SqlRunner, model: Model, vars?: RunVars): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
@@ -63,7 +70,7 @@ export async function runTests(sql: SqlRunner, model: Model, vars?: RunVars): Pr
       const [{ n }] = await sql.query(`SELECT count(*) AS n FROM (${q})`);
       const failing = Number(n);
       const sample = failing ? await sql.query(`SELECT * FROM (${q}) LIMIT 5`) : [];
-      out.push({ model: model.id, test: testName(t), passed: failing === 0, failingRows: failing, sample });
+      out.push({ model: model.id, test: testName(t), passed: failing === 0, failingRows: failing, sample, ...warn(t) });
     } catch (err) {
       out.push({
         model: model.id,
@@ -72,6 +79,7 @@ export async function runTests(sql: SqlRunner, model: Model, vars?: RunVars): Pr
         failingRows: 0,
         sample: [],
         error: (err as Error).message,
+        ...warn(t),
       });
     }
   }

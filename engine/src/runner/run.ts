@@ -14,7 +14,7 @@ import { plan as planSteps, type Plan, type PlanOptions, type SelectorState } fr
 import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
-import { runTests, type TestOutcome } from './data-tests.ts';
+import { failsRun, runTests, type TestOutcome } from './data-tests.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { catalogFor, refreshView, tableIdent } from './tables.ts';
@@ -197,7 +197,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       report.tests.push(t);
       emit({ type: 'test', outcome: t });
     }
-    if (!o.testsOnly && report.tests.some((t) => !t.passed)) {
+    if (!o.testsOnly && report.tests.some(failsRun)) {
       report.status = 'failed';
       return report;
     }
@@ -211,7 +211,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
           emit({ type: 'test', outcome: t });
         }
       }
-      report.status = report.tests.every((t) => t.passed) ? 'success' : 'failed';
+      report.status = report.tests.some(failsRun) ? 'failed' : 'success';
       return report;
     }
     const runBranch = `${RUN_BRANCH_PREFIX}${runId}`;
@@ -262,7 +262,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
           emit({ type: 'test', outcome: t });
         }
       }
-      if (report.tests.some((t) => !t.passed)) report.status = 'failed';
+      if (report.tests.some(failsRun)) report.status = 'failed';
     }
     if (report.status === 'success' && o.compact) {
       const tables = report.steps.map((x) => x.step);
