@@ -17,10 +17,11 @@ export interface RunStep {
   note?: string;
 }
 
-/** A data test that did not pass (the engine records only those). */
+/** A data test that did not pass (the engine records only those); one of severity `warn` failed nothing. */
 export interface RunFailure {
   model: string;
   test: string;
+  severity?: 'warn';
   failingRows: number;
   sample?: Array<Record<string, unknown>>;
   error?: string;

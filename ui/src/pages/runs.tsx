@@ -153,7 +153,7 @@ export function RunPage({ refName, runId }: { refName: string; runId: string }) 
           ))}
         </tbody>
       </table>
-      <h2>Failed data tests</h2>
+      <h2>Failed (or warned) data tests</h2>
       {r.failures.length === 0 ? (
         <p className="muted">{r.error ? 'Data tests did not run.' : 'None: every data test passed.'}</p>
       ) : (
@@ -170,7 +170,10 @@ export function RunPage({ refName, runId }: { refName: string; runId: string }) 
             {r.failures.map((f) => (
               <tr key={`${f.model} ${f.test}`}>
                 <td>{f.model}</td>
-                <td>{f.test}</td>
+                <td>
+                  {f.test}
+                  {f.severity === 'warn' ? <span className="muted"> (warn: failed nothing)</span> : null}
+                </td>
                 <td>{f.failingRows}</td>
                 <td>
                   {f.error ? <span className="error">{f.error}</span> : null}
