@@ -8,6 +8,7 @@ import {
   type Model,
   type Project,
   type RefUse,
+  type ExternalTable,
   type SourceConfig,
   type SqlModel,
 } from './model.ts';
@@ -16,6 +17,7 @@ import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
 import { isEphemeral } from './ephemeral.ts';
+import { collectExternal } from './external-sources.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
@@ -204,6 +206,7 @@ function loadSql(
 export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
   const settings = projectSettings(o.settings);
   const models = new Map<string, Model>();
+  const sources: ExternalTable[] = [];
   for (const layer of LAYERS) {
     const folder = path.join(pipelinesDir, layer);
     if (!existsSync(folder)) continue;
@@ -221,6 +224,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
       return read ? [read] : [];
     });
     const described = layerProperties(propertyFiles);
+    sources.push(...propertyFiles.flatMap((f) => f.sources));
     const isPropertyFile = new Set(propertyFiles.map((p) => p.file));
     for (const { full, rel, ext, name } of files) {
       if (isPropertyFile.has(rel)) continue;
@@ -239,7 +243,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
-  return { dir, pipelinesDir, models };
+  return { dir, pipelinesDir, models, external: collectExternal(sources, models) };
 }
 
 /**

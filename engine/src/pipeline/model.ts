@@ -139,11 +139,23 @@ export interface SqlModel extends ModelBase {
 
 export type Model = SourceModel | SqlModel;
 
+/** A table the models read but the pipelines do not write (dbt's `sources:`): it must exist on the run's branch. */
+export interface ExternalTable {
+  /** `namespace.name`, as `{{ source('namespace', 'name') }}` names it. */
+  id: string;
+  /** The property file that declares it, and the line. */
+  file: string;
+  line: number;
+  description?: string;
+}
+
 export interface Project {
   dir: string;
   /** Folder of `bronze/`, `silver/`, `gold/`. */
   pipelinesDir: string;
   models: Map<string, Model>;
+  /** Tables written outside the pipelines that models may read (dbt's `sources:` in property files). */
+  external?: Map<string, ExternalTable>;
 }
 
 /** A pipeline file is invalid; `data.file` and `data.line` say where. */

@@ -22,8 +22,10 @@ const byLayerName = (a: Model, b: Model) => LAYER_ORDER[a.layer] - LAYER_ORDER[b
 export function buildOrder(project: Project): Model[] {
   for (const m of project.models.values()) {
     for (const r of m.refs) {
-      if (!project.models.has(r.target)) {
-        throw new PipelineError('UNKNOWN_REF', `${m.file}:${r.line}: unknown ref ${r.target} in ${m.id}`, {
+      if (!project.models.has(r.target) && !project.external?.has(r.target)) {
+        const hint =
+          '(a model of the project, or a table written elsewhere declared under sources: in a property file)';
+        throw new PipelineError('UNKNOWN_REF', `${m.file}:${r.line}: unknown ref ${r.target} in ${m.id} ${hint}`, {
           file: m.file,
           line: r.line,
           detail: r.target,
@@ -50,7 +52,8 @@ export function buildOrder(project: Project): Model[] {
     }
     state.set(m.id, 'visiting');
     stack.push({ model: m, line });
-    const deps = [...new Set(m.refs.map((r) => r.target))].sort();
+    // Tables written outside the pipelines (sources: in property files) are read, not built.
+    const deps = [...new Set(m.refs.map((r) => r.target))].filter((d) => project.models.has(d)).sort();
     for (const d of deps) visit(project.models.get(d)!, m.refs.find((r) => r.target === d)!.line);
     stack.pop();
     state.set(m.id, 'done');
@@ -162,7 +165,10 @@ function selectedBy(
     }
     for (const m of matches) {
       selected.add(m.id);
-      if (up) for (const x of walk(m.id, (id) => project.models.get(id)!.refs.map((r) => r.target))) selected.add(x);
+      if (up) {
+        const reads = (id: string) => project.models.get(id)?.refs.map((r) => r.target) ?? [];
+        for (const x of walk(m.id, reads)) if (project.models.has(x)) selected.add(x);
+      }
       if (down) for (const x of walk(m.id, (id) => downstream.get(id) ?? [])) selected.add(x);
     }
   }

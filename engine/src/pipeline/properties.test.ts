@@ -106,7 +106,17 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     assert.equal(read('models: [{ name: a }]\nsource: { path: x.csv }\n'), undefined);
     assert.equal(read('description: no source yet\n'), undefined);
     assert.equal(read('models: [unclosed\n'), undefined, 'not YAML: the source loader says what is wrong');
-    assert.deepEqual(read('unit_tests: []\n'), { file: FILE, models: [], unitTests: [] });
+    assert.deepEqual(read('unit_tests: []\n'), { file: FILE, models: [], unitTests: [], sources: [] });
+  });
+
+  it("reads dbt's sources: as tables written outside the pipelines, each with its line", () => {
+    const f = read(
+      'version: 2\nsources:\n  - name: raw\n    freshness: { error_after: { count: 12, period: hour } }\n    tables:\n      - name: orders\n        description: Orders as Spark lands them\n      - name: customers\n',
+    );
+    assert.deepEqual(f!.sources, [
+      { id: 'raw.orders', file: FILE, line: 6, description: 'Orders as Spark lands them' },
+      { id: 'raw.customers', file: FILE, line: 8 },
+    ]);
   });
 
   it('reads relationships targets as refs of the same layer, of another layer, or sources', () => {
@@ -177,7 +187,16 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     invalidAt(() => read(model('    config: { tests: [unique] }\n')), 2, /tests belongs to the model's entry/);
     invalidAt(() => read(model('    description: "{{ doc(\'orders\') }}"\n')), 2, /doc\(\) blocks are not supported/);
     invalidAt(() => read(model('    columns:\n      - description: no name\n')), 4, /columns needs a name/);
-    invalidAt(() => read('version: 2\n\nsources:\n  - name: shop\n'), 3, /sources: are not read here/);
+    invalidAt(
+      () => read('version: 2\n\nsources:\n  - name: shop\n    schema: raw\n    tables: [{ name: orders }]\n'),
+      4,
+      /source shop: schema is not read: a source's table is <source name>\.<table name> in the catalog/,
+    );
+    invalidAt(
+      () => read('sources:\n  - name: shop\n    tables:\n      - name: orders\n        tests: [unique]\n'),
+      4,
+      /source shop\.orders: tests on a source are not run/,
+    );
     invalidAt(() => read('version: 2\nseeds: []\n'), 2, /seeds: is not supported in a property file/);
     invalidAt(() => read('version: 1\nmodels: []\n'), 1, /version must be 2/);
     invalidAt(() => read('unit_tests:\n  - name: t\n    expect: []\n'), 2, /unit test t: model is required/);

@@ -1,5 +1,14 @@
 import yaml from 'js-yaml';
-import { PipelineError, type DataTest, type Layer, type Model, type SqlModel, type UnitTest } from './model.ts';
+import {
+  PipelineError,
+  type DataTest,
+  type ExternalTable,
+  type Layer,
+  type Model,
+  type SqlModel,
+  type UnitTest,
+} from './model.ts';
+import { externalSources } from './external-sources.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { columnDeclarations, type ColumnDeclaration } from './model-config.ts';
 import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
@@ -30,6 +39,8 @@ export interface PropertyFile {
   file: string;
   models: Array<Omit<ModelProperties, 'files' | 'unitTests'> & { name: string }>;
   unitTests: Array<{ model: string; test: UnitTest; line: number }>;
+  /** dbt's `sources:`: tables written outside the pipelines that models read. */
+  sources: ExternalTable[];
 }
 
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
@@ -80,14 +91,8 @@ export function readPropertyFile(text: string, file: string, layer: Layer): Prop
     return at ? text.slice(0, at.index).split('\n').length : 1;
   };
   for (const key of Object.keys(raw)) {
-    if (key === 'sources') {
-      fail(
-        keyLine(key),
-        `dbt's sources: are not read here: a source is a file of its own, ${layer}/<name>.yml with source.path`,
-      );
-    }
     if (!PROPERTY_KEYS.includes(key)) {
-      fail(keyLine(key), `${key}: is not supported in a property file (models and unit_tests are)`);
+      fail(keyLine(key), `${key}: is not supported in a property file (models, sources and unit_tests are)`);
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
@@ -96,6 +101,7 @@ export function readPropertyFile(text: string, file: string, layer: Layer): Prop
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),
     unitTests: listOf(raw.unit_tests, 'unit_tests', 1, ctx).map((entry) => parseUnitTestEntry(entry, ctx)),
+    sources: externalSources(raw.sources, ctx),
   };
 }
 

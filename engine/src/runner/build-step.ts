@@ -89,7 +89,7 @@ export async function buildStep(
   const inputs = new Map<string, TableMetadata>();
   for (const ref of tableInputs(project, m)) {
     const view = await loadView(sql, catalog, ref);
-    if (!view) throw new MissingTableError(ref, ctx.ref);
+    if (!view) throw new MissingTableError(ref, ctx.ref, project.external?.get(ref)?.file);
     inputs.set(ref, view.metadata);
   }
   // Which input snapshots the model reads and which landing files they gained since its previous write: a merge

@@ -35,11 +35,12 @@ export function sqlName(id: string): string {
 }
 
 export class MissingTableError extends EngineError<'MISSING_TABLE', { table: string; ref: string }> {
-  constructor(table: string, ref: string) {
-    super('MISSING_TABLE', `Table ${table} does not exist on ${ref}; run its model first (e.g. rat run +${table}).`, {
-      table,
-      ref,
-    });
+  /** `declaredIn`: the property file that declares the table as a source written outside the pipelines. */
+  constructor(table: string, ref: string, declaredIn?: string) {
+    const remedy = declaredIn
+      ? `it is a source written outside the pipelines (declared in ${declaredIn}): write it on ${ref}, or run on a branch that has it.`
+      : `run its model first (e.g. rat run +${table}).`;
+    super('MISSING_TABLE', `Table ${table} does not exist on ${ref}; ${remedy}`, { table, ref });
   }
 }
 

@@ -1,0 +1,66 @@
+import { PipelineError, type ExternalTable, type Model } from './model.ts';
+import { isRaw, listOf, text, type PropertyContext, type Raw } from './property-tests.ts';
+
+/** Settings of dbt's sources that only its `source freshness` command and its docs read: accepted, not checked. */
+const IGNORED_SOURCE_KEYS = ['description', 'meta', 'tags', 'freshness', 'loaded_at_field', 'config', 'columns'];
+
+/**
+ * dbt's `sources:` in a property file: tables written outside the pipelines (by Spark, Flink, PyIceberg, another
+ * team) that models read with `{{ source('raw', 'orders') }}`, the table `raw.orders` on the run's branch. A source's
+ * `name` is the table's namespace and a table's `name` the table's: `schema`, `database` and `identifier`, which
+ * would rename them, are refused rather than ignored, and so are tests on them (test the models that read them).
+ *
+ * @example externalSources([{ name: 'raw', tables: [{ name: 'orders' }] }], ctx) // [{ id: 'raw.orders', file, line }]
+ */
+export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTable[] {
+  return listOf(raw, 'sources', 1, ctx).flatMap((s) => {
+    const line = ctx.lineOf(s, 1);
+    if (!isRaw(s) || typeof s.name !== 'string' || !s.name.trim()) return ctx.fail(line, 'each source needs a name');
+    const namespace = s.name.trim();
+    checkSourceKeys(s, ['name', 'tables'], `source ${namespace}`, line, ctx);
+    return listOf(s.tables, `source ${namespace}: tables`, line, ctx).map((t): ExternalTable => {
+      const at = ctx.lineOf(t, line);
+      const name = isRaw(t) && typeof t.name === 'string' ? t.name.trim() : '';
+      if (!name) return ctx.fail(at, `source ${namespace}: each table needs a name`);
+      checkSourceKeys(t as Raw, ['name'], `source ${namespace}.${name}`, at, ctx);
+      const columns = Array.isArray((t as Raw).columns) ? ((t as Raw).columns as unknown[]) : [];
+      if (columns.some((c) => isRaw(c) && ('tests' in c || 'data_tests' in c))) {
+        ctx.fail(at, `source ${namespace}.${name}: tests on a source are not run: test the models that read it`);
+      }
+      const description = text((t as Raw).description, `source ${namespace}.${name}: description`, at, ctx);
+      return { id: `${namespace}.${name}`, file: ctx.file, line: at, ...(description ? { description } : {}) };
+    });
+  });
+}
+
+function checkSourceKeys(entry: Raw, used: string[], where: string, line: number, ctx: PropertyContext): void {
+  for (const key of Object.keys(entry)) {
+    if (used.includes(key) || IGNORED_SOURCE_KEYS.includes(key)) continue;
+    const why = ['schema', 'database', 'identifier'].includes(key)
+      ? `${key} is not read: a source's table is <source name>.<table name> in the catalog`
+      : ['tests', 'data_tests'].includes(key)
+        ? 'tests on a source are not run: test the models that read it'
+        : `${key} is not supported`;
+    ctx.fail(line, `${where}: ${why}`);
+  }
+}
+
+/**
+ * The project's external tables by id; one declared twice, or named like a model, is `PIPELINE_INVALID` at its
+ * second declaration.
+ */
+export function collectExternal(declared: ExternalTable[], models: Map<string, Model>): Map<string, ExternalTable> {
+  const out = new Map<string, ExternalTable>();
+  for (const t of declared) {
+    const first = out.get(t.id);
+    const model = models.get(t.id);
+    if (first || model) {
+      const why = first
+        ? `source ${t.id} is declared twice (first at ${first.file}:${first.line})`
+        : `source ${t.id} is also a model (${model!.file}): a table is either built here or written elsewhere`;
+      throw new PipelineError('PIPELINE_INVALID', `${t.file}:${t.line}: ${why}`, { file: t.file, line: t.line });
+    }
+    out.set(t.id, t);
+  }
+  return out;
+}
