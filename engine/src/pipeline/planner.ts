@@ -72,6 +72,9 @@ function globToRe(glob: string): RegExp {
   );
 }
 
+/** The selector method of a table written outside the pipelines (dbt's `source:raw.orders+`). */
+const SOURCE_PREFIX = 'source:';
+
 /** The selector term of the models whose files changed since a baseline (dbt's `state:modified`). */
 export const STATE_MODIFIED = 'state:modified';
 
@@ -150,6 +153,22 @@ function selectedBy(
         line: 0,
         detail: term,
       });
+    }
+    if (core.startsWith(SOURCE_PREFIX)) {
+      // dbt's `source:raw.orders+`: what reads a table written outside the pipelines (the table is not built).
+      const name = core.slice(SOURCE_PREFIX.length);
+      const sre = globToRe(name.includes('.') ? name : `${name}.*`);
+      const tables = [...(project.external?.keys() ?? [])].filter((id) => sre.test(id));
+      if (tables.length === 0) {
+        throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no source declared under sources:`, {
+          file: '',
+          line: 0,
+          detail: term,
+        });
+      }
+      if (down) for (const t of tables) for (const x of walk(t, (id) => downstream.get(id) ?? [])) selected.add(x);
+      for (const t of tables) selected.delete(t);
+      continue;
     }
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
     const matches =
