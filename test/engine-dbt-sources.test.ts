@@ -52,6 +52,15 @@ describe("engine: dbt's sources:, tables written outside the pipelines (real CLI
     assert.equal(s.summary[PROVENANCE.inputs], 'raw.orders');
   });
 
+  it("rat run source:raw.orders+ selects what reads the source (dbt's selector)", async () => {
+    const r = await p.rat('run', 'source:raw.orders+', '--branch', 'main', '--dry-run', '--json');
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { steps: Array<{ id: string }> }).steps.map((s) => s.id),
+      ['silver.orders'],
+    );
+  });
+
   it('a declared source the branch lacks is MISSING_TABLE naming its declaration; an undeclared one UNKNOWN_REF', async () => {
     p.write('silver/sources.yml', `${SOURCES}      - name: refunds\n`);
     p.write('silver/refunds.sql', "SELECT * FROM {{ source('raw', 'refunds') }}\n");
