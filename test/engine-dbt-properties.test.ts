@@ -106,6 +106,21 @@ describe("engine: dbt's property files, schema.yml (real CLI, real server)", fun
     assert.equal(current.summary['rat.unique-key'], '["id"]');
   });
 
+  it("a description may be a docs block of a Markdown file ({{ doc('…') }}), written into the table", async () => {
+    p.write(
+      'silver/docs.md',
+      '# Events\n\n{% docs events %}\nOne row per event, sized from its amount.\n{% enddocs %}\n',
+    );
+    p.write(
+      'silver/schema.yml',
+      PROPERTIES.replace('description: One row per event, sized', `description: "{{ doc('events') }}"`),
+    );
+    const r = await p.rat('run', '--branch', 'props');
+    assert.equal(r.code, 0, r.out);
+    assert.equal((await metadata('props')).properties?.comment, 'One row per event, sized from its amount.');
+    p.write('silver/schema.yml', PROPERTIES);
+  });
+
   it('a row its accepted_values refuses fails the run, naming the test', async () => {
     p.write('landing/c.csv', 'id,amount,ts\n3,500,2024-01-03 10:00:00\n');
     const r = await p.rat('run', '--branch', 'props', '--json');

@@ -18,6 +18,7 @@ import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
+import { docBlocks } from './doc-blocks.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
@@ -205,6 +206,20 @@ function loadSql(
  */
 export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
   const settings = projectSettings(o.settings);
+  // dbt's docs blocks, in Markdown files of any layer folder, for the property files' descriptions.
+  const docs = docBlocks(
+    LAYERS.flatMap((layer) => {
+      const folder = path.join(pipelinesDir, layer);
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => ({
+          file: path.relative(dir, path.join(folder, f)),
+          text: readFileSync(path.join(folder, f), 'utf8'),
+        }));
+    }),
+  );
   const models = new Map<string, Model>();
   const sources: ExternalTable[] = [];
   for (const layer of LAYERS) {
@@ -220,7 +235,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     // A layer's property files first: they add to the SQL models read after them.
     const propertyFiles = files.flatMap((f) => {
       if (f.ext !== '.yml' && f.ext !== '.yaml') return [];
-      const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer);
+      const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, docs);
       return read ? [read] : [];
     });
     const described = layerProperties(propertyFiles);

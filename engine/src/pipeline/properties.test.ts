@@ -185,7 +185,11 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     );
     invalidAt(() => read(model('    versions: [{ v: 2 }]\n')), 2, /model orders: versions is not supported/);
     invalidAt(() => read(model('    config: { tests: [unique] }\n')), 2, /tests belongs to the model's entry/);
-    invalidAt(() => read(model('    description: "{{ doc(\'orders\') }}"\n')), 2, /doc\(\) blocks are not supported/);
+    invalidAt(
+      () => read(model('    description: "{{ doc(\'orders\') }}"\n')),
+      2,
+      /doc\('orders'\) names no docs block \(\{% docs orders %\}…\{% enddocs %\} in a \.md file of a layer folder\)/,
+    );
     invalidAt(() => read(model('    columns:\n      - description: no name\n')), 4, /columns needs a name/);
     invalidAt(
       () => read('version: 2\n\nsources:\n  - name: shop\n    schema: raw\n    tables: [{ name: orders }]\n'),

@@ -9,6 +9,7 @@ import {
   type UnitTest,
 } from './model.ts';
 import { externalSources } from './external-sources.ts';
+import { withDocs, type DocBlock } from './doc-blocks.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { columnDeclarations, type ColumnDeclaration } from './model-config.ts';
 import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
@@ -58,7 +59,12 @@ const NOT_CONFIG = ['description', 'columns', 'tests', 'data_tests', 'unit_tests
  *
  * @example readPropertyFile('models:\n  - name: orders\n    description: One row per order\n', 'silver/schema.yml', 'silver')
  */
-export function readPropertyFile(text: string, file: string, layer: Layer): PropertyFile | undefined {
+export function readPropertyFile(
+  text: string,
+  file: string,
+  layer: Layer,
+  docs?: Map<string, DocBlock>,
+): PropertyFile | undefined {
   const lines = new WeakMap<object, number>();
   const open: number[] = [];
   let raw: unknown;
@@ -96,7 +102,7 @@ export function readPropertyFile(text: string, file: string, layer: Layer): Prop
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
-  const ctx: PropertyContext = { file, layer, lineOf, fail };
+  const ctx: PropertyContext = { file, layer, lineOf, fail, docs };
   return {
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),
@@ -117,11 +123,10 @@ function checkKeys(entry: Raw, used: string[], ignored: string[], where: string,
   if ('tests' in entry && 'data_tests' in entry) ctx.fail(line, `${where}: give data_tests or tests, not both`);
 }
 
-/** A description; dbt's `{{ doc('…') }}` blocks live in markdown files the engine does not read. */
+/** A description, dbt's `{{ doc('…') }}` calls replaced by their blocks (Markdown files of the layer folders). */
 function description(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
   const d = text(v, what, line, ctx);
-  if (d !== undefined && /\{\{\s*doc\s*\(/.test(d)) ctx.fail(line, `${what}: doc() blocks are not supported`);
-  return d;
+  return d === undefined ? undefined : withDocs(d, ctx.docs ?? new Map(), ctx.file, line);
 }
 
 function parseModelEntry(entry: unknown, ctx: PropertyContext): PropertyFile['models'][number] {

@@ -1,10 +1,13 @@
 import type { DataTest, Layer } from './model.ts';
+import type { DocBlock } from './doc-blocks.ts';
 import { severityOf } from './model-config.ts';
 
 /** What reading a property file carries along: where it is, and how to fail at a line of it. */
 export interface PropertyContext {
   file: string;
   layer: Layer;
+  /** dbt's docs blocks of the project, for `{{ doc('…') }}` in descriptions. */
+  docs?: Map<string, DocBlock>;
   lineOf(v: unknown, fallback: number): number;
   fail(line: number, why: string): never;
 }
