@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ephemeralsOf, tableInputs } from './ephemeral.ts';
 import { loadProject } from './loader.ts';
 import { plan } from './planner.ts';
+import { useProjectFolder } from '../testing/project-folder.ts';
 
 describe("engine: dbt's ephemeral models", () => {
-  let dir = '';
-  const write = (f: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  };
+  const folder = useProjectFolder();
+  const { write } = folder;
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-ephemeral-'));
     write('bronze/orders.yml', 'source:\n  path: landing/*.csv\n');
     write('bronze/customers.yml', 'source:\n  path: landing/c/*.csv\n');
     write('silver/paid.sql', "-- materialized: ephemeral\nSELECT * FROM {{ ref('bronze.orders') }} WHERE paid\n");
@@ -26,10 +20,9 @@ describe("engine: dbt's ephemeral models", () => {
       "SELECT sum(x) FROM {{ ref('silver.paid_with_customer') }} JOIN {{ ref('silver.paid') }} USING (id)\n",
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads through ephemerals to the tables, and defines them deepest first', () => {
-    const p = loadProject(dir);
+    const p = loadProject(folder.dir);
     const revenue = p.models.get('gold.revenue')!;
     assert.deepEqual(tableInputs(p, revenue), ['bronze.customers', 'bronze.orders']);
     assert.deepEqual(
@@ -39,7 +32,7 @@ describe("engine: dbt's ephemeral models", () => {
   });
 
   it('plans no step for an ephemeral model; what the steps read through it must exist when not built', () => {
-    const p = loadProject(dir);
+    const p = loadProject(folder.dir);
     const all = plan(p);
     assert.deepEqual(
       all.steps.map((m) => m.id),
@@ -63,17 +56,17 @@ describe("engine: dbt's ephemeral models", () => {
       "-- materialized: ephemeral\n-- unique_key: id\nSELECT * FROM {{ ref('bronze.orders') }}\n",
     );
     assert.throws(
-      () => loadProject(dir),
+      () => loadProject(folder.dir),
       /silver\/paid\.sql:1: silver\.paid is ephemeral .* so it takes no unique_key/,
     );
     write('silver/paid.sql', '/* ---\nmaterialized: ephemeral\ntests: [{ unique: id }]\n--- */\nSELECT 1 AS id\n');
-    assert.throws(() => loadProject(dir), /so it takes no data tests/);
+    assert.throws(() => loadProject(folder.dir), /so it takes no data tests/);
     write('silver/paid.sql', '-- materialized: ephemeral\nSELECT * FROM {{ this }}\n');
-    assert.throws(() => loadProject(dir), /so it takes no \{\{ this \}\}/);
+    assert.throws(() => loadProject(folder.dir), /so it takes no \{\{ this \}\}/);
     write('silver/paid.sql', 'SELECT 1 AS id\n');
     write('bronze/orders.yml', 'materialized: ephemeral\nsource:\n  path: landing/*.csv\n');
     assert.throws(
-      () => loadProject(dir),
+      () => loadProject(folder.dir),
       /bronze\/orders\.yml:1: a source is ingested into its table: it cannot be ephemeral/,
     );
   });

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { loadProject } from './loader.ts';
 import { plan } from './planner.ts';
+import { useProjectFolder } from '../testing/project-folder.ts';
 
 describe("engine: dbt's sources: (tables written outside the pipelines)", () => {
-  let dir = '';
-  const write = (f: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  };
+  const folder = useProjectFolder();
+  const { write } = folder;
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-external-'));
     write('silver/sources.yml', 'sources:\n  - name: raw\n    tables: [{ name: orders }, { name: customers }]\n');
     write('silver/orders.sql', "SELECT * FROM {{ source('raw', 'orders') }}\n");
     write('silver/paid.sql', "-- materialized: ephemeral\nSELECT * FROM {{ ref('silver.orders') }} WHERE paid\n");
@@ -21,10 +15,9 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
       "SELECT sum(x) FROM {{ ref('silver.paid') }} JOIN {{ source('raw', 'customers') }} USING (c)\n",
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('plans the models that read them, never the tables themselves; they must exist on the branch', () => {
-    const p = loadProject(dir);
+    const p = loadProject(folder.dir);
     assert.deepEqual([...p.external!.keys()], ['raw.orders', 'raw.customers']);
     const all = plan(p);
     assert.deepEqual(
@@ -39,7 +32,7 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
   });
 
   it("selects what reads a source with dbt's source:name+", () => {
-    const p = loadProject(dir);
+    const p = loadProject(folder.dir);
     assert.deepEqual(
       plan(p, 'source:raw.orders+').steps.map((m) => m.id),
       ['silver.orders', 'gold.revenue'],
@@ -56,10 +49,10 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
   it('refuses a source declared twice or named like a model', () => {
     write('gold/sources.yml', 'sources:\n  - name: raw\n    tables:\n      - name: orders\n');
     assert.throws(
-      () => loadProject(dir),
+      () => loadProject(folder.dir),
       /gold\/sources\.yml:4: source raw\.orders is declared twice \(first at silver\/sources\.yml:3\)/,
     );
     write('gold/sources.yml', 'sources:\n  - name: silver\n    tables:\n      - name: orders\n');
-    assert.throws(() => loadProject(dir), /source silver\.orders is also a model \(silver\/orders\.sql\)/);
+    assert.throws(() => loadProject(folder.dir), /source silver\.orders is also a model \(silver\/orders\.sql\)/);
   });
 });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { loadProject } from './loader.ts';
 import type { SqlModel } from './model.ts';
 import { checkDescribed, layerProperties, readPropertyFile, withProperties } from './properties.ts';
 import { tableOf } from './property-tests.ts';
+import { useProjectFolder } from '../testing/project-folder.ts';
 
 const FILE = 'silver/schema.yml';
 const read = (text: string) => readPropertyFile(text, FILE, 'silver');
@@ -282,16 +280,8 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
 });
 
 describe('engine: a project with property files', () => {
-  let dir = '';
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-properties-'));
-    write('bronze/orders.yml', 'source:\n  path: landing/*.csv\n');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const folder = useProjectFolder({ 'bronze/orders.yml': 'source:\n  path: landing/*.csv\n' });
+  const { write } = folder;
 
   it("applies the entry's config beneath the SQL file's own settings, and is no model itself", () => {
     write(
@@ -299,7 +289,7 @@ describe('engine: a project with property files', () => {
       'models:\n  - name: orders\n    config: { materialized: incremental, unique_key: order_id, partition_by: [day] }\n',
     );
     write('silver/orders.sql', "-- unique_key: id\nSELECT * FROM {{ ref('bronze.orders') }}\n");
-    const project = loadProject(dir);
+    const project = loadProject(folder.dir);
     assert.deepEqual([...project.models.keys()], ['bronze.orders', 'silver.orders']);
     const orders = project.models.get('silver.orders')!;
     assert.equal(orders.config.materialized, 'incremental');
@@ -307,20 +297,20 @@ describe('engine: a project with property files', () => {
     assert.deepEqual(orders.config.partitionBy, ['day']);
     assert.deepEqual(orders.kind === 'sql' && orders.propertyFiles, ['silver/schema.yml']);
     write('silver/orders.sql', "{{ config(materialized='table') }}\nSELECT * FROM {{ ref('bronze.orders') }}\n");
-    assert.equal(loadProject(dir).models.get('silver.orders')!.config.materialized, 'table');
+    assert.equal(loadProject(folder.dir).models.get('silver.orders')!.config.materialized, 'table');
   });
 
   it("says a config the model refuses at the entry, and the SQL file's own mistakes at the SQL file", () => {
     write('silver/schema.yml', 'version: 2\nmodels:\n  - name: orders\n    config: { materialized: view }\n');
     write('silver/orders.sql', "SELECT * FROM {{ ref('bronze.orders') }}\n");
     invalidAt(
-      () => loadProject(dir),
+      () => loadProject(folder.dir),
       3,
       /config of orders: materialized must be table, incremental, scd2 or ephemeral/,
     );
     write('silver/orders.sql', "-- materialized: view\nSELECT * FROM {{ ref('bronze.orders') }}\n");
     invalidAt(
-      () => loadProject(dir),
+      () => loadProject(folder.dir),
       1,
       /materialized must be table, incremental, scd2 or ephemeral \(the engine writes tables: use table, or ephemeral/,
       'silver/orders.sql',
@@ -330,8 +320,8 @@ describe('engine: a project with property files', () => {
   it('a property file naming a model the layer lacks fails the load; a disabled model may be described', () => {
     write('silver/schema.yml', 'models:\n  - name: orders\n  - name: orderz\n');
     write('silver/orders.sql', "SELECT * FROM {{ ref('bronze.orders') }}\n");
-    invalidAt(() => loadProject(dir), 3, /silver has no model orderz/);
+    invalidAt(() => loadProject(folder.dir), 3, /silver has no model orderz/);
     write('silver/schema.yml', 'models:\n  - name: orders\n    config: { enabled: false }\n');
-    assert.deepEqual([...loadProject(dir).models.keys()], ['bronze.orders']);
+    assert.deepEqual([...loadProject(folder.dir).models.keys()], ['bronze.orders']);
   });
 });
