@@ -1,7 +1,7 @@
 /**
  * dbt's ephemeral models with the real CLI and a real server: no table is written for them, the models that ref them
- * read their SELECT (through any depth), their provenance names the tables underneath, unit tests run for both, and an
- * error in an ephemeral model's SQL points at its own file.
+ * read their SELECT (through any depth; here by dbt's ref by name alone), their provenance names the tables
+ * underneath, unit tests run for both, and an error in an ephemeral model's SQL points at its own file.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -36,12 +36,12 @@ describe("engine: dbt's ephemeral models (real CLI, real server)", function () {
         'unit_tests:',
         '  - name: sums_the_big_events_of_a_day',
         '    given:',
-        "      - input: ref('silver.big_days')",
+        "      - input: ref('big_days')",
         "        rows: [{ day: '2024-01-01', amount: 2 }, { day: '2024-01-01', amount: 3 }]",
         '    expect:',
         "      rows: [{ day: '2024-01-01', total: 5 }]",
         '--- */',
-        "SELECT day, sum(amount) AS total FROM {{ ref('silver.big_days') }} GROUP BY day",
+        "SELECT day, sum(amount) AS total FROM {{ ref('big_days') }} GROUP BY day",
         '',
       ].join('\n'),
     );

@@ -88,6 +88,8 @@ export interface CompileContext {
   vars?: RunVars;
   /** The model is `incremental`, its table exists on the branch and the run does not refresh it in full. */
   incremental?: boolean;
+  /** dbt's refs by name alone and the model ids they name (see `resolveShortRefs`). */
+  refIds?: Record<string, string>;
 }
 
 /**
@@ -136,7 +138,7 @@ function expressionText(body: string, offset: number, self: string, ctx: Compile
   if (CONFIG_ONE.test(body)) return '';
   if (IS_INCREMENTAL_ONE.test(body)) return String(ctx.incremental ?? false);
   const ref = REF_ONE.exec(body);
-  if (ref) return quoteId(ref[4] ? `${ref[2]}.${ref[4]}` : ref[2]!);
+  if (ref) return quoteId(ref[4] ? `${ref[2]}.${ref[4]}` : (ctx.refIds?.[ref[2]!] ?? ref[2]!));
   const v = VAR_ONE.exec(body);
   if (!v) {
     throw new TemplateError(
@@ -159,7 +161,7 @@ function expressionText(body: string, offset: number, self: string, ctx: Compile
  */
 export function compileModel(m: SqlModel, ctx: CompileContext): CompiledSql {
   try {
-    return compileWithSourceMap(m.sql, m.id, ctx);
+    return compileWithSourceMap(m.sql, m.id, { ...ctx, refIds: m.refIds });
   } catch (err) {
     if (!(err instanceof UndefinedVarError || err instanceof TemplateError)) throw err;
     const line = m.sqlLine + (m.sql.slice(0, err.data.offset).match(/\n/g)?.length ?? 0);

@@ -19,6 +19,7 @@ import { sqlFileSettings } from './config-call.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
+import { resolveShortRefs } from './short-refs.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
@@ -258,6 +259,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
+  resolveShortRefs(models);
   return { dir, pipelinesDir, models, external: collectExternal(sources, models) };
 }
 

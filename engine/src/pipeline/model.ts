@@ -130,6 +130,8 @@ export interface SqlModel extends ModelBase {
   sql: string;
   /** Line of the SELECT's first line in the file (after the header). */
   sqlLine: number;
+  /** dbt's refs by name alone that name a model of another id (`orders` → `silver.orders`), for compiling. */
+  refIds?: Record<string, string>;
   /**
    * The layer's property files (dbt's `schema.yml`) that describe the model, relative to the project folder: its
    * definition is spread over `file` and these.

@@ -1,0 +1,37 @@
+import { PipelineError, type Model } from './model.ts';
+
+/**
+ * dbt names a model by its name alone (`{{ ref('orders') }}`); here a model is `layer.name`. A ref without a layer
+ * names the one model of that name in any layer: the refs and unit-test inputs of every SQL model are rewritten to
+ * the model's id, and the model remembers the mapping for compiling its SQL (`refIds`). A name two layers share is
+ * `PIPELINE_INVALID` naming both; a name no model has stays as written (an unknown ref, said by the planner).
+ *
+ * @example resolveShortRefs(models) // silver.revenue's ref('orders') → silver.orders
+ */
+export function resolveShortRefs(models: Map<string, Model>): void {
+  const byName = new Map<string, string[]>();
+  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  for (const m of models.values()) {
+    if (m.kind !== 'sql') continue;
+    const ids: Record<string, string> = {};
+    const resolve = (name: string, line: number): string => {
+      if (name.includes('.')) return name;
+      const found = byName.get(name) ?? [];
+      if (found.length > 1) {
+        throw new PipelineError(
+          'PIPELINE_INVALID',
+          `${m.file}:${line}: ref('${name}') is ambiguous: ${found.join(' and ')} share the name; write ref('${found[0]}')`,
+          { file: m.file, line },
+        );
+      }
+      if (found.length === 1) ids[name] = found[0]!;
+      return found[0] ?? name;
+    };
+    m.refs = m.refs.map((r) => ({ ...r, target: resolve(r.target, r.line) })).filter((r) => r.target !== m.id);
+    m.unitTests = m.unitTests.map((t) => ({
+      ...t,
+      given: t.given.map((g) => ({ ...g, input: resolve(g.input, m.sqlLine) })),
+    }));
+    if (Object.keys(ids).length) m.refIds = ids;
+  }
+}
