@@ -24,6 +24,20 @@ export interface StatsRow {
   partition_keys: { key: string; value: string | null }[] | null;
 }
 
+/**
+ * A written file's statistics by column name (COPY names columns as quoted identifiers): `null_count`, `min`, …
+ *
+ * @example columnStatistics(row).get('id')?.null_count // '0'
+ */
+export function columnStatistics(row: StatsRow): Map<string, Record<string, string | null>> {
+  return new Map(
+    (row.column_statistics ?? []).map((col) => [
+      col.key.replace(/^"|"$/g, '').replace(/""/g, '"'),
+      Object.fromEntries(col.value.map((kv) => [kv.key, kv.value])),
+    ]),
+  );
+}
+
 /** The manifest entry's data file for a file COPY wrote, with Iceberg's column sizes, counts and bounds. */
 export function toDataFile(
   row: StatsRow,
@@ -37,11 +51,9 @@ export function toDataFile(
   const nullCounts = new Map<number, number>();
   const lower = new Map<number, Uint8Array>();
   const upper = new Map<number, Uint8Array>();
-  for (const col of row.column_statistics ?? []) {
-    const name = col.key.replace(/^"|"$/g, '').replace(/""/g, '"');
+  for (const [name, st] of columnStatistics(row)) {
     const f = byName.get(name);
     if (!f) continue;
-    const st = Object.fromEntries(col.value.map((kv) => [kv.key, kv.value]));
     if (st.column_size_bytes) columnSizes.set(f.id, Number(st.column_size_bytes));
     if (st.num_values) valueCounts.set(f.id, Number(st.num_values));
     if (st.null_count) nullCounts.set(f.id, Number(st.null_count));

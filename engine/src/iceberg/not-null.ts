@@ -1,6 +1,6 @@
 import { ContractViolationError } from '../errors/engine-error.ts';
 import { ident, lit, type SqlRunner } from '../sql/sql-runner.ts';
-import type { StatsRow, WrittenFiles } from './data-files.ts';
+import { columnStatistics, type StatsRow, type WrittenFiles } from './data-files.ts';
 
 /**
  * Null values per column in the files one COPY wrote, from COPY's own statistics; a column they do not cover (no
@@ -9,11 +9,11 @@ import type { StatsRow, WrittenFiles } from './data-files.ts';
 export async function nullCounts(sql: SqlRunner, stats: StatsRow[], columns: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const uncovered = new Set<string>();
-  for (const column of columns) {
-    for (const row of stats) {
-      if (Number(row.count) === 0) continue;
-      const st = row.column_statistics?.find((c) => c.key.replace(/^"|"$/g, '').replace(/""/g, '"') === column);
-      const n = st?.value.find((kv) => kv.key === 'null_count')?.value;
+  for (const row of stats) {
+    if (Number(row.count) === 0) continue;
+    const byColumn = columnStatistics(row);
+    for (const column of columns) {
+      const n = byColumn.get(column)?.null_count;
       if (n === undefined || n === null) uncovered.add(column);
       else if (Number(n) > 0) out.set(column, (out.get(column) ?? 0) + Number(n));
     }

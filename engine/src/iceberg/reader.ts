@@ -153,8 +153,18 @@ export async function registerTableView(
   ref = 'main',
 ): Promise<ScanPlan> {
   const plan = await planScan(md, ref);
+  await defineView(sql, namespace, name, await scanSql(sql, plan));
+  return plan;
+}
+
+/**
+ * A view of the runner under a table's SQL name (`"<namespace joined by _>"."<name>"`), its schema created as needed:
+ * how a model's SQL reads a table, or an ephemeral model's SELECT.
+ *
+ * @example await defineView(sql, ['silver'], 'paid', 'SELECT * FROM "bronze"."orders" WHERE paid')
+ */
+export async function defineView(sql: SqlRunner, namespace: string[], name: string, select: string): Promise<void> {
   const schemaName = namespace.join('_');
   await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(schemaName)}`);
-  await sql.exec(`CREATE OR REPLACE VIEW ${ident(schemaName)}.${ident(name)} AS ${await scanSql(sql, plan)}`);
-  return plan;
+  await sql.exec(`CREATE OR REPLACE VIEW ${ident(schemaName)}.${ident(name)} AS ${select}`);
 }

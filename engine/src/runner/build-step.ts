@@ -11,9 +11,9 @@ import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, loadView, refreshView, sqlName, tableIdent } from './tables.ts';
+import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
 import { ephemeralsOf, tableInputs } from '../pipeline/ephemeral.ts';
-import { ident } from '../sql/sql-runner.ts';
+import { defineView } from '../iceberg/reader.ts';
 import { persistDocs } from './persist-docs.ts';
 import { checkContract, notNullColumns } from './contract.ts';
 
@@ -145,8 +145,8 @@ export async function buildStep(
 async function defineEphemerals(sql: SqlRunner, project: Project, m: Model, vars: RunVars | undefined): Promise<void> {
   for (const e of ephemeralsOf(project, m)) {
     const compiled = compileModel(e, { vars });
-    await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(tableIdent(e.id).namespace.join('_'))}`);
-    await sql.exec(`CREATE OR REPLACE VIEW ${sqlName(e.id)} AS ${compiled.sql}`).catch((err: unknown) => {
+    const { namespace, name } = tableIdent(e.id);
+    await defineView(sql, namespace, name, compiled.sql).catch((err: unknown) => {
       throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));
     });
   }
