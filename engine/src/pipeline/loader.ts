@@ -16,6 +16,7 @@ import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from 
 import { parseUnitTests } from './unit-tests.ts';
 import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
+import { templatePieces } from './template.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
@@ -207,25 +208,10 @@ function loadSql(
  */
 export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
   const settings = projectSettings(o.settings);
-  // dbt's docs blocks, in Markdown files of any layer folder, for the property files' descriptions.
-  const docs = docBlocks(
-    LAYERS.flatMap((layer) => {
-      const folder = path.join(pipelinesDir, layer);
-      if (!existsSync(folder)) return [];
-      return readdirSync(folder)
-        .filter((f) => f.endsWith('.md'))
-        .sort()
-        .map((f) => ({
-          file: path.relative(dir, path.join(folder, f)),
-          text: readFileSync(path.join(folder, f), 'utf8'),
-        }));
-    }),
-  );
-  const models = new Map<string, Model>();
-  const sources: ExternalTable[] = [];
-  for (const layer of LAYERS) {
+  // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
+  const layers = LAYERS.flatMap((layer) => {
     const folder = path.join(pipelinesDir, layer);
-    if (!existsSync(folder)) continue;
+    if (!existsSync(folder)) return [];
     const files = readdirSync(folder)
       .sort()
       .map((f) => {
@@ -233,6 +219,17 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
         const ext = path.extname(f);
         return { full, rel: path.relative(dir, full), ext, name: path.basename(f, ext) };
       });
+    return [{ layer, files }];
+  });
+  // dbt's docs blocks, in Markdown files of any layer folder, for the property files' descriptions.
+  const docs = docBlocks(
+    layers.flatMap(({ files }) =>
+      files.filter((f) => f.ext === '.md').map((f) => ({ file: f.rel, text: readFileSync(f.full, 'utf8') })),
+    ),
+  );
+  const models = new Map<string, Model>();
+  const sources: ExternalTable[] = [];
+  for (const { layer, files } of layers) {
     // A layer's property files first: they add to the SQL models read after them.
     const propertyFiles = files.flatMap((f) => {
       if (f.ext !== '.yml' && f.ext !== '.yaml') return [];
@@ -305,12 +302,13 @@ function loadDescribedSql(
 /** An ephemeral model has no table: settings about a table (and tests of one) are mistakes, not silently ignored. */
 function checkEphemeral(m: SqlModel): void {
   const c = m.config;
+  const readsThis = templatePieces(m.sql).some((p) => p.kind === 'expression' && p.body === 'this');
   const tableOnly = [
     c.uniqueKey.length && 'unique_key',
     c.partitionBy.length && 'partition_by',
     c.watermark && 'watermark',
     c.tests.length && 'data tests',
-    /\{\{-?\s*this\s*-?\}\}/.test(m.sql) && '{{ this }}',
+    readsThis && '{{ this }}',
   ].filter(Boolean);
   if (tableOnly.length) {
     throw new PipelineError(
