@@ -24,10 +24,11 @@ const ROOT = path.resolve(CLI, '..');
 const DIST = path.join(CLI, 'dist');
 
 /**
- * Packages bundled with the workspace's code: pure JavaScript that every `rat hook` (or, DuckDB's API, every `rat run`)
- * loads and that is costly to resolve file by file (DuckDB's API is 182 files; its native binding stays external).
+ * Packages bundled with the workspace's code: pure JavaScript that every `rat hook` (or, DuckDB's API and the
+ * templates' nunjucks, every `rat run`) loads and that is costly to resolve file by file (DuckDB's API is 182 files;
+ * its native binding stays external). nunjucks is also the engine's alone, installed beside it and not at the root.
  */
-const BUNDLED_PACKAGES = /^(zod|isomorphic-git|commander|avsc|js-yaml|@duckdb\/node-api)(\/|$)/;
+const BUNDLED_PACKAGES = /^(zod|isomorphic-git|commander|avsc|js-yaml|nunjucks|@duckdb\/node-api)(\/|$)/;
 
 /** What `bin/rat.js` reads to decide whether the bundle is current. */
 export interface BundleManifest {
@@ -59,6 +60,9 @@ const sourceUrls: esbuild.Plugin = {
  */
 const NATIVE_PACKAGES = /^@duckdb\/node-bindings/;
 
+/** Optional packages a bundled package loads only for a feature the project does not use (nunjucks' file watching). */
+const OPTIONAL_PACKAGES = /^(chokidar|fsevents)(\/|$)/;
+
 const externalPackages: esbuild.Plugin = {
   name: 'external-packages',
   setup(build) {
@@ -68,7 +72,8 @@ const externalPackages: esbuild.Plugin = {
       // What a bundled package imports is bundled with it (isomorphic-git's pako, sha.js and their helpers were 84
       // files that every hook resolved and compiled one by one), but for native code.
       const fromBundledPackage = args.importer.split(path.sep).includes('node_modules');
-      if (fromBundledPackage && !NATIVE_PACKAGES.test(args.path)) return undefined;
+      if (fromBundledPackage && !NATIVE_PACKAGES.test(args.path) && !OPTIONAL_PACKAGES.test(args.path))
+        return undefined;
       return { path: args.path, external: true };
     });
   },

@@ -3,7 +3,7 @@ import { compileWithSourceMap, runVarsJson, UndefinedVarError } from './compile.
 
 describe('engine: compiling a model with refs, this and vars', () => {
   it("replaces var('x') with the run's value, else its default, as dbt renders it", () => {
-    const sql = `SELECT * FROM {{ ref('bronze.a') }} WHERE day >= '{{ var("start") }}' AND n < {{ var('limit', 10) }} AND {{var('flag',true)}} AND x = '{{ var('who', 'it''s') }}'`;
+    const sql = `SELECT * FROM {{ ref('bronze.a') }} WHERE day >= '{{ var("start") }}' AND n < {{ var('limit', 10) }} AND {{var('flag',true)}} AND x = '{{ var('who', "it's") }}'`;
     assert.equal(
       compileWithSourceMap(sql, 'silver.t', { vars: { start: '2024-01-01' } }).sql,
       `SELECT * FROM "bronze"."a" WHERE day >= '2024-01-01' AND n < 10 AND true AND x = 'it's'`,
@@ -13,8 +13,10 @@ describe('engine: compiling a model with refs, this and vars', () => {
     }).sql;
     assert.match(given, /day >= '2024-02-01' AND n < 3 AND false AND x = 'me'/);
     assert.equal(compileWithSourceMap('{{ var("v") }}', 't', { vars: { v: null } }).sql, 'NULL');
-    // YAML's dates (an unquoted 2024-01-01 in rat.yaml or --vars) stand for their text.
-    assert.equal(compileWithSourceMap('{{ var("v", 2024-03-01) }}', 't').sql, '2024-03-01');
+    // A default is a Jinja expression, as in dbt; YAML's dates (an unquoted 2024-01-01 in rat.yaml or --vars)
+    // stand for their text.
+    assert.equal(compileWithSourceMap('{{ var("v", 2024-03-01) }}', 't').sql, '2020');
+    assert.equal(compileWithSourceMap('{{ var("v", \'2024-03-01\') }}', 't').sql, '2024-03-01');
     assert.equal(
       compileWithSourceMap('{{ var("v") }}', 't', { vars: { v: new Date('2024-03-01T10:30:00Z') } }).sql,
       '2024-03-01 10:30:00',
@@ -45,7 +47,7 @@ describe('engine: compiling a model with refs, this and vars', () => {
         err instanceof UndefinedVarError &&
         err.code === 'UNDEFINED_VAR' &&
         err.data.name === 'missing' &&
-        err.data.offset === sql.indexOf('{{') &&
+        err.data.offset === sql.indexOf('\n') + 1 &&
         /--vars/.test(err.message),
     );
     // A value inherited from Object.prototype is no value.

@@ -1,7 +1,7 @@
-import yaml from 'js-yaml';
 import { EngineError } from '../errors/engine-error.ts';
 import type { SqlModel } from './model.ts';
-import { renderedPieces, templatePieces, TemplateError } from './template.ts';
+import { MacroFileError, renderTemplate, UnplacedError, yamlDateText, type MacroFile } from './jinja.ts';
+import { TemplateError } from './template.ts';
 
 /**
  * `ref('silver.orders')` / `ref('silver', 'orders')` inside `{{ }}`: a model's reference to another table. dbt's
@@ -12,12 +12,6 @@ const REF_CALL = `(?:ref|source)\\(\\s*(['"])([^'"]+)\\1\\s*(?:,\\s*(['"])([^'"]
 
 /** `{{ ref('silver.orders') }}` (see {@link REF_CALL}), for finding a model's refs in its SQL as written. */
 export const REF_RE = new RegExp(`\\{\\{-?\\s*${REF_CALL}\\s*-?\\}\\}`, 'g');
-
-const REF_ONE = new RegExp(`^${REF_CALL}$`);
-/** `var('start_date')` / `var('start_date', '2024-01-01')`: a run variable (dbt's), with a default. */
-const VAR_ONE = /^var\(\s*(?:'([^']+)'|"([^"]+)")\s*(?:,\s*((?:'[^']*'|"[^"]*"|[^)'"])+?))?\s*\)$/;
-const CONFIG_ONE = /^config\s*\([\s\S]*\)$/;
-const IS_INCREMENTAL_ONE = /^is_incremental\(\s*\)$/;
 
 /** A run's variables: `vars:` of rat.yaml under `rat run --vars` (dbt's names), by name. */
 export type RunVars = Readonly<Record<string, unknown>>;
@@ -33,29 +27,6 @@ export class UndefinedVarError extends EngineError<'UNDEFINED_VAR', { name: stri
   }
 }
 
-/**
- * A variable's text in the SQL, as dbt's templates render it: a string as it is (the SQL quotes it where it needs
- * to: `'{{ var("day") }}'`), a number or boolean as written, null as `NULL`, a list or mapping as JSON.
- */
-function varText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value instanceof Date) return yamlDateText(value);
-  return JSON.stringify(value);
-}
-
-/**
- * YAML reads an unquoted `2024-01-01` as a date: it stands for that text, and a date with a time for a SQL
- * timestamp's (`2024-01-01 10:30:00`).
- *
- * @example yamlDateText(new Date('2024-01-01T00:00:00Z')) // '2024-01-01'
- */
-export function yamlDateText(d: Date): string {
-  const iso = d.toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/(\.000)?Z$/, '');
-}
-
 /** A model's SQL with its templates replaced, and the way back from a position in it to the SQL as written. */
 export interface CompiledSql {
   sql: string;
@@ -65,12 +36,6 @@ export interface CompiledSql {
   sourceOffset(offset: number): number;
 }
 
-const quoteId = (id: string) =>
-  id
-    .split('.')
-    .map((p) => `"${p.replace(/"/g, '""')}"`)
-    .join('.');
-
 /**
  * A run's variables as JSON, for the record of the run: a YAML date as the text it stands for in the SQL.
  *
@@ -79,7 +44,7 @@ const quoteId = (id: string) =>
 export function runVarsJson(vars: RunVars): string {
   return JSON.stringify(vars, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
-    return raw instanceof Date ? varText(raw) : value;
+    return raw instanceof Date ? yamlDateText(raw) : value;
   });
 }
 
@@ -90,14 +55,27 @@ export interface CompileContext {
   incremental?: boolean;
   /** dbt's refs by name alone and the model ids they name (see `resolveShortRefs`). */
   refIds?: Record<string, string>;
+  /** The project's macros (its `macros/` folder). */
+  macros?: readonly MacroFile[];
+  /**
+   * The tables the plan knows the model reads: a `ref()` to another table only a run finds (through a variable)
+   * is refused, since the plan did not order the model after it.
+   */
+  knownRefs?: ReadonlySet<string>;
+}
+
+/** The table id a `ref(…)` / `source(…)` call names: `layer.name`, or a name alone as dbt writes it. */
+function refId(args: string[], refIds: Record<string, string> | undefined): string {
+  return args.length > 1 ? args.join('.') : (refIds?.[args[0]!] ?? args[0]!);
 }
 
 /**
- * Renders a model's SQL: `{{ ref(...) }}` becomes a quoted identifier, `{{ this }}` the model's own table, `{{ var(...) }}`
- * the run's value of the variable (else its default, else {@link UndefinedVarError}), `{{ config(...) }}` and
- * `{# … #}` nothing, and of each `{% if is_incremental() %}` block the branch that holds. It remembers where each
- * piece came from, so that an error DuckDB reports at a position of the compiled SQL can be shown in the model file.
- * A template it does not render is a {@link TemplateError}.
+ * Renders a model's SQL as dbt's Jinja does (see `renderTemplate`): `{{ ref(...) }}` becomes a quoted identifier,
+ * `{{ this }}` the model's own table, `var(...)` the run's value of the variable (else its default, else
+ * {@link UndefinedVarError}), `{{ config(...) }}` and `{# … #}` nothing, `is_incremental()` what `ctx` says; loops,
+ * `set`, conditions and the project's macros as Jinja runs them. It remembers where each piece came from, so that an
+ * error DuckDB reports at a position of the compiled SQL can be shown in the model file. A template it does not
+ * render is a {@link TemplateError}.
  *
  * @example
  * const c = compileWithSourceMap("SELECT * FROM {{ ref('bronze.a') }} WHERE x", 'gold.t');
@@ -105,52 +83,81 @@ export interface CompileContext {
  * c.sourceOffset(c.sql.indexOf('WHERE')) // 36, where WHERE is in the written SQL
  */
 export function compileWithSourceMap(sql: string, self: string, ctx: CompileContext = {}): CompiledSql {
-  // Each rendered piece: where it starts in the compiled SQL, where it was in the source, and whether it is text
-  // copied as it is (positions inside map one to one) or a template (positions inside map to its start).
-  const spans: { cStart: number; sStart: number; sEnd: number; verbatim: boolean }[] = [];
-  let out = '';
-  let readsSelf = false;
-  for (const p of renderedPieces(templatePieces(sql), ctx.incremental ?? false)) {
-    if (p.kind === 'expression' && p.body === 'this') readsSelf = true;
-    spans.push({ cStart: out.length, sStart: p.start, sEnd: p.end, verbatim: p.kind === 'text' });
-    out += p.kind === 'expression' ? expressionText(p.body, p.start, self, ctx) : sql.slice(p.start, p.end);
-  }
-  return {
-    sql: out,
-    readsSelf,
-    sourceOffset(offset) {
-      let span: (typeof spans)[number] | undefined;
-      for (const s of spans) {
-        if (s.cStart > offset) break;
-        span = s;
-      }
-      if (!span) return offset;
-      const cEnd = spans[spans.indexOf(span) + 1]?.cStart ?? out.length;
-      if (offset >= cEnd) return span.sEnd + (offset - cEnd);
-      return span.verbatim ? span.sStart + (offset - span.cStart) : span.sStart;
+  const vars = ctx.vars ?? {};
+  const rendered = renderTemplate(
+    sql,
+    {
+      self,
+      incremental: ctx.incremental ?? false,
+      ref(args) {
+        const id = refId(args, ctx.refIds);
+        if (ctx.knownRefs && id !== self && !ctx.knownRefs.has(id)) {
+          const call = `ref('${args.join("', '")}')`;
+          throw new UnplacedError(
+            (offset) =>
+              new TemplateError(
+                `${call} names ${id}, which the plan did not see the model read (the name comes from a variable): name it where the project's load sees it, e.g. in a comment: -- depends_on: {{ ${call} }}`,
+                offset,
+              ),
+          );
+        }
+        return id;
+      },
+      variable(name, fallback) {
+        if (Object.hasOwn(vars, name)) return vars[name];
+        if (fallback.length) return fallback[0];
+        throw new UnplacedError((offset) => new UndefinedVarError(name, offset));
+      },
     },
-  };
+    ctx.macros,
+  );
+  return { sql: rendered.text, readsSelf: rendered.readsSelf, sourceOffset: rendered.sourceOffset };
 }
 
-/** What one `{{ … }}` stands for (see {@link compileWithSourceMap}); `body` is what is between the braces. */
-function expressionText(body: string, offset: number, self: string, ctx: CompileContext): string {
-  if (body === 'this') return quoteId(self);
-  if (CONFIG_ONE.test(body)) return '';
-  if (IS_INCREMENTAL_ONE.test(body)) return String(ctx.incremental ?? false);
-  const ref = REF_ONE.exec(body);
-  if (ref) return quoteId(ref[4] ? `${ref[2]}.${ref[4]}` : (ctx.refIds?.[ref[2]!] ?? ref[2]!));
-  const v = VAR_ONE.exec(body);
-  if (!v) {
-    throw new TemplateError(
-      `{{ ${body} }} is not supported: a model's SQL may use ref(), source(), var(), this, config() and is_incremental() (no macros)`,
-      offset,
-    );
+/**
+ * What a model's SQL reads, as the project's load finds it by rendering the SQL both ways `is_incremental()` can
+ * go: the refs its loops and macros build, and whether it reads `{{ this }}`. Run variables are not known yet:
+ * a `var()` without a default stands for an empty value, and a rendering that then fails is left to the run. A
+ * template that cannot render is a {@link TemplateError} (or a macro file's error) from here, before any run.
+ */
+export function templateReads(
+  sql: string,
+  self: string,
+  macros?: readonly MacroFile[],
+): { refs: string[]; readsSelf: boolean } {
+  const refs = new Set<string>();
+  let readsSelf = false;
+  for (const incremental of [false, true]) {
+    // A ref built from a guessed variable names nothing: such a rendering's refs are not kept.
+    let guessed = false;
+    const found: string[] = [];
+    try {
+      const r = renderTemplate(
+        sql,
+        {
+          self,
+          incremental,
+          ref(args) {
+            const id = refId(args, undefined);
+            found.push(id);
+            return id;
+          },
+          variable(_name, fallback) {
+            if (fallback.length) return fallback[0];
+            guessed = true;
+            return '';
+          },
+        },
+        macros,
+      );
+      readsSelf ||= r.readsSelf;
+    } catch (err) {
+      if (!guessed) throw err;
+    }
+    if (!guessed) for (const id of found) refs.add(id);
   }
-  const name = (v[1] ?? v[2])!;
-  const vars = ctx.vars ?? {};
-  if (Object.hasOwn(vars, name)) return varText(vars[name]);
-  if (v[3] !== undefined) return varText(yaml.load(v[3].trim()));
-  throw new UndefinedVarError(name, offset);
+  refs.delete(self);
+  return { refs: [...refs], readsSelf };
 }
 
 /**
@@ -161,8 +168,13 @@ function expressionText(body: string, offset: number, self: string, ctx: Compile
  */
 export function compileModel(m: SqlModel, ctx: CompileContext): CompiledSql {
   try {
-    return compileWithSourceMap(m.sql, m.id, { ...ctx, refIds: m.refIds });
+    return compileWithSourceMap(m.sql, m.id, {
+      ...ctx,
+      refIds: m.refIds,
+      knownRefs: new Set(m.refs.map((r) => r.target)),
+    });
   } catch (err) {
+    if (err instanceof MacroFileError) throw err;
     if (!(err instanceof UndefinedVarError || err instanceof TemplateError)) throw err;
     const line = m.sqlLine + (m.sql.slice(0, err.data.offset).match(/\n/g)?.length ?? 0);
     throw new EngineError(err.code, `${m.file}:${line}: ${err.message}`, {

@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { PipelineError } from './model.ts';
-import { renderedPieces, templatePieces, TemplateError, type TemplatePiece } from './template.ts';
+import { templatePieces, TemplateError, type TemplatePiece } from './template.ts';
 
 const CALL_RE = /^config\s*\(([\s\S]*)\)$/;
 const LITERAL_WORDS = new Set(['True', 'False', 'None', 'true', 'false', 'null']);
@@ -17,7 +17,7 @@ export function configSettings(pieces: TemplatePiece[]): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const p of pieces) {
     if (p.kind !== 'expression') continue;
-    const call = CALL_RE.exec(p.body);
+    const call = CALL_RE.exec(p.body.trim());
     if (call) Object.assign(out, keywordArguments(call[1]!, p.start));
   }
   return out;
@@ -88,8 +88,7 @@ function keywordArguments(args: string, offset: number): Record<string, unknown>
 
 /**
  * A SQL model's raw settings: its YAML header and its `{{ config(...) }}` calls together (a key both set, to
- * different values, is refused rather than one silently winning). Reading the pieces also checks the SQL's
- * templates, so an unsupported one fails the load with its line instead of a run half way.
+ * different values, is refused rather than one silently winning).
  */
 export function sqlFileSettings(
   header: Record<string, unknown>,
@@ -98,11 +97,10 @@ export function sqlFileSettings(
 ): Record<string, unknown> {
   try {
     const pieces = templatePieces(sql);
-    renderedPieces(pieces, true);
     const called = configSettings(pieces);
     for (const [k, v] of Object.entries(called)) {
       if (k in header && JSON.stringify(header[k]) !== JSON.stringify(v)) {
-        const at = pieces.find((p) => p.kind === 'expression' && CALL_RE.test(p.body))!.start;
+        const at = pieces.find((p) => p.kind === 'expression' && CALL_RE.test(p.body.trim()))!.start;
         throw new TemplateError(`${k} is set both in the header and in config(), to different values`, at);
       }
     }

@@ -14,9 +14,11 @@ import {
 } from './model.ts';
 import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from './model-config.ts';
 import { parseUnitTests } from './unit-tests.ts';
-import { compileWithSourceMap, REF_RE, type RunVars } from './compile.ts';
+import { compileWithSourceMap, REF_RE, templateReads, type RunVars } from './compile.ts';
 import { sqlFileSettings } from './config-call.ts';
-import { templatePieces } from './template.ts';
+import { TemplateError } from './template.ts';
+import type { MacroFile } from './jinja.ts';
+import { loadMacros } from './macros.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
@@ -92,7 +94,10 @@ export function splitHeader(text: string): {
   const lines = text.split('\n');
   let i = 0;
   const yamlLines: string[] = [];
-  while (i < lines.length && /^\s*--/.test(lines[i])) yamlLines.push(lines[i++].replace(/^\s*--\s?/, ''));
+  // A comment holding a template (dbt's `-- depends_on: {{ ref('x') }}`) is the SQL's, not the header's.
+  while (i < lines.length && /^\s*--/.test(lines[i]) && !lines[i].includes('{{')) {
+    yamlLines.push(lines[i++].replace(/^\s*--\s?/, ''));
+  }
   const header = yamlLines.length ? ((yaml.load(yamlLines.join('\n')) ?? {}) as Record<string, unknown>) : {};
   return {
     header: typeof header === 'object' ? header : {},
@@ -163,6 +168,7 @@ function loadSql(
   layer: Layer,
   name: string,
   described: Pick<ModelProperties, 'config' | 'declared'> = { config: {}, declared: [] },
+  macros: readonly MacroFile[] = [],
 ): Model | undefined {
   const text = readFileSync(file, 'utf8');
   let parts: ReturnType<typeof splitHeader>;
@@ -185,6 +191,12 @@ function loadSql(
   const declared = [...columnDeclarations(settings.columns, rel, parts.headerLine), ...described.declared];
   const contract = modelContract(configured.contract, config.materialized, declared, rel, parts.headerLine);
   if (contract) config.contract = contract;
+  const id = `${layer}.${name}`;
+  const refs = findRefs(parts.sql, parts.sqlLine).filter((r) => r.target !== id);
+  // Refs a loop or a macro builds are found by rendering the SQL; they count from the SQL's first line.
+  for (const target of renderedReads(parts.sql, id, macros, rel, parts.sqlLine).refs) {
+    if (!refs.some((r) => r.target === target)) refs.push({ target, line: parts.sqlLine });
+  }
   return {
     kind: 'sql',
     id: `${layer}.${name}`,
@@ -194,9 +206,20 @@ function loadSql(
     config,
     sql: parts.sql,
     sqlLine: parts.sqlLine,
-    refs: findRefs(parts.sql, parts.sqlLine).filter((r) => r.target !== `${layer}.${name}`),
+    refs,
     unitTests: parseUnitTests(settings.unit_tests, `${layer}.${name}`, rel, parts.headerLine),
   };
+}
+
+/** What a model's SQL reads (see `templateReads`); a template that cannot render fails the load at its line. */
+function renderedReads(sql: string, id: string, macros: readonly MacroFile[], file: string, sqlLine: number) {
+  try {
+    return templateReads(sql, id, macros);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    const line = sqlLine - 1 + lineAt(sql, err.data.offset);
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${err.message}`, { file, line });
+  }
 }
 
 /**
@@ -208,6 +231,7 @@ function loadSql(
  */
 export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
   const settings = projectSettings(o.settings);
+  const macros = loadMacros(dir, pipelinesDir);
   // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
   const layers = LAYERS.flatMap((layer) => {
     const folder = path.join(pipelinesDir, layer);
@@ -244,7 +268,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
       let m: Model | undefined;
       if (ext === '.yml' || ext === '.yaml') m = loadSource(full, rel, layer, name);
       else if (ext === '.sql') {
-        m = loadDescribedSql(full, rel, layer, name, described.get(name), settingsFor(settings, layer, name));
+        m = loadDescribedSql(full, rel, layer, name, described.get(name), settingsFor(settings, layer, name), macros);
       }
       if (!m) continue;
       if (models.has(m.id)) {
@@ -257,7 +281,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
   resolveShortRefs(models);
-  return { dir, pipelinesDir, models, external: collectExternal(sources, models) };
+  return { dir, pipelinesDir, models, external: collectExternal(sources, models), macros };
 }
 
 /**
@@ -272,9 +296,10 @@ function loadDescribedSql(
   name: string,
   properties: ModelProperties | undefined,
   project: Record<string, unknown>,
+  macros: readonly MacroFile[],
 ): Model | undefined {
   const declared = properties?.declared ?? [];
-  const load = (config: Record<string, unknown>) => loadSql(file, rel, layer, name, { config, declared });
+  const load = (config: Record<string, unknown>) => loadSql(file, rel, layer, name, { config, declared }, macros);
   let m: Model | undefined;
   try {
     m = load({ ...project, ...properties?.config });
@@ -295,14 +320,14 @@ function loadDescribedSql(
     throw blame({ file: PROJECT_SETTINGS_FILE, line: 0 }, `models settings of ${layer}.${name}`);
   }
   const described = m?.kind === 'sql' && properties ? withProperties(m, properties) : m;
-  if (described && isEphemeral(described)) checkEphemeral(described);
+  if (described && isEphemeral(described)) checkEphemeral(described, macros);
   return described;
 }
 
 /** An ephemeral model has no table: settings about a table (and tests of one) are mistakes, not silently ignored. */
-function checkEphemeral(m: SqlModel): void {
+function checkEphemeral(m: SqlModel, macros: readonly MacroFile[]): void {
   const c = m.config;
-  const readsThis = templatePieces(m.sql).some((p) => p.kind === 'expression' && p.body === 'this');
+  const readsThis = templateReads(m.sql, m.id, macros).readsSelf;
   const tableOnly = [
     c.uniqueKey.length && 'unique_key',
     c.partitionBy.length && 'partition_by',

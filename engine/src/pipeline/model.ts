@@ -1,3 +1,4 @@
+import type { MacroFile } from './jinja.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 
@@ -158,6 +159,8 @@ export interface Project {
   models: Map<string, Model>;
   /** Tables written outside the pipelines that models may read (dbt's `sources:` in property files). */
   external?: Map<string, ExternalTable>;
+  /** dbt's macros: the files of the `macros/` folder beside the layers, callable from every model's SQL. */
+  macros?: readonly MacroFile[];
 }
 
 /** A pipeline file is invalid; `data.file` and `data.line` say where. */

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { compileWithSourceMap } from './compile.ts';
 import { configSettings } from './config-call.ts';
-import { renderedPieces, templatePieces, TemplateError } from './template.ts';
+import { MacroFileError, type MacroFile } from './jinja.ts';
+import { templatePieces, TemplateError } from './template.ts';
 
 const render = (sql: string, incremental: boolean) => compileWithSourceMap(sql, 'silver.t', { incremental }).sql;
 
-describe("engine: dbt's Jinja in a model (is_incremental blocks, config, comments)", () => {
+describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, config, comments)", () => {
   it('renders the branch of is_incremental() that holds, nested and negated', () => {
     const sql =
       'SELECT 1{% if is_incremental() %} WHERE ts > (SELECT max(ts) FROM {{ this }}){% else %} -- all{% endif %}';
@@ -33,30 +34,90 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, config, comment
     assert.equal(compileWithSourceMap(written, 'gold.t').readsSelf, false);
   });
 
-  it('refuses tags it does not render and unbalanced blocks, at their place', () => {
-    const offsetOf = (sql: string, f: () => unknown) => {
+  it('runs Jinja as dbt models use it: set, for with loop.last, conditions on vars, filters, Python spellings', () => {
+    const sql = [
+      "{% set methods = ['credit_card', 'coupon'] %}",
+      'SELECT order_id,',
+      '{% for m in methods -%}',
+      "  sum(CASE WHEN method = '{{ m }}' THEN amount END) AS {{ m | upper }}_amount{{ ',' if not loop.last }}",
+      '{% endfor -%}',
+      "FROM {{ ref('bronze.payments') }}{% if var('limit', None) is not none %} LIMIT {{ var('limit') }}{% endif %}",
+    ].join('\n');
+    const c = compileWithSourceMap(sql, 'silver.t', { vars: { limit: 5 } });
+    assert.equal(
+      c.sql,
+      '\nSELECT order_id,\nsum(CASE WHEN method = \'credit_card\' THEN amount END) AS CREDIT_CARD_amount,\nsum(CASE WHEN method = \'coupon\' THEN amount END) AS COUPON_amount\nFROM "bronze"."payments" LIMIT 5',
+    );
+    assert.equal(compileWithSourceMap(sql, 'silver.t').sql.endsWith('"payments"'), true);
+    // Each copy of a loop's text maps back to the one written line.
+    const second = c.sql.indexOf('sum(', c.sql.indexOf('sum(') + 1);
+    assert.equal(c.sourceOffset(second), sql.indexOf('sum('));
+    assert.equal(c.sourceOffset(c.sql.indexOf('FROM')), sql.indexOf('FROM'));
+    assert.equal(
+      render(
+        "{% set d = {'a': 1} %}{% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %} {{ True }} {{ None }}",
+        false,
+      ),
+      'a=1 true NULL',
+    );
+  });
+
+  it("calls the project's macros, which see ref(), var() and this, and other macros", () => {
+    const macros = [
+      {
+        file: 'macros/money.sql',
+        text: '{% macro cents_to_dollars(col, scale=2) -%}\n  round({{ col }} / 100, {{ scale }}){%- endmacro %}\n{% macro latest() %}(SELECT max(ts) FROM {{ this }}){% endmacro %}',
+      },
+      { file: 'macros/nested/total.sql', text: '{% macro total(c) %}sum({{ cents_to_dollars(c) }}){% endmacro %}' },
+    ];
+    const c = compileWithSourceMap(
+      "SELECT {{ total('amount') }} AS t FROM x WHERE ts > {{ latest() }} AND bad",
+      'gold.t',
+      { macros },
+    );
+    assert.equal(
+      c.sql,
+      'SELECT sum(round(amount / 100, 2)) AS t FROM x WHERE ts > (SELECT max(ts) FROM "gold"."t") AND bad',
+    );
+    assert.equal(c.readsSelf, true);
+    assert.equal(
+      c.sourceOffset(c.sql.indexOf('bad')),
+      "SELECT {{ total('amount') }} AS t FROM x WHERE ts > {{ latest() }} AND bad".indexOf('bad'),
+    );
+  });
+
+  it('says where a template fails: the model line, or the macro file line', () => {
+    const placeOf = (sql: string, macros?: MacroFile[]) => {
       try {
-        f();
+        compileWithSourceMap(sql, 't', { macros });
       } catch (err) {
-        assert.ok(err instanceof TemplateError, String(err));
-        return err.data.offset;
+        if (err instanceof TemplateError) return { offset: err.data.offset, message: err.message };
+        if (err instanceof MacroFileError) return { offset: -1, line: err.data.line, message: err.message };
+        throw err;
       }
       assert.fail(`no error for ${sql}`);
     };
-    const loop = 'SELECT 1 {% for x in y %}{% endfor %}';
-    assert.equal(
-      offsetOf(loop, () => templatePieces(loop)),
-      9,
-    );
-    for (const sql of ['a {% endif %}', 'a {% else %}', '{% if is_incremental() %}{% else %}{% else %}{% endif %}']) {
-      assert.throws(() => renderedPieces(templatePieces(sql), true), TemplateError, sql);
-    }
-    const open = 'x {% if is_incremental() %} y';
-    assert.equal(
-      offsetOf(open, () => renderedPieces(templatePieces(open), false)),
-      2,
-    );
-    assert.throws(() => render('{{ dbt_utils.star(x) }}', false), /no macros/);
+    const unknown = placeOf('SELECT 1\n{{ dbt_utils.star(x) }}');
+    assert.equal(unknown.offset, 9);
+    assert.match(unknown.message, /dbt_utils\.star\(\) is not defined: .*packages such as dbt_utils are not installed/);
+    assert.equal(placeOf('SELECT 1\n\n{% for x in %}').offset, 10);
+    assert.equal(placeOf('a {% endif %}').offset, 0);
+    assert.equal(placeOf('x\n{% if is_incremental() %} y').offset, 2);
+    assert.match(placeOf('SELECT {{ nothing }}').message, /\{\{ nothing \}\} is undefined/);
+    assert.throws(() => templatePieces('{% raw %}{{ x }}{% endraw %}'), /raw %\} is not supported/);
+    const broken = [{ file: 'macros/a.sql', text: '{% macro a() %}\n{{ nope() }}\n{% endmacro %}' }];
+    // An error while a macro runs is placed at the model's line that called it.
+    const inMacro = placeOf('SELECT 1,\n{{ a() }}', broken);
+    assert.equal(inMacro.offset, 10);
+    assert.match(inMacro.message, /^nope\(\) is not defined/);
+    const twice = [
+      { file: 'macros/a.sql', text: '{% macro a() %}1{% endmacro %}' },
+      { file: 'macros/b.sql', text: '\n{% macro a() %}2{% endmacro %}' },
+    ];
+    assert.match(placeOf('SELECT 1', twice).message, /^macros\/b\.sql:2: macro a is also defined in macros\/a\.sql/);
+    const ref = [{ file: 'macros/r.sql', text: '{% macro ref(x) %}{% endmacro %}' }];
+    assert.match(placeOf('SELECT 1', ref).message, /macro ref would replace dbt's ref\(\)/);
+    assert.match(placeOf('SELECT 1', [{ file: 'macros/p.sql', text: '{% macro %}' }]).message, /^macros\/p\.sql:1: /);
   });
 
   it("reads config()'s keyword arguments as Python literals", () => {

@@ -103,7 +103,7 @@ export async function buildStep(
   // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
   const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
   await defineEphemerals(sql, project, m, ctx.vars);
-  const compiled = compileModel(m, { vars: ctx.vars, incremental });
+  const compiled = compileModel(m, { vars: ctx.vars, incremental, macros: project.macros });
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   };
@@ -144,7 +144,7 @@ export async function buildStep(
  */
 async function defineEphemerals(sql: SqlRunner, project: Project, m: Model, vars: RunVars | undefined): Promise<void> {
   for (const e of ephemeralsOf(project, m)) {
-    const compiled = compileModel(e, { vars });
+    const compiled = compileModel(e, { vars, macros: project.macros });
     const { namespace, name } = tableIdent(e.id);
     await defineView(sql, namespace, name, compiled.sql).catch((err: unknown) => {
       throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));

@@ -193,7 +193,11 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   try {
     // Unit tests first: they need no data, and a failing one stops a run before anything is written.
     const columnsOf = columnsOn(sql, catalogFor(o.server, branch));
-    for (const t of await runUnitTests([...plan.ephemeral, ...plan.steps], { columnsOf, vars: o.vars })) {
+    for (const t of await runUnitTests([...plan.ephemeral, ...plan.steps], {
+      columnsOf,
+      vars: o.vars,
+      macros: o.project.macros,
+    })) {
       report.tests.push(t);
       emit({ type: 'test', outcome: t });
     }

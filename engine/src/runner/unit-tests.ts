@@ -2,7 +2,8 @@ import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlColumn, SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { compileModel, yamlDateText, type RunVars } from '../pipeline/compile.ts';
+import { compileModel, type RunVars } from '../pipeline/compile.ts';
+import { yamlDateText, type MacroFile } from '../pipeline/jinja.ts';
 import type { Model, SqlModel, UnitRow, UnitTest } from '../pipeline/model.ts';
 import type { TestOutcome } from './data-tests.ts';
 import { refreshView, sqlName } from './tables.ts';
@@ -77,8 +78,7 @@ async function createInput(db: SqlRunner, table: string, rows: UnitRow[], column
 async function runUnitTest(
   m: SqlModel,
   t: UnitTest,
-  vars: RunVars | undefined,
-  columnsOf: ColumnsOf,
+  { vars, columnsOf, macros }: { vars?: RunVars; columnsOf: ColumnsOf; macros?: readonly MacroFile[] },
 ): Promise<TestOutcome> {
   const outcome = (o: Partial<TestOutcome>): TestOutcome => ({
     model: m.id,
@@ -92,7 +92,7 @@ async function runUnitTest(
   try {
     const given = new Map(t.given.map((g) => [g.input, g.rows]));
     const tables = new Set([...m.refs.map((r) => r.target), ...given.keys()]);
-    const compiled = compileModel(m, { vars, incremental: t.incremental });
+    const compiled = compileModel(m, { vars, incremental: t.incremental, macros });
     if (compiled.readsSelf) tables.add(m.id);
     for (const table of tables) await createInput(db, table, given.get(table) ?? [], await columnsOf(table));
     await db.exec(`CREATE TABLE __rat_actual AS ${compiled.sql}`);
@@ -131,12 +131,12 @@ async function runUnitTest(
  */
 export async function runUnitTests(
   models: Model[],
-  o: { columnsOf: ColumnsOf; vars?: RunVars },
+  o: { columnsOf: ColumnsOf; vars?: RunVars; macros?: readonly MacroFile[] },
 ): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
   for (const m of models) {
     if (m.kind !== 'sql') continue;
-    for (const t of m.unitTests) out.push(await runUnitTest(m, t, o.vars, o.columnsOf));
+    for (const t of m.unitTests) out.push(await runUnitTest(m, t, o));
   }
   return out;
 }

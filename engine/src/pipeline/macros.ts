@@ -1,0 +1,24 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MacroFile } from './jinja.ts';
+
+/** dbt's `macro-paths` default: the folder of macro files beside the layers. */
+export const MACROS_FOLDER = 'macros';
+
+/**
+ * The project's macro files: every `.sql` file under `macros/` (sub-folders too, as dbt reads them), in a stable
+ * order, named relative to the project folder. The macros in them are checked when a model is first rendered.
+ *
+ * @example loadMacros('examples/shop', 'examples/shop') // [{ file: 'macros/money.sql', text: '{% macro cents(c) %}…' }]
+ */
+export function loadMacros(dir: string, pipelinesDir: string): MacroFile[] {
+  const root = path.join(pipelinesDir, MACROS_FOLDER);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => {
+      const full = path.join(root, f);
+      return { file: path.relative(dir, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') };
+    });
+}

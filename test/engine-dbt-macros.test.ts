@@ -1,0 +1,144 @@
+/**
+ * dbt's Jinja beyond `is_incremental()`, as dbt projects are written, run by the real CLI against a real server:
+ * the project's `macros/` folder, `set` and `for` loops over a variable's list, refs a loop builds (ordered by the
+ * plan), a ref only a run's variable names (refused, with dbt's `depends_on` remedy), and errors with their file
+ * and line — a model's or a macro file's.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { queryBranch } from './support/engine-queries.ts';
+import { useEventsProject } from './support/events-project.ts';
+
+const MACROS = [
+  '{# bucket tests, as a team keeps them beside its models #}',
+  '{% macro in_bucket(column, bucket) -%}',
+  "  {%- if bucket == 'small' -%} ({{ column }} < 2) {%- else -%} ({{ column }} >= 2) {%- endif -%}",
+  '{%- endmacro %}',
+  '',
+  '{% macro bucket_columns(column, buckets) -%}',
+  '  {%- for b in buckets %}',
+  '  {{ in_bucket(column, b) }} AS is_{{ b }}{{ "," if not loop.last }}',
+  '  {%- endfor %}',
+  '{%- endmacro %}',
+  '',
+].join('\n');
+
+const BUCKETS = [
+  "{% set buckets = var('buckets', ['small', 'large']) %}",
+  'SELECT id,',
+  "{{ bucket_columns('amount', buckets) }}",
+  "FROM {{ ref('bronze.events') }}",
+  '',
+].join('\n');
+
+// The table a loop names: the plan must order it after silver.buckets, which no plain ref() says.
+const COUNTS = [
+  "{%- set inputs = ['silver.buckets'] %}",
+  '{%- for t in inputs %}',
+  "SELECT '{{ t }}' AS input, count(*) AS n, sum(is_small::INT) AS small FROM {{ ref(t) }}",
+  '{%- if not loop.last %} UNION ALL {% endif %}',
+  '{%- endfor %}',
+  '',
+].join('\n');
+
+describe("engine: dbt's macros, loops and variables in models (real CLI, real server)", function () {
+  this.timeout(600_000);
+  const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n2,2.5,2024-01-02 10:00:00\n3,0.5,2024-01-03 10:00:00\n');
+
+  before(() => {
+    p.write('macros/buckets.sql', MACROS);
+    p.write('silver/buckets.sql', BUCKETS);
+    p.write('gold/counts.sql', COUNTS);
+  });
+
+  it("runs models that call the project's macros and loop over a variable's list, in the order their refs say", async () => {
+    const r = await p.rat('run', '--branch', 'jinja');
+    assert.equal(r.code, 0, r.out);
+    const rows = await queryBranch(p.server, 'jinja', 'SELECT * FROM silver.buckets ORDER BY id');
+    assert.deepEqual(
+      rows.map((x) => [Number(x.id), x.is_small, x.is_large]),
+      [
+        [1, true, false],
+        [2, false, true],
+        [3, true, false],
+      ],
+    );
+    const [counts] = await queryBranch(p.server, 'jinja', 'SELECT * FROM gold.counts');
+    assert.deepEqual([counts!.input, Number(counts!.n), Number(counts!.small)], ['silver.buckets', 3, 2]);
+    // A run's variable changes the loop: one bucket column.
+    const one = await p.rat(
+      'run',
+      'silver.buckets',
+      '--branch',
+      'jinja',
+      '--vars',
+      '{buckets: [large]}',
+      '--full-refresh',
+    );
+    assert.equal(one.code, 0, one.out);
+    const [row] = await queryBranch(p.server, 'jinja', 'SELECT * FROM silver.buckets WHERE id = 2');
+    assert.deepEqual(Object.keys(row!).sort(), ['id', 'is_large']);
+    // gold.counts reads is_small, which is gone: DuckDB's error is shown at its place in the file, past the loop.
+    const stale = await p.rat('run', 'gold.counts', '--branch', 'jinja', '--vars', '{buckets: [large]}');
+    assert.equal(stale.code, 1, stale.out);
+    assert.match(stale.out, /gold\/counts\.sql:3:47: Binder Error: .*"is_small"/);
+  });
+
+  it('refuses a ref only a variable names, with the depends_on remedy, and runs it once the model names it', async () => {
+    p.write('gold/picked.sql', "SELECT count(*) AS n FROM {{ ref(var('input')) }}\n");
+    const refused = await p.rat(
+      'run',
+      'gold.picked',
+      '--branch',
+      'picked',
+      '--vars',
+      '{input: silver.buckets}',
+      '--json',
+    );
+    assert.equal(refused.code, 1, refused.out);
+    const { error } = JSON.parse(refused.stdout);
+    assert.equal(error.code, 'PIPELINE_INVALID', refused.out);
+    assert.equal(error.data.line, 1);
+    assert.match(
+      error.message,
+      /names silver\.buckets, which the plan did not see the model read.*-- depends_on: \{\{ ref\('silver\.buckets'\) \}\}/,
+    );
+    p.write(
+      'gold/picked.sql',
+      "-- depends_on: {{ ref('silver.buckets') }}\nSELECT count(*) AS n FROM {{ ref(var('input')) }}\n",
+    );
+    const ran = await p.rat('run', '+gold.picked', '--branch', 'picked', '--vars', '{input: silver.buckets}');
+    assert.equal(ran.code, 0, ran.out);
+    const [picked] = await queryBranch(p.server, 'picked', 'SELECT n FROM gold.picked');
+    assert.equal(Number(picked!.n), 3);
+    rmSync(path.join(p.dir, 'gold/picked.sql'));
+  });
+
+  it('says where a template fails: a macro file at its line, a model at its line, before anything runs', async () => {
+    const invalid = async (file: string, line: number, message: RegExp) => {
+      const r = await p.rat('run', '--branch', 'bad', '--json');
+      assert.equal(r.code, 1, r.out);
+      const { error } = JSON.parse(r.stdout);
+      assert.equal(error.code, 'PIPELINE_INVALID', r.out);
+      assert.equal(error.data.file, file);
+      assert.equal(error.data.line, line);
+      assert.match(error.message, message);
+    };
+    p.write('macros/broken.sql', '{% macro fine() %}1{% endmacro %}\n\n{% macro broken( %}\n');
+    await invalid('macros/broken.sql', 3, /^macros\/broken\.sql:3: /);
+    rmSync(path.join(p.dir, 'macros/broken.sql'));
+    p.write('macros/more/again.sql', '\n{% macro in_bucket(c) %}{% endmacro %}\n');
+    await invalid('macros/more/again.sql', 2, /macro in_bucket is also defined in macros\/buckets\.sql/);
+    rmSync(path.join(p.dir, 'macros/more'), { recursive: true });
+    p.write('gold/other.sql', 'SELECT 1 AS x\n{{ dbt_utils.star(x) }}\n');
+    await invalid(path.join('gold', 'other.sql'), 2, /dbt_utils\.star\(\) is not defined/);
+    const branches = (await (await fetch(`${p.server.url}/api/v2/trees`)).json()) as { references: { name: string }[] };
+    assert.equal(
+      branches.references.some((b) => b.name === 'bad'),
+      false,
+      'nothing ran for an invalid project',
+    );
+    rmSync(path.join(p.dir, 'gold/other.sql'));
+  });
+});
