@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,5 +182,25 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
       'gold.dim_product',
       'gold.fct_orders',
     ]);
+  });
+
+  it('selects the models that call a changed macro, directly or through another macro', async () => {
+    writeFileSync(path.join(dir, 'rat.yaml'), 'pipelines: .\n');
+    mkdirSync(path.join(dir, 'macros'), { recursive: true });
+    writeFileSync(path.join(dir, 'macros', 'money.sql'), '{% macro money(c) %}round({{ c }}, 2){% endmacro %}\n');
+    writeFileSync(path.join(dir, 'macros', 'sums.sql'), '{% macro total(c) %}sum({{ money(c) }}){% endmacro %}\n');
+    writeFileSync(
+      path.join(dir, 'gold', 'price_total.sql'),
+      "SELECT {{ total('unit_price') }} AS total FROM {{ ref('silver.orders') }}\n",
+    );
+    git('add', '.');
+    git('commit', '-q', '-m', 'macros');
+    {
+      const r = await rat('run');
+      assert.equal(r.code, 0, r.out);
+    }
+    assert.deepEqual((await plan('state:modified')).steps, []);
+    writeFileSync(path.join(dir, 'macros', 'money.sql'), '{% macro money(c) %}round({{ c }}, 3){% endmacro %}\n');
+    assert.deepEqual((await plan('state:modified')).state?.modified, ['gold.price_total']);
   });
 });

@@ -10,6 +10,7 @@ export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/r
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
+export { modelsCallingMacros } from './pipeline/macros.ts';
 export { projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
 export {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   isLandingFile,
+  modelsCallingMacros,
   listRuns,
   projectSettings,
   settingsFor,
@@ -77,6 +78,8 @@ export async function selectorState(
     [...t.project.models.values()].filter((m) => modelFiles(m).some((f) => paths.has(fromRoot(f)))).map((m) => m.id),
   );
   for (const id of landingChanged(t.project, repo.dir, changed)) modified.add(id);
+  const macroFiles = (t.project.macros ?? []).filter((m) => paths.has(fromRoot(m.file))).map((m) => m.file);
+  for (const id of modelsCallingMacros(t.project, macroFiles)) modified.add(id);
   for (const id of await settingsChanged(t.project, repo, since, changed)) modified.add(id);
   return { state: { modified }, baseline };
 }

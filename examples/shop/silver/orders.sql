@@ -25,12 +25,12 @@ unit_tests:
 -- Cleaned and deduplicated orders: one row per order_id (the latest ingested), normalized status.
 SELECT
   order_id,
-  trim(customer_id) AS customer_id,
-  trim(product_id) AS product_id,
+  {{ clean_code('customer_id') }} AS customer_id,
+  {{ clean_code('product_id') }} AS product_id,
   quantity,
   unit_price,
   quantity * unit_price AS amount,
-  lower(trim(status)) AS status,
+  {{ clean_label('status') }} AS status,
   ordered_at
 FROM {{ ref('bronze.orders') }}
 QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _ingested_at DESC, _source_file DESC) = 1
