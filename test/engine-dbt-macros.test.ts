@@ -141,4 +141,60 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     );
     rmSync(path.join(p.dir, 'gold/other.sql'));
   });
+
+  it("runs the project's own generic tests ({% test %} blocks) listed in property files, with arguments and where", async () => {
+    p.write(
+      'macros/tests.sql',
+      [
+        '{% test positive(model, column_name) %}',
+        'SELECT * FROM {{ model }} WHERE {{ column_name }} <= 0',
+        '{% endtest %}',
+        '{% test covered_by(model, column_name, to, field) %}',
+        'SELECT * FROM {{ model }} AS m WHERE NOT EXISTS (SELECT 1 FROM {{ to }} AS t WHERE t.{{ field }} = m.{{ column_name }})',
+        '{% endtest %}',
+        '{% test at_most(model, n) %}',
+        'SELECT count(*) AS rows FROM {{ model }} HAVING count(*) > {{ n }}',
+        '{% endtest %}',
+        '',
+      ].join('\n'),
+    );
+    p.write(
+      'silver/schema.yml',
+      [
+        'version: 2',
+        'models:',
+        '  - name: buckets',
+        '    data_tests:',
+        '      - at_most: { arguments: { n: 2 }, config: { where: "id > 1" } }',
+        '      - at_most: { n: 2, config: { severity: warn } }',
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - positive',
+        "          - covered_by: { to: ref('bronze.events'), field: id }",
+        '',
+      ].join('\n'),
+    );
+    const r = await p.rat('test', '--branch', 'jinja', '--json');
+    assert.equal(r.code, 0, r.out);
+    const tests = (
+      JSON.parse(r.stdout) as { tests: { test: string; passed: boolean; failingRows: number; severity?: string }[] }
+    ).tests
+      .filter((t) => !t.test.startsWith('unit:'))
+      .map((t) => [t.test, t.passed, t.failingRows, t.severity ?? 'error']);
+    assert.deepEqual(tests, [
+      ['at_most', true, 0, 'error'],
+      ['at_most', false, 1, 'warn'],
+      ['positive(id)', true, 0, 'error'],
+      ['covered_by(id)', true, 0, 'error'],
+    ]);
+    p.write('silver/schema.yml', 'version: 2\nmodels:\n  - name: buckets\n    data_tests:\n      - at_least_one\n');
+    const unknown = await p.rat('test', '--branch', 'jinja', '--json');
+    assert.equal(unknown.code, 1, unknown.out);
+    assert.match(
+      JSON.parse(unknown.stdout).error.message,
+      /silver\/schema\.yml:3: model buckets: unknown test at_least_one .*the project's: positive, covered_by, at_most; a test of your own is a \{% test at_least_one\(model, column_name\) %\} block in macros\//,
+    );
+    rmSync(path.join(p.dir, 'silver/schema.yml'));
+  });
 });

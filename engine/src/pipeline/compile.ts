@@ -62,6 +62,8 @@ export interface CompileContext {
    * is refused, since the plan did not order the model after it.
    */
   knownRefs?: ReadonlySet<string>;
+  /** Variables of the template's own (a generic test's `model`). */
+  names?: Record<string, unknown>;
 }
 
 /** The table id a `ref(…)` / `source(…)` call names: `layer.name`, or a name alone as dbt writes it. */
@@ -110,6 +112,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       },
     },
     ctx.macros,
+    ctx.names,
   );
   return { sql: rendered.text, readsSelf: rendered.readsSelf, sourceOffset: rendered.sourceOffset };
 }

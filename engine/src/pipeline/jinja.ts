@@ -34,7 +34,11 @@ export class UnplacedError extends Error {
  * `.schema`, `.identifier` and `.name` for templates that build names of their own.
  */
 export class Relation {
-  constructor(readonly id: string) {}
+  /** With `where`, the table's rows that hold, as dbt gives a generic test's `model` under its `where` setting. */
+  constructor(
+    readonly id: string,
+    readonly where?: string,
+  ) {}
   get schema(): string {
     return this.id.split('.').slice(0, -1).join('.');
   }
@@ -45,10 +49,11 @@ export class Relation {
     return this.identifier;
   }
   toString(): string {
-    return this.id
+    const quoted = this.id
       .split('.')
       .map((p) => `"${p.replace(/"/g, '""')}"`)
       .join('.');
+    return this.where === undefined ? quoted : `(SELECT * FROM ${quoted} WHERE ${this.where}) AS dbt_subquery`;
   }
 }
 
@@ -161,10 +166,20 @@ function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boolean): 
     out += keepLines(/^\s*/.exec(raw)![0]);
     if (p.kind === 'expression') {
       out += `${mark(OUTPUT, p.start)}{{ ${TEXT_FN}((${p.body}), ${JSON.stringify(p.body.trim())}) }}`;
-    } else out += `{%${p.body}%}`;
+    } else out += `{%${testAsMacro(p.body)}%}`;
     out += keepLines(/\s*$/.exec(raw)![0]);
   }
   return out;
+}
+
+/**
+ * dbt's generic tests are macros named `test_<name>` (how dbt itself defines them): `{% test positive(model) %}` …
+ * `{% endtest %}` is read as `{% macro test_positive(model) %}` … `{% endmacro %}`.
+ *
+ * @example testAsMacro(' test positive(model, column_name) ') // ' macro test_positive(model, column_name) '
+ */
+function testAsMacro(body: string): string {
+  return body.replace(/^(\s*)test(\s+)(?=[A-Za-z_])/, '$1macro$2test_').replace(/^(\s*)endtest\b/, '$1endmacro');
 }
 
 /** nunjucks' error as where it happened: the template (model or macro file) and its line, counted from 1. */
@@ -330,10 +345,16 @@ const lineOfOffset = (text: string, offset: number) => text.slice(0, offset).spl
  * `is_incremental()`. It remembers where each piece came from, so that an error DuckDB reports at a position of the
  * rendered SQL can be shown in the model file. A template it cannot render is a {@link TemplateError} at its place
  * (or a {@link MacroFileError} in a macro file); an error of the scope's functions is placed at the calling line.
+ * `names` are variables of the template's own (a generic test's `model`).
  *
  * @example renderTemplate("SELECT {% for c in ['a', 'b'] %}{{ c }}{{ ', ' if not loop.last }}{% endfor %}", scope).text // 'SELECT a, b'
  */
-export function renderTemplate(sql: string, scope: RenderScope, macros: readonly MacroFile[] = NO_MACROS): Rendered {
+export function renderTemplate(
+  sql: string,
+  scope: RenderScope,
+  macros: readonly MacroFile[] = NO_MACROS,
+  names: Record<string, unknown> = {},
+): Rendered {
   const { env, compiled } = environmentOf(macros);
   const source = nunjucksSource(sql, templatePieces(sql), true);
   const previous = active;
@@ -347,7 +368,7 @@ export function renderTemplate(sql: string, scope: RenderScope, macros: readonly
       if (compiled.size > 1000) compiled.clear();
       compiled.set(source, t);
     }
-    out = t.render({});
+    out = t.render(names);
   } catch (err) {
     throw placed(err, sql, rendering.failure);
   } finally {

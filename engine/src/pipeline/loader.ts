@@ -18,7 +18,7 @@ import { compileWithSourceMap, REF_RE, templateReads, type RunVars } from './com
 import { sqlFileSettings } from './config-call.ts';
 import { TemplateError } from './template.ts';
 import type { MacroFile } from './jinja.ts';
-import { loadMacros } from './macros.ts';
+import { genericTestNames, loadMacros } from './macros.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
@@ -232,6 +232,7 @@ function renderedReads(sql: string, id: string, macros: readonly MacroFile[], fi
 export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
   const settings = projectSettings(o.settings);
   const macros = loadMacros(dir, pipelinesDir);
+  const genericTests = genericTestNames(macros);
   // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
   const layers = LAYERS.flatMap((layer) => {
     const folder = path.join(pipelinesDir, layer);
@@ -257,7 +258,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     // A layer's property files first: they add to the SQL models read after them.
     const propertyFiles = files.flatMap((f) => {
       if (f.ext !== '.yml' && f.ext !== '.yaml') return [];
-      const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, docs);
+      const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, docs, genericTests);
       return read ? [read] : [];
     });
     const described = layerProperties(propertyFiles);

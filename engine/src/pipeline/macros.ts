@@ -25,6 +25,17 @@ export function loadMacros(dir: string, pipelinesDir: string): MacroFile[] {
 }
 
 const MACRO_DEF = /\{%-?\s*macro\s+([A-Za-z_]\w*)/g;
+const TEST_DEF = /\{%-?\s*test\s+([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * The names of the project's generic tests: dbt's `{% test name(model, column_name) %} … {% endtest %}` blocks in
+ * macro files, which property files list as tests like `unique`.
+ *
+ * @example genericTestNames([{ file: 'macros/t.sql', text: '{% test positive(model, column_name) %}…' }]) // Set { 'positive' }
+ */
+export function genericTestNames(macros: readonly MacroFile[]): Set<string> {
+  return new Set(macros.flatMap((m) => [...m.text.matchAll(TEST_DEF)].map((d) => d[1]!)));
+}
 const calls = (text: string, name: string) => new RegExp(`\\b${name}\\s*\\(`).test(text);
 
 /**

@@ -15,6 +15,8 @@ export type DataTest = (
   | { kind: 'accepted_values'; column: string; values: (string | number | boolean)[]; where?: string }
   | { kind: 'relationships'; column: string; to: string; field: string; where?: string }
   | { kind: 'sql'; name: string; sql: string }
+  /** A test of the project's own: dbt's `{% test name(model, column_name, …) %}` block in `macros/`, given `args`. */
+  | { kind: 'generic'; name: string; column?: string; args: Record<string, unknown>; where?: string }
 ) & { severity?: 'warn' };
 
 export interface SourceConfig {

@@ -137,7 +137,7 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     invalidAt(
       () => read(model('    data_tests:\n      - dbt_utils.expression_is_true: { expression: "a > 0" }\n')),
       4,
-      /unknown test dbt_utils\.expression_is_true \(supported: unique, not_null, accepted_values, relationships\)/,
+      /unknown test dbt_utils\.expression_is_true \(supported: unique, not_null, accepted_values, relationships;/,
     );
     invalidAt(() => read(model('    data_tests: [unique]\n')), 2, /unique: a model-level test needs column_name/);
     invalidAt(
@@ -323,5 +323,47 @@ describe('engine: a project with property files', () => {
     invalidAt(() => loadProject(folder.dir), 3, /silver has no model orderz/);
     write('silver/schema.yml', 'models:\n  - name: orders\n    config: { enabled: false }\n');
     assert.deepEqual([...loadProject(folder.dir).models.keys()], ['bronze.orders']);
+  });
+
+  it("reads the project's own generic tests: any argument, a table argument as its id, where and severity", () => {
+    const own = new Set(['positive', 'covered_by']);
+    const file = readPropertyFile(
+      `version: 2
+models:
+  - name: orders
+    data_tests:
+      - positive: { column_name: qty, config: { where: "qty IS NOT NULL" } }
+    columns:
+      - name: customer_id
+        data_tests:
+          - covered_by: { to: "ref('customers')", field: id, limit: 3, severity: warn }
+`,
+      FILE,
+      'silver',
+      undefined,
+      own,
+    )!;
+    const tests = layerProperties([file]).get('orders')!.tests;
+    assert.deepEqual(tests, [
+      { kind: 'generic', name: 'positive', column: 'qty', args: {}, where: 'qty IS NOT NULL' },
+      {
+        kind: 'generic',
+        name: 'covered_by',
+        column: 'customer_id',
+        args: { to: "ref('silver.customers')", field: 'id' },
+        severity: 'warn',
+      },
+    ]);
+    const bad = (test: string) =>
+      readPropertyFile(
+        `version: 2\nmodels:\n  - name: orders\n    data_tests:\n      - ${test}\n`,
+        FILE,
+        'silver',
+        undefined,
+        own,
+      );
+    invalidAt(() => bad('covered_by: { to: "ref(\'a b\')" }'), 5, /covered_by: to: ref\('a b'\) does not name a table/);
+    invalidAt(() => bad('positive: { config: { warn_if: ">1" } }'), 5, /positive: warn_if: ">1" is not supported/);
+    invalidAt(() => bad('negative'), 3, /unknown test negative .*the project's: positive, covered_by/);
   });
 });

@@ -64,6 +64,7 @@ export function readPropertyFile(
   file: string,
   layer: Layer,
   docs?: Map<string, DocBlock>,
+  genericTests?: ReadonlySet<string>,
 ): PropertyFile | undefined {
   const lines = new WeakMap<object, number>();
   const open: number[] = [];
@@ -102,7 +103,7 @@ export function readPropertyFile(
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
-  const ctx: PropertyContext = { file, layer, lineOf, fail, docs };
+  const ctx: PropertyContext = { file, layer, lineOf, fail, docs, genericTests };
   return {
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),

@@ -8,6 +8,8 @@ export interface PropertyContext {
   layer: Layer;
   /** dbt's docs blocks of the project, for `{{ doc('…') }}` in descriptions. */
   docs?: Map<string, DocBlock>;
+  /** The project's generic tests (dbt's `{% test name(model, column_name) %}` blocks in `macros/`), by name. */
+  genericTests?: ReadonlySet<string>;
   lineOf(v: unknown, fallback: number): number;
   fail(line: number, why: string): never;
 }
@@ -70,8 +72,15 @@ function parseTest(
   if (kind === undefined) {
     return ctx.fail(line, `${where}: a data test is a name or a mapping of one test name to its settings`);
   }
+  if (ctx.genericTests?.has(kind) && !(TEST_KINDS as readonly string[]).includes(kind)) {
+    return parseGenericTest(kind, spec, column, where, line, ctx);
+  }
   if (!(TEST_KINDS as readonly string[]).includes(kind)) {
-    return ctx.fail(line, `${where}: unknown test ${kind} (supported: ${TEST_KINDS.join(', ')})`);
+    const own = ctx.genericTests?.size ? `, or the project's: ${[...ctx.genericTests].join(', ')}` : '';
+    return ctx.fail(
+      line,
+      `${where}: unknown test ${kind} (supported: ${TEST_KINDS.join(', ')}${own}; a test of your own is a {% test ${kind}(model, column_name) %} block in macros/)`,
+    );
   }
   const k = kind as (typeof TEST_KINDS)[number];
   if (spec !== undefined && spec !== null && !isRaw(spec))
@@ -130,6 +139,56 @@ function parseTest(
       return { kind: k, column: col, to, field, ...filter };
     }
   }
+}
+
+/**
+ * A test of the project's own (a `{% test name(model, column_name, …) %}` block): its arguments, in either of dbt's
+ * shapes, are passed to the block; `where` and `severity` are read as for the built-in tests.
+ */
+function parseGenericTest(
+  name: string,
+  spec: unknown,
+  column: string | undefined,
+  where: string,
+  line: number,
+  ctx: PropertyContext,
+): DataTest | undefined {
+  const named = `${where}: ${name}`;
+  if (spec !== undefined && spec !== null && !isRaw(spec)) ctx.fail(line, `${named}'s settings must be a mapping`);
+  const s: Raw = { ...((spec as Raw | undefined) ?? {}) };
+  if ((s.arguments !== undefined && !isRaw(s.arguments)) || (s.config !== undefined && !isRaw(s.config))) {
+    ctx.fail(line, `${named}'s arguments and config must be mappings`);
+  }
+  const args: Raw = { ...((s.arguments as Raw | undefined) ?? {}) };
+  const config: Raw = { ...((s.config as Raw | undefined) ?? {}) };
+  for (const [key, value] of Object.entries(s)) {
+    if (key === 'arguments' || key === 'config') continue;
+    if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
+    else args[key] ??= value;
+  }
+  for (const [key, value] of Object.entries(config)) {
+    if (TEST_CONFIG.includes(key) || key === 'severity') continue;
+    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing row fails the test)`);
+  }
+  if (config.enabled === false) return undefined;
+  const { column_name: columnName, ...rest } = args;
+  // A table argument (`to: ref('customers')`) names its table as a relationships test's `to` does.
+  for (const [key, value] of Object.entries(rest)) {
+    if (typeof value !== 'string' || !/^\s*(ref|source)\(/.test(value)) continue;
+    const table = tableOf(value, ctx.layer);
+    if (!table) ctx.fail(line, `${named}: ${key}: ${value} does not name a table`);
+    rest[key] = `ref('${table}')`;
+  }
+  const col =
+    columnName === undefined && column === undefined ? undefined : columnOf(columnName, column, named, line, ctx);
+  return {
+    kind: 'generic',
+    name,
+    ...(col === undefined ? {} : { column: col }),
+    args: rest,
+    ...(config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! }),
+    ...severityOf(config.severity, ctx.file, line),
+  };
 }
 
 /** The tested column: the column the test is listed under, or a model-level test's `column_name`. */

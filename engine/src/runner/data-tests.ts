@@ -1,7 +1,8 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { compileSql } from '../pipeline/loader.ts';
-import type { RunVars } from '../pipeline/compile.ts';
+import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
+import { Relation, yamlDateText, type MacroFile } from '../pipeline/jinja.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { sqlName } from './tables.ts';
 
@@ -28,11 +29,49 @@ export function testName(t: DataTest): string {
       return `${t.kind}(${t.column})`;
     case 'sql':
       return `sql:${t.name}`;
+    case 'generic':
+      return t.column === undefined ? t.name : `${t.name}(${t.column})`;
   }
 }
 
+/**
+ * A generic test's argument as Jinja source: YAML's values as literals, and a text that is a `ref(…)` or
+ * `source(…)` call as that call (dbt renders such arguments: `to: ref('customers')`).
+ *
+ * @example jinjaArgument("ref('silver.customers')") // "ref('silver.customers')"
+ */
+export function jinjaArgument(v: unknown): string {
+  if (typeof v === 'string') return /^\s*(ref|source)\(.*\)\s*$/s.test(v) ? v.trim() : JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined) return 'none';
+  if (v instanceof Date) return JSON.stringify(yamlDateText(v));
+  if (Array.isArray(v)) return `[${v.map(jinjaArgument).join(', ')}]`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${JSON.stringify(k)}: ${jinjaArgument(x)}`)
+    .join(', ')}}`;
+}
+
+/** A generic test's SELECT: its block called as dbt calls it, `model` the tested table (under `where`, its rows that hold). */
+function genericTestSql(
+  model: Model,
+  t: Extract<DataTest, { kind: 'generic' }>,
+  vars: RunVars | undefined,
+  macros: readonly MacroFile[] | undefined,
+): string {
+  const args = [
+    'model=__rat_model',
+    ...(t.column === undefined ? [] : [`column_name=${JSON.stringify(t.column)}`]),
+    ...Object.entries(t.args).map(([k, v]) => `${k}=${jinjaArgument(v)}`),
+  ];
+  return compileWithSourceMap(`{{ test_${t.name}(${args.join(', ')}) }}`, model.id, {
+    vars,
+    macros,
+    names: { __rat_model: new Relation(model.id, t.where) },
+  }).sql;
+}
+
 /** The SELECT whose rows are a test's failures. */
-export function testSql(model: Model, t: DataTest, vars?: RunVars): string {
+export function testSql(model: Model, t: DataTest, vars?: RunVars, macros?: readonly MacroFile[]): string {
   const self = sqlName(model.id);
   const where = 'where' in t && t.where ? ` AND (${t.where})` : '';
   const whereOnly = 'where' in t && t.where ? ` WHERE ${t.where}` : '';
@@ -53,6 +92,8 @@ export function testSql(model: Model, t: DataTest, vars?: RunVars): string {
       )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`;
     case 'sql':
       return compileSql(t.sql, model.id, vars);
+    case 'generic':
+      return genericTestSql(model, t, vars, macros);
   }
 }
 
@@ -62,11 +103,16 @@ const warn = (t: DataTest): Pick<TestOutcome, 'severity'> => (t.severity ? { sev
 export const failsRun = (t: TestOutcome): boolean => !t.passed && t.severity !== 'warn';
 
 /** Runs a model's data tests against the current views; never throws for a failing test. */
-export async function runTests(sql: SqlRunner, model: Model, vars?: RunVars): Promise<TestOutcome[]> {
+export async function runTests(
+  sql: SqlRunner,
+  model: Model,
+  vars?: RunVars,
+  macros?: readonly MacroFile[],
+): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
   for (const t of model.config.tests) {
-    const q = testSql(model, t, vars);
     try {
+      const q = testSql(model, t, vars, macros);
       const [{ n }] = await sql.query(`SELECT count(*) AS n FROM (${q})`);
       const failing = Number(n);
       const sample = failing ? await sql.query(`SELECT * FROM (${q}) LIMIT 5`) : [];

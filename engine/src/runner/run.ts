@@ -210,7 +210,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });
       for (const m of plan.steps) {
         for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m, o.vars)) {
+        for (const t of await runTests(sql, m, o.vars, o.project.macros)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
         }
@@ -261,7 +261,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       for (const m of plan.steps) {
         // Models built in another DuckDB (--threads) are made visible to this one first.
         for (const id of threads > 1 ? [m.id, ...testTargets(m)] : testTargets(m)) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m, o.vars)) {
+        for (const t of await runTests(sql, m, o.vars, o.project.macros)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
         }
@@ -317,5 +317,12 @@ class StepFailure extends Error {
 }
 
 function testTargets(m: Model): string[] {
-  return m.config.tests.flatMap((t) => (t.kind === 'relationships' ? [t.to] : []));
+  return m.config.tests
+    .flatMap((t) => {
+      if (t.kind === 'relationships') return [t.to];
+      if (t.kind !== 'generic') return [];
+      // Table arguments are `ref('<id>')` once read (see parseGenericTest).
+      return Object.values(t.args).flatMap((v) => (typeof v === 'string' ? [/^ref\('([^']+)'\)$/.exec(v)?.[1]] : []));
+    })
+    .filter((id): id is string => id !== undefined);
 }
