@@ -19,6 +19,7 @@ import { sqlFileSettings } from './config-call.ts';
 import { TemplateError } from './template.ts';
 import type { MacroFile } from './jinja.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
+import { loadSeeds } from './seeds.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
@@ -224,7 +225,8 @@ function renderedReads(sql: string, id: string, macros: readonly MacroFile[], fi
 
 /**
  * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
- * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models.
+ * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models;
+ * beside the layers, dbt's `macros/` (see `loadMacros`) and `seeds/` (see `loadSeeds`).
  * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own.
  *
  * @example const project = loadProject('examples/shop')
@@ -280,6 +282,20 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     const sqlFiles = new Set(files.filter((f) => f.ext === '.sql').map((f) => f.name));
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
+  }
+  for (const seed of loadSeeds(dir, pipelinesDir)) {
+    const other = models.get(seed.id);
+    if (other) {
+      throw new PipelineError(
+        'PIPELINE_INVALID',
+        `${seed.file}:1: ${seed.id} is defined twice (also by ${other.file})`,
+        {
+          file: seed.file,
+          line: 1,
+        },
+      );
+    }
+    models.set(seed.id, seed);
   }
   resolveShortRefs(models);
   return { dir, pipelinesDir, models, external: collectExternal(sources, models), macros };
