@@ -197,4 +197,16 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     );
     rmSync(path.join(p.dir, 'silver/schema.yml'));
   });
+
+  it("renders dbt's target.name as the branch the run merges into", async () => {
+    p.write(
+      'gold/where_built.sql',
+      "SELECT '{{ target.name }}' AS branch, '{{ this.schema }}.{{ this.name }}' AS me\n",
+    );
+    const r = await p.rat('run', 'gold.where_built', '--branch', 'target-b');
+    assert.equal(r.code, 0, r.out);
+    const [row] = await queryBranch(p.server, 'target-b', 'SELECT * FROM gold.where_built');
+    assert.deepEqual([row!.branch, row!.me], ['target-b', 'gold.where_built']);
+    rmSync(path.join(p.dir, 'gold/where_built.sql'));
+  });
 });

@@ -64,6 +64,8 @@ export interface CompileContext {
   knownRefs?: ReadonlySet<string>;
   /** Variables of the template's own (a generic test's `model`). */
   names?: Record<string, unknown>;
+  /** The branch the run merges into: dbt's `target.name`. */
+  target?: string;
 }
 
 /** The table id a `ref(…)` / `source(…)` call names: `layer.name`, or a name alone as dbt writes it. */
@@ -91,6 +93,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
     {
       self,
       incremental: ctx.incremental ?? false,
+      target: ctx.target,
       ref(args) {
         const id = refId(args, ctx.refIds);
         if (ctx.knownRefs && id !== self && !ctx.knownRefs.has(id)) {

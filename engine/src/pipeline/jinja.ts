@@ -1,9 +1,11 @@
 import nunjucks from 'nunjucks';
 import { EngineError } from '../errors/engine-error.ts';
 import { templatePieces, TemplateError, type TemplatePiece } from './template.ts';
+import { installStringMethods } from './jinja-strings.ts';
 
-// Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append() …
+// Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
+installStringMethods();
 
 /** A file of the project's `macros/` folder: dbt's macros, callable by name from every model's SQL. */
 export interface MacroFile {
@@ -63,6 +65,8 @@ export interface RenderScope {
   self: string;
   /** dbt's `is_incremental()`. */
   incremental: boolean;
+  /** dbt's `target.name`: the branch the run merges into; empty where there is none (the load, unit tests). */
+  target?: string;
   /** The table id `ref(…)` / `source(…)` names, from the call's arguments; may throw an {@link UnplacedError}. */
   ref(args: string[]): string;
   /** `var(name)`'s value; `fallback` holds the default when the call gives one; may throw an {@link UnplacedError}. */
@@ -114,7 +118,7 @@ const MARK_RE = /([\uE000\uE002])(\d+)\uE001/g;
 const TEXT_FN = '__rat_text';
 /** The name nunjucks gives a model's template (macro files go by their paths, `macros/…`). */
 const MODEL_PATH = '<model>';
-const BUILTINS = ['ref', 'source', 'var', 'config', 'is_incremental', 'this', 'execute', TEXT_FN];
+const BUILTINS = ['ref', 'source', 'var', 'config', 'is_incremental', 'this', 'execute', 'env_var', 'target', TEXT_FN];
 
 /** The rendering under way: template functions are called synchronously inside it. */
 let active: { scope: RenderScope; readsSelf: boolean; failure?: UnplacedError } | undefined;
@@ -166,20 +170,24 @@ function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boolean): 
     out += keepLines(/^\s*/.exec(raw)![0]);
     if (p.kind === 'expression') {
       out += `${mark(OUTPUT, p.start)}{{ ${TEXT_FN}((${p.body}), ${JSON.stringify(p.body.trim())}) }}`;
-    } else out += `{%${testAsMacro(p.body)}%}`;
+    } else out += `{%${dbtStatement(p.body)}%}`;
     out += keepLines(/\s*$/.exec(raw)![0]);
   }
   return out;
 }
 
 /**
- * dbt's generic tests are macros named `test_<name>` (how dbt itself defines them): `{% test positive(model) %}` …
- * `{% endtest %}` is read as `{% macro test_positive(model) %}` … `{% endmacro %}`.
+ * The statements dbt adds to Jinja, as nunjucks statements: a generic test is a macro named `test_<name>` (how dbt
+ * itself defines them: `{% test positive(model) %}` … `{% endtest %}`), and `{% do x.append(1) %}` (Jinja's `do`
+ * extension, which dbt enables) evaluates its expression for its effect.
  *
- * @example testAsMacro(' test positive(model, column_name) ') // ' macro test_positive(model, column_name) '
+ * @example dbtStatement(' test positive(model, column_name) ') // ' macro test_positive(model, column_name) '
  */
-function testAsMacro(body: string): string {
-  return body.replace(/^(\s*)test(\s+)(?=[A-Za-z_])/, '$1macro$2test_').replace(/^(\s*)endtest\b/, '$1endmacro');
+function dbtStatement(body: string): string {
+  return body
+    .replace(/^(\s*)test(\s+)(?=[A-Za-z_])/, '$1macro$2test_')
+    .replace(/^(\s*)endtest\b/, '$1endmacro')
+    .replace(/^(\s*)do\s+([\s\S]*)$/, '$1set __rat_done = ($2)');
 }
 
 /** nunjucks' error as where it happened: the template (model or macro file) and its line, counted from 1. */
@@ -288,6 +296,19 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
   env.addGlobal('config', () => '');
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
   env.addGlobal('execute', true);
+  // dbt's env_var(): the variable of the rat process, else the default given, else an error at the calling line.
+  env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) =>
+    guarded(() => {
+      const value = process.env[String(name)];
+      if (value !== undefined) return value;
+      const fallback = positional(rest);
+      if (fallback.length) return fallback[0];
+      throw new UnplacedError(
+        (offset) =>
+          new TemplateError(`env_var('${String(name)}') is not set in the environment and has no default`, offset),
+      );
+    }),
+  );
   env.addGlobal(TEXT_FN, (value: unknown, body: string) =>
     guarded(() => {
       if (value === undefined) {
@@ -299,6 +320,14 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
       return valueText(value);
     }),
   );
+  // dbt's `target`: where the run writes. Its name is the branch (the environment, as dbt's dev and prod targets).
+  Object.defineProperty((env as unknown as NunjucksInternals).globals, 'target', {
+    enumerable: true,
+    get() {
+      const { scope } = inRendering();
+      return { name: scope.target ?? '', type: 'duckdb', schema: new Relation(scope.self).schema };
+    },
+  });
   // `this` is read, not called: a property of the globals, so that reading it is seen (`readsSelf`).
   Object.defineProperty((env as unknown as NunjucksInternals).globals, 'this', {
     enumerable: true,

@@ -86,6 +86,25 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, 
     );
   });
 
+  it("gives dbt's target (the run's branch), env_var() and {% do %}", () => {
+    process.env.RAT_TEST_REGION = 'eu';
+    try {
+      const sql =
+        "{% set cols = [] %}{% do cols.append('a') %}{{ cols | join(',') }} {{ target.name }} {{ target.type }} {{ target.schema }} {{ env_var('RAT_TEST_REGION') }} {{ env_var('RAT_TEST_NONE', 'x') }}{% if target.name == 'main' %} LIMIT 1{% endif %}";
+      assert.equal(compileWithSourceMap(sql, 'gold.t', { target: 'main' }).sql, 'a main duckdb gold eu x LIMIT 1');
+      assert.equal(compileWithSourceMap(sql, 'gold.t').sql, 'a  duckdb gold eu x');
+      assert.throws(
+        () => compileWithSourceMap("SELECT 1\nWHERE '{{ env_var('RAT_TEST_NONE') }}'", 't'),
+        (err: unknown) =>
+          err instanceof TemplateError &&
+          err.data.offset === 9 &&
+          /env_var\('RAT_TEST_NONE'\) is not set/.test(err.message),
+      );
+    } finally {
+      delete process.env.RAT_TEST_REGION;
+    }
+  });
+
   it('says where a template fails: the model line, or the macro file line', () => {
     const placeOf = (sql: string, macros?: MacroFile[]) => {
       try {

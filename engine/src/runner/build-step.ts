@@ -48,6 +48,8 @@ export async function buildStep(
     ref: string;
     fullRefresh?: FullRefresh;
     vars?: RunVars;
+    /** The branch the run merges into: dbt's `target.name` in the model's SQL. */
+    target?: string;
   },
 ): Promise<StepReport> {
   const t0 = Date.now();
@@ -102,8 +104,8 @@ export async function buildStep(
   const refresh = refreshesModel(m, ctx.fullRefresh);
   // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
   const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
-  await defineEphemerals(sql, project, m, ctx.vars);
-  const compiled = compileModel(m, { vars: ctx.vars, incremental, macros: project.macros });
+  await defineEphemerals(sql, project, m, ctx);
+  const compiled = compileModel(m, { vars: ctx.vars, incremental, macros: project.macros, target: ctx.target });
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   };
@@ -142,9 +144,14 @@ export async function buildStep(
  * The ephemeral models `m` reads, defined as views of the runner under their names, after the tables they read (so
  * the model's compiled SELECT runs as written). An error in one's SQL points at its own file.
  */
-async function defineEphemerals(sql: SqlRunner, project: Project, m: Model, vars: RunVars | undefined): Promise<void> {
+async function defineEphemerals(
+  sql: SqlRunner,
+  project: Project,
+  m: Model,
+  { vars, target }: { vars?: RunVars; target?: string },
+): Promise<void> {
   for (const e of ephemeralsOf(project, m)) {
-    const compiled = compileModel(e, { vars, macros: project.macros });
+    const compiled = compileModel(e, { vars, macros: project.macros, target });
     const { namespace, name } = tableIdent(e.id);
     await defineView(sql, namespace, name, compiled.sql).catch((err: unknown) => {
       throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));

@@ -238,6 +238,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
             ref: runBranch,
             fullRefresh: o.fullRefresh,
             vars: o.vars,
+            target: branch,
           });
           built.set(m.id, s);
           emit({ type: 'step-end', ...s });
