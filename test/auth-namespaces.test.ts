@@ -196,6 +196,29 @@ describe('auth: namespace-restricted roles', function () {
     assert.ok(full.get('main')?.commitMetaOfHEAD.message);
   });
 
+  it("the web UI's table reads keep to the namespaces (preview, row diff); lineage shows only readable tables", async () => {
+    assert.equal((await as('analyst', 'GET', api('/rat/preview?ref=main&key=sales.orders'))).status, 200);
+    assert.equal((await as('eu', 'GET', api('/rat/preview?ref=main&key=sales.eu.returns'))).status, 200);
+    forbidden(await as('analyst', 'GET', api('/rat/preview?ref=main&key=hr.salaries')), 'preview of hr');
+    forbidden(await as('eu', 'GET', api('/rat/preview?ref=main&key=sales.orders')), 'preview of sales by eu');
+    assert.equal((await as('analyst', 'GET', api('/rat/row-diff?from=main&to=dev&key=sales.orders'))).status, 200);
+    forbidden(await as('analyst', 'GET', api('/rat/row-diff?from=main&to=dev&key=hr.salaries')), 'row diff of hr');
+    // eu reads nothing on dev: a diff against it is refused, whichever table.
+    forbidden(await as('eu', 'GET', api('/rat/row-diff?from=main&to=dev&key=sales.eu.returns')), 'diff with dev');
+    const lineage = async (who: string, ref: string) => {
+      const r = await as(who, 'GET', api(`/rat/lineage?ref=${ref}`));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body as { tables: unknown[]; withheld: number };
+    };
+    // main holds sales.orders, sales.eu.returns, hr.salaries and staging.tmp: the analyst reads the first two.
+    const analyst = await lineage('analyst', 'main');
+    assert.equal(analyst.withheld, 2);
+    assert.doesNotMatch(JSON.stringify(analyst), /hr|staging/);
+    assert.equal((await lineage('eu', 'main')).withheld, 3);
+    assert.equal((await lineage('ops', 'main')).withheld, 0);
+    forbidden(await as('eu', 'GET', api('/rat/lineage?ref=dev')), 'lineage of dev by eu');
+  });
+
   it('refuses writes outside the writable namespaces, on Iceberg and on /api/v2', async () => {
     icebergForbidden(
       await as('loader', 'POST', ice('/namespaces/hr/tables'), { name: 'x', schema }),

@@ -41,6 +41,11 @@ export interface Lineage {
   truncated: boolean;
   /** Keys of tables whose metadata could not be read (moved or deleted behind the catalog): provenance unknown. */
   unreadable: string[];
+  /**
+   * Tables left out because the caller may read only some namespaces of the reference: the answer names none of
+   * them (in no table's inputs either).
+   */
+  withheld: number;
 }
 
 /**

@@ -12,7 +12,7 @@ export function LineagePage({ refName }: { refName: string }) {
   const lin = useAsync(() => lineage(refName), [refName]);
   if (lin.error) return <ErrorBox error={lin.error} />;
   if (!lin.data) return <Loading what="lineage" />;
-  const { tables, truncated, hash, unreadable } = lin.data;
+  const { tables, truncated, hash, unreadable, withheld } = lin.data;
   return (
     <section>
       <h1>Lineage on {refName}</h1>
@@ -24,6 +24,12 @@ export function LineagePage({ refName }: { refName: string }) {
       {truncated && (
         <p className="notice lineage-truncated" role="status">
           {refName} holds more tables than the server reads for one answer: the tables past that limit are left out.
+        </p>
+      )}
+      {withheld > 0 && (
+        <p className="notice lineage-withheld" role="status">
+          {withheld} table{withheld === 1 ? ' is' : 's are'} left out: your access covers some namespaces of {refName}{' '}
+          only.
         </p>
       )}
       {unreadable.length > 0 && (

@@ -35,6 +35,24 @@ function contentType(content: unknown): ContentType | undefined {
 }
 
 /**
+ * A web UI read of one table (`/rat/preview`, `/rat/row-diff`, `key=sales.orders`): of the namespace that holds it,
+ * so a namespace-restricted reader previews and diffs its own tables. A key that does not parse (or none) leaves
+ * the read reference-wide (its handler answers 400).
+ *
+ * @example tableScope({ kind: 'read', ref: 'main' }, 'sales.orders') // { kind: 'read', ref: 'main', ns: { in: ['sales'] } }
+ */
+export function tableScope(read: Action, key: unknown): Action {
+  if (typeof key !== 'string' || key.length === 0 || read.kind !== 'read') return read;
+  let elements: string[];
+  try {
+    elements = parseContentKey(key).elements;
+  } catch {
+    return read;
+  }
+  return elements.length < 2 ? read : { ...read, ns: { in: keyNamespaces(elements, 'ICEBERG_TABLE')[0]! } };
+}
+
+/**
  * Reading one key's content (`GET /trees/{ref}/contents/{key}`): a first check on the key alone, that the caller may
  * read its parent namespace or something below it (the key may be a table there or a namespace itself). The handler
  * decides on the content's actual type once read, and answers a key it may not read as missing. A key that does not

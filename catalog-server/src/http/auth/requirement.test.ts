@@ -198,12 +198,20 @@ describe('what a request needs', () => {
       req('GET', '/api/v2/rat/compare', {}, { from: 'dev', to: 'main' }),
       acts(['read', 'dev'], ['read', 'main']),
     );
-    assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }), acts(['read', 'dev']));
-    assert.deepEqual(req('GET', '/api/v2/rat/lineage', {}, { ref: 'dev' }), acts(['read', 'dev']));
+    // One table's rows: its namespace on each reference; a key that does not parse stays reference-wide (400 later).
+    const inA: Scope = { in: ['a'] };
     assert.deepEqual(
-      req('GET', '/api/v2/rat/row-diff', {}, { from: 'main', to: 'dev', key: 'a.b' }),
-      acts(['read', 'main'], ['read', 'dev']),
+      req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'a.b' }),
+      acts(['read', 'dev', undefined, inA]),
     );
+    assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev', key: 'b' }), acts(['read', 'dev']));
+    assert.deepEqual(req('GET', '/api/v2/rat/preview', {}, { ref: 'dev' }), acts(['read', 'dev']));
+    assert.deepEqual(
+      req('GET', '/api/v2/rat/row-diff', {}, { from: 'main', to: `dev@${H}`, key: 'x.y.t' }),
+      acts(['read', 'main', undefined, { in: ['x', 'y'] }], ['read', 'dev', H, { in: ['x', 'y'] }]),
+    );
+    // The lineage: a listing its handler keeps to the readable namespaces.
+    assert.deepEqual(req('GET', '/api/v2/rat/lineage', {}, { ref: 'dev' }), acts(['read', 'dev', undefined, ANY]));
     assert.deepEqual(req('POST', '/api/v2/rat/gc'), acts(['manage', null]));
     // Releases decide what GC may delete: listing and taking one back are an administrator's, like GC.
     assert.deepEqual(req('GET', '/api/v2/rat/released-tables'), acts(['manage', null]));

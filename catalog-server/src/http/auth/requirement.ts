@@ -4,7 +4,7 @@ import { normalizeTreesPath } from '../management/router.ts';
 import { signPrivilegeOf } from '../../service/signing/s3-scope.ts';
 import { icebergNamespaces } from './iceberg-namespaces.ts';
 import { choosesLocation, operationsChooseLocation } from './location-choice.ts';
-import { commitScopes, contentsScope } from './management-namespaces.ts';
+import { commitScopes, contentsScope, tableScope } from './management-namespaces.ts';
 
 /** What a request needs before its handler runs. */
 export type Requirement =
@@ -172,10 +172,14 @@ function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: 
     vs.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (str(v) ? readOf(str(v)!) : read(null)));
   if (lower === '/rat/graph' && m === 'GET') return of(...specs(r.query['ref']));
   if (lower === '/rat/compare' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
-  if (lower === '/rat/preview' && m === 'GET') return of(...specs(r.query['ref']));
-  if (lower === '/rat/row-diff' && m === 'GET') return of(...specs(r.query['from'], r.query['to']));
-  // Reads every table's metadata on the reference: reference-wide, as the preview.
-  if (lower === '/rat/lineage' && m === 'GET') return of(...specs(r.query['ref']));
+  // One table's rows: a read of its namespace on each reference named.
+  const ofTable = (...actions: Action[]) => of(...actions.map((a) => tableScope(a, r.query['key'])));
+  if (lower === '/rat/preview' && m === 'GET') return ofTable(...specs(r.query['ref']));
+  if (lower === '/rat/row-diff' && m === 'GET') return ofTable(...specs(r.query['from'], r.query['to']));
+  // Every table's provenance: a listing the service keeps to the namespaces the caller may read.
+  if (lower === '/rat/lineage' && m === 'GET') {
+    return of(...specs(r.query['ref']).map((a) => (a.kind === 'read' ? { ...a, ns: { under: [] } } : a)));
+  }
   if (lower === '/git/links' || lower.startsWith('/git/links/')) {
     // Reads name no reference up front: the service leaves out the links whose data commit the caller may not read.
     if (READS.has(m)) return { kind: 'authenticated' };

@@ -14,6 +14,8 @@ import { diffTableRows } from '../../service/preview/table-row-diff.ts';
 import { tableLineage } from '../../service/lineage/table-lineage.ts';
 import { commitMetaJson } from '../management/serialize.ts';
 import { parseContentKey } from '../../service/management/content-key.ts';
+import { accessOf } from '../auth/access.ts';
+import { icebergRefName } from '../auth/requirement.ts';
 
 const many = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1)));
 const maxRecords = z.coerce.number().int().min(1).max(1000).optional();
@@ -95,10 +97,13 @@ export function uiSupportRouter(ctx: AppContext): Router {
     res.json(await diffTableRows(ctx, q.from, q.to, parseContentKey(q.key), opts));
   });
 
-  /** `GET /rat/lineage?ref=main` — which models wrote the reference's tables, what they read, what reads them. */
+  /**
+   * `GET /rat/lineage?ref=main` — which models wrote the reference's tables, what they read, what reads them; to a
+   * namespace-restricted reader, of the tables it may read.
+   */
   router.get('/lineage', async (req, res) => {
     const q = lineageQuery.parse(req.query);
-    res.json(await tableLineage(ctx, q.ref));
+    res.json(await tableLineage(ctx, q.ref, accessOf(req).readableNamespaces(icebergRefName(q.ref))));
   });
 
   return router;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lineageGraph, type TableRecord } from './lineage-graph.ts';
+import { lineageGraph, visibleLineage, type TableRecord } from './lineage-graph.ts';
 
 const table = (key: string, summary?: Record<string, string>, id = '1'): TableRecord => ({
   key,
@@ -65,5 +65,31 @@ describe('lineage graph', () => {
   it('does not list a table as its own input (an incremental model reading {{ this }})', () => {
     const [n] = lineageGraph([table('silver.a', model('silver.a', 'silver.a'))]);
     assert.deepEqual([n!.inputs, n!.readBy, n!.otherInputs], [[], [], []]);
+  });
+
+  it('shows a namespace-restricted reader its tables only, naming no other table in their edges', () => {
+    const records = [
+      table('gold.revenue', model('gold.revenue', 'silver.orders,hr.rates')),
+      table('silver.orders', model('silver.orders', 'bronze.orders')),
+      table('bronze.orders', model('bronze.orders', 'landing/orders/*.csv')),
+      table('hr.rates'),
+      table('hr.salaries'),
+    ];
+    const all = lineageGraph(records);
+    const seen = visibleLineage(all, (ns) => ns[0] === 'gold' || ns[0] === 'bronze', records);
+    assert.deepEqual(
+      seen.nodes.map((n) => [n.key, n.inputs, n.otherInputs, n.readBy]),
+      [
+        ['bronze.orders', [], ['landing/orders/*.csv'], []],
+        ['gold.revenue', [], [], []],
+      ],
+    );
+    // silver.orders, hr.rates and hr.salaries: three tables, none of them named.
+    assert.equal(seen.withheld, 3);
+    assert.doesNotMatch(JSON.stringify(seen.nodes), /silver|hr\./);
+    assert.deepEqual(
+      visibleLineage(all, () => true, records),
+      { nodes: all, withheld: 0 },
+    );
   });
 });

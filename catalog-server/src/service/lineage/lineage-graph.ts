@@ -86,3 +86,30 @@ export function lineageGraph(records: readonly TableRecord[]): LineageNode[] {
   for (const n of nodes.values()) n.readBy.sort();
   return [...nodes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+/**
+ * The lineage a reader of some namespaces may see: the tables in namespaces `visible` accepts (a table's namespace is
+ * its key without its name), with edges and inputs naming no other table of the reference, so that the answer says
+ * nothing of tables the reader may not read. `withheld` counts the tables left out.
+ *
+ * @example visibleLineage(nodes, (ns) => ns[0] === 'gold').nodes.map((n) => n.key) // ['gold.fct_orders']
+ */
+export function visibleLineage(
+  nodes: readonly LineageNode[],
+  visible: (namespace: readonly string[]) => boolean,
+  tables: readonly Pick<TableRecord, 'key' | 'elements'>[],
+): { nodes: LineageNode[]; withheld: number } {
+  const hidden = new Set(tables.filter((t) => !visible(t.elements.slice(0, -1))).map((t) => t.key));
+  const shown = (key: string) => !hidden.has(key);
+  return {
+    nodes: nodes
+      .filter((n) => shown(n.key))
+      .map((n) => ({
+        ...n,
+        inputs: n.inputs.filter(shown),
+        readBy: n.readBy.filter(shown),
+        otherInputs: n.otherInputs.filter(shown),
+      })),
+    withheld: hidden.size,
+  };
+}

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app-context.ts';
 import type { Content, ContentKey } from '../../store/types.ts';
 import { readTableMetadata } from '../iceberg/metadata-io.ts';
 import { formatContentKey } from '../management/content-key.ts';
-import { lineageGraph, type LineageNode, type TableRecord } from './lineage-graph.ts';
+import { lineageGraph, visibleLineage, type LineageNode, type TableRecord } from './lineage-graph.ts';
 
 /** Tables one answer reads at most: a reference with more is answered for the first ones in key order. */
 export const LINEAGE_MAX_TABLES = 10_000;
@@ -17,6 +17,8 @@ export interface TableLineage {
   truncated: boolean;
   /** Tables whose metadata could not be read (moved, deleted behind the catalog): their provenance is unknown. */
   unreadable: string[];
+  /** Tables left out because the caller may not read their namespaces (namespace-restricted auth rules). */
+  withheld: number;
 }
 
 type Deps = Pick<AppContext, 'store' | 'warehouse' | 'warehouses' | 'locations'>;
@@ -24,11 +26,16 @@ type Deps = Pick<AppContext, 'store' | 'warehouse' | 'warehouses' | 'locations'>
 /**
  * The lineage of the tables on a reference (see `lineageGraph`): lists its Iceberg tables (at most
  * {@link LINEAGE_MAX_TABLES}, then `truncated`) and reads each one's current snapshot summary from its metadata file,
- * through the catalog's storage and metadata cache. Only reads.
+ * through the catalog's storage and metadata cache. Only reads. With `visible` (a namespace-restricted reader's
+ * namespaces), only the tables there, and nothing about the others (see `visibleLineage`).
  *
  * @example (await tableLineage(ctx, 'main')).tables.map((t) => t.key) // ['bronze.orders', 'silver.orders', …]
  */
-export async function tableLineage(ctx: Deps, refSpec: string): Promise<TableLineage> {
+export async function tableLineage(
+  ctx: Deps,
+  refSpec: string,
+  visible?: (namespace: readonly string[]) => boolean,
+): Promise<TableLineage> {
   const at = await ctx.store.resolve(refSpec);
   const entries: Array<{ key: ContentKey; content: Content }> = [];
   let token: string | undefined;
@@ -74,5 +81,17 @@ export async function tableLineage(ctx: Deps, refSpec: string): Promise<TableLin
       )),
     );
   }
-  return { ref: refSpec, hash: at.hash, tables: lineageGraph(records), truncated, unreadable: unreadable.sort() };
+  const graph = lineageGraph(records);
+  if (!visible)
+    return { ref: refSpec, hash: at.hash, tables: graph, truncated, unreadable: unreadable.sort(), withheld: 0 };
+  const shown = visibleLineage(graph, visible, records);
+  const readable = (key: string) => visible(records.find((r) => r.key === key)!.elements.slice(0, -1));
+  return {
+    ref: refSpec,
+    hash: at.hash,
+    tables: shown.nodes,
+    truncated,
+    unreadable: unreadable.filter(readable).sort(),
+    withheld: shown.withheld,
+  };
 }
