@@ -7,6 +7,7 @@ import { ensureChromium } from './support/browser.ts';
 import { hashSecret, type AuthConfigInput } from '@ratatouille/catalog-server';
 import { http, startTestServer, type TestServer } from './support/server.ts';
 import { SECRETS, TEAM_AUTH, bearer, tokenFor, type TeamClient } from './support/auth.ts';
+import { schema } from './support/iceberg-http.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Screenshots linked from docs/ui.md. */
@@ -166,6 +167,23 @@ describe('web UI with auth on, in a real browser', function () {
     await page.getByRole('button', { name: 'Preview merge' }).click();
     await page.getByRole('alert').filter({ hasText: 'namespace "hr"' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Merge shop/a into main' }).count(), 0);
+  });
+
+  it('a reader of one namespace previews its tables, and the lineage counts the tables it may not see', async () => {
+    // Still signed in as shop, who reads shop.* on shop/a; hr is someone else's.
+    for (const [ns, name] of [
+      ['shop', 'orders'],
+      ['hr', 'pay'],
+    ] as const) {
+      const t = await http('POST', `${server.url}/iceberg/shop%2Fa/v1/namespaces/${ns}/tables`, { name, schema }, etl);
+      assert.equal(t.status, 200, JSON.stringify(t.body));
+    }
+    await page.goto(`${server.url}/tables/shop%2Fa/shop.orders`);
+    await page.getByText('0 rows shown').waitFor();
+    await page.goto(`${server.url}/lineage/shop%2Fa`);
+    await page.locator('.lineage-withheld').filter({ hasText: '1 table is left out' }).waitFor();
+    assert.equal(await page.getByText('hr.pay').count(), 0);
+    await shot('lineage-namespace-reader');
   });
 
   it('a reader of team/* only opens a commit of its branch (read through the branch, not as a detached hash)', async () => {
