@@ -7,6 +7,8 @@ describe('settledByReingest', () => {
     assert.equal(settledByReingest({ kinds: ['shared-ingest', 'shared-ingest'] }), true);
     assert.equal(settledByReingest({ kinds: ['shared-ingest', 'metadata-changed-on-both-sides'] }), false);
     assert.equal(settledByReingest({ kinds: ['shared-derived'] }), false);
+    // A source refreshed in full on one side, added to on the other: its ingest reads the merged files.
+    assert.equal(settledByReingest({ kinds: ['full-refresh-over-changes', 'shared-ingest'] }), true);
   });
 
   it('is false for a plain conflict, which carries no kinds', () => {

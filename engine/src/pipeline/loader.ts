@@ -125,13 +125,6 @@ function loadSource(file: string, rel: string, layer: Layer, name: string): Mode
   if (!['csv', 'json', 'ndjson', 'parquet', 'xlsx'].includes(format)) {
     throw new PipelineError('PIPELINE_INVALID', `${rel}:1: unknown source format ${format}`, { file: rel, line: 1 });
   }
-  if (raw.full_refresh !== undefined) {
-    // Each landing file is ingested once (and again when it changes, see on_change): there is nothing to recompute.
-    throw new PipelineError('PIPELINE_INVALID', `${rel}:1: full_refresh applies to incremental models, not sources`, {
-      file: rel,
-      line: 1,
-    });
-  }
   const config = parseConfig(raw, rel, 1, { materialized: 'incremental' });
   if (config.materialized === 'ephemeral') {
     throw new PipelineError(

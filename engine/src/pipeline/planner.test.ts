@@ -153,9 +153,10 @@ describe('engine: pipeline loader and planner', () => {
     );
   });
 
-  it("reads full_refresh on incremental models; a run's --full-refresh takes incremental models whose own setting allows", () => {
+  it('reads full_refresh on incremental models and sources; --full-refresh takes those whose own setting allows', () => {
     const p = mk({
       'bronze/orders.yml': 'source:\n  path: landing/orders/*.csv\n',
+      'bronze/huge.yml': 'full_refresh: false\nsource:\n  path: landing/huge/*.parquet\n',
       'silver/inc.sql': "-- materialized: incremental\nSELECT * FROM {{ ref('bronze.orders') }}",
       'silver/never.sql':
         "-- materialized: incremental\n-- full_refresh: false\nSELECT * FROM {{ ref('bronze.orders') }}",
@@ -169,13 +170,16 @@ describe('engine: pipeline loader and planner', () => {
       [...p.models.keys()].filter((id) => refreshesModel(m(id), asked)).sort();
     assert.deepEqual(refreshed(undefined), ['silver.always']);
     assert.deepEqual(refreshed(false), ['silver.always']);
-    assert.deepEqual(refreshed(true), ['silver.always', 'silver.inc']);
-    assert.deepEqual(refreshed(['silver.never', 'silver.inc', 'silver.tbl']), ['silver.always', 'silver.inc']);
+    assert.deepEqual(refreshed(true), ['bronze.orders', 'silver.always', 'silver.inc']);
+    assert.deepEqual(refreshed(['silver.never', 'silver.inc', 'silver.tbl', 'bronze.huge']), [
+      'silver.always',
+      'silver.inc',
+    ]);
     for (const [file, text, why] of [
       ['silver/a.sql', '-- full_refresh: yes\n-- materialized: incremental\nSELECT 1', /must be true or false/],
       ['silver/a.sql', '-- full_refresh: false\nSELECT 1', /incremental models only/],
       ['silver/a.sql', '-- materialized: scd2\n-- unique_key: id\n-- full_refresh: false\nSELECT 1', /scd2/],
-      ['bronze/a.yml', 'full_refresh: true\nsource:\n  path: x/*.csv\n', /not sources/],
+      ['bronze/a.yml', 'full_refresh: maybe\nsource:\n  path: x/*.csv\n', /must be true or false/],
     ] as const) {
       assert.throws(
         () => mk({ [file]: text }),

@@ -62,7 +62,9 @@ export async function buildStep(
     [PROVENANCE.inputs]: m.kind === 'source' ? m.source.path : tableInputs(project, m).join(','),
   };
   if (m.kind === 'source') {
+    const refresh = refreshesModel(m, ctx.fullRefresh);
     const r = await ingest(sql, catalog, m.source.path, m.id, {
+      fullRefresh: refresh,
       parser: m.source.format,
       options: m.source.options,
       columns: m.source.columns,
@@ -85,7 +87,7 @@ export async function buildStep(
       skipped: r.files.filter((f) => f.status === 'skipped').length,
       rejected: r.rejected,
       ms: Date.now() - t0,
-      note: r.files.length === 0 ? 'no landing files' : undefined,
+      note: r.files.length === 0 ? 'no landing files' : refresh ? FULL_REFRESH_NOTE : undefined,
     };
   }
   const inputs = new Map<string, TableMetadata>();

@@ -11,6 +11,7 @@ import { EngineError } from '../errors/engine-error.ts';
 import type { SourceConfig } from '../pipeline/model.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
+import { refreshProperties } from './full-refresh.ts';
 import { formatOf, landingFiles, readerSql, sha256, xlsxToNdjson } from './landing-files.ts';
 
 /**
@@ -44,6 +45,12 @@ export interface IngestOptions {
   baseDir?: string;
   runId?: string;
   properties?: Record<string, string>;
+  /**
+   * Replace the table with every landing file read again, columns included, as a first ingest of them would write
+   * it (`rat run --full-refresh`: after a change to the declared types, renames or reader options). The snapshot
+   * is marked `rat.full-refresh`; the quarantine of rejected rows is replaced too.
+   */
+  fullRefresh?: boolean;
 }
 
 export interface IngestResult {
@@ -62,7 +69,7 @@ let counter = 0;
  * to `<table>_rejected` or failing the step), renames applied, `_source_file` / `_ingested_at` / `_run_id` added,
  * then appended (or upserted by `uniqueKey`) in one commit. The file registry (`_rat.ingest_files`) skips files
  * already ingested with the same content hash; a changed file is re-ingested (its old rows replaced), skipped or
- * fails the step, per `onChange`.
+ * fails the step, per `onChange`. With `fullRefresh`, every file is read again and replaces the table.
  *
  * @example await ingest(sql, catalog, 'landing/orders/*.csv', 'bronze.orders', { parser: 'csv' })
  */
@@ -114,6 +121,10 @@ async function ingestFiles(
   const todo: { abs: string; rel: string; hash?: string; changed: boolean }[] = [];
   for (const { abs, rel } of files) {
     const prev = known.get(rel);
+    if (opts.fullRefresh) {
+      todo.push({ abs, rel, changed: prev !== undefined });
+      continue;
+    }
     if (prev === undefined) {
       todo.push({ abs, rel, changed: false });
       continue;
@@ -145,7 +156,8 @@ async function ingestFiles(
     }
     todo.push({ abs, rel, hash, changed: true });
   }
-  if (todo.length === 0) return result;
+  // A full refresh of a source whose files are all gone empties its table (when it has one).
+  if (todo.length === 0 && !(opts.fullRefresh && (await refreshView(sql, catalog, target)))) return result;
 
   const n = ++counter;
   const good: string[] = [];
@@ -253,9 +265,16 @@ async function ingestFiles(
         );
       }
       await writeTable(sql, catalog, tableIdent(`${target}_rejected`), rejectedSql, {
-        mode: 'append',
-        properties: opts.properties,
-        lateProperties: ingested,
+        mode: opts.fullRefresh ? 'overwrite' : 'append',
+        properties: opts.fullRefresh ? refreshProperties(opts.properties) : opts.properties,
+        ...(opts.fullRefresh ? { onSchemaChange: 'replace' as const } : { lateProperties: ingested }),
+      });
+    } else if (opts.fullRefresh && (await refreshView(sql, catalog, `${target}_rejected`))) {
+      // No file has a malformed row now: the rows quarantined before are gone with the files' old reading.
+      const rejected = sqlName(`${target}_rejected`);
+      await writeTable(sql, catalog, tableIdent(`${target}_rejected`), `SELECT * FROM ${rejected} WHERE false`, {
+        mode: 'overwrite',
+        properties: refreshProperties(opts.properties),
       });
     }
     const all = `(${good.join(' UNION ALL BY NAME ')})`;
@@ -267,7 +286,23 @@ async function ingestFiles(
       properties: opts.properties,
       lateProperties: ingested,
     } as const;
-    if (opts.uniqueKey?.length) {
+    if (opts.fullRefresh) {
+      // The table as a first ingest of these files writes it, columns included; no file's rows are an append a
+      // merge could match (the snapshot names none).
+      result.write = await writeTable(
+        sql,
+        catalog,
+        tableIdent(target),
+        good.length ? `SELECT * FROM ${all}` : `SELECT * FROM ${sqlName(target)} WHERE false`,
+        {
+          ...writeOpts,
+          properties: refreshProperties(opts.properties),
+          lateProperties: undefined,
+          mode: 'overwrite',
+          onSchemaChange: 'replace',
+        },
+      );
+    } else if (opts.uniqueKey?.length) {
       result.write = await upsert(sql, catalog, target, `SELECT * FROM ${all}`, opts.uniqueKey, writeOpts);
     } else if (changed.length && (await refreshView(sql, catalog, target))) {
       // A changed file replaces the rows it brought before: rewrite the table without them.
@@ -293,6 +328,7 @@ async function ingestFiles(
       });
     }
     await hashing;
+    if (todo.length === 0) return result;
     const reg = todo
       .map(
         (f) =>

@@ -1,5 +1,6 @@
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
-import { DERIVED_FROM_PROPERTY, FULL_REFRESH_PROPERTY, UNIQUE_KEY_PROPERTY } from '@ratatouille/iceberg';
+import { UNIQUE_KEY_PROPERTY } from '@ratatouille/iceberg';
+import { refreshProperties } from './full-refresh.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
@@ -146,17 +147,6 @@ export async function transform(
     common,
     existing!.schema.fields.map((f) => f.name),
   );
-}
-
-/**
- * A full refresh's snapshot properties: marked as one (a merge that rebuilds the table refreshes it too), and naming no
- * landing files its rows derive from: it rewrote every row from all of its inputs, so it is no append a merge could
- * match to another branch's, and a model reading it counts what it gained as unknown.
- */
-function refreshProperties(properties: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = { ...properties, [FULL_REFRESH_PROPERTY]: 'true' };
-  delete out[DERIVED_FROM_PROPERTY];
-  return out;
 }
 
 /** The columns SCD2 adds to a model's result. */
