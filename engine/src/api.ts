@@ -4,7 +4,7 @@ import type { SqlRow, SqlRunner } from './sql/sql-runner.ts';
 import { ingest as ingestFiles, type IngestOptions, type IngestResult } from './runner/ingest.ts';
 import { transform as transformSql, type TransformOptions } from './runner/materialize.ts';
 import { catalogFor, refreshView } from './runner/tables.ts';
-import { compileSql } from './pipeline/loader.ts';
+import { compileSql } from './pipeline/compile.ts';
 import type { WriteResult } from './iceberg/writer.ts';
 
 export interface EngineSession {

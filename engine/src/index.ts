@@ -9,7 +9,9 @@ export { writeTable, newSnapshotId, type WriteOptions, type WriteResult, type Wr
 export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/reader.ts';
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
-export { loadProject, findRefs, compileSql, splitHeader } from './pipeline/loader.ts';
+export { loadProject } from './pipeline/loader.ts';
+export { findRefs, splitHeader } from './pipeline/sql-file.ts';
+export { compileSql } from './pipeline/compile.ts';
 export { modelsCallingMacros } from './pipeline/macros.ts';
 export { projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';

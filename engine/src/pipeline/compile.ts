@@ -190,3 +190,8 @@ export function compileModel(m: SqlModel, ctx: CompileContext): CompiledSql {
     });
   }
 }
+
+/** Replaces `{{ ref(...) }}` with quoted identifiers, `{{ this }}` with the model's own table and vars with values. */
+export function compileSql(sql: string, self: string, vars?: RunVars): string {
+  return compileWithSourceMap(sql, self, { vars }).sql;
+}

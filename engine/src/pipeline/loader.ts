@@ -7,19 +7,20 @@ import {
   type Layer,
   type Model,
   type Project,
-  type RefUse,
   type ExternalTable,
   type SourceConfig,
   type SqlModel,
 } from './model.ts';
 import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from './model-config.ts';
 import { parseUnitTests } from './unit-tests.ts';
-import { compileWithSourceMap, REF_RE, templateReads, type RunVars } from './compile.ts';
+import { templateReads } from './compile.ts';
+import { findRefs, lineAt, splitHeader } from './sql-file.ts';
 import { sqlFileSettings } from './config-call.ts';
 import { TemplateError } from './template.ts';
 import type { MacroFile } from './jinja.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
 import { loadSeeds } from './seeds.ts';
+import { snapshotBlocks, snapshotFiles, snapshotLayer } from './snapshots.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks } from './doc-blocks.ts';
@@ -32,81 +33,6 @@ import {
   withProperties,
   type ModelProperties,
 } from './properties.ts';
-
-function lineAt(text: string, offset: number): number {
-  let n = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
-/**
- * Blanks out string literals and comments (keeping offsets) so that names inside them are not refs. A literal is
- * matched as runs of plain characters between its `''` escapes: a repeated one-character alternative would take a
- * stack frame per character and overflow on a literal of a few MB (an inlined lookup table, say).
- */
-function codeOnly(sql: string): string {
-  return sql.replace(/'[^']*(?:''[^']*)*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
-    m.replace(/[^\n]+/g, (run) => ' '.repeat(run.length)),
-  );
-}
-
-/**
- * Finds the tables a SELECT refers to: `{{ ref('silver.orders') }}` / `{{ ref('silver', 'orders') }}` and plain
- * qualified names `silver.orders` (layers only), with line numbers relative to `firstLine`.
- *
- * @example findRefs("SELECT * FROM {{ ref('bronze.orders') }}", 1) // [{ target: 'bronze.orders', line: 1 }]
- */
-export function findRefs(sql: string, firstLine = 1): RefUse[] {
-  const out: RefUse[] = [];
-  for (const m of sql.matchAll(REF_RE)) {
-    const target = m[4] ? `${m[2]}.${m[4]}` : m[2];
-    out.push({ target, line: firstLine - 1 + lineAt(sql, m.index ?? 0) });
-  }
-  const code = codeOnly(sql.replace(REF_RE, (m) => ' '.repeat(m.length)));
-  // Plain names count only where a table is expected, so an alias called `gold` is not mistaken for a ref.
-  const plain = new RegExp(
-    `\\b(?:FROM|JOIN)\\s+"?(${LAYERS.join('|')})"?\\s*\\.\\s*"?([A-Za-z_][A-Za-z0-9_]*)"?`,
-    'gi',
-  );
-  for (const m of code.matchAll(plain)) {
-    out.push({ target: `${m[1].toLowerCase()}.${m[2]}`, line: firstLine - 1 + lineAt(code, m.index ?? 0) });
-  }
-  return out;
-}
-
-/** Replaces `{{ ref(...) }}` with quoted identifiers, `{{ this }}` with the model's own table and vars with values. */
-export function compileSql(sql: string, self: string, vars?: RunVars): string {
-  return compileWithSourceMap(sql, self, { vars }).sql;
-}
-
-/** Splits a SQL file into its YAML header (`/* --- … --- *\/` or leading `-- key: value` lines) and the SELECT. */
-export function splitHeader(text: string): {
-  header: Record<string, unknown>;
-  sql: string;
-  sqlLine: number;
-  headerLine: number;
-} {
-  const block = /^\s*\/\*\s*-{3}?\s*\n([\s\S]*?)\n\s*-{0,3}\s*\*\//.exec(text);
-  if (block) {
-    const header = (yaml.load(block[1]) ?? {}) as Record<string, unknown>;
-    const end = block[0].length;
-    return { header, sql: text.slice(end), sqlLine: lineAt(text, end), headerLine: lineAt(text, block.index) + 1 };
-  }
-  const lines = text.split('\n');
-  let i = 0;
-  const yamlLines: string[] = [];
-  // A comment holding a template (dbt's `-- depends_on: {{ ref('x') }}`) is the SQL's, not the header's.
-  while (i < lines.length && /^\s*--/.test(lines[i]) && !lines[i].includes('{{')) {
-    yamlLines.push(lines[i++].replace(/^\s*--\s?/, ''));
-  }
-  const header = yamlLines.length ? ((yaml.load(yamlLines.join('\n')) ?? {}) as Record<string, unknown>) : {};
-  return {
-    header: typeof header === 'object' ? header : {},
-    sql: lines.slice(i).join('\n'),
-    sqlLine: i + 1,
-    headerLine: 1,
-  };
-}
 
 function loadSource(file: string, rel: string, layer: Layer, name: string): Model {
   let raw: Record<string, unknown>;
@@ -172,6 +98,21 @@ function loadSql(
     const line = ((err as { mark?: { line?: number } }).mark?.line ?? 0) + 1;
     throw new PipelineError('PIPELINE_INVALID', `${rel}:${line}: ${(err as Error).message}`, { file: rel, line });
   }
+  return sqlModel(rel, layer, name, parts, described, macros);
+}
+
+/**
+ * A SQL model from its SQL and header (a model file's, or a snapshot block's), with what a property file (or a
+ * snapshot's defaults) says beneath its own settings; undefined for a model set `enabled: false`.
+ */
+function sqlModel(
+  rel: string,
+  layer: Layer,
+  name: string,
+  parts: ReturnType<typeof splitHeader>,
+  described: Pick<ModelProperties, 'config' | 'declared'>,
+  macros: readonly MacroFile[],
+): SqlModel | undefined {
   const settings = sqlFileSettings(parts.header, parts.sql, (offset) => ({
     file: rel,
     line: parts.sqlLine - 1 + lineAt(parts.sql, offset),
@@ -205,6 +146,34 @@ function loadSql(
   };
 }
 
+/** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
+const SNAPSHOT_DEFAULTS = {
+  materialized: 'scd2',
+  snapshot_meta_column_names: { dbt_valid_from: 'dbt_valid_from', dbt_valid_to: 'dbt_valid_to' },
+};
+
+/**
+ * dbt's snapshots: each `{% snapshot name %}` block of a file of `snapshots/` is an scd2 model of its target layer
+ * (see `snapshotLayer`), its history in dbt's `dbt_valid_from` / `dbt_valid_to` columns (and `is_current`).
+ */
+function loadSnapshots(dir: string, pipelinesDir: string, macros: readonly MacroFile[]): SqlModel[] {
+  return snapshotFiles(dir, pipelinesDir).flatMap(({ file, text }) =>
+    snapshotBlocks(text, file).flatMap((b) => {
+      const config = sqlFileSettings({}, b.sql, (offset) => ({ file, line: b.sqlLine - 1 + lineAt(b.sql, offset) }));
+      const parts = { header: {}, sql: b.sql, sqlLine: b.sqlLine, headerLine: b.line };
+      const m = sqlModel(
+        file,
+        snapshotLayer(config),
+        b.name,
+        parts,
+        { config: SNAPSHOT_DEFAULTS, declared: [] },
+        macros,
+      );
+      return m ? [m] : [];
+    }),
+  );
+}
+
 /** What a model's SQL reads (see `templateReads`); a template that cannot render fails the load at its line. */
 function renderedReads(sql: string, id: string, macros: readonly MacroFile[], file: string, sqlLine: number) {
   try {
@@ -219,7 +188,7 @@ function renderedReads(sql: string, id: string, macros: readonly MacroFile[], fi
 /**
  * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
  * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models;
- * beside the layers, dbt's `macros/` (see `loadMacros`) and `seeds/` (see `loadSeeds`).
+ * beside the layers, dbt's `macros/` (see `loadMacros`), `seeds/` (see `loadSeeds`) and `snapshots/`.
  * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own.
  *
  * @example const project = loadProject('examples/shop')
@@ -275,6 +244,16 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     const sqlFiles = new Set(files.filter((f) => f.ext === '.sql').map((f) => f.name));
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
+  }
+  for (const m of loadSnapshots(dir, pipelinesDir, macros)) {
+    const other = models.get(m.id);
+    if (other) {
+      throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {
+        file: m.file,
+        line: 1,
+      });
+    }
+    models.set(m.id, m);
   }
   for (const seed of loadSeeds(dir, pipelinesDir)) {
     const other = models.get(seed.id);

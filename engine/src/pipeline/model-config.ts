@@ -100,6 +100,7 @@ export function parseConfig(
     updatedAt: raw.updated_at as string | undefined,
     // dbt's snapshots say `check_cols: all` for what is the default here: every column but the key.
     checkCols: raw.check_cols === undefined || raw.check_cols === 'all' ? undefined : asList(raw.check_cols),
+    ...(materialized === 'scd2' ? historyColumns(raw.snapshot_meta_column_names, file, line) : {}),
     onSchemaChange: parseOnSchemaChange(raw, file, line),
     renamed: parseRenamed(raw.renamed, file, line),
     ...parseFullRefresh(raw.full_refresh, materialized, file, line),
@@ -136,6 +137,15 @@ function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string,
  * `updated_at` does. Anything else is refused.
  */
 function checkSnapshotStrategy(raw: Record<string, unknown>, file: string, line: number): void {
+  // A key gone from the SELECT keeps its current version open: closing it (dbt's hard deletes) is not done here.
+  const hardDeletes = raw.hard_deletes ?? (raw.invalidate_hard_deletes === true ? 'invalidate' : 'ignore');
+  if (hardDeletes !== 'ignore') {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: hard deletes (${raw.hard_deletes === undefined ? 'invalidate_hard_deletes' : `hard_deletes: ${String(hardDeletes)}`}) are not supported: a key gone from the SELECT keeps its current version`,
+      { file, line },
+    );
+  }
   const v = raw.strategy;
   if (v === undefined || v === null || v === 'check') return;
   const fail = (why: string): never => {
@@ -144,6 +154,29 @@ function checkSnapshotStrategy(raw: Record<string, unknown>, file: string, line:
   if (v !== 'timestamp') fail('must be timestamp (with updated_at) or check (with check_cols, or all columns)');
   if (typeof raw.updated_at !== 'string' || !raw.updated_at)
     fail('needs updated_at: the column that says when a row changed');
+}
+
+/**
+ * dbt's `snapshot_meta_column_names` on an scd2 model: other names for the columns that date each version
+ * (`{ dbt_valid_from: start_at, dbt_valid_to: end_at }`). The engine writes no `dbt_scd_id`, `dbt_updated_at` or
+ * `dbt_is_deleted`: renaming them is refused rather than ignored.
+ */
+function historyColumns(v: unknown, file: string, line: number): Pick<ModelConfig, 'history'> {
+  if (v === undefined || v === null) return {};
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: snapshot_meta_column_names: ${why}`, { file, line });
+  };
+  if (!isRecord(v)) return fail('must map dbt_valid_from / dbt_valid_to to column names');
+  for (const [k, name] of Object.entries(v)) {
+    if (k !== 'dbt_valid_from' && k !== 'dbt_valid_to') fail(`${k} is not a column the engine writes`);
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${k} must name a column`);
+  }
+  const history = {
+    validFrom: (v.dbt_valid_from as string | undefined) ?? 'valid_from',
+    validTo: (v.dbt_valid_to as string | undefined) ?? 'valid_to',
+  };
+  if (history.validFrom === history.validTo) fail('dbt_valid_from and dbt_valid_to need two names');
+  return { history };
 }
 
 /** `description: …` (dbt's): text. */

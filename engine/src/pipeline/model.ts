@@ -3,6 +3,12 @@ import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
+
+/** The columns an scd2 table dates its versions with. */
+export interface HistoryColumns {
+  validFrom: string;
+  validTo: string;
+}
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
 
 /**
@@ -48,6 +54,11 @@ export interface ModelConfig {
   updatedAt?: string;
   /** scd2: columns compared to detect a change (default: all but the key). */
   checkCols?: string[];
+  /**
+   * scd2: the names of the columns that date each version (default `valid_from`, `valid_to`; dbt's snapshots
+   * `dbt_valid_from`, `dbt_valid_to`), from dbt's `snapshot_meta_column_names`.
+   */
+  history?: HistoryColumns;
   /**
    * `incremental` and `scd2` (and sources): what a result with other columns than the table does — dbt's names.
    * `table` models ignore it: their result replaces the table, columns included.

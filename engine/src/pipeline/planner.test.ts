@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileSql, findRefs, loadProject, splitHeader } from './loader.ts';
+import { loadProject } from './loader.ts';
+import { compileSql } from './compile.ts';
+import { findRefs, splitHeader } from './sql-file.ts';
 import { plan } from './planner.ts';
 import { refreshesModel } from '../runner/full-refresh.ts';
 

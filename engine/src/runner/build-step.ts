@@ -122,6 +122,7 @@ export async function buildStep(
     watermark: m.config.watermark,
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
+    history: m.config.history,
     onSchemaChange: m.config.onSchemaChange,
     renamed: m.config.renamed,
     properties,

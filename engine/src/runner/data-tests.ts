@@ -1,7 +1,6 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { compileSql } from '../pipeline/loader.ts';
-import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
+import { compileSql, compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
 import { Relation, yamlDateText, type MacroFile } from '../pipeline/jinja.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { sqlName } from './tables.ts';

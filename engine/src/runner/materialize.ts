@@ -6,7 +6,7 @@ import { ident, lit } from '../sql/sql-runner.ts';
 import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writer.ts';
 import { planSchema } from '../iceberg/types.ts';
 import { SchemaMismatchError } from '../errors/engine-error.ts';
-import type { ModelConfig } from '../pipeline/model.ts';
+import type { HistoryColumns, ModelConfig } from '../pipeline/model.ts';
 import { renameColumns } from './rename-columns.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { upsert } from './upsert.ts';
@@ -23,6 +23,8 @@ export interface TransformOptions {
   watermark?: string;
   updatedAt?: string;
   checkCols?: string[];
+  /** `scd2`: the columns dating each version (default `valid_from`, `valid_to`). */
+  history?: HistoryColumns;
   /** `incremental` / `scd2`: what a changed SELECT does to the table's columns (default `fail`). */
   onSchemaChange?: ModelConfig['onSchemaChange'];
   /** Same as `onSchemaChange: 'append_new_columns'`. */
@@ -93,11 +95,12 @@ export async function transform(
   if (!exists) {
     if (materialized === 'scd2') {
       const vf = o.updatedAt ? ident(o.updatedAt) : `TIMESTAMP ${lit(ts(o.now))}`;
+      const [from, to] = historyIdents(o.history);
       return writeTable(
         sql,
         catalog,
         tableIdent(o.target),
-        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, true AS is_current FROM (${o.sql}) AS s`,
+        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current FROM (${o.sql}) AS s`,
         { ...common, mode: 'append' },
       );
     }
@@ -149,8 +152,18 @@ export async function transform(
   );
 }
 
-/** The columns SCD2 adds to a model's result. */
-const SCD2_COLUMNS = ['valid_from', 'valid_to', 'is_current'];
+/** The columns SCD2 adds to a model's result: the two dating each version (`valid_from`, `valid_to` unless renamed). */
+const scd2Columns = (h: HistoryColumns | undefined) => [
+  h?.validFrom ?? 'valid_from',
+  h?.validTo ?? 'valid_to',
+  'is_current',
+];
+
+/** The columns that date an scd2 table's versions, as SQL identifiers. */
+function historyIdents(h: HistoryColumns | undefined): [string, string] {
+  const [from, to] = scd2Columns(h);
+  return [ident(from!), ident(to!)];
+}
 
 function ts(d = new Date()): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
@@ -185,15 +198,16 @@ async function scd2(
     if (Number(c) === 0) return null;
     const keyEqC = keys.map((k) => `x.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(' AND ');
     const closeAt = `(SELECT min(x.__rat_vf) FROM ${chg} AS x WHERE ${keyEqC})`;
+    const [from, to] = historyIdents(o.history);
     const history = `SELECT t.* REPLACE (
-        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN ${closeAt} ELSE t.valid_to END AS valid_to,
+        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN ${closeAt} ELSE t.${to} END AS ${to},
         CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN false ELSE t.is_current END AS is_current)
       FROM ${self} AS t`;
-    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, true AS is_current FROM ${chg}`;
+    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current FROM ${chg}`;
     return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}`, {
       ...common,
       mode: 'overwrite',
-      keepColumns: [...cols, ...SCD2_COLUMNS],
+      keepColumns: [...cols, ...scd2Columns(o.history)],
     });
   } finally {
     await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ModelSqlError } from '../errors/engine-error.ts';
 import { compileWithSourceMap } from '../pipeline/compile.ts';
-import { splitHeader } from '../pipeline/loader.ts';
+import { splitHeader } from '../pipeline/sql-file.ts';
 import type { SqlModel } from '../pipeline/model.ts';
 import { useEngineFixture } from '../testing/engine-fixture.ts';
 import { transform } from './materialize.ts';
