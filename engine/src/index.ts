@@ -45,6 +45,7 @@ export { FULL_REFRESH_NOTE, type StepReport } from './runner/build-step.ts';
 export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export { compactTables, type CompactOptions, type TableCompaction } from './runner/compact.ts';
+export { sourceFreshnessOn, type FreshnessOutcome } from './runner/freshness.ts';
 export {
   listRuns,
   cleanRunBranches,

@@ -32,6 +32,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   run: () => import('./run.ts'),
   runs: () => import('./runs.ts'),
   serve: () => import('./serve.ts'),
+  source: () => import('./source.ts'),
   status: () => import('./status.ts'),
   sync: () => import('./sync.ts'),
   tag: () => import('./tag.ts'),

@@ -1,7 +1,8 @@
 import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { isRaw, listOf, text, type PropertyContext, type Raw } from './property-tests.ts';
+import { sourceFreshness } from './freshness.ts';
 
-/** Settings of dbt's sources that only its `source freshness` command and its docs read: accepted, not checked. */
+/** Settings of dbt's sources read by `rat source freshness` (see `sourceFreshness`) or only by dbt's docs. */
 const IGNORED_SOURCE_KEYS = ['description', 'meta', 'tags', 'freshness', 'loaded_at_field', 'config', 'columns'];
 
 /**
@@ -28,7 +29,14 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
         ctx.fail(at, `source ${namespace}.${name}: tests on a source are not run: test the models that read it`);
       }
       const description = text((t as Raw).description, `source ${namespace}.${name}: description`, at, ctx);
-      return { id: `${namespace}.${name}`, file: ctx.file, line: at, ...(description ? { description } : {}) };
+      const freshness = sourceFreshness(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
+      return {
+        id: `${namespace}.${name}`,
+        file: ctx.file,
+        line: at,
+        ...(description ? { description } : {}),
+        ...(freshness ? { freshness } : {}),
+      };
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { MacroFile } from './jinja.ts';
+import type { Freshness } from './freshness.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 
@@ -163,6 +164,8 @@ export interface ExternalTable {
   file: string;
   line: number;
   description?: string;
+  /** dbt's freshness of the source: what `rat source freshness` checks. */
+  freshness?: Freshness;
 }
 
 export interface Project {
