@@ -209,4 +209,30 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     assert.deepEqual([row!.branch, row!.me], ['target-b', 'gold.where_built']);
     rmSync(path.join(p.dir, 'gold/where_built.sql'));
   });
+
+  it('rat compile prints the SQL a run would execute: macros and loops rendered, is_incremental() as on the branch', async () => {
+    const loop = await p.rat('compile', 'silver.buckets', '--branch', 'jinja', '--vars', '{buckets: [small]}');
+    assert.equal(loop.code, 0, loop.out);
+    assert.match(loop.stdout, /^-- silver\.buckets \(silver\/buckets\.sql\) on jinja\n/);
+    assert.match(loop.stdout, /\(amount < 2\) AS is_small\nFROM "bronze"\."events"/);
+    assert.doesNotMatch(loop.stdout, /is_large|\{\{|\{%/);
+    p.write(
+      'silver/recent.sql',
+      "{{ config(materialized='incremental') }}\nSELECT * FROM {{ ref('bronze.events') }}\n{% if is_incremental() %}WHERE ts > (SELECT max(ts) FROM {{ this }}){% endif %}\n",
+    );
+    const compiled = async () => {
+      const r = await p.rat('compile', 'silver.recent', '--branch', 'jinja', '--json');
+      assert.equal(r.code, 0, r.out);
+      return (JSON.parse(r.stdout) as { models: { model: string; incremental: boolean; sql: string }[] }).models[0]!;
+    };
+    const before = await compiled();
+    assert.deepEqual([before.model, before.incremental, /WHERE/.test(before.sql)], ['silver.recent', false, false]);
+    assert.equal((await p.rat('run', 'silver.recent', '--branch', 'jinja')).code, 0);
+    const after = await compiled();
+    assert.equal(after.incremental, true);
+    assert.match(after.sql, /WHERE ts > \(SELECT max\(ts\) FROM "silver"\."recent"\)/);
+    const refreshed = await p.rat('compile', 'silver.recent', '--branch', 'jinja', '--full-refresh');
+    assert.doesNotMatch(refreshed.stdout, /WHERE/);
+    rmSync(path.join(p.dir, 'silver/recent.sql'));
+  });
 });

@@ -46,6 +46,7 @@ export { pinnedRef, ReadOnlyRefError } from './runner/pinned-ref.ts';
 export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit.ts';
 export { compactTables, type CompactOptions, type TableCompaction } from './runner/compact.ts';
 export { sourceFreshnessOn, type FreshnessOutcome } from './runner/freshness.ts';
+export { compiledModels, type CompiledModel } from './runner/compile-models.ts';
 export {
   listRuns,
   cleanRunBranches,

@@ -16,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   branch: () => import('./branch.ts'),
   'cherry-pick': () => import('./cherry-pick.ts'),
   compact: () => import('./compact.ts'),
+  compile: () => import('./compile.ts'),
   diff: () => import('./diff.ts'),
   env: () => import('./env.ts'),
   gc: () => import('./gc.ts'),

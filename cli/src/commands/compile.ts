@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { compiledModels } from '@ratatouille/engine';
+import { serverOption } from '../server-url.ts';
+import { examples } from '../examples.ts';
+import { runVarsOption } from '../options.ts';
+import { printJsonOutcome } from './run.ts';
+import { resolveEngineTarget } from './engine-target.ts';
+
+interface CompileFlags {
+  branch?: string;
+  server?: string;
+  project?: string;
+  exclude?: string;
+  vars?: Record<string, unknown>;
+  fullRefresh?: boolean;
+  json?: boolean;
+}
+
+/** `rat compile [selector]`: the selected models' SQL as a run on the data branch would execute it (dbt's compile). */
+export function register(program: Command): void {
+  program
+    .command('compile')
+    .description(
+      "Print the selected models' SQL with its templates rendered (macros, loops, refs, vars, is_incremental()) as a run on the data branch would execute it; writes nothing",
+    )
+    .argument('[selector...]', 'models, as for rat run (default: all)')
+    .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
+    .addOption(serverOption())
+    .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
+    .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
+    .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
+    .option('--full-refresh', 'render as under rat run --full-refresh (is_incremental() false)')
+    .option('--json', "print each model's compiled SQL as JSON")
+    .addHelpText(
+      'after',
+      examples(
+        'rat compile silver.orders           # the SQL rat run would execute for it on this branch',
+        "rat compile gold.revenue --vars '{day: 2024-03-01}'",
+        'rat compile --json',
+      ),
+    )
+    .action(async (selector: string[], o: CompileFlags) => {
+      const compile = async () => {
+        const t = await resolveEngineTarget({ ...o, read: true });
+        const models = await compiledModels(t.project, {
+          server: t.server,
+          branch: t.branch,
+          selector: selector.join(' ') || undefined,
+          exclude: o.exclude,
+          vars: { ...t.vars, ...o.vars },
+          fullRefresh: o.fullRefresh,
+        });
+        return { branch: t.branch, models };
+      };
+      if (o.json) {
+        await printJsonOutcome(compile);
+        return;
+      }
+      const { branch, models } = await compile();
+      for (const m of models) {
+        console.log(`-- ${m.model} (${m.file}) on ${branch}${m.incremental ? ', is_incremental() true' : ''}`);
+        console.log(`${m.sql.trim()}\n`);
+      }
+    });
+}
