@@ -3,6 +3,8 @@
  * its name, ingested by `rat run`, and replaced (not appended to) when the file changes.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
 
@@ -47,6 +49,53 @@ describe("engine: dbt's seeds (real CLI, real server)", function () {
       (s) => s.step === 'bronze.country_codes',
     );
     assert.equal(seed?.rows, 0);
+  });
+
+  it("takes a seeds: entry's column_types, delimiter, description and data tests", async () => {
+    p.write('seeds/regions.csv', 'code;zone\n01;north\n02;south\n02;east\n');
+    p.write(
+      'seeds/properties.yml',
+      [
+        'version: 2',
+        'seeds:',
+        '  - name: regions',
+        '    description: Regions of the sales team',
+        '    config: { column_types: { code: VARCHAR }, delimiter: ";" }',
+        '    columns:',
+        '      - name: code',
+        '        description: Two digits, kept as text',
+        '        data_tests: [unique]',
+        '',
+      ].join('\n'),
+    );
+    const r = await p.rat('run', 'bronze.regions', '--branch', 'seeds', '--json');
+    // The duplicated code fails the unique test: the branch stays as it was.
+    assert.equal(r.code, 1, r.out);
+    const report = JSON.parse(r.stdout) as { tests: { test: string; passed: boolean; failingRows: number }[] };
+    assert.deepEqual(
+      report.tests.map((t) => [t.test, t.passed, t.failingRows]),
+      [['unique(code)', false, 1]],
+    );
+    p.write('seeds/regions.csv', 'code;zone\n01;north\n02;south\n');
+    const ok = await p.rat('run', 'bronze.regions', '--branch', 'seeds');
+    assert.equal(ok.code, 0, ok.out);
+    assert.deepEqual(
+      (await queryBranch(p.server, 'seeds', 'SELECT code, typeof(code) AS t FROM bronze.regions ORDER BY code')).map(
+        (x) => [x.code, x.t],
+      ),
+      [
+        ['01', 'VARCHAR'],
+        ['02', 'VARCHAR'],
+      ],
+    );
+    p.write('seeds/properties.yml', 'version: 2\nseeds:\n  - name: region\n');
+    const wrong = await p.rat('run', '--branch', 'seeds', '--json');
+    assert.equal(wrong.code, 1, wrong.out);
+    assert.match(
+      JSON.parse(wrong.stdout).error.message,
+      /^seeds\/properties\.yml:3: seed region: there is no seeds\/region\.csv/,
+    );
+    rmSync(path.join(p.dir, 'seeds/properties.yml'));
   });
 
   it('a seed named like a model of bronze is refused, naming both files', async () => {

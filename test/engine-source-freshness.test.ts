@@ -80,13 +80,24 @@ describe("engine: rat source freshness (dbt's; real CLI, real server)", function
     assert.match(warned.out, /⚠ warn bronze\.events/);
   });
 
-  it('refuses a freshness without loaded_at_field, at its line', async () => {
-    declare(
-      'version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: events\n        freshness: { error_after: { count: 1, period: day } }\n',
-    );
+  it("without loaded_at_field, dates a source by the table's last write; refuses a filter then, at its line", async () => {
+    const declareError = (extra: string) =>
+      declare(
+        `version: 2\nsources:\n  - name: bronze\n    tables:\n      - name: events\n        freshness: { error_after: { count: 1, period: hour }${extra} }\n`,
+      );
+    declareError('');
     const r = await freshness('--json');
-    assert.equal(r.code, 1, r.out);
-    assert.equal(r.json.error.code, 'PIPELINE_INVALID');
-    assert.match(r.json.error.message, /gold\/schema\.yml:5: source bronze\.events: freshness needs loaded_at_field/);
+    assert.equal(r.code, 0, r.out);
+    const [events] = r.json.sources;
+    assert.deepEqual([events.status, events.loadedAtField], ['pass', undefined]);
+    assert.ok(events.ageMs >= 0 && events.ageMs < 3_600_000, String(events.ageMs));
+    declareError(', filter: "id > 0"');
+    const bad = await freshness('--json');
+    assert.equal(bad.code, 1, bad.out);
+    assert.equal(bad.json.error.code, 'PIPELINE_INVALID');
+    assert.match(
+      bad.json.error.message,
+      /gold\/schema\.yml:5: source bronze\.events: freshness\.filter needs loaded_at_field/,
+    );
   });
 });

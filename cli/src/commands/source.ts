@@ -29,12 +29,15 @@ export function freshnessLine(f: FreshnessOutcome): string {
     f.warnAfterMs === undefined ? '' : `warn after ${ageText(f.warnAfterMs)}`,
     f.errorAfterMs === undefined ? '' : `error after ${ageText(f.errorAfterMs)}`,
   ].filter(Boolean);
-  return `${mark} ${f.source}: newest ${f.loadedAtField} ${f.latest} (${ageText(f.ageMs)} old; ${limits.join(', ')})`;
+  const what = f.loadedAtField === undefined ? 'last written' : `newest ${f.loadedAtField}`;
+  return `${mark} ${f.source}: ${what} ${f.latest} (${ageText(f.ageMs)} old; ${limits.join(', ')})`;
 }
 
 /** `rat source freshness`: how old the newest rows of the declared sources are on the data branch (dbt's). */
 export function register(program: Command): void {
-  const source = program.command('source').description("dbt's sources: tables the pipelines read but do not write");
+  const source = program
+    .command('source')
+    .description("Check dbt's sources: the tables the pipelines read but other tools write");
   source
     .command('freshness')
     .description(

@@ -3,8 +3,11 @@ import { isRaw } from './property-tests.ts';
 
 /** dbt's source freshness: how old a source's newest row may be before `rat source freshness` warns or fails. */
 export interface Freshness {
-  /** The column saying when a row was loaded (dbt's `loaded_at_field`). */
-  loadedAtField: string;
+  /**
+   * The column saying when a row was loaded (dbt's `loaded_at_field`); without one, the time of the table's last
+   * write (its current Iceberg snapshot), as dbt reads a warehouse's metadata.
+   */
+  loadedAtField?: string;
   /** Age (ms) past which the check warns. */
   warnAfterMs?: number;
   /** Age (ms) past which the check fails. */
@@ -18,8 +21,7 @@ const PERIOD_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day
 /**
  * A source table's freshness from dbt's settings, the table's over its source's (`freshness: null` on a table turns
  * the source's off): `loaded_at_field` with `freshness: { warn_after: { count: 12, period: hour }, error_after: …,
- * filter }`. Undefined when none applies; a threshold without `loaded_at_field`, or not in dbt's shape, is
- * `PIPELINE_INVALID` at its line.
+ * filter }`. Undefined when none applies; a threshold not in dbt's shape is `PIPELINE_INVALID` at its line.
  *
  * @example sourceFreshness({ loaded_at_field: '_loaded_at', freshness: { error_after: { count: 1, period: day } } }, {}, 'raw.orders', 3, ctx)
  *   // { loadedAtField: '_loaded_at', errorAfterMs: 86400000 }
@@ -35,8 +37,8 @@ export function sourceFreshness(
   if (raw === undefined || raw === null) return undefined;
   if (!isRaw(raw)) return ctx.fail(line, `${where}: freshness must be a mapping (warn_after, error_after, filter)`);
   const field = table.loaded_at_field ?? source.loaded_at_field;
-  if (typeof field !== 'string' || !field.trim()) {
-    return ctx.fail(line, `${where}: freshness needs loaded_at_field, the column saying when a row was loaded`);
+  if (field !== undefined && (typeof field !== 'string' || !field.trim())) {
+    return ctx.fail(line, `${where}: loaded_at_field must name a column`);
   }
   const after = (key: 'warn_after' | 'error_after'): number | undefined => {
     const v = raw[key];
@@ -55,10 +57,14 @@ export function sourceFreshness(
   const warnAfterMs = after('warn_after');
   const errorAfterMs = after('error_after');
   if (warnAfterMs === undefined && errorAfterMs === undefined) return undefined;
-  if (raw.filter !== undefined && typeof raw.filter !== 'string')
+  if (raw.filter !== undefined && typeof raw.filter !== 'string') {
     ctx.fail(line, `${where}: freshness.filter must be SQL text`);
+  }
+  if (raw.filter !== undefined && field === undefined) {
+    ctx.fail(line, `${where}: freshness.filter needs loaded_at_field (the table's last write has no rows to filter)`);
+  }
   return {
-    loadedAtField: field.trim(),
+    ...(field === undefined ? {} : { loadedAtField: (field as string).trim() }),
     ...(warnAfterMs === undefined ? {} : { warnAfterMs }),
     ...(errorAfterMs === undefined ? {} : { errorAfterMs }),
     ...(typeof raw.filter === 'string' && raw.filter.trim() ? { filter: raw.filter.trim() } : {}),

@@ -32,6 +32,7 @@ import {
   readPropertyFile,
   withProperties,
   type ModelProperties,
+  type PropertyFile,
 } from './properties.ts';
 
 function loadSource(file: string, rel: string, layer: Layer, name: string): Model {
@@ -218,6 +219,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
   );
   const models = new Map<string, Model>();
   const sources: ExternalTable[] = [];
+  const seedEntries: PropertyFile['seeds'] = [];
   for (const { layer, files } of layers) {
     // A layer's property files first: they add to the SQL models read after them.
     const propertyFiles = files.flatMap((f) => {
@@ -227,6 +229,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     });
     const described = layerProperties(propertyFiles);
     sources.push(...propertyFiles.flatMap((f) => f.sources));
+    seedEntries.push(...propertyFiles.flatMap((f) => f.seeds));
     const isPropertyFile = new Set(propertyFiles.map((p) => p.file));
     for (const { full, rel, ext, name } of files) {
       if (isPropertyFile.has(rel)) continue;
@@ -255,7 +258,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     }
     models.set(m.id, m);
   }
-  for (const seed of loadSeeds(dir, pipelinesDir)) {
+  for (const seed of loadSeeds(dir, pipelinesDir, seedEntries, docs)) {
     const other = models.get(seed.id);
     if (other) {
       throw new PipelineError(

@@ -104,7 +104,7 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     assert.equal(read('models: [{ name: a }]\nsource: { path: x.csv }\n'), undefined);
     assert.equal(read('description: no source yet\n'), undefined);
     assert.equal(read('models: [unclosed\n'), undefined, 'not YAML: the source loader says what is wrong');
-    assert.deepEqual(read('unit_tests: []\n'), { file: FILE, models: [], unitTests: [], sources: [] });
+    assert.deepEqual(read('unit_tests: []\n'), { file: FILE, models: [], unitTests: [], sources: [], seeds: [] });
   });
 
   it("reads dbt's sources: as tables written outside the pipelines, each with its line", () => {
@@ -112,8 +112,14 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       'version: 2\nsources:\n  - name: raw\n    freshness: { error_after: { count: 12, period: hour } }\n    tables:\n      - name: orders\n        description: Orders as Spark lands them\n      - name: customers\n',
     );
     assert.deepEqual(f!.sources, [
-      { id: 'raw.orders', file: FILE, line: 6, description: 'Orders as Spark lands them' },
-      { id: 'raw.customers', file: FILE, line: 8 },
+      {
+        id: 'raw.orders',
+        file: FILE,
+        line: 6,
+        description: 'Orders as Spark lands them',
+        freshness: { errorAfterMs: 43_200_000 },
+      },
+      { id: 'raw.customers', file: FILE, line: 8, freshness: { errorAfterMs: 43_200_000 } },
     ]);
   });
 
@@ -199,7 +205,7 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       4,
       /source shop\.orders: tests on a source are not run/,
     );
-    invalidAt(() => read('version: 2\nseeds: []\n'), 2, /seeds: is not supported in a property file/);
+    invalidAt(() => read('version: 2\nexposures: []\n'), 2, /exposures: is not supported in a property file/);
     invalidAt(() => read('version: 1\nmodels: []\n'), 1, /version must be 2/);
     invalidAt(() => read('unit_tests:\n  - name: t\n    expect: []\n'), 2, /unit test t: model is required/);
     invalidAt(() => read('unit_tests:\n  - name: t\n    model: orders\n'), 2, /unit_tests: t: expect is required/);

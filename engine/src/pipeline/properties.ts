@@ -42,10 +42,12 @@ export interface PropertyFile {
   unitTests: Array<{ model: string; test: UnitTest; line: number }>;
   /** dbt's `sources:`: tables written outside the pipelines that models read. */
   sources: ExternalTable[];
+  /** dbt's `seeds:`: the entries describing seeds (see `loadSeeds`), as models' entries are read. */
+  seeds: PropertyFile['models'];
 }
 
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
-const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources'];
+const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
 const IGNORED_MODEL_KEYS = ['meta', 'tags', 'docs', 'access', 'group', 'deprecation_date'];
 const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'docs'];
@@ -99,7 +101,7 @@ export function readPropertyFile(
   };
   for (const key of Object.keys(raw)) {
     if (!PROPERTY_KEYS.includes(key)) {
-      fail(keyLine(key), `${key}: is not supported in a property file (models, sources and unit_tests are)`);
+      fail(keyLine(key), `${key}: is not supported in a property file (models, sources, seeds and unit_tests are)`);
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
@@ -107,6 +109,7 @@ export function readPropertyFile(
   return {
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),
+    seeds: listOf(raw.seeds, 'seeds', 1, ctx).map((entry) => parseModelEntry(entry, ctx, 'seed')),
     unitTests: listOf(raw.unit_tests, 'unit_tests', 1, ctx).map((entry) => parseUnitTestEntry(entry, ctx)),
     sources: externalSources(raw.sources, ctx),
   };
@@ -130,11 +133,15 @@ function description(v: unknown, what: string, line: number, ctx: PropertyContex
   return d === undefined ? undefined : withDocs(d, ctx.docs ?? new Map(), ctx.file, line);
 }
 
-function parseModelEntry(entry: unknown, ctx: PropertyContext): PropertyFile['models'][number] {
+function parseModelEntry(
+  entry: unknown,
+  ctx: PropertyContext,
+  kind: 'model' | 'seed' = 'model',
+): PropertyFile['models'][number] {
   const line = ctx.lineOf(entry, 1);
-  const name = nameOf(entry, 'models', line, ctx);
+  const name = nameOf(entry, `${kind}s`, line, ctx);
   const m = entry as Raw;
-  const where = `model ${name}`;
+  const where = `${kind} ${name}`;
   checkKeys(
     m,
     ['name', 'description', 'config', 'columns', 'data_tests', 'tests'],

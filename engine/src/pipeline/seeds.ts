@@ -1,45 +1,101 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from './model-config.ts';
-import type { SourceModel } from './model.ts';
+import { PipelineError, type SourceModel } from './model.ts';
+import { readPropertyFile, type PropertyFile } from './properties.ts';
+import type { DocBlock } from './doc-blocks.ts';
 
 /** dbt's `seed-paths` default: CSV files a project keeps with its code (country codes, mappings). */
 export const SEEDS_FOLDER = 'seeds';
+
+/** A seed's `config:` keys read here; the others a model's config reads are refused for a seed. */
+const SEED_CONFIG = ['column_types', 'delimiter', 'enabled', 'full_refresh', 'quote_columns', 'tags', 'meta'];
+
+type SeedEntry = PropertyFile['seeds'][number];
 
 /**
  * The project's seeds (dbt's): each `.csv` file under `seeds/` (sub-folders too) is a source of the bronze layer
  * named after the file (`seeds/country_codes.csv` → `bronze.country_codes`, read with `{{ ref('country_codes') }}`),
  * ingested by `rat run` with its columns' types detected, and ingested again, its rows replaced, when the file
- * changes — what `dbt seed` does on each change.
+ * changes — what `dbt seed` does on each change. A `seeds:` entry of a property file (in `seeds/` or a layer folder)
+ * gives its description, column descriptions, data tests and config: `column_types` (declared types; a value that
+ * does not cast fails the step), `delimiter`, `enabled`, `full_refresh`.
  *
- * @example loadSeeds('examples/shop', 'examples/shop') // [{ kind: 'source', id: 'bronze.country_codes', … }]
+ * @example loadSeeds('examples/shop', 'examples/shop', []) // [{ kind: 'source', id: 'bronze.country_codes', … }]
  */
-export function loadSeeds(dir: string, pipelinesDir: string): SourceModel[] {
+export function loadSeeds(
+  dir: string,
+  pipelinesDir: string,
+  layerEntries: readonly SeedEntry[],
+  docs?: Map<string, DocBlock>,
+): SourceModel[] {
   const root = path.join(pipelinesDir, SEEDS_FOLDER);
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.toLowerCase().endsWith('.csv'))
-    .sort()
-    .map((f) => {
-      const rel = path.relative(dir, path.join(root, f)).split(path.sep).join('/');
-      const name = path.basename(f, path.extname(f));
-      return {
-        kind: 'source',
-        id: `bronze.${name}`,
-        layer: 'bronze',
-        name,
-        file: rel,
-        config: parseConfig({}, rel, 1, { materialized: 'incremental' }),
-        refs: [],
-        source: {
-          path: rel,
-          format: 'csv',
-          options: {},
-          columns: {},
-          rename: {},
-          onChange: 'reingest',
-          rejects: 'fail',
-        },
-      };
-    });
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+  const rel = (f: string) => path.relative(dir, path.join(root, f)).split(path.sep).join('/');
+  const entries = [
+    ...layerEntries,
+    ...files
+      .filter((f) => /\.ya?ml$/.test(f))
+      .flatMap((f) => readPropertyFile(readFileSync(path.join(root, f), 'utf8'), rel(f), 'bronze', docs)?.seeds ?? []),
+  ];
+  const csv = files.filter((f) => f.toLowerCase().endsWith('.csv'));
+  const names = new Set(csv.map((f) => path.basename(f, path.extname(f))));
+  const byName = new Map<string, SeedEntry>();
+  for (const e of entries) {
+    const fail = (why: string): never => {
+      throw new PipelineError('PIPELINE_INVALID', `${e.file}:${e.line}: ${why}`, { file: e.file, line: e.line });
+    };
+    if (!names.has(e.name)) fail(`seed ${e.name}: there is no ${SEEDS_FOLDER}/${e.name}.csv`);
+    const first = byName.get(e.name);
+    if (first) fail(`seed ${e.name} is described twice (first at ${first.file}:${first.line})`);
+    byName.set(e.name, e);
+  }
+  return csv.flatMap((f) => {
+    const name = path.basename(f, path.extname(f));
+    const seed = seedModel(rel(f), name, byName.get(name));
+    return seed ? [seed] : [];
+  });
+}
+
+/** One seed's model: its CSV file as a source, with what its `seeds:` entry says; undefined when `enabled: false`. */
+function seedModel(file: string, name: string, entry: SeedEntry | undefined): SourceModel | undefined {
+  const cfg = entry?.config ?? {};
+  const at = { file: entry?.file ?? file, line: entry?.line ?? 1 };
+  const fail = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${at.file}:${at.line}: seed ${name}: ${why}`, at);
+  };
+  for (const key of Object.keys(cfg)) {
+    if (!SEED_CONFIG.includes(key)) fail(`config ${key} is not supported (a seed is the table bronze.${name})`);
+  }
+  if (cfg.enabled === false) return undefined;
+  const types = cfg.column_types ?? {};
+  const isTypes = typeof types === 'object' && types !== null && !Array.isArray(types);
+  if (!isTypes || !Object.values(types).every((t) => typeof t === 'string')) {
+    fail('column_types must map column names to SQL types');
+  }
+  if (cfg.delimiter !== undefined && (typeof cfg.delimiter !== 'string' || cfg.delimiter.length !== 1)) {
+    fail('delimiter must be one character');
+  }
+  const config = parseConfig({ full_refresh: cfg.full_refresh }, at.file, at.line, { materialized: 'incremental' });
+  config.tests = entry?.tests ?? [];
+  config.docs = { ...(entry?.description ? { description: entry.description } : {}), columns: entry?.columns ?? {} };
+  return {
+    kind: 'source',
+    id: `bronze.${name}`,
+    layer: 'bronze',
+    name,
+    file,
+    config,
+    refs: [],
+    source: {
+      path: file,
+      format: 'csv',
+      options: cfg.delimiter === undefined ? {} : { delim: cfg.delimiter as string },
+      columns: types as Record<string, string>,
+      rename: {},
+      onChange: 'reingest',
+      rejects: 'fail',
+    },
+  };
 }
