@@ -46,4 +46,25 @@ describe("engine: a model's settings with dbt's names", () => {
   it("refuses dbt's view with what to use instead", () => {
     assert.throws(() => parse({ materialized: 'view' }), /use table, or ephemeral for logic read inside the models/);
   });
+
+  it("refuses dbt's hooks, and reads snapshot_meta_column_names and hard deletes on scd2 models", () => {
+    assert.throws(() => parse({ 'post-hook': 'GRANT SELECT ON {{ this }} TO bi' }), /post-hook is not run/);
+    assert.throws(() => parse({ pre_hook: ['SET x = 1'] }), /pre_hook is not run/);
+    const scd2 = { materialized: 'scd2', unique_key: 'id' };
+    assert.deepEqual(parse({ ...scd2, snapshot_meta_column_names: { dbt_valid_to: 'ended_at' } }).history, {
+      validFrom: 'valid_from',
+      validTo: 'ended_at',
+    });
+    assert.equal(parse(scd2).history, undefined);
+    assert.throws(
+      () => parse({ ...scd2, snapshot_meta_column_names: { dbt_scd_id: 'x' } }),
+      /dbt_scd_id is not a column the engine writes/,
+    );
+    assert.throws(
+      () => parse({ ...scd2, snapshot_meta_column_names: { dbt_valid_from: 'a', dbt_valid_to: 'a' } }),
+      /need two names/,
+    );
+    assert.throws(() => parse({ ...scd2, hard_deletes: 'new_record' }), /hard deletes \(hard_deletes: new_record\)/);
+    parse({ ...scd2, hard_deletes: 'ignore', invalidate_hard_deletes: false });
+  });
 });

@@ -86,6 +86,15 @@ export function parseConfig(
       { file, line },
     );
   }
+  // dbt's hooks run SQL beside the model's: ignoring one would leave the table other than the project means.
+  const hook = ['pre_hook', 'post_hook', 'pre-hook', 'post-hook'].find((k) => raw[k] !== undefined);
+  if (hook) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${file}:${line}: ${hook} is not run: the engine runs the model's SELECT only (write what the hook does as a model or a data test)`,
+      { file, line },
+    );
+  }
   const uniqueKey = asList(raw.unique_key ?? raw.merge_keys);
   if (materialized === 'scd2' && uniqueKey.length === 0) {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });

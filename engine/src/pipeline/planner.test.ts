@@ -87,6 +87,10 @@ describe('engine: pipeline loader and planner', () => {
     assert.deepEqual(ids('bronze.*'), ['bronze.customers', 'bronze.orders']);
     assert.deepEqual(ids('bronze.orders+'), ['bronze.orders', 'silver.orders', 'gold.revenue']);
     assert.throws(() => plan(p, 'nope.x'), { code: 'UNKNOWN_SELECTOR' });
+    // dbt's selection by a model's name alone, in any layer.
+    assert.deepEqual(ids('revenue+'), ['gold.revenue']);
+    assert.deepEqual(ids('+revenue').sort(), all.slice().sort());
+    assert.throws(() => plan(p, 'nope'), { code: 'UNKNOWN_SELECTOR' });
   });
 
   it('state:modified selects the models the state names, with + for up- and downstream; nothing changed is no error', () => {

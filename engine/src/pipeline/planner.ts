@@ -171,10 +171,12 @@ function selectedBy(
       continue;
     }
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
+    // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`).
+    const byName = core.includes('.') ? undefined : globToRe(core);
     const matches =
       core === STATE_MODIFIED
         ? order.filter((m) => state!.modified.has(m.id))
-        : order.filter((m) => re.test(m.id) || m.id === core);
+        : order.filter((m) => re.test(m.id) || m.id === core || byName?.test(m.name));
     if (matches.length === 0 && core !== STATE_MODIFIED) {
       throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
         file: '',
