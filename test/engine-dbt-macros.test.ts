@@ -235,4 +235,34 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     assert.doesNotMatch(refreshed.stdout, /WHERE/);
     rmSync(path.join(p.dir, 'silver/recent.sql'));
   });
+
+  it("runs dbt's singular tests (tests/*.sql) with the model they read last, before the merge", async () => {
+    p.write(
+      'tests/counts_match.sql',
+      "SELECT * FROM {{ ref('counts') }} AS c WHERE c.n <> (SELECT count(*) FROM {{ ref('buckets') }})\n",
+    );
+    p.write('tests/checks/no_big_ids.sql', "SELECT * FROM {{ ref('silver.buckets') }} WHERE id > 2\n");
+    const r = await p.rat('test', '--branch', 'jinja', '--json');
+    assert.equal(r.code, 1, r.out);
+    const tests = (
+      JSON.parse(r.stdout) as { tests: { model: string; test: string; passed: boolean; failingRows: number }[] }
+    ).tests
+      .filter((t) => t.test.startsWith('sql:'))
+      .map((t) => [t.model, t.test, t.passed, t.failingRows]);
+    assert.deepEqual(tests, [
+      ['silver.buckets', 'sql:no_big_ids', false, 1],
+      ['gold.counts', 'sql:counts_match', true, 0],
+    ]);
+    // A failing singular test stops the run's merge like any data test.
+    const run = await p.rat('run', '--branch', 'jinja');
+    assert.equal(run.code, 1, run.out);
+    assert.match(run.out, /sql:no_big_ids/);
+    p.write('tests/orphan.sql', 'SELECT 1 AS x WHERE false\n');
+    const orphan = await p.rat('test', '--branch', 'jinja', '--json');
+    assert.match(
+      JSON.parse(orphan.stdout).error.message,
+      /^tests\/orphan\.sql:1: a singular test reads at least one model/,
+    );
+    rmSync(path.join(p.dir, 'tests'), { recursive: true });
+  });
 });

@@ -20,6 +20,7 @@ import { TemplateError } from './template.ts';
 import type { MacroFile } from './jinja.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
 import { loadSeeds } from './seeds.ts';
+import { attachSingularTests } from './singular-tests.ts';
 import { snapshotBlocks, snapshotFiles, snapshotLayer } from './snapshots.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
@@ -273,6 +274,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     models.set(seed.id, seed);
   }
   resolveShortRefs(models);
+  attachSingularTests(dir, pipelinesDir, models, macros);
   return { dir, pipelinesDir, models, external: collectExternal(sources, models), macros };
 }
 

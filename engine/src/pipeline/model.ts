@@ -21,7 +21,16 @@ export type DataTest = (
   | { kind: 'unique'; columns: string[]; where?: string }
   | { kind: 'accepted_values'; column: string; values: (string | number | boolean)[]; where?: string }
   | { kind: 'relationships'; column: string; to: string; field: string; where?: string }
-  | { kind: 'sql'; name: string; sql: string }
+  | {
+      kind: 'sql';
+      name: string;
+      sql: string;
+      /** A singular test's file (dbt's `tests/`); a header's `sql:` test has none. */
+      file?: string;
+      /** The tables it reads besides the model's own, and its refs by name alone (see `attachSingularTests`). */
+      reads?: string[];
+      refIds?: Record<string, string>;
+    }
   /** A test of the project's own: dbt's `{% test name(model, column_name, …) %}` block in `macros/`, given `args`. */
   | { kind: 'generic'; name: string; column?: string; args: Record<string, unknown>; where?: string }
 ) & { severity?: 'warn' };

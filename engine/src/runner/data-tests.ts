@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { compileSql, compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
+import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
 import { Relation, yamlDateText, type MacroFile } from '../pipeline/jinja.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { sqlName } from './tables.ts';
@@ -90,7 +90,7 @@ export function testSql(model: Model, t: DataTest, vars?: RunVars, macros?: read
         t.to,
       )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`;
     case 'sql':
-      return compileSql(t.sql, model.id, vars);
+      return compileWithSourceMap(t.sql, model.id, { vars, macros, refIds: t.refIds }).sql;
     case 'generic':
       return genericTestSql(model, t, vars, macros);
   }

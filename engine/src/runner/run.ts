@@ -321,6 +321,7 @@ function testTargets(m: Model): string[] {
   return m.config.tests
     .flatMap((t) => {
       if (t.kind === 'relationships') return [t.to];
+      if (t.kind === 'sql') return t.reads ?? [];
       if (t.kind !== 'generic') return [];
       // Table arguments are `ref('<id>')` once read (see parseGenericTest).
       return Object.values(t.args).flatMap((v) => (typeof v === 'string' ? [/^ref\('([^']+)'\)$/.exec(v)?.[1]] : []));

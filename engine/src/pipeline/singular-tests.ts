@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { templateReads } from './compile.ts';
+import type { MacroFile } from './jinja.ts';
+import { PipelineError, type Model } from './model.ts';
+import { findRefs } from './sql-file.ts';
+import { TemplateError } from './template.ts';
+
+/** dbt's `test-paths` default: singular tests, each a SELECT of the rows that fail it. */
+export const TESTS_FOLDER = 'tests';
+
+/**
+ * dbt's singular tests: each `.sql` file under `tests/` (sub-folders too) is a SELECT whose rows are failures, read
+ * from the models it refs. It becomes a data test (named after the file) of the model it refs that reads the
+ * others, or the first of several such: it runs with that model's tests, after the run's steps and before its
+ * merge, and `rat test <model>` runs it. A test that refs no model, or a name no model has, is refused.
+ *
+ * @example attachSingularTests(dir, dir, models, macros) // silver.orders gains the data test sql:no_negative_amounts
+ */
+export function attachSingularTests(
+  dir: string,
+  pipelinesDir: string,
+  models: Map<string, Model>,
+  macros: readonly MacroFile[],
+): void {
+  const root = path.join(pipelinesDir, TESTS_FOLDER);
+  if (!existsSync(root)) return;
+  const byName = new Map<string, string[]>();
+  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (!f.endsWith('.sql')) continue;
+    const file = path.relative(dir, path.join(root, f)).split(path.sep).join('/');
+    const sql = readFileSync(path.join(root, f), 'utf8');
+    const fail = (line: number, why: string): never => {
+      throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
+    };
+    let rendered: string[];
+    try {
+      rendered = templateReads(sql, '', macros).refs;
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      return fail(sql.slice(0, err.data.offset).split('\n').length, err.message);
+    }
+    const refIds: Record<string, string> = {};
+    const reads = new Set<string>();
+    for (const target of [...findRefs(sql).map((r) => r.target), ...rendered]) {
+      if (target.includes('.')) {
+        reads.add(target);
+        continue;
+      }
+      const ids = byName.get(target) ?? [];
+      if (ids.length !== 1) {
+        fail(1, `ref('${target}') ${ids.length ? `is ambiguous: ${ids.join(' and ')}` : 'names no model'}`);
+      }
+      refIds[target] = ids[0]!;
+      reads.add(ids[0]!);
+    }
+    const owner = ownerOf([...reads], models);
+    if (!owner) fail(1, 'a singular test reads at least one model of the project (with ref())');
+    owner!.config.tests.push({
+      kind: 'sql',
+      name: path.basename(f, '.sql'),
+      sql,
+      file,
+      reads: [...reads].sort(),
+      ...(Object.keys(refIds).length ? { refIds } : {}),
+    });
+  }
+}
+
+/** Of the models `ids` names, the first (by id) that none of the others reads, directly or not. */
+function ownerOf(ids: string[], models: Map<string, Model>): Model | undefined {
+  const named = ids.filter((id) => models.has(id)).sort();
+  const upstream = (id: string): Set<string> => {
+    const seen = new Set<string>();
+    const todo = [id];
+    while (todo.length) {
+      for (const r of models.get(todo.pop()!)?.refs ?? []) {
+        if (!seen.has(r.target)) {
+          seen.add(r.target);
+          todo.push(r.target);
+        }
+      }
+    }
+    return seen;
+  };
+  const feeds = new Set(named.flatMap((id) => [...upstream(id)]));
+  const sink = named.find((id) => !feeds.has(id));
+  return sink ? models.get(sink) : undefined;
+}
