@@ -205,7 +205,14 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       4,
       /source shop\.orders: tests on a source are not run/,
     );
-    invalidAt(() => read('version: 2\nexposures: []\n'), 2, /exposures: is not supported in a property file/);
+    invalidAt(() => read('version: 2\ndata: []\n'), 2, /data: is not supported in a property file/);
+    invalidAt(() => read('version: 2\nsnapshots: []\n'), 2, /snapshots: describes snapshots/);
+    // What only documents (exposures, macros' docs, the semantic layer) loads, without effect.
+    assert.deepEqual(
+      read('version: 2\nexposures: [{ name: dash, type: dashboard }]\nmacros: [{ name: cents }]\nmetrics: []\n')!
+        .models,
+      [],
+    );
     invalidAt(() => read('version: 1\nmodels: []\n'), 1, /version must be 2/);
     invalidAt(() => read('unit_tests:\n  - name: t\n    expect: []\n'), 2, /unit test t: model is required/);
     invalidAt(() => read('unit_tests:\n  - name: t\n    model: orders\n'), 2, /unit_tests: t: expect is required/);

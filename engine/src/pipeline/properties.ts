@@ -48,6 +48,11 @@ export interface PropertyFile {
 
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
 const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds'];
+/**
+ * dbt's top-level keys that document or describe what no run builds (exposures, macros' docs, the semantic layer):
+ * read, and without effect, so that a dbt project's property files load as they are.
+ */
+const DOCUMENTATION_KEYS = ['exposures', 'macros', 'analyses', 'groups', 'metrics', 'semantic_models', 'saved_queries'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
 const IGNORED_MODEL_KEYS = ['meta', 'tags', 'docs', 'access', 'group', 'deprecation_date'];
 const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'docs'];
@@ -88,7 +93,9 @@ export function readPropertyFile(
   } catch {
     return undefined;
   }
-  if (!isRaw(raw) || 'source' in raw || !PROPERTY_KEYS.some((k) => k in raw)) return undefined;
+  if (!isRaw(raw) || 'source' in raw || ![...PROPERTY_KEYS, ...DOCUMENTATION_KEYS].some((k) => k in raw)) {
+    return undefined;
+  }
   const lineOf = (v: unknown, fallback: number) =>
     (typeof v === 'object' && v !== null ? lines.get(v) : undefined) ?? fallback;
   const fail = (line: number, why: string): never => {
@@ -100,8 +107,12 @@ export function readPropertyFile(
     return at ? text.slice(0, at.index).split('\n').length : 1;
   };
   for (const key of Object.keys(raw)) {
-    if (!PROPERTY_KEYS.includes(key)) {
-      fail(keyLine(key), `${key}: is not supported in a property file (models, sources, seeds and unit_tests are)`);
+    if (!PROPERTY_KEYS.includes(key) && !DOCUMENTATION_KEYS.includes(key)) {
+      const why =
+        key === 'snapshots'
+          ? "describes snapshots, whose settings are their blocks' config() here"
+          : 'is not supported in a property file (models, sources, seeds and unit_tests are)';
+      fail(keyLine(key), `${key}: ${why}`);
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
