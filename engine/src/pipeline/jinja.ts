@@ -118,7 +118,24 @@ const MARK_RE = /([\uE000\uE002])(\d+)\uE001/g;
 const TEXT_FN = '__rat_text';
 /** The name nunjucks gives a model's template (macro files go by their paths, `macros/…`). */
 const MODEL_PATH = '<model>';
-const BUILTINS = ['ref', 'source', 'var', 'config', 'is_incremental', 'this', 'execute', 'env_var', 'target', TEXT_FN];
+const BUILTINS = [
+  'ref',
+  'source',
+  'var',
+  'config',
+  'is_incremental',
+  'this',
+  'execute',
+  'env_var',
+  'target',
+  'return',
+  TEXT_FN,
+];
+
+/** dbt's `return(x)` in a macro: its value (a list, a mapping) rather than its text, carried to the macro's caller. */
+class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
 
 /** The rendering under way: template functions are called synchronously inside it. */
 let active: { scope: RenderScope; readsSelf: boolean; failure?: UnplacedError } | undefined;
@@ -296,6 +313,9 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
   env.addGlobal('config', () => '');
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
   env.addGlobal('execute', true);
+  env.addGlobal('return', (value: unknown) => {
+    throw new MacroReturn(value);
+  });
   // dbt's env_var(): the variable of the rat process, else the default given, else an error at the calling line.
   env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) =>
     guarded(() => {
@@ -358,7 +378,14 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
       const first = owner.get(name);
       if (first) throw new MacroFileError(m.file, line, `macro ${name} is also defined in ${first}`);
       owner.set(name, m.file);
-      env.addGlobal(name, macro);
+      env.addGlobal(name, (...args: unknown[]) => {
+        try {
+          return (macro as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          if (err instanceof MacroReturn) return err.value;
+          throw err;
+        }
+      });
     }
   }
   const made = { env, compiled: new Map<string, nunjucks.Template>() };

@@ -105,6 +105,17 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, 
     }
   });
 
+  it("gives a macro's return(x) to its caller as a value (dbt's)", () => {
+    const macros = [
+      {
+        file: 'macros/m.sql',
+        text: "{% macro methods() %}{{ return(['card', 'cash']) }}{% endmacro %}{% macro pick(x) %}{% if x %}{% do return({'k': x}) %}{% endif %}none{% endmacro %}",
+      },
+    ];
+    const sql = "{% for m in methods() %}{{ m }}{{ ',' if not loop.last }}{% endfor %} {{ pick(1).k }} {{ pick(0) }}";
+    assert.equal(compileWithSourceMap(sql, 't', { macros }).sql, 'card,cash 1 none');
+  });
+
   it('says where a template fails: the model line, or the macro file line', () => {
     const placeOf = (sql: string, macros?: MacroFile[]) => {
       try {

@@ -1,0 +1,8 @@
+WITH source AS (
+  SELECT * FROM {{ ref('raw_customers') }}
+)
+SELECT
+  id AS customer_id,
+  first_name,
+  last_name
+FROM source

@@ -1,0 +1,96 @@
+/**
+ * A project written as dbt writes one (`examples/cafe`: seeds, macros returning lists, staging and marts, generic and
+ * singular tests, a snapshot, an exposure) runs as it is with the real CLI against a real server.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { runRat } from './support/rat-cli.ts';
+import { queryBranch } from './support/engine-queries.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, real server)', function () {
+  this.timeout(600_000);
+  let server: TestServer;
+  let dir = '';
+  const rat = (...args: string[]) => runRat(dir, [...args, '--server', server.url]);
+
+  before(async () => {
+    server = await startTestServer();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rat-cafe-'));
+    cpSync(path.join(root, 'examples', 'cafe'), dir, { recursive: true });
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds seeds, staging, marts and the snapshot, and every test passes', async () => {
+    const r = await rat('run', '--json');
+    assert.equal(r.code, 0, r.out);
+    const report = JSON.parse(r.stdout) as { steps: { step: string }[]; tests: { test: string; passed: boolean }[] };
+    assert.deepEqual(report.steps.map((s) => s.step).sort(), [
+      'bronze.raw_customers',
+      'bronze.raw_orders',
+      'bronze.raw_payments',
+      'gold.customers',
+      'gold.orders',
+      'silver.customers_history',
+      'silver.stg_customers',
+      'silver.stg_orders',
+      'silver.stg_payments',
+    ]);
+    assert.deepEqual(
+      report.tests.filter((t) => !t.passed),
+      [],
+    );
+    assert.ok(report.tests.some((t) => t.test === 'sql:order_amounts_match_payments'));
+    assert.ok(report.tests.some((t) => t.test === 'not_negative(amount)'));
+    const orders = await queryBranch(
+      server,
+      'main',
+      'SELECT order_id, credit_card_amount, gift_card_amount, coupon_amount, amount FROM gold.orders ORDER BY order_id',
+    );
+    assert.deepEqual(
+      orders.map((o) => [
+        Number(o.order_id),
+        Number(o.credit_card_amount),
+        Number(o.gift_card_amount),
+        Number(o.coupon_amount),
+        Number(o.amount),
+      ]),
+      [
+        [101, 12.5, 5, 0, 17.5],
+        [102, 0, 0, 0, 20],
+        [103, 8, 0, 0, 8],
+        [104, 17, 0, 3, 20],
+        [105, 9.9, 0, 0, 9.9],
+      ],
+    );
+    const ada = await queryBranch(server, 'main', 'SELECT * FROM gold.customers WHERE customer_id = 1');
+    // Ada's returned order does not count.
+    assert.deepEqual([Number(ada[0]!.number_of_orders), Number(ada[0]!.lifetime_value)], [3, 27.4]);
+    const history = await queryBranch(
+      server,
+      'main',
+      'SELECT count(*) AS n FROM silver.customers_history WHERE dbt_valid_to IS NULL',
+    );
+    assert.equal(Number(history[0]!.n), 4);
+  });
+
+  it('compiles gold.orders with the macro list unrolled', async () => {
+    const r = await rat('compile', 'gold.orders');
+    assert.equal(r.code, 0, r.out);
+    for (const m of ['credit_card', 'coupon', 'bank_transfer', 'gift_card']) {
+      assert.match(
+        r.stdout,
+        new RegExp(`sum\\(CASE WHEN payment_method = '${m}' THEN amount ELSE 0 END\\) AS ${m}_amount,`),
+      );
+    }
+    assert.doesNotMatch(r.stdout, /\{\{|\{%/);
+  });
+});
