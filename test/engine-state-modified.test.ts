@@ -184,7 +184,7 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     ]);
   });
 
-  it('selects the models that call a changed macro, directly or through another macro', async () => {
+  it('selects the models that call a changed macro (directly or through another), or read a changed variable', async () => {
     writeFileSync(path.join(dir, 'rat.yaml'), 'pipelines: .\n');
     mkdirSync(path.join(dir, 'macros'), { recursive: true });
     writeFileSync(path.join(dir, 'macros', 'money.sql'), '{% macro money(c) %}round({{ c }}, 2){% endmacro %}\n');
@@ -200,7 +200,19 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
       assert.equal(r.code, 0, r.out);
     }
     assert.deepEqual((await plan('state:modified')).steps, []);
-    writeFileSync(path.join(dir, 'macros', 'money.sql'), '{% macro money(c) %}round({{ c }}, 3){% endmacro %}\n');
+    writeFileSync(
+      path.join(dir, 'macros', 'money.sql'),
+      "{% macro money(c) %}round({{ c }}, {{ var('precision', 2) }}){% endmacro %}\n",
+    );
+    assert.deepEqual((await plan('state:modified')).state?.modified, ['gold.price_total']);
+    git('add', '.');
+    git('commit', '-q', '-m', 'money: precision as a variable');
+    {
+      const r = await rat('run');
+      assert.equal(r.code, 0, r.out);
+    }
+    // A variable's value in rat.yaml: the models that read it, here through the macros.
+    writeFileSync(path.join(dir, 'rat.yaml'), 'pipelines: .\nvars: { precision: 3 }\n');
     assert.deepEqual((await plan('state:modified')).state?.modified, ['gold.price_total']);
   });
 });

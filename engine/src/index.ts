@@ -12,7 +12,7 @@ export * from './pipeline/model.ts';
 export { loadProject } from './pipeline/loader.ts';
 export { findRefs, splitHeader } from './pipeline/sql-file.ts';
 export { compileSql } from './pipeline/compile.ts';
-export { modelsCallingMacros } from './pipeline/macros.ts';
+export { modelsCallingMacros, modelsUsingVars } from './pipeline/template-uses.ts';
 export { projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
 export {

@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import {
   isLandingFile,
   modelsCallingMacros,
+  modelsUsingVars,
   listRuns,
   projectSettings,
   settingsFor,
@@ -107,7 +108,7 @@ function landingChanged(project: Project, root: string, changed: string[]): stri
 
 /**
  * The SQL models whose rat.yaml `models:` settings differ from the baseline's (a changed layer setting changes every
- * model of the layer that does not set it itself).
+ * model of the layer that does not set it itself), and those reading a variable whose value in its `vars:` changed.
  */
 async function settingsChanged(
   project: Project,
@@ -118,23 +119,25 @@ async function settingsChanged(
   const configs = changed.filter((p) => ['rat.yaml', '.rat.json'].includes(path.posix.basename(p)));
   const out: string[] = [];
   for (const p of configs) {
-    const settingsOf = (text: string | undefined) => {
+    const read = (text: string | undefined) => {
       try {
-        const doc = yaml.load(text ?? '') as { models?: unknown } | null;
-        return projectSettings(doc?.models);
+        const doc = yaml.load(text ?? '') as { models?: unknown; vars?: unknown } | null;
+        const vars = doc?.vars && typeof doc.vars === 'object' ? (doc.vars as Record<string, unknown>) : {};
+        return { settings: projectSettings(doc?.models), vars };
       } catch {
-        return projectSettings(undefined);
+        return { settings: projectSettings(undefined), vars: {} };
       }
     };
-    const now = settingsOf(
-      fs.existsSync(path.join(repo.dir, p)) ? fs.readFileSync(path.join(repo.dir, p), 'utf8') : '',
-    );
-    const before = settingsOf(await fileAtCommit(repo, since, p));
+    const now = read(fs.existsSync(path.join(repo.dir, p)) ? fs.readFileSync(path.join(repo.dir, p), 'utf8') : '');
+    const before = read(await fileAtCommit(repo, since, p));
     for (const m of project.models.values()) {
       if (m.kind !== 'sql') continue;
-      const [a, b] = [settingsFor(now, m.layer, m.name), settingsFor(before, m.layer, m.name)];
+      const [a, b] = [settingsFor(now.settings, m.layer, m.name), settingsFor(before.settings, m.layer, m.name)];
       if (JSON.stringify(Object.entries(a).sort()) !== JSON.stringify(Object.entries(b).sort())) out.push(m.id);
     }
+    const names = new Set([...Object.keys(now.vars), ...Object.keys(before.vars)]);
+    const changedVars = [...names].filter((v) => JSON.stringify(now.vars[v]) !== JSON.stringify(before.vars[v]));
+    out.push(...modelsUsingVars(project, changedVars));
   }
   return out;
 }

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MacroFile } from './jinja.ts';
-import type { Project } from './model.ts';
 
 /** dbt's `macro-paths` default: the folder of macro files beside the layers. */
 export const MACROS_FOLDER = 'macros';
@@ -24,7 +23,6 @@ export function loadMacros(dir: string, pipelinesDir: string): MacroFile[] {
     });
 }
 
-const MACRO_DEF = /\{%-?\s*macro\s+([A-Za-z_]\w*)/g;
 const TEST_DEF = /\{%-?\s*test\s+([A-Za-z_]\w*)\s*\(/g;
 
 /**
@@ -35,32 +33,4 @@ const TEST_DEF = /\{%-?\s*test\s+([A-Za-z_]\w*)\s*\(/g;
  */
 export function genericTestNames(macros: readonly MacroFile[]): Set<string> {
   return new Set(macros.flatMap((m) => [...m.text.matchAll(TEST_DEF)].map((d) => d[1]!)));
-}
-const calls = (text: string, name: string) => new RegExp(`\\b${name}\\s*\\(`).test(text);
-
-/**
- * The SQL models that call a macro of the `changed` macro files, directly or through other macros (dbt's
- * `state:modified` follows a model's macros the same way): their SQL renders differently.
- *
- * @example modelsCallingMacros(project, ['macros/money.sql']) // ['silver.orders']
- */
-export function modelsCallingMacros(project: Project, changed: readonly string[]): string[] {
-  const macros = project.macros ?? [];
-  const changedFiles = new Set(changed);
-  const defined = macros.map((m) => ({ ...m, names: [...m.text.matchAll(MACRO_DEF)].map((d) => d[1]!) }));
-  // Macro names whose output changed: those of the changed files, then every macro calling one, to a fixed point.
-  const touched = new Set(defined.filter((m) => changedFiles.has(m.file)).flatMap((m) => m.names));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const m of defined) {
-      for (const name of m.names) {
-        if (touched.has(name) || ![...touched].some((t) => calls(m.text, t))) continue;
-        touched.add(name);
-        grew = true;
-      }
-    }
-  }
-  return [...project.models.values()]
-    .filter((m) => m.kind === 'sql' && [...touched].some((t) => calls(m.sql, t)))
-    .map((m) => m.id);
 }
