@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import yaml from 'js-yaml';
 
 /**
@@ -35,4 +35,18 @@ export function runVarsOption(value: string): Record<string, unknown> {
     throw new InvalidArgumentError("Give a mapping of names to values, such as '{start: 2024-01-01, limit: 10}'.");
   }
   return doc as Record<string, unknown>;
+}
+
+/** dbt's `-s` / `--select`: the selector given as an option rather than as arguments (both may be given). */
+export function selectOption(): Option {
+  return new Option('-s, --select <selector...>', "models, as the arguments select them (dbt's spelling)");
+}
+
+/**
+ * The selector of a command's arguments and `--select` together, as one selector text; undefined for all.
+ *
+ * @example selectorOf(['silver.orders'], ['gold.revenue+']) // 'silver.orders gold.revenue+'
+ */
+export function selectorOf(args: string[], select: string[] | undefined): string | undefined {
+  return [...args, ...(select ?? [])].join(' ') || undefined;
 }

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { compactTables, parseMemoryLimit, plan, type TableCompaction } from '@ratatouille/engine';
 import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
-import { wholeNumber } from '../options.ts';
+import { selectOption, selectorOf, wholeNumber } from '../options.ts';
 import { printJsonOutcome, sizeOption } from './run.ts';
 import { resolveEngineTarget } from './engine-target.ts';
 import { RatError } from '../errors.ts';
 
 interface CompactFlags {
+  select?: string[];
   table?: string[];
   branch?: string;
   server?: string;
@@ -49,6 +50,7 @@ export function register(program: Command): void {
       "Rewrite the small data files of the pipelines' tables into larger ones (one Iceberg replace snapshot per table; the rows do not change)",
     )
     .argument('[selector...]', 'models whose tables to compact, as for rat run (default: all)')
+    .addOption(selectOption())
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
@@ -82,11 +84,11 @@ export function register(program: Command): void {
     .action(async (selector: string[], o: CompactFlags) => {
       const compact = async () => {
         const t = await resolveEngineTarget(o);
-        if (o.table && (selector.length || o.exclude)) {
+        const sel = selectorOf(selector, o.select);
+        if (o.table && (sel || o.exclude)) {
           throw new RatError('USAGE', '--table names the tables itself: give it, or a selector of models, not both');
         }
-        const tables =
-          o.table ?? plan(t.project, selector.join(' ') || undefined, { exclude: o.exclude }).steps.map((m) => m.id);
+        const tables = o.table ?? plan(t.project, sel, { exclude: o.exclude }).steps.map((m) => m.id);
         const results = await compactTables({
           server: t.server,
           branch: t.branch,

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { compiledModels } from '@ratatouille/engine';
 import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
-import { runVarsOption } from '../options.ts';
+import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
 import { resolveEngineTarget } from './engine-target.ts';
 
 interface CompileFlags {
+  select?: string[];
   branch?: string;
   server?: string;
   project?: string;
@@ -24,6 +25,7 @@ export function register(program: Command): void {
       "Print the selected models' SQL with its templates rendered (macros, loops, refs, vars, is_incremental()) as a run on the data branch would execute it; writes nothing",
     )
     .argument('[selector...]', 'models, as for rat run (default: all)')
+    .addOption(selectOption())
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
@@ -45,7 +47,7 @@ export function register(program: Command): void {
         const models = await compiledModels(t.project, {
           server: t.server,
           branch: t.branch,
-          selector: selector.join(' ') || undefined,
+          selector: selectorOf(selector, o.select),
           exclude: o.exclude,
           vars: { ...t.vars, ...o.vars },
           fullRefresh: o.fullRefresh,

@@ -11,7 +11,7 @@ import {
   type RunReport,
 } from '@ratatouille/engine';
 import { reportError } from '../errors.ts';
-import { runVarsOption, wholeNumber } from '../options.ts';
+import { runVarsOption, selectOption, selectorOf, wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
 import { selectorState, withExcluded, type ResolvedState } from './run-state.ts';
 import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
@@ -123,6 +123,7 @@ export function sizeOption(v: string): string {
 }
 
 interface RunFlags {
+  select?: string[];
   dryRun?: boolean;
   branch?: string;
   server?: string;
@@ -168,6 +169,7 @@ export function register(program: Command): void {
     .command('run')
     .description('Run the pipelines (bronze → silver → gold) as one transaction on the data branch')
     .argument('[selector...]', 'models: silver.orders, +gold.revenue (with upstream), bronze.* (default: all)')
+    .addOption(selectOption())
     .option('--dry-run', 'show the plan and exit')
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
@@ -206,7 +208,7 @@ export function register(program: Command): void {
         '  rat run state:modified+ --state main\n  rat run --branch dev --json',
     )
     .action(async (selector: string[], o: RunFlags) => {
-      const sel = selector.join(' ') || undefined;
+      const sel = selectorOf(selector, o.select);
       if (o.json) {
         await printJsonOutcome(async () => {
           const t = await resolveEngineTarget({ ...o, read: o.dryRun });

@@ -5,9 +5,10 @@ import { printJsonOutcome, progressPrinter, testsLine } from './run.ts';
 import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
 import { examples } from '../examples.ts';
 import { selectorState, withExcluded } from './run-state.ts';
-import { runVarsOption } from '../options.ts';
+import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 
 interface TestFlags {
+  select?: string[];
   branch?: string;
   server?: string;
   project?: string;
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .command('test')
     .description("Run the pipelines' unit tests and their data tests against the data branch (builds nothing)")
     .argument('[selector...]', 'models (default: all)')
+    .addOption(selectOption())
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
@@ -40,7 +42,7 @@ export function register(program: Command): void {
       ),
     )
     .action(async (selector: string[], o: TestFlags) => {
-      const sel = selector.join(' ') || undefined;
+      const sel = selectorOf(selector, o.select);
       const testsOf = async (t: EngineTarget, onEvent?: (e: RunEvent) => void) =>
         runPipeline({
           project: t.project,
