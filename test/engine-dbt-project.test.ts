@@ -94,4 +94,13 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
     }
     assert.doesNotMatch(r.stdout, /\{\{|\{%/);
   });
+
+  it("selects by dbt's tag: selector", async () => {
+    const r = await rat('run', '--dry-run', '--json', '-s', 'tag:finance');
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { steps: { id: string }[] }).steps.map((s) => s.id),
+      ['gold.customers'],
+    );
+  });
 });

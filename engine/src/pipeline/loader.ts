@@ -11,7 +11,7 @@ import {
   type SourceConfig,
   type SqlModel,
 } from './model.ts';
-import { columnDeclarations, modelContract, parseColumnDocs, parseConfig } from './model-config.ts';
+import { columnDeclarations, modelContract, overSettings, parseColumnDocs, parseConfig } from './model-config.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { templateReads } from './compile.ts';
 import { findRefs, lineAt, splitHeader } from './sql-file.ts';
@@ -120,7 +120,7 @@ function sqlModel(
     line: parts.sqlLine - 1 + lineAt(parts.sql, offset),
   }));
   // dbt's precedence: the `config:` of the model's property file (schema.yml) applies beneath the SQL file's own.
-  const configured = { ...described.config, ...settings };
+  const configured = overSettings(described.config, settings);
   // dbt's `enabled: false`: the model is left out of the project, as if its file were not there.
   if (configured.enabled === false) return undefined;
   const config = parseConfig(configured, rel, parts.headerLine, {});
@@ -296,7 +296,7 @@ function loadDescribedSql(
   const load = (config: Record<string, unknown>) => loadSql(file, rel, layer, name, { config, declared }, macros);
   let m: Model | undefined;
   try {
-    m = load({ ...project, ...properties?.config });
+    m = load(overSettings(project, properties?.config ?? {}));
   } catch (err) {
     if (!(err instanceof PipelineError)) throw err;
     const prefix = `${err.data.file}:${err.data.line}: `;

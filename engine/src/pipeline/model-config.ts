@@ -101,8 +101,10 @@ export function parseConfig(
   }
   if (materialized === 'incremental') checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
   if (materialized === 'scd2') checkSnapshotStrategy(raw, file, line);
+  const tags = asList(raw.tags);
   return {
     materialized,
+    ...(tags.length ? { tags } : {}),
     uniqueKey,
     partitionBy: asList(raw.partition_by),
     watermark: raw.watermark as string | undefined,
@@ -186,6 +188,18 @@ function historyColumns(v: unknown, file: string, line: number): Pick<ModelConfi
   };
   if (history.validFrom === history.validTo) fail('dbt_valid_from and dbt_valid_to need two names');
   return { history };
+}
+
+/**
+ * Settings over settings, the second winning key by key, but for dbt's tags, which add up (a layer's tags and a
+ * model's own both apply).
+ *
+ * @example overSettings({ tags: ['nightly'], materialized: 'table' }, { tags: 'finance' }) // { tags: ['nightly', 'finance'], materialized: 'table' }
+ */
+export function overSettings(beneath: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const tags = [...new Set([...asList(beneath.tags), ...asList(over.tags)])];
+  const { tags: _below, ...rest } = { ...beneath, ...over };
+  return tags.length ? { ...rest, tags } : rest;
 }
 
 /** `description: …` (dbt's): text. */

@@ -56,6 +56,8 @@ export type Materialization = 'table' | 'incremental' | 'scd2' | 'ephemeral';
 
 export interface ModelConfig {
   materialized: Materialization;
+  /** dbt's tags: what `tag:<name>` selects. */
+  tags?: string[];
   uniqueKey: string[];
   partitionBy: string[];
   /** Incremental models: only rows whose column is above the table's current maximum are processed. */

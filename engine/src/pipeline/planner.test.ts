@@ -75,6 +75,26 @@ describe('engine: pipeline loader and planner', () => {
     assert.deepEqual(p.models.get('silver.orders')!.config.uniqueKey, ['order_id']);
   });
 
+  it("selects dbt's tag:, tags adding up from rat.yaml, property files and the model's own", () => {
+    const d = project({
+      ...shop,
+      'bronze/orders.yml': 'tags: [raw]\nsource:\n  path: landing/orders/*.csv\n',
+      'silver/orders.sql': "{{ config(tags=['nightly']) }}\nSELECT * FROM {{ ref('bronze.orders') }}\n",
+      'silver/schema.yml': 'version: 2\nmodels:\n  - name: customers\n    tags: [pii]\n    config: { tags: finance }\n',
+    });
+    dirs.push(d);
+    const p = loadProject(d, d, {
+      settings: { gold: { '+tags': ['nightly'] }, silver: { orders: { '+tags': 'core' } } },
+    });
+    const ids = (s: string) => plan(p, s).steps.map((m) => m.id);
+    assert.deepEqual(p.models.get('silver.orders')!.config.tags, ['core', 'nightly']);
+    assert.deepEqual(p.models.get('silver.customers')!.config.tags, ['pii', 'finance']);
+    assert.deepEqual(ids('tag:nightly'), ['silver.orders', 'gold.revenue']);
+    assert.deepEqual(ids('tag:raw+'), ['bronze.orders', 'silver.orders', 'gold.revenue']);
+    assert.deepEqual(ids('tag:fin*'), ['silver.customers']);
+    assert.throws(() => plan(p, 'tag:nothing'), { code: 'UNKNOWN_SELECTOR' });
+  });
+
   it('orders steps by dependencies and applies selectors', () => {
     const p = mk(shop);
     const ids = (s?: string) => plan(p, s).steps.map((m) => m.id);

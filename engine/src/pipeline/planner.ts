@@ -74,6 +74,7 @@ function globToRe(glob: string): RegExp {
 
 /** The selector method of a table written outside the pipelines (dbt's `source:raw.orders+`). */
 const SOURCE_PREFIX = 'source:';
+const TAG_PREFIX = 'tag:';
 
 /** The selector term of the models whose files changed since a baseline (dbt's `state:modified`). */
 export const STATE_MODIFIED = 'state:modified';
@@ -170,13 +171,16 @@ function selectedBy(
       for (const t of tables) selected.delete(t);
       continue;
     }
+    const tag = core.startsWith(TAG_PREFIX) ? globToRe(core.slice(TAG_PREFIX.length)) : undefined;
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
     // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`).
     const byName = core.includes('.') ? undefined : globToRe(core);
     const matches =
       core === STATE_MODIFIED
         ? order.filter((m) => state!.modified.has(m.id))
-        : order.filter((m) => re.test(m.id) || m.id === core || byName?.test(m.name));
+        : tag
+          ? order.filter((m) => m.config.tags?.some((t) => tag.test(t)))
+          : order.filter((m) => re.test(m.id) || m.id === core || byName?.test(m.name));
     if (matches.length === 0 && core !== STATE_MODIFIED) {
       throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
         file: '',

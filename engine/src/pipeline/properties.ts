@@ -11,7 +11,7 @@ import {
 import { externalSources } from './external-sources.ts';
 import { withDocs, type DocBlock } from './doc-blocks.ts';
 import { parseUnitTests } from './unit-tests.ts';
-import { columnDeclarations, type ColumnDeclaration } from './model-config.ts';
+import { columnDeclarations, overSettings, type ColumnDeclaration } from './model-config.ts';
 import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
 
 /**
@@ -54,7 +54,7 @@ const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds'];
  */
 const DOCUMENTATION_KEYS = ['exposures', 'macros', 'analyses', 'groups', 'metrics', 'semantic_models', 'saved_queries'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
-const IGNORED_MODEL_KEYS = ['meta', 'tags', 'docs', 'access', 'group', 'deprecation_date'];
+const IGNORED_MODEL_KEYS = ['meta', 'docs', 'access', 'group', 'deprecation_date'];
 const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'docs'];
 /** Model properties of dbt that are not configs: in `config:` the engine would read them as a SQL header's. */
 const NOT_CONFIG = ['description', 'columns', 'tests', 'data_tests', 'unit_tests'];
@@ -155,7 +155,7 @@ function parseModelEntry(
   const where = `${kind} ${name}`;
   checkKeys(
     m,
-    ['name', 'description', 'config', 'columns', 'data_tests', 'tests'],
+    ['name', 'description', 'config', 'columns', 'data_tests', 'tests', 'tags'],
     IGNORED_MODEL_KEYS,
     where,
     line,
@@ -186,7 +186,8 @@ function parseModelEntry(
     name,
     file: ctx.file,
     line,
-    config: { ...((m.config as Raw | undefined) ?? {}) },
+    // dbt's tags may sit on the entry itself as well as in its config: both apply.
+    config: overSettings({ tags: m.tags }, (m.config as Raw | undefined) ?? {}),
     ...(d === undefined ? {} : { description: d }),
     columns,
     declared,

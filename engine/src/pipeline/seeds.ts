@@ -77,7 +77,8 @@ function seedModel(file: string, name: string, entry: SeedEntry | undefined): So
   if (cfg.delimiter !== undefined && (typeof cfg.delimiter !== 'string' || cfg.delimiter.length !== 1)) {
     fail('delimiter must be one character');
   }
-  const config = parseConfig({ full_refresh: cfg.full_refresh }, at.file, at.line, { materialized: 'incremental' });
+  const settings = { full_refresh: cfg.full_refresh, tags: cfg.tags };
+  const config = parseConfig(settings, at.file, at.line, { materialized: 'incremental' });
   config.tests = entry?.tests ?? [];
   config.docs = { ...(entry?.description ? { description: entry.description } : {}), columns: entry?.columns ?? {} };
   return {
