@@ -21,4 +21,17 @@ describe("engine: Python's string methods in a model's Jinja", () => {
     // Lists and dicts keep nunjucks' own Python methods; a text's length is still its JavaScript one.
     assert.equal(render("{% set l = ['b'] %}{% do l.append('c') %}{{ l }} {{ 'abc'.length }}"), '["b","c"] 3');
   });
+
+  it("reaches no JavaScript through a value's constructor or prototype", () => {
+    const global = globalThis as unknown as Record<string, unknown>;
+    global.ratTemplateReached = false;
+    for (const sql of [
+      "{{ ''.constructor.constructor('globalThis.ratTemplateReached = true')() }}",
+      "{{ [].__proto__.constructor.constructor('globalThis.ratTemplateReached = true')() }}",
+      "{{ ref.constructor('globalThis.ratTemplateReached = true')() }}",
+    ]) {
+      assert.throws(() => render(sql), /is not defined|undefined/, sql);
+    }
+    assert.equal(global.ratTemplateReached, false);
+  });
 });

@@ -54,8 +54,23 @@ function trimChars(s: string, chars: unknown, left: boolean, right: boolean): st
 type MemberLookup = (obj: unknown, val: unknown, ...rest: unknown[]) => unknown;
 
 /**
+ * Members through which a template would reach JavaScript itself (`''.constructor.constructor('…')()` is a function
+ * built from text): they read as undefined, so a model's Jinja does what dbt's does and no more.
+ */
+const HIDDEN_MEMBERS = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
+/**
  * Installs Python's string methods into nunjucks' member lookup (once, after its Jinja compatibility, whose
- * lookup it wraps). Templates compiled before or after see them, as they look members up at run time.
+ * lookup it wraps), and hides the members that lead to JavaScript. Templates compiled before or after see both, as
+ * they look members up at run time.
  */
 export function installStringMethods(): void {
   const runtime = (nunjucks as unknown as { runtime: { memberLookup: MemberLookup & { pythonStrings?: true } } })
@@ -63,6 +78,7 @@ export function installStringMethods(): void {
   if (runtime.memberLookup.pythonStrings) return;
   const inner = runtime.memberLookup;
   const lookup: MemberLookup & { pythonStrings?: true } = function (this: unknown, obj, val, ...rest) {
+    if (typeof val === 'string' && HIDDEN_MEMBERS.has(val)) return undefined;
     if (typeof obj === 'string' && typeof val === 'string' && Object.hasOwn(STRING_METHODS, val)) {
       return (...args: unknown[]) => STRING_METHODS[val]!(obj, ...args);
     }
