@@ -68,9 +68,13 @@ export interface CompileContext {
   target?: string;
 }
 
-/** The table id a `ref(…)` / `source(…)` call names: `layer.name`, or a name alone as dbt writes it. */
+/**
+ * The table id a `ref(…)` / `source(…)` call names: `layer.name`, or what `refIds` says a name alone (a model's) or a
+ * source's dbt name (`jaffle.orders` for `raw.orders`) stands for.
+ */
 function refId(args: string[], refIds: Record<string, string> | undefined): string {
-  return args.length > 1 ? args.join('.') : (refIds?.[args[0]!] ?? args[0]!);
+  const name = args.join('.');
+  return refIds?.[name] ?? name;
 }
 
 /**

@@ -8,8 +8,8 @@ const IGNORED_SOURCE_KEYS = ['description', 'meta', 'tags', 'freshness', 'loaded
 /**
  * dbt's `sources:` in a property file: tables written outside the pipelines (by Spark, Flink, PyIceberg, another
  * team) that models read with `{{ source('raw', 'orders') }}`, the table `raw.orders` on the run's branch. A source's
- * `name` is the table's namespace and a table's `name` the table's: `schema`, `database` and `identifier`, which
- * would rename them, are refused rather than ignored, and so are tests on them (test the models that read them).
+ * `schema` (else its `name`) is the table's namespace and a table's `identifier` (else its `name`) the table's, as in
+ * dbt; `database` is refused rather than ignored, and so are tests on them (test the models that read them).
  *
  * @example externalSources([{ name: 'raw', tables: [{ name: 'orders' }] }], ctx) // [{ id: 'raw.orders', file, line }]
  */
@@ -18,12 +18,15 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
     const line = ctx.lineOf(s, 1);
     if (!isRaw(s) || typeof s.name !== 'string' || !s.name.trim()) return ctx.fail(line, 'each source needs a name');
     const namespace = s.name.trim();
-    checkSourceKeys(s, ['name', 'tables'], `source ${namespace}`, line, ctx);
+    checkSourceKeys(s, ['name', 'tables', 'schema'], `source ${namespace}`, line, ctx);
+    const schema = identifier(s.schema, `source ${namespace}: schema`, line, ctx) ?? namespace;
     return listOf(s.tables, `source ${namespace}: tables`, line, ctx).map((t): ExternalTable => {
       const at = ctx.lineOf(t, line);
       const name = isRaw(t) && typeof t.name === 'string' ? t.name.trim() : '';
       if (!name) return ctx.fail(at, `source ${namespace}: each table needs a name`);
-      checkSourceKeys(t as Raw, ['name'], `source ${namespace}.${name}`, at, ctx);
+      checkSourceKeys(t as Raw, ['name', 'identifier'], `source ${namespace}.${name}`, at, ctx);
+      const table = identifier((t as Raw).identifier, `source ${namespace}.${name}: identifier`, at, ctx) ?? name;
+      const id = `${schema}.${table}`;
       const columns = Array.isArray((t as Raw).columns) ? ((t as Raw).columns as unknown[]) : [];
       if (columns.some((c) => isRaw(c) && ('tests' in c || 'data_tests' in c))) {
         ctx.fail(at, `source ${namespace}.${name}: tests on a source are not run: test the models that read it`);
@@ -31,7 +34,8 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
       const description = text((t as Raw).description, `source ${namespace}.${name}: description`, at, ctx);
       const freshness = sourceFreshness(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
       return {
-        id: `${namespace}.${name}`,
+        id,
+        ...(id === `${namespace}.${name}` ? {} : { name: `${namespace}.${name}` }),
         file: ctx.file,
         line: at,
         ...(description ? { description } : {}),
@@ -41,21 +45,29 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
   });
 }
 
+/** A source's `schema` or a table's `identifier`: a name, or nothing when absent. */
+function identifier(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' && v.trim() ? v.trim() : ctx.fail(line, `${what} must be a name`);
+}
+
 function checkSourceKeys(entry: Raw, used: string[], where: string, line: number, ctx: PropertyContext): void {
   for (const key of Object.keys(entry)) {
     if (used.includes(key) || IGNORED_SOURCE_KEYS.includes(key)) continue;
-    const why = ['schema', 'database', 'identifier'].includes(key)
-      ? `${key} is not read: a source's table is <source name>.<table name> in the catalog`
-      : ['tests', 'data_tests'].includes(key)
-        ? 'tests on a source are not run: test the models that read it'
-        : `${key} is not supported`;
+    const why =
+      key === 'database'
+        ? `database is not read: a source's table is <schema>.<identifier> in this catalog`
+        : ['tests', 'data_tests'].includes(key)
+          ? 'tests on a source are not run: test the models that read it'
+          : `${key} is not supported`;
     ctx.fail(line, `${where}: ${why}`);
   }
 }
 
 /**
  * The project's external tables by id; one declared twice, or named like a model, is `PIPELINE_INVALID` at its
- * second declaration.
+ * second declaration. Each model's refs to a source by its dbt name (`source('jaffle', 'orders')` with
+ * `schema: raw`) become refs to its table (`raw.orders`), and the model remembers the name for compiling.
  */
 export function collectExternal(declared: ExternalTable[], models: Map<string, Model>): Map<string, ExternalTable> {
   const out = new Map<string, ExternalTable>();
@@ -69,6 +81,15 @@ export function collectExternal(declared: ExternalTable[], models: Map<string, M
       throw new PipelineError('PIPELINE_INVALID', `${t.file}:${t.line}: ${why}`, { file: t.file, line: t.line });
     }
     out.set(t.id, t);
+  }
+  const byName = new Map([...out.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
+  if (byName.size === 0) return out;
+  for (const m of models.values()) {
+    if (m.kind !== 'sql') continue;
+    const named = m.refs.filter((r) => byName.has(r.target));
+    if (named.length === 0) continue;
+    m.refIds = { ...m.refIds, ...Object.fromEntries(named.map((r) => [r.target, byName.get(r.target)!])) };
+    m.refs = m.refs.map((r) => ({ ...r, target: byName.get(r.target) ?? r.target }));
   }
   return out;
 }

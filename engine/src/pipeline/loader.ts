@@ -274,8 +274,9 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     models.set(seed.id, seed);
   }
   resolveShortRefs(models);
-  attachSingularTests(dir, pipelinesDir, models, macros);
-  return { dir, pipelinesDir, models, external: collectExternal(sources, models), macros };
+  const external = collectExternal(sources, models);
+  attachSingularTests(dir, pipelinesDir, models, macros, external);
+  return { dir, pipelinesDir, models, external, macros };
 }
 
 /**

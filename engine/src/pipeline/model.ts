@@ -169,8 +169,10 @@ export type Model = SourceModel | SqlModel;
 
 /** A table the models read but the pipelines do not write (dbt's `sources:`): it must exist on the run's branch. */
 export interface ExternalTable {
-  /** `namespace.name`, as `{{ source('namespace', 'name') }}` names it. */
+  /** The catalog's `namespace.name` (a source's `schema` and a table's `identifier` when given). */
   id: string;
+  /** `source.table`, as `{{ source('source', 'table') }}` names it, when it is not the id. */
+  name?: string;
   /** The property file that declares it, and the line. */
   file: string;
   line: number;

@@ -159,7 +159,9 @@ function selectedBy(
       // dbt's `source:raw.orders+`: what reads a table written outside the pipelines (the table is not built).
       const name = core.slice(SOURCE_PREFIX.length);
       const sre = globToRe(name.includes('.') ? name : `${name}.*`);
-      const tables = [...(project.external?.keys() ?? [])].filter((id) => sre.test(id));
+      const tables = [...(project.external?.values() ?? [])]
+        .filter((t) => sre.test(t.id) || (t.name !== undefined && sre.test(t.name)))
+        .map((t) => t.id);
       if (tables.length === 0) {
         throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no source declared under sources:`, {
           file: '',

@@ -196,9 +196,19 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     );
     invalidAt(() => read(model('    columns:\n      - description: no name\n')), 4, /columns needs a name/);
     invalidAt(
-      () => read('version: 2\n\nsources:\n  - name: shop\n    schema: raw\n    tables: [{ name: orders }]\n'),
+      () => read('version: 2\n\nsources:\n  - name: shop\n    database: lake\n    tables: [{ name: orders }]\n'),
       4,
-      /source shop: schema is not read: a source's table is <source name>\.<table name> in the catalog/,
+      /source shop: database is not read: a source's table is <schema>\.<identifier> in this catalog/,
+    );
+    // dbt's schema and identifier name the catalog's table; the source keeps its dbt name.
+    assert.deepEqual(
+      read(
+        'sources:\n  - name: shop\n    schema: raw\n    tables: [{ name: orders, identifier: orders_v2 }, { name: items }]\n',
+      )!.sources.map((t) => [t.id, t.name]),
+      [
+        ['raw.orders_v2', 'shop.orders'],
+        ['raw.items', 'shop.items'],
+      ],
     );
     invalidAt(
       () => read('sources:\n  - name: shop\n    tables:\n      - name: orders\n        tests: [unique]\n'),

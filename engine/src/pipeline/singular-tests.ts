@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { templateReads } from './compile.ts';
 import type { MacroFile } from './jinja.ts';
-import { PipelineError, type Model } from './model.ts';
+import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
 import { TemplateError } from './template.ts';
 
@@ -22,7 +22,9 @@ export function attachSingularTests(
   pipelinesDir: string,
   models: Map<string, Model>,
   macros: readonly MacroFile[],
+  external: ReadonlyMap<string, ExternalTable> = new Map(),
 ): void {
+  const sources = new Map([...external.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
   const root = path.join(pipelinesDir, TESTS_FOLDER);
   if (!existsSync(root)) return;
   const byName = new Map<string, string[]>();
@@ -45,7 +47,10 @@ export function attachSingularTests(
     const reads = new Set<string>();
     for (const target of [...findRefs(sql).map((r) => r.target), ...rendered]) {
       if (target.includes('.')) {
-        reads.add(target);
+        // A source by its dbt name reads its table.
+        const id = sources.get(target) ?? target;
+        if (id !== target) refIds[target] = id;
+        reads.add(id);
         continue;
       }
       const ids = byName.get(target) ?? [];

@@ -1,14 +1,16 @@
 /**
- * `rat source freshness` (dbt's) with the real CLI against a real server: the newest `loaded_at_field` of each
- * declared source with a freshness, on the data branch, against `warn_after` / `error_after`; exit 1 on an error.
+ * dbt's declared sources with the real CLI against a real server: `rat source freshness` (the newest
+ * `loaded_at_field` of each source with a freshness, on the data branch, against `warn_after` / `error_after`; exit 1
+ * on an error), and sources whose `schema` / `identifier` name another table than `<source>.<table>`.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
 
-describe("engine: rat source freshness (dbt's; real CLI, real server)", function () {
+describe("engine: dbt's declared sources, their freshness and names (real CLI, real server)", function () {
   this.timeout(600_000);
   // The events project writes bronze.events; a second project reads it as a source written elsewhere.
   const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n');
@@ -99,5 +101,42 @@ describe("engine: rat source freshness (dbt's; real CLI, real server)", function
       bad.json.error.message,
       /gold\/schema\.yml:5: source bronze\.events: freshness\.filter needs loaded_at_field/,
     );
+  });
+
+  it('reads a source by its dbt name when schema and identifier name another table, and selects it by that name', async () => {
+    declare(
+      [
+        'version: 2',
+        'sources:',
+        '  - name: till',
+        '    schema: bronze',
+        '    tables:',
+        '      - name: sales',
+        '        identifier: events',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(reader, 'gold', 'n.sql'), "SELECT count(*) AS n FROM {{ source('till', 'sales') }}\n");
+    const plan = await p.rat(
+      'run',
+      '--project',
+      reader,
+      '--branch',
+      'fresh',
+      '--dry-run',
+      '--json',
+      '-s',
+      'source:till.sales+',
+    );
+    assert.equal(plan.code, 0, plan.out);
+    assert.deepEqual(
+      (JSON.parse(plan.stdout) as { steps: { id: string }[] }).steps.map((x) => x.id),
+      ['gold.n'],
+    );
+    const r = await p.rat('run', '--project', reader, '--branch', 'fresh');
+    assert.equal(r.code, 0, r.out);
+    const [row] = await queryBranch(p.server, 'fresh', 'SELECT n FROM gold.n');
+    assert.equal(Number(row!.n), 1);
+    writeFileSync(path.join(reader, 'gold', 'n.sql'), "SELECT count(*) AS n FROM {{ source('bronze', 'events') }}\n");
   });
 });
