@@ -55,4 +55,46 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
     write('gold/sources.yml', 'sources:\n  - name: silver\n    tables:\n      - name: orders\n');
     assert.throws(() => loadProject(folder.dir), /source silver\.orders is also a model \(silver\/orders\.sql\)/);
   });
+
+  it('points what names a source by its dbt name at the table schema and identifier name', () => {
+    write(
+      'silver/sources.yml',
+      'sources:\n  - name: raw\n    schema: lake\n    tables: [{ name: orders, identifier: orders_v2 }, { name: customers }]\n',
+    );
+    write(
+      'silver/schema.yml',
+      [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: c',
+        "        data_tests: [{ relationships: { to: \"source('raw', 'customers')\", field: c } }]",
+        'unit_tests:',
+        '  - name: t',
+        '    model: orders',
+        "    given: [{ input: \"source('raw', 'orders')\", rows: [{ c: 1 }] }]",
+        '    expect: { rows: [{ c: 1 }] }',
+        '',
+      ].join('\n'),
+    );
+    const p = loadProject(folder.dir);
+    assert.deepEqual([...p.external!.keys()], ['lake.orders_v2', 'lake.customers']);
+    const orders = p.models.get('silver.orders')!;
+    assert.ok(orders.kind === 'sql');
+    assert.deepEqual(
+      orders.refs.map((r) => r.target),
+      ['lake.orders_v2'],
+    );
+    assert.deepEqual(orders.refIds, { 'raw.orders': 'lake.orders_v2' });
+    assert.deepEqual(
+      orders.unitTests[0]!.given.map((g) => g.input),
+      ['lake.orders_v2'],
+    );
+    assert.deepEqual(
+      orders.config.tests.map((t) => (t.kind === 'relationships' ? t.to : t.kind)),
+      ['lake.customers'],
+    );
+    assert.deepEqual(plan(p).external, ['lake.customers', 'lake.orders_v2']);
+  });
 });

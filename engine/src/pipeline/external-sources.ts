@@ -66,8 +66,7 @@ function checkSourceKeys(entry: Raw, used: string[], where: string, line: number
 
 /**
  * The project's external tables by id; one declared twice, or named like a model, is `PIPELINE_INVALID` at its
- * second declaration. Each model's refs to a source by its dbt name (`source('jaffle', 'orders')` with
- * `schema: raw`) become refs to its table (`raw.orders`), and the model remembers the name for compiling.
+ * second declaration. What names a source by its dbt name is then pointed at its table (see `useSourceTables`).
  */
 export function collectExternal(declared: ExternalTable[], models: Map<string, Model>): Map<string, ExternalTable> {
   const out = new Map<string, ExternalTable>();
@@ -82,14 +81,32 @@ export function collectExternal(declared: ExternalTable[], models: Map<string, M
     }
     out.set(t.id, t);
   }
-  const byName = new Map([...out.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
-  if (byName.size === 0) return out;
+  useSourceTables(models, new Map([...out.values()].filter((t) => t.name).map((t) => [t.name!, t.id])));
+  return out;
+}
+
+/**
+ * Points what names a source by its dbt name (`till.sales`, declared with `schema: raw`, `identifier: sales_v2`) at
+ * its table (`raw.sales_v2`): a model's refs (it remembers the name for compiling), its unit tests' inputs, and its
+ * data tests' tables (a relationships test's `to`, a generic test's table arguments).
+ */
+function useSourceTables(models: Map<string, Model>, byName: ReadonlyMap<string, string>): void {
+  if (byName.size === 0) return;
+  const table = (name: string) => byName.get(name) ?? name;
   for (const m of models.values()) {
+    m.config.tests = m.config.tests.map((t) => {
+      if (t.kind === 'relationships') return { ...t, to: table(t.to) };
+      if (t.kind !== 'generic') return t;
+      const args = Object.entries(t.args).map(([k, v]) => {
+        const named = typeof v === 'string' ? /^ref\('([^']+)'\)$/.exec(v)?.[1] : undefined;
+        return [k, named ? `ref('${table(named)}')` : v];
+      });
+      return { ...t, args: Object.fromEntries(args) };
+    });
     if (m.kind !== 'sql') continue;
     const named = m.refs.filter((r) => byName.has(r.target));
-    if (named.length === 0) continue;
-    m.refIds = { ...m.refIds, ...Object.fromEntries(named.map((r) => [r.target, byName.get(r.target)!])) };
-    m.refs = m.refs.map((r) => ({ ...r, target: byName.get(r.target) ?? r.target }));
+    if (named.length) m.refIds = { ...m.refIds, ...Object.fromEntries(named.map((r) => [r.target, table(r.target)])) };
+    m.refs = m.refs.map((r) => ({ ...r, target: table(r.target) }));
+    m.unitTests = m.unitTests.map((u) => ({ ...u, given: u.given.map((g) => ({ ...g, input: table(g.input) })) }));
   }
-  return out;
 }

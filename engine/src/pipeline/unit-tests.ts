@@ -5,7 +5,7 @@ function inputId(v: unknown, self: string): string | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (s === 'this') return self;
-  const ref = /^ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)$/.exec(s);
+  const ref = /^(?:ref|source)\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)$/.exec(s);
   if (ref) return ref[2] ? `${ref[1]}.${ref[2]}` : ref[1];
   return /^[A-Za-z_][\w]*\.[A-Za-z_][\w]*$/.test(s) ? s : undefined;
 }
@@ -47,7 +47,8 @@ export function parseUnitTests(raw: unknown, self: string, file: string, line: n
       name,
       given: (given as unknown[]).map((g) => {
         const input = isRow(g) ? inputId(g.input, self) : undefined;
-        if (!input) return fail(`${name}: each given needs input: ref('layer.name') (or this)`);
+        if (!input)
+          return fail(`${name}: each given needs input: ref('layer.name'), source('source', 'table') or this`);
         return { input, rows: rowsOf((g as UnitRow).rows ?? [], `the rows of ${input}`) };
       }),
       expect: t.expect === undefined ? fail(`${name}: expect is required`) : rowsOf(t.expect, 'expect'),
