@@ -53,23 +53,21 @@ describe('engine: rat run --full-refresh (real CLI, real server)', function () {
     );
   });
 
-  it('--dry-run names the models a full refresh replaces', async () => {
+  it('--dry-run names the models and sources a full refresh replaces', async () => {
     const plan = await rat('run', '--full-refresh', '--dry-run');
     assert.equal(plan.code, 0, plan.out);
     assert.match(plan.out, /silver\.events\s+incremental \(full refresh\)/);
-    assert.doesNotMatch(plan.out, /bronze\.events.*full refresh/);
-    const json = JSON.parse((await rat('run', '--full-refresh', '--dry-run', '--json')).stdout);
+    // A source reads its landing files again (engine-source-refresh.test.ts).
+    assert.match(plan.out, /bronze\.events\s+ingest landing\/\*\.csv \(full refresh\)/);
+    const json = JSON.parse((await rat('run', 'silver.events', '--full-refresh', '--dry-run', '--json')).stdout);
     assert.deepEqual(
       json.steps.map((s: { id: string; fullRefresh?: boolean }) => [s.id, s.fullRefresh ?? false]),
-      [
-        ['bronze.events', false],
-        ['silver.events', true],
-      ],
+      [['silver.events', true]],
     );
   });
 
   it('--full-refresh replaces the table with the new SQL over every row, and says so in the snapshot and the merge commit', async () => {
-    const run = await rat('run', '--full-refresh');
+    const run = await rat('run', 'silver.events', '--full-refresh');
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /silver\.events.*full refresh/);
     assert.deepEqual(
