@@ -1,6 +1,8 @@
 import { EngineError } from '../errors/engine-error.ts';
 import type { SqlModel } from './model.ts';
-import { MacroFileError, renderTemplate, UnplacedError, yamlDateText, type MacroFile } from './jinja.ts';
+import { renderTemplate } from './jinja.ts';
+import { MacroFileError, UnplacedError, type MacroFile } from './jinja-environment.ts';
+import { yamlDateText } from './jinja-values.ts';
 import { TemplateError } from './template.ts';
 
 /**

@@ -1,20 +1,6 @@
+import type { Freshness } from './model.ts';
 import type { PropertyContext, Raw } from './property-tests.ts';
 import { isRaw } from './property-tests.ts';
-
-/** dbt's source freshness: how old a source's newest row may be before `rat source freshness` warns or fails. */
-export interface Freshness {
-  /**
-   * The column saying when a row was loaded (dbt's `loaded_at_field`); without one, the time of the table's last
-   * write (its current Iceberg snapshot), as dbt reads a warehouse's metadata.
-   */
-  loadedAtField?: string;
-  /** Age (ms) past which the check warns. */
-  warnAfterMs?: number;
-  /** Age (ms) past which the check fails. */
-  errorAfterMs?: number;
-  /** A SQL condition on the rows considered (dbt's `filter`). */
-  filter?: string;
-}
 
 const PERIOD_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 

@@ -17,7 +17,7 @@ import { templateReads } from './compile.ts';
 import { findRefs, lineAt, splitHeader } from './sql-file.ts';
 import { sqlFileSettings } from './config-call.ts';
 import { TemplateError } from './template.ts';
-import type { MacroFile } from './jinja.ts';
+import type { MacroFile } from './jinja-environment.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
 import { loadSeeds } from './seeds.ts';
 import { attachSingularTests } from './singular-tests.ts';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MacroFile } from './jinja.ts';
+import type { MacroFile } from './jinja-environment.ts';
 
 /** dbt's `macro-paths` default: the folder of macro files beside the layers. */
 export const MACROS_FOLDER = 'macros';

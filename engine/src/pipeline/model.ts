@@ -1,5 +1,4 @@
-import type { MacroFile } from './jinja.ts';
-import type { Freshness } from './freshness.ts';
+import type { MacroFile } from './jinja-environment.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 
@@ -168,6 +167,21 @@ export interface SqlModel extends ModelBase {
 export type Model = SourceModel | SqlModel;
 
 /** A table the models read but the pipelines do not write (dbt's `sources:`): it must exist on the run's branch. */
+/** dbt's source freshness: how old a source's newest row may be before `rat source freshness` warns or fails. */
+export interface Freshness {
+  /**
+   * The column saying when a row was loaded (dbt's `loaded_at_field`); without one, the time of the table's last
+   * write (its current Iceberg snapshot), as dbt reads a warehouse's metadata.
+   */
+  loadedAtField?: string;
+  /** Age (ms) past which the check warns. */
+  warnAfterMs?: number;
+  /** Age (ms) past which the check fails. */
+  errorAfterMs?: number;
+  /** A SQL condition on the rows considered (dbt's `filter`). */
+  filter?: string;
+}
+
 export interface ExternalTable {
   /** The catalog's `namespace.name` (a source's `schema` and a table's `identifier` when given). */
   id: string;

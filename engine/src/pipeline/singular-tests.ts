@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { templateReads } from './compile.ts';
-import type { MacroFile } from './jinja.ts';
+import type { MacroFile } from './jinja-environment.ts';
 import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
 import { TemplateError } from './template.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { compileWithSourceMap } from './compile.ts';
 import { configSettings } from './config-call.ts';
-import { MacroFileError, type MacroFile } from './jinja.ts';
+import { MacroFileError, type MacroFile } from './jinja-environment.ts';
 import { templatePieces, TemplateError } from './template.ts';
 
 const render = (sql: string, incremental: boolean) => compileWithSourceMap(sql, 'silver.t', { incremental }).sql;

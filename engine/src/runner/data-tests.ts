@@ -1,7 +1,8 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
-import { Relation, yamlDateText, type MacroFile } from '../pipeline/jinja.ts';
+import type { MacroFile } from '../pipeline/jinja-environment.ts';
+import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { sqlName } from './tables.ts';
 
