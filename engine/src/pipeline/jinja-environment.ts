@@ -63,9 +63,14 @@ const BUILTINS = [
   TEXT_FN,
 ];
 
-/** dbt's `return(x)` in a macro: its value (a list, a mapping) rather than its text, carried to the macro's caller. */
-class MacroReturn {
-  constructor(readonly value: unknown) {}
+/**
+ * dbt's `return(x)` in a macro: its value (a list, a mapping) rather than its text, carried to the macro's caller. A
+ * `return()` outside a macro reaches the rendering as an error that says so.
+ */
+class MacroReturn extends Error {
+  constructor(readonly value: unknown) {
+    super("return() gives a macro's value to its caller: outside a macro it has none");
+  }
 }
 
 /** The rendering under way: template functions are called synchronously inside it. */
@@ -176,9 +181,8 @@ const environments = new WeakMap<readonly MacroFile[], MacroEnvironment>();
 export const NO_MACROS: readonly MacroFile[] = [];
 
 /**
- * The nunjucks environment of a project's macros: the template functions, and each macro as a function of every
- * template (dbt calls macros by name, from any file). A macro file that does not parse, two macros of one name or a
- * macro named as a template function is a {@link MacroFileError}.
+ * The nunjucks environment of a project's macros (made once per project): the template functions and the macros. A
+ * macro file that does not parse is a {@link MacroFileError}.
  */
 function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
   const known = environments.get(macros);
@@ -193,6 +197,18 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
     }
   }
   const env = new nunjucks.Environment(new MacroLoader(sources), { autoescape: false, dev: true });
+  addTemplateFunctions(env);
+  addMacros(env, macros, sources);
+  const made = { env, compiled: new Map<string, nunjucks.Template>() };
+  environments.set(macros, made);
+  return made;
+}
+
+/**
+ * dbt's template functions, each answering for the rendering under way: `ref`, `source`, `var`, `config`,
+ * `is_incremental`, `execute`, `return`, `env_var`, `target`, `this`, and the one each expression's value goes through.
+ */
+function addTemplateFunctions(env: nunjucks.Environment): void {
   const relation = (id: string) => new Relation(id);
   env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
   env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
@@ -247,6 +263,13 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
       return relation(r.scope.self);
     },
   });
+}
+
+/**
+ * Each macro of `macros` as a function of every template (dbt calls macros by name, from any file), its `return()`
+ * its value. Two macros of one name, or one named as a template function, is a {@link MacroFileError}.
+ */
+function addMacros(env: nunjucks.Environment, macros: readonly MacroFile[], sources: Map<string, string>): void {
   const owner = new Map<string, string>();
   for (const m of macros) {
     let exported: Record<string, unknown> = {};
@@ -278,9 +301,6 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
       });
     }
   }
-  const made = { env, compiled: new Map<string, nunjucks.Template>() };
-  environments.set(macros, made);
-  return made;
 }
 
 const lineOfOffset = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
