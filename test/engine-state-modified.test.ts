@@ -184,7 +184,7 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     ]);
   });
 
-  it('selects the models that call a changed macro (directly or through another), or read a changed variable', async () => {
+  it('selects the models that call a changed macro (directly or through another), read a changed variable, or run a changed singular test', async () => {
     writeFileSync(path.join(dir, 'rat.yaml'), 'pipelines: .\n');
     mkdirSync(path.join(dir, 'macros'), { recursive: true });
     writeFileSync(path.join(dir, 'macros', 'money.sql'), '{% macro money(c) %}round({{ c }}, 2){% endmacro %}\n');
@@ -213,6 +213,19 @@ describe('engine: rat run state:modified+ (real git, real CLI, real server)', fu
     }
     // A variable's value in rat.yaml: the models that read it, here through the macros.
     writeFileSync(path.join(dir, 'rat.yaml'), 'pipelines: .\nvars: { precision: 3 }\n');
+    assert.deepEqual((await plan('state:modified')).state?.modified, ['gold.price_total']);
+    git('add', '.');
+    git('commit', '-q', '-m', 'precision 3');
+    {
+      const r = await rat('run');
+      assert.equal(r.code, 0, r.out);
+    }
+    // A singular test (dbt's tests/*.sql) is part of the model it runs with.
+    mkdirSync(path.join(dir, 'tests'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'tests', 'no_free_orders.sql'),
+      "SELECT * FROM {{ ref('price_total') }} WHERE total = 0\n",
+    );
     assert.deepEqual((await plan('state:modified')).state?.modified, ['gold.price_total']);
   });
 });

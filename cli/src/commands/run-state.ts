@@ -86,13 +86,14 @@ export async function selectorState(
 }
 
 /**
- * The files a model is written in: its own and the property files (dbt's schema.yml) that describe it, whose
- * descriptions, tests and config are part of it.
+ * The files a model is written in: its own, the property files (dbt's schema.yml) that describe it, whose
+ * descriptions, tests and config are part of it, and the singular tests (`tests/*.sql`) it runs.
  *
  * @example modelFiles(project.models.get('silver.orders')!) // ['silver/orders.sql', 'silver/schema.yml']
  */
 function modelFiles(m: Model): string[] {
-  return [m.file, ...(m.kind === 'sql' ? (m.propertyFiles ?? []) : [])];
+  const singular = m.config.tests.flatMap((t) => (t.kind === 'sql' && t.file ? [t.file] : []));
+  return [m.file, ...(m.kind === 'sql' ? (m.propertyFiles ?? []) : []), ...singular];
 }
 
 /**
