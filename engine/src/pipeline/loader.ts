@@ -21,10 +21,10 @@ import type { MacroFile } from './jinja-environment.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
 import { loadSeeds } from './seeds.ts';
 import { attachSingularTests } from './singular-tests.ts';
-import { snapshotBlocks, snapshotFiles, snapshotLayer } from './snapshots.ts';
+import { snapshotBlocks, snapshotFiles, snapshotLayer, SNAPSHOTS_FOLDER } from './snapshots.ts';
 import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
-import { docBlocks } from './doc-blocks.ts';
+import { docBlocks, type DocBlock } from './doc-blocks.ts';
 import { resolveShortRefs } from './short-refs.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
@@ -32,8 +32,10 @@ import {
   layerProperties,
   readPropertyFile,
   withProperties,
+  entriesByName,
+  folderPropertyFiles,
   type ModelProperties,
-  type PropertyFile,
+  type PropertyEntry,
 } from './properties.ts';
 
 function loadSource(file: string, rel: string, layer: Layer, name: string): Model {
@@ -156,24 +158,39 @@ const SNAPSHOT_DEFAULTS = {
 
 /**
  * dbt's snapshots: each `{% snapshot name %}` block of a file of `snapshots/` is an scd2 model of its target layer
- * (see `snapshotLayer`), its history in dbt's `dbt_valid_from` / `dbt_valid_to` columns (and `is_current`).
+ * (see `snapshotLayer`), its history in dbt's `dbt_valid_from` / `dbt_valid_to` columns (and `is_current`). A
+ * `snapshots:` entry of a property file (in `snapshots/` or a layer folder) describes it as a model's entry does,
+ * its `config:` beneath the block's own.
  */
-function loadSnapshots(dir: string, pipelinesDir: string, macros: readonly MacroFile[]): SqlModel[] {
-  return snapshotFiles(dir, pipelinesDir).flatMap(({ file, text }) =>
-    snapshotBlocks(text, file).flatMap((b) => {
-      const config = sqlFileSettings({}, b.sql, (offset) => ({ file, line: b.sqlLine - 1 + lineAt(b.sql, offset) }));
-      const parts = { header: {}, sql: b.sql, sqlLine: b.sqlLine, headerLine: b.line };
-      const m = sqlModel(
-        file,
-        snapshotLayer(config),
-        b.name,
-        parts,
-        { config: SNAPSHOT_DEFAULTS, declared: [] },
-        macros,
-      );
-      return m ? [m] : [];
-    }),
+function loadSnapshots(
+  dir: string,
+  pipelinesDir: string,
+  macros: readonly MacroFile[],
+  layerEntries: readonly PropertyEntry[],
+  docs: Map<string, DocBlock>,
+): SqlModel[] {
+  const folder = path.join(pipelinesDir, SNAPSHOTS_FOLDER);
+  const entries = [...layerEntries, ...folderPropertyFiles(dir, folder, 'silver', docs).flatMap((f) => f.snapshots)];
+  const blocks = snapshotFiles(dir, pipelinesDir).flatMap(({ file, text }) =>
+    snapshotBlocks(text, file).map((b) => ({ ...b, file })),
   );
+  const byName = entriesByName(
+    entries,
+    new Set(blocks.map((b) => b.name)),
+    'snapshot',
+    (n) => `{% snapshot ${n} %} block`,
+  );
+  return blocks.flatMap((b) => {
+    const entry = byName.get(b.name);
+    const where = (offset: number) => ({ file: b.file, line: b.sqlLine - 1 + lineAt(b.sql, offset) });
+    const config = sqlFileSettings({}, b.sql, where);
+    const parts = { header: {}, sql: b.sql, sqlLine: b.sqlLine, headerLine: b.line };
+    const described = { config: overSettings(SNAPSHOT_DEFAULTS, entry?.config ?? {}), declared: entry?.declared ?? [] };
+    const layer = snapshotLayer({ ...entry?.config, ...config });
+    const m = sqlModel(b.file, layer, b.name, parts, described, macros);
+    if (!m) return [];
+    return [entry ? withProperties(m, { ...entry, files: [entry.file], unitTests: [] }) : m];
+  });
 }
 
 /** What a model's SQL reads (see `templateReads`); a template that cannot render fails the load at its line. */
@@ -220,7 +237,8 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
   );
   const models = new Map<string, Model>();
   const sources: ExternalTable[] = [];
-  const seedEntries: PropertyFile['seeds'] = [];
+  const seedEntries: PropertyEntry[] = [];
+  const snapshotEntries: PropertyEntry[] = [];
   for (const { layer, files } of layers) {
     // A layer's property files first: they add to the SQL models read after them.
     const propertyFiles = files.flatMap((f) => {
@@ -231,6 +249,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     const described = layerProperties(propertyFiles);
     sources.push(...propertyFiles.flatMap((f) => f.sources));
     seedEntries.push(...propertyFiles.flatMap((f) => f.seeds));
+    snapshotEntries.push(...propertyFiles.flatMap((f) => f.snapshots));
     const isPropertyFile = new Set(propertyFiles.map((p) => p.file));
     for (const { full, rel, ext, name } of files) {
       if (isPropertyFile.has(rel)) continue;
@@ -249,7 +268,7 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
-  for (const m of loadSnapshots(dir, pipelinesDir, macros)) {
+  for (const m of loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs)) {
     const other = models.get(m.id);
     if (other) {
       throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {

@@ -104,7 +104,14 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
     assert.equal(read('models: [{ name: a }]\nsource: { path: x.csv }\n'), undefined);
     assert.equal(read('description: no source yet\n'), undefined);
     assert.equal(read('models: [unclosed\n'), undefined, 'not YAML: the source loader says what is wrong');
-    assert.deepEqual(read('unit_tests: []\n'), { file: FILE, models: [], unitTests: [], sources: [], seeds: [] });
+    assert.deepEqual(read('unit_tests: []\n'), {
+      file: FILE,
+      models: [],
+      unitTests: [],
+      sources: [],
+      seeds: [],
+      snapshots: [],
+    });
   });
 
   it("reads dbt's sources: as tables written outside the pipelines, each with its line", () => {
@@ -216,7 +223,6 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       /source shop\.orders: tests on a source are not run/,
     );
     invalidAt(() => read('version: 2\ndata: []\n'), 2, /data: is not supported in a property file/);
-    invalidAt(() => read('version: 2\nsnapshots: []\n'), 2, /snapshots: describes snapshots/);
     // What only documents (exposures, macros' docs, the semantic layer) loads, without effect.
     assert.deepEqual(
       read('version: 2\nexposures: [{ name: dash, type: dashboard }]\nmacros: [{ name: cents }]\nmetrics: []\n')!

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   PipelineError,
@@ -44,10 +46,15 @@ export interface PropertyFile {
   sources: ExternalTable[];
   /** dbt's `seeds:`: the entries describing seeds (see `loadSeeds`), as models' entries are read. */
   seeds: PropertyFile['models'];
+  /** dbt's `snapshots:`: the entries describing snapshots (see `loadSnapshots`), as models' entries are read. */
+  snapshots: PropertyFile['models'];
 }
 
+/** A `models:`, `seeds:` or `snapshots:` entry of a property file. */
+export type PropertyEntry = PropertyFile['models'][number];
+
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
-const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds'];
+const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds', 'snapshots'];
 /**
  * dbt's top-level keys that document or describe what no run builds (exposures, macros' docs, the semantic layer):
  * read, and without effect, so that a dbt project's property files load as they are.
@@ -108,11 +115,10 @@ export function readPropertyFile(
   };
   for (const key of Object.keys(raw)) {
     if (!PROPERTY_KEYS.includes(key) && !DOCUMENTATION_KEYS.includes(key)) {
-      const why =
-        key === 'snapshots'
-          ? "describes snapshots, whose settings are their blocks' config() here"
-          : 'is not supported in a property file (models, sources, seeds and unit_tests are)';
-      fail(keyLine(key), `${key}: ${why}`);
+      fail(
+        keyLine(key),
+        `${key}: is not supported in a property file (models, sources, seeds, snapshots and unit_tests are)`,
+      );
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
@@ -121,6 +127,7 @@ export function readPropertyFile(
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),
     seeds: listOf(raw.seeds, 'seeds', 1, ctx).map((entry) => parseModelEntry(entry, ctx, 'seed')),
+    snapshots: listOf(raw.snapshots, 'snapshots', 1, ctx).map((entry) => parseModelEntry(entry, ctx, 'snapshot')),
     unitTests: listOf(raw.unit_tests, 'unit_tests', 1, ctx).map((entry) => parseUnitTestEntry(entry, ctx)),
     sources: externalSources(raw.sources, ctx),
   };
@@ -147,7 +154,7 @@ function description(v: unknown, what: string, line: number, ctx: PropertyContex
 function parseModelEntry(
   entry: unknown,
   ctx: PropertyContext,
-  kind: 'model' | 'seed' = 'model',
+  kind: 'model' | 'seed' | 'snapshot' = 'model',
 ): PropertyFile['models'][number] {
   const line = ctx.lineOf(entry, 1);
   const name = nameOf(entry, `${kind}s`, line, ctx);
@@ -205,6 +212,52 @@ function parseUnitTestEntry(entry: unknown, ctx: PropertyContext): PropertyFile[
   const self = `${ctx.layer}.${(model as string).trim()}`;
   const [test] = parseUnitTests([entry], self, ctx.file, line);
   return { model: (model as string).trim(), test: test!, line };
+}
+
+/**
+ * The property files (YAML) under `folder` (sub-folders too), named relative to the project folder `dir`, read as
+ * the layer's: `seeds/` and `snapshots/` keep theirs there, as dbt projects do.
+ */
+export function folderPropertyFiles(
+  dir: string,
+  folder: string,
+  layer: Layer,
+  docs?: Map<string, DocBlock>,
+): PropertyFile[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .flatMap((f) => {
+      const rel = path.relative(dir, path.join(folder, f)).split(path.sep).join('/');
+      const read = readPropertyFile(readFileSync(path.join(folder, f), 'utf8'), rel, layer, docs);
+      return read ? [read] : [];
+    });
+}
+
+/**
+ * The `seeds:` or `snapshots:` entries of every property file by the name they describe: an entry naming none of
+ * `names`, or a name described twice, is `PIPELINE_INVALID` at the entry.
+ *
+ * @example entriesByName(entries, new Set(['country_codes']), 'seed', (n) => `seeds/${n}.csv`)
+ */
+export function entriesByName(
+  entries: readonly PropertyEntry[],
+  names: ReadonlySet<string>,
+  kind: 'seed' | 'snapshot',
+  missing: (name: string) => string,
+): Map<string, PropertyEntry> {
+  const byName = new Map<string, PropertyEntry>();
+  for (const e of entries) {
+    const fail = (why: string): never => {
+      throw new PipelineError('PIPELINE_INVALID', `${e.file}:${e.line}: ${why}`, { file: e.file, line: e.line });
+    };
+    if (!names.has(e.name)) fail(`${kind} ${e.name}: there is no ${missing(e.name)}`);
+    const first = byName.get(e.name);
+    if (first) fail(`${kind} ${e.name} is described twice (first at ${first.file}:${first.line})`);
+    byName.set(e.name, e);
+  }
+  return byName;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from './model-config.ts';
 import { PipelineError, type SourceModel } from './model.ts';
-import { readPropertyFile, type PropertyFile } from './properties.ts';
+import { entriesByName, folderPropertyFiles, type PropertyEntry } from './properties.ts';
 import type { DocBlock } from './doc-blocks.ts';
 
 /** dbt's `seed-paths` default: CSV files a project keeps with its code (country codes, mappings). */
@@ -10,8 +10,6 @@ export const SEEDS_FOLDER = 'seeds';
 
 /** A seed's `config:` keys read here; the others a model's config reads are refused for a seed. */
 const SEED_CONFIG = ['column_types', 'delimiter', 'enabled', 'full_refresh', 'quote_columns', 'tags', 'meta'];
-
-type SeedEntry = PropertyFile['seeds'][number];
 
 /**
  * The project's seeds (dbt's): each `.csv` file under `seeds/` (sub-folders too) is a source of the bronze layer
@@ -26,31 +24,17 @@ type SeedEntry = PropertyFile['seeds'][number];
 export function loadSeeds(
   dir: string,
   pipelinesDir: string,
-  layerEntries: readonly SeedEntry[],
+  layerEntries: readonly PropertyEntry[],
   docs?: Map<string, DocBlock>,
 ): SourceModel[] {
   const root = path.join(pipelinesDir, SEEDS_FOLDER);
   if (!existsSync(root)) return [];
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
   const rel = (f: string) => path.relative(dir, path.join(root, f)).split(path.sep).join('/');
-  const entries = [
-    ...layerEntries,
-    ...files
-      .filter((f) => /\.ya?ml$/.test(f))
-      .flatMap((f) => readPropertyFile(readFileSync(path.join(root, f), 'utf8'), rel(f), 'bronze', docs)?.seeds ?? []),
-  ];
+  const entries = [...layerEntries, ...folderPropertyFiles(dir, root, 'bronze', docs).flatMap((f) => f.seeds)];
   const csv = files.filter((f) => f.toLowerCase().endsWith('.csv'));
   const names = new Set(csv.map((f) => path.basename(f, path.extname(f))));
-  const byName = new Map<string, SeedEntry>();
-  for (const e of entries) {
-    const fail = (why: string): never => {
-      throw new PipelineError('PIPELINE_INVALID', `${e.file}:${e.line}: ${why}`, { file: e.file, line: e.line });
-    };
-    if (!names.has(e.name)) fail(`seed ${e.name}: there is no ${SEEDS_FOLDER}/${e.name}.csv`);
-    const first = byName.get(e.name);
-    if (first) fail(`seed ${e.name} is described twice (first at ${first.file}:${first.line})`);
-    byName.set(e.name, e);
-  }
+  const byName = entriesByName(entries, names, 'seed', (n) => `${SEEDS_FOLDER}/${n}.csv`);
   return csv.flatMap((f) => {
     const name = path.basename(f, path.extname(f));
     const seed = seedModel(rel(f), name, byName.get(name));
@@ -59,7 +43,7 @@ export function loadSeeds(
 }
 
 /** One seed's model: its CSV file as a source, with what its `seeds:` entry says; undefined when `enabled: false`. */
-function seedModel(file: string, name: string, entry: SeedEntry | undefined): SourceModel | undefined {
+function seedModel(file: string, name: string, entry: PropertyEntry | undefined): SourceModel | undefined {
   const cfg = entry?.config ?? {};
   const at = { file: entry?.file ?? file, line: entry?.line ?? 1 };
   const fail = (why: string): never => {

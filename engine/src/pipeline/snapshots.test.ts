@@ -56,5 +56,38 @@ describe("engine: dbt's snapshots (snapshots/ folder)", () => {
         [['bronze.customers', 3]],
       );
     });
+
+    it("takes a snapshots: entry's description, tests and config beneath the block's", () => {
+      folder.write(
+        'snapshots/properties.yml',
+        [
+          'version: 2',
+          'snapshots:',
+          '  - name: customers_history',
+          '    description: Every version of a customer',
+          '    config: { check_cols: [name], target_schema: gold }',
+          '    columns:',
+          '      - name: dbt_valid_from',
+          '        data_tests: [not_null]',
+          '',
+        ].join('\n'),
+      );
+      // The block's target_schema (snapshots: no layer, so silver) wins over the entry's.
+      const m = loadProject(folder.dir).models.get('silver.customers_history');
+      assert.ok(m && m.kind === 'sql');
+      assert.equal(m.config.docs.description, 'Every version of a customer');
+      assert.deepEqual(m.config.checkCols, ['name']);
+      assert.equal(m.config.updatedAt, 'updated_at', "the block's own config wins");
+      assert.deepEqual(
+        m.config.tests.map((t) => t.kind),
+        ['not_null'],
+      );
+      assert.deepEqual(m.propertyFiles, ['snapshots/properties.yml']);
+      folder.write('snapshots/properties.yml', 'version: 2\nsnapshots:\n  - name: nothing\n');
+      assert.throws(
+        () => loadProject(folder.dir),
+        /snapshots\/properties\.yml:3: snapshot nothing: there is no \{% snapshot nothing %\} block/,
+      );
+    });
   });
 });
