@@ -31,6 +31,13 @@ describe('engine: compiling a model with refs, this and vars', () => {
     );
   });
 
+  it('renders a table of a namespace of several levels as the view the engine names it', () => {
+    assert.equal(
+      compileWithSourceMap("SELECT * FROM {{ ref('raw.eu', 'orders') }}", 't').sql,
+      'SELECT * FROM "raw_eu"."orders"',
+    );
+  });
+
   it("reads dbt's source('layer', 'name') as a ref", () => {
     assert.equal(
       compileWithSourceMap("SELECT * FROM {{ source('bronze', 'orders') }} JOIN {{ source('bronze.customers') }}", 't')

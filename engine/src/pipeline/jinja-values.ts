@@ -22,10 +22,9 @@ export class Relation {
     return this.identifier;
   }
   toString(): string {
-    const quoted = this.id
-      .split('.')
-      .map((p) => `"${p.replace(/"/g, '""')}"`)
-      .join('.');
+    const quote = (p: string) => `"${p.replace(/"/g, '""')}"`;
+    // The name the engine gives the table's view: a namespace of several levels is one schema, `a_b` (runner/tables.ts).
+    const quoted = this.schema ? `${quote(this.schema.replace(/\./g, '_'))}.${quote(this.identifier)}` : quote(this.id);
     return this.where === undefined ? quoted : `(SELECT * FROM ${quoted} WHERE ${this.where}) AS dbt_subquery`;
   }
 }
