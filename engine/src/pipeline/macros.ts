@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MacroFile } from './jinja-environment.ts';
+import { filesUnder } from './project-files.ts';
 
 /** dbt's `macro-paths` default: the folder of macro files beside the layers. */
 export const MACROS_FOLDER = 'macros';
@@ -12,15 +13,10 @@ export const MACROS_FOLDER = 'macros';
  * @example loadMacros('examples/shop', 'examples/shop') // [{ file: 'macros/money.sql', text: '{% macro cents(c) %}…' }]
  */
 export function loadMacros(dir: string, pipelinesDir: string): MacroFile[] {
-  const root = path.join(pipelinesDir, MACROS_FOLDER);
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => {
-      const full = path.join(root, f);
-      return { file: path.relative(dir, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') };
-    });
+  return filesUnder(dir, path.join(pipelinesDir, MACROS_FOLDER), /\.sql$/).map((f) => ({
+    file: f.rel,
+    text: readFileSync(f.full, 'utf8'),
+  }));
 }
 
 const TEST_DEF = /\{%-?\s*test\s+([A-Za-z_]\w*)\s*\(/g;

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import {
   PipelineError,
@@ -11,6 +10,7 @@ import {
   type UnitTest,
 } from './model.ts';
 import { externalSources } from './external-sources.ts';
+import { filesUnder } from './project-files.ts';
 import { withDocs, type DocBlock } from './doc-blocks.ts';
 import { parseUnitTests } from './unit-tests.ts';
 import { columnDeclarations, overSettings, type ColumnDeclaration } from './model-config.ts';
@@ -224,15 +224,10 @@ export function folderPropertyFiles(
   layer: Layer,
   docs?: Map<string, DocBlock>,
 ): PropertyFile[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .flatMap((f) => {
-      const rel = path.relative(dir, path.join(folder, f)).split(path.sep).join('/');
-      const read = readPropertyFile(readFileSync(path.join(folder, f), 'utf8'), rel, layer, docs);
-      return read ? [read] : [];
-    });
+  return filesUnder(dir, folder, /\.ya?ml$/).flatMap((f) => {
+    const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, docs);
+    return read ? [read] : [];
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from './model-config.ts';
 import { PipelineError, type SourceModel } from './model.ts';
 import { entriesByName, folderPropertyFiles, type PropertyEntry } from './properties.ts';
+import { filesUnder, type ProjectFile } from './project-files.ts';
 import type { DocBlock } from './doc-blocks.ts';
 
 /** dbt's `seed-paths` default: CSV files a project keeps with its code (country codes, mappings). */
@@ -29,15 +30,12 @@ export function loadSeeds(
 ): SourceModel[] {
   const root = path.join(pipelinesDir, SEEDS_FOLDER);
   if (!existsSync(root)) return [];
-  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
-  const rel = (f: string) => path.relative(dir, path.join(root, f)).split(path.sep).join('/');
+  const csv = filesUnder(dir, root, /\.csv$/i);
   const entries = [...layerEntries, ...folderPropertyFiles(dir, root, 'bronze', docs).flatMap((f) => f.seeds)];
-  const csv = files.filter((f) => f.toLowerCase().endsWith('.csv'));
-  const names = new Set(csv.map((f) => path.basename(f, path.extname(f))));
-  const byName = entriesByName(entries, names, 'seed', (n) => `${SEEDS_FOLDER}/${n}.csv`);
+  const nameOf = (f: ProjectFile) => path.basename(f.rel, path.extname(f.rel));
+  const byName = entriesByName(entries, new Set(csv.map(nameOf)), 'seed', (n) => `${SEEDS_FOLDER}/${n}.csv`);
   return csv.flatMap((f) => {
-    const name = path.basename(f, path.extname(f));
-    const seed = seedModel(rel(f), name, byName.get(name));
+    const seed = seedModel(f.rel, nameOf(f), byName.get(nameOf(f)));
     return seed ? [seed] : [];
   });
 }

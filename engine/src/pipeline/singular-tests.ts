@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { templateReads } from './compile.ts';
 import type { MacroFile } from './jinja-environment.ts';
 import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
+import { filesUnder } from './project-files.ts';
 import { TemplateError } from './template.ts';
 
 /** dbt's `test-paths` default: singular tests, each a SELECT of the rows that fail it. */
@@ -25,14 +26,12 @@ export function attachSingularTests(
   external: ReadonlyMap<string, ExternalTable> = new Map(),
 ): void {
   const sources = new Map([...external.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
-  const root = path.join(pipelinesDir, TESTS_FOLDER);
-  if (!existsSync(root)) return;
+  const files = filesUnder(dir, path.join(pipelinesDir, TESTS_FOLDER), /\.sql$/);
+  if (files.length === 0) return;
   const byName = new Map<string, string[]>();
   for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
-  for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
-    if (!f.endsWith('.sql')) continue;
-    const file = path.relative(dir, path.join(root, f)).split(path.sep).join('/');
-    const sql = readFileSync(path.join(root, f), 'utf8');
+  for (const { full, rel: file } of files) {
+    const sql = readFileSync(full, 'utf8');
     const fail = (line: number, why: string): never => {
       throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
     };
@@ -64,7 +63,7 @@ export function attachSingularTests(
     if (!owner) fail(1, 'a singular test reads at least one model of the project (with ref())');
     owner!.config.tests.push({
       kind: 'sql',
-      name: path.basename(f, '.sql'),
+      name: path.basename(file, '.sql'),
       sql,
       file,
       reads: [...reads].sort(),

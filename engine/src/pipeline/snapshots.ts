@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAYERS, PipelineError, type Layer } from './model.ts';
 import { templatePieces, TemplateError } from './template.ts';
+import { filesUnder } from './project-files.ts';
 
 /** dbt's `snapshot-paths` default: files of `{% snapshot %}` blocks beside the layers. */
 export const SNAPSHOTS_FOLDER = 'snapshots';
@@ -72,13 +73,8 @@ export function snapshotLayer(config: Record<string, unknown>): Layer {
 
 /** The project's snapshot files: every `.sql` file under `snapshots/` (sub-folders too), in a stable order. */
 export function snapshotFiles(dir: string, pipelinesDir: string): { file: string; text: string }[] {
-  const root = path.join(pipelinesDir, SNAPSHOTS_FOLDER);
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((f) => ({
-      file: path.relative(dir, path.join(root, f)).split(path.sep).join('/'),
-      text: readFileSync(path.join(root, f), 'utf8'),
-    }));
+  return filesUnder(dir, path.join(pipelinesDir, SNAPSHOTS_FOLDER), /\.sql$/).map((f) => ({
+    file: f.rel,
+    text: readFileSync(f.full, 'utf8'),
+  }));
 }
