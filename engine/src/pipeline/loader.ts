@@ -268,29 +268,22 @@ export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unk
     checkDescribed(described, layer, sqlFiles, models);
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
-  for (const m of loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs)) {
-    const other = models.get(m.id);
-    if (other) {
-      throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {
-        file: m.file,
-        line: 1,
-      });
-    }
-    models.set(m.id, m);
-  }
-  for (const seed of loadSeeds(dir, pipelinesDir, seedEntries, docs)) {
-    const other = models.get(seed.id);
-    if (other) {
-      throw new PipelineError(
-        'PIPELINE_INVALID',
-        `${seed.file}:1: ${seed.id} is defined twice (also by ${other.file})`,
-        {
-          file: seed.file,
+  // Beside the layers: dbt's snapshots, then its seeds, each loaded once the ones before are in.
+  const besideLayers = [
+    () => loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs),
+    () => loadSeeds(dir, pipelinesDir, seedEntries, docs),
+  ];
+  for (const load of besideLayers) {
+    for (const m of load()) {
+      const other = models.get(m.id);
+      if (other) {
+        throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {
+          file: m.file,
           line: 1,
-        },
-      );
+        });
+      }
+      models.set(m.id, m);
     }
-    models.set(seed.id, seed);
   }
   resolveShortRefs(models);
   const external = collectExternal(sources, models);
