@@ -1,11 +1,33 @@
 import assert from 'node:assert/strict';
-import { openEngine } from '@ratatouille/engine';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IcebergRestClient } from '@ratatouille/catalog-client';
+import {
+  CommitConflictError,
+  compactTables,
+  DuckDbRunner,
+  liveFiles,
+  openEngine,
+  planScan,
+  scanSql,
+  writeTable,
+} from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { runClientScript, sparkClientSetup, stepValue, type ClientRunResult } from './support/clients/index.ts';
+import {
+  ensurePythonVenv,
+  runChecked,
+  runClientScript,
+  sparkClientSetup,
+  stepValue,
+  type ClientRunResult,
+} from './support/clients/index.ts';
+
+const PY_COMPACT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients', 'compact_pyiceberg.py');
 
 /**
  * The engine and real clients read each other's tables: PyIceberg and Spark read an engine-written partitioned table;
- * the engine reads a PyIceberg table with a delete and a Spark table with merge-on-read position deletes.
+ * the engine reads a PyIceberg table with a delete and Spark tables with merge-on-read position deletes and v3
+ * deletion vectors, and compacts the Spark tables, applying their deletes and dropping the delete files.
  */
 describe('engine: interop with PyIceberg and Spark', function () {
   this.timeout(900_000);
@@ -122,5 +144,76 @@ describe('engine: interop with PyIceberg and Spark', function () {
     );
     const [row] = await engineCount('spk.mor', `, sum(id) AS s, count(*) FILTER (WHERE v = 'changed') AS c`);
     assert.deepEqual(row, { n: '7', s: String(4 + 5 + 6 + 7 + 8 + 9 + 10), c: '1' });
+  });
+
+  it('the engine applies Spark v3 deletion vectors', async () => {
+    const v = stepValue<{ rows: number; formats: { file_format: string }[] }>(r, 'spark writes deletion vectors');
+    assert.equal(Number(v.rows), 8);
+    assert.deepEqual(
+      v.formats.map((f) => f.file_format.toLowerCase()),
+      ['puffin'],
+    );
+    const [row] = await engineCount('spk.dv', `, sum(id) AS s, count(*) FILTER (WHERE v = 'changed') AS c`);
+    assert.deepEqual(row, { n: '8', s: String(55 - 2 - 4), c: '1' });
+  });
+
+  it('a rewrite is refused when a delete file it did not read is live (it would bring deleted rows back)', async () => {
+    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const ident = { namespace: ['spk'], name: 'mor' };
+    const md = (await catalog.loadTable(ident))!.metadata;
+    const files = await liveFiles(md);
+    const data = files.filter((f) => f.file.content === 0);
+    const sql = await DuckDbRunner.open();
+    try {
+      // The table's own rows, as a rewrite that missed the delete files would write them.
+      const select = await scanSql(sql, { ...(await planScan(md)), positionDeletes: [], equalityDeletes: [] });
+      await assert.rejects(
+        writeTable(sql, catalog, ident, select, {
+          mode: 'replace',
+          replaceFiles: data.map((f) => f.file.filePath),
+          deleteFilesRead: [],
+          maxAttempts: 1,
+        }),
+        (err: Error) => err instanceof CommitConflictError && /delete file .* was added meanwhile/.test(err.message),
+      );
+    } finally {
+      await sql.close();
+    }
+    const after = (await catalog.loadTable(ident))!.metadata;
+    assert.equal(after['current-snapshot-id'], md['current-snapshot-id']);
+  });
+
+  it('rat compact folds the deletes of a v2 table into its rewrite and drops the delete files; PyIceberg reads it', async () => {
+    const table = 'spk.mor';
+    const ids = [4, 5, 6, 7, 8, 9, 10];
+    const [before] = await engineCount(table, ', sum(id) AS s');
+    const [c] = await compactTables({ server: server.url, branch: 'main', tables: [table] });
+    assert.equal(c!.status, 'compacted', c!.reason);
+    assert.ok(c!.deleteFilesBefore > 0);
+    assert.equal(c!.deleteFilesRemoved, c!.deleteFilesBefore);
+    assert.equal(c!.rows - c!.rowsDeleted, ids.length);
+    assert.deepEqual(await engineCount(table, ', sum(id) AS s'), [before]);
+    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable({
+      namespace: ['spk'],
+      name: table.split('.')[1]!,
+    }))!.metadata;
+    const s = md.snapshots.find((x) => x['snapshot-id'] === md['current-snapshot-id'])!.summary;
+    assert.equal(s.operation, 'replace');
+    assert.equal(s['total-delete-files'], '0');
+    assert.equal(s['removed-delete-files'], String(c!.deleteFilesBefore));
+    assert.equal(s['total-records'], String(ids.length));
+    const { python } = await ensurePythonVenv();
+    const read = JSON.parse(
+      (await runChecked(python, [PY_COMPACT, `${server.url}/iceberg/main`, 'read', table])).stdout,
+    );
+    assert.deepEqual(read, { ids, files: 1, operation: 'replace' });
+  });
+
+  it('rat compact says it leaves a v3 table (row lineage) to Spark, and changes nothing', async () => {
+    const [c] = await compactTables({ server: server.url, branch: 'main', tables: ['spk.dv'] });
+    assert.equal(c!.status, 'skipped');
+    assert.match(c!.reason!, /format version 3 .*rewrite_data_files/);
+    const [row] = await engineCount('spk.dv');
+    assert.equal(row!.n, '8');
   });
 });

@@ -20,6 +20,17 @@ export function wholeNumber(min: number, max?: number): (value: string) => numbe
 }
 
 /**
+ * A commander parser for a share: a number above 0 and at most 1 (`0.3`).
+ *
+ * @example new Option('--delete-ratio <share>').argParser(share) // '--delete-ratio 2' → "… Give a number above 0 and at most 1."
+ */
+export function share(value: string): number {
+  const n = /^\s*(0|1)?(\.\d+)?\s*$/.test(value) && value.trim() !== '' ? Number(value) : NaN;
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('Give a number above 0 and at most 1 (0.3: 30%).');
+  return n;
+}
+
+/**
  * A commander parser for `--vars`: a YAML (or JSON) mapping of variable names to values, as dbt's `--vars` takes it.
  *
  * @example runVarsOption("{start: '2024-01-01', limit: 10}") // → { start: '2024-01-01', limit: 10 }

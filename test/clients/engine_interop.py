@@ -1,5 +1,6 @@
 """Engine interop (test/engine-clients.test.ts): PyIceberg and Spark read what the engine wrote, and write tables
-(Spark merge-on-read position deletes, PyIceberg deletes) for the engine to read back."""
+(Spark merge-on-read position deletes and v3 deletion vectors, PyIceberg deletes) for the engine to read back and
+compact."""
 
 from __future__ import annotations
 
@@ -76,4 +77,17 @@ if spark is not None:
         return {"rows": sql_rows(spark, "SELECT count(*) AS n FROM rat.spk.mor")[0]["n"], "files": files}
 
     steps.run("spark writes merge-on-read deletes", spark_merge_on_read)
+
+    def spark_deletion_vectors():
+        spark.sql(
+            "CREATE TABLE rat.spk.dv (id BIGINT, v STRING) USING iceberg TBLPROPERTIES ("
+            "'format-version'='3', 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read')"
+        )
+        spark.sql("INSERT INTO rat.spk.dv SELECT id, concat('v', id) FROM range(1, 11)")
+        spark.sql("DELETE FROM rat.spk.dv WHERE id IN (2, 4)")
+        spark.sql("UPDATE rat.spk.dv SET v = 'changed' WHERE id = 9")
+        formats = sql_rows(spark, "SELECT DISTINCT file_format FROM rat.spk.dv.delete_files")
+        return {"rows": sql_rows(spark, "SELECT count(*) AS n FROM rat.spk.dv")[0]["n"], "formats": formats}
+
+    steps.run("spark writes deletion vectors", spark_deletion_vectors)
     spark.stop()

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { compactTables, parseMemoryLimit, plan, type TableCompaction } from '@ratatouille/engine';
 import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
-import { selectOption, selectorOf, wholeNumber } from '../options.ts';
+import { selectOption, selectorOf, share, wholeNumber } from '../options.ts';
 import { printJsonOutcome, sizeOption } from './run.ts';
 import { resolveEngineTarget } from './engine-target.ts';
 import { RatError } from '../errors.ts';
@@ -16,6 +16,8 @@ interface CompactFlags {
   exclude?: string;
   minInputFiles?: number;
   targetFileSize?: string;
+  deleteRatio?: number;
+  deleteFileThreshold?: number;
   memoryLimit?: string;
   dryRun?: boolean;
   json?: boolean;
@@ -29,9 +31,13 @@ function describe(c: TableCompaction, dryRun: boolean): string {
     case 'compacted':
     case 'would-compact':
       return (
-        `${c.table}: ${c.filesRewritten} small files in ${c.partitions} partition(s) (${mb(c.bytesRewritten)}, ` +
+        `${c.table}: ${c.filesRewritten} data files in ${c.partitions} partition(s) (${mb(c.bytesRewritten)}, ` +
         `${c.rows} rows) ${dryRun ? 'would be rewritten' : `rewritten into ${c.filesWritten}`}; ` +
-        `${c.filesBefore} data files before`
+        `${c.filesBefore} data files before` +
+        (c.deleteFilesBefore === 0
+          ? ''
+          : `, ${c.deleteFilesBefore} delete files (${c.deleteFilesRemoved} ${dryRun ? 'would go' : 'removed'}` +
+            `${dryRun ? '' : `, ${c.rowsDeleted} deleted rows applied`})`)
       );
     case 'nothing-to-compact':
       return `${c.table}: nothing to compact (${c.filesBefore} data files)`;
@@ -47,7 +53,7 @@ export function register(program: Command): void {
   program
     .command('compact')
     .description(
-      "Rewrite the small data files of the pipelines' tables into larger ones (one Iceberg replace snapshot per table; the rows do not change)",
+      "Rewrite the small data files of the pipelines' tables into larger ones, applying their deletes (one Iceberg replace snapshot per table; the rows do not change)",
     )
     .argument('[selector...]', 'models whose tables to compact, as for rat run (default: all)')
     .addOption(selectOption())
@@ -69,6 +75,16 @@ export function register(program: Command): void {
       "size a rewritten file aims at (default: the table's write.target-file-size-bytes, else 512MiB); files under three quarters of it are small",
       sizeOption,
     )
+    .option(
+      '--delete-ratio <share>',
+      'rewrite a file whatever its size once its own position deletes remove this share of its rows (default 0.3)',
+      share,
+    )
+    .option(
+      '--delete-file-threshold <n>',
+      'rewrite a file whatever its size once this many delete files apply to it (e.g. 1 for equality deletes)',
+      wholeNumber(1, 1_000_000),
+    )
     .option('--memory-limit <size>', 'memory budget of DuckDB for the rewrite (e.g. 4GB)', sizeOption)
     .option('--dry-run', 'say what would be rewritten; write nothing')
     .option('--json', 'print what was done to each table as JSON')
@@ -79,6 +95,7 @@ export function register(program: Command): void {
         'rat compact silver.orders --dry-run',
         'rat compact --branch main --target-file-size 128MB --min-input-files 10',
         'rat compact --table sales.events --branch main   # a table written by PyIceberg or another engine',
+        "rat compact --table cdc.orders --delete-file-threshold 1   # fold a Flink upsert table's equality deletes in",
       ),
     )
     .action(async (selector: string[], o: CompactFlags) => {
@@ -95,6 +112,8 @@ export function register(program: Command): void {
           tables,
           minInputFiles: o.minInputFiles,
           targetFileSizeBytes: o.targetFileSize ? parseMemoryLimit(o.targetFileSize) : undefined,
+          deleteRatio: o.deleteRatio,
+          deleteFileThreshold: o.deleteFileThreshold,
           memoryLimit: o.memoryLimit,
           dryRun: o.dryRun,
         });

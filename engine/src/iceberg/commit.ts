@@ -17,6 +17,7 @@ import type { PartitionFieldSpec } from './partition.ts';
 import { partitionTypeOf } from './data-files.ts';
 import { writeLocation } from './files.ts';
 import { readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
+import { RemovedFiles, snapshotTotals } from './snapshot-summary.ts';
 
 /**
  * `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written;
@@ -24,6 +25,20 @@ import { readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
  * `replace` operation, which readers and merges know changes no data).
  */
 export type WriteMode = 'append' | 'overwrite' | 'overwrite-partitions' | 'replace';
+
+/** How a commit's files join the table (see {@link WriteMode}). */
+export interface CommitMode {
+  mode: WriteMode;
+  /** Files (paths as in the manifests) the commit removes: data files, and for a `replace` delete files too. */
+  replaceFiles?: string[];
+  /** `replace`: the rows the files written must hold (fewer than the replaced files' when deletes were applied). */
+  expectedRows?: number;
+  /**
+   * `replace`: the delete files the rewrite read. Another delete file live at commit time may delete rows of a file
+   * it replaces, which would come back in the files it wrote, so the commit is refused as a conflict.
+   */
+  deleteFilesRead?: string[];
+}
 
 type Plan = ReturnType<typeof planSchema>;
 
@@ -48,7 +63,7 @@ export async function commitFiles(
   spec: { 'spec-id': number; fields: PartitionFieldSpec[] },
   partitionType: PartitionFieldType[],
   dataFiles: DataFile[],
-  opts: { mode: WriteMode; replaceFiles?: string[] },
+  opts: CommitMode,
   attempt: number,
   properties: Record<string, string>,
 ): Promise<number | null> {
@@ -75,25 +90,33 @@ export async function commitFiles(
   // Existing manifests: keep, drop (overwrite) or rewrite without replaced files.
   const existing = parent?.['manifest-list'] ? await readManifestList(parent['manifest-list']) : [];
   const kept: ManifestFile[] = [];
-  let deletedFiles = 0;
-  let deletedRows = 0;
+  const removed = new RemovedFiles();
   const replace = new Set(opts.replaceFiles ?? []);
   const newPartitions = new Set(dataFiles.map((f) => JSON.stringify(partitionKey(f, partitionType))));
   const found = new Set<string>();
+  const deletesRead = opts.mode === 'replace' ? new Set(opts.deleteFilesRead ?? []) : undefined;
   for (const m of existing) {
     if (opts.mode === 'overwrite') {
-      deletedFiles += m.addedFilesCount + m.existingFilesCount;
-      deletedRows += Number(m.addedRowsCount) + Number(m.existingRowsCount);
+      if (m.content === 0) removed.dataManifest(m);
+      else for (const e of await readLiveEntries(m)) removed.file(e.file);
       continue;
     }
     const needsRewrite =
-      (replace.size > 0 && m.content === 0) ||
+      (replace.size > 0 && (m.content === 0 || deletesRead !== undefined)) ||
       (opts.mode === 'overwrite-partitions' && m.content === 0 && m.partitionSpecId === spec['spec-id']);
     if (!needsRewrite) {
       kept.push(m);
       continue;
     }
     const entries = await readLiveEntries(m);
+    const unread = deletesRead && m.content !== 0 && entries.find((e) => !deletesRead.has(e.file.filePath));
+    if (unread) {
+      throw new CommitConflictError(
+        name,
+        attempt,
+        `delete file ${unread.file.filePath} was added meanwhile and may delete rows of the files rewritten`,
+      );
+    }
     const survivors = entries.filter((e) => {
       const drop =
         replace.has(e.file.filePath) ||
@@ -101,8 +124,7 @@ export async function commitFiles(
           newPartitions.has(JSON.stringify(partitionKey(e.file, partitionType))));
       if (drop) {
         found.add(e.file.filePath);
-        deletedFiles++;
-        deletedRows += Number(e.file.recordCount);
+        removed.file(e.file);
       }
       return !drop;
     });
@@ -118,11 +140,12 @@ export async function commitFiles(
       fileSequenceNumber: e.dataSequenceNumber,
       dataFile: e.file,
     }));
+    const ownSpec = specOf(md, m.partitionSpecId);
     kept.push(
-      await writeManifest(metaDir, md, plan, spec, partitionTypeOfSpec(md, m.partitionSpecId, plan), rewritten, {
+      await writeManifest(metaDir, plan, ownSpec, partitionTypeOf(ownSpec, plan.schema), rewritten, {
         seq,
         snapshotId,
-        content: 0,
+        content: m.content === 0 ? 0 : 1,
         minSeq: survivors.reduce((a, e) => (e.dataSequenceNumber < a ? e.dataSequenceNumber : a), BigInt(seq)),
         existing: true,
       }),
@@ -142,7 +165,7 @@ export async function commitFiles(
       dataFile: f,
     }));
     manifests.push(
-      await writeManifest(metaDir, md, plan, spec, partitionType, entries, {
+      await writeManifest(metaDir, plan, spec, partitionType, entries, {
         seq,
         snapshotId,
         content: 0,
@@ -152,7 +175,7 @@ export async function commitFiles(
     );
   }
   manifests.push(...kept);
-  if (dataFiles.length === 0 && deletedFiles === 0 && parent && !plan.evolved && opts.mode === 'append') {
+  if (dataFiles.length === 0 && removed.dataFiles === 0 && parent && !plan.evolved && opts.mode === 'append') {
     return Number(parentId); // nothing to commit
   }
 
@@ -161,27 +184,18 @@ export async function commitFiles(
     listLocation,
     encodeManifestList(manifests, { snapshotId, parentSnapshotId: parentId ?? null, sequenceNumber: seq }),
   );
-  const total = (content: number, f: (m: ManifestFile) => number) =>
-    manifests.filter((m) => m.content === content).reduce((a, m) => a + f(m), 0);
   const addedRows = dataFiles.reduce((a, f) => a + Number(f.recordCount), 0);
-  if (opts.mode === 'replace' && addedRows !== deletedRows) {
+  const expectedRows = opts.expectedRows ?? removed.dataRows;
+  if (opts.mode === 'replace' && addedRows !== expectedRows) {
     // A rewrite that would change the table's rows is a defect of its reader, never a commit.
-    throw new Error(`${name}: the rewrite holds ${addedRows} rows for ${deletedRows} replaced; nothing was committed`);
+    throw new Error(
+      `${name}: the rewrite holds ${addedRows} rows where ${expectedRows} were expected; nothing was committed`,
+    );
   }
-  const addedBytes = dataFiles.reduce((a, f) => a + Number(f.fileSizeInBytes), 0);
   const summary: Record<string, string> = {
     operation:
-      opts.mode === 'replace' ? 'replace' : opts.mode === 'append' && deletedFiles === 0 ? 'append' : 'overwrite',
-    'added-data-files': String(dataFiles.length),
-    'added-records': String(addedRows),
-    'added-files-size': String(addedBytes),
-    'deleted-data-files': String(deletedFiles),
-    'deleted-records': String(deletedRows),
-    'total-data-files': String(total(0, (m) => m.addedFilesCount + m.existingFilesCount)),
-    'total-records': String(total(0, (m) => Number(m.addedRowsCount) + Number(m.existingRowsCount))),
-    'total-delete-files': String(total(1, (m) => m.addedFilesCount + m.existingFilesCount)),
-    'total-position-deletes': '0',
-    'total-equality-deletes': '0',
+      opts.mode === 'replace' ? 'replace' : opts.mode === 'append' && removed.dataFiles === 0 ? 'append' : 'overwrite',
+    ...snapshotTotals(dataFiles, removed, manifests, parent?.summary),
     ...properties,
   };
   const requirements = [
@@ -209,9 +223,9 @@ export async function commitFiles(
   return snapshotId;
 }
 
-function partitionTypeOfSpec(md: TableMetadata, specId: number, plan: Plan): PartitionFieldType[] {
-  const spec = md['partition-specs'].find((s) => s['spec-id'] === specId) ?? { fields: [] };
-  return partitionTypeOf(spec as unknown as { fields: PartitionFieldSpec[] }, plan.schema);
+function specOf(md: TableMetadata, specId: number): { 'spec-id': number; fields: PartitionFieldSpec[] } {
+  const spec = md['partition-specs'].find((s) => s['spec-id'] === specId);
+  return (spec ?? { 'spec-id': specId, fields: [] }) as unknown as { 'spec-id': number; fields: PartitionFieldSpec[] };
 }
 
 function partitionKey(f: DataFile, pt: PartitionFieldType[]): unknown[] {
@@ -223,7 +237,6 @@ function partitionKey(f: DataFile, pt: PartitionFieldType[]): unknown[] {
 
 async function writeManifest(
   metaDir: string,
-  md: TableMetadata,
   plan: Plan,
   spec: { 'spec-id': number; fields: PartitionFieldSpec[] },
   partitionType: PartitionFieldType[],
@@ -251,7 +264,6 @@ async function writeManifest(
       upperBound: sorted.length ? new Uint8Array(toSingleValue(p.type, sorted[sorted.length - 1])) : null,
     };
   });
-  void md;
   return {
     manifestPath: location,
     manifestLength: buf.length,

@@ -1,4 +1,12 @@
-import type { TableMetadata } from '@ratatouille/iceberg';
+import fs from 'node:fs/promises';
+import {
+  decodeDeletionVector,
+  isDeletionVector,
+  partitionKey,
+  referencedDataFile,
+  type PartitionSpecJson,
+  type TableMetadata,
+} from '@ratatouille/iceberg';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { sqlTypeOf, type IcebergSchema } from './types.ts';
@@ -16,6 +24,8 @@ export interface ScanPlan {
   data: LiveFile[];
   positionDeletes: LiveFile[];
   equalityDeletes: LiveFile[];
+  /** The table's partition specs: an equality delete applies in its own partition, or everywhere when unpartitioned. */
+  specs: PartitionSpecJson[];
 }
 
 /** Resolves a table branch's current snapshot into data files and the delete files that apply to them. */
@@ -29,6 +39,7 @@ export async function planScan(md: TableMetadata, ref = 'main'): Promise<ScanPla
     data: files.filter((f) => f.file.content === 0),
     positionDeletes: files.filter((f) => f.file.content === 1),
     equalityDeletes: files.filter((f) => f.file.content === 2),
+    specs: md['partition-specs'] as PartitionSpecJson[],
   };
 }
 
@@ -56,8 +67,10 @@ function schemaMap(schema: IcebergSchema, only?: number[]): string {
 
 /**
  * SQL for the rows of a scan: data files read by field id (so renamed or added columns come out right), minus rows
- * removed by position deletes (same path and position, delete sequence number ≥ the data file's) and equality
- * deletes (equal on the delete's columns, delete sequence number > the data file's). Helper tables are created in
+ * removed by position deletes (Parquet delete files or v3 deletion vectors: same path and position, delete sequence
+ * number ≥ the data file's) and equality
+ * deletes (equal on the delete's columns, delete sequence number > the data file's, in the data file's partition
+ * unless the delete was written unpartitioned). Helper tables are created in
  * the runner; the returned SELECT can be wrapped in a view.
  *
  * @example const q = await scanSql(sql, plan); await sql.query(`SELECT count(*) FROM (${q})`)
@@ -92,19 +105,29 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
   const values = (rows: string[]) => (rows.length ? `VALUES ${rows.join(', ')}` : '');
   await sql.exec(
     `CREATE OR REPLACE TABLE ${filesTable} AS SELECT * FROM (${values(
-      plan.data.map((f) => `(${lit(f.file.filePath)}, ${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
-    )}) AS t(uri, local, seq)`,
+      plan.data.map(
+        (f) =>
+          `(${lit(f.file.filePath)}, ${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber}, ${lit(partitionKey(f.specId, f.file.partition))})`,
+      ),
+    )}) AS t(uri, local, seq, part)`,
   );
   const where: string[] = [];
   if (plan.positionDeletes.length > 0) {
     const pd = `__rat_pos_${n}`;
-    await sql.exec(
-      `CREATE OR REPLACE TABLE ${pd} AS SELECT p.file_path, p.pos, s.seq FROM read_parquet(${fileList(
-        plan.positionDeletes,
-      )}, schema=map{${POS_FILE_PATH_ID}: {name: 'file_path', type: 'VARCHAR', default_value: NULL}, ${POS_POS_ID}: {name: 'pos', type: 'BIGINT', default_value: NULL}}, filename='__rat_local') AS p JOIN (${values(
-        plan.positionDeletes.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
-      )}) AS s(local, seq) ON s.local = p.__rat_local`,
-    );
+    await sql.exec(`CREATE OR REPLACE TABLE ${pd} (file_path VARCHAR, pos BIGINT, seq BIGINT)`);
+    const files = plan.positionDeletes.filter((f) => !isDeletionVector(f.file));
+    if (files.length > 0) {
+      await sql.exec(
+        `INSERT INTO ${pd} SELECT p.file_path, p.pos, s.seq FROM read_parquet(${fileList(
+          files,
+        )}, schema=map{${POS_FILE_PATH_ID}: {name: 'file_path', type: 'VARCHAR', default_value: NULL}, ${POS_POS_ID}: {name: 'pos', type: 'BIGINT', default_value: NULL}}, filename='__rat_local') AS p JOIN (${values(
+          files.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
+        )}) AS s(local, seq) ON s.local = p.__rat_local`,
+      );
+    }
+    for (const dv of plan.positionDeletes.filter((f) => isDeletionVector(f.file))) {
+      await insertDeletionVector(sql, pd, dv, localPath(dv.file.filePath));
+    }
     where.push(
       `NOT EXISTS (SELECT 1 FROM ${pd} AS x WHERE x.file_path = f.uri AND x.pos = d.file_row_number AND x.seq >= f.seq)`,
     );
@@ -121,16 +144,24 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
     const names = ids.map((id) => plan.schema.fields.find((f) => f.id === id)?.name).filter((x): x is string => !!x);
     if (names.length === 0) continue;
     const ed = `__rat_eq_${n}_${g++}`;
+    // Its partition, or NULL for a delete written in an unpartitioned spec, which applies to every partition.
+    const scope = (f: LiveFile) => {
+      const spec = plan.specs.find((x) => x['spec-id'] === f.specId);
+      const global = spec
+        ? spec.fields.every((x) => x.transform.trim().toLowerCase() === 'void')
+        : !Object.keys(f.file.partition).length;
+      return global ? 'NULL' : lit(partitionKey(f.specId, f.file.partition));
+    };
     await sql.exec(
-      `CREATE OR REPLACE TABLE ${ed} AS SELECT e.*, s.seq FROM read_parquet(${fileList(files)}, schema=${schemaMap(
+      `CREATE OR REPLACE TABLE ${ed} AS SELECT e.*, s.seq, s.part FROM read_parquet(${fileList(files)}, schema=${schemaMap(
         plan.schema,
         ids,
       )}, filename='__rat_local') AS e JOIN (${values(
-        files.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber})`),
-      )}) AS s(local, seq) ON s.local = e.__rat_local`,
+        files.map((f) => `(${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber}, ${scope(f)})`),
+      )}) AS s(local, seq, part) ON s.local = e.__rat_local`,
     );
     where.push(
-      `NOT EXISTS (SELECT 1 FROM ${ed} AS x WHERE x.seq > f.seq AND ${names
+      `NOT EXISTS (SELECT 1 FROM ${ed} AS x WHERE x.seq > f.seq AND (x.part IS NULL OR x.part = f.part) AND ${names
         .map((c) => `x.${ident(c)} IS NOT DISTINCT FROM d.${ident(c)}`)
         .join(' AND ')})`,
     );
@@ -138,6 +169,36 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
   return `SELECT ${cols}${extra} FROM ${read} AS d JOIN ${filesTable} AS f ON f.local = d.__rat_local${
     where.length ? ` WHERE ${where.join(' AND ')}` : ''
   }`;
+}
+
+/** Positions go into DuckDB as list literals of this many (a deletion vector may hold millions). */
+const POSITIONS_PER_INSERT = 50_000;
+
+/**
+ * Adds a v3 deletion vector's positions to a position-delete table: its blob (at the entry's `content_offset`, of
+ * `content_size_in_bytes`, in the Puffin file) decoded in Node, then inserted as rows of the data file it names.
+ */
+async function insertDeletionVector(sql: SqlRunner, table: string, dv: LiveFile, local: string): Promise<void> {
+  const dataFile = referencedDataFile(dv.file);
+  const offset = Number(dv.file.contentOffset ?? Number.NaN);
+  const size = Number(dv.file.contentSizeInBytes ?? Number.NaN);
+  if (dataFile === null || !Number.isSafeInteger(offset) || !Number.isSafeInteger(size)) {
+    throw new Error(`deletion vector ${dv.file.filePath} lacks its data file, offset or size`);
+  }
+  const handle = await fs.open(local, 'r');
+  const blob = Buffer.alloc(size);
+  try {
+    await handle.read(blob, 0, size, offset);
+  } finally {
+    await handle.close();
+  }
+  const positions = decodeDeletionVector(blob);
+  for (let i = 0; i < positions.length; i += POSITIONS_PER_INSERT) {
+    const chunk = positions.slice(i, i + POSITIONS_PER_INSERT);
+    await sql.exec(
+      `INSERT INTO ${table} SELECT ${lit(dataFile)}, unnest([${chunk.join(',')}]::BIGINT[]), ${dv.dataSequenceNumber}`,
+    );
+  }
 }
 
 /**

@@ -8,15 +8,14 @@ import { rememberStorage } from './files.ts';
 import { contentFingerprint, FINGERPRINT_PROPERTY, headFingerprint, parquetRowsSql } from './fingerprint.ts';
 import { refSnapshot } from './manifests.ts';
 import { copyToDataFiles, partitionTypeOf } from './data-files.ts';
-import { commitFiles, newSnapshotId, type WriteMode } from './commit.ts';
+import { commitFiles, newSnapshotId, type CommitMode, type WriteMode } from './commit.ts';
 import { placeLineage } from './lineage-side-files.ts';
 import { requireNoNulls } from './not-null.ts';
 
 export { newSnapshotId, type WriteMode };
 
-export interface WriteOptions {
-  /** How the files written join the table (see {@link WriteMode}). */
-  mode: WriteMode;
+/** How the files written join the table ({@link CommitMode}: the mode, files replaced), and how they are written. */
+export interface WriteOptions extends CommitMode {
   /** Partition expressions for a table created by this write (`day(ts)`, `bucket(16, id)`, `region`). */
   partitionBy?: string[];
   /** What to do when the result's columns differ from the table's (default `fail`; see {@link SchemaChange}). */
@@ -32,8 +31,6 @@ export interface WriteOptions {
    * awaited after the data files are written, before the commit.
    */
   lateProperties?: Promise<Record<string, string>>;
-  /** Data files (paths as in the manifests) this write replaces (copy-on-write); must all still be live. */
-  replaceFiles?: string[];
   /** Table properties when the table is created. */
   tableProperties?: Record<string, string>;
   /** Columns that must hold no null (a model's contract): a write with one fails before its commit. */

@@ -1,7 +1,13 @@
-import { currentSnapshot, INPUT_SNAPSHOTS_PROPERTY } from '@ratatouille/iceberg';
+import { currentSnapshot, INPUT_SNAPSHOTS_PROPERTY, type PartitionSpecJson } from '@ratatouille/iceberg';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import { CommitConflictError } from '../errors/engine-error.ts';
-import { compactionGroups, DEFAULT_MIN_INPUT_FILES, targetFileSize } from '../iceberg/compaction.ts';
+import {
+  compactionGroups,
+  DEFAULT_MIN_INPUT_FILES,
+  deletesApplying,
+  targetFileSize,
+  unusedDeletes,
+} from '../iceberg/compaction.ts';
 import { FINGERPRINT_PROPERTY } from '../iceberg/fingerprint.ts';
 import { rememberStorage } from '../iceberg/files.ts';
 import { planScan, scanSql } from '../iceberg/reader.ts';
@@ -20,6 +26,10 @@ export interface CompactOptions {
   minInputFiles?: number;
   /** Overrides each table's `write.target-file-size-bytes` (default 512 MiB). */
   targetFileSizeBytes?: number;
+  /** A file whose own position deletes remove this share of its rows is rewritten whatever its size (default 0.3). */
+  deleteRatio?: number;
+  /** A file that this many delete files apply to is rewritten whatever its size (default: no such rule). */
+  deleteFileThreshold?: number;
   /** Say what would be rewritten; write nothing. */
   dryRun?: boolean;
   /** DuckDB's memory budget (`4GB`); the rewrite spills beyond it. */
@@ -36,10 +46,15 @@ export interface TableCompaction {
   partitions: number;
   /** Data files of the table before. */
   filesBefore: number;
-  /** Small files replaced, their bytes and rows. */
+  /** Data files replaced (small, or deleted from), their bytes and rows. */
   filesRewritten: number;
   bytesRewritten: number;
   rows: number;
+  /** Delete files of the table before, and those the rewrite left applying to nothing, removed with it. */
+  deleteFilesBefore: number;
+  deleteFilesRemoved: number;
+  /** Rows of the replaced files that their delete files removed: the files written hold `rows` less these. */
+  rowsDeleted: number;
   /** Files written in their place. */
   filesWritten: number;
   snapshotId?: string;
@@ -53,12 +68,16 @@ export interface TableCompaction {
  */
 const KEPT_PROPERTIES = [...Object.values(PROVENANCE), INPUT_SNAPSHOTS_PROPERTY, FINGERPRINT_PROPERTY];
 
+const V3_REASON =
+  "it is a format version 3 table, whose rewrite must keep each row's lineage (row ids), which rat compact does not write yet: compact it with Spark's rewrite_data_files";
+
 /**
- * Rewrites each table's small data files into files of the target size, partition by partition, as one Iceberg
- * `replace` snapshot per table on the branch (the rows stay exactly the same; a merge replays it beside another
- * branch's appends). Reads and writes inside DuckDB, never through Node. A table with delete files is skipped (its
- * rewrite would have to apply them and drop the delete files with it); a table another writer changed meanwhile
- * is rebased, or skipped when the files it rewrote are gone.
+ * Rewrites each table's small data files, and those its deletes weigh on, into files of the target size, partition
+ * by partition, as one Iceberg `replace` snapshot per table on the branch: the rows stay exactly the same (a merge
+ * replays it beside another branch's appends). The delete files (position, equality, v3 deletion vectors) that apply
+ * to the files rewritten are applied in the rewrite, and those then applying to no file left are removed with it.
+ * Reads and writes inside DuckDB, never through Node. A table another writer changed meanwhile is rebased, or skipped
+ * when the files it rewrote are gone or a delete file it did not read was added. Format version 3 tables are skipped.
  *
  * @example await compactTables({ server, branch: 'main', tables: ['silver.orders'] })
  */
@@ -83,6 +102,9 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
     filesRewritten: 0,
     bytesRewritten: 0,
     rows: 0,
+    deleteFilesBefore: 0,
+    deleteFilesRemoved: 0,
+    rowsDeleted: 0,
     filesWritten: 0,
   };
   const catalog = catalogFor(o.server, o.branch);
@@ -91,40 +113,73 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
   const md = loaded.metadata;
   rememberStorage(md.location, loaded.config, catalog);
   const plan = await planScan(md);
-  report.filesBefore = plan.data.length;
-  if (plan.positionDeletes.length || plan.equalityDeletes.length) {
-    return {
-      ...report,
-      status: 'skipped',
-      reason: 'it has delete files (rewrite it with an engine that applies them)',
-    };
+  const deletes = [...plan.positionDeletes, ...plan.equalityDeletes];
+  const specs = md['partition-specs'] as PartitionSpecJson[];
+  Object.assign(report, { filesBefore: plan.data.length, deleteFilesBefore: deletes.length });
+  if (md['format-version'] > 2) {
+    // A v3 rewrite must carry each row's id and last-updated sequence number over (row lineage), which the
+    // engine's writer does not write yet.
+    return { ...report, status: 'skipped', reason: V3_REASON };
   }
-  const groups = compactionGroups(plan.data, {
-    targetFileSizeBytes: o.targetFileSizeBytes ?? targetFileSize(md.properties),
-    minInputFiles: o.minInputFiles ?? DEFAULT_MIN_INPUT_FILES,
-  });
+  const applying = deletesApplying(plan.data, deletes, specs);
+  const groups = compactionGroups(
+    plan.data,
+    {
+      targetFileSizeBytes: o.targetFileSizeBytes ?? targetFileSize(md.properties),
+      minInputFiles: o.minInputFiles ?? DEFAULT_MIN_INPUT_FILES,
+      deleteRatio: o.deleteRatio,
+      deleteFileThreshold: o.deleteFileThreshold,
+    },
+    applying,
+  );
   if (groups.length === 0) return report;
   const files = groups.flatMap((g) => g.files);
+  const rewritten = new Set(files.map((f) => f.file.filePath));
+  const dropped = unusedDeletes(
+    plan.data.filter((f) => !rewritten.has(f.file.filePath)),
+    deletes,
+    specs,
+  );
   Object.assign(report, {
     status: 'would-compact',
     partitions: groups.length,
     filesRewritten: files.length,
     bytesRewritten: groups.reduce((a, g) => a + g.bytes, 0),
     rows: groups.reduce((a, g) => a + g.rows, 0),
+    deleteFilesRemoved: dropped.length,
   });
   if (o.dryRun) return report;
   const summary = currentSnapshot(md)?.summary ?? {};
   const properties = Object.fromEntries(
     KEPT_PROPERTIES.filter((k) => summary[k] !== undefined).map((k) => [k, summary[k]!]),
   );
-  const select = await scanSql(sql, { ...plan, data: files, positionDeletes: [], equalityDeletes: [] });
+  // Only the delete files that apply to the files rewritten are read.
+  const read = new Set(files.flatMap((f) => applying.get(f.file.filePath) ?? []));
+  const select = await scanSql(sql, {
+    ...plan,
+    data: files,
+    positionDeletes: plan.positionDeletes.filter((f) => read.has(f)),
+    equalityDeletes: plan.equalityDeletes.filter((f) => read.has(f)),
+  });
+  // With deletes applied the files written hold fewer rows than those replaced: counted first, so the commit
+  // still checks that the rewrite kept every row it should.
+  const expectedRows =
+    read.size === 0 ? report.rows : Number((await sql.query(`SELECT count(*) AS n FROM (${select})`))[0]!.n);
   try {
     const w = await writeTable(sql, catalog, tableIdent(table), select, {
       mode: 'replace',
-      replaceFiles: files.map((f) => f.file.filePath),
+      replaceFiles: [...files, ...dropped].map((f) => f.file.filePath),
+      expectedRows,
+      deleteFilesRead: deletes.map((f) => f.file.filePath),
       properties,
     });
-    return { ...report, status: 'compacted', filesWritten: w.addedFiles, snapshotId: String(w.snapshotId) };
+    return {
+      ...report,
+      status: 'compacted',
+      rowsDeleted: report.rows - expectedRows,
+      filesWritten: w.addedFiles,
+      snapshotId: String(w.snapshotId),
+    };
   } catch (err) {
     if (!(err instanceof CommitConflictError)) throw err;
     return { ...report, status: 'skipped', reason: `the table changed meanwhile: ${err.message}` };
