@@ -378,6 +378,16 @@ describe('Iceberg REST responses conform to the OpenAPI spec', function () {
     const gone = await call('POST', `${path}/tasks`, { 'plan-task': 'not-a-task' });
     assert.equal(gone.status, 404);
     ok(gone);
+    // Every plan is completed in its answer: a plan id to fetch or cancel is never this catalog's.
+    for (const method of ['GET', 'DELETE']) {
+      const byId = await call(method, `${path}/plan/p-1`);
+      assert.equal(byId.status, 404, method);
+      assert.equal(byId.body.error.type, 'NoSuchPlanIdException');
+      ok(byId);
+      const noTable = await call(method, `/v1/namespaces/${ns}/tables/nope/plan/p-1`);
+      assert.equal(noTable.body.error.type, 'NoSuchTableException');
+      ok(noTable);
+    }
     const bad = await call('POST', `${path}/plan`, { filter: { type: 'eq', term: 'nope', value: 1 } });
     assert.equal(bad.status, 400);
     ok(bad);

@@ -18,6 +18,7 @@ export { NoSuchTableError } from './no-such-table.ts';
 export { NoSuchViewError } from './no-such-view.ts';
 export { NoSuchFunctionError } from './no-such-function.ts';
 export { NoSuchPlanTaskError } from './no-such-plan-task.ts';
+export { NoSuchPlanIdError } from './no-such-plan-id.ts';
 export { AlreadyExistsError } from './already-exists.ts';
 export { NamespaceNotEmptyError } from './namespace-not-empty.ts';
 export { CommitFailedError } from './commit-failed.ts';

@@ -41,6 +41,7 @@ const CATALOG_ERRORS: Array<[errors.RatError, number, string, string]> = [
   [new errors.NoSuchViewError('a.b', 'main'), 404, 'NoSuchViewException', 'CONTENT_NOT_FOUND'],
   [new errors.NoSuchFunctionError('a.f', 'main'), 404, 'NoSuchFunctionException', 'CONTENT_NOT_FOUND'],
   [new errors.NoSuchPlanTaskError('a.b', 'gone'), 404, 'NoSuchPlanTaskException', 'UNKNOWN'],
+  [new errors.NoSuchPlanIdError('a.b', 'p1'), 404, 'NoSuchPlanIdException', 'UNKNOWN'],
   [new errors.NoSuchNamespaceError(['a'], 'main'), 404, 'NoSuchNamespaceException', 'NAMESPACE_NOT_FOUND'],
   [new errors.NoSuchCodeLinkError('abc1234'), 404, 'NotFoundException', 'CONTENT_NOT_FOUND'],
   [new errors.StorageObjectNotFoundError('file:///w/x'), 404, 'NotFoundException', 'UNKNOWN'],

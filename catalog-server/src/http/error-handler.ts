@@ -60,6 +60,7 @@ export const ERROR_MAP = {
   VIEW_NOT_FOUND: { status: 404, icebergType: 'NoSuchViewException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   FUNCTION_NOT_FOUND: { status: 404, icebergType: 'NoSuchFunctionException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   PLAN_TASK_NOT_FOUND: { status: 404, icebergType: 'NoSuchPlanTaskException', nessieErrorCode: 'UNKNOWN' },
+  PLAN_ID_NOT_FOUND: { status: 404, icebergType: 'NoSuchPlanIdException', nessieErrorCode: 'UNKNOWN' },
   NAMESPACE_NOT_FOUND: { status: 404, icebergType: 'NoSuchNamespaceException', nessieErrorCode: 'NAMESPACE_NOT_FOUND' },
   RELEASED_TABLE_NOT_FOUND: { status: 404, icebergType: 'NotFoundException', nessieErrorCode: 'CONTENT_NOT_FOUND' },
   CODE_LINK_NOT_FOUND: { status: 404, icebergType: 'NotFoundException', nessieErrorCode: 'CONTENT_NOT_FOUND' },

@@ -50,6 +50,15 @@ describe('what a request needs', () => {
         acts(['read', 'dev', undefined, db]),
         word,
       );
+    // Fetching or cancelling a plan by id reads it too; dropping the table does not.
+    for (const method of ['GET', 'DELETE'])
+      for (const prefix of ['', 'wh/'])
+        assert.deepEqual(
+          req(method, `/iceberg/dev/v1/${prefix}namespaces/db/tables/t/plan/p-1`),
+          acts(['read', 'dev', undefined, db]),
+          `${method} ${prefix}`,
+        );
+    assert.deepEqual(req('DELETE', '/iceberg/dev/v1/namespaces/db/tables/t'), acts(['commit', 'dev', undefined, db]));
     assert.deepEqual(
       req('POST', '/iceberg/main/v1/namespaces/db/tables/plan'),
       acts(['commit', 'main', undefined, db]),

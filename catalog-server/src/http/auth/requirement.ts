@@ -92,9 +92,11 @@ function icebergRequirement(
     scopes === undefined || (a.kind !== 'read' && a.kind !== 'commit') ? [a] : scopes.map((ns) => ({ ...a, ns }));
   const of = (...actions: Action[]): Requirement => ({ kind: 'actions', actions: actions.flatMap(scoped) });
   if (method === 'POST' && isTableSubresource(rest, 'sign')) return of(...signActions(ref, body));
+  // Cancelling a scan plan (DELETE …/plan/{plan-id}) is part of reading the table, as planning it is.
   const reads =
     READS.has(method) ||
-    (method === 'POST' && (['metrics', 'plan', 'tasks'] as const).some((w) => isTableSubresource(rest, w)));
+    (method === 'POST' && (['metrics', 'plan', 'tasks'] as const).some((w) => isTableSubresource(rest, w))) ||
+    (method === 'DELETE' && isPlanById(rest));
   if (reads) return of(readOf(ref));
   const write = of(writeOf(ref));
   // Choosing where files go needs `write` on the whole reference (location-choice.ts): unscoped, whatever the path.
@@ -132,6 +134,14 @@ function isTableSubresource(rest: string[], word: 'metrics' | 'sign' | 'plan' | 
   if (at < 0) return false;
   const lit = (i: number, w: string) => rest[at + i]?.toLowerCase() === w;
   return lit(0, 'namespaces') && lit(2, 'tables') && lit(4, word);
+}
+
+/** `[prefix/]namespaces/{ns}/tables/{table}/plan/{plan-id}`. */
+function isPlanById(rest: string[]): boolean {
+  const at = rest.length - 6;
+  if (at !== 0 && at !== 1) return false;
+  const lit = (i: number, w: string) => rest[at + i]?.toLowerCase() === w;
+  return lit(0, 'namespaces') && lit(2, 'tables') && lit(4, 'plan');
 }
 
 function managementRequirement(r: RequestFacts, rawPath: string, defaultBranch: string): Requirement {
