@@ -157,6 +157,23 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.deepEqual(row, { n: '8', s: String(55 - 2 - 4), c: '1' });
   });
 
+  it('an upsert rewrites the files of a merge-on-read table its keys hit, applying their deletes', async () => {
+    const eng = await openEngine({ server: server.url });
+    try {
+      await eng.transform({
+        sql: `SELECT 5::BIGINT AS id, 'upserted' AS v UNION ALL SELECT 2, 'back'`,
+        target: 'spk.keyed',
+        materialized: 'incremental',
+        mergeKeys: ['id'],
+      });
+    } finally {
+      await eng.close();
+    }
+    const [row] = await engineCount('spk.keyed', `, sum(id) AS s, count(*) FILTER (WHERE v = 'upserted') AS u`);
+    // id 5 replaced in place; id 2, deleted by Spark, is a new row.
+    assert.deepEqual(row, { n: '8', s: String(2 + 4 + 5 + 6 + 7 + 8 + 9 + 10), u: '1' });
+  });
+
   it('a rewrite is refused when a delete file it did not read is live (it would bring deleted rows back)', async () => {
     const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
     const ident = { namespace: ['spk'], name: 'mor' };

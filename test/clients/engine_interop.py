@@ -73,6 +73,11 @@ if spark is not None:
         spark.sql("INSERT INTO rat.spk.mor SELECT id, concat('v', id) FROM range(1, 11)")
         spark.sql("DELETE FROM rat.spk.mor WHERE id <= 3")
         spark.sql("UPDATE rat.spk.mor SET v = 'changed' WHERE id = 10")
+        # The same rows and deletes again, for the engine to upsert into.
+        spark.sql("CREATE TABLE rat.spk.keyed USING iceberg TBLPROPERTIES ("
+                  "'format-version'='2', 'write.delete.mode'='merge-on-read') AS SELECT * FROM rat.spk.mor WHERE false")
+        spark.sql("INSERT INTO rat.spk.keyed SELECT id, concat('v', id) FROM range(1, 11)")
+        spark.sql("DELETE FROM rat.spk.keyed WHERE id <= 3")
         files = sql_rows(spark, "SELECT content, count(*) AS n FROM rat.spk.mor.files GROUP BY content ORDER BY content")
         return {"rows": sql_rows(spark, "SELECT count(*) AS n FROM rat.spk.mor")[0]["n"], "files": files}
 

@@ -34,8 +34,8 @@ export interface CommitMode {
   /** `replace`: the rows the files written must hold (fewer than the replaced files' when deletes were applied). */
   expectedRows?: number;
   /**
-   * `replace`: the delete files the rewrite read. Another delete file live at commit time may delete rows of a file
-   * it replaces, which would come back in the files it wrote, so the commit is refused as a conflict.
+   * With `replaceFiles`: the delete files the rewrite read. Another delete file live at commit time may delete rows
+   * of a file it replaces, which would come back in the files it wrote, so the commit is refused as a conflict.
    */
   deleteFilesRead?: string[];
 }
@@ -94,7 +94,7 @@ export async function commitFiles(
   const replace = new Set(opts.replaceFiles ?? []);
   const newPartitions = new Set(dataFiles.map((f) => JSON.stringify(partitionKey(f, partitionType))));
   const found = new Set<string>();
-  const deletesRead = opts.mode === 'replace' ? new Set(opts.deleteFilesRead ?? []) : undefined;
+  const deletesRead = opts.deleteFilesRead ? new Set(opts.deleteFilesRead) : undefined;
   for (const m of existing) {
     if (opts.mode === 'overwrite') {
       if (m.content === 0) removed.dataManifest(m);

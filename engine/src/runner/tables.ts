@@ -70,10 +70,21 @@ export async function loadView(
   return { plan: await registerTableView(sql, loaded.metadata, t.namespace, t.name), metadata: loaded.metadata };
 }
 
-/** The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), or null when missing. */
-export async function scanWithFiles(sql: SqlRunner, catalog: IcebergRestClient, id: string): Promise<string | null> {
+/**
+ * The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), and the delete files applied to
+ * them (a rewrite's commit checks no other appeared meanwhile), or null when missing.
+ */
+export async function scanWithFiles(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  id: string,
+): Promise<{ select: string; deleteFiles: string[] } | null> {
   const loaded = await catalog.tryLoadTable(tableIdent(id));
   if (!loaded) return null;
   rememberStorage(loaded.metadata.location, loaded.config, catalog);
-  return scanSql(sql, await planScan(loaded.metadata), { withFile: true });
+  const plan = await planScan(loaded.metadata);
+  return {
+    select: await scanSql(sql, plan, { withFile: true }),
+    deleteFiles: [...plan.positionDeletes, ...plan.equalityDeletes].map((f) => f.file.filePath),
+  };
 }

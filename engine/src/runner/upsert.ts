@@ -8,7 +8,8 @@ let counter = 0;
 
 /**
  * Upsert by key, copy-on-write: the data files holding any key of the new rows are rewritten without those rows,
- * the new rows are added, in one snapshot (a 409 rebases; a rewritten file that vanished meanwhile fails the step).
+ * the new rows are added, in one snapshot (a 409 rebases; a rewritten file that vanished meanwhile, or a delete file
+ * that appeared, fails the step).
  * Creates the table when missing.
  *
  * @example await upsert(sql, catalog, 'silver.orders', 'SELECT * FROM new_orders', ['order_id'], { mode: 'append' })
@@ -24,13 +25,14 @@ export async function upsert(
   const n = ++counter;
   const fresh = `__rat_new_${n}`;
   await sql.exec(`CREATE OR REPLACE TABLE ${fresh} AS ${selectSql}`);
-  const current = await scanWithFiles(sql, catalog, id);
+  const scan = await scanWithFiles(sql, catalog, id);
   try {
-    if (current === null || keys.length === 0) {
+    if (scan === null || keys.length === 0) {
       return await writeTable(sql, catalog, tableIdent(id), `SELECT * FROM ${fresh}`, { ...opts, mode: 'append' });
     }
     const match = (a: string, b: string) =>
       keys.map((k) => `${a}.${ident(k)} IS NOT DISTINCT FROM ${b}.${ident(k)}`).join(' AND ');
+    const current = scan.select;
     const hit = `__rat_hit_${n}`;
     await sql.exec(
       `CREATE OR REPLACE TABLE ${hit} AS SELECT * FROM (${current}) AS c WHERE EXISTS (SELECT 1 FROM ${fresh} AS x WHERE ${match('x', 'c')})`,
@@ -47,6 +49,8 @@ export async function upsert(
       ...opts,
       mode: 'append',
       replaceFiles: files,
+      // A delete file added meanwhile may delete rows of the files rewritten: they would come back.
+      deleteFilesRead: files.length ? scan.deleteFiles : undefined,
       keepColumns: freshColumns,
     });
   } finally {
