@@ -172,6 +172,12 @@ describe('engine: interop with PyIceberg and Spark', function () {
     const [row] = await engineCount('spk.keyed', `, sum(id) AS s, count(*) FILTER (WHERE v = 'upserted') AS u`);
     // id 5 replaced in place; id 2, deleted by Spark, is a new row.
     assert.deepEqual(row, { n: '8', s: String(2 + 4 + 5 + 6 + 7 + 8 + 9 + 10), u: '1' });
+    // The file Spark's deletes named was rewritten: they apply to nothing, and a compaction removes them alone.
+    const [c] = await compactTables({ server: server.url, branch: 'main', tables: ['spk.keyed'] });
+    assert.deepEqual([c!.status, c!.filesRewritten, c!.filesWritten], ['compacted', 0, 0]);
+    assert.ok(c!.deleteFilesRemoved > 0);
+    assert.equal(c!.deleteFilesRemoved, c!.deleteFilesBefore);
+    assert.deepEqual(await engineCount('spk.keyed', ', sum(id) AS s'), [{ n: '8', s: row!.s }]);
   });
 
   it('a rewrite is refused when a delete file it did not read is live (it would bring deleted rows back)', async () => {

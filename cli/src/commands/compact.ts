@@ -30,6 +30,10 @@ function describe(c: TableCompaction, dryRun: boolean): string {
   switch (c.status) {
     case 'compacted':
     case 'would-compact':
+      if (c.filesRewritten === 0) {
+        const verb = dryRun ? 'would be removed' : 'removed';
+        return `${c.table}: ${c.deleteFilesRemoved} delete files that apply to no data file ${verb}`;
+      }
       return (
         `${c.table}: ${c.filesRewritten} data files in ${c.partitions} partition(s) (${mb(c.bytesRewritten)}, ` +
         `${c.rows} rows) ${dryRun ? 'would be rewritten' : `rewritten into ${c.filesWritten}`}; ` +

@@ -75,7 +75,8 @@ const V3_REASON =
  * Rewrites each table's small data files, and those its deletes weigh on, into files of the target size, partition
  * by partition, as one Iceberg `replace` snapshot per table on the branch: the rows stay exactly the same (a merge
  * replays it beside another branch's appends). The delete files (position, equality, v3 deletion vectors) that apply
- * to the files rewritten are applied in the rewrite, and those then applying to no file left are removed with it.
+ * to the files rewritten are applied in the rewrite, and those then applying to no file left are removed with it
+ * (with nothing to rewrite, delete files that apply to no file are still removed).
  * Reads and writes inside DuckDB, never through Node. A table another writer changed meanwhile is rebased, or skipped
  * when the files it rewrote are gone or a delete file it did not read was added. Format version 3 tables are skipped.
  *
@@ -132,14 +133,16 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
     },
     applying,
   );
-  if (groups.length === 0) return report;
   const files = groups.flatMap((g) => g.files);
   const rewritten = new Set(files.map((f) => f.file.filePath));
+  // Also the delete files that already applied to nothing (their data files rewritten by an upsert or another
+  // engine): with no file to rewrite, the snapshot only removes them.
   const dropped = unusedDeletes(
     plan.data.filter((f) => !rewritten.has(f.file.filePath)),
     deletes,
     specs,
   );
+  if (groups.length === 0 && dropped.length === 0) return report;
   Object.assign(report, {
     status: 'would-compact',
     partitions: groups.length,
