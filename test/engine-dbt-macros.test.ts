@@ -201,12 +201,16 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
   it("renders dbt's target.name as the branch the run merges into", async () => {
     p.write(
       'gold/where_built.sql',
-      "SELECT '{{ target.name }}' AS branch, '{{ this.schema }}.{{ this.name }}' AS me\n",
+      "{{ log('building for ' ~ target.name, info=True) }}SELECT '{{ target.name }}' AS branch, '{{ this.schema }}.{{ this.name }}' AS me, '{% raw %}{{ kept }}{% endraw %}' AS raw\n",
     );
     const r = await p.rat('run', 'gold.where_built', '--branch', 'target-b');
     assert.equal(r.code, 0, r.out);
+    // log() messages are shown under their step; a raw block is output as written.
+    assert.match(r.stdout, /✓ gold\.where_built .*\n\s+log: building for target-b\n/);
+    const json = await p.rat('run', 'gold.where_built', '--branch', 'target-b', '--json');
+    assert.deepEqual(JSON.parse(json.stdout).steps[0].logs, ['building for target-b']);
     const [row] = await queryBranch(p.server, 'target-b', 'SELECT * FROM gold.where_built');
-    assert.deepEqual([row!.branch, row!.me], ['target-b', 'gold.where_built']);
+    assert.deepEqual([row!.branch, row!.me, row!.raw], ['target-b', 'gold.where_built', '{{ kept }}']);
     rmSync(path.join(p.dir, 'gold/where_built.sql'));
   });
 

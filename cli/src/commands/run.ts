@@ -44,6 +44,7 @@ export function progressPrinter(): (e: RunEvent) => void {
         if (e.rejected) parts.push(`${e.rejected} rejected`);
         if (e.note) parts.push(e.note);
         console.log(`  ✓ ${e.step.padEnd(28)} ${parts.join(', ')}  (${(e.ms / 1000).toFixed(2)}s)`);
+        for (const message of e.logs ?? []) console.log(`      log: ${message}`);
         break;
       }
       case 'test':

@@ -34,6 +34,8 @@ export interface CompiledSql {
   sql: string;
   /** Whether the rendered SQL reads the model's own table (`{{ this }}` outside an untaken branch). */
   readsSelf: boolean;
+  /** The messages of dbt's `log()` calls made while compiling, in order. */
+  logs: string[];
   /** The offset in the written SQL of `offset` in the compiled SQL; inside a replaced template, the template's start. */
   sourceOffset(offset: number): number;
 }
@@ -123,7 +125,8 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
     ctx.macros,
     ctx.names,
   );
-  return { sql: rendered.text, readsSelf: rendered.readsSelf, sourceOffset: rendered.sourceOffset };
+  const { text, readsSelf, logs, sourceOffset } = rendered;
+  return { sql: text, readsSelf, logs, sourceOffset };
 }
 
 /**

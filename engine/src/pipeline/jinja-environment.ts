@@ -60,6 +60,7 @@ const BUILTINS = [
   'env_var',
   'target',
   'return',
+  'log',
   TEXT_FN,
 ];
 
@@ -81,6 +82,8 @@ export interface RenderState {
   scope: RenderScope;
   /** Whether `this` was read. */
   readsSelf: boolean;
+  /** The messages dbt's `log()` was given, in order. */
+  logs: string[];
   /** The error a template function raised, to be placed at the failing line. */
   failure?: UnplacedError;
 }
@@ -91,7 +94,7 @@ export interface RenderState {
  */
 export function rendering<T>(scope: RenderScope, render: (state: RenderState) => T): T {
   const previous = active;
-  const state: RenderState = { scope, readsSelf: false };
+  const state: RenderState = { scope, readsSelf: false, logs: [] };
   active = state;
   try {
     return render(state);
@@ -206,7 +209,8 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
 
 /**
  * dbt's template functions, each answering for the rendering under way: `ref`, `source`, `var`, `config`,
- * `is_incremental`, `execute`, `return`, `env_var`, `target`, `this`, and the one each expression's value goes through.
+ * `is_incremental`, `execute`, `return`, `log`, `env_var`, `target`, `this`, and the one each expression's value goes
+ * through.
  */
 function addTemplateFunctions(env: nunjucks.Environment): void {
   const relation = (id: string) => new Relation(id);
@@ -221,6 +225,11 @@ function addTemplateFunctions(env: nunjucks.Environment): void {
   env.addGlobal('execute', true);
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
+  });
+  // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
+  env.addGlobal('log', (message: unknown) => {
+    inRendering().logs.push(valueText(message));
+    return '';
   });
   // dbt's env_var(): the variable of the rat process, else the default given, else an error at the calling line.
   env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) =>

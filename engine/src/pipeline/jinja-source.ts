@@ -46,10 +46,19 @@ export function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boo
   };
   const mark = (kind: string, offset: number) => (marked ? `${kind}${offset}${END}` : '');
   let out = '';
+  const verbatim = (start: number, end: number) =>
+    mark(TEXT, start) + sql.slice(start, end).replace(/\n/g, (nl, i: number) => nl + mark(TEXT, start + i + 1));
   for (const p of pieces) {
     const raw = sql.slice(p.start, p.end);
     if (p.kind === 'text') {
-      out += mark(TEXT, p.start) + raw.replace(/\n/g, (nl, i: number) => nl + mark(TEXT, p.start + i + 1));
+      out += verbatim(p.start, p.end);
+      continue;
+    }
+    if (p.kind === 'raw') {
+      // The tags' own lines are kept outside the block; its text is output as written, marks and all.
+      out += keepLines(sql.slice(p.start, p.text.start));
+      out += `{% raw %}${verbatim(p.text.start, p.text.end)}{% endraw %}`;
+      out += keepLines(sql.slice(p.text.end, p.end));
       continue;
     }
     if (p.kind === 'comment') {

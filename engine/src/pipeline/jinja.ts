@@ -18,6 +18,8 @@ export interface Rendered {
   text: string;
   /** Whether rendering read `{{ this }}` (in the model or a macro it called). */
   readsSelf: boolean;
+  /** What `log()` was given while rendering. */
+  logs: string[];
   /** The offset in the template of `offset` in the text; inside a template's output, the template's start. */
   sourceOffset(offset: number): number;
 }
@@ -75,10 +77,11 @@ export function renderTemplate(
 ): Rendered {
   const source = nunjucksSource(sql, templatePieces(sql), true);
   let readsSelf = false;
+  let logs: string[] = [];
   const out = rendering(scope, (state) => {
     try {
       const text = compiledTemplate(macros, source).render(names);
-      readsSelf = state.readsSelf;
+      ({ readsSelf, logs } = state);
       return text;
     } catch (err) {
       throw placed(err, sql, state.failure);
@@ -88,6 +91,7 @@ export function renderTemplate(
   return {
     text,
     readsSelf,
+    logs,
     sourceOffset(offset) {
       let span: SourceSpan | undefined;
       for (const s of spans) {

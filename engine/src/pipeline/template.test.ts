@@ -25,6 +25,26 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, 
     assert.equal(render(sql, false), 'SELECT 1\n');
   });
 
+  it('outputs a raw block as written, its whitespace control kept, and maps positions past it', () => {
+    const written =
+      "SELECT '{% raw %}{{ not_jinja }}{% endraw %}' AS a,\n  {%- raw -%}\n {% if %}  {%- endraw %} AS b, bad";
+    const c = compileWithSourceMap(written, 't');
+    assert.equal(c.sql, "SELECT '{{ not_jinja }}' AS a,{% if %} AS b, bad");
+    assert.equal(c.sourceOffset(c.sql.indexOf('bad')), written.indexOf('bad'));
+    assert.equal(c.sourceOffset(c.sql.indexOf('not_jinja')), written.indexOf('not_jinja'));
+    const lines = compileWithSourceMap('{% raw %}\n{{ a }}\n{% endraw %}\nSELECT {{ 1 + 1 }}', 't');
+    assert.equal(lines.sql, '\n{{ a }}\n\nSELECT 2');
+  });
+
+  it("keeps what dbt's log() is given, in order, from the model and its macros, and outputs nothing for it", () => {
+    const macros = [
+      { file: 'macros/m.sql', text: "{% macro m() %}{{ log('in m: ' ~ this, info=True) }}1{% endmacro %}" },
+    ];
+    const c = compileWithSourceMap("{{ log('start') }}SELECT {{ m() }}{% do log(['a', 1]) %}", 'silver.t', { macros });
+    assert.equal(c.sql, 'SELECT 1');
+    assert.deepEqual(c.logs, ['start', 'in m: "silver"."t"', '["a",1]']);
+  });
+
   it('maps positions in the rendered SQL back to the SQL as written', () => {
     const written = 'SELECT a\n{% if is_incremental() %}\nFROM {{ this }} WHERE bad\n{% endif %}';
     const c = compileWithSourceMap(written, 'gold.t', { incremental: true });
@@ -134,7 +154,8 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, 
     assert.equal(placeOf('a {% endif %}').offset, 0);
     assert.equal(placeOf('x\n{% if is_incremental() %} y').offset, 2);
     assert.match(placeOf('SELECT {{ nothing }}').message, /\{\{ nothing \}\} is undefined/);
-    assert.throws(() => templatePieces('{% raw %}{{ x }}{% endraw %}'), /raw %\} is not supported/);
+    assert.throws(() => templatePieces('{% verbatim %}{{ x }}{% endverbatim %}'), /verbatim %\} is not supported/);
+    assert.equal(placeOf('SELECT 1\n{% raw %}{{ x }}').offset, 9);
     const broken = [{ file: 'macros/a.sql', text: '{% macro a() %}\n{{ nope() }}\n{% endmacro %}' }];
     // An error while a macro runs is placed at the model's line that called it.
     const inMacro = placeOf('SELECT 1,\n{{ a() }}', broken);

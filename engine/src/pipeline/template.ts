@@ -8,7 +8,9 @@ import { EngineError } from '../errors/engine-error.ts';
 export type TemplatePiece =
   | { kind: 'text'; start: number; end: number }
   | { kind: 'expression' | 'statement'; start: number; end: number; body: string }
-  | { kind: 'comment'; start: number; end: number };
+  | { kind: 'comment'; start: number; end: number }
+  /** A `{% raw %}` block from its tag to its `{% endraw %}`: `text` is the part between them, output as written. */
+  | { kind: 'raw'; start: number; end: number; text: { start: number; end: number } };
 
 /** A template the engine does not render; `offset` is where it is in the SQL. */
 export class TemplateError extends EngineError<'PIPELINE_INVALID', { offset: number }> {
@@ -19,17 +21,20 @@ export class TemplateError extends EngineError<'PIPELINE_INVALID', { offset: num
 
 const TAG_RE = /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}|\{#[\s\S]*?#\}/g;
 
+const END_RAW_RE = /\{%(-?)\s*endraw\s*(-?)%\}/g;
+
 /**
  * Splits a model's SQL into template pieces. Jinja's whitespace control (`{%-`, `-%}`, `{{-`, `-}}`) is kept by
- * widening the tag over the whitespace it eats, so the text pieces are exactly what is rendered. `raw` blocks are
- * refused: their text would be split as templates.
+ * widening the tag over the whitespace it eats, so the text pieces are exactly what is rendered. A `{% raw %}`
+ * block's text is one piece, not split (its `{{ }}` are output as written).
  *
  * @example templatePieces("a {% if is_incremental() %}b{% endif %}").map((p) => p.kind) // ['text', 'statement', 'text', 'statement']
  */
 export function templatePieces(sql: string): TemplatePiece[] {
   const out: TemplatePiece[] = [];
+  const tags = new RegExp(TAG_RE.source, 'g');
   let at = 0;
-  for (const m of sql.matchAll(TAG_RE)) {
+  for (let m = tags.exec(sql); m; m = tags.exec(sql)) {
     let start = m.index;
     let end = start + m[0].length;
     const inner = m[1] ?? m[2];
@@ -43,11 +48,30 @@ export function templatePieces(sql: string): TemplatePiece[] {
     }
     const body = inner.replace(/^-/, '').replace(/-$/, '');
     const kind = m[1] !== undefined ? 'expression' : 'statement';
-    if (kind === 'statement' && /^\s*(raw|verbatim)\b/.test(body)) {
-      throw new TemplateError(`{% ${body.trim()} %} is not supported in a model's SQL`, m.index);
+    if (kind === 'statement' && /^\s*raw\s*$/.test(body)) {
+      const raw = rawBlock(sql, start, end, m.index);
+      out.push(raw);
+      at = tags.lastIndex = raw.end;
+      continue;
+    }
+    if (kind === 'statement' && /^\s*verbatim\b/.test(body)) {
+      throw new TemplateError(`{% ${body.trim()} %} is not supported in a model's SQL (dbt writes {% raw %})`, m.index);
     }
     out.push({ kind, start, end, body });
   }
   if (at < sql.length) out.push({ kind: 'text', start: at, end: sql.length });
   return out;
+}
+
+/** The `{% raw %}` block whose opening tag spans `[start, end)`, up to its `{% endraw %}` and the whitespace it eats. */
+function rawBlock(sql: string, start: number, end: number, tag: number): TemplatePiece & { kind: 'raw' } {
+  const close = new RegExp(END_RAW_RE.source, 'g');
+  close.lastIndex = end;
+  const m = close.exec(sql);
+  if (!m) throw new TemplateError('{% raw %} has no {% endraw %}', tag);
+  let textEnd = m.index;
+  let blockEnd = m.index + m[0].length;
+  if (m[1]) while (textEnd > end && /\s/.test(sql[textEnd - 1]!)) textEnd--;
+  if (m[2]) while (blockEnd < sql.length && /\s/.test(sql[blockEnd]!)) blockEnd++;
+  return { kind: 'raw', start, end: blockEnd, text: { start: end, end: textEnd } };
 }

@@ -26,6 +26,8 @@ export interface StepReport {
   rejected: number;
   ms: number;
   note?: string;
+  /** What the model's SQL gave dbt's `log()` as it was compiled for the run. */
+  logs?: string[];
 }
 
 /** The note of a step whose table a full refresh replaced. */
@@ -140,6 +142,7 @@ export async function buildStep(
     rejected: 0,
     ms: Date.now() - t0,
     note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
+    ...(compiled.logs.length ? { logs: compiled.logs } : {}),
   };
 }
 
