@@ -131,8 +131,8 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     p.write('macros/more/again.sql', '\n{% macro in_bucket(c) %}{% endmacro %}\n');
     await invalid('macros/more/again.sql', 2, /macro in_bucket is also defined in macros\/buckets\.sql/);
     rmSync(path.join(p.dir, 'macros/more'), { recursive: true });
-    p.write('gold/other.sql', 'SELECT 1 AS x\n{{ dbt_utils.star(x) }}\n');
-    await invalid(path.join('gold', 'other.sql'), 2, /dbt_utils\.star\(\) is not defined/);
+    p.write('gold/other.sql', 'SELECT 1 AS x\n{{ dbt_utils.date_spine(x) }}\n');
+    await invalid(path.join('gold', 'other.sql'), 2, /dbt_utils\.date_spine\(\) is not provided/);
     const branches = (await (await fetch(`${p.server.url}/api/v2/trees`)).json()) as { references: { name: string }[] };
     assert.equal(
       branches.references.some((b) => b.name === 'bad'),
@@ -212,6 +212,47 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     const [row] = await queryBranch(p.server, 'target-b', 'SELECT * FROM gold.where_built');
     assert.deepEqual([row!.branch, row!.me, row!.raw], ['target-b', 'gold.where_built', '{{ kept }}']);
     rmSync(path.join(p.dir, 'gold/where_built.sql'));
+  });
+
+  it("gives dbt_utils' generate_surrogate_key and star, and adapter's columns, from the tables the run reads", async () => {
+    p.write(
+      'macros/columns.sql',
+      "{% macro column_list(rel) %}{% for c in adapter.get_columns_in_relation(rel) %}{{ c.name }}{{ ',' if not loop.last }}{% endfor %}{% endmacro %}\n",
+    );
+    p.write(
+      'silver/keyed.sql',
+      [
+        "SELECT {{ dbt_utils.generate_surrogate_key(['id', 'amount']) }} AS order_key,",
+        "  {{ dbt_utils.star(ref('bronze.events'), except=['TS']) }},",
+        "  '{{ column_list(ref('bronze.events')) }}' AS read_columns",
+        "FROM {{ ref('bronze.events') }}",
+        '',
+      ].join('\n'),
+    );
+    const r = await p.rat('run', '+silver.keyed', '--branch', 'utils');
+    assert.equal(r.code, 0, r.out);
+    const rows = await queryBranch(
+      p.server,
+      'utils',
+      "SELECT id, order_key = md5(cast(id AS VARCHAR) || '-' || cast(amount AS VARCHAR)) AS dbt_key, read_columns FROM silver.keyed ORDER BY id",
+    );
+    assert.deepEqual(
+      rows.map((x) => [Number(x.id), x.dbt_key]),
+      [
+        [1, true],
+        [2, true],
+        [3, true],
+      ],
+    );
+    assert.match(String(rows[0]!.read_columns), /^id,amount,ts\b/);
+    const described = await queryBranch(p.server, 'utils', 'DESCRIBE silver.keyed');
+    assert.deepEqual(
+      described.map((c) => c.column_name),
+      // bronze's columns but ts, in their order (the ingest's own columns included).
+      ['order_key', 'id', 'amount', '_source_file', '_ingested_at', '_run_id', 'read_columns'],
+    );
+    rmSync(path.join(p.dir, 'silver/keyed.sql'));
+    rmSync(path.join(p.dir, 'macros/columns.sql'));
   });
 
   it('rat compile prints the SQL a run would execute: macros and loops rendered, is_incremental() as on the branch', async () => {

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors/engine-error.ts';
+import type { RelationColumn } from './jinja-adapter.ts';
 import type { SqlModel } from './model.ts';
 import { renderTemplate } from './jinja.ts';
 import { MacroFileError, UnplacedError, type MacroFile } from './jinja-environment.ts';
@@ -70,6 +71,8 @@ export interface CompileContext {
   names?: Record<string, unknown>;
   /** The branch the run merges into: dbt's `target.name`. */
   target?: string;
+  /** The columns of the tables the model reads, by table id, once a run has them (dbt's `adapter`). */
+  columns?: ReadonlyMap<string, RelationColumn[]>;
 }
 
 /**
@@ -102,6 +105,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       self,
       incremental: ctx.incremental ?? false,
       target: ctx.target,
+      columns: (id) => ctx.columns?.get(id),
       ref(args) {
         const id = refId(args, ctx.refIds);
         if (ctx.knownRefs && id !== self && !ctx.knownRefs.has(id)) {

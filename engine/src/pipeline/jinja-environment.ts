@@ -4,6 +4,7 @@ import { templatePieces, TemplateError } from './template.ts';
 import { installStringMethods } from './jinja-strings.ts';
 import { nunjucksSource, TEXT_FN } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
+import { adapterGlobals, type ColumnsOf } from './jinja-adapter.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
@@ -45,6 +46,8 @@ export interface RenderScope {
   ref(args: string[]): string;
   /** `var(name)`'s value; `fallback` holds the default when the call gives one; may throw an {@link UnplacedError}. */
   variable(name: string, fallback: unknown[]): unknown;
+  /** The columns of a table the model reads, when the run knows them (dbt's `adapter`, `dbt_utils.star`). */
+  columns?: ColumnsOf;
 }
 
 /** The name nunjucks gives a model's template (macro files go by their paths, `macros/…`). */
@@ -61,6 +64,8 @@ const BUILTINS = [
   'target',
   'return',
   'log',
+  'adapter',
+  'dbt_utils',
   TEXT_FN,
 ];
 
@@ -152,7 +157,9 @@ export function errorPlace(err: unknown): { path: string; line: number; why: str
   const call = /Unable to call `(.+)`, which is undefined or falsey/.exec(why);
   if (call) {
     const name = call[1]!.replace(/\["([^"]+)"\]/g, '.$1');
-    why = `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental() and the macros of the project's macros/ folder (packages such as dbt_utils are not installed)`;
+    why = /^(dbt_utils|adapter)\./.test(name)
+      ? `${name}() is not provided: of dbt_utils, rat gives generate_surrogate_key() and star(), of adapter get_columns_in_relation() and quote(); write the macro you need in macros/`
+      : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log() and the macros of the project's macros/ folder (packages are not installed)`;
   } else why = why.replace(/^(Template render error|Error):\s*/, '').replace(/^parse\w*:\s*/, '');
   return { path, line: Math.max(line, 1), why };
 }
@@ -226,6 +233,12 @@ function addTemplateFunctions(env: nunjucks.Environment): void {
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
   });
+  const { adapter, dbt_utils } = adapterGlobals(
+    () => inRendering().scope.columns ?? (() => undefined),
+    (at) => (inRendering().failure = new UnplacedError(at)),
+  );
+  env.addGlobal('adapter', adapter);
+  env.addGlobal('dbt_utils', dbt_utils);
   // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
   env.addGlobal('log', (message: unknown) => {
     inRendering().logs.push(valueText(message));

@@ -147,9 +147,9 @@ describe("engine: dbt's Jinja in a model (is_incremental blocks, loops, macros, 
       }
       assert.fail(`no error for ${sql}`);
     };
-    const unknown = placeOf('SELECT 1\n{{ dbt_utils.star(x) }}');
+    const unknown = placeOf('SELECT 1\n{{ codegen.star(x) }}');
     assert.equal(unknown.offset, 9);
-    assert.match(unknown.message, /dbt_utils\.star\(\) is not defined: .*packages such as dbt_utils are not installed/);
+    assert.match(unknown.message, /codegen\.star\(\) is not defined: .*packages are not installed/);
     assert.equal(placeOf('SELECT 1\n\n{% for x in %}').offset, 10);
     assert.equal(placeOf('a {% endif %}').offset, 0);
     assert.equal(placeOf('x\n{% if is_incremental() %} y').offset, 2);
