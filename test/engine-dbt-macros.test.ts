@@ -255,6 +255,36 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     rmSync(path.join(p.dir, 'macros/columns.sql'));
   });
 
+  it("runs run_query() and dbt_utils.get_column_values() against the run's tables: a pivot by the values found", async () => {
+    p.write(
+      'gold/pivot.sql',
+      [
+        "{% set ids = dbt_utils.get_column_values(ref('bronze.events'), 'id', order_by='id') %}",
+        "{% set r = run_query('select sum(amount) as total from ' ~ ref('bronze.events')) %}",
+        'SELECT',
+        '{%- for i in ids %}',
+        '  sum(CASE WHEN id = {{ i }} THEN amount END) AS amount_{{ i }},',
+        '{%- endfor %}',
+        '  {{ r.columns[0].values()[0] if execute else 0 }} AS total',
+        "FROM {{ ref('bronze.events') }}",
+        '',
+      ].join('\n'),
+    );
+    const r = await p.rat('run', '+gold.pivot', '--branch', 'pivot');
+    assert.equal(r.code, 0, r.out);
+    const [row] = await queryBranch(p.server, 'pivot', 'SELECT * FROM gold.pivot');
+    assert.deepEqual(
+      Object.entries(row!).map(([k, v]) => [k, Number(v)]),
+      [
+        ['amount_1', 1.5],
+        ['amount_2', 2.5],
+        ['amount_3', 0.5],
+        ['total', 4.5],
+      ],
+    );
+    rmSync(path.join(p.dir, 'gold/pivot.sql'));
+  });
+
   it('rat compile prints the SQL a run would execute: macros and loops rendered, is_incremental() as on the branch', async () => {
     const loop = await p.rat('compile', 'silver.buckets', '--branch', 'jinja', '--vars', '{buckets: [small]}');
     assert.equal(loop.code, 0, loop.out);

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors/engine-error.ts';
 import type { RelationColumn } from './jinja-adapter.ts';
+import type { QueryCache } from './jinja-queries.ts';
 import type { SqlModel } from './model.ts';
 import { renderTemplate } from './jinja.ts';
 import { MacroFileError, UnplacedError, type MacroFile } from './jinja-environment.ts';
@@ -73,6 +74,8 @@ export interface CompileContext {
   target?: string;
   /** The columns of the tables the model reads, by table id, once a run has them (dbt's `adapter`). */
   columns?: ReadonlyMap<string, RelationColumn[]>;
+  /** A run's answers to `run_query()` (with it, dbt's `execute` is true); none while the project loads. */
+  queries?: QueryCache;
 }
 
 /**
@@ -106,6 +109,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       incremental: ctx.incremental ?? false,
       target: ctx.target,
       columns: (id) => ctx.columns?.get(id),
+      queries: ctx.queries,
       ref(args) {
         const id = refId(args, ctx.refIds);
         if (ctx.knownRefs && id !== self && !ctx.knownRefs.has(id)) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { compileWithSourceMap } from './compile.ts';
 import { callArgs } from './jinja-adapter.ts';
+import { QueryCache, QueryResult } from './jinja-queries.ts';
 import { TemplateError } from './template.ts';
 
 const columns = new Map([
@@ -61,7 +62,60 @@ describe("engine: dbt's adapter and dbt_utils helpers in templates", () => {
     );
     assert.throws(
       () => compile("{{ dbt_utils.date_spine('day', 'a', 'b') }}"),
-      /dbt_utils\.date_spine\(\) is not provided: of dbt_utils, rat gives generate_surrogate_key\(\) and star\(\)/,
+      /dbt_utils\.date_spine\(\) is not provided: of dbt_utils, rat gives generate_surrogate_key\(\), star\(\) and get_column_values\(\)/,
+    );
+  });
+});
+
+describe("engine: dbt's run_query() and execute in templates", () => {
+  const sql = [
+    "{% set r = run_query('select max(id) as top from ' ~ ref('bronze.orders')) %}",
+    "{% set top = r.columns[0].values()[0] if execute and r.rows | length else 'none' %}",
+    'SELECT {{ top }} AS top, {{ execute }} AS executed,',
+    "{% for v in dbt_utils.get_column_values(ref('bronze.orders'), 'region', max_records=2) %} '{{ v }}'{{ ',' if not loop.last }}{% endfor %}",
+  ].join('\n');
+
+  it('answers the queries a run has run, notes the others, and is not executing while the project loads', () => {
+    const queries = new QueryCache();
+    const first = compileWithSourceMap(sql, 'silver.t', { queries }).sql;
+    assert.equal(first, '\n\nSELECT none AS top, true AS executed,\n');
+    assert.deepEqual(
+      [...queries.pending],
+      [
+        'select max(id) as top from "bronze"."orders"',
+        'select region as value from "bronze"."orders" group by region order by count(*) desc limit 2',
+      ],
+    );
+    const [top, regions] = [...queries.pending];
+    queries.results.set(top!, new QueryResult(['top'], [{ top: 42 }]));
+    queries.results.set(regions!, new QueryResult(['value'], [{ value: 'eu' }, { value: 'us' }]));
+    queries.pending.clear();
+    assert.equal(
+      compileWithSourceMap(sql, 'silver.t', { queries }).sql,
+      "\n\nSELECT 42 AS top, true AS executed,\n 'eu', 'us'",
+    );
+    assert.equal(queries.pending.size, 0);
+    assert.equal(compileWithSourceMap(sql, 'silver.t').sql, '\n\nSELECT none AS top, false AS executed,\n');
+  });
+
+  it("reads a result as dbt's agate table: rows by position and name, columns by name, its length", () => {
+    const r = new QueryResult(
+      ['a', 'b'],
+      [
+        { a: 1, b: 'x' },
+        { a: 2, b: null },
+      ],
+    );
+    assert.deepEqual([r.rows[1]![0], r.rows[0]!['b'], r.columns['b']!.values(), r.length], [2, 'x', ['x', null], 2]);
+    assert.equal(
+      compileWithSourceMap(
+        "{% for row in r.rows %}{{ row['a'] }}{{ row[1] }};{% endfor %}{{ r.column_names | join(',') }}",
+        't',
+        {
+          names: { r },
+        },
+      ).sql,
+      '1x;2NULL;a,b',
     );
   });
 });

@@ -1,10 +1,12 @@
 import { TemplateError } from './template.ts';
 import { Relation, valueText } from './jinja-values.ts';
+import type { QueryResult } from './jinja-queries.ts';
 
 /*
  * dbt's `adapter` and the most used helpers of the dbt_utils package, answering from the columns of the tables a
- * model reads: what a run knows once those tables' views are defined. While the project loads (dbt's parse phase)
- * no columns are known: `get_columns_in_relation` answers an empty list and `star` `*`, as dbt's do before `execute`.
+ * model reads (what a run knows once those tables' views are defined) and from `run_query()`. While the project loads
+ * (dbt's parse phase) no columns are known and no query runs: `get_columns_in_relation` answers an empty list, `star`
+ * `*` and `get_column_values` its default, as dbt's do before `execute`.
  */
 
 /** A column of a table a model reads, as DuckDB describes it. */
@@ -48,9 +50,14 @@ function column(c: RelationColumn) {
 
 /**
  * The `adapter` and `dbt_utils` objects of a project's templates; `columns` answers for the rendering under way,
- * `unplaced` makes an error the renderer places at the calling line.
+ * `unplaced` makes an error the renderer places at the calling line, `query` answers `run_query()` in a run
+ * (undefined while the project loads).
  */
-export function adapterGlobals(columns: () => ColumnsOf, unplaced: Unplaced) {
+export function adapterGlobals(
+  columns: () => ColumnsOf,
+  unplaced: Unplaced,
+  query: (sql: string) => QueryResult | undefined,
+) {
   const columnsOf = (relation: unknown, caller: string): RelationColumn[] | undefined => {
     if (relation instanceof Relation) return columns()(relation.id);
     throw unplaced(
@@ -92,6 +99,23 @@ export function adapterGlobals(columns: () => ColumnsOf, unplaced: Unplaced) {
       return kept
         .map((c) => `${alias}${named(c.name)}${prefix || suffix ? ` as ${named(prefix + c.name + suffix)}` : ''}`)
         .join(',\n  ');
+    },
+    /**
+     * dbt_utils' `get_column_values(table, column, order_by, max_records, default, where)`: the column's distinct
+     * values (most frequent first), through `run_query()`; `default` (else none) while the project loads.
+     */
+    get_column_values: (...args: unknown[]) => {
+      const a = callArgs(args, ['table', 'column', 'order_by', 'max_records', 'default', 'where']);
+      columnsOf(a.table, 'dbt_utils.get_column_values');
+      const fallback = Array.isArray(a.default) ? a.default : [];
+      const order = a.order_by ? valueText(a.order_by) : 'count(*) desc';
+      const limit = a.max_records === undefined || a.max_records === null ? '' : ` limit ${Number(a.max_records)}`;
+      const where = a.where ? ` where ${valueText(a.where)}` : '';
+      const col = valueText(a.column);
+      const result = query(
+        `select ${col} as value from ${valueText(a.table)}${where} group by ${col} order by ${order}${limit}`,
+      );
+      return result === undefined ? fallback : (result.columns[0]?.values() ?? []);
     },
   };
   return { adapter, dbt_utils: dbtUtils };

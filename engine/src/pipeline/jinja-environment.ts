@@ -5,6 +5,7 @@ import { installStringMethods } from './jinja-strings.ts';
 import { nunjucksSource, TEXT_FN } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
 import { adapterGlobals, type ColumnsOf } from './jinja-adapter.ts';
+import { EMPTY, type QueryCache } from './jinja-queries.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
@@ -48,6 +49,8 @@ export interface RenderScope {
   variable(name: string, fallback: unknown[]): unknown;
   /** The columns of a table the model reads, when the run knows them (dbt's `adapter`, `dbt_utils.star`). */
   columns?: ColumnsOf;
+  /** A run's answers to `run_query()`; without them (the project's load) dbt's `execute` is false. */
+  queries?: QueryCache;
 }
 
 /** The name nunjucks gives a model's template (macro files go by their paths, `macros/…`). */
@@ -66,6 +69,7 @@ const BUILTINS = [
   'log',
   'adapter',
   'dbt_utils',
+  'run_query',
   TEXT_FN,
 ];
 
@@ -158,7 +162,7 @@ export function errorPlace(err: unknown): { path: string; line: number; why: str
   if (call) {
     const name = call[1]!.replace(/\["([^"]+)"\]/g, '.$1');
     why = /^(dbt_utils|adapter)\./.test(name)
-      ? `${name}() is not provided: of dbt_utils, rat gives generate_surrogate_key() and star(), of adapter get_columns_in_relation() and quote(); write the macro you need in macros/`
+      ? `${name}() is not provided: of dbt_utils, rat gives generate_surrogate_key(), star() and get_column_values(), of adapter get_columns_in_relation() and quote(); write the macro you need in macros/`
       : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log() and the macros of the project's macros/ folder (packages are not installed)`;
   } else why = why.replace(/^(Template render error|Error):\s*/, '').replace(/^parse\w*:\s*/, '');
   return { path, line: Math.max(line, 1), why };
@@ -229,13 +233,23 @@ function addTemplateFunctions(env: nunjucks.Environment): void {
   // The settings of config() are read from the call as written, when the project loads.
   env.addGlobal('config', () => '');
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
-  env.addGlobal('execute', true);
+  // dbt's `execute`: true when queries run (a run), false while the project loads (dbt's parse phase).
+  Object.defineProperty((env as unknown as NunjucksInternals).globals, 'execute', {
+    enumerable: true,
+    get: () => inRendering().scope.queries !== undefined,
+  });
+  // dbt's run_query(sql): the result once the run has run it (see compileForRun); empty while loading.
+  env.addGlobal('run_query', (query: unknown) => {
+    const { queries } = inRendering().scope;
+    return queries ? queries.answer(valueText(query).trim()) : EMPTY;
+  });
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
   });
   const { adapter, dbt_utils } = adapterGlobals(
     () => inRendering().scope.columns ?? (() => undefined),
     (at) => (inRendering().failure = new UnplacedError(at)),
+    (query) => inRendering().scope.queries?.answer(query),
   );
   env.addGlobal('adapter', adapter);
   env.addGlobal('dbt_utils', dbt_utils);

@@ -4,15 +4,15 @@ import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import type { SqlRunner } from '../sql/sql-runner.ts';
-import { compileModel, type RunVars } from '../pipeline/compile.ts';
-import type { Model, Project, SqlModel } from '../pipeline/model.ts';
-import type { RelationColumn } from '../pipeline/jinja-adapter.ts';
+import type { RunVars } from '../pipeline/compile.ts';
+import type { Model, Project } from '../pipeline/model.ts';
 import { sideLists } from '../iceberg/lineage-side-files.ts';
 import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
-import { MissingTableError, loadView, refreshView, sqlName, tableIdent } from './tables.ts';
+import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
+import { compileForRun } from './compile-for-run.ts';
 import { ephemeralsOf, tableInputs } from '../pipeline/ephemeral.ts';
 import { defineView } from '../iceberg/reader.ts';
 import { persistDocs } from './persist-docs.ts';
@@ -109,14 +109,8 @@ export async function buildStep(
   const refresh = refreshesModel(m, ctx.fullRefresh);
   // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
   const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
-  await defineEphemerals(sql, project, m, ctx);
-  const compiled = compileModel(m, {
-    vars: ctx.vars,
-    incremental,
-    macros: project.macros,
-    target: ctx.target,
-    columns: await readColumns(sql, catalog, project, m),
-  });
+  await defineEphemerals(sql, catalog, project, m, ctx);
+  const compiled = await compileForRun(sql, catalog, project, m, { vars: ctx.vars, incremental, target: ctx.target });
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   };
@@ -153,41 +147,19 @@ export async function buildStep(
   };
 }
 
-/** Templates that ask for tables' columns (dbt's `adapter`, `dbt_utils.star`): only then are they described. */
-const ASKS_COLUMNS = /\b(adapter|dbt_utils)\s*\./;
-
-/**
- * The columns of the tables a model reads (and its own, once it exists), as their views in the runner describe them,
- * when its SQL or the project's macros ask for columns; else none.
- */
-async function readColumns(
-  sql: SqlRunner,
-  catalog: IcebergRestClient,
-  project: Project,
-  m: SqlModel,
-): Promise<Map<string, RelationColumn[]> | undefined> {
-  if (!ASKS_COLUMNS.test(m.sql) && !project.macros?.some((f) => ASKS_COLUMNS.test(f.text))) return undefined;
-  const out = new Map<string, RelationColumn[]>();
-  for (const id of new Set(m.refs.map((r) => r.target))) {
-    out.set(id, await sql.describe(`SELECT * FROM ${sqlName(id)}`));
-  }
-  // `this`: the model's own table, when the branch has it.
-  if (await refreshView(sql, catalog, m.id)) out.set(m.id, await sql.describe(`SELECT * FROM ${sqlName(m.id)}`));
-  return out;
-}
-
 /**
  * The ephemeral models `m` reads, defined as views of the runner under their names, after the tables they read (so
  * the model's compiled SELECT runs as written). An error in one's SQL points at its own file.
  */
 async function defineEphemerals(
   sql: SqlRunner,
+  catalog: IcebergRestClient,
   project: Project,
   m: Model,
   { vars, target }: { vars?: RunVars; target?: string },
 ): Promise<void> {
   for (const e of ephemeralsOf(project, m)) {
-    const compiled = compileModel(e, { vars, macros: project.macros, target });
+    const compiled = await compileForRun(sql, catalog, project, e, { vars, target });
     const { namespace, name } = tableIdent(e.id);
     await defineView(sql, namespace, name, compiled.sql).catch((err: unknown) => {
       throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));
