@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { EngineError } from '../errors/engine-error.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { installStringMethods } from './jinja-strings.ts';
+import { installPythonTruthiness } from './jinja-truthiness.ts';
 import { nunjucksSource, TEXT_FN } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
 import { adapterGlobals, type ColumnsOf } from './jinja-adapter.ts';
@@ -10,6 +11,8 @@ import { EMPTY, type QueryCache } from './jinja-queries.ts';
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
 installStringMethods();
+// An empty list is false in Jinja, as in Python.
+installPythonTruthiness();
 
 /** A file of the project's `macros/` folder: dbt's macros, callable by name from every model's SQL. */
 export interface MacroFile {

@@ -1,0 +1,86 @@
+import nunjucks from 'nunjucks';
+
+/*
+ * Python's truthiness in the conditions of dbt's templates: an empty list, mapping or query result is false in
+ * Jinja (`{% if columns %}`), where JavaScript, which nunjucks compiles templates to, holds every object true. The
+ * conditions of `if`, `x if c else y`, `not`, `and` and `or` are compiled through `pythonTruthy` instead.
+ */
+
+/**
+ * Whether Python would take `value` as true: empty lists, mappings, sets and sized objects (a query result) are false.
+ *
+ * @example pythonTruthy([]) // false
+ */
+export function pythonTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Map || value instanceof Set) return value.size > 0;
+  if (value !== null && typeof value === 'object') {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return Object.keys(value).length > 0;
+    const length = (value as { length?: unknown }).length;
+    return typeof length === 'number' ? length > 0 : true;
+  }
+  return Boolean(value);
+}
+
+/** The parts of nunjucks' compiler this patch reaches (its typings do not say them). */
+interface CompilerInternals {
+  compile(node: unknown, frame: unknown): void;
+  _emit(code: string): void;
+}
+type Compile = (this: CompilerInternals, node: Record<string, unknown>, frame: unknown, async?: boolean) => void;
+interface NunjucksCompiler {
+  compiler: { Compiler: { prototype: Record<string, Compile> & { pythonTruthiness?: true } } };
+  nodes: { Group: { prototype: object } };
+  runtime: Record<string, unknown>;
+}
+
+/** Makes nunjucks' conditions use {@link pythonTruthy} (once per process). */
+export function installPythonTruthiness(): void {
+  const n = nunjucks as unknown as NunjucksCompiler;
+  const proto = n.compiler.Compiler.prototype;
+  if (proto.pythonTruthiness) return;
+  proto.pythonTruthiness = true;
+  n.runtime.pyTruthy = pythonTruthy;
+  n.runtime.pyOr = (a: unknown, b: () => unknown) => (pythonTruthy(a) ? a : b());
+  n.runtime.pyAnd = (a: unknown, b: () => unknown) => (pythonTruthy(a) ? b() : a);
+  // A condition wrapped in a node of its own, which the compiler's type checks take for a parenthesized group.
+  const truth = (cond: Record<string, unknown>) =>
+    Object.create(n.nodes.Group.prototype, {
+      typename: { value: 'PyTruth' },
+      target: { value: cond },
+      lineno: { value: cond.lineno },
+      colno: { value: cond.colno },
+    }) as object;
+  proto.compilePyTruth = function (node, frame) {
+    this._emit('runtime.pyTruthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  for (const name of ['compileIf', 'compileInlineIf'] as const) {
+    const original = proto[name]!;
+    proto[name] = function (node, frame, async) {
+      const wrapped = Object.assign(Object.create(node) as Record<string, unknown>, {
+        cond: truth(node.cond as Record<string, unknown>),
+      });
+      original.call(this, wrapped, frame, async);
+    };
+  }
+  proto.compileNot = function (node, frame) {
+    this._emit('!runtime.pyTruthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  };
+  for (const [name, fn] of [
+    ['compileOr', 'pyOr'],
+    ['compileAnd', 'pyAnd'],
+  ] as const) {
+    proto[name] = function (node, frame) {
+      this._emit(`runtime.${fn}(`);
+      this.compile(node.left, frame);
+      this._emit(', function() { return ');
+      this.compile(node.right, frame);
+      this._emit('; })');
+    };
+  }
+}
