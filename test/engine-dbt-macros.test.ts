@@ -282,6 +282,10 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
         ['total', 4.5],
       ],
     );
+    // rat compile renders it as the run did, over the branch's tables.
+    const compiled = await p.rat('compile', 'gold.pivot', '--branch', 'pivot');
+    assert.equal(compiled.code, 0, compiled.out);
+    assert.match(compiled.stdout, /AS amount_1,\n.*AS amount_2,\n.*AS amount_3,\n\s+4\.5 AS total/);
     rmSync(path.join(p.dir, 'gold/pivot.sql'));
   });
 

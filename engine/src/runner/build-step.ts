@@ -151,7 +151,7 @@ export async function buildStep(
  * The ephemeral models `m` reads, defined as views of the runner under their names, after the tables they read (so
  * the model's compiled SELECT runs as written). An error in one's SQL points at its own file.
  */
-async function defineEphemerals(
+export async function defineEphemerals(
   sql: SqlRunner,
   catalog: IcebergRestClient,
   project: Project,
