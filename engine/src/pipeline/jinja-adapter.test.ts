@@ -98,6 +98,25 @@ describe("engine: dbt's run_query() and execute in templates", () => {
     assert.equal(compileWithSourceMap(sql, 'silver.t').sql, '\n\nSELECT none AS top, false AS executed,\n');
   });
 
+  it("runs dbt's statement blocks for load_result(), and queries captured from the template's text", () => {
+    const queries = new QueryCache();
+    const sql = [
+      "{% call statement('regions', fetch_result=True) %}",
+      "  select distinct region from {{ ref('bronze.orders') }}",
+      '{% endcall %}',
+      '{% set s %}select 1 as one{% endset %}{% set one = run_query(s) %}',
+      "{% set rows = load_result('regions')['data'] %}",
+      "SELECT {% for r in rows %}'{{ r[0] }}'{{ ',' if not loop.last }}{% endfor %}",
+    ].join('');
+    assert.equal(compileWithSourceMap(sql, 't', { queries }).sql, 'SELECT ');
+    const [regions, one] = [...queries.pending];
+    assert.deepEqual([regions, one], ['select distinct region from "bronze"."orders"', 'select 1 as one']);
+    queries.results.set(regions!, new QueryResult(['region'], [{ region: 'eu' }, { region: 'us' }]));
+    queries.pending.clear();
+    assert.equal(compileWithSourceMap(sql, 't', { queries }).sql, "SELECT 'eu','us'");
+    assert.equal(compileWithSourceMap("{{ load_result('none') }}", 't').sql, 'NULL');
+  });
+
   it("reads a result as dbt's agate table: rows by position and name, columns by name, its length", () => {
     const r = new QueryResult(
       ['a', 'b'],

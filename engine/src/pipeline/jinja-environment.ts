@@ -3,10 +3,10 @@ import { EngineError } from '../errors/engine-error.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { installStringMethods } from './jinja-strings.ts';
 import { installPythonTruthiness } from './jinja-truthiness.ts';
-import { nunjucksSource, TEXT_FN } from './jinja-source.ts';
+import { nunjucksSource, TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
-import { adapterGlobals, type ColumnsOf } from './jinja-adapter.ts';
-import { EMPTY, type QueryCache } from './jinja-queries.ts';
+import { adapterGlobals, callArgs, type ColumnsOf } from './jinja-adapter.ts';
+import { EMPTY, type QueryCache, type QueryResult } from './jinja-queries.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
@@ -73,6 +73,8 @@ const BUILTINS = [
   'adapter',
   'dbt_utils',
   'run_query',
+  'statement',
+  'load_result',
   TEXT_FN,
 ];
 
@@ -96,6 +98,8 @@ export interface RenderState {
   readsSelf: boolean;
   /** The messages dbt's `log()` was given, in order. */
   logs: string[];
+  /** The results of dbt's `{% call statement(name) %}` blocks, for `load_result(name)`. */
+  statements: Map<string, QueryResult>;
   /** The error a template function raised, to be placed at the failing line. */
   failure?: UnplacedError;
 }
@@ -106,7 +110,7 @@ export interface RenderState {
  */
 export function rendering<T>(scope: RenderScope, render: (state: RenderState) => T): T {
   const previous = active;
-  const state: RenderState = { scope, readsSelf: false, logs: [] };
+  const state: RenderState = { scope, readsSelf: false, logs: [], statements: new Map() };
   active = state;
   try {
     return render(state);
@@ -242,9 +246,26 @@ function addTemplateFunctions(env: nunjucks.Environment): void {
     get: () => inRendering().scope.queries !== undefined,
   });
   // dbt's run_query(sql): the result once the run has run it (see compileForRun); empty while loading.
-  env.addGlobal('run_query', (query: unknown) => {
+  const runQuery = (query: unknown) => {
     const { queries } = inRendering().scope;
-    return queries ? queries.answer(valueText(query).trim()) : EMPTY;
+    // A query captured from the template's text (`{% set q %}…{% endset %}`, a statement block) carries its marks.
+    return queries ? queries.answer(unmarked(valueText(query)).text.trim()) : EMPTY;
+  };
+  env.addGlobal('run_query', runQuery);
+  // dbt's older form of it: `{% call statement('name', fetch_result=True) %} SQL {% endcall %}`, then
+  // `load_result('name')` (`table`, `data`); the block outputs nothing.
+  env.addGlobal('statement', (...args: unknown[]) => {
+    const a = callArgs(args, ['name', 'fetch_result', 'auto_begin']);
+    const body = typeof a.caller === 'function' ? valueText((a.caller as () => unknown)()) : '';
+    const result = runQuery(body);
+    inRendering().statements.set(String(a.name ?? 'main'), result);
+    return '';
+  });
+  env.addGlobal('load_result', (name: unknown) => {
+    const result = inRendering().statements.get(String(name));
+    return result === undefined
+      ? null
+      : { table: result, data: result.rows, response: { rows_affected: result.length } };
   });
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
