@@ -3,7 +3,8 @@ import type { RelationColumn } from './jinja-adapter.ts';
 import type { QueryCache } from './jinja-queries.ts';
 import type { SqlModel } from './model.ts';
 import { renderTemplate } from './jinja.ts';
-import { MacroFileError, UnplacedError, type MacroFile } from './jinja-environment.ts';
+import { MacroFileError, type MacroFile } from './jinja-environment.ts';
+import { UnplacedError } from './jinja-render-state.ts';
 import { yamlDateText } from './jinja-values.ts';
 import { TemplateError } from './template.ts';
 

@@ -7,11 +7,9 @@ import {
   MacroFileError,
   MODEL_PATH,
   NO_MACROS,
-  rendering,
-  type UnplacedError,
   type MacroFile,
-  type RenderScope,
 } from './jinja-environment.ts';
+import { rendering, type RenderScope, type UnplacedError } from './jinja-render-state.ts';
 
 /** A rendered template, and the way back from a position in it to the template as written. */
 export interface Rendered {

@@ -1,0 +1,149 @@
+import type nunjucks from 'nunjucks';
+import { TemplateError } from './template.ts';
+import { TEXT_FN, unmarked } from './jinja-source.ts';
+import { Relation, valueText } from './jinja-values.ts';
+import { adapterGlobals, callArgs } from './jinja-adapter.ts';
+import { EMPTY } from './jinja-queries.ts';
+import { guarded, inRendering, UnplacedError } from './jinja-render-state.ts';
+
+/** The names of dbt's template functions: no macro of the project may take one. */
+export const BUILTINS = [
+  'ref',
+  'source',
+  'var',
+  'config',
+  'is_incremental',
+  'this',
+  'execute',
+  'env_var',
+  'target',
+  'return',
+  'log',
+  'adapter',
+  'dbt_utils',
+  'run_query',
+  'statement',
+  'load_result',
+  TEXT_FN,
+];
+
+/**
+ * dbt's `return(x)` in a macro: its value (a list, a mapping) rather than its text, carried to the macro's caller. A
+ * `return()` outside a macro reaches the rendering as an error that says so.
+ */
+export class MacroReturn extends Error {
+  constructor(readonly value: unknown) {
+    super("return() gives a macro's value to its caller: outside a macro it has none");
+  }
+}
+
+/** Arguments as Jinja passed them, without nunjucks' trailing keyword-arguments object. */
+function positional(args: unknown[]): unknown[] {
+  const last = args.at(-1) as { __keywords?: boolean } | undefined;
+  return last && typeof last === 'object' && last.__keywords ? args.slice(0, -1) : args;
+}
+
+/** What nunjucks has and its typings do not say: the globals object. */
+interface NunjucksGlobals {
+  globals: Record<string, unknown>;
+}
+
+/**
+ * dbt's template functions, each answering for the rendering under way: `ref`, `source`, `var`, `config`,
+ * `is_incremental`, `execute`, `return`, `log`, `env_var`, `target`, `this`, and the one each expression's value goes
+ * through.
+ */
+export function addTemplateFunctions(env: nunjucks.Environment): void {
+  const relation = (id: string) => new Relation(id);
+  env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
+  env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
+  env.addGlobal('var', (name: unknown, ...rest: unknown[]) =>
+    guarded((r) => r.scope.variable(String(name), positional(rest))),
+  );
+  // The settings of config() are read from the call as written, when the project loads.
+  env.addGlobal('config', () => '');
+  env.addGlobal('is_incremental', () => inRendering().scope.incremental);
+  // dbt's `execute`: true when queries run (a run), false while the project loads (dbt's parse phase).
+  Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'execute', {
+    enumerable: true,
+    get: () => inRendering().scope.queries !== undefined,
+  });
+  // dbt's run_query(sql): the result once the run has run it (see compileForRun); empty while loading.
+  const runQuery = (query: unknown) => {
+    const { queries } = inRendering().scope;
+    // A query captured from the template's text (`{% set q %}…{% endset %}`, a statement block) carries its marks.
+    return queries ? queries.answer(unmarked(valueText(query)).text.trim()) : EMPTY;
+  };
+  env.addGlobal('run_query', runQuery);
+  // dbt's older form of it: `{% call statement('name', fetch_result=True) %} SQL {% endcall %}`, then
+  // `load_result('name')` (`table`, `data`); the block outputs nothing.
+  env.addGlobal('statement', (...args: unknown[]) => {
+    const a = callArgs(args, ['name', 'fetch_result', 'auto_begin']);
+    const body = typeof a.caller === 'function' ? valueText((a.caller as () => unknown)()) : '';
+    const result = runQuery(body);
+    inRendering().statements.set(String(a.name ?? 'main'), result);
+    return '';
+  });
+  env.addGlobal('load_result', (name: unknown) => {
+    const result = inRendering().statements.get(String(name));
+    return result === undefined
+      ? null
+      : { table: result, data: result.rows, response: { rows_affected: result.length } };
+  });
+  env.addGlobal('return', (value: unknown) => {
+    throw new MacroReturn(value);
+  });
+  const { adapter, dbt_utils } = adapterGlobals(
+    () => inRendering().scope.columns ?? (() => undefined),
+    (at) => (inRendering().failure = new UnplacedError(at)),
+    (query) => inRendering().scope.queries?.answer(query),
+  );
+  env.addGlobal('adapter', adapter);
+  env.addGlobal('dbt_utils', dbt_utils);
+  // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
+  env.addGlobal('log', (message: unknown) => {
+    inRendering().logs.push(valueText(message));
+    return '';
+  });
+  // dbt's env_var(): the variable of the rat process, else the default given, else an error at the calling line.
+  env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) =>
+    guarded(() => {
+      const value = process.env[String(name)];
+      if (value !== undefined) return value;
+      const fallback = positional(rest);
+      if (fallback.length) return fallback[0];
+      throw new UnplacedError(
+        (offset) =>
+          new TemplateError(`env_var('${String(name)}') is not set in the environment and has no default`, offset),
+      );
+    }),
+  );
+  env.addGlobal(TEXT_FN, (value: unknown, body: string) =>
+    guarded(() => {
+      if (value === undefined) {
+        throw new UnplacedError(
+          (offset) =>
+            new TemplateError(`{{ ${body} }} is undefined (a name no template function or macro has)`, offset),
+        );
+      }
+      return valueText(value);
+    }),
+  );
+  // dbt's `target`: where the run writes. Its name is the branch (the environment, as dbt's dev and prod targets).
+  Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'target', {
+    enumerable: true,
+    get() {
+      const { scope } = inRendering();
+      return { name: scope.target ?? '', type: 'duckdb', schema: new Relation(scope.self).schema };
+    },
+  });
+  // `this` is read, not called: a property of the globals, so that reading it is seen (`readsSelf`).
+  Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'this', {
+    enumerable: true,
+    get() {
+      const r = inRendering();
+      r.readsSelf = true;
+      return relation(r.scope.self);
+    },
+  });
+}
