@@ -201,7 +201,7 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
   it("renders dbt's target.name as the branch the run merges into", async () => {
     p.write(
       'gold/where_built.sql',
-      "{{ log('building for ' ~ target.name, info=True) }}SELECT '{{ target.name }}' AS branch, '{{ this.schema }}.{{ this.name }}' AS me, '{% raw %}{{ kept }}{% endraw %}' AS raw\n",
+      "{{ log('building for ' ~ target.name, info=True) }}SELECT '{{ target.name }}' AS branch, '{{ this.schema }}.{{ this.name }}' AS me, '{% raw %}{{ kept }}{% endraw %}' AS raw, '{{ modules.datetime.date(2024, 1, 31) + modules.datetime.timedelta(days=1) }}' AS next_day\n",
     );
     const r = await p.rat('run', 'gold.where_built', '--branch', 'target-b');
     assert.equal(r.code, 0, r.out);
@@ -210,7 +210,10 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     const json = await p.rat('run', 'gold.where_built', '--branch', 'target-b', '--json');
     assert.deepEqual(JSON.parse(json.stdout).steps[0].logs, ['building for target-b']);
     const [row] = await queryBranch(p.server, 'target-b', 'SELECT * FROM gold.where_built');
-    assert.deepEqual([row!.branch, row!.me, row!.raw], ['target-b', 'gold.where_built', '{{ kept }}']);
+    assert.deepEqual(
+      [row!.branch, row!.me, row!.raw, row!.next_day],
+      ['target-b', 'gold.where_built', '{{ kept }}', '2024-02-01'],
+    );
     rmSync(path.join(p.dir, 'gold/where_built.sql'));
   });
 

@@ -2,15 +2,17 @@ import nunjucks from 'nunjucks';
 import { EngineError } from '../errors/engine-error.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { installStringMethods } from './jinja-strings.ts';
-import { installPythonTruthiness } from './jinja-truthiness.ts';
+import { installPythonOperators } from './jinja-python-operators.ts';
+import { installCallableNamespaces } from './jinja-modules.ts';
 import { nunjucksSource } from './jinja-source.ts';
 import { addTemplateFunctions, BUILTINS, MacroReturn } from './jinja-functions.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
 installStringMethods();
-// An empty list is false in Jinja, as in Python.
-installPythonTruthiness();
+// An empty list is false in Jinja, as in Python; dates add and subtract.
+installPythonOperators();
+installCallableNamespaces();
 
 /** A file of the project's `macros/` folder: dbt's macros, callable by name from every model's SQL. */
 export interface MacroFile {

@@ -4,6 +4,7 @@ import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
 import { adapterGlobals, callArgs } from './jinja-adapter.ts';
 import { EMPTY } from './jinja-queries.ts';
+import { MODULES } from './jinja-modules.ts';
 import { guarded, inRendering, UnplacedError } from './jinja-render-state.ts';
 
 /** The names of dbt's template functions: no macro of the project may take one. */
@@ -24,6 +25,7 @@ export const BUILTINS = [
   'run_query',
   'statement',
   'load_result',
+  'modules',
   TEXT_FN,
 ];
 
@@ -100,6 +102,8 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
   );
   env.addGlobal('adapter', adapter);
   env.addGlobal('dbt_utils', dbt_utils);
+  // dbt's `modules`: datetime and re.
+  env.addGlobal('modules', MODULES);
   // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
   env.addGlobal('log', (message: unknown) => {
     inRendering().logs.push(valueText(message));

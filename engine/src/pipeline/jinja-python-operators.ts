@@ -1,9 +1,11 @@
 import nunjucks from 'nunjucks';
+import { dateArithmetic } from './jinja-modules.ts';
 
 /*
- * Python's truthiness in the conditions of dbt's templates: an empty list, mapping or query result is false in
- * Jinja (`{% if columns %}`), where JavaScript, which nunjucks compiles templates to, holds every object true. The
- * conditions of `if`, `x if c else y`, `not`, `and` and `or` are compiled through `pythonTruthy` instead.
+ * Python's meaning of some operators in dbt's templates, where nunjucks compiles them to JavaScript's:
+ * - truthiness: an empty list, mapping or query result is false in Jinja (`{% if columns %}`), where JavaScript holds
+ *   every object true. The conditions of `if`, `x if c else y`, `not`, `and` and `or` go through `pythonTruthy`;
+ * - `+` and `-` on `modules.datetime`'s dates and timedeltas (`date.today() - timedelta(days=7)`).
  */
 
 /**
@@ -35,8 +37,8 @@ interface NunjucksCompiler {
   runtime: Record<string, unknown>;
 }
 
-/** Makes nunjucks' conditions use {@link pythonTruthy} (once per process). */
-export function installPythonTruthiness(): void {
+/** Makes nunjucks' conditions use {@link pythonTruthy}, and `+` / `-` date arithmetic (once per process). */
+export function installPythonOperators(): void {
   const n = nunjucks as unknown as NunjucksCompiler;
   const proto = n.compiler.Compiler.prototype;
   if (proto.pythonTruthiness) return;
@@ -44,6 +46,8 @@ export function installPythonTruthiness(): void {
   n.runtime.pyTruthy = pythonTruthy;
   n.runtime.pyOr = (a: unknown, b: () => unknown) => (pythonTruthy(a) ? a : b());
   n.runtime.pyAnd = (a: unknown, b: () => unknown) => (pythonTruthy(a) ? b() : a);
+  n.runtime.pyAdd = (a: unknown, b: unknown) => dateArithmetic('+', a, b) ?? (a as number) + (b as number);
+  n.runtime.pySub = (a: unknown, b: unknown) => dateArithmetic('-', a, b) ?? (a as number) - (b as number);
   // A condition wrapped in a node of its own, which the compiler's type checks take for a parenthesized group.
   const truth = (cond: Record<string, unknown>) =>
     Object.create(n.nodes.Group.prototype, {
@@ -71,6 +75,18 @@ export function installPythonTruthiness(): void {
     this.compile(node.target, frame);
     this._emit(')');
   };
+  for (const [name, fn] of [
+    ['compileAdd', 'pyAdd'],
+    ['compileSub', 'pySub'],
+  ] as const) {
+    proto[name] = function (node, frame) {
+      this._emit(`runtime.${fn}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  }
   for (const [name, fn] of [
     ['compileOr', 'pyOr'],
     ['compileAnd', 'pyAnd'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { compileWithSourceMap } from './compile.ts';
 import { QueryResult } from './jinja-queries.ts';
-import { pythonTruthy } from './jinja-truthiness.ts';
+import { pythonTruthy } from './jinja-python-operators.ts';
 
 const render = (sql: string, names: Record<string, unknown> = {}) => compileWithSourceMap(sql, 't', { names }).sql;
 
