@@ -193,8 +193,50 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     assert.equal(unknown.code, 1, unknown.out);
     assert.match(
       JSON.parse(unknown.stdout).error.message,
-      /silver\/schema\.yml:3: model buckets: unknown test at_least_one .*the project's: positive, covered_by, at_most; a test of your own is a \{% test at_least_one\(model, column_name\) %\} block in macros\//,
+      /silver\/schema\.yml:3: model buckets: unknown test at_least_one .*dbt_utils\.accepted_range.*, or the project's: positive, covered_by, at_most; a test of your own is a \{% test at_least_one\(model, column_name\) %\} block in macros\//,
     );
+    rmSync(path.join(p.dir, 'silver/schema.yml'));
+  });
+
+  it("runs dbt_utils' generic tests listed in property files, built in", async () => {
+    p.write(
+      'silver/schema.yml',
+      [
+        'version: 2',
+        'models:',
+        '  - name: buckets',
+        '    data_tests:',
+        '      - dbt_utils.unique_combination_of_columns: { combination_of_columns: [id, is_large] }',
+        '      - dbt_utils.expression_is_true: { expression: "id > 1", config: { severity: warn } }',
+        "      - dbt_utils.equal_rowcount: { compare_model: ref('bronze.events') }",
+        '    columns:',
+        '      - name: id',
+        '        data_tests:',
+        '          - dbt_utils.accepted_range: { min_value: 1, max_value: 2 }',
+        '          - dbt_utils.not_constant',
+        '          - dbt_utils.at_least_one',
+        '          - dbt_utils.not_null_proportion: { at_least: 0.9 }',
+        "          - dbt_utils.relationships_where: { to: ref('bronze.events'), field: id, from_condition: 'id > 0' }",
+        '          - dbt_utils.not_accepted_values: { values: [7, 8] }',
+        '',
+      ].join('\n'),
+    );
+    const r = await p.rat('test', '--branch', 'jinja', '--json');
+    assert.equal(r.code, 1, r.out);
+    const tests = (JSON.parse(r.stdout) as { tests: { test: string; passed: boolean; failingRows: number }[] }).tests
+      .filter((t) => t.test.startsWith('dbt_utils.'))
+      .map((t) => [t.test, t.passed, t.failingRows]);
+    assert.deepEqual(tests, [
+      ['dbt_utils.unique_combination_of_columns', true, 0],
+      ['dbt_utils.expression_is_true', false, 1],
+      ['dbt_utils.equal_rowcount', true, 0],
+      ['dbt_utils.accepted_range(id)', false, 1],
+      ['dbt_utils.not_constant(id)', true, 0],
+      ['dbt_utils.at_least_one(id)', true, 0],
+      ['dbt_utils.not_null_proportion(id)', true, 0],
+      ['dbt_utils.relationships_where(id)', true, 0],
+      ['dbt_utils.not_accepted_values(id)', true, 0],
+    ]);
     rmSync(path.join(p.dir, 'silver/schema.yml'));
   });
 

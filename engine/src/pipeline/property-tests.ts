@@ -76,7 +76,12 @@ function parseTest(
     return parseGenericTest(kind, spec, column, where, line, ctx);
   }
   if (!(TEST_KINDS as readonly string[]).includes(kind)) {
-    const own = ctx.genericTests?.size ? `, or the project's: ${[...ctx.genericTests].join(', ')}` : '';
+    const known = [...(ctx.genericTests ?? [])];
+    const utils = known.filter((n) => n.startsWith('dbt_utils.'));
+    const projects = known.filter((n) => !n.startsWith('dbt_utils.'));
+    const own =
+      (utils.length ? `, ${utils.join(', ')}` : '') +
+      (projects.length ? `, or the project's: ${projects.join(', ')}` : '');
     return ctx.fail(
       line,
       `${where}: unknown test ${kind} (supported: ${TEST_KINDS.join(', ')}${own}; a test of your own is a {% test ${kind}(model, column_name) %} block in macros/)`,

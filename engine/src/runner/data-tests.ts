@@ -4,6 +4,7 @@ import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
+import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
 
 export interface TestOutcome {
@@ -63,7 +64,7 @@ function genericTestSql(
     ...(t.column === undefined ? [] : [`column_name=${JSON.stringify(t.column)}`]),
     ...Object.entries(t.args).map(([k, v]) => `${k}=${jinjaArgument(v)}`),
   ];
-  return compileWithSourceMap(`{{ test_${t.name}(${args.join(', ')}) }}`, model.id, {
+  return compileWithSourceMap(`{{ ${testMacroName(t.name)}(${args.join(', ')}) }}`, model.id, {
     vars,
     macros,
     names: { __rat_model: new Relation(model.id, t.where) },
