@@ -131,8 +131,8 @@ describe("engine: dbt's macros, loops and variables in models (real CLI, real se
     p.write('macros/more/again.sql', '\n{% macro in_bucket(c) %}{% endmacro %}\n');
     await invalid('macros/more/again.sql', 2, /macro in_bucket is also defined in macros\/buckets\.sql/);
     rmSync(path.join(p.dir, 'macros/more'), { recursive: true });
-    p.write('gold/other.sql', 'SELECT 1 AS x\n{{ dbt_utils.date_spine(x) }}\n');
-    await invalid(path.join('gold', 'other.sql'), 2, /dbt_utils\.date_spine\(\) is not provided/);
+    p.write('gold/other.sql', 'SELECT 1 AS x\n{{ dbt_utils.haversine_distance(x) }}\n');
+    await invalid(path.join('gold', 'other.sql'), 2, /dbt_utils\.haversine_distance\(\) is not provided/);
     const branches = (await (await fetch(`${p.server.url}/api/v2/trees`)).json()) as { references: { name: string }[] };
     assert.equal(
       branches.references.some((b) => b.name === 'bad'),

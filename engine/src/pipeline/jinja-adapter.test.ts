@@ -61,8 +61,8 @@ describe("engine: dbt's adapter and dbt_utils helpers in templates", () => {
       /star\(\) takes a relation \(ref\(\), source\(\) or this\), not orders/,
     );
     assert.throws(
-      () => compile("{{ dbt_utils.date_spine('day', 'a', 'b') }}"),
-      /dbt_utils\.date_spine\(\) is not provided: of dbt_utils, rat gives generate_surrogate_key\(\), star\(\) and get_column_values\(\)/,
+      () => compile('{{ dbt_utils.haversine_distance(1, 2, 3, 4) }}'),
+      /dbt_utils\.haversine_distance\(\) is not provided: of dbt_utils, rat gives generate_surrogate_key\(\), star\(\), get_column_values\(\), group_by\(\)/,
     );
   });
 });

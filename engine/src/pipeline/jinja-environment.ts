@@ -6,6 +6,7 @@ import { installPythonOperators } from './jinja-python-operators.ts';
 import { installCallableNamespaces } from './jinja-modules.ts';
 import { nunjucksSource } from './jinja-source.ts';
 import { addTemplateFunctions, BUILTINS, MacroReturn } from './jinja-functions.ts';
+import { DBT_UTILS_HELPERS } from './jinja-dbt-utils.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
@@ -58,7 +59,7 @@ export function errorPlace(err: unknown): { path: string; line: number; why: str
   if (call) {
     const name = call[1]!.replace(/\["([^"]+)"\]/g, '.$1');
     why = /^(dbt_utils|adapter)\./.test(name)
-      ? `${name}() is not provided: of dbt_utils, rat gives generate_surrogate_key(), star() and get_column_values(), of adapter get_columns_in_relation() and quote(); write the macro you need in macros/`
+      ? `${name}() is not provided: of dbt_utils, rat gives ${DBT_UTILS_HELPERS.map((h) => `${h}()`).join(', ')}; of adapter, get_columns_in_relation() and quote(); write the macro you need in macros/`
       : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log() and the macros of the project's macros/ folder (packages are not installed)`;
   } else why = why.replace(/^(Template render error|Error):\s*/, '').replace(/^parse\w*:\s*/, '');
   return { path, line: Math.max(line, 1), why };

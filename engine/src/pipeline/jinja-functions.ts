@@ -2,7 +2,8 @@ import type nunjucks from 'nunjucks';
 import { TemplateError } from './template.ts';
 import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
-import { adapterGlobals, callArgs } from './jinja-adapter.ts';
+import { adapterGlobal, callArgs, templateData } from './jinja-adapter.ts';
+import { dbtUtilsGlobal } from './jinja-dbt-utils.ts';
 import { EMPTY } from './jinja-queries.ts';
 import { MODULES } from './jinja-modules.ts';
 import { guarded, inRendering, UnplacedError } from './jinja-render-state.ts';
@@ -95,11 +96,13 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
   });
-  const { adapter, dbt_utils } = adapterGlobals(
+  const data = templateData(
     () => inRendering().scope.columns ?? (() => undefined),
     (at) => (inRendering().failure = new UnplacedError(at)),
     (query) => inRendering().scope.queries?.answer(query),
   );
+  const adapter = adapterGlobal(data);
+  const dbt_utils = dbtUtilsGlobal(data);
   env.addGlobal('adapter', adapter);
   env.addGlobal('dbt_utils', dbt_utils);
   // dbt's `modules`: datetime and re.
