@@ -1,8 +1,10 @@
 /**
  * A project written as dbt writes one (`examples/cafe`: seeds, macros returning lists, staging and marts, generic and
- * singular tests, a snapshot, an exposure) runs as it is with the real CLI against a real server.
+ * singular tests, dbt_utils' tests and surrogate keys, a snapshot, an exposure) runs as it is with the real CLI
+ * against a real server.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +52,7 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
     );
     assert.ok(report.tests.some((t) => t.test === 'sql:order_amounts_match_payments'));
     assert.ok(report.tests.some((t) => t.test === 'not_negative(amount)'));
+    assert.ok(report.tests.some((t) => t.test === 'dbt_utils.accepted_range(amount)'));
     const orders = await queryBranch(
       server,
       'main',
@@ -72,8 +75,9 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
       ],
     );
     const ada = await queryBranch(server, 'main', 'SELECT * FROM gold.customers WHERE customer_id = 1');
-    // Ada's returned order does not count.
+    // Ada's returned order does not count; her key is the one dbt_utils would make (md5 of the id as text).
     assert.deepEqual([Number(ada[0]!.number_of_orders), Number(ada[0]!.lifetime_value)], [3, 27.4]);
+    assert.equal(ada[0]!.customer_key, createHash('md5').update('1').digest('hex'));
     const history = await queryBranch(
       server,
       'main',

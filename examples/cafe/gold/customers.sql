@@ -9,6 +9,7 @@ WITH orders AS (
   GROUP BY customer_id
 )
 SELECT
+  {{ dbt_utils.generate_surrogate_key(['c.customer_id']) }} AS customer_key,
   c.customer_id,
   c.first_name,
   c.last_name,
