@@ -239,4 +239,44 @@ describe('engine: interop with PyIceberg and Spark', function () {
     const [row] = await engineCount('spk.dv');
     assert.equal(row!.n, '8');
   });
+
+  it('the engine appends to a v3 table with row ids for its rows, and refuses a write that would move rows', async () => {
+    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const ident = { namespace: ['spk'], name: 'dv' };
+    const before = (await catalog.loadTable(ident))!.metadata;
+    const eng = await openEngine({ server: server.url });
+    try {
+      await eng.transform({
+        sql: `SELECT i::BIGINT AS id, 'v' || i AS v FROM range(11, 14) t(i)`,
+        target: 'spk.dv',
+        materialized: 'incremental',
+      });
+      await assert.rejects(
+        eng.transform({
+          sql: `SELECT 1::BIGINT AS id, 'moved' AS v`,
+          target: 'spk.dv',
+          materialized: 'incremental',
+          mergeKeys: ['id'],
+        }),
+        (err: { code?: string; message: string }) =>
+          err.code === 'UNSUPPORTED_TABLE_FORMAT' && /format version 3 table/.test(err.message),
+      );
+    } finally {
+      await eng.close();
+    }
+    const after = (await catalog.loadTable(ident))!.metadata;
+    const snap = after.snapshots.find((s) => s['snapshot-id'] === after['current-snapshot-id'])!;
+    assert.deepEqual(
+      [snap['first-row-id'], snap['added-rows'], after['next-row-id']],
+      [before['next-row-id'], 3, Number(before['next-row-id']) + 3],
+    );
+    const [row] = await engineCount('spk.dv', ', sum(id) AS s');
+    assert.deepEqual(row, { n: '11', s: String(55 - 2 - 4 + 11 + 12 + 13) });
+    // PyIceberg reads the table: Spark's deletion vectors and the engine's appended rows.
+    const { python } = await ensurePythonVenv();
+    const read = JSON.parse(
+      (await runChecked(python, [PY_COMPACT, `${server.url}/iceberg/main`, 'read', 'spk.dv'])).stdout,
+    );
+    assert.deepEqual(read.ids, [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
 });

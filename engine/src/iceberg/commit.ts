@@ -18,6 +18,7 @@ import { partitionTypeOf } from './data-files.ts';
 import { writeLocation } from './files.ts';
 import { readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 import { RemovedFiles, snapshotTotals } from './snapshot-summary.ts';
+import { assignRowIds } from './row-lineage.ts';
 
 /**
  * `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written;
@@ -71,6 +72,7 @@ export async function commitFiles(
   const parent = refSnapshot(md, 'main');
   const parentId = parent ? parent['snapshot-id'] : null;
   const seq = md['last-sequence-number'] + 1;
+  const v3 = md['format-version'] >= 3;
   const snapshotId = newSnapshotId();
   const metaDir = `${md.location.replace(/\/+$/, '')}/metadata`;
 
@@ -148,6 +150,7 @@ export async function commitFiles(
         content: m.content === 0 ? 0 : 1,
         minSeq: survivors.reduce((a, e) => (e.dataSequenceNumber < a ? e.dataSequenceNumber : a), BigInt(seq)),
         existing: true,
+        v3,
       }),
     );
   }
@@ -171,6 +174,7 @@ export async function commitFiles(
         content: 0,
         minSeq: BigInt(seq),
         existing: false,
+        v3,
       }),
     );
   }
@@ -180,9 +184,16 @@ export async function commitFiles(
   }
 
   const listLocation = `${metaDir}/snap-${snapshotId}-${attempt}-${randomUUID()}.avro`;
+  // A v3 table's rows get ids: the new manifests take the next ones (the writer checked no row moves).
+  const lineage = v3 ? assignRowIds(manifests, Number(md['next-row-id'] ?? 0)) : undefined;
   await writeLocation(
     listLocation,
-    encodeManifestList(manifests, { snapshotId, parentSnapshotId: parentId ?? null, sequenceNumber: seq }),
+    encodeManifestList(lineage?.manifests ?? manifests, {
+      snapshotId,
+      parentSnapshotId: parentId ?? null,
+      sequenceNumber: seq,
+      ...(lineage ? { formatVersion: 3, firstRowId: lineage.firstRowId } : {}),
+    }),
   );
   const addedRows = dataFiles.reduce((a, f) => a + Number(f.recordCount), 0);
   const expectedRows = opts.expectedRows ?? removed.dataRows;
@@ -215,6 +226,7 @@ export async function commitFiles(
         'manifest-list': listLocation,
         summary,
         'schema-id': plan.evolved ? schemaId : md['current-schema-id'],
+        ...(lineage ? { 'first-row-id': lineage.firstRowId, 'added-rows': lineage.addedRows } : {}),
       },
     },
     { action: 'set-snapshot-ref', 'ref-name': 'main', type: 'branch', 'snapshot-id': snapshotId },
@@ -241,7 +253,7 @@ async function writeManifest(
   spec: { 'spec-id': number; fields: PartitionFieldSpec[] },
   partitionType: PartitionFieldType[],
   entries: ManifestEntry[],
-  o: { seq: number; snapshotId: number; content: 0 | 1; minSeq: bigint; existing: boolean },
+  o: { seq: number; snapshotId: number; content: 0 | 1; minSeq: bigint; existing: boolean; v3: boolean },
 ): Promise<ManifestFile> {
   const location = `${metaDir}/${randomUUID()}-m0.avro`;
   const buf = encodeManifest(entries, {
@@ -249,6 +261,7 @@ async function writeManifest(
     partitionSpec: spec,
     partitionType,
     content: o.content === 0 ? 'data' : 'deletes',
+    formatVersion: o.v3 ? 3 : 2,
   });
   await writeLocation(location, buf);
   const rows = entries.reduce((a, e) => a + Number(e.dataFile.recordCount), 0);

@@ -10,6 +10,7 @@ import { refSnapshot } from './manifests.ts';
 import { copyToDataFiles, partitionTypeOf } from './data-files.ts';
 import { commitFiles, newSnapshotId, type CommitMode, type WriteMode } from './commit.ts';
 import { placeLineage } from './lineage-side-files.ts';
+import { keepsRowLineage, RowLineageError } from './row-lineage.ts';
 import { requireNoNulls } from './not-null.ts';
 
 export { newSnapshotId, type WriteMode };
@@ -103,6 +104,9 @@ export async function writeTable(
   }
   rememberStorage(loaded.metadata.location, loaded.config, catalog);
   let md = loaded.metadata;
+  if (md['format-version'] >= 3 && !keepsRowLineage(opts.mode, (opts.replaceFiles?.length ?? 0) > 0)) {
+    throw new RowLineageError(name, opts.replaceFiles?.length ? 'copy-on-write rewrite' : opts.mode);
+  }
   const schemaNow = currentSchema(md);
   const mode = opts.onSchemaChange ?? (opts.evolveSchema ? 'append_new_columns' : 'fail');
   const plan = planSchema(name, schemaNow, md['last-column-id'], columns, mode, opts.keepColumns);
