@@ -75,28 +75,19 @@ export function installPythonOperators(): void {
     this.compile(node.target, frame);
     this._emit(')');
   };
-  for (const [name, fn] of [
-    ['compileAdd', 'pyAdd'],
-    ['compileSub', 'pySub'],
+  // `or` and `and` evaluate their right side only when Python would: it is passed as a function.
+  for (const [name, fn, lazy] of [
+    ['compileAdd', 'pyAdd', false],
+    ['compileSub', 'pySub', false],
+    ['compileOr', 'pyOr', true],
+    ['compileAnd', 'pyAnd', true],
   ] as const) {
     proto[name] = function (node, frame) {
       this._emit(`runtime.${fn}(`);
       this.compile(node.left, frame);
-      this._emit(', ');
+      this._emit(lazy ? ', function() { return ' : ', ');
       this.compile(node.right, frame);
-      this._emit(')');
-    };
-  }
-  for (const [name, fn] of [
-    ['compileOr', 'pyOr'],
-    ['compileAnd', 'pyAnd'],
-  ] as const) {
-    proto[name] = function (node, frame) {
-      this._emit(`runtime.${fn}(`);
-      this.compile(node.left, frame);
-      this._emit(', function() { return ');
-      this.compile(node.right, frame);
-      this._emit('; })');
+      this._emit(lazy ? '; })' : ')');
     };
   }
 }
