@@ -132,9 +132,9 @@ describe("engine: dbt's incremental models, config() and is_incremental() (real 
     };
     await invalid("SELECT 1 AS x\n{% for c in ['a'] %}\n, {{ c }}\n", 2, /a block is not closed/);
     await invalid(
-      "SELECT 1 AS x\n{{ dbt_utils.star(ref('bronze.events')) }}\n",
+      "SELECT 1 AS x\n{{ dbt_utils.haversine_distance(ref('bronze.events')) }}\n",
       2,
-      /dbt_utils\.star\(\) is not defined/,
+      /dbt_utils\.haversine_distance\(\) is not provided/,
     );
     await invalid("\n{{ config(materialized=var('m')) }}\nSELECT 1 AS x\n", 2, /var is computed/);
     await invalid('SELECT 1 AS x\n{% if is_incremental() %}\nWHERE true\n', 2, /a block is not closed.*endif/);
