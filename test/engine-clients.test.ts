@@ -232,14 +232,6 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.deepEqual(read, { ids, files: 1, operation: 'replace' });
   });
 
-  it('rat compact says it leaves a v3 table (row lineage) to Spark, and changes nothing', async () => {
-    const [c] = await compactTables({ server: server.url, branch: 'main', tables: ['spk.dv'] });
-    assert.equal(c!.status, 'skipped');
-    assert.match(c!.reason!, /format version 3 .*rewrite_data_files/);
-    const [row] = await engineCount('spk.dv');
-    assert.equal(row!.n, '8');
-  });
-
   it('the engine appends to a v3 table with row ids for its rows, and refuses a write that would move rows', async () => {
     const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
     const ident = { namespace: ['spk'], name: 'dv' };
@@ -278,5 +270,36 @@ describe('engine: interop with PyIceberg and Spark', function () {
       (await runChecked(python, [PY_COMPACT, `${server.url}/iceberg/main`, 'read', 'spk.dv'])).stdout,
     );
     assert.deepEqual(read.ids, [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('rat compact rewrites a v3 table with its deletion vectors applied, each row keeping its id', async () => {
+    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const ident = { namespace: ['spk'], name: 'dv' };
+    /** Each row's id with its row id and last update, as the spec assigns them (the engine's scan). */
+    const lineage = async () => {
+      const md = (await catalog.loadTable(ident))!.metadata;
+      const sql = await DuckDbRunner.open();
+      try {
+        const select = await scanSql(sql, await planScan(md), { rowLineage: true });
+        return await sql.query(`SELECT id, _row_id, _last_updated_sequence_number AS seq FROM (${select}) ORDER BY id`);
+      } finally {
+        await sql.close();
+      }
+    };
+    const before = await lineage();
+    assert.equal(new Set(before.map((r) => r._row_id)).size, 11, 'every row has an id of its own');
+    const [c] = await compactTables({ server: server.url, branch: 'main', tables: ['spk.dv'] });
+    assert.equal(c!.status, 'compacted', c!.reason);
+    assert.ok(c!.deleteFilesBefore > 0);
+    assert.equal(c!.deleteFilesRemoved, c!.deleteFilesBefore);
+    assert.deepEqual(await lineage(), before);
+    const md = (await catalog.loadTable(ident))!.metadata;
+    const s = md.snapshots.find((x) => x['snapshot-id'] === md['current-snapshot-id'])!;
+    assert.deepEqual([s.summary.operation, s.summary['total-delete-files']], ['replace', '0']);
+    const { python } = await ensurePythonVenv();
+    const read = JSON.parse(
+      (await runChecked(python, [PY_COMPACT, `${server.url}/iceberg/main`, 'read', 'spk.dv'])).stdout,
+    );
+    assert.deepEqual(read, { ids: [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13], files: 1, operation: 'replace' });
   });
 });

@@ -135,12 +135,13 @@ export async function commitFiles(
       continue;
     }
     if (survivors.length === 0) continue;
+    // In a new manifest a file's inherited first row id would change: v3 writes it out.
     const rewritten: ManifestEntry[] = survivors.map((e) => ({
       status: 0,
       snapshotId: e.snapshotId,
       sequenceNumber: e.dataSequenceNumber,
       fileSequenceNumber: e.dataSequenceNumber,
-      dataFile: e.file,
+      dataFile: v3 && e.firstRowId !== undefined ? { ...e.file, firstRowId: e.firstRowId } : e.file,
     }));
     const ownSpec = specOf(md, m.partitionSpecId);
     kept.push(

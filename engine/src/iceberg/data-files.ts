@@ -132,6 +132,8 @@ export async function copyToDataFiles(
   plan: ReturnType<typeof planSchema>,
   spec: { fields: PartitionFieldSpec[] },
   selectSql: string,
+  /** Columns of the SELECT written as they are under reserved field ids, outside the schema (v3's row lineage). */
+  carried: { name: string; id: number }[] = [],
 ): Promise<WrittenFiles> {
   const remote = isS3(md.location);
   const dataDir = remote ? await scratchDir() : path.join(localPath(md.location), 'data');
@@ -145,10 +147,11 @@ export async function copyToDataFiles(
     return `${partitionSql(pf.transform, src.name, src.type as string)} AS ${ident(`__p${i}`)}`;
   });
   if (spec.fields.some((f) => f.transform.startsWith('bucket'))) for (const m of BUCKET_MACROS) await sql.exec(m);
-  const inner = `SELECT ${plan.selectList.join(', ')} FROM (${selectSql}) AS __rat_src`;
+  const inner = `SELECT ${[...plan.selectList, ...carried.map((c) => `__rat_src.${ident(c.name)}`)].join(', ')} FROM (${selectSql}) AS __rat_src`;
   const select = partExprs.length ? `SELECT *, ${partExprs.join(', ')} FROM (${inner}) AS __rat_cast` : inner;
   const fileBase = `${Date.now()}-${randomUUID()}`;
-  const copyOpts = [`FORMAT parquet`, `FIELD_IDS ${fieldIdsOption(plan.schema.fields)}`, `RETURN_STATS true`];
+  const fieldIds = fieldIdsOption([...plan.schema.fields, ...carried] as IcebergField[]);
+  const copyOpts = [`FORMAT parquet`, `FIELD_IDS ${fieldIds}`, `RETURN_STATS true`];
   let copyTarget: string;
   if (partExprs.length) {
     copyTarget = dataDir;

@@ -11,11 +11,15 @@ import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
 import { sqlTypeOf, type IcebergSchema } from './types.ts';
 import { localCopies } from './files.ts';
+import { ROW_LINEAGE_COLUMNS } from './row-lineage.ts';
 import { liveFiles, type LiveFile } from './manifests.ts';
 
 /** Field ids of the position-delete file columns (spec: reserved ids). */
 const POS_FILE_PATH_ID = 2147483546;
 const POS_POS_ID = 2147483545;
+/** A row lineage column as `read_parquet`'s `schema=` entry: null where the file does not hold it. */
+const lineageField = (c: { name: string; id: number }) =>
+  `${c.id}: {name: '${c.name}', type: 'BIGINT', default_value: NULL}`;
 
 export interface ScanPlan {
   schema: IcebergSchema;
@@ -58,11 +62,13 @@ function readsByName(plan: ScanPlan): boolean {
   return plan.onlySchema && plan.schema.fields.every((f) => typeof f.type === 'string' && BY_NAME_TYPES.test(f.type));
 }
 
-function schemaMap(schema: IcebergSchema, only?: number[]): string {
+/** `read_parquet`'s `schema=`: columns by field id (`only` these), and `extra` entries (`id: {…}`) after them. */
+function schemaMap(schema: IcebergSchema, only?: number[], extra: string[] = []): string {
   const fields = only ? schema.fields.filter((f) => only.includes(f.id)) : schema.fields;
-  return `map{${fields
-    .map((f) => `${f.id}: {name: ${lit(f.name)}, type: ${lit(sqlTypeOf(f.type))}, default_value: NULL}`)
-    .join(', ')}}`;
+  return `map{${[
+    ...fields.map((f) => `${f.id}: {name: ${lit(f.name)}, type: ${lit(sqlTypeOf(f.type))}, default_value: NULL}`),
+    ...extra,
+  ].join(', ')}}`;
 }
 
 /**
@@ -75,7 +81,11 @@ function schemaMap(schema: IcebergSchema, only?: number[]): string {
  *
  * @example const q = await scanSql(sql, plan); await sql.query(`SELECT count(*) FROM (${q})`)
  */
-export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?: boolean } = {}): Promise<string> {
+export async function scanSql(
+  sql: SqlRunner,
+  plan: ScanPlan,
+  opts: { withFile?: boolean; rowLineage?: boolean } = {},
+): Promise<string> {
   const cols = plan.schema.fields.map((f) => `d.${ident(f.name)}`).join(', ');
   if (plan.data.length === 0) {
     const empty = plan.schema.fields.map((f) => `CAST(NULL AS ${sqlTypeOf(f.type)}) AS ${ident(f.name)}`);
@@ -89,9 +99,17 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
   all.forEach((f, i) => locals.set(f.file.filePath, paths[i]!));
   const localPath = (p: string) => locals.get(p)!;
   const fileList = (files: LiveFile[]) => `[${files.map((f) => lit(localPath(f.file.filePath))).join(', ')}]`;
-  const read = `read_parquet(${fileList(plan.data)}, schema=${schemaMap(plan.schema)}, filename='__rat_local', file_row_number=true)`;
-  const extra = opts.withFile ? ', f.uri AS __rat_file, d.file_row_number AS __rat_pos' : '';
-  if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0 && !opts.withFile) {
+  const lineage = opts.rowLineage ? ROW_LINEAGE_COLUMNS.map(lineageField) : [];
+  const read = `read_parquet(${fileList(plan.data)}, schema=${schemaMap(plan.schema, undefined, lineage)}, filename='__rat_local', file_row_number=true)`;
+  let extra = opts.withFile ? ', f.uri AS __rat_file, d.file_row_number AS __rat_pos' : '';
+  // A row's id and last update: the file's own values, else its first row id plus the row's position, and its
+  // data sequence number (spec, "Row Lineage").
+  if (opts.rowLineage) {
+    extra +=
+      ', coalesce(d._row_id, f.first_row_id + d.file_row_number) AS _row_id' +
+      ', coalesce(d._last_updated_sequence_number, f.seq) AS _last_updated_sequence_number';
+  }
+  if (plan.positionDeletes.length === 0 && plan.equalityDeletes.length === 0 && !opts.withFile && !opts.rowLineage) {
     if (readsByName(plan)) {
       const cast = plan.schema.fields.map(
         (f) => `CAST(d.${ident(f.name)} AS ${sqlTypeOf(f.type)}) AS ${ident(f.name)}`,
@@ -107,9 +125,9 @@ export async function scanSql(sql: SqlRunner, plan: ScanPlan, opts: { withFile?:
     `CREATE OR REPLACE TABLE ${filesTable} AS SELECT * FROM (${values(
       plan.data.map(
         (f) =>
-          `(${lit(f.file.filePath)}, ${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber}, ${lit(partitionKey(f.specId, f.file.partition))})`,
+          `(${lit(f.file.filePath)}, ${lit(localPath(f.file.filePath))}, ${f.dataSequenceNumber}, ${lit(partitionKey(f.specId, f.file.partition))}, ${f.firstRowId ?? 'NULL'}::BIGINT)`,
       ),
-    )}) AS t(uri, local, seq, part)`,
+    )}) AS t(uri, local, seq, part, first_row_id)`,
   );
   const where: string[] = [];
   if (plan.positionDeletes.length > 0) {

@@ -10,7 +10,7 @@ import { refSnapshot } from './manifests.ts';
 import { copyToDataFiles, partitionTypeOf } from './data-files.ts';
 import { commitFiles, newSnapshotId, type CommitMode, type WriteMode } from './commit.ts';
 import { placeLineage } from './lineage-side-files.ts';
-import { keepsRowLineage, RowLineageError } from './row-lineage.ts';
+import { keepsRowLineage, ROW_LINEAGE_COLUMNS, RowLineageError } from './row-lineage.ts';
 import { requireNoNulls } from './not-null.ts';
 
 export { newSnapshotId, type WriteMode };
@@ -36,6 +36,11 @@ export interface WriteOptions extends CommitMode {
   tableProperties?: Record<string, string>;
   /** Columns that must hold no null (a model's contract): a write with one fails before its commit. */
   notNull?: string[];
+  /**
+   * The SELECT carries its rows' `_row_id` and `_last_updated_sequence_number` (a rewrite of a v3 table): written
+   * into the files under their reserved field ids, not as columns of the table.
+   */
+  rowLineage?: boolean;
   /** Maximum commit attempts when the table moved (409). Default 5. */
   maxAttempts?: number;
 }
@@ -82,7 +87,8 @@ export async function writeTable(
   opts: WriteOptions,
 ): Promise<WriteResult> {
   const name = tableName(target);
-  const columns = await sql.describe(selectSql);
+  const lineageNames = new Set(ROW_LINEAGE_COLUMNS.map((c) => c.name));
+  const columns = (await sql.describe(selectSql)).filter((c) => !opts.rowLineage || !lineageNames.has(c.name));
   let loaded = await catalog.tryLoadTable(target);
   let created = false;
   if (!loaded) {
@@ -104,7 +110,10 @@ export async function writeTable(
   }
   rememberStorage(loaded.metadata.location, loaded.config, catalog);
   let md = loaded.metadata;
-  if (md['format-version'] >= 3 && !keepsRowLineage(opts.mode, (opts.replaceFiles?.length ?? 0) > 0)) {
+  if (
+    md['format-version'] >= 3 &&
+    !keepsRowLineage(opts.mode, (opts.replaceFiles?.length ?? 0) > 0, opts.rowLineage === true)
+  ) {
     throw new RowLineageError(name, opts.replaceFiles?.length ? 'copy-on-write rewrite' : opts.mode);
   }
   const schemaNow = currentSchema(md);
@@ -119,7 +128,7 @@ export async function writeTable(
   const partitionType = partitionTypeOf(spec, plan.schema);
 
   // 1. Data files, written by one COPY.
-  const written = await copyToDataFiles(sql, md, plan, spec, selectSql);
+  const written = await copyToDataFiles(sql, md, plan, spec, selectSql, opts.rowLineage ? ROW_LINEAGE_COLUMNS : []);
   await requireNoNulls(sql, name, written, opts.notNull ?? []);
   // A write that replaces the whole table and would leave exactly the content it has is not committed: the files
   // just written are dropped and the table keeps its snapshot (no-op runs write nothing). Reading the files back

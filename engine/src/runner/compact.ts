@@ -68,9 +68,6 @@ export interface TableCompaction {
  */
 const KEPT_PROPERTIES = [...Object.values(PROVENANCE), INPUT_SNAPSHOTS_PROPERTY, FINGERPRINT_PROPERTY];
 
-const V3_REASON =
-  "it is a format version 3 table, whose rewrite must keep each row's lineage (row ids), which rat compact does not write yet: compact it with Spark's rewrite_data_files";
-
 /**
  * Rewrites each table's small data files, and those its deletes weigh on, into files of the target size, partition
  * by partition, as one Iceberg `replace` snapshot per table on the branch: the rows stay exactly the same (a merge
@@ -78,7 +75,8 @@ const V3_REASON =
  * to the files rewritten are applied in the rewrite, and those then applying to no file left are removed with it
  * (with nothing to rewrite, delete files that apply to no file are still removed).
  * Reads and writes inside DuckDB, never through Node. A table another writer changed meanwhile is rebased, or skipped
- * when the files it rewrote are gone or a delete file it did not read was added. Format version 3 tables are skipped.
+ * when the files it rewrote are gone or a delete file it did not read was added. On a format version 3 table the rows
+ * keep their ids (row lineage): the files written hold `_row_id` and `_last_updated_sequence_number`.
  *
  * @example await compactTables({ server, branch: 'main', tables: ['silver.orders'] })
  */
@@ -117,11 +115,6 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
   const deletes = [...plan.positionDeletes, ...plan.equalityDeletes];
   const specs = md['partition-specs'] as PartitionSpecJson[];
   Object.assign(report, { filesBefore: plan.data.length, deleteFilesBefore: deletes.length });
-  if (md['format-version'] > 2) {
-    // A v3 rewrite must carry each row's id and last-updated sequence number over (row lineage), which the
-    // engine's writer does not write yet.
-    return { ...report, status: 'skipped', reason: V3_REASON };
-  }
   const applying = deletesApplying(plan.data, deletes, specs);
   const groups = compactionGroups(
     plan.data,
@@ -158,12 +151,18 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
   );
   // Only the delete files that apply to the files rewritten are read.
   const read = new Set(files.flatMap((f) => applying.get(f.file.filePath) ?? []));
-  const select = await scanSql(sql, {
-    ...plan,
-    data: files,
-    positionDeletes: plan.positionDeletes.filter((f) => read.has(f)),
-    equalityDeletes: plan.equalityDeletes.filter((f) => read.has(f)),
-  });
+  // A v3 table's rows keep their ids and last updates: the rewrite writes them out.
+  const rowLineage = md['format-version'] >= 3;
+  const select = await scanSql(
+    sql,
+    {
+      ...plan,
+      data: files,
+      positionDeletes: plan.positionDeletes.filter((f) => read.has(f)),
+      equalityDeletes: plan.equalityDeletes.filter((f) => read.has(f)),
+    },
+    { rowLineage },
+  );
   // With deletes applied the files written hold fewer rows than those replaced: counted first, so the commit
   // still checks that the rewrite kept every row it should.
   const expectedRows =
@@ -174,6 +173,7 @@ async function compactTable(sql: SqlRunner, table: string, o: CompactOptions): P
       replaceFiles: [...files, ...dropped].map((f) => f.file.filePath),
       expectedRows,
       deleteFilesRead: deletes.map((f) => f.file.filePath),
+      rowLineage,
       properties,
     });
     return {
