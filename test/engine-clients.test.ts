@@ -22,6 +22,7 @@ import {
   type ClientRunResult,
 } from './support/clients/index.ts';
 
+const v3Table = { namespace: ['spk'], name: 'dv' };
 const PY_COMPACT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients', 'compact_pyiceberg.py');
 
 /**
@@ -232,7 +233,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.deepEqual(read, { ids, files: 1, operation: 'replace' });
   });
 
-  it('the engine appends to a v3 table with row ids for its rows, and refuses a write that would move rows', async () => {
+  it('the engine appends to a v3 table with row ids for its rows', async () => {
     const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
     const ident = { namespace: ['spk'], name: 'dv' };
     const before = (await catalog.loadTable(ident))!.metadata;
@@ -243,16 +244,6 @@ describe('engine: interop with PyIceberg and Spark', function () {
         target: 'spk.dv',
         materialized: 'incremental',
       });
-      await assert.rejects(
-        eng.transform({
-          sql: `SELECT 1::BIGINT AS id, 'moved' AS v`,
-          target: 'spk.dv',
-          materialized: 'incremental',
-          mergeKeys: ['id'],
-        }),
-        (err: { code?: string; message: string }) =>
-          err.code === 'UNSUPPORTED_TABLE_FORMAT' && /format version 3 table/.test(err.message),
-      );
     } finally {
       await eng.close();
     }
@@ -272,20 +263,24 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.deepEqual(read.ids, [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
+  /** Each row of the v3 table with its row id and last update, as the spec assigns them (the engine's scan). */
+  const v3Lineage = async () => {
+    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable(v3Table))!.metadata;
+    const sql = await DuckDbRunner.open();
+    try {
+      const select = await scanSql(sql, await planScan(md), { rowLineage: true });
+      return await sql.query(
+        `SELECT id, v, _row_id, _last_updated_sequence_number AS seq FROM (${select}) ORDER BY id`,
+      );
+    } finally {
+      await sql.close();
+    }
+  };
+
   it('rat compact rewrites a v3 table with its deletion vectors applied, each row keeping its id', async () => {
     const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
-    const ident = { namespace: ['spk'], name: 'dv' };
-    /** Each row's id with its row id and last update, as the spec assigns them (the engine's scan). */
-    const lineage = async () => {
-      const md = (await catalog.loadTable(ident))!.metadata;
-      const sql = await DuckDbRunner.open();
-      try {
-        const select = await scanSql(sql, await planScan(md), { rowLineage: true });
-        return await sql.query(`SELECT id, _row_id, _last_updated_sequence_number AS seq FROM (${select}) ORDER BY id`);
-      } finally {
-        await sql.close();
-      }
-    };
+    const ident = v3Table;
+    const lineage = v3Lineage;
     const before = await lineage();
     assert.equal(new Set(before.map((r) => r._row_id)).size, 11, 'every row has an id of its own');
     const [c] = await compactTables({ server: server.url, branch: 'main', tables: ['spk.dv'] });
@@ -301,5 +296,51 @@ describe('engine: interop with PyIceberg and Spark', function () {
       (await runChecked(python, [PY_COMPACT, `${server.url}/iceberg/main`, 'read', 'spk.dv'])).stdout,
     );
     assert.deepEqual(read, { ids: [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13], files: 1, operation: 'replace' });
+  });
+
+  it('an upsert into a v3 table keeps the id of each row it updates; replacing partitions is refused', async () => {
+    const before = await v3Lineage();
+    const eng = await openEngine({ server: server.url });
+    try {
+      await eng.transform({
+        sql: `SELECT 1::BIGINT AS id, 'moved' AS v UNION ALL SELECT 20, 'new'`,
+        target: 'spk.dv',
+        materialized: 'incremental',
+        mergeKeys: ['id'],
+      });
+    } finally {
+      await eng.close();
+    }
+    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable(v3Table))!.metadata;
+    const seq = md.snapshots.find((x) => x['snapshot-id'] === md['current-snapshot-id'])!['sequence-number'];
+    const after = await v3Lineage();
+    const was = new Map(before.map((r) => [Number(r.id), r]));
+    for (const r of after) {
+      if (Number(r.id) === 20) {
+        assert.ok(!before.some((b) => b._row_id === r._row_id), 'a new row gets an id no row had');
+        assert.equal(Number(r.seq), seq);
+      } else if (Number(r.id) === 1) {
+        assert.deepEqual([r.v, r._row_id, Number(r.seq)], ['moved', was.get(1)!._row_id, seq]);
+      } else assert.deepEqual(r, was.get(Number(r.id)), `row ${r.id} is as it was`);
+    }
+    assert.equal(after.length, 12);
+    const sql = await DuckDbRunner.open();
+    try {
+      await assert.rejects(
+        writeTable(
+          sql,
+          new IcebergRestClient({ server: server.url, ref: 'main' }),
+          v3Table,
+          "SELECT 2::BIGINT AS id, 'x' AS v",
+          {
+            mode: 'overwrite-partitions',
+          },
+        ),
+        (err: { code?: string; message: string }) =>
+          err.code === 'UNSUPPORTED_TABLE_FORMAT' && /format version 3 table/.test(err.message),
+      );
+    } finally {
+      await sql.close();
+    }
   });
 });

@@ -5,8 +5,8 @@ import { EngineError } from '../errors/engine-error.ts';
  * Row lineage of format version 3 tables (spec, "Row Lineage"): every row has an id, which a writer assigns by
  * giving each new data manifest of a snapshot's manifest list a `first_row_id` (its files' rows inherit ids from it)
  * and the snapshot a `first-row-id` and `added-rows`. Rows a writer moves to new files must keep their ids, written
- * out in `_row_id` and `_last_updated_sequence_number` columns: a compaction does; other writes that move rows
- * (an upsert's copy-on-write, replacing partitions) are refused on a v3 table.
+ * out in `_row_id` and `_last_updated_sequence_number` columns: a compaction and an upsert's copy-on-write do;
+ * replacing partitions does not, and is refused on a v3 table.
  */
 
 /** A write the engine would make to a v3 table that moves rows (their ids would be lost). */
@@ -15,8 +15,8 @@ export class RowLineageError extends EngineError<'UNSUPPORTED_TABLE_FORMAT', { t
     super(
       'UNSUPPORTED_TABLE_FORMAT',
       `${table} is a format version 3 table, whose rows keep their ids when a writer moves them; the engine appends to ` +
-        `it, overwrites it whole and compacts it, but does not carry row ids through a ${mode} yet. Materialize it as ` +
-        'table or an incremental append, or keep it on format version 2.',
+        `it, overwrites it whole, upserts into it and compacts it, but does not carry row ids through a ${mode} yet. ` +
+        'Materialize it as table or incremental, or keep it on format version 2.',
       { table, mode },
     );
   }
@@ -24,7 +24,7 @@ export class RowLineageError extends EngineError<'UNSUPPORTED_TABLE_FORMAT', { t
 
 /**
  * Whether a write of `mode` keeps the rows' ids: it keeps every existing row where it is (an append), drops them all
- * (an overwrite), or writes the ids of the rows it moves (`carriesRowIds`, a compaction).
+ * (an overwrite), or writes the ids of the rows it moves (`carriesRowIds`: a compaction, an upsert).
  */
 export function keepsRowLineage(mode: string, replacesFiles: boolean, carriesRowIds = false): boolean {
   return carriesRowIds || (!replacesFiles && (mode === 'append' || mode === 'overwrite'));

@@ -71,20 +71,23 @@ export async function loadView(
 }
 
 /**
- * The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), and the delete files applied to
- * them (a rewrite's commit checks no other appeared meanwhile), or null when missing.
+ * The current rows of a table with `__rat_file` / `__rat_pos` (for copy-on-write), on a format version 3 table
+ * (`rowLineage`) also each row's `_row_id` and `_last_updated_sequence_number`, and the delete files applied to them
+ * (a rewrite's commit checks no other appeared meanwhile), or null when missing.
  */
 export async function scanWithFiles(
   sql: SqlRunner,
   catalog: IcebergRestClient,
   id: string,
-): Promise<{ select: string; deleteFiles: string[] } | null> {
+): Promise<{ select: string; deleteFiles: string[]; rowLineage: boolean } | null> {
   const loaded = await catalog.tryLoadTable(tableIdent(id));
   if (!loaded) return null;
   rememberStorage(loaded.metadata.location, loaded.config, catalog);
   const plan = await planScan(loaded.metadata);
+  const rowLineage = loaded.metadata['format-version'] >= 3;
   return {
-    select: await scanSql(sql, plan, { withFile: true }),
+    select: await scanSql(sql, plan, { withFile: true, rowLineage }),
     deleteFiles: [...plan.positionDeletes, ...plan.equalityDeletes].map((f) => f.file.filePath),
+    rowLineage,
   };
 }

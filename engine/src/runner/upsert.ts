@@ -9,7 +9,8 @@ let counter = 0;
 /**
  * Upsert by key, copy-on-write: the data files holding any key of the new rows are rewritten without those rows,
  * the new rows are added, in one snapshot (a 409 rebases; a rewritten file that vanished meanwhile, or a delete file
- * that appeared, fails the step).
+ * that appeared, fails the step). On a format version 3 table every row keeps its id: an updated row takes the id of
+ * the row it replaces.
  * Creates the table when missing.
  *
  * @example await upsert(sql, catalog, 'silver.orders', 'SELECT * FROM new_orders', ['order_id'], { mode: 'append' })
@@ -38,22 +39,30 @@ export async function upsert(
       `CREATE OR REPLACE TABLE ${hit} AS SELECT * FROM (${current}) AS c WHERE EXISTS (SELECT 1 FROM ${fresh} AS x WHERE ${match('x', 'c')})`,
     );
     const files = (await sql.query(`SELECT DISTINCT __rat_file AS f FROM ${hit}`)).map((r) => String(r.f));
-    await sql.exec(`DROP TABLE ${hit}`);
+    // On a v3 table a row keeps its id when it is updated (and takes this snapshot's sequence number as its last
+    // update); the rows the rewritten files keep carry theirs as they are.
+    const keyList = keys.map(ident).join(', ');
+    const added =
+      scan.rowLineage && files.length
+        ? `SELECT x.*, h._row_id, CAST(NULL AS BIGINT) AS _last_updated_sequence_number FROM ${fresh} AS x LEFT JOIN (SELECT ${keyList}, any_value(_row_id) AS _row_id FROM ${hit} GROUP BY ${keyList}) AS h ON ${match('x', 'h')}`
+        : `SELECT * FROM ${fresh}`;
     const keep = files.length
       ? `SELECT * EXCLUDE (__rat_file, __rat_pos) FROM (${current}) AS c WHERE c.__rat_file IN (${files
           .map((f) => `'${f.replace(/'/g, "''")}'`)
           .join(', ')}) AND NOT EXISTS (SELECT 1 FROM ${fresh} AS x WHERE ${match('x', 'c')}) UNION ALL BY NAME `
       : '';
     const freshColumns = (await sql.describe(`SELECT * FROM ${fresh}`)).map((c) => c.name);
-    return await writeTable(sql, catalog, tableIdent(id), `${keep}SELECT * FROM ${fresh}`, {
+    return await writeTable(sql, catalog, tableIdent(id), `${keep}${added}`, {
       ...opts,
       mode: 'append',
       replaceFiles: files,
+      rowLineage: scan.rowLineage && files.length > 0,
       // A delete file added meanwhile may delete rows of the files rewritten: they would come back.
       deleteFilesRead: files.length ? scan.deleteFiles : undefined,
       keepColumns: freshColumns,
     });
   } finally {
     await sql.exec(`DROP TABLE IF EXISTS ${fresh}`);
+    await sql.exec(`DROP TABLE IF EXISTS __rat_hit_${n}`);
   }
 }
