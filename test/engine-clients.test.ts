@@ -11,6 +11,7 @@ import {
   planScan,
   scanSql,
   writeTable,
+  type TransformOptions,
 } from '@ratatouille/engine';
 import { startTestServer, type TestServer } from './support/server.ts';
 import {
@@ -82,6 +83,16 @@ describe('engine: interop with PyIceberg and Spark', function () {
     await server?.stop();
   });
 
+  const mainCatalog = () => new IcebergRestClient({ server: server.url, ref: 'main' });
+  /** One engine transform on main (a model's write as `rat run` makes it). */
+  const transformOnMain = async (t: TransformOptions) => {
+    const eng = await openEngine({ server: server.url });
+    try {
+      return await eng.transform(t);
+    } finally {
+      await eng.close();
+    }
+  };
   const engineCount = async (table: string, extra = '') => {
     const eng = await openEngine({ server: server.url });
     try {
@@ -159,17 +170,12 @@ describe('engine: interop with PyIceberg and Spark', function () {
   });
 
   it('an upsert rewrites the files of a merge-on-read table its keys hit, applying their deletes', async () => {
-    const eng = await openEngine({ server: server.url });
-    try {
-      await eng.transform({
-        sql: `SELECT 5::BIGINT AS id, 'upserted' AS v UNION ALL SELECT 2, 'back'`,
-        target: 'spk.keyed',
-        materialized: 'incremental',
-        mergeKeys: ['id'],
-      });
-    } finally {
-      await eng.close();
-    }
+    await transformOnMain({
+      sql: `SELECT 5::BIGINT AS id, 'upserted' AS v UNION ALL SELECT 2, 'back'`,
+      target: 'spk.keyed',
+      materialized: 'incremental',
+      mergeKeys: ['id'],
+    });
     const [row] = await engineCount('spk.keyed', `, sum(id) AS s, count(*) FILTER (WHERE v = 'upserted') AS u`);
     // id 5 replaced in place; id 2, deleted by Spark, is a new row.
     assert.deepEqual(row, { n: '8', s: String(2 + 4 + 5 + 6 + 7 + 8 + 9 + 10), u: '1' });
@@ -182,7 +188,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
   });
 
   it('a rewrite is refused when a delete file it did not read is live (it would bring deleted rows back)', async () => {
-    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const catalog = mainCatalog();
     const ident = { namespace: ['spk'], name: 'mor' };
     const md = (await catalog.loadTable(ident))!.metadata;
     const files = await liveFiles(md);
@@ -217,7 +223,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
     assert.equal(c!.deleteFilesRemoved, c!.deleteFilesBefore);
     assert.equal(c!.rows - c!.rowsDeleted, ids.length);
     assert.deepEqual(await engineCount(table, ', sum(id) AS s'), [before]);
-    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable({
+    const md = (await mainCatalog().loadTable({
       namespace: ['spk'],
       name: table.split('.')[1]!,
     }))!.metadata;
@@ -234,19 +240,14 @@ describe('engine: interop with PyIceberg and Spark', function () {
   });
 
   it('the engine appends to a v3 table with row ids for its rows', async () => {
-    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const catalog = mainCatalog();
     const ident = { namespace: ['spk'], name: 'dv' };
     const before = (await catalog.loadTable(ident))!.metadata;
-    const eng = await openEngine({ server: server.url });
-    try {
-      await eng.transform({
-        sql: `SELECT i::BIGINT AS id, 'v' || i AS v FROM range(11, 14) t(i)`,
-        target: 'spk.dv',
-        materialized: 'incremental',
-      });
-    } finally {
-      await eng.close();
-    }
+    await transformOnMain({
+      sql: `SELECT i::BIGINT AS id, 'v' || i AS v FROM range(11, 14) t(i)`,
+      target: 'spk.dv',
+      materialized: 'incremental',
+    });
     const after = (await catalog.loadTable(ident))!.metadata;
     const snap = after.snapshots.find((s) => s['snapshot-id'] === after['current-snapshot-id'])!;
     assert.deepEqual(
@@ -265,7 +266,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
 
   /** Each row of the v3 table with its row id and last update, as the spec assigns them (the engine's scan). */
   const v3Lineage = async () => {
-    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable(v3Table))!.metadata;
+    const md = (await mainCatalog().loadTable(v3Table))!.metadata;
     const sql = await DuckDbRunner.open();
     try {
       const select = await scanSql(sql, await planScan(md), { rowLineage: true });
@@ -278,7 +279,7 @@ describe('engine: interop with PyIceberg and Spark', function () {
   };
 
   it('rat compact rewrites a v3 table with its deletion vectors applied, each row keeping its id', async () => {
-    const catalog = new IcebergRestClient({ server: server.url, ref: 'main' });
+    const catalog = mainCatalog();
     const ident = v3Table;
     const lineage = v3Lineage;
     const before = await lineage();
@@ -300,18 +301,13 @@ describe('engine: interop with PyIceberg and Spark', function () {
 
   it('an upsert into a v3 table keeps the id of each row it updates; replacing partitions is refused', async () => {
     const before = await v3Lineage();
-    const eng = await openEngine({ server: server.url });
-    try {
-      await eng.transform({
-        sql: `SELECT 1::BIGINT AS id, 'moved' AS v UNION ALL SELECT 20, 'new'`,
-        target: 'spk.dv',
-        materialized: 'incremental',
-        mergeKeys: ['id'],
-      });
-    } finally {
-      await eng.close();
-    }
-    const md = (await new IcebergRestClient({ server: server.url, ref: 'main' }).loadTable(v3Table))!.metadata;
+    await transformOnMain({
+      sql: `SELECT 1::BIGINT AS id, 'moved' AS v UNION ALL SELECT 20, 'new'`,
+      target: 'spk.dv',
+      materialized: 'incremental',
+      mergeKeys: ['id'],
+    });
+    const md = (await mainCatalog().loadTable(v3Table))!.metadata;
     const seq = md.snapshots.find((x) => x['snapshot-id'] === md['current-snapshot-id'])!['sequence-number'];
     const after = await v3Lineage();
     const was = new Map(before.map((r) => [Number(r.id), r]));
@@ -327,15 +323,9 @@ describe('engine: interop with PyIceberg and Spark', function () {
     const sql = await DuckDbRunner.open();
     try {
       await assert.rejects(
-        writeTable(
-          sql,
-          new IcebergRestClient({ server: server.url, ref: 'main' }),
-          v3Table,
-          "SELECT 2::BIGINT AS id, 'x' AS v",
-          {
-            mode: 'overwrite-partitions',
-          },
-        ),
+        writeTable(sql, mainCatalog(), v3Table, "SELECT 2::BIGINT AS id, 'x' AS v", {
+          mode: 'overwrite-partitions',
+        }),
         (err: { code?: string; message: string }) =>
           err.code === 'UNSUPPORTED_TABLE_FORMAT' && /format version 3 table/.test(err.message),
       );
