@@ -12,7 +12,10 @@ export interface CompactionPolicy {
    * whatever its size, and its partition with it (Spark's `delete-ratio-threshold`: 0.3).
    */
   deleteRatio?: number;
-  /** A data file that this many delete files apply to is rewritten whatever its size (Spark's `delete-file-threshold`; unset: never). */
+  /**
+   * A data file that this many delete files apply to is rewritten whatever its size (Spark's
+   * `delete-file-threshold`; unset: never).
+   */
   deleteFileThreshold?: number;
 }
 

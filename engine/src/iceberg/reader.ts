@@ -74,10 +74,10 @@ function schemaMap(schema: IcebergSchema, only?: number[], extra: string[] = [])
 /**
  * SQL for the rows of a scan: data files read by field id (so renamed or added columns come out right), minus rows
  * removed by position deletes (Parquet delete files or v3 deletion vectors: same path and position, delete sequence
- * number ≥ the data file's) and equality
- * deletes (equal on the delete's columns, delete sequence number > the data file's, in the data file's partition
- * unless the delete was written unpartitioned). Helper tables are created in
- * the runner; the returned SELECT can be wrapped in a view.
+ * number ≥ the data file's) and equality deletes (equal on the delete's columns, delete sequence number > the data
+ * file's, in the data file's partition unless the delete was written unpartitioned). `withFile` adds each row's file
+ * and position (`__rat_file`, `__rat_pos`), `rowLineage` its `_row_id` and `_last_updated_sequence_number` (v3).
+ * Helper tables are created in the runner; the returned SELECT can be wrapped in a view.
  *
  * @example const q = await scanSql(sql, plan); await sql.query(`SELECT count(*) FROM (${q})`)
  */
@@ -90,6 +90,7 @@ export async function scanSql(
   if (plan.data.length === 0) {
     const empty = plan.schema.fields.map((f) => `CAST(NULL AS ${sqlTypeOf(f.type)}) AS ${ident(f.name)}`);
     if (opts.withFile) empty.push(`CAST(NULL AS VARCHAR) AS __rat_file`, `CAST(NULL AS BIGINT) AS __rat_pos`);
+    if (opts.rowLineage) empty.push(...ROW_LINEAGE_COLUMNS.map((c) => `CAST(NULL AS BIGINT) AS ${c.name}`));
     return `SELECT ${empty.join(', ') || '1 AS __empty'} WHERE false`;
   }
   // DuckDB reads local files: S3 files are downloaded (once per process) first.

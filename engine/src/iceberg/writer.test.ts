@@ -165,4 +165,28 @@ describe('engine: Iceberg writer and reader', function () {
       assert.equal(refSnapshot((await client.loadTable(target)).metadata)!.summary[FINGERPRINT_PROPERTY], undefined);
     }
   });
+
+  it("reads each row's id and last update (v3 row lineage), also from a table with no rows", async () => {
+    await writeTable(sql, client, t, src(0, 3), { mode: 'append' });
+    const plan = await planScan((await client.loadTable(t)).metadata);
+    // A v2 table's files have no first row id: the ids are null; the last update is the file's sequence number.
+    const rows = await sql.query(
+      `SELECT id, _row_id, _last_updated_sequence_number AS seq FROM (${await scanSql(sql, plan, { rowLineage: true })}) ORDER BY id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.id, r._row_id, Number(r.seq)]),
+      [
+        [0, null, 1],
+        [1, null, 1],
+        [2, null, 1],
+      ],
+    );
+    const none = await scanSql(sql, { ...plan, data: [] }, { rowLineage: true, withFile: true });
+    assert.deepEqual((await sql.describe(none)).map((c) => c.name).slice(-4), [
+      '__rat_file',
+      '__rat_pos',
+      '_row_id',
+      '_last_updated_sequence_number',
+    ]);
+  });
 });
