@@ -53,8 +53,8 @@ interface NunjucksGlobals {
 
 /**
  * dbt's template functions, each answering for the rendering under way: `ref`, `source`, `var`, `config`,
- * `is_incremental`, `execute`, `return`, `log`, `env_var`, `target`, `this`, and the one each expression's value goes
- * through.
+ * `is_incremental`, `return`, `modules`, `log`, `env_var`, `target`, `this`, those that read data (see
+ * {@link addDataFunctions}), and the one each expression's value goes through.
  */
 export function addTemplateFunctions(env: nunjucks.Environment): void {
   const relation = (id: string) => new Relation(id);
@@ -66,45 +66,10 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
   // The settings of config() are read from the call as written, when the project loads.
   env.addGlobal('config', () => '');
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
-  // dbt's `execute`: true when queries run (a run), false while the project loads (dbt's parse phase).
-  Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'execute', {
-    enumerable: true,
-    get: () => inRendering().scope.queries !== undefined,
-  });
-  // dbt's run_query(sql): the result once the run has run it (see compileForRun); empty while loading.
-  const runQuery = (query: unknown) => {
-    const { queries } = inRendering().scope;
-    // A query captured from the template's text (`{% set q %}…{% endset %}`, a statement block) carries its marks.
-    return queries ? queries.answer(unmarked(valueText(query)).text.trim()) : EMPTY;
-  };
-  env.addGlobal('run_query', runQuery);
-  // dbt's older form of it: `{% call statement('name', fetch_result=True) %} SQL {% endcall %}`, then
-  // `load_result('name')` (`table`, `data`); the block outputs nothing.
-  env.addGlobal('statement', (...args: unknown[]) => {
-    const a = callArgs(args, ['name', 'fetch_result', 'auto_begin']);
-    const body = typeof a.caller === 'function' ? valueText((a.caller as () => unknown)()) : '';
-    const result = runQuery(body);
-    inRendering().statements.set(String(a.name ?? 'main'), result);
-    return '';
-  });
-  env.addGlobal('load_result', (name: unknown) => {
-    const result = inRendering().statements.get(String(name));
-    return result === undefined
-      ? null
-      : { table: result, data: result.rows, response: { rows_affected: result.length } };
-  });
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
   });
-  const data = templateData(
-    () => inRendering().scope.columns ?? (() => undefined),
-    (at) => (inRendering().failure = new UnplacedError(at)),
-    (query) => inRendering().scope.queries?.answer(query),
-  );
-  const adapter = adapterGlobal(data);
-  const dbt_utils = dbtUtilsGlobal(data);
-  env.addGlobal('adapter', adapter);
-  env.addGlobal('dbt_utils', dbt_utils);
+  addDataFunctions(env);
   // dbt's `modules`: datetime and re.
   env.addGlobal('modules', MODULES);
   // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
@@ -153,4 +118,47 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
       return relation(r.scope.self);
     },
   });
+}
+
+/**
+ * dbt's functions that read the branch's data in a run: `execute`, `run_query`, `statement` / `load_result`, and the
+ * `adapter` and `dbt_utils` objects (a relation's columns, helpers built on them and on queries).
+ */
+function addDataFunctions(env: nunjucks.Environment): void {
+  // dbt's `execute`: true when queries run (a run), false while the project loads (dbt's parse phase).
+  Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'execute', {
+    enumerable: true,
+    get: () => inRendering().scope.queries !== undefined,
+  });
+  // dbt's run_query(sql): the result once the run has run it (see compileForRun); empty while loading.
+  const runQuery = (query: unknown) => {
+    const { queries } = inRendering().scope;
+    // A query captured from the template's text (`{% set q %}…{% endset %}`, a statement block) carries its marks.
+    return queries ? queries.answer(unmarked(valueText(query)).text.trim()) : EMPTY;
+  };
+  env.addGlobal('run_query', runQuery);
+  // dbt's older form of it: `{% call statement('name', fetch_result=True) %} SQL {% endcall %}`, then
+  // `load_result('name')` (`table`, `data`); the block outputs nothing.
+  env.addGlobal('statement', (...args: unknown[]) => {
+    const a = callArgs(args, ['name', 'fetch_result', 'auto_begin']);
+    const body = typeof a.caller === 'function' ? valueText((a.caller as () => unknown)()) : '';
+    const result = runQuery(body);
+    inRendering().statements.set(String(a.name ?? 'main'), result);
+    return '';
+  });
+  env.addGlobal('load_result', (name: unknown) => {
+    const result = inRendering().statements.get(String(name));
+    return result === undefined
+      ? null
+      : { table: result, data: result.rows, response: { rows_affected: result.length } };
+  });
+  const data = templateData(
+    () => inRendering().scope.columns ?? (() => undefined),
+    (at) => (inRendering().failure = new UnplacedError(at)),
+    (query) => inRendering().scope.queries?.answer(query),
+  );
+  const adapter = adapterGlobal(data);
+  const dbt_utils = dbtUtilsGlobal(data);
+  env.addGlobal('adapter', adapter);
+  env.addGlobal('dbt_utils', dbt_utils);
 }
