@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assignFirstRowIds,
   encodeManifest,
   encodeManifestList,
   sameSchema,
@@ -18,7 +19,6 @@ import { partitionTypeOf } from './data-files.ts';
 import { writeLocation } from './files.ts';
 import { readLiveEntries, readManifestList, refSnapshot } from './manifests.ts';
 import { RemovedFiles, snapshotTotals } from './snapshot-summary.ts';
-import { assignRowIds } from './row-lineage.ts';
 
 /**
  * `append` adds files; `overwrite` replaces the whole table; `overwrite-partitions` replaces the partitions written;
@@ -186,10 +186,11 @@ export async function commitFiles(
 
   const listLocation = `${metaDir}/snap-${snapshotId}-${attempt}-${randomUUID()}.avro`;
   // A v3 table's rows get ids: the new manifests take the next ones (the writer checked no row moves).
-  const lineage = v3 ? assignRowIds(manifests, Number(md['next-row-id'] ?? 0)) : undefined;
+  const assigned = v3 ? assignFirstRowIds(manifests, Number(md['next-row-id'] ?? 0)) : undefined;
+  const lineage = assigned?.lineage;
   await writeLocation(
     listLocation,
-    encodeManifestList(lineage?.manifests ?? manifests, {
+    encodeManifestList(assigned?.list ?? manifests, {
       snapshotId,
       parentSnapshotId: parentId ?? null,
       sequenceNumber: seq,

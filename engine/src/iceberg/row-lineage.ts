@@ -1,4 +1,3 @@
-import type { ManifestFile } from '@ratatouille/iceberg';
 import { EngineError } from '../errors/engine-error.ts';
 
 /*
@@ -35,24 +34,3 @@ export const ROW_ID = { name: '_row_id', id: 2147483540 };
 export const LAST_UPDATED_SEQUENCE_NUMBER = { name: '_last_updated_sequence_number', id: 2147483539 };
 /** The row lineage columns a rewrite carries into its files. */
 export const ROW_LINEAGE_COLUMNS = [ROW_ID, LAST_UPDATED_SEQUENCE_NUMBER];
-
-/**
- * A v3 manifest list's row ids: each data manifest without a `first_row_id` (the ones this snapshot writes, or any
- * written before the table was upgraded) gets the next ids, as many as its added and existing rows, in list order.
- * Returns the manifests with their ids and the snapshot's `first-row-id` and `added-rows`.
- *
- * @example assignRowIds([newManifest, kept], 100) // newManifest.firstRowId 100; { firstRowId: 100, addedRows: 5 }
- */
-export function assignRowIds(
-  manifests: ManifestFile[],
-  nextRowId: number,
-): { manifests: ManifestFile[]; firstRowId: number; addedRows: number } {
-  let next = nextRowId;
-  const out = manifests.map((m) => {
-    if (m.content !== 0 || (m.firstRowId !== undefined && m.firstRowId !== null)) return m;
-    const firstRowId = next;
-    next += Number(m.addedRowsCount) + Number(m.existingRowsCount);
-    return { ...m, firstRowId };
-  });
-  return { manifests: out, firstRowId: nextRowId, addedRows: next - nextRowId };
-}
