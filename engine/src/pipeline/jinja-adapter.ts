@@ -24,6 +24,12 @@ export type Unplaced = (at: (offset: number) => Error) => Error;
 /** A name quoted as DuckDB's identifiers are. */
 export const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** Arguments as Jinja passed them, without nunjucks' trailing keyword-arguments object. */
+export function positionalArgs(args: unknown[]): unknown[] {
+  const last = args.at(-1) as { __keywords?: boolean } | undefined;
+  return last && typeof last === 'object' && last.__keywords ? args.slice(0, -1) : args;
+}
+
 /**
  * A call's arguments by name: positional ones in `names`' order, then nunjucks' trailing keyword object.
  *
@@ -32,9 +38,8 @@ export const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export function callArgs(args: unknown[], names: string[]): Record<string, unknown> {
   const last = args.at(-1) as { __keywords?: boolean } | undefined;
   const keywords = last && typeof last === 'object' && last.__keywords ? (last as Record<string, unknown>) : undefined;
-  const positional = keywords ? args.slice(0, -1) : args;
   const out: Record<string, unknown> = {};
-  positional.forEach((v, i) => {
+  positionalArgs(args).forEach((v, i) => {
     if (i < names.length) out[names[i]!] = v;
   });
   for (const [k, v] of Object.entries(keywords ?? {})) if (k !== '__keywords') out[k] = v;

@@ -2,7 +2,7 @@ import type nunjucks from 'nunjucks';
 import { TemplateError } from './template.ts';
 import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
-import { adapterGlobal, callArgs, templateData } from './jinja-adapter.ts';
+import { adapterGlobal, callArgs, positionalArgs, templateData } from './jinja-adapter.ts';
 import { dbtUtilsGlobal } from './jinja-dbt-utils.ts';
 import { EMPTY } from './jinja-queries.ts';
 import { MODULES } from './jinja-modules.ts';
@@ -40,12 +40,6 @@ export class MacroReturn extends Error {
   }
 }
 
-/** Arguments as Jinja passed them, without nunjucks' trailing keyword-arguments object. */
-function positional(args: unknown[]): unknown[] {
-  const last = args.at(-1) as { __keywords?: boolean } | undefined;
-  return last && typeof last === 'object' && last.__keywords ? args.slice(0, -1) : args;
-}
-
 /** What nunjucks has and its typings do not say: the globals object. */
 interface NunjucksGlobals {
   globals: Record<string, unknown>;
@@ -58,10 +52,10 @@ interface NunjucksGlobals {
  */
 export function addTemplateFunctions(env: nunjucks.Environment): void {
   const relation = (id: string) => new Relation(id);
-  env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
-  env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positional(a).map(String)))));
+  env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
+  env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
   env.addGlobal('var', (name: unknown, ...rest: unknown[]) =>
-    guarded((r) => r.scope.variable(String(name), positional(rest))),
+    guarded((r) => r.scope.variable(String(name), positionalArgs(rest))),
   );
   // The settings of config() are read from the call as written, when the project loads.
   env.addGlobal('config', () => '');
@@ -82,7 +76,7 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
     guarded(() => {
       const value = process.env[String(name)];
       if (value !== undefined) return value;
-      const fallback = positional(rest);
+      const fallback = positionalArgs(rest);
       if (fallback.length) return fallback[0];
       throw new UnplacedError(
         (offset) =>
