@@ -13,7 +13,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
   const engine = () => import('@ratatouille/engine');
   const project = async () => {
     const dir = path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir);
-    return (await engine()).loadProject(dir, dir, { settings: io.config.models });
+    return (await engine()).loadProject(dir, dir, { settings: io.config.models, dispatch: io.config.dispatch });
   };
   return {
     async classify(tables, reingest = []) {

@@ -10,6 +10,7 @@ export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/r
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject } from './pipeline/loader.ts';
+export { installPackages, type InstalledPackage } from './packages/install.ts';
 export { findRefs, splitHeader } from './pipeline/sql-file.ts';
 export { compileSql } from './pipeline/compile.ts';
 export { modelsCallingMacros, modelsUsingVars } from './pipeline/template-uses.ts';

@@ -44,6 +44,8 @@ export interface ProjectConfig {
    * `+materialized: incremental` under `silver:` (or `silver: { orders: { … } }`); the engine reads them.
    */
   models: Record<string, unknown>;
+  /** `dispatch` in rat.yaml (dbt_project.yml's): where `adapter.dispatch()` searches a namespace's macros. */
+  dispatch: unknown[];
 }
 
 /** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */

@@ -40,6 +40,23 @@ export interface EngineTarget {
 const hasLayers = (dir: string) => ['bronze', 'silver', 'gold'].some((l) => fs.existsSync(path.join(dir, l)));
 
 /**
+ * The pipelines folder: `--project`, else the current folder when it has bronze/silver/gold, else the project
+ * config's `pipelinesDir` (under `configured.root`), else the current folder.
+ */
+function pipelinesFolder(project: string | undefined, configured?: { root: string; pipelinesDir: string }): string {
+  if (project) return path.resolve(project);
+  const cwd = process.cwd();
+  return !hasLayers(cwd) && configured ? path.resolve(configured.root, configured.pipelinesDir) : cwd;
+}
+
+/** The pipelines folder of `rat deps` (see `pipelinesFolder`), read without resolving a branch or loading models. */
+export async function projectFolder(project?: string): Promise<string> {
+  if (project) return pipelinesFolder(project);
+  const io = await openGitSync({ fs, env: process.env }).catch(() => undefined);
+  return pipelinesFolder(undefined, io && { root: io.projectDir ?? io.dir, pipelinesDir: io.config.pipelinesDir });
+}
+
+/**
  * Where `rat run` / `rat test` act: `--branch`, else the data branch mapped to the checked-out git branch
  * (git-sync), else `main` outside a git repository; `--server`, else `RAT_SERVER`, else the project config's
  * catalog URL. Pipelines come from `--project`, the current folder when it has bronze/silver/gold, else the
@@ -62,7 +79,10 @@ export async function resolveEngineTarget(o: {
   let git: GitSyncIO | undefined;
   let codeDataBranch: string | undefined;
   let configured:
-    | (Pick<ProjectConfig, 'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models'> & {
+    | (Pick<
+        ProjectConfig,
+        'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models' | 'dispatch'
+      > & {
         root: string;
       })
     | undefined;
@@ -79,6 +99,7 @@ export async function resolveEngineTarget(o: {
       compactRuns: io.config.compactRuns,
       vars: io.config.vars,
       models: io.config.models,
+      dispatch: io.config.dispatch,
     };
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
@@ -113,12 +134,19 @@ export async function resolveEngineTarget(o: {
       /not found/.test(String((err as { data?: { reason?: string } }).data?.reason))
     ) {
       // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
-      const gitOut = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-      codeCommit = gitOut('rev-parse', 'HEAD');
+      // A repository without commits yet (`git init` then `rat run`) has a branch and no commit: '' for each missing.
+      const gitOut = (...args: string[]) => {
+        try {
+          return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        } catch {
+          return '';
+        }
+      };
+      codeCommit = gitOut('rev-parse', '-q', '--verify', 'HEAD') || undefined;
       if (!o.read) uncommitted = gitOut('status', '--porcelain').split('\n').filter(Boolean);
-      const codeBranch = gitOut('rev-parse', '--abbrev-ref', 'HEAD');
+      const codeBranch = gitOut('symbolic-ref', '--short', '-q', 'HEAD');
       if (!branch) {
-        if (codeBranch === 'HEAD') throw new Error('The checkout is detached: check out a branch or pass --branch.');
+        if (!codeBranch) throw new Error('The checkout is detached: check out a branch or pass --branch.');
         branch = dataBranchFor(codeBranch, defaultProjectConfig());
         why = `data branch of git branch ${codeBranch} (no rat.yaml: default mapping)`;
       }
@@ -130,8 +158,7 @@ export async function resolveEngineTarget(o: {
     }
   }
   const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
-  let dir = o.project ? path.resolve(o.project) : cwd;
-  if (!o.project && !hasLayers(dir) && configured) dir = path.resolve(configured.root, configured.pipelinesDir);
+  const dir = pipelinesFolder(o.project, configured);
   return {
     server,
     branch: branch ?? 'main',
@@ -139,7 +166,7 @@ export async function resolveEngineTarget(o: {
     uncommitted,
     git,
     codeDataBranch,
-    project: loadProject(dir, dir, { settings: configured?.models }),
+    project: loadProject(dir, dir, { settings: configured?.models, dispatch: configured?.dispatch }),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
     compactRuns: configured?.compactRuns,

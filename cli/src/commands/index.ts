@@ -17,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   'cherry-pick': () => import('./cherry-pick.ts'),
   compact: () => import('./compact.ts'),
   compile: () => import('./compile.ts'),
+  deps: () => import('./deps.ts'),
   diff: () => import('./diff.ts'),
   env: () => import('./env.ts'),
   gc: () => import('./gc.ts'),

@@ -64,12 +64,16 @@ OR max({{ field }}){{ '::DATE' if ignore_time_component else '' }} < now()::TIME
 export const DBT_UTILS_TESTS: MacroFile = { file: '<dbt_utils tests>', text: TESTS };
 
 /**
- * The `{% test %}` block a generic test's name stands for: `dbt_utils.x` is the built-in `dbt_utils__x`.
+ * The `{% test %}` block a generic test's name stands for: `dbt_utils.x` is the built-in `dbt_utils__x`, another
+ * package's `pkg.x` its block `test_x`.
  *
  * @example testMacroName('dbt_utils.accepted_range') // 'test_dbt_utils__accepted_range'
+ * @example testMacroName('dbt_expectations.expect_column_to_exist') // 'dbt_expectations.test_expect_column_to_exist'
  */
 export function testMacroName(test: string): string {
-  return `test_${test.replace(/^dbt_utils\./, 'dbt_utils__')}`;
+  if (test.startsWith('dbt_utils.')) return `test_${test.replace(/^dbt_utils\./, 'dbt_utils__')}`;
+  const dot = test.lastIndexOf('.');
+  return dot < 0 ? `test_${test}` : `${test.slice(0, dot)}.test_${test.slice(dot + 1)}`;
 }
 
 /**

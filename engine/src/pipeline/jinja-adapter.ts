@@ -83,11 +83,35 @@ export function templateData(
   };
 }
 
-/** dbt's `adapter` object: a relation's columns (dbt's `Column`s) and identifier quoting. */
-export function adapterGlobal(data: TemplateData) {
+/** Finds the macro `adapter.dispatch()` names (see `MacroNamespaces`). */
+export interface Dispatcher {
+  dispatch(name: string, namespace?: string): ((...args: unknown[]) => unknown) | undefined;
+  searched(name: string, namespace?: string): string[];
+}
+
+/**
+ * dbt's `adapter` object: a relation's columns (dbt's `Column`s), identifier quoting, and `dispatch(name,
+ * macro_namespace)`, the macro to call for DuckDB (an error at the calling line naming what it searched when none).
+ */
+export function adapterGlobal(data: TemplateData, macros: Dispatcher) {
   return {
     get_columns_in_relation: (relation: unknown) =>
       (data.columnsOf(relation, 'adapter.get_columns_in_relation') ?? []).map(column),
     quote: (name: unknown) => quoteName(String(name)),
+    dispatch: (...args: unknown[]) => {
+      const a = callArgs(args, ['macro_name', 'macro_namespace']);
+      const name = String(a.macro_name);
+      const namespace =
+        a.macro_namespace === undefined || a.macro_namespace === null ? undefined : String(a.macro_namespace);
+      const found = macros.dispatch(name, namespace);
+      if (found) return found;
+      throw data.unplaced(
+        (o) =>
+          new TemplateError(
+            `adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}) found no macro: searched ${macros.searched(name, namespace).join(', ')}`,
+            o,
+          ),
+      );
+    },
   };
 }

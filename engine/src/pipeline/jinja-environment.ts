@@ -5,8 +5,10 @@ import { installStringMethods } from './jinja-strings.ts';
 import { installPythonOperators } from './jinja-python-operators.ts';
 import { installCallableNamespaces } from './jinja-modules.ts';
 import { nunjucksSource } from './jinja-source.ts';
-import { addTemplateFunctions, BUILTINS, MacroReturn } from './jinja-functions.ts';
+import { addTemplateFunctions } from './jinja-functions.ts';
+import { addMacros, MacroNamespaces, type MacroSet } from './jinja-macros.ts';
 import { DBT_UTILS_HELPERS } from './jinja-dbt-utils.ts';
+import { CROSS_DB_MACROS } from './jinja-cross-db.ts';
 
 // Python's spellings, as dbt's templates are written: True/False/None, dict.items(), list.append(), str.upper() …
 nunjucks.installJinjaCompat();
@@ -20,6 +22,8 @@ export interface MacroFile {
   /** Relative to the project folder, as errors name it. */
   file: string;
   text: string;
+  /** The package it comes from (its macros are called as `package.macro()`); none for the project's own. */
+  package?: string;
 }
 
 /** A macro file the engine cannot use, said at its line. */
@@ -35,7 +39,7 @@ export const MODEL_PATH = '<model>';
  * A model's template compiled in the environment of `macros` (compiled once per text: each run renders its models
  * again).
  */
-export function compiledTemplate(macros: readonly MacroFile[], source: string): nunjucks.Template {
+export function compiledTemplate(macros: MacroSet, source: string): nunjucks.Template {
   const { env, compiled } = environmentOf(macros);
   let t = compiled.get(source);
   if (!t) {
@@ -58,9 +62,11 @@ export function errorPlace(err: unknown): { path: string; line: number; why: str
   const call = /Unable to call `(.+)`, which is undefined or falsey/.exec(why);
   if (call) {
     const name = call[1]!.replace(/\["([^"]+)"\]/g, '.$1');
-    why = /^(dbt_utils|adapter)\./.test(name)
-      ? `${name}() is not provided: of dbt_utils, rat gives ${DBT_UTILS_HELPERS.map((h) => `${h}()`).join(', ')}; of adapter, get_columns_in_relation() and quote(); write the macro you need in macros/`
-      : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log() and the macros of the project's macros/ folder (packages are not installed)`;
+    why = /^dbt\./.test(name)
+      ? `${name}() is not provided: of dbt's cross-database macros, rat gives ${CROSS_DB_MACROS.join(', ')}; write the macro you need in macros/`
+      : /^(dbt_utils|adapter)\./.test(name)
+        ? `${name}() is not provided: of dbt_utils, rat gives ${DBT_UTILS_HELPERS.map((h) => `${h}()`).join(', ')}; of adapter, get_columns_in_relation(), quote() and dispatch(); write the macro you need in macros/`
+        : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log(), the macros of the project's macros/ folder, and as package.macro() those of the packages rat deps installed`;
   } else why = why.replace(/^(Template render error|Error):\s*/, '').replace(/^parse\w*:\s*/, '');
   return { path, line: Math.max(line, 1), why };
 }
@@ -76,11 +82,13 @@ class MacroLoader extends nunjucks.Loader {
   }
 }
 
-/** What nunjucks has and its typings do not say: the globals object, and a template's top-level names. */
+/** What nunjucks has and its typings do not say: the globals object. */
 interface NunjucksInternals {
   globals: Record<string, unknown>;
-  getExported(ctx: object, frame: null, cb: (err: unknown, names: Record<string, unknown>) => void): void;
 }
+
+/** The namespaces of functions rat builds in, which `adapter.dispatch()` searches as packages. */
+const BUILT_IN_NAMESPACES = ['dbt', 'dbt_utils'];
 
 interface MacroEnvironment {
   env: nunjucks.Environment;
@@ -108,49 +116,15 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
     }
   }
   const env = new nunjucks.Environment(new MacroLoader(sources), { autoescape: false, dev: true });
-  addTemplateFunctions(env);
-  addMacros(env, macros, sources);
+  const globals = (env as unknown as NunjucksInternals).globals;
+  const namespaces = new MacroNamespaces((macros as MacroSet).dispatch ?? new Map(), (ns) =>
+    BUILT_IN_NAMESPACES.includes(ns) ? (globals[ns] as Record<string, unknown>) : undefined,
+  );
+  addTemplateFunctions(env, namespaces);
+  addMacros(env, macros, sources, namespaces, (file, line, why) => new MacroFileError(file, line, why), errorPlace);
   const made = { env, compiled: new Map<string, nunjucks.Template>() };
   environments.set(macros, made);
   return made;
-}
-
-/**
- * Each macro of `macros` as a function of every template (dbt calls macros by name, from any file), its `return()`
- * its value. Two macros of one name, or one named as a template function, is a {@link MacroFileError}.
- */
-function addMacros(env: nunjucks.Environment, macros: readonly MacroFile[], sources: Map<string, string>): void {
-  const owner = new Map<string, string>();
-  for (const m of macros) {
-    let exported: Record<string, unknown> = {};
-    try {
-      const t = new nunjucks.Template(sources.get(m.file)!, env, m.file, true);
-      (t as unknown as NunjucksInternals).getExported({}, null, (err, names) => {
-        if (err) throw err;
-        exported = names;
-      });
-    } catch (err) {
-      const at = errorPlace(err);
-      throw new MacroFileError(m.file, at.line, at.why);
-    }
-    for (const [name, macro] of Object.entries(exported)) {
-      if (typeof macro !== 'function') continue;
-      const line = lineOfOffset(m.text, Math.max(0, m.text.search(new RegExp(`macro\\s+${name}\\b`))));
-      if (BUILTINS.includes(name))
-        throw new MacroFileError(m.file, line, `macro ${name} would replace dbt's ${name}()`);
-      const first = owner.get(name);
-      if (first) throw new MacroFileError(m.file, line, `macro ${name} is also defined in ${first}`);
-      owner.set(name, m.file);
-      env.addGlobal(name, (...args: unknown[]) => {
-        try {
-          return (macro as (...a: unknown[]) => unknown)(...args);
-        } catch (err) {
-          if (err instanceof MacroReturn) return err.value;
-          throw err;
-        }
-      });
-    }
-  }
 }
 
 const lineOfOffset = (text: string, offset: number) => text.slice(0, offset).split('\n').length;

@@ -2,7 +2,8 @@ import type nunjucks from 'nunjucks';
 import { TemplateError } from './template.ts';
 import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
-import { adapterGlobal, callArgs, positionalArgs, templateData } from './jinja-adapter.ts';
+import { adapterGlobal, callArgs, positionalArgs, templateData, type Dispatcher } from './jinja-adapter.ts';
+import { dbtGlobal, exceptionsGlobal } from './jinja-cross-db.ts';
 import { dbtUtilsGlobal } from './jinja-dbt-utils.ts';
 import { EMPTY } from './jinja-queries.ts';
 import { MODULES } from './jinja-modules.ts';
@@ -27,6 +28,8 @@ export const BUILTINS = [
   'statement',
   'load_result',
   'modules',
+  'dbt',
+  'exceptions',
   TEXT_FN,
 ];
 
@@ -47,10 +50,11 @@ interface NunjucksGlobals {
 
 /**
  * dbt's template functions, each answering for the rendering under way: `ref`, `source`, `var`, `config`,
- * `is_incremental`, `return`, `modules`, `log`, `env_var`, `target`, `this`, those that read data (see
- * {@link addDataFunctions}), and the one each expression's value goes through.
+ * `is_incremental`, `return`, `modules`, `log`, `env_var`, `target`, `this`, `dbt`'s cross-database macros,
+ * `exceptions`, those that read data (see {@link addDataFunctions}; `adapter.dispatch()` finds `macros`), and the
+ * one each expression's value goes through.
  */
-export function addTemplateFunctions(env: nunjucks.Environment): void {
+export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatcher): void {
   const relation = (id: string) => new Relation(id);
   env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
   env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
@@ -63,14 +67,20 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
   });
-  addDataFunctions(env);
+  addDataFunctions(env, macros);
   // dbt's `modules`: datetime and re.
   env.addGlobal('modules', MODULES);
   // dbt's log(msg, info=False): kept for the run to show with the step (info or not), output nothing.
-  env.addGlobal('log', (message: unknown) => {
+  const log = (message: unknown) => {
     inRendering().logs.push(valueText(message));
     return '';
-  });
+  };
+  env.addGlobal('log', log);
+  env.addGlobal('dbt', dbtGlobal());
+  env.addGlobal(
+    'exceptions',
+    exceptionsGlobal((at) => (inRendering().failure = new UnplacedError(at)), log),
+  );
   // dbt's env_var(): the variable of the rat process, else the default given, else an error at the calling line.
   env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) =>
     guarded(() => {
@@ -118,7 +128,7 @@ export function addTemplateFunctions(env: nunjucks.Environment): void {
  * dbt's functions that read the branch's data in a run: `execute`, `run_query`, `statement` / `load_result`, and the
  * `adapter` and `dbt_utils` objects (a relation's columns, helpers built on them and on queries).
  */
-function addDataFunctions(env: nunjucks.Environment): void {
+function addDataFunctions(env: nunjucks.Environment, macros: Dispatcher): void {
   // dbt's `execute`: true when queries run (a run), false while the project loads (dbt's parse phase).
   Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'execute', {
     enumerable: true,
@@ -151,7 +161,7 @@ function addDataFunctions(env: nunjucks.Environment): void {
     (at) => (inRendering().failure = new UnplacedError(at)),
     (query) => inRendering().scope.queries?.answer(query),
   );
-  const adapter = adapterGlobal(data);
+  const adapter = adapterGlobal(data, macros);
   const dbt_utils = dbtUtilsGlobal(data);
   env.addGlobal('adapter', adapter);
   env.addGlobal('dbt_utils', dbt_utils);

@@ -208,13 +208,18 @@ function renderedReads(sql: string, id: string, macros: readonly MacroFile[], fi
  * Loads a pipelines folder: `bronze/*.yml` sources, `silver/*.sql` and `gold/*.sql` models (plus `.sql` in bronze
  * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models;
  * beside the layers, dbt's `macros/` (see `loadMacros`), `seeds/` (see `loadSeeds`) and `snapshots/`.
- * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own.
+ * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own;
+ * `dispatch` is rat.yaml's `dispatch:`.
  *
  * @example const project = loadProject('examples/shop')
  */
-export function loadProject(dir: string, pipelinesDir = dir, o: { settings?: unknown } = {}): Project {
+export function loadProject(
+  dir: string,
+  pipelinesDir = dir,
+  o: { settings?: unknown; dispatch?: unknown } = {},
+): Project {
   const settings = projectSettings(o.settings);
-  const macros = loadMacros(dir, pipelinesDir);
+  const macros = loadMacros(dir, pipelinesDir, o.dispatch);
   const genericTests = genericTestNames(macros);
   // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
   const layers = LAYERS.flatMap((layer) => {

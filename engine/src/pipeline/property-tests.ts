@@ -77,8 +77,9 @@ function parseTest(
   }
   if (!(TEST_KINDS as readonly string[]).includes(kind)) {
     const known = [...(ctx.genericTests ?? [])];
-    const utils = known.filter((n) => n.startsWith('dbt_utils.'));
-    const projects = known.filter((n) => !n.startsWith('dbt_utils.'));
+    // A package's test (dbt_utils' built in, or an installed package's) is listed with its package's name.
+    const utils = known.filter((n) => n.includes('.'));
+    const projects = known.filter((n) => !n.includes('.'));
     const own =
       (utils.length ? `, ${utils.join(', ')}` : '') +
       (projects.length ? `, or the project's: ${projects.join(', ')}` : '');

@@ -23,6 +23,7 @@ export function defaultProjectConfig(overrides: Partial<ProjectConfig> = {}): Pr
     onExisting: 'fail',
     vars: {},
     models: {},
+    dispatch: [],
     ...overrides,
   };
 }

@@ -16,6 +16,7 @@ const FIELDS = [
   'runs',
   'vars',
   'models',
+  'dispatch',
 ];
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -106,6 +107,13 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         if (!isObject(value))
           fail('"models" must be a mapping of layers to settings (+materialized: table, …)', 'models');
         cfg.models = { ...(value as Json) };
+        break;
+      case 'dispatch':
+        // The engine reads each entry (dbt's macro_namespace and search_order) when it loads the macros.
+        if (value === null) break;
+        if (!Array.isArray(value))
+          fail('"dispatch" must be a list of { macro_namespace, search_order } (dbt\'s dispatch:)', 'dispatch');
+        cfg.dispatch = [...(value as unknown[])];
         break;
       case 'archivePrefix':
         cfg.archivePrefix = str(value, 'archivePrefix');

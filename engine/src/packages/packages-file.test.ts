@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { lockText, packagesHash, parsePackages } from './packages-file.ts';
+import yaml from 'js-yaml';
+
+describe("engine: dbt's package file", () => {
+  it('reads local and git packages, and takes dbt_utils as built in', () => {
+    const doc = {
+      packages: [
+        { local: '../shared_macros' },
+        { git: 'https://github.com/acme/dbt-dates.git', revision: 'v1.2.0', subdirectory: 'pkg' },
+        { git: '/srv/git/helpers' },
+        { package: 'dbt-labs/dbt_utils', version: ['>=1.0.0', '<2.0.0'] },
+        { git: 'https://github.com/dbt-labs/dbt-utils.git', revision: '1.3.0' },
+      ],
+    };
+    assert.deepEqual(parsePackages(doc, 'packages.yml'), [
+      { kind: 'local', path: '../shared_macros' },
+      { kind: 'git', url: 'https://github.com/acme/dbt-dates.git', revision: 'v1.2.0', subdirectory: 'pkg' },
+      { kind: 'git', url: '/srv/git/helpers', revision: undefined, subdirectory: undefined },
+      { kind: 'built-in', name: 'dbt_utils' },
+      { kind: 'built-in', name: 'dbt_utils' },
+    ]);
+    assert.deepEqual(parsePackages(null, 'packages.yml'), []);
+  });
+
+  it('refuses what it cannot install, saying what to write instead', () => {
+    const bad: [unknown, RegExp][] = [
+      [
+        { packages: [{ package: 'calogica/dbt_date', version: '0.10.0' }] },
+        /dbt's hub, which rat does not reach: list its repository instead \(git:/,
+      ],
+      [
+        { packages: [{ git: 'x', branch: 'main' }] },
+        /packages\[0\]: unknown key branch \(beside git: revision, subdirectory/,
+      ],
+      [
+        { packages: [{ tarball: 'https://x/y.tgz' }] },
+        /packages\[0\] must name a package with local:, git: or package:/,
+      ],
+      [{ packages: 'dbt_utils' }, /packages: must be a list/],
+      [{ projects: [{ name: 'core' }] }, /projects: \(dbt Mesh's references to other projects\) is not supported/],
+      [['x'], /must be a mapping with a packages: list/],
+    ];
+    for (const [doc, why] of bad) assert.throws(() => parsePackages(doc, 'packages.yml'), why);
+  });
+
+  it("writes dbt's lock: each git package by name, URL and commit, and the package file's SHA-1", () => {
+    const hash = packagesHash('packages:\n  - git: /srv/git/helpers\n');
+    assert.match(hash, /^[0-9a-f]{40}$/);
+    const text = lockText([{ name: 'helpers', url: '/srv/git/helpers', revision: 'a'.repeat(40) }], hash);
+    assert.deepEqual(yaml.load(text), {
+      packages: [{ name: 'helpers', git: '/srv/git/helpers', revision: 'a'.repeat(40) }],
+      sha1_hash: hash,
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { PipelineError } from '../pipeline/model.ts';
+
+/*
+ * dbt's package list (`packages.yml`, or `dependencies.yml` since dbt 1.6) and its lock (`package-lock.yml`), beside
+ * the project's layers. Packages give macros and generic tests; `rat deps` installs the git ones into
+ * `dbt_packages/` and pins each to the commit it found, as `dbt deps` does.
+ */
+
+/** A package the project lists. */
+export type PackageSpec =
+  /** A folder holding a dbt project, read where it is (relative to the project folder). */
+  | { kind: 'local'; path: string }
+  /** A git repository (an URL or a local path) at a branch, tag or commit, its project maybe in a sub-folder. */
+  | { kind: 'git'; url: string; revision?: string; subdirectory?: string }
+  /** dbt_utils, whose common helpers and tests rat builds in: nothing to install. */
+  | { kind: 'built-in'; name: 'dbt_utils' };
+
+/** A git package as `rat deps` pinned it. */
+export interface LockedPackage {
+  name: string;
+  url: string;
+  /** The commit. */
+  revision: string;
+  subdirectory?: string;
+}
+
+export const PACKAGES_FILES = ['packages.yml', 'dependencies.yml'];
+export const LOCK_FILE = 'package-lock.yml';
+/** dbt's `packages-install-path` default. */
+export const INSTALL_FOLDER = 'dbt_packages';
+
+type Raw = Record<string, unknown>;
+const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const fail = (file: string, why: string): never => {
+  throw new PipelineError('PIPELINE_INVALID', `${file}: ${why}`, { file, line: 0 });
+};
+
+/** A git URL that names dbt-labs' dbt_utils repository (served by the built-in helpers). */
+const DBT_UTILS_REPO = /(^|[/:])dbt-labs\/dbt[-_]utils(\.git)?\/?$/i;
+
+/**
+ * The packages a package file lists. Hub packages other than dbt_utils are refused: rat does not reach dbt's
+ * package registry, and a git entry names the same code.
+ *
+ * @example parsePackages({ packages: [{ local: '../shared' }] }, 'packages.yml') // [{ kind: 'local', path: '../shared' }]
+ */
+export function parsePackages(doc: unknown, file: string): PackageSpec[] {
+  if (doc === null || doc === undefined) return [];
+  if (!isRaw(doc)) return fail(file, 'must be a mapping with a packages: list');
+  const extra = Object.keys(doc).filter((k) => k !== 'packages');
+  if (extra.includes('projects')) fail(file, "projects: (dbt Mesh's references to other projects) is not supported");
+  if (extra.length) fail(file, `unknown key ${extra[0]} (a package file holds packages:)`);
+  const list = doc.packages ?? [];
+  if (!Array.isArray(list)) return fail(file, 'packages: must be a list');
+  return list.map((entry, i): PackageSpec => {
+    const at = `packages[${i}]`;
+    if (!isRaw(entry)) return fail(file, `${at} must be a mapping (local:, git: or package:)`);
+    const text = (key: string) => {
+      const v = entry[key];
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' && typeof v !== 'number') return fail(file, `${at}.${key} must be a string`);
+      return String(v);
+    };
+    const allowed = (keys: string[]) => {
+      const other = Object.keys(entry).find((k) => !keys.includes(k));
+      if (other) fail(file, `${at}: unknown key ${other} (beside ${keys[0]}: ${keys.slice(1).join(', ')})`);
+    };
+    if (entry.local !== undefined) {
+      allowed(['local']);
+      return { kind: 'local', path: text('local')! };
+    }
+    if (entry.git !== undefined) {
+      allowed(['git', 'revision', 'subdirectory', 'warn-unpinned']);
+      const url = text('git')!;
+      if (DBT_UTILS_REPO.test(url) && !entry.subdirectory) return { kind: 'built-in', name: 'dbt_utils' };
+      return { kind: 'git', url, revision: text('revision'), subdirectory: text('subdirectory') };
+    }
+    if (entry.package !== undefined) {
+      allowed(['package', 'version', 'install-prerelease']);
+      const name = text('package')!;
+      if (/^dbt-labs\/dbt_utils$/i.test(name)) return { kind: 'built-in', name: 'dbt_utils' };
+      return fail(
+        file,
+        `${at}: ${name} is a package of dbt's hub, which rat does not reach: list its repository instead (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
+      );
+    }
+    return fail(file, `${at} must name a package with local:, git: or package:`);
+  });
+}
+
+/** The package file in `folder` and its text, if there is one. */
+export function packagesFileIn(folder: string): { file: string; text: string } | undefined {
+  for (const name of PACKAGES_FILES) {
+    const full = path.join(folder, name);
+    if (existsSync(full)) return { file: name, text: readFileSync(full, 'utf8') };
+  }
+  return undefined;
+}
+
+/** The packages listed in `folder`'s package file; none without one. */
+export function readPackages(folder: string, shownAs = ''): { specs: PackageSpec[]; hash?: string } {
+  const found = packagesFileIn(folder);
+  if (!found) return { specs: [] };
+  const file = shownAs ? `${shownAs}/${found.file}` : found.file;
+  let doc: unknown;
+  try {
+    doc = yaml.load(found.text);
+  } catch (err) {
+    return fail(file, `is not YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return { specs: parsePackages(doc, file), hash: packagesHash(found.text) };
+}
+
+/** What the lock records of the package file it was made from: its text's SHA-1, as dbt's `sha1_hash`. */
+export const packagesHash = (text: string) => createHash('sha1').update(text).digest('hex');
+
+/** The lock `rat deps` wrote in `folder`, if any. */
+export function readLock(folder: string): { packages: LockedPackage[]; hash: string } | undefined {
+  const full = path.join(folder, LOCK_FILE);
+  if (!existsSync(full)) return undefined;
+  const doc = yaml.load(readFileSync(full, 'utf8'));
+  if (!isRaw(doc) || !Array.isArray(doc.packages)) return fail(LOCK_FILE, 'must hold packages: (run rat deps)');
+  const packages = doc.packages.map((p, i): LockedPackage => {
+    if (!isRaw(p) || typeof p.name !== 'string' || typeof p.git !== 'string' || typeof p.revision !== 'string') {
+      return fail(LOCK_FILE, `packages[${i}] must have name, git and revision (run rat deps)`);
+    }
+    return {
+      name: p.name,
+      url: p.git,
+      revision: p.revision,
+      ...(typeof p.subdirectory === 'string' ? { subdirectory: p.subdirectory } : {}),
+    };
+  });
+  return { packages, hash: String(doc.sha1_hash ?? '') };
+}
+
+/** The lock's text: each git package by name, URL and commit, and the package file it was made from. */
+export function lockText(packages: readonly LockedPackage[], hash: string): string {
+  const doc = {
+    packages: packages.map((p) => ({
+      name: p.name,
+      git: p.url,
+      revision: p.revision,
+      ...(p.subdirectory ? { subdirectory: p.subdirectory } : {}),
+    })),
+    sha1_hash: hash,
+  };
+  return yaml.dump(doc, { lineWidth: 200 });
+}
