@@ -34,6 +34,11 @@ const DATES_V1 = [
   '{% test at_most(model, column_name, value) %}',
   'SELECT * FROM {{ model }} WHERE {{ column_name }} > {{ value }}',
   '{% endtest %}',
+  // A test that reads the tested table's columns, as dbt_expectations' do: Jinja's map filter, a loop's if filter.
+  '{% test has_columns(model, column_list) %}',
+  "{%- set have = adapter.get_columns_in_relation(model) | map(attribute='name') | map('lower') | list -%}",
+  "SELECT NULL AS missing WHERE false{% for c in column_list if c | lower not in have %} UNION ALL SELECT '{{ c }}'{% endfor %}",
+  '{% endtest %}',
   '',
 ].join('\n');
 
@@ -67,8 +72,10 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     // helpers: a repository on this machine, which the dates package lists.
     const helpers = path.join(scratch, 'helpers');
     writeFiles(helpers, {
-      'dbt_project.yml': 'name: helpers\nversion: 1.0.0\n',
-      'macros/rounded.sql': '{% macro rounded(c) %}round({{ c }}, 1){% endmacro %}\n',
+      // A package's vars: are what its macros read when the project sets none.
+      'dbt_project.yml': "name: helpers\nversion: 1.0.0\nvars:\n  'helpers:digits': 1\n",
+      // Written as packages write calls, with a trailing comma.
+      'macros/rounded.sql': "{% macro rounded(c) %}round({{ c }}, {{ var('helpers:digits',) }}){% endmacro %}\n",
     });
     git(helpers, 'init', '-q', '-b', 'main');
     git(helpers, 'add', '.');
@@ -111,7 +118,19 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     );
     p.write(
       'silver/schema.yml',
-      'models:\n  - name: daily\n    columns:\n      - name: total\n        tests:\n          - dates.at_most:\n              value: 10\n',
+      [
+        'models:',
+        '  - name: daily',
+        '    tests:',
+        '      - dates.has_columns:',
+        '          column_list: [Day, total]',
+        '    columns:',
+        '      - name: total',
+        '        tests:',
+        '          - dates.at_most:',
+        '              value: 10',
+        '',
+      ].join('\n'),
     );
     packagesYml('v1');
   });

@@ -6,6 +6,8 @@ import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { PipelineError } from '../pipeline/model.ts';
 import {
+  hubPackageName,
+  hubRefused,
   INSTALL_FOLDER,
   LOCK_FILE,
   lockText,
@@ -42,7 +44,7 @@ const fail = (file: string, why: string): never => {
  * @example await installPackages('examples/cafe') // [{ name: 'dbt_date', kind: 'git', from: 'https://…', revision: '…' }]
  */
 export async function installPackages(folder: string, o: { upgrade?: boolean } = {}): Promise<InstalledPackage[]> {
-  const { specs, hash = '' } = readPackages(folder);
+  const { specs, hash = '', file } = readPackages(folder);
   const lock = readLock(folder);
   const pinned = !o.upgrade && lock?.hash === hash ? lock.packages : [];
   const report: InstalledPackage[] = [];
@@ -51,6 +53,7 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
       const p = readPackageProject(path.resolve(folder, s.path), s.path);
       report.push({ name: p.name, kind: 'local', from: s.path });
     } else if (s.kind === 'built-in') report.push({ name: s.name, kind: 'built-in', from: 'rat' });
+    else if (s.kind === 'hub') hubRefused(file, s.package);
   }
   const installRoot = path.join(folder, INSTALL_FOLDER);
   await mkdir(installRoot, { recursive: true });
@@ -60,6 +63,8 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
   const locked: LockedPackage[] = [];
   const queue: GitSpec[] = specs.filter((s): s is GitSpec => s.kind === 'git');
   const done = new Set<string>();
+  /** Hub packages the git packages list, each to be one of those installed (by its name). */
+  const wanted: { hub: string; by: string }[] = [];
   while (queue.length) {
     const spec = queue.shift()!;
     const key = `${spec.url}#${spec.subdirectory ?? ''}`;
@@ -74,8 +79,17 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
     const shown = `${INSTALL_FOLDER}/${got.name}`;
     for (const dep of readPackages(path.join(installRoot, got.name), shown).specs) {
       if (dep.kind === 'git') queue.push(dep);
+      else if (dep.kind === 'hub') wanted.push({ hub: dep.package, by: shown });
       else if (dep.kind === 'local')
         fail(shown, `lists a local package (${dep.path}): list it in the project's own package file`);
+    }
+  }
+  for (const w of wanted) {
+    if (!locked.some((p) => p.name === hubPackageName(w.hub))) {
+      fail(
+        w.by,
+        `needs ${w.hub} from dbt's hub, which rat does not reach: list its repository in the project's package file (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
+      );
     }
   }
   // Folders of packages no longer listed go, as dbt deps leaves only what it installed.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { PipelineError } from '../pipeline/model.ts';
 import { filesUnder } from '../pipeline/project-files.ts';
-import { INSTALL_FOLDER, LOCK_FILE, readLock, readPackages } from './packages-file.ts';
+import { hubRefused, INSTALL_FOLDER, LOCK_FILE, readLock, readPackages } from './packages-file.ts';
 import { readPackageProject, type PackageProject } from './package-project.ts';
 
 const fail = (file: string, why: string): never => {
@@ -18,9 +18,10 @@ const fail = (file: string, why: string): never => {
  * @example installedPackages('examples/cafe') // [{ name: 'dbt_date', root: '…/dbt_packages/dbt_date', … }]
  */
 export function installedPackages(folder: string): PackageProject[] {
-  const { specs, hash } = readPackages(folder);
+  const { specs, hash, file } = readPackages(folder);
   const found: PackageProject[] = [];
   for (const s of specs) {
+    if (s.kind === 'hub') hubRefused(file, s.package);
     if (s.kind !== 'local') continue;
     found.push(readPackageProject(path.resolve(folder, s.path), s.path));
   }

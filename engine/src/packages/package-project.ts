@@ -11,6 +11,8 @@ export interface PackageProject {
   root: string;
   /** Its macro folders (dbt's `macro-paths`), relative to `root`. */
   macroPaths: string[];
+  /** Its `vars:`, the values its macros read when the project gives none (`dbt_date:time_zone`). */
+  vars: Record<string, unknown>;
 }
 
 /** Names rat's templates already give: a package of one of these names would hide them. */
@@ -57,5 +59,7 @@ export function readPackageProject(root: string, shownAs: string): PackageProjec
       `the package has models (${models[0]!.rel}${models.length > 1 ? `, and ${models.length - 1} more` : ''}): rat builds the project's own models, and takes macros and tests from packages`,
     );
   }
-  return { name, root, macroPaths: paths('macro-paths', 'macros') };
+  const vars = raw.vars ?? {};
+  if (typeof vars !== 'object' || Array.isArray(vars)) return fail('vars: must be a mapping');
+  return { name, root, macroPaths: paths('macro-paths', 'macros'), vars: vars as Record<string, unknown> };
 }

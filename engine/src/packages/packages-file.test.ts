@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lockText, packagesHash, parsePackages } from './packages-file.ts';
+import { hubPackageName, hubRefused, lockText, packagesHash, parsePackages } from './packages-file.ts';
 import yaml from 'js-yaml';
 
 describe("engine: dbt's package file", () => {
@@ -21,14 +21,19 @@ describe("engine: dbt's package file", () => {
       { kind: 'built-in', name: 'dbt_utils' },
     ]);
     assert.deepEqual(parsePackages(null, 'packages.yml'), []);
+    // A hub package is kept as such: the project's own is refused, one a git package lists is taken by its name.
+    assert.deepEqual(parsePackages({ packages: [{ package: 'calogica/dbt_date', version: '0.10.0' }] }, 'p'), [
+      { kind: 'hub', package: 'calogica/dbt_date' },
+    ]);
+    assert.equal(hubPackageName('calogica/dbt_date'), 'dbt_date');
+    assert.throws(
+      () => hubRefused('packages.yml', 'calogica/dbt_date'),
+      /packages\.yml: calogica\/dbt_date is a package of dbt's hub, which rat does not reach: list its repository instead \(git:/,
+    );
   });
 
   it('refuses what it cannot install, saying what to write instead', () => {
     const bad: [unknown, RegExp][] = [
-      [
-        { packages: [{ package: 'calogica/dbt_date', version: '0.10.0' }] },
-        /dbt's hub, which rat does not reach: list its repository instead \(git:/,
-      ],
       [
         { packages: [{ git: 'x', branch: 'main' }] },
         /packages\[0\]: unknown key branch \(beside git: revision, subdirectory/,

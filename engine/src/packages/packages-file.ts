@@ -17,7 +17,9 @@ export type PackageSpec =
   /** A git repository (an URL or a local path) at a branch, tag or commit, its project maybe in a sub-folder. */
   | { kind: 'git'; url: string; revision?: string; subdirectory?: string }
   /** dbt_utils, whose common helpers and tests rat builds in: nothing to install. */
-  | { kind: 'built-in'; name: 'dbt_utils' };
+  | { kind: 'built-in'; name: 'dbt_utils' }
+  /** A package of dbt's hub (`calogica/dbt_date`), which rat does not reach (see `hubRefused`). */
+  | { kind: 'hub'; package: string };
 
 /** A git package as `rat deps` pinned it. */
 export interface LockedPackage {
@@ -44,8 +46,7 @@ const fail = (file: string, why: string): never => {
 const DBT_UTILS_REPO = /(^|[/:])dbt-labs\/dbt[-_]utils(\.git)?\/?$/i;
 
 /**
- * The packages a package file lists. Hub packages other than dbt_utils are refused: rat does not reach dbt's
- * package registry, and a git entry names the same code.
+ * The packages a package file lists (hub packages other than dbt_utils as such: see `hubRefused`).
  *
  * @example parsePackages({ packages: [{ local: '../shared' }] }, 'packages.yml') // [{ kind: 'local', path: '../shared' }]
  */
@@ -84,13 +85,24 @@ export function parsePackages(doc: unknown, file: string): PackageSpec[] {
       allowed(['package', 'version', 'install-prerelease']);
       const name = text('package')!;
       if (/^dbt-labs\/dbt_utils$/i.test(name)) return { kind: 'built-in', name: 'dbt_utils' };
-      return fail(
-        file,
-        `${at}: ${name} is a package of dbt's hub, which rat does not reach: list its repository instead (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
-      );
+      return { kind: 'hub', package: name };
     }
     return fail(file, `${at} must name a package with local:, git: or package:`);
   });
+}
+
+/** The package a hub name stands for once installed: `calogica/dbt_date` is `dbt_date`. */
+export const hubPackageName = (hub: string) => hub.split('/').at(-1)!;
+
+/**
+ * Refuses a hub package the project lists: rat does not reach dbt's registry, and a git entry names the same code.
+ * (A hub package that a git package lists is taken from the git package of its name the project lists.)
+ */
+export function hubRefused(file: string, hub: string): never {
+  return fail(
+    file,
+    `${hub} is a package of dbt's hub, which rat does not reach: list its repository instead (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
+  );
 }
 
 /** The package file in `folder` and its text, if there is one. */
@@ -103,9 +115,9 @@ export function packagesFileIn(folder: string): { file: string; text: string } |
 }
 
 /** The packages listed in `folder`'s package file; none without one. */
-export function readPackages(folder: string, shownAs = ''): { specs: PackageSpec[]; hash?: string } {
+export function readPackages(folder: string, shownAs = ''): { specs: PackageSpec[]; hash?: string; file: string } {
   const found = packagesFileIn(folder);
-  if (!found) return { specs: [] };
+  if (!found) return { specs: [], file: PACKAGES_FILES[0]! };
   const file = shownAs ? `${shownAs}/${found.file}` : found.file;
   let doc: unknown;
   try {
@@ -113,7 +125,7 @@ export function readPackages(folder: string, shownAs = ''): { specs: PackageSpec
   } catch (err) {
     return fail(file, `is not YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  return { specs: parsePackages(doc, file), hash: packagesHash(found.text) };
+  return { specs: parsePackages(doc, file), hash: packagesHash(found.text), file };
 }
 
 /** What the lock records of the package file it was made from: its text's SHA-1, as dbt's `sha1_hash`. */

@@ -1,3 +1,4 @@
+import type { MacroSet } from './jinja-macros.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { RelationColumn } from './jinja-adapter.ts';
 import type { QueryCache } from './jinja-queries.ts';
@@ -127,6 +128,9 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       },
       variable(name, fallback) {
         if (Object.hasOwn(vars, name)) return vars[name];
+        // A package's own vars: (dbt_project.yml's) win over the call's default, as in dbt.
+        const packageVars = (ctx.macros as MacroSet | undefined)?.vars;
+        if (packageVars && Object.hasOwn(packageVars, name)) return packageVars[name];
         if (fallback.length) return fallback[0];
         throw new UnplacedError((offset) => new UndefinedVarError(name, offset));
       },
@@ -166,7 +170,9 @@ export function templateReads(
             found.push(id);
             return id;
           },
-          variable(_name, fallback) {
+          variable(name, fallback) {
+            const packageVars = (macros as MacroSet | undefined)?.vars;
+            if (packageVars && Object.hasOwn(packageVars, name)) return packageVars[name];
             if (fallback.length) return fallback[0];
             guessed = true;
             return '';

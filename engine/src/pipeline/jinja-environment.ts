@@ -4,6 +4,8 @@ import { templatePieces, TemplateError } from './template.ts';
 import { installStringMethods } from './jinja-strings.ts';
 import { installPythonOperators } from './jinja-python-operators.ts';
 import { installCallableNamespaces } from './jinja-modules.ts';
+import { installJinjaSyntax } from './jinja-python-syntax.ts';
+import { addJinjaFilters } from './jinja-filters.ts';
 import { nunjucksSource } from './jinja-source.ts';
 import { addTemplateFunctions } from './jinja-functions.ts';
 import { addMacros, MacroNamespaces, type MacroSet } from './jinja-macros.ts';
@@ -16,6 +18,8 @@ installStringMethods();
 // An empty list is false in Jinja, as in Python; dates add and subtract.
 installPythonOperators();
 installCallableNamespaces();
+// Trailing commas in calls, and `{% for x in xs if cond %}`.
+installJinjaSyntax();
 
 /** A file of the project's `macros/` folder: dbt's macros, callable by name from every model's SQL. */
 export interface MacroFile {
@@ -121,6 +125,7 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
     BUILT_IN_NAMESPACES.includes(ns) ? (globals[ns] as Record<string, unknown>) : undefined,
   );
   addTemplateFunctions(env, namespaces);
+  addJinjaFilters(env);
   addMacros(env, macros, sources, namespaces, (file, line, why) => new MacroFileError(file, line, why), errorPlace);
   const made = { env, compiled: new Map<string, nunjucks.Template>() };
   environments.set(macros, made);

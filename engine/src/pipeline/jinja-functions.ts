@@ -76,7 +76,10 @@ export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatch
     return '';
   };
   env.addGlobal('log', log);
-  env.addGlobal('dbt', dbtGlobal());
+  const crossDb = dbtGlobal();
+  env.addGlobal('dbt', crossDb);
+  // dbt's own macros are called by name too (`last_day(d, 'month')`); a macro of the project's may replace one.
+  for (const [name, f] of Object.entries(crossDb)) env.addGlobal(name, f);
   env.addGlobal(
     'exceptions',
     exceptionsGlobal((at) => (inRendering().failure = new UnplacedError(at)), log),

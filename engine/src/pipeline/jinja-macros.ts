@@ -13,8 +13,14 @@ type Callable = (...args: unknown[]) => unknown;
 /** rat.yaml's `dispatch:` (dbt_project.yml's): for a namespace, the packages to search, in order. */
 export type DispatchOrder = ReadonlyMap<string, readonly string[]>;
 
-/** A project's macro files with its `dispatch:` settings. */
-export type MacroSet = readonly MacroFile[] & { readonly dispatch?: DispatchOrder };
+/**
+ * A project's macro files with its `dispatch:` settings and its packages' `vars:` (what `var()` answers when the
+ * run's variables do not name it).
+ */
+export type MacroSet = readonly MacroFile[] & {
+  readonly dispatch?: DispatchOrder;
+  readonly vars?: Readonly<Record<string, unknown>>;
+};
 
 /** A macro that cannot be added, said at its file and line (see `MacroFileError`). */
 export type MacroProblem = (file: string, line: number, why: string) => Error;

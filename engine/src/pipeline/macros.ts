@@ -24,8 +24,12 @@ export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown
     file: f.rel,
     text: readFileSync(f.full, 'utf8'),
   }));
-  const packages = packageMacroFiles(dir, installedPackages(pipelinesDir));
-  return Object.assign([...own, DBT_UTILS_TESTS, ...packages], { dispatch: dispatchOrder(dispatch) });
+  const installed = installedPackages(pipelinesDir);
+  const packages = packageMacroFiles(dir, installed);
+  // The first package to set a variable gives it (dbt scopes them to the package; names such as
+  // `dbt_date:time_zone` carry their package's).
+  const vars = Object.assign({}, ...installed.toReversed().map((p) => p.vars)) as Record<string, unknown>;
+  return Object.assign([...own, DBT_UTILS_TESTS, ...packages], { dispatch: dispatchOrder(dispatch), vars });
 }
 
 /**

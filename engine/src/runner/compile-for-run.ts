@@ -15,9 +15,8 @@ const MAX_QUERY_ROUNDS = 5;
 
 /**
  * A model's SQL compiled for the run: with the columns of the tables it reads (dbt's `adapter`) when its templates ask
- * for them, `execute` true and `run_query()` answered from the run's DuckDB, where its inputs are views. A rendering
- * that asks for queries not run yet (and may have failed on their empty stand-ins) is followed by running them and
- * rendering again, until it asks for none new.
+ * for them, `execute` true and `run_query()` answered from the run's DuckDB, where its inputs are views (see
+ * {@link settledRendering}).
  *
  * @example const compiled = await compileForRun(sql, catalog, project, model, { vars, incremental, target })
  */
@@ -29,32 +28,57 @@ export async function compileForRun(
   ctx: Omit<CompileContext, 'columns' | 'queries' | 'macros'>,
 ): Promise<CompiledSql> {
   const columns = await readColumns(sql, catalog, project, m);
+  return settledRendering(sql, { model: m.id, file: m.file, line: m.sqlLine }, (queries) =>
+    compileModel(m, { ...ctx, macros: project.macros, columns, queries }),
+  );
+}
+
+/** Where a rendering's queries are reported when they fail: the model (or tested model), its file and line. */
+export interface RenderingPlace {
+  model: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Renders with `run_query()` answered from the run's DuckDB: a rendering that asks for queries not run yet (and may
+ * have failed on their empty stand-ins) is followed by running them and rendering again, until it asks for none new.
+ */
+export async function settledRendering<T>(
+  sql: SqlRunner,
+  place: RenderingPlace,
+  render: (queries: QueryCache) => T,
+): Promise<T> {
   const queries = new QueryCache();
   for (let round = 1; ; round++) {
-    let compiled: CompiledSql | undefined;
+    let rendered: { value: T } | undefined;
     try {
-      compiled = compileModel(m, { ...ctx, macros: project.macros, columns, queries });
+      rendered = { value: render(queries) };
     } catch (err) {
       // A template that used a query's empty stand-in as a real result fails; it renders again with the result.
       if (queries.pending.size === 0) throw err;
     }
-    if (compiled && queries.pending.size === 0) return compiled;
+    if (rendered && queries.pending.size === 0) return rendered.value;
     if (round === MAX_QUERY_ROUNDS) {
       const detail = `run_query() still asked for new queries after ${round} renderings (a query built from another's result, ${MAX_QUERY_ROUNDS} deep)`;
-      throw new ModelSqlError({ model: m.id, file: m.file, line: m.sqlLine, detail });
+      throw new ModelSqlError({ ...place, detail });
     }
-    for (const q of queries.pending) queries.results.set(q, await runQuery(sql, m, q));
+    for (const q of queries.pending) queries.results.set(q, await runQuery(sql, place, q));
     queries.pending.clear();
   }
 }
 
-async function runQuery(sql: SqlRunner, m: SqlModel, query: string): Promise<QueryResult> {
+/** Whether templates ask for tables' columns: the model's (or test's) text, or a macro of the project's. */
+export const asksColumns = (project: Pick<Project, 'macros'>, text: string) =>
+  ASKS_COLUMNS.test(text) || (project.macros?.some((f) => ASKS_COLUMNS.test(f.text)) ?? false);
+
+async function runQuery(sql: SqlRunner, place: RenderingPlace, query: string): Promise<QueryResult> {
   try {
     const names = (await sql.describe(query)).map((c) => c.name);
     return new QueryResult(names, await sql.query(query));
   } catch (err) {
     const detail = `run_query() failed: ${(err as Error).message}\n  the query: ${query.replace(/\s+/g, ' ').slice(0, 300)}`;
-    throw new ModelSqlError({ model: m.id, file: m.file, line: m.sqlLine, detail });
+    throw new ModelSqlError({ ...place, detail });
   }
 }
 
@@ -68,7 +92,7 @@ async function readColumns(
   project: Project,
   m: SqlModel,
 ): Promise<Map<string, RelationColumn[]> | undefined> {
-  if (!ASKS_COLUMNS.test(m.sql) && !project.macros?.some((f) => ASKS_COLUMNS.test(f.text))) return undefined;
+  if (!asksColumns(project, m.sql)) return undefined;
   const out = new Map<string, RelationColumn[]>();
   for (const id of new Set(m.refs.map((r) => r.target))) {
     out.set(id, await sql.describe(`SELECT * FROM ${sqlName(id)}`));

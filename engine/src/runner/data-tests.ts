@@ -1,6 +1,8 @@
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { ident, lit } from '../sql/sql-runner.ts';
-import { compileWithSourceMap, type RunVars } from '../pipeline/compile.ts';
+import { compileWithSourceMap, type CompileContext, type RunVars } from '../pipeline/compile.ts';
+import type { RelationColumn } from '../pipeline/jinja-adapter.ts';
+import { asksColumns, settledRendering } from './compile-for-run.ts';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
@@ -58,6 +60,7 @@ function genericTestSql(
   t: Extract<DataTest, { kind: 'generic' }>,
   vars: RunVars | undefined,
   macros: readonly MacroFile[] | undefined,
+  data: TestData,
 ): string {
   const args = [
     'model=__rat_model',
@@ -67,12 +70,22 @@ function genericTestSql(
   return compileWithSourceMap(`{{ ${testMacroName(t.name)}(${args.join(', ')}) }}`, model.id, {
     vars,
     macros,
+    ...data,
     names: { __rat_model: new Relation(model.id, t.where) },
   }).sql;
 }
 
+/** What a test's templates read in a run: the tested table's columns, and `run_query()`'s answers. */
+type TestData = Pick<CompileContext, 'columns' | 'queries'>;
+
 /** The SELECT whose rows are a test's failures. */
-export function testSql(model: Model, t: DataTest, vars?: RunVars, macros?: readonly MacroFile[]): string {
+export function testSql(
+  model: Model,
+  t: DataTest,
+  vars?: RunVars,
+  macros?: readonly MacroFile[],
+  data: TestData = {},
+): string {
   const self = sqlName(model.id);
   const where = 'where' in t && t.where ? ` AND (${t.where})` : '';
   const whereOnly = 'where' in t && t.where ? ` WHERE ${t.where}` : '';
@@ -92,9 +105,9 @@ export function testSql(model: Model, t: DataTest, vars?: RunVars, macros?: read
         t.to,
       )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`;
     case 'sql':
-      return compileWithSourceMap(t.sql, model.id, { vars, macros, refIds: t.refIds }).sql;
+      return compileWithSourceMap(t.sql, model.id, { vars, macros, refIds: t.refIds, ...data }).sql;
     case 'generic':
-      return genericTestSql(model, t, vars, macros);
+      return genericTestSql(model, t, vars, macros, data);
   }
 }
 
@@ -111,9 +124,15 @@ export async function runTests(
   macros?: readonly MacroFile[],
 ): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
+  // A test's templates read the tested table's columns (dbt's `adapter`) and run queries, as a model's do.
+  const columns = new Map<string, RelationColumn[]>();
+  const place = { model: model.id, file: model.file, line: 1 };
   for (const t of model.config.tests) {
     try {
-      const q = testSql(model, t, vars, macros);
+      if (!columns.size && asksColumns({ macros }, t.kind === 'sql' ? t.sql : '')) {
+        columns.set(model.id, await sql.describe(`SELECT * FROM ${sqlName(model.id)}`));
+      }
+      const q = await settledRendering(sql, place, (queries) => testSql(model, t, vars, macros, { columns, queries }));
       const [{ n }] = await sql.query(`SELECT count(*) AS n FROM (${q})`);
       const failing = Number(n);
       const sample = failing ? await sql.query(`SELECT * FROM (${q}) LIMIT 5`) : [];

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { compileWithSourceMap } from './compile.ts';
+import { loopFilter } from './jinja-python-syntax.ts';
+
+const render = (sql: string) => compileWithSourceMap(sql, 't').sql;
+
+describe("engine: Jinja's syntax nunjucks lacks (trailing commas, loop filters)", () => {
+  it('takes a trailing comma in a call, as Python does', () => {
+    assert.equal(render("{{ 'a-b'.split('-',) | join(',') }}"), 'a,b');
+    assert.equal(render('{% macro m(a, b=2) %}{{ a }}{{ b }}{% endmacro %}{{ m(\n  1,\n  b=3,\n) }}'), '13');
+    assert.equal(render('{% macro m(a, b,) %}{{ a }}{{ b }}{% endmacro %}{{ m(1, 2) }}'), '12');
+    assert.throws(() => render('{{ m(1,,) }}'), /unexpected token/);
+  });
+
+  it("filters a loop's items, and loop.index and loop.last count the items kept", () => {
+    assert.equal(
+      render(
+        "{% for c in ['id', 'name', 'email'] if c != 'id' %}{{ loop.index }}:{{ c }}{{ ',' if not loop.last }}{% endfor %}",
+      ),
+      '1:name,2:email',
+    );
+    assert.equal(render("{% for k, v in {'a': 1, 'b': 0, 'c': 2}.items() if v %}{{ k }}{% endfor %}"), 'ac');
+    assert.equal(render("{% set c = 'outer' %}{% for x in [1, 2, 3] if x > 1 %}{{ x }}{% endfor %}{{ c }}"), '23outer');
+    assert.equal(render('{% for x in [] if x %}{{ x }}{% else %}none{% endfor %}'), 'none');
+    // An inline if with an else is still an expression of the items.
+    assert.equal(render('{% for x in [1] if false else [2, 3] %}{{ x }}{% endfor %}'), '23');
+  });
+
+  it('a macro file gives its macros whose names start with _, as dbt does', () => {
+    const macros = [{ file: 'macros/a.sql', text: '{% macro _helper(x) %}<{{ x }}>{% endmacro %}' }];
+    assert.equal(compileWithSourceMap('{{ _helper(1) }}', 't', { macros }).sql, '<1>');
+  });
+
+  it('loopFilter keeps what the condition holds true by Python, mappings by key or pair', () => {
+    assert.deepEqual(
+      loopFilter([1, 0, 2], (x) => x, 1),
+      [1, 2],
+    );
+    assert.deepEqual(
+      loopFilter({ a: 1, b: [] }, (p) => (p as unknown[])[1], 2),
+      [['a', 1]],
+    );
+    assert.deepEqual(
+      loopFilter(null, () => true, 1),
+      [],
+    );
+  });
+});

@@ -1,0 +1,155 @@
+import nunjucks from 'nunjucks';
+import { pythonTruthy } from './jinja-python-operators.ts';
+
+/*
+ * Jinja's syntax that nunjucks' parser lacks, which dbt packages are written with:
+ * - a trailing comma in a call's arguments (`dbt_date.date_spine(datepart=datepart, end_date=end_date,)`), where
+ *   nunjucks stops with "unexpected token: )";
+ * - a loop's filter, `{% for c in columns if c != 'id' %}`: nunjucks read `columns if c != 'id'` as an inline if
+ *   whose `c` is not yet the loop's, and the loop rendered nothing. Jinja skips the items the condition refuses, and
+ *   `loop.index`, `loop.last` and `loop.length` count only the items kept;
+ * - macros whose names start with `_` (dbt's packages call their helpers so: `dbt_date._iso_week_of_year()`), which
+ *   nunjucks keeps private to their file.
+ */
+
+interface Token {
+  type: string;
+  lineno: number;
+  colno: number;
+}
+interface ParserInternals {
+  peekToken(): Token;
+  nextToken(): Token;
+  skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  parseExpression(): Node;
+  fail(message: string, lineno?: number, colno?: number): never;
+}
+type Node = Record<string, unknown> & { lineno: number; colno: number; typename: string };
+interface NunjucksParsing {
+  parser: {
+    Parser: { prototype: Record<string, (this: ParserInternals, ...a: never[]) => unknown> & { jinjaSyntax?: true } };
+  };
+  lexer: Record<
+    'TOKEN_LEFT_PAREN' | 'TOKEN_RIGHT_PAREN' | 'TOKEN_BLOCK_END' | 'TOKEN_COMMA' | 'TOKEN_OPERATOR',
+    string
+  >;
+  nodes: Record<'NodeList' | 'KeywordArgs' | 'Pair' | 'Group' | 'InlineIf' | 'Array', new (...a: unknown[]) => Node> & {
+    Group: { prototype: object };
+  };
+  compiler: { Compiler: { prototype: Record<string, unknown> } };
+  runtime: Record<string, unknown>;
+}
+interface CompilerInternals {
+  compile(node: unknown, frame: unknown): void;
+  _emit(code: string): void;
+}
+
+/**
+ * The items of a loop that its filter keeps: `keep` sees each item (a pair for `for k, v in mapping if …`).
+ *
+ * @example loopFilter([1, 2, 3], (x) => x !== 2, 1) // [1, 3]
+ */
+export function loopFilter(items: unknown, keep: (item: unknown) => unknown, names: number): unknown[] {
+  if (items === undefined || items === null) return [];
+  const list =
+    Array.isArray(items) || typeof items === 'string' || (typeof items === 'object' && Symbol.iterator in items)
+      ? [...(items as Iterable<unknown>)]
+      : names > 1
+        ? Object.entries(items as object)
+        : Object.keys(items as object);
+  return list.filter((item) => pythonTruthy(keep(item)));
+}
+
+/** Teaches nunjucks' parser and compiler the syntax above (once per process). */
+export function installJinjaSyntax(): void {
+  const n = nunjucks as unknown as NunjucksParsing;
+  const parser = n.parser.Parser.prototype;
+  if (parser.jinjaSyntax) return;
+  parser.jinjaSyntax = true;
+  const { lexer, nodes } = n;
+  // nunjucks' own argument list, reading a `)` after a comma as the end, as Python does.
+  parser.parseSignature = function (this: ParserInternals, tolerant?: boolean, noParens?: boolean) {
+    let tok = this.peekToken();
+    if (!noParens && tok.type !== lexer.TOKEN_LEFT_PAREN) {
+      if (tolerant) return null;
+      this.fail('expected arguments', tok.lineno, tok.colno);
+    }
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) tok = this.nextToken();
+    const args = new nodes.NodeList(tok.lineno, tok.colno) as Node & { addChild(n: unknown): void };
+    const kwargs = new nodes.KeywordArgs(tok.lineno, tok.colno) as Node & {
+      addChild(n: unknown): void;
+      children: unknown[];
+    };
+    let first = true;
+    for (;;) {
+      tok = this.peekToken();
+      if (!noParens && tok.type === lexer.TOKEN_RIGHT_PAREN) {
+        this.nextToken();
+        break;
+      }
+      if (noParens && tok.type === lexer.TOKEN_BLOCK_END) break;
+      if (!first) {
+        if (!this.skip(lexer.TOKEN_COMMA))
+          this.fail('parseSignature: expected comma after expression', tok.lineno, tok.colno);
+        const after = this.peekToken();
+        if (!noParens && after.type === lexer.TOKEN_RIGHT_PAREN) continue;
+      }
+      const arg = this.parseExpression();
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+        kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
+      } else args.addChild(arg);
+      first = false;
+    }
+    if (kwargs.children.length) args.addChild(kwargs);
+    return args;
+  };
+  n.runtime.pyLoopFilter = loopFilter;
+  const compiler = n.compiler.Compiler.prototype as Record<string, unknown>;
+  // A loop whose items read `xs if cond` (with no else) is Jinja's filtered loop. (Decided when compiling: nunjucks
+  // rebuilds the parsed nodes from their fields before, which would drop a node of rat's own.)
+  const compileFor = compiler.compileFor as (this: CompilerInternals, node: Node, frame: unknown) => void;
+  compiler.compileFor = function (this: CompilerInternals, node: Node, frame: unknown) {
+    const arr = node.arr as Node;
+    if (node.typename !== 'For' || arr.typename !== 'InlineIf' || arr.else_) return compileFor.call(this, node, frame);
+    const name = node.name as Node & { children?: Node[] };
+    const names = (name.typename === 'Array' ? name.children! : [name]).map((s) => String(s.value));
+    const filtered = Object.create(n.nodes.Group.prototype, {
+      typename: { value: 'PyLoopFilter' },
+      items: { value: arr.body },
+      cond: { value: arr.cond },
+      names: { value: names },
+      lineno: { value: arr.lineno },
+      colno: { value: arr.colno },
+    }) as Node;
+    return compileFor.call(this, Object.assign(Object.create(node) as Node, { arr: filtered }), frame);
+  };
+  // The condition runs with the loop's names bound to each item, in a frame of its own.
+  const compileMacro = compiler.compileMacro as (this: CompilerInternals, node: Node, frame: unknown) => void;
+  compiler.compileMacro = function (
+    this: CompilerInternals & { _emitLine(code: string): void },
+    node: Node,
+    frame: unknown,
+  ) {
+    compileMacro.call(this, node, frame);
+    const name = String((node.name as Node).value);
+    if (name.startsWith('_') && !(frame as { parent?: unknown }).parent) {
+      this._emitLine(`context.addExport(${JSON.stringify(name)});`);
+    }
+  };
+  compiler.compilePyLoopFilter = function (
+    this: CompilerInternals,
+    node: { items: unknown; cond: unknown; names: string[] },
+    frame: unknown,
+  ) {
+    this._emit('runtime.pyLoopFilter(');
+    this.compile(node.items, frame);
+    this._emit(', function(item) { frame = frame.push(); ');
+    node.names.forEach((name, i) =>
+      this._emit(`frame.set(${JSON.stringify(name)}, ${node.names.length > 1 ? `item[${i}]` : 'item'}); `),
+    );
+    this._emit('try { return ');
+    this.compile(node.cond, frame);
+    this._emit(`; } finally { frame = frame.pop(); } }, ${node.names.length})`);
+  };
+}
