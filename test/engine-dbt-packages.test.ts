@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
@@ -16,6 +16,7 @@ import { useEventsProject } from './support/events-project.ts';
 import { runRat } from './support/rat-cli.ts';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server.ts';
 
+const CREDENTIAL = 'reader:s3cret-token';
 const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
 
 /** Writes `files` into `dir` (folders created). */
@@ -51,7 +52,7 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
   const git = (cwd: string, ...args: string[]) =>
     execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
   const deps = async (...args: string[]) => {
-    const r = await runRat(p.dir, ['deps', '--json', ...args]);
+    const r = await runRat(p.dir, ['deps', '--json', ...args], { RAT_TEST_GIT_CREDENTIAL: CREDENTIAL });
     assert.equal(r.code, 0, r.out);
     return (JSON.parse(r.stdout) as { packages: { name: string; kind: string; revision?: string }[] }).packages;
   };
@@ -60,7 +61,8 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
       'packages.yml',
       yaml.dump({
         packages: [
-          { git: `${forge.url}/dates.git`, revision },
+          // A private repository, its credential from the environment as dbt reads it.
+          { git: `${forge.url.replace('//', "//{{ env_var('RAT_TEST_GIT_CREDENTIAL') }}@")}/dates.git`, revision },
           { local: path.join(scratch, 'shared') },
           { package: 'dbt-labs/dbt_utils', version: '1.3.0' },
         ],
@@ -100,7 +102,7 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     const served = path.join(scratch, 'served');
     mkdirSync(served);
     git(scratch, 'clone', '-q', '--bare', dates, path.join(served, 'dates.git'));
-    forge = await startGitHttpServer(served);
+    forge = await startGitHttpServer(served, { credential: CREDENTIAL });
     // shared: a local package, whose macro calls the project's own macro by name.
     writeFiles(path.join(scratch, 'shared'), {
       'dbt_project.yml': 'name: shared\n',
@@ -164,9 +166,11 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     // git leaves the installed packages out of the project's code (the lock pins them).
     p.git('init', '-q', '-b', 'pkgs');
     assert.doesNotMatch(p.git('status', '--porcelain', '--untracked-files=all'), /dbt_packages/);
-    const lock = yaml.load(readFileSync(path.join(p.dir, 'package-lock.yml'), 'utf8')) as {
-      packages: { name: string; revision: string }[];
-    };
+    const lockText = readFileSync(path.join(p.dir, 'package-lock.yml'), 'utf8');
+    // The lock keeps the URL as written: the credential is neither written nor shown.
+    assert.doesNotMatch(lockText, /s3cret/);
+    assert.match(lockText, /env_var\('RAT_TEST_GIT_CREDENTIAL'\)/);
+    const lock = yaml.load(lockText) as { packages: { name: string; revision: string }[] };
     assert.deepEqual(
       lock.packages.map((x) => [x.name, x.revision]),
       [
@@ -174,10 +178,21 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
         ['helpers', helpersHead],
       ],
     );
-    // The text output names each package and where it came from.
-    const text = await runRat(p.dir, ['deps']);
+    // The text output names each package and where it came from; without the credential the forge refuses.
+    const text = await runRat(p.dir, ['deps'], { RAT_TEST_GIT_CREDENTIAL: CREDENTIAL });
     assert.equal(text.code, 0, text.out);
-    assert.match(text.out, new RegExp(`✓ dates: ${forge.url}/dates\\.git at ${commits.v1!.slice(0, 12)}`));
+    assert.match(text.out, new RegExp(`✓ dates: .*127\\.0\\.0\\.1.*/dates\\.git at ${commits.v1!.slice(0, 12)}`));
+    assert.doesNotMatch(text.out, /s3cret/);
+    const refused = await runRat(p.dir, ['deps', '--upgrade'], { RAT_TEST_GIT_CREDENTIAL: 'reader:wrong' });
+    assert.equal(refused.code, 1, refused.out);
+    assert.match(refused.out, /cannot fetch http:\/\/\{\{ env_var\('RAT_TEST_GIT_CREDENTIAL'\) \}\}@/);
+    assert.doesNotMatch(refused.out, /wrong/);
+    const unset = await runRat(p.dir, ['deps', '--upgrade']);
+    assert.match(unset.out, /env_var\('RAT_TEST_GIT_CREDENTIAL'\) is not set in the environment and has no default/);
+    // A failed rat deps leaves the installed packages and their lock as they were.
+    assert.equal(readFileSync(path.join(p.dir, 'package-lock.yml'), 'utf8'), lockText);
+    assert.ok(existsSync(path.join(p.dir, 'dbt_packages/dates/macros/dates.sql')));
+    assert.deepEqual(readdirSync(path.join(p.dir, 'dbt_packages')).sort(), ['.gitignore', 'dates', 'helpers']);
   });
 
   it("runs models that call packages' macros, and the package's generic test", async () => {

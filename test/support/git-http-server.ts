@@ -11,12 +11,18 @@ export interface GitHttpServer {
 
 /**
  * Serves the repositories under `root` read-only over git's smart HTTP protocol, as a forge does, so that clients
- * fetch them as they fetch from one.
+ * fetch them as they fetch from one; with `credential` (`user:password`), only to requests that give it.
  *
  * @example const s = await startGitHttpServer('/tmp/repos'); await git.clone({ url: `${s.url}/dates.git`, … })
  */
-export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
+export async function startGitHttpServer(root: string, o: { credential?: string } = {}): Promise<GitHttpServer> {
+  const expected = o.credential && `Basic ${Buffer.from(o.credential).toString('base64')}`;
   const server = http.createServer((req, res) => {
+    // A private repository: every request carries the credential, as a forge asks with a 401.
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const cgi = spawn('git', ['http-backend'], {
       env: {

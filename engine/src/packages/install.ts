@@ -15,6 +15,7 @@ import {
   readPackages,
   type LockedPackage,
   type PackageSpec,
+  withEnvVars,
 } from './packages-file.ts';
 import { readPackageProject } from './package-project.ts';
 
@@ -39,7 +40,7 @@ const fail = (file: string, why: string): never => {
  * dbt's `deps`: installs the project's git packages, and the git packages they list in turn, into `dbt_packages/`,
  * each at the commit its revision names (a branch, a tag or a commit), and writes `package-lock.yml` pinning those
  * commits. While the package file is unchanged, the lock's commits are installed again (`upgrade` resolves the
- * revisions anew). A package's folder is replaced only once it is written whole.
+ * revisions anew). The installed packages are replaced only once every one is fetched whole.
  *
  * @example await installPackages('examples/cafe') // [{ name: 'dbt_date', kind: 'git', from: 'https://…', revision: '…' }]
  */
@@ -57,54 +58,66 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
   }
   const installRoot = path.join(folder, INSTALL_FOLDER);
   await mkdir(installRoot, { recursive: true });
-  // What rat deps writes is not the project's code (the lock pins it): git leaves the folder out of commits and of
-  // the working tree's changes a run records.
-  await writeFile(path.join(installRoot, '.gitignore'), '*\n');
-  const locked: LockedPackage[] = [];
-  const queue: GitSpec[] = specs.filter((s): s is GitSpec => s.kind === 'git');
-  const done = new Set<string>();
-  /** Hub packages the git packages list, each to be one of those installed (by its name). */
-  const wanted: { hub: string; by: string }[] = [];
-  while (queue.length) {
-    const spec = queue.shift()!;
-    const key = `${spec.url}#${spec.subdirectory ?? ''}`;
-    if (done.has(key)) continue;
-    done.add(key);
-    const pin = pinned.find((p) => p.url === spec.url && (p.subdirectory ?? '') === (spec.subdirectory ?? ''));
-    const got = await fetchPackage(installRoot, spec, pin?.revision);
-    if (locked.some((p) => p.name === got.name)) fail(INSTALL_FOLDER, `two packages are named ${got.name}`);
-    locked.push({ name: got.name, url: spec.url, revision: got.commit, subdirectory: spec.subdirectory });
-    report.push({ name: got.name, kind: 'git', from: spec.url, revision: got.commit });
-    // What the package needs in turn: git packages are installed too, local ones cannot be (they name its machine).
-    const shown = `${INSTALL_FOLDER}/${got.name}`;
-    for (const dep of readPackages(path.join(installRoot, got.name), shown).specs) {
-      if (dep.kind === 'git') queue.push(dep);
-      else if (dep.kind === 'hub') wanted.push({ hub: dep.package, by: shown });
-      else if (dep.kind === 'local')
-        fail(shown, `lists a local package (${dep.path}): list it in the project's own package file`);
+  // Every package is written into a staging folder first; only when all are there do they replace the installed
+  // ones (and the lock follows), so a failed fetch leaves the installed packages and their lock as they were.
+  const staging = await mkdtemp(path.join(installRoot, '.installing-'));
+  try {
+    const locked: LockedPackage[] = [];
+    const queue: GitSpec[] = specs.filter((s): s is GitSpec => s.kind === 'git');
+    const done = new Set<string>();
+    /** Hub packages the git packages list, each to be one of those installed (by its name). */
+    const wanted: { hub: string; by: string }[] = [];
+    while (queue.length) {
+      const spec = queue.shift()!;
+      const key = `${spec.url}#${spec.subdirectory ?? ''}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      const pin = pinned.find((p) => p.url === spec.url && (p.subdirectory ?? '') === (spec.subdirectory ?? ''));
+      const got = await fetchPackage(staging, spec, pin?.revision);
+      if (locked.some((p) => p.name === got.name)) fail(INSTALL_FOLDER, `two packages are named ${got.name}`);
+      locked.push({ name: got.name, url: spec.url, revision: got.commit, subdirectory: spec.subdirectory });
+      report.push({ name: got.name, kind: 'git', from: spec.url, revision: got.commit });
+      // What it needs in turn: git packages are installed too, local ones cannot be (they name its machine).
+      const shown = `${INSTALL_FOLDER}/${got.name}`;
+      for (const dep of readPackages(path.join(staging, got.name), shown).specs) {
+        if (dep.kind === 'git') queue.push(dep);
+        else if (dep.kind === 'hub') wanted.push({ hub: dep.package, by: shown });
+        else if (dep.kind === 'local')
+          fail(shown, `lists a local package (${dep.path}): list it in the project's own package file`);
+      }
     }
-  }
-  for (const w of wanted) {
-    if (!locked.some((p) => p.name === hubPackageName(w.hub))) {
-      fail(
-        w.by,
-        `needs ${w.hub} from dbt's hub, which rat does not reach: list its repository in the project's package file (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
-      );
+    for (const w of wanted) {
+      if (!locked.some((p) => p.name === hubPackageName(w.hub))) {
+        fail(
+          w.by,
+          `needs ${w.hub} from dbt's hub, which rat does not reach: list its repository in the project's package file (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
+        );
+      }
     }
+    // In place: each package, then no folder of a package no longer listed (as dbt deps leaves only what it
+    // installed), then the lock.
+    for (const p of locked) {
+      await rm(path.join(installRoot, p.name), { recursive: true, force: true });
+      await rename(path.join(staging, p.name), path.join(installRoot, p.name));
+    }
+    const keep = new Set([...locked.map((p) => p.name), path.basename(staging)]);
+    for (const entry of fs.readdirSync(installRoot)) {
+      if (!keep.has(entry)) await rm(path.join(installRoot, entry), { recursive: true, force: true });
+    }
+    // What rat deps writes is not the project's code (the lock pins it): git leaves the folder out of commits and
+    // of the working tree's changes a run records.
+    await writeFile(path.join(installRoot, '.gitignore'), '*\n');
+    if (locked.length) await writeFile(path.join(folder, LOCK_FILE), lockText(locked, hash));
+    else await rm(path.join(folder, LOCK_FILE), { force: true });
+    return report;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
-  // Folders of packages no longer listed go, as dbt deps leaves only what it installed.
-  const keep = new Set([...locked.map((p) => p.name), '.gitignore']);
-  for (const entry of fs.readdirSync(installRoot)) {
-    if (!keep.has(entry)) await rm(path.join(installRoot, entry), { recursive: true, force: true });
-  }
-  if (locked.length) await writeFile(path.join(folder, LOCK_FILE), lockText(locked, hash));
-  else await rm(path.join(folder, LOCK_FILE), { force: true });
-  return report;
 }
 
-/** A git package written into `installRoot/<its name>` at the commit `pinned` (else its revision) names. */
+/** A git package written into `staging/<its name>` at the commit `pinned` (else its revision) names. */
 async function fetchPackage(
-  installRoot: string,
+  staging: string,
   spec: GitSpec,
   pinned: string | undefined,
 ): Promise<{ name: string; commit: string }> {
@@ -112,24 +125,18 @@ async function fetchPackage(
   try {
     const gitdir = await repositoryOf(spec.url, scratch);
     const commit = pinned ?? (await commitOf(gitdir, spec));
-    const staged = path.join(installRoot, `.installing-${path.basename(scratch)}`);
-    await rm(staged, { recursive: true, force: true });
+    let tree: string;
     try {
-      let tree: string;
-      try {
-        ({ oid: tree } = await git.readTree({ fs, gitdir, oid: commit, filepath: spec.subdirectory }));
-      } catch {
-        return fail(INSTALL_FOLDER, `${spec.url} has no folder ${spec.subdirectory} at ${commit.slice(0, 12)}`);
-      }
-      await writeTree(gitdir, tree, staged);
-      const { name } = readPackageProject(staged, spec.url);
-      const target = path.join(installRoot, name);
-      await rm(target, { recursive: true, force: true });
-      await rename(staged, target);
-      return { name, commit };
-    } finally {
-      await rm(staged, { recursive: true, force: true });
+      ({ oid: tree } = await git.readTree({ fs, gitdir, oid: commit, filepath: spec.subdirectory }));
+    } catch {
+      return fail(INSTALL_FOLDER, `${spec.url} has no folder ${spec.subdirectory} at ${commit.slice(0, 12)}`);
     }
+    const written = path.join(staging, path.basename(scratch));
+    await writeTree(gitdir, tree, written);
+    const { name } = readPackageProject(written, spec.url);
+    if (fs.existsSync(path.join(staging, name))) fail(INSTALL_FOLDER, `two packages are named ${name}`);
+    await rename(written, path.join(staging, name));
+    return { name, commit };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -139,28 +146,34 @@ async function fetchPackage(
  * The git folder to read `url` from: a repository on this machine (a path or `file://`) is read in place; a remote
  * one (`http(s)://`) is fetched into `scratch`, all its branches and tags.
  */
-async function repositoryOf(url: string, scratch: string): Promise<string> {
+async function repositoryOf(written: string, scratch: string): Promise<string> {
+  const url = withEnvVars(written);
   if (/^https?:\/\//i.test(url)) {
     try {
+      // Credentials in the URL (`https://user:token@host/…`) are sent as HTTP basic auth.
       await git.clone({ fs, http, dir: scratch, url, noCheckout: true });
     } catch (err) {
-      return fail(INSTALL_FOLDER, `cannot fetch ${url}: ${(err as Error).message}`);
+      return fail(INSTALL_FOLDER, `cannot fetch ${written}: ${(err as Error).message}`);
     }
     return path.join(scratch, '.git');
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(url) && !url.startsWith('file://')) {
-    return fail(INSTALL_FOLDER, `${url}: rat fetches git packages over http(s) or from this machine's folders`);
+  const ssh = /^[\w.-]+@[\w.-]+:/.test(url);
+  if (ssh || (/^[a-z][a-z0-9+.-]*:\/\/(?!\/)/i.test(url) && !url.startsWith('file://'))) {
+    return fail(
+      INSTALL_FOLDER,
+      `${written}: rat fetches git packages over http(s) or from this machine's folders${ssh ? " (for a private repository: https://{{ env_var('GIT_CREDENTIAL') }}@host/owner/repo.git)" : ''}`,
+    );
   }
   const local = url.startsWith('file://') ? new URL(url).pathname : url;
   const dotGit = path.join(local, '.git');
   if (fs.existsSync(dotGit)) return dotGit;
   if (fs.existsSync(path.join(local, 'HEAD'))) return local;
-  return fail(INSTALL_FOLDER, `${url} is not a git repository`);
+  return fail(INSTALL_FOLDER, `${written} is not a git repository`);
 }
 
 /** The commit a package's revision names: a branch, a tag (annotated or not), a commit, or else the default head. */
 async function commitOf(gitdir: string, spec: GitSpec): Promise<string> {
-  const revision = spec.revision ?? 'HEAD';
+  const revision = withEnvVars(spec.revision ?? 'HEAD');
   const candidates = [revision, `origin/${revision}`, `refs/remotes/origin/${revision}`];
   for (const ref of candidates) {
     const oid = await git.resolveRef({ fs, gitdir, ref }).catch(() => undefined);

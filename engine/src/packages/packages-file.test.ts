@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hubPackageName, hubRefused, lockText, packagesHash, parsePackages } from './packages-file.ts';
+import { hubPackageName, hubRefused, lockText, packagesHash, parsePackages, withEnvVars } from './packages-file.ts';
 import yaml from 'js-yaml';
 
 describe("engine: dbt's package file", () => {
@@ -57,5 +57,18 @@ describe("engine: dbt's package file", () => {
       packages: [{ name: 'helpers', git: '/srv/git/helpers', revision: 'a'.repeat(40) }],
       sha1_hash: hash,
     });
+  });
+
+  it("fills in dbt's env_var() for fetching, with a default or else an error", () => {
+    const env = { TOKEN: 'user:s3cret' };
+    assert.equal(
+      withEnvVars("https://{{ env_var('TOKEN') }}@git.example.com/a.git", env),
+      'https://user:s3cret@git.example.com/a.git',
+    );
+    assert.equal(withEnvVars('{{env_var("TAG", "v1")}}', env), 'v1');
+    assert.throws(
+      () => withEnvVars("{{ env_var('NOPE') }}", env),
+      /env_var\('NOPE'\) is not set in the environment and has no default/,
+    );
   });
 });

@@ -91,6 +91,24 @@ export function parsePackages(doc: unknown, file: string): PackageSpec[] {
   });
 }
 
+const ENV_VAR = /\{\{\s*env_var\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]*)\3\s*)?\)\s*\}\}/g;
+
+/**
+ * A package file's text with dbt's `{{ env_var('NAME') }}` (or `env_var('NAME', 'default')`) filled in from the
+ * environment, as dbt renders a private repository's credentials (`https://{{ env_var('GIT_CREDENTIAL') }}@…`).
+ * Only fetching reads it: the lock and every message keep the text as written, so no secret is written or shown.
+ *
+ * @example withEnvVars("https://{{ env_var('TOKEN') }}@git.example.com/a.git") // 'https://s3cret@git.example.com/a.git'
+ */
+export function withEnvVars(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(ENV_VAR, (_all, _q, name: string, _q2, fallback: string | undefined) => {
+    const value = env[name] ?? fallback;
+    if (value === undefined)
+      return fail(PACKAGES_FILES[0]!, `env_var('${name}') is not set in the environment and has no default`);
+    return value;
+  });
+}
+
 /** The package a hub name stands for once installed: `calogica/dbt_date` is `dbt_date`. */
 export const hubPackageName = (hub: string) => hub.split('/').at(-1)!;
 
