@@ -237,6 +237,10 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     assert.match(await compiled(), /SELECT CAST\("?ts"? AS DATE\) \+ 1 AS day/);
     // Following main instead of v1: the lock no longer matches until rat deps, which fetches the new commit.
     p.write('rat.yaml', `catalog:\n  url: ${p.server.url}\npipelines: .\n`);
+    p.write('macros/day_of.sql', '');
+    p.write('silver/plain.sql', "SELECT count(*) AS n FROM {{ ref('bronze.events') }}\n");
+    p.git('add', '-A');
+    p.git('commit', '-q', '-m', 'packages at v1');
     packagesYml('main');
     const stale = await p.rat('compile', 'silver.daily', '--branch', 'pkgs', '--json');
     assert.equal(stale.code, 1, stale.out);
@@ -244,5 +248,12 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     const again = await deps();
     assert.equal(again.find((x) => x.name === 'dates')?.revision, commits.main);
     assert.match(await compiled(), /strftime\("?ts"?, '%Y-%m-%d'\) AS day/);
+    // state:modified: the lock pins dates to another commit, so the model calling its macros counts as modified.
+    const plan = await p.rat('run', 'state:modified', '--state', 'HEAD', '--branch', 'pkgs', '--dry-run', '--json');
+    assert.equal(plan.code, 0, plan.out);
+    assert.deepEqual(
+      (JSON.parse(plan.stdout) as { steps: { id: string }[] }).steps.map((x) => x.id),
+      ['silver.daily'],
+    );
   });
 });

@@ -11,6 +11,7 @@ export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject } from './pipeline/loader.ts';
 export { installPackages, type InstalledPackage } from './packages/install.ts';
+export { LOCK_FILE, packagesRepinned } from './packages/packages-file.ts';
 export { findRefs, splitHeader } from './pipeline/sql-file.ts';
 export { compileSql } from './pipeline/compile.ts';
 export { modelsCallingMacros, modelsUsingVars } from './pipeline/template-uses.ts';

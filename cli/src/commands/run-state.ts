@@ -3,7 +3,9 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import {
   isLandingFile,
+  LOCK_FILE,
   modelsCallingMacros,
+  packagesRepinned,
   modelsUsingVars,
   listRuns,
   projectSettings,
@@ -82,7 +84,27 @@ export async function selectorState(
   const macroFiles = (t.project.macros ?? []).filter((m) => paths.has(fromRoot(m.file))).map((m) => m.file);
   for (const id of modelsCallingMacros(t.project, macroFiles)) modified.add(id);
   for (const id of await settingsChanged(t.project, repo, since, changed)) modified.add(id);
+  for (const id of await repinnedPackagesCallers(t.project, repo, since, fromRoot(LOCK_FILE), paths)) modified.add(id);
   return { state: { modified }, baseline };
+}
+
+/**
+ * The SQL models that call a macro of a package `rat deps` pinned to another commit since the baseline (its installed
+ * files are not the project's: git sees the lock change, `lock` from the repository's root).
+ */
+async function repinnedPackagesCallers(
+  project: Project,
+  repo: Awaited<ReturnType<typeof openRepo>>,
+  since: string,
+  lock: string,
+  changed: Set<string>,
+): Promise<string[]> {
+  if (!changed.has(lock)) return [];
+  const full = path.join(repo.dir, lock);
+  const now = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
+  const repinned = new Set(packagesRepinned(await fileAtCommit(repo, since, lock), now));
+  const files = (project.macros ?? []).filter((m) => m.package && repinned.has(m.package)).map((m) => m.file);
+  return modelsCallingMacros(project, files);
 }
 
 /**

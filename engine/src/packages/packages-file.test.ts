@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { hubPackageName, hubRefused, lockText, packagesHash, parsePackages, withEnvVars } from './packages-file.ts';
+import {
+  hubPackageName,
+  hubRefused,
+  lockText,
+  packagesHash,
+  packagesRepinned,
+  parsePackages,
+  withEnvVars,
+} from './packages-file.ts';
 import yaml from 'js-yaml';
 
 describe("engine: dbt's package file", () => {
@@ -70,5 +78,20 @@ describe("engine: dbt's package file", () => {
       () => withEnvVars("{{ env_var('NOPE') }}", env),
       /env_var\('NOPE'\) is not set in the environment and has no default/,
     );
+  });
+
+  it('names the packages a new lock pins to other commits (new and removed ones too)', () => {
+    const lock = (pins: Record<string, string>) =>
+      lockText(
+        Object.entries(pins).map(([name, revision]) => ({ name, url: `/git/${name}`, revision })),
+        'h',
+      );
+    assert.deepEqual(packagesRepinned(lock({ a: '1', b: '2', c: '3' }), lock({ a: '1', b: '9', d: '4' })), [
+      'b',
+      'c',
+      'd',
+    ]);
+    assert.deepEqual(packagesRepinned(undefined, lock({ a: '1' })), ['a']);
+    assert.deepEqual(packagesRepinned(lock({ a: '1' }), lock({ a: '1' })), []);
   });
 });

@@ -182,3 +182,18 @@ export function lockText(packages: readonly LockedPackage[], hash: string): stri
   };
   return yaml.dump(doc, { lineWidth: 200 });
 }
+
+/**
+ * The packages whose pinned commit differs between two texts of the lock (one may be missing: a package it lacks
+ * counts as changed), for `state:modified`.
+ *
+ * @example packagesRepinned(lockBefore, lockNow) // ['dbt_date']
+ */
+export function packagesRepinned(before: string | undefined, now: string | undefined): string[] {
+  const pins = (text: string | undefined) => {
+    const doc = text ? (yaml.load(text) as { packages?: { name?: unknown; revision?: unknown }[] } | null) : null;
+    return new Map((Array.isArray(doc?.packages) ? doc.packages : []).map((p) => [String(p.name), String(p.revision)]));
+  };
+  const [a, b] = [pins(before), pins(now)];
+  return [...new Set([...a.keys(), ...b.keys()])].filter((n) => a.get(n) !== b.get(n)).sort();
+}
