@@ -139,9 +139,9 @@ describe("engine: dbt's incremental models, config() and is_incremental() (real 
     await invalid("\n{{ config(materialized=var('m')) }}\nSELECT 1 AS x\n", 2, /var is computed/);
     await invalid('SELECT 1 AS x\n{% if is_incremental() %}\nWHERE true\n', 2, /a block is not closed.*endif/);
     await invalid(
-      "{{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}\nSELECT 1 AS x\n",
+      "{{ config(materialized='incremental', incremental_strategy='microbatch') }}\nSELECT 1 AS x\n",
       1,
-      /incremental_strategy insert_overwrite: is not supported/,
+      /incremental_strategy microbatch: is not supported/,
     );
     await invalid(
       "/* ---\nmaterialized: table\n--- */\n{{ config(materialized='incremental') }}\nSELECT 1 AS x\n",
@@ -158,5 +158,55 @@ describe("engine: dbt's incremental models, config() and is_incremental() (real 
     const steps = JSON.parse(r.stdout).steps.map((s: { step: string }) => s.step);
     assert.deepEqual(steps.sort(), ['bronze.events', 'silver.events']);
     rmSync(path.join(p.dir, 'silver', 'off.sql'));
+  });
+
+  it("insert_overwrite: a run's rows replace the partitions they fall in, the others untouched", async () => {
+    p.write(
+      'silver/daily.sql',
+      [
+        "{{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by=['day']) }}",
+        'SELECT CAST(ts AS DATE) AS day, count(*) AS n, sum(amount) AS total',
+        "FROM {{ ref('bronze.events') }}",
+        '{%- if is_incremental() %}',
+        'WHERE CAST(ts AS DATE) >= (SELECT max(day) FROM {{ this }})',
+        '{%- endif %}',
+        'GROUP BY 1',
+        '',
+      ].join('\n'),
+    );
+    const daily = async () =>
+      (
+        await queryBranch(p.server, 'io', 'SELECT CAST(day AS VARCHAR) AS day, n, total FROM silver.daily ORDER BY day')
+      ).map((r) => [r.day, Number(r.n), Number(r.total)]);
+    const all = async () =>
+      (
+        await queryBranch(
+          p.server,
+          'io',
+          'SELECT CAST(CAST(ts AS DATE) AS VARCHAR) AS day, count(*) AS n, sum(amount) AS total FROM bronze.events GROUP BY 1 ORDER BY 1',
+        )
+      ).map((r) => [r.day, Number(r.n), Number(r.total)]);
+    const first = await p.rat('run', '+silver.daily', '--branch', 'io');
+    assert.equal(first.code, 0, first.out);
+    const before = await daily();
+    assert.deepEqual(before, await all());
+    // A late row for the newest day and a row for a new day: the newest day's partition is recomputed and replaced,
+    // the new day's added, the older days' files kept as they were (an append would have counted the newest day twice).
+    const newest = before.at(-1)![0] as string;
+    p.write('landing/late.csv', `id,amount,ts\n90,10,${newest} 23:00:00\n91,20,2030-01-01 10:00:00\n`);
+    const second = await p.rat('run', '+silver.daily', '--branch', 'io');
+    assert.equal(second.code, 0, second.out);
+    assert.deepEqual(await daily(), await all());
+    assert.equal((await daily()).length, before.length + 1);
+    const t = await new IcebergRestClient({ server: p.server.url, ref: 'io' }).loadTable({
+      namespace: ['silver'],
+      name: 'daily',
+    });
+    const m = t!.metadata;
+    const summary = m.snapshots.find((x) => x['snapshot-id'] === m['current-snapshot-id'])!.summary;
+    assert.equal(summary.operation, 'overwrite');
+    assert.deepEqual([summary['deleted-data-files'], summary['added-data-files']], ['1', '2']);
+    rmSync(path.join(p.dir, 'silver', 'daily.sql'));
+    rmSync(path.join(p.dir, 'landing', 'late.csv'));
   });
 });

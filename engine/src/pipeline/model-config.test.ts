@@ -16,9 +16,18 @@ describe("engine: a model's settings with dbt's names", () => {
       () => parse({ materialized: 'incremental', incremental_strategy: 'merge' }),
       /which the model does not set/,
     );
+    assert.equal(
+      parse({ materialized: 'incremental', incremental_strategy: 'insert_overwrite' }).replacePartitions,
+      true,
+    );
+    assert.equal(parse({ materialized: 'incremental' }).replacePartitions, undefined);
     assert.throws(
-      () => parse({ materialized: 'incremental', incremental_strategy: 'insert_overwrite' }),
-      /insert_overwrite: is not supported/,
+      () => parse({ materialized: 'incremental', unique_key: 'id', incremental_strategy: 'insert_overwrite' }),
+      /insert_overwrite: replaces whole partitions without looking at unique_key/,
+    );
+    assert.throws(
+      () => parse({ materialized: 'incremental', incremental_strategy: 'microbatch' }),
+      /microbatch: is not supported: use append .* or insert_overwrite/,
     );
   });
 

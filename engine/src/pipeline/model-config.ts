@@ -99,7 +99,8 @@ export function parseConfig(
   if (materialized === 'scd2' && uniqueKey.length === 0) {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: scd2 needs unique_key`, { file, line });
   }
-  if (materialized === 'incremental') checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
+  const replacePartitions =
+    materialized === 'incremental' && checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line);
   if (materialized === 'scd2') checkSnapshotStrategy(raw, file, line);
   const tags = asList(raw.tags);
   return {
@@ -107,6 +108,7 @@ export function parseConfig(
     ...(tags.length ? { tags } : {}),
     uniqueKey,
     partitionBy: asList(raw.partition_by),
+    ...(replacePartitions ? { replacePartitions: true as const } : {}),
     watermark: raw.watermark as string | undefined,
     updatedAt: raw.updated_at as string | undefined,
     // dbt's snapshots say `check_cols: all` for what is the default here: every column but the key.
@@ -121,25 +123,36 @@ export function parseConfig(
 }
 
 /**
- * dbt's `incremental_strategy`, for models moved over from dbt: the engine appends a model without `unique_key` and
- * upserts one with it (rows replaced by key: dbt's `merge` and `delete+insert` alike), so a strategy that says
- * otherwise is refused rather than run differently.
+ * dbt's `incremental_strategy`, for models moved over from dbt: the engine appends a model without `unique_key`,
+ * upserts one with it (rows replaced by key: dbt's `merge` and `delete+insert` alike), and with `insert_overwrite`
+ * replaces the partitions a run's rows fall in; a strategy that says otherwise is refused rather than run
+ * differently. True for `insert_overwrite`.
  */
-function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string, line: number): void {
-  if (v === undefined || v === null) return;
+function checkIncrementalStrategy(v: unknown, uniqueKey: string[], file: string, line: number): boolean {
+  if (v === undefined || v === null) return false;
   const fail = (why: string): never => {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: incremental_strategy ${String(v)}: ${why}`, {
       file,
       line,
     });
   };
-  if (v === 'append') {
-    if (uniqueKey.length) fail('appends rows without looking at unique_key; remove one of them');
-  } else if (v === 'merge' || v === 'delete+insert') {
-    if (!uniqueKey.length) fail('replaces rows by unique_key, which the model does not set');
-  } else {
-    fail('is not supported: use append (no unique_key) or merge / delete+insert (rows replaced by unique_key)');
+  if (v === 'append' || v === 'insert_overwrite') {
+    if (uniqueKey.length) {
+      fail(
+        v === 'append'
+          ? 'appends rows without looking at unique_key; remove one of them'
+          : 'replaces whole partitions without looking at unique_key; remove one of them',
+      );
+    }
+    return v === 'insert_overwrite';
   }
+  if (v === 'merge' || v === 'delete+insert') {
+    if (!uniqueKey.length) fail('replaces rows by unique_key, which the model does not set');
+    return false;
+  }
+  return fail(
+    'is not supported: use append (no unique_key), merge / delete+insert (rows replaced by unique_key) or insert_overwrite (partitions replaced)',
+  );
 }
 
 /**

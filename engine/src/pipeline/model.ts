@@ -59,6 +59,11 @@ export interface ModelConfig {
   tags?: string[];
   uniqueKey: string[];
   partitionBy: string[];
+  /**
+   * Incremental models without `unique_key`: dbt's `insert_overwrite`, a run's rows replace the partitions they fall in
+   * (the whole table when it is not partitioned) instead of being appended.
+   */
+  replacePartitions?: true;
   /** Incremental models: only rows whose column is above the table's current maximum are processed. */
   watermark?: string;
   /** scd2: column holding the change time (default: the run's start time). */

@@ -122,6 +122,7 @@ export async function buildStep(
     materialized: m.config.materialized,
     mergeKeys: m.config.uniqueKey,
     partitionBy: m.config.partitionBy,
+    replacePartitions: m.config.replacePartitions,
     watermark: m.config.watermark,
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,

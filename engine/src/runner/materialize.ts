@@ -27,6 +27,11 @@ export interface TransformOptions {
   history?: HistoryColumns;
   /** `incremental` / `scd2`: what a changed SELECT does to the table's columns (default `fail`). */
   onSchemaChange?: ModelConfig['onSchemaChange'];
+  /**
+   * `incremental` without `mergeKeys`: the new rows replace the partitions they fall in (the whole table when it is
+   * not partitioned), dbt's `insert_overwrite`, instead of being appended.
+   */
+  replacePartitions?: boolean;
   /** Same as `onSchemaChange: 'append_new_columns'`. */
   evolveSchema?: boolean;
   /** `sync_all_columns`: table columns the result shows under a new name (`old: new`), besides those its SQL shows. */
@@ -121,7 +126,7 @@ export async function transform(
       if (keys.length === 0) {
         return await writeTable(sql, catalog, tableIdent(o.target), `SELECT * FROM ${fresh}`, {
           ...common,
-          mode: 'append',
+          mode: o.replacePartitions ? 'overwrite-partitions' : 'append',
         });
       }
       // Rows identical to the current ones (on the columns both have) are not rewritten.
