@@ -3,6 +3,7 @@ import { serverOption } from '../server-url.ts';
 import {
   cleanRunBranches,
   dryRun,
+  parseBatchTime,
   parseMemoryLimit,
   refreshesModel,
   runPipeline,
@@ -109,6 +110,14 @@ export async function printJsonOutcome(work: () => Promise<RunReport | object>):
   }
 }
 
+/** A commander parser for `--event-time-start` / `--event-time-end`: a date or a date and time, UTC. */
+export function eventTimeOption(v: string): Date {
+  const t = parseBatchTime(v);
+  if (!t)
+    throw new InvalidArgumentError("Give a date or a date and time (UTC) such as 2024-01-01 or '2024-01-01 10:00'.");
+  return t;
+}
+
 /**
  * A commander parser for a size in DuckDB's units (`512MB`, `4GB`, `128MiB`), at least 1 MiB; kept as written.
  *
@@ -132,6 +141,8 @@ interface RunFlags {
   threads?: number;
   memoryLimit?: string;
   fullRefresh?: boolean;
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
   compact?: boolean;
   state?: string;
   vars?: Record<string, unknown>;
@@ -159,6 +170,8 @@ function pipelineOptions(
     threads: o.threads,
     memoryLimit: o.memoryLimit,
     fullRefresh: o.fullRefresh,
+    eventTimeStart: o.eventTimeStart,
+    eventTimeEnd: o.eventTimeEnd,
     compact: o.compact ?? t.compactRuns,
     vars: { ...t.vars, ...o.vars },
   };
@@ -184,6 +197,16 @@ export function register(program: Command): void {
     .option(
       '--full-refresh',
       'replace the tables of the selected incremental models with their whole results (after their SQL changed)',
+    )
+    .option(
+      '--event-time-start <time>',
+      "microbatch models build the batches from this date or time (UTC, '2024-01-01' or '2024-01-01 10:00'): a backfill",
+      eventTimeOption,
+    )
+    .option(
+      '--event-time-end <time>',
+      'microbatch models build the batches up to this date or time (excluded)',
+      eventTimeOption,
     )
     .option('--exclude <selector>', 'leave these models out of the selection (same syntax, e.g. "gold.big+")')
     .option(

@@ -78,6 +78,8 @@ export interface CompileContext {
   columns?: ReadonlyMap<string, RelationColumn[]>;
   /** A run's answers to `run_query()` (with it, dbt's `execute` is true); none while the project loads. */
   queries?: QueryCache;
+  /** A microbatch's window: the condition each input's rows are read under, by table id (see `batchInputs`). */
+  refFilters?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -112,6 +114,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       target: ctx.target,
       columns: (id) => ctx.columns?.get(id),
       queries: ctx.queries,
+      refFilter: (id) => ctx.refFilters?.get(id),
       ref(args) {
         const id = refId(args, ctx.refIds);
         if (ctx.knownRefs && id !== self && !ctx.knownRefs.has(id)) {

@@ -7,7 +7,7 @@ import { dbtGlobal, exceptionsGlobal } from './jinja-cross-db.ts';
 import { dbtUtilsGlobal } from './jinja-dbt-utils.ts';
 import { EMPTY } from './jinja-queries.ts';
 import { MODULES } from './jinja-modules.ts';
-import { guarded, inRendering, UnplacedError } from './jinja-render-state.ts';
+import { guarded, inRendering, UnplacedError, type RenderState } from './jinja-render-state.ts';
 
 /** The names of dbt's template functions: no macro of the project may take one. */
 export const BUILTINS = [
@@ -56,8 +56,13 @@ interface NunjucksGlobals {
  */
 export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatcher): void {
   const relation = (id: string) => new Relation(id);
-  env.addGlobal('ref', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
-  env.addGlobal('source', (...a: unknown[]) => guarded((r) => relation(r.scope.ref(positionalArgs(a).map(String)))));
+  // A microbatch's inputs with an event_time are read in the batch's window, as dbt filters them.
+  const input = (r: RenderState, id: string) => {
+    const where = r.scope.refFilter?.(id);
+    return where === undefined ? relation(id) : new Relation(id, where, null);
+  };
+  env.addGlobal('ref', (...a: unknown[]) => guarded((r) => input(r, r.scope.ref(positionalArgs(a).map(String)))));
+  env.addGlobal('source', (...a: unknown[]) => guarded((r) => input(r, r.scope.ref(positionalArgs(a).map(String)))));
   env.addGlobal('var', (name: unknown, ...rest: unknown[]) =>
     guarded((r) => r.scope.variable(String(name), positionalArgs(rest))),
   );

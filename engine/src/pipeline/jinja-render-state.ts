@@ -26,6 +26,8 @@ export interface RenderScope {
   target?: string;
   /** The table id `ref(…)` / `source(…)` names, from the call's arguments; may throw an {@link UnplacedError}. */
   ref(args: string[]): string;
+  /** The rows of a table `ref()` gives (a microbatch's window of an input with an `event_time`); all when undefined. */
+  refFilter?(id: string): string | undefined;
   /** `var(name)`'s value; `fallback` holds the default when the call gives one; may throw an {@link UnplacedError}. */
   variable(name: string, fallback: unknown[]): unknown;
   /** The columns of a table the model reads, when the run knows them (dbt's `adapter`, `dbt_utils.star`). */

@@ -7,10 +7,14 @@
  * `.schema`, `.identifier` and `.name` for templates that build names of their own.
  */
 export class Relation {
-  /** With `where`, the table's rows that hold, as dbt gives a generic test's `model` under its `where` setting. */
+  /**
+   * With `where`, the table's rows that hold, as dbt gives a generic test's `model` under its `where` setting (a
+   * subquery named `alias`; none for a microbatch's input, which the model's SQL may name itself: `FROM … AS o`).
+   */
   constructor(
     readonly id: string,
     readonly where?: string,
+    readonly alias: string | null = 'dbt_subquery',
   ) {}
   get schema(): string {
     return this.id.split('.').slice(0, -1).join('.');
@@ -25,7 +29,8 @@ export class Relation {
     const quote = (p: string) => `"${p.replace(/"/g, '""')}"`;
     // The name the engine gives the table's view: a namespace of several levels is one schema, `a_b` (runner/tables.ts).
     const quoted = this.schema ? `${quote(this.schema.replace(/\./g, '_'))}.${quote(this.identifier)}` : quote(this.id);
-    return this.where === undefined ? quoted : `(SELECT * FROM ${quoted} WHERE ${this.where}) AS dbt_subquery`;
+    if (this.where === undefined) return quoted;
+    return `(SELECT * FROM ${quoted} WHERE ${this.where})${this.alias ? ` AS ${this.alias}` : ''}`;
   }
 }
 

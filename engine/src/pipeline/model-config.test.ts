@@ -27,7 +27,26 @@ describe("engine: a model's settings with dbt's names", () => {
     );
     assert.throws(
       () => parse({ materialized: 'incremental', incremental_strategy: 'microbatch' }),
-      /microbatch: is not supported: use append .* or insert_overwrite/,
+      /microbatch: needs event_time/,
+    );
+    const mb = {
+      materialized: 'incremental',
+      incremental_strategy: 'microbatch',
+      event_time: 'ts',
+      begin: '2024-01-01',
+    };
+    assert.deepEqual(parse({ ...mb, batch_size: 'day' }).microbatch, {
+      batchSize: 'day',
+      begin: '2024-01-01',
+      lookback: 1,
+    });
+    assert.throws(() => parse({ ...mb, batch_size: 'week' }), /batch_size must be hour, day, month, year/);
+    assert.throws(() => parse({ ...mb, batch_size: 'day', begin: 'soon' }), /needs begin/);
+    assert.throws(() => parse({ ...mb, batch_size: 'day', lookback: -1 }), /lookback must be a whole number/);
+    assert.throws(() => parse({ ...mb, batch_size: 'day', event_time: 'a b' }), /event_time must be a column name/);
+    assert.throws(
+      () => parse({ materialized: 'incremental', incremental_strategy: 'snapshot' }),
+      /snapshot: is not supported: use append .* or microbatch/,
     );
   });
 

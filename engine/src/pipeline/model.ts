@@ -64,6 +64,13 @@ export interface ModelConfig {
    * (the whole table when it is not partitioned) instead of being appended.
    */
   replacePartitions?: true;
+  /** dbt's `event_time`: the column dating the model's rows; a microbatch model reads the model in windows of it. */
+  eventTime?: string;
+  /**
+   * dbt's `microbatch` incremental strategy: each run builds the batches from `lookback` batches before the current
+   * one (the first run, or a full refresh, from `begin`), and replaces the rows of its window of `eventTime`.
+   */
+  microbatch?: { batchSize: 'hour' | 'day' | 'month' | 'year'; begin: string; lookback: number };
   /** Incremental models: only rows whose column is above the table's current maximum are processed. */
   watermark?: string;
   /** scd2: column holding the change time (default: the run's start time). */

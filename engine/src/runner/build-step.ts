@@ -4,8 +4,8 @@ import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import type { SqlRunner } from '../sql/sql-runner.ts';
-import type { RunVars } from '../pipeline/compile.ts';
-import type { Model, Project } from '../pipeline/model.ts';
+import type { CompiledSql, RunVars } from '../pipeline/compile.ts';
+import { PipelineError, type Model, type Project } from '../pipeline/model.ts';
 import { sideLists } from '../iceberg/lineage-side-files.ts';
 import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
@@ -13,6 +13,8 @@ import { transform } from './materialize.ts';
 import { modelSqlError } from './model-sql-error.ts';
 import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
 import { compileForRun } from './compile-for-run.ts';
+import { batchWindows, MAX_BATCHES, microbatchSql, type MicrobatchRun } from './microbatch.ts';
+import type { WriteResult } from '../iceberg/writer.ts';
 import { ephemeralsOf, tableInputs } from '../pipeline/ephemeral.ts';
 import { defineView } from '../iceberg/reader.ts';
 import { persistDocs } from './persist-docs.ts';
@@ -53,6 +55,9 @@ export async function buildStep(
     vars?: RunVars;
     /** The branch the run merges into: dbt's `target.name` in the model's SQL. */
     target?: string;
+    /** dbt's `--event-time-start` / `--event-time-end`: the batches a microbatch model builds (a backfill). */
+    eventTimeStart?: Date;
+    eventTimeEnd?: Date;
   },
 ): Promise<StepReport> {
   const t0 = Date.now();
@@ -110,7 +115,12 @@ export async function buildStep(
   // dbt's is_incremental(): the SQL may read only what is new since the table's last write.
   const incremental = m.config.materialized === 'incremental' && own !== undefined && !refresh;
   await defineEphemerals(sql, catalog, project, m, ctx);
-  const compiled = await compileForRun(sql, catalog, project, m, { vars: ctx.vars, incremental, target: ctx.target });
+  const compile = (refFilters?: ReadonlyMap<string, string>) =>
+    compileForRun(sql, catalog, project, m, { vars: ctx.vars, incremental, target: ctx.target, refFilters });
+  const batches = m.config.microbatch && (await microbatches(project, m, incremental, ctx, compile));
+  if (batches === null)
+    return { ...stepReport(m, t0, null, false), note: 'no batches between --event-time-start and -end' };
+  const compiled = batches ? batches.compiled : await compile();
   const sqlError = (err: unknown) => {
     throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
   };
@@ -123,6 +133,7 @@ export async function buildStep(
     mergeKeys: m.config.uniqueKey,
     partitionBy: m.config.partitionBy,
     replacePartitions: m.config.replacePartitions,
+    window: batches?.window,
     watermark: m.config.watermark,
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
@@ -136,6 +147,14 @@ export async function buildStep(
   }).catch(sqlError);
   await persistModelDocs(catalog, m);
   await refreshView(sql, catalog, m.id);
+  const report = stepReport(m, t0, w, refresh);
+  if (batches)
+    report.note = `${batches.batches} batch${batches.batches === 1 ? '' : 'es'}${report.note ? `, ${report.note}` : ''}`;
+  return { ...report, ...(compiled.logs.length ? { logs: compiled.logs } : {}) };
+}
+
+/** A model step's report from what its write did (null: nothing written). */
+function stepReport(m: Model, t0: number, w: WriteResult | null, refresh: boolean): StepReport {
   return {
     step: m.id,
     rows: w?.addedRows ?? 0,
@@ -144,8 +163,41 @@ export async function buildStep(
     rejected: 0,
     ms: Date.now() - t0,
     note: w && !w.unchanged ? (refresh ? FULL_REFRESH_NOTE : undefined) : 'unchanged',
-    ...(compiled.logs.length ? { logs: compiled.logs } : {}),
   };
+}
+
+/**
+ * A microbatch model's batches for this run (see `batchWindows`), each compiled with its inputs that have an
+ * `event_time` read in its window; null when the backfill's bounds hold no batch.
+ */
+async function microbatches(
+  project: Project,
+  m: Model,
+  incremental: boolean,
+  ctx: { now: Date; eventTimeStart?: Date; eventTimeEnd?: Date },
+  compile: (refFilters: ReadonlyMap<string, string>) => Promise<CompiledSql>,
+): Promise<MicrobatchRun | null> {
+  const config = m.config.microbatch!;
+  const windows = batchWindows(config, {
+    now: ctx.now,
+    fresh: !incremental,
+    from: ctx.eventTimeStart,
+    to: ctx.eventTimeEnd,
+  });
+  if (windows.length > MAX_BATCHES) {
+    throw new PipelineError(
+      'PIPELINE_INVALID',
+      `${m.file}:1: ${m.id} would build more than ${MAX_BATCHES} ${config.batchSize} batches in one run: backfill it in parts (rat run ${m.id} --event-time-start … --event-time-end …)`,
+      { file: m.file, line: 1 },
+    );
+  }
+  if (windows.length === 0) return null;
+  const inputTimes = new Map<string, string>();
+  for (const id of tableInputs(project, m)) {
+    const column = project.models.get(id)?.config.eventTime;
+    if (column) inputTimes.set(id, column);
+  }
+  return microbatchSql(windows, m.config.eventTime!, inputTimes, compile);
 }
 
 /**

@@ -9,7 +9,7 @@ import { SchemaMismatchError } from '../errors/engine-error.ts';
 import type { HistoryColumns, ModelConfig } from '../pipeline/model.ts';
 import { renameColumns } from './rename-columns.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
-import { upsert } from './upsert.ts';
+import { replaceWindow, upsert } from './upsert.ts';
 
 export interface TransformOptions {
   /** The SELECT (refs already compiled to SQL names). */
@@ -32,6 +32,11 @@ export interface TransformOptions {
    * not partitioned), dbt's `insert_overwrite`, instead of being appended.
    */
   replacePartitions?: boolean;
+  /**
+   * `incremental`, dbt's microbatch: the rows whose `column` falls in [`start`, `end`) (timestamp literals) are
+   * replaced by the SELECT's, once the table exists and the run does not refresh it in full.
+   */
+  window?: { column: string; start: string; end: string };
   /** Same as `onSchemaChange: 'append_new_columns'`. */
   evolveSchema?: boolean;
   /** `sync_all_columns`: table columns the result shows under a new name (`old: new`), besides those its SQL shows. */
@@ -110,6 +115,9 @@ export async function transform(
       );
     }
     return writeTable(sql, catalog, tableIdent(o.target), o.sql, { ...common, mode: 'append' });
+  }
+  if (materialized === 'incremental' && o.window) {
+    return replaceWindow(sql, catalog, o.target, o.sql, o.window, common);
   }
   if (materialized === 'incremental') {
     let select = o.sql;

@@ -92,6 +92,12 @@ export interface RunOptions {
    */
   fullRefresh?: FullRefresh;
   /**
+   * dbt's `--event-time-start` / `--event-time-end`: a microbatch model builds the batches between them (a backfill)
+   * instead of its lookback.
+   */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /**
    * After the steps and their tests pass, compact the tables the run wrote (see `compactTables`), on the run branch:
    * the compactions reach the target in the run's one merge.
    */
@@ -239,6 +245,8 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
             fullRefresh: o.fullRefresh,
             vars: o.vars,
             target: branch,
+            eventTimeStart: o.eventTimeStart,
+            eventTimeEnd: o.eventTimeEnd,
           });
           built.set(m.id, s);
           emit({ type: 'step-end', ...s });
