@@ -8,7 +8,7 @@ import { installJinjaSyntax } from './jinja-python-syntax.ts';
 import { addJinjaFilters } from './jinja-filters.ts';
 import { nunjucksSource } from './jinja-source.ts';
 import { addTemplateFunctions } from './jinja-functions.ts';
-import { addMacros, MacroNamespaces, type MacroSet } from './jinja-macros.ts';
+import { addMacros, MacroNamespaces, type MacroFile, type MacroSet } from './jinja-macros.ts';
 import { DBT_UTILS_HELPERS } from './jinja-dbt-utils.ts';
 import { CROSS_DB_MACROS } from './jinja-cross-db.ts';
 
@@ -21,14 +21,7 @@ installCallableNamespaces();
 // Trailing commas in calls, and `{% for x in xs if cond %}`.
 installJinjaSyntax();
 
-/** A file of the project's `macros/` folder: dbt's macros, callable by name from every model's SQL. */
-export interface MacroFile {
-  /** Relative to the project folder, as errors name it. */
-  file: string;
-  text: string;
-  /** The package it comes from (its macros are called as `package.macro()`); none for the project's own. */
-  package?: string;
-}
+export type { MacroFile } from './jinja-macros.ts';
 
 /** A macro file the engine cannot use, said at its line. */
 export class MacroFileError extends EngineError<'PIPELINE_INVALID', { file: string; line: number }> {

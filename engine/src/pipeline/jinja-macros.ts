@@ -1,5 +1,4 @@
 import nunjucks from 'nunjucks';
-import type { MacroFile } from './jinja-environment.ts';
 import { BUILTINS, MacroReturn } from './jinja-functions.ts';
 
 /*
@@ -9,6 +8,15 @@ import { BUILTINS, MacroReturn } from './jinja-functions.ts';
  */
 
 type Callable = (...args: unknown[]) => unknown;
+
+/** A file of the project's `macros/` folder (or a package's): dbt's macros, callable from every model's SQL. */
+export interface MacroFile {
+  /** Relative to the project folder, as errors name it. */
+  file: string;
+  text: string;
+  /** The package it comes from (its macros are called as `package.macro()`); none for the project's own. */
+  package?: string;
+}
 
 /** rat.yaml's `dispatch:` (dbt_project.yml's): for a namespace, the packages to search, in order. */
 export type DispatchOrder = ReadonlyMap<string, readonly string[]>;
