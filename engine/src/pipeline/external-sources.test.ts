@@ -31,6 +31,29 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
     );
   });
 
+  it("reads a table's event_time from its config:, else its source's", () => {
+    write(
+      'silver/sources.yml',
+      [
+        'sources:',
+        '  - name: raw',
+        '    config: { event_time: loaded_at }',
+        '    tables: [{ name: orders, config: { event_time: ordered_at } }, { name: customers }]',
+        '',
+      ].join('\n'),
+    );
+    const p = loadProject(folder.dir);
+    assert.deepEqual(
+      [...p.external!.values()].map((t) => [t.id, t.eventTime]),
+      [
+        ['raw.orders', 'ordered_at'],
+        ['raw.customers', 'loaded_at'],
+      ],
+    );
+    write('silver/sources.yml', 'sources:\n  - name: raw\n    tables: [{ name: orders, config: { event_time: 3 } }]\n');
+    assert.throws(() => loadProject(folder.dir), /source raw\.orders: event_time must be a column name/);
+  });
+
   it("selects what reads a source with dbt's source:name+", () => {
     const p = loadProject(folder.dir);
     assert.deepEqual(

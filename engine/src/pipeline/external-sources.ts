@@ -33,6 +33,7 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
       }
       const description = text((t as Raw).description, `source ${namespace}.${name}: description`, at, ctx);
       const freshness = sourceFreshness(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
+      const eventTime = sourceEventTime(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
       return {
         id,
         ...(id === `${namespace}.${name}` ? {} : { name: `${namespace}.${name}` }),
@@ -40,9 +41,29 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
         line: at,
         ...(description ? { description } : {}),
         ...(freshness ? { freshness } : {}),
+        ...(eventTime ? { eventTime } : {}),
       };
     });
   });
+}
+
+/**
+ * dbt's `config: { event_time }` of a source's table (else of the source): the column a microbatch model reads the
+ * table's rows in windows of.
+ */
+function sourceEventTime(
+  table: Raw,
+  source: Raw,
+  where: string,
+  line: number,
+  ctx: PropertyContext,
+): string | undefined {
+  const of = (entry: Raw) => (isRaw(entry.config) ? entry.config.event_time : undefined);
+  const v = of(table) ?? of(source);
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'string' && /^[A-Za-z_][\w$]*$/.test(v)
+    ? v
+    : ctx.fail(line, `${where}: event_time must be a column name`);
 }
 
 /** A source's `schema` or a table's `identifier`: a name, or nothing when absent. */

@@ -205,6 +205,8 @@ export interface ExternalTable {
   description?: string;
   /** dbt's freshness of the source: what `rat source freshness` checks. */
   freshness?: Freshness;
+  /** dbt's `event_time`: the column a microbatch model reads the table's rows in windows of. */
+  eventTime?: string;
 }
 
 export interface Project {

@@ -194,7 +194,7 @@ async function microbatches(
   if (windows.length === 0) return null;
   const inputTimes = new Map<string, string>();
   for (const id of tableInputs(project, m)) {
-    const column = project.models.get(id)?.config.eventTime;
+    const column = project.models.get(id)?.config.eventTime ?? project.external?.get(id)?.eventTime;
     if (column) inputTimes.set(id, column);
   }
   return microbatchSql(windows, m.config.eventTime!, inputTimes, compile);
