@@ -45,8 +45,20 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       const fullRefresh = await refreshedBySource(server, { from, into: req.branch, tables: req.derived });
       if (fullRefresh.length)
         io.report.info(`  ${fullRefresh.join(', ')}: refreshed in full on ${req.source.name}, so here too`);
+      // A model that replaces time windows or partitions (dbt's microbatch, insert_overwrite) is refreshed in full:
+      // an incremental run would build its lookback (or newest partitions) only, and which windows each branch
+      // replaced is not recorded.
+      const loaded = await project();
+      const replacing = req.derived.filter((t) => {
+        const c = loaded.models.get(t)?.config;
+        return !fullRefresh.includes(t) && (c?.microbatch !== undefined || c?.replacePartitions === true);
+      });
+      if (replacing.length) {
+        io.report.info(`  ${replacing.join(', ')}: replaced windows or partitions on both branches, refreshed in full`);
+        fullRefresh.push(...replacing);
+      }
       const report = await runPipeline({
-        project: await project(),
+        project: loaded,
         server,
         branch: req.branch,
         selector: req.derived.map((t) => `${t}+`).join(' '),
