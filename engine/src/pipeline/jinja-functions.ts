@@ -1,4 +1,6 @@
 import type nunjucks from 'nunjucks';
+import { createHash } from 'node:crypto';
+import yaml from 'js-yaml';
 import { TemplateError } from './template.ts';
 import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
@@ -81,6 +83,7 @@ export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatch
     return '';
   };
   env.addGlobal('log', log);
+  addContextFunctions(env, log);
   const crossDb = dbtGlobal();
   env.addGlobal('dbt', crossDb);
   // dbt's own macros are called by name too (`last_day(d, 'month')`); a macro of the project's may replace one.
@@ -173,4 +176,44 @@ function addDataFunctions(env: nunjucks.Environment, macros: Dispatcher): void {
   const dbt_utils = dbtUtilsGlobal(data);
   env.addGlobal('adapter', adapter);
   env.addGlobal('dbt_utils', dbt_utils);
+}
+
+/**
+ * The functions dbt adds to Jinja's: `namespace()` (Jinja's own, which nunjucks lacks), `zip`, `set`, `tojson`,
+ * `fromjson`, `toyaml`, `fromyaml`, `local_md5` and `print` (shown as `log()` shows). A macro of the project's may
+ * take one of these names.
+ */
+function addContextFunctions(env: nunjucks.Environment, log: (message: unknown) => string): void {
+  const functions: Record<string, (...args: unknown[]) => unknown> = {
+    namespace: (...args) => {
+      const a = callArgs(args, []);
+      const initial = positionalArgs(args)[0];
+      return { ...(initial && typeof initial === 'object' ? initial : {}), ...a };
+    },
+    zip: (...lists) => {
+      const ls = positionalArgs(lists).map((l) => (Array.isArray(l) ? l : [...((l ?? []) as Iterable<unknown>)]));
+      const n = ls.length ? Math.min(...ls.map((l) => l.length)) : 0;
+      return Array.from({ length: n }, (_, i) => ls.map((l) => l[i]));
+    },
+    set: (value) => [...new Set(Array.isArray(value) ? value : [...((value ?? []) as Iterable<unknown>)])],
+    tojson: (value) => JSON.stringify(value),
+    fromjson: (text, fallback) => {
+      try {
+        return JSON.parse(String(text));
+      } catch {
+        return fallback ?? null;
+      }
+    },
+    toyaml: (value) => yaml.dump(value),
+    fromyaml: (text, fallback) => {
+      try {
+        return yaml.load(String(text));
+      } catch {
+        return fallback ?? null;
+      }
+    },
+    local_md5: (value) => createHash('md5').update(valueText(value)).digest('hex'),
+    print: (message) => log(message),
+  };
+  for (const [name, f] of Object.entries(functions)) env.addGlobal(name, f);
 }

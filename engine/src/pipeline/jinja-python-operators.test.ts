@@ -22,3 +22,20 @@ describe("engine: Python's truthiness in templates", () => {
     assert.equal(render('{% if 1 == 1 and (2 > 1 or false) %}ok{% endif %}'), 'ok');
   });
 });
+
+describe("engine: Python's values in templates (lists, strings, tuples, indexes)", () => {
+  it('joins lists with +, repeats with *, formats strings with %', () => {
+    assert.equal(render('{{ ([1, 2] + [3]) | join(",") }}'), '1,2,3');
+    assert.equal(render("{{ 'ab' * 2 }}|{{ ([0] * 3) | join(',') }}|{{ 3 * 2 }}"), 'abab|0,0,0|6');
+    assert.equal(
+      render("{{ '%s_%02d' % ('day', 7) }}|{{ '%(n)s!' % {'n': 'x'} }}|{{ '%s' % 'one' }}|{{ 7 % 3 }}"),
+      'day_07|x!|one|1',
+    );
+  });
+
+  it('a tuple is a list; an index below zero counts from the end; a slice of a string is a string', () => {
+    assert.equal(render('{% for a, b in [(1, 2), (3, 4)] %}{{ a }}{{ b }};{% endfor %}'), '12;34;');
+    assert.equal(render("{{ 'silver.orders'.split('.')[-1] }}|{{ [1, 2, 3][-2] }}|{{ 'abc'[-1] }}"), 'orders|2|c');
+    assert.equal(render("{{ 'abcdef'[1:3] }}|{{ 'abc'[::-1] }}|{{ [1, 2, 3][1:] | join(',') }}"), 'bc|cba|2,3');
+  });
+});

@@ -31,6 +31,27 @@ describe("engine: Jinja's syntax nunjucks lacks (trailing commas, loop filters)"
     assert.equal(compileWithSourceMap('{{ _helper(1) }}', 't', { macros }).sql, '<1>');
   });
 
+  it("sets a namespace()'s attribute, which outlives the loop that set it", () => {
+    assert.equal(
+      render(
+        '{% set ns = namespace(found=false, n=0) %}{% for x in [1, 2, 3] %}{% if x > 1 %}{% set ns.found = true %}{% set ns.n = ns.n + x %}{% endif %}{% endfor %}{{ ns.found }} {{ ns.n }}',
+      ),
+      'true 5',
+    );
+    assert.throws(() => render('{% set n = 1 %}{% set n.x = 2 %}'), /cannot set x on 1/);
+  });
+
+  it("dbt's context functions: zip, set, tojson / fromjson, toyaml / fromyaml, local_md5", () => {
+    assert.equal(render("{% for a, b in zip(['x', 'y'], [1, 2, 3]) %}{{ a }}{{ b }}{% endfor %}"), 'x1y2');
+    assert.equal(render("{{ set(['a', 'b', 'a']) | join(',') }}"), 'a,b');
+    assert.equal(
+      render("{{ fromjson('{\"a\": [1]}').a[0] }}|{{ tojson({'a': 1}) }}|{{ fromjson('nope', 'd') }}"),
+      '1|{"a":1}|d',
+    );
+    assert.equal(render("{{ fromyaml('a: [1, 2]').a | length }}|{{ toyaml({'a': 1}) | trim }}"), '2|a: 1');
+    assert.equal(render("{{ local_md5('abc') }}"), '900150983cd24fb0d6963f7d28e17f72');
+  });
+
   it('loopFilter keeps what the condition holds true by Python, mappings by key or pair', () => {
     assert.deepEqual(
       loopFilter([1, 0, 2], (x) => x, 1),

@@ -9,7 +9,9 @@ import { pythonTruthy } from './jinja-python-operators.ts';
  *   whose `c` is not yet the loop's, and the loop rendered nothing. Jinja skips the items the condition refuses, and
  *   `loop.index`, `loop.last` and `loop.length` count only the items kept;
  * - macros whose names start with `_` (dbt's packages call their helpers so: `dbt_date._iso_week_of_year()`), which
- *   nunjucks keeps private to their file.
+ *   nunjucks keeps private to their file;
+ * - `{% set ns.found = true %}`, setting an attribute of a `namespace()` (what a loop uses to keep a value past its
+ *   body), where nunjucks stopped with a TypeError.
  */
 
 interface Token {
@@ -136,6 +138,31 @@ export function installJinjaSyntax(): void {
     if (name.startsWith('_') && !(frame as { parent?: unknown }).parent) {
       this._emitLine(`context.addExport(${JSON.stringify(name)});`);
     }
+  };
+  // `{% set x.attr = value %}`: the object's attribute is set (Jinja allows it on a namespace()).
+  const compileSet = compiler.compileSet as (this: CompilerInternals, node: Node, frame: unknown) => void;
+  compiler.compileSet = function (
+    this: CompilerInternals & { _emitLine(code: string): void },
+    node: Node,
+    frame: unknown,
+  ) {
+    const targets = node.targets as Node[];
+    if (!targets.some((t) => t.typename === 'LookupVal')) return compileSet.call(this, node, frame);
+    if (targets.length !== 1 || !node.value) {
+      throw new Error('{% set x.attr = value %} sets one attribute to a value (not several, nor a block)');
+    }
+    const target = targets[0]!;
+    this._emit('runtime.pySetAttr(');
+    this.compile(target.target, frame);
+    this._emit(', ');
+    this.compile(target.val, frame);
+    this._emit(', ');
+    this.compile(node.value, frame);
+    this._emitLine(');');
+  };
+  n.runtime.pySetAttr = (obj: unknown, key: unknown, value: unknown) => {
+    if (obj === null || typeof obj !== 'object') throw new Error(`cannot set ${String(key)} on ${String(obj)}`);
+    (obj as Record<string, unknown>)[String(key)] = value;
   };
   compiler.compilePyLoopFilter = function (
     this: CompilerInternals,
