@@ -100,4 +100,33 @@ describe('engine: model unit tests (real CLI, real server)', function () {
     assert.equal(bad.code, 1);
     assert.match(bad.out, /silver\/events\.sql:\d+: unit_tests: must be a list/);
   });
+
+  it("renders the model as a run does, over the given rows: adapter's columns and run_query() answer from them", async () => {
+    p.write(
+      'silver/events.sql',
+      [
+        '/* ---',
+        'unit_tests:',
+        '  - name: star_and_query',
+        '    given:',
+        "      - input: ref('bronze.events')",
+        '        rows:',
+        "          - { id: 1, amount: 2.5, ts: '2024-01-01 10:00:00' }",
+        "          - { id: 7, amount: 1.0, ts: '2024-01-02 10:00:00' }",
+        '    expect:',
+        '      rows:',
+        '        - { id: 1, amount: 2.5, top: 7 }',
+        '        - { id: 7, amount: 1.0, top: 7 }',
+        '--- */',
+        "{% set top = run_query('SELECT max(id) AS m FROM ' ~ ref('bronze.events')) %}",
+        "SELECT {{ dbt_utils.star(ref('bronze.events'), except=['ts']) }},",
+        '  {{ top.rows[0][0] if execute and top else 0 }} AS top',
+        "FROM {{ ref('bronze.events') }}",
+        '',
+      ].join('\n'),
+    );
+    const r = await tests('--branch', 'main', 'silver.events');
+    const [t] = unit(r.tests);
+    assert.equal(t?.passed, true, JSON.stringify(t));
+  });
 });

@@ -8,6 +8,7 @@ import { yamlDateText } from '../pipeline/jinja-values.ts';
 import type { Model, SqlModel, UnitRow, UnitTest } from '../pipeline/model.ts';
 import type { TestOutcome } from './data-tests.ts';
 import { refreshView, sqlName } from './tables.ts';
+import { asksColumns, settledRendering } from './compile-for-run.ts';
 
 /** A table's columns where the run reads it (its branch), or undefined when the branch has no such table. */
 export type ColumnsOf = (table: string) => Promise<SqlColumn[] | undefined>;
@@ -72,7 +73,7 @@ async function createInput(db: SqlRunner, table: string, rows: UnitRow[], column
 
 /**
  * Runs one unit test in a DuckDB of its own: the inputs as tables named like the model's refs (so the compiled SELECT
- * runs unchanged), the SELECT into `actual`, the expected rows cast to its column types, and both compared as
+ * runs unchanged, its templates reading their columns and querying them as in a run), the SELECT into `actual`, the expected rows cast to its column types, and both compared as
  * multisets on the columns `expect` names (all of them when it expects no row). A failing row is in `sample` with
  * `_diff`: `+` returned but not expected, `-` expected but not returned.
  */
@@ -93,9 +94,17 @@ async function runUnitTest(
   try {
     const given = new Map(t.given.map((g) => [g.input, g.rows]));
     const tables = new Set([...m.refs.map((r) => r.target), ...given.keys()]);
-    const compiled = compileModel(m, { vars, incremental: t.incremental, macros });
-    if (compiled.readsSelf) tables.add(m.id);
+    const ctx = { vars, incremental: t.incremental, macros };
+    if (compileModel(m, ctx).readsSelf) tables.add(m.id);
     for (const table of tables) await createInput(db, table, given.get(table) ?? [], await columnsOf(table));
+    // Rendered again as a run renders it, over the inputs: `execute` true, their columns (dbt's `adapter`,
+    // `dbt_utils.star`) and `run_query()` answered from the test's own rows.
+    const columns = new Map<string, SqlColumn[]>();
+    if (asksColumns({ macros }, m.sql)) {
+      for (const table of tables) columns.set(table, await db.describe(`SELECT * FROM ${sqlName(table)}`));
+    }
+    const place = { model: m.id, file: m.file, line: m.sqlLine };
+    const compiled = await settledRendering(db, place, (queries) => compileModel(m, { ...ctx, columns, queries }));
     await db.exec(`CREATE TABLE __rat_actual AS ${compiled.sql}`);
     const actual = await db.describe('SELECT * FROM __rat_actual');
     const typeOf = new Map(actual.map((c) => [c.name, c.type]));
