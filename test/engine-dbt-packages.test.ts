@@ -146,7 +146,7 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
     assert.equal(r.code, 1, r.out);
     const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string } };
     assert.equal(error.code, 'PIPELINE_INVALID');
-    assert.match(error.message, /dbt_packages: the git packages are not installed: run rat deps/);
+    assert.match(error.message, /dbt_packages: the packages are not installed: run rat deps/);
   });
 
   it('rat deps installs the git packages at the commits their revisions name, and pins them', async () => {

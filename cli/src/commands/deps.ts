@@ -14,6 +14,7 @@ interface DepsFlags {
 export function packageLine(p: InstalledPackage): string {
   if (p.kind === 'built-in') return `✓ ${p.name}: built into rat`;
   if (p.kind === 'local') return `✓ ${p.name}: read from ${p.from}`;
+  if (p.kind === 'hub') return `✓ ${p.name}: ${p.from} ${p.revision!} from the hub`;
   return `✓ ${p.name}: ${p.from} at ${p.revision!.slice(0, 12)}`;
 }
 
@@ -22,7 +23,7 @@ export function register(program: Command): void {
   program
     .command('deps')
     .description(
-      "Install the git packages packages.yml lists (and those they list) into dbt_packages/, pinned to their commits in package-lock.yml (dbt's deps)",
+      "Install the git and hub packages packages.yml lists (and those they list) into dbt_packages/, pinned to their commits and versions in package-lock.yml (dbt's deps; the hub is DBT_PACKAGE_HUB_URL, else dbt's)",
     )
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .option('--upgrade', "resolve each package's revision again instead of installing the locked commits")

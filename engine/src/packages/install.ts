@@ -7,7 +7,6 @@ import http from 'isomorphic-git/http/node';
 import { PipelineError } from '../pipeline/model.ts';
 import {
   hubPackageName,
-  hubRefused,
   INSTALL_FOLDER,
   LOCK_FILE,
   lockText,
@@ -18,28 +17,33 @@ import {
   withEnvVars,
 } from './packages-file.ts';
 import { readPackageProject } from './package-project.ts';
+import { extractTarball, meetsRanges, resolveHubPackage } from './hub.ts';
 
 /** What `rat deps` did for one package. */
 export interface InstalledPackage {
   name: string;
-  /** `local` packages are read where they are; `git` ones were written into `dbt_packages/`; `built-in` is dbt_utils. */
-  kind: 'local' | 'git' | 'built-in';
-  /** The folder, URL or built-in name it came from. */
+  /**
+   * `local` packages are read where they are; `git` and `hub` ones were written into `dbt_packages/`; `built-in` is
+   * dbt_utils.
+   */
+  kind: 'local' | 'git' | 'hub' | 'built-in';
+  /** The folder, URL, hub package or built-in name it came from. */
   from: string;
-  /** A git package's commit. */
+  /** A git package's commit, a hub package's version. */
   revision?: string;
 }
 
 type GitSpec = Extract<PackageSpec, { kind: 'git' }>;
+type HubSpec = Extract<PackageSpec, { kind: 'hub' }>;
 
 const fail = (file: string, why: string): never => {
   throw new PipelineError('PIPELINE_INVALID', `${file}: ${why}`, { file, line: 0 });
 };
 
 /**
- * dbt's `deps`: installs the project's git packages, and the git packages they list in turn, into `dbt_packages/`,
- * each at the commit its revision names (a branch, a tag or a commit), and writes `package-lock.yml` pinning those
- * commits. While the package file is unchanged, the lock's commits are installed again (`upgrade` resolves the
+ * dbt's `deps`: installs the project's git and hub packages, and the packages they list in turn, into
+ * `dbt_packages/`, each git package at the commit its revision names (a branch, a tag or a commit), each hub package
+ * at the newest version its ranges allow, and writes `package-lock.yml` pinning those commits and versions. While the package file is unchanged, the lock's commits are installed again (`upgrade` resolves the
  * revisions anew). The installed packages are replaced only once every one is fetched whole.
  *
  * @example await installPackages('examples/cafe') // [{ name: 'dbt_date', kind: 'git', from: 'https://…', revision: '…' }]
@@ -54,7 +58,6 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
       const p = readPackageProject(path.resolve(folder, s.path), s.path);
       report.push({ name: p.name, kind: 'local', from: s.path });
     } else if (s.kind === 'built-in') report.push({ name: s.name, kind: 'built-in', from: 'rat' });
-    else if (s.kind === 'hub') hubRefused(file, s.package);
   }
   const installRoot = path.join(folder, INSTALL_FOLDER);
   await mkdir(installRoot, { recursive: true });
@@ -63,35 +66,45 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
   const staging = await mkdtemp(path.join(installRoot, '.installing-'));
   try {
     const locked: LockedPackage[] = [];
-    const queue: GitSpec[] = specs.filter((s): s is GitSpec => s.kind === 'git');
+    const queue = specs
+      .filter((x): x is GitSpec | HubSpec => x.kind === 'git' || x.kind === 'hub')
+      .map((spec) => ({ spec, by: file }));
     const done = new Set<string>();
-    /** Hub packages the git packages list, each to be one of those installed (by its name). */
-    const wanted: { hub: string; by: string }[] = [];
     while (queue.length) {
-      const spec = queue.shift()!;
-      const key = `${spec.url}#${spec.subdirectory ?? ''}`;
-      if (done.has(key)) continue;
-      done.add(key);
-      const pin = pinned.find((p) => p.url === spec.url && (p.subdirectory ?? '') === (spec.subdirectory ?? ''));
-      const got = await fetchPackage(staging, spec, pin?.revision);
-      if (locked.some((p) => p.name === got.name)) fail(INSTALL_FOLDER, `two packages are named ${got.name}`);
-      locked.push({ name: got.name, url: spec.url, revision: got.commit, subdirectory: spec.subdirectory });
-      report.push({ name: got.name, kind: 'git', from: spec.url, revision: got.commit });
-      // What it needs in turn: git packages are installed too, local ones cannot be (they name its machine).
-      const shown = `${INSTALL_FOLDER}/${got.name}`;
-      for (const dep of readPackages(path.join(staging, got.name), shown).specs) {
-        if (dep.kind === 'git') queue.push(dep);
-        else if (dep.kind === 'hub') wanted.push({ hub: dep.package, by: shown });
+      const { spec, by } = queue.shift()!;
+      let name: string;
+      if (spec.kind === 'hub') {
+        // A package that is already there (the project's git package of that name, say) is the one used.
+        const have = locked.find((p) => p.name === hubPackageName(spec.package));
+        if (have) {
+          if (have.kind === 'hub' && !meetsRanges(have.version, spec.version)) {
+            fail(by, `needs ${spec.package} ${spec.version.join(', ')}, and ${have.version} is the version installed`);
+          }
+          continue;
+        }
+        const pin = pinned.find((p) => p.kind === 'hub' && p.package === spec.package);
+        const got = await fetchHubPackage(staging, spec, pin?.kind === 'hub' ? pin.version : undefined);
+        name = got.name;
+        locked.push({ kind: 'hub', name, package: spec.package, version: got.version });
+        report.push({ name, kind: 'hub', from: spec.package, revision: got.version });
+      } else {
+        const key = `${spec.url}#${spec.subdirectory ?? ''}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        const pin = pinned.find(
+          (p) => p.kind === 'git' && p.url === spec.url && (p.subdirectory ?? '') === (spec.subdirectory ?? ''),
+        );
+        const got = await fetchPackage(staging, spec, pin?.kind === 'git' ? pin.revision : undefined);
+        name = got.name;
+        locked.push({ kind: 'git', name, url: spec.url, revision: got.commit, subdirectory: spec.subdirectory });
+        report.push({ name, kind: 'git', from: spec.url, revision: got.commit });
+      }
+      // What it needs in turn is installed too; a local package cannot be (it names its author's machine).
+      const shown = `${INSTALL_FOLDER}/${name}`;
+      for (const dep of readPackages(path.join(staging, name), shown).specs) {
+        if (dep.kind === 'git' || dep.kind === 'hub') queue.push({ spec: dep, by: shown });
         else if (dep.kind === 'local')
           fail(shown, `lists a local package (${dep.path}): list it in the project's own package file`);
-      }
-    }
-    for (const w of wanted) {
-      if (!locked.some((p) => p.name === hubPackageName(w.hub))) {
-        fail(
-          w.by,
-          `needs ${w.hub} from dbt's hub, which rat does not reach: list its repository in the project's package file (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
-        );
       }
     }
     // In place: each package, then no folder of a package no longer listed (as dbt deps leaves only what it
@@ -113,6 +126,21 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** A hub package written into `staging/<its name>` at version `pinned`, else the newest its ranges allow. */
+async function fetchHubPackage(
+  staging: string,
+  spec: HubSpec,
+  pinned: string | undefined,
+): Promise<{ name: string; version: string }> {
+  const { version, tarball } = await resolveHubPackage(spec.package, spec.version, spec.prerelease, pinned);
+  const written = await mkdtemp(path.join(staging, '.hub-'));
+  await extractTarball(tarball, written);
+  const { name } = readPackageProject(written, `${spec.package} ${version}`);
+  if (fs.existsSync(path.join(staging, name))) fail(INSTALL_FOLDER, `two packages are named ${name}`);
+  await rename(written, path.join(staging, name));
+  return { name, version };
 }
 
 /** A git package written into `staging/<its name>` at the commit `pinned` (else its revision) names. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { PipelineError } from '../pipeline/model.ts';
 import { filesUnder } from '../pipeline/project-files.ts';
-import { hubRefused, INSTALL_FOLDER, LOCK_FILE, readLock, readPackages } from './packages-file.ts';
+import { INSTALL_FOLDER, LOCK_FILE, readLock, readPackages } from './packages-file.ts';
 import { readPackageProject, type PackageProject } from './package-project.ts';
 
 const fail = (file: string, why: string): never => {
@@ -11,23 +11,22 @@ const fail = (file: string, why: string): never => {
 };
 
 /**
- * The packages a project folder uses: its local packages where they are, and the git packages `rat deps` installed
- * as its lock pins them (with what they need in turn). A git package not installed, or a package file changed since
- * `rat deps`, is `PIPELINE_INVALID` saying to run it.
+ * The packages a project folder uses: its local packages where they are, and the git and hub packages `rat deps`
+ * installed as its lock pins them (with what they need in turn). A package not installed, or a package file changed
+ * since `rat deps`, is `PIPELINE_INVALID` saying to run it.
  *
  * @example installedPackages('examples/cafe') // [{ name: 'dbt_date', root: '…/dbt_packages/dbt_date', … }]
  */
 export function installedPackages(folder: string): PackageProject[] {
-  const { specs, hash, file } = readPackages(folder);
+  const { specs, hash } = readPackages(folder);
   const found: PackageProject[] = [];
   for (const s of specs) {
-    if (s.kind === 'hub') hubRefused(file, s.package);
     if (s.kind !== 'local') continue;
     found.push(readPackageProject(path.resolve(folder, s.path), s.path));
   }
-  if (specs.some((s) => s.kind === 'git')) {
+  if (specs.some((s) => s.kind === 'git' || s.kind === 'hub')) {
     const lock = readLock(folder);
-    if (!lock) fail(INSTALL_FOLDER, 'the git packages are not installed: run rat deps');
+    if (!lock) fail(INSTALL_FOLDER, 'the packages are not installed: run rat deps');
     else if (lock.hash !== hash) fail(LOCK_FILE, 'the package file changed since rat deps pinned it: run rat deps');
     for (const p of lock?.packages ?? []) {
       const shown = `${INSTALL_FOLDER}/${p.name}`;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import {
   hubPackageName,
-  hubRefused,
   lockText,
   packagesHash,
   packagesRepinned,
@@ -29,15 +28,19 @@ describe("engine: dbt's package file", () => {
       { kind: 'built-in', name: 'dbt_utils' },
     ]);
     assert.deepEqual(parsePackages(null, 'packages.yml'), []);
-    // A hub package is kept as such: the project's own is refused, one a git package lists is taken by its name.
-    assert.deepEqual(parsePackages({ packages: [{ package: 'calogica/dbt_date', version: '0.10.0' }] }, 'p'), [
-      { kind: 'hub', package: 'calogica/dbt_date' },
-    ]);
-    assert.equal(hubPackageName('calogica/dbt_date'), 'dbt_date');
-    assert.throws(
-      () => hubRefused('packages.yml', 'calogica/dbt_date'),
-      /packages\.yml: calogica\/dbt_date is a package of dbt's hub, which rat does not reach: list its repository instead \(git:/,
+    // A hub package with dbt's version ranges (a list, or one string with commas).
+    assert.deepEqual(
+      parsePackages({ packages: [{ package: 'calogica/dbt_date', version: ['>=0.9.0', '<1.0.0'] }] }, 'p'),
+      [{ kind: 'hub', package: 'calogica/dbt_date', version: ['>=0.9.0', '<1.0.0'], prerelease: false }],
     );
+    assert.deepEqual(parsePackages({ packages: [{ package: 'a/b', version: '>=1.0.0, <2.0.0' }] }, 'p')[0], {
+      kind: 'hub',
+      package: 'a/b',
+      version: ['>=1.0.0', '<2.0.0'],
+      prerelease: false,
+    });
+    assert.equal(hubPackageName('calogica/dbt_date'), 'dbt_date');
+    assert.throws(() => parsePackages({ packages: [{ package: 'dbt_date' }] }, 'p'), /package must be <owner>\/<name>/);
   });
 
   it('refuses what it cannot install, saying what to write instead', () => {
@@ -60,7 +63,7 @@ describe("engine: dbt's package file", () => {
   it("writes dbt's lock: each git package by name, URL and commit, and the package file's SHA-1", () => {
     const hash = packagesHash('packages:\n  - git: /srv/git/helpers\n');
     assert.match(hash, /^[0-9a-f]{40}$/);
-    const text = lockText([{ name: 'helpers', url: '/srv/git/helpers', revision: 'a'.repeat(40) }], hash);
+    const text = lockText([{ kind: 'git', name: 'helpers', url: '/srv/git/helpers', revision: 'a'.repeat(40) }], hash);
     assert.deepEqual(yaml.load(text), {
       packages: [{ name: 'helpers', git: '/srv/git/helpers', revision: 'a'.repeat(40) }],
       sha1_hash: hash,
@@ -83,7 +86,7 @@ describe("engine: dbt's package file", () => {
   it('names the packages a new lock pins to other commits (new and removed ones too)', () => {
     const lock = (pins: Record<string, string>) =>
       lockText(
-        Object.entries(pins).map(([name, revision]) => ({ name, url: `/git/${name}`, revision })),
+        Object.entries(pins).map(([name, revision]) => ({ kind: 'git' as const, name, url: `/git/${name}`, revision })),
         'h',
       );
     assert.deepEqual(packagesRepinned(lock({ a: '1', b: '2', c: '3' }), lock({ a: '1', b: '9', d: '4' })), [
@@ -92,6 +95,10 @@ describe("engine: dbt's package file", () => {
       'd',
     ]);
     assert.deepEqual(packagesRepinned(undefined, lock({ a: '1' })), ['a']);
+    // A hub package is pinned by its version.
+    const hub = (version: string) => lockText([{ kind: 'hub', name: 'd', package: 'o/d', version }], 'h');
+    assert.deepEqual(packagesRepinned(hub('1.0.0'), hub('1.1.0')), ['d']);
+    assert.deepEqual(packagesRepinned(hub('1.0.0'), hub('1.0.0')), []);
     assert.deepEqual(packagesRepinned(lock({ a: '1' }), lock({ a: '1' })), []);
   });
 });

@@ -18,17 +18,16 @@ export type PackageSpec =
   | { kind: 'git'; url: string; revision?: string; subdirectory?: string }
   /** dbt_utils, whose common helpers and tests rat builds in: nothing to install. */
   | { kind: 'built-in'; name: 'dbt_utils' }
-  /** A package of dbt's hub (`calogica/dbt_date`), which rat does not reach (see `hubRefused`). */
-  | { kind: 'hub'; package: string };
+  /** A package of dbt's hub (`calogica/dbt_date`) in the versions `version` allows (see `hub.ts`). */
+  | { kind: 'hub'; package: string; version: string[]; prerelease: boolean };
 
-/** A git package as `rat deps` pinned it. */
-export interface LockedPackage {
-  name: string;
-  url: string;
-  /** The commit. */
-  revision: string;
-  subdirectory?: string;
-}
+/** A package as `rat deps` pinned it: a git package at a commit, a hub package at a version. */
+export type LockedPackage =
+  | { kind: 'git'; name: string; url: string; /** The commit. */ revision: string; subdirectory?: string }
+  | { kind: 'hub'; name: string; package: string; version: string };
+
+/** What pins a locked package: its commit or its version. */
+export const pinOf = (p: LockedPackage) => (p.kind === 'git' ? p.revision : p.version);
 
 export const PACKAGES_FILES = ['packages.yml', 'dependencies.yml'];
 export const LOCK_FILE = 'package-lock.yml';
@@ -46,7 +45,7 @@ const fail = (file: string, why: string): never => {
 const DBT_UTILS_REPO = /(^|[/:])dbt-labs\/dbt[-_]utils(\.git)?\/?$/i;
 
 /**
- * The packages a package file lists (hub packages other than dbt_utils as such: see `hubRefused`).
+ * The packages a package file lists: local, git and hub ones (dbt_utils, from the hub or its repository, is built in).
  *
  * @example parsePackages({ packages: [{ local: '../shared' }] }, 'packages.yml') // [{ kind: 'local', path: '../shared' }]
  */
@@ -85,7 +84,19 @@ export function parsePackages(doc: unknown, file: string): PackageSpec[] {
       allowed(['package', 'version', 'install-prerelease']);
       const name = text('package')!;
       if (/^dbt-labs\/dbt_utils$/i.test(name)) return { kind: 'built-in', name: 'dbt_utils' };
-      return { kind: 'hub', package: name };
+      if (!/^[\w.-]+\/[\w.-]+$/.test(name))
+        return fail(file, `${at}.package must be <owner>/<name> (calogica/dbt_date)`);
+      const v = entry.version ?? [];
+      const version = (Array.isArray(v) ? v : [v])
+        .map(String)
+        .flatMap((r) => r.split(','))
+        .map((r) => r.trim());
+      return {
+        kind: 'hub',
+        package: name,
+        version: version.filter(Boolean),
+        prerelease: entry['install-prerelease'] === true,
+      };
     }
     return fail(file, `${at} must name a package with local:, git: or package:`);
   });
@@ -111,17 +122,6 @@ export function withEnvVars(text: string, env: NodeJS.ProcessEnv = process.env):
 
 /** The package a hub name stands for once installed: `calogica/dbt_date` is `dbt_date`. */
 export const hubPackageName = (hub: string) => hub.split('/').at(-1)!;
-
-/**
- * Refuses a hub package the project lists: rat does not reach dbt's registry, and a git entry names the same code.
- * (A hub package that a git package lists is taken from the git package of its name the project lists.)
- */
-export function hubRefused(file: string, hub: string): never {
-  return fail(
-    file,
-    `${hub} is a package of dbt's hub, which rat does not reach: list its repository instead (git: https://github.com/<owner>/<repo>.git, revision: <tag>)`,
-  );
-}
 
 /** The package file in `folder` and its text, if there is one. */
 export function packagesFileIn(folder: string): { file: string; text: string } | undefined {
@@ -156,43 +156,60 @@ export function readLock(folder: string): { packages: LockedPackage[]; hash: str
   const doc = yaml.load(readFileSync(full, 'utf8'));
   if (!isRaw(doc) || !Array.isArray(doc.packages)) return fail(LOCK_FILE, 'must hold packages: (run rat deps)');
   const packages = doc.packages.map((p, i): LockedPackage => {
-    if (!isRaw(p) || typeof p.name !== 'string' || typeof p.git !== 'string' || typeof p.revision !== 'string') {
-      return fail(LOCK_FILE, `packages[${i}] must have name, git and revision (run rat deps)`);
+    if (isRaw(p) && typeof p.name === 'string' && typeof p.git === 'string' && typeof p.revision === 'string') {
+      return {
+        kind: 'git',
+        name: p.name,
+        url: p.git,
+        revision: p.revision,
+        ...(typeof p.subdirectory === 'string' ? { subdirectory: p.subdirectory } : {}),
+      };
     }
-    return {
-      name: p.name,
-      url: p.git,
-      revision: p.revision,
-      ...(typeof p.subdirectory === 'string' ? { subdirectory: p.subdirectory } : {}),
-    };
+    if (isRaw(p) && typeof p.name === 'string' && typeof p.package === 'string' && p.version !== undefined) {
+      return { kind: 'hub', name: p.name, package: p.package, version: String(p.version) };
+    }
+    return fail(
+      LOCK_FILE,
+      `packages[${i}] must have name with git and revision, or package and version (run rat deps)`,
+    );
   });
   return { packages, hash: String(doc.sha1_hash ?? '') };
 }
 
-/** The lock's text: each git package by name, URL and commit, and the package file it was made from. */
+/**
+ * The lock's text: each git package by name, URL and commit, each hub package by name and version, and the package
+ * file it was made from.
+ */
 export function lockText(packages: readonly LockedPackage[], hash: string): string {
   const doc = {
-    packages: packages.map((p) => ({
-      name: p.name,
-      git: p.url,
-      revision: p.revision,
-      ...(p.subdirectory ? { subdirectory: p.subdirectory } : {}),
-    })),
+    packages: packages.map((p) =>
+      p.kind === 'hub'
+        ? { name: p.name, package: p.package, version: p.version }
+        : {
+            name: p.name,
+            git: p.url,
+            revision: p.revision,
+            ...(p.subdirectory ? { subdirectory: p.subdirectory } : {}),
+          },
+    ),
     sha1_hash: hash,
   };
   return yaml.dump(doc, { lineWidth: 200 });
 }
 
 /**
- * The packages whose pinned commit differs between two texts of the lock (one may be missing: a package it lacks
+ * The packages whose pinned commit (or version) differs between two texts of the lock (one may be missing: a package it lacks
  * counts as changed), for `state:modified`.
  *
  * @example packagesRepinned(lockBefore, lockNow) // ['dbt_date']
  */
 export function packagesRepinned(before: string | undefined, now: string | undefined): string[] {
   const pins = (text: string | undefined) => {
-    const doc = text ? (yaml.load(text) as { packages?: { name?: unknown; revision?: unknown }[] } | null) : null;
-    return new Map((Array.isArray(doc?.packages) ? doc.packages : []).map((p) => [String(p.name), String(p.revision)]));
+    const doc = text
+      ? (yaml.load(text) as { packages?: { name?: unknown; revision?: unknown; version?: unknown }[] } | null)
+      : null;
+    const list = Array.isArray(doc?.packages) ? doc.packages : [];
+    return new Map(list.map((p) => [String(p.name), String(p.revision ?? p.version)]));
   };
   const [a, b] = [pins(before), pins(now)];
   return [...new Set([...a.keys(), ...b.keys()])].filter((n) => a.get(n) !== b.get(n)).sort();
