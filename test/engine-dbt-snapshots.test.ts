@@ -54,18 +54,58 @@ describe("engine: dbt's snapshots (real CLI, real server)", function () {
     );
   });
 
-  it("refuses dbt's hard deletes rather than keep rows it was asked to close", async () => {
+  it('hard deletes: a key gone from the SELECT closes its version (invalidate), or gets a deleted one (new_record)', async () => {
     p.write(
       'snapshots/more.sql',
-      "{% snapshot gone %}\n{{ config(unique_key='id', invalidate_hard_deletes=True) }}\nSELECT 1 AS id\n{% endsnapshot %}\n",
+      [
+        '{% snapshot closed %}',
+        "{{ config(unique_key='id', strategy='check', check_cols=['amount'], invalidate_hard_deletes=True) }}",
+        "SELECT id, amount FROM {{ source('bronze', 'events') }}",
+        '{% endsnapshot %}',
+        '{% snapshot marked %}',
+        "{{ config(unique_key='id', strategy='check', check_cols=['amount'], hard_deletes='new_record') }}",
+        "SELECT id, amount FROM {{ source('bronze', 'events') }}",
+        '{% endsnapshot %}',
+        '',
+      ].join('\n'),
     );
-    const r = await p.rat('run', '--branch', 'snap', '--json');
-    assert.equal(r.code, 1, r.out);
-    const { error } = JSON.parse(r.stdout);
-    assert.equal(error.code, 'PIPELINE_INVALID');
-    assert.match(
-      error.message,
-      /^snapshots\/more\.sql:\d+: hard deletes \(invalidate_hard_deletes\) are not supported/,
-    );
+    const first = await p.rat('run', '--branch', 'snap');
+    assert.equal(first.code, 0, first.out);
+    // Row 1 is gone from the landing file; then it comes back.
+    p.write('landing/a.csv', 'id,amount,ts\n2,9.5,2024-01-02 10:00:00\n');
+    const second = await p.rat('run', '--branch', 'snap');
+    assert.equal(second.code, 0, second.out);
+    const versions = async (table: string, deleted = false) =>
+      (
+        await q(
+          `SELECT id, amount, dbt_valid_to IS NULL AS open, is_current${deleted ? ', dbt_is_deleted' : ''} FROM silver.${table} ORDER BY id, dbt_valid_from`,
+        )
+      ).map((r) => [Number(r.id), Number(r.amount), r.open, r.is_current, ...(deleted ? [r.dbt_is_deleted] : [])]);
+    assert.deepEqual(await versions('closed'), [
+      [1, 1.5, false, false],
+      [2, 9.5, true, true],
+    ]);
+    assert.deepEqual(await versions('marked', true), [
+      [1, 1.5, false, false, 'False'],
+      [1, 1.5, true, true, 'True'],
+      [2, 9.5, true, true, 'False'],
+    ]);
+    // An unchanged run writes nothing; a key that comes back gets a new current version.
+    const same = await p.rat('run', '--branch', 'snap', '--json');
+    assert.equal(same.code, 0, same.out);
+    p.write('landing/a.csv', 'id,amount,ts\n1,1.5,2024-01-01 10:00:00\n2,9.5,2024-01-02 10:00:00\n');
+    const back = await p.rat('run', '--branch', 'snap');
+    assert.equal(back.code, 0, back.out);
+    assert.deepEqual(await versions('closed'), [
+      [1, 1.5, false, false],
+      [1, 1.5, true, true],
+      [2, 9.5, true, true],
+    ]);
+    assert.deepEqual(await versions('marked', true), [
+      [1, 1.5, false, false, 'False'],
+      [1, 1.5, false, false, 'True'],
+      [1, 1.5, true, true, 'False'],
+      [2, 9.5, true, true, 'False'],
+    ]);
   });
 });

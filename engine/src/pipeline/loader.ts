@@ -153,7 +153,11 @@ function sqlModel(
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
 const SNAPSHOT_DEFAULTS = {
   materialized: 'scd2',
-  snapshot_meta_column_names: { dbt_valid_from: 'dbt_valid_from', dbt_valid_to: 'dbt_valid_to' },
+  snapshot_meta_column_names: {
+    dbt_valid_from: 'dbt_valid_from',
+    dbt_valid_to: 'dbt_valid_to',
+    dbt_is_deleted: 'dbt_is_deleted',
+  },
 };
 
 /**

@@ -92,7 +92,13 @@ describe("engine: a model's settings with dbt's names", () => {
       () => parse({ ...scd2, snapshot_meta_column_names: { dbt_valid_from: 'a', dbt_valid_to: 'a' } }),
       /need two names/,
     );
-    assert.throws(() => parse({ ...scd2, hard_deletes: 'new_record' }), /hard deletes \(hard_deletes: new_record\)/);
-    parse({ ...scd2, hard_deletes: 'ignore', invalidate_hard_deletes: false });
+    assert.equal(parse({ ...scd2, hard_deletes: 'new_record' }).hardDeletes, 'new_record');
+    assert.equal(parse({ ...scd2, invalidate_hard_deletes: true }).hardDeletes, 'invalidate');
+    assert.equal(parse({ ...scd2, hard_deletes: 'ignore', invalidate_hard_deletes: false }).hardDeletes, undefined);
+    assert.throws(
+      () => parse({ ...scd2, hard_deletes: 'purge' }),
+      /hard_deletes must be ignore, invalidate or new_record/,
+    );
+    assert.equal(parse({ ...scd2, snapshot_meta_column_names: { dbt_is_deleted: 'gone' } }).history?.isDeleted, 'gone');
   });
 });

@@ -104,7 +104,7 @@ export function parseConfig(
       ? checkIncrementalStrategy(raw.incremental_strategy, uniqueKey, file, line)
       : undefined;
   const eventTime = parseEventTime(raw.event_time, file, line);
-  if (materialized === 'scd2') checkSnapshotStrategy(raw, file, line);
+  const hardDeletes = materialized === 'scd2' ? checkSnapshotStrategy(raw, file, line) : undefined;
   const tags = asList(raw.tags);
   return {
     materialized,
@@ -119,6 +119,7 @@ export function parseConfig(
     // dbt's snapshots say `check_cols: all` for what is the default here: every column but the key.
     checkCols: raw.check_cols === undefined || raw.check_cols === 'all' ? undefined : asList(raw.check_cols),
     ...(materialized === 'scd2' ? historyColumns(raw.snapshot_meta_column_names, file, line) : {}),
+    ...(hardDeletes ? { hardDeletes } : {}),
     onSchemaChange: parseOnSchemaChange(raw, file, line),
     renamed: parseRenamed(raw.renamed, file, line),
     ...parseFullRefresh(raw.full_refresh, materialized, file, line),
@@ -225,46 +226,54 @@ function parseMicrobatch(
 /**
  * dbt's snapshot `strategy`, for scd2 models moved over from dbt snapshots: `timestamp` needs the `updated_at`
  * column it compares; `check` compares `check_cols` (or every column), which is what an scd2 model without
- * `updated_at` does. Anything else is refused.
+ * `updated_at` does. Anything else is refused. Gives dbt's `hard_deletes` (or `invalidate_hard_deletes: true`), when
+ * a key gone from the SELECT is to close its version.
  */
-function checkSnapshotStrategy(raw: Record<string, unknown>, file: string, line: number): void {
-  // A key gone from the SELECT keeps its current version open: closing it (dbt's hard deletes) is not done here.
+function checkSnapshotStrategy(
+  raw: Record<string, unknown>,
+  file: string,
+  line: number,
+): 'invalidate' | 'new_record' | undefined {
   const hardDeletes = raw.hard_deletes ?? (raw.invalidate_hard_deletes === true ? 'invalidate' : 'ignore');
-  if (hardDeletes !== 'ignore') {
+  if (!['ignore', 'invalidate', 'new_record'].includes(hardDeletes as string)) {
     throw new PipelineError(
       'PIPELINE_INVALID',
-      `${file}:${line}: hard deletes (${raw.hard_deletes === undefined ? 'invalidate_hard_deletes' : `hard_deletes: ${String(hardDeletes)}`}) are not supported: a key gone from the SELECT keeps its current version`,
+      `${file}:${line}: hard_deletes must be ignore, invalidate or new_record`,
       { file, line },
     );
   }
   const v = raw.strategy;
-  if (v === undefined || v === null || v === 'check') return;
+  const kept = hardDeletes === 'ignore' ? undefined : (hardDeletes as 'invalidate' | 'new_record');
+  if (v === undefined || v === null || v === 'check') return kept;
   const fail = (why: string): never => {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: strategy ${String(v)}: ${why}`, { file, line });
   };
   if (v !== 'timestamp') fail('must be timestamp (with updated_at) or check (with check_cols, or all columns)');
   if (typeof raw.updated_at !== 'string' || !raw.updated_at)
     fail('needs updated_at: the column that says when a row changed');
+  return kept;
 }
 
 /**
  * dbt's `snapshot_meta_column_names` on an scd2 model: other names for the columns that date each version
- * (`{ dbt_valid_from: start_at, dbt_valid_to: end_at }`). The engine writes no `dbt_scd_id`, `dbt_updated_at` or
- * `dbt_is_deleted`: renaming them is refused rather than ignored.
+ * (`{ dbt_valid_from: start_at, dbt_valid_to: end_at, dbt_is_deleted: deleted }`). The engine writes no `dbt_scd_id`
+ * or `dbt_updated_at`: renaming them is refused rather than ignored.
  */
 function historyColumns(v: unknown, file: string, line: number): Pick<ModelConfig, 'history'> {
   if (v === undefined || v === null) return {};
   const fail = (why: string): never => {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: snapshot_meta_column_names: ${why}`, { file, line });
   };
-  if (!isRecord(v)) return fail('must map dbt_valid_from / dbt_valid_to to column names');
+  if (!isRecord(v)) return fail('must map dbt_valid_from / dbt_valid_to / dbt_is_deleted to column names');
   for (const [k, name] of Object.entries(v)) {
-    if (k !== 'dbt_valid_from' && k !== 'dbt_valid_to') fail(`${k} is not a column the engine writes`);
+    if (!['dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'].includes(k))
+      fail(`${k} is not a column the engine writes`);
     if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${k} must name a column`);
   }
   const history = {
     validFrom: (v.dbt_valid_from as string | undefined) ?? 'valid_from',
     validTo: (v.dbt_valid_to as string | undefined) ?? 'valid_to',
+    ...(typeof v.dbt_is_deleted === 'string' ? { isDeleted: v.dbt_is_deleted } : {}),
   };
   if (history.validFrom === history.validTo) fail('dbt_valid_from and dbt_valid_to need two names');
   return { history };

@@ -8,6 +8,8 @@ export type Layer = 'bronze' | 'silver' | 'gold';
 export interface HistoryColumns {
   validFrom: string;
   validTo: string;
+  /** With `hard_deletes: new_record`: the column marking a key's deletion record (`'True'` / `'False'`, as dbt's). */
+  isDeleted?: string;
 }
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
 
@@ -82,6 +84,11 @@ export interface ModelConfig {
    * `dbt_valid_from`, `dbt_valid_to`), from dbt's `snapshot_meta_column_names`.
    */
   history?: HistoryColumns;
+  /**
+   * scd2: what a key gone from the SELECT does (dbt's `hard_deletes`): `invalidate` closes its current version,
+   * `new_record` also adds a version marked deleted; by default (`ignore`) its current version stays open.
+   */
+  hardDeletes?: 'invalidate' | 'new_record';
   /**
    * `incremental` and `scd2` (and sources): what a result with other columns than the table does — dbt's names.
    * `table` models ignore it: their result replaces the table, columns included.

@@ -138,6 +138,7 @@ export async function buildStep(
     updatedAt: m.config.updatedAt,
     checkCols: m.config.checkCols,
     history: m.config.history,
+    hardDeletes: m.config.hardDeletes,
     onSchemaChange: m.config.onSchemaChange,
     renamed: m.config.renamed,
     properties,

@@ -25,6 +25,8 @@ export interface TransformOptions {
   checkCols?: string[];
   /** `scd2`: the columns dating each version (default `valid_from`, `valid_to`). */
   history?: HistoryColumns;
+  /** `scd2`: what a key gone from the SELECT does (dbt's `hard_deletes`; by default its version stays open). */
+  hardDeletes?: ModelConfig['hardDeletes'];
   /** `incremental` / `scd2`: what a changed SELECT does to the table's columns (default `fail`). */
   onSchemaChange?: ModelConfig['onSchemaChange'];
   /**
@@ -110,7 +112,7 @@ export async function transform(
         sql,
         catalog,
         tableIdent(o.target),
-        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current FROM (${o.sql}) AS s`,
+        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${o.hardDeletes === 'new_record' ? `, 'False' AS ${ident(deletedColumn(o.history))}` : ''} FROM (${o.sql}) AS s`,
         { ...common, mode: 'append' },
       );
     }
@@ -172,6 +174,9 @@ const scd2Columns = (h: HistoryColumns | undefined) => [
   'is_current',
 ];
 
+/** The column that marks a key's deletion record (`hard_deletes: new_record`). */
+const deletedColumn = (h: HistoryColumns | undefined) => h?.isDeleted ?? 'is_deleted';
+
 /** The columns that date an scd2 table's versions, as SQL identifiers. */
 function historyIdents(h: HistoryColumns | undefined): [string, string] {
   const [from, to] = scd2Columns(h);
@@ -182,6 +187,12 @@ function ts(d = new Date()): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/**
+ * SCD type 2 by key: a key whose checked columns changed (or a new key) gets a new current version and its old one is
+ * closed at the new one's start. With `hardDeletes`, a key gone from the SELECT has its current version closed at the
+ * run's time (`invalidate`), and a version marked deleted added (`new_record`: `'True'` in the deleted column, which
+ * is `'False'` elsewhere; a key that comes back gets a new version). The table is written whole, in one snapshot.
+ */
 async function scd2(
   sql: SqlRunner,
   catalog: IcebergRestClient,
@@ -193,36 +204,59 @@ async function scd2(
   const n = ++counter;
   const src = `__rat_scd_src_${n}`;
   const chg = `__rat_scd_chg_${n}`;
+  const gone = `__rat_scd_gone_${n}`;
   const self = sqlName(o.target);
   await sql.exec(`CREATE OR REPLACE TABLE ${src} AS ${o.sql}`);
   try {
     const cols = (await sql.describe(`SELECT * FROM ${src}`)).map((c) => c.name);
     const inTable = new Set(tableColumns.map((c) => c.toLowerCase()));
+    const newRecord = o.hardDeletes === 'new_record';
+    const deletedName = deletedColumn(o.history);
+    const del = ident(deletedName);
+    const hasDeleted = inTable.has(deletedName.toLowerCase());
     // A new column alone does not make a new version; only the columns both sides have are compared.
     const check =
-      o.checkCols ?? cols.filter((c) => !keys.includes(c) && c !== o.updatedAt && inTable.has(c.toLowerCase()));
+      o.checkCols ??
+      cols.filter((c) => !keys.includes(c) && c !== o.updatedAt && c !== deletedName && inTable.has(c.toLowerCase()));
     const keyEq = keys.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(' AND ');
     const same = check.map((c) => `t.${ident(c)} IS NOT DISTINCT FROM s.${ident(c)}`).join(' AND ') || 'true';
-    const vf = o.updatedAt ? `CAST(s.${ident(o.updatedAt)} AS TIMESTAMP)` : `TIMESTAMP ${lit(ts(o.now))}`;
+    // The current version of a key, not its deletion record (a key that comes back gets a new version).
+    const live = newRecord && hasDeleted ? `t.is_current AND t.${del} IS DISTINCT FROM 'True'` : 't.is_current';
+    const now = `TIMESTAMP ${lit(ts(o.now))}`;
+    const vf = o.updatedAt ? `CAST(s.${ident(o.updatedAt)} AS TIMESTAMP)` : now;
     await sql.exec(
-      `CREATE OR REPLACE TABLE ${chg} AS SELECT s.*, ${vf} AS __rat_vf FROM ${src} AS s WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE t.is_current AND ${keyEq} AND ${same})`,
+      `CREATE OR REPLACE TABLE ${chg} AS SELECT s.*, ${vf} AS __rat_vf FROM ${src} AS s WHERE NOT EXISTS (SELECT 1 FROM ${self} AS t WHERE ${live} AND ${keyEq} AND ${same})`,
+    );
+    await sql.exec(
+      o.hardDeletes
+        ? `CREATE OR REPLACE TABLE ${gone} AS SELECT t.* FROM ${self} AS t WHERE ${live} AND NOT EXISTS (SELECT 1 FROM ${src} AS s WHERE ${keyEq})`
+        : `CREATE OR REPLACE TABLE ${gone} AS SELECT * FROM ${self} LIMIT 0`,
     );
     const [{ c }] = await sql.query(`SELECT count(*) AS c FROM ${chg}`);
-    if (Number(c) === 0) return null;
+    const [{ g }] = await sql.query(`SELECT count(*) AS g FROM ${gone}`);
+    if (Number(c) === 0 && Number(g) === 0) return null;
     const keyEqC = keys.map((k) => `x.${ident(k)} IS NOT DISTINCT FROM t.${ident(k)}`).join(' AND ');
     const closeAt = `(SELECT min(x.__rat_vf) FROM ${chg} AS x WHERE ${keyEqC})`;
+    const changed = `EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC})`;
+    const deleted = `EXISTS (SELECT 1 FROM ${gone} AS x WHERE ${keyEqC})`;
     const [from, to] = historyIdents(o.history);
+    const marked = (value: string) => (newRecord && !hasDeleted ? `, '${value}' AS ${del}` : '');
     const history = `SELECT t.* REPLACE (
-        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN ${closeAt} ELSE t.${to} END AS ${to},
-        CASE WHEN t.is_current AND EXISTS (SELECT 1 FROM ${chg} AS x WHERE ${keyEqC}) THEN false ELSE t.is_current END AS is_current)
+        CASE WHEN t.is_current AND ${changed} THEN ${closeAt} WHEN t.is_current AND ${deleted} THEN ${now} ELSE t.${to} END AS ${to},
+        CASE WHEN t.is_current AND (${changed} OR ${deleted}) THEN false ELSE t.is_current END AS is_current)${marked('False')}
       FROM ${self} AS t`;
-    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current FROM ${chg}`;
-    return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}`, {
+    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${newRecord ? `, 'False' AS ${del}` : ''} FROM ${chg}`;
+    const deletions = newRecord
+      ? ` UNION ALL BY NAME SELECT g.* ${hasDeleted ? `REPLACE (${now} AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current, 'True' AS ${del})` : `REPLACE (${now} AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current), 'True' AS ${del}`} FROM ${gone} AS g`
+      : '';
+    return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}${deletions}`, {
       ...common,
+      // The deleted column is added to a table that had none (hard_deletes set after its first runs).
+      ...(newRecord && !hasDeleted ? { onSchemaChange: 'append_new_columns' as const } : {}),
       mode: 'overwrite',
-      keepColumns: [...cols, ...scd2Columns(o.history)],
+      keepColumns: [...cols, ...scd2Columns(o.history), ...(newRecord ? [deletedName] : [])],
     });
   } finally {
-    await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}`);
+    await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}; DROP TABLE IF EXISTS ${gone}`);
   }
 }
