@@ -50,7 +50,11 @@ describe("engine: dbt's snapshots (snapshots/ folder)", () => {
       assert.equal(m.config.materialized, 'scd2');
       assert.deepEqual(m.config.uniqueKey, ['id']);
       assert.equal(m.config.updatedAt, 'updated_at');
-      assert.deepEqual(m.config.history, { validFrom: 'dbt_valid_from', validTo: 'dbt_valid_to' });
+      assert.deepEqual(m.config.history, {
+        validFrom: 'dbt_valid_from',
+        validTo: 'dbt_valid_to',
+        isDeleted: 'dbt_is_deleted',
+      });
       assert.deepEqual(
         m.refs.map((r) => [r.target, r.line]),
         [['bronze.customers', 3]],
