@@ -131,9 +131,16 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       },
       variable(name, fallback) {
         if (Object.hasOwn(vars, name)) return vars[name];
-        // A package's own vars: (dbt_project.yml's) win over the call's default, as in dbt.
-        const packageVars = (ctx.macros as MacroSet | undefined)?.vars;
-        if (packageVars && Object.hasOwn(packageVars, name)) return packageVars[name];
+        // The project's vars scoped to a package (`vars: { dbt_date: { 'dbt_date:time_zone': UTC } }`), then the
+        // package's own (its dbt_project.yml's), win over the call's default, as in dbt.
+        const set = ctx.macros as MacroSet | undefined;
+        for (const pkg of set?.packages ?? []) {
+          const scoped = vars[pkg];
+          if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) {
+            return (scoped as Record<string, unknown>)[name];
+          }
+        }
+        if (set?.vars && Object.hasOwn(set.vars, name)) return set.vars[name];
         if (fallback.length) return fallback[0];
         throw new UnplacedError((offset) => new UndefinedVarError(name, offset));
       },

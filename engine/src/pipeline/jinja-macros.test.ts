@@ -71,6 +71,16 @@ describe("engine: packages' macros and adapter.dispatch() in templates", () => {
     assert.equal(render('{{ q.cents() }} {{ cents(1) }}', set([OWN, other])), 'q (1 * 100)');
   });
 
+  it("var(): the run's vars, then those scoped to a package, then the package's own, then the call's default", () => {
+    const macros = Object.assign(set([]), { vars: { 'dates:tz': 'America/Los_Angeles' }, packages: ['dates'] });
+    const v = (vars: Record<string, unknown>) =>
+      compileWithSourceMap("{{ var('dates:tz', 'UTC') }}", 't', { macros, vars }).sql;
+    assert.equal(v({}), 'America/Los_Angeles');
+    assert.equal(v({ dates: { 'dates:tz': 'Europe/Paris' } }), 'Europe/Paris');
+    assert.equal(v({ 'dates:tz': 'Asia/Tokyo', dates: { 'dates:tz': 'Europe/Paris' } }), 'Asia/Tokyo');
+    assert.equal(compileWithSourceMap("{{ var('dates:tz', 'UTC') }}", 't', { macros: set([]) }).sql, 'UTC');
+  });
+
   it("rat.yaml's dispatch entries are checked", () => {
     assert.throws(() => dispatchOrder({ dates: ['x'] }), /dispatch: must be a list/);
     assert.throws(() => dispatchOrder([{ macro_namespace: 'dates' }]), /dispatch: \[0\] must have macro_namespace/);

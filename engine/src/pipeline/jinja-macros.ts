@@ -22,12 +22,14 @@ export interface MacroFile {
 export type DispatchOrder = ReadonlyMap<string, readonly string[]>;
 
 /**
- * A project's macro files with its `dispatch:` settings and its packages' `vars:` (what `var()` answers when the
- * run's variables do not name it).
+ * A project's macro files with its `dispatch:` settings, its packages' names and their `vars:` (what `var()` answers
+ * when the run's variables do not name it).
  */
 export type MacroSet = readonly MacroFile[] & {
   readonly dispatch?: DispatchOrder;
   readonly vars?: Readonly<Record<string, unknown>>;
+  /** The names of the installed packages, whose scope a project's `vars:` may set values in. */
+  readonly packages?: readonly string[];
 };
 
 /** A macro that cannot be added, said at its file and line (see `MacroFileError`). */

@@ -29,7 +29,11 @@ export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown
   // The first package to set a variable gives it (dbt scopes them to the package; names such as
   // `dbt_date:time_zone` carry their package's).
   const vars = Object.assign({}, ...installed.toReversed().map((p) => p.vars)) as Record<string, unknown>;
-  return Object.assign([...own, DBT_UTILS_TESTS, ...packages], { dispatch: dispatchOrder(dispatch), vars });
+  return Object.assign([...own, DBT_UTILS_TESTS, ...packages], {
+    dispatch: dispatchOrder(dispatch),
+    vars,
+    packages: installed.map((p) => p.name),
+  });
 }
 
 /**
