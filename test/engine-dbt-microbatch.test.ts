@@ -47,6 +47,8 @@ describe("engine: dbt's microbatch models (real CLI, real server)", function () 
   });
 
   it('builds one batch per day, each reading its input in its own window', async () => {
+    const plan = await p.rat('run', '--branch', 'mb', '--dry-run');
+    assert.match(plan.out, /silver\.daily\s+incremental \(microbatch by day\)/);
     const step = await run('--event-time-start', '2024-01-01', '--event-time-end', '2024-01-04');
     assert.match(step?.note ?? '', /^3 batches/);
     // `seen` counts the input rows a batch reads: its own day's only.

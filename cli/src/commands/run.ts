@@ -7,6 +7,7 @@ import {
   parseMemoryLimit,
   refreshesModel,
   runPipeline,
+  type Model,
   type RunEvent,
   type RunOptions,
   type RunReport,
@@ -108,6 +109,13 @@ export async function printJsonOutcome(work: () => Promise<RunReport | object>):
   } catch (err) {
     reportError(err, true);
   }
+}
+
+/** How a plan line names a model's materialization: `incremental (microbatch by day)`, `incremental (insert_overwrite)`. */
+export function materializationText(m: Model): string {
+  const c = m.config;
+  if (c.microbatch) return `${c.materialized} (microbatch by ${c.microbatch.batchSize})`;
+  return c.replacePartitions ? `${c.materialized} (insert_overwrite)` : c.materialized;
 }
 
 /** A commander parser for `--event-time-start` / `--event-time-end`: a date or a date and time, UTC. */
@@ -278,7 +286,7 @@ export function register(program: Command): void {
       if (o.dryRun) {
         p.steps.forEach((m, i) =>
           console.log(
-            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : m.config.materialized}${refreshesModel(m, o.fullRefresh) ? ' (full refresh)' : ''}  (${m.file})`,
+            `${String(i + 1).padStart(3)}. ${m.id.padEnd(28)} ${m.kind === 'source' ? `ingest ${m.source.path}` : materializationText(m)}${refreshesModel(m, o.fullRefresh) ? ' (full refresh)' : ''}  (${m.file})`,
           ),
         );
         if (p.external.length) console.log(`reads (not rebuilt): ${p.external.join(', ')}`);
