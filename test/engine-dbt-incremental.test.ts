@@ -139,9 +139,9 @@ describe("engine: dbt's incremental models, config() and is_incremental() (real 
     await invalid("\n{{ config(materialized=var('m')) }}\nSELECT 1 AS x\n", 2, /var is computed/);
     await invalid('SELECT 1 AS x\n{% if is_incremental() %}\nWHERE true\n', 2, /a block is not closed.*endif/);
     await invalid(
-      "{{ config(materialized='incremental', incremental_strategy='microbatch') }}\nSELECT 1 AS x\n",
+      "{{ config(materialized='incremental', incremental_strategy='replace_where') }}\nSELECT 1 AS x\n",
       1,
-      /incremental_strategy microbatch: is not supported/,
+      /incremental_strategy replace_where: is not supported/,
     );
     await invalid(
       "/* ---\nmaterialized: table\n--- */\n{{ config(materialized='incremental') }}\nSELECT 1 AS x\n",
