@@ -43,8 +43,9 @@ const fail = (file: string, why: string): never => {
 /**
  * dbt's `deps`: installs the project's git and hub packages, and the packages they list in turn, into
  * `dbt_packages/`, each git package at the commit its revision names (a branch, a tag or a commit), each hub package
- * at the newest version its ranges allow, and writes `package-lock.yml` pinning those commits and versions. While the package file is unchanged, the lock's commits are installed again (`upgrade` resolves the
- * revisions anew). The installed packages are replaced only once every one is fetched whole.
+ * at the newest version its ranges allow, and writes `package-lock.yml` pinning those commits and versions. While
+ * the package file is unchanged, the lock's commits and versions are installed again (`upgrade` resolves them anew).
+ * The installed packages are replaced only once every one is fetched whole.
  *
  * @example await installPackages('examples/cafe') // [{ name: 'dbt_date', kind: 'git', from: 'https://…', revision: '…' }]
  */
@@ -60,6 +61,11 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
     } else if (s.kind === 'built-in') report.push({ name: s.name, kind: 'built-in', from: 'rat' });
   }
   const installRoot = path.join(folder, INSTALL_FOLDER);
+  const remote = specs.some((x) => x.kind === 'git' || x.kind === 'hub');
+  if (!remote && !fs.existsSync(installRoot)) {
+    await rm(path.join(folder, LOCK_FILE), { force: true });
+    return report;
+  }
   await mkdir(installRoot, { recursive: true });
   // Every package is written into a staging folder first; only when all are there do they replace the installed
   // ones (and the lock follows), so a failed fetch leaves the installed packages and their lock as they were.
