@@ -11,9 +11,13 @@ import type { DerivedRebuild, GitSyncIO, RebuildOutcome } from '@ratatouille/git
  */
 export function engineRebuild(io: GitSyncIO): DerivedRebuild {
   const engine = () => import('@ratatouille/engine');
-  const project = async () => {
+  const project = async (target?: string) => {
     const dir = path.resolve(io.projectDir ?? io.dir, io.config.pipelinesDir);
-    return (await engine()).loadProject(dir, dir, { settings: io.config.models, dispatch: io.config.dispatch });
+    return (await engine()).loadProject(dir, dir, {
+      settings: io.config.models,
+      dispatch: io.config.dispatch,
+      target,
+    });
   };
   return {
     async classify(tables, reingest = []) {
@@ -48,7 +52,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       // A model that replaces time windows or partitions (dbt's microbatch, insert_overwrite) is refreshed in full:
       // an incremental run would build its lookback (or newest partitions) only, and which windows each branch
       // replaced is not recorded.
-      const loaded = await project();
+      const loaded = await project(req.branch);
       const replacing = req.derived.filter((t) => {
         const c = loaded.models.get(t)?.config;
         return !fullRefresh.includes(t) && (c?.microbatch !== undefined || c?.replacePartitions === true);

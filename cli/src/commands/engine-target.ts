@@ -166,7 +166,11 @@ export async function resolveEngineTarget(o: {
     uncommitted,
     git,
     codeDataBranch,
-    project: loadProject(dir, dir, { settings: configured?.models, dispatch: configured?.dispatch }),
+    project: loadProject(dir, dir, {
+      settings: configured?.models,
+      dispatch: configured?.dispatch,
+      target: branch ?? 'main',
+    }),
     why,
     keepFailedRuns: configured?.keepFailedRuns,
     compactRuns: configured?.compactRuns,

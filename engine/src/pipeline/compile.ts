@@ -175,6 +175,7 @@ export function templateReads(
         {
           self,
           incremental,
+          target: (macros as MacroSet | undefined)?.target,
           ref(args) {
             const id = refId(args, undefined);
             found.push(id);

@@ -23,13 +23,15 @@ export type DispatchOrder = ReadonlyMap<string, readonly string[]>;
 
 /**
  * A project's macro files with its `dispatch:` settings, its packages' names and their `vars:` (what `var()` answers
- * when the run's variables do not name it).
+ * when the run's variables do not name it), and the branch it is loaded for.
  */
 export type MacroSet = readonly MacroFile[] & {
   readonly dispatch?: DispatchOrder;
   readonly vars?: Readonly<Record<string, unknown>>;
   /** The names of the installed packages, whose scope a project's `vars:` may set values in. */
   readonly packages?: readonly string[];
+  /** The branch the project's runs merge into: dbt's `target.name` while the project loads (its parse phase). */
+  readonly target?: string;
 };
 
 /** A macro that cannot be added, said at its file and line (see `MacroFileError`). */

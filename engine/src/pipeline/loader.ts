@@ -213,17 +213,18 @@ function renderedReads(sql: string, id: string, macros: readonly MacroFile[], fi
  * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models;
  * beside the layers, dbt's `macros/` (see `loadMacros`), `seeds/` (see `loadSeeds`) and `snapshots/`.
  * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own;
- * `dispatch` is rat.yaml's `dispatch:`.
+ * `dispatch` is rat.yaml's `dispatch:`; `target` the branch the project is loaded for (dbt's `target.name` when the
+ * load renders the models to find what they read).
  *
  * @example const project = loadProject('examples/shop')
  */
 export function loadProject(
   dir: string,
   pipelinesDir = dir,
-  o: { settings?: unknown; dispatch?: unknown } = {},
+  o: { settings?: unknown; dispatch?: unknown; target?: string } = {},
 ): Project {
   const settings = projectSettings(o.settings);
-  const macros = loadMacros(dir, pipelinesDir, o.dispatch);
+  const macros = loadMacros(dir, pipelinesDir, o.dispatch, o.target);
   const genericTests = genericTestNames(macros);
   // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
   const layers = LAYERS.flatMap((layer) => {

@@ -14,12 +14,12 @@ export const MACROS_FOLDER = 'macros';
 /**
  * The project's macro files: every `.sql` file under `macros/` (sub-folders too, as dbt reads them), in a stable
  * order, named relative to the project folder, then the built-in dbt_utils tests, then its packages' (see
- * `installedPackages`), with rat.yaml's `dispatch:` (see `dispatchOrder`). The macros in them are checked when a
- * model is first rendered.
+ * `installedPackages`), with rat.yaml's `dispatch:` (see `dispatchOrder`) and the branch `target` the project is
+ * loaded for. The macros in them are checked when a model is first rendered.
  *
  * @example loadMacros('examples/shop', 'examples/shop') // [{ file: 'macros/money.sql', text: '{% macro cents(c) %}…' }]
  */
-export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown): MacroSet {
+export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown, target?: string): MacroSet {
   const own = filesUnder(dir, path.join(pipelinesDir, MACROS_FOLDER), /\.sql$/).map((f) => ({
     file: f.rel,
     text: readFileSync(f.full, 'utf8'),
@@ -33,6 +33,7 @@ export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown
     dispatch: dispatchOrder(dispatch),
     vars,
     packages: installed.map((p) => p.name),
+    ...(target === undefined ? {} : { target }),
   });
 }
 
