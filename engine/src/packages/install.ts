@@ -225,6 +225,8 @@ async function writeTree(gitdir: string, oid: string, out: string): Promise<void
   await mkdir(out, { recursive: true });
   const { tree } = await git.readTree({ fs, gitdir, oid });
   for (const e of tree) {
+    // A name git itself refuses (`..`, one with a separator) would write outside the package's folder.
+    if (e.path === '.' || e.path === '..' || /[/\\]/.test(e.path) || e.path === '.git') continue;
     const target = path.join(out, e.path);
     if (e.type === 'tree') await writeTree(gitdir, e.oid, target);
     else if (e.type === 'blob') {
