@@ -41,6 +41,12 @@ describe("engine: Jinja's syntax nunjucks lacks (trailing commas, loop filters)"
     assert.throws(() => render('{% set n = 1 %}{% set n.x = 2 %}'), /cannot set x on 1/);
   });
 
+  it('unpacks a pair into two names, as Python does', () => {
+    assert.equal(render("{% set pkg, name = 'dates.day_of'.split('.', 1) %}{{ pkg }}|{{ name }}"), 'dates|day_of');
+    assert.equal(render('{% set a, b = (1, 2) %}{{ b }}{{ a }}'), '21');
+    assert.throws(() => render("{% set a, b = ['x'] %}"), /cannot unpack 1 values into 2 names/);
+  });
+
   it("dbt's context functions: zip, set, tojson / fromjson, toyaml / fromyaml, local_md5", () => {
     assert.equal(render("{% for a, b in zip(['x', 'y'], [1, 2, 3]) %}{{ a }}{{ b }}{% endfor %}"), 'x1y2');
     assert.equal(render("{{ set(['a', 'b', 'a']) | join(',') }}"), 'a,b');

@@ -11,7 +11,7 @@ import { pythonTruthy } from './jinja-python-operators.ts';
  * - macros whose names start with `_` (dbt's packages call their helpers so: `dbt_date._iso_week_of_year()`), which
  *   nunjucks keeps private to their file;
  * - `{% set ns.found = true %}`, setting an attribute of a `namespace()` (what a loop uses to keep a value past its
- *   body), where nunjucks stopped with a TypeError.
+ *   body), where nunjucks stopped with a TypeError; `{% set a, b = pair %}` unpacks (nunjucks set both to the pair).
  */
 
 interface Token {
@@ -147,6 +147,21 @@ export function installJinjaSyntax(): void {
     frame: unknown,
   ) {
     const targets = node.targets as Node[];
+    if (targets.length > 1 && node.value && targets.every((t) => t.typename === 'Symbol')) {
+      // `{% set a, b = x.split('.', 1) %}` unpacks, as Python does (nunjucks gave both the whole value).
+      const whole = `t_unpack_${++unpacked}`;
+      this._emit(`var ${whole} = runtime.pyUnpack(`);
+      this.compile(node.value, frame);
+      this._emitLine(`, ${targets.length});`);
+      targets.forEach((t, i) =>
+        compileSet.call(
+          this,
+          Object.assign(Object.create(node) as Node, { targets: [t], value: code(`${whole}[${i}]`) }),
+          frame,
+        ),
+      );
+      return;
+    }
     if (!targets.some((t) => t.typename === 'LookupVal')) return compileSet.call(this, node, frame);
     if (targets.length !== 1 || !node.value) {
       throw new Error('{% set x.attr = value %} sets one attribute to a value (not several, nor a block)');
@@ -159,6 +174,27 @@ export function installJinjaSyntax(): void {
     this._emit(', ');
     this.compile(node.value, frame);
     this._emitLine(');');
+  };
+  // A node that compiles to the JavaScript `text` (taken by the compiler's type checks for a parenthesized group).
+  let unpacked = 0;
+  const code = (text: string) =>
+    Object.create(n.nodes.Group.prototype, {
+      typename: { value: 'PyCode' },
+      text: { value: text },
+      lineno: { value: 0 },
+      colno: { value: 0 },
+    }) as Node;
+  compiler.compilePyCode = function (this: CompilerInternals, node: { text: string }) {
+    this._emit(node.text);
+  };
+  n.runtime.pyUnpack = (value: unknown, count: number) => {
+    const items = Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? [...value]
+        : [...((value ?? []) as Iterable<unknown>)];
+    if (items.length !== count) throw new Error(`cannot unpack ${items.length} values into ${count} names`);
+    return items;
   };
   n.runtime.pySetAttr = (obj: unknown, key: unknown, value: unknown) => {
     if (obj === null || typeof obj !== 'object') throw new Error(`cannot set ${String(key)} on ${String(obj)}`);
