@@ -7,8 +7,11 @@ import type { Project, SqlModel } from '../pipeline/model.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { refreshView, sqlName } from './tables.ts';
 
-/** Templates that ask for tables' columns (dbt's `adapter`, `dbt_utils.star`): only then are they described. */
-const ASKS_COLUMNS = /\b(adapter|dbt_utils)\s*\./;
+/**
+ * Templates that ask for tables' columns (dbt's `adapter`, `dbt_utils.star`): only then are they described.
+ * `adapter.dispatch()`, which most packages' macros call, reads none.
+ */
+const ASKS_COLUMNS = /\badapter\s*\.\s*(?!dispatch\b)\w|\bdbt_utils\s*\./;
 
 /** Renderings of one model before its `run_query()` calls must have settled (each round runs the new queries). */
 const MAX_QUERY_ROUNDS = 5;
