@@ -19,7 +19,8 @@ function attribute(item: unknown, path: unknown): unknown {
   return v;
 }
 
-const listOf = (v: unknown): unknown[] =>
+/** A value as the list Python's `list()` makes of it: a sequence's items, a mapping's keys, nothing for none. */
+export const listOf = (v: unknown): unknown[] =>
   v === null || v === undefined
     ? []
     : typeof v === 'string' || (typeof v === 'object' && Symbol.iterator in v)

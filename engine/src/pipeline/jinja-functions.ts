@@ -6,6 +6,7 @@ import { TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
 import { adapterGlobal, callArgs, positionalArgs, templateData, type Dispatcher } from './jinja-adapter.ts';
 import { dbtGlobal, exceptionsGlobal } from './jinja-cross-db.ts';
+import { listOf } from './jinja-filters.ts';
 import { dbtUtilsGlobal } from './jinja-dbt-utils.ts';
 import { EMPTY } from './jinja-queries.ts';
 import { MODULES } from './jinja-modules.ts';
@@ -191,29 +192,28 @@ function addContextFunctions(env: nunjucks.Environment, log: (message: unknown) 
       return { ...(initial && typeof initial === 'object' ? initial : {}), ...a };
     },
     zip: (...lists) => {
-      const ls = positionalArgs(lists).map((l) => (Array.isArray(l) ? l : [...((l ?? []) as Iterable<unknown>)]));
+      const ls = positionalArgs(lists).map(listOf);
       const n = ls.length ? Math.min(...ls.map((l) => l.length)) : 0;
       return Array.from({ length: n }, (_, i) => ls.map((l) => l[i]));
     },
-    set: (value) => [...new Set(Array.isArray(value) ? value : [...((value ?? []) as Iterable<unknown>)])],
+    set: (value) => [...new Set(listOf(value))],
     tojson: (value) => JSON.stringify(value),
-    fromjson: (text, fallback) => {
-      try {
-        return JSON.parse(String(text));
-      } catch {
-        return fallback ?? null;
-      }
-    },
+    fromjson: parsedOr((text) => JSON.parse(text)),
     toyaml: (value) => yaml.dump(value),
-    fromyaml: (text, fallback) => {
-      try {
-        return yaml.load(String(text));
-      } catch {
-        return fallback ?? null;
-      }
-    },
+    fromyaml: parsedOr((text) => yaml.load(text)),
     local_md5: (value) => createHash('md5').update(valueText(value)).digest('hex'),
     print: (message) => log(message),
   };
   for (const [name, f] of Object.entries(functions)) env.addGlobal(name, f);
+}
+
+/** dbt's `fromjson` / `fromyaml`: the text parsed, else the default given (else none). */
+function parsedOr(parse: (text: string) => unknown) {
+  return (text: unknown, fallback?: unknown) => {
+    try {
+      return parse(String(text));
+    } catch {
+      return fallback ?? null;
+    }
+  };
 }
