@@ -10,7 +10,7 @@ export { planScan, scanSql, registerTableView, type ScanPlan } from './iceberg/r
 export { liveFiles, refSnapshot } from './iceberg/manifests.ts';
 export * from './pipeline/model.ts';
 export { loadProject } from './pipeline/loader.ts';
-export { parseBatchTime } from './pipeline/model-config.ts';
+export { parseBatchTime } from './pipeline/incremental-strategy.ts';
 export { installPackages, type InstalledPackage } from './packages/install.ts';
 export { LOCK_FILE, packagesRepinned } from './packages/packages-file.ts';
 export { findRefs, splitHeader } from './pipeline/sql-file.ts';

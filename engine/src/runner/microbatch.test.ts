@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { addBatches, batchStart, batchWindows, MAX_BATCHES, windowCondition } from './microbatch.ts';
-import { parseBatchTime } from '../pipeline/model-config.ts';
+import { parseBatchTime } from '../pipeline/incremental-strategy.ts';
 
 const iso = (w: { start: Date; end: Date }[]) => w.map((x) => [x.start.toISOString(), x.end.toISOString()]);
 

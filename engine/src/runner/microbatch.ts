@@ -1,6 +1,6 @@
 import { ident } from '../sql/sql-runner.ts';
 import type { ModelConfig } from '../pipeline/model.ts';
-import { parseBatchTime } from '../pipeline/model-config.ts';
+import { parseBatchTime } from '../pipeline/incremental-strategy.ts';
 import type { CompiledSql } from '../pipeline/compile.ts';
 
 /*
