@@ -5,6 +5,8 @@
  * models of a changed property file.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { IcebergRestClient } from '@ratatouille/catalog-client';
 import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
@@ -152,6 +154,44 @@ describe("engine: dbt's property files, schema.yml (real CLI, real server)", fun
     assert.equal(text.code, 0, text.out);
     assert.match(text.out, /⚠ warn: test silver\.events accepted_values\(size\): 1 failing row/);
     assert.match(text.out, /tests: \d+\/\d+ passed, 1 warned/);
+    p.write('silver/schema.yml', PROPERTIES);
+  });
+
+  it("the thresholds on a test's failures (error_if, warn_if, fail_calc) decide whether it fails, warns or passes", async () => {
+    const withConfig = (config: string) =>
+      PROPERTIES.replace('config: { where: "id > 0" }', `config: { where: "id > 0", ${config} }`);
+    const outcome = async (expectCode: number) => {
+      const r = await p.rat('test', '--branch', 'props', '--json');
+      assert.equal(r.code, expectCode, r.out);
+      const report = JSON.parse(r.stdout) as { tests: Array<Outcome & { severity?: string; threshold?: string }> };
+      return report.tests
+        .filter((t) => t.test === 'accepted_values(size)' || t.test.startsWith('sql:'))
+        .map((t) => [t.test, t.passed, t.severity ?? 'error', t.failingRows, t.threshold ?? '']);
+    };
+    // One 'huge' row: under error_if's bar it warns (warn_if stays != 0); at it, it fails; with warn_if above, passes.
+    p.write('silver/schema.yml', withConfig('error_if: ">1"'));
+    assert.deepEqual(await outcome(0), [['accepted_values(size)', false, 'warn', 1, 'configured to warn if !=0']]);
+    p.write('silver/schema.yml', withConfig('error_if: "=1"'));
+    assert.deepEqual(await outcome(1), [['accepted_values(size)', false, 'error', 1, 'configured to fail if =1']]);
+    p.write('silver/schema.yml', withConfig('error_if: ">1", warn_if: ">1"'));
+    assert.deepEqual(await outcome(0), [['accepted_values(size)', true, 'error', 1, '']]);
+    // A singular test counts its failures with fail_calc, set in its config().
+    p.write(
+      'tests/big_spend.sql',
+      "{{ config(fail_calc='sum(amount)', warn_if='>100', error_if='>1000') }}\nSELECT amount FROM {{ ref('silver', 'events') }} WHERE amount > 100\n",
+    );
+    assert.deepEqual(await outcome(0), [
+      ['accepted_values(size)', true, 'error', 1, ''],
+      ['sql:big_spend', false, 'warn', 500, 'configured to warn if >100'],
+    ]);
+    const text = await p.rat('run', '--branch', 'props');
+    assert.equal(text.code, 0, text.out);
+    assert.match(text.out, /⚠ warn: test silver\.events sql:big_spend: got 500, configured to warn if >100/);
+    p.write('tests/big_spend.sql', "{{ config(warn_if='lots') }}\nSELECT 1 FROM {{ ref('silver', 'events') }}\n");
+    const invalid = await p.rat('run', '--branch', 'props');
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.out, /tests\/big_spend\.sql:1: config\(\): warn_if must compare the failures with a number/);
+    rmSync(path.join(p.dir, 'tests/big_spend.sql'));
     p.write('silver/schema.yml', PROPERTIES);
   });
 

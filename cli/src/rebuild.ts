@@ -37,7 +37,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       return { derived, appendOnly, other };
     },
     async run(req): Promise<RebuildOutcome> {
-      const { failsRun, mergeAppendOnly, refreshedBySource, runPipeline } = await engine();
+      const { failsRun, mergeAppendOnly, outcomeText, refreshedBySource, runPipeline } = await engine();
       const server = io.catalog.url;
       const from = `${req.source.name}@${req.source.hash}`;
       for (const table of req.appendOnly) {
@@ -81,7 +81,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         report.error?.message ??
         `data test(s) failed: ${failed
           .filter((t) => t.model === model)
-          .map((t) => `${t.test} (${t.error ?? `${t.failingRows} failing row(s)`})`)
+          .map((t) => `${t.test} (${outcomeText(t)})`)
           .join(', ')}`;
       return { ok: false, model, message, keptBranch: report.keptRunBranch ? report.runBranch : undefined };
     },

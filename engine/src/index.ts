@@ -30,7 +30,7 @@ export { ingest, REGISTRY_TABLE, RejectedRowsError, ChangedFileError } from './r
 export { listFiles, isLandingFile } from './runner/landing-files.ts';
 export type { IngestOptions, IngestResult } from './runner/ingest.ts';
 export { transform, type TransformOptions } from './runner/materialize.ts';
-export { runTests, testSql, testName, failsRun, type TestOutcome } from './runner/data-tests.ts';
+export { runTests, testSql, testName, failsRun, outcomeText, type TestOutcome } from './runner/data-tests.ts';
 export {
   runPipeline,
   dryRun,

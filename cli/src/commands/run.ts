@@ -3,6 +3,7 @@ import { serverOption } from '../server-url.ts';
 import {
   cleanRunBranches,
   dryRun,
+  outcomeText,
   parseBatchTime,
   parseMemoryLimit,
   refreshesModel,
@@ -52,9 +53,7 @@ export function progressPrinter(): (e: RunEvent) => void {
       case 'test':
         if (!e.outcome.passed) {
           const mark = e.outcome.severity === 'warn' ? '⚠ warn:' : '✗';
-          console.log(
-            `  ${mark} test ${e.outcome.model} ${e.outcome.test}: ${e.outcome.error ?? `${e.outcome.failingRows} failing row(s)`}`,
-          );
+          console.log(`  ${mark} test ${e.outcome.model} ${e.outcome.test}: ${outcomeText(e.outcome)}`);
           for (const row of e.outcome.sample) console.log(`      ${JSON.stringify(row)}`);
         }
         break;

@@ -1,5 +1,6 @@
 import type { TableDocs } from '../iceberg/docs.ts';
 import { PipelineError, type DataTest, type ModelConfig, type ModelContract } from './model.ts';
+import { testThresholds } from './test-thresholds.ts';
 import { checkIncrementalStrategy, parseEventTime, parseMicrobatch } from './incremental-strategy.ts';
 
 const asList = (v: unknown): string[] =>
@@ -20,9 +21,13 @@ function parseTests(raw: unknown, file: string, line: number): DataTest[] {
     const [kind, arg] = Object.entries(t as Record<string, unknown>)[0] ?? [];
     const a = (arg ?? {}) as Record<string, unknown>;
     const plain = typeof arg === 'string' || Array.isArray(arg);
+    const fail = (why: string): never => {
+      throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${kind}: ${why}`, { file, line });
+    };
     return {
       ...parseTest(kind, arg, a, plain, i, file, line),
       ...severityOf(plain ? undefined : a.severity, file, line),
+      ...(plain ? {} : testThresholds(a, fail)),
     };
   });
 }

@@ -1,6 +1,7 @@
 import type { MacroFile } from './jinja-environment.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
+import type { TestThresholds } from './test-thresholds.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 
@@ -15,7 +16,7 @@ export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
 
 /**
  * A data test on a model's table; each compiles to a SELECT whose rows are the failures. dbt's `severity: warn`
- * reports its failures without failing the run.
+ * reports its failures without failing the run; its thresholds (`fail_calc`, `warn_if`, `error_if`) count them.
  */
 export type DataTest = (
   | { kind: 'not_null'; columns: string[]; where?: string }
@@ -34,7 +35,7 @@ export type DataTest = (
     }
   /** A test of the project's own: dbt's `{% test name(model, column_name, …) %}` block in `macros/`, given `args`. */
   | { kind: 'generic'; name: string; column?: string; args: Record<string, unknown>; where?: string }
-) & { severity?: 'warn' };
+) & { severity?: 'warn' } & TestThresholds;
 
 export interface SourceConfig {
   /** Glob of landing files, relative to the project folder (or absolute). */

@@ -158,16 +158,24 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       4,
       /column_name must name one column/,
     );
-    // severity: warn is read (a failing test warns); thresholds on the failing rows are not.
+    // severity: warn is read (a failing test warns), and so are the thresholds on the failing rows, flat or in config.
     const warned = read(
       model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { severity: warn }\n'),
     );
     assert.deepEqual(warned!.models[0]!.tests, [{ kind: 'not_null', columns: ['a'], severity: 'warn' }]);
+    const thresholds = read(
+      model(
+        '    columns:\n      - name: a\n        data_tests:\n          - not_null: { warn_if: ">10", config: { error_if: "== 100", fail_calc: "count(distinct a)", limit: 500 } }\n',
+      ),
+    );
+    assert.deepEqual(thresholds!.models[0]!.tests, [
+      { kind: 'not_null', columns: ['a'], warnIf: '>10', errorIf: '=100', failCalc: 'count(distinct a)', limit: 500 },
+    ]);
     invalidAt(
       () =>
-        read(model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { warn_if: ">10" }\n')),
+        read(model('    columns:\n      - name: a\n        data_tests:\n          - not_null: { warn_if: "lots" }\n')),
       6,
-      /not_null: warn_if: ">10" is not supported \(a failing row fails the test\)/,
+      /not_null: warn_if must compare the failures with a number \(">10", "!=0"; got "lots"\)/,
     );
     invalidAt(
       () =>
@@ -381,6 +389,7 @@ models:
         column: 'customer_id',
         args: { to: "ref('silver.customers')", field: 'id' },
         severity: 'warn',
+        limit: 3,
       },
     ]);
     const bad = (test: string) =>
@@ -392,7 +401,8 @@ models:
         own,
       );
     invalidAt(() => bad('covered_by: { to: "ref(\'a b\')" }'), 5, /covered_by: to: ref\('a b'\) does not name a table/);
-    invalidAt(() => bad('positive: { config: { warn_if: ">1" } }'), 5, /positive: warn_if: ">1" is not supported/);
+    invalidAt(() => bad('positive: { config: { limit: 0 } }'), 5, /positive: limit must be a whole number above 0/);
+    invalidAt(() => bad('positive: { config: { colour: red } }'), 5, /positive: setting colour is not supported/);
     invalidAt(() => bad('negative'), 3, /unknown test negative .*the project's: positive, covered_by/);
   });
 });

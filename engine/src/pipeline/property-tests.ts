@@ -1,6 +1,7 @@
 import type { DataTest, Layer } from './model.ts';
 import type { DocBlock } from './doc-blocks.ts';
 import { severityOf } from './model-config.ts';
+import { testThresholds, type TestThresholds } from './test-thresholds.ts';
 
 /** What reading a property file carries along: where it is, and how to fail at a line of it. */
 export interface PropertyContext {
@@ -37,9 +38,9 @@ const TEST_ARGS: Record<(typeof TEST_KINDS)[number], string[]> = {
   relationships: ['to', 'field'],
 };
 /** A test's settings that are read (`where`, `enabled`) or do not change whether it passes. */
-const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'limit', 'store_failures'];
+const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'store_failures'];
 /** A test's settings that decide whether its failing rows fail it. */
-const OUTCOME_CONFIG = ['severity', 'error_if', 'warn_if', 'fail_calc'];
+const OUTCOME_CONFIG = ['severity', 'error_if', 'warn_if', 'fail_calc', 'limit'];
 
 /** The data tests listed under a model or (with `column`) one of its columns, in dbt's shapes. */
 export function testsOf(
@@ -110,16 +111,11 @@ function parseTest(
       ctx.fail(line, `${named}: argument ${key} is not supported`);
     }
   }
-  for (const [key, value] of Object.entries(config)) {
-    if (TEST_CONFIG.includes(key) || key === 'severity') continue;
-    if (!OUTCOME_CONFIG.includes(key)) ctx.fail(line, `${named}: setting ${key} is not supported`);
-    // A test fails on any failing row (or warns, with severity: warn): thresholds on their count are not read.
-    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing row fails the test)`);
-  }
+  checkTestConfig(config, named, line, ctx);
   if (config.enabled === false) return undefined;
   const filter = {
     ...(config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! }),
-    ...severityOf(config.severity, ctx.file, line),
+    ...outcomeOf(config, named, line, ctx),
   };
   const col = columnOf(args.column_name, column, named, line, ctx);
   switch (k) {
@@ -172,10 +168,7 @@ function parseGenericTest(
     if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
     else args[key] ??= value;
   }
-  for (const [key, value] of Object.entries(config)) {
-    if (TEST_CONFIG.includes(key) || key === 'severity') continue;
-    ctx.fail(line, `${named}: ${key}: ${JSON.stringify(value)} is not supported (a failing row fails the test)`);
-  }
+  checkTestConfig(config, named, line, ctx);
   if (config.enabled === false) return undefined;
   const { column_name: columnName, ...rest } = args;
   // A table argument (`to: ref('customers')`) names its table as a relationships test's `to` does.
@@ -193,7 +186,26 @@ function parseGenericTest(
     ...(col === undefined ? {} : { column: col }),
     args: rest,
     ...(config.where === undefined ? {} : { where: text(config.where, `${named}: where`, line, ctx)! }),
+    ...outcomeOf(config, named, line, ctx),
+  };
+}
+
+/** A test's `config:` names only dbt's test settings. */
+function checkTestConfig(config: Raw, named: string, line: number, ctx: PropertyContext): void {
+  const unknown = Object.keys(config).find((k) => !TEST_CONFIG.includes(k) && !OUTCOME_CONFIG.includes(k));
+  if (unknown !== undefined) ctx.fail(line, `${named}: setting ${unknown} is not supported`);
+}
+
+/** A test's severity and its thresholds on the failures (dbt's `severity`, `fail_calc`, `warn_if`, `error_if`, `limit`). */
+function outcomeOf(
+  config: Raw,
+  named: string,
+  line: number,
+  ctx: PropertyContext,
+): Pick<DataTest, 'severity'> & TestThresholds {
+  return {
     ...severityOf(config.severity, ctx.file, line),
+    ...testThresholds(config, (why) => ctx.fail(line, `${named}: ${why}`)),
   };
 }
 

@@ -24,6 +24,35 @@ describe("engine: dbt's singular tests (tests/*.sql)", () => {
     assert.deepEqual(testsOf('silver.customers'), []);
   });
 
+  it("reads its config(): severity and thresholds, enabled; refuses a model's settings", () => {
+    const settingsOf = (id: string) =>
+      loadProject(folder.dir)
+        .models.get(id)!
+        .config.tests.map(({ kind, severity, warnIf, errorIf, failCalc, limit }) => ({
+          kind,
+          severity,
+          warnIf,
+          errorIf,
+          failCalc,
+          limit,
+        }));
+    folder.write(
+      'tests/few_orders.sql',
+      "{{ config(severity='warn', warn_if='>10', error_if='>100', fail_calc='sum(n)', limit=1000) }}\nSELECT 1 AS n FROM {{ ref('revenue') }}",
+    );
+    folder.write('tests/off.sql', "{{ config(enabled=False) }}\nSELECT * FROM {{ ref('revenue') }}");
+    assert.deepEqual(settingsOf('gold.revenue'), [
+      { kind: 'sql', severity: 'warn', warnIf: '>10', errorIf: '>100', failCalc: 'sum(n)', limit: 1000 },
+    ]);
+    folder.write('tests/off.sql', "{{ config(materialized='table') }}\nSELECT * FROM {{ ref('revenue') }}");
+    assert.throws(
+      () => loadProject(folder.dir),
+      /tests\/off\.sql:1: config\(\): materialized is not a setting of a singular test/,
+    );
+    folder.write('tests/off.sql', "{{ config(error_if='many') }}\nSELECT * FROM {{ ref('revenue') }}");
+    assert.throws(() => loadProject(folder.dir), /tests\/off\.sql:1: config\(\): error_if must compare the failures/);
+  });
+
   it('refuses a name no model has, or one two layers share, at the file', () => {
     folder.write('tests/x.sql', "SELECT * FROM {{ ref('nothing') }}");
     assert.throws(() => loadProject(folder.dir), /^PipelineError: tests\/x\.sql:1: ref\('nothing'\) names no model/);

@@ -5,7 +5,23 @@ import type { MacroFile } from './jinja-environment.ts';
 import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
 import { filesUnder } from './project-files.ts';
-import { TemplateError } from './template.ts';
+import { templatePieces, TemplateError } from './template.ts';
+import { configSettings } from './config-call.ts';
+import { severityOf } from './model-config.ts';
+import { testThresholds } from './test-thresholds.ts';
+
+/** What a singular test's `{{ config(…) }}` may set: its outcome, and settings that do not change it. */
+const SINGULAR_TEST_CONFIG = [
+  'severity',
+  'error_if',
+  'warn_if',
+  'fail_calc',
+  'limit',
+  'enabled',
+  'tags',
+  'meta',
+  'store_failures',
+];
 
 /** dbt's `test-paths` default: singular tests, each a SELECT of the rows that fail it. */
 export const TESTS_FOLDER = 'tests';
@@ -36,7 +52,9 @@ export function attachSingularTests(
       throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${why}`, { file, line });
     };
     let rendered: string[];
+    let settings: Record<string, unknown>;
     try {
+      settings = configSettings(templatePieces(sql));
       rendered = templateReads(sql, '', macros).refs;
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
@@ -59,6 +77,10 @@ export function attachSingularTests(
       refIds[target] = ids[0]!;
       reads.add(ids[0]!);
     }
+    const unknown = Object.keys(settings).find((k) => !SINGULAR_TEST_CONFIG.includes(k));
+    if (unknown)
+      fail(1, `config(): ${unknown} is not a setting of a singular test (${SINGULAR_TEST_CONFIG.join(', ')})`);
+    if (settings.enabled === false) continue;
     const owner = ownerOf([...reads], models);
     if (!owner) fail(1, 'a singular test reads at least one model of the project (with ref())');
     owner!.config.tests.push({
@@ -68,6 +90,8 @@ export function attachSingularTests(
       file,
       reads: [...reads].sort(),
       ...(Object.keys(refIds).length ? { refIds } : {}),
+      ...severityOf(settings.severity, file, 1),
+      ...testThresholds(settings, (why) => fail(1, `config(): ${why}`)),
     });
   }
 }

@@ -8,14 +8,21 @@ import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
+import { metThreshold, outcomeSql, testStatus } from '../pipeline/test-thresholds.ts';
 
 export interface TestOutcome {
   model: string;
   test: string;
   passed: boolean;
-  /** A test of severity `warn` (dbt's): its failure is reported and does not fail the run. */
+  /**
+   * A test of severity `warn` (dbt's), or one whose failures met its `warn_if` and not its `error_if`: its failure is
+   * reported and does not fail the run.
+   */
   severity?: 'warn';
+  /** Its failures: the failing rows, or what its `fail_calc` made of them. */
   failingRows: number;
+  /** The threshold its failures met, when it sets one (`configured to fail if >10`). */
+  threshold?: string;
   /** Up to 5 failing rows. */
   sample: Record<string, unknown>[];
   error?: string;
@@ -113,6 +120,10 @@ export function testSql(
 
 const warn = (t: DataTest): Pick<TestOutcome, 'severity'> => (t.severity ? { severity: t.severity } : {});
 
+/** What a test's outcome found, in a line: `3 failing row(s)`, `got 12, configured to warn if >10`, or its error. */
+export const outcomeText = (t: TestOutcome): string =>
+  t.error ?? (t.threshold ? `got ${t.failingRows}, ${t.threshold}` : `${t.failingRows} failing row(s)`);
+
 /** Whether a test's outcome fails the run: it did not pass and is not a warning. */
 export const failsRun = (t: TestOutcome): boolean => !t.passed && t.severity !== 'warn';
 
@@ -133,10 +144,18 @@ export async function runTests(
         columns.set(model.id, await sql.describe(`SELECT * FROM ${sqlName(model.id)}`));
       }
       const q = await settledRendering(sql, place, (queries) => testSql(model, t, vars, macros, { columns, queries }));
-      const [{ n }] = await sql.query(`SELECT count(*) AS n FROM (${q})`);
-      const failing = Number(n);
-      const sample = failing ? await sql.query(`SELECT * FROM (${q}) LIMIT 5`) : [];
-      out.push({ model: model.id, test: testName(t), passed: failing === 0, failingRows: failing, sample, ...warn(t) });
+      const [row] = await sql.query(outcomeSql(q, t));
+      const status = testStatus(t.severity, row!.should_warn === true, row!.should_error === true);
+      const threshold = metThreshold(t, status);
+      out.push({
+        model: model.id,
+        test: testName(t),
+        passed: status === 'pass',
+        failingRows: Number(row!.failures ?? 0),
+        sample: status === 'pass' ? [] : await sql.query(`SELECT * FROM (${q}\n) LIMIT 5`),
+        ...(status === 'warn' ? { severity: 'warn' as const } : warn(t)),
+        ...(threshold ? { threshold } : {}),
+      });
     } catch (err) {
       out.push({
         model: model.id,

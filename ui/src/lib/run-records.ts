@@ -22,7 +22,10 @@ export interface RunFailure {
   model: string;
   test: string;
   severity?: 'warn';
+  /** Its failing rows, or what its `fail_calc` counted. */
   failingRows: number;
+  /** The threshold they met (`configured to warn if >10`), when the test sets one. */
+  threshold?: string;
   sample?: Array<Record<string, unknown>>;
   error?: string;
 }

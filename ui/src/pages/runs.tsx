@@ -174,7 +174,10 @@ export function RunPage({ refName, runId }: { refName: string; runId: string }) 
                   {f.test}
                   {f.severity === 'warn' ? <span className="muted"> (warn: failed nothing)</span> : null}
                 </td>
-                <td>{f.failingRows}</td>
+                <td>
+                  {f.failingRows}
+                  {f.threshold ? <span className="muted"> ({f.threshold})</span> : null}
+                </td>
                 <td>
                   {f.error ? <span className="error">{f.error}</span> : null}
                   {(f.sample ?? []).map((s, i) => (
