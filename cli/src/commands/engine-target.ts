@@ -7,6 +7,7 @@ import {
   defaultProjectConfig,
   openGitSync,
   readJournal,
+  readProjectConfig,
   awaitsExistingDecision,
   resolveDataRef,
   workingTreeChanges,
@@ -49,6 +50,35 @@ function pipelinesFolder(project: string | undefined, configured?: { root: strin
   return !hasLayers(cwd) && configured ? path.resolve(configured.root, configured.pipelinesDir) : cwd;
 }
 
+/** What a run takes from the project config, and the folder it is in. */
+type ConfiguredProject = Pick<
+  ProjectConfig,
+  'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models' | 'dispatch'
+> & { root: string };
+
+const configuredProject = (c: ProjectConfig, root: string): ConfiguredProject => ({
+  catalogUrl: c.catalogUrl,
+  pipelinesDir: c.pipelinesDir,
+  root,
+  keepFailedRuns: c.keepFailedRuns,
+  compactRuns: c.compactRuns,
+  vars: c.vars,
+  models: c.models,
+  dispatch: c.dispatch,
+});
+
+/** The rat.yaml of a folder outside any git repository, when it has one. */
+async function folderConfig(dir: string): Promise<ConfiguredProject | undefined> {
+  try {
+    return configuredProject(await readProjectConfig({ fs, dir, env: process.env }), dir);
+  } catch (err) {
+    const reason = (err as { data?: { reason?: string } }).data?.reason;
+    if ((err as { code?: string }).code === 'INVALID_PROJECT_CONFIG' && /not found/.test(String(reason)))
+      return undefined;
+    throw err;
+  }
+}
+
 /** The pipelines folder of `rat deps` (see `pipelinesFolder`), read without resolving a branch or loading models. */
 export async function projectFolder(project?: string): Promise<string> {
   if (project) return pipelinesFolder(project);
@@ -78,29 +108,13 @@ export async function resolveEngineTarget(o: {
   let uncommitted: string[] = [];
   let git: GitSyncIO | undefined;
   let codeDataBranch: string | undefined;
-  let configured:
-    | (Pick<
-        ProjectConfig,
-        'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models' | 'dispatch'
-      > & {
-        root: string;
-      })
-    | undefined;
+  let configured: ConfiguredProject | undefined;
   let why = '--branch';
   try {
     // `--server` wins over rat.yaml for git-sync too: a run's code link goes to the catalog the run wrote to.
     const server = explicitServer(o.server);
     const io = await openGitSync({ fs, env: server ? { ...process.env, RAT_SERVER: server } : process.env });
-    configured = {
-      catalogUrl: io.config.catalogUrl,
-      pipelinesDir: io.config.pipelinesDir,
-      root: io.projectDir ?? io.dir,
-      keepFailedRuns: io.config.keepFailedRuns,
-      compactRuns: io.config.compactRuns,
-      vars: io.config.vars,
-      models: io.config.models,
-      dispatch: io.config.dispatch,
-    };
+    configured = configuredProject(io.config, io.projectDir ?? io.dir);
     const r = await resolveDataRef(io, { env: process.env });
     codeCommit = r.codeSha;
     // Only a run that writes records whether its code was committed; the scan reads every file of the checkout.
@@ -152,9 +166,13 @@ export async function resolveEngineTarget(o: {
       }
     } else if (code !== 'NOT_A_GIT_REPOSITORY') {
       if (!o.branch) throw err;
-    } else if (!branch) {
-      branch = 'main';
-      why = 'not in a git repository: using main';
+    } else {
+      // Outside a git repository the folder's rat.yaml still gives the pipelines their settings, vars and server.
+      configured = await folderConfig(cwd);
+      if (!branch) {
+        branch = 'main';
+        why = 'not in a git repository: using main';
+      }
     }
   }
   const server = explicitServer(o.server) ?? configured?.catalogUrl ?? resolveServer();
