@@ -53,6 +53,14 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
     assert.ok(report.tests.some((t) => t.test === 'sql:order_amounts_match_payments'));
     assert.ok(report.tests.some((t) => t.test === 'not_negative(amount)'));
     assert.ok(report.tests.some((t) => t.test === 'dbt_utils.accepted_range(amount)'));
+    // Its models sit in dbt's folders (silver/staging/, gold/marts/), tagged by rat.yaml's folder settings.
+    const staging = await rat('run', 'tag:staging', '--dry-run', '--json');
+    assert.equal(staging.code, 0, staging.out);
+    assert.deepEqual((JSON.parse(staging.stdout) as { steps: Array<{ id: string }> }).steps.map((s) => s.id).sort(), [
+      'silver.stg_customers',
+      'silver.stg_orders',
+      'silver.stg_payments',
+    ]);
     const orders = await queryBranch(
       server,
       'main',

@@ -59,7 +59,7 @@ describe("engine: rat.yaml's models: settings for a layer and a model (real CLI,
     assert.equal(wrong.data.file, 'rat.yaml');
     assert.match(wrong.message, /^rat\.yaml: models settings of silver\.events: materialized must be table/);
     ratYaml('  silver:\n    evnts:\n      +materialized: table\n');
-    assert.match((await error()).message, /rat\.yaml: models\.silver\.evnts: silver has no model evnts/);
+    assert.match((await error()).message, /rat\.yaml: models\.silver\.evnts: silver has no model or folder evnts/);
     ratYaml('  silvr:\n    +materialized: table\n');
     assert.match((await error()).message, /models\.silvr: not a layer/);
   });
@@ -77,5 +77,33 @@ describe("engine: rat.yaml's models: settings for a layer and a model (real CLI,
       ['bronze.events', 'silver.events', 'silver.kept'],
     );
     assert.equal((await run('--no-compact')).compactions, undefined);
+  });
+
+  it("models in a layer's sub-folders take their folder's settings; a folder selects them, state:modified follows its settings", async () => {
+    p.write('silver/staging/stripe/stg_payments.sql', "SELECT id, amount FROM {{ ref('bronze.events') }}\n");
+    p.write('gold/marts/revenue.sql', "SELECT sum(amount) AS total FROM {{ ref('stg_payments') }}\n");
+    ratYaml('  silver:\n    staging:\n      +materialized: incremental\n      +watermark: id\n');
+    p.git('add', '.');
+    p.git('commit', '-q', '-m', 'staging');
+    const dry = await p.rat('run', 'staging+', '--dry-run', '--json');
+    assert.equal(dry.code, 0, dry.out);
+    const steps = (JSON.parse(dry.stdout) as { steps: Array<{ id: string }> }).steps.map((s) => s.id);
+    assert.deepEqual(steps, ['silver.stg_payments', 'gold.revenue']);
+    assert.equal((await p.rat('run', 'staging+')).code, 0);
+    p.write('landing/d.csv', 'id,amount,ts\n5,5.5,2024-01-05 10:00:00\n');
+    const again = await p.rat('run', 'path:silver/staging');
+    assert.equal(again.code, 0, again.out);
+    // The folder's settings make it incremental by its watermark: the second run appends the new row.
+    assert.equal(await operation('settings', 'stg_payments'), 'append');
+    // A changed folder setting in rat.yaml modifies the models under the folder, and only those.
+    p.git('add', '.');
+    p.git('commit', '-q', '-m', 'a landing file');
+    ratYaml('  silver:\n    staging:\n      +materialized: table\n');
+    const modified = await p.rat('run', '-s', 'state:modified', '--state', 'HEAD', '--dry-run', '--json');
+    assert.equal(modified.code, 0, modified.out);
+    assert.deepEqual(
+      (JSON.parse(modified.stdout) as { steps: Array<{ id: string }> }).steps.map((s) => s.id),
+      ['silver.stg_payments'],
+    );
   });
 });

@@ -155,7 +155,10 @@ async function settingsChanged(
     const before = read(await fileAtCommit(repo, since, p));
     for (const m of project.models.values()) {
       if (m.kind !== 'sql') continue;
-      const [a, b] = [settingsFor(now.settings, m.layer, m.name), settingsFor(before.settings, m.layer, m.name)];
+      const [a, b] = [
+        settingsFor(now.settings, m.layer, m.name, m.folders),
+        settingsFor(before.settings, m.layer, m.name, m.folders),
+      ];
       if (JSON.stringify(Object.entries(a).sort()) !== JSON.stringify(Object.entries(b).sort())) out.push(m.id);
     }
     const names = new Set([...Object.keys(now.vars), ...Object.keys(before.vars)]);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import {
@@ -26,6 +26,7 @@ import { isEphemeral } from './ephemeral.ts';
 import { collectExternal } from './external-sources.ts';
 import { docBlocks, type DocBlock } from './doc-blocks.ts';
 import { resolveShortRefs } from './short-refs.ts';
+import { filesUnder } from './project-files.ts';
 import { checkSettingsNameModels, PROJECT_SETTINGS_FILE, projectSettings, settingsFor } from './project-settings.ts';
 import {
   checkDescribed,
@@ -151,6 +152,9 @@ function sqlModel(
 }
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
+/** What a layer folder holds: SQL models, YAML sources and property files, Markdown docs blocks. */
+const LAYER_FILE = /\.(sql|ya?ml|md)$/;
+
 const SNAPSHOT_DEFAULTS = {
   materialized: 'scd2',
   snapshot_meta_column_names: {
@@ -226,16 +230,23 @@ export function loadProject(
   const settings = projectSettings(o.settings);
   const macros = loadMacros(dir, pipelinesDir, o.dispatch, o.target);
   const genericTests = genericTestNames(macros);
-  // Each layer folder is listed once: its Markdown files (docs blocks), property files, sources and SQL models.
+  // Each layer folder is listed once, sub-folders too (as dbt reads models/): its Markdown files (docs blocks),
+  // property files, sources and SQL models. A model's name is its file's: the folders only group and configure.
   const layers = LAYERS.flatMap((layer) => {
     const folder = path.join(pipelinesDir, layer);
     if (!existsSync(folder)) return [];
-    const files = readdirSync(folder)
-      .sort()
-      .map((f) => {
-        const full = path.join(folder, f);
-        const ext = path.extname(f);
-        return { full, rel: path.relative(dir, full), ext, name: path.basename(f, ext) };
+    const files = filesUnder(dir, folder, LAYER_FILE)
+      .filter(
+        (f) =>
+          !path
+            .relative(folder, f.full)
+            .split(path.sep)
+            .some((part) => part.startsWith('.')),
+      )
+      .map(({ full, rel }) => {
+        const ext = path.extname(full);
+        const folders = path.relative(folder, path.dirname(full)).split(path.sep).filter(Boolean);
+        return { full, rel, ext, name: path.basename(full, ext), folders };
       });
     return [{ layer, files }];
   });
@@ -261,21 +272,27 @@ export function loadProject(
     seedEntries.push(...propertyFiles.flatMap((f) => f.seeds));
     snapshotEntries.push(...propertyFiles.flatMap((f) => f.snapshots));
     const isPropertyFile = new Set(propertyFiles.map((p) => p.file));
-    for (const { full, rel, ext, name } of files) {
+    for (const { full, rel, ext, name, folders } of files) {
       if (isPropertyFile.has(rel)) continue;
       let m: Model | undefined;
       if (ext === '.yml' || ext === '.yaml') m = loadSource(full, rel, layer, name);
       else if (ext === '.sql') {
-        m = loadDescribedSql(full, rel, layer, name, described.get(name), settingsFor(settings, layer, name), macros);
+        const project = settingsFor(settings, layer, name, folders);
+        m = loadDescribedSql(full, rel, layer, name, described.get(name), project, macros);
       }
       if (!m) continue;
-      if (models.has(m.id)) {
-        throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice`, { file: rel, line: 1 });
+      if (folders.length) m.folders = folders;
+      const other = models.get(m.id);
+      if (other) {
+        throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice (also by ${other.file})`, {
+          file: rel,
+          line: 1,
+        });
       }
       models.set(m.id, m);
     }
-    const sqlFiles = new Set(files.filter((f) => f.ext === '.sql').map((f) => f.name));
-    checkDescribed(described, layer, sqlFiles, models);
+    const sqlFiles = files.filter((f) => f.ext === '.sql');
+    checkDescribed(described, layer, new Set(sqlFiles.map((f) => f.name)), models);
     checkSettingsNameModels(settings, layer, sqlFiles);
   }
   // Beside the layers: dbt's snapshots, then its seeds, each loaded once the ones before are in.

@@ -158,6 +158,11 @@ interface ModelBase {
   name: string;
   /** Path of the defining file relative to the project folder. */
   file: string;
+  /**
+   * The sub-folders of its layer's folder its file is in (`['staging']` for silver/staging/stg_orders.sql: dbt's
+   * path between the project and the name), when it is not at the layer's top.
+   */
+  folders?: string[];
   config: ModelConfig;
   refs: RefUse[];
 }

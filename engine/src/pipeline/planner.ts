@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PipelineError, type Model, type Project } from './model.ts';
 import { isEphemeral, tableInputs } from './ephemeral.ts';
 
@@ -75,6 +76,25 @@ function globToRe(glob: string): RegExp {
 /** The selector method of a table written outside the pipelines (dbt's `source:raw.orders+`). */
 const SOURCE_PREFIX = 'source:';
 const TAG_PREFIX = 'tag:';
+/** dbt's `path:` method: the models whose files are, or are under, a path (`path:silver/staging`). */
+const PATH_PREFIX = 'path:';
+
+/**
+ * dbt's selection by a model's path in the project (its fqn): the term's parts (`silver.staging`, `staging`,
+ * `staging.stripe`) begin its layer, folders and name, or its folders and name (dbt's fqn without the project).
+ */
+function fqnSelects(parts: string[], m: Model): boolean {
+  const fqn = [m.layer, ...(m.folders ?? []), m.name];
+  const begins = (p: string[]) => parts.length <= p.length && parts.every((x, i) => globToRe(x).test(p[i]!));
+  return begins(fqn) || begins(fqn.slice(1));
+}
+
+/** Whether a model's file is `at` or under it, `at` written from the project's folder or from its pipelines'. */
+function pathSelects(project: Project, at: string, m: Model): boolean {
+  const norm = path.posix.normalize(at.replace(/\\/g, '/')).replace(/\/+$/, '');
+  const pipelines = path.relative(project.dir, project.pipelinesDir).split(path.sep).join('/');
+  return [norm, pipelines ? `${pipelines}/${norm}` : norm].some((p) => m.file === p || m.file.startsWith(`${p}/`));
+}
 
 /** The selector term of the models whose files changed since a baseline (dbt's `state:modified`). */
 export const STATE_MODIFIED = 'state:modified';
@@ -175,14 +195,18 @@ function selectedBy(
     }
     const tag = core.startsWith(TAG_PREFIX) ? globToRe(core.slice(TAG_PREFIX.length)) : undefined;
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
-    // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`).
+    // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`), or a folder.
     const byName = core.includes('.') ? undefined : globToRe(core);
     const matches =
       core === STATE_MODIFIED
         ? order.filter((m) => state!.modified.has(m.id))
         : tag
           ? order.filter((m) => m.config.tags?.some((t) => tag.test(t)))
-          : order.filter((m) => re.test(m.id) || m.id === core || byName?.test(m.name));
+          : core.startsWith(PATH_PREFIX)
+            ? order.filter((m) => pathSelects(project, core.slice(PATH_PREFIX.length), m))
+            : order.filter(
+                (m) => re.test(m.id) || m.id === core || byName?.test(m.name) || fqnSelects(core.split('.'), m),
+              );
     if (matches.length === 0 && core !== STATE_MODIFIED) {
       throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
         file: '',

@@ -24,21 +24,61 @@ describe("engine: rat.yaml's models: settings (dbt_project.yml's)", () => {
     assert.deepEqual(settingsFor(projectSettings(undefined), 'bronze', 'x'), {});
   });
 
-  it('refuses names that are not layers, nesting below a model and models the layer lacks', () => {
+  it("applies a folder's settings to the models under it, the deeper folder's over the shallower's", () => {
+    const p = projectSettings({
+      silver: {
+        '+materialized': 'incremental',
+        staging: {
+          '+materialized': 'table',
+          '+tags': ['staging'],
+          stripe: { '+tags': ['stripe'], stg_payments: { '+unique_key': 'id' } },
+          stg_orders: { '+full_refresh': false },
+        },
+      },
+    });
+    assert.deepEqual(settingsFor(p, 'silver', 'stg_payments', ['staging', 'stripe']), {
+      materialized: 'table',
+      tags: ['staging', 'stripe'],
+      unique_key: 'id',
+    });
+    assert.deepEqual(settingsFor(p, 'silver', 'stg_orders', ['staging']), {
+      materialized: 'table',
+      tags: ['staging'],
+      full_refresh: false,
+    });
+    // A model's key applies at its own folder only, as dbt matches a model's path.
+    assert.deepEqual(settingsFor(p, 'silver', 'stg_orders', []), { materialized: 'incremental' });
+    assert.deepEqual(settingsFor(p, 'silver', 'orders', ['marts']), { materialized: 'incremental' });
+  });
+
+  it('refuses names that are not layers, and folders or models the layer lacks', () => {
     assert.throws(
       () => projectSettings({ silvr: {} }),
       /rat\.yaml: models\.silvr: not a layer \(bronze, silver, gold\)/,
     );
     assert.throws(() => projectSettings({ silver: 'table' }), /models\.silver: must be a mapping/);
     assert.throws(
-      () => projectSettings({ silver: { orders: { x: {} } } }),
-      /models\.silver\.orders\.x: a model takes \+settings only/,
+      () => projectSettings({ silver: { orders: { materialized: 'table' } } }),
+      /models\.silver\.orders\.materialized: must be a mapping of \+settings and names \(a setting is written with a \+\)/,
     );
-    const p = projectSettings({ silver: { ordrs: { '+materialized': 'table' } } });
+    const files = [
+      { folders: [], name: 'orders' },
+      { folders: ['staging', 'stripe'], name: 'stg_payments' },
+    ];
+    const check = (silver: unknown) => checkSettingsNameModels(projectSettings({ silver }), 'silver', files);
+    check({ orders: { '+materialized': 'table' }, staging: { stripe: { stg_payments: {} } } });
     assert.throws(
-      () => checkSettingsNameModels(p, 'silver', new Set(['orders'])),
-      /models\.silver\.ordrs: silver has no model ordrs/,
+      () => check({ ordrs: { '+materialized': 'table' } }),
+      /models\.silver\.ordrs: silver has no model or folder ordrs \(no silver\/ordrs\.sql, no silver\/ordrs\/\)/,
     );
-    checkSettingsNameModels(p, 'gold', new Set());
+    assert.throws(
+      () => check({ staging: { stg_payments: {} } }),
+      /models\.silver\.staging\.stg_payments: silver has no model or folder staging\/stg_payments/,
+    );
+    assert.throws(
+      () => check({ orders: { x: {} } }),
+      /models\.silver\.orders\.x: silver has no model or folder orders\/x/,
+    );
+    checkSettingsNameModels(projectSettings({ silver: { orders: {} } }), 'gold', []);
   });
 });
