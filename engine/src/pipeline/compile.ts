@@ -40,6 +40,8 @@ export interface CompiledSql {
   readsSelf: boolean;
   /** The messages of dbt's `log()` calls made while compiling, in order. */
   logs: string[];
+  /** The settings of the `config(…)` calls made while compiling (a generic test's block sets its own so). */
+  configured: Record<string, unknown>;
   /** The offset in the written SQL of `offset` in the compiled SQL; inside a replaced template, the template's start. */
   sourceOffset(offset: number): number;
 }
@@ -148,8 +150,8 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
     ctx.macros,
     ctx.names,
   );
-  const { text, readsSelf, logs, sourceOffset } = rendered;
-  return { sql: text, readsSelf, logs, sourceOffset };
+  const { text, readsSelf, logs, configured, sourceOffset } = rendered;
+  return { sql: text, readsSelf, logs, configured, sourceOffset };
 }
 
 /**

@@ -55,7 +55,18 @@ describe("engine: dbt's adapter and dbt_utils helpers in templates", () => {
       "{% for c in adapter.get_columns_in_relation(ref('bronze.orders')) %}{{ c.name }}:{{ c.data_type }} {% endfor %}";
     assert.equal(compile(sql), 'id:BIGINT Amount:DOUBLE _loaded_at:TIMESTAMP ');
     assert.equal(compile(sql, false), '');
+    // A Column says what its type holds, as dbt's do (packages choose by it).
+    const kinds =
+      "{% for c in adapter.get_columns_in_relation(ref('bronze.orders')) %}{{ c.name }}:{{ c.is_number() }}/{{ c.is_integer() }}/{{ c.is_string() }} {% endfor %}";
+    assert.equal(compile(kinds), 'id:true/true/false Amount:true/false/false _loaded_at:false/false/false ');
     assert.equal(compile("{{ adapter.quote('a\"b') }}"), '"a""b"');
+    // A relation reads as dbt's, a mapping whose metadata names its type.
+    assert.equal(
+      compile(
+        "{% set r = ref('bronze.orders') %}{{ r is mapping }} {{ r.get('metadata', {}).get('type') }} {{ r.get('nope', 'x') }}",
+      ),
+      'true DuckDBRelation x',
+    );
     assert.throws(
       () => compile("{{ dbt_utils.star('orders') }}"),
       /star\(\) takes a relation \(ref\(\), source\(\) or this\), not orders/,
@@ -135,6 +146,15 @@ describe("engine: dbt's run_query() and execute in templates", () => {
         },
       ).sql,
       '1x;2NULL;a,b',
+    );
+    // Its columns are a mapping too (agate's), as dbt_utils' get_query_results_as_dict reads them.
+    assert.equal(
+      compileWithSourceMap(
+        "{% for name, c in r.columns.items() %}{{ name }}={{ c.values() | join('|') }};{% endfor %}{{ r.columns.keys() | join(',') }}",
+        't',
+        { names: { r } },
+      ).sql,
+      'a=1|2;b=x|;a,b',
     );
   });
 });

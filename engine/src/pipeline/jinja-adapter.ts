@@ -46,9 +46,30 @@ export function callArgs(args: unknown[], names: string[]): Record<string, unkno
   return out;
 }
 
-/** A dbt `Column`: its name (also as `column`), its type (also as `dtype`), and the name quoted. */
+/**
+ * A dbt `Column`: its name (also as `column`), its type (also as `dtype`), the name quoted, and the type's tests
+ * packages call (`is_string()`, `is_number()`, …; `string_size()` as dbt's: a text's declared length, else 256).
+ */
 function column(c: RelationColumn) {
-  return { name: c.name, column: c.name, data_type: c.type, dtype: c.type, quoted: quoteName(c.name) };
+  const type = c.type.toUpperCase();
+  const is = (re: RegExp) => () => re.test(type);
+  const isString = is(/^(VARCHAR|TEXT|STRING|CHAR|BPCHAR|CHARACTER)\b/);
+  return {
+    name: c.name,
+    column: c.name,
+    data_type: c.type,
+    dtype: c.type,
+    quoted: quoteName(c.name),
+    is_string: isString,
+    is_integer: is(/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?\d*|LONG|SHORT)\b/),
+    is_float: is(/^(DOUBLE|FLOAT\d*|REAL)\b/),
+    is_numeric: is(/^(DECIMAL|NUMERIC)\b/),
+    is_number: is(/^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?\d*|LONG|SHORT|DOUBLE|FLOAT\d*|REAL|DECIMAL|NUMERIC)\b/),
+    string_size: () => {
+      if (!isString()) throw new Error(`string_size() is asked of ${c.name}, which is not text (${c.type})`);
+      return Number(/\((\d+)\)/.exec(type)?.[1] ?? 256);
+    },
+  };
 }
 
 /** What the `adapter` and `dbt_utils` helpers read for the rendering under way. */

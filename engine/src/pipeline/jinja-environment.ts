@@ -5,6 +5,7 @@ import { installStringMethods } from './jinja-strings.ts';
 import { installPythonOperators } from './jinja-python-operators.ts';
 import { installCallableNamespaces } from './jinja-modules.ts';
 import { installJinjaSyntax } from './jinja-python-syntax.ts';
+import { addMacroArguments } from './jinja-python-calls.ts';
 import { addJinjaFilters } from './jinja-filters.ts';
 import { nunjucksSource } from './jinja-source.ts';
 import { addTemplateFunctions } from './jinja-functions.ts';
@@ -62,7 +63,7 @@ export function errorPlace(err: unknown): { path: string; line: number; why: str
     why = /^dbt\./.test(name)
       ? `${name}() is not provided: of dbt's cross-database macros, rat gives ${CROSS_DB_MACROS.join(', ')}; write the macro you need in macros/`
       : /^(dbt_utils|adapter)\./.test(name)
-        ? `${name}() is not provided: of dbt_utils, rat gives ${DBT_UTILS_HELPERS.map((h) => `${h}()`).join(', ')}; of adapter, get_columns_in_relation(), quote() and dispatch(); write the macro you need in macros/`
+        ? `${name}() is not provided: of dbt_utils, rat gives ${DBT_UTILS_HELPERS.map((h) => `${h}()`).join(', ')} (list dbt-labs/dbt_utils in packages.yml and run rat deps for the rest of its macros); of adapter, get_columns_in_relation(), quote() and dispatch(); write the macro you need in macros/`
         : `${name}() is not defined: a model's SQL may call ref(), source(), var(), config(), is_incremental(), log(), the macros of the project's macros/ folder, and as package.macro() those of the packages rat deps installed`;
   } else why = why.replace(/^(Template render error|Error):\s*/, '').replace(/^parse\w*:\s*/, '');
   return { path, line: Math.max(line, 1), why };
@@ -106,7 +107,7 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
   const sources = new Map<string, string>();
   for (const m of macros) {
     try {
-      sources.set(m.file, nunjucksSource(m.text, templatePieces(m.text), false));
+      sources.set(m.file, nunjucksSource(m.text, templatePieces(m.text), false, m.package !== undefined));
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       throw new MacroFileError(m.file, lineOfOffset(m.text, err.data.offset), err.message);
@@ -114,10 +115,12 @@ function environmentOf(macros: readonly MacroFile[]): MacroEnvironment {
   }
   const env = new nunjucks.Environment(new MacroLoader(sources), { autoescape: false, dev: true });
   const globals = (env as unknown as NunjucksInternals).globals;
-  const namespaces = new MacroNamespaces((macros as MacroSet).dispatch ?? new Map(), (ns) =>
-    BUILT_IN_NAMESPACES.includes(ns) ? (globals[ns] as Record<string, unknown>) : undefined,
-  );
+  // The built-in namespaces as rat gives them (dbt_utils' package, when installed, adds to its global after).
+  const builtIn = new Map<string, Record<string, unknown>>();
+  const namespaces = new MacroNamespaces((macros as MacroSet).dispatch ?? new Map(), (ns) => builtIn.get(ns));
   addTemplateFunctions(env, namespaces);
+  for (const ns of BUILT_IN_NAMESPACES) builtIn.set(ns, globals[ns] as Record<string, unknown>);
+  addMacroArguments(env);
   addJinjaFilters(env);
   addMacros(env, macros, sources, namespaces, (file, line, why) => new MacroFileError(file, line, why), errorPlace);
   const made = { env, compiled: new Map<string, nunjucks.Template>() };

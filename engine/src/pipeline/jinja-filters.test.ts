@@ -20,6 +20,11 @@ describe("engine: Jinja's filters nunjucks lacks", () => {
     assert.equal(render("{{ [{'n': 2}, {'n': 5}] | max(attribute='n') | attr('n') }}"), '5');
   });
 
+  it('join takes any iterable, by attribute too', () => {
+    assert.equal(render("{{ 'abc' | join('-') }}|{{ '' | join(', ') }}|{{ [1, none, 'x'] | join }}"), 'a-b-c||1x');
+    assert.equal(render("{{ [{'n': 'a'}, {'n': 'b'}] | join(', ', attribute='n') }}"), 'a, b');
+  });
+
   it('items, count, tojson and format', () => {
     assert.equal(render("{% for k, v in {'a': 1, 'b': 2} | items %}{{ k }}={{ v }};{% endfor %}"), 'a=1;b=2;');
     assert.equal(render("{{ ['a', 'b'] | count }}"), '2');

@@ -92,6 +92,15 @@ export function addJinjaFilters(env: nunjucks.Environment): void {
     max: (value, ...rest) => extreme(value, callArgs(rest, ['case_sensitive', 'attribute']), 1),
     items: (value) => (value instanceof Map ? [...value.entries()] : Object.entries((value ?? {}) as object)),
     count: (value) => listOf(value).length,
+    // Jinja's join takes any iterable (a string's characters: dbt_utils returns '' where a list is asked while the
+    // project loads); nunjucks' took arrays only.
+    join: (value, ...rest) => {
+      const a = callArgs(rest, ['d', 'attribute']);
+      const items = listOf(value);
+      return (a.attribute === undefined ? items : items.map((item) => attribute(item, a.attribute)))
+        .map((item) => (item === null || item === undefined ? '' : String(item)))
+        .join(a.d === undefined || a.d === null ? '' : String(a.d));
+    },
     attr: (value, name) => (value as Record<string, unknown> | null | undefined)?.[String(name)],
     tojson: (value, ...rest) => {
       const indent = callArgs(rest, ['indent']).indent;

@@ -2,7 +2,7 @@ import type nunjucks from 'nunjucks';
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import { TemplateError } from './template.ts';
-import { TEXT_FN, unmarked } from './jinja-source.ts';
+import { LENIENT_TEXT_FN, TEXT_FN, unmarked } from './jinja-source.ts';
 import { Relation, valueText } from './jinja-values.ts';
 import { adapterGlobal, callArgs, positionalArgs, templateData, type Dispatcher } from './jinja-adapter.ts';
 import { dbtGlobal, exceptionsGlobal } from './jinja-cross-db.ts';
@@ -34,6 +34,7 @@ export const BUILTINS = [
   'dbt',
   'exceptions',
   TEXT_FN,
+  LENIENT_TEXT_FN,
 ];
 
 /**
@@ -69,8 +70,12 @@ export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatch
   env.addGlobal('var', (name: unknown, ...rest: unknown[]) =>
     guarded((r) => r.scope.variable(String(name), positionalArgs(rest))),
   );
-  // The settings of config() are read from the call as written, when the project loads.
-  env.addGlobal('config', () => '');
+  // A model's config() settings are read from the call as written, when the project loads; those a rendering meets
+  // (a generic test's block: `config(fail_calc=…)`) are kept for it.
+  env.addGlobal('config', (...args: unknown[]) => {
+    Object.assign(inRendering().configured, callArgs(args, []));
+    return '';
+  });
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);
@@ -117,6 +122,7 @@ export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatch
       return valueText(value);
     }),
   );
+  env.addGlobal(LENIENT_TEXT_FN, (value: unknown) => (value === undefined ? '' : valueText(value)));
   // dbt's `target`: where the run writes. Its name is the branch (the environment, as dbt's dev and prod targets).
   Object.defineProperty((env as unknown as NunjucksGlobals).globals, 'target', {
     enumerable: true,

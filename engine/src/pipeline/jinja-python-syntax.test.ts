@@ -58,6 +58,23 @@ describe("engine: Jinja's syntax nunjucks lacks (trailing commas, loop filters)"
     assert.equal(render("{{ local_md5('abc') }}"), '900150983cd24fb0d6963f7d28e17f72');
   });
 
+  it("a dict's keys are expressions, as in Jinja; a name no variable has stays its text", () => {
+    assert.equal(
+      render("{% set k = 'dyn' %}{{ {k: 1, 'lit': 2, plain: 3, 4: 5} | tojson }}"),
+      '{"4":5,"dyn":1,"lit":2,"plain":3}',
+    );
+    assert.equal(
+      render("{% set d = {} %}{% set c = {'column': 'id'} %}{% do d.update({c.column: 1}) %}{{ d | tojson }}"),
+      '{"id":1}',
+    );
+    // Keyword arguments are names, not expressions.
+    assert.equal(render('{% macro m(k) %}{{ k }}{% endmacro %}{% set k = 9 %}{{ m(k=1) }}'), '1');
+  });
+
+  it('calls a method of a string literal spanning lines', () => {
+    assert.equal(render("{{ 'a\nb {}'.format(1).upper() }}"), 'A\nB 1');
+  });
+
   it('loopFilter keeps what the condition holds true by Python, mappings by key or pair', () => {
     assert.deepEqual(
       loopFilter([1, 0, 2], (x) => x, 1),

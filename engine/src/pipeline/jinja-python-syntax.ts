@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { pythonTruthy } from './jinja-python-operators.ts';
+import { installPythonCalls, SPREAD_ITEMS, SPREAD_KEYWORDS } from './jinja-python-calls.ts';
 
 /*
  * Jinja's syntax that nunjucks' parser lacks, which dbt packages are written with:
@@ -11,7 +12,8 @@ import { pythonTruthy } from './jinja-python-operators.ts';
  * - macros whose names start with `_` (dbt's packages call their helpers so: `dbt_date._iso_week_of_year()`), which
  *   nunjucks keeps private to their file;
  * - `{% set ns.found = true %}`, setting an attribute of a `namespace()` (what a loop uses to keep a value past its
- *   body), where nunjucks stopped with a TypeError; `{% set a, b = pair %}` unpacks (nunjucks set both to the pair).
+ *   body), where nunjucks stopped with a TypeError; `{% set a, b = pair %}` unpacks (nunjucks set both to the pair);
+ * - `f(*items, **mapping)`, spread arguments (expanded as jinja-python-calls.ts says).
  */
 
 interface Token {
@@ -36,7 +38,10 @@ interface NunjucksParsing {
     'TOKEN_LEFT_PAREN' | 'TOKEN_RIGHT_PAREN' | 'TOKEN_BLOCK_END' | 'TOKEN_COMMA' | 'TOKEN_OPERATOR',
     string
   >;
-  nodes: Record<'NodeList' | 'KeywordArgs' | 'Pair' | 'Group' | 'InlineIf' | 'Array', new (...a: unknown[]) => Node> & {
+  nodes: Record<
+    'NodeList' | 'KeywordArgs' | 'Pair' | 'Group' | 'InlineIf' | 'Array' | 'FunCall' | 'Symbol',
+    new (...a: unknown[]) => Node
+  > & {
     Group: { prototype: object };
   };
   compiler: { Compiler: { prototype: Record<string, unknown> } };
@@ -97,6 +102,18 @@ export function installJinjaSyntax(): void {
         const after = this.peekToken();
         if (!noParens && after.type === lexer.TOKEN_RIGHT_PAREN) continue;
       }
+      // `*items` and `**mapping` spread into the call's arguments (see jinja-python-calls.ts).
+      const spread = this.peekToken() as Token & { value?: string };
+      if (spread.type === lexer.TOKEN_OPERATOR && (spread.value === '*' || spread.value === '**')) {
+        this.nextToken();
+        const { lineno, colno } = spread;
+        const marker = new nodes.Symbol(lineno, colno, spread.value === '*' ? SPREAD_ITEMS : SPREAD_KEYWORDS);
+        args.addChild(
+          new nodes.FunCall(lineno, colno, marker, new nodes.NodeList(lineno, colno, [this.parseExpression()])),
+        );
+        first = false;
+        continue;
+      }
       const arg = this.parseExpression();
       if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
         kwargs.addChild(new nodes.Pair(arg.lineno, arg.colno, arg, this.parseExpression()));
@@ -107,6 +124,7 @@ export function installJinjaSyntax(): void {
     return args;
   };
   n.runtime.pyLoopFilter = loopFilter;
+  installPythonCalls(n.runtime);
   const compiler = n.compiler.Compiler.prototype as Record<string, unknown>;
   // A loop whose items read `xs if cond` (with no else) is Jinja's filtered loop. (Decided when compiling: nunjucks
   // rebuilds the parsed nodes from their fields before, which would drop a node of rat's own.)
@@ -126,6 +144,43 @@ export function installJinjaSyntax(): void {
     }) as Node;
     return compileFor.call(this, Object.assign(Object.create(node) as Node, { arr: filtered }), frame);
   };
+  // A call's callee is named in the compiled code for its error messages, literals as written: a string literal
+  // spanning lines (dbt_utils' warnings are) broke the compiled JavaScript. Its text is kept on one line, escaped.
+  const nodeName = compiler._getNodeName as (this: unknown, node: Node) => string;
+  compiler._getNodeName = function (this: unknown, node: Node) {
+    if (node.typename !== 'Literal') return nodeName.call(this, node);
+    return String(node.value)
+      .replace(/\\/g, '\\\\')
+      .replace(/[\n\r\u2028\u2029]/g, ' ');
+  };
+  // A dict's keys are expressions, as in Jinja (`{col.column: col}`, `{name: value}` with `name` a variable): nunjucks
+  // took a name as its own text and refused anything else. A name that is no variable stays its text, as it was.
+  const compileDict = compiler.compileDict as (this: CompilerInternals, node: Node, frame: unknown) => void;
+  compiler.compileDict = function (
+    this: CompilerInternals & { _compileExpression(n: Node, f: unknown): void },
+    node: Node,
+    frame: unknown,
+  ) {
+    const pairs = node.children as Array<Node & { key: Node; value: Node }>;
+    const literal = (k: Node) => k.typename === 'Literal' && typeof k.value === 'string';
+    if (node.typename === 'KeywordArgs' || pairs.every((p) => literal(p.key)))
+      return compileDict.call(this, node, frame);
+    this._emit('{');
+    pairs.forEach((p, i) => {
+      if (i) this._emit(', ');
+      if (literal(p.key)) this.compile(p.key, frame);
+      else {
+        this._emit('[runtime.pyDictKey(');
+        this.compile(p.key, frame);
+        this._emit(`, ${JSON.stringify(p.key.typename === 'Symbol' ? p.key.value : null)})]`);
+      }
+      this._emit(': ');
+      this._compileExpression(p.value, frame);
+    });
+    this._emit('}');
+  };
+  n.runtime.pyDictKey = (value: unknown, name: string | null) =>
+    value === undefined && name !== null ? name : value === null || value === undefined ? 'None' : String(value);
   // The condition runs with the loop's names bound to each item, in a frame of its own.
   const compileMacro = compiler.compileMacro as (this: CompilerInternals, node: Node, frame: unknown) => void;
   compiler.compileMacro = function (

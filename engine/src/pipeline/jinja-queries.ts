@@ -41,7 +41,12 @@ export class QueryResult {
       ),
     );
     const columns = names.map((name, i) => new ResultColumn(name, () => this.rows, i));
-    this.columns = Object.assign(columns, Object.fromEntries(columns.map((c) => [c.name, c])));
+    // agate's columns are a mapping too: `columns.items()` (dbt_utils' get_query_results_as_dict), `keys()`, `values()`.
+    this.columns = Object.assign(columns, Object.fromEntries(columns.map((c) => [c.name, c])), {
+      items: () => columns.map((c) => [c.name, c]),
+      keys: () => [...names],
+      values: () => [...columns],
+    });
   }
 
   get length(): number {

@@ -48,6 +48,8 @@ export interface RenderState {
   logs: string[];
   /** The results of dbt's `{% call statement(name) %}` blocks, for `load_result(name)`. */
   statements: Map<string, QueryResult>;
+  /** The settings of the `config(…)` calls made (a generic test's block sets its `fail_calc` so). */
+  configured: Record<string, unknown>;
   /** The error a template function raised, to be placed at the failing line. */
   failure?: UnplacedError;
 }
@@ -58,7 +60,7 @@ export interface RenderState {
  */
 export function rendering<T>(scope: RenderScope, render: (state: RenderState) => T): T {
   const previous = active;
-  const state: RenderState = { scope, readsSelf: false, logs: [], statements: new Map() };
+  const state: RenderState = { scope, readsSelf: false, logs: [], statements: new Map(), configured: {} };
   active = state;
   try {
     return render(state);

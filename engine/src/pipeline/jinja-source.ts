@@ -9,6 +9,11 @@ const END = '\uE001';
 const MARK_RE = /([\uE000\uE002])(\d+)\uE001/g;
 /** The template function each expression's value goes through (see `valueText`). */
 export const TEXT_FN = '__rat_text';
+/**
+ * The same for a package's macros, where an undefined name renders empty, as in dbt (Jinja's default): packages rely
+ * on it (`{{ select_gb_cols }}` set only when there are columns to group by). The project's own templates name it.
+ */
+export const LENIENT_TEXT_FN = '__rat_text_or_empty';
 
 /** Where a piece of rendered text came from: from `at` on, the written template's `from` (copied as written, or not). */
 export interface SourceSpan {
@@ -39,7 +44,7 @@ export function unmarked(out: string): { text: string; spans: SourceSpan[] } {
  * each expression's value through {@link valueText}, whitespace control already applied by the pieces, and with
  * `marked`, the marks of where each piece came from.
  */
-export function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boolean): string {
+export function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boolean, lenient = false): string {
   const keepLines = (s: string) => {
     const n = s.split('\n').length - 1;
     return n ? `{#${'\n'.repeat(n)}#}` : '';
@@ -67,7 +72,8 @@ export function nunjucksSource(sql: string, pieces: TemplatePiece[], marked: boo
     }
     out += keepLines(/^\s*/.exec(raw)![0]);
     if (p.kind === 'expression') {
-      out += `${mark(OUTPUT, p.start)}{{ ${TEXT_FN}((${p.body}), ${JSON.stringify(p.body.trim())}) }}`;
+      const text = lenient ? LENIENT_TEXT_FN : TEXT_FN;
+      out += `${mark(OUTPUT, p.start)}{{ ${text}((${p.body}), ${JSON.stringify(p.body.trim())}) }}`;
     } else out += `{%${dbtStatement(p.body)}%}`;
     out += keepLines(/\s*$/.exec(raw)![0]);
   }

@@ -25,6 +25,19 @@ export class Relation {
   get name(): string {
     return this.identifier;
   }
+  /** How dbt's relations say what they are (packages test it: dbt_utils' `_is_relation`). */
+  get metadata(): { type: string } {
+    return { type: 'DuckDBRelation' };
+  }
+  /** A relation of an ephemeral model is never handed to a template: its SELECT is inlined. */
+  get is_cte(): boolean {
+    return false;
+  }
+  /** dbt's relations are read as mappings too: `relation.get('metadata', {})`. */
+  get(key: string, fallback?: unknown): unknown {
+    const value = (this as unknown as Record<string, unknown>)[key];
+    return value === undefined || typeof value === 'function' ? (fallback ?? null) : value;
+  }
   toString(): string {
     const quote = (p: string) => `"${p.replace(/"/g, '""')}"`;
     // The name the engine gives the table's view: a namespace of several levels is one schema, `a_b` (runner/tables.ts).

@@ -18,6 +18,8 @@ export interface Rendered {
   readsSelf: boolean;
   /** What `log()` was given while rendering. */
   logs: string[];
+  /** The settings `config(…)` was given while rendering. */
+  configured: Record<string, unknown>;
   /** The offset in the template of `offset` in the text; inside a template's output, the template's start. */
   sourceOffset(offset: number): number;
 }
@@ -76,10 +78,11 @@ export function renderTemplate(
   const source = nunjucksSource(sql, templatePieces(sql), true);
   let readsSelf = false;
   let logs: string[] = [];
+  let configured: Record<string, unknown> = {};
   const out = rendering(scope, (state) => {
     try {
       const text = compiledTemplate(macros, source).render(names);
-      ({ readsSelf, logs } = state);
+      ({ readsSelf, logs, configured } = state);
       return text;
     } catch (err) {
       throw placed(err, sql, state.failure);
@@ -90,6 +93,7 @@ export function renderTemplate(
     text,
     readsSelf,
     logs,
+    configured,
     sourceOffset(offset) {
       let span: SourceSpan | undefined;
       for (const s of spans) {
