@@ -1,4 +1,4 @@
-import { PipelineError, type Model } from './model.ts';
+import { PipelineError, type DataTest, type Model } from './model.ts';
 
 /**
  * dbt names a model by its name alone (`{{ ref('orders') }}`); here a model is `layer.name`. A ref without a layer
@@ -34,4 +34,28 @@ export function resolveShortRefs(models: Map<string, Model>): void {
     }));
     if (Object.keys(ids).length) m.refIds = ids;
   }
+  for (const m of models.values()) m.config.tests = m.config.tests.map((t) => testElsewhere(t, m, models, byName));
+}
+
+/**
+ * A data test whose table (a relationships test's `to`, a generic test's `ref()` argument) was named alone and read
+ * as its model's layer's (`ref('customers')` under silver/ is silver.customers) when that layer has no such model and
+ * exactly one other layer does: that one, as dbt finds a model by its name.
+ */
+function testElsewhere(t: DataTest, m: Model, models: Map<string, Model>, byName: Map<string, string[]>): DataTest {
+  const retarget = (id: string) => {
+    const [layer, name, ...more] = id.split('.');
+    if (models.has(id) || layer !== m.layer || more.length || name === undefined) return id;
+    const found = byName.get(name) ?? [];
+    return found.length === 1 ? found[0]! : id;
+  };
+  if (t.kind === 'relationships') return { ...t, to: retarget(t.to) };
+  if (t.kind !== 'generic') return t;
+  const args = Object.fromEntries(
+    Object.entries(t.args).map(([k, v]) => {
+      const ref = typeof v === 'string' ? /^ref\('([^']+)'\)$/.exec(v) : null;
+      return [k, ref ? `ref('${retarget(ref[1]!)}')` : v];
+    }),
+  );
+  return { ...t, args };
 }
