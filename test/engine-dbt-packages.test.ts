@@ -64,7 +64,6 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
           // A private repository, its credential from the environment as dbt reads it.
           { git: `${forge.url.replace('//', "//{{ env_var('RAT_TEST_GIT_CREDENTIAL') }}@")}/dates.git`, revision },
           { local: path.join(scratch, 'shared') },
-          { package: 'dbt-labs/dbt_utils', version: '1.3.0' },
         ],
       }),
     );
@@ -156,7 +155,6 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
       installed.map((x) => [x.name, x.kind, x.revision]),
       [
         ['shared', 'local', undefined],
-        ['dbt_utils', 'built-in', undefined],
         ['dates', 'git', commits.v1],
         ['helpers', 'git', helpersHead],
       ],

@@ -12,7 +12,6 @@ interface DepsFlags {
 
 /** One package's line of `rat deps`. */
 export function packageLine(p: InstalledPackage): string {
-  if (p.kind === 'built-in') return `✓ ${p.name}: built into rat`;
   if (p.kind === 'local') return `✓ ${p.name}: read from ${p.from}`;
   if (p.kind === 'hub') return `✓ ${p.name}: ${p.from} ${p.revision!} from the hub`;
   return `✓ ${p.name}: ${p.from} at ${p.revision!.slice(0, 12)}`;

@@ -22,12 +22,9 @@ import { extractTarball, meetsRanges, resolveHubPackage } from './hub.ts';
 /** What `rat deps` did for one package. */
 export interface InstalledPackage {
   name: string;
-  /**
-   * `local` packages are read where they are; `git` and `hub` ones were written into `dbt_packages/`; `built-in` is
-   * dbt_utils.
-   */
-  kind: 'local' | 'git' | 'hub' | 'built-in';
-  /** The folder, URL, hub package or built-in name it came from. */
+  /** `local` packages are read where they are; `git` and `hub` ones were written into `dbt_packages/`. */
+  kind: 'local' | 'git' | 'hub';
+  /** The folder, URL or hub package it came from. */
   from: string;
   /** A git package's commit, a hub package's version. */
   revision?: string;
@@ -55,10 +52,9 @@ export async function installPackages(folder: string, o: { upgrade?: boolean } =
   const pinned = !o.upgrade && lock?.hash === hash ? lock.packages : [];
   const report: InstalledPackage[] = [];
   for (const s of specs) {
-    if (s.kind === 'local') {
-      const p = readPackageProject(path.resolve(folder, s.path), s.path);
-      report.push({ name: p.name, kind: 'local', from: s.path });
-    } else if (s.kind === 'built-in') report.push({ name: s.name, kind: 'built-in', from: 'rat' });
+    if (s.kind !== 'local') continue;
+    const p = readPackageProject(path.resolve(folder, s.path), s.path);
+    report.push({ name: p.name, kind: 'local', from: s.path });
   }
   const installRoot = path.join(folder, INSTALL_FOLDER);
   const remote = specs.some((x) => x.kind === 'git' || x.kind === 'hub');

@@ -15,8 +15,11 @@ export interface PackageProject {
   vars: Record<string, unknown>;
 }
 
-/** Names rat's templates already give: a package of one of these names would hide them. */
-const TAKEN = ['dbt', 'dbt_utils', 'adapter', 'modules', 'exceptions', 'target', 'this'];
+/**
+ * Names rat's templates already give: a package of one of these names would hide them. (dbt_utils is not among them:
+ * its package adds the macros rat does not build in.)
+ */
+const TAKEN = ['dbt', 'adapter', 'modules', 'exceptions', 'target', 'this'];
 
 /**
  * The dbt project in `root` (`shownAs` names it in errors). A package whose models would need building is refused:
@@ -41,13 +44,7 @@ export function readPackageProject(root: string, shownAs: string): PackageProjec
   const name = raw.name;
   if (typeof name !== 'string' || !/^[A-Za-z_]\w*$/.test(name))
     return fail('name: must be a name (letters, _, digits)');
-  if (TAKEN.includes(name)) {
-    fail(
-      name === 'dbt_utils'
-        ? 'dbt_utils is built into rat (its common helpers and tests): list it as package: dbt-labs/dbt_utils, or not at all'
-        : `a package may not be named ${name}: the templates already have ${name}`,
-    );
-  }
+  if (TAKEN.includes(name)) fail(`a package may not be named ${name}: the templates already have ${name}`);
   const paths = (key: string, fallback: string) => {
     const v = raw[key] ?? [fallback];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(`${key}: must be a list of folders`);

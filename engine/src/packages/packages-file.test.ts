@@ -10,7 +10,7 @@ import {
 import yaml from 'js-yaml';
 
 describe("engine: dbt's package file", () => {
-  it('reads local and git packages, and takes dbt_utils as built in', () => {
+  it('reads local, git and hub packages, dbt_utils as any other (its package adds to the built-in helpers)', () => {
     const doc = {
       packages: [
         { local: '../shared_macros' },
@@ -24,8 +24,8 @@ describe("engine: dbt's package file", () => {
       { kind: 'local', path: '../shared_macros' },
       { kind: 'git', url: 'https://github.com/acme/dbt-dates.git', revision: 'v1.2.0', subdirectory: 'pkg' },
       { kind: 'git', url: '/srv/git/helpers', revision: undefined, subdirectory: undefined },
-      { kind: 'built-in', name: 'dbt_utils' },
-      { kind: 'built-in', name: 'dbt_utils' },
+      { kind: 'hub', package: 'dbt-labs/dbt_utils', version: ['>=1.0.0', '<2.0.0'], prerelease: false },
+      { kind: 'git', url: 'https://github.com/dbt-labs/dbt-utils.git', revision: '1.3.0', subdirectory: undefined },
     ]);
     assert.deepEqual(parsePackages(null, 'packages.yml'), []);
     // A hub package with dbt's version ranges (a list, or one string with commas).

@@ -16,8 +16,6 @@ export type PackageSpec =
   | { kind: 'local'; path: string }
   /** A git repository (an URL or a local path) at a branch, tag or commit, its project maybe in a sub-folder. */
   | { kind: 'git'; url: string; revision?: string; subdirectory?: string }
-  /** dbt_utils, whose common helpers and tests rat builds in: nothing to install. */
-  | { kind: 'built-in'; name: 'dbt_utils' }
   /** A package of dbt's hub (`calogica/dbt_date`) in the versions `version` allows (see `hub.ts`). */
   | { kind: 'hub'; package: string; version: string[]; prerelease: boolean };
 
@@ -41,11 +39,8 @@ const fail = (file: string, why: string): never => {
   throw new PipelineError('PIPELINE_INVALID', `${file}: ${why}`, { file, line: 0 });
 };
 
-/** A git URL that names dbt-labs' dbt_utils repository (served by the built-in helpers). */
-const DBT_UTILS_REPO = /(^|[/:])dbt-labs\/dbt[-_]utils(\.git)?\/?$/i;
-
 /**
- * The packages a package file lists: local, git and hub ones (dbt_utils, from the hub or its repository, is built in).
+ * The packages a package file lists: local, git and hub ones.
  *
  * @example parsePackages({ packages: [{ local: '../shared' }] }, 'packages.yml') // [{ kind: 'local', path: '../shared' }]
  */
@@ -77,13 +72,11 @@ export function parsePackages(doc: unknown, file: string): PackageSpec[] {
     if (entry.git !== undefined) {
       allowed(['git', 'revision', 'subdirectory', 'warn-unpinned']);
       const url = text('git')!;
-      if (DBT_UTILS_REPO.test(url) && !entry.subdirectory) return { kind: 'built-in', name: 'dbt_utils' };
       return { kind: 'git', url, revision: text('revision'), subdirectory: text('subdirectory') };
     }
     if (entry.package !== undefined) {
       allowed(['package', 'version', 'install-prerelease']);
       const name = text('package')!;
-      if (/^dbt-labs\/dbt_utils$/i.test(name)) return { kind: 'built-in', name: 'dbt_utils' };
       if (!/^[\w.-]+\/[\w.-]+$/.test(name))
         return fail(file, `${at}.package must be <owner>/<name> (calogica/dbt_date)`);
       const v = entry.version ?? [];

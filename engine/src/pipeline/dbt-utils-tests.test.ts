@@ -31,6 +31,8 @@ describe("engine: dbt_utils' generic tests, built in", function () {
     assert.ok(genericTestNames([DBT_UTILS_TESTS]).has('dbt_utils.accepted_range'));
     assert.equal(testMacroName('dbt_utils.accepted_range'), 'test_dbt_utils__accepted_range');
     assert.equal(testMacroName('positive'), 'test_positive');
+    // The rest of dbt_utils' tests come from its package, when installed.
+    assert.equal(testMacroName('dbt_utils.equality'), 'dbt_utils.test_equality');
     assert.equal(listedTestName('dbt_utils__recency'), 'dbt_utils.recency');
   });
 

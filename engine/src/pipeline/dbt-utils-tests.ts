@@ -63,15 +63,19 @@ OR max({{ field }}){{ '::DATE' if ignore_time_component else '' }} < now()::TIME
 /** The built-in tests as a macro file of every project's (after its own `macros/`). */
 export const DBT_UTILS_TESTS: MacroFile = { file: '<dbt_utils tests>', text: TESTS };
 
+/** The names of the built-in blocks (`dbt_utils__accepted_range`, …). */
+const BUILT_IN_BLOCKS = new Set([...TESTS.matchAll(/\{% test (\w+)\(/g)].map((m) => m[1]!));
+
 /**
- * The `{% test %}` block a generic test's name stands for: `dbt_utils.x` is the built-in `dbt_utils__x`, another
- * package's `pkg.x` its block `test_x`.
+ * The `{% test %}` block a generic test's name stands for: `dbt_utils.x` is the built-in `dbt_utils__x` when rat
+ * builds it in, another package's `pkg.x` (and the rest of dbt_utils', from its package) its block `test_x`.
  *
  * @example testMacroName('dbt_utils.accepted_range') // 'test_dbt_utils__accepted_range'
  * @example testMacroName('dbt_expectations.expect_column_to_exist') // 'dbt_expectations.test_expect_column_to_exist'
  */
 export function testMacroName(test: string): string {
-  if (test.startsWith('dbt_utils.')) return `test_${test.replace(/^dbt_utils\./, 'dbt_utils__')}`;
+  const builtIn = test.replace(/^dbt_utils\./, 'dbt_utils__');
+  if (BUILT_IN_BLOCKS.has(builtIn)) return `test_${builtIn}`;
   const dot = test.lastIndexOf('.');
   return dot < 0 ? `test_${test}` : `${test.slice(0, dot)}.test_${test.slice(dot + 1)}`;
 }

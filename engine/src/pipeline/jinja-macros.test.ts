@@ -55,6 +55,27 @@ describe("engine: packages' macros and adapter.dispatch() in templates", () => {
     );
   });
 
+  it("dbt_utils' package adds the macros rat does not build in; the built-in ones keep answering", () => {
+    const utils: MacroFile = {
+      file: 'dbt_packages/dbt_utils/macros/x.sql',
+      package: 'dbt_utils',
+      text: [
+        '{% macro star(from) %}PACKAGE{% endmacro %}',
+        "{% macro km(a) %}{{ return(adapter.dispatch('km', 'dbt_utils')(a)) }}{% endmacro %}",
+        '{% macro default__km(a) %}{{ a }} * 1.609{% endmacro %}',
+        '{% macro default__group_by(n) %}PACKAGE{% endmacro %}',
+        // In a package, an undefined name renders empty, as dbt renders it.
+        '{% macro maybe(x) %}{% if x %}{% set shown = x %}{% endif %}<{{ shown }}>{% endmacro %}',
+      ].join('\n'),
+    };
+    const macros = set([OWN, utils]);
+    assert.equal(render("{{ dbt_utils.km('mi') }} {{ dbt_utils.maybe(none) }}", macros), 'mi * 1.609 <>');
+    assert.equal(render('{{ dbt_utils.group_by(2) }}', macros), 'group by 1, 2');
+    assert.equal(render("{{ adapter.dispatch('group_by', 'dbt_utils')(1) }}", macros), 'group by 1');
+    assert.equal(render("{{ dbt_utils.star('x') if false else 'built-in' }}", macros), 'built-in');
+    assert.throws(() => render('{{ not_there }}', macros), /\{\{ not_there \}\} is undefined/);
+  });
+
   it('refuses a package named as a macro of the project, and two macros of one name in a package', () => {
     const clash: MacroFile = { file: 'p/macros/x.sql', package: 'cents', text: '{% macro a() %}1{% endmacro %}' };
     assert.throws(() => render('{{ 1 }}', set([OWN, clash])), /package cents is named as a macro of the project/);

@@ -42,6 +42,9 @@ interface NunjucksInternals {
   getExported(ctx: object, frame: null, cb: (err: unknown, names: Record<string, unknown>) => void): void;
 }
 
+/** Built-in namespaces a package of the same name adds macros to (its own), rather than being refused. */
+const EXTENSIBLE_NAMESPACES = ['dbt_utils'];
+
 /** The adapters whose macros dispatch tries, most specific first (dbt-duckdb's, then every adapter's). */
 const DISPATCH_PREFIXES = ['duckdb__', 'default__'];
 
@@ -72,14 +75,16 @@ export class MacroNamespaces {
   dispatch(name: string, namespace?: string): Callable | undefined {
     for (const ns of this.searchOrder(namespace)) {
       const builtIn = ns === undefined ? undefined : this.builtIn(ns);
-      const pkg = ns === undefined ? undefined : this.packages.get(ns);
-      const lookup = (n: string) => (builtIn ? (builtIn[n] as Callable | undefined) : (pkg ?? this.own).get(n));
-      for (const prefix of DISPATCH_PREFIXES) {
-        const found = lookup(prefix + name);
-        if (typeof found === 'function') return found;
+      // A built-in namespace's own functions first (a package of its name, dbt_utils', only adds to them).
+      for (const n of [...DISPATCH_PREFIXES.map((p) => p + name), name]) {
+        if (typeof builtIn?.[n] === 'function') return builtIn[n] as Callable;
       }
-      const plain = builtIn?.[name];
-      if (typeof plain === 'function') return plain as Callable;
+      const pkg = ns === undefined ? undefined : this.packages.get(ns);
+      const table = pkg ?? (builtIn ? undefined : this.own);
+      for (const prefix of DISPATCH_PREFIXES) {
+        const found = table?.get(prefix + name);
+        if (found) return found;
+      }
     }
     return undefined;
   }
@@ -140,7 +145,8 @@ export function addMacros(
     if (m.package !== undefined) byPackage.set(m.package, [...(byPackage.get(m.package) ?? []), m]);
   for (const [pkg, files] of byPackage) {
     const first = files[0]!;
-    if (BUILTINS.includes(pkg) || namespaces.own.has(pkg)) {
+    const addsToBuiltIn = EXTENSIBLE_NAMESPACES.includes(pkg);
+    if ((BUILTINS.includes(pkg) && !addsToBuiltIn) || namespaces.own.has(pkg)) {
       throw problem(
         first.file,
         1,
@@ -154,7 +160,9 @@ export function addMacros(
     const owners = new Map<string, string>();
     for (const m of files) for (const [name, f] of exported(m, local)) add(table, owners, m, name, f);
     namespaces.packages.set(pkg, table);
-    env.addGlobal(pkg, Object.fromEntries(table));
+    // dbt_utils' package adds the macros rat does not build in; the built-in ones (written for DuckDB) stay.
+    const builtIn = addsToBuiltIn ? (env.getGlobal(pkg) as Record<string, unknown>) : {};
+    env.addGlobal(pkg, { ...Object.fromEntries(table), ...builtIn });
   }
 }
 

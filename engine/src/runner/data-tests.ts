@@ -8,7 +8,14 @@ import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
-import { metThreshold, outcomeSql, testStatus } from '../pipeline/test-thresholds.ts';
+import {
+  metThreshold,
+  outcomeSql,
+  testStatus,
+  testThresholds,
+  type TestThresholds,
+} from '../pipeline/test-thresholds.ts';
+import { severityOf } from '../pipeline/model-config.ts';
 
 export interface TestOutcome {
   model: string;
@@ -62,13 +69,13 @@ export function jinjaArgument(v: unknown): string {
 }
 
 /** A generic test's SELECT: its block called as dbt calls it, `model` the tested table (under `where`, its rows that hold). */
-function genericTestSql(
+function genericTestQuery(
   model: Model,
   t: Extract<DataTest, { kind: 'generic' }>,
   vars: RunVars | undefined,
   macros: readonly MacroFile[] | undefined,
   data: TestData,
-): string {
+): TestQuery {
   const args = [
     'model=__rat_model',
     ...(t.column === undefined ? [] : [`column_name=${JSON.stringify(t.column)}`]),
@@ -79,11 +86,17 @@ function genericTestSql(
     macros,
     ...data,
     names: { __rat_model: new Relation(model.id, t.where) },
-  }).sql;
+  });
 }
 
 /** What a test's templates read in a run: the tested table's columns, and `run_query()`'s answers. */
 type TestData = Pick<CompileContext, 'columns' | 'queries'>;
+
+/** A test's SELECT of its failures, and the settings its templates' `config(…)` gave (a generic test's block). */
+export interface TestQuery {
+  sql: string;
+  configured: Record<string, unknown>;
+}
 
 /** The SELECT whose rows are a test's failures. */
 export function testSql(
@@ -93,32 +106,65 @@ export function testSql(
   macros?: readonly MacroFile[],
   data: TestData = {},
 ): string {
+  return testQuery(model, t, vars, macros, data).sql;
+}
+
+/** A test's {@link TestQuery}. */
+function testQuery(
+  model: Model,
+  t: DataTest,
+  vars?: RunVars,
+  macros?: readonly MacroFile[],
+  data: TestData = {},
+): TestQuery {
+  const plain = (sql: string): TestQuery => ({ sql, configured: {} });
   const self = sqlName(model.id);
   const where = 'where' in t && t.where ? ` AND (${t.where})` : '';
   const whereOnly = 'where' in t && t.where ? ` WHERE ${t.where}` : '';
   switch (t.kind) {
     case 'not_null':
-      return `SELECT * FROM ${self} WHERE (${t.columns.map((c) => `${ident(c)} IS NULL`).join(' OR ')})${where}`;
+      return plain(`SELECT * FROM ${self} WHERE (${t.columns.map((c) => `${ident(c)} IS NULL`).join(' OR ')})${where}`);
     case 'unique': {
       const cols = t.columns.map(ident).join(', ');
-      return `SELECT ${cols}, count(*) AS n FROM ${self}${whereOnly} GROUP BY ${cols} HAVING count(*) > 1`;
+      return plain(`SELECT ${cols}, count(*) AS n FROM ${self}${whereOnly} GROUP BY ${cols} HAVING count(*) > 1`);
     }
     case 'accepted_values':
-      return `SELECT * FROM ${self} WHERE ${ident(t.column)} IS NOT NULL AND CAST(${ident(t.column)} AS VARCHAR) NOT IN (${t.values
-        .map((v) => lit(String(v)))
-        .join(', ')})${where}`;
+      return plain(
+        `SELECT * FROM ${self} WHERE ${ident(t.column)} IS NOT NULL AND CAST(${ident(t.column)} AS VARCHAR) NOT IN (${t.values
+          .map((v) => lit(String(v)))
+          .join(', ')})${where}`,
+      );
     case 'relationships':
-      return `SELECT * FROM ${self} AS c WHERE c.${ident(t.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${sqlName(
-        t.to,
-      )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`;
+      return plain(
+        `SELECT * FROM ${self} AS c WHERE c.${ident(t.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${sqlName(
+          t.to,
+        )} AS p WHERE p.${ident(t.field)} = c.${ident(t.column)})${where}`,
+      );
     case 'sql':
-      return compileWithSourceMap(t.sql, model.id, { vars, macros, refIds: t.refIds, ...data }).sql;
+      return compileWithSourceMap(t.sql, model.id, { vars, macros, refIds: t.refIds, ...data });
     case 'generic':
-      return genericTestSql(model, t, vars, macros, data);
+      return genericTestQuery(model, t, vars, macros, data);
   }
 }
 
-const warn = (t: DataTest): Pick<TestOutcome, 'severity'> => (t.severity ? { severity: t.severity } : {});
+/**
+ * A test's severity and thresholds: its own (a property file's, a singular test's header) over those its block's
+ * `config(…)` gave, as in dbt (dbt_utils' fewer_rows_than counts its failures with `fail_calc` so).
+ */
+function outcomeSettings(
+  t: DataTest,
+  configured: Record<string, unknown>,
+): Pick<DataTest, 'severity'> & TestThresholds {
+  const fail = (why: string): never => {
+    throw new Error(`config(): ${why}`);
+  };
+  const block = { ...severityOf(configured.severity, 'config()', 0), ...testThresholds(configured, fail) };
+  const own = { severity: t.severity, failCalc: t.failCalc, warnIf: t.warnIf, errorIf: t.errorIf, limit: t.limit };
+  return { ...block, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
+}
+
+const warn = (t: Pick<DataTest, 'severity'>): Pick<TestOutcome, 'severity'> =>
+  t.severity ? { severity: t.severity } : {};
 
 /** What a test's outcome found, in a line: `3 failing row(s)`, `got 12, configured to warn if >10`, or its error. */
 export const outcomeText = (t: TestOutcome): string =>
@@ -143,17 +189,21 @@ export async function runTests(
       if (!columns.size && asksColumns({ macros }, t.kind === 'sql' ? t.sql : '')) {
         columns.set(model.id, await sql.describe(`SELECT * FROM ${sqlName(model.id)}`));
       }
-      const q = await settledRendering(sql, place, (queries) => testSql(model, t, vars, macros, { columns, queries }));
-      const [row] = await sql.query(outcomeSql(q, t));
-      const status = testStatus(t.severity, row!.should_warn === true, row!.should_error === true);
-      const threshold = metThreshold(t, status);
+      const query = await settledRendering(sql, place, (queries) =>
+        testQuery(model, t, vars, macros, { columns, queries }),
+      );
+      const q = query.sql;
+      const settings = outcomeSettings(t, query.configured);
+      const [row] = await sql.query(outcomeSql(q, settings));
+      const status = testStatus(settings.severity, row!.should_warn === true, row!.should_error === true);
+      const threshold = metThreshold(settings, status);
       out.push({
         model: model.id,
         test: testName(t),
         passed: status === 'pass',
         failingRows: Number(row!.failures ?? 0),
         sample: status === 'pass' ? [] : await sql.query(`SELECT * FROM (${q}\n) LIMIT 5`),
-        ...(status === 'warn' ? { severity: 'warn' as const } : warn(t)),
+        ...(status === 'warn' ? { severity: 'warn' as const } : warn(settings)),
         ...(threshold ? { threshold } : {}),
       });
     } catch (err) {
