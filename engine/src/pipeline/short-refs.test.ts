@@ -36,6 +36,30 @@ describe("engine: dbt's refs by model name alone", () => {
     );
   });
 
+  it("finds a data test's table named alone in another layer when the test's own layer has none", () => {
+    folder.write('gold/customers.sql', 'SELECT 1 AS id\n');
+    folder.write('silver/kept.sql', 'SELECT 1 AS id\n');
+    folder.write(
+      'silver/schema.yml',
+      [
+        'models:',
+        '  - name: clean_orders',
+        '    columns:',
+        '      - name: customer_id',
+        '        data_tests: [{ relationships: { to: "ref(\'customers\')", field: id } }]',
+        '      - name: id',
+        '        data_tests: [{ relationships: { to: "ref(\'kept\')", field: id } }]',
+        '',
+      ].join('\n'),
+    );
+    const tests = loadProject(folder.dir).models.get('silver.clean_orders')!.config.tests;
+    // gold's customers (silver has none); silver's own kept stays silver's.
+    assert.deepEqual(
+      tests.map((t) => (t.kind === 'relationships' ? t.to : t.kind)),
+      ['gold.customers', 'silver.kept'],
+    );
+  });
+
   it('refuses a name two layers share, and leaves a name no model has to the unknown-ref error', () => {
     folder.write('silver/orders.sql', "SELECT * FROM {{ ref('bronze.orders') }}\n");
     assert.throws(
