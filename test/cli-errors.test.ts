@@ -4,13 +4,13 @@
  * keeps one shape (nulls, not missing keys) in step, detached and without a data branch.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { runRat } from './support/rat-cli.ts';
+import { RAT_BIN, runRat } from './support/rat-cli.ts';
 
 /** A URL where nothing listens: a port that was free a moment ago. */
 async function deadServer(): Promise<string> {
@@ -160,5 +160,16 @@ describe('rat errors: one message for a server that is down, JSON with --json (r
     const shape = (s: Record<string, unknown>) => keyPaths({ ...s, headLink: null });
     assert.deepEqual(shape(detached), shape(inStep));
     assert.deepEqual(shape(noBranch), shape(inStep));
+  });
+
+  it('a reader that closes the pipe early (rat … | head) ends the command quietly, with no stack trace', async () => {
+    const child = spawn(process.execPath, [RAT_BIN, 'serve', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Nothing reads stdout: the pipe is closed before the help is written.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
   });
 });

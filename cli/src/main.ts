@@ -34,6 +34,14 @@ export async function buildProgram(only?: string): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`rat log | head`) closes the pipe: the output is no longer wanted, which is no error
+  // (a stack trace for it was all the user saw).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   // `rat login` credentials serve every client of this process (commands, hooks, the engine) without env settings.
   useSavedCredentials((server) => savedCredentials(server));
   const json = wantsJson(argv);
