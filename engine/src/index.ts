@@ -16,7 +16,7 @@ export { LOCK_FILE, packagesRepinned } from './packages/packages-file.ts';
 export { findRefs, splitHeader } from './pipeline/sql-file.ts';
 export { compileSql } from './pipeline/compile.ts';
 export { modelsCallingMacros, modelsUsingVars } from './pipeline/template-uses.ts';
-export { projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
+export { packageSettingsFor, projectSettings, settingsFor, type ProjectSettings } from './pipeline/project-settings.ts';
 export { UndefinedVarError, type RunVars } from './pipeline/compile.ts';
 export {
   plan,
@@ -61,3 +61,4 @@ export { refreshView, tableIdent, sqlName, catalogFor, MissingTableError } from 
 export { openEngine, type EngineSession } from './api.ts';
 export { mergeAppendOnly, APPEND_ONLY_TABLES } from './runner/merge-append-only.ts';
 export { refreshesModel, refreshedBySource, type FullRefresh } from './runner/full-refresh.ts';
+export type { MacroSet } from './pipeline/jinja-macros.ts';

@@ -8,11 +8,14 @@ import {
   packagesRepinned,
   modelsUsingVars,
   listRuns,
+  packageSettingsFor,
   projectSettings,
   settingsFor,
   STATE_MODIFIED,
+  type MacroSet,
   type Model,
   type Project,
+  type ProjectSettings,
   type SelectorState,
 } from '@ratatouille/engine';
 import { fileAtCommit, openRepo, workingTreeChanges } from '@ratatouille/git-sync';
@@ -104,7 +107,9 @@ async function repinnedPackagesCallers(
   const now = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
   const repinned = new Set(packagesRepinned(await fileAtCommit(repo, since, lock), now));
   const files = (project.macros ?? []).filter((m) => m.package && repinned.has(m.package)).map((m) => m.file);
-  return modelsCallingMacros(project, files);
+  // A repinned package's own models changed with it.
+  const own = [...project.models.values()].filter((m) => m.package !== undefined && repinned.has(m.package));
+  return [...modelsCallingMacros(project, files), ...own.map((m) => m.id)];
 }
 
 /**
@@ -146,7 +151,7 @@ async function settingsChanged(
       try {
         const doc = yaml.load(text ?? '') as { models?: unknown; vars?: unknown } | null;
         const vars = doc?.vars && typeof doc.vars === 'object' ? (doc.vars as Record<string, unknown>) : {};
-        return { settings: projectSettings(doc?.models), vars };
+        return { settings: projectSettings(doc?.models, (project.macros as MacroSet | undefined)?.packages), vars };
       } catch {
         return { settings: projectSettings(undefined), vars: {} };
       }
@@ -155,10 +160,12 @@ async function settingsChanged(
     const before = read(await fileAtCommit(repo, since, p));
     for (const m of project.models.values()) {
       if (m.kind !== 'sql') continue;
-      const [a, b] = [
-        settingsFor(now.settings, m.layer, m.name, m.folders),
-        settingsFor(before.settings, m.layer, m.name, m.folders),
-      ];
+      // A package's model: rat.yaml's settings for it (its package's own are not in the project's files).
+      const of = (p: ProjectSettings) =>
+        m.package === undefined
+          ? settingsFor(p, m.layer, m.name, m.folders)
+          : packageSettingsFor(p, m.package, undefined, m.name, m.folders);
+      const [a, b] = [of(now.settings), of(before.settings)];
       if (JSON.stringify(Object.entries(a).sort()) !== JSON.stringify(Object.entries(b).sort())) out.push(m.id);
     }
     const names = new Set([...Object.keys(now.vars), ...Object.keys(before.vars)]);

@@ -2,15 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { PipelineError } from '../pipeline/model.ts';
-import { filesUnder } from '../pipeline/project-files.ts';
 
-/** What rat reads of a package: its name (dbt_project.yml's) and where its macros are. */
+/** What rat reads of a package: its name (dbt_project.yml's), where its macros and models are, their settings. */
 export interface PackageProject {
   name: string;
   /** The package's folder on disk. */
   root: string;
   /** Its macro folders (dbt's `macro-paths`), relative to `root`. */
   macroPaths: string[];
+  /** Its model folders (dbt's `model-paths`), relative to `root`. */
+  modelPaths: string[];
+  /** Its `models:` settings for its own models (what dbt_project.yml gives under the package's name), if any. */
+  models?: unknown;
   /** Its `vars:`, the values its macros read when the project gives none (`dbt_date:time_zone`). */
   vars: Record<string, unknown>;
 }
@@ -22,8 +25,7 @@ export interface PackageProject {
 const TAKEN = ['dbt', 'adapter', 'modules', 'exceptions', 'target', 'this'];
 
 /**
- * The dbt project in `root` (`shownAs` names it in errors). A package whose models would need building is refused:
- * rat builds the project's own models; a package gives macros and tests.
+ * The dbt project in `root` (`shownAs` names it in errors).
  *
  * @example readPackageProject('dbt_packages/dbt_date', 'dbt_packages/dbt_date') // { name: 'dbt_date', macroPaths: ['macros'], … }
  */
@@ -50,13 +52,19 @@ export function readPackageProject(root: string, shownAs: string): PackageProjec
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return fail(`${key}: must be a list of folders`);
     return v as string[];
   };
-  const models = paths('model-paths', 'models').flatMap((p) => filesUnder(root, path.join(root, p), /\.sql$/));
-  if (models.length) {
-    fail(
-      `the package has models (${models[0]!.rel}${models.length > 1 ? `, and ${models.length - 1} more` : ''}): rat builds the project's own models, and takes macros and tests from packages`,
-    );
-  }
   const vars = raw.vars ?? {};
   if (typeof vars !== 'object' || Array.isArray(vars)) return fail('vars: must be a mapping');
-  return { name, root, macroPaths: paths('macro-paths', 'macros'), vars: vars as Record<string, unknown> };
+  // dbt_project.yml's `models:` names the project first (`models: { stripe: { +materialized: table } }`).
+  const settings = raw.models as Record<string, unknown> | null | undefined;
+  if (settings !== undefined && settings !== null && (typeof settings !== 'object' || Array.isArray(settings))) {
+    fail('models: must be a mapping');
+  }
+  return {
+    name,
+    root,
+    macroPaths: paths('macro-paths', 'macros'),
+    modelPaths: paths('model-paths', 'models'),
+    ...(settings?.[name] === undefined ? {} : { models: settings[name] }),
+    vars: vars as Record<string, unknown>,
+  };
 }

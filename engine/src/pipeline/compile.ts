@@ -74,6 +74,8 @@ export interface CompileContext {
   knownRefs?: ReadonlySet<string>;
   /** Variables of the template's own (a generic test's `model`). */
   names?: Record<string, unknown>;
+  /** The package whose model is compiled: its macros are called by name first. */
+  package?: string;
   /** The branch the run merges into: dbt's `target.name`. */
   target?: string;
   /** The columns of the tables the model reads, by table id, once a run has them (dbt's `adapter`). */
@@ -114,6 +116,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       self,
       incremental: ctx.incremental ?? false,
       target: ctx.target,
+      package: ctx.package,
       columns: (id) => ctx.columns?.get(id),
       queries: ctx.queries,
       refFilter: (id) => ctx.refFilters?.get(id),
@@ -164,6 +167,7 @@ export function templateReads(
   sql: string,
   self: string,
   macros?: readonly MacroFile[],
+  pkg?: string,
 ): { refs: string[]; readsSelf: boolean } {
   const refs = new Set<string>();
   let readsSelf = false;
@@ -178,6 +182,7 @@ export function templateReads(
           self,
           incremental,
           target: (macros as MacroSet | undefined)?.target,
+          package: pkg,
           ref(args) {
             const id = refId(args, undefined);
             found.push(id);
@@ -213,6 +218,7 @@ export function compileModel(m: SqlModel, ctx: CompileContext): CompiledSql {
   try {
     return compileWithSourceMap(m.sql, m.id, {
       ...ctx,
+      package: m.package,
       refIds: m.refIds,
       knownRefs: new Set(m.refs.map((r) => r.target)),
     });

@@ -69,6 +69,9 @@ function sourceEventTime(
 /** A source's `schema` or a table's `identifier`: a name, or nothing when absent. */
 function identifier(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
   if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && v.includes('{{')) {
+    return ctx.fail(line, `${what} is a template (${v.trim()}), which a property file does not render: write the name`);
+  }
   return typeof v === 'string' && v.trim() ? v.trim() : ctx.fail(line, `${what} must be a name`);
 }
 

@@ -48,6 +48,15 @@ export function compiledTemplate(macros: MacroSet, source: string): nunjucks.Tem
   return t;
 }
 
+/**
+ * The macros of `pkg` by name, for the templates of its models: inside a package, its own macros are called by name
+ * first (dbt's rule), so a package's model renders with them as its names.
+ */
+export function packageNames(macros: MacroSet, pkg: string): Record<string, unknown> {
+  const { env } = environmentOf(macros);
+  return { ...((env.getGlobal(pkg) as Record<string, unknown> | undefined) ?? {}) };
+}
+
 /** nunjucks' error as where it happened: the template (model or macro file) and its line, counted from 1. */
 export function errorPlace(err: unknown): { path: string; line: number; why: string } {
   const e = err as { message?: string; lineno?: number; cause?: unknown };

@@ -24,6 +24,8 @@ export interface RenderScope {
   incremental: boolean;
   /** dbt's `target.name`: the branch the run merges into; empty where there is none (the load, unit tests). */
   target?: string;
+  /** The package whose model this is: its macros are called by name first (dbt's rule). */
+  package?: string;
   /** The table id `ref(…)` / `source(…)` names, from the call's arguments; may throw an {@link UnplacedError}. */
   ref(args: string[]): string;
   /** The rows of a table `ref()` gives (a microbatch's window of an input with an `event_time`); all when undefined. */

@@ -3,6 +3,7 @@ import { templatePieces, TemplateError, type TemplatePiece } from './template.ts
 import { nunjucksSource, unmarked, type SourceSpan } from './jinja-source.ts';
 import {
   compiledTemplate,
+  packageNames,
   errorPlace,
   MacroFileError,
   MODEL_PATH,
@@ -81,7 +82,8 @@ export function renderTemplate(
   let configured: Record<string, unknown> = {};
   const out = rendering(scope, (state) => {
     try {
-      const text = compiledTemplate(macros, source).render(names);
+      const own = scope.package === undefined ? {} : packageNames(macros, scope.package);
+      const text = compiledTemplate(macros, source).render({ ...own, ...names });
       ({ readsSelf, logs, configured } = state);
       return text;
     } catch (err) {

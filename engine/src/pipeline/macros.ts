@@ -7,6 +7,7 @@ import type { DispatchOrder, MacroSet } from './jinja-macros.ts';
 import { PipelineError } from './model.ts';
 import { PROJECT_SETTINGS_FILE } from './project-settings.ts';
 import { installedPackages, packageMacroFiles } from '../packages/installed.ts';
+import type { PackageProject } from '../packages/package-project.ts';
 
 /** dbt's `macro-paths` default: the folder of macro files beside the layers. */
 export const MACROS_FOLDER = 'macros';
@@ -19,12 +20,17 @@ export const MACROS_FOLDER = 'macros';
  *
  * @example loadMacros('examples/shop', 'examples/shop') // [{ file: 'macros/money.sql', text: '{% macro cents(c) %}…' }]
  */
-export function loadMacros(dir: string, pipelinesDir: string, dispatch?: unknown, target?: string): MacroSet {
+export function loadMacros(
+  dir: string,
+  pipelinesDir: string,
+  dispatch?: unknown,
+  target?: string,
+  installed: readonly PackageProject[] = installedPackages(pipelinesDir),
+): MacroSet {
   const own = filesUnder(dir, path.join(pipelinesDir, MACROS_FOLDER), /\.sql$/).map((f) => ({
     file: f.rel,
     text: readFileSync(f.full, 'utf8'),
   }));
-  const installed = installedPackages(pipelinesDir);
   const packages = packageMacroFiles(dir, installed);
   // The first package to set a variable gives it (dbt scopes them to the package; names such as
   // `dbt_date:time_zone` carry their package's).

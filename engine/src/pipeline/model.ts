@@ -163,6 +163,8 @@ interface ModelBase {
    * path between the project and the name), when it is not at the layer's top.
    */
   folders?: string[];
+  /** The installed package whose model it is (dbt's package models), when not the project's own. */
+  package?: string;
   config: ModelConfig;
   refs: RefUse[];
 }
