@@ -16,6 +16,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
     return (await engine()).loadProject(dir, dir, {
       settings: io.config.models,
       dispatch: io.config.dispatch,
+      vars: io.config.vars,
       target,
     });
   };

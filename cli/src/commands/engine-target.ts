@@ -187,6 +187,7 @@ export async function resolveEngineTarget(o: {
     project: loadProject(dir, dir, {
       settings: configured?.models,
       dispatch: configured?.dispatch,
+      vars: configured?.vars,
       target: branch ?? 'main',
     }),
     why,

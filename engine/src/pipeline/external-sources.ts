@@ -70,7 +70,17 @@ function sourceEventTime(
 function identifier(v: unknown, what: string, line: number, ctx: PropertyContext): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string' && v.includes('{{')) {
-    return ctx.fail(line, `${what} is a template (${v.trim()}), which a property file does not render: write the name`);
+    if (!ctx.render)
+      return ctx.fail(line, `${what} is a template (${v.trim()}), which is not rendered here: write the name`);
+    let rendered: string;
+    try {
+      rendered = ctx.render(v).trim();
+    } catch (err) {
+      return ctx.fail(line, `${what}: ${v.trim()} does not render: ${(err as Error).message}`);
+    }
+    return /^[A-Za-z_][\w$]*$/.test(rendered)
+      ? rendered
+      : ctx.fail(line, `${what}: ${v.trim()} renders ${JSON.stringify(rendered)}, which is not a name`);
   }
   return typeof v === 'string' && v.trim() ? v.trim() : ctx.fail(line, `${what} must be a name`);
 }

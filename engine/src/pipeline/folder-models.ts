@@ -62,13 +62,15 @@ export function loadFolderModels(o: {
   docs: Map<string, DocBlock>;
   genericTests: ReadonlySet<string>;
   settingsOf: (name: string, folders: readonly string[]) => Record<string, unknown>;
+  /** Renders a property file's templated values (a source's `schema: "{{ var('…') }}"`). */
+  render?: (text: string) => string;
   pkg?: string;
 }): FolderEntries {
   const { files, layer, models, macros, pkg } = o;
   const yamlFile = (f: FolderFile) => f.ext === '.yml' || f.ext === '.yaml';
   const propertyFiles = files.flatMap((f) => {
     if (!yamlFile(f)) return [];
-    const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, o.docs, o.genericTests);
+    const read = readPropertyFile(readFileSync(f.full, 'utf8'), f.rel, layer, o.docs, o.genericTests, o.render);
     return read ? [read] : [];
   });
   const described = layerProperties(propertyFiles);

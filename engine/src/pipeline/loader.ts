@@ -18,6 +18,7 @@ import { sqlModel } from './model-files.ts';
 import { folderFiles, loadFolderModels } from './folder-models.ts';
 import { loadPackageModels } from './package-models.ts';
 import { installedPackages } from '../packages/installed.ts';
+import { compileWithSourceMap, type RunVars } from './compile.ts';
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
 const SNAPSHOT_DEFAULTS = {
@@ -79,7 +80,7 @@ function loadSnapshots(
 export function loadProject(
   dir: string,
   pipelinesDir = dir,
-  o: { settings?: unknown; dispatch?: unknown; target?: string } = {},
+  o: { settings?: unknown; dispatch?: unknown; target?: string; vars?: RunVars } = {},
 ): Project {
   const installed = installedPackages(pipelinesDir);
   const settings = projectSettings(
@@ -88,6 +89,9 @@ export function loadProject(
   );
   const macros = loadMacros(dir, pipelinesDir, o.dispatch, o.target, installed);
   const genericTests = genericTestNames(macros);
+  // A property file's templated values (a source's `schema: "{{ var('stripe_schema', 'stripe') }}"`) render with
+  // rat.yaml's vars, then the packages', then the call's default.
+  const render = (text: string) => compileWithSourceMap(text, '', { vars: o.vars, macros }).sql;
   // Each layer folder is listed once, sub-folders too (as dbt reads models/): its Markdown files (docs blocks),
   // property files, sources and SQL models. A model's name is its file's: the folders only group and configure.
   const layers = LAYERS.flatMap((layer) => {
@@ -113,6 +117,7 @@ export function loadProject(
       docs,
       genericTests,
       settingsOf: (name, folders) => settingsFor(settings, layer, name, folders),
+      render,
     });
     sources.push(...found.sources);
     seedEntries.push(...found.seeds);
@@ -123,7 +128,16 @@ export function loadProject(
       files.filter((f) => f.ext === '.sql'),
     );
   }
-  const fromPackages = loadPackageModels({ dir, packages: installed, settings, models, macros, docs, genericTests });
+  const fromPackages = loadPackageModels({
+    dir,
+    packages: installed,
+    settings,
+    models,
+    macros,
+    docs,
+    genericTests,
+    render,
+  });
   sources.push(...fromPackages.sources);
   // Beside the layers: dbt's snapshots, then its seeds, each loaded once the ones before are in.
   const besideLayers = [

@@ -73,6 +73,33 @@ describe("engine: dbt's package models", () => {
     );
   });
 
+  it("renders a source's templated schema with rat.yaml's vars, else the package's, else the default", () => {
+    folder.write(
+      'vendor/shared/models/sources.yml',
+      "version: 2\nsources:\n  - name: shop\n    schema: \"{{ var('shop_schema', 'raw') }}\"\n    tables:\n      - name: orders\n",
+    );
+    folder.write('vendor/shared/models/stg_orders.sql', "SELECT * FROM {{ source('shop', 'orders') }}\n");
+    const reads = (vars?: Record<string, unknown>) =>
+      loadProject(folder.dir, folder.dir, { vars })
+        .models.get('silver.stg_orders')!
+        .refs.map((r) => r.target);
+    assert.deepEqual(reads(), ['raw.orders']);
+    assert.deepEqual(reads({ shop_schema: 'landing' }), ['landing.orders']);
+    folder.write(
+      'vendor/shared/dbt_project.yml',
+      'name: shared\nvars:\n  shop_schema: shop_raw\nmodels:\n  shared:\n    +materialized: table\n',
+    );
+    assert.deepEqual(reads(), ['shop_raw.orders']);
+    folder.write(
+      'vendor/shared/models/sources.yml',
+      "sources:\n  - name: shop\n    schema: \"{{ var('shop_schema') ~ '.x' }}\"\n    tables: [{ name: orders }]\n",
+    );
+    assert.throws(
+      () => reads(),
+      /schema: \{\{ var\('shop_schema'\) ~ '\.x' \}\} renders "shop_raw\.x", which is not a name/,
+    );
+  });
+
   it("a package's model named as one of the project's is refused, naming both", () => {
     folder.write('silver/stg_things.sql', 'SELECT 1 AS cents\n');
     assert.throws(

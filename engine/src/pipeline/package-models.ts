@@ -30,6 +30,7 @@ export function loadPackageModels(o: {
   macros: readonly MacroFile[];
   docs: Map<string, DocBlock>;
   genericTests: ReadonlySet<string>;
+  render?: (text: string) => string;
 }): FolderEntries {
   const entries: FolderEntries = { sources: [], seeds: [], snapshots: [] };
   for (const p of o.packages) {
@@ -52,6 +53,7 @@ export function loadPackageModels(o: {
       docs,
       genericTests: o.genericTests,
       settingsOf: (name, folders) => packageSettingsFor(o.settings, p.name, own, name, folders),
+      render: o.render,
       pkg: p.name,
     });
     entries.sources.push(...found.sources);

@@ -79,6 +79,7 @@ export function readPropertyFile(
   layer: Layer,
   docs?: Map<string, DocBlock>,
   genericTests?: ReadonlySet<string>,
+  render?: (text: string) => string,
 ): PropertyFile | undefined {
   const lines = new WeakMap<object, number>();
   const open: number[] = [];
@@ -122,7 +123,7 @@ export function readPropertyFile(
     }
   }
   if (raw.version !== undefined && raw.version !== 2) fail(keyLine('version'), `version must be 2 (dbt's)`);
-  const ctx: PropertyContext = { file, layer, lineOf, fail, docs, genericTests };
+  const ctx: PropertyContext = { file, layer, lineOf, fail, docs, genericTests, render };
   return {
     file,
     models: listOf(raw.models, 'models', 1, ctx).map((entry) => parseModelEntry(entry, ctx)),

@@ -11,6 +11,8 @@ export interface PropertyContext {
   docs?: Map<string, DocBlock>;
   /** The project's generic tests (dbt's `{% test name(model, column_name) %}` blocks in `macros/`), by name. */
   genericTests?: ReadonlySet<string>;
+  /** Renders a value written as a template (`schema: "{{ var('stripe_schema', 'stripe') }}"`), as dbt renders them. */
+  render?: (text: string) => string;
   lineOf(v: unknown, fallback: number): number;
   fail(line: number, why: string): never;
 }
