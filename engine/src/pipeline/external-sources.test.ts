@@ -79,6 +79,25 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
     assert.throws(() => loadProject(folder.dir), /source silver\.orders is also a model \(silver\/orders\.sql\)/);
   });
 
+  it("a source declared over one of the project's seeds reads the seed, built before what reads it", () => {
+    write('seeds/raw_customers.csv', 'id,name\n1,Ann\n');
+    write(
+      'gold/sources.yml',
+      'sources:\n  - name: ecom\n    schema: bronze\n    tables:\n      - name: raw_customers\n',
+    );
+    write('gold/customers.sql', "SELECT * FROM {{ source('ecom', 'raw_customers') }}\n");
+    const p = loadProject(folder.dir);
+    assert.ok(!p.external?.has('bronze.raw_customers'));
+    assert.deepEqual(
+      p.models.get('gold.customers')!.refs.map((r) => r.target),
+      ['bronze.raw_customers'],
+    );
+    assert.deepEqual(
+      plan(p, '+gold.customers').steps.map((m) => m.id),
+      ['bronze.raw_customers', 'gold.customers'],
+    );
+  });
+
   it('points what names a source by its dbt name at the table schema and identifier name', () => {
     write(
       'silver/sources.yml',

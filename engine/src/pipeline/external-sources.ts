@@ -104,9 +104,16 @@ function checkSourceKeys(entry: Raw, used: string[], where: string, line: number
  */
 export function collectExternal(declared: ExternalTable[], models: Map<string, Model>): Map<string, ExternalTable> {
   const out = new Map<string, ExternalTable>();
+  const seeded: ExternalTable[] = [];
   for (const t of declared) {
     const first = out.get(t.id);
     const model = models.get(t.id);
+    // A source declared over one of the project's seeds (dbt projects seed their raw data, and read it as sources):
+    // it reads the seed's table, built by the run before the models that read it.
+    if (model && !first && isSeed(model)) {
+      seeded.push(t);
+      continue;
+    }
     if (first || model) {
       const why = first
         ? `source ${t.id} is declared twice (first at ${first.file}:${first.line})`
@@ -115,9 +122,13 @@ export function collectExternal(declared: ExternalTable[], models: Map<string, M
     }
     out.set(t.id, t);
   }
-  useSourceTables(models, new Map([...out.values()].filter((t) => t.name).map((t) => [t.name!, t.id])));
+  const named = [...out.values(), ...seeded].filter((t) => t.name);
+  useSourceTables(models, new Map(named.map((t) => [t.name!, t.id])));
   return out;
 }
+
+/** A seed's model: the only models defined by a CSV file. */
+const isSeed = (m: Model) => m.kind === 'source' && m.file.endsWith('.csv');
 
 /**
  * Points what names a source by its dbt name (`till.sales`, declared with `schema: raw`, `identifier: sales_v2`) at
