@@ -1,9 +1,12 @@
 /**
  * Model unit tests (dbt's `unit_tests`) with the real CLI and a real server: a model's SELECT run on fixed input rows
- * and compared with the rows expected, before anything is built; input types from the branch's tables when it has
- * them; a failing one stops `rat run` and shows the rows that differ.
+ * and compared with the rows expected, before anything is built; input columns and types from the branch's tables when it
+ * has them, else from the project (a source's landing file, a model's SELECT); a failing one stops `rat run` and shows
+ * the rows that differ.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { ManagementClient } from '@ratatouille/catalog-client';
 import { useEventsProject } from './support/events-project.ts';
 
@@ -49,6 +52,42 @@ describe('engine: model unit tests (real CLI, real server)', function () {
       unit(r.tests).map((t) => [t.model, t.test, t.passed]),
       [['silver.events', 'unit:doubles_amounts', true]],
     );
+  });
+
+  it("before any build, takes the columns and types the project gives its inputs: a source's landing file, a model's SELECT", async () => {
+    p.write('silver/events.sql', MODEL('5.0'));
+    // Only ts is given, as text: the model truncates it as a timestamp and sums a column the rows leave out.
+    p.write(
+      'gold/daily.sql',
+      [
+        '/* ---',
+        'unit_tests:',
+        '  - name: days_from_partial_rows',
+        '    given:',
+        "      - input: ref('silver.events')",
+        "        rows: [{ ts: '2024-01-02 10:30:00' }, { ts: '2024-01-02 11:00:00' }]",
+        '    expect:',
+        "      rows: [{ day: '2024-01-02', n: 2, total: null }]",
+        '--- */',
+        "SELECT CAST(date_trunc('day', ts) AS DATE) AS day, count(*) AS n, sum(doubled) AS total",
+        "FROM {{ ref('silver.events') }} GROUP BY 1",
+        '',
+      ].join('\n'),
+    );
+    try {
+      const raw = await p.rat('test', '--json', '--branch', 'main');
+      assert.equal(raw.code, 0, raw.out);
+      const r = { tests: (JSON.parse(raw.stdout) as { tests: Outcome[] }).tests };
+      assert.deepEqual(
+        unit(r.tests).map((t) => [t.test, t.passed, t.error]),
+        [
+          ['unit:doubles_amounts', true, undefined],
+          ['unit:days_from_partial_rows', true, undefined],
+        ],
+      );
+    } finally {
+      rmSync(path.join(p.dir, 'gold/daily.sql'));
+    }
   });
 
   it('runs before a build, then takes the columns and types of the tables the branch has', async () => {

@@ -15,6 +15,7 @@ import type { Model, Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
 import { failsRun, runTests, type TestOutcome } from './data-tests.ts';
+import { inferringColumns } from './inferred-columns.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
 import { catalogFor, refreshView, tableIdent } from './tables.ts';
@@ -198,12 +199,14 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   };
   try {
     // Unit tests first: they need no data, and a failing one stops a run before anything is written.
-    const columnsOf = columnsOn(sql, catalogFor(o.server, branch));
-    for (const t of await runUnitTests([...plan.ephemeral, ...plan.steps], {
-      columnsOf,
+    // An input the branch has not built yet takes the columns the project says it will have.
+    const inferred = inferringColumns(o.project, columnsOn(sql, catalogFor(o.server, branch)), { vars: o.vars });
+    const unitTests = await runUnitTests([...plan.ephemeral, ...plan.steps], {
+      columnsOf: inferred.columnsOf,
       vars: o.vars,
       macros: o.project.macros,
-    })) {
+    }).finally(() => inferred.close());
+    for (const t of unitTests) {
       report.tests.push(t);
       emit({ type: 'test', outcome: t });
     }
