@@ -5,16 +5,14 @@
  * `state:modified` selects them when the lock pins the package to another commit.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
 import { runRat } from './support/rat-cli.ts';
-
-const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+import { gitIn, writeFiles } from './support/git-repo.ts';
 
 const PACKAGE: Record<string, string> = {
   'dbt_project.yml': 'name: shop_staging\nversion: 1.0.0\nmodels:\n  shop_staging:\n    +materialized: table\n',
@@ -42,13 +40,9 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
   const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n2,2.25,2024-01-01 11:00:00\n3,4,2024-01-02 10:00:00\n');
   let scratch = '';
   let repo = '';
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
+  const git = gitIn;
   const commit = (files: Record<string, string>, message: string) => {
-    for (const [f, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      writeFileSync(path.join(repo, f), text);
-    }
+    writeFiles(repo, files);
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', message);
     return git(repo, 'rev-parse', 'HEAD');

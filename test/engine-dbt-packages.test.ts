@@ -6,8 +6,7 @@
  * own version first), and property files list a package's generic tests.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
@@ -15,18 +14,9 @@ import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
 import { runRat } from './support/rat-cli.ts';
 import { startGitHttpServer, type GitHttpServer } from './support/git-http-server.ts';
+import { gitIn, writeFiles } from './support/git-repo.ts';
 
 const CREDENTIAL = 'reader:s3cret-token';
-const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
-
-/** Writes `files` into `dir` (folders created). */
-function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  }
-}
-
 const DATES_V1 = [
   "{% macro day_of(ts) %}{{ return(adapter.dispatch('day_of', 'dates')(ts)) }}{% endmacro %}",
   '{% macro default__day_of(ts) %}CAST({{ ts }} AS DATE){% endmacro %}',
@@ -49,8 +39,7 @@ describe("engine: dbt's packages (rat deps over git, local packages, dispatch; r
   let scratch: string;
   let forge: GitHttpServer;
   const commits: Record<string, string> = {};
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
+  const git = gitIn;
   const deps = async (...args: string[]) => {
     const r = await runRat(p.dir, ['deps', '--json', ...args], { RAT_TEST_GIT_CREDENTIAL: CREDENTIAL });
     assert.equal(r.code, 0, r.out);

@@ -6,16 +6,14 @@
  * failures with the `fail_calc` their block's `config()` sets, and read relations as dbt's mappings.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { queryBranch } from './support/engine-queries.ts';
 import { useEventsProject } from './support/events-project.ts';
 import { runRat } from './support/rat-cli.ts';
-
-const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+import { gitIn, writeFiles } from './support/git-repo.ts';
 
 const PACKAGE: Record<string, string> = {
   'dbt_project.yml': 'name: dbt_utils\nversion: 9.9.9\nmacro-paths: [macros]\n',
@@ -65,8 +63,7 @@ describe("engine: dbt_utils' package adds to the built-in helpers (rat deps over
   this.timeout(600_000);
   const p = useEventsProject('1,1.5,2024-01-01 10:00:00\n2,2.25,2024-01-01 11:00:00\n3,4,2024-01-02 10:00:00\n');
   let scratch = '';
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
+  const git = gitIn;
   const failures = async (expectCode: number) => {
     const r = await p.rat('test', '--branch', 'utils', '--json');
     assert.equal(r.code, expectCode, r.out);
@@ -77,10 +74,7 @@ describe("engine: dbt_utils' package adds to the built-in helpers (rat deps over
   before(() => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'rat-dbt-utils-'));
     const repo = path.join(scratch, 'dbt-utils');
-    for (const [f, text] of Object.entries(PACKAGE)) {
-      mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
-      writeFileSync(path.join(repo, f), text);
-    }
+    writeFiles(repo, PACKAGE);
     git(repo, 'init', '-q', '-b', 'main');
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'dbt_utils');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from './server.ts';
 import { runRat } from './rat-cli.ts';
+import { TEST_GIT_IDENTITY } from './git-repo.ts';
 
 /** A small pipeline project in a temporary folder beside a test server, for the enclosing `describe`. */
 export interface EventsProject {
@@ -16,8 +17,6 @@ export interface EventsProject {
   /** `git <args>` in the project's folder, as a test identity; its output. */
   git(...args: string[]): string;
 }
-
-const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
 
 /**
  * A real server on port 0 and a project whose source `bronze.events` ingests `landing/*.csv` (`id BIGINT, amount
@@ -33,7 +32,7 @@ export function useEventsProject(rows: string): EventsProject {
     },
     rat: (...args: string[]) => runRat(p.dir, [...args, '--server', p.server.url]),
     git: (...args: string[]) =>
-      execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }),
+      execFileSync('git', args, { cwd: p.dir, encoding: 'utf8', env: { ...process.env, ...TEST_GIT_IDENTITY } }),
   } as EventsProject;
   before(async () => {
     p.server = await startTestServer();
