@@ -54,7 +54,9 @@ export function compiledTemplate(macros: MacroSet, source: string): nunjucks.Tem
  */
 export function packageNames(macros: MacroSet, pkg: string): Record<string, unknown> {
   const { env } = environmentOf(macros);
-  return { ...((env.getGlobal(pkg) as Record<string, unknown> | undefined) ?? {}) };
+  // A package without macros has no object of its name.
+  const globals = (env as unknown as NunjucksInternals).globals;
+  return { ...((globals[pkg] as Record<string, unknown> | undefined) ?? {}) };
 }
 
 /** nunjucks' error as where it happened: the template (model or macro file) and its line, counted from 1. */

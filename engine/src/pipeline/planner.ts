@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PipelineError, type Model, type Project } from './model.ts';
 import { isEphemeral, tableInputs } from './ephemeral.ts';
+import { methodSelects } from './selector-methods.ts';
 
 export interface Plan {
   /** Selected models in a dependency-respecting order (stable: layer, then name); ephemeral models are not steps. */
@@ -197,16 +198,19 @@ function selectedBy(
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
     // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`), or a folder.
     const byName = core.includes('.') ? undefined : globToRe(core);
+    const byMethod = methodSelects(core, order, globToRe);
     const matches =
       core === STATE_MODIFIED
         ? order.filter((m) => state!.modified.has(m.id))
-        : tag
-          ? order.filter((m) => m.config.tags?.some((t) => tag.test(t)))
-          : core.startsWith(PATH_PREFIX)
-            ? order.filter((m) => pathSelects(project, core.slice(PATH_PREFIX.length), m))
-            : order.filter(
-                (m) => re.test(m.id) || m.id === core || byName?.test(m.name) || fqnSelects(core.split('.'), m),
-              );
+        : byMethod
+          ? byMethod
+          : tag
+            ? order.filter((m) => m.config.tags?.some((t) => tag.test(t)))
+            : core.startsWith(PATH_PREFIX)
+              ? order.filter((m) => pathSelects(project, core.slice(PATH_PREFIX.length), m))
+              : order.filter(
+                  (m) => re.test(m.id) || m.id === core || byName?.test(m.name) || fqnSelects(core.split('.'), m),
+                );
     if (matches.length === 0 && core !== STATE_MODIFIED) {
       throw new PipelineError('UNKNOWN_SELECTOR', `Selector ${term} matches no model`, {
         file: '',
