@@ -53,6 +53,19 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
     assert.ok(report.tests.some((t) => t.test === 'sql:order_amounts_match_payments'));
     assert.ok(report.tests.some((t) => t.test === 'not_negative(amount)'));
     assert.ok(report.tests.some((t) => t.test === 'dbt_utils.accepted_range(amount)'));
+    // What its dashboard (an exposure) reads, and everything that reads in turn.
+    const dashboard = await rat('run', '+exposure:till_dashboard', '--dry-run', '--json');
+    assert.equal(dashboard.code, 0, dashboard.out);
+    assert.deepEqual((JSON.parse(dashboard.stdout) as { steps: Array<{ id: string }> }).steps.map((s) => s.id).sort(), [
+      'bronze.raw_customers',
+      'bronze.raw_orders',
+      'bronze.raw_payments',
+      'gold.customers',
+      'gold.orders',
+      'silver.stg_customers',
+      'silver.stg_orders',
+      'silver.stg_payments',
+    ]);
     // Its models sit in dbt's folders (silver/staging/, gold/marts/), tagged by rat.yaml's folder settings.
     const staging = await rat('run', 'tag:staging', '--dry-run', '--json');
     assert.equal(staging.code, 0, staging.out);

@@ -6,6 +6,7 @@ import type { DocBlock } from './doc-blocks.ts';
 import { filesUnder } from './project-files.ts';
 import { loadDescribedSql, loadSource } from './model-files.ts';
 import { checkDescribed, layerProperties, readPropertyFile, type PropertyEntry } from './properties.ts';
+import type { Exposure } from './exposures.ts';
 
 /** A file of a layer's folder (or a package's model folder), with the sub-folders it is in. */
 export interface FolderFile {
@@ -44,6 +45,7 @@ export function folderFiles(dir: string, folder: string): FolderFile[] {
 /** What a folder's property files give besides its models: sources, and seeds' and snapshots' entries. */
 export interface FolderEntries {
   sources: ExternalTable[];
+  exposures: Exposure[];
   seeds: PropertyEntry[];
   snapshots: PropertyEntry[];
 }
@@ -98,6 +100,7 @@ export function loadFolderModels(o: {
   checkDescribed(described, layer, new Set(sqlFiles.map((f) => f.name)), models);
   return {
     sources: propertyFiles.flatMap((f) => f.sources),
+    exposures: propertyFiles.flatMap((f) => f.exposures),
     seeds: propertyFiles.flatMap((f) => f.seeds),
     snapshots: propertyFiles.flatMap((f) => f.snapshots),
   };

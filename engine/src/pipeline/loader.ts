@@ -18,6 +18,7 @@ import { sqlModel } from './model-files.ts';
 import { folderFiles, loadFolderModels } from './folder-models.ts';
 import { loadPackageModels } from './package-models.ts';
 import { installedPackages } from '../packages/installed.ts';
+import { resolveExposures, type Exposure } from './exposures.ts';
 import { compileWithSourceMap, type RunVars } from './compile.ts';
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
@@ -106,6 +107,7 @@ export function loadProject(
   );
   const models = new Map<string, Model>();
   const sources: ExternalTable[] = [];
+  const exposures: Exposure[] = [];
   const seedEntries: PropertyEntry[] = [];
   const snapshotEntries: PropertyEntry[] = [];
   for (const { layer, files } of layers) {
@@ -120,6 +122,7 @@ export function loadProject(
       render,
     });
     sources.push(...found.sources);
+    exposures.push(...found.exposures);
     seedEntries.push(...found.seeds);
     snapshotEntries.push(...found.snapshots);
     checkSettingsNameModels(
@@ -139,6 +142,7 @@ export function loadProject(
     render,
   });
   sources.push(...fromPackages.sources);
+  exposures.push(...fromPackages.exposures);
   // Beside the layers: dbt's snapshots, then its seeds, each loaded once the ones before are in.
   const besideLayers = [
     () => loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs),
@@ -159,5 +163,5 @@ export function loadProject(
   resolveShortRefs(models);
   const external = collectExternal(sources, models);
   attachSingularTests(dir, pipelinesDir, models, macros, external);
-  return { dir, pipelinesDir, models, external, macros };
+  return { dir, pipelinesDir, models, external, macros, exposures: resolveExposures(exposures, models, external) };
 }

@@ -2,6 +2,7 @@ import type { MacroFile } from './jinja-environment.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 import type { TestThresholds } from './test-thresholds.ts';
+import type { Exposure } from './exposures.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 
@@ -233,6 +234,8 @@ export interface Project {
   external?: Map<string, ExternalTable>;
   /** dbt's macros: the files of the `macros/` folder beside the layers, callable from every model's SQL. */
   macros?: readonly MacroFile[];
+  /** dbt's exposures (dashboards, applications reading the tables), by name. */
+  exposures?: Map<string, Exposure>;
 }
 
 /** A pipeline file is invalid; `data.file` and `data.line` say where. */

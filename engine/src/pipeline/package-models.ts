@@ -32,7 +32,7 @@ export function loadPackageModels(o: {
   genericTests: ReadonlySet<string>;
   render?: (text: string) => string;
 }): FolderEntries {
-  const entries: FolderEntries = { sources: [], seeds: [], snapshots: [] };
+  const entries: FolderEntries = { sources: [], seeds: [], snapshots: [], exposures: [] };
   for (const p of o.packages) {
     const files = p.modelPaths.flatMap((m) => folderFiles(o.dir, path.join(p.root, m)));
     if (!files.some((f) => f.ext === '.sql')) continue;
@@ -57,6 +57,7 @@ export function loadPackageModels(o: {
       pkg: p.name,
     });
     entries.sources.push(...found.sources);
+    entries.exposures.push(...found.exposures);
     checkSettingsNameModels(
       o.settings,
       p.name,

@@ -198,7 +198,7 @@ function selectedBy(
     const re = globToRe(core.includes('.') ? core : `${core}.*`);
     // A name alone is a layer (`silver`) or, as dbt selects, a model's name in any layer (`orders`), or a folder.
     const byName = core.includes('.') ? undefined : globToRe(core);
-    const byMethod = methodSelects(core, order, globToRe);
+    const byMethod = methodSelects(core, order, globToRe, project.exposures);
     const matches =
       core === STATE_MODIFIED
         ? order.filter((m) => state!.modified.has(m.id))

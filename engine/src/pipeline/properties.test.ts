@@ -109,6 +109,7 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       models: [],
       unitTests: [],
       sources: [],
+      exposures: [],
       seeds: [],
       snapshots: [],
     });
@@ -231,7 +232,7 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       /source shop\.orders: tests on a source are not run/,
     );
     invalidAt(() => read('version: 2\ndata: []\n'), 2, /data: is not supported in a property file/);
-    // What only documents (exposures, macros' docs, the semantic layer) loads, without effect.
+    // What only documents (macros' docs, the semantic layer) loads, without effect; exposures are read (exposures.ts).
     assert.deepEqual(
       read('version: 2\nexposures: [{ name: dash, type: dashboard }]\nmacros: [{ name: cents }]\nmetrics: []\n')!
         .models,

@@ -1,3 +1,4 @@
+import { parseExposures, type Exposure } from './exposures.ts';
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import {
@@ -48,18 +49,20 @@ export interface PropertyFile {
   seeds: PropertyFile['models'];
   /** dbt's `snapshots:`: the entries describing snapshots (see `loadSnapshots`), as models' entries are read. */
   snapshots: PropertyFile['models'];
+  /** dbt's `exposures:`: what reads the project's tables from outside it. */
+  exposures: Exposure[];
 }
 
 /** A `models:`, `seeds:` or `snapshots:` entry of a property file. */
 export type PropertyEntry = PropertyFile['models'][number];
 
 /** Top-level keys that make a layer's YAML file a property file rather than a source (`source:`). */
-const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds', 'snapshots'];
+const PROPERTY_KEYS = ['version', 'models', 'unit_tests', 'sources', 'seeds', 'snapshots', 'exposures'];
 /**
  * dbt's top-level keys that document or describe what no run builds (exposures, macros' docs, the semantic layer):
  * read, and without effect, so that a dbt project's property files load as they are.
  */
-const DOCUMENTATION_KEYS = ['exposures', 'macros', 'analyses', 'groups', 'metrics', 'semantic_models', 'saved_queries'];
+const DOCUMENTATION_KEYS = ['macros', 'analyses', 'groups', 'metrics', 'semantic_models', 'saved_queries'];
 /** dbt keys that only document or organise a model or column here: read, and without effect. */
 const IGNORED_MODEL_KEYS = ['meta', 'docs', 'access', 'group', 'deprecation_date'];
 const IGNORED_COLUMN_KEYS = ['meta', 'tags', 'quote', 'docs'];
@@ -131,6 +134,7 @@ export function readPropertyFile(
     snapshots: listOf(raw.snapshots, 'snapshots', 1, ctx).map((entry) => parseModelEntry(entry, ctx, 'snapshot')),
     unitTests: listOf(raw.unit_tests, 'unit_tests', 1, ctx).map((entry) => parseUnitTestEntry(entry, ctx)),
     sources: externalSources(raw.sources, ctx),
+    exposures: parseExposures(raw.exposures, ctx),
   };
 }
 

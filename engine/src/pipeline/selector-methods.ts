@@ -1,11 +1,14 @@
 import { PipelineError, type Model } from './model.ts';
+import type { Exposure } from './exposures.ts';
 
 /*
- * dbt's selector methods over what a model is rather than where it sits: `package:<name>` (a package's models) and
- * `config.<key>:<value>` (`config.materialized:incremental`, `config.tags:nightly`), matched with `*` globs.
+ * dbt's selector methods over what a model is rather than where it sits: `package:<name>` (a package's models),
+ * `config.<key>:<value>` (`config.materialized:incremental`, `config.tags:nightly`) and `exposure:<name>` (the models
+ * an exposure reads), matched with `*` globs.
  */
 
 const PACKAGE_METHOD = 'package:';
+const EXPOSURE_METHOD = 'exposure:';
 const CONFIG_METHOD = /^config\.([a-z_.]+):(.+)$/;
 
 /** dbt's spelling of a model's materialization (rat's `scd2` is dbt's snapshot, a seed a seed, a landing source a source). */
@@ -45,7 +48,14 @@ export function methodSelects(
   term: string,
   models: readonly Model[],
   glob: (pattern: string) => RegExp,
+  exposures: ReadonlyMap<string, Exposure> = new Map(),
 ): Model[] | undefined {
+  if (term.startsWith(EXPOSURE_METHOD)) {
+    // An exposure is no model: what it selects is what it reads (its parents, as dbt's `1+exposure:x`).
+    const re = glob(term.slice(EXPOSURE_METHOD.length));
+    const reads = new Set([...exposures.values()].filter((e) => re.test(e.name)).flatMap((e) => e.dependsOn));
+    return models.filter((m) => reads.has(m.id));
+  }
   if (term.startsWith(PACKAGE_METHOD)) {
     const re = glob(term.slice(PACKAGE_METHOD.length));
     return models.filter((m) => m.package !== undefined && re.test(m.package));
