@@ -85,4 +85,9 @@ describe('rat --help', function () {
       }
     }
   });
+
+  it("rat build is rat run, as dbt's build is its run with seeds, snapshots and tests", async () => {
+    assert.equal(await helpOf(['build']), await helpOf(['run']));
+    assert.match(await helpOf([]), /run\|build \[options\] \[selector\.\.\.\]/);
+  });
 });

@@ -188,6 +188,8 @@ function pipelineOptions(
 export function register(program: Command): void {
   program
     .command('run')
+    // dbt's build is this: models, seeds, snapshots and their tests, in one go.
+    .alias('build')
     .description('Run the pipelines (bronze → silver → gold) as one transaction on the data branch')
     .argument('[selector...]', 'models: silver.orders, +gold.revenue (with upstream), bronze.* (default: all)')
     .addOption(selectOption())
