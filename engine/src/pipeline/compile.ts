@@ -1,3 +1,4 @@
+import { dbtConfig } from './dbt-config.ts';
 import type { MacroSet } from './jinja-macros.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { RelationColumn } from './jinja-adapter.ts';
@@ -76,6 +77,8 @@ export interface CompileContext {
   names?: Record<string, unknown>;
   /** The package whose model is compiled: its macros are called by name first. */
   package?: string;
+  /** The model's settings by dbt's names (`config.get()`). */
+  config?: Readonly<Record<string, unknown>>;
   /** The branch the run merges into: dbt's `target.name`. */
   target?: string;
   /** The columns of the tables the model reads, by table id, once a run has them (dbt's `adapter`). */
@@ -117,6 +120,7 @@ export function compileWithSourceMap(sql: string, self: string, ctx: CompileCont
       incremental: ctx.incremental ?? false,
       target: ctx.target,
       package: ctx.package,
+      config: ctx.config,
       columns: (id) => ctx.columns?.get(id),
       queries: ctx.queries,
       refFilter: (id) => ctx.refFilters?.get(id),
@@ -219,6 +223,7 @@ export function compileModel(m: SqlModel, ctx: CompileContext): CompiledSql {
     return compileWithSourceMap(m.sql, m.id, {
       ...ctx,
       package: m.package,
+      config: dbtConfig(m),
       refIds: m.refIds,
       knownRefs: new Set(m.refs.map((r) => r.target)),
     });

@@ -71,11 +71,30 @@ export function addTemplateFunctions(env: nunjucks.Environment, macros: Dispatch
     guarded((r) => r.scope.variable(String(name), positionalArgs(rest))),
   );
   // A model's config() settings are read from the call as written, when the project loads; those a rendering meets
-  // (a generic test's block: `config(fail_calc=…)`) are kept for it.
-  env.addGlobal('config', (...args: unknown[]) => {
-    Object.assign(inRendering().configured, callArgs(args, []));
-    return '';
-  });
+  // (a generic test's block: `config(fail_calc=…)`) are kept for it. `config.get(name, default)` reads the model's
+  // settings by dbt's names (none while the project loads, as in dbt's parse), `config.require(name)` insists.
+  const setting = (name: unknown) => {
+    const { scope, configured } = inRendering();
+    return configured[String(name)] ?? scope.config?.[String(name)];
+  };
+  const config = Object.assign(
+    (...args: unknown[]) => {
+      Object.assign(inRendering().configured, callArgs(args, []));
+      return '';
+    },
+    {
+      get: (name: unknown, ...rest: unknown[]) => setting(name) ?? callArgs(rest, ['default']).default ?? null,
+      require: (name: unknown) =>
+        guarded((r) => {
+          const value = setting(name);
+          if (value !== undefined || !r.scope.config) return value ?? null;
+          throw new UnplacedError(
+            (offset) => new TemplateError(`config.require('${String(name)}'): the model does not set it`, offset),
+          );
+        }),
+    },
+  );
+  env.addGlobal('config', config);
   env.addGlobal('is_incremental', () => inRendering().scope.incremental);
   env.addGlobal('return', (value: unknown) => {
     throw new MacroReturn(value);

@@ -26,6 +26,8 @@ export interface RenderScope {
   target?: string;
   /** The package whose model this is: its macros are called by name first (dbt's rule). */
   package?: string;
+  /** The model's settings by dbt's names, for `config.get('unique_key')`; none while the project loads. */
+  config?: Readonly<Record<string, unknown>>;
   /** The table id `ref(…)` / `source(…)` names, from the call's arguments; may throw an {@link UnplacedError}. */
   ref(args: string[]): string;
   /** The rows of a table `ref()` gives (a microbatch's window of an input with an `event_time`); all when undefined. */

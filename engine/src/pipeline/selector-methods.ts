@@ -1,5 +1,6 @@
 import { PipelineError, type Model } from './model.ts';
 import type { Exposure } from './exposures.ts';
+import { dbtConfig, DBT_CONFIG_KEYS } from './dbt-config.ts';
 
 /*
  * dbt's selector methods over what a model is rather than where it sits: `package:<name>` (a package's models),
@@ -11,32 +12,13 @@ const PACKAGE_METHOD = 'package:';
 const EXPOSURE_METHOD = 'exposure:';
 const CONFIG_METHOD = /^config\.([a-z_.]+):(.+)$/;
 
-/** dbt's spelling of a model's materialization (rat's `scd2` is dbt's snapshot, a seed a seed, a landing source a source). */
-function materialized(m: Model): string[] {
-  if (m.kind === 'source') return [m.file.endsWith('.csv') ? 'seed' : 'source'];
-  return m.config.materialized === 'scd2' ? ['snapshot', 'scd2'] : [m.config.materialized];
+/** The values of a model's setting `config.<key>:` matches (a snapshot also matches `scd2`, rat's name). */
+function configValues(m: Model, key: (typeof DBT_CONFIG_KEYS)[number]): string[] {
+  const v = dbtConfig(m)[key];
+  const values = v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
+  if (key === 'incremental_strategy' && values[0] === 'merge') values.push('delete+insert');
+  return key === 'materialized' && values[0] === 'snapshot' ? [...values, 'scd2'] : values;
 }
-
-/** dbt's `incremental_strategy` as rat reads a model's settings. */
-function incrementalStrategy(m: Model): string[] {
-  const c = m.config;
-  if (m.kind !== 'sql' || c.materialized !== 'incremental') return [];
-  if (c.microbatch) return ['microbatch'];
-  if (c.replacePartitions) return ['insert_overwrite'];
-  return c.uniqueKey.length ? ['merge', 'delete+insert'] : ['append'];
-}
-
-/** The values of a model's settings `config.<key>:` matches, by dbt's key. */
-const CONFIG_VALUES: Record<string, (m: Model) => string[]> = {
-  materialized,
-  incremental_strategy: incrementalStrategy,
-  tags: (m) => m.config.tags ?? [],
-  unique_key: (m) => m.config.uniqueKey,
-  on_schema_change: (m) => [m.config.onSchemaChange],
-  full_refresh: (m) => (m.config.fullRefresh === undefined ? [] : [String(m.config.fullRefresh)]),
-  event_time: (m) => (m.config.eventTime ? [m.config.eventTime] : []),
-  'contract.enforced': (m) => [String(Boolean(m.config.contract))],
-};
 
 /**
  * The models a `package:` or `config.` term's method selects, or undefined when the term is of another method. An
@@ -62,14 +44,14 @@ export function methodSelects(
   }
   const config = CONFIG_METHOD.exec(term);
   if (!config) return undefined;
-  const values = Object.hasOwn(CONFIG_VALUES, config[1]!) ? CONFIG_VALUES[config[1]!] : undefined;
-  if (!values) {
+  const key = DBT_CONFIG_KEYS.find((k) => k === config[1]);
+  if (!key) {
     throw new PipelineError(
       'UNKNOWN_SELECTOR',
-      `Selector ${term}: config.${config[1]} is not read (config.${Object.keys(CONFIG_VALUES).join(', config.')})`,
+      `Selector ${term}: config.${config[1]} is not read (config.${DBT_CONFIG_KEYS.join(', config.')})`,
       { file: '', line: 0, detail: term },
     );
   }
   const re = glob(config[2]!);
-  return models.filter((m) => values(m).some((v) => re.test(v)));
+  return models.filter((m) => configValues(m, key).some((v) => re.test(v)));
 }
