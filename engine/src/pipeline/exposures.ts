@@ -1,23 +1,5 @@
-import { PipelineError, type ExternalTable, type Model } from './model.ts';
+import { PipelineError, type Exposure, type ExternalTable, type Model } from './model.ts';
 import { isRaw, listOf, text, type PropertyContext } from './property-tests.ts';
-
-/**
- * dbt's exposures: what reads the project's tables from outside it (a dashboard, a notebook, an application), declared
- * in a property file's `exposures:` with what it `depends_on`. A run builds nothing for one; `exposure:<name>`
- * selects the models it reads (`+exposure:<name>` everything they read too), as dbt selects an exposure's parents.
- */
-export interface Exposure {
-  name: string;
-  file: string;
-  line: number;
-  /** dbt's `type`: dashboard, notebook, analysis, ml, application. */
-  type: string;
-  description?: string;
-  url?: string;
-  owner?: { name?: string; email?: string };
-  /** The tables it reads: model ids and sources' tables, once the project is loaded (as written before). */
-  dependsOn: string[];
-}
 
 const TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
 const KEYS = [
@@ -34,6 +16,10 @@ const KEYS = [
   'config',
 ];
 const DEPENDENCY = /^\s*(ref|source)\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)\s*$/;
+
+/*
+ * dbt's exposures (see `Exposure`): read from property files, then resolved against the project's models and sources.
+ */
 
 /** A property file's `exposures:`, each with what it depends on as written (`ref('orders')` → `orders`). */
 export function parseExposures(raw: unknown, ctx: PropertyContext): Exposure[] {

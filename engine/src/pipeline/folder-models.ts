@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PipelineError, type ExternalTable, type Layer, type Model } from './model.ts';
+import { PipelineError, type Exposure, type ExternalTable, type Layer, type Model } from './model.ts';
 import type { MacroFile } from './jinja-environment.ts';
 import type { DocBlock } from './doc-blocks.ts';
 import { filesUnder } from './project-files.ts';
 import { loadDescribedSql, loadSource } from './model-files.ts';
 import { checkDescribed, layerProperties, readPropertyFile, type PropertyEntry } from './properties.ts';
-import type { Exposure } from './exposures.ts';
 
 /** A file of a layer's folder (or a package's model folder), with the sub-folders it is in. */
 export interface FolderFile {

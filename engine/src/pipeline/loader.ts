@@ -1,6 +1,14 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { LAYERS, PipelineError, type Model, type Project, type ExternalTable, type SqlModel } from './model.ts';
+import {
+  LAYERS,
+  PipelineError,
+  type Model,
+  type Project,
+  type ExternalTable,
+  type Exposure,
+  type SqlModel,
+} from './model.ts';
 import { overSettings } from './model-config.ts';
 import { lineAt } from './sql-file.ts';
 import { sqlFileSettings } from './config-call.ts';
@@ -18,7 +26,7 @@ import { sqlModel } from './model-files.ts';
 import { folderFiles, loadFolderModels } from './folder-models.ts';
 import { loadPackageModels } from './package-models.ts';
 import { installedPackages } from '../packages/installed.ts';
-import { resolveExposures, type Exposure } from './exposures.ts';
+import { resolveExposures } from './exposures.ts';
 import { compileWithSourceMap, type RunVars } from './compile.ts';
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */

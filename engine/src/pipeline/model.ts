@@ -2,7 +2,6 @@ import type { MacroFile } from './jinja-environment.ts';
 import { EngineError } from '../errors/engine-error.ts';
 import type { TableDocs } from '../iceberg/docs.ts';
 import type { TestThresholds } from './test-thresholds.ts';
-import type { Exposure } from './exposures.ts';
 
 export type Layer = 'bronze' | 'silver' | 'gold';
 
@@ -236,6 +235,24 @@ export interface Project {
   macros?: readonly MacroFile[];
   /** dbt's exposures (dashboards, applications reading the tables), by name. */
   exposures?: Map<string, Exposure>;
+}
+
+/**
+ * dbt's exposures: what reads the project's tables from outside it (a dashboard, a notebook, an application), declared
+ * in a property file's `exposures:` with what it `depends_on`. A run builds nothing for one; `exposure:<name>`
+ * selects the models it reads (`+exposure:<name>` everything they read too), as dbt selects an exposure's parents.
+ */
+export interface Exposure {
+  name: string;
+  file: string;
+  line: number;
+  /** dbt's `type`: dashboard, notebook, analysis, ml, application. */
+  type: string;
+  description?: string;
+  url?: string;
+  owner?: { name?: string; email?: string };
+  /** The tables it reads: model ids and sources' tables, once the project is loaded (as written before). */
+  dependsOn: string[];
 }
 
 /** A pipeline file is invalid; `data.file` and `data.line` say where. */

@@ -1,4 +1,5 @@
-import { parseExposures, type Exposure } from './exposures.ts';
+import { parseExposures } from './exposures.ts';
+import type { Exposure } from './model.ts';
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import {

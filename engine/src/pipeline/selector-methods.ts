@@ -1,5 +1,4 @@
-import { PipelineError, type Model } from './model.ts';
-import type { Exposure } from './exposures.ts';
+import { PipelineError, type Exposure, type Model } from './model.ts';
 import { dbtConfig, DBT_CONFIG_KEYS } from './dbt-config.ts';
 
 /*
