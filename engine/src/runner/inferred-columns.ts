@@ -53,7 +53,10 @@ export function inferringColumns(
     const { path: pattern, format, options, columns: declared, rename } = m.source;
     const [file] = format === 'xlsx' || pattern.startsWith('s3://') ? [] : listFiles(project.dir, pattern);
     if (!file) return undefined;
-    const read = await (await scratch()).describe(`SELECT * FROM ${readerSql(file, format, options)}`);
+    const sql = await scratch();
+    // The CSV reader keeps its rejects in tables of fixed names, as ingest's does: each read starts without them.
+    await sql.exec('DROP TABLE IF EXISTS __rat_rejects; DROP TABLE IF EXISTS __rat_rejects_scan');
+    const read = await sql.describe(`SELECT * FROM ${readerSql(file, format, options)}`);
     const columns = read.map((c) => {
       const name = rename[c.name] ?? c.name;
       return { name, type: declared[name] ?? declared[c.name] ?? c.type };
