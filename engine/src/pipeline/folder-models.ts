@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PipelineError, type Exposure, type ExternalTable, type Layer, type Model } from './model.ts';
 import type { MacroFile } from './jinja-environment.ts';
-import type { DocBlock } from './doc-blocks.ts';
+import { docBlocks, type DocBlock } from './doc-blocks.ts';
 import { filesUnder } from './project-files.ts';
 import { loadDescribedSql, loadSource } from './model-files.ts';
 import { checkDescribed, layerProperties, readPropertyFile, type PropertyEntry } from './properties.ts';
@@ -39,6 +39,25 @@ export function folderFiles(dir: string, folder: string): FolderFile[] {
       const folders = path.relative(folder, path.dirname(full)).split(path.sep).filter(Boolean);
       return { full, rel, ext, name: path.basename(full, ext), folders };
     });
+}
+
+/** The docs blocks (dbt's `{% docs %}`) of a folder's Markdown files, for its property files' descriptions. */
+export function folderDocs(files: readonly FolderFile[]): Map<string, DocBlock> {
+  return docBlocks(
+    files.filter((f) => f.ext === '.md').map((f) => ({ file: f.rel, text: readFileSync(f.full, 'utf8') })),
+  );
+}
+
+/** Adds `m` to the project's models; an id another file already defines is `PIPELINE_INVALID` naming both. */
+export function addModel(models: Map<string, Model>, m: Model): void {
+  const other = models.get(m.id);
+  if (other) {
+    throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {
+      file: m.file,
+      line: 1,
+    });
+  }
+  models.set(m.id, m);
 }
 
 /** What a folder's property files give besides its models: sources, and seeds' and snapshots' entries. */
@@ -86,14 +105,7 @@ export function loadFolderModels(o: {
     }
     if (!m) continue;
     if (folders.length) m.folders = folders;
-    const other = models.get(m.id);
-    if (other) {
-      throw new PipelineError('PIPELINE_INVALID', `${rel}:1: ${m.id} is defined twice (also by ${other.file})`, {
-        file: rel,
-        line: 1,
-      });
-    }
-    models.set(m.id, m);
+    addModel(models, m);
   }
   const sqlFiles = files.filter((f) => f.ext === '.sql');
   checkDescribed(described, layer, new Set(sqlFiles.map((f) => f.name)), models);

@@ -1,14 +1,6 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  LAYERS,
-  PipelineError,
-  type Model,
-  type Project,
-  type ExternalTable,
-  type Exposure,
-  type SqlModel,
-} from './model.ts';
+import { LAYERS, type Model, type Project, type ExternalTable, type Exposure, type SqlModel } from './model.ts';
 import { overSettings } from './model-config.ts';
 import { lineAt } from './sql-file.ts';
 import { sqlFileSettings } from './config-call.ts';
@@ -18,12 +10,12 @@ import { loadSeeds } from './seeds.ts';
 import { attachSingularTests } from './singular-tests.ts';
 import { snapshotBlocks, snapshotFiles, snapshotLayer, SNAPSHOTS_FOLDER } from './snapshots.ts';
 import { collectExternal } from './external-sources.ts';
-import { docBlocks, type DocBlock } from './doc-blocks.ts';
+import type { DocBlock } from './doc-blocks.ts';
 import { resolveShortRefs } from './short-refs.ts';
 import { checkSettingsNameModels, projectSettings, settingsFor } from './project-settings.ts';
 import { withProperties, entriesByName, folderPropertyFiles, type PropertyEntry } from './properties.ts';
 import { sqlModel } from './model-files.ts';
-import { folderFiles, loadFolderModels } from './folder-models.ts';
+import { addModel, folderDocs, folderFiles, loadFolderModels } from './folder-models.ts';
 import { loadPackageModels } from './package-models.ts';
 import { installedPackages } from '../packages/installed.ts';
 import { resolveExposures } from './exposures.ts';
@@ -108,11 +100,7 @@ export function loadProject(
     return existsSync(folder) ? [{ layer, files: folderFiles(dir, folder) }] : [];
   });
   // dbt's docs blocks, in Markdown files of any layer folder, for the property files' descriptions.
-  const docs = docBlocks(
-    layers.flatMap(({ files }) =>
-      files.filter((f) => f.ext === '.md').map((f) => ({ file: f.rel, text: readFileSync(f.full, 'utf8') })),
-    ),
-  );
+  const docs = folderDocs(layers.flatMap(({ files }) => files));
   const models = new Map<string, Model>();
   const sources: ExternalTable[] = [];
   const exposures: Exposure[] = [];
@@ -156,18 +144,7 @@ export function loadProject(
     () => loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs),
     () => loadSeeds(dir, pipelinesDir, seedEntries, docs),
   ];
-  for (const load of besideLayers) {
-    for (const m of load()) {
-      const other = models.get(m.id);
-      if (other) {
-        throw new PipelineError('PIPELINE_INVALID', `${m.file}:1: ${m.id} is defined twice (also by ${other.file})`, {
-          file: m.file,
-          line: 1,
-        });
-      }
-      models.set(m.id, m);
-    }
-  }
+  for (const load of besideLayers) for (const m of load()) addModel(models, m);
   resolveShortRefs(models);
   const external = collectExternal(sources, models);
   attachSingularTests(dir, pipelinesDir, models, macros, external);

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAYERS, PipelineError, type Layer, type Model } from './model.ts';
 import type { MacroFile } from './jinja-environment.ts';
-import { docBlocks, type DocBlock } from './doc-blocks.ts';
+import type { DocBlock } from './doc-blocks.ts';
 import type { PackageProject } from '../packages/package-project.ts';
-import { folderFiles, loadFolderModels, type FolderEntries } from './folder-models.ts';
+import { folderDocs, folderFiles, loadFolderModels, type FolderEntries } from './folder-models.ts';
 import {
   checkSettingsNameModels,
   packageSettingsFor,
@@ -39,12 +38,7 @@ export function loadPackageModels(o: {
     const shown = path.relative(o.dir, path.join(p.root, 'dbt_project.yml')).split(path.sep).join('/');
     const own = p.models === undefined ? undefined : settingsLevel(p.models, p.name, shown);
     const layer = packageLayer(o.settings, p.name);
-    const docs = new Map([
-      ...o.docs,
-      ...docBlocks(
-        files.filter((f) => f.ext === '.md').map((f) => ({ file: f.rel, text: readFileSync(f.full, 'utf8') })),
-      ),
-    ]);
+    const docs = new Map([...o.docs, ...folderDocs(files)]);
     const found = loadFolderModels({
       files,
       layer,
