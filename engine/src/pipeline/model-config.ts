@@ -1,6 +1,6 @@
 import type { TableDocs } from '../iceberg/docs.ts';
 import { PipelineError, type DataTest, type ModelConfig, type ModelContract } from './model.ts';
-import { testThresholds } from './test-thresholds.ts';
+import { testOutcome } from './test-thresholds.ts';
 import { checkIncrementalStrategy, parseEventTime, parseMicrobatch } from './incremental-strategy.ts';
 
 const asList = (v: unknown): string[] =>
@@ -24,19 +24,8 @@ function parseTests(raw: unknown, file: string, line: number): DataTest[] {
     const fail = (why: string): never => {
       throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: ${kind}: ${why}`, { file, line });
     };
-    return {
-      ...parseTest(kind, arg, a, plain, i, file, line),
-      ...severityOf(plain ? undefined : a.severity, file, line),
-      ...(plain ? {} : testThresholds(a, fail)),
-    };
+    return { ...parseTest(kind, arg, a, plain, i, file, line), ...(plain ? {} : testOutcome(a, fail)) };
   });
-}
-
-/** dbt's `severity`: `warn` reports a failing test without failing the run; `error` (the default) fails it. */
-export function severityOf(v: unknown, file: string, line: number): Pick<DataTest, 'severity'> {
-  if (v === undefined || v === null || String(v).toLowerCase() === 'error') return {};
-  if (String(v).toLowerCase() === 'warn') return { severity: 'warn' };
-  throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: severity must be warn or error`, { file, line });
 }
 
 function parseTest(

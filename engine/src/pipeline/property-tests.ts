@@ -1,7 +1,6 @@
 import type { DataTest, Layer } from './model.ts';
 import type { DocBlock } from './doc-blocks.ts';
-import { severityOf } from './model-config.ts';
-import { testThresholds, type TestThresholds } from './test-thresholds.ts';
+import { OUTCOME_SETTINGS, testOutcome, type TestThresholds } from './test-thresholds.ts';
 
 /** What reading a property file carries along: where it is, and how to fail at a line of it. */
 export interface PropertyContext {
@@ -41,8 +40,6 @@ const TEST_ARGS: Record<(typeof TEST_KINDS)[number], string[]> = {
 };
 /** A test's settings that are read (`where`, `enabled`) or do not change whether it passes. */
 const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'store_failures'];
-/** A test's settings that decide whether its failing rows fail it. */
-const OUTCOME_CONFIG = ['severity', 'error_if', 'warn_if', 'fail_calc', 'limit'];
 
 /** The data tests listed under a model or (with `column`) one of its columns, in dbt's shapes. */
 export function testsOf(
@@ -105,7 +102,7 @@ function parseTest(
   for (const [key, value] of Object.entries(s)) {
     if (key === 'arguments' || key === 'config') continue;
     if (key === 'column_name' || TEST_ARGS[k].includes(key)) args[key] ??= value;
-    else if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
+    else if (TEST_CONFIG.includes(key) || OUTCOME_SETTINGS.includes(key)) config[key] ??= value;
     else ctx.fail(line, `${named}: ${key} is not supported`);
   }
   for (const key of Object.keys(args)) {
@@ -167,7 +164,7 @@ function parseGenericTest(
   const config: Raw = { ...((s.config as Raw | undefined) ?? {}) };
   for (const [key, value] of Object.entries(s)) {
     if (key === 'arguments' || key === 'config') continue;
-    if (TEST_CONFIG.includes(key) || OUTCOME_CONFIG.includes(key)) config[key] ??= value;
+    if (TEST_CONFIG.includes(key) || OUTCOME_SETTINGS.includes(key)) config[key] ??= value;
     else args[key] ??= value;
   }
   checkTestConfig(config, named, line, ctx);
@@ -194,7 +191,7 @@ function parseGenericTest(
 
 /** A test's `config:` names only dbt's test settings. */
 function checkTestConfig(config: Raw, named: string, line: number, ctx: PropertyContext): void {
-  const unknown = Object.keys(config).find((k) => !TEST_CONFIG.includes(k) && !OUTCOME_CONFIG.includes(k));
+  const unknown = Object.keys(config).find((k) => !TEST_CONFIG.includes(k) && !OUTCOME_SETTINGS.includes(k));
   if (unknown !== undefined) ctx.fail(line, `${named}: setting ${unknown} is not supported`);
 }
 
@@ -205,10 +202,7 @@ function outcomeOf(
   line: number,
   ctx: PropertyContext,
 ): Pick<DataTest, 'severity'> & TestThresholds {
-  return {
-    ...severityOf(config.severity, ctx.file, line),
-    ...testThresholds(config, (why) => ctx.fail(line, `${named}: ${why}`)),
-  };
+  return testOutcome(config, (why) => ctx.fail(line, `${named}: ${why}`));
 }
 
 /** The tested column: the column the test is listed under, or a model-level test's `column_name`. */

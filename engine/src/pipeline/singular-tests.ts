@@ -7,21 +7,10 @@ import { findRefs } from './sql-file.ts';
 import { filesUnder } from './project-files.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { configSettings } from './config-call.ts';
-import { severityOf } from './model-config.ts';
-import { testThresholds } from './test-thresholds.ts';
+import { OUTCOME_SETTINGS, testOutcome } from './test-thresholds.ts';
 
 /** What a singular test's `{{ config(…) }}` may set: its outcome, and settings that do not change it. */
-const SINGULAR_TEST_CONFIG = [
-  'severity',
-  'error_if',
-  'warn_if',
-  'fail_calc',
-  'limit',
-  'enabled',
-  'tags',
-  'meta',
-  'store_failures',
-];
+const SINGULAR_TEST_CONFIG = [...OUTCOME_SETTINGS, 'enabled', 'tags', 'meta', 'store_failures'];
 
 /** dbt's `test-paths` default: singular tests, each a SELECT of the rows that fail it. */
 export const TESTS_FOLDER = 'tests';
@@ -90,8 +79,7 @@ export function attachSingularTests(
       file,
       reads: [...reads].sort(),
       ...(Object.keys(refIds).length ? { refIds } : {}),
-      ...severityOf(settings.severity, file, 1),
-      ...testThresholds(settings, (why) => fail(1, `config(): ${why}`)),
+      ...testOutcome(settings, (why) => fail(1, `config(): ${why}`)),
     });
   }
 }

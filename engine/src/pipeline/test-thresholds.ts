@@ -15,6 +15,25 @@ export interface TestThresholds {
   limit?: number;
 }
 
+/** A test's settings (dbt's names) that decide its outcome: its severity and its thresholds. */
+export const OUTCOME_SETTINGS = ['severity', 'error_if', 'warn_if', 'fail_calc', 'limit'];
+
+/**
+ * A test's severity (dbt's `severity`: `warn` reports a failing test without failing the run; `error`, the default,
+ * fails it) and its thresholds, from its settings; a setting of the wrong shape is `fail`ed with why.
+ *
+ * @example testOutcome({ severity: 'warn', error_if: '>10' }, fail) // { severity: 'warn', errorIf: '>10' }
+ */
+export function testOutcome(
+  config: Record<string, unknown>,
+  fail: (why: string) => never,
+): { severity?: 'warn' } & TestThresholds {
+  const v = config.severity;
+  const severity = v === undefined || v === null ? 'error' : String(v).toLowerCase();
+  if (severity !== 'warn' && severity !== 'error') fail('severity must be warn or error');
+  return { ...(severity === 'warn' ? { severity: 'warn' as const } : {}), ...testThresholds(config, fail) };
+}
+
 /** What a test's thresholds made of its failures. */
 export type TestStatus = 'pass' | 'warn' | 'fail';
 

@@ -8,14 +8,7 @@ import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
-import {
-  metThreshold,
-  outcomeSql,
-  testStatus,
-  testThresholds,
-  type TestThresholds,
-} from '../pipeline/test-thresholds.ts';
-import { severityOf } from '../pipeline/model-config.ts';
+import { metThreshold, outcomeSql, testStatus, testOutcome, type TestThresholds } from '../pipeline/test-thresholds.ts';
 
 export interface TestOutcome {
   model: string;
@@ -158,7 +151,7 @@ function outcomeSettings(
   const fail = (why: string): never => {
     throw new Error(`config(): ${why}`);
   };
-  const block = { ...severityOf(configured.severity, 'config()', 0), ...testThresholds(configured, fail) };
+  const block = testOutcome(configured, fail);
   const own = { severity: t.severity, failCalc: t.failCalc, warnIf: t.warnIf, errorIf: t.errorIf, limit: t.limit };
   return { ...block, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) };
 }
