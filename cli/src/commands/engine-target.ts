@@ -67,14 +67,17 @@ const configuredProject = (c: ProjectConfig, root: string): ConfiguredProject =>
   dispatch: c.dispatch,
 });
 
+/** Whether `err` says there is no rat.yaml (which is no mistake: the defaults stand). */
+const isMissingConfig = (err: unknown) =>
+  (err as { code?: string }).code === 'INVALID_PROJECT_CONFIG' &&
+  /not found/.test(String((err as { data?: { reason?: string } }).data?.reason));
+
 /** The rat.yaml of a folder outside any git repository, when it has one. */
 async function folderConfig(dir: string): Promise<ConfiguredProject | undefined> {
   try {
     return configuredProject(await readProjectConfig({ fs, dir, env: process.env }), dir);
   } catch (err) {
-    const reason = (err as { data?: { reason?: string } }).data?.reason;
-    if ((err as { code?: string }).code === 'INVALID_PROJECT_CONFIG' && /not found/.test(String(reason)))
-      return undefined;
+    if (isMissingConfig(err)) return undefined;
     throw err;
   }
 }
@@ -143,10 +146,7 @@ export async function resolveEngineTarget(o: {
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (
-      code === 'INVALID_PROJECT_CONFIG' &&
-      /not found/.test(String((err as { data?: { reason?: string } }).data?.reason))
-    ) {
+    if (isMissingConfig(err)) {
       // A git repository without rat.yaml: map the checked-out branch with the default (one-to-one) config.
       // A repository without commits yet (`git init` then `rat run`) has a branch and no commit: '' for each missing.
       const gitOut = (...args: string[]) => {
