@@ -1,5 +1,6 @@
 import { PipelineError, type Exposure, type ExternalTable, type Model } from './model.ts';
 import { isRaw, listOf, text, type PropertyContext } from './property-tests.ts';
+import { modelsByName } from './short-refs.ts';
 
 const TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'];
 const KEYS = [
@@ -67,8 +68,7 @@ export function resolveExposures(
   models: ReadonlyMap<string, Model>,
   external: ReadonlyMap<string, ExternalTable>,
 ): Map<string, Exposure> {
-  const byName = new Map<string, string[]>();
-  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  const byName = modelsByName(models);
   const sources = new Map([...external.values()].flatMap((t) => (t.name ? [[t.name, t.id] as const] : [])));
   const out = new Map<string, Exposure>();
   for (const e of exposures) {

@@ -1,5 +1,12 @@
 import { PipelineError, type DataTest, type Model } from './model.ts';
 
+/** The ids of the models of each name (a name several layers share has several). */
+export function modelsByName(models: ReadonlyMap<string, Model>): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  return byName;
+}
+
 /**
  * dbt names a model by its name alone (`{{ ref('orders') }}`); here a model is `layer.name`. A ref without a layer
  * names the one model of that name in any layer: the refs and unit-test inputs of every SQL model are rewritten to
@@ -9,8 +16,7 @@ import { PipelineError, type DataTest, type Model } from './model.ts';
  * @example resolveShortRefs(models) // silver.revenue's ref('orders') → silver.orders
  */
 export function resolveShortRefs(models: Map<string, Model>): void {
-  const byName = new Map<string, string[]>();
-  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  const byName = modelsByName(models);
   for (const m of models.values()) {
     if (m.kind !== 'sql') continue;
     const ids: Record<string, string> = {};

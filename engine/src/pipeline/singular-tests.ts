@@ -5,6 +5,7 @@ import type { MacroFile } from './jinja-environment.ts';
 import { PipelineError, type ExternalTable, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
 import { filesUnder } from './project-files.ts';
+import { modelsByName } from './short-refs.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { configSettings } from './config-call.ts';
 import { OUTCOME_SETTINGS, testOutcome } from './test-thresholds.ts';
@@ -33,8 +34,7 @@ export function attachSingularTests(
   const sources = new Map([...external.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
   const files = filesUnder(dir, path.join(pipelinesDir, TESTS_FOLDER), /\.sql$/);
   if (files.length === 0) return;
-  const byName = new Map<string, string[]>();
-  for (const m of models.values()) byName.set(m.name, [...(byName.get(m.name) ?? []), m.id]);
+  const byName = modelsByName(models);
   for (const { full, rel: file } of files) {
     const sql = readFileSync(full, 'utf8');
     const fail = (line: number, why: string): never => {
