@@ -1,4 +1,4 @@
-import type { Model } from './model.ts';
+import { isSeed, type Model } from './model.ts';
 
 /*
  * A model's settings by dbt's names and in dbt's spellings, as dbt's templates read them (`config.get('unique_key')`)
@@ -7,7 +7,7 @@ import type { Model } from './model.ts';
 
 /** dbt's name for a model's materialization: rat's `scd2` is a snapshot; a seed is a seed, a landing source a source. */
 function materialized(m: Model): string {
-  if (m.kind === 'source') return m.file.endsWith('.csv') ? 'seed' : 'source';
+  if (m.kind === 'source') return isSeed(m) ? 'seed' : 'source';
   return m.config.materialized === 'scd2' ? 'snapshot' : m.config.materialized;
 }
 

@@ -1,4 +1,4 @@
-import { PipelineError, type ExternalTable, type Model } from './model.ts';
+import { isSeed, PipelineError, type ExternalTable, type Model } from './model.ts';
 import { isRaw, listOf, text, type PropertyContext, type Raw } from './property-tests.ts';
 import { sourceFreshness } from './freshness.ts';
 
@@ -126,9 +126,6 @@ export function collectExternal(declared: ExternalTable[], models: Map<string, M
   useSourceTables(models, new Map(named.map((t) => [t.name!, t.id])));
   return out;
 }
-
-/** A seed's model: the only models defined by a CSV file. */
-const isSeed = (m: Model) => m.kind === 'source' && m.file.endsWith('.csv');
 
 /**
  * Points what names a source by its dbt name (`till.sales`, declared with `schema: raw`, `identifier: sales_v2`) at

@@ -193,6 +193,9 @@ export interface SqlModel extends ModelBase {
 
 export type Model = SourceModel | SqlModel;
 
+/** A seed's model (dbt's seeds, see `loadSeeds`): the only models defined by a CSV file. */
+export const isSeed = (m: Model): m is SourceModel => m.kind === 'source' && m.file.endsWith('.csv');
+
 /** A table the models read but the pipelines do not write (dbt's `sources:`): it must exist on the run's branch. */
 /** dbt's source freshness: how old a source's newest row may be before `rat source freshness` warns or fails. */
 export interface Freshness {
