@@ -4,16 +4,10 @@ import { ident } from '../sql/sql-runner.ts';
 import { compileModel, type RunVars } from '../pipeline/compile.ts';
 import type { Model, Project, SourceModel } from '../pipeline/model.ts';
 import { listFiles, readerSql } from './landing-files.ts';
+import { declaredColumn, INGEST_COLUMNS } from './ingest.ts';
 import { asksColumns, settledRendering } from './compile-for-run.ts';
 import type { ColumnsOf } from './unit-tests.ts';
 import { sqlName, tableIdent } from './tables.ts';
-
-/** The columns ingest adds to every row of a source's table. */
-const INGEST_COLUMNS: SqlColumn[] = [
-  { name: '_source_file', type: 'VARCHAR' },
-  { name: '_ingested_at', type: 'TIMESTAMP' },
-  { name: '_run_id', type: 'VARCHAR' },
-];
 
 /**
  * The columns of the project's tables for unit tests on a branch that has not built them yet: dbt builds a unit
@@ -58,8 +52,8 @@ export function inferringColumns(
     await sql.exec('DROP TABLE IF EXISTS __rat_rejects; DROP TABLE IF EXISTS __rat_rejects_scan');
     const read = await sql.describe(`SELECT * FROM ${readerSql(file, format, options)}`);
     const columns = read.map((c) => {
-      const name = rename[c.name] ?? c.name;
-      return { name, type: declared[name] ?? declared[c.name] ?? c.type };
+      const d = declaredColumn(c.name, declared, rename);
+      return { name: d.name, type: d.type ?? c.type };
     });
     return [...columns, ...INGEST_COLUMNS];
   };

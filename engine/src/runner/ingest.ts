@@ -63,6 +63,29 @@ export interface IngestResult {
 
 let counter = 0;
 
+/** The columns ingest adds to every row of a source's table, after the file's own. */
+export const INGEST_COLUMNS = [
+  { name: '_source_file', type: 'VARCHAR' },
+  { name: '_ingested_at', type: 'TIMESTAMP' },
+  { name: '_run_id', type: 'VARCHAR' },
+] as const;
+
+/**
+ * A landing file's column as its table has it: renamed as `rename` says, with the type `columns` declares for it (by
+ * its new name, else its name in the file); no type when none is declared (the file's own stands).
+ *
+ * @example declaredColumn('cust', { customer_id: 'BIGINT' }, { cust: 'customer_id' }) // { name: 'customer_id', type: 'BIGINT' }
+ */
+export function declaredColumn(
+  name: string,
+  columns: Record<string, string>,
+  rename: Record<string, string>,
+): { name: string; type?: string } {
+  const out = rename[name] ?? name;
+  const type = columns[out] ?? columns[name];
+  return type ? { name: out, type } : { name: out };
+}
+
 /**
  * Ingests landing files into a bronze table: new files are read (CSV, JSON, NDJSON, Parquet, Excel), declared
  * column types applied with `TRY_CAST` (values that do not cast, and malformed CSV lines, are rejects: quarantined
@@ -193,8 +216,7 @@ async function ingestFiles(
       const select: string[] = [];
       const bad: string[] = [];
       for (const c of cols) {
-        const out = rename[c.name] ?? c.name;
-        const type = declared[out] ?? declared[c.name];
+        const { name: out, type } = declaredColumn(c.name, declared, rename);
         if (type) {
           const cast = `TRY_CAST(CAST(${ident(c.name)} AS VARCHAR) AS ${type})`;
           select.push(`${cast} AS ${ident(out)}`);
