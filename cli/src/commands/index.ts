@@ -34,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   run: () => import('./run.ts'),
   runs: () => import('./runs.ts'),
   serve: () => import('./serve.ts'),
+  show: () => import('./show.ts'),
   source: () => import('./source.ts'),
   status: () => import('./status.ts'),
   sync: () => import('./sync.ts'),

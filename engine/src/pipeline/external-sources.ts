@@ -99,10 +99,14 @@ function checkSourceKeys(entry: Raw, used: string[], where: string, line: number
 }
 
 /**
- * The project's external tables by id; one declared twice, or named like a model, is `PIPELINE_INVALID` at its
+ * The project's external tables by id, and the table each source's dbt name reads (`till.sales` → `raw.sales_v2`;
+ * a source over a seed reads the seed); one declared twice, or named like a model, is `PIPELINE_INVALID` at its
  * second declaration. What names a source by its dbt name is then pointed at its table (see `useSourceTables`).
  */
-export function collectExternal(declared: ExternalTable[], models: Map<string, Model>): Map<string, ExternalTable> {
+export function collectExternal(
+  declared: ExternalTable[],
+  models: Map<string, Model>,
+): { external: Map<string, ExternalTable>; sourceNames: Map<string, string> } {
   const out = new Map<string, ExternalTable>();
   const seeded: ExternalTable[] = [];
   for (const t of declared) {
@@ -123,8 +127,9 @@ export function collectExternal(declared: ExternalTable[], models: Map<string, M
     out.set(t.id, t);
   }
   const named = [...out.values(), ...seeded].filter((t) => t.name);
-  useSourceTables(models, new Map(named.map((t) => [t.name!, t.id])));
-  return out;
+  const sourceNames = new Map(named.map((t) => [t.name!, t.id]));
+  useSourceTables(models, sourceNames);
+  return { external: out, sourceNames };
 }
 
 /**

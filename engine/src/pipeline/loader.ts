@@ -146,7 +146,15 @@ export function loadProject(
   ];
   for (const load of besideLayers) for (const m of load()) addModel(models, m);
   resolveShortRefs(models);
-  const external = collectExternal(sources, models);
-  attachSingularTests(dir, pipelinesDir, models, macros, external);
-  return { dir, pipelinesDir, models, external, macros, exposures: resolveExposures(exposures, models, external) };
+  const { external, sourceNames } = collectExternal(sources, models);
+  attachSingularTests(dir, pipelinesDir, models, macros, sourceNames);
+  return {
+    dir,
+    pipelinesDir,
+    models,
+    external,
+    sourceNames,
+    macros,
+    exposures: resolveExposures(exposures, models, external),
+  };
 }

@@ -234,6 +234,8 @@ export interface Project {
   models: Map<string, Model>;
   /** Tables written outside the pipelines that models may read (dbt's `sources:` in property files). */
   external?: Map<string, ExternalTable>;
+  /** The table each source's dbt name reads (`till.sales` → `raw.sales_v2`), for SQL beside the models. */
+  sourceNames?: ReadonlyMap<string, string>;
   /** dbt's macros: the files of the `macros/` folder beside the layers, callable from every model's SQL. */
   macros?: readonly MacroFile[];
   /** dbt's exposures (dashboards, applications reading the tables), by name. */

@@ -8,6 +8,38 @@ export function modelsByName(models: ReadonlyMap<string, Model>): Map<string, st
 }
 
 /**
+ * The tables a SQL text beside the models reads (a singular test, `rat show --inline`), from the targets of its
+ * `ref()` / `source()` calls: a source by its dbt name (`till.sales`) reads its table, a model named alone the one
+ * model of that name; `refIds` maps each name that stands for another id, for compiling the text. A name no model
+ * has, or several share, is refused through `refuse`.
+ *
+ * @example textReads(['orders', 'till.sales'], byName, sources, fail).reads // ['raw.sales_v2', 'silver.orders']
+ */
+export function textReads(
+  targets: readonly string[],
+  byName: ReadonlyMap<string, string[]>,
+  sources: ReadonlyMap<string, string>,
+  refuse: (why: string) => never,
+): { refIds: Record<string, string>; reads: string[] } {
+  const refIds: Record<string, string> = {};
+  const reads = new Set<string>();
+  for (const target of targets) {
+    if (target.includes('.')) {
+      const id = sources.get(target) ?? target;
+      if (id !== target) refIds[target] = id;
+      reads.add(id);
+      continue;
+    }
+    const ids = byName.get(target) ?? [];
+    if (ids.length !== 1)
+      refuse(`ref('${target}') ${ids.length ? `is ambiguous: ${ids.join(' and ')}` : 'names no model'}`);
+    refIds[target] = ids[0]!;
+    reads.add(ids[0]!);
+  }
+  return { refIds, reads: [...reads].sort() };
+}
+
+/**
  * dbt names a model by its name alone (`{{ ref('orders') }}`); here a model is `layer.name`. A ref without a layer
  * names the one model of that name in any layer: the refs and unit-test inputs of every SQL model are rewritten to
  * the model's id, and the model remembers the mapping for compiling its SQL (`refIds`). A name two layers share is

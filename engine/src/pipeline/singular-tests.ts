@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { templateReads } from './compile.ts';
 import type { MacroFile } from './jinja-environment.ts';
-import { PipelineError, type ExternalTable, type Model } from './model.ts';
+import { PipelineError, type Model } from './model.ts';
 import { findRefs } from './sql-file.ts';
 import { filesUnder } from './project-files.ts';
-import { modelsByName } from './short-refs.ts';
+import { modelsByName, textReads } from './short-refs.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { configSettings } from './config-call.ts';
 import { OUTCOME_SETTINGS, testOutcome } from './test-thresholds.ts';
@@ -29,9 +29,8 @@ export function attachSingularTests(
   pipelinesDir: string,
   models: Map<string, Model>,
   macros: readonly MacroFile[],
-  external: ReadonlyMap<string, ExternalTable> = new Map(),
+  sources: ReadonlyMap<string, string> = new Map(),
 ): void {
-  const sources = new Map([...external.values()].filter((t) => t.name).map((t) => [t.name!, t.id]));
   const files = filesUnder(dir, path.join(pipelinesDir, TESTS_FOLDER), /\.sql$/);
   if (files.length === 0) return;
   const byName = modelsByName(models);
@@ -49,35 +48,21 @@ export function attachSingularTests(
       if (!(err instanceof TemplateError)) throw err;
       return fail(sql.slice(0, err.data.offset).split('\n').length, err.message);
     }
-    const refIds: Record<string, string> = {};
-    const reads = new Set<string>();
-    for (const target of [...findRefs(sql).map((r) => r.target), ...rendered]) {
-      if (target.includes('.')) {
-        // A source by its dbt name reads its table.
-        const id = sources.get(target) ?? target;
-        if (id !== target) refIds[target] = id;
-        reads.add(id);
-        continue;
-      }
-      const ids = byName.get(target) ?? [];
-      if (ids.length !== 1) {
-        fail(1, `ref('${target}') ${ids.length ? `is ambiguous: ${ids.join(' and ')}` : 'names no model'}`);
-      }
-      refIds[target] = ids[0]!;
-      reads.add(ids[0]!);
-    }
+    const { refIds, reads } = textReads([...findRefs(sql).map((r) => r.target), ...rendered], byName, sources, (why) =>
+      fail(1, why),
+    );
     const unknown = Object.keys(settings).find((k) => !SINGULAR_TEST_CONFIG.includes(k));
     if (unknown)
       fail(1, `config(): ${unknown} is not a setting of a singular test (${SINGULAR_TEST_CONFIG.join(', ')})`);
     if (settings.enabled === false) continue;
-    const owner = ownerOf([...reads], models);
+    const owner = ownerOf(reads, models);
     if (!owner) fail(1, 'a singular test reads at least one model of the project (with ref())');
     owner!.config.tests.push({
       kind: 'sql',
       name: path.basename(file, '.sql'),
       sql,
       file,
-      reads: [...reads].sort(),
+      reads,
       ...(Object.keys(refIds).length ? { refIds } : {}),
       ...testOutcome(settings, (why) => fail(1, `config(): ${why}`)),
     });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { derivedLineage, lineageToRead, type TableMetadata } from '@ratatouille/iceberg';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
@@ -10,7 +8,7 @@ import { sideLists } from '../iceberg/lineage-side-files.ts';
 import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { ingest } from './ingest.ts';
 import { transform } from './materialize.ts';
-import { modelSqlError } from './model-sql-error.ts';
+import { projectModelSqlError } from './model-sql-error.ts';
 import { MissingTableError, loadView, refreshView, tableIdent } from './tables.ts';
 import { compileForRun } from './compile-for-run.ts';
 import { batchWindows, MAX_BATCHES, microbatchSql, type MicrobatchRun } from './microbatch.ts';
@@ -122,7 +120,7 @@ export async function buildStep(
     return { ...stepReport(m, t0, null, false), note: 'no batches between --event-time-start and -end' };
   const compiled = batches ? batches.compiled : await compile();
   const sqlError = (err: unknown) => {
-    throw modelSqlError(err, m, compiled, readText(path.join(project.dir, m.file)));
+    throw projectModelSqlError(err, project, m, compiled);
   };
   const { contract } = m.config;
   if (contract) await checkContract(sql, { id: m.id, file: m.file, contract }, compiled.sql).catch(sqlError);
@@ -216,17 +214,8 @@ export async function defineEphemerals(
     const compiled = await compileForRun(sql, catalog, project, e, { vars, target });
     const { namespace, name } = tableIdent(e.id);
     await defineView(sql, namespace, name, compiled.sql).catch((err: unknown) => {
-      throw modelSqlError(err, e, compiled, readText(path.join(project.dir, e.file)));
+      throw projectModelSqlError(err, project, e, compiled);
     });
-  }
-}
-
-/** A file's text, or undefined when it cannot be read (a project built in memory). */
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ModelSqlError } from '../errors/engine-error.ts';
 import type { CompiledSql } from '../pipeline/compile.ts';
-import type { SqlModel } from '../pipeline/model.ts';
+import type { Project, SqlModel } from '../pipeline/model.ts';
 import { SqlError } from '../sql/sql-error.ts';
 
 /**
@@ -30,6 +32,20 @@ export function modelSqlError(err: unknown, model: SqlModel, compiled: CompiledS
   const pad = lineText.slice(0, column - 1).replace(/[^\t]/g, ' ');
   const excerpt = `\n  ${gutter} | ${lineText}\n  ${' '.repeat(gutter.length)} | ${pad}^`;
   return new ModelSqlError({ ...base, line, column }, excerpt);
+}
+
+/** {@link modelSqlError} for a model of `project`, its file read from the project folder where it can be. */
+export function projectModelSqlError(err: unknown, project: Project, model: SqlModel, compiled: CompiledSql): unknown {
+  return modelSqlError(err, model, compiled, readText(path.join(project.dir, model.file)));
+}
+
+/** A file's text, or undefined when it cannot be read (a project built in memory, SQL given inline). */
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The offset of `position` inside the copy of `model` that `statement` holds, if the position falls in one. */

@@ -1,0 +1,138 @@
+import type { RunVars } from '../pipeline/compile.ts';
+import { tableInputs } from '../pipeline/ephemeral.ts';
+import { PipelineError, type Model, type Project, type SqlModel } from '../pipeline/model.ts';
+import { sqlModel } from '../pipeline/model-files.ts';
+import { plan } from '../pipeline/planner.ts';
+import { modelsByName, textReads } from '../pipeline/short-refs.ts';
+import { DuckDbRunner } from '../sql/duckdb-runner.ts';
+import type { SqlColumn, SqlRow, SqlRunner } from '../sql/sql-runner.ts';
+import { BranchApi } from './branches.ts';
+import { defineEphemerals } from './build-step.ts';
+import { compileForRun } from './compile-for-run.ts';
+import { refreshesModel, type FullRefresh } from './full-refresh.ts';
+import { projectModelSqlError } from './model-sql-error.ts';
+import { catalogFor, loadView, MissingTableError, sqlName } from './tables.ts';
+import type { IcebergRestClient } from '@ratatouille/catalog-client';
+
+/** What `rat show` previews when given SQL rather than a model (dbt's `show --inline`). */
+export const INLINE_FILE = '<inline>';
+
+/** dbt's `show` limit when none is given. */
+export const DEFAULT_SHOW_LIMIT = 5;
+
+/** The first rows of a model's SELECT (or a table's rows) as the branch's data gives them. */
+export interface Preview {
+  /** The model's id, or `inline`. */
+  model: string;
+  file: string;
+  /**
+   * `select`: the model's SQL, compiled as a run on the branch would run it, executed over the branch's tables;
+   * `table`: the rows the branch's table holds (a source or a seed, whose rows come from files, not a SELECT).
+   */
+  from: 'select' | 'table';
+  /** What ran, before the limit: the compiled SELECT, or the table's name. */
+  sql: string;
+  columns: SqlColumn[];
+  rows: SqlRow[];
+  limit: number;
+}
+
+export interface ShowOptions {
+  server: string;
+  branch: string;
+  /** Models to preview, as for `rat run` (one or more). */
+  selector?: string;
+  exclude?: string;
+  /** SQL with refs, sources and macros to preview instead of a model. */
+  inline?: string;
+  limit?: number;
+  vars?: RunVars;
+  fullRefresh?: FullRefresh;
+}
+
+/**
+ * dbt's `show`: the first `limit` rows of each selected model's SELECT, compiled as `rat run` on `branch` would
+ * compile it (`is_incremental()`, `run_query()`, `adapter` and ephemeral models included) and run over the tables
+ * the branch has, or of an `inline` SELECT that refs models and sources by their names. Nothing is written: a model
+ * whose inputs the branch lacks is `MISSING_TABLE`, as for a run. A source or seed shows its table's rows.
+ *
+ * @example (await previewModels(project, { server, branch: 'dev', selector: 'silver.orders' }))[0].rows
+ */
+export async function previewModels(project: Project, o: ShowOptions): Promise<Preview[]> {
+  const limit = o.limit ?? DEFAULT_SHOW_LIMIT;
+  const models = o.inline === undefined ? selected(project, o) : [inlineModel(project, o.inline)];
+  // A branch the server lacks is its 404, rather than each table missing from it.
+  await new BranchApi(o.server).read(o.branch);
+  const catalog = catalogFor(o.server, o.branch);
+  const out: Preview[] = [];
+  for (const m of models) {
+    // Each model in a DuckDB of its own: the views of one model's inputs and ephemerals do not leak into another's.
+    const sql = await DuckDbRunner.open();
+    try {
+      out.push(await preview(sql, catalog, project, m, { ...o, limit }));
+    } finally {
+      await sql.close();
+    }
+  }
+  return out;
+}
+
+function selected(project: Project, o: ShowOptions): Model[] {
+  const p = plan(project, o.selector, { exclude: o.exclude });
+  return [...p.ephemeral, ...p.steps];
+}
+
+/** The inline SQL as a model of its own, its names read as a singular test's are (see `textReads`). */
+function inlineModel(project: Project, text: string): SqlModel {
+  const parts = { header: {}, sql: text, sqlLine: 1, headerLine: 1 };
+  const m = sqlModel(INLINE_FILE, 'gold', 'inline', parts, { config: {}, declared: [] }, project.macros ?? []);
+  const refuse = (why: string): never => {
+    throw new PipelineError('PIPELINE_INVALID', `${INLINE_FILE}: ${why}`, { file: INLINE_FILE, line: 1 });
+  };
+  if (!m) return refuse('config(enabled=false) leaves nothing to show');
+  const { refIds, reads } = textReads(
+    m.refs.map((r) => r.target),
+    modelsByName(project.models),
+    project.sourceNames ?? new Map(),
+    refuse,
+  );
+  return { ...m, id: 'inline', refIds, refs: reads.map((target) => ({ target, line: 1 })) };
+}
+
+async function preview(
+  sql: SqlRunner,
+  catalog: IcebergRestClient,
+  project: Project,
+  m: Model,
+  o: ShowOptions & { limit: number },
+): Promise<Preview> {
+  const shown = async (from: Preview['from'], query: string, select: string) => ({
+    model: m.id,
+    file: m.file,
+    from,
+    sql: query,
+    columns: await sql.describe(select),
+    rows: await sql.query(`SELECT * FROM (${select}\n) LIMIT ${o.limit}`),
+    limit: o.limit,
+  });
+  if (m.kind !== 'sql') {
+    if (!(await loadView(sql, catalog, m.id))) throw new MissingTableError(m.id, o.branch);
+    return shown('table', m.id, `SELECT * FROM ${sqlName(m.id)}`);
+  }
+  for (const input of tableInputs(project, m)) {
+    if (!(await loadView(sql, catalog, input))) throw new MissingTableError(input, o.branch);
+  }
+  // `is_incremental()` as a run would render it: the model's table is on the branch and no full refresh is asked.
+  const own =
+    m.config.materialized === 'incremental' && !refreshesModel(m, o.fullRefresh)
+      ? await loadView(sql, catalog, m.id)
+      : null;
+  const ctx = { vars: o.vars, incremental: own !== null, target: o.branch };
+  await defineEphemerals(sql, catalog, project, m, ctx);
+  const compiled = await compileForRun(sql, catalog, project, m, ctx);
+  try {
+    return await shown('select', compiled.sql, compiled.sql);
+  } catch (err) {
+    throw projectModelSqlError(err, project, m, compiled);
+  }
+}
