@@ -307,7 +307,12 @@ describe('web UI in a real browser', function () {
         '  - unique: product_id\n  - sql: { name: no_products, sql: "SELECT * FROM {{ this }}" }\n',
       ),
     );
-    const failed = await runPipeline({ project: loadProject(shop), server: server.url, selector: '+silver.products' });
+    const failed = await runPipeline({
+      project: loadProject(shop),
+      server: server.url,
+      selector: '+silver.products',
+      storeFailures: true,
+    });
     assert.equal(failed.status, 'failed');
     assert.ok(failed.keptRunBranch);
 
@@ -332,8 +337,13 @@ describe('web UI in a real browser', function () {
     const [, test, rows] = await failure.locator('td').allInnerTexts();
     const expected = failed.tests.find((t) => !t.passed)!;
     assert.equal(test, expected.test);
-    assert.equal(Number(rows), expected.failingRows);
+    assert.equal(rows, `${expected.failingRows} all in dbt_test__audit.no_products`);
     assert.ok(expected.failingRows > 0);
+    // All its failing rows, stored on the kept run branch (dbt's store_failures).
+    assert.equal(
+      await failure.getByRole('link', { name: 'dbt_test__audit.no_products' }).getAttribute('href'),
+      `/tables/${failed.runBranch}/dbt_test__audit.no_products`,
+    );
     assert.deepEqual(
       await detail.locator('table.steps tbody tr td:first-child').allInnerTexts(),
       failed.steps.map((s) => s.step),

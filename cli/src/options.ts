@@ -53,6 +53,14 @@ export function selectOption(): Option {
   return new Option('-s, --select <selector...>', "models, as the arguments select them (dbt's spelling)");
 }
 
+/** dbt's `--store-failures`: every test of the run stores its failing rows in a table (dbt_test__audit.<test>). */
+export function storeFailuresOption(): Option {
+  return new Option(
+    '--store-failures',
+    "store every test's failing rows in a table (dbt_test__audit.<test>), whatever the tests' store_failures say",
+  );
+}
+
 /**
  * The selector of a command's arguments and `--select` together, as one selector text; undefined for all.
  *

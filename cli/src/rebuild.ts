@@ -16,14 +16,18 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
     return (await engine()).loadProject(dir, dir, {
       settings: io.config.models,
       dispatch: io.config.dispatch,
+      dataTests: io.config.dataTests,
       vars: io.config.vars,
       target,
     });
   };
   return {
     async classify(tables, reingest = []) {
-      const { APPEND_ONLY_TABLES } = await engine();
-      const models = (await project()).models;
+      const { APPEND_ONLY_TABLES, auditTables } = await engine();
+      const loaded = await project();
+      const models = loaded.models;
+      // A table of a model's stored test failures is rebuilt by running that model's tests again.
+      const audits = auditTables(loaded);
       // A source whose conflict is only an ingest of shared and other landing files is settled like a derived table:
       // the target's rows kept, the registries merged, the source step run again re-ingests the files the table lacks
       // (the registry-drift path). Not an upsert source: there a file whose rows are absent counts as replaced by
@@ -32,13 +36,13 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         const m = models.get(t);
         return m?.kind === 'source' && reingest.includes(t) && !m.config.uniqueKey?.length;
       };
-      const derived = tables.filter((t) => models.get(t)?.kind === 'sql' || settles(t));
+      const derived = tables.filter((t) => models.get(t)?.kind === 'sql' || settles(t) || audits.has(t));
       const appendOnly = tables.filter((t) => APPEND_ONLY_TABLES.includes(t));
       const other = tables.filter((t) => !derived.includes(t) && !appendOnly.includes(t));
       return { derived, appendOnly, other };
     },
     async run(req): Promise<RebuildOutcome> {
-      const { failsRun, mergeAppendOnly, outcomeText, refreshedBySource, runPipeline } = await engine();
+      const { auditTables, failsRun, mergeAppendOnly, outcomeText, refreshedBySource, runPipeline } = await engine();
       const server = io.catalog.url;
       const from = `${req.source.name}@${req.source.hash}`;
       for (const table of req.appendOnly) {
@@ -54,6 +58,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       // an incremental run would build its lookback (or newest partitions) only, and which windows each branch
       // replaced is not recorded.
       const loaded = await project(req.branch);
+      const audits = auditTables(loaded);
       const replacing = req.derived.filter((t) => {
         const c = loaded.models.get(t)?.config;
         return !fullRefresh.includes(t) && (c?.microbatch !== undefined || c?.replacePartitions === true);
@@ -66,7 +71,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
         project: loaded,
         server,
         branch: req.branch,
-        selector: req.derived.map((t) => `${t}+`).join(' '),
+        selector: [...new Set(req.derived.map((t) => `${audits.get(t) ?? t}+`))].join(' '),
         codeCommit: req.codeCommit,
         createBranch: false,
         fullRefresh,

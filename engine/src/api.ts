@@ -5,6 +5,7 @@ import { ingest as ingestFiles, type IngestOptions, type IngestResult } from './
 import { transform as transformSql, type TransformOptions } from './runner/materialize.ts';
 import { catalogFor, refreshView } from './runner/tables.ts';
 import { compileSql } from './pipeline/compile.ts';
+import { dottedNames } from './sql/dotted-names.ts';
 import type { WriteResult } from './iceberg/writer.ts';
 
 export interface EngineSession {
@@ -14,7 +15,7 @@ export interface EngineSession {
   ingest(source: string, target: string, opts?: IngestOptions): Promise<IngestResult>;
   /** Materializes a SELECT (refs allowed) into `target`; `mergeKeys` makes it an upsert. */
   transform(o: Omit<TransformOptions, 'sql'> & { sql: string }): Promise<WriteResult | null>;
-  /** Runs a query over catalog tables (each `layer.name` it mentions is loaded first). */
+  /** Runs a query over catalog tables (each `namespace.name` it mentions is loaded first, when it is a table). */
   query(sql: string, tables?: string[]): Promise<SqlRow[]>;
   close(): Promise<void>;
 }
@@ -34,11 +35,8 @@ export async function openEngine(o: { server: string; branch?: string; sql?: Sql
   const catalog = catalogFor(o.server, o.branch ?? 'main');
   const load = async (text: string, extra: string[] = []) => {
     const ids = new Set(extra);
-    for (const m of text.matchAll(
-      /ref\(\s*['"]([^'"]+)['"]\s*\)|\b(bronze|silver|gold|_rat)\.([A-Za-z_][A-Za-z0-9_]*)/g,
-    )) {
-      ids.add(m[1] ?? `${m[2]}.${m[3]}`);
-    }
+    for (const m of text.matchAll(/ref\(\s*['"]([^'"]+)['"]\s*\)/g)) ids.add(m[1]!);
+    for (const id of dottedNames(text)) ids.add(id);
     for (const id of ids) await refreshView(sql, catalog, id);
   };
   return {

@@ -50,6 +50,7 @@ export { parseMemoryLimit, InvalidMemoryLimitError } from './runner/memory-limit
 export { compactTables, type CompactOptions, type TableCompaction } from './runner/compact.ts';
 export { sourceFreshnessOn, type FreshnessOutcome } from './runner/freshness.ts';
 export { compiledModels, type CompiledModel } from './runner/compile-models.ts';
+export { auditTables, testIdentifier, AUDIT_SCHEMA } from './pipeline/stored-failures.ts';
 export { previewModels, DEFAULT_SHOW_LIMIT, type Preview, type ShowOptions } from './runner/show.ts';
 export {
   listRuns,

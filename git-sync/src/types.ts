@@ -46,6 +46,8 @@ export interface ProjectConfig {
   models: Record<string, unknown>;
   /** `dispatch` in rat.yaml (dbt_project.yml's): where `adapter.dispatch()` searches a namespace's macros. */
   dispatch: unknown[];
+  /** `data_tests` in rat.yaml (dbt_project.yml's): settings for every data test (where failures are stored). */
+  dataTests: Record<string, unknown>;
 }
 
 /** What a merge-with-rebuild asks of the engine, on a temporary branch forked from the target. */

@@ -53,7 +53,7 @@ function pipelinesFolder(project: string | undefined, configured?: { root: strin
 /** What a run takes from the project config, and the folder it is in. */
 type ConfiguredProject = Pick<
   ProjectConfig,
-  'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models' | 'dispatch'
+  'catalogUrl' | 'pipelinesDir' | 'keepFailedRuns' | 'compactRuns' | 'vars' | 'models' | 'dispatch' | 'dataTests'
 > & { root: string };
 
 const configuredProject = (c: ProjectConfig, root: string): ConfiguredProject => ({
@@ -65,6 +65,7 @@ const configuredProject = (c: ProjectConfig, root: string): ConfiguredProject =>
   vars: c.vars,
   models: c.models,
   dispatch: c.dispatch,
+  dataTests: c.dataTests,
 });
 
 /** Whether `err` says there is no rat.yaml (which is no mistake: the defaults stand). */
@@ -187,6 +188,7 @@ export async function resolveEngineTarget(o: {
     project: loadProject(dir, dir, {
       settings: configured?.models,
       dispatch: configured?.dispatch,
+      dataTests: configured?.dataTests,
       vars: configured?.vars,
       target: branch ?? 'main',
     }),

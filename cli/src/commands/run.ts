@@ -14,7 +14,7 @@ import {
   type RunReport,
 } from '@ratatouille/engine';
 import { reportError } from '../errors.ts';
-import { runVarsOption, selectOption, selectorOf, wholeNumber } from '../options.ts';
+import { runVarsOption, selectOption, selectorOf, storeFailuresOption, wholeNumber } from '../options.ts';
 import { linkRunToHead, uncommittedWarning } from './run-code-link.ts';
 import { selectorState, withExcluded, type ResolvedState } from './run-state.ts';
 import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
@@ -53,7 +53,8 @@ export function progressPrinter(): (e: RunEvent) => void {
       case 'test':
         if (!e.outcome.passed) {
           const mark = e.outcome.severity === 'warn' ? '⚠ warn:' : '✗';
-          console.log(`  ${mark} test ${e.outcome.model} ${e.outcome.test}: ${outcomeText(e.outcome)}`);
+          const stored = e.outcome.storedIn ? ` (stored in ${e.outcome.storedIn})` : '';
+          console.log(`  ${mark} test ${e.outcome.model} ${e.outcome.test}: ${outcomeText(e.outcome)}${stored}`);
           for (const row of e.outcome.sample) console.log(`      ${JSON.stringify(row)}`);
         }
         break;
@@ -151,6 +152,7 @@ interface RunFlags {
   eventTimeStart?: Date;
   eventTimeEnd?: Date;
   compact?: boolean;
+  storeFailures?: boolean;
   state?: string;
   vars?: Record<string, unknown>;
   exclude?: string;
@@ -180,6 +182,7 @@ function pipelineOptions(
     eventTimeStart: o.eventTimeStart,
     eventTimeEnd: o.eventTimeEnd,
     compact: o.compact ?? t.compactRuns,
+    storeFailures: o.storeFailures,
     vars: { ...t.vars, ...o.vars },
   };
 }
@@ -223,6 +226,7 @@ export function register(program: Command): void {
       'once the steps and tests pass, rewrite the small files of the tables the run built (as rat compact), in the same merge',
     )
     .option('--no-compact', "do not compact, whatever rat.yaml's runs.compact says")
+    .addOption(storeFailuresOption())
     .option(
       '--vars <yaml>',
       "the pipelines' variables, over rat.yaml's vars: a YAML mapping such as '{start: 2024-01-01}'",

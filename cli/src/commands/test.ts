@@ -5,7 +5,7 @@ import { printJsonOutcome, progressPrinter, testsLine } from './run.ts';
 import { resolveEngineTarget, type EngineTarget } from './engine-target.ts';
 import { examples } from '../examples.ts';
 import { selectorState, withExcluded } from './run-state.ts';
-import { runVarsOption, selectOption, selectorOf } from '../options.ts';
+import { runVarsOption, selectOption, selectorOf, storeFailuresOption } from '../options.ts';
 
 interface TestFlags {
   select?: string[];
@@ -15,6 +15,7 @@ interface TestFlags {
   state?: string;
   vars?: Record<string, unknown>;
   exclude?: string;
+  storeFailures?: boolean;
   json?: boolean;
 }
 
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
     .option('--state <rev>', 'what state:modified compares the models with (default: the code of the last run)')
     .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
+    .addOption(storeFailuresOption())
     .option('--json', 'print the test outcomes as JSON for scripts')
     .addHelpText(
       'after',
@@ -53,6 +55,7 @@ export function register(program: Command): void {
           exclude: o.exclude,
           vars: { ...t.vars, ...o.vars },
           testsOnly: true,
+          storeFailures: o.storeFailures,
           createBranch: false,
           onEvent,
         });

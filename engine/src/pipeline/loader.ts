@@ -20,6 +20,7 @@ import { loadPackageModels } from './package-models.ts';
 import { installedPackages } from '../packages/installed.ts';
 import { resolveExposures } from './exposures.ts';
 import { compileWithSourceMap, type RunVars } from './compile.ts';
+import { testDefaultsOf } from './stored-failures.ts';
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
 const SNAPSHOT_DEFAULTS = {
@@ -73,7 +74,7 @@ function loadSnapshots(
  * and `.yml` sources anywhere), and in any layer dbt's property files (`schema.yml`) describing its SQL models;
  * beside the layers, dbt's `macros/` (see `loadMacros`), `seeds/` (see `loadSeeds`) and `snapshots/`.
  * `settings` are rat.yaml's `models:` (dbt_project.yml's), beneath the property files' and the SQL files' own;
- * `dispatch` is rat.yaml's `dispatch:`; `target` the branch the project is loaded for (dbt's `target.name` when the
+ * `dispatch` is rat.yaml's `dispatch:`; `dataTests` its `data_tests:` (where failures are stored, see `testDefaultsOf`); `target` the branch the project is loaded for (dbt's `target.name` when the
  * load renders the models to find what they read).
  *
  * @example const project = loadProject('examples/shop')
@@ -81,8 +82,9 @@ function loadSnapshots(
 export function loadProject(
   dir: string,
   pipelinesDir = dir,
-  o: { settings?: unknown; dispatch?: unknown; target?: string; vars?: RunVars } = {},
+  o: { settings?: unknown; dispatch?: unknown; target?: string; vars?: RunVars; dataTests?: unknown } = {},
 ): Project {
+  const testDefaults = testDefaultsOf(o.dataTests);
   const installed = installedPackages(pipelinesDir);
   const settings = projectSettings(
     o.settings,
@@ -154,6 +156,7 @@ export function loadProject(
     models,
     external,
     sourceNames,
+    testDefaults,
     macros,
     exposures: resolveExposures(exposures, models, external),
   };

@@ -35,7 +35,27 @@ export type DataTest = (
     }
   /** A test of the project's own: dbt's `{% test name(model, column_name, …) %}` block in `macros/`, given `args`. */
   | { kind: 'generic'; name: string; column?: string; args: Record<string, unknown>; where?: string }
-) & { severity?: 'warn' } & TestThresholds;
+) & {
+  severity?: 'warn';
+  /** Whether and where its failing rows are stored (dbt's `store_failures`, see `failuresTable`). */
+  stored?: FailureStore;
+} & TestThresholds;
+
+/**
+ * dbt's `store_failures`: a data test's failing rows written to a table of their own (replaced at each run that
+ * runs the test), to be queried after the run. Set on a test (its `config:` or a singular test's `config()`), for
+ * every test in rat.yaml's `data_tests:` (`+store_failures: true`), or for one run with `--store-failures`.
+ */
+export interface FailureStore {
+  /** dbt's `store_failures`. */
+  store?: boolean;
+  /** dbt's `store_failures_as`: `table`, or `ephemeral` to store nothing (a `view` is refused). */
+  as?: 'table' | 'ephemeral';
+  /** The namespace of the table (dbt's `schema`); dbt_test__audit unless set. */
+  schema?: string;
+  /** The table's name (dbt's `alias`); dbt's name for the test unless set. */
+  alias?: string;
+}
 
 export interface SourceConfig {
   /** Glob of landing files, relative to the project folder (or absolute). */
@@ -234,6 +254,8 @@ export interface Project {
   models: Map<string, Model>;
   /** Tables written outside the pipelines that models may read (dbt's `sources:` in property files). */
   external?: Map<string, ExternalTable>;
+  /** rat.yaml's `data_tests:` settings for every test (dbt_project.yml's): where failures are stored. */
+  testDefaults?: FailureStore;
   /** The table each source's dbt name reads (`till.sales` → `raw.sales_v2`), for SQL beside the models. */
   sourceNames?: ReadonlyMap<string, string>;
   /** dbt's macros: the files of the `macros/` folder beside the layers, callable from every model's SQL. */

@@ -199,9 +199,14 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
       /field is required/,
     );
     invalidAt(
+      () => read(model('    data_tests:\n      - unique: { column_name: a, config: { database: other } }\n')),
+      4,
+      /unique: setting database is not supported/,
+    );
+    invalidAt(
       () => read(model('    data_tests:\n      - unique: { column_name: a, config: { store_failures_as: view } }\n')),
       4,
-      /unique: setting store_failures_as is not supported/,
+      /unique: store_failures_as: view is not supported .*use table/,
     );
     invalidAt(() => read(model('    versions: [{ v: 2 }]\n')), 2, /model orders: versions is not supported/);
     invalidAt(() => read(model('    config: { tests: [unique] }\n')), 2, /tests belongs to the model's entry/);

@@ -1,6 +1,7 @@
 import type { DataTest, Layer } from './model.ts';
 import type { DocBlock } from './doc-blocks.ts';
 import { OUTCOME_SETTINGS, testOutcome, type TestThresholds } from './test-thresholds.ts';
+import { failureStore, STORE_SETTINGS, storedOf } from './stored-failures.ts';
 
 /** What reading a property file carries along: where it is, and how to fail at a line of it. */
 export interface PropertyContext {
@@ -38,8 +39,8 @@ const TEST_ARGS: Record<(typeof TEST_KINDS)[number], string[]> = {
   accepted_values: ['values', 'quote'],
   relationships: ['to', 'field'],
 };
-/** A test's settings that are read (`where`, `enabled`) or do not change whether it passes. */
-const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', 'alias', 'store_failures'];
+/** A test's settings that are read (`where`, `enabled`, where failures are stored) or do not change whether it passes. */
+const TEST_CONFIG = ['where', 'enabled', 'tags', 'meta', 'name', 'description', ...STORE_SETTINGS];
 
 /** The data tests listed under a model or (with `column`) one of its columns, in dbt's shapes. */
 export function testsOf(
@@ -195,14 +196,18 @@ function checkTestConfig(config: Raw, named: string, line: number, ctx: Property
   if (unknown !== undefined) ctx.fail(line, `${named}: setting ${unknown} is not supported`);
 }
 
-/** A test's severity and its thresholds on the failures (dbt's `severity`, `fail_calc`, `warn_if`, `error_if`, `limit`). */
+/**
+ * A test's severity, its thresholds on the failures (dbt's `severity`, `fail_calc`, `warn_if`, `error_if`, `limit`) and
+ * where its failures are stored (`store_failures`, …).
+ */
 function outcomeOf(
   config: Raw,
   named: string,
   line: number,
   ctx: PropertyContext,
-): Pick<DataTest, 'severity'> & TestThresholds {
-  return testOutcome(config, (why) => ctx.fail(line, `${named}: ${why}`));
+): Pick<DataTest, 'severity' | 'stored'> & TestThresholds {
+  const fail = (why: string) => ctx.fail(line, `${named}: ${why}`);
+  return { ...testOutcome(config, fail), ...storedOf(failureStore(config, fail)) };
 }
 
 /** The tested column: the column the test is listed under, or a model-level test's `column_name`. */

@@ -9,9 +9,10 @@ import { modelsByName, textReads } from './short-refs.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { configSettings } from './config-call.ts';
 import { OUTCOME_SETTINGS, testOutcome } from './test-thresholds.ts';
+import { failureStore, STORE_SETTINGS, storedOf } from './stored-failures.ts';
 
 /** What a singular test's `{{ config(…) }}` may set: its outcome, and settings that do not change it. */
-const SINGULAR_TEST_CONFIG = [...OUTCOME_SETTINGS, 'enabled', 'tags', 'meta', 'store_failures'];
+const SINGULAR_TEST_CONFIG = [...OUTCOME_SETTINGS, 'enabled', 'tags', 'meta', ...STORE_SETTINGS];
 
 /** dbt's `test-paths` default: singular tests, each a SELECT of the rows that fail it. */
 export const TESTS_FOLDER = 'tests';
@@ -65,6 +66,7 @@ export function attachSingularTests(
       reads,
       ...(Object.keys(refIds).length ? { refIds } : {}),
       ...testOutcome(settings, (why) => fail(1, `config(): ${why}`)),
+      ...storedOf(failureStore(settings, (why) => fail(1, `config(): ${why}`))),
     });
   }
 }

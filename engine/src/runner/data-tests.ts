@@ -8,6 +8,7 @@ import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import type { DataTest, Model } from '../pipeline/model.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
+import type { StoreFailures } from './stored-failures.ts';
 import { metThreshold, outcomeSql, testStatus, testOutcome, type TestThresholds } from '../pipeline/test-thresholds.ts';
 
 export interface TestOutcome {
@@ -25,6 +26,8 @@ export interface TestOutcome {
   threshold?: string;
   /** Up to 5 failing rows. */
   sample: Record<string, unknown>[];
+  /** The table its failing rows were stored in (dbt's `store_failures`), on the branch the tests ran on. */
+  storedIn?: string;
   error?: string;
 }
 
@@ -166,12 +169,16 @@ export const outcomeText = (t: TestOutcome): string =>
 /** Whether a test's outcome fails the run: it did not pass and is not a warning. */
 export const failsRun = (t: TestOutcome): boolean => !t.passed && t.severity !== 'warn';
 
-/** Runs a model's data tests against the current views; never throws for a failing test. */
+/**
+ * Runs a model's data tests against the current views; never throws for a failing test. With `store`, each test's
+ * failing rows are stored where its settings say (dbt's `store_failures`); a test whose rows cannot be stored errs.
+ */
 export async function runTests(
   sql: SqlRunner,
   model: Model,
   vars?: RunVars,
   macros?: readonly MacroFile[],
+  store?: StoreFailures,
 ): Promise<TestOutcome[]> {
   const out: TestOutcome[] = [];
   // A test's templates read the tested table's columns (dbt's `adapter`) and run queries, as a model's do.
@@ -190,6 +197,7 @@ export async function runTests(
       const [row] = await sql.query(outcomeSql(q, settings));
       const status = testStatus(settings.severity, row!.should_warn === true, row!.should_error === true);
       const threshold = metThreshold(settings, status);
+      const storedIn = await store?.(model, t, q, query.configured);
       out.push({
         model: model.id,
         test: testName(t),
@@ -198,6 +206,7 @@ export async function runTests(
         sample: status === 'pass' ? [] : await sql.query(`SELECT * FROM (${q}\n) LIMIT 5`),
         ...(status === 'warn' ? { severity: 'warn' as const } : warn(settings)),
         ...(threshold ? { threshold } : {}),
+        ...(storedIn ? { storedIn } : {}),
       });
     } catch (err) {
       out.push({
@@ -212,4 +221,17 @@ export async function runTests(
     }
   }
   return out;
+}
+
+/** The tables a model's data tests read besides its own (a relationships test's `to`, a singular test's refs, …). */
+export function testTargets(m: Model): string[] {
+  return m.config.tests
+    .flatMap((t) => {
+      if (t.kind === 'relationships') return [t.to];
+      if (t.kind === 'sql') return t.reads ?? [];
+      if (t.kind !== 'generic') return [];
+      // Table arguments are `ref('<id>')` once read (see parseGenericTest).
+      return Object.values(t.args).flatMap((v) => (typeof v === 'string' ? [/^ref\('([^']+)'\)$/.exec(v)?.[1]] : []));
+    })
+    .filter((id): id is string => id !== undefined);
 }

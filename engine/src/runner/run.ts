@@ -11,10 +11,12 @@ import { lit } from '../sql/sql-runner.ts';
 import { writeTable } from '../iceberg/writer.ts';
 import { runVarsJson, type RunVars } from '../pipeline/compile.ts';
 import { plan as planSteps, type Plan, type PlanOptions, type SelectorState } from '../pipeline/planner.ts';
-import type { Model, Project } from '../pipeline/model.ts';
+import type { Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
-import { failsRun, runTests, type TestOutcome } from './data-tests.ts';
+import { failsRun, runTests, testTargets, type TestOutcome } from './data-tests.ts';
+import { failureStorer } from './stored-failures.ts';
+import { testOnBranch } from './test-branch.ts';
 import { inferringColumns } from './inferred-columns.ts';
 import { runScheduled } from './schedule.ts';
 import { parseMemoryLimit } from './memory-limit.ts';
@@ -103,6 +105,11 @@ export interface RunOptions {
    * the compactions reach the target in the run's one merge.
    */
   compact?: boolean;
+  /**
+   * dbt's `--store-failures`: every test run stores its failing rows (see `failuresTable`), whatever its settings say;
+   * without it, the tests whose settings (or rat.yaml's `data_tests:`) say so.
+   */
+  storeFailures?: boolean;
 }
 
 export interface RunReport {
@@ -214,25 +221,35 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       report.status = 'failed';
       return report;
     }
+    const runBranch = `${RUN_BRANCH_PREFIX}${runId}`;
     if (o.testsOnly) {
-      const catalog = catalogFor(o.server, branch);
       emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch: branch });
-      for (const m of plan.steps) {
-        for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m, o.vars, o.project.macros)) {
+      await testOnBranch(sql, {
+        ...o,
+        plan,
+        branch,
+        workBranch: runBranch,
+        runProperties: runProperties(runId, o),
+        runId,
+        onTest: (t) => {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
-        }
-      }
+        },
+        onInfo: (message) => emit({ type: 'info', message }),
+      });
       report.status = report.tests.some(failsRun) ? 'failed' : 'success';
       return report;
     }
-    const runBranch = `${RUN_BRANCH_PREFIX}${runId}`;
     report.runBranch = runBranch;
     await api.createBranch(runBranch, target);
     emit({ type: 'plan', steps: plan.steps.map((m) => m.id), branch, runBranch });
     const catalog = catalogFor(o.server, runBranch);
     const properties = runProperties(runId, o);
+    const store = failureStorer(sql, async () => catalog, {
+      defaults: { ...o.project.testDefaults, all: o.storeFailures },
+      properties,
+      reads: testTargets,
+    });
     const built = new Map<string, StepReport>();
     const steps = plan.steps.map((m, index) => ({ id: m.id, after: tableInputs(o.project, m), m, index }));
     try {
@@ -273,7 +290,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
       for (const m of plan.steps) {
         // Models built in another DuckDB (--threads) are made visible to this one first.
         for (const id of threads > 1 ? [m.id, ...testTargets(m)] : testTargets(m)) await refreshView(sql, catalog, id);
-        for (const t of await runTests(sql, m, o.vars, o.project.macros)) {
+        for (const t of await runTests(sql, m, o.vars, o.project.macros, store)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });
         }
@@ -326,16 +343,4 @@ class StepFailure extends Error {
   constructor(readonly step: string) {
     super(`step ${step} failed`);
   }
-}
-
-function testTargets(m: Model): string[] {
-  return m.config.tests
-    .flatMap((t) => {
-      if (t.kind === 'relationships') return [t.to];
-      if (t.kind === 'sql') return t.reads ?? [];
-      if (t.kind !== 'generic') return [];
-      // Table arguments are `ref('<id>')` once read (see parseGenericTest).
-      return Object.values(t.args).flatMap((v) => (typeof v === 'string' ? [/^ref\('([^']+)'\)$/.exec(v)?.[1]] : []));
-    })
-    .filter((id): id is string => id !== undefined);
 }

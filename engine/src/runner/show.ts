@@ -12,6 +12,7 @@ import { compileForRun } from './compile-for-run.ts';
 import { refreshesModel, type FullRefresh } from './full-refresh.ts';
 import { projectModelSqlError } from './model-sql-error.ts';
 import { catalogFor, loadView, MissingTableError, sqlName } from './tables.ts';
+import { dottedNames } from '../sql/dotted-names.ts';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 
 /** What `rat show` previews when given SQL rather than a model (dbt's `show --inline`). */
@@ -130,6 +131,12 @@ async function preview(
   const ctx = { vars: o.vars, incremental: own !== null, target: o.branch };
   await defineEphemerals(sql, catalog, project, m, ctx);
   const compiled = await compileForRun(sql, catalog, project, m, ctx);
+  if (m.file === INLINE_FILE) {
+    // Inline SQL may also read a table by its name (`dbt_test__audit.not_null_orders_id`): each `a.b` it writes
+    // that names a table of the branch is made readable (an alias and its column name none, and cost a lookup).
+    const read = new Set(tableInputs(project, m));
+    for (const id of dottedNames(compiled.sql).filter((n) => !read.has(n))) await loadView(sql, catalog, id);
+  }
   try {
     return await shown('select', compiled.sql, compiled.sql);
   } catch (err) {

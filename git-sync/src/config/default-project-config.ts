@@ -24,6 +24,7 @@ export function defaultProjectConfig(overrides: Partial<ProjectConfig> = {}): Pr
     vars: {},
     models: {},
     dispatch: [],
+    dataTests: {},
     ...overrides,
   };
 }

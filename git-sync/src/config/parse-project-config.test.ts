@@ -84,6 +84,13 @@ describe('project config', () => {
     }
   });
 
+  it("reads data_tests (the engine's settings for every test, none by default) and refuses what is not a mapping", () => {
+    assert.deepEqual(parseProjectConfig({}, 'rat.yaml').dataTests, {});
+    const dataTests = { '+store_failures': true };
+    assert.deepEqual(parseProjectConfig({ data_tests: dataTests }, 'rat.yaml').dataTests, dataTests);
+    assert.throws(() => parseProjectConfig({ data_tests: [1] }, 'rat.yaml'), /"data_tests" must be a mapping/);
+  });
+
   it('reads runs.compact (unset by default) and refuses what is not a boolean', () => {
     assert.equal(parseProjectConfig({}, 'rat.yaml').compactRuns, undefined);
     assert.equal(parseProjectConfig({ runs: { compact: true } }, 'rat.yaml').compactRuns, true);

@@ -17,6 +17,7 @@ const FIELDS = [
   'vars',
   'models',
   'dispatch',
+  'data_tests',
 ];
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -107,6 +108,13 @@ export function parseProjectConfig(doc: unknown, file: string): ProjectConfig {
         if (!isObject(value))
           fail('"models" must be a mapping of layers to settings (+materialized: table, …)', 'models');
         cfg.models = { ...(value as Json) };
+        break;
+      case 'data_tests':
+        // The engine reads the settings (dbt's data_tests: +store_failures, …) when it loads the models.
+        if (value === null) break;
+        if (!isObject(value))
+          fail('"data_tests" must be a mapping of settings (+store_failures: true, …)', 'data_tests');
+        cfg.dataTests = { ...(value as Json) };
         break;
       case 'dispatch':
         // The engine reads each entry (dbt's macro_namespace and search_order) when it loads the macros.

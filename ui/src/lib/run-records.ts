@@ -27,6 +27,8 @@ export interface RunFailure {
   /** The threshold they met (`configured to warn if >10`), when the test sets one. */
   threshold?: string;
   sample?: Array<Record<string, unknown>>;
+  /** The table all its failing rows were stored in (dbt's `store_failures`), on the run's branch. */
+  storedIn?: string;
   error?: string;
 }
 

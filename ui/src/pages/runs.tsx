@@ -28,6 +28,17 @@ function KeptBranch({ run }: { run: RunRecord }) {
   );
 }
 
+/** Where a test stored all its failing rows: the table on the branch the run merged into, or on its kept branch. */
+function StoredIn({ run, table }: { run: RunRecord; table: string }) {
+  const ref = run.status === 'success' || !run.runBranch ? run.branch : run.runBranch;
+  return (
+    <span className="muted">
+      {' '}
+      all in <Link href={`/tables/${seg(ref)}/${seg(table)}`}>{table}</Link>
+    </span>
+  );
+}
+
 /** Pipeline runs that targeted a data branch: status, time, steps, rows, data tests, and a failed run's kept branch. */
 export function RunsPage({ refName }: { refName: string }) {
   const runs = useAsync(() => pipelineRuns(refName), [refName]);
@@ -177,6 +188,7 @@ export function RunPage({ refName, runId }: { refName: string; runId: string }) 
                 <td>
                   {f.failingRows}
                   {f.threshold ? <span className="muted"> ({f.threshold})</span> : null}
+                  {f.storedIn ? <StoredIn run={r} table={f.storedIn} /> : null}
                 </td>
                 <td>
                   {f.error ? <span className="error">{f.error}</span> : null}
