@@ -51,7 +51,9 @@ SELECT order_id, amount FROM {{ ref('orders') }}
     );
     writeFileSync(
       path.join(dir, 'silver', 'sources.yml'),
-      'version: 2\nsources:\n  - name: till\n    schema: bronze\n    tables:\n      - name: raw_orders\n',
+      'version: 2\nsources:\n  - name: till\n    schema: bronze\n    tables:\n      - name: raw_orders\n' +
+        // A schema written as a template: rat.yaml's vars or the command's --vars say where it is.
+        `  - name: till_elsewhere\n    schema: "{{ var('till_schema', 'nowhere') }}"\n    tables:\n      - name: raw_orders\n`,
     );
   });
   after(async () => {
@@ -124,6 +126,15 @@ SELECT order_id, amount FROM {{ ref('orders') }}
         ['shipped', 1, 12.5, 'team'],
       ],
     );
+  });
+
+  it("renders a source's templated schema with the command's --vars", async () => {
+    const inline = "SELECT count(*) AS n FROM {{ source('till_elsewhere', 'raw_orders') }}";
+    const [p] = await previews('--inline', inline, '--vars', '{till_schema: bronze}');
+    assert.equal(Number(p!.rows[0]!.n), 5);
+    const r = await rat('show', '--inline', inline);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /Table nowhere\.raw_orders does not exist on main/);
   });
 
   it("shows a source's table as the branch holds it, and several models at once", async () => {

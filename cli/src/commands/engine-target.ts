@@ -105,6 +105,8 @@ export async function resolveEngineTarget(o: {
    * working tree is not scanned for uncommitted changes.
    */
   read?: boolean;
+  /** The command's `--vars`, over rat.yaml's, for what renders as the project loads (a source's templated schema). */
+  vars?: Record<string, unknown>;
 }): Promise<EngineTarget> {
   const cwd = process.cwd();
   let branch = o.branch;
@@ -189,7 +191,7 @@ export async function resolveEngineTarget(o: {
       settings: configured?.models,
       dispatch: configured?.dispatch,
       dataTests: configured?.dataTests,
-      vars: configured?.vars,
+      vars: { ...configured?.vars, ...o.vars },
       target: branch ?? 'main',
     }),
     why,
