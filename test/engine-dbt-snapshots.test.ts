@@ -45,6 +45,16 @@ describe("engine: dbt's snapshots (real CLI, real server)", function () {
         [2, 9.5, true, true, true],
       ],
     );
+    // dbt's dbt_scd_id (the MD5 of the key and the version's start, one per version) and dbt_updated_at (a check
+    // strategy's version starts at the run's time).
+    const ids = await q(
+      "SELECT id, dbt_scd_id, dbt_scd_id = md5(CAST(id AS VARCHAR) || '|' || CAST(dbt_valid_from AS VARCHAR)) AS hashed, dbt_updated_at = dbt_valid_from AS dated FROM silver.events_history",
+    );
+    assert.equal(new Set(ids.map((r) => r.dbt_scd_id)).size, 3);
+    assert.ok(
+      ids.every((r) => r.hashed === true && r.dated === true),
+      JSON.stringify(ids),
+    );
     assert.deepEqual(
       (await q('SELECT id, amount FROM gold.current_events ORDER BY id')).map((r) => [Number(r.id), Number(r.amount)]),
       [
@@ -90,6 +100,9 @@ describe("engine: dbt's snapshots (real CLI, real server)", function () {
       [1, 1.5, true, true, 'True'],
       [2, 9.5, true, true, 'False'],
     ]);
+    // The deletion record is a version of its own, with its own id.
+    const [{ n }] = await q('SELECT count(DISTINCT dbt_scd_id) AS n FROM silver.marked WHERE id = 1');
+    assert.equal(Number(n), 2);
     // An unchanged run writes nothing; a key that comes back gets a new current version.
     const same = await p.rat('run', '--branch', 'snap', '--json');
     assert.equal(same.code, 0, same.out);

@@ -29,6 +29,8 @@ const SNAPSHOT_DEFAULTS = {
     dbt_valid_from: 'dbt_valid_from',
     dbt_valid_to: 'dbt_valid_to',
     dbt_is_deleted: 'dbt_is_deleted',
+    dbt_scd_id: 'dbt_scd_id',
+    dbt_updated_at: 'dbt_updated_at',
   },
 };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseConfig } from './model-config.ts';
+import { overSettings, parseConfig } from './model-config.ts';
 
 const parse = (raw: Record<string, unknown>) => parseConfig(raw, 'silver/t.sql', 2, {});
 
@@ -84,13 +84,22 @@ describe("engine: a model's settings with dbt's names", () => {
       validTo: 'ended_at',
     });
     assert.equal(parse(scd2).history, undefined);
+    assert.deepEqual(
+      parse({ ...scd2, snapshot_meta_column_names: { dbt_scd_id: 'version_id', dbt_updated_at: 'changed_at' } })
+        .history,
+      { validFrom: 'valid_from', validTo: 'valid_to', scdId: 'version_id', updatedAt: 'changed_at' },
+    );
     assert.throws(
-      () => parse({ ...scd2, snapshot_meta_column_names: { dbt_scd_id: 'x' } }),
-      /dbt_scd_id is not a column the engine writes/,
+      () => parse({ ...scd2, snapshot_meta_column_names: { dbt_row_id: 'x' } }),
+      /dbt_row_id is not a column the engine writes \(dbt_valid_from, dbt_valid_to, dbt_is_deleted, dbt_scd_id, dbt_updated_at\)/,
     );
     assert.throws(
       () => parse({ ...scd2, snapshot_meta_column_names: { dbt_valid_from: 'a', dbt_valid_to: 'a' } }),
-      /need two names/,
+      /each column needs a name of its own/,
+    );
+    assert.throws(
+      () => parse({ ...scd2, snapshot_meta_column_names: { dbt_scd_id: 'Valid_From' } }),
+      /each column needs a name of its own/,
     );
     assert.equal(parse({ ...scd2, hard_deletes: 'new_record' }).hardDeletes, 'new_record');
     assert.equal(parse({ ...scd2, invalidate_hard_deletes: true }).hardDeletes, 'invalidate');
@@ -100,5 +109,13 @@ describe("engine: a model's settings with dbt's names", () => {
       /hard_deletes must be ignore, invalidate or new_record/,
     );
     assert.equal(parse({ ...scd2, snapshot_meta_column_names: { dbt_is_deleted: 'gone' } }).history?.isDeleted, 'gone');
+    // A snapshot that renames one of dbt's columns keeps dbt's names for the others.
+    assert.deepEqual(
+      overSettings(
+        { snapshot_meta_column_names: { dbt_valid_from: 'dbt_valid_from', dbt_scd_id: 'dbt_scd_id' } },
+        { snapshot_meta_column_names: { dbt_valid_from: 'started_at' } },
+      ),
+      { snapshot_meta_column_names: { dbt_valid_from: 'started_at', dbt_scd_id: 'dbt_scd_id' } },
+    );
   });
 });

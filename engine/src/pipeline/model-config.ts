@@ -1,5 +1,5 @@
 import type { TableDocs } from '../iceberg/docs.ts';
-import { PipelineError, type DataTest, type ModelConfig, type ModelContract } from './model.ts';
+import { PipelineError, type DataTest, type HistoryColumns, type ModelConfig, type ModelContract } from './model.ts';
 import { testOutcome } from './test-thresholds.ts';
 import { checkIncrementalStrategy, parseEventTime, parseMicrobatch } from './incremental-strategy.ts';
 
@@ -154,40 +154,58 @@ function checkSnapshotStrategy(
   return kept;
 }
 
+/** dbt's snapshot columns and the {@link HistoryColumns} field each names. */
+const META_COLUMNS = {
+  dbt_valid_from: 'validFrom',
+  dbt_valid_to: 'validTo',
+  dbt_is_deleted: 'isDeleted',
+  dbt_scd_id: 'scdId',
+  dbt_updated_at: 'updatedAt',
+} as const;
+
 /**
  * dbt's `snapshot_meta_column_names` on an scd2 model: other names for the columns that date each version
- * (`{ dbt_valid_from: start_at, dbt_valid_to: end_at, dbt_is_deleted: deleted }`). The engine writes no `dbt_scd_id`
- * or `dbt_updated_at`: renaming them is refused rather than ignored.
+ * (`{ dbt_valid_from: start_at, dbt_valid_to: end_at, dbt_is_deleted: deleted }`), and the names of the version's id
+ * and update time when it has them (`dbt_scd_id`, `dbt_updated_at`: a snapshot has both).
  */
 function historyColumns(v: unknown, file: string, line: number): Pick<ModelConfig, 'history'> {
   if (v === undefined || v === null) return {};
   const fail = (why: string): never => {
     throw new PipelineError('PIPELINE_INVALID', `${file}:${line}: snapshot_meta_column_names: ${why}`, { file, line });
   };
-  if (!isRecord(v)) return fail('must map dbt_valid_from / dbt_valid_to / dbt_is_deleted to column names');
+  const keys = Object.keys(META_COLUMNS);
+  if (!isRecord(v)) return fail(`must map ${keys.join(' / ')} to column names`);
   for (const [k, name] of Object.entries(v)) {
-    if (!['dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'].includes(k))
-      fail(`${k} is not a column the engine writes`);
+    if (!keys.includes(k)) fail(`${k} is not a column the engine writes (${keys.join(', ')})`);
     if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(`${k} must name a column`);
   }
-  const history = {
+  const history: HistoryColumns = {
     validFrom: (v.dbt_valid_from as string | undefined) ?? 'valid_from',
     validTo: (v.dbt_valid_to as string | undefined) ?? 'valid_to',
-    ...(typeof v.dbt_is_deleted === 'string' ? { isDeleted: v.dbt_is_deleted } : {}),
   };
-  if (history.validFrom === history.validTo) fail('dbt_valid_from and dbt_valid_to need two names');
+  for (const k of ['dbt_is_deleted', 'dbt_scd_id', 'dbt_updated_at'] as const) {
+    if (typeof v[k] === 'string') history[META_COLUMNS[k]] = v[k];
+  }
+  const names = Object.values(history).map((n: string) => n.toLowerCase());
+  if (new Set(names).size !== names.length) fail('each column needs a name of its own');
   return { history };
 }
 
+/** dbt's names for a snapshot's columns: merged name by name (see {@link overSettings}). */
+const META_NAMES = 'snapshot_meta_column_names';
+
 /**
  * Settings over settings, the second winning key by key, but for dbt's tags, which add up (a layer's tags and a
- * model's own both apply).
+ * model's own both apply), and `snapshot_meta_column_names`, merged name by name (a snapshot renaming `dbt_valid_to`
+ * keeps dbt's names for the others).
  *
  * @example overSettings({ tags: ['nightly'], materialized: 'table' }, { tags: 'finance' }) // { tags: ['nightly', 'finance'], materialized: 'table' }
  */
 export function overSettings(beneath: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const tags = [...new Set([...asList(beneath.tags), ...asList(over.tags)])];
   const { tags: _below, ...rest } = { ...beneath, ...over };
+  const [low, high] = [beneath[META_NAMES], over[META_NAMES]];
+  if (isRecord(low) && isRecord(high)) rest[META_NAMES] = { ...low, ...high };
   return tags.length ? { ...rest, tags } : rest;
 }
 

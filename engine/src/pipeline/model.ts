@@ -11,6 +11,10 @@ export interface HistoryColumns {
   validTo: string;
   /** With `hard_deletes: new_record`: the column marking a key's deletion record (`'True'` / `'False'`, as dbt's). */
   isDeleted?: string;
+  /** dbt's `dbt_scd_id`: a version's id, the MD5 of its key and its start. */
+  scdId?: string;
+  /** dbt's `dbt_updated_at`: when the version's source row was updated (its `updated_at`, or the run's time). */
+  updatedAt?: string;
 }
 export const LAYERS: readonly Layer[] = ['bronze', 'silver', 'gold'];
 

@@ -54,6 +54,8 @@ describe("engine: dbt's snapshots (snapshots/ folder)", () => {
         validFrom: 'dbt_valid_from',
         validTo: 'dbt_valid_to',
         isDeleted: 'dbt_is_deleted',
+        scdId: 'dbt_scd_id',
+        updatedAt: 'dbt_updated_at',
       });
       assert.deepEqual(
         m.refs.map((r) => [r.target, r.line]),

@@ -112,7 +112,7 @@ export async function transform(
         sql,
         catalog,
         tableIdent(o.target),
-        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${o.hardDeletes === 'new_record' ? `, 'False' AS ${ident(deletedColumn(o.history))}` : ''} FROM (${o.sql}) AS s`,
+        `SELECT s.*, CAST(${vf} AS TIMESTAMP) AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${o.hardDeletes === 'new_record' ? `, 'False' AS ${ident(deletedColumn(o.history))}` : ''}${listed(versionIds(o.history, keys, 's', vf))} FROM (${o.sql}) AS s`,
         { ...common, mode: 'append' },
       );
     }
@@ -173,6 +173,23 @@ const scd2Columns = (h: HistoryColumns | undefined) => [
   h?.validTo ?? 'valid_to',
   'is_current',
 ];
+
+/**
+ * dbt's `dbt_scd_id` and `dbt_updated_at` of new versions, where the model names them (a snapshot does): the MD5 of
+ * the key's values and the version's start, as dbt hashes them (texts joined by `|`), and the start itself. Each is
+ * `expression AS name` over the rows of `row`.
+ */
+function versionIds(h: HistoryColumns | undefined, keys: string[], row: string, start: string) {
+  const text = (e: string) => `coalesce(CAST(${e} AS VARCHAR), '')`;
+  const hashed = [...keys.map((k) => text(`${row}.${ident(k)}`)), text(start)].join(" || '|' || ");
+  return [
+    ...(h?.scdId ? [{ name: h.scdId, sql: `md5(${hashed}) AS ${ident(h.scdId)}` }] : []),
+    ...(h?.updatedAt ? [{ name: h.updatedAt, sql: `CAST(${start} AS TIMESTAMP) AS ${ident(h.updatedAt)}` }] : []),
+  ];
+}
+
+/** Items of a select list, each after a comma. */
+const listed = (items: { sql: string }[]) => items.map((i) => `, ${i.sql}`).join('');
 
 /** The column that marks a key's deletion record (`hard_deletes: new_record`). */
 const deletedColumn = (h: HistoryColumns | undefined) => h?.isDeleted ?? 'is_deleted';
@@ -245,16 +262,25 @@ async function scd2(
         CASE WHEN t.is_current AND ${changed} THEN ${closeAt} WHEN t.is_current AND ${deleted} THEN ${now} ELSE t.${to} END AS ${to},
         CASE WHEN t.is_current AND (${changed} OR ${deleted}) THEN false ELSE t.is_current END AS is_current)${marked('False')}
       FROM ${self} AS t`;
-    const fresh = `SELECT * EXCLUDE (__rat_vf), __rat_vf AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${newRecord ? `, 'False' AS ${del}` : ''} FROM ${chg}`;
+    const fresh = `SELECT c.* EXCLUDE (__rat_vf), c.__rat_vf AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${newRecord ? `, 'False' AS ${del}` : ''}${listed(versionIds(o.history, keys, 'c', 'c.__rat_vf'))} FROM ${chg} AS c`;
+    // A deletion record is a version of its own: it gets its own id, dated at the run's time. Columns the closed
+    // version already had are replaced; those the table lacks yet are added.
+    const marks = [{ name: deletedName, sql: `'True' AS ${del}` }, ...versionIds(o.history, keys, 'g', now)];
+    const replaced = marks.filter((m) => inTable.has(m.name.toLowerCase()));
+    const added = marks.filter((m) => !inTable.has(m.name.toLowerCase()));
     const deletions = newRecord
-      ? ` UNION ALL BY NAME SELECT g.* ${hasDeleted ? `REPLACE (${now} AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current, 'True' AS ${del})` : `REPLACE (${now} AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current), 'True' AS ${del}`} FROM ${gone} AS g`
+      ? ` UNION ALL BY NAME SELECT g.* REPLACE (${now} AS ${from}, CAST(NULL AS TIMESTAMP) AS ${to}, true AS is_current${listed(replaced)})${listed(added)} FROM ${gone} AS g`
       : '';
+    const ids = versionIds(o.history, keys, 'c', 'c.__rat_vf').map((i) => i.name);
     return await writeTable(sql, catalog, tableIdent(o.target), `${history} UNION ALL BY NAME ${fresh}${deletions}`, {
       ...common,
-      // The deleted column is added to a table that had none (hard_deletes set after its first runs).
-      ...(newRecord && !hasDeleted ? { onSchemaChange: 'append_new_columns' as const } : {}),
+      // The deleted column, or a version's id and update time, is added to a table that had none (hard_deletes set,
+      // or a snapshot written before the engine wrote ids): its earlier versions have none.
+      ...((newRecord && !hasDeleted) || ids.some((c) => !inTable.has(c.toLowerCase()))
+        ? { onSchemaChange: 'append_new_columns' as const }
+        : {}),
       mode: 'overwrite',
-      keepColumns: [...cols, ...scd2Columns(o.history), ...(newRecord ? [deletedName] : [])],
+      keepColumns: [...cols, ...scd2Columns(o.history), ...(newRecord ? [deletedName] : []), ...ids],
     });
   } finally {
     await sql.exec(`DROP TABLE IF EXISTS ${src}; DROP TABLE IF EXISTS ${chg}; DROP TABLE IF EXISTS ${gone}`);
