@@ -121,4 +121,31 @@ describe("engine: dbt's snapshots (real CLI, real server)", function () {
       [2, 9.5, true, true, 'False'],
     ]);
   });
+
+  it("versions a row by what it holds, not by when ingest read it again (a snapshot of the source's every column)", async () => {
+    p.write(
+      'snapshots/everything.sql',
+      [
+        '{% snapshot events_everything %}',
+        "{{ config(unique_key='id', strategy='check', check_cols='all') }}",
+        "SELECT * FROM {{ source('bronze', 'events') }}",
+        '{% endsnapshot %}',
+        '',
+      ].join('\n'),
+    );
+    assert.equal((await p.rat('run', '--branch', 'snap')).code, 0);
+    // The landing file changes (row 2 only): every row is ingested again, with new _ingested_at and _run_id.
+    p.write('landing/a.csv', 'id,amount,ts\n1,1.5,2024-01-01 10:00:00\n2,7.5,2024-01-02 10:00:00\n');
+    const r = await p.rat('run', '--branch', 'snap');
+    assert.equal(r.code, 0, r.out);
+    const rows = await q('SELECT id, amount, is_current FROM silver.events_everything ORDER BY id, dbt_valid_from');
+    assert.deepEqual(
+      rows.map((x) => [Number(x.id), Number(x.amount), x.is_current]),
+      [
+        [1, 1.5, true],
+        [2, 9.5, false],
+        [2, 7.5, true],
+      ],
+    );
+  });
 });

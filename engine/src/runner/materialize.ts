@@ -7,6 +7,7 @@ import { writeTable, type WriteOptions, type WriteResult } from '../iceberg/writ
 import { planSchema } from '../iceberg/types.ts';
 import { SchemaMismatchError } from '../errors/engine-error.ts';
 import type { HistoryColumns, ModelConfig } from '../pipeline/model.ts';
+import { INGEST_COLUMNS } from './ingest.ts';
 import { renameColumns } from './rename-columns.ts';
 import { refreshView, sqlName, tableIdent } from './tables.ts';
 import { replaceWindow, upsert } from './upsert.ts';
@@ -231,10 +232,15 @@ async function scd2(
     const deletedName = deletedColumn(o.history);
     const del = ident(deletedName);
     const hasDeleted = inTable.has(deletedName.toLowerCase());
-    // A new column alone does not make a new version; only the columns both sides have are compared.
+    // A new column alone does not make a new version; only the columns both sides have are compared. Nor does a
+    // source row read again (its file re-ingested): the columns ingest adds say when it was loaded, not what it holds.
+    const loaded = new Set<string>(INGEST_COLUMNS.map((c) => c.name));
     const check =
       o.checkCols ??
-      cols.filter((c) => !keys.includes(c) && c !== o.updatedAt && c !== deletedName && inTable.has(c.toLowerCase()));
+      cols.filter(
+        (c) =>
+          !keys.includes(c) && c !== o.updatedAt && c !== deletedName && !loaded.has(c) && inTable.has(c.toLowerCase()),
+      );
     const keyEq = keys.map((k) => `t.${ident(k)} IS NOT DISTINCT FROM s.${ident(k)}`).join(' AND ');
     const same = check.map((c) => `t.${ident(c)} IS NOT DISTINCT FROM s.${ident(c)}`).join(' AND ') || 'true';
     // The current version of a key, not its deletion record (a key that comes back gets a new version).
