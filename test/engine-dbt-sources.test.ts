@@ -4,6 +4,7 @@
  * it; a declared source the branch lacks, and a source nobody declared, are said clearly.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IcebergRestClient } from '@ratatouille/catalog-client';
@@ -11,6 +12,14 @@ import { PROVENANCE } from '@ratatouille/engine';
 import { queryBranch } from './support/engine-queries.ts';
 import { ensurePythonVenv, runChecked } from './support/clients/index.ts';
 import { useEventsProject } from './support/events-project.ts';
+
+interface Outcome {
+  model: string;
+  test: string;
+  passed: boolean;
+  failingRows: number;
+  storedIn?: string;
+}
 
 const PY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'clients', 'compact_pyiceberg.py');
 const SOURCES =
@@ -81,5 +90,44 @@ describe("engine: dbt's sources:, tables written outside the pipelines (real CLI
       u.error.message,
       /unknown ref raw\.refunds in silver\.refunds \(a model of the project, or a table written elsewhere declared under sources:/,
     );
+  });
+
+  it("runs a source's tests (its columns' too) in the runs and tests that read it, stores their rows as dbt names them", async () => {
+    rmSync(path.join(p.dir, 'silver', 'refunds.sql'), { force: true });
+    const tested = (idTest: string) =>
+      `${SOURCES}        columns:\n          - name: id\n            data_tests: [unique, not_null${idTest}]\n` +
+      '          - name: who\n            data_tests:\n              - accepted_values:\n' +
+      '                  arguments: { values: [nobody] }\n                  config: { severity: warn, store_failures: true }\n';
+    p.write('silver/sources.yml', tested(''));
+    const r = await p.rat('test', '--branch', 'main', '--json');
+    assert.equal(r.code, 0, r.out);
+    const outcomes = (JSON.parse(r.stdout) as { tests: Outcome[] }).tests.filter((t) => t.model === 'raw.orders');
+    assert.deepEqual(
+      outcomes.map((t) => [t.test, t.passed, t.failingRows, t.storedIn]),
+      [
+        ['unique(id)', true, 0, undefined],
+        ['not_null(id)', true, 0, undefined],
+        ['accepted_values(who)', false, 6, 'dbt_test__audit.source_accepted_values_raw_orders_who__nobody'],
+      ],
+    );
+    const stored = await queryBranch(
+      p.server,
+      'main',
+      'SELECT count(*) AS n FROM dbt_test__audit.source_accepted_values_raw_orders_who__nobody',
+    );
+    assert.equal(Number(stored[0]!.n), 6);
+    // A failing source test of severity error fails the run: nothing merges.
+    p.write('silver/sources.yml', tested(', { accepted_values: { values: [0, 1, 2] } }'));
+    const before = await queryBranch(p.server, 'main', 'SELECT count(*) AS n FROM silver.orders');
+    const run = await p.rat('run', '--branch', 'main', '--json');
+    assert.equal(run.code, 1, run.out);
+    const report = JSON.parse(run.stdout) as { status: string; tests: Outcome[] };
+    assert.equal(report.status, 'failed');
+    assert.ok(
+      report.tests.some((t) => t.model === 'raw.orders' && t.test === 'accepted_values(id)' && t.failingRows === 3),
+      run.out,
+    );
+    assert.deepEqual(await queryBranch(p.server, 'main', 'SELECT count(*) AS n FROM silver.orders'), before);
+    p.write('silver/sources.yml', SOURCES);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadProject } from './loader.ts';
 import { plan } from './planner.ts';
+import { auditTables } from './stored-failures.ts';
 import { useProjectFolder } from '../testing/project-folder.ts';
 
 describe("engine: dbt's sources: (tables written outside the pipelines)", () => {
@@ -96,6 +97,40 @@ describe("engine: dbt's sources: (tables written outside the pipelines)", () => 
       plan(p, '+gold.customers').steps.map((m) => m.id),
       ['bronze.raw_customers', 'gold.customers'],
     );
+    // Its tests are the seed's: a run tests the seed's table.
+    write(
+      'gold/sources.yml',
+      'sources:\n  - name: ecom\n    schema: bronze\n    tables:\n      - name: raw_customers\n' +
+        '        columns: [{ name: id, data_tests: [unique] }]\n',
+    );
+    assert.deepEqual(loadProject(folder.dir).models.get('bronze.raw_customers')!.config.tests, [
+      { kind: 'unique', columns: ['id'] },
+    ]);
+  });
+
+  it("reads a source's tests, its relationships' `to` by its dbt name, and names them as dbt does", () => {
+    write(
+      'silver/sources.yml',
+      [
+        'sources:',
+        '  - name: raw',
+        '    schema: lake',
+        '    tables:',
+        '      - name: orders',
+        '        columns:',
+        '          - name: c',
+        "            data_tests: [not_null, { relationships: { to: \"source('raw', 'customers')\", field: c } }]",
+        '      - name: customers',
+        '',
+      ].join('\n'),
+    );
+    const p = loadProject(folder.dir);
+    assert.deepEqual(p.external!.get('lake.orders')!.tests, [
+      { kind: 'not_null', columns: ['c'] },
+      { kind: 'relationships', column: 'c', to: 'lake.customers', field: 'c' },
+    ]);
+    const audits = auditTables(p);
+    assert.equal(audits.get('dbt_test__audit.source_not_null_raw_orders_c'), 'source:raw.orders');
   });
 
   it('points what names a source by its dbt name at the table schema and identifier name', () => {

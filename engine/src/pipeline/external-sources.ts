@@ -1,5 +1,5 @@
-import { isSeed, PipelineError, type ExternalTable, type Model } from './model.ts';
-import { isRaw, listOf, text, type PropertyContext, type Raw } from './property-tests.ts';
+import { isSeed, PipelineError, type DataTest, type ExternalTable, type Model } from './model.ts';
+import { isRaw, listOf, testsOf, text, type PropertyContext, type Raw } from './property-tests.ts';
 import { sourceFreshness } from './freshness.ts';
 
 /** Settings of dbt's sources read by `rat source freshness` (see `sourceFreshness`) or only by dbt's docs. */
@@ -9,7 +9,8 @@ const IGNORED_SOURCE_KEYS = ['description', 'meta', 'tags', 'freshness', 'loaded
  * dbt's `sources:` in a property file: tables written outside the pipelines (by Spark, Flink, PyIceberg, another
  * team) that models read with `{{ source('raw', 'orders') }}`, the table `raw.orders` on the run's branch. A source's
  * `schema` (else its `name`) is the table's namespace and a table's `identifier` (else its `name`) the table's, as in
- * dbt; `database` is refused rather than ignored, and so are tests on them (test the models that read them).
+ * dbt; `database` is refused rather than ignored. Its tests (the table's and its columns') run as a model's do, in
+ * the runs that read the source (see `sourcesTested`).
  *
  * @example externalSources([{ name: 'raw', tables: [{ name: 'orders' }] }], ctx) // [{ id: 'raw.orders', file, line }]
  */
@@ -24,13 +25,10 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
       const at = ctx.lineOf(t, line);
       const name = isRaw(t) && typeof t.name === 'string' ? t.name.trim() : '';
       if (!name) return ctx.fail(at, `source ${namespace}: each table needs a name`);
-      checkSourceKeys(t as Raw, ['name', 'identifier'], `source ${namespace}.${name}`, at, ctx);
+      checkSourceKeys(t as Raw, ['name', 'identifier', 'tests', 'data_tests'], `source ${namespace}.${name}`, at, ctx);
       const table = identifier((t as Raw).identifier, `source ${namespace}.${name}: identifier`, at, ctx) ?? name;
       const id = `${schema}.${table}`;
-      const columns = Array.isArray((t as Raw).columns) ? ((t as Raw).columns as unknown[]) : [];
-      if (columns.some((c) => isRaw(c) && ('tests' in c || 'data_tests' in c))) {
-        ctx.fail(at, `source ${namespace}.${name}: tests on a source are not run: test the models that read it`);
-      }
+      const tests = sourceTests(t as Raw, `source ${namespace}.${name}`, at, ctx);
       const description = text((t as Raw).description, `source ${namespace}.${name}: description`, at, ctx);
       const freshness = sourceFreshness(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
       const eventTime = sourceEventTime(t as Raw, s, `source ${namespace}.${name}`, at, ctx);
@@ -42,9 +40,23 @@ export function externalSources(raw: unknown, ctx: PropertyContext): ExternalTab
         ...(description ? { description } : {}),
         ...(freshness ? { freshness } : {}),
         ...(eventTime ? { eventTime } : {}),
+        ...(tests.length ? { tests } : {}),
       };
     });
   });
+}
+
+/** A source table's data tests (dbt's `data_tests:` / `tests:`), its own and its columns', in dbt's shapes. */
+function sourceTests(table: Raw, where: string, line: number, ctx: PropertyContext): DataTest[] {
+  const own = testsOf(table.data_tests ?? table.tests, undefined, where, line, ctx);
+  const columns = listOf(table.columns, `${where}: columns`, line, ctx).flatMap((c) => {
+    if (!isRaw(c) || !('tests' in c || 'data_tests' in c)) return [];
+    const at = ctx.lineOf(c, line);
+    const column = typeof c.name === 'string' && c.name.trim() ? c.name.trim() : undefined;
+    if (!column) return ctx.fail(at, `${where}: a column with tests needs a name`);
+    return testsOf(c.data_tests ?? c.tests, column, `${where}.${column}`, at, ctx);
+  });
+  return [...own, ...columns];
 }
 
 /**
@@ -91,9 +103,7 @@ function checkSourceKeys(entry: Raw, used: string[], where: string, line: number
     const why =
       key === 'database'
         ? `database is not read: a source's table is <schema>.<identifier> in this catalog`
-        : ['tests', 'data_tests'].includes(key)
-          ? 'tests on a source are not run: test the models that read it'
-          : `${key} is not supported`;
+        : `${key} is not supported`;
     ctx.fail(line, `${where}: ${why}`);
   }
 }
@@ -129,7 +139,22 @@ export function collectExternal(
   const named = [...out.values(), ...seeded].filter((t) => t.name);
   const sourceNames = new Map(named.map((t) => [t.name!, t.id]));
   useSourceTables(models, sourceNames);
+  const table = (name: string) => sourceNames.get(name) ?? name;
+  for (const t of out.values()) if (t.tests) t.tests = t.tests.map((x) => testOfTables(x, table));
+  // A source over a seed is tested as the seed: its tests join the seed's own.
+  for (const t of seeded) models.get(t.id)!.config.tests.push(...(t.tests ?? []).map((x) => testOfTables(x, table)));
   return { external: out, sourceNames };
+}
+
+/** A data test whose tables (a relationships test's `to`, a generic test's table arguments) `table` renames. */
+function testOfTables(t: DataTest, table: (name: string) => string): DataTest {
+  if (t.kind === 'relationships') return { ...t, to: table(t.to) };
+  if (t.kind !== 'generic') return t;
+  const args = Object.entries(t.args).map(([k, v]) => {
+    const named = typeof v === 'string' ? /^ref\('([^']+)'\)$/.exec(v)?.[1] : undefined;
+    return [k, named ? `ref('${table(named)}')` : v];
+  });
+  return { ...t, args: Object.fromEntries(args) };
 }
 
 /**
@@ -141,15 +166,7 @@ function useSourceTables(models: Map<string, Model>, byName: ReadonlyMap<string,
   if (byName.size === 0) return;
   const table = (name: string) => byName.get(name) ?? name;
   for (const m of models.values()) {
-    m.config.tests = m.config.tests.map((t) => {
-      if (t.kind === 'relationships') return { ...t, to: table(t.to) };
-      if (t.kind !== 'generic') return t;
-      const args = Object.entries(t.args).map(([k, v]) => {
-        const named = typeof v === 'string' ? /^ref\('([^']+)'\)$/.exec(v)?.[1] : undefined;
-        return [k, named ? `ref('${table(named)}')` : v];
-      });
-      return { ...t, args: Object.fromEntries(args) };
-    });
+    m.config.tests = m.config.tests.map((t) => testOfTables(t, table));
     if (m.kind !== 'sql') continue;
     const named = m.refs.filter((r) => byName.has(r.target));
     if (named.length) m.refIds = { ...m.refIds, ...Object.fromEntries(named.map((r) => [r.target, table(r.target)])) };

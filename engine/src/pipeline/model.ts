@@ -249,6 +249,32 @@ export interface ExternalTable {
   freshness?: Freshness;
   /** dbt's `event_time`: the column a microbatch model reads the table's rows in windows of. */
   eventTime?: string;
+  /** dbt's tests on the source (its table's and its columns'), run before a run that reads it merges. */
+  tests?: DataTest[];
+}
+
+/**
+ * What data tests test: a model's table, or a source's (see `testedSource`). `sourceName` is a source's dbt name
+ * (`till.sales`), which names its tests as dbt names them.
+ */
+export type TestedTable = Pick<Model, 'id' | 'name' | 'file'> & {
+  config: Pick<ModelConfig, 'tests'>;
+  sourceName?: string;
+};
+
+/**
+ * A source as its tests test it: its table, named by its dbt name (`till.sales`, else its id).
+ *
+ * @example testedSource(project.external.get('raw.sales_v2')!).sourceName // 'till.sales'
+ */
+export function testedSource(t: ExternalTable): TestedTable {
+  return {
+    id: t.id,
+    name: t.id.slice(t.id.lastIndexOf('.') + 1),
+    file: t.file,
+    config: { tests: t.tests ?? [] },
+    sourceName: t.name ?? t.id,
+  };
 }
 
 export interface Project {

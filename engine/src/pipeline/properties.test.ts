@@ -231,10 +231,27 @@ describe("engine: dbt's property files (schema.yml) in a layer folder", () => {
         ['raw.items', 'shop.items'],
       ],
     );
+    // Tests on a source's table and its columns, in dbt's shapes; none on the source itself.
+    const tested = readPropertyFile(
+      'sources:\n  - name: shop\n    tables:\n      - name: orders\n        data_tests: [{ dbt_utils.unique_combination_of_columns: { combination_of_columns: [id] } }]\n' +
+        '        columns:\n          - name: id\n            tests: [unique, not_null]\n          - name: note\n',
+      FILE,
+      'silver',
+      undefined,
+      new Set(['dbt_utils.unique_combination_of_columns']),
+    )!.sources[0]!.tests;
+    assert.deepEqual(
+      tested?.map((t) => [t.kind, 'columns' in t ? t.columns : undefined]),
+      [
+        ['generic', undefined],
+        ['unique', ['id']],
+        ['not_null', ['id']],
+      ],
+    );
     invalidAt(
-      () => read('sources:\n  - name: shop\n    tables:\n      - name: orders\n        tests: [unique]\n'),
-      4,
-      /source shop\.orders: tests on a source are not run/,
+      () => read('sources:\n  - name: shop\n    tests: [unique]\n    tables:\n      - name: orders\n'),
+      2,
+      /source shop: tests is not supported/,
     );
     invalidAt(() => read('version: 2\ndata: []\n'), 2, /data: is not supported in a property file/);
     // What only documents (macros' docs, the semantic layer) loads, without effect; exposures are read (exposures.ts).

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { PipelineError, type DataTest, type FailureStore, type Model, type Project } from './model.ts';
+import {
+  PipelineError,
+  type DataTest,
+  type FailureStore,
+  type Project,
+  type TestedTable,
+  testedSource,
+} from './model.ts';
 import { PROJECT_SETTINGS_FILE } from './project-settings.ts';
 
 /** A test's settings (dbt's names) that say whether and where its failures are stored. */
@@ -84,7 +91,7 @@ export interface StoreDefaults extends FailureStore {
  *
  * @example failuresTable(orders, { kind: 'not_null', columns: ['id'] }, { all: true }) // 'dbt_test__audit.not_null_orders_id'
  */
-export function failuresTable(model: Model, t: DataTest, defaults: StoreDefaults = {}): string | undefined {
+export function failuresTable(model: TestedTable, t: DataTest, defaults: StoreDefaults = {}): string | undefined {
   const own = t.stored ?? {};
   const as = own.as ?? defaults.as ?? 'table';
   const store = defaults.all === true || (own.store ?? defaults.store ?? false);
@@ -93,22 +100,28 @@ export function failuresTable(model: Model, t: DataTest, defaults: StoreDefaults
 }
 
 /** The table a test's failures go to when stored, whether or not they are (see {@link failuresTable}). */
-function auditTableOf(model: Model, t: DataTest, defaults: FailureStore): string {
+function auditTableOf(model: TestedTable, t: DataTest, defaults: FailureStore): string {
   const own = t.stored ?? {};
   return `${own.schema ?? defaults.schema ?? AUDIT_SCHEMA}.${own.alias ?? testIdentifier(model, t)}`;
 }
 
 /**
- * The tables the project's tests would store their failures in, each with the model whose tests write it: a run that
- * rebuilds the model writes it again (a merge with rebuild settles a conflict on one so). Every test is listed, stored
- * or not, since a run's `--store-failures` may have stored any.
+ * The tables the project's tests would store their failures in, each with the selector of the run that writes it
+ * again: the model whose tests these are, or `source:<name>` (what reads the tested source). A merge with rebuild
+ * settles a conflict on one so. Every test is listed, stored or not, since a run's `--store-failures` may have stored
+ * any.
  *
  * @example auditTables(project).get('dbt_test__audit.not_null_orders_id') // 'silver.orders'
  */
-export function auditTables(project: Pick<Project, 'models' | 'testDefaults'>): Map<string, string> {
+export function auditTables(project: Pick<Project, 'models' | 'testDefaults' | 'external'>): Map<string, string> {
   const out = new Map<string, string>();
+  const defaults = project.testDefaults ?? {};
   for (const m of project.models.values()) {
-    for (const t of m.config.tests) out.set(auditTableOf(m, t, project.testDefaults ?? {}), m.id);
+    for (const t of m.config.tests) out.set(auditTableOf(m, t, defaults), m.id);
+  }
+  for (const source of project.external?.values() ?? []) {
+    const tested = testedSource(source);
+    for (const t of tested.config.tests) out.set(auditTableOf(tested, t, defaults), `source:${tested.sourceName}`);
   }
   return out;
 }
@@ -121,7 +134,7 @@ export function auditTables(project: Pick<Project, 'models' | 'testDefaults'>): 
  *
  * @example testIdentifier(orders, { kind: 'accepted_values', column: 'status', values: ['a', 'b'] }) // 'accepted_values_orders_status__a__b'
  */
-export function testIdentifier(model: Model, t: DataTest): string {
+export function testIdentifier(model: TestedTable, t: DataTest): string {
   if (t.kind === 'sql') return t.name.toLowerCase();
   const args = testArguments(t);
   const values = Object.keys(args)
@@ -132,7 +145,7 @@ export function testIdentifier(model: Model, t: DataTest): string {
       return parts.map((p) => String(p).replace(/[^0-9a-zA-Z_]+/g, '_'));
     });
   const kind = (t.kind === 'generic' ? t.name : t.kind).replace(/\./g, '_');
-  const prefix = `${kind}_${model.name}`;
+  const prefix = model.sourceName ? `source_${kind}_${model.sourceName.replace(/\./g, '_')}` : `${kind}_${model.name}`;
   const full = values.length ? `${prefix}_${values.join('__')}` : prefix;
   if (full.length <= MAX_NAME) return full.toLowerCase();
   return `${prefix.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`.toLowerCase();

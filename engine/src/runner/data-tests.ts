@@ -5,7 +5,8 @@ import type { RelationColumn } from '../pipeline/jinja-adapter.ts';
 import { asksColumns, settledRendering } from './compile-for-run.ts';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
-import type { DataTest, Model } from '../pipeline/model.ts';
+import { testedSource, type DataTest, type Model, type Project, type TestedTable } from '../pipeline/model.ts';
+import { tableInputs } from '../pipeline/ephemeral.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
 import type { StoreFailures } from './stored-failures.ts';
@@ -66,7 +67,7 @@ export function jinjaArgument(v: unknown): string {
 
 /** A generic test's SELECT: its block called as dbt calls it, `model` the tested table (under `where`, its rows that hold). */
 function genericTestQuery(
-  model: Model,
+  model: TestedTable,
   t: Extract<DataTest, { kind: 'generic' }>,
   vars: RunVars | undefined,
   macros: readonly MacroFile[] | undefined,
@@ -96,7 +97,7 @@ export interface TestQuery {
 
 /** The SELECT whose rows are a test's failures. */
 export function testSql(
-  model: Model,
+  model: TestedTable,
   t: DataTest,
   vars?: RunVars,
   macros?: readonly MacroFile[],
@@ -107,7 +108,7 @@ export function testSql(
 
 /** A test's {@link TestQuery}. */
 function testQuery(
-  model: Model,
+  model: TestedTable,
   t: DataTest,
   vars?: RunVars,
   macros?: readonly MacroFile[],
@@ -175,7 +176,7 @@ export const failsRun = (t: TestOutcome): boolean => !t.passed && t.severity !==
  */
 export async function runTests(
   sql: SqlRunner,
-  model: Model,
+  model: TestedTable,
   vars?: RunVars,
   macros?: readonly MacroFile[],
   store?: StoreFailures,
@@ -224,7 +225,7 @@ export async function runTests(
 }
 
 /** The tables a model's data tests read besides its own (a relationships test's `to`, a singular test's refs, …). */
-export function testTargets(m: Model): string[] {
+export function testTargets(m: TestedTable): string[] {
   return m.config.tests
     .flatMap((t) => {
       if (t.kind === 'relationships') return [t.to];
@@ -234,4 +235,16 @@ export function testTargets(m: Model): string[] {
       return Object.values(t.args).flatMap((v) => (typeof v === 'string' ? [/^ref\('([^']+)'\)$/.exec(v)?.[1]] : []));
     })
     .filter((id): id is string => id !== undefined);
+}
+
+/**
+ * What a run of `steps` tests: each step's table, then each source they read that has tests (dbt's tests on a source
+ * run in the builds that read it). A source's tests read its table on the branch as the steps found it.
+ *
+ * @example testedTables(project, plan.steps).map((t) => t.id) // ['silver.orders', 'raw.sales_v2']
+ */
+export function testedTables(project: Project, steps: readonly Model[]): TestedTable[] {
+  const read = new Set(steps.flatMap((m) => tableInputs(project, m)));
+  const sources = [...(project.external?.values() ?? [])].filter((t) => t.tests?.length && read.has(t.id));
+  return [...steps, ...sources.map(testedSource)];
 }

@@ -14,7 +14,7 @@ import { plan as planSteps, type Plan, type PlanOptions, type SelectorState } fr
 import type { Project } from '../pipeline/model.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
-import { failsRun, runTests, testTargets, type TestOutcome } from './data-tests.ts';
+import { failsRun, runTests, testedTables, testTargets, type TestOutcome } from './data-tests.ts';
 import { failureStorer } from './stored-failures.ts';
 import { testOnBranch } from './test-branch.ts';
 import { inferringColumns } from './inferred-columns.ts';
@@ -287,9 +287,10 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     }
     for (const m of plan.steps) if (built.has(m.id)) report.steps.push(built.get(m.id)!);
     if (report.status === 'success') {
-      for (const m of plan.steps) {
-        // Models built in another DuckDB (--threads) are made visible to this one first.
-        for (const id of threads > 1 ? [m.id, ...testTargets(m)] : testTargets(m)) await refreshView(sql, catalog, id);
+      for (const m of testedTables(o.project, plan.steps)) {
+        // Models built in another DuckDB (--threads), and sources, are made visible to this one first.
+        const own = threads > 1 || m.sourceName !== undefined ? [m.id] : [];
+        for (const id of [...own, ...testTargets(m)]) await refreshView(sql, catalog, id);
         for (const t of await runTests(sql, m, o.vars, o.project.macros, store)) {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });

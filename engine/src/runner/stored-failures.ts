@@ -1,7 +1,7 @@
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { PROVENANCE } from '@ratatouille/iceberg/lockstep';
 import { writeTable } from '../iceberg/writer.ts';
-import type { DataTest, Model } from '../pipeline/model.ts';
+import type { DataTest, TestedTable } from '../pipeline/model.ts';
 import { failureStore, failuresTable, type StoreDefaults } from '../pipeline/stored-failures.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { tableIdent } from './tables.ts';
@@ -11,7 +11,7 @@ import { tableIdent } from './tables.ts';
  * what its test block's `config()` set; returns the table, or undefined when the test stores none.
  */
 export type StoreFailures = (
-  model: Model,
+  model: TestedTable,
   t: DataTest,
   failures: string,
   configured: Readonly<Record<string, unknown>>,
@@ -30,7 +30,7 @@ export type StoreFailures = (
 export function failureStorer(
   sql: SqlRunner,
   catalog: () => Promise<IcebergRestClient>,
-  o: { defaults?: StoreDefaults; properties?: Record<string, string>; reads: (m: Model) => string[] },
+  o: { defaults?: StoreDefaults; properties?: Record<string, string>; reads: (m: TestedTable) => string[] },
 ): StoreFailures {
   return async (model, t, failures, configured) => {
     // A test block's own `config(store_failures=true)` is beneath the property file's settings, as in dbt.

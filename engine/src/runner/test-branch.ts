@@ -3,7 +3,7 @@ import type { Project } from '../pipeline/model.ts';
 import { failuresTable, type StoreDefaults } from '../pipeline/stored-failures.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { BranchApi } from './branches.ts';
-import { runTests, testTargets, type TestOutcome } from './data-tests.ts';
+import { runTests, testedTables, testTargets, type TestOutcome } from './data-tests.ts';
 import { pinnedRef } from './pinned-ref.ts';
 import type { IcebergRestClient } from '@ratatouille/catalog-client';
 import { failureStorer } from './stored-failures.ts';
@@ -59,8 +59,9 @@ export async function testOnBranch(
   const out: TestOutcome[] = [];
   let kept = false;
   try {
-    for (const m of o.plan.steps) {
-      for (const id of [m.id, ...m.refs.map((r) => r.target), ...testTargets(m)]) await refreshView(sql, catalog, id);
+    const reads = new Map(o.plan.steps.map((m) => [m.id, m.refs.map((r) => r.target)]));
+    for (const m of testedTables(o.project, o.plan.steps)) {
+      for (const id of [m.id, ...(reads.get(m.id) ?? []), ...testTargets(m)]) await refreshView(sql, catalog, id);
       for (const t of await runTests(sql, m, o.vars, o.project.macros, store)) {
         out.push(t);
         o.onTest(t);
