@@ -4,7 +4,7 @@ import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
 import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
-import { resolveEngineTarget } from './engine-target.ts';
+import { renderingOn, resolveEngineTarget } from './engine-target.ts';
 
 interface CompileFlags {
   select?: string[];
@@ -44,14 +44,7 @@ export function register(program: Command): void {
     .action(async (selector: string[], o: CompileFlags) => {
       const compile = async () => {
         const t = await resolveEngineTarget({ ...o, read: true });
-        const models = await compiledModels(t.project, {
-          server: t.server,
-          branch: t.branch,
-          selector: selectorOf(selector, o.select),
-          exclude: o.exclude,
-          vars: { ...t.vars, ...o.vars },
-          fullRefresh: o.fullRefresh,
-        });
+        const models = await compiledModels(t.project, renderingOn(t, o, selectorOf(selector, o.select)));
         return { branch: t.branch, models };
       };
       if (o.json) {

@@ -68,6 +68,25 @@ const configuredProject = (c: ProjectConfig, root: string): ConfiguredProject =>
   dataTests: c.dataTests,
 });
 
+/**
+ * What a command that renders the selected models on the target's branch (`rat compile`, `rat show`) asks of the
+ * engine: the target, the selector, `--exclude`, the run's variables (rat.yaml's under `--vars`), `--full-refresh`.
+ */
+export function renderingOn(
+  t: Pick<EngineTarget, 'server' | 'branch' | 'vars'>,
+  o: { exclude?: string; vars?: Record<string, unknown>; fullRefresh?: boolean },
+  selector: string | undefined,
+) {
+  return {
+    server: t.server,
+    branch: t.branch,
+    selector,
+    exclude: o.exclude,
+    vars: { ...t.vars, ...o.vars },
+    fullRefresh: o.fullRefresh,
+  };
+}
+
 /** Whether `err` says there is no rat.yaml (which is no mistake: the defaults stand). */
 const isMissingConfig = (err: unknown) =>
   (err as { code?: string }).code === 'INVALID_PROJECT_CONFIG' &&

@@ -4,7 +4,7 @@ import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
 import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
-import { resolveEngineTarget } from './engine-target.ts';
+import { renderingOn, resolveEngineTarget } from './engine-target.ts';
 import { previewText } from './show-text.ts';
 import { RatError } from '../errors.ts';
 
@@ -65,14 +65,9 @@ export function register(program: Command): void {
           throw new RatError('USAGE', 'name the models to show, or give --inline SQL (one of them)');
         const t = await resolveEngineTarget({ ...o, read: true });
         const previews = await previewModels(t.project, {
-          server: t.server,
-          branch: t.branch,
-          selector: sel,
-          exclude: o.exclude,
+          ...renderingOn(t, o, sel),
           inline: o.inline,
           limit: o.limit,
-          vars: { ...t.vars, ...o.vars },
-          fullRefresh: o.fullRefresh,
         });
         return { branch: t.branch, previews };
       };
