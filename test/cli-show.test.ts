@@ -4,7 +4,7 @@
  * server, examples/cafe.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ SELECT order_id, amount FROM {{ ref('orders') }}
 {% if is_incremental() %}WHERE order_id > (SELECT max(order_id) FROM {{ this }}){% endif %}
 `,
     );
+    mkdirSync(path.join(dir, 'analyses'));
     writeFileSync(
       path.join(dir, 'silver', 'sources.yml'),
       'version: 2\nsources:\n  - name: till\n    schema: bronze\n    tables:\n      - name: raw_orders\n' +
@@ -135,6 +136,41 @@ SELECT order_id, amount FROM {{ ref('orders') }}
     const r = await rat('show', '--inline', inline);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /Table nowhere\.raw_orders does not exist on main/);
+  });
+
+  it('shows and compiles an analysis (analyses/*.sql) by its name; a run builds none', async () => {
+    writeFileSync(
+      path.join(dir, 'analyses', 'orders_by_status.sql'),
+      "SELECT status, count(*) AS n FROM {{ ref('stg_orders') }} GROUP BY 1 ORDER BY 1",
+    );
+    const [p] = await previews('orders_by_status', '--limit', '10');
+    assert.equal(p!.model, 'orders_by_status');
+    assert.deepEqual(
+      p!.rows.map((r) => [r.status, Number(r.n)]),
+      [
+        ['completed', 2],
+        ['placed', 1],
+        ['returned', 1],
+        ['shipped', 1],
+      ],
+    );
+    const one = await rat('compile', 'orders_by_status', '--json');
+    assert.equal(one.code, 0, one.out);
+    assert.deepEqual(
+      (JSON.parse(one.stdout) as { models: { model: string; file: string; sql: string }[] }).models.map((m) => [
+        m.model,
+        m.file,
+        /FROM "silver"\."stg_orders"/.test(m.sql),
+      ]),
+      [['orders_by_status', 'analyses/orders_by_status.sql', true]],
+    );
+    // dbt's compile renders the analyses with the models; a run's plan has none of them.
+    const all = await rat('compile', '--json');
+    assert.ok(
+      (JSON.parse(all.stdout) as { models: { model: string }[] }).models.some((m) => m.model === 'orders_by_status'),
+    );
+    const plan = await rat('run', '--dry-run', '--json');
+    assert.doesNotMatch(plan.stdout, /orders_by_status/);
   });
 
   it("shows a source's table as the branch holds it, and several models at once", async () => {

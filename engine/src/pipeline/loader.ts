@@ -21,6 +21,7 @@ import { installedPackages } from '../packages/installed.ts';
 import { resolveExposures } from './exposures.ts';
 import { compileWithSourceMap, type RunVars } from './compile.ts';
 import { testDefaultsOf } from './stored-failures.ts';
+import { loadAnalyses } from './analyses.ts';
 
 /** dbt's defaults for a snapshot: history by `unique_key`, dated in dbt's columns. */
 const SNAPSHOT_DEFAULTS = {
@@ -159,6 +160,7 @@ export function loadProject(
     external,
     sourceNames,
     testDefaults,
+    analyses: loadAnalyses(dir, pipelinesDir),
     macros,
     exposures: resolveExposures(exposures, models, external),
   };

@@ -277,6 +277,14 @@ export function testedSource(t: ExternalTable): TestedTable {
   };
 }
 
+/** dbt's analysis: a SELECT of the project's own that is compiled and shown, never built (see `loadAnalyses`). */
+export interface Analysis {
+  name: string;
+  /** Its file, relative to the project folder. */
+  file: string;
+  sql: string;
+}
+
 export interface Project {
   dir: string;
   /** Folder of `bronze/`, `silver/`, `gold/`. */
@@ -284,6 +292,8 @@ export interface Project {
   models: Map<string, Model>;
   /** Tables written outside the pipelines that models may read (dbt's `sources:` in property files). */
   external?: Map<string, ExternalTable>;
+  /** dbt's analyses (`analyses/*.sql`), by name. */
+  analyses?: Analysis[];
   /** rat.yaml's `data_tests:` settings for every test (dbt_project.yml's): where failures are stored. */
   testDefaults?: FailureStore;
   /** The table each source's dbt name reads (`till.sales` → `raw.sales_v2`), for SQL beside the models. */

@@ -2,6 +2,7 @@ import { compileModel, type CompiledSql, type RunVars } from '../pipeline/compil
 import { tableInputs } from '../pipeline/ephemeral.ts';
 import type { Project } from '../pipeline/model.ts';
 import { plan } from '../pipeline/planner.ts';
+import { adHocModel, selectedAnalyses } from '../pipeline/analyses.ts';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import { defineEphemerals } from './build-step.ts';
 import { compileForRun } from './compile-for-run.ts';
@@ -21,7 +22,8 @@ export interface CompiledModel {
 const READS_DATA = /\b(run_query|adapter|dbt_utils|execute)\b/;
 
 /**
- * The compiled SQL of the selected SQL models (ephemeral ones included), as `rat run` on `branch` would render it:
+ * The compiled SQL of the selected SQL models (ephemeral ones included) and analyses (all of them without a
+ * selector, as dbt compiles them), as `rat run` on `branch` would render it:
  * the run's variables, `target.name` the branch, `is_incremental()` true where the model's table is already there
  * and the run would not refresh it. A model whose templates read the branch's data (`run_query()`, `adapter`,
  * `dbt_utils`, `execute`) is rendered as a run renders it, over views of its inputs on the branch (which must be
@@ -34,13 +36,18 @@ export async function compiledModels(
   project: Project,
   o: { server: string; branch: string; selector?: string; exclude?: string; vars?: RunVars; fullRefresh?: FullRefresh },
 ): Promise<CompiledModel[]> {
-  const p = plan(project, o.selector, { exclude: o.exclude });
+  // dbt compiles the analyses too: all of them with the models, or those the selector names.
+  const { analyses, models } = selectedAnalyses(project, o.selector);
+  const selected = o.selector === undefined ? (project.analyses ?? []) : analyses;
+  const p =
+    o.selector !== undefined && models === undefined ? undefined : plan(project, models, { exclude: o.exclude });
+  const adHoc = selected.map((a) => adHocModel(project, a.sql, a.file, a.name));
   const catalog = catalogFor(o.server, o.branch);
   const readsData = project.macros?.some((f) => READS_DATA.test(f.text)) ?? false;
   let sql: DuckDbRunner | undefined;
   try {
     const out: CompiledModel[] = [];
-    for (const m of [...p.ephemeral, ...p.steps]) {
+    for (const m of [...(p ? [...p.ephemeral, ...p.steps] : []), ...adHoc]) {
       if (m.kind !== 'sql') continue;
       const incremental =
         m.config.materialized === 'incremental' &&

@@ -1,9 +1,8 @@
 import type { RunVars } from '../pipeline/compile.ts';
 import { tableInputs } from '../pipeline/ephemeral.ts';
-import { PipelineError, type Model, type Project, type SqlModel } from '../pipeline/model.ts';
-import { sqlModel } from '../pipeline/model-files.ts';
+import type { Model, Project } from '../pipeline/model.ts';
 import { plan } from '../pipeline/planner.ts';
-import { modelsByName, textReads } from '../pipeline/short-refs.ts';
+import { adHocModel, selectedAnalyses } from '../pipeline/analyses.ts';
 import { DuckDbRunner } from '../sql/duckdb-runner.ts';
 import type { SqlColumn, SqlRow, SqlRunner } from '../sql/sql-runner.ts';
 import { BranchApi } from './branches.ts';
@@ -61,7 +60,7 @@ export interface ShowOptions {
  */
 export async function previewModels(project: Project, o: ShowOptions): Promise<Preview[]> {
   const limit = o.limit ?? DEFAULT_SHOW_LIMIT;
-  const models = o.inline === undefined ? selected(project, o) : [inlineModel(project, o.inline)];
+  const models = shown(project, o);
   // A branch the server lacks is its 404, rather than each table missing from it.
   await new BranchApi(o.server).read(o.branch);
   const catalog = catalogFor(o.server, o.branch);
@@ -78,26 +77,15 @@ export async function previewModels(project: Project, o: ShowOptions): Promise<P
   return out;
 }
 
-function selected(project: Project, o: ShowOptions): Model[] {
-  const p = plan(project, o.selector, { exclude: o.exclude });
-  return [...p.ephemeral, ...p.steps];
-}
-
-/** The inline SQL as a model of its own, its names read as a singular test's are (see `textReads`). */
-function inlineModel(project: Project, text: string): SqlModel {
-  const parts = { header: {}, sql: text, sqlLine: 1, headerLine: 1 };
-  const m = sqlModel(INLINE_FILE, 'gold', 'inline', parts, { config: {}, declared: [] }, project.macros ?? []);
-  const refuse = (why: string): never => {
-    throw new PipelineError('PIPELINE_INVALID', `${INLINE_FILE}: ${why}`, { file: INLINE_FILE, line: 1 });
-  };
-  if (!m) return refuse('config(enabled=false) leaves nothing to show');
-  const { refIds, reads } = textReads(
-    m.refs.map((r) => r.target),
-    modelsByName(project.models),
-    project.sourceNames ?? new Map(),
-    refuse,
-  );
-  return { ...m, id: 'inline', refIds, refs: reads.map((target) => ({ target, line: 1 })) };
+/** What a show previews: the selected models and analyses, or the inline SQL. */
+function shown(project: Project, o: ShowOptions): Model[] {
+  if (o.inline !== undefined) return [adHocModel(project, o.inline, INLINE_FILE, 'inline')];
+  const { analyses, models } = selectedAnalyses(project, o.selector);
+  const p = models === undefined ? undefined : plan(project, models, { exclude: o.exclude });
+  return [
+    ...(p ? [...p.ephemeral, ...p.steps] : []),
+    ...analyses.map((a) => adHocModel(project, a.sql, a.file, a.name)),
+  ];
 }
 
 async function preview(
@@ -131,9 +119,10 @@ async function preview(
   const ctx = { vars: o.vars, incremental: own !== null, target: o.branch };
   await defineEphemerals(sql, catalog, project, m, ctx);
   const compiled = await compileForRun(sql, catalog, project, m, ctx);
-  if (m.file === INLINE_FILE) {
-    // Inline SQL may also read a table by its name (`dbt_test__audit.not_null_orders_id`): each `a.b` it writes
-    // that names a table of the branch is made readable (an alias and its column name none, and cost a lookup).
+  if (!project.models.has(m.id)) {
+    // Inline SQL and analyses may also read a table by its name (`dbt_test__audit.not_null_orders_id`): each `a.b`
+    // they write that names a table of the branch is made readable (an alias and its column name none, and cost a
+    // lookup).
     const read = new Set(tableInputs(project, m));
     for (const id of dottedNames(compiled.sql).filter((n) => !read.has(n))) await loadView(sql, catalog, id);
   }
