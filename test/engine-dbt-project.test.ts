@@ -128,4 +128,32 @@ describe('engine: a dbt-style project (examples/cafe) runs as it is (real CLI, r
       ['gold.customers'],
     );
   });
+
+  it("lists the project's resources as dbt ls does (rat ls / rat list)", async () => {
+    const r = await rat('ls', '--json');
+    assert.equal(r.code, 0, r.out);
+    const resources = (JSON.parse(r.stdout) as { resources: { type: string; id: string; tests?: string }[] }).resources;
+    const ofType = (type: string) =>
+      resources
+        .filter((x) => x.type === type)
+        .map((x) => x.id)
+        .sort();
+    assert.deepEqual(ofType('seed'), ['bronze.raw_customers', 'bronze.raw_orders', 'bronze.raw_payments']);
+    assert.deepEqual(ofType('snapshot'), ['silver.customers_history']);
+    assert.deepEqual(ofType('exposure'), ['till_dashboard', 'weekly_report']);
+    assert.ok(
+      resources.some((x) => x.type === 'test' && x.id === 'not_null_orders_order_id' && x.tests === 'gold.orders'),
+    );
+    assert.ok(resources.some((x) => x.type === 'test' && x.id === 'order_amounts_match_payments'));
+    // A selector, resource types and dbt's names.
+    const seeds = await rat('list', '+orders', '--resource-type', 'seed', 'model', '--output', 'name');
+    assert.equal(seeds.code, 0, seeds.out);
+    assert.deepEqual(seeds.stdout.trim().split('\n'), [
+      'raw_orders',
+      'raw_payments',
+      'stg_orders',
+      'stg_payments',
+      'orders',
+    ]);
+  });
 });

@@ -51,6 +51,7 @@ export { compactTables, type CompactOptions, type TableCompaction } from './runn
 export { sourceFreshnessOn, type FreshnessOutcome } from './runner/freshness.ts';
 export { compiledModels, type CompiledModel } from './runner/compile-models.ts';
 export { auditTables, testIdentifier, AUDIT_SCHEMA } from './pipeline/stored-failures.ts';
+export { listResources, RESOURCE_TYPES, type Resource, type ResourceType } from './pipeline/resources.ts';
 export { previewModels, DEFAULT_SHOW_LIMIT, type Preview, type ShowOptions } from './runner/show.ts';
 export {
   listRuns,

@@ -26,6 +26,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   init: () => import('./init.ts'),
   lineage: () => import('./lineage.ts'),
   log: () => import('./log.ts'),
+  ls: () => import('./ls.ts'),
   login: () => import('./login.ts'),
   merge: () => import('./merge.ts'),
   migrate: () => import('./migrate.ts'),
