@@ -40,7 +40,7 @@ export interface Preview {
 export interface ShowOptions {
   server: string;
   branch: string;
-  /** Models to preview, as for `rat run` (one or more). */
+  /** Models to preview, as for `rat run` (one or more), and analyses by their names. */
   selector?: string;
   exclude?: string;
   /** SQL with refs, sources and macros to preview instead of a model. */
@@ -60,7 +60,7 @@ export interface ShowOptions {
  */
 export async function previewModels(project: Project, o: ShowOptions): Promise<Preview[]> {
   const limit = o.limit ?? DEFAULT_SHOW_LIMIT;
-  const models = shown(project, o);
+  const models = previewed(project, o);
   // A branch the server lacks is its 404, rather than each table missing from it.
   await new BranchApi(o.server).read(o.branch);
   const catalog = catalogFor(o.server, o.branch);
@@ -78,7 +78,7 @@ export async function previewModels(project: Project, o: ShowOptions): Promise<P
 }
 
 /** What a show previews: the selected models and analyses, or the inline SQL. */
-function shown(project: Project, o: ShowOptions): Model[] {
+function previewed(project: Project, o: ShowOptions): Model[] {
   if (o.inline !== undefined) return [adHocModel(project, o.inline, INLINE_FILE, 'inline')];
   const { analyses, models } = selectedAnalyses(project, o.selector);
   const p = models === undefined ? undefined : plan(project, models, { exclude: o.exclude });
@@ -95,7 +95,7 @@ async function preview(
   m: Model,
   o: ShowOptions & { limit: number },
 ): Promise<Preview> {
-  const shown = async (from: Preview['from'], query: string, select: string) => ({
+  const result = async (from: Preview['from'], query: string, select: string) => ({
     model: m.id,
     file: m.file,
     from,
@@ -106,7 +106,7 @@ async function preview(
   });
   if (m.kind !== 'sql') {
     if (!(await loadView(sql, catalog, m.id))) throw new MissingTableError(m.id, o.branch);
-    return shown('table', m.id, `SELECT * FROM ${sqlName(m.id)}`);
+    return result('table', m.id, `SELECT * FROM ${sqlName(m.id)}`);
   }
   for (const input of tableInputs(project, m)) {
     if (!(await loadView(sql, catalog, input))) throw new MissingTableError(input, o.branch);
@@ -127,7 +127,7 @@ async function preview(
     for (const id of dottedNames(compiled.sql).filter((n) => !read.has(n))) await loadView(sql, catalog, id);
   }
   try {
-    return await shown('select', compiled.sql, compiled.sql);
+    return await result('select', compiled.sql, compiled.sql);
   } catch (err) {
     throw projectModelSqlError(err, project, m, compiled);
   }

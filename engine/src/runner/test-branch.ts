@@ -11,11 +11,11 @@ import { catalogFor, refreshView } from './tables.ts';
 import type { RunVars } from '../pipeline/compile.ts';
 
 /**
- * `rat test`'s data tests: each selected model's, against `branch` as it is. Tests that store their failures (dbt's
- * `store_failures`) write them on a branch of their own, `workBranch`, forked from `branch` at the first of them and
- * merged into it once every test ran — one commit, whatever the tests found, as `dbt test` leaves its failures'
- * tables. A pinned ref
- * (`main@<hash>`) is tested without storing (`onInfo` says so).
+ * `rat test`'s data tests: each selected model's and those of the sources they read, against `branch` as it is.
+ * Tests that store their failures (dbt's `store_failures`) write them on a branch of their own, `workBranch`, forked
+ * from `branch` at the first of them and merged into it once every test ran — one commit, whatever the tests found,
+ * as `dbt test` leaves its failures' tables. A pinned ref (`main@<hash>`) is tested without storing (`onInfo` says
+ * so).
  *
  * @example const outcomes = await testOnBranch(sql, { project, plan, server, branch: 'dev', workBranch: 'rat-run-…' })
  */
