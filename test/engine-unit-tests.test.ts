@@ -103,6 +103,30 @@ describe('engine: model unit tests (real CLI, real server)', function () {
     assert.match(bogus.error!, /bronze\.events has no column bogus/);
   });
 
+  it("dbt's test_type: runs only the unit tests, or only the data tests", async () => {
+    p.write('silver/events.sql', MODEL('5.0'));
+    p.write(
+      'silver/schema.yml',
+      'version: 2\nmodels:\n  - name: events\n    columns: [{ name: id, data_tests: [not_null] }]\n',
+    );
+    try {
+      assert.equal((await p.rat('run', '--branch', 'u1')).code, 0);
+      const names = async (...args: string[]) => (await tests('--branch', 'u1', ...args)).tests.map((t) => t.test);
+      assert.deepEqual(await names(), ['unit:doubles_amounts', 'not_null(id)']);
+      assert.deepEqual(await names('test_type:unit'), ['unit:doubles_amounts']);
+      assert.deepEqual(await names('test_type:data', 'silver.events'), ['not_null(id)']);
+      assert.deepEqual(await names('test_type:singular'), []);
+      const bad = await p.rat('test', 'test_type:smoke', '--branch', 'u1');
+      assert.equal(bad.code, 1);
+      assert.match(bad.out, /test_type:smoke is not a test type \(unit, data, generic, singular\)/);
+      const run = await p.rat('run', 'test_type:unit', '--branch', 'u1');
+      assert.equal(run.code, 1);
+      assert.match(run.out, /test_type:unit selects tests: give it to rat test/);
+    } finally {
+      rmSync(path.join(p.dir, 'silver', 'schema.yml'), { force: true });
+    }
+  });
+
   it('a failing unit test stops rat run before anything is built and shows the rows that differ', async () => {
     p.write('silver/events.sql', MODEL('6.0'));
     const run = await p.rat('run', '--branch', 'u2', '--json');

@@ -74,6 +74,9 @@ function globToRe(glob: string): RegExp {
   );
 }
 
+/** dbt's `test_type:` selects kinds of test, which `rat test` reads (see `testTypeTerms`) before it plans. */
+const TEST_TYPE_PREFIX = 'test_type:';
+
 /** The selector method of a table written outside the pipelines (dbt's `source:raw.orders+`). */
 const SOURCE_PREFIX = 'source:';
 const TAG_PREFIX = 'tag:';
@@ -171,6 +174,13 @@ function selectedBy(
     const core = term.replace(/^\+/, '').replace(/\+$/, '');
     if (core === STATE_MODIFIED && !state) {
       throw new PipelineError('UNKNOWN_SELECTOR', `${term} needs a baseline to compare the models' files with`, {
+        file: '',
+        line: 0,
+        detail: term,
+      });
+    }
+    if (core.startsWith(TEST_TYPE_PREFIX)) {
+      throw new PipelineError('UNKNOWN_SELECTOR', `${term} selects tests: give it to rat test`, {
         file: '',
         line: 0,
         detail: term,

@@ -12,6 +12,7 @@ import { writeTable } from '../iceberg/writer.ts';
 import { runVarsJson, type RunVars } from '../pipeline/compile.ts';
 import { plan as planSteps, type Plan, type PlanOptions, type SelectorState } from '../pipeline/planner.ts';
 import type { Project } from '../pipeline/model.ts';
+import { runsUnitTests, testTypeTerms } from '../pipeline/test-types.ts';
 import { BranchApi } from './branches.ts';
 import { pinnedRef, ReadOnlyRefError } from './pinned-ref.ts';
 import { failsRun, runTests, testedTables, testTargets, type TestOutcome } from './data-tests.ts';
@@ -170,7 +171,9 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
   const branch = o.branch ?? 'main';
   const runId = newRunId();
   const started = new Date();
-  const plan = planSteps(o.project, o.selector, { state: o.state, exclude: o.exclude });
+  // dbt's `test_type:` picks the kinds of test `rat test` runs (the planner refuses it for a run, which builds).
+  const { types: testTypes, selector } = o.testsOnly ? testTypeTerms(o.selector) : { selector: o.selector };
+  const plan = planSteps(o.project, selector, { state: o.state, exclude: o.exclude });
   const budget = o.memoryLimit ? parseMemoryLimit(o.memoryLimit) : undefined;
   const api = new BranchApi(o.server);
   // A pinned ref (`main@<hash>`, a detached checkout's data) can be tested, never built on.
@@ -208,7 +211,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
     // Unit tests first: they need no data, and a failing one stops a run before anything is written.
     // An input the branch has not built yet takes the columns the project says it will have.
     const inferred = inferringColumns(o.project, columnsOn(sql, catalogFor(o.server, branch)), { vars: o.vars });
-    const unitTests = await runUnitTests([...plan.ephemeral, ...plan.steps], {
+    const unitTests = await runUnitTests(runsUnitTests(testTypes) ? [...plan.ephemeral, ...plan.steps] : [], {
       columnsOf: inferred.columnsOf,
       vars: o.vars,
       macros: o.project.macros,
@@ -231,6 +234,7 @@ export async function runPipeline(o: RunOptions): Promise<RunReport> {
         workBranch: runBranch,
         runProperties: runProperties(runId, o),
         runId,
+        testTypes,
         onTest: (t) => {
           report.tests.push(t);
           emit({ type: 'test', outcome: t });

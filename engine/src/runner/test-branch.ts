@@ -1,6 +1,7 @@
 import type { Plan } from '../pipeline/planner.ts';
 import type { Project } from '../pipeline/model.ts';
 import { failuresTable, type StoreDefaults } from '../pipeline/stored-failures.ts';
+import { withTestTypes, type TestType } from '../pipeline/test-types.ts';
 import type { SqlRunner } from '../sql/sql-runner.ts';
 import { BranchApi } from './branches.ts';
 import { runTests, testedTables, testTargets, type TestOutcome } from './data-tests.ts';
@@ -32,6 +33,8 @@ export async function testOnBranch(
     storeFailures?: boolean;
     runProperties: Record<string, string>;
     runId: string;
+    /** dbt's `test_type:`: the kinds of data test to run (all without). */
+    testTypes?: readonly TestType[];
     onTest: (t: TestOutcome) => void;
     onInfo: (message: string) => void;
   },
@@ -60,7 +63,7 @@ export async function testOnBranch(
   let kept = false;
   try {
     const reads = new Map(o.plan.steps.map((m) => [m.id, m.refs.map((r) => r.target)]));
-    for (const m of testedTables(o.project, o.plan.steps)) {
+    for (const m of testedTables(o.project, o.plan.steps).map((t) => withTestTypes(t, o.testTypes))) {
       for (const id of [m.id, ...(reads.get(m.id) ?? []), ...testTargets(m)]) await refreshView(sql, catalog, id);
       for (const t of await runTests(sql, m, o.vars, o.project.macros, store)) {
         out.push(t);
