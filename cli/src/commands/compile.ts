@@ -6,7 +6,8 @@ import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
 import { renderingOn, resolveEngineTarget } from './engine-target.ts';
 
-interface CompileFlags {
+/** `rat compile`'s flags; `rat show` takes them too. */
+export interface CompileFlags {
   select?: string[];
   branch?: string;
   server?: string;

@@ -5,20 +5,13 @@ import { examples } from '../examples.ts';
 import { runVarsOption, selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
 import { renderingOn, resolveEngineTarget } from './engine-target.ts';
+import type { CompileFlags } from './compile.ts';
 import { previewText } from './show-text.ts';
 import { RatError } from '../errors.ts';
 
-interface ShowFlags {
-  select?: string[];
+interface ShowFlags extends CompileFlags {
   inline?: string;
   limit?: number;
-  branch?: string;
-  server?: string;
-  project?: string;
-  exclude?: string;
-  vars?: Record<string, unknown>;
-  fullRefresh?: boolean;
-  json?: boolean;
 }
 
 /** The most rows `--limit` may ask for: a preview is read into memory and printed whole. */
