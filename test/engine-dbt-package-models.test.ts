@@ -21,8 +21,16 @@ const PACKAGE: Record<string, string> = {
     "SELECT id, {{ cents('amount') }} AS cents, CAST(ts AS DATE) AS day FROM {{ ref('bronze', 'events') }}\n",
   // A model that calls none of the package's macros.
   'models/staging/stg_days.sql': "SELECT DISTINCT CAST(ts AS DATE) AS day FROM {{ ref('bronze', 'events') }}\n",
+  // A seed of the package's, ingested into bronze as the project's seeds are, described by its property file.
+  'seeds/codes.csv': 'code,label\nA,alpha\nB,beta\n',
   'models/staging/schema.yml': [
     'version: 2',
+    'seeds:',
+    '  - name: codes',
+    '    description: Codes the package ships',
+    '    columns:',
+    '      - name: code',
+    '        data_tests: [unique]',
     'models:',
     '  - name: stg_events',
     '    description: Events in cents',
@@ -74,17 +82,33 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
   it("builds the package's models in their layer with its settings and tests; the project's models read them", async () => {
     const deps = await runRat(p.dir, ['deps']);
     assert.equal(deps.code, 0, deps.out);
-    assert.deepEqual(await steps(), ['bronze.events', 'silver.stg_days', 'silver.stg_events', 'gold.daily']);
+    assert.deepEqual(await steps(), [
+      'bronze.codes',
+      'bronze.events',
+      'silver.stg_days',
+      'silver.stg_events',
+      'gold.daily',
+    ]);
     const r = await p.rat('run', '--branch', 'pkg', '--json');
     assert.equal(r.code, 0, r.out);
     const report = JSON.parse(r.stdout) as { tests: Array<{ test: string; passed: boolean }> };
     assert.deepEqual(
       report.tests.map((t) => [t.test, t.passed]),
       [
+        ['unique(code)', true],
         ['not_null(cents)', true],
         ['dbt_utils.accepted_range(cents)', true],
       ],
     );
+    const codes = await queryBranch(p.server, 'pkg', 'SELECT code, label FROM bronze.codes ORDER BY code');
+    assert.deepEqual(
+      codes.map((x) => [x.code, x.label]),
+      [
+        ['A', 'alpha'],
+        ['B', 'beta'],
+      ],
+    );
+    assert.deepEqual(await steps('package:shop_staging'), ['bronze.codes', 'silver.stg_days', 'silver.stg_events']);
     const rows = await queryBranch(
       p.server,
       'pkg',
@@ -115,8 +139,10 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
     );
     p.write('packages.yml', yaml.dump({ packages: [{ git: repo, revision: v2 }] }));
     assert.equal((await runRat(p.dir, ['deps'])).code, 0);
-    // stg_days changed; stg_events calls the package's macros, which moved with it.
+    // stg_days changed; stg_events calls the package's macros, which moved with it; the package's seed moved with it
+    // too (its step re-reads nothing unchanged).
     assert.deepEqual(await steps('state:modified+', '--state', 'HEAD'), [
+      'bronze.codes',
       'silver.stg_days',
       'silver.stg_events',
       'gold.daily',

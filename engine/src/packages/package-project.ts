@@ -12,6 +12,8 @@ export interface PackageProject {
   macroPaths: string[];
   /** Its model folders (dbt's `model-paths`), relative to `root`. */
   modelPaths: string[];
+  /** Its seed folders (dbt's `seed-paths`), relative to `root`. */
+  seedPaths: string[];
   /** Its `models:` settings for its own models (what dbt_project.yml gives under the package's name), if any. */
   models?: unknown;
   /** Its `vars:`, the values its macros read when the project gives none (`dbt_date:time_zone`). */
@@ -64,6 +66,7 @@ export function readPackageProject(root: string, shownAs: string): PackageProjec
     root,
     macroPaths: paths('macro-paths', 'macros'),
     modelPaths: paths('model-paths', 'models'),
+    seedPaths: paths('seed-paths', 'seeds'),
     ...(settings?.[name] === undefined ? {} : { models: settings[name] }),
     vars: vars as Record<string, unknown>,
   };

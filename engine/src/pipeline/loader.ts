@@ -6,7 +6,7 @@ import { lineAt } from './sql-file.ts';
 import { sqlFileSettings } from './config-call.ts';
 import type { MacroFile } from './jinja-environment.ts';
 import { genericTestNames, loadMacros } from './macros.ts';
-import { loadSeeds } from './seeds.ts';
+import { loadSeeds, packageSeeds } from './seeds.ts';
 import { attachSingularTests } from './singular-tests.ts';
 import { snapshotBlocks, snapshotFiles, snapshotLayer, SNAPSHOTS_FOLDER } from './snapshots.ts';
 import { collectExternal } from './external-sources.ts';
@@ -144,10 +144,12 @@ export function loadProject(
   });
   sources.push(...fromPackages.sources);
   exposures.push(...fromPackages.exposures);
-  // Beside the layers: dbt's snapshots, then its seeds, each loaded once the ones before are in.
+  // Beside the layers: dbt's snapshots, then its seeds, then the packages' seeds, each loaded once the ones before
+  // are in.
   const besideLayers = [
     () => loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs),
     () => loadSeeds(dir, pipelinesDir, seedEntries, docs),
+    () => installed.flatMap((p) => packageSeeds(dir, p, fromPackages.seedEntries.get(p.name) ?? [], docs)),
   ];
   for (const load of besideLayers) for (const m of load()) addModel(models, m);
   resolveShortRefs(models);

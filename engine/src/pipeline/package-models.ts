@@ -4,6 +4,7 @@ import type { MacroFile } from './jinja-environment.ts';
 import type { DocBlock } from './doc-blocks.ts';
 import type { PackageProject } from '../packages/package-project.ts';
 import { folderDocs, folderFiles, loadFolderModels, type FolderEntries } from './folder-models.ts';
+import type { PropertyEntry } from './properties.ts';
 import {
   checkSettingsNameModels,
   packageSettingsFor,
@@ -19,7 +20,8 @@ const PACKAGE_LAYER: Layer = 'silver';
  * dbt's package models: the SQL models under an installed package's `model-paths`, built as the project's own are,
  * in one layer (rat.yaml's `models: { <package>: { +layer: gold } }`, silver unless set). Their property files
  * describe and test them, the package's dbt_project.yml `models:` settings apply beneath rat.yaml's for it (`+enabled:
- * false` there leaves them out, as in dbt), and their templates call the package's macros by name first.
+ * false` there leaves them out, as in dbt), and their templates call the package's macros by name first. The
+ * `seeds:` entries of a package's property files are returned by package, for its seeds (see `packageSeeds`).
  */
 export function loadPackageModels(o: {
   dir: string;
@@ -30,8 +32,9 @@ export function loadPackageModels(o: {
   docs: Map<string, DocBlock>;
   genericTests: ReadonlySet<string>;
   render?: (text: string) => string;
-}): FolderEntries {
+}): FolderEntries & { seedEntries: Map<string, PropertyEntry[]> } {
   const entries: FolderEntries = { sources: [], seeds: [], snapshots: [], exposures: [] };
+  const seedEntries = new Map<string, PropertyEntry[]>();
   for (const p of o.packages) {
     const files = p.modelPaths.flatMap((m) => folderFiles(o.dir, path.join(p.root, m)));
     if (!files.some((f) => f.ext === '.sql')) continue;
@@ -52,13 +55,14 @@ export function loadPackageModels(o: {
     });
     entries.sources.push(...found.sources);
     entries.exposures.push(...found.exposures);
+    seedEntries.set(p.name, found.seeds);
     checkSettingsNameModels(
       o.settings,
       p.name,
       files.filter((f) => f.ext === '.sql'),
     );
   }
-  return entries;
+  return { ...entries, seedEntries };
 }
 
 /** The layer rat.yaml's `+layer` gives a package's models (silver unless set). */

@@ -5,6 +5,7 @@ import { PipelineError, type SourceModel } from './model.ts';
 import { entriesByName, folderPropertyFiles, type PropertyEntry } from './properties.ts';
 import { filesUnder, type ProjectFile } from './project-files.ts';
 import type { DocBlock } from './doc-blocks.ts';
+import type { PackageProject } from '../packages/package-project.ts';
 
 /** dbt's `seed-paths` default: CSV files a project keeps with its code (country codes, mappings). */
 export const SEEDS_FOLDER = 'seeds';
@@ -28,12 +29,43 @@ export function loadSeeds(
   layerEntries: readonly PropertyEntry[],
   docs?: Map<string, DocBlock>,
 ): SourceModel[] {
-  const root = path.join(pipelinesDir, SEEDS_FOLDER);
-  if (!existsSync(root)) return [];
-  const csv = filesUnder(dir, root, /\.csv$/i);
-  const entries = [...layerEntries, ...folderPropertyFiles(dir, root, 'bronze', docs).flatMap((f) => f.seeds)];
+  return seedsIn(dir, [path.join(pipelinesDir, SEEDS_FOLDER)], layerEntries, docs);
+}
+
+/**
+ * An installed package's seeds (dbt builds them as the project's): the `.csv` files of its `seed-paths`, each a
+ * source of the bronze layer named after its file, described by the `seeds:` entries of the package's property files
+ * (`entries`, and those in its seed folders); `package:<name>` selects them.
+ *
+ * @example packageSeeds('.', { name: 'geo', root: 'dbt_packages/geo', seedPaths: ['seeds'], … }, []) // [bronze.country_codes]
+ */
+export function packageSeeds(
+  dir: string,
+  pkg: Pick<PackageProject, 'name' | 'root' | 'seedPaths'>,
+  entries: readonly PropertyEntry[],
+  docs?: Map<string, DocBlock>,
+): SourceModel[] {
+  const roots = pkg.seedPaths.map((s) => path.join(pkg.root, s));
+  return seedsIn(dir, roots, entries, docs).map((m) => ({ ...m, package: pkg.name }));
+}
+
+/** The seeds of the folders `roots`, with the `seeds:` entries given and those of property files in the folders. */
+function seedsIn(
+  dir: string,
+  roots: readonly string[],
+  layerEntries: readonly PropertyEntry[],
+  docs?: Map<string, DocBlock>,
+): SourceModel[] {
+  const present = roots.filter((r) => existsSync(r));
+  if (present.length === 0) return [];
+  const csv = present.flatMap((root) => filesUnder(dir, root, /\.csv$/i));
+  const entries = [
+    ...layerEntries,
+    ...present.flatMap((root) => folderPropertyFiles(dir, root, 'bronze', docs).flatMap((f) => f.seeds)),
+  ];
   const nameOf = (f: ProjectFile) => path.basename(f.rel, path.extname(f.rel));
-  const byName = entriesByName(entries, new Set(csv.map(nameOf)), 'seed', (n) => `${SEEDS_FOLDER}/${n}.csv`);
+  const folder = path.relative(dir, present[0]!).split(path.sep).join('/');
+  const byName = entriesByName(entries, new Set(csv.map(nameOf)), 'seed', (n) => `${folder}/${n}.csv`);
   return csv.flatMap((f) => {
     const seed = seedModel(f.rel, nameOf(f), byName.get(nameOf(f)));
     return seed ? [seed] : [];
