@@ -21,6 +21,14 @@ const PACKAGE: Record<string, string> = {
     "SELECT id, {{ cents('amount') }} AS cents, CAST(ts AS DATE) AS day FROM {{ ref('bronze', 'events') }}\n",
   // A model that calls none of the package's macros.
   'models/staging/stg_days.sql': "SELECT DISTINCT CAST(ts AS DATE) AS day FROM {{ ref('bronze', 'events') }}\n",
+  // A snapshot of the package's, calling its macro by name.
+  'snapshots/events.sql': [
+    '{% snapshot events_history %}',
+    "{{ config(unique_key='id', strategy='check', check_cols=['cents']) }}",
+    "SELECT id, {{ cents('amount') }} AS cents FROM {{ ref('bronze', 'events') }}",
+    '{% endsnapshot %}',
+    '',
+  ].join('\n'),
   // A seed of the package's, ingested into bronze as the project's seeds are, described by its property file.
   'seeds/codes.csv': 'code,label\nA,alpha\nB,beta\n',
   'models/staging/schema.yml': [
@@ -85,6 +93,7 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
     assert.deepEqual(await steps(), [
       'bronze.codes',
       'bronze.events',
+      'silver.events_history',
       'silver.stg_days',
       'silver.stg_events',
       'gold.daily',
@@ -108,7 +117,26 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
         ['B', 'beta'],
       ],
     );
-    assert.deepEqual(await steps('package:shop_staging'), ['bronze.codes', 'silver.stg_days', 'silver.stg_events']);
+    assert.deepEqual(await steps('package:shop_staging'), [
+      'bronze.codes',
+      'silver.events_history',
+      'silver.stg_days',
+      'silver.stg_events',
+    ]);
+    // The snapshot's history, in cents through the package's macro.
+    const history = await queryBranch(
+      p.server,
+      'pkg',
+      'SELECT id, cents, dbt_valid_to IS NULL AS open FROM silver.events_history ORDER BY id',
+    );
+    assert.deepEqual(
+      history.map((x) => [Number(x.id), Number(x.cents), x.open]),
+      [
+        [1, 150, true],
+        [2, 225, true],
+        [3, 400, true],
+      ],
+    );
     const rows = await queryBranch(
       p.server,
       'pkg',
@@ -139,10 +167,11 @@ describe("engine: dbt's package models (rat deps over git; real CLI, git, server
     );
     p.write('packages.yml', yaml.dump({ packages: [{ git: repo, revision: v2 }] }));
     assert.equal((await runRat(p.dir, ['deps'])).code, 0);
-    // stg_days changed; stg_events calls the package's macros, which moved with it; the package's seed moved with it
-    // too (its step re-reads nothing unchanged).
+    // stg_days changed; stg_events calls the package's macros, which moved with it; the package's seed and snapshot
+    // moved with it too (their steps write nothing unchanged).
     assert.deepEqual(await steps('state:modified+', '--state', 'HEAD'), [
       'bronze.codes',
+      'silver.events_history',
       'silver.stg_days',
       'silver.stg_events',
       'gold.daily',

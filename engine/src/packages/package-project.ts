@@ -14,6 +14,8 @@ export interface PackageProject {
   modelPaths: string[];
   /** Its seed folders (dbt's `seed-paths`), relative to `root`. */
   seedPaths: string[];
+  /** Its snapshot folders (dbt's `snapshot-paths`), relative to `root`. */
+  snapshotPaths: string[];
   /** Its `models:` settings for its own models (what dbt_project.yml gives under the package's name), if any. */
   models?: unknown;
   /** Its `vars:`, the values its macros read when the project gives none (`dbt_date:time_zone`). */
@@ -67,6 +69,7 @@ export function readPackageProject(root: string, shownAs: string): PackageProjec
     macroPaths: paths('macro-paths', 'macros'),
     modelPaths: paths('model-paths', 'models'),
     seedPaths: paths('seed-paths', 'seeds'),
+    snapshotPaths: paths('snapshot-paths', 'snapshots'),
     ...(settings?.[name] === undefined ? {} : { models: settings[name] }),
     vars: vars as Record<string, unknown>,
   };

@@ -36,22 +36,26 @@ const SNAPSHOT_DEFAULTS = {
 };
 
 /**
- * dbt's snapshots: each `{% snapshot name %}` block of a file of `snapshots/` is an scd2 model of its target layer
- * (see `snapshotLayer`), its history in dbt's `dbt_valid_from` / `dbt_valid_to` columns (and `is_current`). A
- * `snapshots:` entry of a property file (in `snapshots/` or a layer folder) describes it as a model's entry does,
- * its `config:` beneath the block's own.
+ * dbt's snapshots: each `{% snapshot name %}` block of a file of the snapshot folders `folders` (the project's
+ * `snapshots/`, or a package's `snapshot-paths`) is an scd2 model of its target layer (see `snapshotLayer`), its
+ * history in dbt's `dbt_valid_from` / `dbt_valid_to` columns (and `is_current`). A `snapshots:` entry of a property
+ * file (in a snapshot folder or a layer folder) describes it as a model's entry does, its `config:` beneath the
+ * block's own. A package's snapshots (`pkg`) call its macros by name first.
  */
 function loadSnapshots(
   dir: string,
-  pipelinesDir: string,
+  folders: readonly string[],
   macros: readonly MacroFile[],
   layerEntries: readonly PropertyEntry[],
   docs: Map<string, DocBlock>,
+  pkg?: string,
 ): SqlModel[] {
-  const folder = path.join(pipelinesDir, SNAPSHOTS_FOLDER);
-  const entries = [...layerEntries, ...folderPropertyFiles(dir, folder, 'silver', docs).flatMap((f) => f.snapshots)];
-  const blocks = snapshotFiles(dir, pipelinesDir).flatMap(({ file, text }) =>
-    snapshotBlocks(text, file).map((b) => ({ ...b, file })),
+  const entries = [
+    ...layerEntries,
+    ...folders.flatMap((folder) => folderPropertyFiles(dir, folder, 'silver', docs).flatMap((f) => f.snapshots)),
+  ];
+  const blocks = folders.flatMap((folder) =>
+    snapshotFiles(dir, folder).flatMap(({ file, text }) => snapshotBlocks(text, file).map((b) => ({ ...b, file }))),
   );
   const byName = entriesByName(
     entries,
@@ -66,7 +70,7 @@ function loadSnapshots(
     const parts = { header: {}, sql: b.sql, sqlLine: b.sqlLine, headerLine: b.line };
     const described = { config: overSettings(SNAPSHOT_DEFAULTS, entry?.config ?? {}), declared: entry?.declared ?? [] };
     const layer = snapshotLayer({ ...entry?.config, ...config });
-    const m = sqlModel(b.file, layer, b.name, parts, described, macros);
+    const m = sqlModel(b.file, layer, b.name, parts, described, macros, pkg);
     if (!m) return [];
     return [entry ? withProperties(m, { ...entry, files: [entry.file], unitTests: [] }) : m];
   });
@@ -144,10 +148,21 @@ export function loadProject(
   });
   sources.push(...fromPackages.sources);
   exposures.push(...fromPackages.exposures);
-  // Beside the layers: dbt's snapshots, then its seeds, then the packages' seeds, each loaded once the ones before
-  // are in.
+  // Beside the layers: dbt's snapshots (the project's, then the packages'), then the seeds (likewise), each loaded
+  // once the ones before are in.
   const besideLayers = [
-    () => loadSnapshots(dir, pipelinesDir, macros, snapshotEntries, docs),
+    () => loadSnapshots(dir, [path.join(pipelinesDir, SNAPSHOTS_FOLDER)], macros, snapshotEntries, docs),
+    () =>
+      installed.flatMap((p) =>
+        loadSnapshots(
+          dir,
+          p.snapshotPaths.map((f) => path.join(p.root, f)),
+          macros,
+          fromPackages.snapshotEntries.get(p.name) ?? [],
+          docs,
+          p.name,
+        ),
+      ),
     () => loadSeeds(dir, pipelinesDir, seedEntries, docs),
     () => installed.flatMap((p) => packageSeeds(dir, p, fromPackages.seedEntries.get(p.name) ?? [], docs)),
   ];

@@ -21,7 +21,8 @@ const PACKAGE_LAYER: Layer = 'silver';
  * in one layer (rat.yaml's `models: { <package>: { +layer: gold } }`, silver unless set). Their property files
  * describe and test them, the package's dbt_project.yml `models:` settings apply beneath rat.yaml's for it (`+enabled:
  * false` there leaves them out, as in dbt), and their templates call the package's macros by name first. The
- * `seeds:` entries of a package's property files are returned by package, for its seeds (see `packageSeeds`).
+ * `seeds:` and `snapshots:` entries of a package's property files are returned by package, for its seeds (see
+ * `packageSeeds`) and snapshots.
  */
 export function loadPackageModels(o: {
   dir: string;
@@ -32,9 +33,13 @@ export function loadPackageModels(o: {
   docs: Map<string, DocBlock>;
   genericTests: ReadonlySet<string>;
   render?: (text: string) => string;
-}): FolderEntries & { seedEntries: Map<string, PropertyEntry[]> } {
+}): FolderEntries & {
+  seedEntries: Map<string, PropertyEntry[]>;
+  snapshotEntries: Map<string, PropertyEntry[]>;
+} {
   const entries: FolderEntries = { sources: [], seeds: [], snapshots: [], exposures: [] };
   const seedEntries = new Map<string, PropertyEntry[]>();
+  const snapshotEntries = new Map<string, PropertyEntry[]>();
   for (const p of o.packages) {
     const files = p.modelPaths.flatMap((m) => folderFiles(o.dir, path.join(p.root, m)));
     if (!files.some((f) => f.ext === '.sql')) continue;
@@ -56,13 +61,14 @@ export function loadPackageModels(o: {
     entries.sources.push(...found.sources);
     entries.exposures.push(...found.exposures);
     seedEntries.set(p.name, found.seeds);
+    snapshotEntries.set(p.name, found.snapshots);
     checkSettingsNameModels(
       o.settings,
       p.name,
       files.filter((f) => f.ext === '.sql'),
     );
   }
-  return { ...entries, seedEntries };
+  return { ...entries, seedEntries, snapshotEntries };
 }
 
 /** The layer rat.yaml's `+layer` gives a package's models (silver unless set). */

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { LAYERS, PipelineError, type Layer } from './model.ts';
 import { templatePieces, TemplateError } from './template.ts';
 import { filesUnder } from './project-files.ts';
@@ -71,9 +70,9 @@ export function snapshotLayer(config: Record<string, unknown>): Layer {
   return LAYERS.find((l) => l === named) ?? 'silver';
 }
 
-/** The project's snapshot files: every `.sql` file under `snapshots/` (sub-folders too), in a stable order. */
-export function snapshotFiles(dir: string, pipelinesDir: string): { file: string; text: string }[] {
-  return filesUnder(dir, path.join(pipelinesDir, SNAPSHOTS_FOLDER), /\.sql$/).map((f) => ({
+/** The snapshot files of a snapshots folder: every `.sql` file under it (sub-folders too), in a stable order. */
+export function snapshotFiles(dir: string, folder: string): { file: string; text: string }[] {
+  return filesUnder(dir, folder, /\.sql$/).map((f) => ({
     file: f.rel,
     text: readFileSync(f.full, 'utf8'),
   }));
