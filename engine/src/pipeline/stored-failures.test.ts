@@ -87,6 +87,7 @@ describe("engine: dbt's store_failures", () => {
     assert.deepEqual(testDefaultsOf({ '+store_failures': true, schema: 'audit' }), { store: true, schema: 'audit' });
     assert.deepEqual(testDefaultsOf(undefined), {});
     assert.throws(() => testDefaultsOf({ '+severity': 'warn' }), /rat\.yaml: data_tests: severity is not supported/);
+    assert.throws(() => testDefaultsOf({ '+alias': 'all' }), /data_tests: alias is not supported/);
     assert.throws(() => testDefaultsOf(['x']), /data_tests: must be a mapping/);
   });
 

@@ -54,7 +54,8 @@ export function failureStore(config: Record<string, unknown>, fail: (why: string
 
 /**
  * rat.yaml's `data_tests:` (dbt_project.yml's): store settings for every test, with or without dbt's `+`
- * (`data_tests: { +store_failures: true, +schema: audit }`); any other key is `PIPELINE_INVALID`.
+ * (`data_tests: { +store_failures: true, +schema: audit }`, and `+store_failures_as`); any other key is
+ * `PIPELINE_INVALID`.
  *
  * @example testDefaultsOf({ '+store_failures': true }) // { store: true }
  */
@@ -69,8 +70,10 @@ export function testDefaultsOf(raw: unknown): FailureStore {
   if (typeof raw !== 'object' || Array.isArray(raw))
     return fail('must be a mapping of settings (+store_failures: true)');
   const config = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.replace(/^\+/, ''), v]));
-  const unknown = Object.keys(config).find((k) => !STORE_SETTINGS.includes(k));
-  if (unknown !== undefined) fail(`${unknown} is not supported (${STORE_SETTINGS.join(', ')})`);
+  // `alias` names one test's table: for every test it would name one table for all.
+  const shared = STORE_SETTINGS.filter((k) => k !== 'alias');
+  const unknown = Object.keys(config).find((k) => !shared.includes(k));
+  if (unknown !== undefined) fail(`${unknown} is not supported (${shared.join(', ')})`);
   return failureStore(config, fail);
 }
 
