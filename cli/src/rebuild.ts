@@ -26,7 +26,7 @@ export function engineRebuild(io: GitSyncIO): DerivedRebuild {
       const { APPEND_ONLY_TABLES, auditTables } = await engine();
       const loaded = await project();
       const models = loaded.models;
-      // A table of a model's stored test failures is rebuilt by running that model's tests again.
+      // A table of stored test failures is rebuilt by running those tests again (its model's, or what reads its source).
       const audits = auditTables(loaded);
       // A source whose conflict is only an ingest of shared and other landing files is settled like a derived table:
       // the target's rows kept, the registries merged, the source step run again re-ingests the files the table lacks

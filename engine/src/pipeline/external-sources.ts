@@ -10,7 +10,7 @@ const IGNORED_SOURCE_KEYS = ['description', 'meta', 'tags', 'freshness', 'loaded
  * team) that models read with `{{ source('raw', 'orders') }}`, the table `raw.orders` on the run's branch. A source's
  * `schema` (else its `name`) is the table's namespace and a table's `identifier` (else its `name`) the table's, as in
  * dbt; `database` is refused rather than ignored. Its tests (the table's and its columns') run as a model's do, in
- * the runs that read the source (see `sourcesTested`).
+ * the runs that read the source (see `testedTables`).
  *
  * @example externalSources([{ name: 'raw', tables: [{ name: 'orders' }] }], ctx) // [{ id: 'raw.orders', file, line }]
  */
