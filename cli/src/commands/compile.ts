@@ -18,21 +18,31 @@ export interface CompileFlags {
   json?: boolean;
 }
 
-/** `rat compile [selector]`: the selected models' SQL as a run on the data branch would execute it (dbt's compile). */
-export function register(program: Command): void {
-  program
-    .command('compile')
-    .description(
-      "Print the selected models' SQL with its templates rendered (macros, loops, refs, vars, is_incremental()) as a run on the data branch would execute it; writes nothing",
-    )
-    .argument('[selector...]', 'models, as for rat run (default: all)')
-    .addOption(selectOption())
+/**
+ * The options of a command that renders the selected models on a data branch (`rat compile`, `rat show`): where
+ * (`--branch`, `--server`, `--project`), `--exclude`, `--vars`, `--full-refresh`.
+ */
+export function withRenderingOptions(command: Command): Command {
+  return command
     .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
     .addOption(serverOption())
     .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
     .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
     .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
-    .option('--full-refresh', 'render as under rat run --full-refresh (is_incremental() false)')
+    .option('--full-refresh', 'render as under rat run --full-refresh (is_incremental() false)');
+}
+
+/** `rat compile [selector]`: the selected models' SQL as a run on the data branch would execute it (dbt's compile). */
+export function register(program: Command): void {
+  withRenderingOptions(
+    program
+      .command('compile')
+      .description(
+        "Print the selected models' SQL with its templates rendered (macros, loops, refs, vars, is_incremental()) as a run on the data branch would execute it; writes nothing",
+      )
+      .argument('[selector...]', 'models, as for rat run (default: all)')
+      .addOption(selectOption()),
+  )
     .option('--json', "print each model's compiled SQL as JSON")
     .addHelpText(
       'after',

@@ -1,11 +1,10 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_SHOW_LIMIT, previewModels } from '@ratatouille/engine';
-import { serverOption } from '../server-url.ts';
 import { examples } from '../examples.ts';
-import { runVarsOption, selectOption, selectorOf } from '../options.ts';
+import { selectOption, selectorOf } from '../options.ts';
 import { printJsonOutcome } from './run.ts';
 import { renderingOn, resolveEngineTarget } from './engine-target.ts';
-import type { CompileFlags } from './compile.ts';
+import { withRenderingOptions, type CompileFlags } from './compile.ts';
 import { previewText } from './show-text.ts';
 import { RatError } from '../errors.ts';
 
@@ -26,21 +25,17 @@ function limitOption(v: string): number {
 
 /** `rat show [selector] | --inline <sql>`: a model's first rows, computed on the data branch, nothing written (dbt's show). */
 export function register(program: Command): void {
-  program
-    .command('show')
-    .description(
-      "Preview the first rows of a model's SELECT, compiled as rat run would and run over the data branch's tables, or of --inline SQL; writes nothing",
-    )
-    .argument('[selector...]', 'models, as for rat run')
-    .addOption(selectOption())
-    .option('--inline <sql>', 'a SELECT to preview instead, with ref(), source() and macros')
-    .option('--limit <rows>', `rows to show (default: ${DEFAULT_SHOW_LIMIT})`, limitOption)
-    .option('--branch <name>', 'data branch (default: the one mapped to the checked-out git branch, or main)')
-    .addOption(serverOption())
-    .option('--project <dir>', 'folder with bronze/ silver/ gold/ (default: current folder or project config)')
-    .option('--exclude <selector>', 'leave these models out of the selection (same syntax)')
-    .option('--vars <yaml>', "the pipelines' variables, over rat.yaml's vars (a YAML mapping)", runVarsOption)
-    .option('--full-refresh', 'render as under rat run --full-refresh (is_incremental() false)')
+  withRenderingOptions(
+    program
+      .command('show')
+      .description(
+        "Preview the first rows of a model's SELECT, compiled as rat run would and run over the data branch's tables, or of --inline SQL; writes nothing",
+      )
+      .argument('[selector...]', 'models, as for rat run')
+      .addOption(selectOption())
+      .option('--inline <sql>', 'a SELECT to preview instead, with ref(), source() and macros')
+      .option('--limit <rows>', `rows to show (default: ${DEFAULT_SHOW_LIMIT})`, limitOption),
+  )
     .option('--json', 'print each preview (columns, rows, the SQL that ran) as JSON')
     .addHelpText(
       'after',
