@@ -1,4 +1,4 @@
-import type { Model, Project, SqlModel } from './model.ts';
+import type { ExternalTable, Model, Project, SqlModel } from './model.ts';
 
 /** dbt's `ephemeral` models have no table: their SELECT is read inside the models that ref them. */
 export const isEphemeral = (m: Model): m is SqlModel => m.kind === 'sql' && m.config.materialized === 'ephemeral';
@@ -46,4 +46,14 @@ export function ephemeralsOf(project: Project, m: Model): SqlModel[] {
   };
   visit(m);
   return out;
+}
+
+/**
+ * The declared sources (dbt's `sources:`) that `models` read, through ephemerals too, in declaration order.
+ *
+ * @example sourcesRead(project, plan.steps).map((t) => t.id) // ['raw.orders']
+ */
+export function sourcesRead(project: Project, models: readonly Model[]): ExternalTable[] {
+  const read = new Set(models.flatMap((m) => tableInputs(project, m)));
+  return [...(project.external?.values() ?? [])].filter((t) => read.has(t.id));
 }

@@ -1,5 +1,5 @@
 import { selectedAnalyses } from './analyses.ts';
-import { tableInputs } from './ephemeral.ts';
+import { sourcesRead } from './ephemeral.ts';
 import { isSeed, testedSource, type Model, type Project, type TestedTable } from './model.ts';
 import { plan, type SelectorState } from './planner.ts';
 import { testIdentifier } from './stored-failures.ts';
@@ -53,8 +53,7 @@ export function listResources(
   const { analyses, models } = selectedAnalyses(project, selector);
   const p = all || models !== undefined ? plan(project, models, o) : undefined;
   const chosen = p ? [...p.ephemeral, ...p.steps] : [];
-  const read = new Set(chosen.flatMap((m) => tableInputs(project, m)));
-  const sources = [...(project.external?.values() ?? [])].filter((t) => all || read.has(t.id));
+  const sources = all ? [...(project.external?.values() ?? [])] : sourcesRead(project, chosen);
   const tested: TestedTable[] = [...chosen, ...sources.map(testedSource)];
   return [
     ...chosen.map((m) => ({ type: typeOf(m), id: m.id, name: m.name, file: m.file })),

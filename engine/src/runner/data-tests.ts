@@ -6,7 +6,7 @@ import { asksColumns, settledRendering } from './compile-for-run.ts';
 import type { MacroFile } from '../pipeline/jinja-environment.ts';
 import { Relation, yamlDateText } from '../pipeline/jinja-values.ts';
 import { testedSource, type DataTest, type Model, type Project, type TestedTable } from '../pipeline/model.ts';
-import { tableInputs } from '../pipeline/ephemeral.ts';
+import { sourcesRead } from '../pipeline/ephemeral.ts';
 import { testMacroName } from '../pipeline/dbt-utils-tests.ts';
 import { sqlName } from './tables.ts';
 import type { StoreFailures } from './stored-failures.ts';
@@ -244,7 +244,6 @@ export function testTargets(m: TestedTable): string[] {
  * @example testedTables(project, plan.steps).map((t) => t.id) // ['silver.orders', 'raw.sales_v2']
  */
 export function testedTables(project: Project, steps: readonly Model[]): TestedTable[] {
-  const read = new Set(steps.flatMap((m) => tableInputs(project, m)));
-  const sources = [...(project.external?.values() ?? [])].filter((t) => t.tests?.length && read.has(t.id));
+  const sources = sourcesRead(project, steps).filter((t) => t.tests?.length);
   return [...steps, ...sources.map(testedSource)];
 }
